@@ -1,0 +1,53 @@
+# A thin front over CMake. The two commands of the README:
+#   make run    install what is missing, build, start a call
+#   make test   install what is missing, build, run every test (plain,
+#               then under AddressSanitizer + UBSan, then a short fuzz run)
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 30
+CMAKE_FLAGS ?=
+
+.PHONY: all run deps build test test-plain test-asan test-fuzz format install clean
+
+all: build
+
+run: build
+	./$(BUILD)/poise
+
+deps:
+	@scripts/deps.sh run
+
+build: deps
+	cmake -S . -B $(BUILD) -DPOISE_WERROR=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS)
+
+test:
+	@scripts/deps.sh test
+	$(MAKE) --no-print-directory test-plain test-asan test-fuzz
+
+test-plain:
+	cmake -S . -B build -DPOISE_WERROR=ON $(CMAKE_FLAGS)
+	cmake --build build -j$(JOBS)
+	ctest --test-dir build --output-on-failure -j$(JOBS)
+
+test-asan:
+	cmake -S . -B build-asan -DPOISE_WERROR=ON -DPOISE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
+	cmake --build build-asan -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+
+test-fuzz:
+	CC=clang cmake -S . -B build-fuzz -DPOISE_FUZZ=ON -DBUILD_TESTING=OFF -DPOISE_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-fuzz -j$(JOBS) --target fuzz_playbook
+	mkdir -p build-fuzz/corpus
+	./build-fuzz/tests/fuzz/fuzz_playbook -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		build-fuzz/corpus tests/fuzz/corpus
+
+format:
+	clang-format -i include/poise/*.h src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,116 @@
+/*
+ * event.h - the events a call is made of.
+ *
+ * Owns: the event kinds, their names in the database, and struct event.
+ * Does not own: storing events (store.h) or folding them (call.h).
+ *
+ * Events are the one truth about a call: the live screen, resume after a
+ * crash, replay in review, export and reports all fold the same sequence.
+ * Times are milliseconds since the Unix epoch, always passed in.
+ *
+ * Field use per kind (stage is the stage the call was in unless noted):
+ *   START       a call began                     text: playbook hash
+ *   STAGE       moved to `stage`                 a: the stage left
+ *   MOOD        customer's mood set              a: 1 calm .. 5 furious
+ *   NOTE        agent's note                     text: the note (UTF-8)
+ *   HOLD_START  customer put on hold
+ *   HOLD_END    hold ended
+ *   ESCALATE    escalated                        text: short reason
+ *   WARNING     boundary warning given           a: 1..3
+ *   CHECK       checklist item toggled           a: item index, b: 1 ticked, 0 unticked
+ *   SAID        a suggested line marked said     a: enum section, b: item index
+ *   SKIP        a suggested line skipped         a: section, b: index, text: reason key
+ *   MANAGER     customer asked for a manager
+ *   PROMPT      a coaching rule fired            a: rule index, text: rule id
+ *   BREATHE     breathing pacer started
+ *   WRAPUP      talk ended, wrap-up began
+ *   OUTCOME     wrap-up outcome                  text: outcome key (outcome_key())
+ *   CAUSE       cause category                   text: cause id from the playbook
+ *   FOLLOWUP    follow-up promised               text: "YYYY-MM-DD\tchannel\tpromise"
+ *   REFLECTION  agent's reflection               text: "went well\tto improve"
+ *   END         call closed normally
+ *   INTERRUPTED call closed as interrupted       text: why ("SIGHUP", "closed on start")
+ *   RESUME      call resumed after interruption
+ * Tab separates fields in text; user input has tabs replaced by spaces.
+ */
+#ifndef POISE_EVENT_H
+#define POISE_EVENT_H
+
+#include <stdint.h>
+
+#define EVENT_KIND_LIST(X)                                                     \
+	X(START, "start")                                                      \
+	X(STAGE, "stage")                                                      \
+	X(MOOD, "mood")                                                        \
+	X(NOTE, "note")                                                        \
+	X(HOLD_START, "hold-start")                                            \
+	X(HOLD_END, "hold-end")                                                \
+	X(ESCALATE, "escalate")                                                \
+	X(WARNING, "warning")                                                  \
+	X(CHECK, "check")                                                      \
+	X(SAID, "said")                                                        \
+	X(SKIP, "skip")                                                        \
+	X(MANAGER, "manager")                                                  \
+	X(PROMPT, "prompt")                                                    \
+	X(BREATHE, "breathe")                                                  \
+	X(WRAPUP, "wrapup")                                                    \
+	X(OUTCOME, "outcome")                                                  \
+	X(CAUSE, "cause")                                                      \
+	X(FOLLOWUP, "followup")                                                \
+	X(REFLECTION, "reflection")                                            \
+	X(END, "end")                                                          \
+	X(INTERRUPTED, "interrupted")                                          \
+	X(RESUME, "resume")
+
+#define EVENT_KIND_ENUM(name, key) EV_##name,
+enum event_kind { EVENT_KIND_LIST(EVENT_KIND_ENUM) EV_COUNT };
+#undef EVENT_KIND_ENUM
+
+/* Wrap-up outcomes: X(enum suffix, key stored in the database, wrap-up key, label). */
+#define OUTCOME_LIST(X)                                                        \
+	X(RESOLVED, "resolved", 'r', "resolved")                               \
+	X(ESCALATED, "escalated", 'e', "escalated")                            \
+	X(TRANSFERRED, "transferred", 't', "transferred")                      \
+	X(CALLBACK, "callback", 'c', "callback")                               \
+	X(ABUSE, "abuse", 'a', "ended for abuse")                              \
+	X(UNRESOLVED, "unresolved", 'u', "unresolved")
+
+#define OUTCOME_ENUM(name, key, ch, label) OUTCOME_##name,
+enum outcome { OUTCOME_NONE = -1, OUTCOME_LIST(OUTCOME_ENUM) OUTCOME_COUNT };
+#undef OUTCOME_ENUM
+
+/* Reasons for skipping a line: X(enum suffix, key, one-key choice, label). */
+#define SKIP_REASON_LIST(X)                                                    \
+	X(DIDNT_FIT, "didnt-fit", 'd', "didn't fit")                           \
+	X(CALMER, "calmer", 'c', "customer calmer already")                    \
+	X(WRONG, "wrong-scenario", 'w', "wrong scenario")                      \
+	X(OTHER, "other", 'o', "other")
+
+#define SKIP_ENUM(name, key, ch, label) SKIP_##name,
+enum skip_reason { SKIP_REASON_LIST(SKIP_ENUM) SKIP_COUNT };
+#undef SKIP_ENUM
+
+struct event {
+	int64_t seq; /* 1, 2, ... within its call; assigned by the store */
+	int64_t t;   /* ms since the epoch */
+	enum event_kind kind;
+	int stage;   /* enum stage */
+	int a, b;
+	const char *text; /* NULL when the kind carries none; not owned */
+};
+
+const char *event_kind_key(enum event_kind kind);
+/* The kind whose key is `key`; -1 when none. */
+int event_kind_from_key(const char *key);
+
+const char *outcome_key(enum outcome outcome);
+const char *outcome_label(enum outcome outcome);
+/* The outcome for a stored key or a wrap-up key press; OUTCOME_NONE when none. */
+enum outcome outcome_from_key(const char *key);
+enum outcome outcome_from_char(int ch);
+
+const char *skip_reason_key(enum skip_reason reason);
+const char *skip_reason_label(enum skip_reason reason);
+int skip_reason_from_char(int ch); /* -1 when none */
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * pbpath.h - where playbooks are found.
+ *
+ * Owns: the playbook search path, in order: each folder of
+ * $POISE_PLAYBOOK_PATH (colon-separated), $XDG_CONFIG_HOME/poise/playbooks
+ * (else ~/.config/poise/playbooks), the installed data folder
+ * (POISE_DATADIR/playbooks), then the built-in default. Listing the
+ * playbooks found and resolving a name (an id, or a path to a file).
+ * Does not own: parsing (playbook.h).
+ */
+#ifndef POISE_PBPATH_H
+#define POISE_PBPATH_H
+
+#include <stddef.h>
+
+#include "poise/playbook.h"
+#include "poise/status.h"
+
+#define PBPATH_BUILTIN "(built-in)"
+#define PBPATH_DEFAULT_ID "de-escalation"
+
+struct pbpath {
+	char **dirs;
+	size_t len;
+};
+
+/* Build the search path from the environment; getenv_fn lets tests pass their own. */
+enum poise_status pbpath_init(struct pbpath *pp, const char *(*getenv_fn)(const char *),
+			      struct poise_error *err);
+void pbpath_free(struct pbpath *pp);
+
+/*
+ * Call fn for every playbook file (*.yaml, *.yml; sorted by name within a
+ * folder) in search order, then for the built-in one (path PBPATH_BUILTIN).
+ * pb is NULL and err set when the file did not load. fn returns non-zero to stop.
+ */
+typedef int (*pbpath_fn)(void *ctx, const char *path, const struct playbook *pb,
+			 const struct poise_error *err);
+enum poise_status pbpath_each(const struct pbpath *pp, pbpath_fn fn, void *ctx);
+
+/*
+ * Load the playbook `name`: a path when it contains '/' or ends in .yaml/.yml,
+ * else the first playbook on the search path whose id is name. NULL or ""
+ * means PBPATH_DEFAULT_ID (which the built-in always provides).
+ */
+enum poise_status pbpath_resolve(const struct pbpath *pp, const char *name, struct playbook **out,
+				 struct poise_error *err);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * playbook.h - the playbook model and its strict loader.
+ *
+ * Owns: the in-memory playbook (metadata, the eight stages, boundary
+ * wording, cause categories, coaching rules), loading it from YAML text or
+ * a file with located errors, and the content hash that identifies it.
+ * Does not own: finding playbooks on disk (pbpath.h), evaluating rules
+ * (rules.h), or drawing anything.
+ *
+ * Loading is strict: unknown keys, wrong types, missing/duplicated/out-of-
+ * order stages, empty required fields, duplicate mapping keys, several
+ * documents, anchors and aliases, non-UTF-8 text, NUL bytes, input larger
+ * than PLAYBOOK_MAX_BYTES and nesting deeper than PLAYBOOK_MAX_DEPTH are
+ * all errors with file, line and column (1-based). The format is described
+ * in docs/playbook-format.md and playbooks/schema.json.
+ */
+#ifndef POISE_PLAYBOOK_H
+#define POISE_PLAYBOOK_H
+
+#include <stddef.h>
+
+#include "poise/status.h"
+
+#define PLAYBOOK_MAX_BYTES (1024 * 1024)
+#define PLAYBOOK_MAX_DEPTH 8
+#define PLAYBOOK_WARNINGS 3 /* boundary warnings 1..3 */
+
+/* X(enum suffix, yaml key, display title): the stages, in call order. */
+#define STAGE_LIST(X)                                                          \
+	X(CALM, "calm", "Calm")                                                \
+	X(LISTEN, "listen", "Listen")                                          \
+	X(EMPATHIZE, "empathize", "Empathize")                                 \
+	X(CLARIFY, "clarify", "Clarify")                                       \
+	X(INFORM, "inform", "Inform")                                          \
+	X(SOLVE, "solve", "Solve")                                             \
+	X(BOUNDARY, "boundary", "Boundary")                                    \
+	X(FOLLOW_UP, "follow-up", "Follow-up")
+
+#define STAGE_ENUM(name, key, title) STAGE_##name,
+enum stage { STAGE_LIST(STAGE_ENUM) STAGE_COUNT };
+#undef STAGE_ENUM
+
+/* The sections of guidance a stage holds, in display order. */
+#define SECTION_LIST(X)                                                        \
+	X(TIPS, "tips", "Tips")                                                \
+	X(SAY, "say", "Say")                                                   \
+	X(ASK, "ask", "Ask")                                                   \
+	X(AVOID, "avoid", "Avoid")                                             \
+	X(CHECKLIST, "checklist", "Checklist")
+
+#define SECTION_ENUM(name, key, title) SECTION_##name,
+enum section { SECTION_LIST(SECTION_ENUM) SECTION_COUNT };
+#undef SECTION_ENUM
+
+/*
+ * Coaching rule kinds. X(enum suffix, yaml "when" value).
+ *   MOOD:      mood at or above `mood` for `seconds` seconds
+ *   HOLD:      on hold longer than `seconds`; again every `repeat` seconds
+ *   BOUNDARY:  `count` boundary warnings given
+ *   TIMEBOX:   the current stage's timebox exceeded
+ *   MANAGER:   the customer asked for a manager
+ */
+#define RULE_KIND_LIST(X)                                                      \
+	X(MOOD, "mood")                                                        \
+	X(HOLD, "hold")                                                        \
+	X(BOUNDARY, "boundary-warnings")                                       \
+	X(TIMEBOX, "stage-timebox")                                            \
+	X(MANAGER, "manager-asked")
+
+#define RULE_KIND_ENUM(name, key) RULE_##name,
+enum rule_kind { RULE_KIND_LIST(RULE_KIND_ENUM) RULE_KIND_COUNT };
+#undef RULE_KIND_ENUM
+
+/* Suggested actions a rule may name; the UI shows the key for it. */
+#define ACTION_LIST(X)                                                         \
+	X(NONE, "none")                                                        \
+	X(ESCALATE, "escalate")                                                \
+	X(BOUNDARY, "boundary")                                                \
+	X(END_HOLD, "end-hold")                                                \
+	X(BREATHE, "breathe")                                                  \
+	X(NEXT_STAGE, "next-stage")
+
+#define ACTION_ENUM(name, key) ACTION_##name,
+enum rule_action { ACTION_LIST(ACTION_ENUM) ACTION_COUNT };
+#undef ACTION_ENUM
+
+struct strlist {
+	char **items;
+	size_t len;
+};
+
+struct pb_stage {
+	char *goal;
+	struct strlist section[SECTION_COUNT];
+	struct strlist sources; /* guide numbers, e.g. "000" */
+	int timebox;            /* seconds; 0 = none */
+};
+
+struct pb_cause {
+	char *id;    /* stable key for reports: "billing" */
+	char *label; /* shown to the agent, in the playbook's language */
+};
+
+struct pb_rule {
+	char *id;
+	enum rule_kind kind;
+	int mood;     /* RULE_MOOD: 1..5 */
+	int seconds;  /* RULE_MOOD, RULE_HOLD */
+	int repeat;   /* RULE_HOLD: seconds between repeats; 0 = once */
+	int count;    /* RULE_BOUNDARY */
+	int cooldown; /* seconds before the rule may fire again */
+	char *message;
+	enum rule_action action;
+};
+
+struct playbook {
+	char *id;
+	char *title;
+	char *version;
+	char *language; /* BCP 47 tag: "en", "es" */
+	char *description;
+	struct strlist sources;
+	struct pb_stage stages[STAGE_COUNT];
+	char *warnings[PLAYBOOK_WARNINGS]; /* boundary wording 1..3 */
+	struct pb_cause *causes;
+	size_t ncauses;
+	struct pb_rule *rules;
+	size_t nrules;
+	char hash[65]; /* lowercase hex SHA-256 of the source text */
+	char *text;    /* the exact source text (kept for the database) */
+	size_t text_len;
+	char *path;    /* where it was loaded from; "(built-in)" for the default */
+};
+
+/*
+ * Parse text (len bytes, need not be NUL-terminated) named `name` in
+ * messages. On success *out is a new playbook to free with playbook_free.
+ * On failure *out is NULL and err says what and where.
+ */
+enum poise_status playbook_load_text(const char *text, size_t len, const char *name,
+				     struct playbook **out, struct poise_error *err);
+
+/* Read and parse the file at path (refusing files over PLAYBOOK_MAX_BYTES). */
+enum poise_status playbook_load_file(const char *path, struct playbook **out,
+				     struct poise_error *err);
+
+/* The built-in default playbook, compiled into the binary. */
+enum poise_status playbook_load_default(struct playbook **out, struct poise_error *err);
+
+void playbook_free(struct playbook *pb);
+
+/* Names: "calm", "follow-up"; titles: "Calm". NULL when out of range. */
+const char *stage_key(enum stage stage);
+const char *stage_title(enum stage stage);
+const char *section_key(enum section section);
+const char *section_title(enum section section);
+const char *rule_kind_key(enum rule_kind kind);
+const char *rule_action_key(enum rule_action action);
+
+/* The cause with this id, or NULL. */
+const struct pb_cause *playbook_cause(const struct playbook *pb, const char *id);
+
+/* The built-in default's text (NUL-terminated) and length. */
+extern const unsigned char poise_default_playbook[];
+extern const unsigned long poise_default_playbook_len;
+
+#endif

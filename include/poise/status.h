@@ -1,0 +1,71 @@
+/*
+ * status.h - the one list of outcomes and the one way to report an error.
+ *
+ * Owns: the status codes every core function returns, their messages, and
+ * struct poise_error (what failed, where: file, line, column).
+ * Does not own: printing policy (the CLI decides where errors go) or exit
+ * codes (only main exits).
+ *
+ * Core functions return enum poise_status and, when given a non-NULL
+ * struct poise_error *, fill it with a located, human message.
+ */
+#ifndef POISE_STATUS_H
+#define POISE_STATUS_H
+
+#include <stdio.h>
+
+/* X(name, message): the enum and the messages come from this one list. */
+#define POISE_STATUS_LIST(X)                                                   \
+	X(OK, "success")                                                       \
+	X(NOMEM, "out of memory")                                              \
+	X(IO, "input/output error")                                            \
+	X(NOT_FOUND, "not found")                                              \
+	X(USAGE, "invalid usage")                                              \
+	X(INVALID, "invalid value")                                            \
+	X(YAML, "invalid YAML")                                                \
+	X(PLAYBOOK, "invalid playbook")                                        \
+	X(TOO_BIG, "input too large")                                          \
+	X(DB, "database error")                                                \
+	X(DB_BUSY, "database is locked by another program")                    \
+	X(DB_READONLY, "database is read-only")                                \
+	X(DB_FULL, "disk is full")                                             \
+	X(DB_NOT_POISE, "file is not a poise database")                        \
+	X(DB_NEWER, "database was written by a newer poise")                   \
+	X(STATE, "operation not allowed in this state")
+
+#define POISE_STATUS_ENUM(name, msg) POISE_##name,
+enum poise_status { POISE_STATUS_LIST(POISE_STATUS_ENUM) POISE_STATUS_COUNT };
+#undef POISE_STATUS_ENUM
+
+/* A located error. line and col are 1-based; 0 means "not known". */
+struct poise_error {
+	enum poise_status status;
+	char file[256];
+	int line;
+	int col;
+	char msg[512];
+};
+
+/* The fixed message of a status ("out of memory"). Never NULL. */
+const char *poise_status_str(enum poise_status status);
+
+/*
+ * Fill err (if not NULL) and return status, so a failing path can be
+ * written `return poise_error_set(err, POISE_IO, path, 0, 0, "cannot ...");`.
+ * file may be NULL. The message is printf-formatted, lowercase, without a
+ * full stop, and says what failed ("unknown key 'tipz'").
+ */
+enum poise_status poise_error_set(struct poise_error *err, enum poise_status status,
+				  const char *file, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Reset err to "no error". */
+void poise_error_clear(struct poise_error *err);
+
+/*
+ * Print err as "file:line:col: error: message\n" (parts that are not known
+ * are left out: "file: error: message", or "error: message").
+ */
+void poise_error_print(FILE *out, const struct poise_error *err);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * store.h - the SQLite call log.
+ *
+ * Owns: the one way to open the database (path, folder 0700, file 0600,
+ * pragmas, schema migrations, refusing foreign or newer databases), appending
+ * events one transaction each, the side log used while the database is
+ * locked, and reading calls and events back.
+ * Does not own: what events mean (call.h) or figures (report.h).
+ * The schema is documented in docs/database.md.
+ */
+#ifndef POISE_STORE_H
+#define POISE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "poise/event.h"
+#include "poise/playbook.h"
+#include "poise/status.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_APPLICATION_ID 0x706f6973 /* "pois" */
+
+struct store;
+
+enum store_flags {
+	STORE_READONLY = 1 << 0, /* open for reading only; never create */
+};
+
+/* What identifies a call and who was on it. Strings are NUL-terminated. */
+struct call_meta {
+	char id[37]; /* UUID, lowercase, with dashes */
+	char agent[128];
+	char customer[128];
+	char ref[128];
+	char playbook_id[128];
+	char playbook_version[64];
+	char playbook_hash[65];
+	int64_t started; /* ms since epoch */
+	int64_t ended;   /* 0 while open */
+	char status[16]; /* "open", "done", "interrupted" */
+	char outcome[16];
+};
+
+/*
+ * The default database path: $POISE_DB, else $XDG_DATA_HOME/poise/poise.db,
+ * else $HOME/.local/share/poise/poise.db. getenv_fn lets tests pass their own.
+ */
+enum poise_status store_default_path(char *buf, size_t size, const char *(*getenv_fn)(const char *),
+				     struct poise_error *err);
+
+/*
+ * Open (creating when needed, unless STORE_READONLY) the database at path:
+ * folder created 0700, file 0600 whatever the umask; WAL, synchronous=FULL,
+ * foreign_keys, secure_delete; migrate to STORE_SCHEMA_VERSION in BEGIN
+ * IMMEDIATE. A file that is not a poise database or has a newer schema is
+ * refused with POISE_DB_NOT_POISE / POISE_DB_NEWER and left untouched.
+ */
+enum poise_status store_open(const char *path, int flags, struct store **out,
+			     struct poise_error *err);
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+
+/* A new random UUID v4 (reads /dev/urandom). */
+enum poise_status store_new_uuid(char out[37], struct poise_error *err);
+
+/*
+ * Record a new call (meta->id must be set) and keep pb's text once per hash.
+ * Does not append START: the caller appends it like any other event.
+ */
+enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
+				   const struct playbook *pb, struct poise_error *err);
+
+/*
+ * Append ev to call_id in one BEGIN IMMEDIATE transaction, assigning ev->seq.
+ * When the database stays locked beyond a short busy timeout, the event is
+ * written to the side log (`<db>.pending`, 0600, fsynced) instead and
+ * POISE_OK is returned with *deferred set to 1; store_flush() replays it.
+ * Any other failure (read-only, disk full) returns its status and the event
+ * is not recorded anywhere: the caller must tell the agent.
+ */
+enum poise_status store_append(struct store *st, const char *call_id, struct event *ev,
+			       int *deferred, struct poise_error *err);
+
+/* Replay the side log into the database; *left gets the events still pending. */
+enum poise_status store_flush(struct store *st, size_t *left, struct poise_error *err);
+size_t store_pending(const struct store *st);
+
+/* Read back. Callbacks return 0 to go on, non-zero to stop. */
+typedef int (*store_event_fn)(void *ctx, const struct event *ev);
+enum poise_status store_call_meta(struct store *st, const char *id_or_prefix,
+				  struct call_meta *out, struct poise_error *err);
+enum poise_status store_call_events(struct store *st, const char *call_id, store_event_fn fn,
+				    void *ctx, struct poise_error *err);
+/* The playbook text a call used (malloc'd, NUL-terminated), by hash. */
+enum poise_status store_playbook_text(struct store *st, const char *hash, char **text,
+				      size_t *len, struct poise_error *err);
+
+/* The newest call still open for this agent (after a crash); POISE_NOT_FOUND if none. */
+enum poise_status store_open_call(struct store *st, const char *agent, struct call_meta *out,
+				  struct poise_error *err);
+
+/* Every call, oldest first, with since/until in ms (0 = unbounded). */
+typedef int (*store_call_fn)(void *ctx, const struct call_meta *meta);
+enum poise_status store_each_call(struct store *st, int64_t since, int64_t until,
+				  store_call_fn fn, void *ctx, struct poise_error *err);
+
+#endif

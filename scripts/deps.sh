@@ -1,0 +1,35 @@
+#!/bin/sh
+# Install the Debian packages poise needs, or say exactly how to.
+#   scripts/deps.sh run    what building and running needs
+#   scripts/deps.sh test   that, plus what the test suite needs
+set -eu
+
+run_pkgs="make gcc cmake pkg-config libncurses-dev libyaml-dev libsqlite3-dev check"
+test_pkgs="$run_pkgs tmux clang libclang-rt-dev"
+
+case "${1:-run}" in
+run) want=$run_pkgs ;;
+test) want=$test_pkgs ;;
+*) echo "usage: scripts/deps.sh [run|test]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing
+else
+	echo "poise needs these Debian packages:$missing" >&2
+	echo "install them with:" >&2
+	echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+	exit 1
+fi

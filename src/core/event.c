@@ -1,0 +1,81 @@
+/* event.c - names of event kinds, outcomes and skip reasons. */
+#include "poise/event.h"
+
+#include <string.h>
+
+#define KIND_KEY(name, key) key,
+static const char *const kind_keys[] = {EVENT_KIND_LIST(KIND_KEY)};
+#undef KIND_KEY
+
+#define OUTCOME_FIELDS(name, key, ch, label) {key, ch, label},
+static const struct {
+	const char *key;
+	int ch;
+	const char *label;
+} outcomes[] = {OUTCOME_LIST(OUTCOME_FIELDS)};
+#undef OUTCOME_FIELDS
+
+#define SKIP_FIELDS(name, key, ch, label) {key, ch, label},
+static const struct {
+	const char *key;
+	int ch;
+	const char *label;
+} skips[] = {SKIP_REASON_LIST(SKIP_FIELDS)};
+#undef SKIP_FIELDS
+
+const char *event_kind_key(enum event_kind kind)
+{
+	return (unsigned)kind < EV_COUNT ? kind_keys[kind] : "unknown";
+}
+
+int event_kind_from_key(const char *key)
+{
+	for (int i = 0; i < EV_COUNT; i++)
+		if (strcmp(kind_keys[i], key) == 0)
+			return i;
+	return -1;
+}
+
+const char *outcome_key(enum outcome outcome)
+{
+	return (unsigned)outcome < OUTCOME_COUNT ? outcomes[outcome].key : "";
+}
+
+const char *outcome_label(enum outcome outcome)
+{
+	return (unsigned)outcome < OUTCOME_COUNT ? outcomes[outcome].label : "";
+}
+
+enum outcome outcome_from_key(const char *key)
+{
+	for (int i = 0; i < OUTCOME_COUNT; i++)
+		if (key && strcmp(outcomes[i].key, key) == 0)
+			return (enum outcome)i;
+	return OUTCOME_NONE;
+}
+
+enum outcome outcome_from_char(int ch)
+{
+	for (int i = 0; i < OUTCOME_COUNT; i++)
+		if (outcomes[i].ch == ch)
+			return (enum outcome)i;
+	return OUTCOME_NONE;
+}
+
+const char *skip_reason_key(enum skip_reason reason)
+{
+	return (unsigned)reason < SKIP_COUNT ? skips[reason].key : "";
+}
+
+const char *skip_reason_label(enum skip_reason reason)
+{
+	return (unsigned)reason < SKIP_COUNT ? skips[reason].label : "";
+}
+
+int skip_reason_from_char(int ch)
+{
+	for (int i = 0; i < SKIP_COUNT; i++)
+		if (skips[i].ch == ch)
+			return i;
+	return -1;
+}

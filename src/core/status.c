@@ -1,0 +1,53 @@
+/* status.c - status messages and located errors. */
+#include "poise/status.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#define POISE_STATUS_MSG(name, msg) msg,
+static const char *const status_messages[] = {POISE_STATUS_LIST(POISE_STATUS_MSG)};
+#undef POISE_STATUS_MSG
+
+const char *poise_status_str(enum poise_status status)
+{
+	if ((unsigned)status >= POISE_STATUS_COUNT)
+		return "unknown status";
+	return status_messages[status];
+}
+
+void poise_error_clear(struct poise_error *err)
+{
+	if (err)
+		memset(err, 0, sizeof(*err));
+}
+
+enum poise_status poise_error_set(struct poise_error *err, enum poise_status status,
+				  const char *file, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return status;
+	err->status = status;
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	err->line = line;
+	err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+void poise_error_print(FILE *out, const struct poise_error *err)
+{
+	const char *msg = err->msg[0] ? err->msg : poise_status_str(err->status);
+
+	if (err->file[0] && err->line > 0 && err->col > 0)
+		fprintf(out, "%s:%d:%d: error: %s\n", err->file, err->line, err->col, msg);
+	else if (err->file[0] && err->line > 0)
+		fprintf(out, "%s:%d: error: %s\n", err->file, err->line, msg);
+	else if (err->file[0])
+		fprintf(out, "%s: error: %s\n", err->file, msg);
+	else
+		fprintf(out, "error: %s\n", msg);
+}

@@ -1,0 +1,21 @@
+/*
+ * ui.h - the screens' entry points, called by the command line.
+ *
+ * Owns: nothing of the core; it drives the core (playbook, call, rules,
+ * store) from a terminal. Only src/ui includes curses, through curses.h here.
+ */
+#ifndef POISE_UI_H
+#define POISE_UI_H
+
+struct call_opts {
+	const char *playbook; /* id or file; NULL = the default */
+	const char *customer; /* NULL = ask nobody, show "caller" */
+	const char *ref;
+	const char *agent;    /* already resolved: --agent, $POISE_AGENT, login */
+	const char *db;       /* already resolved path */
+};
+
+/* The live-call coach. Returns the process exit code. */
+int ui_call(const struct call_opts *opts);
+
+#endif
