@@ -39,6 +39,14 @@ typedef int (*pbpath_fn)(void *ctx, const char *path, const struct playbook *pb,
 enum poise_status pbpath_each(const struct pbpath *pp, pbpath_fn fn, void *ctx);
 
 /*
+ * The same for one folder alone (no built-in): every *.yaml and *.yml file
+ * in it, sorted by name; hidden files and sub-folders are skipped. A missing
+ * folder has none; one that cannot be read is passed to fn as (dir, NULL,
+ * err). Used by lint.
+ */
+enum poise_status pbpath_each_in(const char *dir, pbpath_fn fn, void *ctx);
+
+/*
  * Load the playbook `name`: a path when it contains '/' or ends in .yaml/.yml,
  * else the first playbook on the search path whose id is name. NULL or ""
  * means PBPATH_DEFAULT_ID (which the built-in always provides).

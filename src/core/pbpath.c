@@ -259,6 +259,14 @@ enum poise_status pbpath_each(const struct pbpath *pp, pbpath_fn fn, void *ctx)
 	return pbpath_walk(pp, pbpath_each_adapter, &ec);
 }
 
+enum poise_status pbpath_each_in(const char *dir, pbpath_fn fn, void *ctx)
+{
+	struct each_ctx ec = {fn, ctx};
+	int stop = 0;
+
+	return pbpath_walk_dir(dir, pbpath_each_adapter, &ec, &stop);
+}
+
 struct resolve_ctx {
 	const char *id;
 	struct playbook *found;
