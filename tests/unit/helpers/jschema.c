@@ -138,6 +138,8 @@ static void check_object(struct vctx *c, const struct json *schema, const struct
 
 		if (sub)
 			validate_at(c, inst->keys[i], sub, inst->items[i]);
+		else if (addl && addl->type == JSON_BOOL && !addl->boolean)
+			verror(c, "unknown key '%s'", inst->keys[i]);
 		else if (addl)
 			validate_at(c, inst->keys[i], addl, inst->items[i]);
 	}
