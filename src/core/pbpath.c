@@ -191,8 +191,10 @@ static enum poise_status pbpath_walk_dir(const char *dir, walk_fn fn, void *ctx,
 	if (st == POISE_NOMEM)
 		return st;
 	if (st != POISE_OK) {
+		struct playbook *none = NULL;
+
 		/* An unreadable folder is reported like a file that did not load. */
-		*stop = fn(ctx, dir, NULL, &err);
+		*stop = fn(ctx, dir, &none, &err);
 		return POISE_OK;
 	}
 	for (size_t i = 0; i < len; i++) {
