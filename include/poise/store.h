@@ -40,6 +40,12 @@ struct call_meta {
 	int64_t ended;   /* 0 while open */
 	char status[16]; /* "open", "done", "interrupted" */
 	char outcome[16];
+	/* Filled when read back; ignored by store_call_begin. */
+	char cause[65];     /* cause id from the playbook; "" when none */
+	int mood_start;     /* first MOOD given, 0 when none */
+	int mood_end;       /* last MOOD given, 0 when none */
+	int64_t wrapup_at;  /* first WRAPUP, 0 when none */
+	int64_t last_seq;   /* seq of the newest event stored */
 };
 
 /*
@@ -66,7 +72,10 @@ enum poise_status store_new_uuid(char out[37], struct poise_error *err);
 
 /*
  * Record a new call (meta->id must be set) and keep pb's text once per hash.
- * Does not append START: the caller appends it like any other event.
+ * The call's playbook id, version and hash are taken from pb (meta's are
+ * ignored). Does not append START: the caller appends it like any other
+ * event. While the database is locked the call goes to the side log like an
+ * event (POISE_OK, store_pending() > 0).
  */
 enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err);
@@ -82,11 +91,23 @@ enum poise_status store_call_begin(struct store *st, const struct call_meta *met
 enum poise_status store_append(struct store *st, const char *call_id, struct event *ev,
 			       int *deferred, struct poise_error *err);
 
-/* Replay the side log into the database; *left gets the events still pending. */
+/*
+ * Replay the side log into the database, in order, in one transaction, then
+ * truncate it; *left (may be NULL) gets the entries still pending (all of
+ * them when the database is still locked: that is POISE_OK too).
+ */
 enum poise_status store_flush(struct store *st, size_t *left, struct poise_error *err);
+/* Entries (calls and events) waiting in the side log. */
 size_t store_pending(const struct store *st);
+/* The side log's path: "<db>.pending". */
+const char *store_pending_path(const struct store *st);
 
-/* Read back. Callbacks return 0 to go on, non-zero to stop. */
+/*
+ * Read back. Callbacks return 0 to go on, non-zero to stop. id_or_prefix
+ * is a whole id or a unique prefix of one (case does not matter); an
+ * ambiguous prefix is POISE_USAGE, none POISE_NOT_FOUND. Event text is
+ * valid during the callback only.
+ */
 typedef int (*store_event_fn)(void *ctx, const struct event *ev);
 enum poise_status store_call_meta(struct store *st, const char *id_or_prefix,
 				  struct call_meta *out, struct poise_error *err);
@@ -100,9 +121,19 @@ enum poise_status store_playbook_text(struct store *st, const char *hash, char *
 enum poise_status store_open_call(struct store *st, const char *agent, struct call_meta *out,
 				  struct poise_error *err);
 
-/* Every call, oldest first, with since/until in ms (0 = unbounded). */
+/*
+ * Every call, oldest first (by started), with since <= started < until in
+ * ms (0 = unbounded). The meta is valid during the callback only; the
+ * callback may read events (store_call_events) but not nest store_each_call.
+ */
 typedef int (*store_call_fn)(void *ctx, const struct call_meta *meta);
 enum poise_status store_each_call(struct store *st, int64_t since, int64_t until,
 				  store_call_fn fn, void *ctx, struct poise_error *err);
+
+/*
+ * Test hook: cap the database at `pages` pages (PRAGMA max_page_count) to
+ * simulate a full disk. Returns the new cap.
+ */
+long store_set_max_pages(struct store *st, long pages);
 
 #endif

@@ -1,0 +1,409 @@
+/*
+ * store.c - opening and closing the call log, errors, prepared statements.
+ *
+ * The database file is created by us (open(O_CREAT, 0600) + fchmod) before
+ * SQLite sees it, so its mode never depends on the umask; SQLite then gives
+ * its -wal and -shm files the database's own mode.
+ */
+#include "store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STORE_STMT_SQL(name, sql) sql,
+static const char *const stmt_sql[] = {STORE_STMT_LIST(STORE_STMT_SQL)};
+#undef STORE_STMT_SQL
+
+static const char *env_or_null(const char *(*getenv_fn)(const char *), const char *name)
+{
+	const char *v = getenv_fn ? getenv_fn(name) : getenv(name);
+
+	return v && v[0] ? v : NULL;
+}
+
+enum poise_status store_default_path(char *buf, size_t size, const char *(*getenv_fn)(const char *),
+				     struct poise_error *err)
+{
+	const char *db = env_or_null(getenv_fn, "POISE_DB");
+	const char *xdg = env_or_null(getenv_fn, "XDG_DATA_HOME");
+	const char *home = env_or_null(getenv_fn, "HOME");
+	int n;
+
+	/* The XDG spec says a relative XDG_DATA_HOME is invalid: ignore it. */
+	if (xdg && xdg[0] != '/')
+		xdg = NULL;
+	if (db)
+		n = snprintf(buf, size, "%s", db);
+	else if (xdg)
+		n = snprintf(buf, size, "%s/poise/poise.db", xdg);
+	else if (home)
+		n = snprintf(buf, size, "%s/.local/share/poise/poise.db", home);
+	else
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "cannot choose a database path: neither POISE_DB, "
+				       "XDG_DATA_HOME nor HOME is set; pass --db PATH");
+	if (n < 0 || (size_t)n >= size)
+		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
+				       "database path is too long: pass a shorter --db PATH");
+	return POISE_OK;
+}
+
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
+const char *store_pending_path(const struct store *st)
+{
+	return st->pending_path;
+}
+
+size_t store_pending(const struct store *st)
+{
+	return st->pending;
+}
+
+enum poise_status store_new_uuid(char out[37], struct poise_error *err)
+{
+	unsigned char b[16];
+	ssize_t n = -1;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		do
+			n = read(fd, b, sizeof(b));
+		while (n < 0 && errno == EINTR);
+		close(fd);
+	}
+	if (n != (ssize_t)sizeof(b))
+		return poise_error_set(err, POISE_IO, "/dev/urandom", 0, 0,
+				       "cannot read random bytes for a call id: %s",
+				       n < 0 ? strerror(errno) : "short read");
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+		 b[14], b[15]);
+	return POISE_OK;
+}
+
+int store_rc_busy(int rc)
+{
+	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+enum poise_status store_fail(struct store *st, int rc, const char *what,
+			     struct poise_error *err)
+{
+	const char *p = st->path;
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return poise_error_set(err, POISE_DB_BUSY, NULL, 0, 0,
+				       "cannot %s: database '%s' is locked by another program: "
+				       "close it or try again",
+				       what, p);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
+				       "cannot %s: database '%s' is read-only: check its "
+				       "permissions or pass --db PATH",
+				       what, p);
+	case SQLITE_FULL:
+		return poise_error_set(err, POISE_DB_FULL, NULL, 0, 0,
+				       "cannot %s: disk is full for database '%s': free some "
+				       "space or pass --db PATH",
+				       what, p);
+	case SQLITE_NOTADB:
+		return poise_error_set(err, POISE_DB_NOT_POISE, NULL, 0, 0,
+				       "cannot %s: '%s' is not a poise database: pass --db PATH",
+				       what, p);
+	case SQLITE_CORRUPT:
+		return poise_error_set(err, POISE_DB, NULL, 0, 0,
+				       "cannot %s: database '%s' is damaged: restore a backup "
+				       "or pass --db PATH",
+				       what, p);
+	case SQLITE_NOMEM:
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "cannot %s: out of memory",
+				       what);
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return poise_error_set(err, POISE_IO, NULL, 0, 0,
+				       "cannot %s: input/output error on database '%s' (%s): "
+				       "check the disk or pass --db PATH",
+				       what, p, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	default:
+		return poise_error_set(err, POISE_DB, NULL, 0, 0,
+				       "cannot %s: database '%s': %s", what, p,
+				       st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	}
+}
+
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id)
+{
+	sqlite3_stmt *s = st->stmt[id];
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+int store_step_done(struct store *st, enum store_stmt id)
+{
+	int rc = sqlite3_step(st->stmt[id]);
+
+	sqlite3_reset(st->stmt[id]);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+int64_t *store_seq_slot(struct store *st, const char *call_id)
+{
+	for (size_t i = 0; i < st->nseqs; i++)
+		if (strcmp(st->seqs[i].call_id, call_id) == 0)
+			return &st->seqs[i].next;
+	if (st->nseqs == st->seqcap) {
+		size_t cap = st->seqcap ? st->seqcap * 2 : 8;
+		struct store_seq *n = realloc(st->seqs, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		st->seqs = n;
+		st->seqcap = cap;
+	}
+	snprintf(st->seqs[st->nseqs].call_id, sizeof(st->seqs[0].call_id), "%s", call_id);
+	st->seqs[st->nseqs].next = 0; /* 0: not known yet */
+	return &st->seqs[st->nseqs++].next;
+}
+
+long store_set_max_pages(struct store *st, long pages)
+{
+	char sql[64];
+	sqlite3_stmt *s = NULL;
+	long got = -1;
+
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %ld", pages);
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		got = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return got;
+}
+
+/* mkdir -p with 0700 for every folder we create; existing ones are left as they are. */
+static enum poise_status make_dirs(const char *path, struct poise_error *err)
+{
+	char *dir = strdup(path);
+	char *slash;
+	enum poise_status rc = POISE_OK;
+
+	if (!dir)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		goto out;
+	*slash = '\0';
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+
+		*p = '\0';
+		if (mkdir(dir, 0700) == 0) {
+			chmod(dir, 0700); /* the umask may have taken bits away */
+		} else if (errno != EEXIST) {
+			rc = poise_error_set(err, errno == EACCES || errno == EROFS || errno == EPERM
+							  ? POISE_DB_READONLY
+							  : POISE_IO,
+					     NULL, 0, 0,
+					     "cannot create folder '%s' for database '%s': %s: "
+					     "check its permissions or pass --db PATH",
+					     dir, path, strerror(errno));
+			goto out;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+out:
+	free(dir);
+	return rc;
+}
+
+/* Create the file 0600 ourselves, or check that an existing one may be written. */
+static enum poise_status prepare_file(const char *path, int flags, struct poise_error *err)
+{
+	int fd;
+
+	if (access(path, F_OK) == 0) {
+		if (!(flags & STORE_READONLY) && access(path, W_OK) != 0)
+			return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
+					       "database '%s' is read-only: check its permissions "
+					       "or pass --db PATH",
+					       path);
+		return POISE_OK;
+	}
+	if (flags & STORE_READONLY)
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no database at '%s': run a call first or pass --db PATH",
+				       path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 || fsync(fd) != 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return poise_error_set(err, e == EACCES || e == EROFS || e == EPERM
+						    ? POISE_DB_READONLY
+						    : POISE_IO,
+				       NULL, 0, 0,
+				       "cannot create database '%s': %s: check the folder's "
+				       "permissions or pass --db PATH",
+				       path, strerror(e));
+	}
+	close(fd);
+	return POISE_OK;
+}
+
+static int exec_pragma(struct store *st, const char *sql, const char *want)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW && want &&
+		    sqlite3_stricmp((const char *)sqlite3_column_text(s, 0), want) != 0)
+			rc = SQLITE_CANTOPEN;
+		else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int set_pragmas(struct store *st)
+{
+	int rc;
+
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	sqlite3_extended_result_codes(st->db, 1);
+	if ((rc = exec_pragma(st, "PRAGMA foreign_keys = ON", NULL)) ||
+	    (rc = exec_pragma(st, "PRAGMA secure_delete = ON", NULL)) ||
+	    (rc = exec_pragma(st, "PRAGMA synchronous = FULL", NULL)))
+		return rc;
+	if (st->flags & STORE_READONLY)
+		return SQLITE_OK;
+	return exec_pragma(st, "PRAGMA journal_mode = WAL", "wal");
+}
+
+/* SQLite gives -wal/-shm the database's mode; make sure, whatever the umask. */
+static void tighten_side_files(const struct store *st)
+{
+	static const char *const suffix[] = {"-wal", "-shm"};
+	char p[4096];
+	struct stat sb;
+
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", st->path, suffix[i]);
+		if (stat(p, &sb) == 0 && (sb.st_mode & 077))
+			chmod(p, sb.st_mode & 0700);
+	}
+}
+
+static int prepare_all(struct store *st)
+{
+	for (int i = 0; i < STMT_COUNT; i++) {
+		int rc = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+					    &st->stmt[i], NULL);
+
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+static enum poise_status open_db(struct store *st, struct poise_error *err)
+{
+	int oflags = (st->flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	enum poise_status ps;
+	int rc;
+
+	rc = sqlite3_open_v2(st->path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "open database", err);
+	/* Refuse before any pragma could rewrite the header of someone else's file. */
+	if ((ps = store_schema_check(st, err)) != POISE_OK)
+		return ps;
+	if ((rc = set_pragmas(st)) != SQLITE_OK)
+		return store_fail(st, rc, "set up database", err);
+	if ((ps = store_schema_migrate(st, err)) != POISE_OK)
+		return ps;
+	if ((rc = prepare_all(st)) != SQLITE_OK)
+		return store_fail(st, rc, "prepare statements", err);
+	return POISE_OK;
+}
+
+enum poise_status store_open(const char *path, int flags, struct store **out,
+			     struct poise_error *err)
+{
+	struct store *st = NULL;
+	enum poise_status ps;
+	mode_t old_mask = umask(077);
+	size_t len;
+
+	*out = NULL;
+	if (!path || !path[0]) {
+		ps = poise_error_set(err, POISE_USAGE, NULL, 0, 0, "database path is empty");
+		goto out;
+	}
+	len = strlen(path);
+	st = calloc(1, sizeof(*st));
+	if (!st || !(st->path = strdup(path)) || !(st->pending_path = malloc(len + 9))) {
+		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	memcpy(st->pending_path, path, len);
+	memcpy(st->pending_path + len, ".pending", 9);
+	st->flags = flags;
+	if (!(flags & STORE_READONLY) && (ps = make_dirs(path, err)) != POISE_OK)
+		goto out;
+	if ((ps = prepare_file(path, flags, err)) != POISE_OK)
+		goto out;
+	if ((ps = store_schema_precheck(path, err)) != POISE_OK)
+		goto out;
+	if ((ps = open_db(st, err)) != POISE_OK)
+		goto out;
+	tighten_side_files(st);
+	if ((ps = sidelog_load(st, err)) != POISE_OK)
+		goto out;
+	if (st->pending && !(flags & STORE_READONLY))
+		ps = store_flush(st, NULL, err);
+out:
+	umask(old_mask);
+	if (ps != POISE_OK) {
+		store_close(st);
+		return ps;
+	}
+	*out = st;
+	return POISE_OK;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st->seqs);
+	free(st->pending_path);
+	free(st->path);
+	free(st);
+}

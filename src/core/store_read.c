@@ -1,0 +1,212 @@
+/*
+ * store_read.c - reading calls and events back.
+ *
+ * Every read is an indexed lookup or range (see the indexes in
+ * store_schema.c) stepping one row at a time, so nothing is loaded whole.
+ */
+#include "store_int.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void copy_col(sqlite3_stmt *s, int col, char *dst, size_t size)
+{
+	const unsigned char *v = sqlite3_column_text(s, col);
+
+	snprintf(dst, size, "%s", v ? (const char *)v : "");
+}
+
+/* One row of STORE_META_COLS. */
+static void row_meta(sqlite3_stmt *s, struct call_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	copy_col(s, 0, m->id, sizeof(m->id));
+	copy_col(s, 1, m->agent, sizeof(m->agent));
+	copy_col(s, 2, m->customer, sizeof(m->customer));
+	copy_col(s, 3, m->ref, sizeof(m->ref));
+	copy_col(s, 4, m->playbook_id, sizeof(m->playbook_id));
+	copy_col(s, 5, m->playbook_version, sizeof(m->playbook_version));
+	copy_col(s, 6, m->playbook_hash, sizeof(m->playbook_hash));
+	m->started = sqlite3_column_int64(s, 7);
+	m->ended = sqlite3_column_int64(s, 8);
+	copy_col(s, 9, m->status, sizeof(m->status));
+	copy_col(s, 10, m->outcome, sizeof(m->outcome));
+	copy_col(s, 11, m->cause, sizeof(m->cause));
+	m->mood_start = sqlite3_column_int(s, 12);
+	m->mood_end = sqlite3_column_int(s, 13);
+	m->wrapup_at = sqlite3_column_int64(s, 14);
+	m->last_seq = sqlite3_column_int64(s, 15);
+}
+
+/* A statement already stepping (a callback calling back in) cannot be reused. */
+static enum poise_status check_idle(struct store *st, enum store_stmt id, const char *what,
+				    struct poise_error *err)
+{
+	if (!sqlite3_stmt_busy(st->stmt[id]))
+		return POISE_OK;
+	return poise_error_set(err, POISE_STATE, NULL, 0, 0,
+			       "cannot %s from inside the same kind of read", what);
+}
+
+enum poise_status store_call_meta(struct store *st, const char *id_or_prefix,
+				  struct call_meta *out, struct poise_error *err)
+{
+	char lo[37], hi[38];
+	size_t n = id_or_prefix ? strlen(id_or_prefix) : 0;
+	sqlite3_stmt *s;
+	int rc, rows = 0;
+
+	if (n == 0 || n > 36)
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		int c = tolower((unsigned char)id_or_prefix[i]);
+
+		if (!isxdigit(c) && c != '-')
+			goto bad;
+		lo[i] = hi[i] = (char)c;
+	}
+	lo[n] = '\0';
+	/* Ids hold only [0-9a-f-], all below 'g': [prefix, prefix "g") is the range. */
+	hi[n] = 'g';
+	hi[n + 1] = '\0';
+	if (check_idle(st, STMT_META_RANGE, "read a call", err) != POISE_OK)
+		return POISE_STATE;
+	s = store_stmt(st, STMT_META_RANGE);
+	sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (rows++ == 0)
+			row_meta(s, out);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, "read call", err);
+	if (rows == 0)
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no call '%s' in database '%s'", lo, st->path);
+	if (rows > 1)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "call id '%s' is ambiguous: give more of it", lo);
+	return POISE_OK;
+bad:
+	return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+			       "'%s' is not a call id: expected up to 36 of [0-9a-f-]",
+			       id_or_prefix ? id_or_prefix : "");
+}
+
+enum poise_status store_call_events(struct store *st, const char *call_id, store_event_fn fn,
+				    void *ctx, struct poise_error *err)
+{
+	enum poise_status ps = POISE_OK;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (check_idle(st, STMT_EVENTS, "read events", err) != POISE_OK)
+		return POISE_STATE;
+	s = store_stmt(st, STMT_EVENTS);
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(s, 2);
+		struct event ev = {
+			.seq = sqlite3_column_int64(s, 0),
+			.t = sqlite3_column_int64(s, 1),
+			.a = sqlite3_column_int(s, 4),
+			.b = sqlite3_column_int(s, 5),
+		};
+
+		ev.kind = (enum event_kind)event_kind_from_key(kind ? kind : "");
+		ev.stage = store_stage_from_key((const char *)sqlite3_column_text(s, 3));
+		ev.text = (const char *)sqlite3_column_text(s, 6);
+		if ((int)ev.kind < 0 || ev.stage < 0) {
+			ps = poise_error_set(err, POISE_DB, NULL, 0, 0,
+					     "call '%s' event %lld in database '%s' has an unknown "
+					     "kind or stage: is it from a newer poise?",
+					     call_id, (long long)ev.seq, st->path);
+			break;
+		}
+		if (fn(ctx, &ev))
+			break;
+	}
+	if (ps == POISE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ps = store_fail(st, rc, "read events", err);
+	sqlite3_reset(s);
+	return ps;
+}
+
+enum poise_status store_playbook_text(struct store *st, const char *hash, char **text,
+				      size_t *len, struct poise_error *err)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_PB_TEXT);
+	enum poise_status ps = POISE_OK;
+	int rc;
+
+	*text = NULL;
+	if (len)
+		*len = 0;
+	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const void *v = sqlite3_column_text(s, 0);
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+
+		if (!(*text = malloc(n + 1))) {
+			ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		} else {
+			memcpy(*text, v ? v : "", n);
+			(*text)[n] = '\0';
+			if (len)
+				*len = n;
+		}
+	} else if (rc == SQLITE_DONE) {
+		ps = poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				     "no playbook with hash '%s' in database '%s'", hash, st->path);
+	} else {
+		ps = store_fail(st, rc, "read playbook text", err);
+	}
+	sqlite3_reset(s);
+	return ps;
+}
+
+enum poise_status store_open_call(struct store *st, const char *agent, struct call_meta *out,
+				  struct poise_error *err)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_OPEN_CALL);
+	int rc;
+
+	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		row_meta(s, out);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return POISE_OK;
+	if (rc == SQLITE_DONE)
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no open call for agent '%s'", agent);
+	return store_fail(st, rc, "look for an open call", err);
+}
+
+enum poise_status store_each_call(struct store *st, int64_t since, int64_t until,
+				  store_call_fn fn, void *ctx, struct poise_error *err)
+{
+	struct call_meta m;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (check_idle(st, STMT_EACH_CALL, "list calls", err) != POISE_OK)
+		return POISE_STATE;
+	s = store_stmt(st, STMT_EACH_CALL);
+	sqlite3_bind_int64(s, 1, since ? since : INT64_MIN);
+	sqlite3_bind_int64(s, 2, until ? until : INT64_MAX);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row_meta(s, &m);
+		if (fn(ctx, &m)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, "list calls", err);
+	return POISE_OK;
+}

@@ -1,0 +1,228 @@
+/*
+ * store_schema.c - is this our database, and bringing it up to date.
+ *
+ * The schema is a list of migrations: migrations[v] takes user_version v to
+ * v + 1, in one BEGIN IMMEDIATE transaction that also sets user_version, so
+ * a crash leaves the file at a version and never between two. Append new
+ * steps; never edit a released one. docs/database.md describes the result.
+ */
+#include "store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE playbook_texts (\n"
+	"	hash TEXT PRIMARY KEY NOT NULL,\n"
+	"	id TEXT NOT NULL,\n"
+	"	version TEXT NOT NULL,\n"
+	"	text TEXT NOT NULL\n"
+	");\n"
+	"CREATE TABLE calls (\n"
+	"	id TEXT PRIMARY KEY NOT NULL,\n"
+	"	agent TEXT NOT NULL,\n"
+	"	customer TEXT NOT NULL DEFAULT '',\n"
+	"	customer_ref TEXT NOT NULL DEFAULT '',\n"
+	"	playbook_id TEXT NOT NULL,\n"
+	"	playbook_version TEXT NOT NULL,\n"
+	"	playbook_hash TEXT NOT NULL REFERENCES playbook_texts (hash),\n"
+	"	started_at INTEGER NOT NULL,\n"
+	"	ended_at INTEGER,\n"
+	"	status TEXT NOT NULL DEFAULT 'open'\n"
+	"		CHECK (status IN ('open', 'done', 'interrupted')),\n"
+	"	outcome TEXT,\n"
+	"	cause TEXT,\n"
+	"	mood_start INTEGER,\n"
+	"	mood_end INTEGER,\n"
+	"	last_seq INTEGER NOT NULL DEFAULT 0,\n"
+	"	wrapup_at INTEGER\n"
+	");\n"
+	"CREATE INDEX calls_started ON calls (started_at);\n"
+	"CREATE INDEX calls_agent_started ON calls (agent, started_at);\n"
+	"CREATE INDEX calls_status ON calls (status, agent, started_at);\n"
+	"CREATE INDEX calls_playbook ON calls (playbook_hash);\n"
+	"CREATE TABLE events (\n"
+	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
+	"	seq INTEGER NOT NULL CHECK (seq > 0),\n"
+	"	t INTEGER NOT NULL,\n"
+	"	kind TEXT NOT NULL,\n"
+	"	stage TEXT NOT NULL,\n"
+	"	a INTEGER NOT NULL DEFAULT 0,\n"
+	"	b INTEGER NOT NULL DEFAULT 0,\n"
+	"	text TEXT,\n"
+	"	PRIMARY KEY (call_id, seq)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE followups (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
+	"	seq INTEGER NOT NULL,\n"
+	"	due TEXT,\n"
+	"	channel TEXT NOT NULL DEFAULT '',\n"
+	"	promise TEXT NOT NULL DEFAULT '',\n"
+	"	done_at INTEGER,\n"
+	"	UNIQUE (call_id, seq)\n"
+	");\n"
+	"CREATE INDEX followups_due ON followups (done_at, due);\n"
+	"CREATE TABLE reflections (\n"
+	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
+	"	seq INTEGER NOT NULL,\n"
+	"	went_well TEXT NOT NULL DEFAULT '',\n"
+	"	improve TEXT NOT NULL DEFAULT '',\n"
+	"	PRIMARY KEY (call_id, seq)\n"
+	");\n"
+	"CREATE TABLE skips (\n"
+	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
+	"	seq INTEGER NOT NULL,\n"
+	"	stage TEXT NOT NULL,\n"
+	"	section TEXT NOT NULL,\n"
+	"	item INTEGER NOT NULL,\n"
+	"	reason TEXT NOT NULL,\n"
+	"	PRIMARY KEY (call_id, seq)\n"
+	");\n"
+	"CREATE INDEX skips_line ON skips (stage, section, item);\n",
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static enum poise_status not_poise(const char *path, const char *why, struct poise_error *err)
+{
+	return poise_error_set(err, POISE_DB_NOT_POISE, NULL, 0, 0,
+			       "'%s' is not a poise database (%s): leave it alone and pass "
+			       "--db PATH",
+			       path, why);
+}
+
+static enum poise_status newer(const char *path, long have, struct poise_error *err)
+{
+	return poise_error_set(err, POISE_DB_NEWER, NULL, 0, 0,
+			       "database '%s' has schema %ld, newer than this poise knows (%d): "
+			       "upgrade poise or pass --db PATH",
+			       path, have, STORE_SCHEMA_VERSION);
+}
+
+/*
+ * Look at the header ourselves before SQLite opens the file, so a text file
+ * or someone else's database is never handed to SQLite (which could add
+ * -wal/-shm files beside it). The header may be stale when a -wal exists:
+ * store_schema_check() asks SQLite again once open.
+ */
+enum poise_status store_schema_precheck(const char *path, struct poise_error *err)
+{
+	unsigned char h[100];
+	struct stat sb;
+	ssize_t n;
+	uint32_t app;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return poise_error_set(err, errno == EACCES ? POISE_DB_READONLY : POISE_IO, NULL,
+				       0, 0, "cannot read database '%s': %s: check its permissions "
+				       "or pass --db PATH", path, strerror(errno));
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return not_poise(path, "not a regular file", err);
+	}
+	n = sb.st_size == 0 ? 0 : read(fd, h, sizeof(h));
+	close(fd);
+	if (sb.st_size == 0)
+		return POISE_OK; /* new: gets the schema */
+	if (n != (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0)
+		return not_poise(path, "not an SQLite file", err);
+	app = be32(h + 68);
+	if (app != 0 && app != STORE_APPLICATION_ID)
+		return not_poise(path, "an SQLite database of another program", err);
+	if (app == STORE_APPLICATION_ID && be32(h + 60) > STORE_SCHEMA_VERSION)
+		return newer(path, (long)be32(h + 60), err);
+	return POISE_OK;
+}
+
+static int query_int(sqlite3 *db, const char *sql, long *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = (long)sqlite3_column_int64(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+enum poise_status store_schema_check(struct store *st, struct poise_error *err)
+{
+	long app = 0, version = 0, objects = 0;
+	int rc;
+
+	if ((rc = query_int(st->db, "PRAGMA application_id", &app)) ||
+	    (rc = query_int(st->db, "PRAGMA user_version", &version)) ||
+	    (rc = query_int(st->db, "SELECT count(*) FROM sqlite_schema", &objects)))
+		return store_fail(st, rc, "read database header", err);
+	if ((uint32_t)app != STORE_APPLICATION_ID) {
+		if (app == 0 && version == 0 && objects == 0)
+			return POISE_OK; /* an empty SQLite file: ours to fill */
+		return not_poise(st->path,
+				 app ? "an SQLite database of another program"
+				     : "an SQLite database without poise's application_id",
+				 err);
+	}
+	if (version > STORE_SCHEMA_VERSION)
+		return newer(st->path, version, err);
+	if (version < STORE_SCHEMA_VERSION && (st->flags & STORE_READONLY))
+		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
+				       "database '%s' has the older schema %ld and is opened "
+				       "read-only: open it once for writing to upgrade it",
+				       st->path, version);
+	return POISE_OK;
+}
+
+/* One step in its own transaction; a concurrent poise may have done it already. */
+static int migrate_step(struct store *st, long from)
+{
+	char sql[96];
+	long now = 0;
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	if ((rc = query_int(st->db, "PRAGMA user_version", &now)) != SQLITE_OK)
+		goto out;
+	if (now != from)
+		goto out;
+	if ((rc = sqlite3_exec(st->db, migrations[from], NULL, NULL, NULL)) != SQLITE_OK)
+		goto out;
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %ld; PRAGMA user_version = %ld",
+		 (long)STORE_APPLICATION_ID, from + 1);
+	rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+out:
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+enum poise_status store_schema_migrate(struct store *st, struct poise_error *err)
+{
+	long version = 0;
+	int rc;
+
+	if (st->flags & STORE_READONLY)
+		return POISE_OK; /* store_schema_check refused anything older */
+	if ((rc = query_int(st->db, "PRAGMA user_version", &version)) != SQLITE_OK)
+		return store_fail(st, rc, "read schema version", err);
+	for (long v = version; v < STORE_SCHEMA_VERSION; v++)
+		if ((rc = migrate_step(st, v)) != SQLITE_OK)
+			return store_fail(st, rc, "upgrade database schema", err);
+	return POISE_OK;
+}

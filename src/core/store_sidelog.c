@@ -1,0 +1,400 @@
+/*
+ * store_sidelog.c - where calls and events wait while the database is locked.
+ *
+ * `<db>.pending` (mode 0600) holds one line per entry, fields separated by
+ * tabs, each line written with one write() and fsynced before the agent is
+ * told it is saved:
+ *   call  ID AGENT CUSTOMER REF STARTED PB_ID PB_VERSION PB_HASH PB_TEXT
+ *   event CALL_ID SEQ T KIND STAGE A B TEXT
+ * In fields, backslash, tab, newline and carriage return are written \\ \t
+ * \n \r; a NULL text is \N. The seq is the one the event will take, so a
+ * replay keeps seqs consecutive. A last line without its newline is a torn
+ * write that was never acknowledged and is dropped. See docs/database.md.
+ */
+#include "store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SIDELOG_FIELDS 10
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+static void sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if (!(p = realloc(b->p, cap))) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* A tab, then s escaped (NULL as \N). */
+static void sb_field(struct sbuf *b, const char *s, size_t n)
+{
+	sb_add(b, "\t", 1);
+	if (!s) {
+		sb_add(b, "\\N", 2);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *e = s[i] == '\\' ? "\\\\"
+				: s[i] == '\t' ? "\\t"
+				: s[i] == '\n' ? "\\n"
+				: s[i] == '\r' ? "\\r"
+					       : NULL;
+
+		if (e)
+			sb_add(b, e, 2);
+		else
+			sb_add(b, s + i, 1);
+	}
+}
+
+static void sb_str(struct sbuf *b, const char *s)
+{
+	sb_field(b, s, s ? strlen(s) : 0);
+}
+
+static void sb_int(struct sbuf *b, int64_t v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%" PRId64, v);
+	sb_field(b, num, strlen(num));
+}
+
+/* Append one line, all or nothing, and make it durable. */
+static enum poise_status append_line(struct store *st, struct sbuf *b, struct poise_error *err)
+{
+	struct stat sb;
+	int fd = -1, e = 0;
+	ssize_t n;
+
+	if (b->oom)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	sb_add(b, "\n", 1);
+	fd = open(st->pending_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 || fstat(fd, &sb) != 0) {
+		e = errno;
+		goto out;
+	}
+	do
+		n = write(fd, b->p, b->len);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)b->len || fsync(fd) != 0) {
+		e = n < 0 ? errno : errno ? errno : EIO;
+		if (ftruncate(fd, sb.st_size) == 0)
+			fsync(fd);
+		goto out;
+	}
+	st->pending++;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (!e)
+		return POISE_OK;
+	return poise_error_set(err, e == ENOSPC ? POISE_DB_FULL : POISE_IO, NULL, 0, 0,
+			       "database '%s' is locked and the side log '%s' cannot be written: "
+			       "%s: the last action was not saved",
+			       st->path, st->pending_path, strerror(e));
+}
+
+enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
+				   const struct playbook *pb, struct poise_error *err)
+{
+	struct sbuf b = {0};
+	enum poise_status ps;
+
+	sb_add(&b, "call", 4);
+	sb_str(&b, meta->id);
+	sb_str(&b, meta->agent);
+	sb_str(&b, meta->customer);
+	sb_str(&b, meta->ref);
+	sb_int(&b, meta->started);
+	sb_str(&b, pb->id);
+	sb_str(&b, pb->version);
+	sb_str(&b, pb->hash);
+	sb_field(&b, pb->text ? pb->text : "", pb->text ? pb->text_len : 0);
+	ps = append_line(st, &b, err);
+	free(b.p);
+	return ps;
+}
+
+enum poise_status sidelog_add_event(struct store *st, const char *call_id,
+				    const struct event *ev, struct poise_error *err)
+{
+	struct sbuf b = {0};
+	enum poise_status ps;
+
+	sb_add(&b, "event", 5);
+	sb_str(&b, call_id);
+	sb_int(&b, ev->seq);
+	sb_int(&b, ev->t);
+	sb_str(&b, event_kind_key(ev->kind));
+	sb_str(&b, store_stage_key(ev->stage));
+	sb_int(&b, ev->a);
+	sb_int(&b, ev->b);
+	sb_str(&b, ev->text);
+	ps = append_line(st, &b, err);
+	free(b.p);
+	return ps;
+}
+
+/* Split a line (without its newline) into unescaped fields, in place. */
+static int split_line(char *line, char **f, size_t *flen)
+{
+	int n = 0;
+	char *p = line;
+
+	for (;;) {
+		char *out = p, *start = p;
+
+		if (n == SIDELOG_FIELDS)
+			return -1;
+		while (*p && *p != '\t') {
+			if (*p != '\\') {
+				*out++ = *p++;
+				continue;
+			}
+			switch (p[1]) {
+			case '\\': *out++ = '\\'; break;
+			case 't': *out++ = '\t'; break;
+			case 'n': *out++ = '\n'; break;
+			case 'r': *out++ = '\r'; break;
+			case 'N':
+				if (p != start || (p[2] && p[2] != '\t'))
+					return -1;
+				start = NULL;
+				break;
+			default: return -1;
+			}
+			p += 2;
+		}
+		f[n] = start;
+		flen[n] = start ? (size_t)(out - start) : 0;
+		n++;
+		if (!*p) {
+			*out = '\0';
+			return n;
+		}
+		*p++ = '\0';
+		*out = '\0';
+	}
+}
+
+static int parse_i64(const char *s, int64_t *v)
+{
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+/* Read the whole side log; a torn last line is cut off (and dropped from the file). */
+static enum poise_status read_log(struct store *st, char **buf, size_t *len,
+				  struct poise_error *err)
+{
+	struct stat sb;
+	size_t got = 0, keep;
+	int fd = open(st->pending_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0 && errno == ENOENT)
+		return POISE_OK;
+	if (fd < 0 || fstat(fd, &sb) != 0)
+		goto fail;
+	if (!(*buf = malloc((size_t)sb.st_size + 1))) {
+		close(fd);
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	}
+	while (got < (size_t)sb.st_size) {
+		ssize_t n = read(fd, *buf + got, (size_t)sb.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		got += (size_t)n;
+	}
+	close(fd);
+	fd = -1;
+	for (keep = got; keep > 0 && (*buf)[keep - 1] != '\n'; keep--)
+		;
+	/* Cut a torn tail now, or the next entry would be glued to it. */
+	if (keep < got && !(st->flags & STORE_READONLY) &&
+	    truncate(st->pending_path, (off_t)keep) != 0)
+		goto fail;
+	(*buf)[keep] = '\0';
+	*len = keep;
+	return POISE_OK;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(*buf);
+	*buf = NULL;
+	return poise_error_set(err, POISE_IO, NULL, 0, 0,
+			       "cannot read side log '%s': %s: check its permissions",
+			       st->pending_path, strerror(errno));
+}
+
+static enum poise_status damaged(struct store *st, size_t line, struct poise_error *err)
+{
+	return poise_error_set(err, POISE_DB, st->pending_path, (int)line, 0,
+			       "side log line %zu is damaged: move '%s' aside to go on "
+			       "(its entries are not in database '%s')",
+			       line, st->pending_path, st->path);
+}
+
+/*
+ * Walk the side log: with replay, write every entry (inside the caller's
+ * transaction); without, only count entries and learn each call's next seq.
+ * *rc gets the SQLite code of a failed write.
+ */
+static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
+			      struct poise_error *err)
+{
+	char *f[SIDELOG_FIELDS];
+	size_t flen[SIDELOG_FIELDS], lineno = 0;
+
+	*rc = SQLITE_OK;
+	for (char *line = buf, *nl; line && *line; line = nl) {
+		int n;
+		int64_t num[5] = {0}, *slot;
+
+		lineno++;
+		if (!(nl = strchr(line, '\n')))
+			return damaged(st, lineno, err); /* a NUL byte inside */
+		*nl++ = '\0';
+		n = split_line(line, f, flen);
+		if (n < 2 || !f[1] || flen[1] != 36)
+			return damaged(st, lineno, err);
+		if (n == 10 && f[0] && strcmp(f[0], "call") == 0 && f[1] && f[2] && f[3] &&
+		    f[4] && f[6] && f[7] && f[8] && f[9] && parse_i64(f[5], &num[0]) == 0) {
+			struct call_meta m = {0};
+
+			snprintf(m.id, sizeof(m.id), "%s", f[1]);
+			snprintf(m.agent, sizeof(m.agent), "%s", f[2]);
+			snprintf(m.customer, sizeof(m.customer), "%s", f[3]);
+			snprintf(m.ref, sizeof(m.ref), "%s", f[4]);
+			m.started = num[0];
+			if (!(slot = store_seq_slot(st, m.id)))
+				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+			if (*slot < 1)
+				*slot = 1;
+			if (replay && (*rc = store_write_call(st, &m, f[6], f[7], f[8], f[9],
+							      flen[9])) != SQLITE_OK)
+				return POISE_DB;
+		} else if (n == 9 && f[0] && strcmp(f[0], "event") == 0 && f[1] && f[4] && f[5] &&
+			   parse_i64(f[2], &num[0]) == 0 && parse_i64(f[3], &num[1]) == 0 &&
+			   parse_i64(f[6], &num[2]) == 0 && parse_i64(f[7], &num[3]) == 0 &&
+			   num[0] > 0) {
+			struct event ev = {.seq = num[0], .t = num[1], .a = (int)num[2],
+					   .b = (int)num[3], .text = f[8]};
+
+			ev.kind = (enum event_kind)event_kind_from_key(f[4]);
+			ev.stage = store_stage_from_key(f[5]);
+			if (store_check_event(&ev, NULL) != POISE_OK)
+				return damaged(st, lineno, err);
+			if (!(slot = store_seq_slot(st, f[1])))
+				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+			if (*slot < ev.seq + 1)
+				*slot = ev.seq + 1;
+			if (replay && (*rc = store_write_event(st, f[1], &ev)) != SQLITE_OK)
+				return POISE_DB;
+		} else {
+			return damaged(st, lineno, err);
+		}
+	}
+	if (!replay)
+		st->pending = lineno;
+	return POISE_OK;
+}
+
+enum poise_status sidelog_load(struct store *st, struct poise_error *err)
+{
+	char *buf;
+	size_t len;
+	int rc;
+	enum poise_status ps = read_log(st, &buf, &len, err);
+
+	if (ps == POISE_OK)
+		ps = walk(st, buf, 0, &rc, err);
+	free(buf);
+	return ps;
+}
+
+static enum poise_status truncate_log(struct store *st, struct poise_error *err)
+{
+	int fd = open(st->pending_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0 || ftruncate(fd, 0) != 0 || fsync(fd) != 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		/* Replaying again is harmless: entries already stored are skipped. */
+		return poise_error_set(err, POISE_IO, NULL, 0, 0,
+				       "cannot empty side log '%s' after saving it: %s",
+				       st->pending_path, strerror(e));
+	}
+	close(fd);
+	st->pending = 0;
+	return POISE_OK;
+}
+
+enum poise_status store_flush(struct store *st, size_t *left, struct poise_error *err)
+{
+	char *buf = NULL;
+	size_t len;
+	int rc = SQLITE_OK;
+	enum poise_status ps = POISE_OK;
+
+	if (!st->pending || (st->flags & STORE_READONLY))
+		goto out;
+	if ((rc = store_step_done(st, STMT_BEGIN)) != SQLITE_OK)
+		goto out;
+	if ((ps = read_log(st, &buf, &len, err)) == POISE_OK)
+		ps = walk(st, buf, 1, &rc, err);
+	if (ps == POISE_OK)
+		rc = store_step_done(st, STMT_COMMIT);
+	if (ps != POISE_OK || rc != SQLITE_OK)
+		store_step_done(st, STMT_ROLLBACK);
+	if (ps == POISE_OK && rc == SQLITE_OK)
+		ps = truncate_log(st, err);
+out:
+	free(buf);
+	if (rc != SQLITE_OK && store_rc_busy(rc))
+		ps = POISE_OK; /* still locked: the entries keep waiting */
+	else if (rc != SQLITE_OK)
+		ps = store_fail(st, rc, "save the side log", err);
+	if (left)
+		*left = st->pending;
+	return ps;
+}

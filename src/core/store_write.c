@@ -1,0 +1,374 @@
+/*
+ * store_write.c - recording calls and appending events.
+ *
+ * An event is one row in `events` plus, in the same transaction, the
+ * summary columns of `calls` and the helper rows (followups, reflections,
+ * skips) it implies, so that reading a list of calls never has to fold
+ * events. When the database stays locked the event goes to the side log.
+ */
+#include "store_int.h"
+
+#include <string.h>
+
+#define STAGE_KEY(name, key, title) key,
+static const char *const stage_keys[] = {STAGE_LIST(STAGE_KEY)};
+#undef STAGE_KEY
+#define SECTION_KEY(name, key, title) key,
+static const char *const section_keys[] = {SECTION_LIST(SECTION_KEY)};
+#undef SECTION_KEY
+
+const char *store_stage_key(int stage)
+{
+	return stage >= 0 && stage < STAGE_COUNT ? stage_keys[stage] : NULL;
+}
+
+int store_stage_from_key(const char *key)
+{
+	for (int i = 0; key && i < STAGE_COUNT; i++)
+		if (strcmp(stage_keys[i], key) == 0)
+			return i;
+	return -1;
+}
+
+const char *store_section_key(int section)
+{
+	return section >= 0 && section < SECTION_COUNT ? section_keys[section] : NULL;
+}
+
+static int is_date(const char *s, size_t n)
+{
+	static const char shape[] = "dddd-dd-dd";
+
+	if (n != sizeof(shape) - 1)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
+			return 0;
+	return 1;
+}
+
+enum poise_status store_check_event(const struct event *ev, struct poise_error *err)
+{
+	const char *why = NULL;
+
+	if ((unsigned)ev->kind >= EV_COUNT)
+		why = "unknown event kind";
+	else if (!store_stage_key(ev->stage))
+		why = "stage out of range";
+	else if (ev->kind == EV_MOOD && (ev->a < 1 || ev->a > 5))
+		why = "mood must be 1..5";
+	else if (ev->kind == EV_SKIP && (!store_section_key(ev->a) || ev->b < 0 || !ev->text))
+		why = "skip needs a section, an item and a reason";
+	else if (ev->kind == EV_FOLLOWUP && ev->text) {
+		size_t n = strcspn(ev->text, "\t");
+
+		if (n && !is_date(ev->text, n))
+			why = "follow-up due date must be YYYY-MM-DD";
+	}
+	if (!why)
+		return POISE_OK;
+	return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "cannot save '%s' event: %s",
+			       event_kind_key(ev->kind), why);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *text, size_t len)
+{
+	if (text)
+		sqlite3_bind_text(s, i, text, (int)len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int store_write_call(struct store *st, const struct call_meta *meta, const char *pb_id,
+		     const char *pb_version, const char *pb_hash, const char *text, size_t len)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_INS_TEXT);
+	int rc;
+
+	sqlite3_bind_text(s, 1, pb_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, pb_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, pb_version, -1, SQLITE_STATIC);
+	bind_text(s, 4, text ? text : "", text ? len : 0);
+	if ((rc = store_step_done(st, STMT_INS_TEXT)) != SQLITE_OK)
+		return rc;
+	s = store_stmt(st, STMT_INS_CALL);
+	sqlite3_bind_text(s, 1, meta->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, meta->agent, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, meta->customer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, meta->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, pb_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, pb_version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, pb_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, meta->started);
+	return store_step_done(st, STMT_INS_CALL);
+}
+
+/* Bind ?1 call id, ?2 an integer, ?3 text (or NULL) to one update and run it. */
+static int run_update(struct store *st, enum store_stmt id, const char *call_id, int64_t v,
+		      const char *text, int have_v)
+{
+	sqlite3_stmt *s = store_stmt(st, id);
+
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	if (text)
+		sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+	else if (have_v)
+		sqlite3_bind_int64(s, 2, v);
+	return store_step_done(st, id);
+}
+
+static int set_status(struct store *st, const char *call_id, const char *status, int64_t ended)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_UPD_STATUS);
+
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+	if (ended)
+		sqlite3_bind_int64(s, 3, ended);
+	return store_step_done(st, STMT_UPD_STATUS);
+}
+
+/* Split "f1\tf2\trest" into n fields (the last takes the rest); missing ones are "". */
+static void split_tabs(const char *text, const char **f, size_t *len, int n)
+{
+	const char *p = text ? text : "";
+
+	for (int i = 0; i < n; i++) {
+		size_t l = i == n - 1 ? strlen(p) : strcspn(p, "\t");
+
+		f[i] = p;
+		len[i] = l;
+		p += l;
+		if (*p == '\t')
+			p++;
+	}
+}
+
+static int write_helper_rows(struct store *st, const char *call_id, const struct event *ev)
+{
+	const char *f[3];
+	size_t len[3];
+	sqlite3_stmt *s;
+	enum store_stmt id;
+
+	switch (ev->kind) {
+	case EV_FOLLOWUP:
+		id = STMT_INS_FOLLOWUP;
+		s = store_stmt(st, id);
+		split_tabs(ev->text, f, len, 3);
+		bind_text(s, 3, len[0] ? f[0] : NULL, len[0]);
+		bind_text(s, 4, f[1], len[1]);
+		bind_text(s, 5, f[2], len[2]);
+		break;
+	case EV_REFLECTION:
+		id = STMT_INS_REFLECTION;
+		s = store_stmt(st, id);
+		split_tabs(ev->text, f, len, 2);
+		bind_text(s, 3, f[0], len[0]);
+		bind_text(s, 4, f[1], len[1]);
+		break;
+	case EV_SKIP:
+		id = STMT_INS_SKIP;
+		s = store_stmt(st, id);
+		sqlite3_bind_text(s, 3, store_stage_key(ev->stage), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, store_section_key(ev->a), -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 5, ev->b);
+		sqlite3_bind_text(s, 6, ev->text ? ev->text : "", -1, SQLITE_STATIC);
+		break;
+	default:
+		return SQLITE_OK;
+	}
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, ev->seq);
+	return store_step_done(st, id);
+}
+
+static int write_summary(struct store *st, const char *call_id, const struct event *ev)
+{
+	switch (ev->kind) {
+	case EV_MOOD:
+		return run_update(st, STMT_UPD_MOOD, call_id, ev->a, NULL, 1);
+	case EV_WRAPUP:
+		return run_update(st, STMT_UPD_WRAPUP, call_id, ev->t, NULL, 1);
+	case EV_OUTCOME:
+		return run_update(st, STMT_UPD_OUTCOME, call_id, 0, ev->text, 0);
+	case EV_CAUSE:
+		return run_update(st, STMT_UPD_CAUSE, call_id, 0, ev->text, 0);
+	case EV_END:
+		return set_status(st, call_id, "done", ev->t);
+	case EV_INTERRUPTED:
+		return set_status(st, call_id, "interrupted", ev->t);
+	case EV_RESUME:
+		return set_status(st, call_id, "open", 0);
+	default:
+		return SQLITE_OK;
+	}
+}
+
+/*
+ * ev->seq is already chosen. An event already stored under that seq (a
+ * side log replayed twice after a crash) is left alone.
+ */
+int store_write_event(struct store *st, const char *call_id, const struct event *ev)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_INS_EVENT);
+	int rc;
+
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, ev->seq);
+	sqlite3_bind_int64(s, 3, ev->t);
+	sqlite3_bind_text(s, 4, event_kind_key(ev->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, store_stage_key(ev->stage), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, ev->a);
+	sqlite3_bind_int(s, 7, ev->b);
+	bind_text(s, 8, ev->text, ev->text ? strlen(ev->text) : 0);
+	if ((rc = store_step_done(st, STMT_INS_EVENT)) != SQLITE_OK)
+		return rc;
+	if (sqlite3_changes(st->db) == 0)
+		return SQLITE_OK;
+	if ((rc = run_update(st, STMT_UPD_SEQ, call_id, ev->seq, NULL, 1)) != SQLITE_OK ||
+	    (rc = write_summary(st, call_id, ev)) != SQLITE_OK)
+		return rc;
+	return write_helper_rows(st, call_id, ev);
+}
+
+static int is_uuid(const char *s)
+{
+	for (int i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return s[36] == '\0';
+}
+
+/* Drain the side log first so that the database always gets entries in order. */
+static int must_defer(struct store *st, struct poise_error *err, enum poise_status *ps)
+{
+	size_t left = 0;
+
+	*ps = POISE_OK;
+	if (!st->pending)
+		return 0;
+	*ps = store_flush(st, &left, err);
+	return *ps == POISE_OK && left > 0;
+}
+
+static void rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		store_step_done(st, STMT_ROLLBACK);
+}
+
+enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
+				   const struct playbook *pb, struct poise_error *err)
+{
+	enum poise_status ps;
+	int64_t *slot;
+	int rc;
+
+	if (!is_uuid(meta->id) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id || !pb->version)
+		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
+				       "cannot record call: it needs a lowercase uuid, an agent "
+				       "and a playbook with its hash");
+	if (!(slot = store_seq_slot(st, meta->id)))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (must_defer(st, err, &ps))
+		goto defer;
+	if (ps != POISE_OK)
+		return ps;
+	if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
+		rc = store_write_call(st, meta, pb->id, pb->version, pb->hash, pb->text,
+				      pb->text_len);
+		if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
+			rc = SQLITE_CONSTRAINT; /* that id is taken */
+		if (rc == SQLITE_OK)
+			rc = store_step_done(st, STMT_COMMIT);
+	}
+	if (rc != SQLITE_OK)
+		rollback(st);
+	if (rc == SQLITE_OK) {
+		*slot = 1;
+		return POISE_OK;
+	}
+	if (!store_rc_busy(rc) || (st->flags & STORE_READONLY))
+		return store_fail(st, rc, "record call", err);
+defer:
+	if ((ps = sidelog_add_call(st, meta, pb, err)) == POISE_OK)
+		*slot = 1;
+	return ps;
+}
+
+/* The seq the next event of call_id takes; from the database when not known. */
+static enum poise_status next_seq(struct store *st, const char *call_id, int64_t *slot,
+				  struct poise_error *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (*slot > 0)
+		return POISE_OK;
+	s = store_stmt(st, STMT_LAST_SEQ);
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*slot = sqlite3_column_int64(s, 0) + 1;
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return POISE_OK;
+	if (rc == SQLITE_DONE)
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "cannot save event: no call '%s' in database '%s'",
+				       call_id, st->path);
+	return store_fail(st, rc, "save event", err);
+}
+
+enum poise_status store_append(struct store *st, const char *call_id, struct event *ev,
+			       int *deferred, struct poise_error *err)
+{
+	enum poise_status ps;
+	int64_t *slot;
+	int rc;
+
+	if (deferred)
+		*deferred = 0;
+	if ((ps = store_check_event(ev, err)) != POISE_OK)
+		return ps;
+	if (!(slot = store_seq_slot(st, call_id)))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (must_defer(st, err, &ps))
+		goto defer;
+	if (ps != POISE_OK)
+		return ps;
+	if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
+		/* In the transaction the database is the truth about seqs. */
+		*slot = 0;
+		if ((ps = next_seq(st, call_id, slot, err)) != POISE_OK) {
+			rollback(st);
+			return ps;
+		}
+		ev->seq = *slot;
+		rc = store_write_event(st, call_id, ev);
+		if (rc == SQLITE_OK)
+			rc = store_step_done(st, STMT_COMMIT);
+	}
+	if (rc != SQLITE_OK)
+		rollback(st);
+	if (rc == SQLITE_OK) {
+		*slot = ev->seq + 1;
+		return POISE_OK;
+	}
+	if (!store_rc_busy(rc) || (st->flags & STORE_READONLY))
+		return store_fail(st, rc, "save event", err);
+defer:
+	if ((ps = next_seq(st, call_id, slot, err)) != POISE_OK)
+		return ps;
+	ev->seq = *slot;
+	if ((ps = sidelog_add_event(st, call_id, ev, err)) != POISE_OK)
+		return ps;
+	*slot = ev->seq + 1;
+	if (deferred)
+		*deferred = 1;
+	return POISE_OK;
+}
