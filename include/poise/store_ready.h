@@ -1,0 +1,46 @@
+/*
+ * store_ready.h - what the ready screen between calls reads: today's
+ * figures for one agent and the follow-ups that are due.
+ *
+ * Owns: those two read-only queries (SQL stays in the core, never in the
+ * UI). Does not own: the full reports (report.h) or marking follow-ups done.
+ */
+#ifndef POISE_STORE_READY_H
+#define POISE_STORE_READY_H
+
+#include <stdint.h>
+
+#include "poise/event.h"
+#include "poise/status.h"
+#include "poise/store.h"
+
+struct ready_figures {
+	int calls;                    /* started in the window */
+	int closed;                   /* of which ended (done or interrupted) */
+	int outcomes[OUTCOME_COUNT];  /* by outcome */
+	int64_t handle_ms;            /* sum of ended - started over closed calls */
+};
+
+/* Figures of agent's calls started in [since, until) (ms since epoch). */
+enum poise_status store_ready_figures(struct store *st, const char *agent, int64_t since,
+				      int64_t until, struct ready_figures *out,
+				      struct poise_error *err);
+
+struct ready_followup {
+	char call_id[37];
+	char customer[128];
+	char due[11];        /* YYYY-MM-DD */
+	char channel[128];
+	char promise[512];
+};
+
+/*
+ * Each open follow-up of agent due on or before `due` ("YYYY-MM-DD"), oldest
+ * due first, at most `max`. fn returns non-zero to stop.
+ */
+typedef int (*store_followup_fn)(void *ctx, const struct ready_followup *f);
+enum poise_status store_ready_followups(struct store *st, const char *agent, const char *due,
+					int max, store_followup_fn fn, void *ctx,
+					struct poise_error *err);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * store_ready.c - the ready screen's two queries: today's figures and the
+ * follow-ups due. Read-only, prepared per call (the ready screen runs them
+ * once between calls), bounded by indexed columns.
+ */
+#include "poise/store_ready.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+static void text_col(sqlite3_stmt *s, int col, char *dst, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+enum poise_status store_ready_figures(struct store *st, const char *agent, int64_t since,
+				      int64_t until, struct ready_figures *out,
+				      struct poise_error *err)
+{
+	static const char sql[] =
+		"SELECT outcome, count(*), count(ended_at), "
+		"coalesce(sum(ended_at - started_at), 0) FROM calls "
+		"WHERE agent = ?1 AND started_at >= ?2 AND started_at < ?3 GROUP BY outcome";
+	sqlite3_stmt *s = NULL;
+	enum poise_status status = POISE_OK;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int64(s, 3, until > 0 ? until : INT64_MAX);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *key = sqlite3_column_text(s, 0);
+		enum outcome o = outcome_from_key(key ? (const char *)key : "");
+		int n = sqlite3_column_int(s, 1);
+
+		out->calls += n;
+		out->closed += sqlite3_column_int(s, 2);
+		out->handle_ms += sqlite3_column_int64(s, 3);
+		if (o != OUTCOME_NONE)
+			out->outcomes[o] += n;
+	}
+	if (rc == SQLITE_DONE)
+		goto out;
+fail:
+	status = store_fail(st, rc, "read today's calls", err);
+out:
+	sqlite3_finalize(s);
+	return status;
+}
+
+enum poise_status store_ready_followups(struct store *st, const char *agent, const char *due,
+					int max, store_followup_fn fn, void *ctx,
+					struct poise_error *err)
+{
+	static const char sql[] =
+		"SELECT c.id, c.customer, f.due, f.channel, f.promise FROM followups f "
+		"JOIN calls c ON c.id = f.call_id "
+		"WHERE f.done_at IS NULL AND f.due IS NOT NULL AND f.due <= ?2 AND c.agent = ?1 "
+		"ORDER BY f.due, f.id LIMIT ?3";
+	sqlite3_stmt *s = NULL;
+	enum poise_status status = POISE_OK;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, due, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct ready_followup f;
+
+		text_col(s, 0, f.call_id, sizeof(f.call_id));
+		text_col(s, 1, f.customer, sizeof(f.customer));
+		text_col(s, 2, f.due, sizeof(f.due));
+		text_col(s, 3, f.channel, sizeof(f.channel));
+		text_col(s, 4, f.promise, sizeof(f.promise));
+		if (fn(ctx, &f))
+			break;
+	}
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		goto out;
+fail:
+	status = store_fail(st, rc, "read the follow-ups due", err);
+out:
+	sqlite3_finalize(s);
+	return status;
+}

@@ -1,0 +1,192 @@
+/*
+ * app.h - what the UI's files share: the session state, the screen stack,
+ * the main loop, key tables and the drawing helpers.
+ *
+ * Owns: struct ui (one live session: store, playbook, the open call and what
+ * the screen shows of it). Does not own: any call logic (call.h, rules.h) or
+ * SQL (store.h, store_ready.h). Only src/ui includes this.
+ */
+#ifndef POISE_UI_APP_H
+#define POISE_UI_APP_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "poise/call.h"
+#include "poise/event.h"
+#include "poise/pbpath.h"
+#include "poise/playbook.h"
+#include "poise/store.h"
+#include "ui/curses.h"
+#include "ui/ui.h"
+
+/* What a key handler tells the loop. Only the loop redraws. */
+enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2 };
+
+/* Keys: a wide character as is, a curses key code (KEY_*) tagged with UI_KEYF. */
+#define UI_KEYF 0x40000000
+#define KF(code) (UI_KEYF | (code))
+#define KEY_ESC 27
+
+#define UI_MIN_W 40
+#define UI_MIN_H 12
+#define UI_FULL_W 80
+#define UI_FULL_H 24
+#define UI_TICK_MS 200
+
+/* Attribute roles; term.c maps them to colour or plain attributes (NO_COLOR). */
+enum ui_role {
+	R_NORMAL,
+	R_HEADER,
+	R_TITLE,
+	R_STAGE_CUR,
+	R_STAGE_SEEN,
+	R_SECTION,
+	R_SELECTED,
+	R_DIM,
+	R_KEY,
+	R_PROMPT,
+	R_ERROR,
+	R_WARN,
+	R_DONE,
+	R_COUNT
+};
+
+struct ui;
+
+/* One screen or overlay: draw it, handle a key, optionally act every tick. */
+struct screen {
+	const char *name;
+	void (*draw)(struct ui *ui, void *ctx);
+	int (*key)(struct ui *ui, void *ctx, int key);
+	int (*tick)(struct ui *ui, void *ctx, int64_t now);
+};
+
+/* One entry of a key table: up to 6 keys, the footer label, a help line. */
+struct keybind {
+	int keys[6];
+	const char *label;
+	const char *brief;
+	const char *help;
+	int (*fn)(struct ui *ui, int key);
+};
+#define KEYS(...) {__VA_ARGS__}
+
+#define UI_STACK_MAX 8
+#define UI_SKIPS_MAX 256
+
+struct ui_skip {
+	int stage, section, index;
+	char reason[24];
+};
+
+struct ui {
+	const struct call_opts *opts;
+	struct store *st;
+	struct pbpath pp;
+	struct playbook *pb;      /* playbook for the next call */
+	struct playbook *call_pb; /* playbook of the open call (may be pb) */
+
+	/* The open call, if any. */
+	int in_call;
+	struct call_meta meta;
+	struct call_state cs;
+	int prompt_rule;          /* newest prompt's rule; -1 none */
+	int64_t prompt_at;
+	struct ui_skip skips[UI_SKIPS_MAX];
+	size_t nskips;
+
+	/* Call screen view state. */
+	int sel;                  /* selected item of the current stage */
+	int sel_stage;
+	int64_t pacer_start;      /* 0 = pacer not running */
+
+	/* Banner under the body: an error stays until the next good action. */
+	char banner[320];
+	int banner_error;
+
+	/* Loop. */
+	const struct screen *stack[UI_STACK_MAX];
+	void *ctx[UI_STACK_MAX];
+	int depth;
+	int64_t last_sec;
+	int cur_y, cur_x;         /* where the cursor goes; -1 = hidden */
+	int stopping;             /* a signal ended the session */
+	int exit_code;
+	int color;
+	int utf8;
+};
+
+/* term.c: the terminal, attributes, signals, the clock. */
+int term_check(void);      /* before anything is touched; prints why and returns -1 */
+int term_start(struct ui *ui);
+void term_stop(void);
+attr_t ui_attr(const struct ui *ui, enum ui_role role);
+int term_signal(void);     /* the pending signal number, 0 when none */
+int64_t ui_now(void);
+
+/* loop.c: the screen stack, the main loop and recording events. */
+void ui_push(struct ui *ui, const struct screen *scr, void *ctx);
+void ui_pop(struct ui *ui);
+/* Run the top screen until a handler returns QUIT or a signal stops the session. */
+void ui_run(struct ui *ui);
+int ui_record(struct ui *ui, struct event *ev);
+void ui_set_banner(struct ui *ui, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int ui_too_small(void);
+int ui_compact(void);
+
+/* edit.c: the line editor and one-key questions, as overlays. */
+/* Ask a line; returns 1 saved (out filled, UTF-8), 0 cancelled. validate may be NULL. */
+int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
+		 const char *(*validate)(const char *text));
+/* Ask one key among `keys` (a string of ASCII keys); returns it, or 0 on Esc when allowed. */
+int ui_ask_key(struct ui *ui, const char *question, const char *keys, int esc_ok);
+
+/* draw.c: the one way to draw text, lists, footers and help. */
+struct list_item {
+	const char *mark;  /* prefix, e.g. "[x]" or "*"; may be NULL */
+	const char *text;  /* UTF-8, wrapped */
+	const char *tail;  /* dim suffix, e.g. "(skipped: wrong scenario)"; may be NULL */
+	attr_t attr;
+	int selectable;
+};
+int draw_text(struct ui *ui, int y, int x, int w, int maxlines, attr_t attr, const char *utf8);
+int draw_text_height(int w, const char *utf8);
+void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,
+	       size_t n, int sel);
+int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n);
+void draw_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
+void draw_fill(int y, attr_t attr);
+void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms);
+void draw_too_small(void);
+/* A title bar and a wrapped text (with newlines); the base for questions. */
+struct panel {
+	const char *title;
+	const char *text;
+};
+extern const struct screen panel_screen;
+const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key);
+/* Replace {customer} and {agent}; returns a malloc'd string (never NULL on success). */
+char *ui_fill(const struct ui *ui, const char *text);
+const char *ui_customer(const struct ui *ui);
+void fmt_mmss(char *buf, size_t size, int64_t ms);
+
+/* callscreen.c: the key table and handlers; calllayout.c: drawing it. */
+int callscr_footer(struct ui *ui, int y, int maxlines);
+void callscr_draw(struct ui *ui, void *ctx);
+
+/* callscreen.c, wrapup.c, ready.c, session.c */
+extern const struct screen call_screen;
+int wrapup_run(struct ui *ui);
+int ready_run(struct ui *ui);          /* 1 next call, 0 quit */
+void breather_run(struct ui *ui);
+int session_start_call(struct ui *ui);
+int session_resume(struct ui *ui);      /* resume.c: the unfinished call, if any */
+void ui_track(struct ui *ui, const struct event *ev);
+void session_end_call(struct ui *ui);
+const char *mood_word(int mood);
+
+#endif

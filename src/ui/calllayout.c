@@ -1,0 +1,294 @@
+/*
+ * calllayout.c - drawing the call screen: header, stage strip, the stage's
+ * guidance as one list, the coaching prompt, the banner and the footer.
+ *
+ * Full layout from 80x24; compact (one-line header, short stage names, one
+ * footer line) down to 40x12. Everything is clipped to the screen, so a
+ * resize at any moment only costs a redraw.
+ */
+#include "ui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "poise/rules.h"
+
+#define MAX_ITEMS 512
+
+struct body {
+	struct list_item items[MAX_ITEMS];
+	char *owned[MAX_ITEMS * 2];
+	size_t n, nowned;
+	int sel; /* index in items of the selected line; -1 none */
+};
+
+static const char *glyph(const struct ui *ui, const char *utf8, const char *ascii)
+{
+	return ui->utf8 ? utf8 : ascii;
+}
+
+static void clock_text(char *buf, size_t size, int64_t t)
+{
+	time_t s = (time_t)(t / 1000);
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	strftime(buf, size, "%H:%M:%S", &tm);
+}
+
+static void draw_header(struct ui *ui, int64_t now, int compact)
+{
+	const struct call_state *cs = &ui->cs;
+	char call[16], stage[16], hold[16], right[128], left[400];
+	int rw;
+
+	fmt_mmss(call, sizeof(call), call_elapsed_ms(cs, now));
+	fmt_mmss(stage, sizeof(stage), call_in_stage_ms(cs, now));
+	fmt_mmss(hold, sizeof(hold), call_current_hold_ms(cs, now));
+	if (compact)
+		snprintf(right, sizeof(right), "%s st %s%s%s m%d", call, stage,
+			 cs->on_hold ? " HOLD " : "", cs->on_hold ? hold : "", cs->mood);
+	else
+		snprintf(right, sizeof(right), "call %s  stage %s  %s%s%smood %d %s", call, stage,
+			 cs->on_hold ? "ON HOLD " : "", cs->on_hold ? hold : "",
+			 cs->on_hold ? "  " : "", cs->mood, mood_word(cs->mood));
+	if (compact)
+		snprintf(left, sizeof(left), "%s", ui_customer(ui));
+	else
+		snprintf(left, sizeof(left), "%s%s%s  agent %s", ui_customer(ui),
+			 ui->meta.ref[0] ? "  ref " : "", ui->meta.ref, ui->meta.agent);
+	draw_fill(0, ui_attr(ui, R_HEADER));
+	rw = (int)strlen(right);
+	attron(ui_attr(ui, R_HEADER));
+	mvaddnstr(0, COLS - rw - 1 > 0 ? COLS - rw - 1 : 0, right, COLS);
+	attroff(ui_attr(ui, R_HEADER));
+	if (COLS - rw - 3 > 4)
+		draw_text(ui, 0, 1, COLS - rw - 3, 1, ui_attr(ui, R_HEADER) | A_BOLD, left);
+}
+
+static void draw_strip(struct ui *ui, int y, int compact)
+{
+	int x = 0, total = 0;
+
+	for (int s = 0; s < STAGE_COUNT; s++)
+		total += (int)strlen(stage_title((enum stage)s)) + 3;
+	if (total > COLS)
+		compact = 1;
+	for (int s = 0; s < STAGE_COUNT && x < COLS; s++) {
+		const char *title = stage_title((enum stage)s);
+		int len = compact ? 3 : (int)strlen(title);
+		int cur = s == (int)ui->cs.stage;
+		int seen = (ui->cs.visited & (1u << s)) != 0;
+
+		if (seen && !cur) {
+			attron(ui_attr(ui, R_STAGE_SEEN));
+			mvaddstr(y, x, glyph(ui, "✓", "*"));
+			attroff(ui_attr(ui, R_STAGE_SEEN));
+		}
+		x++;
+		attron(cur ? ui_attr(ui, R_STAGE_CUR) : seen ? A_NORMAL : ui_attr(ui, R_DIM));
+		mvaddnstr(y, x, title, len > COLS - x ? COLS - x : len);
+		attroff(cur ? ui_attr(ui, R_STAGE_CUR) : seen ? A_NORMAL : ui_attr(ui, R_DIM));
+		x += len + (compact ? 1 : 2);
+	}
+}
+
+static struct list_item *add(struct body *b, const char *mark, const char *text, attr_t attr,
+			     int selectable)
+{
+	struct list_item *it;
+
+	if (b->n >= MAX_ITEMS)
+		return NULL;
+	it = &b->items[b->n++];
+	*it = (struct list_item){mark, text, NULL, attr, selectable};
+	return it;
+}
+
+static char *own(struct body *b, char *s)
+{
+	if (s && b->nowned < MAX_ITEMS * 2)
+		b->owned[b->nowned++] = s;
+	else if (s)
+		return free(s), NULL;
+	return s;
+}
+
+static char *own_printf(struct body *b, const char *fmt, const char *a, const char *c)
+{
+	size_t len = strlen(fmt) + strlen(a) + strlen(c) + 1;
+	char *s = malloc(len);
+
+	if (s)
+		snprintf(s, len, fmt, a, c);
+	return own(b, s);
+}
+
+static const char *skip_label(const struct ui *ui, int stage, int section, int index)
+{
+	for (size_t i = ui->nskips; i-- > 0;) {
+		const struct ui_skip *sk = &ui->skips[i];
+
+		if (sk->stage != stage || sk->section != section || sk->index != index)
+			continue;
+		for (int r = 0; r < SKIP_COUNT; r++)
+			if (strcmp(skip_reason_key((enum skip_reason)r), sk->reason) == 0)
+				return skip_reason_label((enum skip_reason)r);
+		return sk->reason;
+	}
+	return "no reason";
+}
+
+static void add_warnings(struct ui *ui, struct body *b)
+{
+	static const char *const num[] = {"1.", "2.", "3."};
+	const struct call_state *cs = &ui->cs;
+
+	add(b, NULL, "Warnings, word for word (w logs the next)", ui_attr(ui, R_SECTION), 0);
+	for (int i = 0; i < PLAYBOOK_WARNINGS; i++) {
+		struct list_item *it = add(b, num[i], own(b, ui_fill(ui, ui->call_pb->warnings[i])),
+					   A_NORMAL, 0);
+		char when[16];
+
+		if (!it || !it->text)
+			continue;
+		if (i < cs->warnings) {
+			clock_text(when, sizeof(when), cs->warning_at[i]);
+			it->tail = own_printf(b, "(given at %s%s)", when, "");
+			it->attr = ui_attr(ui, R_DIM);
+		} else if (i == cs->warnings) {
+			it->tail = "(next: press w)";
+			it->attr = ui_attr(ui, R_WARN);
+		} else {
+			it->attr = ui_attr(ui, R_DIM);
+		}
+	}
+	if (cs->warnings >= PLAYBOOK_WARNINGS)
+		add(b, "!", "Third warning given: per policy you may end the call now (x)",
+		    ui_attr(ui, R_ERROR), 0);
+}
+
+static void add_section(struct ui *ui, struct body *b, enum section sec, int *nsel)
+{
+	const struct strlist *sl = &ui->call_pb->stages[ui->cs.stage].section[sec];
+	const unsigned char *marks = ui->cs.marks[ui->cs.stage][sec];
+
+	if (sl->len == 0)
+		return;
+	add(b, NULL, section_title(sec), ui_attr(ui, R_SECTION), 0);
+	for (size_t i = 0; i < sl->len; i++) {
+		struct list_item *it;
+		const char *mark = glyph(ui, "·", "-");
+		int selectable = sec == SECTION_SAY || sec == SECTION_ASK || sec == SECTION_CHECKLIST;
+
+		if (sec == SECTION_AVOID)
+			mark = glyph(ui, "✗", "x");
+		if (sec == SECTION_CHECKLIST)
+			mark = ui->cs.ticked[ui->cs.stage] && ui->cs.ticked[ui->cs.stage][i] ? "[x]"
+											     : "[ ]";
+		it = add(b, mark, own(b, ui_fill(ui, sl->items[i])), A_NORMAL, selectable);
+		if (!it || !it->text)
+			continue;
+		if (selectable && (*nsel)++ == ui->sel)
+			b->sel = (int)b->n - 1;
+		if (marks && marks[i] == LINE_SAID) {
+			it->mark = glyph(ui, "✓", "+");
+			it->tail = "(said)";
+		} else if (marks && marks[i] == LINE_SKIPPED) {
+			it->mark = "~";
+			it->attr = ui_attr(ui, R_DIM);
+			it->tail = own_printf(b, "(skipped: %s%s)",
+					      skip_label(ui, (int)ui->cs.stage, (int)sec, (int)i), "");
+		}
+	}
+}
+
+static void draw_body(struct ui *ui, int y, int h)
+{
+	struct body *b = calloc(1, sizeof(*b));
+	int nsel = 0;
+
+	if (!b)
+		return;
+	b->sel = -1;
+	if (ui->cs.stage == STAGE_BOUNDARY)
+		add_warnings(ui, b);
+	for (int s = 0; s < SECTION_COUNT; s++)
+		add_section(ui, b, (enum section)s, &nsel);
+	draw_list(ui, y, 1, COLS - 2, h, b->items, b->n, b->sel);
+	for (size_t i = 0; i < b->nowned; i++)
+		free(b->owned[i]);
+	free(b);
+}
+
+static const char *action_hint(const struct ui *ui, enum rule_action action)
+{
+	switch (action) {
+	case ACTION_ESCALATE:
+		return "[e escalate]";
+	case ACTION_BOUNDARY:
+		return ui->cs.stage == STAGE_BOUNDARY ? "[w warning]" : "[b boundary]";
+	case ACTION_END_HOLD:
+		return ui->cs.on_hold ? "[h end hold]" : "";
+	case ACTION_BREATHE:
+		return "[p breathe]";
+	case ACTION_NEXT_STAGE:
+		return "[Tab next stage]";
+	default:
+		return "";
+	}
+}
+
+static void draw_prompt(struct ui *ui, int y, int64_t now)
+{
+	const struct pb_rule *r;
+	char *msg, line[1200];
+
+	if (ui->pacer_start) {
+		draw_pacer(ui, y, 1, COLS - 2, now - ui->pacer_start);
+		return;
+	}
+	if (ui->prompt_rule < 0 || (size_t)ui->prompt_rule >= ui->call_pb->nrules)
+		return;
+	r = &ui->call_pb->rules[ui->prompt_rule];
+	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)ui->prompt_rule));
+	snprintf(line, sizeof(line), "%s %s  %s", glyph(ui, "»", ">"), msg ? msg : r->message,
+		 action_hint(ui, r->action));
+	draw_fill(y, ui_attr(ui, R_PROMPT) & ~A_UNDERLINE);
+	draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_PROMPT), line);
+	free(msg);
+}
+
+void callscr_draw(struct ui *ui, void *ctx)
+{
+	int compact = ui_compact(), footer_h, bottom, y, banner_h = 0;
+	int64_t now = ui_now();
+	const char *goal = ui->call_pb->stages[ui->cs.stage].goal;
+	char goal_line[1100];
+
+	(void)ctx;
+	draw_header(ui, now, compact);
+	draw_strip(ui, 1, compact);
+	footer_h = callscr_footer(ui, -1, compact ? 1 : 3);
+	bottom = LINES - footer_h;
+	callscr_footer(ui, bottom, compact ? 1 : 3);
+	draw_prompt(ui, bottom - 1, now);
+	if (ui->banner[0]) {
+		attr_t a = ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN);
+
+		banner_h = draw_text_height(COLS - 2, ui->banner);
+		if (banner_h > 2)
+			banner_h = 2;
+		for (int i = 0; i < banner_h; i++)
+			draw_fill(bottom - 1 - banner_h + i, ui->banner_error ? a : A_NORMAL);
+		draw_text(ui, bottom - 1 - banner_h, 1, COLS - 2, banner_h, a, ui->banner);
+	}
+	snprintf(goal_line, sizeof(goal_line), "%s: %s", stage_title(ui->cs.stage), goal);
+	y = 2 + (compact ? 0 : 1);
+	y += draw_text(ui, y, 1, COLS - 2, compact ? 1 : 2, ui_attr(ui, R_TITLE), goal_line);
+	if (!compact)
+		y++;
+	draw_body(ui, y, bottom - 1 - banner_h - y);
+}

@@ -1,0 +1,329 @@
+/*
+ * callscreen.c - the live call screen: its key table, one handler per
+ * action, and the layout (full from 80x24, compact down to 40x12).
+ *
+ * Every handler turns a key into one event and hands it to ui_record(),
+ * which stores it before the state (and so the screen) changes.
+ */
+#include "ui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "poise/rules.h"
+
+struct sel_item {
+	enum section section;
+	int index;
+};
+
+static const char *const mood_words[] = {"-", "calm", "uneasy", "annoyed", "angry", "furious"};
+
+const char *mood_word(int mood)
+{
+	return mood >= 0 && mood <= 5 ? mood_words[mood] : "?";
+}
+
+static int selectable_section(enum section s)
+{
+	return s == SECTION_SAY || s == SECTION_ASK || s == SECTION_CHECKLIST;
+}
+
+/* The items Up/Down move among, in display order; returns how many. */
+static int stage_selectables(const struct ui *ui, struct sel_item *out, int max)
+{
+	int n = 0;
+
+	for (int s = 0; s < SECTION_COUNT; s++) {
+		size_t len;
+
+		if (!selectable_section((enum section)s))
+			continue;
+		len = call_section_len(&ui->cs, ui->cs.stage, (enum section)s);
+		for (size_t i = 0; i < len && n < max; i++)
+			out[n++] = (struct sel_item){(enum section)s, (int)i};
+	}
+	return n;
+}
+
+static int current_item(struct ui *ui, struct sel_item *it)
+{
+	struct sel_item items[256];
+	int n = stage_selectables(ui, items, 256);
+
+	if (ui->sel_stage != (int)ui->cs.stage) {
+		ui->sel_stage = (int)ui->cs.stage;
+		ui->sel = 0;
+	}
+	if (n == 0)
+		return 0;
+	if (ui->sel >= n)
+		ui->sel = n - 1;
+	*it = items[ui->sel];
+	return 1;
+}
+
+static int record(struct ui *ui, enum event_kind kind, int a, int b, const char *text)
+{
+	struct event ev = {.kind = kind, .stage = (int)ui->cs.stage, .a = a, .b = b, .text = text};
+
+	ui_record(ui, &ev);
+	return REDRAW;
+}
+
+/* The suggested action of the newest prompt was taken: the prompt has done its job. */
+static void prompt_acted(struct ui *ui, enum rule_action action)
+{
+	if (ui->prompt_rule >= 0 && (size_t)ui->prompt_rule < ui->call_pb->nrules &&
+	    ui->call_pb->rules[ui->prompt_rule].action == action)
+		ui->prompt_rule = -1;
+}
+
+static int goto_stage(struct ui *ui, int stage)
+{
+	int from = (int)ui->cs.stage;
+
+	if (stage < 0 || stage >= STAGE_COUNT || stage == from)
+		return HANDLED;
+	if (ui_record(ui, &(struct event){.kind = EV_STAGE, .stage = stage, .a = from}) == 0)
+		ui->sel = 0;
+	return REDRAW;
+}
+
+static int call_mood(struct ui *ui, int key)
+{
+	return record(ui, EV_MOOD, key - '0', 0, NULL);
+}
+
+static int call_next(struct ui *ui, int key)
+{
+	(void)key;
+	if (ui->cs.stage + 1 >= STAGE_COUNT) {
+		ui_set_banner(ui, 0, "this is the last stage; x ends the call");
+		return REDRAW;
+	}
+	prompt_acted(ui, ACTION_NEXT_STAGE);
+	return goto_stage(ui, (int)ui->cs.stage + 1);
+}
+
+static int call_prev(struct ui *ui, int key)
+{
+	(void)key;
+	return goto_stage(ui, (int)ui->cs.stage - 1);
+}
+
+static int call_move(struct ui *ui, int key)
+{
+	struct sel_item it;
+
+	if (!current_item(ui, &it))
+		return HANDLED;
+	if (key == KF(KEY_UP) || key == 'k') {
+		if (ui->sel > 0)
+			ui->sel--;
+	} else {
+		ui->sel++;
+		current_item(ui, &it); /* clamps to the last item */
+	}
+	return REDRAW;
+}
+
+static int call_mark(struct ui *ui, int key)
+{
+	struct sel_item it;
+
+	(void)key;
+	if (!current_item(ui, &it))
+		return HANDLED;
+	if (it.section == SECTION_CHECKLIST)
+		return record(ui, EV_CHECK, it.index, !ui->cs.ticked[ui->cs.stage][it.index], NULL);
+	return record(ui, EV_SAID, (int)it.section, it.index, NULL);
+}
+
+static int call_skip(struct ui *ui, int key)
+{
+	struct sel_item it;
+	int ch, reason;
+
+	(void)key;
+	if (!current_item(ui, &it) || it.section == SECTION_CHECKLIST) {
+		ui_set_banner(ui, 0, "select a line to say or ask first (Up/Down)");
+		return REDRAW;
+	}
+	ch = ui_ask_key(ui, "skip this line because: d didn't fit   c customer calmer already   "
+			    "w wrong scenario   o other   (Esc cancels)", "dcwo", 1);
+	reason = skip_reason_from_char(ch);
+	if (reason < 0)
+		return REDRAW;
+	return record(ui, EV_SKIP, (int)it.section, it.index, skip_reason_key((enum skip_reason)reason));
+}
+
+static int call_boundary(struct ui *ui, int key)
+{
+	(void)key;
+	prompt_acted(ui, ACTION_BOUNDARY);
+	return goto_stage(ui, STAGE_BOUNDARY);
+}
+
+static int call_warn(struct ui *ui, int key)
+{
+	(void)key;
+	if (ui->cs.stage != STAGE_BOUNDARY) {
+		ui_set_banner(ui, 0, "warnings are given in the boundary stage: press b first");
+		return REDRAW;
+	}
+	if (ui->cs.warnings >= PLAYBOOK_WARNINGS) {
+		ui_set_banner(ui, 0, "all three warnings given; per policy you may end the call (x)");
+		return REDRAW;
+	}
+	prompt_acted(ui, ACTION_BOUNDARY);
+	return record(ui, EV_WARNING, ui->cs.warnings + 1, 0, NULL);
+}
+
+static int call_note(struct ui *ui, int key)
+{
+	char text[2048];
+
+	(void)key;
+	if (ui_edit_line(ui, "note (Enter saves, Esc cancels):", text, sizeof(text), NULL) &&
+	    text[0])
+		record(ui, EV_NOTE, 0, 0, text);
+	return REDRAW;
+}
+
+static int call_hold(struct ui *ui, int key)
+{
+	(void)key;
+	if (ui->cs.on_hold) {
+		prompt_acted(ui, ACTION_END_HOLD);
+		return record(ui, EV_HOLD_END, 0, 0, NULL);
+	}
+	return record(ui, EV_HOLD_START, 0, 0, NULL);
+}
+
+static int call_escalate(struct ui *ui, int key)
+{
+	char text[1024];
+
+	(void)key;
+	if (!ui_edit_line(ui, "escalate, reason:", text, sizeof(text), NULL))
+		return REDRAW;
+	prompt_acted(ui, ACTION_ESCALATE);
+	return record(ui, EV_ESCALATE, 0, 0, text);
+}
+
+static int call_manager(struct ui *ui, int key)
+{
+	(void)key;
+	return record(ui, EV_MANAGER, 0, 0, NULL);
+}
+
+static int call_breathe(struct ui *ui, int key)
+{
+	struct event ev = {.kind = EV_BREATHE, .stage = STAGE_CALM};
+
+	(void)key;
+	if (ui->cs.stage != STAGE_CALM) {
+		ui_set_banner(ui, 0, "the breathing pacer is in the calm stage (Left to go back)");
+		return REDRAW;
+	}
+	if (ui_record(ui, &ev) == 0) {
+		ui->pacer_start = ev.t;
+		prompt_acted(ui, ACTION_BREATHE);
+	}
+	return REDRAW;
+}
+
+static int call_end(struct ui *ui, int key)
+{
+	(void)key;
+	if (ui->cs.on_hold)
+		record(ui, EV_HOLD_END, 0, 0, NULL);
+	record(ui, EV_WRAPUP, 0, 0, NULL);
+	return ui->cs.phase == CALL_TALK ? REDRAW : QUIT;
+}
+
+static int call_help(struct ui *ui, int key);
+
+#define CALL_KEYS(K)                                                                              \
+	K(help, KEYS('?'), "?", "help", "show this help")                                          \
+	K(mood, KEYS('1', '2', '3', '4', '5'), "1-5", "mood",                                      \
+	  "customer's mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")                      \
+	K(next, KEYS(KF(KEY_RIGHT), '\t'), "Tab", "next", "next stage (Right arrow or Tab)")       \
+	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), "S-Tab", "prev",                                 \
+	  "previous stage (Left arrow or Shift-Tab)")                                               \
+	K(move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j'), "j/k", "move",                           \
+	  "move among the stage's lines (Up/Down or j/k)")                                         \
+	K(mark, KEYS(' '), "Space", "tick/said", "tick a checklist item, or mark a line said")     \
+	K(skip, KEYS('s'), "s", "skip", "skip the selected line, with a one-key reason")          \
+	K(boundary, KEYS('b'), "b", "boundary", "jump to the boundary stage from anywhere")       \
+	K(warn, KEYS('w'), "w", "warn", "log the next boundary warning (in boundary)")            \
+	K(note, KEYS('n'), "n", "note", "add a note (Enter saves, Esc cancels)")                  \
+	K(hold, KEYS('h'), "h", "hold", "start or end a hold")                                    \
+	K(escalate, KEYS('e'), "e", "escalate", "escalate the call (asks a short reason)")        \
+	K(manager, KEYS('m'), "m", "manager", "the customer asked for a manager")                 \
+	K(breathe, KEYS('p'), "p", "breathe", "breathing pacer: in 4, hold 4, out 4 (calm)")      \
+	K(end, KEYS('x'), "x", "end call", "end the call and open the wrap-up")
+
+#define CALL_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, call_##name},
+static const struct keybind call_keys[] = {CALL_KEYS(CALL_KEY_ENTRY)};
+#undef CALL_KEY_ENTRY
+#define NCALL_KEYS (sizeof(call_keys) / sizeof(call_keys[0]))
+
+static void help_draw(struct ui *ui, void *ctx)
+{
+	(void)ctx;
+	draw_help(ui, "poise - keys of the call screen", call_keys, NCALL_KEYS);
+}
+
+static int help_key(struct ui *ui, void *ctx, int key)
+{
+	(void)ui, (void)ctx, (void)key;
+	return QUIT;
+}
+
+static const struct screen help_screen = {"help", help_draw, help_key, NULL};
+
+static int call_help(struct ui *ui, int key)
+{
+	(void)key;
+	ui_push(ui, &help_screen, NULL);
+	ui_run(ui);
+	ui_pop(ui);
+	return REDRAW;
+}
+
+static int callscr_key(struct ui *ui, void *ctx, int key)
+{
+	const struct keybind *kb = keymap_find(call_keys, NCALL_KEYS, key);
+
+	(void)ctx;
+	if (key == KEY_ESC && ui->pacer_start) {
+		ui->pacer_start = 0;
+		return REDRAW;
+	}
+	if (!kb)
+		return 0;
+	if (!ui->banner_error)
+		ui->banner[0] = '\0';
+	return kb->fn(ui, key) | HANDLED;
+}
+
+static int callscr_tick(struct ui *ui, void *ctx, int64_t now)
+{
+	(void)ctx;
+	if (ui->pacer_start && now - ui->pacer_start >= 12000) {
+		ui->pacer_start = 0;
+		return REDRAW;
+	}
+	return 0;
+}
+
+int callscr_footer(struct ui *ui, int y, int maxlines)
+{
+	return draw_footer(ui, y, maxlines, call_keys, NCALL_KEYS);
+}
+
+const struct screen call_screen = {"call", callscr_draw, callscr_key, callscr_tick};

@@ -1,0 +1,234 @@
+/*
+ * edit.c - the line editor and the one-key question, both overlays drawn on
+ * the bottom line over whatever screen is beneath, while the loop keeps
+ * ticking (timers, prompts) underneath.
+ *
+ * The editor works on wide characters so Backspace removes a whole
+ * character, never half of a UTF-8 sequence.
+ */
+#include "ui/app.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EDIT_MAX 500
+
+struct edit {
+	const char *label;
+	wchar_t buf[EDIT_MAX + 1];
+	size_t len, pos;
+	const char *(*validate)(const char *text);
+	const char *error;
+	char *out;
+	size_t size;
+	int saved;
+};
+
+static int wcs_cols(const wchar_t *s, size_t n)
+{
+	int cols = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int c = wcwidth(s[i]);
+
+		cols += c < 0 ? 1 : c;
+	}
+	return cols;
+}
+
+static void edit_draw(struct ui *ui, void *ctx)
+{
+	struct edit *ed = ctx;
+	int y = LINES - 1, lw = (int)strlen(ed->label) + 2;
+	size_t start = 0;
+	int avail;
+
+	draw_fill(y, A_NORMAL);
+	if (ed->error) {
+		draw_fill(y - 1, ui_attr(ui, R_ERROR));
+		attron(ui_attr(ui, R_ERROR));
+		mvaddnstr(y - 1, 1, ed->error, COLS - 2);
+		attroff(ui_attr(ui, R_ERROR));
+	}
+	attron(ui_attr(ui, R_KEY));
+	mvaddnstr(y, 0, ed->label, COLS);
+	attroff(ui_attr(ui, R_KEY));
+	if (lw >= COLS - 4)
+		lw = 0, y--; /* a narrow screen: edit on the line above the label */
+	avail = COLS - lw - 1;
+	/* Scroll horizontally so the cursor stays in view. */
+	while (start < ed->pos && wcs_cols(ed->buf + start, ed->pos - start) >= avail)
+		start++;
+	{
+		size_t n = 0;
+
+		while (start + n < ed->len && wcs_cols(ed->buf + start, n + 1) <= avail)
+			n++;
+		draw_fill(y, A_NORMAL);
+		if (lw)
+			mvaddnstr(y, 0, ed->label, COLS);
+		mvaddnwstr(y, lw, ed->buf + start, (int)n);
+	}
+	ui->cur_y = y;
+	ui->cur_x = lw + wcs_cols(ed->buf + start, ed->pos - start);
+}
+
+static void edit_insert(struct edit *ed, wchar_t wc)
+{
+	if (ed->len >= EDIT_MAX)
+		return;
+	if (wc == L'\t')
+		wc = L' '; /* tabs separate fields in event text */
+	memmove(ed->buf + ed->pos + 1, ed->buf + ed->pos, (ed->len - ed->pos) * sizeof(wchar_t));
+	ed->buf[ed->pos++] = wc;
+	ed->len++;
+	ed->buf[ed->len] = L'\0';
+}
+
+static int edit_finish(struct edit *ed)
+{
+	size_t n;
+
+	ed->buf[ed->len] = L'\0';
+	n = wcstombs(ed->out, ed->buf, ed->size - 1);
+	if (n == (size_t)-1) {
+		ed->error = "text cannot be encoded in this terminal's character set";
+		return REDRAW;
+	}
+	ed->out[n] = '\0';
+	if (ed->validate && (ed->error = ed->validate(ed->out)))
+		return REDRAW;
+	ed->saved = 1;
+	return QUIT;
+}
+
+static int edit_key(struct ui *ui, void *ctx, int key)
+{
+	struct edit *ed = ctx;
+
+	(void)ui;
+	ed->error = NULL;
+	switch (key) {
+	case KEY_ESC:
+		return QUIT;
+	case '\r':
+	case '\n':
+	case KF(KEY_ENTER):
+		return edit_finish(ed);
+	case KF(KEY_BACKSPACE):
+	case 127:
+	case 8:
+		if (ed->pos > 0) {
+			memmove(ed->buf + ed->pos - 1, ed->buf + ed->pos,
+				(ed->len - ed->pos) * sizeof(wchar_t));
+			ed->pos--;
+			ed->len--;
+		}
+		break;
+	case KF(KEY_DC):
+		if (ed->pos < ed->len) {
+			memmove(ed->buf + ed->pos, ed->buf + ed->pos + 1,
+				(ed->len - ed->pos - 1) * sizeof(wchar_t));
+			ed->len--;
+		}
+		break;
+	case KF(KEY_LEFT):
+		if (ed->pos > 0)
+			ed->pos--;
+		break;
+	case KF(KEY_RIGHT):
+		if (ed->pos < ed->len)
+			ed->pos++;
+		break;
+	case KF(KEY_HOME):
+	case 1: /* C-a */
+		ed->pos = 0;
+		break;
+	case KF(KEY_END):
+	case 5: /* C-e */
+		ed->pos = ed->len;
+		break;
+	case 21: /* C-u */
+		ed->len = ed->pos = 0;
+		break;
+	default:
+		if (!(key & UI_KEYF) && key >= 32)
+			edit_insert(ed, (wchar_t)key);
+		else if (key == '\t')
+			edit_insert(ed, L' ');
+		break;
+	}
+	return REDRAW;
+}
+
+static const struct screen edit_screen = {"edit", edit_draw, edit_key, NULL};
+
+int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
+		 const char *(*validate)(const char *text))
+{
+	struct edit *ed = calloc(1, sizeof(*ed));
+	int saved;
+
+	if (!ed || size == 0)
+		return free(ed), 0;
+	ed->label = label;
+	ed->out = out;
+	ed->size = size;
+	ed->validate = validate;
+	ui_push(ui, &edit_screen, ed);
+	ui_run(ui);
+	ui_pop(ui);
+	saved = ed->saved && !ui->stopping;
+	free(ed);
+	return saved;
+}
+
+struct ask {
+	const char *question;
+	const char *keys;
+	int esc_ok;
+	int answer;
+};
+
+static void ask_draw(struct ui *ui, void *ctx)
+{
+	struct ask *a = ctx;
+	int h = draw_text_height(COLS - 2, a->question);
+	int y = LINES - h;
+
+	for (int i = 0; i < h; i++)
+		draw_fill(y + i, ui_attr(ui, R_HEADER));
+	draw_text(ui, y, 1, COLS - 2, h, ui_attr(ui, R_HEADER), a->question);
+}
+
+static int ask_key(struct ui *ui, void *ctx, int key)
+{
+	struct ask *a = ctx;
+
+	(void)ui;
+	if (key == KEY_ESC && a->esc_ok) {
+		a->answer = 0;
+		return QUIT;
+	}
+	if (key > 0 && key < 128 && strchr(a->keys, key)) {
+		a->answer = key;
+		return QUIT;
+	}
+	if ((key == '\r' || key == '\n' || key == KF(KEY_ENTER)) && strchr(a->keys, '\n')) {
+		a->answer = '\n';
+		return QUIT;
+	}
+	return 0;
+}
+
+static const struct screen ask_screen = {"ask", ask_draw, ask_key, NULL};
+
+int ui_ask_key(struct ui *ui, const char *question, const char *keys, int esc_ok)
+{
+	struct ask a = {question, keys, esc_ok, 0};
+
+	ui_push(ui, &ask_screen, &a);
+	ui_run(ui);
+	ui_pop(ui);
+	return ui->stopping ? 0 : a.answer;
+}

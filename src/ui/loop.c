@@ -1,0 +1,197 @@
+/*
+ * loop.c - the screen stack, the one main loop and recording events.
+ *
+ * The loop waits for a key at most UI_TICK_MS, so timers tick, coaching
+ * prompts fire and the side log is retried without a key press. Handlers
+ * return flags; only this loop redraws.
+ */
+#include "ui/app.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "poise/rules.h"
+
+void ui_push(struct ui *ui, const struct screen *scr, void *ctx)
+{
+	if (ui->depth >= UI_STACK_MAX)
+		return;
+	ui->stack[ui->depth] = scr;
+	ui->ctx[ui->depth] = ctx;
+	ui->depth++;
+}
+
+void ui_pop(struct ui *ui)
+{
+	if (ui->depth > 0)
+		ui->depth--;
+}
+
+void ui_set_banner(struct ui *ui, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->banner, sizeof(ui->banner), fmt, ap);
+	va_end(ap);
+	ui->banner_error = error;
+}
+
+int ui_too_small(void)
+{
+	return COLS < UI_MIN_W || LINES < UI_MIN_H;
+}
+
+int ui_compact(void)
+{
+	return COLS < UI_FULL_W || LINES < UI_FULL_H;
+}
+
+static void redraw(struct ui *ui)
+{
+	ui->cur_y = ui->cur_x = -1;
+	erase();
+	if (ui_too_small()) {
+		draw_too_small();
+	} else {
+		for (int i = 0; i < ui->depth; i++)
+			ui->stack[i]->draw(ui, ui->ctx[i]);
+	}
+	if (ui->cur_y >= 0) {
+		move(ui->cur_y, ui->cur_x);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
+	refresh();
+}
+
+/*
+ * Record ev for the open call: check it against the state, store it (the
+ * store commits before we return), and only then fold it into the state the
+ * screen shows. When the store refuses, nothing is applied and the agent is
+ * told what failed; what was saved before stays saved.
+ */
+int ui_record(struct ui *ui, struct event *ev)
+{
+	struct poise_error err;
+	enum poise_status s;
+	int deferred = 0;
+
+	if (!ui->in_call)
+		return -1;
+	if (!ev->t)
+		ev->t = ui_now();
+	if (ev->t < ui->cs.last_t)
+		ev->t = ui->cs.last_t; /* the wall clock stepped back: keep events ordered */
+	s = call_check(&ui->cs, ev);
+	if (s != POISE_OK) {
+		ui_set_banner(ui, 0, "%s: not possible now", event_kind_key(ev->kind));
+		return -1;
+	}
+	poise_error_clear(&err);
+	s = store_append(ui->st, ui->meta.id, ev, &deferred, &err);
+	if (s != POISE_OK) {
+		ui_set_banner(ui, 1, "NOT SAVED: %s — %s. Free disk space or fix the database "
+				     "permissions, then repeat; earlier events are safe",
+			      event_kind_key(ev->kind), err.msg[0] ? err.msg : poise_status_str(s));
+		return -1;
+	}
+	if (call_apply(&ui->cs, ev) != POISE_OK) {
+		ui_set_banner(ui, 1, "%s saved but could not be shown; restart poise to resume",
+			      event_kind_key(ev->kind));
+		return -1;
+	}
+	ui_track(ui, ev);
+	if (ui->banner_error || !deferred)
+		ui->banner[0] = '\0';
+	return 0;
+}
+
+static int tick(struct ui *ui, int64_t now)
+{
+	int flags = 0;
+
+	if (store_pending(ui->st) > 0) {
+		struct poise_error err;
+		size_t left = 0;
+
+		poise_error_clear(&err);
+		store_flush(ui->st, &left, &err);
+		if (left > 0)
+			ui_set_banner(ui, 0, "database busy — %zu events saved to side log, retrying",
+				      left);
+		else if (!ui->banner_error)
+			ui->banner[0] = '\0';
+		flags |= REDRAW;
+	}
+	if (ui->in_call && ui->cs.phase == CALL_TALK) {
+		size_t due[8];
+		size_t n = rules_due(&ui->cs, now, due, 8);
+
+		for (size_t i = 0; i < n; i++) {
+			const char *id = ui->call_pb->rules[due[i]].id;
+			struct event ev = {.t = now, .kind = EV_PROMPT, .stage = (int)ui->cs.stage,
+					   .a = (int)due[i], .text = id};
+
+			ui_record(ui, &ev);
+			flags |= REDRAW;
+		}
+	}
+	if (now / 1000 != ui->last_sec) {
+		ui->last_sec = now / 1000;
+		flags |= REDRAW;
+	}
+	return flags;
+}
+
+static int read_key(int *key)
+{
+	wint_t wch;
+	int rc = wget_wch(stdscr, &wch);
+
+	if (rc == KEY_CODE_YES)
+		*key = KF((int)wch);
+	else if (rc == OK)
+		*key = (int)wch;
+	else
+		return 0;
+	return 1;
+}
+
+void ui_run(struct ui *ui)
+{
+	int depth = ui->depth;
+	int flags = REDRAW;
+
+	while (!ui->stopping && ui->depth >= depth) {
+		const struct screen *top = ui->stack[depth - 1];
+		void *ctx = ui->ctx[depth - 1];
+		int64_t now;
+		int key;
+
+		if (flags & REDRAW)
+			redraw(ui);
+		flags = 0;
+		if (term_signal()) {
+			ui->stopping = term_signal();
+			break;
+		}
+		if (read_key(&key)) {
+			if (key == KF(KEY_RESIZE))
+				flags |= REDRAW;
+			else
+				flags |= top->key(ui, ctx, key);
+		}
+		if (flags & QUIT)
+			break;
+		now = ui_now();
+		flags |= tick(ui, now);
+		if (top->tick)
+			flags |= top->tick(ui, ctx, now);
+		if (flags & QUIT)
+			break;
+	}
+}

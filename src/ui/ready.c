@@ -1,0 +1,303 @@
+/*
+ * ready.c - between calls: the ready screen (today's figures, follow-ups
+ * due), picking another playbook, and the short breather after a hard call.
+ */
+#include "ui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "poise/store_ready.h"
+
+#define READY_FOLLOWUPS 20
+#define PICK_MAX 64
+#define BREATHER_MS 30000
+
+struct ready {
+	struct ready_figures fig;
+	struct ready_followup fu[READY_FOLLOWUPS];
+	int nfu;
+	int next; /* 1 next call, 0 quit */
+	char error[512];
+};
+
+static int ready_next(struct ui *ui, int key);
+static int ready_pick(struct ui *ui, int key);
+static int ready_quit(struct ui *ui, int key);
+
+#define READY_KEYS(K)                                                                             \
+	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), "Enter/c", "next call", "start the next call") \
+	K(pick, KEYS('p'), "p", "playbook", "pick the playbook for the next call")                   \
+	K(quit, KEYS('q'), "q", "quit", "quit poise")
+
+#define READY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, ready_##name},
+static const struct keybind ready_keys[] = {READY_KEYS(READY_KEY_ENTRY)};
+#undef READY_KEY_ENTRY
+#define NREADY_KEYS (sizeof(ready_keys) / sizeof(ready_keys[0]))
+
+static int collect_fu(void *ctx, const struct ready_followup *f)
+{
+	struct ready *r = ctx;
+
+	if (r->nfu >= READY_FOLLOWUPS)
+		return 1;
+	r->fu[r->nfu++] = *f;
+	return 0;
+}
+
+static void load(struct ui *ui, struct ready *r)
+{
+	time_t now = time(NULL);
+	struct poise_error err;
+	char today[16];
+	struct tm tm;
+
+	poise_error_clear(&err);
+	localtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	r->nfu = 0;
+	r->error[0] = '\0';
+	if (store_ready_figures(ui->st, ui->opts->agent, (int64_t)mktime(&tm) * 1000, 0, &r->fig,
+				&err) != POISE_OK ||
+	    store_ready_followups(ui->st, ui->opts->agent, today, READY_FOLLOWUPS, collect_fu, r,
+				  &err) != POISE_OK)
+		snprintf(r->error, sizeof(r->error), "%s", err.msg);
+}
+
+static void draw_figures(struct ui *ui, struct ready *r, int *y)
+{
+	char buf[512], avg[16];
+	size_t len;
+
+	fmt_mmss(avg, sizeof(avg), r->fig.closed ? r->fig.handle_ms / r->fig.closed : 0);
+	snprintf(buf, sizeof(buf), "Today: %d call%s, average handle time %s", r->fig.calls,
+		 r->fig.calls == 1 ? "" : "s", avg);
+	*y += draw_text(ui, *y, 2, COLS - 4, 2, A_BOLD, buf);
+	len = (size_t)snprintf(buf, sizeof(buf), "Outcomes:");
+	for (int o = 0; o < OUTCOME_COUNT; o++)
+		if (r->fig.outcomes[o] && len < sizeof(buf))
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "  %s %d",
+						outcome_label((enum outcome)o), r->fig.outcomes[o]);
+	*y += draw_text(ui, *y, 2, COLS - 4, 2, A_NORMAL, len > 9 ? buf : "Outcomes: none yet");
+}
+
+static void ready_draw(struct ui *ui, void *ctx)
+{
+	struct ready *r = ctx;
+	char buf[1024];
+	int y = 2, fh = draw_footer(ui, -1, 2, ready_keys, NREADY_KEYS);
+
+	draw_fill(0, ui_attr(ui, R_HEADER));
+	snprintf(buf, sizeof(buf), "poise - ready for the next call   agent %s   playbook %s %s",
+		 ui->opts->agent, ui->pb->id, ui->pb->version);
+	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf);
+	draw_figures(ui, r, &y);
+	y++;
+	attron(ui_attr(ui, R_SECTION));
+	mvaddnstr(y++, 2, r->nfu ? "Follow-ups due" : "No follow-ups due", COLS - 4);
+	attroff(ui_attr(ui, R_SECTION));
+	for (int i = 0; i < r->nfu && y < LINES - fh - 2; i++) {
+		snprintf(buf, sizeof(buf), "%s  %s  %s  %s", r->fu[i].due,
+			 r->fu[i].customer[0] ? r->fu[i].customer : "(no name)", r->fu[i].channel,
+			 r->fu[i].promise);
+		y += draw_text(ui, y, 4, COLS - 6, 1, A_NORMAL, buf);
+	}
+	if (r->error[0] || ui->banner[0])
+		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
+			  ui_attr(ui, ui->banner_error || r->error[0] ? R_ERROR : R_WARN),
+			  r->error[0] ? r->error : ui->banner);
+	draw_footer(ui, LINES - fh, 2, ready_keys, NREADY_KEYS);
+}
+
+static struct ready *current;
+
+static int ready_next(struct ui *ui, int key)
+{
+	(void)ui, (void)key;
+	current->next = 1;
+	return QUIT;
+}
+
+static int ready_quit(struct ui *ui, int key)
+{
+	(void)ui, (void)key;
+	current->next = 0;
+	return QUIT;
+}
+
+static int ready_key(struct ui *ui, void *ctx, int key)
+{
+	const struct keybind *kb = keymap_find(ready_keys, NREADY_KEYS, key);
+
+	current = ctx;
+	return kb ? kb->fn(ui, key) | HANDLED : 0;
+}
+
+static const struct screen ready_screen = {"ready", ready_draw, ready_key, NULL};
+
+int ready_run(struct ui *ui)
+{
+	struct ready *r = calloc(1, sizeof(*r));
+	int next;
+
+	if (!r)
+		return 0;
+	load(ui, r);
+	ui_push(ui, &ready_screen, r);
+	ui_run(ui);
+	ui_pop(ui);
+	next = r->next && !ui->stopping;
+	free(r);
+	return next;
+}
+
+/* The playbook picker: every playbook found on the search path. */
+struct pick_entry {
+	char *path;
+	char *label;
+	int ok;
+};
+
+struct pick {
+	struct pick_entry e[PICK_MAX];
+	int n, sel, chosen;
+};
+
+static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
+			const struct poise_error *err)
+{
+	struct pick *p = ctx;
+	char buf[1024];
+
+	if (p->n >= PICK_MAX)
+		return 1;
+	if (pb)
+		snprintf(buf, sizeof(buf), "%-20s %-6s %s  (%s)", pb->id, pb->version, pb->title, path);
+	else
+		snprintf(buf, sizeof(buf), "%s: %s", path, err ? err->msg : "does not load");
+	p->e[p->n].path = strdup(path);
+	p->e[p->n].label = strdup(buf);
+	p->e[p->n].ok = pb != NULL;
+	if (p->e[p->n].path && p->e[p->n].label)
+		p->n++;
+	return 0;
+}
+
+static void pick_draw(struct ui *ui, void *ctx)
+{
+	struct pick *p = ctx;
+	struct list_item items[PICK_MAX];
+
+	erase();
+	draw_fill(0, ui_attr(ui, R_HEADER));
+	attron(ui_attr(ui, R_HEADER));
+	mvaddnstr(0, 1, "pick a playbook: Up/Down moves, Enter chooses, Esc goes back", COLS - 2);
+	attroff(ui_attr(ui, R_HEADER));
+	for (int i = 0; i < p->n; i++)
+		items[i] = (struct list_item){NULL, p->e[i].label, NULL,
+					      p->e[i].ok ? A_NORMAL : ui_attr(ui, R_DIM), 1};
+	draw_list(ui, 2, 1, COLS - 2, LINES - 3, items, (size_t)p->n, p->sel);
+}
+
+static int pick_key(struct ui *ui, void *ctx, int key)
+{
+	struct pick *p = ctx;
+
+	(void)ui;
+	if (key == KF(KEY_UP) || key == 'k')
+		p->sel -= p->sel > 0;
+	else if (key == KF(KEY_DOWN) || key == 'j')
+		p->sel += p->sel + 1 < p->n;
+	else if (key == KEY_ESC || key == 'q')
+		return QUIT;
+	else if ((key == '\r' || key == '\n' || key == KF(KEY_ENTER)) && p->n && p->e[p->sel].ok)
+		return p->chosen = p->sel, QUIT;
+	return REDRAW;
+}
+
+static const struct screen pick_screen = {"pick", pick_draw, pick_key, NULL};
+
+static int ready_pick(struct ui *ui, int key)
+{
+	struct pick *p = calloc(1, sizeof(*p));
+	struct playbook *pb = NULL;
+	struct poise_error err;
+
+	(void)key;
+	if (!p)
+		return REDRAW;
+	p->chosen = -1;
+	pbpath_each(&ui->pp, pick_collect, p);
+	ui_push(ui, &pick_screen, p);
+	ui_run(ui);
+	ui_pop(ui);
+	poise_error_clear(&err);
+	if (p->chosen >= 0) {
+		const char *path = p->e[p->chosen].path;
+
+		if ((strcmp(path, PBPATH_BUILTIN) == 0 ? playbook_load_default(&pb, &err)
+						       : playbook_load_file(path, &pb, &err)) ==
+		    POISE_OK) {
+			playbook_free(ui->pb);
+			ui->pb = pb;
+			ui_set_banner(ui, 0, "next call uses %s %s", pb->id, pb->version);
+		} else {
+			ui_set_banner(ui, 1, "cannot load %s: %s", path, err.msg);
+		}
+	}
+	for (int i = 0; i < p->n; i++)
+		free(p->e[i].path), free(p->e[i].label);
+	free(p);
+	return REDRAW;
+}
+
+/* After a hard call: 30 seconds of the pacer; any key skips. */
+static void breather_draw(struct ui *ui, void *ctx)
+{
+	const int64_t *start = ctx;
+	int64_t el = ui_now() - *start;
+	char buf[128];
+
+	draw_fill(0, ui_attr(ui, R_HEADER));
+	attron(ui_attr(ui, R_HEADER));
+	mvaddnstr(0, 1, "poise - a short breather", COLS - 2);
+	attroff(ui_attr(ui, R_HEADER));
+	draw_text(ui, 2, 2, COLS - 4, 3, A_NORMAL,
+		  "That was a hard call. Breathe with the bar before the next one.");
+	draw_pacer(ui, LINES / 2, 2, COLS - 4, el);
+	snprintf(buf, sizeof(buf), "%d s left; any key skips", (int)((BREATHER_MS - el + 999) / 1000));
+	attron(ui_attr(ui, R_DIM));
+	mvaddnstr(LINES - 1, 1, buf, COLS - 2);
+	attroff(ui_attr(ui, R_DIM));
+}
+
+static int breather_key(struct ui *ui, void *ctx, int key)
+{
+	(void)ui, (void)ctx, (void)key;
+	return QUIT;
+}
+
+static int breather_tick(struct ui *ui, void *ctx, int64_t now)
+{
+	const int64_t *start = ctx;
+
+	(void)ui;
+	return now - *start >= BREATHER_MS ? QUIT : 0;
+}
+
+static const struct screen breather_screen = {"breather", breather_draw, breather_key,
+					      breather_tick};
+
+void breather_run(struct ui *ui)
+{
+	int64_t start = ui_now();
+
+	ui->banner[0] = '\0';
+	ui_push(ui, &breather_screen, &start);
+	ui_run(ui);
+	ui_pop(ui);
+}

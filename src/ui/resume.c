@@ -1,0 +1,144 @@
+/*
+ * resume.c - the call a crash or kill -9 left open: resume it, its state
+ * rebuilt by folding its stored events, or close it as interrupted.
+ *
+ * The fold is the same call_apply() the live screen uses, under the exact
+ * playbook text the call started with (kept in the database by hash).
+ */
+#include "ui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct fold {
+	struct ui *ui;
+	int bad;
+	int64_t seq;
+};
+
+static int fold_event(void *ctx, const struct event *ev)
+{
+	struct fold *f = ctx;
+
+	if (call_apply(&f->ui->cs, ev) != POISE_OK) {
+		f->bad = 1;
+		f->seq = ev->seq;
+		return 1;
+	}
+	ui_track(f->ui, ev);
+	return 0;
+}
+
+/* Rebuild the open call's state; fills why and returns -1 when it cannot be. */
+static int rebuild(struct ui *ui, char *why, size_t size)
+{
+	struct poise_error err;
+	struct playbook *pb = NULL;
+	struct fold f = {ui, 0, 0};
+	char *text = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	poise_error_clear(&err);
+	if (store_playbook_text(ui->st, ui->meta.playbook_hash, &text, &len, &err) != POISE_OK ||
+	    playbook_load_text(text, len, "stored playbook", &pb, &err) != POISE_OK) {
+		snprintf(why, size, "its playbook cannot be loaded: %s", err.msg);
+		goto out;
+	}
+	if (call_init(&ui->cs, pb) != POISE_OK) {
+		snprintf(why, size, "out of memory");
+		goto out;
+	}
+	ui->call_pb = pb;
+	pb = NULL;
+	ui->in_call = 1;
+	if (store_call_events(ui->st, ui->meta.id, fold_event, &f, &err) != POISE_OK) {
+		snprintf(why, size, "its events cannot be read: %s", err.msg);
+		goto out;
+	}
+	if (f.bad) {
+		snprintf(why, size, "its stored event %lld does not follow from the ones before",
+			 (long long)f.seq);
+		goto out;
+	}
+	rc = 0;
+out:
+	playbook_free(pb);
+	free(text);
+	return rc;
+}
+
+static void describe(struct ui *ui, char *buf, size_t size, const char *why)
+{
+	time_t s = (time_t)(ui->meta.started / 1000);
+	char when[32];
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	if (why)
+		snprintf(buf, size,
+			 "An unfinished call was found: started %s, customer %s, playbook %s %s.\n\n"
+			 "It cannot be resumed: %s.\n\n"
+			 "c  close it as interrupted\nq  quit and leave it open",
+			 when, ui->meta.customer[0] ? ui->meta.customer : "(no name)",
+			 ui->meta.playbook_id, ui->meta.playbook_version, why);
+	else
+		snprintf(buf, size,
+			 "An unfinished call was found: started %s, customer %s, playbook %s %s.\n"
+			 "It was in the %s stage, mood %d (%s), with %lld events saved.\n\n"
+			 "r  resume it (its state is rebuilt from its events)\n"
+			 "c  close it as interrupted\nq  quit and leave it open",
+			 when, ui->meta.customer[0] ? ui->meta.customer : "(no name)",
+			 ui->meta.playbook_id, ui->meta.playbook_version, stage_title(ui->cs.stage),
+			 ui->cs.mood, mood_word(ui->cs.mood), (long long)ui->cs.nevents);
+}
+
+/* Close without a state to check against: only the store's own checks apply. */
+static void close_raw(struct ui *ui)
+{
+	struct event ev = {.t = ui_now(), .kind = EV_INTERRUPTED, .text = "closed on start"};
+	struct poise_error err;
+	int deferred = 0;
+
+	if (store_append(ui->st, ui->meta.id, &ev, &deferred, &err) != POISE_OK)
+		ui_set_banner(ui, 1, "could not close the unfinished call: %s", err.msg);
+}
+
+int session_resume(struct ui *ui)
+{
+	struct poise_error err;
+	char why[600], text[2400];
+	struct panel panel = {"poise - unfinished call", text};
+	int ok, ch;
+
+	poise_error_clear(&err);
+	if (store_open_call(ui->st, ui->opts->agent, &ui->meta, &err) != POISE_OK)
+		return 0;
+	ok = rebuild(ui, why, sizeof(why)) == 0;
+	describe(ui, text, sizeof(text), ok ? NULL : why);
+	ui_push(ui, &panel_screen, &panel);
+	ch = ui_ask_key(ui, ok ? "r resume   c close as interrupted   q quit"
+			       : "c close as interrupted   q quit",
+			ok ? "rcq" : "cq", 0);
+	ui_pop(ui);
+	if (ch == 'r') {
+		struct event ev = {.kind = EV_RESUME, .stage = (int)ui->cs.stage};
+
+		ui->sel_stage = (int)ui->cs.stage;
+		if (ui_record(ui, &ev) == 0)
+			return 0;
+	} else if (ch == 'c') {
+		struct event ev = {.kind = EV_INTERRUPTED, .stage = (int)ui->cs.stage,
+				   .text = "closed on start"};
+
+		if (!ok || ui_record(ui, &ev) != 0)
+			close_raw(ui);
+		session_end_call(ui);
+		return 0;
+	}
+	session_end_call(ui);
+	return -1;
+}

@@ -1,0 +1,204 @@
+/*
+ * session.c - ui_call(): one session of the live coach, from the terminal
+ * checks through calls, wrap-ups and the ready screen to a clean exit, and
+ * what happens to an unfinished call (resume or close) and on a signal.
+ */
+#include "ui/app.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *env(const char *name)
+{
+	return getenv(name);
+}
+
+/* Keep what the screen shows beyond the state: the newest prompt, skip reasons. */
+void ui_track(struct ui *ui, const struct event *ev)
+{
+	if (ev->kind == EV_PROMPT) {
+		ui->prompt_rule = ev->a;
+		ui->prompt_at = ev->t;
+	}
+	if (ev->kind == EV_SKIP && ui->nskips < UI_SKIPS_MAX) {
+		struct ui_skip *sk = &ui->skips[ui->nskips++];
+
+		sk->stage = ev->stage;
+		sk->section = ev->a;
+		sk->index = ev->b;
+		snprintf(sk->reason, sizeof(sk->reason), "%s", ev->text ? ev->text : "");
+	}
+}
+
+static void reset_view(struct ui *ui)
+{
+	ui->prompt_rule = -1;
+	ui->prompt_at = 0;
+	ui->nskips = 0;
+	ui->sel = 0;
+	ui->sel_stage = 0;
+	ui->pacer_start = 0;
+	ui->banner[0] = '\0';
+	ui->banner_error = 0;
+}
+
+static void copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+int session_start_call(struct ui *ui)
+{
+	struct poise_error err;
+	struct event ev = {.kind = EV_START, .stage = STAGE_CALM};
+
+	poise_error_clear(&err);
+	memset(&ui->meta, 0, sizeof(ui->meta));
+	if (store_new_uuid(ui->meta.id, &err) != POISE_OK)
+		goto fail;
+	copy(ui->meta.agent, sizeof(ui->meta.agent), ui->opts->agent);
+	copy(ui->meta.customer, sizeof(ui->meta.customer), ui->opts->customer);
+	copy(ui->meta.ref, sizeof(ui->meta.ref), ui->opts->ref);
+	copy(ui->meta.playbook_id, sizeof(ui->meta.playbook_id), ui->pb->id);
+	copy(ui->meta.playbook_version, sizeof(ui->meta.playbook_version), ui->pb->version);
+	copy(ui->meta.playbook_hash, sizeof(ui->meta.playbook_hash), ui->pb->hash);
+	ui->meta.started = ev.t = ui_now();
+	copy(ui->meta.status, sizeof(ui->meta.status), "open");
+	if (call_init(&ui->cs, ui->pb) != POISE_OK) {
+		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "cannot start a call: out of memory");
+		goto fail;
+	}
+	if (store_call_begin(ui->st, &ui->meta, ui->pb, &err) != POISE_OK) {
+		call_free(&ui->cs);
+		goto fail;
+	}
+	ui->call_pb = ui->pb;
+	ui->in_call = 1;
+	reset_view(ui);
+	ev.text = ui->pb->hash;
+	if (ui_record(ui, &ev) != 0)
+		return -1;
+	return 0;
+fail:
+	ui_set_banner(ui, 1, "cannot start a call: %s", err.msg[0] ? err.msg : "unknown error");
+	return -1;
+}
+
+void session_end_call(struct ui *ui)
+{
+	if (!ui->in_call)
+		return;
+	call_free(&ui->cs);
+	if (ui->call_pb && ui->call_pb != ui->pb)
+		playbook_free(ui->call_pb);
+	ui->call_pb = NULL;
+	ui->in_call = 0;
+}
+
+/* A session stopped by a signal: the open call is closed as interrupted. */
+static int interrupt(struct ui *ui, int signo)
+{
+	const char *why = signo == SIGHUP ? "SIGHUP" : signo == SIGTERM ? "SIGTERM" : "SIGINT";
+	struct event ev = {.kind = EV_INTERRUPTED, .text = why};
+	int ok = 1;
+
+	if (ui->in_call && (ui->cs.phase == CALL_TALK || ui->cs.phase == CALL_WRAPUP)) {
+		ev.stage = (int)ui->cs.stage;
+		ok = ui_record(ui, &ev) == 0;
+	}
+	session_end_call(ui);
+	return ok ? 128 + signo : 1;
+}
+
+/* One call from its screen to the ready screen; 0 to go on, -1 to stop. */
+static int one_call(struct ui *ui)
+{
+	int hard;
+
+	if (ui->cs.phase == CALL_TALK) {
+		ui_push(ui, &call_screen, NULL);
+		ui_run(ui);
+		ui_pop(ui);
+	}
+	if (ui->stopping)
+		return -1;
+	if (ui->cs.phase == CALL_WRAPUP && wrapup_run(ui) != 0)
+		return -1;
+	hard = ui->cs.outcome == OUTCOME_ESCALATED || ui->cs.outcome == OUTCOME_ABUSE ||
+	       ui->cs.warnings > 0;
+	session_end_call(ui);
+	if (hard)
+		breather_run(ui);
+	if (ui->stopping)
+		return -1;
+	return ready_run(ui) ? 0 : -1;
+}
+
+static int session_main(struct ui *ui)
+{
+	if (session_resume(ui) != 0 || ui->stopping)
+		goto out;
+	for (;;) {
+		if (!ui->in_call && session_start_call(ui) != 0)
+			return -1;
+		if (one_call(ui) != 0)
+			break;
+	}
+out:
+	return 0;
+}
+
+static int open_everything(struct ui *ui)
+{
+	struct poise_error err;
+
+	poise_error_clear(&err);
+	if (pbpath_init(&ui->pp, env, &err) != POISE_OK ||
+	    pbpath_resolve(&ui->pp, ui->opts->playbook, &ui->pb, &err) != POISE_OK) {
+		fputs("poise: ", stderr);
+		poise_error_print(stderr, &err);
+		return -1;
+	}
+	if (store_open(ui->opts->db, 0, &ui->st, &err) != POISE_OK) {
+		fprintf(stderr, "poise: cannot open the call log: %s\n",
+			err.msg[0] ? err.msg : poise_status_str(err.status));
+		return -1;
+	}
+	return 0;
+}
+
+int ui_call(const struct call_opts *opts)
+{
+	struct ui *ui;
+	int rc = 1;
+
+	setlocale(LC_ALL, "");
+	if (term_check() != 0)
+		return 1;
+	ui = calloc(1, sizeof(*ui));
+	if (!ui) {
+		fprintf(stderr, "poise: out of memory\n");
+		return 1;
+	}
+	ui->opts = opts;
+	ui->prompt_rule = -1;
+	if (open_everything(ui) != 0 || term_start(ui) != 0)
+		goto out;
+	rc = session_main(ui) == 0 ? 0 : 1;
+	if (ui->stopping)
+		rc = interrupt(ui, ui->stopping);
+	term_stop();
+	if (rc == 1 && ui->banner[0])
+		fprintf(stderr, "poise: %s\n", ui->banner);
+out:
+	session_end_call(ui);
+	if (ui->st)
+		store_close(ui->st);
+	playbook_free(ui->pb);
+	pbpath_free(&ui->pp);
+	free(ui);
+	return rc;
+}

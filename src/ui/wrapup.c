@@ -1,0 +1,225 @@
+/*
+ * wrapup.c - after the talk: outcome, cause, follow-up and reflection, each
+ * asked in turn at the bottom while a summary of the call stays on screen,
+ * then END. Optional fields are skipped with Enter on an empty line.
+ */
+#include "ui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct wrapup {
+	char cause[128];
+	char followup[1200];
+	char reflection[2100];
+	const char *step;
+};
+
+static void line(struct ui *ui, int *y, const char *label, const char *value)
+{
+	char buf[2400];
+
+	if (*y >= LINES - 2)
+		return;
+	snprintf(buf, sizeof(buf), "%-12s %s", label, value);
+	*y += draw_text(ui, *y, 2, COLS - 4, 2, A_NORMAL, buf);
+}
+
+static void wrapup_draw(struct ui *ui, void *ctx)
+{
+	struct wrapup *w = ctx;
+	const struct call_state *cs = &ui->cs;
+	char buf[256], t1[16], t2[16];
+	int y = 2;
+
+	draw_fill(0, ui_attr(ui, R_HEADER));
+	fmt_mmss(t1, sizeof(t1), call_elapsed_ms(cs, ui_now()));
+	snprintf(buf, sizeof(buf), "Wrap-up  %s  %s", ui_customer(ui), t1);
+	attron(ui_attr(ui, R_HEADER));
+	mvaddnstr(0, 1, buf, COLS - 2);
+	attroff(ui_attr(ui, R_HEADER));
+	snprintf(buf, sizeof(buf), "%d of 8 visited, ended in %s", __builtin_popcount(cs->visited),
+		 stage_title(cs->stage));
+	line(ui, &y, "Stages", buf);
+	snprintf(buf, sizeof(buf), "%d at the start, %d (%s) at the end",
+		 cs->nmoods ? cs->moods[0].mood : 0, cs->mood, mood_word(cs->mood));
+	line(ui, &y, "Mood", buf);
+	fmt_mmss(t2, sizeof(t2), cs->hold_ms);
+	snprintf(buf, sizeof(buf), "%d, %s in all; %d warnings; %d escalations; %zu notes", cs->holds,
+		 t2, cs->warnings, cs->escalations, cs->nnotes);
+	line(ui, &y, "Holds", buf);
+	y++;
+	attron(ui_attr(ui, R_SECTION));
+	mvaddnstr(y++, 2, "Wrap-up", COLS - 4);
+	attroff(ui_attr(ui, R_SECTION));
+	line(ui, &y, "Outcome", cs->outcome == OUTCOME_NONE ? "-" : outcome_label(cs->outcome));
+	line(ui, &y, "Cause", w->cause[0] ? w->cause : "-");
+	line(ui, &y, "Follow-up", w->followup[0] ? w->followup : "-");
+	line(ui, &y, "Reflection", w->reflection[0] ? w->reflection : "-");
+	if (w->step && y < LINES - 2) {
+		attron(ui_attr(ui, R_PROMPT));
+		mvaddnstr(y + 1, 2, w->step, COLS - 4);
+		attroff(ui_attr(ui, R_PROMPT));
+	}
+}
+
+static int wrapup_key(struct ui *ui, void *ctx, int key)
+{
+	(void)ui, (void)ctx, (void)key;
+	return 0;
+}
+
+static const struct screen wrapup_screen = {"wrapup", wrapup_draw, wrapup_key, NULL};
+
+static int record(struct ui *ui, enum event_kind kind, const char *text)
+{
+	struct event ev = {.kind = kind, .stage = (int)ui->cs.stage, .text = text};
+
+	return ui_record(ui, &ev);
+}
+
+static int ask_outcome(struct ui *ui)
+{
+	int ch;
+
+	do {
+		ch = ui_ask_key(ui, "outcome: r resolved  e escalated  t transferred  c callback  "
+				    "a ended for abuse  u unresolved", "retcau", 0);
+		if (ui->stopping)
+			return -1;
+	} while (record(ui, EV_OUTCOME, outcome_key(outcome_from_char(ch))) != 0);
+	return 0;
+}
+
+static int ask_cause(struct ui *ui, struct wrapup *w)
+{
+	const struct playbook *pb = ui->call_pb;
+	char q[1024] = "cause:", keys[64] = "";
+	size_t qlen = strlen(q), k = 0;
+	const struct pb_cause *chosen = NULL;
+
+	for (size_t i = 0; i < pb->ncauses && i < 9; i++) {
+		int first = pb->causes[i].label[0] | 0x20;
+
+		keys[k++] = (char)('1' + i);
+		if (first >= 'a' && first <= 'z' && !strchr(keys, first))
+			keys[k++] = (char)first;
+		keys[k] = '\0';
+		qlen += (size_t)snprintf(q + qlen, sizeof(q) - qlen, "  %zu %s", i + 1,
+					 pb->causes[i].label);
+		if (qlen >= sizeof(q))
+			break;
+	}
+	while (!chosen) {
+		int ch = ui_ask_key(ui, q, keys, 0);
+
+		if (ui->stopping)
+			return -1;
+		for (size_t i = 0; i < pb->ncauses && i < 9 && !chosen; i++)
+			if (ch == (int)('1' + i) || ch == (pb->causes[i].label[0] | 0x20))
+				chosen = &pb->causes[i];
+		if (chosen && record(ui, EV_CAUSE, chosen->id) != 0)
+			chosen = NULL;
+	}
+	snprintf(w->cause, sizeof(w->cause), "%s", chosen->label);
+	return 0;
+}
+
+static const char *check_date(const char *text)
+{
+	struct tm tm = {0};
+	int y, m, d;
+	char tail;
+
+	if (!text[0])
+		return NULL;
+	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
+	    sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return "due date must be YYYY-MM-DD, e.g. 2025-03-14 (Enter on empty skips)";
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	tm.tm_isdst = -1;
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || mktime(&tm) == (time_t)-1 ||
+	    tm.tm_mday != d || tm.tm_mon != m - 1)
+		return "no such date: due date must be a real day as YYYY-MM-DD";
+	return NULL;
+}
+
+static int ask_followup(struct ui *ui, struct wrapup *w)
+{
+	char due[64] = "", channel[256] = "", promise[800] = "";
+
+	if (!ui_edit_line(ui, "follow-up due date YYYY-MM-DD (Enter skips):", due, sizeof(due),
+			  check_date) || !due[0])
+		return ui->stopping ? -1 : 0;
+	ui_edit_line(ui, "follow-up channel, e.g. phone or email (Enter skips):", channel,
+		     sizeof(channel), NULL);
+	if (ui->stopping)
+		return -1;
+	ui_edit_line(ui, "promise made (Enter skips):", promise, sizeof(promise), NULL);
+	if (ui->stopping)
+		return -1;
+	snprintf(w->followup, sizeof(w->followup), "%s\t%s\t%s", due, channel, promise);
+	if (record(ui, EV_FOLLOWUP, w->followup) != 0)
+		w->followup[0] = '\0';
+	for (char *p = w->followup; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	return 0;
+}
+
+static int ask_reflection(struct ui *ui, struct wrapup *w)
+{
+	char well[1000] = "", improve[1000] = "";
+
+	ui_edit_line(ui, "what went well (Enter skips):", well, sizeof(well), NULL);
+	if (ui->stopping)
+		return -1;
+	ui_edit_line(ui, "what to improve (Enter skips):", improve, sizeof(improve), NULL);
+	if (ui->stopping)
+		return -1;
+	if (!well[0] && !improve[0])
+		return 0;
+	snprintf(w->reflection, sizeof(w->reflection), "%s\t%s", well, improve);
+	if (record(ui, EV_REFLECTION, w->reflection) != 0)
+		w->reflection[0] = '\0';
+	snprintf(w->reflection, sizeof(w->reflection), "%s / %s", well, improve);
+	return 0;
+}
+
+int wrapup_run(struct ui *ui)
+{
+	struct wrapup *w = calloc(1, sizeof(*w));
+	int rc = -1;
+
+	if (!w)
+		return -1;
+	ui_push(ui, &wrapup_screen, w);
+	w->step = "How did the call end?";
+	if (ask_outcome(ui) != 0)
+		goto out;
+	w->step = "What was it about?";
+	if (ask_cause(ui, w) != 0)
+		goto out;
+	w->step = "Anything promised for later? (optional)";
+	if (ask_followup(ui, w) != 0)
+		goto out;
+	w->step = "A moment to reflect (optional)";
+	if (ask_reflection(ui, w) != 0)
+		goto out;
+	while (record(ui, EV_END, NULL) != 0) {
+		w->step = "The call could not be closed; press any key to retry";
+		ui_ask_key(ui, ui->banner, "abcdefghijklmnopqrstuvwxyz\n ", 0);
+		if (ui->stopping)
+			goto out;
+	}
+	rc = 0;
+out:
+	ui_pop(ui);
+	free(w);
+	return rc;
+}
