@@ -1,13 +1,80 @@
-/* main.c - the poise command line (being built; see issue 2). */
+/* main.c - the command table and the one place poise exits. */
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
+
+/* Every command, once: dispatch, `poise --help` and `poise CMD --help` read this. */
+const struct cli_cmd cli_commands[] = {
+	{"call", cmd_call, cmd_call_opts, NULL, 0, 0,
+	 "coach a live call, stage by stage (the default command)"},
+	{"lint", cmd_lint, NULL, "PATH...", 1, -1,
+	 "check playbook files, or the *.yaml and *.yml files of folders"},
+	{"playbooks", cmd_playbooks, NULL, NULL, 0, 0,
+	 "list the playbooks on the search path, in the order they are searched"},
+	{NULL, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const struct cli_cmd *find_command(const char *name)
+{
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static int run_command(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct poise_error err;
+	struct cli_args args;
+	int help;
+
+	poise_error_clear(&err);
+	if (cli_parse(cmd, argc, argv, &args, &help, &err) != CLI_OK)
+		return cli_report(cmd, &err);
+	if (help) {
+		cli_print_usage(stdout, cmd);
+		return CLI_OK;
+	}
+	return cmd->run(&args);
+}
+
+static int run(int argc, char **argv)
+{
+	const struct cli_cmd *cmd;
+	struct poise_error err;
+
+	poise_error_clear(&err);
+	/* No command: take a call with every default, as the agent expects. */
+	if (argc < 2)
+		return run_command(find_command("call"), 0, argv + 1);
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("poise %s\n", POISE_VERSION);
+		return CLI_OK;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cli_print_usage(stdout, NULL);
+		return CLI_OK;
+	}
+	if (argv[1][0] == '-') {
+		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "unknown option '%.*s'",
+				(int)strcspn(argv[1], "="), argv[1]);
+		return cli_report(NULL, &err);
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "unknown command '%s'", argv[1]);
+		return cli_report(NULL, &err);
+	}
+	return run_command(cmd, argc - 2, argv + 2);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("poise %s\n", POISE_VERSION);
-		return 0;
-	}
-	fprintf(stderr, "poise: not yet\n");
-	return 2;
+	int code = run(argc, argv);
+
+	/* A full disk or a closed pipe must not pass for success. */
+	if (fflush(stdout) != 0 && code == CLI_OK)
+		code = CLI_FAIL;
+	return code;
 }

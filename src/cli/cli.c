@@ -1,0 +1,214 @@
+/* cli.c - option parsing, usage and error printing for every command. */
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CLI_WIDTH 79
+
+const char *cli_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+const char *cli_value(const struct cli_args *args, const char *name)
+{
+	const struct cli_opt *opts = args->cmd->opts;
+
+	for (int i = 0; opts && opts[i].name; i++)
+		if (strcmp(opts[i].name, name) == 0)
+			return args->value[i];
+	return NULL;
+}
+
+static int cli_find_opt(const struct cli_cmd *cmd, const char *name, size_t len)
+{
+	for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
+		if (strlen(cmd->opts[i].name) == len && strncmp(cmd->opts[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+/* One "--name[=value]" word; may take the next word as its value (*i moves). */
+static int cli_parse_long(const struct cli_cmd *cmd, int argc, char **argv, int *i,
+			  struct cli_args *args, struct poise_error *err)
+{
+	const char *word = argv[*i];
+	const char *name = word + 2;
+	const char *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	int o = cli_find_opt(cmd, name, len);
+
+	if (o < 0)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "unknown option '--%.*s'",
+				       (int)len, name);
+	if (!cmd->opts[o].arg) {
+		if (eq)
+			return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+					       "option '--%s' takes no value", cmd->opts[o].name);
+		args->value[o] = "";
+		return POISE_OK;
+	}
+	if (eq) {
+		args->value[o] = eq + 1;
+	} else if (*i + 1 < argc) {
+		args->value[o] = argv[++*i];
+	} else {
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s' needs a %s",
+				       cmd->opts[o].name, cmd->opts[o].arg);
+	}
+	return POISE_OK;
+}
+
+static int cli_check_operands(const struct cli_cmd *cmd, const struct cli_args *args,
+			      struct poise_error *err)
+{
+	if (args->noperands < cmd->min_operands)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "%s needs %s", cmd->name,
+				       cmd->operands ? cmd->operands : "more arguments");
+	if (cmd->max_operands >= 0 && args->noperands > cmd->max_operands)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "unexpected argument '%s'",
+				       args->operands[cmd->max_operands]);
+	return POISE_OK;
+}
+
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_args *args,
+	      int *help, struct poise_error *err)
+{
+	int only_operands = 0;
+
+	memset(args, 0, sizeof(*args));
+	args->cmd = cmd;
+	*help = 0;
+	/* Operands are gathered in place at the front of argv: options may follow them. */
+	args->operands = argv;
+	for (int i = 0; i < argc; i++) {
+		const char *word = argv[i];
+
+		if (only_operands || word[0] != '-' || strcmp(word, "-") == 0) {
+			argv[args->noperands++] = argv[i];
+		} else if (strcmp(word, "--") == 0) {
+			only_operands = 1;
+		} else if (strcmp(word, "-h") == 0 || strcmp(word, "--help") == 0) {
+			*help = 1;
+		} else if (word[1] != '-') {
+			poise_error_set(err, POISE_USAGE, NULL, 0, 0, "unknown option '%s'", word);
+			return CLI_USAGE;
+		} else if (cli_parse_long(cmd, argc, argv, &i, args, err) != POISE_OK) {
+			return CLI_USAGE;
+		}
+	}
+	if (!*help && cli_check_operands(cmd, args, err) != POISE_OK)
+		return CLI_USAGE;
+	return CLI_OK;
+}
+
+/* Print word, wrapping onto an indented line when it would pass CLI_WIDTH. */
+static void cli_put_word(FILE *out, const char *word, int *col, int indent)
+{
+	int len = (int)strlen(word);
+
+	if (*col + 1 + len > CLI_WIDTH) {
+		fprintf(out, "\n%*s", indent, "");
+		*col = indent;
+	} else {
+		fputc(' ', out);
+		(*col)++;
+	}
+	fputs(word, out);
+	*col += len;
+}
+
+static void cli_print_synopsis(FILE *out, const struct cli_cmd *cmd)
+{
+	int col = fprintf(out, "usage: poise %s", cmd->name);
+	int indent = col + 1;
+	char word[128];
+
+	for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
+		const struct cli_opt *o = &cmd->opts[i];
+
+		if (o->arg)
+			snprintf(word, sizeof(word), "[--%s %s]", o->name, o->arg);
+		else
+			snprintf(word, sizeof(word), "[--%s]", o->name);
+		cli_put_word(out, word, &col, indent);
+	}
+	if (cmd->operands)
+		cli_put_word(out, cmd->operands, &col, indent);
+	fputc('\n', out);
+}
+
+static void cli_print_options(FILE *out, const struct cli_cmd *cmd)
+{
+	int width = (int)strlen("-h, --help");
+	char word[128];
+
+	for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
+		const struct cli_opt *o = &cmd->opts[i];
+		int len = snprintf(word, sizeof(word), "    --%s%s%s", o->name, o->arg ? " " : "",
+				   o->arg ? o->arg : "");
+
+		if (len > width)
+			width = len;
+	}
+	fputs("\noptions:\n", out);
+	for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
+		const struct cli_opt *o = &cmd->opts[i];
+
+		snprintf(word, sizeof(word), "    --%s%s%s", o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+		fprintf(out, "  %-*s  %s\n", width, word, o->help);
+	}
+	fprintf(out, "  %-*s  %s\n", width, "-h, --help", "show this help");
+}
+
+static void cli_print_global(FILE *out)
+{
+	int width = 0;
+
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		if ((int)strlen(c->name) > width)
+			width = (int)strlen(c->name);
+	fputs("usage: poise [COMMAND] [OPTIONS] [ARGS]\n"
+	      "\n"
+	      "poise coaches you through a difficult customer call, stage by stage,\n"
+	      "and logs the call so you and your supervisor can look back on it.\n"
+	      "With no command it starts a call.\n"
+	      "\n"
+	      "commands:\n",
+	      out);
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		fprintf(out, "  %-*s  %s\n", width, c->name, c->help);
+	fputs("\n"
+	      "options:\n"
+	      "  -h, --help  show this help; 'poise COMMAND --help' shows a command's\n"
+	      "  --version   show the version\n"
+	      "\n"
+	      "The keys of the call screen, the environment and the files: man poise\n",
+	      out);
+}
+
+void cli_print_usage(FILE *out, const struct cli_cmd *cmd)
+{
+	if (!cmd) {
+		cli_print_global(out);
+		return;
+	}
+	cli_print_synopsis(out, cmd);
+	fprintf(out, "\n%s\n", cmd->help);
+	cli_print_options(out, cmd);
+}
+
+int cli_report(const struct cli_cmd *cmd, const struct poise_error *err)
+{
+	if (err->status == POISE_USAGE) {
+		fprintf(stderr, "poise: %s\n", err->msg);
+		cli_print_usage(stderr, cmd);
+		return CLI_USAGE;
+	}
+	if (!err->file[0])
+		fputs("poise: ", stderr);
+	poise_error_print(stderr, err);
+	return CLI_FAIL;
+}

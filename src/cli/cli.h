@@ -1,0 +1,92 @@
+/*
+ * cli.h - the command line: the command table, option parsing, usage.
+ *
+ * Owns: how `poise COMMAND [OPTIONS] [ARGS]` is read (options before or
+ * after operands, `--opt=value` and `--opt value`, `--` ends options), the
+ * help generated from the tables, and how errors reach stderr.
+ * Does not own: what the commands do (the core and the UI do that), nor the
+ * exit itself: handlers return the code and only main exits.
+ */
+#ifndef POISE_CLI_H
+#define POISE_CLI_H
+
+#include "poise/status.h"
+
+/* Exit codes, the same for every command. */
+enum {
+	CLI_OK = 0,
+	CLI_FAIL = 1,  /* the command ran and found a problem */
+	CLI_USAGE = 2, /* the command line itself was wrong */
+};
+
+#define CLI_MAX_OPTS 16
+
+/* One long option of a command. -h/--help is implicit for every command. */
+struct cli_opt {
+	const char *name; /* without the dashes: "db" */
+	const char *arg;  /* value placeholder ("PATH"); NULL for a flag */
+	const char *help;
+};
+
+struct cli_cmd;
+
+/* A parsed command line, as the handler sees it. */
+struct cli_args {
+	const struct cli_cmd *cmd;
+	const char *value[CLI_MAX_OPTS]; /* by index in cmd->opts; NULL = not given, "" = flag */
+	char **operands;
+	int noperands;
+};
+
+/*
+ * One command: the table in main.c is the single place a command is named
+ * and described; the global and per-command help are printed from it.
+ */
+struct cli_cmd {
+	const char *name;
+	int (*run)(const struct cli_args *args);
+	const struct cli_opt *opts; /* ended by an entry with name NULL */
+	const char *operands;       /* synopsis of the operands: "PATH..."; NULL for none */
+	int min_operands;
+	int max_operands; /* -1: no limit */
+	const char *help; /* one line, lowercase, no full stop */
+};
+
+/* The value of option `name` (NULL when not given), by name so handlers read well. */
+const char *cli_value(const struct cli_args *args, const char *name);
+
+/*
+ * Parse argv[0..argc) (the words after the command name) for cmd. Returns
+ * CLI_OK and fills args, or CLI_USAGE with err saying what was wrong;
+ * *help is set when -h/--help was given.
+ */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_args *args,
+	      int *help, struct poise_error *err);
+
+/* Print cmd's usage, description and options (global usage when cmd is NULL). */
+void cli_print_usage(FILE *out, const struct cli_cmd *cmd);
+
+/*
+ * The one way errors reach the user. A POISE_USAGE error prints
+ * "poise: message" and the usage of cmd (global when NULL), and returns
+ * CLI_USAGE; any other prints the located error ("file:line:col: error:
+ * message", or "poise: error: message" when it has no file) and returns
+ * CLI_FAIL.
+ */
+int cli_report(const struct cli_cmd *cmd, const struct poise_error *err);
+
+/* The command table (main.c), ended by an entry with name NULL. */
+extern const struct cli_cmd cli_commands[];
+
+/* The handlers, one file each: src/cli/cmd_NAME.c. */
+int cmd_call(const struct cli_args *args);
+int cmd_lint(const struct cli_args *args);
+int cmd_playbooks(const struct cli_args *args);
+
+/* Their options, beside the handler that reads them. */
+extern const struct cli_opt cmd_call_opts[];
+
+/* getenv with the signature the core takes (pbpath_init, store_default_path). */
+const char *cli_getenv(const char *name);
+
+#endif

@@ -1,0 +1,149 @@
+/* cmd_playbooks.c - `poise playbooks`: what the search path holds, in order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "poise/pbpath.h"
+#include "poise/playbook.h"
+
+/* One line of the listing; error is set (and id..version NULL) when the file did not load. */
+struct row {
+	char *id;
+	char *title;
+	char *version;
+	char *path;
+	char *error;
+	int shadowed; /* an earlier file has the same id: this one is never used */
+};
+
+struct listing {
+	struct row *rows;
+	size_t len;
+	int nomem;
+};
+
+/* Display width in characters: titles may be UTF-8 ("Desescalada: cómo..."). */
+static int text_width(const char *s)
+{
+	int n = 0;
+
+	for (; s && *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static void print_cell(const char *s, int width)
+{
+	fputs(s, stdout);
+	for (int n = text_width(s); n < width; n++)
+		fputc(' ', stdout);
+	fputs("  ", stdout);
+}
+
+static char *error_text(const struct poise_error *err)
+{
+	char buf[1024];
+	const char *msg = err->msg[0] ? err->msg : poise_status_str(err->status);
+
+	if (err->line > 0 && err->col > 0)
+		snprintf(buf, sizeof(buf), "%s:%d:%d: error: %s", err->file, err->line, err->col,
+			 msg);
+	else
+		snprintf(buf, sizeof(buf), "%s: error: %s", err->file[0] ? err->file : "?", msg);
+	return strdup(buf);
+}
+
+static int add_row(void *ctx, const char *path, const struct playbook *pb,
+		   const struct poise_error *err)
+{
+	struct listing *l = ctx;
+	struct row *grown = realloc(l->rows, (l->len + 1) * sizeof(*grown));
+	struct row *r;
+
+	if (!grown) {
+		l->nomem = 1;
+		return 1;
+	}
+	l->rows = grown;
+	r = memset(&grown[l->len++], 0, sizeof(*r));
+	r->path = strdup(path);
+	if (pb) {
+		r->id = strdup(pb->id);
+		r->title = strdup(pb->title);
+		r->version = strdup(pb->version);
+		for (size_t i = 0; i + 1 < l->len && r->id; i++)
+			if (l->rows[i].id && strcmp(l->rows[i].id, r->id) == 0)
+				r->shadowed = 1;
+		l->nomem = !r->path || !r->id || !r->title || !r->version;
+	} else {
+		r->error = error_text(err);
+		l->nomem = !r->path || !r->error;
+	}
+	return l->nomem;
+}
+
+static int print_listing(const struct listing *l)
+{
+	int wid = 2, wtitle = 5, wversion = 7, broken = 0;
+
+	for (size_t i = 0; i < l->len; i++) {
+		const struct row *r = &l->rows[i];
+
+		if (r->error)
+			continue;
+		wid = text_width(r->id) > wid ? text_width(r->id) : wid;
+		wtitle = text_width(r->title) > wtitle ? text_width(r->title) : wtitle;
+		wversion = text_width(r->version) > wversion ? text_width(r->version) : wversion;
+	}
+	print_cell("ID", wid);
+	print_cell("TITLE", wtitle);
+	print_cell("VERSION", wversion);
+	puts("PATH");
+	for (size_t i = 0; i < l->len; i++) {
+		const struct row *r = &l->rows[i];
+
+		if (r->error) {
+			/* The compiler-style message names the path; the id is unknown. */
+			print_cell("-", wid);
+			puts(r->error);
+			broken = 1;
+			continue;
+		}
+		print_cell(r->id, wid);
+		print_cell(r->title, wtitle);
+		print_cell(r->version, wversion);
+		printf("%s%s\n", r->path, r->shadowed ? " (shadowed by an earlier one)" : "");
+	}
+	return broken ? CLI_FAIL : CLI_OK;
+}
+
+int cmd_playbooks(const struct cli_args *args)
+{
+	struct listing l = {NULL, 0, 0};
+	struct poise_error err;
+	struct pbpath pp;
+	int code;
+
+	(void)args;
+	poise_error_clear(&err);
+	if (pbpath_init(&pp, cli_getenv, &err) != POISE_OK)
+		return cli_report(NULL, &err);
+	if (pbpath_each(&pp, add_row, &l) != POISE_OK || l.nomem) {
+		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "out of memory listing playbooks");
+		code = cli_report(NULL, &err);
+	} else {
+		code = print_listing(&l);
+	}
+	for (size_t i = 0; i < l.len; i++) {
+		free(l.rows[i].id);
+		free(l.rows[i].title);
+		free(l.rows[i].version);
+		free(l.rows[i].path);
+		free(l.rows[i].error);
+	}
+	free(l.rows);
+	pbpath_free(&pp);
+	return code;
+}
