@@ -145,7 +145,8 @@ static enum poise_status pbpath_list_dir(const char *dir, char ***out, size_t *o
 		names = grown;
 		len++;
 	}
-	qsort(names, len, sizeof(*names), pbpath_cmp);
+	if (len > 1)
+		qsort(names, len, sizeof(*names), pbpath_cmp);
 out:
 	closedir(d);
 	if (st != POISE_OK) {
