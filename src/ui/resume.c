@@ -125,13 +125,19 @@ int session_resume(struct ui *ui)
 			ok ? "rcq" : "cq", 0);
 	ui_pop(ui);
 	if (ch == 'r') {
-		struct event ev = {.kind = EV_RESUME, .stage = (int)ui->cs.stage};
+		/*
+		 * Nobody saw what happened between the last event and now: mark
+		 * the crash at the last event, so that gap counts as no time.
+		 */
+		struct event stop = {.t = ui->cs.last_t, .kind = EV_INTERRUPTED,
+				     .text = "no clean exit"};
+		struct event ev = {.kind = EV_RESUME};
 
 		ui->sel_stage = (int)ui->cs.stage;
-		if (ui_record(ui, &ev) == 0)
+		if (ui_record(ui, &stop) == 0 && ui_record(ui, &ev) == 0)
 			return 0;
 	} else if (ch == 'c') {
-		struct event ev = {.kind = EV_INTERRUPTED, .stage = (int)ui->cs.stage,
+		struct event ev = {.t = ui->cs.last_t, .kind = EV_INTERRUPTED,
 				   .text = "closed on start"};
 
 		if (!ok || ui_record(ui, &ev) != 0)

@@ -1,0 +1,108 @@
+# lib.sh - helpers for the end-to-end tests: poise runs in a detached tmux
+# session on a private socket with a fixed size, keys go in with send-keys,
+# the screen comes back with capture-pane. Source it from a test_*.sh.
+#
+# Environment: POISE_BIN (the binary) and POISE_SOURCE_DIR, set by ctest.
+set -euo pipefail
+
+: "${POISE_BIN:?POISE_BIN must name the poise binary}"
+: "${POISE_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+command -v tmux >/dev/null || { echo "FAIL: tmux is needed for the end-to-end tests" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "FAIL: python3 is needed to read the database" >&2; exit 1; }
+
+E2E_NAME=$(basename "$0" .sh)
+E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/poise-e2e.XXXXXX")
+E2E_SOCK="poise-$$-$E2E_NAME"
+E2E_DATA="$POISE_SOURCE_DIR/tests/data/e2e"
+export POISE_DB="$E2E_DIR/data/poise.db"
+export POISE_AGENT=tester
+export POISE_PLAYBOOK_PATH="$E2E_DATA"
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
+unset NO_COLOR
+
+tm() { tmux -L "$E2E_SOCK" -f /dev/null "$@"; }
+
+e2e_cleanup() {
+	tm kill-server >/dev/null 2>&1 || true
+	rm -rf "$E2E_DIR"
+}
+trap e2e_cleanup EXIT
+
+screen() { tm capture-pane -p -t main 2>/dev/null || true; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	echo "---- screen ----" >&2
+	screen >&2
+	echo "----------------" >&2
+	exit 1
+}
+
+# start_poise WIDTH HEIGHT [ARGS...]: `poise ARGS` in a fresh session. The
+# pane stays after poise exits so its exit status can be read.
+start_poise() {
+	local w=$1 h=$2 cmd
+	shift 2
+	cmd="exec env TERM=${E2E_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC"
+	cmd+=" POISE_DB='$POISE_DB' POISE_AGENT='$POISE_AGENT' POISE_PLAYBOOK_PATH='$E2E_DATA'"
+	cmd+=" ${E2E_ENV:-} '$POISE_BIN'"
+	for a in "$@"; do cmd+=" '${a//\'/\'\\\'\'}'"; done
+	tm set-option -g remain-on-exit on \; \
+		new-session -d -s main -x "$w" -y "$h" "$cmd" ||
+		fail "cannot start tmux"
+	tm set-option -t main remain-on-exit on >/dev/null 2>&1 || true
+}
+
+# keys KEY...: tmux key names (Tab, BTab, Left, Enter, Escape, Space...) or text.
+keys() { tm send-keys -t main "$@"; }
+# text STRING: literal text, any UTF-8.
+text() { tm send-keys -t main -l "$1"; }
+
+# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
+wait_for() {
+	local want=$1 limit=$(( ${2:-10} * 10 )) i
+	for (( i = 0; i < limit; i++ )); do
+		screen | grep -qF -- "$want" && return 0
+		sleep 0.1
+	done
+	fail "screen never showed '$want'"
+}
+
+# wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT.
+wait_gone() {
+	local want=$1 limit=$(( ${2:-10} * 10 )) i
+	for (( i = 0; i < limit; i++ )); do
+		screen | grep -qF -- "$want" || return 0
+		sleep 0.1
+	done
+	fail "screen still shows '$want'"
+}
+
+poise_pid() { tm display-message -p -t main '#{pane_pid}'; }
+
+# wait_exit [SECONDS]: until poise has exited; prints its exit status.
+wait_exit() {
+	local limit=$(( ${1:-10} * 10 )) i
+	for (( i = 0; i < limit; i++ )); do
+		if [ "$(tm display-message -p -t main '#{pane_dead}' 2>/dev/null)" = 1 ]; then
+			tm display-message -p -t main '#{pane_dead_status}'
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "poise did not exit"
+}
+
+# sql QUERY: rows of a read-only query on the test database, fields tab-separated.
+sql() {
+	python3 - "$POISE_DB" "$1" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+for row in db.execute(sys.argv[2]):
+    print("\t".join("" if v is None else str(v) for v in row))
+PY
+}
+
+expect_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
