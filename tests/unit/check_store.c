@@ -1,0 +1,925 @@
+/* check_store.c - the SQLite call log: files, schema, refusals, side log, read back. */
+#include "store_fixture.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+
+/* The statement list, to check every one of them against EXPLAIN QUERY PLAN. */
+#include "../../src/core/store_int.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	*len = fread(buf, 1, (size_t)n, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static int exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+static void sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg);
+	sqlite3_close(db);
+}
+
+static const char pb_text[] = "id: test\ntitle: Test\n";
+
+START_TEST(test_create_and_reopen)
+{
+	const char *path = fx_path(0, "a/b/poise.db");
+	struct playbook pb = fx_pb("test", "ab", pb_text);
+	struct store *st = fx_open(path);
+	char id[37] = "";
+	struct call_meta m;
+	struct poise_error err = {0};
+
+	ck_assert_str_eq(store_path(st), path);
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, pb.hash);
+	store_close(st);
+	st = fx_open(path);
+	ck_assert_int_eq(store_call_meta(st, id, &m, &err), POISE_OK);
+	ck_assert_str_eq(m.agent, "ana");
+	ck_assert_int_eq(m.last_seq, 1);
+	ck_assert_int_eq(fx_append(st, id, EV_MOOD, 1100, STAGE_CALM, 4, 0, NULL), 2);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(fx_sql_int(path, "PRAGMA application_id"), STORE_APPLICATION_ID);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 2);
+}
+END_TEST
+
+static int mode_of(const char *path)
+{
+	struct stat sb;
+
+	ck_assert_msg(stat(path, &sb) == 0, "stat %s", path);
+	return (int)(sb.st_mode & 07777);
+}
+
+START_TEST(test_modes_with_hostile_umask)
+{
+	const char *path = fx_path(0, "x/y/poise.db");
+	struct playbook pb = fx_pb("test", "cd", pb_text);
+	mode_t old = umask(0);
+	struct store *st = fx_open(path);
+	char id[37] = "", p[600];
+
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	umask(old);
+	ck_assert_int_eq(mode_of(fx_path(1, "x")), 0700);
+	ck_assert_int_eq(mode_of(fx_path(1, "x/y")), 0700);
+	ck_assert_int_eq(mode_of(path), 0600);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	ck_assert_int_eq(mode_of(p), 0600);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	ck_assert_int_eq(mode_of(p), 0600);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_pragmas)
+{
+	const char *path = fx_path(0, "poise.db");
+	struct store *st = fx_open(path);
+
+	ck_assert_int_eq(fx_sql_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
+			 1);
+	ck_assert_int_eq(sqlite3_busy_timeout(st->db, STORE_BUSY_MS), SQLITE_OK);
+	ck_assert_int_eq(fx_sql_int(path, "PRAGMA application_id"), STORE_APPLICATION_ID);
+	store_close(st);
+}
+END_TEST
+
+/* store_open must refuse `path` with `want` and leave it byte for byte as it was. */
+static void assert_refused(const char *path, enum poise_status want, const char *words)
+{
+	size_t n0, n1;
+	char *before = slurp(path, &n0), *after, p[600];
+	struct store *st = NULL;
+	struct poise_error err = {0};
+
+	ck_assert_int_eq(store_open(path, 0, &st, &err), want);
+	ck_assert_ptr_null(st);
+	ck_assert_msg(strstr(err.msg, path) && strstr(err.msg, words) &&
+			      strstr(err.msg, "--db PATH"),
+		      "message: %s", err.msg);
+	after = slurp(path, &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert_int_eq(memcmp(before, after, n0), 0);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	ck_assert(!exists(p));
+	snprintf(p, sizeof(p), "%s-shm", path);
+	ck_assert(!exists(p));
+	free(before);
+	free(after);
+}
+
+START_TEST(test_newer_schema_refused)
+{
+	const char *path = fx_path(0, "new.db");
+
+	sql_exec(path, "PRAGMA application_id = 1886349683; PRAGMA user_version = 99;"
+		       "CREATE TABLE calls (id TEXT);");
+	assert_refused(path, POISE_DB_NEWER, "newer");
+}
+END_TEST
+
+START_TEST(test_foreign_sqlite_refused)
+{
+	const char *path = fx_path(0, "other.db");
+	const char *path2 = fx_path(1, "other2.db");
+
+	sql_exec(path, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');");
+	assert_refused(path, POISE_DB_NOT_POISE, "not a poise database");
+	sql_exec(path2, "PRAGMA application_id = 42; PRAGMA user_version = 1;");
+	assert_refused(path2, POISE_DB_NOT_POISE, "another program");
+}
+END_TEST
+
+START_TEST(test_text_file_refused)
+{
+	const char *path = fx_path(0, "notes.txt");
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 20; i++)
+		fputs("this is not a database at all\n", f);
+	fclose(f);
+	assert_refused(path, POISE_DB_NOT_POISE, "not an SQLite file");
+	f = fopen(path, "w");
+	fputs("x", f);
+	fclose(f);
+	assert_refused(path, POISE_DB_NOT_POISE, "not an SQLite file");
+}
+END_TEST
+
+START_TEST(test_empty_file_gets_schema)
+{
+	const char *path = fx_path(0, "empty.db");
+	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+	struct store *st;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	st = fx_open(path);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'calls'"),
+			 1);
+}
+END_TEST
+
+START_TEST(test_readonly_open_cannot_append)
+{
+	const char *path = fx_path(0, "ro.db");
+	struct playbook pb = fx_pb("test", "ef", pb_text);
+	struct store *st = fx_open(path);
+	char id[37] = "";
+	struct event ev = {.t = 2000, .kind = EV_NOTE, .text = "hi"};
+	struct poise_error err = {0};
+	struct call_meta m;
+	int deferred = -1;
+
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	store_close(st);
+	ck_assert_int_eq(store_open(path, STORE_READONLY, &st, &err), POISE_OK);
+	ck_assert_int_eq(store_call_meta(st, id, &m, &err), POISE_OK);
+	ck_assert_int_eq(store_append(st, id, &ev, &deferred, &err), POISE_DB_READONLY);
+	ck_assert_int_eq(deferred, 0);
+	ck_assert_msg(strstr(err.msg, path) && strstr(err.msg, "read-only") &&
+			      strstr(err.msg, "--db PATH"),
+		      "message: %s", err.msg);
+	ck_assert_uint_eq(store_pending(st), 0);
+	ck_assert(!exists(store_pending_path(st)));
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 1);
+	/* Read-only never creates a database. */
+	ck_assert_int_eq(store_open(fx_path(1, "none.db"), STORE_READONLY, &st, &err),
+			 POISE_NOT_FOUND);
+	ck_assert(!exists(fx_path(1, "none.db")));
+}
+END_TEST
+
+/*
+ * Root ignores permission bits, so the read-only file and folder are made
+ * with the immutable attribute, which binds root too.
+ */
+START_TEST(test_readonly_location)
+{
+	const char *path = fx_path(0, "imm.db");
+	const char *dir = fx_path(1, "locked");
+	char cmd[700], p[600];
+	struct store *st = fx_open(path);
+	struct poise_error err = {0};
+	enum poise_status ps;
+
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "chattr +i '%s'", path);
+	ck_assert_int_eq(system(cmd), 0);
+	ps = store_open(path, 0, &st, &err);
+	snprintf(cmd, sizeof(cmd), "chattr -i '%s'", path);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(ps, POISE_DB_READONLY);
+	ck_assert_msg(strstr(err.msg, path) && strstr(err.msg, "--db PATH"), "%s", err.msg);
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	snprintf(cmd, sizeof(cmd), "chattr +i '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(p, sizeof(p), "%s/poise.db", dir);
+	ps = store_open(p, 0, &st, &err);
+	snprintf(cmd, sizeof(cmd), "chattr -i '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(ps, POISE_DB_READONLY);
+	ck_assert_msg(strstr(err.msg, p) && strstr(err.msg, "permissions"), "%s", err.msg);
+}
+END_TEST
+
+START_TEST(test_disk_full_keeps_what_was_saved)
+{
+	const char *path = fx_path(0, "full.db");
+	struct playbook pb = fx_pb("test", "12", pb_text);
+	struct store *st = fx_open(path);
+	char id[37] = "", big[4000];
+	struct poise_error err = {0};
+	enum poise_status ps = POISE_OK;
+	int64_t saved = 0;
+	struct call_meta m;
+
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	saved = fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	memset(big, 'n', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_int_gt(store_set_max_pages(st, 1), 0);
+	for (int i = 0; i < 200 && ps == POISE_OK; i++) {
+		struct event ev = {.t = 2000 + i, .kind = EV_NOTE, .text = big};
+		int deferred = 0;
+
+		ps = store_append(st, id, &ev, &deferred, &err);
+		ck_assert_int_eq(deferred, 0);
+		if (ps == POISE_OK)
+			saved = ev.seq;
+	}
+	ck_assert_int_eq(ps, POISE_DB_FULL);
+	ck_assert_msg(strstr(err.msg, "disk is full") && strstr(err.msg, path), "%s", err.msg);
+	ck_assert_int_eq(store_call_meta(st, id, &m, &err), POISE_OK);
+	ck_assert_int_eq(m.last_seq, saved);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), saved);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT max(seq) FROM events"), saved);
+	/* Room again: the next event takes the next seq. */
+	st = fx_open(path);
+	ck_assert_int_eq(fx_append(st, id, EV_END, 9000, STAGE_CALM, 0, 0, NULL), saved + 1);
+	store_close(st);
+}
+END_TEST
+
+/* Another program holds the write lock on path until lock_release(). */
+static sqlite3 *lock_take(const char *path)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	return db;
+}
+
+static void lock_release(sqlite3 *db)
+{
+	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static int64_t append_deferred(struct store *st, const char *id, enum event_kind kind, int a,
+			       const char *text)
+{
+	struct event ev = {.t = 5000, .kind = kind, .stage = STAGE_LISTEN, .a = a, .text = text};
+	struct poise_error err = {0};
+	int deferred = 0;
+
+	ck_assert_msg(store_append(st, id, &ev, &deferred, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(deferred, 1);
+	return ev.seq;
+}
+
+static off_t size_of(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+struct collect {
+	int n;
+	struct event ev[64];
+	char text[64][256];
+};
+
+static int collect_fn(void *ctx, const struct event *ev)
+{
+	struct collect *c = ctx;
+
+	ck_assert_int_lt(c->n, 64);
+	c->ev[c->n] = *ev;
+	c->ev[c->n].text = NULL;
+	if (ev->text) {
+		snprintf(c->text[c->n], sizeof(c->text[0]), "%s", ev->text);
+		c->ev[c->n].text = c->text[c->n];
+	}
+	c->n++;
+	return 0;
+}
+
+START_TEST(test_locked_goes_to_side_log)
+{
+	const char *path = fx_path(0, "locked.db");
+	struct playbook pb = fx_pb("test", "34", pb_text);
+	struct store *st = fx_open(path);
+	char id[37] = "";
+	struct poise_error err = {0};
+	struct collect *c = calloc(1, sizeof(*c));
+	sqlite3 *other;
+	size_t left = 99;
+
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	other = lock_take(path);
+	ck_assert_int_eq(append_deferred(st, id, EV_MOOD, 4, NULL), 2);
+	ck_assert_int_eq(append_deferred(st, id, EV_NOTE, 0, "line one\nwith\ttab \\ and \\N"), 3);
+	ck_assert_uint_eq(store_pending(st), 2);
+	ck_assert_int_eq(mode_of(store_pending_path(st)), 0600);
+	ck_assert_int_eq(store_flush(st, &left, &err), POISE_OK);
+	ck_assert_uint_eq(left, 2);
+	lock_release(other);
+
+	ck_assert_int_eq(store_flush(st, &left, &err), POISE_OK);
+	ck_assert_uint_eq(left, 0);
+	ck_assert_uint_eq(store_pending(st), 0);
+	ck_assert_int_eq(size_of(store_pending_path(st)), 0);
+	ck_assert_int_eq(store_call_events(st, id, collect_fn, c, &err), POISE_OK);
+	ck_assert_int_eq(c->n, 3);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(c->ev[i].seq, i + 1);
+	ck_assert_int_eq(c->ev[1].kind, EV_MOOD);
+	ck_assert_int_eq(c->ev[1].a, 4);
+	ck_assert_int_eq(c->ev[1].stage, STAGE_LISTEN);
+	ck_assert_ptr_null(c->ev[1].text);
+	ck_assert_str_eq(c->ev[2].text, "line one\nwith\ttab \\ and \\N");
+	ck_assert_int_eq(fx_append(st, id, EV_END, 6000, STAGE_LISTEN, 0, 0, NULL), 4);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT mood_end FROM calls"), 4);
+	free(c);
+}
+END_TEST
+
+START_TEST(test_append_after_unlock_drains_side_log_first)
+{
+	const char *path = fx_path(0, "drain.db");
+	struct playbook pb = fx_pb("test", "56", pb_text);
+	struct store *st = fx_open(path);
+	char id[37] = "";
+	sqlite3 *other;
+
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	other = lock_take(path);
+	ck_assert_int_eq(append_deferred(st, id, EV_MOOD, 5, NULL), 2);
+	lock_release(other);
+	ck_assert_int_eq(fx_append(st, id, EV_MOOD, 7000, STAGE_CALM, 2, 0, NULL), 3);
+	ck_assert_uint_eq(store_pending(st), 0);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT mood_start * 10 + mood_end FROM calls"), 52);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT group_concat(seq) = '1,2,3' FROM "
+					  "(SELECT seq FROM events ORDER BY seq)"),
+			 1);
+}
+END_TEST
+
+START_TEST(test_call_begun_while_locked)
+{
+	const char *path = fx_path(0, "lockcall.db");
+	struct playbook pb = fx_pb("test", "78", pb_text);
+	struct store *st = fx_open(path);
+	sqlite3 *other = lock_take(path);
+	char id[37] = "";
+	struct call_meta m;
+	struct poise_error err = {0};
+
+	fx_call(st, id, "ana", "Zoë\tTab", 1000, &pb);
+	ck_assert_uint_eq(store_pending(st), 1);
+	ck_assert_int_eq(append_deferred(st, id, EV_START, 0, pb.hash), 1);
+	ck_assert_int_eq(append_deferred(st, id, EV_MOOD, 3, NULL), 2);
+	lock_release(other);
+	ck_assert_int_eq(store_flush(st, NULL, &err), POISE_OK);
+	ck_assert_int_eq(store_call_meta(st, id, &m, &err), POISE_OK);
+	ck_assert_str_eq(m.customer, "Zoë\tTab");
+	ck_assert_str_eq(m.playbook_hash, pb.hash);
+	ck_assert_int_eq(m.last_seq, 2);
+	ck_assert_int_eq(m.mood_start, 3);
+	store_close(st);
+}
+END_TEST
+
+static void copy_file(const char *from, const char *to)
+{
+	size_t n;
+	char *buf = slurp(from, &n);
+	FILE *f = fopen(to, "wb");
+
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
+	fclose(f);
+	free(buf);
+}
+
+START_TEST(test_leftover_side_log_replayed_at_open)
+{
+	const char *path = fx_path(0, "crash.db");
+	const char *saved = fx_path(1, "saved.pending");
+	struct playbook pb = fx_pb("test", "9a", pb_text);
+	struct store *st = fx_open(path);
+	char id[37] = "", pending[600];
+	sqlite3 *other;
+	FILE *f;
+
+	snprintf(pending, sizeof(pending), "%s", store_pending_path(st));
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	other = lock_take(path);
+	append_deferred(st, id, EV_MOOD, 5, NULL);
+	append_deferred(st, id, EV_NOTE, 0, "kept");
+	store_close(st); /* as if killed: the side log stays */
+	lock_release(other);
+	copy_file(pending, saved);
+	/* A torn last line (never acknowledged) is dropped, not glued to the next. */
+	f = fopen(pending, "a");
+	fputs("event\tdeadbeef", f);
+	fclose(f);
+
+	/* Still locked at open: the entries wait, and new ones follow them. */
+	other = lock_take(path);
+	st = fx_open(path);
+	ck_assert_uint_eq(store_pending(st), 2);
+	ck_assert_int_eq(append_deferred(st, id, EV_FOLLOWUP, 0, "2024-06-01\temail\tsend it"), 4);
+	lock_release(other);
+	ck_assert_int_eq(fx_append(st, id, EV_MOOD, 8000, STAGE_CALM, 2, 0, NULL), 5);
+	ck_assert_uint_eq(store_pending(st), 0);
+	ck_assert_int_eq(size_of(pending), 0);
+	ck_assert_int_eq(fx_append(st, id, EV_END, 8000, STAGE_CALM, 0, 0, NULL), 6);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 6);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events WHERE seq = 3 AND "
+					  "kind = 'note' AND text = 'kept'"),
+			 1);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM followups WHERE seq = 4"), 1);
+
+	/* Killed between commit and truncate: the replay is harmless. */
+	copy_file(saved, pending);
+	st = fx_open(path);
+	ck_assert_uint_eq(store_pending(st), 0);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 6);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT status = 'done' FROM calls"), 1);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT mood_end FROM calls"), 2);
+}
+END_TEST
+
+START_TEST(test_damaged_side_log_reported)
+{
+	const char *path = fx_path(0, "damaged.db");
+	struct store *st = fx_open(path);
+	struct poise_error err = {0};
+	char pending[600];
+	FILE *f;
+
+	snprintf(pending, sizeof(pending), "%s", store_pending_path(st));
+	store_close(st);
+	f = fopen(pending, "w");
+	fputs("event\tnot-a-uuid\t1\n", f);
+	fclose(f);
+	ck_assert_int_eq(store_open(path, 0, &st, &err), POISE_DB);
+	ck_assert_int_eq(err.line, 1);
+	ck_assert_msg(strstr(err.msg, "damaged") && strstr(err.msg, pending), "%s", err.msg);
+	ck_assert_int_gt(size_of(pending), 0);
+}
+END_TEST
+
+/* One valid event of every kind, in call order (END, INTERRUPTED, RESUME last). */
+static struct event sample_event(int kind, char *text, size_t size)
+{
+	struct event ev = {.t = 10000 + kind * 100, .kind = (enum event_kind)kind,
+			   .stage = kind % STAGE_COUNT, .a = kind, .b = kind * 2};
+
+	text[0] = '\0';
+	switch (kind) {
+	case EV_MOOD:
+		ev.a = 1 + kind % 5;
+		break;
+	case EV_SKIP:
+		ev.a = SECTION_SAY;
+		snprintf(text, size, "calmer");
+		break;
+	case EV_FOLLOWUP:
+		snprintf(text, size, "2024-05-01\tphone\tcall back with the refund");
+		break;
+	case EV_REFLECTION:
+		snprintf(text, size, "stayed calm\tsummarise sooner");
+		break;
+	case EV_OUTCOME:
+		snprintf(text, size, "resolved");
+		break;
+	case EV_CAUSE:
+		snprintf(text, size, "billing");
+		break;
+	case EV_NOTE:
+		snprintf(text, size, "café — “quoted” \\ line\nnext");
+		break;
+	case EV_ESCALATE:
+	case EV_INTERRUPTED:
+	case EV_PROMPT:
+	case EV_START:
+		snprintf(text, size, "%s-text", event_kind_key(ev.kind));
+		break;
+	}
+	ev.text = text[0] ? text : NULL;
+	return ev;
+}
+
+START_TEST(test_round_trip_every_kind)
+{
+	const char *path = fx_path(0, "kinds.db");
+	struct playbook pb = fx_pb("test", "bc", pb_text);
+	struct store *st = fx_open(path);
+	char id[37] = "", texts[EV_COUNT][128];
+	struct event sent[EV_COUNT];
+	struct collect *c = calloc(1, sizeof(*c));
+	struct poise_error err = {0};
+	struct call_meta m;
+
+	fx_call(st, id, "ana", "Bob", 10000, &pb);
+	for (int k = 0; k < EV_COUNT; k++) {
+		int deferred = -1;
+
+		sent[k] = sample_event(k, texts[k], sizeof(texts[k]));
+		ck_assert_msg(store_append(st, id, &sent[k], &deferred, &err) == POISE_OK, "%s",
+			      err.msg);
+		ck_assert_int_eq(sent[k].seq, k + 1);
+		if (k == EV_END) {
+			ck_assert_int_eq(store_call_meta(st, id, &m, &err), POISE_OK);
+			ck_assert_str_eq(m.status, "done");
+			ck_assert_int_eq(m.ended, sent[k].t);
+		}
+		if (k == EV_INTERRUPTED) {
+			ck_assert_int_eq(store_call_meta(st, id, &m, &err), POISE_OK);
+			ck_assert_str_eq(m.status, "interrupted");
+		}
+	}
+	ck_assert_int_eq(store_call_events(st, id, collect_fn, c, &err), POISE_OK);
+	ck_assert_int_eq(c->n, EV_COUNT);
+	for (int k = 0; k < EV_COUNT; k++) {
+		ck_assert_int_eq(c->ev[k].seq, k + 1);
+		ck_assert_int_eq(c->ev[k].t, sent[k].t);
+		ck_assert_int_eq(c->ev[k].kind, k);
+		ck_assert_int_eq(c->ev[k].stage, sent[k].stage);
+		ck_assert_int_eq(c->ev[k].a, sent[k].a);
+		ck_assert_int_eq(c->ev[k].b, sent[k].b);
+		if (sent[k].text)
+			ck_assert_str_eq(c->ev[k].text, sent[k].text);
+		else
+			ck_assert_ptr_null(c->ev[k].text);
+	}
+	ck_assert_int_eq(store_call_meta(st, id, &m, &err), POISE_OK);
+	ck_assert_str_eq(m.status, "open"); /* RESUME came last */
+	ck_assert_int_eq(m.ended, 0);
+	ck_assert_str_eq(m.outcome, "resolved");
+	ck_assert_str_eq(m.cause, "billing");
+	ck_assert_int_eq(m.wrapup_at, sent[EV_WRAPUP].t);
+	ck_assert_int_eq(m.mood_start, sent[EV_MOOD].a);
+	ck_assert_int_eq(m.last_seq, EV_COUNT);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM followups WHERE due = '2024-05-01' "
+					  "AND channel = 'phone' AND promise = "
+					  "'call back with the refund' AND done_at IS NULL"),
+			 1);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM reflections WHERE went_well = "
+					  "'stayed calm' AND improve = 'summarise sooner'"),
+			 1);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM skips WHERE section = 'say' AND "
+					  "reason = 'calmer' AND stage = 'follow-up'"),
+			 sent[EV_SKIP].stage == STAGE_FOLLOW_UP);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM skips"), 1);
+	free(c);
+}
+END_TEST
+
+START_TEST(test_invalid_events_refused)
+{
+	const char *path = fx_path(0, "inv.db");
+	struct playbook pb = fx_pb("test", "de", pb_text);
+	struct store *st = fx_open(path);
+	char id[37] = "";
+	struct poise_error err = {0};
+	struct event bad[] = {
+		{.kind = EV_MOOD, .a = 6},
+		{.kind = EV_MOOD, .a = 0},
+		{.kind = EV_COUNT},
+		{.kind = EV_NOTE, .stage = STAGE_COUNT, .text = "x"},
+		{.kind = EV_SKIP, .a = SECTION_COUNT, .text = "other"},
+		{.kind = EV_FOLLOWUP, .text = "tomorrow\tphone\tx"},
+	};
+	struct event ok = {.kind = EV_NOTE, .text = "x"};
+	int deferred;
+
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_int_eq(store_append(st, id, &bad[i], &deferred, &err), POISE_INVALID);
+	ck_assert_int_eq(store_append(st, "00000000-0000-4000-8000-000000000000", &ok, &deferred,
+				      &err),
+			 POISE_NOT_FOUND);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 0);
+}
+END_TEST
+
+START_TEST(test_playbook_text_once_per_hash)
+{
+	const char *path = fx_path(0, "pb.db");
+	struct playbook a = fx_pb("one", "aa", "text of one\n");
+	struct playbook b = fx_pb("one", "bb", "text of one, edited\n");
+	struct store *st = fx_open(path);
+	char id1[37] = "", id2[37] = "", id3[37] = "";
+	struct poise_error err = {0};
+	char *text;
+	size_t len;
+
+	fx_call(st, id1, "ana", "A", 1000, &a);
+	fx_call(st, id2, "ana", "B", 2000, &a);
+	fx_call(st, id3, "ana", "C", 3000, &b);
+	ck_assert_int_eq(store_playbook_text(st, a.hash, &text, &len, &err), POISE_OK);
+	ck_assert_str_eq(text, "text of one\n");
+	ck_assert_uint_eq(len, 12);
+	free(text);
+	ck_assert_int_eq(store_playbook_text(st, "ff", &text, &len, &err), POISE_NOT_FOUND);
+	ck_assert_ptr_null(text);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM playbook_texts"), 2);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(DISTINCT playbook_hash) FROM calls"), 2);
+}
+END_TEST
+
+START_TEST(test_call_meta_prefix)
+{
+	const char *path = fx_path(0, "prefix.db");
+	struct playbook pb = fx_pb("test", "0f", pb_text);
+	struct store *st = fx_open(path);
+	char a[37] = "abcd0000-0000-4000-8000-000000000001";
+	char b[37] = "abcd0000-0000-4000-8000-000000000002";
+	char c[37] = "abce0000-0000-4000-8000-000000000003";
+	struct call_meta m;
+	struct poise_error err = {0};
+
+	fx_call(st, a, "ana", "A", 1000, &pb);
+	fx_call(st, b, "ana", "B", 2000, &pb);
+	fx_call(st, c, "ana", "C", 3000, &pb);
+	ck_assert_int_eq(store_call_meta(st, "ABCE", &m, &err), POISE_OK);
+	ck_assert_str_eq(m.id, c);
+	ck_assert_str_eq(m.customer, "C");
+	ck_assert_str_eq(m.ref, "REF-C");
+	ck_assert_str_eq(m.playbook_id, "test");
+	ck_assert_str_eq(m.playbook_version, "1.0");
+	ck_assert_int_eq(m.started, 3000);
+	ck_assert_int_eq(store_call_meta(st, b, &m, &err), POISE_OK);
+	ck_assert_str_eq(m.id, b);
+	ck_assert_int_eq(store_call_meta(st, "abcd", &m, &err), POISE_USAGE);
+	ck_assert_msg(strstr(err.msg, "ambiguous"), "%s", err.msg);
+	ck_assert_int_eq(store_call_meta(st, "abcf", &m, &err), POISE_NOT_FOUND);
+	ck_assert_int_eq(store_call_meta(st, "xyz", &m, &err), POISE_USAGE);
+	ck_assert_int_eq(store_call_meta(st, "", &m, &err), POISE_USAGE);
+	/* A taken id is refused. */
+	{
+		struct call_meta dup = {0};
+
+		snprintf(dup.id, sizeof(dup.id), "%s", a);
+		snprintf(dup.agent, sizeof(dup.agent), "bo");
+		ck_assert_int_ne(store_call_begin(st, &dup, &pb, &err), POISE_OK);
+	}
+	store_close(st);
+}
+END_TEST
+
+struct starts {
+	int n;
+	int64_t started[8];
+};
+
+static int starts_fn(void *ctx, const struct call_meta *m)
+{
+	struct starts *s = ctx;
+
+	s->started[s->n++] = m->started;
+	return s->n == 8;
+}
+
+START_TEST(test_open_call_and_each_call)
+{
+	const char *path = fx_path(0, "each.db");
+	struct playbook pb = fx_pb("test", "77", pb_text);
+	struct store *st = fx_open(path);
+	char ids[5][37] = {""};
+	int64_t at[5] = {3000, 1000, 5000, 2000, 4000};
+	struct call_meta m;
+	struct poise_error err = {0};
+	struct starts s = {0};
+
+	for (int i = 0; i < 5; i++)
+		fx_call(st, ids[i], i == 3 ? "bo" : "ana", "X", at[i], &pb);
+	fx_append(st, ids[2], EV_END, 6000, 0, 0, 0, NULL);
+	ck_assert_int_eq(store_open_call(st, "ana", &m, &err), POISE_OK);
+	ck_assert_str_eq(m.id, ids[4]); /* 5000 is done: 4000 is the newest open */
+	ck_assert_int_eq(store_open_call(st, "bo", &m, &err), POISE_OK);
+	ck_assert_str_eq(m.id, ids[3]);
+	ck_assert_int_eq(store_open_call(st, "cy", &m, &err), POISE_NOT_FOUND);
+
+	ck_assert_int_eq(store_each_call(st, 0, 0, starts_fn, &s, &err), POISE_OK);
+	ck_assert_int_eq(s.n, 5);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(s.started[i], 1000 * (i + 1));
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(store_each_call(st, 2000, 4000, starts_fn, &s, &err), POISE_OK);
+	ck_assert_int_eq(s.n, 2);
+	ck_assert_int_eq(s.started[0], 2000);
+	ck_assert_int_eq(s.started[1], 3000);
+	store_close(st);
+}
+END_TEST
+
+static const char *env_none(const char *name)
+{
+	(void)name;
+	return NULL;
+}
+
+static const char *env_home(const char *name)
+{
+	return strcmp(name, "HOME") == 0 ? "/home/ana" : NULL;
+}
+
+static const char *env_xdg(const char *name)
+{
+	if (strcmp(name, "XDG_DATA_HOME") == 0)
+		return "/data";
+	return env_home(name);
+}
+
+static const char *env_xdg_relative(const char *name)
+{
+	if (strcmp(name, "XDG_DATA_HOME") == 0)
+		return "data";
+	return env_home(name);
+}
+
+static const char *env_all(const char *name)
+{
+	if (strcmp(name, "POISE_DB") == 0)
+		return "/tmp/mine.db";
+	return env_xdg(name);
+}
+
+START_TEST(test_default_path)
+{
+	char buf[256];
+	struct poise_error err = {0};
+
+	ck_assert_int_eq(store_default_path(buf, sizeof(buf), env_all, &err), POISE_OK);
+	ck_assert_str_eq(buf, "/tmp/mine.db");
+	ck_assert_int_eq(store_default_path(buf, sizeof(buf), env_xdg, &err), POISE_OK);
+	ck_assert_str_eq(buf, "/data/poise/poise.db");
+	ck_assert_int_eq(store_default_path(buf, sizeof(buf), env_xdg_relative, &err), POISE_OK);
+	ck_assert_str_eq(buf, "/home/ana/.local/share/poise/poise.db");
+	ck_assert_int_eq(store_default_path(buf, sizeof(buf), env_home, &err), POISE_OK);
+	ck_assert_str_eq(buf, "/home/ana/.local/share/poise/poise.db");
+	ck_assert_int_eq(store_default_path(buf, sizeof(buf), env_none, &err), POISE_NOT_FOUND);
+	ck_assert_int_eq(store_default_path(buf, 8, env_home, &err), POISE_TOO_BIG);
+}
+END_TEST
+
+START_TEST(test_uuid)
+{
+	char a[37], b[37];
+	struct poise_error err = {0};
+
+	ck_assert_int_eq(store_new_uuid(a, &err), POISE_OK);
+	ck_assert_int_eq(store_new_uuid(b, &err), POISE_OK);
+	ck_assert_str_ne(a, b);
+	ck_assert_uint_eq(strlen(a), 36);
+	ck_assert_int_eq(a[14], '4');
+	ck_assert(strchr("89ab", a[19]));
+	for (int i = 0; i < 36; i++)
+		ck_assert(i == 8 || i == 13 || i == 18 || i == 23 ? a[i] == '-'
+								   : strchr("0123456789abcdef", a[i]) != NULL);
+}
+END_TEST
+
+#define STMT_SQL(name, sql) sql,
+static const char *const all_sql[] = {STORE_STMT_LIST(STMT_SQL)};
+#undef STMT_SQL
+
+/* No statement the store runs may scan a whole table. */
+START_TEST(test_no_full_table_scans)
+{
+	const char *path = fx_path(0, "plan.db");
+	struct store *st = fx_open(path);
+	sqlite3 *db;
+
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t i = 0; i < sizeof(all_sql) / sizeof(all_sql[0]); i++) {
+		char sql[1024];
+		sqlite3_stmt *s;
+
+		snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", all_sql[i]);
+		ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s: %s",
+			      all_sql[i], sqlite3_errmsg(db));
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *detail = (const char *)sqlite3_column_text(s, 3);
+
+			ck_assert_msg(strncmp(detail, "SCAN", 4) != 0, "%s: %s", all_sql[i],
+				      detail);
+		}
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+}
+END_TEST
+
+static Suite *store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *files = tcase_create("files");
+	TCase *log = tcase_create("log");
+	TCase *read = tcase_create("read");
+
+	tcase_add_checked_fixture(files, fx_setup, fx_teardown);
+	tcase_add_checked_fixture(log, fx_setup, fx_teardown);
+	tcase_add_checked_fixture(read, fx_setup, fx_teardown);
+	tcase_add_test(files, test_create_and_reopen);
+	tcase_add_test(files, test_modes_with_hostile_umask);
+	tcase_add_test(files, test_pragmas);
+	tcase_add_test(files, test_newer_schema_refused);
+	tcase_add_test(files, test_foreign_sqlite_refused);
+	tcase_add_test(files, test_text_file_refused);
+	tcase_add_test(files, test_empty_file_gets_schema);
+	tcase_add_test(files, test_readonly_open_cannot_append);
+	tcase_add_test(files, test_readonly_location);
+	tcase_add_test(files, test_disk_full_keeps_what_was_saved);
+	tcase_add_test(files, test_default_path);
+	tcase_add_test(files, test_uuid);
+	tcase_add_test(log, test_locked_goes_to_side_log);
+	tcase_add_test(log, test_append_after_unlock_drains_side_log_first);
+	tcase_add_test(log, test_call_begun_while_locked);
+	tcase_add_test(log, test_leftover_side_log_replayed_at_open);
+	tcase_add_test(log, test_damaged_side_log_reported);
+	tcase_add_test(read, test_round_trip_every_kind);
+	tcase_add_test(read, test_invalid_events_refused);
+	tcase_add_test(read, test_playbook_text_once_per_hash);
+	tcase_add_test(read, test_call_meta_prefix);
+	tcase_add_test(read, test_open_call_and_each_call);
+	tcase_add_test(read, test_no_full_table_scans);
+	suite_add_tcase(s, files);
+	suite_add_tcase(s, log);
+	suite_add_tcase(s, read);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(store_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

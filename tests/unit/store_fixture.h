@@ -1,0 +1,122 @@
+/*
+ * store_fixture.h - a scratch folder, a fake playbook and a call, shared by
+ * check_store.c and check_export.c (static: each test program gets its own).
+ */
+#ifndef POISE_STORE_FIXTURE_H
+#define POISE_STORE_FIXTURE_H
+
+#include <check.h>
+#include <ftw.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "poise/store.h"
+
+static char fx_dir[64];
+
+static int fx_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void fx_setup(void)
+{
+	snprintf(fx_dir, sizeof(fx_dir), "/tmp/poise-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(fx_dir));
+}
+
+static void fx_teardown(void)
+{
+	nftw(fx_dir, fx_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A path inside the scratch folder (static buffer per slot). */
+static const char *fx_path(int slot, const char *name)
+{
+	static char buf[4][512];
+
+	snprintf(buf[slot], sizeof(buf[slot]), "%s/%s", fx_dir, name);
+	return buf[slot];
+}
+
+static struct playbook fx_pb(const char *id, const char *hash_fill, const char *text)
+{
+	struct playbook pb;
+
+	memset(&pb, 0, sizeof(pb));
+	pb.id = (char *)id;
+	pb.version = (char *)"1.0";
+	for (int i = 0; i < 64; i++)
+		pb.hash[i] = hash_fill[i % strlen(hash_fill)];
+	pb.hash[64] = '\0';
+	pb.text = (char *)text;
+	pb.text_len = strlen(text);
+	return pb;
+}
+
+static struct store *fx_open(const char *path)
+{
+	struct store *st = NULL;
+	struct poise_error err = {0};
+	enum poise_status ps = store_open(path, 0, &st, &err);
+
+	ck_assert_msg(ps == POISE_OK, "store_open: %s", err.msg);
+	return st;
+}
+
+/* Record a call for agent with the given id (NULL: a new uuid). */
+static void fx_call(struct store *st, char id[37], const char *agent, const char *customer,
+		    int64_t started, const struct playbook *pb)
+{
+	struct call_meta m;
+	struct poise_error err = {0};
+
+	memset(&m, 0, sizeof(m));
+	if (!id[0])
+		ck_assert_int_eq(store_new_uuid(id, &err), POISE_OK);
+	snprintf(m.id, sizeof(m.id), "%s", id);
+	snprintf(m.agent, sizeof(m.agent), "%s", agent);
+	snprintf(m.customer, sizeof(m.customer), "%s", customer);
+	snprintf(m.ref, sizeof(m.ref), "REF-%s", customer);
+	m.started = started;
+	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "call_begin: %s", err.msg);
+}
+
+static int64_t fx_append(struct store *st, const char *id, enum event_kind kind, int64_t t,
+			 int stage, int a, int b, const char *text)
+{
+	struct event ev = {.t = t, .kind = kind, .stage = stage, .a = a, .b = b, .text = text};
+	struct poise_error err = {0};
+	int deferred = -1;
+
+	ck_assert_msg(store_append(st, id, &ev, &deferred, &err) == POISE_OK, "append: %s",
+		      err.msg);
+	ck_assert_int_eq(deferred, 0);
+	return ev.seq;
+}
+
+/* One integer from SQL on a separate connection to path. */
+static long long fx_sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s: %s", sql,
+		      sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+#endif
