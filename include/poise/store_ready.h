@@ -1,8 +1,8 @@
 /*
- * store_ready.h - what the ready screen between calls reads: today's
- * figures for one agent and the follow-ups that are due.
+ * store_ready.h - what the screens between calls read: today's figures
+ * for one agent, the follow-ups that are due, and the agent's newest call.
  *
- * Owns: those two read-only queries (SQL stays in the core, never in the
+ * Owns: those read-only queries (SQL stays in the core, never in the
  * UI). Does not own: the full reports (report.h) or marking follow-ups done.
  */
 #ifndef POISE_STORE_READY_H
@@ -41,6 +41,13 @@ struct ready_followup {
 typedef int (*store_followup_fn)(void *ctx, const struct ready_followup *f);
 enum poise_status store_ready_followups(struct store *st, const char *agent, const char *due,
 					int max, store_followup_fn fn, void *ctx,
+					struct poise_error *err);
+
+/*
+ * The id of agent's newest call (latest start); POISE_NOT_FOUND when none.
+ * The call screen offers to resume it when a signal or a crash ended it.
+ */
+enum poise_status store_ready_last_call(struct store *st, const char *agent, char id[37],
 					struct poise_error *err);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * store_ready.c - the ready screen's two queries: today's figures and the
- * follow-ups due. Read-only, prepared per call (the ready screen runs them
- * once between calls), bounded by indexed columns.
+ * store_ready.c - the queries of the screens between calls: today's figures,
+ * the follow-ups due and the agent's newest call. Read-only, prepared per
+ * call (they run once between calls), bounded by indexed columns.
  */
 #include "poise/store_ready.h"
 
@@ -90,6 +90,36 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 		goto out;
 fail:
 	status = store_fail(st, rc, "read the follow-ups due", err);
+out:
+	sqlite3_finalize(s);
+	return status;
+}
+
+enum poise_status store_ready_last_call(struct store *st, const char *agent, char id[37],
+					struct poise_error *err)
+{
+	static const char sql[] = "SELECT id FROM calls WHERE agent = ?1 "
+				  "ORDER BY started_at DESC, id DESC LIMIT 1";
+	sqlite3_stmt *s = NULL;
+	enum poise_status status = POISE_OK;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		text_col(s, 0, id, 37);
+		goto out;
+	}
+	if (rc == SQLITE_DONE) {
+		status = poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0, "no call of agent '%s'",
+					 agent);
+		goto out;
+	}
+fail:
+	status = store_fail(st, rc, "find the newest call", err);
 out:
 	sqlite3_finalize(s);
 	return status;

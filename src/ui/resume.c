@@ -12,10 +12,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "poise/store_ready.h"
+
 struct fold {
 	struct ui *ui;
 	int bad;
 	int64_t seq;
+	char why[64]; /* text of the last INTERRUPTED */
 };
 
 static int fold_event(void *ctx, const struct event *ev)
@@ -28,15 +31,17 @@ static int fold_event(void *ctx, const struct event *ev)
 		return 1;
 	}
 	ui_track(f->ui, ev);
+	if (ev->kind == EV_INTERRUPTED)
+		snprintf(f->why, sizeof(f->why), "%s", ev->text ? ev->text : "");
 	return 0;
 }
 
 /* Rebuild the open call's state; fills why and returns -1 when it cannot be. */
-static int rebuild(struct ui *ui, char *why, size_t size)
+static int rebuild(struct ui *ui, char *why, size_t size, char *stopped, size_t ssize)
 {
 	struct poise_error err;
 	struct playbook *pb = NULL;
-	struct fold f = {ui, 0, 0};
+	struct fold f = {ui, 0, 0, ""};
 	char *text = NULL;
 	size_t len = 0;
 	int rc = -1;
@@ -63,6 +68,7 @@ static int rebuild(struct ui *ui, char *why, size_t size)
 			 (long long)f.seq);
 		goto out;
 	}
+	snprintf(stopped, ssize, "%s", f.why);
 	rc = 0;
 out:
 	playbook_free(pb);
@@ -107,17 +113,38 @@ static void close_raw(struct ui *ui)
 		ui_set_banner(ui, 1, "could not close the unfinished call: %s", err.msg);
 }
 
-int session_resume(struct ui *ui)
+/*
+ * The unfinished call: an open one (a crash, kill -9), else the agent's
+ * newest call when a signal interrupted it. 0 when there is none.
+ */
+static int find_unfinished(struct ui *ui)
 {
 	struct poise_error err;
-	char why[600], text[2400];
-	struct panel panel = {"poise - unfinished call", text};
-	int ok, ch;
+	char id[37];
 
 	poise_error_clear(&err);
-	if (store_open_call(ui->st, ui->opts->agent, &ui->meta, &err) != POISE_OK)
+	if (store_open_call(ui->st, ui->opts->agent, &ui->meta, &err) == POISE_OK)
+		return 1;
+	if (store_ready_last_call(ui->st, ui->opts->agent, id, &err) != POISE_OK ||
+	    store_call_meta(ui->st, id, &ui->meta, &err) != POISE_OK)
 		return 0;
-	ok = rebuild(ui, why, sizeof(why)) == 0;
+	return strcmp(ui->meta.status, "interrupted") == 0;
+}
+
+int session_resume(struct ui *ui)
+{
+	char why[600], stopped[64] = "", text[2400];
+	struct panel panel = {"poise - unfinished call", text};
+	int ok, ch, open;
+
+	if (!find_unfinished(ui))
+		return 0;
+	open = strcmp(ui->meta.status, "open") == 0;
+	ok = rebuild(ui, why, sizeof(why), stopped, sizeof(stopped)) == 0;
+	if (!open && (!ok || strcmp(stopped, "closed on start") == 0)) {
+		session_end_call(ui); /* closed on purpose, or nothing we could do */
+		return 0;
+	}
 	describe(ui, text, sizeof(text), ok ? NULL : why);
 	ui_push(ui, &panel_screen, &panel);
 	ch = ui_ask_key(ui, ok ? "r resume   c close as interrupted   q quit"
@@ -134,13 +161,13 @@ int session_resume(struct ui *ui)
 		struct event ev = {.kind = EV_RESUME};
 
 		ui->sel_stage = (int)ui->cs.stage;
-		if (ui_record(ui, &stop) == 0 && ui_record(ui, &ev) == 0)
+		if ((!open || ui_record(ui, &stop) == 0) && ui_record(ui, &ev) == 0)
 			return 0;
 	} else if (ch == 'c') {
 		struct event ev = {.t = ui->cs.last_t, .kind = EV_INTERRUPTED,
 				   .text = "closed on start"};
 
-		if (!ok || ui_record(ui, &ev) != 0)
+		if (open && (!ok || ui_record(ui, &ev) != 0))
 			close_raw(ui);
 		session_end_call(ui);
 		return 0;

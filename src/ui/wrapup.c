@@ -58,6 +58,9 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 	line(ui, &y, "Cause", w->cause[0] ? w->cause : "-");
 	line(ui, &y, "Follow-up", w->followup[0] ? w->followup : "-");
 	line(ui, &y, "Reflection", w->reflection[0] ? w->reflection : "-");
+	if (ui->banner[0])
+		draw_text(ui, LINES - 3, 1, COLS - 2, 1,
+			  ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN), ui->banner);
 	if (w->step && y < LINES - 2) {
 		attron(ui_attr(ui, R_PROMPT));
 		mvaddnstr(y + 1, 2, w->step, COLS - 4);

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Recovery: SIGHUP mid-call stores the call as interrupted with every event;
+# after kill -9 the next start offers to resume, and resuming brings back the
+# same stage and mood.
+. "$(dirname "$0")/lib.sh"
+
+# SIGHUP, as when an SSH connection drops.
+start_poise 100 30 call --playbook e2e-fast --customer Ana
+wait_for "Calm: Calm goal"
+keys 4;   wait_for "mood 4 angry"
+keys Tab; wait_for "Listen: Listen goal"
+keys n; text "before the hangup"; keys Enter; wait_gone "note (Enter"
+kill -HUP "$(poise_pid)"
+expect_eq 129 "$(wait_exit)" "exit status after SIGHUP"
+expect_eq "interrupted" "$(sql "SELECT status FROM calls")" "call status after SIGHUP"
+expect_eq "start mood stage note interrupted " \
+	"$(sql "SELECT kind FROM events ORDER BY seq" | tr '\n' ' ')" "events after SIGHUP"
+expect_eq "SIGHUP" "$(sql "SELECT text FROM events WHERE kind = 'interrupted'")" "why"
+tm kill-server
+
+# kill -9: nothing runs on the way out; the call stays open.
+start_poise 100 30 call --playbook e2e-fast --customer Bea
+wait_for "Calm: Calm goal"
+keys 5;   wait_for "mood 5 furious"
+keys b;   wait_for "Boundary: Boundary goal"
+keys w;   wait_for "(given at"
+kill -KILL "$(poise_pid)"
+wait_exit >/dev/null
+expect_eq "open" "$(sql "SELECT status FROM calls WHERE customer = 'Bea'")" "status after kill -9"
+tm kill-server
+
+start_poise 100 30 call --playbook e2e-fast
+wait_for "An unfinished call was found"
+wait_for "customer Bea"
+wait_for "r resume"
+keys r
+wait_for "Boundary: Boundary goal"
+wait_for "mood 5 furious"
+wait_for "Bea"
+wait_for "First warning to Bea  (given at"
+wait_for "Second warning to Bea  (next: press w)"
+keys w; wait_for "Second warning to Bea  (given at"
+expect_eq "open" "$(sql "SELECT status FROM calls WHERE customer = 'Bea'")" "status after resume"
+expect_eq "interrupted resume warning" "$(sql "SELECT kind FROM events WHERE call_id = \
+(SELECT id FROM calls WHERE customer = 'Bea') AND kind IN ('interrupted', 'resume', 'warning') \
+ORDER BY seq" | tail -n 3 | tr '\n' ' ' | sed 's/ $//')" "resume events"
+expect_eq 1 "$(sql "SELECT count(*) FROM calls WHERE customer = 'Bea'")" "no second call"
+kill -TERM "$(poise_pid)"
+expect_eq 143 "$(wait_exit)" "exit status after SIGTERM"
+expect_eq "interrupted" "$(sql "SELECT status FROM calls WHERE customer = 'Bea'")" "after SIGTERM"
+
+# Closing instead of resuming.
+tm kill-server
+start_poise 100 30 call --playbook e2e-fast --customer Cy
+wait_for "Calm: Calm goal"
+kill -KILL "$(poise_pid)"
+wait_exit >/dev/null
+tm kill-server
+start_poise 100 30 call --playbook e2e-fast
+wait_for "c close as interrupted"
+keys c
+wait_for "Calm: Calm goal"
+expect_eq "interrupted" "$(sql "SELECT status FROM calls WHERE customer = 'Cy'")" "closed on start"
+expect_eq "closed on start" "$(sql "SELECT e.text FROM events e JOIN calls c ON c.id = e.call_id \
+WHERE c.customer = 'Cy' AND e.kind = 'interrupted'")" "close reason"
+echo ok

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Terminals: refusals before the database is touched, a resize storm, the
+# compact layout at 40x12, the one-line notice below it (keys still log),
+# and NO_COLOR.
+. "$(dirname "$0")/lib.sh"
+
+# Not a terminal: refused, nothing created.
+rc=0
+"$POISE_BIN" call </dev/null >/dev/null 2>"$E2E_DIR/err" || rc=$?
+[ "$rc" -ne 0 ] || fail "poise call without a terminal exited 0"
+grep -q "terminal" "$E2E_DIR/err" || fail "no reason given: $(cat "$E2E_DIR/err")"
+[ ! -e "$POISE_DB" ] || fail "the database was created without a terminal"
+
+# TERM=dumb and an unknown TERM: refused with one line, nothing created.
+E2E_TERM=dumb start_poise 100 30 call
+expect_eq 1 "$(wait_exit)" "exit status with TERM=dumb"
+wait_for "TERM is 'dumb'"
+tm kill-server
+E2E_TERM=no-such-terminal start_poise 100 30 call
+expect_eq 1 "$(wait_exit)" "exit status with an unknown TERM"
+wait_for "unknown terminal type 'no-such-terminal'"
+tm kill-server
+[ ! -e "$POISE_DB" ] || fail "the database was created for a terminal we refused"
+
+# A resize storm: poise stays up and draws the right thing afterwards.
+start_poise 100 30 call --playbook e2e-fast
+wait_for "Calm: Calm goal"
+for i in $(seq 1 80); do
+	tm resize-window -t main -x $(( 20 + RANDOM % 140 )) -y $(( 5 + RANDOM % 50 ))
+done
+tm resize-window -t main -x 100 -y 30
+keys 3
+wait_for "mood 3 annoyed"
+wait_for "Calm: Calm goal"
+expect_eq 0 "$(tm display-message -p -t main '#{pane_dead}')" "poise died in the storm"
+
+# Compact at 40x12: short header and strip, the footer starts with help.
+tm resize-window -t main -x 40 -y 12
+wait_for "m3"
+wait_for "Cal"
+wait_for "? help"
+screen | grep -qF "agent tester" && fail "the compact header still shows the agent"
+
+# Below 40x12: one line, and keys still log events.
+tm resize-window -t main -x 30 -y 8
+wait_for "too small (30x8)"
+keys 4
+for i in $(seq 1 50); do
+	[ "$(sql "SELECT a FROM events WHERE kind = 'mood' ORDER BY seq DESC LIMIT 1")" = 4 ] && break
+	sleep 0.1
+done
+expect_eq 4 "$(sql "SELECT a FROM events WHERE kind = 'mood' ORDER BY seq DESC LIMIT 1")" \
+	"mood logged while too small"
+tm resize-window -t main -x 100 -y 30
+wait_for "mood 4 angry"
+tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*4[0-7]m' ||
+	fail "no background colour without NO_COLOR"
+tm kill-server
+
+# NO_COLOR: attributes only.
+E2E_ENV="NO_COLOR=1" start_poise 100 30 call --playbook e2e-fast
+wait_for "Calm: Calm goal"
+if tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*[34][0-7]m'; then
+	fail "colour despite NO_COLOR"
+fi
+tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*7m' || fail "no reverse video with NO_COLOR"
+echo ok
