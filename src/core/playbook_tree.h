@@ -1,0 +1,121 @@
+/*
+ * playbook_tree.h - internals of the playbook loader, shared by its files.
+ *
+ * Owns: the checks on raw text (UTF-8, NUL, control characters), the small
+ * YAML node tree built from libyaml events (no anchors, aliases, foreign
+ * tags, second documents, long scalars or deep nesting get past it), and
+ * the walk that turns the tree into a struct playbook.
+ * Not an API: only src/core/playbook*.c include this.
+ */
+#ifndef POISE_PLAYBOOK_TREE_H
+#define POISE_PLAYBOOK_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "poise/playbook.h"
+#include "poise/status.h"
+
+#define PB_MAX_SCALAR 1000 /* bytes in any one scalar */
+
+enum pb_node_type { PB_SCALAR, PB_SEQ, PB_MAP };
+enum pb_tag { PB_TAG_NONE, PB_TAG_STR, PB_TAG_INT };
+
+/*
+ * Nodes sit in one array in document order (pre-order): a collection's
+ * children follow it, and `end` is the index just past its whole subtree,
+ * so a mapping is walked as key, value, key, value... from index + 1 to end.
+ * Index 0 is the document's root, so 0 also serves as "no node".
+ */
+struct pb_node {
+	unsigned char type;  /* enum pb_node_type */
+	unsigned char tag;   /* enum pb_tag */
+	unsigned char plain; /* a plain (unquoted) scalar */
+	int line, col;       /* 1-based, where the node starts */
+	uint32_t end;
+	uint32_t str; /* scalar: offset of its NUL-terminated value in strs */
+	uint32_t len; /* scalar: bytes in the value */
+};
+
+struct pb_tree {
+	struct pb_node *nodes;
+	size_t len, cap;
+	char *strs;
+	size_t slen, scap;
+};
+
+/* Reject NUL bytes, invalid UTF-8 and control characters, located. */
+enum poise_status playbook_text_check(const char *text, size_t len, const char *name,
+				      struct poise_error *err);
+
+/* Parse text into t (zeroed by the caller); free with playbook_tree_free. */
+enum poise_status playbook_tree_build(struct pb_tree *t, const char *text, size_t len,
+				      const char *name, struct poise_error *err);
+void playbook_tree_free(struct pb_tree *t);
+
+/* Fill pb (zeroed by the caller) from the tree, enforcing the format. */
+enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struct playbook *pb,
+				struct poise_error *err);
+
+/*
+ * The walk's helpers (playbook_walk.c), used by the format (playbook_format.c).
+ * Every one that fails sets w->err at the offending node and returns its status.
+ */
+struct pb_walk {
+	const struct pb_tree *t;
+	const char *name;
+	struct poise_error *err;
+	struct playbook *pb;
+};
+
+struct pb_field {
+	const char *key;
+	int required;
+};
+
+/* Checks one string beyond being a non-empty string (placeholders, ids...). */
+typedef enum poise_status (*pb_check_fn)(struct pb_walk *w, uint32_t at, const char *s);
+
+static inline const struct pb_node *pb_node(const struct pb_walk *w, uint32_t i)
+{
+	return &w->t->nodes[i];
+}
+
+static inline const char *pb_str(const struct pb_walk *w, uint32_t i)
+{
+	return w->t->strs + w->t->nodes[i].str;
+}
+
+/* The node after the subtree at i: a mapping's next key is pb_next(w, pb_next(w, k)). */
+static inline uint32_t pb_next(const struct pb_walk *w, uint32_t i)
+{
+	return w->t->nodes[i].end;
+}
+
+enum poise_status pbwalk_error(struct pb_walk *w, uint32_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+enum poise_status pbwalk_nomem(struct pb_walk *w);
+int pbwalk_missing(const struct pb_walk *w, uint32_t i);
+const char *pbwalk_kind(const struct pb_walk *w, uint32_t i);
+
+/* Values of key: a non-empty string (in the tree, or a copy), a whole number in [min, max]. */
+enum poise_status pbwalk_scalar(struct pb_walk *w, uint32_t key, uint32_t val, const char **out);
+enum poise_status pbwalk_string(struct pb_walk *w, uint32_t key, uint32_t val, pb_check_fn check,
+				char **out);
+enum poise_status pbwalk_int(struct pb_walk *w, uint32_t key, uint32_t val, long min, long max,
+			     int *out);
+enum poise_status pbwalk_strlist(struct pb_walk *w, uint32_t key, uint32_t val, pb_check_fn check,
+				 struct strlist *out);
+enum poise_status pbwalk_expect(struct pb_walk *w, uint32_t key, uint32_t val,
+				enum pb_node_type type, const char *what);
+enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *what,
+				const struct pb_field *fields, size_t nfields, uint32_t *key,
+				uint32_t *val);
+
+enum poise_status pbwalk_check_text(struct pb_walk *w, uint32_t at, const char *s);
+enum poise_status pbwalk_check_guide(struct pb_walk *w, uint32_t at, const char *s);
+enum poise_status pbwalk_check_id(struct pb_walk *w, uint32_t at, const char *s);
+enum poise_status pbwalk_check_playbook_id(struct pb_walk *w, uint32_t at, const char *s);
+enum poise_status pbwalk_check_language(struct pb_walk *w, uint32_t at, const char *s);
+
+#endif

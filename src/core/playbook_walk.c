@@ -1,0 +1,291 @@
+/*
+ * playbook_walk.c - the playbook format, enforced over the node tree.
+ *
+ * The first error wins and says where it is. Within a mapping, unknown and
+ * duplicate keys come first, then missing ones (located at the mapping),
+ * then each value in the order of the format.
+ */
+#include "playbook_tree.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum poise_status pbwalk_error(struct pb_walk *w, uint32_t at, const char *fmt, ...)
+{
+	char msg[sizeof(w->err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return poise_error_set(w->err, POISE_PLAYBOOK, w->name, pb_node(w, at)->line, pb_node(w, at)->col,
+			       "%s", msg);
+}
+
+enum poise_status pbwalk_nomem(struct pb_walk *w)
+{
+	return poise_error_set(w->err, POISE_NOMEM, w->name, 0, 0, "out of memory");
+}
+
+/* A plain ~, null or nothing: YAML's null, which the format calls missing. */
+int pbwalk_missing(const struct pb_walk *w, uint32_t i)
+{
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+	const struct pb_node *n = pb_node(w, i);
+	size_t k;
+
+	if (n->type != PB_SCALAR || !n->plain || n->tag != PB_TAG_NONE)
+		return 0;
+	for (k = 0; k < sizeof(nulls) / sizeof(nulls[0]); k++)
+		if (!strcmp(pb_str(w, i), nulls[k]))
+			return 1;
+	return 0;
+}
+
+const char * pbwalk_kind(const struct pb_walk *w, uint32_t i)
+{
+	const struct pb_node *n = pb_node(w, i);
+
+	if (n->type == PB_MAP)
+		return "a mapping";
+	if (n->type == PB_SEQ)
+		return "a list";
+	if (n->tag == PB_TAG_INT)
+		return "an !!int";
+	if (n->tag == PB_TAG_STR)
+		return "a !!str";
+	return n->plain ? "a plain value" : "a quoted string";
+}
+
+/* An empty value has no position of its own worth showing: point at its key. */
+static enum poise_status walk_empty(struct pb_walk *w, uint32_t key, uint32_t val)
+{
+	uint32_t at = pb_node(w, val)->type == PB_SCALAR && !pb_node(w, val)->len ? key : val;
+
+	return pbwalk_error(w, at, "empty value for '%s'", pb_str(w, key));
+}
+
+/* The value of key as a non-empty string (pointing into the tree). */
+enum poise_status pbwalk_scalar(struct pb_walk *w, uint32_t key, uint32_t val, const char **out)
+{
+	const struct pb_node *n = pb_node(w, val);
+
+	if (pbwalk_missing(w, val) || (n->type == PB_SCALAR && !n->len))
+		return walk_empty(w, key, val);
+	if (n->type != PB_SCALAR || n->tag == PB_TAG_INT)
+		return pbwalk_error(w, val, "expected a string for '%s', got %s", pb_str(w, key),
+				  pbwalk_kind(w, val));
+	*out = pb_str(w, val);
+	return POISE_OK;
+}
+
+enum poise_status pbwalk_string(struct pb_walk *w, uint32_t key, uint32_t val, pb_check_fn check,
+				     char **out)
+{
+	enum poise_status st;
+	const char *s;
+
+	if ((st = pbwalk_scalar(w, key, val, &s)) != POISE_OK)
+		return st;
+	if (check && (st = check(w, val, s)) != POISE_OK)
+		return st;
+	if (!(*out = strdup(s)))
+		return pbwalk_nomem(w);
+	return POISE_OK;
+}
+
+/* Integers: digits only, parsed whole, in [min, max]. */
+enum poise_status pbwalk_int(struct pb_walk *w, uint32_t key, uint32_t val, long min, long max,
+				  int *out)
+{
+	const struct pb_node *n = pb_node(w, val);
+	const char *s = pb_str(w, val), *k = pb_str(w, key);
+	char *end;
+	long v;
+
+	if (pbwalk_missing(w, val))
+		return walk_empty(w, key, val);
+	if (n->type != PB_SCALAR || n->tag == PB_TAG_STR || (!n->plain && n->tag != PB_TAG_INT))
+		return pbwalk_error(w, val, "expected a whole number for '%s', got %s", k,
+				  pbwalk_kind(w, val));
+	if (s[0] < '0' || s[0] > '9' || s[strspn(s, "0123456789")] != '\0')
+		return pbwalk_error(w, val, "expected a whole number for '%s', got '%s'", k, s);
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return pbwalk_error(w, val, "'%s' must be between %ld and %ld, got %s", k, min, max,
+				  s);
+	*out = (int)v;
+	return POISE_OK;
+}
+
+enum poise_status pbwalk_check_text(struct pb_walk *w, uint32_t at, const char *s)
+{
+	static const char *const words[] = {"{customer}", "{agent}"};
+	const char *p;
+
+	for (p = strchr(s, '{'); p; p = strchr(p + 1, '{')) {
+		size_t n;
+
+		if (!strncmp(p, words[0], strlen(words[0])) ||
+		    !strncmp(p, words[1], strlen(words[1])))
+			continue;
+		n = strcspn(p, "} \t\n");
+		if (p[n] == '}')
+			return pbwalk_error(w, at,
+					  "unknown placeholder '%.*s' (use {customer} or {agent})",
+					  (int)(n > 40 ? 40 : n + 1), p);
+		return pbwalk_error(w, at, "a '{' that does not start {customer} or {agent}");
+	}
+	return POISE_OK;
+}
+
+enum poise_status pbwalk_check_guide(struct pb_walk *w, uint32_t at, const char *s)
+{
+	if (strlen(s) == 3 && strspn(s, "0123456789") == 3)
+		return POISE_OK;
+	return pbwalk_error(w, at, "'%s' is not a guide number (three digits, like \"000\")", s);
+}
+
+static int id_valid(const char *s)
+{
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+		return 0;
+	return s[strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-")] == '\0';
+}
+
+enum poise_status pbwalk_check_id(struct pb_walk *w, uint32_t at, const char *s)
+{
+	if (id_valid(s))
+		return POISE_OK;
+	return pbwalk_error(w, at,
+			  "'%s' is not a valid id (lowercase letters, digits and '-', "
+			  "starting with a letter or digit)",
+			  s);
+}
+
+enum poise_status pbwalk_check_playbook_id(struct pb_walk *w, uint32_t at, const char *s)
+{
+	if (strlen(s) > 64)
+		return pbwalk_error(w, at, "id is longer than 64 characters");
+	return pbwalk_check_id(w, at, s);
+}
+
+enum poise_status pbwalk_check_language(struct pb_walk *w, uint32_t at, const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz");
+	const char *p = s + n;
+	const char *alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+	if (n < 2 || n > 3)
+		goto bad;
+	while (*p == '-') {
+		n = strspn(p + 1, alnum);
+		if (!n)
+			goto bad;
+		p += 1 + n;
+	}
+	if (!*p)
+		return POISE_OK;
+bad:
+	return pbwalk_error(w, at, "'%s' is not a language tag (like \"en\" or \"pt-BR\")", s);
+}
+
+/* A non-empty list of non-empty strings, each passing check. */
+enum poise_status pbwalk_strlist(struct pb_walk *w, uint32_t key, uint32_t val, pb_check_fn check,
+				      struct strlist *out)
+{
+	const struct pb_node *n = pb_node(w, val);
+	const char *k = pb_str(w, key);
+	enum poise_status st;
+	uint32_t i;
+	size_t len = 0;
+
+	if (pbwalk_missing(w, val))
+		return walk_empty(w, key, val);
+	if (n->type != PB_SEQ)
+		return pbwalk_error(w, val, "expected a list of strings for '%s', got %s", k,
+				  pbwalk_kind(w, val));
+	for (i = val + 1; i < n->end; i = pb_node(w, i)->end)
+		len++;
+	if (!len)
+		return pbwalk_error(w, val, "empty list for '%s'", k);
+	if (!(out->items = calloc(len, sizeof(*out->items))))
+		return pbwalk_nomem(w);
+	out->len = len;
+	for (len = 0, i = val + 1; i < n->end; i = pb_node(w, i)->end, len++) {
+		if (pb_node(w, i)->type != PB_SCALAR || pb_node(w, i)->tag == PB_TAG_INT)
+			return pbwalk_error(w, i, "expected a string in '%s', got %s", k,
+					  pbwalk_kind(w, i));
+		if (!pb_node(w, i)->len || pbwalk_missing(w, i))
+			return pbwalk_error(w, i, "empty string in '%s'", k);
+		if ((st = pbwalk_string(w, key, i, check, &out->items[len])) != POISE_OK)
+			return st;
+	}
+	return POISE_OK;
+}
+
+enum poise_status pbwalk_expect(struct pb_walk *w, uint32_t key, uint32_t val,
+				     enum pb_node_type type, const char *what)
+{
+	if (pbwalk_missing(w, val))
+		return walk_empty(w, key, val);
+	if (pb_node(w, val)->type == type)
+		return POISE_OK;
+	return pbwalk_error(w, val, "expected %s for %s, got %s",
+			  type == PB_MAP ? "a mapping" : "a list", what, pbwalk_kind(w, val));
+}
+
+/* "id, title, version" for messages. */
+static void field_names(const struct pb_field *fields, size_t n, char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+					 fields[i].key);
+}
+
+/*
+ * Match the keys of mapping map against fields: unknown and duplicate keys
+ * are errors, then missing required ones. key[i] and val[i] get the nodes of
+ * field i, or 0 when it is absent.
+ */
+enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *what,
+				     const struct pb_field *fields, size_t nfields, uint32_t *key,
+				     uint32_t *val)
+{
+	char names[256];
+	uint32_t k;
+	size_t f;
+
+	memset(key, 0, nfields * sizeof(*key));
+	memset(val, 0, nfields * sizeof(*val));
+	for (k = map + 1; k < pb_node(w, map)->end; k = pb_node(w, pb_node(w, k)->end)->end) {
+		if (pb_node(w, k)->type != PB_SCALAR)
+			return pbwalk_error(w, k, "expected a key name in %s, got %s", what,
+					  pbwalk_kind(w, k));
+		for (f = 0; f < nfields; f++)
+			if (!strcmp(pb_str(w, k), fields[f].key))
+				break;
+		if (f == nfields) {
+			field_names(fields, nfields, names, sizeof(names));
+			return pbwalk_error(w, k, "unknown key '%s' in %s (allowed: %s)",
+					  pb_str(w, k), what, names);
+		}
+		if (key[f])
+			return pbwalk_error(w, k, "duplicate key '%s' in %s (first at line %d)",
+					  fields[f].key, what, pb_node(w, key[f])->line);
+		key[f] = k;
+		val[f] = pb_node(w, k)->end;
+	}
+	for (f = 0; f < nfields; f++)
+		if (fields[f].required && !key[f])
+			return pbwalk_error(w, map, "missing required key '%s' in %s", fields[f].key,
+					  what);
+	return POISE_OK;
+}
+
