@@ -1,0 +1,172 @@
+/* fixture_call.c - building events and comparing call states in tests. */
+#include "helpers/fixture_call.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct event fixture_event(enum event_kind kind, int64_t t, int stage, int a, int b,
+			   const char *text)
+{
+	struct event ev = {0};
+
+	ev.t = t;
+	ev.kind = kind;
+	ev.stage = stage;
+	ev.a = a;
+	ev.b = b;
+	ev.text = text;
+	return ev;
+}
+
+struct dump {
+	char *buf;
+	size_t len, cap;
+	int failed;
+};
+
+static void put(struct dump *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct dump *d, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (d->failed)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (d->len + (size_t)n + 1 > d->cap) {
+		size_t cap = (d->cap + (size_t)n + 1) * 2;
+		char *p = realloc(d->buf, cap);
+
+		if (!p) {
+			d->failed = 1;
+			return;
+		}
+		d->buf = p;
+		d->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(d->buf + d->len, d->cap - d->len, fmt, ap);
+	va_end(ap);
+	d->len += (size_t)n;
+}
+
+static void dump_times(struct dump *d, const char *name, const int64_t *v, size_t n)
+{
+	put(d, "%s:", name);
+	for (size_t i = 0; i < n; i++)
+		put(d, " %" PRId64, v[i]);
+	put(d, "\n");
+}
+
+static void dump_bytes(struct dump *d, const char *name, const unsigned char *v, size_t n)
+{
+	put(d, "%s:", name);
+	for (size_t i = 0; i < n; i++)
+		put(d, " %d", v[i]);
+	put(d, "\n");
+}
+
+static void dump_fields(struct dump *d, const struct call_state *cs)
+{
+	put(d, "phase %d started %" PRId64 " wrapup_at %" PRId64 " ended %" PRId64
+	       " last_t %" PRId64 " nevents %" PRId64 "\n",
+	    cs->phase, cs->started, cs->wrapup_at, cs->ended, cs->last_t, cs->nevents);
+	put(d, "stage %d since %" PRId64 " visited %#x clock %" PRId64 " visit_ms %" PRId64 "\n",
+	    cs->stage, cs->stage_since, cs->visited, cs->stage_clock, cs->visit_ms);
+	dump_times(d, "stage_ms", cs->stage_ms, STAGE_COUNT);
+	put(d, "visits:");
+	for (int s = 0; s < STAGE_COUNT; s++)
+		put(d, " %d", cs->stage_visits[s]);
+	put(d, "\nmood %d since %" PRId64 " marks", cs->mood, cs->mood_since);
+	for (size_t i = 0; i < cs->nmoods; i++)
+		put(d, " %d@%" PRId64, cs->moods[i].mood, cs->moods[i].t);
+	put(d, "\nhold %d since %" PRId64 " holds %d ms %" PRId64 " longest %" PRId64 "\n",
+	    cs->on_hold, cs->hold_since, cs->holds, cs->hold_ms, cs->hold_longest_ms);
+	put(d, "warnings %d", cs->warnings);
+	dump_times(d, " at", cs->warning_at, PLAYBOOK_WARNINGS);
+	put(d, "escalations %d manager %" PRId64 " asks %d empathy %" PRId64 "\n",
+	    cs->escalations, cs->manager_at, cs->manager_asks, cs->empathy_at);
+	for (size_t i = 0; i < cs->nnotes; i++)
+		put(d, "note %" PRId64 " %s\n", cs->notes[i].t, cs->notes[i].text);
+	for (size_t i = 0; i < cs->pb->nrules; i++)
+		put(d, "rule %zu last %" PRId64 " episode %" PRId64 " fired %d\n", i,
+		    cs->rules[i].last_fired, cs->rules[i].episode_start, cs->rules[i].fired);
+	put(d, "prompt %d at %" PRId64 " breathe %d at %" PRId64 "\n", cs->prompt_rule,
+	    cs->prompt_at, cs->breathe_count, cs->breathe_at);
+	put(d, "outcome %d cause %s followup %s reflection %s\n", cs->outcome,
+	    cs->cause ? cs->cause : "-", cs->followup ? cs->followup : "-",
+	    cs->reflection ? cs->reflection : "-");
+	put(d, "interrupted %d at %" PRId64 " resume %d gap %" PRId64 " talk %" PRId64 "\n",
+	    cs->interrupted_before, cs->interrupted_at, cs->resume_phase, cs->gap_ms, cs->talk_ms);
+}
+
+static void dump_items(struct dump *d, const struct call_state *cs)
+{
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "ticked %d", s);
+		dump_bytes(d, name, cs->ticked[s], call_section_len(cs, s, SECTION_CHECKLIST));
+		for (int sec = 0; sec < SECTION_COUNT; sec++) {
+			snprintf(name, sizeof(name), "marks %d %d", s, sec);
+			dump_bytes(d, name, cs->marks[s][sec], call_section_len(cs, s, sec));
+		}
+	}
+}
+
+static void dump_figures(struct dump *d, const struct call_state *cs, int64_t now)
+{
+	put(d, "at %" PRId64 ": elapsed %" PRId64 " talk %" PRId64 " wrapup %" PRId64
+	       " in_stage %" PRId64 " hold %" PRId64 " current_hold %" PRId64
+	       " mood_held %" PRId64 "\n",
+	    now, call_elapsed_ms(cs, now), call_talk_ms(cs, now), call_wrapup_ms(cs, now),
+	    call_in_stage_ms(cs, now), call_hold_ms(cs, now), call_current_hold_ms(cs, now),
+	    call_mood_held_ms(cs, now));
+	put(d, "stage_ms at now:");
+	for (int s = 0; s < STAGE_COUNT; s++)
+		put(d, " %" PRId64, call_stage_ms(cs, s, now));
+	put(d, "\nticked count:");
+	for (int s = 0; s < STAGE_COUNT; s++)
+		put(d, " %zu", call_ticked_count(cs, s));
+	put(d, "\n");
+}
+
+char *fixture_call_dump(const struct call_state *cs, int64_t now)
+{
+	struct dump d = {0};
+
+	dump_fields(&d, cs);
+	dump_items(&d, cs);
+	dump_figures(&d, cs, now);
+	if (d.failed) {
+		free(d.buf);
+		return NULL;
+	}
+	return d.buf;
+}
+
+const char *fixture_dump_diff(const char *a, const char *b, char *buf, size_t size)
+{
+	size_t line = 0;
+
+	buf[0] = '\0';
+	while (*a || *b) {
+		size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+
+		if (la != lb || memcmp(a, b, la) != 0) {
+			snprintf(buf, size, "line %zu: '%.*s' vs '%.*s'", line + 1, (int)la, a,
+				 (int)lb, b);
+			return buf;
+		}
+		a += la + (a[la] == '\n');
+		b += lb + (b[lb] == '\n');
+		line++;
+	}
+	return buf;
+}

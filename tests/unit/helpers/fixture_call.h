@@ -1,0 +1,29 @@
+/*
+ * fixture_call.h - building events and comparing call states in tests.
+ *
+ * fixture_call_dump() writes every field of a call state and every derived
+ * figure at `now` as text, so two states can be compared whole (a refused
+ * event must leave the dump unchanged; a replay must reproduce it exactly)
+ * and a failure shows which line differs.
+ */
+#ifndef POISE_TEST_FIXTURE_CALL_H
+#define POISE_TEST_FIXTURE_CALL_H
+
+#include <stdint.h>
+
+#include "poise/call.h"
+
+/* A base time: ms since the epoch, late 2023. Tests add offsets to it. */
+#define FIXTURE_T0 INT64_C(1700000000000)
+#define SEC(s) ((int64_t)((s) * 1000))
+
+struct event fixture_event(enum event_kind kind, int64_t t, int stage, int a, int b,
+			   const char *text);
+
+/* The state and its figures at now, as a malloc'd string (NULL if out of memory). */
+char *fixture_call_dump(const struct call_state *cs, int64_t now);
+
+/* The first line where a and b differ, into buf; "" when equal. */
+const char *fixture_dump_diff(const char *a, const char *b, char *buf, size_t size);
+
+#endif
