@@ -43,8 +43,8 @@ END_TEST
 START_TEST(test_parse_errors)
 {
 	static const char *const bad[] = {
-		"", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"abc", "\"\\x\"", "tru",
-		"[1] 2", "{\"a\":1,}", "\"\\ud800\"", "[\"a\nb\"]",
+		"",	   "{",	  "[1,]",  "{\"a\" 1}",	 "01",		"1.",	      "\"abc",
+		"\"\\x\"", "tru", "[1] 2", "{\"a\":1,}", "\"\\ud800\"", "[\"a\nb\"]",
 	};
 	char err[256];
 	size_t i;
@@ -163,7 +163,8 @@ END_TEST
 
 START_TEST(test_validator_reports_path)
 {
-	struct json *schema = parse("{\"properties\": {\"a\": {\"items\": {\"type\": \"string\"}}}}");
+	struct json *schema =
+		parse("{\"properties\": {\"a\": {\"items\": {\"type\": \"string\"}}}}");
 	struct json *inst = parse("{\"a\": [\"x\", 3]}");
 	char err[256];
 

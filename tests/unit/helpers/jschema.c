@@ -54,8 +54,8 @@ static void validate_at(struct vctx *c, const char *seg, const struct json *sche
 
 static const char *type_name(const struct json *v)
 {
-	static const char *const names[] = {"null", "boolean", "number", "string", "array",
-					    "object"};
+	static const char *const names[] = {"null",   "boolean", "number",
+					    "string", "array",	 "object"};
 
 	if (v->type == JSON_NUMBER && v->integer)
 		return "integer";
@@ -81,7 +81,8 @@ static void check_type(struct vctx *c, const struct json *type, const struct jso
 		return;
 	}
 	for (i = 0; i < type->len; i++)
-		if (type->items[i]->type == JSON_STRING && type_matches(type->items[i]->string, inst))
+		if (type->items[i]->type == JSON_STRING &&
+		    type_matches(type->items[i]->string, inst))
 			return;
 	verror(c, "type %s not allowed", type_name(inst));
 }
@@ -221,11 +222,34 @@ static void check_conditional(struct vctx *c, const struct json *schema, const s
 static int known_keyword(const char *k)
 {
 	static const char *const known[] = {
-		"$schema", "$id", "$defs", "$comment", "title", "description", "default",
-		"examples", "markdownDescription", "type", "properties", "required",
-		"additionalProperties", "items", "enum", "const", "minItems", "maxItems",
-		"minLength", "maxLength", "minimum", "maximum", "pattern", "$ref", "allOf",
-		"if", "then", "else",
+		"$schema",
+		"$id",
+		"$defs",
+		"$comment",
+		"title",
+		"description",
+		"default",
+		"examples",
+		"markdownDescription",
+		"type",
+		"properties",
+		"required",
+		"additionalProperties",
+		"items",
+		"enum",
+		"const",
+		"minItems",
+		"maxItems",
+		"minLength",
+		"maxLength",
+		"minimum",
+		"maximum",
+		"pattern",
+		"$ref",
+		"allOf",
+		"if",
+		"then",
+		"else",
 	};
 	size_t i;
 

@@ -348,15 +348,14 @@ static struct json *yaml_plain_scalar(const char *s, int line, int col)
 	static int compiled;
 	struct json *v;
 
-	if (!compiled++ && regcomp(&num,
-				   "^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$",
+	if (!compiled++ && regcomp(&num, "^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$",
 				   REG_EXTENDED | REG_NOSUB))
 		abort();
 	if (!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
 	    !strcmp(s, "NULL"))
 		return json_new(JSON_NULL, line, col);
-	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE") ||
-	    !strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")) {
+	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE") || !strcmp(s, "false") ||
+	    !strcmp(s, "False") || !strcmp(s, "FALSE")) {
 		v = json_new(JSON_BOOL, line, col);
 		v->boolean = s[0] == 't' || s[0] == 'T';
 		return v;

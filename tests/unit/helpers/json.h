@@ -19,12 +19,12 @@ struct json {
 	enum json_type type;
 	int boolean;
 	double number;
-	int integer;   /* the number was written without fraction or exponent */
-	char *string;  /* NUL-terminated; JSON_STRING */
-	size_t len;    /* items (array) or members (object) */
+	int integer;	     /* the number was written without fraction or exponent */
+	char *string;	     /* NUL-terminated; JSON_STRING */
+	size_t len;	     /* items (array) or members (object) */
 	struct json **items; /* array items, or object member values */
-	char **keys;   /* object member names, parallel to items */
-	int line;      /* 1-based position of the value in its source */
+	char **keys;	     /* object member names, parallel to items */
+	int line;	     /* 1-based position of the value in its source */
 	int col;
 };
 
