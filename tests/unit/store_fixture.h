@@ -18,7 +18,7 @@
 
 static char fx_dir[64];
 
-static int fx_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+static inline int fx_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
 	(void)flag;
@@ -26,19 +26,19 @@ static int fx_rm(const char *path, const struct stat *sb, int flag, struct FTW *
 	return remove(path);
 }
 
-static void fx_setup(void)
+static inline void fx_setup(void)
 {
 	snprintf(fx_dir, sizeof(fx_dir), "/tmp/poise-store-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(fx_dir));
 }
 
-static void fx_teardown(void)
+static inline void fx_teardown(void)
 {
 	nftw(fx_dir, fx_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* A path inside the scratch folder (static buffer per slot). */
-static const char *fx_path(int slot, const char *name)
+static inline const char *fx_path(int slot, const char *name)
 {
 	static char buf[4][512];
 
@@ -46,7 +46,7 @@ static const char *fx_path(int slot, const char *name)
 	return buf[slot];
 }
 
-static struct playbook fx_pb(const char *id, const char *hash_fill, const char *text)
+static inline struct playbook fx_pb(const char *id, const char *hash_fill, const char *text)
 {
 	struct playbook pb;
 
@@ -61,7 +61,7 @@ static struct playbook fx_pb(const char *id, const char *hash_fill, const char *
 	return pb;
 }
 
-static struct store *fx_open(const char *path)
+static inline struct store *fx_open(const char *path)
 {
 	struct store *st = NULL;
 	struct poise_error err = {0};
@@ -72,7 +72,7 @@ static struct store *fx_open(const char *path)
 }
 
 /* Record a call for agent with the given id (NULL: a new uuid). */
-static void fx_call(struct store *st, char id[37], const char *agent, const char *customer,
+static inline void fx_call(struct store *st, char id[37], const char *agent, const char *customer,
 		    int64_t started, const struct playbook *pb)
 {
 	struct call_meta m;
@@ -89,7 +89,7 @@ static void fx_call(struct store *st, char id[37], const char *agent, const char
 	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "call_begin: %s", err.msg);
 }
 
-static int64_t fx_append(struct store *st, const char *id, enum event_kind kind, int64_t t,
+static inline int64_t fx_append(struct store *st, const char *id, enum event_kind kind, int64_t t,
 			 int stage, int a, int b, const char *text)
 {
 	struct event ev = {.t = t, .kind = kind, .stage = stage, .a = a, .b = b, .text = text};
@@ -103,7 +103,7 @@ static int64_t fx_append(struct store *st, const char *id, enum event_kind kind,
 }
 
 /* One integer from SQL on a separate connection to path. */
-static long long fx_sql_int(const char *path, const char *sql)
+static inline long long fx_sql_int(const char *path, const char *sql)
 {
 	sqlite3 *db;
 	sqlite3_stmt *s;

@@ -1,0 +1,284 @@
+/*
+ * export.c - calls and events as JSON Lines or CSV, streamed.
+ *
+ * JSON strings are escaped by hand (quotes, backslash, control characters)
+ * and invalid UTF-8 becomes U+FFFD, so every line parses whatever an agent
+ * typed. CSV follows RFC 4180: CRLF rows, fields quoted when they hold a
+ * comma, quote, CR or LF, quotes doubled.
+ */
+#include "poise/export.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#define STAGE_KEY(name, key, title) key,
+static const char *const stage_keys[] = {STAGE_LIST(STAGE_KEY)};
+#undef STAGE_KEY
+
+static const char *const csv_header =
+	"call_id,agent,customer,ref,playbook_id,playbook_version,playbook_hash,started,ended,"
+	"status,outcome,cause,seq,t,offset_ms,kind,stage,a,b,text\r\n";
+
+struct export_ctx {
+	struct store *st;
+	FILE *out;
+	enum export_format fmt;
+	int redact;
+	const struct call_meta *meta;
+	size_t nevents; /* of the current call */
+	enum poise_status ps;
+	struct poise_error *err;
+};
+
+int export_format_from_name(const char *name)
+{
+	if (name && strcmp(name, "jsonl") == 0)
+		return EXPORT_JSONL;
+	if (name && strcmp(name, "csv") == 0)
+		return EXPORT_CSV;
+	return -1;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	n = strlen(s);
+	fputc('"', out);
+	while (n > 0) {
+		size_t len = utf8_len(p, n);
+
+		if (len == 0) {
+			fputs("\\ufffd", out);
+			len = 1;
+		} else if (*p == '"' || *p == '\\') {
+			fputc('\\', out);
+			fputc(*p, out);
+		} else if (*p == '\n') {
+			fputs("\\n", out);
+		} else if (*p == '\t') {
+			fputs("\\t", out);
+		} else if (*p == '\r') {
+			fputs("\\r", out);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fprintf(out, "\\u%04x", *p);
+		} else {
+			fwrite(p, 1, len, out);
+		}
+		p += len;
+		n -= len;
+	}
+	fputc('"', out);
+}
+
+/* A string member, null when empty. */
+static void json_member(FILE *out, const char *key, const char *v, int comma)
+{
+	fprintf(out, "%s\"%s\":", comma ? "," : "", key);
+	json_str(out, v && v[0] ? v : NULL);
+}
+
+static void csv_field(FILE *out, const char *s, int last)
+{
+	if (s && s[strcspn(s, ",\"\r\n")]) {
+		fputc('"', out);
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
+				fputc('"', out);
+			fputc(*p, out);
+		}
+		fputc('"', out);
+	} else if (s) {
+		fputs(s, out);
+	}
+	fputs(last ? "\r\n" : ",", out);
+}
+
+static void csv_int(FILE *out, int64_t v, int present)
+{
+	if (present)
+		fprintf(out, "%" PRId64, v);
+	fputc(',', out);
+}
+
+/*
+ * The text of ev as exported: with redact, what the agent typed goes. A
+ * follow-up keeps its date and channel ("due\tchannel\t").
+ */
+static const char *event_text(const struct export_ctx *c, const struct event *ev, char *buf,
+			      size_t size)
+{
+	size_t n;
+
+	if (!c->redact || !ev->text)
+		return ev->text;
+	switch (ev->kind) {
+	case EV_NOTE:
+	case EV_ESCALATE:
+	case EV_REFLECTION:
+		return NULL;
+	case EV_FOLLOWUP:
+		n = strcspn(ev->text, "\t");
+		if (ev->text[n] == '\t')
+			n += 1 + strcspn(ev->text + n + 1, "\t");
+		snprintf(buf, size, "%.*s\t", (int)(n < size - 2 ? n : size - 2), ev->text);
+		return buf;
+	default:
+		return ev->text;
+	}
+}
+
+static const char *stage_name(int stage)
+{
+	return stage >= 0 && stage < STAGE_COUNT ? stage_keys[stage] : "";
+}
+
+static void csv_call(const struct export_ctx *c)
+{
+	const struct call_meta *m = c->meta;
+
+	csv_field(c->out, m->id, 0);
+	csv_field(c->out, m->agent, 0);
+	csv_field(c->out, c->redact ? NULL : m->customer, 0);
+	csv_field(c->out, c->redact ? NULL : m->ref, 0);
+	csv_field(c->out, m->playbook_id, 0);
+	csv_field(c->out, m->playbook_version, 0);
+	csv_field(c->out, m->playbook_hash, 0);
+	csv_int(c->out, m->started, 1);
+	csv_int(c->out, m->ended, m->ended != 0);
+	csv_field(c->out, m->status, 0);
+	csv_field(c->out, m->outcome, 0);
+	csv_field(c->out, m->cause, 0);
+}
+
+static int event_fn(void *ctx, const struct event *ev)
+{
+	struct export_ctx *c = ctx;
+	char buf[256];
+	const char *text = event_text(c, ev, buf, sizeof(buf));
+
+	if (c->fmt == EXPORT_CSV) {
+		csv_call(c);
+		csv_int(c->out, ev->seq, 1);
+		csv_int(c->out, ev->t, 1);
+		csv_int(c->out, ev->t - c->meta->started, 1);
+		csv_field(c->out, event_kind_key(ev->kind), 0);
+		csv_field(c->out, stage_name(ev->stage), 0);
+		csv_int(c->out, ev->a, 1);
+		csv_int(c->out, ev->b, 1);
+		csv_field(c->out, text, 1);
+	} else {
+		fprintf(c->out,
+			"%s{\"seq\":%" PRId64 ",\"t\":%" PRId64 ",\"offset_ms\":%" PRId64
+			",\"kind\":\"%s\",\"stage\":\"%s\",\"a\":%d,\"b\":%d,\"text\":",
+			c->nevents ? "," : "", ev->seq, ev->t, ev->t - c->meta->started,
+			event_kind_key(ev->kind), stage_name(ev->stage), ev->a, ev->b);
+		json_str(c->out, text);
+		fputc('}', c->out);
+	}
+	c->nevents++;
+	return ferror(c->out) != 0;
+}
+
+static void json_call_head(const struct export_ctx *c)
+{
+	const struct call_meta *m = c->meta;
+	FILE *out = c->out;
+
+	json_member(out, "id", m->id, 0);
+	json_member(out, "agent", m->agent, 1);
+	json_member(out, "customer", c->redact ? NULL : m->customer, 1);
+	json_member(out, "ref", c->redact ? NULL : m->ref, 1);
+	json_member(out, "playbook_id", m->playbook_id, 1);
+	json_member(out, "playbook_version", m->playbook_version, 1);
+	json_member(out, "playbook_hash", m->playbook_hash, 1);
+	fprintf(out, ",\"started\":%" PRId64 ",\"ended\":", m->started);
+	if (m->ended)
+		fprintf(out, "%" PRId64, m->ended);
+	else
+		fputs("null", out);
+	json_member(out, "status", m->status, 1);
+	json_member(out, "outcome", m->outcome, 1);
+	json_member(out, "cause", m->cause, 1);
+	if (c->redact)
+		fputs(",\"redacted\":true", out);
+}
+
+static int call_fn(void *ctx, const struct call_meta *meta)
+{
+	struct export_ctx *c = ctx;
+
+	c->meta = meta;
+	c->nevents = 0;
+	if (c->fmt == EXPORT_JSONL) {
+		fputc('{', c->out);
+		json_call_head(c);
+		fputs(",\"events\":[", c->out);
+	}
+	c->ps = store_call_events(c->st, meta->id, event_fn, c, c->err);
+	if (c->ps != POISE_OK)
+		return 1;
+	if (c->fmt == EXPORT_JSONL) {
+		fputs("]}\n", c->out);
+	} else if (c->nevents == 0) {
+		/* A call without events still gets its row. */
+		csv_call(c);
+		fputs(",,,,,,,\r\n", c->out);
+	}
+	return ferror(c->out) != 0;
+}
+
+enum poise_status export_calls(struct store *st, FILE *out, enum export_format fmt, int redact,
+			       int64_t since, int64_t until, struct poise_error *err)
+{
+	struct export_ctx c = {.st = st, .out = out, .fmt = fmt, .redact = redact, .err = err};
+	enum poise_status ps;
+
+	if (fmt != EXPORT_JSONL && fmt != EXPORT_CSV)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "unknown export format: use jsonl or csv");
+	if (fmt == EXPORT_CSV)
+		fputs(csv_header, out);
+	ps = store_each_call(st, since, until, call_fn, &c, err);
+	if (ps == POISE_OK)
+		ps = c.ps;
+	if (ps == POISE_OK && (ferror(out) || fflush(out) != 0))
+		ps = poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the export: %s",
+				     strerror(errno ? errno : EIO));
+	return ps;
+}
