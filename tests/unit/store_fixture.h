@@ -81,7 +81,7 @@ static inline void fx_call(struct store *st, char id[37], const char *agent, con
 	memset(&m, 0, sizeof(m));
 	if (!id[0])
 		ck_assert_int_eq(store_new_uuid(id, &err), POISE_OK);
-	snprintf(m.id, sizeof(m.id), "%s", id);
+	memcpy(m.id, id, sizeof(m.id));
 	snprintf(m.agent, sizeof(m.agent), "%s", agent);
 	snprintf(m.customer, sizeof(m.customer), "%s", customer);
 	snprintf(m.ref, sizeof(m.ref), "REF-%s", customer);
