@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define SHA256_DIGEST_LEN 32
-#define SHA256_HEX_LEN 64 /* without the NUL */
+#define SHA256_HEX_LEN	  64 /* without the NUL */
 
 struct sha256 {
 	uint32_t state[8];

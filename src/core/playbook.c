@@ -19,9 +19,9 @@
 #include "poise/sha256.h"
 
 #define PLAYBOOK_BUILTIN_NAME "(built-in)"
-#define PLAYBOOK_TEXT_NAME "(text)"
+#define PLAYBOOK_TEXT_NAME    "(text)"
 
-#define STAGE_KEY(name, key, title) key,
+#define STAGE_KEY(name, key, title)   key,
 #define STAGE_TITLE(name, key, title) title,
 static const char *const stage_keys[] = {STAGE_LIST(STAGE_KEY)};
 static const char *const stage_titles[] = {STAGE_LIST(STAGE_TITLE)};
@@ -122,8 +122,7 @@ void playbook_free(struct playbook *pb)
 	free(pb);
 }
 
-static enum poise_status too_big(const char *name, unsigned long long size,
-				 struct poise_error *err)
+static enum poise_status too_big(const char *name, unsigned long long size, struct poise_error *err)
 {
 	return poise_error_set(err, POISE_TOO_BIG, name, 0, 0,
 			       "playbook is %llu bytes; the limit is %d (1 MiB)", size,
@@ -270,5 +269,6 @@ enum poise_status playbook_load_file(const char *path, struct playbook **out,
 enum poise_status playbook_load_default(struct playbook **out, struct poise_error *err)
 {
 	return playbook_load_text((const char *)poise_default_playbook,
-				  (size_t)poise_default_playbook_len, PLAYBOOK_BUILTIN_NAME, out, err);
+				  (size_t)poise_default_playbook_len, PLAYBOOK_BUILTIN_NAME, out,
+				  err);
 }

@@ -54,11 +54,21 @@ static size_t seq_len(const struct pb_walk *w, uint32_t seq)
 	return n;
 }
 
-enum { SF_GOAL, SF_TIPS, SF_SAY, SF_ASK, SF_AVOID, SF_CHECKLIST, SF_TIMEBOX, SF_SOURCES,
-       SF_WARNINGS, SF_COUNT };
+enum {
+	SF_GOAL,
+	SF_TIPS,
+	SF_SAY,
+	SF_ASK,
+	SF_AVOID,
+	SF_CHECKLIST,
+	SF_TIMEBOX,
+	SF_SOURCES,
+	SF_WARNINGS,
+	SF_COUNT
+};
 
 static const struct pb_field stage_fields[SF_COUNT] = {
-	{"goal", 1},	  {"tips", 1},	  {"say", 0},	  {"ask", 0},	    {"avoid", 0},
+	{"goal", 1},	  {"tips", 1},	  {"say", 0},	  {"ask", 0},	   {"avoid", 0},
 	{"checklist", 1}, {"timebox", 0}, {"sources", 1}, {"warnings", 0},
 };
 
@@ -78,7 +88,7 @@ static enum poise_status walk_warnings(struct pb_walk *w, uint32_t key, uint32_t
 	st = pbwalk_strlist(w, key, val, pbwalk_check_text, &list);
 	if (st == POISE_OK && list.len != PLAYBOOK_WARNINGS)
 		st = pbwalk_error(w, val, "'warnings' must have exactly %d lines, got %zu",
-				PLAYBOOK_WARNINGS, list.len);
+				  PLAYBOOK_WARNINGS, list.len);
 	for (i = 0; i < list.len; i++) {
 		if (st == POISE_OK)
 			w->pb->warnings[i] = list.items[i];
@@ -102,7 +112,8 @@ static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t ke
 	    (st = pbwalk_fields(w, val, what, stage_fields, SF_COUNT, k, v)) != POISE_OK)
 		return st;
 	if (s != STAGE_BOUNDARY && k[SF_WARNINGS])
-		return pbwalk_error(w, k[SF_WARNINGS], "'warnings' only applies to the boundary stage");
+		return pbwalk_error(w, k[SF_WARNINGS],
+				    "'warnings' only applies to the boundary stage");
 	if (s == STAGE_BOUNDARY && !k[SF_WARNINGS])
 		return pbwalk_error(w, val, "missing required key 'warnings' in %s", what);
 	if ((st = pbwalk_string(w, k[SF_GOAL], v[SF_GOAL], NULL, &stage->goal)) != POISE_OK)
@@ -111,12 +122,12 @@ static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t ke
 		if (!k[SF_TIPS + sec])
 			continue;
 		st = pbwalk_strlist(w, k[SF_TIPS + sec], v[SF_TIPS + sec], section_check[sec],
-				  &stage->section[sec]);
+				    &stage->section[sec]);
 		if (st != POISE_OK)
 			return st;
 	}
-	if (k[SF_TIMEBOX] &&
-	    (st = pbwalk_int(w, k[SF_TIMEBOX], v[SF_TIMEBOX], 1, 3600, &stage->timebox)) != POISE_OK)
+	if (k[SF_TIMEBOX] && (st = pbwalk_int(w, k[SF_TIMEBOX], v[SF_TIMEBOX], 1, 3600,
+					      &stage->timebox)) != POISE_OK)
 		return st;
 	st = pbwalk_strlist(w, k[SF_SOURCES], v[SF_SOURCES], pbwalk_check_guide, &stage->sources);
 	if (st == POISE_OK && k[SF_WARNINGS])
@@ -145,15 +156,17 @@ static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t v
 		return st;
 	for (k = val + 1; k < pb_node(w, val)->end; k = pb_node(w, pb_node(w, k)->end)->end) {
 		if (pb_node(w, k)->type != PB_SCALAR)
-			return pbwalk_error(w, k, "expected a stage name, got %s", pbwalk_kind(w, k));
+			return pbwalk_error(w, k, "expected a stage name, got %s",
+					    pbwalk_kind(w, k));
 		if ((s = stage_find(pb_str(w, k))) < 0)
-			return pbwalk_error(w, k,
-					  "unknown stage '%s' (the stages are calm, listen, "
-					  "empathize, clarify, inform, solve, boundary, follow-up)",
-					  pb_str(w, k));
+			return pbwalk_error(
+				w, k,
+				"unknown stage '%s' (the stages are calm, listen, "
+				"empathize, clarify, inform, solve, boundary, follow-up)",
+				pb_str(w, k));
 		if (seen[s])
 			return pbwalk_error(w, k, "duplicate stage '%s' (first at line %d)",
-					  pb_str(w, k), pb_node(w, seen[s])->line);
+					    pb_str(w, k), pb_node(w, seen[s])->line);
 		seen[s] = k;
 	}
 	for (i = 0; i < STAGE_COUNT; i++)
@@ -162,9 +175,10 @@ static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t v
 	for (i = 0, k = val + 1; i < STAGE_COUNT; i++, k = pb_node(w, pb_node(w, k)->end)->end)
 		if ((s = stage_find(pb_str(w, k))) != i)
 			return pbwalk_error(w, k, "stage '%s' must come before '%s'",
-					  stage_key((enum stage)i), stage_key((enum stage)s));
+					    stage_key((enum stage)i), stage_key((enum stage)s));
 	for (i = 0; i < STAGE_COUNT; i++)
-		if ((st = walk_stage(w, (enum stage)i, seen[i], pb_node(w, seen[i])->end)) != POISE_OK)
+		if ((st = walk_stage(w, (enum stage)i, seen[i], pb_node(w, seen[i])->end)) !=
+		    POISE_OK)
 			return st;
 	return POISE_OK;
 }
@@ -198,8 +212,8 @@ static enum poise_status walk_causes(struct pb_walk *w, uint32_t key, uint32_t v
 		    (st = pbwalk_string(w, k[1], v[1], NULL, &c->label)) != POISE_OK)
 			goto out;
 		if ((dup = idset_add(&ids, w, v[0]))) {
-			st = pbwalk_error(w, v[0], "duplicate cause id '%s' (first at line %d)", c->id,
-					pb_node(w, dup)->line);
+			st = pbwalk_error(w, v[0], "duplicate cause id '%s' (first at line %d)",
+					  c->id, pb_node(w, dup)->line);
 			goto out;
 		}
 	}
@@ -208,12 +222,22 @@ out:
 	return st;
 }
 
-enum { RF_ID, RF_WHEN, RF_MOOD, RF_SECONDS, RF_REPEAT, RF_COUNT, RF_COOLDOWN, RF_MESSAGE,
-       RF_ACTION, RF_NFIELDS };
+enum {
+	RF_ID,
+	RF_WHEN,
+	RF_MOOD,
+	RF_SECONDS,
+	RF_REPEAT,
+	RF_COUNT,
+	RF_COOLDOWN,
+	RF_MESSAGE,
+	RF_ACTION,
+	RF_NFIELDS
+};
 
 static const struct pb_field rule_fields[RF_NFIELDS] = {
-	{"id", 1},	{"when", 1},	 {"mood", 0},	 {"seconds", 0}, {"repeat", 0},
-	{"count", 0},	{"cooldown", 0}, {"message", 1}, {"action", 0},
+	{"id", 1},    {"when", 1},     {"mood", 0},    {"seconds", 0}, {"repeat", 0},
+	{"count", 0}, {"cooldown", 0}, {"message", 1}, {"action", 0},
 };
 
 #define KIND(k) (1u << RULE_##k)
@@ -262,11 +286,11 @@ static enum poise_status walk_enum(struct pb_walk *w, uint32_t key, uint32_t val
 			*out = i;
 			return POISE_OK;
 		}
-		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
-					 i ? ", " : "", name(i));
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+					 name(i));
 	}
 	return pbwalk_error(w, val, "unknown '%s' value '%s' (allowed: %s)", pb_str(w, key), s,
-			  names);
+			    names);
 }
 
 static const char *kind_name(int i)
@@ -302,16 +326,18 @@ static enum poise_status walk_rule(struct pb_walk *w, uint32_t map, size_t n, st
 		kind_names(rule_params[p].allowed, kinds, sizeof(kinds));
 		if (k[f] && !(rule_params[p].allowed & (1u << kind)))
 			return pbwalk_error(w, k[f], "'%s' only applies to %s", rule_fields[f].key,
-					  kinds);
+					    kinds);
 		if (!k[f] && (rule_params[p].required & (1u << kind)))
-			return pbwalk_error(w, map, "missing required key '%s' in %s for 'when: %s'",
-					  rule_fields[f].key, what, rule_kind_key(r->kind));
-		if (k[f] && (st = pbwalk_int(w, k[f], v[f], rule_params[p].min, rule_params[p].max,
-					   (int *)((char *)r + rule_params[p].offset))) != POISE_OK)
+			return pbwalk_error(w, map,
+					    "missing required key '%s' in %s for 'when: %s'",
+					    rule_fields[f].key, what, rule_kind_key(r->kind));
+		if (k[f] &&
+		    (st = pbwalk_int(w, k[f], v[f], rule_params[p].min, rule_params[p].max,
+				     (int *)((char *)r + rule_params[p].offset))) != POISE_OK)
 			return st;
 	}
-	if (k[RF_COOLDOWN] &&
-	    (st = pbwalk_int(w, k[RF_COOLDOWN], v[RF_COOLDOWN], 0, 86400, &r->cooldown)) != POISE_OK)
+	if (k[RF_COOLDOWN] && (st = pbwalk_int(w, k[RF_COOLDOWN], v[RF_COOLDOWN], 0, 86400,
+					       &r->cooldown)) != POISE_OK)
 		return st;
 	if ((st = pbwalk_string(w, k[RF_MESSAGE], v[RF_MESSAGE], pbwalk_check_text, &r->message)) !=
 	    POISE_OK)
@@ -356,11 +382,21 @@ out:
 	return st;
 }
 
-enum { PF_ID, PF_TITLE, PF_VERSION, PF_LANGUAGE, PF_DESCRIPTION, PF_SOURCES, PF_STAGES, PF_CAUSES,
-       PF_RULES, PF_COUNT };
+enum {
+	PF_ID,
+	PF_TITLE,
+	PF_VERSION,
+	PF_LANGUAGE,
+	PF_DESCRIPTION,
+	PF_SOURCES,
+	PF_STAGES,
+	PF_CAUSES,
+	PF_RULES,
+	PF_COUNT
+};
 
 static const struct pb_field playbook_fields[PF_COUNT] = {
-	{"id", 1},	    {"title", 1},  {"version", 1}, {"language", 1}, {"description", 0},
+	{"id", 1},	{"title", 1},  {"version", 1}, {"language", 1}, {"description", 0},
 	{"sources", 1}, {"stages", 1}, {"causes", 1},  {"rules", 0},
 };
 
@@ -376,19 +412,22 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 				       t->len ? t->nodes[0].col : 1, "the playbook is empty");
 	if (t->nodes[0].type != PB_MAP)
 		return pbwalk_error(&w, 0, "expected a mapping of playbook keys, got %s",
-				  pbwalk_kind(&w, 0));
-	if ((st = pbwalk_fields(&w, 0, "the playbook", playbook_fields, PF_COUNT, k, v)) != POISE_OK ||
-	    (st = pbwalk_string(&w, k[PF_ID], v[PF_ID], pbwalk_check_playbook_id, &pb->id)) != POISE_OK ||
+				    pbwalk_kind(&w, 0));
+	if ((st = pbwalk_fields(&w, 0, "the playbook", playbook_fields, PF_COUNT, k, v)) !=
+		    POISE_OK ||
+	    (st = pbwalk_string(&w, k[PF_ID], v[PF_ID], pbwalk_check_playbook_id, &pb->id)) !=
+		    POISE_OK ||
 	    (st = pbwalk_string(&w, k[PF_TITLE], v[PF_TITLE], NULL, &pb->title)) != POISE_OK ||
-	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], NULL, &pb->version)) != POISE_OK ||
+	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], NULL, &pb->version)) !=
+		    POISE_OK ||
 	    (st = pbwalk_string(&w, k[PF_LANGUAGE], v[PF_LANGUAGE], pbwalk_check_language,
-			      &pb->language)) != POISE_OK)
+				&pb->language)) != POISE_OK)
 		return st;
 	if (k[PF_DESCRIPTION] && (st = pbwalk_string(&w, k[PF_DESCRIPTION], v[PF_DESCRIPTION], NULL,
-						   &pb->description)) != POISE_OK)
+						     &pb->description)) != POISE_OK)
 		return st;
-	if ((st = pbwalk_strlist(&w, k[PF_SOURCES], v[PF_SOURCES], pbwalk_check_guide, &pb->sources)) !=
-		    POISE_OK ||
+	if ((st = pbwalk_strlist(&w, k[PF_SOURCES], v[PF_SOURCES], pbwalk_check_guide,
+				 &pb->sources)) != POISE_OK ||
 	    (st = walk_stages(&w, k[PF_STAGES], v[PF_STAGES])) != POISE_OK ||
 	    (st = walk_causes(&w, k[PF_CAUSES], v[PF_CAUSES])) != POISE_OK)
 		return st;

@@ -211,9 +211,10 @@ static enum poise_status builder_anchor(struct builder *b, const yaml_event_t *e
 {
 	if (!anchor)
 		return POISE_OK;
-	return builder_error(b, &ev->start_mark,
-			     "anchors are not allowed (found '&%.40s'); write the value out in full",
-			     (const char *)anchor);
+	return builder_error(
+		b, &ev->start_mark,
+		"anchors are not allowed (found '&%.40s'); write the value out in full",
+		(const char *)anchor);
 }
 
 static enum poise_status builder_push(struct builder *b, const yaml_event_t *ev,
@@ -264,8 +265,8 @@ static enum poise_status builder_check_value(struct builder *b, const yaml_event
 			continue;
 		if (c == 0)
 			return builder_error(b, &ev->start_mark, "value contains a NUL character");
-		return builder_error(b, &ev->start_mark,
-				     "value contains control character U+%04X", c);
+		return builder_error(b, &ev->start_mark, "value contains control character U+%04X",
+				     c);
 	}
 	return POISE_OK;
 }

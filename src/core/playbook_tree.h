@@ -31,7 +31,7 @@ struct pb_node {
 	unsigned char type;  /* enum pb_node_type */
 	unsigned char tag;   /* enum pb_tag */
 	unsigned char plain; /* a plain (unquoted) scalar */
-	int line, col;       /* 1-based, where the node starts */
+	int line, col;	     /* 1-based, where the node starts */
 	uint32_t end;
 	uint32_t str; /* scalar: offset of its NUL-terminated value in strs */
 	uint32_t len; /* scalar: bytes in the value */

@@ -20,8 +20,8 @@ enum poise_status pbwalk_error(struct pb_walk *w, uint32_t at, const char *fmt, 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return poise_error_set(w->err, POISE_PLAYBOOK, w->name, pb_node(w, at)->line, pb_node(w, at)->col,
-			       "%s", msg);
+	return poise_error_set(w->err, POISE_PLAYBOOK, w->name, pb_node(w, at)->line,
+			       pb_node(w, at)->col, "%s", msg);
 }
 
 enum poise_status pbwalk_nomem(struct pb_walk *w)
@@ -44,7 +44,7 @@ int pbwalk_missing(const struct pb_walk *w, uint32_t i)
 	return 0;
 }
 
-const char * pbwalk_kind(const struct pb_walk *w, uint32_t i)
+const char *pbwalk_kind(const struct pb_walk *w, uint32_t i)
 {
 	const struct pb_node *n = pb_node(w, i);
 
@@ -56,13 +56,14 @@ const char * pbwalk_kind(const struct pb_walk *w, uint32_t i)
 		return "an !!int";
 	if (n->tag == PB_TAG_STR)
 		return "a !!str";
-	return n->plain ? "a plain value" : "a quoted string";
+	return "a string";
 }
 
 /* An empty value has no position of its own worth showing: point at its key. */
 static enum poise_status walk_empty(struct pb_walk *w, uint32_t key, uint32_t val)
 {
-	uint32_t at = pb_node(w, val)->type == PB_SCALAR && !pb_node(w, val)->len ? key : val;
+	const struct pb_node *n = pb_node(w, val);
+	uint32_t at = n->type == PB_SCALAR && n->plain && !n->len ? key : val;
 
 	return pbwalk_error(w, at, "empty value for '%s'", pb_str(w, key));
 }
@@ -76,13 +77,13 @@ enum poise_status pbwalk_scalar(struct pb_walk *w, uint32_t key, uint32_t val, c
 		return walk_empty(w, key, val);
 	if (n->type != PB_SCALAR || n->tag == PB_TAG_INT)
 		return pbwalk_error(w, val, "expected a string for '%s', got %s", pb_str(w, key),
-				  pbwalk_kind(w, val));
+				    pbwalk_kind(w, val));
 	*out = pb_str(w, val);
 	return POISE_OK;
 }
 
 enum poise_status pbwalk_string(struct pb_walk *w, uint32_t key, uint32_t val, pb_check_fn check,
-				     char **out)
+				char **out)
 {
 	enum poise_status st;
 	const char *s;
@@ -98,7 +99,7 @@ enum poise_status pbwalk_string(struct pb_walk *w, uint32_t key, uint32_t val, p
 
 /* Integers: digits only, parsed whole, in [min, max]. */
 enum poise_status pbwalk_int(struct pb_walk *w, uint32_t key, uint32_t val, long min, long max,
-				  int *out)
+			     int *out)
 {
 	const struct pb_node *n = pb_node(w, val);
 	const char *s = pb_str(w, val), *k = pb_str(w, key);
@@ -107,16 +108,19 @@ enum poise_status pbwalk_int(struct pb_walk *w, uint32_t key, uint32_t val, long
 
 	if (pbwalk_missing(w, val))
 		return walk_empty(w, key, val);
-	if (n->type != PB_SCALAR || n->tag == PB_TAG_STR || (!n->plain && n->tag != PB_TAG_INT))
+	if (n->type != PB_SCALAR || n->tag == PB_TAG_STR)
 		return pbwalk_error(w, val, "expected a whole number for '%s', got %s", k,
-				  pbwalk_kind(w, val));
+				    pbwalk_kind(w, val));
+	if (!n->plain && n->tag != PB_TAG_INT)
+		return pbwalk_error(w, val, "expected a whole number for '%s', got a quoted string",
+				    k);
 	if (s[0] < '0' || s[0] > '9' || s[strspn(s, "0123456789")] != '\0')
 		return pbwalk_error(w, val, "expected a whole number for '%s', got '%s'", k, s);
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || *end || v < min || v > max)
 		return pbwalk_error(w, val, "'%s' must be between %ld and %ld, got %s", k, min, max,
-				  s);
+				    s);
 	*out = (int)v;
 	return POISE_OK;
 }
@@ -134,9 +138,9 @@ enum poise_status pbwalk_check_text(struct pb_walk *w, uint32_t at, const char *
 			continue;
 		n = strcspn(p, "} \t\n");
 		if (p[n] == '}')
-			return pbwalk_error(w, at,
-					  "unknown placeholder '%.*s' (use {customer} or {agent})",
-					  (int)(n > 40 ? 40 : n + 1), p);
+			return pbwalk_error(
+				w, at, "unknown placeholder '%.*s' (use {customer} or {agent})",
+				(int)(n > 40 ? 40 : n + 1), p);
 		return pbwalk_error(w, at, "a '{' that does not start {customer} or {agent}");
 	}
 	return POISE_OK;
@@ -161,9 +165,9 @@ enum poise_status pbwalk_check_id(struct pb_walk *w, uint32_t at, const char *s)
 	if (id_valid(s))
 		return POISE_OK;
 	return pbwalk_error(w, at,
-			  "'%s' is not a valid id (lowercase letters, digits and '-', "
-			  "starting with a letter or digit)",
-			  s);
+			    "'%s' is not a valid id (lowercase letters, digits and '-', "
+			    "starting with a letter or digit)",
+			    s);
 }
 
 enum poise_status pbwalk_check_playbook_id(struct pb_walk *w, uint32_t at, const char *s)
@@ -195,7 +199,7 @@ bad:
 
 /* A non-empty list of non-empty strings, each passing check. */
 enum poise_status pbwalk_strlist(struct pb_walk *w, uint32_t key, uint32_t val, pb_check_fn check,
-				      struct strlist *out)
+				 struct strlist *out)
 {
 	const struct pb_node *n = pb_node(w, val);
 	const char *k = pb_str(w, key);
@@ -207,7 +211,7 @@ enum poise_status pbwalk_strlist(struct pb_walk *w, uint32_t key, uint32_t val, 
 		return walk_empty(w, key, val);
 	if (n->type != PB_SEQ)
 		return pbwalk_error(w, val, "expected a list of strings for '%s', got %s", k,
-				  pbwalk_kind(w, val));
+				    pbwalk_kind(w, val));
 	for (i = val + 1; i < n->end; i = pb_node(w, i)->end)
 		len++;
 	if (!len)
@@ -218,7 +222,7 @@ enum poise_status pbwalk_strlist(struct pb_walk *w, uint32_t key, uint32_t val, 
 	for (len = 0, i = val + 1; i < n->end; i = pb_node(w, i)->end, len++) {
 		if (pb_node(w, i)->type != PB_SCALAR || pb_node(w, i)->tag == PB_TAG_INT)
 			return pbwalk_error(w, i, "expected a string in '%s', got %s", k,
-					  pbwalk_kind(w, i));
+					    pbwalk_kind(w, i));
 		if (!pb_node(w, i)->len || pbwalk_missing(w, i))
 			return pbwalk_error(w, i, "empty string in '%s'", k);
 		if ((st = pbwalk_string(w, key, i, check, &out->items[len])) != POISE_OK)
@@ -228,14 +232,14 @@ enum poise_status pbwalk_strlist(struct pb_walk *w, uint32_t key, uint32_t val, 
 }
 
 enum poise_status pbwalk_expect(struct pb_walk *w, uint32_t key, uint32_t val,
-				     enum pb_node_type type, const char *what)
+				enum pb_node_type type, const char *what)
 {
 	if (pbwalk_missing(w, val))
 		return walk_empty(w, key, val);
 	if (pb_node(w, val)->type == type)
 		return POISE_OK;
 	return pbwalk_error(w, val, "expected %s for %s, got %s",
-			  type == PB_MAP ? "a mapping" : "a list", what, pbwalk_kind(w, val));
+			    type == PB_MAP ? "a mapping" : "a list", what, pbwalk_kind(w, val));
 }
 
 /* "id, title, version" for messages. */
@@ -255,8 +259,8 @@ static void field_names(const struct pb_field *fields, size_t n, char *buf, size
  * field i, or 0 when it is absent.
  */
 enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *what,
-				     const struct pb_field *fields, size_t nfields, uint32_t *key,
-				     uint32_t *val)
+				const struct pb_field *fields, size_t nfields, uint32_t *key,
+				uint32_t *val)
 {
 	char names[256];
 	uint32_t k;
@@ -267,25 +271,24 @@ enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *wha
 	for (k = map + 1; k < pb_node(w, map)->end; k = pb_node(w, pb_node(w, k)->end)->end) {
 		if (pb_node(w, k)->type != PB_SCALAR)
 			return pbwalk_error(w, k, "expected a key name in %s, got %s", what,
-					  pbwalk_kind(w, k));
+					    pbwalk_kind(w, k));
 		for (f = 0; f < nfields; f++)
 			if (!strcmp(pb_str(w, k), fields[f].key))
 				break;
 		if (f == nfields) {
 			field_names(fields, nfields, names, sizeof(names));
 			return pbwalk_error(w, k, "unknown key '%s' in %s (allowed: %s)",
-					  pb_str(w, k), what, names);
+					    pb_str(w, k), what, names);
 		}
 		if (key[f])
 			return pbwalk_error(w, k, "duplicate key '%s' in %s (first at line %d)",
-					  fields[f].key, what, pb_node(w, key[f])->line);
+					    fields[f].key, what, pb_node(w, key[f])->line);
 		key[f] = k;
 		val[f] = pb_node(w, k)->end;
 	}
 	for (f = 0; f < nfields; f++)
 		if (fields[f].required && !key[f])
-			return pbwalk_error(w, map, "missing required key '%s' in %s", fields[f].key,
-					  what);
+			return pbwalk_error(w, map, "missing required key '%s' in %s",
+					    fields[f].key, what);
 	return POISE_OK;
 }
-

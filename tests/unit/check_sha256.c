@@ -48,7 +48,8 @@ END_TEST
 /* A million 'a', fed in uneven pieces so the buffering across blocks is exercised. */
 START_TEST(test_million_a)
 {
-	static const char *want = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+	static const char *want =
+		"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
 	static const char digits[] = "0123456789abcdef";
 	unsigned char digest[SHA256_DIGEST_LEN];
 	char hex[SHA256_HEX_LEN + 1];
