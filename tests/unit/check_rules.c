@@ -1,12 +1,15 @@
 /* check_rules.c - which coaching prompts are due, and replaying them. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers/fixture_call.h"
 #include "helpers/fixture_playbook.h"
 #include "poise/call.h"
 #include "poise/rules.h"
+#include "poise/store.h"
 
 static struct playbook *pb;
 static struct call_state cs;
@@ -442,6 +445,58 @@ START_TEST(test_replay)
 }
 END_TEST
 
+static int apply_stored(void *ctx, const struct event *ev)
+{
+	ck_assert_int_eq(call_apply(ctx, ev), POISE_OK);
+	return 0;
+}
+
+/* The stored log rebuilds the same state: what resume and review rely on. */
+START_TEST(test_store_replay)
+{
+	char dir[] = "/tmp/poise-rules-XXXXXX", path[64], side[80];
+	struct call_state live, again;
+	struct call_meta meta = {0};
+	struct poise_error err = {0};
+	struct store *st = NULL;
+
+	begin(replay_rules, 5);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/poise.db", dir);
+	ck_assert_msg(store_open(path, 0, &st, &err) == POISE_OK, "open: %s", err.msg);
+	ck_assert_int_eq(store_new_uuid(meta.id, &err), POISE_OK);
+	snprintf(meta.agent, sizeof(meta.agent), "ana");
+	meta.started = T(0);
+	ck_assert_msg(store_call_begin(st, &meta, pb, &err) == POISE_OK, "begin: %s", err.msg);
+
+	ck_assert_int_eq(call_init(&live, pb), POISE_OK);
+	ck_assert_int_eq(call_init(&again, pb), POISE_OK);
+	play_live(&live);
+	for (size_t i = 0; i < nrecorded; i++) {
+		int deferred = -1;
+
+		ck_assert_msg(store_append(st, meta.id, &recorded[i], &deferred, &err) == POISE_OK,
+			      "append %zu: %s", i, err.msg);
+		ck_assert_int_eq(deferred, 0);
+		ck_assert_int_eq(recorded[i].seq, (int64_t)i + 1);
+	}
+	ck_assert_msg(store_call_events(st, meta.id, apply_stored, &again, &err) == POISE_OK,
+		      "events: %s", err.msg);
+	ck_assert_int_eq(again.nevents, (int64_t)nrecorded);
+	assert_same(&live, &again);
+
+	call_free(&live);
+	call_free(&again);
+	store_close(st);
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *rules_suite(void)
 {
 	Suite *s = suite_create("rules");
@@ -459,6 +514,7 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, test_manager);
 	tcase_add_test(tc, test_only_in_talk);
 	tcase_add_test(tc, test_replay);
+	tcase_add_test(tc, test_store_replay);
 	suite_add_tcase(s, tc);
 	return s;
 }
