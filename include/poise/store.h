@@ -37,15 +37,15 @@ struct call_meta {
 	char playbook_version[64];
 	char playbook_hash[65];
 	int64_t started; /* ms since epoch */
-	int64_t ended;   /* 0 while open */
+	int64_t ended;	 /* 0 while open */
 	char status[16]; /* "open", "done", "interrupted" */
 	char outcome[16];
 	/* Filled when read back; ignored by store_call_begin. */
-	char cause[65];     /* cause id from the playbook; "" when none */
-	int mood_start;     /* first MOOD given, 0 when none */
-	int mood_end;       /* last MOOD given, 0 when none */
-	int64_t wrapup_at;  /* first WRAPUP, 0 when none */
-	int64_t last_seq;   /* seq of the newest event stored */
+	char cause[65];	   /* cause id from the playbook; "" when none */
+	int mood_start;	   /* first MOOD given, 0 when none */
+	int mood_end;	   /* last MOOD given, 0 when none */
+	int64_t wrapup_at; /* first WRAPUP, 0 when none */
+	int64_t last_seq;  /* seq of the newest event stored */
 };
 
 /*
@@ -109,13 +109,13 @@ const char *store_pending_path(const struct store *st);
  * valid during the callback only.
  */
 typedef int (*store_event_fn)(void *ctx, const struct event *ev);
-enum poise_status store_call_meta(struct store *st, const char *id_or_prefix,
-				  struct call_meta *out, struct poise_error *err);
+enum poise_status store_call_meta(struct store *st, const char *id_or_prefix, struct call_meta *out,
+				  struct poise_error *err);
 enum poise_status store_call_events(struct store *st, const char *call_id, store_event_fn fn,
 				    void *ctx, struct poise_error *err);
 /* The playbook text a call used (malloc'd, NUL-terminated), by hash. */
-enum poise_status store_playbook_text(struct store *st, const char *hash, char **text,
-				      size_t *len, struct poise_error *err);
+enum poise_status store_playbook_text(struct store *st, const char *hash, char **text, size_t *len,
+				      struct poise_error *err);
 
 /* The newest call still open for this agent (after a crash); POISE_NOT_FOUND if none. */
 enum poise_status store_open_call(struct store *st, const char *agent, struct call_meta *out,
@@ -127,8 +127,8 @@ enum poise_status store_open_call(struct store *st, const char *agent, struct ca
  * callback may read events (store_call_events) but not nest store_each_call.
  */
 typedef int (*store_call_fn)(void *ctx, const struct call_meta *meta);
-enum poise_status store_each_call(struct store *st, int64_t since, int64_t until,
-				  store_call_fn fn, void *ctx, struct poise_error *err);
+enum poise_status store_each_call(struct store *st, int64_t since, int64_t until, store_call_fn fn,
+				  void *ctx, struct poise_error *err);
 
 /*
  * Test hook: cap the database at `pages` pages (PRAGMA max_page_count) to

@@ -85,10 +85,9 @@ enum poise_status store_new_uuid(char out[37], struct poise_error *err)
 				       n < 0 ? strerror(errno) : "short read");
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-		 b[14], b[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
 	return POISE_OK;
 }
 
@@ -97,8 +96,7 @@ int store_rc_busy(int rc)
 	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
 }
 
-enum poise_status store_fail(struct store *st, int rc, const char *what,
-			     struct poise_error *err)
+enum poise_status store_fail(struct store *st, int rc, const char *what, struct poise_error *err)
 {
 	const char *p = st->path;
 
@@ -138,10 +136,11 @@ enum poise_status store_fail(struct store *st, int rc, const char *what,
 		return poise_error_set(err, POISE_IO, NULL, 0, 0,
 				       "cannot %s: input/output error on database '%s' (%s): "
 				       "check the disk or pass --db PATH",
-				       what, p, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+				       what, p,
+				       st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 	default:
-		return poise_error_set(err, POISE_DB, NULL, 0, 0,
-				       "cannot %s: database '%s': %s", what, p,
+		return poise_error_set(err, POISE_DB, NULL, 0, 0, "cannot %s: database '%s': %s",
+				       what, p,
 				       st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 	}
 }
@@ -218,9 +217,10 @@ static enum poise_status make_dirs(const char *path, struct poise_error *err)
 		if (mkdir(dir, 0700) == 0) {
 			chmod(dir, 0700); /* the umask may have taken bits away */
 		} else if (errno != EEXIST) {
-			rc = poise_error_set(err, errno == EACCES || errno == EROFS || errno == EPERM
-							  ? POISE_DB_READONLY
-							  : POISE_IO,
+			rc = poise_error_set(err,
+					     errno == EACCES || errno == EROFS || errno == EPERM
+						     ? POISE_DB_READONLY
+						     : POISE_IO,
 					     NULL, 0, 0,
 					     "cannot create folder '%s' for database '%s': %s: "
 					     "check its permissions or pass --db PATH",
@@ -259,13 +259,12 @@ static enum poise_status prepare_file(const char *path, int flags, struct poise_
 
 		if (fd >= 0)
 			close(fd);
-		return poise_error_set(err, e == EACCES || e == EROFS || e == EPERM
-						    ? POISE_DB_READONLY
-						    : POISE_IO,
-				       NULL, 0, 0,
-				       "cannot create database '%s': %s: check the folder's "
-				       "permissions or pass --db PATH",
-				       path, strerror(e));
+		return poise_error_set(
+			err, e == EACCES || e == EROFS || e == EPERM ? POISE_DB_READONLY : POISE_IO,
+			NULL, 0, 0,
+			"cannot create database '%s': %s: check the folder's "
+			"permissions or pass --db PATH",
+			path, strerror(e));
 	}
 	close(fd);
 	return POISE_OK;

@@ -17,46 +17,46 @@
 
 #define STORE_BUSY_MS 200 /* short: the call screen must never freeze */
 
-#define STORE_META_COLS                                                        \
-	"id, agent, customer, customer_ref, playbook_id, playbook_version, "  \
-	"playbook_hash, started_at, ended_at, status, outcome, cause, "        \
+#define STORE_META_COLS                                                                            \
+	"id, agent, customer, customer_ref, playbook_id, playbook_version, "                       \
+	"playbook_hash, started_at, ended_at, status, outcome, cause, "                            \
 	"mood_start, mood_end, wrapup_at, last_seq"
 
 /* X(name, sql): every statement, prepared once per store at open. */
-#define STORE_STMT_LIST(X)                                                     \
-	X(BEGIN, "BEGIN IMMEDIATE")                                            \
-	X(COMMIT, "COMMIT")                                                    \
-	X(ROLLBACK, "ROLLBACK")                                                \
-	X(INS_TEXT, "INSERT OR IGNORE INTO playbook_texts (hash, id, version, text) " \
-		    "VALUES (?1, ?2, ?3, ?4)")                                 \
-	X(INS_CALL, "INSERT OR IGNORE INTO calls (id, agent, customer, customer_ref, "   \
-		    "playbook_id, playbook_version, playbook_hash, started_at) " \
-		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                 \
-	X(LAST_SEQ, "SELECT last_seq FROM calls WHERE id = ?1")                \
-	X(INS_EVENT, "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, a, b, text) " \
-		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                \
-	X(UPD_SEQ, "UPDATE calls SET last_seq = max(last_seq, ?2) WHERE id = ?1") \
-	X(UPD_MOOD, "UPDATE calls SET mood_start = coalesce(mood_start, ?2), " \
-		    "mood_end = ?2 WHERE id = ?1")                             \
-	X(UPD_WRAPUP, "UPDATE calls SET wrapup_at = coalesce(wrapup_at, ?2) WHERE id = ?1") \
-	X(UPD_OUTCOME, "UPDATE calls SET outcome = ?2 WHERE id = ?1")          \
-	X(UPD_CAUSE, "UPDATE calls SET cause = ?2 WHERE id = ?1")              \
-	X(UPD_STATUS, "UPDATE calls SET status = ?2, ended_at = ?3 WHERE id = ?1") \
-	X(INS_FOLLOWUP, "INSERT INTO followups (call_id, seq, due, channel, promise) " \
-			"VALUES (?1, ?2, ?3, ?4, ?5)")                         \
-	X(INS_REFLECTION, "INSERT INTO reflections (call_id, seq, went_well, improve) " \
-			  "VALUES (?1, ?2, ?3, ?4)")                           \
-	X(INS_SKIP, "INSERT INTO skips (call_id, seq, stage, section, item, reason) " \
-		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                         \
-	X(META_RANGE, "SELECT " STORE_META_COLS " FROM calls "                 \
-		      "WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2")        \
-	X(OPEN_CALL, "SELECT " STORE_META_COLS " FROM calls "                  \
-		     "WHERE status = 'open' AND agent = ?1 "                   \
-		     "ORDER BY started_at DESC, id DESC LIMIT 1")              \
-	X(EACH_CALL, "SELECT " STORE_META_COLS " FROM calls "                  \
-		     "WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id") \
-	X(EVENTS, "SELECT seq, t, kind, stage, a, b, text FROM events "        \
-		  "WHERE call_id = ?1 ORDER BY seq")                           \
+#define STORE_STMT_LIST(X)                                                                         \
+	X(BEGIN, "BEGIN IMMEDIATE")                                                                \
+	X(COMMIT, "COMMIT")                                                                        \
+	X(ROLLBACK, "ROLLBACK")                                                                    \
+	X(INS_TEXT, "INSERT OR IGNORE INTO playbook_texts (hash, id, version, text) "              \
+		    "VALUES (?1, ?2, ?3, ?4)")                                                     \
+	X(INS_CALL, "INSERT OR IGNORE INTO calls (id, agent, customer, customer_ref, "             \
+		    "playbook_id, playbook_version, playbook_hash, started_at) "                   \
+		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                     \
+	X(LAST_SEQ, "SELECT last_seq FROM calls WHERE id = ?1")                                    \
+	X(INS_EVENT, "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, a, b, text) "    \
+		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                    \
+	X(UPD_SEQ, "UPDATE calls SET last_seq = max(last_seq, ?2) WHERE id = ?1")                  \
+	X(UPD_MOOD, "UPDATE calls SET mood_start = coalesce(mood_start, ?2), "                     \
+		    "mood_end = ?2 WHERE id = ?1")                                                 \
+	X(UPD_WRAPUP, "UPDATE calls SET wrapup_at = coalesce(wrapup_at, ?2) WHERE id = ?1")        \
+	X(UPD_OUTCOME, "UPDATE calls SET outcome = ?2 WHERE id = ?1")                              \
+	X(UPD_CAUSE, "UPDATE calls SET cause = ?2 WHERE id = ?1")                                  \
+	X(UPD_STATUS, "UPDATE calls SET status = ?2, ended_at = ?3 WHERE id = ?1")                 \
+	X(INS_FOLLOWUP, "INSERT INTO followups (call_id, seq, due, channel, promise) "             \
+			"VALUES (?1, ?2, ?3, ?4, ?5)")                                             \
+	X(INS_REFLECTION, "INSERT INTO reflections (call_id, seq, went_well, improve) "            \
+			  "VALUES (?1, ?2, ?3, ?4)")                                               \
+	X(INS_SKIP, "INSERT INTO skips (call_id, seq, stage, section, item, reason) "              \
+		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                             \
+	X(META_RANGE, "SELECT " STORE_META_COLS " FROM calls "                                     \
+		      "WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2")                            \
+	X(OPEN_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
+		     "WHERE status = 'open' AND agent = ?1 "                                       \
+		     "ORDER BY started_at DESC, id DESC LIMIT 1")                                  \
+	X(EACH_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
+		     "WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id")         \
+	X(EVENTS, "SELECT seq, t, kind, stage, a, b, text FROM events "                            \
+		  "WHERE call_id = ?1 ORDER BY seq")                                               \
 	X(PB_TEXT, "SELECT text FROM playbook_texts WHERE hash = ?1")
 
 #define STORE_STMT_ENUM(name, sql) STMT_##name,
@@ -82,11 +82,10 @@ struct store {
 
 /* store.c */
 sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id); /* reset, unbound */
-int store_step_done(struct store *st, enum store_stmt id);     /* run, SQLITE_DONE -> OK */
+int store_step_done(struct store *st, enum store_stmt id);	/* run, SQLITE_DONE -> OK */
 int store_rc_busy(int rc);
 /* Fill err from an SQLite result code: "cannot WHAT: database 'PATH' ...". */
-enum poise_status store_fail(struct store *st, int rc, const char *what,
-			     struct poise_error *err);
+enum poise_status store_fail(struct store *st, int rc, const char *what, struct poise_error *err);
 int64_t *store_seq_slot(struct store *st, const char *call_id); /* NULL: no memory */
 
 /* store_schema.c */
@@ -109,7 +108,7 @@ int store_write_event(struct store *st, const char *call_id, const struct event 
 enum poise_status sidelog_load(struct store *st, struct poise_error *err);
 enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err);
-enum poise_status sidelog_add_event(struct store *st, const char *call_id,
-				    const struct event *ev, struct poise_error *err);
+enum poise_status sidelog_add_event(struct store *st, const char *call_id, const struct event *ev,
+				    struct poise_error *err);
 
 #endif

@@ -49,8 +49,8 @@ static enum poise_status check_idle(struct store *st, enum store_stmt id, const 
 			       "cannot %s from inside the same kind of read", what);
 }
 
-enum poise_status store_call_meta(struct store *st, const char *id_or_prefix,
-				  struct call_meta *out, struct poise_error *err)
+enum poise_status store_call_meta(struct store *st, const char *id_or_prefix, struct call_meta *out,
+				  struct poise_error *err)
 {
 	char lo[37], hi[38];
 	size_t n = id_or_prefix ? strlen(id_or_prefix) : 0;
@@ -133,8 +133,8 @@ enum poise_status store_call_events(struct store *st, const char *call_id, store
 	return ps;
 }
 
-enum poise_status store_playbook_text(struct store *st, const char *hash, char **text,
-				      size_t *len, struct poise_error *err)
+enum poise_status store_playbook_text(struct store *st, const char *hash, char **text, size_t *len,
+				      struct poise_error *err)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_PB_TEXT);
 	enum poise_status ps = POISE_OK;
@@ -186,8 +186,8 @@ enum poise_status store_open_call(struct store *st, const char *agent, struct ca
 	return store_fail(st, rc, "look for an open call", err);
 }
 
-enum poise_status store_each_call(struct store *st, int64_t since, int64_t until,
-				  store_call_fn fn, void *ctx, struct poise_error *err)
+enum poise_status store_each_call(struct store *st, int64_t since, int64_t until, store_call_fn fn,
+				  void *ctx, struct poise_error *err)
 {
 	struct call_meta m;
 	sqlite3_stmt *s;

@@ -125,9 +125,11 @@ enum poise_status store_schema_precheck(const char *path, struct poise_error *er
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return poise_error_set(err, errno == EACCES ? POISE_DB_READONLY : POISE_IO, NULL,
-				       0, 0, "cannot read database '%s': %s: check its permissions "
-				       "or pass --db PATH", path, strerror(errno));
+		return poise_error_set(err, errno == EACCES ? POISE_DB_READONLY : POISE_IO, NULL, 0,
+				       0,
+				       "cannot read database '%s': %s: check its permissions "
+				       "or pass --db PATH",
+				       path, strerror(errno));
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
 		return not_poise(path, "not a regular file", err);

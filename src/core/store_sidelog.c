@@ -60,7 +60,7 @@ static void sb_field(struct sbuf *b, const char *s, size_t n)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *e = s[i] == '\\' ? "\\\\"
+		const char *e = s[i] == '\\'   ? "\\\\"
 				: s[i] == '\t' ? "\\t"
 				: s[i] == '\n' ? "\\n"
 				: s[i] == '\r' ? "\\r"
@@ -143,8 +143,8 @@ enum poise_status sidelog_add_call(struct store *st, const struct call_meta *met
 	return ps;
 }
 
-enum poise_status sidelog_add_event(struct store *st, const char *call_id,
-				    const struct event *ev, struct poise_error *err)
+enum poise_status sidelog_add_event(struct store *st, const char *call_id, const struct event *ev,
+				    struct poise_error *err)
 {
 	struct sbuf b = {0};
 	enum poise_status ps;
@@ -180,16 +180,25 @@ static int split_line(char *line, char **f, size_t *flen)
 				continue;
 			}
 			switch (p[1]) {
-			case '\\': *out++ = '\\'; break;
-			case 't': *out++ = '\t'; break;
-			case 'n': *out++ = '\n'; break;
-			case 'r': *out++ = '\r'; break;
+			case '\\':
+				*out++ = '\\';
+				break;
+			case 't':
+				*out++ = '\t';
+				break;
+			case 'n':
+				*out++ = '\n';
+				break;
+			case 'r':
+				*out++ = '\r';
+				break;
 			case 'N':
 				if (p != start || (p[2] && p[2] != '\t'))
 					return -1;
 				start = NULL;
 				break;
-			default: return -1;
+			default:
+				return -1;
 			}
 			p += 2;
 		}
@@ -295,8 +304,8 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 		n = split_line(line, f, flen);
 		if (n < 2 || !f[1] || flen[1] != 36)
 			return damaged(st, lineno, err);
-		if (n == 10 && f[0] && strcmp(f[0], "call") == 0 && f[1] && f[2] && f[3] &&
-		    f[4] && f[6] && f[7] && f[8] && f[9] && parse_i64(f[5], &num[0]) == 0) {
+		if (n == 10 && f[0] && strcmp(f[0], "call") == 0 && f[1] && f[2] && f[3] && f[4] &&
+		    f[6] && f[7] && f[8] && f[9] && parse_i64(f[5], &num[0]) == 0) {
 			struct call_meta m = {0};
 
 			snprintf(m.id, sizeof(m.id), "%s", f[1]);
@@ -305,7 +314,8 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 			snprintf(m.ref, sizeof(m.ref), "%s", f[4]);
 			m.started = num[0];
 			if (!(slot = store_seq_slot(st, m.id)))
-				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
+						       "out of memory");
 			if (*slot < 1)
 				*slot = 1;
 			if (replay && (*rc = store_write_call(st, &m, f[6], f[7], f[8], f[9],
@@ -315,15 +325,19 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 			   parse_i64(f[2], &num[0]) == 0 && parse_i64(f[3], &num[1]) == 0 &&
 			   parse_i64(f[6], &num[2]) == 0 && parse_i64(f[7], &num[3]) == 0 &&
 			   num[0] > 0) {
-			struct event ev = {.seq = num[0], .t = num[1], .a = (int)num[2],
-					   .b = (int)num[3], .text = f[8]};
+			struct event ev = {.seq = num[0],
+					   .t = num[1],
+					   .a = (int)num[2],
+					   .b = (int)num[3],
+					   .text = f[8]};
 
 			ev.kind = (enum event_kind)event_kind_from_key(f[4]);
 			ev.stage = store_stage_from_key(f[5]);
 			if (store_check_event(&ev, NULL) != POISE_OK)
 				return damaged(st, lineno, err);
 			if (!(slot = store_seq_slot(st, f[1])))
-				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
+						       "out of memory");
 			if (*slot < ev.seq + 1)
 				*slot = ev.seq + 1;
 			if (replay && (*rc = store_write_event(st, f[1], &ev)) != SQLITE_OK)
@@ -366,6 +380,7 @@ static enum poise_status truncate_log(struct store *st, struct poise_error *err)
 	}
 	close(fd);
 	st->pending = 0;
+	st->nseqs = 0; /* nothing waits: the database knows every seq again */
 	return POISE_OK;
 }
 

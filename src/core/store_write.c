@@ -237,7 +237,8 @@ static int is_uuid(const char *s)
 	for (int i = 0; i < 36; i++) {
 		int dash = i == 8 || i == 13 || i == 18 || i == 23;
 
-		if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (dash ? s[i] != '-'
+			 : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	}
 	return s[36] == '\0';
@@ -266,18 +267,20 @@ enum poise_status store_call_begin(struct store *st, const struct call_meta *met
 {
 	enum poise_status ps;
 	int64_t *slot;
-	int rc;
+	int rc, queued;
 
 	if (!is_uuid(meta->id) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id || !pb->version)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call: it needs a lowercase uuid, an agent "
 				       "and a playbook with its hash");
-	if (!(slot = store_seq_slot(st, meta->id)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	if (must_defer(st, err, &ps))
-		goto defer;
+	/* The slot after the flush: a flush that empties the side log resets the seqs. */
+	queued = must_defer(st, err, &ps);
 	if (ps != POISE_OK)
 		return ps;
+	if (!(slot = store_seq_slot(st, meta->id)))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (queued)
+		goto defer;
 	if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
 		rc = store_write_call(st, meta, pb->id, pb->version, pb->hash, pb->text,
 				      pb->text_len);
@@ -319,8 +322,8 @@ static enum poise_status next_seq(struct store *st, const char *call_id, int64_t
 		return POISE_OK;
 	if (rc == SQLITE_DONE)
 		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
-				       "cannot save event: no call '%s' in database '%s'",
-				       call_id, st->path);
+				       "cannot save event: no call '%s' in database '%s'", call_id,
+				       st->path);
 	return store_fail(st, rc, "save event", err);
 }
 
@@ -329,18 +332,20 @@ enum poise_status store_append(struct store *st, const char *call_id, struct eve
 {
 	enum poise_status ps;
 	int64_t *slot;
-	int rc;
+	int rc, queued;
 
 	if (deferred)
 		*deferred = 0;
 	if ((ps = store_check_event(ev, err)) != POISE_OK)
 		return ps;
-	if (!(slot = store_seq_slot(st, call_id)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	if (must_defer(st, err, &ps))
-		goto defer;
+	/* The slot after the flush: a flush that empties the side log resets the seqs. */
+	queued = must_defer(st, err, &ps);
 	if (ps != POISE_OK)
 		return ps;
+	if (!(slot = store_seq_slot(st, call_id)))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (queued)
+		goto defer;
 	if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
 		/* In the transaction the database is the truth about seqs. */
 		*slot = 0;

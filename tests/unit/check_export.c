@@ -180,16 +180,16 @@ static int csv_record(char **p, char fields[24][256])
 START_TEST(test_csv_parses_back)
 {
 	char *text = run(EXPORT_CSV, 0, 0, 0), *p = text;
-	char (*f)[256] = malloc(24 * 256);
+	char(*f)[256] = malloc(24 * 256);
 	int rows = 0, n;
 
-	n = csv_record(&p, (char (*)[256])f);
+	n = csv_record(&p, (char(*)[256])f);
 	ck_assert_int_eq(n, 20);
 	ck_assert_str_eq(f[0], "call_id");
 	ck_assert_str_eq(f[14], "offset_ms");
 	ck_assert_str_eq(f[19], "text");
 	while (*p) {
-		ck_assert_int_eq(csv_record(&p, (char (*)[256])f), 20);
+		ck_assert_int_eq(csv_record(&p, (char(*)[256])f), 20);
 		rows++;
 		if (rows == 3) {
 			ck_assert_str_eq(f[0], id1);
@@ -217,8 +217,8 @@ START_TEST(test_csv_parses_back)
 END_TEST
 
 static const char *const secrets[] = {
-	"Secretname", "REF-", "said", "café", "invoice 4471", "kept my voice", "give the ref",
-	"Plain", "Quoted",
+	"Secretname",	 "REF-",	 "said",  "café",   "invoice 4471",
+	"kept my voice", "give the ref", "Plain", "Quoted",
 };
 
 START_TEST(test_redact_leaves_no_customer_text)

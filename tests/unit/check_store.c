@@ -185,8 +185,8 @@ START_TEST(test_empty_file_gets_schema)
 	st = fx_open(path);
 	store_close(st);
 	ck_assert_int_eq(fx_sql_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'calls'"),
-			 1);
+	ck_assert_int_eq(
+		fx_sql_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'calls'"), 1);
 }
 END_TEST
 
@@ -529,8 +529,11 @@ END_TEST
 /* One valid event of every kind, in call order (END, INTERRUPTED, RESUME last). */
 static struct event sample_event(int kind, char *text, size_t size)
 {
-	struct event ev = {.t = 10000 + kind * 100, .kind = (enum event_kind)kind,
-			   .stage = kind % STAGE_COUNT, .a = kind, .b = kind * 2};
+	struct event ev = {.t = 10000 + kind * 100,
+			   .kind = (enum event_kind)kind,
+			   .stage = kind % STAGE_COUNT,
+			   .a = kind,
+			   .b = kind * 2};
 
 	text[0] = '\0';
 	switch (kind) {
@@ -655,9 +658,9 @@ START_TEST(test_invalid_events_refused)
 	fx_call(st, id, "ana", "Bob", 1000, &pb);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_int_eq(store_append(st, id, &bad[i], &deferred, &err), POISE_INVALID);
-	ck_assert_int_eq(store_append(st, "00000000-0000-4000-8000-000000000000", &ok, &deferred,
-				      &err),
-			 POISE_NOT_FOUND);
+	ck_assert_int_eq(
+		store_append(st, "00000000-0000-4000-8000-000000000000", &ok, &deferred, &err),
+		POISE_NOT_FOUND);
 	store_close(st);
 	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 0);
 }
@@ -837,8 +840,9 @@ START_TEST(test_uuid)
 	ck_assert_int_eq(a[14], '4');
 	ck_assert(strchr("89ab", a[19]));
 	for (int i = 0; i < 36; i++)
-		ck_assert(i == 8 || i == 13 || i == 18 || i == 23 ? a[i] == '-'
-								   : strchr("0123456789abcdef", a[i]) != NULL);
+		ck_assert(i == 8 || i == 13 || i == 18 || i == 23
+				  ? a[i] == '-'
+				  : strchr("0123456789abcdef", a[i]) != NULL);
 }
 END_TEST
 

@@ -73,7 +73,7 @@ static inline struct store *fx_open(const char *path)
 
 /* Record a call for agent with the given id (NULL: a new uuid). */
 static inline void fx_call(struct store *st, char id[37], const char *agent, const char *customer,
-		    int64_t started, const struct playbook *pb)
+			   int64_t started, const struct playbook *pb)
 {
 	struct call_meta m;
 	struct poise_error err = {0};
@@ -90,7 +90,7 @@ static inline void fx_call(struct store *st, char id[37], const char *agent, con
 }
 
 static inline int64_t fx_append(struct store *st, const char *id, enum event_kind kind, int64_t t,
-			 int stage, int a, int b, const char *text)
+				int stage, int a, int b, const char *text)
 {
 	struct event ev = {.t = t, .kind = kind, .stage = stage, .a = a, .b = b, .text = text};
 	struct poise_error err = {0};
