@@ -501,6 +501,38 @@ START_TEST(test_valid_accepted)
 }
 END_TEST
 
+/* The fold under a playbook from the real loader: arrays sized by its lists. */
+START_TEST(test_loaded_playbook)
+{
+	struct poise_error err = {0};
+	struct playbook *real = fixture_playbook_load("good/minimal.yaml", &err);
+	struct call_state c;
+	struct event ev;
+
+	ck_assert_msg(real != NULL, "load: %s", err.msg);
+	ck_assert_int_eq(call_init(&c, real), POISE_OK);
+	ck_assert_uint_eq(call_section_len(&c, STAGE_CALM, SECTION_SAY), 1);
+	ck_assert_uint_eq(call_section_len(&c, STAGE_LISTEN, SECTION_SAY), 0);
+	ev = fixture_event(EV_START, T(0), STAGE_CALM, 0, 0, NULL);
+	ck_assert_int_eq(call_apply(&c, &ev), POISE_OK);
+	ev = fixture_event(EV_SAID, T(1), 0, SECTION_SAY, 0, NULL);
+	ck_assert_int_eq(call_apply(&c, &ev), POISE_OK);
+	ck_assert_int_eq(c.marks[STAGE_CALM][SECTION_SAY][0], LINE_SAID);
+	ev = fixture_event(EV_STAGE, T(2), STAGE_LISTEN, 0, 0, NULL);
+	ck_assert_int_eq(call_apply(&c, &ev), POISE_OK);
+	ev = fixture_event(EV_SAID, T(3), 0, SECTION_SAY, 0, NULL);
+	ck_assert_int_eq(call_apply(&c, &ev), POISE_STATE); /* listen has no say lines */
+	ev = fixture_event(EV_WRAPUP, T(4), 0, 0, 0, NULL);
+	ck_assert_int_eq(call_apply(&c, &ev), POISE_OK);
+	ev = fixture_event(EV_CAUSE, T(5), 0, 0, 0, "product"); /* not a cause of this one */
+	ck_assert_int_eq(call_apply(&c, &ev), POISE_STATE);
+	ev = fixture_event(EV_CAUSE, T(5), 0, 0, 0, "other");
+	ck_assert_int_eq(call_apply(&c, &ev), POISE_OK);
+	call_free(&c);
+	playbook_free(real);
+}
+END_TEST
+
 static Suite *call_suite(void)
 {
 	Suite *s = suite_create("call");
@@ -522,6 +554,7 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, test_interrupt_resume_wrapup);
 	tcase_add_loop_test(tc, test_invalid_refused, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_loop_test(tc, test_valid_accepted, 0, 12);
+	tcase_add_test(tc, test_loaded_playbook);
 	suite_add_tcase(s, tc);
 	return s;
 }

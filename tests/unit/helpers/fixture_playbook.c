@@ -1,6 +1,7 @@
 /* fixture_playbook.c - a small playbook built in memory for unit tests. */
 #include "helpers/fixture_playbook.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,4 +90,15 @@ void fixture_playbook_free(struct playbook *pb)
 			free(pb->stages[s].section[sec].items);
 	free(pb->rules);
 	free(pb);
+}
+
+struct playbook *fixture_playbook_load(const char *relpath, struct poise_error *err)
+{
+	char path[1024];
+	struct playbook *pb = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", POISE_TEST_DATA, relpath);
+	if (playbook_load_file(path, &pb, err) != POISE_OK)
+		return NULL;
+	return pb;
 }

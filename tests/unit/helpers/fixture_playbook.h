@@ -30,4 +30,10 @@ struct playbook *fixture_playbook_new(const struct pb_rule *rules, size_t nrules
 /* Free a playbook made by fixture_playbook_new. */
 void fixture_playbook_free(struct playbook *pb);
 
+/*
+ * Load tests/data/<relpath> with the real loader (free with playbook_free);
+ * NULL on failure, with the error in err.
+ */
+struct playbook *fixture_playbook_load(const char *relpath, struct poise_error *err);
+
 #endif
