@@ -37,10 +37,10 @@
 #include "poise/status.h"
 
 enum call_phase {
-	CALL_NEW,         /* no START applied yet */
-	CALL_TALK,        /* live */
-	CALL_WRAPUP,      /* talk ended, wrap-up in progress */
-	CALL_DONE,        /* END applied */
+	CALL_NEW,	  /* no START applied yet */
+	CALL_TALK,	  /* live */
+	CALL_WRAPUP,	  /* talk ended, wrap-up in progress */
+	CALL_DONE,	  /* END applied */
 	CALL_INTERRUPTED, /* INTERRUPTED applied */
 };
 
@@ -60,7 +60,7 @@ enum line_mark { LINE_SHOWN = 0, LINE_SAID = 1, LINE_SKIPPED = 2 };
 struct rule_track {
 	int64_t last_fired;    /* 0 = never */
 	int64_t episode_start; /* start of the episode it last fired in */
-	int fired;             /* times fired in this call */
+	int fired;	       /* times fired in this call */
 };
 
 struct call_state {
@@ -70,30 +70,30 @@ struct call_state {
 	int64_t nevents;
 
 	enum stage stage;
-	int64_t stage_since;            /* when the current stage was entered */
-	unsigned visited;               /* bit (1u << stage) for each visited stage */
-	int64_t stage_ms[STAGE_COUNT];  /* closed time per stage, open stretch excluded */
-	int stage_visits[STAGE_COUNT];  /* times each stage was entered */
-	int64_t stage_clock;            /* start of the stretch not yet in stage_ms */
-	int64_t visit_ms;               /* closed part of the current visit */
+	int64_t stage_since;	       /* when the current stage was entered */
+	unsigned visited;	       /* bit (1u << stage) for each visited stage */
+	int64_t stage_ms[STAGE_COUNT]; /* closed time per stage, open stretch excluded */
+	int stage_visits[STAGE_COUNT]; /* times each stage was entered */
+	int64_t stage_clock;	       /* start of the stretch not yet in stage_ms */
+	int64_t visit_ms;	       /* closed part of the current visit */
 
-	int mood;                       /* 0 = not set yet, else 1..5 */
+	int mood; /* 0 = not set yet, else 1..5 */
 	int64_t mood_since;
-	struct mood_mark *moods;        /* every MOOD event, in order */
+	struct mood_mark *moods; /* every MOOD event, in order */
 	size_t nmoods, moods_cap;
 
 	int on_hold;
 	int64_t hold_since;
-	int holds;                      /* holds started, an open one included */
-	int64_t hold_ms;                /* closed holds only */
-	int64_t hold_longest_ms;        /* closed holds only */
+	int holds;		 /* holds started, an open one included */
+	int64_t hold_ms;	 /* closed holds only */
+	int64_t hold_longest_ms; /* closed holds only */
 
-	int warnings;                   /* boundary warnings given, 0..3 */
+	int warnings; /* boundary warnings given, 0..3 */
 	int64_t warning_at[PLAYBOOK_WARNINGS];
 	int escalations;
-	int64_t manager_at;             /* last manager request; 0 = none */
+	int64_t manager_at; /* last manager request; 0 = none */
 	int manager_asks;
-	int64_t empathy_at;             /* first entry to EMPATHIZE; 0 = never */
+	int64_t empathy_at; /* first entry to EMPATHIZE; 0 = never */
 
 	/* Per stage, per item of the playbook: ticked (checklist) / line marks. */
 	unsigned char *ticked[STAGE_COUNT];
@@ -102,21 +102,21 @@ struct call_state {
 	struct note *notes;
 	size_t nnotes, notes_cap;
 
-	struct rule_track *rules;       /* one per playbook rule */
-	int prompt_rule;                /* newest prompt's rule index; -1 = none */
+	struct rule_track *rules; /* one per playbook rule */
+	int prompt_rule;	  /* newest prompt's rule index; -1 = none */
 	int64_t prompt_at;
 	int breathe_count;
 	int64_t breathe_at;
 
 	enum outcome outcome;
-	char *cause;                    /* owned; NULL until set */
-	char *followup;                 /* owned FOLLOWUP text; NULL until set */
-	char *reflection;               /* owned REFLECTION text; NULL until set */
-	int interrupted_before;         /* an INTERRUPTED/RESUME pair was seen */
-	int64_t interrupted_at;         /* while CALL_INTERRUPTED */
-	enum call_phase resume_phase;   /* the phase RESUME returns to */
-	int64_t gap_ms;                 /* time between INTERRUPTED and RESUME */
-	int64_t talk_ms;                /* elapsed at WRAPUP (gaps excluded) */
+	char *cause;		      /* owned; NULL until set */
+	char *followup;		      /* owned FOLLOWUP text; NULL until set */
+	char *reflection;	      /* owned REFLECTION text; NULL until set */
+	int interrupted_before;	      /* an INTERRUPTED/RESUME pair was seen */
+	int64_t interrupted_at;	      /* while CALL_INTERRUPTED */
+	enum call_phase resume_phase; /* the phase RESUME returns to */
+	int64_t gap_ms;		      /* time between INTERRUPTED and RESUME */
+	int64_t talk_ms;	      /* elapsed at WRAPUP (gaps excluded) */
 };
 
 /* Prepare an empty state for a call under pb. */
@@ -142,7 +142,7 @@ enum poise_status call_check(const struct call_state *cs, const struct event *ev
 int64_t call_elapsed_ms(const struct call_state *cs, int64_t now);
 int64_t call_stage_ms(const struct call_state *cs, enum stage stage, int64_t now);
 int64_t call_in_stage_ms(const struct call_state *cs, int64_t now); /* current visit */
-int64_t call_hold_ms(const struct call_state *cs, int64_t now);     /* total incl. open */
+int64_t call_hold_ms(const struct call_state *cs, int64_t now);	    /* total incl. open */
 int64_t call_current_hold_ms(const struct call_state *cs, int64_t now);
 int64_t call_mood_held_ms(const struct call_state *cs, int64_t now);
 /* Talk time (hold included) and wrap-up time; they add up to elapsed. */

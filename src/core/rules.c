@@ -10,7 +10,10 @@
  */
 #include "poise/rules.h"
 
-#define MS(seconds) ((int64_t)(seconds) * 1000)
+static int64_t ms(int seconds)
+{
+	return (int64_t)seconds * 1000;
+}
 
 /* Start of the stretch of MOOD marks at or above level that reaches now. */
 static int64_t mood_episode(const struct call_state *cs, int level)
@@ -54,13 +57,13 @@ static int condition_holds(const struct call_state *cs, const struct pb_rule *r,
 {
 	switch (r->kind) {
 	case RULE_MOOD:
-		return now - ep >= MS(r->seconds);
+		return now - ep >= ms(r->seconds);
 	case RULE_HOLD:
-		return call_current_hold_ms(cs, now) > MS(r->seconds);
+		return call_current_hold_ms(cs, now) > ms(r->seconds);
 	case RULE_BOUNDARY:
 		return cs->warnings >= r->count;
 	case RULE_TIMEBOX:
-		return call_in_stage_ms(cs, now) > MS(cs->pb->stages[cs->stage].timebox);
+		return call_in_stage_ms(cs, now) > ms(cs->pb->stages[cs->stage].timebox);
 	case RULE_MANAGER:
 		return 1;
 	default:
@@ -77,12 +80,12 @@ static int rule_due(const struct call_state *cs, size_t i, int64_t now)
 
 	if (ep < 0 || !condition_holds(cs, r, ep, now))
 		return 0;
-	if (tr->fired > 0 && now - tr->last_fired < MS(r->cooldown))
+	if (tr->fired > 0 && now - tr->last_fired < ms(r->cooldown))
 		return 0;
 	if (!fired_in_episode)
 		return 1;
 	/* Fired in this episode already: only a hold's repeat fires again. */
-	return r->kind == RULE_HOLD && r->repeat > 0 && now - tr->last_fired >= MS(r->repeat);
+	return r->kind == RULE_HOLD && r->repeat > 0 && now - tr->last_fired >= ms(r->repeat);
 }
 
 size_t rules_due(const struct call_state *cs, int64_t now, size_t *out, size_t max)

@@ -39,7 +39,7 @@ static enum poise_status put(enum event_kind kind, int64_t t, int stage, int a, 
 }
 
 #define OK(kind, t, stage, a, b, text) ck_assert_int_eq(put(kind, t, stage, a, b, text), POISE_OK)
-#define OK0(kind, t) OK(kind, t, 0, 0, 0, NULL)
+#define OK0(kind, t)		       OK(kind, t, 0, 0, 0, NULL)
 
 START_TEST(test_init)
 {
@@ -93,8 +93,8 @@ START_TEST(test_stage_time)
 	ck_assert_int_eq(cs.stage_visits[STAGE_LISTEN], 2);
 	ck_assert_int_eq(cs.stage_visits[STAGE_EMPATHIZE], 1);
 	ck_assert_int_eq(cs.stage_visits[STAGE_SOLVE], 0);
-	ck_assert_uint_eq(cs.visited, (1u << STAGE_CALM) | (1u << STAGE_LISTEN) |
-					      (1u << STAGE_EMPATHIZE));
+	ck_assert_uint_eq(cs.visited,
+			  (1u << STAGE_CALM) | (1u << STAGE_LISTEN) | (1u << STAGE_EMPATHIZE));
 	ck_assert_int_eq(cs.empathy_at, T(150));
 	/* The open visit counts up to now in its own stage only. */
 	ck_assert_int_eq(call_in_stage_ms(&cs, T(205)), SEC(10));

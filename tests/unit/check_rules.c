@@ -96,8 +96,12 @@ END_TEST
 
 START_TEST(test_mood_cooldown)
 {
-	static const struct pb_rule r[] = {{.id = "m", .kind = RULE_MOOD, .mood = 5,
-					    .seconds = 60, .cooldown = 300, .message = "m"}};
+	static const struct pb_rule r[] = {{.id = "m",
+					    .kind = RULE_MOOD,
+					    .mood = 5,
+					    .seconds = 60,
+					    .cooldown = 300,
+					    .message = "m"}};
 
 	begin(r, 1);
 	put(EV_MOOD, T(0), 0, 5);
@@ -161,11 +165,18 @@ END_TEST
 START_TEST(test_hold_repeat_cooldown)
 {
 	/* Cooldown longer than repeat stretches the cadence; shorter changes nothing. */
-	static const struct pb_rule r[] = {
-		{.id = "slow", .kind = RULE_HOLD, .seconds = 45, .repeat = 30, .cooldown = 60,
-		 .message = "h"},
-		{.id = "fast", .kind = RULE_HOLD, .seconds = 45, .repeat = 30, .cooldown = 10,
-		 .message = "h"}};
+	static const struct pb_rule r[] = {{.id = "slow",
+					    .kind = RULE_HOLD,
+					    .seconds = 45,
+					    .repeat = 30,
+					    .cooldown = 60,
+					    .message = "h"},
+					   {.id = "fast",
+					    .kind = RULE_HOLD,
+					    .seconds = 45,
+					    .repeat = 30,
+					    .cooldown = 10,
+					    .message = "h"}};
 	size_t out[4];
 
 	begin(r, 2);
@@ -202,8 +213,10 @@ END_TEST
 
 START_TEST(test_timebox)
 {
-	static const struct pb_rule r[] = {
-		{.id = "move-on", .kind = RULE_TIMEBOX, .message = "t", .action = ACTION_NEXT_STAGE}};
+	static const struct pb_rule r[] = {{.id = "move-on",
+					    .kind = RULE_TIMEBOX,
+					    .message = "t",
+					    .action = ACTION_NEXT_STAGE}};
 
 	begin(r, 1);
 	ck_assert(!due0(T(1000))); /* calm has no timebox */
@@ -239,8 +252,11 @@ END_TEST
 
 START_TEST(test_manager)
 {
-	static const struct pb_rule r[] = {{.id = "mgr", .kind = RULE_MANAGER, .cooldown = 60,
-					    .message = "x", .action = ACTION_ESCALATE}};
+	static const struct pb_rule r[] = {{.id = "mgr",
+					    .kind = RULE_MANAGER,
+					    .cooldown = 60,
+					    .message = "x",
+					    .action = ACTION_ESCALATE}};
 
 	begin(r, 1);
 	ck_assert(!due0(T(100)));
@@ -293,8 +309,13 @@ END_TEST
 /* --- replay -------------------------------------------------------------- */
 
 static const struct pb_rule replay_rules[] = {
-	{.id = "supervisor", .kind = RULE_MOOD, .mood = 5, .seconds = 60, .cooldown = 120,
-	 .message = "mood at 5 for a minute", .action = ACTION_ESCALATE},
+	{.id = "supervisor",
+	 .kind = RULE_MOOD,
+	 .mood = 5,
+	 .seconds = 60,
+	 .cooldown = 120,
+	 .message = "mood at 5 for a minute",
+	 .action = ACTION_ESCALATE},
 	{.id = "check-back", .kind = RULE_HOLD, .seconds = 20, .repeat = 15, .message = "hold"},
 	{.id = "may-end", .kind = RULE_BOUNDARY, .count = 2, .message = "second warning"},
 	{.id = "move-on", .kind = RULE_TIMEBOX, .message = "timebox"},
@@ -349,7 +370,7 @@ static const struct step {
 	{750, EV_REFLECTION, 0, 0, 0, "kept calm\tempathize sooner"},
 	{760, EV_END, 0, 0, 0, NULL},
 };
-#define NSCRIPT (sizeof(script) / sizeof(script[0]))
+#define NSCRIPT	   (sizeof(script) / sizeof(script[0]))
 #define MAX_EVENTS 200
 
 static struct event recorded[MAX_EVENTS];

@@ -74,8 +74,9 @@ static void dump_bytes(struct dump *d, const char *name, const unsigned char *v,
 
 static void dump_fields(struct dump *d, const struct call_state *cs)
 {
-	put(d, "phase %d started %" PRId64 " wrapup_at %" PRId64 " ended %" PRId64
-	       " last_t %" PRId64 " nevents %" PRId64 "\n",
+	put(d,
+	    "phase %d started %" PRId64 " wrapup_at %" PRId64 " ended %" PRId64 " last_t %" PRId64
+	    " nevents %" PRId64 "\n",
 	    cs->phase, cs->started, cs->wrapup_at, cs->ended, cs->last_t, cs->nevents);
 	put(d, "stage %d since %" PRId64 " visited %#x clock %" PRId64 " visit_ms %" PRId64 "\n",
 	    cs->stage, cs->stage_since, cs->visited, cs->stage_clock, cs->visit_ms);
@@ -90,8 +91,8 @@ static void dump_fields(struct dump *d, const struct call_state *cs)
 	    cs->on_hold, cs->hold_since, cs->holds, cs->hold_ms, cs->hold_longest_ms);
 	put(d, "warnings %d", cs->warnings);
 	dump_times(d, " at", cs->warning_at, PLAYBOOK_WARNINGS);
-	put(d, "escalations %d manager %" PRId64 " asks %d empathy %" PRId64 "\n",
-	    cs->escalations, cs->manager_at, cs->manager_asks, cs->empathy_at);
+	put(d, "escalations %d manager %" PRId64 " asks %d empathy %" PRId64 "\n", cs->escalations,
+	    cs->manager_at, cs->manager_asks, cs->empathy_at);
 	for (size_t i = 0; i < cs->nnotes; i++)
 		put(d, "note %" PRId64 " %s\n", cs->notes[i].t, cs->notes[i].text);
 	for (size_t i = 0; i < cs->pb->nrules; i++)
@@ -122,9 +123,10 @@ static void dump_items(struct dump *d, const struct call_state *cs)
 
 static void dump_figures(struct dump *d, const struct call_state *cs, int64_t now)
 {
-	put(d, "at %" PRId64 ": elapsed %" PRId64 " talk %" PRId64 " wrapup %" PRId64
-	       " in_stage %" PRId64 " hold %" PRId64 " current_hold %" PRId64
-	       " mood_held %" PRId64 "\n",
+	put(d,
+	    "at %" PRId64 ": elapsed %" PRId64 " talk %" PRId64 " wrapup %" PRId64
+	    " in_stage %" PRId64 " hold %" PRId64 " current_hold %" PRId64 " mood_held %" PRId64
+	    "\n",
 	    now, call_elapsed_ms(cs, now), call_talk_ms(cs, now), call_wrapup_ms(cs, now),
 	    call_in_stage_ms(cs, now), call_hold_ms(cs, now), call_current_hold_ms(cs, now),
 	    call_mood_held_ms(cs, now));

@@ -16,7 +16,7 @@
 /* A base time: ms since the epoch, late 2023. Tests add offsets to it. */
 #define FIXTURE_T0 INT64_C(1700000000000)
 /* Seconds (fractions allowed: 129.999) to ms, rounded to the nearest. */
-#define SEC(s) ((int64_t)((s) * 1000.0 + ((s) < 0 ? -0.5 : 0.5)))
+#define SEC(s) ((int64_t)((s)*1000.0 + ((s) < 0 ? -0.5 : 0.5)))
 
 struct event fixture_event(enum event_kind kind, int64_t t, int stage, int a, int b,
 			   const char *text);

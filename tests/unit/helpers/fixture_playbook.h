@@ -14,12 +14,12 @@
 
 #include "poise/playbook.h"
 
-#define FIXTURE_TIPS 2
-#define FIXTURE_SAY 3
-#define FIXTURE_ASK 1
-#define FIXTURE_AVOID 1
+#define FIXTURE_TIPS	  2
+#define FIXTURE_SAY	  3
+#define FIXTURE_ASK	  1
+#define FIXTURE_AVOID	  1
 #define FIXTURE_CHECKLIST 4
-#define FIXTURE_TIMEBOX 60
+#define FIXTURE_TIMEBOX	  60
 
 /*
  * A new playbook with a copy of the nrules rules given (their strings are
