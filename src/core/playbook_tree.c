@@ -97,7 +97,7 @@ enum poise_status playbook_text_check(const char *text, size_t len, const char *
 
 		if (p[pos.off] == 0)
 			return poise_error_set(err, POISE_YAML, name, line, col,
-					       "NUL byte is not allowed (is this a text file?)");
+					       "found a NUL byte (is this a text file?)");
 		w = utf8_decode(p + pos.off, len - pos.off, &c);
 		if (!w)
 			return poise_error_set(err, POISE_YAML, name, line, col,
