@@ -59,7 +59,7 @@ enum line_mark { LINE_SHOWN = 0, LINE_SAID = 1, LINE_SKIPPED = 2 };
 
 struct rule_track {
 	int64_t last_fired;    /* 0 = never */
-	int64_t episode_start; /* start of the episode it last fired in */
+	int64_t episode_start; /* start of the episode it last fired in; -1: none */
 	int fired;	       /* times fired in this call */
 };
 
