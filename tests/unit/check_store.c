@@ -1,4 +1,4 @@
-/* check_store.c - the SQLite call log: files, schema, refusals, side log, read back. */
+/* check_store.c - the SQLite call log: files, schema, refusals, read back. */
 #include "store_fixture.h"
 
 #include <fcntl.h>
@@ -6,30 +6,6 @@
 
 /* The statement list, to check every one of them against EXPLAIN QUERY PLAN. */
 #include "../../src/core/store_int.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	*len = fread(buf, 1, (size_t)n, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static int exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
 
 static void sql_exec(const char *path, const char *sql)
 {
@@ -67,14 +43,6 @@ START_TEST(test_create_and_reopen)
 	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 2);
 }
 END_TEST
-
-static int mode_of(const char *path)
-{
-	struct stat sb;
-
-	ck_assert_msg(stat(path, &sb) == 0, "stat %s", path);
-	return (int)(sb.st_mode & 07777);
-}
 
 START_TEST(test_modes_with_hostile_umask)
 {
@@ -292,237 +260,6 @@ START_TEST(test_disk_full_keeps_what_was_saved)
 	st = fx_open(path);
 	ck_assert_int_eq(fx_append(st, id, EV_END, 9000, STAGE_CALM, 0, 0, NULL), saved + 1);
 	store_close(st);
-}
-END_TEST
-
-/* Another program holds the write lock on path until lock_release(). */
-static sqlite3 *lock_take(const char *path)
-{
-	sqlite3 *db;
-
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
-	return db;
-}
-
-static void lock_release(sqlite3 *db)
-{
-	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-}
-
-static int64_t append_deferred(struct store *st, const char *id, enum event_kind kind, int a,
-			       const char *text)
-{
-	struct event ev = {.t = 5000, .kind = kind, .stage = STAGE_LISTEN, .a = a, .text = text};
-	struct poise_error err = {0};
-	int deferred = 0;
-
-	ck_assert_msg(store_append(st, id, &ev, &deferred, &err) == POISE_OK, "%s", err.msg);
-	ck_assert_int_eq(deferred, 1);
-	return ev.seq;
-}
-
-static off_t size_of(const char *path)
-{
-	struct stat sb;
-
-	return stat(path, &sb) == 0 ? sb.st_size : -1;
-}
-
-struct collect {
-	int n;
-	struct event ev[64];
-	char text[64][256];
-};
-
-static int collect_fn(void *ctx, const struct event *ev)
-{
-	struct collect *c = ctx;
-
-	ck_assert_int_lt(c->n, 64);
-	c->ev[c->n] = *ev;
-	c->ev[c->n].text = NULL;
-	if (ev->text) {
-		snprintf(c->text[c->n], sizeof(c->text[0]), "%s", ev->text);
-		c->ev[c->n].text = c->text[c->n];
-	}
-	c->n++;
-	return 0;
-}
-
-START_TEST(test_locked_goes_to_side_log)
-{
-	const char *path = fx_path(0, "locked.db");
-	struct playbook pb = fx_pb("test", "34", pb_text);
-	struct store *st = fx_open(path);
-	char id[37] = "";
-	struct poise_error err = {0};
-	struct collect *c = calloc(1, sizeof(*c));
-	sqlite3 *other;
-	size_t left = 99;
-
-	fx_call(st, id, "ana", "Bob", 1000, &pb);
-	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
-	other = lock_take(path);
-	ck_assert_int_eq(append_deferred(st, id, EV_MOOD, 4, NULL), 2);
-	ck_assert_int_eq(append_deferred(st, id, EV_NOTE, 0, "line one\nwith\ttab \\ and \\N"), 3);
-	ck_assert_uint_eq(store_pending(st), 2);
-	ck_assert_int_eq(mode_of(store_pending_path(st)), 0600);
-	ck_assert_int_eq(store_flush(st, &left, &err), POISE_OK);
-	ck_assert_uint_eq(left, 2);
-	lock_release(other);
-
-	ck_assert_int_eq(store_flush(st, &left, &err), POISE_OK);
-	ck_assert_uint_eq(left, 0);
-	ck_assert_uint_eq(store_pending(st), 0);
-	ck_assert_int_eq(size_of(store_pending_path(st)), 0);
-	ck_assert_int_eq(store_call_events(st, id, collect_fn, c, &err), POISE_OK);
-	ck_assert_int_eq(c->n, 3);
-	for (int i = 0; i < 3; i++)
-		ck_assert_int_eq(c->ev[i].seq, i + 1);
-	ck_assert_int_eq(c->ev[1].kind, EV_MOOD);
-	ck_assert_int_eq(c->ev[1].a, 4);
-	ck_assert_int_eq(c->ev[1].stage, STAGE_LISTEN);
-	ck_assert_ptr_null(c->ev[1].text);
-	ck_assert_str_eq(c->ev[2].text, "line one\nwith\ttab \\ and \\N");
-	ck_assert_int_eq(fx_append(st, id, EV_END, 6000, STAGE_LISTEN, 0, 0, NULL), 4);
-	store_close(st);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT mood_end FROM calls"), 4);
-	free(c);
-}
-END_TEST
-
-START_TEST(test_append_after_unlock_drains_side_log_first)
-{
-	const char *path = fx_path(0, "drain.db");
-	struct playbook pb = fx_pb("test", "56", pb_text);
-	struct store *st = fx_open(path);
-	char id[37] = "";
-	sqlite3 *other;
-
-	fx_call(st, id, "ana", "Bob", 1000, &pb);
-	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
-	other = lock_take(path);
-	ck_assert_int_eq(append_deferred(st, id, EV_MOOD, 5, NULL), 2);
-	lock_release(other);
-	ck_assert_int_eq(fx_append(st, id, EV_MOOD, 7000, STAGE_CALM, 2, 0, NULL), 3);
-	ck_assert_uint_eq(store_pending(st), 0);
-	store_close(st);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT mood_start * 10 + mood_end FROM calls"), 52);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT group_concat(seq) = '1,2,3' FROM "
-					  "(SELECT seq FROM events ORDER BY seq)"),
-			 1);
-}
-END_TEST
-
-START_TEST(test_call_begun_while_locked)
-{
-	const char *path = fx_path(0, "lockcall.db");
-	struct playbook pb = fx_pb("test", "78", pb_text);
-	struct store *st = fx_open(path);
-	sqlite3 *other = lock_take(path);
-	char id[37] = "";
-	struct call_meta m;
-	struct poise_error err = {0};
-
-	fx_call(st, id, "ana", "Zoë\tTab", 1000, &pb);
-	ck_assert_uint_eq(store_pending(st), 1);
-	ck_assert_int_eq(append_deferred(st, id, EV_START, 0, pb.hash), 1);
-	ck_assert_int_eq(append_deferred(st, id, EV_MOOD, 3, NULL), 2);
-	lock_release(other);
-	ck_assert_int_eq(store_flush(st, NULL, &err), POISE_OK);
-	ck_assert_int_eq(store_call_meta(st, id, &m, &err), POISE_OK);
-	ck_assert_str_eq(m.customer, "Zoë\tTab");
-	ck_assert_str_eq(m.playbook_hash, pb.hash);
-	ck_assert_int_eq(m.last_seq, 2);
-	ck_assert_int_eq(m.mood_start, 3);
-	store_close(st);
-}
-END_TEST
-
-static void copy_file(const char *from, const char *to)
-{
-	size_t n;
-	char *buf = slurp(from, &n);
-	FILE *f = fopen(to, "wb");
-
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
-	fclose(f);
-	free(buf);
-}
-
-START_TEST(test_leftover_side_log_replayed_at_open)
-{
-	const char *path = fx_path(0, "crash.db");
-	const char *saved = fx_path(1, "saved.pending");
-	struct playbook pb = fx_pb("test", "9a", pb_text);
-	struct store *st = fx_open(path);
-	char id[37] = "", pending[600];
-	sqlite3 *other;
-	FILE *f;
-
-	snprintf(pending, sizeof(pending), "%s", store_pending_path(st));
-	fx_call(st, id, "ana", "Bob", 1000, &pb);
-	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
-	other = lock_take(path);
-	append_deferred(st, id, EV_MOOD, 5, NULL);
-	append_deferred(st, id, EV_NOTE, 0, "kept");
-	store_close(st); /* as if killed: the side log stays */
-	lock_release(other);
-	copy_file(pending, saved);
-	/* A torn last line (never acknowledged) is dropped, not glued to the next. */
-	f = fopen(pending, "a");
-	fputs("event\tdeadbeef", f);
-	fclose(f);
-
-	/* Still locked at open: the entries wait, and new ones follow them. */
-	other = lock_take(path);
-	st = fx_open(path);
-	ck_assert_uint_eq(store_pending(st), 2);
-	ck_assert_int_eq(append_deferred(st, id, EV_FOLLOWUP, 0, "2024-06-01\temail\tsend it"), 4);
-	lock_release(other);
-	ck_assert_int_eq(fx_append(st, id, EV_MOOD, 8000, STAGE_CALM, 2, 0, NULL), 5);
-	ck_assert_uint_eq(store_pending(st), 0);
-	ck_assert_int_eq(size_of(pending), 0);
-	ck_assert_int_eq(fx_append(st, id, EV_END, 8000, STAGE_CALM, 0, 0, NULL), 6);
-	store_close(st);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 6);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events WHERE seq = 3 AND "
-					  "kind = 'note' AND text = 'kept'"),
-			 1);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM followups WHERE seq = 4"), 1);
-
-	/* Killed between commit and truncate: the replay is harmless. */
-	copy_file(saved, pending);
-	st = fx_open(path);
-	ck_assert_uint_eq(store_pending(st), 0);
-	store_close(st);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 6);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT status = 'done' FROM calls"), 1);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT mood_end FROM calls"), 2);
-}
-END_TEST
-
-START_TEST(test_damaged_side_log_reported)
-{
-	const char *path = fx_path(0, "damaged.db");
-	struct store *st = fx_open(path);
-	struct poise_error err = {0};
-	char pending[600];
-	FILE *f;
-
-	snprintf(pending, sizeof(pending), "%s", store_pending_path(st));
-	store_close(st);
-	f = fopen(pending, "w");
-	fputs("event\tnot-a-uuid\t1\n", f);
-	fclose(f);
-	ck_assert_int_eq(store_open(path, 0, &st, &err), POISE_DB);
-	ck_assert_int_eq(err.line, 1);
-	ck_assert_msg(strstr(err.msg, "damaged") && strstr(err.msg, pending), "%s", err.msg);
-	ck_assert_int_gt(size_of(pending), 0);
 }
 END_TEST
 
@@ -882,11 +619,9 @@ static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
 	TCase *files = tcase_create("files");
-	TCase *log = tcase_create("log");
 	TCase *read = tcase_create("read");
 
 	tcase_add_checked_fixture(files, fx_setup, fx_teardown);
-	tcase_add_checked_fixture(log, fx_setup, fx_teardown);
 	tcase_add_checked_fixture(read, fx_setup, fx_teardown);
 	tcase_add_test(files, test_create_and_reopen);
 	tcase_add_test(files, test_modes_with_hostile_umask);
@@ -900,11 +635,6 @@ static Suite *store_suite(void)
 	tcase_add_test(files, test_disk_full_keeps_what_was_saved);
 	tcase_add_test(files, test_default_path);
 	tcase_add_test(files, test_uuid);
-	tcase_add_test(log, test_locked_goes_to_side_log);
-	tcase_add_test(log, test_append_after_unlock_drains_side_log_first);
-	tcase_add_test(log, test_call_begun_while_locked);
-	tcase_add_test(log, test_leftover_side_log_replayed_at_open);
-	tcase_add_test(log, test_damaged_side_log_reported);
 	tcase_add_test(read, test_round_trip_every_kind);
 	tcase_add_test(read, test_invalid_events_refused);
 	tcase_add_test(read, test_playbook_text_once_per_hash);
@@ -912,7 +642,6 @@ static Suite *store_suite(void)
 	tcase_add_test(read, test_open_call_and_each_call);
 	tcase_add_test(read, test_no_full_table_scans);
 	suite_add_tcase(s, files);
-	suite_add_tcase(s, log);
 	suite_add_tcase(s, read);
 	return s;
 }

@@ -119,4 +119,59 @@ static inline long long fx_sql_int(const char *path, const char *sql)
 	return v;
 }
 
+static inline char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	*len = fread(buf, 1, (size_t)n, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static inline int exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+static inline int mode_of(const char *path)
+{
+	struct stat sb;
+
+	ck_assert_msg(stat(path, &sb) == 0, "stat %s", path);
+	return (int)(sb.st_mode & 07777);
+}
+
+/* Events read back, texts copied. */
+struct collect {
+	int n;
+	struct event ev[64];
+	char text[64][256];
+};
+
+static inline int collect_fn(void *ctx, const struct event *ev)
+{
+	struct collect *c = ctx;
+
+	ck_assert_int_lt(c->n, 64);
+	c->ev[c->n] = *ev;
+	c->ev[c->n].text = NULL;
+	if (ev->text) {
+		snprintf(c->text[c->n], sizeof(c->text[0]), "%s", ev->text);
+		c->ev[c->n].text = c->text[c->n];
+	}
+	c->n++;
+	return 0;
+}
+
 #endif
