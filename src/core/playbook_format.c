@@ -49,7 +49,7 @@ static size_t seq_len(const struct pb_walk *w, uint32_t seq)
 	size_t n = 0;
 	uint32_t i;
 
-	for (i = seq + 1; i < pb_node(w, seq)->end; i = pb_node(w, i)->end)
+	for (i = seq + 1; i < pb_node(w, seq)->end; i = pb_next(w, i))
 		n++;
 	return n;
 }
@@ -154,7 +154,7 @@ static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t v
 
 	if ((st = pbwalk_expect(w, key, val, PB_MAP, "'stages'")) != POISE_OK)
 		return st;
-	for (k = val + 1; k < pb_node(w, val)->end; k = pb_node(w, pb_node(w, k)->end)->end) {
+	for (k = val + 1; k < pb_node(w, val)->end; k = pb_next(w, pb_next(w, k))) {
 		if (pb_node(w, k)->type != PB_SCALAR)
 			return pbwalk_error(w, k, "expected a stage name, got %s",
 					    pbwalk_kind(w, k));
@@ -172,13 +172,12 @@ static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t v
 	for (i = 0; i < STAGE_COUNT; i++)
 		if (!seen[i])
 			return pbwalk_error(w, val, "missing stage '%s'", stage_key((enum stage)i));
-	for (i = 0, k = val + 1; i < STAGE_COUNT; i++, k = pb_node(w, pb_node(w, k)->end)->end)
+	for (i = 0, k = val + 1; i < STAGE_COUNT; i++, k = pb_next(w, pb_next(w, k)))
 		if ((s = stage_find(pb_str(w, k))) != i)
 			return pbwalk_error(w, k, "stage '%s' must come before '%s'",
 					    stage_key((enum stage)i), stage_key((enum stage)s));
 	for (i = 0; i < STAGE_COUNT; i++)
-		if ((st = walk_stage(w, (enum stage)i, seen[i], pb_node(w, seen[i])->end)) !=
-		    POISE_OK)
+		if ((st = walk_stage(w, (enum stage)i, seen[i], pb_next(w, seen[i]))) != POISE_OK)
 			return st;
 	return POISE_OK;
 }
@@ -202,7 +201,7 @@ static enum poise_status walk_causes(struct pb_walk *w, uint32_t key, uint32_t v
 		goto out;
 	}
 	w->pb->ncauses = n;
-	for (n = 0, i = val + 1; i < pb_node(w, val)->end; i = pb_node(w, i)->end, n++) {
+	for (n = 0, i = val + 1; i < pb_node(w, val)->end; i = pb_next(w, i), n++) {
 		struct pb_cause *c = &w->pb->causes[n];
 
 		snprintf(what, sizeof(what), "cause %zu", n + 1);
@@ -366,7 +365,7 @@ static enum poise_status walk_rules(struct pb_walk *w, uint32_t key, uint32_t va
 		goto out;
 	}
 	w->pb->nrules = n;
-	for (n = 0, i = val + 1; i < pb_node(w, val)->end; i = pb_node(w, i)->end, n++) {
+	for (n = 0, i = val + 1; i < pb_node(w, val)->end; i = pb_next(w, i), n++) {
 		snprintf(what, sizeof(what), "rule %zu", n + 1);
 		if ((st = pbwalk_expect(w, key, i, PB_MAP, what)) != POISE_OK ||
 		    (st = walk_rule(w, i, n, &w->pb->rules[n], &id)) != POISE_OK)

@@ -212,14 +212,14 @@ enum poise_status pbwalk_strlist(struct pb_walk *w, uint32_t key, uint32_t val, 
 	if (n->type != PB_SEQ)
 		return pbwalk_error(w, val, "expected a list of strings for '%s', got %s", k,
 				    pbwalk_kind(w, val));
-	for (i = val + 1; i < n->end; i = pb_node(w, i)->end)
+	for (i = val + 1; i < n->end; i = pb_next(w, i))
 		len++;
 	if (!len)
 		return pbwalk_error(w, val, "empty list for '%s'", k);
 	if (!(out->items = calloc(len, sizeof(*out->items))))
 		return pbwalk_nomem(w);
 	out->len = len;
-	for (len = 0, i = val + 1; i < n->end; i = pb_node(w, i)->end, len++) {
+	for (len = 0, i = val + 1; i < n->end; i = pb_next(w, i), len++) {
 		if (pb_node(w, i)->type != PB_SCALAR || pb_node(w, i)->tag == PB_TAG_INT)
 			return pbwalk_error(w, i, "expected a string in '%s', got %s", k,
 					    pbwalk_kind(w, i));
@@ -234,9 +234,11 @@ enum poise_status pbwalk_strlist(struct pb_walk *w, uint32_t key, uint32_t val, 
 enum poise_status pbwalk_expect(struct pb_walk *w, uint32_t key, uint32_t val,
 				enum pb_node_type type, const char *what)
 {
+	const struct pb_node *n = pb_node(w, val);
+
 	if (pbwalk_missing(w, val))
-		return walk_empty(w, key, val);
-	if (pb_node(w, val)->type == type)
+		return pbwalk_error(w, n->len ? val : key, "empty value for %s", what);
+	if (n->type == type)
 		return POISE_OK;
 	return pbwalk_error(w, val, "expected %s for %s, got %s",
 			    type == PB_MAP ? "a mapping" : "a list", what, pbwalk_kind(w, val));
@@ -268,7 +270,7 @@ enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *wha
 
 	memset(key, 0, nfields * sizeof(*key));
 	memset(val, 0, nfields * sizeof(*val));
-	for (k = map + 1; k < pb_node(w, map)->end; k = pb_node(w, pb_node(w, k)->end)->end) {
+	for (k = map + 1; k < pb_node(w, map)->end; k = pb_next(w, pb_next(w, k))) {
 		if (pb_node(w, k)->type != PB_SCALAR)
 			return pbwalk_error(w, k, "expected a key name in %s, got %s", what,
 					    pbwalk_kind(w, k));
@@ -284,7 +286,7 @@ enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *wha
 			return pbwalk_error(w, k, "duplicate key '%s' in %s (first at line %d)",
 					    fields[f].key, what, pb_node(w, key[f])->line);
 		key[f] = k;
-		val[f] = pb_node(w, k)->end;
+		val[f] = pb_next(w, k);
 	}
 	for (f = 0; f < nfields; f++)
 		if (fields[f].required && !key[f])

@@ -1,0 +1,29 @@
+/*
+ * fuzz_playbook.c - libFuzzer target for the playbook loader.
+ *
+ * Any input must either load or fail with a located error: no crash, no
+ * leak, no hang, no huge allocation. On success the result is freed; on
+ * failure *out must be NULL.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "poise/playbook.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct playbook *pb = NULL;
+	struct poise_error err;
+
+	if (playbook_load_text((const char *)data, size, "fuzz.yaml", &pb, &err) == POISE_OK) {
+		if (!pb || pb->text_len != size)
+			abort();
+		playbook_free(pb);
+	} else if (pb || !err.msg[0]) {
+		abort();
+	}
+	return 0;
+}
