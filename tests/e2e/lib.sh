@@ -29,6 +29,8 @@ e2e_cleanup() {
 trap e2e_cleanup EXIT
 
 screen() { tm capture-pane -p -t main 2>/dev/null || true; }
+# everything the pane printed, scrolled-off lines included, joined unwrapped
+history() { tm capture-pane -p -J -S - -t main 2>/dev/null || true; }
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -38,19 +40,22 @@ fail() {
 	exit 1
 }
 
-# start_poise WIDTH HEIGHT [ARGS...]: `poise ARGS` in a fresh session. The
-# pane stays after poise exits so its exit status can be read.
+# start_poise WIDTH HEIGHT [ARGS...]: `poise ARGS` in a fresh session, under
+# a shell that writes poise's exit status to $E2E_DIR/status (tmux's own
+# pane_dead_status is not reliable while it is being polled). The pane stays
+# after the exit so the last screen can still be read.
 start_poise() {
 	local w=$1 h=$2 cmd
 	shift 2
-	cmd="exec env TERM=${E2E_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC"
+	rm -f "$E2E_DIR/status"
+	cmd="env TERM=${E2E_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC"
 	cmd+=" POISE_DB='$POISE_DB' POISE_AGENT='$POISE_AGENT' POISE_PLAYBOOK_PATH='$E2E_DATA'"
 	cmd+=" ${E2E_ENV:-} '$POISE_BIN'"
 	for a in "$@"; do cmd+=" '${a//\'/\'\\\'\'}'"; done
+	cmd+="; echo \$? > '$E2E_DIR/status.tmp' && mv '$E2E_DIR/status.tmp' '$E2E_DIR/status'"
 	tm set-option -g remain-on-exit on \; \
 		new-session -d -s main -x "$w" -y "$h" "$cmd" ||
 		fail "cannot start tmux"
-	tm set-option -t main remain-on-exit on >/dev/null 2>&1 || true
 }
 
 # keys KEY...: tmux key names (Tab, BTab, Left, Enter, Escape, Space...) or text.
@@ -78,16 +83,23 @@ wait_gone() {
 	fail "screen still shows '$want'"
 }
 
-poise_pid() { tm display-message -p -t main '#{pane_pid}'; }
+# poise_pid: the poise process (the child of the pane's shell).
+poise_pid() {
+	local sh i pid
+	sh=$(tm display-message -p -t main '#{pane_pid}')
+	for (( i = 0; i < 50; i++ )); do
+		pid=$(cat "/proc/$sh/task/$sh/children" 2>/dev/null | awk '{print $1}')
+		[ -n "$pid" ] && { echo "$pid"; return 0; }
+		sleep 0.1
+	done
+	fail "no poise process"
+}
 
 # wait_exit [SECONDS]: until poise has exited; prints its exit status.
 wait_exit() {
 	local limit=$(( ${1:-10} * 10 )) i
 	for (( i = 0; i < limit; i++ )); do
-		if [ "$(tm display-message -p -t main '#{pane_dead}' 2>/dev/null)" = 1 ]; then
-			tm display-message -p -t main '#{pane_dead_status}'
-			return 0
-		fi
+		[ -f "$E2E_DIR/status" ] && { cat "$E2E_DIR/status"; return 0; }
 		sleep 0.1
 	done
 	fail "poise did not exit"

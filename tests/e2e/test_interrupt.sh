@@ -18,9 +18,16 @@ expect_eq "start mood stage note interrupted " \
 expect_eq "SIGHUP" "$(sql "SELECT text FROM events WHERE kind = 'interrupted'")" "why"
 tm kill-server
 
-# kill -9: nothing runs on the way out; the call stays open.
+# The next start offers the interrupted call; closing leaves it as it was.
 start_poise 100 30 call --playbook e2e-fast --customer Bea
+wait_for "An unfinished call was found"
+wait_for "customer Ana"
+keys c
 wait_for "Calm: Calm goal"
+expect_eq 5 "$(sql "SELECT count(*) FROM events WHERE call_id = \
+(SELECT id FROM calls WHERE customer = 'Ana')")" "events of the closed call"
+
+# kill -9 (Bea): nothing runs on the way out; the call stays open.
 keys 5;   wait_for "mood 5 furious"
 keys b;   wait_for "Boundary: Boundary goal"
 keys w;   wait_for "(given at"
@@ -49,13 +56,27 @@ kill -TERM "$(poise_pid)"
 expect_eq 143 "$(wait_exit)" "exit status after SIGTERM"
 expect_eq "interrupted" "$(sql "SELECT status FROM calls WHERE customer = 'Bea'")" "after SIGTERM"
 
-# Closing instead of resuming.
+# A call a signal interrupted can be resumed too.
 tm kill-server
 start_poise 100 30 call --playbook e2e-fast --customer Cy
+wait_for "customer Bea"
+keys r
+wait_for "Second warning to Bea  (given at"
+keys x; wait_for "outcome: r resolved"
+keys a; wait_for "cause:"
+keys o; wait_for "follow-up due date"
+keys Enter; wait_for "what went well"
+keys Enter Enter; wait_for "a short breather"
+keys q; wait_for "ready for the next call"
+expect_eq "done	abuse	other" "$(sql "SELECT status, outcome, cause FROM calls WHERE customer = 'Bea'")" \
+	"the resumed call, finished"
+keys c
 wait_for "Calm: Calm goal"
 kill -KILL "$(poise_pid)"
 wait_exit >/dev/null
 tm kill-server
+
+# Closing an open call instead of resuming it.
 start_poise 100 30 call --playbook e2e-fast
 wait_for "c close as interrupted"
 keys c
