@@ -41,19 +41,21 @@ static void clock_text(char *buf, size_t size, int64_t t)
 static void draw_header(struct ui *ui, int64_t now, int compact)
 {
 	const struct call_state *cs = &ui->cs;
-	char call[16], stage[16], hold[16], right[128], left[400];
+	char call[16], stage[16], hold[16], right[128], left[400], mood[4] = "-";
 	int rw;
 
 	fmt_mmss(call, sizeof(call), call_elapsed_ms(cs, now));
 	fmt_mmss(stage, sizeof(stage), call_in_stage_ms(cs, now));
 	fmt_mmss(hold, sizeof(hold), call_current_hold_ms(cs, now));
+	if (cs->mood)
+		snprintf(mood, sizeof(mood), "%d", cs->mood);
 	if (compact)
-		snprintf(right, sizeof(right), "%s st %s%s%s m%d", call, stage,
-			 cs->on_hold ? " HOLD " : "", cs->on_hold ? hold : "", cs->mood);
+		snprintf(right, sizeof(right), "%s st %s%s%s m%s", call, stage,
+			 cs->on_hold ? " HOLD " : "", cs->on_hold ? hold : "", mood);
 	else
-		snprintf(right, sizeof(right), "call %s  stage %s  %s%s%smood %d %s", call, stage,
+		snprintf(right, sizeof(right), "call %s  stage %s  %s%s%smood %s %s", call, stage,
 			 cs->on_hold ? "ON HOLD " : "", cs->on_hold ? hold : "",
-			 cs->on_hold ? "  " : "", cs->mood, mood_word(cs->mood));
+			 cs->on_hold ? "  " : "", mood, mood_word(cs->mood));
 	if (compact)
 		snprintf(left, sizeof(left), "%s", ui_customer(ui));
 	else
@@ -170,12 +172,26 @@ static void add_warnings(struct ui *ui, struct body *b)
 		    ui_attr(ui, R_ERROR), 0);
 }
 
+/* A small screen keeps what is said and ticked; tips only when there is nothing to say. */
+static int show_in_compact(const struct ui *ui, enum section sec)
+{
+	const struct pb_stage *st = &ui->call_pb->stages[ui->cs.stage];
+
+	if (sec == SECTION_AVOID)
+		return 0;
+	if (sec == SECTION_TIPS)
+		return st->section[SECTION_SAY].len == 0 && st->section[SECTION_ASK].len == 0;
+	return 1;
+}
+
 static void add_section(struct ui *ui, struct body *b, enum section sec, int *nsel)
 {
 	const struct strlist *sl = &ui->call_pb->stages[ui->cs.stage].section[sec];
 	const unsigned char *marks = ui->cs.marks[ui->cs.stage][sec];
 
 	if (sl->len == 0)
+		return;
+	if (ui_compact() && !show_in_compact(ui, sec))
 		return;
 	add(b, NULL, section_title(sec), ui_attr(ui, R_SECTION), 0);
 	for (size_t i = 0; i < sl->len; i++) {
@@ -254,8 +270,8 @@ static void draw_prompt(struct ui *ui, int y, int64_t now)
 		return;
 	r = &ui->call_pb->rules[ui->prompt_rule];
 	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)ui->prompt_rule));
-	snprintf(line, sizeof(line), "%s %s  %s", glyph(ui, "»", ">"), msg ? msg : r->message,
-		 action_hint(ui, r->action));
+	snprintf(line, sizeof(line), "%s %s%s%s", glyph(ui, "»", ">"), action_hint(ui, r->action),
+		 *action_hint(ui, r->action) ? " " : "", msg ? msg : r->message);
 	draw_fill(y, ui_attr(ui, R_PROMPT) & ~A_UNDERLINE);
 	draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_PROMPT), line);
 	free(msg);

@@ -127,9 +127,10 @@ static char *item_text(const struct list_item *it)
 	return s;
 }
 
+/* Marks are at most three columns ("[x]"): one indent for all keeps text aligned. */
 static int item_indent(const struct list_item *it)
 {
-	return it->mark ? (int)strlen(it->mark) + 1 : 0;
+	return it->mark ? 4 : 0;
 }
 
 /* Scroll so that the selected item (and the heading just above it) is in view. */
