@@ -9,6 +9,8 @@ wait_for "Calm line for Ana"
 wait_for "Calm tip for tester"
 
 keys 3;          wait_for "mood 3 annoyed"
+keys p;          wait_for "breathe in"
+keys Escape;     wait_gone "breathe in"
 keys Space;      wait_for "Calm line for Ana  (said)"
 keys j Space;    wait_for "[x] Calm check"
 keys Tab;        wait_for "Listen: Listen goal"
@@ -25,13 +27,17 @@ keys BTab;       wait_for "Empathize: Empathize goal"
 keys Tab Tab;    wait_for "Inform: Inform goal"
 keys Left;       wait_for "Clarify: Clarify goal"
 keys Tab Tab;    wait_for "Solve: Solve goal"
+keys e;          wait_for "escalate, reason:"
+text "needs the billing team"; keys Enter; wait_gone "escalate, reason:"
+keys m;          wait_for "Manager prompt"
 keys b;          wait_for "Boundary: Boundary goal"
 wait_for "First warning to Ana  (next: press w)"
 keys w;          wait_for "First warning to Ana  (given at"
 keys 2;          wait_for "mood 2 uneasy"
 keys Tab;        wait_for "Follow-up: Follow-up goal"
 keys n;          wait_for "note (Enter saves"
-text "Señora García — ¡muy enfadada! 日本"
+text "Señora García — ¡muy enfadada! 日本語"
+keys BSpace;     wait_gone "日本語"
 keys Enter;      wait_gone "note (Enter saves"
 keys '?';        wait_for "keys of the call screen"
 keys q;          wait_gone "keys of the call screen"
@@ -48,21 +54,44 @@ keys Enter;      wait_for "a short breather"
 keys Space;      wait_for "ready for the next call"
 wait_for "Today: 1 call"
 wait_for "resolved 1"
+keys p;          wait_for "pick a playbook"
+wait_for "End-to-end test playbook"
+wait_for "(built-in)"
+keys Escape;     wait_for "ready for the next call"
+wait_for "No follow-ups due"
+
+# A second, short call with a follow-up due today: the ready screen lists it.
+keys c;          wait_for "Calm: Calm goal"
+keys x;          wait_for "outcome: r resolved"
+keys c;          wait_for "cause:"
+keys p;          wait_for "follow-up due date"
+text "$(date +%F)"; keys Enter; wait_for "follow-up channel"
+text "email";    keys Enter; wait_for "promise made"
+text "send the credit note"; keys Enter; wait_for "what went well"
+keys Enter Enter
+wait_for "Today: 2 calls"
+wait_for "callback 1"
+wait_for "Follow-ups due"
+wait_for "email  send the credit note"
 keys q
 expect_eq 0 "$(wait_exit)" "exit status"
 
-calls=$(sql "SELECT status, outcome, cause, customer, customer_ref, playbook_id FROM calls")
+calls=$(sql "SELECT status, outcome, cause, customer, customer_ref, playbook_id FROM calls \
+	ORDER BY started_at LIMIT 1")
 expect_eq "$(printf 'done\tresolved\tbilling\tAna\tR-17\te2e-fast')" "$calls" "the call row"
-kinds=$(sql "SELECT kind FROM events ORDER BY seq" | grep -v '^prompt$' | tr '\n' ' ')
-expect_eq "start mood said check stage skip hold-start hold-end mood stage stage stage stage stage stage \
-stage stage stage warning mood stage note wrapup outcome cause followup reflection end " \
+first="(SELECT id FROM calls ORDER BY started_at LIMIT 1)"
+kinds=$(sql "SELECT kind FROM events WHERE call_id = $first ORDER BY seq" | grep -v '^prompt$' | tr '\n' ' ')
+expect_eq "start mood breathe said check stage skip hold-start hold-end mood stage stage stage stage stage stage \
+stage stage escalate manager stage warning mood stage note wrapup outcome cause followup reflection end " \
 	"$kinds" "the events"
-expect_eq "Señora García — ¡muy enfadada! 日本" "$(sql "SELECT text FROM events WHERE kind = 'note'")" \
+expect_eq "Señora García — ¡muy enfadada! 日本" "$(sql "SELECT text FROM events WHERE kind = 'note' AND call_id = $first")" \
 	"the note"
 expect_eq "$(printf '2099-03-01\tphone\tcall back with the refund')" \
-	"$(sql "SELECT text FROM events WHERE kind = 'followup'")" "the follow-up"
-expect_eq "$(printf 'kept calm\t')" "$(sql "SELECT text FROM events WHERE kind = 'reflection'")" \
+	"$(sql "SELECT text FROM events WHERE kind = 'followup' AND call_id = $first")" "the follow-up"
+expect_eq "$(printf 'kept calm\t')" "$(sql "SELECT text FROM events WHERE kind = 'reflection' AND call_id = $first")" \
 	"the reflection"
-expect_eq "wrong-scenario" "$(sql "SELECT text FROM events WHERE kind = 'skip'")" "skip reason"
+expect_eq "needs the billing team" "$(sql "SELECT text FROM events WHERE kind = 'escalate' AND call_id = $first")" \
+	"escalation reason"
+expect_eq "wrong-scenario" "$(sql "SELECT text FROM events WHERE kind = 'skip' AND call_id = $first")" "skip reason"
 expect_eq "hold-check" "$(sql "SELECT text FROM events WHERE kind = 'prompt' LIMIT 1")" "first prompt"
 echo "ok"
