@@ -114,7 +114,8 @@ static int tick(struct ui *ui, int64_t now)
 {
 	int flags = 0;
 
-	if (store_pending(ui->st) > 0) {
+	/* Once a second: each try may wait out the store's short busy timeout. */
+	if (store_pending(ui->st) > 0 && now / 1000 != ui->last_sec) {
 		struct poise_error err;
 		size_t left = 0;
 
@@ -161,10 +162,23 @@ static int read_key(int *key)
 	return 1;
 }
 
+/*
+ * A terminal that hung up without a signal makes every read fail at once:
+ * a long run of instant failures is treated as SIGHUP rather than spinning.
+ */
+static int hung_up(int64_t waited_ms, int *fast_errors)
+{
+	if (waited_ms >= UI_TICK_MS / 4)
+		*fast_errors = 0;
+	else
+		(*fast_errors)++;
+	return *fast_errors > 100;
+}
+
 void ui_run(struct ui *ui)
 {
 	int depth = ui->depth;
-	int flags = REDRAW;
+	int flags = REDRAW, fast_errors = 0;
 
 	while (!ui->stopping && ui->depth >= depth) {
 		const struct screen *top = ui->stack[depth - 1];
@@ -179,11 +193,16 @@ void ui_run(struct ui *ui)
 			ui->stopping = term_signal();
 			break;
 		}
+		now = ui_now();
 		if (read_key(&key)) {
+			fast_errors = 0;
 			if (key == KF(KEY_RESIZE))
 				flags |= REDRAW;
 			else
 				flags |= top->key(ui, ctx, key);
+		} else if (hung_up(ui_now() - now, &fast_errors) && !term_signal()) {
+			ui->stopping = SIGHUP;
+			break;
 		}
 		if (flags & QUIT)
 			break;
