@@ -137,8 +137,11 @@ static int call_mark(struct ui *ui, int key)
 	(void)key;
 	if (!current_item(ui, &it))
 		return HANDLED;
-	if (it.section == SECTION_CHECKLIST)
-		return record(ui, EV_CHECK, it.index, !ui->cs.ticked[ui->cs.stage][it.index], NULL);
+	if (it.section == SECTION_CHECKLIST) {
+		const unsigned char *ticked = ui->cs.ticked[ui->cs.stage];
+
+		return record(ui, EV_CHECK, it.index, !(ticked && ticked[it.index]), NULL);
+	}
 	return record(ui, EV_SAID, (int)it.section, it.index, NULL);
 }
 
@@ -250,7 +253,7 @@ static int call_help(struct ui *ui, int key);
 #define CALL_KEYS(K)                                                                              \
 	K(help, KEYS('?'), "?", "help", "show this help")                                          \
 	K(mood, KEYS('1', '2', '3', '4', '5'), "1-5", "mood",                                      \
-	  "customer's mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")                      \
+	  "mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")                      \
 	K(next, KEYS(KF(KEY_RIGHT), '\t'), "Tab", "next", "next stage (Right arrow or Tab)")       \
 	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), "S-Tab", "prev",                                 \
 	  "previous stage (Left arrow or Shift-Tab)")                                               \
