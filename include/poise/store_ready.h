@@ -15,10 +15,10 @@
 #include "poise/store.h"
 
 struct ready_figures {
-	int calls;                    /* started in the window */
-	int closed;                   /* of which ended (done or interrupted) */
-	int outcomes[OUTCOME_COUNT];  /* by outcome */
-	int64_t handle_ms;            /* sum of ended - started over closed calls */
+	int calls;		     /* started in the window */
+	int closed;		     /* of which ended (done or interrupted) */
+	int outcomes[OUTCOME_COUNT]; /* by outcome */
+	int64_t handle_ms;	     /* sum of ended - started over closed calls */
 };
 
 /* Figures of agent's calls started in [since, until) (ms since epoch). */
@@ -29,7 +29,7 @@ enum poise_status store_ready_figures(struct store *st, const char *agent, int64
 struct ready_followup {
 	char call_id[37];
 	char customer[128];
-	char due[11];        /* YYYY-MM-DD */
+	char due[11]; /* YYYY-MM-DD */
 	char channel[128];
 	char promise[512];
 };

@@ -26,14 +26,14 @@
 enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2 };
 
 /* Keys: a wide character as is, a curses key code (KEY_*) tagged with UI_KEYF. */
-#define UI_KEYF 0x40000000
+#define UI_KEYF	 0x40000000
 #define KF(code) (UI_KEYF | (code))
-#define KEY_ESC 27
+#define KEY_ESC	 27
 
-#define UI_MIN_W 40
-#define UI_MIN_H 12
-#define UI_FULL_W 80
-#define UI_FULL_H 24
+#define UI_MIN_W   40
+#define UI_MIN_H   12
+#define UI_FULL_W  80
+#define UI_FULL_H  24
 #define UI_TICK_MS 200
 
 /* Attribute roles; term.c maps them to colour or plain attributes (NO_COLOR). */
@@ -72,7 +72,10 @@ struct keybind {
 	const char *help;
 	int (*fn)(struct ui *ui, int key);
 };
-#define KEYS(...) {__VA_ARGS__}
+#define KEYS(...)                                                                                  \
+	{                                                                                          \
+		__VA_ARGS__                                                                        \
+	}
 
 #define UI_STACK_MAX 8
 #define UI_SKIPS_MAX 256
@@ -86,22 +89,22 @@ struct ui {
 	const struct call_opts *opts;
 	struct store *st;
 	struct pbpath pp;
-	struct playbook *pb;      /* playbook for the next call */
+	struct playbook *pb;	  /* playbook for the next call */
 	struct playbook *call_pb; /* playbook of the open call (may be pb) */
 
 	/* The open call, if any. */
 	int in_call;
 	struct call_meta meta;
 	struct call_state cs;
-	int prompt_rule;          /* newest prompt's rule; -1 none */
+	int prompt_rule; /* newest prompt's rule; -1 none */
 	int64_t prompt_at;
 	struct ui_skip skips[UI_SKIPS_MAX];
 	size_t nskips;
 
 	/* Call screen view state. */
-	int sel;                  /* selected item of the current stage */
+	int sel; /* selected item of the current stage */
 	int sel_stage;
-	int64_t pacer_start;      /* 0 = pacer not running */
+	int64_t pacer_start; /* 0 = pacer not running */
 
 	/* Banner under the body: an error stays until the next good action. */
 	char banner[320];
@@ -112,19 +115,19 @@ struct ui {
 	void *ctx[UI_STACK_MAX];
 	int depth;
 	int64_t last_sec;
-	int cur_y, cur_x;         /* where the cursor goes; -1 = hidden */
-	int stopping;             /* a signal ended the session */
+	int cur_y, cur_x; /* where the cursor goes; -1 = hidden */
+	int stopping;	  /* a signal ended the session */
 	int exit_code;
 	int color;
 	int utf8;
 };
 
 /* term.c: the terminal, attributes, signals, the clock. */
-int term_check(void);      /* before anything is touched; prints why and returns -1 */
+int term_check(void); /* before anything is touched; prints why and returns -1 */
 int term_start(struct ui *ui);
 void term_stop(void);
 attr_t ui_attr(const struct ui *ui, enum ui_role role);
-int term_signal(void);     /* the pending signal number, 0 when none */
+int term_signal(void); /* the pending signal number, 0 when none */
 int64_t ui_now(void);
 
 /* loop.c: the screen stack, the main loop and recording events. */
@@ -147,16 +150,16 @@ int ui_ask_key(struct ui *ui, const char *question, const char *keys, int esc_ok
 
 /* draw.c: the one way to draw text, lists, footers and help. */
 struct list_item {
-	const char *mark;  /* prefix, e.g. "[x]" or "*"; may be NULL */
-	const char *text;  /* UTF-8, wrapped */
-	const char *tail;  /* dim suffix, e.g. "(skipped: wrong scenario)"; may be NULL */
+	const char *mark; /* prefix, e.g. "[x]" or "*"; may be NULL */
+	const char *text; /* UTF-8, wrapped */
+	const char *tail; /* dim suffix, e.g. "(skipped: wrong scenario)"; may be NULL */
 	attr_t attr;
 	int selectable;
 };
 int draw_text(struct ui *ui, int y, int x, int w, int maxlines, attr_t attr, const char *utf8);
 int draw_text_height(int w, const char *utf8);
-void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,
-	       size_t n, int sel);
+void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item *items, size_t n,
+	       int sel);
 int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n);
 void draw_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
 void draw_fill(int y, attr_t attr);
@@ -181,10 +184,10 @@ void callscr_draw(struct ui *ui, void *ctx);
 /* callscreen.c, wrapup.c, ready.c, session.c */
 extern const struct screen call_screen;
 int wrapup_run(struct ui *ui);
-int ready_run(struct ui *ui);          /* 1 next call, 0 quit */
+int ready_run(struct ui *ui); /* 1 next call, 0 quit */
 void breather_run(struct ui *ui);
 int session_start_call(struct ui *ui);
-int session_resume(struct ui *ui);      /* resume.c: the unfinished call, if any */
+int session_resume(struct ui *ui); /* resume.c: the unfinished call, if any */
 void ui_track(struct ui *ui, const struct event *ev);
 void session_end_call(struct ui *ui);
 const char *mood_word(int mood);

@@ -150,8 +150,8 @@ static void add_warnings(struct ui *ui, struct body *b)
 
 	add(b, NULL, "Warnings, word for word (w logs the next)", ui_attr(ui, R_SECTION), 0);
 	for (int i = 0; i < PLAYBOOK_WARNINGS; i++) {
-		struct list_item *it = add(b, num[i], own(b, ui_fill(ui, ui->call_pb->warnings[i])),
-					   A_NORMAL, 0);
+		struct list_item *it =
+			add(b, num[i], own(b, ui_fill(ui, ui->call_pb->warnings[i])), A_NORMAL, 0);
 		char when[16];
 
 		if (!it || !it->text)
@@ -197,13 +197,15 @@ static void add_section(struct ui *ui, struct body *b, enum section sec, int *ns
 	for (size_t i = 0; i < sl->len; i++) {
 		struct list_item *it;
 		const char *mark = glyph(ui, "·", "-");
-		int selectable = sec == SECTION_SAY || sec == SECTION_ASK || sec == SECTION_CHECKLIST;
+		int selectable =
+			sec == SECTION_SAY || sec == SECTION_ASK || sec == SECTION_CHECKLIST;
 
 		if (sec == SECTION_AVOID)
 			mark = glyph(ui, "✗", "x");
 		if (sec == SECTION_CHECKLIST)
-			mark = ui->cs.ticked[ui->cs.stage] && ui->cs.ticked[ui->cs.stage][i] ? "[x]"
-											     : "[ ]";
+			mark = ui->cs.ticked[ui->cs.stage] && ui->cs.ticked[ui->cs.stage][i]
+				       ? "[x]"
+				       : "[ ]";
 		it = add(b, mark, own(b, ui_fill(ui, sl->items[i])), A_NORMAL, selectable);
 		if (!it || !it->text)
 			continue;
@@ -215,8 +217,9 @@ static void add_section(struct ui *ui, struct body *b, enum section sec, int *ns
 		} else if (marks && marks[i] == LINE_SKIPPED) {
 			it->mark = "~";
 			it->attr = ui_attr(ui, R_DIM);
-			it->tail = own_printf(b, "(skipped: %s%s)",
-					      skip_label(ui, (int)ui->cs.stage, (int)sec, (int)i), "");
+			it->tail =
+				own_printf(b, "(skipped: %s%s)",
+					   skip_label(ui, (int)ui->cs.stage, (int)sec, (int)i), "");
 		}
 	}
 }

@@ -155,12 +155,15 @@ static int call_skip(struct ui *ui, int key)
 		ui_set_banner(ui, 0, "select a line to say or ask first (Up/Down)");
 		return REDRAW;
 	}
-	ch = ui_ask_key(ui, "skip this line because: d didn't fit   c customer calmer already   "
-			    "w wrong scenario   o other   (Esc cancels)", "dcwo", 1);
+	ch = ui_ask_key(ui,
+			"skip this line because: d didn't fit   c customer calmer already   "
+			"w wrong scenario   o other   (Esc cancels)",
+			"dcwo", 1);
 	reason = skip_reason_from_char(ch);
 	if (reason < 0)
 		return REDRAW;
-	return record(ui, EV_SKIP, (int)it.section, it.index, skip_reason_key((enum skip_reason)reason));
+	return record(ui, EV_SKIP, (int)it.section, it.index,
+		      skip_reason_key((enum skip_reason)reason));
 }
 
 static int call_boundary(struct ui *ui, int key)
@@ -178,7 +181,8 @@ static int call_warn(struct ui *ui, int key)
 		return REDRAW;
 	}
 	if (ui->cs.warnings >= PLAYBOOK_WARNINGS) {
-		ui_set_banner(ui, 0, "all three warnings given; per policy you may end the call (x)");
+		ui_set_banner(ui, 0,
+			      "all three warnings given; per policy you may end the call (x)");
 		return REDRAW;
 	}
 	prompt_acted(ui, ACTION_BOUNDARY);
@@ -250,24 +254,24 @@ static int call_end(struct ui *ui, int key)
 
 static int call_help(struct ui *ui, int key);
 
-#define CALL_KEYS(K)                                                                              \
+#define CALL_KEYS(K)                                                                               \
 	K(help, KEYS('?'), "?", "help", "show this help")                                          \
 	K(mood, KEYS('1', '2', '3', '4', '5'), "1-5", "mood",                                      \
-	  "mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")                      \
+	  "mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")                                 \
 	K(next, KEYS(KF(KEY_RIGHT), '\t'), "Tab", "next", "next stage (Right arrow or Tab)")       \
 	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), "S-Tab", "prev",                                 \
-	  "previous stage (Left arrow or Shift-Tab)")                                               \
+	  "previous stage (Left arrow or Shift-Tab)")                                              \
 	K(move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j'), "j/k", "move",                           \
 	  "move among the stage's lines (Up/Down or j/k)")                                         \
 	K(mark, KEYS(' '), "Space", "tick/said", "tick a checklist item, or mark a line said")     \
-	K(skip, KEYS('s'), "s", "skip", "skip the selected line, with a one-key reason")          \
-	K(boundary, KEYS('b'), "b", "boundary", "jump to the boundary stage from anywhere")       \
-	K(warn, KEYS('w'), "w", "warn", "log the next boundary warning (in boundary)")            \
-	K(note, KEYS('n'), "n", "note", "add a note (Enter saves, Esc cancels)")                  \
-	K(hold, KEYS('h'), "h", "hold", "start or end a hold")                                    \
-	K(escalate, KEYS('e'), "e", "escalate", "escalate the call (asks a short reason)")        \
-	K(manager, KEYS('m'), "m", "manager", "the customer asked for a manager")                 \
-	K(breathe, KEYS('p'), "p", "breathe", "breathing pacer: in 4, hold 4, out 4 (calm)")      \
+	K(skip, KEYS('s'), "s", "skip", "skip the selected line, with a one-key reason")           \
+	K(boundary, KEYS('b'), "b", "boundary", "jump to the boundary stage from anywhere")        \
+	K(warn, KEYS('w'), "w", "warn", "log the next boundary warning (in boundary)")             \
+	K(note, KEYS('n'), "n", "note", "add a note (Enter saves, Esc cancels)")                   \
+	K(hold, KEYS('h'), "h", "hold", "start or end a hold")                                     \
+	K(escalate, KEYS('e'), "e", "escalate", "escalate the call (asks a short reason)")         \
+	K(manager, KEYS('m'), "m", "manager", "the customer asked for a manager")                  \
+	K(breathe, KEYS('p'), "p", "breathe", "breathing pacer: in 4, hold 4, out 4 (calm)")       \
 	K(end, KEYS('x'), "x", "end call", "end the call and open the wrap-up")
 
 #define CALL_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, call_##name},

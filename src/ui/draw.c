@@ -123,7 +123,8 @@ static char *item_text(const struct list_item *it)
 	char *s = malloc(len);
 
 	if (s)
-		snprintf(s, len, "%s%s%s", it->text, it->tail ? "  " : "", it->tail ? it->tail : "");
+		snprintf(s, len, "%s%s%s", it->text, it->tail ? "  " : "",
+			 it->tail ? it->tail : "");
 	return s;
 }
 
@@ -148,8 +149,8 @@ static size_t list_top(const int *heights, size_t n, int sel, int h)
 	return top;
 }
 
-void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,
-	       size_t n, int sel)
+void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item *items, size_t n,
+	       int sel)
 {
 	int *heights = calloc(n ? n : 1, sizeof(*heights));
 	size_t top;
@@ -164,8 +165,8 @@ void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item
 		free(s);
 	}
 	top = list_top(heights, n, sel, h);
-	if (top > 0 && top == (size_t)sel && !items[top - 1].selectable && heights[top - 1] +
-	    heights[top] <= h)
+	if (top > 0 && top == (size_t)sel && !items[top - 1].selectable &&
+	    heights[top - 1] + heights[top] <= h)
 		top--;
 	for (size_t i = top; i < n && row < h; i++) {
 		const struct list_item *it = &items[i];
@@ -217,7 +218,8 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 			mvaddnstr(y + line, col, keys[i].label, COLS - col);
 			attroff(ui_attr(ui, R_KEY));
 			if (col + (int)strlen(keys[i].label) + 1 < COLS)
-				mvaddnstr(y + line, col + (int)strlen(keys[i].label) + 1, keys[i].brief,
+				mvaddnstr(y + line, col + (int)strlen(keys[i].label) + 1,
+					  keys[i].brief,
 					  COLS - col - (int)strlen(keys[i].label) - 1);
 		}
 		col += len;
@@ -328,7 +330,8 @@ void fmt_mmss(char *buf, size_t size, int64_t ms)
 	int64_t s = ms < 0 ? 0 : ms / 1000;
 
 	if (s >= 3600)
-		snprintf(buf, size, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+		snprintf(buf, size, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60),
+			 (int)(s % 60));
 	else
 		snprintf(buf, size, "%02d:%02d", (int)(s / 60), (int)(s % 60));
 }

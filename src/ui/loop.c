@@ -94,8 +94,9 @@ int ui_record(struct ui *ui, struct event *ev)
 	poise_error_clear(&err);
 	s = store_append(ui->st, ui->meta.id, ev, &deferred, &err);
 	if (s != POISE_OK) {
-		ui_set_banner(ui, 1, "NOT SAVED: %s — %s. Free disk space or fix the database "
-				     "permissions, then repeat; earlier events are safe",
+		ui_set_banner(ui, 1,
+			      "NOT SAVED: %s — %s. Free disk space or fix the database "
+			      "permissions, then repeat; earlier events are safe",
 			      event_kind_key(ev->kind), err.msg[0] ? err.msg : poise_status_str(s));
 		return -1;
 	}
@@ -122,7 +123,8 @@ static int tick(struct ui *ui, int64_t now)
 		poise_error_clear(&err);
 		store_flush(ui->st, &left, &err);
 		if (left > 0)
-			ui_set_banner(ui, 0, "database busy — %zu events saved to side log, retrying",
+			ui_set_banner(ui, 0,
+				      "database busy — %zu events saved to side log, retrying",
 				      left);
 		else if (!ui->banner_error)
 			ui->banner[0] = '\0';
@@ -134,8 +136,11 @@ static int tick(struct ui *ui, int64_t now)
 
 		for (size_t i = 0; i < n; i++) {
 			const char *id = ui->call_pb->rules[due[i]].id;
-			struct event ev = {.t = now, .kind = EV_PROMPT, .stage = (int)ui->cs.stage,
-					   .a = (int)due[i], .text = id};
+			struct event ev = {.t = now,
+					   .kind = EV_PROMPT,
+					   .stage = (int)ui->cs.stage,
+					   .a = (int)due[i],
+					   .text = id};
 
 			ui_record(ui, &ev);
 			flags |= REDRAW;

@@ -12,8 +12,8 @@
 #include "poise/store_ready.h"
 
 #define READY_FOLLOWUPS 20
-#define PICK_MAX 64
-#define BREATHER_MS 30000
+#define PICK_MAX	64
+#define BREATHER_MS	30000
 
 struct ready {
 	struct ready_figures fig;
@@ -27,9 +27,10 @@ static int ready_next(struct ui *ui, int key);
 static int ready_pick(struct ui *ui, int key);
 static int ready_quit(struct ui *ui, int key);
 
-#define READY_KEYS(K)                                                                             \
-	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), "Enter/c", "next call", "start the next call") \
-	K(pick, KEYS('p'), "p", "playbook", "pick the playbook for the next call")                   \
+#define READY_KEYS(K)                                                                              \
+	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), "Enter/c", "next call",                      \
+	  "start the next call")                                                                   \
+	K(pick, KEYS('p'), "p", "playbook", "pick the playbook for the next call")                 \
 	K(quit, KEYS('q'), "q", "quit", "quit poise")
 
 #define READY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, ready_##name},
@@ -176,7 +177,8 @@ static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
 	if (p->n >= PICK_MAX)
 		return 1;
 	if (pb)
-		snprintf(buf, sizeof(buf), "%-20s %-6s %s  (%s)", pb->id, pb->version, pb->title, path);
+		snprintf(buf, sizeof(buf), "%-20s %-6s %s  (%s)", pb->id, pb->version, pb->title,
+			 path);
 	else
 		snprintf(buf, sizeof(buf), "%s: %s", path, err ? err->msg : "does not load");
 	p->e[p->n].path = strdup(path);
@@ -239,9 +241,9 @@ static int ready_pick(struct ui *ui, int key)
 	if (p->chosen >= 0) {
 		const char *path = p->e[p->chosen].path;
 
-		if ((strcmp(path, PBPATH_BUILTIN) == 0 ? playbook_load_default(&pb, &err)
-						       : playbook_load_file(path, &pb, &err)) ==
-		    POISE_OK) {
+		if ((strcmp(path, PBPATH_BUILTIN) == 0
+			     ? playbook_load_default(&pb, &err)
+			     : playbook_load_file(path, &pb, &err)) == POISE_OK) {
 			playbook_free(ui->pb);
 			ui->pb = pb;
 			ui_set_banner(ui, 0, "next call uses %s %s", pb->id, pb->version);
@@ -269,7 +271,8 @@ static void breather_draw(struct ui *ui, void *ctx)
 	draw_text(ui, 2, 2, COLS - 4, 3, A_NORMAL,
 		  "That was a hard call. Breathe with the bar before the next one.");
 	draw_pacer(ui, LINES / 2, 2, COLS - 4, el);
-	snprintf(buf, sizeof(buf), "%d s left; any key skips", (int)((BREATHER_MS - el + 999) / 1000));
+	snprintf(buf, sizeof(buf), "%d s left; any key skips",
+		 (int)((BREATHER_MS - el + 999) / 1000));
 	attron(ui_attr(ui, R_DIM));
 	mvaddnstr(LINES - 1, 1, buf, COLS - 2);
 	attroff(ui_attr(ui, R_DIM));

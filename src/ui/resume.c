@@ -85,12 +85,13 @@ static void describe(struct ui *ui, char *buf, size_t size, const char *why)
 	localtime_r(&s, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 	if (why)
-		snprintf(buf, size,
-			 "An unfinished call was found: started %s, customer %s, playbook %s %s.\n\n"
-			 "It cannot be resumed: %s.\n\n"
-			 "c  close it as interrupted\nq  quit and leave it open",
-			 when, ui->meta.customer[0] ? ui->meta.customer : "(no name)",
-			 ui->meta.playbook_id, ui->meta.playbook_version, why);
+		snprintf(
+			buf, size,
+			"An unfinished call was found: started %s, customer %s, playbook %s %s.\n\n"
+			"It cannot be resumed: %s.\n\n"
+			"c  close it as interrupted\nq  quit and leave it open",
+			when, ui->meta.customer[0] ? ui->meta.customer : "(no name)",
+			ui->meta.playbook_id, ui->meta.playbook_version, why);
 	else
 		snprintf(buf, size,
 			 "An unfinished call was found: started %s, customer %s, playbook %s %s.\n"
@@ -147,8 +148,9 @@ int session_resume(struct ui *ui)
 	}
 	describe(ui, text, sizeof(text), ok ? NULL : why);
 	ui_push(ui, &panel_screen, &panel);
-	ch = ui_ask_key(ui, ok ? "r resume   c close as interrupted   q quit"
-			       : "c close as interrupted   q quit",
+	ch = ui_ask_key(ui,
+			ok ? "r resume   c close as interrupted   q quit"
+			   : "c close as interrupted   q quit",
 			ok ? "rcq" : "cq", 0);
 	ui_pop(ui);
 	if (ch == 'r') {
@@ -156,16 +158,16 @@ int session_resume(struct ui *ui)
 		 * Nobody saw what happened between the last event and now: mark
 		 * the crash at the last event, so that gap counts as no time.
 		 */
-		struct event stop = {.t = ui->cs.last_t, .kind = EV_INTERRUPTED,
-				     .text = "no clean exit"};
+		struct event stop = {
+			.t = ui->cs.last_t, .kind = EV_INTERRUPTED, .text = "no clean exit"};
 		struct event ev = {.kind = EV_RESUME};
 
 		ui->sel_stage = (int)ui->cs.stage;
 		if ((!open || ui_record(ui, &stop) == 0) && ui_record(ui, &ev) == 0)
 			return 0;
 	} else if (ch == 'c') {
-		struct event ev = {.t = ui->cs.last_t, .kind = EV_INTERRUPTED,
-				   .text = "closed on start"};
+		struct event ev = {
+			.t = ui->cs.last_t, .kind = EV_INTERRUPTED, .text = "closed on start"};
 
 		if (open && (!ok || ui_record(ui, &ev) != 0))
 			close_raw(ui);

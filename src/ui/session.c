@@ -68,7 +68,8 @@ int session_start_call(struct ui *ui)
 	ui->meta.started = ev.t = ui_now();
 	copy(ui->meta.status, sizeof(ui->meta.status), "open");
 	if (call_init(&ui->cs, ui->pb) != POISE_OK) {
-		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "cannot start a call: out of memory");
+		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0,
+				"cannot start a call: out of memory");
 		goto fail;
 	}
 	if (store_call_begin(ui->st, &ui->meta, ui->pb, &err) != POISE_OK) {

@@ -45,18 +45,21 @@ int term_check(void)
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "poise: the call screen needs a terminal on stdin and stdout; "
-				"run it in a terminal (for plain text use 'poise show' or 'poise export')\n");
+				"run it in a terminal (for plain text use 'poise show' or 'poise "
+				"export')\n");
 		return -1;
 	}
 	if (!term || !*term || strcmp(term, "dumb") == 0) {
-		fprintf(stderr, "poise: TERM is %s; the call screen needs a full-screen terminal "
-				"(set TERM, e.g. TERM=xterm-256color)\n",
+		fprintf(stderr,
+			"poise: TERM is %s; the call screen needs a full-screen terminal "
+			"(set TERM, e.g. TERM=xterm-256color)\n",
 			term && *term ? "'dumb'" : "not set");
 		return -1;
 	}
 	if (setupterm(term, STDOUT_FILENO, &err) != OK) {
-		fprintf(stderr, "poise: unknown terminal type '%s'; set TERM to one this machine "
-				"knows (e.g. TERM=xterm-256color) or install its terminfo\n",
+		fprintf(stderr,
+			"poise: unknown terminal type '%s'; set TERM to one this machine "
+			"knows (e.g. TERM=xterm-256color) or install its terminfo\n",
 			term);
 		return -1;
 	}
@@ -87,12 +90,12 @@ static void init_colors(struct ui *ui)
 	if (start_color() == ERR || COLORS < 8)
 		return;
 	use_default_colors();
-	init_pair(1, COLOR_WHITE, COLOR_BLUE);  /* header */
-	init_pair(2, COLOR_CYAN, -1);           /* section titles */
-	init_pair(3, COLOR_YELLOW, -1);         /* prompt */
-	init_pair(4, COLOR_WHITE, COLOR_RED);   /* error */
-	init_pair(5, COLOR_GREEN, -1);          /* done marks */
-	init_pair(6, COLOR_MAGENTA, -1);        /* boundary */
+	init_pair(1, COLOR_WHITE, COLOR_BLUE); /* header */
+	init_pair(2, COLOR_CYAN, -1);	       /* section titles */
+	init_pair(3, COLOR_YELLOW, -1);	       /* prompt */
+	init_pair(4, COLOR_WHITE, COLOR_RED);  /* error */
+	init_pair(5, COLOR_GREEN, -1);	       /* done marks */
+	init_pair(6, COLOR_MAGENTA, -1);       /* boundary */
 	ui->color = 1;
 }
 
@@ -127,15 +130,23 @@ void term_stop(void)
 attr_t ui_attr(const struct ui *ui, enum ui_role role)
 {
 	static const attr_t mono[R_COUNT] = {
-		[R_NORMAL] = A_NORMAL,   [R_HEADER] = A_REVERSE,  [R_TITLE] = A_BOLD,
-		[R_STAGE_CUR] = A_REVERSE | A_BOLD, [R_STAGE_SEEN] = A_NORMAL,
-		[R_SECTION] = A_BOLD | A_UNDERLINE, [R_SELECTED] = A_REVERSE,
-		[R_DIM] = A_DIM,         [R_KEY] = A_BOLD,        [R_PROMPT] = A_BOLD,
-		[R_ERROR] = A_REVERSE | A_BOLD,     [R_WARN] = A_BOLD, [R_DONE] = A_NORMAL,
+		[R_NORMAL] = A_NORMAL,
+		[R_HEADER] = A_REVERSE,
+		[R_TITLE] = A_BOLD,
+		[R_STAGE_CUR] = A_REVERSE | A_BOLD,
+		[R_STAGE_SEEN] = A_NORMAL,
+		[R_SECTION] = A_BOLD | A_UNDERLINE,
+		[R_SELECTED] = A_REVERSE,
+		[R_DIM] = A_DIM,
+		[R_KEY] = A_BOLD,
+		[R_PROMPT] = A_BOLD,
+		[R_ERROR] = A_REVERSE | A_BOLD,
+		[R_WARN] = A_BOLD,
+		[R_DONE] = A_NORMAL,
 	};
 	static const short pair[R_COUNT] = {
-		[R_HEADER] = 1, [R_SECTION] = 2, [R_PROMPT] = 3, [R_ERROR] = 4,
-		[R_DONE] = 5, [R_STAGE_SEEN] = 5, [R_WARN] = 6,
+		[R_HEADER] = 1, [R_SECTION] = 2,    [R_PROMPT] = 3, [R_ERROR] = 4,
+		[R_DONE] = 5,	[R_STAGE_SEEN] = 5, [R_WARN] = 6,
 	};
 
 	if ((unsigned)role >= R_COUNT)

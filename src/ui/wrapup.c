@@ -47,8 +47,8 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 		 cs->nmoods ? cs->moods[0].mood : 0, cs->mood, mood_word(cs->mood));
 	line(ui, &y, "Mood", buf);
 	fmt_mmss(t2, sizeof(t2), cs->hold_ms);
-	snprintf(buf, sizeof(buf), "%d, %s in all; %d warnings; %d escalations; %zu notes", cs->holds,
-		 t2, cs->warnings, cs->escalations, cs->nnotes);
+	snprintf(buf, sizeof(buf), "%d, %s in all; %d warnings; %d escalations; %zu notes",
+		 cs->holds, t2, cs->warnings, cs->escalations, cs->nnotes);
 	line(ui, &y, "Holds", buf);
 	y++;
 	attron(ui_attr(ui, R_SECTION));
@@ -88,8 +88,10 @@ static int ask_outcome(struct ui *ui)
 	int ch;
 
 	do {
-		ch = ui_ask_key(ui, "outcome: r resolved  e escalated  t transferred  c callback  "
-				    "a ended for abuse  u unresolved", "retcau", 0);
+		ch = ui_ask_key(ui,
+				"outcome: r resolved  e escalated  t transferred  c callback  "
+				"a ended for abuse  u unresolved",
+				"retcau", 0);
 		if (ui->stopping)
 			return -1;
 	} while (record(ui, EV_OUTCOME, outcome_key(outcome_from_char(ch))) != 0);
@@ -146,8 +148,8 @@ static const char *check_date(const char *text)
 	tm.tm_mday = d;
 	tm.tm_hour = 12;
 	tm.tm_isdst = -1;
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || mktime(&tm) == (time_t)-1 ||
-	    tm.tm_mday != d || tm.tm_mon != m - 1)
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || mktime(&tm) == (time_t)-1 || tm.tm_mday != d ||
+	    tm.tm_mon != m - 1)
 		return "no such date: due date must be a real day as YYYY-MM-DD";
 	return NULL;
 }
@@ -157,7 +159,8 @@ static int ask_followup(struct ui *ui, struct wrapup *w)
 	char due[64] = "", channel[256] = "", promise[800] = "";
 
 	if (!ui_edit_line(ui, "follow-up due date YYYY-MM-DD (Enter skips):", due, sizeof(due),
-			  check_date) || !due[0])
+			  check_date) ||
+	    !due[0])
 		return ui->stopping ? -1 : 0;
 	ui_edit_line(ui, "follow-up channel, e.g. phone or email (Enter skips):", channel,
 		     sizeof(channel), NULL);

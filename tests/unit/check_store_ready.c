@@ -1,4 +1,5 @@
-/* check_store_ready.c - the ready screen's queries: today's figures, follow-ups due, newest call. */
+/* check_store_ready.c - the ready screen's queries: today's figures, follow-ups due, newest call.
+ */
 #include "poise/store_ready.h"
 
 #include "store_fixture.h"
@@ -32,12 +33,12 @@ START_TEST(figures_count_one_agent_in_the_window)
 	struct poise_error err = {0};
 	char id[37];
 
-	call(st, id, "ana", 500, 90000, "resolved");      /* before the window */
+	call(st, id, "ana", 500, 90000, "resolved"); /* before the window */
 	call(st, id, "ana", 1000, 61000, "resolved");
 	call(st, id, "ana", 2000, 32000, "escalated");
-	call(st, id, "ana", 3000, 0, NULL);                /* still open */
-	call(st, id, "bob", 4000, 9000, "resolved");       /* someone else */
-	call(st, id, "ana", 100000, 110000, "abuse");       /* after the window */
+	call(st, id, "ana", 3000, 0, NULL);	      /* still open */
+	call(st, id, "bob", 4000, 9000, "resolved");  /* someone else */
+	call(st, id, "ana", 100000, 110000, "abuse"); /* after the window */
 	ck_assert_int_eq(store_ready_figures(st, "ana", 1000, 100000, &f, &err), POISE_OK);
 	ck_assert_int_eq(f.calls, 3);
 	ck_assert_int_eq(f.closed, 2);
