@@ -246,8 +246,7 @@ static int call_breathe(struct ui *ui, int key)
 static int call_end(struct ui *ui, int key)
 {
 	(void)key;
-	if (ui->cs.on_hold)
-		record(ui, EV_HOLD_END, 0, 0, NULL);
+	/* WRAPUP closes an open hold itself (call.h), at the same moment. */
 	record(ui, EV_WRAPUP, 0, 0, NULL);
 	return ui->cs.phase == CALL_TALK ? REDRAW : QUIT;
 }
