@@ -179,72 +179,69 @@ out:
 }
 
 /*
- * Read at most PLAYBOOK_MAX_BYTES + 1 bytes: the size from fstat decides
- * before anything is read, and the bounded read still holds if the file
- * grows meanwhile. O_NONBLOCK so that a FIFO cannot hang us in open().
+ * Read fd to its end into a buffer of cap bytes to start with, growing it but
+ * never past PLAYBOOK_MAX_BYTES + 1: a file that grows after fstat is still
+ * caught by the limit.
+ */
+static enum poise_status read_fd(int fd, const char *path, size_t cap, char **out, size_t *outlen,
+				 struct poise_error *err)
+{
+	char *buf = malloc(cap), *grown;
+	size_t len = 0;
+	ssize_t n;
+
+	if (!buf)
+		return poise_error_set(err, POISE_NOMEM, path, 0, 0, "out of memory");
+	while ((n = read(fd, buf + len, cap - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return poise_error_set(err, POISE_IO, path, 0, 0,
+					       "cannot read playbook: %s", strerror(errno));
+		}
+		if ((len += (size_t)n) < cap)
+			continue;
+		if (cap > PLAYBOOK_MAX_BYTES) {
+			free(buf);
+			return too_big(path, (unsigned long long)len, err);
+		}
+		cap = cap * 2 > PLAYBOOK_MAX_BYTES + 1 ? PLAYBOOK_MAX_BYTES + 1 : cap * 2;
+		if (!(grown = realloc(buf, cap))) {
+			free(buf);
+			return poise_error_set(err, POISE_NOMEM, path, 0, 0, "out of memory");
+		}
+		buf = grown;
+	}
+	*out = buf;
+	*outlen = len;
+	return POISE_OK;
+}
+
+/*
+ * The size from fstat decides before anything is read, so a huge file costs
+ * nothing. O_NONBLOCK so that a FIFO cannot hang us in open().
  */
 static enum poise_status read_bounded(const char *path, char **out, size_t *outlen,
 				      struct poise_error *err)
 {
-	enum poise_status st = POISE_OK;
-	size_t cap, len = 0;
-	char *buf = NULL, *grown;
+	enum poise_status st;
 	struct stat sb;
-	ssize_t n;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return poise_error_set(err, errno == ENOENT ? POISE_NOT_FOUND : POISE_IO, path, 0,
 				       0, "cannot open playbook: %s", strerror(errno));
-	if (fstat(fd, &sb) < 0) {
+	if (fstat(fd, &sb) < 0)
 		st = poise_error_set(err, POISE_IO, path, 0, 0, "cannot read playbook: %s",
 				     strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
+	else if (!S_ISREG(sb.st_mode))
 		st = poise_error_set(err, POISE_IO, path, 0, 0, "cannot read playbook: %s",
 				     S_ISDIR(sb.st_mode) ? "is a folder" : "not a regular file");
-		goto out;
-	}
-	if (sb.st_size > PLAYBOOK_MAX_BYTES) {
+	else if (sb.st_size > PLAYBOOK_MAX_BYTES)
 		st = too_big(path, (unsigned long long)sb.st_size, err);
-		goto out;
-	}
-	cap = (size_t)sb.st_size + 1;
-	if (!(buf = malloc(cap))) {
-		st = poise_error_set(err, POISE_NOMEM, path, 0, 0, "out of memory");
-		goto out;
-	}
-	for (;;) {
-		if (len == cap) {
-			if (cap > PLAYBOOK_MAX_BYTES) {
-				st = too_big(path, (unsigned long long)len, err);
-				goto out;
-			}
-			cap = cap * 2 > PLAYBOOK_MAX_BYTES + 1 ? PLAYBOOK_MAX_BYTES + 1 : cap * 2;
-			if (!(grown = realloc(buf, cap))) {
-				st = poise_error_set(err, POISE_NOMEM, path, 0, 0, "out of memory");
-				goto out;
-			}
-			buf = grown;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			st = poise_error_set(err, POISE_IO, path, 0, 0, "cannot read playbook: %s",
-					     strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*out = buf;
-	*outlen = len;
-	buf = NULL;
-out:
-	free(buf);
+	else
+		st = read_fd(fd, path, (size_t)sb.st_size + 1, out, outlen, err);
 	close(fd);
 	return st;
 }
