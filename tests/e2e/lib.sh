@@ -45,7 +45,7 @@ fail() {
 # pane_dead_status is not reliable while it is being polled). The pane stays
 # after the exit so the last screen can still be read.
 start_poise() {
-	local w=$1 h=$2 cmd
+	local w=$1 h=$2 cmd i
 	shift 2
 	rm -f "$E2E_DIR/status"
 	cmd="env TERM=${E2E_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC"
@@ -53,9 +53,23 @@ start_poise() {
 	cmd+=" ${E2E_ENV:-} '$POISE_BIN'"
 	for a in "$@"; do cmd+=" '${a//\'/\'\\\'\'}'"; done
 	cmd+="; echo \$? > '$E2E_DIR/status.tmp' && mv '$E2E_DIR/status.tmp' '$E2E_DIR/status'"
-	tm set-option -g remain-on-exit on \; \
-		new-session -d -s main -x "$w" -y "$h" "$cmd" ||
-		fail "cannot start tmux"
+	# A server still shutting down from stop_poise can refuse us: retry.
+	for (( i = 0; i < 30; i++ )); do
+		tm set-option -g remain-on-exit on \; \
+			new-session -d -s main -x "$w" -y "$h" "$cmd" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "cannot start tmux"
+}
+
+# stop_poise: end the tmux server (poise gets SIGHUP if still running).
+stop_poise() {
+	local i
+	tm kill-server >/dev/null 2>&1 || true
+	for (( i = 0; i < 50; i++ )); do
+		tm list-sessions >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
 }
 
 # keys KEY...: tmux key names (Tab, BTab, Left, Enter, Escape, Space...) or text.

@@ -16,7 +16,7 @@ expect_eq "interrupted" "$(sql "SELECT status FROM calls")" "call status after S
 expect_eq "start mood stage note interrupted " \
 	"$(sql "SELECT kind FROM events ORDER BY seq" | tr '\n' ' ')" "events after SIGHUP"
 expect_eq "SIGHUP" "$(sql "SELECT text FROM events WHERE kind = 'interrupted'")" "why"
-tm kill-server
+stop_poise
 
 # The next start offers the interrupted call; closing leaves it as it was.
 start_poise 100 30 call --playbook e2e-fast --customer Bea
@@ -34,7 +34,7 @@ keys w;   wait_for "(given at"
 kill -KILL "$(poise_pid)"
 wait_exit >/dev/null
 expect_eq "open" "$(sql "SELECT status FROM calls WHERE customer = 'Bea'")" "status after kill -9"
-tm kill-server
+stop_poise
 
 start_poise 100 30 call --playbook e2e-fast
 wait_for "An unfinished call was found"
@@ -57,7 +57,7 @@ expect_eq 143 "$(wait_exit)" "exit status after SIGTERM"
 expect_eq "interrupted" "$(sql "SELECT status FROM calls WHERE customer = 'Bea'")" "after SIGTERM"
 
 # A call a signal interrupted can be resumed too.
-tm kill-server
+stop_poise
 start_poise 100 30 call --playbook e2e-fast --customer Cy
 wait_for "customer Bea"
 keys r
@@ -74,7 +74,7 @@ keys c
 wait_for "Calm: Calm goal"
 kill -KILL "$(poise_pid)"
 wait_exit >/dev/null
-tm kill-server
+stop_poise
 
 # Closing an open call instead of resuming it.
 start_poise 100 30 call --playbook e2e-fast

@@ -15,11 +15,11 @@ grep -q "terminal" "$E2E_DIR/err" || fail "no reason given: $(cat "$E2E_DIR/err"
 E2E_TERM=dumb start_poise 100 30 call
 expect_eq 1 "$(wait_exit)" "exit status with TERM=dumb"
 history | grep -qF "TERM is 'dumb'" || fail "no reason given for TERM=dumb"
-tm kill-server
+stop_poise
 E2E_TERM=no-such-terminal start_poise 100 30 call
 expect_eq 1 "$(wait_exit)" "exit status with an unknown TERM"
 history | grep -qF "unknown terminal type 'no-such-terminal'" || fail "no reason for an unknown TERM"
-tm kill-server
+stop_poise
 [ ! -e "$POISE_DB" ] || fail "the database was created for a terminal we refused"
 
 # A resize storm: poise stays up and draws the right thing afterwards.
@@ -55,7 +55,7 @@ tm resize-window -t main -x 100 -y 30
 wait_for "mood 4 angry"
 tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*4[0-7]m' ||
 	fail "no background colour without NO_COLOR"
-tm kill-server
+stop_poise
 
 # NO_COLOR: attributes only.
 E2E_ENV="NO_COLOR=1" start_poise 100 30 call --playbook e2e-fast
