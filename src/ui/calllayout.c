@@ -298,8 +298,8 @@ void callscr_draw(struct ui *ui, void *ctx)
 		attr_t a = ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN);
 
 		banner_h = draw_text_height(COLS - 2, ui->banner);
-		if (banner_h > 2)
-			banner_h = 2;
+		if (banner_h > 3)
+			banner_h = 3;
 		for (int i = 0; i < banner_h; i++)
 			draw_fill(bottom - 1 - banner_h + i, ui->banner_error ? a : A_NORMAL);
 		draw_text(ui, bottom - 1 - banner_h, 1, COLS - 2, banner_h, a, ui->banner);

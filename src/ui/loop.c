@@ -94,9 +94,7 @@ int ui_record(struct ui *ui, struct event *ev)
 	poise_error_clear(&err);
 	s = store_append(ui->st, ui->meta.id, ev, &deferred, &err);
 	if (s != POISE_OK) {
-		ui_set_banner(ui, 1,
-			      "NOT SAVED: %s — %s. Free disk space or fix the database "
-			      "permissions, then repeat; earlier events are safe",
+		ui_set_banner(ui, 1, "NOT SAVED (%s): %s; earlier events are safe",
 			      event_kind_key(ev->kind), err.msg[0] ? err.msg : poise_status_str(s));
 		return -1;
 	}

@@ -78,6 +78,8 @@ static void install_signals(void)
 	/* No SA_RESTART: let wget_wch return so the loop sees the flag at once. */
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
+	/* A file size limit must fail the write (and show a banner), not kill the call. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 static void init_colors(struct ui *ui)
