@@ -33,6 +33,10 @@ keys m;          wait_for "Manager prompt"
 keys b;          wait_for "Boundary: Boundary goal"
 wait_for "First warning to Ana  (next: press w)"
 keys w;          wait_for "First warning to Ana  (given at"
+keys w;          wait_for "Second warning to Ana  (given at"
+wait_for "Third warning to Ana  (next: press w)"
+keys w;          wait_for "Third warning given: per policy you may end the call now (x)"
+keys w;          wait_for "all three warnings given"
 keys 2;          wait_for "mood 2 uneasy"
 keys Tab;        wait_for "Follow-up: Follow-up goal"
 keys n;          wait_for "note (Enter saves"
@@ -82,7 +86,7 @@ expect_eq "$(printf 'done\tresolved\tbilling\tAna\tR-17\te2e-fast')" "$calls" "t
 first="(SELECT id FROM calls ORDER BY started_at LIMIT 1)"
 kinds=$(sql "SELECT kind FROM events WHERE call_id = $first ORDER BY seq" | grep -v '^prompt$' | tr '\n' ' ')
 expect_eq "start mood breathe said check stage skip hold-start hold-end mood stage stage stage stage stage stage \
-stage stage escalate manager stage warning mood stage note wrapup outcome cause followup reflection end " \
+stage stage escalate manager stage warning warning warning mood stage note wrapup outcome cause followup reflection end " \
 	"$kinds" "the events"
 expect_eq "Señora García — ¡muy enfadada! 日本" "$(sql "SELECT text FROM events WHERE kind = 'note' AND call_id = $first")" \
 	"the note"
