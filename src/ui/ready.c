@@ -114,19 +114,23 @@ static void ready_draw(struct ui *ui, void *ctx)
 	draw_footer(ui, LINES - fh, 2, ready_keys, NREADY_KEYS);
 }
 
-static struct ready *current;
+/* The ready screen is the top of the stack while its keys run. */
+static struct ready *top_ready(struct ui *ui)
+{
+	return ui->ctx[ui->depth - 1];
+}
 
 static int ready_next(struct ui *ui, int key)
 {
-	(void)ui, (void)key;
-	current->next = 1;
+	(void)key;
+	top_ready(ui)->next = 1;
 	return QUIT;
 }
 
 static int ready_quit(struct ui *ui, int key)
 {
-	(void)ui, (void)key;
-	current->next = 0;
+	(void)key;
+	top_ready(ui)->next = 0;
 	return QUIT;
 }
 
@@ -134,7 +138,7 @@ static int ready_key(struct ui *ui, void *ctx, int key)
 {
 	const struct keybind *kb = keymap_find(ready_keys, NREADY_KEYS, key);
 
-	current = ctx;
+	(void)ctx;
 	return kb ? kb->fn(ui, key) | HANDLED : 0;
 }
 
