@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_super.h"
 
 /* Every command, once: dispatch, `poise --help` and `poise CMD --help` read this. */
 const struct cli_cmd cli_commands[] = {
@@ -12,6 +13,8 @@ const struct cli_cmd cli_commands[] = {
 	 "check playbook files, or the *.yaml and *.yml files of folders"},
 	{"playbooks", cmd_playbooks, NULL, NULL, 0, 0,
 	 "list the playbooks on the search path, in the order they are searched"},
+	{"export", cmd_export, cmd_export_opts, NULL, 0, 0,
+	 "write every logged call with its events as JSON Lines or CSV"},
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
 };
 

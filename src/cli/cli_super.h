@@ -1,0 +1,45 @@
+/*
+ * cli_super.h - what the supervisor's commands (export, show, followups,
+ * merge and the hidden gen) share: the database path, dates on the command
+ * line, and the clock, which only the command line reads.
+ *
+ * Owns: turning --db, --since and --until into values for the core.
+ * Does not own: option parsing (cli.h) or anything the core computes.
+ */
+#ifndef POISE_CLI_SUPER_H
+#define POISE_CLI_SUPER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli/cli.h"
+
+/* --db PATH, else the default path; an empty --db is a usage error. */
+int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct poise_error *err);
+
+/*
+ * "YYYY-MM-DD" to local midnight in ms since the epoch; with end_of_day,
+ * the midnight after it (so --until includes the whole day). POISE_USAGE
+ * when it is not a real date; opt names the option in the message.
+ */
+enum poise_status cli_parse_date(const char *opt, const char *s, int end_of_day, int64_t *ms,
+				 struct poise_error *err);
+
+/* The clock, read here and passed into the core. */
+int64_t cli_now_ms(void);
+/* The local date of ms as "YYYY-MM-DD". */
+void cli_local_date(int64_t ms, char out[11]);
+
+int cmd_export(const struct cli_args *args);
+int cmd_show(const struct cli_args *args);
+int cmd_followups(const struct cli_args *args);
+int cmd_merge(const struct cli_args *args);
+int cmd_gen(const struct cli_args *args);
+
+extern const struct cli_opt cmd_export_opts[];
+extern const struct cli_opt cmd_show_opts[];
+extern const struct cli_opt cmd_followups_opts[];
+extern const struct cli_opt cmd_merge_opts[];
+extern const struct cli_opt cmd_gen_opts[];
+
+#endif

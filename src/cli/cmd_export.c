@@ -1,0 +1,60 @@
+/* cmd_export.c - `poise export`: every call with its events, as JSON Lines or CSV. */
+#include <stdio.h>
+
+#include "cli/cli_super.h"
+#include "poise/export.h"
+#include "poise/store.h"
+
+const struct cli_opt cmd_export_opts[] = {
+	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	{"format", "FORMAT", "jsonl (a call per line; the default) or csv"},
+	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
+	{"until", "DATE", "calls started on or before this day"},
+	{"redact", NULL, "leave out customers, references and typed text"},
+	{NULL, NULL, NULL},
+};
+
+static enum poise_status read_range(const struct cli_args *args, int64_t *since, int64_t *until,
+				    struct poise_error *err)
+{
+	const char *s = cli_value(args, "since"), *u = cli_value(args, "until");
+	enum poise_status ps;
+
+	*since = *until = 0;
+	if (s && (ps = cli_parse_date("since", s, 0, since, err)) != POISE_OK)
+		return ps;
+	if (u && (ps = cli_parse_date("until", u, 1, until, err)) != POISE_OK)
+		return ps;
+	if (s && u && *until <= *since)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "--until %s is before --since %s", u, s);
+	return POISE_OK;
+}
+
+int cmd_export(const struct cli_args *args)
+{
+	const char *name = cli_value(args, "format");
+	struct poise_error err;
+	struct store *st = NULL;
+	int64_t since, until;
+	char db[4096];
+	int fmt = EXPORT_JSONL, code;
+
+	poise_error_clear(&err);
+	if (name && (fmt = export_format_from_name(name)) < 0) {
+		poise_error_set(&err, POISE_USAGE, NULL, 0, 0,
+				"unknown format '%s': use jsonl or csv", name);
+		return cli_report(args->cmd, &err);
+	}
+	if (read_range(args, &since, &until, &err) != POISE_OK ||
+	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
+	    store_open(db, STORE_READONLY, &st, &err) != POISE_OK)
+		return cli_report(args->cmd, &err);
+	if (export_calls(st, stdout, (enum export_format)fmt, cli_value(args, "redact") != NULL,
+			 since, until, &err) != POISE_OK)
+		code = cli_report(args->cmd, &err);
+	else
+		code = CLI_OK;
+	store_close(st);
+	return code;
+}
