@@ -15,6 +15,8 @@ const struct cli_cmd cli_commands[] = {
 	 "list the playbooks on the search path, in the order they are searched"},
 	{"export", cmd_export, cmd_export_opts, NULL, 0, 0,
 	 "write every logged call with its events as JSON Lines or CSV"},
+	{"show", cmd_show, cmd_show_opts, "CALL_ID", 1, 1,
+	 "print one call's timeline as plain text (a unique id prefix will do)"},
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
 };
 

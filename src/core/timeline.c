@@ -1,0 +1,454 @@
+/*
+ * timeline.c - one call as plain text.
+ *
+ * Every event is described with the state just before it and then applied
+ * with call_apply(), so the words ("said: <line>") and the figures at the
+ * end come from the same fold the agent's screen used, never from a second
+ * reading of the events.
+ */
+#include "poise/timeline.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const mood_words[] = {"-", "calm", "uneasy", "annoyed", "angry", "furious"};
+
+const char *timeline_mood_word(int mood)
+{
+	return mood >= 1 && mood <= 5 ? mood_words[mood] : mood_words[0];
+}
+
+void timeline_mmss(int64_t ms, char *buf, size_t size)
+{
+	int64_t s = ms < 0 ? 0 : ms / 1000;
+
+	snprintf(buf, size, "%02" PRId64 ":%02" PRId64, s / 60, s % 60);
+}
+
+static const char *or_q(const char *s)
+{
+	return s ? s : "?";
+}
+
+/* Append to buf (size bytes) at *len, truncating quietly. */
+static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len >= size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
+}
+
+/* text with {customer} and {agent} filled in, appended to buf. */
+static void put_filled(char *buf, size_t size, size_t *len, const char *text,
+		       const struct call_meta *meta)
+{
+	const char *customer = meta && meta->customer[0] ? meta->customer : "caller";
+	const char *agent = meta && meta->agent[0] ? meta->agent : "agent";
+
+	while (*text) {
+		if (strncmp(text, "{customer}", 10) == 0) {
+			put(buf, size, len, "%s", customer);
+			text += 10;
+		} else if (strncmp(text, "{agent}", 7) == 0) {
+			put(buf, size, len, "%s", agent);
+			text += 7;
+		} else {
+			size_t n = strcspn(text + 1, "{") + 1;
+
+			put(buf, size, len, "%.*s", (int)n, text);
+			text += n;
+		}
+	}
+}
+
+/* The playbook's text of an item of the current stage; NULL when unknown. */
+static const char *item_text(const struct call_state *cs, int section, int index)
+{
+	const struct strlist *l;
+
+	if (!cs || !cs->pb || section < 0 || section >= SECTION_COUNT || index < 0)
+		return NULL;
+	l = &cs->pb->stages[cs->stage].section[section];
+	return (size_t)index < l->len ? l->items[index] : NULL;
+}
+
+static void put_item(char *buf, size_t size, size_t *len, const struct call_state *cs,
+		     const struct call_meta *meta, int section, int index)
+{
+	const char *text = item_text(cs, section, index);
+
+	if (text)
+		put_filled(buf, size, len, text, meta);
+	else
+		put(buf, size, len, "%s item %d", or_q(section_key((enum section)section)),
+		    index + 1);
+}
+
+/* Tab-separated fields of a FOLLOWUP or REFLECTION text. */
+static const char *field(const char *text, int i, int *n)
+{
+	const char *p = text ? text : "";
+
+	while (i-- > 0 && *p) {
+		p += strcspn(p, "\t");
+		if (*p == '\t')
+			p++;
+	}
+	*n = (int)strcspn(p, "\t");
+	return p;
+}
+
+static void describe_wrapup(char *buf, size_t size, size_t *len, const struct call_state *cs,
+			    const struct event *ev)
+{
+	const struct pb_cause *cause;
+	int n0, n1, n2;
+	const char *f0, *f1, *f2;
+
+	switch (ev->kind) {
+	case EV_OUTCOME:
+		put(buf, size, len, "outcome: %s", outcome_label(outcome_from_key(ev->text)));
+		break;
+	case EV_CAUSE:
+		cause = cs && cs->pb ? playbook_cause(cs->pb, ev->text ? ev->text : "") : NULL;
+		if (cause)
+			put(buf, size, len, "cause: %s (%s)", cause->label, cause->id);
+		else
+			put(buf, size, len, "cause: %s", ev->text ? ev->text : "-");
+		break;
+	case EV_FOLLOWUP:
+		f0 = field(ev->text, 0, &n0);
+		f1 = field(ev->text, 1, &n1);
+		f2 = field(ev->text, 2, &n2);
+		put(buf, size, len, "follow-up%s%.*s%s%.*s: %.*s", n0 ? " due " : "", n0, f0,
+		    n1 ? " by " : "", n1, f1, n2, f2);
+		break;
+	case EV_REFLECTION:
+		f0 = field(ev->text, 0, &n0);
+		f1 = field(ev->text, 1, &n1);
+		put(buf, size, len, "reflection: went well: %.*s; to improve: %.*s", n0, f0, n1,
+		    f1);
+		break;
+	default:
+		break;
+	}
+}
+
+static void describe_item(char *buf, size_t size, size_t *len, const struct call_state *cs,
+			  const struct call_meta *meta, const struct event *ev)
+{
+	switch (ev->kind) {
+	case EV_CHECK:
+		put(buf, size, len, "%s: ", ev->b ? "ticked" : "unticked");
+		put_item(buf, size, len, cs, meta, SECTION_CHECKLIST, ev->a);
+		break;
+	case EV_SAID:
+		if (ev->a == SECTION_SAY)
+			put(buf, size, len, "said: ");
+		else if (ev->a == SECTION_ASK)
+			put(buf, size, len, "asked: ");
+		else
+			put(buf, size, len, "used (%s): ",
+			    or_q(section_key((enum section)ev->a)));
+		put_item(buf, size, len, cs, meta, ev->a, ev->b);
+		break;
+	case EV_SKIP:
+		put(buf, size, len, "skipped (%s): ", ev->text ? ev->text : "-");
+		put_item(buf, size, len, cs, meta, ev->a, ev->b);
+		break;
+	default:
+		break;
+	}
+}
+
+static void describe_marks(char *buf, size_t size, size_t *len, const struct call_state *cs,
+			   const struct call_meta *meta, const struct event *ev)
+{
+	char d[32];
+	const char *msg;
+
+	switch (ev->kind) {
+	case EV_HOLD_END:
+		if (cs && cs->on_hold) {
+			timeline_mmss(ev->t - cs->hold_since, d, sizeof(d));
+			put(buf, size, len, "hold ended after %s", d);
+		} else {
+			put(buf, size, len, "hold ended");
+		}
+		break;
+	case EV_WARNING:
+		put(buf, size, len, "warning %d", ev->a);
+		if (cs && cs->pb && ev->a >= 1 && ev->a <= PLAYBOOK_WARNINGS &&
+		    cs->pb->warnings[ev->a - 1]) {
+			put(buf, size, len, ": ");
+			put_filled(buf, size, len, cs->pb->warnings[ev->a - 1], meta);
+		}
+		break;
+	case EV_PROMPT:
+		put(buf, size, len, "prompt %s", ev->text ? ev->text : "-");
+		msg = cs && cs->pb && ev->a >= 0 && (size_t)ev->a < cs->pb->nrules
+			      ? cs->pb->rules[ev->a].message
+			      : NULL;
+		if (msg) {
+			put(buf, size, len, ": ");
+			put_filled(buf, size, len, msg, meta);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void timeline_describe(const struct call_state *cs, const struct call_meta *meta,
+		       const struct event *ev, char *buf, size_t size)
+{
+	size_t len = 0;
+	const char *text = ev->text ? ev->text : "";
+
+	buf[0] = '\0';
+	switch (ev->kind) {
+	case EV_START:
+		put(buf, size, &len, "call started");
+		if (meta)
+			put(buf, size, &len, " with playbook %s %s", meta->playbook_id,
+			    meta->playbook_version);
+		break;
+	case EV_STAGE:
+		put(buf, size, &len, "moved to %s from %s", or_q(stage_key((enum stage)ev->stage)),
+		    or_q(stage_key((enum stage)ev->a)));
+		break;
+	case EV_MOOD:
+		put(buf, size, &len, "mood %d (%s)", ev->a, timeline_mood_word(ev->a));
+		break;
+	case EV_NOTE:
+		put(buf, size, &len, "note: %s", text);
+		break;
+	case EV_HOLD_START:
+		put(buf, size, &len, "hold started");
+		break;
+	case EV_ESCALATE:
+		put(buf, size, &len, "escalated: %s", text);
+		break;
+	case EV_MANAGER:
+		put(buf, size, &len, "customer asked for a manager");
+		break;
+	case EV_BREATHE:
+		put(buf, size, &len, "breathing pacer");
+		break;
+	case EV_WRAPUP:
+		put(buf, size, &len, "wrap-up began");
+		break;
+	case EV_END:
+		put(buf, size, &len, "call closed");
+		break;
+	case EV_INTERRUPTED:
+		put(buf, size, &len, "interrupted: %s", text);
+		break;
+	case EV_RESUME:
+		put(buf, size, &len, "resumed");
+		break;
+	case EV_CHECK:
+	case EV_SAID:
+	case EV_SKIP:
+		describe_item(buf, size, &len, cs, meta, ev);
+		break;
+	case EV_HOLD_END:
+	case EV_WARNING:
+	case EV_PROMPT:
+		describe_marks(buf, size, &len, cs, meta, ev);
+		break;
+	default:
+		describe_wrapup(buf, size, &len, cs, ev);
+		break;
+	}
+}
+
+/* --- the whole call ------------------------------------------------------ */
+
+struct tl_ctx {
+	FILE *out;
+	const struct call_meta *meta;
+	struct call_state *cs; /* NULL when the playbook did not load */
+	int refused;	       /* events the fold would not apply */
+	enum poise_status ps;  /* out of memory in the fold */
+};
+
+static void local_time(int64_t ms, char *buf, size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, size, "%" PRId64, ms);
+}
+
+/* The header is what the calls row says; the fold's figures come after the events. */
+static void write_header(FILE *out, const struct call_meta *m)
+{
+	char started[64], dur[32];
+
+	local_time(m->started, started, sizeof(started));
+	timeline_mmss(m->ended ? m->ended - m->started : 0, dur, sizeof(dur));
+	fprintf(out, "call      %s\n", m->id);
+	fprintf(out, "agent     %s\n", m->agent);
+	fprintf(out, "customer  %s\n", m->customer[0] ? m->customer : "-");
+	fprintf(out, "ref       %s\n", m->ref[0] ? m->ref : "-");
+	fprintf(out, "started   %s\n", started);
+	fprintf(out, "duration  %s\n", m->ended ? dur : "- (not closed)");
+	fprintf(out, "status    %s\n", m->status);
+	fprintf(out, "outcome   %s\n",
+		m->outcome[0] ? outcome_label(outcome_from_key(m->outcome)) : "-");
+	fprintf(out, "cause     %s\n", m->cause[0] ? m->cause : "-");
+	fprintf(out, "playbook  %s %s %s\n\n", m->playbook_id, m->playbook_version,
+		m->playbook_hash);
+}
+
+static int event_fn(void *ctx, const struct event *ev)
+{
+	struct tl_ctx *c = ctx;
+	char when[32], what[2048];
+	enum poise_status ps;
+
+	timeline_mmss(ev->t - c->meta->started, when, sizeof(when));
+	timeline_describe(c->cs, c->meta, ev, what, sizeof(what));
+	fprintf(c->out, "%s  %-9s  %s", when, or_q(stage_key((enum stage)ev->stage)), what);
+	if (c->cs && (ps = call_apply(c->cs, ev)) != POISE_OK) {
+		if (ps != POISE_STATE) {
+			c->ps = ps;
+			fputc('\n', c->out);
+			return 1;
+		}
+		c->refused++;
+		fputs("  [not possible here: left out of the figures]", c->out);
+	}
+	fputc('\n', c->out);
+	return ferror(c->out) != 0;
+}
+
+static void write_stages(FILE *out, const struct call_state *cs, int64_t now)
+{
+	size_t ticked = 0, items = 0;
+
+	fprintf(out, "  %-10s %6s  %6s  %s\n", "stage", "time", "visits", "checklist");
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		char d[32];
+		size_t n = call_section_len(cs, (enum stage)s, SECTION_CHECKLIST);
+		size_t t = call_ticked_count(cs, (enum stage)s);
+
+		if (!(cs->visited & (1u << s)))
+			continue;
+		ticked += t;
+		items += n;
+		timeline_mmss(call_stage_ms(cs, (enum stage)s, now), d, sizeof(d));
+		fprintf(out, "  %-10s %6s  %6d  %zu/%zu\n", stage_key((enum stage)s), d,
+			cs->stage_visits[s], t, n);
+	}
+	fprintf(out, "  checklist of the stages visited: %zu of %zu ticked\n", ticked, items);
+}
+
+static void count_lines(const struct call_state *cs, int *said, int *skipped)
+{
+	*said = *skipped = 0;
+	for (int s = 0; s < STAGE_COUNT; s++)
+		for (int sec = 0; sec < SECTION_COUNT; sec++)
+			for (size_t i = 0; i < call_section_len(cs, (enum stage)s, sec); i++) {
+				*said += cs->marks[s][sec][i] == LINE_SAID;
+				*skipped += cs->marks[s][sec][i] == LINE_SKIPPED;
+			}
+}
+
+static void write_summary(FILE *out, const struct call_state *cs, int refused)
+{
+	int64_t now = cs->ended ? cs->ended : cs->last_t;
+	char a[32], b[32], c[32], d[32];
+	int said, skipped, prompts = 0;
+
+	timeline_mmss(call_elapsed_ms(cs, now), a, sizeof(a));
+	timeline_mmss(call_talk_ms(cs, now), b, sizeof(b));
+	timeline_mmss(call_wrapup_ms(cs, now), c, sizeof(c));
+	fprintf(out, "\nsummary%s\n", refused ? " (incomplete: some events were not possible)" : "");
+	fprintf(out, "  elapsed %s: talk %s, wrap-up %s\n", a, b, c);
+	write_stages(out, cs, now);
+	timeline_mmss(call_hold_ms(cs, now), a, sizeof(a));
+	timeline_mmss(cs->hold_longest_ms, d, sizeof(d));
+	fprintf(out, "  holds %d, %s in all, longest %s\n", cs->holds, a, d);
+	fprintf(out, "  boundary warnings %d, escalations %d, manager asked %d\n", cs->warnings,
+		cs->escalations, cs->manager_asks);
+	fprintf(out, "  mood %s -> %s\n", cs->nmoods ? mood_words[cs->moods[0].mood] : "-",
+		cs->nmoods ? mood_words[cs->moods[cs->nmoods - 1].mood] : "-");
+	if (cs->empathy_at) {
+		timeline_mmss(cs->empathy_at - cs->started, a, sizeof(a));
+		fprintf(out, "  time to empathy %s\n", a);
+	}
+	count_lines(cs, &said, &skipped);
+	for (size_t i = 0; i < cs->pb->nrules; i++)
+		prompts += cs->rules[i].fired;
+	fprintf(out, "  lines said %d, skipped %d; notes %zu; prompts %d\n", said, skipped,
+		cs->nnotes, prompts);
+}
+
+/* The playbook the call used, from the text kept for it; NULL with why when it does not load. */
+static struct playbook *call_playbook(struct store *st, const struct call_meta *m,
+				      struct poise_error *why)
+{
+	struct playbook *pb = NULL;
+	char *text = NULL;
+	size_t len = 0;
+
+	if (store_playbook_text(st, m->playbook_hash, &text, &len, why) == POISE_OK)
+		playbook_load_text(text, len, "stored playbook", &pb, why);
+	free(text);
+	return pb;
+}
+
+enum poise_status timeline_write(struct store *st, const char *id_or_prefix, FILE *out,
+				 struct poise_error *err)
+{
+	struct call_meta meta;
+	struct call_state cs;
+	struct poise_error why;
+	struct playbook *pb;
+	struct tl_ctx c = {.out = out, .meta = &meta};
+	enum poise_status ps;
+
+	if ((ps = store_call_meta(st, id_or_prefix, &meta, err)) != POISE_OK)
+		return ps;
+	poise_error_clear(&why);
+	pb = call_playbook(st, &meta, &why);
+	if (pb && call_init(&cs, pb) != POISE_OK) {
+		playbook_free(pb);
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	}
+	c.cs = pb ? &cs : NULL;
+	write_header(out, &meta);
+	if (!pb)
+		fprintf(out, "(the playbook text kept for this call does not load: %s; "
+			     "lines are named by number and there is no summary)\n\n",
+			why.msg[0] ? why.msg : poise_status_str(why.status));
+	ps = store_call_events(st, meta.id, event_fn, &c, err);
+	if (ps == POISE_OK && c.ps != POISE_OK)
+		ps = poise_error_set(err, c.ps, NULL, 0, 0, "cannot fold call '%s': %s", meta.id,
+				     poise_status_str(c.ps));
+	if (ps == POISE_OK && pb)
+		write_summary(out, &cs, c.refused);
+	if (ps == POISE_OK && (ferror(out) || fflush(out) != 0))
+		ps = poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the timeline");
+	if (pb) {
+		call_free(&cs);
+		playbook_free(pb);
+	}
+	return ps;
+}

@@ -1,0 +1,245 @@
+/* check_timeline.c - one call as plain text: header, event lines, the fold's summary. */
+#include "store_fixture.h"
+
+#include "poise/playbook.h"
+#include "poise/timeline.h"
+
+#define T0 INT64_C(1700000000000) /* 2023-11-14 22:13:20 UTC */
+
+static struct store *st;
+static struct playbook *pb;
+static char id[37];
+
+static void add(enum event_kind kind, int64_t sec, int stage, int a, int b, const char *text)
+{
+	fx_append(st, id, kind, T0 + sec * 1000, stage, a, b, text);
+}
+
+/* A call under the built-in playbook, stored through the normal write path. */
+static void seed(void)
+{
+	struct poise_error err = {0};
+	struct call_meta m;
+
+	fx_setup();
+	ck_assert_msg(playbook_load_default(&pb, &err) == POISE_OK, "%s", err.msg);
+	st = fx_open(fx_path(0, "timeline.db"));
+	memset(&m, 0, sizeof(m));
+	snprintf(m.id, sizeof(m.id), "%s", "3f2a0000-0000-4000-8000-000000000001");
+	snprintf(id, sizeof(id), "%s", m.id);
+	snprintf(m.agent, sizeof(m.agent), "ana");
+	snprintf(m.customer, sizeof(m.customer), "Zoë");
+	snprintf(m.ref, sizeof(m.ref), "ACC-7");
+	m.started = T0;
+	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "%s", err.msg);
+	add(EV_START, 0, STAGE_CALM, 0, 0, pb->hash);
+	add(EV_MOOD, 5, STAGE_CALM, 5, 0, NULL);
+	add(EV_CHECK, 10, STAGE_CALM, 0, 1, NULL);
+	add(EV_STAGE, 30, STAGE_LISTEN, STAGE_CALM, 0, NULL);
+	add(EV_SAID, 40, STAGE_LISTEN, SECTION_SAY, 0, NULL);
+	add(EV_SKIP, 45, STAGE_LISTEN, SECTION_SAY, 1, "calmer");
+	add(EV_HOLD_START, 50, STAGE_LISTEN, 0, 0, NULL);
+	add(EV_HOLD_END, 110, STAGE_LISTEN, 0, 0, NULL);
+	add(EV_STAGE, 134, STAGE_EMPATHIZE, STAGE_LISTEN, 0, NULL);
+	add(EV_MOOD, 134, STAGE_EMPATHIZE, 4, 0, NULL);
+	add(EV_NOTE, 150, STAGE_EMPATHIZE, 0, 0, "wants a refund");
+	add(EV_STAGE, 170, STAGE_BOUNDARY, STAGE_EMPATHIZE, 0, NULL);
+	add(EV_WARNING, 181, STAGE_BOUNDARY, 1, 0, NULL);
+	add(EV_STAGE, 200, STAGE_SOLVE, STAGE_BOUNDARY, 0, NULL);
+	add(EV_MOOD, 210, STAGE_SOLVE, 2, 0, NULL);
+	add(EV_WRAPUP, 240, STAGE_SOLVE, 0, 0, NULL);
+	add(EV_OUTCOME, 250, STAGE_SOLVE, 0, 0, "resolved");
+	add(EV_CAUSE, 255, STAGE_SOLVE, 0, 0, "billing");
+	add(EV_FOLLOWUP, 260, STAGE_SOLVE, 0, 0, "2023-11-20\tphone\tcall back about the refund");
+	add(EV_REFLECTION, 270, STAGE_SOLVE, 0, 0, "stayed calm\tfaster hold");
+	add(EV_END, 300, STAGE_SOLVE, 0, 0, NULL);
+}
+
+static void unseed(void)
+{
+	store_close(st);
+	playbook_free(pb);
+	fx_teardown();
+}
+
+static char *show(const char *prefix, enum poise_status want, struct poise_error *err)
+{
+	FILE *f = tmpfile();
+	char *buf;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(timeline_write(st, prefix, f, err), want);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+static void has_line(const char *text, const char *line)
+{
+	char want[1024];
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	ck_assert_msg(strstr(text, want) != NULL, "no line '%s' in:\n%s", line, text);
+}
+
+START_TEST(test_header_and_events)
+{
+	struct poise_error err = {0};
+	char *text = show("3F2A", POISE_OK, &err);
+	char line[512];
+
+	ck_assert_msg(strncmp(text, "call      3f2a0000-0000-4000-8000-000000000001\n", 47) == 0,
+		      "%s", text);
+	has_line(text, "agent     ana");
+	has_line(text, "customer  Zoë");
+	has_line(text, "ref       ACC-7");
+	has_line(text, "started   2023-11-14 22:13:20");
+	has_line(text, "duration  05:00");
+	has_line(text, "status    done");
+	has_line(text, "outcome   resolved");
+	has_line(text, "cause     billing");
+	snprintf(line, sizeof(line), "playbook  de-escalation %s %s", pb->version, pb->hash);
+	has_line(text, line);
+	has_line(text, "00:00  calm       call started with playbook de-escalation 1.0");
+	has_line(text, "00:05  calm       mood 5 (furious)");
+	snprintf(line, sizeof(line), "00:10  calm       ticked: %s",
+		 pb->stages[STAGE_CALM].section[SECTION_CHECKLIST].items[0]);
+	has_line(text, line);
+	has_line(text, "00:30  listen     moved to listen from calm");
+	ck_assert_ptr_null(strchr(pb->stages[STAGE_LISTEN].section[SECTION_SAY].items[0], '{'));
+	snprintf(line, sizeof(line), "00:40  listen     said: %s",
+		 pb->stages[STAGE_LISTEN].section[SECTION_SAY].items[0]);
+	has_line(text, line);
+	has_line(text, "01:50  listen     hold ended after 01:00");
+	has_line(text, "02:14  empathize  mood 4 (angry)");
+	has_line(text, "02:30  empathize  note: wants a refund");
+	/* The playbook's wording, with {customer} filled in. */
+	has_line(text, "03:01  boundary   warning 1: Zoë, I want to help you, and I need us to keep "
+		       "this respectful.");
+	has_line(text, "04:20  solve      follow-up due 2023-11-20 by phone: call back about the "
+		       "refund");
+	has_line(text, "04:30  solve      reflection: went well: stayed calm; to improve: faster "
+		       "hold");
+	has_line(text, "05:00  solve      call closed");
+	free(text);
+}
+END_TEST
+
+static size_t checklist_len(enum stage s)
+{
+	return pb->stages[s].section[SECTION_CHECKLIST].len;
+}
+
+static void stage_row(const char *text, enum stage s, const char *time, size_t ticked)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "  %-10s %6s  %6d  %zu/%zu", stage_key(s), time, 1, ticked,
+		 checklist_len(s));
+	has_line(text, line);
+}
+
+START_TEST(test_summary_from_the_fold)
+{
+	struct poise_error err = {0};
+	char *text = show(id, POISE_OK, &err);
+	char line[256];
+
+	has_line(text, "summary");
+	/* Talk is 240 s (wrap-up at 4:00), wrap-up 60 s. */
+	has_line(text, "  elapsed 05:00: talk 04:00, wrap-up 01:00");
+	/* Stage rows in stage order, time closed at each STAGE, hold time included. */
+	stage_row(text, STAGE_CALM, "00:30", 1);
+	stage_row(text, STAGE_LISTEN, "01:44", 0);
+	stage_row(text, STAGE_EMPATHIZE, "00:36", 0);
+	stage_row(text, STAGE_SOLVE, "00:40", 0);
+	stage_row(text, STAGE_BOUNDARY, "00:30", 0);
+	ck_assert_ptr_null(strstr(text, "  clarify "));
+	ck_assert(strstr(text, "  solve ") < strstr(text, "  boundary  "));
+	snprintf(line, sizeof(line), "  checklist of the stages visited: 1 of %zu ticked",
+		 checklist_len(STAGE_CALM) + checklist_len(STAGE_LISTEN) +
+			 checklist_len(STAGE_EMPATHIZE) + checklist_len(STAGE_SOLVE) +
+			 checklist_len(STAGE_BOUNDARY));
+	has_line(text, line);
+	has_line(text, "  holds 1, 01:00 in all, longest 01:00");
+	has_line(text, "  boundary warnings 1, escalations 0, manager asked 0");
+	has_line(text, "  mood furious -> uneasy");
+	has_line(text, "  time to empathy 02:14");
+	has_line(text, "  lines said 1, skipped 1; notes 1; prompts 0");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_unknown_and_ambiguous)
+{
+	struct poise_error err = {0};
+	char other[37] = "3f2a0000-0000-4000-8000-000000000002";
+	char *text;
+
+	text = show("abcd", POISE_NOT_FOUND, &err);
+	ck_assert_str_eq(text, "");
+	ck_assert_ptr_nonnull(strstr(err.msg, "no call 'abcd'"));
+	free(text);
+	fx_call(st, other, "bo", "X", T0 + 1000, pb);
+	text = show("3f2a", POISE_USAGE, &err);
+	ck_assert_ptr_nonnull(strstr(err.msg, "ambiguous"));
+	free(text);
+	/* A call without events: header only, an empty summary. */
+	text = show(other, POISE_OK, &err);
+	has_line(text, "duration  - (not closed)");
+	has_line(text, "  elapsed 00:00: talk 00:00, wrap-up 00:00");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_describe_without_playbook)
+{
+	struct event ev = {.kind = EV_SAID, .stage = STAGE_SOLVE, .a = SECTION_ASK, .b = 2};
+	char buf[128];
+
+	timeline_describe(NULL, NULL, &ev, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "asked: ask item 3");
+	ev.kind = EV_WARNING;
+	ev.a = 2;
+	timeline_describe(NULL, NULL, &ev, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "warning 2");
+	/* Truncation stays inside the buffer and NUL-terminated. */
+	ev.kind = EV_NOTE;
+	ev.text = "a long note that will not fit";
+	timeline_describe(NULL, NULL, &ev, buf, 10);
+	ck_assert_str_eq(buf, "note: a l");
+	ck_assert_str_eq(timeline_mood_word(0), "-");
+	timeline_mmss(3723000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "62:03");
+}
+END_TEST
+
+static Suite *timeline_suite(void)
+{
+	Suite *s = suite_create("timeline");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, seed, unseed);
+	tcase_add_test(tc, test_header_and_events);
+	tcase_add_test(tc, test_summary_from_the_fold);
+	tcase_add_test(tc, test_unknown_and_ambiguous);
+	tcase_add_test(tc, test_describe_without_playbook);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(timeline_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
