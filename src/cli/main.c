@@ -17,6 +17,8 @@ const struct cli_cmd cli_commands[] = {
 	 "write every logged call with its events as JSON Lines or CSV"},
 	{"show", cmd_show, cmd_show_opts, "CALL_ID", 1, 1,
 	 "print one call's timeline as plain text (a unique id prefix will do)"},
+	{"followups", cmd_followups, cmd_followups_opts, "[done ID]", 0, 2,
+	 "list the follow-ups due and overdue, or close one with 'done ID'"},
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
 };
 

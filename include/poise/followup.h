@@ -1,0 +1,45 @@
+/*
+ * followup.h - the promises agents made to call back, for the supervisor.
+ *
+ * Owns: listing open follow-ups that are due (or all open ones) across
+ * every agent, and closing one. The follow-up rows themselves are written
+ * by the store with each FOLLOWUP event (docs/database.md, `followups`).
+ * Does not own: the agent's own list between calls (store_ready.h) or the
+ * clock: "today" and "now" are passed in.
+ */
+#ifndef POISE_FOLLOWUP_H
+#define POISE_FOLLOWUP_H
+
+#include <stdint.h>
+
+#include "poise/status.h"
+#include "poise/store.h"
+
+struct followup {
+	int64_t id; /* what `poise followups done ID` takes */
+	char call_id[37];
+	char due[11]; /* YYYY-MM-DD; "" when no date was given */
+	char channel[128];
+	char promise[512];
+	char customer[128];
+	char agent[128];
+};
+
+/*
+ * Each open follow-up due on or before today ("YYYY-MM-DD"), by due date
+ * then id; with all, every open follow-up, undated ones last. fn returns
+ * non-zero to stop. Rows are read one at a time (index followups_due).
+ */
+typedef int (*followup_fn)(void *ctx, const struct followup *f);
+enum poise_status followup_each(struct store *st, const char *today, int all, followup_fn fn,
+				void *ctx, struct poise_error *err);
+
+/*
+ * Close follow-up id at now (ms). *done_at gets when it is closed: now, or
+ * the earlier time when it was already done (then nothing changes). An
+ * unknown id is POISE_NOT_FOUND.
+ */
+enum poise_status followup_done(struct store *st, int64_t id, int64_t now, int64_t *done_at,
+				struct poise_error *err);
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * cmd_followups.c - `poise followups`: the follow-ups due, and
+ * `poise followups done ID` to close one. Streams the list with fixed
+ * columns (cut to width by character) so a long list is never held whole.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli_super.h"
+#include "poise/followup.h"
+#include "poise/store.h"
+
+const struct cli_opt cmd_followups_opts[] = {
+	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	{"all", NULL, "every open follow-up, also those due later or without a date"},
+	{NULL, NULL, NULL},
+};
+
+struct listing {
+	const char *today;
+	size_t rows;
+};
+
+/* s padded or cut to width characters (UTF-8 aware), then two spaces. */
+static void cell(const char *s, int width)
+{
+	int n = 0;
+	const char *p = s;
+
+	for (; *p; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && n++ == width)
+			break;
+	}
+	fwrite(s, 1, (size_t)(p - s), stdout);
+	for (; n < width; n++)
+		fputc(' ', stdout);
+	fputs("  ", stdout);
+}
+
+static int print_row(void *ctx, const struct followup *f)
+{
+	struct listing *l = ctx;
+	const char *mark = !f->due[0]			   ? "no date"
+			   : strcmp(f->due, l->today) < 0  ? "overdue"
+			   : strcmp(f->due, l->today) == 0 ? "today"
+							   : "";
+	char id[24], call[9];
+
+	if (l->rows++ == 0)
+		printf("%6s  %-10s  %-7s  %-8s  %-16s  %-12s  %-8s  %s\n", "ID", "DUE", "", "CHANNEL",
+		       "CUSTOMER", "AGENT", "CALL", "PROMISE");
+	snprintf(id, sizeof(id), "%6lld", (long long)f->id);
+	snprintf(call, sizeof(call), "%.8s", f->call_id);
+	cell(id, 6);
+	cell(f->due[0] ? f->due : "-", 10);
+	cell(mark, 7);
+	cell(f->channel[0] ? f->channel : "-", 8);
+	cell(f->customer[0] ? f->customer : "-", 16);
+	cell(f->agent, 12);
+	cell(call, 8);
+	puts(f->promise);
+	return ferror(stdout) != 0;
+}
+
+static int list(struct store *st, int all, struct poise_error *err)
+{
+	char today[11];
+	struct listing l = {today, 0};
+
+	cli_local_date(cli_now_ms(), today);
+	if (followup_each(st, today, all, print_row, &l, err) != POISE_OK)
+		return -1;
+	if (l.rows == 0)
+		puts(all ? "no open follow-ups" : "no follow-ups due");
+	return 0;
+}
+
+static enum poise_status parse_id(const char *s, int64_t *id, struct poise_error *err)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v <= 0)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "'%s' is not a follow-up id: expected the number in the ID "
+				       "column",
+				       s);
+	*id = v;
+	return POISE_OK;
+}
+
+static int close_one(const char *db, const char *word, struct poise_error *err)
+{
+	struct store *st = NULL;
+	int64_t id = 0, now = cli_now_ms(), done_at = 0;
+	int rc = -1;
+
+	if (parse_id(word, &id, err) != POISE_OK)
+		return -1;
+	/* Closing one must not create a database as a side effect. */
+	if (access(db, F_OK) != 0) {
+		poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				"no database at '%s': pass --db PATH", db);
+		return -1;
+	}
+	if (store_open(db, 0, &st, err) != POISE_OK)
+		return -1;
+	if (followup_done(st, id, now, &done_at, err) == POISE_OK) {
+		if (done_at == now)
+			printf("follow-up %lld done\n", (long long)id);
+		else
+			printf("follow-up %lld was already done\n", (long long)id);
+		rc = 0;
+	}
+	store_close(st);
+	return rc;
+}
+
+int cmd_followups(const struct cli_args *args)
+{
+	struct poise_error err;
+	struct store *st = NULL;
+	char db[4096];
+	int rc;
+
+	poise_error_clear(&err);
+	if (args->noperands > 0 && (args->noperands != 2 || strcmp(args->operands[0], "done"))) {
+		poise_error_set(&err, POISE_USAGE, NULL, 0, 0,
+				"expected no arguments, or 'done ID'");
+		return cli_report(args->cmd, &err);
+	}
+	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
+		return cli_report(args->cmd, &err);
+	if (args->noperands == 2) {
+		rc = close_one(db, args->operands[1], &err);
+	} else if (store_open(db, STORE_READONLY, &st, &err) != POISE_OK) {
+		rc = -1;
+	} else {
+		rc = list(st, cli_value(args, "all") != NULL, &err);
+		store_close(st);
+	}
+	return rc ? cli_report(args->cmd, &err) : CLI_OK;
+}

@@ -1,0 +1,125 @@
+/*
+ * followup.c - open follow-ups across agents, and closing one.
+ *
+ * Both queries are ranges or lookups on indexed columns (followups_due,
+ * the primary keys), prepared per use: they run once per command.
+ */
+#include "poise/followup.h"
+
+#include <string.h>
+
+#include "store_int.h"
+
+static const char due_sql[] =
+	"SELECT f.id, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, c.agent "
+	"FROM followups f JOIN calls c ON c.id = f.call_id "
+	"WHERE f.done_at IS NULL AND f.due <= ?1 ORDER BY f.due, f.id";
+
+static const char all_sql[] =
+	"SELECT f.id, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, c.agent "
+	"FROM followups f JOIN calls c ON c.id = f.call_id "
+	"WHERE f.done_at IS NULL ORDER BY f.due IS NULL, f.due, f.id";
+
+static void text_col(sqlite3_stmt *s, int col, char *dst, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+enum poise_status followup_each(struct store *st, const char *today, int all, followup_fn fn,
+				void *ctx, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct followup f;
+	int rc = sqlite3_prepare_v2(st->db, all ? all_sql : due_sql, -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		goto out;
+	if (!all)
+		sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&f, 0, sizeof(f));
+		f.id = sqlite3_column_int64(s, 0);
+		text_col(s, 1, f.call_id, sizeof(f.call_id));
+		text_col(s, 2, f.due, sizeof(f.due));
+		text_col(s, 3, f.channel, sizeof(f.channel));
+		text_col(s, 4, f.promise, sizeof(f.promise));
+		text_col(s, 5, f.customer, sizeof(f.customer));
+		text_col(s, 6, f.agent, sizeof(f.agent));
+		if (fn(ctx, &f)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+out:
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, "list follow-ups", err);
+	return POISE_OK;
+}
+
+/* done_at of follow-up id: 1 found (0 in *done_at while open), 0 unknown, or an SQLite error < 0. */
+static int read_done(struct store *st, int64_t id, int64_t *done_at, int *rc)
+{
+	sqlite3_stmt *s = NULL;
+	int found = 0;
+
+	*rc = sqlite3_prepare_v2(st->db, "SELECT coalesce(done_at, 0) FROM followups WHERE id = ?1",
+				 -1, &s, NULL);
+	if (*rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		*rc = sqlite3_step(s);
+		if (*rc == SQLITE_ROW) {
+			*done_at = sqlite3_column_int64(s, 0);
+			found = 1;
+			*rc = SQLITE_OK;
+		} else if (*rc == SQLITE_DONE) {
+			*rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+static int mark_done(struct store *st, int64_t id, int64_t now)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(
+		st->db, "UPDATE followups SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL", -1,
+		&s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, now);
+		rc = sqlite3_step(s);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+enum poise_status followup_done(struct store *st, int64_t id, int64_t now, int64_t *done_at,
+				struct poise_error *err)
+{
+	int rc, found;
+
+	*done_at = 0;
+	/* Read and write in one transaction: two supervisors closing it agree on when. */
+	if ((rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+		return store_fail(st, rc, "close follow-up", err);
+	found = read_done(st, id, done_at, &rc);
+	if (rc == SQLITE_OK && found && *done_at == 0 && (rc = mark_done(st, id, now)) == SQLITE_OK)
+		*done_at = now;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return store_fail(st, rc, "close follow-up", err);
+	}
+	if (!found)
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no follow-up %lld in database '%s'", (long long)id,
+				       st->path);
+	return POISE_OK;
+}
