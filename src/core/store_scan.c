@@ -1,0 +1,158 @@
+/*
+ * store_scan.c - the read-only scans of a report, in one snapshot.
+ *
+ * The statements are prepared here rather than in the store's list because
+ * only a report needs them, and a report holds a read transaction open for
+ * its whole run: BEGIN (deferred) takes no write lock, so an agent's calls
+ * keep logging while it runs, and every figure comes from the same state.
+ */
+#include "poise/store_scan.h"
+
+#include <stdlib.h>
+
+#include "store_int.h"
+
+#define SCAN_CALLS_SQL                                                                             \
+	"SELECT id, agent, customer_ref, playbook_id, playbook_hash, started_at FROM calls "      \
+	"WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id"
+
+/* The follow-up lookup runs only for FOLLOWUP events, not for every event. */
+#define SCAN_EVENTS_SQL                                                                            \
+	"SELECT seq, t, kind, stage, a, b, text, "                                                 \
+	"CASE WHEN kind = 'followup' THEN (SELECT done_at FROM followups f "                       \
+	"WHERE f.call_id = e.call_id AND f.seq = e.seq) END "                                      \
+	"FROM events e WHERE call_id = ?1 ORDER BY seq"
+
+struct store_scan {
+	struct store *st;
+	sqlite3_stmt *calls;
+	sqlite3_stmt *events;
+	int in_txn; /* we began the read transaction and must end it */
+};
+
+enum poise_status store_scan_open(struct store *st, struct store_scan **out,
+				  struct poise_error *err)
+{
+	struct store_scan *sc = calloc(1, sizeof(*sc));
+	enum poise_status ps = POISE_OK;
+	int rc;
+
+	*out = NULL;
+	if (!sc)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	sc->st = st;
+	rc = sqlite3_prepare_v3(st->db, SCAN_CALLS_SQL, -1, SQLITE_PREPARE_PERSISTENT, &sc->calls,
+				NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(st->db, SCAN_EVENTS_SQL, -1, SQLITE_PREPARE_PERSISTENT,
+					&sc->events, NULL);
+	if (rc != SQLITE_OK) {
+		ps = store_fail(st, rc, "prepare the report's reads", err);
+		goto out;
+	}
+	if (sqlite3_get_autocommit(st->db)) {
+		rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			ps = store_fail(st, rc, "begin the report's read", err);
+			goto out;
+		}
+		sc->in_txn = 1;
+	}
+out:
+	if (ps != POISE_OK)
+		store_scan_close(sc);
+	else
+		*out = sc;
+	return ps;
+}
+
+void store_scan_close(struct store_scan *sc)
+{
+	if (!sc)
+		return;
+	sqlite3_finalize(sc->calls);
+	sqlite3_finalize(sc->events);
+	/* A read transaction has nothing to keep: end it whatever happened. */
+	if (sc->in_txn)
+		sqlite3_exec(sc->st->db, "COMMIT", NULL, NULL, NULL);
+	free(sc);
+}
+
+static const char *col_text(sqlite3_stmt *s, int col)
+{
+	const unsigned char *v = sqlite3_column_text(s, col);
+
+	return v ? (const char *)v : "";
+}
+
+enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t until,
+				   scan_call_fn fn, void *ctx, struct poise_error *err)
+{
+	sqlite3_stmt *s = sc->calls;
+	int rc;
+
+	if (sqlite3_stmt_busy(s))
+		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
+				       "cannot scan calls from inside a scan of calls");
+	sqlite3_bind_int64(s, 1, since ? since : INT64_MIN);
+	sqlite3_bind_int64(s, 2, until ? until : INT64_MAX);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct scan_call c = {
+			.id = col_text(s, 0),
+			.agent = col_text(s, 1),
+			.ref = col_text(s, 2),
+			.playbook_id = col_text(s, 3),
+			.playbook_hash = col_text(s, 4),
+			.started = sqlite3_column_int64(s, 5),
+		};
+
+		if (fn(ctx, &c)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(sc->st, rc, "scan calls", err);
+	return POISE_OK;
+}
+
+enum poise_status store_scan_events(struct store_scan *sc, const char *call_id, scan_event_fn fn,
+				    void *ctx, struct poise_error *err)
+{
+	enum poise_status ps = POISE_OK;
+	sqlite3_stmt *s = sc->events;
+	int rc;
+
+	if (sqlite3_stmt_busy(s))
+		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
+				       "cannot scan events from inside a scan of events");
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct event ev = {
+			.seq = sqlite3_column_int64(s, 0),
+			.t = sqlite3_column_int64(s, 1),
+			.kind = (enum event_kind)event_kind_from_key(col_text(s, 2)),
+			.stage = store_stage_from_key(col_text(s, 3)),
+			.a = sqlite3_column_int(s, 4),
+			.b = sqlite3_column_int(s, 5),
+			.text = (const char *)sqlite3_column_text(s, 6),
+		};
+
+		if ((int)ev.kind < 0 || ev.stage < 0) {
+			ps = poise_error_set(err, POISE_DB, NULL, 0, 0,
+					     "call '%s' event %lld in database '%s' has an unknown "
+					     "kind or stage: is it from a newer poise?",
+					     call_id, (long long)ev.seq, store_path(sc->st));
+			break;
+		}
+		if (fn(ctx, &ev, sqlite3_column_int64(s, 7)))
+			break;
+	}
+	if (ps == POISE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ps = store_fail(sc->st, rc, "scan events", err);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return ps;
+}
