@@ -1,0 +1,58 @@
+/* cmd_merge.c - `poise merge FILE.db...`: other agents' calls into this database. */
+#include <stdio.h>
+
+#include "cli/cli_super.h"
+#include "poise/merge.h"
+#include "poise/store.h"
+
+const struct cli_opt cmd_merge_opts[] = {
+	{"db", "PATH", "the database to merge into (default: $POISE_DB, XDG data)"},
+	{NULL, NULL, NULL},
+};
+
+static void print_counts(const char *path, const struct merge_counts *n)
+{
+	printf("%s: %zu call%s added, %zu already present", path, n->added,
+	       n->added == 1 ? "" : "s", n->present);
+	if (n->updated)
+		printf(", %zu completed with newer events", n->updated);
+	if (n->closed)
+		printf(", %zu follow-up%s closed", n->closed, n->closed == 1 ? "" : "s");
+	putchar('\n');
+	if (n->pending)
+		printf("%s: %zu entr%s waiting in its side log not merged: open it with poise "
+		       "once to replay them, then merge again\n",
+		       path, n->pending, n->pending == 1 ? "y" : "ies");
+}
+
+int cmd_merge(const struct cli_args *args)
+{
+	struct poise_error err;
+	struct store *st = NULL;
+	struct merge_counts n;
+	char db[4096];
+	int code = CLI_OK;
+
+	poise_error_clear(&err);
+	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
+	    store_open(db, 0, &st, &err) != POISE_OK)
+		return cli_report(args->cmd, &err);
+	/* Each file on its own: one refused source does not stop the others. */
+	for (int i = 0; i < args->noperands; i++) {
+		const char *path = args->operands[i];
+
+		poise_error_clear(&err);
+		if (merge_file(st, path, &n, &err) == POISE_OK) {
+			print_counts(path, &n);
+			continue;
+		}
+		fflush(stdout);
+		if (err.status == POISE_USAGE)
+			err.status = POISE_INVALID;
+		cli_report(args->cmd, &err);
+		fprintf(stderr, "poise: %s: nothing merged from it\n", path);
+		code = CLI_FAIL;
+	}
+	store_close(st);
+	return code;
+}

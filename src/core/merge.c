@@ -1,0 +1,168 @@
+/*
+ * merge.c - calls from another poise database, by UUID.
+ *
+ * Rows are written with store_write_call() and store_write_event(), the
+ * functions store_append() uses, so the summary columns and helper rows
+ * of a merged call are the ones the normal path makes, never a copy that
+ * could drift from it.
+ */
+#include "poise/merge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+struct merge_ctx {
+	struct store *dst, *src;
+	struct merge_counts *counts;
+	const char *call_id; /* the call being copied */
+	int64_t from;	     /* copy its events with seq > from */
+	int rc;		     /* SQLite result of a write to dst */
+	enum poise_status ps;
+	struct poise_error *err;
+};
+
+/* The last seq of call id in dst; -1 when the call is not there. */
+static int64_t dst_last_seq(struct store *st, const char *id, int *rc)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_LAST_SEQ);
+	int64_t last = -1;
+
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	*rc = sqlite3_step(s);
+	if (*rc == SQLITE_ROW)
+		last = sqlite3_column_int64(s, 0);
+	*rc = *rc == SQLITE_ROW || *rc == SQLITE_DONE ? SQLITE_OK : *rc;
+	sqlite3_reset(s);
+	return last;
+}
+
+static int event_fn(void *ctx, const struct event *ev)
+{
+	struct merge_ctx *c = ctx;
+
+	if (ev->seq <= c->from)
+		return 0;
+	if ((c->ps = store_check_event(ev, c->err)) != POISE_OK)
+		return 1;
+	c->rc = store_write_event(c->dst, c->call_id, ev);
+	return c->rc != SQLITE_OK;
+}
+
+/* The call row and the playbook text it used, when the call is new here. */
+static int add_call(struct merge_ctx *c, const struct call_meta *m)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	c->ps = store_playbook_text(c->src, m->playbook_hash, &text, &len, c->err);
+	if (c->ps != POISE_OK)
+		return 1;
+	c->rc = store_write_call(c->dst, m, m->playbook_id, m->playbook_version, m->playbook_hash,
+				 text, len);
+	free(text);
+	return c->rc != SQLITE_OK;
+}
+
+static int call_fn(void *ctx, const struct call_meta *m)
+{
+	struct merge_ctx *c = ctx;
+	int64_t last = dst_last_seq(c->dst, m->id, &c->rc);
+	enum poise_status ps;
+
+	if (c->rc != SQLITE_OK)
+		return 1;
+	if (last >= m->last_seq) {
+		c->counts->present++;
+		return 0;
+	}
+	if (last < 0 && add_call(c, m))
+		return 1;
+	c->call_id = m->id;
+	c->from = last < 0 ? 0 : last;
+	ps = store_call_events(c->src, m->id, event_fn, c, c->err);
+	if (ps != POISE_OK)
+		c->ps = ps;
+	if (c->ps != POISE_OK || c->rc != SQLITE_OK)
+		return 1;
+	if (last < 0)
+		c->counts->added++;
+	else
+		c->counts->updated++;
+	return 0;
+}
+
+/* Follow-ups closed in src are closed here, at the same time; open ones stay. */
+static int copy_closed(struct merge_ctx *c)
+{
+	sqlite3_stmt *r = NULL, *w = NULL;
+	int rc = sqlite3_prepare_v2(c->src->db,
+				    "SELECT call_id, seq, done_at FROM followups "
+				    "WHERE done_at IS NOT NULL",
+				    -1, &r, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->dst->db,
+					"UPDATE followups SET done_at = ?3 "
+					"WHERE call_id = ?1 AND seq = ?2 AND done_at IS NULL",
+					-1, &w, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
+		sqlite3_reset(w);
+		for (int i = 0; i < 3; i++)
+			sqlite3_bind_value(w, i + 1, sqlite3_column_value(r, i));
+		rc = sqlite3_step(w);
+		if (rc == SQLITE_DONE) {
+			c->counts->closed += (size_t)sqlite3_changes(c->dst->db);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(r);
+	sqlite3_finalize(w);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static enum poise_status merge_all(struct merge_ctx *c)
+{
+	struct poise_error *err = c->err;
+	enum poise_status ps;
+	int rc;
+
+	if ((rc = store_step_done(c->dst, STMT_BEGIN)) != SQLITE_OK)
+		return store_fail(c->dst, rc, "start the merge", err);
+	ps = store_each_call(c->src, 0, 0, call_fn, c, err);
+	if (ps == POISE_OK)
+		ps = c->ps;
+	rc = c->rc;
+	if (ps == POISE_OK && rc == SQLITE_OK && (rc = copy_closed(c)) != SQLITE_OK)
+		ps = store_fail(c->src, rc, "copy closed follow-ups", err);
+	else if (ps == POISE_OK && rc != SQLITE_OK)
+		ps = store_fail(c->dst, rc, "merge calls", err);
+	if (ps == POISE_OK && (rc = store_step_done(c->dst, STMT_COMMIT)) != SQLITE_OK)
+		ps = store_fail(c->dst, rc, "finish the merge", err);
+	if (ps != POISE_OK && !sqlite3_get_autocommit(c->dst->db))
+		store_step_done(c->dst, STMT_ROLLBACK);
+	return ps;
+}
+
+enum poise_status merge_file(struct store *st, const char *src_path, struct merge_counts *out,
+			     struct poise_error *err)
+{
+	struct merge_ctx c = {.dst = st, .counts = out, .err = err};
+	enum poise_status ps;
+
+	memset(out, 0, sizeof(*out));
+	if (st->flags & STORE_READONLY)
+		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
+				       "cannot merge into database '%s': it is open read-only",
+				       st->path);
+	if ((ps = store_open(src_path, STORE_READONLY, &c.src, err)) != POISE_OK)
+		return ps;
+	out->pending = store_pending(c.src);
+	ps = merge_all(&c);
+	if (ps != POISE_OK)
+		memset(out, 0, sizeof(*out));
+	out->pending = store_pending(c.src);
+	store_close(c.src);
+	return ps;
+}

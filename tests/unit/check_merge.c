@@ -1,0 +1,239 @@
+/* check_merge.c - merging poise databases: by UUID, idempotent, refusing newer or foreign files. */
+#include "store_fixture.h"
+
+#include "poise/export.h"
+#include "poise/merge.h"
+
+static const char pb_text[] = "id: test\n";
+static char a1[37], a2[37], m1[37];
+
+/* a.db: a full call with a follow-up, reflection and skip, and an open call. */
+static void seed_source(void)
+{
+	struct playbook pb = fx_pb("test", "5e", pb_text);
+	struct store *st = fx_open(fx_path(0, "a.db"));
+
+	a1[0] = a2[0] = '\0';
+	fx_call(st, a1, "ana", "Zoë", 100000, &pb);
+	fx_append(st, a1, EV_START, 100000, STAGE_CALM, 0, 0, pb.hash);
+	fx_append(st, a1, EV_MOOD, 101000, STAGE_CALM, 5, 0, NULL);
+	fx_append(st, a1, EV_SKIP, 101500, STAGE_CALM, SECTION_SAY, 1, "calmer");
+	fx_append(st, a1, EV_NOTE, 102000, STAGE_LISTEN, 0, 0, "wants a refund");
+	fx_append(st, a1, EV_WRAPUP, 103000, STAGE_LISTEN, 0, 0, NULL);
+	fx_append(st, a1, EV_OUTCOME, 104000, STAGE_LISTEN, 0, 0, "resolved");
+	fx_append(st, a1, EV_FOLLOWUP, 104200, STAGE_LISTEN, 0, 0, "2024-05-01\tphone\tcall back");
+	fx_append(st, a1, EV_REFLECTION, 104300, STAGE_LISTEN, 0, 0, "calm\tfaster");
+	fx_append(st, a1, EV_END, 105000, STAGE_LISTEN, 0, 0, NULL);
+	fx_call(st, a2, "ana", "Max", 200000, &pb);
+	fx_append(st, a2, EV_START, 200000, STAGE_CALM, 0, 0, pb.hash);
+	store_close(st);
+}
+
+/* main.db: one call of its own, under another playbook. */
+static void seed(void)
+{
+	struct playbook pb = fx_pb("other", "77", "id: other\n");
+	struct store *st;
+
+	fx_setup();
+	seed_source();
+	st = fx_open(fx_path(1, "main.db"));
+	m1[0] = '\0';
+	fx_call(st, m1, "bo", "Lee", 50000, &pb);
+	fx_append(st, m1, EV_START, 50000, STAGE_CALM, 0, 0, pb.hash);
+	store_close(st);
+}
+
+static char *export_of(const char *path)
+{
+	struct store *st = NULL;
+	struct poise_error err = {0};
+	FILE *f = tmpfile();
+	char *buf;
+	long n;
+
+	ck_assert_msg(store_open(path, STORE_READONLY, &st, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(export_calls(st, f, EXPORT_JSONL, 0, 0, 0, &err), POISE_OK);
+	store_close(st);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+static enum poise_status merge(const char *src, struct merge_counts *n, struct poise_error *err)
+{
+	struct store *st = fx_open(fx_path(1, "main.db"));
+	enum poise_status ps = merge_file(st, src, n, err);
+
+	store_close(st);
+	return ps;
+}
+
+/* Every table's rows as one number each, to see that nothing changed. */
+static void row_counts(char *buf, size_t size)
+{
+	const char *p = fx_path(1, "main.db");
+
+	snprintf(buf, size, "%lld %lld %lld %lld %lld %lld %lld",
+		 fx_sql_int(p, "SELECT count(*) FROM calls"),
+		 fx_sql_int(p, "SELECT count(*) FROM events"),
+		 fx_sql_int(p, "SELECT count(*) FROM playbook_texts"),
+		 fx_sql_int(p, "SELECT count(*) FROM followups"),
+		 fx_sql_int(p, "SELECT count(*) FROM reflections"),
+		 fx_sql_int(p, "SELECT count(*) FROM skips"),
+		 fx_sql_int(p, "SELECT total(done_at) FROM followups"));
+}
+
+START_TEST(test_merge_twice_changes_nothing)
+{
+	struct merge_counts n;
+	struct poise_error err = {0};
+	char before[256], after[256];
+	char *src = export_of(fx_path(0, "a.db")), *once, *twice;
+
+	ck_assert_msg(merge(fx_path(0, "a.db"), &n, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_uint_eq(n.added, 2);
+	ck_assert_uint_eq(n.present, 0);
+	ck_assert_uint_eq(n.updated, 0);
+	once = export_of(fx_path(1, "main.db"));
+	/* Each source call reads back exactly as it was exported from the source. */
+	for (char *line = src, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		ck_assert_msg(strstr(once, line), "merged call differs:\n%s\nin\n%s", line, once);
+	}
+	ck_assert_ptr_nonnull(strstr(once, m1));
+	ck_assert_int_eq(fx_sql_int(fx_path(1, "main.db"), "SELECT count(*) FROM reflections"), 1);
+	ck_assert_int_eq(fx_sql_int(fx_path(1, "main.db"), "SELECT count(*) FROM skips"), 1);
+	ck_assert_int_eq(fx_sql_int(fx_path(1, "main.db"), "SELECT count(*) FROM playbook_texts"),
+			 2);
+	row_counts(before, sizeof(before));
+	ck_assert_msg(merge(fx_path(0, "a.db"), &n, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_uint_eq(n.added, 0);
+	ck_assert_uint_eq(n.present, 2);
+	row_counts(after, sizeof(after));
+	ck_assert_str_eq(before, after);
+	twice = export_of(fx_path(1, "main.db"));
+	ck_assert_str_eq(once, twice);
+	free(src);
+	free(once);
+	free(twice);
+}
+END_TEST
+
+START_TEST(test_open_call_completed_and_followup_closed)
+{
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct store *st;
+	sqlite3 *db;
+
+	ck_assert_int_eq(merge(fx_path(0, "a.db"), &n, &err), POISE_OK);
+	/* Later in a.db: the open call goes on, the follow-up is closed. */
+	st = fx_open(fx_path(0, "a.db"));
+	fx_append(st, a2, EV_MOOD, 201000, STAGE_CALM, 3, 0, NULL);
+	fx_append(st, a2, EV_WRAPUP, 202000, STAGE_CALM, 0, 0, NULL);
+	fx_append(st, a2, EV_OUTCOME, 203000, STAGE_CALM, 0, 0, "callback");
+	fx_append(st, a2, EV_END, 204000, STAGE_CALM, 0, 0, NULL);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(fx_path(0, "a.db"), "SELECT count(*) FROM followups"), 1);
+	ck_assert_int_eq(sqlite3_open(fx_path(0, "a.db"), &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE followups SET done_at = 999", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(merge(fx_path(0, "a.db"), &n, &err), POISE_OK);
+	ck_assert_uint_eq(n.added, 0);
+	ck_assert_uint_eq(n.updated, 1);
+	ck_assert_uint_eq(n.present, 1);
+	ck_assert_uint_eq(n.closed, 1);
+	ck_assert_int_eq(fx_sql_int(fx_path(1, "main.db"), "SELECT count(*) FROM events"),
+			 fx_sql_int(fx_path(0, "a.db"), "SELECT count(*) FROM events") + 1);
+	ck_assert_int_eq(fx_sql_int(fx_path(1, "main.db"),
+				    "SELECT status = 'done' AND outcome = 'callback' AND mood_end = 3 "
+				    "FROM calls WHERE started_at = 200000"),
+			 1);
+	ck_assert_int_eq(fx_sql_int(fx_path(1, "main.db"), "SELECT done_at FROM followups"), 999);
+}
+END_TEST
+
+static void set_user_version(const char *path, int v)
+{
+	sqlite3 *db;
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+START_TEST(test_newer_or_foreign_refused)
+{
+	struct merge_counts n;
+	struct poise_error err = {0};
+	char before[256], after[256];
+	FILE *f;
+
+	row_counts(before, sizeof(before));
+	set_user_version(fx_path(0, "a.db"), STORE_SCHEMA_VERSION + 1);
+	ck_assert_int_eq(merge(fx_path(0, "a.db"), &n, &err), POISE_DB_NEWER);
+	ck_assert_msg(strstr(err.msg, "newer"), "%s", err.msg);
+	ck_assert_uint_eq(n.added, 0);
+	f = fopen(fx_path(2, "notes.txt"), "w");
+	fputs("not a database\n", f);
+	fclose(f);
+	ck_assert_int_eq(merge(fx_path(2, "notes.txt"), &n, &err), POISE_DB_NOT_POISE);
+	ck_assert_int_eq(merge(fx_path(2, "missing.db"), &n, &err), POISE_NOT_FOUND);
+	ck_assert(!exists(fx_path(2, "missing.db")));
+	row_counts(after, sizeof(after));
+	ck_assert_str_eq(before, after);
+}
+END_TEST
+
+/* A source that fails part-way (an event the store would refuse) adds nothing at all. */
+START_TEST(test_bad_source_adds_nothing)
+{
+	struct merge_counts n;
+	struct poise_error err = {0};
+	char before[256], after[256];
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(fx_path(0, "a.db"), &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE events SET a = 9 WHERE kind = 'mood'", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	row_counts(before, sizeof(before));
+	ck_assert_int_eq(merge(fx_path(0, "a.db"), &n, &err), POISE_INVALID);
+	ck_assert_msg(strstr(err.msg, "mood"), "%s", err.msg);
+	row_counts(after, sizeof(after));
+	ck_assert_str_eq(before, after);
+}
+END_TEST
+
+static Suite *merge_suite(void)
+{
+	Suite *s = suite_create("merge");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, seed, fx_teardown);
+	tcase_add_test(tc, test_merge_twice_changes_nothing);
+	tcase_add_test(tc, test_open_call_completed_and_followup_closed);
+	tcase_add_test(tc, test_newer_or_foreign_refused);
+	tcase_add_test(tc, test_bad_source_adds_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(merge_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
