@@ -51,3 +51,8 @@ install: build
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# Benchmarks against floors measured in the same run (docs/benchmarks.md).
+.PHONY: bench
+bench:
+	bench/run.sh

@@ -1,0 +1,162 @@
+/*
+ * bench_start.c - from exec of `poise call` to its first full screen,
+ * against the same for floor_curses, under a pseudo-terminal.
+ *
+ * The clock starts before forkpty and stops when the footer's text has come
+ * out of the pty: curses draws top to bottom, so the footer is the end of
+ * the first full screen. Each run gets a fresh folder with a database
+ * already created (untimed), as on an agent's machine, and no playbooks
+ * but the built-in one. Closing the pty hangs the program up, as closing
+ * the terminal window would; poise then records the call as interrupted.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "poise/store.h"
+
+#define MARKER "end call" /* the last key of the call screen's footer */
+#define TIMEOUT_MS 10000
+
+struct run {
+	const char *what;
+	char *const *argv;
+	char dir[4096];
+};
+
+/* A fresh folder with an empty poise database, so no earlier call is resumed. */
+static void fresh_folder(struct run *r)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct poise_error err;
+	struct store *st;
+	char db[4200];
+
+	snprintf(r->dir, sizeof(r->dir), "%s/poise-bench.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(r->dir))
+		bench_die(r->dir, strerror(errno));
+	snprintf(db, sizeof(db), "%s/poise.db", r->dir);
+	if (store_open(db, 0, &st, &err) != POISE_OK)
+		bench_die(db, err.msg);
+	store_close(st);
+}
+
+static void remove_folder(const struct run *r)
+{
+	static const char *const files[] = {"poise.db", "poise.db-wal", "poise.db-shm",
+					    "poise.db.pending"};
+	char path[4200];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", r->dir, files[i]);
+		unlink(path);
+	}
+	if (rmdir(r->dir) != 0)
+		bench_die(r->dir, "left files behind");
+}
+
+static void child(const struct run *r)
+{
+	char db[4200];
+
+	snprintf(db, sizeof(db), "%s/poise.db", r->dir);
+	setenv("TERM", "xterm-256color", 1);
+	setenv("LANG", "C.UTF-8", 1);
+	setenv("LC_ALL", "C.UTF-8", 1);
+	setenv("POISE_DB", db, 1);
+	setenv("POISE_AGENT", "bench", 1);
+	setenv("POISE_PLAYBOOK_PATH", r->dir, 1);
+	setenv("HOME", r->dir, 1);
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("XDG_DATA_HOME");
+	execv(r->argv[0], r->argv);
+	_exit(127);
+}
+
+/* Read the pty until MARKER has come out; 0 on success. */
+static int read_until_marker(int fd)
+{
+	static char buf[1 << 16];
+	size_t len = 0;
+	int64_t deadline = bench_now_ns() + (int64_t)TIMEOUT_MS * 1000000;
+
+	while (bench_now_ns() < deadline) {
+		struct pollfd p = {fd, POLLIN, 0};
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		if ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) <= 0)
+			return -1; /* the program exited without drawing */
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (strstr(buf, MARKER))
+			return 0;
+		if (len == sizeof(buf) - 1)
+			return -1;
+	}
+	return -1;
+}
+
+/* Hang up and reap; a program that does not leave on SIGHUP is a finding. */
+static void hang_up(const struct run *r, pid_t pid, int fd)
+{
+	int status;
+
+	close(fd);
+	for (int i = 0; i < 500; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	bench_die(r->what, "still running 5 s after its terminal hung up");
+}
+
+/* One timed start; returns ns from fork to the footer on screen. */
+static double start_once(struct run *r)
+{
+	struct winsize ws = {.ws_row = 30, .ws_col = 100};
+	int64_t t0, t1;
+	pid_t pid;
+	int fd;
+
+	fresh_folder(r);
+	t0 = bench_now_ns();
+	if ((pid = forkpty(&fd, NULL, NULL, &ws)) < 0)
+		bench_die("forkpty", strerror(errno));
+	if (pid == 0)
+		child(r);
+	if (read_until_marker(fd) != 0) {
+		hang_up(r, pid, fd);
+		bench_die(r->what, "no '" MARKER "' on the screen");
+	}
+	t1 = bench_now_ns();
+	hang_up(r, pid, fd);
+	remove_folder(r);
+	return (double)(t1 - t0);
+}
+
+int main(void)
+{
+	char *poise_argv[] = {POISE_BIN, "call", NULL};
+	char *floor_argv[] = {FLOOR_BIN, NULL};
+	struct run poise = {"poise call", poise_argv, ""}, floor = {"floor_curses", floor_argv, ""};
+	double best_poise = 1e300, best_floor = 1e300;
+	int rounds = bench_rounds(20);
+
+	for (int i = 0; i < rounds; i++) {
+		double p = start_once(&poise), f = start_once(&floor);
+
+		best_poise = p < best_poise ? p : best_poise;
+		best_floor = f < best_floor ? f : best_floor;
+	}
+	bench_row("start-up to first screen (`poise call`)", best_poise, best_floor, 1e6, "ms");
+	return 0;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# run.sh - build the benchmarks in build-bench and print one markdown table:
+# poise's figure, its floor measured in the same run, and the ratio.
+#
+#   bench/run.sh            all benches (about a minute)
+#   bench/run.sh --quick    fewer rounds, for a smoke test
+#
+# Environment: TMPDIR picks the disk the databases go on (default /tmp);
+# BENCH_ROUNDS overrides every bench's number of rounds.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="$root/build-bench"
+[[ ${1:-} == --quick ]] && export BENCH_ROUNDS=${BENCH_ROUNDS:-3}
+
+log=$(mktemp)
+trap 'rm -f "$log" "$log".cg' EXIT
+if ! { cmake -S "$root" -B "$build" -DPOISE_BENCH=ON -DPOISE_WERROR=OFF -DBUILD_TESTING=OFF &&
+       cmake --build "$build" -j"$(nproc)"; } >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "bench: build failed" >&2
+	exit 1
+fi
+b="$build/bench"
+
+# Instructions executed by one call of a bench's function (callgrind counts
+# the same on a busy machine as on an idle one).
+instructions() { # BENCH FUNCTION
+	BENCH_ROUNDS=1 BENCH_BATCH=1 valgrind --tool=callgrind --callgrind-out-file="$log.cg" \
+		--toggle-collect="$2" "$b/$1" >/dev/null 2>&1
+	awk '/^totals:/ { print $2 }' "$log.cg"
+}
+
+ir_row() { # WHAT BENCH POISE_FN FLOOR_FN
+	local p f
+	p=$(instructions "$2" "$3")
+	f=$(instructions "$2" "$4")
+	awk -v w="$1" -v p="$p" -v f="$f" '
+		function n(x) { return x >= 1e5 ? sprintf("%.0f k", x / 1e3) : sprintf("%d", x) }
+		BEGIN { printf "| %s | %s instr | %s instr | %.1fx |\n", w, n(p), n(f), p / f }'
+}
+
+fs=$(df -PT "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }')
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+echo "poise $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%F %H:%M UTC')," \
+	"$(nproc) cores ($cpu), databases on $fs; best of N runs"
+echo
+echo "| what | poise | floor | ratio |"
+echo "|---|---|---|---|"
+"$b/bench_load"
+"$b/bench_append"
+"$b/bench_fold"
+"$b/bench_start"
+if command -v valgrind >/dev/null; then
+	ir_row "playbook load, callgrind" bench_load load_poise load_floor
+	ir_row "fold of the 40-event call, callgrind" bench_fold fold_poise fold_floor
+else
+	echo "(valgrind not installed: no instruction counts)"
+fi
