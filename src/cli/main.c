@@ -24,9 +24,18 @@ const struct cli_cmd cli_commands[] = {
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
 };
 
+/* Commands for developers: dispatched like the others, left out of --help. */
+static const struct cli_cmd hidden_commands[] = {
+	{"gen", cmd_gen, cmd_gen_opts, "N", 1, 1, "write N realistic made-up calls (benchmarks)"},
+	{NULL, NULL, NULL, NULL, 0, 0, NULL},
+};
+
 static const struct cli_cmd *find_command(const char *name)
 {
 	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	for (const struct cli_cmd *c = hidden_commands; c->name; c++)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
