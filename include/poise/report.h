@@ -1,0 +1,138 @@
+/*
+ * report.h - the supervisor's and the trainer's figures.
+ *
+ * Owns: `poise report`: per agent and overall figures over the calls of a
+ * time range, per playbook line figures (--lines), and writing them as a
+ * table, CSV or JSON. docs/metrics.md defines every figure exactly.
+ * Does not own: what an event means or how it changes a call (call.h: every
+ * call is folded with call_apply, the same fold the live screen uses),
+ * reading the database (store_scan.h), or any clock: `now` is passed in.
+ *
+ * Streams: calls are read one at a time in start order and each call's
+ * events one at a time; what is kept is one accumulator per agent, one
+ * parsed playbook per playbook hash, and, for repeat contacts, the customer
+ * references seen within the last repeat_days days.
+ */
+#ifndef POISE_REPORT_H
+#define POISE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "poise/event.h"
+#include "poise/playbook.h"
+#include "poise/status.h"
+#include "poise/store.h"
+
+#define REPORT_TOP_CAUSES     5
+#define REPORT_REPEAT_DAYS    7	     /* default --repeat-days */
+#define REPORT_REPEAT_MAX     3650   /* largest --repeat-days */
+#define REPORT_MOOD_WINDOW_MS 120000 /* a line's mood change: next MOOD within this */
+
+enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON };
+
+/* What to report on. */
+struct report_query {
+	int64_t since, until; /* started_at in [since, until), ms; 0 = unbounded */
+	const char *agent;    /* only this agent's calls; NULL = every agent */
+	const char *playbook; /* only calls under this playbook id; NULL = every one */
+	int repeat_days;      /* 1..REPORT_REPEAT_MAX */
+	int64_t now;	      /* "today" for follow-ups due and overdue */
+	int utc;	      /* days are UTC days (1) or local days per TZ (0) */
+};
+
+struct report_cause {
+	char id[65];
+	long calls;
+};
+
+/*
+ * One column of the report: an agent, or everyone. Sums and counts, so
+ * that the overall column is exactly the sum of the agents'; the averages,
+ * rates and rounding are in report_avg_s() and friends and in the writers.
+ * "Closed" calls are done + interrupted; every figure but `open` is over
+ * closed calls only (a call still open has no end to measure).
+ */
+struct report_figures {
+	char agent[128]; /* "" for the overall column */
+	long calls;	 /* done + interrupted + open */
+	long done, interrupted, open;
+	int64_t handle_ms; /* sum over done calls of START..END, gaps excluded */
+	int64_t hold_ms;   /* sum of hold time */
+	long holds;	   /* holds started */
+	int64_t hold_longest_ms;
+	int64_t wrapup_ms; /* sum over done calls of WRAPUP..END, gaps excluded */
+	long escalated;	   /* calls with ESCALATE or outcome escalated */
+	long transferred;  /* calls with outcome transferred */
+	long warnings;	   /* boundary warnings given */
+	long warned;	   /* calls with at least one */
+	long abuse;	   /* calls with outcome abuse */
+	long mood_calls;   /* calls with at least one MOOD */
+	long mood_start_sum, mood_end_sum; /* first / last MOOD over mood_calls */
+	long mood_pairs;		   /* calls with at least two MOOD marks */
+	long calmer;			   /* of those, last < first */
+	int64_t empathy_ms;		   /* sum of START..first entry to empathize */
+	long empathy_calls;		   /* calls that reached empathize */
+	long checklist_ticked, checklist_items; /* over the stages visited */
+	long repeats;				/* repeat contacts */
+	long fu_done, fu_due, fu_overdue, fu_later; /* follow-ups by state at now */
+	int64_t stage_ms[STAGE_COUNT];		    /* sum per stage */
+	struct report_cause top[REPORT_TOP_CAUSES]; /* most calls first, then by id */
+	size_t ntop;
+	long causes; /* closed calls with a cause */
+};
+
+/* A playbook line's figures (--lines). Strings belong to the report. */
+struct report_line {
+	const char *playbook_id, *playbook_version, *playbook_hash;
+	enum stage stage;
+	enum section section;
+	size_t index;
+	const char *text;
+	long shown;		     /* closed calls that visited the stage */
+	long used;		     /* SAID events */
+	long skipped;		     /* SKIP events */
+	long skip_reason[SKIP_COUNT]; /* by reason */
+	long mood_samples;	     /* SAIDs followed by a MOOD within the window */
+	long mood_change_sum;	     /* sum of (that MOOD - mood when said) */
+};
+
+struct report;
+
+/* Read every call q selects from st and fold it; *out to free with report_free. */
+enum poise_status report_run(struct store *st, const struct report_query *q, struct report **out,
+			     struct poise_error *err);
+void report_free(struct report *r);
+
+const struct report_figures *report_overall(const struct report *r);
+size_t report_agent_count(const struct report *r);
+const struct report_figures *report_agent(const struct report *r, size_t i); /* by name */
+/* Calls left out because their events or playbook could not be read back. */
+long report_damaged(const struct report *r);
+
+/* Lines, ordered by playbook id, version, hash, stage, section, index. */
+size_t report_line_count(const struct report *r);
+void report_line_get(const struct report *r, size_t i, struct report_line *out);
+
+/* Write the figures, or the lines, in fmt. POISE_IO when out fails. */
+enum poise_status report_write(const struct report *r, FILE *out, enum report_format fmt,
+			       struct poise_error *err);
+enum poise_status report_write_lines(const struct report *r, FILE *out, enum report_format fmt,
+				     struct poise_error *err);
+
+/* "table" / "csv" / "json" to a format; -1 when unknown. */
+int report_format_from_name(const char *name);
+
+/*
+ * The start of day "YYYY-MM-DD" (ms since the epoch), in UTC or in local
+ * time (TZ); with next_day, the start of the day after. POISE_USAGE when
+ * text is not a real date in that form.
+ */
+enum poise_status report_parse_day(const char *text, int utc, int next_day, int64_t *ms,
+				   struct poise_error *err);
+
+/* Rounding used by every writer: half away from zero. */
+int64_t report_div_round(int64_t num, int64_t den);
+
+#endif

@@ -1,0 +1,264 @@
+/*
+ * report_lines.c - per playbook line: shown, used, skipped, and the mood after.
+ *
+ * Every `say` and `ask` line of a playbook that closed calls used is listed,
+ * used or not: a line nobody says is what a trainer most needs to see.
+ * Lines of other sections appear only when marked said or skipped.
+ */
+#include "report_int.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int always_listed(int section)
+{
+	return section == SECTION_SAY || section == SECTION_ASK;
+}
+
+static int pb_cmp(const struct pb_entry *a, const struct pb_entry *b)
+{
+	int c = strcmp(a->pb->id, b->pb->id);
+
+	if (c == 0)
+		c = strcmp(a->pb->version, b->pb->version);
+	return c ? c : strcmp(a->hash, b->hash);
+}
+
+/* Playbooks in output order: an insertion sort, there are only a few. */
+static size_t *pb_order(const struct report *r, size_t *n)
+{
+	size_t *order = malloc((r->npbs ? r->npbs : 1) * sizeof(*order));
+
+	*n = 0;
+	if (!order)
+		return NULL;
+	for (size_t i = 0; i < r->npbs; i++) {
+		size_t j = *n;
+
+		if (!r->pbs[i].pb || r->pbs[i].calls == 0)
+			continue;
+		while (j > 0 && pb_cmp(&r->pbs[order[j - 1]], &r->pbs[i]) > 0) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+		(*n)++;
+	}
+	return order;
+}
+
+/* Count the listed lines of playbook e, writing them in order to out (if any). */
+static size_t each_line(const struct pb_entry *e, size_t pb, struct line_ref *out)
+{
+	size_t n = 0;
+
+	for (int s = 0; s < STAGE_COUNT; s++)
+		for (int sec = 0; sec < SECTION_COUNT; sec++)
+			for (size_t i = 0; i < e->pb->stages[s].section[sec].len; i++) {
+				const struct line_acc *a = &e->lines[s][sec][i];
+
+				if (!always_listed(sec) && !a->used && !a->skipped)
+					continue;
+				if (out)
+					out[n] = (struct line_ref){pb, s, sec, i};
+				n++;
+			}
+	return n;
+}
+
+enum poise_status report_lines_index(struct report *r)
+{
+	size_t npb, total = 0, *order = pb_order(r, &npb);
+
+	if (!order)
+		return POISE_NOMEM;
+	for (size_t k = 0; k < npb; k++)
+		total += each_line(&r->pbs[order[k]], order[k], NULL);
+	r->lines = malloc((total ? total : 1) * sizeof(*r->lines));
+	if (!r->lines) {
+		free(order);
+		return POISE_NOMEM;
+	}
+	for (size_t k = 0; k < npb; k++)
+		r->nlines += each_line(&r->pbs[order[k]], order[k], r->lines + r->nlines);
+	free(order);
+	return POISE_OK;
+}
+
+size_t report_line_count(const struct report *r)
+{
+	return r->nlines;
+}
+
+void report_line_get(const struct report *r, size_t i, struct report_line *out)
+{
+	const struct line_ref *ref = &r->lines[i];
+	const struct pb_entry *e = &r->pbs[ref->pb];
+	const struct line_acc *a = &e->lines[ref->stage][ref->section][ref->index];
+
+	memset(out, 0, sizeof(*out));
+	out->playbook_id = e->pb->id;
+	out->playbook_version = e->pb->version;
+	out->playbook_hash = e->hash;
+	out->stage = (enum stage)ref->stage;
+	out->section = (enum section)ref->section;
+	out->index = ref->index;
+	out->text = e->pb->stages[ref->stage].section[ref->section].items[ref->index];
+	out->shown = e->stage_shown[ref->stage];
+	out->used = a->used;
+	out->skipped = a->skipped;
+	memcpy(out->skip_reason, a->skip_reason, sizeof(out->skip_reason));
+	out->mood_samples = a->mood_samples;
+	out->mood_change_sum = a->mood_change_sum;
+}
+
+/* The average mood change in hundredths, into buf as "-0.50"; "" without samples. */
+static const char *mood_change(const struct report_line *l, char *buf, size_t size)
+{
+	int64_t h;
+
+	if (!l->mood_samples)
+		return "";
+	h = report_div_round((int64_t)l->mood_change_sum * 100, l->mood_samples);
+	snprintf(buf, size, "%s%" PRId64 ".%02" PRId64, h < 0 ? "-" : (h > 0 ? "+" : ""),
+		 (h < 0 ? -h : h) / 100, (h < 0 ? -h : h) % 100);
+	return buf;
+}
+
+/* Print s cut to at most width characters (UTF-8 aware, "..." when cut). */
+static void print_cut(FILE *out, const char *s, int width)
+{
+	int n = 0;
+	const char *p = s, *cut = NULL;
+
+	for (; *p; p++) {
+		if (((unsigned char)*p & 0xc0) == 0x80)
+			continue;
+		if (n == width - 3)
+			cut = p;
+		if (n++ == width)
+			break;
+	}
+	if (!*p || !cut)
+		fputs(s, out);
+	else
+		fprintf(out, "%.*s...", (int)(cut - s), s);
+}
+
+static void table_line(FILE *out, const struct report_line *l)
+{
+	char pos[32], mood[48];
+
+	snprintf(pos, sizeof(pos), "%s %zu", section_key(l->section), l->index + 1);
+	fprintf(out, "%-9s %-7s %5ld %5ld %5ld %6s %4ld  ", stage_key(l->stage), pos, l->shown,
+		l->used, l->skipped, mood_change(l, mood, sizeof(mood)), l->mood_samples);
+	print_cut(out, l->text, 80 - 49);
+	fputc('\n', out);
+	if (!l->skipped)
+		return;
+	fprintf(out, "%18sskipped:", "");
+	for (int k = 0, first = 1; k < SKIP_COUNT; k++) {
+		if (!l->skip_reason[k])
+			continue;
+		fprintf(out, "%s %s %ld", first ? "" : ",", skip_reason_label((enum skip_reason)k),
+			l->skip_reason[k]);
+		first = 0;
+	}
+	fputc('\n', out);
+}
+
+static void write_table(const struct report *r, FILE *out)
+{
+	const char *hash = NULL;
+	struct report_line l;
+
+	if (r->nlines == 0)
+		fputs("no lines: no closed calls match\n", out);
+	for (size_t i = 0; i < r->nlines; i++) {
+		report_line_get(r, i, &l);
+		if (!hash || strcmp(hash, l.playbook_hash) != 0) {
+			hash = l.playbook_hash;
+			fprintf(out, "%s%s %s (%.8s)\n", i ? "\n" : "", l.playbook_id,
+				l.playbook_version, l.playbook_hash);
+			fprintf(out, "%-9s %-7s %5s %5s %5s %6s %4s  %s\n", "stage", "line",
+				"shown", "used", "skip", "mood", "n", "text");
+		}
+		table_line(out, &l);
+	}
+}
+
+static void write_csv(const struct report *r, FILE *out)
+{
+	struct report_line l;
+	char mood[48];
+
+	fputs("playbook_id,playbook_version,playbook_hash,stage,section,index,text,shown,used,"
+	      "skipped,skipped_didnt_fit,skipped_calmer,skipped_wrong_scenario,skipped_other,"
+	      "mood_change_avg,mood_change_samples\r\n",
+	      out);
+	for (size_t i = 0; i < r->nlines; i++) {
+		report_line_get(r, i, &l);
+		report_csv_field(out, l.playbook_id, 0);
+		report_csv_field(out, l.playbook_version, 0);
+		fprintf(out, "%s,%s,%s,%zu,", l.playbook_hash, stage_key(l.stage),
+			section_key(l.section), l.index);
+		report_csv_field(out, l.text, 0);
+		fprintf(out, "%ld,%ld,%ld", l.shown, l.used, l.skipped);
+		for (int k = 0; k < SKIP_COUNT; k++)
+			fprintf(out, ",%ld", l.skip_reason[k]);
+		fprintf(out, ",%s,%ld\r\n", mood_change(&l, mood, sizeof(mood)), l.mood_samples);
+	}
+}
+
+static void json_line(FILE *out, const struct report_line *l)
+{
+	char mood[48];
+
+	fputs("{\"playbook_id\":", out);
+	report_json_str(out, l->playbook_id);
+	fputs(",\"playbook_version\":", out);
+	report_json_str(out, l->playbook_version);
+	fprintf(out, ",\"playbook_hash\":\"%s\",\"stage\":\"%s\",\"section\":\"%s\",\"index\":%zu",
+		l->playbook_hash, stage_key(l->stage), section_key(l->section), l->index);
+	fputs(",\"text\":", out);
+	report_json_str(out, l->text);
+	fprintf(out, ",\"shown\":%ld,\"used\":%ld,\"skipped\":%ld,\"skip_reasons\":{", l->shown,
+		l->used, l->skipped);
+	for (int k = 0; k < SKIP_COUNT; k++)
+		fprintf(out, "%s\"%s\":%ld", k ? "," : "", skip_reason_key((enum skip_reason)k),
+			l->skip_reason[k]);
+	mood_change(l, mood, sizeof(mood));
+	/* JSON numbers take no leading '+'. */
+	fprintf(out, "},\"mood_change_avg\":%s,\"mood_change_samples\":%ld}",
+		l->mood_samples ? mood + (mood[0] == '+') : "null", l->mood_samples);
+}
+
+static void write_json(const struct report *r, FILE *out)
+{
+	struct report_line l;
+
+	fputs("{\"lines\":[", out);
+	for (size_t i = 0; i < r->nlines; i++) {
+		report_line_get(r, i, &l);
+		if (i)
+			fputc(',', out);
+		fputs("\n", out);
+		json_line(out, &l);
+	}
+	fputs("\n]}\n", out);
+}
+
+enum poise_status report_write_lines(const struct report *r, FILE *out, enum report_format fmt,
+				     struct poise_error *err)
+{
+	if (fmt == REPORT_CSV)
+		write_csv(r, out);
+	else if (fmt == REPORT_JSON)
+		write_json(r, out);
+	else
+		write_table(r, out);
+	if (ferror(out))
+		return poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the report");
+	return POISE_OK;
+}
