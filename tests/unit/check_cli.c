@@ -234,7 +234,8 @@ END_TEST
 
 START_TEST(test_help_lists_every_command)
 {
-	static const char *const commands[] = {"call", "lint", "playbooks", NULL};
+	static const char *const commands[] = {"call",	    "lint",  "playbooks", "export",
+					       "show",	    "merge", "followups", NULL};
 	const char *const words[] = {"--help", "-h"};
 	struct run r;
 
