@@ -8,6 +8,8 @@
  */
 #include "store_int.h"
 
+#include "poise/review.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -84,6 +86,44 @@ static const char *const migrations[] = {
 	"	PRIMARY KEY (call_id, seq)\n"
 	");\n"
 	"CREATE INDEX skips_line ON skips (stage, section, item);\n",
+	/*
+	 * 1 -> 2: review. Indexes that end in (started_at, id) so every review
+	 * filter is a seek that yields calls newest first (keyset paging);
+	 * notes searchable by substring (FTS5 trigram, kept by a trigger, so
+	 * every writer of events feeds it); supervisors' reviews and scores.
+	 */
+	"CREATE INDEX calls_review_started ON calls (started_at, id);\n"
+	"CREATE INDEX calls_review_agent ON calls (agent, started_at, id);\n"
+	"CREATE INDEX calls_review_outcome ON calls (outcome, started_at, id);\n"
+	"CREATE INDEX calls_review_cause ON calls (cause, started_at, id);\n"
+	"CREATE INDEX calls_review_playbook ON calls (playbook_id, started_at, id);\n"
+	"CREATE INDEX calls_review_mood ON calls (\n"
+	"	" REVIEW_MOOD_PEAK ", started_at, id);\n"
+	"CREATE INDEX events_note ON events (call_id, text) WHERE kind = 'note';\n"
+	"CREATE VIRTUAL TABLE notes_fts USING fts5 (\n"
+	"	text, call_id UNINDEXED, seq UNINDEXED, tokenize = 'trigram');\n"
+	"INSERT INTO notes_fts (text, call_id, seq)\n"
+	"	SELECT text, call_id, seq FROM events WHERE kind = 'note' AND text IS NOT NULL;\n"
+	"CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"
+	"WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"
+	"	INSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, new.seq);\n"
+	"END;\n"
+	"CREATE TABLE reviews (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
+	"	reviewer TEXT NOT NULL,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	comment TEXT NOT NULL DEFAULT '',\n"
+	"	acked_at INTEGER\n"
+	");\n"
+	"CREATE INDEX reviews_call ON reviews (call_id, id);\n"
+	"CREATE INDEX reviews_unacked ON reviews (call_id) WHERE acked_at IS NULL;\n"
+	"CREATE TABLE review_scores (\n"
+	"	review_id INTEGER NOT NULL REFERENCES reviews (id),\n"
+	"	stage TEXT NOT NULL,\n"
+	"	score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),\n"
+	"	PRIMARY KEY (review_id, stage)\n"
+	") WITHOUT ROWID;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -1,0 +1,409 @@
+/*
+ * review.c - the review list: filters, note search and keyset paging.
+ *
+ * A page is one statement built from the filter: conditions on calls that
+ * each have an index ending in (started_at, id), a keyset bound
+ * (started_at, id) < (key) instead of an OFFSET, ORDER BY that index's
+ * order and LIMIT one page. So the first page and the thousandth cost the
+ * same: a seek and a short walk. Values are always bound by name.
+ *
+ * Two filters need more than a WHERE:
+ * - mood "at or above N" is a range on the indexed peak mood, which would
+ *   lose the time order; so each level N..5 is its own seek, and the
+ *   arms are merged (UNION ALL, each already ordered and limited).
+ * - note search goes through the trigram index notes_fts when the text is
+ *   rare (the matches are read and sorted: few), and otherwise walks the
+ *   calls newest first checking each call's notes (events_note), which
+ *   finds a page of a common text after a short walk.
+ */
+#include "poise/review.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+#define SQL_MAX 8192
+
+struct sql {
+	char buf[SQL_MAX];
+	size_t len;
+	int overflow;
+};
+
+static void add(struct sql *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(struct sql *q, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (q->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(q->buf + q->len, sizeof(q->buf) - q->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(q->buf) - q->len)
+		q->overflow = 1;
+	else
+		q->len += (size_t)n;
+}
+
+enum search_mode { SEARCH_NONE, SEARCH_SPARSE, SEARCH_WALK };
+
+/* Everything a statement binds, worked out once from the filter. */
+struct plan {
+	const struct review_filter *f;
+	enum review_dir dir;
+	struct review_key key; /* the keyset bound, with since/until folded in */
+	enum search_mode search;
+	char match[600]; /* FTS5 phrase */
+	char like[600];	 /* LIKE pattern, escaped with '\' */
+	int limit;
+};
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* An FTS5 string: the text in double quotes, quotes doubled. A phrase of trigrams is a substring.
+ */
+static int make_match(char *out, size_t size, const char *text)
+{
+	size_t n = 0;
+
+	out[n++] = '"';
+	for (; *text; text++) {
+		if (n + 3 >= size)
+			return -1;
+		if (*text == '"')
+			out[n++] = '"';
+		out[n++] = *text;
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+	return 0;
+}
+
+static int make_like(char *out, size_t size, const char *text)
+{
+	size_t n = 0;
+
+	out[n++] = '%';
+	for (; *text; text++) {
+		if (n + 4 >= size)
+			return -1;
+		if (*text == '%' || *text == '_' || *text == '\\')
+			out[n++] = '\\';
+		out[n++] = *text;
+	}
+	out[n++] = '%';
+	out[n] = '\0';
+	return 0;
+}
+
+static int key_cmp(int64_t t1, const char *id1, int64_t t2, const char *id2)
+{
+	if (t1 != t2)
+		return t1 < t2 ? -1 : 1;
+	return strcmp(id1, id2);
+}
+
+/*
+ * The keyset bound. Going older, rows are below it: until becomes the
+ * bound when it is lower, as (until, "") (every id is above ""), so the
+ * seek starts at the range instead of walking down to it. Going newer,
+ * since does the same from below.
+ */
+static void plan_key(struct plan *p, const struct review_key *from)
+{
+	const struct review_filter *f = p->f;
+
+	if (p->dir == REVIEW_OLDER) {
+		p->key.started = INT64_MAX;
+		p->key.id[0] = '\0';
+		if (from)
+			p->key = *from;
+		if (f->until && key_cmp(f->until, "", p->key.started, p->key.id) < 0) {
+			p->key.started = f->until;
+			p->key.id[0] = '\0';
+		}
+	} else {
+		p->key.started = INT64_MIN;
+		p->key.id[0] = '\0';
+		if (from)
+			p->key = *from;
+		if (f->since && key_cmp(f->since, "", p->key.started, p->key.id) > 0) {
+			p->key.started = f->since;
+			p->key.id[0] = '\0';
+		}
+	}
+}
+
+static enum poise_status check_filter(const struct review_filter *f, struct poise_error *err)
+{
+	if (f->outcome[0] && outcome_from_key(f->outcome) == OUTCOME_NONE)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "unknown outcome '%s': expected resolved, escalated, "
+				       "transferred, callback, abuse or unresolved",
+				       f->outcome);
+	if (f->mood_min < 0 || f->mood_min > 5)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "mood %d is out of range: expected 1 (calm) to 5 (furious)",
+				       f->mood_min);
+	if (f->search[0] && utf8_chars(f->search) < REVIEW_SEARCH_MIN)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "search '%s' is too short: give at least %d characters",
+				       f->search, REVIEW_SEARCH_MIN);
+	return POISE_OK;
+}
+
+static void bind_name_text(sqlite3_stmt *s, const char *name, const char *v)
+{
+	int i = sqlite3_bind_parameter_index(s, name);
+
+	if (i > 0)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static void bind_name_int(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(s, name);
+
+	if (i > 0)
+		sqlite3_bind_int64(s, i, v);
+}
+
+static void bind_plan(sqlite3_stmt *s, const struct plan *p)
+{
+	char name[8];
+
+	bind_name_int(s, ":kt", p->key.started);
+	bind_name_text(s, ":kid", p->key.id);
+	bind_name_int(s, ":since", p->f->since);
+	bind_name_int(s, ":until", p->f->until);
+	bind_name_text(s, ":agent", p->f->agent);
+	bind_name_text(s, ":outcome", p->f->outcome);
+	bind_name_text(s, ":cause", p->f->cause);
+	bind_name_text(s, ":playbook", p->f->playbook);
+	bind_name_text(s, ":match", p->match);
+	bind_name_text(s, ":like", p->like);
+	bind_name_int(s, ":limit", p->limit);
+	for (int m = 1; m <= 5; m++) {
+		snprintf(name, sizeof(name), ":m%d", m);
+		bind_name_int(s, name, m);
+	}
+}
+
+/* The conditions every arm shares. */
+static void add_where(struct sql *q, const struct plan *p)
+{
+	const struct review_filter *f = p->f;
+
+	add(q, " WHERE (started_at, id) %s (:kt, :kid)", p->dir == REVIEW_OLDER ? "<" : ">");
+	if (f->since && p->dir == REVIEW_OLDER)
+		add(q, " AND started_at >= :since");
+	if (f->until && p->dir == REVIEW_NEWER)
+		add(q, " AND started_at < :until");
+	if (f->agent[0])
+		add(q, " AND agent = :agent");
+	if (f->outcome[0])
+		add(q, " AND outcome = :outcome");
+	if (f->cause[0])
+		add(q, " AND cause = :cause");
+	if (f->playbook[0])
+		add(q, " AND playbook_id = :playbook");
+	if (p->search == SEARCH_SPARSE)
+		add(q, " AND id IN (SELECT call_id FROM notes_fts WHERE notes_fts MATCH :match)");
+	else if (p->search == SEARCH_WALK)
+		add(q, " AND EXISTS (SELECT 1 FROM events e INDEXED BY events_note "
+		       "WHERE e.call_id = calls.id AND e.kind = 'note' "
+		       "AND e.text LIKE :like ESCAPE '\\')");
+}
+
+static const char *order_of(const struct plan *p)
+{
+	return p->dir == REVIEW_OLDER ? "started_at DESC, id DESC" : "started_at, id";
+}
+
+static void build(struct sql *q, const struct plan *p, const char *prefix)
+{
+	int lo = p->f->mood_min;
+
+	q->len = 0;
+	q->overflow = 0;
+	add(q, "%s", prefix);
+	if (!lo) {
+		add(q, "SELECT " STORE_META_COLS " FROM calls");
+		add_where(q, p);
+		add(q, " ORDER BY %s LIMIT :limit", order_of(p));
+		return;
+	}
+	for (int m = 5; m >= lo; m--) {
+		add(q, "%sSELECT * FROM (SELECT " STORE_META_COLS " FROM calls",
+		    m == 5 ? "" : " UNION ALL ");
+		add_where(q, p);
+		add(q, " AND " REVIEW_MOOD_PEAK " = :m%d ORDER BY %s LIMIT :limit)", m,
+		    order_of(p));
+	}
+	add(q, " ORDER BY %s LIMIT :limit", order_of(p));
+}
+
+/* Rare or common? Count the matches up to REVIEW_SEARCH_SPARSE. */
+static enum poise_status probe_search(struct store *st, struct plan *p, struct poise_error *err)
+{
+	static const char sql[] = "SELECT count(*) FROM (SELECT 1 FROM notes_fts "
+				  "WHERE notes_fts MATCH :match LIMIT :cap)";
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	int64_t n = 0;
+
+	if (rc == SQLITE_OK) {
+		bind_name_text(s, ":match", p->match);
+		bind_name_int(s, ":cap", REVIEW_SEARCH_SPARSE);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			n = sqlite3_column_int64(s, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "search notes", err);
+	p->search = n < REVIEW_SEARCH_SPARSE ? SEARCH_SPARSE : SEARCH_WALK;
+	return POISE_OK;
+}
+
+static enum poise_status make_plan(struct store *st, const struct review_filter *f,
+				   enum review_dir dir, const struct review_key *from, size_t max,
+				   struct plan *p, struct poise_error *err)
+{
+	enum poise_status ps;
+
+	memset(p, 0, sizeof(*p));
+	p->f = f;
+	p->dir = dir;
+	p->limit = (int)(max > REVIEW_PAGE_MAX ? REVIEW_PAGE_MAX : max);
+	if ((ps = check_filter(f, err)) != POISE_OK)
+		return ps;
+	plan_key(p, from);
+	if (!f->search[0])
+		return POISE_OK;
+	if (make_match(p->match, sizeof(p->match), f->search) != 0 ||
+	    make_like(p->like, sizeof(p->like), f->search) != 0)
+		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0, "search text is too long");
+	return probe_search(st, p, err);
+}
+
+static void copy_col(sqlite3_stmt *s, int col, char *dst, size_t size)
+{
+	const unsigned char *v = sqlite3_column_text(s, col);
+
+	snprintf(dst, size, "%s", v ? (const char *)v : "");
+}
+
+/* One row of STORE_META_COLS. */
+static void row_meta(sqlite3_stmt *s, struct call_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	copy_col(s, 0, m->id, sizeof(m->id));
+	copy_col(s, 1, m->agent, sizeof(m->agent));
+	copy_col(s, 2, m->customer, sizeof(m->customer));
+	copy_col(s, 3, m->ref, sizeof(m->ref));
+	copy_col(s, 4, m->playbook_id, sizeof(m->playbook_id));
+	copy_col(s, 5, m->playbook_version, sizeof(m->playbook_version));
+	copy_col(s, 6, m->playbook_hash, sizeof(m->playbook_hash));
+	m->started = sqlite3_column_int64(s, 7);
+	m->ended = sqlite3_column_int64(s, 8);
+	copy_col(s, 9, m->status, sizeof(m->status));
+	copy_col(s, 10, m->outcome, sizeof(m->outcome));
+	copy_col(s, 11, m->cause, sizeof(m->cause));
+	m->mood_start = sqlite3_column_int(s, 12);
+	m->mood_end = sqlite3_column_int(s, 13);
+	m->wrapup_at = sqlite3_column_int64(s, 14);
+	m->last_seq = sqlite3_column_int64(s, 15);
+}
+
+static enum poise_status prepare(struct store *st, const struct plan *p, const char *prefix,
+				 sqlite3_stmt **s, struct poise_error *err)
+{
+	struct sql *q = malloc(sizeof(*q));
+	enum poise_status ps = POISE_OK;
+	int rc;
+
+	*s = NULL;
+	if (!q)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	build(q, p, prefix);
+	if (q->overflow) {
+		ps = poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0, "review query is too long");
+		goto out;
+	}
+	rc = sqlite3_prepare_v2(st->db, q->buf, -1, s, NULL);
+	if (rc != SQLITE_OK) {
+		ps = store_fail(st, rc, "list calls", err);
+		goto out;
+	}
+	bind_plan(*s, p);
+out:
+	free(q);
+	return ps;
+}
+
+enum poise_status review_page(struct store *st, const struct review_filter *f, enum review_dir dir,
+			      const struct review_key *from, struct call_meta *rows, size_t max,
+			      size_t *n, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	enum poise_status ps;
+	struct plan p;
+	int rc;
+
+	*n = 0;
+	if (max == 0)
+		return POISE_OK;
+	if ((ps = make_plan(st, f, dir, from, max, &p, err)) != POISE_OK)
+		return ps;
+	if ((ps = prepare(st, &p, "", &s, err)) != POISE_OK)
+		return ps;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < (size_t)p.limit)
+		row_meta(s, &rows[(*n)++]);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ps = store_fail(st, rc, "list calls", err);
+	sqlite3_finalize(s);
+	/* Going newer the rows came oldest first; a page always reads newest first. */
+	for (size_t i = 0; dir == REVIEW_NEWER && i < *n / 2; i++) {
+		struct call_meta tmp = rows[i];
+
+		rows[i] = rows[*n - 1 - i];
+		rows[*n - 1 - i] = tmp;
+	}
+	return ps;
+}
+
+enum poise_status review_plan(struct store *st, const struct review_filter *f, enum review_dir dir,
+			      review_plan_fn fn, void *ctx, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	enum poise_status ps;
+	struct plan p;
+	int rc;
+
+	if ((ps = make_plan(st, f, dir, NULL, REVIEW_PAGE_MAX, &p, err)) != POISE_OK)
+		return ps;
+	if ((ps = prepare(st, &p, "EXPLAIN QUERY PLAN ", &s, err)) != POISE_OK)
+		return ps;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(s, 3)))
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ps = store_fail(st, rc, "explain the review query", err);
+	sqlite3_finalize(s);
+	return ps;
+}
