@@ -1,0 +1,230 @@
+/* check_super_cli.c - the real binary: export --redact, show, followups, merge, hidden gen. */
+#include "store_fixture.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+
+struct run {
+	int code;
+	char *out, *err;
+	size_t outlen;
+};
+
+static const char pb_text[] = "id: test\n";
+static char id1[37];
+
+/* Run poise with args; stdout and stderr read back whole. */
+static void run_poise(struct run *r, const char *const *args)
+{
+	const char *argv[16] = {POISE_BIN};
+	char o[600], e[600];
+	size_t elen;
+	pid_t pid;
+	int status;
+
+	snprintf(o, sizeof(o), "%s", fx_path(3, "stdout"));
+	snprintf(e, sizeof(e), "%s", fx_path(3, "stderr"));
+	for (int i = 0; args[i]; i++)
+		argv[i + 1] = args[i];
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fo = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
+			_exit(127);
+		setenv("TZ", "UTC", 1);
+		execv(POISE_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	r->out = slurp(o, &r->outlen);
+	r->err = slurp(e, &elen);
+}
+
+#define RUN(r, ...) run_poise((r), (const char *[]){__VA_ARGS__, NULL})
+
+static void done(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static void seed(void)
+{
+	struct playbook pb = fx_pb("test", "9d", pb_text);
+	struct store *st;
+
+	fx_setup();
+	st = fx_open(fx_path(0, "main.db"));
+	id1[0] = '\0';
+	fx_call(st, id1, "ana", "Plantedname Q", 100000, &pb);
+	fx_append(st, id1, EV_START, 100000, STAGE_CALM, 0, 0, pb.hash);
+	fx_append(st, id1, EV_NOTE, 101000, STAGE_CALM, 0, 0, "plantednote xyzzy");
+	fx_append(st, id1, EV_ESCALATE, 101500, STAGE_CALM, 0, 0, "plantedreason");
+	fx_append(st, id1, EV_WRAPUP, 102000, STAGE_CALM, 0, 0, NULL);
+	fx_append(st, id1, EV_OUTCOME, 102100, STAGE_CALM, 0, 0, "callback");
+	fx_append(st, id1, EV_FOLLOWUP, 102200, STAGE_CALM, 0, 0,
+		  "2001-01-01\tphone\tplantedpromise");
+	fx_append(st, id1, EV_REFLECTION, 102300, STAGE_CALM, 0, 0,
+		  "plantedwell\tplantedimprove");
+	fx_append(st, id1, EV_END, 103000, STAGE_CALM, 0, 0, NULL);
+	store_close(st);
+}
+
+START_TEST(test_export_redact_leaves_no_planted_text)
+{
+	static const char *const planted[] = {"Plantedname", "REF-Plantedname", "plantednote",
+					      "plantedreason", "plantedpromise", "plantedwell",
+					      "plantedimprove"};
+	static const char *const formats[] = {"jsonl", "csv"};
+	struct run r;
+
+	for (int f = 0; f < 2; f++) {
+		RUN(&r, "export", "--format", formats[f], "--db", fx_path(0, "main.db"));
+		ck_assert_int_eq(r.code, 0);
+		for (size_t i = 0; i < sizeof(planted) / sizeof(planted[0]); i++)
+			ck_assert_msg(strstr(r.out, planted[i]), "plain export lacks %s", planted[i]);
+		done(&r);
+		RUN(&r, "export", "--redact", "--format", formats[f], "--db", fx_path(0, "main.db"));
+		ck_assert_int_eq(r.code, 0);
+		ck_assert_ptr_nonnull(strstr(r.out, id1));
+		for (size_t i = 0; i < sizeof(planted) / sizeof(planted[0]); i++)
+			ck_assert_msg(!strstr(r.out, planted[i]),
+				      "redacted %s export holds '%s'", formats[f], planted[i]);
+		done(&r);
+	}
+	RUN(&r, "export", "--since", "1970-01-02", "--db", fx_path(0, "main.db"));
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_str_eq(r.out, "");
+	done(&r);
+	RUN(&r, "export", "--until", "1970-13-01", "--db", fx_path(0, "main.db"));
+	ck_assert_int_eq(r.code, 2);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_show_prefix_and_errors)
+{
+	struct run r;
+	char prefix[9];
+
+	snprintf(prefix, sizeof(prefix), "%.8s", id1);
+	RUN(&r, "show", prefix, "--db", fx_path(0, "main.db"));
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "customer  Plantedname Q\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "00:01  calm       note: plantednote xyzzy\n"));
+	done(&r);
+	RUN(&r, "show", "ffffffff", "--db", fx_path(0, "main.db"));
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "no call 'ffffffff'"));
+	done(&r);
+	RUN(&r, "show", "", "--db", fx_path(0, "main.db"));
+	ck_assert_int_eq(r.code, 1);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_followups_list_and_done)
+{
+	struct run r;
+	char db[512];
+
+	snprintf(db, sizeof(db), "%s", fx_path(0, "main.db"));
+	RUN(&r, "followups", "--db", db);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_msg(strstr(r.out, "2001-01-01  overdue  phone"), "%s", r.out);
+	ck_assert_ptr_nonnull(strstr(r.out, "plantedpromise"));
+	done(&r);
+	RUN(&r, "followups", "done", "1", "--db", db);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_str_eq(r.out, "follow-up 1 done\n");
+	done(&r);
+	RUN(&r, "followups", "done", "1", "--db", db);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_str_eq(r.out, "follow-up 1 was already done\n");
+	done(&r);
+	RUN(&r, "followups", "--db", db);
+	ck_assert_str_eq(r.out, "no follow-ups due\n");
+	done(&r);
+	RUN(&r, "followups", "done", "99", "--db", db);
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "no follow-up 99"));
+	done(&r);
+	RUN(&r, "followups", "done", "x1", "--db", db);
+	ck_assert_int_eq(r.code, 2);
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_merge_says_what_it_added)
+{
+	struct run r;
+	char src[512], dst[512], want[1024];
+
+	snprintf(src, sizeof(src), "%s", fx_path(0, "main.db"));
+	snprintf(dst, sizeof(dst), "%s", fx_path(1, "central.db"));
+	RUN(&r, "merge", src, "--db", dst);
+	ck_assert_int_eq(r.code, 0);
+	snprintf(want, sizeof(want), "%s: 1 call added, 0 already present\n", src);
+	ck_assert_str_eq(r.out, want);
+	done(&r);
+	RUN(&r, "merge", "--db", dst, src);
+	snprintf(want, sizeof(want), "%s: 0 calls added, 1 already present\n", src);
+	ck_assert_str_eq(r.out, want);
+	done(&r);
+	RUN(&r, "merge", "--db", dst, fx_path(2, "missing.db"), src);
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_str_eq(r.out, want);
+	ck_assert_ptr_nonnull(strstr(r.err, "nothing merged from it"));
+	done(&r);
+}
+END_TEST
+
+START_TEST(test_gen_is_hidden_but_works)
+{
+	struct run r;
+
+	RUN(&r, "--help");
+	ck_assert_ptr_null(strstr(r.out, "gen"));
+	done(&r);
+	RUN(&r, "gen", "25", "--seed", "3", "--agents", "2", "--db", fx_path(1, "gen.db"));
+	ck_assert_msg(r.code == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "25 calls written"));
+	done(&r);
+	ck_assert_int_eq(fx_sql_int(fx_path(1, "gen.db"), "SELECT count(*) FROM calls "
+							  "WHERE status = 'done'"),
+			 25);
+	RUN(&r, "gen", "0", "--db", fx_path(1, "gen.db"));
+	ck_assert_int_eq(r.code, 2);
+	done(&r);
+}
+END_TEST
+
+static Suite *super_cli_suite(void)
+{
+	Suite *s = suite_create("super_cli");
+	TCase *tc = tcase_create("binary");
+
+	tcase_add_checked_fixture(tc, seed, fx_teardown);
+	tcase_add_test(tc, test_export_redact_leaves_no_planted_text);
+	tcase_add_test(tc, test_show_prefix_and_errors);
+	tcase_add_test(tc, test_followups_list_and_done);
+	tcase_add_test(tc, test_merge_says_what_it_added);
+	tcase_add_test(tc, test_gen_is_hidden_but_works);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(super_cli_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
