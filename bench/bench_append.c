@@ -143,7 +143,7 @@ int main(void)
 	open_poise(&c, poise_db);
 	open_floor(&c, floor_db);
 
-	bench_pair(append_poise, append_floor, &c, 5, 40, &poise, &floor);
+	bench_pair(append_poise, append_floor, &c, 10, 20, &poise, &floor);
 	bench_row("event append (NOTE, fsync'd)", poise, floor, 1e3, "µs");
 
 	store_close(c.st);

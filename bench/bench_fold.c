@@ -114,7 +114,7 @@ int main(void)
 	if (playbook_load_default(&pb, &err) != POISE_OK)
 		bench_die("playbook_load_default", err.msg);
 	prepare();
-	bench_pair(fold_poise, fold_floor, NULL, 15, 2000, &poise, &floor);
+	bench_pair(fold_poise, fold_floor, NULL, 50, 500, &poise, &floor);
 	snprintf(what, sizeof(what), "fold, per event (%zu-event call)", NEVENTS);
 	bench_row(what, poise / NEVENTS, floor / NEVENTS, 1, "ns");
 	playbook_free(pb);

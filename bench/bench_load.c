@@ -55,7 +55,7 @@ int main(void)
 	double poise, floor;
 	char what[96];
 
-	bench_pair(load_poise, load_floor, NULL, 15, 20, &poise, &floor);
+	bench_pair(load_poise, load_floor, NULL, 40, 10, &poise, &floor);
 	snprintf(what, sizeof(what), "playbook load (built-in, %lu bytes)",
 		 poise_default_playbook_len);
 	bench_row(what, poise, floor, 1e3, "µs");

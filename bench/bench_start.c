@@ -1,13 +1,17 @@
 /*
  * bench_start.c - from exec of `poise call` to its first full screen,
- * against the same for floor_curses, under a pseudo-terminal.
+ * against the same for floor_curses; then keypresses, against floor_key.
+ * Everything runs under a pseudo-terminal, as in the agent's terminal.
  *
  * The clock starts before forkpty and stops when the footer's text has come
  * out of the pty: curses draws top to bottom, so the footer is the end of
  * the first full screen. Each run gets a fresh folder with a database
  * already created (untimed), as on an agent's machine, and no playbooks
- * but the built-in one. Closing the pty hangs the program up, as closing
- * the terminal window would; poise then records the call as interrupted.
+ * but the built-in one. A keypress is timed from writing the key to the
+ * pty until the line it changes has come out: mood 2 and 3 in turn, each
+ * one event stored (fsync'd) and a redraw. Closing the pty hangs the
+ * program up, as closing the terminal window would; poise then records the
+ * call as interrupted.
  */
 #include <errno.h>
 #include <poll.h>
@@ -22,6 +26,7 @@
 
 #define MARKER "end call" /* the last key of the call screen's footer */
 #define TIMEOUT_MS 10000
+#define KEYS 10 /* keypresses timed per run */
 
 struct run {
 	const char *what;
@@ -78,8 +83,8 @@ static void child(const struct run *r)
 	_exit(127);
 }
 
-/* Read the pty until MARKER has come out; 0 on success. */
-static int read_until_marker(int fd)
+/* Read the pty until marker has come out; 0 on success. */
+static int read_until(int fd, const char *marker)
 {
 	static char buf[1 << 16];
 	size_t len = 0;
@@ -95,7 +100,7 @@ static int read_until_marker(int fd)
 			return -1; /* the program exited without drawing */
 		len += (size_t)n;
 		buf[len] = '\0';
-		if (strstr(buf, MARKER))
+		if (strstr(buf, marker))
 			return 0;
 		if (len == sizeof(buf) - 1)
 			return -1;
@@ -119,44 +124,74 @@ static void hang_up(const struct run *r, pid_t pid, int fd)
 	bench_die(r->what, "still running 5 s after its terminal hung up");
 }
 
-/* One timed start; returns ns from fork to the footer on screen. */
-static double start_once(struct run *r)
+static double min(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+/* Start r's program; returns ns from fork to the footer on screen. */
+static double start(struct run *r, pid_t *pid, int *fd)
 {
 	struct winsize ws = {.ws_row = 30, .ws_col = 100};
-	int64_t t0, t1;
-	pid_t pid;
-	int fd;
+	int64_t t0;
 
 	fresh_folder(r);
 	t0 = bench_now_ns();
-	if ((pid = forkpty(&fd, NULL, NULL, &ws)) < 0)
+	if ((*pid = forkpty(fd, NULL, NULL, &ws)) < 0)
 		bench_die("forkpty", strerror(errno));
-	if (pid == 0)
+	if (*pid == 0)
 		child(r);
-	if (read_until_marker(fd) != 0) {
-		hang_up(r, pid, fd);
+	if (read_until(*fd, MARKER) != 0) {
+		hang_up(r, *pid, *fd);
 		bench_die(r->what, "no '" MARKER "' on the screen");
 	}
-	t1 = bench_now_ns();
-	hang_up(r, pid, fd);
-	remove_folder(r);
-	return (double)(t1 - t0);
+	return (double)(bench_now_ns() - t0);
+}
+
+/* Press mood 2 and 3 in turn; the best ns from key to changed line. */
+static double keys(const struct run *r, pid_t pid, int fd)
+{
+	double best = 1e300;
+
+	for (int i = 0; i < KEYS; i++) {
+		const char *key = i % 2 ? "3" : "2", *marker = i % 2 ? "3 annoyed" : "2 uneasy";
+		int64_t t0 = bench_now_ns();
+
+		if (write(fd, key, 1) != 1 || read_until(fd, marker) != 0) {
+			hang_up(r, pid, fd);
+			bench_die(r->what, "the mood key did not change the screen");
+		}
+		best = min(best, (double)(bench_now_ns() - t0));
+	}
+	return best;
 }
 
 int main(void)
 {
 	char *poise_argv[] = {POISE_BIN, "call", NULL};
-	char *floor_argv[] = {FLOOR_BIN, NULL};
-	struct run poise = {"poise call", poise_argv, ""}, floor = {"floor_curses", floor_argv, ""};
-	double best_poise = 1e300, best_floor = 1e300;
-	int rounds = bench_rounds(20);
+	char *curses_argv[] = {FLOOR_CURSES_BIN, NULL}, *key_argv[] = {FLOOR_KEY_BIN, NULL};
+	struct run poise = {"poise call", poise_argv, ""};
+	struct run curses = {"floor_curses", curses_argv, ""}, key = {"floor_key", key_argv, ""};
+	double start_poise = 1e300, start_floor = 1e300, key_poise = 1e300, key_floor = 1e300;
+	int rounds = bench_rounds(20), fd;
+	pid_t pid;
 
 	for (int i = 0; i < rounds; i++) {
-		double p = start_once(&poise), f = start_once(&floor);
+		start_poise = min(start_poise, start(&poise, &pid, &fd));
+		key_poise = min(key_poise, keys(&poise, pid, fd));
+		hang_up(&poise, pid, fd);
+		remove_folder(&poise);
 
-		best_poise = p < best_poise ? p : best_poise;
-		best_floor = f < best_floor ? f : best_floor;
+		start_floor = min(start_floor, start(&curses, &pid, &fd));
+		hang_up(&curses, pid, fd);
+		remove_folder(&curses);
+
+		start(&key, &pid, &fd);
+		key_floor = min(key_floor, keys(&key, pid, fd));
+		hang_up(&key, pid, fd);
+		remove_folder(&key);
 	}
-	bench_row("start-up to first screen (`poise call`)", best_poise, best_floor, 1e6, "ms");
+	bench_row("start-up to first screen (`poise call`)", start_poise, start_floor, 1e6, "ms");
+	bench_row("keypress to screen (mood, fsync'd)", key_poise, key_floor, 1e3, "µs");
 	return 0;
 }

@@ -43,7 +43,8 @@ ir_row() { # WHAT BENCH POISE_FN FLOOR_FN
 fs=$(df -PT "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }')
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo "poise $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%F %H:%M UTC')," \
-	"$(nproc) cores ($cpu), databases on $fs; best of N runs"
+	"$(nproc) cores ($cpu), load average $(cut -d' ' -f1 /proc/loadavg), databases on $fs;" \
+	"times are the best of N runs"
 echo
 echo "| what | poise | floor | ratio |"
 echo "|---|---|---|---|"
