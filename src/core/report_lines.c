@@ -207,7 +207,10 @@ static void write_csv(const struct report *r, FILE *out)
 		fprintf(out, "%ld,%ld,%ld", l.shown, l.used, l.skipped);
 		for (int k = 0; k < SKIP_COUNT; k++)
 			fprintf(out, ",%ld", l.skip_reason[k]);
-		fprintf(out, ",%s,%ld\r\n", mood_change(&l, mood, sizeof(mood)), l.mood_samples);
+		mood_change(&l, mood, sizeof(mood));
+		/* A plain number, as in JSON: no leading '+'. */
+		fprintf(out, ",%s,%ld\r\n", l.mood_samples ? mood + (mood[0] == '+') : "",
+			l.mood_samples);
 	}
 }
 

@@ -100,7 +100,7 @@ static const struct field fields[] = {
 	{"calmer_pct", "ended calmer rate", F_PCT, get_calmer, get_mood_pairs, 0},
 	{"empathy_calls", "reached empathy", F_COUNT, get_empathy_calls, NULL, 1},
 	{"empathy_avg_s", "time to empathy", F_AVG_S, get_empathy, get_empathy_calls, 0},
-	{"checklist_ticked", "checklist ticked", F_COUNT, get_ticked, NULL, 0},
+	{"checklist_ticked", "checklist ticked", F_COUNT, get_ticked, NULL, 1},
 	{"checklist_items", "checklist items", F_COUNT, get_items, NULL, 0},
 	{"checklist_pct", "checklist adherence", F_PCT, get_ticked, get_items, 0},
 	{"repeats", "repeat contacts", F_COUNT, get_repeats, NULL, 1},

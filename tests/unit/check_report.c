@@ -1,0 +1,810 @@
+/*
+ * check_report.c - every report figure against a hand-computed data set.
+ *
+ * Eight calls are logged through the real store (store_call_begin and
+ * store_append with explicit times) under two real playbooks parsed by the
+ * real loader; the report reads them back through the fold. Every expected
+ * value below is worked out by hand in the comments, from the event lists
+ * in build_calls(); nothing is computed by the code under test.
+ */
+#include "poise/report.h"
+
+#include <inttypes.h>
+#include <time.h>
+
+#include "helpers/json.h"
+#include "store_fixture.h"
+
+/* 2024-05-10 00:00:00 UTC, in ms. */
+#define D0     INT64_C(1715299200000)
+#define HOUR   INT64_C(3600000)
+#define DAY    (24 * HOUR)
+#define S(sec) ((int64_t)(sec)*1000)
+
+/*
+ * Checklists per stage: calm 2, listen 1, empathize 2, clarify 1, inform 1,
+ * solve 3, boundary 1, follow-up 1. Lines: calm say 2, calm ask 1,
+ * empathize say 1; no other stage has say or ask.
+ */
+#define PB_YAML(ID)                                                                                \
+	"id: " ID "\ntitle: Report test\nversion: \"1.0\"\nlanguage: en\nsources: [\"000\"]\n"     \
+	"stages:\n"                                                                                \
+	"  calm: {goal: G, tips: [T], say: [\"Breathe, {customer}.\", Take your time], "           \
+	"ask: [What happened?], checklist: [C1, C2], sources: [\"000\"]}\n"                        \
+	"  listen: {goal: G, tips: [T], checklist: [L1], sources: [\"000\"]}\n"                    \
+	"  empathize: {goal: G, tips: [T], say: [That sounds hard], checklist: [E1, E2], "         \
+	"sources: [\"000\"]}\n"                                                                    \
+	"  clarify: {goal: G, tips: [T], checklist: [K1], sources: [\"000\"]}\n"                   \
+	"  inform: {goal: G, tips: [T], checklist: [I1], sources: [\"000\"]}\n"                    \
+	"  solve: {goal: G, tips: [T], checklist: [S1, S2, S3], sources: [\"000\"]}\n"             \
+	"  boundary: {goal: G, tips: [T], checklist: [B1], warnings: [W1, W2, W3], "               \
+	"sources: [\"000\"]}\n"                                                                    \
+	"  follow-up: {goal: G, tips: [T], checklist: [F1], sources: [\"000\"]}\n"                 \
+	"causes:\n  - {id: billing, label: Billing}\n  - {id: product, label: Product}\n"          \
+	"  - {id: delivery, label: Delivery}\n"
+
+static struct playbook *pba, *pbb;
+static char ids[8][37];
+
+static struct playbook *load(const char *text)
+{
+	struct playbook *pb = NULL;
+	struct poise_error err = {0};
+
+	ck_assert_msg(playbook_load_text(text, strlen(text), "test", &pb, &err) == POISE_OK,
+		      "playbook: %d:%d: %s", err.line, err.col, err.msg);
+	return pb;
+}
+
+static void setup(void)
+{
+	fx_setup();
+	pba = load(PB_YAML("rep-a"));
+	pbb = load(PB_YAML("rep-b"));
+}
+
+static void teardown(void)
+{
+	playbook_free(pba);
+	playbook_free(pbb);
+	fx_teardown();
+}
+
+static int64_t t0; /* start of the call being built */
+
+static void begin(struct store *st, int n, const char *agent, const char *ref, int64_t start,
+		  const struct playbook *pb, int stage)
+{
+	struct call_meta m;
+	struct poise_error err = {0};
+
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(store_new_uuid(ids[n], &err), POISE_OK);
+	memcpy(m.id, ids[n], sizeof(m.id));
+	snprintf(m.agent, sizeof(m.agent), "%s", agent);
+	snprintf(m.customer, sizeof(m.customer), "Customer %d", n);
+	snprintf(m.ref, sizeof(m.ref), "%s", ref);
+	m.started = start;
+	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "begin: %s", err.msg);
+	t0 = start;
+	fx_append(st, ids[n], EV_START, start, stage, 0, 0, pb->hash);
+}
+
+/* An event of call n at `sec` seconds into it. */
+static void ev(struct store *st, int n, enum event_kind kind, double sec, int stage, int a, int b,
+	       const char *text)
+{
+	fx_append(st, ids[n], kind, t0 + (int64_t)(sec * 1000), stage, a, b, text);
+}
+
+static void end_call(struct store *st, int n, double wrapup, const char *outcome,
+		     const char *cause, double end)
+{
+	ev(st, n, EV_WRAPUP, wrapup, 0, 0, 0, NULL);
+	ev(st, n, EV_OUTCOME, wrapup, 0, 0, 0, outcome);
+	if (cause)
+		ev(st, n, EV_CAUSE, wrapup, 0, 0, 0, cause);
+	ev(st, n, EV_END, end, 0, 0, 0, NULL);
+}
+
+enum { CALM, LISTEN, EMP, CLARIFY, INFORM, SOLVE, BOUNDARY, FOLLOW };
+enum { SAY = SECTION_SAY, ASK = SECTION_ASK };
+
+/*
+ * The data set. "now" is 2024-05-12 12:00 UTC, so follow-ups due
+ * 2024-05-12 are due today and 2024-05-11 is overdue.
+ */
+static void build_calls(struct store *st)
+{
+	char sql[256];
+	sqlite3 *db;
+
+	/* 0: bob, R3, 2024-05-07 09:00, before the range: a repeat for call 4 only. */
+	begin(st, 0, "bob", "R3", D0 - 3 * DAY + 9 * HOUR, pba, CALM);
+	end_call(st, 0, 10, "resolved", NULL, 12);
+
+	/*
+	 * 1: ana, R1, 05-10 09:00, done. calm 0-100, empathize 100-200, solve
+	 * 200-400 (talk 400), wrap-up 400-460: handle 460, wrap-up 60. Holds
+	 * 60-90 and 210-270: 90 s, 2 holds, longest 60. Moods 5, 4, 2: calmer.
+	 * Ticked: calm 1 of 2, empathize 1 of 2 (E2 ticked then unticked), solve
+	 * 0 of 3: 2 of 7. Empathy at 100 s. Said calm say 0 at mood 5, MOOD 4 30 s
+	 * later: change -1. Said empathize say 0 at mood 4, next MOOD 180 s later:
+	 * no sample. Follow-up due 2024-05-12: due today. Cause billing.
+	 */
+	begin(st, 1, "ana", "R1", D0 + 9 * HOUR, pba, CALM);
+	ev(st, 1, EV_MOOD, 5, 0, 5, 0, NULL);
+	ev(st, 1, EV_SAID, 10, 0, SAY, 0, NULL);
+	ev(st, 1, EV_MOOD, 40, 0, 4, 0, NULL);
+	ev(st, 1, EV_CHECK, 50, 0, 0, 1, NULL);
+	ev(st, 1, EV_HOLD_START, 60, 0, 0, 0, NULL);
+	ev(st, 1, EV_HOLD_END, 90, 0, 0, 0, NULL);
+	ev(st, 1, EV_STAGE, 100, EMP, CALM, 0, NULL);
+	ev(st, 1, EV_CHECK, 110, 0, 0, 1, NULL);
+	ev(st, 1, EV_CHECK, 115, 0, 1, 1, NULL);
+	ev(st, 1, EV_CHECK, 118, 0, 1, 0, NULL);
+	ev(st, 1, EV_SAID, 120, 0, SAY, 0, NULL);
+	ev(st, 1, EV_STAGE, 200, SOLVE, EMP, 0, NULL);
+	ev(st, 1, EV_HOLD_START, 210, 0, 0, 0, NULL);
+	ev(st, 1, EV_HOLD_END, 270, 0, 0, 0, NULL);
+	ev(st, 1, EV_MOOD, 300, 0, 2, 0, NULL);
+	ev(st, 1, EV_WRAPUP, 400, 0, 0, 0, NULL);
+	ev(st, 1, EV_OUTCOME, 410, 0, 0, 0, "resolved");
+	ev(st, 1, EV_CAUSE, 420, 0, 0, 0, "billing");
+	ev(st, 1, EV_FOLLOWUP, 430, 0, 0, 0, "2024-05-12\tphone\tcall back");
+	ev(st, 1, EV_END, 460, 0, 0, 0, NULL);
+
+	/*
+	 * 2: ana, R2, 05-10 10:00, interrupted at 50 s on hold (hold 30-50:
+	 * 20 s, closed by the interruption). calm 50. One mood (3). Skipped calm
+	 * say 1 (calmer) and calm ask 0 (didn't fit). Checklist calm 0 of 2.
+	 */
+	begin(st, 2, "ana", "R2", D0 + 10 * HOUR, pba, CALM);
+	ev(st, 2, EV_MOOD, 10, 0, 3, 0, NULL);
+	ev(st, 2, EV_SKIP, 20, 0, SAY, 1, "calmer");
+	ev(st, 2, EV_SKIP, 25, 0, ASK, 0, "didnt-fit");
+	ev(st, 2, EV_HOLD_START, 30, 0, 0, 0, NULL);
+	ev(st, 2, EV_INTERRUPTED, 50, 0, 0, 0, "SIGHUP");
+
+	/*
+	 * 3: bob, R1 (call 1 a day before: repeat), 05-11 09:00, done,
+	 * escalated (ESCALATE event and outcome: counted once). Interrupted at
+	 * 60, resumed at 160: a 100 s gap. calm 0-60 + 160-200 = 100, empathize
+	 * 200-300 = 100; handle 350 - 100 = 250, wrap-up 50. Empathy at 200 s
+	 * minus the gap: 100 s. Moods 4, 5, 5: not calmer. Said empathize say
+	 * 0 at mood 4, MOOD 5 40 s later: +1. Follow-ups 2024-05-11 (overdue)
+	 * and 2024-05-20 (later). Cause product. Checklist 0 of 4.
+	 */
+	begin(st, 3, "bob", "R1", D0 + DAY + 9 * HOUR, pba, CALM);
+	ev(st, 3, EV_MOOD, 0, 0, 4, 0, NULL);
+	ev(st, 3, EV_ESCALATE, 30, 0, 0, 0, "supervisor");
+	ev(st, 3, EV_INTERRUPTED, 60, 0, 0, 0, "SIGHUP");
+	ev(st, 3, EV_RESUME, 160, 0, 0, 0, NULL);
+	ev(st, 3, EV_STAGE, 200, EMP, CALM, 0, NULL);
+	ev(st, 3, EV_SAID, 210, 0, SAY, 0, NULL);
+	ev(st, 3, EV_MOOD, 250, 0, 5, 0, NULL);
+	ev(st, 3, EV_MOOD, 260, 0, 5, 0, NULL);
+	ev(st, 3, EV_WRAPUP, 300, 0, 0, 0, NULL);
+	ev(st, 3, EV_OUTCOME, 310, 0, 0, 0, "escalated");
+	ev(st, 3, EV_CAUSE, 320, 0, 0, 0, "product");
+	ev(st, 3, EV_FOLLOWUP, 330, 0, 0, 0, "2024-05-11\temail\tsend the form");
+	ev(st, 3, EV_FOLLOWUP, 335, 0, 0, 0, "2024-05-20\temail\tcheck again");
+	ev(st, 3, EV_END, 350, 0, 0, 0, NULL);
+
+	/*
+	 * 4: bob, R3 (call 0 four days and an hour before: a repeat within 7
+	 * days, not within 3), 05-11 10:00, done, ended for abuse after three
+	 * warnings. calm 0-20, boundary 20-100; handle 120, wrap-up 20. One
+	 * mood (5). Checklist calm 0 of 2, boundary 1 of 1. Cause billing.
+	 */
+	begin(st, 4, "bob", "R3", D0 + DAY + 10 * HOUR, pba, CALM);
+	ev(st, 4, EV_MOOD, 5, 0, 5, 0, NULL);
+	ev(st, 4, EV_STAGE, 20, BOUNDARY, CALM, 0, NULL);
+	ev(st, 4, EV_WARNING, 30, 0, 1, 0, NULL);
+	ev(st, 4, EV_WARNING, 60, 0, 2, 0, NULL);
+	ev(st, 4, EV_WARNING, 90, 0, 3, 0, NULL);
+	ev(st, 4, EV_CHECK, 95, 0, 0, 1, NULL);
+	end_call(st, 4, 100, "abuse", "billing", 120);
+
+	/*
+	 * 5: ana, no ref, playbook rep-b, 05-11 11:00, opens in empathize
+	 * (empathy at 0 s), done, transferred. empathize 0-60; handle 80,
+	 * wrap-up 20. Moods 3, 2: calmer. Checklist empathize 1 of 2. Follow-up
+	 * 2024-05-11, marked done below. Cause billing.
+	 */
+	begin(st, 5, "ana", "", D0 + DAY + 11 * HOUR, pbb, EMP);
+	ev(st, 5, EV_MOOD, 10, 0, 3, 0, NULL);
+	ev(st, 5, EV_MOOD, 20, 0, 2, 0, NULL);
+	ev(st, 5, EV_CHECK, 25, 0, 0, 1, NULL);
+	ev(st, 5, EV_WRAPUP, 60, 0, 0, 0, NULL);
+	ev(st, 5, EV_OUTCOME, 65, 0, 0, 0, "transferred");
+	ev(st, 5, EV_CAUSE, 66, 0, 0, 0, "billing");
+	ev(st, 5, EV_FOLLOWUP, 70, 0, 0, 0, "2024-05-11\tphone\tcalled");
+	ev(st, 5, EV_END, 80, 0, 0, 0, NULL);
+
+	/* 6: ana, R2, 05-11 12:00, still open: counted as open only. */
+	begin(st, 6, "ana", "R2", D0 + DAY + 12 * HOUR, pba, CALM);
+	ev(st, 6, EV_MOOD, 1, 0, 5, 0, NULL);
+
+	/* 7: bob, R9, 05-12 09:00, after --until 2024-05-11. */
+	begin(st, 7, "bob", "R9", D0 + 2 * DAY + 9 * HOUR, pba, CALM);
+	end_call(st, 7, 10, "resolved", "delivery", 15);
+
+	/* Call 5's follow-up is done (what `poise followups done` will do). */
+	ck_assert_int_eq(sqlite3_open(fx_path(0, "db"), &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "UPDATE followups SET done_at = %" PRId64 " WHERE call_id = '%s'",
+		 D0 + 2 * DAY, ids[5]);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_changes(db), 1);
+	sqlite3_close(db);
+}
+
+#define NOW (D0 + 2 * DAY + 12 * HOUR)
+
+static struct report *run(struct store *st, const char *since, const char *until,
+			  const char *agent, const char *playbook, int repeat_days)
+{
+	struct report_query q = {.agent = agent, .playbook = playbook, .now = NOW, .utc = 1};
+	struct poise_error err = {0};
+	struct report *r = NULL;
+
+	q.repeat_days = repeat_days;
+	if (since)
+		ck_assert_int_eq(report_parse_day(since, 1, 0, &q.since, &err), POISE_OK);
+	if (until)
+		ck_assert_int_eq(report_parse_day(until, 1, 1, &q.until, &err), POISE_OK);
+	ck_assert_msg(report_run(st, &q, &r, &err) == POISE_OK, "report: %s", err.msg);
+	return r;
+}
+
+static struct store *fixture(void)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+
+	build_calls(st);
+	return st;
+}
+
+#define MS(v) ((int64_t)(v)*1000)
+
+/* Every field of a column against the hand computation. */
+static void check_figures(const struct report_figures *f, const struct report_figures *x)
+{
+	ck_assert_str_eq(f->agent, x->agent);
+#define EQ(field) ck_assert_msg(f->field == x->field, "%s %s: %lld, expected %lld", f->agent,     \
+				#field, (long long)f->field, (long long)x->field)
+	EQ(calls), EQ(done), EQ(interrupted), EQ(open);
+	EQ(handle_ms), EQ(hold_ms), EQ(holds), EQ(hold_longest_ms), EQ(wrapup_ms);
+	EQ(escalated), EQ(transferred), EQ(warnings), EQ(warned), EQ(abuse);
+	EQ(mood_calls), EQ(mood_start_sum), EQ(mood_end_sum), EQ(mood_pairs), EQ(calmer);
+	EQ(empathy_ms), EQ(empathy_calls), EQ(checklist_ticked), EQ(checklist_items);
+	EQ(repeats), EQ(fu_done), EQ(fu_due), EQ(fu_overdue), EQ(fu_later), EQ(causes);
+	EQ(ntop);
+	for (int s = 0; s < STAGE_COUNT; s++)
+		EQ(stage_ms[s]);
+	for (size_t i = 0; i < x->ntop; i++) {
+		ck_assert_str_eq(f->top[i].id, x->top[i].id);
+		EQ(top[i].calls);
+	}
+#undef EQ
+}
+
+/* The three columns of the range 2024-05-10 .. 2024-05-11 (calls 1 to 6). */
+static const struct report_figures want_all = {
+	.agent = "",
+	.calls = 6, .done = 4, .interrupted = 1, .open = 1,	/* 1,3,4,5 / 2 / 6 */
+	.handle_ms = MS(460 + 250 + 120 + 80),			/* calls 1, 3, 4, 5 */
+	.hold_ms = MS(90 + 20), .holds = 3, .hold_longest_ms = MS(60),
+	.wrapup_ms = MS(60 + 50 + 20 + 20),
+	.escalated = 1, .transferred = 1, .warnings = 3, .warned = 1, .abuse = 1,
+	.mood_calls = 5,				/* 1, 2, 3, 4, 5 */
+	.mood_start_sum = 5 + 3 + 4 + 5 + 3, .mood_end_sum = 2 + 3 + 5 + 5 + 2,
+	.mood_pairs = 3, .calmer = 2,			/* 1, 3, 5; 1 and 5 */
+	.empathy_ms = MS(100 + 100 + 0), .empathy_calls = 3,
+	.checklist_ticked = 2 + 0 + 0 + 1 + 1, .checklist_items = 7 + 2 + 4 + 3 + 2,
+	.repeats = 2,					/* 3 (R1), 4 (R3) */
+	.fu_done = 1, .fu_due = 1, .fu_overdue = 1, .fu_later = 1,
+	.causes = 4,
+	.stage_ms = {MS(100 + 50 + 100 + 20), 0, MS(100 + 100 + 60), 0, 0, MS(200), MS(80), 0},
+	.top = {{"billing", 3}, {"product", 1}}, .ntop = 2,
+};
+
+static const struct report_figures want_ana = {
+	.agent = "ana",
+	.calls = 4, .done = 2, .interrupted = 1, .open = 1,	/* 1,5 / 2 / 6 */
+	.handle_ms = MS(460 + 80), .hold_ms = MS(110), .holds = 3, .hold_longest_ms = MS(60),
+	.wrapup_ms = MS(60 + 20),
+	.transferred = 1,
+	.mood_calls = 3, .mood_start_sum = 5 + 3 + 3, .mood_end_sum = 2 + 3 + 2,
+	.mood_pairs = 2, .calmer = 2,
+	.empathy_ms = MS(100 + 0), .empathy_calls = 2,
+	.checklist_ticked = 2 + 0 + 1, .checklist_items = 7 + 2 + 2,
+	.fu_done = 1, .fu_due = 1,
+	.causes = 2,
+	.stage_ms = {MS(100 + 50), 0, MS(100 + 60), 0, 0, MS(200), 0, 0},
+	.top = {{"billing", 2}}, .ntop = 1,
+};
+
+static const struct report_figures want_bob = {
+	.agent = "bob",
+	.calls = 2, .done = 2,					/* 3, 4 */
+	.handle_ms = MS(250 + 120), .wrapup_ms = MS(50 + 20),
+	.escalated = 1, .warnings = 3, .warned = 1, .abuse = 1,
+	.mood_calls = 2, .mood_start_sum = 4 + 5, .mood_end_sum = 5 + 5,
+	.mood_pairs = 1, .calmer = 0,
+	.empathy_ms = MS(100), .empathy_calls = 1,
+	.checklist_ticked = 1, .checklist_items = 4 + 3,
+	.repeats = 2, .fu_overdue = 1, .fu_later = 1,
+	.causes = 2,
+	.stage_ms = {MS(100 + 20), 0, MS(100), 0, 0, 0, MS(80), 0},
+	.top = {{"billing", 1}, {"product", 1}}, .ntop = 2, /* a tie: by id */
+};
+
+START_TEST(every_figure_per_agent_and_overall)
+{
+	struct store *st = fixture();
+	struct report *r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+
+	ck_assert_int_eq(report_damaged(r), 0);
+	check_figures(report_overall(r), &want_all);
+	ck_assert_uint_eq(report_agent_count(r), 2);
+	check_figures(report_agent(r, 0), &want_ana);
+	check_figures(report_agent(r, 1), &want_bob);
+	ck_assert_ptr_null(report_agent(r, 2));
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+/* Output of a writer as a string (free it). */
+static char *written(const struct report *r, enum report_format fmt, int lines)
+{
+	struct poise_error err = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	if (lines)
+		ck_assert_int_eq(report_write_lines(r, f, fmt, &err), POISE_OK);
+	else
+		ck_assert_int_eq(report_write(r, f, fmt, &err), POISE_OK);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Rounded as written, half away from zero: handle 910/4 = 227.5 -> 228,
+ * wrap-up 150/4 = 37.5 -> 38, empathy 200/3 = 66.7 -> 67, adherence 4/18 =
+ * 22.2 %, ana's mood 11/3 = 3.67 and 7/3 = 2.33, ana's solve 200/3 = 66.7.
+ */
+static const char *const csv_want[] = {
+	"agent,calls,done,interrupted,open,handle_avg_s,wrapup_avg_s,hold_total_s,holds,"
+	"hold_longest_s,escalated,escalation_pct,transferred,transfer_pct,warnings,warned_calls,"
+	"abuse,mood_calls,mood_start_avg,mood_end_avg,mood_pairs,calmer,calmer_pct,empathy_calls,"
+	"empathy_avg_s,checklist_ticked,checklist_items,checklist_pct,repeats,repeat_pct,"
+	"followups_done,followups_due,followups_overdue,followups_later,caused_calls,"
+	"stage_calm_avg_s,stage_listen_avg_s,stage_empathize_avg_s,stage_clarify_avg_s,"
+	"stage_inform_avg_s,stage_solve_avg_s,stage_boundary_avg_s,stage_follow-up_avg_s,"
+	"top_causes",
+	"ALL,6,4,1,1,228,38,110,3,60,1,20.0,1,20.0,3,1,1,5,4.00,3.40,3,2,66.7,3,67,4,18,22.2,2,"
+	"40.0,1,1,1,1,4,54,0,52,0,0,40,16,0,billing:3;product:1",
+	"ana,4,2,1,1,270,40,110,3,60,0,0.0,1,33.3,0,0,0,3,3.67,2.33,2,2,100.0,2,50,3,11,27.3,0,"
+	"0.0,1,1,0,0,2,50,0,53,0,0,67,0,0,billing:2",
+	"bob,2,2,0,0,185,35,0,0,0,1,50.0,0,0.0,3,1,1,2,4.50,5.00,1,0,0.0,1,100,1,7,14.3,2,"
+	"100.0,0,0,1,1,2,60,0,50,0,0,0,40,0,billing:1;product:1",
+};
+
+START_TEST(csv_rows_hold_the_rounded_figures)
+{
+	struct store *st = fixture();
+	struct report *r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	char *csv = written(r, REPORT_CSV, 0), *line, *save = NULL;
+	size_t n = 0;
+
+	for (line = strtok_r(csv, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		size_t len = strlen(line);
+
+		ck_assert_msg(len > 0 && line[len - 1] == '\r', "row %zu does not end in CRLF", n);
+		line[len - 1] = '\0';
+		ck_assert_uint_lt(n, 4);
+		ck_assert_str_eq(line, csv_want[n]);
+	}
+	ck_assert_uint_eq(n, 4);
+	free(csv);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+static const struct json *member(const struct json *obj, const char *key)
+{
+	const struct json *v = json_get(obj, key);
+
+	ck_assert_msg(v != NULL, "no member '%s'", key);
+	return v;
+}
+
+static double num(const struct json *obj, const char *key)
+{
+	const struct json *v = member(obj, key);
+
+	ck_assert_msg(v->type == JSON_NUMBER, "'%s' is not a number", key);
+	return v->number;
+}
+
+static struct json *parsed(const char *text)
+{
+	char msg[256];
+	struct json *j = json_parse(text, strlen(text), msg, sizeof(msg));
+
+	ck_assert_msg(j != NULL, "json: %s\n%s", msg, text);
+	return j;
+}
+
+START_TEST(json_is_one_object_with_the_figures)
+{
+	struct store *st = fixture();
+	struct report *r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	char *text = written(r, REPORT_JSON, 0);
+	struct json *j = parsed(text);
+	const struct json *all = member(j, "overall"), *agents = member(j, "agents"), *bob, *top;
+
+	ck_assert_str_eq(member(j, "since")->string, "2024-05-10");
+	ck_assert_str_eq(member(j, "until")->string, "2024-05-11");
+	ck_assert_int_eq(member(j, "agent")->type, JSON_NULL);
+	ck_assert_int_eq(num(j, "repeat_days"), 7);
+	ck_assert_int_eq(num(j, "damaged"), 0);
+	ck_assert_int_eq(num(all, "calls"), 6);
+	ck_assert_int_eq(num(all, "handle_avg_s"), 228);
+	ck_assert_double_eq_tol(num(all, "calmer_pct"), 66.7, 1e-9);
+	ck_assert_double_eq_tol(num(all, "mood_end_avg"), 3.4, 1e-9);
+	ck_assert_int_eq(num(all, "stage_boundary_avg_s"), 16);
+	top = member(all, "top_causes");
+	ck_assert_uint_eq(top->len, 2);
+	ck_assert_str_eq(member(top->items[0], "cause")->string, "billing");
+	ck_assert_int_eq(num(top->items[0], "calls"), 3);
+	ck_assert_uint_eq(agents->len, 2);
+	bob = agents->items[1];
+	ck_assert_str_eq(member(bob, "agent")->string, "bob");
+	ck_assert_double_eq_tol(num(member(bob, "figures"), "escalation_pct"), 50.0, 1e-9);
+	ck_assert_double_eq_tol(num(member(bob, "figures"), "repeat_pct"), 100.0, 1e-9);
+	ck_assert_int_eq(num(member(bob, "figures"), "hold_longest_s"), 0);
+	json_free(j);
+	free(text);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(no_calls_gives_empty_averages_not_zeros)
+{
+	struct store *st = fixture();
+	struct report *r = run(st, NULL, NULL, "nobody", NULL, 7);
+	char *text = written(r, REPORT_JSON, 0), *csv;
+	struct json *j = parsed(text);
+	const struct json *all = member(j, "overall");
+
+	ck_assert_uint_eq(report_agent_count(r), 0);
+	ck_assert_int_eq(num(all, "calls"), 0);
+	ck_assert_int_eq(member(all, "handle_avg_s")->type, JSON_NULL);
+	ck_assert_int_eq(member(all, "escalation_pct")->type, JSON_NULL);
+	ck_assert_int_eq(member(all, "mood_start_avg")->type, JSON_NULL);
+	ck_assert_str_eq(member(j, "agent")->string, "nobody");
+	csv = written(r, REPORT_CSV, 0);
+	ck_assert_ptr_nonnull(strstr(csv, "\r\nALL,0,0,0,0,,,0,0,0,0,,0,,"));
+	json_free(j);
+	free(text);
+	free(csv);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+static void check_line(const struct report *r, size_t i, const char *pb, int stage, int section,
+		       size_t index, long shown, long used, long skipped, long samples, long change)
+{
+	struct report_line l;
+
+	report_line_get(r, i, &l);
+	ck_assert_str_eq(l.playbook_id, pb);
+	ck_assert_int_eq(l.stage, stage);
+	ck_assert_int_eq(l.section, section);
+	ck_assert_uint_eq(l.index, index);
+	ck_assert_msg(l.shown == shown && l.used == used && l.skipped == skipped &&
+			      l.mood_samples == samples && l.mood_change_sum == change,
+		      "line %zu: shown %ld used %ld skipped %ld samples %ld change %ld", i, l.shown,
+		      l.used, l.skipped, l.mood_samples, l.mood_change_sum);
+}
+
+/*
+ * Closed calls under rep-a: 1, 2, 3, 4, all visited calm; 1 and 3 visited
+ * empathize. calm say 0: said once (call 1, 5 -> 4: -1). calm say 1:
+ * skipped (calmer). calm ask 0: skipped (didn't fit). empathize say 0:
+ * said twice, one sample (call 3, 4 -> 5: +1; call 1's next MOOD came 180 s
+ * later). rep-b: call 5 visited empathize only.
+ */
+START_TEST(lines_shown_used_skipped_and_mood_after)
+{
+	struct store *st = fixture();
+	struct report *r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	struct report_line l;
+
+	ck_assert_uint_eq(report_line_count(r), 8);
+	check_line(r, 0, "rep-a", CALM, SAY, 0, 4, 1, 0, 1, -1);
+	check_line(r, 1, "rep-a", CALM, SAY, 1, 4, 0, 1, 0, 0);
+	check_line(r, 2, "rep-a", CALM, ASK, 0, 4, 0, 1, 0, 0);
+	check_line(r, 3, "rep-a", EMP, SAY, 0, 2, 2, 0, 1, 1);
+	check_line(r, 4, "rep-b", CALM, SAY, 0, 0, 0, 0, 0, 0);
+	check_line(r, 7, "rep-b", EMP, SAY, 0, 1, 0, 0, 0, 0);
+	report_line_get(r, 1, &l);
+	ck_assert_int_eq(l.skip_reason[SKIP_CALMER], 1);
+	ck_assert_int_eq(l.skip_reason[SKIP_DIDNT_FIT], 0);
+	ck_assert_str_eq(l.text, "Take your time");
+	ck_assert_str_eq(l.playbook_hash, pba->hash);
+	report_line_get(r, 2, &l);
+	ck_assert_int_eq(l.skip_reason[SKIP_DIDNT_FIT], 1);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(lines_as_csv_and_json)
+{
+	struct store *st = fixture();
+	struct report *r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	char *csv = written(r, REPORT_CSV, 1), *text = written(r, REPORT_JSON, 1), row[512];
+	struct json *j = parsed(text);
+	const struct json *lines = member(j, "lines");
+
+	ck_assert_ptr_nonnull(strstr(csv, "playbook_id,playbook_version,playbook_hash,stage,"
+					  "section,index,text,shown,used,skipped,skipped_didnt_fit,"
+					  "skipped_calmer,skipped_wrong_scenario,skipped_other,"
+					  "mood_change_avg,mood_change_samples\r\n"));
+	/* The text holds a comma: quoted. */
+	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,calm,say,0,\"Breathe, {customer}.\",4,1,0,0,0,0,"
+		 "0,-1.00,1\r\n", pba->hash);
+	ck_assert_msg(strstr(csv, row), "no row %s in\n%s", row, csv);
+	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,calm,ask,0,What happened?,4,0,1,1,0,0,0,,0\r\n",
+		 pba->hash);
+	ck_assert_msg(strstr(csv, row), "no row %s in\n%s", row, csv);
+	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,empathize,say,0,That sounds hard,2,2,0,0,0,0,"
+		 "0,1.00,1\r\n", pba->hash);
+	ck_assert_msg(strstr(csv, row), "no row %s in\n%s", row, csv);
+	ck_assert_uint_eq(lines->len, 8);
+	ck_assert_double_eq_tol(num(lines->items[0], "mood_change_avg"), -1.0, 1e-9);
+	ck_assert_str_eq(member(lines->items[0], "text")->string, "Breathe, {customer}.");
+	ck_assert_int_eq(member(lines->items[1], "mood_change_avg")->type, JSON_NULL);
+	ck_assert_int_eq(num(member(lines->items[1], "skip_reasons"), "calmer"), 1);
+	ck_assert_int_eq(num(lines->items[3], "used"), 2);
+	ck_assert_double_eq_tol(num(lines->items[3], "mood_change_avg"), 1.0, 1e-9);
+	ck_assert_str_eq(member(lines->items[7], "playbook_id")->string, "rep-b");
+	json_free(j);
+	free(text);
+	free(csv);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(filter_by_agent_and_playbook)
+{
+	struct store *st = fixture();
+	struct report *r = run(st, "2024-05-10", "2024-05-11", "bob", NULL, 7);
+	struct report_figures bob_all = want_bob;
+
+	/* Only bob's calls: the overall column is bob's, repeats still see ana's call 1. */
+	bob_all.agent[0] = '\0';
+	check_figures(report_overall(r), &bob_all);
+	ck_assert_uint_eq(report_agent_count(r), 1);
+	check_figures(report_agent(r, 0), &want_bob);
+	report_free(r);
+
+	/* rep-b: call 5 only (ana, transferred, billing); its four lines. */
+	r = run(st, "2024-05-10", "2024-05-11", NULL, "rep-b", 7);
+	ck_assert_int_eq(report_overall(r)->calls, 1);
+	ck_assert_int_eq(report_overall(r)->transferred, 1);
+	ck_assert_int_eq(report_overall(r)->fu_done, 1);
+	ck_assert_uint_eq(report_agent_count(r), 1);
+	ck_assert_str_eq(report_agent(r, 0)->agent, "ana");
+	ck_assert_uint_eq(report_line_count(r), 4);
+	check_line(r, 3, "rep-b", EMP, SAY, 0, 1, 0, 0, 0, 0);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(filter_by_days_inclusive)
+{
+	struct store *st = fixture();
+	struct report *r = run(st, NULL, NULL, NULL, NULL, 7);
+
+	/* Everything: calls 0-7; 0 and 7 are done; repeats are still 3 and 4. */
+	ck_assert_int_eq(report_overall(r)->calls, 8);
+	ck_assert_int_eq(report_overall(r)->done, 6);
+	ck_assert_int_eq(report_overall(r)->repeats, 2);
+	ck_assert_int_eq(report_overall(r)->causes, 5); /* + call 7's delivery */
+	report_free(r);
+	/* Up to and including 2024-05-10: calls 0, 1, 2. */
+	r = run(st, NULL, "2024-05-10", NULL, NULL, 7);
+	ck_assert_int_eq(report_overall(r)->calls, 3);
+	report_free(r);
+	/* 2024-05-11 alone: calls 3-6; the calls before it still make 3 and 4 repeats. */
+	r = run(st, "2024-05-11", "2024-05-11", NULL, NULL, 7);
+	ck_assert_int_eq(report_overall(r)->calls, 4);
+	ck_assert_int_eq(report_overall(r)->repeats, 2);
+	report_free(r);
+	/* From 2024-05-12: call 7 only. */
+	r = run(st, "2024-05-12", NULL, NULL, NULL, 7);
+	ck_assert_int_eq(report_overall(r)->calls, 1);
+	ck_assert_str_eq(report_overall(r)->top[0].id, "delivery");
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(repeat_days_sets_the_window)
+{
+	struct store *st = fixture();
+	/* Call 4 came 4 days 1 hour after call 0: not within 3 days, within 4 and 5. */
+	struct report *r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 3);
+
+	ck_assert_int_eq(report_overall(r)->repeats, 1);
+	report_free(r);
+	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 5);
+	ck_assert_int_eq(report_overall(r)->repeats, 2);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(bad_repeat_days_refused)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+	struct report_query q = {.repeat_days = 0, .utc = 1};
+	struct poise_error err = {0};
+	struct report *r = NULL;
+
+	ck_assert_int_eq(report_run(st, &q, &r, &err), POISE_USAGE);
+	ck_assert_ptr_null(r);
+	q.repeat_days = REPORT_REPEAT_MAX + 1;
+	ck_assert_int_eq(report_run(st, &q, &r, &err), POISE_USAGE);
+	store_close(st);
+}
+END_TEST
+
+/* A stored log the fold refuses (a hold ended that never started) is left out and counted. */
+START_TEST(damaged_calls_are_counted_apart)
+{
+	struct store *st = fixture();
+	struct report *r;
+	char *table;
+
+	begin(st, 0, "ana", "R7", D0 + 13 * HOUR, pba, CALM);
+	ev(st, 0, EV_HOLD_END, 5, 0, 0, 0, NULL);
+	end_call(st, 0, 10, "resolved", "billing", 12);
+	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	ck_assert_int_eq(report_damaged(r), 1);
+	check_figures(report_overall(r), &want_all);
+	table = written(r, REPORT_TABLE, 0);
+	ck_assert_ptr_nonnull(strstr(table, "1 damaged calls left out"));
+	free(table);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+static void check_width(const char *text, int max)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		ck_assert_msg((int)n <= max, "line wider than %d: %.*s", max, (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+START_TEST(table_fits_80_columns)
+{
+	struct store *st = fixture();
+	struct report *r;
+	char *table, *lines;
+	const char *more[] = {"cyd", "dee", "eve", "fay"};
+
+	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	table = written(r, REPORT_TABLE, 0);
+	check_width(table, 80);
+	ck_assert_ptr_nonnull(strstr(table, "calls started 2024-05-10 .. 2024-05-11 day (UTC)"));
+	ck_assert_ptr_nonnull(strstr(table, "ALL        ana        bob\n"));
+	/* 228 s, 270 s, 185 s. */
+	ck_assert_ptr_nonnull(strstr(table, "avg handle time             3:48       4:30       3:05\n"));
+	ck_assert_ptr_nonnull(strstr(table, "escalation rate            20.0%       0.0%      50.0%\n"));
+	ck_assert_ptr_nonnull(strstr(table, "  ALL: billing 3, product 1\n"));
+	lines = written(r, REPORT_TABLE, 1);
+	check_width(lines, 80);
+	ck_assert_ptr_nonnull(strstr(lines, "rep-a 1.0 ("));
+	ck_assert_ptr_nonnull(strstr(lines, "customer calmer already 1"));
+	free(table);
+	free(lines);
+	report_free(r);
+	/* Six agents: two blocks, each headed by ALL. */
+	for (int i = 0; i < 4; i++) {
+		begin(st, i, more[i], "", D0 + 20 * HOUR + i * HOUR, pba, CALM);
+		end_call(st, i, 10, "resolved", NULL, 20);
+	}
+	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	table = written(r, REPORT_TABLE, 0);
+	check_width(table, 80);
+	ck_assert_ptr_nonnull(strstr(table, "ALL        ana        bob        cyd        dee\n"));
+	ck_assert_ptr_nonnull(strstr(table, "ALL        eve        fay\n"));
+	free(table);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(days_parse_strictly)
+{
+	struct poise_error err = {0};
+	int64_t ms = 0;
+	const char *bad[] = {"", "2024-5-10", "2024-05-1", "2024/05/10", "2024-02-30",
+			     "2024-13-01", "2024-00-10", "1969-12-31", "2024-05-10x", "abcd-ef-gh"};
+
+	ck_assert_int_eq(report_parse_day("2024-05-10", 1, 0, &ms, &err), POISE_OK);
+	ck_assert_int_eq(ms, D0);
+	ck_assert_int_eq(report_parse_day("2024-05-10", 1, 1, &ms, &err), POISE_OK);
+	ck_assert_int_eq(ms, D0 + DAY);
+	ck_assert_int_eq(report_parse_day("2024-12-31", 1, 1, &ms, &err), POISE_OK);
+	ck_assert_int_eq(ms, INT64_C(1735689600000)); /* 2025-01-01 */
+	ck_assert_int_eq(report_parse_day("2024-02-29", 1, 0, &ms, &err), POISE_OK);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(report_parse_day(bad[i], 1, 0, &ms, &err) == POISE_USAGE, "%s", bad[i]);
+		ck_assert_ptr_nonnull(strstr(err.msg, "is not a date"));
+	}
+	/* Local days: at UTC+2 a day starts two hours before the UTC one. */
+	setenv("TZ", "UTC-2", 1);
+	tzset();
+	ck_assert_int_eq(report_parse_day("2024-05-10", 0, 0, &ms, &err), POISE_OK);
+	ck_assert_int_eq(ms, D0 - 2 * HOUR);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ck_assert_int_eq(report_format_from_name("table"), REPORT_TABLE);
+	ck_assert_int_eq(report_format_from_name("csv"), REPORT_CSV);
+	ck_assert_int_eq(report_format_from_name("json"), REPORT_JSON);
+	ck_assert_int_eq(report_format_from_name("jsonl"), -1);
+	ck_assert_int_eq(report_div_round(5, 2), 3);
+	ck_assert_int_eq(report_div_round(-5, 2), -3);
+	ck_assert_int_eq(report_div_round(4, 3), 1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("report");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, every_figure_per_agent_and_overall);
+	tcase_add_test(tc, csv_rows_hold_the_rounded_figures);
+	tcase_add_test(tc, json_is_one_object_with_the_figures);
+	tcase_add_test(tc, no_calls_gives_empty_averages_not_zeros);
+	tcase_add_test(tc, lines_shown_used_skipped_and_mood_after);
+	tcase_add_test(tc, lines_as_csv_and_json);
+	tcase_add_test(tc, filter_by_agent_and_playbook);
+	tcase_add_test(tc, filter_by_days_inclusive);
+	tcase_add_test(tc, repeat_days_sets_the_window);
+	tcase_add_test(tc, bad_repeat_days_refused);
+	tcase_add_test(tc, damaged_calls_are_counted_apart);
+	tcase_add_test(tc, table_fits_80_columns);
+	tcase_add_test(tc, days_parse_strictly);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
