@@ -116,9 +116,10 @@ static void open_poise(struct ctx *c, const char *path)
 /* Remove both databases, their WAL files and the folder. */
 static void clean(const char *dir)
 {
-	static const char *const files[] = {"poise.db", "poise.db-wal", "poise.db-shm",
-					    "poise.db.pending", "floor.db", "floor.db-wal",
-					    "floor.db-shm"};
+	static const char *const files[] = {
+		"poise.db", "poise.db-wal", "poise.db-shm", "poise.db.pending",
+		"floor.db", "floor.db-wal", "floor.db-shm",
+	};
 	char path[4200];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

@@ -11,6 +11,7 @@
 #include "bench.h"
 #include "poise/call.h"
 
+/* clang-format off */
 #define S(name) STAGE_##name
 #define E(kind, stage, a, b, text) {0, 0, EV_##kind, S(stage), a, b, text}
 
@@ -57,6 +58,7 @@ static struct event events[] = {
 	E(FOLLOWUP, FOLLOW_UP, 0, 0, "2026-01-09\tphone\tconfirm the refund"),
 	E(END, FOLLOW_UP, 0, 0, NULL),
 };
+/* clang-format on */
 
 #define NEVENTS (sizeof(events) / sizeof(events[0]))
 
@@ -97,8 +99,10 @@ static void prepare(void)
 		bench_die("call_init", "out of memory");
 	for (size_t i = 0; i < NEVENTS; i++) {
 		events[i].seq = (int64_t)i + 1;
-		if (call_check(&cs, &events[i]) != POISE_OK || call_apply(&cs, &events[i]) != POISE_OK)
-			bench_die("invalid event in the bench call", event_kind_key(events[i].kind));
+		if (call_check(&cs, &events[i]) != POISE_OK ||
+		    call_apply(&cs, &events[i]) != POISE_OK)
+			bench_die("invalid event in the bench call",
+				  event_kind_key(events[i].kind));
 	}
 	if (cs.phase != CALL_DONE)
 		bench_die("the bench call", "does not end");

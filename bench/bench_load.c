@@ -39,8 +39,7 @@ static void load_floor(void *ctx)
 	(void)ctx;
 	if (!yaml_parser_initialize(&parser))
 		bench_die("yaml_parser_initialize", NULL);
-	yaml_parser_set_input_string(&parser, poise_default_playbook,
-				     poise_default_playbook_len);
+	yaml_parser_set_input_string(&parser, poise_default_playbook, poise_default_playbook_len);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev))
 			bench_die("yaml_parser_parse", parser.problem);

@@ -24,9 +24,9 @@
 #include "bench.h"
 #include "poise/store.h"
 
-#define MARKER "end call" /* the last key of the call screen's footer */
+#define MARKER	   "end call" /* the last key of the call screen's footer */
 #define TIMEOUT_MS 10000
-#define KEYS 10 /* keypresses timed per run */
+#define KEYS	   10 /* keypresses timed per run */
 
 struct run {
 	const char *what;

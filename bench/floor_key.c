@@ -33,8 +33,9 @@ static int open_log(const char *path)
 					   "COMMIT"};
 
 	if (!path || sqlite3_open(path, &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA synchronous = FULL; PRAGMA journal_mode = WAL;"
-			     "CREATE TABLE IF NOT EXISTS floor_keys (key INTEGER)",
+	    sqlite3_exec(db,
+			 "PRAGMA synchronous = FULL; PRAGMA journal_mode = WAL;"
+			 "CREATE TABLE IF NOT EXISTS floor_keys (key INTEGER)",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
 	for (int i = 0; i < 3; i++)
