@@ -1,0 +1,125 @@
+/* cmd_report.c - `poise report`: figures per agent and overall, or per playbook line. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli_super.h"
+#include "poise/report.h"
+#include "poise/store.h"
+
+const struct cli_opt cmd_report_opts[] = {
+	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
+	{"until", "DATE", "calls started on or before this day (UTC days unless TZ is set)"},
+	{"agent", "NAME", "only this agent's calls"},
+	{"playbook", "ID", "only calls under this playbook id"},
+	{"format", "FORMAT", "table (the default), csv or json"},
+	{"lines", NULL, "per playbook line: shown, used, skipped, mood after"},
+	{"repeat-days", "N", "a repeat contact is within N days (default 7)"},
+	{NULL, NULL, NULL},
+};
+
+/* An option that takes a value must not be given empty. */
+static enum poise_status nonempty(const struct cli_args *args, const char *name, const char *what,
+				  const char **out, struct poise_error *err)
+{
+	*out = cli_value(args, name);
+	if (*out && !(*out)[0])
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s' needs a %s",
+				       name, what);
+	return POISE_OK;
+}
+
+static enum poise_status read_day(const struct cli_args *args, const char *name, int utc,
+				  int next_day, int64_t *ms, struct poise_error *err)
+{
+	const char *v = cli_value(args, name);
+	struct poise_error perr;
+
+	*ms = 0;
+	if (!v)
+		return POISE_OK;
+	poise_error_clear(&perr);
+	if (report_parse_day(v, utc, next_day, ms, &perr) == POISE_OK)
+		return POISE_OK;
+	return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s': %s", name, perr.msg);
+}
+
+static enum poise_status read_repeat_days(const struct cli_args *args, int *days,
+					  struct poise_error *err)
+{
+	const char *v = cli_value(args, "repeat-days");
+	char *end = NULL;
+	long n;
+
+	*days = REPORT_REPEAT_DAYS;
+	if (!v)
+		return POISE_OK;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (!v[0] || *end || errno || n < 1 || n > REPORT_REPEAT_MAX)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "option '--repeat-days' needs a number of days, 1..%d, "
+				       "not '%s'",
+				       REPORT_REPEAT_MAX, v);
+	*days = (int)n;
+	return POISE_OK;
+}
+
+/* Everything the command line says, checked before the database is opened. */
+static enum poise_status read_query(const struct cli_args *args, struct report_query *q,
+				    int *fmt, struct poise_error *err)
+{
+	const char *name = cli_value(args, "format"), *tz = cli_getenv("TZ");
+	enum poise_status ps;
+
+	/* Days are UTC days unless the user chose a time zone. */
+	q->utc = !tz || !tz[0];
+	*fmt = REPORT_TABLE;
+	if (name && (*fmt = report_format_from_name(name)) < 0)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "unknown format '%s': use table, csv or json", name);
+	if ((ps = nonempty(args, "agent", "NAME", &q->agent, err)) != POISE_OK ||
+	    (ps = nonempty(args, "playbook", "playbook id", &q->playbook, err)) != POISE_OK ||
+	    (ps = read_day(args, "since", q->utc, 0, &q->since, err)) != POISE_OK ||
+	    (ps = read_day(args, "until", q->utc, 1, &q->until, err)) != POISE_OK ||
+	    (ps = read_repeat_days(args, &q->repeat_days, err)) != POISE_OK)
+		return ps;
+	if (q->since && q->until && q->until <= q->since)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "--until %s is before --since %s", cli_value(args, "until"),
+				       cli_value(args, "since"));
+	q->now = cli_now_ms();
+	return POISE_OK;
+}
+
+int cmd_report(const struct cli_args *args)
+{
+	struct report_query q = {0};
+	struct poise_error err;
+	struct store *st = NULL;
+	struct report *r = NULL;
+	enum poise_status ps;
+	char db[4096];
+	int fmt, code = CLI_OK;
+
+	poise_error_clear(&err);
+	if (read_query(args, &q, &fmt, &err) != POISE_OK ||
+	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
+	    store_open(db, STORE_READONLY, &st, &err) != POISE_OK)
+		return cli_report(args->cmd, &err);
+	if (report_run(st, &q, &r, &err) != POISE_OK) {
+		code = cli_report(args->cmd, &err);
+		goto out;
+	}
+	if (cli_value(args, "lines"))
+		ps = report_write_lines(r, stdout, (enum report_format)fmt, &err);
+	else
+		ps = report_write(r, stdout, (enum report_format)fmt, &err);
+	if (ps != POISE_OK)
+		code = cli_report(args->cmd, &err);
+out:
+	report_free(r);
+	store_close(st);
+	return code;
+}
