@@ -122,7 +122,8 @@ static int cause_cmp(const void *pa, const void *pb)
 
 static void finish_acc(struct acc *a)
 {
-	qsort(a->causes, a->ncauses, sizeof(*a->causes), cause_cmp);
+	if (a->ncauses > 1)
+		qsort(a->causes, a->ncauses, sizeof(*a->causes), cause_cmp);
 	a->f.ntop = a->ncauses < REPORT_TOP_CAUSES ? a->ncauses : REPORT_TOP_CAUSES;
 	for (size_t i = 0; i < a->f.ntop; i++) {
 		memcpy(a->f.top[i].id, a->causes[i].id, sizeof(a->f.top[i].id));
