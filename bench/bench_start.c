@@ -90,21 +90,23 @@ static int read_until(int fd, const char *marker)
 	size_t len = 0;
 	int64_t deadline = bench_now_ns() + (int64_t)TIMEOUT_MS * 1000000;
 
-	while (bench_now_ns() < deadline) {
+	buf[0] = '\0';
+	while (bench_now_ns() < deadline && len < sizeof(buf) - 1) {
 		struct pollfd p = {fd, POLLIN, 0};
 		ssize_t n;
 
 		if (poll(&p, 1, 100) <= 0)
 			continue;
 		if ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) <= 0)
-			return -1; /* the program exited without drawing */
+			break; /* the program exited */
 		len += (size_t)n;
 		buf[len] = '\0';
 		if (strstr(buf, marker))
 			return 0;
-		if (len == sizeof(buf) - 1)
-			return -1;
 	}
+	/* Show what came out instead, e.g. poise's error message. */
+	fprintf(stderr, "bench: no '%s'; the terminal showed:\n%s\n", marker,
+		len > 400 ? buf + len - 400 : buf);
 	return -1;
 }
 

@@ -26,9 +26,14 @@ b="$build/bench"
 # Instructions executed by one call of a bench's function (callgrind counts
 # the same on a busy machine as on an idle one).
 instructions() { # BENCH FUNCTION
+	local n
 	BENCH_ROUNDS=1 BENCH_BATCH=1 valgrind --tool=callgrind --callgrind-out-file="$log.cg" \
-		--toggle-collect="$2" "$b/$1" >/dev/null 2>&1
-	awk '/^totals:/ { print $2 }' "$log.cg"
+		--toggle-collect="$2" "$b/$1" >/dev/null 2>"$log" ||
+		{ cat "$log" >&2; echo "bench: callgrind failed on $1" >&2; return 1; }
+	n=$(awk '/^totals:/ { print $2 }' "$log.cg")
+	# An inlined function is never called: nothing is counted.
+	[[ ${n:-0} -gt 0 ]] || { echo "bench: callgrind saw no call of $2 in $1" >&2; return 1; }
+	echo "$n"
 }
 
 ir_row() { # WHAT BENCH POISE_FN FLOOR_FN
