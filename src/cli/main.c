@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_review.h"
 #include "cli/cli_super.h"
 
 /* Every command, once: dispatch, `poise --help` and `poise CMD --help` read this. */
@@ -15,6 +16,8 @@ const struct cli_cmd cli_commands[] = {
 	 "list the playbooks on the search path, in the order they are searched"},
 	{"export", cmd_export, cmd_export_opts, NULL, 0, 0,
 	 "write every logged call with its events as JSON Lines or CSV"},
+	{"review", cmd_review, cmd_review_opts, NULL, 0, 0,
+	 "browse logged calls: filter, open, replay, score and comment (supervisors)"},
 	{"show", cmd_show, cmd_show_opts, "CALL_ID", 1, 1,
 	 "print one call's timeline as plain text (a unique id prefix will do)"},
 	{"followups", cmd_followups, cmd_followups_opts, "[done ID]", 0, 2,

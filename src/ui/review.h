@@ -1,0 +1,19 @@
+/*
+ * review.h - `poise review`, the supervisor's browser of logged calls.
+ *
+ * Owns: the review screens (the list, the filter form and search, one
+ * call's view, its replay, scoring and comments), driven by the core's
+ * review.h. Kept apart from ui.h, which belongs to the live-call screens.
+ */
+#ifndef POISE_UI_REVIEW_H
+#define POISE_UI_REVIEW_H
+
+struct review_opts {
+	const char *db;	      /* already resolved path; must exist */
+	const char *reviewer; /* already resolved: --reviewer, $POISE_AGENT, login */
+};
+
+/* The review browser. Returns the process exit code. */
+int ui_review(const struct review_opts *opts);
+
+#endif

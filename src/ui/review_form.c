@@ -1,0 +1,242 @@
+/*
+ * review_form.c - the review list's filter form, and the small drawing
+ * helpers the review screens share (table cells, dates, the sparkline,
+ * help, scrolling).
+ */
+#include "ui/review_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+void rv_cell(char *out, size_t size, const char *utf8, int width)
+{
+	size_t len = strlen(out), left = strlen(utf8);
+	mbstate_t mb;
+	int cols = 0;
+
+	memset(&mb, 0, sizeof(mb));
+	while (*utf8 && len + 8 < size) {
+		wchar_t wc;
+		size_t r = mbrtowc(&wc, utf8, left, &mb);
+		int valid = r != (size_t)-1 && r != (size_t)-2 && r != 0;
+		int w = valid ? wcwidth(wc) : 1;
+
+		if (!valid) {
+			memset(&mb, 0, sizeof(mb));
+			r = 1;
+		}
+		if (w < 0)
+			w = 1;
+		if (cols + w > width)
+			break;
+		if (valid && wc >= 32)
+			memcpy(out + len, utf8, r);
+		else
+			out[len] = '?';
+		len += valid && wc >= 32 ? r : 1;
+		cols += w;
+		utf8 += r;
+		left -= r;
+	}
+	while (cols++ < width && len + 1 < size)
+		out[len++] = ' ';
+	out[len] = '\0';
+}
+
+void rv_datetime(char *buf, size_t size, int64_t ms)
+{
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* The mood in effect at t: the last mark at or before it; 0 before the first. */
+static int mood_at(const struct call_state *cs, int64_t t)
+{
+	int mood = 0;
+
+	for (size_t i = 0; i < cs->nmoods && cs->moods[i].t <= t; i++)
+		mood = cs->moods[i].mood;
+	return mood;
+}
+
+void rv_sparkline(const struct ui *ui, const struct call_state *cs, int64_t from, int64_t to,
+		  int width, char *out, size_t size)
+{
+	static const char *const bars[] = {" ", "▁", "▂", "▃", "▅", "█"};
+	static const char ascii[] = " _.-=#";
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (to <= from)
+		to = from + 1;
+	for (int c = 0; c < width; c++) {
+		int64_t t = from + (to - from) * (2 * c + 1) / (2 * width);
+		int m = mood_at(cs, t);
+		char one[2] = {ascii[m], '\0'};
+		const char *g = ui->utf8 ? bars[m] : one;
+		size_t gl = strlen(g);
+
+		if (len + gl + 1 > size)
+			break;
+		memcpy(out + len, g, gl + 1);
+		len += gl;
+	}
+}
+
+struct help_ctx {
+	const char *title;
+	const struct keybind *keys;
+	size_t n;
+};
+
+static void help_draw(struct ui *ui, void *ctx)
+{
+	const struct help_ctx *h = ctx;
+
+	draw_help(ui, h->title, h->keys, h->n);
+}
+
+static int help_key(struct ui *ui, void *ctx, int key)
+{
+	(void)ui, (void)ctx, (void)key;
+	return QUIT;
+}
+
+static const struct screen help_screen = {"review-help", help_draw, help_key, NULL};
+
+void rv_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n)
+{
+	struct help_ctx h = {title, keys, n};
+
+	ui_push(ui, &help_screen, &h);
+	ui_run(ui);
+	ui_pop(ui);
+}
+
+int rv_scroll(int key, int *top, int total, int page)
+{
+	int max = total - page > 0 ? total - page : 0;
+
+	if (key == KF(KEY_DOWN) || key == 'j')
+		(*top)++;
+	else if (key == KF(KEY_UP) || key == 'k')
+		(*top)--;
+	else if (key == KF(KEY_NPAGE) || key == ' ')
+		*top += page > 1 ? page - 1 : 1;
+	else if (key == KF(KEY_PPAGE))
+		*top -= page > 1 ? page - 1 : 1;
+	else if (key == 'g' || key == KF(KEY_HOME))
+		*top = 0;
+	else if (key == 'G' || key == KF(KEY_END))
+		*top = max;
+	else
+		return 0;
+	if (*top > max)
+		*top = max;
+	if (*top < 0)
+		*top = 0;
+	return REDRAW;
+}
+
+/* --- the filter form ------------------------------------------------- */
+
+/* "YYYY-MM-DD" to local midnight in ms; -1 when not a real date. */
+static int64_t parse_day(const char *s)
+{
+	struct tm tm;
+	int y, m, d;
+	char tail;
+	time_t t;
+
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1 || tm.tm_year != y - 1900 || tm.tm_mon != m - 1 || tm.tm_mday != d)
+		return -1;
+	return (int64_t)t * 1000;
+}
+
+static int keep_or_clear(const char *text)
+{
+	return !text[0] || strcmp(text, "-") == 0;
+}
+
+static const char *check_day(const char *text)
+{
+	return keep_or_clear(text) || parse_day(text) >= 0
+		       ? NULL
+		       : "expected a date YYYY-MM-DD, e.g. 2024-05-01";
+}
+
+static const char *check_outcome(const char *text)
+{
+	return keep_or_clear(text) || outcome_from_key(text) != OUTCOME_NONE
+		       ? NULL
+		       : "expected resolved, escalated, transferred, callback, abuse or unresolved";
+}
+
+static const char *check_mood(const char *text)
+{
+	return keep_or_clear(text) || (text[0] >= '1' && text[0] <= '5' && !text[1])
+		       ? NULL
+		       : "expected a mood from 1 (calm) to 5 (furious)";
+}
+
+/* Ask one field; 0 when the form was cancelled. */
+static int ask(struct ui *ui, const char *name, const char *now, char *out, size_t size,
+	       const char *(*check)(const char *))
+{
+	char label[256], text[256];
+
+	snprintf(label, sizeof(label), "%s [%s] (Enter keeps, - clears):", name,
+		 now[0] ? now : "any");
+	if (!ui_edit_line(ui, label, text, sizeof(text), check))
+		return 0;
+	if (strcmp(text, "-") == 0)
+		out[0] = '\0';
+	else if (text[0] && strlen(text) < size)
+		memcpy(out, text, strlen(text) + 1);
+	return 1;
+}
+
+int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char to[11])
+{
+	char mood[4] = "";
+	int64_t t;
+
+	if (f->mood_min)
+		snprintf(mood, sizeof(mood), "%d", f->mood_min);
+	if (!ask(ui, "agent", f->agent, f->agent, sizeof(f->agent), NULL) ||
+	    !ask(ui, "from day", from, from, 11, check_day) ||
+	    !ask(ui, "to day (included)", to, to, 11, check_day) ||
+	    !ask(ui, "outcome", f->outcome, f->outcome, sizeof(f->outcome), check_outcome) ||
+	    !ask(ui, "cause", f->cause, f->cause, sizeof(f->cause), NULL) ||
+	    !ask(ui, "playbook id", f->playbook, f->playbook, sizeof(f->playbook), NULL) ||
+	    !ask(ui, "mood at start or end at least", mood, mood, sizeof(mood), check_mood))
+		return 0;
+	f->since = from[0] ? parse_day(from) : 0;
+	f->until = 0;
+	if (to[0] && (t = parse_day(to)) >= 0) {
+		/* The next local midnight, DST or not: noon plus a day, back to midnight. */
+		time_t next = (time_t)(t / 1000) + 36 * 3600;
+		struct tm tm;
+
+		localtime_r(&next, &tm);
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		f->until = (int64_t)mktime(&tm) * 1000;
+	}
+	f->mood_min = mood[0] ? mood[0] - '0' : 0;
+	return 1;
+}

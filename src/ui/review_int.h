@@ -1,0 +1,48 @@
+/*
+ * review_int.h - what the review screens share (review_list.c,
+ * review_view.c, review_replay.c) and nobody else sees.
+ */
+#ifndef POISE_UI_REVIEW_INT_H
+#define POISE_UI_REVIEW_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "poise/review.h"
+#include "ui/app.h"
+#include "ui/review.h"
+
+/*
+ * Append utf8 to out as exactly `width` columns: cut at a whole character,
+ * padded with spaces. draw_text wraps instead of cutting, and a table needs
+ * cells (a small helper of our own rather than a change to draw.c).
+ */
+void rv_cell(char *out, size_t size, const char *utf8, int width);
+
+/* "2024-05-01 14:03" in local time. */
+void rv_datetime(char *buf, size_t size, int64_t ms);
+
+/* The mood marks of cs over [from, to) as a sparkline of width cells. */
+void rv_sparkline(const struct ui *ui, const struct call_state *cs, int64_t from, int64_t to,
+		  int width, char *out, size_t size);
+
+/*
+ * The filter form (review_form.c): one question per filter, each showing its
+ * current value; Enter on empty keeps it, "-" clears it, Esc drops the whole
+ * form. from/to are the dates as typed (YYYY-MM-DD, local days). 1 changed.
+ */
+int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char to[11]);
+
+/* The call view (review_view.c), reached with Enter from the list. */
+void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *opts);
+
+/* Step through rc as the agent saw it (review_replay.c). */
+void rv_replay_run(struct ui *ui, const struct review_call *rc);
+
+/* A full-screen help of one key table; any key closes it. */
+void rv_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
+
+/* Scroll helpers for a screen of lines: keys that move, and where top lands. */
+int rv_scroll(int key, int *top, int total, int page);
+
+#endif

@@ -1,0 +1,440 @@
+/*
+ * review_list.c - `poise review`: the list of calls newest first, paged by
+ * keyset (a page is the rows that fit; the next one starts after its last
+ * row), the filter form and the note search, and ui_review() itself.
+ *
+ * Only one page is ever held: at a million calls the first page, the next
+ * one and a new filter each cost one index seek in the core (review.h).
+ */
+#include "ui/review_int.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct rlist {
+	const struct review_opts *opts;
+	struct review_filter f;
+	char from[11], to[11]; /* the dates typed, as shown */
+	struct call_meta rows[REVIEW_PAGE_MAX];
+	size_t n;
+	int sel;
+	int more; /* the page was full: there may be older calls */
+	char error[512];
+};
+
+static struct rlist *current;
+
+static int list_help(struct ui *ui, int key);
+static int list_open(struct ui *ui, int key);
+static int list_move(struct ui *ui, int key);
+static int list_page(struct ui *ui, int key);
+static int list_ends(struct ui *ui, int key);
+static int list_filter(struct ui *ui, int key);
+static int list_search(struct ui *ui, int key);
+static int list_clear(struct ui *ui, int key);
+static int list_quit(struct ui *ui, int key);
+
+#define LIST_KEYS(K)                                                                               \
+	K(help, KEYS('?'), "?", "help", "show this help")                                          \
+	K(open, KEYS('\r', '\n', KF(KEY_ENTER)), "Enter", "open",                                  \
+	  "open the call: timeline, figures, replay, score and comment")                           \
+	K(move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", "move",                           \
+	  "next or previous call (Down/Up or j/k), across pages")                                  \
+	K(page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), "PgDn/PgUp", "page",                           \
+	  "the page of older calls (PgDn) or newer calls (PgUp)")                                  \
+	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", "newest/oldest",                 \
+	  "the newest calls (g or Home) or the oldest (G or End)")                                 \
+	K(filter, KEYS('f'), "f", "filter",                                                        \
+	  "filter by agent, dates, outcome, cause, playbook, mood (Enter keeps, - clears)")        \
+	K(search, KEYS('/'), "/", "search", "search the notes (3 characters or more)")             \
+	K(clear, KEYS('F'), "F", "clear", "clear every filter and the search")                     \
+	K(quit, KEYS('q'), "q", "quit", "quit")
+
+#define LIST_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, list_##name},
+static const struct keybind list_keys[] = {LIST_KEYS(LIST_KEY_ENTRY)};
+#undef LIST_KEY_ENTRY
+#define NLIST_KEYS (sizeof(list_keys) / sizeof(list_keys[0]))
+
+/* Rows that fit between the two header lines and the status line and footer. */
+static int page_rows(struct ui *ui)
+{
+	int h = LINES - 3 - draw_footer(ui, -1, 2, list_keys, NLIST_KEYS);
+
+	if (h < 1)
+		h = 1;
+	return h > REVIEW_PAGE_MAX ? REVIEW_PAGE_MAX : h;
+}
+
+static void set_error(struct rlist *l, const struct poise_error *err)
+{
+	snprintf(l->error, sizeof(l->error), "%s",
+		 err->msg[0] ? err->msg : poise_status_str(err->status));
+}
+
+/* Load the page next to `from` in dir; keeps the old page when nothing is there. */
+static int load(struct ui *ui, struct rlist *l, enum review_dir dir, const struct review_key *from,
+		int keep_if_empty)
+{
+	static struct call_meta rows[REVIEW_PAGE_MAX];
+	struct poise_error err;
+	size_t want = (size_t)page_rows(ui), n = 0;
+
+	poise_error_clear(&err);
+	l->error[0] = '\0';
+	if (review_page(ui->st, &l->f, dir, from, rows, want, &n, &err) != POISE_OK) {
+		set_error(l, &err);
+		return -1;
+	}
+	if (n == 0 && keep_if_empty)
+		return 0;
+	memcpy(l->rows, rows, n * sizeof(rows[0]));
+	l->n = n;
+	l->more = dir == REVIEW_NEWER || n == want;
+	return (int)n;
+}
+
+static void key_of(const struct call_meta *m, struct review_key *k)
+{
+	k->started = m->started;
+	snprintf(k->id, sizeof(k->id), "%s", m->id);
+}
+
+static void load_top(struct ui *ui, struct rlist *l)
+{
+	load(ui, l, REVIEW_OLDER, NULL, 0);
+	l->sel = 0;
+}
+
+/* --- drawing --------------------------------------------------------- */
+
+struct col {
+	const char *title;
+	int width;
+};
+
+enum { C_START, C_DUR, C_AGENT, C_CUSTOMER, C_OUTCOME, C_CAUSE, C_MOOD, C_COUNT };
+
+/* Fixed columns first; agent, customer and cause share what is left. */
+static void layout(struct col c[C_COUNT])
+{
+	static const char *const titles[C_COUNT] = {"started", "length", "agent", "customer",
+						    "outcome", "cause",	 "mood"};
+	int wide = COLS >= 80, rest;
+
+	for (int i = 0; i < C_COUNT; i++)
+		c[i] = (struct col){titles[i], 0};
+	c[C_START].width = 16;
+	c[C_DUR].width = wide ? 7 : 0;
+	c[C_OUTCOME].width = 11;
+	c[C_MOOD].width = 6;
+	rest = COLS - 2 - c[C_START].width - c[C_DUR].width - c[C_OUTCOME].width - c[C_MOOD].width -
+	       C_COUNT;
+	c[C_CAUSE].width = wide ? (rest / 4 > 12 ? 12 : rest / 4) : 0;
+	rest -= c[C_CAUSE].width;
+	c[C_AGENT].width = rest * 2 / 5 > 16 ? 16 : rest * 2 / 5;
+	c[C_CUSTOMER].width = rest - c[C_AGENT].width;
+	if (c[C_CUSTOMER].width < 0)
+		c[C_CUSTOMER].width = 0;
+}
+
+static void cell(char *line, size_t size, const char *text, int width)
+{
+	if (width <= 0)
+		return;
+	rv_cell(line, size, text, width);
+	rv_cell(line, size, " ", 1);
+}
+
+static void format_row(const struct ui *ui, const struct call_meta *m, const struct col *c,
+		       char *line, size_t size)
+{
+	char start[32], dur[16], mood[16];
+
+	line[0] = '\0';
+	rv_datetime(start, sizeof(start), m->started);
+	if (m->ended)
+		fmt_mmss(dur, sizeof(dur), m->ended - m->started);
+	else
+		snprintf(dur, sizeof(dur), "%s", m->status);
+	if (m->mood_start)
+		snprintf(mood, sizeof(mood), "%d%s%d", m->mood_start, ui->utf8 ? "→" : ">",
+			 m->mood_end);
+	else
+		snprintf(mood, sizeof(mood), "-");
+	cell(line, size, start, c[C_START].width);
+	cell(line, size, dur, c[C_DUR].width);
+	cell(line, size, m->agent, c[C_AGENT].width);
+	cell(line, size, m->customer[0] ? m->customer : "-", c[C_CUSTOMER].width);
+	cell(line, size, m->outcome[0] ? m->outcome : "-", c[C_OUTCOME].width);
+	cell(line, size, m->cause[0] ? m->cause : "-", c[C_CAUSE].width);
+	cell(line, size, mood, c[C_MOOD].width);
+}
+
+static void filter_text(const struct rlist *l, char *buf, size_t size)
+{
+	size_t len = 0;
+
+#define PUT(...) len += (size_t)snprintf(buf + len, len < size ? size - len : 0, __VA_ARGS__)
+	buf[0] = '\0';
+	if (l->f.agent[0])
+		PUT(" agent=%s", l->f.agent);
+	if (l->from[0])
+		PUT(" from=%s", l->from);
+	if (l->to[0])
+		PUT(" to=%s", l->to);
+	if (l->f.outcome[0])
+		PUT(" outcome=%s", l->f.outcome);
+	if (l->f.cause[0])
+		PUT(" cause=%s", l->f.cause);
+	if (l->f.playbook[0])
+		PUT(" playbook=%s", l->f.playbook);
+	if (l->f.mood_min)
+		PUT(" mood>=%d", l->f.mood_min);
+	if (l->f.search[0])
+		PUT(" search=\"%s\"", l->f.search);
+#undef PUT
+}
+
+static void list_draw(struct ui *ui, void *ctx)
+{
+	struct rlist *l = ctx;
+	struct list_item *items = calloc(l->n ? l->n : 1, sizeof(*items));
+	char *lines = malloc((l->n ? l->n : 1) * 1024);
+	char head[1024], filters[1024];
+	struct col c[C_COUNT];
+	int fh = draw_footer(ui, -1, 2, list_keys, NLIST_KEYS);
+
+	erase();
+	layout(c);
+	filter_text(l, filters, sizeof(filters));
+	snprintf(head, sizeof(head), "poise review - %s%s", filters[0] ? "filtered:" : "all calls",
+		 filters);
+	draw_fill(0, ui_attr(ui, R_HEADER));
+	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), head);
+	head[0] = '\0';
+	for (int i = 0; i < C_COUNT; i++)
+		cell(head, sizeof(head), c[i].title, c[i].width);
+	attron(ui_attr(ui, R_SECTION));
+	mvaddnstr(1, 1, head, COLS - 2);
+	attroff(ui_attr(ui, R_SECTION));
+	if (items && lines) {
+		for (size_t i = 0; i < l->n; i++) {
+			format_row(ui, &l->rows[i], c, lines + i * 1024, 1024);
+			items[i] = (struct list_item){NULL, lines + i * 1024, NULL, A_NORMAL, 1};
+		}
+		draw_list(ui, 2, 1, COLS - 2, page_rows(ui), items, l->n, l->sel);
+	}
+	if (l->n == 0)
+		draw_text(ui, 3, 2, COLS - 4, 2, ui_attr(ui, R_DIM),
+			  filters[0] ? "no call matches these filters (F clears them)"
+				     : "no calls logged yet");
+	if (l->error[0] || ui->banner[0])
+		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
+			  ui_attr(ui, l->error[0] || ui->banner_error ? R_ERROR : R_WARN),
+			  l->error[0] ? l->error : ui->banner);
+	draw_footer(ui, LINES - fh, 2, list_keys, NLIST_KEYS);
+	free(items);
+	free(lines);
+}
+
+/* --- keys ------------------------------------------------------------ */
+
+static int list_move(struct ui *ui, int key)
+{
+	struct rlist *l = current;
+	struct review_key k;
+
+	if (key == KF(KEY_DOWN) || key == 'j') {
+		if (l->sel + 1 < (int)l->n) {
+			l->sel++;
+		} else if (l->n && l->more) {
+			key_of(&l->rows[l->n - 1], &k);
+			if (load(ui, l, REVIEW_OLDER, &k, 1) > 0)
+				l->sel = 0;
+		}
+	} else if (l->sel > 0) {
+		l->sel--;
+	} else if (l->n) {
+		key_of(&l->rows[0], &k);
+		if (load(ui, l, REVIEW_NEWER, &k, 1) > 0)
+			l->sel = (int)l->n - 1;
+	}
+	return REDRAW;
+}
+
+static int list_page(struct ui *ui, int key)
+{
+	struct rlist *l = current;
+	int older = key == KF(KEY_NPAGE);
+	struct review_key k;
+
+	if (l->n && (!older || l->more)) {
+		key_of(&l->rows[older ? l->n - 1 : 0], &k);
+		if (load(ui, l, older ? REVIEW_OLDER : REVIEW_NEWER, &k, 1) > 0) {
+			l->sel = older ? 0 : (int)l->n - 1;
+			return REDRAW;
+		}
+	}
+	/* Nothing further that way: go to the end of this page. */
+	l->sel = older && l->n ? (int)l->n - 1 : 0;
+	return REDRAW;
+}
+
+static int list_ends(struct ui *ui, int key)
+{
+	struct rlist *l = current;
+
+	if (key == 'g' || key == KF(KEY_HOME)) {
+		load_top(ui, l);
+	} else if (load(ui, l, REVIEW_NEWER, NULL, 1) > 0) {
+		l->sel = (int)l->n - 1;
+		l->more = 0;
+	}
+	return REDRAW;
+}
+
+static int list_open(struct ui *ui, int key)
+{
+	struct rlist *l = current;
+	char id[37];
+
+	(void)key;
+	if (!l->n)
+		return HANDLED;
+	snprintf(id, sizeof(id), "%s", l->rows[l->sel].id);
+	rv_view_run(ui, id, l->opts);
+	current = l;
+	return REDRAW;
+}
+
+static int list_filter(struct ui *ui, int key)
+{
+	struct rlist *l = current;
+	struct review_filter f = l->f;
+	char from[11], to[11];
+
+	(void)key;
+	memcpy(from, l->from, sizeof(from));
+	memcpy(to, l->to, sizeof(to));
+	if (!rv_filter_form(ui, &f, from, to))
+		return REDRAW;
+	l->f = f;
+	memcpy(l->from, from, sizeof(from));
+	memcpy(l->to, to, sizeof(to));
+	load_top(ui, l);
+	return REDRAW;
+}
+
+static const char *check_search(const char *text)
+{
+	static char msg[96];
+	size_t chars = 0;
+
+	for (const char *p = text; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	if (chars == 0 || chars >= REVIEW_SEARCH_MIN)
+		return NULL;
+	snprintf(msg, sizeof(msg), "give at least %d characters (or none to stop searching)",
+		 REVIEW_SEARCH_MIN);
+	return msg;
+}
+
+static int list_search(struct ui *ui, int key)
+{
+	struct rlist *l = current;
+	char text[sizeof(l->f.search)];
+
+	(void)key;
+	if (!ui_edit_line(ui, "search notes (empty stops searching):", text, sizeof(text),
+			  check_search))
+		return REDRAW;
+	snprintf(l->f.search, sizeof(l->f.search), "%s", text);
+	load_top(ui, l);
+	return REDRAW;
+}
+
+static int list_clear(struct ui *ui, int key)
+{
+	struct rlist *l = current;
+
+	(void)key;
+	memset(&l->f, 0, sizeof(l->f));
+	l->from[0] = l->to[0] = '\0';
+	load_top(ui, l);
+	return REDRAW;
+}
+
+static int list_help(struct ui *ui, int key)
+{
+	(void)key;
+	rv_help(ui, "poise review - keys of the list", list_keys, NLIST_KEYS);
+	return REDRAW;
+}
+
+static int list_quit(struct ui *ui, int key)
+{
+	(void)ui, (void)key;
+	return QUIT;
+}
+
+static int list_key(struct ui *ui, void *ctx, int key)
+{
+	const struct keybind *kb = keymap_find(list_keys, NLIST_KEYS, key);
+
+	current = ctx;
+	if (!kb)
+		return 0;
+	ui->banner[0] = '\0';
+	return kb->fn(ui, key) | HANDLED;
+}
+
+static const struct screen list_screen = {"review", list_draw, list_key, NULL};
+
+/* --- the session ----------------------------------------------------- */
+
+int ui_review(const struct review_opts *opts)
+{
+	static const struct call_opts none;
+	struct call_opts copts = none;
+	struct poise_error err;
+	struct rlist *l = calloc(1, sizeof(*l));
+	struct ui *ui = calloc(1, sizeof(*ui));
+	int rc = 1;
+
+	setlocale(LC_ALL, "");
+	if (!l || !ui) {
+		fprintf(stderr, "poise: out of memory\n");
+		goto out;
+	}
+	if (term_check() != 0)
+		goto out;
+	copts.agent = opts->reviewer;
+	copts.db = opts->db;
+	ui->opts = &copts;
+	ui->prompt_rule = -1;
+	l->opts = opts;
+	poise_error_clear(&err);
+	/* Read-write: scores and comments are written, and schema 1 is upgraded. */
+	if (store_open(opts->db, 0, &ui->st, &err) != POISE_OK) {
+		fprintf(stderr, "poise: cannot open the call log: %s\n",
+			err.msg[0] ? err.msg : poise_status_str(err.status));
+		goto out;
+	}
+	if (term_start(ui) != 0)
+		goto out;
+	load_top(ui, l);
+	ui_push(ui, &list_screen, l);
+	ui_run(ui);
+	ui_pop(ui);
+	term_stop();
+	rc = ui->stopping ? 128 + ui->stopping : 0;
+out:
+	if (ui && ui->st)
+		store_close(ui->st);
+	free(ui);
+	free(l);
+	return rc;
+}

@@ -1,0 +1,444 @@
+/*
+ * review_view.c - one call, opened from the review list: what happened
+ * (figures of the fold, notes, wrap-up, reflection, the playbook it used),
+ * the reviews so far, and the timeline with every event's offset; then
+ * replay (r), scores per stage (s) and a coaching comment (c).
+ *
+ * The text is built once per change as lines and scrolled; every figure
+ * comes from call_apply over the stored events (review_call_load), and the
+ * words for each event from the core's timeline_describe, like `poise show`.
+ */
+#include "ui/review_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "poise/timeline.h"
+
+struct line {
+	char *text;
+	attr_t attr;
+};
+
+struct view {
+	struct ui *ui;
+	const struct review_opts *opts;
+	struct review_call rc;
+	struct review mine; /* this session's review: created by the first s or c */
+	struct line *lines;
+	size_t n, cap;
+	int top;
+};
+
+static struct view *current;
+
+static void add(struct view *v, attr_t attr, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add(struct view *v, attr_t attr, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 128;
+		struct line *n = realloc(v->lines, cap * sizeof(*n));
+
+		if (!n)
+			return;
+		v->lines = n;
+		v->cap = cap;
+	}
+	if ((v->lines[v->n].text = strdup(buf)))
+		v->lines[v->n++].attr = attr;
+}
+
+static void clear_lines(struct view *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->lines[i].text);
+	v->n = 0;
+}
+
+static int64_t end_of(const struct review_call *rc)
+{
+	const struct call_state *cs = &rc->state;
+
+	return cs->ended ? cs->ended : cs->interrupted_at ? cs->interrupted_at : cs->last_t;
+}
+
+static void section(struct ui *ui, struct view *v, const char *title)
+{
+	add(v, A_NORMAL, "%s", "");
+	add(v, ui_attr(ui, R_SECTION), "%s", title);
+}
+
+static void add_summary(struct ui *ui, struct view *v)
+{
+	const struct review_call *rc = &v->rc;
+	const struct call_state *cs = &rc->state;
+	int64_t end = end_of(rc);
+	char a[32], b[32], c[32], spark[256];
+
+	rv_datetime(a, sizeof(a), rc->meta.started);
+	fmt_mmss(b, sizeof(b), call_elapsed_ms(cs, end));
+	add(v, A_BOLD, "%s%s%s  agent %s  started %s  length %s  %s",
+	    rc->meta.customer[0] ? rc->meta.customer : "(no name)", rc->meta.ref[0] ? "  ref " : "",
+	    rc->meta.ref, rc->meta.agent, a, b, rc->meta.status);
+	add(v, A_NORMAL, "call %s", rc->meta.id);
+	add(v, A_NORMAL, "playbook %s version %s", rc->meta.playbook_id, rc->meta.playbook_version);
+	add(v, ui_attr(ui, R_DIM), "  sha256 %s", rc->meta.playbook_hash);
+	rv_sparkline(ui, cs, rc->meta.started, end, COLS > 60 ? 40 : 20, spark, sizeof(spark));
+	add(v, A_NORMAL, "mood %d %s %d  |%s|", rc->meta.mood_start, ui->utf8 ? "→" : "->",
+	    rc->meta.mood_end, spark);
+	fmt_mmss(a, sizeof(a), call_talk_ms(cs, end));
+	fmt_mmss(b, sizeof(b), call_hold_ms(cs, end));
+	fmt_mmss(c, sizeof(c), call_wrapup_ms(cs, end));
+	add(v, A_NORMAL, "talk %s  hold %s  wrap-up %s", a, b, c);
+}
+
+static void add_stages(struct ui *ui, struct view *v)
+{
+	const struct call_state *cs = &v->rc.state;
+	int64_t end = end_of(&v->rc);
+	size_t ticked = 0, items = 0;
+
+	section(ui, v, "Time per stage, checklist");
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		size_t n = call_section_len(cs, (enum stage)s, SECTION_CHECKLIST);
+		size_t t = call_ticked_count(cs, (enum stage)s);
+		char ms[16];
+
+		fmt_mmss(ms, sizeof(ms), call_stage_ms(cs, (enum stage)s, end));
+		add(v, cs->visited & (1u << s) ? A_NORMAL : ui_attr(ui, R_DIM),
+		    "  %-10s %s  %dx  checklist %zu/%zu", stage_title((enum stage)s), ms,
+		    cs->stage_visits[s], t, n);
+		ticked += t;
+		items += n;
+	}
+	add(v, A_NORMAL, "  checklist coverage %zu of %zu items (%d%%)", ticked, items,
+	    items ? (int)(ticked * 100 / items) : 0);
+}
+
+static void add_events_of(struct ui *ui, struct view *v)
+{
+	const struct review_call *rc = &v->rc;
+	const struct call_state *cs = &rc->state;
+	char a[16], b[16];
+
+	section(ui, v, "Holds, escalations, boundary");
+	fmt_mmss(a, sizeof(a), call_hold_ms(cs, end_of(rc)));
+	fmt_mmss(b, sizeof(b), cs->hold_longest_ms);
+	add(v, A_NORMAL, "  holds %d, total %s, longest %s", cs->holds, a, b);
+	add(v, A_NORMAL, "  escalations %d, manager asked %d", cs->escalations, cs->manager_asks);
+	for (size_t i = 0; i < rc->nevents; i++) {
+		const struct event *e = &rc->events[i];
+
+		fmt_mmss(a, sizeof(a), e->t - rc->meta.started);
+		if (e->kind == EV_ESCALATE)
+			add(v, A_NORMAL, "    %s escalated: %s", a, e->text ? e->text : "");
+	}
+	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  boundary warnings %d",
+	    cs->warnings);
+	for (int w = 0; w < cs->warnings && w < PLAYBOOK_WARNINGS; w++) {
+		fmt_mmss(a, sizeof(a), cs->warning_at[w] - rc->meta.started);
+		add(v, A_NORMAL, "    %s warning %d: %s", a, w + 1,
+		    rc->pb->warnings[w] ? rc->pb->warnings[w] : "");
+	}
+}
+
+/* A tab-separated field of text: the i-th, as "%.*s". */
+static const char *field(const char *text, int i, int *len)
+{
+	const char *p = text ? text : "";
+
+	while (i-- > 0 && *p) {
+		p += strcspn(p, "\t");
+		p += *p == '\t';
+	}
+	*len = (int)strcspn(p, "\t");
+	return p;
+}
+
+static void add_wrapup(struct ui *ui, struct view *v)
+{
+	const struct call_state *cs = &v->rc.state;
+	const struct pb_cause *cause = cs->cause ? playbook_cause(v->rc.pb, cs->cause) : NULL;
+	const char *f0, *f1, *f2;
+	int n0, n1, n2;
+	char at[16];
+
+	section(ui, v, "Notes");
+	for (size_t i = 0; i < cs->nnotes; i++) {
+		fmt_mmss(at, sizeof(at), cs->notes[i].t - v->rc.meta.started);
+		add(v, A_NORMAL, "  %s %s", at, cs->notes[i].text);
+	}
+	if (!cs->nnotes)
+		add(v, ui_attr(ui, R_DIM), "  none");
+	section(ui, v, "Wrap-up");
+	add(v, A_NORMAL, "  outcome %s   cause %s",
+	    cs->outcome == OUTCOME_NONE ? "-" : outcome_label(cs->outcome),
+	    cause	? cause->label
+	    : cs->cause ? cs->cause
+			: "-");
+	f0 = field(cs->followup, 0, &n0);
+	f1 = field(cs->followup, 1, &n1);
+	f2 = field(cs->followup, 2, &n2);
+	if (cs->followup)
+		add(v, A_NORMAL, "  follow-up %.*s %.*s: %.*s", n0, n0 ? f0 : "(no date)", n1, f1,
+		    n2, f2);
+	f0 = field(cs->reflection, 0, &n0);
+	f1 = field(cs->reflection, 1, &n1);
+	section(ui, v, "Reflection");
+	add(v, A_NORMAL, "  went well: %.*s", n0, f0);
+	add(v, A_NORMAL, "  to improve: %.*s", n1, f1);
+}
+
+static int add_review(void *ctx, const struct review *r)
+{
+	struct view *v = ctx;
+	struct ui *ui = v->ui;
+	char at[32], scores[256] = "";
+	size_t len = 0;
+
+	rv_datetime(at, sizeof(at), r->created_at);
+	for (int s = 0; s < STAGE_COUNT; s++)
+		if (r->scores[s] && len < sizeof(scores))
+			len += (size_t)snprintf(scores + len, sizeof(scores) - len, " %s %d",
+						stage_key((enum stage)s), r->scores[s]);
+	add(v, A_BOLD, "  %s by %s%s", at, r->reviewer, r->acked_at ? "" : "  (not yet read)");
+	if (scores[0])
+		add(v, A_NORMAL, "    scores:%s", scores);
+	if (r->comment[0])
+		add(v, ui_attr(ui, R_PROMPT), "    %s", r->comment);
+	return 0;
+}
+
+static void add_timeline(struct ui *ui, struct view *v)
+{
+	const struct review_call *rc = &v->rc;
+	struct call_state cs;
+	char at[16], what[1024];
+
+	section(ui, v, "Timeline");
+	if (call_init(&cs, rc->pb) != POISE_OK)
+		return;
+	for (size_t i = 0; i < rc->nevents; i++) {
+		const struct event *e = &rc->events[i];
+
+		timeline_describe(&cs, &rc->meta, e, what, sizeof(what));
+		call_apply(&cs, e);
+		fmt_mmss(at, sizeof(at), e->t - rc->meta.started);
+		add(v, A_NORMAL, "  %s  %s", at, what);
+	}
+	call_free(&cs);
+}
+
+static void build(struct ui *ui, struct view *v)
+{
+	struct poise_error err;
+
+	clear_lines(v);
+	add_summary(ui, v);
+	add_stages(ui, v);
+	add_events_of(ui, v);
+	add_wrapup(ui, v);
+	section(ui, v, "Reviews");
+	poise_error_clear(&err);
+	if (review_each(ui->st, v->rc.meta.id, add_review, v, &err) != POISE_OK)
+		add(v, ui_attr(ui, R_ERROR), "  %s", err.msg);
+	add_timeline(ui, v);
+}
+
+static int view_help(struct ui *ui, int key);
+static int view_scroll(struct ui *ui, int key);
+static int view_replay(struct ui *ui, int key);
+static int view_score(struct ui *ui, int key);
+static int view_comment(struct ui *ui, int key);
+static int view_back(struct ui *ui, int key);
+
+#define VIEW_KEYS(K)                                                                               \
+	K(help, KEYS('?'), "?", "help", "show this help")                                          \
+	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
+	  "scroll", "scroll (Down/Up, j/k, PgDn/PgUp; g/G top and bottom)")                        \
+	K(replay, KEYS('r'), "r", "replay", "replay the call step by step as the agent saw it")    \
+	K(score, KEYS('s'), "s", "score",                                                          \
+	  "score each stage 1-5 (Enter keeps, 0 clears, Esc stops)")                               \
+	K(comment, KEYS('c'), "c", "comment", "write a coaching comment for the agent")            \
+	K(back, KEYS('q', KEY_ESC), "q", "back", "back to the list (q or Esc)")
+
+#define VIEW_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, view_##name},
+static const struct keybind view_keys[] = {VIEW_KEYS(VIEW_KEY_ENTRY)};
+#undef VIEW_KEY_ENTRY
+#define NVIEW_KEYS (sizeof(view_keys) / sizeof(view_keys[0]))
+
+static int body_rows(struct ui *ui)
+{
+	int h = LINES - 2 - draw_footer(ui, -1, 2, view_keys, NVIEW_KEYS);
+
+	return h > 1 ? h : 1;
+}
+
+static void view_draw(struct ui *ui, void *ctx)
+{
+	struct view *v = ctx;
+	int h = body_rows(ui), fh = draw_footer(ui, -1, 2, view_keys, NVIEW_KEYS);
+	char title[256];
+
+	erase();
+	snprintf(title, sizeof(title), "poise review - call %.8s  %d-%d of %zu lines",
+		 v->rc.meta.id, v->top + 1, v->top + h < (int)v->n ? v->top + h : (int)v->n, v->n);
+	draw_fill(0, ui_attr(ui, R_HEADER));
+	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
+	for (int i = 0; i < h && v->top + i < (int)v->n; i++)
+		draw_text(ui, 1 + i, 1, COLS - 2, 1, v->lines[v->top + i].attr,
+			  v->lines[v->top + i].text);
+	if (ui->banner[0])
+		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
+			  ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN), ui->banner);
+	draw_footer(ui, LINES - fh, 2, view_keys, NVIEW_KEYS);
+}
+
+static int view_scroll(struct ui *ui, int key)
+{
+	return rv_scroll(key, &current->top, (int)current->n, body_rows(ui));
+}
+
+static int view_help(struct ui *ui, int key)
+{
+	(void)key;
+	rv_help(ui, "poise review - keys of a call", view_keys, NVIEW_KEYS);
+	return REDRAW;
+}
+
+static int view_replay(struct ui *ui, int key)
+{
+	(void)key;
+	rv_replay_run(ui, &current->rc);
+	return REDRAW;
+}
+
+/* Save this session's review and show it in the Reviews section. */
+static void save(struct ui *ui, struct view *v, const char *what)
+{
+	struct poise_error err;
+	int top = v->top;
+
+	poise_error_clear(&err);
+	if (!v->mine.id) {
+		snprintf(v->mine.call_id, sizeof(v->mine.call_id), "%s", v->rc.meta.id);
+		snprintf(v->mine.reviewer, sizeof(v->mine.reviewer), "%s", v->opts->reviewer);
+		v->mine.created_at = ui_now();
+	}
+	if (review_save(ui->st, &v->mine, &err) != POISE_OK) {
+		ui_set_banner(ui, 1, "%s not saved: %s", what, err.msg);
+		return;
+	}
+	ui_set_banner(ui, 0, "%s saved as %s; %s will see it on the ready screen", what,
+		      v->mine.reviewer, v->rc.meta.agent);
+	build(ui, v);
+	v->top = top;
+}
+
+static int view_score(struct ui *ui, int key)
+{
+	struct view *v = current;
+	int scores[STAGE_COUNT];
+	char q[256];
+
+	(void)key;
+	memcpy(scores, v->mine.scores, sizeof(scores));
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		int visited = (v->rc.state.visited >> s) & 1, ch;
+
+		snprintf(q, sizeof(q), "score %s%s [%c]: 1-5, Enter keeps, 0 clears, Esc stops",
+			 stage_title((enum stage)s), visited ? "" : " (not visited)",
+			 scores[s] ? '0' + scores[s] : '-');
+		ch = ui_ask_key(ui, q, "012345\n", 1);
+		if (!ch) {
+			ui_set_banner(ui, 0, "scores not saved");
+			return REDRAW;
+		}
+		if (ch != '\n')
+			scores[s] = ch - '0';
+	}
+	memcpy(v->mine.scores, scores, sizeof(scores));
+	save(ui, v, "scores");
+	return REDRAW;
+}
+
+static int view_comment(struct ui *ui, int key)
+{
+	struct view *v = current;
+	char text[REVIEW_COMMENT_MAX + 1];
+
+	(void)key;
+	if (!ui_edit_line(ui, "comment for the agent (Enter saves, Esc cancels):", text,
+			  sizeof(text), NULL) ||
+	    !text[0])
+		return REDRAW;
+	snprintf(v->mine.comment, sizeof(v->mine.comment), "%s", text);
+	save(ui, v, "comment");
+	return REDRAW;
+}
+
+static int view_back(struct ui *ui, int key)
+{
+	(void)ui, (void)key;
+	return QUIT;
+}
+
+static int view_key(struct ui *ui, void *ctx, int key)
+{
+	const struct keybind *kb;
+
+	current = ctx;
+	if (key == 'g' || key == 'G' || key == KF(KEY_HOME) || key == KF(KEY_END) || key == ' ')
+		return rv_scroll(key, &current->top, (int)current->n, body_rows(ui));
+	kb = keymap_find(view_keys, NVIEW_KEYS, key);
+	if (!kb)
+		return 0;
+	if (!ui->banner_error)
+		ui->banner[0] = '\0';
+	return kb->fn(ui, key) | HANDLED;
+}
+
+static const struct screen view_screen = {"review-call", view_draw, view_key, NULL};
+
+void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *opts)
+{
+	struct view *v = calloc(1, sizeof(*v));
+	struct view *outer = current;
+	struct poise_error err;
+
+	if (!v) {
+		ui_set_banner(ui, 1, "cannot open the call: out of memory");
+		return;
+	}
+	v->ui = ui;
+	v->opts = opts;
+	poise_error_clear(&err);
+	ui->banner[0] = '\0';
+	ui->banner_error = 0;
+	if (review_call_load(ui->st, call_id, &v->rc, &err) != POISE_OK) {
+		ui_set_banner(ui, 1, "cannot open call %.8s: %s", call_id, err.msg);
+		goto out;
+	}
+	build(ui, v);
+	ui_push(ui, &view_screen, v);
+	ui_run(ui);
+	ui_pop(ui);
+	ui->banner[0] = '\0';
+	ui->banner_error = 0;
+out:
+	current = outer;
+	clear_lines(v);
+	free(v->lines);
+	review_call_free(&v->rc);
+	free(v);
+}
