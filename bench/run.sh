@@ -15,7 +15,8 @@ build="$root/build-bench"
 
 log=$(mktemp)
 trap 'rm -f "$log" "$log".cg' EXIT
-if ! { cmake -S "$root" -B "$build" -DPOISE_BENCH=ON -DPOISE_WERROR=OFF -DBUILD_TESTING=OFF &&
+if ! { cmake -S "$root" -B "$build" -DPOISE_BENCH=ON -DPOISE_WERROR=OFF -DBUILD_TESTING=OFF \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo &&
        cmake --build "$build" -j"$(nproc)"; } >"$log" 2>&1; then
 	cat "$log" >&2
 	echo "bench: build failed" >&2
