@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The supervisor's review: calls made by the real binary (a few generated,
+# one taken through the live screen), filtered, searched, opened, replayed,
+# scored and commented; the review is stored with its reviewer, and the
+# agent sees the comment on the ready screen and acknowledges it.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$(dirname "$POISE_DB")"
+"$POISE_BIN" gen --db "$POISE_DB" --agents 3 --days 20 12 >/dev/null
+
+# One call of our own: angry, a note, calmer by the end, resolved.
+start_poise 100 30 call --playbook e2e-fast --customer Zelda
+wait_for "Calm: Calm goal"
+keys 4;          wait_for "mood 4 angry"
+keys Tab;        wait_for "Listen: Listen goal"
+keys n;          wait_for "note (Enter saves"
+text "wants a voucher for the delay"; keys Enter; wait_gone "note (Enter saves"
+keys 2;          wait_for "mood 2 uneasy"
+keys x;          wait_for "outcome: r resolved"
+keys r;          wait_for "cause:"
+keys 1;          wait_for "follow-up due date"
+keys Enter;      wait_for "what went well"
+keys Enter;      wait_for "what to improve"
+keys Enter;      wait_for "ready for the next call"
+keys q
+expect_eq 0 "$(wait_exit)" "poise call exit status"
+stop_poise
+call=$(sql "SELECT id FROM calls WHERE customer = 'Zelda'")
+[ -n "$call" ] || fail "the call was not logged"
+
+start_poise 100 30 review --reviewer sam
+wait_for "poise review - all calls"
+wait_for "Zelda"
+screen | grep -q "agent0" || fail "the generated calls are not listed"
+
+# Filter: our agent, mood at or above 4; every other field skipped with Enter.
+keys f;          wait_for "agent [any]"
+text tester;     keys Enter; wait_for "from day [any]"
+keys Enter;      wait_for "to day (included) [any]"
+keys Enter;      wait_for "outcome [any]"
+keys Enter;      wait_for "cause [any]"
+keys Enter;      wait_for "playbook id [any]"
+keys Enter;      wait_for "mood at start or end at least [any]"
+text 4;          keys Enter
+wait_for "filtered: agent=tester mood>=4"
+wait_for "Zelda"
+screen | grep -q "agent0" && fail "the filter still lists other agents' calls"
+
+# A mood filter nothing matches, then back to the agent alone.
+keys f;          wait_for "agent [tester]"
+keys Enter Enter Enter Enter Enter Enter; wait_for "mood at start or end at least [4]"
+text 5;          keys Enter
+wait_for "no call matches these filters"
+keys f;          wait_for "agent [tester]"
+keys Enter Enter Enter Enter Enter Enter; wait_for "mood at start or end at least [5]"
+text -;          keys Enter
+wait_for "filtered: agent=tester"
+wait_for "Zelda"
+
+# Search in notes.
+keys /;          wait_for "search notes"
+text "VOUCHER";  keys Enter
+wait_for 'search="VOUCHER"'
+wait_for "Zelda"
+
+# Open it: figures, notes, playbook, timeline.
+keys Enter;      wait_for "call ${call:0:8}"
+wait_for "playbook e2e-fast version 1"
+wait_for "wants a voucher for the delay"
+wait_for "mood 4 → 2"
+keys G;          wait_for "call closed"
+keys g;          wait_for "Time per stage"
+
+# Replay: step in, see the mood the agent had set.
+keys r;          wait_for "replay Zelda  step 0 of"
+keys Right Right; wait_for "step 2 of"
+wait_for "mood 4 angry"
+keys Left;       wait_for "step 1 of"
+keys q;          wait_for "Time per stage"
+
+# Score calm 4 and listen 5, keep the rest.
+keys s;          wait_for "score Calm [-]"
+keys 4;          wait_for "score Listen [-]"
+keys 5;          wait_for "score Empathize (not visited) [-]"
+keys Enter Enter Enter Enter Enter Enter
+wait_for "scores saved as sam"
+
+# A comment, with a character outside ASCII.
+keys c;          wait_for "comment for the agent"
+text "Good calm start — name the delay sooner"; keys Enter
+wait_for "comment saved as sam"
+keys G
+keys g
+for (( i = 0; i < 40; i++ )); do keys j; done
+wait_for "Good calm start — name the delay sooner"
+wait_for "scores: calm 4 listen 5"
+keys q;          wait_for "poise review - filtered"
+keys q
+expect_eq 0 "$(wait_exit)" "poise review exit status"
+stop_poise
+
+expect_eq "sam" "$(sql "SELECT reviewer FROM reviews WHERE call_id = '$call'")" "reviewer"
+expect_eq "Good calm start — name the delay sooner" \
+	"$(sql "SELECT comment FROM reviews WHERE call_id = '$call'")" "comment"
+expect_eq "calm	4
+listen	5" "$(sql "SELECT s.stage, s.score FROM review_scores s JOIN reviews r
+	ON r.id = s.review_id WHERE r.call_id = '$call' ORDER BY s.stage")" "scores"
+expect_eq "" "$(sql "SELECT acked_at FROM reviews WHERE call_id = '$call'")" "not yet read"
+echo ok
