@@ -266,13 +266,21 @@ static void day_of(const struct report *r, int64_t ms, char out[11])
 
 static void table_heading(const struct report *r, FILE *out)
 {
-	char a[11] = "the first", b[11] = "the last";
+	const char *zone = r->utc ? "UTC days" : "local days";
+	char a[11], b[11];
 
 	if (r->since)
 		day_of(r, r->since, a);
 	if (r->until)
 		day_of(r, r->until - 1, b);
-	fprintf(out, "calls started %s .. %s day (%s)", a, b, r->utc ? "UTC" : "local time");
+	if (r->since && r->until)
+		fprintf(out, "calls started %s .. %s (%s)", a, b, zone);
+	else if (r->since)
+		fprintf(out, "calls started from %s (%s)", a, zone);
+	else if (r->until)
+		fprintf(out, "calls started up to %s (%s)", b, zone);
+	else
+		fputs("all calls", out);
 	if (r->agent_filter)
 		fprintf(out, ", agent %s", r->agent_filter);
 	if (r->playbook_filter)

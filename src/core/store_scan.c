@@ -8,7 +8,10 @@
  */
 #include "poise/store_scan.h"
 
+#include "poise/playbook.h"
+
 #include <stdlib.h>
+#include <string.h>
 
 #include "store_int.h"
 
@@ -29,6 +32,29 @@ struct store_scan {
 	sqlite3_stmt *events;
 	int in_txn; /* we began the read transaction and must end it */
 };
+
+/* Kinds and stages by name: the first byte rules most out without a call. */
+static int kind_of(const char *key)
+{
+	for (int i = 0; i < EV_COUNT; i++) {
+		const char *k = event_kind_key((enum event_kind)i);
+
+		if (k[0] == key[0] && strcmp(k, key) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int stage_of(const char *key)
+{
+	for (int i = 0; i < STAGE_COUNT; i++) {
+		const char *k = stage_key((enum stage)i);
+
+		if (k[0] == key[0] && strcmp(k, key) == 0)
+			return i;
+	}
+	return -1;
+}
 
 enum poise_status store_scan_open(struct store *st, struct store_scan **out,
 				  struct poise_error *err)
@@ -133,8 +159,8 @@ enum poise_status store_scan_events(struct store_scan *sc, const char *call_id, 
 		struct event ev = {
 			.seq = sqlite3_column_int64(s, 0),
 			.t = sqlite3_column_int64(s, 1),
-			.kind = (enum event_kind)event_kind_from_key(col_text(s, 2)),
-			.stage = store_stage_from_key(col_text(s, 3)),
+			.kind = (enum event_kind)kind_of(col_text(s, 2)),
+			.stage = stage_of(col_text(s, 3)),
 			.a = sqlite3_column_int(s, 4),
 			.b = sqlite3_column_int(s, 5),
 			.text = (const char *)sqlite3_column_text(s, 6),
