@@ -157,11 +157,12 @@ static void table_line(FILE *out, const struct report_line *l)
 	fputc('\n', out);
 	if (!l->skipped)
 		return;
-	fprintf(out, "%18sskipped:", "");
+	/* Keys, not labels: four reasons must fit on one line of 80. */
+	fputs("  skipped:", out);
 	for (int k = 0, first = 1; k < SKIP_COUNT; k++) {
 		if (!l->skip_reason[k])
 			continue;
-		fprintf(out, "%s %s %ld", first ? "" : ",", skip_reason_label((enum skip_reason)k),
+		fprintf(out, "%s %s %ld", first ? "" : ",", skip_reason_key((enum skip_reason)k),
 			l->skip_reason[k]);
 		first = 0;
 	}
