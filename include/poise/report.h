@@ -62,20 +62,20 @@ struct report_figures {
 	int64_t hold_ms;   /* sum of hold time */
 	long holds;	   /* holds started */
 	int64_t hold_longest_ms;
-	int64_t wrapup_ms; /* sum over done calls of WRAPUP..END, gaps excluded */
-	long escalated;	   /* calls with ESCALATE or outcome escalated */
-	long transferred;  /* calls with outcome transferred */
-	long warnings;	   /* boundary warnings given */
-	long warned;	   /* calls with at least one */
-	long abuse;	   /* calls with outcome abuse */
-	long mood_calls;   /* calls with at least one MOOD */
+	int64_t wrapup_ms;		   /* sum over done calls of WRAPUP..END, gaps excluded */
+	long escalated;			   /* calls with ESCALATE or outcome escalated */
+	long transferred;		   /* calls with outcome transferred */
+	long warnings;			   /* boundary warnings given */
+	long warned;			   /* calls with at least one */
+	long abuse;			   /* calls with outcome abuse */
+	long mood_calls;		   /* calls with at least one MOOD */
 	long mood_start_sum, mood_end_sum; /* first / last MOOD over mood_calls */
 	long mood_pairs;		   /* calls with at least two MOOD marks */
 	long calmer;			   /* of those, last < first */
 	int64_t empathy_ms;		   /* sum of START..first entry to empathize */
 	long empathy_calls;		   /* calls that reached empathize */
-	long checklist_ticked, checklist_items; /* over the stages visited */
-	long repeats;				/* repeat contacts */
+	long checklist_ticked, checklist_items;	    /* over the stages visited */
+	long repeats;				    /* repeat contacts */
 	long fu_done, fu_due, fu_overdue, fu_later; /* follow-ups by state at now */
 	int64_t stage_ms[STAGE_COUNT];		    /* sum per stage */
 	struct report_cause top[REPORT_TOP_CAUSES]; /* most calls first, then by id */
@@ -90,12 +90,12 @@ struct report_line {
 	enum section section;
 	size_t index;
 	const char *text;
-	long shown;		     /* closed calls that visited the stage */
-	long used;		     /* SAID events */
-	long skipped;		     /* SKIP events */
+	long shown;		      /* closed calls that visited the stage */
+	long used;		      /* SAID events */
+	long skipped;		      /* SKIP events */
 	long skip_reason[SKIP_COUNT]; /* by reason */
-	long mood_samples;	     /* SAIDs followed by a MOOD within the window */
-	long mood_change_sum;	     /* sum of (that MOOD - mood when said) */
+	long mood_samples;	      /* SAIDs followed by a MOOD within the window */
+	long mood_change_sum;	      /* sum of (that MOOD - mood when said) */
 };
 
 struct report;

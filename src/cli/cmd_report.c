@@ -67,8 +67,8 @@ static enum poise_status read_repeat_days(const struct cli_args *args, int *days
 }
 
 /* Everything the command line says, checked before the database is opened. */
-static enum poise_status read_query(const struct cli_args *args, struct report_query *q,
-				    int *fmt, struct poise_error *err)
+static enum poise_status read_query(const struct cli_args *args, struct report_query *q, int *fmt,
+				    struct poise_error *err)
 {
 	const char *name = cli_value(args, "format"), *tz = cli_getenv("TZ");
 	enum poise_status ps;

@@ -28,7 +28,7 @@ struct line_ev {
 	int mood;   /* mood when said; 0 = not set */
 	int sample; /* 1 once a MOOD within the window resolved it */
 	int change;
-	int done;   /* resolved, with or without a sample */
+	int done; /* resolved, with or without a sample */
 };
 
 struct run {

@@ -33,7 +33,7 @@ struct field {
 };
 
 #define GET(name, expr)                                                                            \
-	static int64_t get_##name(const struct report_figures *f)                                 \
+	static int64_t get_##name(const struct report_figures *f)                                  \
 	{                                                                                          \
 		return (int64_t)(expr);                                                            \
 	}
@@ -110,8 +110,7 @@ static const struct field fields[] = {
 	{"followups_overdue", "follow-ups overdue", F_COUNT, get_fu_overdue, NULL, 0},
 	{"followups_later", "follow-ups later", F_COUNT, get_fu_later, NULL, 0},
 	{"caused_calls", "calls with a cause", F_COUNT, get_causes, NULL, 1},
-	STAGE_LIST(STAGE_FIELD)
-};
+	STAGE_LIST(STAGE_FIELD)};
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
 int64_t report_div_round(int64_t num, int64_t den)

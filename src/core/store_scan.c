@@ -16,7 +16,7 @@
 #include "store_int.h"
 
 #define SCAN_CALLS_SQL                                                                             \
-	"SELECT id, agent, customer_ref, playbook_id, playbook_hash, started_at FROM calls "      \
+	"SELECT id, agent, customer_ref, playbook_id, playbook_hash, started_at FROM calls "       \
 	"WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id"
 
 /* The follow-up lookup runs only for FOLLOWUP events, not for every event. */
