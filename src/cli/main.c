@@ -22,7 +22,7 @@ const struct cli_cmd cli_commands[] = {
 	 "print one call's timeline as plain text (a unique id prefix will do)"},
 	{"followups", cmd_followups, cmd_followups_opts, "[done ID]", 0, 2,
 	 "list the follow-ups due and overdue, or close one with 'done ID'"},
-	{"report", cmd_report, cmd_report_opts, NULL, 0, 0, "figures per agent and overall"},
+	{"report", cmd_report, cmd_report_opts, NULL, 0, 0, "figures: times, rates, moods, causes"},
 	{"merge", cmd_merge, cmd_merge_opts, "FILE.db...", 1, -1,
 	 "import the calls of other poise databases, skipping those already here"},
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
