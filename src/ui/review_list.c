@@ -203,7 +203,7 @@ static void list_draw(struct ui *ui, void *ctx)
 	struct rlist *l = ctx;
 	struct list_item *items = calloc(l->n ? l->n : 1, sizeof(*items));
 	char *lines = malloc((l->n ? l->n : 1) * 1024);
-	char head[1024], filters[1024];
+	char head[1100], filters[1024];
 	struct col c[C_COUNT];
 	int fh = draw_footer(ui, -1, 2, list_keys, NLIST_KEYS);
 

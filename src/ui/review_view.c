@@ -295,9 +295,11 @@ static void view_draw(struct ui *ui, void *ctx)
 		 v->rc.meta.id, v->top + 1, v->top + h < (int)v->n ? v->top + h : (int)v->n, v->n);
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
+	/* Blank lines are skipped: draw_text reads past the end of an empty string. */
 	for (int i = 0; i < h && v->top + i < (int)v->n; i++)
-		draw_text(ui, 1 + i, 1, COLS - 2, 1, v->lines[v->top + i].attr,
-			  v->lines[v->top + i].text);
+		if (v->lines[v->top + i].text[0])
+			draw_text(ui, 1 + i, 1, COLS - 2, 1, v->lines[v->top + i].attr,
+				  v->lines[v->top + i].text);
 	if (ui->banner[0])
 		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
 			  ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN), ui->banner);
