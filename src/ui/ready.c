@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "poise/store_ready.h"
+#include "ui/review_ready.h"
 
 #define READY_FOLLOWUPS 20
 #define PICK_MAX	64
@@ -19,6 +20,7 @@ struct ready {
 	struct ready_figures fig;
 	struct ready_followup fu[READY_FOLLOWUPS];
 	int nfu;
+	struct rv_comments cm; /* supervisors' new comments (review_ready.c) */
 	int next; /* 1 next call, 0 quit */
 	char error[512];
 };
@@ -26,11 +28,13 @@ struct ready {
 static int ready_next(struct ui *ui, int key);
 static int ready_pick(struct ui *ui, int key);
 static int ready_quit(struct ui *ui, int key);
+static int ready_ack(struct ui *ui, int key);
 
 #define READY_KEYS(K)                                                                              \
 	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), "Enter/c", "next call",                      \
 	  "start the next call")                                                                   \
 	K(pick, KEYS('p'), "p", "playbook", "pick the playbook for the next call")                 \
+	K(ack, KEYS('a'), "a", "read", "mark the supervisor's new comments as read")               \
 	K(quit, KEYS('q'), "q", "quit", "quit poise")
 
 #define READY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, ready_##name},
@@ -67,6 +71,7 @@ static void load(struct ui *ui, struct ready *r)
 	    store_ready_followups(ui->st, ui->opts->agent, today, READY_FOLLOWUPS, collect_fu, r,
 				  &err) != POISE_OK)
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
+	rv_comments_load(ui, &r->cm);
 }
 
 static void draw_figures(struct ui *ui, struct ready *r, int *y)
@@ -98,6 +103,7 @@ static void ready_draw(struct ui *ui, void *ctx)
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf);
 	draw_figures(ui, r, &y);
 	y++;
+	y = rv_comments_draw(ui, &r->cm, y, LINES - fh - 2);
 	attron(ui_attr(ui, R_SECTION));
 	mvaddnstr(y++, 2, r->nfu ? "Follow-ups due" : "No follow-ups due", COLS - 4);
 	attroff(ui_attr(ui, R_SECTION));
@@ -125,6 +131,13 @@ static int ready_next(struct ui *ui, int key)
 	(void)key;
 	top_ready(ui)->next = 1;
 	return QUIT;
+}
+
+static int ready_ack(struct ui *ui, int key)
+{
+	(void)key;
+	rv_comments_ack(ui, &top_ready(ui)->cm);
+	return REDRAW;
 }
 
 static int ready_quit(struct ui *ui, int key)

@@ -106,4 +106,23 @@ expect_eq "calm	4
 listen	5" "$(sql "SELECT s.stage, s.score FROM review_scores s JOIN reviews r
 	ON r.id = s.review_id WHERE r.call_id = '$call' ORDER BY s.stage")" "scores"
 expect_eq "" "$(sql "SELECT acked_at FROM reviews WHERE call_id = '$call'")" "not yet read"
+
+# The agent's next ready screen lists the comment; a marks it read.
+start_poise 100 30 call --playbook e2e-fast --customer Yann
+wait_for "Calm: Calm goal"
+keys x;          wait_for "outcome: r resolved"
+keys r;          wait_for "cause:"
+keys 1;          wait_for "follow-up due date"
+keys Enter;      wait_for "what went well"
+keys Enter;      wait_for "what to improve"
+keys Enter;      wait_for "ready for the next call"
+wait_for "New from your supervisor"
+wait_for "sam on Zelda"
+wait_for "scores calm 4 listen 5 - Good calm start"
+keys a;          wait_gone "New from your supervisor"
+keys q
+expect_eq 0 "$(wait_exit)" "poise call exit status"
+stop_poise
+[ -n "$(sql "SELECT acked_at FROM reviews WHERE call_id = '$call'")" ] ||
+	fail "the comment was not marked read"
 echo ok

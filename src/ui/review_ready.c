@@ -1,0 +1,75 @@
+/*
+ * review_ready.c - a supervisor's scores and comments reach the agent: the
+ * ready screen between calls lists the unread ones and one key marks them
+ * read (review_unacked / review_ack in the core).
+ */
+#include "ui/review_ready.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/review_int.h"
+
+static int collect(void *ctx, const struct review *r)
+{
+	struct rv_comments *c = ctx;
+
+	if (c->n >= RV_COMMENTS)
+		return 1;
+	c->r[c->n++] = *r;
+	return 0;
+}
+
+void rv_comments_load(struct ui *ui, struct rv_comments *c)
+{
+	struct poise_error err;
+
+	c->n = 0;
+	c->error[0] = '\0';
+	poise_error_clear(&err);
+	if (review_unacked(ui->st, ui->opts->agent, RV_COMMENTS, collect, c, &err) != POISE_OK)
+		snprintf(c->error, sizeof(c->error), "%s", err.msg);
+}
+
+int rv_comments_draw(struct ui *ui, const struct rv_comments *c, int y, int bottom)
+{
+	char buf[REVIEW_COMMENT_MAX + 512], at[32], scores[128];
+
+	if (c->error[0])
+		return y + draw_text(ui, y, 2, COLS - 4, 1, ui_attr(ui, R_ERROR), c->error);
+	if (!c->n)
+		return y;
+	attron(ui_attr(ui, R_SECTION));
+	mvaddnstr(y++, 2, "New from your supervisor (a marks read)", COLS - 4);
+	attroff(ui_attr(ui, R_SECTION));
+	for (int i = 0; i < c->n && y < bottom; i++) {
+		const struct review *r = &c->r[i];
+		size_t len = 0;
+
+		scores[0] = '\0';
+		for (int s = 0; s < STAGE_COUNT; s++)
+			if (r->scores[s] && len < sizeof(scores))
+				len += (size_t)snprintf(scores + len, sizeof(scores) - len,
+							" %s %d", stage_key((enum stage)s),
+							r->scores[s]);
+		rv_datetime(at, sizeof(at), r->call_started);
+		snprintf(buf, sizeof(buf), "%s on %s %s:%s%s%s%s", r->reviewer,
+			 r->customer[0] ? r->customer : "a call", at, scores[0] ? " scores" : "",
+			 scores, r->comment[0] ? " - " : "", r->comment);
+		y += draw_text(ui, y, 4, COLS - 6, bottom - y, ui_attr(ui, R_PROMPT), buf);
+	}
+	return y + 1;
+}
+
+void rv_comments_ack(struct ui *ui, struct rv_comments *c)
+{
+	struct poise_error err;
+
+	poise_error_clear(&err);
+	for (int i = 0; i < c->n; i++)
+		if (review_ack(ui->st, c->r[i].id, ui_now(), &err) != POISE_OK) {
+			ui_set_banner(ui, 1, "cannot mark the comment read: %s", err.msg);
+			return;
+		}
+	rv_comments_load(ui, c);
+}
