@@ -21,7 +21,7 @@ struct ready {
 	struct ready_followup fu[READY_FOLLOWUPS];
 	int nfu;
 	struct rv_comments cm; /* supervisors' new comments (review_ready.c) */
-	int next; /* 1 next call, 0 quit */
+	int next;	       /* 1 next call, 0 quit */
 	char error[512];
 };
 
