@@ -257,6 +257,7 @@ static void build(struct ui *ui, struct view *v)
 
 static int view_help(struct ui *ui, int key);
 static int view_scroll(struct ui *ui, int key);
+static int view_ends(struct ui *ui, int key);
 static int view_replay(struct ui *ui, int key);
 static int view_score(struct ui *ui, int key);
 static int view_comment(struct ui *ui, int key);
@@ -265,7 +266,9 @@ static int view_back(struct ui *ui, int key);
 #define VIEW_KEYS(K)                                                                               \
 	K(help, KEYS('?'), "?", "help", "show this help")                                          \
 	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  "scroll", "scroll (Down/Up, j/k, PgDn/PgUp; g/G top and bottom)")                        \
+	  "scroll", "scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)")                          \
+	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", "top/end",                  \
+	  "the top (g, Home) or the end (G, End); Space pages down")                               \
 	K(replay, KEYS('r'), "r", "replay", "replay the call step by step as the agent saw it")    \
 	K(score, KEYS('s'), "s", "score",                                                          \
 	  "score each stage 1-5 (Enter keeps, 0 clears, Esc stops)")                               \
@@ -307,6 +310,11 @@ static void view_draw(struct ui *ui, void *ctx)
 }
 
 static int view_scroll(struct ui *ui, int key)
+{
+	return rv_scroll(key, &current->top, (int)current->n, body_rows(ui));
+}
+
+static int view_ends(struct ui *ui, int key)
 {
 	return rv_scroll(key, &current->top, (int)current->n, body_rows(ui));
 }
@@ -397,12 +405,9 @@ static int view_back(struct ui *ui, int key)
 
 static int view_key(struct ui *ui, void *ctx, int key)
 {
-	const struct keybind *kb;
+	const struct keybind *kb = keymap_find(view_keys, NVIEW_KEYS, key);
 
 	current = ctx;
-	if (key == 'g' || key == 'G' || key == KF(KEY_HOME) || key == KF(KEY_END) || key == ' ')
-		return rv_scroll(key, &current->top, (int)current->n, body_rows(ui));
-	kb = keymap_find(view_keys, NVIEW_KEYS, key);
 	if (!kb)
 		return 0;
 	if (!ui->banner_error)
