@@ -281,10 +281,14 @@ enum poise_status review_each(struct store *st, const char *call_id, review_fn f
 enum poise_status review_unacked(struct store *st, const char *agent, int max, review_fn fn,
 				 void *ctx, struct poise_error *err)
 {
-	/* reviews_unacked holds only the unacknowledged: a short walk whatever the history. */
+	/*
+	 * reviews_unacked holds only the unacknowledged: walking it is short
+	 * whatever the history, where starting from the agent's calls (the
+	 * planner's own choice) probes every call they ever took.
+	 */
 	static const char sql[] =
 		"SELECT " REVIEW_COLS " FROM reviews r "
-		"JOIN calls c ON c.id = r.call_id "
+		"INDEXED BY reviews_unacked CROSS JOIN calls c ON c.id = r.call_id "
 		"WHERE r.acked_at IS NULL AND c.agent = ?1 ORDER BY r.id LIMIT ?2";
 	sqlite3_stmt *s = NULL;
 	enum poise_status ps;
