@@ -118,6 +118,7 @@ struct col {
 enum { C_START, C_DUR, C_AGENT, C_CUSTOMER, C_OUTCOME, C_CAUSE, C_MOOD, C_COUNT };
 
 /* Fixed columns first; agent, customer and cause share what is left. */
+/* Fixed columns first; agent, customer and cause share what is left. Narrow: fewer, shorter. */
 static void layout(struct col c[C_COUNT])
 {
 	static const char *const titles[C_COUNT] = {"started", "length", "agent", "customer",
@@ -126,12 +127,12 @@ static void layout(struct col c[C_COUNT])
 
 	for (int i = 0; i < C_COUNT; i++)
 		c[i] = (struct col){titles[i], 0};
-	c[C_START].width = 16;
+	c[C_START].width = wide ? 16 : 11; /* "2024-05-01 14:03" or "05-01 14:03" */
 	c[C_DUR].width = wide ? 7 : 0;
-	c[C_OUTCOME].width = 11;
-	c[C_MOOD].width = 6;
+	c[C_OUTCOME].width = wide ? 11 : 10;
+	c[C_MOOD].width = wide ? 6 : 4;
 	rest = COLS - 2 - c[C_START].width - c[C_DUR].width - c[C_OUTCOME].width - c[C_MOOD].width -
-	       C_COUNT;
+	       (wide ? C_COUNT : C_COUNT - 2); /* a space after each column shown */
 	c[C_CAUSE].width = wide ? (rest / 4 > 12 ? 12 : rest / 4) : 0;
 	rest -= c[C_CAUSE].width;
 	c[C_AGENT].width = rest * 2 / 5 > 16 ? 16 : rest * 2 / 5;
@@ -155,6 +156,8 @@ static void format_row(const struct ui *ui, const struct call_meta *m, const str
 
 	line[0] = '\0';
 	rv_datetime(start, sizeof(start), m->started);
+	if (c[C_START].width < 16)
+		memmove(start, start + 5, strlen(start + 5) + 1); /* drop "YYYY-" */
 	if (m->ended)
 		fmt_mmss(dur, sizeof(dur), m->ended - m->started);
 	else
