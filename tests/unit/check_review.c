@@ -392,6 +392,16 @@ START_TEST(every_filter_is_an_index_search)
 	memset(&f, 0, sizeof(f));
 	f.mood_min = 4; /* one seek per level, each ordered and limited: sorts one page */
 	check_plan(st, &f, "mood", "calls_review_mood", 1);
+	snprintf(f.agent, sizeof(f.agent), "bob"); /* the agent's index leads, not the mood's */
+	snprintf(f.outcome, sizeof(f.outcome), "abuse");
+	check_plan(st, &f, "agent, outcome and mood", "calls_review_", 0);
+	{
+		struct plan_check pc = {.index = "calls_review_mood"};
+		struct poise_error err = {0};
+
+		ck_assert_int_eq(review_plan(st, &f, REVIEW_OLDER, plan_line, &pc, &err), POISE_OK);
+		ck_assert_int_eq(pc.uses_index, 0);
+	}
 	memset(&f, 0, sizeof(f));
 	snprintf(f.search, sizeof(f.search), "refund"); /* rare: sorts its few matches */
 	check_plan(st, &f, "rare search", "VIRTUAL TABLE INDEX 0:M", 1);
