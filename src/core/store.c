@@ -96,9 +96,41 @@ int store_rc_busy(int rc)
 	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
 }
 
+/* strerror(e) in the lowercase of our messages ("operation not permitted"). */
+static const char *errno_text(int e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", strerror(e));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
+/*
+ * A write that found no room. SQLite says SQLITE_FULL for ENOSPC but a plain
+ * I/O error for a quota or a file size limit (EFBIG): look at errno too, so
+ * the agent reads what to do rather than "disk I/O error".
+ */
+static enum poise_status fail_no_room(struct store *st, int rc, const char *what,
+				      struct poise_error *err)
+{
+	int e = st->db ? sqlite3_system_errno(st->db) : 0;
+
+	if ((rc & 0xff) != SQLITE_FULL && e == EFBIG)
+		return poise_error_set(err, POISE_DB_FULL, NULL, 0, 0,
+				       "cannot %s: database '%s' has reached the file size limit "
+				       "(ulimit -f): raise the limit or pass --db PATH, then try "
+				       "again",
+				       what, st->path);
+	return poise_error_set(err, POISE_DB_FULL, NULL, 0, 0,
+			       "cannot %s: disk is full for database '%s': free some space "
+			       "or pass --db PATH, then try again",
+			       what, st->path);
+}
+
 enum poise_status store_fail(struct store *st, int rc, const char *what, struct poise_error *err)
 {
 	const char *p = st->path;
+	int e = st->db ? sqlite3_system_errno(st->db) : 0;
 
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -111,14 +143,11 @@ enum poise_status store_fail(struct store *st, int rc, const char *what, struct 
 	case SQLITE_PERM:
 	case SQLITE_AUTH:
 		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
-				       "cannot %s: database '%s' is read-only: check its "
-				       "permissions or pass --db PATH",
+				       "cannot %s: database '%s' is read-only, so nothing can be "
+				       "saved: check its permissions or pass --db PATH",
 				       what, p);
 	case SQLITE_FULL:
-		return poise_error_set(err, POISE_DB_FULL, NULL, 0, 0,
-				       "cannot %s: disk is full for database '%s': free some "
-				       "space or pass --db PATH",
-				       what, p);
+		return fail_no_room(st, rc, what, err);
 	case SQLITE_NOTADB:
 		return poise_error_set(err, POISE_DB_NOT_POISE, NULL, 0, 0,
 				       "cannot %s: '%s' is not a poise database: pass --db PATH",
@@ -133,6 +162,8 @@ enum poise_status store_fail(struct store *st, int rc, const char *what, struct 
 				       what);
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
+		if (e == ENOSPC || e == EDQUOT || e == EFBIG)
+			return fail_no_room(st, rc, what, err);
 		return poise_error_set(err, POISE_IO, NULL, 0, 0,
 				       "cannot %s: input/output error on database '%s' (%s): "
 				       "check the disk or pass --db PATH",
@@ -195,11 +226,16 @@ long store_set_max_pages(struct store *st, long pages)
 	return got;
 }
 
+static enum poise_status denied_status(int e)
+{
+	return e == EACCES || e == EROFS || e == EPERM ? POISE_DB_READONLY : POISE_IO;
+}
+
 /* mkdir -p with 0700 for every folder we create; existing ones are left as they are. */
 static enum poise_status make_dirs(const char *path, struct poise_error *err)
 {
 	char *dir = strdup(path);
-	char *slash;
+	char *slash, why[128];
 	enum poise_status rc = POISE_OK;
 
 	if (!dir)
@@ -217,14 +253,13 @@ static enum poise_status make_dirs(const char *path, struct poise_error *err)
 		if (mkdir(dir, 0700) == 0) {
 			chmod(dir, 0700); /* the umask may have taken bits away */
 		} else if (errno != EEXIST) {
-			rc = poise_error_set(err,
-					     errno == EACCES || errno == EROFS || errno == EPERM
-						     ? POISE_DB_READONLY
-						     : POISE_IO,
-					     NULL, 0, 0,
-					     "cannot create folder '%s' for database '%s': %s: "
-					     "check its permissions or pass --db PATH",
-					     dir, path, strerror(errno));
+			int e = errno;
+
+			rc = poise_error_set(err, denied_status(e), NULL, 0, 0,
+					     "cannot create folder '%s' for database '%s' (%s): "
+					     "check the permissions of the folder above it or pass "
+					     "--db PATH",
+					     dir, path, errno_text(e, why, sizeof(why)));
 			goto out;
 		}
 		*p = saved;
@@ -236,18 +271,56 @@ out:
 	return rc;
 }
 
+/*
+ * The folder must take new files: SQLite keeps the -wal and -shm files
+ * beside the database. Refusing here, before the screen starts, beats
+ * failing on the first key of a call.
+ */
+static enum poise_status check_folder(const char *path, struct poise_error *err)
+{
+	char *dir = strdup(path);
+	char *slash, why[128];
+	enum poise_status rc = POISE_OK;
+
+	if (!dir)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, "."); /* path is not empty: "." fits */
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK) != 0) {
+		int e = errno;
+
+		rc = poise_error_set(err, denied_status(e), NULL, 0, 0,
+				     "folder '%s' of database '%s' is not writable (%s), so no "
+				     "call could be saved: check its permissions or pass --db PATH",
+				     dir, path, errno_text(e, why, sizeof(why)));
+	}
+	free(dir);
+	return rc;
+}
+
 /* Create the file 0600 ourselves, or check that an existing one may be written. */
 static enum poise_status prepare_file(const char *path, int flags, struct poise_error *err)
 {
+	char why[128];
 	int fd;
 
 	if (access(path, F_OK) == 0) {
-		if (!(flags & STORE_READONLY) && access(path, W_OK) != 0)
-			return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
-					       "database '%s' is read-only: check its permissions "
-					       "or pass --db PATH",
-					       path);
-		return POISE_OK;
+		if (flags & STORE_READONLY)
+			return POISE_OK;
+		if (access(path, W_OK) != 0) {
+			int e = errno;
+
+			return poise_error_set(err, denied_status(e), NULL, 0, 0,
+					       "database '%s' is read-only (%s), so no call could "
+					       "be saved: check its permissions or pass --db PATH",
+					       path, errno_text(e, why, sizeof(why)));
+		}
+		return check_folder(path, err);
 	}
 	if (flags & STORE_READONLY)
 		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
@@ -259,12 +332,10 @@ static enum poise_status prepare_file(const char *path, int flags, struct poise_
 
 		if (fd >= 0)
 			close(fd);
-		return poise_error_set(
-			err, e == EACCES || e == EROFS || e == EPERM ? POISE_DB_READONLY : POISE_IO,
-			NULL, 0, 0,
-			"cannot create database '%s': %s: check the folder's "
-			"permissions or pass --db PATH",
-			path, strerror(e));
+		return poise_error_set(err, denied_status(e), NULL, 0, 0,
+				       "cannot create database '%s' (%s): check the "
+				       "permissions of its folder or pass --db PATH",
+				       path, errno_text(e, why, sizeof(why)));
 	}
 	close(fd);
 	return POISE_OK;
