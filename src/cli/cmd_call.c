@@ -43,6 +43,7 @@ int cmd_call(const struct cli_args *args)
 	struct call_opts opts = {0};
 	struct poise_error err;
 	char db[4096];
+	int rc;
 
 	poise_error_clear(&err);
 	opts.playbook = cli_value(args, "playbook");
@@ -61,5 +62,6 @@ int cmd_call(const struct cli_args *args)
 			return cli_report(args->cmd, &err);
 		opts.db = db;
 	}
-	return ui_call(&opts);
+	rc = ui_call(&opts, &err);
+	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;
 }

@@ -152,48 +152,46 @@ out:
 	return 0;
 }
 
-static int open_everything(struct ui *ui)
+/*
+ * Everything that can refuse is opened before the screen starts, so a
+ * refusal is one plain message on a terminal left as it was. A database we
+ * cannot write (read-only, a folder that takes no new file, someone else's
+ * file, a newer schema) is refused here too: no call could be saved.
+ */
+static int open_everything(struct ui *ui, struct poise_error *err)
 {
-	struct poise_error err;
-
-	poise_error_clear(&err);
-	if (pbpath_init(&ui->pp, env, &err) != POISE_OK ||
-	    pbpath_resolve(&ui->pp, ui->opts->playbook, &ui->pb, &err) != POISE_OK) {
-		fputs("poise: ", stderr);
-		poise_error_print(stderr, &err);
+	if (pbpath_init(&ui->pp, env, err) != POISE_OK ||
+	    pbpath_resolve(&ui->pp, ui->opts->playbook, &ui->pb, err) != POISE_OK)
 		return -1;
-	}
-	if (store_open(ui->opts->db, 0, &ui->st, &err) != POISE_OK) {
-		fprintf(stderr, "poise: cannot open the call log: %s\n",
-			err.msg[0] ? err.msg : poise_status_str(err.status));
+	if (store_open(ui->opts->db, 0, &ui->st, err) != POISE_OK)
 		return -1;
-	}
 	return 0;
 }
 
-int ui_call(const struct call_opts *opts)
+int ui_call(const struct call_opts *opts, struct poise_error *err)
 {
 	struct ui *ui;
 	int rc = 1;
 
 	setlocale(LC_ALL, "");
-	if (term_check() != 0)
+	if (term_check_err(err) != 0)
 		return 1;
 	ui = calloc(1, sizeof(*ui));
 	if (!ui) {
-		fprintf(stderr, "poise: out of memory\n");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 		return 1;
 	}
 	ui->opts = opts;
 	ui->prompt_rule = -1;
-	if (open_everything(ui) != 0 || term_start(ui) != 0)
+	if (open_everything(ui, err) != 0 || term_start_err(ui, err) != 0)
 		goto out;
 	rc = session_main(ui) == 0 ? 0 : 1;
 	if (ui->stopping)
 		rc = interrupt(ui, ui->stopping);
 	term_stop();
-	if (rc == 1 && ui->banner[0])
-		fprintf(stderr, "poise: %s\n", ui->banner);
+	if (rc == 1)
+		poise_error_set(err, POISE_DB, NULL, 0, 0, "%s",
+				ui->banner[0] ? ui->banner : "the call screen stopped");
 out:
 	session_end_call(ui);
 	if (ui->st)

@@ -38,29 +38,29 @@ int64_t ui_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int term_check(void)
+int term_check_err(struct poise_error *err)
 {
 	const char *term = getenv("TERM");
-	int err = 0;
+	int rc = 0;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "poise: the call screen needs a terminal on stdin and stdout; "
-				"run it in a terminal (for plain text use 'poise show' or 'poise "
-				"export')\n");
+		poise_error_set(err, POISE_INVALID, NULL, 0, 0,
+				"the call screen needs a terminal on stdin and stdout: run it in "
+				"a terminal (for plain text use 'poise show' or 'poise export')");
 		return -1;
 	}
 	if (!term || !*term || strcmp(term, "dumb") == 0) {
-		fprintf(stderr,
-			"poise: TERM is %s; the call screen needs a full-screen terminal "
-			"(set TERM, e.g. TERM=xterm-256color)\n",
-			term && *term ? "'dumb'" : "not set");
+		poise_error_set(err, POISE_INVALID, NULL, 0, 0,
+				"TERM is %s: the call screen needs a full-screen terminal; set "
+				"TERM, e.g. TERM=xterm-256color",
+				term && *term ? "'dumb'" : "not set");
 		return -1;
 	}
-	if (setupterm(term, STDOUT_FILENO, &err) != OK) {
-		fprintf(stderr,
-			"poise: unknown terminal type '%s'; set TERM to one this machine "
-			"knows (e.g. TERM=xterm-256color) or install its terminfo\n",
-			term);
+	if (setupterm(term, STDOUT_FILENO, &rc) != OK) {
+		poise_error_set(err, POISE_INVALID, NULL, 0, 0,
+				"unknown terminal type '%s': set TERM to one this machine knows "
+				"(e.g. TERM=xterm-256color) or install its terminfo",
+				term);
 		return -1;
 	}
 	del_curterm(cur_term);
@@ -101,12 +101,14 @@ static void init_colors(struct ui *ui)
 	ui->color = 1;
 }
 
-int term_start(struct ui *ui)
+int term_start_err(struct ui *ui, struct poise_error *err)
 {
 	const char *cs;
 
 	if (!newterm(NULL, stdout, stdin)) {
-		fprintf(stderr, "poise: cannot start the terminal '%s'\n", getenv("TERM"));
+		poise_error_set(err, POISE_IO, NULL, 0, 0,
+				"cannot start the terminal '%s': try TERM=xterm-256color",
+				getenv("TERM"));
 		return -1;
 	}
 	cs = nl_langinfo(CODESET);
@@ -121,6 +123,31 @@ int term_start(struct ui *ui)
 	init_colors(ui);
 	install_signals();
 	return 0;
+}
+
+static int print_failure(int rc, const struct poise_error *err)
+{
+	if (rc != 0) {
+		fputs("poise: ", stderr);
+		poise_error_print(stderr, err);
+	}
+	return rc;
+}
+
+int term_check(void)
+{
+	struct poise_error err;
+
+	poise_error_clear(&err);
+	return print_failure(term_check_err(&err), &err);
+}
+
+int term_start(struct ui *ui)
+{
+	struct poise_error err;
+
+	poise_error_clear(&err);
+	return print_failure(term_start_err(ui, &err), &err);
 }
 
 void term_stop(void)

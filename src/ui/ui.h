@@ -7,15 +7,22 @@
 #ifndef POISE_UI_H
 #define POISE_UI_H
 
+#include "poise/status.h"
+
 struct call_opts {
 	const char *playbook; /* id or file; NULL = the default */
 	const char *customer; /* NULL = ask nobody, show "caller" */
 	const char *ref;
-	const char *agent;    /* already resolved: --agent, $POISE_AGENT, login */
-	const char *db;       /* already resolved path */
+	const char *agent; /* already resolved: --agent, $POISE_AGENT, login */
+	const char *db;	   /* already resolved path */
 };
 
-/* The live-call coach. Returns the process exit code. */
-int ui_call(const struct call_opts *opts);
+/*
+ * The live-call coach. Returns the process exit code; when it stopped on an
+ * error (a terminal it cannot drive, a database it refuses, a call it could
+ * not start), err says what and the caller reports it (cli_report), after
+ * the terminal has been restored.
+ */
+int ui_call(const struct call_opts *opts, struct poise_error *err);
 
 #endif
