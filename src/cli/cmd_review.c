@@ -40,6 +40,7 @@ int cmd_review(const struct cli_args *args)
 	struct review_opts opts = {0};
 	struct poise_error err;
 	char db[4096];
+	int rc;
 
 	poise_error_clear(&err);
 	if (!(opts.reviewer = reviewer(args, &err)))
@@ -60,5 +61,6 @@ int cmd_review(const struct cli_args *args)
 				"no database at '%s': run a call first or pass --db PATH", opts.db);
 		return cli_report(args->cmd, &err);
 	}
-	return ui_review(&opts);
+	rc = ui_review(&opts, &err);
+	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;
 }

@@ -8,12 +8,18 @@
 #ifndef POISE_UI_REVIEW_H
 #define POISE_UI_REVIEW_H
 
+#include "poise/status.h"
+
 struct review_opts {
 	const char *db;	      /* already resolved path; must exist */
 	const char *reviewer; /* already resolved: --reviewer, $POISE_AGENT, login */
 };
 
-/* The review browser. Returns the process exit code. */
-int ui_review(const struct review_opts *opts);
+/*
+ * The review browser. Returns the process exit code; when it could not start
+ * (no terminal, a database it refuses), err says why and the caller reports
+ * it (cli_report), the terminal left as it was.
+ */
+int ui_review(const struct review_opts *opts, struct poise_error *err);
 
 #endif

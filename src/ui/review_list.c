@@ -398,35 +398,28 @@ static const struct screen list_screen = {"review", list_draw, list_key, NULL};
 
 /* --- the session ----------------------------------------------------- */
 
-int ui_review(const struct review_opts *opts)
+int ui_review(const struct review_opts *opts, struct poise_error *err)
 {
 	static const struct call_opts none;
 	struct call_opts copts = none;
-	struct poise_error err;
 	struct rlist *l = calloc(1, sizeof(*l));
 	struct ui *ui = calloc(1, sizeof(*ui));
 	int rc = 1;
 
 	setlocale(LC_ALL, "");
 	if (!l || !ui) {
-		fprintf(stderr, "poise: out of memory\n");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 		goto out;
 	}
-	if (term_check() != 0)
+	if (term_check_err(err) != 0)
 		goto out;
 	copts.agent = opts->reviewer;
 	copts.db = opts->db;
 	ui->opts = &copts;
 	ui->prompt_rule = -1;
 	l->opts = opts;
-	poise_error_clear(&err);
 	/* Read-write: scores and comments are written, and schema 1 is upgraded. */
-	if (store_open(opts->db, 0, &ui->st, &err) != POISE_OK) {
-		fprintf(stderr, "poise: cannot open the call log: %s\n",
-			err.msg[0] ? err.msg : poise_status_str(err.status));
-		goto out;
-	}
-	if (term_start(ui) != 0)
+	if (store_open(opts->db, 0, &ui->st, err) != POISE_OK || term_start_err(ui, err) != 0)
 		goto out;
 	load_top(ui, l);
 	ui_push(ui, &list_screen, l);
