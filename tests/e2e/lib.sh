@@ -129,6 +129,18 @@ for row in db.execute(sys.argv[2]):
 PY
 }
 
+# exported PYEXPR: read the calls back as supervisors do, with `poise export
+# --format jsonl`: one line per call, oldest first, PYEXPR evaluated in
+# python3 with `c` the call (a dict) and `kinds` its event kinds in order.
+exported() {
+	"$POISE_BIN" export --db "$POISE_DB" --format jsonl | python3 -c '
+import json, sys
+for line in sys.stdin:
+    c = json.loads(line)
+    kinds = " ".join(e["kind"] for e in c["events"])
+    print(eval(sys.argv[1]))' "$1"
+}
+
 expect_eq() {
 	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
 }
