@@ -110,11 +110,9 @@ static const char *errno_text(int e, char *buf, size_t size)
  * I/O error for a quota or a file size limit (EFBIG): look at errno too, so
  * the agent reads what to do rather than "disk I/O error".
  */
-static enum poise_status fail_no_room(struct store *st, int rc, const char *what,
+static enum poise_status fail_no_room(struct store *st, int rc, int e, const char *what,
 				      struct poise_error *err)
 {
-	int e = st->db ? sqlite3_system_errno(st->db) : 0;
-
 	if ((rc & 0xff) != SQLITE_FULL && e == EFBIG)
 		return poise_error_set(err, POISE_DB_FULL, NULL, 0, 0,
 				       "cannot %s: database '%s' has reached the file size limit "
@@ -132,6 +130,9 @@ enum poise_status store_fail(struct store *st, int rc, const char *what, struct 
 	const char *p = st->path;
 	int e = st->db ? sqlite3_system_errno(st->db) : 0;
 
+	if (!e)
+		e = st->fail_errno;
+	st->fail_errno = 0;
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -147,7 +148,7 @@ enum poise_status store_fail(struct store *st, int rc, const char *what, struct 
 				       "saved: check its permissions or pass --db PATH",
 				       what, p);
 	case SQLITE_FULL:
-		return fail_no_room(st, rc, what, err);
+		return fail_no_room(st, rc, e, what, err);
 	case SQLITE_NOTADB:
 		return poise_error_set(err, POISE_DB_NOT_POISE, NULL, 0, 0,
 				       "cannot %s: '%s' is not a poise database: pass --db PATH",
@@ -163,7 +164,7 @@ enum poise_status store_fail(struct store *st, int rc, const char *what, struct 
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
 		if (e == ENOSPC || e == EDQUOT || e == EFBIG)
-			return fail_no_room(st, rc, what, err);
+			return fail_no_room(st, rc, e, what, err);
 		return poise_error_set(err, POISE_IO, NULL, 0, 0,
 				       "cannot %s: input/output error on database '%s' (%s): "
 				       "check the disk or pass --db PATH",
@@ -187,8 +188,19 @@ sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id)
 
 int store_step_done(struct store *st, enum store_stmt id)
 {
-	int rc = sqlite3_step(st->stmt[id]);
+	int rc, e;
 
+	if (id == STMT_BEGIN)
+		st->fail_errno = 0;
+	errno = 0;
+	rc = sqlite3_step(st->stmt[id]);
+	e = errno;
+	/*
+	 * Keep why a write failed: SQLite records no errno for a failed COMMIT,
+	 * and the reset and a ROLLBACK would clear it anyway.
+	 */
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW && !st->fail_errno)
+		st->fail_errno = sqlite3_system_errno(st->db) ? sqlite3_system_errno(st->db) : e;
 	sqlite3_reset(st->stmt[id]);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }

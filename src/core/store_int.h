@@ -78,6 +78,7 @@ struct store {
 	struct store_seq *seqs;
 	size_t nseqs, seqcap;
 	size_t pending; /* entries in the side log */
+	int fail_errno; /* errno of the last failed step, for store_fail */
 };
 
 /* store.c */

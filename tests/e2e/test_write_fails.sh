@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# When the database cannot take an event (here: a file size limit, as a full
-# disk), the key is not applied, a red banner says what failed and what to
-# do, the screen stays alive, and what was saved before stays saved.
+# When the database cannot take an event (here: a file size limit; a real
+# full disk is in test_bad_db), the key is not applied, a red banner says
+# what failed and what to do, the screen stays alive, and what was saved
+# before stays saved.
 . "$(dirname "$0")/lib.sh"
 
 E2E_ENV="sh -c 'ulimit -f 512; exec \"\$0\" \"\$@\"'" \
@@ -15,6 +16,8 @@ for i in $(seq 1 400); do
 	screen | grep -qF "NOT SAVED" && break
 done
 wait_for "NOT SAVED (mood)"
+wait_for "file size limit (ulimit -f)"
+wait_for "raise the limit"
 wait_for "are safe"
 shown=$(screen | grep -o 'mood [1-5]' | head -n 1 | cut -d' ' -f2)
 stored=$(sql "SELECT a FROM events WHERE kind = 'mood' ORDER BY seq DESC LIMIT 1")
