@@ -270,7 +270,7 @@ static int call_help(struct ui *ui, int key);
 	K(hold, KEYS('h'), "h", "hold", "start or end a hold")                                     \
 	K(escalate, KEYS('e'), "e", "escalate", "escalate the call (asks a short reason)")         \
 	K(manager, KEYS('m'), "m", "manager", "the customer asked for a manager")                  \
-	K(breathe, KEYS('p'), "p", "breathe", "breathing pacer: in 4, hold 4, out 4 (calm)")       \
+	K(breathe, KEYS('p'), "p", "breathe", "breathing pacer: in 4, hold 4, out 4 (calm); Esc stops it")       \
 	K(end, KEYS('x'), "x", "end call", "end the call and open the wrap-up")
 
 #define CALL_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, call_##name},

@@ -44,6 +44,14 @@ text "Señora García — ¡muy enfadada! 日本語"
 keys BSpace;     wait_gone "日本語"
 keys Enter;      wait_gone "note (Enter saves"
 keys '?';        wait_for "keys of the call screen"
+# The help lists every key of the call screen, the arrows included.
+help=$(screen)
+for k in '?' 1-5 Tab S-Tab j/k Space s b w n h e m p x; do
+	grep -qE "^  $(printf '%s' "$k" | sed 's/[?/]/\\&/g') +[a-z]" <<<"$help" || fail "help lacks the key '$k'"
+done
+for w in "Right arrow" "Left arrow" "Up/Down" "Shift-Tab" "Esc stops it" "Enter saves, Esc cancels"; do
+	grep -qF "$w" <<<"$help" || fail "help lacks '$w'"
+done
 keys q;          wait_gone "keys of the call screen"
 
 keys x;          wait_for "outcome: r resolved"

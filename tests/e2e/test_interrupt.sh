@@ -12,10 +12,13 @@ keys Tab; wait_for "Listen: Listen goal"
 keys n; text "before the hangup"; keys Enter; wait_gone "note (Enter"
 kill -HUP "$(poise_pid)"
 expect_eq 129 "$(wait_exit)" "exit status after SIGHUP"
-expect_eq "interrupted" "$(sql "SELECT status FROM calls")" "call status after SIGHUP"
-expect_eq "start mood stage note interrupted " \
-	"$(sql "SELECT kind FROM events ORDER BY seq" | tr '\n' ' ')" "events after SIGHUP"
-expect_eq "SIGHUP" "$(sql "SELECT text FROM events WHERE kind = 'interrupted'")" "why"
+# What a supervisor reads back with `poise export`: every event, in order.
+expect_eq "Ana interrupted" "$(exported 'c["customer"] + " " + c["status"]')" \
+	"call status after SIGHUP"
+expect_eq "start mood stage note interrupted" "$(exported 'kinds')" "events after SIGHUP"
+expect_eq "4 listen|before the hangup|SIGHUP" "$(exported '"%d %s|%s|%s" % (
+	c["events"][1]["a"], c["events"][2]["stage"], c["events"][3]["text"], c["events"][4]["text"])')" \
+	"mood, stage, note and why, as exported"
 stop_poise
 
 # The next start offers the interrupted call; closing leaves it as it was.
