@@ -66,4 +66,20 @@ if tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*[34][0-7]m'; then
 	fail "colour despite NO_COLOR"
 fi
 tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*7m' || fail "no reverse video with NO_COLOR"
+stop_poise
+
+# Monochrome terminals: no colour, the header and current stage in reverse
+# video, every key still works.
+for t in vt100 xterm-mono; do
+	POISE_DB="$E2E_DIR/$t.db" E2E_TERM=$t start_poise 80 24 call --playbook e2e-fast
+	wait_for "Calm: Calm goal"
+	keys 5; wait_for "mood 5 furious"
+	keys Tab; wait_for "Listen: Listen goal"
+	if tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*[34][0-7]m'; then
+		fail "colour on the monochrome $t"
+	fi
+	expect_eq 2 "$(tm capture-pane -e -p -t main | head -n 2 | grep -c $'\e\\[[0-9;]*7m')" \
+		"reverse video on the header and the current stage on $t"
+	stop_poise
+done
 echo ok
