@@ -255,13 +255,22 @@ void draw_fill(int y, attr_t attr)
 	attroff(attr);
 }
 
+/* One line, the longest wording that fits; typing and logging carry on below it. */
 void draw_too_small(void)
 {
+	static const char *const fmt[] = {
+		"terminal too small (%dx%d) - need at least %dx%d",
+		"too small (%dx%d), need %dx%d",
+		"too small (%dx%d)",
+	};
 	char buf[128];
 
-	snprintf(buf, sizeof(buf), "terminal too small (%dx%d) — need at least %dx%d", COLS, LINES,
-		 UI_MIN_W, UI_MIN_H);
-	draw_text(NULL, 0, 0, COLS, LINES, A_BOLD, buf);
+	for (size_t i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
+		snprintf(buf, sizeof(buf), fmt[i], COLS, LINES, UI_MIN_W, UI_MIN_H);
+		if ((int)strlen(buf) <= COLS)
+			break;
+	}
+	draw_text(NULL, 0, 0, COLS, 1, A_BOLD, buf);
 }
 
 /* In 4, hold 4, out 4: a bar that fills, stays full, then empties. */

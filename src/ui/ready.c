@@ -194,8 +194,8 @@ static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
 	if (p->n >= PICK_MAX)
 		return 1;
 	if (pb)
-		snprintf(buf, sizeof(buf), "%-20s %-6s %s  (%s)", pb->id, pb->version, pb->title,
-			 path);
+		snprintf(buf, sizeof(buf), "%-20s %-6s %s  %s%s%s", pb->id, pb->version, pb->title,
+			 path[0] == '(' ? "" : "(", path, path[0] == '(' ? "" : ")");
 	else
 		snprintf(buf, sizeof(buf), "%s: %s", path, err ? err->msg : "does not load");
 	p->e[p->n].path = strdup(path);

@@ -69,6 +69,7 @@ wait_for "resolved 1"
 keys p;          wait_for "pick a playbook"
 wait_for "End-to-end test playbook"
 wait_for "(built-in)"
+screen | grep -qF "((built-in))" && fail "the built-in playbook's place in double brackets"
 keys Escape;     wait_for "ready for the next call"
 wait_for "No follow-ups due"
 

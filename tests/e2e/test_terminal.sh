@@ -44,6 +44,14 @@ screen | grep -qF "agent tester" && fail "the compact header still shows the age
 # Below 40x12: one line, and keys still log events.
 tm resize-window -t main -x 30 -y 8
 wait_for "too small (30x8)"
+expect_eq 1 "$(screen | grep -c .)" "lines of the too-small notice at 30x8"
+tm resize-window -t main -x 50 -y 11
+wait_for "terminal too small (50x11) - need at least 40x12"
+expect_eq 1 "$(screen | grep -c .)" "lines of the too-small notice at 50x11"
+tm resize-window -t main -x 20 -y 3
+wait_for "too small (20x3)"
+tm resize-window -t main -x 30 -y 8
+wait_for "too small (30x8)"
 keys 4
 for i in $(seq 1 50); do
 	[ "$(sql "SELECT a FROM events WHERE kind = 'mood' ORDER BY seq DESC LIMIT 1")" = 4 ] && break
