@@ -73,6 +73,20 @@ static int record(struct ui *ui, enum event_kind kind, int a, int b, const char 
 	return REDRAW;
 }
 
+/*
+ * Notes, escalations and manager requests change nothing else on the screen:
+ * a short line says they were saved (until the next key), so the agent
+ * never wonders whether the key took.
+ */
+static int record_said(struct ui *ui, enum event_kind kind, const char *text, const char *done)
+{
+	struct event ev = {.kind = kind, .stage = (int)ui->cs.stage, .text = text};
+
+	if (ui_record(ui, &ev) == 0 && !ui->banner[0])
+		ui_set_banner(ui, 0, "%s", done);
+	return REDRAW;
+}
+
 /* The suggested action of the newest prompt was taken: the prompt has done its job. */
 static void prompt_acted(struct ui *ui, enum rule_action action)
 {
@@ -196,7 +210,7 @@ static int call_note(struct ui *ui, int key)
 	(void)key;
 	if (ui_edit_line(ui, "note (Enter saves, Esc cancels):", text, sizeof(text), NULL) &&
 	    text[0])
-		record(ui, EV_NOTE, 0, 0, text);
+		record_said(ui, EV_NOTE, text, "note saved");
 	return REDRAW;
 }
 
@@ -218,13 +232,13 @@ static int call_escalate(struct ui *ui, int key)
 	if (!ui_edit_line(ui, "escalate, reason:", text, sizeof(text), NULL))
 		return REDRAW;
 	prompt_acted(ui, ACTION_ESCALATE);
-	return record(ui, EV_ESCALATE, 0, 0, text);
+	return record_said(ui, EV_ESCALATE, text, "escalation saved");
 }
 
 static int call_manager(struct ui *ui, int key)
 {
 	(void)key;
-	return record(ui, EV_MANAGER, 0, 0, NULL);
+	return record_said(ui, EV_MANAGER, NULL, "manager request saved");
 }
 
 static int call_breathe(struct ui *ui, int key)
@@ -270,7 +284,8 @@ static int call_help(struct ui *ui, int key);
 	K(hold, KEYS('h'), "h", "hold", "start or end a hold")                                     \
 	K(escalate, KEYS('e'), "e", "escalate", "escalate the call (asks a short reason)")         \
 	K(manager, KEYS('m'), "m", "manager", "the customer asked for a manager")                  \
-	K(breathe, KEYS('p'), "p", "breathe", "breathing pacer: in 4, hold 4, out 4 (calm); Esc stops it")       \
+	K(breathe, KEYS('p'), "p", "breathe",                                                      \
+	  "breathing pacer: in 4, hold 4, out 4 (calm); Esc stops it")                             \
 	K(end, KEYS('x'), "x", "end call", "end the call and open the wrap-up")
 
 #define CALL_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, call_##name},

@@ -104,7 +104,8 @@ int ui_record(struct ui *ui, struct event *ev)
 		return -1;
 	}
 	ui_track(ui, ev);
-	if (ui->banner_error || !deferred)
+	/* A prompt is the clock's doing, not the agent's: it leaves their banner. */
+	if (ev->kind != EV_PROMPT && (ui->banner_error || !deferred))
 		ui->banner[0] = '\0';
 	return 0;
 }

@@ -87,4 +87,10 @@ wait_for "Calm: Calm goal"
 expect_eq "interrupted" "$(sql "SELECT status FROM calls WHERE customer = 'Cy'")" "closed on start"
 expect_eq "closed on start" "$(sql "SELECT e.text FROM events e JOIN calls c ON c.id = e.call_id \
 WHERE c.customer = 'Cy' AND e.kind = 'interrupted'")" "close reason"
-echo ok
+
+# Ctrl-C (SIGINT from the terminal) saves and closes the call too.
+keys 3; wait_for "mood 3 annoyed"
+keys C-c
+expect_eq 130 "$(wait_exit)" "exit status after Ctrl-C"
+expect_eq "interrupted SIGINT" "$(exported 'c["status"] + " " + str(c["events"][-1]["text"])' | tail -n 1)" \
+	"the newest call after Ctrl-C"
