@@ -18,7 +18,7 @@
 #include "poise/store_batch.h"
 
 #define GEN_TICK_MS 5000	/* how often the rules are asked */
-#define GEN_BATCH 500		/* calls per transaction */
+#define GEN_BATCH 5000		/* calls per transaction */
 #define DAY_MS INT64_C(86400000)
 
 struct gen {

@@ -32,6 +32,8 @@
 	X(INS_CALL, "INSERT OR IGNORE INTO calls (id, agent, customer, customer_ref, "             \
 		    "playbook_id, playbook_version, playbook_hash, started_at) "                   \
 		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                     \
+	X(INS_CALL_DONE, "INSERT OR IGNORE INTO calls (" STORE_META_COLS ") VALUES (?1, ?2, ?3, "  \
+			 "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")              \
 	X(LAST_SEQ, "SELECT last_seq FROM calls WHERE id = ?1")                                    \
 	X(INS_EVENT, "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, a, b, text) "    \
 		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                    \
@@ -104,6 +106,8 @@ enum poise_status store_check_event(const struct event *ev, struct poise_error *
 int store_write_call(struct store *st, const struct call_meta *meta, const char *pb_id,
 		     const char *pb_version, const char *pb_hash, const char *text, size_t len);
 int store_write_event(struct store *st, const char *call_id, const struct event *ev);
+/* The batch path (store_batch.c): the event's rows without the calls summary columns. */
+int store_write_event_rows(struct store *st, const char *call_id, const struct event *ev);
 
 /* store_sidelog.c */
 enum poise_status sidelog_load(struct store *st, struct poise_error *err);

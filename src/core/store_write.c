@@ -205,14 +205,9 @@ static int write_summary(struct store *st, const char *call_id, const struct eve
 	}
 }
 
-/*
- * ev->seq is already chosen. An event already stored under that seq (a
- * side log replayed twice after a crash) is left alone.
- */
-int store_write_event(struct store *st, const char *call_id, const struct event *ev)
+static int insert_event(struct store *st, const char *call_id, const struct event *ev)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_INS_EVENT);
-	int rc;
 
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, ev->seq);
@@ -222,7 +217,28 @@ int store_write_event(struct store *st, const char *call_id, const struct event 
 	sqlite3_bind_int(s, 6, ev->a);
 	sqlite3_bind_int(s, 7, ev->b);
 	bind_text(s, 8, ev->text, ev->text ? strlen(ev->text) : 0);
-	if ((rc = store_step_done(st, STMT_INS_EVENT)) != SQLITE_OK)
+	return store_step_done(st, STMT_INS_EVENT);
+}
+
+/* The batch path: the event and its helper rows; the caller writes the summary once per call. */
+int store_write_event_rows(struct store *st, const char *call_id, const struct event *ev)
+{
+	int rc = insert_event(st, call_id, ev);
+
+	if (rc != SQLITE_OK || sqlite3_changes(st->db) == 0)
+		return rc;
+	return write_helper_rows(st, call_id, ev);
+}
+
+/*
+ * ev->seq is already chosen. An event already stored under that seq (a
+ * side log replayed twice after a crash) is left alone.
+ */
+int store_write_event(struct store *st, const char *call_id, const struct event *ev)
+{
+	int rc;
+
+	if ((rc = insert_event(st, call_id, ev)) != SQLITE_OK)
 		return rc;
 	if (sqlite3_changes(st->db) == 0)
 		return SQLITE_OK;
