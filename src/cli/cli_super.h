@@ -18,16 +18,18 @@
 int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct poise_error *err);
 
 /*
- * "YYYY-MM-DD" to local midnight in ms since the epoch; with end_of_day,
- * the midnight after it (so --until includes the whole day). POISE_USAGE
- * when it is not a real date; opt names the option in the message.
+ * Days on the command line and on the screens are local days (TZ is
+ * honoured): one rule for every command.
+ * "YYYY-MM-DD" to the start of that day in ms since the epoch; with
+ * end_of_day, the start of the next (so --until includes the whole day).
+ * POISE_USAGE when it is not a real date; opt names the option in the message.
  */
 enum poise_status cli_parse_date(const char *opt, const char *s, int end_of_day, int64_t *ms,
 				 struct poise_error *err);
 
 /* The clock, read here and passed into the core. */
 int64_t cli_now_ms(void);
-/* The local date of ms as "YYYY-MM-DD". */
+/* The date of ms as "YYYY-MM-DD", in local time. */
 void cli_local_date(int64_t ms, char out[11]);
 
 int cmd_export(const struct cli_args *args);

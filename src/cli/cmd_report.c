@@ -30,21 +30,6 @@ static enum poise_status nonempty(const struct cli_args *args, const char *name,
 	return POISE_OK;
 }
 
-static enum poise_status read_day(const struct cli_args *args, const char *name, int utc,
-				  int next_day, int64_t *ms, struct poise_error *err)
-{
-	const char *v = cli_value(args, name);
-	struct poise_error perr;
-
-	*ms = 0;
-	if (!v)
-		return POISE_OK;
-	poise_error_clear(&perr);
-	if (report_parse_day(v, utc, next_day, ms, &perr) == POISE_OK)
-		return POISE_OK;
-	return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s': %s", name, perr.msg);
-}
-
 static enum poise_status read_repeat_days(const struct cli_args *args, int *days,
 					  struct poise_error *err)
 {
@@ -70,19 +55,19 @@ static enum poise_status read_repeat_days(const struct cli_args *args, int *days
 static enum poise_status read_query(const struct cli_args *args, struct report_query *q, int *fmt,
 				    struct poise_error *err)
 {
-	const char *name = cli_value(args, "format"), *tz = cli_getenv("TZ");
+	const char *name = cli_value(args, "format"), *since = cli_value(args, "since"),
+		   *until = cli_value(args, "until");
 	enum poise_status ps;
 
-	/* Days are UTC days unless the user chose a time zone. */
-	q->utc = !tz || !tz[0];
+	q->utc = 0; /* local days, as every command */
 	*fmt = REPORT_TABLE;
 	if (name && (*fmt = report_format_from_name(name)) < 0)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
 				       "unknown format '%s': use table, csv or json", name);
 	if ((ps = nonempty(args, "agent", "NAME", &q->agent, err)) != POISE_OK ||
 	    (ps = nonempty(args, "playbook", "playbook id", &q->playbook, err)) != POISE_OK ||
-	    (ps = read_day(args, "since", q->utc, 0, &q->since, err)) != POISE_OK ||
-	    (ps = read_day(args, "until", q->utc, 1, &q->until, err)) != POISE_OK ||
+	    (since && (ps = cli_parse_date("since", since, 0, &q->since, err)) != POISE_OK) ||
+	    (until && (ps = cli_parse_date("until", until, 1, &q->until, err)) != POISE_OK) ||
 	    (ps = read_repeat_days(args, &q->repeat_days, err)) != POISE_OK)
 		return ps;
 	if (q->since && q->until && q->until <= q->since)
