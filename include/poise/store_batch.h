@@ -5,7 +5,7 @@
  * generator behind `poise gen`, imports): many calls per BEGIN ... COMMIT
  * instead of one transaction per event. Each call is written with the same
  * row writers as store_call_begin() and store_append(), so it produces
- * exactly the rows the normal path does (a unit test compares the export).
+ * exactly the rows the normal path does (unit tests compare every row).
  * Does not own: the live path (store.h) with its side log; a batch never
  * defers, it fails when the database is locked.
  */
@@ -19,19 +19,24 @@
 #include "poise/status.h"
 #include "poise/store.h"
 
-/* Start a batch: one BEGIN IMMEDIATE until store_batch_commit. */
-enum poise_status store_batch_begin(struct store *st, struct poise_error *err);
+struct store_batch;
+
+/* Start a batch on st: one BEGIN IMMEDIATE until store_batch_commit. */
+enum poise_status store_batch_begin(struct store *st, struct store_batch **out,
+				    struct poise_error *err);
 
 /*
  * Record a new call (meta->id not yet in the database) under pb, then its
- * n events in order, assigning seq 1..n. A taken id is POISE_INVALID.
+ * n events in order, assigning seq 1..n. A taken id is POISE_INVALID; the
+ * batch must then be aborted.
  */
-enum poise_status store_batch_call(struct store *st, const struct call_meta *meta,
+enum poise_status store_batch_call(struct store_batch *b, const struct call_meta *meta,
 				   const struct playbook *pb, struct event *ev, size_t n,
 				   struct poise_error *err);
 
-enum poise_status store_batch_commit(struct store *st, struct poise_error *err);
-/* Give up the batch: nothing written since store_batch_begin stays. */
-void store_batch_abort(struct store *st);
+/* Write what is held back and commit; b is freed whatever happens. */
+enum poise_status store_batch_commit(struct store_batch *b, struct poise_error *err);
+/* Give up the batch (b is freed): nothing written since store_batch_begin stays. */
+void store_batch_abort(struct store_batch *b);
 
 #endif

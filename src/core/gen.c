@@ -315,16 +315,17 @@ enum poise_status gen_write(struct store *st, const struct playbook *pb, const s
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	while (ps == POISE_OK && i < n) {
 		uint64_t end = i + GEN_BATCH < n ? i + GEN_BATCH : n;
+		struct store_batch *b;
 
-		if ((ps = store_batch_begin(st, err)) != POISE_OK)
+		if ((ps = store_batch_begin(st, &b, err)) != POISE_OK)
 			break;
 		for (; ps == POISE_OK && i < end; i++)
 			if ((ps = gen_call(o, pb, first + i, c, err)) == POISE_OK)
-				ps = store_batch_call(st, &c->meta, pb, c->ev, c->n, err);
+				ps = store_batch_call(b, &c->meta, pb, c->ev, c->n, err);
 		if (ps == POISE_OK)
-			ps = store_batch_commit(st, err);
+			ps = store_batch_commit(b, err);
 		else
-			store_batch_abort(st);
+			store_batch_abort(b);
 		if (ps == POISE_OK && progress)
 			progress(ctx, i);
 	}

@@ -10,9 +10,18 @@
  * folds the summary here with the same rules (summarize() below mirrors
  * write_summary() in store_write.c) and inserts the row once, whole. The
  * unit tests compare every column of every table against the live path.
+ *
+ * Notes are held back and written at the end, a few hundred per INSERT:
+ * the trigger that feeds notes_fts runs inside each, and FTS5 flushes its
+ * pending terms into a new segment at every statement's savepoint, so one
+ * note per statement meant one tiny segment (and merging) per note, half
+ * the batch's time. The order of the notes, and so the rowids of
+ * notes_fts, stays the live path's: calls in order, each call's by seq.
  */
 #include "poise/store_batch.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -26,6 +35,26 @@
  * back when it closes.
  */
 #define BATCH_CACHE_KIB "-524288"
+
+#define NOTES_PER_INSERT 256  /* 8 parameters each, well under SQLite's limit */
+#define NOTES_HELD_MAX	 16384 /* written out early past this, so memory stays bounded */
+#define NO_TEXT		 SIZE_MAX
+
+struct held_note {
+	char call_id[37];
+	int64_t seq, t;
+	int stage, a, b;
+	size_t text; /* offset into the batch's text, NO_TEXT for NULL */
+};
+
+struct store_batch {
+	struct store *st;
+	struct held_note *notes;
+	size_t nnotes, capnotes;
+	char *text;
+	size_t ntext, captext;
+	sqlite3_stmt *full; /* NOTES_PER_INSERT rows */
+};
 
 /* The calls row's summary columns after all of a call's events. */
 struct summary {
@@ -127,32 +156,164 @@ static int write_call_row(struct store *st, const struct call_meta *meta,
 	return store_step_done(st, STMT_INS_CALL_DONE);
 }
 
-enum poise_status store_batch_begin(struct store *st, struct poise_error *err)
+static int hold_note(struct store_batch *b, const char *call_id, const struct event *ev)
 {
+	size_t len = ev->text ? strlen(ev->text) + 1 : 0;
+	struct held_note *h;
+
+	if (b->nnotes == b->capnotes) {
+		size_t cap = b->capnotes ? b->capnotes * 2 : 1024;
+		void *p = realloc(b->notes, cap * sizeof(*b->notes));
+
+		if (!p)
+			return SQLITE_NOMEM;
+		b->notes = p;
+		b->capnotes = cap;
+	}
+	while (b->ntext + len > b->captext) {
+		size_t cap = b->captext ? b->captext * 2 : 65536;
+		void *p = realloc(b->text, cap);
+
+		if (!p)
+			return SQLITE_NOMEM;
+		b->text = p;
+		b->captext = cap;
+	}
+	h = &b->notes[b->nnotes++];
+	memcpy(h->call_id, call_id, sizeof(h->call_id));
+	h->call_id[sizeof(h->call_id) - 1] = '\0';
+	h->seq = ev->seq;
+	h->t = ev->t;
+	h->stage = ev->stage;
+	h->a = ev->a;
+	h->b = ev->b;
+	h->text = ev->text ? b->ntext : NO_TEXT;
+	if (ev->text)
+		memcpy(b->text + b->ntext, ev->text, len);
+	b->ntext += len;
+	return SQLITE_OK;
+}
+
+/* INSERT OR IGNORE of n notes in one statement, bound as insert_event() binds one. */
+static int prepare_notes(struct store_batch *b, size_t n, sqlite3_stmt **out)
+{
+	static const char head[] = "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, "
+				   "a, b, text) VALUES ";
+	static const char row[] = "(?, ?, ?, ?, ?, ?, ?, ?),";
+	size_t len = sizeof(head) - 1 + n * (sizeof(row) - 1);
+	char *sql = malloc(len + 1);
 	int rc;
 
+	if (!sql)
+		return SQLITE_NOMEM;
+	memcpy(sql, head, sizeof(head) - 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(sql + sizeof(head) - 1 + i * (sizeof(row) - 1), row, sizeof(row) - 1);
+	sql[len - 1] = '\0'; /* the last comma */
+	rc = sqlite3_prepare_v3(b->st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+	free(sql);
+	return rc;
+}
+
+static int insert_notes(struct store_batch *b, const struct held_note *h, size_t n,
+			sqlite3_stmt *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		int p = (int)i * 8;
+
+		sqlite3_bind_text(s, p + 1, h[i].call_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, p + 2, h[i].seq);
+		sqlite3_bind_int64(s, p + 3, h[i].t);
+		sqlite3_bind_text(s, p + 4, event_kind_key(EV_NOTE), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, p + 5, store_stage_key(h[i].stage), -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, p + 6, h[i].a);
+		sqlite3_bind_int(s, p + 7, h[i].b);
+		if (h[i].text == NO_TEXT)
+			sqlite3_bind_null(s, p + 8);
+		else
+			sqlite3_bind_text(s, p + 8, b->text + h[i].text, -1, SQLITE_STATIC);
+	}
+	return sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_reset(s);
+}
+
+static int write_notes(struct store_batch *b)
+{
+	size_t done = 0;
+	int rc = SQLITE_OK;
+
+	while (rc == SQLITE_OK && done < b->nnotes) {
+		size_t n = b->nnotes - done;
+		sqlite3_stmt *s = NULL;
+
+		if (n >= NOTES_PER_INSERT) {
+			n = NOTES_PER_INSERT;
+			if (!b->full && (rc = prepare_notes(b, n, &b->full)) != SQLITE_OK)
+				break;
+			s = b->full;
+		} else if ((rc = prepare_notes(b, n, &s)) != SQLITE_OK) {
+			break;
+		}
+		rc = insert_notes(b, b->notes + done, n, s);
+		if (s == b->full)
+			sqlite3_reset(s);
+		else
+			sqlite3_finalize(s);
+		done += n;
+	}
+	b->nnotes = 0;
+	b->ntext = 0;
+	return rc;
+}
+
+static void batch_free(struct store_batch *b)
+{
+	if (!b)
+		return;
+	sqlite3_finalize(b->full);
+	free(b->notes);
+	free(b->text);
+	free(b);
+}
+
+enum poise_status store_batch_begin(struct store *st, struct store_batch **out,
+				    struct poise_error *err)
+{
+	struct store_batch *b;
+	int rc;
+
+	*out = NULL;
 	if (st->pending)
 		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
 				       "cannot write a batch while the side log of '%s' holds "
 				       "entries: open it with poise first",
 				       st->path);
+	if (!(b = calloc(1, sizeof(*b))))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	b->st = st;
 	sqlite3_exec(st->db, "PRAGMA cache_size = " BATCH_CACHE_KIB, NULL, NULL, NULL);
 	/*
 	 * Each call row is written before its events, so the parent lookups of
 	 * foreign_keys only cost time here; back on at commit (the pragma is a
-	 * no-op inside a transaction, so it is set before BEGIN and after COMMIT).
+	 * no-op inside a transaction, so it is set before BEGIN and after
+	 * COMMIT). synchronous=NORMAL: in WAL mode a crash can lose the last
+	 * batches but never damages the file, and a batch is not an agent's
+	 * call: it can be run again.
 	 */
 	sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 	sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-	if ((rc = store_step_done(st, STMT_BEGIN)) != SQLITE_OK)
+	if ((rc = store_step_done(st, STMT_BEGIN)) != SQLITE_OK) {
+		store_batch_abort(b);
 		return store_fail(st, rc, "start a batch", err);
+	}
+	*out = b;
 	return POISE_OK;
 }
 
-enum poise_status store_batch_call(struct store *st, const struct call_meta *meta,
+enum poise_status store_batch_call(struct store_batch *b, const struct call_meta *meta,
 				   const struct playbook *pb, struct event *ev, size_t n,
 				   struct poise_error *err)
 {
+	struct store *st = b->st;
 	struct summary sm;
 	enum poise_status ps;
 	int rc;
@@ -172,29 +333,44 @@ enum poise_status store_batch_call(struct store *st, const struct call_meta *met
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call '%s': that id is taken", meta->id);
 	for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
-		rc = store_write_event_rows(st, meta->id, &ev[i]);
+		rc = ev[i].kind == EV_NOTE ? hold_note(b, meta->id, &ev[i])
+					   : store_write_event_rows(st, meta->id, &ev[i]);
+	if (rc == SQLITE_OK && b->nnotes >= NOTES_HELD_MAX)
+		rc = write_notes(b);
+	if (rc == SQLITE_NOMEM)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "record call", err);
 	return POISE_OK;
 }
 
-enum poise_status store_batch_commit(struct store *st, struct poise_error *err)
+enum poise_status store_batch_commit(struct store_batch *b, struct poise_error *err)
 {
-	int rc = store_step_done(st, STMT_COMMIT);
+	struct store *st = b->st;
+	int rc = write_notes(b);
 
+	if (rc == SQLITE_OK)
+		rc = store_step_done(st, STMT_COMMIT);
 	if (rc != SQLITE_OK) {
-		store_batch_abort(st);
+		store_batch_abort(b);
 		return store_fail(st, rc, "finish a batch", err);
 	}
 	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	batch_free(b);
 	return POISE_OK;
 }
 
-void store_batch_abort(struct store *st)
+void store_batch_abort(struct store_batch *b)
 {
+	struct store *st;
+
+	if (!b)
+		return;
+	st = b->st;
 	if (!sqlite3_get_autocommit(st->db))
 		store_step_done(st, STMT_ROLLBACK);
 	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	batch_free(b);
 }
