@@ -3,6 +3,7 @@
  * helpers the review screens share (table cells, dates, the sparkline,
  * help, scrolling).
  */
+#include "poise/report.h"
 #include "ui/review_int.h"
 
 #include <stdio.h>
@@ -146,25 +147,12 @@ int rv_scroll(int key, int *top, int total, int page)
 
 /* --- the filter form ------------------------------------------------- */
 
-/* "YYYY-MM-DD" to local midnight in ms; -1 when not a real date. */
-static int64_t parse_day(const char *s)
+/* The start of local day s (or, with next_day, of the day after) in ms; -1 when not a day. */
+static int64_t parse_day(const char *s, int next_day)
 {
-	struct tm tm;
-	int y, m, d;
-	char tail;
-	time_t t;
+	int64_t ms;
 
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	if (t == (time_t)-1 || tm.tm_year != y - 1900 || tm.tm_mon != m - 1 || tm.tm_mday != d)
-		return -1;
-	return (int64_t)t * 1000;
+	return report_parse_day(s, 0, next_day, &ms, NULL) == POISE_OK ? ms : -1;
 }
 
 static int keep_or_clear(const char *text)
@@ -174,7 +162,7 @@ static int keep_or_clear(const char *text)
 
 static const char *check_day(const char *text)
 {
-	return keep_or_clear(text) || parse_day(text) >= 0
+	return keep_or_clear(text) || parse_day(text, 0) >= 0
 		       ? NULL
 		       : "expected a date YYYY-MM-DD, e.g. 2024-05-01";
 }
@@ -225,18 +213,8 @@ int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char t
 	    !ask(ui, "playbook id", f->playbook, f->playbook, sizeof(f->playbook), NULL) ||
 	    !ask(ui, "mood at start or end at least", mood, mood, sizeof(mood), check_mood))
 		return 0;
-	f->since = from[0] ? parse_day(from) : 0;
-	f->until = 0;
-	if (to[0] && (t = parse_day(to)) >= 0) {
-		/* The next local midnight, DST or not: noon plus a day, back to midnight. */
-		time_t next = (time_t)(t / 1000) + 36 * 3600;
-		struct tm tm;
-
-		localtime_r(&next, &tm);
-		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-		tm.tm_isdst = -1;
-		f->until = (int64_t)mktime(&tm) * 1000;
-	}
+	f->since = from[0] ? parse_day(from, 0) : 0;
+	f->until = to[0] && (t = parse_day(to, 1)) >= 0 ? t : 0;
 	f->mood_min = mood[0] ? mood[0] - '0' : 0;
 	return 1;
 }
