@@ -126,9 +126,6 @@ struct ui {
 /* Before anything is touched: -1 with err saying why when we cannot drive this terminal. */
 int term_check_err(struct poise_error *err);
 int term_start_err(struct ui *ui, struct poise_error *err);
-/* The same, printing the error as cli_report does ("poise: error: ..."). */
-int term_check(void);
-int term_start(struct ui *ui);
 void term_stop(void);
 attr_t ui_attr(const struct ui *ui, enum ui_role role);
 int term_signal(void); /* the pending signal number, 0 when none */

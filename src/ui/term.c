@@ -125,31 +125,6 @@ int term_start_err(struct ui *ui, struct poise_error *err)
 	return 0;
 }
 
-static int print_failure(int rc, const struct poise_error *err)
-{
-	if (rc != 0) {
-		fputs("poise: ", stderr);
-		poise_error_print(stderr, err);
-	}
-	return rc;
-}
-
-int term_check(void)
-{
-	struct poise_error err;
-
-	poise_error_clear(&err);
-	return print_failure(term_check_err(&err), &err);
-}
-
-int term_start(struct ui *ui)
-{
-	struct poise_error err;
-
-	poise_error_clear(&err);
-	return print_failure(term_start_err(ui, &err), &err);
-}
-
 void term_stop(void)
 {
 	if (!isendwin())
