@@ -36,7 +36,7 @@
  */
 #define BATCH_CACHE_KIB "-524288"
 
-#define NOTES_PER_INSERT 256  /* 8 parameters each, well under SQLite's limit */
+#define NOTES_PER_INSERT 256   /* 8 parameters each, well under SQLite's limit */
 #define NOTES_HELD_MAX	 16384 /* written out early past this, so memory stays bounded */
 #define NO_TEXT		 SIZE_MAX
 
@@ -59,10 +59,10 @@ struct store_batch {
 /* The calls row's summary columns after all of a call's events. */
 struct summary {
 	const char *status;
-	int64_t ended; /* 0: NULL */
+	int64_t ended;		     /* 0: NULL */
 	const char *outcome, *cause; /* the last given, NULL included */
-	int mood_start, mood_end; /* 0: NULL */
-	int64_t wrapup_at;	  /* 0: NULL (as coalesce keeps the first) */
+	int mood_start, mood_end;    /* 0: NULL */
+	int64_t wrapup_at;	     /* 0: NULL (as coalesce keeps the first) */
 	int have_wrapup;
 	int64_t last_seq;
 };
@@ -119,8 +119,8 @@ static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
 }
 
 /* INSERT OR IGNORE of the whole row; 0 changes means the id is taken. */
-static int write_call_row(struct store *st, const struct call_meta *meta,
-			  const struct playbook *pb, const struct summary *sm)
+static int write_call_row(struct store *st, const struct call_meta *meta, const struct playbook *pb,
+			  const struct summary *sm)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_INS_TEXT);
 	int rc;
@@ -215,8 +215,7 @@ static int prepare_notes(struct store_batch *b, size_t n, sqlite3_stmt **out)
 	return rc;
 }
 
-static int insert_notes(struct store_batch *b, const struct held_note *h, size_t n,
-			sqlite3_stmt *s)
+static int insert_notes(struct store_batch *b, const struct held_note *h, size_t n, sqlite3_stmt *s)
 {
 	for (size_t i = 0; i < n; i++) {
 		int p = (int)i * 8;

@@ -1,0 +1,253 @@
+/*
+ * check_store_batch.c - the batch path writes exactly the rows of the live
+ * path: every column of every table, the summary it folds itself included,
+ * on hand-made calls with the summary's corner cases and on generated ones.
+ */
+#include "store_fixture.h"
+
+#include "poise/gen.h"
+#include "poise/store_batch.h"
+
+static struct playbook *pb;
+
+static void setup(void)
+{
+	struct poise_error err = {0};
+
+	fx_setup();
+	ck_assert_msg(playbook_load_default(&pb, &err) == POISE_OK, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+	playbook_free(pb);
+	fx_teardown();
+}
+
+/* Every row of every table, every column, in a fixed order, as one string. */
+static char *dump(const char *path)
+{
+	static const char *const queries[] = {
+		"SELECT rowid, * FROM calls ORDER BY rowid",
+		"SELECT * FROM events ORDER BY call_id, seq",
+		"SELECT * FROM followups ORDER BY id",
+		"SELECT * FROM reflections ORDER BY call_id, seq",
+		"SELECT * FROM skips ORDER BY call_id, seq",
+		"SELECT * FROM playbook_texts ORDER BY hash",
+		"SELECT rowid, text, call_id, seq FROM notes_fts ORDER BY rowid",
+	};
+	size_t len = 0, cap = 1 << 16;
+	char *out = malloc(cap);
+	sqlite3 *db;
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	for (size_t q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
+		sqlite3_stmt *s;
+
+		ck_assert_int_eq(sqlite3_prepare_v2(db, queries[q], -1, &s, NULL), SQLITE_OK);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(s); c++) {
+				const char *v = (const char *)sqlite3_column_text(s, c);
+				size_t n = (v ? strlen(v) : 2) + 2;
+
+				while (len + n + 1 > cap)
+					ck_assert_ptr_nonnull(out = realloc(out, cap *= 2));
+				len += (size_t)snprintf(out + len, cap - len, "%s%c", v ? v : "\\N",
+							c ? '|' : '\n');
+			}
+		}
+		sqlite3_finalize(s);
+		len += (size_t)snprintf(out + len, cap - len, "--\n");
+	}
+	sqlite3_close(db);
+	return out;
+}
+
+#define EV(k, tt, st, aa, bb, tx)                                                                  \
+	{                                                                                          \
+		.kind = EV_##k, .t = (tt), .stage = (st), .a = (aa), .b = (bb), .text = (tx)       \
+	}
+
+/* The summary's corner cases: resumed, interrupted, repeated or NULL keys. */
+static struct event resumed[] = {
+	EV(START, 1000, 0, 0, 0, "x"),
+	EV(MOOD, 2000, 0, 4, 0, NULL),
+	EV(NOTE, 2500, 0, 0, 0, NULL),
+	EV(WRAPUP, 3000, 0, 0, 0, NULL),
+	EV(OUTCOME, 3100, 0, 0, 0, "resolved"),
+	EV(INTERRUPTED, 3200, 0, 0, 0, "SIGHUP"),
+	EV(RESUME, 9000, 0, 0, 0, NULL),
+	EV(MOOD, 9100, 0, 2, 0, NULL),
+	EV(WRAPUP, 9200, 0, 0, 0, NULL),
+	EV(OUTCOME, 9300, 0, 0, 0, NULL),
+	EV(CAUSE, 9400, 0, 0, 0, "billing"),
+	EV(CAUSE, 9500, 0, 0, 0, "other"),
+	EV(NOTE, 9600, 5, 0, 0, "refund | pending"),
+	EV(END, 9700, 5, 0, 0, NULL),
+};
+static struct event interrupted[] = {
+	EV(START, 1000, 0, 0, 0, "x"),
+	EV(NOTE, 1500, 0, 0, 0, "first note"),
+	EV(SKIP, 1600, 1, 1, 0, "calmer"),
+	EV(FOLLOWUP, 1700, 7, 0, 0, "2024-05-01\tphone\tcall"),
+	EV(REFLECTION, 1800, 7, 0, 0, "calm\tfaster"),
+	EV(INTERRUPTED, 0, 7, 0, 0, "SIGHUP"),
+};
+static struct event bare[] = {EV(START, 1000, 0, 0, 0, "x")};
+
+struct hand {
+	const char *id;
+	struct event *ev;
+	size_t n;
+};
+
+static void hand_meta(struct call_meta *m, const char *id, int64_t started)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->id, sizeof(m->id), "%s", id);
+	snprintf(m->agent, sizeof(m->agent), "ana");
+	snprintf(m->customer, sizeof(m->customer), "Bo Berg");
+	snprintf(m->ref, sizeof(m->ref), "ACC-1");
+	m->started = started;
+}
+
+static void write_live(struct store *st, const struct call_meta *m, struct event *ev, size_t n)
+{
+	struct poise_error err = {0};
+
+	ck_assert_msg(store_call_begin(st, m, pb, &err) == POISE_OK, "%s", err.msg);
+	for (size_t k = 0; k < n; k++) {
+		int deferred = 0;
+
+		ck_assert_msg(store_append(st, m->id, &ev[k], &deferred, &err) == POISE_OK, "%s",
+			      err.msg);
+	}
+}
+
+/* A call with many notes: the held notes go out in more than one INSERT. */
+static size_t many_notes(struct event *ev, size_t max)
+{
+	static char text[600][32];
+	size_t n = 0;
+
+	ev[n++] = (struct event)EV(START, 1000, 0, 0, 0, "x");
+	while (n < max - 1) {
+		snprintf(text[n], sizeof(text[n]), "note number %zu", n);
+		ev[n] = (struct event)EV(NOTE, 1000 + (int64_t)n, 2, 0, 0, text[n]);
+		n++;
+	}
+	ev[n++] = (struct event)EV(END, 5000, 2, 0, 0, NULL);
+	return n;
+}
+
+START_TEST(test_every_row_equal_to_the_live_path)
+{
+	static struct gen_call c;
+	static struct event notes[600];
+	const struct gen_opts o = {
+		.seed = 3, .agents = 4, .days = 10, .end = INT64_C(1700006400000), .refs = 20};
+	struct hand hands[] = {
+		{"00000000-0000-4000-8000-000000000001", resumed,
+		 sizeof(resumed) / sizeof(*resumed)},
+		{"00000000-0000-4000-8000-000000000002", interrupted,
+		 sizeof(interrupted) / sizeof(*interrupted)},
+		{"00000000-0000-4000-8000-000000000003", bare, 1},
+		{"00000000-0000-4000-8000-000000000004", notes, many_notes(notes, 600)},
+	};
+	struct poise_error err = {0};
+	struct store *live = fx_open(fx_path(0, "live.db"));
+	struct store *batch = fx_open(fx_path(1, "batch.db"));
+	struct store_batch *b;
+	struct call_meta m;
+	char *x, *y;
+
+	ck_assert_int_eq(store_batch_begin(batch, &b, &err), POISE_OK);
+	for (size_t h = 0; h < sizeof(hands) / sizeof(*hands); h++) {
+		hand_meta(&m, hands[h].id, 1000 + (int64_t)h);
+		write_live(live, &m, hands[h].ev, hands[h].n);
+		ck_assert_msg(store_batch_call(b, &m, pb, hands[h].ev, hands[h].n, &err) ==
+				      POISE_OK,
+			      "%s", err.msg);
+	}
+	for (uint64_t i = 0; i < 40; i++) {
+		ck_assert_int_eq(gen_call(&o, pb, i, &c, &err), POISE_OK);
+		write_live(live, &c.meta, c.ev, c.n);
+		ck_assert_msg(store_batch_call(b, &c.meta, pb, c.ev, c.n, &err) == POISE_OK, "%s",
+			      err.msg);
+	}
+	ck_assert_msg(store_batch_commit(b, &err) == POISE_OK, "%s", err.msg);
+	store_close(live);
+	store_close(batch);
+	x = dump(fx_path(0, "live.db"));
+	y = dump(fx_path(1, "batch.db"));
+	ck_assert_uint_gt(strlen(x), 20000);
+	ck_assert_str_eq(x, y);
+	/* The corner cases are really there to compare. */
+	ck_assert_int_eq(
+		fx_sql_int(fx_path(1, "batch.db"),
+			   "SELECT count(*) FROM calls WHERE status = 'done' AND outcome "
+			   "IS NULL AND cause = 'other' AND mood_start = 4 AND mood_end = 2 "
+			   "AND wrapup_at = 3000 AND ended_at = 9700 AND last_seq = 14"),
+		1);
+	ck_assert_int_eq(fx_sql_int(fx_path(1, "batch.db"),
+				    "SELECT count(*) FROM calls WHERE status = 'interrupted' AND "
+				    "ended_at IS NULL AND mood_start IS NULL AND last_seq = 6"),
+			 1);
+	ck_assert_int_eq(fx_sql_int(fx_path(1, "batch.db"),
+				    "SELECT count(*) FROM notes_fts WHERE notes_fts MATCH "
+				    "'\"number 59\"'"),
+			 10);
+	free(x);
+	free(y);
+}
+END_TEST
+
+/* A failed batch leaves nothing behind, held notes included. */
+START_TEST(test_abort_keeps_nothing)
+{
+	struct poise_error err = {0};
+	struct store *st = fx_open(fx_path(0, "a.db"));
+	struct store_batch *b;
+	struct call_meta m;
+
+	ck_assert_int_eq(store_batch_begin(st, &b, &err), POISE_OK);
+	hand_meta(&m, "00000000-0000-4000-8000-000000000001", 1000);
+	ck_assert_int_eq(
+		store_batch_call(b, &m, pb, resumed, sizeof(resumed) / sizeof(*resumed), &err),
+		POISE_OK);
+	ck_assert_int_eq(store_batch_call(b, &m, pb, bare, 1, &err), POISE_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.msg, "taken"));
+	store_batch_abort(b);
+	/* The store works normally afterwards, with its pragmas back. */
+	write_live(st, &m, bare, 1);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(fx_path(0, "a.db"), "SELECT count(*) FROM calls"), 1);
+	ck_assert_int_eq(fx_sql_int(fx_path(0, "a.db"), "SELECT count(*) FROM events"), 1);
+	ck_assert_int_eq(fx_sql_int(fx_path(0, "a.db"), "SELECT count(*) FROM notes_fts"), 0);
+}
+END_TEST
+
+static Suite *batch_suite(void)
+{
+	Suite *s = suite_create("store_batch");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_every_row_equal_to_the_live_path);
+	tcase_add_test(tc, test_abort_keeps_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(batch_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
