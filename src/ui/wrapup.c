@@ -3,6 +3,7 @@
  * asked in turn at the bottom while a summary of the call stays on screen,
  * then END. Optional fields are skipped with Enter on an empty line.
  */
+#include "poise/report.h"
 #include "ui/app.h"
 
 #include <stdio.h>
@@ -134,24 +135,11 @@ static int ask_cause(struct ui *ui, struct wrapup *w)
 
 static const char *check_date(const char *text)
 {
-	struct tm tm = {0};
-	int y, m, d;
-	char tail;
+	int64_t ms;
 
-	if (!text[0])
+	if (!text[0] || report_parse_day(text, 0, 0, &ms, NULL) == POISE_OK)
 		return NULL;
-	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
-	    sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return "due date must be YYYY-MM-DD, e.g. 2025-03-14 (Enter on empty skips)";
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = 12;
-	tm.tm_isdst = -1;
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || mktime(&tm) == (time_t)-1 || tm.tm_mday != d ||
-	    tm.tm_mon != m - 1)
-		return "no such date: due date must be a real day as YYYY-MM-DD";
-	return NULL;
+	return "no such date: use YYYY-MM-DD, e.g. 2025-03-14 (Enter on empty skips)";
 }
 
 static int ask_followup(struct ui *ui, struct wrapup *w)
