@@ -1,14 +1,53 @@
 /* cli.c - option parsing, usage and error printing for every command. */
 #include "cli/cli.h"
 
+#include "poise/store.h"
+
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CLI_WIDTH 79
 
 const char *cli_getenv(const char *name)
 {
 	return getenv(name);
+}
+
+int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct poise_error *err)
+{
+	const char *db = cli_value(args, "db");
+
+	if (db && !db[0])
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--db' needs a PATH");
+	if (!db)
+		return store_default_path(buf, size, cli_getenv, err);
+	if (snprintf(buf, size, "%s", db) >= (int)size)
+		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
+				       "database path is too long: pass a shorter --db PATH");
+	return POISE_OK;
+}
+
+const char *cli_person(const struct cli_args *args, const char *opt, struct poise_error *err)
+{
+	const char *name = cli_value(args, opt);
+	struct passwd *pw;
+
+	if (name && !name[0]) {
+		poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s' needs a NAME", opt);
+		return NULL;
+	}
+	if (!name)
+		name = cli_getenv("POISE_AGENT");
+	if (name && name[0])
+		return name;
+	pw = getpwuid(getuid());
+	if (pw && pw->pw_name && pw->pw_name[0])
+		return pw->pw_name;
+	poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+			"cannot tell who you are: give --%s NAME or set POISE_AGENT", opt);
+	return NULL;
 }
 
 const char *cli_value(const struct cli_args *args, const char *name)

@@ -89,4 +89,14 @@ extern const struct cli_opt cmd_call_opts[];
 /* getenv with the signature the core takes (pbpath_init, store_default_path). */
 const char *cli_getenv(const char *name);
 
+/* --db PATH, else the default path (store.h); an empty --db is a usage error. */
+int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct poise_error *err);
+
+/*
+ * Who is at the keyboard: the option `opt` (an agent's or reviewer's name),
+ * else $POISE_AGENT, else the login name. NULL with err set when none, or
+ * when the option was given empty.
+ */
+const char *cli_person(const struct cli_args *args, const char *opt, struct poise_error *err);
+
 #endif

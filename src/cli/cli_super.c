@@ -8,20 +8,6 @@
 #include "poise/report.h"
 #include "poise/store.h"
 
-int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct poise_error *err)
-{
-	const char *db = cli_value(args, "db");
-
-	if (db && !db[0])
-		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--db' needs a PATH");
-	if (!db)
-		return store_default_path(buf, size, cli_getenv, err);
-	if (snprintf(buf, size, "%s", db) >= (int)size)
-		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
-				       "database path is too long: pass a shorter --db PATH");
-	return POISE_OK;
-}
-
 enum poise_status cli_parse_date(const char *opt, const char *s, int end_of_day, int64_t *ms,
 				 struct poise_error *err)
 {

@@ -14,8 +14,6 @@
 
 #include "cli/cli.h"
 
-/* --db PATH, else the default path; an empty --db is a usage error. */
-int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct poise_error *err);
 
 /*
  * Days on the command line and on the screens are local days (TZ is

@@ -1,7 +1,5 @@
 /* cmd_call.c - `poise call`: resolve who and where, then hand over to the screen. */
-#include <pwd.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "poise/store.h"
@@ -16,28 +14,6 @@ const struct cli_opt cmd_call_opts[] = {
 	{NULL, NULL, NULL},
 };
 
-/* --agent, else $POISE_AGENT, else the login name: never a silent "unknown". */
-static const char *call_agent(const struct cli_args *args, struct poise_error *err)
-{
-	const char *agent = cli_value(args, "agent");
-	struct passwd *pw;
-
-	if (agent && !agent[0]) {
-		poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--agent' needs a NAME");
-		return NULL;
-	}
-	if (!agent)
-		agent = cli_getenv("POISE_AGENT");
-	if (agent && agent[0])
-		return agent;
-	pw = getpwuid(getuid());
-	if (pw && pw->pw_name && pw->pw_name[0])
-		return pw->pw_name;
-	poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
-			"cannot tell who you are: give --agent NAME or set POISE_AGENT");
-	return NULL;
-}
-
 int cmd_call(const struct cli_args *args)
 {
 	struct call_opts opts = {0};
@@ -49,19 +25,12 @@ int cmd_call(const struct cli_args *args)
 	opts.playbook = cli_value(args, "playbook");
 	opts.customer = cli_value(args, "customer");
 	opts.ref = cli_value(args, "ref");
-	opts.agent = call_agent(args, &err);
+	opts.agent = cli_person(args, "agent", &err);
 	if (!opts.agent)
 		return cli_report(args->cmd, &err);
-	opts.db = cli_value(args, "db");
-	if (opts.db && !opts.db[0]) {
-		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "option '--db' needs a PATH");
+	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
-	}
-	if (!opts.db) {
-		if (store_default_path(db, sizeof(db), cli_getenv, &err) != POISE_OK)
-			return cli_report(args->cmd, &err);
-		opts.db = db;
-	}
+	opts.db = db;
 	rc = ui_call(&opts, &err);
 	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;
 }

@@ -311,35 +311,6 @@ static enum poise_status make_plan(struct store *st, const struct review_filter 
 	return probe_search(st, p, err);
 }
 
-static void copy_col(sqlite3_stmt *s, int col, char *dst, size_t size)
-{
-	const unsigned char *v = sqlite3_column_text(s, col);
-
-	snprintf(dst, size, "%s", v ? (const char *)v : "");
-}
-
-/* One row of STORE_META_COLS. */
-static void row_meta(sqlite3_stmt *s, struct call_meta *m)
-{
-	memset(m, 0, sizeof(*m));
-	copy_col(s, 0, m->id, sizeof(m->id));
-	copy_col(s, 1, m->agent, sizeof(m->agent));
-	copy_col(s, 2, m->customer, sizeof(m->customer));
-	copy_col(s, 3, m->ref, sizeof(m->ref));
-	copy_col(s, 4, m->playbook_id, sizeof(m->playbook_id));
-	copy_col(s, 5, m->playbook_version, sizeof(m->playbook_version));
-	copy_col(s, 6, m->playbook_hash, sizeof(m->playbook_hash));
-	m->started = sqlite3_column_int64(s, 7);
-	m->ended = sqlite3_column_int64(s, 8);
-	copy_col(s, 9, m->status, sizeof(m->status));
-	copy_col(s, 10, m->outcome, sizeof(m->outcome));
-	copy_col(s, 11, m->cause, sizeof(m->cause));
-	m->mood_start = sqlite3_column_int(s, 12);
-	m->mood_end = sqlite3_column_int(s, 13);
-	m->wrapup_at = sqlite3_column_int64(s, 14);
-	m->last_seq = sqlite3_column_int64(s, 15);
-}
-
 static enum poise_status prepare(struct store *st, const struct plan *p, const char *prefix,
 				 sqlite3_stmt **s, struct poise_error *err)
 {
@@ -383,7 +354,7 @@ enum poise_status review_page(struct store *st, const struct review_filter *f, e
 	if ((ps = prepare(st, &p, "", &s, err)) != POISE_OK)
 		return ps;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < (size_t)p.limit)
-		row_meta(s, &rows[(*n)++]);
+		store_row_meta(s, &rows[(*n)++]);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		ps = store_fail(st, rc, "list calls", err);
 	sqlite3_finalize(s);

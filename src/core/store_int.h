@@ -97,6 +97,9 @@ enum poise_status store_schema_precheck(const char *path, struct poise_error *er
 enum poise_status store_schema_check(struct store *st, struct poise_error *err);
 enum poise_status store_schema_migrate(struct store *st, struct poise_error *err);
 
+/* store_read.c: one row of STORE_META_COLS into m. */
+void store_row_meta(sqlite3_stmt *s, struct call_meta *m);
+
 /* store_write.c: rows for one call or event, inside an open transaction. */
 const char *store_stage_key(int stage);
 int store_stage_from_key(const char *key);

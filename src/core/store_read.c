@@ -17,8 +17,7 @@ static void copy_col(sqlite3_stmt *s, int col, char *dst, size_t size)
 	snprintf(dst, size, "%s", v ? (const char *)v : "");
 }
 
-/* One row of STORE_META_COLS. */
-static void row_meta(sqlite3_stmt *s, struct call_meta *m)
+void store_row_meta(sqlite3_stmt *s, struct call_meta *m)
 {
 	memset(m, 0, sizeof(*m));
 	copy_col(s, 0, m->id, sizeof(m->id));
@@ -77,7 +76,7 @@ enum poise_status store_call_meta(struct store *st, const char *id_or_prefix, st
 	sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (rows++ == 0)
-			row_meta(s, out);
+			store_row_meta(s, out);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, "read call", err);
@@ -176,7 +175,7 @@ enum poise_status store_open_call(struct store *st, const char *agent, struct ca
 	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		row_meta(s, out);
+		store_row_meta(s, out);
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return POISE_OK;
@@ -199,7 +198,7 @@ enum poise_status store_each_call(struct store *st, int64_t since, int64_t until
 	sqlite3_bind_int64(s, 1, since ? since : INT64_MIN);
 	sqlite3_bind_int64(s, 2, until ? until : INT64_MAX);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row_meta(s, &m);
+		store_row_meta(s, &m);
 		if (fn(ctx, &m)) {
 			rc = SQLITE_DONE;
 			break;
