@@ -1,22 +1,26 @@
 /*
  * store_batch.c - many whole calls per transaction.
  *
- * The event and helper rows come from store_write_event_rows(), the writer
- * behind store_append(), and the playbook text from the same INSERT OR
- * IGNORE as store_call_begin(). What differs is the calls row: the live
- * path inserts it bare and updates its summary columns once per event (an
- * UPDATE that rewrites the row and, for mood, status, outcome and cause,
- * its index entries); a batch knows every event before it writes, so it
- * folds the summary here with the same rules (summarize() below mirrors
- * write_summary() in store_write.c) and inserts the row once, whole. The
- * unit tests compare every column of every table against the live path.
+ * The helper rows (followups, reflections, skips) come from
+ * store_write_helper_rows() and the playbook text from the same INSERT OR
+ * IGNORE as store_call_begin(); the columns of an event are bound as
+ * store_append() binds them. What differs:
  *
- * Notes are held back and written at the end, a few hundred per INSERT:
- * the trigger that feeds notes_fts runs inside each, and FTS5 flushes its
- * pending terms into a new segment at every statement's savepoint, so one
- * note per statement meant one tiny segment (and merging) per note, half
- * the batch's time. The order of the notes, and so the rowids of
- * notes_fts, stays the live path's: calls in order, each call's by seq.
+ * - The calls row: the live path inserts it bare and updates its summary
+ *   columns once per event (an UPDATE that rewrites the row and, for mood,
+ *   status, outcome and cause, its index entries); a batch knows every
+ *   event before it writes, so it folds the summary here with the same
+ *   rules (summarize() mirrors write_summary() in store_write.c) and
+ *   inserts the row once, whole.
+ * - Events are held back and written a few hundred per INSERT. Each INSERT
+ *   into events runs the trigger that feeds notes_fts inside a statement
+ *   savepoint, and FTS5 flushes its pending terms into a new segment at
+ *   every savepoint: one event per statement meant one tiny segment (and
+ *   merging) per note, and a statement's fixed cost per row. The order of
+ *   the events, and so the rowids of notes_fts and followups, stays the
+ *   live path's: calls in order, each call's by seq.
+ *
+ * The unit tests compare every column of every table against the live path.
  */
 #include "poise/store_batch.h"
 
@@ -36,24 +40,24 @@
  */
 #define BATCH_CACHE_KIB "-524288"
 
-#define NOTES_PER_INSERT 256   /* 8 parameters each, well under SQLite's limit */
-#define NOTES_HELD_MAX	 16384 /* written out early past this, so memory stays bounded */
-#define NO_TEXT		 SIZE_MAX
+#define EVENTS_PER_INSERT 256	/* 8 parameters each, well under SQLite's limit */
+#define EVENTS_HELD_MAX	  16384 /* written out early past this, so memory stays bounded */
+#define NO_TEXT		  SIZE_MAX
 
-struct held_note {
+struct held_event {
 	char call_id[37];
 	int64_t seq, t;
-	int stage, a, b;
+	int kind, stage, a, b;
 	size_t text; /* offset into the batch's text, NO_TEXT for NULL */
 };
 
 struct store_batch {
 	struct store *st;
-	struct held_note *notes;
-	size_t nnotes, capnotes;
+	struct held_event *held;
+	size_t nheld, capheld;
 	char *text;
 	size_t ntext, captext;
-	sqlite3_stmt *full; /* NOTES_PER_INSERT rows */
+	sqlite3_stmt *full; /* EVENTS_PER_INSERT rows */
 };
 
 /* The calls row's summary columns after all of a call's events. */
@@ -156,19 +160,19 @@ static int write_call_row(struct store *st, const struct call_meta *meta, const 
 	return store_step_done(st, STMT_INS_CALL_DONE);
 }
 
-static int hold_note(struct store_batch *b, const char *call_id, const struct event *ev)
+static int hold_event(struct store_batch *b, const char *call_id, const struct event *ev)
 {
 	size_t len = ev->text ? strlen(ev->text) + 1 : 0;
-	struct held_note *h;
+	struct held_event *h;
 
-	if (b->nnotes == b->capnotes) {
-		size_t cap = b->capnotes ? b->capnotes * 2 : 1024;
-		void *p = realloc(b->notes, cap * sizeof(*b->notes));
+	if (b->nheld == b->capheld) {
+		size_t cap = b->capheld ? b->capheld * 2 : 4096;
+		void *p = realloc(b->held, cap * sizeof(*b->held));
 
 		if (!p)
 			return SQLITE_NOMEM;
-		b->notes = p;
-		b->capnotes = cap;
+		b->held = p;
+		b->capheld = cap;
 	}
 	while (b->ntext + len > b->captext) {
 		size_t cap = b->captext ? b->captext * 2 : 65536;
@@ -179,11 +183,12 @@ static int hold_note(struct store_batch *b, const char *call_id, const struct ev
 		b->text = p;
 		b->captext = cap;
 	}
-	h = &b->notes[b->nnotes++];
+	h = &b->held[b->nheld++];
 	memcpy(h->call_id, call_id, sizeof(h->call_id));
 	h->call_id[sizeof(h->call_id) - 1] = '\0';
 	h->seq = ev->seq;
 	h->t = ev->t;
+	h->kind = ev->kind;
 	h->stage = ev->stage;
 	h->a = ev->a;
 	h->b = ev->b;
@@ -194,8 +199,8 @@ static int hold_note(struct store_batch *b, const char *call_id, const struct ev
 	return SQLITE_OK;
 }
 
-/* INSERT OR IGNORE of n notes in one statement, bound as insert_event() binds one. */
-static int prepare_notes(struct store_batch *b, size_t n, sqlite3_stmt **out)
+/* INSERT OR IGNORE of n events in one statement, bound as insert_event() binds one. */
+static int prepare_events(struct store_batch *b, size_t n, sqlite3_stmt **out)
 {
 	static const char head[] = "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, "
 				   "a, b, text) VALUES ";
@@ -215,7 +220,8 @@ static int prepare_notes(struct store_batch *b, size_t n, sqlite3_stmt **out)
 	return rc;
 }
 
-static int insert_notes(struct store_batch *b, const struct held_note *h, size_t n, sqlite3_stmt *s)
+static int insert_events(struct store_batch *b, const struct held_event *h, size_t n,
+			 sqlite3_stmt *s)
 {
 	for (size_t i = 0; i < n; i++) {
 		int p = (int)i * 8;
@@ -223,7 +229,8 @@ static int insert_notes(struct store_batch *b, const struct held_note *h, size_t
 		sqlite3_bind_text(s, p + 1, h[i].call_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, p + 2, h[i].seq);
 		sqlite3_bind_int64(s, p + 3, h[i].t);
-		sqlite3_bind_text(s, p + 4, event_kind_key(EV_NOTE), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, p + 4, event_kind_key((enum event_kind)h[i].kind), -1,
+				  SQLITE_STATIC);
 		sqlite3_bind_text(s, p + 5, store_stage_key(h[i].stage), -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, p + 6, h[i].a);
 		sqlite3_bind_int(s, p + 7, h[i].b);
@@ -235,31 +242,31 @@ static int insert_notes(struct store_batch *b, const struct held_note *h, size_t
 	return sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_reset(s);
 }
 
-static int write_notes(struct store_batch *b)
+static int write_events(struct store_batch *b)
 {
 	size_t done = 0;
 	int rc = SQLITE_OK;
 
-	while (rc == SQLITE_OK && done < b->nnotes) {
-		size_t n = b->nnotes - done;
+	while (rc == SQLITE_OK && done < b->nheld) {
+		size_t n = b->nheld - done;
 		sqlite3_stmt *s = NULL;
 
-		if (n >= NOTES_PER_INSERT) {
-			n = NOTES_PER_INSERT;
-			if (!b->full && (rc = prepare_notes(b, n, &b->full)) != SQLITE_OK)
+		if (n >= EVENTS_PER_INSERT) {
+			n = EVENTS_PER_INSERT;
+			if (!b->full && (rc = prepare_events(b, n, &b->full)) != SQLITE_OK)
 				break;
 			s = b->full;
-		} else if ((rc = prepare_notes(b, n, &s)) != SQLITE_OK) {
+		} else if ((rc = prepare_events(b, n, &s)) != SQLITE_OK) {
 			break;
 		}
-		rc = insert_notes(b, b->notes + done, n, s);
+		rc = insert_events(b, b->held + done, n, s);
 		if (s == b->full)
 			sqlite3_reset(s);
 		else
 			sqlite3_finalize(s);
 		done += n;
 	}
-	b->nnotes = 0;
+	b->nheld = 0;
 	b->ntext = 0;
 	return rc;
 }
@@ -269,7 +276,7 @@ static void batch_free(struct store_batch *b)
 	if (!b)
 		return;
 	sqlite3_finalize(b->full);
-	free(b->notes);
+	free(b->held);
 	free(b->text);
 	free(b);
 }
@@ -332,10 +339,10 @@ enum poise_status store_batch_call(struct store_batch *b, const struct call_meta
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call '%s': that id is taken", meta->id);
 	for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
-		rc = ev[i].kind == EV_NOTE ? hold_note(b, meta->id, &ev[i])
-					   : store_write_event_rows(st, meta->id, &ev[i]);
-	if (rc == SQLITE_OK && b->nnotes >= NOTES_HELD_MAX)
-		rc = write_notes(b);
+		if ((rc = hold_event(b, meta->id, &ev[i])) == SQLITE_OK)
+			rc = store_write_helper_rows(st, meta->id, &ev[i]);
+	if (rc == SQLITE_OK && b->nheld >= EVENTS_HELD_MAX)
+		rc = write_events(b);
 	if (rc == SQLITE_NOMEM)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	if (rc != SQLITE_OK)
@@ -346,7 +353,7 @@ enum poise_status store_batch_call(struct store_batch *b, const struct call_meta
 enum poise_status store_batch_commit(struct store_batch *b, struct poise_error *err)
 {
 	struct store *st = b->st;
-	int rc = write_notes(b);
+	int rc = write_events(b);
 
 	if (rc == SQLITE_OK)
 		rc = store_step_done(st, STMT_COMMIT);

@@ -109,8 +109,8 @@ enum poise_status store_check_event(const struct event *ev, struct poise_error *
 int store_write_call(struct store *st, const struct call_meta *meta, const char *pb_id,
 		     const char *pb_version, const char *pb_hash, const char *text, size_t len);
 int store_write_event(struct store *st, const char *call_id, const struct event *ev);
-/* The batch path (store_batch.c): the event's rows without the calls summary columns. */
-int store_write_event_rows(struct store *st, const char *call_id, const struct event *ev);
+/* The followups, reflections or skips row an event implies (store_batch.c writes events apart). */
+int store_write_helper_rows(struct store *st, const char *call_id, const struct event *ev);
 
 /* store_sidelog.c */
 enum poise_status sidelog_load(struct store *st, struct poise_error *err);

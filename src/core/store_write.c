@@ -144,7 +144,7 @@ static void split_tabs(const char *text, const char **f, size_t *len, int n)
 	}
 }
 
-static int write_helper_rows(struct store *st, const char *call_id, const struct event *ev)
+int store_write_helper_rows(struct store *st, const char *call_id, const struct event *ev)
 {
 	const char *f[3];
 	size_t len[3];
@@ -220,16 +220,6 @@ static int insert_event(struct store *st, const char *call_id, const struct even
 	return store_step_done(st, STMT_INS_EVENT);
 }
 
-/* The batch path: the event and its helper rows; the caller writes the summary once per call. */
-int store_write_event_rows(struct store *st, const char *call_id, const struct event *ev)
-{
-	int rc = insert_event(st, call_id, ev);
-
-	if (rc != SQLITE_OK || sqlite3_changes(st->db) == 0)
-		return rc;
-	return write_helper_rows(st, call_id, ev);
-}
-
 /*
  * ev->seq is already chosen. An event already stored under that seq (a
  * side log replayed twice after a crash) is left alone.
@@ -245,7 +235,7 @@ int store_write_event(struct store *st, const char *call_id, const struct event 
 	if ((rc = run_update(st, STMT_UPD_SEQ, call_id, ev->seq, NULL, 1)) != SQLITE_OK ||
 	    (rc = write_summary(st, call_id, ev)) != SQLITE_OK)
 		return rc;
-	return write_helper_rows(st, call_id, ev);
+	return store_write_helper_rows(st, call_id, ev);
 }
 
 static int is_uuid(const char *s)
