@@ -56,3 +56,9 @@ clean:
 .PHONY: bench
 bench:
 	bench/run.sh
+
+# The supervisor's side at N calls (default 100000): make bench-scale N=1000000
+N ?= 100000
+.PHONY: bench-scale
+bench-scale:
+	bench/run.sh --scale $(N)

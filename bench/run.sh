@@ -4,14 +4,23 @@
 #
 #   bench/run.sh            all benches (about a minute)
 #   bench/run.sh --quick    fewer rounds, for a smoke test
+#   bench/run.sh --scale N  only the supervisor's side at N calls (bench_scale:
+#                           poise gen N, review, report, export; minutes at 1M)
 #
 # Environment: TMPDIR picks the disk the databases go on (default /tmp);
-# BENCH_ROUNDS overrides every bench's number of rounds.
+# BENCH_ROUNDS overrides every bench's number of rounds; BENCH_SCALE_DB=PATH
+# keeps the --scale database there (and reuses it when it holds N calls);
+# BENCH_PLANS=1 prints every review filter's query plan.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-bench"
 [[ ${1:-} == --quick ]] && export BENCH_ROUNDS=${BENCH_ROUNDS:-3}
+scale=
+if [[ ${1:-} == --scale ]]; then
+	scale=${2:-}
+	[[ $scale =~ ^[0-9]+$ && $scale -ge 1000 ]] || { echo "usage: bench/run.sh --scale N (N >= 1000)" >&2; exit 2; }
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log" "$log".cg' EXIT
@@ -54,6 +63,9 @@ echo "poise $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $(
 echo
 echo "| what | poise | floor | ratio |"
 echo "|---|---|---|---|"
+if [[ -n $scale ]]; then
+	exec "$b/bench_scale" "$scale" ${BENCH_SCALE_DB:+--db "$BENCH_SCALE_DB"}
+fi
 "$b/bench_load"
 "$b/bench_append"
 "$b/bench_fold"
