@@ -347,6 +347,47 @@ static int64_t floor_scan(struct bench *b, int64_t since, int64_t until, long lo
 	return t0;
 }
 
+/*
+ * The plans of the report's two reads. The SQL is a copy of store_scan.c's
+ * (SCAN_CALLS_SQL, SCAN_EVENTS_SQL): keep them in step.
+ */
+static void check_report_plans(struct bench *b)
+{
+	static const char *const sql[] = {
+		"SELECT id, agent, customer_ref, playbook_id, playbook_hash, started_at FROM calls "
+		"WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id",
+		"SELECT seq, t, kind, stage, a, b, text, "
+		"CASE WHEN kind = 'followup' THEN (SELECT done_at FROM followups f "
+		"WHERE f.call_id = e.call_id AND f.seq = e.seq) END "
+		"FROM events e WHERE call_id = ?1 ORDER BY seq",
+	};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		char q[1024];
+		struct plan_ctx pc = {.text = ""};
+		sqlite3_stmt *s;
+
+		snprintf(q, sizeof(q), "EXPLAIN QUERY PLAN %s", sql[i]);
+		s = prep(b->db, q);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(s, 3);
+
+			on_plan(&pc, d);
+			if (strncmp(d, "SCAN", 4) == 0 && !strstr(d, "INDEX"))
+				pc.scans = 1;
+		}
+		sqlite3_finalize(s);
+		if (pc.scans) {
+			b->bad_plans++;
+			fprintf(stderr, "bench_scale: report read %zu SCANS: %s\n", i + 1, pc.text);
+		}
+		if (getenv("BENCH_PLANS") || pc.scans)
+			printf("| plan of the report's %s%s | %s | | |\n",
+			       i ? "events of a call" : "calls", pc.scans ? " (SCANS)" : "",
+			       pc.text);
+	}
+}
+
 static void day_of(int64_t ms_, char *buf, size_t size)
 {
 	time_t t = (time_t)(ms_ / 1000);
@@ -380,6 +421,7 @@ static void bench_reports(struct bench *b)
 	char *export[] = {POISE_BIN, "export", "--db", (char *)b->db_path, NULL};
 	char what[128];
 
+	check_report_plans(b);
 	day_of(b->last - 29 * DAY_MS, since, sizeof(since));
 	day_of(b->last, until, sizeof(until));
 	month = floor_scan(b, b->last - 29 * DAY_MS - DAY_MS, b->last + 1, &mevents);
