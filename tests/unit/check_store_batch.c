@@ -128,7 +128,7 @@ static void write_live(struct store *st, const struct call_meta *m, struct event
 /* A call with many notes: the held notes go out in more than one INSERT. */
 static size_t many_notes(struct event *ev, size_t max)
 {
-	static char text[600][32];
+	static char text[600][48];
 	size_t n = 0;
 
 	ev[n++] = (struct event)EV(START, 1000, 0, 0, 0, "x");
