@@ -333,9 +333,13 @@ static int64_t floor_scan(struct bench *b, int64_t since, int64_t until, long lo
 	while (sqlite3_step(calls) == SQLITE_ROW) {
 		sqlite3_bind_text(ev, 1, (const char *)sqlite3_column_text(calls, 0), -1,
 				  SQLITE_TRANSIENT);
+		/* Each column as its type: integers are not turned into text. */
 		while (sqlite3_step(ev) == SQLITE_ROW) {
 			for (int c = 0; c < 7; c++)
-				(void)sqlite3_column_text(ev, c);
+				if (c == 2 || c == 3 || c == 6)
+					(void)sqlite3_column_text(ev, c);
+				else
+					(void)sqlite3_column_int64(ev, c);
 			(*events)++;
 		}
 		sqlite3_reset(ev);

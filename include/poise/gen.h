@@ -29,6 +29,13 @@ struct gen_opts {
 	int days;	/* calls start within the `days` days before `end` */
 	int64_t end;	/* ms since the epoch */
 	int64_t refs;	/* distinct customer references (repeat contacts); 0: 1000 */
+	/*
+	 * Calls in the whole run, 0 if unknown. When set, call i starts on day
+	 * i * days / calls of the span (at a random office hour), so the calls
+	 * arrive in time order, day by day, as a real centre logs them; when
+	 * 0, each call's day is random.
+	 */
+	uint64_t calls;
 };
 
 /* One generated call: its meta and events; event texts point into it or at literals. */

@@ -4,11 +4,12 @@
  *
  * For the bench engineer (docs/benchmarks.md is yours to write):
  *   poise gen N [--db PATH] [--seed S] [--agents K] [--days D]
- * writes N calls under the built-in playbook through store_batch.h (500
+ * writes N calls under the built-in playbook through store_batch.h (5000
  * calls per transaction; the same rows as the live path). Calls start in
- * office hours over the D days (default 365) before today 00:00 UTC, by K
- * agents (default 20), customer references drawn from N/3 so that repeat
- * contacts occur. The same N, seed and day give the same database content;
+ * office hours over the D days (default 365) before today 00:00 UTC, in
+ * time order (call i on day i * D / N, as a real log grows), by K agents
+ * (default 20), customer references drawn from N/3 so that repeat contacts
+ * occur. The same N, seed and day give the same database content;
  * running it again with the same seed adds nothing new but fails on the
  * first id already there ("that id is taken"): use another --seed to add more.
  */
@@ -72,6 +73,7 @@ static enum poise_status read_opts(const struct cli_args *args, long long *n, st
 	if (days)
 		o->days = (int)v;
 	o->refs = *n / 3 > 100 ? *n / 3 : 100;
+	o->calls = (uint64_t)*n; /* in time order, day by day */
 	/* Today 00:00 UTC: the same day and seed give the same calls. */
 	o->end = cli_now_ms() / DAY_MS * DAY_MS;
 	return POISE_OK;

@@ -101,6 +101,26 @@ START_TEST(test_calls_fold_and_look_real)
 }
 END_TEST
 
+/* Knowing the run's size, calls come day by day over the whole span. */
+START_TEST(test_calls_in_time_order_when_the_count_is_known)
+{
+	static struct gen_call c;
+	struct gen_opts o = opts;
+	int64_t day, prev = -1, days_seen = 0;
+
+	o.calls = 300;
+	for (uint64_t i = 0; i < o.calls; i++) {
+		make(&o, i, &c);
+		day = (c.meta.started - (o.end - o.days * INT64_C(86400000))) / INT64_C(86400000);
+		ck_assert_int_ge(day, prev);
+		ck_assert_int_lt(day, o.days);
+		days_seen += day != prev;
+		prev = day;
+	}
+	ck_assert_int_eq(days_seen, o.days);
+}
+END_TEST
+
 static char *export_of(struct store *st)
 {
 	struct poise_error err = {0};
@@ -189,6 +209,7 @@ static Suite *gen_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_deterministic_for_a_seed);
 	tcase_add_test(tc, test_calls_fold_and_look_real);
+	tcase_add_test(tc, test_calls_in_time_order_when_the_count_is_known);
 	tcase_add_test(tc, test_batch_rows_equal_live_rows);
 	tcase_add_test(tc, test_batch_refuses_a_taken_id);
 	suite_add_tcase(s, tc);
