@@ -17,6 +17,17 @@ static void text_col(sqlite3_stmt *s, int col, char *dst, size_t size)
 	snprintf(dst, size, "%s", t ? (const char *)t : "");
 }
 
+/* Every query here is one agent's: prepare it with that agent bound as ?1. */
+static int prepare_for_agent(struct store *st, const char *sql, const char *agent,
+			     sqlite3_stmt **s)
+{
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+
+	if (rc == SQLITE_OK)
+		sqlite3_bind_text(*s, 1, agent, -1, SQLITE_STATIC);
+	return rc;
+}
+
 enum poise_status store_ready_figures(struct store *st, const char *agent, int64_t since,
 				      int64_t until, struct ready_figures *out,
 				      struct poise_error *err)
@@ -30,10 +41,9 @@ enum poise_status store_ready_figures(struct store *st, const char *agent, int64
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	rc = prepare_for_agent(st, sql, agent, &s);
 	if (rc != SQLITE_OK)
 		goto fail;
-	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, since);
 	sqlite3_bind_int64(s, 3, until > 0 ? until : INT64_MAX);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -69,10 +79,9 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 	enum poise_status status = POISE_OK;
 	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	rc = prepare_for_agent(st, sql, agent, &s);
 	if (rc != SQLITE_OK)
 		goto fail;
-	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, due, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, max);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -104,10 +113,9 @@ enum poise_status store_ready_last_call(struct store *st, const char *agent, cha
 	enum poise_status status = POISE_OK;
 	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	rc = prepare_for_agent(st, sql, agent, &s);
 	if (rc != SQLITE_OK)
 		goto fail;
-	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		text_col(s, 0, id, 37);
