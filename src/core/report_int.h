@@ -77,4 +77,10 @@ enum poise_status report_lines_index(struct report *r);
 void report_json_str(FILE *out, const char *s);
 void report_csv_field(FILE *out, const char *s, int last);
 
+/* One report shape (per agent or per line) in one format. */
+typedef void report_writer(const struct report *r, FILE *out);
+/* Write r with the writer fmt names; nonzero when out has seen an error. */
+int report_write_as(const struct report *r, FILE *out, enum report_format fmt,
+		    report_writer *table, report_writer *csv, report_writer *json);
+
 #endif
