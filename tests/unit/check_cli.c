@@ -2,7 +2,6 @@
 #include <check.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helpers/fixture_dir.h"
 #include "poise/status.h"
 
 #define PLAYBOOKS POISE_SOURCE_DIR "/playbooks"
@@ -23,29 +23,10 @@ struct run {
 	char err[65536];
 };
 
-static char *read_all(const char *path, size_t *len_out)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long len;
-
-	ck_assert_msg(f != NULL, "cannot read %s", path);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)len + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_int_eq(fread(text, 1, (size_t)len, f), len);
-	fclose(f);
-	if (len_out)
-		*len_out = (size_t)len;
-	return text;
-}
-
 static void slurp(const char *path, char *buf, size_t size)
 {
 	size_t len;
-	char *text = read_all(path, &len);
+	char *text = fixture_read_all(path, &len);
 
 	ck_assert_msg(len < size, "output of %zu bytes is too long for the test", len);
 	memcpy(buf, text, len + 1);
@@ -163,19 +144,10 @@ static int line_of(const char *text, const char *needle)
 	return line;
 }
 
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void setup(void)
 {
-	snprintf(root, sizeof(root), "/tmp/check_cli.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	base_text = read_all(PLAYBOOKS "/de-escalation.yaml", NULL);
+	fixture_dir_make(root, sizeof(root), "check_cli");
+	base_text = fixture_read_all(PLAYBOOKS "/de-escalation.yaml", NULL);
 	mkdir(at(0, "home"), 0700);
 	mkdir(at(0, "config"), 0700);
 	mkdir(at(0, "pb"), 0700);
@@ -183,7 +155,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_dir_remove(root);
 	free(base_text);
 }
 
@@ -381,7 +353,7 @@ START_TEST(test_lint_bad_file_located_with_caret)
 	/* An unknown key, indented under the calm stage: column 5. */
 	write_playbook("pb/bad.yaml", "bad", "\n  calm:\n", "    tipz: oops\n");
 	{
-		char *text = read_all(at(0, "pb/bad.yaml"), NULL);
+		char *text = fixture_read_all(at(0, "pb/bad.yaml"), NULL);
 
 		line = line_of(text, "    tipz: oops");
 		free(text);

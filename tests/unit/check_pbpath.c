@@ -1,12 +1,12 @@
 /* check_pbpath.c - the playbook search path: order, shadowing, paths, errors. */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "helpers/fixture_dir.h"
 #include "poise/pbpath.h"
 
 static char root[64];
@@ -85,36 +85,10 @@ static void write_playbook(const char *rel, const char *id, const char *title)
 	free(text);
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long len;
-
-	ck_assert_msg(f != NULL, "cannot read %s", path);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)len + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_int_eq(fread(text, 1, (size_t)len, f), len);
-	fclose(f);
-	return text;
-}
-
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void setup(void)
 {
-	snprintf(root, sizeof(root), "/tmp/check_pbpath.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	base_text = read_all(POISE_SOURCE_DIR "/playbooks/de-escalation.yaml");
+	fixture_dir_make(root, sizeof(root), "check_pbpath");
+	base_text = fixture_read_all(POISE_SOURCE_DIR "/playbooks/de-escalation.yaml", NULL);
 	make_dirs("p1");
 	make_dirs("p2");
 	make_dirs("cfg/poise/playbooks");
@@ -123,7 +97,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_dir_remove(root);
 	free(base_text);
 }
 
