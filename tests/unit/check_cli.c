@@ -146,7 +146,7 @@ static int line_of(const char *text, const char *needle)
 
 static void setup(void)
 {
-	fixture_dir_make(root, sizeof(root), "check_cli");
+	fixture_dir_make(root, sizeof(root), "check_cli.");
 	base_text = fixture_read_all(PLAYBOOKS "/de-escalation.yaml", NULL);
 	mkdir(at(0, "home"), 0700);
 	mkdir(at(0, "config"), 0700);

@@ -87,7 +87,7 @@ static void write_playbook(const char *rel, const char *id, const char *title)
 
 static void setup(void)
 {
-	fixture_dir_make(root, sizeof(root), "check_pbpath");
+	fixture_dir_make(root, sizeof(root), "check_pbpath.");
 	base_text = fixture_read_all(POISE_SOURCE_DIR "/playbooks/de-escalation.yaml", NULL);
 	make_dirs("p1");
 	make_dirs("p2");

@@ -14,27 +14,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "helpers/fixture_dir.h"
 #include "poise/store.h"
 
 static char fx_dir[64];
 
-static inline int fx_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static inline void fx_setup(void)
 {
-	snprintf(fx_dir, sizeof(fx_dir), "/tmp/poise-store-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(fx_dir));
+	fixture_dir_make(fx_dir, sizeof(fx_dir), "poise-store-");
 }
 
 static inline void fx_teardown(void)
 {
-	nftw(fx_dir, fx_rm, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_dir_remove(fx_dir);
 }
 
 /* A path inside the scratch folder (static buffer per slot). */

@@ -16,9 +16,9 @@ static int fixture_remove_one(const char *path, const struct stat *sb, int flag,
 	return remove(path);
 }
 
-void fixture_dir_make(char *root, size_t size, const char *name)
+void fixture_dir_make(char *root, size_t size, const char *prefix)
 {
-	snprintf(root, size, "/tmp/%s.XXXXXX", name);
+	snprintf(root, size, "/tmp/%sXXXXXX", prefix);
 	ck_assert_ptr_nonnull(mkdtemp(root));
 }
 

@@ -7,8 +7,11 @@
 
 #include <stddef.h>
 
-/* Make /tmp/NAME.XXXXXX and put its path in root (size bytes); fails the test if it cannot. */
-void fixture_dir_make(char *root, size_t size, const char *name);
+/*
+ * Make /tmp/<prefix>XXXXXX (a fresh name) and put its path in root (size
+ * bytes); fails the test if it cannot.
+ */
+void fixture_dir_make(char *root, size_t size, const char *prefix);
 
 /* Remove root and everything below it. */
 void fixture_dir_remove(const char *root);
