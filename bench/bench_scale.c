@@ -247,8 +247,9 @@ static void bench_filter(struct bench *b, const struct filter_case *fc)
 		sum += t;
 		worst = t > worst ? t : worst;
 	}
-	printf("| review: %s, first page | %.2f ms (first %.2f ms) | %.2f ms | %.1fx |\n", fc->name,
-	       ms(best), ms(cold), ms(fbest), (double)best / (double)fbest);
+	printf("| review: %s, first page | %.2f ms (first %.2f ms) | %.2f ms | %.*fx |\n", fc->name,
+	       ms(best), ms(cold), ms(fbest), (double)best < 0.1 * (double)fbest ? 3 : 1,
+	       (double)best / (double)fbest);
 	if (pages)
 		printf("| review: %s, next %zu pages | %.2f ms a page (worst %.2f ms) | | |\n",
 		       fc->name, pages, ms(sum) / (double)pages, ms(worst));
