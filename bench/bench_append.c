@@ -100,7 +100,7 @@ static void open_poise(struct ctx *c, const char *path)
 
 	if (store_open(path, 0, &c->st, &err) != POISE_OK ||
 	    playbook_load_default(&pb, &err) != POISE_OK ||
-	    store_new_uuid(meta.id, &err) != POISE_OK)
+	    store_new_uuid(meta.id, c->t, &err) != POISE_OK)
 		bench_die(path, err.msg);
 	strcpy(meta.agent, "bench");
 	meta.started = c->t;

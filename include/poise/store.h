@@ -27,6 +27,13 @@ enum store_flags {
 	STORE_READONLY = 1 << 0, /* open for reading only; never create */
 };
 
+/*
+ * How much of a call id to show where the whole one is too wide: its start
+ * to the millisecond (see store_new_uuid), unique in practice, and a
+ * prefix `poise show` takes.
+ */
+#define CALL_ID_SHORT 13
+
 /* What identifies a call and who was on it. Strings are NUL-terminated. */
 struct call_meta {
 	char id[37]; /* UUID, lowercase, with dashes */
@@ -67,8 +74,18 @@ enum poise_status store_open(const char *path, int flags, struct store **out,
 void store_close(struct store *st);
 const char *store_path(const struct store *st);
 
-/* A new random UUID v4 (reads /dev/urandom). */
-enum poise_status store_new_uuid(char out[37], struct poise_error *err);
+/*
+ * Call ids are UUIDs of version 7 (RFC 9562), lowercase with dashes: the
+ * first 48 bits are the call's start in ms since the epoch, the other 74
+ * free bits random. Ids then sort by start, so a call's rows (events,
+ * index entries) sit beside those of the calls started around it: a day's
+ * or a year's calls are read from one stretch of the file, and a busy log
+ * grows at one end instead of touching pages everywhere.
+ */
+/* Format the id for start ms (clamped to 0..2^48-1) and 16 random bytes. */
+void store_uuid_v7(char out[37], int64_t ms, const unsigned char rnd[16]);
+/* A new call id for start ms, its random bits from /dev/urandom. */
+enum poise_status store_new_uuid(char out[37], int64_t ms, struct poise_error *err);
 
 /*
  * Record a new call (meta->id must be set) and keep pb's text once per hash.

@@ -47,20 +47,20 @@ static int print_row(void *ctx, const struct followup *f)
 			   : strcmp(f->due, l->today) < 0  ? "overdue"
 			   : strcmp(f->due, l->today) == 0 ? "today"
 							   : "";
-	char id[24], call[9];
+	char id[24], call[CALL_ID_SHORT + 1];
 
 	if (l->rows++ == 0)
-		printf("%6s  %-10s  %-7s  %-8s  %-16s  %-12s  %-8s  %s\n", "ID", "DUE", "", "CHANNEL",
+		printf("%6s  %-10s  %-7s  %-8s  %-16s  %-12s  %-13s  %s\n", "ID", "DUE", "", "CHANNEL",
 		       "CUSTOMER", "AGENT", "CALL", "PROMISE");
 	snprintf(id, sizeof(id), "%6lld", (long long)f->id);
-	snprintf(call, sizeof(call), "%.8s", f->call_id);
+	snprintf(call, sizeof(call), "%.*s", CALL_ID_SHORT, f->call_id);
 	cell(id, 6);
 	cell(f->due[0] ? f->due : "-", 10);
 	cell(mark, 7);
 	cell(f->channel[0] ? f->channel : "-", 8);
 	cell(f->customer[0] ? f->customer : "-", 16);
 	cell(f->agent, 12);
-	cell(call, 8);
+	cell(call, CALL_ID_SHORT);
 	puts(f->promise);
 	return ferror(stdout) != 0;
 }

@@ -249,17 +249,6 @@ static void make_meta(struct gen *g, const struct gen_opts *o, uint64_t index, s
 	int64_t days = o->days > 0 ? o->days : 1;
 	int64_t day = between(g, 0, days - 1);
 
-	for (int i = 0; i < 16; i += 8) {
-		uint64_t v = next(&g->rng);
-
-		memcpy(b + i, &v, 8);
-	}
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(m->id, sizeof(m->id),
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-		 b[15]);
 	snprintf(m->agent, sizeof(m->agent), "agent%02d",
 		 (int)between(g, 1, o->agents > 0 ? o->agents : 1));
 	snprintf(m->customer, sizeof(m->customer), "%s %s",
@@ -275,6 +264,12 @@ static void make_meta(struct gen *g, const struct gen_opts *o, uint64_t index, s
 	/* Office hours, 08:00 to 18:00 (UTC), on one of the days before end. */
 	m->started = o->end - (day + 1) * DAY_MS + between(g, 8 * 3600, 18 * 3600 - 1) * 1000 +
 		     between(g, 0, 999);
+	for (int i = 0; i < 16; i += 8) {
+		uint64_t v = next(&g->rng);
+
+		memcpy(b + i, &v, 8);
+	}
+	store_uuid_v7(m->id, m->started, b);
 }
 
 enum poise_status gen_call(const struct gen_opts *o, const struct playbook *pb, uint64_t index,

@@ -67,7 +67,22 @@ size_t store_pending(const struct store *st)
 	return st->pending;
 }
 
-enum poise_status store_new_uuid(char out[37], struct poise_error *err)
+void store_uuid_v7(char out[37], int64_t ms, const unsigned char rnd[16])
+{
+	uint64_t t = ms < 0 ? 0 : ms > INT64_C(0xffffffffffff) ? UINT64_C(0xffffffffffff) : (uint64_t)ms;
+	unsigned char b[16];
+
+	memcpy(b, rnd, sizeof(b));
+	for (int i = 0; i < 6; i++)
+		b[i] = (unsigned char)(t >> (40 - 8 * i));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x70); /* version 7 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 9562 variant */
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
+}
+
+enum poise_status store_new_uuid(char out[37], int64_t ms, struct poise_error *err)
 {
 	unsigned char b[16];
 	ssize_t n = -1;
@@ -83,11 +98,7 @@ enum poise_status store_new_uuid(char out[37], struct poise_error *err)
 		return poise_error_set(err, POISE_IO, "/dev/urandom", 0, 0,
 				       "cannot read random bytes for a call id: %s",
 				       n < 0 ? strerror(errno) : "short read");
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-		 b[13], b[14], b[15]);
+	store_uuid_v7(out, ms, b);
 	return POISE_OK;
 }
 

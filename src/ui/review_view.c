@@ -294,8 +294,8 @@ static void view_draw(struct ui *ui, void *ctx)
 	char title[256];
 
 	erase();
-	snprintf(title, sizeof(title), "poise review - call %.8s  %d-%d of %zu lines",
-		 v->rc.meta.id, v->top + 1, v->top + h < (int)v->n ? v->top + h : (int)v->n, v->n);
+	snprintf(title, sizeof(title), "poise review - call %.*s  %d-%d of %zu lines",
+		 CALL_ID_SHORT, v->rc.meta.id, v->top + 1, v->top + h < (int)v->n ? v->top + h : (int)v->n, v->n);
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
 	/* Blank lines are skipped: draw_text reads past the end of an empty string. */
@@ -433,7 +433,7 @@ void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *o
 	ui->banner[0] = '\0';
 	ui->banner_error = 0;
 	if (review_call_load(ui->st, call_id, &v->rc, &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "cannot open call %.8s: %s", call_id, err.msg);
+		ui_set_banner(ui, 1, "cannot open call %.*s: %s", CALL_ID_SHORT, call_id, err.msg);
 		goto out;
 	}
 	build(ui, v);

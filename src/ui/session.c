@@ -57,7 +57,8 @@ int session_start_call(struct ui *ui)
 
 	poise_error_clear(&err);
 	memset(&ui->meta, 0, sizeof(ui->meta));
-	if (store_new_uuid(ui->meta.id, &err) != POISE_OK)
+	ui->meta.started = ev.t = ui_now();
+	if (store_new_uuid(ui->meta.id, ui->meta.started, &err) != POISE_OK)
 		goto fail;
 	copy(ui->meta.agent, sizeof(ui->meta.agent), ui->opts->agent);
 	copy(ui->meta.customer, sizeof(ui->meta.customer), ui->opts->customer);
@@ -65,7 +66,6 @@ int session_start_call(struct ui *ui)
 	copy(ui->meta.playbook_id, sizeof(ui->meta.playbook_id), ui->pb->id);
 	copy(ui->meta.playbook_version, sizeof(ui->meta.playbook_version), ui->pb->version);
 	copy(ui->meta.playbook_hash, sizeof(ui->meta.playbook_hash), ui->pb->hash);
-	ui->meta.started = ev.t = ui_now();
 	copy(ui->meta.status, sizeof(ui->meta.status), "open");
 	if (call_init(&ui->cs, ui->pb) != POISE_OK) {
 		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0,

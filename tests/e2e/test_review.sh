@@ -64,7 +64,7 @@ wait_for 'search="VOUCHER"'
 wait_for "Zelda"
 
 # Open it: figures, notes, playbook, timeline.
-keys Enter;      wait_for "call ${call:0:8}"
+keys Enter;      wait_for "call ${call:0:13}"
 wait_for "playbook e2e-fast version 1"
 wait_for "wants a voucher for the delay"
 wait_for "mood 4 → 2"

@@ -79,7 +79,7 @@ static void begin(struct store *st, int n, const char *agent, const char *ref, i
 	struct poise_error err = {0};
 
 	memset(&m, 0, sizeof(m));
-	ck_assert_int_eq(store_new_uuid(ids[n], &err), POISE_OK);
+	ck_assert_int_eq(store_new_uuid(ids[n], start, &err), POISE_OK);
 	memcpy(m.id, ids[n], sizeof(m.id));
 	snprintf(m.agent, sizeof(m.agent), "%s", agent);
 	snprintf(m.customer, sizeof(m.customer), "Customer %d", n);

@@ -485,7 +485,7 @@ START_TEST(test_store_replay)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/poise.db", dir);
 	ck_assert_msg(store_open(path, 0, &st, &err) == POISE_OK, "open: %s", err.msg);
-	ck_assert_int_eq(store_new_uuid(meta.id, &err), POISE_OK);
+	ck_assert_int_eq(store_new_uuid(meta.id, T(0), &err), POISE_OK);
 	snprintf(meta.agent, sizeof(meta.agent), "ana");
 	meta.started = T(0);
 	ck_assert_msg(store_call_begin(st, &meta, pb, &err) == POISE_OK, "begin: %s", err.msg);

@@ -567,19 +567,41 @@ END_TEST
 
 START_TEST(test_uuid)
 {
-	char a[37], b[37];
+	char a[37], b[37], c[37];
 	struct poise_error err = {0};
+	const int64_t ms = INT64_C(1764000000123); /* 0x019ab697e87b */
 
-	ck_assert_int_eq(store_new_uuid(a, &err), POISE_OK);
-	ck_assert_int_eq(store_new_uuid(b, &err), POISE_OK);
+	ck_assert_int_eq(store_new_uuid(a, ms, &err), POISE_OK);
+	ck_assert_int_eq(store_new_uuid(b, ms, &err), POISE_OK);
+	ck_assert_int_eq(store_new_uuid(c, ms + 1, &err), POISE_OK);
 	ck_assert_str_ne(a, b);
 	ck_assert_uint_eq(strlen(a), 36);
-	ck_assert_int_eq(a[14], '4');
+	/* The start in ms, big-endian, then the version 7 and the variant. */
+	ck_assert_int_eq(strncmp(a, "019ab697-e87b-7", 15), 0);
 	ck_assert(strchr("89ab", a[19]));
 	for (int i = 0; i < 36; i++)
 		ck_assert(i == 8 || i == 13 || i == 18 || i == 23
 				  ? a[i] == '-'
 				  : strchr("0123456789abcdef", a[i]) != NULL);
+	/* Ids sort by start, whatever their random bits. */
+	ck_assert_int_lt(strcmp(a, c), 0);
+	ck_assert_int_lt(strcmp(b, c), 0);
+}
+END_TEST
+
+/* The random bits are kept as given; a start out of 48 bits is clamped. */
+START_TEST(test_uuid_v7_layout)
+{
+	unsigned char ones[16], zeros[16] = {0};
+	char id[37];
+
+	memset(ones, 0xff, sizeof(ones));
+	store_uuid_v7(id, 0, ones);
+	ck_assert_str_eq(id, "00000000-0000-7fff-bfff-ffffffffffff");
+	store_uuid_v7(id, -5, zeros);
+	ck_assert_str_eq(id, "00000000-0000-7000-8000-000000000000");
+	store_uuid_v7(id, INT64_MAX, zeros);
+	ck_assert_str_eq(id, "ffffffff-ffff-7000-8000-000000000000");
 }
 END_TEST
 
@@ -635,6 +657,7 @@ static Suite *store_suite(void)
 	tcase_add_test(files, test_disk_full_keeps_what_was_saved);
 	tcase_add_test(files, test_default_path);
 	tcase_add_test(files, test_uuid);
+	tcase_add_test(files, test_uuid_v7_layout);
 	tcase_add_test(read, test_round_trip_every_kind);
 	tcase_add_test(read, test_invalid_events_refused);
 	tcase_add_test(read, test_playbook_text_once_per_hash);

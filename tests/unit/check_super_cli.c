@@ -109,9 +109,9 @@ END_TEST
 START_TEST(test_show_prefix_and_errors)
 {
 	struct run r;
-	char prefix[9];
+	char prefix[CALL_ID_SHORT + 1];
 
-	snprintf(prefix, sizeof(prefix), "%.8s", id1);
+	snprintf(prefix, sizeof(prefix), "%.*s", CALL_ID_SHORT, id1);
 	RUN(&r, "show", prefix, "--db", fx_path(0, "main.db"));
 	ck_assert_int_eq(r.code, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "customer  Plantedname Q\n"));

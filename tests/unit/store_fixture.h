@@ -72,7 +72,7 @@ static inline void fx_call(struct store *st, char id[37], const char *agent, con
 
 	memset(&m, 0, sizeof(m));
 	if (!id[0])
-		ck_assert_int_eq(store_new_uuid(id, &err), POISE_OK);
+		ck_assert_int_eq(store_new_uuid(id, started, &err), POISE_OK);
 	memcpy(m.id, id, sizeof(m.id));
 	snprintf(m.agent, sizeof(m.agent), "%s", agent);
 	snprintf(m.customer, sizeof(m.customer), "%s", customer);
