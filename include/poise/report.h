@@ -29,6 +29,13 @@
 #define REPORT_REPEAT_DAYS    7	     /* default --repeat-days */
 #define REPORT_REPEAT_MAX     3650   /* largest --repeat-days */
 #define REPORT_MOOD_WINDOW_MS 120000 /* a line's mood change: next MOOD within this */
+/*
+ * The version of a closed call's kept figures (table call_figures): raise
+ * it whenever the fold (call.c) or the report's reading of a call
+ * (report_call.c) changes what a call's figures are; rows of another
+ * version are then ignored, and those calls folded from their events.
+ */
+#define REPORT_FIGURES_VERSION 1
 
 enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON };
 
@@ -40,6 +47,7 @@ struct report_query {
 	int repeat_days;      /* 1..REPORT_REPEAT_MAX */
 	int64_t now;	      /* "today" for follow-ups due and overdue */
 	int utc;	      /* days are UTC days (1) or local days per TZ (0) */
+	int refold;	      /* ignore kept figures: fold every call from its events */
 };
 
 struct report_cause {
@@ -99,6 +107,20 @@ struct report_line {
 };
 
 struct report;
+
+/*
+ * Keep the figures of a closed call (done or interrupted) in call_figures,
+ * so that reports need not fold its events again: call once the call has
+ * ended. It is only a saving: a call without them is folded as before, so
+ * a failure here loses nothing. POISE_STATE when the call is not closed.
+ */
+enum poise_status report_keep_call(struct store *st, const char *call_id, struct poise_error *err);
+/*
+ * The same figures, packed, for a closed call given whole (its n events
+ * with their seq set), to write with store_batch_figures().
+ */
+enum poise_status report_pack_call(const struct playbook *pb, const struct event *ev, size_t n,
+				   unsigned char **blob, size_t *len, struct poise_error *err);
 
 /* Read every call q selects from st and fold it; *out to free with report_free. */
 enum poise_status report_run(struct store *st, const struct report_query *q, struct report **out,

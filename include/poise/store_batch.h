@@ -13,6 +13,7 @@
 #define POISE_STORE_BATCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "poise/event.h"
 #include "poise/playbook.h"
@@ -33,6 +34,11 @@ enum poise_status store_batch_begin(struct store *st, struct store_batch **out,
 enum poise_status store_batch_call(struct store_batch *b, const struct call_meta *meta,
 				   const struct playbook *pb, struct event *ev, size_t n,
 				   struct poise_error *err);
+
+/* Keep a call's report figures, as store_put_figures() (store_scan.h) does. */
+enum poise_status store_batch_figures(struct store_batch *b, const char *call_id, int fold,
+				      int64_t last_seq, const void *blob, size_t len,
+				      struct poise_error *err);
 
 /* Write what is held back and commit; b is freed whatever happens. */
 enum poise_status store_batch_commit(struct store_batch *b, struct poise_error *err);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "poise/call.h"
+#include "poise/report.h"
 #include "poise/rules.h"
 #include "poise/store_batch.h"
 
@@ -306,6 +307,21 @@ enum poise_status gen_call(const struct gen_opts *o, const struct playbook *pb, 
 	return POISE_OK;
 }
 
+/* A generated call ends like a real one: its report figures are kept too. */
+static enum poise_status keep_figures(struct store_batch *b, const struct playbook *pb,
+				      const struct gen_call *c, struct poise_error *err)
+{
+	unsigned char *blob;
+	size_t len;
+	enum poise_status ps = report_pack_call(pb, c->ev, c->n, &blob, &len, err);
+
+	if (ps == POISE_OK)
+		ps = store_batch_figures(b, c->meta.id, REPORT_FIGURES_VERSION, (int64_t)c->n, blob,
+					 len, err);
+	free(blob);
+	return ps;
+}
+
 enum poise_status gen_write(struct store *st, const struct playbook *pb, const struct gen_opts *o,
 			    uint64_t first, uint64_t n, void (*progress)(void *ctx, uint64_t done),
 			    void *ctx, struct poise_error *err)
@@ -323,8 +339,9 @@ enum poise_status gen_write(struct store *st, const struct playbook *pb, const s
 		if ((ps = store_batch_begin(st, &b, err)) != POISE_OK)
 			break;
 		for (; ps == POISE_OK && i < end; i++)
-			if ((ps = gen_call(o, pb, first + i, c, err)) == POISE_OK)
-				ps = store_batch_call(b, &c->meta, pb, c->ev, c->n, err);
+			if ((ps = gen_call(o, pb, first + i, c, err)) == POISE_OK &&
+			    (ps = store_batch_call(b, &c->meta, pb, c->ev, c->n, err)) == POISE_OK)
+				ps = keep_figures(b, pb, c, err);
 		if (ps == POISE_OK)
 			ps = store_batch_commit(b, err);
 		else

@@ -1,13 +1,11 @@
 /*
- * report.c - reading, folding and summing the calls of a report.
+ * report.c - reading the calls of a report and summing their figures.
  *
- * Each call's events go through call_apply(), the fold every other view of
- * a call uses, and the figures are read from the folded state; the only
- * things taken from events beside the fold are what the state does not
- * keep: each follow-up (the state keeps the last), the mood after a line
- * was said, and how long it took to reach empathize without the gaps.
- * Figures of a call are added only once its last event is folded, so a
- * call that turns out damaged adds nothing but to `damaged`.
+ * Each selected call's figures come from report_call.c: kept when the call
+ * ended (call_figures) or, for a call without valid kept figures, folded
+ * from its events here, the same way. A call that turns out damaged adds
+ * nothing but to `damaged`. What can change after a call ends is read
+ * fresh: whether its follow-ups are done, and repeat contacts.
  */
 #include "report_int.h"
 
@@ -15,21 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "poise/call.h"
 #include "poise/store_scan.h"
 
 #define DAY_MS INT64_C(86400000)
-
-/* A SAID or SKIP of the call being folded, kept until the call is summed. */
-struct line_ev {
-	int64_t t;
-	int stage, section, index;
-	int skip;   /* -1 for SAID, else the skip reason */
-	int mood;   /* mood when said; 0 = not set */
-	int sample; /* 1 once a MOOD within the window resolved it */
-	int change;
-	int done; /* resolved, with or without a sample */
-};
 
 struct run {
 	struct report *r;
@@ -40,14 +26,11 @@ struct run {
 	char today[11];
 	enum poise_status ps;
 	struct poise_error *err;
-	/* The call being folded. */
-	struct call_state cs;
-	struct pb_entry *pbe;
-	int refused;	     /* call_apply refused an event: the call is damaged */
-	int64_t empathy_gap; /* gap_ms when empathize was first entered */
-	long fu[4];	     /* done, due, overdue, later */
-	struct line_ev *lev;
-	size_t nlev, levcap, pending; /* lev[pending..] may still wait for a MOOD */
+	struct call_fold cf; /* the call being folded */
+	int oom;
+	struct call_figs kept; /* the call read from its kept figures */
+	struct call_figs *figs;
+	long fu[4]; /* done, due, overdue, later */
 };
 
 enum { FU_DONE, FU_DUE, FU_OVERDUE, FU_LATER };
@@ -194,154 +177,71 @@ static struct pb_entry *pb_entry_get(struct run *rn, const char *hash)
 	return e;
 }
 
-/* --- one call's events --------------------------------------------------- */
+/* --- one call ------------------------------------------------------------ */
 
-static int push_line_ev(struct run *rn, const struct event *ev)
+/* A follow-up's state at `today`: dates "YYYY-MM-DD" compare as text. */
+static void count_followups(struct run *rn, const struct call_figs *f)
 {
-	struct line_ev *l;
+	memset(rn->fu, 0, sizeof(rn->fu));
+	for (size_t i = 0; i < f->nfu; i++) {
+		const struct fu_ev *fu = &f->fu[i];
 
-	if (rn->nlev == rn->levcap) {
-		size_t cap = rn->levcap ? rn->levcap * 2 : 32;
-		struct line_ev *p = realloc(rn->lev, cap * sizeof(*p));
-
-		if (!p)
-			return 0;
-		rn->lev = p;
-		rn->levcap = cap;
+		if (fu->done_at)
+			rn->fu[FU_DONE]++;
+		else if (!fu->due[0])
+			rn->fu[FU_LATER]++;
+		else if (strcmp(fu->due, rn->today) < 0)
+			rn->fu[FU_OVERDUE]++;
+		else if (strcmp(fu->due, rn->today) == 0)
+			rn->fu[FU_DUE]++;
+		else
+			rn->fu[FU_LATER]++;
 	}
-	l = memset(&rn->lev[rn->nlev++], 0, sizeof(*l));
-	l->t = ev->t;
-	l->stage = (int)rn->cs.stage;
-	l->section = ev->a;
-	l->index = ev->b;
-	l->mood = rn->cs.mood;
-	l->skip = -1;
-	if (ev->kind == EV_SKIP) {
-		for (int i = 0; i < SKIP_COUNT; i++)
-			if (strcmp(skip_reason_key((enum skip_reason)i), ev->text) == 0)
-				l->skip = i;
-		l->done = 1;
-	}
-	return 1;
 }
 
-/* A MOOD answers every line said since the last MOOD, if it came soon enough. */
-static void resolve_mood(struct run *rn, const struct event *ev)
-{
-	for (size_t i = rn->pending; i < rn->nlev; i++) {
-		struct line_ev *l = &rn->lev[i];
-
-		if (l->done)
-			continue;
-		l->done = 1;
-		if (l->mood && ev->t - l->t <= REPORT_MOOD_WINDOW_MS) {
-			l->sample = 1;
-			l->change = ev->a - l->mood;
-		}
-	}
-	rn->pending = rn->nlev;
-}
-
-/* A follow-up's state at `today`: "YYYY-MM-DD\t..." compares as text. */
-static void count_followup(struct run *rn, const char *text, int64_t done_at)
-{
-	size_t n = strcspn(text, "\t");
-
-	if (done_at)
-		rn->fu[FU_DONE]++;
-	else if (n != 10)
-		rn->fu[FU_LATER]++;
-	else if (strncmp(text, rn->today, 10) < 0)
-		rn->fu[FU_OVERDUE]++;
-	else if (strncmp(text, rn->today, 10) == 0)
-		rn->fu[FU_DUE]++;
-	else
-		rn->fu[FU_LATER]++;
-}
-
-static int on_event(void *ctx, const struct event *ev, int64_t done_at)
-{
-	struct run *rn = ctx;
-	int reached = rn->cs.empathy_at != 0;
-
-	if (call_check(&rn->cs, ev) != POISE_OK) {
-		rn->refused = 1;
-		return 1;
-	}
-	if ((ev->kind == EV_SAID || ev->kind == EV_SKIP) && !push_line_ev(rn, ev))
-		goto oom;
-	if (ev->kind == EV_MOOD)
-		resolve_mood(rn, ev);
-	if (ev->kind == EV_FOLLOWUP)
-		count_followup(rn, ev->text, done_at);
-	if (call_apply(&rn->cs, ev) != POISE_OK)
-		goto oom;
-	if (!reached && rn->cs.empathy_at)
-		rn->empathy_gap = rn->cs.gap_ms;
-	return 0;
-oom:
-	nomem(rn);
-	return 1;
-}
-
-/* --- summing a folded call ----------------------------------------------- */
-
-static void add_figures(struct report_figures *f, const struct call_state *cs, int64_t gap,
+/* One call's figures into a column; the longest hold is a maximum, the rest sums. */
+static void add_figures(struct report_figures *f, const struct report_figures *one,
 			const long fu[4], int repeat)
 {
-	if (cs->phase == CALL_DONE) {
-		f->done++;
-		f->handle_ms += call_elapsed_ms(cs, cs->ended);
-		f->wrapup_ms += call_wrapup_ms(cs, cs->ended);
-	} else {
-		f->interrupted++;
-	}
-	f->hold_ms += cs->hold_ms;
-	f->holds += cs->holds;
-	if (cs->hold_longest_ms > f->hold_longest_ms)
-		f->hold_longest_ms = cs->hold_longest_ms;
-	f->escalated += cs->escalations > 0 || cs->outcome == OUTCOME_ESCALATED;
-	f->transferred += cs->outcome == OUTCOME_TRANSFERRED;
-	f->warnings += cs->warnings;
-	f->warned += cs->warnings > 0;
-	f->abuse += cs->outcome == OUTCOME_ABUSE;
-	if (cs->nmoods > 0) {
-		f->mood_calls++;
-		f->mood_start_sum += cs->moods[0].mood;
-		f->mood_end_sum += cs->moods[cs->nmoods - 1].mood;
-	}
-	if (cs->nmoods > 1) {
-		f->mood_pairs++;
-		f->calmer += cs->moods[cs->nmoods - 1].mood < cs->moods[0].mood;
-	}
-	if (cs->empathy_at) {
-		f->empathy_calls++;
-		f->empathy_ms += cs->empathy_at - cs->started - gap;
-	}
-	for (int s = 0; s < STAGE_COUNT; s++) {
-		f->stage_ms[s] += cs->stage_ms[s];
-		if (!(cs->visited & (1u << s)))
-			continue;
-		f->checklist_ticked += (long)call_ticked_count(cs, (enum stage)s);
-		f->checklist_items += (long)call_section_len(cs, (enum stage)s, SECTION_CHECKLIST);
-	}
+	f->done += one->done;
+	f->interrupted += one->interrupted;
+	f->handle_ms += one->handle_ms;
+	f->wrapup_ms += one->wrapup_ms;
+	f->hold_ms += one->hold_ms;
+	f->holds += one->holds;
+	if (one->hold_longest_ms > f->hold_longest_ms)
+		f->hold_longest_ms = one->hold_longest_ms;
+	f->escalated += one->escalated;
+	f->transferred += one->transferred;
+	f->warnings += one->warnings;
+	f->warned += one->warned;
+	f->abuse += one->abuse;
+	f->mood_calls += one->mood_calls;
+	f->mood_start_sum += one->mood_start_sum;
+	f->mood_end_sum += one->mood_end_sum;
+	f->mood_pairs += one->mood_pairs;
+	f->calmer += one->calmer;
+	f->empathy_calls += one->empathy_calls;
+	f->empathy_ms += one->empathy_ms;
+	for (int s = 0; s < STAGE_COUNT; s++)
+		f->stage_ms[s] += one->stage_ms[s];
+	f->checklist_ticked += one->checklist_ticked;
+	f->checklist_items += one->checklist_items;
 	f->repeats += repeat;
 	f->fu_done += fu[FU_DONE];
 	f->fu_due += fu[FU_DUE];
 	f->fu_overdue += fu[FU_OVERDUE];
 	f->fu_later += fu[FU_LATER];
-	f->causes += cs->cause != NULL;
+	f->causes += one->causes;
 }
 
-static void add_lines(struct run *rn)
+static void add_lines(struct pb_entry *e, const struct call_figs *f)
 {
-	struct pb_entry *e = rn->pbe;
-
 	e->calls++;
 	for (int s = 0; s < STAGE_COUNT; s++)
-		e->stage_shown[s] += (rn->cs.visited & (1u << s)) != 0;
-	for (size_t i = 0; i < rn->nlev; i++) {
-		const struct line_ev *l = &rn->lev[i];
+		e->stage_shown[s] += (f->visited & (1u << s)) != 0;
+	for (size_t i = 0; i < f->nlev; i++) {
+		const struct line_ev *l = &f->lev[i];
 		struct line_acc *a = &e->lines[l->stage][l->section][l->index];
 
 		if (l->skip < 0) {
@@ -355,27 +255,36 @@ static void add_lines(struct run *rn)
 	}
 }
 
-/* Add the folded call to its agent's column and to everyone's. */
-static int sum_call(struct run *rn, const char *agent, int repeat)
+/* Add a closed call to its agent's column and to everyone's. */
+static int sum_call(struct run *rn, struct pb_entry *e, const char *agent,
+		    const struct call_figs *f, int repeat)
 {
 	struct report *r = rn->r;
 	struct acc *a = agent_acc(r, agent);
-	const struct call_state *cs = &rn->cs;
 
 	if (!a)
 		return 0;
 	a->f.calls++;
 	r->all.f.calls++;
-	if (cs->phase != CALL_DONE && cs->phase != CALL_INTERRUPTED) {
-		a->f.open++;
-		r->all.f.open++;
-		return 1;
-	}
-	add_figures(&a->f, cs, rn->empathy_gap, rn->fu, repeat);
-	add_figures(&r->all.f, cs, rn->empathy_gap, rn->fu, repeat);
-	if (cs->cause && (!add_cause(a, cs->cause) || !add_cause(&r->all, cs->cause)))
+	count_followups(rn, f);
+	add_figures(&a->f, &f->one, rn->fu, repeat);
+	add_figures(&r->all.f, &f->one, rn->fu, repeat);
+	if (f->cause[0] && (!add_cause(a, f->cause) || !add_cause(&r->all, f->cause)))
 		return 0;
-	add_lines(rn);
+	add_lines(e, f);
+	return 1;
+}
+
+static int count_open(struct run *rn, const char *agent)
+{
+	struct acc *a = agent_acc(rn->r, agent);
+
+	if (!a)
+		return 0;
+	a->f.calls++;
+	a->f.open++;
+	rn->r->all.f.calls++;
+	rn->r->all.f.open++;
 	return 1;
 }
 
@@ -388,42 +297,101 @@ static int selected(const struct report_query *q, const struct scan_call *c)
 	return !q->playbook || strcmp(q->playbook, c->playbook_id) == 0;
 }
 
-/* Fold one call; 0 to go on, 1 to stop (rn->ps says why). */
-static int fold_call(struct run *rn, const struct scan_call *c, int repeat)
+static int on_event(void *ctx, const struct event *ev, int64_t done_at)
+{
+	struct run *rn = ctx;
+	int rc = call_fold_event(&rn->cf, ev, done_at);
+
+	rn->oom = rc < 0;
+	return rc != 0;
+}
+
+/* Fold a call from its events: 1 closed (rn->figs set), 0 open or damaged, -1 stop. */
+static int fold_events(struct run *rn, struct pb_entry *e, const struct scan_call *c)
 {
 	struct poise_error serr;
 	enum poise_status ps;
 
-	rn->pbe = pb_entry_get(rn, c->playbook_hash);
-	if (!rn->pbe) {
+	if (call_fold_begin(&rn->cf, e->pb) != POISE_OK) {
 		nomem(rn);
-		return 1;
+		return -1;
 	}
-	if (!rn->pbe->pb) {
-		rn->r->damaged++;
-		return 0;
-	}
-	if (call_init(&rn->cs, rn->pbe->pb) != POISE_OK) {
-		nomem(rn);
-		return 1;
-	}
-	rn->refused = 0;
-	rn->empathy_gap = 0;
-	memset(rn->fu, 0, sizeof(rn->fu));
-	rn->nlev = rn->pending = 0;
 	poise_error_clear(&serr);
 	ps = store_scan_events(rn->sc, c->id, on_event, rn, &serr);
+	if (rn->oom) {
+		nomem(rn);
+		return -1;
+	}
 	if (ps != POISE_OK && ps != POISE_DB) {
 		*rn->err = serr;
 		rn->ps = ps;
-	} else if (rn->ps == POISE_OK) {
-		/* An unreadable or refused event: the call cannot be trusted. */
-		if (ps == POISE_DB || rn->refused)
-			rn->r->damaged++;
-		else if (!sum_call(rn, c->agent, repeat))
-			nomem(rn);
+		return -1;
 	}
-	call_free(&rn->cs);
+	/* An unreadable or refused event: the call cannot be trusted. */
+	if (ps == POISE_DB || rn->cf.refused) {
+		rn->r->damaged++;
+		return 0;
+	}
+	if (!call_fold_closed(&rn->cf)) {
+		if (!count_open(rn, c->agent))
+			nomem(rn);
+		return rn->ps == POISE_OK ? 0 : -1;
+	}
+	call_fold_end(&rn->cf);
+	rn->figs = &rn->cf.figs;
+	return 1;
+}
+
+static int on_followup(void *ctx, int64_t seq, int64_t done_at)
+{
+	struct call_figs *f = ctx;
+
+	for (size_t i = 0; i < f->nfu; i++)
+		if (f->fu[i].seq == seq)
+			f->fu[i].done_at = done_at;
+	return 0;
+}
+
+/* A call's kept figures: 1 used (rn->figs set), 0 not valid, -1 stop. */
+static int use_kept(struct run *rn, struct pb_entry *e, const struct scan_call *c)
+{
+	int rc = call_figs_unpack(&rn->kept, e->pb, c->figs, c->figs_len);
+
+	if (rc < 0) {
+		nomem(rn);
+		return -1;
+	}
+	if (rc == 0)
+		return 0;
+	if (rn->kept.nfu > 0 &&
+	    (rn->ps = store_scan_followups(rn->sc, c->id, on_followup, &rn->kept, rn->err)) !=
+		    POISE_OK)
+		return -1;
+	rn->figs = &rn->kept;
+	return 1;
+}
+
+/* Read one selected call; 0 to go on, 1 to stop (rn->ps says why). */
+static int read_call(struct run *rn, const struct scan_call *c, int repeat)
+{
+	struct pb_entry *e = pb_entry_get(rn, c->playbook_hash);
+	int rc = 0;
+
+	if (!e) {
+		nomem(rn);
+		return 1;
+	}
+	if (!e->pb) {
+		rn->r->damaged++;
+		return 0;
+	}
+	rn->figs = NULL;
+	if (c->figs && !rn->q->refold)
+		rc = use_kept(rn, e, c);
+	if (rc == 0)
+		rc = fold_events(rn, e, c);
+	if (rc == 1 && !sum_call(rn, e, c->agent, rn->figs, repeat))
+		nomem(rn);
 	return rn->ps != POISE_OK;
 }
 
@@ -441,7 +409,7 @@ static int on_call(void *ctx, const struct scan_call *c)
 	}
 	if (!selected(rn->q, c))
 		return 0;
-	return fold_call(rn, c, repeat);
+	return read_call(rn, c, repeat);
 }
 
 /* --- the report ---------------------------------------------------------- */
@@ -474,7 +442,8 @@ static enum poise_status run_scan(struct run *rn)
 	ps = store_scan_open(rn->st, &rn->sc, rn->err);
 	if (ps != POISE_OK)
 		return ps;
-	ps = store_scan_calls(rn->sc, from, q->until, on_call, rn, rn->err);
+	ps = store_scan_calls(rn->sc, from, q->until, q->refold ? 0 : REPORT_FIGURES_VERSION,
+			      on_call, rn, rn->err);
 	store_scan_close(rn->sc);
 	if (ps != POISE_OK)
 		return ps;
@@ -513,7 +482,8 @@ enum poise_status report_run(struct store *st, const struct report_query *q, str
 	today_of(q, rn.today);
 	ps = fail ? nomem(&rn) : run_scan(&rn);
 	repeat_free(rn.win);
-	free(rn.lev);
+	call_fold_free(&rn.cf);
+	call_figs_free(&rn.kept);
 	if (ps == POISE_OK) {
 		finish_acc(&rn.r->all);
 		for (size_t i = 0; i < rn.r->nagents; i++)

@@ -1,7 +1,8 @@
 /*
  * report_int.h - what the report_*.c files share and nobody else sees.
  *
- * report.c reads and folds the calls into accumulators; report_repeat.c
+ * report.c reads the calls and sums them into accumulators; report_call.c
+ * folds one call into its figures and packs them to keep; report_repeat.c
  * remembers recent customer references; report_lines.c orders and writes
  * the per-line figures; report_out.c writes the per-agent figures.
  */
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "poise/call.h"
 #include "poise/report.h"
 
 struct cause_count {
@@ -59,6 +61,69 @@ struct report {
 	int64_t since, until;
 	const char *agent_filter, *playbook_filter; /* copies, owned */
 };
+
+/* report_call.c: one call's part of a report. */
+
+/* A SAID or SKIP of a call. */
+struct line_ev {
+	int64_t t;
+	int stage, section, index;
+	int skip;   /* -1 for SAID, else the skip reason */
+	int mood;   /* mood when said; 0 = not set */
+	int sample; /* 1 once a MOOD within the window resolved it */
+	int change;
+	int done; /* resolved, with or without a sample */
+};
+
+/* A FOLLOWUP of a call: its date ("" when none) and when it was done (0: not). */
+struct fu_ev {
+	int64_t seq;
+	char due[11];
+	int64_t done_at;
+};
+
+/*
+ * All a closed call adds to a report but what may change after it: the
+ * follow-ups' done_at (filled in when summed) and repeat contacts.
+ */
+struct call_figs {
+	struct report_figures one; /* this call alone; no top causes, repeats, follow-ups */
+	unsigned visited;	   /* stages visited, 1 << stage */
+	char cause[65];		   /* "" when none */
+	struct line_ev *lev;
+	size_t nlev, levcap;
+	struct fu_ev *fu;
+	size_t nfu, fucap;
+};
+
+/* Folding one call's events, in seq order, into its figures. */
+struct call_fold {
+	struct call_state cs;
+	struct call_figs figs;
+	int refused;	     /* call_check refused an event: the call is damaged */
+	int64_t empathy_gap; /* gap_ms when empathize was first entered */
+	int64_t last_seq;
+	size_t pending; /* figs.lev[pending..] may still wait for a MOOD */
+};
+
+enum poise_status call_fold_begin(struct call_fold *cf, const struct playbook *pb);
+/* 0 folded, 1 refused (the call is damaged: stop), -1 out of memory. */
+int call_fold_event(struct call_fold *cf, const struct event *ev, int64_t done_at);
+/* Done or interrupted, and nothing refused. */
+int call_fold_closed(const struct call_fold *cf);
+/* Fill cf->figs.one and the rest from the folded state (a closed call). */
+void call_fold_end(struct call_fold *cf);
+void call_fold_free(struct call_fold *cf);
+void call_figs_free(struct call_figs *f);
+
+/* Pack f (malloc'd); 0 when out of memory. */
+int call_figs_pack(const struct call_figs *f, unsigned char **out, size_t *len);
+/*
+ * Unpack into f (its arrays reused) what call_figs_pack made, checking
+ * every count and line index against pb: 1 good, 0 not a valid packing
+ * (fold the call instead), -1 out of memory.
+ */
+int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void *blob, size_t len);
 
 /* report_repeat.c: customer references seen within a sliding window. */
 struct repeat_window;

@@ -61,6 +61,11 @@
 		  "WHERE call_id = ?1 ORDER BY seq")                                               \
 	X(PB_TEXT, "SELECT text FROM playbook_texts WHERE hash = ?1")
 
+/* One row of call_figures (store_scan.c, store_batch.c). */
+#define STORE_PUT_FIGURES_SQL                                                                      \
+	"INSERT OR REPLACE INTO call_figures (call_id, fold, last_seq, figures) "                  \
+	"VALUES (?1, ?2, ?3, ?4)"
+
 #define STORE_STMT_ENUM(name, sql) STMT_##name,
 enum store_stmt { STORE_STMT_LIST(STORE_STMT_ENUM) STMT_COUNT };
 #undef STORE_STMT_ENUM

@@ -15,9 +15,12 @@
 
 #include "store_int.h"
 
+/* Kept figures count only for the fold version asked for and the call's last event. */
 #define SCAN_CALLS_SQL                                                                             \
-	"SELECT id, agent, customer_ref, playbook_id, playbook_hash, started_at FROM calls "       \
-	"WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id"
+	"SELECT c.id, c.agent, c.customer_ref, c.playbook_id, c.playbook_hash, c.started_at, "     \
+	"CASE WHEN f.fold = ?3 AND f.last_seq = c.last_seq THEN f.figures END "                   \
+	"FROM calls c LEFT JOIN call_figures f ON f.call_id = c.id "                               \
+	"WHERE c.started_at >= ?1 AND c.started_at < ?2 ORDER BY c.started_at, c.id"
 
 /* The follow-up lookup runs only for FOLLOWUP events, not for every event. */
 #define SCAN_EVENTS_SQL                                                                            \
@@ -26,10 +29,13 @@
 	"WHERE f.call_id = e.call_id AND f.seq = e.seq) END "                                      \
 	"FROM events e WHERE call_id = ?1 ORDER BY seq"
 
+#define SCAN_FOLLOWUPS_SQL "SELECT seq, done_at FROM followups WHERE call_id = ?1"
+
 struct store_scan {
 	struct store *st;
 	sqlite3_stmt *calls;
 	sqlite3_stmt *events;
+	sqlite3_stmt *followups;
 	int in_txn; /* we began the read transaction and must end it */
 };
 
@@ -72,6 +78,9 @@ enum poise_status store_scan_open(struct store *st, struct store_scan **out,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v3(st->db, SCAN_EVENTS_SQL, -1, SQLITE_PREPARE_PERSISTENT,
 					&sc->events, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(st->db, SCAN_FOLLOWUPS_SQL, -1, SQLITE_PREPARE_PERSISTENT,
+					&sc->followups, NULL);
 	if (rc != SQLITE_OK) {
 		ps = store_fail(st, rc, "prepare the report's reads", err);
 		goto out;
@@ -98,6 +107,7 @@ void store_scan_close(struct store_scan *sc)
 		return;
 	sqlite3_finalize(sc->calls);
 	sqlite3_finalize(sc->events);
+	sqlite3_finalize(sc->followups);
 	/* A read transaction has nothing to keep: end it whatever happened. */
 	if (sc->in_txn)
 		sqlite3_exec(sc->st->db, "COMMIT", NULL, NULL, NULL);
@@ -111,7 +121,7 @@ static const char *col_text(sqlite3_stmt *s, int col)
 	return v ? (const char *)v : "";
 }
 
-enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t until,
+enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t until, int fold,
 				   scan_call_fn fn, void *ctx, struct poise_error *err)
 {
 	sqlite3_stmt *s = sc->calls;
@@ -122,6 +132,7 @@ enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t
 				       "cannot scan calls from inside a scan of calls");
 	sqlite3_bind_int64(s, 1, since ? since : INT64_MIN);
 	sqlite3_bind_int64(s, 2, until ? until : INT64_MAX);
+	sqlite3_bind_int(s, 3, fold);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct scan_call c = {
 			.id = col_text(s, 0),
@@ -130,6 +141,8 @@ enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t
 			.playbook_id = col_text(s, 3),
 			.playbook_hash = col_text(s, 4),
 			.started = sqlite3_column_int64(s, 5),
+			.figs = sqlite3_column_blob(s, 6),
+			.figs_len = (size_t)sqlite3_column_bytes(s, 6),
 		};
 
 		if (fn(ctx, &c)) {
@@ -181,4 +194,44 @@ enum poise_status store_scan_events(struct store_scan *sc, const char *call_id, 
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return ps;
+}
+
+enum poise_status store_scan_followups(struct store_scan *sc, const char *call_id,
+				       scan_followup_fn fn, void *ctx, struct poise_error *err)
+{
+	sqlite3_stmt *s = sc->followups;
+	int rc;
+
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(sc->st, rc, "scan follow-ups", err);
+	return POISE_OK;
+}
+
+enum poise_status store_put_figures(struct store *st, const char *call_id, int fold,
+				    int64_t last_seq, const void *blob, size_t len,
+				    struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, STORE_PUT_FIGURES_SQL, -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, fold);
+		sqlite3_bind_int64(s, 3, last_seq);
+		sqlite3_bind_blob(s, 4, blob, (int)len, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "keep a call's figures", err);
+	return POISE_OK;
 }

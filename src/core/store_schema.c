@@ -124,6 +124,18 @@ static const char *const migrations[] = {
 	"	score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),\n"
 	"	PRIMARY KEY (review_id, stage)\n"
 	") WITHOUT ROWID;\n",
+	/*
+	 * 2 -> 3: each closed call's report figures, as the report's own fold
+	 * of its events computed them (report_call.c). Derived and disposable:
+	 * a row counts only while its fold version and last_seq match, and a
+	 * call without one is folded from its events as before.
+	 */
+	"CREATE TABLE call_figures (\n"
+	"	call_id TEXT PRIMARY KEY NOT NULL REFERENCES calls (id),\n"
+	"	fold INTEGER NOT NULL,\n"
+	"	last_seq INTEGER NOT NULL,\n"
+	"	figures BLOB NOT NULL\n"
+	") WITHOUT ROWID;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -249,9 +261,7 @@ static int migrate_step(struct store *st, long from)
 out:
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return rc; /* on failure the caller reads the message, then rolls back */
 }
 
 enum poise_status store_schema_migrate(struct store *st, struct poise_error *err)
@@ -264,7 +274,11 @@ enum poise_status store_schema_migrate(struct store *st, struct poise_error *err
 	if ((rc = query_int(st->db, "PRAGMA user_version", &version)) != SQLITE_OK)
 		return store_fail(st, rc, "read schema version", err);
 	for (long v = version; v < STORE_SCHEMA_VERSION; v++)
-		if ((rc = migrate_step(st, v)) != SQLITE_OK)
-			return store_fail(st, rc, "upgrade database schema", err);
+		if ((rc = migrate_step(st, v)) != SQLITE_OK) {
+			enum poise_status ps = store_fail(st, rc, "upgrade database schema", err);
+
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return ps;
+		}
 	return POISE_OK;
 }

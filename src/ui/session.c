@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "poise/report.h"
+
 static const char *env(const char *name)
 {
 	return getenv(name);
@@ -90,8 +92,18 @@ fail:
 
 void session_end_call(struct ui *ui)
 {
+	struct poise_error err;
+
 	if (!ui->in_call)
 		return;
+	/*
+	 * Keep the closed call's report figures. Only a saving for later
+	 * reports (a call without them is folded from its events), so a
+	 * failure, or events still in the side log, just skips it.
+	 */
+	if ((ui->cs.phase == CALL_DONE || ui->cs.phase == CALL_INTERRUPTED) &&
+	    store_pending(ui->st) == 0)
+		report_keep_call(ui->st, ui->meta.id, &err);
 	call_free(&ui->cs);
 	if (ui->call_pb && ui->call_pb != ui->pb)
 		playbook_free(ui->call_pb);

@@ -1,0 +1,492 @@
+/*
+ * report_call.c - one call's part of a report, and keeping it.
+ *
+ * A call's events go through call_apply(), the fold every other view of a
+ * call uses, and its figures are read from the folded state; the only
+ * things taken from events beside the fold are what the state does not
+ * keep: each follow-up (the state keeps the last), the mood after a line
+ * was said, and how long it took to reach empathize without the gaps.
+ *
+ * What comes out (struct call_figs) is all a report adds for a closed
+ * call, but for what changes after the call: whether a follow-up has been
+ * done, and whether the customer called again. So it can be kept: packed
+ * (call_figs_pack) in the call_figures table when the call closes, it
+ * spares later reports the call's events. A kept row counts only while its
+ * fold version (REPORT_FIGURES_VERSION) and the call's last_seq match, and
+ * is checked like any outside input before use (call_figs_unpack).
+ */
+#include "report_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "poise/store_scan.h"
+
+/* cf is zeroed or was folded before: its line and follow-up arrays are reused. */
+enum poise_status call_fold_begin(struct call_fold *cf, const struct playbook *pb)
+{
+	struct call_figs keep = cf->figs;
+
+	call_free(&cf->cs);
+	memset(cf, 0, sizeof(*cf));
+	cf->figs.lev = keep.lev;
+	cf->figs.levcap = keep.levcap;
+	cf->figs.fu = keep.fu;
+	cf->figs.fucap = keep.fucap;
+	return call_init(&cf->cs, pb);
+}
+
+void call_figs_free(struct call_figs *f)
+{
+	free(f->lev);
+	free(f->fu);
+	f->lev = NULL;
+	f->fu = NULL;
+	f->nlev = f->levcap = f->nfu = f->fucap = 0;
+}
+
+void call_fold_free(struct call_fold *cf)
+{
+	call_free(&cf->cs);
+	call_figs_free(&cf->figs);
+}
+
+static struct line_ev *push_line(struct call_figs *f)
+{
+	if (f->nlev == f->levcap) {
+		size_t cap = f->levcap ? f->levcap * 2 : 32;
+		struct line_ev *p = realloc(f->lev, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		f->lev = p;
+		f->levcap = cap;
+	}
+	return memset(&f->lev[f->nlev++], 0, sizeof(*f->lev));
+}
+
+static struct fu_ev *push_fu(struct call_figs *f)
+{
+	if (f->nfu == f->fucap) {
+		size_t cap = f->fucap ? f->fucap * 2 : 4;
+		struct fu_ev *p = realloc(f->fu, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		f->fu = p;
+		f->fucap = cap;
+	}
+	return memset(&f->fu[f->nfu++], 0, sizeof(*f->fu));
+}
+
+static int line_said(struct call_fold *cf, const struct event *ev)
+{
+	struct line_ev *l = push_line(&cf->figs);
+
+	if (!l)
+		return 0;
+	l->t = ev->t;
+	l->stage = (int)cf->cs.stage;
+	l->section = ev->a;
+	l->index = ev->b;
+	l->mood = cf->cs.mood;
+	l->skip = -1;
+	if (ev->kind == EV_SKIP) {
+		for (int i = 0; i < SKIP_COUNT; i++)
+			if (strcmp(skip_reason_key((enum skip_reason)i), ev->text) == 0)
+				l->skip = i;
+		l->done = 1;
+	}
+	return 1;
+}
+
+/* A MOOD answers every line said since the last MOOD, if it came soon enough. */
+static void resolve_mood(struct call_fold *cf, const struct event *ev)
+{
+	struct call_figs *f = &cf->figs;
+
+	for (size_t i = cf->pending; i < f->nlev; i++) {
+		struct line_ev *l = &f->lev[i];
+
+		if (l->done)
+			continue;
+		l->done = 1;
+		if (l->mood && ev->t - l->t <= REPORT_MOOD_WINDOW_MS) {
+			l->sample = 1;
+			l->change = ev->a - l->mood;
+		}
+	}
+	cf->pending = f->nlev;
+}
+
+/* A follow-up's date: "YYYY-MM-DD\t..." keeps its first ten bytes, anything else none. */
+static int followup(struct call_fold *cf, const struct event *ev, int64_t done_at)
+{
+	struct fu_ev *fu = push_fu(&cf->figs);
+	size_t n = strcspn(ev->text, "\t");
+
+	if (!fu)
+		return 0;
+	fu->seq = ev->seq;
+	fu->done_at = done_at;
+	if (n == 10)
+		memcpy(fu->due, ev->text, 10);
+	return 1;
+}
+
+int call_fold_event(struct call_fold *cf, const struct event *ev, int64_t done_at)
+{
+	int reached = cf->cs.empathy_at != 0;
+
+	if (call_check(&cf->cs, ev) != POISE_OK) {
+		cf->refused = 1;
+		return 1;
+	}
+	cf->last_seq = ev->seq;
+	if ((ev->kind == EV_SAID || ev->kind == EV_SKIP) && !line_said(cf, ev))
+		return -1;
+	if (ev->kind == EV_MOOD)
+		resolve_mood(cf, ev);
+	if (ev->kind == EV_FOLLOWUP && !followup(cf, ev, done_at))
+		return -1;
+	if (call_apply(&cf->cs, ev) != POISE_OK)
+		return -1;
+	if (!reached && cf->cs.empathy_at)
+		cf->empathy_gap = cf->cs.gap_ms;
+	return 0;
+}
+
+int call_fold_closed(const struct call_fold *cf)
+{
+	return !cf->refused &&
+	       (cf->cs.phase == CALL_DONE || cf->cs.phase == CALL_INTERRUPTED);
+}
+
+/* The figures of the folded call alone, as report_figures_add() sums them. */
+void call_fold_end(struct call_fold *cf)
+{
+	const struct call_state *cs = &cf->cs;
+	struct report_figures *f = &cf->figs.one;
+
+	f->calls = 1;
+	if (cs->phase == CALL_DONE) {
+		f->done = 1;
+		f->handle_ms = call_elapsed_ms(cs, cs->ended);
+		f->wrapup_ms = call_wrapup_ms(cs, cs->ended);
+	} else {
+		f->interrupted = 1;
+	}
+	f->hold_ms = cs->hold_ms;
+	f->holds = cs->holds;
+	f->hold_longest_ms = cs->hold_longest_ms;
+	f->escalated = cs->escalations > 0 || cs->outcome == OUTCOME_ESCALATED;
+	f->transferred = cs->outcome == OUTCOME_TRANSFERRED;
+	f->warnings = cs->warnings;
+	f->warned = cs->warnings > 0;
+	f->abuse = cs->outcome == OUTCOME_ABUSE;
+	if (cs->nmoods > 0) {
+		f->mood_calls = 1;
+		f->mood_start_sum = cs->moods[0].mood;
+		f->mood_end_sum = cs->moods[cs->nmoods - 1].mood;
+	}
+	if (cs->nmoods > 1) {
+		f->mood_pairs = 1;
+		f->calmer = cs->moods[cs->nmoods - 1].mood < cs->moods[0].mood;
+	}
+	if (cs->empathy_at) {
+		f->empathy_calls = 1;
+		f->empathy_ms = cs->empathy_at - cs->started - cf->empathy_gap;
+	}
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		f->stage_ms[s] = cs->stage_ms[s];
+		if (!(cs->visited & (1u << s)))
+			continue;
+		f->checklist_ticked += (long)call_ticked_count(cs, (enum stage)s);
+		f->checklist_items += (long)call_section_len(cs, (enum stage)s, SECTION_CHECKLIST);
+	}
+	f->causes = cs->cause != NULL;
+	cf->figs.visited = cs->visited;
+	snprintf(cf->figs.cause, sizeof(cf->figs.cause), "%s", cs->cause ? cs->cause : "");
+}
+
+/* --- packing ------------------------------------------------------------- */
+
+/*
+ * The figures of one call, in this order, each a zigzag varint; then the
+ * eight stage times, the visited stages, the cause (length, bytes), the
+ * lines (count; stage, section, index, skip + 1, sample, change each) and
+ * the follow-ups (count; seq, date length 0 or 10, date bytes each).
+ * Changing this, or what the fold makes of events, means a new
+ * REPORT_FIGURES_VERSION: rows of the old one are then ignored.
+ */
+#define FIGS_FIELDS(X)                                                                             \
+	X(done) X(interrupted) X(handle_ms) X(hold_ms) X(holds) X(hold_longest_ms) X(wrapup_ms)    \
+	X(escalated) X(transferred) X(warnings) X(warned) X(abuse) X(mood_calls)               \
+	X(mood_start_sum) X(mood_end_sum) X(mood_pairs) X(calmer) X(empathy_ms)                \
+	X(empathy_calls) X(checklist_ticked) X(checklist_items) X(causes)
+
+struct buf {
+	unsigned char *p;
+	size_t len, cap;
+	int oom;
+};
+
+static int reserve(struct buf *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : 256;
+	unsigned char *p;
+
+	if (b->oom)
+		return 0;
+	if (b->cap - b->len >= n)
+		return 1;
+	while (cap - b->len < n)
+		cap *= 2;
+	if (!(p = realloc(b->p, cap))) {
+		b->oom = 1;
+		return 0;
+	}
+	b->p = p;
+	b->cap = cap;
+	return 1;
+}
+
+static void put(struct buf *b, int64_t v)
+{
+	uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+
+	if (!reserve(b, 10))
+		return;
+	do {
+		b->p[b->len++] = (unsigned char)((z & 0x7f) | (z > 0x7f ? 0x80 : 0));
+		z >>= 7;
+	} while (z);
+}
+
+static void put_bytes(struct buf *b, const char *s, size_t n)
+{
+	put(b, (int64_t)n);
+	if (!reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+int call_figs_pack(const struct call_figs *f, unsigned char **out, size_t *len)
+{
+	struct buf b = {0};
+
+#define PUT_FIELD(name) put(&b, (int64_t)f->one.name);
+	FIGS_FIELDS(PUT_FIELD)
+#undef PUT_FIELD
+	for (int s = 0; s < STAGE_COUNT; s++)
+		put(&b, f->one.stage_ms[s]);
+	put(&b, f->visited);
+	put_bytes(&b, f->cause, strlen(f->cause));
+	put(&b, (int64_t)f->nlev);
+	for (size_t i = 0; i < f->nlev; i++) {
+		const struct line_ev *l = &f->lev[i];
+
+		put(&b, l->stage);
+		put(&b, l->section);
+		put(&b, l->index);
+		put(&b, l->skip + 1);
+		put(&b, l->sample);
+		put(&b, l->change);
+	}
+	put(&b, (int64_t)f->nfu);
+	for (size_t i = 0; i < f->nfu; i++) {
+		put(&b, f->fu[i].seq);
+		put_bytes(&b, f->fu[i].due, strlen(f->fu[i].due));
+	}
+	if (b.oom) {
+		free(b.p);
+		return 0;
+	}
+	*out = b.p;
+	*len = b.len;
+	return 1;
+}
+
+struct rd {
+	const unsigned char *p;
+	size_t len, at;
+	int bad;
+};
+
+static int64_t get(struct rd *r)
+{
+	uint64_t z = 0;
+
+	for (int shift = 0; shift < 64; shift += 7) {
+		unsigned char c;
+
+		if (r->at >= r->len)
+			break;
+		c = r->p[r->at++];
+		z |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+	}
+	r->bad = 1;
+	return 0;
+}
+
+/* A count or an index: 0 <= v < limit. */
+static int64_t get_in(struct rd *r, int64_t limit)
+{
+	int64_t v = get(r);
+
+	if (v < 0 || v >= limit)
+		r->bad = 1;
+	return r->bad ? 0 : v;
+}
+
+static void get_bytes(struct rd *r, char *out, size_t size)
+{
+	size_t n = (size_t)get_in(r, (int64_t)size);
+
+	if (r->bad || r->len - r->at < n) {
+		r->bad = 1;
+		return;
+	}
+	memcpy(out, r->p + r->at, n);
+	out[n] = '\0';
+	r->at += n;
+}
+
+int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void *blob, size_t len)
+{
+	struct rd r = {.p = blob, .len = len};
+	size_t n;
+
+	memset(&f->one, 0, sizeof(f->one));
+	f->nlev = f->nfu = 0;
+#define GET_FIELD(name) f->one.name = get(&r);
+	FIGS_FIELDS(GET_FIELD)
+#undef GET_FIELD
+	for (int s = 0; s < STAGE_COUNT; s++)
+		f->one.stage_ms[s] = get(&r);
+	f->visited = (unsigned)get_in(&r, 1 << STAGE_COUNT);
+	get_bytes(&r, f->cause, sizeof(f->cause));
+	n = (size_t)get_in(&r, (int64_t)len + 1); /* each line takes bytes */
+	for (size_t i = 0; i < n && !r.bad; i++) {
+		struct line_ev *l = push_line(f);
+
+		if (!l)
+			return -1;
+		l->stage = (int)get_in(&r, STAGE_COUNT);
+		l->section = (int)get_in(&r, SECTION_COUNT);
+		l->index = (int)get_in(&r, (int64_t)pb->stages[l->stage].section[l->section].len);
+		l->skip = (int)get_in(&r, SKIP_COUNT + 1) - 1;
+		l->sample = (int)get_in(&r, 2);
+		l->change = (int)get(&r);
+	}
+	n = r.bad ? 0 : (size_t)get_in(&r, (int64_t)len + 1);
+	for (size_t i = 0; i < n && !r.bad; i++) {
+		struct fu_ev *fu = push_fu(f);
+
+		if (!fu)
+			return -1;
+		fu->seq = get(&r);
+		get_bytes(&r, fu->due, sizeof(fu->due));
+	}
+	/* A closed call is done or interrupted, once; every byte is used. */
+	if (r.bad || r.at != len || f->one.done + f->one.interrupted != 1 ||
+	    f->one.causes != (f->cause[0] != '\0'))
+		return 0;
+	f->one.calls = 1;
+	return 1;
+}
+
+/* --- keeping a call's figures -------------------------------------------- */
+
+struct keep {
+	struct call_fold cf;
+	int oom;
+};
+
+static int keep_event(void *ctx, const struct event *ev, int64_t done_at)
+{
+	struct keep *k = ctx;
+	int rc = call_fold_event(&k->cf, ev, done_at);
+
+	k->oom = rc < 0;
+	return rc != 0;
+}
+
+enum poise_status report_keep_call(struct store *st, const char *call_id, struct poise_error *err)
+{
+	struct call_meta meta;
+	struct playbook *pb = NULL;
+	struct store_scan *sc = NULL;
+	struct keep k;
+	unsigned char *blob = NULL;
+	size_t len = 0;
+	char *text = NULL;
+	int64_t last_seq = 0;
+	enum poise_status ps;
+
+	memset(&k, 0, sizeof(k));
+	if ((ps = store_call_meta(st, call_id, &meta, err)) != POISE_OK ||
+	    (ps = store_playbook_text(st, meta.playbook_hash, &text, &len, err)) != POISE_OK ||
+	    (ps = playbook_load_text(text, len, meta.playbook_hash, &pb, err)) != POISE_OK)
+		goto out;
+	if (call_fold_begin(&k.cf, pb) != POISE_OK) {
+		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	if ((ps = store_scan_open(st, &sc, err)) != POISE_OK)
+		goto out;
+	ps = store_scan_events(sc, meta.id, keep_event, &k, err);
+	if (ps == POISE_OK && k.oom)
+		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (ps == POISE_OK && !call_fold_closed(&k.cf))
+		ps = poise_error_set(err, POISE_STATE, NULL, 0, 0,
+				     "call '%s' is not closed: its figures are not final",
+				     meta.id);
+	last_seq = k.cf.last_seq;
+	store_scan_close(sc);
+	if (ps != POISE_OK)
+		goto out;
+	call_fold_end(&k.cf);
+	if (!call_figs_pack(&k.cf.figs, &blob, &len)) {
+		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	ps = store_put_figures(st, meta.id, REPORT_FIGURES_VERSION, last_seq, blob, len, err);
+out:
+	free(blob);
+	free(text);
+	call_fold_free(&k.cf);
+	playbook_free(pb);
+	return ps;
+}
+
+enum poise_status report_pack_call(const struct playbook *pb, const struct event *ev, size_t n,
+				   unsigned char **blob, size_t *len, struct poise_error *err)
+{
+	struct call_fold cf;
+	enum poise_status ps = POISE_OK;
+	int rc = 0;
+
+	memset(&cf, 0, sizeof(cf));
+	*blob = NULL;
+	*len = 0;
+	if (call_fold_begin(&cf, pb) != POISE_OK)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = call_fold_event(&cf, &ev[i], 0);
+	if (rc < 0)
+		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	else if (!call_fold_closed(&cf))
+		ps = poise_error_set(err, POISE_STATE, NULL, 0, 0,
+				     "the call is not closed: its figures are not final");
+	if (ps == POISE_OK) {
+		call_fold_end(&cf);
+		if (!call_figs_pack(&cf.figs, blob, len))
+			ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	}
+	call_fold_free(&cf);
+	return ps;
+}
