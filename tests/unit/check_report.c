@@ -6,12 +6,17 @@
  * real loader; the report reads them back through the fold. Every expected
  * value below is worked out by hand in the comments, from the event lists
  * in build_calls(); nothing is computed by the code under test.
+ *
+ * Every test runs three times: the calls folded from their events, the
+ * closed calls' figures kept first (report_keep_call, as the call screen
+ * does when a call ends) and read instead, and kept but refolded.
  */
 #include "poise/report.h"
 
 #include <inttypes.h>
 #include <time.h>
 
+#include "../../src/core/report_int.h"
 #include "helpers/json.h"
 #include "store_fixture.h"
 
@@ -45,6 +50,7 @@
 
 static struct playbook *pba, *pbb;
 static char ids[8][37];
+static int keep_mode, refold_mode;
 
 static struct playbook *load(const char *text)
 {
@@ -63,10 +69,23 @@ static void setup(void)
 	pbb = load(PB_YAML("rep-b"));
 }
 
+static void setup_kept(void)
+{
+	setup();
+	keep_mode = 1;
+}
+
+static void setup_refold(void)
+{
+	setup_kept();
+	refold_mode = 1;
+}
+
 static void teardown(void)
 {
 	playbook_free(pba);
 	playbook_free(pbb);
+	keep_mode = refold_mode = 0;
 	fx_teardown();
 }
 
@@ -114,6 +133,24 @@ enum { SAY = SECTION_SAY, ASK = SECTION_ASK };
  * The data set. "now" is 2024-05-12 12:00 UTC, so follow-ups due
  * 2024-05-12 are due today and 2024-05-11 is overdue.
  */
+/* Keep the figures of every closed call; open and unknown ones are refused. */
+static void keep_closed(struct store *st)
+{
+	struct poise_error err = {0};
+	int kept = 0;
+
+	for (int i = 0; i < 8; i++) {
+		enum poise_status ps = report_keep_call(st, ids[i], &err);
+
+		ck_assert_msg(ps == POISE_OK || ps == POISE_STATE || ps == POISE_NOT_FOUND,
+			      "keep %d: %s", i, err.msg);
+		kept += ps == POISE_OK;
+	}
+	ck_assert_int_eq(kept, fx_sql_int(fx_path(0, "db"),
+					  "SELECT count(*) FROM calls WHERE status <> 'open'"));
+	ck_assert_int_eq(kept, fx_sql_int(fx_path(0, "db"), "SELECT count(*) FROM call_figures"));
+}
+
 static void build_calls(struct store *st)
 {
 	char sql[256];
@@ -230,6 +267,10 @@ static void build_calls(struct store *st)
 	begin(st, 7, "bob", "R9", D0 + 2 * DAY + 9 * HOUR, pba, CALM);
 	end_call(st, 7, 10, "resolved", "delivery", 15);
 
+	/* Kept before call 5's follow-up is done: that must still be read fresh. */
+	if (keep_mode)
+		keep_closed(st);
+
 	/* Call 5's follow-up is done (what `poise followups done` will do). */
 	ck_assert_int_eq(sqlite3_open(fx_path(0, "db"), &db), SQLITE_OK);
 	snprintf(sql, sizeof(sql), "UPDATE followups SET done_at = %" PRId64 " WHERE call_id = '%s'",
@@ -244,7 +285,8 @@ static void build_calls(struct store *st)
 static struct report *run(struct store *st, const char *since, const char *until,
 			  const char *agent, const char *playbook, int repeat_days)
 {
-	struct report_query q = {.agent = agent, .playbook = playbook, .now = NOW, .utc = 1};
+	struct report_query q = {
+		.agent = agent, .playbook = playbook, .now = NOW, .utc = 1, .refold = refold_mode};
 	struct poise_error err = {0};
 	struct report *r = NULL;
 
@@ -694,6 +736,117 @@ START_TEST(damaged_calls_are_counted_apart)
 }
 END_TEST
 
+static void sql(const char *text)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(fx_path(0, "db"), &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, text, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", text,
+		      sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/* Kept figures are read instead of the events: with the events gone, the same report. */
+START_TEST(kept_figures_stand_for_the_events)
+{
+	struct store *st;
+	struct report *r;
+
+	keep_mode = 1;
+	st = fixture();
+	sql("DELETE FROM events WHERE call_id IN (SELECT call_id FROM call_figures)");
+	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	check_figures(report_overall(r), &want_all);
+	check_figures(report_agent(r, 0), &want_ana);
+	check_figures(report_agent(r, 1), &want_bob);
+	report_free(r);
+	/* Refolding reads the events, and there are none left to say the calls ended. */
+	refold_mode = 1;
+	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	ck_assert_int_eq(report_overall(r)->done, 0);
+	ck_assert_int_eq(report_overall(r)->open, 6);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+/*
+ * A kept row that is stale (another fold version, an event since) or not
+ * a packing at all (cut short, garbage, a line index past the playbook)
+ * is not trusted: those calls are folded from their events, same figures.
+ */
+START_TEST(stale_or_broken_kept_figures_are_refolded)
+{
+	struct store *st;
+	struct report *r;
+	char q[1024];
+
+	keep_mode = 1;
+	st = fixture();
+	snprintf(q, sizeof(q),
+		 "UPDATE call_figures SET fold = fold + 1 WHERE call_id = '%s';"
+		 "UPDATE call_figures SET last_seq = last_seq - 1 WHERE call_id = '%s';"
+		 "UPDATE call_figures SET figures = substr(figures, 1, length(figures) - 1) "
+		 "WHERE call_id = '%s';"
+		 "UPDATE call_figures SET figures = x'ffffffffffffffffffffff' WHERE call_id = '%s';"
+		 "UPDATE call_figures SET figures = x'' WHERE call_id = '%s';",
+		 ids[1], ids[2], ids[3], ids[4], ids[5]);
+	sql(q);
+	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	check_figures(report_overall(r), &want_all);
+	check_figures(report_agent(r, 0), &want_ana);
+	check_figures(report_agent(r, 1), &want_bob);
+	ck_assert_int_eq(report_damaged(r), 0);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+/* Packing round-trips, and a line index past the playbook is refused. */
+START_TEST(packed_figures_round_trip_and_are_checked)
+{
+	unsigned char *blob = NULL;
+	size_t len = 0;
+	struct poise_error err = {0};
+	struct event evs[] = {
+		{.t = D0 + S(0), .kind = EV_START, .stage = CALM, .text = pba->hash},
+		{.t = D0 + S(1), .kind = EV_SAID, .stage = CALM, .a = SECTION_SAY, .b = 1},
+		{.t = D0 + S(2), .kind = EV_MOOD, .stage = CALM, .a = 3},
+		{.t = D0 + S(3), .kind = EV_WRAPUP, .stage = CALM},
+		{.t = D0 + S(3), .kind = EV_OUTCOME, .stage = CALM, .text = "resolved"},
+		{.t = D0 + S(4), .kind = EV_FOLLOWUP, .stage = CALM, .text = "2024-05-11\tphone\tx"},
+		{.t = D0 + S(5), .kind = EV_END, .stage = CALM},
+	};
+	struct call_figs f = {0};
+
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		evs[i].seq = (int64_t)i + 1;
+	ck_assert_int_eq(report_pack_call(pba, evs, 3, &blob, &len, &err), POISE_STATE);
+	ck_assert_ptr_null(blob);
+	ck_assert_int_eq(report_pack_call(pba, evs, 7, &blob, &len, &err), POISE_OK);
+	ck_assert_int_eq(call_figs_unpack(&f, pba, blob, len), 1);
+	ck_assert_int_eq(f.one.done, 1);
+	ck_assert_int_eq(f.one.handle_ms, S(5));
+	ck_assert_int_eq(f.one.wrapup_ms, S(2));
+	ck_assert_uint_eq(f.nlev, 1);
+	ck_assert_int_eq(f.lev[0].index, 1);
+	ck_assert_int_eq(f.lev[0].skip, -1);
+	ck_assert_uint_eq(f.nfu, 1);
+	ck_assert_str_eq(f.fu[0].due, "2024-05-11");
+	ck_assert_int_eq(f.fu[0].seq, 6);
+	/* Every cut of the packing is refused, never read past. */
+	for (size_t n = 0; n < len; n++)
+		ck_assert_int_eq(call_figs_unpack(&f, pba, blob, n), 0);
+	/* calm has two say lines: a packing that says index 2 is refused. */
+	f.lev[0].index = 2;
+	free(blob);
+	ck_assert_int_eq(call_figs_pack(&f, &blob, &len), 1);
+	ck_assert_int_eq(call_figs_unpack(&f, pba, blob, len), 0);
+	call_figs_free(&f);
+	free(blob);
+}
+END_TEST
+
 static void check_width(const char *text, int max)
 {
 	const char *p = text;
@@ -780,14 +933,9 @@ START_TEST(days_parse_strictly)
 }
 END_TEST
 
-int main(void)
+/* The figure tests, run once per way of reading a call. */
+static void add_report_tests(TCase *tc)
 {
-	Suite *s = suite_create("report");
-	TCase *tc = tcase_create("report");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, every_figure_per_agent_and_overall);
 	tcase_add_test(tc, csv_rows_hold_the_rounded_figures);
 	tcase_add_test(tc, json_is_one_object_with_the_figures);
@@ -801,6 +949,28 @@ int main(void)
 	tcase_add_test(tc, damaged_calls_are_counted_apart);
 	tcase_add_test(tc, table_fits_80_columns);
 	tcase_add_test(tc, days_parse_strictly);
+}
+
+int main(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("report");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, kept_figures_stand_for_the_events);
+	tcase_add_test(tc, stale_or_broken_kept_figures_are_refolded);
+	tcase_add_test(tc, packed_figures_round_trip_and_are_checked);
+	add_report_tests(tc);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("kept");
+	tcase_add_checked_fixture(tc, setup_kept, teardown);
+	add_report_tests(tc);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("refold");
+	tcase_add_checked_fixture(tc, setup_refold, teardown);
+	add_report_tests(tc);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
