@@ -16,6 +16,7 @@ const struct cli_opt cmd_report_opts[] = {
 	{"format", "FORMAT", "table (the default), csv or json"},
 	{"lines", NULL, "per playbook line: shown, used, skipped, mood after"},
 	{"repeat-days", "N", "a repeat contact is within N days (default 7)"},
+	{"refold", NULL, "fold every call from its events, not from kept figures"},
 	{NULL, NULL, NULL},
 };
 
@@ -74,6 +75,7 @@ static enum poise_status read_query(const struct cli_args *args, struct report_q
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
 				       "--until %s is before --since %s", cli_value(args, "until"),
 				       cli_value(args, "since"));
+	q->refold = cli_value(args, "refold") != NULL;
 	q->now = cli_now_ms();
 	return POISE_OK;
 }
