@@ -110,4 +110,10 @@ expect_eq "needs the billing team" "$(sql "SELECT text FROM events WHERE kind = 
 	"escalation reason"
 expect_eq "wrong-scenario" "$(sql "SELECT text FROM events WHERE kind = 'skip' AND call_id = $first")" "skip reason"
 expect_eq "hold-check" "$(sql "SELECT text FROM events WHERE kind = 'prompt' LIMIT 1")" "first prompt"
+# The ended call's report figures were kept, for its last event, and read as the events say.
+expect_eq "1 1" "$(sql "SELECT count(*) || ' ' || sum(f.fold = 1 AND f.last_seq = c.last_seq) \
+	FROM call_figures f JOIN calls c ON c.id = f.call_id WHERE c.id = $first")" "kept figures"
+kept=$("$POISE_BIN" report --db "$POISE_DB" --format json --lines)
+refolded=$("$POISE_BIN" report --db "$POISE_DB" --format json --lines --refold)
+expect_eq "$refolded" "$kept" "report --lines from kept figures and refolded"
 echo "ok"

@@ -19,6 +19,8 @@ expect_eq "start mood stage note interrupted" "$(exported 'kinds')" "events afte
 expect_eq "4 listen|before the hangup|SIGHUP" "$(exported '"%d %s|%s|%s" % (
 	c["events"][1]["a"], c["events"][2]["stage"], c["events"][3]["text"], c["events"][4]["text"])')" \
 	"mood, stage, note and why, as exported"
+expect_eq "1" "$(sql "SELECT count(*) FROM call_figures f JOIN calls c ON c.id = f.call_id \
+	WHERE f.last_seq = c.last_seq AND c.status = 'interrupted'")" "figures kept after SIGHUP"
 stop_poise
 
 # The next start offers the interrupted call; closing leaves it as it was.

@@ -4,6 +4,7 @@
 #include "poise/call.h"
 #include "poise/export.h"
 #include "poise/gen.h"
+#include "poise/report.h"
 #include "poise/store_batch.h"
 
 static struct playbook *pb;
@@ -137,7 +138,15 @@ static char *export_of(struct store *st)
 	return buf;
 }
 
-/* The same calls through store_call_begin + store_append and through gen_write. */
+/* Every kept figures row, in id order, as text. */
+#define FIGURES_SQL                                                                                \
+	"SELECT group_concat(call_id || ':' || fold || ':' || last_seq || ':' || hex(figures), "   \
+	"' ') FROM (SELECT * FROM call_figures ORDER BY call_id)"
+
+/*
+ * The same calls through store_call_begin + store_append (and, when each
+ * ends, report_keep_call as the call screen does) and through gen_write.
+ */
 START_TEST(test_batch_rows_equal_live_rows)
 {
 	static struct gen_call c;
@@ -157,6 +166,7 @@ START_TEST(test_batch_rows_equal_live_rows)
 					      POISE_OK,
 				      "%s", err.msg);
 		}
+		ck_assert_msg(report_keep_call(live, c.meta.id, &err) == POISE_OK, "%s", err.msg);
 	}
 	ck_assert_msg(gen_write(batch, pb, &opts, 0, 60, NULL, NULL, &err) == POISE_OK, "%s",
 		      err.msg);
@@ -183,6 +193,54 @@ START_TEST(test_batch_rows_equal_live_rows)
 	ck_assert_int_gt(fx_sql_int(fx_path(1, "batch.db"), "SELECT count(*) FROM followups"), 0);
 	free(a);
 	free(b);
+	/* Each call's kept report figures, byte for byte. */
+	ck_assert_int_eq(fx_sql_int(fx_path(1, "batch.db"), "SELECT count(*) FROM call_figures"),
+			 60);
+	a = fx_sql_text(fx_path(0, "live.db"), FIGURES_SQL);
+	b = fx_sql_text(fx_path(1, "batch.db"), FIGURES_SQL);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+}
+END_TEST
+
+static char *report_text(struct store *st, int refold, int lines)
+{
+	struct report_query q = {.repeat_days = 7, .now = opts.end, .utc = 1, .refold = refold};
+	struct poise_error err = {0};
+	struct report *r = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_msg(report_run(st, &q, &r, &err) == POISE_OK, "%s", err.msg);
+	if (lines)
+		ck_assert_int_eq(report_write_lines(r, f, REPORT_JSON, &err), POISE_OK);
+	else
+		ck_assert_int_eq(report_write(r, f, REPORT_JSON, &err), POISE_OK);
+	fclose(f);
+	report_free(r);
+	return buf;
+}
+
+/* A generated month reports the same from its kept figures as from its events. */
+START_TEST(test_kept_figures_report_as_the_events_do)
+{
+	struct poise_error err = {0};
+	struct store *st = fx_open(fx_path(0, "g.db"));
+	char *kept, *folded;
+
+	ck_assert_msg(gen_write(st, pb, &opts, 0, 400, NULL, NULL, &err) == POISE_OK, "%s",
+		      err.msg);
+	for (int lines = 0; lines < 2; lines++) {
+		kept = report_text(st, 0, lines);
+		folded = report_text(st, 1, lines);
+		ck_assert_uint_gt(strlen(kept), 500);
+		ck_assert_str_eq(kept, folded);
+		free(kept);
+		free(folded);
+	}
+	store_close(st);
 }
 END_TEST
 
@@ -212,6 +270,7 @@ static Suite *gen_suite(void)
 	tcase_add_test(tc, test_calls_in_time_order_when_the_count_is_known);
 	tcase_add_test(tc, test_batch_rows_equal_live_rows);
 	tcase_add_test(tc, test_batch_refuses_a_taken_id);
+	tcase_add_test(tc, test_kept_figures_report_as_the_events_do);
 	suite_add_tcase(s, tc);
 	return s;
 }

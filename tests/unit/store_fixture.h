@@ -111,6 +111,24 @@ static inline long long fx_sql_int(const char *path, const char *sql)
 	return v;
 }
 
+/* One text from SQL on a separate connection to path (malloc'd; "" for NULL). */
+static inline char *fx_sql_text(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *v;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s: %s", sql,
+		      sqlite3_errmsg(db));
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	v = strdup(sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "");
+	ck_assert_ptr_nonnull(v);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
 static inline char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
