@@ -38,10 +38,12 @@ test-asan:
 
 test-fuzz:
 	CC=clang cmake -S . -B build-fuzz -DPOISE_FUZZ=ON -DBUILD_TESTING=OFF -DPOISE_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
-	cmake --build build-fuzz -j$(JOBS) --target fuzz_playbook
-	mkdir -p build-fuzz/corpus
+	cmake --build build-fuzz -j$(JOBS) --target fuzz_playbook fuzz_figures
+	mkdir -p build-fuzz/corpus build-fuzz/corpus-figures
 	./build-fuzz/tests/fuzz/fuzz_playbook -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		build-fuzz/corpus tests/fuzz/corpus
+	./build-fuzz/tests/fuzz/fuzz_figures -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		build-fuzz/corpus-figures tests/fuzz/corpus-figures
 
 format:
 	clang-format -i include/poise/*.h src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c
