@@ -13,9 +13,10 @@
  * SELECT on the same table, through the same index, from a plain sqlite3
  * connection, so the ratio is what poise's query building and statement
  * preparation per page add. report and export run as child processes
- * (wait4 gives their peak RSS); their floor reads what they must read, every
- * call in the range by start and each call's events by primary key, with
- * no figures. Every review filter's EXPLAIN QUERY PLAN is checked: a plan
+ * (wait4 gives their peak RSS); their floor reads what they must read: for
+ * a report from kept figures, every call in the range by start with its
+ * call_figures row; for `report --refold` and export, every call and each
+ * call's events by primary key; no figures worked out. Every review filter's EXPLAIN QUERY PLAN is checked: a plan
  * that scans calls without an index or sorts in a temporary B-tree is
  * printed with "SCANS" and the bench exits non-zero.
  */
@@ -352,6 +353,31 @@ static int64_t floor_scan(struct bench *b, int64_t since, int64_t until, long lo
 	return t0;
 }
 
+/* What a report with kept figures must read: the calls by start, each one's figures row. */
+static int64_t floor_kept(struct bench *b, int64_t since, int64_t until)
+{
+	sqlite3_stmt *calls = prep(b->db, "SELECT c.id, c.agent, c.customer_ref, c.playbook_id, "
+					  "c.playbook_hash, c.started_at, f.figures FROM calls c "
+					  "LEFT JOIN call_figures f ON f.call_id = c.id "
+					  "WHERE c.started_at >= ?1 AND c.started_at < ?2 "
+					  "ORDER BY c.started_at, c.id");
+	int64_t t0 = bench_now_ns();
+
+	sqlite3_exec(b->db, "BEGIN", NULL, NULL, NULL);
+	sqlite3_bind_int64(calls, 1, since);
+	sqlite3_bind_int64(calls, 2, until);
+	while (sqlite3_step(calls) == SQLITE_ROW) {
+		for (int c = 0; c < 5; c++)
+			(void)sqlite3_column_text(calls, c);
+		(void)sqlite3_column_int64(calls, 5);
+		(void)sqlite3_column_blob(calls, 6);
+	}
+	sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL);
+	t0 = bench_now_ns() - t0;
+	sqlite3_finalize(calls);
+	return t0;
+}
+
 /*
  * The plans of the report's two reads. The SQL is a copy of store_scan.c's
  * (SCAN_CALLS_SQL, SCAN_EVENTS_SQL): keep them in step.
@@ -359,8 +385,10 @@ static int64_t floor_scan(struct bench *b, int64_t since, int64_t until, long lo
 static void check_report_plans(struct bench *b)
 {
 	static const char *const sql[] = {
-		"SELECT id, agent, customer_ref, playbook_id, playbook_hash, started_at FROM calls "
-		"WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id",
+		"SELECT c.id, c.agent, c.customer_ref, c.playbook_id, c.playbook_hash, c.started_at, "
+		"CASE WHEN f.fold = ?3 AND f.last_seq = c.last_seq THEN f.figures END "
+		"FROM calls c LEFT JOIN call_figures f ON f.call_id = c.id "
+		"WHERE c.started_at >= ?1 AND c.started_at < ?2 ORDER BY c.started_at, c.id",
 		"SELECT seq, t, kind, stage, a, b, text, "
 		"CASE WHEN kind = 'followup' THEN (SELECT done_at FROM followups f "
 		"WHERE f.call_id = e.call_id AND f.seq = e.seq) END "
@@ -419,23 +447,33 @@ static void bench_reports(struct bench *b)
 	char since[16], until[16];
 	long long events, mevents;
 	int64_t all = floor_scan(b, INT64_MIN, INT64_MAX, &events), month;
-	char *report_all[] = {POISE_BIN, "report", "--db", (char *)b->db_path, NULL};
-	char *lines[] = {POISE_BIN, "report", "--lines", "--db", (char *)b->db_path, NULL};
-	char *report_month[] = {POISE_BIN, "report", "--db", (char *)b->db_path, "--since", since,
-				"--until", until,    NULL};
-	char *export[] = {POISE_BIN, "export", "--db", (char *)b->db_path, NULL};
-	char what[128];
+	int64_t kept_all = floor_kept(b, INT64_MIN, INT64_MAX), kept_month;
+	char *db = (char *)b->db_path;
+	char *report_all[] = {POISE_BIN, "report", "--db", db, NULL};
+	char *refold_all[] = {POISE_BIN, "report", "--refold", "--db", db, NULL};
+	char *lines[] = {POISE_BIN, "report", "--lines", "--db", db, NULL};
+	char *report_month[] = {POISE_BIN, "report", "--db", db,    "--since",
+				since,	   "--until", until, NULL};
+	char *refold_month[] = {POISE_BIN, "report", "--refold", "--db", db,
+				"--since", since,    "--until",	 until, NULL};
+	char *export[] = {POISE_BIN, "export", "--db", db, NULL};
+	char what[160];
 
 	check_report_plans(b);
 	day_of(b->last - 29 * DAY_MS, since, sizeof(since));
 	day_of(b->last, until, sizeof(until));
 	month = floor_scan(b, b->last - 29 * DAY_MS - DAY_MS, b->last + 1, &mevents);
-	snprintf(what, sizeof(what), "`poise report`, all %lld calls (%lld events)", b->n, events);
-	bench_command(what, report_all, all);
-	bench_command("`poise report --lines`, all calls", lines, all);
-	snprintf(what, sizeof(what), "`poise report`, one month (%s to %s, %lld events)", since,
-		 until, mevents);
-	bench_command(what, report_month, month);
+	kept_month = floor_kept(b, b->last - 29 * DAY_MS - DAY_MS, b->last + 1);
+	snprintf(what, sizeof(what), "`poise report`, all %lld calls (kept figures)", b->n);
+	bench_command(what, report_all, kept_all);
+	bench_command("`poise report --lines`, all calls (kept figures)", lines, kept_all);
+	snprintf(what, sizeof(what), "`poise report`, one month (%s to %s, kept figures)", since,
+		 until);
+	bench_command(what, report_month, kept_month);
+	snprintf(what, sizeof(what), "`poise report --refold`, all calls (%lld events)", events);
+	bench_command(what, refold_all, all);
+	snprintf(what, sizeof(what), "`poise report --refold`, one month (%lld events)", mevents);
+	bench_command(what, refold_month, month);
 	bench_command("`poise export` (jsonl), all calls", export, all);
 }
 
