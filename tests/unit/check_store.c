@@ -142,6 +142,25 @@ START_TEST(test_text_file_refused)
 }
 END_TEST
 
+/* A step that cannot apply says SQLite's reason and leaves the version as it was. */
+START_TEST(test_failed_migration_says_why)
+{
+	const char *path = fx_path(0, "half.db");
+	struct store *st = fx_open(path);
+	struct poise_error err = {0};
+
+	store_close(st);
+	/* Version 2, but with the table step 3 creates: step 3 fails. */
+	sql_exec(path, "PRAGMA user_version = 2;");
+	ck_assert_int_ne(store_open(path, 0, &st, &err), POISE_OK);
+	ck_assert_ptr_null(st);
+	ck_assert_msg(strstr(err.msg, "upgrade database schema") &&
+			      strstr(err.msg, "call_figures already exists"),
+		      "message: %s", err.msg);
+	ck_assert_int_eq(fx_sql_int(path, "PRAGMA user_version"), 2);
+}
+END_TEST
+
 START_TEST(test_empty_file_gets_schema)
 {
 	const char *path = fx_path(0, "empty.db");
@@ -652,6 +671,7 @@ static Suite *store_suite(void)
 	tcase_add_test(files, test_foreign_sqlite_refused);
 	tcase_add_test(files, test_text_file_refused);
 	tcase_add_test(files, test_empty_file_gets_schema);
+	tcase_add_test(files, test_failed_migration_says_why);
 	tcase_add_test(files, test_readonly_open_cannot_append);
 	tcase_add_test(files, test_readonly_location);
 	tcase_add_test(files, test_disk_full_keeps_what_was_saved);
