@@ -7,11 +7,18 @@
  * order and LIMIT one page. So the first page and the thousandth cost the
  * same: a seek and a short walk. Values are always bound by name.
  *
- * Two filters need more than a WHERE:
+ * Some filters need more than a WHERE:
  * - mood "at or above N" is a range on the indexed peak mood, which would
  *   lose the time order; so each level N..5 is its own seek, and the
  *   arms are merged (UNION ALL, each already ordered and limited). With
  *   another filter, that filter's index leads and the mood is checked.
+ * - two or more of agent, outcome, cause and playbook meet: one index
+ *   leads (the first of them in that order) and each of the others is
+ *   checked by a seek on its own index at the same (started_at, id); only
+ *   calls that pass every check read their row. Checking on the row reads
+ *   the row of every call the walk passes: at a million calls a page of
+ *   agent, outcome and mood 4+ read some 1,400 rows, from disk when the
+ *   file is not cached (30 ms a page), where now it reads some 70.
  * - note search goes through the trigram index notes_fts when the text is
  *   rare (the matches are read and sorted: few), and otherwise walks the
  *   calls newest first checking each call's notes (events_note), which
@@ -20,6 +27,7 @@
 #include "poise/review.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,24 +212,74 @@ static void bind_plan(sqlite3_stmt *s, const struct plan *p)
 	}
 }
 
-/* The conditions every arm shares. */
-static void add_where(struct sql *q, const struct plan *p)
+/*
+ * The filters that are an equality on an indexed column, in the order they
+ * lead when they meet: rarest first as a rule. There are many agents, each
+ * with a small share of the calls; an outcome asked for is usually a rare
+ * one (abuse, escalated); causes are a handful; a centre runs few playbooks.
+ */
+static const struct equal {
+	const char *col, *param, *index;
+	size_t off; /* of the value in struct review_filter */
+} equals[] = {
+	{"agent", ":agent", "calls_review_agent", offsetof(struct review_filter, agent)},
+	{"outcome", ":outcome", "calls_review_outcome", offsetof(struct review_filter, outcome)},
+	{"cause", ":cause", "calls_review_cause", offsetof(struct review_filter, cause)},
+	{"playbook_id", ":playbook", "calls_review_playbook",
+	 offsetof(struct review_filter, playbook)},
+};
+
+#define NEQUALS (sizeof(equals) / sizeof(equals[0]))
+
+static int has_equal(const struct review_filter *f, size_t i)
+{
+	return ((const char *)f + equals[i].off)[0] != '\0';
+}
+
+static size_t count_equals(const struct review_filter *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NEQUALS; i++)
+		n += (size_t)has_equal(f, i);
+	return n;
+}
+
+/*
+ * The keyset bound, the dates and the equality filters. With meet, the
+ * first equality is the condition of the walk (the statement names its
+ * index) and each further one is a seek on its own index, which holds
+ * (value, started_at, id): no call's row is read for it.
+ */
+static void add_keys(struct sql *q, const struct plan *p, int meet)
 {
 	const struct review_filter *f = p->f;
+	int first = 1;
 
 	add(q, " WHERE (started_at, id) %s (:kt, :kid)", p->dir == REVIEW_OLDER ? "<" : ">");
 	if (f->since && p->dir == REVIEW_OLDER)
 		add(q, " AND started_at >= :since");
 	if (f->until && p->dir == REVIEW_NEWER)
 		add(q, " AND started_at < :until");
-	if (f->agent[0])
-		add(q, " AND agent = :agent");
-	if (f->outcome[0])
-		add(q, " AND outcome = :outcome");
-	if (f->cause[0])
-		add(q, " AND cause = :cause");
-	if (f->playbook[0])
-		add(q, " AND playbook_id = :playbook");
+	for (size_t i = 0; i < NEQUALS; i++) {
+		const struct equal *e = &equals[i];
+
+		if (!has_equal(f, i))
+			continue;
+		if (!meet || first)
+			add(q, " AND %s = %s", e->col, e->param);
+		else
+			add(q,
+			    " AND EXISTS (SELECT 1 FROM calls x INDEXED BY %s WHERE x.%s = %s "
+			    "AND x.started_at = calls.started_at AND x.id = calls.id)",
+			    e->index, e->col, e->param);
+		first = 0;
+	}
+}
+
+/* The checks on a call's row: its notes. */
+static void add_search(struct sql *q, const struct plan *p)
+{
 	if (p->search == SEARCH_SPARSE)
 		add(q, " AND id IN (SELECT call_id FROM notes_fts WHERE notes_fts MATCH :match)");
 	else if (p->search == SEARCH_WALK)
@@ -230,9 +288,46 @@ static void add_where(struct sql *q, const struct plan *p)
 		       "AND e.text LIKE :like ESCAPE '\\')");
 }
 
+/* The conditions every arm shares. */
+static void add_where(struct sql *q, const struct plan *p)
+{
+	add_keys(q, p, 0);
+	add_search(q, p);
+}
+
 static const char *order_of(const struct plan *p)
 {
 	return p->dir == REVIEW_OLDER ? "started_at DESC, id DESC" : "started_at, id";
+}
+
+/*
+ * Equality filters meeting: the walk over the leading index is a subquery
+ * that yields each passing call's rowid and key (a covering walk: the
+ * checks are seeks on the other indexes), joined in that order (CROSS
+ * JOIN) to the calls it names. The planner flattens it into two nested
+ * loops, so the rows come in the walk's order and stop after one page.
+ * The row's own checks (mood, a common search) follow on the row. The
+ * checks cannot simply join the plain statement: SQLite tests correlated
+ * subqueries after every other condition, so the mood would read the row
+ * first. The walk's columns are renamed so the outer names stay unique.
+ */
+static void build_meet(struct sql *q, const struct plan *p)
+{
+	const char *desc = p->dir == REVIEW_OLDER ? " DESC" : "";
+	size_t lead = 0;
+
+	while (!has_equal(p->f, lead))
+		lead++;
+	add(q,
+	    "SELECT " STORE_META_COLS " FROM (SELECT rowid AS k_row, started_at AS k_started, "
+	    "id AS k_id FROM calls INDEXED BY %s",
+	    equals[lead].index);
+	add_keys(q, p, 1);
+	add(q, ") AS k CROSS JOIN calls WHERE calls.rowid = k.k_row");
+	if (p->f->mood_min)
+		add(q, " AND " REVIEW_MOOD_PEAK " >= :mood");
+	add_search(q, p);
+	add(q, " ORDER BY k.k_started%s, k.k_id%s LIMIT :limit", desc, desc);
 }
 
 static void build(struct sql *q, const struct plan *p, const char *prefix)
@@ -243,6 +338,15 @@ static void build(struct sql *q, const struct plan *p, const char *prefix)
 	q->len = 0;
 	q->overflow = 0;
 	add(q, "%s", prefix);
+	/*
+	 * A rare search is left to the planner, which reads the few matches
+	 * and sorts them: walking the meeting filters could pass every call of
+	 * the leading one before finding a page.
+	 */
+	if (count_equals(f) >= 2 && p->search != SEARCH_SPARSE) {
+		build_meet(q, p);
+		return;
+	}
 	/*
 	 * Beside an equality filter the mood is checked on that filter's rows:
 	 * an arm per mood level would make the planner seek by mood and filter

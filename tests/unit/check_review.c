@@ -268,6 +268,53 @@ START_TEST(each_filter_alone_and_together)
 }
 END_TEST
 
+/*
+ * Two or more of agent, outcome, cause and playbook: one index walks, the
+ * others are seeks (review.c, build_meet). Every such mix, with and
+ * without a mood and dates; the four values meet in calls 1, 13, 25, 37.
+ */
+START_TEST(equality_filters_meet)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+	struct review_filter f;
+	const char *want[NCALLS];
+	char what[64];
+
+	make_calls(st);
+	for (unsigned mask = 3; mask < 16; mask++) {
+		if (!(mask & (mask - 1)))
+			continue; /* one filter: no meeting */
+		for (int v = 0; v < 3; v++) {
+			memset(&f, 0, sizeof(f));
+			if (mask & 1)
+				snprintf(f.agent, sizeof(f.agent), "bob");
+			if (mask & 2)
+				snprintf(f.outcome, sizeof(f.outcome), "escalated");
+			if (mask & 4)
+				snprintf(f.cause, sizeof(f.cause), "product");
+			if (mask & 8)
+				snprintf(f.playbook, sizeof(f.playbook), "beta");
+			f.mood_min = v ? 3 : 0;
+			if (v == 2) {
+				f.since = T0 + 1000;
+				f.until = T0 + 18000;
+			}
+			snprintf(what, sizeof(what), "filters %x%s%s", mask, v ? ", mood" : "",
+				 v == 2 ? ", dates" : "");
+			check_filter(st, &f, what);
+			if (mask == 15 && v == 0)
+				ck_assert_int_eq(expected(&f, want), 4);
+		}
+	}
+	memset(&f, 0, sizeof(f));
+	snprintf(f.agent, sizeof(f.agent), "ana");
+	snprintf(f.outcome, sizeof(f.outcome), "escalated"); /* only bob's calls are escalated */
+	ck_assert_int_eq(expected(&f, want), 0);
+	check_filter(st, &f, "filters that never meet");
+	store_close(st);
+}
+END_TEST
+
 START_TEST(search_in_notes)
 {
 	static const char *const words[] = {"refund",  "REFUND OF", "50%",  "for_man",
@@ -394,7 +441,9 @@ START_TEST(every_filter_is_an_index_search)
 	check_plan(st, &f, "mood", "calls_review_mood", 1);
 	snprintf(f.agent, sizeof(f.agent), "bob"); /* the agent's index leads, not the mood's */
 	snprintf(f.outcome, sizeof(f.outcome), "abuse");
-	check_plan(st, &f, "agent, outcome and mood", "calls_review_", 0);
+	check_plan(st, &f, "agent, outcome and mood", "COVERING INDEX calls_review_agent", 0);
+	/* The outcome is a seek on its own index: no call's row is read for it. */
+	check_plan(st, &f, "agent, outcome and mood", "COVERING INDEX calls_review_outcome", 0);
 	{
 		struct plan_check pc = {.index = "calls_review_mood"};
 		struct poise_error err = {0};
@@ -465,6 +514,15 @@ START_TEST(common_search_walks_the_calls)
 		first = 0;
 	} while (n == REVIEW_PAGE_MAX);
 	ck_assert_int_eq(total, REVIEW_SEARCH_SPARSE + 10);
+	/* Beside filters that meet, the common text is still a check on each call's notes. */
+	snprintf(f.agent, sizeof(f.agent), "bulk");
+	snprintf(f.playbook, sizeof(f.playbook), "alpha");
+	check_plan(st, &f, "common search, agent and playbook", "events_note", 0);
+	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, REVIEW_PAGE_MAX, &n, &err),
+			 POISE_OK);
+	ck_assert_uint_eq(n, REVIEW_PAGE_MAX);
+	snprintf(f.agent, sizeof(f.agent), "ana");
+	check_filter(st, &f, "common search in no call of the agent's");
 	/* The rare texts of the model are still found the other way, beside the bulk. */
 	memset(&f, 0, sizeof(f));
 	snprintf(f.search, sizeof(f.search), "for_man");
@@ -481,6 +539,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, fx_teardown);
 	tcase_add_test(tc, pages_cover_every_call_once_newest_first);
 	tcase_add_test(tc, each_filter_alone_and_together);
+	tcase_add_test(tc, equality_filters_meet);
 	tcase_add_test(tc, search_in_notes);
 	tcase_add_test(tc, bad_filters_are_refused);
 	tcase_add_test(tc, every_filter_is_an_index_search);
