@@ -40,6 +40,8 @@
  */
 #define BATCH_CACHE_KIB "-524288"
 
+#define BATCH_CHECKPOINT_PAGES "20000"
+
 #define EVENTS_PER_INSERT 256	/* 8 parameters each, well under SQLite's limit */
 #define EVENTS_HELD_MAX	  16384 /* written out early past this, so memory stays bounded */
 #define NO_TEXT		  SIZE_MAX
@@ -272,6 +274,14 @@ static int write_events(struct store_batch *b)
 	return rc;
 }
 
+/* The live path's settings, back after a batch (outside any transaction). */
+static void restore_pragmas(struct store *st)
+{
+	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	sqlite3_exec(st->db, "PRAGMA wal_autocheckpoint = 1000", NULL, NULL, NULL);
+}
+
 static void batch_free(struct store_batch *b)
 {
 	if (!b)
@@ -299,6 +309,13 @@ enum poise_status store_batch_begin(struct store *st, struct store_batch **out,
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	b->st = st;
 	sqlite3_exec(st->db, "PRAGMA cache_size = " BATCH_CACHE_KIB, NULL, NULL, NULL);
+	/*
+	 * A page rewritten by several batches is copied to the file once per
+	 * checkpoint: checkpoint every BATCH_CHECKPOINT_PAGES (about 80 MB of
+	 * WAL) rather than every 1000 (about 14% less time at 100k calls).
+	 */
+	sqlite3_exec(st->db, "PRAGMA wal_autocheckpoint = " BATCH_CHECKPOINT_PAGES, NULL, NULL,
+		     NULL);
 	/*
 	 * Each call row is written before its events, so the parent lookups of
 	 * foreign_keys only cost time here; back on at commit (the pragma is a
@@ -388,8 +405,7 @@ enum poise_status store_batch_commit(struct store_batch *b, struct poise_error *
 		store_batch_abort(b);
 		return store_fail(st, rc, "finish a batch", err);
 	}
-	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
-	sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	restore_pragmas(st);
 	batch_free(b);
 	return POISE_OK;
 }
@@ -403,7 +419,6 @@ void store_batch_abort(struct store_batch *b)
 	st = b->st;
 	if (!sqlite3_get_autocommit(st->db))
 		store_step_done(st, STMT_ROLLBACK);
-	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
-	sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	restore_pragmas(st);
 	batch_free(b);
 }

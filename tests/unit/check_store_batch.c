@@ -5,6 +5,7 @@
  */
 #include "store_fixture.h"
 
+#include "../../src/core/store_int.h"
 #include "poise/gen.h"
 #include "poise/store_batch.h"
 
@@ -228,6 +229,43 @@ START_TEST(test_abort_keeps_nothing)
 }
 END_TEST
 
+static long pragma(struct store *st, const char *name)
+{
+	char sql[64];
+	sqlite3_stmt *s;
+	long v = -1;
+
+	snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* The batch's speed settings hold during it only: committed or aborted, the live path's are back. */
+START_TEST(test_pragmas_back_after_a_batch)
+{
+	struct poise_error err = {0};
+	struct store *st = fx_open(fx_path(0, "p.db"));
+	struct store_batch *b;
+
+	for (int commit = 0; commit < 2; commit++) {
+		ck_assert_int_eq(store_batch_begin(st, &b, &err), POISE_OK);
+		ck_assert_int_eq(pragma(st, "synchronous"), 1);	       /* NORMAL */
+		ck_assert_int_eq(pragma(st, "wal_autocheckpoint"), 20000);
+		if (commit)
+			ck_assert_int_eq(store_batch_commit(b, &err), POISE_OK);
+		else
+			store_batch_abort(b);
+		ck_assert_int_eq(pragma(st, "foreign_keys"), 1);
+		ck_assert_int_eq(pragma(st, "synchronous"), 2); /* FULL */
+		ck_assert_int_eq(pragma(st, "wal_autocheckpoint"), 1000);
+	}
+	store_close(st);
+}
+END_TEST
+
 static Suite *batch_suite(void)
 {
 	Suite *s = suite_create("store_batch");
@@ -237,6 +275,7 @@ static Suite *batch_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_every_row_equal_to_the_live_path);
 	tcase_add_test(tc, test_abort_keeps_nothing);
+	tcase_add_test(tc, test_pragmas_back_after_a_batch);
 	suite_add_tcase(s, tc);
 	return s;
 }
