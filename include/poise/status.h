@@ -31,6 +31,7 @@
 	X(DB_FULL, "disk is full")                                             \
 	X(DB_NOT_POISE, "file is not a poise database")                        \
 	X(DB_NEWER, "database was written by a newer poise")                   \
+	X(DB_OLDER, "database has an older schema")                            \
 	X(STATE, "operation not allowed in this state")
 
 #define POISE_STATUS_ENUM(name, msg) POISE_##name,

@@ -29,6 +29,22 @@ int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct pois
 	return POISE_OK;
 }
 
+int cli_open_read(const char *db, struct store **st, struct poise_error *err)
+{
+	struct poise_error why;
+	enum poise_status ps = store_open(db, STORE_READONLY, st, err);
+
+	if (ps != POISE_DB_OLDER)
+		return ps;
+	why = *err;
+	if (store_open(db, 0, st, err) != POISE_OK) {
+		*err = why; /* the file's older schema is the reason, not the retry's */
+		return ps;
+	}
+	store_close(*st);
+	return store_open(db, STORE_READONLY, st, err);
+}
+
 const char *cli_person(const struct cli_args *args, const char *opt, struct poise_error *err)
 {
 	const char *name = cli_value(args, opt);

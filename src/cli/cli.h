@@ -93,6 +93,14 @@ const char *cli_getenv(const char *name);
 int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct poise_error *err);
 
 /*
+ * Open the database to read it (report, export, show, followups). One of
+ * an older schema is upgraded first, which needs it writable: a read-only
+ * file of an older schema is refused with the reason.
+ */
+struct store;
+int cli_open_read(const char *db, struct store **st, struct poise_error *err);
+
+/*
  * Who is at the keyboard: the option `opt` (an agent's or reviewer's name),
  * else $POISE_AGENT, else the login name. NULL with err set when none, or
  * when the option was given empty.

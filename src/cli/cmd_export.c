@@ -48,7 +48,7 @@ int cmd_export(const struct cli_args *args)
 	}
 	if (read_range(args, &since, &until, &err) != POISE_OK ||
 	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    store_open(db, STORE_READONLY, &st, &err) != POISE_OK)
+	    cli_open_read(db, &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	if (export_calls(st, stdout, (enum export_format)fmt, cli_value(args, "redact") != NULL,
 			 since, until, &err) != POISE_OK)

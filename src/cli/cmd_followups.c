@@ -138,7 +138,7 @@ int cmd_followups(const struct cli_args *args)
 		return cli_report(args->cmd, &err);
 	if (args->noperands == 2) {
 		rc = close_one(db, args->operands[1], &err);
-	} else if (store_open(db, STORE_READONLY, &st, &err) != POISE_OK) {
+	} else if (cli_open_read(db, &st, &err) != POISE_OK) {
 		rc = -1;
 	} else {
 		rc = list(st, cli_value(args, "all") != NULL, &err);

@@ -93,7 +93,7 @@ int cmd_report(const struct cli_args *args)
 	poise_error_clear(&err);
 	if (read_query(args, &q, &fmt, &err) != POISE_OK ||
 	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    store_open(db, STORE_READONLY, &st, &err) != POISE_OK)
+	    cli_open_read(db, &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	if (report_run(st, &q, &r, &err) != POISE_OK) {
 		code = cli_report(args->cmd, &err);

@@ -19,7 +19,7 @@ int cmd_show(const struct cli_args *args)
 
 	poise_error_clear(&err);
 	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    store_open(db, STORE_READONLY, &st, &err) != POISE_OK)
+	    cli_open_read(db, &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	if (timeline_write(st, args->operands[0], stdout, &err) != POISE_OK) {
 		/* An ambiguous or malformed id is the user's to fix, not a usage error. */

@@ -203,6 +203,35 @@ START_TEST(test_gen_is_hidden_but_works)
 }
 END_TEST
 
+/* A database of an older schema is upgraded by the reading commands, then read. */
+START_TEST(test_reading_commands_upgrade_an_older_schema)
+{
+	static const char *const cmds[] = {"report", "export", "show", "followups"};
+	const char *db = fx_path(0, "main.db");
+	struct run r;
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		sqlite3 *h;
+
+		ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(h, "DROP TABLE IF EXISTS call_figures; "
+						 "PRAGMA user_version = 2;",
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
+		sqlite3_close(h);
+		if (strcmp(cmds[i], "show") == 0)
+			RUN(&r, cmds[i], id1, "--db", db);
+		else
+			RUN(&r, cmds[i], "--db", db);
+		ck_assert_msg(r.code == 0, "%s: %s", cmds[i], r.err);
+		ck_assert_uint_gt(r.outlen, 0);
+		done(&r);
+		ck_assert_int_eq(fx_sql_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+		ck_assert_int_eq(fx_sql_int(db, "SELECT count(*) FROM call_figures"), 0);
+	}
+}
+END_TEST
+
 static Suite *super_cli_suite(void)
 {
 	Suite *s = suite_create("super_cli");
@@ -214,6 +243,7 @@ static Suite *super_cli_suite(void)
 	tcase_add_test(tc, test_followups_list_and_done);
 	tcase_add_test(tc, test_merge_says_what_it_added);
 	tcase_add_test(tc, test_gen_is_hidden_but_works);
+	tcase_add_test(tc, test_reading_commands_upgrade_an_older_schema);
 	suite_add_tcase(s, tc);
 	return s;
 }
