@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "poise/rules.h"
 
 static unsigned char *zalloc(size_t n)
@@ -171,23 +172,6 @@ enum poise_status call_check(const struct call_state *cs, const struct event *ev
 
 /* --- applying ------------------------------------------------------------ */
 
-/* Grow an array of n elements of size sz to hold one more; 0 on failure. */
-static int grow(void **items, size_t n, size_t *cap, size_t sz)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 1;
-	ncap = *cap ? *cap * 2 : 8;
-	p = realloc(*items, ncap * sz);
-	if (!p)
-		return 0;
-	*items = p;
-	*cap = ncap;
-	return 1;
-}
-
 static void enter_stage(struct call_state *cs, int stage, int64_t t)
 {
 	cs->stage = (enum stage)stage;
@@ -233,7 +217,7 @@ static enum poise_status apply_note(struct call_state *cs, const struct event *e
 {
 	char *text = strdup(ev->text);
 
-	if (!text || !grow((void **)&cs->notes, cs->nnotes, &cs->notes_cap, sizeof(*cs->notes))) {
+	if (!text || !GROW(cs->notes, cs->nnotes, cs->notes_cap, 8)) {
 		free(text);
 		return POISE_NOMEM;
 	}
@@ -245,7 +229,7 @@ static enum poise_status apply_note(struct call_state *cs, const struct event *e
 
 static enum poise_status apply_mood(struct call_state *cs, const struct event *ev)
 {
-	if (!grow((void **)&cs->moods, cs->nmoods, &cs->moods_cap, sizeof(*cs->moods)))
+	if (!GROW(cs->moods, cs->nmoods, cs->moods_cap, 8))
 		return POISE_NOMEM;
 	cs->moods[cs->nmoods].t = ev->t;
 	cs->moods[cs->nmoods].mood = ev->a;

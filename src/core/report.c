@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "grow.h"
 #include "poise/store_scan.h"
 
 #define DAY_MS INT64_C(86400000)
@@ -57,15 +58,8 @@ static struct acc *agent_acc(struct report *r, const char *agent)
 		else
 			hi = mid;
 	}
-	if (r->nagents == r->agents_cap) {
-		size_t cap = r->agents_cap ? r->agents_cap * 2 : 16;
-		struct acc *p = realloc(r->agents, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		r->agents = p;
-		r->agents_cap = cap;
-	}
+	if (!GROW(r->agents, r->nagents, r->agents_cap, 16))
+		return NULL;
 	memmove(&r->agents[lo + 1], &r->agents[lo], (r->nagents - lo) * sizeof(*r->agents));
 	memset(&r->agents[lo], 0, sizeof(*r->agents));
 	snprintf(r->agents[lo].f.agent, sizeof(r->agents[lo].f.agent), "%s", agent);
@@ -80,15 +74,8 @@ static int add_cause(struct acc *a, const char *id)
 			a->causes[i].calls++;
 			return 1;
 		}
-	if (a->ncauses == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 8;
-		struct cause_count *p = realloc(a->causes, cap * sizeof(*p));
-
-		if (!p)
-			return 0;
-		a->causes = p;
-		a->cap = cap;
-	}
+	if (!GROW(a->causes, a->ncauses, a->cap, 8))
+		return 0;
 	snprintf(a->causes[a->ncauses].id, sizeof(a->causes[0].id), "%s", id);
 	a->causes[a->ncauses++].calls = 1;
 	return 1;
@@ -161,15 +148,8 @@ static struct pb_entry *pb_entry_get(struct run *rn, const char *hash)
 	for (size_t i = 0; i < r->npbs; i++)
 		if (strcmp(r->pbs[i].hash, hash) == 0)
 			return &r->pbs[i];
-	if (r->npbs == r->pbs_cap) {
-		size_t cap = r->pbs_cap ? r->pbs_cap * 2 : 4;
-		struct pb_entry *p = realloc(r->pbs, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		r->pbs = p;
-		r->pbs_cap = cap;
-	}
+	if (!GROW(r->pbs, r->npbs, r->pbs_cap, 4))
+		return NULL;
 	e = memset(&r->pbs[r->npbs++], 0, sizeof(*e));
 	snprintf(e->hash, sizeof(e->hash), "%s", hash);
 	if (!pb_entry_load(rn, e))

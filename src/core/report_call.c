@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "poise/store_scan.h"
 
 /* cf is zeroed or was folded before: its line and follow-up arrays are reused. */
@@ -53,29 +54,15 @@ void call_fold_free(struct call_fold *cf)
 
 static struct line_ev *push_line(struct call_figs *f)
 {
-	if (f->nlev == f->levcap) {
-		size_t cap = f->levcap ? f->levcap * 2 : 32;
-		struct line_ev *p = realloc(f->lev, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		f->lev = p;
-		f->levcap = cap;
-	}
+	if (!GROW(f->lev, f->nlev, f->levcap, 32))
+		return NULL;
 	return memset(&f->lev[f->nlev++], 0, sizeof(*f->lev));
 }
 
 static struct fu_ev *push_fu(struct call_figs *f)
 {
-	if (f->nfu == f->fucap) {
-		size_t cap = f->fucap ? f->fucap * 2 : 4;
-		struct fu_ev *p = realloc(f->fu, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		f->fu = p;
-		f->fucap = cap;
-	}
+	if (!GROW(f->fu, f->nfu, f->fucap, 4))
+		return NULL;
 	return memset(&f->fu[f->nfu++], 0, sizeof(*f->fu));
 }
 

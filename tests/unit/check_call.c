@@ -1,8 +1,10 @@
 /* check_call.c - the call state as a fold over events. */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/core/grow.h"
 #include "helpers/fixture_call.h"
 #include "helpers/fixture_playbook.h"
 #include "poise/call.h"
@@ -533,6 +535,30 @@ START_TEST(test_loaded_playbook)
 }
 END_TEST
 
+/* The core's one array grower: doubles from `first`, refuses sizes that overflow. */
+START_TEST(test_grow_array)
+{
+	int *a = NULL;
+	size_t cap = 0;
+	char *big = NULL;
+	size_t bigcap = 0;
+
+	ck_assert(GROW(a, 0, cap, 4));
+	ck_assert_uint_eq(cap, 4);
+	for (size_t i = 0; i < 100; i++) {
+		ck_assert(GROW(a, i, cap, 4));
+		a[i] = (int)i;
+	}
+	ck_assert_uint_eq(cap, 128);
+	ck_assert_int_eq(a[99], 99);
+	free(a);
+	ck_assert(!grow_array((void **)&big, SIZE_MAX / 2 + 1, &bigcap, 1, 1));
+	ck_assert(!grow_array((void **)&big, 0, &bigcap, SIZE_MAX / 2, 4));
+	ck_assert_ptr_null(big);
+	ck_assert_uint_eq(bigcap, 0);
+}
+END_TEST
+
 static Suite *call_suite(void)
 {
 	Suite *s = suite_create("call");
@@ -540,6 +566,7 @@ static Suite *call_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_init);
+	tcase_add_test(tc, test_grow_array);
 	tcase_add_test(tc, test_start);
 	tcase_add_test(tc, test_stage_time);
 	tcase_add_test(tc, test_mood);
