@@ -20,13 +20,6 @@ static const char all_sql[] =
 	"FROM followups f JOIN calls c ON c.id = f.call_id "
 	"WHERE f.done_at IS NULL ORDER BY f.due IS NULL, f.due, f.id";
 
-static void text_col(sqlite3_stmt *s, int col, char *dst, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-
-	snprintf(dst, size, "%s", t ? (const char *)t : "");
-}
-
 enum poise_status followup_each(struct store *st, const char *today, int all, followup_fn fn,
 				void *ctx, struct poise_error *err)
 {
@@ -41,12 +34,12 @@ enum poise_status followup_each(struct store *st, const char *today, int all, fo
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&f, 0, sizeof(f));
 		f.id = sqlite3_column_int64(s, 0);
-		text_col(s, 1, f.call_id, sizeof(f.call_id));
-		text_col(s, 2, f.due, sizeof(f.due));
-		text_col(s, 3, f.channel, sizeof(f.channel));
-		text_col(s, 4, f.promise, sizeof(f.promise));
-		text_col(s, 5, f.customer, sizeof(f.customer));
-		text_col(s, 6, f.agent, sizeof(f.agent));
+		store_col_copy(s, 1, f.call_id, sizeof(f.call_id));
+		store_col_copy(s, 2, f.due, sizeof(f.due));
+		store_col_copy(s, 3, f.channel, sizeof(f.channel));
+		store_col_copy(s, 4, f.promise, sizeof(f.promise));
+		store_col_copy(s, 5, f.customer, sizeof(f.customer));
+		store_col_copy(s, 6, f.agent, sizeof(f.agent));
 		if (fn(ctx, &f)) {
 			rc = SQLITE_DONE;
 			break;

@@ -103,6 +103,14 @@ enum poise_status store_schema_check(struct store *st, struct poise_error *err);
 enum poise_status store_schema_migrate(struct store *st, struct poise_error *err);
 
 /* store_read.c: one row of STORE_META_COLS into m. */
+/* Column col as text: copied into dst (truncated, "" for NULL), or the pointer ("" for NULL). */
+void store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size);
+const char *store_col_text(sqlite3_stmt *s, int col);
+/*
+ * An events row selected as (seq, t, kind, stage, a, b, text): 0 when its
+ * kind or stage is unknown (a newer poise). ev->text lives until the next step.
+ */
+int store_row_event(sqlite3_stmt *s, struct event *ev);
 void store_row_meta(sqlite3_stmt *s, struct call_meta *m);
 
 /* store_write.c: rows for one call or event, inside an open transaction. */

@@ -10,28 +10,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void copy_col(sqlite3_stmt *s, int col, char *dst, size_t size)
+void store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size)
+{
+	snprintf(dst, size, "%s", store_col_text(s, col));
+}
+
+const char *store_col_text(sqlite3_stmt *s, int col)
 {
 	const unsigned char *v = sqlite3_column_text(s, col);
 
-	snprintf(dst, size, "%s", v ? (const char *)v : "");
+	return v ? (const char *)v : "";
+}
+
+int store_row_event(sqlite3_stmt *s, struct event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->seq = sqlite3_column_int64(s, 0);
+	ev->t = sqlite3_column_int64(s, 1);
+	ev->kind = (enum event_kind)event_kind_from_key(store_col_text(s, 2));
+	ev->stage = store_stage_from_key(store_col_text(s, 3));
+	ev->a = sqlite3_column_int(s, 4);
+	ev->b = sqlite3_column_int(s, 5);
+	ev->text = (const char *)sqlite3_column_text(s, 6);
+	return (int)ev->kind >= 0 && ev->stage >= 0;
 }
 
 void store_row_meta(sqlite3_stmt *s, struct call_meta *m)
 {
 	memset(m, 0, sizeof(*m));
-	copy_col(s, 0, m->id, sizeof(m->id));
-	copy_col(s, 1, m->agent, sizeof(m->agent));
-	copy_col(s, 2, m->customer, sizeof(m->customer));
-	copy_col(s, 3, m->ref, sizeof(m->ref));
-	copy_col(s, 4, m->playbook_id, sizeof(m->playbook_id));
-	copy_col(s, 5, m->playbook_version, sizeof(m->playbook_version));
-	copy_col(s, 6, m->playbook_hash, sizeof(m->playbook_hash));
+	store_col_copy(s, 0, m->id, sizeof(m->id));
+	store_col_copy(s, 1, m->agent, sizeof(m->agent));
+	store_col_copy(s, 2, m->customer, sizeof(m->customer));
+	store_col_copy(s, 3, m->ref, sizeof(m->ref));
+	store_col_copy(s, 4, m->playbook_id, sizeof(m->playbook_id));
+	store_col_copy(s, 5, m->playbook_version, sizeof(m->playbook_version));
+	store_col_copy(s, 6, m->playbook_hash, sizeof(m->playbook_hash));
 	m->started = sqlite3_column_int64(s, 7);
 	m->ended = sqlite3_column_int64(s, 8);
-	copy_col(s, 9, m->status, sizeof(m->status));
-	copy_col(s, 10, m->outcome, sizeof(m->outcome));
-	copy_col(s, 11, m->cause, sizeof(m->cause));
+	store_col_copy(s, 9, m->status, sizeof(m->status));
+	store_col_copy(s, 10, m->outcome, sizeof(m->outcome));
+	store_col_copy(s, 11, m->cause, sizeof(m->cause));
 	m->mood_start = sqlite3_column_int(s, 12);
 	m->mood_end = sqlite3_column_int(s, 13);
 	m->wrapup_at = sqlite3_column_int64(s, 14);
@@ -105,18 +123,9 @@ enum poise_status store_call_events(struct store *st, const char *call_id, store
 	s = store_stmt(st, STMT_EVENTS);
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(s, 2);
-		struct event ev = {
-			.seq = sqlite3_column_int64(s, 0),
-			.t = sqlite3_column_int64(s, 1),
-			.a = sqlite3_column_int(s, 4),
-			.b = sqlite3_column_int(s, 5),
-		};
+		struct event ev;
 
-		ev.kind = (enum event_kind)event_kind_from_key(kind ? kind : "");
-		ev.stage = store_stage_from_key((const char *)sqlite3_column_text(s, 3));
-		ev.text = (const char *)sqlite3_column_text(s, 6);
-		if ((int)ev.kind < 0 || ev.stage < 0) {
+		if (!store_row_event(s, &ev)) {
 			ps = poise_error_set(err, POISE_DB, NULL, 0, 0,
 					     "call '%s' event %lld in database '%s' has an unknown "
 					     "kind or stage: is it from a newer poise?",

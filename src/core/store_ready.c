@@ -10,13 +10,6 @@
 
 #include "store_int.h"
 
-static void text_col(sqlite3_stmt *s, int col, char *dst, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-
-	snprintf(dst, size, "%s", t ? (const char *)t : "");
-}
-
 /* Every query here is one agent's: prepare it with that agent bound as ?1. */
 static int prepare_for_agent(struct store *st, const char *sql, const char *agent,
 			     sqlite3_stmt **s)
@@ -87,11 +80,11 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct ready_followup f;
 
-		text_col(s, 0, f.call_id, sizeof(f.call_id));
-		text_col(s, 1, f.customer, sizeof(f.customer));
-		text_col(s, 2, f.due, sizeof(f.due));
-		text_col(s, 3, f.channel, sizeof(f.channel));
-		text_col(s, 4, f.promise, sizeof(f.promise));
+		store_col_copy(s, 0, f.call_id, sizeof(f.call_id));
+		store_col_copy(s, 1, f.customer, sizeof(f.customer));
+		store_col_copy(s, 2, f.due, sizeof(f.due));
+		store_col_copy(s, 3, f.channel, sizeof(f.channel));
+		store_col_copy(s, 4, f.promise, sizeof(f.promise));
 		if (fn(ctx, &f))
 			break;
 	}
@@ -118,7 +111,7 @@ enum poise_status store_ready_last_call(struct store *st, const char *agent, cha
 		goto fail;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		text_col(s, 0, id, 37);
+		store_col_copy(s, 0, id, 37);
 		goto out;
 	}
 	if (rc == SQLITE_DONE) {

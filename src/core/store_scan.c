@@ -8,8 +8,6 @@
  */
 #include "poise/store_scan.h"
 
-#include "poise/playbook.h"
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,29 +36,6 @@ struct store_scan {
 	sqlite3_stmt *followups;
 	int in_txn; /* we began the read transaction and must end it */
 };
-
-/* Kinds and stages by name: the first byte rules most out without a call. */
-static int kind_of(const char *key)
-{
-	for (int i = 0; i < EV_COUNT; i++) {
-		const char *k = event_kind_key((enum event_kind)i);
-
-		if (k[0] == key[0] && strcmp(k, key) == 0)
-			return i;
-	}
-	return -1;
-}
-
-static int stage_of(const char *key)
-{
-	for (int i = 0; i < STAGE_COUNT; i++) {
-		const char *k = stage_key((enum stage)i);
-
-		if (k[0] == key[0] && strcmp(k, key) == 0)
-			return i;
-	}
-	return -1;
-}
 
 enum poise_status store_scan_open(struct store *st, struct store_scan **out,
 				  struct poise_error *err)
@@ -114,13 +89,6 @@ void store_scan_close(struct store_scan *sc)
 	free(sc);
 }
 
-static const char *col_text(sqlite3_stmt *s, int col)
-{
-	const unsigned char *v = sqlite3_column_text(s, col);
-
-	return v ? (const char *)v : "";
-}
-
 enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t until, int fold,
 				   scan_call_fn fn, void *ctx, struct poise_error *err)
 {
@@ -135,11 +103,11 @@ enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t
 	sqlite3_bind_int(s, 3, fold);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct scan_call c = {
-			.id = col_text(s, 0),
-			.agent = col_text(s, 1),
-			.ref = col_text(s, 2),
-			.playbook_id = col_text(s, 3),
-			.playbook_hash = col_text(s, 4),
+			.id = store_col_text(s, 0),
+			.agent = store_col_text(s, 1),
+			.ref = store_col_text(s, 2),
+			.playbook_id = store_col_text(s, 3),
+			.playbook_hash = store_col_text(s, 4),
 			.started = sqlite3_column_int64(s, 5),
 			.figs = sqlite3_column_blob(s, 6),
 			.figs_len = (size_t)sqlite3_column_bytes(s, 6),
@@ -169,17 +137,9 @@ enum poise_status store_scan_events(struct store_scan *sc, const char *call_id, 
 				       "cannot scan events from inside a scan of events");
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct event ev = {
-			.seq = sqlite3_column_int64(s, 0),
-			.t = sqlite3_column_int64(s, 1),
-			.kind = (enum event_kind)kind_of(col_text(s, 2)),
-			.stage = stage_of(col_text(s, 3)),
-			.a = sqlite3_column_int(s, 4),
-			.b = sqlite3_column_int(s, 5),
-			.text = (const char *)sqlite3_column_text(s, 6),
-		};
+		struct event ev;
 
-		if ((int)ev.kind < 0 || ev.stage < 0) {
+		if (!store_row_event(s, &ev)) {
 			ps = poise_error_set(err, POISE_DB, NULL, 0, 0,
 					     "call '%s' event %lld in database '%s' has an unknown "
 					     "kind or stage: is it from a newer poise?",

@@ -25,7 +25,7 @@ const char *store_stage_key(int stage)
 int store_stage_from_key(const char *key)
 {
 	for (int i = 0; key && i < STAGE_COUNT; i++)
-		if (strcmp(stage_keys[i], key) == 0)
+		if (stage_keys[i][0] == key[0] && strcmp(stage_keys[i], key) == 0)
 			return i;
 	return -1;
 }
