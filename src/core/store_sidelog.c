@@ -10,6 +10,12 @@
  * \n \r; a NULL text is \N. The seq is the one the event will take, so a
  * replay keeps seqs consecutive. A last line without its newline is a torn
  * write that was never acknowledged and is dropped. See docs/database.md.
+ *
+ * Two poise processes may share a database and so its side log: each
+ * append, and each replay from reading the log to emptying it, holds an
+ * exclusive flock() on the file, so no entry can be appended between a
+ * replay's read and its truncate and lost. A replay takes the lock only
+ * once it holds the database's write lock, so it never waits with both.
  */
 #include "store_int.h"
 
@@ -18,6 +24,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +93,17 @@ static void sb_int(struct sbuf *b, int64_t v)
 	sb_field(b, num, strlen(num));
 }
 
+/* Wait for the side log's exclusive lock on fd; closing fd releases it. */
+static int lock_file(int fd)
+{
+	int rc;
+
+	do
+		rc = flock(fd, LOCK_EX);
+	while (rc != 0 && errno == EINTR);
+	return rc;
+}
+
 /* Append one line, all or nothing, and make it durable. */
 static enum poise_status append_line(struct store *st, struct sbuf *b, struct poise_error *err)
 {
@@ -97,7 +115,7 @@ static enum poise_status append_line(struct store *st, struct sbuf *b, struct po
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	sb_add(b, "\n", 1);
 	fd = open(st->pending_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || fchmod(fd, 0600) != 0 || fstat(fd, &sb) != 0) {
+	if (fd < 0 || lock_file(fd) != 0 || fchmod(fd, 0600) != 0 || fstat(fd, &sb) != 0) {
 		e = errno;
 		goto out;
 	}
@@ -351,15 +369,37 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 	return POISE_OK;
 }
 
+/*
+ * Hold the side log's lock in *fd (-1 when there is no side log: nothing to
+ * guard). Reading takes it too: a line another process is writing must not
+ * be taken for a torn one and cut.
+ */
+static enum poise_status lock_log(struct store *st, int *fd, struct poise_error *err)
+{
+	*fd = open(st->pending_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (*fd < 0 && errno == ENOENT)
+		return POISE_OK;
+	if (*fd >= 0 && lock_file(*fd) == 0)
+		return POISE_OK;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	return poise_error_set(err, POISE_IO, NULL, 0, 0,
+			       "cannot lock side log '%s': %s: check its permissions",
+			       st->pending_path, strerror(errno));
+}
+
 enum poise_status sidelog_load(struct store *st, struct poise_error *err)
 {
-	char *buf;
+	char *buf = NULL;
 	size_t len;
-	int rc;
-	enum poise_status ps = read_log(st, &buf, &len, err);
+	int rc, lock;
+	enum poise_status ps = lock_log(st, &lock, err);
 
-	if (ps == POISE_OK)
+	if (ps == POISE_OK && (ps = read_log(st, &buf, &len, err)) == POISE_OK)
 		ps = walk(st, buf, 0, &rc, err);
+	if (lock >= 0)
+		close(lock);
 	free(buf);
 	return ps;
 }
@@ -388,14 +428,15 @@ enum poise_status store_flush(struct store *st, size_t *left, struct poise_error
 {
 	char *buf = NULL;
 	size_t len;
-	int rc = SQLITE_OK;
+	int rc = SQLITE_OK, lock = -1;
 	enum poise_status ps = POISE_OK;
 
 	if (!st->pending || (st->flags & STORE_READONLY))
 		goto out;
 	if ((rc = store_step_done(st, STMT_BEGIN)) != SQLITE_OK)
 		goto out;
-	if ((ps = read_log(st, &buf, &len, err)) == POISE_OK)
+	if ((ps = lock_log(st, &lock, err)) == POISE_OK &&
+	    (ps = read_log(st, &buf, &len, err)) == POISE_OK)
 		ps = walk(st, buf, 1, &rc, err);
 	if (ps == POISE_OK)
 		rc = store_step_done(st, STMT_COMMIT);
@@ -404,6 +445,8 @@ enum poise_status store_flush(struct store *st, size_t *left, struct poise_error
 	if (ps == POISE_OK && rc == SQLITE_OK)
 		ps = truncate_log(st, err);
 out:
+	if (lock >= 0)
+		close(lock);
 	free(buf);
 	if (rc != SQLITE_OK && store_rc_busy(rc))
 		ps = POISE_OK; /* still locked: the entries keep waiting */

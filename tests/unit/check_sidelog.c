@@ -1,6 +1,9 @@
 /* check_sidelog.c - a locked database: events wait in the side log, then replay. */
 #include "store_fixture.h"
 
+#include <sys/file.h>
+#include <sys/wait.h>
+
 static const char pb_text[] = "id: test\ntitle: Test\n";
 
 /* Another program holds the write lock on path until lock_release(). */
@@ -213,6 +216,106 @@ START_TEST(test_damaged_side_log_reported)
 }
 END_TEST
 
+/* Another process's view: hold the side log's lock until side_unlock(). */
+static int side_lock(const char *pending)
+{
+	int fd = open(pending, O_RDWR | O_CREAT, 0600);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	return fd;
+}
+
+/* The child is still waiting after 300 ms: 1; it has exited with 0: 0. */
+static int still_waiting(pid_t pid)
+{
+	int status;
+
+	usleep(300 * 1000);
+	return waitpid(pid, &status, WNOHANG) == 0;
+}
+
+static void child_exits_0(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+
+/*
+ * Two processes on one database share its side log: an append, and a
+ * replay from reading the log to emptying it, each wait for the other's
+ * lock, so no entry lands between a replay's read and its truncate.
+ */
+START_TEST(test_side_log_is_locked_between_processes)
+{
+	const char *path = fx_path(0, "shared.db");
+	struct playbook pb = fx_pb("test", "9a", pb_text);
+	struct store *st = fx_open(path);
+	char id[37] = "", pending[600];
+	sqlite3 *other;
+	pid_t pid;
+	int fd;
+
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	snprintf(pending, sizeof(pending), "%s", store_pending_path(st));
+	store_close(st);
+
+	/* A second poise appends while the database is locked: it waits for the log. */
+	other = lock_take(path);
+	fd = side_lock(pending);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct store *mine = NULL;
+		struct poise_error err = {0};
+		struct event ev = {.t = 5000, .kind = EV_MOOD, .stage = STAGE_CALM, .a = 4};
+		int deferred = 0;
+
+		close(fd); /* a copy of the parent's lock; it must not be the child's */
+		if (store_open(path, 0, &mine, &err) != POISE_OK)
+			_exit(2);
+		if (store_append(mine, id, &ev, &deferred, &err) != POISE_OK || !deferred)
+			_exit(3);
+		store_close(mine);
+		_exit(0);
+	}
+	ck_assert(still_waiting(pid));
+	ck_assert_int_eq(size_of(pending), 0);
+	close(fd);
+	child_exits_0(pid);
+	ck_assert_int_gt(size_of(pending), 0);
+	lock_release(other);
+
+	/* A poise opening the database replays the log: it waits for the log too. */
+	fd = side_lock(pending);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct store *mine = NULL;
+		struct poise_error err = {0};
+		size_t left = 1;
+
+		close(fd);
+		if (store_open(path, 0, &mine, &err) != POISE_OK)
+			_exit(2);
+		if (store_flush(mine, &left, &err) != POISE_OK || left != 0)
+			_exit(3);
+		store_close(mine);
+		_exit(0);
+	}
+	ck_assert(still_waiting(pid));
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 1);
+	close(fd);
+	child_exits_0(pid);
+	ck_assert_int_eq(size_of(pending), 0);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT mood_end FROM calls"), 4);
+}
+END_TEST
+
 static Suite *sidelog_suite(void)
 {
 	Suite *s = suite_create("sidelog");
@@ -224,6 +327,7 @@ static Suite *sidelog_suite(void)
 	tcase_add_test(log, test_call_begun_while_locked);
 	tcase_add_test(log, test_leftover_side_log_replayed_at_open);
 	tcase_add_test(log, test_damaged_side_log_reported);
+	tcase_add_test(log, test_side_log_is_locked_between_processes);
 	suite_add_tcase(s, log);
 	return s;
 }
