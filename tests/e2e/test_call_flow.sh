@@ -116,4 +116,24 @@ expect_eq "1 1" "$(sql "SELECT count(*) || ' ' || sum(f.fold = 1 AND f.last_seq 
 kept=$("$POISE_BIN" report --db "$POISE_DB" --format json --lines)
 refolded=$("$POISE_BIN" report --db "$POISE_DB" --format json --lines --refold)
 expect_eq "$refolded" "$kept" "report --lines from kept figures and refolded"
+
+# Another playbook chosen on the ready screen is the one the next call uses.
+stop_poise
+start_poise 100 30 call --playbook e2e-fast --customer Cy
+wait_for "Calm: Calm goal"
+keys x;          wait_for "outcome: r resolved"
+keys r;          wait_for "cause:"
+keys 1;          wait_for "follow-up due date"
+keys Enter;      wait_for "what went well"
+keys Enter;      wait_for "what to improve"
+keys Enter;      wait_for "ready for the next call"
+keys p;          wait_for "pick a playbook"
+keys j j j j j j j j j j
+keys Enter;      wait_for "next call uses de-escalation"
+keys c;          wait_for "Steady yourself before you reply"
+expect_eq "e2e-fast de-escalation" "$(sql "SELECT group_concat(playbook_id, ' ') FROM \
+	(SELECT playbook_id FROM calls WHERE customer <> 'Ana' ORDER BY started_at)")" \
+	"the playbook of each call after the pick"
+kill -TERM "$(poise_pid)"
+expect_eq 143 "$(wait_exit)" "exit status after SIGTERM"
 echo "ok"
