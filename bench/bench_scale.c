@@ -33,6 +33,7 @@
 #include "bench.h"
 #include "poise/review.h"
 #include "poise/store.h"
+#include "poise/store_scan.h"
 
 #define PAGE   50
 #define PAGES  100
@@ -378,29 +379,18 @@ static int64_t floor_kept(struct bench *b, int64_t since, int64_t until)
 	return t0;
 }
 
-/*
- * The plans of the report's two reads. The SQL is a copy of store_scan.c's
- * (SCAN_CALLS_SQL, SCAN_EVENTS_SQL): keep them in step.
- */
+/* The plans of the report's reads, as store_scan.c prepares them. */
 static void check_report_plans(struct bench *b)
 {
-	static const char *const sql[] = {
-		"SELECT c.id, c.agent, c.customer_ref, c.playbook_id, c.playbook_hash, c.started_at, "
-		"CASE WHEN f.fold = ?3 AND f.last_seq = c.last_seq THEN f.figures END "
-		"FROM calls c LEFT JOIN call_figures f ON f.call_id = c.id "
-		"WHERE c.started_at >= ?1 AND c.started_at < ?2 ORDER BY c.started_at, c.id",
-		"SELECT seq, t, kind, stage, a, b, text, "
-		"CASE WHEN kind = 'followup' THEN (SELECT done_at FROM followups f "
-		"WHERE f.call_id = e.call_id AND f.seq = e.seq) END "
-		"FROM events e WHERE call_id = ?1 ORDER BY seq",
-	};
+	static const char *const what[] = {"calls", "events of a call", "follow-ups of a call"};
+	const char *sql;
 
-	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+	for (size_t i = 0; (sql = store_scan_sql(i)) != NULL; i++) {
 		char q[1024];
 		struct plan_ctx pc = {.text = ""};
 		sqlite3_stmt *s;
 
-		snprintf(q, sizeof(q), "EXPLAIN QUERY PLAN %s", sql[i]);
+		snprintf(q, sizeof(q), "EXPLAIN QUERY PLAN %s", sql);
 		s = prep(b->db, q);
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			const char *d = (const char *)sqlite3_column_text(s, 3);
@@ -416,8 +406,8 @@ static void check_report_plans(struct bench *b)
 		}
 		if (getenv("BENCH_PLANS") || pc.scans)
 			printf("| plan of the report's %s%s | %s | | |\n",
-			       i ? "events of a call" : "calls", pc.scans ? " (SCANS)" : "",
-			       pc.text);
+			       i < sizeof(what) / sizeof(what[0]) ? what[i] : "read",
+			       pc.scans ? " (SCANS)" : "", pc.text);
 	}
 }
 

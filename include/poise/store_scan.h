@@ -17,6 +17,7 @@
 #ifndef POISE_STORE_SCAN_H
 #define POISE_STORE_SCAN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "poise/event.h"
@@ -66,6 +67,9 @@ enum poise_status store_scan_events(struct store_scan *sc, const char *call_id, 
 typedef int (*scan_followup_fn)(void *ctx, int64_t seq, int64_t done_at);
 enum poise_status store_scan_followups(struct store_scan *sc, const char *call_id,
 				       scan_followup_fn fn, void *ctx, struct poise_error *err);
+
+/* The scans' statements in turn (NULL past the last), for EXPLAIN QUERY PLAN in bench/. */
+const char *store_scan_sql(size_t i);
 
 /*
  * Keep a closed call's packed figures (replacing any), computed by fold

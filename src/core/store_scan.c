@@ -37,6 +37,13 @@ struct store_scan {
 	int in_txn; /* we began the read transaction and must end it */
 };
 
+const char *store_scan_sql(size_t i)
+{
+	static const char *const sql[] = {SCAN_CALLS_SQL, SCAN_EVENTS_SQL, SCAN_FOLLOWUPS_SQL};
+
+	return i < sizeof(sql) / sizeof(sql[0]) ? sql[i] : NULL;
+}
+
 enum poise_status store_scan_open(struct store *st, struct store_scan **out,
 				  struct poise_error *err)
 {
