@@ -10,9 +10,10 @@
  * by report_call.c, read beside the call and written when a call ends.
  * Does not own: what events mean (call.h) or the figures (report.h).
  *
- * Nothing is loaded whole: both scans step one row at a time through
- * indexes (calls_started, the events primary key, followups' UNIQUE
- * (call_id, seq)), so memory does not grow with the database.
+ * Nothing is loaded whole: the scans step one row at a time through
+ * indexes (calls_review_started, the primary keys of call_figures and
+ * events, followups' UNIQUE (call_id, seq)), so memory does not grow with
+ * the database.
  */
 #ifndef POISE_STORE_SCAN_H
 #define POISE_STORE_SCAN_H

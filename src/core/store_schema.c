@@ -128,8 +128,12 @@ static const char *const migrations[] = {
 	 * 2 -> 3: each closed call's report figures, as the report's own fold
 	 * of its events computed them (report_call.c). Derived and disposable:
 	 * a row counts only while its fold version and last_seq match, and a
-	 * call without one is folded from its events as before.
+	 * call without one is folded from its events as before. Two indexes of
+	 * step 1 are dropped: calls_review_started and calls_review_agent
+	 * (step 2) begin with the same columns and serve every query they did.
 	 */
+	"DROP INDEX IF EXISTS calls_started;\n"
+	"DROP INDEX IF EXISTS calls_agent_started;\n"
 	"CREATE TABLE call_figures (\n"
 	"	call_id TEXT PRIMARY KEY NOT NULL REFERENCES calls (id),\n"
 	"	fold INTEGER NOT NULL,\n"
