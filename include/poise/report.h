@@ -115,6 +115,12 @@ struct report;
  * a failure here loses nothing. POISE_STATE when the call is not closed.
  */
 enum poise_status report_keep_call(struct store *st, const char *call_id, struct poise_error *err);
+/* The same for many calls (merge), each playbook parsed once. */
+struct report_keeper;
+struct report_keeper *report_keeper_new(struct store *st);
+enum poise_status report_keeper_call(struct report_keeper *k, const char *call_id,
+				     struct poise_error *err);
+void report_keeper_free(struct report_keeper *k);
 /*
  * The same figures, packed, for a closed call given whole (its n events
  * with their seq set), to write with store_batch_figures().

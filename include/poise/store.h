@@ -25,6 +25,12 @@ struct store;
 
 enum store_flags {
 	STORE_READONLY = 1 << 0, /* open for reading only; never create */
+	/*
+	 * With STORE_READONLY: take an older schema as it is, for a reader of
+	 * schema-1 tables only (calls, events, followups, playbook_texts):
+	 * merge reads other people's databases and must not upgrade them.
+	 */
+	STORE_READ_OLD = 1 << 1,
 };
 
 /*

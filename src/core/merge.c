@@ -4,17 +4,21 @@
  * Rows are written with store_write_call() and store_write_event(), the
  * functions store_append() uses, so the summary columns and helper rows
  * of a merged call are the ones the normal path makes, never a copy that
- * could drift from it.
+ * could drift from it; its report figures are made here by report.h's
+ * keeper, not copied from the other database (whose poise may fold
+ * differently). A source of an older schema is read as it is, not upgraded.
  */
 #include "poise/merge.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/report.h"
 #include "store_int.h"
 
 struct merge_ctx {
 	struct store *dst, *src;
+	struct report_keeper *keeper; /* the merged calls' report figures */
 	struct merge_counts *counts;
 	const char *call_id; /* the call being copied */
 	int64_t from;	     /* copy its events with seq > from */
@@ -65,6 +69,19 @@ static int add_call(struct merge_ctx *c, const struct call_meta *m)
 	return c->rc != SQLITE_OK;
 }
 
+/*
+ * A merged call that is closed here gets its report figures, as a call
+ * does when it ends. Only a saving (reports fold a call without them), so
+ * an open or damaged call, or any failure, just goes without.
+ */
+static void keep_figures(struct merge_ctx *c, const char *id)
+{
+	struct poise_error ignored;
+
+	if (c->keeper)
+		report_keeper_call(c->keeper, id, &ignored);
+}
+
 static int call_fn(void *ctx, const struct call_meta *m)
 {
 	struct merge_ctx *c = ctx;
@@ -86,6 +103,7 @@ static int call_fn(void *ctx, const struct call_meta *m)
 		c->ps = ps;
 	if (c->ps != POISE_OK || c->rc != SQLITE_OK)
 		return 1;
+	keep_figures(c, m->id);
 	if (last < 0)
 		c->counts->added++;
 	else
@@ -156,10 +174,12 @@ enum poise_status merge_file(struct store *st, const char *src_path, struct merg
 		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
 				       "cannot merge into database '%s': it is open read-only",
 				       st->path);
-	if ((ps = store_open(src_path, STORE_READONLY, &c.src, err)) != POISE_OK)
+	if ((ps = store_open(src_path, STORE_READONLY | STORE_READ_OLD, &c.src, err)) != POISE_OK)
 		return ps;
 	out->pending = store_pending(c.src);
+	c.keeper = report_keeper_new(st);
 	ps = merge_all(&c);
+	report_keeper_free(c.keeper);
 	if (ps != POISE_OK)
 		memset(out, 0, sizeof(*out));
 	out->pending = store_pending(c.src);

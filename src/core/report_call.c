@@ -388,65 +388,121 @@ int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void 
 
 /* --- keeping a call's figures -------------------------------------------- */
 
-struct keep {
+#define KEEPER_PLAYBOOKS 16 /* parsed playbooks kept; a centre runs a few */
+
+struct report_keeper {
+	struct store *st;
 	struct call_fold cf;
 	int oom;
+	struct {
+		char hash[65];
+		struct playbook *pb;
+	} pbs[KEEPER_PLAYBOOKS];
+	size_t npbs, next; /* next: the slot to reuse when all are taken */
 };
+
+struct report_keeper *report_keeper_new(struct store *st)
+{
+	struct report_keeper *k = calloc(1, sizeof(*k));
+
+	if (k)
+		k->st = st;
+	return k;
+}
+
+void report_keeper_free(struct report_keeper *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < k->npbs; i++)
+		playbook_free(k->pbs[i].pb);
+	call_fold_free(&k->cf);
+	free(k);
+}
+
+/* The playbook of this hash, parsed once while there is room. */
+static enum poise_status keeper_playbook(struct report_keeper *k, const char *hash,
+					 struct playbook **out, struct poise_error *err)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	enum poise_status ps;
+
+	for (i = 0; i < k->npbs; i++)
+		if (strcmp(k->pbs[i].hash, hash) == 0)
+			return *out = k->pbs[i].pb, POISE_OK;
+	if ((ps = store_playbook_text(k->st, hash, &text, &len, err)) == POISE_OK)
+		ps = playbook_load_text(text, len, hash, out, err);
+	free(text);
+	if (ps != POISE_OK)
+		return ps;
+	if (k->npbs < KEEPER_PLAYBOOKS) {
+		i = k->npbs++;
+	} else {
+		i = k->next;
+		k->next = (k->next + 1) % KEEPER_PLAYBOOKS;
+		playbook_free(k->pbs[i].pb);
+	}
+	snprintf(k->pbs[i].hash, sizeof(k->pbs[i].hash), "%s", hash);
+	k->pbs[i].pb = *out;
+	return POISE_OK;
+}
 
 static int keep_event(void *ctx, const struct event *ev, int64_t done_at)
 {
-	struct keep *k = ctx;
+	struct report_keeper *k = ctx;
 	int rc = call_fold_event(&k->cf, ev, done_at);
 
 	k->oom = rc < 0;
 	return rc != 0;
 }
 
-enum poise_status report_keep_call(struct store *st, const char *call_id, struct poise_error *err)
+enum poise_status report_keeper_call(struct report_keeper *k, const char *call_id,
+				     struct poise_error *err)
 {
 	struct call_meta meta;
 	struct playbook *pb = NULL;
 	struct store_scan *sc = NULL;
-	struct keep k;
 	unsigned char *blob = NULL;
 	size_t len = 0;
-	char *text = NULL;
-	int64_t last_seq = 0;
 	enum poise_status ps;
 
-	memset(&k, 0, sizeof(k));
-	if ((ps = store_call_meta(st, call_id, &meta, err)) != POISE_OK ||
-	    (ps = store_playbook_text(st, meta.playbook_hash, &text, &len, err)) != POISE_OK ||
-	    (ps = playbook_load_text(text, len, meta.playbook_hash, &pb, err)) != POISE_OK)
-		goto out;
-	if (call_fold_begin(&k.cf, pb) != POISE_OK) {
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-		goto out;
-	}
-	if ((ps = store_scan_open(st, &sc, err)) != POISE_OK)
-		goto out;
-	ps = store_scan_events(sc, meta.id, keep_event, &k, err);
-	if (ps == POISE_OK && k.oom)
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	if (ps == POISE_OK && !call_fold_closed(&k.cf))
-		ps = poise_error_set(err, POISE_STATE, NULL, 0, 0,
-				     "call '%s' is not closed: its figures are not final",
-				     meta.id);
-	last_seq = k.cf.last_seq;
+	if ((ps = store_call_meta(k->st, call_id, &meta, err)) != POISE_OK ||
+	    (ps = keeper_playbook(k, meta.playbook_hash, &pb, err)) != POISE_OK)
+		return ps;
+	if (call_fold_begin(&k->cf, pb) != POISE_OK)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if ((ps = store_scan_open(k->st, &sc, err)) != POISE_OK)
+		return ps;
+	k->oom = 0;
+	ps = store_scan_events(sc, meta.id, keep_event, k, err);
 	store_scan_close(sc);
+	if (ps == POISE_OK && k->oom)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (ps == POISE_OK && !call_fold_closed(&k->cf))
+		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
+				       "call '%s' is not closed: its figures are not final",
+				       meta.id);
 	if (ps != POISE_OK)
-		goto out;
-	call_fold_end(&k.cf);
-	if (!call_figs_pack(&k.cf.figs, &blob, &len)) {
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-		goto out;
-	}
-	ps = store_put_figures(st, meta.id, REPORT_FIGURES_VERSION, last_seq, blob, len, err);
-out:
+		return ps;
+	call_fold_end(&k->cf);
+	if (!call_figs_pack(&k->cf.figs, &blob, &len))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	ps = store_put_figures(k->st, meta.id, REPORT_FIGURES_VERSION, k->cf.last_seq, blob, len,
+			       err);
 	free(blob);
-	free(text);
-	call_fold_free(&k.cf);
-	playbook_free(pb);
+	return ps;
+}
+
+enum poise_status report_keep_call(struct store *st, const char *call_id, struct poise_error *err)
+{
+	struct report_keeper *k = report_keeper_new(st);
+	enum poise_status ps;
+
+	if (!k)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	ps = report_keeper_call(k, call_id, err);
+	report_keeper_free(k);
 	return ps;
 }
 

@@ -236,7 +236,8 @@ enum poise_status store_schema_check(struct store *st, struct poise_error *err)
 	}
 	if (version > STORE_SCHEMA_VERSION)
 		return newer(st->path, version, err);
-	if (version < STORE_SCHEMA_VERSION && (st->flags & STORE_READONLY))
+	if (version < STORE_SCHEMA_VERSION && (st->flags & STORE_READONLY) &&
+	    !(st->flags & STORE_READ_OLD))
 		return poise_error_set(err, POISE_DB_OLDER, NULL, 0, 0,
 				       "database '%s' has the older schema %ld and is opened "
 				       "read-only: open it once for writing to upgrade it",

@@ -213,6 +213,48 @@ START_TEST(test_bad_source_adds_nothing)
 }
 END_TEST
 
+/*
+ * A closed call merged in gets its report figures, made here (a real
+ * playbook: figures need one); from a source of schema 2, read as it is
+ * and left at schema 2.
+ */
+START_TEST(test_merged_calls_get_figures_even_from_an_older_schema)
+{
+	struct playbook *pb = NULL;
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct store *st;
+	char id[37] = "", open_id[37] = "";
+	const char *src = fx_path(2, "old.db"), *dst = fx_path(1, "main.db");
+
+	ck_assert_int_eq(playbook_load_default(&pb, &err), POISE_OK);
+	st = fx_open(src);
+	fx_call(st, id, "cy", "Ada", 300000, pb);
+	fx_append(st, id, EV_START, 300000, STAGE_CALM, 0, 0, pb->hash);
+	fx_append(st, id, EV_MOOD, 301000, STAGE_CALM, 4, 0, NULL);
+	fx_append(st, id, EV_WRAPUP, 302000, STAGE_CALM, 0, 0, NULL);
+	fx_append(st, id, EV_OUTCOME, 303000, STAGE_CALM, 0, 0, "resolved");
+	fx_append(st, id, EV_END, 304000, STAGE_CALM, 0, 0, NULL);
+	fx_call(st, open_id, "cy", "Bea", 400000, pb);
+	fx_append(st, open_id, EV_START, 400000, STAGE_CALM, 0, 0, pb->hash);
+	store_close(st);
+	playbook_free(pb);
+	fx_sql_exec(src, "DROP TABLE call_figures; PRAGMA user_version = 2;");
+
+	ck_assert_msg(merge(src, &n, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_uint_eq(n.added, 2);
+	ck_assert_int_eq(fx_sql_int(src, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(fx_sql_int(dst, "SELECT count(*) FROM call_figures f JOIN calls c "
+					 "ON c.id = f.call_id WHERE f.last_seq = c.last_seq "
+					 "AND c.customer = 'Ada'"),
+			 1);
+	/* Still open: no figures yet. */
+	ck_assert_int_eq(fx_sql_int(dst, "SELECT count(*) FROM call_figures f JOIN calls c "
+					 "ON c.id = f.call_id WHERE c.customer = 'Bea'"),
+			 0);
+}
+END_TEST
+
 static Suite *merge_suite(void)
 {
 	Suite *s = suite_create("merge");
@@ -223,6 +265,7 @@ static Suite *merge_suite(void)
 	tcase_add_test(tc, test_open_call_completed_and_followup_closed);
 	tcase_add_test(tc, test_newer_or_foreign_refused);
 	tcase_add_test(tc, test_bad_source_adds_nothing);
+	tcase_add_test(tc, test_merged_calls_get_figures_even_from_an_older_schema);
 	suite_add_tcase(s, tc);
 	return s;
 }

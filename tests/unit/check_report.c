@@ -736,15 +736,6 @@ START_TEST(damaged_calls_are_counted_apart)
 }
 END_TEST
 
-static void sql(const char *text)
-{
-	sqlite3 *db;
-
-	ck_assert_int_eq(sqlite3_open(fx_path(0, "db"), &db), SQLITE_OK);
-	ck_assert_msg(sqlite3_exec(db, text, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", text,
-		      sqlite3_errmsg(db));
-	sqlite3_close(db);
-}
 
 /* Kept figures are read instead of the events: with the events gone, the same report. */
 START_TEST(kept_figures_stand_for_the_events)
@@ -754,7 +745,7 @@ START_TEST(kept_figures_stand_for_the_events)
 
 	keep_mode = 1;
 	st = fixture();
-	sql("DELETE FROM events WHERE call_id IN (SELECT call_id FROM call_figures)");
+	fx_sql_exec(fx_path(0, "db"), "DELETE FROM events WHERE call_id IN (SELECT call_id FROM call_figures)");
 	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
 	check_figures(report_overall(r), &want_all);
 	check_figures(report_agent(r, 0), &want_ana);
@@ -791,7 +782,7 @@ START_TEST(stale_or_broken_kept_figures_are_refolded)
 		 "UPDATE call_figures SET figures = x'ffffffffffffffffffffff' WHERE call_id = '%s';"
 		 "UPDATE call_figures SET figures = x'' WHERE call_id = '%s';",
 		 ids[1], ids[2], ids[3], ids[4], ids[5]);
-	sql(q);
+	fx_sql_exec(fx_path(0, "db"), q);
 	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
 	check_figures(report_overall(r), &want_all);
 	check_figures(report_agent(r, 0), &want_ana);

@@ -226,15 +226,6 @@ START_TEST(the_agent_sees_new_comments_until_acknowledged)
 }
 END_TEST
 
-static void sql_exec(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
-	sqlite3_close(db);
-}
 
 /* Every table, index and trigger of the schema, as one string. */
 static char *schema_of(const char *path)
@@ -280,7 +271,7 @@ START_TEST(schema_1_is_upgraded_keeping_its_calls)
 	fx_append(st, id, EV_START, T0, 0, 0, 0, pb_fake.hash);
 	fx_append(st, id, EV_NOTE, T0 + 5, 0, 0, 0, "promised a callback");
 	store_close(st);
-	sql_exec(v1, "DROP TABLE call_figures;"
+	fx_sql_exec(v1, "DROP TABLE call_figures;"
 		     "DROP TABLE review_scores; DROP TABLE reviews; DROP TABLE notes_fts;"
 		     "DROP TRIGGER events_note_fts; DROP INDEX events_note;"
 		     "DROP INDEX calls_review_started; DROP INDEX calls_review_agent;"

@@ -7,15 +7,6 @@
 /* The statement list, to check every one of them against EXPLAIN QUERY PLAN. */
 #include "../../src/core/store_int.h"
 
-static void sql_exec(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg);
-	sqlite3_close(db);
-}
 
 static const char pb_text[] = "id: test\ntitle: Test\n";
 
@@ -107,7 +98,7 @@ START_TEST(test_newer_schema_refused)
 {
 	const char *path = fx_path(0, "new.db");
 
-	sql_exec(path, "PRAGMA application_id = 1886349683; PRAGMA user_version = 99;"
+	fx_sql_exec(path, "PRAGMA application_id = 1886349683; PRAGMA user_version = 99;"
 		       "CREATE TABLE calls (id TEXT);");
 	assert_refused(path, POISE_DB_NEWER, "newer");
 }
@@ -118,9 +109,9 @@ START_TEST(test_foreign_sqlite_refused)
 	const char *path = fx_path(0, "other.db");
 	const char *path2 = fx_path(1, "other2.db");
 
-	sql_exec(path, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');");
+	fx_sql_exec(path, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');");
 	assert_refused(path, POISE_DB_NOT_POISE, "not a poise database");
-	sql_exec(path2, "PRAGMA application_id = 42; PRAGMA user_version = 1;");
+	fx_sql_exec(path2, "PRAGMA application_id = 42; PRAGMA user_version = 1;");
 	assert_refused(path2, POISE_DB_NOT_POISE, "another program");
 }
 END_TEST
@@ -151,7 +142,7 @@ START_TEST(test_failed_migration_says_why)
 
 	store_close(st);
 	/* Version 2, but with the table step 3 creates: step 3 fails. */
-	sql_exec(path, "PRAGMA user_version = 2;");
+	fx_sql_exec(path, "PRAGMA user_version = 2;");
 	ck_assert_int_ne(store_open(path, 0, &st, &err), POISE_OK);
 	ck_assert_ptr_null(st);
 	ck_assert_msg(strstr(err.msg, "upgrade database schema") &&

@@ -94,6 +94,17 @@ static inline int64_t fx_append(struct store *st, const char *id, enum event_kin
 	return ev.seq;
 }
 
+/* Run SQL on a separate connection to path, as another program would. */
+static inline void fx_sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
 /* One integer from SQL on a separate connection to path. */
 static inline long long fx_sql_int(const char *path, const char *sql)
 {
