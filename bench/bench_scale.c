@@ -16,9 +16,10 @@
  * (wait4 gives their peak RSS); their floor reads what they must read: for
  * a report from kept figures, every call in the range by start with its
  * call_figures row; for `report --refold` and export, every call and each
- * call's events by primary key; no figures worked out. Every review filter's EXPLAIN QUERY PLAN is checked: a plan
- * that scans calls without an index or sorts in a temporary B-tree is
- * printed with "SCANS" and the bench exits non-zero.
+ * call's events by primary key; no figures worked out. Every review
+ * filter's EXPLAIN QUERY PLAN is checked: a plan that scans calls without
+ * an index or sorts in a temporary B-tree is printed with "SCANS" and the
+ * bench exits non-zero.
  */
 #include <fcntl.h>
 #include <signal.h>

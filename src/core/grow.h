@@ -13,7 +13,6 @@
 int grow_array(void **items, size_t n, size_t *cap, size_t size, size_t first);
 
 /* GROW(arr, n, cap, first): grow_array for a typed pointer arr. */
-#define GROW(arr, n, cap, first)                                                                   \
-	grow_array((void **)&(arr), (n), &(cap), sizeof(*(arr)), (first))
+#define GROW(arr, n, cap, first) grow_array((void **)&(arr), (n), &(cap), sizeof(*(arr)), (first))
 
 #endif

@@ -145,8 +145,7 @@ int call_fold_event(struct call_fold *cf, const struct event *ev, int64_t done_a
 
 int call_fold_closed(const struct call_fold *cf)
 {
-	return !cf->refused &&
-	       (cf->cs.phase == CALL_DONE || cf->cs.phase == CALL_INTERRUPTED);
+	return !cf->refused && (cf->cs.phase == CALL_DONE || cf->cs.phase == CALL_INTERRUPTED);
 }
 
 /* The figures of the folded call alone, as report_figures_add() sums them. */
@@ -207,10 +206,11 @@ void call_fold_end(struct call_fold *cf)
  * REPORT_FIGURES_VERSION: rows of the old one are then ignored.
  */
 #define FIGS_FIELDS(X)                                                                             \
-	X(done) X(interrupted) X(handle_ms) X(hold_ms) X(holds) X(hold_longest_ms) X(wrapup_ms)    \
-	X(escalated) X(transferred) X(warnings) X(warned) X(abuse) X(mood_calls)               \
-	X(mood_start_sum) X(mood_end_sum) X(mood_pairs) X(calmer) X(empathy_ms)                \
-	X(empathy_calls) X(checklist_ticked) X(checklist_items) X(causes)
+	X(done)                                                                                    \
+	X(interrupted) X(handle_ms) X(hold_ms) X(holds) X(hold_longest_ms) X(wrapup_ms)            \
+		X(escalated) X(transferred) X(warnings) X(warned) X(abuse) X(mood_calls)           \
+			X(mood_start_sum) X(mood_end_sum) X(mood_pairs) X(calmer) X(empathy_ms)    \
+				X(empathy_calls) X(checklist_ticked) X(checklist_items) X(causes)
 
 struct buf {
 	unsigned char *p;

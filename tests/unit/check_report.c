@@ -745,7 +745,8 @@ START_TEST(kept_figures_stand_for_the_events)
 
 	keep_mode = 1;
 	st = fixture();
-	fx_sql_exec(fx_path(0, "db"), "DELETE FROM events WHERE call_id IN (SELECT call_id FROM call_figures)");
+	fx_sql_exec(fx_path(0, "db"),
+		    "DELETE FROM events WHERE call_id IN (SELECT call_id FROM call_figures)");
 	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
 	check_figures(report_overall(r), &want_all);
 	check_figures(report_agent(r, 0), &want_ana);

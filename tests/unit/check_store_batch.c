@@ -243,7 +243,7 @@ static long pragma(struct store *st, const char *name)
 	return v;
 }
 
-/* The batch's speed settings hold during it only: committed or aborted, the live path's are back. */
+/* A batch's speed settings last as long as it: committed or aborted, the live ones are back. */
 START_TEST(test_pragmas_back_after_a_batch)
 {
 	struct poise_error err = {0};
