@@ -794,6 +794,27 @@ START_TEST(stale_or_broken_kept_figures_are_refolded)
 }
 END_TEST
 
+/*
+ * The packing of one call, pinned with the version that made it. When a
+ * change to the fold or to the packing changes it, raise
+ * REPORT_FIGURES_VERSION (so databases' kept rows of the old version are
+ * ignored) and pin the new bytes here.
+ */
+static void check_pinned(const unsigned char *blob, size_t len)
+{
+	static const char pinned[] = "0200904e000000a01f000000000002060600000000000400f02e000000000000"
+				     "00020002000202000000020c14323032342d30352d3131";
+	char hex[512] = "";
+
+	ck_assert_uint_lt(len * 2, sizeof(hex));
+	for (size_t i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", blob[i]);
+	ck_assert_int_eq(REPORT_FIGURES_VERSION, 1);
+	ck_assert_msg(strcmp(hex, pinned) == 0,
+		      "a call's figures changed (%s, pinned %s): raise REPORT_FIGURES_VERSION",
+		      hex, pinned);
+}
+
 /* Packing round-trips, and a line index past the playbook is refused. */
 START_TEST(packed_figures_round_trip_and_are_checked)
 {
@@ -817,6 +838,7 @@ START_TEST(packed_figures_round_trip_and_are_checked)
 	ck_assert_ptr_null(blob);
 	ck_assert_int_eq(report_pack_call(pba, evs, 7, &blob, &len, &err), POISE_OK);
 	ck_assert_int_eq(call_figs_unpack(&f, pba, blob, len), 1);
+	check_pinned(blob, len);
 	ck_assert_int_eq(f.one.done, 1);
 	ck_assert_int_eq(f.one.handle_ms, S(5));
 	ck_assert_int_eq(f.one.wrapup_ms, S(2));
