@@ -4,10 +4,12 @@
  * Owns: copying calls, by their UUID, with their events, the playbook texts
  * they used and the rows the events imply (follow-ups, reflections, skips),
  * through the store's own write path, so a merged call has exactly the rows
- * it had where it was logged. One transaction per source file: a source
- * that fails part-way adds nothing.
+ * it had where it was logged; a closed one also gets its report figures
+ * (report.h), made here. One transaction per source file: a source that
+ * fails part-way adds nothing.
  * Does not own: opening files (store_open, read-only, which refuses a file
- * that is not a poise database or has a newer schema).
+ * that is not a poise database or has a newer schema, and reads one of an
+ * older schema as it is, without upgrading it).
  *
  * Idempotent: a call already here with all its events is left alone, so
  * merging the same file twice changes nothing. A call here with fewer
