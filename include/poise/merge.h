@@ -3,8 +3,9 @@
  *
  * Owns: copying calls, by their UUID, with their events, the playbook texts
  * they used and the rows the events imply (follow-ups, reflections, skips),
- * through the store's own write path, so a merged call has exactly the rows
- * it had where it was logged; a closed one also gets its report figures
+ * through the store's own writers (a new call whole through store_batch.h,
+ * the missing events of one already here one by one), so a merged call has
+ * exactly the rows it had where it was logged; a closed one also gets its report figures
  * (report.h), made here. One transaction per source file: a source that
  * fails part-way adds nothing.
  * Does not own: opening files (store_open, read-only, which refuses a file

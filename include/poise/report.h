@@ -120,6 +120,10 @@ struct report_keeper;
 struct report_keeper *report_keeper_new(struct store *st);
 enum poise_status report_keeper_call(struct report_keeper *k, const char *call_id,
 				     struct poise_error *err);
+/* report_pack_call() for a call given whole, its playbook read from the store by hash. */
+enum poise_status report_keeper_pack(struct report_keeper *k, const char *playbook_hash,
+				     const struct event *ev, size_t n, unsigned char **blob,
+				     size_t *len, struct poise_error *err);
 void report_keeper_free(struct report_keeper *k);
 /*
  * The same figures, packed, for a closed call given whole (its n events

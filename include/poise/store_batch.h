@@ -40,6 +40,14 @@ enum poise_status store_batch_figures(struct store_batch *b, const char *call_id
 				      int64_t last_seq, const void *blob, size_t len,
 				      struct poise_error *err);
 
+/*
+ * The same for a call whose playbook is given by meta's playbook_id,
+ * version and hash and its text (merge: copying a call as it was).
+ */
+enum poise_status store_batch_call_text(struct store_batch *b, const struct call_meta *meta,
+					const char *text, size_t len, struct event *ev, size_t n,
+					struct poise_error *err);
+
 /* Write what is held back and commit; b is freed whatever happens. */
 enum poise_status store_batch_commit(struct store_batch *b, struct poise_error *err);
 /* Give up the batch (b is freed): nothing written since store_batch_begin stays. */

@@ -1,24 +1,44 @@
 /*
  * merge.c - calls from another poise database, by UUID.
  *
- * Rows are written with store_write_call() and store_write_event(), the
- * functions store_append() uses, so the summary columns and helper rows
- * of a merged call are the ones the normal path makes, never a copy that
- * could drift from it; its report figures are made here by report.h's
- * keeper, not copied from the other database (whose poise may fold
- * differently). A source of an older schema is read as it is, not upgraded.
+ * A call new here is written whole through the batch path (store_batch.h:
+ * the rows of the live path, proven equal by its tests, at the generator's
+ * speed); the events a call already here lacks go through
+ * store_write_event(), as store_append() writes them. Either way the
+ * summary columns and helper rows are the ones the normal path makes,
+ * never a copy that could drift from it; a closed call's report figures
+ * are made here by report.h's keeper, not copied from the other database
+ * (whose poise may fold differently). A source of an older schema is read
+ * as it is, not upgraded.
  */
 #include "poise/merge.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "poise/report.h"
+#include "poise/store_batch.h"
 #include "store_int.h"
+
+#define NO_TEXT SIZE_MAX
+
+/* A source call's events, held to be written whole; their texts in one arena. */
+struct held {
+	struct event *ev;
+	size_t n, cap;
+	size_t *off; /* each text's offset in the arena, NO_TEXT for NULL */
+	size_t offcap;
+	char *text;
+	size_t ntext, captext;
+};
 
 struct merge_ctx {
 	struct store *dst, *src;
+	struct store_batch *batch;    /* the merge's one transaction */
 	struct report_keeper *keeper; /* the merged calls' report figures */
+	struct held held;
 	struct merge_counts *counts;
 	const char *call_id; /* the call being copied */
 	int64_t from;	     /* copy its events with seq > from */
@@ -54,19 +74,59 @@ static int event_fn(void *ctx, const struct event *ev)
 	return c->rc != SQLITE_OK;
 }
 
-/* The call row and the playbook text it used, when the call is new here. */
-static int add_call(struct merge_ctx *c, const struct call_meta *m)
+/* Hold one source event; its text goes in the arena (as an offset until the call is whole). */
+static int hold_fn(void *ctx, const struct event *ev)
 {
+	struct merge_ctx *c = ctx;
+	struct held *h = &c->held;
+	size_t len = ev->text ? strlen(ev->text) + 1 : 0;
+
+	if ((c->ps = store_check_event(ev, c->err)) != POISE_OK)
+		return 1;
+	if (!GROW(h->ev, h->n, h->cap, 64) || !GROW(h->off, h->n, h->offcap, 64) ||
+	    (len && !grow_array((void **)&h->text, h->ntext + len - 1, &h->captext, 1, 4096))) {
+		c->ps = poise_error_set(c->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return 1;
+	}
+	h->ev[h->n] = *ev;
+	h->off[h->n] = len ? h->ntext : NO_TEXT;
+	if (len)
+		memcpy(h->text + h->ntext, ev->text, len);
+	h->ntext += len;
+	h->n++;
+	return 0;
+}
+
+/* A call new here, whole, with its figures when it is closed. */
+static int add_whole(struct merge_ctx *c, const struct call_meta *m)
+{
+	struct held *h = &c->held;
+	unsigned char *blob = NULL;
 	char *text = NULL;
 	size_t len = 0;
+	enum poise_status ps;
 
-	c->ps = store_playbook_text(c->src, m->playbook_hash, &text, &len, c->err);
+	h->n = h->ntext = 0;
+	ps = store_call_events(c->src, m->id, hold_fn, c, c->err);
+	if (ps != POISE_OK)
+		c->ps = ps;
 	if (c->ps != POISE_OK)
 		return 1;
-	c->rc = store_write_call(c->dst, m, m->playbook_id, m->playbook_version, m->playbook_hash,
-				 text, len);
+	for (size_t i = 0; i < h->n; i++)
+		h->ev[i].text = h->off[i] == NO_TEXT ? NULL : h->text + h->off[i];
+	c->ps = store_playbook_text(c->src, m->playbook_hash, &text, &len, c->err);
+	if (c->ps == POISE_OK)
+		c->ps = store_batch_call_text(c->batch, m, text, len, h->ev, h->n, c->err);
 	free(text);
-	return c->rc != SQLITE_OK;
+	if (c->ps != POISE_OK)
+		return 1;
+	/* Only a saving: an open or damaged call, or any failure, goes without. */
+	if (c->keeper && report_keeper_pack(c->keeper, m->playbook_hash, h->ev, h->n, &blob, &len,
+					    &(struct poise_error){0}) == POISE_OK)
+		c->ps = store_batch_figures(c->batch, m->id, REPORT_FIGURES_VERSION,
+					    (int64_t)h->n, blob, len, c->err);
+	free(blob);
+	return c->ps != POISE_OK;
 }
 
 /*
@@ -94,8 +154,12 @@ static int call_fn(void *ctx, const struct call_meta *m)
 		c->counts->present++;
 		return 0;
 	}
-	if (last < 0 && add_call(c, m))
-		return 1;
+	if (last < 0) {
+		if (add_whole(c, m))
+			return 1;
+		c->counts->added++;
+		return 0;
+	}
 	c->call_id = m->id;
 	c->from = last < 0 ? 0 : last;
 	ps = store_call_events(c->src, m->id, event_fn, c, c->err);
@@ -104,10 +168,7 @@ static int call_fn(void *ctx, const struct call_meta *m)
 	if (c->ps != POISE_OK || c->rc != SQLITE_OK)
 		return 1;
 	keep_figures(c, m->id);
-	if (last < 0)
-		c->counts->added++;
-	else
-		c->counts->updated++;
+	c->counts->updated++;
 	return 0;
 }
 
@@ -146,8 +207,8 @@ static enum poise_status merge_all(struct merge_ctx *c)
 	enum poise_status ps;
 	int rc;
 
-	if ((rc = store_step_done(c->dst, STMT_BEGIN)) != SQLITE_OK)
-		return store_fail(c->dst, rc, "start the merge", err);
+	if ((ps = store_batch_begin(c->dst, &c->batch, err)) != POISE_OK)
+		return ps;
 	ps = store_each_call(c->src, 0, 0, call_fn, c, err);
 	if (ps == POISE_OK)
 		ps = c->ps;
@@ -156,10 +217,9 @@ static enum poise_status merge_all(struct merge_ctx *c)
 		ps = store_fail(c->src, rc, "copy closed follow-ups", err);
 	else if (ps == POISE_OK && rc != SQLITE_OK)
 		ps = store_fail(c->dst, rc, "merge calls", err);
-	if (ps == POISE_OK && (rc = store_step_done(c->dst, STMT_COMMIT)) != SQLITE_OK)
-		ps = store_fail(c->dst, rc, "finish the merge", err);
-	if (ps != POISE_OK && !sqlite3_get_autocommit(c->dst->db))
-		store_step_done(c->dst, STMT_ROLLBACK);
+	if (ps == POISE_OK)
+		return store_batch_commit(c->batch, err); /* it aborts when it fails */
+	store_batch_abort(c->batch);
 	return ps;
 }
 
@@ -180,6 +240,9 @@ enum poise_status merge_file(struct store *st, const char *src_path, struct merg
 	c.keeper = report_keeper_new(st);
 	ps = merge_all(&c);
 	report_keeper_free(c.keeper);
+	free(c.held.ev);
+	free(c.held.off);
+	free(c.held.text);
 	if (ps != POISE_OK)
 		memset(out, 0, sizeof(*out));
 	out->pending = store_pending(c.src);

@@ -494,6 +494,18 @@ enum poise_status report_keeper_call(struct report_keeper *k, const char *call_i
 	return ps;
 }
 
+enum poise_status report_keeper_pack(struct report_keeper *k, const char *playbook_hash,
+				     const struct event *ev, size_t n, unsigned char **blob,
+				     size_t *len, struct poise_error *err)
+{
+	struct playbook *pb = NULL;
+	enum poise_status ps = keeper_playbook(k, playbook_hash, &pb, err);
+
+	*blob = NULL;
+	*len = 0;
+	return ps != POISE_OK ? ps : report_pack_call(pb, ev, n, blob, len, err);
+}
+
 enum poise_status report_keep_call(struct store *st, const char *call_id, struct poise_error *err)
 {
 	struct report_keeper *k = report_keeper_new(st);

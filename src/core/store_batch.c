@@ -126,17 +126,16 @@ static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
 }
 
 /* INSERT OR IGNORE of the whole row; 0 changes means the id is taken. */
-static int write_call_row(struct store *st, const struct call_meta *meta, const struct playbook *pb,
-			  const struct summary *sm)
+static int write_call_row(struct store *st, const struct call_meta *meta, const char *text,
+			  size_t len, const struct summary *sm)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_INS_TEXT);
 	int rc;
 
-	sqlite3_bind_text(s, 1, pb->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, pb->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, pb->version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, pb->text ? pb->text : "", pb->text ? (int)pb->text_len : 0,
-			  SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, meta->playbook_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, meta->playbook_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, meta->playbook_version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, text ? text : "", text ? (int)len : 0, SQLITE_STATIC);
 	if ((rc = store_step_done(st, STMT_INS_TEXT)) != SQLITE_OK)
 		return rc;
 	s = store_stmt(st, STMT_INS_CALL_DONE); /* the columns of STORE_META_COLS */
@@ -144,9 +143,9 @@ static int write_call_row(struct store *st, const struct call_meta *meta, const 
 	sqlite3_bind_text(s, 2, meta->agent, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, meta->customer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, meta->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, pb->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, pb->version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, pb->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, meta->playbook_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, meta->playbook_version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, meta->playbook_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, meta->started);
 	if (sm->ended)
 		sqlite3_bind_int64(s, 9, sm->ended);
@@ -338,12 +337,28 @@ enum poise_status store_batch_call(struct store_batch *b, const struct call_meta
 				   const struct playbook *pb, struct event *ev, size_t n,
 				   struct poise_error *err)
 {
+	struct call_meta m = *meta;
+
+	if (!pb || !pb->hash[0] || !pb->id || !pb->version)
+		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
+				       "cannot record call: it needs a playbook with its hash");
+	snprintf(m.playbook_id, sizeof(m.playbook_id), "%s", pb->id);
+	snprintf(m.playbook_version, sizeof(m.playbook_version), "%s", pb->version);
+	snprintf(m.playbook_hash, sizeof(m.playbook_hash), "%s", pb->hash);
+	return store_batch_call_text(b, &m, pb->text, pb->text ? pb->text_len : 0, ev, n, err);
+}
+
+enum poise_status store_batch_call_text(struct store_batch *b, const struct call_meta *meta,
+					const char *text, size_t len, struct event *ev, size_t n,
+					struct poise_error *err)
+{
 	struct store *st = b->st;
 	struct summary sm;
 	enum poise_status ps;
 	int rc;
 
-	if (!pb || !pb->hash[0] || !pb->id || !pb->version || !meta->agent[0])
+	if (!meta->playbook_hash[0] || !meta->playbook_id[0] || !meta->playbook_version[0] ||
+	    !meta->agent[0])
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call: it needs an agent and a playbook "
 				       "with its hash");
@@ -353,7 +368,7 @@ enum poise_status store_batch_call(struct store_batch *b, const struct call_meta
 		ev[i].seq = (int64_t)i + 1;
 	}
 	summarize(ev, n, &sm);
-	rc = write_call_row(st, meta, pb, &sm);
+	rc = write_call_row(st, meta, text, len, &sm);
 	if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call '%s': that id is taken", meta->id);
