@@ -22,8 +22,18 @@
 
 struct store_batch;
 
+/*
+ * The batch's page cache, in MiB. A million generated calls write the
+ * right edges of some twenty B-trees and the FTS5 segments being merged:
+ * 512 MiB made `poise gen 1000000` 16% faster than 64 (282 s against 328)
+ * at 586 MiB of RSS against 80. A merge is one batch of another file's
+ * calls: 64 MiB merged 100,000 calls as fast as 512 (28 s) in 84 MiB.
+ */
+#define STORE_BATCH_CACHE_GEN	512
+#define STORE_BATCH_CACHE_MERGE 64
+
 /* Start a batch on st: one BEGIN IMMEDIATE until store_batch_commit. */
-enum poise_status store_batch_begin(struct store *st, struct store_batch **out,
+enum poise_status store_batch_begin(struct store *st, int cache_mib, struct store_batch **out,
 				    struct poise_error *err);
 
 /*

@@ -336,7 +336,7 @@ enum poise_status gen_write(struct store *st, const struct playbook *pb, const s
 		uint64_t end = i + GEN_BATCH < n ? i + GEN_BATCH : n;
 		struct store_batch *b;
 
-		if ((ps = store_batch_begin(st, &b, err)) != POISE_OK)
+		if ((ps = store_batch_begin(st, STORE_BATCH_CACHE_GEN, &b, err)) != POISE_OK)
 			break;
 		for (; ps == POISE_OK && i < end; i++)
 			if ((ps = gen_call(o, pb, first + i, c, err)) == POISE_OK &&

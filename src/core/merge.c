@@ -207,7 +207,7 @@ static enum poise_status merge_all(struct merge_ctx *c)
 	enum poise_status ps;
 	int rc;
 
-	if ((ps = store_batch_begin(c->dst, &c->batch, err)) != POISE_OK)
+	if ((ps = store_batch_begin(c->dst, STORE_BATCH_CACHE_MERGE, &c->batch, err)) != POISE_OK)
 		return ps;
 	ps = store_each_call(c->src, 0, 0, call_fn, c, err);
 	if (ps == POISE_OK)

@@ -30,16 +30,6 @@
 
 #include "store_int.h"
 
-/*
- * The page cache of a batch, in KiB (negative: SQLite's unit). Random UUIDs
- * put each call's rows at random places in the B-trees of calls' indexes,
- * events and the helper tables: with the default 2 MiB nearly every insert
- * misses once the database is large. 512 MiB keeps the interior pages and
- * most index leaves of a million calls in memory; the connection gives it
- * back when it closes.
- */
-#define BATCH_CACHE_KIB "-524288"
-
 #define BATCH_CHECKPOINT_PAGES "20000"
 
 #define EVENTS_PER_INSERT 256	/* 8 parameters each, well under SQLite's limit */
@@ -292,10 +282,11 @@ static void batch_free(struct store_batch *b)
 	free(b);
 }
 
-enum poise_status store_batch_begin(struct store *st, struct store_batch **out,
+enum poise_status store_batch_begin(struct store *st, int cache_mib, struct store_batch **out,
 				    struct poise_error *err)
 {
 	struct store_batch *b;
+	char sql[64];
 	int rc;
 
 	*out = NULL;
@@ -307,7 +298,10 @@ enum poise_status store_batch_begin(struct store *st, struct store_batch **out,
 	if (!(b = calloc(1, sizeof(*b))))
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	b->st = st;
-	sqlite3_exec(st->db, "PRAGMA cache_size = " BATCH_CACHE_KIB, NULL, NULL, NULL);
+	/* Negative: KiB. The connection gives the pages back when it closes. */
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%ld",
+		 (long)(cache_mib > 0 ? cache_mib : 2) * 1024);
+	sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 	/*
 	 * A page rewritten by several batches is copied to the file once per
 	 * checkpoint: checkpoint every BATCH_CHECKPOINT_PAGES (about 80 MB of

@@ -163,7 +163,7 @@ START_TEST(test_every_row_equal_to_the_live_path)
 	struct call_meta m;
 	char *x, *y;
 
-	ck_assert_int_eq(store_batch_begin(batch, &b, &err), POISE_OK);
+	ck_assert_int_eq(store_batch_begin(batch, STORE_BATCH_CACHE_MERGE, &b, &err), POISE_OK);
 	for (size_t h = 0; h < sizeof(hands) / sizeof(*hands); h++) {
 		hand_meta(&m, hands[h].id, 1000 + (int64_t)h);
 		write_live(live, &m, hands[h].ev, hands[h].n);
@@ -212,7 +212,7 @@ START_TEST(test_abort_keeps_nothing)
 	struct store_batch *b;
 	struct call_meta m;
 
-	ck_assert_int_eq(store_batch_begin(st, &b, &err), POISE_OK);
+	ck_assert_int_eq(store_batch_begin(st, STORE_BATCH_CACHE_MERGE, &b, &err), POISE_OK);
 	hand_meta(&m, "00000000-0000-4000-8000-000000000001", 1000);
 	ck_assert_int_eq(
 		store_batch_call(b, &m, pb, resumed, sizeof(resumed) / sizeof(*resumed), &err),
@@ -251,9 +251,10 @@ START_TEST(test_pragmas_back_after_a_batch)
 	struct store_batch *b;
 
 	for (int commit = 0; commit < 2; commit++) {
-		ck_assert_int_eq(store_batch_begin(st, &b, &err), POISE_OK);
+		ck_assert_int_eq(store_batch_begin(st, STORE_BATCH_CACHE_MERGE, &b, &err), POISE_OK);
 		ck_assert_int_eq(pragma(st, "synchronous"), 1);	       /* NORMAL */
 		ck_assert_int_eq(pragma(st, "wal_autocheckpoint"), 20000);
+		ck_assert_int_eq(pragma(st, "cache_size"), -STORE_BATCH_CACHE_MERGE * 1024);
 		if (commit)
 			ck_assert_int_eq(store_batch_commit(b, &err), POISE_OK);
 		else
