@@ -27,11 +27,9 @@ struct run {
 	char today[11];
 	enum poise_status ps;
 	struct poise_error *err;
-	struct call_fold cf; /* the call being folded */
-	int oom;
+	struct call_fold cf;   /* the call being folded */
 	struct call_figs kept; /* the call read from its kept figures */
-	struct call_figs *figs;
-	long fu[4]; /* done, due, overdue, later */
+	long fu[4];	       /* done, due, overdue, later */
 };
 
 enum { FU_DONE, FU_DUE, FU_OVERDUE, FU_LATER };
@@ -277,16 +275,7 @@ static int selected(const struct report_query *q, const struct scan_call *c)
 	return !q->playbook || strcmp(q->playbook, c->playbook_id) == 0;
 }
 
-static int on_event(void *ctx, const struct event *ev, int64_t done_at)
-{
-	struct run *rn = ctx;
-	int rc = call_fold_event(&rn->cf, ev, done_at);
-
-	rn->oom = rc < 0;
-	return rc != 0;
-}
-
-/* Fold a call from its events: 1 closed (rn->figs set), 0 open or damaged, -1 stop. */
+/* Fold a call from its events into rn->cf: 1 closed, 0 open or damaged, -1 stop. */
 static int fold_events(struct run *rn, struct pb_entry *e, const struct scan_call *c)
 {
 	struct poise_error serr;
@@ -297,8 +286,8 @@ static int fold_events(struct run *rn, struct pb_entry *e, const struct scan_cal
 		return -1;
 	}
 	poise_error_clear(&serr);
-	ps = store_scan_events(rn->sc, c->id, on_event, rn, &serr);
-	if (rn->oom) {
+	ps = store_scan_events(rn->sc, c->id, call_fold_scan, &rn->cf, &serr);
+	if (rn->cf.oom) {
 		nomem(rn);
 		return -1;
 	}
@@ -318,7 +307,6 @@ static int fold_events(struct run *rn, struct pb_entry *e, const struct scan_cal
 		return rn->ps == POISE_OK ? 0 : -1;
 	}
 	call_fold_end(&rn->cf);
-	rn->figs = &rn->cf.figs;
 	return 1;
 }
 
@@ -332,7 +320,7 @@ static int on_followup(void *ctx, int64_t seq, int64_t done_at)
 	return 0;
 }
 
-/* A call's kept figures: 1 used (rn->figs set), 0 not valid, -1 stop. */
+/* A call's kept figures into rn->kept: 1 used, 0 not valid, -1 stop. */
 static int use_kept(struct run *rn, struct pb_entry *e, const struct scan_call *c)
 {
 	int rc = call_figs_unpack(&rn->kept, e->pb, c->figs, c->figs_len);
@@ -347,7 +335,6 @@ static int use_kept(struct run *rn, struct pb_entry *e, const struct scan_call *
 	    (rn->ps = store_scan_followups(rn->sc, c->id, on_followup, &rn->kept, rn->err)) !=
 		    POISE_OK)
 		return -1;
-	rn->figs = &rn->kept;
 	return 1;
 }
 
@@ -355,6 +342,7 @@ static int use_kept(struct run *rn, struct pb_entry *e, const struct scan_call *
 static int read_call(struct run *rn, const struct scan_call *c, int repeat)
 {
 	struct pb_entry *e = pb_entry_get(rn, c->playbook_hash);
+	const struct call_figs *f = NULL;
 	int rc = 0;
 
 	if (!e) {
@@ -365,12 +353,11 @@ static int read_call(struct run *rn, const struct scan_call *c, int repeat)
 		rn->r->damaged++;
 		return 0;
 	}
-	rn->figs = NULL;
-	if (c->figs && !rn->q->refold)
-		rc = use_kept(rn, e, c);
-	if (rc == 0)
-		rc = fold_events(rn, e, c);
-	if (rc == 1 && !sum_call(rn, e, c->agent, rn->figs, repeat))
+	if (c->figs && !rn->q->refold && (rc = use_kept(rn, e, c)) == 1)
+		f = &rn->kept;
+	else if (rc == 0 && (rc = fold_events(rn, e, c)) == 1)
+		f = &rn->cf.figs;
+	if (rc == 1 && !sum_call(rn, e, c->agent, f, repeat))
 		nomem(rn);
 	return rn->ps != POISE_OK;
 }

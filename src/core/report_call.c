@@ -143,6 +143,15 @@ int call_fold_event(struct call_fold *cf, const struct event *ev, int64_t done_a
 	return 0;
 }
 
+int call_fold_scan(void *ctx, const struct event *ev, int64_t done_at)
+{
+	struct call_fold *cf = ctx;
+	int rc = call_fold_event(cf, ev, done_at);
+
+	cf->oom = rc < 0;
+	return rc != 0;
+}
+
 int call_fold_closed(const struct call_fold *cf)
 {
 	return !cf->refused && (cf->cs.phase == CALL_DONE || cf->cs.phase == CALL_INTERRUPTED);
@@ -388,12 +397,29 @@ int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void 
 
 /* --- keeping a call's figures -------------------------------------------- */
 
+/* The packed figures of a call folded to its end; id (may be NULL) names it in errors. */
+static enum poise_status pack_folded(struct call_fold *cf, const char *id, unsigned char **blob,
+				     size_t *len, struct poise_error *err)
+{
+	*blob = NULL;
+	*len = 0;
+	if (cf->oom)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (!call_fold_closed(cf))
+		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
+				       "call%s%s%s is not closed: its figures are not final",
+				       id ? " '" : "", id ? id : "", id ? "'" : "");
+	call_fold_end(cf);
+	if (!call_figs_pack(&cf->figs, blob, len))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	return POISE_OK;
+}
+
 #define KEEPER_PLAYBOOKS 16 /* parsed playbooks kept; a centre runs a few */
 
 struct report_keeper {
 	struct store *st;
 	struct call_fold cf;
-	int oom;
 	struct {
 		char hash[65];
 		struct playbook *pb;
@@ -448,15 +474,6 @@ static enum poise_status keeper_playbook(struct report_keeper *k, const char *ha
 	return POISE_OK;
 }
 
-static int keep_event(void *ctx, const struct event *ev, int64_t done_at)
-{
-	struct report_keeper *k = ctx;
-	int rc = call_fold_event(&k->cf, ev, done_at);
-
-	k->oom = rc < 0;
-	return rc != 0;
-}
-
 enum poise_status report_keeper_call(struct report_keeper *k, const char *call_id,
 				     struct poise_error *err)
 {
@@ -474,22 +491,13 @@ enum poise_status report_keeper_call(struct report_keeper *k, const char *call_i
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	if ((ps = store_scan_open(k->st, &sc, err)) != POISE_OK)
 		return ps;
-	k->oom = 0;
-	ps = store_scan_events(sc, meta.id, keep_event, k, err);
+	ps = store_scan_events(sc, meta.id, call_fold_scan, &k->cf, err);
 	store_scan_close(sc);
-	if (ps == POISE_OK && k->oom)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	if (ps == POISE_OK && !call_fold_closed(&k->cf))
-		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
-				       "call '%s' is not closed: its figures are not final",
-				       meta.id);
-	if (ps != POISE_OK)
-		return ps;
-	call_fold_end(&k->cf);
-	if (!call_figs_pack(&k->cf.figs, &blob, &len))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	ps = store_put_figures(k->st, meta.id, REPORT_FIGURES_VERSION, k->cf.last_seq, blob, len,
-			       err);
+	if (ps == POISE_OK)
+		ps = pack_folded(&k->cf, meta.id, &blob, &len, err);
+	if (ps == POISE_OK)
+		ps = store_put_figures(k->st, meta.id, REPORT_FIGURES_VERSION, k->cf.last_seq,
+				       blob, len, err);
 	free(blob);
 	return ps;
 }
@@ -522,25 +530,17 @@ enum poise_status report_pack_call(const struct playbook *pb, const struct event
 				   unsigned char **blob, size_t *len, struct poise_error *err)
 {
 	struct call_fold cf;
-	enum poise_status ps = POISE_OK;
-	int rc = 0;
+	enum poise_status ps;
 
 	memset(&cf, 0, sizeof(cf));
 	*blob = NULL;
 	*len = 0;
-	if (call_fold_begin(&cf, pb) != POISE_OK)
-		rc = -1;
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = call_fold_event(&cf, &ev[i], 0);
-	if (rc < 0)
+	if (call_fold_begin(&cf, pb) != POISE_OK) {
 		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	else if (!call_fold_closed(&cf))
-		ps = poise_error_set(err, POISE_STATE, NULL, 0, 0,
-				     "the call is not closed: its figures are not final");
-	if (ps == POISE_OK) {
-		call_fold_end(&cf);
-		if (!call_figs_pack(&cf.figs, blob, len))
-			ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	} else {
+		for (size_t i = 0; i < n && !call_fold_scan(&cf, &ev[i], 0); i++)
+			;
+		ps = pack_folded(&cf, NULL, blob, len, err);
 	}
 	call_fold_free(&cf);
 	return ps;

@@ -104,11 +104,14 @@ struct call_fold {
 	int64_t empathy_gap; /* gap_ms when empathize was first entered */
 	int64_t last_seq;
 	size_t pending; /* figs.lev[pending..] may still wait for a MOOD */
+	int oom;	/* call_fold_scan ran out of memory */
 };
 
 enum poise_status call_fold_begin(struct call_fold *cf, const struct playbook *pb);
 /* 0 folded, 1 refused (the call is damaged: stop), -1 out of memory. */
 int call_fold_event(struct call_fold *cf, const struct event *ev, int64_t done_at);
+/* call_fold_event as a scan_event_fn (store_scan.h) on a struct call_fold: stops on refusal or oom. */
+int call_fold_scan(void *cf, const struct event *ev, int64_t done_at);
 /* Done or interrupted, and nothing refused. */
 int call_fold_closed(const struct call_fold *cf);
 /* Fill cf->figs.one and the rest from the folded state (a closed call). */
