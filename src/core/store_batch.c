@@ -50,7 +50,7 @@ struct store_batch {
 	char *text;
 	size_t ntext, captext;
 	sqlite3_stmt *full; /* EVENTS_PER_INSERT rows */
-	sqlite3_stmt *figs; /* STORE_PUT_FIGURES_SQL, prepared on first use */
+	sqlite3_stmt *figs; /* store_write_figures' statement, prepared on first use */
 };
 
 /* The calls row's summary columns after all of a call's events. */
@@ -383,21 +383,8 @@ enum poise_status store_batch_figures(struct store_batch *b, const char *call_id
 				      struct poise_error *err)
 {
 	struct store *st = b->st;
-	int rc = SQLITE_OK;
+	int rc = store_write_figures(st, &b->figs, call_id, fold, last_seq, blob, len);
 
-	if (!b->figs)
-		rc = sqlite3_prepare_v3(st->db, STORE_PUT_FIGURES_SQL, -1,
-					SQLITE_PREPARE_PERSISTENT, &b->figs, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(b->figs, 1, call_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(b->figs, 2, fold);
-		sqlite3_bind_int64(b->figs, 3, last_seq);
-		sqlite3_bind_blob(b->figs, 4, blob, (int)len, SQLITE_STATIC);
-		rc = sqlite3_step(b->figs);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-		sqlite3_reset(b->figs);
-		sqlite3_clear_bindings(b->figs);
-	}
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "keep a call's figures", err);
 	return POISE_OK;

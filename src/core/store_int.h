@@ -61,10 +61,13 @@
 		  "WHERE call_id = ?1 ORDER BY seq")                                               \
 	X(PB_TEXT, "SELECT text FROM playbook_texts WHERE hash = ?1")
 
-/* One row of call_figures (store_scan.c, store_batch.c). */
-#define STORE_PUT_FIGURES_SQL                                                                      \
-	"INSERT OR REPLACE INTO call_figures (call_id, fold, last_seq, figures) "                  \
-	"VALUES (?1, ?2, ?3, ?4)"
+/*
+ * One row of call_figures (store_scan.c), written with *s, prepared on
+ * first use (call_figures is schema 3: not among the statements every open
+ * prepares). Returns the SQLite result.
+ */
+int store_write_figures(struct store *st, sqlite3_stmt **s, const char *call_id, int fold,
+			int64_t last_seq, const void *blob, size_t len);
 
 #define STORE_STMT_ENUM(name, sql) STMT_##name,
 enum store_stmt { STORE_STMT_LIST(STORE_STMT_ENUM) STMT_COUNT };
@@ -111,6 +114,9 @@ const char *store_col_text(sqlite3_stmt *s, int col);
  * kind or stage is unknown (a newer poise). ev->text lives until the next step.
  */
 int store_row_event(sqlite3_stmt *s, struct event *ev);
+/* The error for such a row: POISE_DB, naming the call, the event and the file. */
+enum poise_status store_unknown_event(const struct store *st, const char *call_id, int64_t seq,
+				      struct poise_error *err);
 void store_row_meta(sqlite3_stmt *s, struct call_meta *m);
 
 /* store_write.c: rows for one call or event, inside an open transaction. */

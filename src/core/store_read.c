@@ -35,6 +35,15 @@ int store_row_event(sqlite3_stmt *s, struct event *ev)
 	return (int)ev->kind >= 0 && ev->stage >= 0;
 }
 
+enum poise_status store_unknown_event(const struct store *st, const char *call_id, int64_t seq,
+				      struct poise_error *err)
+{
+	return poise_error_set(err, POISE_DB, NULL, 0, 0,
+			       "call '%s' event %lld in database '%s' has an unknown kind or "
+			       "stage: is it from a newer poise?",
+			       call_id, (long long)seq, st->path);
+}
+
 void store_row_meta(sqlite3_stmt *s, struct call_meta *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -126,10 +135,7 @@ enum poise_status store_call_events(struct store *st, const char *call_id, store
 		struct event ev;
 
 		if (!store_row_event(s, &ev)) {
-			ps = poise_error_set(err, POISE_DB, NULL, 0, 0,
-					     "call '%s' event %lld in database '%s' has an unknown "
-					     "kind or stage: is it from a newer poise?",
-					     call_id, (long long)ev.seq, st->path);
+			ps = store_unknown_event(st, call_id, ev.seq, err);
 			break;
 		}
 		if (fn(ctx, &ev))

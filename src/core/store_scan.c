@@ -147,10 +147,7 @@ enum poise_status store_scan_events(struct store_scan *sc, const char *call_id, 
 		struct event ev;
 
 		if (!store_row_event(s, &ev)) {
-			ps = poise_error_set(err, POISE_DB, NULL, 0, 0,
-					     "call '%s' event %lld in database '%s' has an unknown "
-					     "kind or stage: is it from a newer poise?",
-					     call_id, (long long)ev.seq, store_path(sc->st));
+			ps = store_unknown_event(sc->st, call_id, ev.seq, err);
 			break;
 		}
 		if (fn(ctx, &ev, sqlite3_column_int64(s, 7)))
@@ -182,21 +179,35 @@ enum poise_status store_scan_followups(struct store_scan *sc, const char *call_i
 	return POISE_OK;
 }
 
+int store_write_figures(struct store *st, sqlite3_stmt **s, const char *call_id, int fold,
+			int64_t last_seq, const void *blob, size_t len)
+{
+	int rc = SQLITE_OK;
+
+	if (!*s)
+		rc = sqlite3_prepare_v3(st->db,
+					"INSERT OR REPLACE INTO call_figures (call_id, fold, last_seq, "
+					"figures) VALUES (?1, ?2, ?3, ?4)",
+					-1, SQLITE_PREPARE_PERSISTENT, s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(*s, 1, call_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(*s, 2, fold);
+	sqlite3_bind_int64(*s, 3, last_seq);
+	sqlite3_bind_blob(*s, 4, blob, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(*s);
+	sqlite3_reset(*s);
+	sqlite3_clear_bindings(*s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 enum poise_status store_put_figures(struct store *st, const char *call_id, int fold,
 				    int64_t last_seq, const void *blob, size_t len,
 				    struct poise_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(st->db, STORE_PUT_FIGURES_SQL, -1, &s, NULL);
+	int rc = store_write_figures(st, &s, call_id, fold, last_seq, blob, len);
 
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, fold);
-		sqlite3_bind_int64(s, 3, last_seq);
-		sqlite3_bind_blob(s, 4, blob, (int)len, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "keep a call's figures", err);
