@@ -762,6 +762,28 @@ START_TEST(kept_figures_stand_for_the_events)
 }
 END_TEST
 
+/* An event of a kind this poise does not know (a newer one wrote it): that call is damaged. */
+START_TEST(unknown_event_kind_damages_its_call)
+{
+	struct store *st = fixture();
+	struct report *r;
+	struct poise_error err = {0};
+	char q[256];
+
+	snprintf(q, sizeof(q), "UPDATE events SET kind = 'teleport' WHERE call_id = '%s' AND seq = 2",
+		 ids[2]);
+	fx_sql_exec(fx_path(0, "db"), q);
+	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
+	ck_assert_int_eq(report_damaged(r), 1);
+	ck_assert_int_eq(report_overall(r)->calls, want_all.calls - 1);
+	report_free(r);
+	ck_assert_int_eq(report_keep_call(st, ids[2], &err), POISE_DB);
+	ck_assert_msg(strstr(err.msg, "unknown kind or stage") && strstr(err.msg, ids[2]), "%s",
+		      err.msg);
+	store_close(st);
+}
+END_TEST
+
 /*
  * A kept row that is stale (another fold version, an event since) or not
  * a packing at all (cut short, garbage, a line index past the playbook)
@@ -975,6 +997,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, kept_figures_stand_for_the_events);
 	tcase_add_test(tc, stale_or_broken_kept_figures_are_refolded);
+	tcase_add_test(tc, unknown_event_kind_damages_its_call);
 	tcase_add_test(tc, packed_figures_round_trip_and_are_checked);
 	add_report_tests(tc);
 	suite_add_tcase(s, tc);
