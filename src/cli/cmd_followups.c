@@ -50,8 +50,8 @@ static int print_row(void *ctx, const struct followup *f)
 	char id[24], call[CALL_ID_SHORT + 1];
 
 	if (l->rows++ == 0)
-		printf("%6s  %-10s  %-7s  %-8s  %-16s  %-12s  %-13s  %s\n", "ID", "DUE", "", "CHANNEL",
-		       "CUSTOMER", "AGENT", "CALL", "PROMISE");
+		printf("%6s  %-10s  %-7s  %-8s  %-16s  %-12s  %-13s  %s\n", "ID", "DUE", "",
+		       "CHANNEL", "CUSTOMER", "AGENT", "CALL", "PROMISE");
 	snprintf(id, sizeof(id), "%6lld", (long long)f->id);
 	snprintf(call, sizeof(call), "%.*s", CALL_ID_SHORT, f->call_id);
 	cell(id, 6);

@@ -123,8 +123,8 @@ static int add_whole(struct merge_ctx *c, const struct call_meta *m)
 	/* Only a saving: an open or damaged call, or any failure, goes without. */
 	if (c->keeper && report_keeper_pack(c->keeper, m->playbook_hash, h->ev, h->n, &blob, &len,
 					    &(struct poise_error){0}) == POISE_OK)
-		c->ps = store_batch_figures(c->batch, m->id, REPORT_FIGURES_VERSION,
-					    (int64_t)h->n, blob, len, c->err);
+		c->ps = store_batch_figures(c->batch, m->id, REPORT_FIGURES_VERSION, (int64_t)h->n,
+					    blob, len, c->err);
 	free(blob);
 	return c->ps != POISE_OK;
 }

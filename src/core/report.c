@@ -331,9 +331,8 @@ static int use_kept(struct run *rn, struct pb_entry *e, const struct scan_call *
 	}
 	if (rc == 0)
 		return 0;
-	if (rn->kept.nfu > 0 &&
-	    (rn->ps = store_scan_followups(rn->sc, c->id, on_followup, &rn->kept, rn->err)) !=
-		    POISE_OK)
+	if (rn->kept.nfu > 0 && (rn->ps = store_scan_followups(rn->sc, c->id, on_followup,
+							       &rn->kept, rn->err)) != POISE_OK)
 		return -1;
 	return 1;
 }

@@ -110,7 +110,7 @@ struct call_fold {
 enum poise_status call_fold_begin(struct call_fold *cf, const struct playbook *pb);
 /* 0 folded, 1 refused (the call is damaged: stop), -1 out of memory. */
 int call_fold_event(struct call_fold *cf, const struct event *ev, int64_t done_at);
-/* call_fold_event as a scan_event_fn (store_scan.h) on a struct call_fold: stops on refusal or oom. */
+/* call_fold_event as a scan_event_fn on a struct call_fold; stops on a refusal or oom. */
 int call_fold_scan(void *cf, const struct event *ev, int64_t done_at);
 /* Done or interrupted, and nothing refused. */
 int call_fold_closed(const struct call_fold *cf);

@@ -69,7 +69,9 @@ size_t store_pending(const struct store *st)
 
 void store_uuid_v7(char out[37], int64_t ms, const unsigned char rnd[16])
 {
-	uint64_t t = ms < 0 ? 0 : ms > INT64_C(0xffffffffffff) ? UINT64_C(0xffffffffffff) : (uint64_t)ms;
+	uint64_t t = ms < 0			    ? 0
+		     : ms > INT64_C(0xffffffffffff) ? UINT64_C(0xffffffffffff)
+						    : (uint64_t)ms;
 	unsigned char b[16];
 
 	memcpy(b, rnd, sizeof(b));

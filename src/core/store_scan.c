@@ -182,13 +182,12 @@ enum poise_status store_scan_followups(struct store_scan *sc, const char *call_i
 int store_write_figures(struct store *st, sqlite3_stmt **s, const char *call_id, int fold,
 			int64_t last_seq, const void *blob, size_t len)
 {
+	static const char sql[] = "INSERT OR REPLACE INTO call_figures "
+				  "(call_id, fold, last_seq, figures) VALUES (?1, ?2, ?3, ?4)";
 	int rc = SQLITE_OK;
 
 	if (!*s)
-		rc = sqlite3_prepare_v3(st->db,
-					"INSERT OR REPLACE INTO call_figures (call_id, fold, last_seq, "
-					"figures) VALUES (?1, ?2, ?3, ?4)",
-					-1, SQLITE_PREPARE_PERSISTENT, s, NULL);
+		rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_bind_text(*s, 1, call_id, -1, SQLITE_STATIC);

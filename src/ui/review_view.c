@@ -295,7 +295,8 @@ static void view_draw(struct ui *ui, void *ctx)
 
 	erase();
 	snprintf(title, sizeof(title), "poise review - call %.*s  %d-%d of %zu lines",
-		 CALL_ID_SHORT, v->rc.meta.id, v->top + 1, v->top + h < (int)v->n ? v->top + h : (int)v->n, v->n);
+		 CALL_ID_SHORT, v->rc.meta.id, v->top + 1,
+		 v->top + h < (int)v->n ? v->top + h : (int)v->n, v->n);
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
 	/* Blank lines are skipped: draw_text reads past the end of an empty string. */

@@ -736,7 +736,6 @@ START_TEST(damaged_calls_are_counted_apart)
 }
 END_TEST
 
-
 /* Kept figures are read instead of the events: with the events gone, the same report. */
 START_TEST(kept_figures_stand_for_the_events)
 {
@@ -770,8 +769,8 @@ START_TEST(unknown_event_kind_damages_its_call)
 	struct poise_error err = {0};
 	char q[256];
 
-	snprintf(q, sizeof(q), "UPDATE events SET kind = 'teleport' WHERE call_id = '%s' AND seq = 2",
-		 ids[2]);
+	snprintf(q, sizeof(q),
+		 "UPDATE events SET kind = 'teleport' WHERE call_id = '%s' AND seq = 2", ids[2]);
 	fx_sql_exec(fx_path(0, "db"), q);
 	r = run(st, "2024-05-10", "2024-05-11", NULL, NULL, 7);
 	ck_assert_int_eq(report_damaged(r), 1);
@@ -824,8 +823,9 @@ END_TEST
  */
 static void check_pinned(const unsigned char *blob, size_t len)
 {
-	static const char pinned[] = "0200904e000000a01f000000000002060600000000000400f02e000000000000"
-				     "00020002000202000000020c14323032342d30352d3131";
+	static const char pinned[] =
+		"0200904e000000a01f000000000002060600000000000400f02e000000000000"
+		"00020002000202000000020c14323032342d30352d3131";
 	char hex[512] = "";
 
 	ck_assert_uint_lt(len * 2, sizeof(hex));
@@ -833,8 +833,8 @@ static void check_pinned(const unsigned char *blob, size_t len)
 		snprintf(hex + 2 * i, 3, "%02x", blob[i]);
 	ck_assert_int_eq(REPORT_FIGURES_VERSION, 1);
 	ck_assert_msg(strcmp(hex, pinned) == 0,
-		      "a call's figures changed (%s, pinned %s): raise REPORT_FIGURES_VERSION",
-		      hex, pinned);
+		      "a call's figures changed (%s, pinned %s): raise REPORT_FIGURES_VERSION", hex,
+		      pinned);
 }
 
 /* Packing round-trips, and a line index past the playbook is refused. */
@@ -849,7 +849,10 @@ START_TEST(packed_figures_round_trip_and_are_checked)
 		{.t = D0 + S(2), .kind = EV_MOOD, .stage = CALM, .a = 3},
 		{.t = D0 + S(3), .kind = EV_WRAPUP, .stage = CALM},
 		{.t = D0 + S(3), .kind = EV_OUTCOME, .stage = CALM, .text = "resolved"},
-		{.t = D0 + S(4), .kind = EV_FOLLOWUP, .stage = CALM, .text = "2024-05-11\tphone\tx"},
+		{.t = D0 + S(4),
+		 .kind = EV_FOLLOWUP,
+		 .stage = CALM,
+		 .text = "2024-05-11\tphone\tx"},
 		{.t = D0 + S(5), .kind = EV_END, .stage = CALM},
 	};
 	struct call_figs f = {0};

@@ -226,7 +226,6 @@ START_TEST(the_agent_sees_new_comments_until_acknowledged)
 }
 END_TEST
 
-
 /* Every table, index and trigger of the schema, as one string. */
 static char *schema_of(const char *path)
 {
@@ -272,12 +271,12 @@ START_TEST(schema_1_is_upgraded_keeping_its_calls)
 	fx_append(st, id, EV_NOTE, T0 + 5, 0, 0, 0, "promised a callback");
 	store_close(st);
 	fx_sql_exec(v1, "DROP TABLE call_figures;"
-		     "DROP TABLE review_scores; DROP TABLE reviews; DROP TABLE notes_fts;"
-		     "DROP TRIGGER events_note_fts; DROP INDEX events_note;"
-		     "DROP INDEX calls_review_started; DROP INDEX calls_review_agent;"
-		     "DROP INDEX calls_review_outcome; DROP INDEX calls_review_cause;"
-		     "DROP INDEX calls_review_playbook; DROP INDEX calls_review_mood;"
-		     "PRAGMA user_version = 1;");
+			"DROP TABLE review_scores; DROP TABLE reviews; DROP TABLE notes_fts;"
+			"DROP TRIGGER events_note_fts; DROP INDEX events_note;"
+			"DROP INDEX calls_review_started; DROP INDEX calls_review_agent;"
+			"DROP INDEX calls_review_outcome; DROP INDEX calls_review_cause;"
+			"DROP INDEX calls_review_playbook; DROP INDEX calls_review_mood;"
+			"PRAGMA user_version = 1;");
 	ck_assert_int_eq(fx_sql_int(v1, "SELECT count(*) FROM sqlite_schema WHERE name LIKE "
 					"'%review%' OR name LIKE 'notes%'"),
 			 0);

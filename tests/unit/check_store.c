@@ -7,7 +7,6 @@
 /* The statement list, to check every one of them against EXPLAIN QUERY PLAN. */
 #include "../../src/core/store_int.h"
 
-
 static const char pb_text[] = "id: test\ntitle: Test\n";
 
 START_TEST(test_create_and_reopen)
@@ -99,7 +98,7 @@ START_TEST(test_newer_schema_refused)
 	const char *path = fx_path(0, "new.db");
 
 	fx_sql_exec(path, "PRAGMA application_id = 1886349683; PRAGMA user_version = 99;"
-		       "CREATE TABLE calls (id TEXT);");
+			  "CREATE TABLE calls (id TEXT);");
 	assert_refused(path, POISE_DB_NEWER, "newer");
 }
 END_TEST

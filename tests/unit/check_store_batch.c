@@ -251,8 +251,9 @@ START_TEST(test_pragmas_back_after_a_batch)
 	struct store_batch *b;
 
 	for (int commit = 0; commit < 2; commit++) {
-		ck_assert_int_eq(store_batch_begin(st, STORE_BATCH_CACHE_MERGE, &b, &err), POISE_OK);
-		ck_assert_int_eq(pragma(st, "synchronous"), 1);	       /* NORMAL */
+		ck_assert_int_eq(store_batch_begin(st, STORE_BATCH_CACHE_MERGE, &b, &err),
+				 POISE_OK);
+		ck_assert_int_eq(pragma(st, "synchronous"), 1); /* NORMAL */
 		ck_assert_int_eq(pragma(st, "wal_autocheckpoint"), 20000);
 		ck_assert_int_eq(pragma(st, "cache_size"), -STORE_BATCH_CACHE_MERGE * 1024);
 		if (commit)

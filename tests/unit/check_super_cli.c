@@ -214,8 +214,9 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 		sqlite3 *h;
 
 		ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-		ck_assert_int_eq(sqlite3_exec(h, "DROP TABLE IF EXISTS call_figures; "
-						 "PRAGMA user_version = 2;",
+		ck_assert_int_eq(sqlite3_exec(h,
+					      "DROP TABLE IF EXISTS call_figures; "
+					      "PRAGMA user_version = 2;",
 					      NULL, NULL, NULL),
 				 SQLITE_OK);
 		sqlite3_close(h);
