@@ -77,6 +77,18 @@ keys() { tm send-keys -t main "$@"; }
 # text STRING: literal text, any UTF-8.
 text() { tm send-keys -t main -l "$1"; }
 
+# end_call_plainly: from the call screen of an e2e-fast call, end it as
+# resolved with the first cause and every optional field skipped, on to
+# the ready screen.
+end_call_plainly() {
+	keys x;     wait_for "outcome: r resolved"
+	keys r;     wait_for "cause:"
+	keys 1;     wait_for "follow-up due date"
+	keys Enter; wait_for "what went well"
+	keys Enter; wait_for "what to improve"
+	keys Enter; wait_for "ready for the next call"
+}
+
 # wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
 wait_for() {
 	local want=$1 limit=$(( ${2:-10} * 10 )) i

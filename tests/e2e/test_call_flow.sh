@@ -121,12 +121,7 @@ expect_eq "$refolded" "$kept" "report --lines from kept figures and refolded"
 stop_poise
 start_poise 100 30 call --playbook e2e-fast --customer Cy
 wait_for "Calm: Calm goal"
-keys x;          wait_for "outcome: r resolved"
-keys r;          wait_for "cause:"
-keys 1;          wait_for "follow-up due date"
-keys Enter;      wait_for "what went well"
-keys Enter;      wait_for "what to improve"
-keys Enter;      wait_for "ready for the next call"
+end_call_plainly
 keys p;          wait_for "pick a playbook"
 keys j j j j j j j j j j
 keys Enter;      wait_for "next call uses de-escalation"

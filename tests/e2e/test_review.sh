@@ -16,12 +16,7 @@ keys Tab;        wait_for "Listen: Listen goal"
 keys n;          wait_for "note (Enter saves"
 text "wants a voucher for the delay"; keys Enter; wait_gone "note (Enter saves"
 keys 2;          wait_for "mood 2 uneasy"
-keys x;          wait_for "outcome: r resolved"
-keys r;          wait_for "cause:"
-keys 1;          wait_for "follow-up due date"
-keys Enter;      wait_for "what went well"
-keys Enter;      wait_for "what to improve"
-keys Enter;      wait_for "ready for the next call"
+end_call_plainly
 keys q
 expect_eq 0 "$(wait_exit)" "poise call exit status"
 stop_poise
@@ -110,12 +105,7 @@ expect_eq "" "$(sql "SELECT acked_at FROM reviews WHERE call_id = '$call'")" "no
 # The agent's next ready screen lists the comment; a marks it read.
 start_poise 100 30 call --playbook e2e-fast --customer Yann
 wait_for "Calm: Calm goal"
-keys x;          wait_for "outcome: r resolved"
-keys r;          wait_for "cause:"
-keys 1;          wait_for "follow-up due date"
-keys Enter;      wait_for "what went well"
-keys Enter;      wait_for "what to improve"
-keys Enter;      wait_for "ready for the next call"
+end_call_plainly
 wait_for "New from your supervisor"
 wait_for "sam on Zelda"
 wait_for "scores calm 4 listen 5 - Good calm start"
