@@ -244,6 +244,51 @@ static void child_exits_0(pid_t pid)
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
 }
 
+/* What the other poise does, in a child: 0 when it went as expected. */
+static int append_mood(struct store *st, const char *id)
+{
+	struct poise_error err = {0};
+	struct event ev = {.t = 5000, .kind = EV_MOOD, .stage = STAGE_CALM, .a = 4};
+	int deferred = 0;
+
+	return store_append(st, id, &ev, &deferred, &err) != POISE_OK || !deferred;
+}
+
+static int flush_all(struct store *st, const char *id)
+{
+	struct poise_error err = {0};
+	size_t left = 1;
+
+	(void)id;
+	return store_flush(st, &left, &err) != POISE_OK || left != 0;
+}
+
+/*
+ * Another poise process on path: it opens the database (which reads the
+ * side log) and runs work. held is the parent's lock, copied by fork: the
+ * child closes it, or it would hold the very lock it waits for.
+ */
+static pid_t as_other_poise(int held, const char *path, const char *id,
+			    int (*work)(struct store *, const char *))
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct store *st = NULL;
+		struct poise_error err = {0};
+		int rc;
+
+		close(held);
+		if (store_open(path, 0, &st, &err) != POISE_OK)
+			_exit(2);
+		rc = work(st, id);
+		store_close(st);
+		_exit(rc ? 3 : 0);
+	}
+	return pid;
+}
+
 /*
  * Two processes on one database share its side log: an append, and a
  * replay from reading the log to emptying it, each wait for the other's
@@ -267,22 +312,7 @@ START_TEST(test_side_log_is_locked_between_processes)
 	/* A second poise appends while the database is locked: it waits for the log. */
 	other = lock_take(path);
 	fd = side_lock(pending);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		struct store *mine = NULL;
-		struct poise_error err = {0};
-		struct event ev = {.t = 5000, .kind = EV_MOOD, .stage = STAGE_CALM, .a = 4};
-		int deferred = 0;
-
-		close(fd); /* a copy of the parent's lock; it must not be the child's */
-		if (store_open(path, 0, &mine, &err) != POISE_OK)
-			_exit(2);
-		if (store_append(mine, id, &ev, &deferred, &err) != POISE_OK || !deferred)
-			_exit(3);
-		store_close(mine);
-		_exit(0);
-	}
+	pid = as_other_poise(fd, path, id, append_mood);
 	ck_assert(still_waiting(pid));
 	ck_assert_int_eq(size_of(pending), 0);
 	close(fd);
@@ -292,21 +322,7 @@ START_TEST(test_side_log_is_locked_between_processes)
 
 	/* A poise opening the database replays the log: it waits for the log too. */
 	fd = side_lock(pending);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		struct store *mine = NULL;
-		struct poise_error err = {0};
-		size_t left = 1;
-
-		close(fd);
-		if (store_open(path, 0, &mine, &err) != POISE_OK)
-			_exit(2);
-		if (store_flush(mine, &left, &err) != POISE_OK || left != 0)
-			_exit(3);
-		store_close(mine);
-		_exit(0);
-	}
+	pid = as_other_poise(fd, path, id, flush_all);
 	ck_assert(still_waiting(pid));
 	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 1);
 	close(fd);
