@@ -31,16 +31,16 @@ int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct pois
 
 int cli_open_read(const char *db, struct store **st, struct poise_error *err)
 {
-	struct poise_error why;
 	enum poise_status ps = store_open(db, STORE_READONLY, st, err);
 
 	if (ps != POISE_DB_OLDER)
 		return ps;
-	why = *err;
-	if (store_open(db, 0, st, err) != POISE_OK) {
-		*err = why; /* the file's older schema is the reason, not the retry's */
-		return ps;
-	}
+	if ((ps = store_open(db, 0, st, err)) != POISE_OK)
+		return poise_error_set(err, POISE_DB_OLDER, NULL, 0, 0,
+				       "database '%s' is from an older poise and must be upgraded "
+				       "once before it can be read, which needs write access (%s): "
+				       "make it writable, or read a writable copy with --db PATH",
+				       db, poise_status_str(ps));
 	store_close(*st);
 	return store_open(db, STORE_READONLY, st, err);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bad databases: a missing folder is created 0700; a folder or file that
 # cannot be written, a file that is not a poise database and one of a newer
-# schema are refused before the screen starts, with one message that says
+# schema are refused before the screen starts (and an older one that cannot
+# be written, by `poise report`, which must upgrade it to read it), with one message that says
 # what, where and what to do, and the file is left exactly as it was; a full
 # disk mid-call says so, keeps what was saved and takes the key again once
 # there is room.
@@ -129,6 +130,31 @@ was=$(sum "$E2E_DIR/other/newer.db")
 refused "$E2E_DIR/other/newer.db" "has schema 99, newer than this poise knows" \
 	"upgrade poise or pass --db PATH"
 expect_eq "$was" "$(sum "$E2E_DIR/other/newer.db")" "checksum of newer.db"
+
+# 6b. A database of an older schema that cannot be written: `poise report`
+#     cannot upgrade it to read it, says so and what to do, and leaves it.
+old="$E2E_DIR/other/older.db"
+"$POISE_BIN" gen --db "$old" --days 2 20 >/dev/null
+python3 - "$old" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript("DROP TABLE call_figures; PRAGMA user_version = 2;")
+db.close()
+PY
+chattr +i "$old"
+was=$(sum "$old")
+rc=0; out=$("$POISE_BIN" report --db "$old" 2>&1) || rc=$?
+expect_eq 1 "$rc" "report exit status on a read-only older database"
+for want in "'$old' is from an older poise" "needs write access (database is read-only)" \
+	"make it writable, or read a writable copy with --db PATH"; do
+	grep -qF -- "$want" <<<"$out" || fail "the message lacks '$want': $out"
+done
+expect_eq "$was" "$(sum "$old")" "checksum of older.db"
+chattr -i "$old"
+# Writable again, the same command upgrades it and reads it.
+"$POISE_BIN" report --db "$old" >/dev/null || fail "report on the writable older database"
+expect_eq "$(POISE_DB="$E2E_DIR/new/a/b/poise.db" sql "PRAGMA user_version")" \
+	"$(POISE_DB="$old" sql "PRAGMA user_version")" "schema of older.db after the upgrade"
 
 # 7. The disk fills up mid-call: the key is not applied, the banner says the
 #    disk is full and what to do, earlier events stay; with room again the
