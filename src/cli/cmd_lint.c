@@ -1,4 +1,8 @@
-/* cmd_lint.c - `poise lint PATH...`: check playbooks the way a compiler would. */
+/*
+ * cmd_lint.c - `poise lint PATH...`: check playbooks the way a compiler would.
+ * Errors (the loader's) fail the run; warnings (pbcheck.h: guidance that will
+ * not serve a live call) are printed the same way and do not.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +11,7 @@
 #include <yaml.h>
 
 #include "cli/cli.h"
+#include "poise/pbcheck.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 
@@ -18,8 +23,11 @@ struct lint_seen {
 };
 
 struct lint {
+	struct pbpath pp; /* where the parents of extending playbooks are found */
 	size_t files;
 	size_t errors;
+	size_t warnings;
+	const char *path; /* the file being checked, for warnings */
 	struct lint_seen *seen;
 	size_t nseen;
 	int nomem;
@@ -84,6 +92,21 @@ static void lint_error(struct lint *l, const struct poise_error *err)
 	l->errors++;
 	cli_report(NULL, err);
 	lint_show_line(err);
+}
+
+/* pbcheck_fn: "file:line:col: warning: message", then the line and a caret. */
+static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
+{
+	struct lint *l = ctx;
+	struct poise_error err;
+
+	l->warnings++;
+	poise_error_set(&err, POISE_PLAYBOOK, l->path, at.line, at.col, "%s", msg);
+	if (at.line > 0)
+		fprintf(stderr, "%s:%d:%d: warning: %s\n", l->path, at.line, at.col, msg);
+	else
+		fprintf(stderr, "%s: warning: %s\n", l->path, msg);
+	lint_show_line(&err);
 }
 
 /*
@@ -175,10 +198,13 @@ static int lint_visit(void *ctx, const char *path, const struct playbook *pb,
 	struct lint *l = ctx;
 
 	l->files++;
-	if (!pb)
+	if (!pb) {
 		lint_error(l, err);
-	else
-		lint_check_duplicate(l, path, pb);
+		return l->nomem;
+	}
+	lint_check_duplicate(l, path, pb);
+	l->path = path;
+	pbcheck_run(pb, lint_warning, l);
 	return l->nomem;
 }
 
@@ -187,7 +213,7 @@ static void lint_folder(struct lint *l, const char *dir)
 	struct poise_error err;
 	size_t before = l->files;
 
-	if (pbpath_each_in(dir, lint_visit, l) != POISE_OK) {
+	if (pbpath_each_in(&l->pp, dir, lint_visit, l) != POISE_OK) {
 		l->nomem = 1;
 		return;
 	}
@@ -214,7 +240,7 @@ static void lint_path(struct lint *l, const char *path)
 		lint_folder(l, path);
 		return;
 	}
-	if (playbook_load_file(path, &pb, &err) != POISE_OK)
+	if (pbpath_load_file(&l->pp, path, &pb, &err) != POISE_OK)
 		pb = NULL;
 	lint_visit(l, path, pb, &err);
 	playbook_free(pb);
@@ -226,14 +252,19 @@ int cmd_lint(const struct cli_args *args)
 	struct lint l = {0};
 	int code;
 
+	if (pbpath_init(&l.pp, cli_getenv, &err) != POISE_OK)
+		return cli_report(NULL, &err);
 	for (int i = 0; i < args->noperands && !l.nomem; i++)
 		lint_path(&l, args->operands[i]);
 	if (l.nomem) {
 		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "out of memory while linting");
 		code = cli_report(NULL, &err);
 	} else {
-		fprintf(stderr, "%zu file%s, %zu error%s\n", l.files, l.files == 1 ? "" : "s",
+		fprintf(stderr, "%zu file%s, %zu error%s", l.files, l.files == 1 ? "" : "s",
 			l.errors, l.errors == 1 ? "" : "s");
+		if (l.warnings)
+			fprintf(stderr, ", %zu warning%s", l.warnings, l.warnings == 1 ? "" : "s");
+		fputc('\n', stderr);
 		code = l.errors ? CLI_FAIL : CLI_OK;
 	}
 	for (size_t i = 0; i < l.nseen; i++) {
@@ -241,5 +272,6 @@ int cmd_lint(const struct cli_args *args)
 		free(l.seen[i].path);
 	}
 	free(l.seen);
+	pbpath_free(&l.pp);
 	return code;
 }

@@ -101,6 +101,7 @@ void playbook_free(struct playbook *pb)
 	strlist_free(&pb->sources);
 	for (s = 0; s < STAGE_COUNT; s++) {
 		free(pb->stages[s].goal);
+		free(pb->stages[s].timebox_why);
 		for (sec = 0; sec < SECTION_COUNT; sec++)
 			strlist_free(&pb->stages[s].section[sec]);
 		strlist_free(&pb->stages[s].sources);
@@ -115,11 +116,29 @@ void playbook_free(struct playbook *pb)
 	for (i = 0; i < pb->nrules; i++) {
 		free(pb->rules[i].id);
 		free(pb->rules[i].message);
+		free(pb->rules[i].why);
 	}
 	free(pb->rules);
 	free(pb->text);
 	free(pb->path);
+	free(pb->extends);
+	playbook_overlay_free(pb->overlay);
 	free(pb);
+}
+
+void playbook_overlay_free(struct pb_overlay *ov)
+{
+	if (!ov)
+		return;
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		for (int sec = 0; sec < SECTION_COUNT; sec++) {
+			strlist_free(&ov->stage[s].add[sec]);
+			strlist_free(&ov->stage[s].remove[sec]);
+			free(ov->stage[s].remove_at[sec]);
+		}
+		strlist_free(&ov->stage[s].add_sources);
+	}
+	free(ov);
 }
 
 static enum poise_status too_big(const char *name, unsigned long long size, struct poise_error *err)
@@ -143,8 +162,8 @@ static enum poise_status playbook_keep_text(struct playbook *pb, const char *tex
 	return POISE_OK;
 }
 
-enum poise_status playbook_load_text(const char *text, size_t len, const char *name,
-				     struct playbook **out, struct poise_error *err)
+enum poise_status playbook_parse_text(const char *text, size_t len, const char *name,
+				      struct playbook **out, struct poise_error *err)
 {
 	struct pb_tree tree = {0};
 	struct playbook *pb = NULL;
@@ -246,8 +265,9 @@ static enum poise_status read_bounded(const char *path, char **out, size_t *outl
 	return st;
 }
 
-enum poise_status playbook_load_file(const char *path, struct playbook **out,
-				     struct poise_error *err)
+/* Read the file at path, then parse it (finder NULL) or load it (resolving with finder). */
+static enum poise_status file_load(const char *path, int resolve, const struct pb_finder *finder,
+				   struct playbook **out, struct poise_error *err)
 {
 	enum poise_status st;
 	char *text = NULL;
@@ -258,9 +278,34 @@ enum poise_status playbook_load_file(const char *path, struct playbook **out,
 	if (!path)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "no playbook path given");
 	if ((st = read_bounded(path, &text, &len, err)) == POISE_OK)
-		st = playbook_load_text(text, len, path, out, err);
+		st = resolve ? playbook_load_text_with(text, len, path, finder, out, err)
+			     : playbook_parse_text(text, len, path, out, err);
 	free(text);
 	return st;
+}
+
+enum poise_status playbook_parse_file(const char *path, struct playbook **out,
+				      struct poise_error *err)
+{
+	return file_load(path, 0, NULL, out, err);
+}
+
+enum poise_status playbook_load_file_with(const char *path, const struct pb_finder *finder,
+					  struct playbook **out, struct poise_error *err)
+{
+	return file_load(path, 1, finder, out, err);
+}
+
+enum poise_status playbook_load_file(const char *path, struct playbook **out,
+				     struct poise_error *err)
+{
+	return file_load(path, 1, NULL, out, err);
+}
+
+enum poise_status playbook_load_text(const char *text, size_t len, const char *name,
+				     struct playbook **out, struct poise_error *err)
+{
+	return playbook_load_text_with(text, len, name, NULL, out, err);
 }
 
 enum poise_status playbook_load_default(struct playbook **out, struct poise_error *err)
