@@ -276,15 +276,39 @@ static void check_fit(struct check *c, enum stage s)
 	     stage_key(s), f.need, f.have, FIT_COLS, FIT_ROWS, f.out_text);
 }
 
+/*
+ * How many questions a line asks: its question marks, or, with one, a second
+ * question joined on by "and"/"or" and a question word ("What happened, and
+ * when did you notice?"). English and Spanish words; a heuristic, so a
+ * warning, never an error.
+ */
+static int questions(const char *line)
+{
+	static const char *const joins[] = {" and ", " or ", " y ", " o "};
+	static const char *const words[] = {"when ", "what ", "how ", "why ", "where ",
+					    "who ", "which ", "cuándo ", "qué ", "cómo ",
+					    "dónde ", "quién ", "cuál "};
+	int q = 0;
+
+	for (const char *p = line; *p; p++)
+		q += *p == '?';
+	if (q != 1)
+		return q;
+	for (size_t j = 0; j < sizeof(joins) / sizeof(joins[0]); j++)
+		for (const char *p = strstr(line, joins[j]); p; p = strstr(p + 1, joins[j]))
+			for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+				if (!strncmp(p + strlen(joins[j]), words[w], strlen(words[w])))
+					return 2;
+	return 1;
+}
+
 static void check_questions(struct check *c, enum stage s)
 {
 	const struct strlist *ask = &c->pb->stages[s].section[SECTION_ASK];
 
 	for (size_t i = 0; i < ask->len; i++) {
-		int q = 0;
+		int q = questions(ask->items[i]);
 
-		for (const char *p = ask->items[i]; *p; p++)
-			q += *p == '?';
 		if (q > 1)
 			warn(c, c->pb->stages[s].at,
 			     "stage '%s': ask line %zu asks %d questions; ask one, then wait "
