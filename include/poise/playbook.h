@@ -127,6 +127,7 @@ struct pb_overlay; /* private to the loader: what an extending playbook changes 
 
 struct playbook {
 	char *id;
+	struct pb_pos id_at; /* the id's value in the playbook's own file */
 	char *title;
 	char *version;
 	char *language; /* BCP 47 tag: "en", "es" */

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
 #include "cli/cli.h"
 #include "poise/pbcheck.h"
@@ -109,61 +108,12 @@ static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
 	lint_show_line(&err);
 }
 
-/*
- * Where the top-level `id:` value starts (1-based), for the duplicate-id
- * error: the model keeps no positions, so read the events again.
- */
-static void lint_id_mark(const struct playbook *pb, int *line, int *col)
-{
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	int depth = 0, nodes = 0, is_id = 0, done = 0;
-
-	*line = *col = 0;
-	if (!yaml_parser_initialize(&parser))
-		return;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)pb->text, pb->text_len);
-	while (!done && yaml_parser_parse(&parser, &ev)) {
-		switch (ev.type) {
-		case YAML_SCALAR_EVENT:
-			if (depth != 1)
-				break;
-			/* At the top, nodes alternate key, value, key, value... */
-			if (nodes++ % 2 == 0) {
-				is_id = strcmp((const char *)ev.data.scalar.value, "id") == 0;
-			} else if (is_id) {
-				*line = (int)ev.start_mark.line + 1;
-				*col = (int)ev.start_mark.column + 1;
-				done = 1;
-			}
-			break;
-		case YAML_MAPPING_START_EVENT:
-		case YAML_SEQUENCE_START_EVENT:
-			depth++;
-			break;
-		case YAML_MAPPING_END_EVENT:
-		case YAML_SEQUENCE_END_EVENT:
-			if (--depth == 1)
-				nodes++;
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
-}
-
 static void lint_check_duplicate(struct lint *l, const char *path, const struct playbook *pb)
 {
 	struct poise_error err;
 	struct lint_seen *grown;
-	int line, col;
+	int line = pb->id_at.line, col = pb->id_at.col;
 
-	lint_id_mark(pb, &line, &col);
 	for (size_t i = 0; i < l->nseen; i++) {
 		if (strcmp(l->seen[i].id, pb->id) != 0)
 			continue;

@@ -227,6 +227,7 @@ enum poise_status playbook_apply(struct playbook *base, struct playbook *child,
 	if (apply_rules(base, child) != POISE_OK)
 		return poise_error_set(err, POISE_NOMEM, child->path, 0, 0, "out of memory");
 	steal_str(&base->id, &child->id);
+	base->id_at = child->id_at;
 	steal_str(&base->title, &child->title);
 	steal_str(&base->version, &child->version);
 	steal_str(&base->language, &child->language);

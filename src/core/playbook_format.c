@@ -545,6 +545,7 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], NULL, &pb->version)) !=
 		    POISE_OK)
 		return st;
+	pb->id_at = (struct pb_pos){pb_node(&w, v[PF_ID])->line, pb_node(&w, v[PF_ID])->col};
 	for (f = 0; pb->overlay && f < PF_COUNT; f++)
 		if (k[f])
 			pb->overlay->given |= 1u << f;

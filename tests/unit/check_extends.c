@@ -130,6 +130,7 @@ START_TEST(test_add_replace_remove)
 	ck_assert_int_eq(calm->at.line, 6);
 	ck_assert_int_eq(pb->stages[STAGE_LISTEN].at.line, 0);
 	ck_assert_int_eq(pb->extends_at.line, 4);
+	ck_assert(pb->id_at.line == 1 && pb->id_at.col == 5); /* lint's duplicate-id error */
 	playbook_free(pb);
 }
 END_TEST
