@@ -22,12 +22,12 @@
 
 #include "poise/playbook.h"
 
-#define FIT_COLS 80
-#define FIT_ROWS 24
+#define FIT_COLS	80
+#define FIT_ROWS	24
 #define FIT_FOOTER_ROWS 2 /* the call screen's keys at 80 columns */
 /* Names the layout is measured with: a longish customer name, a short agent name. */
 #define FIT_CUSTOMER "Alex Morgan-Lee"
-#define FIT_AGENT "Jordan"
+#define FIT_AGENT    "Jordan"
 
 /* Columns of utf8 on one line; rows it takes wrapped at width, as draw.c wraps (>= 1). */
 int fit_text_cols(const char *utf8);

@@ -45,8 +45,7 @@ enum poise_status pbpath_each(const struct pbpath *pp, pbpath_fn fn, void *ctx);
  * err). Used by lint. Parents of extending playbooks are found on pp's
  * path (NULL: the built-in one only).
  */
-enum poise_status pbpath_each_in(const struct pbpath *pp, const char *dir, pbpath_fn fn,
-				void *ctx);
+enum poise_status pbpath_each_in(const struct pbpath *pp, const char *dir, pbpath_fn fn, void *ctx);
 
 /*
  * The finder for playbooks that `extends:` another: by id, the first on the
@@ -55,8 +54,8 @@ enum poise_status pbpath_each_in(const struct pbpath *pp, const char *dir, pbpat
 struct pb_finder pbpath_finder(const struct pbpath *pp);
 
 /* Load the file at path, its parents found on pp's search path (NULL: built-in only). */
-enum poise_status pbpath_load_file(const struct pbpath *pp, const char *path,
-				   struct playbook **out, struct poise_error *err);
+enum poise_status pbpath_load_file(const struct pbpath *pp, const char *path, struct playbook **out,
+				   struct poise_error *err);
 
 /*
  * Load the playbook `name`: a path when it contains '/' or ends in .yaml/.yml,

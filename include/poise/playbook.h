@@ -72,16 +72,20 @@ enum section { SECTION_LIST(SECTION_ENUM) SECTION_COUNT };
 enum rule_kind { RULE_KIND_LIST(RULE_KIND_ENUM) RULE_KIND_COUNT };
 #undef RULE_KIND_ENUM
 
-/* Suggested actions a rule may name; the UI shows the key for it. */
+/*
+ * Suggested actions a rule may name. X(enum suffix, yaml value, key hint):
+ * the call screen shows the hint before the prompt (the widest form, when
+ * it depends on the state), and lint measures the prompt line with it.
+ */
 #define ACTION_LIST(X)                                                         \
-	X(NONE, "none")                                                        \
-	X(ESCALATE, "escalate")                                                \
-	X(BOUNDARY, "boundary")                                                \
-	X(END_HOLD, "end-hold")                                                \
-	X(BREATHE, "breathe")                                                  \
-	X(NEXT_STAGE, "next-stage")
+	X(NONE, "none", "")                                                    \
+	X(ESCALATE, "escalate", "[e escalate]")                                \
+	X(BOUNDARY, "boundary", "[b boundary]")                                \
+	X(END_HOLD, "end-hold", "[h end hold]")                                \
+	X(BREATHE, "breathe", "[p breathe]")                                   \
+	X(NEXT_STAGE, "next-stage", "[Tab next stage]")
 
-#define ACTION_ENUM(name, key) ACTION_##name,
+#define ACTION_ENUM(name, key, hint) ACTION_##name,
 enum rule_action { ACTION_LIST(ACTION_ENUM) ACTION_COUNT };
 #undef ACTION_ENUM
 
@@ -100,8 +104,8 @@ struct pb_stage {
 	struct strlist section[SECTION_COUNT];
 	struct strlist sources; /* guide numbers, e.g. "000" */
 	int timebox;            /* seconds; 0 = none */
-	char *timebox_why;      /* why that long; NULL when not written */
-	struct pb_pos at;       /* the stage's key, when this file wrote the stage */
+	char *timebox_why;	/* why that long; NULL when not written */
+	struct pb_pos at;	/* the stage's key, when this file wrote the stage */
 };
 
 struct pb_cause {
@@ -210,6 +214,7 @@ const char *section_key(enum section section);
 const char *section_title(enum section section);
 const char *rule_kind_key(enum rule_kind kind);
 const char *rule_action_key(enum rule_action action);
+const char *rule_action_hint(enum rule_action action); /* "[e escalate]"; "" for none */
 
 /* The cause with this id, or NULL. */
 const struct pb_cause *playbook_cause(const struct playbook *pb, const char *id);

@@ -209,28 +209,9 @@ void fit_stage(const struct playbook *pb, enum stage s, int cols, int rows, stru
 	out->need = l.used;
 }
 
-/* The longest key hint calllayout.c's action_hint() shows beside each action. */
-static const char *action_hint(enum rule_action a)
-{
-	switch (a) {
-	case ACTION_ESCALATE:
-		return "[e escalate]";
-	case ACTION_BOUNDARY:
-		return "[b boundary]";
-	case ACTION_END_HOLD:
-		return "[h end hold]";
-	case ACTION_BREATHE:
-		return "[p breathe]";
-	case ACTION_NEXT_STAGE:
-		return "[Tab next stage]";
-	default:
-		return "";
-	}
-}
-
 int fit_prompt_cols(const struct pb_rule *r)
 {
-	const char *hint = action_hint(r->action);
+	const char *hint = rule_action_hint(r->action);
 	char *msg = filled(r->message ? r->message : "", "");
 	int cols = 2 + fit_text_cols(hint) + (*hint ? 1 : 0) + (msg ? fit_text_cols(msg) : 0);
 
@@ -285,8 +266,8 @@ static void check_fit(struct check *c, enum stage s)
 static int questions(const char *line)
 {
 	static const char *const joins[] = {" and ", " or ", " y ", " o "};
-	static const char *const words[] = {"when ", "what ", "how ", "why ", "where ",
-					    "who ", "which ", "cuándo ", "qué ", "cómo ",
+	static const char *const words[] = {"when ",  "what ",	"how ",	   "why ", "where ",
+					    "who ",   "which ", "cuándo ", "qué ", "cómo ",
 					    "dónde ", "quién ", "cuál "};
 	int q = 0;
 

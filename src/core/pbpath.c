@@ -182,7 +182,7 @@ static int pbpath_visit(const struct pbpath *pp, const char *path, walk_fn fn, v
 
 /* Visit every file of one folder; *stop set when fn asked to stop. */
 static enum poise_status pbpath_walk_dir(const struct pbpath *pp, const char *dir, walk_fn fn,
-				       void *ctx, int *stop)
+					 void *ctx, int *stop)
 {
 	struct poise_error err;
 	enum poise_status st;
@@ -264,8 +264,7 @@ enum poise_status pbpath_each(const struct pbpath *pp, pbpath_fn fn, void *ctx)
 	return pbpath_walk(pp, pbpath_each_adapter, &ec);
 }
 
-enum poise_status pbpath_each_in(const struct pbpath *pp, const char *dir, pbpath_fn fn,
-				void *ctx)
+enum poise_status pbpath_each_in(const struct pbpath *pp, const char *dir, pbpath_fn fn, void *ctx)
 {
 	struct each_ctx ec = {fn, ctx};
 	int stop = 0;
@@ -423,8 +422,8 @@ struct pb_finder pbpath_finder(const struct pbpath *pp)
 	return f;
 }
 
-enum poise_status pbpath_load_file(const struct pbpath *pp, const char *path,
-				   struct playbook **out, struct poise_error *err)
+enum poise_status pbpath_load_file(const struct pbpath *pp, const char *path, struct playbook **out,
+				   struct poise_error *err)
 {
 	struct pb_finder finder = pbpath_finder(pp);
 

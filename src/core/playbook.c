@@ -32,8 +32,13 @@ static const char *const section_titles[] = {SECTION_LIST(STAGE_TITLE)};
 
 #define NAME_KEY(name, key) key,
 static const char *const rule_kind_keys[] = {RULE_KIND_LIST(NAME_KEY)};
-static const char *const rule_action_keys[] = {ACTION_LIST(NAME_KEY)};
 #undef NAME_KEY
+#define ACTION_KEY(name, key, hint)  key,
+#define ACTION_HINT(name, key, hint) hint,
+static const char *const rule_action_keys[] = {ACTION_LIST(ACTION_KEY)};
+static const char *const rule_action_hints[] = {ACTION_LIST(ACTION_HINT)};
+#undef ACTION_KEY
+#undef ACTION_HINT
 
 const char *stage_key(enum stage stage)
 {
@@ -63,6 +68,11 @@ const char *rule_kind_key(enum rule_kind kind)
 const char *rule_action_key(enum rule_action action)
 {
 	return (unsigned)action < ACTION_COUNT ? rule_action_keys[action] : NULL;
+}
+
+const char *rule_action_hint(enum rule_action action)
+{
+	return (unsigned)action < ACTION_COUNT ? rule_action_hints[action] : "";
 }
 
 const struct pb_cause *playbook_cause(const struct playbook *pb, const char *id)

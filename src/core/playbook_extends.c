@@ -124,9 +124,8 @@ static enum poise_status apply_stage(struct playbook *base, struct playbook *chi
 		steal_list(&to->sources, &from->sources);
 	if (list_append(&to->sources, &os->add_sources, 1) != POISE_OK)
 		return poise_error_set(err, POISE_NOMEM, child->path, 0, 0, "out of memory");
-	for (int i = 0; s == STAGE_BOUNDARY && (os->given & (1u << SF_WARNINGS)) &&
-			i < PLAYBOOK_WARNINGS;
-	     i++)
+	for (int i = 0;
+	     s == STAGE_BOUNDARY && (os->given & (1u << SF_WARNINGS)) && i < PLAYBOOK_WARNINGS; i++)
 		steal_str(&base->warnings[i], &child->warnings[i]);
 	for (int sec = 0; sec < SECTION_COUNT; sec++) {
 		snprintf(what, sizeof(what), "stage '%s' %s", stage_key(s), section_key(sec));
@@ -239,7 +238,7 @@ enum poise_status playbook_apply(struct playbook *base, struct playbook *child,
 
 /* The finder used when none is given: the built-in default, and no file at all. */
 static enum poise_status builtin_find(void *ctx, const char *id, struct playbook **out,
-				     struct poise_error *err)
+				      struct poise_error *err)
 {
 	enum poise_status st;
 
@@ -316,16 +315,17 @@ static enum poise_status keep_resolved_text(struct playbook *pb, const char *chi
 
 	(void)child_text;
 	snprintf(comment, sizeof(comment),
-		 "The playbook '%s' with what it extends ('%s') applied, as poise used it.",
-		 pb->id, pb->extends);
+		 "The playbook '%s' with what it extends ('%s') applied, as poise used it.", pb->id,
+		 pb->extends);
 	free(pb->text);
 	pb->text = NULL;
 	if ((st = playbook_emit(pb, comment, &pb->text, &pb->text_len, err)) != POISE_OK)
 		return st;
 	if (pb->text_len > PLAYBOOK_MAX_BYTES)
-		return poise_error_set(err, POISE_TOO_BIG, pb->path, 0, 0,
-				       "the resolved playbook is %zu bytes; the limit is %d (1 MiB)",
-				       pb->text_len, PLAYBOOK_MAX_BYTES);
+		return poise_error_set(
+			err, POISE_TOO_BIG, pb->path, 0, 0,
+			"the resolved playbook is %zu bytes; the limit is %d (1 MiB)", pb->text_len,
+			PLAYBOOK_MAX_BYTES);
 	sha256_hex(pb->text, pb->text_len, pb->hash);
 	return POISE_OK;
 }

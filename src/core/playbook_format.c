@@ -56,12 +56,12 @@ static size_t seq_len(const struct pb_walk *w, uint32_t seq)
 
 /* Required in a whole playbook; an extending one requires nothing of a stage. */
 static const struct pb_field stage_fields[SF_COUNT] = {
-	[SF_GOAL] = {"goal", 1},	   [SF_TIPS] = {"tips", 1},
-	[SF_SAY] = {"say", 0},		   [SF_ASK] = {"ask", 0},
-	[SF_AVOID] = {"avoid", 0},	   [SF_CHECKLIST] = {"checklist", 1},
-	[SF_TIMEBOX] = {"timebox", 0},	   [SF_TIMEBOX_WHY] = {"timebox-why", 0},
-	[SF_SOURCES] = {"sources", 1},	   [SF_WARNINGS] = {"warnings", 0},
-	[SF_ADD] = {"add", 0},		   [SF_REMOVE] = {"remove", 0},
+	[SF_GOAL] = {"goal", 1},       [SF_TIPS] = {"tips", 1},
+	[SF_SAY] = {"say", 0},	       [SF_ASK] = {"ask", 0},
+	[SF_AVOID] = {"avoid", 0},     [SF_CHECKLIST] = {"checklist", 1},
+	[SF_TIMEBOX] = {"timebox", 0}, [SF_TIMEBOX_WHY] = {"timebox-why", 0},
+	[SF_SOURCES] = {"sources", 1}, [SF_WARNINGS] = {"warnings", 0},
+	[SF_ADD] = {"add", 0},	       [SF_REMOVE] = {"remove", 0},
 };
 
 /* Which sections may use {customer} and {agent}; the rest are plain text. */
@@ -107,8 +107,7 @@ static enum poise_status walk_edit(struct pb_walk *w, enum stage s, int remove, 
 	char what[64];
 	int sec;
 
-	snprintf(what, sizeof(what), "'%s' of stage '%s'", remove ? "remove" : "add",
-		 stage_key(s));
+	snprintf(what, sizeof(what), "'%s' of stage '%s'", remove ? "remove" : "add", stage_key(s));
 	if ((st = pbwalk_expect(w, key, val, PB_MAP, what)) != POISE_OK ||
 	    (st = pbwalk_fields(w, val, what, edit_fields, nkeys, k, v)) != POISE_OK)
 		return st;
@@ -130,8 +129,8 @@ static enum poise_status walk_edit(struct pb_walk *w, enum stage s, int remove, 
 		if (!(os->remove_at[sec] = calloc(out->len, sizeof(struct pb_pos))))
 			return pbwalk_nomem(w);
 		for (n = 0, i = v[sec] + 1; i < pb_node(w, v[sec])->end; i = pb_next(w, i), n++)
-			os->remove_at[sec][n] = (struct pb_pos){pb_node(w, i)->line,
-								pb_node(w, i)->col};
+			os->remove_at[sec][n] =
+				(struct pb_pos){pb_node(w, i)->line, pb_node(w, i)->col};
 	}
 	if (!remove && k[SECTION_COUNT])
 		return pbwalk_strlist(w, k[SECTION_COUNT], v[SECTION_COUNT], pbwalk_check_guide,
@@ -156,8 +155,8 @@ static enum poise_status walk_stage_lists(struct pb_walk *w, struct pb_stage *st
 	if (k[SF_TIMEBOX] && (st = pbwalk_int(w, k[SF_TIMEBOX], v[SF_TIMEBOX], 1, 3600,
 					      &stage->timebox)) != POISE_OK)
 		return st;
-	if (k[SF_TIMEBOX_WHY] && (st = pbwalk_string(w, k[SF_TIMEBOX_WHY], v[SF_TIMEBOX_WHY],
-						     NULL, &stage->timebox_why)) != POISE_OK)
+	if (k[SF_TIMEBOX_WHY] && (st = pbwalk_string(w, k[SF_TIMEBOX_WHY], v[SF_TIMEBOX_WHY], NULL,
+						     &stage->timebox_why)) != POISE_OK)
 		return st;
 	if (k[SF_SOURCES] && (st = pbwalk_strlist(w, k[SF_SOURCES], v[SF_SOURCES],
 						  pbwalk_check_guide, &stage->sources)) != POISE_OK)
@@ -190,7 +189,8 @@ static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t ke
 	if (!ov && s == STAGE_BOUNDARY && !k[SF_WARNINGS])
 		return pbwalk_error(w, val, "missing required key 'warnings' in %s", what);
 	if (!ov && k[SF_TIMEBOX_WHY] && !k[SF_TIMEBOX])
-		return pbwalk_error(w, k[SF_TIMEBOX_WHY], "'timebox-why' needs a 'timebox' beside it");
+		return pbwalk_error(w, k[SF_TIMEBOX_WHY],
+				    "'timebox-why' needs a 'timebox' beside it");
 	for (f = 0; ov && f < SF_COUNT; f++)
 		if (k[f])
 			ov->stage[s].given |= 1u << f;
@@ -318,7 +318,7 @@ enum {
 };
 
 static const struct pb_field rule_fields[RF_NFIELDS] = {
-	{"id", 1},	{"when", 1},	{"mood", 0}, {"seconds", 0}, {"repeat", 0},
+	{"id", 1},    {"when", 1},     {"mood", 0},    {"seconds", 0}, {"repeat", 0},
 	{"count", 0}, {"cooldown", 0}, {"message", 1}, {"why", 0},     {"action", 0},
 };
 
@@ -425,8 +425,7 @@ static enum poise_status walk_rule(struct pb_walk *w, uint32_t map, size_t n, st
 	if ((st = pbwalk_string(w, k[RF_MESSAGE], v[RF_MESSAGE], pbwalk_check_text, &r->message)) !=
 	    POISE_OK)
 		return st;
-	if (k[RF_WHY] &&
-	    (st = pbwalk_string(w, k[RF_WHY], v[RF_WHY], NULL, &r->why)) != POISE_OK)
+	if (k[RF_WHY] && (st = pbwalk_string(w, k[RF_WHY], v[RF_WHY], NULL, &r->why)) != POISE_OK)
 		return st;
 	if (k[RF_ACTION] && (st = walk_enum(w, k[RF_ACTION], v[RF_ACTION], action_name,
 					    ACTION_COUNT, &action)) != POISE_OK)
@@ -519,7 +518,6 @@ static enum poise_status walk_extends(struct pb_walk *w, uint32_t key, uint32_t 
 	return POISE_OK;
 }
 
-
 enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struct playbook *pb,
 				struct poise_error *err)
 {
@@ -537,13 +535,12 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 	if (find_extends(&w) && !(pb->overlay = calloc(1, sizeof(*pb->overlay))))
 		return pbwalk_nomem(&w);
 	if ((st = pbwalk_fields(&w, 0, "the playbook",
-				pb->overlay ? extending_fields : playbook_fields, PF_COUNT, k, v)) !=
-		    POISE_OK ||
+				pb->overlay ? extending_fields : playbook_fields, PF_COUNT, k,
+				v)) != POISE_OK ||
 	    (st = pbwalk_string(&w, k[PF_ID], v[PF_ID], pbwalk_check_playbook_id, &pb->id)) !=
 		    POISE_OK ||
 	    (st = pbwalk_string(&w, k[PF_TITLE], v[PF_TITLE], NULL, &pb->title)) != POISE_OK ||
-	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], NULL, &pb->version)) !=
-		    POISE_OK)
+	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], NULL, &pb->version)) != POISE_OK)
 		return st;
 	pb->id_at = (struct pb_pos){pb_node(&w, v[PF_ID])->line, pb_node(&w, v[PF_ID])->col};
 	for (f = 0; pb->overlay && f < PF_COUNT; f++)
@@ -551,8 +548,9 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 			pb->overlay->given |= 1u << f;
 	if (k[PF_EXTENDS] && (st = walk_extends(&w, k[PF_EXTENDS], v[PF_EXTENDS])) != POISE_OK)
 		return st;
-	if (k[PF_LANGUAGE] && (st = pbwalk_string(&w, k[PF_LANGUAGE], v[PF_LANGUAGE],
-						  pbwalk_check_language, &pb->language)) != POISE_OK)
+	if (k[PF_LANGUAGE] &&
+	    (st = pbwalk_string(&w, k[PF_LANGUAGE], v[PF_LANGUAGE], pbwalk_check_language,
+				&pb->language)) != POISE_OK)
 		return st;
 	if (k[PF_DESCRIPTION] && (st = pbwalk_string(&w, k[PF_DESCRIPTION], v[PF_DESCRIPTION], NULL,
 						     &pb->description)) != POISE_OK)

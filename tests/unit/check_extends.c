@@ -60,8 +60,7 @@ static enum poise_status mem_find(void *ctx, const char *id, struct playbook **o
 		if (!strcmp(m->id[i], id))
 			return playbook_parse_text(m->text[i], strlen(m->text[i]), m->id[i], out,
 						   err);
-	return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0, "no playbook '%s' in memory",
-			       id);
+	return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0, "no playbook '%s' in memory", id);
 }
 
 static struct mem parents = {{"parent"}, {parent_text}, 0};
@@ -97,16 +96,16 @@ static void load_fails(const struct pb_finder *f, const char *text, const char *
 
 START_TEST(test_add_replace_remove)
 {
-	struct playbook *pb = load_ok(CHILD_HEAD
-				      "stages:\n"
-				      "  calm:\n"
-				      "    goal: new goal\n"
-				      "    remove: {tips: [tip one]}\n"
-				      "    add: {tips: [tip three], ask: [\"Why?\"], sources: [\"001\", "
-				      "\"000\"]}\n"
-				      "  solve:\n"
-				      "    tips: [only this]\n"
-				      "    timebox: 90\n");
+	struct playbook *pb = load_ok(
+		CHILD_HEAD "stages:\n"
+			   "  calm:\n"
+			   "    goal: new goal\n"
+			   "    remove: {tips: [tip one]}\n"
+			   "    add: {tips: [tip three], ask: [\"Why?\"], sources: [\"001\", "
+			   "\"000\"]}\n"
+			   "  solve:\n"
+			   "    tips: [only this]\n"
+			   "    timebox: 90\n");
 	const struct pb_stage *calm = &pb->stages[STAGE_CALM];
 
 	ck_assert_str_eq(pb->id, "child");
@@ -137,11 +136,12 @@ END_TEST
 
 START_TEST(test_rules_merge_by_id)
 {
-	struct playbook *pb = load_ok(CHILD_HEAD "rules:\n"
-						 "  - {id: mgr, when: manager-asked, message: now}\n"
-						 "  - {id: new, when: boundary-warnings, count: 1, "
-						 "message: one}\n"
-						 "causes: [{id: billing, label: Billing}]\n");
+	struct playbook *pb =
+		load_ok(CHILD_HEAD "rules:\n"
+				   "  - {id: mgr, when: manager-asked, message: now}\n"
+				   "  - {id: new, when: boundary-warnings, count: 1, "
+				   "message: one}\n"
+				   "causes: [{id: billing, label: Billing}]\n");
 
 	ck_assert_uint_eq(pb->nrules, 3);
 	ck_assert_str_eq(pb->rules[0].id, "hold");
@@ -210,8 +210,9 @@ START_TEST(test_cycle_and_depth)
 	/* c says "extends: a", and a is the start of the chain: reported in c. */
 	load_fails(&f, a, "extends makes a cycle: a -> b -> c -> a", 4, 10);
 	ck_assert_int_eq(cyc.asked, 2);
-	load_fails(&g, d1, "extends goes deeper than 4 levels: d1 -> d2 -> d3 -> d4 -> d5 -> parent",
-		   4, 10);
+	load_fails(&g, d1,
+		   "extends goes deeper than 4 levels: d1 -> d2 -> d3 -> d4 -> d5 -> parent", 4,
+		   10);
 	/* four levels is fine */
 	ck_assert_int_eq(playbook_load_text_with(d2, strlen(d2), "d2", &g, &pb, &err), POISE_OK);
 	ck_assert_str_eq(pb->id, "d2");
@@ -293,9 +294,22 @@ END_TEST
 START_TEST(test_emit_round_trip_tricky_text)
 {
 	static const char *const tricky[] = {
-		"null", "123", "yes", "- dash", "# not a comment", "a: b", "  spaced  ",
-		"quote \" and \\ backslash", "tab\there", "two\nlines", "line\xe2\x80\xa8sep",
-		"¿qué? ñ 中文", "{customer}, hi", "'single'", "[x]", "~",
+		"null",
+		"123",
+		"yes",
+		"- dash",
+		"# not a comment",
+		"a: b",
+		"  spaced  ",
+		"quote \" and \\ backslash",
+		"tab\there",
+		"two\nlines",
+		"line\xe2\x80\xa8sep",
+		"¿qué? ñ 中文",
+		"{customer}, hi",
+		"'single'",
+		"[x]",
+		"~",
 	};
 	struct playbook *pb = load_ok(CHILD_HEAD "stages:\n  calm:\n    tips: [x]\n");
 	struct playbook *again = NULL;

@@ -64,7 +64,8 @@ static void play(const struct playbook *pb, const struct step *steps, size_t n, 
 		k = rules_due(&cs, T(t), due, 8);
 		for (size_t i = 0; i < k; i++) {
 			ck_assert_int_lt(run->n, 32);
-			snprintf(run->f[run->n].id, sizeof(run->f[0].id), "%s", pb->rules[due[i]].id);
+			snprintf(run->f[run->n].id, sizeof(run->f[0].id), "%s",
+				 pb->rules[due[i]].id);
 			run->f[run->n++].at = t;
 			apply(&cs, EV_PROMPT, t, cs.stage, (int)due[i], pb->rules[due[i]].id);
 		}
@@ -103,11 +104,16 @@ static void expect(const struct run *run, const struct fired *want, int n)
 START_TEST(test_typical_call)
 {
 	static const struct step steps[] = {
-		{2, EV_MOOD, 0, 4},		{50, EV_STAGE, STAGE_LISTEN, 0},
-		{190, EV_STAGE, STAGE_EMPATHIZE, 0}, {215, EV_MOOD, 0, 3},
-		{240, EV_STAGE, STAGE_CLARIFY, 0},   {390, EV_STAGE, STAGE_INFORM, 0},
-		{470, EV_STAGE, STAGE_SOLVE, 0},     {520, EV_HOLD_START, 0, 0},
-		{580, EV_HOLD_END, 0, 0},	     {640, EV_MOOD, 0, 2},
+		{2, EV_MOOD, 0, 4},
+		{50, EV_STAGE, STAGE_LISTEN, 0},
+		{190, EV_STAGE, STAGE_EMPATHIZE, 0},
+		{215, EV_MOOD, 0, 3},
+		{240, EV_STAGE, STAGE_CLARIFY, 0},
+		{390, EV_STAGE, STAGE_INFORM, 0},
+		{470, EV_STAGE, STAGE_SOLVE, 0},
+		{520, EV_HOLD_START, 0, 0},
+		{580, EV_HOLD_END, 0, 0},
+		{640, EV_MOOD, 0, 2},
 		{720, EV_STAGE, STAGE_FOLLOW_UP, 0},
 	};
 	static const struct fired want[] = {{"hold-check", 566}};
@@ -129,11 +135,16 @@ END_TEST
 START_TEST(test_hard_call)
 {
 	static const struct step steps[] = {
-		{1, EV_MOOD, 0, 5},		    {30, EV_STAGE, STAGE_LISTEN, 0},
-		{200, EV_STAGE, STAGE_EMPATHIZE, 0}, {260, EV_STAGE, STAGE_CLARIFY, 0},
-		{300, EV_MANAGER, 0, 0},	    {330, EV_HOLD_START, 0, 0},
-		{460, EV_HOLD_END, 0, 0},	    {470, EV_STAGE, STAGE_BOUNDARY, 0},
-		{480, EV_WARNING, 0, 1},	    {510, EV_WARNING, 0, 2},
+		{1, EV_MOOD, 0, 5},
+		{30, EV_STAGE, STAGE_LISTEN, 0},
+		{200, EV_STAGE, STAGE_EMPATHIZE, 0},
+		{260, EV_STAGE, STAGE_CLARIFY, 0},
+		{300, EV_MANAGER, 0, 0},
+		{330, EV_HOLD_START, 0, 0},
+		{460, EV_HOLD_END, 0, 0},
+		{470, EV_STAGE, STAGE_BOUNDARY, 0},
+		{480, EV_WARNING, 0, 1},
+		{510, EV_WARNING, 0, 2},
 		{540, EV_WARNING, 0, 3},
 	};
 	static const struct fired want[] = {

@@ -105,8 +105,8 @@ START_TEST(test_header_and_events)
 	has_line(text, "cause     billing");
 	snprintf(line, sizeof(line), "playbook  de-escalation %s %s", pb->version, pb->hash);
 	has_line(text, line);
-	snprintf(line, sizeof(line), "00:00  calm       call started with playbook de-escalation %s",
-		 pb->version);
+	snprintf(line, sizeof(line),
+		 "00:00  calm       call started with playbook de-escalation %s", pb->version);
 	has_line(text, line);
 	has_line(text, "00:05  calm       mood 5 (furious)");
 	snprintf(line, sizeof(line), "00:10  calm       ticked: %s",
