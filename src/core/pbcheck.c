@@ -110,7 +110,8 @@ int fit_text_rows(const char *utf8, int width)
 	unsigned long *cps = decode(utf8, &n), *p = cps;
 	int rows = 0;
 
-	if (!cps || width <= 0) {
+	/* empty text is one empty row (draw.c's loop would step past its end) */
+	if (!cps || width <= 0 || !n) {
 		free(cps);
 		return 1;
 	}

@@ -169,7 +169,7 @@ static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t ke
 	struct pb_stage *stage = &w->pb->stages[s];
 	struct pb_overlay *ov = w->pb->overlay;
 	struct pb_field fields[SF_COUNT];
-	uint32_t k[SF_COUNT], v[SF_COUNT];
+	uint32_t k[SF_COUNT] = {0}, v[SF_COUNT] = {0}; /* a whole playbook matches fewer keys */
 	enum poise_status st;
 	char what[64];
 	int f;
