@@ -130,4 +130,3 @@ Suite *store_ready_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
-
