@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "helpers/fixture_dir.h"
+#include "main/suite.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 #include "poise/sha256.h"
@@ -383,7 +384,7 @@ START_TEST(test_parent_on_search_path)
 }
 END_TEST
 
-static Suite *extends_suite(void)
+Suite *extends_suite(void)
 {
 	Suite *s = suite_create("extends");
 	TCase *tc = tcase_create("extends");
@@ -397,15 +398,4 @@ static Suite *extends_suite(void)
 	tcase_add_test(tc, test_parent_on_search_path);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(extends_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

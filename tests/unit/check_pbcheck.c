@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "main/suite.h"
 #include "poise/pbcheck.h"
 #include "poise/playbook.h"
 
@@ -172,7 +173,7 @@ START_TEST(test_shipped_no_warnings)
 }
 END_TEST
 
-static Suite *pbcheck_suite(void)
+Suite *pbcheck_suite(void)
 {
 	Suite *s = suite_create("pbcheck");
 	TCase *tc = tcase_create("pbcheck");
@@ -185,15 +186,4 @@ static Suite *pbcheck_suite(void)
 	tcase_add_test(tc, test_shipped_no_warnings);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(pbcheck_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

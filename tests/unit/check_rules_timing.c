@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "helpers/fixture_call.h"
+#include "main/suite.h"
 #include "poise/call.h"
 #include "poise/playbook.h"
 #include "poise/rules.h"
@@ -166,7 +167,7 @@ START_TEST(test_hard_call)
 }
 END_TEST
 
-static Suite *timing_suite(void)
+Suite *rules_timing_suite(void)
 {
 	Suite *s = suite_create("rules timing");
 	TCase *tc = tcase_create("scripted calls");
@@ -175,15 +176,4 @@ static Suite *timing_suite(void)
 	tcase_add_test(tc, test_hard_call);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(timing_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
