@@ -19,6 +19,7 @@
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 #include "poise/sha256.h"
+#include "poise/store.h"
 
 /* A parent small enough to read in the test: two tips, one say line, two rules. */
 static const char parent_text[] =
@@ -291,6 +292,40 @@ START_TEST(test_resolved_text_of_shipped_scenario)
 }
 END_TEST
 
+/* A call under a scenario stores the resolved text: that is what review reads back. */
+START_TEST(test_store_keeps_resolved_text)
+{
+	struct call_meta meta = {.agent = "ana", .started = 1700000000000};
+	struct playbook *pb = NULL, *again = NULL;
+	struct poise_error err;
+	struct store *st = NULL;
+	char root[64], db[128], *text = NULL;
+	size_t len = 0;
+
+	fixture_dir_make(root, sizeof(root), "poise-extends-db.");
+	snprintf(db, sizeof(db), "%s/poise.db", root);
+	ck_assert_int_eq(playbook_load_file(POISE_SOURCE_DIR "/playbooks/billing-dispute.yaml", &pb,
+					    &err),
+			 POISE_OK);
+	ck_assert_int_eq(store_open(db, 0, &st, &err), POISE_OK);
+	ck_assert_int_eq(store_new_uuid(meta.id, meta.started, &err), POISE_OK);
+	ck_assert_msg(store_call_begin(st, &meta, pb, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(store_call_meta(st, meta.id, &meta, &err), POISE_OK);
+	ck_assert_str_eq(meta.playbook_id, "billing-dispute");
+	ck_assert_str_eq(meta.playbook_hash, pb->hash);
+	ck_assert_int_eq(store_playbook_text(st, pb->hash, &text, &len, &err), POISE_OK);
+	ck_assert_uint_eq(len, pb->text_len);
+	ck_assert_int_eq(memcmp(text, pb->text, len), 0);
+	ck_assert_int_eq(playbook_load_text(text, len, pb->hash, &again, &err), POISE_OK);
+	assert_same(pb, again);
+	free(text);
+	playbook_free(again);
+	playbook_free(pb);
+	store_close(st);
+	fixture_dir_remove(root);
+}
+END_TEST
+
 /* Text that YAML could misread unquoted survives the round trip exactly. */
 START_TEST(test_emit_round_trip_tricky_text)
 {
@@ -394,6 +429,7 @@ Suite *extends_suite(void)
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(bads) / sizeof(bads[0])));
 	tcase_add_test(tc, test_cycle_and_depth);
 	tcase_add_loop_test(tc, test_resolved_text_of_shipped_scenario, 0, 2);
+	tcase_add_test(tc, test_store_keeps_resolved_text);
 	tcase_add_test(tc, test_emit_round_trip_tricky_text);
 	tcase_add_test(tc, test_parent_on_search_path);
 	suite_add_tcase(s, tc);
