@@ -304,9 +304,9 @@ START_TEST(test_store_keeps_resolved_text)
 
 	fixture_dir_make(root, sizeof(root), "poise-extends-db.");
 	snprintf(db, sizeof(db), "%s/poise.db", root);
-	ck_assert_int_eq(playbook_load_file(POISE_SOURCE_DIR "/playbooks/billing-dispute.yaml", &pb,
-					    &err),
-			 POISE_OK);
+	ck_assert_int_eq(
+		playbook_load_file(POISE_SOURCE_DIR "/playbooks/billing-dispute.yaml", &pb, &err),
+		POISE_OK);
 	ck_assert_int_eq(store_open(db, 0, &st, &err), POISE_OK);
 	ck_assert_int_eq(store_new_uuid(meta.id, meta.started, &err), POISE_OK);
 	ck_assert_msg(store_call_begin(st, &meta, pb, &err) == POISE_OK, "%s", err.msg);
