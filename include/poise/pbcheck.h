@@ -11,8 +11,9 @@
  * that asks more than one question.
  * Does not own: drawing (src/ui/calllayout.c, which this module mirrors:
  * header, stage strip, a blank row, the goal in at most two rows, a blank
- * row, the stage's items, the prompt row, a footer of FIT_FOOTER_ROWS), or
- * printing (the CLI). Pure: no curses, no locale; widths are counted per
+ * row, the stage's items, the prompt row, a footer of FIT_FOOTER_ROWS; the
+ * key hints come from ACTION_LIST in playbook.h, which the screen uses too),
+ * or printing (the CLI). Pure: no curses, no locale; widths are counted per
  * code point, East Asian wide characters as two columns.
  */
 #ifndef POISE_PBCHECK_H

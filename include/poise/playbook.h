@@ -3,7 +3,9 @@
  *
  * Owns: the in-memory playbook (metadata, the eight stages, boundary
  * wording, cause categories, coaching rules), loading it from YAML text or
- * a file with located errors, and the content hash that identifies it.
+ * a file with located errors, resolving a playbook that `extends:` another
+ * (the parents come from a finder), writing a playbook back out as YAML,
+ * and the content hash that identifies it.
  * Does not own: finding playbooks on disk (pbpath.h), evaluating rules
  * (rules.h), or drawing anything.
  *

@@ -307,13 +307,11 @@ static enum poise_status find_chain(struct playbook **chain, size_t *n,
 }
 
 /* Write the resolved playbook out: its text and hash are what a call stores. */
-static enum poise_status keep_resolved_text(struct playbook *pb, const char *child_text,
-					    struct poise_error *err)
+static enum poise_status keep_resolved_text(struct playbook *pb, struct poise_error *err)
 {
 	char comment[200];
 	enum poise_status st;
 
-	(void)child_text;
 	snprintf(comment, sizeof(comment),
 		 "The playbook '%s' with what it extends ('%s') applied, as poise used it.", pb->id,
 		 pb->extends);
@@ -353,7 +351,7 @@ enum poise_status playbook_load_text_with(const char *text, size_t len, const ch
 	free(pb->path);
 	pb->path = chain[0]->path;
 	chain[0]->path = NULL;
-	st = keep_resolved_text(pb, text, err);
+	st = keep_resolved_text(pb, err);
 out:
 	for (size_t i = 0; i < PLAYBOOK_MAX_EXTENDS + 2; i++)
 		playbook_free(chain[i]);

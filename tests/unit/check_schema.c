@@ -393,6 +393,44 @@ START_TEST(test_broken_variant_rejected_by_both)
 }
 END_TEST
 
+/* Broken variants of a scenario that extends the default: refused by both too. */
+static const struct variant scenario_variants[] = {
+	{"add to warnings", REPLACE, "      tips:\n        - Open their latest bill",
+	 "      warnings:\n        - Open their latest bill", "warnings"},
+	{"remove sources", REPLACE, "    remove:\n      ask:", "    remove:\n      sources:",
+	 "sources"},
+	{"unknown key in add", REPLACE, "      checklist:\n        - Billing error",
+	 "      checklst:\n        - Billing error", "checklst"},
+	{"extends not an id", REPLACE, "extends: de-escalation", "extends: De Escalation",
+	 "De Escalation"},
+	{"extending without a version", REPLACE, "version: \"2.0\"\n", "", "version"},
+	{"add outside a stage", REPLACE, "\nstages:\n", "\nadd: {tips: [x]}\nstages:\n", "add"},
+};
+
+START_TEST(test_broken_scenario_rejected_by_both)
+{
+	const struct variant *v = &scenario_variants[_i];
+	struct json *schema = load_schema();
+	struct playbook *pb = NULL;
+	struct poise_error err;
+	char msg[512];
+	size_t len;
+	char *base = slurp(POISE_SOURCE_DIR "/playbooks/billing-dispute.yaml", &len);
+	char *text = variant_apply(v, base);
+
+	poise_error_clear(&err);
+	ck_assert_msg(playbook_load_text(text, strlen(text), "variant.yaml", &pb, &err) != POISE_OK,
+		      "loader accepted variant '%s'", v->name);
+	ck_assert_msg(strstr(err.msg, v->says), "variant '%s': loader said %s", v->name, err.msg);
+	ck_assert_msg(schema_errors(schema, text, strlen(text), msg, sizeof(msg)) > 0,
+		      "schema accepted variant '%s'", v->name);
+	ck_assert_msg(strstr(msg, v->says), "variant '%s': schema said %s", v->name, msg);
+	free(text);
+	free(base);
+	json_free(schema);
+}
+END_TEST
+
 /* Every key the schema describes has a description, for editor hovers. */
 static void check_described(const struct json *schema, const char *where)
 {
@@ -608,6 +646,8 @@ Suite *schema_suite(void)
 	tcase_add_test(tc, test_utf8_playbook);
 	tcase_add_loop_test(tc, test_broken_variant_rejected_by_both, 0,
 			    sizeof(variants) / sizeof(variants[0]));
+	tcase_add_loop_test(tc, test_broken_scenario_rejected_by_both, 0,
+			    sizeof(scenario_variants) / sizeof(scenario_variants[0]));
 	tcase_add_test(tc, test_schema_describes_every_key);
 	tcase_add_test(tc, test_seed_matcher_finds_a_copy);
 	suite_add_tcase(s, tc);
