@@ -25,7 +25,7 @@
 
 #define FIT_COLS	80
 #define FIT_ROWS	24
-#define FIT_FOOTER_ROWS 2 /* the call screen's keys at 80 columns */
+#define FIT_FOOTER_ROWS 3 /* the most the call screen gives its keys (calllayout.c) */
 /* Names the layout is measured with: a longish customer name, a short agent name. */
 #define FIT_CUSTOMER "Alex Morgan-Lee"
 #define FIT_AGENT    "Jordan"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # At 80x24 every stage of the shipped playbooks shows all its lines without
 # scrolling: the last line of each stage is on the screen, and no scroll
-# mark. pbcheck.h computes the same layout for `poise lint`; the default
-# fills empathize, solve and boundary to the last row, so this test fails
-# as soon as the call screen and that computation disagree by one row.
+# mark. pbcheck.h computes the same layout for `poise lint` (with the keys'
+# footer at its most, three rows, so a longer key table cannot push the
+# checklist below the fold); this checks the screen agrees.
 . "$(dirname "$0")/lib.sh"
 
 # check_stage GOAL LAST: the stage whose goal line starts with GOAL is shown,
@@ -40,7 +40,7 @@ walk de-escalation \
 	"Clarify: Get the full facts" "Have the account or order reference" \
 	"Inform: Explain plainly" "Said clearly what is and isn't possible" \
 	"Solve: Agree a fix" "Escalated or transferred if it was beyond me" \
-	"Boundary: A threat ends the call now" "Noted the time and the words used" \
+	"Boundary: A threat ends the call now" "Rudeness: warnings in order; time and words noted" \
 	"Follow-up: Close the loop" "Follow-up call or email scheduled"
 
 # A scenario that extends the default: what the agent sees is the resolved playbook.
@@ -51,7 +51,7 @@ walk "$POISE_SOURCE_DIR/playbooks/billing-dispute.yaml" \
 	"Clarify: Pin down" "Have the account or order reference" \
 	"Inform: Explain how the amount" "Said clearly what is and isn't possible" \
 	"Solve: Correct, credit" "Escalated or transferred if it was beyond me" \
-	"Boundary: A threat ends the call now" "Noted the time and the words used" \
+	"Boundary: A threat ends the call now" "Rudeness: warnings in order; time and words noted" \
 	"Follow-up: Make sure the money" "Billing error reported to the team, if there was one"
 
 walk "$POISE_SOURCE_DIR/playbooks/desescalada.yaml" \
@@ -61,6 +61,6 @@ walk "$POISE_SOURCE_DIR/playbooks/desescalada.yaml" \
 	"Clarify: Reúne los hechos" "Tengo la referencia de la cuenta o del pedido" \
 	"Inform: Explica con claridad" "Dije con claridad qué es posible y qué no" \
 	"Solve: Acuerda una solución" "Escalé o transferí si no estaba en mi mano" \
-	"Boundary: Una amenaza" "Anoté la hora y las palabras exactas" \
+	"Boundary: Una amenaza" "Groserías: avisos en orden; anoté la hora y las palabras" \
 	"Follow-up: Cierra el ciclo" "Seguimiento por teléfono o correo programado"
 echo "ok"

@@ -245,7 +245,7 @@ START_TEST(test_utf8_playbook)
 		POISE_OK);
 	ck_assert_str_eq(pb->language, "es");
 	ck_assert_ptr_nonnull(strstr(pb->text, "ñ"));
-	ck_assert_ptr_nonnull(strstr(pb->stages[STAGE_CALM].section[SECTION_TIPS].items[3], "¿"));
+	ck_assert_ptr_nonnull(strstr(pb->stages[STAGE_CALM].section[SECTION_TIPS].items[2], "¿"));
 	ck_assert_ptr_nonnull(
 		strstr(pb->stages[STAGE_EMPATHIZE].section[SECTION_SAY].items[0], "¡"));
 	ck_assert_str_eq(pb->causes[0].label, "Facturación");
