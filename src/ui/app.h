@@ -173,7 +173,7 @@ struct panel {
 };
 extern const struct screen panel_screen;
 const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key);
-/* Replace {customer} and {agent}; returns a malloc'd string (never NULL on success). */
+/* The open call's line with names filled in (fill.h); malloc'd, NULL when out of memory. */
 char *ui_fill(const struct ui *ui, const char *text);
 const char *ui_customer(const struct ui *ui);
 void fmt_mmss(char *buf, size_t size, int64_t ms);
