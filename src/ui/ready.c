@@ -22,6 +22,7 @@ struct ready {
 	int nfu;
 	struct rv_comments cm; /* supervisors' new comments (review_ready.c) */
 	int next;	       /* 1 next call, 0 quit */
+	struct caller *caller; /* the next caller, filled by the form */
 	char error[512];
 };
 
@@ -32,7 +33,7 @@ static int ready_ack(struct ui *ui, int key);
 
 #define READY_KEYS(K)                                                                              \
 	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), "Enter/c", "next call",                      \
-	  "start the next call")                                                                   \
+	  "the next caller's name and reference, then the call")                                   \
 	K(pick, KEYS('p'), "p", "playbook", "pick the playbook for the next call")                 \
 	K(ack, KEYS('a'), "a", "read", "mark the supervisor's new comments as read")               \
 	K(quit, KEYS('q'), "q", "quit", "quit poise")
@@ -128,8 +129,12 @@ static struct ready *top_ready(struct ui *ui)
 
 static int ready_next(struct ui *ui, int key)
 {
+	struct ready *r = top_ready(ui);
+
 	(void)key;
-	top_ready(ui)->next = 1;
+	if (!caller_ask(ui, r->caller))
+		return REDRAW; /* Esc: back to the ready screen */
+	r->next = 1;
 	return QUIT;
 }
 
@@ -157,13 +162,14 @@ static int ready_key(struct ui *ui, void *ctx, int key)
 
 static const struct screen ready_screen = {"ready", ready_draw, ready_key, NULL};
 
-int ready_run(struct ui *ui)
+int ready_run(struct ui *ui, struct caller *next_caller)
 {
 	struct ready *r = calloc(1, sizeof(*r));
 	int next;
 
 	if (!r)
 		return 0;
+	r->caller = next_caller;
 	load(ui, r);
 	ui_push(ui, &ready_screen, r);
 	ui_run(ui);
