@@ -15,6 +15,7 @@
 #include <wchar.h>
 
 #include "poise/call.h"
+#include "poise/calllock.h"
 #include "poise/event.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
@@ -102,6 +103,7 @@ struct ui {
 
 	/* The open call, if any. */
 	int in_call;
+	struct call_lock *lock; /* the open call is ours while we hold it (calllock.h) */
 	struct call_meta meta;
 	struct call_state cs;
 	int prompt_rule; /* newest prompt's rule; -1 none */

@@ -61,7 +61,8 @@ int session_start_call(struct ui *ui, const struct caller *c)
 	poise_error_clear(&err);
 	memset(&ui->meta, 0, sizeof(ui->meta));
 	ui->meta.started = ev.t = ui_now();
-	if (store_new_uuid(ui->meta.id, ui->meta.started, &err) != POISE_OK)
+	if (store_new_uuid(ui->meta.id, ui->meta.started, &err) != POISE_OK ||
+	    call_lock_take(store_path(ui->st), ui->meta.id, &ui->lock, &err) != POISE_OK)
 		goto fail;
 	copy(ui->meta.agent, sizeof(ui->meta.agent), ui->opts->agent);
 	copy(ui->meta.customer, sizeof(ui->meta.customer), c->customer);
@@ -87,6 +88,8 @@ int session_start_call(struct ui *ui, const struct caller *c)
 		return -1;
 	return 0;
 fail:
+	call_lock_release(ui->lock, 1);
+	ui->lock = NULL;
 	ui_set_banner(ui, 1, "cannot start a call: %s", err.msg[0] ? err.msg : "unknown error");
 	return -1;
 }
@@ -94,7 +97,11 @@ fail:
 void session_end_call(struct ui *ui)
 {
 	struct poise_error err;
+	int closed = ui->in_call && (ui->cs.phase == CALL_DONE || ui->cs.phase == CALL_INTERRUPTED);
 
+	/* A call left open stays resumable: its lock goes, its file stays. */
+	call_lock_release(ui->lock, closed);
+	ui->lock = NULL;
 	if (!ui->in_call)
 		return;
 	/*
