@@ -163,8 +163,13 @@ static int one_call(struct ui *ui)
 static int first_caller(struct ui *ui, struct caller *c)
 {
 	memset(c, 0, sizeof(*c));
-	if (!ui->opts->customer)
-		return caller_ask(ui, c);
+	if (!ui->opts->customer) {
+		if (!caller_ask(ui, c))
+			return 0;
+		if (!c->ref[0]) /* --ref alone: the form's reference, else that one */
+			copy(c->ref, sizeof(c->ref), ui->opts->ref);
+		return 1;
+	}
 	copy(c->customer, sizeof(c->customer), ui->opts->customer);
 	copy(c->ref, sizeof(c->ref), ui->opts->ref);
 	return 1;
