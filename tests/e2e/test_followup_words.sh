@@ -17,6 +17,16 @@ wrap_with() {
 	wait_for "tomorrow, a weekday"
 }
 
+# promise WORD CHANNEL PROMISE: the due date taken, the rest typed, up to the reflection.
+promise() {
+	text "$1";  keys Enter; wait_for "follow-up channel"
+	text "$2";  keys Enter; wait_for "promise made"
+	text "$3";  keys Enter; wait_for "what went well"
+}
+
+# due_of CUSTOMER: the day stored for that caller's follow-up.
+due_of() { sql "SELECT f.due FROM followups f JOIN calls c ON c.id = f.call_id WHERE c.customer = '$1'"; }
+
 start_poise 100 30 call --playbook e2e-fast --customer Ana
 wait_for "Calm: Calm goal"
 wrap_with
@@ -24,31 +34,23 @@ text "yesterday";  keys Enter; wait_for "'yesterday' is not a day"
 wait_for "e.g. $(day 7)"
 keys C-u; text "2020-01-01"; keys Enter; wait_for "2020-01-01 is in the past"
 wait_for "e.g. $(day 7) or +7"
-keys C-u; text "Tomorrow"; keys Enter; wait_for "follow-up channel"
-text "phone"; keys Enter; wait_for "promise made"
-text "ring back about the refund"; keys Enter; wait_for "what went well"
+keys C-u; promise Tomorrow phone "ring back about the refund"
 keys Enter; wait_for "what to improve"
 keys Enter; wait_for "ready for the next call"
-expect_eq "$(day 1)" "$(sql "SELECT f.due FROM followups f JOIN calls c ON c.id = f.call_id WHERE c.customer = 'Ana'")" \
-	"'tomorrow' stored as the day it names"
+expect_eq "$(day 1)" "$(due_of Ana)" "'tomorrow' stored as the day it names"
 
 keys c; new_caller Bea
 wait_for "Calm: Calm goal"
 wrap_with
-text "fri"; keys Enter; wait_for "follow-up channel"
-keys Enter; wait_for "promise made"
-text "send the form"; keys Enter; wait_for "what went well"
+promise fri post "send the form"
 keys Enter; wait_for "what to improve"
 keys Enter; wait_for "ready for the next call"
-expect_eq "$(next_friday)" "$(sql "SELECT f.due FROM followups f JOIN calls c ON c.id = f.call_id WHERE c.customer = 'Bea'")" \
-	"'fri' stored as the next Friday"
+expect_eq "$(next_friday)" "$(due_of Bea)" "'fri' stored as the next Friday"
 
 keys c; new_caller Cy
 wait_for "Calm: Calm goal"
 wrap_with
-text "+0"; keys Enter; wait_for "follow-up channel"
-text "email"; keys Enter; wait_for "promise made"
-text "mail the credit note"; keys Enter; wait_for "what went well"
+promise +0 email "mail the credit note"
 # Ana's promise slipped by: make it overdue before the ready screen reads the list.
 python3 - "$POISE_DB" <<'PY'
 import sqlite3, sys
