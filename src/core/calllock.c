@@ -56,8 +56,9 @@ enum poise_status call_lock_take(const char *db_path, const char *call_id, struc
 	for (int tries = 0; tries < 100; tries++) {
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0) {
-			poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot make the call's lock '%s': %s",
-					path, strerror(errno));
+			poise_error_set(err, POISE_IO, NULL, 0, 0,
+					"cannot make the call's lock '%s': %s", path,
+					strerror(errno));
 			free(path);
 			return POISE_IO;
 		}

@@ -18,9 +18,9 @@
 
 /* Titles that belong to the name they stand before, dropped with it. */
 static const char *const titles[] = {
-	"Mr",	"Mr.",	"Mrs",	  "Mrs.",  "Ms",    "Ms.",   "Miss", "Mx",    "Mx.",	"Dr",
-	"Dr.",	"Sr",	"Sr.",	  "Sra",   "Sra.",  "Srta",  "Srta.", "Señor", "Señora", "Señorita",
-	"Don",	"Doña", "Mme",	  "Mme.",  "M.",    "Herr",  "Frau",  "Prof",  "Prof.",
+	"Mr",  "Mr.",  "Mrs", "Mrs.", "Ms",   "Ms.",  "Miss",  "Mx",	"Mx.",	  "Dr",
+	"Dr.", "Sr",   "Sr.", "Sra",  "Sra.", "Srta", "Srta.", "Señor", "Señora", "Señorita",
+	"Don", "Doña", "Mme", "Mme.", "M.",   "Herr", "Frau",  "Prof",	"Prof.",
 };
 
 /* "¿" and "¡" open a Spanish sentence: a sentence starts after them. */
@@ -78,9 +78,9 @@ static int clause_end(const char *t, size_t e)
 static int clause_follows(const char *w)
 {
 	static const char *const words[] = {
-		"and", "but", "or",  "so",	"yet",	 "nor",	 "then", "we",	"you",	  "it",
-		"they", "he", "she", "let's", "y",	 "e",	 "o",	 "u",	"pero",	  "ni",
-		"pues", "yo", "él",  "ella",	"usted", "nosotros", "ellos", "si", "porque",
+		"and",	"but", "or",  "so",    "yet",	"nor",	    "then",  "we", "you",    "it",
+		"they", "he",  "she", "let's", "y",	"e",	    "o",     "u",  "pero",   "ni",
+		"pues", "yo",  "él",  "ella",  "usted", "nosotros", "ellos", "si", "porque",
 	};
 	size_t n = strcspn(w, " ,.;:!?");
 

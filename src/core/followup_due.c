@@ -82,8 +82,8 @@ static long parse_ymd(const char *s)
 static int weekday(const char *w)
 {
 	static const char *const names[7][3] = {
-		{"sun", "sunday", NULL},	 {"mon", "monday", NULL},
-		{"tue", "tuesday", "tues"},	 {"wed", "wednesday", NULL},
+		{"sun", "sunday", NULL},      {"mon", "monday", NULL},
+		{"tue", "tuesday", "tues"},   {"wed", "wednesday", NULL},
 		{"thu", "thursday", "thurs"}, {"fri", "friday", NULL},
 		{"sat", "saturday", NULL},
 	};
@@ -158,9 +158,9 @@ enum poise_status followup_parse_due(const char *text, const char *today, char o
 				       "tomorrow, a weekday such as fri, or +N days",
 				       shown, example);
 	if (day < now)
-		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
-				       "%s is in the past: give today or a later day, e.g. %s or +7",
-				       w, example);
+		return poise_error_set(
+			err, POISE_INVALID, NULL, 0, 0,
+			"%s is in the past: give today or a later day, e.g. %s or +7", w, example);
 	civil_from_days(day, out);
 	return POISE_OK;
 }

@@ -179,11 +179,12 @@ enum poise_status pbwalk_check_spoken(struct pb_walk *w, uint32_t at, const char
 	w->pb->notes = grown;
 	note = &grown[w->pb->nnotes++];
 	/* The placeholder's own column when the value is on one line, as it mostly is. */
-	poise_error_set(note, POISE_PLAYBOOK, w->name, n->line,
-			n->col + !n->plain + (strchr(s, '\n') ? 0 : chars(s, off)),
-			"without a name this line reads \"%.120s\": put {customer} after a comma or "
-			"a space and before punctuation, or first, before a comma",
-			reads);
+	poise_error_set(
+		note, POISE_PLAYBOOK, w->name, n->line,
+		n->col + !n->plain + (strchr(s, '\n') ? 0 : chars(s, off)),
+		"without a name this line reads \"%.120s\": put {customer} after a comma or "
+		"a space and before punctuation, or first, before a comma",
+		reads);
 	free(reads);
 	return POISE_OK;
 }

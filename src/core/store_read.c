@@ -182,7 +182,7 @@ enum poise_status store_playbook_text(struct store *st, const char *hash, char *
 }
 
 enum poise_status store_each_open_call(struct store *st, const char *agent, store_call_fn fn,
-				      void *ctx, struct poise_error *err)
+				       void *ctx, struct poise_error *err)
 {
 	struct call_meta m;
 	sqlite3_stmt *s;

@@ -43,7 +43,8 @@ static int ready_done(struct ui *ui, int key);
 	K(ack, KEYS('a'), "a", "read", "mark the supervisor's new comments as read")               \
 	K(move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j'), "j/k", "follow-up",                      \
 	  "select a follow-up in the list")                                                        \
-	K(done, KEYS('d'), "d", "done", "close the selected follow-up (as poise followups done ID)") \
+	K(done, KEYS('d'), "d", "done",                                                            \
+	  "close the selected follow-up (as poise followups done ID)")                             \
 	K(quit, KEYS('q'), "q", "quit", "quit poise")
 
 #define READY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, ready_##name},
@@ -124,9 +125,9 @@ static void ready_draw(struct ui *ui, void *ctx)
 			 r->fu[i].due, r->fu[i].customer[0] ? r->fu[i].customer : "(no name)",
 			 r->fu[i].channel, r->fu[i].promise);
 		y += draw_text(ui, y, 2, COLS - 4, 1,
-			       i == r->sel  ? ui_attr(ui, R_SELECTED)
-			       : overdue    ? ui_attr(ui, R_WARN)
-					    : A_NORMAL,
+			       i == r->sel ? ui_attr(ui, R_SELECTED)
+			       : overdue   ? ui_attr(ui, R_WARN)
+					   : A_NORMAL,
 			       buf);
 	}
 	if (r->error[0] || ui->banner[0])

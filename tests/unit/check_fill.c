@@ -35,9 +35,8 @@ static void reads_cleanly(const char *text)
 	n = strlen(got);
 	ck_assert_msg(!strstr(got, "{") && !strstr(got, "caller") && !strstr(got, "  ") &&
 			      !strstr(got, " ,") && !strstr(got, ",,") && !strstr(got, ", .") &&
-			      !space_before_mark(got) &&
-			      !strstr(got, ",.") && !strstr(got, ",?") && !strstr(got, ",!") &&
-			      !strstr(got, "!.") && !strstr(got, "?.") &&
+			      !space_before_mark(got) && !strstr(got, ",.") && !strstr(got, ",?") &&
+			      !strstr(got, ",!") && !strstr(got, "!.") && !strstr(got, "?.") &&
 			      (n == 0 || (got[0] != ' ' && got[0] != ',' && got[n - 1] != ' ' &&
 					  got[n - 1] != ',')) &&
 			      !(got[0] >= 'a' && got[0] <= 'z'),
@@ -75,7 +74,8 @@ START_TEST(test_drops)
 		{"Hold on, {customer}!", "Hold on!"},
 		{"I'm sorry, {customer}", "I'm sorry"},
 		{"Thanks, {customer}, for waiting.", "Thanks for waiting."},
-		{"I'm here, {customer}, and I'm going to help.", "I'm here, and I'm going to help."},
+		{"I'm here, {customer}, and I'm going to help.",
+		 "I'm here, and I'm going to help."},
 		{"Thanks, {customer}, I hear you.", "Thanks, I hear you."},
 		{"I understand, {customer}, that this is hard.", "I understand that this is hard."},
 		{"{customer}, I want to help.", "I want to help."},
@@ -88,7 +88,8 @@ START_TEST(test_drops)
 		{"Ms {customer}, I hear you.", "I hear you."},
 		{"Thank you, Mr. {customer}, for your patience.", "Thank you for your patience."},
 		{"Hi {customer}. Sorry, {customer}, one moment.", "Hi. Sorry one moment."},
-		{"Hi {customer}. Sorry, {customer}, I need a moment.", "Hi. Sorry, I need a moment."},
+		{"Hi {customer}. Sorry, {customer}, I need a moment.",
+		 "Hi. Sorry, I need a moment."},
 		{"{customer}, thanks, {customer}.", "Thanks."},
 		{"¿Qué solución le parecería justa, {customer}?",
 		 "¿Qué solución le parecería justa?"},
@@ -154,11 +155,11 @@ END_TEST
 START_TEST(test_every_shape)
 {
 	static const char *const before[] = {
-		"",	   "Thanks, ",	  "Sorry, Ms ", "Hello ",   "Okay. ", "¿",
+		"",	   "Thanks, ",	  "Sorry, Ms ", "Hello ",  "Okay. ", "¿",
 		"¡Vale, ", "I see, Dr. ", "And ",	"Right! ", "\"",
 	};
 	static const char *const after[] = {
-		"",	   ".",		   "?",		 "!",	     ", I hear you.", ", thanks.",
+		"",	   ".",		  "?",	      "!",	    ", I hear you.", ", thanks.",
 		"; go on", ": one thing", "… sorry.", ", él sabe.", "?\"",	     " waits.",
 	};
 	size_t clean = 0;

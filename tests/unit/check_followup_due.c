@@ -78,8 +78,8 @@ START_TEST(test_weekdays)
 	static const char *const days[] = {"2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29",
 					   "2026-11-30", "2026-12-01", "2026-12-02"};
 	static const char *const names[7][3] = {
-		{"thu", "Thursday", "thurs"}, {"fri", "FRIDAY", "Fri"},     {"sat", "saturday", "Sat"},
-		{"sun", "sunday", "SUN"},     {"mon", "Monday", "mon"},     {"tue", "tuesday", "tues"},
+		{"thu", "Thursday", "thurs"}, {"fri", "FRIDAY", "Fri"}, {"sat", "saturday", "Sat"},
+		{"sun", "sunday", "SUN"},     {"mon", "Monday", "mon"}, {"tue", "tuesday", "tues"},
 		{"wed", "Wednesday", "wed"},
 	};
 
@@ -91,8 +91,8 @@ START_TEST(test_weekdays)
 				struct poise_error err = {0};
 
 				snprintf(plus, sizeof(plus), "+%d", t + ahead);
-				ck_assert_int_eq(
-					followup_parse_due(plus, days[0], want, &err), POISE_OK);
+				ck_assert_int_eq(followup_parse_due(plus, days[0], want, &err),
+						 POISE_OK);
 				due(names[w][k], days[t], want);
 			}
 	due("fri", "2026-12-31", "2027-01-01");
@@ -104,10 +104,10 @@ END_TEST
 /* Refused with a word: the past, and what is not a day; the example is in the future. */
 START_TEST(test_refused)
 {
-	static const char *const bad[] = {"",	      "yesterday", "next week", "2026/12/05",
-					  "05-12-2026", "+",	    "+-1",	 "-1",
-					  "+3651",    "+1x",	    "fri day",	 "2026-12-5",
-					  "frid",     "\x1b[31m",   "12026-01-01", "+99999999999"};
+	static const char *const bad[] = {"",		"yesterday", "next week",   "2026/12/05",
+					  "05-12-2026", "+",	     "+-1",	    "-1",
+					  "+3651",	"+1x",	     "fri day",	    "2026-12-5",
+					  "frid",	"\x1b[31m",  "12026-01-01", "+99999999999"};
 	const char *msg;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -135,12 +135,14 @@ START_TEST(test_local_day)
 		int64_t s;
 		const char *want;
 	} cases[] = {
-		{"UTC", 1796083200, "2026-12-01"},		   /* 2026-12-01 00:00 UTC */
-		{"UTC", 1796083199, "2026-11-30"},		   /* a second before */
+		{"UTC", 1796083200, "2026-12-01"},		/* 2026-12-01 00:00 UTC */
+		{"UTC", 1796083199, "2026-11-30"},		/* a second before */
 		{"America/New_York", 1772953200, "2026-03-08"}, /* 2026-03-08 07:00Z, 03:00 EDT */
-		{"America/New_York", 1772942400, "2026-03-07"}, /* 04:00Z, 23:00 EST the day before */
-		{"America/New_York", 1793505600, "2026-11-01"}, /* 04:00Z, midnight EDT on the day DST ends */
-		{"Europe/Berlin", 1774738800, "2026-03-29"},	   /* 23:00Z on the 28th, 00:00 CET */
+		{"America/New_York", 1772942400,
+		 "2026-03-07"}, /* 04:00Z, 23:00 EST the day before */
+		{"America/New_York", 1793505600,
+		 "2026-11-01"}, /* 04:00Z, midnight EDT on the day DST ends */
+		{"Europe/Berlin", 1774738800, "2026-03-29"}, /* 23:00Z on the 28th, 00:00 CET */
 		{"Pacific/Kiritimati", 1796083200, "2026-12-01"},
 		{"Pacific/Pago_Pago", 1796083200, "2026-11-30"},
 	};
