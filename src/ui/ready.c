@@ -187,7 +187,7 @@ static int ready_done(struct ui *ui, int key)
 		return REDRAW;
 	}
 	f = &r->fu[r->sel];
-	snprintf(q, sizeof(q), "close the follow-up due %s for %s (%s)? y yes  n no", f->due,
+	snprintf(q, sizeof(q), "close the follow-up due %s for %.100s (%.160s)? y yes  n no", f->due,
 		 f->customer[0] ? f->customer : "(no name)", f->promise[0] ? f->promise : "-");
 	if (ui_ask_key(ui, q, "yn", 1) != 'y')
 		return REDRAW;
