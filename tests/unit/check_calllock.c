@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "poise/calllock.h"
+#include "main/suite.h"
 
 #define ID "0190f0a0-0000-7000-8000-000000000001"
 
@@ -132,7 +133,7 @@ START_TEST(test_cannot_make)
 }
 END_TEST
 
-static Suite *calllock_suite(void)
+Suite *calllock_suite(void)
 {
 	Suite *s = suite_create("calllock");
 	TCase *tc = tcase_create("calllock");
@@ -144,15 +145,4 @@ static Suite *calllock_suite(void)
 	tcase_add_test(tc, test_cannot_make);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(calllock_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

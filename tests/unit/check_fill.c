@@ -5,6 +5,7 @@
 
 #include "poise/fill.h"
 #include "poise/playbook.h"
+#include "main/suite.h"
 
 static void expect(const char *text, const char *customer, const char *want)
 {
@@ -244,7 +245,7 @@ START_TEST(test_lint_notes)
 }
 END_TEST
 
-static Suite *fill_suite(void)
+Suite *fill_suite(void)
 {
 	Suite *s = suite_create("fill");
 	TCase *tc = tcase_create("fill");
@@ -258,15 +259,4 @@ static Suite *fill_suite(void)
 	tcase_add_test(tc, test_lint_notes);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(fill_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "poise/followup.h"
+#include "main/suite.h"
 
 static void due(const char *text, const char *today, const char *want)
 {
@@ -179,7 +180,7 @@ START_TEST(test_local_day)
 }
 END_TEST
 
-static Suite *due_suite(void)
+Suite *followup_due_suite(void)
 {
 	Suite *s = suite_create("followup_due");
 	TCase *tc = tcase_create("due");
@@ -191,15 +192,4 @@ static Suite *due_suite(void)
 	tcase_add_test(tc, test_local_day);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(due_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
