@@ -36,11 +36,7 @@ static void caller_draw(struct ui *ui, void *ctx)
 	snprintf(buf, sizeof(buf), "Name       %s", f->c->customer[0] ? f->c->customer : "-");
 	y += draw_text(ui, y, 2, COLS - 4, 2, A_NORMAL, buf);
 	snprintf(buf, sizeof(buf), "Reference  %s", f->c->ref[0] ? f->c->ref : "-");
-	y += draw_text(ui, y, 2, COLS - 4, 2, A_NORMAL, buf);
-	y++;
-	if (y < LINES - 3)
-		draw_text(ui, y, 2, COLS - 4, LINES - 3 - y, ui_attr(ui, R_DIM),
-			  "Enter on the reference starts the call; Esc goes back.");
+	draw_text(ui, y, 2, COLS - 4, 2, A_NORMAL, buf);
 	if (f->step) {
 		attron(ui_attr(ui, R_PROMPT));
 		mvaddnstr(LINES - 2, 1, f->step, COLS - 2);
@@ -79,9 +75,9 @@ int caller_ask(struct ui *ui, struct caller *c)
 	ui->enter_guard = 1;
 	ui->last_enter = ui_now(); /* the key that opened the form, most likely Enter */
 	ui_push(ui, &caller_screen, &f);
-	f.step = "Name of the caller (Enter skips)";
+	f.step = "Their name (Enter skips, Esc goes back)";
 	if (ui_edit_line(ui, "name:", c->customer, sizeof(c->customer), NULL)) {
-		f.step = "Their account or ticket reference (Enter skips and starts the call)";
+		f.step = "Reference (Enter starts the call)";
 		done = ui_edit_line(ui, "reference:", c->ref, sizeof(c->ref), NULL);
 	}
 	ui_pop(ui);
