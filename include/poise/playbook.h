@@ -152,6 +152,13 @@ struct playbook {
 	char *extends; /* the id of the playbook this one builds on; NULL if none */
 	struct pb_pos extends_at;
 	struct pb_overlay *overlay; /* set only on an unresolved (parsed) playbook */
+	/*
+	 * Lint warnings, located like errors: a line said aloud that reads
+	 * badly without the caller's name (fill.h). Loading never fails on
+	 * them, so a call kept with an older playbook still opens.
+	 */
+	struct poise_error *notes;
+	size_t nnotes;
 };
 
 /*

@@ -152,6 +152,9 @@ static int lint_visit(void *ctx, const char *path, const struct playbook *pb,
 		lint_error(l, err);
 		return l->nomem;
 	}
+	/* Stricter than loading: a line that reads badly without a name is an error here. */
+	for (size_t i = 0; i < pb->nnotes; i++)
+		lint_error(l, &pb->notes[i]);
 	lint_check_duplicate(l, path, pb);
 	l->path = path;
 	pbcheck_run(pb, lint_warning, l);

@@ -133,6 +133,7 @@ void playbook_free(struct playbook *pb)
 	free(pb->path);
 	free(pb->extends);
 	playbook_overlay_free(pb->overlay);
+	free(pb->notes);
 	free(pb);
 }
 

@@ -351,6 +351,12 @@ enum poise_status playbook_load_text_with(const char *text, size_t len, const ch
 	free(pb->path);
 	pb->path = chain[0]->path;
 	chain[0]->path = NULL;
+	/* Notes are located in a file: the child's are this file's, a parent's its own. */
+	free(pb->notes);
+	pb->notes = chain[0]->notes;
+	pb->nnotes = chain[0]->nnotes;
+	chain[0]->notes = NULL;
+	chain[0]->nnotes = 0;
 	st = keep_resolved_text(pb, err);
 out:
 	for (size_t i = 0; i < PLAYBOOK_MAX_EXTENDS + 2; i++)
