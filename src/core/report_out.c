@@ -7,6 +7,7 @@
  * denominator, divided and rounded (half away from zero) only when written.
  */
 #include "report_int.h"
+#include "poise/words.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -143,11 +144,8 @@ static int value(const struct field *fd, const struct report_figures *f, int tab
 		v = report_div_round(n, d * 1000);
 		if (!table)
 			snprintf(buf, size, "%" PRId64, v);
-		else if (v >= 3600)
-			snprintf(buf, size, "%" PRId64 ":%02" PRId64 ":%02" PRId64, v / 3600,
-				 v / 60 % 60, v % 60);
 		else
-			snprintf(buf, size, "%" PRId64 ":%02" PRId64, v / 60, v % 60);
+			words_duration(buf, size, v * 1000);
 		return 1;
 	case F_PCT:
 		v = report_div_round(n * 1000, d);

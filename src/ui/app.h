@@ -19,6 +19,7 @@
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 #include "poise/store.h"
+#include "poise/words.h"
 #include "ui/curses.h"
 #include "ui/ui.h"
 
@@ -176,7 +177,6 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
 /* Replace {customer} and {agent}; returns a malloc'd string (never NULL on success). */
 char *ui_fill(const struct ui *ui, const char *text);
 const char *ui_customer(const struct ui *ui);
-void fmt_mmss(char *buf, size_t size, int64_t ms);
 
 /* callscreen.c: the key table and handlers; calllayout.c: drawing it. */
 int callscr_footer(struct ui *ui, int y, int maxlines);
@@ -191,6 +191,5 @@ int session_start_call(struct ui *ui);
 int session_resume(struct ui *ui); /* resume.c: the unfinished call, if any */
 void ui_track(struct ui *ui, const struct event *ev);
 void session_end_call(struct ui *ui);
-const char *mood_word(int mood);
 
 #endif

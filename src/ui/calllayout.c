@@ -41,21 +41,20 @@ static void clock_text(char *buf, size_t size, int64_t t)
 static void draw_header(struct ui *ui, int64_t now, int compact)
 {
 	const struct call_state *cs = &ui->cs;
-	char call[16], stage[16], hold[16], right[128], left[400], mood[4] = "-";
+	char call[16], stage[16], hold[16], right[128], left[400], mood[WORDS_BUF];
 	int rw;
 
-	fmt_mmss(call, sizeof(call), call_elapsed_ms(cs, now));
-	fmt_mmss(stage, sizeof(stage), call_in_stage_ms(cs, now));
-	fmt_mmss(hold, sizeof(hold), call_current_hold_ms(cs, now));
-	if (cs->mood)
-		snprintf(mood, sizeof(mood), "%d", cs->mood);
+	words_duration(call, sizeof(call), call_elapsed_ms(cs, now));
+	words_duration(stage, sizeof(stage), call_in_stage_ms(cs, now));
+	words_duration(hold, sizeof(hold), call_current_hold_ms(cs, now));
 	if (compact)
 		snprintf(right, sizeof(right), "%s st %s%s%s m%s", call, stage,
-			 cs->on_hold ? " HOLD " : "", cs->on_hold ? hold : "", mood);
+			 cs->on_hold ? " HOLD " : "", cs->on_hold ? hold : "",
+			 words_mood_digit(mood, sizeof(mood), cs->mood));
 	else
-		snprintf(right, sizeof(right), "call %s  stage %s  %s%s%smood %s %s", call, stage,
+		snprintf(right, sizeof(right), "call %s  stage %s  %s%s%smood %s", call, stage,
 			 cs->on_hold ? "ON HOLD " : "", cs->on_hold ? hold : "",
-			 cs->on_hold ? "  " : "", mood, mood_word(cs->mood));
+			 cs->on_hold ? "  " : "", words_mood_mark(mood, sizeof(mood), cs->mood));
 	if (compact)
 		snprintf(left, sizeof(left), "%s", ui_customer(ui));
 	else

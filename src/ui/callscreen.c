@@ -19,13 +19,6 @@ struct sel_item {
 	int index;
 };
 
-static const char *const mood_words[] = {"-", "calm", "uneasy", "annoyed", "angry", "furious"};
-
-const char *mood_word(int mood)
-{
-	return mood >= 0 && mood <= 5 ? mood_words[mood] : "?";
-}
-
 static int selectable_section(enum section s)
 {
 	return s == SECTION_SAY || s == SECTION_ASK || s == SECTION_CHECKLIST;

@@ -334,17 +334,6 @@ char *ui_fill(const struct ui *ui, const char *text)
 	return out;
 }
 
-void fmt_mmss(char *buf, size_t size, int64_t ms)
-{
-	int64_t s = ms < 0 ? 0 : ms / 1000;
-
-	if (s >= 3600)
-		snprintf(buf, size, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60),
-			 (int)(s % 60));
-	else
-		snprintf(buf, size, "%02d:%02d", (int)(s / 60), (int)(s % 60));
-}
-
 static void panel_draw(struct ui *ui, void *ctx)
 {
 	const struct panel *p = ctx;

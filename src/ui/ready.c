@@ -79,7 +79,7 @@ static void draw_figures(struct ui *ui, struct ready *r, int *y)
 	char buf[512], avg[16];
 	size_t len;
 
-	fmt_mmss(avg, sizeof(avg), r->fig.closed ? r->fig.handle_ms / r->fig.closed : 0);
+	words_duration(avg, sizeof(avg), r->fig.closed ? r->fig.handle_ms / r->fig.closed : 0);
 	snprintf(buf, sizeof(buf), "Today: %d call%s, average handle time %s", r->fig.calls,
 		 r->fig.calls == 1 ? "" : "s", avg);
 	*y += draw_text(ui, *y, 2, COLS - 4, 2, A_BOLD, buf);

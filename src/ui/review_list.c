@@ -152,19 +152,19 @@ static void cell(char *line, size_t size, const char *text, int width)
 static void format_row(const struct ui *ui, const struct call_meta *m, const struct col *c,
 		       char *line, size_t size)
 {
-	char start[32], dur[16], mood[16];
+	char start[32], dur[16], mood[16], m1[4], m2[4];
 
 	line[0] = '\0';
 	rv_datetime(start, sizeof(start), m->started);
 	if (c[C_START].width < 16)
 		memmove(start, start + 5, strlen(start + 5) + 1); /* drop "YYYY-" */
 	if (m->ended)
-		fmt_mmss(dur, sizeof(dur), m->ended - m->started);
+		words_duration(dur, sizeof(dur), m->ended - m->started);
 	else
 		snprintf(dur, sizeof(dur), "%s", m->status);
 	if (m->mood_start)
-		snprintf(mood, sizeof(mood), "%d%s%d", m->mood_start, ui->utf8 ? "→" : ">",
-			 m->mood_end);
+		snprintf(mood, sizeof(mood), "%s%s%s", words_mood_digit(m1, sizeof(m1), m->mood_start),
+			 ui->utf8 ? "→" : ">", words_mood_digit(m2, sizeof(m2), m->mood_end));
 	else
 		snprintf(mood, sizeof(mood), "-");
 	cell(line, size, start, c[C_START].width);

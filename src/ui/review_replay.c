@@ -77,7 +77,7 @@ static int draw_events(struct ui *ui, struct replay *r, int y)
 		}
 		timeline_describe(&before, &rc->meta, &rc->events[i], what, sizeof(what));
 		call_free(&before);
-		fmt_mmss(at, sizeof(at), rc->events[i].t - rc->meta.started);
+		words_duration(at, sizeof(at), rc->events[i].t - rc->meta.started);
 		snprintf(line, sizeof(line), "%s %s  %s", k == 0 ? "now " : "next", at, what);
 		y += draw_text(ui, y, 1, COLS - 2, 2, k == 0 ? A_BOLD : ui_attr(ui, R_DIM), line);
 	}
@@ -90,17 +90,18 @@ static int draw_state(struct ui *ui, struct replay *r, int y, int h)
 	const struct pb_stage *st = &r->rc->pb->stages[cs->stage];
 	const struct strlist *cl = &st->section[SECTION_CHECKLIST];
 	int64_t now = r->step ? r->rc->events[r->step - 1].t : r->rc->meta.started;
-	char buf[1024], hold[16], stage[16];
+	char buf[1024], hold[16], stage[16], mood[WORDS_BUF], n1[WORDS_BUF], n2[WORDS_BUF];
 
-	fmt_mmss(stage, sizeof(stage), call_in_stage_ms(cs, now));
-	fmt_mmss(hold, sizeof(hold), call_current_hold_ms(cs, now));
-	snprintf(buf, sizeof(buf), "mood %d %s   in %s for %s%s%s   warnings %d   escalations %d",
-		 cs->mood, timeline_mood_word(cs->mood), stage_title(cs->stage), stage,
-		 cs->on_hold ? "   ON HOLD " : "", cs->on_hold ? hold : "", cs->warnings,
-		 cs->escalations);
+	words_duration(stage, sizeof(stage), call_in_stage_ms(cs, now));
+	words_duration(hold, sizeof(hold), call_current_hold_ms(cs, now));
+	snprintf(buf, sizeof(buf), "mood %s   in %s for %s%s%s   %s   %s",
+		 words_mood_mark(mood, sizeof(mood), cs->mood), stage_title(cs->stage), stage,
+		 cs->on_hold ? "   ON HOLD " : "", cs->on_hold ? hold : "",
+		 words_count(n1, sizeof(n1), cs->warnings, "warning", "warnings"),
+		 words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"));
 	y += draw_text(ui, y, 1, COLS - 2, 2, A_NORMAL, buf);
 	if (cs->prompt_rule >= 0 && (size_t)cs->prompt_rule < r->rc->pb->nrules) {
-		fmt_mmss(stage, sizeof(stage), cs->prompt_at - r->rc->meta.started);
+		words_duration(stage, sizeof(stage), cs->prompt_at - r->rc->meta.started);
 		snprintf(buf, sizeof(buf), "prompt at %s: %s", stage,
 			 r->rc->pb->rules[cs->prompt_rule].message);
 		y += draw_text(ui, y, 1, COLS - 2, 2, ui_attr(ui, R_PROMPT), buf);
@@ -141,7 +142,7 @@ static void replay_draw(struct ui *ui, void *ctx)
 	char title[256], at[16];
 
 	erase();
-	fmt_mmss(at, sizeof(at), r->step ? r->rc->events[r->step - 1].t - r->rc->meta.started : 0);
+	words_duration(at, sizeof(at), r->step ? r->rc->events[r->step - 1].t - r->rc->meta.started : 0);
 	snprintf(title, sizeof(title), "poise review - replay %s  step %zu of %zu  at %s",
 		 r->rc->meta.customer[0] ? r->rc->meta.customer : r->rc->meta.id, r->step,
 		 r->rc->nevents, at);

@@ -86,7 +86,7 @@ static void add_summary(struct ui *ui, struct view *v)
 	char a[32], b[32], c[32], spark[256];
 
 	rv_datetime(a, sizeof(a), rc->meta.started);
-	fmt_mmss(b, sizeof(b), call_elapsed_ms(cs, end));
+	words_duration(b, sizeof(b), call_elapsed_ms(cs, end));
 	add(v, A_BOLD, "%s%s%s  agent %s  started %s  length %s  %s",
 	    rc->meta.customer[0] ? rc->meta.customer : "(no name)", rc->meta.ref[0] ? "  ref " : "",
 	    rc->meta.ref, rc->meta.agent, a, b, rc->meta.status);
@@ -94,11 +94,11 @@ static void add_summary(struct ui *ui, struct view *v)
 	add(v, A_NORMAL, "playbook %s version %s", rc->meta.playbook_id, rc->meta.playbook_version);
 	add(v, ui_attr(ui, R_DIM), "  sha256 %s", rc->meta.playbook_hash);
 	rv_sparkline(ui, cs, rc->meta.started, end, COLS > 60 ? 40 : 20, spark, sizeof(spark));
-	add(v, A_NORMAL, "mood %d %s %d  |%s|", rc->meta.mood_start, ui->utf8 ? "→" : "->",
-	    rc->meta.mood_end, spark);
-	fmt_mmss(a, sizeof(a), call_talk_ms(cs, end));
-	fmt_mmss(b, sizeof(b), call_hold_ms(cs, end));
-	fmt_mmss(c, sizeof(c), call_wrapup_ms(cs, end));
+	add(v, A_NORMAL, "mood %s %s %s  |%s|", words_mood_mark(a, sizeof(a), rc->meta.mood_start),
+	    ui->utf8 ? "→" : "->", words_mood_mark(c, sizeof(c), rc->meta.mood_end), spark);
+	words_duration(a, sizeof(a), call_talk_ms(cs, end));
+	words_duration(b, sizeof(b), call_hold_ms(cs, end));
+	words_duration(c, sizeof(c), call_wrapup_ms(cs, end));
 	add(v, A_NORMAL, "talk %s  hold %s  wrap-up %s", a, b, c);
 }
 
@@ -107,6 +107,7 @@ static void add_stages(struct ui *ui, struct view *v)
 	const struct call_state *cs = &v->rc.state;
 	int64_t end = end_of(&v->rc);
 	size_t ticked = 0, items = 0;
+	char cl[WORDS_BUF];
 
 	section(ui, v, "Time per stage, checklist");
 	for (int s = 0; s < STAGE_COUNT; s++) {
@@ -114,14 +115,14 @@ static void add_stages(struct ui *ui, struct view *v)
 		size_t t = call_ticked_count(cs, (enum stage)s);
 		char ms[16];
 
-		fmt_mmss(ms, sizeof(ms), call_stage_ms(cs, (enum stage)s, end));
+		words_duration(ms, sizeof(ms), call_stage_ms(cs, (enum stage)s, end));
 		add(v, cs->visited & (1u << s) ? A_NORMAL : ui_attr(ui, R_DIM),
-		    "  %-10s %s  %dx  checklist %zu/%zu", stage_title((enum stage)s), ms,
-		    cs->stage_visits[s], t, n);
+		    "  %-10s %s  %dx  checklist %s", stage_title((enum stage)s), ms,
+		    cs->stage_visits[s], words_checklist(cl, sizeof(cl), t, n));
 		ticked += t;
 		items += n;
 	}
-	add(v, A_NORMAL, "  checklist coverage %zu of %zu items (%d%%)", ticked, items,
+	add(v, A_NORMAL, "  checklist coverage %s (%d%%)", words_checklist(cl, sizeof(cl), ticked, items),
 	    items ? (int)(ticked * 100 / items) : 0);
 }
 
@@ -129,24 +130,25 @@ static void add_events_of(struct ui *ui, struct view *v)
 {
 	const struct review_call *rc = &v->rc;
 	const struct call_state *cs = &rc->state;
-	char a[16], b[16];
+	char a[16], b[16], n1[WORDS_BUF], n2[WORDS_BUF];
 
 	section(ui, v, "Holds, escalations, boundary");
-	fmt_mmss(a, sizeof(a), call_hold_ms(cs, end_of(rc)));
-	fmt_mmss(b, sizeof(b), cs->hold_longest_ms);
-	add(v, A_NORMAL, "  holds %d, total %s, longest %s", cs->holds, a, b);
-	add(v, A_NORMAL, "  escalations %d, manager asked %d", cs->escalations, cs->manager_asks);
+	words_duration(a, sizeof(a), call_hold_ms(cs, end_of(rc)));
+	words_duration(b, sizeof(b), cs->hold_longest_ms);
+	add(v, A_NORMAL, "  %s, %s in all, longest %s", words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, b);
+	add(v, A_NORMAL, "  %s, %s", words_count(n1, sizeof(n1), cs->escalations, "escalation", "escalations"),
+	    words_count(n2, sizeof(n2), cs->manager_asks, "manager request", "manager requests"));
 	for (size_t i = 0; i < rc->nevents; i++) {
 		const struct event *e = &rc->events[i];
 
-		fmt_mmss(a, sizeof(a), e->t - rc->meta.started);
+		words_duration(a, sizeof(a), e->t - rc->meta.started);
 		if (e->kind == EV_ESCALATE)
 			add(v, A_NORMAL, "    %s escalated: %s", a, e->text ? e->text : "");
 	}
-	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  boundary warnings %d",
-	    cs->warnings);
+	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  %s",
+	    words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"));
 	for (int w = 0; w < cs->warnings && w < PLAYBOOK_WARNINGS; w++) {
-		fmt_mmss(a, sizeof(a), cs->warning_at[w] - rc->meta.started);
+		words_duration(a, sizeof(a), cs->warning_at[w] - rc->meta.started);
 		add(v, A_NORMAL, "    %s warning %d: %s", a, w + 1,
 		    rc->pb->warnings[w] ? rc->pb->warnings[w] : "");
 	}
@@ -175,7 +177,7 @@ static void add_wrapup(struct ui *ui, struct view *v)
 
 	section(ui, v, "Notes");
 	for (size_t i = 0; i < cs->nnotes; i++) {
-		fmt_mmss(at, sizeof(at), cs->notes[i].t - v->rc.meta.started);
+		words_duration(at, sizeof(at), cs->notes[i].t - v->rc.meta.started);
 		add(v, A_NORMAL, "  %s %s", at, cs->notes[i].text);
 	}
 	if (!cs->nnotes)
@@ -233,7 +235,7 @@ static void add_timeline(struct ui *ui, struct view *v)
 
 		timeline_describe(&cs, &rc->meta, e, what, sizeof(what));
 		call_apply(&cs, e);
-		fmt_mmss(at, sizeof(at), e->t - rc->meta.started);
+		words_duration(at, sizeof(at), e->t - rc->meta.started);
 		add(v, A_NORMAL, "  %s  %s", at, what);
 	}
 	call_free(&cs);

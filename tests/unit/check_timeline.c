@@ -106,7 +106,7 @@ START_TEST(test_header_and_events)
 	snprintf(line, sizeof(line), "playbook  de-escalation %s %s", pb->version, pb->hash);
 	has_line(text, line);
 	has_line(text, "00:00  calm       call started with playbook de-escalation 1.0");
-	has_line(text, "00:05  calm       mood 5 (furious)");
+	has_line(text, "00:05  calm       mood 5 furious");
 	snprintf(line, sizeof(line), "00:10  calm       ticked: %s",
 		 pb->stages[STAGE_CALM].section[SECTION_CHECKLIST].items[0]);
 	has_line(text, line);
@@ -116,7 +116,7 @@ START_TEST(test_header_and_events)
 		 pb->stages[STAGE_LISTEN].section[SECTION_SAY].items[0]);
 	has_line(text, line);
 	has_line(text, "01:50  listen     hold ended after 01:00");
-	has_line(text, "02:14  empathize  mood 4 (angry)");
+	has_line(text, "02:14  empathize  mood 4 angry");
 	has_line(text, "02:30  empathize  note: wants a refund");
 	/* The playbook's wording, with {customer} filled in. */
 	has_line(text, "03:01  boundary   warning 1: Zoë, I want to help you, and I need us to keep "
@@ -139,7 +139,7 @@ static void stage_row(const char *text, enum stage s, const char *time, size_t t
 {
 	char line[128];
 
-	snprintf(line, sizeof(line), "  %-10s %6s  %6d  %zu/%zu", stage_key(s), time, 1, ticked,
+	snprintf(line, sizeof(line), "  %-10s %6s  %6d  %zu/%zu ticked", stage_key(s), time, 1, ticked,
 		 checklist_len(s));
 	has_line(text, line);
 }
@@ -163,16 +163,16 @@ START_TEST(test_summary_from_the_fold)
 	ck_assert_ptr_null(strstr(text, "  clarify "));
 	summary = strstr(text, "\nsummary\n");
 	ck_assert(strstr(summary, "  solve ") < strstr(summary, "  boundary  "));
-	snprintf(line, sizeof(line), "  checklist of the stages visited: 1 of %zu ticked",
+	snprintf(line, sizeof(line), "  checklist of the stages visited: 1/%zu ticked",
 		 checklist_len(STAGE_CALM) + checklist_len(STAGE_LISTEN) +
 			 checklist_len(STAGE_EMPATHIZE) + checklist_len(STAGE_SOLVE) +
 			 checklist_len(STAGE_BOUNDARY));
 	has_line(text, line);
-	has_line(text, "  holds 1, 01:00 in all, longest 01:00");
-	has_line(text, "  boundary warnings 1, escalations 0, manager asked 0");
-	has_line(text, "  mood furious -> uneasy");
+	has_line(text, "  1 hold, 01:00 in all, longest 01:00");
+	has_line(text, "  1 boundary warning, 0 escalations, 0 manager requests");
+	has_line(text, "  mood 5 furious -> 2 uneasy");
 	has_line(text, "  time to empathy 02:14");
-	has_line(text, "  lines said 1, skipped 1; notes 1; prompts 0");
+	has_line(text, "  1 line said, 1 skipped; 1 note; 0 prompts");
 	free(text);
 }
 END_TEST
@@ -215,9 +215,6 @@ START_TEST(test_describe_without_playbook)
 	ev.text = "a long note that will not fit";
 	timeline_describe(NULL, NULL, &ev, buf, 10);
 	ck_assert_str_eq(buf, "note: a l");
-	ck_assert_str_eq(timeline_mood_word(0), "-");
-	timeline_mmss(3723000, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "62:03");
 }
 END_TEST
 
