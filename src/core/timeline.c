@@ -178,8 +178,10 @@ static void describe_marks(char *buf, size_t size, size_t *len, const struct cal
 		break;
 	case EV_WARNING:
 		put(buf, size, len, "warning %d", ev->a);
-		if (cs && cs->pb && ev->a >= 1 && ev->a <= PLAYBOOK_WARNINGS &&
-		    cs->pb->warnings[ev->a - 1]) {
+		if (ev->text) { /* the wording as the agent had it on screen */
+			put(buf, size, len, ": %s", ev->text);
+		} else if (cs && cs->pb && ev->a >= 1 && ev->a <= PLAYBOOK_WARNINGS &&
+			   cs->pb->warnings[ev->a - 1]) {
 			put(buf, size, len, ": ");
 			put_filled(buf, size, len, cs->pb->warnings[ev->a - 1], meta);
 		}

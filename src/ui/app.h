@@ -86,6 +86,21 @@ struct ui_skip {
 	char reason[24];
 };
 
+/*
+ * Where a list is scrolled to, kept by its screen between draws. The list
+ * scrolls by wrapped rows, so every row of every item can be reached; when
+ * rows are hidden above or below, a marker row says how many ("▲ 3 more
+ * lines above"), taking a row of its own, never one of text.
+ */
+struct list_view {
+	int top;    /* the first row shown */
+	int sel;    /* the item highlighted, -1 none */
+	int follow; /* set when sel moved: the next draw scrolls the least that shows it */
+	/* Filled by each draw, for the keys. */
+	int rows, page;		  /* rows of the whole list; rows of text shown */
+	int sel_above, sel_below; /* sel is (partly) out of view above, below */
+};
+
 struct ui {
 	const struct call_opts *opts;
 	struct store *st;
@@ -105,6 +120,9 @@ struct ui {
 	/* Call screen view state. */
 	int sel; /* selected item of the current stage */
 	int sel_stage;
+	struct list_view body; /* the stage's lines, scrolled */
+	int body_stage;	       /* the stage body shows; another resets its scroll */
+	int warn_shown;	       /* the warning w highlighted, not yet logged; 0 none */
 	int64_t pacer_start; /* 0 = pacer not running */
 
 	/* Banner under the body: an error stays until the next good action. */
@@ -160,10 +178,18 @@ struct list_item {
 };
 int draw_text(struct ui *ui, int y, int x, int w, int maxlines, attr_t attr, const char *utf8);
 int draw_text_height(int w, const char *utf8);
+void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,
+		    size_t n, struct list_view *v);
+/* A list drawn afresh: scrolled the least that shows sel. */
 void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item *items, size_t n,
 	       int sel);
+/* The pager keys of a list: Down/j, Up/k, PgDn/Space, PgUp, g/Home, G/End; REDRAW or 0. */
+int list_view_key(struct list_view *v, int key);
 int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n);
-void draw_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
+/* Full screen, scrolled with the pager keys (but Space); any other key closes. */
+void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n);
+/* The help of a key table, as a pager. */
+void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
 void draw_fill(int y, attr_t attr);
 void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms);
 void draw_too_small(void);
@@ -181,6 +207,8 @@ const char *ui_customer(const struct ui *ui);
 /* callscreen.c: the key table and handlers; calllayout.c: drawing it. */
 int callscr_footer(struct ui *ui, int y, int maxlines);
 void callscr_draw(struct ui *ui, void *ctx);
+/* The coaching prompt's whole line as the call screen shows it (malloc'd); NULL when none. */
+char *callscr_prompt_text(struct ui *ui);
 
 /* callscreen.c, wrapup.c, ready.c, session.c */
 extern const struct screen call_screen;

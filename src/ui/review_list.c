@@ -373,7 +373,7 @@ static int list_clear(struct ui *ui, int key)
 static int list_help(struct ui *ui, int key)
 {
 	(void)key;
-	rv_help(ui, "poise review - keys of the list", list_keys, NLIST_KEYS);
+	ui_help(ui, "poise review - keys of the list", list_keys, NLIST_KEYS);
 	return REDRAW;
 }
 

@@ -29,7 +29,7 @@ struct view {
 	struct review mine; /* this session's review: created by the first s or c */
 	struct line *lines;
 	size_t n, cap;
-	int top;
+	struct list_view lv;
 };
 
 static struct view *current;
@@ -147,10 +147,15 @@ static void add_events_of(struct ui *ui, struct view *v)
 	}
 	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  %s",
 	    words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"));
-	for (int w = 0; w < cs->warnings && w < PLAYBOOK_WARNINGS; w++) {
-		words_duration(a, sizeof(a), cs->warning_at[w] - rc->meta.started);
-		add(v, A_NORMAL, "    %s warning %d: %s", a, w + 1,
-		    rc->pb->warnings[w] ? rc->pb->warnings[w] : "");
+	for (size_t i = 0; i < rc->nevents; i++) {
+		const struct event *e = &rc->events[i];
+
+		words_duration(a, sizeof(a), e->t - rc->meta.started);
+		if (e->kind == EV_WARNING && e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
+			add(v, A_NORMAL, "    %s warning %d: %s", a, e->a,
+			    e->text			  ? e->text
+			    : rc->pb->warnings[e->a - 1] ? rc->pb->warnings[e->a - 1]
+							 : "");
 	}
 }
 
@@ -282,30 +287,24 @@ static const struct keybind view_keys[] = {VIEW_KEYS(VIEW_KEY_ENTRY)};
 #undef VIEW_KEY_ENTRY
 #define NVIEW_KEYS (sizeof(view_keys) / sizeof(view_keys[0]))
 
-static int body_rows(struct ui *ui)
-{
-	int h = LINES - 2 - draw_footer(ui, -1, 2, view_keys, NVIEW_KEYS);
-
-	return h > 1 ? h : 1;
-}
-
 static void view_draw(struct ui *ui, void *ctx)
 {
 	struct view *v = ctx;
-	int h = body_rows(ui), fh = draw_footer(ui, -1, 2, view_keys, NVIEW_KEYS);
-	char title[256];
+	int fh = draw_footer(ui, -1, 2, view_keys, NVIEW_KEYS);
+	struct list_item *items = calloc(v->n ? v->n : 1, sizeof(*items));
+	char title[256], rows[WORDS_BUF];
 
 	erase();
-	snprintf(title, sizeof(title), "poise review - call %.*s  %d-%d of %zu lines",
-		 CALL_ID_SHORT, v->rc.meta.id, v->top + 1,
-		 v->top + h < (int)v->n ? v->top + h : (int)v->n, v->n);
+	for (size_t i = 0; items && i < v->n; i++)
+		items[i] = (struct list_item){NULL, v->lines[i].text, NULL, v->lines[i].attr, 0};
+	/* The body ends above the banner's row, so the footer and banner never cover it. */
+	if (items)
+		draw_list_view(ui, 1, 1, COLS - 2, LINES - 2 - fh, items, v->n, &v->lv);
+	free(items);
+	snprintf(title, sizeof(title), "poise review - call %.*s  %s", CALL_ID_SHORT, v->rc.meta.id,
+		 words_count(rows, sizeof(rows), v->lv.rows, "line", "lines"));
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
-	/* Blank lines are skipped: draw_text reads past the end of an empty string. */
-	for (int i = 0; i < h && v->top + i < (int)v->n; i++)
-		if (v->lines[v->top + i].text[0])
-			draw_text(ui, 1 + i, 1, COLS - 2, 1, v->lines[v->top + i].attr,
-				  v->lines[v->top + i].text);
 	if (ui->banner[0])
 		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
 			  ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN), ui->banner);
@@ -314,18 +313,20 @@ static void view_draw(struct ui *ui, void *ctx)
 
 static int view_scroll(struct ui *ui, int key)
 {
-	return rv_scroll(key, &current->top, (int)current->n, body_rows(ui));
+	(void)ui;
+	return list_view_key(&current->lv, key);
 }
 
 static int view_ends(struct ui *ui, int key)
 {
-	return rv_scroll(key, &current->top, (int)current->n, body_rows(ui));
+	(void)ui;
+	return list_view_key(&current->lv, key);
 }
 
 static int view_help(struct ui *ui, int key)
 {
 	(void)key;
-	rv_help(ui, "poise review - keys of a call", view_keys, NVIEW_KEYS);
+	ui_help(ui, "poise review - keys of a call", view_keys, NVIEW_KEYS);
 	return REDRAW;
 }
 
@@ -340,7 +341,7 @@ static int view_replay(struct ui *ui, int key)
 static void save(struct ui *ui, struct view *v, const char *what)
 {
 	struct poise_error err;
-	int top = v->top;
+	int top = v->lv.top;
 
 	poise_error_clear(&err);
 	if (!v->mine.id) {
@@ -355,7 +356,7 @@ static void save(struct ui *ui, struct view *v, const char *what)
 	ui_set_banner(ui, 0, "%s saved as %s; %s will see it on the ready screen", what,
 		      v->mine.reviewer, v->rc.meta.agent);
 	build(ui, v);
-	v->top = top;
+	v->lv.top = top;
 }
 
 static int view_score(struct ui *ui, int key)
@@ -432,6 +433,7 @@ void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *o
 	}
 	v->ui = ui;
 	v->opts = opts;
+	v->lv.sel = -1;
 	poise_error_clear(&err);
 	ui->banner[0] = '\0';
 	ui->banner_error = 0;
