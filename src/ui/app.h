@@ -16,6 +16,7 @@
 
 #include "poise/call.h"
 #include "poise/event.h"
+#include "poise/limits.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 #include "poise/store.h"
@@ -162,7 +163,15 @@ int ui_too_small(void);
 int ui_compact(void);
 
 /* edit.c: the line editor and one-key questions, as overlays. */
-/* Ask a line; returns 1 saved (out filled, UTF-8), 0 cancelled. validate may be NULL. */
+/*
+ * Ask a line of at most max characters that fits out's size bytes with its
+ * NUL (LIMIT_BYTES of limits.h always does); returns 1 saved (out filled,
+ * UTF-8), 0 cancelled. validate may be NULL. The editor shows the room
+ * left and refuses a character more with a word: it never cuts.
+ */
+int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
+		 const char *(*validate)(const char *text));
+/* The same, as many characters as fit size. */
 int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
 		 const char *(*validate)(const char *text));
 /* Ask one key among `keys` (a string of ASCII keys); returns it, or 0 on Esc when allowed. */

@@ -253,10 +253,11 @@ static int call_warn(struct ui *ui, int key)
 
 static int call_note(struct ui *ui, int key)
 {
-	char text[2048];
+	char text[LIMIT_BYTES(LIMIT_NOTE)];
 
 	(void)key;
-	if (ui_edit_line(ui, "note (Enter saves, Esc cancels):", text, sizeof(text), NULL) &&
+	if (ui_edit_text(ui, "note (Enter saves, Esc cancels):", LIMIT_NOTE, text, sizeof(text),
+			 NULL) &&
 	    text[0])
 		record_said(ui, EV_NOTE, text, "note saved");
 	return REDRAW;
@@ -274,10 +275,10 @@ static int call_hold(struct ui *ui, int key)
 
 static int call_escalate(struct ui *ui, int key)
 {
-	char text[1024];
+	char text[LIMIT_BYTES(LIMIT_REASON)];
 
 	(void)key;
-	if (!ui_edit_line(ui, "escalate, reason:", text, sizeof(text), NULL))
+	if (!ui_edit_text(ui, "escalate, reason:", LIMIT_REASON, text, sizeof(text), NULL))
 		return REDRAW;
 	prompt_acted(ui, ACTION_ESCALATE);
 	return record_said(ui, EV_ESCALATE, text, "escalation saved");

@@ -392,8 +392,8 @@ static int view_comment(struct ui *ui, int key)
 	char text[REVIEW_COMMENT_MAX + 1];
 
 	(void)key;
-	if (!ui_edit_line(ui, "comment for the agent (Enter saves, Esc cancels):", text,
-			  sizeof(text), NULL) ||
+	if (!ui_edit_text(ui, "comment for the agent (Enter saves, Esc cancels):", LIMIT_COMMENT,
+			  text, sizeof(text), NULL) ||
 	    !text[0])
 		return REDRAW;
 	snprintf(v->mine.comment, sizeof(v->mine.comment), "%s", text);

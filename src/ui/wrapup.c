@@ -13,8 +13,8 @@
 
 struct wrapup {
 	char cause[128];
-	char followup[1200];
-	char reflection[2100];
+	char followup[64 + LIMIT_BYTES(LIMIT_CHANNEL) + LIMIT_BYTES(LIMIT_PROMISE)];
+	char reflection[2 * LIMIT_BYTES(LIMIT_REFLECTION) + 4];
 	const char *step;
 };
 
@@ -149,17 +149,19 @@ static const char *check_date(const char *text)
 
 static int ask_followup(struct ui *ui, struct wrapup *w)
 {
-	char due[64] = "", channel[256] = "", promise[800] = "";
+	char due[64] = "", channel[LIMIT_BYTES(LIMIT_CHANNEL)] = "",
+	     promise[LIMIT_BYTES(LIMIT_PROMISE)] = "";
 
 	if (!ui_edit_line(ui, "follow-up due date YYYY-MM-DD (Enter skips):", due, sizeof(due),
 			  check_date) ||
 	    !due[0])
 		return ui->stopping ? -1 : 0;
-	ui_edit_line(ui, "follow-up channel, e.g. phone or email (Enter skips):", channel,
-		     sizeof(channel), NULL);
+	ui_edit_text(ui, "follow-up channel, e.g. phone or email (Enter skips):", LIMIT_CHANNEL,
+		     channel, sizeof(channel), NULL);
 	if (ui->stopping)
 		return -1;
-	ui_edit_line(ui, "promise made (Enter skips):", promise, sizeof(promise), NULL);
+	ui_edit_text(ui, "promise made (Enter skips):", LIMIT_PROMISE, promise, sizeof(promise),
+		     NULL);
 	if (ui->stopping)
 		return -1;
 	snprintf(w->followup, sizeof(w->followup), "%s\t%s\t%s", due, channel, promise);
@@ -173,12 +175,14 @@ static int ask_followup(struct ui *ui, struct wrapup *w)
 
 static int ask_reflection(struct ui *ui, struct wrapup *w)
 {
-	char well[1000] = "", improve[1000] = "";
+	char well[LIMIT_BYTES(LIMIT_REFLECTION)] = "", improve[LIMIT_BYTES(LIMIT_REFLECTION)] = "";
 
-	ui_edit_line(ui, "what went well (Enter skips):", well, sizeof(well), NULL);
+	ui_edit_text(ui, "what went well (Enter skips):", LIMIT_REFLECTION, well, sizeof(well),
+		     NULL);
 	if (ui->stopping)
 		return -1;
-	ui_edit_line(ui, "what to improve (Enter skips):", improve, sizeof(improve), NULL);
+	ui_edit_text(ui, "what to improve (Enter skips):", LIMIT_REFLECTION, improve,
+		     sizeof(improve), NULL);
 	if (ui->stopping)
 		return -1;
 	if (!well[0] && !improve[0])
