@@ -93,10 +93,12 @@ struct ui_skip {
  * rows are hidden above or below, a marker row says how many ("▲ 3 more
  * lines above"), taking a row of its own, never one of text.
  */
+enum { LIST_JUMP = 1, LIST_STEP = 2 };
 struct list_view {
 	int top;    /* the first row shown */
 	int sel;    /* the item highlighted, -1 none */
-	int follow; /* set when sel moved: the next draw scrolls the least that shows it */
+	int follow; /* set when sel moved: the next draw scrolls the least that shows it, */
+		    /* LIST_STEP: by a page at most, so no row is passed unseen */
 	/* Filled by each draw, for the keys. */
 	int rows, page;		  /* rows of the whole list; rows of text shown */
 	int sel_above, sel_below; /* sel is (partly) out of view above, below */

@@ -136,10 +136,12 @@ static int call_move(struct ui *ui, int key)
 
 	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || ui->warn_shown)
 		return list_view_key(v, key);
-	if (down && (v->sel_below || !n))
+	if (!n)
 		return list_view_key(v, key);
-	if (!down && (v->sel_above || !n))
-		return list_view_key(v, key);
+	if ((down && v->sel_below) || (!down && v->sel_above)) {
+		v->follow = LIST_STEP; /* toward the selected line first */
+		return REDRAW;
+	}
 	if (down) {
 		int before = ui->sel;
 
@@ -152,7 +154,7 @@ static int call_move(struct ui *ui, int key)
 	} else {
 		return list_view_key(v, key);
 	}
-	v->follow = 1;
+	v->follow = LIST_STEP;
 	return REDRAW;
 }
 

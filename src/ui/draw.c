@@ -170,10 +170,17 @@ static void view_follow(struct list_view *v, const struct list_item *items, cons
 	if (v->sel > 0 && !items[v->sel - 1].selectable &&
 	    heights[v->sel - 1] + heights[v->sel] <= view_page(1, h, total))
 		s0 = start[v->sel - 1];
+	int from = v->top, step = view_page(from, h, total) - 1;
+
 	if (s0 < v->top)
 		v->top = s0;
 	while (s1 > v->top + view_page(v->top, h, total) && v->top < start[v->sel])
 		v->top++;
+	/* A step never jumps over a row: the views before and after share one. */
+	if (v->follow == LIST_STEP && step > 0 && v->top > from + step)
+		v->top = from + step;
+	if (v->follow == LIST_STEP && step > 0 && v->top < from - step)
+		v->top = from - step;
 }
 
 static void draw_marker(struct ui *ui, int y, int x, int w, int above, int rows)
