@@ -135,10 +135,12 @@ static char *item_text(const struct list_item *it)
 	return s;
 }
 
-/* Marks are at most three columns ("[x]"): one indent for all keeps text aligned. */
+/* Text starts after the mark and a space, at column 4 at least, so "·" and "[x]" align. */
 static int item_indent(const struct list_item *it)
 {
-	return it->mark ? 4 : 0;
+	int cols = it->mark ? (int)limits_chars(it->mark) + 1 : 0;
+
+	return !it->mark ? 0 : cols > 4 ? cols : 4;
 }
 
 /* Rows of text a view of h rows has from top on: h less the markers it needs. */
@@ -375,13 +377,11 @@ void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_
 	struct list_item *items = calloc(n ? n : 1, sizeof(*items));
 	char **lines = calloc(n ? n : 1, sizeof(*lines));
 
+	/* The keys as marks, padded alike: the help wraps under itself, not under them. */
 	for (size_t i = 0; items && lines && i < n; i++) {
-		size_t len = strlen(keys[i].label) + strlen(keys[i].help) + 16;
-
-		if ((lines[i] = malloc(len)))
-			snprintf(lines[i], len, "%-12s %s", keys[i].label, keys[i].help);
-		items[i] = (struct list_item){NULL, lines[i] ? lines[i] : keys[i].help, NULL,
-					      A_NORMAL, 0};
+		if ((lines[i] = malloc(strlen(keys[i].label) + 16)))
+			snprintf(lines[i], strlen(keys[i].label) + 16, "%-11s", keys[i].label);
+		items[i] = (struct list_item){lines[i], keys[i].help, NULL, A_NORMAL, 0};
 	}
 	if (items && lines)
 		ui_pager(ui, title, items, n);

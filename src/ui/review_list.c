@@ -21,7 +21,8 @@ struct rlist {
 	struct call_meta rows[REVIEW_PAGE_MAX];
 	size_t n;
 	int sel;
-	int more; /* the page was full: there may be older calls */
+	int more;  /* the page was full: there may be older calls */
+	int newer; /* there may be newer calls than this page's */
 	char error[512];
 };
 
@@ -93,6 +94,7 @@ static int load(struct ui *ui, struct rlist *l, enum review_dir dir, const struc
 	memcpy(l->rows, rows, n * sizeof(rows[0]));
 	l->n = n;
 	l->more = dir == REVIEW_NEWER || n == want;
+	l->newer = dir == REVIEW_NEWER ? n == want : from != NULL;
 	return (int)n;
 }
 
@@ -201,6 +203,19 @@ static void filter_text(const struct rlist *l, char *buf, size_t size)
 #undef PUT
 }
 
+/* The row under the page: markers for the calls on other pages. */
+static void draw_pages(struct ui *ui, const struct rlist *l, int y)
+{
+	char buf[128];
+
+	if (!l->newer && !l->more)
+		return;
+	snprintf(buf, sizeof(buf), "%s%s%s", l->newer ? (ui->utf8 ? "▲" : "^") : "",
+		 l->newer ? " newer calls (PgUp)  " : "",
+		 l->more ? (ui->utf8 ? "▼ older calls (PgDn)" : "v older calls (PgDn)") : "");
+	draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_DIM), buf);
+}
+
 static void list_draw(struct ui *ui, void *ctx)
 {
 	struct rlist *l = ctx;
@@ -238,6 +253,8 @@ static void list_draw(struct ui *ui, void *ctx)
 		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
 			  ui_attr(ui, l->error[0] || ui->banner_error ? R_ERROR : R_WARN),
 			  l->error[0] ? l->error : ui->banner);
+	else
+		draw_pages(ui, l, LINES - fh - 1);
 	draw_footer(ui, LINES - fh, 2, list_keys, NLIST_KEYS);
 	free(items);
 	free(lines);

@@ -190,4 +190,21 @@ keys G; wait_for "(end of the call)"
 keys q; keys q
 wait_for "poise review"
 stop_poise
+
+# The list pages at 40x12: a marker row between the page and the footer.
+"$POISE_BIN" gen --db "$E2E_DIR/many.db" --days 3 40 >/dev/null
+start_poise 40 12 review --db "$E2E_DIR/many.db"
+wait_for "older calls (PgDn)"
+screen | grep -qF "newer calls" && fail "newer calls offered on the first page"
+foot=$(screen | grep -n '^? help' | cut -d: -f1)
+mark=$(screen | grep -n 'older calls (PgDn)' | cut -d: -f1)
+expect_eq $(( foot - 1 )) "$mark" "the marker's row (just above the footer)"
+keys NPage; wait_for "newer calls (PgUp)"
+keys ?;     wait_for "keys of the list"
+wait_for "more lines below"   # the help scrolls too, to its last key
+for (( i = 0; i < 30; i++ )); do keys j; done
+wait_for "q           quit"
+wait_gone "more lines below"
+keys Escape; wait_for "newer calls (PgUp)"
+stop_poise
 echo ok
