@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
+#include "poise/words.h"
 
 /* A playbook id already seen, to catch two files that claim the same one. */
 struct lint_seen {
@@ -232,8 +233,10 @@ int cmd_lint(const struct cli_args *args)
 		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "out of memory while linting");
 		code = cli_report(NULL, &err);
 	} else {
-		fprintf(stderr, "%zu file%s, %zu error%s\n", l.files, l.files == 1 ? "" : "s",
-			l.errors, l.errors == 1 ? "" : "s");
+		char f[64], e[64];
+
+		fprintf(stderr, "%s, %s\n", words_count(f, sizeof(f), (long)l.files, "file", "files"),
+			words_count(e, sizeof(e), (long)l.errors, "error", "errors"));
 		code = l.errors ? CLI_FAIL : CLI_OK;
 	}
 	for (size_t i = 0; i < l.nseen; i++) {

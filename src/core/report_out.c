@@ -264,7 +264,7 @@ static void day_of(const struct report *r, int64_t ms, char out[11])
 static void table_heading(const struct report *r, FILE *out)
 {
 	const char *zone = r->utc ? "UTC days" : "local days";
-	char a[11], b[11];
+	char a[11], b[11], n[64];
 
 	if (r->since)
 		day_of(r, r->since, a);
@@ -282,9 +282,11 @@ static void table_heading(const struct report *r, FILE *out)
 		fprintf(out, ", agent %s", r->agent_filter);
 	if (r->playbook_filter)
 		fprintf(out, ", playbook %s", r->playbook_filter);
-	fprintf(out, "\nrepeat contacts within %d days; times in m:ss", r->repeat_days);
+	fprintf(out, "\nrepeat contacts within %s; times in mm:ss",
+		words_count(n, sizeof(n), r->repeat_days, "day", "days"));
 	if (r->damaged)
-		fprintf(out, "; %ld damaged calls left out", r->damaged);
+		fprintf(out, "; %s left out",
+			words_count(n, sizeof(n), r->damaged, "damaged call", "damaged calls"));
 	fputc('\n', out);
 }
 

@@ -729,7 +729,7 @@ START_TEST(damaged_calls_are_counted_apart)
 	ck_assert_int_eq(report_damaged(r), 1);
 	check_figures(report_overall(r), &want_all);
 	table = written(r, REPORT_TABLE, 0);
-	ck_assert_ptr_nonnull(strstr(table, "1 damaged calls left out"));
+	ck_assert_ptr_nonnull(strstr(table, "1 damaged call left out"));
 	free(table);
 	report_free(r);
 	store_close(st);
