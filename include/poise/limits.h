@@ -20,7 +20,7 @@
 #define LIMIT_COMMENT	 500 /* a supervisor's coaching comment */
 
 /* Bytes that always hold `chars` characters of UTF-8 (4 bytes at most each), and the NUL. */
-#define LIMIT_BYTES(chars) ((chars) * 4 + 1)
+#define LIMIT_BYTES(chars) ((chars)*4 + 1)
 
 /* The characters of utf8: bytes that do not continue a sequence (a stray one counts as one). */
 size_t limits_chars(const char *utf8);

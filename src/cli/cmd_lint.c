@@ -235,7 +235,8 @@ int cmd_lint(const struct cli_args *args)
 	} else {
 		char f[64], e[64];
 
-		fprintf(stderr, "%s, %s\n", words_count(f, sizeof(f), (long)l.files, "file", "files"),
+		fprintf(stderr, "%s, %s\n",
+			words_count(f, sizeof(f), (long)l.files, "file", "files"),
 			words_count(e, sizeof(e), (long)l.errors, "error", "errors"));
 		code = l.errors ? CLI_FAIL : CLI_OK;
 	}

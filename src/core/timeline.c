@@ -376,11 +376,13 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 	write_stages(out, cs, now);
 	words_duration(a, sizeof(a), call_hold_ms(cs, now));
 	words_duration(d, sizeof(d), cs->hold_longest_ms);
-	fprintf(out, "  %s, %s in all, longest %s\n", words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, d);
+	fprintf(out, "  %s, %s in all, longest %s\n",
+		words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, d);
 	fprintf(out, "  %s, %s, %s\n",
 		words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"),
 		words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"),
-		words_count(n3, sizeof(n3), cs->manager_asks, "manager request", "manager requests"));
+		words_count(n3, sizeof(n3), cs->manager_asks, "manager request",
+			    "manager requests"));
 	fprintf(out, "  mood %s -> %s\n",
 		words_mood_mark(a, sizeof(a), cs->nmoods ? cs->moods[0].mood : 0),
 		words_mood_mark(b, sizeof(b), cs->nmoods ? cs->moods[cs->nmoods - 1].mood : 0));
@@ -391,7 +393,8 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 	count_lines(cs, &said, &skipped);
 	for (size_t i = 0; i < cs->pb->nrules; i++)
 		prompts += cs->rules[i].fired;
-	fprintf(out, "  %s, %d skipped; %s; %s\n", words_count(n1, sizeof(n1), said, "line said", "lines said"), skipped,
+	fprintf(out, "  %s, %d skipped; %s; %s\n",
+		words_count(n1, sizeof(n1), said, "line said", "lines said"), skipped,
 		words_count(n2, sizeof(n2), (long)cs->nnotes, "note", "notes"),
 		words_count(n3, sizeof(n3), prompts, "prompt", "prompts"));
 }

@@ -336,7 +336,8 @@ static void draw_prompt(struct ui *ui, int y, int h, int64_t now)
 	if (!(line = callscr_prompt_text(ui)))
 		return;
 	if (draw_text_height(COLS - 2, line) > h) {
-		char *cut = fit_with_more(line, COLS - 2, h, glyph(ui, "… (i reads all)", "... (i reads all)"));
+		char *cut = fit_with_more(line, COLS - 2, h,
+					  glyph(ui, "… (i reads all)", "... (i reads all)"));
 
 		free(line);
 		if (!(line = cut))

@@ -327,7 +327,8 @@ static int call_read(struct ui *ui, int key);
 	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), "S-Tab", "prev",                                 \
 	  "previous stage (Left arrow or Shift-Tab)")                                              \
 	K(move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
-	  "move", "move among the lines to say and tick, scrolling past the rest (Up/Down, "       \
+	  "move",                                                                                  \
+	  "move among the lines to say and tick, scrolling past the rest (Up/Down, "               \
 	  "j/k); PgUp/PgDn scroll a page")                                                         \
 	K(mark, KEYS(' '), "Space", "tick/said", "tick a checklist item, or mark a line said")     \
 	K(skip, KEYS('s'), "s", "skip", "skip the selected line, with a one-key reason")           \

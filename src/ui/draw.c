@@ -189,8 +189,10 @@ static void draw_marker(struct ui *ui, int y, int x, int w, int above, int rows)
 {
 	char buf[64], n[WORDS_BUF];
 
-	snprintf(buf, sizeof(buf), "%s %s %s", above ? (ui->utf8 ? "▲" : "^") : (ui->utf8 ? "▼" : "v"),
-		 words_count(n, sizeof(n), rows, "more line", "more lines"), above ? "above" : "below");
+	snprintf(buf, sizeof(buf), "%s %s %s",
+		 above ? (ui->utf8 ? "▲" : "^") : (ui->utf8 ? "▼" : "v"),
+		 words_count(n, sizeof(n), rows, "more line", "more lines"),
+		 above ? "above" : "below");
 	draw_text(ui, y, x, w, 1, ui_attr(ui, R_DIM), buf);
 }
 

@@ -114,8 +114,7 @@ static void edit_insert(struct edit *ed, wchar_t wc)
 		return;
 	}
 	if (ed->len >= ed->max || ed->bytes + nb > ed->size - 1) {
-		snprintf(ed->full, sizeof(ed->full),
-			 "full: %zu characters at most", ed->len);
+		snprintf(ed->full, sizeof(ed->full), "full: %zu characters at most", ed->len);
 		ed->error = ed->full;
 		return;
 	}

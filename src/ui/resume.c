@@ -100,7 +100,8 @@ static void describe(struct ui *ui, char *buf, size_t size, const char *why)
 			 "c  close it as interrupted\nq  quit and leave it open",
 			 when, ui->meta.customer[0] ? ui->meta.customer : "(no name)",
 			 ui->meta.playbook_id, ui->meta.playbook_version, stage_title(ui->cs.stage),
-			 words_mood_mark(mood, sizeof(mood), ui->cs.mood), (long long)ui->cs.nevents);
+			 words_mood_mark(mood, sizeof(mood), ui->cs.mood),
+			 (long long)ui->cs.nevents);
 }
 
 /* Close without a state to check against: only the store's own checks apply. */

@@ -165,8 +165,9 @@ static void format_row(const struct ui *ui, const struct call_meta *m, const str
 	else
 		snprintf(dur, sizeof(dur), "%s", m->status);
 	if (m->mood_start)
-		snprintf(mood, sizeof(mood), "%s%s%s", words_mood_digit(m1, sizeof(m1), m->mood_start),
-			 ui->utf8 ? "→" : ">", words_mood_digit(m2, sizeof(m2), m->mood_end));
+		snprintf(mood, sizeof(mood), "%s%s%s",
+			 words_mood_digit(m1, sizeof(m1), m->mood_start), ui->utf8 ? "→" : ">",
+			 words_mood_digit(m2, sizeof(m2), m->mood_end));
 	else
 		snprintf(mood, sizeof(mood), "-");
 	cell(line, size, start, c[C_START].width);

@@ -166,7 +166,8 @@ static void replay_draw(struct ui *ui, void *ctx)
 	char title[256], at[16];
 
 	erase();
-	words_duration(at, sizeof(at), r->step ? r->rc->events[r->step - 1].t - r->rc->meta.started : 0);
+	words_duration(at, sizeof(at),
+		       r->step ? r->rc->events[r->step - 1].t - r->rc->meta.started : 0);
 	snprintf(title, sizeof(title), "poise review - replay %s  step %zu of %zu  at %s",
 		 r->rc->meta.customer[0] ? r->rc->meta.customer : r->rc->meta.id, r->step,
 		 r->rc->nevents, at);

@@ -122,7 +122,8 @@ static void add_stages(struct ui *ui, struct view *v)
 		ticked += t;
 		items += n;
 	}
-	add(v, A_NORMAL, "  checklist coverage %s (%d%%)", words_checklist(cl, sizeof(cl), ticked, items),
+	add(v, A_NORMAL, "  checklist coverage %s (%d%%)",
+	    words_checklist(cl, sizeof(cl), ticked, items),
 	    items ? (int)(ticked * 100 / items) : 0);
 }
 
@@ -135,8 +136,10 @@ static void add_events_of(struct ui *ui, struct view *v)
 	section(ui, v, "Holds, escalations, boundary");
 	words_duration(a, sizeof(a), call_hold_ms(cs, end_of(rc)));
 	words_duration(b, sizeof(b), cs->hold_longest_ms);
-	add(v, A_NORMAL, "  %s, %s in all, longest %s", words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, b);
-	add(v, A_NORMAL, "  %s, %s", words_count(n1, sizeof(n1), cs->escalations, "escalation", "escalations"),
+	add(v, A_NORMAL, "  %s, %s in all, longest %s",
+	    words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, b);
+	add(v, A_NORMAL, "  %s, %s",
+	    words_count(n1, sizeof(n1), cs->escalations, "escalation", "escalations"),
 	    words_count(n2, sizeof(n2), cs->manager_asks, "manager request", "manager requests"));
 	for (size_t i = 0; i < rc->nevents; i++) {
 		const struct event *e = &rc->events[i];
@@ -153,7 +156,7 @@ static void add_events_of(struct ui *ui, struct view *v)
 		words_duration(a, sizeof(a), e->t - rc->meta.started);
 		if (e->kind == EV_WARNING && e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
 			add(v, A_NORMAL, "    %s warning %d: %s", a, e->a,
-			    e->text			  ? e->text
+			    e->text			 ? e->text
 			    : rc->pb->warnings[e->a - 1] ? rc->pb->warnings[e->a - 1]
 							 : "");
 	}

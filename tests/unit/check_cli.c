@@ -489,7 +489,6 @@ START_TEST(test_call_refuses_without_terminal)
 }
 END_TEST
 
-
 /* --name words of text, once each, in order, as a NUL-separated list in out. */
 static size_t option_words(const char *text, char out[][40], size_t max)
 {
@@ -578,8 +577,8 @@ START_TEST(test_help_agrees_with_the_manual)
 		nd = option_words(syn, doc, 64);
 		for (size_t i = 0; i < nh; i++)
 			ck_assert_msg(listed(doc, nd, help[i]),
-				      "'poise %s --help' has --%s, the manual's SYNOPSIS not", cmds[c],
-				      help[i]);
+				      "'poise %s --help' has --%s, the manual's SYNOPSIS not",
+				      cmds[c], help[i]);
 		for (size_t j = 0; j < nd; j++)
 			ck_assert_msg(listed(help, nh, doc[j]),
 				      "the manual gives 'poise %s' --%s, its --help not", cmds[c],
@@ -595,8 +594,8 @@ START_TEST(test_help_agrees_with_the_manual)
 					*q++ = '\\';
 				}
 			ck_assert_msg(strstr(strstr(man, ".SH COMMANDS"), word),
-				      "the manual's COMMANDS do not explain 'poise %s --%s'", cmds[c],
-				      help[i]);
+				      "the manual's COMMANDS do not explain 'poise %s --%s'",
+				      cmds[c], help[i]);
 		}
 	}
 	free(man);

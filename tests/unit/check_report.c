@@ -911,7 +911,8 @@ START_TEST(table_fits_80_columns)
 	ck_assert_ptr_nonnull(strstr(table, "calls started 2024-05-10 .. 2024-05-11 (UTC days)\n"));
 	ck_assert_ptr_nonnull(strstr(table, "ALL        ana        bob\n"));
 	/* 228 s, 270 s, 185 s. */
-	ck_assert_ptr_nonnull(strstr(table, "avg handle time            03:48      04:30      03:05\n"));
+	ck_assert_ptr_nonnull(
+		strstr(table, "avg handle time            03:48      04:30      03:05\n"));
 	ck_assert_ptr_nonnull(strstr(table, "escalation rate            20.0%       0.0%      50.0%\n"));
 	ck_assert_ptr_nonnull(strstr(table, "  ALL: billing 3, product 1\n"));
 	lines = written(r, REPORT_TABLE, 1);

@@ -139,8 +139,8 @@ static void stage_row(const char *text, enum stage s, const char *time, size_t t
 {
 	char line[128];
 
-	snprintf(line, sizeof(line), "  %-10s %6s  %6d  %zu/%zu ticked", stage_key(s), time, 1, ticked,
-		 checklist_len(s));
+	snprintf(line, sizeof(line), "  %-10s %6s  %6d  %zu/%zu ticked", stage_key(s), time, 1,
+		 ticked, checklist_len(s));
 	has_line(text, line);
 }
 

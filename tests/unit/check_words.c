@@ -12,9 +12,10 @@ START_TEST(test_duration)
 		long long ms;
 		const char *want;
 	} cases[] = {
-		{-5000, "00:00"},	{0, "00:00"},	      {999, "00:00"},	    {1000, "00:01"},
-		{59999, "00:59"},	{60000, "01:00"},     {754000, "12:34"},    {3599999, "59:59"},
-		{3600000, "1:00:00"}, {3723000, "1:02:03"}, {36000000, "10:00:00"},
+		{-5000, "00:00"},     {0, "00:00"},	      {999, "00:00"},
+		{1000, "00:01"},      {59999, "00:59"},	      {60000, "01:00"},
+		{754000, "12:34"},    {3599999, "59:59"},     {3600000, "1:00:00"},
+		{3723000, "1:02:03"}, {36000000, "10:00:00"},
 	};
 	char buf[WORDS_BUF];
 
@@ -65,10 +66,10 @@ START_TEST(test_limits)
 	ck_assert_uint_eq(limits_chars(""), 0);
 	ck_assert_uint_eq(limits_chars(NULL), 0);
 	ck_assert_uint_eq(limits_chars("abc"), 3);
-	ck_assert_uint_eq(limits_chars("caf\xc3\xa9"), 4);	     /* é: two bytes, one character */
+	ck_assert_uint_eq(limits_chars("caf\xc3\xa9"), 4); /* é: two bytes, one character */
 	ck_assert_uint_eq(limits_chars("\xe6\x97\xa5\xe6\x9c\xac"), 2); /* two CJK characters */
-	ck_assert_uint_eq(limits_chars("\xf0\x9f\x98\x80!"), 2);	     /* an emoji: four bytes */
-	ck_assert_uint_eq(limits_chars("\x80x"), 1);		     /* a stray continuation */
+	ck_assert_uint_eq(limits_chars("\xf0\x9f\x98\x80!"), 2);	/* an emoji: four bytes */
+	ck_assert_uint_eq(limits_chars("\x80x"), 1);			/* a stray continuation */
 	/* Every limit fits its bytes: LIMIT_BYTES holds the worst case and the NUL. */
 	ck_assert_int_eq(LIMIT_BYTES(LIMIT_NOTE), LIMIT_NOTE * 4 + 1);
 	ck_assert_int_gt(LIMIT_NOTE, 0);
