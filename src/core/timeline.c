@@ -285,13 +285,18 @@ static void local_time(int64_t ms, char *buf, size_t size)
 		snprintf(buf, size, "%" PRId64, ms);
 }
 
-/* The header is what the calls row says; the fold's figures come after the events. */
-static void write_header(FILE *out, const struct call_meta *m)
+/*
+ * The header is what the calls row says; the fold's figures come after the
+ * events. The duration is the fold's elapsed time when it is known (elapsed
+ * >= 0), the one every screen and the report's handle time use: an
+ * interruption's gap does not count.
+ */
+static void write_header(FILE *out, const struct call_meta *m, int64_t elapsed)
 {
 	char started[64], dur[32];
 
 	local_time(m->started, started, sizeof(started));
-	words_duration(dur, sizeof(dur), m->ended ? m->ended - m->started : 0);
+	words_duration(dur, sizeof(dur), elapsed >= 0 ? elapsed : m->ended - m->started);
 	fprintf(out, "call      %s\n", m->id);
 	fprintf(out, "agent     %s\n", m->agent);
 	fprintf(out, "customer  %s\n", m->customer[0] ? m->customer : "-");
@@ -399,6 +404,26 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 		words_count(n3, sizeof(n3), prompts, "prompt", "prompts"));
 }
 
+static int fold_fn(void *ctx, const struct event *ev)
+{
+	call_apply(ctx, ev); /* a refused event counts for nothing, as in the summary */
+	return 0;
+}
+
+/* The elapsed time of a closed call, folded on its own before the timeline is written; -1 unknown. */
+static int64_t closed_elapsed(struct store *st, const struct call_meta *m, const struct playbook *pb)
+{
+	struct call_state cs;
+	int64_t elapsed = -1;
+
+	if (call_init(&cs, pb) != POISE_OK)
+		return -1;
+	if (store_call_events(st, m->id, fold_fn, &cs, NULL) == POISE_OK && cs.ended)
+		elapsed = call_elapsed_ms(&cs, cs.ended);
+	call_free(&cs);
+	return elapsed;
+}
+
 /* The playbook the call used, from the text kept for it; NULL with why when it does not load. */
 static struct playbook *call_playbook(struct store *st, const struct call_meta *m,
 				      struct poise_error *why)
@@ -432,7 +457,7 @@ enum poise_status timeline_write(struct store *st, const char *id_or_prefix, FIL
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	}
 	c.cs = pb ? &cs : NULL;
-	write_header(out, &meta);
+	write_header(out, &meta, pb && meta.ended ? closed_elapsed(st, &meta, pb) : -1);
 	if (!pb)
 		fprintf(out, "(the playbook text kept for this call does not load: %s; "
 			     "lines are named by number and there is no summary)\n\n",

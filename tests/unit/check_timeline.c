@@ -218,6 +218,37 @@ START_TEST(test_describe_without_playbook)
 }
 END_TEST
 
+/* One duration everywhere: an interruption's gap is not the call's time; a warning's own words. */
+START_TEST(test_duration_and_warning_words)
+{
+	struct poise_error err = {0};
+	struct call_meta m;
+	char *text;
+
+	memset(&m, 0, sizeof(m));
+	snprintf(m.id, sizeof(m.id), "%s", "4b000000-0000-4000-8000-000000000002");
+	snprintf(id, sizeof(id), "%s", m.id);
+	snprintf(m.agent, sizeof(m.agent), "ana");
+	m.started = T0;
+	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "%s", err.msg);
+	add(EV_START, 0, STAGE_CALM, 0, 0, pb->hash);
+	add(EV_STAGE, 5, STAGE_BOUNDARY, STAGE_CALM, 0, NULL);
+	add(EV_WARNING, 10, STAGE_BOUNDARY, 1, 0, "Bo, the words that were on screen.");
+	add(EV_INTERRUPTED, 20, STAGE_BOUNDARY, 0, 0, "SIGHUP");
+	add(EV_RESUME, 620, STAGE_BOUNDARY, 0, 0, NULL);
+	add(EV_WRAPUP, 640, STAGE_BOUNDARY, 0, 0, NULL);
+	add(EV_OUTCOME, 650, STAGE_BOUNDARY, 0, 0, "resolved");
+	add(EV_END, 660, STAGE_BOUNDARY, 0, 0, NULL);
+	text = show("4b", POISE_OK, &err);
+	has_line(text, "duration  01:00");
+	has_line(text, "  elapsed 01:00: talk 00:40, wrap-up 00:20");
+	has_line(text, "00:10  boundary   warning 1: Bo, the words that were on screen.");
+	has_line(text, "  1 boundary warning, 0 escalations, 0 manager requests");
+	has_line(text, "  mood - -> -");
+	free(text);
+}
+END_TEST
+
 static Suite *timeline_suite(void)
 {
 	Suite *s = suite_create("timeline");
@@ -228,6 +259,7 @@ static Suite *timeline_suite(void)
 	tcase_add_test(tc, test_summary_from_the_fold);
 	tcase_add_test(tc, test_unknown_and_ambiguous);
 	tcase_add_test(tc, test_describe_without_playbook);
+	tcase_add_test(tc, test_duration_and_warning_words);
 	suite_add_tcase(s, tc);
 	return s;
 }
