@@ -5,6 +5,7 @@
 
 #include "poise/limits.h"
 #include "poise/words.h"
+#include "main/suite.h"
 
 START_TEST(test_duration)
 {
@@ -81,7 +82,7 @@ START_TEST(test_limits)
 }
 END_TEST
 
-static Suite *words_suite(void)
+Suite *words_suite(void)
 {
 	Suite *s = suite_create("words");
 	TCase *tc = tcase_create("core");
@@ -92,15 +93,4 @@ static Suite *words_suite(void)
 	tcase_add_test(tc, test_limits);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(words_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
