@@ -13,6 +13,7 @@
 #include "poise/pbcheck.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
+#include "poise/words.h"
 
 /* A playbook id already seen, to catch two files that claim the same one. */
 struct lint_seen {
@@ -213,10 +214,13 @@ int cmd_lint(const struct cli_args *args)
 		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "out of memory while linting");
 		code = cli_report(NULL, &err);
 	} else {
-		fprintf(stderr, "%zu file%s, %zu error%s", l.files, l.files == 1 ? "" : "s",
-			l.errors, l.errors == 1 ? "" : "s");
+		char f[64], e[64], w[64];
+
+		fprintf(stderr, "%s, %s", words_count(f, sizeof(f), (long)l.files, "file", "files"),
+			words_count(e, sizeof(e), (long)l.errors, "error", "errors"));
 		if (l.warnings)
-			fprintf(stderr, ", %zu warning%s", l.warnings, l.warnings == 1 ? "" : "s");
+			fprintf(stderr, ", %s",
+				words_count(w, sizeof(w), (long)l.warnings, "warning", "warnings"));
 		fputc('\n', stderr);
 		code = l.errors ? CLI_FAIL : CLI_OK;
 	}

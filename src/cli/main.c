@@ -79,11 +79,9 @@ static int run(int argc, char **argv)
 		cli_print_usage(stdout, NULL);
 		return CLI_OK;
 	}
-	if (argv[1][0] == '-') {
-		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "unknown option '%.*s'",
-				(int)strcspn(argv[1], "="), argv[1]);
-		return cli_report(NULL, &err);
-	}
+	/* Options first: a call, as `poise call OPTIONS` ("poise --db PATH"). */
+	if (argv[1][0] == '-')
+		return run_command(find_command("call"), argc - 1, argv + 1);
 	cmd = find_command(argv[1]);
 	if (!cmd) {
 		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "unknown command '%s'", argv[1]);
