@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "poise/store.h"
 
@@ -89,6 +90,7 @@ struct store {
 	size_t nseqs, seqcap;
 	size_t pending; /* entries in the side log */
 	int fail_errno; /* errno of the last failed step, for store_fail */
+	struct stat file_id; /* the database file looked at before SQLite opened it */
 };
 
 /* store.c */
@@ -98,6 +100,11 @@ int store_rc_busy(int rc);
 /* Fill err from an SQLite result code: "cannot WHAT: database 'PATH' ...". */
 enum poise_status store_fail(struct store *st, int rc, const char *what, struct poise_error *err);
 int64_t *store_seq_slot(struct store *st, const char *call_id); /* NULL: no memory */
+
+/* store_files.c: each file of the database what it seems (and, for a writer, private). */
+enum poise_status store_check_files(struct store *st, struct poise_error *err);
+/* The file SQLite opened is the one store_check_files looked at. */
+enum poise_status store_check_same_file(struct store *st, struct poise_error *err);
 
 /* store_schema.c */
 enum poise_status store_schema_precheck(const char *path, struct poise_error *err);

@@ -9,6 +9,7 @@
 #include "store_int.h"
 
 #include "poise/review.h"
+#include "poise/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -178,7 +179,7 @@ enum poise_status store_schema_precheck(const char *path, struct poise_error *er
 	struct stat sb;
 	ssize_t n;
 	uint32_t app;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
 		return poise_error_set(err, errno == EACCES ? POISE_DB_READONLY : POISE_IO, NULL, 0,
@@ -217,6 +218,112 @@ static int query_int(sqlite3 *db, const char *sql, long *out)
 	return rc;
 }
 
+/*
+ * In a database in memory, made by the migrations: temp.allowed holds every
+ * object of every schema from version on (the file may be on its way up),
+ * temp.required the tables of schema version itself.
+ */
+static int poise_objects(long version, sqlite3 **out)
+{
+	int rc = sqlite3_open_v2(":memory:", out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(*out,
+				  "CREATE TEMP TABLE allowed (type, name, tbl_name, sql, "
+				  "UNIQUE (type, name, tbl_name, sql));"
+				  "CREATE TEMP TABLE required (name);",
+				  NULL, NULL, NULL);
+	for (long v = 0; rc == SQLITE_OK && v <= STORE_SCHEMA_VERSION; v++) {
+		if (v > 0)
+			rc = sqlite3_exec(*out, migrations[v - 1], NULL, NULL, NULL);
+		if (rc == SQLITE_OK && v == version)
+			rc = sqlite3_exec(*out,
+					  "INSERT INTO required SELECT name FROM main.sqlite_schema "
+					  "WHERE type = 'table'",
+					  NULL, NULL, NULL);
+		if (rc == SQLITE_OK && v >= version)
+			rc = sqlite3_exec(*out,
+					  "INSERT OR IGNORE INTO allowed SELECT type, name, tbl_name, "
+					  "coalesce(sql, '') FROM main.sqlite_schema",
+					  NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+static enum poise_status odd_object(struct store *st, const char *how, sqlite3_stmt *row,
+				    struct poise_error *err)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "%s %s '%.64s'", how, sqlite3_column_text(row, 0),
+		 sqlite3_column_text(row, 1));
+	text_safe(why, sizeof(why), why, 0);
+	return not_poise(st->path, why, err);
+}
+
+/* Each row of `each` (type, name, ...) found by `find` (bound to the same columns)? */
+static int all_found(sqlite3_stmt *each, sqlite3_stmt *find, int ncols, int *rc)
+{
+	while ((*rc = sqlite3_step(each)) == SQLITE_ROW) {
+		sqlite3_reset(find);
+		for (int i = 0; i < ncols; i++)
+			sqlite3_bind_value(find, i + 1, sqlite3_column_value(each, i));
+		if ((*rc = sqlite3_step(find)) != SQLITE_ROW) {
+			if (*rc == SQLITE_DONE)
+				*rc = SQLITE_OK;
+			return 0;
+		}
+	}
+	if (*rc == SQLITE_DONE)
+		*rc = SQLITE_OK;
+	return 1;
+}
+
+/*
+ * The schema is poise's: every object in the file one that poise makes at
+ * its version or a later one, by the very same SQL (so every table is a
+ * table, and no trigger, view or index is foreign), and none of the tables
+ * of its version missing. A file from elsewhere is refused here, before
+ * any of its rows is read. A missing index or trigger is let be: it only
+ * speeds up or feeds the note search, which `poise doctor` rebuilds.
+ */
+static enum poise_status schema_same(struct store *st, long version, struct poise_error *err)
+{
+	sqlite3 *want = NULL;
+	sqlite3_stmt *have = NULL, *allowed = NULL, *req = NULL, *table = NULL;
+	enum poise_status ps = POISE_OK;
+	int rc = poise_objects(version, &want);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db,
+					"SELECT type, name, tbl_name, coalesce(sql, '') FROM "
+					"sqlite_schema WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'",
+					-1, &have, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(want,
+					"SELECT 1 FROM allowed WHERE type = ?1 AND name = ?2 AND "
+					"tbl_name = ?3 AND sql = ?4",
+					-1, &allowed, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(want, "SELECT 'table', name FROM required", -1, &req, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db,
+					"SELECT 1 FROM sqlite_schema WHERE type = ?1 AND name = ?2",
+					-1, &table, NULL);
+	if (rc == SQLITE_OK && !all_found(have, allowed, 4, &rc) && rc == SQLITE_OK)
+		ps = odd_object(st, "it has a foreign", have, err);
+	else if (rc == SQLITE_OK && !all_found(req, table, 2, &rc) && rc == SQLITE_OK)
+		ps = odd_object(st, "it lacks the", req, err);
+	if (rc != SQLITE_OK && ps == POISE_OK)
+		ps = store_fail(st, rc, "read database schema", err);
+	sqlite3_finalize(have);
+	sqlite3_finalize(allowed);
+	sqlite3_finalize(req);
+	sqlite3_finalize(table);
+	sqlite3_close(want);
+	return ps;
+}
+
 enum poise_status store_schema_check(struct store *st, struct poise_error *err)
 {
 	long app = 0, version = 0, objects = 0;
@@ -242,7 +349,7 @@ enum poise_status store_schema_check(struct store *st, struct poise_error *err)
 				       "database '%s' has the older schema %ld and is opened "
 				       "read-only: open it once for writing to upgrade it",
 				       st->path, version);
-	return POISE_OK;
+	return schema_same(st, version, err);
 }
 
 /* One step in its own transaction; a concurrent poise may have done it already. */
