@@ -165,6 +165,18 @@ enum poise_status store_each_call(struct store *st, int64_t since, int64_t until
 				  void *ctx, struct poise_error *err);
 
 /*
+ * `poise doctor`: check the database (PRAGMA quick_check) and make the note
+ * search index again from the events, whether or not it was damaged (a
+ * damaged one fails a search with a word saying to run this). Needs the
+ * store open for writing.
+ */
+struct store_doctor {
+	char check[256];   /* quick_check's first finding: "ok" when none */
+	int notes_damaged; /* the note search index failed its own check */
+};
+enum poise_status store_doctor(struct store *st, struct store_doctor *out, struct poise_error *err);
+
+/*
  * Test hook: cap the database at `pages` pages (PRAGMA max_page_count) to
  * simulate a full disk. Returns the new cap.
  */

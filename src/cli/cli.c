@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "poise/store.h"
+#include "poise/text.h"
 
 #include <pwd.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ int cli_open_read(const char *db, struct store **st, struct poise_error *err)
 
 	if (ps != POISE_DB_OLDER)
 		return ps;
-	if ((ps = store_open(db, 0, st, err)) != POISE_OK)
+	if ((ps = store_open(db, STORE_PATIENT, st, err)) != POISE_OK)
 		return poise_error_set(err, POISE_DB_OLDER, NULL, 0, 0,
 				       "database '%s' is from an older poise and must be upgraded "
 				       "once before it can be read, which needs write access (%s): "
@@ -258,7 +259,9 @@ void cli_print_usage(FILE *out, const struct cli_cmd *cmd)
 int cli_report(const struct cli_cmd *cmd, const struct poise_error *err)
 {
 	if (err->status == POISE_USAGE) {
-		fprintf(stderr, "poise: %s\n", err->msg);
+		fputs("poise: ", stderr);
+		text_fput(stderr, err->msg, 0);
+		fputc('\n', stderr);
 		cli_print_usage(stderr, cmd);
 		return CLI_USAGE;
 	}

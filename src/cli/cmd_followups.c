@@ -108,7 +108,7 @@ static int close_one(const char *db, const char *word, struct poise_error *err)
 				"no database at '%s': pass --db PATH", db);
 		return -1;
 	}
-	if (store_open(db, 0, &st, err) != POISE_OK)
+	if (store_open(db, STORE_PATIENT, &st, err) != POISE_OK)
 		return -1;
 	if (followup_done(st, id, now, &done_at, err) == POISE_OK) {
 		if (done_at == now)

@@ -167,6 +167,11 @@ enum poise_status store_fail(struct store *st, int rc, const char *what, struct 
 				       "cannot %s: '%s' is not a poise database: pass --db PATH",
 				       what, p);
 	case SQLITE_CORRUPT:
+		if (rc == SQLITE_CORRUPT_VTAB)
+			return poise_error_set(err, POISE_DB, NULL, 0, 0,
+					       "cannot %s: the note search index of database '%s' is "
+					       "damaged: run 'poise doctor --db %s' to rebuild it",
+					       what, p, p);
 		return poise_error_set(err, POISE_DB, NULL, 0, 0,
 				       "cannot %s: database '%s' is damaged: restore a backup "
 				       "or pass --db PATH",

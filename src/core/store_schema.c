@@ -17,6 +17,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * The note search (schema 2), by itself too: `poise doctor` makes it again
+ * with the very same SQL, so the schema check still knows it.
+ */
+#define NOTES_FTS_TABLE                                                                            \
+	"CREATE VIRTUAL TABLE notes_fts USING fts5 (\n"                                            \
+	"	text, call_id UNINDEXED, seq UNINDEXED, tokenize = 'trigram')"
+#define NOTES_FTS_FILL                                                                             \
+	"INSERT INTO notes_fts (text, call_id, seq)\n"                                             \
+	"	SELECT text, call_id, seq FROM events WHERE kind = 'note' AND text IS NOT NULL"
+#define NOTES_FTS_TRIGGER                                                                          \
+	"CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"                                  \
+	"WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"                                  \
+	"	INSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, new.seq);\n" \
+	"END"
+
 static const char *const migrations[] = {
 	/* 0 -> 1: the first schema. */
 	"CREATE TABLE playbook_texts (\n"
@@ -101,14 +117,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX calls_review_mood ON calls (\n"
 	"	" REVIEW_MOOD_PEAK ", started_at, id);\n"
 	"CREATE INDEX events_note ON events (call_id, text) WHERE kind = 'note';\n"
-	"CREATE VIRTUAL TABLE notes_fts USING fts5 (\n"
-	"	text, call_id UNINDEXED, seq UNINDEXED, tokenize = 'trigram');\n"
-	"INSERT INTO notes_fts (text, call_id, seq)\n"
-	"	SELECT text, call_id, seq FROM events WHERE kind = 'note' AND text IS NOT NULL;\n"
-	"CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"
-	"WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"
-	"	INSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, new.seq);\n"
-	"END;\n"
+	NOTES_FTS_TABLE ";\n" NOTES_FTS_FILL ";\n" NOTES_FTS_TRIGGER ";\n"
 	"CREATE TABLE reviews (\n"
 	"	id INTEGER PRIMARY KEY,\n"
 	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
@@ -392,5 +401,71 @@ enum poise_status store_schema_migrate(struct store *st, struct poise_error *err
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return ps;
 		}
+	return POISE_OK;
+}
+
+/* --- poise doctor ---------------------------------------------------------- */
+
+/* The first finding of one check (a text row), "ok" when none; SQLite's code. */
+static int first_row(sqlite3 *db, const char *sql, char *out, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+
+	snprintf(out, size, "ok");
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		text_safe(out, size, (const char *)sqlite3_column_text(s, 0), 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The note search made again from the events, in one transaction. */
+static int rebuild_notes(struct store *st)
+{
+	long trigger = 0;
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = query_int(st->db,
+			       "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
+			       "AND name = 'events_note_fts'",
+			       &trigger);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db,
+				  "DROP TABLE IF EXISTS notes_fts;" NOTES_FTS_TABLE ";" NOTES_FTS_FILL,
+				  NULL, NULL, NULL);
+	if (rc == SQLITE_OK && !trigger)
+		rc = sqlite3_exec(st->db, NOTES_FTS_TRIGGER, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+enum poise_status store_doctor(struct store *st, struct store_doctor *out, struct poise_error *err)
+{
+	char ignored[8];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st->flags & STORE_READONLY)
+		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
+				       "cannot repair database '%s': it is open read-only", st->path);
+	if ((rc = first_row(st->db, "PRAGMA quick_check(1)", out->check, sizeof(out->check))))
+		return store_fail(st, rc, "check database", err);
+	/* FTS5 compares its index with its content; any error means damaged. */
+	out->notes_damaged = first_row(st->db,
+				       "INSERT INTO notes_fts (notes_fts, rank) "
+				       "VALUES ('integrity-check', 1)",
+				       ignored, sizeof(ignored)) != SQLITE_OK;
+	if ((rc = rebuild_notes(st)) != SQLITE_OK) {
+		enum poise_status ps = store_fail(st, rc, "rebuild the note search", err);
+
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return ps;
+	}
 	return POISE_OK;
 }
