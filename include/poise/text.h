@@ -27,6 +27,9 @@
 enum text_flags {
 	TEXT_KEEP_NEWLINE = 1 << 0, /* '\n' passes (multi-line notes on screens) */
 	TEXT_KEEP_TAB = 1 << 1,	    /* '\t' passes */
+	TEXT_RIGHT = 1 << 2,	    /* text_fput_cell: pad on the left */
+	TEXT_ELLIPSIS = 1 << 3,	    /* text_fput_cell: a cut ends in "..." */
+	TEXT_NO_PAD = 1 << 4,	    /* text_fput_cell: cut, never padded (a last column) */
 };
 
 /* What an unsafe character becomes: U+FFFD REPLACEMENT CHARACTER. */
@@ -50,6 +53,13 @@ size_t text_safe(char *dst, size_t size, const char *s, int flags);
 
 /* Write s made safe to out; NULL writes nothing. */
 void text_fput(FILE *out, const char *s, int flags);
+
+/*
+ * s made safe in a column of exactly width characters: cut at a character
+ * (ending in "..." with TEXT_ELLIPSIS), padded with spaces (before it with
+ * TEXT_RIGHT). Characters are code points, as the tables count them.
+ */
+void text_fput_cell(FILE *out, const char *s, int width, int flags);
 
 /* 1 when s has nothing text_safe would change. */
 int text_is_safe(const char *s, int flags);

@@ -12,6 +12,7 @@
 #include "cli/cli_super.h"
 #include "poise/followup.h"
 #include "poise/store.h"
+#include "poise/text.h"
 
 const struct cli_opt cmd_followups_opts[] = {
 	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
@@ -24,19 +25,10 @@ struct listing {
 	size_t rows;
 };
 
-/* s padded or cut to width characters (UTF-8 aware), then two spaces. */
+/* s made safe, padded or cut to width characters, then two spaces. */
 static void cell(const char *s, int width)
 {
-	int n = 0;
-	const char *p = s;
-
-	for (; *p; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80 && n++ == width)
-			break;
-	}
-	fwrite(s, 1, (size_t)(p - s), stdout);
-	for (; n < width; n++)
-		fputc(' ', stdout);
+	text_fput_cell(stdout, s, width, 0);
 	fputs("  ", stdout);
 }
 

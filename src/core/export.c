@@ -1,12 +1,16 @@
 /*
  * export.c - calls and events as JSON Lines or CSV, streamed.
  *
- * JSON strings are escaped by hand (quotes, backslash, control characters)
- * and invalid UTF-8 becomes U+FFFD, so every line parses whatever an agent
- * typed. CSV follows RFC 4180: CRLF rows, fields quoted when they hold a
- * comma, quote, CR or LF, quotes doubled.
+ * Strings and cells go through text.h: JSON escapes control, C1 and
+ * bidirectional characters and turns invalid UTF-8 into U+FFFD, so every
+ * line parses whatever an agent typed; CSV follows RFC 4180 (CRLF rows,
+ * fields quoted when they hold a comma, quote, CR or LF, quotes doubled)
+ * and a text cell that a spreadsheet would take for a formula is
+ * neutralised with a leading single quote.
  */
 #include "poise/export.h"
+
+#include "poise/text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -40,93 +44,11 @@ int export_format_from_name(const char *name)
 	return -1;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-static void json_str(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-
-	if (!s) {
-		fputs("null", out);
-		return;
-	}
-	n = strlen(s);
-	fputc('"', out);
-	while (n > 0) {
-		size_t len = utf8_len(p, n);
-
-		if (len == 0) {
-			fputs("\\ufffd", out);
-			len = 1;
-		} else if (*p == '"' || *p == '\\') {
-			fputc('\\', out);
-			fputc(*p, out);
-		} else if (*p == '\n') {
-			fputs("\\n", out);
-		} else if (*p == '\t') {
-			fputs("\\t", out);
-		} else if (*p == '\r') {
-			fputs("\\r", out);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(out, "\\u%04x", *p);
-		} else {
-			fwrite(p, 1, len, out);
-		}
-		p += len;
-		n -= len;
-	}
-	fputc('"', out);
-}
-
 /* A string member, null when empty. */
 static void json_member(FILE *out, const char *key, const char *v, int comma)
 {
 	fprintf(out, "%s\"%s\":", comma ? "," : "", key);
-	json_str(out, v && v[0] ? v : NULL);
-}
-
-static void csv_field(FILE *out, const char *s, int last)
-{
-	if (s && s[strcspn(s, ",\"\r\n")]) {
-		fputc('"', out);
-		for (const char *p = s; *p; p++) {
-			if (*p == '"')
-				fputc('"', out);
-			fputc(*p, out);
-		}
-		fputc('"', out);
-	} else if (s) {
-		fputs(s, out);
-	}
-	fputs(last ? "\r\n" : ",", out);
+	text_json_str(out, v && v[0] ? v : NULL);
 }
 
 static void csv_int(FILE *out, int64_t v, int present)
@@ -172,18 +94,18 @@ static void csv_call(const struct export_ctx *c)
 {
 	const struct call_meta *m = c->meta;
 
-	csv_field(c->out, m->id, 0);
-	csv_field(c->out, m->agent, 0);
-	csv_field(c->out, c->redact ? NULL : m->customer, 0);
-	csv_field(c->out, c->redact ? NULL : m->ref, 0);
-	csv_field(c->out, m->playbook_id, 0);
-	csv_field(c->out, m->playbook_version, 0);
-	csv_field(c->out, m->playbook_hash, 0);
+	text_csv_cell(c->out, m->id, 0, 0);
+	text_csv_cell(c->out, m->agent, 0, 0);
+	text_csv_cell(c->out, c->redact ? NULL : m->customer, 0, 0);
+	text_csv_cell(c->out, c->redact ? NULL : m->ref, 0, 0);
+	text_csv_cell(c->out, m->playbook_id, 0, 0);
+	text_csv_cell(c->out, m->playbook_version, 0, 0);
+	text_csv_cell(c->out, m->playbook_hash, 0, 0);
 	csv_int(c->out, m->started, 1);
 	csv_int(c->out, m->ended, m->ended != 0);
-	csv_field(c->out, m->status, 0);
-	csv_field(c->out, m->outcome, 0);
-	csv_field(c->out, m->cause, 0);
+	text_csv_cell(c->out, m->status, 0, 0);
+	text_csv_cell(c->out, m->outcome, 0, 0);
+	text_csv_cell(c->out, m->cause, 0, 0);
 }
 
 static int event_fn(void *ctx, const struct event *ev)
@@ -197,18 +119,18 @@ static int event_fn(void *ctx, const struct event *ev)
 		csv_int(c->out, ev->seq, 1);
 		csv_int(c->out, ev->t, 1);
 		csv_int(c->out, ev->t - c->meta->started, 1);
-		csv_field(c->out, event_kind_key(ev->kind), 0);
-		csv_field(c->out, stage_name(ev->stage), 0);
+		text_csv_cell(c->out, event_kind_key(ev->kind), 0, 0);
+		text_csv_cell(c->out, stage_name(ev->stage), 0, 0);
 		csv_int(c->out, ev->a, 1);
 		csv_int(c->out, ev->b, 1);
-		csv_field(c->out, text, 1);
+		text_csv_cell(c->out, text, 0, 1);
 	} else {
 		fprintf(c->out,
 			"%s{\"seq\":%" PRId64 ",\"t\":%" PRId64 ",\"offset_ms\":%" PRId64
 			",\"kind\":\"%s\",\"stage\":\"%s\",\"a\":%d,\"b\":%d,\"text\":",
 			c->nevents ? "," : "", ev->seq, ev->t, ev->t - c->meta->started,
 			event_kind_key(ev->kind), stage_name(ev->stage), ev->a, ev->b);
-		json_str(c->out, text);
+		text_json_str(c->out, text);
 		fputc('}', c->out);
 	}
 	c->nevents++;

@@ -6,6 +6,7 @@
  */
 #include "poise/text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* A lone invalid byte, as a code point no valid sequence yields. */
@@ -112,6 +113,59 @@ void text_fput(FILE *out, const char *s, int flags)
 		s += len;
 		n -= len;
 	}
+}
+
+/* Characters (code points) in the first len bytes of valid UTF-8 s. */
+static int chars_in(const char *s, size_t len)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* Bytes of the first width characters of valid UTF-8 s (all of it when shorter). */
+static size_t bytes_of(const char *s, int width)
+{
+	size_t i = 0;
+
+	for (int n = 0; s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == width)
+			break;
+	return i;
+}
+
+void text_fput_cell(FILE *out, const char *s, int width, int flags)
+{
+	char small[256], *safe = small;
+	size_t need = text_safe(small, sizeof(small), s, 0), len;
+	int n, cut;
+
+	if (need >= sizeof(small) && (safe = malloc(need + 1)) != NULL)
+		text_safe(safe, need + 1, s, 0);
+	if (!safe)
+		safe = small; /* out of memory: the start of it will do */
+	len = strlen(safe);
+	n = chars_in(safe, len);
+	cut = n > width;
+	if (cut) {
+		int keep = (flags & TEXT_ELLIPSIS) && width > 3 ? width - 3 : width;
+
+		len = bytes_of(safe, keep);
+		n = width;
+	}
+	if (flags & TEXT_NO_PAD)
+		width = n;
+	for (int i = n; (flags & TEXT_RIGHT) && i < width; i++)
+		fputc(' ', out);
+	fwrite(safe, 1, len, out);
+	if (cut && (flags & TEXT_ELLIPSIS) && width > 3)
+		fputs("...", out);
+	for (int i = n; !(flags & TEXT_RIGHT) && i < width; i++)
+		fputc(' ', out);
+	if (safe != small)
+		free(safe);
 }
 
 int text_is_safe(const char *s, int flags)
