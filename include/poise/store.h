@@ -70,6 +70,12 @@ struct call_meta {
 	int mood_end;	   /* last MOOD given, 0 when none */
 	int64_t wrapup_at; /* first WRAPUP, 0 when none */
 	int64_t last_seq;  /* seq of the newest event stored */
+	/*
+	 * Read back: a field longer than its limit or a time, mood or seq out
+	 * of range, in a row poise did not write (merge refuses the call). The
+	 * times are kept in range whatever the file holds.
+	 */
+	int out_of_range;
 };
 
 /*

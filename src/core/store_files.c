@@ -125,3 +125,18 @@ enum poise_status store_check_same_file(struct store *st, struct poise_error *er
 			       "else writes its folder, then try again",
 			       st->path);
 }
+
+int store_open_regular(const char *path, int oflags, mode_t mode)
+{
+	struct stat sb;
+	int fd = open(path, oflags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW, mode);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}

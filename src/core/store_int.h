@@ -103,6 +103,11 @@ int64_t *store_seq_slot(struct store *st, const char *call_id); /* NULL: no memo
 
 /* store_files.c: each file of the database what it seems (and, for a writer, private). */
 enum poise_status store_check_files(struct store *st, struct poise_error *err);
+/*
+ * open(2) that refuses at once what is not a regular file (O_NONBLOCK, so a
+ * FIFO cannot hang it, then fstat; EINVAL) and follows no symbolic link.
+ */
+int store_open_regular(const char *path, int oflags, mode_t mode);
 /* The file SQLite opened is the one store_check_files looked at. */
 enum poise_status store_check_same_file(struct store *st, struct poise_error *err);
 
@@ -113,8 +118,13 @@ enum poise_status store_schema_check(struct store *st, struct poise_error *err);
 enum poise_status store_schema_migrate(struct store *st, struct poise_error *err);
 
 /* store_read.c: one row of STORE_META_COLS into m. */
-/* Column col as text: copied into dst (truncated, "" for NULL), or the pointer ("" for NULL). */
-void store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size);
+/*
+ * Column col as text: copied into dst ("" for NULL; 1 when it did not fit,
+ * cut at a character, or held a NUL), or the pointer ("" for NULL).
+ */
+int store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size);
+/* A time read back, kept within FIELD_TIME_MIN..FIELD_TIME_MAX (fieldlimits.h). */
+int64_t store_clamp_time(int64_t t);
 const char *store_col_text(sqlite3_stmt *s, int col);
 /*
  * An events row selected as (seq, t, kind, stage, a, b, text): 0 when its
@@ -140,6 +150,12 @@ int store_write_helper_rows(struct store *st, const char *call_id, const struct 
 
 /* store_sidelog.c */
 enum poise_status sidelog_load(struct store *st, struct poise_error *err);
+/*
+ * Check a whole side log held in buf (NUL-terminated, changed in place):
+ * count its entries and learn each call's next seq, writing nothing. The
+ * parser the fuzz target tests/fuzz/fuzz_sidelog.c drives.
+ */
+enum poise_status sidelog_scan(struct store *st, char *buf, struct poise_error *err);
 enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err);
 enum poise_status sidelog_add_event(struct store *st, const char *call_id, const struct event *ev,
