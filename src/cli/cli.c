@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "poise/store.h"
+#include "poise/fieldlimits.h"
 #include "poise/text.h"
 
 #include <pwd.h>
@@ -46,6 +47,23 @@ int cli_open_read(const char *db, struct store **st, struct poise_error *err)
 	return store_open(db, STORE_READONLY, st, err);
 }
 
+enum poise_status cli_check_field(const char *opt, const char *what, const char *v, size_t max,
+				  struct poise_error *err)
+{
+	struct poise_error why;
+
+	poise_error_clear(&why);
+	if (!v || text_check_field(what, v, max, 0, &why) == POISE_OK)
+		return POISE_OK;
+	return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s': %s", opt, why.msg);
+}
+
+/* The name found, checked against its limit wherever it came from. */
+static const char *checked_person(const char *opt, const char *name, struct poise_error *err)
+{
+	return cli_check_field(opt, "name", name, FIELD_AGENT_MAX, err) == POISE_OK ? name : NULL;
+}
+
 const char *cli_person(const struct cli_args *args, const char *opt, struct poise_error *err)
 {
 	const char *name = cli_value(args, opt);
@@ -58,10 +76,10 @@ const char *cli_person(const struct cli_args *args, const char *opt, struct pois
 	if (!name)
 		name = cli_getenv("POISE_AGENT");
 	if (name && name[0])
-		return name;
+		return checked_person(opt, name, err);
 	pw = getpwuid(getuid());
 	if (pw && pw->pw_name && pw->pw_name[0])
-		return pw->pw_name;
+		return checked_person(opt, pw->pw_name, err);
 	poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
 			"cannot tell who you are: give --%s NAME or set POISE_AGENT", opt);
 	return NULL;
