@@ -171,6 +171,14 @@ enum poise_status store_each_call(struct store *st, int64_t since, int64_t until
 				  void *ctx, struct poise_error *err);
 
 /*
+ * After text was edited or deleted: copy the WAL into the database and empty
+ * it (PRAGMA wal_checkpoint(TRUNCATE)), so the old text lingers in no file
+ * (secure_delete zeroes it inside the database). Best effort: a reader in
+ * the way leaves it to the next checkpoint.
+ */
+void store_scrub_wal(struct store *st);
+
+/*
  * `poise doctor`: check the database (PRAGMA quick_check) and make the note
  * search index again from the events, whether or not it was damaged (a
  * damaged one fails a search with a word saying to run this). Needs the

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define STAGE_KEY(name, key, title) key,
@@ -28,7 +29,10 @@ struct export_ctx {
 	struct store *st;
 	FILE *out;
 	enum export_format fmt;
-	int redact;
+	int redact; /* enum export_redact */
+	char (*agents)[FIELD_AGENT_MAX + 1]; /* redacted: agents in order of first appearance */
+	size_t nagents, agentcap;
+	char pseudonym[32];
 	const struct call_meta *meta;
 	size_t nevents; /* of the current call */
 	enum poise_status ps;
@@ -58,31 +62,70 @@ static void csv_int(FILE *out, int64_t v, int present)
 	fputc(',', out);
 }
 
+/* A skip's text is kept only when it is one of poise's reason keys. */
+static int is_skip_key(const char *text)
+{
+	for (int k = 0; k < SKIP_COUNT; k++)
+		if (strcmp(text, skip_reason_key((enum skip_reason)k)) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * The text of ev as exported: with redact, what the agent typed goes. A
- * follow-up keeps its date and channel ("due\tchannel\t").
+ * The text of ev as exported. Redacted, only keys poise wrote stay (an
+ * allow-list, so a new kind of event carrying typed text is left out until
+ * someone says otherwise); a follow-up keeps its date alone.
  */
 static const char *event_text(const struct export_ctx *c, const struct event *ev, char *buf,
 			      size_t size)
 {
 	size_t n;
 
-	if (!c->redact || !ev->text)
+	if (!(c->redact & EXPORT_REDACT) || !ev->text)
 		return ev->text;
 	switch (ev->kind) {
-	case EV_NOTE:
-	case EV_ESCALATE:
-	case EV_REFLECTION:
-		return NULL;
+	case EV_START:
+	case EV_PROMPT:
+	case EV_OUTCOME:
+	case EV_CAUSE:
+	case EV_INTERRUPTED:
+		return ev->text;
+	case EV_SKIP:
+		return is_skip_key(ev->text) ? ev->text : NULL;
 	case EV_FOLLOWUP:
 		n = strcspn(ev->text, "\t");
-		if (ev->text[n] == '\t')
-			n += 1 + strcspn(ev->text + n + 1, "\t");
-		snprintf(buf, size, "%.*s\t", (int)(n < size - 2 ? n : size - 2), ev->text);
+		snprintf(buf, size, "%.*s", (int)(n < size - 1 ? n : size - 1), ev->text);
 		return buf;
 	default:
-		return ev->text;
+		return NULL;
 	}
+}
+
+/* The agent as exported: redacted, "agent-N" by first appearance, the same N throughout. */
+static const char *agent_name(struct export_ctx *c, const char *agent)
+{
+	size_t i;
+
+	if (!(c->redact & EXPORT_REDACT) || (c->redact & EXPORT_KEEP_AGENTS))
+		return agent;
+	for (i = 0; i < c->nagents; i++)
+		if (strcmp(c->agents[i], agent) == 0)
+			break;
+	if (i == c->nagents) {
+		char(*grown)[FIELD_AGENT_MAX + 1] = c->nagents < c->agentcap ? c->agents : NULL;
+
+		if (!grown) {
+			size_t cap = c->agentcap ? c->agentcap * 2 : 16;
+
+			if (!(grown = realloc(c->agents, cap * sizeof(*grown))))
+				return "agent-?"; /* out of memory: never the name */
+			c->agents = grown;
+			c->agentcap = cap;
+		}
+		snprintf(c->agents[c->nagents++], sizeof(c->agents[0]), "%s", agent);
+	}
+	snprintf(c->pseudonym, sizeof(c->pseudonym), "agent-%zu", i + 1);
+	return c->pseudonym;
 }
 
 static const char *stage_name(int stage)
@@ -90,12 +133,12 @@ static const char *stage_name(int stage)
 	return stage >= 0 && stage < STAGE_COUNT ? stage_keys[stage] : "";
 }
 
-static void csv_call(const struct export_ctx *c)
+static void csv_call(struct export_ctx *c)
 {
 	const struct call_meta *m = c->meta;
 
 	text_csv_cell(c->out, m->id, 0, 0);
-	text_csv_cell(c->out, m->agent, 0, 0);
+	text_csv_cell(c->out, agent_name(c, m->agent), 0, 0);
 	text_csv_cell(c->out, c->redact ? NULL : m->customer, 0, 0);
 	text_csv_cell(c->out, c->redact ? NULL : m->ref, 0, 0);
 	text_csv_cell(c->out, m->playbook_id, 0, 0);
@@ -137,13 +180,13 @@ static int event_fn(void *ctx, const struct event *ev)
 	return ferror(c->out) != 0;
 }
 
-static void json_call_head(const struct export_ctx *c)
+static void json_call_head(struct export_ctx *c)
 {
 	const struct call_meta *m = c->meta;
 	FILE *out = c->out;
 
 	json_member(out, "id", m->id, 0);
-	json_member(out, "agent", m->agent, 1);
+	json_member(out, "agent", agent_name(c, m->agent), 1);
 	json_member(out, "customer", c->redact ? NULL : m->customer, 1);
 	json_member(out, "ref", c->redact ? NULL : m->ref, 1);
 	json_member(out, "playbook_id", m->playbook_id, 1);
@@ -197,6 +240,7 @@ enum poise_status export_calls(struct store *st, FILE *out, enum export_format f
 	if (fmt == EXPORT_CSV)
 		fputs(csv_header, out);
 	ps = store_each_call(st, since, until, call_fn, &c, err);
+	free(c.agents);
 	if (ps == POISE_OK)
 		ps = c.ps;
 	if (ps == POISE_OK && (ferror(out) || fflush(out) != 0))

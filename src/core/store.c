@@ -242,6 +242,12 @@ int64_t *store_seq_slot(struct store *st, const char *call_id)
 	return &st->seqs[st->nseqs++].next;
 }
 
+void store_scrub_wal(struct store *st)
+{
+	if (!(st->flags & STORE_READONLY))
+		sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+}
+
 long store_set_max_pages(struct store *st, long pages)
 {
 	char sql[64];

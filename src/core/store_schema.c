@@ -467,5 +467,6 @@ enum poise_status store_doctor(struct store *st, struct store_doctor *out, struc
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return ps;
 	}
+	store_scrub_wal(st);
 	return POISE_OK;
 }
