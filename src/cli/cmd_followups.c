@@ -53,7 +53,8 @@ static int print_row(void *ctx, const struct followup *f)
 	cell(f->customer[0] ? f->customer : "-", 16);
 	cell(f->agent, 12);
 	cell(call, CALL_ID_SHORT);
-	puts(f->promise);
+	text_fput(stdout, f->promise, 0);
+	putchar('\n');
 	return ferror(stdout) != 0;
 }
 

@@ -57,7 +57,7 @@
 		     "WHERE status = 'open' AND agent = ?1 "                                       \
 		     "ORDER BY started_at DESC, id DESC LIMIT 1")                                  \
 	X(EACH_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
-		     "WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id")         \
+		     "WHERE started_at >= ?1 AND started_at <= ?2 ORDER BY started_at, id")         \
 	X(EVENTS, "SELECT seq, t, kind, stage, a, b, text FROM events "                            \
 		  "WHERE call_id = ?1 ORDER BY seq")                                               \
 	X(PB_TEXT, "SELECT text FROM playbook_texts WHERE hash = ?1")

@@ -236,7 +236,7 @@ enum poise_status store_each_call(struct store *st, int64_t since, int64_t until
 		return POISE_STATE;
 	s = store_stmt(st, STMT_EACH_CALL);
 	sqlite3_bind_int64(s, 1, since ? since : INT64_MIN);
-	sqlite3_bind_int64(s, 2, until ? until : INT64_MAX);
+	sqlite3_bind_int64(s, 2, until ? until - 1 : INT64_MAX); /* [since, until) */
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		store_row_meta(s, &m);
 		if (fn(ctx, &m)) {
