@@ -13,15 +13,15 @@
 #ifndef POISE_FIELDLIMITS_H
 #define POISE_FIELDLIMITS_H
 
-#define FIELD_CALL_ID_LEN 36	   /* a UUID, lowercase, with dashes: exactly this */
-#define FIELD_AGENT_MAX 127	   /* an agent's or reviewer's name */
-#define FIELD_CUSTOMER_MAX 127	   /* the caller's name */
-#define FIELD_REF_MAX 127	   /* a customer or ticket reference */
-#define FIELD_PLAYBOOK_ID_MAX 64   /* a playbook's id */
-#define FIELD_VERSION_MAX 63	   /* a playbook's version */
-#define FIELD_CAUSE_ID_MAX 64	   /* a cause category's id */
-#define FIELD_HASH_LEN 64	   /* a playbook text's SHA-256, lowercase hex */
-#define FIELD_EVENT_TEXT_MAX 65536 /* the text of any one event, read from elsewhere */
+#define FIELD_CALL_ID_LEN     36    /* a UUID, lowercase, with dashes: exactly this */
+#define FIELD_AGENT_MAX	      127   /* an agent's or reviewer's name */
+#define FIELD_CUSTOMER_MAX    127   /* the caller's name */
+#define FIELD_REF_MAX	      127   /* a customer or ticket reference */
+#define FIELD_PLAYBOOK_ID_MAX 64    /* a playbook's id */
+#define FIELD_VERSION_MAX     63    /* a playbook's version */
+#define FIELD_CAUSE_ID_MAX    64    /* a cause category's id */
+#define FIELD_HASH_LEN	      64    /* a playbook text's SHA-256, lowercase hex */
+#define FIELD_EVENT_TEXT_MAX  65536 /* the text of any one event, read from elsewhere */
 
 /*
  * Times (ms since the epoch) poise takes from a database or a side log:

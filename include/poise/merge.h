@@ -32,8 +32,8 @@
  * text at most). docs/database.md, "Limits".
  */
 #define MERGE_CALL_EVENTS_MAX 100000
-#define MERGE_CALL_TEXT_MAX (16 * 1024 * 1024)
-#define MERGE_VALUE_MAX (2 * 1024 * 1024)
+#define MERGE_CALL_TEXT_MAX   (16 * 1024 * 1024)
+#define MERGE_VALUE_MAX	      (2 * 1024 * 1024)
 
 struct merge_counts {
 	size_t added;	/* calls that were not here */

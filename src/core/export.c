@@ -29,7 +29,7 @@ struct export_ctx {
 	struct store *st;
 	FILE *out;
 	enum export_format fmt;
-	int redact; /* enum export_redact */
+	int redact;			     /* enum export_redact */
 	char (*agents)[FIELD_AGENT_MAX + 1]; /* redacted: agents in order of first appearance */
 	size_t nagents, agentcap;
 	char pseudonym[32];

@@ -418,8 +418,7 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 		    POISE_OK ||
 	    (st = pbwalk_string(&w, k[PF_TITLE], v[PF_TITLE], NULL, &pb->title)) != POISE_OK ||
 	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], pbwalk_check_version,
-				&pb->version)) !=
-		    POISE_OK ||
+				&pb->version)) != POISE_OK ||
 	    (st = pbwalk_string(&w, k[PF_LANGUAGE], v[PF_LANGUAGE], pbwalk_check_language,
 				&pb->language)) != POISE_OK)
 		return st;

@@ -178,7 +178,8 @@ enum poise_status pbwalk_check_id(struct pb_walk *w, uint32_t at, const char *s)
 enum poise_status pbwalk_check_playbook_id(struct pb_walk *w, uint32_t at, const char *s)
 {
 	if (strlen(s) > FIELD_PLAYBOOK_ID_MAX)
-		return pbwalk_error(w, at, "id is longer than %d characters", FIELD_PLAYBOOK_ID_MAX);
+		return pbwalk_error(w, at, "id is longer than %d characters",
+				    FIELD_PLAYBOOK_ID_MAX);
 	return pbwalk_check_id(w, at, s);
 }
 

@@ -168,10 +168,11 @@ enum poise_status store_fail(struct store *st, int rc, const char *what, struct 
 				       what, p);
 	case SQLITE_CORRUPT:
 		if (rc == SQLITE_CORRUPT_VTAB)
-			return poise_error_set(err, POISE_DB, NULL, 0, 0,
-					       "cannot %s: the note search index of database '%s' is "
-					       "damaged: run 'poise doctor --db %s' to rebuild it",
-					       what, p, p);
+			return poise_error_set(
+				err, POISE_DB, NULL, 0, 0,
+				"cannot %s: the note search index of database '%s' is "
+				"damaged: run 'poise doctor --db %s' to rebuild it",
+				what, p, p);
 		return poise_error_set(err, POISE_DB, NULL, 0, 0,
 				       "cannot %s: database '%s' is damaged: restore a backup "
 				       "or pass --db PATH",
@@ -453,8 +454,9 @@ static enum poise_status open_db(struct store *st, struct poise_error *err)
 	    (rc = sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL)) != SQLITE_OK)
 		return store_fail(st, rc, "open database", err);
 	/* Before the first read: SQLite looks up the schema while the lock may be busy. */
-	sqlite3_busy_timeout(st->db, (st->flags & (STORE_READONLY | STORE_PATIENT)) ? STORE_WAIT_MS
-										    : STORE_BUSY_MS);
+	sqlite3_busy_timeout(st->db, (st->flags & (STORE_READONLY | STORE_PATIENT))
+					     ? STORE_WAIT_MS
+					     : STORE_BUSY_MS);
 	/* Refuse before any pragma could rewrite the header of someone else's file. */
 	if ((ps = store_schema_check(st, err)) != POISE_OK)
 		return ps;
@@ -503,7 +505,8 @@ enum poise_status store_open(const char *path, int flags, struct store **out,
 		goto out;
 	if ((ps = store_schema_precheck(path, err)) != POISE_OK)
 		goto out;
-	if ((ps = open_db(st, err)) != POISE_OK || (ps = store_check_same_file(st, err)) != POISE_OK)
+	if ((ps = open_db(st, err)) != POISE_OK ||
+	    (ps = store_check_same_file(st, err)) != POISE_OK)
 		goto out;
 	tighten_side_files(st);
 	if ((ps = sidelog_load(st, err)) != POISE_OK)

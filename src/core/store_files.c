@@ -44,16 +44,18 @@ static enum poise_status make_private(int fd, const char *path, const char *what
 				      const struct stat *sb, struct poise_error *err)
 {
 	if (sb->st_uid != geteuid())
-		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
-				       "%s '%s' belongs to another user (uid %ld), so poise will not "
-				       "write it: copy it to a file of your own (cp, then chmod 600) "
-				       "and pass --db PATH",
-				       what, path, (long)sb->st_uid);
+		return poise_error_set(
+			err, POISE_DB_READONLY, NULL, 0, 0,
+			"%s '%s' belongs to another user (uid %ld), so poise will not "
+			"write it: copy it to a file of your own (cp, then chmod 600) "
+			"and pass --db PATH",
+			what, path, (long)sb->st_uid);
 	if ((sb->st_mode & 077) && fchmod(fd, sb->st_mode & 0700) != 0)
-		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
-				       "%s '%s' can be read or written by others and cannot be made "
-				       "private (%s): run chmod 600 '%s'",
-				       what, path, strerror(errno), path);
+		return poise_error_set(
+			err, POISE_DB_READONLY, NULL, 0, 0,
+			"%s '%s' can be read or written by others and cannot be made "
+			"private (%s): run chmod 600 '%s'",
+			what, path, strerror(errno), path);
 	return POISE_OK;
 }
 

@@ -82,7 +82,8 @@ void store_row_meta(sqlite3_stmt *s, struct call_meta *m)
 	m->out_of_range = cut || m->started != store_clamp_time(m->started) ||
 			  m->ended != store_clamp_time(m->ended) ||
 			  m->wrapup_at != store_clamp_time(m->wrapup_at) || m->last_seq < 0 ||
-			  m->mood_start < 0 || m->mood_start > 5 || m->mood_end < 0 || m->mood_end > 5;
+			  m->mood_start < 0 || m->mood_start > 5 || m->mood_end < 0 ||
+			  m->mood_end > 5;
 	m->started = store_clamp_time(m->started);
 	m->ended = store_clamp_time(m->ended);
 	m->wrapup_at = store_clamp_time(m->wrapup_at);

@@ -358,8 +358,8 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 		} else if (n == 9 && f[0] && strcmp(f[0], "event") == 0 && f[1] && f[4] && f[5] &&
 			   parse_i64(f[2], &num[0]) == 0 && parse_i64(f[3], &num[1]) == 0 &&
 			   parse_i64(f[6], &num[2]) == 0 && parse_i64(f[7], &num[3]) == 0 &&
-			   num[0] > 0 && time_ok(num[1]) && num[2] >= INT_MIN && num[2] <= INT_MAX &&
-			   num[3] >= INT_MIN && num[3] <= INT_MAX) {
+			   num[0] > 0 && time_ok(num[1]) && num[2] >= INT_MIN &&
+			   num[2] <= INT_MAX && num[3] >= INT_MIN && num[3] <= INT_MAX) {
 			struct event ev = {.seq = num[0],
 					   .t = num[1],
 					   .a = (int)num[2],

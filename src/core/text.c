@@ -257,8 +257,8 @@ enum poise_status text_check_field(const char *what, const char *s, size_t max, 
 
 	if (n > max)
 		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
-				       "%s is %zu bytes, longer than the limit of %zu: shorten it", what,
-				       n, max);
+				       "%s is %zu bytes, longer than the limit of %zu: shorten it",
+				       what, n, max);
 	while (n > 0) {
 		unsigned cp;
 		size_t len = next_cp(s, n, &cp);

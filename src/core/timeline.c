@@ -308,7 +308,8 @@ static void header_line(FILE *out, const char *label, const char *v)
 
 static void write_header(FILE *out, const struct call_meta *m)
 {
-	char started[64], dur[32], pb[FIELD_PLAYBOOK_ID_MAX + FIELD_VERSION_MAX + FIELD_HASH_LEN + 3];
+	char started[64], dur[32],
+		pb[FIELD_PLAYBOOK_ID_MAX + FIELD_VERSION_MAX + FIELD_HASH_LEN + 3];
 
 	local_time(m->started, started, sizeof(started));
 	timeline_mmss(m->ended ? m->ended - m->started : 0, dur, sizeof(dur));
@@ -320,7 +321,8 @@ static void write_header(FILE *out, const struct call_meta *m)
 	header_line(out, "started", started);
 	header_line(out, "duration", m->ended ? dur : "- (not closed)");
 	header_line(out, "status", m->status);
-	header_line(out, "outcome", m->outcome[0] ? outcome_label(outcome_from_key(m->outcome)) : "-");
+	header_line(out, "outcome",
+		    m->outcome[0] ? outcome_label(outcome_from_key(m->outcome)) : "-");
 	header_line(out, "cause", m->cause);
 	header_line(out, "playbook", pb);
 	fputc('\n', out);

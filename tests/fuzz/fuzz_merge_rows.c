@@ -65,10 +65,9 @@ static void check_call(char **p)
 		return;
 	if (cut || strlen(m.id) != FIELD_CALL_ID_LEN || !m.agent[0] ||
 	    strlen(m.agent) > FIELD_AGENT_MAX || strlen(m.playbook_version) > FIELD_VERSION_MAX ||
-	    !text_is_safe(m.agent, 0) || !text_is_safe(m.customer, 0) ||
-	    !text_is_safe(m.ref, 0) || !text_is_safe(m.cause, 0) ||
-	    m.started <= FIELD_TIME_MIN || m.started >= FIELD_TIME_MAX ||
-	    (m.ended && m.ended < m.started))
+	    !text_is_safe(m.agent, 0) || !text_is_safe(m.customer, 0) || !text_is_safe(m.ref, 0) ||
+	    !text_is_safe(m.cause, 0) || m.started <= FIELD_TIME_MIN ||
+	    m.started >= FIELD_TIME_MAX || (m.ended && m.ended < m.started))
 		abort();
 }
 

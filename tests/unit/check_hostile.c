@@ -30,8 +30,7 @@
 static char id1[37], id2[37];
 
 /* A closed call with a note, a follow-up and a reflection, on the built-in playbook. */
-static void seed_calls(const char *path, const char *agent, const char *customer,
-		       const char *note)
+static void seed_calls(const char *path, const char *agent, const char *customer, const char *note)
 {
 	struct playbook *pb = NULL;
 	struct poise_error err = {0};
@@ -99,12 +98,9 @@ START_TEST(test_readers_wait_for_a_busy_writer)
 {
 	const char *db = fx_path(0, "busy.db");
 	const char *const cmds[][6] = {
-		{"export", NULL},
-		{"export", "--format", "csv", NULL},
-		{"report", NULL},
-		{"report", "--lines", "--format", "json", NULL},
-		{"show", id1, NULL},
-		{"followups", "--all", NULL},
+		{"export", NULL},    {"export", "--format", "csv", NULL},
+		{"report", NULL},    {"report", "--lines", "--format", "json", NULL},
+		{"show", id1, NULL}, {"followups", "--all", NULL},
 		{"followups", NULL},
 	};
 	char src[600], dst[600];
@@ -263,8 +259,7 @@ START_TEST(test_database_files_are_made_private)
 			close(open(p, O_WRONLY | O_CREAT, 0600));
 		ck_assert_int_eq(chmod(p, 0666), 0);
 		/* A reader leaves the database itself as it is. */
-		ck_assert_int_eq(store_open(db, STORE_READONLY, &st,
-					    &(struct poise_error){0}),
+		ck_assert_int_eq(store_open(db, STORE_READONLY, &st, &(struct poise_error){0}),
 				 POISE_OK);
 		store_close(st);
 		if (s == 0)
@@ -330,6 +325,39 @@ START_TEST(test_foreign_schema_refused_before_reading)
 		free(before);
 		free(after);
 		unlink(db);
+	}
+}
+END_TEST
+
+/*
+ * The schema check compares SQL byte for byte, so the released text of each
+ * object must never drift: a database made by an older poise would be
+ * refused. These are the texts poise has always written.
+ */
+START_TEST(test_released_schema_text_is_kept)
+{
+	static const char *const released[][2] = {
+		{"events_note_fts",
+		 "CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"
+		 "WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"
+		 "\tINSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, "
+		 "new.seq);\nEND"},
+		{"notes_fts", "CREATE VIRTUAL TABLE notes_fts USING fts5 (\n"
+			      "\ttext, call_id UNINDEXED, seq UNINDEXED, tokenize = 'trigram')"},
+		{"events_note", "CREATE INDEX events_note ON events (call_id, text) WHERE kind = "
+				"'note'"},
+	};
+	const char *db = fx_path(0, "released.db");
+
+	store_close(fx_open(db));
+	for (size_t i = 0; i < sizeof(released) / sizeof(released[0]); i++) {
+		char sql[160], *got;
+
+		snprintf(sql, sizeof(sql), "SELECT sql FROM sqlite_schema WHERE name = '%s'",
+			 released[i][0]);
+		got = fx_sql_text(db, sql);
+		ck_assert_str_eq(got, released[i][1]);
+		free(got);
 	}
 }
 END_TEST
@@ -424,7 +452,8 @@ START_TEST(test_merge_refuses_rows_out_of_bounds)
 		st = fx_open(dst);
 		calls = fx_sql_int(dst, "SELECT count(*) FROM calls");
 		ck_assert_msg(merge_file(st, src, &n, &err) != POISE_OK, "merged: %s", tamper[i]);
-		ck_assert_msg(strstr(err.msg, "cannot be merged") || strstr(err.msg, "unknown kind"),
+		ck_assert_msg(strstr(err.msg, "cannot be merged") ||
+				      strstr(err.msg, "unknown kind"),
 			      "%s: %s", tamper[i], err.msg);
 		ck_assert(text_is_safe(err.msg, 0));
 		store_close(st);
@@ -553,8 +582,7 @@ START_TEST(test_limits_in_playbooks)
 		}
 		ck_assert_int_ne(playbook_load_text(text2, strlen(text2), "v.yaml", &pb, &err),
 				 POISE_OK);
-		ck_assert_msg(strstr(err.msg, "limit") || strstr(err.msg, "longer"), "%s",
-			      err.msg);
+		ck_assert_msg(strstr(err.msg, "limit") || strstr(err.msg, "longer"), "%s", err.msg);
 		free(text2);
 	}
 	/* A cause id one over the limit. */
@@ -592,8 +620,8 @@ static void assert_terminal_safe(const char *what, const char *s)
 		size_t len = text_utf8_len(s, n, &cp);
 
 		ck_assert_msg(len > 0, "%s: invalid UTF-8 at '%.20s'", what, s);
-		ck_assert_msg(cp == '\n' || !text_cp_unsafe(cp, 0), "%s: U+%04X reaches the terminal",
-			      what, cp);
+		ck_assert_msg(cp == '\n' || !text_cp_unsafe(cp, 0),
+			      "%s: U+%04X reaches the terminal", what, cp);
 		s += len;
 		n -= len;
 	}
@@ -614,9 +642,9 @@ static void hostile_string(char *buf, size_t size)
 		buf[used++] = (char)c; /* and as a lone byte */
 	}
 	{
-		static const unsigned bidi[] = {0x061c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a,
-						0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067,
-						0x2068, 0x2069};
+		static const unsigned bidi[] = {0x061c, 0x200e, 0x200f, 0x2028, 0x2029,
+						0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+						0x2066, 0x2067, 0x2068, 0x2069};
 
 		for (size_t i = 0; i < sizeof(bidi) / sizeof(bidi[0]); i++) {
 			if (bidi[i] < 0x800) {
@@ -649,7 +677,10 @@ START_TEST(test_sanitizer_class)
 	for (size_t size = 1; size < 40; size++) {
 		char small[40];
 
-		text_safe(small, size, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x1b" "abc", 0);
+		text_safe(small, size,
+			  "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x1b"
+			  "abc",
+			  0);
 		assert_terminal_safe("cut", small);
 	}
 	ck_assert(!text_is_safe(hostile, 0));
@@ -662,14 +693,16 @@ START_TEST(test_no_control_characters_reach_the_terminal)
 	char hostile[512], name[200], note[600];
 	const char *db = fx_path(0, "ctl.db");
 	const char *const cmds[][5] = {
-		{"show", id1, NULL},	    {"show", id2, NULL},	 {"followups", "--all", NULL},
-		{"report", NULL},	    {"report", "--lines", NULL}, {"show", hostile, NULL},
+		{"show", id1, NULL},	      {"show", id2, NULL},
+		{"followups", "--all", NULL}, {"report", NULL},
+		{"report", "--lines", NULL},  {"show", hostile, NULL},
 		{"report", "--agent", NULL},
 	};
 	struct run r;
 
 	hostile_string(hostile, sizeof(hostile));
-	/* Names within their limits, made of hostile characters (as merge or an old poise left them). */
+	/* Names within their limits, made of hostile characters (as merge or an old poise left
+	 * them). */
 	snprintf(name, 100, "%.40s%s", hostile, hostile + 128);
 	snprintf(note, sizeof(note), "note %s end", hostile);
 	seed_calls(db, "ana", "Ada", note);
@@ -686,8 +719,9 @@ START_TEST(test_no_control_characters_reach_the_terminal)
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
 		sqlite3_finalize(s);
-		ck_assert_int_eq(sqlite3_prepare_v2(h, "UPDATE followups SET channel = ?1, "
-						       "promise = ?1",
+		ck_assert_int_eq(sqlite3_prepare_v2(h,
+						    "UPDATE followups SET channel = ?1, "
+						    "promise = ?1",
 						    -1, &s, NULL),
 				 SQLITE_OK);
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
@@ -739,8 +773,8 @@ END_TEST
 
 START_TEST(test_csv_formulas_neutralised_numbers_kept)
 {
-	static const char *const formula[] = {"=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx",
-					      "=HYPERLINK(\"http://x\",\"y\")"};
+	static const char *const formula[] = {
+		"=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"y\")"};
 	const char *db = fx_path(0, "csv.db");
 	struct run r;
 
@@ -785,8 +819,8 @@ END_TEST
 
 START_TEST(test_redact_drops_every_free_text_and_agents)
 {
-	static const char *const planted[] = {"Plantedcust", "plantednote", "phone",
-					      "ring them back", "faster", "Plantedagent"};
+	static const char *const planted[] = {"Plantedcust",	"plantednote", "phone",
+					      "ring them back", "faster",      "Plantedagent"};
 	const char *db = fx_path(0, "red.db");
 	struct run r;
 
@@ -920,7 +954,8 @@ START_TEST(test_extreme_values_read_without_a_fault)
 			run_poise_in(fx_dir, &r, args);
 			ck_assert_msg(r.code == 0 || r.code == 1, "%s on '%s': exit %d: %s",
 				      cmds[c][0], extreme[i], r.code, r.err);
-			ck_assert_msg(!strstr(r.err, "runtime error") && !strstr(r.err, "Sanitizer"),
+			ck_assert_msg(!strstr(r.err, "runtime error") &&
+					      !strstr(r.err, "Sanitizer"),
 				      "%s on '%s': %s", cmds[c][0], extreme[i], r.err);
 			run_free(&r);
 		}
@@ -942,6 +977,7 @@ static Suite *hostile_suite(void)
 	tcase_add_test(files, test_files_that_are_not_files_are_refused_at_once);
 	tcase_add_test(files, test_database_files_are_made_private);
 	tcase_add_test(sql, test_foreign_schema_refused_before_reading);
+	tcase_add_test(sql, test_released_schema_text_is_kept);
 	tcase_add_test(sql, test_damaged_note_search_is_rebuilt_by_doctor);
 	tcase_add_test(merge, test_merge_refuses_rows_out_of_bounds);
 	tcase_add_test(merge, test_merge_memory_is_bounded);
