@@ -31,6 +31,14 @@ int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct pois
 	return POISE_OK;
 }
 
+int cli_open_write(const struct cli_args *args, char *db, size_t size, struct store **st,
+		   struct poise_error *err)
+{
+	enum poise_status ps = cli_db_path(args, db, size, err);
+
+	return ps != POISE_OK ? ps : store_open(db, STORE_PATIENT, st, err);
+}
+
 int cli_open_read(const char *db, struct store **st, struct poise_error *err)
 {
 	enum poise_status ps = store_open(db, STORE_READONLY, st, err);

@@ -109,6 +109,13 @@ enum poise_status cli_check_field(const char *opt, const char *what, const char 
 				  struct poise_error *err);
 
 /*
+ * --db PATH (or the default) into db, opened to write from the command line:
+ * waiting up to STORE_WAIT_MS for another program's lock (merge, doctor).
+ */
+int cli_open_write(const struct cli_args *args, char *db, size_t size, struct store **st,
+		   struct poise_error *err);
+
+/*
  * Who is at the keyboard: the option `opt` (an agent's or reviewer's name),
  * else $POISE_AGENT, else the login name. NULL with err set when none, when
  * the option was given empty, or when the name is over FIELD_AGENT_MAX.

@@ -20,8 +20,7 @@ int cmd_doctor(const struct cli_args *args)
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    store_open(db, STORE_PATIENT, &st, &err) != POISE_OK)
+	if (cli_open_write(args, db, sizeof(db), &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	if (store_doctor(st, &d, &err) != POISE_OK) {
 		code = cli_report(args->cmd, &err);

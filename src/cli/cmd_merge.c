@@ -38,8 +38,7 @@ int cmd_merge(const struct cli_args *args)
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    store_open(db, STORE_PATIENT, &st, &err) != POISE_OK)
+	if (cli_open_write(args, db, sizeof(db), &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	/* Each file on its own: one refused source does not stop the others. */
 	for (int i = 0; i < args->noperands; i++) {

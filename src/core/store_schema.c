@@ -31,7 +31,8 @@
 #define NOTES_FTS_TRIGGER                                                                          \
 	"CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"                                  \
 	"WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"                                  \
-	"	INSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, new.seq);\n" \
+	"	INSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, "              \
+	"new.seq);\n"                                                                              \
 	"END"
 /* clang-format on */
 
