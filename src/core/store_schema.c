@@ -27,12 +27,12 @@
 #define NOTES_FTS_FILL                                                                             \
 	"INSERT INTO notes_fts (text, call_id, seq)\n"                                             \
 	"	SELECT text, call_id, seq FROM events WHERE kind = 'note' AND text IS NOT NULL"
-/* clang-format off: the text is released; the schema check compares it byte for byte. */
+/* The text is released: the schema check compares it byte for byte. */
+/* clang-format off */
 #define NOTES_FTS_TRIGGER                                                                          \
 	"CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"                                  \
 	"WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"                                  \
-	"	INSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, "              \
-	"new.seq);\n"                                                                              \
+	"	INSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, new.seq);\n" \
 	"END"
 /* clang-format on */
 
