@@ -11,6 +11,7 @@
 #include "store_fixture.h"
 
 #include "helpers/run_poise.h"
+#include "main/suite.h"
 #include "poise/export.h"
 #include "poise/merge.h"
 #include "poise/playbook.h"
@@ -964,7 +965,7 @@ START_TEST(test_extreme_values_read_without_a_fault)
 }
 END_TEST
 
-static Suite *hostile_suite(void)
+Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
 	TCase *busy = tcase_create("busy"), *files = tcase_create("files");
@@ -1004,15 +1005,4 @@ static Suite *hostile_suite(void)
 	suite_add_tcase(s, priv);
 	suite_add_tcase(s, ext);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(hostile_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
