@@ -10,8 +10,7 @@ const struct cli_opt cmd_export_opts[] = {
 	{"format", "FORMAT", "jsonl (a call per line; the default) or csv"},
 	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
 	{"until", "DATE", "calls started on or before this day"},
-	{"redact", NULL,
-	 "leave out customers, references and all typed text; agents as pseudonyms"},
+	{"redact", NULL, "drop customers, references, typed text; agents renamed"},
 	{"keep-agents", NULL, "with --redact: keep the agents' names"},
 	{NULL, NULL, NULL},
 };
