@@ -3,14 +3,17 @@
  *
  * Before SQLite opens anything, the database, its -wal and -shm and its
  * side log are looked at: a FIFO, a device, a socket or a folder where one
- * should be is refused at once (opened O_NONBLOCK, so a FIFO cannot hang
- * us, then fstat). A database poise writes must be the user's own and
- * private: owned by someone else, it is refused; readable or writable by
- * others, it is narrowed to 0600 on the open descriptor (fchmod, never by
- * path, so a file swapped in meanwhile is not the one changed). The file
+ * should be is refused at once (looked at through an O_PATH descriptor, so
+ * a FIFO cannot hang us, then fstat). A database poise writes must be the
+ * user's own and private: owned by someone else, it is refused; readable or
+ * writable by others, it is narrowed to 0600 through a descriptor checked
+ * to be the same file (fchmod, never by path, so a file swapped in
+ * meanwhile is not the one changed). The file
  * SQLite then opens is checked to be the one looked at (device and inode),
  * so a swap between the two is refused too.
  */
+/* O_PATH is Linux's (glibc shows it with _GNU_SOURCE). */
+#define _GNU_SOURCE
 #include "store_int.h"
 
 #include <errno.h>
@@ -39,30 +42,47 @@ static enum poise_status not_regular(const char *path, const char *what, mode_t 
 			       what, path, kind_name(m));
 }
 
-/* The user's own file, private: narrowed to 0600 when others may read or write it. */
-static enum poise_status make_private(int fd, const char *path, const char *what,
-				      const struct stat *sb, struct poise_error *err)
+/*
+ * The user's own file, private: narrowed to 0600 when others may read or
+ * write it. The mode is changed through a descriptor of the very file that
+ * was looked at (id), never by a path that could have been swapped.
+ */
+static enum poise_status make_private(const char *path, const char *what, int follow,
+				      const struct stat *id, struct poise_error *err)
 {
-	if (sb->st_uid != geteuid())
-		return poise_error_set(
-			err, POISE_DB_READONLY, NULL, 0, 0,
-			"%s '%s' belongs to another user (uid %ld), so poise will not "
-			"write it: copy it to a file of your own (cp, then chmod 600) "
-			"and pass --db PATH",
-			what, path, (long)sb->st_uid);
-	if ((sb->st_mode & 077) && fchmod(fd, sb->st_mode & 0700) != 0)
-		return poise_error_set(
-			err, POISE_DB_READONLY, NULL, 0, 0,
-			"%s '%s' can be read or written by others and cannot be made "
-			"private (%s): run chmod 600 '%s'",
-			what, path, strerror(errno), path);
-	return POISE_OK;
+	struct stat sb;
+	int fd, ok;
+
+	if (id->st_uid != geteuid())
+		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
+				       "%s '%s' belongs to another user (uid %ld), so poise will not "
+				       "write it: copy it to a file of your own (cp, then chmod 600) "
+				       "and pass --db PATH",
+				       what, path, (long)id->st_uid);
+	if (!(id->st_mode & 077))
+		return POISE_OK;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	ok = fd >= 0 && fstat(fd, &sb) == 0 && sb.st_dev == id->st_dev &&
+	     sb.st_ino == id->st_ino && fchmod(fd, id->st_mode & 0700) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (ok)
+		return POISE_OK;
+	return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
+			       "%s '%s' can be read or written by others and cannot be made "
+			       "private: run chmod 600 '%s'",
+			       what, path, path);
 }
 
 /*
  * Look at one file that may exist (the database follows a symbolic link,
  * its companions do not): refuse what is not a regular file; for a writer,
  * make it private. *id gets its device and inode (zero when absent).
+ *
+ * Looked at through an O_PATH descriptor: it never blocks (a FIFO is not
+ * opened for reading), and closing it cannot drop the POSIX locks SQLite
+ * may hold on the same file in this process (closing any ordinary
+ * descriptor of a file would).
  */
 static enum poise_status check_one(const char *path, const char *what, int follow, int writer,
 				   struct stat *id, struct poise_error *err)
@@ -76,16 +96,13 @@ static enum poise_status check_one(const char *path, const char *what, int follo
 		return POISE_OK; /* absent (or unreadable: the open says why) */
 	if (S_ISLNK(sb.st_mode) && !follow)
 		return not_regular(path, what, sb.st_mode, err);
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
-	if (fd < 0) {
-		if (errno == ENXIO || errno == EISDIR || errno == ELOOP || errno == EWOULDBLOCK)
-			return not_regular(path, what, sb.st_mode, err);
-		return POISE_OK; /* EACCES and the like: the open that matters says why */
-	}
+	fd = open(path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	if (fd < 0)
+		return POISE_OK; /* gone meanwhile, or no search permission: the open says why */
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
 		ps = not_regular(path, what, sb.st_mode, err);
 	else if (writer)
-		ps = make_private(fd, path, what, &sb, err);
+		ps = make_private(path, what, follow, &sb, err);
 	*id = sb;
 	close(fd);
 	return ps;

@@ -55,7 +55,7 @@
 		      "WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2")                            \
 	X(OPEN_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
 		     "WHERE status = 'open' AND agent = ?1 "                                       \
-		     "ORDER BY started_at DESC, id DESC LIMIT 1")                                  \
+		     "ORDER BY started_at DESC, id DESC")                                          \
 	X(EACH_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
 		     "WHERE started_at >= ?1 AND started_at <= ?2 ORDER BY started_at, id")        \
 	X(EVENTS, "SELECT seq, t, kind, stage, a, b, text FROM events "                            \
