@@ -54,16 +54,17 @@ static enum poise_status make_private(const char *path, const char *what, int fo
 	int fd, ok;
 
 	if (id->st_uid != geteuid())
-		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
-				       "%s '%s' belongs to another user (uid %ld), so poise will not "
-				       "write it: copy it to a file of your own (cp, then chmod 600) "
-				       "and pass --db PATH",
-				       what, path, (long)id->st_uid);
+		return poise_error_set(
+			err, POISE_DB_READONLY, NULL, 0, 0,
+			"%s '%s' belongs to another user (uid %ld), so poise will not "
+			"write it: copy it to a file of your own (cp, then chmod 600) "
+			"and pass --db PATH",
+			what, path, (long)id->st_uid);
 	if (!(id->st_mode & 077))
 		return POISE_OK;
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
-	ok = fd >= 0 && fstat(fd, &sb) == 0 && sb.st_dev == id->st_dev &&
-	     sb.st_ino == id->st_ino && fchmod(fd, id->st_mode & 0700) == 0;
+	ok = fd >= 0 && fstat(fd, &sb) == 0 && sb.st_dev == id->st_dev && sb.st_ino == id->st_ino &&
+	     fchmod(fd, id->st_mode & 0700) == 0;
 	if (fd >= 0)
 		close(fd);
 	if (ok)
