@@ -14,6 +14,7 @@
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 #include "poise/words.h"
+#include "poise/text.h"
 
 /* A playbook id already seen, to catch two files that claim the same one. */
 struct lint_seen {
@@ -33,14 +34,11 @@ struct lint {
 	int nomem;
 };
 
-/* Bytes that would garble the terminal are shown as '?'; tabs are kept. */
-static void lint_put_source(FILE *out, const char *s)
+/* The line made safe (text.h), tabs kept so the caret lines up. */
+static void lint_put_source(FILE *out, char *s)
 {
-	for (; *s && *s != '\n'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		fputc((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c, out);
-	}
+	s[strcspn(s, "\n")] = '\0';
+	text_fput(out, s, TEXT_KEEP_TAB);
 }
 
 /*

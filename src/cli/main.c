@@ -26,6 +26,8 @@ const struct cli_cmd cli_commands[] = {
 	{"report", cmd_report, cmd_report_opts, NULL, 0, 0, "figures: times, rates, moods, causes"},
 	{"merge", cmd_merge, cmd_merge_opts, "FILE.db...", 1, -1,
 	 "import the calls of other poise databases, skipping those already here"},
+	{"doctor", cmd_doctor, cmd_doctor_opts, NULL, 0, 0,
+	 "check the database and rebuild its note search index"},
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
 };
 

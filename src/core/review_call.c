@@ -189,6 +189,8 @@ enum poise_status review_save(struct store *st, struct review *r, struct poise_e
 	rc = write_review(st, r);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK && old_id)
+		store_scrub_wal(st); /* the comment it replaced must not linger */
 	if (rc == SQLITE_OK)
 		return POISE_OK;
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);

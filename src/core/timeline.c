@@ -10,6 +10,7 @@
 #include "poise/words.h"
 
 #include "poise/fill.h"
+#include "poise/text.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -280,24 +281,34 @@ static void local_time(int64_t ms, char *buf, size_t size)
  * >= 0), the one every screen and the report's handle time use: an
  * interruption's gap does not count.
  */
+/* One header line: the label, the value made safe ("-" when empty). */
+static void header_line(FILE *out, const char *label, const char *v)
+{
+	fprintf(out, "%-10s", label);
+	text_fput(out, v && v[0] ? v : "-", 0);
+	fputc('\n', out);
+}
+
 static void write_header(FILE *out, const struct call_meta *m, int64_t elapsed)
 {
-	char started[64], dur[32];
+	char started[64], dur[32],
+		pb[FIELD_PLAYBOOK_ID_MAX + FIELD_VERSION_MAX + FIELD_HASH_LEN + 3];
 
 	local_time(m->started, started, sizeof(started));
 	words_duration(dur, sizeof(dur), elapsed >= 0 ? elapsed : m->ended - m->started);
-	fprintf(out, "call      %s\n", m->id);
-	fprintf(out, "agent     %s\n", m->agent);
-	fprintf(out, "customer  %s\n", m->customer[0] ? m->customer : "-");
-	fprintf(out, "ref       %s\n", m->ref[0] ? m->ref : "-");
-	fprintf(out, "started   %s\n", started);
-	fprintf(out, "duration  %s\n", m->ended ? dur : "- (not closed)");
-	fprintf(out, "status    %s\n", m->status);
-	fprintf(out, "outcome   %s\n",
-		m->outcome[0] ? outcome_label(outcome_from_key(m->outcome)) : "-");
-	fprintf(out, "cause     %s\n", m->cause[0] ? m->cause : "-");
-	fprintf(out, "playbook  %s %s %s\n\n", m->playbook_id, m->playbook_version,
-		m->playbook_hash);
+	snprintf(pb, sizeof(pb), "%s %s %s", m->playbook_id, m->playbook_version, m->playbook_hash);
+	header_line(out, "call", m->id);
+	header_line(out, "agent", m->agent);
+	header_line(out, "customer", m->customer);
+	header_line(out, "ref", m->ref);
+	header_line(out, "started", started);
+	header_line(out, "duration", m->ended ? dur : "- (not closed)");
+	header_line(out, "status", m->status);
+	header_line(out, "outcome",
+		    m->outcome[0] ? outcome_label(outcome_from_key(m->outcome)) : "-");
+	header_line(out, "cause", m->cause);
+	header_line(out, "playbook", pb);
+	fputc('\n', out);
 }
 
 static int event_fn(void *ctx, const struct event *ev)
@@ -308,7 +319,8 @@ static int event_fn(void *ctx, const struct event *ev)
 
 	words_duration(when, sizeof(when), ev->t - c->meta->started);
 	timeline_describe(c->cs, c->meta, ev, what, sizeof(what));
-	fprintf(c->out, "%s  %-9s  %s", when, or_q(stage_key((enum stage)ev->stage)), what);
+	fprintf(c->out, "%s  %-9s  ", when, or_q(stage_key((enum stage)ev->stage)));
+	text_fput(c->out, what, 0);
 	if (c->cs && (ps = call_apply(c->cs, ev)) != POISE_OK) {
 		if (ps != POISE_STATE) {
 			c->ps = ps;

@@ -8,21 +8,31 @@
 #include "ui/app.h"
 
 #include "poise/fill.h"
+#include "poise/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
 
-/* Widen UTF-8; invalid bytes become '?', control characters spaces. */
-static wchar_t *to_wide(const char *s)
+/*
+ * Widen UTF-8 made safe by the core (text.h: control, C1 and bidirectional
+ * characters and invalid bytes become U+FFFD); what the locale still cannot
+ * show becomes '?' or a space.
+ */
+static wchar_t *to_wide(const char *raw)
 {
-	size_t len = strlen(s), n = 0;
+	size_t len = text_safe(NULL, 0, raw, TEXT_KEEP_NEWLINE), n = 0;
+	char *safe = malloc(len + 1), *s = safe;
 	wchar_t *out = malloc((len + 1) * sizeof(*out));
 	mbstate_t mb;
 
-	if (!out)
+	if (!out || !safe) {
+		free(safe);
+		free(out);
 		return NULL;
+	}
+	text_safe(safe, len + 1, raw, TEXT_KEEP_NEWLINE);
 	memset(&mb, 0, sizeof(mb));
 	while (*s) {
 		wchar_t wc;
@@ -40,6 +50,7 @@ static wchar_t *to_wide(const char *s)
 		len -= r;
 	}
 	out[n] = L'\0';
+	free(safe);
 	return out;
 }
 

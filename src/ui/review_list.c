@@ -437,7 +437,8 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 	ui->prompt_rule = -1;
 	l->opts = opts;
 	/* Read-write: scores and comments are written, and schema 1 is upgraded. */
-	if (store_open(opts->db, 0, &ui->st, err) != POISE_OK || term_start_err(ui, err) != 0)
+	if (store_open(opts->db, STORE_PATIENT, &ui->st, err) != POISE_OK ||
+	    term_start_err(ui, err) != 0)
 		goto out;
 	load_top(ui, l);
 	ui_push(ui, &list_screen, l);
