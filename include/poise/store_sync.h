@@ -90,12 +90,13 @@ struct sync_review {
  * the agent again (acked_at NULL). *applied is 0 when the call is not in
  * this database (it is skipped) or nothing changed.
  */
-enum poise_status store_sync_put_review(struct store *st, const struct sync_review *r,
-					int *applied, struct poise_error *err);
+enum poise_status store_sync_put_review(struct store *st, const struct sync_review *r, int *applied,
+					struct poise_error *err);
 /* A follow-up closed on the server: closed here too unless it already is. */
 enum poise_status store_sync_put_done(struct store *st, const char *call_id, int64_t seq,
 				      int64_t done_at, int *applied, struct poise_error *err);
-/* A published playbook: its text kept by hash, listed in published_playbooks (*applied: new here). */
+/* A published playbook: its text kept by hash, listed in published_playbooks (*applied: new here).
+ */
 struct sync_playbook {
 	const char *hash, *id, *version, *text, *published_by;
 	int64_t published_at;

@@ -56,8 +56,8 @@ enum poise_status team_init(struct team *t, int *from, int *to, struct poise_err
 
 /* What a sync moved. */
 struct team_sync_counts {
-	size_t calls, events, followups, figures; /* pushed (new or changed on the server) */
-	size_t others;				  /* local calls of other agents, not pushed */
+	size_t calls, events, followups, figures;  /* pushed (new or changed on the server) */
+	size_t others;				   /* local calls of other agents, not pushed */
 	size_t reviews, followups_done, playbooks; /* pulled into the local database */
 };
 

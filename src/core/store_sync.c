@@ -122,7 +122,8 @@ enum poise_status store_sync_figures(struct store *st, const char *call_id, int 
 {
 	sqlite3_stmt *s = NULL;
 	enum poise_status ps = POISE_OK;
-	int rc = prep(st, "SELECT fold, last_seq, figures FROM call_figures WHERE call_id = ?1", &s);
+	int rc =
+		prep(st, "SELECT fold, last_seq, figures FROM call_figures WHERE call_id = ?1", &s);
 
 	*blob = NULL;
 	*len = 0;
@@ -171,8 +172,9 @@ enum poise_status store_sync_pushed(struct store *st, const struct sync_pushed_c
 			  "figures_seq = excluded.figures_seq",
 			  &sc);
 	if (rc == SQLITE_OK)
-		rc = prep(st, "INSERT OR REPLACE INTO sync_followups (followup_id, done_at) "
-			      "VALUES (?1, nullif(?2, 0))",
+		rc = prep(st,
+			  "INSERT OR REPLACE INTO sync_followups (followup_id, done_at) "
+			  "VALUES (?1, nullif(?2, 0))",
 			  &sf);
 	for (size_t i = 0; rc == SQLITE_OK && i < nc; i++) {
 		sqlite3_bind_text(sc, 1, c[i].call_id, -1, SQLITE_STATIC);
@@ -271,8 +273,8 @@ static int local_review(struct store *st, const char *server_id, int64_t *id)
 	return rc;
 }
 
-static int exec_bound(struct store *st, const char *sql, const char *t1, int64_t i2,
-		      const char *t3, int64_t i4, const char *t5)
+static int exec_bound(struct store *st, const char *sql, const char *t1, int64_t i2, const char *t3,
+		      int64_t i4, const char *t5)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = prep(st, sql, &s);
@@ -300,9 +302,11 @@ static int exec_bound(struct store *st, const char *sql, const char *t1, int64_t
 static int scores_text(struct store *st, int64_t id, char *out, size_t size)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, "SELECT group_concat(stage || '=' || score, ',') FROM "
-			  "(SELECT stage, score FROM review_scores WHERE review_id = ?1 ORDER BY stage)",
-		      &s);
+	int rc =
+		prep(st,
+		     "SELECT group_concat(stage || '=' || score, ',') FROM "
+		     "(SELECT stage, score FROM review_scores WHERE review_id = ?1 ORDER BY stage)",
+		     &s);
 
 	out[0] = '\0';
 	if (rc == SQLITE_OK) {
@@ -329,8 +333,8 @@ static int put_scores(struct store *st, int64_t id, const int *scores)
 	return rc;
 }
 
-enum poise_status store_sync_put_review(struct store *st, const struct sync_review *r,
-					int *applied, struct poise_error *err)
+enum poise_status store_sync_put_review(struct store *st, const struct sync_review *r, int *applied,
+					struct poise_error *err)
 {
 	char before[160], after[160];
 	int64_t id = 0;
@@ -350,9 +354,10 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 				r->call_id, r->created_at, r->reviewer, 0, NULL);
 		id = sqlite3_last_insert_rowid(st->db);
 		if (rc == SQLITE_OK)
-			rc = exec_bound(st,
-					"INSERT INTO sync_reviews (server_id, review_id) VALUES (?1, ?2)",
-					r->server_id, id, NULL, 0, NULL);
+			rc = exec_bound(
+				st,
+				"INSERT INTO sync_reviews (server_id, review_id) VALUES (?1, ?2)",
+				r->server_id, id, NULL, 0, NULL);
 	}
 	if (rc == SQLITE_OK)
 		rc = scores_text(st, id, before, sizeof(before));
@@ -396,8 +401,9 @@ enum poise_status store_sync_put_playbook(struct store *st, const struct sync_pl
 					  int *applied, struct poise_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, "INSERT OR IGNORE INTO playbook_texts (hash, id, version, text) "
-			  "VALUES (?1, ?2, ?3, ?4)",
+	int rc = prep(st,
+		      "INSERT OR IGNORE INTO playbook_texts (hash, id, version, text) "
+		      "VALUES (?1, ?2, ?3, ?4)",
 		      &s);
 
 	if (rc == SQLITE_OK) {
@@ -412,7 +418,8 @@ enum poise_status store_sync_put_playbook(struct store *st, const struct sync_pl
 	if (rc == SQLITE_OK)
 		rc = prep(st,
 			  "INSERT OR IGNORE INTO published_playbooks "
-			  "(hash, id, version, published_at, published_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+			  "(hash, id, version, published_at, published_by) VALUES (?1, ?2, ?3, ?4, "
+			  "?5)",
 			  &s);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, p->hash, -1, SQLITE_STATIC);

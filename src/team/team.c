@@ -76,7 +76,7 @@ enum poise_status team_fail(struct team *t, const PGresult *res, const char *wha
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	pg_message(res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
-						       : PQerrorMessage(t->pg),
+						     : PQerrorMessage(t->pg),
 		   m, sizeof(m));
 	if (PQstatus(t->pg) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0) ||
 	    (state && strncmp(state, "57P", 3) == 0))
@@ -197,7 +197,12 @@ void copy_text(struct copybuf *b, const char *s)
 		p += n;
 		if (!*p)
 			break;
-		copy_put_raw(b, *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n" : "\\r", 2);
+		copy_put_raw(b,
+			     *p == '\\'	  ? "\\\\"
+			     : *p == '\t' ? "\\t"
+			     : *p == '\n' ? "\\n"
+					  : "\\r",
+			     2);
 		p++;
 	}
 }

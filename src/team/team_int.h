@@ -39,8 +39,8 @@ struct copybuf {
 void copy_text(struct copybuf *b, const char *s); /* escaped; NULL is \N */
 void copy_int(struct copybuf *b, long long v);
 void copy_null(struct copybuf *b);
-void copy_sep(struct copybuf *b);     /* a TAB between fields */
-void copy_end(struct copybuf *b);     /* the newline ending a row */
+void copy_sep(struct copybuf *b);			       /* a TAB between fields */
+void copy_end(struct copybuf *b);			       /* the newline ending a row */
 void copy_put_raw(struct copybuf *b, const char *s, size_t n); /* as it is */
 /* COPY table FROM STDIN with the buffer's rows; the buffer is emptied. */
 enum poise_status team_copy(struct team *t, const char *table, struct copybuf *b,

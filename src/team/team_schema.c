@@ -141,7 +141,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE poise.call_figures ENABLE ROW LEVEL SECURITY;\n"
 	"ALTER TABLE poise.reviews ENABLE ROW LEVEL SECURITY;\n"
 	"ALTER TABLE poise.playbooks ENABLE ROW LEVEL SECURITY;\n"
-	/* An agent: their own calls only; the rest follows the call (RLS on calls hides others'). */
+	/* An agent: their own calls only; the rest follows the call (RLS on calls hides others').
+	 */
 	"CREATE POLICY agent_calls ON poise.calls TO poise_agent\n"
 	"	USING (agent = current_user) WITH CHECK (agent = current_user);\n"
 	"CREATE POLICY agent_events ON poise.events TO poise_agent\n"
@@ -158,7 +159,8 @@ static const char *const migrations[] = {
 	"CREATE POLICY all_playbooks ON poise.playbooks FOR SELECT\n"
 	"	TO poise_agent, poise_supervisor, poise_trainer USING (true);\n"
 	/* A supervisor: reads everything, writes reviews as themselves, closes follow-ups. */
-	"CREATE POLICY supervisor_calls ON poise.calls FOR SELECT TO poise_supervisor USING (true);\n"
+	"CREATE POLICY supervisor_calls ON poise.calls FOR SELECT TO poise_supervisor USING "
+	"(true);\n"
 	"CREATE POLICY supervisor_events ON poise.events FOR SELECT TO poise_supervisor\n"
 	"	USING (true);\n"
 	"CREATE POLICY supervisor_followups_read ON poise.followups FOR SELECT\n"
@@ -239,13 +241,14 @@ static enum poise_status step(struct team *t, int *version, struct poise_error *
 	char sql[160];
 	int now;
 
-	if ((ps = team_exec(t,
-			    "BEGIN; SELECT pg_advisory_xact_lock(hashtext('poise schema'));"
-			    "CREATE SCHEMA IF NOT EXISTS poise;"
-			    "CREATE TABLE IF NOT EXISTS poise.schema_version (version integer NOT NULL);"
-			    "GRANT USAGE ON SCHEMA poise TO PUBLIC;"
-			    "GRANT SELECT ON poise.schema_version TO PUBLIC",
-			    "start upgrading the server's schema", err)) != POISE_OK)
+	if ((ps = team_exec(
+		     t,
+		     "BEGIN; SELECT pg_advisory_xact_lock(hashtext('poise schema'));"
+		     "CREATE SCHEMA IF NOT EXISTS poise;"
+		     "CREATE TABLE IF NOT EXISTS poise.schema_version (version integer NOT NULL);"
+		     "GRANT USAGE ON SCHEMA poise TO PUBLIC;"
+		     "GRANT SELECT ON poise.schema_version TO PUBLIC",
+		     "start upgrading the server's schema", err)) != POISE_OK)
 		goto fail;
 	if ((ps = read_version(t, &now, err)) != POISE_OK)
 		goto fail;

@@ -72,8 +72,8 @@ struct batch {
 	char (*hashes)[65];
 	size_t nhashes;
 	struct copybuf texts, rows, events, followups, figures;
-	const char *call_id;	   /* the call whose events/follow-ups are being added */
-	int64_t after_seq;	   /* its events up to this are on the server */
+	const char *call_id; /* the call whose events/follow-ups are being added */
+	int64_t after_seq;   /* its events up to this are on the server */
 	struct poise_error *err;
 	enum poise_status ps;
 };
@@ -301,7 +301,8 @@ static enum poise_status move(struct team *t, struct team_sync_counts *n, struct
 		PGresult *res = PQexec(t->pg, move_sql[i]);
 
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			enum poise_status ps = team_fail(t, res, "store the calls on the server", err);
+			enum poise_status ps =
+				team_fail(t, res, "store the calls on the server", err);
 
 			PQclear(res);
 			return ps;
@@ -357,7 +358,8 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 			break;
 		}
 		if ((ps = hook(o, TEAM_HOOK_COMMITTED, no, err)) != POISE_OK ||
-		    (ps = store_sync_pushed(st, b.pushed, b.ncalls, b.fus, b.nfus, err)) != POISE_OK)
+		    (ps = store_sync_pushed(st, b.pushed, b.ncalls, b.fus, b.nfus, err)) !=
+			    POISE_OK)
 			break;
 	}
 	free(b.calls);
@@ -405,8 +407,8 @@ static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGr
 	int applied;
 
 	for (int i = 0; ps == POISE_OK && i < PQntuples(rv); i++) {
-		struct sync_review r = {val(rv, i, 0), val(rv, i, 1), val(rv, i, 2), val(rv, i, 4),
-					num(rv, i, 3), {0}};
+		struct sync_review r = {val(rv, i, 0), val(rv, i, 1), val(rv, i, 2),
+					val(rv, i, 4), num(rv, i, 3), {0}};
 
 		for (int s = 0; s < STAGE_COUNT; s++)
 			r.scores[s] = (int)num(rv, i, 5 + s);
