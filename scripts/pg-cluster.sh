@@ -64,7 +64,7 @@ load_env() {
 
 start_server() {
 	pg_ctl_log -D "$tmp/data" -l "$tmp/log" -w -t 60 \
-		-o "-c listen_addresses='' -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60" start
+		-o "-c listen_addresses='' -k $tmp -c fsync=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60" start
 }
 
 case "$cmd" in

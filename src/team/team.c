@@ -78,8 +78,9 @@ enum poise_status team_fail(struct team *t, const PGresult *res, const char *wha
 	pg_message(res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
 						     : PQerrorMessage(t->pg),
 		   m, sizeof(m));
-	if (PQstatus(t->pg) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0) ||
-	    (state && strncmp(state, "57P", 3) == 0))
+	/* No SQLSTATE: libpq's own failure, which is the connection's. */
+	if (PQstatus(t->pg) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
+	    strncmp(state, "57P", 3) == 0)
 		return poise_error_set(err, POISE_IO, NULL, 0, 0,
 				       "cannot %s: the connection to the server was lost (%s): "
 				       "nothing half-done is kept; sync again when it is back",
