@@ -67,6 +67,10 @@ static void pg_message(const char *m, char *out, size_t size)
 		m += 8;
 	n = strcspn(m, "\n");
 	snprintf(out, size, "%.*s", (int)n, m);
+	/* The server's words are outside text: no control character reaches a terminal. */
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 enum poise_status team_fail(struct team *t, const PGresult *res, const char *what,
