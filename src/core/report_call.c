@@ -216,10 +216,11 @@ void call_fold_end(struct call_fold *cf)
  */
 #define FIGS_FIELDS(X)                                                                             \
 	X(done)                                                                                    \
-	X(interrupted) X(handle_ms) X(hold_ms) X(holds) X(hold_longest_ms) X(wrapup_ms)            \
-		X(escalated) X(transferred) X(warnings) X(warned) X(abuse) X(mood_calls)           \
-			X(mood_start_sum) X(mood_end_sum) X(mood_pairs) X(calmer) X(empathy_ms)    \
-				X(empathy_calls) X(checklist_ticked) X(checklist_items) X(causes)
+	X(interrupted)                                                                             \
+	X(handle_ms) X(hold_ms) X(holds) X(hold_longest_ms) X(wrapup_ms) X(escalated)              \
+		X(transferred) X(warnings) X(warned) X(abuse) X(mood_calls) X(mood_start_sum)      \
+			X(mood_end_sum) X(mood_pairs) X(calmer) X(empathy_ms) X(empathy_calls)     \
+				X(checklist_ticked) X(checklist_items) X(causes)
 
 struct buf {
 	unsigned char *p;
@@ -496,8 +497,8 @@ enum poise_status report_keeper_call(struct report_keeper *k, const char *call_i
 	if (ps == POISE_OK)
 		ps = pack_folded(&k->cf, meta.id, &blob, &len, err);
 	if (ps == POISE_OK)
-		ps = store_put_figures(k->st, meta.id, REPORT_FIGURES_VERSION, k->cf.last_seq,
-				       blob, len, err);
+		ps = store_put_figures(k->st, meta.id, REPORT_FIGURES_VERSION, k->cf.last_seq, blob,
+				       len, err);
 	free(blob);
 	return ps;
 }
@@ -512,6 +513,30 @@ enum poise_status report_keeper_pack(struct report_keeper *k, const char *playbo
 	*blob = NULL;
 	*len = 0;
 	return ps != POISE_OK ? ps : report_pack_call(pb, ev, n, blob, len, err);
+}
+
+enum poise_status report_keeper_figures(struct report_keeper *k, const char *playbook_hash,
+					const void *blob, size_t len, struct report_figures *out,
+					struct poise_error *err)
+{
+	struct call_figs f;
+	struct playbook *pb = NULL;
+	enum poise_status ps = keeper_playbook(k, playbook_hash, &pb, err);
+	int rc;
+
+	if (ps != POISE_OK)
+		return ps;
+	memset(&f, 0, sizeof(f));
+	rc = call_figs_unpack(&f, pb, blob, len);
+	*out = f.one;
+	call_figs_free(&f);
+	if (rc < 0)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (rc == 0)
+		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
+				       "kept figures do not unpack under playbook %.12s",
+				       playbook_hash);
+	return POISE_OK;
 }
 
 enum poise_status report_keep_call(struct store *st, const char *call_id, struct poise_error *err)

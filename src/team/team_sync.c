@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/report.h"
 #include "poise/store_sync.h"
 
 #define TEAM_BATCH 2000
@@ -38,7 +39,8 @@ static const char stage_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS stage_followups (call_id uuid, seq integer, due date,"
 	" channel text, promise text, done_at bigint) ON COMMIT DELETE ROWS;"
 	"CREATE TEMP TABLE IF NOT EXISTS stage_figures (call_id uuid, fold integer,"
-	" last_seq integer, figures bytea) ON COMMIT DELETE ROWS";
+	" last_seq integer, " TEAM_FIGURE_COLUMNS(TEAM_COLUMN_DEF) " figures bytea)"
+								   " ON COMMIT DELETE ROWS";
 
 /* The moves from staging, in foreign-key order; each row counts into counts[i]. */
 static const char *const move_sql[] = {
@@ -55,15 +57,17 @@ static const char *const move_sql[] = {
 	" done_at = excluded.done_at"
 	" WHERE poise.followups.done_at IS NULL AND excluded.done_at IS NOT NULL",
 	"INSERT INTO poise.call_figures SELECT * FROM stage_figures ON CONFLICT (call_id)"
-	" DO UPDATE SET fold = excluded.fold, last_seq = excluded.last_seq,"
-	" figures = excluded.figures WHERE (poise.call_figures.fold, poise.call_figures.last_seq)"
-	" IS DISTINCT FROM (excluded.fold, excluded.last_seq)",
+	" DO UPDATE SET fold = excluded.fold, last_seq = excluded.last_seq, " TEAM_FIGURE_COLUMNS(
+		TEAM_COLUMN_SET) " figures = excluded.figures WHERE (poise.call_figures.fold, "
+				 "poise.call_figures.last_seq)"
+				 " IS DISTINCT FROM (excluded.fold, excluded.last_seq)",
 };
 enum { MOVE_TEXTS, MOVE_CALLS, MOVE_EVENTS, MOVE_FOLLOWUPS, MOVE_FIGURES, MOVE_COUNT };
 
 /* One batch being built. */
 struct batch {
 	struct store *st;
+	struct report_keeper *keeper; /* unpacks kept figures into typed columns */
 	struct sync_call *calls;
 	size_t ncalls, cap;
 	struct sync_pushed_call *pushed;
@@ -216,6 +220,36 @@ static void add_bytea(struct copybuf *b, const unsigned char *p, size_t n)
 	}
 }
 
+/*
+ * A call's kept figures: the packed row as it is, and its figures as typed
+ * columns when this poise's fold made it and it unpacks (else NULLs).
+ */
+static void add_figures(struct batch *b, const struct call_meta *m, int fold, int64_t last_seq,
+			const void *blob, size_t len)
+{
+	struct report_figures one, *f = &one;
+	int typed = fold == REPORT_FIGURES_VERSION && b->keeper &&
+		    report_keeper_figures(b->keeper, m->playbook_hash, blob, len, &one, NULL) ==
+			    POISE_OK;
+
+	copy_text(&b->figures, m->id);
+	copy_sep(&b->figures);
+	copy_int(&b->figures, fold);
+	copy_sep(&b->figures);
+	copy_int(&b->figures, last_seq);
+	copy_sep(&b->figures);
+#define TEAM_COLUMN_VALUE(name, type, value, known)                                                \
+	if (typed && (known))                                                                      \
+		copy_int(&b->figures, (long long)(value));                                         \
+	else                                                                                       \
+		copy_null(&b->figures);                                                            \
+	copy_sep(&b->figures);
+	TEAM_FIGURE_COLUMNS(TEAM_COLUMN_VALUE)
+#undef TEAM_COLUMN_VALUE
+	add_bytea(&b->figures, blob, len);
+	copy_end(&b->figures);
+}
+
 /* The playbook text of hash, once per batch. */
 static enum poise_status add_text(struct batch *b, const struct call_meta *m)
 {
@@ -273,16 +307,8 @@ static enum poise_status build(struct batch *b)
 		    b->ps != POISE_OK)
 			return ps != POISE_OK ? ps : b->ps;
 		ps = store_sync_figures(b->st, c->meta.id, &fold, &figs_seq, &blob, &len, b->err);
-		if (ps == POISE_OK && figs_seq != c->figures_seq) {
-			copy_text(&b->figures, c->meta.id);
-			copy_sep(&b->figures);
-			copy_int(&b->figures, fold);
-			copy_sep(&b->figures);
-			copy_int(&b->figures, figs_seq);
-			copy_sep(&b->figures);
-			add_bytea(&b->figures, blob, len);
-			copy_end(&b->figures);
-		}
+		if (ps == POISE_OK && figs_seq != c->figures_seq)
+			add_figures(b, &c->meta, fold, figs_seq, blob, len);
 		free(blob);
 		if (ps != POISE_OK && ps != POISE_NOT_FOUND)
 			return ps;
@@ -333,6 +359,7 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 	memset(&b, 0, sizeof(b));
 	b.st = st;
 	b.err = err;
+	b.keeper = report_keeper_new(st); /* NULL: the figures go packed only */
 	for (size_t no = 0;; no++) {
 		b.ncalls = 0;
 		if ((ps = store_sync_pending(st, t->role, after, limit, collect, &b, err)) !=
@@ -362,6 +389,7 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 			    POISE_OK)
 			break;
 	}
+	report_keeper_free(b.keeper);
 	free(b.calls);
 	free(b.pushed);
 	free(b.fus);

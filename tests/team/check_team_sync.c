@@ -40,6 +40,32 @@ START_TEST(test_twice_changes_nothing)
 	sfx_same(path, admin);
 	ck_assert_int_eq(
 		pgt_int(admin, "SELECT count(*) FROM poise.calls WHERE agent <> 'agent01'"), 0);
+	/* The kept figures arrive as typed columns a centre's SQL can chart. */
+	ck_assert_int_eq(pgt_int(admin,
+				 "SELECT count(*) FROM poise.call_figures WHERE done IS NULL "
+				 "OR holds IS NULL OR calm_ms IS NULL"),
+			 0);
+	ck_assert_int_eq(pgt_int(admin,
+				 "SELECT count(*) FROM poise.call_figures f JOIN poise.calls c "
+				 "ON c.id = f.call_id WHERE f.done <> (c.status = 'done')::int "
+				 "OR f.interrupted <> (c.status = 'interrupted')::int"),
+			 0);
+	ck_assert_int_eq(pgt_int(admin, "SELECT sum(holds) FROM poise.call_figures"),
+			 pgt_int(admin,
+				 "SELECT count(*) FROM poise.events e JOIN poise.call_figures f "
+				 "USING (call_id) WHERE e.kind = 'hold-start'"));
+	ck_assert_int_eq(pgt_int(admin, "SELECT sum(warnings) FROM poise.call_figures"),
+			 pgt_int(admin,
+				 "SELECT count(*) FROM poise.events e JOIN poise.call_figures f "
+				 "USING (call_id) WHERE e.kind = 'warning'"));
+	ck_assert_int_eq(
+		pgt_int(admin,
+			"SELECT count(*) FROM poise.call_figures f JOIN poise.calls c "
+			"ON c.id = f.call_id WHERE f.mood_start IS DISTINCT FROM c.mood_start "
+			"OR f.mood_end IS DISTINCT FROM c.mood_end"),
+		0);
+	ck_assert_int_gt(
+		pgt_int(admin, "SELECT sum(holds) + sum(warnings) FROM poise.call_figures"), 0);
 	/* Again, with any batch size: nothing to send, nothing changes. */
 	for (size_t batch = 1; batch <= 1000; batch *= 10) {
 		sync_ok(t, st, batch, &n);
