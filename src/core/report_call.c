@@ -216,11 +216,10 @@ void call_fold_end(struct call_fold *cf)
  */
 #define FIGS_FIELDS(X)                                                                             \
 	X(done)                                                                                    \
-	X(interrupted)                                                                             \
-	X(handle_ms) X(hold_ms) X(holds) X(hold_longest_ms) X(wrapup_ms) X(escalated)              \
-		X(transferred) X(warnings) X(warned) X(abuse) X(mood_calls) X(mood_start_sum)      \
-			X(mood_end_sum) X(mood_pairs) X(calmer) X(empathy_ms) X(empathy_calls)     \
-				X(checklist_ticked) X(checklist_items) X(causes)
+	X(interrupted) X(handle_ms) X(hold_ms) X(holds) X(hold_longest_ms) X(wrapup_ms)            \
+		X(escalated) X(transferred) X(warnings) X(warned) X(abuse) X(mood_calls)           \
+			X(mood_start_sum) X(mood_end_sum) X(mood_pairs) X(calmer) X(empathy_ms)    \
+				X(empathy_calls) X(checklist_ticked) X(checklist_items) X(causes)
 
 struct buf {
 	unsigned char *p;
@@ -497,8 +496,8 @@ enum poise_status report_keeper_call(struct report_keeper *k, const char *call_i
 	if (ps == POISE_OK)
 		ps = pack_folded(&k->cf, meta.id, &blob, &len, err);
 	if (ps == POISE_OK)
-		ps = store_put_figures(k->st, meta.id, REPORT_FIGURES_VERSION, k->cf.last_seq, blob,
-				       len, err);
+		ps = store_put_figures(k->st, meta.id, REPORT_FIGURES_VERSION, k->cf.last_seq,
+				       blob, len, err);
 	free(blob);
 	return ps;
 }
