@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "poise/store_sync.h"
@@ -77,13 +78,13 @@ START_TEST(test_twice_changes_nothing)
 	{
 		struct event ev = {.t = INT64_C(1700000000000), .kind = EV_NOTE, .text = "more"};
 		struct poise_error err;
-		char id[37];
+		char *id = fx_sql_text(
+			path, "SELECT id FROM calls WHERE agent = 'agent01' ORDER BY id LIMIT 1");
 		int deferred = 0;
 
-		sfx_text(path, "SELECT id FROM calls WHERE agent = 'agent01' ORDER BY id LIMIT 1",
-			 id, sizeof(id));
 		ck_assert_msg(store_append(st, id, &ev, &deferred, &err) == POISE_OK, "%s",
 			      err.msg);
+		free(id);
 		sync_ok(t, st, 0, &n);
 		ck_assert_int_eq(n.calls, 1);
 		ck_assert_int_eq(n.events, 1);

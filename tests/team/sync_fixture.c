@@ -11,7 +11,7 @@
 
 struct store *sfx_setup(const char *db, int agents, size_t n, char *path, size_t size)
 {
-	char dir[] = "/tmp/poise-sync-XXXXXX";
+	char dir[256];
 	struct gen_opts o = {
 		.seed = 7, .agents = agents, .days = 30, .end = INT64_C(1700000000000), .calls = n};
 	struct poise_error err;
@@ -29,7 +29,7 @@ struct store *sfx_setup(const char *db, int agents, size_t n, char *path, size_t
 	pgt_role(admin, "t_sue", "poise_supervisor");
 	pgt_role(admin, "t_tia", "poise_trainer");
 	PQfinish(admin);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fixture_dir_make(dir, sizeof(dir), "poise-sync-");
 	snprintf(path, size, "%s/poise.db", dir);
 	ck_assert_msg(store_open(path, 0, &st, &err) == POISE_OK, "%s", err.msg);
 	ck_assert_msg(playbook_load_default(&pb, &err) == POISE_OK, "%s", err.msg);
@@ -45,36 +45,6 @@ struct team *sfx_team(const char *db, const char *role)
 
 	ck_assert_msg(team_connect(pgt_conninfo(db, role), &t, &err) == POISE_OK, "%s", err.msg);
 	return t;
-}
-
-long long sfx_local(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	long long v = -1;
-
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s: %s", sql,
-		      sqlite3_errmsg(db));
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
-}
-
-void sfx_text(const char *path, const char *sql, char *out, size_t size)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s: %s", sql,
-		      sqlite3_errmsg(db));
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	snprintf(out, size, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	sqlite3_close(db);
 }
 
 void sfx_same(const char *path, PGconn *admin)

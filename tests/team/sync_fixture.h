@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "pg_fixture.h"
+#include "store_fixture.h"
 #include "poise/store.h"
 #include "poise/team.h"
 
@@ -19,10 +20,8 @@
 struct store *sfx_setup(const char *db, int agents, size_t n, char *path, size_t size);
 /* Connect to db as role, failing the test if it cannot. */
 struct team *sfx_team(const char *db, const char *role);
-/* The first column of the first row of sql, run on the local database at path. */
-long long sfx_local(const char *path, const char *sql);
-/* The first column of the first row of sql as text, into out. */
-void sfx_text(const char *path, const char *sql, char *out, size_t size);
+/* Local SQL: fx_sql_int and fx_sql_text of tests/unit/store_fixture.h. */
+#define sfx_local fx_sql_int
 /* Every row agent01 has locally is on the server exactly once, and nothing else. */
 void sfx_same(const char *path, PGconn *admin);
 
