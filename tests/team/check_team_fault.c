@@ -16,6 +16,17 @@
 
 static char dir[] = "/tmp/poise-fault-XXXXXX";
 
+/* However the test ends, its cluster stops and its files go. */
+static void stop_own_cluster(void)
+{
+	char sh[1024];
+
+	snprintf(sh, sizeof(sh), "sh %s/scripts/pg-cluster.sh stop %s; rm -rf %s", POISE_SOURCE_DIR,
+		 dir, dir);
+	if (system(sh) != 0)
+		fprintf(stderr, "could not stop the cluster in %s\n", dir);
+}
+
 /* Start an own cluster and point PGHOST at it. */
 static void own_cluster(void)
 {
@@ -23,6 +34,7 @@ static void own_cluster(void)
 	FILE *f;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
+	atexit(stop_own_cluster);
 	pgt_cluster("start", dir);
 	snprintf(env, sizeof(env), "%s/env", dir);
 	ck_assert_ptr_nonnull(f = fopen(env, "r"));
@@ -89,8 +101,6 @@ START_TEST(test_server_halted_mid_push)
 	team_close(t);
 	store_close(st);
 	PQfinish(admin);
-	pgt_cluster("stop", dir);
-	rmdir(dir);
 }
 END_TEST
 

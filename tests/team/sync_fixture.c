@@ -9,6 +9,14 @@
 #include "poise/gen.h"
 #include "poise/playbook.h"
 
+static char scratch[256];
+
+static void remove_scratch(void)
+{
+	if (scratch[0])
+		fixture_dir_remove(scratch);
+}
+
 struct store *sfx_setup(const char *db, int agents, size_t n, char *path, size_t size)
 {
 	char dir[256];
@@ -30,6 +38,10 @@ struct store *sfx_setup(const char *db, int agents, size_t n, char *path, size_t
 	pgt_role(admin, "t_tia", "poise_trainer");
 	PQfinish(admin);
 	fixture_dir_make(dir, sizeof(dir), "poise-sync-");
+	/* Each test case runs in a process of its own: its folder goes when it exits. */
+	if (!scratch[0])
+		atexit(remove_scratch);
+	snprintf(scratch, sizeof(scratch), "%s", dir);
 	snprintf(path, size, "%s/poise.db", dir);
 	ck_assert_msg(store_open(path, 0, &st, &err) == POISE_OK, "%s", err.msg);
 	ck_assert_msg(playbook_load_default(&pb, &err) == POISE_OK, "%s", err.msg);
