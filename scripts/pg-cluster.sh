@@ -89,7 +89,12 @@ start)
 	if [ "$(id -u)" -eq 0 ]; then
 		owner=${POISE_PG_USER:-nobody}
 	fi
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/poise-pg.XXXXXX")
+	# The owner must reach the folder: as root, /tmp whatever TMPDIR says.
+	if [ "$(id -u)" -eq 0 ]; then
+		tmp=$(mktemp -d /tmp/poise-pg.XXXXXX)
+	else
+		tmp=$(mktemp -d "${TMPDIR:-/tmp}/poise-pg.XXXXXX")
+	fi
 	[ "$(id -u)" -eq 0 ] && chown "$owner" "$tmp"
 	chmod 0700 "$tmp"
 	if ! (cd "$tmp" && as_owner "$bin/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 \
