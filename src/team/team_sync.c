@@ -471,8 +471,12 @@ static enum poise_status pull(struct team *t, struct store *st, struct team_sync
 	if ((ps = team_exec(t, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 			    "read from the server", err)) != POISE_OK)
 		return ps;
-	snap = query_since(t, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text WHERE $1 <> ''",
-			   mark, "read from the server", &ps, err);
+	snap = PQexec(t->pg, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
+	if (PQresultStatus(snap) != PGRES_TUPLES_OK || PQntuples(snap) != 1) {
+		ps = team_fail(t, snap, "read from the server", err);
+		PQclear(snap);
+		snap = NULL;
+	}
 	if (snap)
 		rv = query_since(t,
 				 "SELECT id, call_id, reviewer, created_at, comment, score_calm, "
