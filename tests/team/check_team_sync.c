@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/followup.h"
 #include "poise/store_sync.h"
 #include "sync_fixture.h"
 
@@ -89,6 +90,28 @@ START_TEST(test_twice_changes_nothing)
 		ck_assert_int_eq(n.calls, 1);
 		ck_assert_int_eq(n.events, 1);
 		sfx_same(path, admin);
+	}
+	/* A follow-up closed here: its done time goes up, once. */
+	{
+		struct poise_error err;
+		int64_t done_at = 0;
+		long long id = sfx_local(path, "SELECT f.id FROM followups f JOIN calls c "
+					       "ON c.id = f.call_id WHERE c.agent = 'agent01' "
+					       "ORDER BY f.id LIMIT 1");
+
+		ck_assert_int_gt(id, 0);
+		ck_assert_msg(followup_done(st, id, INT64_C(1700000999000), &done_at, &err) ==
+				      POISE_OK,
+			      "%s", err.msg);
+		sync_ok(t, st, 0, &n);
+		ck_assert_int_eq(n.calls, 0); /* the call's row is as it was */
+		ck_assert_int_eq(n.events, 0);
+		ck_assert_int_eq(n.followups, 1);
+		ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.followups "
+						"WHERE done_at = 1700000999000"),
+				 1);
+		sync_ok(t, st, 0, &n);
+		ck_assert_int_eq(n.calls + n.followups, 0);
 	}
 	team_close(t);
 	store_close(st);
