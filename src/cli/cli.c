@@ -229,7 +229,7 @@ static void cli_print_global(FILE *out)
 	      "\n"
 	      "poise coaches you through a difficult customer call, stage by stage,\n"
 	      "and logs the call so you and your supervisor can look back on it.\n"
-	      "With no command it starts a call.\n"
+	      "With no command, or only the options of call, it starts a call.\n"
 	      "\n"
 	      "commands:\n",
 	      out);

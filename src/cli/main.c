@@ -12,7 +12,8 @@ const struct cli_cmd cli_commands[] = {
 	{"call", cmd_call, cmd_call_opts, NULL, 0, 0,
 	 "coach a live call, stage by stage (the default command)"},
 	{"lint", cmd_lint, NULL, "PATH...", 1, -1,
-	 "check playbook files, or the *.yaml and *.yml files of folders"},
+	 "check playbook files, or the *.yaml and *.yml files of folders (errors, then "
+	 "warnings about what will not serve a live call)"},
 	{"playbooks", cmd_playbooks, NULL, NULL, 0, 0,
 	 "list the playbooks on the search path, in the order they are searched"},
 	{"export", cmd_export, cmd_export_opts, NULL, 0, 0,
@@ -83,11 +84,9 @@ static int run(int argc, char **argv)
 		cli_print_usage(stdout, NULL);
 		return CLI_OK;
 	}
-	if (argv[1][0] == '-') {
-		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "unknown option '%.*s'",
-				(int)strcspn(argv[1], "="), argv[1]);
-		return cli_report(NULL, &err);
-	}
+	/* Options first: a call, as `poise call OPTIONS` ("poise --db PATH"). */
+	if (argv[1][0] == '-')
+		return run_command(find_command("call"), argc - 1, argv + 1);
 	cmd = find_command(argv[1]);
 	if (!cmd) {
 		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "unknown command '%s'", argv[1]);

@@ -7,6 +7,7 @@
  * denominator, divided and rounded (half away from zero) only when written.
  */
 #include "report_int.h"
+#include "poise/words.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -143,11 +144,8 @@ static int value(const struct field *fd, const struct report_figures *f, int tab
 		v = report_div_round(n, d * 1000);
 		if (!table)
 			snprintf(buf, size, "%" PRId64, v);
-		else if (v >= 3600)
-			snprintf(buf, size, "%" PRId64 ":%02" PRId64 ":%02" PRId64, v / 3600,
-				 v / 60 % 60, v % 60);
 		else
-			snprintf(buf, size, "%" PRId64 ":%02" PRId64, v / 60, v % 60);
+			words_duration(buf, size, v * 1000);
 		return 1;
 	case F_PCT:
 		v = report_div_round(n * 1000, d);
@@ -266,7 +264,7 @@ static void day_of(const struct report *r, int64_t ms, char out[11])
 static void table_heading(const struct report *r, FILE *out)
 {
 	const char *zone = r->utc ? "UTC days" : "local days";
-	char a[11], b[11];
+	char a[11], b[11], n[64];
 
 	if (r->since)
 		day_of(r, r->since, a);
@@ -284,9 +282,11 @@ static void table_heading(const struct report *r, FILE *out)
 		fprintf(out, ", agent %s", r->agent_filter);
 	if (r->playbook_filter)
 		fprintf(out, ", playbook %s", r->playbook_filter);
-	fprintf(out, "\nrepeat contacts within %d days; times in m:ss", r->repeat_days);
+	fprintf(out, "\nrepeat contacts within %s; times in mm:ss",
+		words_count(n, sizeof(n), r->repeat_days, "day", "days"));
 	if (r->damaged)
-		fprintf(out, "; %ld damaged calls left out", r->damaged);
+		fprintf(out, "; %s left out",
+			words_count(n, sizeof(n), r->damaged, "damaged call", "damaged calls"));
 	fputc('\n', out);
 }
 

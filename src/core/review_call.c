@@ -170,9 +170,9 @@ static enum poise_status check_review(const struct review *r, struct poise_error
 					       r->scores[i], store_stage_key(i));
 	if (!r->reviewer[0])
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "a review needs a reviewer");
-	if (strlen(r->comment) > REVIEW_COMMENT_MAX)
+	if (strlen(r->comment) > REVIEW_COMMENT_MAX || limits_chars(r->comment) > LIMIT_COMMENT)
 		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
-				       "comment is longer than %d bytes", REVIEW_COMMENT_MAX);
+				       "comment is longer than %d characters", LIMIT_COMMENT);
 	return POISE_OK;
 }
 
