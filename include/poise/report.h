@@ -126,6 +126,15 @@ enum poise_status report_keeper_pack(struct report_keeper *k, const char *playbo
 				     size_t *len, struct poise_error *err);
 void report_keeper_free(struct report_keeper *k);
 /*
+ * The figures of one closed call from its kept row (call_figures, made by
+ * fold REPORT_FIGURES_VERSION) under the playbook of playbook_hash, in the
+ * one-call column *out (calls = 1). POISE_INVALID when the row does not
+ * unpack under that playbook (fold the call instead).
+ */
+enum poise_status report_keeper_figures(struct report_keeper *k, const char *playbook_hash,
+					const void *blob, size_t len, struct report_figures *out,
+					struct poise_error *err);
+/*
  * The same figures, packed, for a closed call given whole (its n events
  * with their seq set), to write with store_batch_figures().
  */

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/cli_review.h"
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 
 /* Every command, once: dispatch, `poise --help` and `poise CMD --help` read this. */
 const struct cli_cmd cli_commands[] = {
@@ -28,6 +29,10 @@ const struct cli_cmd cli_commands[] = {
 	 "import the calls of other poise databases, skipping those already here"},
 	{"doctor", cmd_doctor, cmd_doctor_opts, NULL, 0, 0,
 	 "check the database and rebuild its note search index"},
+	{"server", cmd_server, cmd_server_opts, "init", 1, 1,
+	 "create or upgrade the centre's PostgreSQL schema, roles and policies (its owner)"},
+	{"sync", cmd_sync, cmd_sync_opts, NULL, 0, 0,
+	 "send this agent's calls to the centre's server; bring back reviews, follow-ups, playbooks"},
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
 };
 

@@ -514,6 +514,30 @@ enum poise_status report_keeper_pack(struct report_keeper *k, const char *playbo
 	return ps != POISE_OK ? ps : report_pack_call(pb, ev, n, blob, len, err);
 }
 
+enum poise_status report_keeper_figures(struct report_keeper *k, const char *playbook_hash,
+					const void *blob, size_t len, struct report_figures *out,
+					struct poise_error *err)
+{
+	struct call_figs f;
+	struct playbook *pb = NULL;
+	enum poise_status ps = keeper_playbook(k, playbook_hash, &pb, err);
+	int rc;
+
+	if (ps != POISE_OK)
+		return ps;
+	memset(&f, 0, sizeof(f));
+	rc = call_figs_unpack(&f, pb, blob, len);
+	*out = f.one;
+	call_figs_free(&f);
+	if (rc < 0)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (rc == 0)
+		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
+				       "kept figures do not unpack under playbook %.12s",
+				       playbook_hash);
+	return POISE_OK;
+}
+
 enum poise_status report_keep_call(struct store *st, const char *call_id, struct poise_error *err)
 {
 	struct report_keeper *k = report_keeper_new(st);

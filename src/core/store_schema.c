@@ -155,6 +155,38 @@ static const char *const migrations[] = {
 	"	last_seq INTEGER NOT NULL,\n"
 	"	figures BLOB NOT NULL\n"
 	") WITHOUT ROWID;\n",
+	/*
+	 * 3 -> 4: `poise sync` (store_sync.c): what the team server has of each
+	 * call (events up to pushed_seq, the figures made at figures_seq), the
+	 * done time of each follow-up as last pushed, which local review is
+	 * which server review, the pulls' high-water marks, and the playbooks
+	 * published on the server.
+	 */
+	"CREATE TABLE sync_calls (\n"
+	"	call_id TEXT PRIMARY KEY NOT NULL REFERENCES calls (id),\n"
+	"	pushed_seq INTEGER NOT NULL,\n"
+	"	figures_seq INTEGER NOT NULL DEFAULT 0\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE sync_followups (\n"
+	"	followup_id INTEGER PRIMARY KEY REFERENCES followups (id),\n"
+	"	done_at INTEGER\n"
+	");\n"
+	"CREATE TABLE sync_reviews (\n"
+	"	server_id TEXT PRIMARY KEY NOT NULL,\n"
+	"	review_id INTEGER NOT NULL UNIQUE REFERENCES reviews (id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE sync_marks (\n"
+	"	name TEXT PRIMARY KEY NOT NULL,\n"
+	"	value INTEGER NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE published_playbooks (\n"
+	"	hash TEXT PRIMARY KEY NOT NULL REFERENCES playbook_texts (hash),\n"
+	"	id TEXT NOT NULL,\n"
+	"	version TEXT NOT NULL,\n"
+	"	published_at INTEGER NOT NULL,\n"
+	"	published_by TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX published_playbooks_id ON published_playbooks (id, published_at);\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -5,7 +5,7 @@
 # before stays saved.
 . "$(dirname "$0")/lib.sh"
 
-E2E_ENV="sh -c 'ulimit -f 512; exec \"\$0\" \"\$@\"'" \
+E2E_ENV="sh -c 'ulimit -f 1024; exec \"\$0\" \"\$@\"'" \
 	start_poise 100 30 call --playbook e2e-fast --customer Ana
 wait_for "Calm: Calm goal"
 mood=1

@@ -1,0 +1,107 @@
+/*
+ * store_sync.h - the local side of `poise sync`: what was pushed, what came back.
+ *
+ * Owns: finding this agent's calls whose events, follow-up changes or kept
+ * figures the team server does not have yet (by the tables sync_calls and
+ * sync_followups), recording what a push delivered, and writing what a pull
+ * brought down (reviews of the agent's calls, follow-ups closed elsewhere,
+ * published playbooks) together with the pull's high-water marks
+ * (sync_marks), each pull in one transaction.
+ * Does not own: the server or the network (team.h), nor what the rows mean.
+ * The tables are schema 4, in docs/database.md.
+ */
+#ifndef POISE_STORE_SYNC_H
+#define POISE_STORE_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "poise/event.h"
+#include "poise/status.h"
+#include "poise/store.h"
+
+/* A call with something to push: its row, and what the server has of it. */
+struct sync_call {
+	struct call_meta meta;
+	int64_t pushed_seq;  /* events up to this seq are on the server (0: none) */
+	int64_t figures_seq; /* the kept figures pushed were made at this last_seq (0: none) */
+};
+
+/*
+ * This agent's calls with something the server lacks (new events, kept
+ * figures not pushed, a follow-up whose done time changed), in id order
+ * after after_id ("" for the start), at most limit. fn returns non-zero to stop.
+ */
+typedef int (*sync_call_fn)(void *ctx, const struct sync_call *c);
+enum poise_status store_sync_pending(struct store *st, const char *agent, const char *after_id,
+				     size_t limit, sync_call_fn fn, void *ctx,
+				     struct poise_error *err);
+/* How many calls store_sync_pending would give in all, and how many calls are other agents'. */
+enum poise_status store_sync_count(struct store *st, const char *agent, size_t *pending,
+				   size_t *others, struct poise_error *err);
+
+/* A call's follow-ups; strings valid during the callback; due NULL when not given. */
+struct sync_followup {
+	int64_t id, seq;
+	const char *due, *channel, *promise;
+	int64_t done_at; /* 0 while open */
+};
+typedef int (*sync_followup_fn)(void *ctx, const struct sync_followup *f);
+enum poise_status store_sync_followups(struct store *st, const char *call_id, sync_followup_fn fn,
+				       void *ctx, struct poise_error *err);
+
+/*
+ * A call's kept figures (call_figures): fold version, last_seq and the
+ * packed blob (malloc'd, to free). POISE_NOT_FOUND when none.
+ */
+enum poise_status store_sync_figures(struct store *st, const char *call_id, int *fold,
+				     int64_t *last_seq, void **blob, size_t *len,
+				     struct poise_error *err);
+
+/* What one pushed batch delivered, recorded in one transaction once the server committed it. */
+struct sync_pushed_call {
+	const char *call_id;
+	int64_t pushed_seq, figures_seq;
+};
+struct sync_pushed_followup {
+	int64_t id, done_at;
+};
+enum poise_status store_sync_pushed(struct store *st, const struct sync_pushed_call *c, size_t nc,
+				    const struct sync_pushed_followup *f, size_t nf,
+				    struct poise_error *err);
+
+/* A pull is one transaction: begin, put what came, set marks, end (commit 1, else roll back). */
+enum poise_status store_sync_begin(struct store *st, struct poise_error *err);
+enum poise_status store_sync_end(struct store *st, int commit, struct poise_error *err);
+/* A high-water mark by name (0 when never set). */
+enum poise_status store_sync_mark(struct store *st, const char *name, int64_t *value,
+				  struct poise_error *err);
+enum poise_status store_sync_set_mark(struct store *st, const char *name, int64_t value,
+				      struct poise_error *err);
+
+/* A review made on the server; scores[stage] 1..5, 0 when not scored. */
+struct sync_review {
+	const char *server_id, *call_id, *reviewer, *comment;
+	int64_t created_at;
+	int scores[STAGE_COUNT];
+};
+/*
+ * Add or update the local copy; a changed comment or score makes it new to
+ * the agent again (acked_at NULL). *applied is 0 when the call is not in
+ * this database (it is skipped) or nothing changed.
+ */
+enum poise_status store_sync_put_review(struct store *st, const struct sync_review *r, int *applied,
+					struct poise_error *err);
+/* A follow-up closed on the server: closed here too unless it already is. */
+enum poise_status store_sync_put_done(struct store *st, const char *call_id, int64_t seq,
+				      int64_t done_at, int *applied, struct poise_error *err);
+/* A published playbook: its text kept by hash, listed in published_playbooks (*applied: new here).
+ */
+struct sync_playbook {
+	const char *hash, *id, *version, *text, *published_by;
+	int64_t published_at;
+};
+enum poise_status store_sync_put_playbook(struct store *st, const struct sync_playbook *p,
+					  int *applied, struct poise_error *err);
+
+#endif

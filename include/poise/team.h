@@ -1,0 +1,87 @@
+/*
+ * team.h - the centre's PostgreSQL server: one place for a team's calls.
+ *
+ * Owns: connecting to the server (one URL, or libpq's PG* variables and
+ * service file; never a password given on the command line), creating and
+ * upgrading the central schema with its roles and row-level security
+ * (`poise server init`), and `poise sync`: pushing this agent's calls,
+ * events, follow-up changes and kept figures the server lacks, and pulling
+ * reviews of their calls, follow-up state and published playbooks.
+ * Does not own: the local SQLite log (store.h, store_sync.h): the agent's
+ * own file stays the live path, and nothing here is needed to take a call.
+ * The server schema is documented in docs/database.md ("The team server").
+ *
+ * This is its own library (poise_team, src/team), the only code that links
+ * libpq; the core knows nothing of it.
+ */
+#ifndef POISE_TEAM_H
+#define POISE_TEAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "poise/status.h"
+#include "poise/store.h"
+
+/* The version `poise server init` brings the central schema to. */
+#define TEAM_SCHEMA_VERSION 1
+
+struct team;
+
+/*
+ * Where the server is: url (a libpq URL or "key=value" string) when not
+ * NULL or empty, else $POISE_SERVER (getenv_fn), else libpq's own PGHOST,
+ * PGHOSTADDR, PGSERVICE or PGDATABASE. With none of them set there is no
+ * server: POISE_NOT_FOUND, and nothing is sent anywhere. A URL that holds a
+ * password is refused (POISE_USAGE): passwords belong in ~/.pgpass
+ * (PGPASSFILE). *out is the string to connect with ("" for libpq's
+ * defaults), pointing into url or the environment.
+ */
+enum poise_status team_server(const char *url, const char *(*getenv_fn)(const char *),
+			      const char **out, struct poise_error *err);
+
+/* Connect (libpq: PQconnectdbParams, application_name poise). */
+enum poise_status team_connect(const char *conninfo, struct team **out, struct poise_error *err);
+void team_close(struct team *t);
+/* The database role this connection is: an agent's role is named as the agent. */
+const char *team_role(const struct team *t);
+
+/*
+ * Create or upgrade the central schema (schema poise) and the group roles
+ * poise_agent, poise_supervisor and poise_trainer, each step in one
+ * transaction. *from and *to (may be NULL) get the versions before and after.
+ * Run by the database's owner; POISE_DB_NEWER for a newer server schema.
+ */
+enum poise_status team_init(struct team *t, int *from, int *to, struct poise_error *err);
+
+/* What a sync moved. */
+struct team_sync_counts {
+	size_t calls, events, followups, figures;  /* pushed (new or changed on the server) */
+	size_t others;				   /* local calls of other agents, not pushed */
+	size_t reviews, followups_done, playbooks; /* pulled into the local database */
+};
+
+/* Where team_sync stops to call the test hook. */
+enum team_hook {
+	TEAM_HOOK_STAGED,    /* a batch is copied to staging, before its INSERTs and COMMIT */
+	TEAM_HOOK_COMMITTED, /* the server committed a batch, before it is marked locally */
+};
+
+struct team_sync_opts {
+	size_t batch; /* calls per server transaction; 0: the default (2000) */
+	/* Tests: called at each hook; non-zero makes the sync stop there with POISE_IO. */
+	int (*hook)(void *ctx, enum team_hook where, size_t batch_no);
+	void *ctx;
+};
+
+/*
+ * Push what the server lacks of this agent's calls (agent = team_role),
+ * then pull what belongs to them. Idempotent: by call id and event seq on
+ * the server, by a local record of what was pushed and pulled. A broken
+ * connection leaves every batch either whole on the server or absent, and
+ * the next sync completes it. o may be NULL.
+ */
+enum poise_status team_sync(struct team *t, struct store *st, const struct team_sync_opts *o,
+			    struct team_sync_counts *n, struct poise_error *err);
+
+#endif

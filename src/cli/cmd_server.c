@@ -1,0 +1,51 @@
+/* cmd_server.c - `poise server init`: create or upgrade the centre's schema. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli_team.h"
+#include "poise/team.h"
+
+const struct cli_opt cmd_server_opts[] = {
+	{"server", "URL", "the server (default: $POISE_SERVER, else libpq's PG* variables)"},
+	{NULL, NULL, NULL},
+};
+
+int cli_team_connect(const struct cli_args *args, struct team **t, struct poise_error *err)
+{
+	const char *conninfo;
+
+	if (team_server(cli_value(args, "server"), cli_getenv, &conninfo, err) != POISE_OK ||
+	    team_connect(conninfo, t, err) != POISE_OK)
+		return CLI_FAIL;
+	return CLI_OK;
+}
+
+int cmd_server(const struct cli_args *args)
+{
+	struct poise_error err;
+	struct team *t = NULL;
+	int from = 0, to = 0;
+
+	poise_error_clear(&err);
+	if (strcmp(args->operands[0], "init") != 0) {
+		poise_error_set(&err, POISE_USAGE, NULL, 0, 0,
+				"unknown server command '%s': the one there is, is 'init'",
+				args->operands[0]);
+		return cli_report(args->cmd, &err);
+	}
+	if (cli_team_connect(args, &t, &err) != CLI_OK ||
+	    team_init(t, &from, &to, &err) != POISE_OK) {
+		team_close(t);
+		return cli_report(args->cmd, &err);
+	}
+	if (from == to)
+		printf("server schema is up to date (version %d)\n", to);
+	else if (from == 0)
+		printf("server schema created (version %d), with the roles poise_agent, "
+		       "poise_supervisor and poise_trainer\n",
+		       to);
+	else
+		printf("server schema upgraded from version %d to %d\n", from, to);
+	team_close(t);
+	return CLI_OK;
+}

@@ -1,0 +1,435 @@
+/*
+ * store_sync.c - the local side of `poise sync` (store_sync.h).
+ *
+ * Statements here run once per sync or per call pushed, never per key, so
+ * each is prepared where it is used.
+ */
+#include "store_int.h"
+
+#include "poise/store_sync.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The calls of agent with something the server lacks; ?2 after id, ?3 limit. */
+#define PENDING_WHERE                                                                              \
+	"c.agent = ?1 AND (s.call_id IS NULL OR c.last_seq > s.pushed_seq "                        \
+	"OR EXISTS (SELECT 1 FROM call_figures f WHERE f.call_id = c.id "                          \
+	"AND f.last_seq <> s.figures_seq) "                                                        \
+	"OR EXISTS (SELECT 1 FROM followups f LEFT JOIN sync_followups y ON y.followup_id = f.id " \
+	"WHERE f.call_id = c.id AND f.done_at IS NOT y.done_at))"
+
+static int prep(struct store *st, const char *sql, sqlite3_stmt **s)
+{
+	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+}
+
+enum poise_status store_sync_pending(struct store *st, const char *agent, const char *after_id,
+				     size_t limit, sync_call_fn fn, void *ctx,
+				     struct poise_error *err)
+{
+	static const char sql[] =
+		"SELECT c.id, c.agent, c.customer, c.customer_ref, c.playbook_id, "
+		"c.playbook_version, c.playbook_hash, c.started_at, c.ended_at, c.status, "
+		"c.outcome, c.cause, c.mood_start, c.mood_end, c.wrapup_at, c.last_seq, "
+		"coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
+		"FROM calls c LEFT JOIN sync_calls s ON s.call_id = c.id "
+		"WHERE c.id > ?2 AND " PENDING_WHERE " ORDER BY c.id LIMIT ?3";
+	sqlite3_stmt *s = NULL;
+	struct sync_call c;
+	int rc = prep(st, sql, &s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, after_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			memset(&c, 0, sizeof(c));
+			store_row_meta(s, &c.meta);
+			c.pushed_seq = sqlite3_column_int64(s, 16);
+			c.figures_seq = sqlite3_column_int64(s, 17);
+			if (fn(ctx, &c)) {
+				rc = SQLITE_DONE;
+				break;
+			}
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, "find the calls to sync", err);
+}
+
+static int count(struct store *st, const char *sql, const char *agent, size_t *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st, sql, &s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			*out = (size_t)sqlite3_column_int64(s, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+enum poise_status store_sync_count(struct store *st, const char *agent, size_t *pending,
+				   size_t *others, struct poise_error *err)
+{
+	int rc = count(st,
+		       "SELECT count(*) FROM calls c LEFT JOIN sync_calls s ON s.call_id = c.id "
+		       "WHERE " PENDING_WHERE,
+		       agent, pending);
+
+	if (rc == SQLITE_OK)
+		rc = count(st, "SELECT count(*) FROM calls WHERE agent <> ?1", agent, others);
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "count the calls to sync", err);
+}
+
+enum poise_status store_sync_followups(struct store *st, const char *call_id, sync_followup_fn fn,
+				       void *ctx, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct sync_followup f;
+	int rc = prep(st,
+		      "SELECT id, seq, due, channel, promise, coalesce(done_at, 0) "
+		      "FROM followups WHERE call_id = ?1 ORDER BY seq",
+		      &s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			f.id = sqlite3_column_int64(s, 0);
+			f.seq = sqlite3_column_int64(s, 1);
+			f.due = (const char *)sqlite3_column_text(s, 2);
+			f.channel = store_col_text(s, 3);
+			f.promise = store_col_text(s, 4);
+			f.done_at = sqlite3_column_int64(s, 5);
+			if (fn(ctx, &f)) {
+				rc = SQLITE_DONE;
+				break;
+			}
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, "read a call's follow-ups", err);
+}
+
+enum poise_status store_sync_figures(struct store *st, const char *call_id, int *fold,
+				     int64_t *last_seq, void **blob, size_t *len,
+				     struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	enum poise_status ps = POISE_OK;
+	int rc =
+		prep(st, "SELECT fold, last_seq, figures FROM call_figures WHERE call_id = ?1", &s);
+
+	*blob = NULL;
+	*len = 0;
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	if (rc == SQLITE_ROW) {
+		*fold = sqlite3_column_int(s, 0);
+		*last_seq = sqlite3_column_int64(s, 1);
+		*len = (size_t)sqlite3_column_bytes(s, 2);
+		if (!(*blob = malloc(*len ? *len : 1)))
+			ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		else if (*len)
+			memcpy(*blob, sqlite3_column_blob(s, 2), *len);
+	} else if (rc == SQLITE_DONE)
+		ps = POISE_NOT_FOUND;
+	else
+		ps = store_fail(st, rc, "read a call's kept figures", err);
+	sqlite3_finalize(s);
+	return ps;
+}
+
+/* Run s (bound) to the end; SQLite's result, SQLITE_OK for done. */
+static int run(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+enum poise_status store_sync_pushed(struct store *st, const struct sync_pushed_call *c, size_t nc,
+				    const struct sync_pushed_followup *f, size_t nf,
+				    struct poise_error *err)
+{
+	sqlite3_stmt *sc = NULL, *sf = NULL;
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = prep(st,
+			  "INSERT INTO sync_calls (call_id, pushed_seq, figures_seq) "
+			  "VALUES (?1, ?2, ?3) ON CONFLICT (call_id) DO UPDATE SET "
+			  "pushed_seq = max(pushed_seq, excluded.pushed_seq), "
+			  "figures_seq = excluded.figures_seq",
+			  &sc);
+	if (rc == SQLITE_OK)
+		rc = prep(st,
+			  "INSERT OR REPLACE INTO sync_followups (followup_id, done_at) "
+			  "VALUES (?1, nullif(?2, 0))",
+			  &sf);
+	for (size_t i = 0; rc == SQLITE_OK && i < nc; i++) {
+		sqlite3_bind_text(sc, 1, c[i].call_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(sc, 2, c[i].pushed_seq);
+		sqlite3_bind_int64(sc, 3, c[i].figures_seq);
+		rc = run(sc);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < nf; i++) {
+		sqlite3_bind_int64(sf, 1, f[i].id);
+		sqlite3_bind_int64(sf, 2, f[i].done_at);
+		rc = run(sf);
+	}
+	sqlite3_finalize(sc);
+	sqlite3_finalize(sf);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		enum poise_status ps = store_fail(st, rc, "record what was synced", err);
+
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return ps;
+	}
+	return POISE_OK;
+}
+
+enum poise_status store_sync_begin(struct store *st, struct poise_error *err)
+{
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "start saving what was synced", err);
+}
+
+enum poise_status store_sync_end(struct store *st, int commit, struct poise_error *err)
+{
+	int rc;
+
+	if (!commit) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return POISE_OK;
+	}
+	if ((rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
+		enum poise_status ps = store_fail(st, rc, "save what was synced", err);
+
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return ps;
+	}
+	return POISE_OK;
+}
+
+enum poise_status store_sync_mark(struct store *st, const char *name, int64_t *value,
+				  struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st, "SELECT value FROM sync_marks WHERE name = ?1", &s);
+
+	*value = 0;
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			*value = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? POISE_OK
+						     : store_fail(st, rc, "read a sync mark", err);
+}
+
+enum poise_status store_sync_set_mark(struct store *st, const char *name, int64_t value,
+				      struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st, "INSERT OR REPLACE INTO sync_marks (name, value) VALUES (?1, ?2)", &s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, value);
+		rc = run(s);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "save a sync mark", err);
+}
+
+/* The local review id the server's review has here; 0 when none yet. */
+static int local_review(struct store *st, const char *server_id, int64_t *id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st, "SELECT review_id FROM sync_reviews WHERE server_id = ?1", &s);
+
+	*id = 0;
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, server_id, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			*id = sqlite3_column_int64(s, 0);
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int exec_bound(struct store *st, const char *sql, const char *t1, int64_t i2, const char *t3,
+		      int64_t i4, const char *t5)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st, sql, &s);
+
+	if (rc == SQLITE_OK) {
+		int n = sqlite3_bind_parameter_count(s);
+
+		if (n >= 1)
+			sqlite3_bind_text(s, 1, t1, -1, SQLITE_STATIC);
+		if (n >= 2)
+			sqlite3_bind_int64(s, 2, i2);
+		if (n >= 3)
+			sqlite3_bind_text(s, 3, t3, -1, SQLITE_STATIC);
+		if (n >= 4)
+			sqlite3_bind_int64(s, 4, i4);
+		if (n >= 5)
+			sqlite3_bind_text(s, 5, t5, -1, SQLITE_STATIC);
+		rc = run(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The review's scores as they stand here, "stage=score," in stage order. */
+static int scores_text(struct store *st, int64_t id, char *out, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	int rc =
+		prep(st,
+		     "SELECT group_concat(stage || '=' || score, ',') FROM "
+		     "(SELECT stage, score FROM review_scores WHERE review_id = ?1 ORDER BY stage)",
+		     &s);
+
+	out[0] = '\0';
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			store_col_copy(s, 0, out, size);
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int put_scores(struct store *st, int64_t id, const int *scores)
+{
+	int rc = exec_bound(st, "DELETE FROM review_scores WHERE review_id = ?2", "", id, NULL, 0,
+			    NULL);
+
+	for (int i = 0; rc == SQLITE_OK && i < STAGE_COUNT; i++)
+		if (scores[i] >= 1 && scores[i] <= 5)
+			rc = exec_bound(st,
+					"INSERT INTO review_scores (review_id, stage, score) "
+					"VALUES (?2, ?3, ?4)",
+					"", id, store_stage_key(i), scores[i], NULL);
+	return rc;
+}
+
+enum poise_status store_sync_put_review(struct store *st, const struct sync_review *r, int *applied,
+					struct poise_error *err)
+{
+	char before[160], after[160];
+	int64_t id = 0;
+	size_t have = 0;
+	int rc;
+
+	*applied = 0;
+	rc = count(st, "SELECT count(*) FROM calls WHERE id = ?1", r->call_id, &have);
+	if (rc == SQLITE_OK && have == 0)
+		return POISE_OK;
+	if (rc == SQLITE_OK)
+		rc = local_review(st, r->server_id, &id);
+	if (rc == SQLITE_OK && id == 0) {
+		rc = exec_bound(st,
+				"INSERT INTO reviews (call_id, created_at, reviewer, comment) "
+				"VALUES (?1, ?2, ?3, '')",
+				r->call_id, r->created_at, r->reviewer, 0, NULL);
+		id = sqlite3_last_insert_rowid(st->db);
+		if (rc == SQLITE_OK)
+			rc = exec_bound(
+				st,
+				"INSERT INTO sync_reviews (server_id, review_id) VALUES (?1, ?2)",
+				r->server_id, id, NULL, 0, NULL);
+	}
+	if (rc == SQLITE_OK)
+		rc = scores_text(st, id, before, sizeof(before));
+	if (rc == SQLITE_OK)
+		rc = put_scores(st, id, r->scores);
+	if (rc == SQLITE_OK)
+		rc = scores_text(st, id, after, sizeof(after));
+	/* New to the agent again only when what they read changed. */
+	if (rc == SQLITE_OK)
+		rc = exec_bound(st,
+				"UPDATE reviews SET acked_at = CASE WHEN comment = ?3 AND ?4 = 0 "
+				"THEN acked_at END, comment = ?3, reviewer = ?5 "
+				"WHERE id = ?2 AND (comment IS NOT ?3 OR reviewer IS NOT ?5 OR ?4)",
+				"", id, r->comment, strcmp(before, after) != 0, r->reviewer);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "save a review from the server", err);
+	*applied = sqlite3_changes(st->db) > 0;
+	return POISE_OK;
+}
+
+enum poise_status store_sync_put_done(struct store *st, const char *call_id, int64_t seq,
+				      int64_t done_at, int *applied, struct poise_error *err)
+{
+	int rc = exec_bound(st,
+			    "UPDATE followups SET done_at = ?4 "
+			    "WHERE call_id = ?1 AND seq = ?2 AND done_at IS NULL",
+			    call_id, seq, NULL, done_at, NULL);
+
+	*applied = rc == SQLITE_OK && sqlite3_changes(st->db) > 0;
+	/* What the server has is what we have: nothing to push back. */
+	if (rc == SQLITE_OK && *applied)
+		rc = exec_bound(st,
+				"INSERT OR REPLACE INTO sync_followups (followup_id, done_at) "
+				"SELECT id, done_at FROM followups WHERE call_id = ?1 AND seq = ?2",
+				call_id, seq, NULL, 0, NULL);
+	return rc == SQLITE_OK ? POISE_OK
+			       : store_fail(st, rc, "close a follow-up closed on the server", err);
+}
+
+enum poise_status store_sync_put_playbook(struct store *st, const struct sync_playbook *p,
+					  int *applied, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st,
+		      "INSERT OR IGNORE INTO playbook_texts (hash, id, version, text) "
+		      "VALUES (?1, ?2, ?3, ?4)",
+		      &s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, p->hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, p->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, p->version, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, p->text, -1, SQLITE_STATIC);
+		rc = run(s);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc == SQLITE_OK)
+		rc = prep(st,
+			  "INSERT OR IGNORE INTO published_playbooks "
+			  "(hash, id, version, published_at, published_by) VALUES (?1, ?2, ?3, ?4, "
+			  "?5)",
+			  &s);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, p->hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, p->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, p->version, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, p->published_at);
+		sqlite3_bind_text(s, 5, p->published_by, -1, SQLITE_STATIC);
+		rc = run(s);
+	}
+	sqlite3_finalize(s);
+	*applied = rc == SQLITE_OK && sqlite3_changes(st->db) > 0;
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "save a published playbook", err);
+}

@@ -1,0 +1,265 @@
+/*
+ * team.c - connecting to the centre's server, and libpq's errors as ours.
+ */
+#include "team_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum poise_status team_server(const char *url, const char *(*getenv_fn)(const char *),
+			      const char **out, struct poise_error *err)
+{
+	static const char *const pgvars[] = {"PGHOST", "PGHOSTADDR", "PGSERVICE", "PGDATABASE"};
+	const char *from = "--server";
+	PQconninfoOption *opts;
+	char *msg = NULL;
+
+	*out = NULL;
+	if (!url || !*url) {
+		url = getenv_fn("POISE_SERVER");
+		from = "$POISE_SERVER";
+	}
+	if (!url || !*url) {
+		for (size_t i = 0; i < sizeof(pgvars) / sizeof(pgvars[0]); i++) {
+			const char *v = getenv_fn(pgvars[i]);
+
+			if (v && *v) {
+				*out = "";
+				return POISE_OK;
+			}
+		}
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no server configured: pass --server URL, or set "
+				       "$POISE_SERVER or libpq's PGHOST or PGSERVICE");
+	}
+	opts = PQconninfoParse(url, &msg);
+	if (!opts) {
+		enum poise_status ps = poise_error_set(
+			err, msg ? POISE_USAGE : POISE_NOMEM, NULL, 0, 0,
+			"%s is not a server address libpq reads (%.*s): give a URL such as "
+			"postgresql://host/db",
+			from, msg ? (int)strcspn(msg, "\n") : 0, msg ? msg : "");
+
+		PQfreemem(msg);
+		return ps;
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val && *o->val) {
+			PQconninfoFree(opts);
+			return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+					       "%s holds a password: take it out and put it in "
+					       "~/.pgpass (or the file $PGPASSFILE names)",
+					       from);
+		}
+	PQconninfoFree(opts);
+	*out = url;
+	return POISE_OK;
+}
+
+/* libpq's message, one line, without its "ERROR:  " or trailing newline. */
+static void pg_message(const char *m, char *out, size_t size)
+{
+	size_t n;
+
+	if (!m || !*m)
+		m = "unknown error";
+	if (strncmp(m, "ERROR:  ", 8) == 0)
+		m += 8;
+	n = strcspn(m, "\n");
+	snprintf(out, size, "%.*s", (int)n, m);
+	/* The server's words are outside text: no control character reaches a terminal. */
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+enum poise_status team_fail(struct team *t, const PGresult *res, const char *what,
+			    struct poise_error *err)
+{
+	char m[400];
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	pg_message(res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
+						     : PQerrorMessage(t->pg),
+		   m, sizeof(m));
+	/* No SQLSTATE: libpq's own failure, which is the connection's. */
+	if (PQstatus(t->pg) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
+	    strncmp(state, "57P", 3) == 0)
+		return poise_error_set(err, POISE_IO, NULL, 0, 0,
+				       "cannot %s: the connection to the server was lost (%s): "
+				       "nothing half-done is kept; sync again when it is back",
+				       what, m);
+	if (state && strcmp(state, "42501") == 0)
+		return poise_error_set(err, POISE_DB, NULL, 0, 0,
+				       "cannot %s: role '%s' may not (%s): ask the centre's "
+				       "administrator for the right role",
+				       what, t->role, m);
+	return poise_error_set(err, POISE_DB, NULL, 0, 0, "cannot %s: %s", what, m);
+}
+
+enum poise_status team_exec(struct team *t, const char *sql, const char *what,
+			    struct poise_error *err)
+{
+	PGresult *res = PQexec(t->pg, sql);
+	enum poise_status ps = POISE_OK;
+	ExecStatusType s = PQresultStatus(res);
+
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+		ps = team_fail(t, res, what, err);
+	PQclear(res);
+	return ps;
+}
+
+enum poise_status team_connect(const char *conninfo, struct team **out, struct poise_error *err)
+{
+	const char *keys[] = {"dbname", "fallback_application_name", "connect_timeout", NULL};
+	const char *vals[] = {conninfo ? conninfo : "", "poise", "10", NULL};
+	struct team *t = calloc(1, sizeof(*t));
+	enum poise_status ps;
+	PGresult *res;
+
+	*out = NULL;
+	if (!t)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	t->pg = PQconnectdbParams(keys, vals, 1);
+	if (!t->pg) {
+		free(t);
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	}
+	if (PQstatus(t->pg) != CONNECTION_OK) {
+		char m[400];
+
+		pg_message(PQerrorMessage(t->pg), m, sizeof(m));
+		team_close(t);
+		return poise_error_set(err, POISE_IO, NULL, 0, 0,
+				       "cannot reach the server: %s: check the address and "
+				       "that the server is up; calls stay safe on this machine",
+				       m);
+	}
+	res = PQexec(t->pg, "SELECT current_user");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		ps = team_fail(t, res, "ask the server who we are", err);
+		PQclear(res);
+		team_close(t);
+		return ps;
+	}
+	snprintf(t->role, sizeof(t->role), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	/* Times are ms integers and dates are ISO: nothing depends on the session's settings. */
+	if ((ps = team_exec(t, "SET client_min_messages = warning; SET DateStyle = ISO",
+			    "set up the session", err)) != POISE_OK) {
+		team_close(t);
+		return ps;
+	}
+	*out = t;
+	return POISE_OK;
+}
+
+void team_close(struct team *t)
+{
+	if (!t)
+		return;
+	PQfinish(t->pg);
+	free(t);
+}
+
+const char *team_role(const struct team *t)
+{
+	return t->role;
+}
+
+void copy_put_raw(struct copybuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 65536;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if (!(p = realloc(b->p, cap))) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+void copy_text(struct copybuf *b, const char *s)
+{
+	if (!s) {
+		copy_null(b);
+		return;
+	}
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, "\\\t\n\r");
+
+		copy_put_raw(b, p, n);
+		p += n;
+		if (!*p)
+			break;
+		copy_put_raw(b,
+			     *p == '\\'	  ? "\\\\"
+			     : *p == '\t' ? "\\t"
+			     : *p == '\n' ? "\\n"
+					  : "\\r",
+			     2);
+		p++;
+	}
+}
+
+void copy_int(struct copybuf *b, long long v)
+{
+	char s[24];
+
+	copy_put_raw(b, s, (size_t)snprintf(s, sizeof(s), "%lld", v));
+}
+
+void copy_null(struct copybuf *b)
+{
+	copy_put_raw(b, "\\N", 2);
+}
+
+void copy_sep(struct copybuf *b)
+{
+	copy_put_raw(b, "\t", 1);
+}
+
+void copy_end(struct copybuf *b)
+{
+	copy_put_raw(b, "\n", 1);
+}
+
+enum poise_status team_copy(struct team *t, const char *table, struct copybuf *b,
+			    struct poise_error *err)
+{
+	char sql[128];
+	PGresult *res;
+	enum poise_status ps = POISE_OK;
+
+	if (b->oom)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (b->len == 0)
+		return POISE_OK;
+	snprintf(sql, sizeof(sql), "COPY %s FROM STDIN", table);
+	res = PQexec(t->pg, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		ps = team_fail(t, res, "send rows to the server", err);
+		PQclear(res);
+		return ps;
+	}
+	PQclear(res);
+	if (PQputCopyData(t->pg, b->p, (int)b->len) != 1 || PQputCopyEnd(t->pg, NULL) != 1)
+		ps = team_fail(t, NULL, "send rows to the server", err);
+	while ((res = PQgetResult(t->pg))) {
+		if (ps == POISE_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+			ps = team_fail(t, res, "send rows to the server", err);
+		PQclear(res);
+	}
+	b->len = 0;
+	return ps;
+}

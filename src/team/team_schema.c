@@ -1,0 +1,300 @@
+/*
+ * team_schema.c - the central schema and its upgrades (`poise server init`).
+ *
+ * As on the SQLite side (store_schema.c), migrations[v] takes the server
+ * from version v to v + 1, in one transaction that also records the new
+ * version in poise.schema_version; an advisory lock makes two inits at
+ * once run one after the other. Append new steps; never edit a released
+ * one. docs/database.md ("The team server") describes the result.
+ *
+ * Roles: three group roles, NOLOGIN, that people's login roles are made
+ * members of. An agent's login role is named as the agent (calls.agent),
+ * which is what the row-level security policies compare with current_user.
+ * Group roles belong to the whole cluster, so they are created when
+ * missing, by whichever database's init comes first.
+ */
+#include "team_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The SQL is laid out as SQL; clang-format would break it mid-statement. */
+/* clang-format off */
+static const char *const migrations[] = {
+	/* 0 -> 1: calls, events, follow-ups, figures, reviews, playbooks; roles and policies. */
+	"DO $$ BEGIN\n"
+	"	CREATE ROLE poise_agent NOLOGIN;\n"
+	"EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;\n"
+	"DO $$ BEGIN\n"
+	"	CREATE ROLE poise_supervisor NOLOGIN;\n"
+	"EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;\n"
+	"DO $$ BEGIN\n"
+	"	CREATE ROLE poise_trainer NOLOGIN;\n"
+	"EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;\n"
+	"GRANT USAGE ON SCHEMA poise TO poise_agent, poise_supervisor, poise_trainer;\n"
+	"CREATE FUNCTION poise.touch() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN NEW.xid := pg_current_xact_id(); RETURN NEW; END $$;\n"
+	"CREATE TABLE poise.playbook_texts (\n"
+	"	hash text PRIMARY KEY,\n"
+	"	id text NOT NULL,\n"
+	"	version text NOT NULL,\n"
+	"	text text NOT NULL\n"
+	");\n"
+	"CREATE TABLE poise.calls (\n"
+	"	id uuid PRIMARY KEY,\n"
+	"	agent text NOT NULL,\n"
+	"	customer text NOT NULL DEFAULT '',\n"
+	"	customer_ref text NOT NULL DEFAULT '',\n"
+	"	playbook_id text NOT NULL,\n"
+	"	playbook_version text NOT NULL,\n"
+	"	playbook_hash text NOT NULL REFERENCES poise.playbook_texts (hash),\n"
+	"	started_at bigint NOT NULL,\n"
+	"	ended_at bigint,\n"
+	"	status text NOT NULL DEFAULT 'open'\n"
+	"		CHECK (status IN ('open', 'done', 'interrupted')),\n"
+	"	outcome text,\n"
+	"	cause text,\n"
+	"	mood_start integer,\n"
+	"	mood_end integer,\n"
+	"	last_seq integer NOT NULL DEFAULT 0,\n"
+	"	wrapup_at bigint\n"
+	");\n"
+	"CREATE INDEX calls_agent_started ON poise.calls (agent, started_at, id);\n"
+	"CREATE INDEX calls_started ON poise.calls (started_at, id);\n"
+	"CREATE TABLE poise.events (\n"
+	"	call_id uuid NOT NULL REFERENCES poise.calls (id),\n"
+	"	seq integer NOT NULL CHECK (seq > 0),\n"
+	"	t bigint NOT NULL,\n"
+	"	kind text NOT NULL,\n"
+	"	stage text NOT NULL,\n"
+	"	a integer NOT NULL DEFAULT 0,\n"
+	"	b integer NOT NULL DEFAULT 0,\n"
+	"	text text,\n"
+	"	PRIMARY KEY (call_id, seq)\n"
+	");\n"
+	"CREATE TABLE poise.followups (\n"
+	"	call_id uuid NOT NULL REFERENCES poise.calls (id),\n"
+	"	seq integer NOT NULL,\n"
+	"	due date,\n"
+	"	channel text NOT NULL DEFAULT '',\n"
+	"	promise text NOT NULL DEFAULT '',\n"
+	"	done_at bigint,\n"
+	"	xid xid8 NOT NULL DEFAULT pg_current_xact_id(),\n"
+	"	PRIMARY KEY (call_id, seq)\n"
+	");\n"
+	"CREATE INDEX followups_xid ON poise.followups (xid);\n"
+	"CREATE INDEX followups_due ON poise.followups (due) WHERE done_at IS NULL;\n"
+	"CREATE TRIGGER followups_touch BEFORE UPDATE ON poise.followups\n"
+	"	FOR EACH ROW EXECUTE FUNCTION poise.touch();\n"
+	"CREATE TABLE poise.call_figures (\n"
+	"	call_id uuid PRIMARY KEY REFERENCES poise.calls (id),\n"
+	"	fold integer NOT NULL,\n"
+	"	last_seq integer NOT NULL,\n"
+	"	" TEAM_FIGURE_COLUMNS(TEAM_COLUMN_DEF) "\n"
+	"	figures bytea NOT NULL\n"
+	");\n"
+	"CREATE TABLE poise.reviews (\n"
+	"	id uuid PRIMARY KEY DEFAULT gen_random_uuid(),\n"
+	"	call_id uuid NOT NULL REFERENCES poise.calls (id),\n"
+	"	reviewer text NOT NULL DEFAULT current_user,\n"
+	"	created_at bigint NOT NULL\n"
+	"		DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint,\n"
+	"	comment text NOT NULL DEFAULT '' CHECK (octet_length(comment) <= 2000),\n"
+	"	score_calm smallint CHECK (score_calm BETWEEN 1 AND 5),\n"
+	"	score_listen smallint CHECK (score_listen BETWEEN 1 AND 5),\n"
+	"	score_empathize smallint CHECK (score_empathize BETWEEN 1 AND 5),\n"
+	"	score_clarify smallint CHECK (score_clarify BETWEEN 1 AND 5),\n"
+	"	score_inform smallint CHECK (score_inform BETWEEN 1 AND 5),\n"
+	"	score_solve smallint CHECK (score_solve BETWEEN 1 AND 5),\n"
+	"	score_boundary smallint CHECK (score_boundary BETWEEN 1 AND 5),\n"
+	"	score_follow_up smallint CHECK (score_follow_up BETWEEN 1 AND 5),\n"
+	"	xid xid8 NOT NULL DEFAULT pg_current_xact_id()\n"
+	");\n"
+	"CREATE INDEX reviews_call ON poise.reviews (call_id);\n"
+	"CREATE INDEX reviews_xid ON poise.reviews (xid);\n"
+	"CREATE TRIGGER reviews_touch BEFORE UPDATE ON poise.reviews\n"
+	"	FOR EACH ROW EXECUTE FUNCTION poise.touch();\n"
+	"CREATE TABLE poise.playbooks (\n"
+	"	hash text PRIMARY KEY,\n"
+	"	id text NOT NULL,\n"
+	"	version text NOT NULL,\n"
+	"	text text NOT NULL,\n"
+	"	published_by text NOT NULL DEFAULT current_user,\n"
+	"	published_at bigint NOT NULL\n"
+	"		DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint,\n"
+	"	xid xid8 NOT NULL DEFAULT pg_current_xact_id()\n"
+	");\n"
+	"CREATE INDEX playbooks_xid ON poise.playbooks (xid);\n"
+	/* Wrap-up rows a centre's SQL wants as columns, read from the events. */
+	"CREATE VIEW poise.reflections WITH (security_invoker = true) AS\n"
+	"	SELECT call_id, seq, split_part(text, E'\\t', 1) AS went_well,\n"
+	"	       split_part(text, E'\\t', 2) AS improve\n"
+	"	FROM poise.events WHERE kind = 'reflection';\n"
+	/* Who may do what. */
+	"REVOKE ALL ON ALL TABLES IN SCHEMA poise FROM PUBLIC;\n"
+	"GRANT SELECT ON ALL TABLES IN SCHEMA poise TO poise_agent, poise_supervisor;\n"
+	"GRANT INSERT, UPDATE ON poise.calls, poise.followups, poise.call_figures TO poise_agent;\n"
+	"GRANT INSERT ON poise.events, poise.playbook_texts TO poise_agent;\n"
+	"GRANT INSERT, UPDATE ON poise.reviews TO poise_supervisor;\n"
+	"GRANT UPDATE (done_at) ON poise.followups TO poise_supervisor;\n"
+	"GRANT SELECT, INSERT ON poise.playbooks TO poise_trainer;\n"
+	"ALTER TABLE poise.calls ENABLE ROW LEVEL SECURITY;\n"
+	"ALTER TABLE poise.events ENABLE ROW LEVEL SECURITY;\n"
+	"ALTER TABLE poise.followups ENABLE ROW LEVEL SECURITY;\n"
+	"ALTER TABLE poise.call_figures ENABLE ROW LEVEL SECURITY;\n"
+	"ALTER TABLE poise.reviews ENABLE ROW LEVEL SECURITY;\n"
+	"ALTER TABLE poise.playbooks ENABLE ROW LEVEL SECURITY;\n"
+	/* An agent: their own calls only; the rest follows the call (RLS on calls hides others').
+	 */
+	"CREATE POLICY agent_calls ON poise.calls TO poise_agent\n"
+	"	USING (agent = current_user) WITH CHECK (agent = current_user);\n"
+	"CREATE POLICY agent_events ON poise.events TO poise_agent\n"
+	"	USING (EXISTS (SELECT 1 FROM poise.calls c WHERE c.id = call_id))\n"
+	"	WITH CHECK (EXISTS (SELECT 1 FROM poise.calls c WHERE c.id = call_id));\n"
+	"CREATE POLICY agent_followups ON poise.followups TO poise_agent\n"
+	"	USING (EXISTS (SELECT 1 FROM poise.calls c WHERE c.id = call_id))\n"
+	"	WITH CHECK (EXISTS (SELECT 1 FROM poise.calls c WHERE c.id = call_id));\n"
+	"CREATE POLICY agent_figures ON poise.call_figures TO poise_agent\n"
+	"	USING (EXISTS (SELECT 1 FROM poise.calls c WHERE c.id = call_id))\n"
+	"	WITH CHECK (EXISTS (SELECT 1 FROM poise.calls c WHERE c.id = call_id));\n"
+	"CREATE POLICY agent_reviews ON poise.reviews FOR SELECT TO poise_agent\n"
+	"	USING (EXISTS (SELECT 1 FROM poise.calls c WHERE c.id = call_id));\n"
+	"CREATE POLICY all_playbooks ON poise.playbooks FOR SELECT\n"
+	"	TO poise_agent, poise_supervisor, poise_trainer USING (true);\n"
+	/* A supervisor: reads everything, writes reviews as themselves, closes follow-ups. */
+	"CREATE POLICY supervisor_calls ON poise.calls FOR SELECT TO poise_supervisor USING "
+	"(true);\n"
+	"CREATE POLICY supervisor_events ON poise.events FOR SELECT TO poise_supervisor\n"
+	"	USING (true);\n"
+	"CREATE POLICY supervisor_followups_read ON poise.followups FOR SELECT\n"
+	"	TO poise_supervisor USING (true);\n"
+	"CREATE POLICY supervisor_followups_done ON poise.followups FOR UPDATE\n"
+	"	TO poise_supervisor USING (true) WITH CHECK (true);\n"
+	"CREATE POLICY supervisor_figures ON poise.call_figures FOR SELECT TO poise_supervisor\n"
+	"	USING (true);\n"
+	"CREATE POLICY supervisor_reviews_read ON poise.reviews FOR SELECT TO poise_supervisor\n"
+	"	USING (true);\n"
+	"CREATE POLICY supervisor_reviews_add ON poise.reviews FOR INSERT TO poise_supervisor\n"
+	"	WITH CHECK (reviewer = current_user);\n"
+	"CREATE POLICY supervisor_reviews_edit ON poise.reviews FOR UPDATE TO poise_supervisor\n"
+	"	USING (reviewer = current_user) WITH CHECK (reviewer = current_user);\n"
+	/* A trainer: publishes playbooks under their own name. */
+	"CREATE POLICY trainer_publish ON poise.playbooks FOR INSERT TO poise_trainer\n"
+	"	WITH CHECK (published_by = current_user);\n",
+};
+
+/* clang-format on */
+
+#define TEAM_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == TEAM_SCHEMA_VERSION,
+	       "one migration per server schema version");
+
+/* The version recorded on the server; 0 when there is no poise schema yet. */
+static enum poise_status read_version(struct team *t, int *out, struct poise_error *err)
+{
+	PGresult *res = PQexec(t->pg, "SELECT to_regclass('poise.schema_version') IS NOT NULL");
+	enum poise_status ps = POISE_OK;
+
+	*out = 0;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		ps = team_fail(t, res, "read the server's schema version", err);
+		PQclear(res);
+		return ps;
+	}
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		PQclear(res);
+		return POISE_OK;
+	}
+	PQclear(res);
+	res = PQexec(t->pg, "SELECT version FROM poise.schema_version");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		ps = team_fail(t, res, "read the server's schema version", err);
+	else if (PQntuples(res) == 1)
+		*out = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return ps;
+}
+
+static enum poise_status newer(int have, struct poise_error *err)
+{
+	return poise_error_set(err, POISE_DB_NEWER, NULL, 0, 0,
+			       "the server's poise schema is version %d, newer than this poise "
+			       "knows (%d): upgrade poise",
+			       have, TEAM_SCHEMA_VERSION);
+}
+
+enum poise_status team_check_version(struct team *t, struct poise_error *err)
+{
+	int v;
+	enum poise_status ps = read_version(t, &v, err);
+
+	if (ps != POISE_OK)
+		return ps;
+	if (v > TEAM_SCHEMA_VERSION)
+		return newer(v, err);
+	if (v < TEAM_SCHEMA_VERSION)
+		return poise_error_set(err, POISE_DB_OLDER, NULL, 0, 0,
+				       "the server has poise schema %d, and this poise needs %d: "
+				       "have its owner run 'poise server init'",
+				       v, TEAM_SCHEMA_VERSION);
+	return POISE_OK;
+}
+
+static enum poise_status step(struct team *t, int *version, struct poise_error *err)
+{
+	enum poise_status ps;
+	char sql[160];
+	int now;
+
+	if ((ps = team_exec(
+		     t,
+		     "BEGIN; SELECT pg_advisory_xact_lock(hashtext('poise schema'));"
+		     "CREATE SCHEMA IF NOT EXISTS poise;"
+		     "CREATE TABLE IF NOT EXISTS poise.schema_version (version integer NOT NULL);"
+		     "GRANT USAGE ON SCHEMA poise TO PUBLIC;"
+		     "GRANT SELECT ON poise.schema_version TO PUBLIC",
+		     "start upgrading the server's schema", err)) != POISE_OK)
+		goto fail;
+	if ((ps = read_version(t, &now, err)) != POISE_OK)
+		goto fail;
+	if (now > TEAM_SCHEMA_VERSION) {
+		ps = newer(now, err);
+		goto fail;
+	}
+	if (now == TEAM_SCHEMA_VERSION) { /* another init did it meanwhile */
+		*version = now;
+		return team_exec(t, "COMMIT", "finish upgrading the server's schema", err);
+	}
+	if ((ps = team_exec(t, migrations[now], "upgrade the server's schema", err)) != POISE_OK)
+		goto fail;
+	snprintf(sql, sizeof(sql),
+		 "DELETE FROM poise.schema_version; INSERT INTO poise.schema_version VALUES (%d);"
+		 "COMMIT",
+		 now + 1);
+	if ((ps = team_exec(t, sql, "record the server's schema version", err)) != POISE_OK)
+		goto fail;
+	*version = now + 1;
+	return POISE_OK;
+fail:
+	PQclear(PQexec(t->pg, "ROLLBACK"));
+	return ps;
+}
+
+enum poise_status team_init(struct team *t, int *from, int *to, struct poise_error *err)
+{
+	enum poise_status ps;
+	int v;
+
+	if ((ps = read_version(t, &v, err)) != POISE_OK)
+		return ps;
+	if (from)
+		*from = v;
+	if (v > TEAM_SCHEMA_VERSION)
+		return newer(v, err);
+	while (v < TEAM_MIGRATIONS)
+		if ((ps = step(t, &v, err)) != POISE_OK)
+			return ps;
+	if (to)
+		*to = v;
+	return POISE_OK;
+}

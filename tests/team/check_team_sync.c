@@ -1,0 +1,263 @@
+/*
+ * check_team_sync.c - `poise sync` against a real server: idempotent both
+ * ways, and a connection cut in the middle of a push loses and duplicates
+ * nothing.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "poise/followup.h"
+#include "poise/store_sync.h"
+#include "sync_fixture.h"
+
+#define DB "t_sync"
+
+static char path[512];
+
+static void sync_ok(struct team *t, struct store *st, size_t batch, struct team_sync_counts *n)
+{
+	struct team_sync_opts o = {.batch = batch};
+	struct poise_error err;
+
+	ck_assert_msg(team_sync(t, st, &o, n, &err) == POISE_OK, "%s", err.msg);
+}
+
+START_TEST(test_twice_changes_nothing)
+{
+	struct store *st = sfx_setup(DB, 2, 40, path, sizeof(path));
+	struct team *t = sfx_team(DB, "agent01");
+	PGconn *admin = pgt_connect(DB, NULL);
+	struct team_sync_counts n;
+	long long mine = sfx_local(path, "SELECT count(*) FROM calls WHERE agent = 'agent01'");
+
+	ck_assert_int_gt(mine, 5);
+	ck_assert_int_lt(mine, 40);
+	sync_ok(t, st, 7, &n);
+	ck_assert_int_eq(n.calls, (size_t)mine);
+	ck_assert_int_eq(n.others, (size_t)(40 - mine));
+	ck_assert_int_eq(n.events, (size_t)pgt_int(admin, "SELECT count(*) FROM poise.events"));
+	ck_assert_int_gt(n.figures, 0);
+	sfx_same(path, admin);
+	ck_assert_int_eq(
+		pgt_int(admin, "SELECT count(*) FROM poise.calls WHERE agent <> 'agent01'"), 0);
+	/* The kept figures arrive as typed columns a centre's SQL can chart. */
+	ck_assert_int_eq(pgt_int(admin,
+				 "SELECT count(*) FROM poise.call_figures WHERE done IS NULL "
+				 "OR holds IS NULL OR calm_ms IS NULL"),
+			 0);
+	ck_assert_int_eq(pgt_int(admin,
+				 "SELECT count(*) FROM poise.call_figures f JOIN poise.calls c "
+				 "ON c.id = f.call_id WHERE f.done <> (c.status = 'done')::int "
+				 "OR f.interrupted <> (c.status = 'interrupted')::int"),
+			 0);
+	ck_assert_int_eq(pgt_int(admin, "SELECT sum(holds) FROM poise.call_figures"),
+			 pgt_int(admin,
+				 "SELECT count(*) FROM poise.events e JOIN poise.call_figures f "
+				 "USING (call_id) WHERE e.kind = 'hold-start'"));
+	ck_assert_int_eq(pgt_int(admin, "SELECT sum(warnings) FROM poise.call_figures"),
+			 pgt_int(admin,
+				 "SELECT count(*) FROM poise.events e JOIN poise.call_figures f "
+				 "USING (call_id) WHERE e.kind = 'warning'"));
+	ck_assert_int_eq(
+		pgt_int(admin,
+			"SELECT count(*) FROM poise.call_figures f JOIN poise.calls c "
+			"ON c.id = f.call_id WHERE f.mood_start IS DISTINCT FROM c.mood_start "
+			"OR f.mood_end IS DISTINCT FROM c.mood_end"),
+		0);
+	ck_assert_int_gt(
+		pgt_int(admin, "SELECT sum(holds) + sum(warnings) FROM poise.call_figures"), 0);
+	/* Again, with any batch size: nothing to send, nothing changes. */
+	for (size_t batch = 1; batch <= 1000; batch *= 10) {
+		sync_ok(t, st, batch, &n);
+		ck_assert_int_eq(n.calls + n.events + n.followups + n.figures, 0);
+		ck_assert_int_eq(n.reviews + n.followups_done + n.playbooks, 0);
+		sfx_same(path, admin);
+	}
+	/* A new event on a call already sent: that call, that event, nothing else. */
+	{
+		struct event ev = {.t = INT64_C(1700000000000), .kind = EV_NOTE, .text = "more"};
+		struct poise_error err;
+		char *id = fx_sql_text(
+			path, "SELECT id FROM calls WHERE agent = 'agent01' ORDER BY id LIMIT 1");
+		int deferred = 0;
+
+		ck_assert_msg(store_append(st, id, &ev, &deferred, &err) == POISE_OK, "%s",
+			      err.msg);
+		free(id);
+		sync_ok(t, st, 0, &n);
+		ck_assert_int_eq(n.calls, 1);
+		ck_assert_int_eq(n.events, 1);
+		sfx_same(path, admin);
+	}
+	/* A follow-up closed here: its done time goes up, once. */
+	{
+		struct poise_error err;
+		int64_t done_at = 0;
+		long long id = sfx_local(path, "SELECT f.id FROM followups f JOIN calls c "
+					       "ON c.id = f.call_id WHERE c.agent = 'agent01' "
+					       "ORDER BY f.id LIMIT 1");
+
+		ck_assert_int_gt(id, 0);
+		ck_assert_msg(followup_done(st, id, INT64_C(1700000999000), &done_at, &err) ==
+				      POISE_OK,
+			      "%s", err.msg);
+		sync_ok(t, st, 0, &n);
+		ck_assert_int_eq(n.calls, 0); /* the call's row is as it was */
+		ck_assert_int_eq(n.events, 0);
+		ck_assert_int_eq(n.followups, 1);
+		ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.followups "
+						"WHERE done_at = 1700000999000"),
+				 1);
+		sync_ok(t, st, 0, &n);
+		ck_assert_int_eq(n.calls + n.followups, 0);
+	}
+	team_close(t);
+	store_close(st);
+	PQfinish(admin);
+}
+END_TEST
+
+START_TEST(test_pull_reviews_followups_playbooks)
+{
+	struct store *st = sfx_setup(DB, 1, 12, path, sizeof(path));
+	struct team *t = sfx_team(DB, "agent01");
+	PGconn *admin = pgt_connect(DB, NULL), *sue = pgt_connect(DB, "t_sue"),
+	       *tia = pgt_connect(DB, "t_tia");
+	struct team_sync_counts n;
+	sync_ok(t, st, 5, &n);
+	ck_assert_int_eq(n.calls, 12);
+	ck_assert_int_eq(n.reviews, 0);
+	pgt_ok(sue,
+	       "INSERT INTO poise.reviews (call_id, comment, score_calm, score_solve) "
+	       "SELECT id, 'name the feeling first', 4, 2 FROM poise.calls ORDER BY id LIMIT 1");
+	pgt_ok(sue, "UPDATE poise.followups SET done_at = 1700000000123 WHERE (call_id, seq) = "
+		    "(SELECT call_id, seq FROM poise.followups ORDER BY call_id, seq LIMIT 1)");
+	pgt_ok(tia, "INSERT INTO poise.playbooks (hash, id, version, text) "
+		    "VALUES ('abc', 'general', '9', 'id: general')");
+	sync_ok(t, st, 0, &n);
+	ck_assert_int_eq(n.calls + n.events + n.followups + n.figures, 0);
+	ck_assert_int_eq(n.reviews, 1);
+	ck_assert_int_eq(n.playbooks, 1);
+	ck_assert_int_eq(sfx_local(path,
+				   "SELECT count(*) FROM reviews WHERE reviewer = 't_sue' "
+				   "AND comment = 'name the feeling first' AND acked_at IS NULL"),
+			 1);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM review_scores"), 2);
+	ck_assert_int_eq(sfx_local(path, "SELECT score FROM review_scores WHERE stage = 'solve'"),
+			 2);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM published_playbooks "
+					 "WHERE id = 'general' AND version = '9'"),
+			 1);
+	if (pgt_int(admin, "SELECT count(*) FROM poise.followups") > 0) {
+		ck_assert_int_eq(n.followups_done, 1);
+		ck_assert_int_eq(
+			sfx_local(path,
+				  "SELECT count(*) FROM followups WHERE done_at = 1700000000123"),
+			1);
+	}
+	/* Again: nothing new, nothing doubled, and the follow-up is not sent back. */
+	sync_ok(t, st, 0, &n);
+	ck_assert_int_eq(n.reviews + n.followups_done + n.playbooks + n.followups, 0);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM reviews"), 1);
+	/* The supervisor changes it: new to the agent again, and still one review. */
+	pgt_ok(sue, "UPDATE poise.reviews SET comment = 'and slow down'");
+	sync_ok(t, st, 0, &n);
+	ck_assert_int_eq(n.reviews, 1);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM reviews"), 1);
+	ck_assert_int_eq(
+		sfx_local(path, "SELECT count(*) FROM reviews WHERE comment = 'and slow down'"), 1);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_reviews"), 1);
+	sfx_same(path, admin);
+	PQfinish(sue);
+	PQfinish(tia);
+	PQfinish(admin);
+	team_close(t);
+	store_close(st);
+}
+END_TEST
+
+/* Cut the agent's connection (the server ends its backend) once batch `at` is staged. */
+struct cut {
+	enum team_hook where;
+	size_t at;
+	int done;
+};
+
+static int cut_connection(void *ctx, enum team_hook where, size_t no)
+{
+	struct cut *c = ctx;
+	PGconn *admin;
+
+	if (c->done || where != c->where || no != c->at)
+		return 0;
+	c->done = 1;
+	if (where == TEAM_HOOK_COMMITTED)
+		return 1; /* as if poise died between the server's COMMIT and the local record */
+	admin = pgt_connect(DB, NULL);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(pg_terminate_backend(pid)) FROM "
+					"pg_stat_activity WHERE usename = 'agent01' "
+					"AND datname = '" DB "'"),
+			 1);
+	PQfinish(admin);
+	return 0;
+}
+
+static void cut_and_resync(enum team_hook where)
+{
+	struct store *st = sfx_setup(DB, 1, 30, path, sizeof(path));
+	struct team *t = sfx_team(DB, "agent01");
+	PGconn *admin = pgt_connect(DB, NULL);
+	struct cut c = {where, 2, 0};
+	struct team_sync_opts o = {.batch = 4, .hook = cut_connection, .ctx = &c};
+	struct team_sync_counts n;
+	struct poise_error err;
+	long long events = sfx_local(path, "SELECT count(*) FROM events");
+
+	ck_assert_int_eq(team_sync(t, st, &o, &n, &err), POISE_IO);
+	ck_assert_int_eq(c.done, 1);
+	/* Whole batches only: two (or, cut after COMMIT, three) on the server, the rest not. */
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.calls"),
+			 where == TEAM_HOOK_COMMITTED ? 12 : 8);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_calls"), 8);
+	team_close(t);
+	t = sfx_team(DB, "agent01");
+	sync_ok(t, st, 4, &n);
+	ck_assert_int_eq(n.calls, where == TEAM_HOOK_COMMITTED ? 18 : 22);
+	sfx_same(path, admin);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.events"), events);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_calls"), 30);
+	sync_ok(t, st, 4, &n);
+	ck_assert_int_eq(n.calls + n.events + n.followups + n.figures, 0);
+	sfx_same(path, admin);
+	team_close(t);
+	store_close(st);
+	PQfinish(admin);
+}
+
+START_TEST(test_connection_cut_mid_push)
+{
+	cut_and_resync(TEAM_HOOK_STAGED);
+}
+END_TEST
+
+START_TEST(test_stopped_after_commit)
+{
+	cut_and_resync(TEAM_HOOK_COMMITTED);
+}
+END_TEST
+
+Suite *team_sync_suite(void);
+Suite *team_sync_suite(void)
+{
+	Suite *s = suite_create("team_sync");
+	TCase *tc = tcase_create("sync");
+
+	tcase_add_test(tc, test_twice_changes_nothing);
+	tcase_add_test(tc, test_pull_reviews_followups_playbooks);
+	tcase_add_test(tc, test_connection_cut_mid_push);
+	tcase_add_test(tc, test_stopped_after_commit);
+	suite_add_tcase(s, tc);
+	return s;
+}
