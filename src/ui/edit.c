@@ -36,6 +36,16 @@ static int wcs_cols(const wchar_t *s, size_t n)
 	return cols;
 }
 
+static size_t edit_view_start(const wchar_t *buf, size_t pos, int avail)
+{
+	size_t start = pos;
+	int cols = 0;
+
+	while (start > 0 && cols + wcs_cols(buf + start - 1, 1) < avail)
+		cols += wcs_cols(buf + --start, 1);
+	return start;
+}
+
 static void edit_draw(struct ui *ui, void *ctx)
 {
 	struct edit *ed = ctx;
@@ -56,14 +66,18 @@ static void edit_draw(struct ui *ui, void *ctx)
 	if (lw >= COLS - 4)
 		lw = 0, y--; /* a narrow screen: edit on the line above the label */
 	avail = COLS - lw - 1;
-	/* Scroll horizontally so the cursor stays in view. */
-	while (start < ed->pos && wcs_cols(ed->buf + start, ed->pos - start) >= avail)
-		start++;
+	/*
+	 * Scroll horizontally so the cursor stays in view: the first character
+	 * shown is the leftmost one keeping the cursor under `avail` columns.
+	 * Both walks are linear, so a full field redraws fast after a paste.
+	 */
+	start = edit_view_start(ed->buf, ed->pos, avail);
 	{
 		size_t n = 0;
+		int cols = 0;
 
-		while (start + n < ed->len && wcs_cols(ed->buf + start, n + 1) <= avail)
-			n++;
+		while (start + n < ed->len && cols + wcs_cols(ed->buf + start + n, 1) <= avail)
+			cols += wcs_cols(ed->buf + start + n++, 1);
 		draw_fill(y, A_NORMAL);
 		if (lw)
 			mvaddnstr(y, 0, ed->label, COLS);
@@ -102,10 +116,32 @@ static int edit_finish(struct edit *ed)
 	return QUIT;
 }
 
+/*
+ * A pasted character is text: a line break or tab becomes a space, other
+ * control characters are dropped, and what does not fit is cut with a word.
+ */
+static int edit_pasted(struct edit *ed, int c)
+{
+	size_t before = ed->len;
+
+	if (c & UI_KEYF)
+		return 0;
+	if (c == '\r' || c == '\n' || c == '\t')
+		c = ' ';
+	else if (c < 32 || c == 127 || (c >= 0x80 && c < 0xa0))
+		return 0;
+	edit_insert(ed, (wchar_t)c);
+	if (ed->len == before && !ed->error)
+		ed->error = "pasted text cut: the field is full";
+	return REDRAW;
+}
+
 static int edit_key(struct ui *ui, void *ctx, int key)
 {
 	struct edit *ed = ctx;
 
+	if (key & UI_PASTED)
+		return edit_pasted(ed, key & ~UI_PASTED);
 	if (ui_enter_repeat(ui, key))
 		return 0;
 	ed->error = NULL;
@@ -163,6 +199,11 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 }
 
 static const struct screen edit_screen = {"edit", edit_draw, edit_key, NULL};
+
+int ui_takes_paste(const struct screen *scr)
+{
+	return scr == &edit_screen;
+}
 
 int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
 		 const char *(*validate)(const char *text))
