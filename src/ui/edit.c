@@ -132,7 +132,7 @@ static int edit_pasted(struct edit *ed, int c)
 		return 0;
 	edit_insert(ed, (wchar_t)c);
 	if (ed->len == before && !ed->error)
-		ed->error = "pasted text cut: the field is full";
+		ed->error = "the field is full: what came after was not kept";
 	return REDRAW;
 }
 
@@ -190,7 +190,7 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 		break;
 	default:
 		if (!(key & UI_KEYF) && key >= 32)
-			edit_insert(ed, (wchar_t)key);
+			edit_pasted(ed, key); /* typed or pasted, it is text */
 		else if (key == '\t')
 			edit_insert(ed, L' ');
 		break;

@@ -176,12 +176,16 @@ static int is_text(int key)
 	return !(key & UI_KEYF) && key >= 32 && key != 127;
 }
 
-/* The next key if one is already waiting; never blocks. */
+/*
+ * The next key if one is waiting or comes within a few milliseconds: far
+ * sooner than anyone types, long enough to bridge a paste that the
+ * terminal writes in pieces.
+ */
 static int waiting_key(int *key)
 {
 	int got;
 
-	timeout(0);
+	timeout(UI_BURST_MS);
 	got = read_key(key);
 	timeout(UI_TICK_MS);
 	return got;
