@@ -88,6 +88,7 @@ struct store {
 	struct store_seq *seqs;
 	size_t nseqs, seqcap;
 	size_t pending; /* entries in the side log */
+	size_t quarantined; /* side log entries set aside in <db>.quarantine */
 	int fail_errno; /* errno of the last failed step, for store_fail */
 };
 
@@ -135,7 +136,7 @@ int store_write_helper_rows(struct store *st, const char *call_id, const struct 
 enum poise_status sidelog_load(struct store *st, struct poise_error *err);
 enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err);
-enum poise_status sidelog_add_event(struct store *st, const char *call_id, const struct event *ev,
+enum poise_status sidelog_add_event(struct store *st, const char *call_id, struct event *ev,
 				    struct poise_error *err);
 
 #endif

@@ -127,6 +127,11 @@ static int tick(struct ui *ui, int64_t now)
 				      left);
 		else if (!ui->banner_error)
 			ui->banner[0] = '\0';
+		if (store_quarantined(ui->st) > 0)
+			ui_set_banner(ui, 1,
+				      "%zu side log entries clashed with saved events: kept in "
+				      "%s.quarantine",
+				      store_quarantined(ui->st), store_path(ui->st));
 		flags |= REDRAW;
 	}
 	if (ui->in_call && ui->cs.phase == CALL_TALK) {
