@@ -32,9 +32,9 @@ enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2 };
 #define KEY_ESC	 27
 /* A character that came in a paste: text for an editor, never a key (loop.c). */
 #define UI_PASTED 0x20000000
-/* Bracketed paste: the terminal frames a paste in ESC[200~ ... ESC[201~ (term.c). */
 /* Input this close behind a key is part of the same burst (a paste), loop.c. */
-#define UI_BURST_MS 10
+#define UI_BURST_MS    10
+/* Bracketed paste: the terminal frames a paste in ESC[200~ ... ESC[201~ (term.c). */
 #define UI_PASTE_BEGIN (KEY_MAX + 1)
 #define UI_PASTE_END   (KEY_MAX + 2)
 #define TERM_PASTE_ON  "\033[?2004h"

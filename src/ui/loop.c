@@ -287,7 +287,7 @@ void ui_run(struct ui *ui)
 			else if (key == KF(UI_PASTE_BEGIN))
 				flags |= paste_bracketed(ui, top, ctx);
 			else if (key == KF(UI_PASTE_END))
-				flags |= 0; /* a stray end marker */
+				continue; /* a stray end marker: nothing to do */
 			else if (ui_takes_paste(top) && (is_text(key) || is_enter(key)))
 				flags |= paste_burst(ui, top, ctx, key);
 			else

@@ -70,7 +70,7 @@ static void reset_add(const char *cap, const char *fallback)
 static void reset_prepare(void)
 {
 	reset_len = 0;
-	reset_add("", "\030"); /* CAN: ends a sequence the signal cut in half */
+	reset_add("", "\030");	/* CAN: ends a sequence the signal cut in half */
 	reset_add("rmcup", ""); /* first: leaving it may bring back its own modes */
 	reset_add("sgr0", "\033[m");
 	reset_add("cnorm", "\033[?25h");

@@ -364,7 +364,8 @@ START_TEST(test_two_writers_same_call_keep_every_event)
 	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
-			ck_assert_msg(seen[i] != seen[j], "seq %lld given twice", (long long)seen[i]);
+			ck_assert_msg(seen[i] != seen[j], "seq %lld given twice",
+				      (long long)seen[i]);
 	lock_release(other);
 	ck_assert_int_eq(store_flush(b, &left, &err), POISE_OK);
 	ck_assert_uint_eq(left, 0);
