@@ -242,22 +242,14 @@ static void draw_body(struct ui *ui, int y, int h)
 	free(b);
 }
 
+/* The action's key hint; boundary and end-hold depend on where the call is. */
 static const char *action_hint(const struct ui *ui, enum rule_action action)
 {
-	switch (action) {
-	case ACTION_ESCALATE:
-		return "[e escalate]";
-	case ACTION_BOUNDARY:
-		return ui->cs.stage == STAGE_BOUNDARY ? "[w warning]" : "[b boundary]";
-	case ACTION_END_HOLD:
-		return ui->cs.on_hold ? "[h end hold]" : "";
-	case ACTION_BREATHE:
-		return "[p breathe]";
-	case ACTION_NEXT_STAGE:
-		return "[Tab next stage]";
-	default:
+	if (action == ACTION_BOUNDARY && ui->cs.stage == STAGE_BOUNDARY)
+		return "[w warning]";
+	if (action == ACTION_END_HOLD && !ui->cs.on_hold)
 		return "";
-	}
+	return rule_action_hint(action);
 }
 
 static void draw_prompt(struct ui *ui, int y, int64_t now)
