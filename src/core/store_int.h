@@ -136,6 +136,8 @@ int store_write_helper_rows(struct store *st, const char *call_id, const struct 
 enum poise_status sidelog_load(struct store *st, struct poise_error *err);
 enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err);
+int sidelog_call_events(struct store *st, const char *call_id, int64_t after, store_event_fn fn,
+			void *ctx, enum poise_status *ps, struct poise_error *err);
 enum poise_status sidelog_add_event(struct store *st, const char *call_id, struct event *ev,
 				    struct poise_error *err);
 

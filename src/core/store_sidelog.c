@@ -106,8 +106,15 @@ static int lock_file(int fd)
 
 static enum poise_status read_log(struct store *st, char **buf, size_t *len,
 				  struct poise_error *err);
+struct visit {
+	const char *call_id;
+	int64_t after; /* the last seq given */
+	store_event_fn fn;
+	void *ctx;
+	int stop;
+};
 static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
-			      struct poise_error *err);
+			      struct poise_error *err, struct visit *v);
 
 /*
  * Before an event line is written, under the log's lock: every seq the log
@@ -125,7 +132,7 @@ static enum poise_status fresh_seq(struct store *st, const char *call_id, struct
 	enum poise_status ps = read_log(st, &buf, &len, err);
 
 	if (ps == POISE_OK && buf)
-		ps = walk(st, buf, 0, &rc, err);
+		ps = walk(st, buf, 0, &rc, err, NULL);
 	free(buf);
 	if (ps != POISE_OK)
 		return ps;
@@ -426,7 +433,7 @@ static int replay_event(struct store *st, const char *call_id, const struct even
  * *rc gets the SQLite code of a failed write.
  */
 static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
-			      struct poise_error *err)
+			      struct poise_error *err, struct visit *v)
 {
 	char *f[SIDELOG_FIELDS];
 	size_t flen[SIDELOG_FIELDS], lineno = 0;
@@ -479,6 +486,10 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 						       "out of memory");
 			if (*slot < ev.seq + 1)
 				*slot = ev.seq + 1;
+			if (v && !v->stop && ev.seq > v->after && strcmp(f[1], v->call_id) == 0) {
+				v->after = ev.seq;
+				v->stop = v->fn(v->ctx, &ev);
+			}
 			if (replay && (*rc = replay_event(st, f[1], &ev, lineno, err)) != SQLITE_OK)
 				return *rc == SQLITE_ABORT ? (*rc = SQLITE_OK, POISE_IO) : POISE_DB;
 		} else {
@@ -518,11 +529,33 @@ enum poise_status sidelog_load(struct store *st, struct poise_error *err)
 	enum poise_status ps = lock_log(st, &lock, err);
 
 	if (ps == POISE_OK && (ps = read_log(st, &buf, &len, err)) == POISE_OK)
-		ps = walk(st, buf, 0, &rc, err);
+		ps = walk(st, buf, 0, &rc, err, NULL);
 	if (lock >= 0)
 		close(lock);
 	free(buf);
 	return ps;
+}
+
+/*
+ * The call's events waiting in the side log with a seq past `after` (the
+ * last one the database gave), in order: a restart while the database is
+ * still locked folds them too. Returns 1 when fn asked to stop.
+ */
+int sidelog_call_events(struct store *st, const char *call_id, int64_t after, store_event_fn fn,
+			void *ctx, enum poise_status *ps, struct poise_error *err)
+{
+	struct visit v = {call_id, after, fn, ctx, 0};
+	char *buf = NULL;
+	size_t len;
+	int rc, lock;
+
+	*ps = lock_log(st, &lock, err);
+	if (*ps == POISE_OK && (*ps = read_log(st, &buf, &len, err)) == POISE_OK && buf)
+		*ps = walk(st, buf, 0, &rc, err, &v);
+	if (lock >= 0)
+		close(lock);
+	free(buf);
+	return v.stop;
 }
 
 static enum poise_status truncate_log(struct store *st, struct poise_error *err)
@@ -558,7 +591,7 @@ enum poise_status store_flush(struct store *st, size_t *left, struct poise_error
 		goto out;
 	if ((ps = lock_log(st, &lock, err)) == POISE_OK &&
 	    (ps = read_log(st, &buf, &len, err)) == POISE_OK)
-		ps = walk(st, buf, 1, &rc, err);
+		ps = walk(st, buf, 1, &rc, err, NULL);
 	if (ps == POISE_OK)
 		rc = store_step_done(st, STMT_COMMIT);
 	if (ps != POISE_OK || rc != SQLITE_OK)

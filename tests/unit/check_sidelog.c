@@ -429,6 +429,39 @@ START_TEST(test_clashing_entry_is_quarantined_not_dropped)
 }
 END_TEST
 
+/* A restart while still locked reads the call's events from the side log too. */
+START_TEST(test_restart_while_locked_reads_side_log_events)
+{
+	char path[512], id[37] = "";
+	struct playbook pb = fx_pb("test", "9c", pb_text);
+	struct store *a, *b;
+	struct poise_error err = {0};
+	struct collect *c = calloc(1, sizeof(*c));
+	sqlite3 *other;
+
+	snprintf(path, sizeof(path), "%s", fx_path(0, "restart.db"));
+	a = fx_open(path);
+	fx_call(a, id, "ana", "Bob", 1000, &pb);
+	fx_append(a, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	other = lock_take(path);
+	ck_assert_int_eq(append_deferred(a, id, EV_MOOD, 4, NULL), 2);
+	ck_assert_int_eq(append_deferred(a, id, EV_NOTE, 0, "waits"), 3);
+	store_close(a); /* as if killed: the entries stay in the side log */
+	b = fx_open(path);
+	ck_assert_int_eq(store_call_events(b, id, collect_fn, c, &err), POISE_OK);
+	ck_assert_int_eq(c->n, 3);
+	ck_assert_int_eq(c->ev[1].kind, EV_MOOD);
+	ck_assert_int_eq(c->ev[1].a, 4);
+	ck_assert_str_eq(c->ev[2].text, "waits");
+	ck_assert_int_eq(append_deferred(b, id, EV_MOOD, 2, NULL), 4);
+	lock_release(other);
+	ck_assert_int_eq(store_flush(b, NULL, &err), POISE_OK);
+	store_close(b);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 4);
+	free(c);
+}
+END_TEST
+
 Suite *sidelog_suite(void)
 {
 	Suite *s = suite_create("sidelog");
@@ -443,6 +476,7 @@ Suite *sidelog_suite(void)
 	tcase_add_test(log, test_side_log_is_locked_between_processes);
 	tcase_add_test(log, test_two_writers_same_call_keep_every_event);
 	tcase_add_test(log, test_clashing_entry_is_quarantined_not_dropped);
+	tcase_add_test(log, test_restart_while_locked_reads_side_log_events);
 	suite_add_tcase(s, log);
 	return s;
 }
