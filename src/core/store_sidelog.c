@@ -522,7 +522,7 @@ enum poise_status sidelog_scan(struct store *st, char *buf, struct poise_error *
 {
 	int rc;
 
-	return walk(st, buf, 0, &rc, err);
+	return walk(st, buf, 0, &rc, err, NULL);
 }
 
 /*
