@@ -139,6 +139,11 @@ enum poise_status store_append(struct store *st, const char *call_id, struct eve
 enum poise_status store_flush(struct store *st, size_t *left, struct poise_error *err);
 /* Entries (calls and events) waiting in the side log. */
 size_t store_pending(const struct store *st);
+/*
+ * Side log entries a replay could not write as they were (another event
+ * already held their seq): never dropped, kept in "<db>.quarantine".
+ */
+size_t store_quarantined(const struct store *st);
 /* The side log's path: "<db>.pending". */
 const char *store_pending_path(const struct store *st);
 

@@ -67,6 +67,11 @@ size_t store_pending(const struct store *st)
 	return st->pending;
 }
 
+size_t store_quarantined(const struct store *st)
+{
+	return st->quarantined;
+}
+
 void store_uuid_v7(char out[37], int64_t ms, const unsigned char rnd[16])
 {
 	uint64_t t = ms < 0			    ? 0

@@ -89,6 +89,7 @@ struct store {
 	struct store_seq *seqs;
 	size_t nseqs, seqcap;
 	size_t pending; /* entries in the side log */
+	size_t quarantined; /* side log entries set aside in <db>.quarantine */
 	int fail_errno; /* errno of the last failed step, for store_fail */
 	struct stat file_id; /* the database file looked at before SQLite opened it */
 };
@@ -158,7 +159,9 @@ enum poise_status sidelog_load(struct store *st, struct poise_error *err);
 enum poise_status sidelog_scan(struct store *st, char *buf, struct poise_error *err);
 enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err);
-enum poise_status sidelog_add_event(struct store *st, const char *call_id, const struct event *ev,
+int sidelog_call_events(struct store *st, const char *call_id, int64_t after, store_event_fn fn,
+			void *ctx, enum poise_status *ps, struct poise_error *err);
+enum poise_status sidelog_add_event(struct store *st, const char *call_id, struct event *ev,
 				    struct poise_error *err);
 
 #endif

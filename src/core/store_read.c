@@ -151,7 +151,8 @@ enum poise_status store_call_events(struct store *st, const char *call_id, store
 {
 	enum poise_status ps = POISE_OK;
 	sqlite3_stmt *s;
-	int rc;
+	int rc, stop = 0;
+	int64_t last = 0;
 
 	if (check_idle(st, STMT_EVENTS, "read events", err) != POISE_OK)
 		return POISE_STATE;
@@ -164,12 +165,16 @@ enum poise_status store_call_events(struct store *st, const char *call_id, store
 			ps = store_unknown_event(st, call_id, ev.seq, err);
 			break;
 		}
-		if (fn(ctx, &ev))
+		last = ev.seq;
+		if ((stop = fn(ctx, &ev)) != 0)
 			break;
 	}
 	if (ps == POISE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		ps = store_fail(st, rc, "read events", err);
 	sqlite3_reset(s);
+	/* Then what still waits in the side log (the database locked). */
+	if (ps == POISE_OK && !stop && st->pending > 0)
+		sidelog_call_events(st, call_id, last, fn, ctx, &ps, err);
 	return ps;
 }
 

@@ -105,21 +105,88 @@ static int lock_file(int fd)
 	return rc;
 }
 
-/* Append one line, all or nothing, and make it durable. */
-static enum poise_status append_line(struct store *st, struct sbuf *b, struct poise_error *err)
+static enum poise_status read_log(struct store *st, char **buf, size_t *len,
+				  struct poise_error *err);
+struct visit {
+	const char *call_id;
+	int64_t after; /* the last seq given */
+	store_event_fn fn;
+	void *ctx;
+	int stop;
+};
+static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
+			      struct poise_error *err, struct visit *v);
+
+/*
+ * Before an event line is written, under the log's lock: every seq the log
+ * already holds for the call, whoever wrote it, so two processes writing
+ * the same call (one killed, the other resuming it) never give two events
+ * the same seq. A replay would keep only one of them.
+ */
+static enum poise_status fresh_seq(struct store *st, const char *call_id, struct event *ev,
+				   struct poise_error *err)
+{
+	char *buf = NULL;
+	size_t len;
+	int rc;
+	int64_t *slot;
+	enum poise_status ps = read_log(st, &buf, &len, err);
+
+	if (ps == POISE_OK && buf)
+		ps = walk(st, buf, 0, &rc, err, NULL);
+	free(buf);
+	if (ps != POISE_OK)
+		return ps;
+	if (!(slot = store_seq_slot(st, call_id)))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if (ev->seq < *slot)
+		ev->seq = *slot;
+	return POISE_OK;
+}
+
+static void event_line(struct sbuf *b, const char *call_id, const struct event *ev)
+{
+	sb_add(b, "event", 5);
+	sb_str(b, call_id);
+	sb_int(b, ev->seq);
+	sb_int(b, ev->t);
+	sb_str(b, event_kind_key(ev->kind));
+	sb_str(b, store_stage_key(ev->stage));
+	sb_int(b, ev->a);
+	sb_int(b, ev->b);
+	sb_str(b, ev->text);
+}
+
+/*
+ * Append one line, all or nothing, and make it durable. With ev, the line
+ * is the event's, its seq first brought past every seq the log holds.
+ */
+static enum poise_status append_line(struct store *st, struct sbuf *b, const char *call_id,
+				     struct event *ev, struct poise_error *err)
 {
 	struct stat sb;
 	int fd = -1, e = 0;
 	ssize_t n;
 
-	if (b->oom)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	sb_add(b, "\n", 1);
 	fd = store_open_regular(st->pending_path, O_WRONLY | O_APPEND | O_CREAT, 0600);
 	if (fd < 0 || lock_file(fd) != 0 || fchmod(fd, 0600) != 0 || fstat(fd, &sb) != 0) {
 		e = errno;
 		goto out;
 	}
+	if (ev) {
+		enum poise_status ps = fresh_seq(st, call_id, ev, err);
+
+		if (ps != POISE_OK) {
+			close(fd);
+			return ps;
+		}
+		event_line(b, call_id, ev);
+	}
+	if (b->oom) {
+		close(fd);
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	}
+	sb_add(b, "\n", 1);
 	do
 		n = write(fd, b->p, b->len);
 	while (n < 0 && errno == EINTR);
@@ -157,27 +224,17 @@ enum poise_status sidelog_add_call(struct store *st, const struct call_meta *met
 	sb_str(&b, pb->version);
 	sb_str(&b, pb->hash);
 	sb_field(&b, pb->text ? pb->text : "", pb->text ? pb->text_len : 0);
-	ps = append_line(st, &b, err);
+	ps = append_line(st, &b, NULL, NULL, err);
 	free(b.p);
 	return ps;
 }
 
-enum poise_status sidelog_add_event(struct store *st, const char *call_id, const struct event *ev,
+enum poise_status sidelog_add_event(struct store *st, const char *call_id, struct event *ev,
 				    struct poise_error *err)
 {
 	struct sbuf b = {0};
-	enum poise_status ps;
+	enum poise_status ps = append_line(st, &b, call_id, ev, err);
 
-	sb_add(&b, "event", 5);
-	sb_str(&b, call_id);
-	sb_int(&b, ev->seq);
-	sb_int(&b, ev->t);
-	sb_str(&b, event_kind_key(ev->kind));
-	sb_str(&b, store_stage_key(ev->stage));
-	sb_int(&b, ev->a);
-	sb_int(&b, ev->b);
-	sb_str(&b, ev->text);
-	ps = append_line(st, &b, err);
 	free(b.p);
 	return ps;
 }
@@ -314,13 +371,84 @@ static enum poise_status damaged(struct store *st, size_t line, struct poise_err
 			       line, st->pending_path, st->path);
 }
 
+/* 1 when the database holds that very event already, -1 when another one sits at its seq. */
+static int stored_as(struct store *st, const char *call_id, const struct event *ev)
+{
+	sqlite3_stmt *s = NULL;
+	int same = 0;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT kind = ?3 AND t = ?4 AND text IS ?5 FROM events "
+			       "WHERE call_id = ?1 AND seq = ?2",
+			       -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, ev->seq);
+	sqlite3_bind_text(s, 3, event_kind_key(ev->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, ev->t);
+	if (ev->text)
+		sqlite3_bind_text(s, 5, ev->text, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		same = sqlite3_column_int(s, 0) ? 1 : -1;
+	sqlite3_finalize(s);
+	return same;
+}
+
+/*
+ * An entry the database cannot take as it is (another event already holds
+ * its seq) is never dropped: it goes, as its line, to `<db>.quarantine`
+ * (0600), counted in st->quarantined and said by store_flush.
+ */
+static int quarantine(struct store *st, const char *call_id, const struct event *ev)
+{
+	struct sbuf b = {0};
+	char *path = NULL;
+	size_t n = strlen(st->path) + sizeof(".quarantine");
+	int fd = -1, ok = 0;
+
+	event_line(&b, call_id, ev);
+	sb_add(&b, "\n", 1);
+	if (!b.oom && (path = malloc(n)) != NULL) {
+		snprintf(path, n, "%s.quarantine", st->path);
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	}
+	if (fd >= 0 && write(fd, b.p, b.len) == (ssize_t)b.len && fsync(fd) == 0)
+		ok = 1;
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	free(b.p);
+	if (ok)
+		st->quarantined++;
+	return ok;
+}
+
+static int replay_event(struct store *st, const char *call_id, const struct event *ev,
+			size_t lineno, struct poise_error *err)
+{
+	int was = stored_as(st, call_id, ev);
+
+	if (was == 1)
+		return SQLITE_OK; /* replayed before: the log was not emptied */
+	if (was == -1) {
+		if (quarantine(st, call_id, ev))
+			return SQLITE_OK;
+		poise_error_set(err, POISE_IO, st->pending_path, (int)lineno, 0,
+				"side log line %zu clashes with an event already saved and "
+				"cannot be set aside in '%s.quarantine': %s; the side log is kept",
+				lineno, st->path, strerror(errno));
+		return SQLITE_ABORT;
+	}
+	return store_write_event(st, call_id, ev);
+}
+
 /*
  * Walk the side log: with replay, write every entry (inside the caller's
  * transaction); without, only count entries and learn each call's next seq.
  * *rc gets the SQLite code of a failed write.
  */
 static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
-			      struct poise_error *err)
+			      struct poise_error *err, struct visit *v)
 {
 	char *f[SIDELOG_FIELDS];
 	size_t flen[SIDELOG_FIELDS], lineno = 0;
@@ -375,8 +503,12 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 						       "out of memory");
 			if (*slot < ev.seq + 1)
 				*slot = ev.seq + 1;
-			if (replay && (*rc = store_write_event(st, f[1], &ev)) != SQLITE_OK)
-				return POISE_DB;
+			if (v && !v->stop && ev.seq > v->after && strcmp(f[1], v->call_id) == 0) {
+				v->after = ev.seq;
+				v->stop = v->fn(v->ctx, &ev);
+			}
+			if (replay && (*rc = replay_event(st, f[1], &ev, lineno, err)) != SQLITE_OK)
+				return *rc == SQLITE_ABORT ? (*rc = SQLITE_OK, POISE_IO) : POISE_DB;
 		} else {
 			return damaged(st, lineno, err);
 		}
@@ -390,7 +522,7 @@ enum poise_status sidelog_scan(struct store *st, char *buf, struct poise_error *
 {
 	int rc;
 
-	return walk(st, buf, 0, &rc, err);
+	return walk(st, buf, 0, &rc, err, NULL);
 }
 
 /*
@@ -421,11 +553,33 @@ enum poise_status sidelog_load(struct store *st, struct poise_error *err)
 	enum poise_status ps = lock_log(st, &lock, err);
 
 	if (ps == POISE_OK && (ps = read_log(st, &buf, &len, err)) == POISE_OK)
-		ps = walk(st, buf, 0, &rc, err);
+		ps = walk(st, buf, 0, &rc, err, NULL);
 	if (lock >= 0)
 		close(lock);
 	free(buf);
 	return ps;
+}
+
+/*
+ * The call's events waiting in the side log with a seq past `after` (the
+ * last one the database gave), in order: a restart while the database is
+ * still locked folds them too. Returns 1 when fn asked to stop.
+ */
+int sidelog_call_events(struct store *st, const char *call_id, int64_t after, store_event_fn fn,
+			void *ctx, enum poise_status *ps, struct poise_error *err)
+{
+	struct visit v = {call_id, after, fn, ctx, 0};
+	char *buf = NULL;
+	size_t len;
+	int rc, lock;
+
+	*ps = lock_log(st, &lock, err);
+	if (*ps == POISE_OK && (*ps = read_log(st, &buf, &len, err)) == POISE_OK && buf)
+		*ps = walk(st, buf, 0, &rc, err, &v);
+	if (lock >= 0)
+		close(lock);
+	free(buf);
+	return v.stop;
 }
 
 static enum poise_status truncate_log(struct store *st, struct poise_error *err)
@@ -461,7 +615,7 @@ enum poise_status store_flush(struct store *st, size_t *left, struct poise_error
 		goto out;
 	if ((ps = lock_log(st, &lock, err)) == POISE_OK &&
 	    (ps = read_log(st, &buf, &len, err)) == POISE_OK)
-		ps = walk(st, buf, 1, &rc, err);
+		ps = walk(st, buf, 1, &rc, err, NULL);
 	if (ps == POISE_OK)
 		rc = store_step_done(st, STMT_COMMIT);
 	if (ps != POISE_OK || rc != SQLITE_OK)

@@ -309,22 +309,26 @@ defer:
 	return ps;
 }
 
-/* The seq the next event of call_id takes; from the database when not known. */
+/*
+ * The seq the next event of call_id takes: past what this process knows and
+ * what the database holds now (another process may have written the call
+ * since, e.g. one killed and this one resuming it). The side log's own seqs
+ * are added under its lock (store_sidelog.c). A database that cannot be read
+ * just now leaves what is known.
+ */
 static enum poise_status next_seq(struct store *st, const char *call_id, int64_t *slot,
 				  struct poise_error *err)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if (*slot > 0)
-		return POISE_OK;
 	s = store_stmt(st, STMT_LAST_SEQ);
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW && *slot < sqlite3_column_int64(s, 0) + 1)
 		*slot = sqlite3_column_int64(s, 0) + 1;
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW || *slot > 0)
 		return POISE_OK;
 	if (rc == SQLITE_DONE)
 		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,

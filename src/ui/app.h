@@ -32,6 +32,15 @@ enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2 };
 #define UI_KEYF	 0x40000000
 #define KF(code) (UI_KEYF | (code))
 #define KEY_ESC	 27
+/* A character that came in a paste: text for an editor, never a key (loop.c). */
+#define UI_PASTED 0x20000000
+/* Input this close behind a key is part of the same burst (a paste), loop.c. */
+#define UI_BURST_MS    10
+/* Bracketed paste: the terminal frames a paste in ESC[200~ ... ESC[201~ (term.c). */
+#define UI_PASTE_BEGIN (KEY_MAX + 1)
+#define UI_PASTE_END   (KEY_MAX + 2)
+#define TERM_PASTE_ON  "\033[?2004h"
+#define TERM_PASTE_OFF "\033[?2004l"
 
 #define UI_MIN_W   40
 #define UI_MIN_H   12
@@ -161,6 +170,7 @@ struct ui {
 int term_check_err(struct poise_error *err);
 int term_start_err(struct ui *ui, struct poise_error *err);
 void term_stop(void);
+void term_paste(int on); /* bracketed paste on or off */
 attr_t ui_attr(const struct ui *ui, enum ui_role role);
 int term_signal(void); /* the pending signal number, 0 when none */
 int64_t ui_now(void);
@@ -190,6 +200,8 @@ int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
 		 const char *(*validate)(const char *text));
 /* Ask one key among `keys` (a string of ASCII keys); returns it, or 0 on Esc when allowed. */
 int ui_ask_key(struct ui *ui, const char *question, const char *keys, int esc_ok);
+/* 1 when scr is the line editor: the one screen that takes pasted text. */
+int ui_takes_paste(const struct screen *scr);
 
 /* draw.c: the one way to draw text, lists, footers and help. */
 struct list_item {

@@ -41,6 +41,16 @@ static int wcs_cols(const wchar_t *s, size_t n)
 	return cols;
 }
 
+static size_t edit_view_start(const wchar_t *buf, size_t pos, int avail)
+{
+	size_t start = pos;
+	int cols = 0;
+
+	while (start > 0 && cols + wcs_cols(buf + start - 1, 1) < avail)
+		cols += wcs_cols(buf + --start, 1);
+	return start;
+}
+
 /* What is left, at the right of the line: "480 left". */
 static int draw_left(struct ui *ui, struct edit *ed, int y)
 {
@@ -76,14 +86,18 @@ static void edit_draw(struct ui *ui, void *ctx)
 	if (lw)
 		mvaddnstr(y, 0, ed->label, COLS);
 	avail = COLS - lw - 1 - draw_left(ui, ed, y);
-	/* Scroll horizontally so the cursor stays in view. */
-	while (start < ed->pos && wcs_cols(ed->buf + start, ed->pos - start) >= avail)
-		start++;
+	/*
+	 * Scroll horizontally so the cursor stays in view: the first character
+	 * shown is the leftmost one keeping the cursor under `avail` columns.
+	 * Both walks are linear, so a full field redraws fast after a paste.
+	 */
+	start = edit_view_start(ed->buf, ed->pos, avail);
 	{
 		size_t n = 0;
+		int cols = 0;
 
-		while (start + n < ed->len && wcs_cols(ed->buf + start, n + 1) <= avail)
-			n++;
+		while (start + n < ed->len && cols + wcs_cols(ed->buf + start + n, 1) <= avail)
+			cols += wcs_cols(ed->buf + start + n++, 1);
 		mvaddnwstr(y, lw, ed->buf + start, (int)n);
 	}
 	ui->cur_y = y;
@@ -151,10 +165,32 @@ static int edit_finish(struct edit *ed)
 	return QUIT;
 }
 
+/*
+ * A pasted character is text: a line break or tab becomes a space, other
+ * control characters are dropped, and what does not fit is cut with a word.
+ */
+static int edit_pasted(struct edit *ed, int c)
+{
+	size_t before = ed->len;
+
+	if (c & UI_KEYF)
+		return 0;
+	if (c == '\r' || c == '\n' || c == '\t')
+		c = ' ';
+	else if (c < 32 || c == 127 || (c >= 0x80 && c < 0xa0))
+		return 0;
+	edit_insert(ed, (wchar_t)c);
+	if (ed->len == before && !ed->error)
+		ed->error = "the field is full: what came after was not kept";
+	return REDRAW;
+}
+
 static int edit_key(struct ui *ui, void *ctx, int key)
 {
 	struct edit *ed = ctx;
 
+	if (key & UI_PASTED)
+		return edit_pasted(ed, key & ~UI_PASTED);
 	if (ui_enter_repeat(ui, key))
 		return 0;
 	ed->error = NULL;
@@ -196,7 +232,7 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 		break;
 	default:
 		if (!(key & UI_KEYF) && key >= 32)
-			edit_insert(ed, (wchar_t)key);
+			edit_pasted(ed, key); /* typed or pasted, it is text */
 		else if (key == '\t')
 			edit_insert(ed, L' ');
 		break;
@@ -205,6 +241,11 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 }
 
 static const struct screen edit_screen = {"edit", edit_draw, edit_key, NULL};
+
+int ui_takes_paste(const struct screen *scr)
+{
+	return scr == &edit_screen;
+}
 
 int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
 		 const char *(*validate)(const char *text))

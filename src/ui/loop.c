@@ -127,6 +127,11 @@ static int tick(struct ui *ui, int64_t now)
 				      words_count(n, sizeof(n), (long)left, "event", "events"));
 		else if (!ui->banner_error)
 			ui->banner[0] = '\0';
+		if (store_quarantined(ui->st) > 0)
+			ui_set_banner(ui, 1,
+				      "%zu side log entries clashed with saved events: kept in "
+				      "%s.quarantine",
+				      store_quarantined(ui->st), store_path(ui->st));
 		flags |= REDRAW;
 	}
 	if (ui->in_call && ui->cs.phase == CALL_TALK) {
@@ -166,6 +171,83 @@ static int read_key(int *key)
 	return 1;
 }
 
+static int is_enter(int key)
+{
+	return key == '\r' || key == '\n' || key == KF(KEY_ENTER);
+}
+
+static int is_text(int key)
+{
+	return !(key & UI_KEYF) && key >= 32 && key != 127;
+}
+
+/*
+ * The next key if one is waiting or comes within a few milliseconds: far
+ * sooner than anyone types, long enough to bridge a paste that the
+ * terminal writes in pieces.
+ */
+static int waiting_key(int *key)
+{
+	int got;
+
+	timeout(UI_BURST_MS);
+	got = read_key(key);
+	timeout(UI_TICK_MS);
+	return got;
+}
+
+/* Give a key read ahead back to curses, for the next turn of the loop. */
+static void unread_key(int key)
+{
+	if (key & UI_KEYF)
+		ungetch(key & ~UI_KEYF);
+	else
+		unget_wch((wchar_t)key);
+}
+
+/*
+ * A bracketed paste (ESC[200~ ... ESC[201~): every character in it is text
+ * for the line editor, and nothing at all for any other screen, so a paste
+ * never runs a key. Read in one go without redrawing, so a long paste costs
+ * no more than reading it; a lost end marker ends it after a quiet tick.
+ */
+static int paste_bracketed(struct ui *ui, const struct screen *top, void *ctx)
+{
+	int text = ui_takes_paste(top), flags = REDRAW, key;
+
+	while (!term_signal() && read_key(&key)) {
+		if (key == KF(UI_PASTE_END))
+			break;
+		if (text && !(key & UI_KEYF))
+			flags |= top->key(ui, ctx, UI_PASTED | key);
+	}
+	return flags & ~QUIT;
+}
+
+/*
+ * Without bracketed paste, a paste is a burst: input already waiting behind
+ * the key just read. In the line editor a burst is text, read in one go; an
+ * Enter inside it, with more text right behind, is a line break of the
+ * pasted text (a space), not the end of the field, so the lines after it
+ * can never reach the call screen as keys. An Enter with nothing behind it,
+ * or another key, ends the burst as typed.
+ */
+static int paste_burst(struct ui *ui, const struct screen *top, void *ctx, int key)
+{
+	int flags = 0, next;
+
+	while (waiting_key(&next)) {
+		if (next == KF(UI_PASTE_BEGIN) || (!is_text(next) && !is_enter(next)) ||
+		    (is_enter(key) && !is_text(next))) {
+			unread_key(next);
+			break;
+		}
+		flags |= top->key(ui, ctx, UI_PASTED | key);
+		key = next;
+	}
+	return flags | top->key(ui, ctx, key);
+}
+
 /*
  * A terminal that hung up without a signal makes every read fail at once:
  * a long run of instant failures is treated as SIGHUP rather than spinning.
@@ -202,6 +284,12 @@ void ui_run(struct ui *ui)
 			fast_errors = 0;
 			if (key == KF(KEY_RESIZE))
 				flags |= REDRAW;
+			else if (key == KF(UI_PASTE_BEGIN))
+				flags |= paste_bracketed(ui, top, ctx);
+			else if (key == KF(UI_PASTE_END))
+				continue; /* a stray end marker: nothing to do */
+			else if (ui_takes_paste(top) && (is_text(key) || is_enter(key)))
+				flags |= paste_burst(ui, top, ctx, key);
 			else
 				flags |= top->key(ui, ctx, key);
 		} else if (hung_up(ui_now() - now, &fast_errors) && !term_signal()) {

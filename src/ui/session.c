@@ -123,7 +123,10 @@ void session_end_call(struct ui *ui)
 /* A session stopped by a signal: the open call is closed as interrupted. */
 static int interrupt(struct ui *ui, int signo)
 {
-	const char *why = signo == SIGHUP ? "SIGHUP" : signo == SIGTERM ? "SIGTERM" : "SIGINT";
+	const char *why = signo == SIGHUP    ? "SIGHUP"
+			  : signo == SIGTERM ? "SIGTERM"
+			  : signo == SIGQUIT ? "SIGQUIT"
+					     : "SIGINT";
 	struct event ev = {.kind = EV_INTERRUPTED, .text = why};
 	int ok = 1;
 

@@ -3,7 +3,13 @@
  * stopping curses, attributes with or without colour, and the signal flags.
  *
  * Signal handlers only set a flag: curses is not async-signal-safe, so the
- * main loop notices the flag, records the interruption and leaves cleanly.
+ * main loop notices the flag, records the interruption and leaves cleanly
+ * (SIGHUP, SIGTERM, SIGINT, SIGQUIT). A fatal signal (SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL, SIGABRT) cannot go back to the loop: its handler writes a
+ * reset sequence computed at start with write(2), puts the saved terminal
+ * modes back with tcsetattr(3) (both async-signal-safe), and re-raises the
+ * signal with its default action. The call stays open, as after kill -9,
+ * and the next start offers to resume it.
  */
 #include "ui/app.h"
 
@@ -13,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,9 +27,56 @@
 
 static volatile sig_atomic_t pending_signal;
 
+/* For a fatal signal: filled before the handlers go in, only read after. */
+static char reset_seq[256];
+static size_t reset_len;
+static struct termios saved_modes;
+static int have_modes;
+
 static void on_signal(int signo)
 {
 	pending_signal = signo;
+}
+
+static void on_fatal(int signo)
+{
+	int saved = errno;
+
+	if (reset_len && write(STDOUT_FILENO, reset_seq, reset_len) < 0)
+		reset_len = 0; /* nothing more to do about a terminal gone */
+	if (have_modes)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_modes);
+	errno = saved;
+	/* SA_RESETHAND put the default back; SA_NODEFER lets this land now. */
+	raise(signo);
+}
+
+/* Append a terminfo capability (or the fallback) to the reset sequence. */
+static void reset_add(const char *cap, const char *fallback)
+{
+	const char *s = tigetstr((char *)cap);
+	size_t n;
+
+	if (!s || s == (char *)-1)
+		s = fallback;
+	n = strlen(s);
+	if (reset_len + n < sizeof(reset_seq)) {
+		memcpy(reset_seq + reset_len, s, n);
+		reset_len += n;
+	}
+}
+
+/* The sequence a fatal signal writes: what endwin would leave. */
+static void reset_prepare(void)
+{
+	reset_len = 0;
+	reset_add("", "\030");	/* CAN: ends a sequence the signal cut in half */
+	reset_add("rmcup", ""); /* first: leaving it may bring back its own modes */
+	reset_add("sgr0", "\033[m");
+	reset_add("cnorm", "\033[?25h");
+	reset_add("rmkx", "");
+	reset_add("", TERM_PASTE_OFF);
+	reset_add("", "\r\n");
 }
 
 int term_signal(void)
@@ -69,7 +123,8 @@ int term_check_err(struct poise_error *err)
 
 static void install_signals(void)
 {
-	static const int sigs[] = {SIGHUP, SIGTERM, SIGINT};
+	static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT};
+	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -78,6 +133,10 @@ static void install_signals(void)
 	/* No SA_RESTART: let wget_wch return so the loop sees the flag at once. */
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaction(fatal[i], &sa, NULL);
 	/* A file size limit must fail the write (and show a banner), not kill the call. */
 	signal(SIGXFSZ, SIG_IGN);
 }
@@ -105,6 +164,7 @@ int term_start_err(struct ui *ui, struct poise_error *err)
 {
 	const char *cs;
 
+	have_modes = tcgetattr(STDIN_FILENO, &saved_modes) == 0;
 	if (!newterm(NULL, stdout, stdin)) {
 		poise_error_set(err, POISE_IO, NULL, 0, 0,
 				"cannot start the terminal '%s': try TERM=xterm-256color",
@@ -118,17 +178,32 @@ int term_start_err(struct ui *ui, struct poise_error *err)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	define_key("\033[200~", UI_PASTE_BEGIN);
+	define_key("\033[201~", UI_PASTE_END);
 	timeout(UI_TICK_MS);
 	curs_set(0);
 	init_colors(ui);
+	reset_prepare();
 	install_signals();
+	term_paste(1);
 	return 0;
+}
+
+void term_paste(int on)
+{
+	const char *s = on ? TERM_PASTE_ON : TERM_PASTE_OFF;
+
+	fflush(stdout);
+	if (write(STDOUT_FILENO, s, strlen(s)) < 0)
+		return; /* a terminal gone: the loop notices the hangup */
 }
 
 void term_stop(void)
 {
-	if (!isendwin())
+	if (!isendwin()) {
+		term_paste(0);
 		endwin();
+	}
 }
 
 attr_t ui_attr(const struct ui *ui, enum ui_role role)

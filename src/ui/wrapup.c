@@ -2,6 +2,9 @@
  * wrapup.c - after the talk: outcome, cause, follow-up and reflection, each
  * asked in turn at the bottom while a summary of the call stays on screen,
  * then END. Optional fields are skipped with Enter on an empty line.
+ *
+ * A resumed wrap-up starts from the fold: what the call's events already
+ * hold (outcome, cause, follow-up, reflection) is shown, never asked again.
  */
 #include "poise/followup.h"
 #include "ui/app.h"
@@ -199,6 +202,30 @@ static int ask_reflection(struct ui *ui, struct wrapup *w)
 	return 0;
 }
 
+/* What the fold already holds (a resumed wrap-up), shown as the questions would have. */
+static void wrapup_from_fold(const struct ui *ui, struct wrapup *w)
+{
+	const struct call_state *cs = &ui->cs;
+	const struct playbook *pb = ui->call_pb;
+
+	if (cs->cause) {
+		snprintf(w->cause, sizeof(w->cause), "%s", cs->cause);
+		for (size_t i = 0; pb && i < pb->ncauses; i++)
+			if (strcmp(pb->causes[i].id, cs->cause) == 0)
+				snprintf(w->cause, sizeof(w->cause), "%s", pb->causes[i].label);
+	}
+	if (cs->followup)
+		snprintf(w->followup, sizeof(w->followup), "%s", cs->followup);
+	if (cs->reflection)
+		snprintf(w->reflection, sizeof(w->reflection), "%s", cs->reflection);
+	for (char *p = w->followup; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	for (char *p = w->reflection; *p; p++)
+		if (*p == '\t')
+			*p = '/';
+}
+
 int wrapup_run(struct ui *ui)
 {
 	struct wrapup *w = calloc(1, sizeof(*w));
@@ -206,19 +233,20 @@ int wrapup_run(struct ui *ui)
 
 	if (!w)
 		return -1;
+	wrapup_from_fold(ui, w);
 	ui_push(ui, &wrapup_screen, w);
 	w->step = "How did the call end?";
-	if (ask_outcome(ui) != 0)
+	if (ui->cs.outcome == OUTCOME_NONE && ask_outcome(ui) != 0)
 		goto out;
 	w->step = "What was it about?";
-	if (ask_cause(ui, w) != 0)
+	if (!ui->cs.cause && ask_cause(ui, w) != 0)
 		goto out;
 	w->step = "Anything promised for later? (optional) Due: YYYY-MM-DD, today, tomorrow, "
 		  "a weekday such as fri, or +N days";
-	if (ask_followup(ui, w) != 0)
+	if (!ui->cs.followup && ask_followup(ui, w) != 0)
 		goto out;
 	w->step = "A moment to reflect (optional)";
-	if (ask_reflection(ui, w) != 0)
+	if (!ui->cs.reflection && ask_reflection(ui, w) != 0)
 		goto out;
 	while (record(ui, EV_END, NULL) != 0) {
 		w->step = "The call could not be closed; press any key to retry";

@@ -333,6 +333,135 @@ START_TEST(test_side_log_is_locked_between_processes)
 }
 END_TEST
 
+/*
+ * Two processes of one agent write the same call while the database is
+ * locked (one was killed, the other resumed the call; or any order of
+ * turns): each side log entry takes a seq past every seq the log and the
+ * database hold, whatever the process knew, and the replay keeps them all.
+ */
+START_TEST(test_two_writers_same_call_keep_every_event)
+{
+	const char *path = fx_path(0, "twowriters.db");
+	struct playbook pb = fx_pb("test", "9a", pb_text);
+	struct store *a = fx_open(path), *b;
+	char id[37] = "";
+	struct poise_error err = {0};
+	sqlite3 *other;
+	int64_t seen[8];
+	size_t n = 0, left = 9;
+	/* Turns: which process writes next; each process's seq knowledge goes stale. */
+	static const int turns[] = {0, 0, 1, 0, 1, 1, 0};
+
+	fx_call(a, id, "ana", "Bob", 1000, &pb);
+	fx_append(a, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	other = lock_take(path);
+	b = fx_open(path); /* the second process starts while it is locked */
+	for (size_t i = 0; i < sizeof(turns) / sizeof(turns[0]); i++) {
+		char text[16];
+
+		snprintf(text, sizeof(text), "turn %zu", i);
+		seen[n++] = append_deferred(turns[i] ? b : a, id, EV_NOTE, 0, text);
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			ck_assert_msg(seen[i] != seen[j], "seq %lld given twice",
+				      (long long)seen[i]);
+	lock_release(other);
+	ck_assert_int_eq(store_flush(b, &left, &err), POISE_OK);
+	ck_assert_uint_eq(left, 0);
+	ck_assert_uint_eq(store_quarantined(b), 0);
+	store_close(b);
+	store_close(a);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events WHERE kind = 'note'"), 7);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(DISTINCT text) FROM events"), 7);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT max(seq) FROM events"), 8);
+}
+END_TEST
+
+/*
+ * A side log entry whose seq another, different event already holds in the
+ * database (a log written by an older poise, or copied in) is not dropped:
+ * it is kept in <db>.quarantine and counted; an entry replayed twice (the
+ * log was not emptied) is skipped as the same event.
+ */
+START_TEST(test_clashing_entry_is_quarantined_not_dropped)
+{
+	char path[512], pending[600], id[37] = "", line[256], qpath[600];
+	struct playbook pb = fx_pb("test", "9b", pb_text);
+	struct store *st;
+	struct poise_error err = {0};
+	size_t left = 9, qlen = 0;
+	FILE *f;
+	char *q;
+
+	snprintf(path, sizeof(path), "%s", fx_path(0, "clash.db"));
+	snprintf(pending, sizeof(pending), "%s.pending", path);
+	st = fx_open(path);
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	fx_append(st, id, EV_NOTE, 2000, STAGE_CALM, 0, 0, "saved");
+	store_close(st);
+	f = fopen(fx_path(1, "clash.db.pending"), "w");
+	ck_assert_ptr_nonnull(f);
+	/* seq 2 again with another text; then seq 2 as saved; then a new seq 3. */
+	snprintf(line, sizeof(line), "event\t%s\t2\t2500\tnote\tcalm\t0\t0\tlost before\n", id);
+	fputs(line, f);
+	snprintf(line, sizeof(line), "event\t%s\t2\t2000\tnote\tcalm\t0\t0\tsaved\n", id);
+	fputs(line, f);
+	snprintf(line, sizeof(line), "event\t%s\t3\t3000\tnote\tcalm\t0\t0\tnext\n", id);
+	fputs(line, f);
+	fclose(f);
+	ck_assert_int_eq(rename(fx_path(1, "clash.db.pending"), pending), 0);
+
+	st = fx_open(path);
+	ck_assert_int_eq(store_flush(st, &left, &err), POISE_OK);
+	ck_assert_uint_eq(left, 0);
+	ck_assert_uint_eq(store_quarantined(st), 1);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 3);
+	snprintf(qpath, sizeof(qpath), "%s.quarantine", path);
+	q = slurp(qpath, &qlen);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_ptr_nonnull(strstr(q, "lost before"));
+	ck_assert_ptr_null(strstr(q, "saved"));
+	ck_assert_int_eq(mode_of(qpath), 0600);
+	free(q);
+}
+END_TEST
+
+/* A restart while still locked reads the call's events from the side log too. */
+START_TEST(test_restart_while_locked_reads_side_log_events)
+{
+	char path[512], id[37] = "";
+	struct playbook pb = fx_pb("test", "9c", pb_text);
+	struct store *a, *b;
+	struct poise_error err = {0};
+	struct collect *c = calloc(1, sizeof(*c));
+	sqlite3 *other;
+
+	snprintf(path, sizeof(path), "%s", fx_path(0, "restart.db"));
+	a = fx_open(path);
+	fx_call(a, id, "ana", "Bob", 1000, &pb);
+	fx_append(a, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	other = lock_take(path);
+	ck_assert_int_eq(append_deferred(a, id, EV_MOOD, 4, NULL), 2);
+	ck_assert_int_eq(append_deferred(a, id, EV_NOTE, 0, "waits"), 3);
+	store_close(a); /* as if killed: the entries stay in the side log */
+	b = fx_open(path);
+	ck_assert_int_eq(store_call_events(b, id, collect_fn, c, &err), POISE_OK);
+	ck_assert_int_eq(c->n, 3);
+	ck_assert_int_eq(c->ev[1].kind, EV_MOOD);
+	ck_assert_int_eq(c->ev[1].a, 4);
+	ck_assert_str_eq(c->ev[2].text, "waits");
+	ck_assert_int_eq(append_deferred(b, id, EV_MOOD, 2, NULL), 4);
+	lock_release(other);
+	ck_assert_int_eq(store_flush(b, NULL, &err), POISE_OK);
+	store_close(b);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 4);
+	free(c);
+}
+END_TEST
+
 Suite *sidelog_suite(void)
 {
 	Suite *s = suite_create("sidelog");
@@ -345,6 +474,9 @@ Suite *sidelog_suite(void)
 	tcase_add_test(log, test_leftover_side_log_replayed_at_open);
 	tcase_add_test(log, test_damaged_side_log_reported);
 	tcase_add_test(log, test_side_log_is_locked_between_processes);
+	tcase_add_test(log, test_two_writers_same_call_keep_every_event);
+	tcase_add_test(log, test_clashing_entry_is_quarantined_not_dropped);
+	tcase_add_test(log, test_restart_while_locked_reads_side_log_events);
 	suite_add_tcase(s, log);
 	return s;
 }
