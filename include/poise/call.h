@@ -54,8 +54,9 @@
  * between INTERRUPTED and RESUME counts as neither stage time nor elapsed
  * time (gap_ms), because nobody saw what happened in it. A hold open at
  * INTERRUPTED is closed there for the figures of a call that stays
- * interrupted; RESUME opens it again, its timer going on from where it
- * stopped (the gap excluded, hold_gap_ms). Mood and manager times are
+ * interrupted; a RESUME with a = 1 opens it again, its timer going on from
+ * where it stopped (the gap excluded, hold_gap_ms). Logs from before that
+ * have a = 0 on RESUME: the hold ended at the interruption, as it did then. Mood and manager times are
  * marks of what the customer did and stay in wall-clock time.
  */
 #ifndef POISE_CALL_H

@@ -30,7 +30,7 @@
  *   REFLECTION  agent's reflection               text: "went well\tto improve"
  *   END         call closed normally
  *   INTERRUPTED call closed as interrupted       text: why ("SIGHUP", "closed on start")
- *   RESUME      call resumed after interruption
+ *   RESUME      call resumed after interruption  a: 1 a hold open then goes on
  *   UNDO        an earlier event taken back      a: the seq of the event undone
  * Tab separates fields in text; user input has tabs replaced by spaces.
  * INTERRUPTED, RESUME and END carry the stage the call was in, like the rest.

@@ -292,20 +292,21 @@ static void apply_interrupted(struct call_state *cs, int64_t t)
 	cs->ended = t;
 }
 
-static void apply_resume(struct call_state *cs, int64_t t)
+static void apply_resume(struct call_state *cs, int64_t t, int hold_goes_on)
 {
 	cs->gap_ms += t - cs->interrupted_at;
 	cs->phase = cs->resume_phase;
 	cs->interrupted_at = 0;
 	cs->interrupted_before = 1;
 	cs->ended = 0;
-	if (cs->hold_paused) {
+	/* RESUME's a = 1: the hold goes on (older logs have 0: it ended there). */
+	if (cs->hold_paused && hold_goes_on) {
 		/* The same hold goes on: its closed part is taken back, the gap left out. */
 		cs->on_hold = 1;
 		cs->hold_ms -= cs->hold_part_ms;
 		cs->hold_gap_ms = t - cs->hold_since - cs->hold_part_ms;
-		cs->hold_paused = 0;
 	}
+	cs->hold_paused = 0;
 	/* The same visit goes on; its clock restarts here, after the gap. */
 	cs->stage_clock = t;
 }
@@ -436,7 +437,7 @@ static enum poise_status apply_event(struct call_state *cs, const struct event *
 		apply_interrupted(cs, ev->t);
 		return POISE_OK;
 	case EV_RESUME:
-		apply_resume(cs, ev->t);
+		apply_resume(cs, ev->t, ev->a == 1);
 		return POISE_OK;
 	default:
 		apply_simple(cs, ev);
