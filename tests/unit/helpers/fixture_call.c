@@ -87,12 +87,17 @@ static void dump_fields(struct dump *d, const struct call_state *cs)
 	put(d, "\nmood %d since %" PRId64 " marks", cs->mood, cs->mood_since);
 	for (size_t i = 0; i < cs->nmoods; i++)
 		put(d, " %d@%" PRId64, cs->moods[i].mood, cs->moods[i].t);
+	put(d, "\npath:");
+	for (size_t i = 0; i < cs->npath; i++)
+		put(d, " %d", cs->path[i]);
 	put(d, "\nhold %d since %" PRId64 " holds %d ms %" PRId64 " longest %" PRId64 "\n",
 	    cs->on_hold, cs->hold_since, cs->holds, cs->hold_ms, cs->hold_longest_ms);
+	put(d, "hold gap %" PRId64 " paused %d part %" PRId64 "\n", cs->hold_gap_ms,
+	    cs->hold_paused, cs->hold_part_ms);
 	put(d, "warnings %d", cs->warnings);
 	dump_times(d, " at", cs->warning_at, PLAYBOOK_WARNINGS);
-	put(d, "escalations %d manager %" PRId64 " asks %d empathy %" PRId64 "\n", cs->escalations,
-	    cs->manager_at, cs->manager_asks, cs->empathy_at);
+	put(d, "escalations %d manager %" PRId64 " asks %d empathy %" PRId64 " gap %" PRId64 "\n",
+	    cs->escalations, cs->manager_at, cs->manager_asks, cs->empathy_at, cs->empathy_gap);
 	for (size_t i = 0; i < cs->nnotes; i++)
 		put(d, "note %" PRId64 " %s\n", cs->notes[i].t, cs->notes[i].text);
 	for (size_t i = 0; i < cs->pb->nrules; i++)
