@@ -119,6 +119,7 @@ struct playbook {
 	char *version;
 	char *language; /* BCP 47 tag: "en", "es" */
 	char *description;
+	char *manager_line; /* what to say when the caller asks for a manager; NULL: none */
 	struct strlist sources;
 	struct pb_stage stages[STAGE_COUNT];
 	char *warnings[PLAYBOOK_WARNINGS]; /* boundary wording 1..3 */

@@ -387,6 +387,7 @@ enum {
 	PF_VERSION,
 	PF_LANGUAGE,
 	PF_DESCRIPTION,
+	PF_MANAGER,
 	PF_SOURCES,
 	PF_STAGES,
 	PF_CAUSES,
@@ -396,7 +397,7 @@ enum {
 
 static const struct pb_field playbook_fields[PF_COUNT] = {
 	{"id", 1},	{"title", 1},  {"version", 1}, {"language", 1}, {"description", 0},
-	{"sources", 1}, {"stages", 1}, {"causes", 1},  {"rules", 0},
+	{"manager", 0}, {"sources", 1}, {"stages", 1},	{"causes", 1},	 {"rules", 0},
 };
 
 enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struct playbook *pb,
@@ -424,6 +425,9 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 		return st;
 	if (k[PF_DESCRIPTION] && (st = pbwalk_string(&w, k[PF_DESCRIPTION], v[PF_DESCRIPTION], NULL,
 						     &pb->description)) != POISE_OK)
+		return st;
+	if (k[PF_MANAGER] && (st = pbwalk_string(&w, k[PF_MANAGER], v[PF_MANAGER], NULL,
+						 &pb->manager_line)) != POISE_OK)
 		return st;
 	if ((st = pbwalk_strlist(&w, k[PF_SOURCES], v[PF_SOURCES], pbwalk_check_guide,
 				 &pb->sources)) != POISE_OK ||

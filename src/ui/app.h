@@ -78,12 +78,6 @@ struct keybind {
 	}
 
 #define UI_STACK_MAX 8
-#define UI_SKIPS_MAX 256
-
-struct ui_skip {
-	int stage, section, index;
-	char reason[24];
-};
 
 struct ui {
 	const struct call_opts *opts;
@@ -96,10 +90,6 @@ struct ui {
 	int in_call;
 	struct call_meta meta;
 	struct call_state cs;
-	int prompt_rule; /* newest prompt's rule; -1 none */
-	int64_t prompt_at;
-	struct ui_skip skips[UI_SKIPS_MAX];
-	size_t nskips;
 
 	/* Call screen view state. */
 	int sel; /* selected item of the current stage */
@@ -189,7 +179,6 @@ int ready_run(struct ui *ui); /* 1 next call, 0 quit */
 void breather_run(struct ui *ui);
 int session_start_call(struct ui *ui);
 int session_resume(struct ui *ui); /* resume.c: the unfinished call, if any */
-void ui_track(struct ui *ui, const struct event *ev);
 void session_end_call(struct ui *ui);
 const char *mood_word(int mood);
 

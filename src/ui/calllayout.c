@@ -128,19 +128,15 @@ static char *own_printf(struct body *b, const char *fmt, const char *a, const ch
 	return own(b, s);
 }
 
+/* Why the line was skipped, from the fold's own record of the SKIP. */
 static const char *skip_label(const struct ui *ui, int stage, int section, int index)
 {
-	for (size_t i = ui->nskips; i-- > 0;) {
-		const struct ui_skip *sk = &ui->skips[i];
+	const char *key = call_skip_reason(&ui->cs, (enum stage)stage, (enum section)section, index);
 
-		if (sk->stage != stage || sk->section != section || sk->index != index)
-			continue;
-		for (int r = 0; r < SKIP_COUNT; r++)
-			if (strcmp(skip_reason_key((enum skip_reason)r), sk->reason) == 0)
-				return skip_reason_label((enum skip_reason)r);
-		return sk->reason;
-	}
-	return "no reason";
+	for (int r = 0; key && r < SKIP_COUNT; r++)
+		if (strcmp(skip_reason_key((enum skip_reason)r), key) == 0)
+			return skip_reason_label((enum skip_reason)r);
+	return key ? key : "no reason";
 }
 
 static void add_warnings(struct ui *ui, struct body *b)
@@ -242,19 +238,22 @@ static void draw_body(struct ui *ui, int y, int h)
 	free(b);
 }
 
+/* The key for a rule's action, only where that key works now. */
 static const char *action_hint(const struct ui *ui, enum rule_action action)
 {
 	switch (action) {
 	case ACTION_ESCALATE:
 		return "[e escalate]";
 	case ACTION_BOUNDARY:
-		return ui->cs.stage == STAGE_BOUNDARY ? "[w warning]" : "[b boundary]";
+		if (ui->cs.stage != STAGE_BOUNDARY)
+			return "[b boundary]";
+		return ui->cs.warnings < PLAYBOOK_WARNINGS ? "[w warning]" : "";
 	case ACTION_END_HOLD:
 		return ui->cs.on_hold ? "[h end hold]" : "";
 	case ACTION_BREATHE:
-		return "[p breathe]";
+		return ui->pacer_start ? "" : "[p breathe]";
 	case ACTION_NEXT_STAGE:
-		return "[Tab next stage]";
+		return call_next_stage(&ui->cs) >= 0 ? "[Tab next stage]" : "";
 	default:
 		return "";
 	}
@@ -263,18 +262,23 @@ static const char *action_hint(const struct ui *ui, enum rule_action action)
 static void draw_prompt(struct ui *ui, int y, int64_t now)
 {
 	const struct pb_rule *r;
-	char *msg, line[1200];
+	char *msg, line[1200], waited[16] = "";
 
 	if (ui->pacer_start) {
 		draw_pacer(ui, y, 1, COLS - 2, now - ui->pacer_start);
 		return;
 	}
-	if (ui->prompt_rule < 0 || (size_t)ui->prompt_rule >= ui->call_pb->nrules)
+	if (ui->cs.prompt_rule < 0 || (size_t)ui->cs.prompt_rule >= ui->call_pb->nrules)
 		return;
-	r = &ui->call_pb->rules[ui->prompt_rule];
-	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)ui->prompt_rule));
-	snprintf(line, sizeof(line), "%s %s%s%s", glyph(ui, "»", ">"), action_hint(ui, r->action),
-		 *action_hint(ui, r->action) ? " " : "", msg ? msg : r->message);
+	r = &ui->call_pb->rules[ui->cs.prompt_rule];
+	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)ui->cs.prompt_rule));
+	/* A hold prompt says how long the caller has waited. */
+	if (r->kind == RULE_HOLD && ui->cs.on_hold)
+		fmt_mmss(waited, sizeof(waited), call_current_hold_ms(&ui->cs, now));
+	snprintf(line, sizeof(line), "%s %s%s%s%s%s%s", glyph(ui, "»", ">"),
+		 action_hint(ui, r->action), *action_hint(ui, r->action) ? " " : "",
+		 waited[0] ? "caller waiting " : "", waited, waited[0] ? ": " : "",
+		 msg ? msg : r->message);
 	draw_fill(y, ui_attr(ui, R_PROMPT) & ~A_UNDERLINE);
 	draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_PROMPT), line);
 	free(msg);

@@ -416,7 +416,6 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 	copts.agent = opts->reviewer;
 	copts.db = opts->db;
 	ui->opts = &copts;
-	ui->prompt_rule = -1;
 	l->opts = opts;
 	/* Read-write: scores and comments are written, and schema 1 is upgraded. */
 	if (store_open(opts->db, 0, &ui->st, err) != POISE_OK || term_start_err(ui, err) != 0)

@@ -118,6 +118,8 @@ int term_start_err(struct ui *ui, struct poise_error *err)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* Shift-Tab where terminfo lacks it (vt100, linux): the sequence xterm and tmux send. */
+	define_key("\033[Z", KEY_BTAB);
 	timeout(UI_TICK_MS);
 	curs_set(0);
 	init_colors(ui);
