@@ -43,7 +43,9 @@
  * other STAGE adds to it.
  *
  * Coaching prompts. prompt_rule is the newest prompt still to act on: a
- * PROMPT sets it, and the event that does the rule's action clears it
+ * PROMPT sets it while the rule's episode is under way (rules.h; so a
+ * prompt whose cause an UNDO took back is not pending when the call is
+ * folded again), and the event that does the rule's action clears it
  * (escalate: ESCALATE; boundary: a STAGE to boundary or a WARNING;
  * end-hold: HOLD_END; breathe: BREATHE; next-stage: any STAGE).
  *

@@ -276,6 +276,9 @@ static void apply_prompt(struct call_state *cs, const struct event *ev)
 	tr->episode_start = rules_episode(cs, (size_t)ev->a);
 	tr->last_fired = ev->t;
 	tr->fired++;
+	/* Pending only while its cause holds: folded again after an UNDO, it may not. */
+	if (tr->episode_start < 0)
+		return;
 	cs->prompt_rule = ev->a;
 	cs->prompt_at = ev->t;
 }

@@ -106,7 +106,7 @@ static int ask_outcome(struct ui *ui)
 	do {
 		ch = ui_ask_key(ui,
 				"outcome: r resolved  e escalated  t transferred  c callback  "
-				"a ended for abuse  u unresolved   Esc back to the call",
+				"a ended for abuse  u unresolved",
 				"retcau", 1);
 		if (ui->stopping)
 			return -1;
@@ -210,7 +210,7 @@ int wrapup_run(struct ui *ui)
 	if (!w)
 		return -1;
 	ui_push(ui, &wrapup_screen, w);
-	w->step = "How did the call end?";
+	w->step = "How did the call end? (Esc: back to the call)";
 	rc = ask_outcome(ui);
 	if (rc != 0) {
 		rc = rc > 0 ? 0 : -1; /* back to the call is no failure */

@@ -338,23 +338,34 @@ END_TEST
 /* Each rule's action settles its prompt; an UNDO of the action brings it back. */
 START_TEST(test_prompt_settled_by_its_action)
 {
-	OK(EV_START, T(0), STAGE_CALM, 0, 0, NULL);
-	OK(EV_PROMPT, T(1), 0, 2, 0, "manager");
-	OK(EV_MOOD, T(2), 0, 4, 0, NULL);
+	OK(EV_START, T(0), STAGE_CALM, 0, 0, NULL);  /* 1 */
+	OK0(EV_MANAGER, T(1));			      /* 2 */
+	OK(EV_PROMPT, T(1), 0, 2, 0, "manager");      /* 3 */
+	OK(EV_MOOD, T(2), 0, 4, 0, NULL);	      /* 4 */
 	ck_assert_int_eq(cs.prompt_rule, 2);
-	OK(EV_ESCALATE, T(3), 0, 0, 0, "asked");
+	OK(EV_ESCALATE, T(3), 0, 0, 0, "asked");      /* 5 */
 	ck_assert_int_eq(cs.prompt_rule, -1);
-	UNDO(T(4), 4);
+	UNDO(T(4), 5);
 	ck_assert_int_eq(cs.prompt_rule, 2);
 	ck_assert_int_eq(cs.prompt_at, T(1));
-	OK(EV_PROMPT, T(5), 0, 3, 0, "move-on");
-	OK(EV_STAGE, T(6), STAGE_LISTEN, STAGE_CALM, 0, NULL);
+	/* Its cause taken back, a prompt is no longer pending. */
+	UNDO(T(4), 4);
+	UNDO(T(4), 2);
 	ck_assert_int_eq(cs.prompt_rule, -1);
+	ck_assert_int_eq(cs.rules[2].fired, 1);
+	OK(EV_STAGE, T(5), STAGE_LISTEN, STAGE_CALM, 0, NULL); /* listen has a timebox */
+	OK(EV_PROMPT, T(6), 0, 3, 0, "move-on");
+	ck_assert_int_eq(cs.prompt_rule, 3);
+	OK(EV_STAGE, T(7), STAGE_CLARIFY, STAGE_LISTEN, 0, NULL);
+	ck_assert_int_eq(cs.prompt_rule, -1);
+	OK(EV_MOOD, T(7), 0, 5, 0, NULL);
 	OK(EV_PROMPT, T(7), 0, 4, 0, "firm");
+	ck_assert_int_eq(cs.prompt_rule, 4);
 	OK(EV_WARNING, T(8), 0, 1, 0, NULL);
 	ck_assert_int_eq(cs.prompt_rule, -1);
 	OK(EV_PROMPT, T(9), 0, 4, 0, "firm");
-	OK(EV_STAGE, T(10), STAGE_BOUNDARY, STAGE_LISTEN, 0, NULL);
+	ck_assert_int_eq(cs.prompt_rule, 4);
+	OK(EV_STAGE, T(10), STAGE_BOUNDARY, STAGE_CLARIFY, 0, NULL);
 	ck_assert_int_eq(cs.prompt_rule, -1);
 	OK(EV_PROMPT, T(11), 0, 5, 0, "breathe");
 	OK(EV_NOTE, T(12), 0, 0, 0, "n");
@@ -363,10 +374,12 @@ START_TEST(test_prompt_settled_by_its_action)
 	ck_assert_int_eq(cs.prompt_rule, -1);
 	OK0(EV_HOLD_START, T(14));
 	OK(EV_PROMPT, T(20), 0, 6, 0, "end-hold");
+	ck_assert_int_eq(cs.prompt_rule, 6);
 	OK0(EV_HOLD_END, T(21));
 	ck_assert_int_eq(cs.prompt_rule, -1);
 	/* A rule without an action stays until the next prompt. */
 	OK(EV_PROMPT, T(22), 0, 0, 0, "calm-down");
+	ck_assert_int_eq(cs.prompt_rule, 0);
 	OK(EV_STAGE, T(23), STAGE_SOLVE, STAGE_BOUNDARY, 0, NULL);
 	OK(EV_ESCALATE, T(24), 0, 0, 0, "x");
 	ck_assert_int_eq(cs.prompt_rule, 0);
