@@ -60,6 +60,10 @@ undo undo wrapup undo undo hold-end wrapup outcome cause end " "$kinds" "the eve
 expect_eq "mood said said check note hold-start hold-end escalate manager skip stage warning stage wrapup hold-end" \
 	"$(exported '" ".join(next(x["kind"] for x in c["events"] if x["seq"] == e["a"])
 		for e in c["events"] if e["kind"] == "undo")')" "what each UNDO took back"
+# The calls row's summary and the skips table leave the undone out too.
+expect_eq "3 3 0 1" "$(sql "SELECT mood_start, mood_end, (SELECT count(*) FROM skips), \
+	wrapup_at = (SELECT max(t) FROM events WHERE kind = 'wrapup') FROM calls" | tr '\t' ' ')" \
+	"mood, skips and wrap-up time of the calls row"
 id=$(sql "SELECT id FROM calls")
 shown=$("$POISE_BIN" show --db "$POISE_DB" "$id")
 grep -qF "undone: mood 4 (angry)" <<<"$shown" || fail "show lacks the undone mood: $shown"
