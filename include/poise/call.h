@@ -216,6 +216,8 @@ int call_prev_stage(const struct call_state *cs);
 int64_t call_undo_target(const struct call_state *cs);
 /* The kept event of this seq; NULL when none. */
 const struct call_entry *call_entry_of(const struct call_state *cs, int64_t seq);
+/* A kept event as an event again (its text still owned by the entry). */
+struct event call_entry_event(const struct call_entry *e);
 /* The seq of the SAID or SKIP that set the mark of a line of the current stage; 0: none. */
 int64_t call_line_mark_seq(const struct call_state *cs, enum section section, int index);
 /* Why a line of stage was skipped: its SKIP's reason key; NULL when it is not skipped. */

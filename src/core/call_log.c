@@ -122,7 +122,7 @@ int call_undo_ok(const struct call_state *cs, const struct event *ev)
 	       line_mark(cs, (int)cs->stage, e->a, e->b) == e;
 }
 
-static struct event entry_event(const struct call_entry *e)
+struct event call_entry_event(const struct call_entry *e)
 {
 	return (struct event){e->seq, e->t, e->kind, e->stage, e->a, e->b, e->text};
 }
@@ -136,7 +136,7 @@ static enum poise_status refold(struct call_state *fresh, struct call_entry *log
 
 		if (log[i].undone || log[i].kind == EV_UNDO)
 			continue;
-		ev = entry_event(&log[i]);
+		ev = call_entry_event(&log[i]);
 		log[i].in_stage = (int)fresh->stage;
 		log[i].mood = fresh->mood;
 		st = call_fold_one(fresh, &ev);

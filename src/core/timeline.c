@@ -228,7 +228,7 @@ static void describe_undo(char *buf, size_t size, size_t *len, const struct call
 		put(buf, size, len, "back to the call from the wrap-up");
 		return;
 	}
-	undone = (struct event){e->seq, e->t, e->kind, e->stage, e->a, e->b, e->text};
+	undone = call_entry_event(e);
 	timeline_describe(cs, meta, &undone, what, sizeof(what));
 	put(buf, size, len, "undone: %s", what);
 }

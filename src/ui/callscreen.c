@@ -103,14 +103,13 @@ static int goto_stage(struct ui *ui, int stage)
 static int undo_seq(struct ui *ui, int64_t seq)
 {
 	const struct call_entry *e = call_entry_of(&ui->cs, seq);
-	struct event ev = {.kind = EV_UNDO, .stage = (int)ui->cs.stage, .a = (int)seq};
+	struct event ev = {.kind = EV_UNDO, .stage = (int)ui->cs.stage, .a = (int)seq}, undone;
 	char what[600];
 
 	if (!e)
 		return HANDLED;
-	timeline_describe(&ui->cs, &ui->meta,
-			  &(struct event){e->seq, e->t, e->kind, e->stage, e->a, e->b, e->text},
-			  what, sizeof(what));
+	undone = call_entry_event(e);
+	timeline_describe(&ui->cs, &ui->meta, &undone, what, sizeof(what));
 	if (ui_record(ui, &ev) == 0) {
 		ui_set_banner(ui, 0, "undone: %s", what);
 		ui->sel_stage = -1; /* the stage may have changed back: keep sel in range */
