@@ -21,6 +21,9 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
 unset NO_COLOR
 
 tm() { tmux -L "$E2E_SOCK" -f /dev/null "$@"; }
+# The pane's shell: bash whatever the login shell is (dash dies of the
+# SIGINT a Ctrl-C test sends to the foreground group; bash waits for poise).
+E2E_SHELL=$(command -v bash)
 
 e2e_cleanup() {
 	tm kill-server >/dev/null 2>&1 || true
@@ -56,6 +59,7 @@ start_poise() {
 	# A server still shutting down from stop_poise can refuse us: retry.
 	for (( i = 0; i < 30; i++ )); do
 		tm set-option -g remain-on-exit on \; \
+			set-option -g default-shell "$E2E_SHELL" \; \
 			new-session -d -s main -x "$w" -y "$h" "$cmd" 2>/dev/null && return 0
 		sleep 0.1
 	done

@@ -8,6 +8,7 @@
 #include "helpers/fixture_call.h"
 #include "helpers/fixture_playbook.h"
 #include "poise/call.h"
+#include "main/suite.h"
 
 static struct playbook *pb;
 static struct call_state cs;
@@ -561,7 +562,7 @@ START_TEST(test_grow_array)
 }
 END_TEST
 
-static Suite *call_suite(void)
+Suite *call_suite(void)
 {
 	Suite *s = suite_create("call");
 	TCase *tc = tcase_create("fold");
@@ -586,15 +587,4 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, test_loaded_playbook);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(call_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

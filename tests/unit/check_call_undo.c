@@ -13,6 +13,7 @@
 
 #include "helpers/fixture_call.h"
 #include "helpers/fixture_playbook.h"
+#include "main/suite.h"
 #include "poise/call.h"
 
 static struct playbook *pb;
@@ -451,12 +452,10 @@ START_TEST(test_undo_needs_its_memory_first)
 }
 END_TEST
 
-int main(void)
+Suite *call_undo_suite(void)
 {
 	Suite *s = suite_create("call-undo");
 	TCase *tc = tcase_create("undo");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_undo_each_mark_is_as_if_never_made, 0, (int)NMARKS);
@@ -472,9 +471,5 @@ int main(void)
 	tcase_add_test(tc, test_old_resume_ends_the_hold);
 	tcase_add_test(tc, test_undo_needs_its_memory_first);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

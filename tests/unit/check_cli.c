@@ -11,6 +11,7 @@
 
 #include "helpers/fixture_dir.h"
 #include "poise/status.h"
+#include "main/suite.h"
 
 #define PLAYBOOKS POISE_SOURCE_DIR "/playbooks"
 
@@ -477,7 +478,7 @@ START_TEST(test_call_refuses_without_terminal)
 }
 END_TEST
 
-static Suite *cli_suite(void)
+Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
 	TCase *tc = tcase_create("cli");
@@ -498,15 +499,4 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, test_call_refuses_without_terminal);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(cli_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -3,6 +3,7 @@
 
 #include "helpers/json.h"
 #include "poise/export.h"
+#include "main/suite.h"
 
 static const char pb_text[] = "id: test\n";
 static const char note[] = "said \"no\", then \\ left\x01\ncafé 😀 \xff!";
@@ -283,7 +284,7 @@ START_TEST(test_write_failure_reported)
 }
 END_TEST
 
-static Suite *export_suite(void)
+Suite *export_suite(void)
 {
 	Suite *s = suite_create("export");
 	TCase *tc = tcase_create("core");
@@ -296,15 +297,4 @@ static Suite *export_suite(void)
 	tcase_add_test(tc, test_write_failure_reported);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(export_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -2,6 +2,7 @@
 #include "store_fixture.h"
 
 #include "poise/followup.h"
+#include "main/suite.h"
 
 static struct store *st;
 static const char pb_text[] = "id: test\n";
@@ -105,7 +106,7 @@ START_TEST(test_done_once_then_already)
 }
 END_TEST
 
-static Suite *followup_suite(void)
+Suite *followup_suite(void)
 {
 	Suite *s = suite_create("followup");
 	TCase *tc = tcase_create("core");
@@ -116,15 +117,4 @@ static Suite *followup_suite(void)
 	tcase_add_test(tc, test_done_once_then_already);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(followup_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -6,6 +6,7 @@
 #include "poise/gen.h"
 #include "poise/report.h"
 #include "poise/store_batch.h"
+#include "main/suite.h"
 
 static struct playbook *pb;
 static const struct gen_opts opts = {.seed = 7, .agents = 5, .days = 30,
@@ -259,7 +260,7 @@ START_TEST(test_batch_refuses_a_taken_id)
 }
 END_TEST
 
-static Suite *gen_suite(void)
+Suite *gen_suite(void)
 {
 	Suite *s = suite_create("gen");
 	TCase *tc = tcase_create("core");
@@ -273,15 +274,4 @@ static Suite *gen_suite(void)
 	tcase_add_test(tc, test_kept_figures_report_as_the_events_do);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(gen_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

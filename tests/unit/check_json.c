@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "helpers/json.h"
+#include "main/suite.h"
 
 static struct json *parse(const char *text)
 {
@@ -175,7 +176,7 @@ START_TEST(test_validator_reports_path)
 }
 END_TEST
 
-static Suite *json_suite(void)
+Suite *json_suite(void)
 {
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("core");
@@ -188,15 +189,4 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, test_validator_reports_path);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(json_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

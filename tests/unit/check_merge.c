@@ -3,6 +3,7 @@
 
 #include "poise/export.h"
 #include "poise/merge.h"
+#include "main/suite.h"
 
 static const char pb_text[] = "id: test\n";
 static char a1[37], a2[37], m1[37];
@@ -255,7 +256,7 @@ START_TEST(test_merged_calls_get_figures_even_from_an_older_schema)
 }
 END_TEST
 
-static Suite *merge_suite(void)
+Suite *merge_suite(void)
 {
 	Suite *s = suite_create("merge");
 	TCase *tc = tcase_create("core");
@@ -268,15 +269,4 @@ static Suite *merge_suite(void)
 	tcase_add_test(tc, test_merged_calls_get_figures_even_from_an_older_schema);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(merge_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

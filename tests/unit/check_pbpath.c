@@ -8,6 +8,7 @@
 
 #include "helpers/fixture_dir.h"
 #include "poise/pbpath.h"
+#include "main/suite.h"
 
 static char root[64];
 static char *base_text; /* the shipped default playbook, rewritten per test file */
@@ -374,7 +375,7 @@ START_TEST(test_resolve_path)
 }
 END_TEST
 
-static Suite *pbpath_suite(void)
+Suite *pbpath_suite(void)
 {
 	Suite *s = suite_create("pbpath");
 	TCase *tc = tcase_create("pbpath");
@@ -390,15 +391,4 @@ static Suite *pbpath_suite(void)
 	tcase_add_test(tc, test_resolve_path);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(pbpath_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

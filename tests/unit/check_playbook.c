@@ -15,6 +15,7 @@
 
 #include "poise/playbook.h"
 #include "poise/sha256.h"
+#include "main/suite.h"
 
 /* A small valid playbook; the error cases below each change one thing in it. */
 static const char base_text[] =
@@ -560,7 +561,7 @@ START_TEST(test_line_breaks)
 }
 END_TEST
 
-static Suite *playbook_suite(void)
+Suite *playbook_suite(void)
 {
 	Suite *s = suite_create("playbook");
 	TCase *good = tcase_create("good"), *bad = tcase_create("errors");
@@ -583,15 +584,4 @@ static Suite *playbook_suite(void)
 	tcase_add_test(limits, test_deep_nesting);
 	suite_add_tcase(s, limits);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(playbook_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

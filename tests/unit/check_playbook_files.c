@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "poise/playbook.h"
+#include "main/suite.h"
 
 /* Each file of tests/data/bad (see its README) and what loading it must say. */
 static const struct bad_file {
@@ -171,7 +172,7 @@ START_TEST(test_file_errors)
 }
 END_TEST
 
-static Suite *playbook_files_suite(void)
+Suite *playbook_files_suite(void)
 {
 	Suite *s = suite_create("playbook files");
 	TCase *tc = tcase_create("files");
@@ -182,15 +183,4 @@ static Suite *playbook_files_suite(void)
 	tcase_add_test(tc, test_file_errors);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(playbook_files_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -19,6 +19,7 @@
 #include "../../src/core/report_int.h"
 #include "helpers/json.h"
 #include "store_fixture.h"
+#include "main/suite.h"
 
 /* 2024-05-10 00:00:00 UTC, in ms. */
 #define D0     INT64_C(1715299200000)
@@ -1059,12 +1060,10 @@ static void add_report_tests(TCase *tc)
 	tcase_add_test(tc, days_parse_strictly);
 }
 
-int main(void)
+Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
 	TCase *tc = tcase_create("report");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, kept_figures_stand_for_the_events);
@@ -1081,9 +1080,5 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup_refold, teardown);
 	add_report_tests(tc);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

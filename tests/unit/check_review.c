@@ -8,6 +8,7 @@
 #include "store_fixture.h"
 
 #include <strings.h>
+#include "main/suite.h"
 
 #define NCALLS 40
 #define T0     INT64_C(1700000000000)
@@ -531,7 +532,7 @@ START_TEST(common_search_walks_the_calls)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *review_suite(void)
 {
 	Suite *s = suite_create("review");
 	TCase *tc = tcase_create("list");
@@ -546,15 +547,4 @@ static Suite *suite(void)
 	tcase_add_test(tc, common_search_walks_the_calls);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

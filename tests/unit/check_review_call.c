@@ -7,6 +7,7 @@
 
 #include "helpers/fixture_playbook.h"
 #include "store_fixture.h"
+#include "main/suite.h"
 
 #define T0 INT64_C(1700000000000)
 
@@ -325,7 +326,7 @@ START_TEST(notes_written_later_are_searchable)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *review_call_suite(void)
 {
 	Suite *s = suite_create("review_call");
 	TCase *tc = tcase_create("call");
@@ -339,15 +340,4 @@ static Suite *suite(void)
 	tcase_add_test(tc, notes_written_later_are_searchable);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -10,6 +10,7 @@
 #include "poise/call.h"
 #include "poise/rules.h"
 #include "poise/store.h"
+#include "main/suite.h"
 
 static struct playbook *pb;
 static struct call_state cs;
@@ -518,7 +519,7 @@ START_TEST(test_store_replay)
 }
 END_TEST
 
-static Suite *rules_suite(void)
+Suite *rules_suite(void)
 {
 	Suite *s = suite_create("rules");
 	TCase *tc = tcase_create("due");
@@ -538,15 +539,4 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, test_store_replay);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(rules_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

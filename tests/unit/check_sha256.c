@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "poise/sha256.h"
+#include "main/suite.h"
 
 START_TEST(test_empty)
 {
@@ -103,7 +104,7 @@ START_TEST(test_padding_edges)
 }
 END_TEST
 
-static Suite *sha256_suite(void)
+Suite *sha256_suite(void)
 {
 	Suite *s = suite_create("sha256");
 	TCase *tc = tcase_create("vectors");
@@ -116,15 +117,4 @@ static Suite *sha256_suite(void)
 	tcase_add_test(tc, test_padding_edges);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(sha256_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

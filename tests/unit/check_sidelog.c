@@ -3,6 +3,7 @@
 
 #include <sys/file.h>
 #include <sys/wait.h>
+#include "main/suite.h"
 
 static const char pb_text[] = "id: test\ntitle: Test\n";
 
@@ -332,7 +333,7 @@ START_TEST(test_side_log_is_locked_between_processes)
 }
 END_TEST
 
-static Suite *sidelog_suite(void)
+Suite *sidelog_suite(void)
 {
 	Suite *s = suite_create("sidelog");
 	TCase *log = tcase_create("log");
@@ -346,15 +347,4 @@ static Suite *sidelog_suite(void)
 	tcase_add_test(log, test_side_log_is_locked_between_processes);
 	suite_add_tcase(s, log);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(sidelog_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

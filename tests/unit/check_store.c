@@ -6,6 +6,7 @@
 
 /* The statement list, to check every one of them against EXPLAIN QUERY PLAN. */
 #include "../../src/core/store_int.h"
+#include "main/suite.h"
 
 static const char pb_text[] = "id: test\ntitle: Test\n";
 
@@ -646,12 +647,15 @@ START_TEST(test_no_full_table_scans)
 }
 END_TEST
 
-static Suite *store_suite(void)
+Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
 	TCase *files = tcase_create("files");
 	TCase *read = tcase_create("read");
+	TCase *root = tcase_create("root");
 
+	tcase_set_tags(root, "root");
+	tcase_add_checked_fixture(root, fx_setup, fx_teardown);
 	tcase_add_checked_fixture(files, fx_setup, fx_teardown);
 	tcase_add_checked_fixture(read, fx_setup, fx_teardown);
 	tcase_add_test(files, test_create_and_reopen);
@@ -663,7 +667,7 @@ static Suite *store_suite(void)
 	tcase_add_test(files, test_empty_file_gets_schema);
 	tcase_add_test(files, test_failed_migration_says_why);
 	tcase_add_test(files, test_readonly_open_cannot_append);
-	tcase_add_test(files, test_readonly_location);
+	tcase_add_test(root, test_readonly_location);
 	tcase_add_test(files, test_disk_full_keeps_what_was_saved);
 	tcase_add_test(files, test_default_path);
 	tcase_add_test(files, test_uuid);
@@ -676,16 +680,6 @@ static Suite *store_suite(void)
 	tcase_add_test(read, test_no_full_table_scans);
 	suite_add_tcase(s, files);
 	suite_add_tcase(s, read);
+	suite_add_tcase(s, root);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(store_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -8,6 +8,7 @@
 #include "../../src/core/store_int.h"
 #include "poise/gen.h"
 #include "poise/store_batch.h"
+#include "main/suite.h"
 
 static struct playbook *pb;
 
@@ -285,7 +286,7 @@ START_TEST(test_pragmas_back_after_a_batch)
 }
 END_TEST
 
-static Suite *batch_suite(void)
+Suite *store_batch_suite(void)
 {
 	Suite *s = suite_create("store_batch");
 	TCase *tc = tcase_create("core");
@@ -297,15 +298,4 @@ static Suite *batch_suite(void)
 	tcase_add_test(tc, test_pragmas_back_after_a_batch);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(batch_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

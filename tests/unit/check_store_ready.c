@@ -3,6 +3,7 @@
 #include "poise/store_ready.h"
 
 #include "store_fixture.h"
+#include "main/suite.h"
 
 static struct playbook pb;
 
@@ -117,21 +118,15 @@ START_TEST(last_call_is_the_newest_start)
 }
 END_TEST
 
-int main(void)
+Suite *store_ready_suite(void)
 {
 	Suite *s = suite_create("store_ready");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, fx_teardown);
 	tcase_add_test(tc, figures_count_one_agent_in_the_window);
 	tcase_add_test(tc, followups_due_oldest_first_for_the_agent);
 	tcase_add_test(tc, last_call_is_the_newest_start);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/wait.h>
+#include "main/suite.h"
 
 struct run {
 	int code;
@@ -233,7 +234,7 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 }
 END_TEST
 
-static Suite *super_cli_suite(void)
+Suite *super_cli_suite(void)
 {
 	Suite *s = suite_create("super_cli");
 	TCase *tc = tcase_create("binary");
@@ -247,15 +248,4 @@ static Suite *super_cli_suite(void)
 	tcase_add_test(tc, test_reading_commands_upgrade_an_older_schema);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(super_cli_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -3,6 +3,7 @@
 
 #include "poise/playbook.h"
 #include "poise/timeline.h"
+#include "main/suite.h"
 
 #define T0 INT64_C(1700000000000) /* 2023-11-14 22:13:20 UTC */
 
@@ -249,7 +250,7 @@ START_TEST(test_undo_described)
 }
 END_TEST
 
-static Suite *timeline_suite(void)
+Suite *timeline_suite(void)
 {
 	Suite *s = suite_create("timeline");
 	TCase *tc = tcase_create("core");
@@ -262,15 +263,4 @@ static Suite *timeline_suite(void)
 	tcase_add_test(tc, test_undo_described);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(timeline_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
