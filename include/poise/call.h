@@ -58,8 +58,9 @@
  * INTERRUPTED is closed there for the figures of a call that stays
  * interrupted; a RESUME with a = 1 opens it again, its timer going on from
  * where it stopped (the gap excluded, hold_gap_ms). Logs from before that
- * have a = 0 on RESUME: the hold ended at the interruption, as it did then. Mood and manager times are
- * marks of what the customer did and stay in wall-clock time.
+ * have a = 0 on RESUME: the hold ended at the interruption, as it did then.
+ * Mood and manager times are marks of what the customer did and stay in
+ * wall-clock time.
  */
 #ifndef POISE_CALL_H
 #define POISE_CALL_H

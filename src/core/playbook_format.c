@@ -396,7 +396,7 @@ enum {
 };
 
 static const struct pb_field playbook_fields[PF_COUNT] = {
-	{"id", 1},	{"title", 1},  {"version", 1}, {"language", 1}, {"description", 0},
+	{"id", 1},	{"title", 1},	{"version", 1}, {"language", 1}, {"description", 0},
 	{"manager", 0}, {"sources", 1}, {"stages", 1},	{"causes", 1},	 {"rules", 0},
 };
 

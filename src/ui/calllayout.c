@@ -131,7 +131,8 @@ static char *own_printf(struct body *b, const char *fmt, const char *a, const ch
 /* Why the line was skipped, from the fold's own record of the SKIP. */
 static const char *skip_label(const struct ui *ui, int stage, int section, int index)
 {
-	const char *key = call_skip_reason(&ui->cs, (enum stage)stage, (enum section)section, index);
+	const char *key =
+		call_skip_reason(&ui->cs, (enum stage)stage, (enum section)section, index);
 
 	for (int r = 0; key && r < SKIP_COUNT; r++)
 		if (strcmp(skip_reason_key((enum skip_reason)r), key) == 0)

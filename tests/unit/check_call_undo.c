@@ -26,7 +26,10 @@ static const struct pb_rule test_rules[] = {
 	{.id = "move-on", .kind = RULE_TIMEBOX, .message = "n", .action = ACTION_NEXT_STAGE},
 	{.id = "firm", .kind = RULE_MOOD, .mood = 5, .message = "b", .action = ACTION_BOUNDARY},
 	{.id = "breathe", .kind = RULE_MOOD, .mood = 5, .message = "p", .action = ACTION_BREATHE},
-	{.id = "end-hold", .kind = RULE_HOLD, .seconds = 5, .message = "x",
+	{.id = "end-hold",
+	 .kind = RULE_HOLD,
+	 .seconds = 5,
+	 .message = "x",
 	 .action = ACTION_END_HOLD},
 };
 #define NRULES (sizeof(test_rules) / sizeof(test_rules[0]))
@@ -213,10 +216,10 @@ END_TEST
 
 START_TEST(test_wrapup_goes_back_to_talk)
 {
-	OK(EV_START, T(0), STAGE_CALM, 0, 0, NULL);		  /* 1 */
-	OK(EV_STAGE, T(10), STAGE_LISTEN, STAGE_CALM, 0, NULL);	  /* 2 */
-	OK0(EV_HOLD_START, T(20));				  /* 3 */
-	OK0(EV_WRAPUP, T(30));					  /* 4 */
+	OK(EV_START, T(0), STAGE_CALM, 0, 0, NULL);		/* 1 */
+	OK(EV_STAGE, T(10), STAGE_LISTEN, STAGE_CALM, 0, NULL); /* 2 */
+	OK0(EV_HOLD_START, T(20));				/* 3 */
+	OK0(EV_WRAPUP, T(30));					/* 4 */
 	ck_assert_int_eq(cs.on_hold, 0);
 	ck_assert_int_eq(call_undo_target(&cs), 4);
 	NO(EV_UNDO, T(35), 0, 3, 0, NULL); /* in the wrap-up only the WRAPUP */
@@ -255,10 +258,10 @@ END_TEST
 
 START_TEST(test_line_unmarked_on_its_own)
 {
-	OK(EV_START, T(0), STAGE_CALM, 0, 0, NULL);		  /* 1 */
-	OK(EV_SKIP, T(1), 0, SECTION_SAY, 0, "calmer");		  /* 2 */
-	OK(EV_SAID, T(2), 0, SECTION_SAY, 1, NULL);		  /* 3 */
-	OK(EV_NOTE, T(3), 0, 0, 0, "n");			  /* 4 */
+	OK(EV_START, T(0), STAGE_CALM, 0, 0, NULL);	/* 1 */
+	OK(EV_SKIP, T(1), 0, SECTION_SAY, 0, "calmer"); /* 2 */
+	OK(EV_SAID, T(2), 0, SECTION_SAY, 1, NULL);	/* 3 */
+	OK(EV_NOTE, T(3), 0, 0, 0, "n");		/* 4 */
 	ck_assert_str_eq(call_skip_reason(&cs, STAGE_CALM, SECTION_SAY, 0), "calmer");
 	ck_assert_ptr_null(call_skip_reason(&cs, STAGE_CALM, SECTION_SAY, 1));
 	ck_assert_int_eq(call_line_mark_seq(&cs, SECTION_SAY, 0), 2);
@@ -339,12 +342,12 @@ END_TEST
 /* Each rule's action settles its prompt; an UNDO of the action brings it back. */
 START_TEST(test_prompt_settled_by_its_action)
 {
-	OK(EV_START, T(0), STAGE_CALM, 0, 0, NULL);  /* 1 */
-	OK0(EV_MANAGER, T(1));			      /* 2 */
-	OK(EV_PROMPT, T(1), 0, 2, 0, "manager");      /* 3 */
-	OK(EV_MOOD, T(2), 0, 4, 0, NULL);	      /* 4 */
+	OK(EV_START, T(0), STAGE_CALM, 0, 0, NULL); /* 1 */
+	OK0(EV_MANAGER, T(1));			    /* 2 */
+	OK(EV_PROMPT, T(1), 0, 2, 0, "manager");    /* 3 */
+	OK(EV_MOOD, T(2), 0, 4, 0, NULL);	    /* 4 */
 	ck_assert_int_eq(cs.prompt_rule, 2);
-	OK(EV_ESCALATE, T(3), 0, 0, 0, "asked");      /* 5 */
+	OK(EV_ESCALATE, T(3), 0, 0, 0, "asked"); /* 5 */
 	ck_assert_int_eq(cs.prompt_rule, -1);
 	UNDO(T(4), 5);
 	ck_assert_int_eq(cs.prompt_rule, 2);

@@ -98,18 +98,16 @@ static struct event interrupted[] = {
 };
 /* Marks taken back: the summary and the skips table leave them out. */
 static struct event undone[] = {
-	EV(START, 1000, 0, 0, 0, "x"),
-	EV(MOOD, 1100, 0, 3, 0, NULL),	  /* 2 */
-	EV(MOOD, 1200, 0, 5, 0, NULL),	  /* 3 */
-	EV(UNDO, 1300, 0, 3, 0, NULL),	  /* 4 */
-	EV(SKIP, 1400, 1, 1, 0, "calmer"), /* 5 */
-	EV(UNDO, 1500, 0, 5, 0, NULL),	  /* 6 */
-	EV(WRAPUP, 1600, 0, 0, 0, NULL),  /* 7 */
-	EV(UNDO, 1700, 0, 7, 0, NULL),	  /* 8 */
-	EV(MOOD, 1800, 0, 4, 0, NULL),	  /* 9 */
-	EV(UNDO, 1900, 0, 2, 0, NULL),	  /* 10 */
-	EV(WRAPUP, 2000, 0, 0, 0, NULL),
-	EV(OUTCOME, 2100, 0, 0, 0, "resolved"),
+	EV(START, 1000, 0, 0, 0, "x"),	   EV(MOOD, 1100, 0, 3, 0, NULL), /* 2 */
+	EV(MOOD, 1200, 0, 5, 0, NULL),					  /* 3 */
+	EV(UNDO, 1300, 0, 3, 0, NULL),					  /* 4 */
+	EV(SKIP, 1400, 1, 1, 0, "calmer"),				  /* 5 */
+	EV(UNDO, 1500, 0, 5, 0, NULL),					  /* 6 */
+	EV(WRAPUP, 1600, 0, 0, 0, NULL),				  /* 7 */
+	EV(UNDO, 1700, 0, 7, 0, NULL),					  /* 8 */
+	EV(MOOD, 1800, 0, 4, 0, NULL),					  /* 9 */
+	EV(UNDO, 1900, 0, 2, 0, NULL),					  /* 10 */
+	EV(WRAPUP, 2000, 0, 0, 0, NULL),   EV(OUTCOME, 2100, 0, 0, 0, "resolved"),
 	EV(END, 2200, 0, 0, 0, NULL),
 };
 static struct event bare[] = {EV(START, 1000, 0, 0, 0, "x")};
