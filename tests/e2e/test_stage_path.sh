@@ -2,7 +2,8 @@
 # Stages as an agent moves through them: Tab runs calm .. solve, then
 # follow-up (boundary only with b), so a call that never had b stores no
 # boundary visit; Left and Shift-Tab go back along the path taken. Then the
-# same keys on a vt100, which has no back-tab in its terminfo.
+# same keys on a vt100, which has no back-tab in its terminfo, and the
+# breathing pacer in the boundary stage.
 . "$(dirname "$0")/lib.sh"
 
 start_poise 100 30 call --playbook e2e-fast --customer Ana
@@ -35,6 +36,16 @@ keys Tab Tab; wait_for "Empathize: Empathize goal"
 keys b;       wait_for "Boundary: Boundary goal"
 keys BTab;    wait_for "Empathize: Empathize goal"
 keys b;       wait_for "Boundary: Boundary goal"
+# The breathing pacer works here too, its middle phase is no "hold", and it
+# runs past one round until dismissed.
+keys p;       wait_for "breathe in"
+wait_for "pause " 6
+screen | grep -qE "^ *hold +[0-9]/4" && fail "a pacer phase is labelled hold"
+wait_for "breathe out" 6
+wait_for "breathe in" 6
+keys p;       wait_gone "breathe in"
+keys p;       wait_for "breathe in"
+keys Escape;  wait_gone "breathe in"
 keys Left;    wait_for "Empathize: Empathize goal"
 keys BTab;    wait_for "Listen: Listen goal"
 keys Left;    wait_for "Calm: Calm goal"
