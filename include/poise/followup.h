@@ -42,4 +42,24 @@ enum poise_status followup_each(struct store *st, const char *today, int all, fo
 enum poise_status followup_done(struct store *st, int64_t id, int64_t now, int64_t *done_at,
 				struct poise_error *err);
 
+/* The local day (TZ) of ms since the epoch, as "YYYY-MM-DD". */
+void followup_local_day(int64_t ms, char out[11]);
+
+/*
+ * The due date an agent typed, as "YYYY-MM-DD" in out, counted from today
+ * (the local day, "YYYY-MM-DD", that the caller read from its clock):
+ *   YYYY-MM-DD     a real day, today or later
+ *   today, tomorrow
+ *   mon ... sun    the next such day (also monday, tues, thurs ...): today's
+ *                  own name means a week from today, as "friday" said on a
+ *                  Friday does; "today" is there for today
+ *   +N             N days from today, 0 to FOLLOWUP_MAX_DAYS
+ * Case and surrounding spaces do not matter. A day before today, or
+ * anything else, is POISE_INVALID with a message that names an example a
+ * week from today.
+ */
+#define FOLLOWUP_MAX_DAYS 3650
+enum poise_status followup_parse_due(const char *text, const char *today, char out[11],
+				     struct poise_error *err);
+
 #endif

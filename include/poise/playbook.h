@@ -131,6 +131,13 @@ struct playbook {
 	char *text;    /* the exact source text (kept for the database) */
 	size_t text_len;
 	char *path;    /* where it was loaded from; "(built-in)" for the default */
+	/*
+	 * Lint warnings, located like errors: a line said aloud that reads
+	 * badly without the caller's name (fill.h). Loading never fails on
+	 * them, so a call kept with an older playbook still opens.
+	 */
+	struct poise_error *notes;
+	size_t nnotes;
 };
 
 /*

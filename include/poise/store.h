@@ -154,6 +154,13 @@ enum poise_status store_each_call(struct store *st, int64_t since, int64_t until
 				  void *ctx, struct poise_error *err);
 
 /*
+ * Every call still open for agent, newest first (a crash's, or one live in
+ * another window: calllock.h tells them apart). POISE_NOT_FOUND when none.
+ */
+enum poise_status store_each_open_call(struct store *st, const char *agent, store_call_fn fn,
+				       void *ctx, struct poise_error *err);
+
+/*
  * Test hook: cap the database at `pages` pages (PRAGMA max_page_count) to
  * simulate a full disk. Returns the new cap.
  */

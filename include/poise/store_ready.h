@@ -27,6 +27,7 @@ enum poise_status store_ready_figures(struct store *st, const char *agent, int64
 				      struct poise_error *err);
 
 struct ready_followup {
+	int64_t id; /* what followup_done() and `poise followups done ID` take */
 	char call_id[37];
 	char customer[128];
 	char due[11]; /* YYYY-MM-DD */

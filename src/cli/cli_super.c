@@ -1,6 +1,8 @@
 /* cli_super.c - the database path, dates and the clock for the supervisor's commands. */
 #include "cli/cli_super.h"
 
+#include "poise/followup.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -29,9 +31,5 @@ int64_t cli_now_ms(void)
 
 void cli_local_date(int64_t ms, char out[11])
 {
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	followup_local_day(ms, out);
 }

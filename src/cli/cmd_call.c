@@ -7,8 +7,8 @@
 
 const struct cli_opt cmd_call_opts[] = {
 	{"playbook", "NAME|FILE", "playbook id or file (default: de-escalation)"},
-	{"customer", "NAME", "the caller's name, for {customer} in phrases"},
-	{"ref", "ID", "customer or ticket reference"},
+	{"customer", "NAME", "the first caller's name (else a form asks each caller)"},
+	{"ref", "ID", "the first caller's customer or ticket reference"},
 	{"agent", "NAME", "your name (default: $POISE_AGENT, login name)"},
 	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{NULL, NULL, NULL},

@@ -175,10 +175,14 @@ static int lint_visit(void *ctx, const char *path, const struct playbook *pb,
 	struct lint *l = ctx;
 
 	l->files++;
-	if (!pb)
+	if (!pb) {
 		lint_error(l, err);
-	else
-		lint_check_duplicate(l, path, pb);
+		return l->nomem;
+	}
+	/* Stricter than loading: a line that reads badly without a name is an error here. */
+	for (size_t i = 0; i < pb->nnotes; i++)
+		lint_error(l, &pb->notes[i]);
+	lint_check_duplicate(l, path, pb);
 	return l->nomem;
 }
 

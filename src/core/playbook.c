@@ -120,6 +120,7 @@ void playbook_free(struct playbook *pb)
 	free(pb->rules);
 	free(pb->text);
 	free(pb->path);
+	free(pb->notes);
 	free(pb);
 }
 

@@ -75,8 +75,8 @@ static const struct pb_field stage_fields[SF_COUNT] = {
 /* Which sections may use {customer} and {agent}; the rest are plain text. */
 static const pb_check_fn section_check[SECTION_COUNT] = {
 	[SECTION_TIPS] = pbwalk_check_text,
-	[SECTION_SAY] = pbwalk_check_text,
-	[SECTION_ASK] = pbwalk_check_text,
+	[SECTION_SAY] = pbwalk_check_spoken,
+	[SECTION_ASK] = pbwalk_check_spoken,
 };
 
 static enum poise_status walk_warnings(struct pb_walk *w, uint32_t key, uint32_t val)
@@ -85,7 +85,7 @@ static enum poise_status walk_warnings(struct pb_walk *w, uint32_t key, uint32_t
 	enum poise_status st;
 	size_t i;
 
-	st = pbwalk_strlist(w, key, val, pbwalk_check_text, &list);
+	st = pbwalk_strlist(w, key, val, pbwalk_check_spoken, &list);
 	if (st == POISE_OK && list.len != PLAYBOOK_WARNINGS)
 		st = pbwalk_error(w, val, "'warnings' must have exactly %d lines, got %zu",
 				  PLAYBOOK_WARNINGS, list.len);

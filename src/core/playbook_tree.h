@@ -113,6 +113,8 @@ enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *wha
 				uint32_t *val);
 
 enum poise_status pbwalk_check_text(struct pb_walk *w, uint32_t at, const char *s);
+/* A line the agent says aloud: text, and a note where it reads badly without a name. */
+enum poise_status pbwalk_check_spoken(struct pb_walk *w, uint32_t at, const char *s);
 enum poise_status pbwalk_check_guide(struct pb_walk *w, uint32_t at, const char *s);
 enum poise_status pbwalk_check_id(struct pb_walk *w, uint32_t at, const char *s);
 enum poise_status pbwalk_check_playbook_id(struct pb_walk *w, uint32_t at, const char *s);

@@ -7,6 +7,8 @@
  */
 #include "playbook_tree.h"
 
+#include "poise/fill.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -143,6 +145,47 @@ enum poise_status pbwalk_check_text(struct pb_walk *w, uint32_t at, const char *
 				(int)(n > 40 ? 40 : n + 1), p);
 		return pbwalk_error(w, at, "a '{' that does not start {customer} or {agent}");
 	}
+	return POISE_OK;
+}
+
+/* Characters (not bytes) in the first n bytes of s: columns count characters. */
+static int chars(const char *s, size_t n)
+{
+	int c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+enum poise_status pbwalk_check_spoken(struct pb_walk *w, uint32_t at, const char *s)
+{
+	const struct pb_node *n = pb_node(w, at);
+	struct poise_error *grown, *note;
+	enum poise_status st = pbwalk_check_text(w, at, s);
+	size_t off;
+	char *reads;
+
+	if (st != POISE_OK || fill_drops_cleanly(s, &off))
+		return st;
+	grown = realloc(w->pb->notes, (w->pb->nnotes + 1) * sizeof(*grown));
+	reads = fill_text(s, "", "agent");
+	if (!grown || !reads) {
+		free(reads);
+		if (grown)
+			w->pb->notes = grown;
+		return pbwalk_nomem(w);
+	}
+	w->pb->notes = grown;
+	note = &grown[w->pb->nnotes++];
+	/* The placeholder's own column when the value is on one line, as it mostly is. */
+	poise_error_set(
+		note, POISE_PLAYBOOK, w->name, n->line,
+		n->col + !n->plain + (strchr(s, '\n') ? 0 : chars(s, off)),
+		"without a name this line reads \"%.120s\": put {customer} after a comma or "
+		"a space and before punctuation, or first, before a comma",
+		reads);
+	free(reads);
 	return POISE_OK;
 }
 

@@ -38,7 +38,7 @@
 		    "playbook_id, playbook_version, playbook_hash, started_at) "                   \
 		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                     \
 	X(INS_CALL_DONE, "INSERT OR IGNORE INTO calls (" STORE_META_COLS ") VALUES (?1, ?2, ?3, "  \
-			 "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")              \
+			 "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")             \
 	X(LAST_SEQ, "SELECT last_seq FROM calls WHERE id = ?1")                                    \
 	X(INS_EVENT, "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, a, b, text) "    \
 		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                    \
@@ -67,7 +67,7 @@
 		      "WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2")                            \
 	X(OPEN_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
 		     "WHERE status = 'open' AND agent = ?1 "                                       \
-		     "ORDER BY started_at DESC, id DESC LIMIT 1")                                  \
+		     "ORDER BY started_at DESC, id DESC")                                          \
 	X(EACH_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
 		     "WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id")         \
 	X(EVENTS, "SELECT seq, t, kind, stage, a, b, text FROM events "                            \

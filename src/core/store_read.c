@@ -181,23 +181,44 @@ enum poise_status store_playbook_text(struct store *st, const char *hash, char *
 	return ps;
 }
 
+enum poise_status store_each_open_call(struct store *st, const char *agent, store_call_fn fn,
+				       void *ctx, struct poise_error *err)
+{
+	struct call_meta m;
+	sqlite3_stmt *s;
+	int rc, found = 0;
+
+	if (check_idle(st, STMT_OPEN_CALL, "look for an open call", err) != POISE_OK)
+		return POISE_STATE;
+	s = store_stmt(st, STMT_OPEN_CALL);
+	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_row_meta(s, &m);
+		found = 1;
+		if (fn(ctx, &m)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, "look for an open call", err);
+	if (!found)
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no open call for agent '%s'", agent);
+	return POISE_OK;
+}
+
+static int first_meta(void *ctx, const struct call_meta *meta)
+{
+	*(struct call_meta *)ctx = *meta;
+	return 1;
+}
+
 enum poise_status store_open_call(struct store *st, const char *agent, struct call_meta *out,
 				  struct poise_error *err)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_OPEN_CALL);
-	int rc;
-
-	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		store_row_meta(s, out);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return POISE_OK;
-	if (rc == SQLITE_DONE)
-		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
-				       "no open call for agent '%s'", agent);
-	return store_fail(st, rc, "look for an open call", err);
+	return store_each_open_call(st, agent, first_meta, out, err);
 }
 
 enum poise_status store_each_call(struct store *st, int64_t since, int64_t until, store_call_fn fn,

@@ -64,7 +64,7 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 					struct poise_error *err)
 {
 	static const char sql[] =
-		"SELECT c.id, c.customer, f.due, f.channel, f.promise FROM followups f "
+		"SELECT c.id, c.customer, f.due, f.channel, f.promise, f.id FROM followups f "
 		"JOIN calls c ON c.id = f.call_id "
 		"WHERE f.done_at IS NULL AND f.due IS NOT NULL AND f.due <= ?2 AND c.agent = ?1 "
 		"ORDER BY f.due, f.id LIMIT ?3";
@@ -85,6 +85,7 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 		store_col_copy(s, 2, f.due, sizeof(f.due));
 		store_col_copy(s, 3, f.channel, sizeof(f.channel));
 		store_col_copy(s, 4, f.promise, sizeof(f.promise));
+		f.id = sqlite3_column_int64(s, 5);
 		if (fn(ctx, &f))
 			break;
 	}

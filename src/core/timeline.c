@@ -8,6 +8,8 @@
  */
 #include "poise/timeline.h"
 
+#include "poise/fill.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -51,27 +53,14 @@ static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
 		*len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
 }
 
-/* text with {customer} and {agent} filled in, appended to buf. */
+/* text with {customer} and {agent} filled in as the agent saw it, appended to buf. */
 static void put_filled(char *buf, size_t size, size_t *len, const char *text,
 		       const struct call_meta *meta)
 {
-	const char *customer = meta && meta->customer[0] ? meta->customer : "caller";
-	const char *agent = meta && meta->agent[0] ? meta->agent : "agent";
+	char *filled = fill_text(text, meta ? meta->customer : "", meta ? meta->agent : "");
 
-	while (*text) {
-		if (strncmp(text, "{customer}", 10) == 0) {
-			put(buf, size, len, "%s", customer);
-			text += 10;
-		} else if (strncmp(text, "{agent}", 7) == 0) {
-			put(buf, size, len, "%s", agent);
-			text += 7;
-		} else {
-			size_t n = strcspn(text + 1, "{") + 1;
-
-			put(buf, size, len, "%.*s", (int)n, text);
-			text += n;
-		}
-	}
+	put(buf, size, len, "%s", filled ? filled : text);
+	free(filled);
 }
 
 /* The playbook's text of an item of the current stage; NULL when unknown. */

@@ -15,6 +15,7 @@
 #include <wchar.h>
 
 #include "poise/call.h"
+#include "poise/calllock.h"
 #include "poise/event.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
@@ -35,6 +36,8 @@ enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2 };
 #define UI_FULL_W  80
 #define UI_FULL_H  24
 #define UI_TICK_MS 200
+/* In the new-caller form, an Enter this soon after another is a repeat (caller.c). */
+#define UI_ENTER_REPEAT_MS 300
 
 /* Attribute roles; term.c maps them to colour or plain attributes (NO_COLOR). */
 enum ui_role {
@@ -79,6 +82,12 @@ struct keybind {
 
 #define UI_STACK_MAX 8
 
+/* Who the next call is with, as the agent typed it; "" when not given. */
+struct caller {
+	char customer[128];
+	char ref[128];
+};
+
 struct ui {
 	const struct call_opts *opts;
 	struct store *st;
@@ -88,6 +97,7 @@ struct ui {
 
 	/* The open call, if any. */
 	int in_call;
+	struct call_lock *lock; /* the open call is ours while we hold it (calllock.h) */
 	struct call_meta meta;
 	struct call_state cs;
 
@@ -107,6 +117,8 @@ struct ui {
 	int64_t last_sec;
 	int cur_y, cur_x; /* where the cursor goes; -1 = hidden */
 	int stopping;	  /* a signal ended the session */
+	int enter_guard;  /* the new-caller form is open: repeated Enters are ignored */
+	int64_t last_enter;
 	int exit_code;
 	int color;
 	int utf8;
@@ -163,7 +175,7 @@ struct panel {
 };
 extern const struct screen panel_screen;
 const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key);
-/* Replace {customer} and {agent}; returns a malloc'd string (never NULL on success). */
+/* The open call's line with names filled in (fill.h); malloc'd, NULL when out of memory. */
 char *ui_fill(const struct ui *ui, const char *text);
 const char *ui_customer(const struct ui *ui);
 void fmt_mmss(char *buf, size_t size, int64_t ms);
@@ -175,9 +187,13 @@ void callscr_draw(struct ui *ui, void *ctx);
 /* callscreen.c, wrapup.c, ready.c, session.c */
 extern const struct screen call_screen;
 int wrapup_run(struct ui *ui);
-int ready_run(struct ui *ui); /* 1 next call, 0 quit */
+int ready_run(struct ui *ui, struct caller *next); /* 1 next call (next filled), 0 quit */
 void breather_run(struct ui *ui);
-int session_start_call(struct ui *ui);
+int session_start_call(struct ui *ui, const struct caller *c);
+/* caller.c: ask the next caller's name and reference; 1 to start, 0 when Esc. */
+int caller_ask(struct ui *ui, struct caller *c);
+/* caller.c: 1 when key is an Enter to ignore as a repeat while the form is open. */
+int ui_enter_repeat(struct ui *ui, int key);
 int session_resume(struct ui *ui); /* resume.c: the unfinished call, if any */
 void session_end_call(struct ui *ui);
 const char *mood_word(int mood);

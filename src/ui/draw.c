@@ -7,6 +7,8 @@
  */
 #include "ui/app.h"
 
+#include "poise/fill.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,41 +299,13 @@ void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms)
 
 const char *ui_customer(const struct ui *ui)
 {
-	if (ui->in_call && ui->meta.customer[0])
-		return ui->meta.customer;
-	return ui->opts->customer && *ui->opts->customer ? ui->opts->customer : "caller";
+	return ui->in_call && ui->meta.customer[0] ? ui->meta.customer : "(no name)";
 }
 
+/* The open call's names: a call never borrows another call's caller. */
 char *ui_fill(const struct ui *ui, const char *text)
 {
-	static const char *const names[] = {"{customer}", "{agent}"};
-	const char *vals[] = {ui_customer(ui), ui->opts->agent ? ui->opts->agent : "agent"};
-	size_t cap = strlen(text) + 1, len = 0;
-	char *out;
-
-	for (const char *p = text; (p = strchr(p, '{')); p++)
-		cap += strlen(vals[0]) + strlen(vals[1]);
-	out = malloc(cap);
-	if (!out)
-		return NULL;
-	while (*text) {
-		int done = 0;
-
-		for (int i = 0; i < 2 && !done; i++) {
-			size_t nl = strlen(names[i]);
-
-			if (strncmp(text, names[i], nl) == 0) {
-				memcpy(out + len, vals[i], strlen(vals[i]));
-				len += strlen(vals[i]);
-				text += nl;
-				done = 1;
-			}
-		}
-		if (!done)
-			out[len++] = *text++;
-	}
-	out[len] = '\0';
-	return out;
+	return fill_text(text, ui->in_call ? ui->meta.customer : "", ui->opts->agent);
 }
 
 void fmt_mmss(char *buf, size_t size, int64_t ms)

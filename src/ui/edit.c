@@ -106,7 +106,8 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 {
 	struct edit *ed = ctx;
 
-	(void)ui;
+	if (ui_enter_repeat(ui, key))
+		return 0;
 	ed->error = NULL;
 	switch (key) {
 	case KEY_ESC:

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "poise/followup.h"
 #include "poise/store_ready.h"
 #include "ui/review_ready.h"
 
@@ -20,8 +21,11 @@ struct ready {
 	struct ready_figures fig;
 	struct ready_followup fu[READY_FOLLOWUPS];
 	int nfu;
+	int sel;	       /* the selected follow-up, for d */
+	char today[11];	       /* the local day the list was read on */
 	struct rv_comments cm; /* supervisors' new comments (review_ready.c) */
 	int next;	       /* 1 next call, 0 quit */
+	struct caller *caller; /* the next caller, filled by the form */
 	char error[512];
 };
 
@@ -29,12 +33,18 @@ static int ready_next(struct ui *ui, int key);
 static int ready_pick(struct ui *ui, int key);
 static int ready_quit(struct ui *ui, int key);
 static int ready_ack(struct ui *ui, int key);
+static int ready_move(struct ui *ui, int key);
+static int ready_done(struct ui *ui, int key);
 
 #define READY_KEYS(K)                                                                              \
 	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), "Enter/c", "next call",                      \
-	  "start the next call")                                                                   \
+	  "the next caller's name and reference, then the call")                                   \
 	K(pick, KEYS('p'), "p", "playbook", "pick the playbook for the next call")                 \
 	K(ack, KEYS('a'), "a", "read", "mark the supervisor's new comments as read")               \
+	K(move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j'), "j/k", "follow-up",                      \
+	  "select a follow-up in the list")                                                        \
+	K(done, KEYS('d'), "d", "done",                                                            \
+	  "close the selected follow-up (as poise followups done ID)")                             \
 	K(quit, KEYS('q'), "q", "quit", "quit poise")
 
 #define READY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, ready_##name},
@@ -56,16 +66,17 @@ static void load(struct ui *ui, struct ready *r)
 {
 	time_t now = time(NULL);
 	struct poise_error err;
-	char today[16];
+	char *today = r->today;
 	struct tm tm;
 
 	poise_error_clear(&err);
 	localtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	followup_local_day((int64_t)now * 1000, today);
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
 	r->nfu = 0;
 	r->error[0] = '\0';
+	r->sel = 0;
 	if (store_ready_figures(ui->st, ui->opts->agent, (int64_t)mktime(&tm) * 1000, 0, &r->fig,
 				&err) != POISE_OK ||
 	    store_ready_followups(ui->st, ui->opts->agent, today, READY_FOLLOWUPS, collect_fu, r,
@@ -108,10 +119,16 @@ static void ready_draw(struct ui *ui, void *ctx)
 	mvaddnstr(y++, 2, r->nfu ? "Follow-ups due" : "No follow-ups due", COLS - 4);
 	attroff(ui_attr(ui, R_SECTION));
 	for (int i = 0; i < r->nfu && y < LINES - fh - 2; i++) {
-		snprintf(buf, sizeof(buf), "%s  %s  %s  %s", r->fu[i].due,
-			 r->fu[i].customer[0] ? r->fu[i].customer : "(no name)", r->fu[i].channel,
-			 r->fu[i].promise);
-		y += draw_text(ui, y, 4, COLS - 6, 1, A_NORMAL, buf);
+		int overdue = strcmp(r->fu[i].due, r->today) < 0;
+
+		snprintf(buf, sizeof(buf), "%-7s %s  %s  %s  %s", overdue ? "overdue" : "today",
+			 r->fu[i].due, r->fu[i].customer[0] ? r->fu[i].customer : "(no name)",
+			 r->fu[i].channel, r->fu[i].promise);
+		y += draw_text(ui, y, 2, COLS - 4, 1,
+			       i == r->sel ? ui_attr(ui, R_SELECTED)
+			       : overdue   ? ui_attr(ui, R_WARN)
+					   : A_NORMAL,
+			       buf);
 	}
 	if (r->error[0] || ui->banner[0])
 		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
@@ -128,8 +145,12 @@ static struct ready *top_ready(struct ui *ui)
 
 static int ready_next(struct ui *ui, int key)
 {
+	struct ready *r = top_ready(ui);
+
 	(void)key;
-	top_ready(ui)->next = 1;
+	if (!caller_ask(ui, r->caller))
+		return REDRAW; /* Esc: back to the ready screen */
+	r->next = 1;
 	return QUIT;
 }
 
@@ -137,6 +158,46 @@ static int ready_ack(struct ui *ui, int key)
 {
 	(void)key;
 	rv_comments_ack(ui, &top_ready(ui)->cm);
+	return REDRAW;
+}
+
+static int ready_move(struct ui *ui, int key)
+{
+	struct ready *r = top_ready(ui);
+
+	if (key == KF(KEY_UP) || key == 'k')
+		r->sel -= r->sel > 0;
+	else
+		r->sel += r->sel + 1 < r->nfu;
+	return REDRAW;
+}
+
+/* Close the selected follow-up, stored as `poise followups done ID` stores it. */
+static int ready_done(struct ui *ui, int key)
+{
+	struct ready *r = top_ready(ui);
+	const struct ready_followup *f;
+	struct poise_error err;
+	char q[400];
+	int64_t done_at = 0;
+
+	(void)key;
+	if (r->nfu == 0) {
+		ui_set_banner(ui, 0, "no follow-up to close");
+		return REDRAW;
+	}
+	f = &r->fu[r->sel];
+	snprintf(q, sizeof(q), "close the follow-up due %s for %.100s (%.160s)? y yes  n no", f->due,
+		 f->customer[0] ? f->customer : "(no name)", f->promise[0] ? f->promise : "-");
+	if (ui_ask_key(ui, q, "yn", 1) != 'y')
+		return REDRAW;
+	poise_error_clear(&err);
+	if (followup_done(ui->st, f->id, ui_now(), &done_at, &err) != POISE_OK)
+		ui_set_banner(ui, 1, "follow-up %lld not closed: %s", (long long)f->id, err.msg);
+	else
+		ui_set_banner(ui, 0, "follow-up %lld closed (due %s, %s)", (long long)f->id, f->due,
+			      f->customer[0] ? f->customer : "no name");
+	load(ui, r);
 	return REDRAW;
 }
 
@@ -157,13 +218,14 @@ static int ready_key(struct ui *ui, void *ctx, int key)
 
 static const struct screen ready_screen = {"ready", ready_draw, ready_key, NULL};
 
-int ready_run(struct ui *ui)
+int ready_run(struct ui *ui, struct caller *next_caller)
 {
 	struct ready *r = calloc(1, sizeof(*r));
 	int next;
 
 	if (!r)
 		return 0;
+	r->caller = next_caller;
 	load(ui, r);
 	ui_push(ui, &ready_screen, r);
 	ui_run(ui);

@@ -117,32 +117,82 @@ static void close_raw(struct ui *ui)
 		ui_set_banner(ui, 1, "could not close the unfinished call: %s", err.msg);
 }
 
+/* Open calls, newest first: the first one no other window holds is ours. */
+struct scan {
+	struct ui *ui;
+	int busy; /* open calls live in other windows */
+	struct call_meta other;
+};
+
+static int take_free(void *ctx, const struct call_meta *m)
+{
+	struct scan *sc = ctx;
+	struct poise_error err;
+
+	if (call_lock_take(store_path(sc->ui->st), m->id, &sc->ui->lock, &err) == POISE_OK) {
+		sc->ui->meta = *m;
+		return 1;
+	}
+	if (sc->busy++ == 0)
+		sc->other = *m;
+	return 0;
+}
+
 /*
- * The unfinished call: an open one (a crash, kill -9), else the agent's
- * newest call when a signal interrupted it. 0 when there is none.
+ * The unfinished call: an open one (a crash, kill -9) that no other window
+ * has live, else the agent's newest call when a signal interrupted it; its
+ * lock is taken before it is offered, so two windows never offer the same
+ * call. 0 when there is none.
  */
-static int find_unfinished(struct ui *ui)
+static int find_unfinished(struct ui *ui, struct scan *sc)
 {
 	struct poise_error err;
 	char id[37];
 
 	poise_error_clear(&err);
-	if (store_open_call(ui->st, ui->opts->agent, &ui->meta, &err) == POISE_OK)
+	if (store_each_open_call(ui->st, ui->opts->agent, take_free, sc, &err) == POISE_OK &&
+	    ui->lock)
 		return 1;
 	if (store_ready_last_call(ui->st, ui->opts->agent, id, &err) != POISE_OK ||
-	    store_call_meta(ui->st, id, &ui->meta, &err) != POISE_OK)
+	    store_call_meta(ui->st, id, &ui->meta, &err) != POISE_OK ||
+	    strcmp(ui->meta.status, "interrupted") != 0)
 		return 0;
-	return strcmp(ui->meta.status, "interrupted") == 0;
+	return call_lock_take(store_path(ui->st), ui->meta.id, &ui->lock, &err) == POISE_OK;
+}
+
+/* Another window has this agent's call live: say so; 0 to start a call here, -1 to quit. */
+static int other_window(struct ui *ui, const struct call_meta *m)
+{
+	char text[800], when[32];
+	struct panel panel = {"poise - call open in another window", text};
+	time_t s = (time_t)(m->started / 1000);
+	struct tm tm;
+	int ch;
+
+	localtime_r(&s, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	snprintf(text, sizeof(text),
+		 "A call is open in another poise window: started %s, customer %s.\n"
+		 "It stays with that window: this one will not resume or close it.\n\n"
+		 "n  start a new call here\nq  quit",
+		 when, m->customer[0] ? m->customer : "(no name)");
+	ui_push(ui, &panel_screen, &panel);
+	ch = ui_ask_key(ui, "n new call here   q quit", "nq", 0);
+	ui_pop(ui);
+	return ch == 'n' ? 0 : -1;
 }
 
 int session_resume(struct ui *ui)
 {
 	char why[600], stopped[64] = "", text[2400];
 	struct panel panel = {"poise - unfinished call", text};
+	struct scan sc;
 	int ok, ch, open;
 
-	if (!find_unfinished(ui))
-		return 0;
+	memset(&sc, 0, sizeof(sc));
+	sc.ui = ui;
+	if (!find_unfinished(ui, &sc))
+		return sc.busy ? other_window(ui, &sc.other) : 0;
 	open = strcmp(ui->meta.status, "open") == 0;
 	ok = rebuild(ui, why, sizeof(why), stopped, sizeof(stopped)) == 0;
 	if (!open && (!ok || strcmp(stopped, "closed on start") == 0)) {

@@ -33,7 +33,8 @@ static void copy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-int session_start_call(struct ui *ui)
+/* A new call with c's caller; nothing of the last call is carried over. */
+int session_start_call(struct ui *ui, const struct caller *c)
 {
 	struct poise_error err;
 	struct event ev = {.kind = EV_START, .stage = STAGE_CALM};
@@ -41,11 +42,12 @@ int session_start_call(struct ui *ui)
 	poise_error_clear(&err);
 	memset(&ui->meta, 0, sizeof(ui->meta));
 	ui->meta.started = ev.t = ui_now();
-	if (store_new_uuid(ui->meta.id, ui->meta.started, &err) != POISE_OK)
+	if (store_new_uuid(ui->meta.id, ui->meta.started, &err) != POISE_OK ||
+	    call_lock_take(store_path(ui->st), ui->meta.id, &ui->lock, &err) != POISE_OK)
 		goto fail;
 	copy(ui->meta.agent, sizeof(ui->meta.agent), ui->opts->agent);
-	copy(ui->meta.customer, sizeof(ui->meta.customer), ui->opts->customer);
-	copy(ui->meta.ref, sizeof(ui->meta.ref), ui->opts->ref);
+	copy(ui->meta.customer, sizeof(ui->meta.customer), c->customer);
+	copy(ui->meta.ref, sizeof(ui->meta.ref), c->ref);
 	copy(ui->meta.playbook_id, sizeof(ui->meta.playbook_id), ui->pb->id);
 	copy(ui->meta.playbook_version, sizeof(ui->meta.playbook_version), ui->pb->version);
 	copy(ui->meta.playbook_hash, sizeof(ui->meta.playbook_hash), ui->pb->hash);
@@ -67,6 +69,8 @@ int session_start_call(struct ui *ui)
 		return -1;
 	return 0;
 fail:
+	call_lock_release(ui->lock, 1);
+	ui->lock = NULL;
 	ui_set_banner(ui, 1, "cannot start a call: %s", err.msg[0] ? err.msg : "unknown error");
 	return -1;
 }
@@ -74,7 +78,11 @@ fail:
 void session_end_call(struct ui *ui)
 {
 	struct poise_error err;
+	int closed = ui->in_call && (ui->cs.phase == CALL_DONE || ui->cs.phase == CALL_INTERRUPTED);
 
+	/* A call left open stays resumable: its lock goes, its file stays. */
+	call_lock_release(ui->lock, closed);
+	ui->lock = NULL;
 	if (!ui->in_call)
 		return;
 	/*
@@ -107,7 +115,7 @@ static int interrupt(struct ui *ui, int signo)
 	return ok ? 128 + signo : 1;
 }
 
-/* One call from its screen to the ready screen; 0 to go on, -1 to stop. */
+/* One call from its screen through the wrap-up; 0 to go on, -1 to stop. */
 static int one_call(struct ui *ui)
 {
 	int hard;
@@ -129,22 +137,45 @@ static int one_call(struct ui *ui)
 	session_end_call(ui);
 	if (hard)
 		breather_run(ui);
-	if (ui->stopping)
-		return -1;
-	return ready_run(ui) ? 0 : -1;
+	return ui->stopping ? -1 : 0;
+}
+
+/*
+ * The first call's caller: --customer/--ref as given, else the form; Esc
+ * there leads to the ready screen (where q quits), as after any call.
+ */
+static int first_caller(struct ui *ui, struct caller *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (!ui->opts->customer) {
+		if (!caller_ask(ui, c))
+			return 0;
+		if (!c->ref[0]) /* --ref alone: the form's reference, else that one */
+			copy(c->ref, sizeof(c->ref), ui->opts->ref);
+		return 1;
+	}
+	copy(c->customer, sizeof(c->customer), ui->opts->customer);
+	copy(c->ref, sizeof(c->ref), ui->opts->ref);
+	return 1;
 }
 
 static int session_main(struct ui *ui)
 {
+	struct caller c;
+	int have;
+
 	if (session_resume(ui) != 0 || ui->stopping)
-		goto out;
+		return 0;
+	have = ui->in_call || first_caller(ui, &c);
 	for (;;) {
-		if (!ui->in_call && session_start_call(ui) != 0)
+		if (ui->stopping || (!have && !ready_run(ui, &c)))
+			break;
+		if (!ui->in_call && session_start_call(ui, &c) != 0)
 			return -1;
+		have = 0;
 		if (one_call(ui) != 0)
 			break;
 	}
-out:
 	return 0;
 }
 

@@ -4,7 +4,7 @@
  * then END. Optional fields are skipped with Enter on an empty line. Until
  * the outcome is saved, Esc goes back to the call: an UNDO of the WRAPUP.
  */
-#include "poise/report.h"
+#include "poise/followup.h"
 #include "ui/app.h"
 
 #include <stdio.h>
@@ -63,11 +63,8 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 	if (ui->banner[0])
 		draw_text(ui, LINES - 3, 1, COLS - 2, 1,
 			  ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN), ui->banner);
-	if (w->step && y < LINES - 2) {
-		attron(ui_attr(ui, R_PROMPT));
-		mvaddnstr(y + 1, 2, w->step, COLS - 4);
-		attroff(ui_attr(ui, R_PROMPT));
-	}
+	if (w->step && y < LINES - 2)
+		draw_text(ui, y + 1, 2, COLS - 4, 2, ui_attr(ui, R_PROMPT), w->step);
 }
 
 static int wrapup_key(struct ui *ui, void *ctx, int key)
@@ -150,23 +147,31 @@ static int ask_cause(struct ui *ui, struct wrapup *w)
 	return 0;
 }
 
+/* The editor's check has no context: today is read once, when the question opens. */
+static char due_today[11];
+static struct poise_error due_err;
+
 static const char *check_date(const char *text)
 {
-	int64_t ms;
+	char day[11];
 
-	if (!text[0] || report_parse_day(text, 0, 0, &ms, NULL) == POISE_OK)
+	poise_error_clear(&due_err);
+	if (!text[0] || followup_parse_due(text, due_today, day, &due_err) == POISE_OK)
 		return NULL;
-	return "no such date: use YYYY-MM-DD, e.g. 2025-03-14 (Enter on empty skips)";
+	return due_err.msg;
 }
 
 static int ask_followup(struct ui *ui, struct wrapup *w)
 {
-	char due[64] = "", channel[256] = "", promise[800] = "";
+	char due[64] = "", day[11], channel[256] = "", promise[800] = "";
 
-	if (!ui_edit_line(ui, "follow-up due date YYYY-MM-DD (Enter skips):", due, sizeof(due),
-			  check_date) ||
+	followup_local_day(ui_now(), due_today);
+	if (!ui_edit_line(ui, "follow-up due date (Enter skips):", due, sizeof(due), check_date) ||
 	    !due[0])
 		return ui->stopping ? -1 : 0;
+	if (followup_parse_due(due, due_today, day, NULL) != POISE_OK)
+		return 0;
+	snprintf(due, sizeof(due), "%s", day); /* stored as the day it names */
 	ui_edit_line(ui, "follow-up channel, e.g. phone or email (Enter skips):", channel,
 		     sizeof(channel), NULL);
 	if (ui->stopping)
@@ -220,7 +225,8 @@ int wrapup_run(struct ui *ui)
 	w->step = "What was it about?";
 	if (ask_cause(ui, w) != 0)
 		goto out;
-	w->step = "Anything promised for later? (optional)";
+	w->step = "Anything promised for later? (optional) Due: YYYY-MM-DD, today, tomorrow, "
+		  "a weekday such as fri, or +N days";
 	if (ask_followup(ui, w) != 0)
 		goto out;
 	w->step = "A moment to reflect (optional)";

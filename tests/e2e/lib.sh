@@ -81,6 +81,19 @@ keys() { tm send-keys -t main "$@"; }
 # text STRING: literal text, any UTF-8.
 text() { tm send-keys -t main -l "$1"; }
 
+# new_caller [NAME [REF]]: in the new-caller form, type the caller's name
+# and reference or skip them, until the call screen opens. An Enter on an
+# empty field waits a little first: an Enter that quickly follows another
+# is taken as a repeat and ignored (docs/poise.1, THE READY SCREEN).
+new_caller() {
+	wait_for "poise - next caller"
+	wait_for "name:"
+	if [ -n "${1:-}" ]; then text "$1"; else sleep 0.4; fi
+	keys Enter; wait_for "reference:"
+	if [ -n "${2:-}" ]; then text "$2"; else sleep 0.4; fi
+	keys Enter; wait_gone "poise - next caller"
+}
+
 # end_call_plainly: from the call screen of an e2e-fast call, end it as
 # resolved with the first cause and every optional field skipped, on to
 # the ready screen.

@@ -14,7 +14,7 @@ import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN EXCLUSIVE")
 open(sys.argv[2], "w").close()
-time.sleep(5)
+time.sleep(10)
 db.execute("COMMIT")
 open(sys.argv[3], "w").close()
 PY
@@ -33,13 +33,14 @@ wait_for "Listen: Listen goal" 1
 wait_for "database busy — 2 events saved to side log, retrying" 2
 sleep 1.2
 t2=$(call_timer)
+moods=$(sql "SELECT count(*) FROM events WHERE kind = 'mood'")
+# Read first, then make sure the lock still held: it may end any moment now.
 [ ! -f "$E2E_DIR/released" ] || fail "the lock ended before the checks: make it longer"
 [ -n "$t1" ] && [ "$t1" != "$t2" ] || fail "the call timer stood still during the lock ($t1, $t2)"
-expect_eq 1 "$(sql "SELECT count(*) FROM events WHERE kind = 'mood'")" \
-	"moods in the database while it is locked"
+expect_eq 1 "$moods" "moods in the database while it is locked"
 
 wait "$locker"
-wait_gone "database busy" 10
+wait_gone "database busy" 15
 expect_eq "start mood mood stage" "$(exported 'kinds')" "events after the lock, in order"
 expect_eq "2 4" "$(sql "SELECT a FROM events WHERE kind = 'mood' ORDER BY seq" | tr '\n' ' ' | \
 	sed 's/ $//')" "moods in the database after the lock"

@@ -60,7 +60,7 @@ keys q;          wait_gone "keys of the call screen"
 keys x;          wait_for "outcome: r resolved"
 keys r;          wait_for "cause:"
 keys 1;          wait_for "follow-up due date"
-text "2099-02-30"; keys Enter; wait_for "no such date"
+text "2099-02-30"; keys Enter; wait_for "is not a day"
 keys C-u; text "2099-03-01"; keys Enter; wait_for "follow-up channel"
 text "phone";    keys Enter; wait_for "promise made"
 text "call back with the refund"; keys Enter; wait_for "what went well"
@@ -77,7 +77,7 @@ keys Escape;     wait_for "ready for the next call"
 wait_for "No follow-ups due"
 
 # A second, short call with a follow-up due today: the ready screen lists it.
-keys c;          wait_for "Calm: Calm goal"
+keys c;          new_caller;  wait_for "Calm: Calm goal"
 keys x;          wait_for "outcome: r resolved"
 keys c;          wait_for "cause:"
 keys p;          wait_for "follow-up due date"
@@ -125,9 +125,9 @@ end_call_plainly
 keys p;          wait_for "pick a playbook"
 keys j j j j j j j j j j
 keys Enter;      wait_for "next call uses de-escalation"
-keys c;          wait_for "Steady yourself before you reply"
+keys c;          new_caller Dee;  wait_for "Steady yourself before you reply"
 expect_eq "e2e-fast de-escalation" "$(sql "SELECT group_concat(playbook_id, ' ') FROM \
-	(SELECT playbook_id FROM calls WHERE customer <> 'Ana' ORDER BY started_at)")" \
+	(SELECT playbook_id FROM calls WHERE customer IN ('Cy', 'Dee') ORDER BY started_at)")" \
 	"the playbook of each call after the pick"
 kill -TERM "$(poise_pid)"
 expect_eq 143 "$(wait_exit)" "exit status after SIGTERM"

@@ -75,7 +75,7 @@ keys Enter Enter; wait_for "a short breather"
 keys q; wait_for "ready for the next call"
 expect_eq "done	abuse	other" "$(sql "SELECT status, outcome, cause FROM calls WHERE customer = 'Bea'")" \
 	"the resumed call, finished"
-keys c
+keys c; new_caller Cy
 wait_for "Calm: Calm goal"
 kill -KILL "$(poise_pid)"
 wait_exit >/dev/null
@@ -85,6 +85,7 @@ stop_poise
 start_poise 100 30 call --playbook e2e-fast
 wait_for "c close as interrupted"
 keys c
+new_caller
 wait_for "Calm: Calm goal"
 expect_eq "interrupted" "$(sql "SELECT status FROM calls WHERE customer = 'Cy'")" "closed on start"
 expect_eq "closed on start" "$(sql "SELECT e.text FROM events e JOIN calls c ON c.id = e.call_id \

@@ -23,7 +23,7 @@ stop_poise
 [ ! -e "$POISE_DB" ] || fail "the database was created for a terminal we refused"
 
 # A resize storm: poise stays up and draws the right thing afterwards.
-start_poise 100 30 call --playbook e2e-fast
+start_poise 100 30 call --playbook e2e-fast --customer Ana
 wait_for "Calm: Calm goal"
 for i in $(seq 1 80); do
 	tm resize-window -t main -x $(( 20 + RANDOM % 140 )) -y $(( 5 + RANDOM % 50 ))
@@ -69,6 +69,7 @@ stop_poise
 E2E_ENV="NO_COLOR=1" start_poise 100 30 call --playbook e2e-fast
 wait_for "An unfinished call was found" # killing tmux hung up on the one above
 keys c
+new_caller
 wait_for "Calm: Calm goal"
 if tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*[34][0-7]m'; then
 	fail "colour despite NO_COLOR"
@@ -79,7 +80,7 @@ stop_poise
 # Monochrome terminals: no colour, the header and current stage in reverse
 # video, every key still works.
 for t in vt100 xterm-mono; do
-	POISE_DB="$E2E_DIR/$t.db" E2E_TERM=$t start_poise 80 24 call --playbook e2e-fast
+	POISE_DB="$E2E_DIR/$t.db" E2E_TERM=$t start_poise 80 24 call --playbook e2e-fast --customer Ana
 	wait_for "Calm: Calm goal"
 	keys 5; wait_for "mood 5 furious"
 	keys Tab; wait_for "Listen: Listen goal"
