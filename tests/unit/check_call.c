@@ -20,26 +20,17 @@ static const struct pb_rule test_rules[] = {
 
 static void setup(void)
 {
-	pb = fixture_playbook_new(test_rules, 2);
+	pb = fixture_call_new(&cs, test_rules, 2);
 	ck_assert_ptr_nonnull(pb);
-	ck_assert_int_eq(call_init(&cs, pb), POISE_OK);
 }
 
 static void teardown(void)
 {
-	call_free(&cs);
-	fixture_playbook_free(pb);
+	fixture_call_free(&cs, pb);
 }
 
-#define T(s) (FIXTURE_T0 + SEC(s))
-
-static enum poise_status put(enum event_kind kind, int64_t t, int stage, int a, int b,
-			     const char *text)
-{
-	struct event ev = fixture_event(kind, t, stage, a, b, text);
-
-	return call_apply(&cs, &ev);
-}
+#define T(s)				(FIXTURE_T0 + SEC(s))
+#define put(kind, t, stage, a, b, text) fixture_apply(&cs, kind, t, stage, a, b, text)
 
 #define OK(kind, t, stage, a, b, text) ck_assert_int_eq(put(kind, t, stage, a, b, text), POISE_OK)
 #define OK0(kind, t)		       OK(kind, t, 0, 0, 0, NULL)

@@ -1,5 +1,6 @@
 /* fixture_call.c - building events and comparing call states in tests. */
 #include "helpers/fixture_call.h"
+#include "helpers/fixture_playbook.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -19,6 +20,31 @@ struct event fixture_event(enum event_kind kind, int64_t t, int stage, int a, in
 	ev.b = b;
 	ev.text = text;
 	return ev;
+}
+
+enum poise_status fixture_apply(struct call_state *cs, enum event_kind kind, int64_t t, int stage,
+				int a, int b, const char *text)
+{
+	struct event ev = fixture_event(kind, t, stage, a, b, text);
+
+	return call_apply(cs, &ev);
+}
+
+struct playbook *fixture_call_new(struct call_state *cs, const struct pb_rule *rules, size_t n)
+{
+	struct playbook *pb = fixture_playbook_new(rules, n);
+
+	if (pb && call_init(cs, pb) != POISE_OK) {
+		fixture_playbook_free(pb);
+		return NULL;
+	}
+	return pb;
+}
+
+void fixture_call_free(struct call_state *cs, struct playbook *pb)
+{
+	call_free(cs);
+	fixture_playbook_free(pb);
 }
 
 struct dump {
