@@ -42,9 +42,20 @@ enum poise_status pbpath_each(const struct pbpath *pp, pbpath_fn fn, void *ctx);
  * The same for one folder alone (no built-in): every *.yaml and *.yml file
  * in it, sorted by name; hidden files and sub-folders are skipped. A missing
  * folder has none; one that cannot be read is passed to fn as (dir, NULL,
- * err). Used by lint.
+ * err). Used by lint. Parents of extending playbooks are found on pp's
+ * path (NULL: the built-in one only).
  */
-enum poise_status pbpath_each_in(const char *dir, pbpath_fn fn, void *ctx);
+enum poise_status pbpath_each_in(const struct pbpath *pp, const char *dir, pbpath_fn fn, void *ctx);
+
+/*
+ * The finder for playbooks that `extends:` another: by id, the first on the
+ * search path, else the built-in one. pp must outlive the finder.
+ */
+struct pb_finder pbpath_finder(const struct pbpath *pp);
+
+/* Load the file at path, its parents found on pp's search path (NULL: built-in only). */
+enum poise_status pbpath_load_file(const struct pbpath *pp, const char *path, struct playbook **out,
+				   struct poise_error *err);
 
 /*
  * Load the playbook `name`: a path when it contains '/' or ends in .yaml/.yml,

@@ -3,7 +3,9 @@
  *
  * Owns: the in-memory playbook (metadata, the eight stages, boundary
  * wording, cause categories, coaching rules), loading it from YAML text or
- * a file with located errors, and the content hash that identifies it.
+ * a file with located errors, resolving a playbook that `extends:` another
+ * (the parents come from a finder), writing a playbook back out as YAML,
+ * and the content hash that identifies it.
  * Does not own: finding playbooks on disk (pbpath.h), evaluating rules
  * (rules.h), or drawing anything.
  *
@@ -24,6 +26,7 @@
 #define PLAYBOOK_MAX_BYTES (1024 * 1024)
 #define PLAYBOOK_MAX_DEPTH 8
 #define PLAYBOOK_WARNINGS 3 /* boundary warnings 1..3 */
+#define PLAYBOOK_MAX_EXTENDS 4 /* a -> b -> c -> d -> e at most */
 
 /* X(enum suffix, yaml key, display title): the stages, in call order. */
 #define STAGE_LIST(X)                                                          \
@@ -71,16 +74,20 @@ enum section { SECTION_LIST(SECTION_ENUM) SECTION_COUNT };
 enum rule_kind { RULE_KIND_LIST(RULE_KIND_ENUM) RULE_KIND_COUNT };
 #undef RULE_KIND_ENUM
 
-/* Suggested actions a rule may name; the UI shows the key for it. */
+/*
+ * Suggested actions a rule may name. X(enum suffix, yaml value, key hint):
+ * the call screen shows the hint before the prompt (the widest form, when
+ * it depends on the state), and lint measures the prompt line with it.
+ */
 #define ACTION_LIST(X)                                                         \
-	X(NONE, "none")                                                        \
-	X(ESCALATE, "escalate")                                                \
-	X(BOUNDARY, "boundary")                                                \
-	X(END_HOLD, "end-hold")                                                \
-	X(BREATHE, "breathe")                                                  \
-	X(NEXT_STAGE, "next-stage")
+	X(NONE, "none", "")                                                    \
+	X(ESCALATE, "escalate", "[e escalate]")                                \
+	X(BOUNDARY, "boundary", "[b boundary]")                                \
+	X(END_HOLD, "end-hold", "[h end hold]")                                \
+	X(BREATHE, "breathe", "[p breathe]")                                   \
+	X(NEXT_STAGE, "next-stage", "[Tab next stage]")
 
-#define ACTION_ENUM(name, key) ACTION_##name,
+#define ACTION_ENUM(name, key, hint) ACTION_##name,
 enum rule_action { ACTION_LIST(ACTION_ENUM) ACTION_COUNT };
 #undef ACTION_ENUM
 
@@ -89,11 +96,18 @@ struct strlist {
 	size_t len;
 };
 
+/* Where something was written in the playbook's own file (1-based); 0 = not there. */
+struct pb_pos {
+	int line, col;
+};
+
 struct pb_stage {
 	char *goal;
 	struct strlist section[SECTION_COUNT];
 	struct strlist sources; /* guide numbers, e.g. "000" */
 	int timebox;            /* seconds; 0 = none */
+	char *timebox_why;	/* why that long; NULL when not written */
+	struct pb_pos at;	/* the stage's key, when this file wrote the stage */
 };
 
 struct pb_cause {
@@ -110,16 +124,20 @@ struct pb_rule {
 	int count;    /* RULE_BOUNDARY */
 	int cooldown; /* seconds before the rule may fire again */
 	char *message;
+	char *why; /* why these thresholds; NULL when not written */
 	enum rule_action action;
+	struct pb_pos at; /* the rule, when this file wrote it (not inherited) */
 };
+
+struct pb_overlay; /* private to the loader: what an extending playbook changes */
 
 struct playbook {
 	char *id;
+	struct pb_pos id_at; /* the id's value in the playbook's own file */
 	char *title;
 	char *version;
 	char *language; /* BCP 47 tag: "en", "es" */
 	char *description;
-	char *manager_line; /* what to say when the caller asks for a manager; NULL: none */
 	struct strlist sources;
 	struct pb_stage stages[STAGE_COUNT];
 	char *warnings[PLAYBOOK_WARNINGS]; /* boundary wording 1..3 */
@@ -131,6 +149,9 @@ struct playbook {
 	char *text;    /* the exact source text (kept for the database) */
 	size_t text_len;
 	char *path;    /* where it was loaded from; "(built-in)" for the default */
+	char *extends; /* the id of the playbook this one builds on; NULL if none */
+	struct pb_pos extends_at;
+	struct pb_overlay *overlay; /* set only on an unresolved (parsed) playbook */
 	/*
 	 * Lint warnings, located like errors: a line said aloud that reads
 	 * badly without the caller's name (fill.h). Loading never fails on
@@ -141,16 +162,54 @@ struct playbook {
 };
 
 /*
+ * How a playbook that `extends:` another finds it: find() loads the
+ * playbook with this id PARSED, NOT RESOLVED (playbook_parse_text/file), or
+ * returns POISE_NOT_FOUND with err saying where it looked. The loader
+ * follows the chain itself, so cycles and depth are checked in one place.
+ */
+struct pb_finder {
+	enum poise_status (*find)(void *ctx, const char *id, struct playbook **out,
+				  struct poise_error *err);
+	void *ctx;
+};
+
+/*
  * Parse text (len bytes, need not be NUL-terminated) named `name` in
  * messages. On success *out is a new playbook to free with playbook_free.
  * On failure *out is NULL and err says what and where.
+ *
+ * A playbook with `extends:` is resolved: its parents are found through
+ * finder (NULL: the built-in default only, so no file is ever read), the
+ * chain is applied from the root down, and the result is a whole playbook
+ * whose text is the resolved playbook written out as YAML (hash of that
+ * text), so a stored call replays exactly what the agent saw. A cycle, a
+ * parent that cannot be found and a chain deeper than PLAYBOOK_MAX_EXTENDS
+ * are errors. A playbook without `extends:` keeps its own text and hash.
  */
 enum poise_status playbook_load_text(const char *text, size_t len, const char *name,
 				     struct playbook **out, struct poise_error *err);
+enum poise_status playbook_load_text_with(const char *text, size_t len, const char *name,
+					  const struct pb_finder *finder, struct playbook **out,
+					  struct poise_error *err);
 
 /* Read and parse the file at path (refusing files over PLAYBOOK_MAX_BYTES). */
 enum poise_status playbook_load_file(const char *path, struct playbook **out,
 				     struct poise_error *err);
+enum poise_status playbook_load_file_with(const char *path, const struct pb_finder *finder,
+					  struct playbook **out, struct poise_error *err);
+
+/* Parse only, for finders: `extends:` is left unresolved (pb->overlay set). */
+enum poise_status playbook_parse_text(const char *text, size_t len, const char *name,
+				      struct playbook **out, struct poise_error *err);
+enum poise_status playbook_parse_file(const char *path, struct playbook **out,
+				      struct poise_error *err);
+
+/*
+ * Write pb (a whole playbook, not an unresolved one) as YAML that loads
+ * back to the same playbook. *text is NUL-terminated; free it.
+ */
+enum poise_status playbook_emit(const struct playbook *pb, const char *comment, char **text,
+				size_t *len, struct poise_error *err);
 
 /* The built-in default playbook, compiled into the binary. */
 enum poise_status playbook_load_default(struct playbook **out, struct poise_error *err);
@@ -164,6 +223,7 @@ const char *section_key(enum section section);
 const char *section_title(enum section section);
 const char *rule_kind_key(enum rule_kind kind);
 const char *rule_action_key(enum rule_action action);
+const char *rule_action_hint(enum rule_action action); /* "[e escalate]"; "" for none */
 
 /* The cause with this id, or NULL. */
 const struct pb_cause *playbook_cause(const struct playbook *pb, const char *id);

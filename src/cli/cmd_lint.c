@@ -1,12 +1,16 @@
-/* cmd_lint.c - `poise lint PATH...`: check playbooks the way a compiler would. */
+/*
+ * cmd_lint.c - `poise lint PATH...`: check playbooks the way a compiler would.
+ * Errors (the loader's) fail the run; warnings (pbcheck.h: guidance that will
+ * not serve a live call) are printed the same way and do not.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
 #include "cli/cli.h"
+#include "poise/pbcheck.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 
@@ -18,8 +22,11 @@ struct lint_seen {
 };
 
 struct lint {
+	struct pbpath pp; /* where the parents of extending playbooks are found */
 	size_t files;
 	size_t errors;
+	size_t warnings;
+	const char *path; /* the file being checked, for warnings */
 	struct lint_seen *seen;
 	size_t nseen;
 	int nomem;
@@ -86,61 +93,27 @@ static void lint_error(struct lint *l, const struct poise_error *err)
 	lint_show_line(err);
 }
 
-/*
- * Where the top-level `id:` value starts (1-based), for the duplicate-id
- * error: the model keeps no positions, so read the events again.
- */
-static void lint_id_mark(const struct playbook *pb, int *line, int *col)
+/* pbcheck_fn: "file:line:col: warning: message", then the line and a caret. */
+static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
 {
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	int depth = 0, nodes = 0, is_id = 0, done = 0;
+	struct lint *l = ctx;
+	struct poise_error err;
 
-	*line = *col = 0;
-	if (!yaml_parser_initialize(&parser))
-		return;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)pb->text, pb->text_len);
-	while (!done && yaml_parser_parse(&parser, &ev)) {
-		switch (ev.type) {
-		case YAML_SCALAR_EVENT:
-			if (depth != 1)
-				break;
-			/* At the top, nodes alternate key, value, key, value... */
-			if (nodes++ % 2 == 0) {
-				is_id = strcmp((const char *)ev.data.scalar.value, "id") == 0;
-			} else if (is_id) {
-				*line = (int)ev.start_mark.line + 1;
-				*col = (int)ev.start_mark.column + 1;
-				done = 1;
-			}
-			break;
-		case YAML_MAPPING_START_EVENT:
-		case YAML_SEQUENCE_START_EVENT:
-			depth++;
-			break;
-		case YAML_MAPPING_END_EVENT:
-		case YAML_SEQUENCE_END_EVENT:
-			if (--depth == 1)
-				nodes++;
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
+	l->warnings++;
+	poise_error_set(&err, POISE_PLAYBOOK, l->path, at.line, at.col, "%s", msg);
+	if (at.line > 0)
+		fprintf(stderr, "%s:%d:%d: warning: %s\n", l->path, at.line, at.col, msg);
+	else
+		fprintf(stderr, "%s: warning: %s\n", l->path, msg);
+	lint_show_line(&err);
 }
 
 static void lint_check_duplicate(struct lint *l, const char *path, const struct playbook *pb)
 {
 	struct poise_error err;
 	struct lint_seen *grown;
-	int line, col;
+	int line = pb->id_at.line, col = pb->id_at.col;
 
-	lint_id_mark(pb, &line, &col);
 	for (size_t i = 0; i < l->nseen; i++) {
 		if (strcmp(l->seen[i].id, pb->id) != 0)
 			continue;
@@ -183,6 +156,8 @@ static int lint_visit(void *ctx, const char *path, const struct playbook *pb,
 	for (size_t i = 0; i < pb->nnotes; i++)
 		lint_error(l, &pb->notes[i]);
 	lint_check_duplicate(l, path, pb);
+	l->path = path;
+	pbcheck_run(pb, lint_warning, l);
 	return l->nomem;
 }
 
@@ -191,7 +166,7 @@ static void lint_folder(struct lint *l, const char *dir)
 	struct poise_error err;
 	size_t before = l->files;
 
-	if (pbpath_each_in(dir, lint_visit, l) != POISE_OK) {
+	if (pbpath_each_in(&l->pp, dir, lint_visit, l) != POISE_OK) {
 		l->nomem = 1;
 		return;
 	}
@@ -218,7 +193,7 @@ static void lint_path(struct lint *l, const char *path)
 		lint_folder(l, path);
 		return;
 	}
-	if (playbook_load_file(path, &pb, &err) != POISE_OK)
+	if (pbpath_load_file(&l->pp, path, &pb, &err) != POISE_OK)
 		pb = NULL;
 	lint_visit(l, path, pb, &err);
 	playbook_free(pb);
@@ -230,14 +205,19 @@ int cmd_lint(const struct cli_args *args)
 	struct lint l = {0};
 	int code;
 
+	if (pbpath_init(&l.pp, cli_getenv, &err) != POISE_OK)
+		return cli_report(NULL, &err);
 	for (int i = 0; i < args->noperands && !l.nomem; i++)
 		lint_path(&l, args->operands[i]);
 	if (l.nomem) {
 		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "out of memory while linting");
 		code = cli_report(NULL, &err);
 	} else {
-		fprintf(stderr, "%zu file%s, %zu error%s\n", l.files, l.files == 1 ? "" : "s",
+		fprintf(stderr, "%zu file%s, %zu error%s", l.files, l.files == 1 ? "" : "s",
 			l.errors, l.errors == 1 ? "" : "s");
+		if (l.warnings)
+			fprintf(stderr, ", %zu warning%s", l.warnings, l.warnings == 1 ? "" : "s");
+		fputc('\n', stderr);
 		code = l.errors ? CLI_FAIL : CLI_OK;
 	}
 	for (size_t i = 0; i < l.nseen; i++) {
@@ -245,5 +225,6 @@ int cmd_lint(const struct cli_args *args)
 		free(l.seen[i].path);
 	}
 	free(l.seen);
+	pbpath_free(&l.pp);
 	return code;
 }

@@ -11,7 +11,8 @@ const struct cli_cmd cli_commands[] = {
 	{"call", cmd_call, cmd_call_opts, NULL, 0, 0,
 	 "coach a live call, stage by stage (the default command)"},
 	{"lint", cmd_lint, NULL, "PATH...", 1, -1,
-	 "check playbook files, or the *.yaml and *.yml files of folders"},
+	 "check playbook files, or the *.yaml and *.yml files of folders (errors, then "
+	 "warnings about what will not serve a live call)"},
 	{"playbooks", cmd_playbooks, NULL, NULL, 0, 0,
 	 "list the playbooks on the search path, in the order they are searched"},
 	{"export", cmd_export, cmd_export_opts, NULL, 0, 0,

@@ -161,8 +161,9 @@ out:
 }
 
 /* Load one file and hand it to fn; returns fn's verdict (non-zero: stop). */
-static int pbpath_visit(const char *path, walk_fn fn, void *ctx)
+static int pbpath_visit(const struct pbpath *pp, const char *path, walk_fn fn, void *ctx)
 {
+	struct pb_finder finder = pbpath_finder(pp);
 	struct poise_error err;
 	struct playbook *pb = NULL;
 	struct stat sb;
@@ -172,7 +173,7 @@ static int pbpath_visit(const char *path, walk_fn fn, void *ctx)
 	/* A folder named x.yaml is not a playbook; a dangling link is an error. */
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return 0;
-	if (playbook_load_file(path, &pb, &err) != POISE_OK)
+	if (playbook_load_file_with(path, pp ? &finder : NULL, &pb, &err) != POISE_OK)
 		pb = NULL;
 	stop = fn(ctx, path, &pb, pb ? NULL : &err);
 	playbook_free(pb);
@@ -180,7 +181,8 @@ static int pbpath_visit(const char *path, walk_fn fn, void *ctx)
 }
 
 /* Visit every file of one folder; *stop set when fn asked to stop. */
-static enum poise_status pbpath_walk_dir(const char *dir, walk_fn fn, void *ctx, int *stop)
+static enum poise_status pbpath_walk_dir(const struct pbpath *pp, const char *dir, walk_fn fn,
+					 void *ctx, int *stop)
 {
 	struct poise_error err;
 	enum poise_status st;
@@ -210,7 +212,7 @@ static enum poise_status pbpath_walk_dir(const char *dir, walk_fn fn, void *ctx,
 				*stop = 1;
 			} else {
 				snprintf(path, n, "%s/%s", dir, names[i]);
-				*stop = pbpath_visit(path, fn, ctx);
+				*stop = pbpath_visit(pp, path, fn, ctx);
 			}
 		}
 		free(path);
@@ -228,7 +230,7 @@ static enum poise_status pbpath_walk(const struct pbpath *pp, walk_fn fn, void *
 	int stop = 0;
 
 	for (size_t i = 0; i < pp->len && !stop; i++) {
-		st = pbpath_walk_dir(pp->dirs[i], fn, ctx, &stop);
+		st = pbpath_walk_dir(pp, pp->dirs[i], fn, ctx, &stop);
 		if (st != POISE_OK)
 			return st;
 	}
@@ -262,12 +264,12 @@ enum poise_status pbpath_each(const struct pbpath *pp, pbpath_fn fn, void *ctx)
 	return pbpath_walk(pp, pbpath_each_adapter, &ec);
 }
 
-enum poise_status pbpath_each_in(const char *dir, pbpath_fn fn, void *ctx)
+enum poise_status pbpath_each_in(const struct pbpath *pp, const char *dir, pbpath_fn fn, void *ctx)
 {
 	struct each_ctx ec = {fn, ctx};
 	int stop = 0;
 
-	return pbpath_walk_dir(dir, pbpath_each_adapter, &ec, &stop);
+	return pbpath_walk_dir(pp, dir, pbpath_each_adapter, &ec, &stop);
 }
 
 struct resolve_ctx {
@@ -330,7 +332,7 @@ enum poise_status pbpath_resolve(const struct pbpath *pp, const char *name, stru
 
 	*out = NULL;
 	if (name && name[0] && pbpath_is_path(name))
-		return playbook_load_file(name, out, err);
+		return pbpath_load_file(pp, name, out, err);
 	if (name && name[0])
 		rc.id = name;
 	st = pbpath_walk(pp, pbpath_resolve_visit, &rc);
@@ -343,4 +345,87 @@ enum poise_status pbpath_resolve(const struct pbpath *pp, const char *name, stru
 		return pbpath_not_found(pp, &rc, err);
 	*out = rc.found;
 	return POISE_OK;
+}
+
+/*
+ * The parents of an extending playbook, by id: the first file on the path
+ * whose id matches, parsed only (the loader follows the chain), else the
+ * built-in one. Files that do not parse cannot be the parent.
+ */
+struct find_ctx {
+	const char *id;
+	struct playbook *found;
+};
+
+static enum poise_status find_in_dir(const char *dir, struct find_ctx *fc)
+{
+	struct poise_error err;
+	char **names;
+	size_t len;
+
+	if (pbpath_list_dir(dir, &names, &len, &err) != POISE_OK)
+		return POISE_OK; /* an unreadable folder holds no parent we can use */
+	for (size_t i = 0; i < len; i++) {
+		size_t n = strlen(dir) + strlen(names[i]) + 2;
+		char *path = fc->found ? NULL : malloc(n);
+		struct playbook *pb = NULL;
+
+		if (path) {
+			snprintf(path, n, "%s/%s", dir, names[i]);
+			if (playbook_parse_file(path, &pb, &err) == POISE_OK &&
+			    !strcmp(pb->id, fc->id)) {
+				fc->found = pb;
+				pb = NULL;
+			}
+		}
+		playbook_free(pb);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return POISE_OK;
+}
+
+static enum poise_status pbpath_find(void *ctx, const char *id, struct playbook **out,
+				     struct poise_error *err)
+{
+	const struct pbpath *pp = ctx;
+	struct find_ctx fc = {id, NULL};
+	enum poise_status st;
+
+	*out = NULL;
+	for (size_t i = 0; i < pp->len && !fc.found; i++)
+		find_in_dir(pp->dirs[i], &fc);
+	if (fc.found) {
+		*out = fc.found;
+		return POISE_OK;
+	}
+	st = playbook_parse_text((const char *)poise_default_playbook,
+				 (size_t)poise_default_playbook_len, PBPATH_BUILTIN, out, err);
+	if (st == POISE_OK && !strcmp((*out)->id, id))
+		return POISE_OK;
+	playbook_free(*out);
+	*out = NULL;
+	if (st != POISE_OK)
+		return st;
+	{
+		struct resolve_ctx rc = {id, NULL, 0};
+
+		return pbpath_not_found(pp, &rc, err);
+	}
+}
+
+struct pb_finder pbpath_finder(const struct pbpath *pp)
+{
+	struct pb_finder f = {pbpath_find, (void *)pp};
+
+	return f;
+}
+
+enum poise_status pbpath_load_file(const struct pbpath *pp, const char *path, struct playbook **out,
+				   struct poise_error *err)
+{
+	struct pb_finder finder = pbpath_finder(pp);
+
+	return playbook_load_file_with(path, pp ? &finder : NULL, out, err);
 }

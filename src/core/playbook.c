@@ -32,8 +32,13 @@ static const char *const section_titles[] = {SECTION_LIST(STAGE_TITLE)};
 
 #define NAME_KEY(name, key) key,
 static const char *const rule_kind_keys[] = {RULE_KIND_LIST(NAME_KEY)};
-static const char *const rule_action_keys[] = {ACTION_LIST(NAME_KEY)};
 #undef NAME_KEY
+#define ACTION_KEY(name, key, hint)  key,
+#define ACTION_HINT(name, key, hint) hint,
+static const char *const rule_action_keys[] = {ACTION_LIST(ACTION_KEY)};
+static const char *const rule_action_hints[] = {ACTION_LIST(ACTION_HINT)};
+#undef ACTION_KEY
+#undef ACTION_HINT
 
 const char *stage_key(enum stage stage)
 {
@@ -63,6 +68,11 @@ const char *rule_kind_key(enum rule_kind kind)
 const char *rule_action_key(enum rule_action action)
 {
 	return (unsigned)action < ACTION_COUNT ? rule_action_keys[action] : NULL;
+}
+
+const char *rule_action_hint(enum rule_action action)
+{
+	return (unsigned)action < ACTION_COUNT ? rule_action_hints[action] : "";
 }
 
 const struct pb_cause *playbook_cause(const struct playbook *pb, const char *id)
@@ -98,10 +108,10 @@ void playbook_free(struct playbook *pb)
 	free(pb->version);
 	free(pb->language);
 	free(pb->description);
-	free(pb->manager_line);
 	strlist_free(&pb->sources);
 	for (s = 0; s < STAGE_COUNT; s++) {
 		free(pb->stages[s].goal);
+		free(pb->stages[s].timebox_why);
 		for (sec = 0; sec < SECTION_COUNT; sec++)
 			strlist_free(&pb->stages[s].section[sec]);
 		strlist_free(&pb->stages[s].sources);
@@ -116,12 +126,30 @@ void playbook_free(struct playbook *pb)
 	for (i = 0; i < pb->nrules; i++) {
 		free(pb->rules[i].id);
 		free(pb->rules[i].message);
+		free(pb->rules[i].why);
 	}
 	free(pb->rules);
 	free(pb->text);
 	free(pb->path);
+	free(pb->extends);
+	playbook_overlay_free(pb->overlay);
 	free(pb->notes);
 	free(pb);
+}
+
+void playbook_overlay_free(struct pb_overlay *ov)
+{
+	if (!ov)
+		return;
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		for (int sec = 0; sec < SECTION_COUNT; sec++) {
+			strlist_free(&ov->stage[s].add[sec]);
+			strlist_free(&ov->stage[s].remove[sec]);
+			free(ov->stage[s].remove_at[sec]);
+		}
+		strlist_free(&ov->stage[s].add_sources);
+	}
+	free(ov);
 }
 
 static enum poise_status too_big(const char *name, unsigned long long size, struct poise_error *err)
@@ -145,8 +173,8 @@ static enum poise_status playbook_keep_text(struct playbook *pb, const char *tex
 	return POISE_OK;
 }
 
-enum poise_status playbook_load_text(const char *text, size_t len, const char *name,
-				     struct playbook **out, struct poise_error *err)
+enum poise_status playbook_parse_text(const char *text, size_t len, const char *name,
+				      struct playbook **out, struct poise_error *err)
 {
 	struct pb_tree tree = {0};
 	struct playbook *pb = NULL;
@@ -248,8 +276,9 @@ static enum poise_status read_bounded(const char *path, char **out, size_t *outl
 	return st;
 }
 
-enum poise_status playbook_load_file(const char *path, struct playbook **out,
-				     struct poise_error *err)
+/* Read the file at path, then parse it (finder NULL) or load it (resolving with finder). */
+static enum poise_status file_load(const char *path, int resolve, const struct pb_finder *finder,
+				   struct playbook **out, struct poise_error *err)
 {
 	enum poise_status st;
 	char *text = NULL;
@@ -260,9 +289,34 @@ enum poise_status playbook_load_file(const char *path, struct playbook **out,
 	if (!path)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "no playbook path given");
 	if ((st = read_bounded(path, &text, &len, err)) == POISE_OK)
-		st = playbook_load_text(text, len, path, out, err);
+		st = resolve ? playbook_load_text_with(text, len, path, finder, out, err)
+			     : playbook_parse_text(text, len, path, out, err);
 	free(text);
 	return st;
+}
+
+enum poise_status playbook_parse_file(const char *path, struct playbook **out,
+				      struct poise_error *err)
+{
+	return file_load(path, 0, NULL, out, err);
+}
+
+enum poise_status playbook_load_file_with(const char *path, const struct pb_finder *finder,
+					  struct playbook **out, struct poise_error *err)
+{
+	return file_load(path, 1, finder, out, err);
+}
+
+enum poise_status playbook_load_file(const char *path, struct playbook **out,
+				     struct poise_error *err)
+{
+	return file_load(path, 1, NULL, out, err);
+}
+
+enum poise_status playbook_load_text(const char *text, size_t len, const char *name,
+				     struct playbook **out, struct poise_error *err)
+{
+	return playbook_load_text_with(text, len, name, NULL, out, err);
 }
 
 enum poise_status playbook_load_default(struct playbook **out, struct poise_error *err)

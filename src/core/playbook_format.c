@@ -54,22 +54,14 @@ static size_t seq_len(const struct pb_walk *w, uint32_t seq)
 	return n;
 }
 
-enum {
-	SF_GOAL,
-	SF_TIPS,
-	SF_SAY,
-	SF_ASK,
-	SF_AVOID,
-	SF_CHECKLIST,
-	SF_TIMEBOX,
-	SF_SOURCES,
-	SF_WARNINGS,
-	SF_COUNT
-};
-
+/* Required in a whole playbook; an extending one requires nothing of a stage. */
 static const struct pb_field stage_fields[SF_COUNT] = {
-	{"goal", 1},	  {"tips", 1},	  {"say", 0},	  {"ask", 0},	   {"avoid", 0},
-	{"checklist", 1}, {"timebox", 0}, {"sources", 1}, {"warnings", 0},
+	[SF_GOAL] = {"goal", 1},       [SF_TIPS] = {"tips", 1},
+	[SF_SAY] = {"say", 0},	       [SF_ASK] = {"ask", 0},
+	[SF_AVOID] = {"avoid", 0},     [SF_CHECKLIST] = {"checklist", 1},
+	[SF_TIMEBOX] = {"timebox", 0}, [SF_TIMEBOX_WHY] = {"timebox-why", 0},
+	[SF_SOURCES] = {"sources", 1}, [SF_WARNINGS] = {"warnings", 0},
+	[SF_ADD] = {"add", 0},	       [SF_REMOVE] = {"remove", 0},
 };
 
 /* Which sections may use {customer} and {agent}; the rest are plain text. */
@@ -99,25 +91,59 @@ static enum poise_status walk_warnings(struct pb_walk *w, uint32_t key, uint32_t
 	return st;
 }
 
-static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t key, uint32_t val)
+/* The section keys `add` and `remove` take; `add` also takes `sources`. */
+static const struct pb_field edit_fields[SECTION_COUNT + 1] = {
+	{"tips", 0}, {"say", 0}, {"ask", 0}, {"avoid", 0}, {"checklist", 0}, {"sources", 0},
+};
+
+/* `add:` or `remove:` of an extending playbook's stage. */
+static enum poise_status walk_edit(struct pb_walk *w, enum stage s, int remove, uint32_t key,
+				   uint32_t val)
 {
-	struct pb_stage *stage = &w->pb->stages[s];
-	uint32_t k[SF_COUNT], v[SF_COUNT];
+	struct pb_overlay_stage *os = &w->pb->overlay->stage[s];
+	uint32_t k[SECTION_COUNT + 1], v[SECTION_COUNT + 1], i;
+	size_t nkeys = remove ? SECTION_COUNT : SECTION_COUNT + 1, n;
 	enum poise_status st;
 	char what[64];
 	int sec;
 
-	snprintf(what, sizeof(what), "stage '%s'", stage_key(s));
+	snprintf(what, sizeof(what), "'%s' of stage '%s'", remove ? "remove" : "add", stage_key(s));
 	if ((st = pbwalk_expect(w, key, val, PB_MAP, what)) != POISE_OK ||
-	    (st = pbwalk_fields(w, val, what, stage_fields, SF_COUNT, k, v)) != POISE_OK)
+	    (st = pbwalk_fields(w, val, what, edit_fields, nkeys, k, v)) != POISE_OK)
 		return st;
-	if (s != STAGE_BOUNDARY && k[SF_WARNINGS])
-		return pbwalk_error(w, k[SF_WARNINGS],
-				    "'warnings' only applies to the boundary stage");
-	if (s == STAGE_BOUNDARY && !k[SF_WARNINGS])
-		return pbwalk_error(w, val, "missing required key 'warnings' in %s", what);
-	if ((st = pbwalk_string(w, k[SF_GOAL], v[SF_GOAL], NULL, &stage->goal)) != POISE_OK)
-		return st;
+	for (sec = 0; sec < SECTION_COUNT; sec++) {
+		struct strlist *out = remove ? &os->remove[sec] : &os->add[sec];
+
+		if (!k[sec])
+			continue;
+		if (os->given & (1u << (SF_TIPS + sec)))
+			return pbwalk_error(w, k[sec],
+					    "'%s' is replaced whole in this stage; '%s' cannot "
+					    "also %s lines of it",
+					    section_key(sec), remove ? "remove" : "add",
+					    remove ? "take out" : "add");
+		if ((st = pbwalk_strlist(w, k[sec], v[sec], section_check[sec], out)) != POISE_OK)
+			return st;
+		if (!remove)
+			continue;
+		if (!(os->remove_at[sec] = calloc(out->len, sizeof(struct pb_pos))))
+			return pbwalk_nomem(w);
+		for (n = 0, i = v[sec] + 1; i < pb_node(w, v[sec])->end; i = pb_next(w, i), n++)
+			os->remove_at[sec][n] =
+				(struct pb_pos){pb_node(w, i)->line, pb_node(w, i)->col};
+	}
+	if (!remove && k[SECTION_COUNT])
+		return pbwalk_strlist(w, k[SECTION_COUNT], v[SECTION_COUNT], pbwalk_check_guide,
+				      &os->add_sources);
+	return POISE_OK;
+}
+
+static enum poise_status walk_stage_lists(struct pb_walk *w, struct pb_stage *stage,
+					  const uint32_t *k, const uint32_t *v)
+{
+	enum poise_status st;
+	int sec;
+
 	for (sec = 0; sec < SECTION_COUNT; sec++) {
 		if (!k[SF_TIPS + sec])
 			continue;
@@ -129,10 +155,57 @@ static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t ke
 	if (k[SF_TIMEBOX] && (st = pbwalk_int(w, k[SF_TIMEBOX], v[SF_TIMEBOX], 1, 3600,
 					      &stage->timebox)) != POISE_OK)
 		return st;
-	st = pbwalk_strlist(w, k[SF_SOURCES], v[SF_SOURCES], pbwalk_check_guide, &stage->sources);
-	if (st == POISE_OK && k[SF_WARNINGS])
-		st = walk_warnings(w, k[SF_WARNINGS], v[SF_WARNINGS]);
-	return st;
+	if (k[SF_TIMEBOX_WHY] && (st = pbwalk_string(w, k[SF_TIMEBOX_WHY], v[SF_TIMEBOX_WHY], NULL,
+						     &stage->timebox_why)) != POISE_OK)
+		return st;
+	if (k[SF_SOURCES] && (st = pbwalk_strlist(w, k[SF_SOURCES], v[SF_SOURCES],
+						  pbwalk_check_guide, &stage->sources)) != POISE_OK)
+		return st;
+	return POISE_OK;
+}
+
+static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t key, uint32_t val)
+{
+	struct pb_stage *stage = &w->pb->stages[s];
+	struct pb_overlay *ov = w->pb->overlay;
+	struct pb_field fields[SF_COUNT];
+	uint32_t k[SF_COUNT] = {0}, v[SF_COUNT] = {0}; /* a whole playbook matches fewer keys */
+	enum poise_status st;
+	char what[64];
+	int f;
+
+	snprintf(what, sizeof(what), "stage '%s'", stage_key(s));
+	memcpy(fields, stage_fields, sizeof(fields));
+	for (f = 0; ov && f < SF_COUNT; f++)
+		fields[f].required = 0;
+	/* A whole playbook does not know `add` and `remove`: they are not listed. */
+	if ((st = pbwalk_expect(w, key, val, PB_MAP, what)) != POISE_OK ||
+	    (st = pbwalk_fields(w, val, what, fields, ov ? SF_COUNT : SF_ADD, k, v)) != POISE_OK)
+		return st;
+	stage->at = (struct pb_pos){pb_node(w, key)->line, pb_node(w, key)->col};
+	if (s != STAGE_BOUNDARY && k[SF_WARNINGS])
+		return pbwalk_error(w, k[SF_WARNINGS],
+				    "'warnings' only applies to the boundary stage");
+	if (!ov && s == STAGE_BOUNDARY && !k[SF_WARNINGS])
+		return pbwalk_error(w, val, "missing required key 'warnings' in %s", what);
+	if (!ov && k[SF_TIMEBOX_WHY] && !k[SF_TIMEBOX])
+		return pbwalk_error(w, k[SF_TIMEBOX_WHY],
+				    "'timebox-why' needs a 'timebox' beside it");
+	for (f = 0; ov && f < SF_COUNT; f++)
+		if (k[f])
+			ov->stage[s].given |= 1u << f;
+	if (k[SF_GOAL] &&
+	    (st = pbwalk_string(w, k[SF_GOAL], v[SF_GOAL], NULL, &stage->goal)) != POISE_OK)
+		return st;
+	if ((st = walk_stage_lists(w, stage, k, v)) != POISE_OK)
+		return st;
+	if (k[SF_WARNINGS] && (st = walk_warnings(w, k[SF_WARNINGS], v[SF_WARNINGS])) != POISE_OK)
+		return st;
+	if (k[SF_REMOVE] && (st = walk_edit(w, s, 1, k[SF_REMOVE], v[SF_REMOVE])) != POISE_OK)
+		return st;
+	if (k[SF_ADD])
+		return walk_edit(w, s, 0, k[SF_ADD], v[SF_ADD]);
+	return POISE_OK;
 }
 
 static int stage_find(const char *s)
@@ -145,12 +218,15 @@ static int stage_find(const char *s)
 	return -1;
 }
 
-/* The eight stages: each once, none missing, in call order. */
+/*
+ * The eight stages: each once, none missing, in call order. An extending
+ * playbook writes only the stages it changes, still in call order.
+ */
 static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t val)
 {
 	uint32_t seen[STAGE_COUNT] = {0}, k;
 	enum poise_status st;
-	int i, s;
+	int i, s, last = -1;
 
 	if ((st = pbwalk_expect(w, key, val, PB_MAP, "'stages'")) != POISE_OK)
 		return st;
@@ -169,15 +245,21 @@ static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t v
 					    pb_str(w, k), pb_node(w, seen[s])->line);
 		seen[s] = k;
 	}
-	for (i = 0; i < STAGE_COUNT; i++)
+	for (i = 0; i < STAGE_COUNT && !w->pb->overlay; i++)
 		if (!seen[i])
 			return pbwalk_error(w, val, "missing stage '%s'", stage_key((enum stage)i));
-	for (i = 0, k = val + 1; i < STAGE_COUNT; i++, k = pb_next(w, pb_next(w, k)))
-		if ((s = stage_find(pb_str(w, k))) != i)
-			return pbwalk_error(w, k, "stage '%s' must come before '%s'",
-					    stage_key((enum stage)i), stage_key((enum stage)s));
+	for (k = val + 1; k < pb_node(w, val)->end; k = pb_next(w, pb_next(w, k))) {
+		s = stage_find(pb_str(w, k));
+		for (i = last + 1; i < s; i++)
+			if (seen[i])
+				return pbwalk_error(w, k, "stage '%s' must come before '%s'",
+						    stage_key((enum stage)i),
+						    stage_key((enum stage)s));
+		last = s;
+	}
 	for (i = 0; i < STAGE_COUNT; i++)
-		if ((st = walk_stage(w, (enum stage)i, seen[i], pb_next(w, seen[i]))) != POISE_OK)
+		if (seen[i] &&
+		    (st = walk_stage(w, (enum stage)i, seen[i], pb_next(w, seen[i]))) != POISE_OK)
 			return st;
 	return POISE_OK;
 }
@@ -230,13 +312,14 @@ enum {
 	RF_COUNT,
 	RF_COOLDOWN,
 	RF_MESSAGE,
+	RF_WHY,
 	RF_ACTION,
 	RF_NFIELDS
 };
 
 static const struct pb_field rule_fields[RF_NFIELDS] = {
 	{"id", 1},    {"when", 1},     {"mood", 0},    {"seconds", 0}, {"repeat", 0},
-	{"count", 0}, {"cooldown", 0}, {"message", 1}, {"action", 0},
+	{"count", 0}, {"cooldown", 0}, {"message", 1}, {"why", 0},     {"action", 0},
 };
 
 #define KIND(k) (1u << RULE_##k)
@@ -318,6 +401,7 @@ static enum poise_status walk_rule(struct pb_walk *w, uint32_t map, size_t n, st
 		    POISE_OK)
 		return st;
 	r->kind = (enum rule_kind)kind;
+	r->at = (struct pb_pos){pb_node(w, map)->line, pb_node(w, map)->col};
 	*id = v[RF_ID];
 	for (p = 0; p < sizeof(rule_params) / sizeof(rule_params[0]); p++) {
 		int f = rule_params[p].field;
@@ -340,6 +424,8 @@ static enum poise_status walk_rule(struct pb_walk *w, uint32_t map, size_t n, st
 		return st;
 	if ((st = pbwalk_string(w, k[RF_MESSAGE], v[RF_MESSAGE], pbwalk_check_text, &r->message)) !=
 	    POISE_OK)
+		return st;
+	if (k[RF_WHY] && (st = pbwalk_string(w, k[RF_WHY], v[RF_WHY], NULL, &r->why)) != POISE_OK)
 		return st;
 	if (k[RF_ACTION] && (st = walk_enum(w, k[RF_ACTION], v[RF_ACTION], action_name,
 					    ACTION_COUNT, &action)) != POISE_OK)
@@ -381,24 +467,56 @@ out:
 	return st;
 }
 
-enum {
-	PF_ID,
-	PF_TITLE,
-	PF_VERSION,
-	PF_LANGUAGE,
-	PF_DESCRIPTION,
-	PF_MANAGER,
-	PF_SOURCES,
-	PF_STAGES,
-	PF_CAUSES,
-	PF_RULES,
-	PF_COUNT
+static const struct pb_field playbook_fields[PF_COUNT] = {
+	[PF_ID] = {"id", 1},
+	[PF_TITLE] = {"title", 1},
+	[PF_VERSION] = {"version", 1},
+	[PF_LANGUAGE] = {"language", 1},
+	[PF_DESCRIPTION] = {"description", 0},
+	[PF_EXTENDS] = {"extends", 0},
+	[PF_SOURCES] = {"sources", 1},
+	[PF_STAGES] = {"stages", 1},
+	[PF_CAUSES] = {"causes", 1},
+	[PF_RULES] = {"rules", 0},
 };
 
-static const struct pb_field playbook_fields[PF_COUNT] = {
-	{"id", 1},	{"title", 1},	{"version", 1}, {"language", 1}, {"description", 0},
-	{"manager", 0}, {"sources", 1}, {"stages", 1},	{"causes", 1},	 {"rules", 0},
+/* An extending playbook needs only its own id, title and version. */
+static const struct pb_field extending_fields[PF_COUNT] = {
+	[PF_ID] = {"id", 1},
+	[PF_TITLE] = {"title", 1},
+	[PF_VERSION] = {"version", 1},
+	[PF_LANGUAGE] = {"language", 0},
+	[PF_DESCRIPTION] = {"description", 0},
+	[PF_EXTENDS] = {"extends", 1},
+	[PF_SOURCES] = {"sources", 0},
+	[PF_STAGES] = {"stages", 0},
+	[PF_CAUSES] = {"causes", 0},
+	[PF_RULES] = {"rules", 0},
 };
+
+/* Whether the root mapping has an `extends` key: it decides which keys are required. */
+static uint32_t find_extends(const struct pb_walk *w)
+{
+	uint32_t k;
+
+	for (k = 1; k < pb_node(w, 0)->end; k = pb_next(w, pb_next(w, k)))
+		if (pb_node(w, k)->type == PB_SCALAR && !strcmp(pb_str(w, k), "extends"))
+			return k;
+	return 0;
+}
+
+static enum poise_status walk_extends(struct pb_walk *w, uint32_t key, uint32_t val)
+{
+	struct playbook *pb = w->pb;
+	enum poise_status st;
+
+	if ((st = pbwalk_string(w, key, val, pbwalk_check_playbook_id, &pb->extends)) != POISE_OK)
+		return st;
+	pb->extends_at = (struct pb_pos){pb_node(w, val)->line, pb_node(w, val)->col};
+	if (!strcmp(pb->extends, pb->id))
+		return pbwalk_error(w, val, "playbook '%s' cannot extend itself", pb->id);
+	return POISE_OK;
+}
 
 enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struct playbook *pb,
 				struct poise_error *err)
@@ -406,6 +524,7 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 	struct pb_walk w = {.t = t, .name = name, .err = err, .pb = pb};
 	uint32_t k[PF_COUNT], v[PF_COUNT];
 	enum poise_status st;
+	int f;
 
 	if (!t->len || pbwalk_missing(&w, 0))
 		return poise_error_set(err, POISE_PLAYBOOK, name, t->len ? t->nodes[0].line : 1,
@@ -413,26 +532,35 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 	if (t->nodes[0].type != PB_MAP)
 		return pbwalk_error(&w, 0, "expected a mapping of playbook keys, got %s",
 				    pbwalk_kind(&w, 0));
-	if ((st = pbwalk_fields(&w, 0, "the playbook", playbook_fields, PF_COUNT, k, v)) !=
-		    POISE_OK ||
+	if (find_extends(&w) && !(pb->overlay = calloc(1, sizeof(*pb->overlay))))
+		return pbwalk_nomem(&w);
+	if ((st = pbwalk_fields(&w, 0, "the playbook",
+				pb->overlay ? extending_fields : playbook_fields, PF_COUNT, k,
+				v)) != POISE_OK ||
 	    (st = pbwalk_string(&w, k[PF_ID], v[PF_ID], pbwalk_check_playbook_id, &pb->id)) !=
 		    POISE_OK ||
 	    (st = pbwalk_string(&w, k[PF_TITLE], v[PF_TITLE], NULL, &pb->title)) != POISE_OK ||
-	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], NULL, &pb->version)) !=
-		    POISE_OK ||
+	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], NULL, &pb->version)) != POISE_OK)
+		return st;
+	pb->id_at = (struct pb_pos){pb_node(&w, v[PF_ID])->line, pb_node(&w, v[PF_ID])->col};
+	for (f = 0; pb->overlay && f < PF_COUNT; f++)
+		if (k[f])
+			pb->overlay->given |= 1u << f;
+	if (k[PF_EXTENDS] && (st = walk_extends(&w, k[PF_EXTENDS], v[PF_EXTENDS])) != POISE_OK)
+		return st;
+	if (k[PF_LANGUAGE] &&
 	    (st = pbwalk_string(&w, k[PF_LANGUAGE], v[PF_LANGUAGE], pbwalk_check_language,
 				&pb->language)) != POISE_OK)
 		return st;
 	if (k[PF_DESCRIPTION] && (st = pbwalk_string(&w, k[PF_DESCRIPTION], v[PF_DESCRIPTION], NULL,
 						     &pb->description)) != POISE_OK)
 		return st;
-	if (k[PF_MANAGER] && (st = pbwalk_string(&w, k[PF_MANAGER], v[PF_MANAGER], NULL,
-						 &pb->manager_line)) != POISE_OK)
+	if (k[PF_SOURCES] && (st = pbwalk_strlist(&w, k[PF_SOURCES], v[PF_SOURCES],
+						  pbwalk_check_guide, &pb->sources)) != POISE_OK)
 		return st;
-	if ((st = pbwalk_strlist(&w, k[PF_SOURCES], v[PF_SOURCES], pbwalk_check_guide,
-				 &pb->sources)) != POISE_OK ||
-	    (st = walk_stages(&w, k[PF_STAGES], v[PF_STAGES])) != POISE_OK ||
-	    (st = walk_causes(&w, k[PF_CAUSES], v[PF_CAUSES])) != POISE_OK)
+	if (k[PF_STAGES] && (st = walk_stages(&w, k[PF_STAGES], v[PF_STAGES])) != POISE_OK)
+		return st;
+	if (k[PF_CAUSES] && (st = walk_causes(&w, k[PF_CAUSES], v[PF_CAUSES])) != POISE_OK)
 		return st;
 	if (k[PF_RULES])
 		return walk_rules(&w, k[PF_RULES], v[PF_RULES]);

@@ -57,6 +57,63 @@ void playbook_tree_free(struct pb_tree *t);
 enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struct playbook *pb,
 				struct poise_error *err);
 
+/* The keys of a stage; an extending playbook may also write `add` and `remove`. */
+enum {
+	SF_GOAL,
+	SF_TIPS, /* SF_TIPS + section: the five sections, in SECTION_LIST order */
+	SF_SAY,
+	SF_ASK,
+	SF_AVOID,
+	SF_CHECKLIST,
+	SF_TIMEBOX,
+	SF_TIMEBOX_WHY,
+	SF_SOURCES,
+	SF_WARNINGS,
+	SF_ADD,
+	SF_REMOVE,
+	SF_COUNT
+};
+
+/* The top-level keys. */
+enum {
+	PF_ID,
+	PF_TITLE,
+	PF_VERSION,
+	PF_LANGUAGE,
+	PF_DESCRIPTION,
+	PF_EXTENDS,
+	PF_SOURCES,
+	PF_STAGES,
+	PF_CAUSES,
+	PF_RULES,
+	PF_COUNT
+};
+
+/*
+ * What an extending playbook changes. A key it writes (bit in `given`)
+ * replaces the parent's value; `add` appends lines after the parent's (and
+ * guide numbers not there yet), `remove` takes out parent lines by their
+ * exact text. The replacing values themselves sit in the playbook's stages.
+ */
+struct pb_overlay_stage {
+	unsigned given; /* 1u << SF_* */
+	struct strlist add[SECTION_COUNT];
+	struct strlist add_sources;
+	struct strlist remove[SECTION_COUNT];
+	struct pb_pos *remove_at[SECTION_COUNT]; /* one per remove line */
+};
+
+struct pb_overlay {
+	unsigned given; /* 1u << PF_* */
+	struct pb_overlay_stage stage[STAGE_COUNT];
+};
+
+void playbook_overlay_free(struct pb_overlay *ov);
+
+/* Apply child (parsed, with an overlay) onto base (whole), in place, moving its values. */
+enum poise_status playbook_apply(struct playbook *base, struct playbook *child,
+				 struct poise_error *err);
+
 /*
  * The walk's helpers (playbook_walk.c), used by the format (playbook_format.c).
  * Every one that fails sets w->err at the offending node and returns its status.

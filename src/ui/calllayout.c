@@ -243,21 +243,26 @@ static void draw_body(struct ui *ui, int y, int h)
 static const char *action_hint(const struct ui *ui, enum rule_action action)
 {
 	switch (action) {
-	case ACTION_ESCALATE:
-		return "[e escalate]";
 	case ACTION_BOUNDARY:
-		if (ui->cs.stage != STAGE_BOUNDARY)
-			return "[b boundary]";
-		return ui->cs.warnings < PLAYBOOK_WARNINGS ? "[w warning]" : "";
+		if (ui->cs.stage == STAGE_BOUNDARY)
+			return ui->cs.warnings < PLAYBOOK_WARNINGS ? "[w warning]" : "";
+		break;
 	case ACTION_END_HOLD:
-		return ui->cs.on_hold ? "[h end hold]" : "";
+		if (!ui->cs.on_hold)
+			return "";
+		break;
 	case ACTION_BREATHE:
-		return ui->pacer_start ? "" : "[p breathe]";
+		if (ui->pacer_start)
+			return "";
+		break;
 	case ACTION_NEXT_STAGE:
-		return call_next_stage(&ui->cs) >= 0 ? "[Tab next stage]" : "";
+		if (call_next_stage(&ui->cs) < 0)
+			return "";
+		break;
 	default:
-		return "";
+		break;
 	}
+	return rule_action_hint(action);
 }
 
 static void draw_prompt(struct ui *ui, int y, int64_t now)

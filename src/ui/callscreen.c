@@ -263,27 +263,18 @@ static int call_escalate(struct ui *ui, int key)
 	return record_said(ui, EV_ESCALATE, text, "escalation saved");
 }
 
-/* What to say when the caller asks for a manager: the playbook's line, else ours. */
-static const char *manager_line(const struct ui *ui)
-{
-	const char *line = ui->call_pb->manager_line;
-
-	return line && *line ? line
-			     : "I can ask my supervisor to join us. While I do, may I keep "
-			       "working on this with you?";
-}
+/* What to say when the caller asks for a manager. */
+static const char manager_line[] =
+	"I can ask my supervisor to join us. While I do, may I keep working on this with you?";
 
 static int call_manager(struct ui *ui, int key)
 {
 	struct event ev = {.kind = EV_MANAGER, .stage = (int)ui->cs.stage};
-	char *say;
 
 	(void)key;
 	if (ui_record(ui, &ev) != 0)
 		return REDRAW;
-	say = ui_fill(ui, manager_line(ui));
-	ui_set_banner(ui, 0, "manager request saved. Say: %s", say ? say : manager_line(ui));
-	free(say);
+	ui_set_banner(ui, 0, "manager request saved. Say: %s", manager_line);
 	return REDRAW;
 }
 

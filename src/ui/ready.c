@@ -322,7 +322,7 @@ static int ready_pick(struct ui *ui, int key)
 
 		if ((strcmp(path, PBPATH_BUILTIN) == 0
 			     ? playbook_load_default(&pb, &err)
-			     : playbook_load_file(path, &pb, &err)) == POISE_OK) {
+			     : pbpath_load_file(&ui->pp, path, &pb, &err)) == POISE_OK) {
 			playbook_free(ui->pb);
 			ui->pb = pb;
 			ui_set_banner(ui, 0, "next call uses %s %s", pb->id, pb->version);

@@ -402,6 +402,27 @@ START_TEST(test_lint_folder_with_duplicates_and_errors)
 }
 END_TEST
 
+/* A warning is located like an error, shown with its line, and does not fail the run. */
+START_TEST(test_lint_warns)
+{
+	char expect[2048];
+	struct run r;
+
+	RUN(&r, "lint", POISE_TEST_DATA "/warn/rule-no-why.yaml");
+	ck_assert_int_eq(r.code, 0);
+	snprintf(expect, sizeof(expect),
+		 "%s/warn/rule-no-why.yaml:40:5: warning: rule 'furious' has no 'why:'",
+		 POISE_TEST_DATA);
+	ck_assert_msg(strncmp(r.err, expect, strlen(expect)) == 0, "got:\n%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, "\n   40 |   - id: furious\n      |     ^\n"));
+	ck_assert_str_eq(last_line(r.err), "1 file, 0 errors, 1 warning");
+	/* a folder: each file's warnings, counted together */
+	RUN(&r, "lint", POISE_TEST_DATA "/warn");
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_str_eq(last_line(r.err), "8 files, 0 errors, 7 warnings");
+}
+END_TEST
+
 START_TEST(test_lint_missing_and_empty)
 {
 	struct run r;
@@ -494,6 +515,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_lint_good);
 	tcase_add_test(tc, test_lint_bad_file_located_with_caret);
 	tcase_add_test(tc, test_lint_folder_with_duplicates_and_errors);
+	tcase_add_test(tc, test_lint_warns);
 	tcase_add_test(tc, test_lint_missing_and_empty);
 	tcase_add_test(tc, test_playbooks_in_search_order);
 	tcase_add_test(tc, test_call_refuses_without_terminal);

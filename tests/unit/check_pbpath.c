@@ -287,7 +287,7 @@ START_TEST(test_each_order)
 
 	/* One folder alone: no built-in at the end. */
 	memset(&s, 0, sizeof(s));
-	ck_assert_int_eq(pbpath_each_in(at(0, "p1"), collect, &s), POISE_OK);
+	ck_assert_int_eq(pbpath_each_in(NULL, at(0, "p1"), collect, &s), POISE_OK);
 	ck_assert_int_eq(s.n, 2);
 	ck_assert_str_eq(s.paths[1], at(0, "p1/b.yaml"));
 	pbpath_free(&pp);

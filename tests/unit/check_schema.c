@@ -216,15 +216,20 @@ START_TEST(test_default_playbook)
 		ck_assert_str_eq(pb->causes[i].id, causes[i]);
 	ck_assert_uint_eq(pb->nrules, 5);
 	r = pb->rules;
-	ck_assert(r[0].kind == RULE_MOOD && r[0].mood == 5 && r[0].seconds == 120);
-	ck_assert(r[0].cooldown == 300 && r[0].action == ACTION_ESCALATE);
-	ck_assert(r[1].kind == RULE_HOLD && r[1].seconds == 45 && r[1].repeat == 45);
+	/* escalation waits past listen's time to vent (item 4 of issue 14) */
+	ck_assert(r[0].kind == RULE_MOOD && r[0].mood == 5 && r[0].seconds == 240);
+	ck_assert_int_ge(r[0].seconds, pb->stages[STAGE_LISTEN].timebox);
+	ck_assert(r[0].cooldown == 600 && r[0].action == ACTION_ESCALATE);
+	ck_assert(r[1].kind == RULE_HOLD && r[1].seconds == 45 && r[1].repeat == 60);
 	ck_assert_int_eq(r[1].action, ACTION_END_HOLD);
 	ck_assert(r[2].kind == RULE_BOUNDARY && r[2].count == 2 && r[2].action == ACTION_BOUNDARY);
 	ck_assert(r[3].kind == RULE_TIMEBOX && r[3].action == ACTION_NEXT_STAGE);
 	ck_assert(r[4].kind == RULE_MANAGER && r[4].action == ACTION_ESCALATE);
-	/* the timebox rule needs stages with a timebox to watch */
-	ck_assert_int_gt(pb->stages[STAGE_CALM].timebox, 0);
+	/* the timebox rule needs stages with a timebox to watch, but not calm's */
+	ck_assert_int_gt(pb->stages[STAGE_LISTEN].timebox, 0);
+	ck_assert_int_eq(pb->stages[STAGE_CALM].timebox, 0);
+	for (i = 0; i < pb->nrules; i++)
+		ck_assert_msg(pb->rules[i].why != NULL, "rule %s has no why", pb->rules[i].id);
 	playbook_free(pb);
 }
 END_TEST
@@ -240,7 +245,7 @@ START_TEST(test_utf8_playbook)
 		POISE_OK);
 	ck_assert_str_eq(pb->language, "es");
 	ck_assert_ptr_nonnull(strstr(pb->text, "ñ"));
-	ck_assert_ptr_nonnull(strstr(pb->stages[STAGE_CALM].section[SECTION_TIPS].items[3], "¿"));
+	ck_assert_ptr_nonnull(strstr(pb->stages[STAGE_CALM].section[SECTION_TIPS].items[2], "¿"));
 	ck_assert_ptr_nonnull(
 		strstr(pb->stages[STAGE_EMPATHIZE].section[SECTION_SAY].items[0], "¡"));
 	ck_assert_str_eq(pb->causes[0].label, "Facturación");
@@ -269,7 +274,7 @@ static const struct variant variants[] = {
 	{"unknown stage key", REPLACE, "    goal: Steady yourself",
 	 "    tipz:\n      - x\n    goal: Steady yourself", "tipz"},
 	{"unknown rule key", REPLACE, "    mood: 5\n", "    mood: 5\n    level: 5\n", "level"},
-	{"timebox not an integer", REPLACE, "timebox: 60\n", "timebox: sixty\n", "timebox"},
+	{"timebox not an integer", REPLACE, "timebox: 120\n", "timebox: sixty\n", "timebox"},
 	{"goal is a list", REPLACE, "    goal: Steady yourself before you reply\n",
 	 "    goal:\n      - Steady yourself\n", "goal"},
 	{"tips empty", CUT, "      - Breathe in slowly", "    say:\n", "tips"},
@@ -280,20 +285,21 @@ static const struct variant variants[] = {
 	{"goal missing", REPLACE, "    goal: Get the full facts and confirm them\n", "", "goal"},
 	{"checklist missing", CUT, "    checklist:\n      - Explained the cause",
 	 "    timebox: 120\n", "checklist"},
-	{"stage sources missing", REPLACE, "    sources: [\"000\", \"003\"]\n", "", "sources"},
+	{"stage sources missing", REPLACE, "    sources: [\"000\", \"002\", \"003\"]\n", "",
+	 "sources"},
 	{"causes missing", CUT, "causes:\n", "rules:\n", "causes"},
 	{"empty list", REPLACE,
 	 "    avoid:\n      - Blaming another team or the customer\n"
 	 "      - Hiding behind \"that's our policy\"\n",
 	 "    avoid: []\n", "avoid"},
 	{"title missing", REPLACE, "title: De-escalating an angry caller\n", "", "title"},
-	{"mood rule with repeat", REPLACE, "    seconds: 120\n",
-	 "    seconds: 120\n    repeat: 30\n", "repeat"},
-	{"mood rule without seconds", REPLACE, "    seconds: 120\n", "", "seconds"},
+	{"mood rule with repeat", REPLACE, "    seconds: 240\n",
+	 "    seconds: 240\n    repeat: 30\n", "repeat"},
+	{"mood rule without seconds", REPLACE, "    seconds: 240\n", "", "seconds"},
 	{"mood rule without mood", REPLACE, "    mood: 5\n", "", "mood"},
-	{"hold rule with count", REPLACE, "    repeat: 45\n", "    repeat: 45\n    count: 2\n",
+	{"hold rule with count", REPLACE, "    repeat: 60\n", "    repeat: 60\n    count: 2\n",
 	 "count"},
-	{"hold rule with mood", REPLACE, "    repeat: 45\n", "    repeat: 45\n    mood: 3\n",
+	{"hold rule with mood", REPLACE, "    repeat: 60\n", "    repeat: 60\n    mood: 3\n",
 	 "mood"},
 	{"hold rule without seconds", REPLACE, "    seconds: 45\n", "", "seconds"},
 	{"boundary rule without count", REPLACE, "    count: 2\n", "", "count"},
@@ -305,20 +311,27 @@ static const struct variant variants[] = {
 	 "    when: manager-asked\n    seconds: 10\n", "seconds"},
 	{"unknown rule kind", REPLACE, "when: manager-asked", "when: manager-shouted", "when"},
 	{"rule without message", REPLACE,
-	 "    message: This stage is running long; consider moving on\n", "", "message"},
+	 "    message: Over time here; at their next pause, sum up and move on\n", "", "message"},
 	{"unknown action", REPLACE, "action: next-stage", "action: panic", "action"},
 	{"mood out of range", REPLACE, "    mood: 5\n", "    mood: 6\n", "mood"},
 	{"count out of range", REPLACE, "    count: 2\n", "    count: 4\n", "count"},
-	{"cooldown negative", REPLACE, "cooldown: 300", "cooldown: -1", "cooldown"},
+	{"cooldown negative", REPLACE, "cooldown: 600", "cooldown: -1", "cooldown"},
 	{"timebox too long", REPLACE, "timebox: 300", "timebox: 4000", "timebox"},
-	{"timebox zero", REPLACE, "timebox: 60", "timebox: 0", "timebox"},
-	{"fourth warning", REPLACE, "Please call back when you're ready.\"\n",
-	 "Please call back when you're ready.\"\n      - \"Goodbye.\"\n", "warnings"},
-	{"two warnings", CUT, "      - \"As our policy requires", "    sources:", "warnings"},
-	{"warnings outside boundary", REPLACE, "    timebox: 60\n",
-	 "    timebox: 60\n    warnings: [a, b, c]\n", "warnings"},
+	{"timebox zero", REPLACE, "timebox: 180\n    timebox-why: >-\n      Most",
+	 "timebox: 0\n    timebox-why: >-\n      Most", "timebox"},
+	{"fourth warning", REPLACE, "call us back later.\"\n",
+	 "call us back later.\"\n      - \"Goodbye.\"\n", "warnings"},
+	{"two warnings", CUT, "      - \"{customer}, I'm ending", "    sources:", "warnings"},
+	{"warnings outside boundary", REPLACE, "    timebox: 120\n",
+	 "    timebox: 120\n    warnings: [a, b, c]\n", "warnings"},
+	{"timebox-why without timebox", REPLACE, "      - Said sorry for the trouble\n",
+	 "      - Said sorry for the trouble\n    timebox-why: because\n", "timebox"},
+	{"why is a list", REPLACE, "    why: >-\n      Once a caller",
+	 "    why: [a]\n    x: >-\n      Once a caller", "why"},
+	{"add in a whole playbook", REPLACE, "      - Said sorry for the trouble\n",
+	 "      - Said sorry for the trouble\n    add: {tips: [x]}\n", "add"},
 	{"boundary without warnings", CUT, "    warnings:\n", "    sources:", "warnings"},
-	{"unknown placeholder", REPLACE, "\"{customer}, I do want", "\"{client}, I do want",
+	{"unknown placeholder", REPLACE, "\"{customer}, I'm here", "\"{client}, I'm here",
 	 "{client}"},
 	{"bad playbook id", REPLACE, "id: de-escalation", "id: De_Escalation", "De_Escalation"},
 	{"playbook id too long", REPLACE, "id: de-escalation",
@@ -354,17 +367,19 @@ static char *variant_apply(const struct variant *v, const char *base)
 	return out;
 }
 
-START_TEST(test_broken_variant_rejected_by_both)
+/* The file playbooks/NAME with v's edit: refused by the loader and the schema, for v's reason. */
+static void expect_rejected_by_both(const struct variant *v, const char *name)
 {
-	const struct variant *v = &variants[_i];
 	struct json *schema = load_schema();
 	struct playbook *pb = NULL;
 	struct poise_error err;
-	char msg[512];
+	char msg[512], path[4096];
 	size_t len;
-	char *base = slurp(POISE_SOURCE_DIR "/playbooks/de-escalation.yaml", &len);
-	char *text = variant_apply(v, base);
+	char *base, *text;
 
+	snprintf(path, sizeof(path), "%s/playbooks/%s", POISE_SOURCE_DIR, name);
+	base = slurp(path, &len);
+	text = variant_apply(v, base);
 	poise_error_clear(&err);
 	ck_assert_msg(playbook_load_text(text, strlen(text), "variant.yaml", &pb, &err) != POISE_OK,
 		      "loader accepted variant '%s'", v->name);
@@ -377,6 +392,31 @@ START_TEST(test_broken_variant_rejected_by_both)
 	free(text);
 	free(base);
 	json_free(schema);
+}
+
+START_TEST(test_broken_variant_rejected_by_both)
+{
+	expect_rejected_by_both(&variants[_i], "de-escalation.yaml");
+}
+END_TEST
+
+/* Broken variants of a scenario that extends the default: refused by both too. */
+static const struct variant scenario_variants[] = {
+	{"add to warnings", REPLACE, "      tips:\n        - Open their latest bill",
+	 "      warnings:\n        - Open their latest bill", "warnings"},
+	{"remove sources", REPLACE, "    remove:\n      ask:", "    remove:\n      sources:",
+	 "sources"},
+	{"unknown key in add", REPLACE, "      checklist:\n        - Billing error",
+	 "      checklst:\n        - Billing error", "checklst"},
+	{"extends not an id", REPLACE, "extends: de-escalation", "extends: De Escalation",
+	 "De Escalation"},
+	{"extending without a version", REPLACE, "version: \"2.0\"\n", "", "version"},
+	{"add outside a stage", REPLACE, "\nstages:\n", "\nadd: {tips: [x]}\nstages:\n", "add"},
+};
+
+START_TEST(test_broken_scenario_rejected_by_both)
+{
+	expect_rejected_by_both(&scenario_variants[_i], "billing-dispute.yaml");
 }
 END_TEST
 
@@ -595,6 +635,8 @@ Suite *schema_suite(void)
 	tcase_add_test(tc, test_utf8_playbook);
 	tcase_add_loop_test(tc, test_broken_variant_rejected_by_both, 0,
 			    sizeof(variants) / sizeof(variants[0]));
+	tcase_add_loop_test(tc, test_broken_scenario_rejected_by_both, 0,
+			    sizeof(scenario_variants) / sizeof(scenario_variants[0]));
 	tcase_add_test(tc, test_schema_describes_every_key);
 	tcase_add_test(tc, test_seed_matcher_finds_a_copy);
 	suite_add_tcase(s, tc);

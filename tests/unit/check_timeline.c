@@ -106,7 +106,9 @@ START_TEST(test_header_and_events)
 	has_line(text, "cause     billing");
 	snprintf(line, sizeof(line), "playbook  de-escalation %s %s", pb->version, pb->hash);
 	has_line(text, line);
-	has_line(text, "00:00  calm       call started with playbook de-escalation 1.0");
+	snprintf(line, sizeof(line),
+		 "00:00  calm       call started with playbook de-escalation %s", pb->version);
+	has_line(text, line);
 	has_line(text, "00:05  calm       mood 5 (furious)");
 	snprintf(line, sizeof(line), "00:10  calm       ticked: %s",
 		 pb->stages[STAGE_CALM].section[SECTION_CHECKLIST].items[0]);
@@ -120,8 +122,8 @@ START_TEST(test_header_and_events)
 	has_line(text, "02:14  empathize  mood 4 (angry)");
 	has_line(text, "02:30  empathize  note: wants a refund");
 	/* The playbook's wording, with {customer} filled in. */
-	has_line(text, "03:01  boundary   warning 1: Zoë, I want to help you, and I need us to keep "
-		       "this respectful.");
+	has_line(text, "03:01  boundary   warning 1: Zoë, please keep this respectful, so I can go "
+		       "on helping you.");
 	has_line(text, "04:20  solve      follow-up due 2023-11-20 by phone: call back about the "
 		       "refund");
 	has_line(text, "04:30  solve      reflection: went well: stayed calm; to improve: faster "
