@@ -5,6 +5,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
+FUZZ_SHORT_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
 .PHONY: all run deps build test test-plain test-asan test-fuzz format install clean
@@ -38,12 +39,18 @@ test-asan:
 
 test-fuzz:
 	CC=clang cmake -S . -B build-fuzz -DPOISE_FUZZ=ON -DBUILD_TESTING=OFF -DPOISE_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
-	cmake --build build-fuzz -j$(JOBS) --target fuzz_playbook fuzz_figures
-	mkdir -p build-fuzz/corpus build-fuzz/corpus-figures
+	cmake --build build-fuzz -j$(JOBS) --target fuzz_playbook fuzz_figures fuzz_sidelog \
+		fuzz_merge_rows
+	mkdir -p build-fuzz/corpus build-fuzz/corpus-figures build-fuzz/corpus-sidelog \
+		build-fuzz/corpus-merge
 	./build-fuzz/tests/fuzz/fuzz_playbook -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		build-fuzz/corpus tests/fuzz/corpus
 	./build-fuzz/tests/fuzz/fuzz_figures -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		build-fuzz/corpus-figures tests/fuzz/corpus-figures
+	./build-fuzz/tests/fuzz/fuzz_sidelog -max_total_time=$(FUZZ_SHORT_SECONDS) -max_len=8192 \
+		build-fuzz/corpus-sidelog tests/fuzz/corpus-sidelog
+	./build-fuzz/tests/fuzz/fuzz_merge_rows -max_total_time=$(FUZZ_SHORT_SECONDS) -max_len=8192 \
+		build-fuzz/corpus-merge tests/fuzz/corpus-merge
 
 format:
 	clang-format -i include/poise/*.h src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c

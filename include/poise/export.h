@@ -22,11 +22,21 @@ enum export_format {
 	EXPORT_CSV,   /* RFC 4180, a header, one row per event with the call repeated */
 };
 
+/* How much export leaves out (export_calls' redact, or-ed). */
+enum export_redact {
+	EXPORT_REDACT = 1 << 0,	     /* names, references and every free text */
+	EXPORT_KEEP_AGENTS = 1 << 1, /* with EXPORT_REDACT: agents by name, not pseudonym */
+};
+
 /*
  * Write every call started in [since, until) (ms; 0 = unbounded), oldest
- * first. With redact, the customer's name and reference and everything the
- * agent typed (notes, escalation reasons, follow-up promises, reflections)
- * are left out; keys (outcome, cause, skip reasons, rule ids) stay.
+ * first. With EXPORT_REDACT, the customer's name and reference and every
+ * free text go: an event keeps its text only when it is a key poise wrote
+ * (the playbook hash, an outcome, a cause id, a rule id, a skip reason, why
+ * a call was interrupted), and a follow-up keeps only its due date (not its
+ * channel or promise). Agents become pseudonyms, "agent-1", "agent-2", ...
+ * in the order they first appear, the same agent the same one throughout
+ * the export, unless EXPORT_KEEP_AGENTS.
  */
 enum poise_status export_calls(struct store *st, FILE *out, enum export_format fmt, int redact,
 			       int64_t since, int64_t until, struct poise_error *err);

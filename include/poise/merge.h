@@ -25,6 +25,16 @@
 #include "poise/status.h"
 #include "poise/store.h"
 
+/*
+ * What merge takes from a source, so its memory stays bounded whatever the
+ * file holds: a call's events (held whole to be written in one go) and
+ * their texts, and any one value SQLite reads from the source (a playbook
+ * text at most). docs/database.md, "Limits".
+ */
+#define MERGE_CALL_EVENTS_MAX 100000
+#define MERGE_CALL_TEXT_MAX   (16 * 1024 * 1024)
+#define MERGE_VALUE_MAX	      (2 * 1024 * 1024)
+
 struct merge_counts {
 	size_t added;	/* calls that were not here */
 	size_t updated; /* calls here that lacked some of the source's events */
@@ -32,6 +42,19 @@ struct merge_counts {
 	size_t closed;	/* follow-ups closed here because they were closed there */
 	size_t pending; /* entries in the source's side log, not merged */
 };
+
+/*
+ * Each row from a source is checked before it is written: the call's id a
+ * UUID (lowercase, with dashes), its names and ids within their limits
+ * (fieldlimits.h), valid UTF-8 without control characters, its times
+ * strictly inside FIELD_TIME_MIN..FIELD_TIME_MAX and not ending before they
+ * start; each event valid as store_append() would take it, its time in
+ * range and its text at most FIELD_EVENT_TEXT_MAX bytes of valid UTF-8. A
+ * row that fails refuses the source (nothing is merged from it) with
+ * POISE_INVALID naming the call and why.
+ */
+enum poise_status merge_check_call(const struct call_meta *m, struct poise_error *err);
+enum poise_status merge_check_event(const struct event *ev, struct poise_error *err);
 
 /* Merge the database at src_path into st. */
 enum poise_status merge_file(struct store *st, const char *src_path, struct merge_counts *out,

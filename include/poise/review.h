@@ -22,6 +22,7 @@
 
 #include "poise/call.h"
 #include "poise/playbook.h"
+#include "poise/limits.h"
 #include "poise/status.h"
 #include "poise/store.h"
 
@@ -29,7 +30,8 @@
 #define REVIEW_MOOD_PEAK   "max(coalesce(mood_start, 0), coalesce(mood_end, 0))"
 #define REVIEW_PAGE_MAX	   200
 #define REVIEW_SEARCH_MIN  3	/* characters: the trigram index needs three */
-#define REVIEW_COMMENT_MAX 2000 /* bytes of UTF-8 */
+/* Bytes of UTF-8 that hold LIMIT_COMMENT characters (limits.h), without the NUL. */
+#define REVIEW_COMMENT_MAX (LIMIT_BYTES(LIMIT_COMMENT) - 1)
 /*
  * A note search matching fewer notes than this reads the matches and sorts
  * them; a commoner one walks the calls newest first and checks each call's

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "poise/event.h"
+#include "poise/fieldlimits.h"
 #include "poise/playbook.h"
 #include "poise/status.h"
 
@@ -31,7 +32,17 @@ enum store_flags {
 	 * merge reads other people's databases and must not upgrade them.
 	 */
 	STORE_READ_OLD = 1 << 1,
+	/*
+	 * Wait up to STORE_WAIT_MS for another program's lock instead of
+	 * STORE_BUSY_MS (the call screen's, which has the side log). Readers
+	 * (STORE_READONLY) always wait so long; the commands that write from
+	 * the command line (merge, followups done, review, doctor) ask for it.
+	 */
+	STORE_PATIENT = 1 << 2,
 };
+
+/* How long a reader or a patient writer waits for a lock: a call's close included. */
+#define STORE_WAIT_MS 10000
 
 /*
  * How much of a call id to show where the whole one is too wide: its start
@@ -42,23 +53,29 @@ enum store_flags {
 
 /* What identifies a call and who was on it. Strings are NUL-terminated. */
 struct call_meta {
-	char id[37]; /* UUID, lowercase, with dashes */
-	char agent[128];
-	char customer[128];
-	char ref[128];
-	char playbook_id[128];
-	char playbook_version[64];
-	char playbook_hash[65];
+	char id[FIELD_CALL_ID_LEN + 1]; /* UUID, lowercase, with dashes */
+	char agent[FIELD_AGENT_MAX + 1];
+	char customer[FIELD_CUSTOMER_MAX + 1];
+	char ref[FIELD_REF_MAX + 1];
+	char playbook_id[FIELD_PLAYBOOK_ID_MAX + 1];
+	char playbook_version[FIELD_VERSION_MAX + 1];
+	char playbook_hash[FIELD_HASH_LEN + 1];
 	int64_t started; /* ms since epoch */
 	int64_t ended;	 /* 0 while open */
 	char status[16]; /* "open", "done", "interrupted" */
 	char outcome[16];
 	/* Filled when read back; ignored by store_call_begin. */
-	char cause[65];	   /* cause id from the playbook; "" when none */
+	char cause[FIELD_CAUSE_ID_MAX + 1]; /* cause id from the playbook; "" when none */
 	int mood_start;	   /* first MOOD given, 0 when none */
 	int mood_end;	   /* last MOOD given, 0 when none */
 	int64_t wrapup_at; /* first WRAPUP, 0 when none */
 	int64_t last_seq;  /* seq of the newest event stored */
+	/*
+	 * Read back: a field longer than its limit or a time, mood or seq out
+	 * of range, in a row poise did not write (merge refuses the call). The
+	 * times are kept in range whatever the file holds.
+	 */
+	int out_of_range;
 };
 
 /*
@@ -159,6 +176,26 @@ enum poise_status store_each_call(struct store *st, int64_t since, int64_t until
  */
 enum poise_status store_each_open_call(struct store *st, const char *agent, store_call_fn fn,
 				       void *ctx, struct poise_error *err);
+
+/*
+ * After text was edited or deleted: copy the WAL into the database and empty
+ * it (PRAGMA wal_checkpoint(TRUNCATE)), so the old text lingers in no file
+ * (secure_delete zeroes it inside the database). Best effort: a reader in
+ * the way leaves it to the next checkpoint.
+ */
+void store_scrub_wal(struct store *st);
+
+/*
+ * `poise doctor`: check the database (PRAGMA quick_check) and make the note
+ * search index again from the events, whether or not it was damaged (a
+ * damaged one fails a search with a word saying to run this). Needs the
+ * store open for writing.
+ */
+struct store_doctor {
+	char check[256];   /* quick_check's first finding: "ok" when none */
+	int notes_damaged; /* the note search index failed its own check */
+};
+enum poise_status store_doctor(struct store *st, struct store_doctor *out, struct poise_error *err);
 
 /*
  * Test hook: cap the database at `pages` pages (PRAGMA max_page_count) to

@@ -22,12 +22,6 @@
 #include "poise/status.h"
 #include "poise/store.h"
 
-/* The mood's word: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious; "-" otherwise. */
-const char *timeline_mood_word(int mood);
-
-/* ms as "mm:ss" (minutes not capped at 59); negative counts as 0. */
-void timeline_mmss(int64_t ms, char *buf, size_t size);
-
 /*
  * ev in words, into buf. cs is the state just before ev is applied (its
  * stage and playbook say which items CHECK, SAID and SKIP name); cs may be

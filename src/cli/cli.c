@@ -2,6 +2,8 @@
 #include "cli/cli.h"
 
 #include "poise/store.h"
+#include "poise/fieldlimits.h"
+#include "poise/text.h"
 
 #include <pwd.h>
 #include <stdlib.h>
@@ -29,13 +31,21 @@ int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct pois
 	return POISE_OK;
 }
 
+int cli_open_write(const struct cli_args *args, char *db, size_t size, struct store **st,
+		   struct poise_error *err)
+{
+	enum poise_status ps = cli_db_path(args, db, size, err);
+
+	return ps != POISE_OK ? ps : store_open(db, STORE_PATIENT, st, err);
+}
+
 int cli_open_read(const char *db, struct store **st, struct poise_error *err)
 {
 	enum poise_status ps = store_open(db, STORE_READONLY, st, err);
 
 	if (ps != POISE_DB_OLDER)
 		return ps;
-	if ((ps = store_open(db, 0, st, err)) != POISE_OK)
+	if ((ps = store_open(db, STORE_PATIENT, st, err)) != POISE_OK)
 		return poise_error_set(err, POISE_DB_OLDER, NULL, 0, 0,
 				       "database '%s' is from an older poise and must be upgraded "
 				       "once before it can be read, which needs write access (%s): "
@@ -43,6 +53,23 @@ int cli_open_read(const char *db, struct store **st, struct poise_error *err)
 				       db, poise_status_str(ps));
 	store_close(*st);
 	return store_open(db, STORE_READONLY, st, err);
+}
+
+enum poise_status cli_check_field(const char *opt, const char *what, const char *v, size_t max,
+				  struct poise_error *err)
+{
+	struct poise_error why;
+
+	poise_error_clear(&why);
+	if (!v || text_check_field(what, v, max, 0, &why) == POISE_OK)
+		return POISE_OK;
+	return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s': %s", opt, why.msg);
+}
+
+/* The name found, checked against its limit wherever it came from. */
+static const char *checked_person(const char *opt, const char *name, struct poise_error *err)
+{
+	return cli_check_field(opt, "name", name, FIELD_AGENT_MAX, err) == POISE_OK ? name : NULL;
 }
 
 const char *cli_person(const struct cli_args *args, const char *opt, struct poise_error *err)
@@ -57,10 +84,10 @@ const char *cli_person(const struct cli_args *args, const char *opt, struct pois
 	if (!name)
 		name = cli_getenv("POISE_AGENT");
 	if (name && name[0])
-		return name;
+		return checked_person(opt, name, err);
 	pw = getpwuid(getuid());
 	if (pw && pw->pw_name && pw->pw_name[0])
-		return pw->pw_name;
+		return checked_person(opt, pw->pw_name, err);
 	poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
 			"cannot tell who you are: give --%s NAME or set POISE_AGENT", opt);
 	return NULL;
@@ -229,7 +256,7 @@ static void cli_print_global(FILE *out)
 	      "\n"
 	      "poise coaches you through a difficult customer call, stage by stage,\n"
 	      "and logs the call so you and your supervisor can look back on it.\n"
-	      "With no command it starts a call.\n"
+	      "With no command, or only the options of call, it starts a call.\n"
 	      "\n"
 	      "commands:\n",
 	      out);
@@ -258,7 +285,9 @@ void cli_print_usage(FILE *out, const struct cli_cmd *cmd)
 int cli_report(const struct cli_cmd *cmd, const struct poise_error *err)
 {
 	if (err->status == POISE_USAGE) {
-		fprintf(stderr, "poise: %s\n", err->msg);
+		fputs("poise: ", stderr);
+		text_fput(stderr, err->msg, 0);
+		fputc('\n', stderr);
 		cli_print_usage(stderr, cmd);
 		return CLI_USAGE;
 	}

@@ -101,9 +101,24 @@ struct store;
 int cli_open_read(const char *db, struct store **st, struct poise_error *err);
 
 /*
+ * A bounded value from the command line (fieldlimits.h): at most max bytes
+ * of UTF-8 without control characters, or POISE_USAGE naming --opt and the
+ * limit. NULL (not given) is fine.
+ */
+enum poise_status cli_check_field(const char *opt, const char *what, const char *v, size_t max,
+				  struct poise_error *err);
+
+/*
+ * --db PATH (or the default) into db, opened to write from the command line:
+ * waiting up to STORE_WAIT_MS for another program's lock (merge, doctor).
+ */
+int cli_open_write(const struct cli_args *args, char *db, size_t size, struct store **st,
+		   struct poise_error *err);
+
+/*
  * Who is at the keyboard: the option `opt` (an agent's or reviewer's name),
- * else $POISE_AGENT, else the login name. NULL with err set when none, or
- * when the option was given empty.
+ * else $POISE_AGENT, else the login name. NULL with err set when none, when
+ * the option was given empty, or when the name is over FIELD_AGENT_MAX.
  */
 const char *cli_person(const struct cli_args *args, const char *opt, struct poise_error *err);
 

@@ -36,6 +36,7 @@ int cmd_followups(const struct cli_args *args);
 int cmd_merge(const struct cli_args *args);
 int cmd_gen(const struct cli_args *args);
 int cmd_report(const struct cli_args *args);
+int cmd_doctor(const struct cli_args *args);
 
 extern const struct cli_opt cmd_export_opts[];
 extern const struct cli_opt cmd_show_opts[];
@@ -43,5 +44,6 @@ extern const struct cli_opt cmd_followups_opts[];
 extern const struct cli_opt cmd_merge_opts[];
 extern const struct cli_opt cmd_gen_opts[];
 extern const struct cli_opt cmd_report_opts[];
+extern const struct cli_opt cmd_doctor_opts[];
 
 #endif

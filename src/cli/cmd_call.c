@@ -26,7 +26,9 @@ int cmd_call(const struct cli_args *args)
 	opts.customer = cli_value(args, "customer");
 	opts.ref = cli_value(args, "ref");
 	opts.agent = cli_person(args, "agent", &err);
-	if (!opts.agent)
+	if (!opts.agent ||
+	    cli_check_field("customer", "customer name", opts.customer, FIELD_CUSTOMER_MAX, &err) ||
+	    cli_check_field("ref", "reference", opts.ref, FIELD_REF_MAX, &err))
 		return cli_report(args->cmd, &err);
 	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
 		return cli_report(args->cmd, &err);

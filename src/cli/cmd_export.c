@@ -10,7 +10,8 @@ const struct cli_opt cmd_export_opts[] = {
 	{"format", "FORMAT", "jsonl (a call per line; the default) or csv"},
 	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
 	{"until", "DATE", "calls started on or before this day"},
-	{"redact", NULL, "leave out customers, references and typed text"},
+	{"redact", NULL, "drop customers, references, typed text; agents renamed"},
+	{"keep-agents", NULL, "with --redact: keep the agents' names"},
 	{NULL, NULL, NULL},
 };
 
@@ -46,11 +47,17 @@ int cmd_export(const struct cli_args *args)
 				"unknown format '%s': use jsonl or csv", name);
 		return cli_report(args->cmd, &err);
 	}
+	if (cli_value(args, "keep-agents") && !cli_value(args, "redact")) {
+		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "--keep-agents goes with --redact");
+		return cli_report(args->cmd, &err);
+	}
 	if (read_range(args, &since, &until, &err) != POISE_OK ||
 	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
 	    cli_open_read(db, &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
-	if (export_calls(st, stdout, (enum export_format)fmt, cli_value(args, "redact") != NULL,
+	if (export_calls(st, stdout, (enum export_format)fmt,
+			 (cli_value(args, "redact") ? EXPORT_REDACT : 0) |
+				 (cli_value(args, "keep-agents") ? EXPORT_KEEP_AGENTS : 0),
 			 since, until, &err) != POISE_OK)
 		code = cli_report(args->cmd, &err);
 	else

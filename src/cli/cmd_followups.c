@@ -12,6 +12,7 @@
 #include "cli/cli_super.h"
 #include "poise/followup.h"
 #include "poise/store.h"
+#include "poise/text.h"
 
 const struct cli_opt cmd_followups_opts[] = {
 	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
@@ -24,19 +25,10 @@ struct listing {
 	size_t rows;
 };
 
-/* s padded or cut to width characters (UTF-8 aware), then two spaces. */
+/* s made safe, padded or cut to width characters, then two spaces. */
 static void cell(const char *s, int width)
 {
-	int n = 0;
-	const char *p = s;
-
-	for (; *p; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80 && n++ == width)
-			break;
-	}
-	fwrite(s, 1, (size_t)(p - s), stdout);
-	for (; n < width; n++)
-		fputc(' ', stdout);
+	text_fput_cell(stdout, s, width, 0);
 	fputs("  ", stdout);
 }
 
@@ -61,7 +53,8 @@ static int print_row(void *ctx, const struct followup *f)
 	cell(f->customer[0] ? f->customer : "-", 16);
 	cell(f->agent, 12);
 	cell(call, CALL_ID_SHORT);
-	puts(f->promise);
+	text_fput(stdout, f->promise, 0);
+	putchar('\n');
 	return ferror(stdout) != 0;
 }
 
@@ -108,7 +101,7 @@ static int close_one(const char *db, const char *word, struct poise_error *err)
 				"no database at '%s': pass --db PATH", db);
 		return -1;
 	}
-	if (store_open(db, 0, &st, err) != POISE_OK)
+	if (store_open(db, STORE_PATIENT, &st, err) != POISE_OK)
 		return -1;
 	if (followup_done(st, id, now, &done_at, err) == POISE_OK) {
 		if (done_at == now)

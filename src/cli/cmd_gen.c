@@ -94,7 +94,7 @@ int cmd_gen(const struct cli_args *args)
 	if (read_opts(args, &n, &o, &err) != POISE_OK ||
 	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
 	    playbook_load_default(&pb, &err) != POISE_OK ||
-	    store_open(db, 0, &st, &err) != POISE_OK) {
+	    store_open(db, STORE_PATIENT, &st, &err) != POISE_OK) {
 		playbook_free(pb);
 		return cli_report(args->cmd, &err);
 	}

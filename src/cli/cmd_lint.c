@@ -13,6 +13,8 @@
 #include "poise/pbcheck.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
+#include "poise/words.h"
+#include "poise/text.h"
 
 /* A playbook id already seen, to catch two files that claim the same one. */
 struct lint_seen {
@@ -32,14 +34,11 @@ struct lint {
 	int nomem;
 };
 
-/* Bytes that would garble the terminal are shown as '?'; tabs are kept. */
-static void lint_put_source(FILE *out, const char *s)
+/* The line made safe (text.h), tabs kept so the caret lines up. */
+static void lint_put_source(FILE *out, char *s)
 {
-	for (; *s && *s != '\n'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		fputc((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c, out);
-	}
+	s[strcspn(s, "\n")] = '\0';
+	text_fput(out, s, TEXT_KEEP_TAB);
 }
 
 /*
@@ -213,10 +212,13 @@ int cmd_lint(const struct cli_args *args)
 		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "out of memory while linting");
 		code = cli_report(NULL, &err);
 	} else {
-		fprintf(stderr, "%zu file%s, %zu error%s", l.files, l.files == 1 ? "" : "s",
-			l.errors, l.errors == 1 ? "" : "s");
+		char f[64], e[64], w[64];
+
+		fprintf(stderr, "%s, %s", words_count(f, sizeof(f), (long)l.files, "file", "files"),
+			words_count(e, sizeof(e), (long)l.errors, "error", "errors"));
 		if (l.warnings)
-			fprintf(stderr, ", %zu warning%s", l.warnings, l.warnings == 1 ? "" : "s");
+			fprintf(stderr, ", %s",
+				words_count(w, sizeof(w), (long)l.warnings, "warning", "warnings"));
 		fputc('\n', stderr);
 		code = l.errors ? CLI_FAIL : CLI_OK;
 	}

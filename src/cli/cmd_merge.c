@@ -4,6 +4,8 @@
 #include "cli/cli_super.h"
 #include "poise/merge.h"
 #include "poise/store.h"
+#include "poise/words.h"
+#include "poise/text.h"
 
 const struct cli_opt cmd_merge_opts[] = {
 	{"db", "PATH", "the database to merge into (default: $POISE_DB, XDG data)"},
@@ -12,17 +14,23 @@ const struct cli_opt cmd_merge_opts[] = {
 
 static void print_counts(const char *path, const struct merge_counts *n)
 {
-	printf("%s: %zu call%s added, %zu already present", path, n->added,
-	       n->added == 1 ? "" : "s", n->present);
+	char w[64];
+
+	text_fput(stdout, path, 0);
+	printf(": %s added, %zu already present",
+	       words_count(w, sizeof(w), (long)n->added, "call", "calls"), n->present);
 	if (n->updated)
 		printf(", %zu completed with newer events", n->updated);
 	if (n->closed)
-		printf(", %zu follow-up%s closed", n->closed, n->closed == 1 ? "" : "s");
+		printf(", %s closed",
+		       words_count(w, sizeof(w), (long)n->closed, "follow-up", "follow-ups"));
 	putchar('\n');
-	if (n->pending)
-		printf("%s: %zu entr%s waiting in its side log not merged: open it with poise "
+	if (n->pending) {
+		text_fput(stdout, path, 0);
+		printf(": %s waiting in its side log not merged: open it with poise "
 		       "once to replay them, then merge again\n",
-		       path, n->pending, n->pending == 1 ? "y" : "ies");
+		       words_count(w, sizeof(w), (long)n->pending, "entry", "entries"));
+	}
 }
 
 int cmd_merge(const struct cli_args *args)
@@ -34,8 +42,7 @@ int cmd_merge(const struct cli_args *args)
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    store_open(db, 0, &st, &err) != POISE_OK)
+	if (cli_open_write(args, db, sizeof(db), &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	/* Each file on its own: one refused source does not stop the others. */
 	for (int i = 0; i < args->noperands; i++) {

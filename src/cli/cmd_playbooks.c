@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
+#include "poise/text.h"
 
 /* One line of the listing; error is set (and id..version NULL) when the file did not load. */
 struct row {
@@ -36,9 +37,7 @@ static int text_width(const char *s)
 
 static void print_cell(const char *s, int width)
 {
-	fputs(s, stdout);
-	for (int n = text_width(s); n < width; n++)
-		fputc(' ', stdout);
+	text_fput_cell(stdout, s, width, 0);
 	fputs("  ", stdout);
 }
 
@@ -107,14 +106,16 @@ static int print_listing(const struct listing *l)
 		if (r->error) {
 			/* The compiler-style message names the path; the id is unknown. */
 			print_cell("-", wid);
-			puts(r->error);
+			text_fput(stdout, r->error, 0);
+			putchar('\n');
 			broken = 1;
 			continue;
 		}
 		print_cell(r->id, wid);
 		print_cell(r->title, wtitle);
 		print_cell(r->version, wversion);
-		printf("%s%s\n", r->path, r->shadowed ? " (shadowed by an earlier one)" : "");
+		text_fput(stdout, r->path, 0);
+		puts(r->shadowed ? " (shadowed by an earlier one)" : "");
 	}
 	return broken ? CLI_FAIL : CLI_OK;
 }

@@ -26,6 +26,8 @@ const struct cli_cmd cli_commands[] = {
 	{"report", cmd_report, cmd_report_opts, NULL, 0, 0, "figures: times, rates, moods, causes"},
 	{"merge", cmd_merge, cmd_merge_opts, "FILE.db...", 1, -1,
 	 "import the calls of other poise databases, skipping those already here"},
+	{"doctor", cmd_doctor, cmd_doctor_opts, NULL, 0, 0,
+	 "check the database and rebuild its note search index"},
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
 };
 
@@ -79,11 +81,9 @@ static int run(int argc, char **argv)
 		cli_print_usage(stdout, NULL);
 		return CLI_OK;
 	}
-	if (argv[1][0] == '-') {
-		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "unknown option '%.*s'",
-				(int)strcspn(argv[1], "="), argv[1]);
-		return cli_report(NULL, &err);
-	}
+	/* Options first: a call, as `poise call OPTIONS` ("poise --db PATH"). */
+	if (argv[1][0] == '-')
+		return run_command(find_command("call"), argc - 1, argv + 1);
 	cmd = find_command(argv[1]);
 	if (!cmd) {
 		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "unknown command '%s'", argv[1]);

@@ -1,15 +1,20 @@
 /*
  * export.c - calls and events as JSON Lines or CSV, streamed.
  *
- * JSON strings are escaped by hand (quotes, backslash, control characters)
- * and invalid UTF-8 becomes U+FFFD, so every line parses whatever an agent
- * typed. CSV follows RFC 4180: CRLF rows, fields quoted when they hold a
- * comma, quote, CR or LF, quotes doubled.
+ * Strings and cells go through text.h: JSON escapes control, C1 and
+ * bidirectional characters and turns invalid UTF-8 into U+FFFD, so every
+ * line parses whatever an agent typed; CSV follows RFC 4180 (CRLF rows,
+ * fields quoted when they hold a comma, quote, CR or LF, quotes doubled)
+ * and a text cell that a spreadsheet would take for a formula is
+ * neutralised with a leading single quote.
  */
 #include "poise/export.h"
 
+#include "poise/text.h"
+
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define STAGE_KEY(name, key, title) key,
@@ -24,7 +29,10 @@ struct export_ctx {
 	struct store *st;
 	FILE *out;
 	enum export_format fmt;
-	int redact;
+	int redact;			     /* enum export_redact */
+	char (*agents)[FIELD_AGENT_MAX + 1]; /* redacted: agents in order of first appearance */
+	size_t nagents, agentcap;
+	char pseudonym[32];
 	const struct call_meta *meta;
 	size_t nevents; /* of the current call */
 	enum poise_status ps;
@@ -40,93 +48,11 @@ int export_format_from_name(const char *name)
 	return -1;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-static void json_str(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-
-	if (!s) {
-		fputs("null", out);
-		return;
-	}
-	n = strlen(s);
-	fputc('"', out);
-	while (n > 0) {
-		size_t len = utf8_len(p, n);
-
-		if (len == 0) {
-			fputs("\\ufffd", out);
-			len = 1;
-		} else if (*p == '"' || *p == '\\') {
-			fputc('\\', out);
-			fputc(*p, out);
-		} else if (*p == '\n') {
-			fputs("\\n", out);
-		} else if (*p == '\t') {
-			fputs("\\t", out);
-		} else if (*p == '\r') {
-			fputs("\\r", out);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(out, "\\u%04x", *p);
-		} else {
-			fwrite(p, 1, len, out);
-		}
-		p += len;
-		n -= len;
-	}
-	fputc('"', out);
-}
-
 /* A string member, null when empty. */
 static void json_member(FILE *out, const char *key, const char *v, int comma)
 {
 	fprintf(out, "%s\"%s\":", comma ? "," : "", key);
-	json_str(out, v && v[0] ? v : NULL);
-}
-
-static void csv_field(FILE *out, const char *s, int last)
-{
-	if (s && s[strcspn(s, ",\"\r\n")]) {
-		fputc('"', out);
-		for (const char *p = s; *p; p++) {
-			if (*p == '"')
-				fputc('"', out);
-			fputc(*p, out);
-		}
-		fputc('"', out);
-	} else if (s) {
-		fputs(s, out);
-	}
-	fputs(last ? "\r\n" : ",", out);
+	text_json_str(out, v && v[0] ? v : NULL);
 }
 
 static void csv_int(FILE *out, int64_t v, int present)
@@ -136,31 +62,70 @@ static void csv_int(FILE *out, int64_t v, int present)
 	fputc(',', out);
 }
 
+/* A skip's text is kept only when it is one of poise's reason keys. */
+static int is_skip_key(const char *text)
+{
+	for (int k = 0; k < SKIP_COUNT; k++)
+		if (strcmp(text, skip_reason_key((enum skip_reason)k)) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * The text of ev as exported: with redact, what the agent typed goes. A
- * follow-up keeps its date and channel ("due\tchannel\t").
+ * The text of ev as exported. Redacted, only keys poise wrote stay (an
+ * allow-list, so a new kind of event carrying typed text is left out until
+ * someone says otherwise); a follow-up keeps its date alone.
  */
 static const char *event_text(const struct export_ctx *c, const struct event *ev, char *buf,
 			      size_t size)
 {
 	size_t n;
 
-	if (!c->redact || !ev->text)
+	if (!(c->redact & EXPORT_REDACT) || !ev->text)
 		return ev->text;
 	switch (ev->kind) {
-	case EV_NOTE:
-	case EV_ESCALATE:
-	case EV_REFLECTION:
-		return NULL;
+	case EV_START:
+	case EV_PROMPT:
+	case EV_OUTCOME:
+	case EV_CAUSE:
+	case EV_INTERRUPTED:
+		return ev->text;
+	case EV_SKIP:
+		return is_skip_key(ev->text) ? ev->text : NULL;
 	case EV_FOLLOWUP:
 		n = strcspn(ev->text, "\t");
-		if (ev->text[n] == '\t')
-			n += 1 + strcspn(ev->text + n + 1, "\t");
-		snprintf(buf, size, "%.*s\t", (int)(n < size - 2 ? n : size - 2), ev->text);
+		snprintf(buf, size, "%.*s", (int)(n < size - 1 ? n : size - 1), ev->text);
 		return buf;
 	default:
-		return ev->text;
+		return NULL;
 	}
+}
+
+/* The agent as exported: redacted, "agent-N" by first appearance, the same N throughout. */
+static const char *agent_name(struct export_ctx *c, const char *agent)
+{
+	size_t i;
+
+	if (!(c->redact & EXPORT_REDACT) || (c->redact & EXPORT_KEEP_AGENTS))
+		return agent;
+	for (i = 0; i < c->nagents; i++)
+		if (strcmp(c->agents[i], agent) == 0)
+			break;
+	if (i == c->nagents) {
+		char(*grown)[FIELD_AGENT_MAX + 1] = c->nagents < c->agentcap ? c->agents : NULL;
+
+		if (!grown) {
+			size_t cap = c->agentcap ? c->agentcap * 2 : 16;
+
+			if (!(grown = realloc(c->agents, cap * sizeof(*grown))))
+				return "agent-?"; /* out of memory: never the name */
+			c->agents = grown;
+			c->agentcap = cap;
+		}
+		snprintf(c->agents[c->nagents++], sizeof(c->agents[0]), "%s", agent);
+	}
+	snprintf(c->pseudonym, sizeof(c->pseudonym), "agent-%zu", i + 1);
+	return c->pseudonym;
 }
 
 static const char *stage_name(int stage)
@@ -168,22 +133,22 @@ static const char *stage_name(int stage)
 	return stage >= 0 && stage < STAGE_COUNT ? stage_keys[stage] : "";
 }
 
-static void csv_call(const struct export_ctx *c)
+static void csv_call(struct export_ctx *c)
 {
 	const struct call_meta *m = c->meta;
 
-	csv_field(c->out, m->id, 0);
-	csv_field(c->out, m->agent, 0);
-	csv_field(c->out, c->redact ? NULL : m->customer, 0);
-	csv_field(c->out, c->redact ? NULL : m->ref, 0);
-	csv_field(c->out, m->playbook_id, 0);
-	csv_field(c->out, m->playbook_version, 0);
-	csv_field(c->out, m->playbook_hash, 0);
+	text_csv_cell(c->out, m->id, 0, 0);
+	text_csv_cell(c->out, agent_name(c, m->agent), 0, 0);
+	text_csv_cell(c->out, c->redact ? NULL : m->customer, 0, 0);
+	text_csv_cell(c->out, c->redact ? NULL : m->ref, 0, 0);
+	text_csv_cell(c->out, m->playbook_id, 0, 0);
+	text_csv_cell(c->out, m->playbook_version, 0, 0);
+	text_csv_cell(c->out, m->playbook_hash, 0, 0);
 	csv_int(c->out, m->started, 1);
 	csv_int(c->out, m->ended, m->ended != 0);
-	csv_field(c->out, m->status, 0);
-	csv_field(c->out, m->outcome, 0);
-	csv_field(c->out, m->cause, 0);
+	text_csv_cell(c->out, m->status, 0, 0);
+	text_csv_cell(c->out, m->outcome, 0, 0);
+	text_csv_cell(c->out, m->cause, 0, 0);
 }
 
 static int event_fn(void *ctx, const struct event *ev)
@@ -197,31 +162,31 @@ static int event_fn(void *ctx, const struct event *ev)
 		csv_int(c->out, ev->seq, 1);
 		csv_int(c->out, ev->t, 1);
 		csv_int(c->out, ev->t - c->meta->started, 1);
-		csv_field(c->out, event_kind_key(ev->kind), 0);
-		csv_field(c->out, stage_name(ev->stage), 0);
+		text_csv_cell(c->out, event_kind_key(ev->kind), 0, 0);
+		text_csv_cell(c->out, stage_name(ev->stage), 0, 0);
 		csv_int(c->out, ev->a, 1);
 		csv_int(c->out, ev->b, 1);
-		csv_field(c->out, text, 1);
+		text_csv_cell(c->out, text, 0, 1);
 	} else {
 		fprintf(c->out,
 			"%s{\"seq\":%" PRId64 ",\"t\":%" PRId64 ",\"offset_ms\":%" PRId64
 			",\"kind\":\"%s\",\"stage\":\"%s\",\"a\":%d,\"b\":%d,\"text\":",
 			c->nevents ? "," : "", ev->seq, ev->t, ev->t - c->meta->started,
 			event_kind_key(ev->kind), stage_name(ev->stage), ev->a, ev->b);
-		json_str(c->out, text);
+		text_json_str(c->out, text);
 		fputc('}', c->out);
 	}
 	c->nevents++;
 	return ferror(c->out) != 0;
 }
 
-static void json_call_head(const struct export_ctx *c)
+static void json_call_head(struct export_ctx *c)
 {
 	const struct call_meta *m = c->meta;
 	FILE *out = c->out;
 
 	json_member(out, "id", m->id, 0);
-	json_member(out, "agent", m->agent, 1);
+	json_member(out, "agent", agent_name(c, m->agent), 1);
 	json_member(out, "customer", c->redact ? NULL : m->customer, 1);
 	json_member(out, "ref", c->redact ? NULL : m->ref, 1);
 	json_member(out, "playbook_id", m->playbook_id, 1);
@@ -275,6 +240,7 @@ enum poise_status export_calls(struct store *st, FILE *out, enum export_format f
 	if (fmt == EXPORT_CSV)
 		fputs(csv_header, out);
 	ps = store_each_call(st, since, until, call_fn, &c, err);
+	free(c.agents);
 	if (ps == POISE_OK)
 		ps = c.ps;
 	if (ps == POISE_OK && (ferror(out) || fflush(out) != 0))

@@ -19,6 +19,7 @@
 
 #include "grow.h"
 #include "poise/report.h"
+#include "poise/text.h"
 #include "poise/store_batch.h"
 #include "store_int.h"
 
@@ -45,7 +46,109 @@ struct merge_ctx {
 	int rc;		     /* SQLite result of a write to dst */
 	enum poise_status ps;
 	struct poise_error *err;
+	int refuse;		/* the call being read failed a check: why says so */
+	struct poise_error why; /* why the call is refused */
 };
+
+/* --- checking rows from elsewhere ------------------------------------------ */
+
+static int is_uuid(const char *s)
+{
+	if (strlen(s) != FIELD_CALL_ID_LEN)
+		return 0;
+	for (int i = 0; i < FIELD_CALL_ID_LEN; i++)
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-'
+							      : !strchr("0123456789abcdef", s[i]))
+			return 0;
+	return 1;
+}
+
+static int is_hash(const char *s)
+{
+	return strlen(s) == FIELD_HASH_LEN && strspn(s, "0123456789abcdef") == FIELD_HASH_LEN;
+}
+
+/* Strictly inside the range: a time read back at its edge was kept there (store_clamp_time). */
+static int time_inside(int64_t t)
+{
+	return t > FIELD_TIME_MIN && t < FIELD_TIME_MAX;
+}
+
+static enum poise_status refused(struct poise_error *err, const char *why)
+{
+	return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "%s", why);
+}
+
+enum poise_status merge_check_call(const struct call_meta *m, struct poise_error *err)
+{
+	const struct {
+		const char *what, *v;
+		size_t max;
+	} f[] = {
+		{"agent name", m->agent, FIELD_AGENT_MAX},
+		{"customer name", m->customer, FIELD_CUSTOMER_MAX},
+		{"reference", m->ref, FIELD_REF_MAX},
+		{"playbook id", m->playbook_id, FIELD_PLAYBOOK_ID_MAX},
+		{"playbook version", m->playbook_version, FIELD_VERSION_MAX},
+		{"cause id", m->cause, FIELD_CAUSE_ID_MAX},
+	};
+	enum poise_status ps;
+
+	if (!is_uuid(m->id))
+		return refused(err, "its id is not a UUID (lowercase, with dashes)");
+	if (m->out_of_range)
+		return refused(err, "a name or id is longer than its limit, or a time, mood or "
+				    "seq is out of range");
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if ((ps = text_check_field(f[i].what, f[i].v, f[i].max, 0, err)) != POISE_OK)
+			return ps;
+	if (!m->agent[0] || !m->playbook_id[0] || !is_hash(m->playbook_hash))
+		return refused(err, "it lacks an agent, a playbook id or a playbook hash");
+	if (!time_inside(m->started) || (m->ended && !time_inside(m->ended)))
+		return refused(err, "its start or end is not a time between 1970 and 9999");
+	if (m->ended && m->ended < m->started)
+		return refused(err, "it ends before it starts");
+	if (strcmp(m->status, "open") != 0 && strcmp(m->status, "done") != 0 &&
+	    strcmp(m->status, "interrupted") != 0)
+		return refused(err, "its status is not open, done or interrupted");
+	return POISE_OK;
+}
+
+enum poise_status merge_check_event(const struct event *ev, struct poise_error *err)
+{
+	enum poise_status ps;
+
+	if ((ps = store_check_event(ev, err)) != POISE_OK)
+		return ps;
+	if (ev->seq < 1 || !time_inside(ev->t))
+		return refused(err, "an event's seq or time is out of range");
+	if (ev->text && (ps = text_check_field("an event's text", ev->text, FIELD_EVENT_TEXT_MAX,
+					       TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB, err)) != POISE_OK)
+		return ps;
+	return POISE_OK;
+}
+
+/* A row that fails its check refuses the whole source, naming the call and why. */
+static int refuse_call(struct merge_ctx *c, const char *id)
+{
+	char why[sizeof(c->why.msg)];
+
+	text_safe(why, sizeof(why), c->why.msg, 0);
+	c->ps = poise_error_set(c->err, POISE_INVALID, NULL, 0, 0,
+				"call %.36s cannot be merged: %s", id, why);
+	return 1;
+}
+
+/* Each event of an update checked before any is written. */
+static int check_fn(void *ctx, const struct event *ev)
+{
+	struct merge_ctx *c = ctx;
+
+	if (ev->seq <= c->from)
+		return 0;
+	c->refuse = merge_check_event(ev, &c->why) != POISE_OK;
+	return c->refuse;
+}
 
 /* The last seq of call id in dst; -1 when the call is not there. */
 static int64_t dst_last_seq(struct store *st, const char *id, int *rc)
@@ -68,8 +171,6 @@ static int event_fn(void *ctx, const struct event *ev)
 
 	if (ev->seq <= c->from)
 		return 0;
-	if ((c->ps = store_check_event(ev, c->err)) != POISE_OK)
-		return 1;
 	c->rc = store_write_event(c->dst, c->call_id, ev);
 	return c->rc != SQLITE_OK;
 }
@@ -81,8 +182,17 @@ static int hold_fn(void *ctx, const struct event *ev)
 	struct held *h = &c->held;
 	size_t len = ev->text ? strlen(ev->text) + 1 : 0;
 
-	if ((c->ps = store_check_event(ev, c->err)) != POISE_OK)
+	if (merge_check_event(ev, &c->why) != POISE_OK) {
+		c->refuse = 1;
 		return 1;
+	}
+	if (h->n >= MERGE_CALL_EVENTS_MAX || h->ntext + len > MERGE_CALL_TEXT_MAX) {
+		c->refuse = 1;
+		poise_error_set(&c->why, POISE_TOO_BIG, NULL, 0, 0,
+				"it has more than %d events or %d bytes of text",
+				MERGE_CALL_EVENTS_MAX, MERGE_CALL_TEXT_MAX);
+		return 1;
+	}
 	if (!GROW(h->ev, h->n, h->cap, 64) || !GROW(h->off, h->n, h->offcap, 64) ||
 	    (len && !grow_array((void **)&h->text, h->ntext + len - 1, &h->captext, 1, 4096))) {
 		c->ps = poise_error_set(c->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
@@ -112,6 +222,8 @@ static int add_whole(struct merge_ctx *c, const struct call_meta *m)
 		c->ps = ps;
 	if (c->ps != POISE_OK)
 		return 1;
+	if (c->refuse)
+		return refuse_call(c, m->id);
 	for (size_t i = 0; i < h->n; i++)
 		h->ev[i].text = h->off[i] == NO_TEXT ? NULL : h->text + h->off[i];
 	c->ps = store_playbook_text(c->src, m->playbook_hash, &text, &len, c->err);
@@ -150,6 +262,8 @@ static int call_fn(void *ctx, const struct call_meta *m)
 
 	if (c->rc != SQLITE_OK)
 		return 1;
+	if (merge_check_call(m, &c->why) != POISE_OK)
+		return refuse_call(c, m->id);
 	if (last >= m->last_seq) {
 		c->counts->present++;
 		return 0;
@@ -162,6 +276,12 @@ static int call_fn(void *ctx, const struct call_meta *m)
 	}
 	c->call_id = m->id;
 	c->from = last < 0 ? 0 : last;
+	if ((ps = store_call_events(c->src, m->id, check_fn, c, c->err)) != POISE_OK)
+		c->ps = ps;
+	if (c->ps != POISE_OK)
+		return 1;
+	if (c->refuse)
+		return refuse_call(c, m->id);
 	ps = store_call_events(c->src, m->id, event_fn, c, c->err);
 	if (ps != POISE_OK)
 		c->ps = ps;
@@ -237,6 +357,8 @@ enum poise_status merge_file(struct store *st, const char *src_path, struct merg
 	if ((ps = store_open(src_path, STORE_READONLY | STORE_READ_OLD, &c.src, err)) != POISE_OK)
 		return ps;
 	out->pending = store_pending(c.src);
+	/* No value the source holds can make us read more than this at once. */
+	sqlite3_limit(c.src->db, SQLITE_LIMIT_LENGTH, MERGE_VALUE_MAX);
 	c.keeper = report_keeper_new(st);
 	ps = merge_all(&c);
 	report_keeper_free(c.keeper);

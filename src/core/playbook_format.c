@@ -540,7 +540,8 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 	    (st = pbwalk_string(&w, k[PF_ID], v[PF_ID], pbwalk_check_playbook_id, &pb->id)) !=
 		    POISE_OK ||
 	    (st = pbwalk_string(&w, k[PF_TITLE], v[PF_TITLE], NULL, &pb->title)) != POISE_OK ||
-	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], NULL, &pb->version)) != POISE_OK)
+	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], pbwalk_check_version,
+				&pb->version)) != POISE_OK)
 		return st;
 	pb->id_at = (struct pb_pos){pb_node(&w, v[PF_ID])->line, pb_node(&w, v[PF_ID])->col};
 	for (f = 0; pb->overlay && f < PF_COUNT; f++)

@@ -7,6 +7,8 @@
  */
 #include "playbook_tree.h"
 
+#include "poise/text.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,37 +20,12 @@ struct textpos {
 	size_t line, col;
 };
 
-/*
- * Decode the UTF-8 sequence at p (n bytes left) strictly: no overlong forms,
- * no surrogates, nothing above U+10FFFF. Return its length, 0 if invalid.
- */
+/* The UTF-8 sequence at p, strictly (text.h): its length, 0 if invalid. */
 static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
-	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-	size_t len, i;
-	uint32_t c;
+	unsigned c = 0;
+	size_t len = text_utf8_len((const char *)p, n, &c);
 
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, c = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, c = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, c = p[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
 	*cp = c;
 	return len;
 }

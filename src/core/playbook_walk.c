@@ -7,7 +7,9 @@
  */
 #include "playbook_tree.h"
 
+#include "poise/fieldlimits.h"
 #include "poise/fill.h"
+#include "poise/text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -205,6 +207,8 @@ static int id_valid(const char *s)
 
 enum poise_status pbwalk_check_id(struct pb_walk *w, uint32_t at, const char *s)
 {
+	if (strlen(s) > FIELD_CAUSE_ID_MAX)
+		return pbwalk_error(w, at, "id is longer than %d characters", FIELD_CAUSE_ID_MAX);
 	if (id_valid(s))
 		return POISE_OK;
 	return pbwalk_error(w, at,
@@ -215,9 +219,19 @@ enum poise_status pbwalk_check_id(struct pb_walk *w, uint32_t at, const char *s)
 
 enum poise_status pbwalk_check_playbook_id(struct pb_walk *w, uint32_t at, const char *s)
 {
-	if (strlen(s) > 64)
-		return pbwalk_error(w, at, "id is longer than 64 characters");
+	if (strlen(s) > FIELD_PLAYBOOK_ID_MAX)
+		return pbwalk_error(w, at, "id is longer than %d characters",
+				    FIELD_PLAYBOOK_ID_MAX);
 	return pbwalk_check_id(w, at, s);
+}
+
+enum poise_status pbwalk_check_version(struct pb_walk *w, uint32_t at, const char *s)
+{
+	struct poise_error why;
+
+	if (text_check_field("version", s, FIELD_VERSION_MAX, 0, &why) == POISE_OK)
+		return POISE_OK;
+	return pbwalk_error(w, at, "%s", why.msg);
 }
 
 enum poise_status pbwalk_check_language(struct pb_walk *w, uint32_t at, const char *s)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "poise/text.h"
 #include "poise/call.h"
 #include "poise/report.h"
 
@@ -138,10 +139,6 @@ int repeat_seen(struct repeat_window *w, const char *ref, int64_t t);
 
 /* report_lines.c */
 enum poise_status report_lines_index(struct report *r);
-
-/* report_out.c: shared number formatting. */
-void report_json_str(FILE *out, const char *s);
-void report_csv_field(FILE *out, const char *s, int last);
 
 /* One report shape (per agent or per line) in one format. */
 typedef void report_writer(const struct report *r, FILE *out);

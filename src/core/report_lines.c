@@ -126,26 +126,6 @@ static const char *mood_change(const struct report_line *l, char *buf, size_t si
 	return buf;
 }
 
-/* Print s cut to at most width characters (UTF-8 aware, "..." when cut). */
-static void print_cut(FILE *out, const char *s, int width)
-{
-	int n = 0;
-	const char *p = s, *cut = NULL;
-
-	for (; *p; p++) {
-		if (((unsigned char)*p & 0xc0) == 0x80)
-			continue;
-		if (n == width - 3)
-			cut = p;
-		if (n++ == width)
-			break;
-	}
-	if (!*p || !cut)
-		fputs(s, out);
-	else
-		fprintf(out, "%.*s...", (int)(cut - s), s);
-}
-
 static void table_line(FILE *out, const struct report_line *l)
 {
 	char pos[32], mood[48];
@@ -153,7 +133,7 @@ static void table_line(FILE *out, const struct report_line *l)
 	snprintf(pos, sizeof(pos), "%s %zu", section_key(l->section), l->index + 1);
 	fprintf(out, "%-9s %-7s %5ld %5ld %5ld %6s %4ld  ", stage_key(l->stage), pos, l->shown,
 		l->used, l->skipped, mood_change(l, mood, sizeof(mood)), l->mood_samples);
-	print_cut(out, l->text, 80 - 49);
+	text_fput_cell(out, l->text, 80 - 49, TEXT_ELLIPSIS | TEXT_NO_PAD);
 	fputc('\n', out);
 	if (!l->skipped)
 		return;
@@ -180,8 +160,11 @@ static void write_table(const struct report *r, FILE *out)
 		report_line_get(r, i, &l);
 		if (!hash || strcmp(hash, l.playbook_hash) != 0) {
 			hash = l.playbook_hash;
-			fprintf(out, "%s%s %s (%.8s)\n", i ? "\n" : "", l.playbook_id,
-				l.playbook_version, l.playbook_hash);
+			fputs(i ? "\n" : "", out);
+			text_fput(out, l.playbook_id, 0);
+			fputc(' ', out);
+			text_fput(out, l.playbook_version, 0);
+			fprintf(out, " (%.8s)\n", l.playbook_hash);
 			fprintf(out, "%-9s %-7s %5s %5s %5s %6s %4s  %s\n", "stage", "line",
 				"shown", "used", "skip", "mood", "n", "text");
 		}
@@ -200,11 +183,11 @@ static void write_csv(const struct report *r, FILE *out)
 	      out);
 	for (size_t i = 0; i < r->nlines; i++) {
 		report_line_get(r, i, &l);
-		report_csv_field(out, l.playbook_id, 0);
-		report_csv_field(out, l.playbook_version, 0);
+		text_csv_cell(out, l.playbook_id, 0, 0);
+		text_csv_cell(out, l.playbook_version, 0, 0);
 		fprintf(out, "%s,%s,%s,%zu,", l.playbook_hash, stage_key(l.stage),
 			section_key(l.section), l.index);
-		report_csv_field(out, l.text, 0);
+		text_csv_cell(out, l.text, 0, 0);
 		fprintf(out, "%ld,%ld,%ld", l.shown, l.used, l.skipped);
 		for (int k = 0; k < SKIP_COUNT; k++)
 			fprintf(out, ",%ld", l.skip_reason[k]);
@@ -220,13 +203,13 @@ static void json_line(FILE *out, const struct report_line *l)
 	char mood[48];
 
 	fputs("{\"playbook_id\":", out);
-	report_json_str(out, l->playbook_id);
+	text_json_str(out, l->playbook_id);
 	fputs(",\"playbook_version\":", out);
-	report_json_str(out, l->playbook_version);
+	text_json_str(out, l->playbook_version);
 	fprintf(out, ",\"playbook_hash\":\"%s\",\"stage\":\"%s\",\"section\":\"%s\",\"index\":%zu",
 		l->playbook_hash, stage_key(l->stage), section_key(l->section), l->index);
 	fputs(",\"text\":", out);
-	report_json_str(out, l->text);
+	text_json_str(out, l->text);
 	fprintf(out, ",\"shown\":%ld,\"used\":%ld,\"skipped\":%ld,\"skip_reasons\":{", l->shown,
 		l->used, l->skipped);
 	for (int k = 0; k < SKIP_COUNT; k++)

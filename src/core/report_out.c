@@ -7,6 +7,7 @@
  * denominator, divided and rounded (half away from zero) only when written.
  */
 #include "report_int.h"
+#include "poise/words.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -143,11 +144,8 @@ static int value(const struct field *fd, const struct report_figures *f, int tab
 		v = report_div_round(n, d * 1000);
 		if (!table)
 			snprintf(buf, size, "%" PRId64, v);
-		else if (v >= 3600)
-			snprintf(buf, size, "%" PRId64 ":%02" PRId64 ":%02" PRId64, v / 3600,
-				 v / 60 % 60, v % 60);
 		else
-			snprintf(buf, size, "%" PRId64 ":%02" PRId64, v / 60, v % 60);
+			words_duration(buf, size, v * 1000);
 		return 1;
 	case F_PCT:
 		v = report_div_round(n * 1000, d);
@@ -162,37 +160,6 @@ static int value(const struct field *fd, const struct report_figures *f, int tab
 }
 
 /* --- escaping ------------------------------------------------------------ */
-
-void report_json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
-/* A CSV field and its separator (CRLF when last); quoted when it holds , " CR or LF. */
-void report_csv_field(FILE *out, const char *s, int last)
-{
-	if (s[strcspn(s, ",\"\r\n")]) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else {
-		fputs(s, out);
-	}
-	fputs(last ? "\r\n" : ",", out);
-}
 
 /* --- formats ------------------------------------------------------------- */
 
@@ -220,8 +187,10 @@ static void table_block(const struct report *r, FILE *out, size_t first, size_t 
 	for (size_t c = 0; c < n; c++)
 		cols[c + 1] = first + c;
 	fprintf(out, "%-*s", TABLE_LABEL, "");
-	for (size_t c = 0; c <= n; c++)
-		fprintf(out, " %*.*s", TABLE_CELL - 1, TABLE_CELL - 1, column_name(r, cols[c]));
+	for (size_t c = 0; c <= n; c++) {
+		fputc(' ', out);
+		text_fput_cell(out, column_name(r, cols[c]), TABLE_CELL - 1, TEXT_RIGHT);
+	}
 	fputc('\n', out);
 	for (size_t i = 0; i < NFIELDS; i++) {
 		if (fields[i].group)
@@ -244,9 +213,14 @@ static void table_causes(const struct report *r, FILE *out)
 	for (size_t c = 0; c <= r->nagents; c++) {
 		const struct report_figures *f = column(r, c);
 
-		fprintf(out, "  %s:", column_name(r, c));
-		for (size_t k = 0; k < f->ntop; k++)
-			fprintf(out, "%s %s %ld", k ? "," : "", f->top[k].id, f->top[k].calls);
+		fputs("  ", out);
+		text_fput(out, column_name(r, c), 0);
+		fputc(':', out);
+		for (size_t k = 0; k < f->ntop; k++) {
+			fprintf(out, "%s ", k ? "," : "");
+			text_fput(out, f->top[k].id, 0);
+			fprintf(out, " %ld", f->top[k].calls);
+		}
 		fputs(f->ntop ? "\n" : " -\n", out);
 	}
 }
@@ -266,7 +240,7 @@ static void day_of(const struct report *r, int64_t ms, char out[11])
 static void table_heading(const struct report *r, FILE *out)
 {
 	const char *zone = r->utc ? "UTC days" : "local days";
-	char a[11], b[11];
+	char a[11], b[11], n[64];
 
 	if (r->since)
 		day_of(r, r->since, a);
@@ -280,13 +254,19 @@ static void table_heading(const struct report *r, FILE *out)
 		fprintf(out, "calls started up to %s (%s)", b, zone);
 	else
 		fputs("all calls", out);
-	if (r->agent_filter)
-		fprintf(out, ", agent %s", r->agent_filter);
-	if (r->playbook_filter)
-		fprintf(out, ", playbook %s", r->playbook_filter);
-	fprintf(out, "\nrepeat contacts within %d days; times in m:ss", r->repeat_days);
+	if (r->agent_filter) {
+		fputs(", agent ", out);
+		text_fput(out, r->agent_filter, 0);
+	}
+	if (r->playbook_filter) {
+		fputs(", playbook ", out);
+		text_fput(out, r->playbook_filter, 0);
+	}
+	fprintf(out, "\nrepeat contacts within %s; times in mm:ss",
+		words_count(n, sizeof(n), r->repeat_days, "day", "days"));
 	if (r->damaged)
-		fprintf(out, "; %ld damaged calls left out", r->damaged);
+		fprintf(out, "; %s left out",
+			words_count(n, sizeof(n), r->damaged, "damaged call", "damaged calls"));
 	fputc('\n', out);
 }
 
@@ -314,7 +294,7 @@ static void csv_causes(FILE *out, const struct report_figures *f)
 	for (size_t k = 0; k < f->ntop; k++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s:%ld", k ? ";" : "",
 					 f->top[k].id, f->top[k].calls);
-	report_csv_field(out, buf, 1);
+	text_csv_cell(out, buf, 0, 1);
 }
 
 static void write_csv(const struct report *r, FILE *out)
@@ -328,10 +308,10 @@ static void write_csv(const struct report *r, FILE *out)
 	for (size_t c = 0; c <= r->nagents; c++) {
 		const struct report_figures *f = column(r, c);
 
-		report_csv_field(out, column_name(r, c), 0);
+		text_csv_cell(out, column_name(r, c), 0, 0);
 		for (size_t i = 0; i < NFIELDS; i++)
-			report_csv_field(out, value(&fields[i], f, 0, buf, sizeof(buf)) ? buf : "",
-					 0);
+			text_csv_cell(out, value(&fields[i], f, 0, buf, sizeof(buf)) ? buf : "", 1,
+				      0);
 		csv_causes(out, f);
 	}
 }
@@ -347,7 +327,7 @@ static void json_figures(FILE *out, const struct report_figures *f)
 	fputs(",\"top_causes\":[", out);
 	for (size_t k = 0; k < f->ntop; k++) {
 		fputs(k ? ",{\"cause\":" : "{\"cause\":", out);
-		report_json_str(out, f->top[k].id);
+		text_json_str(out, f->top[k].id);
 		fprintf(out, ",\"calls\":%ld}", f->top[k].calls);
 	}
 	fputs("]}", out);
@@ -357,7 +337,7 @@ static void json_opt_str(FILE *out, const char *key, const char *v)
 {
 	fprintf(out, "\"%s\":", key);
 	if (v)
-		report_json_str(out, v);
+		text_json_str(out, v);
 	else
 		fputs("null", out);
 	fputc(',', out);
@@ -383,7 +363,7 @@ static void write_json(const struct report *r, FILE *out)
 	for (size_t c = 1; c <= r->nagents; c++) {
 		fputs(c > 1 ? ",\n" : "\n", out);
 		fputs("{\"agent\":", out);
-		report_json_str(out, r->agents[c - 1].f.agent);
+		text_json_str(out, r->agents[c - 1].f.agent);
 		fputs(",\"figures\":", out);
 		json_figures(out, &r->agents[c - 1].f);
 		fputc('}', out);

@@ -170,9 +170,9 @@ static enum poise_status check_review(const struct review *r, struct poise_error
 					       r->scores[i], store_stage_key(i));
 	if (!r->reviewer[0])
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "a review needs a reviewer");
-	if (strlen(r->comment) > REVIEW_COMMENT_MAX)
+	if (strlen(r->comment) > REVIEW_COMMENT_MAX || limits_chars(r->comment) > LIMIT_COMMENT)
 		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
-				       "comment is longer than %d bytes", REVIEW_COMMENT_MAX);
+				       "comment is longer than %d characters", LIMIT_COMMENT);
 	return POISE_OK;
 }
 
@@ -189,6 +189,8 @@ enum poise_status review_save(struct store *st, struct review *r, struct poise_e
 	rc = write_review(st, r);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK && old_id)
+		store_scrub_wal(st); /* the comment it replaced must not linger */
 	if (rc == SQLITE_OK)
 		return POISE_OK;
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);

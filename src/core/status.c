@@ -1,6 +1,8 @@
 /* status.c - status messages and located errors. */
 #include "poise/status.h"
 
+#include "poise/text.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -42,12 +44,16 @@ void poise_error_print(FILE *out, const struct poise_error *err)
 {
 	const char *msg = err->msg[0] ? err->msg : poise_status_str(err->status);
 
-	if (err->file[0] && err->line > 0 && err->col > 0)
-		fprintf(out, "%s:%d:%d: error: %s\n", err->file, err->line, err->col, msg);
-	else if (err->file[0] && err->line > 0)
-		fprintf(out, "%s:%d: error: %s\n", err->file, err->line, msg);
-	else if (err->file[0])
-		fprintf(out, "%s: error: %s\n", err->file, msg);
-	else
-		fprintf(out, "error: %s\n", msg);
+	/* Messages quote names, paths and data: nothing in them reaches the terminal raw. */
+	if (err->file[0]) {
+		text_fput(out, err->file, 0);
+		if (err->line > 0)
+			fprintf(out, ":%d", err->line);
+		if (err->line > 0 && err->col > 0)
+			fprintf(out, ":%d", err->col);
+		fputs(": ", out);
+	}
+	fputs("error: ", out);
+	text_fput(out, msg, 0);
+	fputc('\n', out);
 }

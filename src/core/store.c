@@ -167,6 +167,12 @@ enum poise_status store_fail(struct store *st, int rc, const char *what, struct 
 				       "cannot %s: '%s' is not a poise database: pass --db PATH",
 				       what, p);
 	case SQLITE_CORRUPT:
+		if (rc == SQLITE_CORRUPT_VTAB)
+			return poise_error_set(
+				err, POISE_DB, NULL, 0, 0,
+				"cannot %s: the note search index of database '%s' is "
+				"damaged: run 'poise doctor --db %s' to rebuild it",
+				what, p, p);
 		return poise_error_set(err, POISE_DB, NULL, 0, 0,
 				       "cannot %s: database '%s' is damaged: restore a backup "
 				       "or pass --db PATH",
@@ -235,6 +241,12 @@ int64_t *store_seq_slot(struct store *st, const char *call_id)
 	snprintf(st->seqs[st->nseqs].call_id, sizeof(st->seqs[0].call_id), "%s", call_id);
 	st->seqs[st->nseqs].next = 0; /* 0: not known yet */
 	return &st->seqs[st->nseqs++].next;
+}
+
+void store_scrub_wal(struct store *st)
+{
+	if (!(st->flags & STORE_READONLY))
+		sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 }
 
 long store_set_max_pages(struct store *st, long pages)
@@ -387,7 +399,6 @@ static int set_pragmas(struct store *st)
 {
 	int rc;
 
-	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	sqlite3_extended_result_codes(st->db, 1);
 	if ((rc = exec_pragma(st, "PRAGMA foreign_keys = ON", NULL)) ||
 	    (rc = exec_pragma(st, "PRAGMA secure_delete = ON", NULL)) ||
@@ -433,9 +444,28 @@ static enum poise_status open_db(struct store *st, struct poise_error *err)
 	rc = sqlite3_open_v2(st->path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "open database", err);
+	/*
+	 * Files come from elsewhere (--db, merge): no SQL may write the file
+	 * behind SQLite's back, and nothing in the schema (a trigger, a view, a
+	 * default) may call a function with side effects. The schema check
+	 * below then refuses any object poise did not make.
+	 */
+	if ((rc = sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL)) != SQLITE_OK)
+		return store_fail(st, rc, "open database", err);
+	/* Before the first read: SQLite looks up the schema while the lock may be busy. */
+	sqlite3_busy_timeout(st->db, (st->flags & (STORE_READONLY | STORE_PATIENT))
+					     ? STORE_WAIT_MS
+					     : STORE_BUSY_MS);
 	/* Refuse before any pragma could rewrite the header of someone else's file. */
 	if ((ps = store_schema_check(st, err)) != POISE_OK)
 		return ps;
+	/*
+	 * Every object in the file is now one poise made, by the same SQL: its
+	 * own trigger may feed the note search (FTS5 is not marked innocuous).
+	 */
+	if ((rc = sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 1, NULL)) != SQLITE_OK)
+		return store_fail(st, rc, "open database", err);
 	if ((rc = set_pragmas(st)) != SQLITE_OK)
 		return store_fail(st, rc, "set up database", err);
 	if ((ps = store_schema_migrate(st, err)) != POISE_OK)
@@ -469,11 +499,14 @@ enum poise_status store_open(const char *path, int flags, struct store **out,
 	st->flags = flags;
 	if (!(flags & STORE_READONLY) && (ps = make_dirs(path, err)) != POISE_OK)
 		goto out;
+	if ((ps = store_check_files(st, err)) != POISE_OK)
+		goto out;
 	if ((ps = prepare_file(path, flags, err)) != POISE_OK)
 		goto out;
 	if ((ps = store_schema_precheck(path, err)) != POISE_OK)
 		goto out;
-	if ((ps = open_db(st, err)) != POISE_OK)
+	if ((ps = open_db(st, err)) != POISE_OK ||
+	    (ps = store_check_same_file(st, err)) != POISE_OK)
 		goto out;
 	tighten_side_files(st);
 	if ((ps = sidelog_load(st, err)) != POISE_OK)

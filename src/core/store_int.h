@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "poise/store.h"
 
@@ -69,7 +70,7 @@
 		     "WHERE status = 'open' AND agent = ?1 "                                       \
 		     "ORDER BY started_at DESC, id DESC")                                          \
 	X(EACH_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
-		     "WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id")         \
+		     "WHERE started_at >= ?1 AND started_at <= ?2 ORDER BY started_at, id")        \
 	X(EVENTS, "SELECT seq, t, kind, stage, a, b, text FROM events "                            \
 		  "WHERE call_id = ?1 ORDER BY seq")                                               \
 	X(PB_TEXT, "SELECT text FROM playbook_texts WHERE hash = ?1")
@@ -102,6 +103,7 @@ struct store {
 	size_t nseqs, seqcap;
 	size_t pending; /* entries in the side log */
 	int fail_errno; /* errno of the last failed step, for store_fail */
+	struct stat file_id; /* the database file looked at before SQLite opened it */
 };
 
 /* store.c */
@@ -112,6 +114,16 @@ int store_rc_busy(int rc);
 enum poise_status store_fail(struct store *st, int rc, const char *what, struct poise_error *err);
 int64_t *store_seq_slot(struct store *st, const char *call_id); /* NULL: no memory */
 
+/* store_files.c: each file of the database what it seems (and, for a writer, private). */
+enum poise_status store_check_files(struct store *st, struct poise_error *err);
+/*
+ * open(2) that refuses at once what is not a regular file (O_NONBLOCK, so a
+ * FIFO cannot hang it, then fstat; EINVAL) and follows no symbolic link.
+ */
+int store_open_regular(const char *path, int oflags, mode_t mode);
+/* The file SQLite opened is the one store_check_files looked at. */
+enum poise_status store_check_same_file(struct store *st, struct poise_error *err);
+
 /* store_schema.c */
 enum poise_status store_schema_precheck(const char *path, struct poise_error *err);
 /* application_id and user_version: ours (or an empty file), not newer. */
@@ -119,8 +131,13 @@ enum poise_status store_schema_check(struct store *st, struct poise_error *err);
 enum poise_status store_schema_migrate(struct store *st, struct poise_error *err);
 
 /* store_read.c: one row of STORE_META_COLS into m. */
-/* Column col as text: copied into dst (truncated, "" for NULL), or the pointer ("" for NULL). */
-void store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size);
+/*
+ * Column col as text: copied into dst ("" for NULL; 1 when it did not fit,
+ * cut at a character, or held a NUL), or the pointer ("" for NULL).
+ */
+int store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size);
+/* A time read back, kept within FIELD_TIME_MIN..FIELD_TIME_MAX (fieldlimits.h). */
+int64_t store_clamp_time(int64_t t);
 const char *store_col_text(sqlite3_stmt *s, int col);
 /*
  * An events row selected as (seq, t, kind, stage, a, b, text): 0 when its
@@ -146,6 +163,12 @@ int store_write_helper_rows(struct store *st, const char *call_id, const struct 
 
 /* store_sidelog.c */
 enum poise_status sidelog_load(struct store *st, struct poise_error *err);
+/*
+ * Check a whole side log held in buf (NUL-terminated, changed in place):
+ * count its entries and learn each call's next seq, writing nothing. The
+ * parser the fuzz target tests/fuzz/fuzz_sidelog.c drives.
+ */
+enum poise_status sidelog_scan(struct store *st, char *buf, struct poise_error *err);
 enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err);
 enum poise_status sidelog_add_event(struct store *st, const char *call_id, const struct event *ev,

@@ -6,13 +6,26 @@
  */
 #include "store_int.h"
 
+#include "poise/text.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-void store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size)
+int store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size)
 {
-	snprintf(dst, size, "%s", store_col_text(s, col));
+	const char *v = store_col_text(s, col);
+	size_t n = strlen(v), keep = n < size ? n : text_cut(v, size - 1);
+
+	memcpy(dst, v, keep);
+	dst[keep] = '\0';
+	/* Longer than its limit, or a NUL inside: not a row poise wrote. */
+	return keep < n || (size_t)sqlite3_column_bytes(s, col) != n;
+}
+
+int64_t store_clamp_time(int64_t t)
+{
+	return t < FIELD_TIME_MIN ? FIELD_TIME_MIN : t > FIELD_TIME_MAX ? FIELD_TIME_MAX : t;
 }
 
 const char *store_col_text(sqlite3_stmt *s, int col)
@@ -26,7 +39,7 @@ int store_row_event(sqlite3_stmt *s, struct event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->seq = sqlite3_column_int64(s, 0);
-	ev->t = sqlite3_column_int64(s, 1);
+	ev->t = store_clamp_time(sqlite3_column_int64(s, 1));
 	ev->kind = (enum event_kind)event_kind_from_key(store_col_text(s, 2));
 	ev->stage = store_stage_from_key(store_col_text(s, 3));
 	ev->a = sqlite3_column_int(s, 4);
@@ -46,23 +59,36 @@ enum poise_status store_unknown_event(const struct store *st, const char *call_i
 
 void store_row_meta(sqlite3_stmt *s, struct call_meta *m)
 {
+	int cut = 0;
+
 	memset(m, 0, sizeof(*m));
-	store_col_copy(s, 0, m->id, sizeof(m->id));
-	store_col_copy(s, 1, m->agent, sizeof(m->agent));
-	store_col_copy(s, 2, m->customer, sizeof(m->customer));
-	store_col_copy(s, 3, m->ref, sizeof(m->ref));
-	store_col_copy(s, 4, m->playbook_id, sizeof(m->playbook_id));
-	store_col_copy(s, 5, m->playbook_version, sizeof(m->playbook_version));
-	store_col_copy(s, 6, m->playbook_hash, sizeof(m->playbook_hash));
+	cut |= store_col_copy(s, 0, m->id, sizeof(m->id));
+	cut |= store_col_copy(s, 1, m->agent, sizeof(m->agent));
+	cut |= store_col_copy(s, 2, m->customer, sizeof(m->customer));
+	cut |= store_col_copy(s, 3, m->ref, sizeof(m->ref));
+	cut |= store_col_copy(s, 4, m->playbook_id, sizeof(m->playbook_id));
+	cut |= store_col_copy(s, 5, m->playbook_version, sizeof(m->playbook_version));
+	cut |= store_col_copy(s, 6, m->playbook_hash, sizeof(m->playbook_hash));
 	m->started = sqlite3_column_int64(s, 7);
 	m->ended = sqlite3_column_int64(s, 8);
-	store_col_copy(s, 9, m->status, sizeof(m->status));
-	store_col_copy(s, 10, m->outcome, sizeof(m->outcome));
-	store_col_copy(s, 11, m->cause, sizeof(m->cause));
+	cut |= store_col_copy(s, 9, m->status, sizeof(m->status));
+	cut |= store_col_copy(s, 10, m->outcome, sizeof(m->outcome));
+	cut |= store_col_copy(s, 11, m->cause, sizeof(m->cause));
 	m->mood_start = sqlite3_column_int(s, 12);
 	m->mood_end = sqlite3_column_int(s, 13);
 	m->wrapup_at = sqlite3_column_int64(s, 14);
 	m->last_seq = sqlite3_column_int64(s, 15);
+	/* Out of range is not poise's either: kept in range, so no sum of two overflows. */
+	m->out_of_range = cut || m->started != store_clamp_time(m->started) ||
+			  m->ended != store_clamp_time(m->ended) ||
+			  m->wrapup_at != store_clamp_time(m->wrapup_at) || m->last_seq < 0 ||
+			  m->mood_start < 0 || m->mood_start > 5 || m->mood_end < 0 ||
+			  m->mood_end > 5;
+	m->started = store_clamp_time(m->started);
+	m->ended = store_clamp_time(m->ended);
+	m->wrapup_at = store_clamp_time(m->wrapup_at);
+	if (m->last_seq < 0)
+		m->last_seq = 0;
 }
 
 /* A statement already stepping (a callback calling back in) cannot be reused. */
@@ -232,7 +258,7 @@ enum poise_status store_each_call(struct store *st, int64_t since, int64_t until
 		return POISE_STATE;
 	s = store_stmt(st, STMT_EACH_CALL);
 	sqlite3_bind_int64(s, 1, since ? since : INT64_MIN);
-	sqlite3_bind_int64(s, 2, until ? until : INT64_MAX);
+	sqlite3_bind_int64(s, 2, until ? until - 1 : INT64_MAX); /* [since, until) */
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		store_row_meta(s, &m);
 		if (fn(ctx, &m)) {

@@ -9,12 +9,32 @@
 #include "store_int.h"
 
 #include "poise/review.h"
+#include "poise/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/*
+ * The note search (schema 2), by itself too: `poise doctor` makes it again
+ * with the very same SQL, so the schema check still knows it.
+ */
+#define NOTES_FTS_TABLE                                                                            \
+	"CREATE VIRTUAL TABLE notes_fts USING fts5 (\n"                                            \
+	"	text, call_id UNINDEXED, seq UNINDEXED, tokenize = 'trigram')"
+#define NOTES_FTS_FILL                                                                             \
+	"INSERT INTO notes_fts (text, call_id, seq)\n"                                             \
+	"	SELECT text, call_id, seq FROM events WHERE kind = 'note' AND text IS NOT NULL"
+/* The text is released: the schema check compares it byte for byte. */
+/* clang-format off */
+#define NOTES_FTS_TRIGGER                                                                          \
+	"CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"                                  \
+	"WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"                                  \
+	"	INSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, new.seq);\n" \
+	"END"
+/* clang-format on */
 
 static const char *const migrations[] = {
 	/* 0 -> 1: the first schema. */
@@ -100,14 +120,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX calls_review_mood ON calls (\n"
 	"	" REVIEW_MOOD_PEAK ", started_at, id);\n"
 	"CREATE INDEX events_note ON events (call_id, text) WHERE kind = 'note';\n"
-	"CREATE VIRTUAL TABLE notes_fts USING fts5 (\n"
-	"	text, call_id UNINDEXED, seq UNINDEXED, tokenize = 'trigram');\n"
-	"INSERT INTO notes_fts (text, call_id, seq)\n"
-	"	SELECT text, call_id, seq FROM events WHERE kind = 'note' AND text IS NOT NULL;\n"
-	"CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"
-	"WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"
-	"	INSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, new.seq);\n"
-	"END;\n"
+	/* clang-format off */
+	NOTES_FTS_TABLE ";\n" NOTES_FTS_FILL ";\n" NOTES_FTS_TRIGGER ";\n"
+	/* clang-format on */
 	"CREATE TABLE reviews (\n"
 	"	id INTEGER PRIMARY KEY,\n"
 	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
@@ -178,7 +193,7 @@ enum poise_status store_schema_precheck(const char *path, struct poise_error *er
 	struct stat sb;
 	ssize_t n;
 	uint32_t app;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
 		return poise_error_set(err, errno == EACCES ? POISE_DB_READONLY : POISE_IO, NULL, 0,
@@ -217,6 +232,116 @@ static int query_int(sqlite3 *db, const char *sql, long *out)
 	return rc;
 }
 
+/*
+ * In a database in memory, made by the migrations: temp.allowed holds every
+ * object of every schema from version on (the file may be on its way up),
+ * temp.required the tables of schema version itself.
+ */
+static int poise_objects(long version, sqlite3 **out)
+{
+	int rc =
+		sqlite3_open_v2(":memory:", out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(*out,
+				  "CREATE TEMP TABLE allowed (type, name, tbl_name, sql, "
+				  "UNIQUE (type, name, tbl_name, sql));"
+				  "CREATE TEMP TABLE required (name);",
+				  NULL, NULL, NULL);
+	for (long v = 0; rc == SQLITE_OK && v <= STORE_SCHEMA_VERSION; v++) {
+		if (v > 0)
+			rc = sqlite3_exec(*out, migrations[v - 1], NULL, NULL, NULL);
+		if (rc == SQLITE_OK && v == version)
+			rc = sqlite3_exec(
+				*out,
+				"INSERT INTO required SELECT name FROM main.sqlite_schema "
+				"WHERE type = 'table'",
+				NULL, NULL, NULL);
+		if (rc == SQLITE_OK && v >= version)
+			rc = sqlite3_exec(
+				*out,
+				"INSERT OR IGNORE INTO allowed SELECT type, name, tbl_name, "
+				"coalesce(sql, '') FROM main.sqlite_schema",
+				NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+static enum poise_status odd_object(struct store *st, const char *how, sqlite3_stmt *row,
+				    struct poise_error *err)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "%s %s '%.64s'", how, sqlite3_column_text(row, 0),
+		 sqlite3_column_text(row, 1));
+	text_safe(why, sizeof(why), why, 0);
+	return not_poise(st->path, why, err);
+}
+
+/* Each row of `each` (type, name, ...) found by `find` (bound to the same columns)? */
+static int all_found(sqlite3_stmt *each, sqlite3_stmt *find, int ncols, int *rc)
+{
+	while ((*rc = sqlite3_step(each)) == SQLITE_ROW) {
+		sqlite3_reset(find);
+		for (int i = 0; i < ncols; i++)
+			sqlite3_bind_value(find, i + 1, sqlite3_column_value(each, i));
+		if ((*rc = sqlite3_step(find)) != SQLITE_ROW) {
+			if (*rc == SQLITE_DONE)
+				*rc = SQLITE_OK;
+			return 0;
+		}
+	}
+	if (*rc == SQLITE_DONE)
+		*rc = SQLITE_OK;
+	return 1;
+}
+
+/*
+ * The schema is poise's: every object in the file one that poise makes at
+ * its version or a later one, by the very same SQL (so every table is a
+ * table, and no trigger, view or index is foreign), and none of the tables
+ * of its version missing. A file from elsewhere is refused here, before
+ * any of its rows is read. A missing index or trigger is let be: it only
+ * speeds up or feeds the note search, which `poise doctor` rebuilds.
+ */
+static enum poise_status schema_same(struct store *st, long version, struct poise_error *err)
+{
+	sqlite3 *want = NULL;
+	sqlite3_stmt *have = NULL, *allowed = NULL, *req = NULL, *table = NULL;
+	enum poise_status ps = POISE_OK;
+	int rc = poise_objects(version, &want);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(
+			st->db,
+			"SELECT type, name, tbl_name, coalesce(sql, '') FROM "
+			"sqlite_schema WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'",
+			-1, &have, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(want,
+					"SELECT 1 FROM allowed WHERE type = ?1 AND name = ?2 AND "
+					"tbl_name = ?3 AND sql = ?4",
+					-1, &allowed, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(want, "SELECT 'table', name FROM required", -1, &req, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db,
+					"SELECT 1 FROM sqlite_schema WHERE type = ?1 AND name = ?2",
+					-1, &table, NULL);
+	if (rc == SQLITE_OK && !all_found(have, allowed, 4, &rc) && rc == SQLITE_OK)
+		ps = odd_object(st, "it has a foreign", have, err);
+	else if (rc == SQLITE_OK && !all_found(req, table, 2, &rc) && rc == SQLITE_OK)
+		ps = odd_object(st, "it lacks the", req, err);
+	if (rc != SQLITE_OK && ps == POISE_OK)
+		ps = store_fail(st, rc, "read database schema", err);
+	sqlite3_finalize(have);
+	sqlite3_finalize(allowed);
+	sqlite3_finalize(req);
+	sqlite3_finalize(table);
+	sqlite3_close(want);
+	return ps;
+}
+
 enum poise_status store_schema_check(struct store *st, struct poise_error *err)
 {
 	long app = 0, version = 0, objects = 0;
@@ -242,7 +367,7 @@ enum poise_status store_schema_check(struct store *st, struct poise_error *err)
 				       "database '%s' has the older schema %ld and is opened "
 				       "read-only: open it once for writing to upgrade it",
 				       st->path, version);
-	return POISE_OK;
+	return schema_same(st, version, err);
 }
 
 /* One step in its own transaction; a concurrent poise may have done it already. */
@@ -285,5 +410,74 @@ enum poise_status store_schema_migrate(struct store *st, struct poise_error *err
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return ps;
 		}
+	return POISE_OK;
+}
+
+/* --- poise doctor ---------------------------------------------------------- */
+
+/* The first finding of one check (a text row), "ok" when none; SQLite's code. */
+static int first_row(sqlite3 *db, const char *sql, char *out, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+
+	snprintf(out, size, "ok");
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		text_safe(out, size, (const char *)sqlite3_column_text(s, 0), 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The note search made again from the events, in one transaction. */
+static int rebuild_notes(struct store *st)
+{
+	long trigger = 0;
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = query_int(st->db,
+			       "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
+			       "AND name = 'events_note_fts'",
+			       &trigger);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db,
+				  "DROP TABLE IF EXISTS notes_fts;" NOTES_FTS_TABLE
+				  ";" NOTES_FTS_FILL,
+				  NULL, NULL, NULL);
+	if (rc == SQLITE_OK && !trigger)
+		rc = sqlite3_exec(st->db, NOTES_FTS_TRIGGER, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+enum poise_status store_doctor(struct store *st, struct store_doctor *out, struct poise_error *err)
+{
+	char ignored[8];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st->flags & STORE_READONLY)
+		return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
+				       "cannot repair database '%s': it is open read-only",
+				       st->path);
+	if ((rc = first_row(st->db, "PRAGMA quick_check(1)", out->check, sizeof(out->check))))
+		return store_fail(st, rc, "check database", err);
+	/* FTS5 compares its index with its content; any error means damaged. */
+	out->notes_damaged = first_row(st->db,
+				       "INSERT INTO notes_fts (notes_fts, rank) "
+				       "VALUES ('integrity-check', 1)",
+				       ignored, sizeof(ignored)) != SQLITE_OK;
+	if ((rc = rebuild_notes(st)) != SQLITE_OK) {
+		enum poise_status ps = store_fail(st, rc, "rebuild the note search", err);
+
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return ps;
+	}
+	store_scrub_wal(st);
 	return POISE_OK;
 }

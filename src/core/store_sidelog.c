@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -114,7 +115,7 @@ static enum poise_status append_line(struct store *st, struct sbuf *b, struct po
 	if (b->oom)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	sb_add(b, "\n", 1);
-	fd = open(st->pending_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = store_open_regular(st->pending_path, O_WRONLY | O_APPEND | O_CREAT, 0600);
 	if (fd < 0 || lock_file(fd) != 0 || fchmod(fd, 0600) != 0 || fstat(fd, &sb) != 0) {
 		e = errno;
 		goto out;
@@ -243,13 +244,27 @@ static int parse_i64(const char *s, int64_t *v)
 	return errno || *end ? -1 : 0;
 }
 
+static int time_ok(int64_t t)
+{
+	return t >= FIELD_TIME_MIN && t <= FIELD_TIME_MAX;
+}
+
+/* A call line's names and ids within their limits (fieldlimits.h): never cut when kept. */
+static int call_fields_fit(char **f, const size_t *flen)
+{
+	return flen[2] <= FIELD_AGENT_MAX && flen[3] <= FIELD_CUSTOMER_MAX &&
+	       flen[4] <= FIELD_REF_MAX && flen[6] <= FIELD_PLAYBOOK_ID_MAX &&
+	       flen[7] <= FIELD_VERSION_MAX && flen[8] == FIELD_HASH_LEN &&
+	       strlen(f[2]) == flen[2] && strlen(f[3]) == flen[3] && strlen(f[4]) == flen[4];
+}
+
 /* Read the whole side log; a torn last line is cut off (and dropped from the file). */
 static enum poise_status read_log(struct store *st, char **buf, size_t *len,
 				  struct poise_error *err)
 {
 	struct stat sb;
 	size_t got = 0, keep;
-	int fd = open(st->pending_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = store_open_regular(st->pending_path, O_RDONLY, 0);
 
 	*buf = NULL;
 	*len = 0;
@@ -323,7 +338,8 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 		if (n < 2 || !f[1] || flen[1] != 36)
 			return damaged(st, lineno, err);
 		if (n == 10 && f[0] && strcmp(f[0], "call") == 0 && f[1] && f[2] && f[3] && f[4] &&
-		    f[6] && f[7] && f[8] && f[9] && parse_i64(f[5], &num[0]) == 0) {
+		    f[6] && f[7] && f[8] && f[9] && parse_i64(f[5], &num[0]) == 0 &&
+		    call_fields_fit(f, flen) && time_ok(num[0])) {
 			struct call_meta m = {0};
 
 			snprintf(m.id, sizeof(m.id), "%s", f[1]);
@@ -342,7 +358,8 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 		} else if (n == 9 && f[0] && strcmp(f[0], "event") == 0 && f[1] && f[4] && f[5] &&
 			   parse_i64(f[2], &num[0]) == 0 && parse_i64(f[3], &num[1]) == 0 &&
 			   parse_i64(f[6], &num[2]) == 0 && parse_i64(f[7], &num[3]) == 0 &&
-			   num[0] > 0) {
+			   num[0] > 0 && time_ok(num[1]) && num[2] >= INT_MIN &&
+			   num[2] <= INT_MAX && num[3] >= INT_MIN && num[3] <= INT_MAX) {
 			struct event ev = {.seq = num[0],
 					   .t = num[1],
 					   .a = (int)num[2],
@@ -369,6 +386,13 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 	return POISE_OK;
 }
 
+enum poise_status sidelog_scan(struct store *st, char *buf, struct poise_error *err)
+{
+	int rc;
+
+	return walk(st, buf, 0, &rc, err);
+}
+
 /*
  * Hold the side log's lock in *fd (-1 when there is no side log: nothing to
  * guard). Reading takes it too: a line another process is writing must not
@@ -376,7 +400,7 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
  */
 static enum poise_status lock_log(struct store *st, int *fd, struct poise_error *err)
 {
-	*fd = open(st->pending_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	*fd = store_open_regular(st->pending_path, O_RDONLY, 0);
 	if (*fd < 0 && errno == ENOENT)
 		return POISE_OK;
 	if (*fd >= 0 && lock_file(*fd) == 0)
@@ -406,7 +430,7 @@ enum poise_status sidelog_load(struct store *st, struct poise_error *err)
 
 static enum poise_status truncate_log(struct store *st, struct poise_error *err)
 {
-	int fd = open(st->pending_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = store_open_regular(st->pending_path, O_WRONLY, 0);
 
 	if (fd < 0 || ftruncate(fd, 0) != 0 || fsync(fd) != 0) {
 		int e = errno;

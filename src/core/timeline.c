@@ -7,28 +7,16 @@
  * reading of the events.
  */
 #include "poise/timeline.h"
+#include "poise/words.h"
 
 #include "poise/fill.h"
+#include "poise/text.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static const char *const mood_words[] = {"-", "calm", "uneasy", "annoyed", "angry", "furious"};
-
-const char *timeline_mood_word(int mood)
-{
-	return mood >= 1 && mood <= 5 ? mood_words[mood] : mood_words[0];
-}
-
-void timeline_mmss(int64_t ms, char *buf, size_t size)
-{
-	int64_t s = ms < 0 ? 0 : ms / 1000;
-
-	snprintf(buf, size, "%02" PRId64 ":%02" PRId64, s / 60, s % 60);
-}
 
 static const char *or_q(const char *s)
 {
@@ -172,7 +160,7 @@ static void describe_marks(char *buf, size_t size, size_t *len, const struct cal
 	switch (ev->kind) {
 	case EV_HOLD_END:
 		if (cs && cs->on_hold) {
-			timeline_mmss(ev->t - cs->hold_since, d, sizeof(d));
+			words_duration(d, sizeof(d), ev->t - cs->hold_since);
 			put(buf, size, len, "hold ended after %s", d);
 		} else {
 			put(buf, size, len, "hold ended");
@@ -180,8 +168,10 @@ static void describe_marks(char *buf, size_t size, size_t *len, const struct cal
 		break;
 	case EV_WARNING:
 		put(buf, size, len, "warning %d", ev->a);
-		if (cs && cs->pb && ev->a >= 1 && ev->a <= PLAYBOOK_WARNINGS &&
-		    cs->pb->warnings[ev->a - 1]) {
+		if (ev->text) { /* the wording as the agent had it on screen */
+			put(buf, size, len, ": %s", ev->text);
+		} else if (cs && cs->pb && ev->a >= 1 && ev->a <= PLAYBOOK_WARNINGS &&
+			   cs->pb->warnings[ev->a - 1]) {
 			put(buf, size, len, ": ");
 			put_filled(buf, size, len, cs->pb->warnings[ev->a - 1], meta);
 		}
@@ -227,6 +217,7 @@ void timeline_describe(const struct call_state *cs, const struct call_meta *meta
 {
 	size_t len = 0;
 	const char *text = ev->text ? ev->text : "";
+	char d[WORDS_BUF];
 
 	buf[0] = '\0';
 	switch (ev->kind) {
@@ -241,7 +232,7 @@ void timeline_describe(const struct call_state *cs, const struct call_meta *meta
 		    or_q(stage_key((enum stage)ev->a)));
 		break;
 	case EV_MOOD:
-		put(buf, size, &len, "mood %d (%s)", ev->a, timeline_mood_word(ev->a));
+		put(buf, size, &len, "mood %s", words_mood_mark(d, sizeof(d), ev->a));
 		break;
 	case EV_NOTE:
 		put(buf, size, &len, "note: %s", text);
@@ -308,25 +299,40 @@ static void local_time(int64_t ms, char *buf, size_t size)
 		snprintf(buf, size, "%" PRId64, ms);
 }
 
-/* The header is what the calls row says; the fold's figures come after the events. */
-static void write_header(FILE *out, const struct call_meta *m)
+/*
+ * The header is what the calls row says; the fold's figures come after the
+ * events. The duration is the fold's elapsed time when it is known (elapsed
+ * >= 0), the one every screen and the report's handle time use: an
+ * interruption's gap does not count.
+ */
+/* One header line: the label, the value made safe ("-" when empty). */
+static void header_line(FILE *out, const char *label, const char *v)
 {
-	char started[64], dur[32];
+	fprintf(out, "%-10s", label);
+	text_fput(out, v && v[0] ? v : "-", 0);
+	fputc('\n', out);
+}
+
+static void write_header(FILE *out, const struct call_meta *m, int64_t elapsed)
+{
+	char started[64], dur[32],
+		pb[FIELD_PLAYBOOK_ID_MAX + FIELD_VERSION_MAX + FIELD_HASH_LEN + 3];
 
 	local_time(m->started, started, sizeof(started));
-	timeline_mmss(m->ended ? m->ended - m->started : 0, dur, sizeof(dur));
-	fprintf(out, "call      %s\n", m->id);
-	fprintf(out, "agent     %s\n", m->agent);
-	fprintf(out, "customer  %s\n", m->customer[0] ? m->customer : "-");
-	fprintf(out, "ref       %s\n", m->ref[0] ? m->ref : "-");
-	fprintf(out, "started   %s\n", started);
-	fprintf(out, "duration  %s\n", m->ended ? dur : "- (not closed)");
-	fprintf(out, "status    %s\n", m->status);
-	fprintf(out, "outcome   %s\n",
-		m->outcome[0] ? outcome_label(outcome_from_key(m->outcome)) : "-");
-	fprintf(out, "cause     %s\n", m->cause[0] ? m->cause : "-");
-	fprintf(out, "playbook  %s %s %s\n\n", m->playbook_id, m->playbook_version,
-		m->playbook_hash);
+	words_duration(dur, sizeof(dur), elapsed >= 0 ? elapsed : m->ended - m->started);
+	snprintf(pb, sizeof(pb), "%s %s %s", m->playbook_id, m->playbook_version, m->playbook_hash);
+	header_line(out, "call", m->id);
+	header_line(out, "agent", m->agent);
+	header_line(out, "customer", m->customer);
+	header_line(out, "ref", m->ref);
+	header_line(out, "started", started);
+	header_line(out, "duration", m->ended ? dur : "- (not closed)");
+	header_line(out, "status", m->status);
+	header_line(out, "outcome",
+		    m->outcome[0] ? outcome_label(outcome_from_key(m->outcome)) : "-");
+	header_line(out, "cause", m->cause);
+	header_line(out, "playbook", pb);
+	fputc('\n', out);
 }
 
 static int event_fn(void *ctx, const struct event *ev)
@@ -335,9 +341,10 @@ static int event_fn(void *ctx, const struct event *ev)
 	char when[32], what[2048];
 	enum poise_status ps;
 
-	timeline_mmss(ev->t - c->meta->started, when, sizeof(when));
+	words_duration(when, sizeof(when), ev->t - c->meta->started);
 	timeline_describe(c->cs, c->meta, ev, what, sizeof(what));
-	fprintf(c->out, "%s  %-9s  %s", when, or_q(stage_key((enum stage)ev->stage)), what);
+	fprintf(c->out, "%s  %-9s  ", when, or_q(stage_key((enum stage)ev->stage)));
+	text_fput(c->out, what, 0);
 	if (c->cs && (ps = call_apply(c->cs, ev)) != POISE_OK) {
 		if (ps != POISE_STATE) {
 			c->ps = ps;
@@ -354,6 +361,7 @@ static int event_fn(void *ctx, const struct event *ev)
 static void write_stages(FILE *out, const struct call_state *cs, int64_t now)
 {
 	size_t ticked = 0, items = 0;
+	char c[WORDS_BUF];
 
 	fprintf(out, "  %-10s %6s  %6s  %s\n", "stage", "time", "visits", "checklist");
 	for (int s = 0; s < STAGE_COUNT; s++) {
@@ -365,11 +373,12 @@ static void write_stages(FILE *out, const struct call_state *cs, int64_t now)
 			continue;
 		ticked += t;
 		items += n;
-		timeline_mmss(call_stage_ms(cs, (enum stage)s, now), d, sizeof(d));
-		fprintf(out, "  %-10s %6s  %6d  %zu/%zu\n", stage_key((enum stage)s), d,
-			cs->stage_visits[s], t, n);
+		words_duration(d, sizeof(d), call_stage_ms(cs, (enum stage)s, now));
+		fprintf(out, "  %-10s %6s  %6d  %s\n", stage_key((enum stage)s), d,
+			cs->stage_visits[s], words_checklist(c, sizeof(c), t, n));
 	}
-	fprintf(out, "  checklist of the stages visited: %zu of %zu ticked\n", ticked, items);
+	fprintf(out, "  checklist of the stages visited: %s\n",
+		words_checklist(c, sizeof(c), ticked, items));
 }
 
 static void count_lines(const struct call_state *cs, int *said, int *skipped)
@@ -386,31 +395,58 @@ static void count_lines(const struct call_state *cs, int *said, int *skipped)
 static void write_summary(FILE *out, const struct call_state *cs, int refused)
 {
 	int64_t now = cs->ended ? cs->ended : cs->last_t;
-	char a[32], b[32], c[32], d[32];
+	char a[32], b[32], c[32], d[32], n1[64], n2[64], n3[64];
 	int said, skipped, prompts = 0;
 
-	timeline_mmss(call_elapsed_ms(cs, now), a, sizeof(a));
-	timeline_mmss(call_talk_ms(cs, now), b, sizeof(b));
-	timeline_mmss(call_wrapup_ms(cs, now), c, sizeof(c));
+	words_duration(a, sizeof(a), call_elapsed_ms(cs, now));
+	words_duration(b, sizeof(b), call_talk_ms(cs, now));
+	words_duration(c, sizeof(c), call_wrapup_ms(cs, now));
 	fprintf(out, "\nsummary%s\n", refused ? " (incomplete: some events were not possible)" : "");
 	fprintf(out, "  elapsed %s: talk %s, wrap-up %s\n", a, b, c);
 	write_stages(out, cs, now);
-	timeline_mmss(call_hold_ms(cs, now), a, sizeof(a));
-	timeline_mmss(cs->hold_longest_ms, d, sizeof(d));
-	fprintf(out, "  holds %d, %s in all, longest %s\n", cs->holds, a, d);
-	fprintf(out, "  boundary warnings %d, escalations %d, manager asked %d\n", cs->warnings,
-		cs->escalations, cs->manager_asks);
-	fprintf(out, "  mood %s -> %s\n", cs->nmoods ? mood_words[cs->moods[0].mood] : "-",
-		cs->nmoods ? mood_words[cs->moods[cs->nmoods - 1].mood] : "-");
+	words_duration(a, sizeof(a), call_hold_ms(cs, now));
+	words_duration(d, sizeof(d), cs->hold_longest_ms);
+	fprintf(out, "  %s, %s in all, longest %s\n",
+		words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, d);
+	fprintf(out, "  %s, %s, %s\n",
+		words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"),
+		words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"),
+		words_count(n3, sizeof(n3), cs->manager_asks, "manager request",
+			    "manager requests"));
+	fprintf(out, "  mood %s -> %s\n",
+		words_mood_mark(a, sizeof(a), cs->nmoods ? cs->moods[0].mood : 0),
+		words_mood_mark(b, sizeof(b), cs->nmoods ? cs->moods[cs->nmoods - 1].mood : 0));
 	if (cs->empathy_at) {
-		timeline_mmss(cs->empathy_at - cs->started, a, sizeof(a));
+		words_duration(a, sizeof(a), cs->empathy_at - cs->started);
 		fprintf(out, "  time to empathy %s\n", a);
 	}
 	count_lines(cs, &said, &skipped);
 	for (size_t i = 0; i < cs->pb->nrules; i++)
 		prompts += cs->rules[i].fired;
-	fprintf(out, "  lines said %d, skipped %d; notes %zu; prompts %d\n", said, skipped,
-		cs->nnotes, prompts);
+	fprintf(out, "  %s, %d skipped; %s; %s\n",
+		words_count(n1, sizeof(n1), said, "line said", "lines said"), skipped,
+		words_count(n2, sizeof(n2), (long)cs->nnotes, "note", "notes"),
+		words_count(n3, sizeof(n3), prompts, "prompt", "prompts"));
+}
+
+static int fold_fn(void *ctx, const struct event *ev)
+{
+	call_apply(ctx, ev); /* a refused event counts for nothing, as in the summary */
+	return 0;
+}
+
+/* The elapsed time of a closed call, folded on its own before the timeline is written; -1 unknown. */
+static int64_t closed_elapsed(struct store *st, const struct call_meta *m, const struct playbook *pb)
+{
+	struct call_state cs;
+	int64_t elapsed = -1;
+
+	if (call_init(&cs, pb) != POISE_OK)
+		return -1;
+	if (store_call_events(st, m->id, fold_fn, &cs, NULL) == POISE_OK && cs.ended)
+		elapsed = call_elapsed_ms(&cs, cs.ended);
+	call_free(&cs);
+	return elapsed;
 }
 
 /* The playbook the call used, from the text kept for it; NULL with why when it does not load. */
@@ -446,7 +482,7 @@ enum poise_status timeline_write(struct store *st, const char *id_or_prefix, FIL
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	}
 	c.cs = pb ? &cs : NULL;
-	write_header(out, &meta);
+	write_header(out, &meta, pb && meta.ended ? closed_elapsed(st, &meta, pb) : -1);
 	if (!pb)
 		fprintf(out, "(the playbook text kept for this call does not load: %s; "
 			     "lines are named by number and there is no summary)\n\n",

@@ -17,9 +17,11 @@
 #include "poise/call.h"
 #include "poise/calllock.h"
 #include "poise/event.h"
+#include "poise/limits.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 #include "poise/store.h"
+#include "poise/words.h"
 #include "ui/curses.h"
 #include "ui/ui.h"
 
@@ -82,6 +84,23 @@ struct keybind {
 
 #define UI_STACK_MAX 8
 
+/*
+ * Where a list is scrolled to, kept by its screen between draws. The list
+ * scrolls by wrapped rows, so every row of every item can be reached; when
+ * rows are hidden above or below, a marker row says how many ("▲ 3 more
+ * lines above"), taking a row of its own, never one of text.
+ */
+enum { LIST_JUMP = 1, LIST_STEP = 2 };
+struct list_view {
+	int top;    /* the first row shown */
+	int sel;    /* the item highlighted, -1 none */
+	int follow; /* set when sel moved: the next draw scrolls the least that shows it, */
+		    /* LIST_STEP: by a page at most, so no row is passed unseen */
+	/* Filled by each draw, for the keys. */
+	int rows, page;		  /* rows of the whole list; rows of text shown */
+	int sel_above, sel_below; /* sel is (partly) out of view above, below */
+};
+
 /* Who the next call is with, as the agent typed it; "" when not given. */
 struct caller {
 	char customer[128];
@@ -104,6 +123,9 @@ struct ui {
 	/* Call screen view state. */
 	int sel; /* selected item of the current stage */
 	int sel_stage;
+	struct list_view body; /* the stage's lines, scrolled */
+	int body_stage;	       /* the stage body shows; another resets its scroll */
+	int warn_shown;	       /* the warning w highlighted, not yet logged; 0 none */
 	int64_t pacer_start; /* 0 = pacer not running */
 
 	/* Banner under the body: an error stays until the next good action. */
@@ -145,7 +167,15 @@ int ui_too_small(void);
 int ui_compact(void);
 
 /* edit.c: the line editor and one-key questions, as overlays. */
-/* Ask a line; returns 1 saved (out filled, UTF-8), 0 cancelled. validate may be NULL. */
+/*
+ * Ask a line of at most max characters that fits out's size bytes with its
+ * NUL (LIMIT_BYTES of limits.h always does); returns 1 saved (out filled,
+ * UTF-8), 0 cancelled. validate may be NULL. The editor shows the room
+ * left and refuses a character more with a word: it never cuts.
+ */
+int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
+		 const char *(*validate)(const char *text));
+/* The same, as many characters as fit size. */
 int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
 		 const char *(*validate)(const char *text));
 /* Ask one key among `keys` (a string of ASCII keys); returns it, or 0 on Esc when allowed. */
@@ -161,10 +191,18 @@ struct list_item {
 };
 int draw_text(struct ui *ui, int y, int x, int w, int maxlines, attr_t attr, const char *utf8);
 int draw_text_height(int w, const char *utf8);
+void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,
+		    size_t n, struct list_view *v);
+/* A list drawn afresh: scrolled the least that shows sel. */
 void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item *items, size_t n,
 	       int sel);
+/* The pager keys of a list: Down/j, Up/k, PgDn/Space, PgUp, g/Home, G/End; REDRAW or 0. */
+int list_view_key(struct list_view *v, int key);
 int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n);
-void draw_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
+/* Full screen, scrolled with the pager keys (but Space); any other key closes. */
+void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n);
+/* The help of a key table, as a pager. */
+void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
 void draw_fill(int y, attr_t attr);
 void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms);
 void draw_too_small(void);
@@ -178,11 +216,12 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
 /* The open call's line with names filled in (fill.h); malloc'd, NULL when out of memory. */
 char *ui_fill(const struct ui *ui, const char *text);
 const char *ui_customer(const struct ui *ui);
-void fmt_mmss(char *buf, size_t size, int64_t ms);
 
 /* callscreen.c: the key table and handlers; calllayout.c: drawing it. */
 int callscr_footer(struct ui *ui, int y, int maxlines);
 void callscr_draw(struct ui *ui, void *ctx);
+/* The coaching prompt's whole line as the call screen shows it (malloc'd); NULL when none. */
+char *callscr_prompt_text(struct ui *ui);
 
 /* callscreen.c, wrapup.c, ready.c, session.c */
 extern const struct screen call_screen;
@@ -196,6 +235,5 @@ int caller_ask(struct ui *ui, struct caller *c);
 int ui_enter_repeat(struct ui *ui, int key);
 int session_resume(struct ui *ui); /* resume.c: the unfinished call, if any */
 void session_end_call(struct ui *ui);
-const char *mood_word(int mood);
 
 #endif

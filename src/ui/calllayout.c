@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "poise/rules.h"
+#include "poise/words.h"
 
 #define MAX_ITEMS 512
 
@@ -41,21 +42,20 @@ static void clock_text(char *buf, size_t size, int64_t t)
 static void draw_header(struct ui *ui, int64_t now, int compact)
 {
 	const struct call_state *cs = &ui->cs;
-	char call[16], stage[16], hold[16], right[128], left[400], mood[4] = "-";
+	char call[16], stage[16], hold[16], right[128], left[400], mood[WORDS_BUF];
 	int rw;
 
-	fmt_mmss(call, sizeof(call), call_elapsed_ms(cs, now));
-	fmt_mmss(stage, sizeof(stage), call_in_stage_ms(cs, now));
-	fmt_mmss(hold, sizeof(hold), call_current_hold_ms(cs, now));
-	if (cs->mood)
-		snprintf(mood, sizeof(mood), "%d", cs->mood);
+	words_duration(call, sizeof(call), call_elapsed_ms(cs, now));
+	words_duration(stage, sizeof(stage), call_in_stage_ms(cs, now));
+	words_duration(hold, sizeof(hold), call_current_hold_ms(cs, now));
 	if (compact)
 		snprintf(right, sizeof(right), "%s st %s%s%s m%s", call, stage,
-			 cs->on_hold ? " HOLD " : "", cs->on_hold ? hold : "", mood);
+			 cs->on_hold ? " HOLD " : "", cs->on_hold ? hold : "",
+			 words_mood_digit(mood, sizeof(mood), cs->mood));
 	else
-		snprintf(right, sizeof(right), "call %s  stage %s  %s%s%smood %s %s", call, stage,
+		snprintf(right, sizeof(right), "call %s  stage %s  %s%s%smood %s", call, stage,
 			 cs->on_hold ? "ON HOLD " : "", cs->on_hold ? hold : "",
-			 cs->on_hold ? "  " : "", mood, mood_word(cs->mood));
+			 cs->on_hold ? "  " : "", words_mood_mark(mood, sizeof(mood), cs->mood));
 	if (compact)
 		snprintf(left, sizeof(left), "%s", ui_customer(ui));
 	else
@@ -145,7 +145,8 @@ static void add_warnings(struct ui *ui, struct body *b)
 	static const char *const num[] = {"1.", "2.", "3."};
 	const struct call_state *cs = &ui->cs;
 
-	add(b, NULL, "Warnings, word for word (w logs the next)", ui_attr(ui, R_SECTION), 0);
+	add(b, NULL, "Warnings, word for word (w shows the next, w again logs it)",
+	    ui_attr(ui, R_SECTION), 0);
 	for (int i = 0; i < PLAYBOOK_WARNINGS; i++) {
 		struct list_item *it =
 			add(b, num[i], own(b, ui_fill(ui, ui->call_pb->warnings[i])), A_NORMAL, 0);
@@ -153,12 +154,15 @@ static void add_warnings(struct ui *ui, struct body *b)
 
 		if (!it || !it->text)
 			continue;
+		if (ui->warn_shown == i + 1)
+			b->sel = (int)b->n - 1;
 		if (i < cs->warnings) {
 			clock_text(when, sizeof(when), cs->warning_at[i]);
 			it->tail = own_printf(b, "(given at %s%s)", when, "");
 			it->attr = ui_attr(ui, R_DIM);
 		} else if (i == cs->warnings) {
-			it->tail = "(next: press w)";
+			it->tail = ui->warn_shown == i + 1 ? "(say it, then w logs it)"
+							   : "(next: w shows it)";
 			it->attr = ui_attr(ui, R_WARN);
 		} else {
 			it->attr = ui_attr(ui, R_DIM);
@@ -169,26 +173,12 @@ static void add_warnings(struct ui *ui, struct body *b)
 		    ui_attr(ui, R_ERROR), 0);
 }
 
-/* A small screen keeps what is said and ticked; tips only when there is nothing to say. */
-static int show_in_compact(const struct ui *ui, enum section sec)
-{
-	const struct pb_stage *st = &ui->call_pb->stages[ui->cs.stage];
-
-	if (sec == SECTION_AVOID)
-		return 0;
-	if (sec == SECTION_TIPS)
-		return st->section[SECTION_SAY].len == 0 && st->section[SECTION_ASK].len == 0;
-	return 1;
-}
-
 static void add_section(struct ui *ui, struct body *b, enum section sec, int *nsel)
 {
 	const struct strlist *sl = &ui->call_pb->stages[ui->cs.stage].section[sec];
 	const unsigned char *marks = ui->cs.marks[ui->cs.stage][sec];
 
 	if (sl->len == 0)
-		return;
-	if (ui_compact() && !show_in_compact(ui, sec))
 		return;
 	add(b, NULL, section_title(sec), ui_attr(ui, R_SECTION), 0);
 	for (size_t i = 0; i < sl->len; i++) {
@@ -206,7 +196,7 @@ static void add_section(struct ui *ui, struct body *b, enum section sec, int *ns
 		it = add(b, mark, own(b, ui_fill(ui, sl->items[i])), A_NORMAL, selectable);
 		if (!it || !it->text)
 			continue;
-		if (selectable && (*nsel)++ == ui->sel)
+		if (selectable && (*nsel)++ == ui->sel && !ui->warn_shown)
 			b->sel = (int)b->n - 1;
 		if (marks && marks[i] == LINE_SAID) {
 			it->mark = glyph(ui, "✓", "+");
@@ -221,6 +211,17 @@ static void add_section(struct ui *ui, struct body *b, enum section sec, int *ns
 	}
 }
 
+/* A new stage is shown from its first line to say (the boundary from its warnings). */
+static void body_reset(struct ui *ui)
+{
+	if (ui->body_stage == (int)ui->cs.stage + 1)
+		return;
+	ui->body_stage = (int)ui->cs.stage + 1;
+	ui->body.top = 0;
+	ui->body.follow = ui->cs.stage != STAGE_BOUNDARY;
+	ui->warn_shown = 0;
+}
+
 static void draw_body(struct ui *ui, int y, int h)
 {
 	struct body *b = calloc(1, sizeof(*b));
@@ -228,12 +229,20 @@ static void draw_body(struct ui *ui, int y, int h)
 
 	if (!b)
 		return;
+	body_reset(ui);
 	b->sel = -1;
+	add(b, NULL,
+	    own_printf(b, "%s: %s", stage_title(ui->cs.stage),
+		       ui->call_pb->stages[ui->cs.stage].goal),
+	    ui_attr(ui, R_TITLE), 0);
 	if (ui->cs.stage == STAGE_BOUNDARY)
 		add_warnings(ui, b);
 	for (int s = 0; s < SECTION_COUNT; s++)
 		add_section(ui, b, (enum section)s, &nsel);
-	draw_list(ui, y, 1, COLS - 2, h, b->items, b->n, b->sel);
+	if (ui->body.sel != b->sel)
+		ui->body.follow = ui->body.follow || ui->warn_shown;
+	ui->body.sel = b->sel;
+	draw_list_view(ui, y, 1, COLS - 2, h, b->items, b->n, &ui->body);
 	for (size_t i = 0; i < b->nowned; i++)
 		free(b->owned[i]);
 	free(b);
@@ -265,37 +274,96 @@ static const char *action_hint(const struct ui *ui, enum rule_action action)
 	return rule_action_hint(action);
 }
 
-static void draw_prompt(struct ui *ui, int y, int64_t now)
+/* The coaching prompt as shown: glyph, the key of its action, the message. NULL: none. */
+char *callscr_prompt_text(struct ui *ui)
 {
 	const struct pb_rule *r;
-	char *msg, line[1200], waited[16] = "";
+	char *msg, *line, waited[16] = "";
+	size_t len;
+
+	if (ui->cs.prompt_rule < 0 || (size_t)ui->cs.prompt_rule >= ui->call_pb->nrules)
+		return NULL;
+	r = &ui->call_pb->rules[ui->cs.prompt_rule];
+	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)ui->cs.prompt_rule));
+	/* A hold prompt says how long the caller has waited. */
+	if (r->kind == RULE_HOLD && ui->cs.on_hold)
+		words_duration(waited, sizeof(waited), call_current_hold_ms(&ui->cs, ui_now()));
+	len = strlen(msg ? msg : r->message) + 96;
+	if ((line = malloc(len)))
+		snprintf(line, len, "%s %s%s%s%s%s%s", glyph(ui, "»", ">"),
+			 action_hint(ui, r->action), *action_hint(ui, r->action) ? " " : "",
+			 waited[0] ? "caller waiting " : "", waited, waited[0] ? ": " : "",
+			 msg ? msg : r->message);
+	free(msg);
+	return line;
+}
+
+/* Rows the prompt may take: the rest goes to the stage's lines. */
+static int prompt_max(void)
+{
+	return ui_compact() ? 2 : 3;
+}
+
+/* text cut so that it and `more` fit rows lines of w columns, never inside a character. */
+static char *fit_with_more(const char *text, int w, int rows, const char *more)
+{
+	size_t len = strlen(text), mlen = strlen(more);
+	char *buf = malloc(len + mlen + 1);
+
+	while (buf && len > 0) {
+		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
+			len--; /* back to a character's start */
+		memcpy(buf, text, len);
+		memcpy(buf + len, more, mlen + 1);
+		if (draw_text_height(w, buf) <= rows)
+			break;
+		len--;
+	}
+	return buf;
+}
+
+static int prompt_height(struct ui *ui)
+{
+	char *line;
+	int h;
+
+	if (ui->pacer_start)
+		return 1;
+	if (!(line = callscr_prompt_text(ui)))
+		return 0;
+	h = draw_text_height(COLS - 2, line);
+	free(line);
+	return h < prompt_max() ? h : prompt_max();
+}
+
+static void draw_prompt(struct ui *ui, int y, int h, int64_t now)
+{
+	char *line;
 
 	if (ui->pacer_start) {
 		draw_pacer(ui, y, 1, COLS - 2, now - ui->pacer_start);
 		return;
 	}
-	if (ui->cs.prompt_rule < 0 || (size_t)ui->cs.prompt_rule >= ui->call_pb->nrules)
+	if (!(line = callscr_prompt_text(ui)))
 		return;
-	r = &ui->call_pb->rules[ui->cs.prompt_rule];
-	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)ui->cs.prompt_rule));
-	/* A hold prompt says how long the caller has waited. */
-	if (r->kind == RULE_HOLD && ui->cs.on_hold)
-		fmt_mmss(waited, sizeof(waited), call_current_hold_ms(&ui->cs, now));
-	snprintf(line, sizeof(line), "%s %s%s%s%s%s%s", glyph(ui, "»", ">"),
-		 action_hint(ui, r->action), *action_hint(ui, r->action) ? " " : "",
-		 waited[0] ? "caller waiting " : "", waited, waited[0] ? ": " : "",
-		 msg ? msg : r->message);
-	draw_fill(y, ui_attr(ui, R_PROMPT) & ~A_UNDERLINE);
-	draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_PROMPT), line);
-	free(msg);
+	if (draw_text_height(COLS - 2, line) > h) {
+		char *cut = fit_with_more(line, COLS - 2, h,
+					  glyph(ui, "… (i reads all)", "... (i reads all)"));
+
+		free(line);
+		if (!(line = cut))
+			return;
+	}
+	for (int i = 0; i < h; i++)
+		draw_fill(y + i, ui_attr(ui, R_PROMPT) & ~A_UNDERLINE);
+	draw_text(ui, y, 1, COLS - 2, h, ui_attr(ui, R_PROMPT), line);
+	free(line);
 }
 
 void callscr_draw(struct ui *ui, void *ctx)
 {
-	int compact = ui_compact(), footer_h, bottom, y, banner_h = 0;
+	int compact = ui_compact(), footer_h, bottom, banner_h = 0, prompt_h;
 	int64_t now = ui_now();
-	const char *goal = ui->call_pb->stages[ui->cs.stage].goal;
-	char goal_line[1100];
 
 	(void)ctx;
 	draw_header(ui, now, compact);
@@ -303,21 +371,18 @@ void callscr_draw(struct ui *ui, void *ctx)
 	footer_h = callscr_footer(ui, -1, compact ? 1 : 3);
 	bottom = LINES - footer_h;
 	callscr_footer(ui, bottom, compact ? 1 : 3);
-	draw_prompt(ui, bottom - 1, now);
+	prompt_h = prompt_height(ui);
+	draw_prompt(ui, bottom - prompt_h, prompt_h, now);
 	if (ui->banner[0]) {
 		attr_t a = ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN);
+		int top = bottom - prompt_h;
 
 		banner_h = draw_text_height(COLS - 2, ui->banner);
-		if (banner_h > 3)
-			banner_h = 3;
+		if (banner_h > (compact ? 2 : 3))
+			banner_h = compact ? 2 : 3;
 		for (int i = 0; i < banner_h; i++)
-			draw_fill(bottom - 1 - banner_h + i, ui->banner_error ? a : A_NORMAL);
-		draw_text(ui, bottom - 1 - banner_h, 1, COLS - 2, banner_h, a, ui->banner);
+			draw_fill(top - banner_h + i, ui->banner_error ? a : A_NORMAL);
+		draw_text(ui, top - banner_h, 1, COLS - 2, banner_h, a, ui->banner);
 	}
-	snprintf(goal_line, sizeof(goal_line), "%s: %s", stage_title(ui->cs.stage), goal);
-	y = 2 + (compact ? 0 : 1);
-	y += draw_text(ui, y, 1, COLS - 2, compact ? 1 : 2, ui_attr(ui, R_TITLE), goal_line);
-	if (!compact)
-		y++;
-	draw_body(ui, y, bottom - 1 - banner_h - y);
+	draw_body(ui, compact ? 2 : 3, bottom - prompt_h - banner_h - (compact ? 2 : 3));
 }

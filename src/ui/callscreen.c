@@ -20,13 +20,6 @@ struct sel_item {
 	int index;
 };
 
-static const char *const mood_words[] = {"-", "calm", "uneasy", "annoyed", "angry", "furious"};
-
-const char *mood_word(int mood)
-{
-	return mood >= 0 && mood <= 5 ? mood_words[mood] : "?";
-}
-
 static int selectable_section(enum section s)
 {
 	return s == SECTION_SAY || s == SECTION_ASK || s == SECTION_CHECKLIST;
@@ -158,20 +151,51 @@ static int call_undo(struct ui *ui, int key)
 	return undo_seq(ui, seq);
 }
 
+/*
+ * Up/Down move among the lines to say and tick, and scroll past the other
+ * lines on the way: a selected line out of view is scrolled to first, and
+ * past the first or last one the stage scrolls on, so every line of it can
+ * be read at 40x12. PgUp/PgDn scroll a page.
+ */
 static int call_move(struct ui *ui, int key)
 {
+	struct list_view *v = &ui->body;
+	int down = key == KF(KEY_DOWN) || key == 'j';
 	struct sel_item it;
+	int n = current_item(ui, &it) ? 1 : 0;
 
-	if (!current_item(ui, &it))
-		return HANDLED;
-	if (key == KF(KEY_UP) || key == 'k') {
-		if (ui->sel > 0)
-			ui->sel--;
-	} else {
+	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || ui->warn_shown)
+		return list_view_key(v, key);
+	if (!n)
+		return list_view_key(v, key);
+	if ((down && v->sel_below) || (!down && v->sel_above)) {
+		v->follow = LIST_STEP; /* toward the selected line first */
+		return REDRAW;
+	}
+	if (down) {
+		int before = ui->sel;
+
 		ui->sel++;
 		current_item(ui, &it); /* clamps to the last item */
+		if (ui->sel == before)
+			return list_view_key(v, key);
+	} else if (ui->sel > 0) {
+		ui->sel--;
+	} else {
+		return list_view_key(v, key);
 	}
+	v->follow = LIST_STEP;
 	return REDRAW;
+}
+
+/* Space and s act on the selected line only while it is on screen. */
+static int sel_on_screen(struct ui *ui)
+{
+	if (!ui->body.sel_above && !ui->body.sel_below)
+		return 1;
+	ui->body.follow = 1;
+	ui_set_banner(ui, 0, "the selected line is shown now: press the key again");
+	return 0;
 }
 
 static int call_mark(struct ui *ui, int key)
@@ -181,6 +205,8 @@ static int call_mark(struct ui *ui, int key)
 	(void)key;
 	if (!current_item(ui, &it))
 		return HANDLED;
+	if (!sel_on_screen(ui))
+		return REDRAW;
 	if (it.section == SECTION_CHECKLIST) {
 		const unsigned char *ticked = ui->cs.ticked[ui->cs.stage];
 
@@ -202,6 +228,8 @@ static int call_skip(struct ui *ui, int key)
 		ui_set_banner(ui, 0, "select a line to say or ask first (Up/Down)");
 		return REDRAW;
 	}
+	if (!sel_on_screen(ui))
+		return REDRAW;
 	ch = ui_ask_key(ui,
 			"skip this line because: d didn't fit   c customer calmer already   "
 			"w wrong scenario   o other   (Esc cancels)",
@@ -219,8 +247,16 @@ static int call_boundary(struct ui *ui, int key)
 	return goto_stage(ui, STAGE_BOUNDARY);
 }
 
+/*
+ * A warning is logged only while its wording is on screen: the first w
+ * scrolls to the next one and highlights it, the second logs it with the
+ * very text shown. Any other key but moving puts it back.
+ */
 static int call_warn(struct ui *ui, int key)
 {
+	int next = ui->cs.warnings + 1;
+	char *text;
+
 	(void)key;
 	if (ui->cs.stage != STAGE_BOUNDARY) {
 		ui_set_banner(ui, 0, "warnings are given in the boundary stage: press b first");
@@ -231,15 +267,30 @@ static int call_warn(struct ui *ui, int key)
 			      "all three warnings given; per policy you may end the call (x)");
 		return REDRAW;
 	}
-	return record(ui, EV_WARNING, ui->cs.warnings + 1, 0, NULL);
+	if (ui->warn_shown != next || ui->body.sel_above || ui->body.sel_below) {
+		ui->warn_shown = next;
+		ui->body.follow = 1;
+		ui_set_banner(ui, 0, "warning %d is highlighted: say it, then w logs it", next);
+		return REDRAW;
+	}
+	text = ui_fill(ui, ui->call_pb->warnings[next - 1]);
+	if (!text) {
+		ui_set_banner(ui, 1, "warning not logged: out of memory");
+		return REDRAW;
+	}
+	ui->warn_shown = 0;
+	record(ui, EV_WARNING, next, 0, text);
+	free(text);
+	return REDRAW;
 }
 
 static int call_note(struct ui *ui, int key)
 {
-	char text[2048];
+	char text[LIMIT_BYTES(LIMIT_NOTE)];
 
 	(void)key;
-	if (ui_edit_line(ui, "note (Enter saves, Esc cancels):", text, sizeof(text), NULL) &&
+	if (ui_edit_text(ui, "note (Enter saves, Esc cancels):", LIMIT_NOTE, text, sizeof(text),
+			 NULL) &&
 	    text[0])
 		record_said(ui, EV_NOTE, text, "note saved");
 	return REDRAW;
@@ -255,10 +306,10 @@ static int call_hold(struct ui *ui, int key)
 
 static int call_escalate(struct ui *ui, int key)
 {
-	char text[1024];
+	char text[LIMIT_BYTES(LIMIT_REASON)];
 
 	(void)key;
-	if (!ui_edit_line(ui, "escalate, reason:", text, sizeof(text), NULL))
+	if (!ui_edit_text(ui, "escalate, reason:", LIMIT_REASON, text, sizeof(text), NULL))
 		return REDRAW;
 	return record_said(ui, EV_ESCALATE, text, "escalation saved");
 }
@@ -302,6 +353,7 @@ static int call_end(struct ui *ui, int key)
 }
 
 static int call_help(struct ui *ui, int key);
+static int call_read(struct ui *ui, int key);
 
 #define CALL_KEYS(K)                                                                               \
 	K(help, KEYS('?'), "?", "help", "show this help")                                          \
@@ -311,14 +363,17 @@ static int call_help(struct ui *ui, int key);
 	  "next stage (Tab or Right arrow); boundary only with b")                                 \
 	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), "Left", "back",                                  \
 	  "back along the stages taken (Left arrow, or Shift-Tab)")                                \
-	K(move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j'), "j/k", "move",                           \
-	  "move among the stage's lines (Up/Down or j/k)")                                         \
+	K(move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
+	  "move",                                                                                  \
+	  "move among the lines to say and tick, scrolling past the rest (Up/Down, "               \
+	  "j/k); PgUp/PgDn scroll a page")                                                         \
 	K(mark, KEYS(' '), "Space", "tick/said",                                                   \
 	  "tick a checklist item, or mark a line said (again: un-mark it)")                        \
 	K(undo, KEYS('u'), "u", "undo", "undo your last mark (again: the one before)")             \
 	K(skip, KEYS('s'), "s", "skip", "skip the selected line, with a one-key reason")           \
 	K(boundary, KEYS('b'), "b", "boundary", "jump to the boundary stage from anywhere")        \
-	K(warn, KEYS('w'), "w", "warn", "log the next boundary warning (in boundary)")             \
+	K(warn, KEYS('w'), "w", "warn",                                                            \
+	  "show the next boundary warning's wording; w again logs it as given (in boundary)")      \
 	K(note, KEYS('n'), "n", "note", "add a note (Enter saves, Esc cancels)")                   \
 	K(hold, KEYS('h'), "h", "hold", "start or end a hold")                                     \
 	K(escalate, KEYS('e'), "e", "escalate", "escalate the call (asks a short reason)")         \
@@ -326,33 +381,33 @@ static int call_help(struct ui *ui, int key);
 	  "the customer asked for a manager: log it, see what to say")                             \
 	K(breathe, KEYS('p'), "p", "breathe",                                                      \
 	  "breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it")                   \
-	K(end, KEYS('x'), "x", "end call", "end the call and open the wrap-up")
+	K(end, KEYS('x'), "x", "end call", "end the call and open the wrap-up")                    \
+	K(read, KEYS('i'), "i", "read prompt", "read the coaching prompt in full, when it is cut")
 
 #define CALL_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, call_##name},
 static const struct keybind call_keys[] = {CALL_KEYS(CALL_KEY_ENTRY)};
 #undef CALL_KEY_ENTRY
 #define NCALL_KEYS (sizeof(call_keys) / sizeof(call_keys[0]))
 
-static void help_draw(struct ui *ui, void *ctx)
-{
-	(void)ctx;
-	draw_help(ui, "poise - keys of the call screen", call_keys, NCALL_KEYS);
-}
-
-static int help_key(struct ui *ui, void *ctx, int key)
-{
-	(void)ui, (void)ctx, (void)key;
-	return QUIT;
-}
-
-static const struct screen help_screen = {"help", help_draw, help_key, NULL};
-
 static int call_help(struct ui *ui, int key)
 {
 	(void)key;
-	ui_push(ui, &help_screen, NULL);
-	ui_run(ui);
-	ui_pop(ui);
+	ui_help(ui, "poise - keys of the call screen", call_keys, NCALL_KEYS);
+	return REDRAW;
+}
+
+static int call_read(struct ui *ui, int key)
+{
+	char *line = callscr_prompt_text(ui);
+	struct list_item it = {NULL, line, NULL, A_NORMAL, 0};
+
+	(void)key;
+	if (!line) {
+		ui_set_banner(ui, 0, "no coaching prompt to read");
+		return REDRAW;
+	}
+	ui_pager(ui, "poise - the coaching prompt", &it, 1);
+	free(line);
 	return REDRAW;
 }
 
@@ -369,6 +424,8 @@ static int callscr_key(struct ui *ui, void *ctx, int key)
 		return 0;
 	if (!ui->banner_error)
 		ui->banner[0] = '\0';
+	if (kb->fn != call_warn && kb->fn != call_move)
+		ui->warn_shown = 0;
 	return kb->fn(ui, key) | HANDLED;
 }
 

@@ -8,21 +8,31 @@
 #include "ui/app.h"
 
 #include "poise/fill.h"
+#include "poise/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
 
-/* Widen UTF-8; invalid bytes become '?', control characters spaces. */
-static wchar_t *to_wide(const char *s)
+/*
+ * Widen UTF-8 made safe by the core (text.h: control, C1 and bidirectional
+ * characters and invalid bytes become U+FFFD); what the locale still cannot
+ * show becomes '?' or a space.
+ */
+static wchar_t *to_wide(const char *raw)
 {
-	size_t len = strlen(s), n = 0;
+	size_t len = text_safe(NULL, 0, raw, TEXT_KEEP_NEWLINE), n = 0;
+	char *safe = malloc(len + 1), *s = safe;
 	wchar_t *out = malloc((len + 1) * sizeof(*out));
 	mbstate_t mb;
 
-	if (!out)
+	if (!out || !safe) {
+		free(safe);
+		free(out);
 		return NULL;
+	}
+	text_safe(safe, len + 1, raw, TEXT_KEEP_NEWLINE);
 	memset(&mb, 0, sizeof(mb));
 	while (*s) {
 		wchar_t wc;
@@ -40,6 +50,7 @@ static wchar_t *to_wide(const char *s)
 		len -= r;
 	}
 	out[n] = L'\0';
+	free(safe);
 	return out;
 }
 
@@ -56,6 +67,10 @@ static size_t next_line(const wchar_t *s, int w, size_t *next)
 	size_t i = 0, brk = 0;
 	int cols = 0;
 
+	if (!s[0]) {
+		*next = 0;
+		return 0;
+	}
 	while (s[i] && s[i] != L'\n') {
 		int c = wc_cols(s[i]);
 
@@ -80,7 +95,9 @@ static size_t next_line(const wchar_t *s, int w, size_t *next)
 	return brk;
 }
 
-static int wrap(const char *utf8, int y, int x, int w, int maxlines, attr_t attr, int draw)
+/* Wrap utf8 at w columns; draw (when draw) the lines from `skip` on, at most maxlines of them. */
+static int wrap(const char *utf8, int y, int x, int w, int skip, int maxlines, attr_t attr,
+		int draw)
 {
 	wchar_t *ws = to_wide(utf8 ? utf8 : "");
 	const wchar_t *p = ws;
@@ -90,12 +107,13 @@ static int wrap(const char *utf8, int y, int x, int w, int maxlines, attr_t attr
 		goto out;
 	do {
 		size_t next, len = next_line(p, w, &next);
+		int row = lines - skip;
 
-		if (maxlines > 0 && lines >= maxlines)
+		if (maxlines > 0 && row >= maxlines)
 			break;
-		if (draw && y + lines < LINES && y + lines >= 0) {
+		if (draw && row >= 0 && y + row < LINES && y + row >= 0) {
 			attron(attr);
-			mvaddnwstr(y + lines, x, p, (int)len);
+			mvaddnwstr(y + row, x, p, (int)len);
 			attroff(attr);
 		}
 		lines++;
@@ -103,7 +121,7 @@ static int wrap(const char *utf8, int y, int x, int w, int maxlines, attr_t attr
 	} while (*p);
 out:
 	free(ws);
-	return lines;
+	return lines - skip > 0 ? lines - skip : 0;
 }
 
 int draw_text(struct ui *ui, int y, int x, int w, int maxlines, attr_t attr, const char *utf8)
@@ -111,12 +129,12 @@ int draw_text(struct ui *ui, int y, int x, int w, int maxlines, attr_t attr, con
 	(void)ui;
 	if (x + w > COLS)
 		w = COLS - x;
-	return wrap(utf8, y, x, w, maxlines, attr, 1);
+	return wrap(utf8, y, x, w, 0, maxlines, attr, 1);
 }
 
 int draw_text_height(int w, const char *utf8)
 {
-	return wrap(utf8, 0, 0, w, 0, 0, 0);
+	return wrap(utf8, 0, 0, w, 0, 0, 0, 0);
 }
 
 static char *item_text(const struct list_item *it)
@@ -130,64 +148,162 @@ static char *item_text(const struct list_item *it)
 	return s;
 }
 
-/* Marks are at most three columns ("[x]"): one indent for all keeps text aligned. */
+/* Text starts after the mark and a space, at column 4 at least, so "·" and "[x]" align. */
 static int item_indent(const struct list_item *it)
 {
-	return it->mark ? 4 : 0;
+	int cols = it->mark ? (int)limits_chars(it->mark) + 1 : 0;
+
+	return !it->mark ? 0 : cols > 4 ? cols : 4;
 }
 
-/* Scroll so that the selected item (and the heading just above it) is in view. */
-static size_t list_top(const int *heights, size_t n, int sel, int h)
+/* Rows of text a view of h rows has from top on: h less the markers it needs. */
+static int view_page(int top, int h, int total)
 {
-	size_t top = 0;
-	int sum = 0;
+	int c = h - (top > 0);
 
-	if (sel < 0 || (size_t)sel >= n)
-		return 0;
-	for (size_t i = 0; i <= (size_t)sel; i++)
-		sum += heights[i];
-	while (top < (size_t)sel && sum > h)
-		sum -= heights[top++];
+	if (top + c < total)
+		c--;
+	return c > 0 ? c : 1;
+}
+
+/* The first row top can be: the end of the list is on the last row of text. */
+static int view_max_top(int h, int total)
+{
+	int top = 0;
+
+	while (top + view_page(top, h, total) < total)
+		top++;
 	return top;
+}
+
+/* Scroll the least that shows sel whole (with the heading just above it, when it fits). */
+static void view_follow(struct list_view *v, const struct list_item *items, const int *start,
+			const int *heights, int h, int total)
+{
+	int s0 = start[v->sel], s1 = s0 + heights[v->sel];
+
+	if (v->sel > 0 && !items[v->sel - 1].selectable &&
+	    heights[v->sel - 1] + heights[v->sel] <= view_page(1, h, total))
+		s0 = start[v->sel - 1];
+	int from = v->top, step = view_page(from, h, total) - 1;
+
+	if (s0 < v->top)
+		v->top = s0;
+	while (s1 > v->top + view_page(v->top, h, total) && v->top < start[v->sel])
+		v->top++;
+	/* A step never jumps over a row: the views before and after share one. */
+	if (v->follow == LIST_STEP && step > 0 && v->top > from + step)
+		v->top = from + step;
+	if (v->follow == LIST_STEP && step > 0 && v->top < from - step)
+		v->top = from - step;
+}
+
+static void draw_marker(struct ui *ui, int y, int x, int w, int above, int rows)
+{
+	char buf[64], n[WORDS_BUF];
+
+	snprintf(buf, sizeof(buf), "%s %s %s",
+		 above ? (ui->utf8 ? "▲" : "^") : (ui->utf8 ? "▼" : "v"),
+		 words_count(n, sizeof(n), rows, "more line", "more lines"),
+		 above ? "above" : "below");
+	draw_text(ui, y, x, w, 1, ui_attr(ui, R_DIM), buf);
+}
+
+void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,
+		    size_t n, struct list_view *v)
+{
+	int *heights = calloc(n ? n : 1, sizeof(*heights));
+	int *start = calloc(n ? n : 1, sizeof(*start));
+	int total = 0, page, row = 0;
+
+	if (!heights || !start || w <= 4 || h <= 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char *s = item_text(&items[i]);
+
+		start[i] = total;
+		heights[i] = s ? draw_text_height(w - item_indent(&items[i]), s) : 1;
+		total += heights[i];
+		free(s);
+	}
+	if (v->sel >= (int)n)
+		v->sel = n ? (int)n - 1 : -1;
+	if (total <= h) {
+		v->top = 0;
+	} else {
+		if (v->follow && v->sel >= 0)
+			view_follow(v, items, start, heights, h, total);
+		if (v->top > view_max_top(h, total))
+			v->top = view_max_top(h, total);
+		if (v->top < 0)
+			v->top = 0;
+	}
+	v->follow = 0;
+	page = total <= h ? h : view_page(v->top, h, total);
+	v->rows = total;
+	v->page = page;
+	v->sel_above = v->sel >= 0 && start[v->sel] < v->top;
+	v->sel_below = v->sel >= 0 && start[v->sel] + heights[v->sel] > v->top + page;
+	if (v->top > 0) {
+		draw_marker(ui, y, x, w, 1, v->top);
+		y++;
+	}
+	for (size_t i = 0; i < n && row < page; i++) {
+		const struct list_item *it = &items[i];
+		int skip = v->top - start[i], ind = item_indent(it);
+		attr_t a = (int)i == v->sel ? it->attr | ui_attr(ui, R_SELECTED) : it->attr;
+		char *s;
+
+		if (start[i] + heights[i] <= v->top)
+			continue;
+		if (skip < 0)
+			skip = 0;
+		if (it->mark && skip == 0) {
+			attron(a);
+			mvaddstr(y + row, x, it->mark);
+			attroff(a);
+		}
+		s = item_text(it);
+		row += wrap(s ? s : "", y + row, x + ind, w - ind, skip, page - row, a, 1);
+		free(s);
+	}
+	if (v->top + page < total)
+		draw_marker(ui, y + page, x, w, 0, total - v->top - page);
+out:
+	free(heights);
+	free(start);
 }
 
 void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item *items, size_t n,
 	       int sel)
 {
-	int *heights = calloc(n ? n : 1, sizeof(*heights));
-	size_t top;
-	int row = 0;
+	struct list_view v = {.sel = sel, .follow = 1};
 
-	if (!heights || w <= 4)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		char *s = item_text(&items[i]);
+	draw_list_view(ui, y, x, w, h, items, n, &v);
+}
 
-		heights[i] = s ? draw_text_height(w - item_indent(&items[i]), s) : 1;
-		free(s);
-	}
-	top = list_top(heights, n, sel, h);
-	if (top > 0 && top == (size_t)sel && !items[top - 1].selectable &&
-	    heights[top - 1] + heights[top] <= h)
-		top--;
-	for (size_t i = top; i < n && row < h; i++) {
-		const struct list_item *it = &items[i];
-		attr_t a = (int)i == sel ? it->attr | ui_attr(ui, R_SELECTED) : it->attr;
-		int ind = item_indent(it);
-		char *s = item_text(it);
+int list_view_key(struct list_view *v, int key)
+{
+	int page = v->page > 1 ? v->page - 1 : 1;
 
-		if (it->mark) {
-			attron(a);
-			mvaddstr(y + row, x, it->mark);
-			attroff(a);
-		}
-		row += draw_text(ui, y + row, x + ind, w - ind, h - row, a, s ? s : "");
-		free(s);
-	}
-	if (top > 0)
-		mvaddstr(y, x + w - 1, "^");
-out:
-	free(heights);
+	if (key == KF(KEY_DOWN) || key == 'j')
+		v->top++;
+	else if (key == KF(KEY_UP) || key == 'k')
+		v->top--;
+	else if (key == KF(KEY_NPAGE) || key == ' ')
+		v->top += page;
+	else if (key == KF(KEY_PPAGE))
+		v->top -= page;
+	else if (key == 'g' || key == KF(KEY_HOME))
+		v->top = 0;
+	else if (key == 'G' || key == KF(KEY_END))
+		v->top = v->rows; /* the next draw stops at the end */
+	else
+		return 0;
+	if (v->top < 0)
+		v->top = 0;
+	v->follow = 0;
+	return REDRAW;
 }
 
 const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
@@ -229,25 +345,65 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 	return line + 1;
 }
 
-void draw_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n)
+/* A full screen of items under a title, scrolled with the pager keys; any other key closes. */
+struct pager {
+	const char *title;
+	const struct list_item *items;
+	size_t n;
+	struct list_view v;
+};
+
+static void pager_draw(struct ui *ui, void *ctx)
 {
-	int y = 2;
+	struct pager *p = ctx;
 
 	erase();
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	attron(ui_attr(ui, R_HEADER));
-	mvaddnstr(0, 1, title, COLS - 2);
-	attroff(ui_attr(ui, R_HEADER));
-	for (size_t i = 0; i < n && y < LINES - 2; i++, y++) {
-		attron(ui_attr(ui, R_KEY));
-		mvaddnstr(y, 2, keys[i].label, COLS - 3);
-		attroff(ui_attr(ui, R_KEY));
-		if (COLS > 18)
-			mvaddnstr(y, 16, keys[i].help, COLS - 17);
+	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), p->title);
+	draw_list_view(ui, 2, 2, COLS - 3, LINES - 4, p->items, p->n, &p->v);
+	draw_text(ui, LINES - 1, 1, COLS - 2, 1, ui_attr(ui, R_DIM),
+		  p->v.rows > p->v.page ? "j/k PgDn/PgUp scroll; any other key closes"
+					: "any key closes");
+}
+
+static int pager_key(struct ui *ui, void *ctx, int key)
+{
+	struct pager *p = ctx;
+
+	(void)ui;
+	if (key != ' ' && list_view_key(&p->v, key))
+		return REDRAW;
+	return QUIT;
+}
+
+static const struct screen pager_screen = {"pager", pager_draw, pager_key, NULL};
+
+void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n)
+{
+	struct pager p = {title, items, n, {.sel = -1}};
+
+	ui_push(ui, &pager_screen, &p);
+	ui_run(ui);
+	ui_pop(ui);
+}
+
+void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n)
+{
+	struct list_item *items = calloc(n ? n : 1, sizeof(*items));
+	char **lines = calloc(n ? n : 1, sizeof(*lines));
+
+	/* The keys as marks, padded alike: the help wraps under itself, not under them. */
+	for (size_t i = 0; items && lines && i < n; i++) {
+		if ((lines[i] = malloc(strlen(keys[i].label) + 16)))
+			snprintf(lines[i], strlen(keys[i].label) + 16, "%-11s", keys[i].label);
+		items[i] = (struct list_item){lines[i], keys[i].help, NULL, A_NORMAL, 0};
 	}
-	attron(ui_attr(ui, R_DIM));
-	mvaddnstr(LINES - 1, 1, "any key closes this help", COLS - 2);
-	attroff(ui_attr(ui, R_DIM));
+	if (items && lines)
+		ui_pager(ui, title, items, n);
+	for (size_t i = 0; lines && i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(items);
 }
 
 void draw_fill(int y, attr_t attr)
@@ -306,17 +462,6 @@ const char *ui_customer(const struct ui *ui)
 char *ui_fill(const struct ui *ui, const char *text)
 {
 	return fill_text(text, ui->in_call ? ui->meta.customer : "", ui->opts->agent);
-}
-
-void fmt_mmss(char *buf, size_t size, int64_t ms)
-{
-	int64_t s = ms < 0 ? 0 : ms / 1000;
-
-	if (s >= 3600)
-		snprintf(buf, size, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60),
-			 (int)(s % 60));
-	else
-		snprintf(buf, size, "%02d:%02d", (int)(s / 60), (int)(s % 60));
 }
 
 static void panel_draw(struct ui *ui, void *ctx)

@@ -4,21 +4,26 @@
  * ticking (timers, prompts) underneath.
  *
  * The editor works on wide characters so Backspace removes a whole
- * character, never half of a UTF-8 sequence.
+ * character, never half of a UTF-8 sequence. It holds at most `max`
+ * characters (limits.h) and what fits the caller's buffer, shows how many
+ * more fit, and refuses one more with a word: nothing is ever cut.
  */
 #include "ui/app.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define EDIT_MAX 500
-
 struct edit {
 	const char *label;
-	wchar_t buf[EDIT_MAX + 1];
+	wchar_t *buf; /* max + 1 */
+	size_t max;   /* characters */
 	size_t len, pos;
+	size_t bytes; /* of buf in the terminal's encoding (UTF-8) */
 	const char *(*validate)(const char *text);
 	const char *error;
+	char full[128];
 	char *out;
 	size_t size;
 	int saved;
@@ -36,6 +41,20 @@ static int wcs_cols(const wchar_t *s, size_t n)
 	return cols;
 }
 
+/* What is left, at the right of the line: "480 left". */
+static int draw_left(struct ui *ui, struct edit *ed, int y)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), " %zu left", ed->max - ed->len);
+
+	if (len >= COLS / 3)
+		return 0;
+	attron(ed->len >= ed->max ? ui_attr(ui, R_WARN) : ui_attr(ui, R_DIM));
+	mvaddstr(y, COLS - len, buf);
+	attroff(ed->len >= ed->max ? ui_attr(ui, R_WARN) : ui_attr(ui, R_DIM));
+	return len;
+}
+
 static void edit_draw(struct ui *ui, void *ctx)
 {
 	struct edit *ed = ctx;
@@ -44,18 +63,19 @@ static void edit_draw(struct ui *ui, void *ctx)
 	int avail;
 
 	draw_fill(y, A_NORMAL);
-	if (ed->error) {
-		draw_fill(y - 1, ui_attr(ui, R_ERROR));
-		attron(ui_attr(ui, R_ERROR));
-		mvaddnstr(y - 1, 1, ed->error, COLS - 2);
-		attroff(ui_attr(ui, R_ERROR));
-	}
 	attron(ui_attr(ui, R_KEY));
 	mvaddnstr(y, 0, ed->label, COLS);
 	attroff(ui_attr(ui, R_KEY));
-	if (lw >= COLS - 4)
+	if (lw >= COLS - 14)
 		lw = 0, y--; /* a narrow screen: edit on the line above the label */
-	avail = COLS - lw - 1;
+	if (ed->error) {
+		draw_fill(y - 1, ui_attr(ui, R_ERROR));
+		draw_text(ui, y - 1, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), ed->error);
+	}
+	draw_fill(y, A_NORMAL);
+	if (lw)
+		mvaddnstr(y, 0, ed->label, COLS);
+	avail = COLS - lw - 1 - draw_left(ui, ed, y);
 	/* Scroll horizontally so the cursor stays in view. */
 	while (start < ed->pos && wcs_cols(ed->buf + start, ed->pos - start) >= avail)
 		start++;
@@ -64,24 +84,53 @@ static void edit_draw(struct ui *ui, void *ctx)
 
 		while (start + n < ed->len && wcs_cols(ed->buf + start, n + 1) <= avail)
 			n++;
-		draw_fill(y, A_NORMAL);
-		if (lw)
-			mvaddnstr(y, 0, ed->label, COLS);
 		mvaddnwstr(y, lw, ed->buf + start, (int)n);
 	}
 	ui->cur_y = y;
 	ui->cur_x = lw + wcs_cols(ed->buf + start, ed->pos - start);
 }
 
+/* The bytes wc takes in the terminal's encoding; 0 when it has none there. */
+static size_t wc_bytes(wchar_t wc)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n;
+
+	memset(&st, 0, sizeof(st));
+	n = wcrtomb(mb, wc, &st);
+	return n == (size_t)-1 ? 0 : n;
+}
+
 static void edit_insert(struct edit *ed, wchar_t wc)
 {
-	if (ed->len >= EDIT_MAX)
-		return;
+	size_t nb;
+
 	if (wc == L'\t')
 		wc = L' '; /* tabs separate fields in event text */
+	nb = wc_bytes(wc);
+	if (nb == 0) {
+		ed->error = "that character cannot be written in this terminal's encoding";
+		return;
+	}
+	if (ed->len >= ed->max || ed->bytes + nb > ed->size - 1) {
+		snprintf(ed->full, sizeof(ed->full), "full: %zu characters at most", ed->len);
+		ed->error = ed->full;
+		return;
+	}
 	memmove(ed->buf + ed->pos + 1, ed->buf + ed->pos, (ed->len - ed->pos) * sizeof(wchar_t));
 	ed->buf[ed->pos++] = wc;
 	ed->len++;
+	ed->bytes += nb;
+	ed->buf[ed->len] = L'\0';
+}
+
+/* Remove the character at i. */
+static void edit_remove(struct edit *ed, size_t i)
+{
+	ed->bytes -= wc_bytes(ed->buf[i]);
+	memmove(ed->buf + i, ed->buf + i + 1, (ed->len - i - 1) * sizeof(wchar_t));
+	ed->len--;
 	ed->buf[ed->len] = L'\0';
 }
 
@@ -119,19 +168,12 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 	case KF(KEY_BACKSPACE):
 	case 127:
 	case 8:
-		if (ed->pos > 0) {
-			memmove(ed->buf + ed->pos - 1, ed->buf + ed->pos,
-				(ed->len - ed->pos) * sizeof(wchar_t));
-			ed->pos--;
-			ed->len--;
-		}
+		if (ed->pos > 0)
+			edit_remove(ed, --ed->pos);
 		break;
 	case KF(KEY_DC):
-		if (ed->pos < ed->len) {
-			memmove(ed->buf + ed->pos, ed->buf + ed->pos + 1,
-				(ed->len - ed->pos - 1) * sizeof(wchar_t));
-			ed->len--;
-		}
+		if (ed->pos < ed->len)
+			edit_remove(ed, ed->pos);
 		break;
 	case KF(KEY_LEFT):
 		if (ed->pos > 0)
@@ -150,7 +192,7 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 		ed->pos = ed->len;
 		break;
 	case 21: /* C-u */
-		ed->len = ed->pos = 0;
+		ed->len = ed->pos = ed->bytes = 0;
 		break;
 	default:
 		if (!(key & UI_KEYF) && key >= 32)
@@ -164,15 +206,16 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 
 static const struct screen edit_screen = {"edit", edit_draw, edit_key, NULL};
 
-int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
+int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
 		 const char *(*validate)(const char *text))
 {
 	struct edit *ed = calloc(1, sizeof(*ed));
 	int saved;
 
-	if (!ed || size == 0)
+	if (!ed || size == 0 || !(ed->buf = calloc(max + 1, sizeof(*ed->buf))))
 		return free(ed), 0;
 	ed->label = label;
+	ed->max = max;
 	ed->out = out;
 	ed->size = size;
 	ed->validate = validate;
@@ -180,8 +223,15 @@ int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
 	ui_run(ui);
 	ui_pop(ui);
 	saved = ed->saved && !ui->stopping;
+	free(ed->buf);
 	free(ed);
 	return saved;
+}
+
+int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
+		 const char *(*validate)(const char *text))
+{
+	return ui_edit_text(ui, label, size - 1, out, size, validate);
 }
 
 struct ask {

@@ -117,13 +117,13 @@ static int tick(struct ui *ui, int64_t now)
 	if (store_pending(ui->st) > 0 && now / 1000 != ui->last_sec) {
 		struct poise_error err;
 		size_t left = 0;
+		char n[WORDS_BUF];
 
 		poise_error_clear(&err);
 		store_flush(ui->st, &left, &err);
 		if (left > 0)
-			ui_set_banner(ui, 0,
-				      "database busy — %zu events saved to side log, retrying",
-				      left);
+			ui_set_banner(ui, 0, "database busy — %s saved to side log, retrying",
+				      words_count(n, sizeof(n), (long)left, "event", "events"));
 		else if (!ui->banner_error)
 			ui->banner[0] = '\0';
 		flags |= REDRAW;

@@ -87,12 +87,12 @@ static void load(struct ui *ui, struct ready *r)
 
 static void draw_figures(struct ui *ui, struct ready *r, int *y)
 {
-	char buf[512], avg[16];
+	char buf[512], avg[16], calls[WORDS_BUF];
 	size_t len;
 
-	fmt_mmss(avg, sizeof(avg), r->fig.closed ? r->fig.handle_ms / r->fig.closed : 0);
-	snprintf(buf, sizeof(buf), "Today: %d call%s, average handle time %s", r->fig.calls,
-		 r->fig.calls == 1 ? "" : "s", avg);
+	words_duration(avg, sizeof(avg), r->fig.closed ? r->fig.handle_ms / r->fig.closed : 0);
+	snprintf(buf, sizeof(buf), "Today: %s, average handle time %s",
+		 words_count(calls, sizeof(calls), r->fig.calls, "call", "calls"), avg);
 	*y += draw_text(ui, *y, 2, COLS - 4, 2, A_BOLD, buf);
 	len = (size_t)snprintf(buf, sizeof(buf), "Outcomes:");
 	for (int o = 0; o < OUTCOME_COUNT; o++)

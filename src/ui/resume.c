@@ -78,7 +78,7 @@ out:
 static void describe(struct ui *ui, char *buf, size_t size, const char *why)
 {
 	time_t s = (time_t)(ui->meta.started / 1000);
-	char when[32];
+	char when[32], mood[WORDS_BUF];
 	struct tm tm;
 
 	localtime_r(&s, &tm);
@@ -94,13 +94,13 @@ static void describe(struct ui *ui, char *buf, size_t size, const char *why)
 	else
 		snprintf(buf, size,
 			 "An unfinished call was found: started %s, customer %s, playbook %s %s.\n"
-			 "It was in the %s stage%s, mood %d (%s), with %lld events saved.\n\n"
+			 "It was in the %s stage%s, mood %s, with %lld events saved.\n\n"
 			 "r  resume it (its state is rebuilt from its events)\n"
 			 "c  close it as interrupted\nq  quit and leave it open",
 			 when, ui->meta.customer[0] ? ui->meta.customer : "(no name)",
 			 ui->meta.playbook_id, ui->meta.playbook_version, stage_title(ui->cs.stage),
 			 ui->cs.on_hold || ui->cs.hold_paused ? " with the caller on hold" : "",
-			 ui->cs.mood, mood_word(ui->cs.mood), (long long)ui->cs.nevents);
+			 words_mood_mark(mood, sizeof(mood), ui->cs.mood), (long long)ui->cs.nevents);
 }
 
 /* Close without a state to check against: only the store's own checks apply. */

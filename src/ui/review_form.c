@@ -1,7 +1,6 @@
 /*
  * review_form.c - the review list's filter form, and the small drawing
- * helpers the review screens share (table cells, dates, the sparkline,
- * help, scrolling).
+ * helpers the review screens share (table cells, dates, the sparkline).
  */
 #include "poise/report.h"
 #include "ui/review_int.h"
@@ -88,61 +87,6 @@ void rv_sparkline(const struct ui *ui, const struct call_state *cs, int64_t from
 		memcpy(out + len, g, gl + 1);
 		len += gl;
 	}
-}
-
-struct help_ctx {
-	const char *title;
-	const struct keybind *keys;
-	size_t n;
-};
-
-static void help_draw(struct ui *ui, void *ctx)
-{
-	const struct help_ctx *h = ctx;
-
-	draw_help(ui, h->title, h->keys, h->n);
-}
-
-static int help_key(struct ui *ui, void *ctx, int key)
-{
-	(void)ui, (void)ctx, (void)key;
-	return QUIT;
-}
-
-static const struct screen help_screen = {"review-help", help_draw, help_key, NULL};
-
-void rv_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n)
-{
-	struct help_ctx h = {title, keys, n};
-
-	ui_push(ui, &help_screen, &h);
-	ui_run(ui);
-	ui_pop(ui);
-}
-
-int rv_scroll(int key, int *top, int total, int page)
-{
-	int max = total - page > 0 ? total - page : 0;
-
-	if (key == KF(KEY_DOWN) || key == 'j')
-		(*top)++;
-	else if (key == KF(KEY_UP) || key == 'k')
-		(*top)--;
-	else if (key == KF(KEY_NPAGE) || key == ' ')
-		*top += page > 1 ? page - 1 : 1;
-	else if (key == KF(KEY_PPAGE))
-		*top -= page > 1 ? page - 1 : 1;
-	else if (key == 'g' || key == KF(KEY_HOME))
-		*top = 0;
-	else if (key == 'G' || key == KF(KEY_END))
-		*top = max;
-	else
-		return 0;
-	if (*top > max)
-		*top = max;
-	if (*top < 0)
-		*top = 0;
-	return REDRAW;
 }
 
 /* --- the filter form ------------------------------------------------- */

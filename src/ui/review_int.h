@@ -39,10 +39,4 @@ void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *o
 /* Step through rc as the agent saw it (review_replay.c). */
 void rv_replay_run(struct ui *ui, const struct review_call *rc);
 
-/* A full-screen help of one key table; any key closes it. */
-void rv_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
-
-/* Scroll helpers for a screen of lines: keys that move, and where top lands. */
-int rv_scroll(int key, int *top, int total, int page);
-
 #endif

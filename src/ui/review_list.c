@@ -21,7 +21,8 @@ struct rlist {
 	struct call_meta rows[REVIEW_PAGE_MAX];
 	size_t n;
 	int sel;
-	int more; /* the page was full: there may be older calls */
+	int more;  /* the page was full: there may be older calls */
+	int newer; /* there may be newer calls than this page's */
 	char error[512];
 };
 
@@ -93,6 +94,7 @@ static int load(struct ui *ui, struct rlist *l, enum review_dir dir, const struc
 	memcpy(l->rows, rows, n * sizeof(rows[0]));
 	l->n = n;
 	l->more = dir == REVIEW_NEWER || n == want;
+	l->newer = dir == REVIEW_NEWER ? n == want : from != NULL;
 	return (int)n;
 }
 
@@ -152,19 +154,20 @@ static void cell(char *line, size_t size, const char *text, int width)
 static void format_row(const struct ui *ui, const struct call_meta *m, const struct col *c,
 		       char *line, size_t size)
 {
-	char start[32], dur[16], mood[16];
+	char start[32], dur[16], mood[16], m1[4], m2[4];
 
 	line[0] = '\0';
 	rv_datetime(start, sizeof(start), m->started);
 	if (c[C_START].width < 16)
 		memmove(start, start + 5, strlen(start + 5) + 1); /* drop "YYYY-" */
 	if (m->ended)
-		fmt_mmss(dur, sizeof(dur), m->ended - m->started);
+		words_duration(dur, sizeof(dur), m->ended - m->started);
 	else
 		snprintf(dur, sizeof(dur), "%s", m->status);
 	if (m->mood_start)
-		snprintf(mood, sizeof(mood), "%d%s%d", m->mood_start, ui->utf8 ? "→" : ">",
-			 m->mood_end);
+		snprintf(mood, sizeof(mood), "%s%s%s",
+			 words_mood_digit(m1, sizeof(m1), m->mood_start), ui->utf8 ? "→" : ">",
+			 words_mood_digit(m2, sizeof(m2), m->mood_end));
 	else
 		snprintf(mood, sizeof(mood), "-");
 	cell(line, size, start, c[C_START].width);
@@ -199,6 +202,19 @@ static void filter_text(const struct rlist *l, char *buf, size_t size)
 	if (l->f.search[0])
 		PUT(" search=\"%s\"", l->f.search);
 #undef PUT
+}
+
+/* The row under the page: markers for the calls on other pages. */
+static void draw_pages(struct ui *ui, const struct rlist *l, int y)
+{
+	char buf[128];
+
+	if (!l->newer && !l->more)
+		return;
+	snprintf(buf, sizeof(buf), "%s%s%s", l->newer ? (ui->utf8 ? "▲" : "^") : "",
+		 l->newer ? " newer calls (PgUp)  " : "",
+		 l->more ? (ui->utf8 ? "▼ older calls (PgDn)" : "v older calls (PgDn)") : "");
+	draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_DIM), buf);
 }
 
 static void list_draw(struct ui *ui, void *ctx)
@@ -238,6 +254,8 @@ static void list_draw(struct ui *ui, void *ctx)
 		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
 			  ui_attr(ui, l->error[0] || ui->banner_error ? R_ERROR : R_WARN),
 			  l->error[0] ? l->error : ui->banner);
+	else
+		draw_pages(ui, l, LINES - fh - 1);
 	draw_footer(ui, LINES - fh, 2, list_keys, NLIST_KEYS);
 	free(items);
 	free(lines);
@@ -373,7 +391,7 @@ static int list_clear(struct ui *ui, int key)
 static int list_help(struct ui *ui, int key)
 {
 	(void)key;
-	rv_help(ui, "poise review - keys of the list", list_keys, NLIST_KEYS);
+	ui_help(ui, "poise review - keys of the list", list_keys, NLIST_KEYS);
 	return REDRAW;
 }
 
@@ -418,7 +436,8 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 	ui->opts = &copts;
 	l->opts = opts;
 	/* Read-write: scores and comments are written, and schema 1 is upgraded. */
-	if (store_open(opts->db, 0, &ui->st, err) != POISE_OK || term_start_err(ui, err) != 0)
+	if (store_open(opts->db, STORE_PATIENT, &ui->st, err) != POISE_OK ||
+	    term_start_err(ui, err) != 0)
 		goto out;
 	load_top(ui, l);
 	ui_push(ui, &list_screen, l);

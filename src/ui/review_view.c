@@ -29,7 +29,7 @@ struct view {
 	struct review mine; /* this session's review: created by the first s or c */
 	struct line *lines;
 	size_t n, cap;
-	int top;
+	struct list_view lv;
 };
 
 static struct view *current;
@@ -86,7 +86,7 @@ static void add_summary(struct ui *ui, struct view *v)
 	char a[32], b[32], c[32], spark[256];
 
 	rv_datetime(a, sizeof(a), rc->meta.started);
-	fmt_mmss(b, sizeof(b), call_elapsed_ms(cs, end));
+	words_duration(b, sizeof(b), call_elapsed_ms(cs, end));
 	add(v, A_BOLD, "%s%s%s  agent %s  started %s  length %s  %s",
 	    rc->meta.customer[0] ? rc->meta.customer : "(no name)", rc->meta.ref[0] ? "  ref " : "",
 	    rc->meta.ref, rc->meta.agent, a, b, rc->meta.status);
@@ -94,11 +94,11 @@ static void add_summary(struct ui *ui, struct view *v)
 	add(v, A_NORMAL, "playbook %s version %s", rc->meta.playbook_id, rc->meta.playbook_version);
 	add(v, ui_attr(ui, R_DIM), "  sha256 %s", rc->meta.playbook_hash);
 	rv_sparkline(ui, cs, rc->meta.started, end, COLS > 60 ? 40 : 20, spark, sizeof(spark));
-	add(v, A_NORMAL, "mood %d %s %d  |%s|", rc->meta.mood_start, ui->utf8 ? "→" : "->",
-	    rc->meta.mood_end, spark);
-	fmt_mmss(a, sizeof(a), call_talk_ms(cs, end));
-	fmt_mmss(b, sizeof(b), call_hold_ms(cs, end));
-	fmt_mmss(c, sizeof(c), call_wrapup_ms(cs, end));
+	add(v, A_NORMAL, "mood %s %s %s  |%s|", words_mood_mark(a, sizeof(a), rc->meta.mood_start),
+	    ui->utf8 ? "→" : "->", words_mood_mark(c, sizeof(c), rc->meta.mood_end), spark);
+	words_duration(a, sizeof(a), call_talk_ms(cs, end));
+	words_duration(b, sizeof(b), call_hold_ms(cs, end));
+	words_duration(c, sizeof(c), call_wrapup_ms(cs, end));
 	add(v, A_NORMAL, "talk %s  hold %s  wrap-up %s", a, b, c);
 }
 
@@ -107,6 +107,7 @@ static void add_stages(struct ui *ui, struct view *v)
 	const struct call_state *cs = &v->rc.state;
 	int64_t end = end_of(&v->rc);
 	size_t ticked = 0, items = 0;
+	char cl[WORDS_BUF];
 
 	section(ui, v, "Time per stage, checklist");
 	for (int s = 0; s < STAGE_COUNT; s++) {
@@ -114,14 +115,15 @@ static void add_stages(struct ui *ui, struct view *v)
 		size_t t = call_ticked_count(cs, (enum stage)s);
 		char ms[16];
 
-		fmt_mmss(ms, sizeof(ms), call_stage_ms(cs, (enum stage)s, end));
+		words_duration(ms, sizeof(ms), call_stage_ms(cs, (enum stage)s, end));
 		add(v, cs->visited & (1u << s) ? A_NORMAL : ui_attr(ui, R_DIM),
-		    "  %-10s %s  %dx  checklist %zu/%zu", stage_title((enum stage)s), ms,
-		    cs->stage_visits[s], t, n);
+		    "  %-10s %s  %dx  checklist %s", stage_title((enum stage)s), ms,
+		    cs->stage_visits[s], words_checklist(cl, sizeof(cl), t, n));
 		ticked += t;
 		items += n;
 	}
-	add(v, A_NORMAL, "  checklist coverage %zu of %zu items (%d%%)", ticked, items,
+	add(v, A_NORMAL, "  checklist coverage %s (%d%%)",
+	    words_checklist(cl, sizeof(cl), ticked, items),
 	    items ? (int)(ticked * 100 / items) : 0);
 }
 
@@ -129,26 +131,34 @@ static void add_events_of(struct ui *ui, struct view *v)
 {
 	const struct review_call *rc = &v->rc;
 	const struct call_state *cs = &rc->state;
-	char a[16], b[16];
+	char a[16], b[16], n1[WORDS_BUF], n2[WORDS_BUF];
 
 	section(ui, v, "Holds, escalations, boundary");
-	fmt_mmss(a, sizeof(a), call_hold_ms(cs, end_of(rc)));
-	fmt_mmss(b, sizeof(b), cs->hold_longest_ms);
-	add(v, A_NORMAL, "  holds %d, total %s, longest %s", cs->holds, a, b);
-	add(v, A_NORMAL, "  escalations %d, manager asked %d", cs->escalations, cs->manager_asks);
+	words_duration(a, sizeof(a), call_hold_ms(cs, end_of(rc)));
+	words_duration(b, sizeof(b), cs->hold_longest_ms);
+	add(v, A_NORMAL, "  %s, %s in all, longest %s",
+	    words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, b);
+	add(v, A_NORMAL, "  %s, %s",
+	    words_count(n1, sizeof(n1), cs->escalations, "escalation", "escalations"),
+	    words_count(n2, sizeof(n2), cs->manager_asks, "manager request", "manager requests"));
 	for (size_t i = 0; i < rc->nevents; i++) {
 		const struct event *e = &rc->events[i];
 
-		fmt_mmss(a, sizeof(a), e->t - rc->meta.started);
+		words_duration(a, sizeof(a), e->t - rc->meta.started);
 		if (e->kind == EV_ESCALATE)
 			add(v, A_NORMAL, "    %s escalated: %s", a, e->text ? e->text : "");
 	}
-	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  boundary warnings %d",
-	    cs->warnings);
-	for (int w = 0; w < cs->warnings && w < PLAYBOOK_WARNINGS; w++) {
-		fmt_mmss(a, sizeof(a), cs->warning_at[w] - rc->meta.started);
-		add(v, A_NORMAL, "    %s warning %d: %s", a, w + 1,
-		    rc->pb->warnings[w] ? rc->pb->warnings[w] : "");
+	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  %s",
+	    words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"));
+	for (size_t i = 0; i < rc->nevents; i++) {
+		const struct event *e = &rc->events[i];
+
+		words_duration(a, sizeof(a), e->t - rc->meta.started);
+		if (e->kind == EV_WARNING && e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
+			add(v, A_NORMAL, "    %s warning %d: %s", a, e->a,
+			    e->text			 ? e->text
+			    : rc->pb->warnings[e->a - 1] ? rc->pb->warnings[e->a - 1]
+							 : "");
 	}
 }
 
@@ -175,7 +185,7 @@ static void add_wrapup(struct ui *ui, struct view *v)
 
 	section(ui, v, "Notes");
 	for (size_t i = 0; i < cs->nnotes; i++) {
-		fmt_mmss(at, sizeof(at), cs->notes[i].t - v->rc.meta.started);
+		words_duration(at, sizeof(at), cs->notes[i].t - v->rc.meta.started);
 		add(v, A_NORMAL, "  %s %s", at, cs->notes[i].text);
 	}
 	if (!cs->nnotes)
@@ -233,7 +243,7 @@ static void add_timeline(struct ui *ui, struct view *v)
 
 		timeline_describe(&cs, &rc->meta, e, what, sizeof(what));
 		call_apply(&cs, e);
-		fmt_mmss(at, sizeof(at), e->t - rc->meta.started);
+		words_duration(at, sizeof(at), e->t - rc->meta.started);
 		add(v, A_NORMAL, "  %s  %s", at, what);
 	}
 	call_free(&cs);
@@ -280,30 +290,24 @@ static const struct keybind view_keys[] = {VIEW_KEYS(VIEW_KEY_ENTRY)};
 #undef VIEW_KEY_ENTRY
 #define NVIEW_KEYS (sizeof(view_keys) / sizeof(view_keys[0]))
 
-static int body_rows(struct ui *ui)
-{
-	int h = LINES - 2 - draw_footer(ui, -1, 2, view_keys, NVIEW_KEYS);
-
-	return h > 1 ? h : 1;
-}
-
 static void view_draw(struct ui *ui, void *ctx)
 {
 	struct view *v = ctx;
-	int h = body_rows(ui), fh = draw_footer(ui, -1, 2, view_keys, NVIEW_KEYS);
-	char title[256];
+	int fh = draw_footer(ui, -1, 2, view_keys, NVIEW_KEYS);
+	struct list_item *items = calloc(v->n ? v->n : 1, sizeof(*items));
+	char title[256], rows[WORDS_BUF];
 
 	erase();
-	snprintf(title, sizeof(title), "poise review - call %.*s  %d-%d of %zu lines",
-		 CALL_ID_SHORT, v->rc.meta.id, v->top + 1,
-		 v->top + h < (int)v->n ? v->top + h : (int)v->n, v->n);
+	for (size_t i = 0; items && i < v->n; i++)
+		items[i] = (struct list_item){NULL, v->lines[i].text, NULL, v->lines[i].attr, 0};
+	/* The body ends above the banner's row, so the footer and banner never cover it. */
+	if (items)
+		draw_list_view(ui, 1, 1, COLS - 2, LINES - 2 - fh, items, v->n, &v->lv);
+	free(items);
+	snprintf(title, sizeof(title), "poise review - call %.*s  %s", CALL_ID_SHORT, v->rc.meta.id,
+		 words_count(rows, sizeof(rows), v->lv.rows, "line", "lines"));
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
-	/* Blank lines are skipped: draw_text reads past the end of an empty string. */
-	for (int i = 0; i < h && v->top + i < (int)v->n; i++)
-		if (v->lines[v->top + i].text[0])
-			draw_text(ui, 1 + i, 1, COLS - 2, 1, v->lines[v->top + i].attr,
-				  v->lines[v->top + i].text);
 	if (ui->banner[0])
 		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
 			  ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN), ui->banner);
@@ -312,18 +316,20 @@ static void view_draw(struct ui *ui, void *ctx)
 
 static int view_scroll(struct ui *ui, int key)
 {
-	return rv_scroll(key, &current->top, (int)current->n, body_rows(ui));
+	(void)ui;
+	return list_view_key(&current->lv, key);
 }
 
 static int view_ends(struct ui *ui, int key)
 {
-	return rv_scroll(key, &current->top, (int)current->n, body_rows(ui));
+	(void)ui;
+	return list_view_key(&current->lv, key);
 }
 
 static int view_help(struct ui *ui, int key)
 {
 	(void)key;
-	rv_help(ui, "poise review - keys of a call", view_keys, NVIEW_KEYS);
+	ui_help(ui, "poise review - keys of a call", view_keys, NVIEW_KEYS);
 	return REDRAW;
 }
 
@@ -338,7 +344,7 @@ static int view_replay(struct ui *ui, int key)
 static void save(struct ui *ui, struct view *v, const char *what)
 {
 	struct poise_error err;
-	int top = v->top;
+	int top = v->lv.top;
 
 	poise_error_clear(&err);
 	if (!v->mine.id) {
@@ -353,7 +359,7 @@ static void save(struct ui *ui, struct view *v, const char *what)
 	ui_set_banner(ui, 0, "%s saved as %s; %s will see it on the ready screen", what,
 		      v->mine.reviewer, v->rc.meta.agent);
 	build(ui, v);
-	v->top = top;
+	v->lv.top = top;
 }
 
 static int view_score(struct ui *ui, int key)
@@ -389,8 +395,8 @@ static int view_comment(struct ui *ui, int key)
 	char text[REVIEW_COMMENT_MAX + 1];
 
 	(void)key;
-	if (!ui_edit_line(ui, "comment for the agent (Enter saves, Esc cancels):", text,
-			  sizeof(text), NULL) ||
+	if (!ui_edit_text(ui, "comment for the agent (Enter saves, Esc cancels):", LIMIT_COMMENT,
+			  text, sizeof(text), NULL) ||
 	    !text[0])
 		return REDRAW;
 	snprintf(v->mine.comment, sizeof(v->mine.comment), "%s", text);
@@ -430,6 +436,7 @@ void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *o
 	}
 	v->ui = ui;
 	v->opts = opts;
+	v->lv.sel = -1;
 	poise_error_clear(&err);
 	ui->banner[0] = '\0';
 	ui->banner_error = 0;

@@ -14,8 +14,8 @@
 
 struct wrapup {
 	char cause[128];
-	char followup[1200];
-	char reflection[2100];
+	char followup[64 + LIMIT_BYTES(LIMIT_CHANNEL) + LIMIT_BYTES(LIMIT_PROMISE)];
+	char reflection[2 * LIMIT_BYTES(LIMIT_REFLECTION) + 4];
 	const char *step;
 };
 
@@ -33,11 +33,12 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 {
 	struct wrapup *w = ctx;
 	const struct call_state *cs = &ui->cs;
-	char buf[256], t1[16], t2[16];
+	char buf[256], t1[16], t2[16], m1[WORDS_BUF], m2[WORDS_BUF];
+	char n1[WORDS_BUF], n2[WORDS_BUF], n3[WORDS_BUF], n4[WORDS_BUF];
 	int y = 2;
 
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	fmt_mmss(t1, sizeof(t1), call_elapsed_ms(cs, ui_now()));
+	words_duration(t1, sizeof(t1), call_elapsed_ms(cs, ui_now()));
 	snprintf(buf, sizeof(buf), "Wrap-up  %s  %s", ui_customer(ui), t1);
 	attron(ui_attr(ui, R_HEADER));
 	mvaddnstr(0, 1, buf, COLS - 2);
@@ -45,13 +46,17 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 	snprintf(buf, sizeof(buf), "%d of 8 visited, ended in %s", __builtin_popcount(cs->visited),
 		 stage_title(cs->stage));
 	line(ui, &y, "Stages", buf);
-	snprintf(buf, sizeof(buf), "%d at the start, %d (%s) at the end",
-		 cs->nmoods ? cs->moods[0].mood : 0, cs->mood, mood_word(cs->mood));
+	snprintf(buf, sizeof(buf), "%s at the start, %s at the end",
+		 words_mood_mark(m1, sizeof(m1), cs->nmoods ? cs->moods[0].mood : 0),
+		 words_mood_mark(m2, sizeof(m2), cs->mood));
 	line(ui, &y, "Mood", buf);
-	fmt_mmss(t2, sizeof(t2), cs->hold_ms);
-	snprintf(buf, sizeof(buf), "%d, %s in all; %d warnings; %d escalations; %zu notes",
-		 cs->holds, t2, cs->warnings, cs->escalations, cs->nnotes);
-	line(ui, &y, "Holds", buf);
+	words_duration(t2, sizeof(t2), cs->hold_ms);
+	snprintf(buf, sizeof(buf), "%s, %s in all; %s; %s; %s",
+		 words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), t2,
+		 words_count(n2, sizeof(n2), cs->warnings, "warning", "warnings"),
+		 words_count(n3, sizeof(n3), cs->escalations, "escalation", "escalations"),
+		 words_count(n4, sizeof(n4), (long)cs->nnotes, "note", "notes"));
+	line(ui, &y, "Logged", buf);
 	y++;
 	attron(ui_attr(ui, R_SECTION));
 	mvaddnstr(y++, 2, "Wrap-up", COLS - 4);
@@ -163,7 +168,8 @@ static const char *check_date(const char *text)
 
 static int ask_followup(struct ui *ui, struct wrapup *w)
 {
-	char due[64] = "", day[11], channel[256] = "", promise[800] = "";
+	char due[64] = "", day[11], channel[LIMIT_BYTES(LIMIT_CHANNEL)] = "",
+	     promise[LIMIT_BYTES(LIMIT_PROMISE)] = "";
 
 	followup_local_day(ui_now(), due_today);
 	if (!ui_edit_line(ui, "follow-up due date (Enter skips):", due, sizeof(due), check_date) ||
@@ -172,11 +178,12 @@ static int ask_followup(struct ui *ui, struct wrapup *w)
 	if (followup_parse_due(due, due_today, day, NULL) != POISE_OK)
 		return 0;
 	snprintf(due, sizeof(due), "%s", day); /* stored as the day it names */
-	ui_edit_line(ui, "follow-up channel, e.g. phone or email (Enter skips):", channel,
-		     sizeof(channel), NULL);
+	ui_edit_text(ui, "follow-up channel, e.g. phone or email (Enter skips):", LIMIT_CHANNEL,
+		     channel, sizeof(channel), NULL);
 	if (ui->stopping)
 		return -1;
-	ui_edit_line(ui, "promise made (Enter skips):", promise, sizeof(promise), NULL);
+	ui_edit_text(ui, "promise made (Enter skips):", LIMIT_PROMISE, promise, sizeof(promise),
+		     NULL);
 	if (ui->stopping)
 		return -1;
 	snprintf(w->followup, sizeof(w->followup), "%s\t%s\t%s", due, channel, promise);
@@ -190,12 +197,14 @@ static int ask_followup(struct ui *ui, struct wrapup *w)
 
 static int ask_reflection(struct ui *ui, struct wrapup *w)
 {
-	char well[1000] = "", improve[1000] = "";
+	char well[LIMIT_BYTES(LIMIT_REFLECTION)] = "", improve[LIMIT_BYTES(LIMIT_REFLECTION)] = "";
 
-	ui_edit_line(ui, "what went well (Enter skips):", well, sizeof(well), NULL);
+	ui_edit_text(ui, "what went well (Enter skips):", LIMIT_REFLECTION, well, sizeof(well),
+		     NULL);
 	if (ui->stopping)
 		return -1;
-	ui_edit_line(ui, "what to improve (Enter skips):", improve, sizeof(improve), NULL);
+	ui_edit_text(ui, "what to improve (Enter skips):", LIMIT_REFLECTION, improve,
+		     sizeof(improve), NULL);
 	if (ui->stopping)
 		return -1;
 	if (!well[0] && !improve[0])

@@ -26,7 +26,7 @@ call_timer() { screen | grep -o 'call [0-9][0-9]:[0-9][0-9]' | head -n 1; }
 
 keys 4
 wait_for "mood 4 angry" 1
-wait_for "database busy — 1 events saved to side log, retrying" 2
+wait_for "database busy — 1 event saved to side log, retrying" 2
 t1=$(call_timer)
 keys Tab
 wait_for "Listen: Listen goal" 1

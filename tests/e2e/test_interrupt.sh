@@ -35,7 +35,7 @@ expect_eq 5 "$(sql "SELECT count(*) FROM events WHERE call_id = \
 # kill -9 (Bea): nothing runs on the way out; the call stays open.
 keys 5;   wait_for "mood 5 furious"
 keys b;   wait_for "Boundary: Boundary goal"
-keys w;   wait_for "(given at"
+keys w w; wait_for "(given at"
 kill -KILL "$(poise_pid)"
 wait_exit >/dev/null
 expect_eq "open" "$(sql "SELECT status FROM calls WHERE customer = 'Bea'")" "status after kill -9"
@@ -50,8 +50,8 @@ wait_for "Boundary: Boundary goal"
 wait_for "mood 5 furious"
 wait_for "Bea"
 wait_for "First warning to Bea  (given at"
-wait_for "Second warning to Bea  (next: press w)"
-keys w; wait_for "Second warning to Bea  (given at"
+wait_for "Second warning to Bea  (next: w shows it)"
+keys w w; wait_for "Second warning to Bea  (given at"
 expect_eq "open" "$(sql "SELECT status FROM calls WHERE customer = 'Bea'")" "status after resume"
 expect_eq "interrupted resume warning" "$(sql "SELECT kind FROM events WHERE call_id = \
 (SELECT id FROM calls WHERE customer = 'Bea') AND kind IN ('interrupted', 'resume', 'warning') \

@@ -62,7 +62,7 @@ wait_for "Zelda"
 keys Enter;      wait_for "call ${call:0:13}"
 wait_for "playbook e2e-fast version 1"
 wait_for "wants a voucher for the delay"
-wait_for "mood 4 → 2"
+wait_for "mood 4 angry → 2 uneasy"
 keys G;          wait_for "call closed"
 keys g;          wait_for "Time per stage"
 

@@ -262,11 +262,12 @@ START_TEST(test_unknown_option)
 {
 	struct run r;
 
+	/* Options without a command are the call's: the usage is the call's. */
 	RUN(&r, "--frob");
 	ck_assert_int_eq(r.code, 2);
 	ck_assert_str_eq(r.out, "");
 	ck_assert_str_eq(first_line(r.err), "poise: unknown option '--frob'");
-	ck_assert_str_eq(second_line(r.err), "usage: poise [COMMAND] [OPTIONS] [ARGS]");
+	ck_assert_ptr_nonnull(strstr(second_line(r.err), "usage: poise call"));
 
 	/* After the operands too, and with =value: the usage is the command's. */
 	RUN(&r, "lint", PLAYBOOKS, "--frob=1");
@@ -489,6 +490,17 @@ START_TEST(test_call_refuses_without_terminal)
 	ck_assert_int_ne(r.code, 0);
 	ck_assert_int_ne(stat(at(2, "eq/poise.db"), &sb), 0);
 
+	/* Every option of call works without the word call. */
+	RUN_ENV(&r, env, "--db", at(3, "bare/poise.db"), "--customer", "Ana", "--ref", "R-1",
+		"--agent", "sam", "--playbook", "de-escalation");
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "terminal"));
+	ck_assert_int_ne(stat(at(3, "bare/poise.db"), &sb), 0);
+	RUN_ENV(&r, env, "--db");
+	ck_assert_int_eq(r.code, 2);
+	ck_assert_str_eq(first_line(r.err), "poise: option '--db' needs a PATH");
+	ck_assert_ptr_nonnull(strstr(r.err, "usage: poise call"));
+
 	/* No command at all is a call with the defaults: $POISE_DB here. */
 	run_poise(&r, env, (const char *[]){NULL});
 	ck_assert_int_ne(r.code, 0);
@@ -496,6 +508,119 @@ START_TEST(test_call_refuses_without_terminal)
 	ck_assert_str_ne(r.err, "");
 	ck_assert_int_ne(stat(at(1, "env/poise.db"), &sb), 0);
 	ck_assert_int_ne(stat(at(2, "data/poise/poise.db"), &sb), 0);
+}
+END_TEST
+
+/* --name words of text, once each, in order, as a NUL-separated list in out. */
+static size_t option_words(const char *text, char out[][40], size_t max)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, "--")) && n < max; p += 2) {
+		size_t len = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
+		int seen = 0;
+
+		if (len == 0 || len >= 40 || (p > text && p[-1] != ' ' && p[-1] != '['))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			seen |= strlen(out[i]) == len && strncmp(out[i], p + 2, len) == 0;
+		if (seen || strncmp(p + 2, "help", len) == 0)
+			continue;
+		memcpy(out[n], p + 2, len);
+		out[n++][len] = '\0';
+	}
+	return n;
+}
+
+static int listed(char words[][40], size_t n, const char *word)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(words[i], word) == 0)
+			return 1;
+	return 0;
+}
+
+/* The man page's SYNOPSIS entry of cmd, with \- turned into -, in buf. */
+static void man_synopsis(const char *man, const char *cmd, char *buf, size_t size)
+{
+	const char *syn = strstr(man, ".SH SYNOPSIS"), *end = strstr(man, ".SH DESCRIPTION");
+	char head[64];
+	const char *at, *stop;
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(syn);
+	ck_assert_ptr_nonnull(end);
+	snprintf(head, sizeof(head), "\n.B poise %.39s\n", cmd);
+	at = strstr(syn, head);
+	ck_assert_msg(at && at < end, "docs/poise.1 has no SYNOPSIS entry for '%s'", cmd);
+	stop = strstr(at + 1, "\n.br");
+	if (!stop || stop > end)
+		stop = end;
+	for (const char *p = at; p < stop && len + 1 < size; p++) {
+		if (p[0] == '\\' && p[1] == '-')
+			p++;
+		buf[len++] = *p;
+	}
+	buf[len] = '\0';
+}
+
+/* Each command's options in `poise CMD --help` are those of its SYNOPSIS in the manual. */
+START_TEST(test_help_agrees_with_the_manual)
+{
+	size_t mlen, ncmd = 0;
+	char *man = fixture_read_all(POISE_SOURCE_DIR "/docs/poise.1", &mlen);
+	char cmds[32][40], help[64][40], doc[64][40], syn[4096];
+	struct run r;
+	const char *p;
+
+	ck_assert_ptr_nonnull(man);
+	RUN(&r, "--help");
+	p = strstr(r.out, "\ncommands:\n");
+	ck_assert_ptr_nonnull(p);
+	for (p += strlen("\ncommands:\n"); p[0] == ' ' && p[1] == ' ' && ncmd < 32;
+	     p = strchr(p, '\n') + 1) {
+		size_t len = strcspn(p + 2, " \n");
+
+		ck_assert_uint_lt(len, 40);
+		memcpy(cmds[ncmd], p + 2, len);
+		cmds[ncmd++][len] = '\0';
+	}
+	ck_assert_uint_ge(ncmd, 9);
+	for (size_t c = 0; c < ncmd; c++) {
+		size_t nh, nd;
+		const char *opts;
+
+		RUN(&r, cmds[c], "--help");
+		ck_assert_int_eq(r.code, 0);
+		opts = strstr(r.out, "\noptions:\n");
+		ck_assert_ptr_nonnull(opts);
+		nh = option_words(opts, help, 64);
+		man_synopsis(man, cmds[c], syn, sizeof(syn));
+		nd = option_words(syn, doc, 64);
+		for (size_t i = 0; i < nh; i++)
+			ck_assert_msg(listed(doc, nd, help[i]),
+				      "'poise %s --help' has --%s, the manual's SYNOPSIS not",
+				      cmds[c], help[i]);
+		for (size_t j = 0; j < nd; j++)
+			ck_assert_msg(listed(help, nh, doc[j]),
+				      "the manual gives 'poise %s' --%s, its --help not", cmds[c],
+				      doc[j]);
+		/* And the manual says what each one does, in the command's own entry. */
+		for (size_t i = 0; i < nh; i++) {
+			char word[128];
+
+			snprintf(word, sizeof(word), "\\-\\-%.39s", help[i]);
+			for (char *q = word + 4; *q; q++)
+				if (*q == '-') {
+					memmove(q + 1, q, strlen(q) + 1);
+					*q++ = '\\';
+				}
+			ck_assert_msg(strstr(strstr(man, ".SH COMMANDS"), word),
+				      "the manual's COMMANDS do not explain 'poise %s --%s'",
+				      cmds[c], help[i]);
+		}
+	}
+	free(man);
 }
 END_TEST
 
@@ -519,6 +644,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_lint_missing_and_empty);
 	tcase_add_test(tc, test_playbooks_in_search_order);
 	tcase_add_test(tc, test_call_refuses_without_terminal);
+	tcase_add_test(tc, test_help_agrees_with_the_manual);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,56 +1,20 @@
 /* check_super_cli.c - the real binary: export --redact, show, followups, merge, hidden gen. */
 #include "store_fixture.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
+#include "helpers/run_poise.h"
 #include "main/suite.h"
 
-struct run {
-	int code;
-	char *out, *err;
-	size_t outlen;
-};
+#include <fcntl.h>
+#include <sys/wait.h>
 
 static const char pb_text[] = "id: test\n";
 static char id1[37];
 
-/* Run poise with args; stdout and stderr read back whole. */
-static void run_poise(struct run *r, const char *const *args)
-{
-	const char *argv[16] = {POISE_BIN};
-	char o[600], e[600];
-	size_t elen;
-	pid_t pid;
-	int status;
-
-	snprintf(o, sizeof(o), "%s", fx_path(3, "stdout"));
-	snprintf(e, sizeof(e), "%s", fx_path(3, "stderr"));
-	for (int i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int fo = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
-			_exit(127);
-		setenv("TZ", "UTC", 1);
-		execv(POISE_BIN, (char *const *)argv);
-		_exit(127);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-	r->out = slurp(o, &r->outlen);
-	r->err = slurp(e, &elen);
-}
-
-#define RUN(r, ...) run_poise((r), (const char *[]){__VA_ARGS__, NULL})
+#define RUN(r, ...) run_poise_in(fx_dir, (r), (const char *[]){__VA_ARGS__, NULL})
 
 static void done(struct run *r)
 {
-	free(r->out);
-	free(r->err);
+	run_free(r);
 }
 
 static void seed(void)

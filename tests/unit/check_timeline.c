@@ -109,7 +109,7 @@ START_TEST(test_header_and_events)
 	snprintf(line, sizeof(line),
 		 "00:00  calm       call started with playbook de-escalation %s", pb->version);
 	has_line(text, line);
-	has_line(text, "00:05  calm       mood 5 (furious)");
+	has_line(text, "00:05  calm       mood 5 furious");
 	snprintf(line, sizeof(line), "00:10  calm       ticked: %s",
 		 pb->stages[STAGE_CALM].section[SECTION_CHECKLIST].items[0]);
 	has_line(text, line);
@@ -119,7 +119,7 @@ START_TEST(test_header_and_events)
 		 pb->stages[STAGE_LISTEN].section[SECTION_SAY].items[0]);
 	has_line(text, line);
 	has_line(text, "01:50  listen     hold ended after 01:00");
-	has_line(text, "02:14  empathize  mood 4 (angry)");
+	has_line(text, "02:14  empathize  mood 4 angry");
 	has_line(text, "02:30  empathize  note: wants a refund");
 	/* The playbook's wording, with {customer} filled in. */
 	has_line(text, "03:01  boundary   warning 1: Zoë, please keep this respectful, so I can go "
@@ -142,8 +142,8 @@ static void stage_row(const char *text, enum stage s, const char *time, size_t t
 {
 	char line[128];
 
-	snprintf(line, sizeof(line), "  %-10s %6s  %6d  %zu/%zu", stage_key(s), time, 1, ticked,
-		 checklist_len(s));
+	snprintf(line, sizeof(line), "  %-10s %6s  %6d  %zu/%zu ticked", stage_key(s), time, 1,
+		 ticked, checklist_len(s));
 	has_line(text, line);
 }
 
@@ -166,16 +166,16 @@ START_TEST(test_summary_from_the_fold)
 	ck_assert_ptr_null(strstr(text, "  clarify "));
 	summary = strstr(text, "\nsummary\n");
 	ck_assert(strstr(summary, "  solve ") < strstr(summary, "  boundary  "));
-	snprintf(line, sizeof(line), "  checklist of the stages visited: 1 of %zu ticked",
+	snprintf(line, sizeof(line), "  checklist of the stages visited: 1/%zu ticked",
 		 checklist_len(STAGE_CALM) + checklist_len(STAGE_LISTEN) +
 			 checklist_len(STAGE_EMPATHIZE) + checklist_len(STAGE_SOLVE) +
 			 checklist_len(STAGE_BOUNDARY));
 	has_line(text, line);
-	has_line(text, "  holds 1, 01:00 in all, longest 01:00");
-	has_line(text, "  boundary warnings 1, escalations 0, manager asked 0");
-	has_line(text, "  mood furious -> uneasy");
+	has_line(text, "  1 hold, 01:00 in all, longest 01:00");
+	has_line(text, "  1 boundary warning, 0 escalations, 0 manager requests");
+	has_line(text, "  mood 5 furious -> 2 uneasy");
 	has_line(text, "  time to empathy 02:14");
-	has_line(text, "  lines said 1, skipped 1; notes 1; prompts 0");
+	has_line(text, "  1 line said, 1 skipped; 1 note; 0 prompts");
 	free(text);
 }
 END_TEST
@@ -218,9 +218,37 @@ START_TEST(test_describe_without_playbook)
 	ev.text = "a long note that will not fit";
 	timeline_describe(NULL, NULL, &ev, buf, 10);
 	ck_assert_str_eq(buf, "note: a l");
-	ck_assert_str_eq(timeline_mood_word(0), "-");
-	timeline_mmss(3723000, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "62:03");
+}
+END_TEST
+
+/* One duration everywhere: an interruption's gap is not the call's time; a warning's own words. */
+START_TEST(test_duration_and_warning_words)
+{
+	struct poise_error err = {0};
+	struct call_meta m;
+	char *text;
+
+	memset(&m, 0, sizeof(m));
+	snprintf(m.id, sizeof(m.id), "%s", "4b000000-0000-4000-8000-000000000002");
+	snprintf(id, sizeof(id), "%s", m.id);
+	snprintf(m.agent, sizeof(m.agent), "ana");
+	m.started = T0;
+	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "%s", err.msg);
+	add(EV_START, 0, STAGE_CALM, 0, 0, pb->hash);
+	add(EV_STAGE, 5, STAGE_BOUNDARY, STAGE_CALM, 0, NULL);
+	add(EV_WARNING, 10, STAGE_BOUNDARY, 1, 0, "Bo, the words that were on screen.");
+	add(EV_INTERRUPTED, 20, STAGE_BOUNDARY, 0, 0, "SIGHUP");
+	add(EV_RESUME, 620, STAGE_BOUNDARY, 0, 0, NULL);
+	add(EV_WRAPUP, 640, STAGE_BOUNDARY, 0, 0, NULL);
+	add(EV_OUTCOME, 650, STAGE_BOUNDARY, 0, 0, "resolved");
+	add(EV_END, 660, STAGE_BOUNDARY, 0, 0, NULL);
+	text = show("4b", POISE_OK, &err);
+	has_line(text, "duration  01:00");
+	has_line(text, "  elapsed 01:00: talk 00:40, wrap-up 00:20");
+	has_line(text, "00:10  boundary   warning 1: Bo, the words that were on screen.");
+	has_line(text, "  1 boundary warning, 0 escalations, 0 manager requests");
+	has_line(text, "  mood - -> -");
+	free(text);
 }
 END_TEST
 
@@ -263,6 +291,7 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, test_unknown_and_ambiguous);
 	tcase_add_test(tc, test_describe_without_playbook);
 	tcase_add_test(tc, test_undo_described);
+	tcase_add_test(tc, test_duration_and_warning_words);
 	suite_add_tcase(s, tc);
 	return s;
 }

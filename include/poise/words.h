@@ -1,0 +1,39 @@
+/*
+ * words.h - the one wording of figures every screen and command shows: a
+ * duration, a count with its noun, a mood, a checklist count.
+ *
+ * Owns: how these read, so the call screen, the wrap-up, review, `poise
+ * show` and `poise report` cannot drift apart ("1 note", "2 notes"; a mood
+ * not yet marked is "-", never 0).
+ * Does not own: what is counted (call.h, report.h) or any layout.
+ * Every function writes a NUL-terminated string into buf (size > 0) and
+ * returns buf, so a call can sit inside a printf argument list.
+ */
+#ifndef POISE_WORDS_H
+#define POISE_WORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Big enough for any of the strings below but a count's noun. */
+#define WORDS_BUF 32
+
+/* ms as "mm:ss" under an hour ("04:12"), "h:mm:ss" from one ("1:02:03"); < 0 counts as 0. */
+char *words_duration(char *buf, size_t size, int64_t ms);
+
+/* The mood's word: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious; "-" for none (0) or unknown. */
+const char *words_mood(int mood);
+
+/* A mood as "4 angry"; "-" when none is marked (0) or the value is unknown. */
+char *words_mood_mark(char *buf, size_t size, int mood);
+
+/* A mood as its digit, "-" when none: for tight places (a compact header, a table cell). */
+char *words_mood_digit(char *buf, size_t size, int mood);
+
+/* n and its noun, singular for exactly 1: "1 note", "0 notes", "2 escalations". */
+char *words_count(char *buf, size_t size, long n, const char *one, const char *many);
+
+/* A checklist count: "2/5 ticked". */
+char *words_checklist(char *buf, size_t size, size_t ticked, size_t items);
+
+#endif

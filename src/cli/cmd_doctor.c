@@ -1,0 +1,45 @@
+/* cmd_doctor.c - `poise doctor`: check the database, make its note search again. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli_super.h"
+#include "poise/store.h"
+#include "poise/text.h"
+
+const struct cli_opt cmd_doctor_opts[] = {
+	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	{NULL, NULL, NULL},
+};
+
+int cmd_doctor(const struct cli_args *args)
+{
+	struct poise_error err;
+	struct store_doctor d;
+	struct store *st = NULL;
+	char db[4096];
+	int code = CLI_OK;
+
+	poise_error_clear(&err);
+	if (cli_open_write(args, db, sizeof(db), &st, &err) != POISE_OK)
+		return cli_report(args->cmd, &err);
+	if (store_doctor(st, &d, &err) != POISE_OK) {
+		code = cli_report(args->cmd, &err);
+		goto out;
+	}
+	text_fput(stdout, db, 0);
+	printf(": note search index %s\n",
+	       d.notes_damaged ? "was damaged and is rebuilt" : "rebuilt (it was sound)");
+	if (d.check[0] && strcmp(d.check, "ok") != 0) {
+		poise_error_set(&err, POISE_DB, NULL, 0, 0,
+				"database '%s' is damaged beyond the note search (%s): restore a "
+				"backup; `poise export` may still read what is sound",
+				db, d.check);
+		code = cli_report(args->cmd, &err);
+	} else {
+		text_fput(stdout, db, 0);
+		fputs(": database check ok\n", stdout);
+	}
+out:
+	store_close(st);
+	return code;
+}

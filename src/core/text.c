@@ -1,0 +1,278 @@
+/*
+ * text.c - outside text made safe for terminals, JSON and spreadsheets.
+ *
+ * One walk over UTF-8 (text_utf8_len) serves every writer here, so what a
+ * terminal may see is decided in one function (text_cp_unsafe).
+ */
+#include "poise/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A lone invalid byte, as a code point no valid sequence yields. */
+#define BAD_BYTE 0xffffffffu
+
+size_t text_utf8_len(const char *str, size_t n, unsigned *cp_out)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len;
+	unsigned cp;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp_out = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	*cp_out = cp;
+	return len;
+}
+
+int text_cp_unsafe(unsigned cp, int flags)
+{
+	if (cp == '\n')
+		return !(flags & TEXT_KEEP_NEWLINE);
+	if (cp == '\t')
+		return !(flags & TEXT_KEEP_TAB);
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+	       cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == BAD_BYTE;
+}
+
+/* The next character of s (n > 0 bytes left): its length; *cp is BAD_BYTE for a bad byte. */
+static size_t next_cp(const char *s, size_t n, unsigned *cp)
+{
+	size_t len = text_utf8_len(s, n, cp);
+
+	if (len)
+		return len;
+	*cp = BAD_BYTE;
+	return 1;
+}
+
+size_t text_safe(char *dst, size_t size, const char *s, int flags)
+{
+	size_t n = s ? strlen(s) : 0, need = 0, used = 0;
+	int full = size == 0;
+
+	while (n > 0) {
+		unsigned cp;
+		size_t len = next_cp(s, n, &cp);
+		const char *piece = s;
+		size_t plen = len;
+
+		if (text_cp_unsafe(cp, flags)) {
+			piece = TEXT_REPLACEMENT;
+			plen = sizeof(TEXT_REPLACEMENT) - 1;
+		}
+		if (!full && used + plen < size) {
+			memcpy(dst + used, piece, plen);
+			used += plen;
+		} else {
+			full = 1; /* never a later, shorter piece after a cut one */
+		}
+		need += plen;
+		s += len;
+		n -= len;
+	}
+	if (size)
+		dst[used] = '\0';
+	return need;
+}
+
+void text_fput(FILE *out, const char *s, int flags)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	while (n > 0) {
+		unsigned cp;
+		size_t len = next_cp(s, n, &cp);
+
+		if (text_cp_unsafe(cp, flags))
+			fputs(TEXT_REPLACEMENT, out);
+		else
+			fwrite(s, 1, len, out);
+		s += len;
+		n -= len;
+	}
+}
+
+/* Characters (code points) in the first len bytes of valid UTF-8 s. */
+static int chars_in(const char *s, size_t len)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* Bytes of the first width characters of valid UTF-8 s (all of it when shorter). */
+static size_t bytes_of(const char *s, int width)
+{
+	size_t i = 0;
+
+	for (int n = 0; s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == width)
+			break;
+	return i;
+}
+
+void text_fput_cell(FILE *out, const char *s, int width, int flags)
+{
+	char small[256], *safe = small;
+	size_t need = text_safe(small, sizeof(small), s, 0), len;
+	int n, cut;
+
+	if (need >= sizeof(small) && (safe = malloc(need + 1)) != NULL)
+		text_safe(safe, need + 1, s, 0);
+	if (!safe)
+		safe = small; /* out of memory: the start of it will do */
+	len = strlen(safe);
+	n = chars_in(safe, len);
+	cut = n > width;
+	if (cut) {
+		int keep = (flags & TEXT_ELLIPSIS) && width > 3 ? width - 3 : width;
+
+		len = bytes_of(safe, keep);
+		n = width;
+	}
+	if (flags & TEXT_NO_PAD)
+		width = n;
+	for (int i = n; (flags & TEXT_RIGHT) && i < width; i++)
+		fputc(' ', out);
+	fwrite(safe, 1, len, out);
+	if (cut && (flags & TEXT_ELLIPSIS) && width > 3)
+		fputs("...", out);
+	for (int i = n; !(flags & TEXT_RIGHT) && i < width; i++)
+		fputc(' ', out);
+	if (safe != small)
+		free(safe);
+}
+
+int text_is_safe(const char *s, int flags)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	while (n > 0) {
+		unsigned cp;
+		size_t len = next_cp(s, n, &cp);
+
+		if (text_cp_unsafe(cp, flags))
+			return 0;
+		s += len;
+		n -= len;
+	}
+	return 1;
+}
+
+void text_json_str(FILE *out, const char *s)
+{
+	size_t n;
+
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	n = strlen(s);
+	fputc('"', out);
+	while (n > 0) {
+		unsigned cp;
+		size_t len = next_cp(s, n, &cp);
+
+		if (cp == BAD_BYTE)
+			fputs("\\ufffd", out);
+		else if (cp == '"' || cp == '\\')
+			fprintf(out, "\\%c", (char)cp);
+		else if (cp == '\n')
+			fputs("\\n", out);
+		else if (cp == '\t')
+			fputs("\\t", out);
+		else if (cp == '\r')
+			fputs("\\r", out);
+		else if (text_cp_unsafe(cp, 0))
+			fprintf(out, "\\u%04x", cp);
+		else
+			fwrite(s, 1, len, out);
+		s += len;
+		n -= len;
+	}
+	fputc('"', out);
+}
+
+void text_csv_cell(FILE *out, const char *s, int numeric, int last)
+{
+	int formula = !numeric && s && s[0] && strchr("=+-@\t\r", s[0]);
+
+	if (s && (formula || s[strcspn(s, ",\"\r\n")])) {
+		fputc('"', out);
+		if (formula)
+			fputc('\'', out);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', out);
+			fputc(*s, out);
+		}
+		fputc('"', out);
+	} else if (s) {
+		fputs(s, out);
+	}
+	fputs(last ? "\r\n" : ",", out);
+}
+
+size_t text_cut(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max + 1);
+
+	if (n <= max)
+		return n;
+	/* Back off continuation bytes: the cut lands before a lead byte. */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+enum poise_status text_check_field(const char *what, const char *s, size_t max, int flags,
+				   struct poise_error *err)
+{
+	size_t n = strlen(s);
+
+	if (n > max)
+		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
+				       "%s is %zu bytes, longer than the limit of %zu: shorten it",
+				       what, n, max);
+	while (n > 0) {
+		unsigned cp;
+		size_t len = next_cp(s, n, &cp);
+
+		if (cp == BAD_BYTE)
+			return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
+					       "%s is not valid UTF-8: use plain text", what);
+		if (text_cp_unsafe(cp, flags))
+			return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
+					       "%s holds a control character (U+%04X): use plain "
+					       "text",
+					       what, cp);
+		s += len;
+		n -= len;
+	}
+	return POISE_OK;
+}

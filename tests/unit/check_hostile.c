@@ -1,0 +1,1008 @@
+/*
+ * check_hostile.c - hostile input and rare faults on the data side (issue 13):
+ * readers wait for a busy writer, files that are not what they seem, schemas
+ * poise did not make, rows merge must refuse, limits at the edges, control
+ * characters from data, CSV formulas, redaction and the WAL, extreme values.
+ * Each test walks a class of cases, not one example.
+ */
+/* Names here are made to sit at their limits: a cut is what the tests look for. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+#include "store_fixture.h"
+
+#include "helpers/run_poise.h"
+#include "main/suite.h"
+#include "poise/export.h"
+#include "poise/merge.h"
+#include "poise/playbook.h"
+#include "poise/review.h"
+#include "poise/text.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#define RUN(r, ...) run_poise_in(fx_dir, (r), (const char *[]){__VA_ARGS__, NULL})
+
+static char id1[37], id2[37];
+
+/* A closed call with a note, a follow-up and a reflection, on the built-in playbook. */
+static void seed_calls(const char *path, const char *agent, const char *customer, const char *note)
+{
+	struct playbook *pb = NULL;
+	struct poise_error err = {0};
+	struct store *st = fx_open(path);
+
+	ck_assert_int_eq(playbook_load_default(&pb, &err), POISE_OK);
+	id1[0] = id2[0] = '\0';
+	fx_call(st, id1, agent, customer, 1700000000000, pb);
+	fx_append(st, id1, EV_START, 1700000000000, STAGE_CALM, 0, 0, pb->hash);
+	fx_append(st, id1, EV_MOOD, 1700000001000, STAGE_CALM, 4, 0, NULL);
+	fx_append(st, id1, EV_NOTE, 1700000002000, STAGE_CALM, 0, 0, note);
+	fx_append(st, id1, EV_WRAPUP, 1700000003000, STAGE_CALM, 0, 0, NULL);
+	fx_append(st, id1, EV_OUTCOME, 1700000003100, STAGE_CALM, 0, 0, "callback");
+	fx_append(st, id1, EV_FOLLOWUP, 1700000003200, STAGE_CALM, 0, 0,
+		  "2023-11-20\tphone\tring them back");
+	fx_append(st, id1, EV_REFLECTION, 1700000003300, STAGE_CALM, 0, 0, "calm\tfaster");
+	fx_append(st, id1, EV_END, 1700000004000, STAGE_CALM, 0, 0, NULL);
+	fx_call(st, id2, "bo", "Second", 1700000100000, pb);
+	fx_append(st, id2, EV_START, 1700000100000, STAGE_CALM, 0, 0, pb->hash);
+	fx_append(st, id2, EV_NOTE, 1700000100500, STAGE_CALM, 0, 0, "plain note here");
+	store_close(st);
+	playbook_free(pb);
+}
+
+/* ---------------------------------------------------------------------------
+ * 2. Readers never fail on a busy writer.
+ */
+
+/*
+ * Another program takes the database's lock (exclusive locking mode, as a
+ * close and checkpoint does, only longer) and holds it for hold_ms; the
+ * byte on *ready says it holds it.
+ */
+static pid_t hold_lock(const char *path, int hold_ms, int *ready)
+{
+	int p[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		sqlite3 *db;
+		int ok;
+
+		close(p[0]);
+		ok = sqlite3_open(path, &db) == SQLITE_OK &&
+		     sqlite3_exec(db,
+				  "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;"
+				  "UPDATE calls SET outcome = outcome;",
+				  NULL, NULL, NULL) == SQLITE_OK;
+		if (write(p[1], ok ? "y" : "n", 1) != 1)
+			_exit(2);
+		usleep((useconds_t)hold_ms * 1000);
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(db);
+		_exit(ok ? 0 : 1);
+	}
+	close(p[1]);
+	*ready = p[0];
+	return pid;
+}
+
+START_TEST(test_readers_wait_for_a_busy_writer)
+{
+	const char *db = fx_path(0, "busy.db");
+	const char *const cmds[][6] = {
+		{"export", NULL},    {"export", "--format", "csv", NULL},
+		{"report", NULL},    {"report", "--lines", "--format", "json", NULL},
+		{"show", id1, NULL}, {"followups", "--all", NULL},
+		{"followups", NULL},
+	};
+	char src[600], dst[600];
+
+	seed_calls(db, "ana", "Ada", "a note");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *args[10];
+		struct run r;
+		int ready, status, n = 0;
+		char c = 0;
+		pid_t pid = hold_lock(db, 1200, &ready);
+
+		ck_assert_int_eq(read(ready, &c, 1), 1);
+		ck_assert_int_eq(c, 'y');
+		for (; cmds[i][n]; n++)
+			args[n] = cmds[i][n];
+		args[n++] = "--db";
+		args[n++] = db;
+		args[n] = NULL;
+		run_poise_in(fx_dir, &r, args);
+		ck_assert_msg(r.code == 0, "%s while locked: exit %d: %s", cmds[i][0], r.code,
+			      r.err);
+		run_free(&r);
+		close(ready);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	}
+	/* A writer from the command line waits too: merge into, and from, a busy file. */
+	snprintf(src, sizeof(src), "%s", fx_path(1, "src.db"));
+	snprintf(dst, sizeof(dst), "%s", fx_path(2, "dst.db"));
+	seed_calls(src, "cy", "Cy", "other note");
+	for (int side = 0; side < 2; side++) {
+		struct run r;
+		int ready, status;
+		char c = 0;
+		pid_t pid = hold_lock(side ? src : db, 1200, &ready);
+
+		ck_assert_int_eq(read(ready, &c, 1), 1);
+		RUN(&r, "merge", src, "--db", side ? dst : db);
+		ck_assert_msg(r.code == 0, "merge with a busy %s: %s", side ? "source" : "target",
+			      r.err);
+		run_free(&r);
+		close(ready);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	}
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------
+ * 5. Files that are not what they seem.
+ */
+
+enum odd_kind { ODD_FIFO, ODD_DIR, ODD_SOCKET, ODD_DEVICE, ODD_COUNT };
+
+static void make_odd(const char *path, enum odd_kind kind)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	switch (kind) {
+	case ODD_FIFO:
+		ck_assert_int_eq(mkfifo(path, 0600), 0);
+		break;
+	case ODD_DIR:
+		ck_assert_int_eq(mkdir(path, 0700), 0);
+		break;
+	case ODD_SOCKET:
+		ck_assert_uint_lt(strlen(path), sizeof(sa.sun_path));
+		strcpy(sa.sun_path, path);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+		close(fd);
+		break;
+	case ODD_DEVICE:
+		ck_assert_int_eq(symlink("/dev/zero", path), 0);
+		break;
+	default:
+		break;
+	}
+}
+
+static void remove_odd(const char *path)
+{
+	if (rmdir(path) != 0)
+		unlink(path);
+}
+
+static void assert_refused_at_once(const char *db, int flags, const char *what)
+{
+	struct store *st = NULL;
+	struct poise_error err = {0};
+
+	alarm(20); /* a FIFO waited on would hang here: the alarm fails the test */
+	ck_assert_msg(store_open(db, flags, &st, &err) != POISE_OK, "%s was taken", what);
+	alarm(0);
+	ck_assert_ptr_null(st);
+	ck_assert_msg(strstr(err.msg, "not a regular file") || strstr(err.msg, "is a folder"),
+		      "%s: %s", what, err.msg);
+}
+
+START_TEST(test_files_that_are_not_files_are_refused_at_once)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", ".pending"};
+	const char *db = fx_path(0, "odd.db");
+	char p[600], what[128];
+
+	for (size_t s = 0; s < sizeof(suffix) / sizeof(suffix[0]); s++)
+		for (int k = 0; k < ODD_COUNT; k++) {
+			if (s > 0)
+				seed_calls(db, "ana", "Ada", "n");
+			snprintf(p, sizeof(p), "%s%s", db, suffix[s]);
+			make_odd(p, (enum odd_kind)k);
+			snprintf(what, sizeof(what), "kind %d as '%s'", k, suffix[s]);
+			assert_refused_at_once(db, 0, what);
+			assert_refused_at_once(db, STORE_READONLY, what);
+			/* merge reads its sources read-only: the same refusal. */
+			if (s > 0 || k != ODD_DEVICE) {
+				struct store *dst = fx_open(fx_path(1, "dst.db"));
+				struct merge_counts n;
+				struct poise_error err = {0};
+
+				alarm(20);
+				ck_assert_int_ne(merge_file(dst, db, &n, &err), POISE_OK);
+				alarm(0);
+				store_close(dst);
+			}
+			remove_odd(p);
+			unlink(db);
+		}
+	/* A playbook that is a FIFO or a folder: refused, not waited on. */
+	for (int k = 0; k < 2; k++) {
+		struct playbook *pb = NULL;
+		struct poise_error err = {0};
+
+		make_odd(fx_path(2, "pb.yaml"), (enum odd_kind)k);
+		alarm(20);
+		ck_assert_int_ne(playbook_load_file(fx_path(2, "pb.yaml"), &pb, &err), POISE_OK);
+		alarm(0);
+		remove_odd(fx_path(2, "pb.yaml"));
+	}
+}
+END_TEST
+
+/* A database poise writes is private: others' bits are taken away, on every file of it. */
+START_TEST(test_database_files_are_made_private)
+{
+	static const char *const suffix[] = {"", "-wal", ".pending"};
+	const char *db = fx_path(0, "open.db");
+	char p[600];
+	struct store *st;
+
+	for (size_t s = 0; s < sizeof(suffix) / sizeof(suffix[0]); s++) {
+		seed_calls(db, "ana", "Ada", "n");
+		snprintf(p, sizeof(p), "%s%s", db, suffix[s]);
+		if (s > 0) /* an empty -wal or side log is a valid one */
+			close(open(p, O_WRONLY | O_CREAT, 0600));
+		ck_assert_int_eq(chmod(p, 0666), 0);
+		/* A reader leaves the database itself as it is. */
+		ck_assert_int_eq(store_open(db, STORE_READONLY, &st, &(struct poise_error){0}),
+				 POISE_OK);
+		store_close(st);
+		if (s == 0)
+			ck_assert_int_eq(mode_of(p), 0666);
+		st = fx_open(db);
+		ck_assert_msg(mode_of(p) == 0600, "'%s' left %o", suffix[s], mode_of(p));
+		store_close(st);
+		unlink(p);
+		unlink(db);
+	}
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------
+ * 6. Schemas poise did not make; the note search damaged.
+ */
+
+START_TEST(test_foreign_schema_refused_before_reading)
+{
+	static const char *const tamper[] = {
+		"CREATE TRIGGER t AFTER INSERT ON events BEGIN DELETE FROM calls; END;",
+		"CREATE TEMP TABLE x (a); CREATE VIEW v AS SELECT 1;",
+		"CREATE VIEW v AS SELECT * FROM calls;",
+		"CREATE TABLE extra (a);",
+		"CREATE INDEX extra ON calls (agent, customer);",
+		"ALTER TABLE calls ADD COLUMN evil TEXT DEFAULT 'x';",
+		"DROP TABLE skips; CREATE VIEW skips AS SELECT * FROM events;",
+		"DROP TRIGGER events_note_fts; CREATE TRIGGER events_note_fts AFTER INSERT ON "
+		"events BEGIN UPDATE calls SET agent = 'x'; END;",
+		"DROP INDEX calls_playbook; CREATE INDEX calls_playbook ON calls (lower(agent));",
+		"DROP TABLE followups;",
+	};
+	const char *db = fx_path(0, "foreign.db");
+
+	for (size_t i = 0; i < sizeof(tamper) / sizeof(tamper[0]); i++) {
+		static const int flags[] = {0, STORE_READONLY, STORE_READONLY | STORE_READ_OLD};
+		size_t len1, len2;
+		char *before, *after;
+
+		seed_calls(db, "ana", "Ada", "n");
+		fx_sql_exec(db, tamper[i]);
+		before = slurp(db, &len1);
+		for (size_t f = 0; f < 3; f++) {
+			struct store *st = NULL;
+			struct poise_error err = {0};
+
+			ck_assert_msg(store_open(db, flags[f], &st, &err) == POISE_DB_NOT_POISE,
+				      "taken: %s (%s)", tamper[i], err.msg);
+			ck_assert_ptr_null(st);
+			ck_assert_msg(strstr(err.msg, "not a poise database"), "%s", err.msg);
+		}
+		{
+			struct store *dst = fx_open(fx_path(1, "dst.db"));
+			struct merge_counts n;
+			struct poise_error err = {0};
+
+			ck_assert_int_eq(merge_file(dst, db, &n, &err), POISE_DB_NOT_POISE);
+			store_close(dst);
+		}
+		after = slurp(db, &len2);
+		ck_assert_msg(len1 == len2 && memcmp(before, after, len1) == 0,
+			      "the refused file was changed: %s", tamper[i]);
+		free(before);
+		free(after);
+		unlink(db);
+	}
+}
+END_TEST
+
+/*
+ * The schema check compares SQL byte for byte, so the released text of each
+ * object must never drift: a database made by an older poise would be
+ * refused. These are the texts poise has always written.
+ */
+START_TEST(test_released_schema_text_is_kept)
+{
+	static const char *const released[][2] = {
+		{"events_note_fts",
+		 "CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"
+		 "WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"
+		 "\tINSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, "
+		 "new.seq);\nEND"},
+		{"notes_fts", "CREATE VIRTUAL TABLE notes_fts USING fts5 (\n"
+			      "\ttext, call_id UNINDEXED, seq UNINDEXED, tokenize = 'trigram')"},
+		{"events_note", "CREATE INDEX events_note ON events (call_id, text) WHERE kind = "
+				"'note'"},
+	};
+	const char *db = fx_path(0, "released.db");
+
+	store_close(fx_open(db));
+	for (size_t i = 0; i < sizeof(released) / sizeof(released[0]); i++) {
+		char sql[160], *got;
+
+		snprintf(sql, sizeof(sql), "SELECT sql FROM sqlite_schema WHERE name = '%s'",
+			 released[i][0]);
+		got = fx_sql_text(db, sql);
+		ck_assert_str_eq(got, released[i][1]);
+		free(got);
+	}
+}
+END_TEST
+
+static enum poise_status search(const char *db, const char *word, size_t *n,
+				struct poise_error *err)
+{
+	struct review_filter f = {0};
+	struct call_meta rows[8];
+	struct store *st = NULL;
+	enum poise_status ps = store_open(db, STORE_READONLY, &st, err);
+
+	snprintf(f.search, sizeof(f.search), "%s", word);
+	if (ps == POISE_OK)
+		ps = review_page(st, &f, REVIEW_OLDER, NULL, rows, 8, n, err);
+	store_close(st);
+	return ps;
+}
+
+START_TEST(test_damaged_note_search_is_rebuilt_by_doctor)
+{
+	static const char *const damage[] = {
+		"UPDATE notes_fts_data SET block = randomblob(length(block)) WHERE id > 10",
+		"DELETE FROM notes_fts_data WHERE id > 10",
+		"UPDATE notes_fts_idx SET pgno = pgno + 1000",
+	};
+	const char *db = fx_path(0, "fts.db");
+
+	for (size_t i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+		struct poise_error err = {0};
+		struct run r;
+		size_t n = 0;
+
+		seed_calls(db, "ana", "Ada", "the invoice was wrong twice");
+		ck_assert_int_eq(search(db, "invoice", &n, &err), POISE_OK);
+		ck_assert_uint_eq(n, 1);
+		fx_sql_exec(db, damage[i]);
+		/* Search fails with a word; the rest of the database still reads. */
+		if (search(db, "invoice", &n, &err) != POISE_OK)
+			ck_assert_msg(strstr(err.msg, "poise doctor"), "%s: %s", damage[i],
+				      err.msg);
+		RUN(&r, "export", "--db", db);
+		ck_assert_msg(r.code == 0 && strstr(r.out, id1), "%s: %s", damage[i], r.err);
+		run_free(&r);
+		RUN(&r, "doctor", "--db", db);
+		ck_assert_msg(r.code == 0, "doctor: %s", r.err);
+		ck_assert_ptr_nonnull(strstr(r.out, "note search index"));
+		run_free(&r);
+		ck_assert_msg(search(db, "invoice", &n, &err) == POISE_OK, "%s", err.msg);
+		ck_assert_uint_eq(n, 1);
+		unlink(db);
+	}
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------
+ * 6, 7. Rows merge must refuse.
+ */
+
+START_TEST(test_merge_refuses_rows_out_of_bounds)
+{
+	static const char *const tamper[] = {
+		"UPDATE calls SET id = 'not-a-uuid' WHERE customer = 'Ada'",
+		"UPDATE calls SET id = upper(id) WHERE customer = 'Ada'",
+		"UPDATE calls SET agent = printf('%.200c', 'a') WHERE customer = 'Ada'",
+		"UPDATE calls SET agent = '' WHERE customer = 'Ada'",
+		"UPDATE calls SET customer = 'x' || char(27) || '[2J' WHERE customer = 'Ada'",
+		"UPDATE calls SET customer_ref = CAST(x'41ff42' AS TEXT) WHERE customer = 'Ada'",
+		"UPDATE calls SET customer_ref = 'a' || char(8238) || 'b' WHERE customer = 'Ada'",
+		"UPDATE calls SET playbook_version = printf('%.64c', 'v') WHERE customer = 'Ada'",
+		"UPDATE calls SET cause = printf('%.65c', 'c') WHERE customer = 'Ada'",
+		"UPDATE calls SET started_at = -1 WHERE customer = 'Ada'",
+		"UPDATE calls SET started_at = 9223372036854775807 WHERE customer = 'Ada'",
+		"UPDATE calls SET ended_at = started_at - 1 WHERE customer = 'Ada'",
+		"UPDATE events SET t = -9223372036854775808 WHERE seq = 2",
+		"UPDATE events SET t = 253402300800000 WHERE seq = 3",
+		"UPDATE events SET text = printf('%.70000c', 'n') WHERE kind = 'note'",
+		"UPDATE events SET text = CAST(x'6e6f74c0af65' AS TEXT) WHERE kind = 'note'",
+		"UPDATE events SET a = 2147483647 WHERE kind = 'mood'",
+		"UPDATE events SET kind = 'unheard-of' WHERE seq = 2",
+	};
+	const char *src = fx_path(0, "src.db"), *dst = fx_path(1, "dst.db");
+
+	for (size_t i = 0; i < sizeof(tamper) / sizeof(tamper[0]); i++) {
+		struct merge_counts n;
+		struct poise_error err = {0};
+		struct store *st;
+		long long calls;
+
+		seed_calls(src, "ana", "Ada", "note");
+		fx_sql_exec(src, tamper[i]);
+		st = fx_open(dst);
+		calls = fx_sql_int(dst, "SELECT count(*) FROM calls");
+		ck_assert_msg(merge_file(st, src, &n, &err) != POISE_OK, "merged: %s", tamper[i]);
+		ck_assert_msg(strstr(err.msg, "cannot be merged") ||
+				      strstr(err.msg, "unknown kind"),
+			      "%s: %s", tamper[i], err.msg);
+		ck_assert(text_is_safe(err.msg, 0));
+		store_close(st);
+		ck_assert_int_eq(fx_sql_int(dst, "SELECT count(*) FROM calls"), calls);
+		unlink(src);
+	}
+	/* Untampered, the same source merges. */
+	{
+		struct merge_counts n;
+		struct poise_error err = {0};
+		struct store *st;
+
+		seed_calls(src, "ana", "Ada", "note");
+		st = fx_open(dst);
+		ck_assert_msg(merge_file(st, src, &n, &err) == POISE_OK, "%s", err.msg);
+		ck_assert_uint_eq(n.added, 2);
+		store_close(st);
+	}
+}
+END_TEST
+
+/* Any one value bigger than merge reads at once fails the source, in bounded memory. */
+START_TEST(test_merge_memory_is_bounded)
+{
+	const char *src = fx_path(0, "big.db"), *dst = fx_path(1, "dst.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct store *st;
+
+	seed_calls(src, "ana", "Ada", "note");
+	fx_sql_exec(src, "UPDATE events SET text = printf('%.3000000c', 'n') WHERE kind = 'note'");
+	st = fx_open(dst);
+	ck_assert_int_ne(merge_file(st, src, &n, &err), POISE_OK);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(dst, "SELECT count(*) FROM calls"), 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------
+ * 7. Lengths at the edges.
+ */
+
+START_TEST(test_limits_at_the_command_line)
+{
+	static const char *const opts[] = {"--customer", "--ref", "--agent"};
+	char big[300], mb[300], ctl[16];
+	const char *db = fx_path(0, "lim.db");
+
+	memset(big, 'a', 128);
+	big[128] = '\0';
+	/* 126 bytes, then a two-byte character: 128, over by one in the middle of it. */
+	memset(mb, 'b', 126);
+	memcpy(mb + 126, "\xc3\xa9", 3);
+	snprintf(ctl, sizeof(ctl), "a\x1b]0;x\x07");
+	for (size_t i = 0; i < 3; i++) {
+		const char *vals[] = {big, mb, ctl, "ab\xff"};
+
+		for (size_t v = 0; v < 4; v++) {
+			struct run r;
+
+			RUN(&r, "call", opts[i], vals[v], "--db", db);
+			ck_assert_msg(r.code == 2, "%s %zu: exit %d", opts[i], v, r.code);
+			ck_assert_msg(strstr(r.err, opts[i]), "%s", r.err);
+			ck_assert(!exists(db));
+			run_free(&r);
+		}
+	}
+}
+END_TEST
+
+/* What fits is read back whole, never cut (a multi-byte character at the very end). */
+START_TEST(test_names_at_the_limit_read_back_whole)
+{
+	struct playbook pb = fx_pb("test", "9d", "id: test\n");
+	struct call_meta m;
+	struct poise_error err = {0};
+	char agent[FIELD_AGENT_MAX + 1], cust[FIELD_CUSTOMER_MAX + 1];
+	struct store *st;
+	char id[37] = "";
+
+	memset(agent, 'a', FIELD_AGENT_MAX - 2);
+	memcpy(agent + FIELD_AGENT_MAX - 2, "\xc3\xa9", 3);
+	memset(cust, 'c', FIELD_CUSTOMER_MAX - 3);
+	memcpy(cust + FIELD_CUSTOMER_MAX - 3, "\xe2\x82\xac", 4);
+	st = fx_open(fx_path(0, "whole.db"));
+	fx_call(st, id, agent, cust, 1700000000000, &pb);
+	fx_append(st, id, EV_START, 1700000000000, STAGE_CALM, 0, 0, pb.hash);
+	ck_assert_int_eq(store_call_meta(st, id, &m, &err), POISE_OK);
+	ck_assert_str_eq(m.agent, agent);
+	ck_assert_str_eq(m.customer, cust);
+	ck_assert_int_eq(m.out_of_range, 0);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_limits_in_playbooks)
+{
+	struct playbook *pb = NULL;
+	struct poise_error err = {0};
+	char *text = NULL, *text2, longv[80], *at;
+	size_t len = 0;
+
+	ck_assert_int_eq(playbook_load_default(&pb, &err), POISE_OK);
+	text = strndup(pb->text, pb->text_len);
+	len = pb->text_len;
+	playbook_free(pb);
+	/* A version one byte over, then one of a multi-byte character over. */
+	for (int k = 0; k < 2; k++) {
+		if (k == 0) {
+			memset(longv, '1', FIELD_VERSION_MAX + 1);
+			longv[FIELD_VERSION_MAX + 1] = '\0';
+		} else {
+			memset(longv, '1', FIELD_VERSION_MAX - 1);
+			memcpy(longv + FIELD_VERSION_MAX - 1, "\xc3\xa9", 3);
+		}
+		at = strstr(text, "\nversion:");
+		ck_assert_ptr_nonnull(at);
+		text2 = malloc(len + 200);
+		ck_assert_ptr_nonnull(text2);
+		{
+			size_t head = (size_t)(at - text) + 1;
+			const char *eol = strchr(at + 1, '\n');
+
+			memcpy(text2, text, head);
+			sprintf(text2 + head, "version: \"%s\"%s", longv, eol);
+		}
+		ck_assert_int_ne(playbook_load_text(text2, strlen(text2), "v.yaml", &pb, &err),
+				 POISE_OK);
+		ck_assert_msg(strstr(err.msg, "limit") || strstr(err.msg, "longer"), "%s", err.msg);
+		free(text2);
+	}
+	/* A cause id one over the limit. */
+	at = strstr(text, "  - id: ");
+	ck_assert_ptr_nonnull(at);
+	{
+		const char *eol = strchr(at, '\n');
+		size_t head = (size_t)(at - text);
+
+		text2 = malloc(len + 200);
+		memcpy(text2, text, head);
+		memset(longv, 'c', FIELD_CAUSE_ID_MAX + 1);
+		longv[FIELD_CAUSE_ID_MAX + 1] = '\0';
+		sprintf(text2 + head, "  - id: %s%s", longv, eol);
+		ck_assert_int_ne(playbook_load_text(text2, strlen(text2), "c.yaml", &pb, &err),
+				 POISE_OK);
+		ck_assert_msg(strstr(err.msg, "longer"), "%s", err.msg);
+		free(text2);
+	}
+	free(text);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------
+ * 4. No control characters reach a terminal from data.
+ */
+
+/* Nothing a terminal would obey: C0 (but newline), DEL, C1, bidi controls, bad UTF-8. */
+static void assert_terminal_safe(const char *what, const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0) {
+		unsigned cp = 0;
+		size_t len = text_utf8_len(s, n, &cp);
+
+		ck_assert_msg(len > 0, "%s: invalid UTF-8 at '%.20s'", what, s);
+		ck_assert_msg(cp == '\n' || !text_cp_unsafe(cp, 0),
+			      "%s: U+%04X reaches the terminal", what, cp);
+		s += len;
+		n -= len;
+	}
+}
+
+/* Every hostile character poise must not pass, as one string. */
+static void hostile_string(char *buf, size_t size)
+{
+	size_t used = 0;
+
+	for (int c = 1; c < 0x20; c++)
+		if (c != '\n')
+			buf[used++] = (char)c;
+	buf[used++] = 0x7f;
+	for (unsigned c = 0x80; c <= 0x9f; c++) {
+		buf[used++] = (char)(0xc0 | (c >> 6));
+		buf[used++] = (char)(0x80 | (c & 0x3f));
+		buf[used++] = (char)c; /* and as a lone byte */
+	}
+	{
+		static const unsigned bidi[] = {0x061c, 0x200e, 0x200f, 0x2028, 0x2029,
+						0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+						0x2066, 0x2067, 0x2068, 0x2069};
+
+		for (size_t i = 0; i < sizeof(bidi) / sizeof(bidi[0]); i++) {
+			if (bidi[i] < 0x800) {
+				buf[used++] = (char)(0xc0 | (bidi[i] >> 6));
+			} else {
+				buf[used++] = (char)(0xe0 | (bidi[i] >> 12));
+				buf[used++] = (char)(0x80 | ((bidi[i] >> 6) & 0x3f));
+			}
+			buf[used++] = (char)(0x80 | (bidi[i] & 0x3f));
+		}
+	}
+	/* Overlong, surrogate, beyond U+10FFFF, cut short. */
+	memcpy(buf + used, "\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xe2\x80", 11);
+	used += 11;
+	ck_assert_uint_lt(used, size);
+	buf[used] = '\0';
+}
+
+START_TEST(test_sanitizer_class)
+{
+	char hostile[512], out[2048];
+	size_t need;
+
+	hostile_string(hostile, sizeof(hostile));
+	need = text_safe(out, sizeof(out), hostile, 0);
+	ck_assert_uint_lt(need, sizeof(out));
+	assert_terminal_safe("text_safe", out);
+	ck_assert_ptr_nonnull(strstr(out, TEXT_REPLACEMENT)); /* made visible */
+	/* Cut anywhere, it stays whole characters. */
+	for (size_t size = 1; size < 40; size++) {
+		char small[40];
+
+		text_safe(small, size,
+			  "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x1b"
+			  "abc",
+			  0);
+		assert_terminal_safe("cut", small);
+	}
+	ck_assert(!text_is_safe(hostile, 0));
+	ck_assert(text_is_safe("caf\xc3\xa9 \xe2\x82\xac\n", TEXT_KEEP_NEWLINE));
+}
+END_TEST
+
+START_TEST(test_no_control_characters_reach_the_terminal)
+{
+	char hostile[512], name[200], note[600];
+	const char *db = fx_path(0, "ctl.db");
+	const char *const cmds[][5] = {
+		{"show", id1, NULL},	      {"show", id2, NULL},
+		{"followups", "--all", NULL}, {"report", NULL},
+		{"report", "--lines", NULL},  {"show", hostile, NULL},
+		{"report", "--agent", NULL},
+	};
+	struct run r;
+
+	hostile_string(hostile, sizeof(hostile));
+	/* Names within their limits, made of hostile characters (as merge or an old poise left
+	 * them). */
+	snprintf(name, 100, "%.40s%s", hostile, hostile + 128);
+	snprintf(note, sizeof(note), "note %s end", hostile);
+	seed_calls(db, "ana", "Ada", note);
+	{
+		char sql[2048];
+		sqlite3 *h;
+		sqlite3_stmt *s;
+
+		ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+		snprintf(sql, sizeof(sql),
+			 "UPDATE calls SET agent = ?1, customer = ?1, customer_ref = ?1, "
+			 "cause = ?1");
+		ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		ck_assert_int_eq(sqlite3_prepare_v2(h,
+						    "UPDATE followups SET channel = ?1, "
+						    "promise = ?1",
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		sqlite3_close(h);
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *args[8];
+		int n = 0;
+
+		for (; cmds[i][n]; n++)
+			args[n] = cmds[i][n];
+		if (strcmp(cmds[i][0], "report") == 0 && n == 2)
+			args[n++] = name;
+		args[n++] = "--db";
+		args[n++] = db;
+		args[n] = NULL;
+		run_poise_in(fx_dir, &r, args);
+		assert_terminal_safe(cmds[i][0], r.out);
+		assert_terminal_safe(cmds[i][0], r.err);
+		run_free(&r);
+	}
+	/* Error messages quoting a path, and lint quoting a file's line. */
+	{
+		char path[700];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/pb\x1b[31m\xc2\x9b\xe2\x80\xae.yaml", fx_dir);
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fprintf(f, "id: x\ntitle: \"%s\"\nbogus\x1b: [\n", "t\xc2\x85");
+		fclose(f);
+		RUN(&r, "lint", path);
+		ck_assert_int_eq(r.code, 1);
+		assert_terminal_safe("lint", r.out);
+		assert_terminal_safe("lint", r.err);
+		run_free(&r);
+		RUN(&r, "export", "--db", path);
+		assert_terminal_safe("export error", r.err);
+		run_free(&r);
+	}
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------
+ * 4. CSV cells a spreadsheet would run.
+ */
+
+START_TEST(test_csv_formulas_neutralised_numbers_kept)
+{
+	static const char *const formula[] = {
+		"=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"y\")"};
+	const char *db = fx_path(0, "csv.db");
+	struct run r;
+
+	for (size_t i = 0; i < sizeof(formula) / sizeof(formula[0]); i++) {
+		char want[128], sql[256];
+		sqlite3 *h;
+		sqlite3_stmt *s;
+
+		seed_calls(db, "ana", "Ada", "n");
+		ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(h, "UPDATE calls SET agent = ?1, customer = ?1",
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		sqlite3_bind_text(s, 1, formula[i], -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		snprintf(sql, sizeof(sql), "UPDATE events SET b = -7 WHERE kind = 'note'");
+		ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(h);
+		snprintf(want, sizeof(want), "\"'%s", formula[i]);
+		/* A quote inside the cell is doubled: look for the start only. */
+		want[strcspn(want + 2, "\"") + 2] = '\0';
+		RUN(&r, "export", "--format", "csv", "--db", db);
+		ck_assert_int_eq(r.code, 0);
+		ck_assert_msg(strstr(r.out, want), "export: %s not neutralised:\n%s", formula[i],
+			      r.out);
+		ck_assert_msg(strstr(r.out, ",-7,"), "a negative number is no longer one");
+		run_free(&r);
+		RUN(&r, "report", "--format", "csv", "--db", db);
+		ck_assert_int_eq(r.code, 0);
+		ck_assert_msg(strstr(r.out, want), "report: %s not neutralised:\n%s", formula[i],
+			      r.out);
+		run_free(&r);
+		unlink(db);
+	}
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------
+ * 9. Redaction and text left behind.
+ */
+
+START_TEST(test_redact_drops_every_free_text_and_agents)
+{
+	static const char *const planted[] = {"Plantedcust",	"plantednote", "phone",
+					      "ring them back", "faster",      "Plantedagent"};
+	const char *db = fx_path(0, "red.db");
+	struct run r;
+
+	seed_calls(db, "Plantedagent", "Plantedcust", "plantednote");
+	for (int f = 0; f < 2; f++) {
+		const char *fmt = f ? "csv" : "jsonl";
+		char *first;
+
+		RUN(&r, "export", "--redact", "--format", fmt, "--db", db);
+		ck_assert_int_eq(r.code, 0);
+		for (size_t i = 0; i < sizeof(planted) / sizeof(planted[0]); i++)
+			ck_assert_msg(!strstr(r.out, planted[i]), "%s keeps '%s'", fmt, planted[i]);
+		ck_assert_ptr_nonnull(strstr(r.out, "agent-1"));
+		ck_assert_ptr_nonnull(strstr(r.out, "agent-2"));
+		ck_assert_ptr_nonnull(strstr(r.out, "2023-11-20"));
+		first = strdup(r.out);
+		run_free(&r);
+		/* Stable: the same pseudonyms again. */
+		RUN(&r, "export", "--redact", "--format", fmt, "--db", db);
+		ck_assert_str_eq(r.out, first);
+		free(first);
+		run_free(&r);
+		RUN(&r, "export", "--redact", "--keep-agents", "--format", fmt, "--db", db);
+		ck_assert_int_eq(r.code, 0);
+		ck_assert_ptr_nonnull(strstr(r.out, "Plantedagent"));
+		ck_assert_ptr_null(strstr(r.out, "plantednote"));
+		run_free(&r);
+	}
+	RUN(&r, "export", "--keep-agents", "--db", db);
+	ck_assert_int_eq(r.code, 2);
+	run_free(&r);
+}
+END_TEST
+
+/* Every file of the database, read raw: does old text linger? */
+static int text_in_files(const char *db, const char *needle)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", ".pending"};
+	char p[600];
+
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		size_t len;
+		char *buf;
+		int found = 0;
+
+		snprintf(p, sizeof(p), "%s%s", db, suffix[i]);
+		if (!(buf = slurp(p, &len)))
+			continue;
+		for (size_t at = 0; !found && at + strlen(needle) <= len; at++)
+			found = memcmp(buf + at, needle, strlen(needle)) == 0;
+		free(buf);
+		if (found)
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(test_edited_text_does_not_linger)
+{
+	const char *db = fx_path(0, "wal.db");
+	struct review rv = {0};
+	struct poise_error err = {0};
+	struct store *st;
+
+	seed_calls(db, "ana", "Ada", "n");
+	st = fx_open(db);
+	memcpy(rv.call_id, id1, sizeof(rv.call_id));
+	snprintf(rv.reviewer, sizeof(rv.reviewer), "sue");
+	rv.created_at = 1700000500000;
+	snprintf(rv.comment, sizeof(rv.comment), "oldsecretcomment first words");
+	ck_assert_int_eq(review_save(st, &rv, &err), POISE_OK);
+	ck_assert(text_in_files(db, "oldsecretcomment"));
+	snprintf(rv.comment, sizeof(rv.comment), "kinder words");
+	ck_assert_int_eq(review_save(st, &rv, &err), POISE_OK);
+	/* Still open, as the review screen is: nothing of the old comment anywhere. */
+	ck_assert_msg(!text_in_files(db, "oldsecretcomment"), "the old comment lingers");
+	store_close(st);
+	ck_assert(!text_in_files(db, "oldsecretcomment"));
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------
+ * 10. Extreme values: run by the sanitizer build too (halt on any report).
+ */
+
+START_TEST(test_extreme_values_read_without_a_fault)
+{
+	static const char *const extreme[] = {
+		"UPDATE calls SET started_at = -9223372036854775808, "
+		"ended_at = 9223372036854775807, wrapup_at = -9223372036854775808",
+		"UPDATE calls SET started_at = 9223372036854775807, ended_at = 1",
+		"UPDATE events SET t = CASE seq % 2 WHEN 0 THEN 9223372036854775807 "
+		"ELSE -9223372036854775808 END",
+		"UPDATE events SET a = 2147483647, b = -2147483648",
+		"UPDATE events SET a = 9223372036854775807, b = -9223372036854775808",
+		"UPDATE calls SET mood_start = 2147483647, mood_end = -2147483648, "
+		"last_seq = -9223372036854775808",
+		"UPDATE followups SET due = '99999-99-99', done_at = -9223372036854775808",
+		"UPDATE events SET t = t - 100000000 WHERE kind = 'end'",
+		"UPDATE events SET text = '9999-12-31\tx\ty' WHERE kind = 'followup'",
+	};
+	const char *const cmds[][5] = {
+		{"export", NULL},
+		{"export", "--format", "csv", NULL},
+		{"export", "--redact", NULL},
+		{"show", id1, NULL},
+		{"show", id2, NULL},
+		{"report", NULL},
+		{"report", "--format", "json", NULL},
+		{"report", "--format", "csv", "--refold", NULL},
+		{"report", "--lines", NULL},
+		{"followups", "--all", NULL},
+	};
+	const char *db = fx_path(0, "extreme.db");
+
+	setenv("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1", 1);
+	for (size_t i = 0; i < sizeof(extreme) / sizeof(extreme[0]); i++) {
+		seed_calls(db, "ana", "Ada", "n");
+		fx_sql_exec(db, "DELETE FROM call_figures");
+		fx_sql_exec(db, extreme[i]);
+		for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+			const char *args[8];
+			struct run r;
+			int n = 0;
+
+			for (; cmds[c][n]; n++)
+				args[n] = cmds[c][n];
+			args[n++] = "--db";
+			args[n++] = db;
+			args[n] = NULL;
+			run_poise_in(fx_dir, &r, args);
+			ck_assert_msg(r.code == 0 || r.code == 1, "%s on '%s': exit %d: %s",
+				      cmds[c][0], extreme[i], r.code, r.err);
+			ck_assert_msg(!strstr(r.err, "runtime error") &&
+					      !strstr(r.err, "Sanitizer"),
+				      "%s on '%s': %s", cmds[c][0], extreme[i], r.err);
+			run_free(&r);
+		}
+		unlink(db);
+	}
+}
+END_TEST
+
+Suite *hostile_suite(void)
+{
+	Suite *s = suite_create("hostile");
+	TCase *busy = tcase_create("busy"), *files = tcase_create("files");
+	TCase *sql = tcase_create("schema"), *merge = tcase_create("merge");
+	TCase *lim = tcase_create("limits"), *term = tcase_create("terminal");
+	TCase *priv = tcase_create("privacy"), *ext = tcase_create("extreme");
+
+	tcase_set_timeout(busy, 120);
+	tcase_add_test(busy, test_readers_wait_for_a_busy_writer);
+	tcase_add_test(files, test_files_that_are_not_files_are_refused_at_once);
+	tcase_add_test(files, test_database_files_are_made_private);
+	tcase_add_test(sql, test_foreign_schema_refused_before_reading);
+	tcase_add_test(sql, test_released_schema_text_is_kept);
+	tcase_add_test(sql, test_damaged_note_search_is_rebuilt_by_doctor);
+	tcase_add_test(merge, test_merge_refuses_rows_out_of_bounds);
+	tcase_add_test(merge, test_merge_memory_is_bounded);
+	tcase_add_test(lim, test_limits_at_the_command_line);
+	tcase_add_test(lim, test_names_at_the_limit_read_back_whole);
+	tcase_add_test(lim, test_limits_in_playbooks);
+	tcase_add_test(term, test_sanitizer_class);
+	tcase_add_test(term, test_no_control_characters_reach_the_terminal);
+	tcase_add_test(term, test_csv_formulas_neutralised_numbers_kept);
+	tcase_add_test(priv, test_redact_drops_every_free_text_and_agents);
+	tcase_add_test(priv, test_edited_text_does_not_linger);
+	tcase_set_timeout(ext, 300);
+	tcase_add_test(ext, test_extreme_values_read_without_a_fault);
+	TCase *all[] = {busy, files, sql, merge, lim, term, priv, ext};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		tcase_add_checked_fixture(all[i], fx_setup, fx_teardown);
+	suite_add_tcase(s, busy);
+	suite_add_tcase(s, files);
+	suite_add_tcase(s, sql);
+	suite_add_tcase(s, merge);
+	suite_add_tcase(s, lim);
+	suite_add_tcase(s, term);
+	suite_add_tcase(s, priv);
+	suite_add_tcase(s, ext);
+	return s;
+}

@@ -1,0 +1,96 @@
+/* check_words.c - the one wording: durations, counts, moods, checklists; the text limits. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "poise/limits.h"
+#include "poise/words.h"
+#include "main/suite.h"
+
+START_TEST(test_duration)
+{
+	static const struct {
+		long long ms;
+		const char *want;
+	} cases[] = {
+		{-5000, "00:00"},     {0, "00:00"},	      {999, "00:00"},
+		{1000, "00:01"},      {59999, "00:59"},	      {60000, "01:00"},
+		{754000, "12:34"},    {3599999, "59:59"},     {3600000, "1:00:00"},
+		{3723000, "1:02:03"}, {36000000, "10:00:00"},
+	};
+	char buf[WORDS_BUF];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_str_eq(words_duration(buf, sizeof(buf), cases[i].ms), cases[i].want);
+	/* A small buffer is cut, never overrun. */
+	ck_assert_str_eq(words_duration(buf, 3, 754000), "12");
+}
+END_TEST
+
+START_TEST(test_mood)
+{
+	static const char *const word[] = {"-", "calm", "uneasy", "annoyed", "angry", "furious"};
+	char buf[WORDS_BUF], digit[4];
+
+	for (int m = -2; m <= 7; m++) {
+		int known = m >= 1 && m <= 5;
+		char want[WORDS_BUF];
+
+		snprintf(want, sizeof(want), "%d %s", m, known ? word[m] : "");
+		ck_assert_str_eq(words_mood(m), known ? word[m] : "-");
+		ck_assert_str_eq(words_mood_mark(buf, sizeof(buf), m), known ? want : "-");
+		snprintf(want, sizeof(want), "%d", m);
+		ck_assert_str_eq(words_mood_digit(digit, sizeof(digit), m), known ? want : "-");
+	}
+	/* No mood is never shown as 0. */
+	ck_assert_str_eq(words_mood_mark(buf, sizeof(buf), 0), "-");
+}
+END_TEST
+
+START_TEST(test_count)
+{
+	char buf[64];
+
+	ck_assert_str_eq(words_count(buf, sizeof(buf), 0, "note", "notes"), "0 notes");
+	ck_assert_str_eq(words_count(buf, sizeof(buf), 1, "note", "notes"), "1 note");
+	ck_assert_str_eq(words_count(buf, sizeof(buf), 2, "note", "notes"), "2 notes");
+	ck_assert_str_eq(words_count(buf, sizeof(buf), 11, "escalation", "escalations"),
+			 "11 escalations");
+	ck_assert_str_eq(words_count(buf, sizeof(buf), -1, "hold", "holds"), "-1 holds");
+	ck_assert_str_eq(words_checklist(buf, sizeof(buf), 0, 0), "0/0 ticked");
+	ck_assert_str_eq(words_checklist(buf, sizeof(buf), 2, 5), "2/5 ticked");
+}
+END_TEST
+
+START_TEST(test_limits)
+{
+	ck_assert_uint_eq(limits_chars(""), 0);
+	ck_assert_uint_eq(limits_chars(NULL), 0);
+	ck_assert_uint_eq(limits_chars("abc"), 3);
+	ck_assert_uint_eq(limits_chars("caf\xc3\xa9"), 4); /* é: two bytes, one character */
+	ck_assert_uint_eq(limits_chars("\xe6\x97\xa5\xe6\x9c\xac"), 2); /* two CJK characters */
+	ck_assert_uint_eq(limits_chars("\xf0\x9f\x98\x80!"), 2);	/* an emoji: four bytes */
+	ck_assert_uint_eq(limits_chars("\x80x"), 1);			/* a stray continuation */
+	/* Every limit fits its bytes: LIMIT_BYTES holds the worst case and the NUL. */
+	ck_assert_int_eq(LIMIT_BYTES(LIMIT_NOTE), LIMIT_NOTE * 4 + 1);
+	ck_assert_int_gt(LIMIT_NOTE, 0);
+	ck_assert_int_gt(LIMIT_REASON, 0);
+	ck_assert_int_gt(LIMIT_CHANNEL, 0);
+	ck_assert_int_gt(LIMIT_PROMISE, 0);
+	ck_assert_int_gt(LIMIT_REFLECTION, 0);
+	ck_assert_int_gt(LIMIT_COMMENT, 0);
+}
+END_TEST
+
+Suite *words_suite(void)
+{
+	Suite *s = suite_create("words");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_duration);
+	tcase_add_test(tc, test_mood);
+	tcase_add_test(tc, test_count);
+	tcase_add_test(tc, test_limits);
+	suite_add_tcase(s, tc);
+	return s;
+}
