@@ -10,7 +10,7 @@ wait_for "u undo"
 keys u;      wait_for "nothing to undo"
 keys 3;      wait_for "mood 3 annoyed"
 keys 4;      wait_for "mood 4 angry"
-keys u;      wait_for "undone: mood 4 (angry)"; wait_for "mood 3 annoyed"
+keys u;      wait_for "undone: mood 4 angry"; wait_for "mood 3 annoyed"
 keys Space;  wait_for "Calm line for Ana  (said)"
 keys Space;  wait_gone "Calm line for Ana  (said)"
 keys Space;  wait_for "Calm line for Ana  (said)"
@@ -37,8 +37,9 @@ keys u;      wait_gone "(skipped: wrong scenario)"
 keys u;      wait_for "Calm: Calm goal"
 wait_for "undone: moved to listen from calm"
 keys b;      wait_for "Boundary: Boundary goal"
+keys w;      wait_for "warning 1 is highlighted"
 keys w;      wait_for "First warning to Ana  (given at"
-keys u;      wait_for "First warning to Ana  (next: press w)"
+keys u;      wait_for "First warning to Ana  (next: w shows it)"
 keys u;      wait_for "Calm: Calm goal"
 # The wrap-up goes back to the call until its outcome is saved.
 keys x;      wait_for "outcome: r resolved"
@@ -66,12 +67,12 @@ expect_eq "3 3 0 1" "$(sql "SELECT mood_start, mood_end, (SELECT count(*) FROM s
 	"mood, skips and wrap-up time of the calls row"
 id=$(sql "SELECT id FROM calls")
 shown=$("$POISE_BIN" show --db "$POISE_DB" "$id")
-grep -qF "undone: mood 4 (angry)" <<<"$shown" || fail "show lacks the undone mood: $shown"
+grep -qF "undone: mood 4 angry" <<<"$shown" || fail "show lacks the undone mood: $shown"
 grep -qF "back to the call from the wrap-up" <<<"$shown" || fail "show lacks the way back: $shown"
-grep -qF "holds 1," <<<"$shown" || fail "show counts the undone holds: $shown"
-grep -qF "boundary warnings 0, escalations 0, manager asked 0" <<<"$shown" ||
+grep -qF "  1 hold, " <<<"$shown" || fail "show counts the undone holds: $shown"
+grep -qF "0 boundary warnings, 0 escalations, 0 manager requests" <<<"$shown" ||
 	fail "show counts undone marks: $shown"
-grep -qF "mood annoyed -> annoyed" <<<"$shown" || fail "show counts the undone mood: $shown"
+grep -qF "mood 3 annoyed -> 3 annoyed" <<<"$shown" || fail "show counts the undone mood: $shown"
 # The report's figures and lines, kept and refolded alike.
 report=$("$POISE_BIN" report --db "$POISE_DB" --format csv)
 expect_eq "1,1,0,0,0,0,3.00,3.00,0" "$(python3 -c '

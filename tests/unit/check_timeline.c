@@ -269,7 +269,7 @@ START_TEST(test_undo_described)
 		ck_assert_int_eq(call_apply(&cs, &ev[i]), POISE_OK);
 	undo.a = 2;
 	timeline_describe(&cs, NULL, &undo, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "undone: mood 4 (angry)");
+	ck_assert_str_eq(buf, "undone: mood 4 angry");
 	ck_assert_int_eq(call_apply(&cs, &ev[2]), POISE_OK);
 	undo.a = 3;
 	timeline_describe(&cs, NULL, &undo, buf, sizeof(buf));
