@@ -11,20 +11,56 @@
  *   CALL_TALK         everything but START, RESUME and the wrap-up fields
  *                     (OUTCOME, CAUSE, FOLLOWUP, REFLECTION, END)
  *   CALL_WRAPUP       OUTCOME, CAUSE, FOLLOWUP, REFLECTION, END (once an
- *                     outcome is set), NOTE, BREATHE, INTERRUPTED
+ *                     outcome is set), NOTE, BREATHE, INTERRUPTED, and an
+ *                     UNDO of the WRAPUP while nothing of the wrap-up is set
  *   CALL_DONE         nothing
  *   CALL_INTERRUPTED  RESUME only
  * and never an event older than the last one applied. The event's `stage`
  * is read only for START (the stage the call opens in) and STAGE (the
  * stage moved to); CHECK, SAID and SKIP refer to items of the current stage.
  *
+ * Undo. An agent's marks (STAGE, MOOD, NOTE, HOLD_START, HOLD_END,
+ * ESCALATE, WARNING, CHECK, SAID, SKIP, MANAGER) can be taken back with an
+ * UNDO whose `a` is the seq of the event undone (the store's seq; events
+ * folded without one are numbered 1, 2, ... in the order applied). While
+ * talking, an UNDO may name the newest mark not yet undone
+ * (call_undo_target; so a second UNDO takes back the mark before, and so
+ * on to the start of the call), or the event that set the current mark of
+ * a line of the current stage (call_line_mark_seq: a said line un-marked).
+ * In the wrap-up it may name only the WRAPUP, before any outcome, cause,
+ * follow-up or reflection: the call goes back to talking. An UNDO is never
+ * undone itself. The fold then holds exactly what folding the call's
+ * events without the undone ones gives (it folds them again): an undone
+ * stage move gives its time to the stage before, an undone HOLD_END leaves
+ * the hold open since its start, an undone WRAPUP counts the time since
+ * as talk in the current stage. PROMPTs fired in between stay, as they
+ * were shown.
+ *
+ * Stages as a path. Forward (call_next_stage) runs calm .. solve, then
+ * follow-up: boundary is entered only by a STAGE to it (the agent's b).
+ * The stages entered are kept as a path; a STAGE to the stage before the
+ * current one on the path steps back along it (call_prev_stage), any
+ * other STAGE adds to it.
+ *
+ * Coaching prompts. prompt_rule is the newest prompt still to act on: a
+ * PROMPT sets it while the rule's episode is under way (rules.h; so a
+ * prompt whose cause an UNDO took back is not pending when the call is
+ * folded again), and the event that does the rule's action clears it
+ * (escalate: ESCALATE; boundary: a STAGE to boundary or a WARNING;
+ * end-hold: HOLD_END; breathe: BREATHE; next-stage: any STAGE).
+ *
  * Time accounting. Stage time runs only in CALL_TALK, hold time included
  * (a hold happens within a stage). WRAPUP and INTERRUPTED close the current
  * stage visit and any open hold at their time. RESUME returns to the phase
  * the call was interrupted in and continues the same stage visit: the gap
  * between INTERRUPTED and RESUME counts as neither stage time nor elapsed
- * time (gap_ms), because nobody saw what happened in it. Mood and manager
- * times are marks of what the customer did and stay in wall-clock time.
+ * time (gap_ms), because nobody saw what happened in it. A hold open at
+ * INTERRUPTED is closed there for the figures of a call that stays
+ * interrupted; a RESUME with a = 1 opens it again, its timer going on from
+ * where it stopped (the gap excluded, hold_gap_ms). Logs from before that
+ * have a = 0 on RESUME: the hold ended at the interruption, as it did then.
+ * Mood and manager times are marks of what the customer did and stay in
+ * wall-clock time.
  */
 #ifndef POISE_CALL_H
 #define POISE_CALL_H
@@ -63,6 +99,21 @@ struct rule_track {
 	int fired;	       /* times fired in this call */
 };
 
+/*
+ * One applied event, kept by the fold: an UNDO folds the call again from
+ * these without the events taken back, and what a screen shows of past
+ * events (why a line was skipped) is read from here.
+ */
+struct call_entry {
+	int64_t seq, t; /* seq: the store's, else its place in the fold (1, 2, ...) */
+	enum event_kind kind;
+	int stage, a, b;
+	char *text;   /* owned copy; NULL when the event had none */
+	int in_stage; /* the stage the call was in when it was applied */
+	int mood;     /* the mood then; 0 = none yet */
+	int undone;   /* taken back by a later UNDO */
+};
+
 struct call_state {
 	const struct playbook *pb; /* not owned; must outlive the state */
 	enum call_phase phase;
@@ -76,6 +127,8 @@ struct call_state {
 	int stage_visits[STAGE_COUNT]; /* times each stage was entered */
 	int64_t stage_clock;	       /* start of the stretch not yet in stage_ms */
 	int64_t visit_ms;	       /* closed part of the current visit */
+	int *path;		       /* stages entered, going back pops (see above) */
+	size_t npath, path_cap;
 
 	int mood; /* 0 = not set yet, else 1..5 */
 	int64_t mood_since;
@@ -87,13 +140,17 @@ struct call_state {
 	int holds;		 /* holds started, an open one included */
 	int64_t hold_ms;	 /* closed holds only */
 	int64_t hold_longest_ms; /* closed holds only */
+	int64_t hold_gap_ms;	 /* interruption gaps within the open hold */
+	int hold_paused;	 /* INTERRUPTED closed an open hold; RESUME reopens it */
+	int64_t hold_part_ms;	 /* the part of that hold closed then */
 
 	int warnings; /* boundary warnings given, 0..3 */
 	int64_t warning_at[PLAYBOOK_WARNINGS];
 	int escalations;
 	int64_t manager_at; /* last manager request; 0 = none */
 	int manager_asks;
-	int64_t empathy_at; /* first entry to EMPATHIZE; 0 = never */
+	int64_t empathy_at;  /* first entry to EMPATHIZE; 0 = never */
+	int64_t empathy_gap; /* gap_ms then */
 
 	/* Per stage, per item of the playbook: ticked (checklist) / line marks. */
 	unsigned char *ticked[STAGE_COUNT];
@@ -117,6 +174,9 @@ struct call_state {
 	enum call_phase resume_phase; /* the phase RESUME returns to */
 	int64_t gap_ms;		      /* time between INTERRUPTED and RESUME */
 	int64_t talk_ms;	      /* elapsed at WRAPUP (gaps excluded) */
+
+	struct call_entry *log; /* every event applied, in order */
+	size_t nlog, log_cap;
 };
 
 /* Prepare an empty state for a call under pb. */
@@ -148,6 +208,22 @@ int64_t call_mood_held_ms(const struct call_state *cs, int64_t now);
 /* Talk time (hold included) and wrap-up time; they add up to elapsed. */
 int64_t call_talk_ms(const struct call_state *cs, int64_t now);
 int64_t call_wrapup_ms(const struct call_state *cs, int64_t now);
+
+/* The stage Tab moves to (boundary skipped), and the one before on the path; -1: none. */
+int call_next_stage(const struct call_state *cs);
+int call_prev_stage(const struct call_state *cs);
+
+/* The seq an UNDO names to take back the newest mark (or, in the wrap-up, the WRAPUP); 0: none. */
+int64_t call_undo_target(const struct call_state *cs);
+/* The kept event of this seq; NULL when none. */
+const struct call_entry *call_entry_of(const struct call_state *cs, int64_t seq);
+/* A kept event as an event again (its text still owned by the entry). */
+struct event call_entry_event(const struct call_entry *e);
+/* The seq of the SAID or SKIP that set the mark of a line of the current stage; 0: none. */
+int64_t call_line_mark_seq(const struct call_state *cs, enum section section, int index);
+/* Why a line of stage was skipped: its SKIP's reason key; NULL when it is not skipped. */
+const char *call_skip_reason(const struct call_state *cs, enum stage stage, enum section section,
+			     int index);
 
 /* Number of items of a section in stage; checklist items ticked in stage. */
 size_t call_section_len(const struct call_state *cs, enum stage stage, enum section section);

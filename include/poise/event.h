@@ -30,8 +30,15 @@
  *   REFLECTION  agent's reflection               text: "went well\tto improve"
  *   END         call closed normally
  *   INTERRUPTED call closed as interrupted       text: why ("SIGHUP", "closed on start")
- *   RESUME      call resumed after interruption
+ *   RESUME      call resumed after interruption  a: 1 a hold open then goes on
+ *   UNDO        an earlier event taken back      a: the seq of the event undone
  * Tab separates fields in text; user input has tabs replaced by spaces.
+ * INTERRUPTED, RESUME and END carry the stage the call was in, like the rest.
+ *
+ * UNDO keeps the log append-only: nothing is deleted, and every reader
+ * folds the call as if the undone event had never been logged (call.h says
+ * which events can be undone and when). Pressing u again undoes the mark
+ * before; an UNDO itself is never undone (press the key of the mark again).
  */
 #ifndef POISE_EVENT_H
 #define POISE_EVENT_H
@@ -60,7 +67,8 @@
 	X(REFLECTION, "reflection")                                            \
 	X(END, "end")                                                          \
 	X(INTERRUPTED, "interrupted")                                          \
-	X(RESUME, "resume")
+	X(RESUME, "resume")                                                    \
+	X(UNDO, "undo")
 
 #define EVENT_KIND_ENUM(name, key) EV_##name,
 enum event_kind { EVENT_KIND_LIST(EVENT_KIND_ENUM) EV_COUNT };

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call_int.h"
 #include "grow.h"
 #include "poise/rules.h"
 
@@ -60,6 +61,10 @@ void call_free(struct call_state *cs)
 	}
 	for (size_t i = 0; i < cs->nnotes; i++)
 		free(cs->notes[i].text);
+	for (size_t i = 0; i < cs->nlog; i++)
+		free(cs->log[i].text);
+	free(cs->log);
+	free(cs->path);
 	free(cs->notes);
 	free(cs->moods);
 	free(cs->rules);
@@ -156,6 +161,8 @@ static int event_ok(const struct call_state *cs, const struct event *ev)
 	/* Both live phases. */
 	if (ev->kind == EV_INTERRUPTED || ev->kind == EV_BREATHE)
 		return 1;
+	if (ev->kind == EV_UNDO)
+		return call_undo_ok(cs, ev);
 	if (ev->kind == EV_NOTE)
 		return ev->text != NULL;
 	if (cs->phase == CALL_TALK)
@@ -180,8 +187,15 @@ static void enter_stage(struct call_state *cs, int stage, int64_t t)
 	cs->visit_ms = 0;
 	cs->visited |= 1u << stage;
 	cs->stage_visits[stage]++;
-	if (stage == STAGE_EMPATHIZE && !cs->empathy_at)
+	if (stage == STAGE_EMPATHIZE && !cs->empathy_at) {
 		cs->empathy_at = t;
+		cs->empathy_gap = cs->gap_ms;
+	}
+	/* Back to the stage before on the path steps back; anything else adds to it. */
+	if (cs->npath >= 2 && cs->path[cs->npath - 2] == stage)
+		cs->npath--;
+	else
+		cs->path[cs->npath++] = stage;
 }
 
 /* Move the open stretch of the current visit into the closed totals. */
@@ -196,7 +210,7 @@ static void close_stretch(struct call_state *cs, int64_t t)
 
 static void close_hold(struct call_state *cs, int64_t t)
 {
-	int64_t d = t - cs->hold_since;
+	int64_t d = t - cs->hold_since - cs->hold_gap_ms;
 
 	if (!cs->on_hold)
 		return;
@@ -204,6 +218,8 @@ static void close_hold(struct call_state *cs, int64_t t)
 	if (d > cs->hold_longest_ms)
 		cs->hold_longest_ms = d;
 	cs->on_hold = 0;
+	cs->hold_gap_ms = 0;
+	cs->hold_part_ms = d;
 }
 
 /* Talk stops (WRAPUP, or INTERRUPTED while talking): close what runs. */
@@ -260,27 +276,40 @@ static void apply_prompt(struct call_state *cs, const struct event *ev)
 	tr->episode_start = rules_episode(cs, (size_t)ev->a);
 	tr->last_fired = ev->t;
 	tr->fired++;
+	/* Pending only while its cause holds: folded again after an UNDO, it may not. */
+	if (tr->episode_start < 0)
+		return;
 	cs->prompt_rule = ev->a;
 	cs->prompt_at = ev->t;
 }
 
 static void apply_interrupted(struct call_state *cs, int64_t t)
 {
-	if (cs->phase == CALL_TALK)
+	if (cs->phase == CALL_TALK) {
+		cs->hold_paused = cs->on_hold;
 		stop_talk(cs, t);
+	}
 	cs->resume_phase = cs->phase;
 	cs->phase = CALL_INTERRUPTED;
 	cs->interrupted_at = t;
 	cs->ended = t;
 }
 
-static void apply_resume(struct call_state *cs, int64_t t)
+static void apply_resume(struct call_state *cs, int64_t t, int hold_goes_on)
 {
 	cs->gap_ms += t - cs->interrupted_at;
 	cs->phase = cs->resume_phase;
 	cs->interrupted_at = 0;
 	cs->interrupted_before = 1;
 	cs->ended = 0;
+	/* RESUME's a = 1: the hold goes on (older logs have 0: it ended there). */
+	if (cs->hold_paused && hold_goes_on) {
+		/* The same hold goes on: its closed part is taken back, the gap left out. */
+		cs->on_hold = 1;
+		cs->hold_ms -= cs->hold_part_ms;
+		cs->hold_gap_ms = t - cs->hold_since - cs->hold_part_ms;
+	}
+	cs->hold_paused = 0;
 	/* The same visit goes on; its clock restarts here, after the gap. */
 	cs->stage_clock = t;
 }
@@ -328,18 +357,62 @@ static void apply_simple(struct call_state *cs, const struct event *ev)
 	}
 }
 
+/* The event did what the newest prompt suggested: the prompt has done its job. */
+static void settle_prompt(struct call_state *cs, const struct event *ev)
+{
+	enum rule_action action;
+	int done;
+
+	if (cs->prompt_rule < 0 || (size_t)cs->prompt_rule >= cs->pb->nrules)
+		return;
+	action = cs->pb->rules[cs->prompt_rule].action;
+	switch (action) {
+	case ACTION_ESCALATE:
+		done = ev->kind == EV_ESCALATE;
+		break;
+	case ACTION_BOUNDARY:
+		done = ev->kind == EV_WARNING ||
+		       (ev->kind == EV_STAGE && ev->stage == STAGE_BOUNDARY);
+		break;
+	case ACTION_END_HOLD:
+		done = ev->kind == EV_HOLD_END;
+		break;
+	case ACTION_BREATHE:
+		done = ev->kind == EV_BREATHE;
+		break;
+	case ACTION_NEXT_STAGE:
+		done = ev->kind == EV_STAGE;
+		break;
+	default:
+		done = 0;
+		break;
+	}
+	if (done)
+		cs->prompt_rule = -1;
+}
+
+static enum poise_status move_to_stage(struct call_state *cs, const struct event *ev)
+{
+	if (!GROW(cs->path, cs->npath, cs->path_cap, 16))
+		return POISE_NOMEM;
+	if (ev->kind == EV_START) {
+		cs->phase = CALL_TALK;
+		cs->started = ev->t;
+	} else {
+		close_stretch(cs, ev->t);
+	}
+	enter_stage(cs, ev->stage, ev->t);
+	return POISE_OK;
+}
+
 static enum poise_status apply_event(struct call_state *cs, const struct event *ev)
 {
 	switch (ev->kind) {
 	case EV_START:
-		cs->phase = CALL_TALK;
-		cs->started = ev->t;
-		enter_stage(cs, ev->stage, ev->t);
-		return POISE_OK;
 	case EV_STAGE:
-		close_stretch(cs, ev->t);
-		enter_stage(cs, ev->stage, ev->t);
-		return POISE_OK;
+		return move_to_stage(cs, ev);
+	case EV_UNDO:
+		return call_undo_apply(cs, ev);
 	case EV_MOOD:
 		return apply_mood(cs, ev);
 	case EV_NOTE:
@@ -367,7 +440,7 @@ static enum poise_status apply_event(struct call_state *cs, const struct event *
 		apply_interrupted(cs, ev->t);
 		return POISE_OK;
 	case EV_RESUME:
-		apply_resume(cs, ev->t);
+		apply_resume(cs, ev->t, ev->a == 1);
 		return POISE_OK;
 	default:
 		apply_simple(cs, ev);
@@ -375,7 +448,7 @@ static enum poise_status apply_event(struct call_state *cs, const struct event *
 	}
 }
 
-enum poise_status call_apply(struct call_state *cs, const struct event *ev)
+enum poise_status call_fold_one(struct call_state *cs, const struct event *ev)
 {
 	enum poise_status st = call_check(cs, ev);
 
@@ -384,8 +457,46 @@ enum poise_status call_apply(struct call_state *cs, const struct event *ev)
 	st = apply_event(cs, ev);
 	if (st != POISE_OK)
 		return st;
+	if (ev->kind != EV_PROMPT)
+		settle_prompt(cs, ev);
 	cs->last_t = ev->t;
 	cs->nevents++;
+	return POISE_OK;
+}
+
+/*
+ * Fold the event and keep it. The entry is made (its text copied, room
+ * made) before the fold changes anything; an UNDO's fold again leaves room
+ * for its own entry.
+ */
+enum poise_status call_apply(struct call_state *cs, const struct event *ev)
+{
+	struct call_entry e;
+	enum poise_status st = call_check(cs, ev);
+
+	if (st != POISE_OK)
+		return st;
+	e = (struct call_entry){ev->seq ? ev->seq : cs->nevents + 1,
+				ev->t,
+				ev->kind,
+				ev->stage,
+				ev->a,
+				ev->b,
+				NULL,
+				(int)cs->stage,
+				cs->mood,
+				0};
+	if ((ev->text && !(e.text = strdup(ev->text))) ||
+	    !GROW(cs->log, cs->nlog, cs->log_cap, 32)) {
+		free(e.text);
+		return POISE_NOMEM;
+	}
+	st = call_fold_one(cs, ev);
+	if (st != POISE_OK) {
+		free(e.text);
+		return st;
+	}
+	cs->log[cs->nlog++] = e;
 	return POISE_OK;
 }
 
@@ -458,7 +569,7 @@ int64_t call_in_stage_ms(const struct call_state *cs, int64_t now)
 
 int64_t call_current_hold_ms(const struct call_state *cs, int64_t now)
 {
-	return cs->on_hold ? nonneg(now - cs->hold_since) : 0;
+	return cs->on_hold ? nonneg(now - cs->hold_since - cs->hold_gap_ms) : 0;
 }
 
 int64_t call_hold_ms(const struct call_state *cs, int64_t now)

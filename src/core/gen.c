@@ -129,7 +129,9 @@ static void act(struct gen *g)
 	int nask = (int)call_section_len(&g->cs, s, SECTION_ASK);
 	int ncheck = (int)call_section_len(&g->cs, s, SECTION_CHECKLIST);
 
-	if (r <= 30 && ncheck)
+	if (r == 100) /* a slip of the finger, taken back */
+		emit(g, EV_UNDO, s, (int)call_undo_target(&g->cs), 0, NULL);
+	else if (r <= 30 && ncheck)
 		emit(g, EV_CHECK, s, (int)between(g, 0, ncheck - 1), 1, NULL);
 	else if (r <= 50 && nsay)
 		emit(g, EV_SAID, s, SECTION_SAY, (int)between(g, 0, nsay - 1), NULL);

@@ -306,7 +306,10 @@ static int fold_events(struct run *rn, struct pb_entry *e, const struct scan_cal
 			nomem(rn);
 		return rn->ps == POISE_OK ? 0 : -1;
 	}
-	call_fold_end(&rn->cf);
+	if (!call_fold_end(&rn->cf)) {
+		nomem(rn);
+		return -1;
+	}
 	return 1;
 }
 

@@ -2,10 +2,11 @@
  * report_call.c - one call's part of a report, and keeping it.
  *
  * A call's events go through call_apply(), the fold every other view of a
- * call uses, and its figures are read from the folded state; the only
- * things taken from events beside the fold are what the state does not
- * keep: each follow-up (the state keeps the last), the mood after a line
- * was said, and how long it took to reach empathize without the gaps.
+ * call uses, and its figures are read from the folded state and the events
+ * it kept (so an UNDO takes a mark out of the figures too): the lines said
+ * and the mood after each is read from the kept events when the call is
+ * closed. Only each follow-up (the state keeps the last) is taken from the
+ * events as they come: a follow-up is never undone.
  *
  * What comes out (struct call_figs) is all a report adds for a closed
  * call, but for what changes after the call: whether a follow-up has been
@@ -66,21 +67,21 @@ static struct fu_ev *push_fu(struct call_figs *f)
 	return memset(&f->fu[f->nfu++], 0, sizeof(*f->fu));
 }
 
-static int line_said(struct call_fold *cf, const struct event *ev)
+static int line_said(struct call_figs *f, const struct call_entry *e)
 {
-	struct line_ev *l = push_line(&cf->figs);
+	struct line_ev *l = push_line(f);
 
 	if (!l)
 		return 0;
-	l->t = ev->t;
-	l->stage = (int)cf->cs.stage;
-	l->section = ev->a;
-	l->index = ev->b;
-	l->mood = cf->cs.mood;
+	l->t = e->t;
+	l->stage = e->in_stage;
+	l->section = e->a;
+	l->index = e->b;
+	l->mood = e->mood;
 	l->skip = -1;
-	if (ev->kind == EV_SKIP) {
+	if (e->kind == EV_SKIP) {
 		for (int i = 0; i < SKIP_COUNT; i++)
-			if (strcmp(skip_reason_key((enum skip_reason)i), ev->text) == 0)
+			if (strcmp(skip_reason_key((enum skip_reason)i), e->text) == 0)
 				l->skip = i;
 		l->done = 1;
 	}
@@ -88,22 +89,40 @@ static int line_said(struct call_fold *cf, const struct event *ev)
 }
 
 /* A MOOD answers every line said since the last MOOD, if it came soon enough. */
-static void resolve_mood(struct call_fold *cf, const struct event *ev)
+static void resolve_mood(struct call_figs *f, size_t *pending, const struct call_entry *e)
 {
-	struct call_figs *f = &cf->figs;
-
-	for (size_t i = cf->pending; i < f->nlev; i++) {
+	for (size_t i = *pending; i < f->nlev; i++) {
 		struct line_ev *l = &f->lev[i];
 
 		if (l->done)
 			continue;
 		l->done = 1;
-		if (l->mood && ev->t - l->t <= REPORT_MOOD_WINDOW_MS) {
+		if (l->mood && e->t - l->t <= REPORT_MOOD_WINDOW_MS) {
 			l->sample = 1;
-			l->change = ev->a - l->mood;
+			l->change = e->a - l->mood;
 		}
 	}
-	cf->pending = f->nlev;
+	*pending = f->nlev;
+}
+
+/* The lines said or skipped, and the mood after each, from the events the fold kept. */
+static int fold_lines(struct call_fold *cf)
+{
+	const struct call_state *cs = &cf->cs;
+	size_t pending = 0;
+
+	cf->figs.nlev = 0;
+	for (size_t i = 0; i < cs->nlog; i++) {
+		const struct call_entry *e = &cs->log[i];
+
+		if (e->undone)
+			continue;
+		if ((e->kind == EV_SAID || e->kind == EV_SKIP) && !line_said(&cf->figs, e))
+			return 0;
+		if (e->kind == EV_MOOD)
+			resolve_mood(&cf->figs, &pending, e);
+	}
+	return 1;
 }
 
 /* A follow-up's date: "YYYY-MM-DD\t..." keeps its first ten bytes, anything else none. */
@@ -123,23 +142,15 @@ static int followup(struct call_fold *cf, const struct event *ev, int64_t done_a
 
 int call_fold_event(struct call_fold *cf, const struct event *ev, int64_t done_at)
 {
-	int reached = cf->cs.empathy_at != 0;
-
 	if (call_check(&cf->cs, ev) != POISE_OK) {
 		cf->refused = 1;
 		return 1;
 	}
 	cf->last_seq = ev->seq;
-	if ((ev->kind == EV_SAID || ev->kind == EV_SKIP) && !line_said(cf, ev))
-		return -1;
-	if (ev->kind == EV_MOOD)
-		resolve_mood(cf, ev);
 	if (ev->kind == EV_FOLLOWUP && !followup(cf, ev, done_at))
 		return -1;
 	if (call_apply(&cf->cs, ev) != POISE_OK)
 		return -1;
-	if (!reached && cf->cs.empathy_at)
-		cf->empathy_gap = cf->cs.gap_ms;
 	return 0;
 }
 
@@ -158,11 +169,13 @@ int call_fold_closed(const struct call_fold *cf)
 }
 
 /* The figures of the folded call alone, as report_figures_add() sums them. */
-void call_fold_end(struct call_fold *cf)
+int call_fold_end(struct call_fold *cf)
 {
 	const struct call_state *cs = &cf->cs;
 	struct report_figures *f = &cf->figs.one;
 
+	if (!fold_lines(cf))
+		return 0;
 	f->calls = 1;
 	if (cs->phase == CALL_DONE) {
 		f->done = 1;
@@ -190,7 +203,7 @@ void call_fold_end(struct call_fold *cf)
 	}
 	if (cs->empathy_at) {
 		f->empathy_calls = 1;
-		f->empathy_ms = cs->empathy_at - cs->started - cf->empathy_gap;
+		f->empathy_ms = cs->empathy_at - cs->started - cs->empathy_gap;
 	}
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		f->stage_ms[s] = cs->stage_ms[s];
@@ -202,6 +215,7 @@ void call_fold_end(struct call_fold *cf)
 	f->causes = cs->cause != NULL;
 	cf->figs.visited = cs->visited;
 	snprintf(cf->figs.cause, sizeof(cf->figs.cause), "%s", cs->cause ? cs->cause : "");
+	return 1;
 }
 
 /* --- packing ------------------------------------------------------------- */
@@ -409,8 +423,7 @@ static enum poise_status pack_folded(struct call_fold *cf, const char *id, unsig
 		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
 				       "call%s%s%s is not closed: its figures are not final",
 				       id ? " '" : "", id ? id : "", id ? "'" : "");
-	call_fold_end(cf);
-	if (!call_figs_pack(&cf->figs, blob, len))
+	if (!call_fold_end(cf) || !call_figs_pack(&cf->figs, blob, len))
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	return POISE_OK;
 }

@@ -101,11 +101,9 @@ struct call_figs {
 struct call_fold {
 	struct call_state cs;
 	struct call_figs figs;
-	int refused;	     /* call_check refused an event: the call is damaged */
-	int64_t empathy_gap; /* gap_ms when empathize was first entered */
+	int refused; /* call_check refused an event: the call is damaged */
 	int64_t last_seq;
-	size_t pending; /* figs.lev[pending..] may still wait for a MOOD */
-	int oom;	/* call_fold_scan ran out of memory */
+	int oom; /* call_fold_scan ran out of memory */
 };
 
 enum poise_status call_fold_begin(struct call_fold *cf, const struct playbook *pb);
@@ -115,8 +113,8 @@ int call_fold_event(struct call_fold *cf, const struct event *ev, int64_t done_a
 int call_fold_scan(void *cf, const struct event *ev, int64_t done_at);
 /* Done or interrupted, and nothing refused. */
 int call_fold_closed(const struct call_fold *cf);
-/* Fill cf->figs.one and the rest from the folded state (a closed call). */
-void call_fold_end(struct call_fold *cf);
+/* Fill cf->figs.one and the rest from the folded state (a closed call); 0: out of memory. */
+int call_fold_end(struct call_fold *cf);
 void call_fold_free(struct call_fold *cf);
 void call_figs_free(struct call_figs *f);
 

@@ -64,7 +64,16 @@ struct summary {
 	int64_t last_seq;
 };
 
-/* The same rules, event by event, as write_summary() and UPD_SEQ. */
+/* Whether a later UNDO of the call takes back ev[i]. */
+static int undone(const struct event *ev, size_t n, size_t i)
+{
+	for (size_t k = i + 1; k < n; k++)
+		if (ev[k].kind == EV_UNDO && ev[k].a == ev[i].seq)
+			return 1;
+	return 0;
+}
+
+/* The same rules, event by event, as write_summary() and UPD_SEQ (and UPD_UNDONE). */
 static void summarize(const struct event *ev, size_t n, struct summary *sm)
 {
 	memset(sm, 0, sizeof(*sm));
@@ -74,6 +83,8 @@ static void summarize(const struct event *ev, size_t n, struct summary *sm)
 
 		if (e->seq > sm->last_seq)
 			sm->last_seq = e->seq;
+		if ((e->kind == EV_MOOD || e->kind == EV_WRAPUP) && undone(ev, n, i))
+			continue;
 		switch (e->kind) {
 		case EV_MOOD:
 			if (!sm->mood_start)

@@ -23,6 +23,11 @@
 	"playbook_hash, started_at, ended_at, status, outcome, cause, "                            \
 	"mood_start, mood_end, wrapup_at, last_seq"
 
+/* Events of call ?1 of a kind that no UNDO took back (event.h). */
+#define STORE_KEPT(kind)                                                                           \
+	"e.call_id = ?1 AND e.kind = '" kind "' AND NOT EXISTS (SELECT 1 FROM events u "           \
+	"WHERE u.call_id = ?1 AND u.kind = 'undo' AND u.a = e.seq)"
+
 /* X(name, sql): every statement, prepared once per store at open. */
 #define STORE_STMT_LIST(X)                                                                         \
 	X(BEGIN, "BEGIN IMMEDIATE")                                                                \
@@ -44,6 +49,14 @@
 	X(UPD_WRAPUP, "UPDATE calls SET wrapup_at = coalesce(wrapup_at, ?2) WHERE id = ?1")        \
 	X(UPD_OUTCOME, "UPDATE calls SET outcome = ?2 WHERE id = ?1")                              \
 	X(UPD_CAUSE, "UPDATE calls SET cause = ?2 WHERE id = ?1")                                  \
+	X(UPD_UNDONE, "UPDATE calls SET "                                                          \
+		      "mood_start = (SELECT a FROM events e WHERE " STORE_KEPT("mood")             \
+		      " ORDER BY e.seq LIMIT 1), "                                                 \
+		      "mood_end = (SELECT a FROM events e WHERE " STORE_KEPT("mood")               \
+		      " ORDER BY e.seq DESC LIMIT 1), "                                            \
+		      "wrapup_at = (SELECT t FROM events e WHERE " STORE_KEPT("wrapup")            \
+		      " ORDER BY e.seq LIMIT 1) WHERE id = ?1")                                    \
+	X(DEL_SKIP, "DELETE FROM skips WHERE call_id = ?1 AND seq = ?2")                           \
 	X(UPD_STATUS, "UPDATE calls SET status = ?2, ended_at = ?3 WHERE id = ?1")                 \
 	X(INS_FOLLOWUP, "INSERT INTO followups (call_id, seq, due, channel, promise) "             \
 			"VALUES (?1, ?2, ?3, ?4, ?5)")                                             \

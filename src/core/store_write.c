@@ -175,6 +175,12 @@ int store_write_helper_rows(struct store *st, const char *call_id, const struct 
 		sqlite3_bind_int(s, 5, ev->b);
 		sqlite3_bind_text(s, 6, ev->text ? ev->text : "", -1, SQLITE_STATIC);
 		break;
+	case EV_UNDO: /* a skip taken back is no skip; the event itself stays */
+		id = STMT_DEL_SKIP;
+		s = store_stmt(st, id);
+		sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, ev->a);
+		return store_step_done(st, id);
 	default:
 		return SQLITE_OK;
 	}
@@ -194,6 +200,8 @@ static int write_summary(struct store *st, const char *call_id, const struct eve
 		return run_update(st, STMT_UPD_OUTCOME, call_id, 0, ev->text, 0);
 	case EV_CAUSE:
 		return run_update(st, STMT_UPD_CAUSE, call_id, 0, ev->text, 0);
+	case EV_UNDO: /* what the columns say, without the events taken back */
+		return run_update(st, STMT_UPD_UNDONE, call_id, 0, NULL, 0);
 	case EV_END:
 		return set_status(st, call_id, "done", ev->t);
 	case EV_INTERRUPTED:

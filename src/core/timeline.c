@@ -191,6 +191,27 @@ static void describe_marks(char *buf, size_t size, size_t *len, const struct cal
 	}
 }
 
+/* What an UNDO took back, in the words of the event undone (cs: the state before the UNDO). */
+static void describe_undo(char *buf, size_t size, size_t *len, const struct call_state *cs,
+			  const struct call_meta *meta, const struct event *ev)
+{
+	const struct call_entry *e = cs ? call_entry_of(cs, ev->a) : NULL;
+	struct event undone;
+	char what[1024];
+
+	if (!e) {
+		put(buf, size, len, "undone: event %d", ev->a);
+		return;
+	}
+	if (e->kind == EV_WRAPUP) {
+		put(buf, size, len, "back to the call from the wrap-up");
+		return;
+	}
+	undone = call_entry_event(e);
+	timeline_describe(cs, meta, &undone, what, sizeof(what));
+	put(buf, size, len, "undone: %s", what);
+}
+
 void timeline_describe(const struct call_state *cs, const struct call_meta *meta,
 		       const struct event *ev, char *buf, size_t size)
 {
@@ -239,6 +260,9 @@ void timeline_describe(const struct call_state *cs, const struct call_meta *meta
 		break;
 	case EV_RESUME:
 		put(buf, size, &len, "resumed");
+		break;
+	case EV_UNDO:
+		describe_undo(buf, size, &len, cs, meta, ev);
 		break;
 	case EV_CHECK:
 	case EV_SAID:

@@ -92,12 +92,6 @@ struct keybind {
 	}
 
 #define UI_STACK_MAX 8
-#define UI_SKIPS_MAX 256
-
-struct ui_skip {
-	int stage, section, index;
-	char reason[24];
-};
 
 /*
  * Where a list is scrolled to, kept by its screen between draws. The list
@@ -134,10 +128,6 @@ struct ui {
 	struct call_lock *lock; /* the open call is ours while we hold it (calllock.h) */
 	struct call_meta meta;
 	struct call_state cs;
-	int prompt_rule; /* newest prompt's rule; -1 none */
-	int64_t prompt_at;
-	struct ui_skip skips[UI_SKIPS_MAX];
-	size_t nskips;
 
 	/* Call screen view state. */
 	int sel; /* selected item of the current stage */
@@ -256,7 +246,6 @@ int caller_ask(struct ui *ui, struct caller *c);
 /* caller.c: 1 when key is an Enter to ignore as a repeat while the form is open. */
 int ui_enter_repeat(struct ui *ui, int key);
 int session_resume(struct ui *ui); /* resume.c: the unfinished call, if any */
-void ui_track(struct ui *ui, const struct event *ev);
 void session_end_call(struct ui *ui);
 
 #endif

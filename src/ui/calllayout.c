@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "poise/rules.h"
+#include "poise/words.h"
 
 #define MAX_ITEMS 512
 
@@ -127,19 +128,16 @@ static char *own_printf(struct body *b, const char *fmt, const char *a, const ch
 	return own(b, s);
 }
 
+/* Why the line was skipped, from the fold's own record of the SKIP. */
 static const char *skip_label(const struct ui *ui, int stage, int section, int index)
 {
-	for (size_t i = ui->nskips; i-- > 0;) {
-		const struct ui_skip *sk = &ui->skips[i];
+	const char *key =
+		call_skip_reason(&ui->cs, (enum stage)stage, (enum section)section, index);
 
-		if (sk->stage != stage || sk->section != section || sk->index != index)
-			continue;
-		for (int r = 0; r < SKIP_COUNT; r++)
-			if (strcmp(skip_reason_key((enum skip_reason)r), sk->reason) == 0)
-				return skip_reason_label((enum skip_reason)r);
-		return sk->reason;
-	}
-	return "no reason";
+	for (int r = 0; key && r < SKIP_COUNT; r++)
+		if (strcmp(skip_reason_key((enum skip_reason)r), key) == 0)
+			return skip_reason_label((enum skip_reason)r);
+	return key ? key : "no reason";
 }
 
 static void add_warnings(struct ui *ui, struct body *b)
@@ -250,13 +248,29 @@ static void draw_body(struct ui *ui, int y, int h)
 	free(b);
 }
 
-/* The action's key hint; boundary and end-hold depend on where the call is. */
+/* The key for a rule's action, only where that key works now. */
 static const char *action_hint(const struct ui *ui, enum rule_action action)
 {
-	if (action == ACTION_BOUNDARY && ui->cs.stage == STAGE_BOUNDARY)
-		return "[w warning]";
-	if (action == ACTION_END_HOLD && !ui->cs.on_hold)
-		return "";
+	switch (action) {
+	case ACTION_BOUNDARY:
+		if (ui->cs.stage == STAGE_BOUNDARY)
+			return ui->cs.warnings < PLAYBOOK_WARNINGS ? "[w warning]" : "";
+		break;
+	case ACTION_END_HOLD:
+		if (!ui->cs.on_hold)
+			return "";
+		break;
+	case ACTION_BREATHE:
+		if (ui->pacer_start)
+			return "";
+		break;
+	case ACTION_NEXT_STAGE:
+		if (call_next_stage(&ui->cs) < 0)
+			return "";
+		break;
+	default:
+		break;
+	}
 	return rule_action_hint(action);
 }
 
@@ -264,17 +278,22 @@ static const char *action_hint(const struct ui *ui, enum rule_action action)
 char *callscr_prompt_text(struct ui *ui)
 {
 	const struct pb_rule *r;
-	char *msg, *line;
+	char *msg, *line, waited[16] = "";
 	size_t len;
 
-	if (ui->prompt_rule < 0 || (size_t)ui->prompt_rule >= ui->call_pb->nrules)
+	if (ui->cs.prompt_rule < 0 || (size_t)ui->cs.prompt_rule >= ui->call_pb->nrules)
 		return NULL;
-	r = &ui->call_pb->rules[ui->prompt_rule];
-	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)ui->prompt_rule));
-	len = strlen(msg ? msg : r->message) + 64;
+	r = &ui->call_pb->rules[ui->cs.prompt_rule];
+	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)ui->cs.prompt_rule));
+	/* A hold prompt says how long the caller has waited. */
+	if (r->kind == RULE_HOLD && ui->cs.on_hold)
+		words_duration(waited, sizeof(waited), call_current_hold_ms(&ui->cs, ui_now()));
+	len = strlen(msg ? msg : r->message) + 96;
 	if ((line = malloc(len)))
-		snprintf(line, len, "%s %s%s%s", glyph(ui, "»", ">"), action_hint(ui, r->action),
-			 *action_hint(ui, r->action) ? " " : "", msg ? msg : r->message);
+		snprintf(line, len, "%s %s%s%s%s%s%s", glyph(ui, "»", ">"),
+			 action_hint(ui, r->action), *action_hint(ui, r->action) ? " " : "",
+			 waited[0] ? "caller waiting " : "", waited, waited[0] ? ": " : "",
+			 msg ? msg : r->message);
 	free(msg);
 	return line;
 }

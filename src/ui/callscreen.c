@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "poise/rules.h"
+#include "poise/timeline.h"
 
 struct sel_item {
 	enum section section;
@@ -80,14 +81,6 @@ static int record_said(struct ui *ui, enum event_kind kind, const char *text, co
 	return REDRAW;
 }
 
-/* The suggested action of the newest prompt was taken: the prompt has done its job. */
-static void prompt_acted(struct ui *ui, enum rule_action action)
-{
-	if (ui->prompt_rule >= 0 && (size_t)ui->prompt_rule < ui->call_pb->nrules &&
-	    ui->call_pb->rules[ui->prompt_rule].action == action)
-		ui->prompt_rule = -1;
-}
-
 static int goto_stage(struct ui *ui, int stage)
 {
 	int from = (int)ui->cs.stage;
@@ -99,6 +92,24 @@ static int goto_stage(struct ui *ui, int stage)
 	return REDRAW;
 }
 
+/* Take back the event of seq, saying in a word what was taken back. */
+static int undo_seq(struct ui *ui, int64_t seq)
+{
+	const struct call_entry *e = call_entry_of(&ui->cs, seq);
+	struct event ev = {.kind = EV_UNDO, .stage = (int)ui->cs.stage, .a = (int)seq}, undone;
+	char what[600];
+
+	if (!e)
+		return HANDLED;
+	undone = call_entry_event(e);
+	timeline_describe(&ui->cs, &ui->meta, &undone, what, sizeof(what));
+	if (ui_record(ui, &ev) == 0) {
+		ui_set_banner(ui, 0, "undone: %s", what);
+		ui->sel_stage = -1; /* the stage may have changed back: keep sel in range */
+	}
+	return REDRAW;
+}
+
 static int call_mood(struct ui *ui, int key)
 {
 	return record(ui, EV_MOOD, key - '0', 0, NULL);
@@ -106,19 +117,38 @@ static int call_mood(struct ui *ui, int key)
 
 static int call_next(struct ui *ui, int key)
 {
+	int next = call_next_stage(&ui->cs);
+
 	(void)key;
-	if (ui->cs.stage + 1 >= STAGE_COUNT) {
+	if (next < 0) {
 		ui_set_banner(ui, 0, "this is the last stage; x ends the call");
 		return REDRAW;
 	}
-	prompt_acted(ui, ACTION_NEXT_STAGE);
-	return goto_stage(ui, (int)ui->cs.stage + 1);
+	return goto_stage(ui, next);
 }
 
 static int call_prev(struct ui *ui, int key)
 {
+	int prev = call_prev_stage(&ui->cs);
+
 	(void)key;
-	return goto_stage(ui, (int)ui->cs.stage - 1);
+	if (prev < 0) {
+		ui_set_banner(ui, 0, "this is where the call began; Tab goes on");
+		return REDRAW;
+	}
+	return goto_stage(ui, prev);
+}
+
+static int call_undo(struct ui *ui, int key)
+{
+	int64_t seq = call_undo_target(&ui->cs);
+
+	(void)key;
+	if (!seq) {
+		ui_set_banner(ui, 0, "nothing to undo: no mark left in this call");
+		return REDRAW;
+	}
+	return undo_seq(ui, seq);
 }
 
 /*
@@ -182,6 +212,9 @@ static int call_mark(struct ui *ui, int key)
 
 		return record(ui, EV_CHECK, it.index, !(ticked && ticked[it.index]), NULL);
 	}
+	/* A line marked already is un-marked: its mark is taken back, never logged twice. */
+	if (ui->cs.marks[ui->cs.stage][it.section][it.index] != LINE_SHOWN)
+		return undo_seq(ui, call_line_mark_seq(&ui->cs, it.section, it.index));
 	return record(ui, EV_SAID, (int)it.section, it.index, NULL);
 }
 
@@ -211,7 +244,6 @@ static int call_skip(struct ui *ui, int key)
 static int call_boundary(struct ui *ui, int key)
 {
 	(void)key;
-	prompt_acted(ui, ACTION_BOUNDARY);
 	return goto_stage(ui, STAGE_BOUNDARY);
 }
 
@@ -246,7 +278,6 @@ static int call_warn(struct ui *ui, int key)
 		ui_set_banner(ui, 1, "warning not logged: out of memory");
 		return REDRAW;
 	}
-	prompt_acted(ui, ACTION_BOUNDARY);
 	ui->warn_shown = 0;
 	record(ui, EV_WARNING, next, 0, text);
 	free(text);
@@ -268,10 +299,8 @@ static int call_note(struct ui *ui, int key)
 static int call_hold(struct ui *ui, int key)
 {
 	(void)key;
-	if (ui->cs.on_hold) {
-		prompt_acted(ui, ACTION_END_HOLD);
+	if (ui->cs.on_hold)
 		return record(ui, EV_HOLD_END, 0, 0, NULL);
-	}
 	return record(ui, EV_HOLD_START, 0, 0, NULL);
 }
 
@@ -282,29 +311,36 @@ static int call_escalate(struct ui *ui, int key)
 	(void)key;
 	if (!ui_edit_text(ui, "escalate, reason:", LIMIT_REASON, text, sizeof(text), NULL))
 		return REDRAW;
-	prompt_acted(ui, ACTION_ESCALATE);
 	return record_said(ui, EV_ESCALATE, text, "escalation saved");
 }
 
+/* What to say when the caller asks for a manager. */
+static const char manager_line[] =
+	"I can ask my supervisor to join us. While I do, may I keep working on this with you?";
+
 static int call_manager(struct ui *ui, int key)
 {
+	struct event ev = {.kind = EV_MANAGER, .stage = (int)ui->cs.stage};
+
 	(void)key;
-	return record_said(ui, EV_MANAGER, NULL, "manager request saved");
+	if (ui_record(ui, &ev) != 0)
+		return REDRAW;
+	ui_set_banner(ui, 0, "manager request saved. Say: %s", manager_line);
+	return REDRAW;
 }
 
+/* The pacer runs, from any stage, until Esc or p again. */
 static int call_breathe(struct ui *ui, int key)
 {
-	struct event ev = {.kind = EV_BREATHE, .stage = STAGE_CALM};
+	struct event ev = {.kind = EV_BREATHE, .stage = (int)ui->cs.stage};
 
 	(void)key;
-	if (ui->cs.stage != STAGE_CALM) {
-		ui_set_banner(ui, 0, "the breathing pacer is in the calm stage (Left to go back)");
+	if (ui->pacer_start) {
+		ui->pacer_start = 0;
 		return REDRAW;
 	}
-	if (ui_record(ui, &ev) == 0) {
+	if (ui_record(ui, &ev) == 0)
 		ui->pacer_start = ev.t;
-		prompt_acted(ui, ACTION_BREATHE);
-	}
 	return REDRAW;
 }
 
@@ -323,14 +359,17 @@ static int call_read(struct ui *ui, int key);
 	K(help, KEYS('?'), "?", "help", "show this help")                                          \
 	K(mood, KEYS('1', '2', '3', '4', '5'), "1-5", "mood",                                      \
 	  "mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")                                 \
-	K(next, KEYS(KF(KEY_RIGHT), '\t'), "Tab", "next", "next stage (Right arrow or Tab)")       \
-	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), "S-Tab", "prev",                                 \
-	  "previous stage (Left arrow or Shift-Tab)")                                              \
+	K(next, KEYS(KF(KEY_RIGHT), '\t'), "Tab", "next",                                          \
+	  "next stage (Tab or Right arrow); boundary only with b")                                 \
+	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), "Left", "back",                                  \
+	  "back along the stages taken (Left arrow, or Shift-Tab)")                                \
 	K(move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
 	  "move",                                                                                  \
 	  "move among the lines to say and tick, scrolling past the rest (Up/Down, "               \
 	  "j/k); PgUp/PgDn scroll a page")                                                         \
-	K(mark, KEYS(' '), "Space", "tick/said", "tick a checklist item, or mark a line said")     \
+	K(mark, KEYS(' '), "Space", "tick/said",                                                   \
+	  "tick a checklist item, or mark a line said (again: un-mark it)")                        \
+	K(undo, KEYS('u'), "u", "undo", "undo your last mark (again: the one before)")             \
 	K(skip, KEYS('s'), "s", "skip", "skip the selected line, with a one-key reason")           \
 	K(boundary, KEYS('b'), "b", "boundary", "jump to the boundary stage from anywhere")        \
 	K(warn, KEYS('w'), "w", "warn",                                                            \
@@ -338,9 +377,10 @@ static int call_read(struct ui *ui, int key);
 	K(note, KEYS('n'), "n", "note", "add a note (Enter saves, Esc cancels)")                   \
 	K(hold, KEYS('h'), "h", "hold", "start or end a hold")                                     \
 	K(escalate, KEYS('e'), "e", "escalate", "escalate the call (asks a short reason)")         \
-	K(manager, KEYS('m'), "m", "manager", "the customer asked for a manager")                  \
+	K(manager, KEYS('m'), "m", "manager",                                                      \
+	  "the customer asked for a manager: log it, see what to say")                             \
 	K(breathe, KEYS('p'), "p", "breathe",                                                      \
-	  "breathing pacer: in 4, hold 4, out 4 (calm); Esc stops it")                             \
+	  "breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it")                   \
 	K(end, KEYS('x'), "x", "end call", "end the call and open the wrap-up")                    \
 	K(read, KEYS('i'), "i", "read prompt", "read the coaching prompt in full, when it is cut")
 
@@ -389,19 +429,10 @@ static int callscr_key(struct ui *ui, void *ctx, int key)
 	return kb->fn(ui, key) | HANDLED;
 }
 
-static int callscr_tick(struct ui *ui, void *ctx, int64_t now)
-{
-	(void)ctx;
-	if (ui->pacer_start && now - ui->pacer_start >= 12000) {
-		ui->pacer_start = 0;
-		return REDRAW;
-	}
-	return 0;
-}
-
 int callscr_footer(struct ui *ui, int y, int maxlines)
 {
 	return draw_footer(ui, y, maxlines, call_keys, NCALL_KEYS);
 }
 
-const struct screen call_screen = {"call", callscr_draw, callscr_key, callscr_tick};
+/* No tick of its own: the loop redraws every second, which moves the pacer. */
+const struct screen call_screen = {"call", callscr_draw, callscr_key, NULL};

@@ -431,10 +431,10 @@ void draw_too_small(void)
 	draw_text(NULL, 0, 0, COLS, 1, A_BOLD, buf);
 }
 
-/* In 4, hold 4, out 4: a bar that fills, stays full, then empties. */
+/* In 4, pause 4, out 4: a bar that fills, stays full, then empties. */
 void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms)
 {
-	static const char *const phase_name[] = {"breathe in ", "hold       ", "breathe out"};
+	static const char *const phase_name[] = {"breathe in ", "pause      ", "breathe out"};
 	int phase = (int)((elapsed_ms % 12000) / 4000);
 	int sec = (int)((elapsed_ms % 4000) / 1000) + 1;
 	int bar = w - 20, fill;

@@ -103,7 +103,6 @@ int ui_record(struct ui *ui, struct event *ev)
 			      event_kind_key(ev->kind));
 		return -1;
 	}
-	ui_track(ui, ev);
 	/* A prompt is the clock's doing, not the agent's: it leaves their banner. */
 	if (ev->kind != EV_PROMPT && (ui->banner_error || !deferred))
 		ui->banner[0] = '\0';

@@ -30,7 +30,6 @@ static int fold_event(void *ctx, const struct event *ev)
 		f->seq = ev->seq;
 		return 1;
 	}
-	ui_track(f->ui, ev);
 	if (ev->kind == EV_INTERRUPTED)
 		snprintf(f->why, sizeof(f->why), "%s", ev->text ? ev->text : "");
 	return 0;
@@ -95,19 +94,22 @@ static void describe(struct ui *ui, char *buf, size_t size, const char *why)
 	else
 		snprintf(buf, size,
 			 "An unfinished call was found: started %s, customer %s, playbook %s %s.\n"
-			 "It was in the %s stage, mood %s, with %lld events saved.\n\n"
+			 "It was in the %s stage%s, mood %s, with %lld events saved.\n\n"
 			 "r  resume it (its state is rebuilt from its events)\n"
 			 "c  close it as interrupted\nq  quit and leave it open",
 			 when, ui->meta.customer[0] ? ui->meta.customer : "(no name)",
 			 ui->meta.playbook_id, ui->meta.playbook_version, stage_title(ui->cs.stage),
-			 words_mood_mark(mood, sizeof(mood), ui->cs.mood),
-			 (long long)ui->cs.nevents);
+			 ui->cs.on_hold || ui->cs.hold_paused ? " with the caller on hold" : "",
+			 words_mood_mark(mood, sizeof(mood), ui->cs.mood), (long long)ui->cs.nevents);
 }
 
 /* Close without a state to check against: only the store's own checks apply. */
 static void close_raw(struct ui *ui)
 {
-	struct event ev = {.t = ui_now(), .kind = EV_INTERRUPTED, .text = "closed on start"};
+	struct event ev = {.t = ui_now(),
+			   .kind = EV_INTERRUPTED,
+			   .stage = (int)ui->cs.stage,
+			   .text = "closed on start"};
 	struct poise_error err;
 	int deferred = 0;
 
@@ -209,16 +211,21 @@ int session_resume(struct ui *ui)
 		 * Nobody saw what happened between the last event and now: mark
 		 * the crash at the last event, so that gap counts as no time.
 		 */
-		struct event stop = {
-			.t = ui->cs.last_t, .kind = EV_INTERRUPTED, .text = "no clean exit"};
-		struct event ev = {.kind = EV_RESUME};
+		struct event stop = {.t = ui->cs.last_t,
+				     .kind = EV_INTERRUPTED,
+				     .stage = (int)ui->cs.stage,
+				     .text = "no clean exit"};
+		/* a = 1: a hold open when it stopped goes on (event.h). */
+		struct event ev = {.kind = EV_RESUME, .stage = (int)ui->cs.stage, .a = 1};
 
 		ui->sel_stage = (int)ui->cs.stage;
 		if ((!open || ui_record(ui, &stop) == 0) && ui_record(ui, &ev) == 0)
 			return 0;
 	} else if (ch == 'c') {
-		struct event ev = {
-			.t = ui->cs.last_t, .kind = EV_INTERRUPTED, .text = "closed on start"};
+		struct event ev = {.t = ui->cs.last_t,
+				   .kind = EV_INTERRUPTED,
+				   .stage = (int)ui->cs.stage,
+				   .text = "closed on start"};
 
 		if (open && (!ok || ui_record(ui, &ev) != 0))
 			close_raw(ui);

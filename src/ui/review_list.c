@@ -434,7 +434,6 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 	copts.agent = opts->reviewer;
 	copts.db = opts->db;
 	ui->opts = &copts;
-	ui->prompt_rule = -1;
 	l->opts = opts;
 	/* Read-write: scores and comments are written, and schema 1 is upgraded. */
 	if (store_open(opts->db, STORE_PATIENT, &ui->st, err) != POISE_OK ||

@@ -18,28 +18,9 @@ static const char *env(const char *name)
 	return getenv(name);
 }
 
-/* Keep what the screen shows beyond the state: the newest prompt, skip reasons. */
-void ui_track(struct ui *ui, const struct event *ev)
-{
-	if (ev->kind == EV_PROMPT) {
-		ui->prompt_rule = ev->a;
-		ui->prompt_at = ev->t;
-	}
-	if (ev->kind == EV_SKIP && ui->nskips < UI_SKIPS_MAX) {
-		struct ui_skip *sk = &ui->skips[ui->nskips++];
-
-		sk->stage = ev->stage;
-		sk->section = ev->a;
-		sk->index = ev->b;
-		snprintf(sk->reason, sizeof(sk->reason), "%s", ev->text ? ev->text : "");
-	}
-}
-
+/* What the screen shows of the call is the fold's; only the view itself starts afresh. */
 static void reset_view(struct ui *ui)
 {
-	ui->prompt_rule = -1;
-	ui->prompt_at = 0;
-	ui->nskips = 0;
 	ui->sel = 0;
 	ui->sel_stage = 0;
 	ui->body_stage = 0; /* the body is shown from the top again */
@@ -143,15 +124,18 @@ static int one_call(struct ui *ui)
 {
 	int hard;
 
-	if (ui->cs.phase == CALL_TALK) {
-		ui_push(ui, &call_screen, NULL);
-		ui_run(ui);
-		ui_pop(ui);
+	/* The wrap-up may go back to the call (Esc) until its outcome is saved. */
+	while (ui->cs.phase == CALL_TALK || ui->cs.phase == CALL_WRAPUP) {
+		if (ui->cs.phase == CALL_TALK) {
+			ui_push(ui, &call_screen, NULL);
+			ui_run(ui);
+			ui_pop(ui);
+		}
+		if (ui->stopping)
+			return -1;
+		if (ui->cs.phase == CALL_WRAPUP && wrapup_run(ui) != 0)
+			return -1;
 	}
-	if (ui->stopping)
-		return -1;
-	if (ui->cs.phase == CALL_WRAPUP && wrapup_run(ui) != 0)
-		return -1;
 	hard = ui->cs.outcome == OUTCOME_ESCALATED || ui->cs.outcome == OUTCOME_ABUSE ||
 	       ui->cs.warnings > 0;
 	session_end_call(ui);
@@ -229,7 +213,6 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 		return 1;
 	}
 	ui->opts = opts;
-	ui->prompt_rule = -1;
 	if (open_everything(ui, err) != 0 || term_start_err(ui, err) != 0)
 		goto out;
 	rc = session_main(ui) == 0 ? 0 : 1;

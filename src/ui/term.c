@@ -180,6 +180,8 @@ int term_start_err(struct ui *ui, struct poise_error *err)
 	keypad(stdscr, TRUE);
 	define_key("\033[200~", UI_PASTE_BEGIN);
 	define_key("\033[201~", UI_PASTE_END);
+	/* Shift-Tab where terminfo lacks it (vt100, linux): the sequence xterm and tmux send. */
+	define_key("\033[Z", KEY_BTAB);
 	timeout(UI_TICK_MS);
 	curs_set(0);
 	init_colors(ui);

@@ -1,7 +1,8 @@
 /*
  * wrapup.c - after the talk: outcome, cause, follow-up and reflection, each
  * asked in turn at the bottom while a summary of the call stays on screen,
- * then END. Optional fields are skipped with Enter on an empty line.
+ * then END. Optional fields are skipped with Enter on an empty line. Until
+ * the outcome is saved, Esc goes back to the call: an UNDO of the WRAPUP.
  *
  * A resumed wrap-up starts from the fold: what the call's events already
  * hold (outcome, cause, follow-up, reflection) is shown, never asked again.
@@ -89,6 +90,20 @@ static int record(struct ui *ui, enum event_kind kind, const char *text)
 	return ui_record(ui, &ev);
 }
 
+/* Esc: the talk goes on, as if x had not been pressed (call.h: Undo). */
+static int back_to_call(struct ui *ui)
+{
+	struct event ev = {.kind = EV_UNDO, .stage = (int)ui->cs.stage};
+
+	ev.a = (int)call_undo_target(&ui->cs);
+	if (ev.a && ui_record(ui, &ev) == 0) {
+		ui_set_banner(ui, 0, "back to the call; x ends it again");
+		return 1;
+	}
+	return 0;
+}
+
+/* 0 saved, 1 back to the call, -1 stopped. */
 static int ask_outcome(struct ui *ui)
 {
 	int ch;
@@ -97,10 +112,12 @@ static int ask_outcome(struct ui *ui)
 		ch = ui_ask_key(ui,
 				"outcome: r resolved  e escalated  t transferred  c callback  "
 				"a ended for abuse  u unresolved",
-				"retcau", 0);
+				"retcau", 1);
 		if (ui->stopping)
 			return -1;
-	} while (record(ui, EV_OUTCOME, outcome_key(outcome_from_char(ch))) != 0);
+		if (ch == 0 && back_to_call(ui))
+			return 1;
+	} while (ch == 0 || record(ui, EV_OUTCOME, outcome_key(outcome_from_char(ch))) != 0);
 	return 0;
 }
 
@@ -235,9 +252,12 @@ int wrapup_run(struct ui *ui)
 		return -1;
 	wrapup_from_fold(ui, w);
 	ui_push(ui, &wrapup_screen, w);
-	w->step = "How did the call end?";
-	if (ui->cs.outcome == OUTCOME_NONE && ask_outcome(ui) != 0)
+	w->step = "How did the call end? (Esc: back to the call)";
+	if (ui->cs.outcome == OUTCOME_NONE && (rc = ask_outcome(ui)) != 0) {
+		rc = rc > 0 ? 0 : -1; /* back to the call is no failure */
 		goto out;
+	}
+	rc = -1;
 	w->step = "What was it about?";
 	if (!ui->cs.cause && ask_cause(ui, w) != 0)
 		goto out;

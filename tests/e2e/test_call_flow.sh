@@ -50,7 +50,7 @@ wait_for "note saved"
 keys '?';        wait_for "keys of the call screen"
 # The help lists every key of the call screen, the arrows included.
 help=$(screen)
-for k in '?' 1-5 Tab S-Tab j/k Space s b w n h e m p x; do
+for k in '?' 1-5 Tab Left j/k Space u s b w n h e m p x; do
 	grep -qE "^  $(printf '%s' "$k" | sed 's/[?/]/\\&/g') +[a-z]" <<<"$help" || fail "help lacks the key '$k'"
 done
 for w in "Right arrow" "Left arrow" "Up/Down" "Shift-Tab" "Esc stops it" "Enter saves, Esc cancels"; do

@@ -975,8 +975,77 @@ START_TEST(days_parse_strictly)
 END_TEST
 
 /* The figure tests, run once per way of reading a call. */
+/* A mark made at sec and taken back half a second later; returns the mark's seq. */
+static int64_t undone(struct store *st, int n, enum event_kind kind, double sec, int a, int b,
+		      const char *text)
+{
+	int64_t seq = fx_append(st, ids[n], kind, t0 + (int64_t)(sec * 1000), 0, a, b, text);
+
+	ev(st, n, EV_UNDO, sec + 0.5, 0, (int)seq, 0, NULL);
+	return seq;
+}
+
+/* Call 0 in a database of its own, with or without marks taken back: the report's CSV. */
+static char *one_call_report(int slot, int with_undone, int lines)
+{
+	struct store *st = fx_open(fx_path(slot, slot ? "undo.db" : "plain.db"));
+	struct poise_error err = {0};
+	struct report *r;
+	char *csv;
+
+	begin(st, 0, "ann", "R1", D0 + 9 * HOUR, pba, CALM);
+	ev(st, 0, EV_MOOD, 5, 0, 4, 0, NULL);
+	ev(st, 0, EV_SAID, 10, 0, SAY, 0, NULL);
+	if (with_undone) {
+		int64_t hold = fx_append(st, ids[0], EV_HOLD_START, t0 + 11000, 0, 0, 0, NULL);
+
+		undone(st, 0, EV_HOLD_END, 12, 0, 0, NULL);
+		ev(st, 0, EV_UNDO, 13, 0, (int)hold, 0, NULL);
+		undone(st, 0, EV_SKIP, 14, SAY, 1, "calmer");
+		undone(st, 0, EV_SAID, 15, ASK, 0, NULL);
+		undone(st, 0, EV_MOOD, 16, 1, 0, NULL);
+		undone(st, 0, EV_CHECK, 17, 1, 1, NULL);
+		undone(st, 0, EV_NOTE, 18, 0, 0, "wrong call");
+		undone(st, 0, EV_ESCALATE, 18.6, 0, 0, "by mistake");
+		undone(st, 0, EV_MANAGER, 19.2, 0, 0, NULL);
+		ev(st, 0, EV_UNDO, 19.9, 0,
+		   (int)fx_append(st, ids[0], EV_STAGE, t0 + 19800, LISTEN, CALM, 0, NULL), 0,
+		   NULL);
+	}
+	ev(st, 0, EV_MOOD, 20, 0, 3, 0, NULL);
+	ev(st, 0, EV_STAGE, 30, EMP, CALM, 0, NULL);
+	if (with_undone) {
+		int64_t b = fx_append(st, ids[0], EV_STAGE, t0 + 31000, BOUNDARY, EMP, 0, NULL);
+
+		undone(st, 0, EV_WARNING, 32, 1, 0, NULL);
+		ev(st, 0, EV_UNDO, 33, 0, (int)b, 0, NULL);
+	}
+	end_call(st, 0, 60, "resolved", "billing", 70);
+	if (keep_mode)
+		ck_assert_msg(report_keep_call(st, ids[0], &err) == POISE_OK, "keep: %s", err.msg);
+	r = run(st, NULL, NULL, NULL, NULL, 7);
+	csv = written(r, REPORT_CSV, lines);
+	report_free(r);
+	store_close(st);
+	return csv;
+}
+
+/* Marks taken back with UNDO leave no trace in the figures or the lines. */
+START_TEST(undone_marks_leave_no_figures)
+{
+	for (int lines = 0; lines < 2; lines++) {
+		char *plain = one_call_report(0, 0, lines), *with = one_call_report(1, 1, lines);
+
+		ck_assert_str_eq(with, plain);
+		free(plain);
+		free(with);
+	}
+}
+END_TEST
+
 static void add_report_tests(TCase *tc)
 {
+	tcase_add_test(tc, undone_marks_leave_no_figures);
 	tcase_add_test(tc, every_figure_per_agent_and_overall);
 	tcase_add_test(tc, csv_rows_hold_the_rounded_figures);
 	tcase_add_test(tc, json_is_one_object_with_the_figures);

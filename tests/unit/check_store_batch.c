@@ -96,6 +96,20 @@ static struct event interrupted[] = {
 	EV(REFLECTION, 1800, 7, 0, 0, "calm\tfaster"),
 	EV(INTERRUPTED, 0, 7, 0, 0, "SIGHUP"),
 };
+/* Marks taken back: the summary and the skips table leave them out. */
+static struct event undone[] = {
+	EV(START, 1000, 0, 0, 0, "x"),	   EV(MOOD, 1100, 0, 3, 0, NULL), /* 2 */
+	EV(MOOD, 1200, 0, 5, 0, NULL),					  /* 3 */
+	EV(UNDO, 1300, 0, 3, 0, NULL),					  /* 4 */
+	EV(SKIP, 1400, 1, 1, 0, "calmer"),				  /* 5 */
+	EV(UNDO, 1500, 0, 5, 0, NULL),					  /* 6 */
+	EV(WRAPUP, 1600, 0, 0, 0, NULL),				  /* 7 */
+	EV(UNDO, 1700, 0, 7, 0, NULL),					  /* 8 */
+	EV(MOOD, 1800, 0, 4, 0, NULL),					  /* 9 */
+	EV(UNDO, 1900, 0, 2, 0, NULL),					  /* 10 */
+	EV(WRAPUP, 2000, 0, 0, 0, NULL),   EV(OUTCOME, 2100, 0, 0, 0, "resolved"),
+	EV(END, 2200, 0, 0, 0, NULL),
+};
 static struct event bare[] = {EV(START, 1000, 0, 0, 0, "x")};
 
 struct hand {
@@ -155,6 +169,7 @@ START_TEST(test_every_row_equal_to_the_live_path)
 		{"00000000-0000-4000-8000-000000000002", interrupted,
 		 sizeof(interrupted) / sizeof(*interrupted)},
 		{"00000000-0000-4000-8000-000000000003", bare, 1},
+		{"00000000-0000-4000-8000-000000000005", undone, sizeof(undone) / sizeof(*undone)},
 		{"00000000-0000-4000-8000-000000000004", notes, many_notes(notes, 600)},
 	};
 	struct poise_error err = {0};

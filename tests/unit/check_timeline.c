@@ -252,6 +252,34 @@ START_TEST(test_duration_and_warning_words)
 }
 END_TEST
 
+/* An UNDO reads as what it took back, in that event's own words. */
+START_TEST(test_undo_described)
+{
+	struct call_state cs;
+	struct event ev[] = {
+		{.seq = 1, .t = T0, .kind = EV_START, .stage = STAGE_CALM},
+		{.seq = 2, .t = T0 + 1000, .kind = EV_MOOD, .a = 4},
+		{.seq = 3, .t = T0 + 2000, .kind = EV_WRAPUP},
+	};
+	struct event undo = {.seq = 4, .t = T0 + 3000, .kind = EV_UNDO, .a = 3};
+	char buf[256];
+
+	ck_assert_int_eq(call_init(&cs, pb), POISE_OK);
+	for (size_t i = 0; i < 2; i++)
+		ck_assert_int_eq(call_apply(&cs, &ev[i]), POISE_OK);
+	undo.a = 2;
+	timeline_describe(&cs, NULL, &undo, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "undone: mood 4 angry");
+	ck_assert_int_eq(call_apply(&cs, &ev[2]), POISE_OK);
+	undo.a = 3;
+	timeline_describe(&cs, NULL, &undo, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "back to the call from the wrap-up");
+	timeline_describe(NULL, NULL, &undo, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "undone: event 3");
+	call_free(&cs);
+}
+END_TEST
+
 Suite *timeline_suite(void)
 {
 	Suite *s = suite_create("timeline");
@@ -262,6 +290,7 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, test_summary_from_the_fold);
 	tcase_add_test(tc, test_unknown_and_ambiguous);
 	tcase_add_test(tc, test_describe_without_playbook);
+	tcase_add_test(tc, test_undo_described);
 	tcase_add_test(tc, test_duration_and_warning_words);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,5 +1,6 @@
 /* fixture_call.c - building events and comparing call states in tests. */
 #include "helpers/fixture_call.h"
+#include "helpers/fixture_playbook.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -19,6 +20,31 @@ struct event fixture_event(enum event_kind kind, int64_t t, int stage, int a, in
 	ev.b = b;
 	ev.text = text;
 	return ev;
+}
+
+enum poise_status fixture_apply(struct call_state *cs, enum event_kind kind, int64_t t, int stage,
+				int a, int b, const char *text)
+{
+	struct event ev = fixture_event(kind, t, stage, a, b, text);
+
+	return call_apply(cs, &ev);
+}
+
+struct playbook *fixture_call_new(struct call_state *cs, const struct pb_rule *rules, size_t n)
+{
+	struct playbook *pb = fixture_playbook_new(rules, n);
+
+	if (pb && call_init(cs, pb) != POISE_OK) {
+		fixture_playbook_free(pb);
+		return NULL;
+	}
+	return pb;
+}
+
+void fixture_call_free(struct call_state *cs, struct playbook *pb)
+{
+	call_free(cs);
+	fixture_playbook_free(pb);
 }
 
 struct dump {
@@ -87,12 +113,17 @@ static void dump_fields(struct dump *d, const struct call_state *cs)
 	put(d, "\nmood %d since %" PRId64 " marks", cs->mood, cs->mood_since);
 	for (size_t i = 0; i < cs->nmoods; i++)
 		put(d, " %d@%" PRId64, cs->moods[i].mood, cs->moods[i].t);
+	put(d, "\npath:");
+	for (size_t i = 0; i < cs->npath; i++)
+		put(d, " %d", cs->path[i]);
 	put(d, "\nhold %d since %" PRId64 " holds %d ms %" PRId64 " longest %" PRId64 "\n",
 	    cs->on_hold, cs->hold_since, cs->holds, cs->hold_ms, cs->hold_longest_ms);
+	put(d, "hold gap %" PRId64 " paused %d part %" PRId64 "\n", cs->hold_gap_ms,
+	    cs->hold_paused, cs->hold_part_ms);
 	put(d, "warnings %d", cs->warnings);
 	dump_times(d, " at", cs->warning_at, PLAYBOOK_WARNINGS);
-	put(d, "escalations %d manager %" PRId64 " asks %d empathy %" PRId64 "\n", cs->escalations,
-	    cs->manager_at, cs->manager_asks, cs->empathy_at);
+	put(d, "escalations %d manager %" PRId64 " asks %d empathy %" PRId64 " gap %" PRId64 "\n",
+	    cs->escalations, cs->manager_at, cs->manager_asks, cs->empathy_at, cs->empathy_gap);
 	for (size_t i = 0; i < cs->nnotes; i++)
 		put(d, "note %" PRId64 " %s\n", cs->notes[i].t, cs->notes[i].text);
 	for (size_t i = 0; i < cs->pb->nrules; i++)

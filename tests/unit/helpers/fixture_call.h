@@ -20,6 +20,13 @@
 
 struct event fixture_event(enum event_kind kind, int64_t t, int stage, int a, int b,
 			   const char *text);
+/* call_apply() of that event to cs. */
+enum poise_status fixture_apply(struct call_state *cs, enum event_kind kind, int64_t t, int stage,
+				int a, int b, const char *text);
+
+/* A fixture playbook with these rules and cs ready for a call under it; NULL if out of memory. */
+struct playbook *fixture_call_new(struct call_state *cs, const struct pb_rule *rules, size_t n);
+void fixture_call_free(struct call_state *cs, struct playbook *pb);
 
 /* The state and its figures at now, as a malloc'd string (NULL if out of memory). */
 char *fixture_call_dump(const struct call_state *cs, int64_t now);
