@@ -189,8 +189,11 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 {
 	struct edit *ed = ctx;
 
-	if (key & UI_PASTED)
+	/* Text that came in a burst is typed text too: the Enter after it is deliberate. */
+	if (key & UI_PASTED) {
+		ui_enter_repeat(ui, ' ');
 		return edit_pasted(ed, key & ~UI_PASTED);
+	}
 	if (ui_enter_repeat(ui, key))
 		return 0;
 	ed->error = NULL;

@@ -79,4 +79,14 @@ keys q
 expect_eq "Ana Ruiz|R-1 Quinn| |" "$(sql "SELECT customer || '|' || customer_ref FROM calls ORDER BY started_at" | tr '\n' ' ' | sed 's/ $//')" \
 	"the three calls' callers"
 [ "$(exported 'c["status"]' | sort -u)" = "done" ] || fail "a call is not done"
+stop_poise
+
+# A name typed as fast as a script types it (one burst), then Enter at once:
+# the typing makes that Enter deliberate, however soon after the form opened.
+start_poise 100 30 call --playbook e2e-fast
+for i in 1 2 3 4; do
+	wait_for "name:"; text "Fast$i"; keys Enter
+	wait_for "reference:"; keys Escape
+	wait_for "ready for the next call"; keys c
+done
 echo "ok"
