@@ -35,6 +35,14 @@ static char *lock_path(const char *db_path, const char *call_id)
 }
 
 /* 1 when fd is still the file at path (not unlinked or replaced meanwhile). */
+/* A lock is a regular file: a FIFO or device put in its place is never waited on. */
+static int is_regular(int fd)
+{
+	struct stat sb;
+
+	return fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 static int still_there(int fd, const char *path)
 {
 	struct stat a, b;
@@ -54,7 +62,14 @@ enum poise_status call_lock_take(const char *db_path, const char *call_id, struc
 	if (!path)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	for (int tries = 0; tries < 100; tries++) {
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+		if (fd >= 0 && !is_regular(fd)) {
+			close(fd);
+			poise_error_set(err, POISE_IO, NULL, 0, 0,
+					"the call's lock '%s' is not a regular file: remove it", path);
+			free(path);
+			return POISE_IO;
+		}
 		if (fd < 0) {
 			poise_error_set(err, POISE_IO, NULL, 0, 0,
 					"cannot make the call's lock '%s': %s", path,
@@ -112,9 +127,9 @@ int call_lock_in_use(const char *db_path, const char *call_id)
 
 	if (!path)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd >= 0) {
-		used = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+		used = is_regular(fd) && flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
 		close(fd);
 	}
 	free(path);

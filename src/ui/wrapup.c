@@ -43,9 +43,7 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	words_duration(t1, sizeof(t1), call_elapsed_ms(cs, ui_now()));
 	snprintf(buf, sizeof(buf), "Wrap-up  %s  %s", ui_customer(ui), t1);
-	attron(ui_attr(ui, R_HEADER));
-	mvaddnstr(0, 1, buf, COLS - 2);
-	attroff(ui_attr(ui, R_HEADER));
+	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf); /* the name is data */
 	snprintf(buf, sizeof(buf), "%d of 8 visited, ended in %s", __builtin_popcount(cs->visited),
 		 stage_title(cs->stage));
 	line(ui, &y, "Stages", buf);

@@ -133,6 +133,26 @@ START_TEST(test_cannot_make)
 }
 END_TEST
 
+/* A FIFO, a folder or a socket where a lock belongs is refused at once, never waited on. */
+START_TEST(test_not_a_file_refused_at_once)
+{
+	struct poise_error err = {0};
+	struct call_lock *a = NULL;
+	int kind = _i;
+
+	if (kind == 0)
+		ck_assert_int_eq(mkfifo(lockfile, 0600), 0);
+	else
+		ck_assert_int_eq(mkdir(lockfile, 0700), 0);
+	ck_assert_int_eq(call_lock_in_use(db, ID), 0);
+	ck_assert_int_ne(call_lock_take(db, ID, &a, &err), POISE_OK);
+	ck_assert_ptr_null(a);
+	ck_assert_ptr_nonnull(strstr(err.msg, lockfile));
+	if (kind == 1)
+		rmdir(lockfile);
+}
+END_TEST
+
 Suite *calllock_suite(void)
 {
 	Suite *s = suite_create("calllock");
@@ -143,6 +163,7 @@ Suite *calllock_suite(void)
 	tcase_add_test(tc, test_dies_with_its_process);
 	tcase_add_test(tc, test_one_lock_per_call);
 	tcase_add_test(tc, test_cannot_make);
+	tcase_add_loop_test(tc, test_not_a_file_refused_at_once, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
