@@ -70,6 +70,8 @@ struct call_meta {
 	int mood_end;	   /* last MOOD given, 0 when none */
 	int64_t wrapup_at; /* first WRAPUP, 0 when none */
 	int64_t last_seq;  /* seq of the newest event stored */
+	/* review_page only: time between each interruption and its resume, 0 when none. */
+	int64_t gap_ms;
 	/*
 	 * Read back: a field longer than its limit or a time, mood or seq out
 	 * of range, in a row poise did not write (merge refuses the call). The

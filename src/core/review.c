@@ -441,6 +441,37 @@ out:
 	return ps;
 }
 
+/*
+ * The gaps of a call: from each INTERRUPTED to the RESUME after it. Nobody
+ * saw them, so its length is ended - started - gaps, as the fold counts
+ * elapsed time (call.h) and every other screen shows it.
+ */
+static const char gaps_sql[] =
+	"SELECT coalesce(sum(r.t - (SELECT i.t FROM events i WHERE i.call_id = r.call_id"
+	" AND i.seq < r.seq AND i.kind = 'interrupted' ORDER BY i.seq DESC LIMIT 1)), 0)"
+	" FROM events r WHERE r.call_id = ?1 AND r.kind = 'resume'";
+
+static enum poise_status read_gaps(struct store *st, struct call_meta *rows, size_t n,
+				   struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, gaps_sql, -1, &s, NULL);
+
+	for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+		sqlite3_bind_text(s, 1, rows[i].id, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			int64_t gap = sqlite3_column_int64(s, 0);
+			int64_t len = rows[i].ended - rows[i].started;
+
+			rows[i].gap_ms = gap > 0 && gap <= len ? gap : 0;
+			rc = SQLITE_OK;
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "list calls", err);
+}
+
 enum poise_status review_page(struct store *st, const struct review_filter *f, enum review_dir dir,
 			      const struct review_key *from, struct call_meta *rows, size_t max,
 			      size_t *n, struct poise_error *err)
@@ -469,6 +500,8 @@ enum poise_status review_page(struct store *st, const struct review_filter *f, e
 		rows[i] = rows[*n - 1 - i];
 		rows[*n - 1 - i] = tmp;
 	}
+	if (ps == POISE_OK)
+		ps = read_gaps(st, rows, *n, err);
 	return ps;
 }
 

@@ -161,7 +161,7 @@ static void format_row(const struct ui *ui, const struct call_meta *m, const str
 	if (c[C_START].width < 16)
 		memmove(start, start + 5, strlen(start + 5) + 1); /* drop "YYYY-" */
 	if (m->ended)
-		words_duration(dur, sizeof(dur), m->ended - m->started);
+		words_duration(dur, sizeof(dur), m->ended - m->started - m->gap_ms);
 	else
 		snprintf(dur, sizeof(dur), "%s", m->status);
 	if (m->mood_start)

@@ -532,6 +532,46 @@ START_TEST(common_search_walks_the_calls)
 }
 END_TEST
 
+/*
+ * A listed call's length leaves out the time between each interruption and
+ * its resume, as the fold's elapsed time does: two gaps, 60 s and 300 s.
+ */
+START_TEST(listed_length_leaves_out_the_gaps)
+{
+	struct store *st = fx_open(fx_path(0, "gaps.db"));
+	struct review_filter f = {0};
+	struct call_meta rows[4];
+	struct poise_error err = {0};
+	char plain[37] = "", resumed[37] = "";
+	size_t n = 0;
+	int64_t t = T0;
+
+	fx_call(st, plain, "ana", "Plain", T0, &pb_alpha);
+	fx_append(st, plain, EV_START, T0, 0, 0, 0, pb_alpha.hash);
+	fx_append(st, plain, EV_WRAPUP, T0 + 90000, 0, 0, 0, NULL);
+	fx_append(st, plain, EV_OUTCOME, T0 + 91000, 0, 0, 0, "resolved");
+	fx_append(st, plain, EV_END, T0 + 95000, 0, 0, 0, NULL);
+	t = T0 + 1000000;
+	fx_call(st, resumed, "ana", "Resumed", t, &pb_alpha);
+	fx_append(st, resumed, EV_START, t, 0, 0, 0, pb_alpha.hash);
+	fx_append(st, resumed, EV_INTERRUPTED, t + 10000, 0, 0, 0, "SIGHUP");
+	fx_append(st, resumed, EV_RESUME, t + 70000, 0, 0, 0, NULL);
+	fx_append(st, resumed, EV_INTERRUPTED, t + 80000, 0, 0, 0, "SIGHUP");
+	fx_append(st, resumed, EV_RESUME, t + 380000, 0, 0, 0, NULL);
+	fx_append(st, resumed, EV_WRAPUP, t + 400000, 0, 0, 0, NULL);
+	fx_append(st, resumed, EV_OUTCOME, t + 401000, 0, 0, 0, "resolved");
+	fx_append(st, resumed, EV_END, t + 405000, 0, 0, 0, NULL);
+	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(rows[0].id, resumed);
+	ck_assert_int_eq(rows[0].gap_ms, 360000);
+	ck_assert_int_eq(rows[0].ended - rows[0].started - rows[0].gap_ms, 45000);
+	ck_assert_str_eq(rows[1].id, plain);
+	ck_assert_int_eq(rows[1].gap_ms, 0);
+	store_close(st);
+}
+END_TEST
+
 Suite *review_suite(void)
 {
 	Suite *s = suite_create("review");
@@ -545,6 +585,7 @@ Suite *review_suite(void)
 	tcase_add_test(tc, bad_filters_are_refused);
 	tcase_add_test(tc, every_filter_is_an_index_search);
 	tcase_add_test(tc, common_search_walks_the_calls);
+	tcase_add_test(tc, listed_length_leaves_out_the_gaps);
 	suite_add_tcase(s, tc);
 	return s;
 }
