@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "sync_fixture.h"
+#include "main/suite.h"
 
 #define DB "t_cli"
 
@@ -105,7 +106,6 @@ START_TEST(test_init_and_sync)
 }
 END_TEST
 
-Suite *team_cli_suite(void);
 Suite *team_cli_suite(void)
 {
 	Suite *s = suite_create("team_cli");

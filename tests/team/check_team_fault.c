@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sync_fixture.h"
+#include "main/suite.h"
 
 #define DB "t_fault"
 
@@ -104,7 +105,6 @@ START_TEST(test_server_halted_mid_push)
 }
 END_TEST
 
-Suite *team_fault_suite(void);
 Suite *team_fault_suite(void)
 {
 	Suite *s = suite_create("team_fault");

@@ -10,6 +10,7 @@
 
 #include "pg_fixture.h"
 #include "poise/team.h"
+#include "main/suite.h"
 
 #define DB	 "t_schema"
 #define ANN_CALL "019a0000-0000-7000-8000-000000000001"
@@ -263,7 +264,6 @@ START_TEST(test_where_the_server_is)
 }
 END_TEST
 
-Suite *team_schema_suite(void);
 Suite *team_schema_suite(void)
 {
 	Suite *s = suite_create("team_schema");

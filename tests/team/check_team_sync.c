@@ -11,6 +11,7 @@
 #include "poise/followup.h"
 #include "poise/store_sync.h"
 #include "sync_fixture.h"
+#include "main/suite.h"
 
 #define DB "t_sync"
 
@@ -248,7 +249,6 @@ START_TEST(test_stopped_after_commit)
 }
 END_TEST
 
-Suite *team_sync_suite(void);
 Suite *team_sync_suite(void)
 {
 	Suite *s = suite_create("team_sync");

@@ -9,6 +9,10 @@
  * test of its own (check_NAME_TAG, with CK_INCLUDE_TAGS=TAG) and leaves it
  * out of check_NAME (CK_EXCLUDE_TAGS). When the need is unmet, that test
  * says why and exits 77, which ctest reports as skipped, never as passed.
+ *
+ * The team programs (tests/team, POISE_NEEDS_SERVER) all need the test
+ * PostgreSQL server. Without one they skip too, except under CI=true or for
+ * root (who can install it, as `make test` does): there it is a failure.
  */
 #include <check.h>
 #include <dirent.h>
@@ -24,6 +28,9 @@
 #define SKIP_CODE 77
 
 #include "main/suite.h"
+#ifdef POISE_NEEDS_SERVER
+#include "pg_fixture.h"
+#endif
 
 /* Each returns NULL when the need is met, else why it is not. */
 static const char *need_root(void)
@@ -74,6 +81,16 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
+#ifdef POISE_NEEDS_SERVER
+	if (!why && (why = pgt_setup())) {
+		const char *ci = getenv("CI");
+
+		if ((ci && strcmp(ci, "true") == 0) || geteuid() == 0) {
+			fprintf(stderr, "FAIL: CI must run the server tests, but %s\n", why);
+			return EXIT_FAILURE;
+		}
+	}
+#endif
 	if (why) {
 		printf("SKIP: %s\n", why);
 		return SKIP_CODE;
