@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/core/report_int.h"
+#include "../../src/core/report/report_int.h"
 #include "poise/playbook.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

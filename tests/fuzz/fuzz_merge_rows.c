@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/core/store_int.h"
+#include "../../src/core/store/store_int.h"
 #include "poise/merge.h"
 #include "poise/text.h"
 

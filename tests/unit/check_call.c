@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/core/grow.h"
+#include "../../src/core/util/grow.h"
 #include "helpers/fixture_call.h"
 #include "helpers/fixture_playbook.h"
 #include "poise/call.h"

@@ -16,7 +16,7 @@
 #include <inttypes.h>
 #include <time.h>
 
-#include "../../src/core/report_int.h"
+#include "../../src/core/report/report_int.h"
 #include "helpers/json.h"
 #include "store_fixture.h"
 #include "main/suite.h"

@@ -5,7 +5,7 @@
 #include <inttypes.h>
 
 /* The statement list, to check every one of them against EXPLAIN QUERY PLAN. */
-#include "../../src/core/store_int.h"
+#include "../../src/core/store/store_int.h"
 #include "main/suite.h"
 
 static const char pb_text[] = "id: test\ntitle: Test\n";

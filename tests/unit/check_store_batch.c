@@ -5,7 +5,7 @@
  */
 #include "store_fixture.h"
 
-#include "../../src/core/store_int.h"
+#include "../../src/core/store/store_int.h"
 #include "poise/gen.h"
 #include "poise/store_batch.h"
 #include "main/suite.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "call_int.h"
-#include "grow.h"
+#include "util/grow.h"
 #include "poise/rules.h"
 
 static unsigned char *zalloc(size_t n)

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grow.h"
+#include "util/grow.h"
 #include "poise/store_scan.h"
 
 /* cf is zeroed or was folded before: its line and follow-up arrays are reused. */

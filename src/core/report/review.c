@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_int.h"
+#include "store/store_int.h"
 
 #define SQL_MAX 8192
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grow.h"
+#include "util/grow.h"
 #include "poise/report.h"
 #include "poise/text.h"
 #include "poise/store_batch.h"

@@ -1,5 +1,5 @@
 /* grow.c - room for one more element; see grow.h. */
-#include "grow.h"
+#include "util/grow.h"
 
 #include <stdint.h>
 #include <stdlib.h>

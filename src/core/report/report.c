@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "grow.h"
+#include "util/grow.h"
 #include "poise/store_scan.h"
 
 #define DAY_MS INT64_C(86400000)
