@@ -1,9 +1,13 @@
-# Turn the file IN into a C array in OUT: poise_default_playbook[] (NUL-terminated).
+# Turn the file IN into a C array in OUT: NAME[] (NUL-terminated) and NAME_len.
+# NAME defaults to poise_default_playbook.
+if(NOT NAME)
+	set(NAME poise_default_playbook)
+endif()
 file(READ "${IN}" hex HEX)
 string(LENGTH "${hex}" hexlen)
 math(EXPR len "${hexlen} / 2")
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," body "${hex}")
 string(REGEX REPLACE "((0x..,){16})" "\\1\n" body "${body}")
 file(WRITE "${OUT}" "/* generated from ${IN}; do not edit */\n"
-	"const unsigned char poise_default_playbook[] = {\n${body}0x00};\n"
-	"const unsigned long poise_default_playbook_len = ${len};\n")
+	"const unsigned char ${NAME}[] = {\n${body}0x00};\n"
+	"const unsigned long ${NAME}_len = ${len};\n")

@@ -48,6 +48,13 @@ enum poise_status pbpath_each(const struct pbpath *pp, pbpath_fn fn, void *ctx);
 enum poise_status pbpath_each_in(const struct pbpath *pp, const char *dir, pbpath_fn fn, void *ctx);
 
 /*
+ * The sorted names (not paths) of the *.yaml and *.yml files in dir, hidden
+ * ones left out; a missing folder has none. Free each name and the array.
+ */
+enum poise_status pbpath_list_dir(const char *dir, char ***out, size_t *outlen,
+				  struct poise_error *err);
+
+/*
  * The finder for playbooks that `extends:` another: by id, the first on the
  * search path, else the built-in one. pp must outlive the finder.
  */

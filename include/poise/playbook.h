@@ -138,6 +138,7 @@ struct playbook {
 	char *version;
 	char *language; /* BCP 47 tag: "en", "es" */
 	char *description;
+	char *scorecard; /* the QA scorecard's id (scorecard.h); NULL: the default */
 	struct strlist sources;
 	struct pb_stage stages[STAGE_COUNT];
 	char *warnings[PLAYBOOK_WARNINGS]; /* boundary wording 1..3 */

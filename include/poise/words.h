@@ -1,6 +1,6 @@
 /*
  * words.h - the one wording of figures every screen and command shows: a
- * duration, a count with its noun, a mood, a checklist count.
+ * duration, a count with its noun, a mood, a checklist count, a QA score.
  *
  * Owns: how these read, so the call screen, the wrap-up, review, `poise
  * show` and `poise report` cannot drift apart ("1 note", "2 notes"; a mood
@@ -35,5 +35,8 @@ char *words_count(char *buf, size_t size, long n, const char *one, const char *m
 
 /* A checklist count: "2/5 ticked". */
 char *words_checklist(char *buf, size_t size, size_t ticked, size_t items);
+
+/* A QA score in basis points (10000 = 100%) as "72.5%"; "-" when there is none (< 0). */
+char *words_score(char *buf, size_t size, int bp);
 
 #endif

@@ -13,6 +13,7 @@
 #include "poise/pbcheck.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
+#include "poise/scorecard.h"
 #include "poise/words.h"
 #include "poise/text.h"
 
@@ -160,15 +161,84 @@ static int lint_visit(void *ctx, const char *path, const struct playbook *pb,
 	return l->nomem;
 }
 
+/* A scorecard (scorecard.h): errors only; its file must be named as its id. */
+static void lint_scorecard(struct lint *l, const char *path)
+{
+	struct poise_error err;
+	struct scorecard *sc = NULL;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n;
+
+	poise_error_clear(&err);
+	l->files++;
+	if (scorecard_load_file(path, &sc, &err) != POISE_OK) {
+		lint_error(l, &err);
+		return;
+	}
+	n = strlen(sc->id);
+	if (strncmp(base, sc->id, n) != 0 || (strcmp(base + n, ".yaml") && strcmp(base + n, ".yml"))) {
+		poise_error_set(&err, POISE_PLAYBOOK, path, 0, 0,
+				"scorecard '%s' must be in a file named %s.yaml to be found", sc->id,
+				sc->id);
+		lint_error(l, &err);
+	}
+	scorecard_free(sc);
+}
+
+/* Whether path sits in a folder named scorecards: scorecards live there alone. */
+static int in_scorecards(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0, n = strlen(SCORECARD_FOLDER);
+
+	return slash && len >= n && !strncmp(slash - n, SCORECARD_FOLDER, n) &&
+	       (len == n || slash[-(long)n - 1] == '/');
+}
+
+/* Every scorecard in dir (a scorecards folder); 1 when it had any. */
+static int lint_scorecards_in(struct lint *l, const char *dir)
+{
+	struct poise_error err;
+	char **names = NULL, path[4096];
+	size_t len = 0;
+
+	poise_error_clear(&err);
+	if (pbpath_list_dir(dir, &names, &len, &err) != POISE_OK) {
+		lint_error(l, &err);
+		return 1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		lint_scorecard(l, path);
+		free(names[i]);
+	}
+	free(names);
+	return len > 0;
+}
+
 static void lint_folder(struct lint *l, const char *dir)
 {
 	struct poise_error err;
 	size_t before = l->files;
 
+	char sub[4096];
+
+	snprintf(sub, sizeof(sub), "%s/x", dir);
+	if (in_scorecards(sub)) {
+		if (!lint_scorecards_in(l, dir)) {
+			poise_error_set(&err, POISE_NOT_FOUND, dir, 0, 0,
+					"no scorecard files (*.yaml, *.yml) in this folder");
+			lint_error(l, &err);
+		}
+		return;
+	}
 	if (pbpath_each_in(&l->pp, dir, lint_visit, l) != POISE_OK) {
 		l->nomem = 1;
 		return;
 	}
+	/* The scorecards beside the playbooks are checked with them. */
+	snprintf(sub, sizeof(sub), "%s/" SCORECARD_FOLDER, dir);
+	lint_scorecards_in(l, sub);
 	if (l->files == before) {
 		poise_error_set(&err, POISE_NOT_FOUND, dir, 0, 0,
 				"no playbook files (*.yaml, *.yml) in this folder");
@@ -190,6 +260,10 @@ static void lint_path(struct lint *l, const char *path)
 	}
 	if (S_ISDIR(sb.st_mode)) {
 		lint_folder(l, path);
+		return;
+	}
+	if (in_scorecards(path)) {
+		lint_scorecard(l, path);
 		return;
 	}
 	if (pbpath_load_file(&l->pp, path, &pb, &err) != POISE_OK)

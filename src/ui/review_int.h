@@ -36,6 +36,18 @@ int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char t
 /* The call view (review_view.c), reached with Enter from the list. */
 void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *opts);
 
+struct qa_score;
+/*
+ * Score rc against its scorecard (review_score.c): ask each criterion the
+ * reviewer answers, save into *mine (the reviewer's scoring of the call,
+ * read back first when mine has no id). 1 when saved; the banner says how.
+ */
+int rv_score_run(struct ui *ui, const struct review_call *rc, const char *reviewer,
+		 struct qa_score *mine);
+/* A scoring as two lines: when, who, the score; each criterion's answer. */
+void rv_score_describe(const struct qa_score *q, char *head, size_t hsize, char *body,
+		       size_t bsize);
+
 /* Step through rc as the agent saw it (review_replay.c). */
 void rv_replay_run(struct ui *ui, const struct review_call *rc);
 

@@ -416,6 +416,12 @@ static const struct screen list_screen = {"review", list_draw, list_key, NULL};
 
 /* --- the session ----------------------------------------------------- */
 
+/* The scorecards beside the playbooks are found on the playbook search path. */
+static const char *review_env(const char *name)
+{
+	return getenv(name);
+}
+
 int ui_review(const struct review_opts *opts, struct poise_error *err)
 {
 	static const struct call_opts none;
@@ -436,7 +442,8 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 	ui->opts = &copts;
 	l->opts = opts;
 	/* Read-write: scores and comments are written, and schema 1 is upgraded. */
-	if (store_open(opts->db, STORE_PATIENT, &ui->st, err) != POISE_OK ||
+	if (pbpath_init(&ui->pp, review_env, err) != POISE_OK ||
+	    store_open(opts->db, STORE_PATIENT, &ui->st, err) != POISE_OK ||
 	    term_start_err(ui, err) != 0)
 		goto out;
 	load_top(ui, l);
@@ -448,6 +455,8 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 out:
 	if (ui && ui->st)
 		store_close(ui->st);
+	if (ui)
+		pbpath_free(&ui->pp);
 	free(ui);
 	free(l);
 	return rc;

@@ -2,7 +2,8 @@
  * review_view.c - one call, opened from the review list: what happened
  * (figures of the fold, notes, wrap-up, reflection, the playbook it used),
  * the reviews so far, and the timeline with every event's offset; then
- * replay (r), scores per stage (s) and a coaching comment (c).
+ * replay (r), a QA score against the call's scorecard (s, review_score.c)
+ * and a coaching comment (c). Per-stage scores of older reviews are shown.
  *
  * The text is built once per change as lines and scrolled; every figure
  * comes from call_apply over the stored events (review_call_load), and the
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/store_score.h"
 #include "poise/timeline.h"
 
 struct line {
@@ -26,7 +28,8 @@ struct view {
 	struct ui *ui;
 	const struct review_opts *opts;
 	struct review_call rc;
-	struct review mine; /* this session's review: created by the first s or c */
+	struct review mine; /* this session's review: created by the first c */
+	struct qa_score qa; /* the reviewer's QA scoring: read back or made by s */
 	struct line *lines;
 	size_t n, cap;
 	struct list_view lv;
@@ -229,6 +232,18 @@ static int add_review(void *ctx, const struct review *r)
 	return 0;
 }
 
+static int add_qa(void *ctx, const struct qa_score *q)
+{
+	struct view *v = ctx;
+	char head[512], body[4096];
+
+	rv_score_describe(q, head, sizeof(head), body, sizeof(body));
+	add(v, A_BOLD, "  %s", head);
+	if (body[0])
+		add(v, A_NORMAL, "    %s", body);
+	return 0;
+}
+
 static void add_timeline(struct ui *ui, struct view *v)
 {
 	const struct review_call *rc = &v->rc;
@@ -262,6 +277,9 @@ static void build(struct ui *ui, struct view *v)
 	poise_error_clear(&err);
 	if (review_each(ui->st, v->rc.meta.id, add_review, v, &err) != POISE_OK)
 		add(v, ui_attr(ui, R_ERROR), "  %s", err.msg);
+	section(ui, v, "QA scores");
+	if (store_score_each(ui->st, v->rc.meta.id, add_qa, v, &err) != POISE_OK)
+		add(v, ui_attr(ui, R_ERROR), "  %s", err.msg);
 	add_timeline(ui, v);
 }
 
@@ -281,7 +299,7 @@ static int view_back(struct ui *ui, int key);
 	  "the top (g, Home) or the end (G, End); Space pages down")                               \
 	K(replay, KEYS('r'), "r", "replay", "replay the call step by step as the agent saw it")    \
 	K(score, KEYS('s'), "s", "score",                                                          \
-	  "score each stage 1-5 (Enter keeps, 0 clears, Esc stops)")                               \
+	  "score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)")                   \
 	K(comment, KEYS('c'), "c", "comment", "write a coaching comment for the agent")            \
 	K(back, KEYS('q', KEY_ESC), "q", "back", "back to the list (q or Esc)")
 
@@ -365,27 +383,13 @@ static void save(struct ui *ui, struct view *v, const char *what)
 static int view_score(struct ui *ui, int key)
 {
 	struct view *v = current;
-	int scores[STAGE_COUNT];
-	char q[256];
+	int top = v->lv.top;
 
 	(void)key;
-	memcpy(scores, v->mine.scores, sizeof(scores));
-	for (int s = 0; s < STAGE_COUNT; s++) {
-		int visited = (v->rc.state.visited >> s) & 1, ch;
-
-		snprintf(q, sizeof(q), "score %s%s [%c]: 1-5, Enter keeps, 0 clears, Esc stops",
-			 stage_title((enum stage)s), visited ? "" : " (not visited)",
-			 scores[s] ? '0' + scores[s] : '-');
-		ch = ui_ask_key(ui, q, "012345\n", 1);
-		if (!ch) {
-			ui_set_banner(ui, 0, "scores not saved");
-			return REDRAW;
-		}
-		if (ch != '\n')
-			scores[s] = ch - '0';
+	if (rv_score_run(ui, &v->rc, v->opts->reviewer, &v->qa)) {
+		build(ui, v);
+		v->lv.top = top;
 	}
-	memcpy(v->mine.scores, scores, sizeof(scores));
-	save(ui, v, "scores");
 	return REDRAW;
 }
 

@@ -73,12 +73,18 @@ wait_for "mood 4 angry"
 keys Left;       wait_for "step 1 of"
 keys q;          wait_for "Time per stage"
 
-# Score calm 4 and listen 5, keep the rest.
-keys s;          wait_for "score Calm [-]"
-keys 4;          wait_for "score Listen [-]"
-keys 5;          wait_for "score Empathize (not visited) [-]"
-keys Enter Enter Enter Enter Enter Enter
-wait_for "scores saved as sam"
+# Score on the default scorecard: only criteria of stages the call visited
+# (listen) and themes are asked; the facts come from the call itself.
+# vent yes (w2), voice 4 (w1, 75%), reached empathy no (fact, w1),
+# notes 3 (w1, 50%): (20000 + 7500 + 0 + 5000) / 5 = 65.0%.
+keys s;          wait_for "Let the caller finish without interrupting (weight 2) [-]"
+keys y;          wait_for "Kept a steady, low voice (weight 1) [-]"
+keys 4;          wait_for "Notes and wrap-up say what happened (weight 1) [-]"
+screen | grep -q "Named the caller" && fail "a stage the call never visited was asked"
+keys 3;          wait_for "score 65.0% saved as sam (scorecard default)"
+# Scoring again edits the same scoring, answers shown as they were.
+keys s;          wait_for "Let the caller finish without interrupting (weight 2) [yes]"
+keys Escape;     wait_for "score not saved"
 
 # A comment, with a character outside ASCII.
 keys c;          wait_for "comment for the agent"
@@ -88,7 +94,8 @@ keys G
 keys g
 for (( i = 0; i < 40; i++ )); do keys j; done
 wait_for "Good calm start — name the delay sooner"
-wait_for "scores: calm 4 listen 5"
+wait_for "by sam: 65.0% on scorecard default 1.0"
+wait_for "accurate-notes 3, callback-booked N/A, confirmed-facts N/A"
 keys q;          wait_for "poise review - filtered"
 keys q
 expect_eq 0 "$(wait_exit)" "poise review exit status"
@@ -97,9 +104,15 @@ stop_poise
 expect_eq "sam" "$(sql "SELECT reviewer FROM reviews WHERE call_id = '$call'")" "reviewer"
 expect_eq "Good calm start — name the delay sooner" \
 	"$(sql "SELECT comment FROM reviews WHERE call_id = '$call'")" "comment"
-expect_eq "calm	4
-listen	5" "$(sql "SELECT s.stage, s.score FROM review_scores s JOIN reviews r
-	ON r.id = s.review_id WHERE r.call_id = '$call' ORDER BY s.stage")" "scores"
+expect_eq "sam	6500	0" "$(sql "SELECT reviewer, score, auto_failed FROM qa_scores
+	WHERE call_id = '$call'")" "QA score"
+expect_eq "accurate-notes	3
+let-them-vent	1
+reached-empathy	0
+steady-voice	4" "$(sql "SELECT criterion, value FROM qa_answers a JOIN qa_scores s
+	ON s.id = a.score_id WHERE s.call_id = '$call' AND value IS NOT NULL
+	ORDER BY criterion")" "QA answers"
+expect_eq "10" "$(sql "SELECT count(*) FROM qa_answers")" "every criterion answered or N/A"
 expect_eq "" "$(sql "SELECT acked_at FROM reviews WHERE call_id = '$call'")" "not yet read"
 
 # The agent's next ready screen lists the comment; a marks it read.
@@ -108,7 +121,7 @@ wait_for "Calm: Calm goal"
 end_call_plainly
 wait_for "New from your supervisor"
 wait_for "sam on Zelda"
-wait_for "scores calm 4 listen 5 - Good calm start"
+wait_for "- Good calm start"
 keys a;          wait_gone "New from your supervisor"
 keys q
 expect_eq 0 "$(wait_exit)" "poise call exit status"

@@ -339,8 +339,9 @@ START_TEST(test_lint_good)
 
 	/* A folder: every playbook the project ships must pass. */
 	RUN(&r, "lint", PLAYBOOKS);
+	/* ...and the scorecards beside them. */
 	snprintf(summary, sizeof(summary), "%d files, 0 errors\n",
-		 count_playbook_files(PLAYBOOKS));
+		 count_playbook_files(PLAYBOOKS) + count_playbook_files(PLAYBOOKS "/scorecards"));
 	ck_assert_msg(r.code == 0, "lint playbooks/ failed:\n%s", r.err);
 	ck_assert_str_eq(r.err, summary);
 }
@@ -400,6 +401,39 @@ START_TEST(test_lint_folder_with_duplicates_and_errors)
 	ck_assert_msg(strstr(r.err, at(1, "pb/d.yaml:")), "no located error for d.yaml in:\n%s",
 		      r.err);
 	ck_assert_str_eq(last_line(r.err), "5 files, 3 errors");
+}
+END_TEST
+
+/* Scorecards beside the playbooks are linted with them, by their own format. */
+START_TEST(test_lint_scorecards)
+{
+	char expect[1024];
+	struct run r;
+
+	write_playbook("pb/a.yaml", "a", NULL, NULL);
+	mkdir(at(0, "pb/scorecards"), 0700);
+	write_file("pb/scorecards/good.yaml",
+		   "id: good\ntitle: G\nversion: \"1\"\ngroups:\n  - title: T\n    criteria:\n"
+		   "      - {id: a, text: A, scale: yes-no, auto_fail: true}\n");
+	write_file("pb/scorecards/bad.yaml",
+		   "id: bad\ntitle: G\nversion: \"1\"\ngroups:\n  - title: T\n    criteria:\n"
+		   "      - {id: a, text: A, scale: 1-5, auto_fail: true}\n");
+	write_file("pb/scorecards/misnamed.yaml",
+		   "id: other\ntitle: G\nversion: \"1\"\ngroups:\n  - title: T\n    criteria:\n"
+		   "      - {id: a, text: A, scale: 1-5}\n");
+	RUN(&r, "lint", at(0, "pb"));
+	ck_assert_int_eq(r.code, 1);
+	snprintf(expect, sizeof(expect),
+		 "%s:7:38: error: criterion 'a': auto_fail needs scale yes-no",
+		 at(1, "pb/scorecards/bad.yaml"));
+	ck_assert_msg(strstr(r.err, expect), "got:\n%s\nwanted:\n%s", r.err, expect);
+	ck_assert_ptr_nonnull(strstr(r.err, "scorecard 'other' must be in a file named other.yaml"));
+	ck_assert_str_eq(last_line(r.err), "4 files, 2 errors");
+	/* One scorecard file alone, and the scorecards folder alone. */
+	RUN(&r, "lint", at(0, "pb/scorecards/good.yaml"));
+	ck_assert_int_eq(r.code, 0);
+	RUN(&r, "lint", at(0, "pb/scorecards"));
+	ck_assert_str_eq(last_line(r.err), "3 files, 2 errors");
 }
 END_TEST
 
@@ -638,6 +672,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_option_values);
 	tcase_add_test(tc, test_lint_usage);
 	tcase_add_test(tc, test_lint_good);
+	tcase_add_test(tc, test_lint_scorecards);
 	tcase_add_test(tc, test_lint_bad_file_located_with_caret);
 	tcase_add_test(tc, test_lint_folder_with_duplicates_and_errors);
 	tcase_add_test(tc, test_lint_warns);

@@ -47,6 +47,19 @@ START_TEST(test_mood)
 }
 END_TEST
 
+START_TEST(test_score)
+{
+	char buf[WORDS_BUF];
+
+	ck_assert_str_eq(words_score(buf, sizeof(buf), 5938), "59.4%");
+	ck_assert_str_eq(words_score(buf, sizeof(buf), 5935), "59.4%"); /* half up */
+	ck_assert_str_eq(words_score(buf, sizeof(buf), 5934), "59.3%");
+	ck_assert_str_eq(words_score(buf, sizeof(buf), 10000), "100.0%");
+	ck_assert_str_eq(words_score(buf, sizeof(buf), 0), "0.0%");
+	ck_assert_str_eq(words_score(buf, sizeof(buf), -1), "-");
+}
+END_TEST
+
 START_TEST(test_count)
 {
 	char buf[64];
@@ -88,6 +101,7 @@ Suite *words_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_duration);
+	tcase_add_test(tc, test_score);
 	tcase_add_test(tc, test_mood);
 	tcase_add_test(tc, test_count);
 	tcase_add_test(tc, test_limits);

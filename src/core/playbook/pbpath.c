@@ -112,8 +112,7 @@ static int pbpath_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The sorted playbook file names of dir. A missing folder is simply empty. */
-static enum poise_status pbpath_list_dir(const char *dir, char ***out, size_t *outlen,
+enum poise_status pbpath_list_dir(const char *dir, char ***out, size_t *outlen,
 					 struct poise_error *err)
 {
 	enum poise_status st = POISE_OK;

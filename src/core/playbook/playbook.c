@@ -108,6 +108,7 @@ void playbook_free(struct playbook *pb)
 	free(pb->version);
 	free(pb->language);
 	free(pb->description);
+	free(pb->scorecard);
 	strlist_free(&pb->sources);
 	for (s = 0; s < STAGE_COUNT; s++) {
 		free(pb->stages[s].goal);
@@ -252,8 +253,8 @@ static enum poise_status read_fd(int fd, const char *path, size_t cap, char **ou
  * The size from fstat decides before anything is read, so a huge file costs
  * nothing. O_NONBLOCK so that a FIFO cannot hang us in open().
  */
-static enum poise_status read_bounded(const char *path, char **out, size_t *outlen,
-				      struct poise_error *err)
+enum poise_status playbook_read_file(const char *path, char **out, size_t *outlen,
+				    struct poise_error *err)
 {
 	enum poise_status st;
 	struct stat sb;
@@ -288,7 +289,7 @@ static enum poise_status file_load(const char *path, int resolve, const struct p
 	poise_error_clear(err);
 	if (!path)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "no playbook path given");
-	if ((st = read_bounded(path, &text, &len, err)) == POISE_OK)
+	if ((st = playbook_read_file(path, &text, &len, err)) == POISE_OK)
 		st = resolve ? playbook_load_text_with(text, len, path, finder, out, err)
 			     : playbook_parse_text(text, len, path, out, err);
 	free(text);

@@ -147,6 +147,7 @@ enum poise_status playbook_emit(const struct playbook *pb, const char *comment, 
 	key_str(&o, "", "version", pb->version);
 	key_str(&o, "", "language", pb->language);
 	key_str(&o, "", "description", pb->description);
+	key_str(&o, "", "scorecard", pb->scorecard);
 	key_list(&o, "", "sources", &pb->sources);
 	put(&o, "stages:\n", 8);
 	for (int s = 0; s < STAGE_COUNT; s++)

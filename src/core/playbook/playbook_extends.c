@@ -231,6 +231,7 @@ enum poise_status playbook_apply(struct playbook *base, struct playbook *child,
 	steal_str(&base->version, &child->version);
 	steal_str(&base->language, &child->language);
 	steal_str(&base->description, &child->description);
+	steal_str(&base->scorecard, &child->scorecard);
 	steal_str(&base->extends, &child->extends);
 	base->extends_at = child->extends_at;
 	return POISE_OK;

@@ -473,6 +473,7 @@ static const struct pb_field playbook_fields[PF_COUNT] = {
 	[PF_VERSION] = {"version", 1},
 	[PF_LANGUAGE] = {"language", 1},
 	[PF_DESCRIPTION] = {"description", 0},
+	[PF_SCORECARD] = {"scorecard", 0},
 	[PF_EXTENDS] = {"extends", 0},
 	[PF_SOURCES] = {"sources", 1},
 	[PF_STAGES] = {"stages", 1},
@@ -487,6 +488,7 @@ static const struct pb_field extending_fields[PF_COUNT] = {
 	[PF_VERSION] = {"version", 1},
 	[PF_LANGUAGE] = {"language", 0},
 	[PF_DESCRIPTION] = {"description", 0},
+	[PF_SCORECARD] = {"scorecard", 0},
 	[PF_EXTENDS] = {"extends", 1},
 	[PF_SOURCES] = {"sources", 0},
 	[PF_STAGES] = {"stages", 0},
@@ -555,6 +557,10 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 		return st;
 	if (k[PF_DESCRIPTION] && (st = pbwalk_string(&w, k[PF_DESCRIPTION], v[PF_DESCRIPTION], NULL,
 						     &pb->description)) != POISE_OK)
+		return st;
+	if (k[PF_SCORECARD] && (st = pbwalk_string(&w, k[PF_SCORECARD], v[PF_SCORECARD],
+						   pbwalk_check_playbook_id, &pb->scorecard)) !=
+				       POISE_OK)
 		return st;
 	if (k[PF_SOURCES] && (st = pbwalk_strlist(&w, k[PF_SOURCES], v[PF_SOURCES],
 						  pbwalk_check_guide, &pb->sources)) != POISE_OK)

@@ -48,6 +48,13 @@ struct pb_tree {
 enum poise_status playbook_text_check(const char *text, size_t len, const char *name,
 				      struct poise_error *err);
 
+/*
+ * Read the file at path whole, refusing anything but a regular file of at
+ * most PLAYBOOK_MAX_BYTES (a FIFO never blocks); *out to free.
+ */
+enum poise_status playbook_read_file(const char *path, char **out, size_t *outlen,
+				    struct poise_error *err);
+
 /* Parse text into t (zeroed by the caller); free with playbook_tree_free. */
 enum poise_status playbook_tree_build(struct pb_tree *t, const char *text, size_t len,
 				      const char *name, struct poise_error *err);
@@ -81,6 +88,7 @@ enum {
 	PF_VERSION,
 	PF_LANGUAGE,
 	PF_DESCRIPTION,
+	PF_SCORECARD,
 	PF_EXTENDS,
 	PF_SOURCES,
 	PF_STAGES,

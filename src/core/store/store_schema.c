@@ -187,6 +187,34 @@ static const char *const migrations[] = {
 	"	published_by TEXT NOT NULL\n"
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX published_playbooks_id ON published_playbooks (id, published_at);\n",
+	/*
+	 * 4 -> 5: QA scores against a scorecard (store_score.c). One row per
+	 * reviewer's scoring of a call, by UUID so it merges and syncs like a
+	 * call; its answers carry their weight, scale and auto-fail, so the
+	 * score reads back without the scorecard file. value NULL is N/A. The
+	 * per-stage scores of schema 2 (review_scores) stay as they were.
+	 */
+	"CREATE TABLE qa_scores (\n"
+	"	id TEXT PRIMARY KEY NOT NULL,\n"
+	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
+	"	reviewer TEXT NOT NULL,\n"
+	"	scorecard_id TEXT NOT NULL,\n"
+	"	scorecard_version TEXT NOT NULL,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	updated_at INTEGER NOT NULL,\n"
+	"	score INTEGER CHECK (score BETWEEN 0 AND 10000),\n"
+	"	auto_failed INTEGER NOT NULL DEFAULT 0 CHECK (auto_failed IN (0, 1))\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX qa_scores_call ON qa_scores (call_id, reviewer, updated_at);\n"
+	"CREATE TABLE qa_answers (\n"
+	"	score_id TEXT NOT NULL REFERENCES qa_scores (id),\n"
+	"	criterion TEXT NOT NULL,\n"
+	"	weight INTEGER NOT NULL CHECK (weight BETWEEN 1 AND 100),\n"
+	"	scale INTEGER NOT NULL CHECK (scale IN (2, 5)),\n"
+	"	auto_fail INTEGER NOT NULL DEFAULT 0 CHECK (auto_fail IN (0, 1)),\n"
+	"	value INTEGER CHECK (value BETWEEN 0 AND 5),\n"
+	"	PRIMARY KEY (score_id, criterion)\n"
+	") WITHOUT ROWID;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

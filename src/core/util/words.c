@@ -52,3 +52,14 @@ char *words_checklist(char *buf, size_t size, size_t ticked, size_t items)
 	snprintf(buf, size, "%zu/%zu ticked", ticked, items);
 	return buf;
 }
+
+char *words_score(char *buf, size_t size, int bp)
+{
+	int tenths = (bp + 5) / 10; /* basis points to tenths of a percent, half up */
+
+	if (bp < 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%d.%d%%", tenths / 10, tenths % 10);
+	return buf;
+}

@@ -1,0 +1,82 @@
+/*
+ * store_score.h - QA scores in the store (tables qa_scores, qa_answers,
+ * schema 5): saving a reviewer's scoring of a call, reading a call's back,
+ * and the sums over many calls that reports are made of.
+ * Owns: the SQL of QA scores. Does not own: what a score is worth
+ * (scorecard.h: score_total, which save uses so every stored score is the
+ * one function's), report layout (report.h), or drawing anything.
+ */
+#ifndef POISE_STORE_SCORE_H
+#define POISE_STORE_SCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "poise/fieldlimits.h"
+#include "poise/scorecard.h"
+#include "poise/status.h"
+#include "poise/store.h"
+
+struct qa_answer {
+	char criterion[FIELD_PLAYBOOK_ID_MAX + 1];
+	int weight; /* 1..SCORECARD_MAX_WEIGHT */
+	enum score_scale scale;
+	int auto_fail;
+	int value; /* SCORE_NA, 0/1 or 1..5; SCORE_UNSET answers are not stored */
+};
+
+/* One reviewer's scoring of one call against one scorecard. */
+struct qa_score {
+	char id[FIELD_CALL_ID_LEN + 1]; /* UUID; "" until saved */
+	char call_id[FIELD_CALL_ID_LEN + 1];
+	char reviewer[FIELD_AGENT_MAX + 1];
+	char scorecard_id[FIELD_PLAYBOOK_ID_MAX + 1];
+	char scorecard_version[FIELD_VERSION_MAX + 1];
+	int64_t created_at, updated_at; /* ms */
+	int score;	 /* basis points (SCORE_FULL = 100%); -1: nothing scored */
+	int auto_failed; /* an auto-fail criterion answered "no" */
+	struct qa_answer answers[SCORECARD_MAX_CRITERIA];
+	size_t nanswers;
+};
+
+/*
+ * Save q at now (ms): a new scoring (id "": a UUID is made, created_at set)
+ * or a change to one (its answers replaced). score and auto_failed are
+ * computed here from the answers (score_total). One transaction.
+ * POISE_USAGE for an answer out of its scale; POISE_NOT_FOUND for no such call.
+ */
+enum poise_status store_score_save(struct store *st, struct qa_score *q, int64_t now,
+				   struct poise_error *err);
+
+typedef int (*store_score_fn)(void *ctx, const struct qa_score *q);
+/* Every scoring of call_id, oldest first, answers in criterion order. fn non-zero stops. */
+enum poise_status store_score_each(struct store *st, const char *call_id, store_score_fn fn,
+				   void *ctx, struct poise_error *err);
+/* reviewer's newest scoring of call_id into *q; POISE_NOT_FOUND when none. */
+enum poise_status store_score_latest(struct store *st, const char *call_id, const char *reviewer,
+				     struct qa_score *q, struct poise_error *err);
+
+/* Which calls' scorings to sum: as report_query (0 / NULL = any). */
+struct score_filter {
+	int64_t since, until; /* calls started in [since, until) */
+	const char *agent;
+	const char *playbook;
+};
+
+/*
+ * Sums per agent over the scorings that count: each reviewer's newest
+ * scoring of each call the filter selects (docs/metrics.md, "QA").
+ * criterion NULL: a scoring row (calls: distinct calls, n: scorings,
+ * scored: scorings with a score, sum: their scores, auto_failed); else one
+ * criterion's answers (n: answers not N/A, sum: their points).
+ */
+struct score_sums {
+	const char *agent, *criterion;
+	long calls, n, scored, auto_failed;
+	int64_t sum; /* basis points */
+};
+typedef int (*store_score_sums_fn)(void *ctx, const struct score_sums *s);
+enum poise_status store_score_sums(struct store *st, const struct score_filter *f,
+				   store_score_sums_fn fn, void *ctx, struct poise_error *err);
+
+#endif
