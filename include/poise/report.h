@@ -89,6 +89,19 @@ struct report_figures {
 	struct report_cause top[REPORT_TOP_CAUSES]; /* most calls first, then by id */
 	size_t ntop;
 	long causes; /* closed calls with a cause */
+	/* QA (store_score.h): each reviewer's newest scoring of each call counts. */
+	long qa_calls;	      /* calls with at least one scoring */
+	long qa_scorings;     /* scorings */
+	long qa_scored;	      /* scorings with a score (not all N/A) */
+	int64_t qa_score_sum; /* their scores, basis points */
+	long qa_auto_failed;  /* scorings an auto-fail criterion failed */
+};
+
+/* One QA criterion's answers in a column (--format: qa_ID_pct, qa_ID_answers). */
+struct report_criterion {
+	char id[65];
+	long answers;	/* answers not N/A */
+	int64_t sum_bp; /* their points (scorecard.h: score_points) */
 };
 
 /* A playbook line's figures (--lines). Strings belong to the report. */
@@ -149,6 +162,9 @@ void report_free(struct report *r);
 const struct report_figures *report_overall(const struct report *r);
 size_t report_agent_count(const struct report *r);
 const struct report_figures *report_agent(const struct report *r, size_t i); /* by name */
+/* The QA criteria of a column (agent NULL: everyone), by id; *out valid until report_free. */
+size_t report_criteria(const struct report *r, const char *agent,
+		       const struct report_criterion **out);
 /* Calls left out because their events or playbook could not be read back. */
 long report_damaged(const struct report *r);
 

@@ -3,6 +3,8 @@
 
 #include "helpers/json.h"
 #include "poise/export.h"
+#include "poise/review.h"
+#include "poise/store_score.h"
 #include "main/suite.h"
 
 static const char pb_text[] = "id: test\n";
@@ -284,6 +286,99 @@ START_TEST(test_write_failure_reported)
 }
 END_TEST
 
+/* A supervisor's review and QA score of call 1. */
+static void add_reviews(void)
+{
+	struct review r = {0};
+	struct qa_score *q = calloc(1, sizeof(*q));
+	struct poise_error err = {0};
+
+	memcpy(r.call_id, id1, sizeof(r.call_id));
+	snprintf(r.reviewer, sizeof(r.reviewer), "rita Bossname");
+	r.created_at = 110000;
+	r.scores[STAGE_LISTEN] = 4;
+	snprintf(r.comment, sizeof(r.comment), "Mention Secretname's refund sooner");
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	memcpy(q->call_id, id1, sizeof(q->call_id));
+	snprintf(q->reviewer, sizeof(q->reviewer), "rita Bossname");
+	snprintf(q->scorecard_id, sizeof(q->scorecard_id), "default");
+	snprintf(q->scorecard_version, sizeof(q->scorecard_version), "1.0");
+	q->answers[0] = (struct qa_answer){"vent", 2, SCALE_YES_NO, 0, 1};
+	q->answers[1] = (struct qa_answer){"voice", 1, SCALE_1_5, 0, SCORE_NA};
+	q->nanswers = 2;
+	ck_assert_int_eq(store_score_save(st, q, 120000, &err), POISE_OK);
+	free(q);
+}
+
+START_TEST(test_reviews_exported)
+{
+	struct json *rec[8];
+	const struct json *reviews, *scores, *answers;
+	char *text, *p;
+	char(*f)[256] = malloc(24 * 256);
+	int n, kinds = 0;
+
+	add_reviews();
+	text = run(EXPORT_JSONL, 0, 0, 0);
+	n = parse_lines(text, rec);
+	ck_assert_int_eq(n, 3);
+	reviews = json_get(rec[0], "reviews");
+	ck_assert_uint_eq(reviews->len, 1);
+	ck_assert_str_eq(jstr(reviews->items[0], "comment"), "Mention Secretname's refund sooner");
+	ck_assert_str_eq(jstr(reviews->items[0], "reviewer"), "rita Bossname");
+	ck_assert_int_eq((int)jnum(json_get(reviews->items[0], "stage_scores"), "listen"), 4);
+	scores = json_get(rec[0], "qa_scores");
+	ck_assert_uint_eq(scores->len, 1);
+	ck_assert_int_eq((int)jnum(scores->items[0], "score"), 10000);
+	answers = json_get(scores->items[0], "answers");
+	ck_assert_uint_eq(answers->len, 2);
+	ck_assert_str_eq(jstr(answers->items[1], "criterion"), "voice");
+	ck_assert(json_get(answers->items[1], "value")->type == JSON_NULL);
+	ck_assert_uint_eq(json_get(rec[1], "reviews")->len, 0);
+	for (int i = 0; i < n; i++)
+		json_free(rec[i]);
+	free(text);
+
+	/* Redacted: no comment, the reviewer a pseudonym; the scores stay. */
+	text = run(EXPORT_JSONL, EXPORT_REDACT, 0, 0);
+	ck_assert_ptr_null(strstr(text, "Secretname"));
+	ck_assert_ptr_null(strstr(text, "Bossname"));
+	n = parse_lines(text, rec);
+	reviews = json_get(rec[0], "reviews");
+	ck_assert(json_get(reviews->items[0], "comment")->type == JSON_NULL);
+	ck_assert_str_eq(jstr(reviews->items[0], "reviewer"), "reviewer-1");
+	ck_assert_str_eq(jstr(json_get(rec[0], "qa_scores")->items[0], "reviewer"), "reviewer-1");
+	for (int i = 0; i < n; i++)
+		json_free(rec[i]);
+	free(text);
+
+	/* CSV: one row each among the events, the same 20 columns. */
+	text = run(EXPORT_CSV, 0, 0, 0);
+	p = text;
+	ck_assert_int_eq(csv_record(&p, (char(*)[256])f), 20);
+	while (*p) {
+		ck_assert_int_eq(csv_record(&p, (char(*)[256])f), 20);
+		if (!strcmp(f[15], "review")) {
+			kinds++;
+			ck_assert_str_eq(f[13], "110000");
+			ck_assert_str_eq(f[19], "rita Bossname\tlisten=4\tMention Secretname's "
+						"refund sooner");
+		} else if (!strcmp(f[15], "qa-score")) {
+			kinds++;
+			ck_assert_str_eq(f[17], "10000");
+			ck_assert_str_eq(f[19], "rita Bossname\tdefault\tvent=1;voice=-1");
+		}
+	}
+	ck_assert_int_eq(kinds, 2);
+	free(text);
+	text = run(EXPORT_CSV, EXPORT_REDACT, 0, 0);
+	ck_assert_ptr_null(strstr(text, "Secretname"));
+	ck_assert_ptr_nonnull(strstr(text, "reviewer-1\tlisten=4\t"));
+	free(text);
+	free(f);
+}
+END_TEST
+
 Suite *export_suite(void)
 {
 	Suite *s = suite_create("export");
@@ -294,6 +389,7 @@ Suite *export_suite(void)
 	tcase_add_test(tc, test_csv_parses_back);
 	tcase_add_test(tc, test_redact_leaves_no_customer_text);
 	tcase_add_test(tc, test_since_until);
+	tcase_add_test(tc, test_reviews_exported);
 	tcase_add_test(tc, test_write_failure_reported);
 	suite_add_tcase(s, tc);
 	return s;

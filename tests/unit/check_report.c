@@ -427,15 +427,15 @@ static const char *const csv_want[] = {
 	"abuse,mood_calls,mood_start_avg,mood_end_avg,mood_pairs,calmer,calmer_pct,empathy_calls,"
 	"empathy_avg_s,checklist_ticked,checklist_items,checklist_pct,repeats,repeat_pct,"
 	"followups_done,followups_due,followups_overdue,followups_later,caused_calls,"
-	"stage_calm_avg_s,stage_listen_avg_s,stage_empathize_avg_s,stage_clarify_avg_s,"
+	"qa_calls,qa_scorings,qa_score_pct,qa_auto_fails,stage_calm_avg_s,stage_listen_avg_s,stage_empathize_avg_s,stage_clarify_avg_s,"
 	"stage_inform_avg_s,stage_solve_avg_s,stage_boundary_avg_s,stage_follow-up_avg_s,"
 	"top_causes",
 	"ALL,6,4,1,1,228,38,110,3,60,1,20.0,1,20.0,3,1,1,5,4.00,3.40,3,2,66.7,3,67,4,18,22.2,2,"
-	"40.0,1,1,1,1,4,54,0,52,0,0,40,16,0,billing:3;product:1",
+	"40.0,1,1,1,1,4,0,0,,0,54,0,52,0,0,40,16,0,billing:3;product:1",
 	"ana,4,2,1,1,270,40,110,3,60,0,0.0,1,33.3,0,0,0,3,3.67,2.33,2,2,100.0,2,50,3,11,27.3,0,"
-	"0.0,1,1,0,0,2,50,0,53,0,0,67,0,0,billing:2",
+	"0.0,1,1,0,0,2,0,0,,0,50,0,53,0,0,67,0,0,billing:2",
 	"bob,2,2,0,0,185,35,0,0,0,1,50.0,0,0.0,3,1,1,2,4.50,5.00,1,0,0.0,1,100,1,7,14.3,2,"
-	"100.0,0,0,1,1,2,60,0,50,0,0,0,40,0,billing:1;product:1",
+	"100.0,0,0,1,1,2,0,0,,0,60,0,50,0,0,0,40,0,billing:1;product:1",
 };
 
 START_TEST(csv_rows_hold_the_rounded_figures)

@@ -10,6 +10,8 @@
  */
 #include "poise/export.h"
 
+#include "poise/review.h"
+#include "poise/store_score.h"
 #include "poise/text.h"
 
 #include <errno.h>
@@ -25,13 +27,18 @@ static const char *const csv_header =
 	"call_id,agent,customer,ref,playbook_id,playbook_version,playbook_hash,started,ended,"
 	"status,outcome,cause,seq,t,offset_ms,kind,stage,a,b,text\r\n";
 
+/* Names met so far, so a pseudonym stays the same throughout an export. */
+struct names {
+	char (*name)[FIELD_AGENT_MAX + 1];
+	size_t n, cap;
+};
+
 struct export_ctx {
 	struct store *st;
 	FILE *out;
 	enum export_format fmt;
 	int redact;			     /* enum export_redact */
-	char (*agents)[FIELD_AGENT_MAX + 1]; /* redacted: agents in order of first appearance */
-	size_t nagents, agentcap;
+	struct names agents, reviewers; /* redacted: in order of first appearance */
 	char pseudonym[32];
 	const struct call_meta *meta;
 	size_t nevents; /* of the current call */
@@ -101,31 +108,45 @@ static const char *event_text(const struct export_ctx *c, const struct event *ev
 	}
 }
 
-/* The agent as exported: redacted, "agent-N" by first appearance, the same N throughout. */
-static const char *agent_name(struct export_ctx *c, const char *agent)
+/* A person as "PREFIX-N", N by first appearance in the export, the same N throughout. */
+static const char *pseudonym(struct export_ctx *c, struct names *ns, const char *prefix,
+			     const char *name)
 {
 	size_t i;
 
+	for (i = 0; i < ns->n; i++)
+		if (strcmp(ns->name[i], name) == 0)
+			break;
+	if (i == ns->n) {
+		if (ns->n == ns->cap) {
+			size_t cap = ns->cap ? ns->cap * 2 : 16;
+			char(*grown)[FIELD_AGENT_MAX + 1] = realloc(ns->name, cap * sizeof(*grown));
+
+			if (!grown)
+				return "?"; /* out of memory: never the name */
+			ns->name = grown;
+			ns->cap = cap;
+		}
+		snprintf(ns->name[ns->n++], sizeof(ns->name[0]), "%s", name);
+	}
+	snprintf(c->pseudonym, sizeof(c->pseudonym), "%s-%zu", prefix, i + 1);
+	return c->pseudonym;
+}
+
+/* The agent as exported: redacted, "agent-N" unless EXPORT_KEEP_AGENTS. */
+static const char *agent_name(struct export_ctx *c, const char *agent)
+{
 	if (!(c->redact & EXPORT_REDACT) || (c->redact & EXPORT_KEEP_AGENTS))
 		return agent;
-	for (i = 0; i < c->nagents; i++)
-		if (strcmp(c->agents[i], agent) == 0)
-			break;
-	if (i == c->nagents) {
-		char(*grown)[FIELD_AGENT_MAX + 1] = c->nagents < c->agentcap ? c->agents : NULL;
+	return pseudonym(c, &c->agents, "agent", agent);
+}
 
-		if (!grown) {
-			size_t cap = c->agentcap ? c->agentcap * 2 : 16;
-
-			if (!(grown = realloc(c->agents, cap * sizeof(*grown))))
-				return "agent-?"; /* out of memory: never the name */
-			c->agents = grown;
-			c->agentcap = cap;
-		}
-		snprintf(c->agents[c->nagents++], sizeof(c->agents[0]), "%s", agent);
-	}
-	snprintf(c->pseudonym, sizeof(c->pseudonym), "agent-%zu", i + 1);
-	return c->pseudonym;
+/* A reviewer as exported: redacted, "reviewer-N" unless EXPORT_KEEP_AGENTS. */
+static const char *reviewer_name(struct export_ctx *c, const char *reviewer)
+{
+	if (!(c->redact & EXPORT_REDACT) || (c->redact & EXPORT_KEEP_AGENTS))
+		return reviewer;
+	return pseudonym(c, &c->reviewers, "reviewer", reviewer);
 }
 
 static const char *stage_name(int stage)
@@ -204,6 +225,123 @@ static void json_call_head(struct export_ctx *c)
 		fputs(",\"redacted\":true", out);
 }
 
+/*
+ * A review or QA score as a CSV row among the events: no seq, no stage;
+ * its text three fields joined by tabs, as an event's text is.
+ */
+static int csv_extra(struct export_ctx *c, const char *kind, int64_t t, int64_t a, int64_t b,
+		     const char *who, const char *what, const char *comment)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return 1;
+	fprintf(m, "%s\t%s\t%s", who, what, comment ? comment : "");
+	fclose(m);
+	csv_call(c);
+	fprintf(c->out, ",%" PRId64 ",%" PRId64 ",%s,,%" PRId64 ",%" PRId64 ",", t,
+		t - c->meta->started, kind, a, b);
+	text_csv_cell(c->out, text, 0, 1);
+	free(text);
+	return ferror(c->out) != 0;
+}
+
+/* A review (per-stage scores, comment): JSON member of reviews[], or a CSV row of kind review. */
+static int review_out(void *ctx, const struct review *r)
+{
+	struct export_ctx *c = ctx;
+	const char *comment = c->redact ? NULL : r->comment;
+	char scores[128] = "";
+	size_t len = 0;
+	int n = 0;
+
+	if (c->fmt == EXPORT_CSV) {
+		for (int s = 0; s < STAGE_COUNT; s++)
+			if (r->scores[s] && len < sizeof(scores))
+				len += (size_t)snprintf(scores + len, sizeof(scores) - len, "%s%s=%d",
+							len ? ";" : "", stage_keys[s], r->scores[s]);
+		return csv_extra(c, "review", r->created_at, r->acked_at, 0,
+				 reviewer_name(c, r->reviewer), scores, comment);
+	}
+	fputs(c->nevents++ ? ",{" : "{", c->out);
+	json_member(c->out, "reviewer", reviewer_name(c, r->reviewer), 0);
+	fprintf(c->out, ",\"created_at\":%" PRId64 ",\"acked_at\":", r->created_at);
+	if (r->acked_at)
+		fprintf(c->out, "%" PRId64, r->acked_at);
+	else
+		fputs("null", c->out);
+	json_member(c->out, "comment", comment, 1);
+	fputs(",\"stage_scores\":{", c->out);
+	for (int s = 0; s < STAGE_COUNT; s++)
+		if (r->scores[s])
+			fprintf(c->out, "%s\"%s\":%d", n++ ? "," : "", stage_keys[s], r->scores[s]);
+	fputs("}}", c->out);
+	return ferror(c->out) != 0;
+}
+
+static void json_answer(FILE *out, const struct qa_answer *a, int comma)
+{
+	fputs(comma ? ",{" : "{", out);
+	json_member(out, "criterion", a->criterion, 0);
+	fprintf(out, ",\"weight\":%d,\"scale\":%d,\"auto_fail\":%s,\"value\":", a->weight,
+		(int)a->scale, a->auto_fail ? "true" : "false");
+	if (a->value == SCORE_NA)
+		fputs("null}", out);
+	else
+		fprintf(out, "%d}", a->value);
+}
+
+/* A QA scoring: JSON member of qa_scores[], or a CSV row of kind qa-score. */
+static int score_out(void *ctx, const struct qa_score *q)
+{
+	struct export_ctx *c = ctx;
+	char answers[SCORECARD_MAX_CRITERIA * 72] = "";
+	size_t len = 0;
+
+	if (c->fmt == EXPORT_CSV) {
+		for (size_t i = 0; i < q->nanswers && len < sizeof(answers); i++)
+			len += (size_t)snprintf(answers + len, sizeof(answers) - len, "%s%s=%d",
+						i ? ";" : "", q->answers[i].criterion,
+						q->answers[i].value);
+		return csv_extra(c, "qa-score", q->updated_at, q->score, q->auto_failed,
+				 reviewer_name(c, q->reviewer), q->scorecard_id, answers);
+	}
+	fputs(c->nevents++ ? ",{" : "{", c->out);
+	json_member(c->out, "id", q->id, 0);
+	json_member(c->out, "reviewer", reviewer_name(c, q->reviewer), 1);
+	json_member(c->out, "scorecard_id", q->scorecard_id, 1);
+	json_member(c->out, "scorecard_version", q->scorecard_version, 1);
+	fprintf(c->out, ",\"created_at\":%" PRId64 ",\"updated_at\":%" PRId64 ",\"score\":",
+		q->created_at, q->updated_at);
+	if (q->score < 0)
+		fputs("null", c->out);
+	else
+		fprintf(c->out, "%d", q->score);
+	fprintf(c->out, ",\"auto_failed\":%s,\"answers\":[", q->auto_failed ? "true" : "false");
+	for (size_t i = 0; i < q->nanswers; i++)
+		json_answer(c->out, &q->answers[i], i > 0);
+	fputs("]}", c->out);
+	return ferror(c->out) != 0;
+}
+
+/* The call's reviews and QA scores, after its events. */
+static enum poise_status call_reviews(struct export_ctx *c)
+{
+	enum poise_status ps;
+
+	if (c->fmt == EXPORT_JSONL)
+		fputs("],\"reviews\":[", c->out);
+	c->nevents = 0;
+	if ((ps = review_each(c->st, c->meta->id, review_out, c, c->err)) != POISE_OK)
+		return ps;
+	if (c->fmt == EXPORT_JSONL)
+		fputs("],\"qa_scores\":[", c->out);
+	c->nevents = 0;
+	return store_score_each(c->st, c->meta->id, score_out, c, c->err);
+}
+
 static int call_fn(void *ctx, const struct call_meta *meta)
 {
 	struct export_ctx *c = ctx;
@@ -218,13 +356,15 @@ static int call_fn(void *ctx, const struct call_meta *meta)
 	c->ps = store_call_events(c->st, meta->id, event_fn, c, c->err);
 	if (c->ps != POISE_OK)
 		return 1;
-	if (c->fmt == EXPORT_JSONL) {
-		fputs("]}\n", c->out);
-	} else if (c->nevents == 0) {
+	if (c->fmt == EXPORT_CSV && c->nevents == 0) {
 		/* A call without events still gets its row. */
 		csv_call(c);
 		fputs(",,,,,,,\r\n", c->out);
 	}
+	if ((c->ps = call_reviews(c)) != POISE_OK)
+		return 1;
+	if (c->fmt == EXPORT_JSONL)
+		fputs("]}\n", c->out);
 	return ferror(c->out) != 0;
 }
 
@@ -240,7 +380,8 @@ enum poise_status export_calls(struct store *st, FILE *out, enum export_format f
 	if (fmt == EXPORT_CSV)
 		fputs(csv_header, out);
 	ps = store_each_call(st, since, until, call_fn, &c, err);
-	free(c.agents);
+	free(c.agents.name);
+	free(c.reviewers.name);
 	if (ps == POISE_OK)
 		ps = c.ps;
 	if (ps == POISE_OK && (ferror(out) || fflush(out) != 0))

@@ -41,7 +41,7 @@ static enum poise_status nomem(struct run *rn)
 
 /* --- accumulators -------------------------------------------------------- */
 
-static struct acc *agent_acc(struct report *r, const char *agent)
+struct acc *report_agent_acc(struct report *r, const char *agent)
 {
 	size_t lo = 0, hi = r->nagents;
 
@@ -238,7 +238,7 @@ static int sum_call(struct run *rn, struct pb_entry *e, const char *agent,
 		    const struct call_figs *f, int repeat)
 {
 	struct report *r = rn->r;
-	struct acc *a = agent_acc(r, agent);
+	struct acc *a = report_agent_acc(r, agent);
 
 	if (!a)
 		return 0;
@@ -255,7 +255,7 @@ static int sum_call(struct run *rn, struct pb_entry *e, const char *agent,
 
 static int count_open(struct run *rn, const char *agent)
 {
-	struct acc *a = agent_acc(rn->r, agent);
+	struct acc *a = report_agent_acc(rn->r, agent);
 
 	if (!a)
 		return 0;
@@ -453,6 +453,8 @@ enum poise_status report_run(struct store *st, const struct report_query *q, str
 	repeat_free(rn.win);
 	call_fold_free(&rn.cf);
 	call_figs_free(&rn.kept);
+	if (ps == POISE_OK)
+		ps = report_qa_add(rn.r, st, q, err);
 	if (ps == POISE_OK) {
 		finish_acc(&rn.r->all);
 		for (size_t i = 0; i < rn.r->nagents; i++)
@@ -473,8 +475,11 @@ void report_free(struct report *r)
 	if (!r)
 		return;
 	free(r->all.causes);
-	for (size_t i = 0; i < r->nagents; i++)
+	free(r->all.crit);
+	for (size_t i = 0; i < r->nagents; i++) {
 		free(r->agents[i].causes);
+		free(r->agents[i].crit);
+	}
 	free(r->agents);
 	for (size_t i = 0; i < r->npbs; i++)
 		pb_entry_free(&r->pbs[i]);

@@ -26,7 +26,16 @@ struct acc {
 	struct report_figures f;
 	struct cause_count *causes;
 	size_t ncauses, cap;
+	struct report_criterion *crit; /* QA criteria, by id */
+	size_t ncrit, critcap;
 };
+
+/* report.c: the column of agent, made (in name order) when new; NULL: out of memory. */
+struct acc *report_agent_acc(struct report *r, const char *agent);
+
+/* report_qa.c: add the QA scores of the calls q selects to r's columns. */
+enum poise_status report_qa_add(struct report *r, struct store *st, const struct report_query *q,
+				struct poise_error *err);
 
 struct line_acc {
 	long used, skipped, skip_reason[SKIP_COUNT];

@@ -7,6 +7,7 @@
  * denominator, divided and rounded (half away from zero) only when written.
  */
 #include "report_int.h"
+#include "poise/scorecard.h"
 #include "poise/words.h"
 
 #include <errno.h>
@@ -69,6 +70,11 @@ GET(fu_due, f->fu_due)
 GET(fu_overdue, f->fu_overdue)
 GET(fu_later, f->fu_later)
 GET(causes, f->causes)
+GET(qa_calls, f->qa_calls)
+GET(qa_scorings, f->qa_scorings)
+GET(qa_sum, f->qa_score_sum)
+GET(qa_full, f->qa_scored *SCORE_FULL)
+GET(qa_auto_failed, f->qa_auto_failed)
 #define GET_STAGE(name, key, title) GET(stage_##name, f->stage_ms[STAGE_##name])
 STAGE_LIST(GET_STAGE)
 #undef GET_STAGE
@@ -111,6 +117,10 @@ static const struct field fields[] = {
 	{"followups_overdue", "follow-ups overdue", F_COUNT, get_fu_overdue, NULL, 0},
 	{"followups_later", "follow-ups later", F_COUNT, get_fu_later, NULL, 0},
 	{"caused_calls", "calls with a cause", F_COUNT, get_causes, NULL, 1},
+	{"qa_calls", "QA calls reviewed", F_COUNT, get_qa_calls, NULL, 1},
+	{"qa_scorings", "QA scorings", F_COUNT, get_qa_scorings, NULL, 0},
+	{"qa_score_pct", "QA average score", F_PCT, get_qa_sum, get_qa_full, 0},
+	{"qa_auto_fails", "QA auto-fails", F_COUNT, get_qa_auto_failed, NULL, 0},
 	STAGE_LIST(STAGE_FIELD)};
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -178,6 +188,8 @@ static const char *column_name(const struct report *r, size_t c)
 #define TABLE_CELL   11
 #define TABLE_AGENTS 4 /* ALL and 4 agents fit in 80 columns */
 
+static void table_criteria(const struct report *r, FILE *out, const size_t *cols, size_t n);
+
 /* One block of the table: ALL, then agents first..first+n-1 (1-based columns). */
 static void table_block(const struct report *r, FILE *out, size_t first, size_t n)
 {
@@ -200,6 +212,47 @@ static void table_block(const struct report *r, FILE *out, size_t first, size_t 
 		fprintf(out, "%-*s", TABLE_LABEL, fields[i].label);
 		for (size_t c = 0; c <= n; c++) {
 			int ok = value(&fields[i], column(r, cols[c]), 1, buf, sizeof(buf));
+
+			fprintf(out, " %*s", TABLE_CELL - 1, ok ? buf : "-");
+		}
+		fputc('\n', out);
+	}
+	table_criteria(r, out, cols, n);
+}
+
+/* A column's criterion id: its average as a percentage into buf; 0 when it has none. */
+static int criterion_pct(const struct acc *a, const char *id, char *buf, size_t size)
+{
+	for (size_t i = 0; i < a->ncrit; i++)
+		if (!strcmp(a->crit[i].id, id) && a->crit[i].answers) {
+			int64_t v = report_div_round(a->crit[i].sum_bp * 10,
+						     a->crit[i].answers * SCORE_FULL / 100);
+
+			snprintf(buf, size, "%" PRId64 ".%" PRId64 "%%", v / 10, v % 10);
+			return 1;
+		}
+	return 0;
+}
+
+static const struct acc *column_acc(const struct report *r, size_t c)
+{
+	return c == 0 ? &r->all : &r->agents[c - 1];
+}
+
+/* QA per criterion: the average of each criterion in every column of a block. */
+static void table_criteria(const struct report *r, FILE *out, const size_t *cols, size_t n)
+{
+	char buf[64];
+
+	if (!r->all.ncrit)
+		return;
+	fputs("\nQA average per criterion\n", out);
+	for (size_t i = 0; i < r->all.ncrit; i++) {
+		fputs("  ", out);
+		text_fput_cell(out, r->all.crit[i].id, TABLE_LABEL - 2, 0);
+		for (size_t c = 0; c <= n; c++) {
+			int ok = criterion_pct(column_acc(r, cols[c]), r->all.crit[i].id, buf,
+					       sizeof(buf));
 
 			fprintf(out, " %*s", TABLE_CELL - 1, ok ? buf : "-");
 		}
@@ -286,7 +339,7 @@ static void write_table(const struct report *r, FILE *out)
 	table_causes(r, out);
 }
 
-static void csv_causes(FILE *out, const struct report_figures *f)
+static void csv_causes(FILE *out, const struct report_figures *f, int last)
 {
 	char buf[REPORT_TOP_CAUSES * 90] = "";
 	size_t used = 0;
@@ -294,7 +347,33 @@ static void csv_causes(FILE *out, const struct report_figures *f)
 	for (size_t k = 0; k < f->ntop; k++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s:%ld", k ? ";" : "",
 					 f->top[k].id, f->top[k].calls);
-	text_csv_cell(out, buf, 0, 1);
+	text_csv_cell(out, buf, 0, last);
+}
+
+/* Everyone's QA criteria as columns qa_ID_pct, qa_ID_answers: a's cells, or the header. */
+static void csv_criteria(const struct report *r, const struct acc *a, FILE *out)
+{
+	char buf[64], n[24];
+
+	for (size_t i = 0; i < r->all.ncrit; i++) {
+		const char *id = r->all.crit[i].id;
+		int last = i + 1 == r->all.ncrit;
+
+		if (!a) {
+			fprintf(out, ",qa_%s_pct,qa_%s_answers", id, id);
+			continue;
+		}
+		snprintf(n, sizeof(n), "0");
+		for (size_t k = 0; k < a->ncrit; k++)
+			if (!strcmp(a->crit[k].id, id))
+				snprintf(n, sizeof(n), "%ld", a->crit[k].answers);
+		if (criterion_pct(a, id, buf, sizeof(buf)))
+			buf[strlen(buf) - 1] = '\0'; /* the % sign is the table's */
+		else
+			buf[0] = '\0';
+		text_csv_cell(out, buf, 1, 0);
+		text_csv_cell(out, n, 1, last);
+	}
 }
 
 static void write_csv(const struct report *r, FILE *out)
@@ -304,7 +383,9 @@ static void write_csv(const struct report *r, FILE *out)
 	fputs("agent", out);
 	for (size_t i = 0; i < NFIELDS; i++)
 		fprintf(out, ",%s", fields[i].key);
-	fputs(",top_causes\r\n", out);
+	fputs(",top_causes", out);
+	csv_criteria(r, NULL, out);
+	fputs("\r\n", out);
 	for (size_t c = 0; c <= r->nagents; c++) {
 		const struct report_figures *f = column(r, c);
 
@@ -312,11 +393,29 @@ static void write_csv(const struct report *r, FILE *out)
 		for (size_t i = 0; i < NFIELDS; i++)
 			text_csv_cell(out, value(&fields[i], f, 0, buf, sizeof(buf)) ? buf : "", 1,
 				      0);
-		csv_causes(out, f);
+		csv_causes(out, f, r->all.ncrit == 0);
+		csv_criteria(r, column_acc(r, c), out);
 	}
 }
 
-static void json_figures(FILE *out, const struct report_figures *f)
+static void json_criteria(FILE *out, const struct acc *a)
+{
+	char buf[64];
+
+	fputs(",\"qa_criteria\":[", out);
+	for (size_t k = 0; k < a->ncrit; k++) {
+		fputs(k ? ",{\"criterion\":" : "{\"criterion\":", out);
+		text_json_str(out, a->crit[k].id);
+		if (criterion_pct(a, a->crit[k].id, buf, sizeof(buf)))
+			buf[strlen(buf) - 1] = '\0';
+		else
+			snprintf(buf, sizeof(buf), "null");
+		fprintf(out, ",\"answers\":%ld,\"avg_pct\":%s}", a->crit[k].answers, buf);
+	}
+	fputc(']', out);
+}
+
+static void json_figures(FILE *out, const struct report_figures *f, const struct acc *a)
 {
 	char buf[64];
 
@@ -330,7 +429,9 @@ static void json_figures(FILE *out, const struct report_figures *f)
 		text_json_str(out, f->top[k].id);
 		fprintf(out, ",\"calls\":%ld}", f->top[k].calls);
 	}
-	fputs("]}", out);
+	fputc(']', out);
+	json_criteria(out, a);
+	fputc('}', out);
 }
 
 static void json_opt_str(FILE *out, const char *key, const char *v)
@@ -358,14 +459,14 @@ static void write_json(const struct report *r, FILE *out)
 	json_opt_str(out, "playbook", r->playbook_filter);
 	fprintf(out, "\"utc\":%s,\"repeat_days\":%d,\"damaged\":%ld,\n\"overall\":",
 		r->utc ? "true" : "false", r->repeat_days, r->damaged);
-	json_figures(out, &r->all.f);
+	json_figures(out, &r->all.f, &r->all);
 	fputs(",\n\"agents\":[", out);
 	for (size_t c = 1; c <= r->nagents; c++) {
 		fputs(c > 1 ? ",\n" : "\n", out);
 		fputs("{\"agent\":", out);
 		text_json_str(out, r->agents[c - 1].f.agent);
 		fputs(",\"figures\":", out);
-		json_figures(out, &r->agents[c - 1].f);
+		json_figures(out, &r->agents[c - 1].f, &r->agents[c - 1]);
 		fputc('}', out);
 	}
 	fputs("\n]}\n", out);

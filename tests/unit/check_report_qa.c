@@ -1,0 +1,259 @@
+/*
+ * check_report_qa.c - the QA figures of `poise report` against a
+ * hand-computed data set, as check_report.c does for the call figures.
+ *
+ * Four calls under one real playbook, each started and ended through the
+ * real store; scorings saved with store_score_save. Every expected value
+ * is worked out by hand in the comments.
+ *
+ *   call 0  ana  2024-05-10 09:00
+ *     rita (older, replaced): vent no, voice 1                 -> does not count
+ *     rita: vent yes (w2), voice 4 (w1): (20000 + 7500) / 3    -> 9167
+ *     sam:  vent no (w2),  voice 2 (w1): (0 + 2500) / 3        -> 833
+ *   call 1  ana  2024-05-10 10:00
+ *     rita: vent yes (w2), warned no (w3, auto-fail)           -> 0, auto-failed
+ *   call 2  bob  2024-05-11 09:00
+ *     rita: vent N/A                                           -> no score
+ *   call 3  bob  2024-05-09 09:00 (before the range)
+ *     rita: vent yes                                           -> outside the range
+ *
+ * In 2024-05-10 .. 2024-05-11:
+ *   ana: 2 calls reviewed, 3 scorings, 3 scored, sum 10000 -> 33.3%, 1 auto-fail
+ *        vent 3 answers (10000 + 0 + 10000) -> 66.7%; voice 2 (7500 + 2500) -> 50.0%;
+ *        warned 1 (0) -> 0.0%
+ *   bob: 1 call reviewed, 1 scoring, 0 scored -> no average, no criteria
+ *   ALL: 3 calls, 4 scorings, 3 scored, 10000 -> 33.3%, 1 auto-fail; criteria as ana's
+ */
+#include "poise/report.h"
+
+#include "helpers/json.h"
+#include "poise/store_score.h"
+#include "store_fixture.h"
+#include "main/suite.h"
+
+#define D0   INT64_C(1715299200000) /* 2024-05-10 00:00 UTC */
+#define HOUR INT64_C(3600000)
+
+#define PB_YAML                                                                                    \
+	"id: qa\ntitle: QA test\nversion: \"1.0\"\nlanguage: en\nsources: [\"000\"]\n"             \
+	"stages:\n"                                                                                \
+	"  calm: {goal: G, tips: [T], checklist: [C], sources: [\"000\"]}\n"                       \
+	"  listen: {goal: G, tips: [T], checklist: [C], sources: [\"000\"]}\n"                     \
+	"  empathize: {goal: G, tips: [T], checklist: [C], sources: [\"000\"]}\n"                  \
+	"  clarify: {goal: G, tips: [T], checklist: [C], sources: [\"000\"]}\n"                    \
+	"  inform: {goal: G, tips: [T], checklist: [C], sources: [\"000\"]}\n"                     \
+	"  solve: {goal: G, tips: [T], checklist: [C], sources: [\"000\"]}\n"                      \
+	"  boundary: {goal: G, tips: [T], checklist: [C], warnings: [W1, W2, W3], "                \
+	"sources: [\"000\"]}\n"                                                                    \
+	"  follow-up: {goal: G, tips: [T], checklist: [C], sources: [\"000\"]}\n"                  \
+	"causes:\n  - {id: billing, label: Billing}\n"
+
+static struct playbook *pb;
+static char ids[4][37];
+
+static void setup(void)
+{
+	struct poise_error err = {0};
+
+	fx_setup();
+	ck_assert_int_eq(playbook_load_text(PB_YAML, strlen(PB_YAML), "qa", &pb, &err), POISE_OK);
+}
+
+static void teardown(void)
+{
+	playbook_free(pb);
+	fx_teardown();
+}
+
+static void call(struct store *st, int n, const char *agent, int64_t start)
+{
+	fx_call(st, ids[n], agent, "C", start, pb);
+	fx_append(st, ids[n], EV_START, start, 0, 0, 0, pb->hash);
+	fx_append(st, ids[n], EV_WRAPUP, start + 60000, 0, 0, 0, NULL);
+	fx_append(st, ids[n], EV_OUTCOME, start + 60000, 0, 0, 0, "resolved");
+	fx_append(st, ids[n], EV_END, start + 90000, 0, 0, 0, NULL);
+}
+
+#define VENT(v)	  {"vent", 2, SCALE_YES_NO, 0, (v)}
+#define VOICE(v)  {"voice", 1, SCALE_1_5, 0, (v)}
+#define WARNED(v) {"warned", 3, SCALE_YES_NO, 1, (v)}
+
+static void score(struct store *st, int n, const char *reviewer, int64_t at,
+		  const struct qa_answer *a, size_t na)
+{
+	struct qa_score *q = calloc(1, sizeof(*q));
+	struct poise_error err = {0};
+
+	ck_assert_ptr_nonnull(q);
+	memcpy(q->call_id, ids[n], sizeof(q->call_id));
+	snprintf(q->reviewer, sizeof(q->reviewer), "%s", reviewer);
+	snprintf(q->scorecard_id, sizeof(q->scorecard_id), "default");
+	snprintf(q->scorecard_version, sizeof(q->scorecard_version), "1.0");
+	memcpy(q->answers, a, na * sizeof(*a));
+	q->nanswers = na;
+	ck_assert_msg(store_score_save(st, q, at, &err) == POISE_OK, "%s", err.msg);
+	free(q);
+}
+
+static struct store *fixture(void)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+	const struct qa_answer old[] = {VENT(0), VOICE(1)}, r0[] = {VENT(1), VOICE(4)},
+			       s0[] = {VENT(0), VOICE(2)}, r1[] = {VENT(1), WARNED(0)},
+			       r2[] = {VENT(SCORE_NA)}, r3[] = {VENT(1)};
+
+	call(st, 0, "ana", D0 + 9 * HOUR);
+	call(st, 1, "ana", D0 + 10 * HOUR);
+	call(st, 2, "bob", D0 + 33 * HOUR);
+	call(st, 3, "bob", D0 - 15 * HOUR);
+	score(st, 0, "rita", D0 + 20 * HOUR, old, 2);
+	score(st, 0, "rita", D0 + 21 * HOUR, r0, 2);
+	score(st, 0, "sam", D0 + 21 * HOUR, s0, 2);
+	score(st, 1, "rita", D0 + 21 * HOUR, r1, 2);
+	score(st, 2, "rita", D0 + 40 * HOUR, r2, 1);
+	score(st, 3, "rita", D0 + 40 * HOUR, r3, 1);
+	return st;
+}
+
+static struct report *run(struct store *st, const char *agent)
+{
+	struct report_query q = {.agent = agent, .repeat_days = 7, .now = D0 + 48 * HOUR, .utc = 1};
+	struct poise_error err = {0};
+	struct report *r = NULL;
+
+	ck_assert_int_eq(report_parse_day("2024-05-10", 1, 0, &q.since, &err), POISE_OK);
+	ck_assert_int_eq(report_parse_day("2024-05-11", 1, 1, &q.until, &err), POISE_OK);
+	ck_assert_msg(report_run(st, &q, &r, &err) == POISE_OK, "%s", err.msg);
+	return r;
+}
+
+static void check_qa(const struct report_figures *f, long calls, long scorings, long scored,
+		     int64_t sum, long failed)
+{
+	ck_assert_int_eq(f->qa_calls, calls);
+	ck_assert_int_eq(f->qa_scorings, scorings);
+	ck_assert_int_eq(f->qa_scored, scored);
+	ck_assert_int_eq(f->qa_score_sum, sum);
+	ck_assert_int_eq(f->qa_auto_failed, failed);
+}
+
+static void check_criterion(const struct report_criterion *c, const char *id, long n,
+			    int64_t sum)
+{
+	ck_assert_str_eq(c->id, id);
+	ck_assert_int_eq(c->answers, n);
+	ck_assert_int_eq(c->sum_bp, sum);
+}
+
+START_TEST(qa_figures_per_agent_and_overall)
+{
+	struct store *st = fixture();
+	struct report *r = run(st, NULL);
+	const struct report_criterion *c;
+
+	check_qa(report_overall(r), 3, 4, 3, 10000, 1);
+	ck_assert_uint_eq(report_agent_count(r), 2);
+	check_qa(report_agent(r, 0), 2, 3, 3, 10000, 1);
+	check_qa(report_agent(r, 1), 1, 1, 0, 0, 0);
+	ck_assert_uint_eq(report_criteria(r, NULL, &c), 3);
+	check_criterion(&c[0], "vent", 3, 20000);
+	check_criterion(&c[1], "voice", 2, 10000);
+	check_criterion(&c[2], "warned", 1, 0);
+	ck_assert_uint_eq(report_criteria(r, "ana", &c), 3);
+	check_criterion(&c[0], "vent", 3, 20000);
+	ck_assert_uint_eq(report_criteria(r, "bob", &c), 0);
+	report_free(r);
+	/* One agent: the overall column is theirs. */
+	r = run(st, "bob");
+	check_qa(report_overall(r), 1, 1, 0, 0, 0);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+static char *written(const struct report *r, enum report_format fmt)
+{
+	struct poise_error err = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(report_write(r, f, fmt, &err), POISE_OK);
+	fclose(f);
+	return buf;
+}
+
+/* The last n fields of a CSV row, from its end. */
+static const char *tail_fields(const char *csv, const char *row_start, int n)
+{
+	const char *row = strstr(csv, row_start), *end, *p;
+
+	ck_assert_msg(row != NULL, "no row '%s' in:\n%s", row_start, csv);
+	end = strstr(row, "\r\n");
+	for (p = end; p > row && n; p--)
+		if (p[-1] == ',' && !--n)
+			break;
+	return p;
+}
+
+START_TEST(qa_in_table_csv_and_json)
+{
+	struct store *st = fixture();
+	struct report *r = run(st, NULL);
+	char *table = written(r, REPORT_TABLE), *csv = written(r, REPORT_CSV);
+	char *json = written(r, REPORT_JSON), err[256];
+	struct json *j;
+	const struct json *all, *crit;
+
+	/* Table: ALL, ana, bob. */
+	ck_assert_msg(strstr(table, "QA calls reviewed              3          2          1\n"),
+		      "%s", table);
+	ck_assert_msg(strstr(table, "QA average score           33.3%      33.3%          -\n"),
+		      "%s", table);
+	ck_assert_msg(strstr(table, "QA auto-fails                  1          1          0\n"),
+		      "%s", table);
+	ck_assert_msg(strstr(table, "QA average per criterion\n"
+				    "  vent                     66.7%      66.7%          -\n"
+				    "  voice                    50.0%      50.0%          -\n"
+				    "  warned                    0.0%       0.0%          -\n"),
+		      "%s", table);
+	/* CSV: the four fields, then top causes, then two columns per criterion. */
+	ck_assert_ptr_nonnull(strstr(csv, ",qa_calls,qa_scorings,qa_score_pct,qa_auto_fails,"));
+	ck_assert_ptr_nonnull(strstr(csv, ",top_causes,qa_vent_pct,qa_vent_answers,qa_voice_pct,"
+					  "qa_voice_answers,qa_warned_pct,qa_warned_answers\r\n"));
+	ck_assert_int_eq(strncmp(tail_fields(csv, "\nALL,", 6), "66.7,3,50.0,2,0.0,1\r\n", 21), 0);
+	ck_assert_int_eq(strncmp(tail_fields(csv, "\nana,", 6), "66.7,3,50.0,2,0.0,1\r\n", 21), 0);
+	ck_assert_int_eq(strncmp(tail_fields(csv, "\nbob,", 6), ",0,,0,,0\r\n", 10), 0);
+	free(table);
+	free(csv);
+	j = json_parse(json, strlen(json), err, sizeof(err));
+	ck_assert_msg(j != NULL, "%s", err);
+	all = json_get(j, "overall");
+	ck_assert_ptr_nonnull(all);
+	ck_assert_int_eq((int)json_get(all, "qa_calls")->number, 3);
+	ck_assert_double_eq_tol(json_get(all, "qa_score_pct")->number, 33.3, 1e-9);
+	crit = json_get(all, "qa_criteria");
+	ck_assert_ptr_nonnull(crit);
+	ck_assert_uint_eq(crit->len, 3);
+	ck_assert_str_eq(json_get(crit->items[0], "criterion")->string, "vent");
+	ck_assert_int_eq((int)json_get(crit->items[0], "answers")->number, 3);
+	ck_assert_double_eq_tol(json_get(crit->items[0], "avg_pct")->number, 66.7, 1e-9);
+	json_free(j);
+	free(json);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
+Suite *report_qa_suite(void)
+{
+	Suite *s = suite_create("report_qa");
+	TCase *tc = tcase_create("qa");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, qa_figures_per_agent_and_overall);
+	tcase_add_test(tc, qa_in_table_csv_and_json);
+	suite_add_tcase(s, tc);
+	return s;
+}
