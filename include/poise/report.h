@@ -178,6 +178,40 @@ enum poise_status report_write(const struct report *r, FILE *out, enum report_fo
 enum poise_status report_write_lines(const struct report *r, FILE *out, enum report_format fmt,
 				     struct poise_error *err);
 
+/*
+ * Calibration (--calibration): the calls q selects that two or more
+ * reviewers scored (each reviewer's newest scoring), how far apart the
+ * reviewers are on each criterion and on the overall score, and how far
+ * each reviewer is from the others (docs/metrics.md, "Calibration").
+ * Points and spreads are in basis points (10000 = 100 percentage points).
+ */
+#define REPORT_CALIB_DEVIATES 2500 /* a mean deviation above this is marked */
+
+struct calib_criterion {
+	char id[65];	    /* "" for the overall score */
+	long calls;	    /* calls where two or more reviewers answered it */
+	int64_t spread_sum; /* Σ (highest - lowest points) over those calls */
+	int spread_max;
+};
+
+struct calib_reviewer {
+	char name[128];
+	long answers;	  /* answers compared with at least one other reviewer's */
+	int64_t dev_sum;  /* Σ |points - the other reviewers' mean|, each rounded */
+	int64_t bias_sum; /* Σ (points - the other reviewers' mean), each rounded */
+};
+
+struct report_calib;
+enum poise_status report_calibration(struct store *st, const struct report_query *q,
+				     struct report_calib **out, struct poise_error *err);
+void report_calib_free(struct report_calib *c);
+long report_calib_calls(const struct report_calib *c);
+/* Overall first, then by criterion id; reviewers by name. Valid until report_calib_free. */
+size_t report_calib_criteria(const struct report_calib *c, const struct calib_criterion **out);
+size_t report_calib_reviewers(const struct report_calib *c, const struct calib_reviewer **out);
+enum poise_status report_write_calibration(const struct report_calib *c, FILE *out,
+					   enum report_format fmt, struct poise_error *err);
+
 /* "table" / "csv" / "json" to a format; -1 when unknown. */
 int report_format_from_name(const char *name);
 

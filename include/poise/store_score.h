@@ -79,4 +79,17 @@ typedef int (*store_score_sums_fn)(void *ctx, const struct score_sums *s);
 enum poise_status store_score_sums(struct store *st, const struct score_filter *f,
 				   store_score_sums_fn fn, void *ctx, struct poise_error *err);
 
+/*
+ * Calibration: for each call the filter selects with two or more scorings
+ * that count, every reviewer's points (scorecard.h: score_points) on each
+ * criterion they did not answer N/A, and criterion NULL for their overall
+ * score (when it has one); ordered by call, criterion (overall first),
+ * reviewer. fn returns non-zero to stop.
+ */
+typedef int (*store_score_calib_fn)(void *ctx, const char *call_id, const char *criterion,
+				    const char *reviewer, int points);
+enum poise_status store_score_calibration(struct store *st, const struct score_filter *f,
+					  store_score_calib_fn fn, void *ctx,
+					  struct poise_error *err);
+
 #endif

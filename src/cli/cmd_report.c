@@ -15,6 +15,7 @@ const struct cli_opt cmd_report_opts[] = {
 	{"playbook", "ID", "only calls under this playbook id"},
 	{"format", "FORMAT", "table (the default), csv or json"},
 	{"lines", NULL, "per playbook line: shown, used, skipped, mood after"},
+	{"calibration", NULL, "calls several reviewers scored: spread per criterion, who deviates"},
 	{"repeat-days", "N", "a repeat contact is within N days (default 7)"},
 	{"refold", NULL, "fold every call from its events, not from kept figures"},
 	{NULL, NULL, NULL},
@@ -80,6 +81,26 @@ static enum poise_status read_query(const struct cli_args *args, struct report_q
 	return POISE_OK;
 }
 
+static int calibration(const struct cli_args *args, struct store *st,
+		       const struct report_query *q, enum report_format fmt)
+{
+	struct report_calib *c = NULL;
+	struct poise_error err;
+	int code = CLI_OK;
+
+	poise_error_clear(&err);
+	if (cli_value(args, "lines")) {
+		poise_error_set(&err, POISE_USAGE, NULL, 0, 0,
+				"--calibration and --lines are two reports: give one");
+		return cli_report(args->cmd, &err);
+	}
+	if (report_calibration(st, q, &c, &err) != POISE_OK ||
+	    report_write_calibration(c, stdout, fmt, &err) != POISE_OK)
+		code = cli_report(args->cmd, &err);
+	report_calib_free(c);
+	return code;
+}
+
 int cmd_report(const struct cli_args *args)
 {
 	struct report_query q = {0};
@@ -95,6 +116,10 @@ int cmd_report(const struct cli_args *args)
 	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
 	    cli_open_read(db, &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
+	if (cli_value(args, "calibration")) {
+		code = calibration(args, st, &q, (enum report_format)fmt);
+		goto out;
+	}
 	if (report_run(st, &q, &r, &err) != POISE_OK) {
 		code = cli_report(args->cmd, &err);
 		goto out;

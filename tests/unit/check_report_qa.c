@@ -246,6 +246,107 @@ START_TEST(qa_in_table_csv_and_json)
 }
 END_TEST
 
+/*
+ * Calibration. tom also scores call 0 (vent yes, voice N/A: score 10000)
+ * and call 1 (vent yes, warned no: 0). Calls with two or more scorings
+ * that count: 0 and 1.
+ *   call 0  overall rita 9167, sam 833, tom 10000: spread 9167
+ *           vent rita 10000, sam 0, tom 10000 (sum 20000, n 3): spread 10000;
+ *             from the others' mean: rita (30000 - 20000) / 2 = +5000,
+ *             sam (0 - 20000) / 2 = -10000, tom +5000
+ *           voice rita 7500, sam 2500: spread 5000; rita +5000, sam -5000
+ *   call 1  overall rita 0, tom 0; vent 10000, 10000; warned 0, 0: spreads 0, all +0
+ * criteria: (overall) 2 calls, 9167 -> avg 45.8, max 91.7; vent 2, 10000 -> 50.0,
+ *           max 100.0; voice 1, 5000 -> 50.0; warned 1, 0 -> 0.0
+ * reviewers: rita 4 answers, |dev| 10000 -> 25.0, bias +25.0, not over 25: unmarked
+ *            sam 2, 15000 -> 75.0, bias -75.0: marked
+ *            tom 3, 5000 -> 16.7, bias +16.7
+ */
+START_TEST(calibration_spread_and_deviation)
+{
+	struct store *st = fixture();
+	const struct qa_answer t0[] = {VENT(1), VOICE(SCORE_NA)}, t1[] = {VENT(1), WARNED(0)};
+	struct report_query q = {.repeat_days = 7, .now = D0 + 48 * HOUR, .utc = 1};
+	struct poise_error err = {0};
+	struct report_calib *c = NULL;
+	const struct calib_criterion *k;
+	const struct calib_reviewer *rv;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	score(st, 0, "tom", D0 + 22 * HOUR, t0, 2);
+	score(st, 1, "tom", D0 + 22 * HOUR, t1, 2);
+	ck_assert_int_eq(report_parse_day("2024-05-10", 1, 0, &q.since, &err), POISE_OK);
+	ck_assert_int_eq(report_parse_day("2024-05-11", 1, 1, &q.until, &err), POISE_OK);
+	ck_assert_int_eq(report_calibration(st, &q, &c, &err), POISE_OK);
+	ck_assert_int_eq(report_calib_calls(c), 2);
+	ck_assert_uint_eq(report_calib_criteria(c, &k), 4);
+	ck_assert_str_eq(k[0].id, "");
+	ck_assert_int_eq(k[0].calls, 2);
+	ck_assert_int_eq(k[0].spread_sum, 9167);
+	ck_assert_int_eq(k[0].spread_max, 9167);
+	ck_assert_str_eq(k[1].id, "vent");
+	ck_assert_int_eq(k[1].calls, 2);
+	ck_assert_int_eq(k[1].spread_sum, 10000);
+	ck_assert_str_eq(k[2].id, "voice");
+	ck_assert_int_eq(k[2].spread_sum, 5000);
+	ck_assert_str_eq(k[3].id, "warned");
+	ck_assert_int_eq(k[3].calls, 1);
+	ck_assert_uint_eq(report_calib_reviewers(c, &rv), 3);
+	ck_assert_str_eq(rv[0].name, "rita");
+	ck_assert_int_eq(rv[0].answers, 4);
+	ck_assert_int_eq(rv[0].dev_sum, 10000);
+	ck_assert_int_eq(rv[0].bias_sum, 10000);
+	ck_assert_str_eq(rv[1].name, "sam");
+	ck_assert_int_eq(rv[1].answers, 2);
+	ck_assert_int_eq(rv[1].dev_sum, 15000);
+	ck_assert_int_eq(rv[1].bias_sum, -15000);
+	ck_assert_str_eq(rv[2].name, "tom");
+	ck_assert_int_eq(rv[2].answers, 3);
+	ck_assert_int_eq(rv[2].dev_sum, 5000);
+
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(report_write_calibration(c, f, REPORT_TABLE, &err), POISE_OK);
+	fclose(f);
+	ck_assert_msg(strstr(buf, "calibration: 2 calls scored by two or more reviewers"), "%s",
+		      buf);
+	ck_assert_msg(strstr(buf, "  (overall)                   2        45.8        91.7\n"
+				  "  vent                        2        50.0       100.0\n"),
+		      "%s", buf);
+	ck_assert_msg(strstr(buf, "  rita                        4        25.0        25.0\n"
+				  "  sam                         2        75.0       -75.0  *\n"
+				  "  tom                         3        16.7        16.7\n"),
+		      "%s", buf);
+	free(buf);
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(report_write_calibration(c, f, REPORT_CSV, &err), POISE_OK);
+	fclose(f);
+	ck_assert_msg(strstr(buf, "criterion,(overall),2,45.8,91.7,,,\r\n"), "%s", buf);
+	ck_assert_msg(strstr(buf, "reviewer,sam,2,,,75.0,-75.0,1\r\n"), "%s", buf);
+	free(buf);
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(report_write_calibration(c, f, REPORT_JSON, &err), POISE_OK);
+	fclose(f);
+	{
+		char jerr[256];
+		struct json *j = json_parse(buf, strlen(buf), jerr, sizeof(jerr));
+
+		ck_assert_msg(j != NULL, "%s", jerr);
+		ck_assert(json_get(json_get(j, "criteria")->items[0], "criterion")->type ==
+			  JSON_NULL);
+		ck_assert_double_eq_tol(
+			json_get(json_get(j, "reviewers")->items[1], "bias")->number, -75.0, 1e-9);
+		ck_assert_int_eq(
+			json_get(json_get(j, "reviewers")->items[1], "deviates")->boolean, 1);
+		json_free(j);
+	}
+	free(buf);
+	report_calib_free(c);
+	store_close(st);
+}
+END_TEST
+
 Suite *report_qa_suite(void)
 {
 	Suite *s = suite_create("report_qa");
@@ -254,6 +355,7 @@ Suite *report_qa_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, qa_figures_per_agent_and_overall);
 	tcase_add_test(tc, qa_in_table_csv_and_json);
+	tcase_add_test(tc, calibration_spread_and_deviation);
 	suite_add_tcase(s, tc);
 	return s;
 }

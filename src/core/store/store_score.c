@@ -238,7 +238,7 @@ enum poise_status store_score_latest(struct store *st, const char *call_id, cons
  * scoring of each call the filter selects (?1..?4).
  */
 #define COUNTED                                                                                    \
-	"WITH counted AS (SELECT s.id, s.call_id, s.score, s.auto_failed, c.agent "                \
+	"WITH counted AS (SELECT s.id, s.call_id, s.reviewer, s.score, s.auto_failed, c.agent "                \
 	"FROM qa_scores s JOIN calls c ON c.id = s.call_id "                                       \
 	"WHERE c.started_at >= ?1 AND c.started_at < ?2 "                                          \
 	"AND (?3 IS NULL OR c.agent = ?3) AND (?4 IS NULL OR c.playbook_id = ?4) "                 \
@@ -330,4 +330,35 @@ enum poise_status store_score_sums(struct store *st, const struct score_filter *
 	if (rc == SQLITE_OK && !stop)
 		rc = sums_per_criterion(st, f, fn, ctx, &stop);
 	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "sum the QA scores", err);
+}
+
+enum poise_status store_score_calibration(struct store *st, const struct score_filter *f,
+					  store_score_calib_fn fn, void *ctx,
+					  struct poise_error *err)
+{
+	static const char sql[] =
+		COUNTED ", multi AS (SELECT call_id FROM counted GROUP BY call_id "
+			"HAVING count(*) >= 2) "
+			"SELECT call_id, NULL, reviewer, 0, score FROM counted JOIN multi "
+			"USING (call_id) WHERE score IS NOT NULL "
+			"UNION ALL SELECT call_id, a.criterion, reviewer, a.scale, a.value "
+			"FROM counted JOIN multi USING (call_id) "
+			"JOIN qa_answers a ON a.score_id = counted.id WHERE a.value IS NOT NULL "
+			"ORDER BY 1, 2, 3";
+	sqlite3_stmt *s = NULL;
+	int rc = prepare_sums(st, sql, f, &s), stop = 0;
+
+	while (rc == SQLITE_OK && !stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *crit = sqlite3_column_type(s, 1) == SQLITE_NULL ? NULL
+									    : store_col_text(s, 1);
+		int scale = sqlite3_column_int(s, 3), v = sqlite3_column_int(s, 4);
+		int points = crit ? score_points(scale == 2 ? SCALE_YES_NO : SCALE_1_5, v) : v;
+
+		stop = fn(ctx, store_col_text(s, 0), crit, store_col_text(s, 2), points);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_OK)
+		return POISE_OK;
+	return store_fail(st, rc, "read the scores to calibrate", err);
 }
