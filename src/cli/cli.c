@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "poise/store.h"
+#include "poise/store_ready.h"
 #include "poise/fieldlimits.h"
 #include "poise/text.h"
 
@@ -37,6 +38,19 @@ int cli_open_write(const struct cli_args *args, char *db, size_t size, struct st
 	enum poise_status ps = cli_db_path(args, db, size, err);
 
 	return ps != POISE_OK ? ps : store_open(db, STORE_PATIENT, st, err);
+}
+
+enum poise_status cli_known_agent(struct store *st, const char *agent, struct poise_error *err)
+{
+	char id[37];
+	enum poise_status ps = store_ready_last_call(st, agent, id, err);
+
+	if (ps == POISE_NOT_FOUND)
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no calls by agent '%s' in this database: check the name "
+				       "(`poise report` lists every agent)",
+				       agent);
+	return ps;
 }
 
 int cli_open_read(const char *db, struct store **st, struct poise_error *err)

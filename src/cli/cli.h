@@ -101,6 +101,13 @@ struct store;
 int cli_open_read(const char *db, struct store **st, struct poise_error *err);
 
 /*
+ * POISE_OK when agent has a call in st; else POISE_NOT_FOUND ("no calls by
+ * agent 'x'"), so `--agent` with a misspelt name says so instead of
+ * printing empty figures.
+ */
+enum poise_status cli_known_agent(struct store *st, const char *agent, struct poise_error *err);
+
+/*
  * A bounded value from the command line (fieldlimits.h): at most max bytes
  * of UTF-8 without control characters, or POISE_USAGE naming --opt and the
  * limit. NULL (not given) is fine.

@@ -17,11 +17,13 @@
 const struct cli_opt cmd_followups_opts[] = {
 	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{"all", NULL, "every open follow-up, also those due later or without a date"},
+	{"agent", "NAME", "only the follow-ups of this agent's calls"},
 	{NULL, NULL, NULL},
 };
 
 struct listing {
 	const char *today;
+	const char *agent; /* NULL: everyone's */
 	size_t rows;
 };
 
@@ -41,6 +43,8 @@ static int print_row(void *ctx, const struct followup *f)
 							   : "";
 	char id[24], call[CALL_ID_SHORT + 1];
 
+	if (l->agent && strcmp(f->agent, l->agent) != 0)
+		return 0;
 	if (l->rows++ == 0)
 		printf("%6s  %-10s  %-7s  %-8s  %-16s  %-12s  %-13s  %s\n", "ID", "DUE", "",
 		       "CHANNEL", "CUSTOMER", "AGENT", "CALL", "PROMISE");
@@ -58,11 +62,13 @@ static int print_row(void *ctx, const struct followup *f)
 	return ferror(stdout) != 0;
 }
 
-static int list(struct store *st, int all, struct poise_error *err)
+static int list(struct store *st, int all, const char *agent, struct poise_error *err)
 {
 	char today[11];
-	struct listing l = {today, 0};
+	struct listing l = {today, agent, 0};
 
+	if (agent && cli_known_agent(st, agent, err) != POISE_OK)
+		return -1;
 	cli_local_date(cli_now_ms(), today);
 	if (followup_each(st, today, all, print_row, &l, err) != POISE_OK)
 		return -1;
@@ -134,7 +140,14 @@ int cmd_followups(const struct cli_args *args)
 	} else if (cli_open_read(db, &st, &err) != POISE_OK) {
 		rc = -1;
 	} else {
-		rc = list(st, cli_value(args, "all") != NULL, &err);
+		const char *agent = cli_value(args, "agent");
+
+		if (agent && !agent[0]) {
+			poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "option '--agent' needs a NAME");
+			rc = -1;
+		} else {
+			rc = list(st, cli_value(args, "all") != NULL, agent, &err);
+		}
 		store_close(st);
 	}
 	return rc ? cli_report(args->cmd, &err) : CLI_OK;

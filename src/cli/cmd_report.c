@@ -6,6 +6,7 @@
 #include "cli/cli_super.h"
 #include "poise/report.h"
 #include "poise/store.h"
+#include "poise/store_ready.h"
 
 const struct cli_opt cmd_report_opts[] = {
 	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
@@ -116,6 +117,10 @@ int cmd_report(const struct cli_args *args)
 	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
 	    cli_open_read(db, &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
+	if (q.agent && cli_known_agent(st, q.agent, &err) != POISE_OK) {
+		code = cli_report(args->cmd, &err);
+		goto out;
+	}
 	if (cli_value(args, "calibration")) {
 		code = calibration(args, st, &q, (enum report_format)fmt);
 		goto out;

@@ -169,6 +169,42 @@ START_TEST(test_gen_is_hidden_but_works)
 END_TEST
 
 /* A database of an older schema is upgraded by the reading commands, then read. */
+/* --agent with a name that has no calls says so, for report and followups. */
+START_TEST(test_unknown_agent_said)
+{
+	const char *db = fx_path(0, "main.db");
+	struct playbook pb = fx_pb("test", "9d", pb_text);
+	struct store *st = fx_open(db);
+	char id2[37] = "";
+	struct run r;
+
+	fx_call(st, id2, "bo", "Other", 200000, &pb);
+	fx_append(st, id2, EV_START, 200000, STAGE_CALM, 0, 0, pb.hash);
+	store_close(st);
+	RUN(&r, "report", "--agent", "anna", "--db", db);
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_msg(strstr(r.err, "no calls by agent 'anna'"), "%s", r.err);
+	ck_assert_str_eq(r.out, "");
+	done(&r);
+	RUN(&r, "followups", "--agent", "anna", "--db", db);
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "no calls by agent 'anna'"));
+	done(&r);
+	RUN(&r, "report", "--agent", "ana", "--db", db);
+	ck_assert_int_eq(r.code, 0);
+	done(&r);
+	/* Only ana's follow-ups; bo has a call but none due. */
+	RUN(&r, "followups", "--agent", "ana", "--db", db);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "plantedpromise"));
+	done(&r);
+	RUN(&r, "followups", "--agent", "bo", "--db", db);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_str_eq(r.out, "no follow-ups due\n");
+	done(&r);
+}
+END_TEST
+
 START_TEST(test_reading_commands_upgrade_an_older_schema)
 {
 	static const char *const cmds[] = {"report", "export", "show", "followups"};
@@ -180,6 +216,8 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 
 		ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_exec(h,
+					      "DROP TABLE IF EXISTS qa_answers; "
+					      "DROP TABLE IF EXISTS qa_scores; "
 					      "DROP TABLE IF EXISTS sync_calls; "
 					      "DROP TABLE IF EXISTS sync_followups; "
 					      "DROP TABLE IF EXISTS sync_reviews; "
@@ -212,6 +250,7 @@ Suite *super_cli_suite(void)
 	tcase_add_test(tc, test_export_redact_leaves_no_planted_text);
 	tcase_add_test(tc, test_show_prefix_and_errors);
 	tcase_add_test(tc, test_followups_list_and_done);
+	tcase_add_test(tc, test_unknown_agent_said);
 	tcase_add_test(tc, test_merge_says_what_it_added);
 	tcase_add_test(tc, test_gen_is_hidden_but_works);
 	tcase_add_test(tc, test_reading_commands_upgrade_an_older_schema);
