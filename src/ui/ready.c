@@ -40,7 +40,7 @@ static int ready_done(struct ui *ui, int key);
 	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), "Enter/c", "next call",                      \
 	  "the next caller's name and reference, then the call")                                   \
 	K(pick, KEYS('p'), "p", "playbook", "pick the playbook for the next call")                 \
-	K(ack, KEYS('a'), "a", "read", "mark the supervisor's new comments as read")               \
+	K(ack, KEYS('a'), "a", "answer", "acknowledge, reply to or dispute a supervisor's comment") \
 	K(move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j'), "j/k", "follow-up",                      \
 	  "select a follow-up in the list")                                                        \
 	K(done, KEYS('d'), "d", "done",                                                            \

@@ -1,13 +1,16 @@
 /*
  * review_ready.c - a supervisor's scores and comments reach the agent: the
- * ready screen between calls lists the unread ones and one key marks them
- * read (review_unacked / review_ack in the core).
+ * ready screen between calls lists the unread ones, and `a` answers the
+ * oldest: acknowledge it, reply to it or dispute it with a line of text
+ * (store_reply_add, a row with a UUID the supervisor sees in review), which
+ * also marks it read (review_ack).
  */
 #include "ui/review_ready.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "poise/store_reply.h"
 #include "ui/review_int.h"
 
 static int collect(void *ctx, const struct review *r)
@@ -40,7 +43,7 @@ int rv_comments_draw(struct ui *ui, const struct rv_comments *c, int y, int bott
 	if (!c->n)
 		return y;
 	attron(ui_attr(ui, R_SECTION));
-	mvaddnstr(y++, 2, "New from your supervisor (a marks read)", COLS - 4);
+	mvaddnstr(y++, 2, "New from your supervisor (a: acknowledge, reply or dispute)", COLS - 4);
 	attroff(ui_attr(ui, R_SECTION));
 	for (int i = 0; i < c->n && y < bottom; i++) {
 		const struct review *r = &c->r[i];
@@ -63,13 +66,35 @@ int rv_comments_draw(struct ui *ui, const struct rv_comments *c, int y, int bott
 
 void rv_comments_ack(struct ui *ui, struct rv_comments *c)
 {
+	struct review_reply rp;
 	struct poise_error err;
+	char q[256];
+	int ch;
 
+	if (!c->n)
+		return;
+	memset(&rp, 0, sizeof(rp));
+	snprintf(q, sizeof(q), "%.100s's comment on %.100s: a acknowledge  r reply  d dispute",
+		 c->r[0].reviewer, c->r[0].customer[0] ? c->r[0].customer : "a call");
+	if (!(ch = ui_ask_key(ui, q, "ard", 1)))
+		return;
+	rp.kind = ch == 'a' ? REPLY_ACK : ch == 'r' ? REPLY_REPLY : REPLY_DISPUTE;
+	if (rp.kind != REPLY_ACK &&
+	    (!ui_edit_text(ui,
+			   rp.kind == REPLY_REPLY ? "your reply (Enter sends, Esc cancels):"
+						  : "why you disagree (Enter sends, Esc cancels):",
+			   LIMIT_COMMENT, rp.text, sizeof(rp.text), NULL) ||
+	     !rp.text[0]))
+		return;
+	rp.review_id = c->r[0].id;
+	snprintf(rp.agent, sizeof(rp.agent), "%s", ui->opts->agent);
 	poise_error_clear(&err);
-	for (int i = 0; i < c->n; i++)
-		if (review_ack(ui->st, c->r[i].id, ui_now(), &err) != POISE_OK) {
-			ui_set_banner(ui, 1, "cannot mark the comment read: %s", err.msg);
-			return;
-		}
+	if (store_reply_add(ui->st, &rp, ui_now(), &err) != POISE_OK ||
+	    review_ack(ui->st, c->r[0].id, ui_now(), &err) != POISE_OK) {
+		ui_set_banner(ui, 1, "cannot answer the comment: %s", err.msg);
+		return;
+	}
+	ui_set_banner(ui, 0, "%s; %s will see it in review", reply_kind_verb(rp.kind),
+		      c->r[0].reviewer);
 	rv_comments_load(ui, c);
 }

@@ -21,7 +21,7 @@ struct rv_comments {
 void rv_comments_load(struct ui *ui, struct rv_comments *c);
 /* Draw them from line y, not past line `bottom`; returns the next free line. */
 int rv_comments_draw(struct ui *ui, const struct rv_comments *c, int y, int bottom);
-/* Mark the ones shown as read, now, and load what is left. */
+/* Answer the oldest (acknowledge, reply, dispute), mark it read, load what is left. */
 void rv_comments_ack(struct ui *ui, struct rv_comments *c);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/store_reply.h"
 #include "poise/store_score.h"
 #include "poise/timeline.h"
 
@@ -212,6 +213,18 @@ static void add_wrapup(struct ui *ui, struct view *v)
 	add(v, A_NORMAL, "  to improve: %.*s", n1, f1);
 }
 
+/* The agent's answer to a review, under it. */
+static int add_reply(void *ctx, const struct review_reply *rp)
+{
+	struct view *v = ctx;
+	char at[32];
+
+	rv_datetime(at, sizeof(at), rp->created_at);
+	add(v, rp->kind == REPLY_DISPUTE ? ui_attr(v->ui, R_WARN) : A_NORMAL, "    %s %s %s%s%s",
+	    at, rp->agent, reply_kind_verb(rp->kind), rp->text[0] ? ": " : "", rp->text);
+	return 0;
+}
+
 static int add_review(void *ctx, const struct review *r)
 {
 	struct view *v = ctx;
@@ -229,6 +242,7 @@ static int add_review(void *ctx, const struct review *r)
 		add(v, A_NORMAL, "    scores:%s", scores);
 	if (r->comment[0])
 		add(v, ui_attr(ui, R_PROMPT), "    %s", r->comment);
+	store_reply_each(ui->st, r->id, add_reply, v, NULL);
 	return 0;
 }
 

@@ -122,10 +122,32 @@ end_call_plainly
 wait_for "New from your supervisor"
 wait_for "sam on Zelda"
 wait_for "- Good calm start"
-keys a;          wait_gone "New from your supervisor"
+# The agent disputes it with a line; the comment is then read.
+keys a;          wait_for "a acknowledge  r reply  d dispute"
+keys d;          wait_for "why you disagree"
+text "I named the delay at 01:10"; keys Enter
+wait_gone "New from your supervisor"
+wait_for "disputes; sam will see it in review"
 keys q
 expect_eq 0 "$(wait_exit)" "poise call exit status"
 stop_poise
 [ -n "$(sql "SELECT acked_at FROM reviews WHERE call_id = '$call'")" ] ||
 	fail "the comment was not marked read"
+expect_eq "tester	dispute	I named the delay at 01:10	36" "$(sql "SELECT p.agent, p.kind, p.text,
+	length(p.id) FROM review_replies p JOIN reviews r ON r.id = p.review_id
+	WHERE r.call_id = '$call'")" "the dispute, as a row with a UUID"
+
+# The supervisor sees it under the comment.
+start_poise 100 30 review --reviewer sam
+wait_for "Zelda"
+keys /;          wait_for "search notes"
+text "VOUCHER";  keys Enter
+wait_for 'search="VOUCHER"'
+keys Enter;      wait_for "call ${call:0:13}"
+for (( i = 0; i < 40; i++ )); do keys j; done
+wait_for "tester disputes: I named the delay at 01:10"
+keys q;          wait_for "poise review"
+keys q
+expect_eq 0 "$(wait_exit)" "poise review exit status"
+stop_poise
 echo ok

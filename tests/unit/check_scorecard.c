@@ -10,6 +10,7 @@
 
 #include "helpers/json.h"
 #include "poise/review.h"
+#include "poise/store_reply.h"
 #include "poise/store_score.h"
 #include "store_fixture.h"
 #include "main/suite.h"
@@ -365,6 +366,66 @@ START_TEST(test_store_round_trip)
 }
 END_TEST
 
+static int keep_reply(void *ctx, const struct review_reply *r)
+{
+	struct review_reply *all = ctx;
+
+	for (int i = 0; i < 3; i++)
+		if (!all[i].id[0]) {
+			all[i] = *r;
+			break;
+		}
+	return 0;
+}
+
+/* The agent's side: acknowledge, reply, dispute, each a UUID row under its review. */
+START_TEST(test_replies)
+{
+	struct playbook pb = fx_pb("p", "ab", "x");
+	struct store *st;
+	char id[37] = "";
+	struct review rv = {0};
+	struct review_reply rp, back[3];
+	struct poise_error err = {0};
+
+	fx_setup();
+	st = fx_open(fx_path(0, "s.db"));
+	fx_call(st, id, "sam", "Rivera", FIXTURE_T, &pb);
+	memcpy(rv.call_id, id, sizeof(rv.call_id));
+	snprintf(rv.reviewer, sizeof(rv.reviewer), "rita");
+	rv.created_at = FIXTURE_T;
+	snprintf(rv.comment, sizeof(rv.comment), "name the delay sooner");
+	ck_assert_int_eq(review_save(st, &rv, &err), POISE_OK);
+
+	memset(&rp, 0, sizeof(rp));
+	rp.review_id = rv.id;
+	snprintf(rp.agent, sizeof(rp.agent), "sam");
+	rp.kind = REPLY_REPLY;
+	/* A reply needs words; an acknowledgement has none. */
+	ck_assert_int_eq(store_reply_add(st, &rp, FIXTURE_T + 1, &err), POISE_USAGE);
+	rp.kind = REPLY_ACK;
+	ck_assert_int_eq(store_reply_add(st, &rp, FIXTURE_T + 1, &err), POISE_OK);
+	ck_assert_uint_eq(strlen(rp.id), 36);
+	rp.kind = REPLY_DISPUTE;
+	snprintf(rp.text, sizeof(rp.text), "I did, at 01:10");
+	ck_assert_int_eq(store_reply_add(st, &rp, FIXTURE_T + 2, &err), POISE_OK);
+	rp.review_id = rv.id + 100;
+	ck_assert_int_eq(store_reply_add(st, &rp, FIXTURE_T + 3, &err), POISE_NOT_FOUND);
+	memset(back, 0, sizeof(back));
+	ck_assert_int_eq(store_reply_each(st, rv.id, keep_reply, back, &err), POISE_OK);
+	ck_assert_int_eq(back[0].kind, REPLY_ACK);
+	ck_assert_str_eq(back[0].text, "");
+	ck_assert_int_eq(back[1].kind, REPLY_DISPUTE);
+	ck_assert_str_eq(back[1].text, "I did, at 01:10");
+	ck_assert_str_eq(back[1].agent, "sam");
+	ck_assert_str_ne(back[0].id, back[1].id);
+	ck_assert_str_eq(back[2].id, "");
+	ck_assert_str_eq(reply_kind_verb(REPLY_DISPUTE), "disputes");
+	store_close(st);
+	fx_teardown();
+}
+END_TEST
+
 Suite *scorecard_suite(void)
 {
 	Suite *s = suite_create("scorecard");
@@ -379,6 +440,7 @@ Suite *scorecard_suite(void)
 	tcase_add_test(tc, test_unvisited_stage_refused);
 	tcase_add_test(tc, test_weighted_percentage);
 	tcase_add_test(tc, test_store_round_trip);
+	tcase_add_test(tc, test_replies);
 	suite_add_tcase(s, tc);
 	return s;
 }

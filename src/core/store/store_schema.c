@@ -188,7 +188,8 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX published_playbooks_id ON published_playbooks (id, published_at);\n",
 	/*
-	 * 4 -> 5: QA scores against a scorecard (store_score.c). One row per
+	 * 4 -> 5: QA scores against a scorecard (store_score.c), and the
+	 * agent's answer to a review (store_reply.c). One row per
 	 * reviewer's scoring of a call, by UUID so it merges and syncs like a
 	 * call; its answers carry their weight, scale and auto-fail, so the
 	 * score reads back without the scorecard file. value NULL is N/A. The
@@ -214,7 +215,16 @@ static const char *const migrations[] = {
 	"	auto_fail INTEGER NOT NULL DEFAULT 0 CHECK (auto_fail IN (0, 1)),\n"
 	"	value INTEGER CHECK (value BETWEEN 0 AND 5),\n"
 	"	PRIMARY KEY (score_id, criterion)\n"
-	") WITHOUT ROWID;\n",
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE review_replies (\n"
+	"	id TEXT PRIMARY KEY NOT NULL,\n"
+	"	review_id INTEGER NOT NULL REFERENCES reviews (id),\n"
+	"	agent TEXT NOT NULL,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('ack', 'reply', 'dispute')),\n"
+	"	text TEXT NOT NULL DEFAULT ''\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX review_replies_review ON review_replies (review_id, created_at);\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
