@@ -37,7 +37,8 @@
  */
 #define REPORT_FIGURES_VERSION 1
 
-enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON };
+/* REPORT_HTML is the weekly trends page alone (report_write_html). */
+enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON, REPORT_HTML };
 
 /* What to report on. */
 struct report_query {
@@ -212,7 +213,18 @@ size_t report_calib_reviewers(const struct report_calib *c, const struct calib_r
 enum poise_status report_write_calibration(const struct report_calib *c, FILE *out,
 					   enum report_format fmt, struct poise_error *err);
 
-/* "table" / "csv" / "json" to a format; -1 when unknown. */
+/*
+ * The HTML page (--format html): one self-contained file, inline CSS and
+ * SVG, no script and nothing fetched, with the team's trends by week (average
+ * handle time, the share of calls that ended calmer, escalations, QA
+ * average score) and the same four per agent as small multiples. Weeks run
+ * Monday to Sunday from the week of q->since (else the 12 weeks up to
+ * q->now) to q->until, at most 104; each is a report_run of its own.
+ */
+enum poise_status report_write_html(struct store *st, const struct report_query *q, FILE *out,
+				    struct poise_error *err);
+
+/* "table" / "csv" / "json" / "html" to a format; -1 when unknown. */
 int report_format_from_name(const char *name);
 
 /*

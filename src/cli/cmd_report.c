@@ -14,7 +14,7 @@ const struct cli_opt cmd_report_opts[] = {
 	{"until", "DATE", "calls started on or before this day (UTC days unless TZ is set)"},
 	{"agent", "NAME", "only this agent's calls"},
 	{"playbook", "ID", "only calls under this playbook id"},
-	{"format", "FORMAT", "table (the default), csv or json"},
+	{"format", "FORMAT", "table (the default), csv, json, or html (weekly trends page)"},
 	{"lines", NULL, "per playbook line: shown, used, skipped, mood after"},
 	{"calibration", NULL, "calls several reviewers scored: spread per criterion, who deviates"},
 	{"repeat-days", "N", "a repeat contact is within N days (default 7)"},
@@ -66,7 +66,11 @@ static enum poise_status read_query(const struct cli_args *args, struct report_q
 	*fmt = REPORT_TABLE;
 	if (name && (*fmt = report_format_from_name(name)) < 0)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
-				       "unknown format '%s': use table, csv or json", name);
+				       "unknown format '%s': use table, csv, json or html", name);
+	if (*fmt == REPORT_HTML && (cli_value(args, "lines") || cli_value(args, "calibration")))
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "--format html is the weekly trends page: not with --lines "
+				       "or --calibration");
 	if ((ps = nonempty(args, "agent", "NAME", &q->agent, err)) != POISE_OK ||
 	    (ps = nonempty(args, "playbook", "playbook id", &q->playbook, err)) != POISE_OK ||
 	    (since && (ps = cli_parse_date("since", since, 0, &q->since, err)) != POISE_OK) ||
@@ -119,6 +123,11 @@ int cmd_report(const struct cli_args *args)
 		return cli_report(args->cmd, &err);
 	if (q.agent && cli_known_agent(st, q.agent, &err) != POISE_OK) {
 		code = cli_report(args->cmd, &err);
+		goto out;
+	}
+	if (fmt == REPORT_HTML) {
+		if (report_write_html(st, &q, stdout, &err) != POISE_OK)
+			code = cli_report(args->cmd, &err);
 		goto out;
 	}
 	if (cli_value(args, "calibration")) {
