@@ -45,11 +45,11 @@ enum score_fact { FACT_NONE = -1, FACT_LIST(FACT_ENUM) FACT_COUNT };
 struct sc_criterion {
 	char *id; /* unique in the scorecard */
 	char *text;
-	int group; /* index into groups */
+	int group;  /* index into groups */
 	int weight; /* 1..SCORECARD_MAX_WEIGHT */
 	enum score_scale scale;
-	int na;	       /* N/A allowed */
-	int auto_fail; /* yes/no only: "no" makes the whole call 0 */
+	int na;		      /* N/A allowed */
+	int auto_fail;	      /* yes/no only: "no" makes the whole call 0 */
 	enum score_fact fact; /* FACT_NONE: the reviewer answers */
 };
 
@@ -77,8 +77,8 @@ enum poise_status scorecard_load_default(struct scorecard **out, struct poise_er
  * (pp NULL: none), else the built-in one when id is NULL, "" or the
  * default's. POISE_NOT_FOUND when there is no such scorecard.
  */
-enum poise_status scorecard_resolve(const struct pbpath *pp, const char *id,
-				    struct scorecard **out, struct poise_error *err);
+enum poise_status scorecard_resolve(const struct pbpath *pp, const char *id, struct scorecard **out,
+				    struct poise_error *err);
 void scorecard_free(struct scorecard *sc);
 
 const char *score_fact_key(enum score_fact f);
@@ -88,8 +88,7 @@ const char *score_fact_key(enum score_fact f);
 #define SCORE_UNSET (-2) /* not answered yet: a scoring is complete without any */
 
 /* Whether a criterion may be scored in this call: its group's stage visited. */
-int scorecard_applies(const struct scorecard *sc, size_t criterion,
-		      const struct call_state *cs);
+int scorecard_applies(const struct scorecard *sc, size_t criterion, const struct call_state *cs);
 /*
  * The fact's answer for this call: 1 yes, 0 no, SCORE_NA when the fact does
  * not apply (no abuse ending, no callback).

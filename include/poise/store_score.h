@@ -33,8 +33,8 @@ struct qa_score {
 	char scorecard_id[FIELD_PLAYBOOK_ID_MAX + 1];
 	char scorecard_version[FIELD_VERSION_MAX + 1];
 	int64_t created_at, updated_at; /* ms */
-	int score;	 /* basis points (SCORE_FULL = 100%); -1: nothing scored */
-	int auto_failed; /* an auto-fail criterion answered "no" */
+	int score;			/* basis points (SCORE_FULL = 100%); -1: nothing scored */
+	int auto_failed;		/* an auto-fail criterion answered "no" */
 	struct qa_answer answers[SCORECARD_MAX_CRITERIA];
 	size_t nanswers;
 };

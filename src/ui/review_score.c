@@ -34,8 +34,7 @@ static const char *value_word(enum score_scale scale, int v, char buf[4])
 	return buf;
 }
 
-void rv_score_describe(const struct qa_score *q, char *head, size_t hsize, char *body,
-		       size_t bsize)
+void rv_score_describe(const struct qa_score *q, char *head, size_t hsize, char *body, size_t bsize)
 {
 	char pct[WORDS_BUF], at[32], one[4];
 	size_t len = 0;
@@ -52,8 +51,7 @@ void rv_score_describe(const struct qa_score *q, char *head, size_t hsize, char 
 }
 
 /* Ask criterion c; 0 when the reviewer stopped (Esc), else *v set. */
-static int ask_one(struct ui *ui, const struct scorecard *sc, const struct sc_criterion *c,
-		   int *v)
+static int ask_one(struct ui *ui, const struct scorecard *sc, const struct sc_criterion *c, int *v)
 {
 	char q[512], keys[16], one[4];
 	int ch;

@@ -74,9 +74,18 @@ static void call(struct store *st, int n, const char *agent, int64_t start)
 	fx_append(st, ids[n], EV_END, start + 90000, 0, 0, 0, NULL);
 }
 
-#define VENT(v)	  {"vent", 2, SCALE_YES_NO, 0, (v)}
-#define VOICE(v)  {"voice", 1, SCALE_1_5, 0, (v)}
-#define WARNED(v) {"warned", 3, SCALE_YES_NO, 1, (v)}
+#define VENT(v)                                                                                    \
+	{                                                                                          \
+		"vent", 2, SCALE_YES_NO, 0, (v)                                                    \
+	}
+#define VOICE(v)                                                                                   \
+	{                                                                                          \
+		"voice", 1, SCALE_1_5, 0, (v)                                                      \
+	}
+#define WARNED(v)                                                                                  \
+	{                                                                                          \
+		"warned", 3, SCALE_YES_NO, 1, (v)                                                  \
+	}
 
 static void score(struct store *st, int n, const char *reviewer, int64_t at,
 		  const struct qa_answer *a, size_t na)
@@ -137,8 +146,7 @@ static void check_qa(const struct report_figures *f, long calls, long scorings, 
 	ck_assert_int_eq(f->qa_auto_failed, failed);
 }
 
-static void check_criterion(const struct report_criterion *c, const char *id, long n,
-			    int64_t sum)
+static void check_criterion(const struct report_criterion *c, const char *id, long n, int64_t sum)
 {
 	ck_assert_str_eq(c->id, id);
 	ck_assert_int_eq(c->answers, n);
@@ -337,8 +345,8 @@ START_TEST(calibration_spread_and_deviation)
 			  JSON_NULL);
 		ck_assert_double_eq_tol(
 			json_get(json_get(j, "reviewers")->items[1], "bias")->number, -75.0, 1e-9);
-		ck_assert_int_eq(
-			json_get(json_get(j, "reviewers")->items[1], "deviates")->boolean, 1);
+		ck_assert_int_eq(json_get(json_get(j, "reviewers")->items[1], "deviates")->boolean,
+				 1);
 		json_free(j);
 	}
 	free(buf);

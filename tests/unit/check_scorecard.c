@@ -16,7 +16,7 @@
 #include "main/suite.h"
 
 #define FIXTURE_T INT64_C(1700000000000)
-#define SC_HEAD "id: t\ntitle: T\nversion: \"1\"\n"
+#define SC_HEAD	  "id: t\ntitle: T\nversion: \"1\"\n"
 
 static struct scorecard *load_ok(const char *text)
 {
@@ -100,7 +100,8 @@ static const struct {
 		 "fact: mood}\n",
 	 "unknown fact 'mood'", 7},
 	{SC_HEAD "groups: []\n", "empty list for 'groups'", 4},
-	{"id: t\ntitle: T\ngroups:\n  - title: G\n    criteria: [{id: a, text: A, scale: yes-no}]\n",
+	{"id: t\ntitle: T\ngroups:\n  - title: G\n    criteria: [{id: a, text: A, scale: "
+	 "yes-no}]\n",
 	 "missing required key 'version'", 1},
 	{SC_HEAD "groups:\n  - title: G\n    criteria: []\n", "empty list for 'criteria'", 6},
 };
@@ -195,7 +196,8 @@ END_TEST
 		"  - title: Protection\n    criteria:\n"                                           \
 		"      - {id: warned, text: X, weight: 3, scale: yes-no, na: true, "               \
 		"auto_fail: true, fact: warned-before-abuse-end}\n"                                \
-		"      - {id: empathy, text: E, weight: 1, scale: yes-no, fact: reached-empathy}\n" \
+		"      - {id: empathy, text: E, weight: 1, scale: yes-no, fact: "                  \
+		"reached-empathy}\n"                                                               \
 		"      - {id: notes, text: N, weight: 4, scale: 1-5, na: true}\n"
 
 static struct call_state fake_call(unsigned visited, enum outcome o, int warnings, int empathy)

@@ -110,9 +110,8 @@ static enum poise_status walk_fact(struct pb_walk *w, uint32_t key, uint32_t val
 enum { CF_ID, CF_TEXT, CF_WEIGHT, CF_SCALE, CF_NA, CF_AUTO_FAIL, CF_FACT, CF_COUNT };
 
 static const struct pb_field criterion_fields[CF_COUNT] = {
-	[CF_ID] = {"id", 1},	     [CF_TEXT] = {"text", 1},
-	[CF_WEIGHT] = {"weight", 0}, [CF_SCALE] = {"scale", 1},
-	[CF_NA] = {"na", 0},	     [CF_AUTO_FAIL] = {"auto_fail", 0},
+	[CF_ID] = {"id", 1},	   [CF_TEXT] = {"text", 1}, [CF_WEIGHT] = {"weight", 0},
+	[CF_SCALE] = {"scale", 1}, [CF_NA] = {"na", 0},	    [CF_AUTO_FAIL] = {"auto_fail", 0},
 	[CF_FACT] = {"fact", 0},
 };
 
@@ -126,8 +125,10 @@ static enum poise_status criterion_consistent(struct pb_walk *w, const struct sc
 				    "the call)",
 				    c->id);
 	if (c->fact != FACT_NONE && c->scale != SCALE_YES_NO)
-		return pbwalk_error(w, k[CF_FACT], "criterion '%s': a fact answers yes or no: "
-				    "use scale yes-no", c->id);
+		return pbwalk_error(w, k[CF_FACT],
+				    "criterion '%s': a fact answers yes or no: "
+				    "use scale yes-no",
+				    c->id);
 	if (c->fact != FACT_NONE && c->fact != FACT_REACHED_EMPATHY && !c->na)
 		return pbwalk_error(w, k[CF_FACT],
 				    "criterion '%s': fact '%s' does not apply to every call: "
@@ -157,8 +158,8 @@ static enum poise_status walk_criterion(struct sc_walk *s, uint32_t at, int grou
 					      SCORECARD_MAX_WEIGHT, &c->weight)) != POISE_OK) ||
 	    (st = walk_scale(w, k[CF_SCALE], v[CF_SCALE], &c->scale)) != POISE_OK ||
 	    (k[CF_NA] && (st = walk_bool(w, k[CF_NA], v[CF_NA], &c->na)) != POISE_OK) ||
-	    (k[CF_AUTO_FAIL] && (st = walk_bool(w, k[CF_AUTO_FAIL], v[CF_AUTO_FAIL],
-						&c->auto_fail)) != POISE_OK) ||
+	    (k[CF_AUTO_FAIL] &&
+	     (st = walk_bool(w, k[CF_AUTO_FAIL], v[CF_AUTO_FAIL], &c->auto_fail)) != POISE_OK) ||
 	    (k[CF_FACT] && (st = walk_fact(w, k[CF_FACT], v[CF_FACT], &c->fact)) != POISE_OK))
 		return st;
 	for (size_t i = 0; i < s->sc->ncriteria; i++)
@@ -207,7 +208,8 @@ static enum poise_status walk_group(struct sc_walk *s, uint32_t at)
 	if ((st = pbwalk_expect(w, at, at, PB_MAP, what)) != POISE_OK ||
 	    (st = pbwalk_fields(w, at, what, group_fields, GF_COUNT, k, v)) != POISE_OK ||
 	    (st = pbwalk_string(w, k[GF_TITLE], v[GF_TITLE], NULL, &g->title)) != POISE_OK ||
-	    (k[GF_STAGE] && (st = walk_stage(w, k[GF_STAGE], v[GF_STAGE], &g->stage)) != POISE_OK) ||
+	    (k[GF_STAGE] &&
+	     (st = walk_stage(w, k[GF_STAGE], v[GF_STAGE], &g->stage)) != POISE_OK) ||
 	    (st = pbwalk_expect(w, k[GF_CRITERIA], v[GF_CRITERIA], PB_SEQ, "'criteria'")) !=
 		    POISE_OK)
 		return st;
@@ -231,8 +233,8 @@ static enum poise_status walk_group(struct sc_walk *s, uint32_t at)
 enum { SF_ID_, SF_TITLE_, SF_VERSION_, SF_DESCRIPTION_, SF_GROUPS_, SF_COUNT_ };
 
 static const struct pb_field scorecard_fields[SF_COUNT_] = {
-	[SF_ID_] = {"id", 1},		    [SF_TITLE_] = {"title", 1},
-	[SF_VERSION_] = {"version", 1},	    [SF_DESCRIPTION_] = {"description", 0},
+	[SF_ID_] = {"id", 1},		[SF_TITLE_] = {"title", 1},
+	[SF_VERSION_] = {"version", 1}, [SF_DESCRIPTION_] = {"description", 0},
 	[SF_GROUPS_] = {"groups", 1},
 };
 
@@ -336,8 +338,8 @@ enum poise_status scorecard_load_default(struct scorecard **out, struct poise_er
 				   err);
 }
 
-enum poise_status scorecard_resolve(const struct pbpath *pp, const char *id,
-				    struct scorecard **out, struct poise_error *err)
+enum poise_status scorecard_resolve(const struct pbpath *pp, const char *id, struct scorecard **out,
+				    struct poise_error *err)
 {
 	char path[4096];
 	enum poise_status st;

@@ -222,8 +222,9 @@ static void write_table(const struct report_calib *c, FILE *out)
 		text_fput_cell(out, r->name, 22, 0);
 		fprintf(out, " %6ld %11s %11s%s\n", r->answers, a, b, deviates(r) ? "  *" : "");
 	}
-	fprintf(out, "\navg from: mean distance from the other reviewers' mean; bias: above (+)\n"
-		     "or below (-) it; * more than %d points from them on average\n",
+	fprintf(out,
+		"\navg from: mean distance from the other reviewers' mean; bias: above (+)\n"
+		"or below (-) it; * more than %d points from them on average\n",
 		REPORT_CALIB_DEVIATES / 100);
 }
 

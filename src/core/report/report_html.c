@@ -190,13 +190,15 @@ static void chart(FILE *out, const struct html *h, const struct series *s, int w
 			max = s->v[w];
 	if (max <= 0)
 		max = 1;
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		     "viewBox=\"0 0 %d %d\" role=\"img\">",
+	fprintf(out,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" role=\"img\">",
 		width, height, width, height);
 	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>", left,
 		height - bottom, width - 4, height - bottom);
 	if (labels) {
-		fprintf(out, "<text x=\"%d\" y=\"12\" class=\"tick\" text-anchor=\"end\">%.0f</text>",
+		fprintf(out,
+			"<text x=\"%d\" y=\"12\" class=\"tick\" text-anchor=\"end\">%.0f</text>",
 			left - 4, max);
 		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">0</text>",
 			left - 4, height - bottom);
@@ -204,8 +206,7 @@ static void chart(FILE *out, const struct html *h, const struct series *s, int w
 		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>", left, height - 4,
 			d);
 		week_label(h, h->nweeks - 1, utc, d);
-		fprintf(out,
-			"<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>",
+		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>",
 			width - 4, height - 4, d);
 	}
 	fputs("<polyline class=\"line\" points=\"", out);
@@ -216,10 +217,12 @@ static void chart(FILE *out, const struct html *h, const struct series *s, int w
 	fputs("\"/>", out);
 	for (int w = 0; w < h->nweeks; w++)
 		if (s->has[w])
-			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"><title>%.1f</title>"
-				     "</circle>",
+			fprintf(out,
+				"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"><title>%.1f</title>"
+				"</circle>",
 				left + xstep * w,
-				(height - bottom) - (s->v[w] / max) * (height - bottom - 8), s->v[w]);
+				(height - bottom) - (s->v[w] / max) * (height - bottom - 8),
+				s->v[w]);
 	fputs("</svg>", out);
 }
 
@@ -237,8 +240,9 @@ static void write_page(const struct html *h, const struct report_query *q, FILE 
 
 	week_label(h, 0, q->utc, a);
 	week_label(h, h->nweeks - 1, q->utc, b);
-	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		     "<title>poise report</title><style>%s</style></head><body>\n",
+	fprintf(out,
+		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		"<title>poise report</title><style>%s</style></head><body>\n",
 		style);
 	fprintf(out, "<h1>poise: the team by week, %s to the week of %s</h1>\n", a, b);
 	if (q->agent || q->playbook) {

@@ -15,9 +15,9 @@ static enum poise_status check_score(const struct qa_score *q, struct poise_erro
 	for (size_t i = 0; i < q->nanswers; i++) {
 		const struct qa_answer *a = &q->answers[i];
 		int ok = a->value == SCORE_NA ||
-			 (a->scale == SCALE_YES_NO ? a->value == 0 || a->value == 1
-						   : a->scale == SCALE_1_5 && a->value >= 1 &&
-							     a->value <= 5);
+			 (a->scale == SCALE_YES_NO
+				  ? a->value == 0 || a->value == 1
+				  : a->scale == SCALE_1_5 && a->value >= 1 && a->value <= 5);
 
 		if (!ok || a->weight < 1 || a->weight > SCORECARD_MAX_WEIGHT || !a->criterion[0])
 			return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
@@ -147,10 +147,11 @@ enum poise_status store_score_save(struct store *st, struct qa_score *q, int64_t
 static int read_answers(struct store *st, struct qa_score *q)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(st->db,
-				    "SELECT criterion, weight, scale, auto_fail, coalesce(value, -1) "
-				    "FROM qa_answers WHERE score_id = ?1 ORDER BY criterion",
-				    -1, &s, NULL);
+	int rc = sqlite3_prepare_v2(
+		st->db,
+		"SELECT criterion, weight, scale, auto_fail, coalesce(value, -1) "
+		"FROM qa_answers WHERE score_id = ?1 ORDER BY criterion",
+		-1, &s, NULL);
 
 	q->nanswers = 0;
 	if (rc != SQLITE_OK)
@@ -238,7 +239,7 @@ enum poise_status store_score_latest(struct store *st, const char *call_id, cons
  * scoring of each call the filter selects (?1..?4).
  */
 #define COUNTED                                                                                    \
-	"WITH counted AS (SELECT s.id, s.call_id, s.reviewer, s.score, s.auto_failed, c.agent "                \
+	"WITH counted AS (SELECT s.id, s.call_id, s.reviewer, s.score, s.auto_failed, c.agent "    \
 	"FROM qa_scores s JOIN calls c ON c.id = s.call_id "                                       \
 	"WHERE c.started_at >= ?1 AND c.started_at < ?2 "                                          \
 	"AND (?3 IS NULL OR c.agent = ?3) AND (?4 IS NULL OR c.playbook_id = ?4) "                 \
@@ -273,9 +274,9 @@ static int sums_per_agent(struct store *st, const struct score_filter *f, store_
 			      f, &s);
 
 	while (rc == SQLITE_OK && !*stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct score_sums sum = {store_col_text(s, 0),	     NULL,
-					 sqlite3_column_int(s, 1),   sqlite3_column_int(s, 2),
-					 sqlite3_column_int(s, 3),   sqlite3_column_int(s, 5),
+		struct score_sums sum = {store_col_text(s, 0),	    NULL,
+					 sqlite3_column_int(s, 1),  sqlite3_column_int(s, 2),
+					 sqlite3_column_int(s, 3),  sqlite3_column_int(s, 5),
 					 sqlite3_column_int64(s, 4)};
 
 		*stop = fn(ctx, &sum);
@@ -349,8 +350,8 @@ enum poise_status store_score_calibration(struct store *st, const struct score_f
 	int rc = prepare_sums(st, sql, f, &s), stop = 0;
 
 	while (rc == SQLITE_OK && !stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *crit = sqlite3_column_type(s, 1) == SQLITE_NULL ? NULL
-									    : store_col_text(s, 1);
+		const char *crit =
+			sqlite3_column_type(s, 1) == SQLITE_NULL ? NULL : store_col_text(s, 1);
 		int scale = sqlite3_column_int(s, 3), v = sqlite3_column_int(s, 4);
 		int points = crit ? score_points(scale == 2 ? SCALE_YES_NO : SCALE_1_5, v) : v;
 
