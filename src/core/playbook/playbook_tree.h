@@ -48,6 +48,13 @@ struct pb_tree {
 enum poise_status playbook_text_check(const char *text, size_t len, const char *name,
 				      struct poise_error *err);
 
+/*
+ * Read a trainer's file (playbook, scenario) whole: a regular file of at
+ * most max bytes, refused at once otherwise; `what` names it in messages.
+ */
+enum poise_status pb_read_file(const char *path, const char *what, size_t max, char **out,
+			       size_t *outlen, struct poise_error *err);
+
 /* Parse text into t (zeroed by the caller); free with playbook_tree_free. */
 enum poise_status playbook_tree_build(struct pb_tree *t, const char *text, size_t len,
 				      const char *name, struct poise_error *err);
