@@ -78,6 +78,8 @@ enum poise_status scenario_load_text(const char *text, size_t len, const char *n
 enum poise_status scenario_load_file(const char *path, struct scenario **out,
 				     struct poise_error *err);
 void scenario_free(struct scenario *sc);
+/* Whether the file at path is meant as a scenario (YAML whose top has `reactions:`), for lint. */
+int scenario_is_file(const char *path);
 const char *react_when_key(enum react_when when);
 
 /* A rehearsal in progress: which reactions have fired, the customer's mood. */

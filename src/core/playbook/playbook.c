@@ -198,7 +198,7 @@ enum poise_status playbook_parse_text(const char *text, size_t len, const char *
 		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
 		goto out;
 	}
-	if ((st = playbook_walk(&tree, name, pb, err)) != POISE_OK ||
+	if ((st = playbook_walk(&tree, name, pb, err, NULL)) != POISE_OK ||
 	    (st = playbook_keep_text(pb, text, len, name, err)) != POISE_OK)
 		goto out;
 	*out = pb;
@@ -276,6 +276,56 @@ enum poise_status pb_read_file(const char *path, const char *what, size_t max, c
 		st = read_fd(fd, path, what, (size_t)sb.st_size + 1, max, out, outlen, err);
 	close(fd);
 	return st;
+}
+
+/* Whether a comes after b in the file. */
+static int after(const struct poise_error *a, const struct poise_error *b)
+{
+	return a->line > b->line || (a->line == b->line && a->col > b->col);
+}
+
+enum poise_status playbook_errors_file(const char *path, struct poise_error **errs, size_t *n)
+{
+	struct pb_errlist all = {0};
+	struct poise_error first;
+	struct pb_tree tree = {0};
+	struct playbook *pb = calloc(1, sizeof(*pb));
+	char *text = NULL;
+	size_t len = 0;
+
+	*errs = NULL;
+	*n = 0;
+	if (!pb)
+		return POISE_NOMEM;
+	if (pb_read_file(path, "playbook", PLAYBOOK_MAX_BYTES, &text, &len, &first) != POISE_OK ||
+	    playbook_text_check(text, len, path, &first) != POISE_OK ||
+	    playbook_tree_build(&tree, text, len, path, &first) != POISE_OK) {
+		if (first.status == POISE_NOMEM || !(all.e = malloc(sizeof(*all.e))))
+			all.nomem = 1;
+		else
+			all.e[all.n++] = first;
+	} else if (playbook_walk(&tree, path, pb, &first, &all) == POISE_NOMEM) {
+		all.nomem = 1;
+	}
+	playbook_tree_free(&tree);
+	playbook_free(pb);
+	free(text);
+	if (all.nomem) {
+		free(all.e);
+		return POISE_NOMEM;
+	}
+	/* Insertion sort: stable, so two errors at one place keep the walk's order. */
+	for (size_t i = 1; i < all.n; i++) {
+		struct poise_error e = all.e[i];
+		size_t j = i;
+
+		for (; j > 0 && after(&all.e[j - 1], &e); j--)
+			all.e[j] = all.e[j - 1];
+		all.e[j] = e;
+	}
+	*errs = all.e;
+	*n = all.n;
+	return POISE_OK;
 }
 
 /* Read the file at path, then parse it (finder NULL) or load it (resolving with finder). */

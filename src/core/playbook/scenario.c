@@ -298,6 +298,26 @@ out:
 	return st;
 }
 
+int scenario_is_file(const char *path)
+{
+	struct poise_error err;
+	struct pb_tree tree = {0};
+	char *text = NULL;
+	size_t len = 0;
+	int is = 0;
+
+	if (pb_read_file(path, "scenario", SCENARIO_MAX_BYTES, &text, &len, &err) == POISE_OK &&
+	    playbook_text_check(text, len, path, &err) == POISE_OK &&
+	    playbook_tree_build(&tree, text, len, path, &err) == POISE_OK && tree.len &&
+	    tree.nodes[0].type == PB_MAP)
+		for (uint32_t k = 1; k < tree.nodes[0].end && !is; k = tree.nodes[tree.nodes[k].end].end)
+			is = tree.nodes[k].type == PB_SCALAR &&
+			     !strcmp(tree.strs + tree.nodes[k].str, "reactions");
+	playbook_tree_free(&tree);
+	free(text);
+	return is;
+}
+
 enum poise_status scenario_load_file(const char *path, struct scenario **out,
 				     struct poise_error *err)
 {
