@@ -214,6 +214,8 @@ enum poise_status playbook_parse_file(const char *path, struct playbook **out,
  * POISE_NOMEM with *n 0.
  */
 enum poise_status playbook_errors_file(const char *path, struct poise_error **errs, size_t *n);
+enum poise_status playbook_errors_text(const char *text, size_t len, const char *name,
+				       struct poise_error **errs, size_t *n);
 
 /*
  * Write pb (a whole playbook, not an unresolved one) as YAML that loads

@@ -284,22 +284,26 @@ static int after(const struct poise_error *a, const struct poise_error *b)
 	return a->line > b->line || (a->line == b->line && a->col > b->col);
 }
 
-enum poise_status playbook_errors_file(const char *path, struct poise_error **errs, size_t *n)
+/* Every error of text (or, read is set, of the file named path), as playbook_errors_file. */
+static enum poise_status errors_of(const char *path, int read, const char *given, size_t len,
+				   struct poise_error **errs, size_t *n)
 {
 	struct pb_errlist all = {0};
 	struct poise_error first;
 	struct pb_tree tree = {0};
 	struct playbook *pb = calloc(1, sizeof(*pb));
 	char *text = NULL;
-	size_t len = 0;
 
 	*errs = NULL;
 	*n = 0;
 	if (!pb)
 		return POISE_NOMEM;
-	if (pb_read_file(path, "playbook", PLAYBOOK_MAX_BYTES, &text, &len, &first) != POISE_OK ||
-	    playbook_text_check(text, len, path, &first) != POISE_OK ||
-	    playbook_tree_build(&tree, text, len, path, &first) != POISE_OK) {
+	if ((read && pb_read_file(path, "playbook", PLAYBOOK_MAX_BYTES, &text, &len, &first) !=
+			     POISE_OK) ||
+	    (!read && len > PLAYBOOK_MAX_BYTES &&
+	     too_big(path, "playbook", len, PLAYBOOK_MAX_BYTES, &first)) ||
+	    playbook_text_check(read ? text : given, len, path, &first) != POISE_OK ||
+	    playbook_tree_build(&tree, read ? text : given, len, path, &first) != POISE_OK) {
 		if (first.status == POISE_NOMEM || !(all.e = malloc(sizeof(*all.e))))
 			all.nomem = 1;
 		else
@@ -326,6 +330,18 @@ enum poise_status playbook_errors_file(const char *path, struct poise_error **er
 	*errs = all.e;
 	*n = all.n;
 	return POISE_OK;
+}
+
+enum poise_status playbook_errors_file(const char *path, struct poise_error **errs, size_t *n)
+{
+	return errors_of(path, 1, NULL, 0, errs, n);
+}
+
+enum poise_status playbook_errors_text(const char *text, size_t len, const char *name,
+				       struct poise_error **errs, size_t *n)
+{
+	return errors_of(name ? name : PLAYBOOK_TEXT_NAME, 0, text ? text : "", text ? len : 0,
+			 errs, n);
 }
 
 /* Read the file at path, then parse it (finder NULL) or load it (resolving with finder). */

@@ -226,7 +226,8 @@ static enum poise_status syntax_hint(yaml_parser_t *parser, const char *text, si
 		size_t up = above < 0 ? 0 : indent_at(text, len, line_start(text, len, (size_t)above),
 						      &blank);
 
-		if (!strncmp(text + ls + ind, "- ", 2) && strstr(context, "mapping"))
+		if (ls + ind + 1 < len && text[ls + ind] == '-' && text[ls + ind + 1] == ' ' &&
+		    strstr(context, "mapping"))
 			return poise_error_set(err, POISE_YAML, name, (int)m->line + 1,
 					       (int)ind + 1,
 					       "a list item ('- ') where a key is expected; indent it "
