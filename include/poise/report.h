@@ -37,8 +37,7 @@
  */
 #define REPORT_FIGURES_VERSION 1
 
-/* REPORT_HTML is the weekly trends page alone (report_write_html). */
-enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON, REPORT_HTML };
+enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON };
 
 /* What to report on. */
 struct report_query {
@@ -214,17 +213,18 @@ enum poise_status report_write_calibration(const struct report_calib *c, FILE *o
 					   enum report_format fmt, struct poise_error *err);
 
 /*
- * The HTML page (--format html): one self-contained file, inline CSS and
- * SVG, no script and nothing fetched, with the team's trends by week (average
- * handle time, the share of calls that ended calmer, escalations, QA
- * average score) and the same four per agent as small multiples. Weeks run
- * Monday to Sunday from the week of q->since (else the 12 weeks up to
- * q->now) to q->until, at most 104; each is a report_run of its own.
+ * One self-contained HTML page (inline SVG, no script, no network): the
+ * team's weekly trends and each agent's as small multiples, over the weeks
+ * (Monday to Sunday) of q's range, or the REPORT_HTML_WEEKS weeks up to
+ * q->now when q->since is 0. Each week's figures are report_run's for that
+ * week. POISE_USAGE past REPORT_HTML_WEEKS_MAX weeks.
  */
+#define REPORT_HTML_WEEKS     12
+#define REPORT_HTML_WEEKS_MAX 104
 enum poise_status report_write_html(struct store *st, const struct report_query *q, FILE *out,
 				    struct poise_error *err);
 
-/* "table" / "csv" / "json" / "html" to a format; -1 when unknown. */
+/* "table" / "csv" / "json" to a format; -1 when unknown. */
 int report_format_from_name(const char *name);
 
 /*

@@ -1,6 +1,7 @@
 /* cmd_report.c - `poise report`: figures per agent and overall, or per playbook line. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "cli/cli_super.h"
@@ -14,7 +15,7 @@ const struct cli_opt cmd_report_opts[] = {
 	{"until", "DATE", "calls started on or before this day (UTC days unless TZ is set)"},
 	{"agent", "NAME", "only this agent's calls"},
 	{"playbook", "ID", "only calls under this playbook id"},
-	{"format", "FORMAT", "table (the default), csv, json, or html (weekly trends page)"},
+	{"format", "FORMAT", "table (the default), csv, json, or html (a page of weekly charts)"},
 	{"lines", NULL, "per playbook line: shown, used, skipped, mood after"},
 	{"calibration", NULL, "calls several reviewers scored: spread per criterion, who deviates"},
 	{"repeat-days", "N", "a repeat contact is within N days (default 7)"},
@@ -54,6 +55,8 @@ static enum poise_status read_repeat_days(const struct cli_args *args, int *days
 	return POISE_OK;
 }
 
+#define FORMAT_HTML (-2) /* not a report_format: the page reads the store week by week */
+
 /* Everything the command line says, checked before the database is opened. */
 static enum poise_status read_query(const struct cli_args *args, struct report_query *q, int *fmt,
 				    struct poise_error *err)
@@ -64,13 +67,19 @@ static enum poise_status read_query(const struct cli_args *args, struct report_q
 
 	q->utc = 0; /* local days, as every command */
 	*fmt = REPORT_TABLE;
-	if (name && (*fmt = report_format_from_name(name)) < 0)
+	if (name && !strcmp(name, "html")) {
+		*fmt = FORMAT_HTML;
+		if (cli_value(args, "lines"))
+			return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+					       "--lines has no html form: use table, csv or json");
+		if (cli_value(args, "calibration"))
+			return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+					       "--calibration has no html form: use table, csv "
+					       "or json");
+	} else if (name && (*fmt = report_format_from_name(name)) < 0) {
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
 				       "unknown format '%s': use table, csv, json or html", name);
-	if (*fmt == REPORT_HTML && (cli_value(args, "lines") || cli_value(args, "calibration")))
-		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
-				       "--format html is the weekly trends page: not with --lines "
-				       "or --calibration");
+	}
 	if ((ps = nonempty(args, "agent", "NAME", &q->agent, err)) != POISE_OK ||
 	    (ps = nonempty(args, "playbook", "playbook id", &q->playbook, err)) != POISE_OK ||
 	    (since && (ps = cli_parse_date("since", since, 0, &q->since, err)) != POISE_OK) ||
@@ -125,7 +134,7 @@ int cmd_report(const struct cli_args *args)
 		code = cli_report(args->cmd, &err);
 		goto out;
 	}
-	if (fmt == REPORT_HTML) {
+	if (fmt == FORMAT_HTML) {
 		if (report_write_html(st, &q, stdout, &err) != POISE_OK)
 			code = cli_report(args->cmd, &err);
 		goto out;

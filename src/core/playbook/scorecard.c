@@ -325,7 +325,7 @@ enum poise_status scorecard_load_file(const char *path, struct scorecard **out,
 
 	*out = NULL;
 	poise_error_clear(err);
-	if ((st = playbook_read_file(path, &text, &len, err)) == POISE_OK)
+	if ((st = pb_read_file(path, "scorecard", PLAYBOOK_MAX_BYTES, &text, &len, err)) == POISE_OK)
 		st = scorecard_load_text(text, len, path, out, err);
 	free(text);
 	return st;

@@ -495,9 +495,9 @@ enum poise_status report_write(const struct report *r, FILE *out, enum report_fo
 
 int report_format_from_name(const char *name)
 {
-	static const char *const names[] = {"table", "csv", "json", "html"};
+	static const char *const names[] = {"table", "csv", "json"};
 
-	for (int i = 0; name && i < 4; i++)
+	for (int i = 0; name && i < 3; i++)
 		if (strcmp(names[i], name) == 0)
 			return i;
 	return -1;
