@@ -208,16 +208,6 @@ static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t ke
 	return POISE_OK;
 }
 
-static int stage_find(const char *s)
-{
-	int i;
-
-	for (i = 0; i < STAGE_COUNT; i++)
-		if (!strcmp(s, stage_key((enum stage)i)))
-			return i;
-	return -1;
-}
-
 /*
  * The eight stages: each once, none missing, in call order. An extending
  * playbook writes only the stages it changes, still in call order.
@@ -234,7 +224,7 @@ static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t v
 		if (pb_node(w, k)->type != PB_SCALAR)
 			return pbwalk_error(w, k, "expected a stage name, got %s",
 					    pbwalk_kind(w, k));
-		if ((s = stage_find(pb_str(w, k))) < 0)
+		if ((s = stage_from_key(pb_str(w, k))) < 0)
 			return pbwalk_error(
 				w, k,
 				"unknown stage '%s' (the stages are calm, listen, "
@@ -249,7 +239,7 @@ static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t v
 		if (!seen[i])
 			return pbwalk_error(w, val, "missing stage '%s'", stage_key((enum stage)i));
 	for (k = val + 1; k < pb_node(w, val)->end; k = pb_next(w, pb_next(w, k))) {
-		s = stage_find(pb_str(w, k));
+		s = stage_from_key(pb_str(w, k));
 		for (i = last + 1; i < s; i++)
 			if (seen[i])
 				return pbwalk_error(w, k, "stage '%s' must come before '%s'",
