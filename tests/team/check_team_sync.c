@@ -169,7 +169,16 @@ START_TEST(test_pull_reviews_followups_playbooks)
 	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM reviews"), 1);
 	ck_assert_int_eq(
 		sfx_local(path, "SELECT count(*) FROM reviews WHERE comment = 'and slow down'"), 1);
-	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_reviews"), 1);
+	/* One review everywhere: the local copy carries the server's id. */
+	{
+		char *uuid = fx_sql_text(path, "SELECT uuid FROM reviews WHERE synced = 1");
+		PGresult *res = PQexec(admin, "SELECT id FROM poise.reviews");
+
+		ck_assert_int_eq(PQntuples(res), 1);
+		ck_assert_str_eq(uuid, PQgetvalue(res, 0, 0));
+		PQclear(res);
+		free(uuid);
+	}
 	sfx_same(path, admin);
 	PQfinish(sue);
 	PQfinish(tia);

@@ -186,6 +186,10 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 					      "DROP TABLE IF EXISTS sync_marks; "
 					      "DROP TABLE IF EXISTS published_playbooks; "
 					      "DROP TABLE IF EXISTS call_figures; "
+					      "DROP INDEX IF EXISTS reviews_uuid; "
+					      "DROP INDEX IF EXISTS reviews_unsynced; "
+					      "ALTER TABLE reviews DROP COLUMN uuid; "
+					      "ALTER TABLE reviews DROP COLUMN synced; "
 					      "PRAGMA user_version = 2;",
 					      NULL, NULL, NULL),
 				 SQLITE_OK);

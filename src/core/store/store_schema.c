@@ -187,6 +187,23 @@ static const char *const migrations[] = {
 	"	published_by TEXT NOT NULL\n"
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX published_playbooks_id ON published_playbooks (id, published_at);\n",
+	/*
+	 * 4 -> 5: a review is one review everywhere. Each gets a UUID (the
+	 * server's id for it, kept when merged or synced, so merge and sync
+	 * recognise it in any database) and synced, 0 while a change made
+	 * here has not reached the server (a supervisor's review in the team
+	 * mirror, pushed by sync). A review pulled before keeps its server id.
+	 */
+	"ALTER TABLE reviews ADD COLUMN uuid TEXT;\n"
+	"ALTER TABLE reviews ADD COLUMN synced INTEGER NOT NULL DEFAULT 0;\n"
+	"UPDATE reviews SET synced = 1, uuid = (SELECT server_id FROM sync_reviews y\n"
+	"	WHERE y.review_id = reviews.id) WHERE id IN (SELECT review_id FROM sync_reviews);\n"
+	"UPDATE reviews SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2)))\n"
+	"	|| '-4' || substr(lower(hex(randomblob(2))), 2) || '-'\n"
+	"	|| substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2)\n"
+	"	|| '-' || lower(hex(randomblob(6))) WHERE uuid IS NULL;\n"
+	"CREATE UNIQUE INDEX reviews_uuid ON reviews (uuid);\n"
+	"CREATE INDEX reviews_unsynced ON reviews (id) WHERE synced = 0;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

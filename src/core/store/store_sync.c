@@ -260,7 +260,7 @@ enum poise_status store_sync_set_mark(struct store *st, const char *name, int64_
 static int local_review(struct store *st, const char *server_id, int64_t *id)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, "SELECT review_id FROM sync_reviews WHERE server_id = ?1", &s);
+	int rc = prep(st, "SELECT id FROM reviews WHERE uuid = ?1", &s);
 
 	*id = 0;
 	if (rc == SQLITE_OK) {
@@ -349,15 +349,10 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 		rc = local_review(st, r->server_id, &id);
 	if (rc == SQLITE_OK && id == 0) {
 		rc = exec_bound(st,
-				"INSERT INTO reviews (call_id, created_at, reviewer, comment) "
-				"VALUES (?1, ?2, ?3, '')",
-				r->call_id, r->created_at, r->reviewer, 0, NULL);
+				"INSERT INTO reviews (call_id, created_at, reviewer, comment, uuid, "
+				"synced) VALUES (?1, ?2, ?3, '', ?5, 1)",
+				r->call_id, r->created_at, r->reviewer, 0, r->server_id);
 		id = sqlite3_last_insert_rowid(st->db);
-		if (rc == SQLITE_OK)
-			rc = exec_bound(
-				st,
-				"INSERT INTO sync_reviews (server_id, review_id) VALUES (?1, ?2)",
-				r->server_id, id, NULL, 0, NULL);
 	}
 	if (rc == SQLITE_OK)
 		rc = scores_text(st, id, before, sizeof(before));
@@ -369,12 +364,17 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 	if (rc == SQLITE_OK)
 		rc = exec_bound(st,
 				"UPDATE reviews SET acked_at = CASE WHEN comment = ?3 AND ?4 = 0 "
-				"THEN acked_at END, comment = ?3, reviewer = ?5 "
+				"THEN acked_at END, comment = ?3, reviewer = ?5, synced = 1 "
 				"WHERE id = ?2 AND (comment IS NOT ?3 OR reviewer IS NOT ?5 OR ?4)",
 				"", id, r->comment, strcmp(before, after) != 0, r->reviewer);
+	if (rc == SQLITE_OK)
+		*applied = sqlite3_changes(st->db) > 0;
+	/* What the server has is what we have. */
+	if (rc == SQLITE_OK)
+		rc = exec_bound(st, "UPDATE reviews SET synced = 1 WHERE id = ?2 AND synced = 0", "",
+				id, NULL, 0, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "save a review from the server", err);
-	*applied = sqlite3_changes(st->db) > 0;
 	return POISE_OK;
 }
 
