@@ -16,6 +16,9 @@
  * merging the same file twice changes nothing. A call here with fewer
  * events than the source (it was still open when last merged) gets the
  * events it lacks. A follow-up closed in the source is closed here too.
+ * A review of a call that is here (by its uuid) is added when it is not
+ * here, and marked read when it was read there; a review here already is
+ * otherwise left as it is (an edited comment travels by the team server).
  */
 #ifndef POISE_MERGE_H
 #define POISE_MERGE_H
@@ -40,6 +43,8 @@ struct merge_counts {
 	size_t updated; /* calls here that lacked some of the source's events */
 	size_t present; /* calls here already, complete */
 	size_t closed;	/* follow-ups closed here because they were closed there */
+	size_t reviews; /* reviews of calls here that were not here */
+	size_t acked;	/* reviews here marked read because they were read there */
 	size_t pending; /* entries in the source's side log, not merged */
 };
 
