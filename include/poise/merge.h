@@ -25,7 +25,9 @@
 
 #include <stddef.h>
 
+#include "poise/event.h"
 #include "poise/status.h"
+#include "poise/store_batch.h"
 #include "poise/store.h"
 
 /*
@@ -60,6 +62,21 @@ struct merge_counts {
  */
 enum poise_status merge_check_call(const struct call_meta *m, struct poise_error *err);
 enum poise_status merge_check_event(const struct event *ev, struct poise_error *err);
+
+/*
+ * One call from a source that is not a file (the team server's mirror,
+ * team.h), in the caller's batch b on st (store_batch.h): meta as the
+ * source has it, its playbook's text, and its events (in seq order; those
+ * with a seq already here are skipped). The rest must follow on from what
+ * is here with none missing, and everything is checked as merge_file
+ * checks it (POISE_INVALID names the call). A new call is written whole
+ * with its report figures (keeper, may be NULL); a call here gets the
+ * events it lacks. *changed is 1 when anything was written.
+ */
+struct report_keeper;
+enum poise_status merge_call(struct store *st, struct store_batch *b, struct report_keeper *keeper,
+			     const struct call_meta *meta, const char *text, size_t len,
+			     struct event *ev, size_t n, int *changed, struct poise_error *err);
 
 /* Merge the database at src_path into st. */
 enum poise_status merge_file(struct store *st, const char *src_path, struct merge_counts *out,

@@ -104,4 +104,21 @@ struct sync_playbook {
 enum poise_status store_sync_put_playbook(struct store *st, const struct sync_playbook *p,
 					  int *applied, struct poise_error *err);
 
+/*
+ * The team mirror (team_mirror): the reviews written here and not yet on
+ * the server (synced = 0), server_id their uuid; and follow-ups closed
+ * here since the server last had them (id, call, seq, done time). Strings
+ * are valid during the callback; fn returns non-zero to stop.
+ */
+enum poise_status store_sync_unsent_reviews(struct store *st,
+					    int (*fn)(void *ctx, const struct sync_review *r),
+					    void *ctx, struct poise_error *err);
+struct sync_closed {
+	int64_t id, seq, done_at;
+	const char *call_id;
+};
+enum poise_status store_sync_unsent_closed(struct store *st,
+					   int (*fn)(void *ctx, const struct sync_closed *f),
+					   void *ctx, struct poise_error *err);
+
 #endif

@@ -17,4 +17,24 @@ extern const struct cli_opt cmd_sync_opts[];
 struct team;
 int cli_team_connect(const struct cli_args *args, struct team **t, struct poise_error *err);
 
+/*
+ * --server on a reading command (review, show, report, export, followups):
+ * db becomes the team mirror (--db PATH, else team-HASH.db beside the
+ * default database), brought up to date from the server ($POISE_SERVER or
+ * libpq's PG* variables) first. Without --server, --db or the default.
+ * With the server out of reach, a mirror already there is read as it is,
+ * with a warning on stderr.
+ */
+enum poise_status cli_team_db(const struct cli_args *args, char *db, size_t size,
+			      struct poise_error *err);
+/* Send what was written in mirror db (reviews, follow-ups closed) and bring it up to date. */
+enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_error *err);
+/* The --server flag of the reading commands, one wording. */
+#define CLI_SERVER_FLAG                                                                            \
+	{                                                                                          \
+		"server", NULL,                                                                    \
+			"the whole team, from the centre's server ($POISE_SERVER or libpq's PG* "  \
+			"variables), through a local mirror (--db names it)"                       \
+	}
+
 #endif

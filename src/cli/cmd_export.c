@@ -2,11 +2,13 @@
 #include <stdio.h>
 
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 #include "poise/export.h"
 #include "poise/store.h"
 
 const struct cli_opt cmd_export_opts[] = {
 	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	CLI_SERVER_FLAG,
 	{"format", "FORMAT", "jsonl (a call per line; the default) or csv"},
 	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
 	{"until", "DATE", "calls started on or before this day"},
@@ -52,7 +54,7 @@ int cmd_export(const struct cli_args *args)
 		return cli_report(args->cmd, &err);
 	}
 	if (read_range(args, &since, &until, &err) != POISE_OK ||
-	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
+	    cli_team_db(args, db, sizeof(db), &err) != POISE_OK ||
 	    cli_open_read(db, &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	if (export_calls(st, stdout, (enum export_format)fmt,

@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 #include "poise/followup.h"
 #include "poise/store.h"
 #include "poise/text.h"
 
 const struct cli_opt cmd_followups_opts[] = {
 	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	CLI_SERVER_FLAG,
 	{"all", NULL, "every open follow-up, also those due later or without a date"},
 	{NULL, NULL, NULL},
 };
@@ -127,10 +129,17 @@ int cmd_followups(const struct cli_args *args)
 				"expected no arguments, or 'done ID'");
 		return cli_report(args->cmd, &err);
 	}
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
+	if (cli_team_db(args, db, sizeof(db), &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	if (args->noperands == 2) {
 		rc = close_one(db, args->operands[1], &err);
+		/* Closed in the team's mirror: to the server now, else with the next --server. */
+		if (rc == 0 && cli_value(args, "server") &&
+		    cli_team_refresh(db, 0, &err) != POISE_OK)
+			fprintf(stderr,
+				"poise: warning: %s\npoise: the follow-up is closed in %s and goes "
+				"to the server with the next --server command\n",
+				err.msg, db);
 	} else if (cli_open_read(db, &st, &err) != POISE_OK) {
 		rc = -1;
 	} else {

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 #include "poise/report.h"
 #include "poise/store.h"
 
 const struct cli_opt cmd_report_opts[] = {
 	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	CLI_SERVER_FLAG,
 	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
 	{"until", "DATE", "calls started on or before this day (UTC days unless TZ is set)"},
 	{"agent", "NAME", "only this agent's calls"},
@@ -92,7 +94,7 @@ int cmd_report(const struct cli_args *args)
 
 	poise_error_clear(&err);
 	if (read_query(args, &q, &fmt, &err) != POISE_OK ||
-	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
+	    cli_team_db(args, db, sizeof(db), &err) != POISE_OK ||
 	    cli_open_read(db, &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	if (report_run(st, &q, &r, &err) != POISE_OK) {

@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_team.h"
 #include "cli/cli_review.h"
 #include "poise/store.h"
 #include "ui/review.h"
 
 const struct cli_opt cmd_review_opts[] = {
 	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	CLI_SERVER_FLAG,
 	{"reviewer", "NAME", "who signs scores and comments (default: $POISE_AGENT, login name)"},
 	{NULL, NULL, NULL},
 };
@@ -23,7 +25,7 @@ int cmd_review(const struct cli_args *args)
 	poise_error_clear(&err);
 	if (!(opts.reviewer = cli_person(args, "reviewer", &err)))
 		return cli_report(args->cmd, &err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
+	if (cli_team_db(args, db, sizeof(db), &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	opts.db = db;
 	/* Reviewing never creates a database: a wrong path should say so. */
@@ -33,5 +35,13 @@ int cmd_review(const struct cli_args *args)
 		return cli_report(args->cmd, &err);
 	}
 	rc = ui_review(&opts, &err);
-	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;
+	if (err.status != POISE_OK)
+		return cli_report(args->cmd, &err);
+	/* Reviews written in the team's mirror go to the server now; else with the next. */
+	if (cli_value(args, "server") && cli_team_refresh(db, 0, &err) != POISE_OK)
+		fprintf(stderr,
+			"poise: warning: %s\npoise: the reviews stay in %s and go to the server "
+			"with the next 'poise review --server' or any --server command\n",
+			err.msg, db);
+	return rc;
 }

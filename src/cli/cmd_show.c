@@ -2,11 +2,13 @@
 #include <stdio.h>
 
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 #include "poise/store.h"
 #include "poise/timeline.h"
 
 const struct cli_opt cmd_show_opts[] = {
 	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	CLI_SERVER_FLAG,
 	{NULL, NULL, NULL},
 };
 
@@ -18,7 +20,7 @@ int cmd_show(const struct cli_args *args)
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
+	if (cli_team_db(args, db, sizeof(db), &err) != POISE_OK ||
 	    cli_open_read(db, &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	if (timeline_write(st, args->operands[0], stdout, &err) != POISE_OK) {

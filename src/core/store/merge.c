@@ -293,6 +293,68 @@ static int call_fn(void *ctx, const struct call_meta *m)
 	return 0;
 }
 
+enum poise_status merge_call(struct store *st, struct store_batch *b, struct report_keeper *keeper,
+			     const struct call_meta *m, const char *text, size_t len,
+			     struct event *ev, size_t n, int *changed, struct poise_error *err)
+{
+	struct poise_error why;
+	enum poise_status ps;
+	int64_t last, first;
+	size_t skip = 0;
+	int rc;
+
+	*changed = 0;
+	poise_error_clear(&why);
+	if (merge_check_call(m, &why) != POISE_OK)
+		goto refuse;
+	for (size_t i = 0; i < n; i++)
+		if (merge_check_event(&ev[i], &why) != POISE_OK)
+			goto refuse;
+	if ((last = dst_last_seq(st, m->id, &rc)) < 0 && rc != SQLITE_OK)
+		return store_fail(st, rc, "merge a call", err);
+	while (skip < n && ev[skip].seq <= last)
+		skip++;
+	if (skip == n)
+		return POISE_OK; /* all here already */
+	/* What is added must follow on from what is here, with nothing missing. */
+	first = last < 0 ? 1 : last + 1;
+	for (size_t i = skip; i < n; i++)
+		if (ev[i].seq != first + (int64_t)(i - skip)) {
+			poise_error_set(&why, POISE_INVALID, NULL, 0, 0,
+					"its events are not all there (seq %lld after %lld)",
+					(long long)ev[i].seq,
+					(long long)(first + (int64_t)(i - skip) - 1));
+			goto refuse;
+		}
+	*changed = 1;
+	if (last < 0) {
+		unsigned char *blob = NULL;
+		size_t blen = 0;
+
+		if ((ps = store_batch_call_text(b, m, text, len, ev, n, err)) != POISE_OK)
+			return ps;
+		if (keeper && report_keeper_pack(keeper, m->playbook_hash, ev, n, &blob, &blen,
+						 &(struct poise_error){0}) == POISE_OK)
+			ps = store_batch_figures(b, m->id, REPORT_FIGURES_VERSION, (int64_t)n, blob,
+						 blen, err);
+		free(blob);
+		return ps;
+	}
+	for (size_t i = skip; i < n; i++)
+		if ((rc = store_write_event(st, m->id, &ev[i])) != SQLITE_OK)
+			return store_fail(st, rc, "merge a call's events", err);
+	if (keeper)
+		report_keeper_call(keeper, m->id, &why);
+	return POISE_OK;
+refuse : {
+	char msg[sizeof(why.msg)];
+
+	text_safe(msg, sizeof(msg), why.msg, 0);
+	return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "call %.36s cannot be merged: %s",
+			       m->id, msg);
+}
+}
+
 /* Follow-ups closed in src are closed here, at the same time; open ones stay. */
 static int copy_closed(struct merge_ctx *c)
 {

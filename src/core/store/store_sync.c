@@ -433,3 +433,67 @@ enum poise_status store_sync_put_playbook(struct store *st, const struct sync_pl
 	*applied = rc == SQLITE_OK && sqlite3_changes(st->db) > 0;
 	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "save a published playbook", err);
 }
+
+enum poise_status store_sync_unsent_reviews(struct store *st,
+					    int (*fn)(void *ctx, const struct sync_review *r),
+					    void *ctx, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL, *sc = NULL;
+	int rc = prep(st,
+		      "SELECT id, uuid, call_id, reviewer, comment, created_at FROM reviews "
+		      "INDEXED BY reviews_unsynced WHERE synced = 0 ORDER BY id",
+		      &s);
+
+	if (rc == SQLITE_OK)
+		rc = prep(st, "SELECT stage, score FROM review_scores WHERE review_id = ?1", &sc);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sync_review r = {store_col_text(s, 1), store_col_text(s, 2),
+					store_col_text(s, 3), store_col_text(s, 4),
+					sqlite3_column_int64(s, 5), {0}};
+
+		sqlite3_reset(sc);
+		sqlite3_bind_int64(sc, 1, sqlite3_column_int64(s, 0));
+		while ((rc = sqlite3_step(sc)) == SQLITE_ROW) {
+			int stage = store_stage_from_key(store_col_text(sc, 0));
+
+			if (stage >= 0 && stage < STAGE_COUNT)
+				r.scores[stage] = sqlite3_column_int(sc, 1);
+		}
+		if (rc != SQLITE_DONE)
+			break;
+		rc = SQLITE_OK;
+		if (fn(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	sqlite3_finalize(sc);
+	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, "read the reviews to send", err);
+}
+
+enum poise_status store_sync_unsent_closed(struct store *st,
+					   int (*fn)(void *ctx, const struct sync_closed *f),
+					   void *ctx, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st,
+		      "SELECT f.id, f.call_id, f.seq, f.done_at FROM followups f "
+		      "LEFT JOIN sync_followups y ON y.followup_id = f.id "
+		      "WHERE f.done_at IS NOT NULL AND f.done_at IS NOT y.done_at ORDER BY f.id",
+		      &s);
+
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sync_closed f = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 2),
+					sqlite3_column_int64(s, 3), store_col_text(s, 1)};
+
+		rc = SQLITE_OK;
+		if (fn(ctx, &f)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? POISE_OK
+				 : store_fail(st, rc, "read the follow-ups to send", err);
+}
