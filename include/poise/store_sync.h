@@ -105,6 +105,23 @@ enum poise_status store_sync_put_playbook(struct store *st, const struct sync_pl
 					  int *applied, struct poise_error *err);
 
 /*
+ * How syncing stands, for the ready screen: the calls of agent with
+ * something the server lacks, and when a sync last succeeded and last
+ * failed (ms, 0 never) with the failure's status (POISE_IO: the server
+ * was out of reach). `poise sync` records them (store_sync_outcome).
+ */
+struct sync_status {
+	size_t pending;
+	int64_t ok_at, failed_at;
+	int failed_status;
+};
+enum poise_status store_sync_status(struct store *st, const char *agent, struct sync_status *out,
+				    struct poise_error *err);
+/* Record one sync's outcome at now: ps POISE_OK, or why it failed. */
+enum poise_status store_sync_outcome(struct store *st, int64_t now, enum poise_status ps,
+				     struct poise_error *err);
+
+/*
  * The team mirror (team_mirror): the reviews written here and not yet on
  * the server (synced = 0), server_id their uuid; and follow-ups closed
  * here since the server last had them (id, call, seq, done time). Strings

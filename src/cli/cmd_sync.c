@@ -1,7 +1,9 @@
 /* cmd_sync.c - `poise sync`: this database and the centre's server, both ways. */
 #include <stdio.h>
 
+#include "cli/cli_super.h"
 #include "cli/cli_team.h"
+#include "poise/store_sync.h"
 #include "poise/store.h"
 #include "poise/team.h"
 
@@ -22,18 +24,24 @@ int cmd_sync(const struct cli_args *args)
 	struct team_sync_counts n;
 	struct store *st = NULL;
 	struct team *t = NULL;
+	const char *conninfo;
 	char db[4096];
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
+	/* No server configured: nothing to do, and the database is not touched. */
+	if (team_server(cli_value(args, "server"), cli_getenv, &conninfo, &err) != POISE_OK ||
+	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
 	    store_open(db, 0, &st, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
-	if (cli_team_connect(args, &t, &err) != CLI_OK ||
+	if (team_connect(conninfo, &t, &err) != POISE_OK ||
 	    team_sync(t, st, NULL, &n, &err) != POISE_OK) {
+		/* The ready screen says so: "server unreachable, N calls waiting". */
+		store_sync_outcome(st, cli_now_ms(), err.status, NULL);
 		code = cli_report(args->cmd, &err);
 		goto out;
 	}
+	store_sync_outcome(st, cli_now_ms(), POISE_OK, NULL);
 	printf("sent %zu %s, %zu %s, %zu follow-up %s, %zu %s of figures\n", n.calls,
 	       plural(n.calls, "call", "calls"), n.events, plural(n.events, "event", "events"),
 	       n.followups, plural(n.followups, "change", "changes"), n.figures,

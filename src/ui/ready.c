@@ -11,6 +11,7 @@
 
 #include "poise/followup.h"
 #include "poise/store_ready.h"
+#include "poise/store_sync.h"
 #include "ui/review_ready.h"
 
 #define READY_FOLLOWUPS 20
@@ -21,11 +22,12 @@ struct ready {
 	struct ready_figures fig;
 	struct ready_followup fu[READY_FOLLOWUPS];
 	int nfu;
-	int sel;	       /* the selected follow-up, for d */
-	char today[11];	       /* the local day the list was read on */
-	struct rv_comments cm; /* supervisors' new comments (review_ready.c) */
-	int next;	       /* 1 next call, 0 quit */
-	struct caller *caller; /* the next caller, filled by the form */
+	int sel;		 /* the selected follow-up, for d */
+	char today[11];		 /* the local day the list was read on */
+	struct rv_comments cm;	 /* supervisors' new comments (review_ready.c) */
+	struct sync_status sync; /* how the background sync stands (bgsync.c) */
+	int next;		 /* 1 next call, 0 quit */
+	struct caller *caller;	 /* the next caller, filled by the form */
 	char error[512];
 };
 
@@ -83,6 +85,27 @@ static void load(struct ui *ui, struct ready *r)
 				  &err) != POISE_OK)
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
 	rv_comments_load(ui, &r->cm);
+	poise_error_clear(&err);
+	if (store_sync_status(ui->st, ui->opts->agent, &r->sync, &err) != POISE_OK)
+		memset(&r->sync, 0, sizeof(r->sync));
+	ui->sync_failed = r->sync.failed_at > r->sync.ok_at;
+}
+
+/* The team server, when the last sync failed: what waits, and that it is tried again. */
+static int draw_sync(struct ui *ui, const struct ready *r, int y)
+{
+	char buf[256], calls[WORDS_BUF];
+
+	if (ui->sync_off || r->sync.failed_at <= r->sync.ok_at)
+		return y;
+	words_count(calls, sizeof(calls), (long)r->sync.pending, "call", "calls");
+	if (r->sync.failed_status == POISE_IO)
+		snprintf(buf, sizeof(buf),
+			 "Server unreachable, %s waiting: safe here, sent when it is back", calls);
+	else
+		snprintf(buf, sizeof(buf),
+			 "Sync failed (poise sync says why), %s waiting: safe here", calls);
+	return y + draw_text(ui, y, 2, COLS - 4, 2, ui_attr(ui, R_WARN), buf);
 }
 
 static void draw_figures(struct ui *ui, struct ready *r, int *y)
@@ -113,6 +136,7 @@ static void ready_draw(struct ui *ui, void *ctx)
 		 ui->opts->agent, ui->pb->id, ui->pb->version);
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf);
 	draw_figures(ui, r, &y);
+	y = draw_sync(ui, r, y);
 	y++;
 	y = rv_comments_draw(ui, &r->cm, y, LINES - fh - 2);
 	attron(ui_attr(ui, R_SECTION));
@@ -187,8 +211,9 @@ static int ready_done(struct ui *ui, int key)
 		return REDRAW;
 	}
 	f = &r->fu[r->sel];
-	snprintf(q, sizeof(q), "close the follow-up due %s for %.100s (%.160s)? y yes  n no", f->due,
-		 f->customer[0] ? f->customer : "(no name)", f->promise[0] ? f->promise : "-");
+	snprintf(q, sizeof(q), "close the follow-up due %s for %.100s (%.160s)? y yes  n no",
+		 f->due, f->customer[0] ? f->customer : "(no name)",
+		 f->promise[0] ? f->promise : "-");
 	if (ui_ask_key(ui, q, "yn", 1) != 'y')
 		return REDRAW;
 	poise_error_clear(&err);
@@ -216,7 +241,18 @@ static int ready_key(struct ui *ui, void *ctx, int key)
 	return kb ? kb->fn(ui, key) | HANDLED : 0;
 }
 
-static const struct screen ready_screen = {"ready", ready_draw, ready_key, NULL};
+/* A background sync finished: its reviews, follow-ups and outcome are shown. */
+static int ready_tick(struct ui *ui, void *ctx, int64_t now)
+{
+	(void)now;
+	if (!ui->sync_news)
+		return 0;
+	ui->sync_news = 0;
+	load(ui, ctx);
+	return REDRAW;
+}
+
+static const struct screen ready_screen = {"ready", ready_draw, ready_key, ready_tick};
 
 int ready_run(struct ui *ui, struct caller *next_caller)
 {
@@ -226,6 +262,7 @@ int ready_run(struct ui *ui, struct caller *next_caller)
 	if (!r)
 		return 0;
 	r->caller = next_caller;
+	bgsync_start(ui); /* the call just closed goes to the server, if there is one */
 	load(ui, r);
 	ui_push(ui, &ready_screen, r);
 	ui_run(ui);

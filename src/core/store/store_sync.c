@@ -348,10 +348,11 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 	if (rc == SQLITE_OK)
 		rc = local_review(st, r->server_id, &id);
 	if (rc == SQLITE_OK && id == 0) {
-		rc = exec_bound(st,
-				"INSERT INTO reviews (call_id, created_at, reviewer, comment, uuid, "
-				"synced) VALUES (?1, ?2, ?3, '', ?5, 1)",
-				r->call_id, r->created_at, r->reviewer, 0, r->server_id);
+		rc = exec_bound(
+			st,
+			"INSERT INTO reviews (call_id, created_at, reviewer, comment, uuid, "
+			"synced) VALUES (?1, ?2, ?3, '', ?5, 1)",
+			r->call_id, r->created_at, r->reviewer, 0, r->server_id);
 		id = sqlite3_last_insert_rowid(st->db);
 	}
 	if (rc == SQLITE_OK)
@@ -371,8 +372,8 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 		*applied = sqlite3_changes(st->db) > 0;
 	/* What the server has is what we have. */
 	if (rc == SQLITE_OK)
-		rc = exec_bound(st, "UPDATE reviews SET synced = 1 WHERE id = ?2 AND synced = 0", "",
-				id, NULL, 0, NULL);
+		rc = exec_bound(st, "UPDATE reviews SET synced = 1 WHERE id = ?2 AND synced = 0",
+				"", id, NULL, 0, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "save a review from the server", err);
 	return POISE_OK;
@@ -447,8 +448,8 @@ enum poise_status store_sync_unsent_reviews(struct store *st,
 	if (rc == SQLITE_OK)
 		rc = prep(st, "SELECT stage, score FROM review_scores WHERE review_id = ?1", &sc);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sync_review r = {store_col_text(s, 1), store_col_text(s, 2),
-					store_col_text(s, 3), store_col_text(s, 4),
+		struct sync_review r = {store_col_text(s, 1),	    store_col_text(s, 2),
+					store_col_text(s, 3),	    store_col_text(s, 4),
 					sqlite3_column_int64(s, 5), {0}};
 
 		sqlite3_reset(sc);
@@ -496,4 +497,35 @@ enum poise_status store_sync_unsent_closed(struct store *st,
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? POISE_OK
 				 : store_fail(st, rc, "read the follow-ups to send", err);
+}
+
+enum poise_status store_sync_status(struct store *st, const char *agent, struct sync_status *out,
+				    struct poise_error *err)
+{
+	int64_t status = 0;
+	size_t others;
+	enum poise_status ps;
+
+	memset(out, 0, sizeof(*out));
+	if ((ps = store_sync_mark(st, "sync_ok_at", &out->ok_at, err)) != POISE_OK ||
+	    (ps = store_sync_mark(st, "sync_failed_at", &out->failed_at, err)) != POISE_OK ||
+	    (ps = store_sync_mark(st, "sync_failed_status", &status, err)) != POISE_OK)
+		return ps;
+	out->failed_status = (int)status;
+	/* Counted only when it is shown: after a failure. */
+	if (out->failed_at > out->ok_at)
+		ps = store_sync_count(st, agent, &out->pending, &others, err);
+	return ps;
+}
+
+enum poise_status store_sync_outcome(struct store *st, int64_t now, enum poise_status ps,
+				     struct poise_error *err)
+{
+	enum poise_status r;
+
+	if (ps == POISE_OK)
+		return store_sync_set_mark(st, "sync_ok_at", now, err);
+	if ((r = store_sync_set_mark(st, "sync_failed_status", ps, err)) != POISE_OK)
+		return r;
+	return store_sync_set_mark(st, "sync_failed_at", now, err);
 }
