@@ -105,6 +105,13 @@ enum poise_status store_sync_put_playbook(struct store *st, const struct sync_pl
 					  int *applied, struct poise_error *err);
 
 /*
+ * The newest published playbook with this id (by published_at): its hash
+ * (65 bytes with the NUL) and version; POISE_NOT_FOUND when none came.
+ */
+enum poise_status store_sync_published(struct store *st, const char *id, char *hash, char *version,
+				       size_t version_size, struct poise_error *err);
+
+/*
  * How syncing stands, for the ready screen: the calls of agent with
  * something the server lacks, and when a sync last succeeded and last
  * failed (ms, 0 never) with the failure's status (POISE_IO: the server

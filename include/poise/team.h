@@ -84,6 +84,17 @@ struct team_sync_opts {
 enum poise_status team_sync(struct team *t, struct store *st, const struct team_sync_opts *o,
 			    struct team_sync_counts *n, struct poise_error *err);
 
+/*
+ * A trainer publishes a playbook: its id, version, hash and whole text
+ * (extends: resolved), published_by the role. *added is 0 when the same
+ * text was published already. The same id and version with another text
+ * is refused (POISE_INVALID: raise the version), so a version names one
+ * text on every agent's machine.
+ */
+enum poise_status team_publish(struct team *t, const char *id, const char *version,
+			       const char *hash, const char *text, int *added,
+			       struct poise_error *err);
+
 /* What a mirror pull moved. */
 struct team_mirror_counts {
 	size_t reviews_sent, followups_sent;	       /* written in the mirror, sent up */

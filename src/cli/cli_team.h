@@ -1,6 +1,6 @@
 /*
  * cli_team.h - the commands that talk to the centre's server (team.h):
- * `poise server init` and `poise sync`.
+ * `poise server init`, `poise sync`, `poise publish` and --server.
  */
 #ifndef POISE_CLI_TEAM_H
 #define POISE_CLI_TEAM_H
@@ -9,9 +9,19 @@
 
 int cmd_server(const struct cli_args *args);
 int cmd_sync(const struct cli_args *args);
+int cmd_publish(const struct cli_args *args);
 
 extern const struct cli_opt cmd_server_opts[];
 extern const struct cli_opt cmd_sync_opts[];
+extern const struct cli_opt cmd_publish_opts[];
+
+/*
+ * cmd_lint.c: lint one playbook file as `poise lint FILE` does, its
+ * findings printed the same way; *pb the playbook, resolved (extends:),
+ * when it has no errors (CLI_OK), else NULL (CLI_FAIL).
+ */
+struct playbook;
+int cli_lint_playbook(const char *path, struct playbook **pb);
 
 /* Connect to --server URL, else $POISE_SERVER, else libpq's PG* variables. */
 struct team;

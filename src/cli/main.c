@@ -33,6 +33,8 @@ const struct cli_cmd cli_commands[] = {
 	 "create or upgrade the centre's PostgreSQL schema, roles and policies (its owner)"},
 	{"sync", cmd_sync, cmd_sync_opts, NULL, 0, 0,
 	 "send this agent's calls to the centre's server; bring back reviews, follow-ups, playbooks"},
+	{"publish", cmd_publish, cmd_publish_opts, "FILE.yaml", 1, 1,
+	 "lint a playbook, then publish it on the centre's server for every agent (trainers)"},
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
 };
 

@@ -64,6 +64,43 @@ static int collect_fu(void *ctx, const struct ready_followup *f)
 	return 0;
 }
 
+/*
+ * A newer version of the playbook for the next call, published on the
+ * team server and brought down by sync: the next call uses it (a call in
+ * progress kept its own, ui->call_pb). Each published version is taken
+ * once: a playbook the agent picks afterwards (p) stays picked.
+ */
+static void take_published(struct ui *ui)
+{
+	struct playbook *pb = NULL;
+	struct poise_error err;
+	char hash[65], version[64], *text = NULL;
+	size_t len = 0;
+
+	poise_error_clear(&err);
+	if (ui->in_call ||
+	    store_sync_published(ui->st, ui->pb->id, hash, version, sizeof(version), &err) !=
+		    POISE_OK ||
+	    strcmp(hash, ui->pb->hash) == 0 || strcmp(hash, ui->pub_seen) == 0)
+		return;
+	snprintf(ui->pub_seen, sizeof(ui->pub_seen), "%s", hash);
+	if (store_playbook_text(ui->st, hash, &text, &len, &err) != POISE_OK ||
+	    playbook_load_text(text, len, "(published)", &pb, &err) != POISE_OK ||
+	    strcmp(pb->id, ui->pb->id) != 0) {
+		ui_set_banner(ui, 1, "published playbook %s %s not taken: %s", ui->pb->id, version,
+			      err.msg[0] ? err.msg : "its id differs");
+		playbook_free(pb);
+		free(text);
+		return;
+	}
+	free(text);
+	ui_set_banner(ui, 0,
+		      "playbook %s version %s arrived from the server: the next call uses it",
+		      pb->id, pb->version);
+	playbook_free(ui->pb);
+	ui->pb = pb;
+}
+
 static void load(struct ui *ui, struct ready *r)
 {
 	time_t now = time(NULL);
@@ -89,6 +126,7 @@ static void load(struct ui *ui, struct ready *r)
 	if (store_sync_status(ui->st, ui->opts->agent, &r->sync, &err) != POISE_OK)
 		memset(&r->sync, 0, sizeof(r->sync));
 	ui->sync_failed = r->sync.failed_at > r->sync.ok_at;
+	take_published(ui);
 }
 
 /* The team server, when the last sync failed: what waits, and that it is tried again. */
@@ -360,9 +398,15 @@ static int ready_pick(struct ui *ui, int key)
 		if ((strcmp(path, PBPATH_BUILTIN) == 0
 			     ? playbook_load_default(&pb, &err)
 			     : pbpath_load_file(&ui->pp, path, &pb, &err)) == POISE_OK) {
+			char version[64];
+
 			playbook_free(ui->pb);
 			ui->pb = pb;
 			ui_set_banner(ui, 0, "next call uses %s %s", pb->id, pb->version);
+			/* Picked: a version published before now does not override it. */
+			if (store_sync_published(ui->st, pb->id, ui->pub_seen, version,
+						 sizeof(version), &err) != POISE_OK)
+				ui->pub_seen[0] = '\0';
 		} else {
 			ui_set_banner(ui, 1, "cannot load %s: %s", path, err.msg);
 		}

@@ -32,6 +32,8 @@ for who in ana bo cy; do
 done
 q "DO \$\$ BEGIN CREATE ROLE sue LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
 q "GRANT poise_supervisor TO sue"
+q "DO \$\$ BEGIN CREATE ROLE tia LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
+q "GRANT poise_trainer TO tia"
 
 # A window per person: NAME (the tmux session), their database, the role they connect as.
 start_in() {
@@ -114,6 +116,20 @@ for (( i = 0; i < 100; i++ )); do [ -f "$E2E_DIR/sup.status" ] && break; sleep 0
 [ "$(q "SELECT count(*) FROM poise.reviews WHERE reviewer = 'sue'")" = 3 ] ||
 	fail "the reviews did not reach the server"
 
+# The trainer publishes version 2 of the agents' playbook; one with an error is refused.
+sed -e 's/^version: "1"/version: "2"/' -e 's/goal: Calm goal$/goal: Calm goal two/' \
+	"$E2E_DATA/fast.yaml" > "$E2E_DIR/fast2.yaml"
+grep -q "Calm goal two" "$E2E_DIR/fast2.yaml" || fail "could not make version 2"
+printf 'id: broken\nstages: [\n' > "$E2E_DIR/broken.yaml"
+"$POISE_BIN" publish "$E2E_DIR/broken.yaml" --server "dbname=$db user=tia" >/dev/null 2>&1 &&
+	fail "a playbook with errors was published"
+out=$("$POISE_BIN" publish "$E2E_DIR/fast2.yaml" --server "dbname=$db user=tia" 2>&1) ||
+	fail "publish: $out"
+[ "$(q "SELECT version || ' ' || published_by FROM poise.playbooks")" = "2 tia" ] ||
+	fail "the playbook is not on the server as tia's version 2"
+"$POISE_BIN" publish "$E2E_DIR/fast2.yaml" --server "dbname=$db user=ana" >/dev/null 2>&1 &&
+	fail "an agent published a playbook"
+
 # Each agent's next call syncs: the comment is on their ready screen.
 for who in ana bo cy; do
 	next_caller_in "$who" "Second caller of $who"
@@ -127,7 +143,17 @@ for who in ana bo cy; do
 		scr "$who" | grep -qF "$other: name" && fail "$who sees the comment on $other's call"
 	done
 done
-for who in ana bo cy; do wait_server "$who" 2; done
+for who in ana bo cy; do
+	wait_in "$who" "playbook e2e-fast version 2 arrived from the server"
+	wait_server "$who" 2
+done
+# The call that was in progress kept version 1; the next one uses version 2.
+next_caller_in ana "Third caller"
+wait_in ana "Calm goal two"
+[ "$(POISE_DB="$E2E_DIR/ana.db" sql "SELECT group_concat(playbook_version, ' ') FROM
+	(SELECT playbook_version FROM calls ORDER BY started_at)")" = "1 1 2" ] ||
+	fail "the calls' playbook versions are not 1 1 2"
+end_call_in ana
 # One review everywhere: the agent's copy has the server's id.
 for who in ana bo cy; do
 	id=$(POISE_DB="$E2E_DIR/$who.db" sql "SELECT uuid FROM reviews")

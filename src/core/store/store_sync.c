@@ -529,3 +529,28 @@ enum poise_status store_sync_outcome(struct store *st, int64_t now, enum poise_s
 		return r;
 	return store_sync_set_mark(st, "sync_failed_at", now, err);
 }
+
+enum poise_status store_sync_published(struct store *st, const char *id, char *hash, char *version,
+				       size_t version_size, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	enum poise_status ps = POISE_NOT_FOUND;
+	int rc = prep(st,
+		      "SELECT hash, version FROM published_playbooks WHERE id = ?1 "
+		      "ORDER BY published_at DESC, hash LIMIT 1",
+		      &s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	if (rc == SQLITE_ROW) {
+		store_col_copy(s, 0, hash, 65);
+		store_col_copy(s, 1, version, version_size);
+		ps = POISE_OK;
+	} else if (rc != SQLITE_DONE) {
+		ps = store_fail(st, rc, "read the published playbooks", err);
+	}
+	sqlite3_finalize(s);
+	return ps;
+}
