@@ -40,6 +40,13 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 enum poise_status store_sync_count(struct store *st, const char *agent, size_t *pending,
 				   size_t *others, struct poise_error *err);
 
+/*
+ * Take agent's calls the server has whole off the list of calls to look
+ * at (sync_dirty, schema 6), so the next sync reads only what changed.
+ * Run after a push has been recorded.
+ */
+enum poise_status store_sync_tidy(struct store *st, const char *agent, struct poise_error *err);
+
 /* A call's follow-ups; strings valid during the callback; due NULL when not given. */
 struct sync_followup {
 	int64_t id, seq;

@@ -523,7 +523,8 @@ enum poise_status team_sync(struct team *t, struct store *st, const struct team_
 	memset(n, 0, sizeof(*n));
 	if ((ps = team_check_version(t, err)) != POISE_OK ||
 	    (ps = store_sync_count(st, t->role, &pending, &n->others, err)) != POISE_OK ||
-	    (ps = push(t, st, o, n, err)) != POISE_OK)
+	    (ps = push(t, st, o, n, err)) != POISE_OK ||
+	    (ps = store_sync_tidy(st, t->role, err)) != POISE_OK)
 		return ps;
 	return pull(t, st, n, err);
 }

@@ -204,6 +204,30 @@ static const char *const migrations[] = {
 	"	|| '-' || lower(hex(randomblob(6))) WHERE uuid IS NULL;\n"
 	"CREATE UNIQUE INDEX reviews_uuid ON reviews (uuid);\n"
 	"CREATE INDEX reviews_unsynced ON reviews (id) WHERE synced = 0;\n",
+	/*
+	 * 5 -> 6: sync finds what to send without scanning every call. A call
+	 * is listed in sync_dirty when it is added, its last_seq moves, its
+	 * kept figures are written or a follow-up of it is closed (triggers,
+	 * so every writer feeds it); sync reads only these and takes a call
+	 * off once the server has all of it (store_sync.c).
+	 */
+	"CREATE TABLE sync_dirty (\n"
+	"	call_id TEXT PRIMARY KEY NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO sync_dirty SELECT c.id FROM calls c\n"
+	"	LEFT JOIN sync_calls s ON s.call_id = c.id WHERE " SYNC_PENDING_COND ";\n"
+	"CREATE TRIGGER sync_dirty_call AFTER INSERT ON calls BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.id); END;\n"
+	"CREATE TRIGGER sync_dirty_seq AFTER UPDATE OF last_seq ON calls\n"
+	"	WHEN NEW.last_seq IS NOT OLD.last_seq BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.id); END;\n"
+	"CREATE TRIGGER sync_dirty_figures AFTER INSERT ON call_figures BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.call_id); END;\n"
+	"CREATE TRIGGER sync_dirty_figures_update AFTER UPDATE ON call_figures BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.call_id); END;\n"
+	"CREATE TRIGGER sync_dirty_done AFTER UPDATE OF done_at ON followups\n"
+	"	WHEN NEW.done_at IS NOT OLD.done_at BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.call_id); END;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

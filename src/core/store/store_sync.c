@@ -11,17 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The calls of agent with something the server lacks; ?2 after id, ?3 limit. */
-#define PENDING_WHERE                                                                              \
-	"c.agent = ?1 AND (s.call_id IS NULL OR c.last_seq > s.pushed_seq "                        \
-	"OR EXISTS (SELECT 1 FROM call_figures f WHERE f.call_id = c.id "                          \
-	"AND f.last_seq <> s.figures_seq) "                                                        \
-	"OR EXISTS (SELECT 1 FROM followups f LEFT JOIN sync_followups y ON y.followup_id = f.id " \
-	"WHERE f.call_id = c.id AND f.done_at IS NOT y.done_at))"
+/* The calls of agent with something the server lacks, among those marked in sync_dirty. */
+#define PENDING_WHERE "c.agent = ?1 AND " SYNC_PENDING_COND
 
 static int prep(struct store *st, const char *sql, sqlite3_stmt **s)
 {
 	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+}
+
+/* Run s (bound) to the end; SQLite's result, SQLITE_OK for done. */
+static int run(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
 enum poise_status store_sync_pending(struct store *st, const char *agent, const char *after_id,
@@ -33,8 +38,9 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 		"c.playbook_version, c.playbook_hash, c.started_at, c.ended_at, c.status, "
 		"c.outcome, c.cause, c.mood_start, c.mood_end, c.wrapup_at, c.last_seq, "
 		"coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
-		"FROM calls c LEFT JOIN sync_calls s ON s.call_id = c.id "
-		"WHERE c.id > ?2 AND " PENDING_WHERE " ORDER BY c.id LIMIT ?3";
+		"FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
+		"LEFT JOIN sync_calls s ON s.call_id = c.id "
+		"WHERE d.call_id > ?2 AND " PENDING_WHERE " ORDER BY d.call_id LIMIT ?3";
 	sqlite3_stmt *s = NULL;
 	struct sync_call c;
 	int rc = prep(st, sql, &s);
@@ -78,13 +84,34 @@ enum poise_status store_sync_count(struct store *st, const char *agent, size_t *
 				   size_t *others, struct poise_error *err)
 {
 	int rc = count(st,
-		       "SELECT count(*) FROM calls c LEFT JOIN sync_calls s ON s.call_id = c.id "
-		       "WHERE " PENDING_WHERE,
+		       "SELECT count(*) FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
+		       "LEFT JOIN sync_calls s ON s.call_id = c.id WHERE " PENDING_WHERE,
 		       agent, pending);
 
+	/* Other agents' calls are never sent: they stay marked, and are counted here. */
 	if (rc == SQLITE_OK)
-		rc = count(st, "SELECT count(*) FROM calls WHERE agent <> ?1", agent, others);
+		rc = count(st,
+			   "SELECT count(*) FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
+			   "WHERE c.agent <> ?1",
+			   agent, others);
 	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "count the calls to sync", err);
+}
+
+enum poise_status store_sync_tidy(struct store *st, const char *agent, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st,
+		      "DELETE FROM sync_dirty WHERE call_id IN (SELECT c.id FROM sync_dirty d "
+		      "JOIN calls c ON c.id = d.call_id LEFT JOIN sync_calls s ON s.call_id = c.id "
+		      "WHERE c.agent = ?1 AND NOT " SYNC_PENDING_COND ")",
+		      &s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+		rc = run(s);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "note what was synced", err);
 }
 
 enum poise_status store_sync_followups(struct store *st, const char *call_id, sync_followup_fn fn,
@@ -145,16 +172,6 @@ enum poise_status store_sync_figures(struct store *st, const char *call_id, int 
 		ps = store_fail(st, rc, "read a call's kept figures", err);
 	sqlite3_finalize(s);
 	return ps;
-}
-
-/* Run s (bound) to the end; SQLite's result, SQLITE_OK for done. */
-static int run(sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
 enum poise_status store_sync_pushed(struct store *st, const struct sync_pushed_call *c, size_t nc,
