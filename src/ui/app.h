@@ -36,7 +36,7 @@ enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2 };
 /* A character that came in a paste: text for an editor, never a key (loop.c). */
 #define UI_PASTED 0x20000000
 /* Input this close behind a key is part of the same burst (a paste), loop.c. */
-#define UI_BURST_MS 10
+#define UI_BURST_MS    10
 /* Bracketed paste: the terminal frames a paste in ESC[200~ ... ESC[201~ (term.c). */
 #define UI_PASTE_BEGIN (KEY_MAX + 1)
 #define UI_PASTE_END   (KEY_MAX + 2)
@@ -136,7 +136,7 @@ struct ui {
 	struct list_view body; /* the stage's lines, scrolled */
 	int body_stage;	       /* the stage body shows; another resets its scroll */
 	int warn_shown;	       /* the warning w highlighted, not yet logged; 0 none */
-	int64_t pacer_start;   /* 0 = pacer not running */
+	int64_t pacer_start; /* 0 = pacer not running */
 
 	/* Banner under the body: an error stays until the next good action. */
 	char banner[320];

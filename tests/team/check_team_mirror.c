@@ -33,27 +33,10 @@ static void mirror_ok(struct team *t, struct store *m, struct team_mirror_counts
 	ck_assert_msg(team_mirror(t, m, n, &err) == POISE_OK, "%s", err.msg);
 }
 
-/* Every call of db as JSON Lines (malloc'd). */
-static char *export_of(struct store *st)
-{
-	struct poise_error err = {0};
-	FILE *f = tmpfile();
-	char *buf;
-	long n;
-
-	ck_assert_int_eq(export_calls(st, f, EXPORT_JSONL, 0, 0, 0, &err), POISE_OK);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
 /* Each of the mirror's calls is, line for line, the agent's. */
 static void same_calls(struct store *agent, struct store *mirror)
 {
-	char *a = export_of(agent), *m = export_of(mirror);
+	char *a = fx_export(agent, EXPORT_JSONL), *m = fx_export(mirror, EXPORT_JSONL);
 	size_t lines = 0;
 
 	for (char *line = m, *nl; (nl = strchr(line, '\n')); line = nl + 1, lines++) {
