@@ -74,21 +74,16 @@ enum poise_status cli_team_db(const struct cli_args *args, char *db, size_t size
 	enum poise_status ps;
 	int had;
 
-	if (!cli_value(args, "server"))
-		return cli_db_path(args, db, size, err);
 	if ((ps = team_server(NULL, cli_getenv, &conninfo, err)) != POISE_OK)
 		return ps;
-	if (cli_value(args, "db"))
-		ps = cli_db_path(args, db, size, err);
-	else
-		ps = mirror_path(conninfo, db, size, err);
-	if (ps != POISE_OK)
+	/* --db names the mirror; else it is the server's own file beside the default database. */
+	if (!cli_value(args, "db") && (ps = mirror_path(conninfo, db, size, err)) != POISE_OK)
 		return ps;
 	had = access(db, F_OK) == 0;
 	if ((ps = cli_team_refresh(db, 1, err)) == POISE_OK)
 		return POISE_OK;
 	/* Out of reach: what was brought down before still reads, and says so. */
-	if (had && (ps == POISE_IO)) {
+	if (had && ps == POISE_IO) {
 		fprintf(stderr,
 			"poise: warning: %s\npoise: reading the team as last brought down (%s)\n",
 			err->msg, db);

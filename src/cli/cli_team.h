@@ -28,10 +28,11 @@ struct team;
 int cli_team_connect(const struct cli_args *args, struct team **t, struct poise_error *err);
 
 /*
- * --server on a reading command (review, show, report, export, followups):
- * db becomes the team mirror (--db PATH, else team-HASH.db beside the
- * default database), brought up to date from the server ($POISE_SERVER or
- * libpq's PG* variables) first. Without --server, --db or the default.
+ * --server on a reading command (review, show, report, export, followups;
+ * CLI_DB_TEAM in the command table, run by cli_run): db (the --db PATH
+ * given, else the default path) becomes the team mirror (--db PATH when
+ * given, else team-HASH.db beside the default database), brought up to
+ * date from the server ($POISE_SERVER or libpq's PG* variables) first.
  * With the server out of reach, a mirror already there is read as it is,
  * with a warning on stderr.
  */

@@ -16,7 +16,6 @@
 #include "poise/text.h"
 
 const struct cli_opt cmd_followups_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	CLI_SERVER_FLAG,
 	{"all", NULL, "every open follow-up, also those due later or without a date"},
 	{NULL, NULL, NULL},
@@ -119,8 +118,7 @@ static int close_one(const char *db, const char *word, struct poise_error *err)
 int cmd_followups(const struct cli_args *args)
 {
 	struct poise_error err;
-	struct store *st = NULL;
-	char db[4096];
+	struct store *st;
 	int rc;
 
 	poise_error_clear(&err);
@@ -129,22 +127,18 @@ int cmd_followups(const struct cli_args *args)
 				"expected no arguments, or 'done ID'");
 		return cli_report(args->cmd, &err);
 	}
-	if (cli_team_db(args, db, sizeof(db), &err) != POISE_OK)
-		return cli_report(args->cmd, &err);
 	if (args->noperands == 2) {
-		rc = close_one(db, args->operands[1], &err);
+		rc = close_one(args->db, args->operands[1], &err);
 		/* Closed in the team's mirror: to the server now, else with the next --server. */
 		if (rc == 0 && cli_value(args, "server") &&
-		    cli_team_refresh(db, 0, &err) != POISE_OK)
+		    cli_team_refresh(args->db, 0, &err) != POISE_OK)
 			fprintf(stderr,
 				"poise: warning: %s\npoise: the follow-up is closed in %s and goes "
 				"to the server with the next --server command\n",
-				err.msg, db);
-	} else if (cli_open_read(db, &st, &err) != POISE_OK) {
+				err.msg, args->db);
+	} else if (!(st = cli_store(args, &err)))
 		rc = -1;
-	} else {
+	else
 		rc = list(st, cli_value(args, "all") != NULL, &err);
-		store_close(st);
-	}
 	return rc ? cli_report(args->cmd, &err) : CLI_OK;
 }

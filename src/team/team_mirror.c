@@ -186,15 +186,6 @@ static void row_meta(const PGresult *r, int i, struct call_meta *m)
 	m->last_seq = cell_int(r, i, 12);
 }
 
-/* The stage whose key is key; -1 when none. */
-static int stage_of(const char *key)
-{
-	for (int i = 0; i < STAGE_COUNT; i++)
-		if (strcmp(stage_key((enum stage)i), key) == 0)
-			return i;
-	return -1;
-}
-
 /* One page of changed calls with their new events, written in one local transaction. */
 struct page {
 	PGresult *calls, *events, *texts;
@@ -233,7 +224,7 @@ static enum poise_status write_page(struct store *st, struct report_keeper *keep
 			ev->seq = cell_int(p->events, e, 1);
 			ev->t = cell_int(p->events, e, 2);
 			ev->kind = (enum event_kind)kind;
-			ev->stage = stage_of(cell(p->events, e, 4));
+			ev->stage = stage_from_key(cell(p->events, e, 4));
 			ev->a = (int)cell_int(p->events, e, 5);
 			ev->b = (int)cell_int(p->events, e, 6);
 			ev->text =

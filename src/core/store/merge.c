@@ -119,7 +119,7 @@ enum poise_status merge_check_event(const struct event *ev, struct poise_error *
 {
 	enum poise_status ps;
 
-	if ((ps = store_check_event(ev, err)) != POISE_OK)
+	if ((ps = event_check(ev, err)) != POISE_OK)
 		return ps;
 	if (ev->seq < 1 || !time_inside(ev->t))
 		return refused(err, "an event's seq or time is out of range");
@@ -409,13 +409,13 @@ static int copy_scores(struct merge_ctx *c, int64_t src_id, int64_t dst_id)
 		rc = sqlite3_prepare_v2(
 			c->dst->db,
 			"INSERT OR IGNORE INTO review_scores (review_id, stage, score) "
-			"SELECT ?1, ?2, ?3 WHERE ?3 BETWEEN 1 AND 5 AND ?2 IN "
-			"('calm', 'listen', 'empathize', 'clarify', 'inform', "
-			"'solve', 'boundary', 'follow_up')",
+			"SELECT ?1, ?2, ?3 WHERE ?3 BETWEEN 1 AND 5",
 			-1, &w, NULL);
 	if (rc == SQLITE_OK)
 		sqlite3_bind_int64(r, 1, src_id);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
+		if (stage_from_key((const char *)sqlite3_column_text(r, 0)) < 0)
+			continue; /* not a stage this poise knows: not copied */
 		sqlite3_reset(w);
 		sqlite3_bind_int64(w, 1, dst_id);
 		sqlite3_bind_value(w, 2, sqlite3_column_value(r, 0));

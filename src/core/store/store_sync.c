@@ -346,7 +346,7 @@ static int put_scores(struct store *st, int64_t id, const int *scores)
 			rc = exec_bound(st,
 					"INSERT INTO review_scores (review_id, stage, score) "
 					"VALUES (?2, ?3, ?4)",
-					"", id, store_stage_key(i), scores[i], NULL);
+					"", id, stage_key((enum stage)i), scores[i], NULL);
 	return rc;
 }
 
@@ -472,7 +472,7 @@ enum poise_status store_sync_unsent_reviews(struct store *st,
 		sqlite3_reset(sc);
 		sqlite3_bind_int64(sc, 1, sqlite3_column_int64(s, 0));
 		while ((rc = sqlite3_step(sc)) == SQLITE_ROW) {
-			int stage = store_stage_from_key(store_col_text(sc, 0));
+			int stage = stage_from_key(store_col_text(sc, 0));
 
 			if (stage >= 0 && stage < STAGE_COUNT)
 				r.scores[stage] = sqlite3_column_int(sc, 1);
