@@ -1,5 +1,6 @@
 /* cli.c - option parsing, usage and error printing for every command. */
 #include "cli/cli.h"
+#include "cli/cli_team.h"
 
 #include "poise/store.h"
 #include "poise/fieldlimits.h"
@@ -81,7 +82,9 @@ int cli_run(const struct cli_cmd *cmd, int argc, char **argv)
 	}
 	args.st = &st;
 	if (cmd->setup & CLI_DB_PATH) {
-		if (db_path(&args, db, sizeof(db), &err) != POISE_OK)
+		if (db_path(&args, db, sizeof(db), &err) != POISE_OK ||
+		    ((cmd->setup & CLI_DB_TEAM) && cli_value(&args, "server") &&
+		     cli_team_db(&args, db, sizeof(db), &err) != POISE_OK))
 			return cli_report(cmd, &err);
 		args.db = db;
 	}

@@ -47,6 +47,12 @@ enum {
 	CLI_DB_PATH = 1 << 0,
 	CLI_DB_READ = CLI_DB_PATH | 1 << 1,
 	CLI_DB_WRITE = CLI_DB_PATH | 1 << 2,
+	/*
+	 * With CLI_DB_PATH: the command takes the --server flag (CLI_SERVER_FLAG),
+	 * and given it, args->db is the team mirror brought up to date first
+	 * (cli_team_db, cli_team.h) instead of this agent's database.
+	 */
+	CLI_DB_TEAM = 1 << 3,
 };
 
 /* A parsed command line, as the handler sees it. */

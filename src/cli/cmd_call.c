@@ -1,5 +1,6 @@
 /* cmd_call.c - `poise call`: resolve who and where, then hand over to the screen. */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "poise/store.h"
@@ -15,6 +16,7 @@ const struct cli_opt cmd_call_opts[] = {
 
 int cmd_call(const struct cli_args *args)
 {
+	char exe[4096] = "";
 	struct call_opts opts = {0};
 	struct poise_error err;
 	int rc;
@@ -29,6 +31,9 @@ int cmd_call(const struct cli_args *args)
 	    cli_check_field("ref", "reference", opts.ref, FIELD_REF_MAX, &err))
 		return cli_report(args->cmd, &err);
 	opts.db = args->db;
+	/* This very poise runs `poise sync` in the background after each call. */
+	if (readlink("/proc/self/exe", exe, sizeof(exe) - 1) > 0)
+		opts.sync_exe = exe;
 	rc = ui_call(&opts, &err);
 	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;
 }

@@ -2,10 +2,12 @@
 #include <stdio.h>
 
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 #include "poise/export.h"
 #include "poise/store.h"
 
 const struct cli_opt cmd_export_opts[] = {
+	CLI_SERVER_FLAG,
 	{"format", "FORMAT", "jsonl (a call per line; the default) or csv"},
 	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
 	{"until", "DATE", "calls started on or before this day"},

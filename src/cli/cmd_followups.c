@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 #include "poise/followup.h"
 #include "poise/store.h"
 #include "poise/text.h"
 
 const struct cli_opt cmd_followups_opts[] = {
+	CLI_SERVER_FLAG,
 	{"all", NULL, "every open follow-up, also those due later or without a date"},
 	{NULL, NULL, NULL},
 };
@@ -125,9 +127,16 @@ int cmd_followups(const struct cli_args *args)
 				"expected no arguments, or 'done ID'");
 		return cli_report(args->cmd, &err);
 	}
-	if (args->noperands == 2)
+	if (args->noperands == 2) {
 		rc = close_one(args->db, args->operands[1], &err);
-	else if (!(st = cli_store(args, &err)))
+		/* Closed in the team's mirror: to the server now, else with the next --server. */
+		if (rc == 0 && cli_value(args, "server") &&
+		    cli_team_refresh(args->db, 0, &err) != POISE_OK)
+			fprintf(stderr,
+				"poise: warning: %s\npoise: the follow-up is closed in %s and goes "
+				"to the server with the next --server command\n",
+				err.msg, args->db);
+	} else if (!(st = cli_store(args, &err)))
 		rc = -1;
 	else
 		rc = list(st, cli_value(args, "all") != NULL, &err);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/cli_team.h"
 #include "poise/pbcheck.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
@@ -249,6 +250,33 @@ static void lint_path(struct lint *l, const char *path)
 		pb = NULL;
 	lint_visit(l, path, pb, &err);
 	playbook_free(pb);
+}
+
+int cli_lint_playbook(const char *path, struct playbook **out)
+{
+	struct poise_error err;
+	struct lint l = {0};
+	struct playbook *pb = NULL;
+
+	*out = NULL;
+	poise_error_clear(&err);
+	if (pbpath_init(&l.pp, cli_getenv, &err) != POISE_OK)
+		return cli_report(NULL, &err);
+	if (pbpath_load_file(&l.pp, path, &pb, &err) != POISE_OK)
+		pb = NULL;
+	lint_visit(&l, path, pb, &err);
+	for (size_t i = 0; i < l.nseen; i++) {
+		free(l.seen[i].id);
+		free(l.seen[i].path);
+	}
+	free(l.seen);
+	pbpath_free(&l.pp);
+	if (l.errors || l.nomem || !pb) {
+		playbook_free(pb);
+		return CLI_FAIL;
+	}
+	*out = pb;
+	return CLI_OK;
 }
 
 int cmd_lint(const struct cli_args *args)

@@ -23,6 +23,12 @@ static void print_counts(const char *path, const struct merge_counts *n)
 	if (n->closed)
 		printf(", %s closed",
 		       words_count(w, sizeof(w), (long)n->closed, "follow-up", "follow-ups"));
+	if (n->reviews)
+		printf(", %s added",
+		       words_count(w, sizeof(w), (long)n->reviews, "review", "reviews"));
+	if (n->acked)
+		printf(", %s marked read",
+		       words_count(w, sizeof(w), (long)n->acked, "review", "reviews"));
 	putchar('\n');
 	if (n->pending) {
 		text_fput(stdout, path, 0);

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 #include "poise/report.h"
 #include "poise/store.h"
 
 const struct cli_opt cmd_report_opts[] = {
+	CLI_SERVER_FLAG,
 	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
 	{"until", "DATE", "calls started on or before this day (UTC days unless TZ is set)"},
 	{"agent", "NAME", "only this agent's calls"},

@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_team.h"
 #include "cli/cli_review.h"
 #include "poise/store.h"
 #include "ui/review.h"
 
 const struct cli_opt cmd_review_opts[] = {
+	CLI_SERVER_FLAG,
 	{"reviewer", "NAME", "who signs scores and comments (default: $POISE_AGENT, login name)"},
 	{NULL, NULL, NULL},
 };
@@ -29,5 +31,13 @@ int cmd_review(const struct cli_args *args)
 		return cli_report(args->cmd, &err);
 	}
 	rc = ui_review(&opts, &err);
-	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;
+	if (err.status != POISE_OK)
+		return cli_report(args->cmd, &err);
+	/* Reviews written in the team's mirror go to the server now; else with the next. */
+	if (cli_value(args, "server") && cli_team_refresh(args->db, 0, &err) != POISE_OK)
+		fprintf(stderr,
+			"poise: warning: %s\npoise: the reviews stay in %s and go to the server "
+			"with the next 'poise review --server' or any --server command\n",
+			err.msg, args->db);
+	return rc;
 }

@@ -2,10 +2,12 @@
 #include <stdio.h>
 
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 #include "poise/store.h"
 #include "poise/timeline.h"
 
 const struct cli_opt cmd_show_opts[] = {
+	CLI_SERVER_FLAG,
 	{NULL, NULL, NULL},
 };
 

@@ -1,7 +1,9 @@
 /* cmd_sync.c - `poise sync`: this database and the centre's server, both ways. */
 #include <stdio.h>
 
+#include "cli/cli_super.h"
 #include "cli/cli_team.h"
+#include "poise/store_sync.h"
 #include "poise/store.h"
 #include "poise/team.h"
 
@@ -27,9 +29,22 @@ int cmd_sync(const struct cli_args *args)
 	/* The server's options are checked (and it is reached) before the database opens. */
 	if (cli_team_connect(args, &t, &err) != CLI_OK || !(st = cli_store(args, &err)) ||
 	    team_sync(t, st, NULL, &n, &err) != POISE_OK) {
+		/*
+		 * The ready screen says so ("server unreachable, N calls waiting"):
+		 * any failure once a server is configured; none without one (the
+		 * database is not touched then).
+		 */
+		if (err.status != POISE_NOT_FOUND && err.status != POISE_USAGE) {
+			struct poise_error ignored;
+
+			poise_error_clear(&ignored);
+			if ((st = cli_store(args, &ignored)))
+				store_sync_outcome(st, cli_now_ms(), err.status, NULL);
+		}
 		code = cli_report(args->cmd, &err);
 		goto out;
 	}
+	store_sync_outcome(st, cli_now_ms(), POISE_OK, NULL);
 	printf("sent %zu %s, %zu %s, %zu follow-up %s, %zu %s of figures\n", n.calls,
 	       plural(n.calls, "call", "calls"), n.events, plural(n.events, "event", "events"),
 	       n.followups, plural(n.followups, "change", "changes"), n.figures,

@@ -12,6 +12,7 @@
 
 #include "poise/followup.h"
 #include "poise/store_ready.h"
+#include "poise/store_sync.h"
 #include "ui/review_ready.h"
 
 #define READY_FOLLOWUPS 20
@@ -22,11 +23,12 @@ struct ready {
 	struct ready_figures fig;
 	struct ready_followup fu[READY_FOLLOWUPS];
 	int nfu;
-	int sel;	       /* the selected follow-up, for d */
-	char today[11];	       /* the local day the list was read on */
-	struct rv_comments cm; /* supervisors' new comments (review_ready.c) */
-	int next;	       /* 1 next call, 0 quit */
-	struct caller *caller; /* the next caller, filled by the form */
+	int sel;		 /* the selected follow-up, for d */
+	char today[11];		 /* the local day the list was read on */
+	struct rv_comments cm;	 /* supervisors' new comments (review_ready.c) */
+	struct sync_status sync; /* how the background sync stands (bgsync.c) */
+	int next;		 /* 1 next call, 0 quit */
+	struct caller *caller;	 /* the next caller, filled by the form */
 	char error[512];
 };
 
@@ -117,6 +119,43 @@ static int take_changed_file(struct ui *ui)
 	return 1;
 }
 
+/*
+ * A newer version of the playbook for the next call, published on the
+ * team server and brought down by sync: the next call uses it (a call in
+ * progress kept its own, ui->call_pb). Each published version is taken
+ * once: a playbook the agent picks afterwards (p) stays picked.
+ */
+static void take_published(struct ui *ui)
+{
+	struct playbook *pb = NULL;
+	struct poise_error err;
+	char hash[65], version[64], *text = NULL;
+	size_t len = 0;
+
+	poise_error_clear(&err);
+	if (ui->in_call ||
+	    store_sync_published(ui->st, ui->pb->id, hash, version, sizeof(version), &err) !=
+		    POISE_OK ||
+	    strcmp(hash, ui->pb->hash) == 0 || strcmp(hash, ui->pub_seen) == 0)
+		return;
+	snprintf(ui->pub_seen, sizeof(ui->pub_seen), "%s", hash);
+	if (store_playbook_text(ui->st, hash, &text, &len, &err) != POISE_OK ||
+	    playbook_load_text(text, len, "(published)", &pb, &err) != POISE_OK ||
+	    strcmp(pb->id, ui->pb->id) != 0) {
+		ui_set_banner(ui, 1, "published playbook %s %s not taken: %s", ui->pb->id, version,
+			      err.msg[0] ? err.msg : "its id differs");
+		playbook_free(pb);
+		free(text);
+		return;
+	}
+	free(text);
+	ui_set_banner(ui, 0,
+		      "playbook %s version %s arrived from the server: the next call uses it",
+		      pb->id, pb->version);
+	playbook_free(ui->pb);
+	ui->pb = pb;
+}
+
 static void load(struct ui *ui, struct ready *r)
 {
 	time_t now = time(NULL);
@@ -138,17 +177,29 @@ static void load(struct ui *ui, struct ready *r)
 				  &err) != POISE_OK)
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
 	rv_comments_load(ui, &r->cm);
+	poise_error_clear(&err);
+	if (store_sync_status(ui->st, ui->opts->agent, &r->sync, &err) != POISE_OK)
+		memset(&r->sync, 0, sizeof(r->sync));
+	ui->sync_failed = r->sync.failed_at > r->sync.ok_at;
+	take_published(ui);
 	take_changed_file(ui);
 }
 
-/* A trainer's save reaches the agent while the ready screen is up: looked at every 2 s. */
-static int ready_tick(struct ui *ui, void *ctx, int64_t now)
+/* The team server, when the last sync failed: what waits, and that it is tried again. */
+static int draw_sync(struct ui *ui, const struct ready *r, int y)
 {
-	(void)ctx;
-	if (now - ui->pb_file.checked < 2000)
-		return 0;
-	ui->pb_file.checked = now;
-	return take_changed_file(ui) ? REDRAW : 0;
+	char buf[256], calls[WORDS_BUF];
+
+	if (ui->sync_off || r->sync.failed_at <= r->sync.ok_at)
+		return y;
+	words_count(calls, sizeof(calls), (long)r->sync.pending, "call", "calls");
+	if (r->sync.failed_status == POISE_IO)
+		snprintf(buf, sizeof(buf),
+			 "Server unreachable, %s waiting: safe here, sent when it is back", calls);
+	else
+		snprintf(buf, sizeof(buf),
+			 "Sync failed (poise sync says why), %s waiting: safe here", calls);
+	return y + draw_text(ui, y, 2, COLS - 4, 2, ui_attr(ui, R_WARN), buf);
 }
 
 static void draw_figures(struct ui *ui, struct ready *r, int *y)
@@ -179,6 +230,7 @@ static void ready_draw(struct ui *ui, void *ctx)
 		 ui->opts->agent, ui->pb->id, ui->pb->version);
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf);
 	draw_figures(ui, r, &y);
+	y = draw_sync(ui, r, y);
 	y++;
 	y = rv_comments_draw(ui, &r->cm, y, LINES - fh - 2);
 	attron(ui_attr(ui, R_SECTION));
@@ -253,8 +305,9 @@ static int ready_done(struct ui *ui, int key)
 		return REDRAW;
 	}
 	f = &r->fu[r->sel];
-	snprintf(q, sizeof(q), "close the follow-up due %s for %.100s (%.160s)? y yes  n no", f->due,
-		 f->customer[0] ? f->customer : "(no name)", f->promise[0] ? f->promise : "-");
+	snprintf(q, sizeof(q), "close the follow-up due %s for %.100s (%.160s)? y yes  n no",
+		 f->due, f->customer[0] ? f->customer : "(no name)",
+		 f->promise[0] ? f->promise : "-");
 	if (ui_ask_key(ui, q, "yn", 1) != 'y')
 		return REDRAW;
 	poise_error_clear(&err);
@@ -282,6 +335,28 @@ static int ready_key(struct ui *ui, void *ctx, int key)
 	return kb ? kb->fn(ui, key) | HANDLED : 0;
 }
 
+/*
+ * Each tick: a background sync that finished has its reviews, follow-ups
+ * and outcome shown; every 2 s, a trainer's save of the playbook file is
+ * looked for.
+ */
+static int ready_tick(struct ui *ui, void *ctx, int64_t now)
+{
+	int flags = 0;
+
+	if (ui->sync_news) {
+		ui->sync_news = 0;
+		load(ui, ctx);
+		flags = REDRAW;
+	}
+	if (now - ui->pb_file.checked >= 2000) {
+		ui->pb_file.checked = now;
+		if (take_changed_file(ui))
+			flags = REDRAW;
+	}
+	return flags;
+}
+
 static const struct screen ready_screen = {"ready", ready_draw, ready_key, ready_tick};
 
 int ready_run(struct ui *ui, struct caller *next_caller)
@@ -292,6 +367,7 @@ int ready_run(struct ui *ui, struct caller *next_caller)
 	if (!r)
 		return 0;
 	r->caller = next_caller;
+	bgsync_start(ui); /* the call just closed goes to the server, if there is one */
 	load(ui, r);
 	ui_push(ui, &ready_screen, r);
 	ui_run(ui);
@@ -399,9 +475,15 @@ static int ready_pick(struct ui *ui, int key)
 		if ((strcmp(path, PBPATH_BUILTIN) == 0
 			     ? playbook_load_default(&pb, &err)
 			     : pbpath_load_file(&ui->pp, path, &pb, &err)) == POISE_OK) {
+			char version[64];
+
 			playbook_free(ui->pb);
 			ui->pb = pb;
 			ui_set_banner(ui, 0, "next call uses %s %s", pb->id, pb->version);
+			/* Picked: a version published before now does not override it. */
+			if (store_sync_published(ui->st, pb->id, ui->pub_seen, version,
+						 sizeof(version), &err) != POISE_OK)
+				ui->pub_seen[0] = '\0';
 		} else {
 			ui_set_banner(ui, 1, "cannot load %s: %s", path, err.msg);
 		}

@@ -62,13 +62,15 @@
 	X(UPD_WRAPUP, "UPDATE calls SET wrapup_at = coalesce(wrapup_at, ?2) WHERE id = ?1")        \
 	X(UPD_OUTCOME, "UPDATE calls SET outcome = ?2 WHERE id = ?1")                              \
 	X(UPD_CAUSE, "UPDATE calls SET cause = ?2 WHERE id = ?1")                                  \
-	X(UPD_UNDONE, "UPDATE calls SET "                                                          \
-		      "mood_start = (SELECT a FROM events e WHERE " STORE_KEPT("mood")             \
-		      " ORDER BY e.seq LIMIT 1), "                                                 \
-		      "mood_end = (SELECT a FROM events e WHERE " STORE_KEPT("mood")               \
-		      " ORDER BY e.seq DESC LIMIT 1), "                                            \
-		      "wrapup_at = (SELECT t FROM events e WHERE " STORE_KEPT("wrapup")            \
-		      " ORDER BY e.seq LIMIT 1) WHERE id = ?1")                                    \
+	X(UPD_UNDONE,                                                                              \
+	  "UPDATE calls SET "                                                                      \
+	  "mood_start = (SELECT a FROM events e WHERE " STORE_KEPT(                                \
+		  "mood") " ORDER BY e.seq LIMIT 1), "                                             \
+			  "mood_end = (SELECT a FROM events e WHERE " STORE_KEPT(                  \
+				  "mood") " ORDER BY e.seq DESC LIMIT 1), "                        \
+					  "wrapup_at = (SELECT t FROM events e WHERE " STORE_KEPT( \
+						  "wrapup") " ORDER BY e.seq LIMIT 1) WHERE id = " \
+							    "?1")                                  \
 	X(DEL_SKIP, "DELETE FROM skips WHERE call_id = ?1 AND seq = ?2")                           \
 	X(UPD_STATUS, "UPDATE calls SET status = ?2, ended_at = ?3 WHERE id = ?1")                 \
 	X(INS_FOLLOWUP, "INSERT INTO followups (call_id, seq, due, channel, promise) "             \
@@ -114,9 +116,9 @@ struct store {
 	sqlite3_stmt *stmt[STMT_COUNT];
 	struct store_seq *seqs;
 	size_t nseqs, seqcap;
-	size_t pending; /* entries in the side log */
-	size_t quarantined; /* side log entries set aside in <db>.quarantine */
-	int fail_errno; /* errno of the last failed step, for store_fail */
+	size_t pending;	     /* entries in the side log */
+	size_t quarantined;  /* side log entries set aside in <db>.quarantine */
+	int fail_errno;	     /* errno of the last failed step, for store_fail */
 	struct stat file_id; /* the database file looked at before SQLite opened it */
 };
 
@@ -163,6 +165,19 @@ enum poise_status store_unknown_event(const struct store *st, const char *call_i
 void store_row_meta(sqlite3_stmt *s, struct call_meta *m);
 
 /* store_write.c: rows for one call or event, inside an open transaction. */
+/*
+ * A call c (with s its sync_calls row, LEFT JOINed) has something the team
+ * server lacks: never sent, new events, kept figures not sent, or a
+ * follow-up whose done time changed since it was sent (store_sync.c, and
+ * the step of store_schema.c that fills sync_dirty).
+ */
+#define SYNC_PENDING_COND                                                                          \
+	"(s.call_id IS NULL OR c.last_seq > s.pushed_seq "                                         \
+	"OR EXISTS (SELECT 1 FROM call_figures f WHERE f.call_id = c.id "                          \
+	"AND f.last_seq <> s.figures_seq) "                                                        \
+	"OR EXISTS (SELECT 1 FROM followups f LEFT JOIN sync_followups y ON y.followup_id = f.id " \
+	"WHERE f.call_id = c.id AND f.done_at IS NOT y.done_at))"
+
 /* Both return an SQLite code; a call or event already there is left alone. */
 int store_write_call(struct store *st, const struct call_meta *meta, const char *pb_id,
 		     const char *pb_version, const char *pb_hash, const char *text, size_t len);

@@ -47,17 +47,33 @@ static int write_review(struct store *st, struct review *r)
 	int rc;
 
 	if (r->id == 0) {
-		rc = run(st,
-			 "INSERT INTO reviews (call_id, reviewer, created_at, comment) "
-			 "VALUES (:call, :reviewer, :at, :comment)",
-			 r, NULL, 0);
+		char uuid[37];
+		sqlite3_stmt *s = NULL;
+
+		/* The review's id everywhere (merge, the server): made once, here. */
+		if (store_new_uuid(uuid, r->created_at, &(struct poise_error){0}) != POISE_OK)
+			return SQLITE_IOERR;
+		rc = sqlite3_prepare_v2(st->db,
+					"INSERT INTO reviews (call_id, reviewer, created_at, comment, "
+					"uuid) VALUES (?1, ?2, ?3, ?4, ?5)",
+					-1, &s, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_text(s, 1, r->call_id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 2, r->reviewer, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 3, r->created_at);
+			sqlite3_bind_text(s, 4, r->comment, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 5, uuid, -1, SQLITE_STATIC);
+			rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
+		}
+		sqlite3_finalize(s);
 		if (rc != SQLITE_OK)
 			return rc;
 		r->id = sqlite3_last_insert_rowid(st->db);
 	} else {
 		rc = run(st,
-			 "UPDATE reviews SET comment = :comment, acked_at = NULL WHERE id = :id", r,
-			 NULL, 0);
+			 "UPDATE reviews SET comment = :comment, acked_at = NULL, synced = 0 "
+			 "WHERE id = :id",
+			 r, NULL, 0);
 		if (rc == SQLITE_OK && sqlite3_changes(st->db) != 1)
 			return SQLITE_NOTFOUND;
 		if (rc == SQLITE_OK)
