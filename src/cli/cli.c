@@ -2,7 +2,7 @@
 #include "cli/cli.h"
 
 #include "poise/store.h"
-#include "poise/fieldlimits.h"
+#include "poise/limits.h"
 #include "poise/text.h"
 
 #include <pwd.h>
