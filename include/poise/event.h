@@ -114,6 +114,13 @@ const char *event_kind_key(enum event_kind kind);
 int event_kind_from_key(const char *key);
 
 /*
+ * Field i (0 first) of an event's tab-separated text (FOLLOWUP, REFLECTION):
+ * where it starts, and in *len its bytes up to the next tab. Past the last
+ * field, or for a NULL text, "" and 0.
+ */
+const char *event_field(const char *text, int i, int *len);
+
+/*
  * Whether ev can be stored as it is: a known kind and stage, a mood 1..5,
  * a skip with its section, item and reason, a follow-up's date as
  * YYYY-MM-DD. POISE_INVALID ("cannot save 'KIND' event: why") when not.

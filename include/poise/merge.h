@@ -53,7 +53,7 @@ struct merge_counts {
 /*
  * Each row from a source is checked before it is written: the call's id a
  * UUID (lowercase, with dashes), its names and ids within their limits
- * (fieldlimits.h), valid UTF-8 without control characters, its times
+ * (limits.h), valid UTF-8 without control characters, its times
  * strictly inside FIELD_TIME_MIN..FIELD_TIME_MAX and not ending before they
  * start; each event valid as store_append() would take it, its time in
  * range and its text at most FIELD_EVENT_TEXT_MAX bytes of valid UTF-8. A

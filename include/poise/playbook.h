@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "poise/limits.h"
 #include "poise/status.h"
 
 #define PLAYBOOK_MAX_BYTES (1024 * 1024)
@@ -146,7 +147,7 @@ struct playbook {
 	size_t ncauses;
 	struct pb_rule *rules;
 	size_t nrules;
-	char hash[65]; /* lowercase hex SHA-256 of the source text */
+	char hash[FIELD_HASH_SIZE]; /* lowercase hex SHA-256 of the source text */
 	char *text;    /* the exact source text (kept for the database) */
 	size_t text_len;
 	char *path;    /* where it was loaded from; "(built-in)" for the default */

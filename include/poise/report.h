@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "poise/event.h"
+#include "poise/limits.h"
 #include "poise/playbook.h"
 #include "poise/status.h"
 #include "poise/store.h"
@@ -51,7 +52,7 @@ struct report_query {
 };
 
 struct report_cause {
-	char id[65];
+	char id[FIELD_CAUSE_ID_SIZE];
 	long calls;
 };
 
@@ -234,14 +235,6 @@ enum poise_status report_write_html(struct store *st, const struct report_query 
 
 /* "table" / "csv" / "json" to a format; -1 when unknown. */
 int report_format_from_name(const char *name);
-
-/*
- * The start of day "YYYY-MM-DD" (ms since the epoch), in UTC or in local
- * time (TZ); with next_day, the start of the day after. POISE_USAGE when
- * text is not a real date in that form.
- */
-enum poise_status report_parse_day(const char *text, int utc, int next_day, int64_t *ms,
-				   struct poise_error *err);
 
 /* Rounding used by every writer: half away from zero. */
 int64_t report_div_round(int64_t num, int64_t den);

@@ -41,7 +41,7 @@ struct review_filter {
 	char agent[128];
 	int64_t since, until; /* started in [since, until), ms; 0 = unbounded */
 	char outcome[16];     /* outcome key: "resolved", ... */
-	char cause[65];	      /* cause id */
+	char cause[FIELD_CAUSE_ID_SIZE];	      /* cause id */
 	char playbook[128];   /* playbook id */
 	int mood_min;	      /* 1..5: mood at start or at end at or above this */
 	char search[256];     /* a note of the call contains this (case-insensitive) */
@@ -50,7 +50,7 @@ struct review_filter {
 /* A place in the list: the list is ordered by (started, id), newest first. */
 struct review_key {
 	int64_t started;
-	char id[37];
+	char id[FIELD_CALL_ID_SIZE];
 };
 
 enum review_dir {

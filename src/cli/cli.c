@@ -3,7 +3,7 @@
 #include "cli/cli_team.h"
 
 #include "poise/store.h"
-#include "poise/fieldlimits.h"
+#include "poise/limits.h"
 #include "poise/text.h"
 
 #include <pwd.h>

@@ -138,7 +138,7 @@ struct store *cli_store(const struct cli_args *args, struct poise_error *err);
 int cli_run(const struct cli_cmd *cmd, int argc, char **argv);
 
 /*
- * A bounded value from the command line (fieldlimits.h): at most max bytes
+ * A bounded value from the command line (limits.h): at most max bytes
  * of UTF-8 without control characters, or POISE_USAGE naming --opt and the
  * limit. NULL (not given) is fine.
  */

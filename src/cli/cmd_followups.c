@@ -64,7 +64,7 @@ static int list(struct store *st, int all, struct poise_error *err)
 	char today[11];
 	struct listing l = {today, 0};
 
-	cli_local_date(cli_now_ms(), today);
+	day_format(0, cli_now_ms(), today);
 	if (followup_each(st, today, all, print_row, &l, err) != POISE_OK)
 		return -1;
 	if (l.rows == 0)

@@ -165,7 +165,7 @@ static void load(struct ui *ui, struct ready *r)
 
 	poise_error_clear(&err);
 	localtime_r(&now, &tm);
-	followup_local_day((int64_t)now * 1000, today);
+	day_format(0, (int64_t)now * 1000, today);
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
 	r->nfu = 0;

@@ -7,7 +7,7 @@
  * playbook id, version, hash, cause, status, started, ended) and one event
  * per later line (seq, t, kind, stage, a, b, text). Whatever they hold,
  * the checks must not fault, and what they accept must be within the
- * documented limits (fieldlimits.h), valid UTF-8 without control
+ * documented limits (limits.h), valid UTF-8 without control
  * characters (text.h), with times inside their range.
  */
 #include <stddef.h>

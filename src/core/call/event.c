@@ -39,6 +39,18 @@ int event_kind_from_key(const char *key)
 	return -1;
 }
 
+const char *event_field(const char *text, int i, int *len)
+{
+	const char *p = text ? text : "";
+
+	while (i-- > 0 && *p) {
+		p += strcspn(p, "\t");
+		p += *p == '\t';
+	}
+	*len = (int)strcspn(p, "\t");
+	return p;
+}
+
 static int is_date(const char *s, size_t n)
 {
 	static const char shape[] = "dddd-dd-dd";
@@ -59,15 +71,16 @@ enum poise_status event_check(const struct event *ev, struct poise_error *err)
 		why = "unknown event kind";
 	else if (!stage_key((enum stage)ev->stage))
 		why = "stage out of range";
-	else if (ev->kind == EV_MOOD && (ev->a < 1 || ev->a > 5))
+	else if (ev->kind == EV_MOOD && (ev->a < MOOD_MIN || ev->a > MOOD_MAX))
 		why = "mood must be 1..5";
 	else if (ev->kind == EV_SKIP &&
 		 (!section_key((enum section)ev->a) || ev->b < 0 || !ev->text))
 		why = "skip needs a section, an item and a reason";
 	else if (ev->kind == EV_FOLLOWUP && ev->text) {
-		size_t n = strcspn(ev->text, "\t");
+		int n;
 
-		if (n && !is_date(ev->text, n))
+		event_field(ev->text, 0, &n);
+		if (n && !is_date(ev->text, (size_t)n))
 			why = "follow-up due date must be YYYY-MM-DD";
 	}
 	if (!why)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "playbook_tree.h"
-#include "poise/fieldlimits.h"
+#include "poise/limits.h"
 #include "poise/scenario.h"
 
 #define NAME_KEY(name, key) key,

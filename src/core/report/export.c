@@ -75,7 +75,7 @@ static int is_skip_key(const char *text)
 static const char *event_text(const struct export_ctx *c, const struct event *ev, char *buf,
 			      size_t size)
 {
-	size_t n;
+	int n;
 
 	if (!(c->redact & EXPORT_REDACT) || !ev->text)
 		return ev->text;
@@ -89,8 +89,8 @@ static const char *event_text(const struct export_ctx *c, const struct event *ev
 	case EV_SKIP:
 		return is_skip_key(ev->text) ? ev->text : NULL;
 	case EV_FOLLOWUP:
-		n = strcspn(ev->text, "\t");
-		snprintf(buf, size, "%.*s", (int)(n < size - 1 ? n : size - 1), ev->text);
+		event_field(ev->text, 0, &n);
+		snprintf(buf, size, "%.*s", n < (int)size - 1 ? n : (int)size - 1, ev->text);
 		return buf;
 	default:
 		return NULL;

@@ -8,6 +8,7 @@
  * fresh: whether its follow-ups are done, and repeat contacts.
  */
 #include "report_int.h"
+#include "poise/day.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,13 +114,10 @@ static void pb_entry_free(struct pb_entry *e)
 static int pb_entry_load(struct run *rn, struct pb_entry *e)
 {
 	struct poise_error perr;
-	char *text = NULL;
-	size_t len = 0;
 	int ok = 0;
 
 	poise_error_clear(&perr);
-	if (store_playbook_text(rn->st, e->hash, &text, &len, &perr) != POISE_OK ||
-	    playbook_load_text(text, len, e->hash, &e->pb, &perr) != POISE_OK) {
+	if (store_playbook(rn->st, e->hash, e->hash, &e->pb, &perr) != POISE_OK) {
 		/* Out of memory stops the report; a missing or bad text damages its calls. */
 		ok = perr.status != POISE_NOMEM;
 		goto out;
@@ -134,7 +132,6 @@ static int pb_entry_load(struct run *rn, struct pb_entry *e)
 		}
 	ok = 1;
 out:
-	free(text);
 	return ok;
 }
 
@@ -371,18 +368,6 @@ static int on_call(void *ctx, const struct scan_call *c)
 
 /* --- the report ---------------------------------------------------------- */
 
-static void today_of(const struct report_query *q, char out[11])
-{
-	time_t secs = (time_t)(q->now / 1000);
-	struct tm tm;
-
-	if (q->utc)
-		gmtime_r(&secs, &tm);
-	else
-		localtime_r(&secs, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static enum poise_status run_scan(struct run *rn)
 {
 	const struct report_query *q = rn->q;
@@ -436,7 +421,7 @@ enum poise_status report_run(struct store *st, const struct report_query *q, str
 	rn.r->until = q->until;
 	rn.r->agent_filter = dup_or_null(q->agent, &fail);
 	rn.r->playbook_filter = dup_or_null(q->playbook, &fail);
-	today_of(q, rn.today);
+	day_format(q->utc, q->now, rn.today);
 	ps = fail ? nomem(&rn) : run_scan(&rn);
 	repeat_free(rn.win);
 	call_fold_free(&rn.cf);

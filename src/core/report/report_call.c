@@ -129,8 +129,9 @@ static int fold_lines(struct call_fold *cf)
 static int followup(struct call_fold *cf, const struct event *ev, int64_t done_at)
 {
 	struct fu_ev *fu = push_fu(&cf->figs);
-	size_t n = strcspn(ev->text, "\t");
+	int n;
 
+	event_field(ev->text, 0, &n);
 	if (!fu)
 		return 0;
 	fu->seq = ev->seq;
@@ -438,7 +439,7 @@ struct report_keeper {
 	struct store *st;
 	struct call_fold cf;
 	struct {
-		char hash[65];
+		char hash[FIELD_HASH_SIZE];
 		struct playbook *pb;
 	} pbs[KEEPER_PLAYBOOKS];
 	size_t npbs, next; /* next: the slot to reuse when all are taken */
@@ -467,17 +468,13 @@ void report_keeper_free(struct report_keeper *k)
 static enum poise_status keeper_playbook(struct report_keeper *k, const char *hash,
 					 struct playbook **out, struct poise_error *err)
 {
-	char *text = NULL;
-	size_t len = 0, i;
+	size_t i;
 	enum poise_status ps;
 
 	for (i = 0; i < k->npbs; i++)
 		if (strcmp(k->pbs[i].hash, hash) == 0)
 			return *out = k->pbs[i].pb, POISE_OK;
-	if ((ps = store_playbook_text(k->st, hash, &text, &len, err)) == POISE_OK)
-		ps = playbook_load_text(text, len, hash, out, err);
-	free(text);
-	if (ps != POISE_OK)
+	if ((ps = store_playbook(k->st, hash, hash, out, err)) != POISE_OK)
 		return ps;
 	if (k->npbs < KEEPER_PLAYBOOKS) {
 		i = k->npbs++;

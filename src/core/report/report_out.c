@@ -7,6 +7,7 @@
  * denominator, divided and rounded (half away from zero) only when written.
  */
 #include "report_int.h"
+#include "poise/day.h"
 #include "poise/words.h"
 
 #include <errno.h>
@@ -201,27 +202,15 @@ static void table_causes(const struct report *r, FILE *out)
 	}
 }
 
-static void day_of(const struct report *r, int64_t ms, char out[11])
-{
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (r->utc)
-		gmtime_r(&secs, &tm);
-	else
-		localtime_r(&secs, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static void table_heading(const struct report *r, FILE *out)
 {
 	const char *zone = r->utc ? "UTC days" : "local days";
 	char a[11], b[11], n[64];
 
 	if (r->since)
-		day_of(r, r->since, a);
+		day_format(r->utc, r->since, a);
 	if (r->until)
-		day_of(r, r->until - 1, b);
+		day_format(r->utc, r->until - 1, b);
 	if (r->since && r->until)
 		fprintf(out, "calls started %s .. %s (%s)", a, b, zone);
 	else if (r->since)
@@ -328,9 +317,9 @@ static void write_json(const struct report *r, FILE *out)
 	char a[11], b[11];
 
 	if (r->since)
-		day_of(r, r->since, a);
+		day_format(r->utc, r->since, a);
 	if (r->until)
-		day_of(r, r->until - 1, b);
+		day_format(r->utc, r->until - 1, b);
 	fputc('{', out);
 	json_opt_str(out, "since", r->since ? a : NULL);
 	json_opt_str(out, "until", r->until ? b : NULL);
@@ -382,51 +371,3 @@ int report_format_from_name(const char *name)
 	return -1;
 }
 
-/* --- days ---------------------------------------------------------------- */
-
-static int digits(const char *s, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-static int day_start(struct tm *tm, int utc, time_t *t)
-{
-	tm->tm_hour = tm->tm_min = tm->tm_sec = 0;
-	tm->tm_isdst = -1;
-	*t = utc ? timegm(tm) : mktime(tm);
-	return *t != (time_t)-1;
-}
-
-enum poise_status report_parse_day(const char *text, int utc, int next_day, int64_t *ms,
-				   struct poise_error *err)
-{
-	struct tm tm = {0};
-	int d;
-	time_t t;
-
-	if (!text || strlen(text) != 10 || !digits(text, 4) || text[4] != '-' ||
-	    !digits(text + 5, 2) || text[7] != '-' || !digits(text + 8, 2))
-		goto bad;
-	tm.tm_year = atoi(text) - 1900;
-	tm.tm_mon = atoi(text + 5) - 1;
-	tm.tm_mday = d = atoi(text + 8);
-	if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 || d < 1 || !day_start(&tm, utc, &t))
-		goto bad;
-	/* The conversion normalises 2024-02-30 to March 1: refuse what is not a real day. */
-	if (tm.tm_mday != d)
-		goto bad;
-	/* The next day's midnight, not +24 h: a day with a DST change is 23 or 25 hours. */
-	if (next_day) {
-		tm.tm_mday++;
-		if (!day_start(&tm, utc, &t))
-			goto bad;
-	}
-	*ms = (int64_t)t * 1000;
-	return POISE_OK;
-bad:
-	return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
-			       "'%s' is not a date: expected YYYY-MM-DD", text ? text : "");
-}

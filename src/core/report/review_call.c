@@ -61,17 +61,11 @@ enum poise_status review_call_load(struct store *st, const char *id_or_prefix,
 {
 	struct load_ctx lc = {rc, 0, 0};
 	enum poise_status ps;
-	char *text = NULL;
-	size_t len = 0;
 
 	memset(rc, 0, sizeof(*rc));
-	if ((ps = store_call_meta(st, id_or_prefix, &rc->meta, err)) != POISE_OK)
-		return ps;
-	if ((ps = store_playbook_text(st, rc->meta.playbook_hash, &text, &len, err)) != POISE_OK)
-		return ps;
-	ps = playbook_load_text(text, len, rc->meta.playbook_id, &rc->pb, err);
-	free(text);
-	if (ps != POISE_OK)
+	if ((ps = store_call_meta(st, id_or_prefix, &rc->meta, err)) != POISE_OK ||
+	    (ps = store_playbook(st, rc->meta.playbook_hash, rc->meta.playbook_id, &rc->pb, err)) !=
+		    POISE_OK)
 		return ps;
 	if ((ps = store_call_events(st, rc->meta.id, keep_event, &lc, err)) != POISE_OK)
 		return ps;

@@ -72,7 +72,7 @@ size_t store_quarantined(const struct store *st)
 	return st->quarantined;
 }
 
-void store_uuid_v7(char out[37], int64_t ms, const unsigned char rnd[16])
+void store_uuid_v7(char out[FIELD_CALL_ID_SIZE], int64_t ms, const unsigned char rnd[16])
 {
 	uint64_t t = ms < 0			    ? 0
 		     : ms > INT64_C(0xffffffffffff) ? UINT64_C(0xffffffffffff)
@@ -89,7 +89,7 @@ void store_uuid_v7(char out[37], int64_t ms, const unsigned char rnd[16])
 		 b[13], b[14], b[15]);
 }
 
-enum poise_status store_new_uuid(char out[37], int64_t ms, struct poise_error *err)
+enum poise_status store_new_uuid(char out[FIELD_CALL_ID_SIZE], int64_t ms, struct poise_error *err)
 {
 	unsigned char b[16];
 	ssize_t n = -1;

@@ -151,7 +151,7 @@ enum poise_status store_schema_migrate(struct store *st, struct poise_error *err
  * cut at a character, or held a NUL), or the pointer ("" for NULL).
  */
 int store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size);
-/* A time read back, kept within FIELD_TIME_MIN..FIELD_TIME_MAX (fieldlimits.h). */
+/* A time read back, kept within FIELD_TIME_MIN..FIELD_TIME_MAX (limits.h). */
 int64_t store_clamp_time(int64_t t);
 const char *store_col_text(sqlite3_stmt *s, int col);
 /*

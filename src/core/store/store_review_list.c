@@ -163,7 +163,7 @@ static enum poise_status check_filter(const struct review_filter *f, struct pois
 				       "unknown outcome '%s': expected resolved, escalated, "
 				       "transferred, callback, abuse or unresolved",
 				       f->outcome);
-	if (f->mood_min < 0 || f->mood_min > 5)
+	if (f->mood_min < 0 || f->mood_min > MOOD_MAX)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
 				       "mood %d is out of range: expected 1 (calm) to 5 (furious)",
 				       f->mood_min);

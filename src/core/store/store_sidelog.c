@@ -331,7 +331,7 @@ static int time_ok(int64_t t)
 	return t >= FIELD_TIME_MIN && t <= FIELD_TIME_MAX;
 }
 
-/* A call line's names and ids within their limits (fieldlimits.h): never cut when kept. */
+/* A call line's names and ids within their limits (limits.h): never cut when kept. */
 static int call_fields_fit(char **f, const size_t *flen)
 {
 	return flen[2] <= FIELD_AGENT_MAX && flen[3] <= FIELD_CUSTOMER_MAX &&

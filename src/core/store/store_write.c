@@ -67,19 +67,14 @@ static int set_status(struct store *st, const char *call_id, const char *status,
 	return store_step_done(st, STMT_UPD_STATUS);
 }
 
-/* Split "f1\tf2\trest" into n fields (the last takes the rest); missing ones are "". */
+/* Split "f1\tf2\trest" into n fields (event.h; the last takes the rest); missing ones are "". */
 static void split_tabs(const char *text, const char **f, size_t *len, int n)
 {
-	const char *p = text ? text : "";
-
 	for (int i = 0; i < n; i++) {
-		size_t l = i == n - 1 ? strlen(p) : strcspn(p, "\t");
+		int l;
 
-		f[i] = p;
-		len[i] = l;
-		p += l;
-		if (*p == '\t')
-			p++;
+		f[i] = event_field(text, i, &l);
+		len[i] = i == n - 1 ? strlen(f[i]) : (size_t)l;
 	}
 }
 
