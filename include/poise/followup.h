@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "poise/day.h"
+#include "poise/limits.h"
 #include "poise/status.h"
 #include "poise/store.h"
 
@@ -41,9 +43,6 @@ enum poise_status followup_each(struct store *st, const char *today, int all, fo
  */
 enum poise_status followup_done(struct store *st, int64_t id, int64_t now, int64_t *done_at,
 				struct poise_error *err);
-
-/* The local day (TZ) of ms since the epoch, as "YYYY-MM-DD". */
-void followup_local_day(int64_t ms, char out[11]);
 
 /*
  * The due date an agent typed, as "YYYY-MM-DD" in out, counted from today

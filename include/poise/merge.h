@@ -16,13 +16,18 @@
  * merging the same file twice changes nothing. A call here with fewer
  * events than the source (it was still open when last merged) gets the
  * events it lacks. A follow-up closed in the source is closed here too.
+ * A review of a call that is here (by its uuid) is added when it is not
+ * here, and marked read when it was read there; a review here already is
+ * otherwise left as it is (an edited comment travels by the team server).
  */
 #ifndef POISE_MERGE_H
 #define POISE_MERGE_H
 
 #include <stddef.h>
 
+#include "poise/event.h"
 #include "poise/status.h"
+#include "poise/store_batch.h"
 #include "poise/store.h"
 
 /*
@@ -40,13 +45,15 @@ struct merge_counts {
 	size_t updated; /* calls here that lacked some of the source's events */
 	size_t present; /* calls here already, complete */
 	size_t closed;	/* follow-ups closed here because they were closed there */
+	size_t reviews; /* reviews of calls here that were not here */
+	size_t acked;	/* reviews here marked read because they were read there */
 	size_t pending; /* entries in the source's side log, not merged */
 };
 
 /*
  * Each row from a source is checked before it is written: the call's id a
  * UUID (lowercase, with dashes), its names and ids within their limits
- * (fieldlimits.h), valid UTF-8 without control characters, its times
+ * (limits.h), valid UTF-8 without control characters, its times
  * strictly inside FIELD_TIME_MIN..FIELD_TIME_MAX and not ending before they
  * start; each event valid as store_append() would take it, its time in
  * range and its text at most FIELD_EVENT_TEXT_MAX bytes of valid UTF-8. A
@@ -55,6 +62,21 @@ struct merge_counts {
  */
 enum poise_status merge_check_call(const struct call_meta *m, struct poise_error *err);
 enum poise_status merge_check_event(const struct event *ev, struct poise_error *err);
+
+/*
+ * One call from a source that is not a file (the team server's mirror,
+ * team.h), in the caller's batch b on st (store_batch.h): meta as the
+ * source has it, its playbook's text, and its events (in seq order; those
+ * with a seq already here are skipped). The rest must follow on from what
+ * is here with none missing, and everything is checked as merge_file
+ * checks it (POISE_INVALID names the call). A new call is written whole
+ * with its report figures (keeper, may be NULL); a call here gets the
+ * events it lacks. *changed is 1 when anything was written.
+ */
+struct report_keeper;
+enum poise_status merge_call(struct store *st, struct store_batch *b, struct report_keeper *keeper,
+			     const struct call_meta *meta, const char *text, size_t len,
+			     struct event *ev, size_t n, int *changed, struct poise_error *err);
 
 /* Merge the database at src_path into st. */
 enum poise_status merge_file(struct store *st, const char *src_path, struct merge_counts *out,

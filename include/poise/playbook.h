@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "poise/limits.h"
 #include "poise/status.h"
 
 #define PLAYBOOK_MAX_BYTES (1024 * 1024)
@@ -147,7 +148,7 @@ struct playbook {
 	size_t ncauses;
 	struct pb_rule *rules;
 	size_t nrules;
-	char hash[65]; /* lowercase hex SHA-256 of the source text */
+	char hash[FIELD_HASH_SIZE]; /* lowercase hex SHA-256 of the source text */
 	char *text;    /* the exact source text (kept for the database) */
 	size_t text_len;
 	char *path;    /* where it was loaded from; "(built-in)" for the default */
@@ -232,6 +233,8 @@ void playbook_free(struct playbook *pb);
 
 /* Names: "calm", "follow-up"; titles: "Calm". NULL when out of range. */
 const char *stage_key(enum stage stage);
+/* The stage whose key is `key` (the first byte rules most out); -1 when none. */
+int stage_from_key(const char *key);
 const char *stage_title(enum stage stage);
 const char *section_key(enum section section);
 const char *section_title(enum section section);

@@ -15,11 +15,11 @@
 #include <stdint.h>
 
 #include "poise/event.h"
-#include "poise/fieldlimits.h"
+#include "poise/limits.h"
 #include "poise/playbook.h"
 #include "poise/status.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 7
 #define STORE_APPLICATION_ID 0x706f6973 /* "pois" */
 
 struct store;
@@ -108,9 +108,9 @@ const char *store_path(const struct store *st);
  * grows at one end instead of touching pages everywhere.
  */
 /* Format the id for start ms (clamped to 0..2^48-1) and 16 random bytes. */
-void store_uuid_v7(char out[37], int64_t ms, const unsigned char rnd[16]);
+void store_uuid_v7(char out[FIELD_CALL_ID_SIZE], int64_t ms, const unsigned char rnd[16]);
 /* A new call id for start ms, its random bits from /dev/urandom. */
-enum poise_status store_new_uuid(char out[37], int64_t ms, struct poise_error *err);
+enum poise_status store_new_uuid(char out[FIELD_CALL_ID_SIZE], int64_t ms, struct poise_error *err);
 
 /*
  * Record a new call (meta->id must be set) and keep pb's text once per hash.
@@ -163,6 +163,13 @@ enum poise_status store_call_events(struct store *st, const char *call_id, store
 /* The playbook text a call used (malloc'd, NUL-terminated), by hash. */
 enum poise_status store_playbook_text(struct store *st, const char *hash, char **text, size_t *len,
 				      struct poise_error *err);
+/*
+ * The playbook a call was logged under: the text kept by hash, parsed
+ * again (name names it in errors). The one way a stored call's playbook is
+ * loaded (review, replay, resume, show, reports); *out to playbook_free.
+ */
+enum poise_status store_playbook(struct store *st, const char *hash, const char *name,
+				 struct playbook **out, struct poise_error *err);
 
 /* The newest call still open for this agent (after a crash); POISE_NOT_FOUND if none. */
 enum poise_status store_open_call(struct store *st, const char *agent, struct call_meta *out,

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "poise/event.h"
+#include "poise/limits.h"
 #include "poise/status.h"
 #include "poise/store.h"
 
@@ -48,7 +49,7 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
  * The id of agent's newest call (latest start); POISE_NOT_FOUND when none.
  * The call screen offers to resume it when a signal or a crash ended it.
  */
-enum poise_status store_ready_last_call(struct store *st, const char *agent, char id[37],
+enum poise_status store_ready_last_call(struct store *st, const char *agent, char id[FIELD_CALL_ID_SIZE],
 					struct poise_error *err);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "poise/fieldlimits.h"
+#include "poise/limits.h"
 #include "poise/limits.h"
 #include "poise/status.h"
 #include "poise/store.h"

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "poise/fieldlimits.h"
+#include "poise/limits.h"
 #include "poise/scorecard.h"
 #include "poise/status.h"
 #include "poise/store.h"

@@ -40,6 +40,13 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 enum poise_status store_sync_count(struct store *st, const char *agent, size_t *pending,
 				   size_t *others, struct poise_error *err);
 
+/*
+ * Take agent's calls the server has whole off the list of calls to look
+ * at (sync_dirty, schema 6), so the next sync reads only what changed.
+ * Run after a push has been recorded.
+ */
+enum poise_status store_sync_tidy(struct store *st, const char *agent, struct poise_error *err);
+
 /* A call's follow-ups; strings valid during the callback; due NULL when not given. */
 struct sync_followup {
 	int64_t id, seq;
@@ -103,5 +110,46 @@ struct sync_playbook {
 };
 enum poise_status store_sync_put_playbook(struct store *st, const struct sync_playbook *p,
 					  int *applied, struct poise_error *err);
+
+/*
+ * The newest published playbook with this id (by published_at): its hash
+ * (65 bytes with the NUL) and version; POISE_NOT_FOUND when none came.
+ */
+enum poise_status store_sync_published(struct store *st, const char *id, char *hash, char *version,
+				       size_t version_size, struct poise_error *err);
+
+/*
+ * How syncing stands, for the ready screen: the calls of agent with
+ * something the server lacks, and when a sync last succeeded and last
+ * failed (ms, 0 never) with the failure's status (POISE_IO: the server
+ * was out of reach). `poise sync` records them (store_sync_outcome).
+ */
+struct sync_status {
+	size_t pending;
+	int64_t ok_at, failed_at;
+	int failed_status;
+};
+enum poise_status store_sync_status(struct store *st, const char *agent, struct sync_status *out,
+				    struct poise_error *err);
+/* Record one sync's outcome at now: ps POISE_OK, or why it failed. */
+enum poise_status store_sync_outcome(struct store *st, int64_t now, enum poise_status ps,
+				     struct poise_error *err);
+
+/*
+ * The team mirror (team_mirror): the reviews written here and not yet on
+ * the server (synced = 0), server_id their uuid; and follow-ups closed
+ * here since the server last had them (id, call, seq, done time). Strings
+ * are valid during the callback; fn returns non-zero to stop.
+ */
+enum poise_status store_sync_unsent_reviews(struct store *st,
+					    int (*fn)(void *ctx, const struct sync_review *r),
+					    void *ctx, struct poise_error *err);
+struct sync_closed {
+	int64_t id, seq, done_at;
+	const char *call_id;
+};
+enum poise_status store_sync_unsent_closed(struct store *st,
+					   int (*fn)(void *ctx, const struct sync_closed *f),
+					   void *ctx, struct poise_error *err);
 
 #endif

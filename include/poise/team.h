@@ -24,7 +24,7 @@
 #include "poise/store.h"
 
 /* The version `poise server init` brings the central schema to. */
-#define TEAM_SCHEMA_VERSION 1
+#define TEAM_SCHEMA_VERSION 2
 
 struct team;
 
@@ -83,5 +83,35 @@ struct team_sync_opts {
  */
 enum poise_status team_sync(struct team *t, struct store *st, const struct team_sync_opts *o,
 			    struct team_sync_counts *n, struct poise_error *err);
+
+/*
+ * A trainer publishes a playbook: its id, version, hash and whole text
+ * (extends: resolved), published_by the role. *added is 0 when the same
+ * text was published already. The same id and version with another text
+ * is refused (POISE_INVALID: raise the version), so a version names one
+ * text on every agent's machine.
+ */
+enum poise_status team_publish(struct team *t, const char *id, const char *version,
+			       const char *hash, const char *text, int *added,
+			       struct poise_error *err);
+
+/* What a mirror pull moved. */
+struct team_mirror_counts {
+	size_t reviews_sent, followups_sent;	       /* written in the mirror, sent up */
+	size_t calls, events, reviews, followups_done; /* new or changed, brought down */
+};
+
+/*
+ * A supervisor's copy of the whole team: st is a poise database of its own
+ * (the mirror, never an agent's live file) that every reading command
+ * (review, show, report, export, followups) reads unchanged. Sends the
+ * reviews written in it and the follow-ups closed in it, then brings down
+ * what changed on the server since the last time (calls and their events,
+ * reviews, follow-ups closed), checked as `poise merge` checks a file.
+ * Incremental and idempotent like team_sync; what a role may read is the
+ * server's row-level security's to say (an agent mirrors their own calls).
+ */
+enum poise_status team_mirror(struct team *t, struct store *st, struct team_mirror_counts *n,
+			      struct poise_error *err);
 
 #endif

@@ -5,7 +5,7 @@
  * Owns: the one rule for what may reach a terminal from data (a person, a
  * playbook, a file name, a database), the one JSON string writer and the
  * one CSV cell writer, UTF-8 validity, and checking a bounded field
- * (include/poise/fieldlimits.h) at the edges.
+ * (include/poise/limits.h) at the edges.
  * Does not own: where text goes (the callers pass a FILE * or a buffer) or
  * the screens' wrapping (src/ui/draw.c, which passes text through here).
  *

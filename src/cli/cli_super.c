@@ -1,13 +1,12 @@
 /* cli_super.c - the database path, dates and the clock for the supervisor's commands. */
 #include "cli/cli_super.h"
 
-#include "poise/followup.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "poise/report.h"
+#include "poise/day.h"
 #include "poise/store.h"
 
 enum poise_status cli_parse_date(const char *opt, const char *s, int end_of_day, int64_t *ms,
@@ -16,7 +15,7 @@ enum poise_status cli_parse_date(const char *opt, const char *s, int end_of_day,
 	struct poise_error perr;
 
 	poise_error_clear(&perr);
-	if (report_parse_day(s, 0, end_of_day, ms, &perr) == POISE_OK)
+	if (day_parse(s, 0, end_of_day, ms, &perr) == POISE_OK)
 		return POISE_OK;
 	return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s': %s", opt, perr.msg);
 }
@@ -27,9 +26,4 @@ int64_t cli_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void cli_local_date(int64_t ms, char out[11])
-{
-	followup_local_day(ms, out);
 }

@@ -27,8 +27,6 @@ enum poise_status cli_parse_date(const char *opt, const char *s, int end_of_day,
 
 /* The clock, read here and passed into the core. */
 int64_t cli_now_ms(void);
-/* The date of ms as "YYYY-MM-DD", in local time. */
-void cli_local_date(int64_t ms, char out[11]);
 
 int cmd_export(const struct cli_args *args);
 int cmd_show(const struct cli_args *args);

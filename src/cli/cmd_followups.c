@@ -10,12 +10,13 @@
 #include <unistd.h>
 
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 #include "poise/followup.h"
 #include "poise/store.h"
 #include "poise/text.h"
 
 const struct cli_opt cmd_followups_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	CLI_SERVER_FLAG,
 	{"all", NULL, "every open follow-up, also those due later or without a date"},
 	{"agent", "NAME", "only the follow-ups of this agent's calls"},
 	{NULL, NULL, NULL},
@@ -69,7 +70,7 @@ static int list(struct store *st, int all, const char *agent, struct poise_error
 
 	if (agent && cli_known_agent(st, agent, err) != POISE_OK)
 		return -1;
-	cli_local_date(cli_now_ms(), today);
+	day_format(0, cli_now_ms(), today);
 	if (followup_each(st, today, all, print_row, &l, err) != POISE_OK)
 		return -1;
 	if (l.rows == 0)
@@ -123,8 +124,7 @@ static int close_one(const char *db, const char *word, struct poise_error *err)
 int cmd_followups(const struct cli_args *args)
 {
 	struct poise_error err;
-	struct store *st = NULL;
-	char db[4096];
+	struct store *st;
 	int rc;
 
 	poise_error_clear(&err);
@@ -133,13 +133,18 @@ int cmd_followups(const struct cli_args *args)
 				"expected no arguments, or 'done ID'");
 		return cli_report(args->cmd, &err);
 	}
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
-		return cli_report(args->cmd, &err);
 	if (args->noperands == 2) {
-		rc = close_one(db, args->operands[1], &err);
-	} else if (cli_open_read(db, &st, &err) != POISE_OK) {
+		rc = close_one(args->db, args->operands[1], &err);
+		/* Closed in the team's mirror: to the server now, else with the next --server. */
+		if (rc == 0 && cli_value(args, "server") &&
+		    cli_team_refresh(args->db, 0, &err) != POISE_OK)
+			fprintf(stderr,
+				"poise: warning: %s\npoise: the follow-up is closed in %s and goes "
+				"to the server with the next --server command\n",
+				err.msg, args->db);
+	} else if (!(st = cli_store(args, &err)))
 		rc = -1;
-	} else {
+	else {
 		const char *agent = cli_value(args, "agent");
 
 		if (agent && !agent[0]) {
@@ -148,7 +153,6 @@ int cmd_followups(const struct cli_args *args)
 		} else {
 			rc = list(st, cli_value(args, "all") != NULL, agent, &err);
 		}
-		store_close(st);
 	}
 	return rc ? cli_report(args->cmd, &err) : CLI_OK;
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/cli_team.h"
 #include "poise/pbcheck.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
@@ -20,6 +21,7 @@
 #include "poise/scorecard.h"
 #include "poise/words.h"
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 /* A playbook id already seen, to catch two files that claim the same one. */
 struct lint_seen {
@@ -132,10 +134,11 @@ static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
 		return;
 	}
 	poise_error_set(&err, POISE_PLAYBOOK, l->path, at.line, at.col, "%s", msg);
+	/* TRANSLATORS: after "file:line:col: ", as compilers write it. */
 	if (at.line > 0)
-		fprintf(stderr, "%s:%d:%d: warning: %s\n", l->path, at.line, at.col, msg);
+		fprintf(stderr, "%s:%d:%d: %s%s\n", l->path, at.line, at.col, _("warning: "), msg);
 	else
-		fprintf(stderr, "%s: warning: %s\n", l->path, msg);
+		fprintf(stderr, "%s: %s%s\n", l->path, _("warning: "), msg);
 	lint_show_line(&err);
 }
 
@@ -323,6 +326,33 @@ static void lint_path(struct lint *l, const char *path)
 	playbook_free(pb);
 }
 
+int cli_lint_playbook(const char *path, struct playbook **out)
+{
+	struct poise_error err;
+	struct lint l = {0};
+	struct playbook *pb = NULL;
+
+	*out = NULL;
+	poise_error_clear(&err);
+	if (pbpath_init(&l.pp, cli_getenv, &err) != POISE_OK)
+		return cli_report(NULL, &err);
+	if (pbpath_load_file(&l.pp, path, &pb, &err) != POISE_OK)
+		pb = NULL;
+	lint_visit(&l, path, pb, &err);
+	for (size_t i = 0; i < l.nseen; i++) {
+		free(l.seen[i].id);
+		free(l.seen[i].path);
+	}
+	free(l.seen);
+	pbpath_free(&l.pp);
+	if (l.errors || l.nomem || !pb) {
+		playbook_free(pb);
+		return CLI_FAIL;
+	}
+	*out = pb;
+	return CLI_OK;
+}
+
 int cmd_lint(const struct cli_args *args)
 {
 	struct poise_error err;
@@ -333,7 +363,7 @@ int cmd_lint(const struct cli_args *args)
 
 	if (format && strcmp(format, "text") && strcmp(format, "json")) {
 		poise_error_set(&err, POISE_USAGE, NULL, 0, 0,
-				"unknown --format '%.40s' (text or json)", format);
+				_("unknown --format '%.40s' (text or json)"), format);
 		return cli_report(args->cmd, &err);
 	}
 	l.json = format && !strcmp(format, "json");

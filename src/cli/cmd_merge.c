@@ -8,7 +8,6 @@
 #include "poise/text.h"
 
 const struct cli_opt cmd_merge_opts[] = {
-	{"db", "PATH", "the database to merge into (default: $POISE_DB, XDG data)"},
 	{NULL, NULL, NULL},
 };
 
@@ -24,6 +23,12 @@ static void print_counts(const char *path, const struct merge_counts *n)
 	if (n->closed)
 		printf(", %s closed",
 		       words_count(w, sizeof(w), (long)n->closed, "follow-up", "follow-ups"));
+	if (n->reviews)
+		printf(", %s added",
+		       words_count(w, sizeof(w), (long)n->reviews, "review", "reviews"));
+	if (n->acked)
+		printf(", %s marked read",
+		       words_count(w, sizeof(w), (long)n->acked, "review", "reviews"));
 	putchar('\n');
 	if (n->pending) {
 		text_fput(stdout, path, 0);
@@ -36,13 +41,12 @@ static void print_counts(const char *path, const struct merge_counts *n)
 int cmd_merge(const struct cli_args *args)
 {
 	struct poise_error err;
-	struct store *st = NULL;
+	struct store *st;
 	struct merge_counts n;
-	char db[4096];
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (cli_open_write(args, db, sizeof(db), &st, &err) != POISE_OK)
+	if (!(st = cli_store(args, &err)))
 		return cli_report(args->cmd, &err);
 	/* Each file on its own: one refused source does not stop the others. */
 	for (int i = 0; i < args->noperands; i++) {
@@ -60,6 +64,5 @@ int cmd_merge(const struct cli_args *args)
 		fprintf(stderr, "poise: %s: nothing merged from it\n", path);
 		code = CLI_FAIL;
 	}
-	store_close(st);
 	return code;
 }

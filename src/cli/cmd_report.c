@@ -5,12 +5,13 @@
 #include <stdlib.h>
 
 #include "cli/cli_super.h"
+#include "cli/cli_team.h"
 #include "poise/report.h"
 #include "poise/store.h"
 #include "poise/store_ready.h"
 
 const struct cli_opt cmd_report_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	CLI_SERVER_FLAG,
 	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
 	{"until", "DATE", "calls started on or before this day (UTC days unless TZ is set)"},
 	{"agent", "NAME", "only this agent's calls"},
@@ -119,16 +120,13 @@ int cmd_report(const struct cli_args *args)
 {
 	struct report_query q = {0};
 	struct poise_error err;
-	struct store *st = NULL;
+	struct store *st;
 	struct report *r = NULL;
 	enum poise_status ps;
-	char db[4096];
 	int fmt, code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (read_query(args, &q, &fmt, &err) != POISE_OK ||
-	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    cli_open_read(db, &st, &err) != POISE_OK)
+	if (read_query(args, &q, &fmt, &err) != POISE_OK || !(st = cli_store(args, &err)))
 		return cli_report(args->cmd, &err);
 	if (q.agent && cli_known_agent(st, q.agent, &err) != POISE_OK) {
 		code = cli_report(args->cmd, &err);
@@ -155,6 +153,5 @@ int cmd_report(const struct cli_args *args)
 		code = cli_report(args->cmd, &err);
 out:
 	report_free(r);
-	store_close(st);
 	return code;
 }

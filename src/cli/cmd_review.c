@@ -3,12 +3,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_team.h"
 #include "cli/cli_review.h"
 #include "poise/store.h"
 #include "ui/review.h"
 
 const struct cli_opt cmd_review_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
+	CLI_SERVER_FLAG,
 	{"reviewer", "NAME", "who signs scores and comments (default: $POISE_AGENT, login name)"},
 	{NULL, NULL, NULL},
 };
@@ -17,15 +18,12 @@ int cmd_review(const struct cli_args *args)
 {
 	struct review_opts opts = {0};
 	struct poise_error err;
-	char db[4096];
 	int rc;
 
 	poise_error_clear(&err);
 	if (!(opts.reviewer = cli_person(args, "reviewer", &err)))
 		return cli_report(args->cmd, &err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
-		return cli_report(args->cmd, &err);
-	opts.db = db;
+	opts.db = args->db;
 	/* Reviewing never creates a database: a wrong path should say so. */
 	if (access(opts.db, F_OK) != 0) {
 		poise_error_set(&err, POISE_NOT_FOUND, NULL, 0, 0,
@@ -33,5 +31,13 @@ int cmd_review(const struct cli_args *args)
 		return cli_report(args->cmd, &err);
 	}
 	rc = ui_review(&opts, &err);
-	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;
+	if (err.status != POISE_OK)
+		return cli_report(args->cmd, &err);
+	/* Reviews written in the team's mirror go to the server now; else with the next. */
+	if (cli_value(args, "server") && cli_team_refresh(args->db, 0, &err) != POISE_OK)
+		fprintf(stderr,
+			"poise: warning: %s\npoise: the reviews stay in %s and go to the server "
+			"with the next 'poise review --server' or any --server command\n",
+			err.msg, args->db);
+	return rc;
 }

@@ -1,13 +1,14 @@
 /* cmd_sync.c - `poise sync`: this database and the centre's server, both ways. */
 #include <stdio.h>
 
+#include "cli/cli_super.h"
 #include "cli/cli_team.h"
+#include "poise/store_sync.h"
 #include "poise/store.h"
 #include "poise/team.h"
 
 const struct cli_opt cmd_sync_opts[] = {
 	{"server", "URL", "the server (default: $POISE_SERVER, else libpq's PG* variables)"},
-	{"db", "PATH", "the database (default: $POISE_DB, XDG data)"},
 	{NULL, NULL, NULL},
 };
 
@@ -20,20 +21,30 @@ int cmd_sync(const struct cli_args *args)
 {
 	struct poise_error err;
 	struct team_sync_counts n;
-	struct store *st = NULL;
+	struct store *st;
 	struct team *t = NULL;
-	char db[4096];
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    store_open(db, 0, &st, &err) != POISE_OK)
-		return cli_report(args->cmd, &err);
-	if (cli_team_connect(args, &t, &err) != CLI_OK ||
+	/* The server's options are checked (and it is reached) before the database opens. */
+	if (cli_team_connect(args, &t, &err) != CLI_OK || !(st = cli_store(args, &err)) ||
 	    team_sync(t, st, NULL, &n, &err) != POISE_OK) {
+		/*
+		 * The ready screen says so ("server unreachable, N calls waiting"):
+		 * any failure once a server is configured; none without one (the
+		 * database is not touched then).
+		 */
+		if (err.status != POISE_NOT_FOUND && err.status != POISE_USAGE) {
+			struct poise_error ignored;
+
+			poise_error_clear(&ignored);
+			if ((st = cli_store(args, &ignored)))
+				store_sync_outcome(st, cli_now_ms(), err.status, NULL);
+		}
 		code = cli_report(args->cmd, &err);
 		goto out;
 	}
+	store_sync_outcome(st, cli_now_ms(), POISE_OK, NULL);
 	printf("sent %zu %s, %zu %s, %zu follow-up %s, %zu %s of figures\n", n.calls,
 	       plural(n.calls, "call", "calls"), n.events, plural(n.events, "event", "events"),
 	       n.followups, plural(n.followups, "change", "changes"), n.figures,
@@ -49,6 +60,5 @@ int cmd_sync(const struct cli_args *args)
 		       team_role(t));
 out:
 	team_close(t);
-	store_close(st);
 	return code;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/text.h"
+
 enum poise_status team_server(const char *url, const char *(*getenv_fn)(const char *),
 			      const char **out, struct poise_error *err)
 {
@@ -145,8 +147,15 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 	}
 	snprintf(t->role, sizeof(t->role), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
-	/* Times are ms integers and dates are ISO: nothing depends on the session's settings. */
-	if ((ps = team_exec(t, "SET client_min_messages = warning; SET DateStyle = ISO",
+	/*
+	 * Times are ms integers and dates are ISO: nothing depends on the session's
+	 * settings. A COMMIT is on the server's disk before sync records it here,
+	 * whatever the server's default (synchronous_commit off could lose a batch
+	 * that this machine then never sends again).
+	 */
+	if ((ps = team_exec(t,
+			    "SET client_min_messages = warning; SET DateStyle = ISO;"
+			    " SET synchronous_commit = on",
 			    "set up the session", err)) != POISE_OK) {
 		team_close(t);
 		return ps;
@@ -196,12 +205,29 @@ void copy_text(struct copybuf *b, const char *s)
 		return;
 	}
 	for (const char *p = s; *p;) {
-		size_t n = strcspn(p, "\\\t\n\r");
+		size_t n = 0;
+		unsigned cp;
 
+		/* A run of plain text; the server's UTF-8 refuses a batch with a bad byte. */
+		while (p[n] && !strchr("\\\t\n\r", p[n])) {
+			size_t k = (unsigned char)p[n] < 0x80
+					   ? 1
+					   : text_utf8_len(p + n, strnlen(p + n, 4), &cp);
+
+			if (k == 0)
+				break;
+			n += k;
+		}
 		copy_put_raw(b, p, n);
 		p += n;
 		if (!*p)
 			break;
+		/* A byte that is not UTF-8: U+FFFD, as a terminal shows it. */
+		if (!strchr("\\\t\n\r", *p)) {
+			copy_put_raw(b, TEXT_REPLACEMENT, sizeof(TEXT_REPLACEMENT) - 1);
+			p++;
+			continue;
+		}
 		copy_put_raw(b,
 			     *p == '\\'	  ? "\\\\"
 			     : *p == '\t' ? "\\t"

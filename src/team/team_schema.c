@@ -181,6 +181,16 @@ static const char *const migrations[] = {
 	/* A trainer: publishes playbooks under their own name. */
 	"CREATE POLICY trainer_publish ON poise.playbooks FOR INSERT TO poise_trainer\n"
 	"	WITH CHECK (published_by = current_user);\n",
+	/*
+	 * 1 -> 2: the team mirror (team_mirror.c) reads what changed since its
+	 * last pull: calls and events carry the id of the transaction that
+	 * last wrote them, as reviews, follow-ups and playbooks do.
+	 */
+	"ALTER TABLE poise.calls ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id();\n"
+	"CREATE INDEX calls_xid ON poise.calls (xid, id);\n"
+	"CREATE TRIGGER calls_touch BEFORE UPDATE ON poise.calls\n"
+	"	FOR EACH ROW EXECUTE FUNCTION poise.touch();\n"
+	"ALTER TABLE poise.events ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id();\n",
 };
 
 /* clang-format on */

@@ -523,7 +523,50 @@ enum poise_status team_sync(struct team *t, struct store *st, const struct team_
 	memset(n, 0, sizeof(*n));
 	if ((ps = team_check_version(t, err)) != POISE_OK ||
 	    (ps = store_sync_count(st, t->role, &pending, &n->others, err)) != POISE_OK ||
-	    (ps = push(t, st, o, n, err)) != POISE_OK)
+	    (ps = push(t, st, o, n, err)) != POISE_OK ||
+	    (ps = store_sync_tidy(st, t->role, err)) != POISE_OK)
 		return ps;
 	return pull(t, st, n, err);
+}
+
+enum poise_status team_publish(struct team *t, const char *id, const char *version,
+			       const char *hash, const char *text, int *added,
+			       struct poise_error *err)
+{
+	const char *params[4] = {hash, id, version, text};
+	enum poise_status ps;
+	PGresult *res;
+
+	*added = 0;
+	if ((ps = team_check_version(t, err)) != POISE_OK)
+		return ps;
+	res = PQexecParams(t->pg,
+			   "SELECT hash FROM poise.playbooks WHERE id = $1 AND version = $2 "
+			   "AND hash <> $3",
+			   3, NULL, (const char *[]){id, version, hash}, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		ps = team_fail(t, res, "publish the playbook", err);
+		PQclear(res);
+		return ps;
+	}
+	if (PQntuples(res) > 0) {
+		PQclear(res);
+		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
+				       "%s version %s is published already with another text: "
+				       "raise its version and publish again",
+				       id, version);
+	}
+	PQclear(res);
+	res = PQexecParams(t->pg,
+			   "INSERT INTO poise.playbooks (hash, id, version, text) "
+			   "VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING",
+			   4, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		ps = team_fail(t, res, "publish the playbook", err);
+		PQclear(res);
+		return ps;
+	}
+	*added = strtol(PQcmdTuples(res), NULL, 10) > 0;
+	PQclear(res);
+	return POISE_OK;
 }

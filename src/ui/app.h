@@ -10,6 +10,7 @@
 #define POISE_UI_APP_H
 
 #include <signal.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <wchar.h>
@@ -122,6 +123,13 @@ struct ui {
 	struct pbpath pp;
 	struct playbook *pb;	  /* playbook for the next call */
 	struct playbook *call_pb; /* playbook of the open call (may be pb) */
+	/* The file of pb as last looked at, to notice a trainer's save (ready.c). */
+	struct {
+		int set;
+		unsigned long long dev, ino, size;
+		long long mtime_s, mtime_ns;
+		int64_t checked; /* when, ms */
+	} pb_file;
 
 	/* The open call, if any. */
 	int in_call;
@@ -153,6 +161,16 @@ struct ui {
 	int exit_code;
 	int color;
 	int utf8;
+
+	/* The background sync (bgsync.c). */
+	pid_t sync_pid;	     /* the running `poise sync`, 0 none */
+	int64_t sync_at;     /* when it was started */
+	int64_t sync_before; /* the last recorded outcome's time when it started */
+	int sync_again;	     /* a call ended while it ran: once more after it */
+	int sync_failed;     /* the last outcome was a failure: retried */
+	int sync_off;	     /* no server configured: never tried again this session */
+	int sync_news;	     /* one finished since the ready screen last looked */
+	char pub_seen[65];   /* the newest published playbook already taken or passed over */
 };
 
 /* term.c: the terminal, attributes, signals, the clock. */
@@ -234,6 +252,15 @@ int callscr_footer(struct ui *ui, int y, int maxlines);
 void callscr_draw(struct ui *ui, void *ctx);
 /* The coaching prompt's whole line as the call screen shows it (malloc'd); NULL when none. */
 char *callscr_prompt_text(struct ui *ui);
+
+/*
+ * bgsync.c: `poise sync` as a child process, never waited for. Start one
+ * (after a call; when one runs, once more after it); poll each tick: 1
+ * when one has just finished (the ready screen reads its outcome again).
+ */
+#define BGSYNC_RETRY_MS 30000
+void bgsync_start(struct ui *ui);
+int bgsync_poll(struct ui *ui, int64_t now);
 
 /* callscreen.c, wrapup.c, ready.c, session.c */
 extern const struct screen call_screen;

@@ -113,6 +113,9 @@ static int tick(struct ui *ui, int64_t now)
 {
 	int flags = 0;
 
+	if (bgsync_poll(ui, now))
+		ui->sync_news = 1;
+
 	/* Once a second: each try may wait out the store's short busy timeout. */
 	if (store_pending(ui->st) > 0 && now / 1000 != ui->last_sec) {
 		struct poise_error err;

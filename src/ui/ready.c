@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "poise/followup.h"
 #include "poise/store_ready.h"
+#include "poise/store_sync.h"
 #include "ui/review_ready.h"
 
 #define READY_FOLLOWUPS 20
@@ -21,11 +23,12 @@ struct ready {
 	struct ready_figures fig;
 	struct ready_followup fu[READY_FOLLOWUPS];
 	int nfu;
-	int sel;	       /* the selected follow-up, for d */
-	char today[11];	       /* the local day the list was read on */
-	struct rv_comments cm; /* supervisors' new comments (review_ready.c) */
-	int next;	       /* 1 next call, 0 quit */
-	struct caller *caller; /* the next caller, filled by the form */
+	int sel;		 /* the selected follow-up, for d */
+	char today[11];		 /* the local day the list was read on */
+	struct rv_comments cm;	 /* supervisors' new comments (review_ready.c) */
+	struct sync_status sync; /* how the background sync stands (bgsync.c) */
+	int next;		 /* 1 next call, 0 quit */
+	struct caller *caller;	 /* the next caller, filled by the form */
 	char error[512];
 };
 
@@ -62,6 +65,97 @@ static int collect_fu(void *ctx, const struct ready_followup *f)
 	return 0;
 }
 
+/*
+ * The file of the next call's playbook changed on disk (a trainer saved
+ * it): the next call uses the new version, a call in progress keeps its
+ * own (ui->call_pb). A file that no longer loads leaves the version in use
+ * and says why, once per change. Returns 1 when there is news to draw.
+ */
+static int take_changed_file(struct ui *ui)
+{
+	const char *path = ui->pb ? ui->pb->path : NULL;
+	struct playbook *pb = NULL;
+	struct poise_error err;
+	struct stat sb;
+	int first = !ui->pb_file.set;
+
+	if (ui->in_call || !path || path[0] == '(' || stat(path, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode))
+		return 0;
+	if (!first && ui->pb_file.dev == (unsigned long long)sb.st_dev &&
+	    ui->pb_file.ino == (unsigned long long)sb.st_ino &&
+	    ui->pb_file.size == (unsigned long long)sb.st_size &&
+	    ui->pb_file.mtime_s == (long long)sb.st_mtim.tv_sec &&
+	    ui->pb_file.mtime_ns == (long long)sb.st_mtim.tv_nsec)
+		return 0;
+	ui->pb_file.set = 1;
+	ui->pb_file.dev = (unsigned long long)sb.st_dev;
+	ui->pb_file.ino = (unsigned long long)sb.st_ino;
+	ui->pb_file.size = (unsigned long long)sb.st_size;
+	ui->pb_file.mtime_s = (long long)sb.st_mtim.tv_sec;
+	ui->pb_file.mtime_ns = (long long)sb.st_mtim.tv_nsec;
+	poise_error_clear(&err);
+	if (pbpath_load_file(&ui->pp, path, &pb, &err) != POISE_OK) {
+		if (err.line > 0)
+			ui_set_banner(ui, 1,
+				      "playbook %s changed on disk but does not load; the next call "
+				      "keeps version %s. %s line %d: %s",
+				      ui->pb->id, ui->pb->version, path, err.line, err.msg);
+		else
+			ui_set_banner(ui, 1,
+				      "playbook %s changed on disk but does not load; the next call "
+				      "keeps version %s. %s: %s",
+				      ui->pb->id, ui->pb->version, path, err.msg);
+		return 1;
+	}
+	if (!strcmp(pb->hash, ui->pb->hash) || strcmp(pb->id, ui->pb->id)) {
+		playbook_free(pb);
+		return 0;
+	}
+	ui_set_banner(ui, 0, "playbook %s changed on disk: the next call uses version %s", pb->id,
+		      pb->version);
+	playbook_free(ui->pb);
+	ui->pb = pb;
+	return 1;
+}
+
+/*
+ * A newer version of the playbook for the next call, published on the
+ * team server and brought down by sync: the next call uses it (a call in
+ * progress kept its own, ui->call_pb). Each published version is taken
+ * once: a playbook the agent picks afterwards (p) stays picked.
+ */
+static void take_published(struct ui *ui)
+{
+	struct playbook *pb = NULL;
+	struct poise_error err;
+	char hash[65], version[64], *text = NULL;
+	size_t len = 0;
+
+	poise_error_clear(&err);
+	if (ui->in_call ||
+	    store_sync_published(ui->st, ui->pb->id, hash, version, sizeof(version), &err) !=
+		    POISE_OK ||
+	    strcmp(hash, ui->pb->hash) == 0 || strcmp(hash, ui->pub_seen) == 0)
+		return;
+	snprintf(ui->pub_seen, sizeof(ui->pub_seen), "%s", hash);
+	if (store_playbook_text(ui->st, hash, &text, &len, &err) != POISE_OK ||
+	    playbook_load_text(text, len, "(published)", &pb, &err) != POISE_OK ||
+	    strcmp(pb->id, ui->pb->id) != 0) {
+		ui_set_banner(ui, 1, "published playbook %s %s not taken: %s", ui->pb->id, version,
+			      err.msg[0] ? err.msg : "its id differs");
+		playbook_free(pb);
+		free(text);
+		return;
+	}
+	free(text);
+	ui_set_banner(ui, 0,
+		      "playbook %s version %s arrived from the server: the next call uses it",
+		      pb->id, pb->version);
+	playbook_free(ui->pb);
+	ui->pb = pb;
+}
+
 static void load(struct ui *ui, struct ready *r)
 {
 	time_t now = time(NULL);
@@ -71,7 +165,7 @@ static void load(struct ui *ui, struct ready *r)
 
 	poise_error_clear(&err);
 	localtime_r(&now, &tm);
-	followup_local_day((int64_t)now * 1000, today);
+	day_format(0, (int64_t)now * 1000, today);
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
 	r->nfu = 0;
@@ -83,6 +177,29 @@ static void load(struct ui *ui, struct ready *r)
 				  &err) != POISE_OK)
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
 	rv_comments_load(ui, &r->cm);
+	poise_error_clear(&err);
+	if (store_sync_status(ui->st, ui->opts->agent, &r->sync, &err) != POISE_OK)
+		memset(&r->sync, 0, sizeof(r->sync));
+	ui->sync_failed = r->sync.failed_at > r->sync.ok_at;
+	take_published(ui);
+	take_changed_file(ui);
+}
+
+/* The team server, when the last sync failed: what waits, and that it is tried again. */
+static int draw_sync(struct ui *ui, const struct ready *r, int y)
+{
+	char buf[256], calls[WORDS_BUF];
+
+	if (ui->sync_off || r->sync.failed_at <= r->sync.ok_at)
+		return y;
+	words_count(calls, sizeof(calls), (long)r->sync.pending, "call", "calls");
+	if (r->sync.failed_status == POISE_IO)
+		snprintf(buf, sizeof(buf),
+			 "Server unreachable, %s waiting: safe here, sent when it is back", calls);
+	else
+		snprintf(buf, sizeof(buf),
+			 "Sync failed (poise sync says why), %s waiting: safe here", calls);
+	return y + draw_text(ui, y, 2, COLS - 4, 2, ui_attr(ui, R_WARN), buf);
 }
 
 static void draw_figures(struct ui *ui, struct ready *r, int *y)
@@ -113,6 +230,7 @@ static void ready_draw(struct ui *ui, void *ctx)
 		 ui->opts->agent, ui->pb->id, ui->pb->version);
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf);
 	draw_figures(ui, r, &y);
+	y = draw_sync(ui, r, y);
 	y++;
 	y = rv_comments_draw(ui, &r->cm, y, LINES - fh - 2);
 	attron(ui_attr(ui, R_SECTION));
@@ -187,8 +305,9 @@ static int ready_done(struct ui *ui, int key)
 		return REDRAW;
 	}
 	f = &r->fu[r->sel];
-	snprintf(q, sizeof(q), "close the follow-up due %s for %.100s (%.160s)? y yes  n no", f->due,
-		 f->customer[0] ? f->customer : "(no name)", f->promise[0] ? f->promise : "-");
+	snprintf(q, sizeof(q), "close the follow-up due %s for %.100s (%.160s)? y yes  n no",
+		 f->due, f->customer[0] ? f->customer : "(no name)",
+		 f->promise[0] ? f->promise : "-");
 	if (ui_ask_key(ui, q, "yn", 1) != 'y')
 		return REDRAW;
 	poise_error_clear(&err);
@@ -216,7 +335,29 @@ static int ready_key(struct ui *ui, void *ctx, int key)
 	return kb ? kb->fn(ui, key) | HANDLED : 0;
 }
 
-static const struct screen ready_screen = {"ready", ready_draw, ready_key, NULL};
+/*
+ * Each tick: a background sync that finished has its reviews, follow-ups
+ * and outcome shown; every 2 s, a trainer's save of the playbook file is
+ * looked for.
+ */
+static int ready_tick(struct ui *ui, void *ctx, int64_t now)
+{
+	int flags = 0;
+
+	if (ui->sync_news) {
+		ui->sync_news = 0;
+		load(ui, ctx);
+		flags = REDRAW;
+	}
+	if (now - ui->pb_file.checked >= 2000) {
+		ui->pb_file.checked = now;
+		if (take_changed_file(ui))
+			flags = REDRAW;
+	}
+	return flags;
+}
+
+static const struct screen ready_screen = {"ready", ready_draw, ready_key, ready_tick};
 
 int ready_run(struct ui *ui, struct caller *next_caller)
 {
@@ -226,6 +367,7 @@ int ready_run(struct ui *ui, struct caller *next_caller)
 	if (!r)
 		return 0;
 	r->caller = next_caller;
+	bgsync_start(ui); /* the call just closed goes to the server, if there is one */
 	load(ui, r);
 	ui_push(ui, &ready_screen, r);
 	ui_run(ui);
@@ -245,6 +387,7 @@ struct pick_entry {
 struct pick {
 	struct pick_entry e[PICK_MAX];
 	int n, sel, chosen;
+	const char *why; /* Enter on a file that does not load: what is wrong with it */
 };
 
 static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
@@ -258,8 +401,12 @@ static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
 	if (pb)
 		snprintf(buf, sizeof(buf), "%-20s %-6s %s  %s%s%s", pb->id, pb->version, pb->title,
 			 path[0] == '(' ? "" : "(", path, path[0] == '(' ? "" : ")");
+	else if (err && err->line > 0)
+		snprintf(buf, sizeof(buf), "%s: does not load: line %d: %s", path, err->line,
+			 err->msg);
 	else
-		snprintf(buf, sizeof(buf), "%s: %s", path, err ? err->msg : "does not load");
+		snprintf(buf, sizeof(buf), "%s: does not load: %s", path,
+			 err ? err->msg : "unknown error");
 	p->e[p->n].path = strdup(path);
 	p->e[p->n].label = strdup(buf);
 	p->e[p->n].ok = pb != NULL;
@@ -279,9 +426,11 @@ static void pick_draw(struct ui *ui, void *ctx)
 	mvaddnstr(0, 1, "pick a playbook: Up/Down moves, Enter chooses, Esc goes back", COLS - 2);
 	attroff(ui_attr(ui, R_HEADER));
 	for (int i = 0; i < p->n; i++)
-		items[i] = (struct list_item){NULL, p->e[i].label, NULL,
+		items[i] = (struct list_item){p->e[i].ok ? NULL : "broken", p->e[i].label, NULL,
 					      p->e[i].ok ? A_NORMAL : ui_attr(ui, R_DIM), 1};
-	draw_list(ui, 2, 1, COLS - 2, LINES - 3, items, (size_t)p->n, p->sel);
+	draw_list(ui, 2, 1, COLS - 2, LINES - (p->why ? 6 : 3), items, (size_t)p->n, p->sel);
+	if (p->why)
+		draw_text(ui, LINES - 3, 1, COLS - 2, 3, ui_attr(ui, R_ERROR), p->why);
 }
 
 static int pick_key(struct ui *ui, void *ctx, int key)
@@ -289,6 +438,7 @@ static int pick_key(struct ui *ui, void *ctx, int key)
 	struct pick *p = ctx;
 
 	(void)ui;
+	p->why = NULL;
 	if (key == KF(KEY_UP) || key == 'k')
 		p->sel -= p->sel > 0;
 	else if (key == KF(KEY_DOWN) || key == 'j')
@@ -297,6 +447,8 @@ static int pick_key(struct ui *ui, void *ctx, int key)
 		return QUIT;
 	else if ((key == '\r' || key == '\n' || key == KF(KEY_ENTER)) && p->n && p->e[p->sel].ok)
 		return p->chosen = p->sel, QUIT;
+	else if ((key == '\r' || key == '\n' || key == KF(KEY_ENTER)) && p->n)
+		p->why = p->e[p->sel].label; /* say why it cannot be picked, never nothing */
 	return REDRAW;
 }
 
@@ -323,9 +475,15 @@ static int ready_pick(struct ui *ui, int key)
 		if ((strcmp(path, PBPATH_BUILTIN) == 0
 			     ? playbook_load_default(&pb, &err)
 			     : pbpath_load_file(&ui->pp, path, &pb, &err)) == POISE_OK) {
+			char version[64];
+
 			playbook_free(ui->pb);
 			ui->pb = pb;
 			ui_set_banner(ui, 0, "next call uses %s %s", pb->id, pb->version);
+			/* Picked: a version published before now does not override it. */
+			if (store_sync_published(ui->st, pb->id, ui->pub_seen, version,
+						 sizeof(version), &err) != POISE_OK)
+				ui->pub_seen[0] = '\0';
 		} else {
 			ui_set_banner(ui, 1, "cannot load %s: %s", path, err.msg);
 		}

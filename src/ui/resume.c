@@ -41,13 +41,11 @@ static int rebuild(struct ui *ui, char *why, size_t size, char *stopped, size_t 
 	struct poise_error err;
 	struct playbook *pb = NULL;
 	struct fold f = {ui, 0, 0, ""};
-	char *text = NULL;
-	size_t len = 0;
 	int rc = -1;
 
 	poise_error_clear(&err);
-	if (store_playbook_text(ui->st, ui->meta.playbook_hash, &text, &len, &err) != POISE_OK ||
-	    playbook_load_text(text, len, "stored playbook", &pb, &err) != POISE_OK) {
+	if (store_playbook(ui->st, ui->meta.playbook_hash, "stored playbook", &pb, &err) !=
+	    POISE_OK) {
 		snprintf(why, size, "its playbook cannot be loaded: %s", err.msg);
 		goto out;
 	}
@@ -71,7 +69,6 @@ static int rebuild(struct ui *ui, char *why, size_t size, char *stopped, size_t 
 	rc = 0;
 out:
 	playbook_free(pb);
-	free(text);
 	return rc;
 }
 

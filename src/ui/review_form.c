@@ -2,7 +2,7 @@
  * review_form.c - the review list's filter form, and the small drawing
  * helpers the review screens share (table cells, dates, the sparkline).
  */
-#include "poise/report.h"
+#include "poise/day.h"
 #include "ui/review_int.h"
 
 #include <stdio.h>
@@ -96,7 +96,7 @@ static int64_t parse_day(const char *s, int next_day)
 {
 	int64_t ms;
 
-	return report_parse_day(s, 0, next_day, &ms, NULL) == POISE_OK ? ms : -1;
+	return day_parse(s, 0, next_day, &ms, NULL) == POISE_OK ? ms : -1;
 }
 
 static int keep_or_clear(const char *text)

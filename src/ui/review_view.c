@@ -166,19 +166,6 @@ static void add_events_of(struct ui *ui, struct view *v)
 	}
 }
 
-/* A tab-separated field of text: the i-th, as "%.*s". */
-static const char *field(const char *text, int i, int *len)
-{
-	const char *p = text ? text : "";
-
-	while (i-- > 0 && *p) {
-		p += strcspn(p, "\t");
-		p += *p == '\t';
-	}
-	*len = (int)strcspn(p, "\t");
-	return p;
-}
-
 static void add_wrapup(struct ui *ui, struct view *v)
 {
 	const struct call_state *cs = &v->rc.state;
@@ -200,14 +187,14 @@ static void add_wrapup(struct ui *ui, struct view *v)
 	    cause	? cause->label
 	    : cs->cause ? cs->cause
 			: "-");
-	f0 = field(cs->followup, 0, &n0);
-	f1 = field(cs->followup, 1, &n1);
-	f2 = field(cs->followup, 2, &n2);
+	f0 = event_field(cs->followup, 0, &n0);
+	f1 = event_field(cs->followup, 1, &n1);
+	f2 = event_field(cs->followup, 2, &n2);
 	if (cs->followup)
 		add(v, A_NORMAL, "  follow-up %.*s %.*s: %.*s", n0, n0 ? f0 : "(no date)", n1, f1,
 		    n2, f2);
-	f0 = field(cs->reflection, 0, &n0);
-	f1 = field(cs->reflection, 1, &n1);
+	f0 = event_field(cs->reflection, 0, &n0);
+	f1 = event_field(cs->reflection, 1, &n1);
 	section(ui, v, "Reflection");
 	add(v, A_NORMAL, "  went well: %.*s", n0, f0);
 	add(v, A_NORMAL, "  to improve: %.*s", n1, f1);

@@ -15,6 +15,8 @@ struct call_opts {
 	const char *ref;
 	const char *agent; /* already resolved: --agent, $POISE_AGENT, login */
 	const char *db;	   /* already resolved path */
+	/* This poise, to run `poise sync` in the background after calls; NULL: never. */
+	const char *sync_exe;
 };
 
 /*

@@ -172,7 +172,7 @@ static int ask_followup(struct ui *ui, struct wrapup *w)
 	char due[64] = "", day[11], channel[LIMIT_BYTES(LIMIT_CHANNEL)] = "",
 	     promise[LIMIT_BYTES(LIMIT_PROMISE)] = "";
 
-	followup_local_day(ui_now(), due_today);
+	day_format(0, ui_now(), due_today);
 	if (!ui_edit_line(ui, "follow-up due date (Enter skips):", due, sizeof(due), check_date) ||
 	    !due[0])
 		return ui->stopping ? -1 : 0;

@@ -7,7 +7,7 @@
  * playbook id, version, hash, cause, status, started, ended) and one event
  * per later line (seq, t, kind, stage, a, b, text). Whatever they hold,
  * the checks must not fault, and what they accept must be within the
- * documented limits (fieldlimits.h), valid UTF-8 without control
+ * documented limits (limits.h), valid UTF-8 without control
  * characters (text.h), with times inside their range.
  */
 #include <stddef.h>
@@ -81,7 +81,7 @@ static void check_event(char **p)
 	ev.seq = strtoll(field(p), NULL, 10);
 	ev.t = store_clamp_time(strtoll(field(p), NULL, 10));
 	ev.kind = (enum event_kind)event_kind_from_key(field(p));
-	ev.stage = store_stage_from_key(field(p));
+	ev.stage = stage_from_key(field(p));
 	ev.a = (int)strtol(field(p), NULL, 10);
 	ev.b = (int)strtol(field(p), NULL, 10);
 	text = field(p);

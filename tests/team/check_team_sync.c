@@ -169,7 +169,16 @@ START_TEST(test_pull_reviews_followups_playbooks)
 	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM reviews"), 1);
 	ck_assert_int_eq(
 		sfx_local(path, "SELECT count(*) FROM reviews WHERE comment = 'and slow down'"), 1);
-	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_reviews"), 1);
+	/* One review everywhere: the local copy carries the server's id. */
+	{
+		char *uuid = fx_sql_text(path, "SELECT uuid FROM reviews WHERE synced = 1");
+		PGresult *res = PQexec(admin, "SELECT id FROM poise.reviews");
+
+		ck_assert_int_eq(PQntuples(res), 1);
+		ck_assert_str_eq(uuid, PQgetvalue(res, 0, 0));
+		PQclear(res);
+		free(uuid);
+	}
 	sfx_same(path, admin);
 	PQfinish(sue);
 	PQfinish(tia);
@@ -237,6 +246,51 @@ static void cut_and_resync(enum team_hook where)
 	PQfinish(admin);
 }
 
+/* Text that is not UTF-8 goes as U+FFFD; a sync reads only the calls that changed. */
+START_TEST(test_bad_utf8_and_only_what_changed)
+{
+	struct store *st = sfx_setup(DB, 1, 6, path, sizeof(path));
+	struct team *t = sfx_team(DB, "agent01");
+	PGconn *admin = pgt_connect(DB, NULL);
+	struct team_sync_counts n;
+	struct poise_error err;
+	struct event ev = {0, INT64_C(1700000500000), EV_NOTE, 0, 0, 0, "one more note"};
+	char *id;
+	int deferred = 0;
+
+	ck_assert_int_gt(sfx_local(path, "SELECT count(*) FROM events WHERE kind = 'note'"), 0);
+	fx_sql_exec(path,
+		    "UPDATE events SET text = CAST(X'41FF42C328' AS TEXT) WHERE kind = 'note'");
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), 6);
+	sync_ok(t, st, 0, &n);
+	ck_assert_int_eq(n.calls, 6);
+	ck_assert_int_gt(pgt_int(admin, "SELECT count(*) FROM poise.events WHERE kind = 'note'"),
+			 0);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.events WHERE kind = 'note' "
+					"AND text <> E'A\\uFFFDB\\uFFFD('"),
+			 0);
+	/* Locally the text is as it was. */
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM events WHERE kind = 'note' AND "
+					 "text <> CAST(X'41FF42C328' AS TEXT)"),
+			 0);
+	/* Everything is on the server: nothing left to look at. */
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), 0);
+	/* One new event: one call to look at, one sent. */
+	id = fx_sql_text(path, "SELECT id FROM calls ORDER BY id LIMIT 1");
+	ck_assert_int_eq(store_append(st, id, &ev, &deferred, &err), POISE_OK);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), 1);
+	sync_ok(t, st, 0, &n);
+	ck_assert_int_eq(n.calls, 1);
+	ck_assert_int_eq(n.events, 1);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), 0);
+	sfx_same(path, admin);
+	free(id);
+	team_close(t);
+	store_close(st);
+	PQfinish(admin);
+}
+END_TEST
+
 START_TEST(test_connection_cut_mid_push)
 {
 	cut_and_resync(TEAM_HOOK_STAGED);
@@ -256,6 +310,7 @@ Suite *team_sync_suite(void)
 
 	tcase_add_test(tc, test_twice_changes_nothing);
 	tcase_add_test(tc, test_pull_reviews_followups_playbooks);
+	tcase_add_test(tc, test_bad_utf8_and_only_what_changed);
 	tcase_add_test(tc, test_connection_cut_mid_push);
 	tcase_add_test(tc, test_stopped_after_commit);
 	suite_add_tcase(s, tc);

@@ -157,7 +157,7 @@ START_TEST(test_local_day)
 
 		setenv("TZ", cases[i].tz, 1);
 		tzset();
-		followup_local_day(cases[i].s * 1000, day);
+		day_format(0, cases[i].s * 1000, day);
 		ck_assert_msg(strcmp(day, cases[i].want) == 0, "%s at %lld: %s, want %s",
 			      cases[i].tz, (long long)cases[i].s, day, cases[i].want);
 	}
@@ -167,9 +167,9 @@ START_TEST(test_local_day)
 	{
 		char today[11];
 
-		followup_local_day(INT64_C(1772953200) * 1000, today);
+		day_format(0, INT64_C(1772953200) * 1000, today);
 		due("tomorrow", today, "2026-03-09");
-		followup_local_day(INT64_C(1793505600) * 1000, today);
+		day_format(0, INT64_C(1793505600) * 1000, today);
 		due("tomorrow", today, "2026-11-02");
 	}
 	if (old)

@@ -123,22 +123,6 @@ START_TEST(test_calls_in_time_order_when_the_count_is_known)
 }
 END_TEST
 
-static char *export_of(struct store *st)
-{
-	struct poise_error err = {0};
-	FILE *f = tmpfile();
-	char *buf;
-	long n;
-
-	ck_assert_int_eq(export_calls(st, f, EXPORT_CSV, 0, 0, 0, &err), POISE_OK);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
 /* Every kept figures row, in id order, as text. */
 #define FIGURES_SQL                                                                                \
 	"SELECT group_concat(call_id || ':' || fold || ':' || last_seq || ':' || hex(figures), "   \
@@ -171,8 +155,8 @@ START_TEST(test_batch_rows_equal_live_rows)
 	}
 	ck_assert_msg(gen_write(batch, pb, &opts, 0, 60, NULL, NULL, &err) == POISE_OK, "%s",
 		      err.msg);
-	a = export_of(live);
-	b = export_of(batch);
+	a = fx_export(live, EXPORT_CSV);
+	b = fx_export(batch, EXPORT_CSV);
 	ck_assert_uint_gt(strlen(a), 1000);
 	ck_assert_str_eq(a, b);
 	store_close(live);

@@ -3,6 +3,7 @@
 
 #include "poise/export.h"
 #include "poise/merge.h"
+#include "poise/review.h"
 #include "main/suite.h"
 
 static const char pb_text[] = "id: test\n";
@@ -49,18 +50,11 @@ static char *export_of(const char *path)
 {
 	struct store *st = NULL;
 	struct poise_error err = {0};
-	FILE *f = tmpfile();
 	char *buf;
-	long n;
 
 	ck_assert_msg(store_open(path, STORE_READONLY, &st, &err) == POISE_OK, "%s", err.msg);
-	ck_assert_int_eq(export_calls(st, f, EXPORT_JSONL, 0, 0, 0, &err), POISE_OK);
+	buf = fx_export(st, EXPORT_JSONL);
 	store_close(st);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
 	return buf;
 }
 
@@ -156,6 +150,96 @@ START_TEST(test_open_call_completed_and_followup_closed)
 				    "FROM calls WHERE started_at = 200000"),
 			 1);
 	ck_assert_int_eq(fx_sql_int(fx_path(1, "main.db"), "SELECT done_at FROM followups"), 999);
+}
+END_TEST
+
+/* Merge src into dst (both paths). */
+static void merge_into(const char *dst, const char *src, struct merge_counts *n)
+{
+	struct store *st = fx_open(dst);
+	struct poise_error err = {0};
+
+	ck_assert_msg(merge_file(st, src, n, &err) == POISE_OK, "%s", err.msg);
+	store_close(st);
+}
+
+/* Reviews and follow-up state travel both ways, once. */
+START_TEST(test_reviews_and_followups_both_ways)
+{
+	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct review r = {0};
+	struct store *st;
+	char *ua, *um;
+
+	merge_into(m, a, &n);
+	/* The supervisor reviews the merged call in main.db and closes its follow-up. */
+	st = fx_open(m);
+	snprintf(r.call_id, sizeof(r.call_id), "%s", a1);
+	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
+	snprintf(r.comment, sizeof(r.comment), "good calm opening");
+	r.created_at = 300000;
+	r.scores[STAGE_CALM] = 4;
+	ck_assert_msg(review_save(st, &r, &err) == POISE_OK, "%s", err.msg);
+	store_close(st);
+	fx_sql_exec(m, "UPDATE followups SET done_at = 777");
+	/* Back to the agent's a.db: the review with its score, and the follow-up closed. */
+	merge_into(a, m, &n);
+	ck_assert_uint_eq(n.reviews, 1);
+	ck_assert_uint_eq(n.closed, 1);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT count(*) FROM reviews WHERE comment = 'good calm "
+				       "opening' AND acked_at IS NULL"),
+			 1);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT score FROM review_scores WHERE stage = 'calm'"), 4);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT done_at FROM followups"), 777);
+	ua = fx_sql_text(a, "SELECT uuid FROM reviews");
+	um = fx_sql_text(m, "SELECT uuid FROM reviews");
+	ck_assert_str_eq(ua, um);
+	free(ua);
+	free(um);
+	/* Again, either way: nothing new. */
+	merge_into(a, m, &n);
+	ck_assert_uint_eq(n.reviews + n.acked + n.closed, 0);
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.reviews + n.acked + n.closed, 0);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM reviews"), 1);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM review_scores"), 1);
+	/* The agent reads it in a.db: main.db learns it was read, once. */
+	st = fx_open(a);
+	ck_assert_int_eq(review_ack(st, fx_sql_int(a, "SELECT id FROM reviews"), 400000, &err),
+			 POISE_OK);
+	store_close(st);
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.acked, 1);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT acked_at FROM reviews"), 400000);
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.acked + n.reviews, 0);
+}
+END_TEST
+
+/* A review in a source is checked like every other row: a bad one refuses the file. */
+START_TEST(test_bad_review_refuses_the_source)
+{
+	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct store *st = fx_open(a);
+	struct review r = {0};
+	long long before = fx_sql_int(m, "SELECT count(*) FROM calls");
+
+	snprintf(r.call_id, sizeof(r.call_id), "%s", a1);
+	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
+	r.created_at = 300000;
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	store_close(st);
+	fx_sql_exec(a, "UPDATE reviews SET reviewer = 'x' || char(27) || '[2J'");
+	st = fx_open(m);
+	ck_assert_int_eq(merge_file(st, a, &n, &err), POISE_INVALID);
+	store_close(st);
+	ck_assert_ptr_nonnull(strstr(err.msg, a1));
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM calls"), before);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM reviews"), 0);
 }
 END_TEST
 
@@ -264,6 +348,8 @@ Suite *merge_suite(void)
 	tcase_add_checked_fixture(tc, seed, fx_teardown);
 	tcase_add_test(tc, test_merge_twice_changes_nothing);
 	tcase_add_test(tc, test_open_call_completed_and_followup_closed);
+	tcase_add_test(tc, test_reviews_and_followups_both_ways);
+	tcase_add_test(tc, test_bad_review_refuses_the_source);
 	tcase_add_test(tc, test_newer_or_foreign_refused);
 	tcase_add_test(tc, test_bad_source_adds_nothing);
 	tcase_add_test(tc, test_merged_calls_get_figures_even_from_an_older_schema);

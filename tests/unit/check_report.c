@@ -11,6 +11,7 @@
  * closed calls' figures kept first (report_keep_call, as the call screen
  * does when a call ends) and read instead, and kept but refolded.
  */
+#include "poise/day.h"
 #include "poise/report.h"
 
 #include <inttypes.h>
@@ -293,9 +294,9 @@ static struct report *run(struct store *st, const char *since, const char *until
 
 	q.repeat_days = repeat_days;
 	if (since)
-		ck_assert_int_eq(report_parse_day(since, 1, 0, &q.since, &err), POISE_OK);
+		ck_assert_int_eq(day_parse(since, 1, 0, &q.since, &err), POISE_OK);
 	if (until)
-		ck_assert_int_eq(report_parse_day(until, 1, 1, &q.until, &err), POISE_OK);
+		ck_assert_int_eq(day_parse(until, 1, 1, &q.until, &err), POISE_OK);
 	ck_assert_msg(report_run(st, &q, &r, &err) == POISE_OK, "report: %s", err.msg);
 	return r;
 }
@@ -946,21 +947,21 @@ START_TEST(days_parse_strictly)
 	const char *bad[] = {"", "2024-5-10", "2024-05-1", "2024/05/10", "2024-02-30",
 			     "2024-13-01", "2024-00-10", "1969-12-31", "2024-05-10x", "abcd-ef-gh"};
 
-	ck_assert_int_eq(report_parse_day("2024-05-10", 1, 0, &ms, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-05-10", 1, 0, &ms, &err), POISE_OK);
 	ck_assert_int_eq(ms, D0);
-	ck_assert_int_eq(report_parse_day("2024-05-10", 1, 1, &ms, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-05-10", 1, 1, &ms, &err), POISE_OK);
 	ck_assert_int_eq(ms, D0 + DAY);
-	ck_assert_int_eq(report_parse_day("2024-12-31", 1, 1, &ms, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-12-31", 1, 1, &ms, &err), POISE_OK);
 	ck_assert_int_eq(ms, INT64_C(1735689600000)); /* 2025-01-01 */
-	ck_assert_int_eq(report_parse_day("2024-02-29", 1, 0, &ms, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-02-29", 1, 0, &ms, &err), POISE_OK);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ck_assert_msg(report_parse_day(bad[i], 1, 0, &ms, &err) == POISE_USAGE, "%s", bad[i]);
+		ck_assert_msg(day_parse(bad[i], 1, 0, &ms, &err) == POISE_USAGE, "%s", bad[i]);
 		ck_assert_ptr_nonnull(strstr(err.msg, "is not a date"));
 	}
 	/* Local days: at UTC+2 a day starts two hours before the UTC one. */
 	setenv("TZ", "UTC-2", 1);
 	tzset();
-	ck_assert_int_eq(report_parse_day("2024-05-10", 0, 0, &ms, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-05-10", 0, 0, &ms, &err), POISE_OK);
 	ck_assert_int_eq(ms, D0 - 2 * HOUR);
 	setenv("TZ", "UTC", 1);
 	tzset();

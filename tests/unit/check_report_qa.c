@@ -24,6 +24,7 @@
  *   bob: 1 call reviewed, 1 scoring, 0 scored -> no average, no criteria
  *   ALL: 3 calls, 4 scorings, 3 scored, 10000 -> 33.3%, 1 auto-fail; criteria as ana's
  */
+#include "poise/day.h"
 #include "poise/report.h"
 
 #include "helpers/json.h"
@@ -130,8 +131,8 @@ static struct report *run(struct store *st, const char *agent)
 	struct poise_error err = {0};
 	struct report *r = NULL;
 
-	ck_assert_int_eq(report_parse_day("2024-05-10", 1, 0, &q.since, &err), POISE_OK);
-	ck_assert_int_eq(report_parse_day("2024-05-11", 1, 1, &q.until, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-05-10", 1, 0, &q.since, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-05-11", 1, 1, &q.until, &err), POISE_OK);
 	ck_assert_msg(report_run(st, &q, &r, &err) == POISE_OK, "%s", err.msg);
 	return r;
 }
@@ -285,8 +286,8 @@ START_TEST(calibration_spread_and_deviation)
 
 	score(st, 0, "tom", D0 + 22 * HOUR, t0, 2);
 	score(st, 1, "tom", D0 + 22 * HOUR, t1, 2);
-	ck_assert_int_eq(report_parse_day("2024-05-10", 1, 0, &q.since, &err), POISE_OK);
-	ck_assert_int_eq(report_parse_day("2024-05-11", 1, 1, &q.until, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-05-10", 1, 0, &q.since, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-05-11", 1, 1, &q.until, &err), POISE_OK);
 	ck_assert_int_eq(report_calibration(st, &q, &c, &err), POISE_OK);
 	ck_assert_int_eq(report_calib_calls(c), 2);
 	ck_assert_uint_eq(report_calib_criteria(c, &k), 4);
@@ -365,8 +366,8 @@ START_TEST(html_page_has_the_qa_trend)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	ck_assert_int_eq(report_parse_day("2024-05-06", 1, 0, &q.since, &err), POISE_OK);
-	ck_assert_int_eq(report_parse_day("2024-05-12", 1, 1, &q.until, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-05-06", 1, 0, &q.since, &err), POISE_OK);
+	ck_assert_int_eq(day_parse("2024-05-12", 1, 1, &q.until, &err), POISE_OK);
 	ck_assert_int_eq(report_write_html(st, &q, f, &err), POISE_OK);
 	fclose(f);
 	ck_assert_msg(strstr(buf, "QA score"), "%s", buf);

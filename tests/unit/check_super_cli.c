@@ -218,12 +218,20 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 		ck_assert_int_eq(sqlite3_exec(h,
 					      "DROP TABLE IF EXISTS review_replies; DROP TABLE IF EXISTS qa_answers; "
 					      "DROP TABLE IF EXISTS qa_scores; "
+					      "DROP TABLE IF EXISTS sync_dirty; "
+					      "DROP TRIGGER IF EXISTS sync_dirty_call; "
+					      "DROP TRIGGER IF EXISTS sync_dirty_seq; "
+					      "DROP TRIGGER IF EXISTS sync_dirty_done; "
 					      "DROP TABLE IF EXISTS sync_calls; "
 					      "DROP TABLE IF EXISTS sync_followups; "
 					      "DROP TABLE IF EXISTS sync_reviews; "
 					      "DROP TABLE IF EXISTS sync_marks; "
 					      "DROP TABLE IF EXISTS published_playbooks; "
 					      "DROP TABLE IF EXISTS call_figures; "
+					      "DROP INDEX IF EXISTS reviews_uuid; "
+					      "DROP INDEX IF EXISTS reviews_unsynced; "
+					      "ALTER TABLE reviews DROP COLUMN uuid; "
+					      "ALTER TABLE reviews DROP COLUMN synced; "
 					      "PRAGMA user_version = 2;",
 					      NULL, NULL, NULL),
 				 SQLITE_OK);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "helpers/fixture_dir.h"
+#include "poise/export.h"
 #include "poise/store.h"
 
 static char fx_dir[64];
@@ -120,6 +121,26 @@ static inline long long fx_sql_int(const char *path, const char *sql)
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	return v;
+}
+
+/* Every call of st exported (export.h) in format (an enum export_format), malloc'd. */
+static inline char *fx_export(struct store *st, int format)
+{
+	struct poise_error err = {0};
+	FILE *f = tmpfile();
+	char *buf;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(export_calls(st, f, (enum export_format)format, 0, 0, 0, &err) == POISE_OK,
+		      "%s", err.msg);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
 }
 
 /* One text from SQL on a separate connection to path (malloc'd; "" for NULL). */

@@ -74,20 +74,6 @@ static void put_item(char *buf, size_t size, size_t *len, const struct call_stat
 		    index + 1);
 }
 
-/* Tab-separated fields of a FOLLOWUP or REFLECTION text. */
-static const char *field(const char *text, int i, int *n)
-{
-	const char *p = text ? text : "";
-
-	while (i-- > 0 && *p) {
-		p += strcspn(p, "\t");
-		if (*p == '\t')
-			p++;
-	}
-	*n = (int)strcspn(p, "\t");
-	return p;
-}
-
 static void describe_wrapup(char *buf, size_t size, size_t *len, const struct call_state *cs,
 			    const struct event *ev)
 {
@@ -107,15 +93,15 @@ static void describe_wrapup(char *buf, size_t size, size_t *len, const struct ca
 			put(buf, size, len, "cause: %s", ev->text ? ev->text : "-");
 		break;
 	case EV_FOLLOWUP:
-		f0 = field(ev->text, 0, &n0);
-		f1 = field(ev->text, 1, &n1);
-		f2 = field(ev->text, 2, &n2);
+		f0 = event_field(ev->text, 0, &n0);
+		f1 = event_field(ev->text, 1, &n1);
+		f2 = event_field(ev->text, 2, &n2);
 		put(buf, size, len, "follow-up%s%.*s%s%.*s: %.*s", n0 ? " due " : "", n0, f0,
 		    n1 ? " by " : "", n1, f1, n2, f2);
 		break;
 	case EV_REFLECTION:
-		f0 = field(ev->text, 0, &n0);
-		f1 = field(ev->text, 1, &n1);
+		f0 = event_field(ev->text, 0, &n0);
+		f1 = event_field(ev->text, 1, &n1);
 		put(buf, size, len, "reflection: went well: %.*s; to improve: %.*s", n0, f0, n1,
 		    f1);
 		break;
@@ -454,12 +440,8 @@ static struct playbook *call_playbook(struct store *st, const struct call_meta *
 				      struct poise_error *why)
 {
 	struct playbook *pb = NULL;
-	char *text = NULL;
-	size_t len = 0;
 
-	if (store_playbook_text(st, m->playbook_hash, &text, &len, why) == POISE_OK)
-		playbook_load_text(text, len, "stored playbook", &pb, why);
-	free(text);
+	store_playbook(st, m->playbook_hash, "stored playbook", &pb, why);
 	return pb;
 }
 

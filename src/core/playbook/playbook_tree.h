@@ -208,7 +208,7 @@ enum poise_status pbwalk_check_text(struct pb_walk *w, uint32_t at, const char *
 enum poise_status pbwalk_check_spoken(struct pb_walk *w, uint32_t at, const char *s);
 enum poise_status pbwalk_check_guide(struct pb_walk *w, uint32_t at, const char *s);
 enum poise_status pbwalk_check_id(struct pb_walk *w, uint32_t at, const char *s);
-/* A version: at most FIELD_VERSION_MAX bytes, no control characters (fieldlimits.h). */
+/* A version: at most FIELD_VERSION_MAX bytes, no control characters (limits.h). */
 enum poise_status pbwalk_check_version(struct pb_walk *w, uint32_t at, const char *s);
 enum poise_status pbwalk_check_playbook_id(struct pb_walk *w, uint32_t at, const char *s);
 enum poise_status pbwalk_check_language(struct pb_walk *w, uint32_t at, const char *s);

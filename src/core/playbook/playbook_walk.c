@@ -7,7 +7,7 @@
  */
 #include "playbook_tree.h"
 
-#include "poise/fieldlimits.h"
+#include "poise/limits.h"
 #include "poise/fill.h"
 #include "poise/text.h"
 

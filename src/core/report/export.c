@@ -19,10 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STAGE_KEY(name, key, title) key,
-static const char *const stage_keys[] = {STAGE_LIST(STAGE_KEY)};
-#undef STAGE_KEY
-
 static const char *const csv_header =
 	"call_id,agent,customer,ref,playbook_id,playbook_version,playbook_hash,started,ended,"
 	"status,outcome,cause,seq,t,offset_ms,kind,stage,a,b,text\r\n";
@@ -86,7 +82,7 @@ static int is_skip_key(const char *text)
 static const char *event_text(const struct export_ctx *c, const struct event *ev, char *buf,
 			      size_t size)
 {
-	size_t n;
+	int n;
 
 	if (!(c->redact & EXPORT_REDACT) || !ev->text)
 		return ev->text;
@@ -100,8 +96,8 @@ static const char *event_text(const struct export_ctx *c, const struct event *ev
 	case EV_SKIP:
 		return is_skip_key(ev->text) ? ev->text : NULL;
 	case EV_FOLLOWUP:
-		n = strcspn(ev->text, "\t");
-		snprintf(buf, size, "%.*s", (int)(n < size - 1 ? n : size - 1), ev->text);
+		event_field(ev->text, 0, &n);
+		snprintf(buf, size, "%.*s", n < (int)size - 1 ? n : (int)size - 1, ev->text);
 		return buf;
 	default:
 		return NULL;
@@ -151,7 +147,9 @@ static const char *reviewer_name(struct export_ctx *c, const char *reviewer)
 
 static const char *stage_name(int stage)
 {
-	return stage >= 0 && stage < STAGE_COUNT ? stage_keys[stage] : "";
+	const char *key = stage_key((enum stage)stage);
+
+	return key ? key : "";
 }
 
 static void csv_call(struct export_ctx *c)
@@ -261,7 +259,7 @@ static int review_out(void *ctx, const struct review *r)
 		for (int s = 0; s < STAGE_COUNT; s++)
 			if (r->scores[s] && len < sizeof(scores))
 				len += (size_t)snprintf(scores + len, sizeof(scores) - len, "%s%s=%d",
-							len ? ";" : "", stage_keys[s], r->scores[s]);
+							len ? ";" : "", stage_key((enum stage)s), r->scores[s]);
 		return csv_extra(c, "review", r->created_at, r->acked_at, 0,
 				 reviewer_name(c, r->reviewer), scores, comment);
 	}
@@ -276,7 +274,7 @@ static int review_out(void *ctx, const struct review *r)
 	fputs(",\"stage_scores\":{", c->out);
 	for (int s = 0; s < STAGE_COUNT; s++)
 		if (r->scores[s])
-			fprintf(c->out, "%s\"%s\":%d", n++ ? "," : "", stage_keys[s], r->scores[s]);
+			fprintf(c->out, "%s\"%s\":%d", n++ ? "," : "", stage_key((enum stage)s), r->scores[s]);
 	fputs("}}", c->out);
 	return ferror(c->out) != 0;
 }

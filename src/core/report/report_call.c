@@ -129,8 +129,9 @@ static int fold_lines(struct call_fold *cf)
 static int followup(struct call_fold *cf, const struct event *ev, int64_t done_at)
 {
 	struct fu_ev *fu = push_fu(&cf->figs);
-	size_t n = strcspn(ev->text, "\t");
+	int n;
 
+	event_field(ev->text, 0, &n);
 	if (!fu)
 		return 0;
 	fu->seq = ev->seq;
@@ -177,6 +178,7 @@ int call_fold_end(struct call_fold *cf)
 	if (!fold_lines(cf))
 		return 0;
 	f->calls = 1;
+	f->closed = 1;
 	if (cs->phase == CALL_DONE) {
 		f->done = 1;
 		f->handle_ms = call_elapsed_ms(cs, cs->ended);
@@ -221,20 +223,14 @@ int call_fold_end(struct call_fold *cf)
 /* --- packing ------------------------------------------------------------- */
 
 /*
- * The figures of one call, in this order, each a zigzag varint; then the
+ * The figures of one call the list marks kept (pack 1, report.h), in its
+ * order, each a zigzag varint; then the
  * eight stage times, the visited stages, the cause (length, bytes), the
  * lines (count; stage, section, index, skip + 1, sample, change each) and
  * the follow-ups (count; seq, date length 0 or 10, date bytes each).
  * Changing this, or what the fold makes of events, means a new
  * REPORT_FIGURES_VERSION: rows of the old one are then ignored.
  */
-#define FIGS_FIELDS(X)                                                                             \
-	X(done)                                                                                    \
-	X(interrupted) X(handle_ms) X(hold_ms) X(holds) X(hold_longest_ms) X(wrapup_ms)            \
-		X(escalated) X(transferred) X(warnings) X(warned) X(abuse) X(mood_calls)           \
-			X(mood_start_sum) X(mood_end_sum) X(mood_pairs) X(calmer) X(empathy_ms)    \
-				X(empathy_calls) X(checklist_ticked) X(checklist_items) X(causes)
-
 struct buf {
 	unsigned char *p;
 	size_t len, cap;
@@ -286,9 +282,13 @@ int call_figs_pack(const struct call_figs *f, unsigned char **out, size_t *len)
 {
 	struct buf b = {0};
 
-#define PUT_FIELD(name) put(&b, (int64_t)f->one.name);
-	FIGS_FIELDS(PUT_FIELD)
-#undef PUT_FIELD
+#define PUT_FIGURE(name, sum, pack, out, kind, den, group, key, label)                             \
+	if (pack)                                                                                  \
+		put(&b, f->one.name);
+#define PUT_RATE(out, key, label, num, den, group)
+	REPORT_FIGURE_LIST(PUT_FIGURE, PUT_RATE)
+#undef PUT_FIGURE
+#undef PUT_RATE
 	for (int s = 0; s < STAGE_COUNT; s++)
 		put(&b, f->one.stage_ms[s]);
 	put(&b, f->visited);
@@ -372,9 +372,13 @@ int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void 
 
 	memset(&f->one, 0, sizeof(f->one));
 	f->nlev = f->nfu = 0;
-#define GET_FIELD(name) f->one.name = get(&r);
-	FIGS_FIELDS(GET_FIELD)
-#undef GET_FIELD
+#define GET_FIGURE(name, sum, pack, out, kind, den, group, key, label)                             \
+	if (pack)                                                                                  \
+		f->one.name = get(&r);
+#define GET_RATE(out, key, label, num, den, group)
+	REPORT_FIGURE_LIST(GET_FIGURE, GET_RATE)
+#undef GET_FIGURE
+#undef GET_RATE
 	for (int s = 0; s < STAGE_COUNT; s++)
 		f->one.stage_ms[s] = get(&r);
 	f->visited = (unsigned)get_in(&r, 1 << STAGE_COUNT);
@@ -406,6 +410,7 @@ int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void 
 	    f->one.causes != (f->cause[0] != '\0'))
 		return 0;
 	f->one.calls = 1;
+	f->one.closed = 1;
 	return 1;
 }
 
@@ -434,7 +439,7 @@ struct report_keeper {
 	struct store *st;
 	struct call_fold cf;
 	struct {
-		char hash[65];
+		char hash[FIELD_HASH_SIZE];
 		struct playbook *pb;
 	} pbs[KEEPER_PLAYBOOKS];
 	size_t npbs, next; /* next: the slot to reuse when all are taken */
@@ -463,17 +468,13 @@ void report_keeper_free(struct report_keeper *k)
 static enum poise_status keeper_playbook(struct report_keeper *k, const char *hash,
 					 struct playbook **out, struct poise_error *err)
 {
-	char *text = NULL;
-	size_t len = 0, i;
+	size_t i;
 	enum poise_status ps;
 
 	for (i = 0; i < k->npbs; i++)
 		if (strcmp(k->pbs[i].hash, hash) == 0)
 			return *out = k->pbs[i].pb, POISE_OK;
-	if ((ps = store_playbook_text(k->st, hash, &text, &len, err)) == POISE_OK)
-		ps = playbook_load_text(text, len, hash, out, err);
-	free(text);
-	if (ps != POISE_OK)
+	if ((ps = store_playbook(k->st, hash, hash, out, err)) != POISE_OK)
 		return ps;
 	if (k->npbs < KEEPER_PLAYBOOKS) {
 		i = k->npbs++;

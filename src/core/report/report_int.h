@@ -17,7 +17,7 @@
 #include "poise/report.h"
 
 struct cause_count {
-	char id[65];
+	char id[FIELD_CAUSE_ID_SIZE];
 	long calls;
 };
 
@@ -31,7 +31,7 @@ struct acc {
 };
 
 /* report.c: the column of agent, made (in name order) when new; NULL: out of memory. */
-struct acc *report_agent_acc(struct report *r, const char *agent);
+struct acc *agent_acc(struct report *r, const char *agent);
 
 /* report_qa.c: add the QA scores of the calls q selects to r's columns. */
 enum poise_status report_qa_add(struct report *r, struct store *st, const struct report_query *q,
@@ -44,7 +44,7 @@ struct line_acc {
 
 /* One playbook, by hash: parsed once, with its lines' figures. */
 struct pb_entry {
-	char hash[65];
+	char hash[FIELD_HASH_SIZE];
 	struct playbook *pb; /* NULL when its text is missing or does not load */
 	long calls;	     /* closed calls under it */
 	long stage_shown[STAGE_COUNT];
@@ -99,7 +99,7 @@ struct fu_ev {
 struct call_figs {
 	struct report_figures one; /* this call alone; no top causes, repeats, follow-ups */
 	unsigned visited;	   /* stages visited, 1 << stage */
-	char cause[65];		   /* "" when none */
+	char cause[FIELD_CAUSE_ID_SIZE];		   /* "" when none */
 	struct line_ev *lev;
 	size_t nlev, levcap;
 	struct fu_ev *fu;

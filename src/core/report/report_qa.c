@@ -41,6 +41,7 @@ static void add_scorings(struct report_figures *f, const struct score_sums *s)
 	f->qa_calls += s->calls;
 	f->qa_scorings += s->n;
 	f->qa_scored += s->scored;
+	f->qa_score_full += (int64_t)s->scored * SCORE_FULL;
 	f->qa_score_sum += s->sum;
 	f->qa_auto_failed += s->auto_failed;
 }
@@ -53,7 +54,7 @@ struct qa_run {
 static int add_sums(void *ctx, const struct score_sums *s)
 {
 	struct qa_run *qr = ctx;
-	struct acc *a = report_agent_acc(qr->r, s->agent);
+	struct acc *a = agent_acc(qr->r, s->agent);
 	struct acc *both[2] = {a, &qr->r->all};
 
 	if (!a)

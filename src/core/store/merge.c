@@ -19,6 +19,7 @@
 
 #include "util/grow.h"
 #include "poise/report.h"
+#include "poise/review.h"
 #include "poise/text.h"
 #include "poise/store_batch.h"
 #include "store_int.h"
@@ -118,7 +119,7 @@ enum poise_status merge_check_event(const struct event *ev, struct poise_error *
 {
 	enum poise_status ps;
 
-	if ((ps = store_check_event(ev, err)) != POISE_OK)
+	if ((ps = event_check(ev, err)) != POISE_OK)
 		return ps;
 	if (ev->seq < 1 || !time_inside(ev->t))
 		return refused(err, "an event's seq or time is out of range");
@@ -292,6 +293,68 @@ static int call_fn(void *ctx, const struct call_meta *m)
 	return 0;
 }
 
+enum poise_status merge_call(struct store *st, struct store_batch *b, struct report_keeper *keeper,
+			     const struct call_meta *m, const char *text, size_t len,
+			     struct event *ev, size_t n, int *changed, struct poise_error *err)
+{
+	struct poise_error why;
+	enum poise_status ps;
+	int64_t last, first;
+	size_t skip = 0;
+	int rc;
+
+	*changed = 0;
+	poise_error_clear(&why);
+	if (merge_check_call(m, &why) != POISE_OK)
+		goto refuse;
+	for (size_t i = 0; i < n; i++)
+		if (merge_check_event(&ev[i], &why) != POISE_OK)
+			goto refuse;
+	if ((last = dst_last_seq(st, m->id, &rc)) < 0 && rc != SQLITE_OK)
+		return store_fail(st, rc, "merge a call", err);
+	while (skip < n && ev[skip].seq <= last)
+		skip++;
+	if (skip == n)
+		return POISE_OK; /* all here already */
+	/* What is added must follow on from what is here, with nothing missing. */
+	first = last < 0 ? 1 : last + 1;
+	for (size_t i = skip; i < n; i++)
+		if (ev[i].seq != first + (int64_t)(i - skip)) {
+			poise_error_set(&why, POISE_INVALID, NULL, 0, 0,
+					"its events are not all there (seq %lld after %lld)",
+					(long long)ev[i].seq,
+					(long long)(first + (int64_t)(i - skip) - 1));
+			goto refuse;
+		}
+	*changed = 1;
+	if (last < 0) {
+		unsigned char *blob = NULL;
+		size_t blen = 0;
+
+		if ((ps = store_batch_call_text(b, m, text, len, ev, n, err)) != POISE_OK)
+			return ps;
+		if (keeper && report_keeper_pack(keeper, m->playbook_hash, ev, n, &blob, &blen,
+						 &(struct poise_error){0}) == POISE_OK)
+			ps = store_batch_figures(b, m->id, REPORT_FIGURES_VERSION, (int64_t)n, blob,
+						 blen, err);
+		free(blob);
+		return ps;
+	}
+	for (size_t i = skip; i < n; i++)
+		if ((rc = store_write_event(st, m->id, &ev[i])) != SQLITE_OK)
+			return store_fail(st, rc, "merge a call's events", err);
+	if (keeper)
+		report_keeper_call(keeper, m->id, &why);
+	return POISE_OK;
+refuse : {
+	char msg[sizeof(why.msg)];
+
+	text_safe(msg, sizeof(msg), why.msg, 0);
+	return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "call %.36s cannot be merged: %s",
+			       m->id, msg);
+}
+}
+
 /* Follow-ups closed in src are closed here, at the same time; open ones stay. */
 static int copy_closed(struct merge_ctx *c)
 {
@@ -321,6 +384,167 @@ static int copy_closed(struct merge_ctx *c)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* The source's schema version (it is read as it is, not upgraded). */
+static long src_version(struct store *src)
+{
+	sqlite3_stmt *s = NULL;
+	long v = 0;
+
+	if (sqlite3_prepare_v2(src->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Copy review src_id's scores from the source to review dst_id. */
+static int copy_scores(struct merge_ctx *c, int64_t src_id, int64_t dst_id)
+{
+	sqlite3_stmt *r = NULL, *w = NULL;
+	int rc = sqlite3_prepare_v2(c->src->db,
+				    "SELECT stage, score FROM review_scores WHERE review_id = ?1",
+				    -1, &r, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(
+			c->dst->db,
+			"INSERT OR IGNORE INTO review_scores (review_id, stage, score) "
+			"SELECT ?1, ?2, ?3 WHERE ?3 BETWEEN 1 AND 5",
+			-1, &w, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_bind_int64(r, 1, src_id);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
+		if (stage_from_key((const char *)sqlite3_column_text(r, 0)) < 0)
+			continue; /* not a stage this poise knows: not copied */
+		sqlite3_reset(w);
+		sqlite3_bind_int64(w, 1, dst_id);
+		sqlite3_bind_value(w, 2, sqlite3_column_value(r, 0));
+		sqlite3_bind_value(w, 3, sqlite3_column_value(r, 1));
+		rc = sqlite3_step(w) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->dst->db);
+	}
+	sqlite3_finalize(r);
+	sqlite3_finalize(w);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/*
+ * Reviews of calls that are here: one review is the same review in every
+ * database (its uuid; a source older than schema 5 has none, and its
+ * reviews are matched by call, reviewer and creation time). A review not
+ * here is added with its scores; one here already stays as it is, except
+ * that the agent's having read it (acked_at) carries over. So merging
+ * either way, or twice, ends the same.
+ */
+static int copy_reviews(struct merge_ctx *c)
+{
+	long v = src_version(c->src);
+	sqlite3_stmt *r = NULL, *find = NULL, *add = NULL, *ack = NULL;
+	int rc;
+
+	if (v < 2)
+		return SQLITE_OK; /* no reviews before schema 2 */
+	rc = sqlite3_prepare_v2(
+		c->src->db,
+		v >= 5 ? "SELECT id, call_id, reviewer, created_at, comment, acked_at, "
+			 "uuid, synced FROM reviews ORDER BY id"
+		       : "SELECT id, call_id, reviewer, created_at, comment, acked_at, "
+			 "NULL, 0 FROM reviews ORDER BY id",
+		-1, &r, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->dst->db,
+					"SELECT id, acked_at FROM reviews WHERE uuid = ?1 OR "
+					"(call_id = ?2 AND reviewer = ?3 AND created_at = ?4) "
+					"UNION ALL SELECT 0, NULL WHERE NOT EXISTS "
+					"(SELECT 1 FROM calls WHERE id = ?2) LIMIT 1",
+					-1, &find, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(
+			c->dst->db,
+			"INSERT INTO reviews (call_id, reviewer, created_at, comment, "
+			"acked_at, uuid, synced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			-1, &add, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(
+			c->dst->db,
+			"UPDATE reviews SET acked_at = ?2 WHERE id = ?1 AND acked_at "
+			"IS NULL",
+			-1, &ack, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
+		const char *call = (const char *)sqlite3_column_text(r, 1);
+		const char *who = (const char *)sqlite3_column_text(r, 2);
+		const char *comment = (const char *)sqlite3_column_text(r, 4);
+		const char *uuid = (const char *)sqlite3_column_text(r, 6);
+		int64_t at = sqlite3_column_int64(r, 3), here;
+		char made[37];
+
+		int bad = !call || !who || !comment || !is_uuid(call) || (uuid && !is_uuid(uuid)) ||
+			  !time_inside(at);
+
+		if (bad)
+			poise_error_set(&c->why, POISE_INVALID, NULL, 0, 0,
+					"a review of it is not one poise wrote");
+		else
+			bad = text_check_field("a reviewer's name", who, FIELD_AGENT_MAX, 0,
+					       &c->why) != POISE_OK ||
+			      text_check_field("a review's comment", comment, REVIEW_COMMENT_MAX,
+					       TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB,
+					       &c->why) != POISE_OK;
+		if (bad) {
+			refuse_call(c, call && strlen(call) < 64 ? call : "?");
+			rc = SQLITE_ABORT;
+			break;
+		}
+		sqlite3_reset(find);
+		sqlite3_bind_text(find, 1, uuid ? uuid : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(find, 2, call, -1, SQLITE_STATIC);
+		sqlite3_bind_text(find, 3, who, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(find, 4, at);
+		if ((rc = sqlite3_step(find)) == SQLITE_ROW) {
+			here = sqlite3_column_int64(find, 0);
+			rc = SQLITE_OK;
+			if (here == 0)
+				continue; /* its call is not here */
+			if (sqlite3_column_type(r, 5) == SQLITE_NULL ||
+			    sqlite3_column_type(find, 1) != SQLITE_NULL)
+				continue;
+			sqlite3_reset(ack);
+			sqlite3_bind_int64(ack, 1, here);
+			sqlite3_bind_value(ack, 2, sqlite3_column_value(r, 5));
+			rc = sqlite3_step(ack) == SQLITE_DONE ? SQLITE_OK
+							      : sqlite3_errcode(c->dst->db);
+			c->counts->acked += (size_t)sqlite3_changes(c->dst->db);
+			continue;
+		}
+		if (rc != SQLITE_DONE)
+			break;
+		if (!uuid) {
+			if (store_new_uuid(made, at, c->err) != POISE_OK) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			uuid = made;
+		}
+		sqlite3_reset(add);
+		sqlite3_bind_text(add, 1, call, -1, SQLITE_STATIC);
+		sqlite3_bind_text(add, 2, who, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(add, 3, at);
+		sqlite3_bind_text(add, 4, comment, -1, SQLITE_STATIC);
+		sqlite3_bind_value(add, 5, sqlite3_column_value(r, 5));
+		sqlite3_bind_text(add, 6, uuid, -1, SQLITE_STATIC);
+		sqlite3_bind_int(add, 7, sqlite3_column_int(r, 7) != 0);
+		rc = sqlite3_step(add) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->dst->db);
+		if (rc == SQLITE_OK)
+			rc = copy_scores(c, sqlite3_column_int64(r, 0),
+					 sqlite3_last_insert_rowid(c->dst->db));
+		c->counts->reviews++;
+	}
+	sqlite3_finalize(r);
+	sqlite3_finalize(find);
+	sqlite3_finalize(add);
+	sqlite3_finalize(ack);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static enum poise_status merge_all(struct merge_ctx *c)
 {
 	struct poise_error *err = c->err;
@@ -335,6 +559,8 @@ static enum poise_status merge_all(struct merge_ctx *c)
 	rc = c->rc;
 	if (ps == POISE_OK && rc == SQLITE_OK && (rc = copy_closed(c)) != SQLITE_OK)
 		ps = store_fail(c->src, rc, "copy closed follow-ups", err);
+	else if (ps == POISE_OK && rc == SQLITE_OK && (rc = copy_reviews(c)) != SQLITE_OK)
+		ps = c->ps != POISE_OK ? c->ps : store_fail(c->src, rc, "copy reviews", err);
 	else if (ps == POISE_OK && rc != SQLITE_OK)
 		ps = store_fail(c->dst, rc, "merge calls", err);
 	if (ps == POISE_OK)

@@ -72,7 +72,7 @@ size_t store_quarantined(const struct store *st)
 	return st->quarantined;
 }
 
-void store_uuid_v7(char out[37], int64_t ms, const unsigned char rnd[16])
+void store_uuid_v7(char out[FIELD_CALL_ID_SIZE], int64_t ms, const unsigned char rnd[16])
 {
 	uint64_t t = ms < 0			    ? 0
 		     : ms > INT64_C(0xffffffffffff) ? UINT64_C(0xffffffffffff)
@@ -89,7 +89,7 @@ void store_uuid_v7(char out[37], int64_t ms, const unsigned char rnd[16])
 		 b[13], b[14], b[15]);
 }
 
-enum poise_status store_new_uuid(char out[37], int64_t ms, struct poise_error *err)
+enum poise_status store_new_uuid(char out[FIELD_CALL_ID_SIZE], int64_t ms, struct poise_error *err)
 {
 	unsigned char b[16];
 	ssize_t n = -1;
@@ -227,25 +227,6 @@ int store_step_done(struct store *st, enum store_stmt id)
 		st->fail_errno = sqlite3_system_errno(st->db) ? sqlite3_system_errno(st->db) : e;
 	sqlite3_reset(st->stmt[id]);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-}
-
-int64_t *store_seq_slot(struct store *st, const char *call_id)
-{
-	for (size_t i = 0; i < st->nseqs; i++)
-		if (strcmp(st->seqs[i].call_id, call_id) == 0)
-			return &st->seqs[i].next;
-	if (st->nseqs == st->seqcap) {
-		size_t cap = st->seqcap ? st->seqcap * 2 : 8;
-		struct store_seq *n = realloc(st->seqs, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		st->seqs = n;
-		st->seqcap = cap;
-	}
-	snprintf(st->seqs[st->nseqs].call_id, sizeof(st->seqs[0].call_id), "%s", call_id);
-	st->seqs[st->nseqs].next = 0; /* 0: not known yet */
-	return &st->seqs[st->nseqs++].next;
 }
 
 void store_scrub_wal(struct store *st)

@@ -41,7 +41,7 @@ int store_row_event(sqlite3_stmt *s, struct event *ev)
 	ev->seq = sqlite3_column_int64(s, 0);
 	ev->t = store_clamp_time(sqlite3_column_int64(s, 1));
 	ev->kind = (enum event_kind)event_kind_from_key(store_col_text(s, 2));
-	ev->stage = store_stage_from_key(store_col_text(s, 3));
+	ev->stage = stage_from_key(store_col_text(s, 3));
 	ev->a = sqlite3_column_int(s, 4);
 	ev->b = sqlite3_column_int(s, 5);
 	ev->text = (const char *)sqlite3_column_text(s, 6);
@@ -104,7 +104,7 @@ static enum poise_status check_idle(struct store *st, enum store_stmt id, const 
 enum poise_status store_call_meta(struct store *st, const char *id_or_prefix, struct call_meta *out,
 				  struct poise_error *err)
 {
-	char lo[37], hi[38];
+	char lo[FIELD_CALL_ID_SIZE], hi[FIELD_CALL_ID_SIZE + 1];
 	size_t n = id_or_prefix ? strlen(id_or_prefix) : 0;
 	sqlite3_stmt *s;
 	int rc, rows = 0;
@@ -275,4 +275,18 @@ enum poise_status store_each_call(struct store *st, int64_t since, int64_t until
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, "list calls", err);
 	return POISE_OK;
+}
+
+enum poise_status store_playbook(struct store *st, const char *hash, const char *name,
+				 struct playbook **out, struct poise_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	enum poise_status ps = store_playbook_text(st, hash, &text, &len, err);
+
+	*out = NULL;
+	if (ps == POISE_OK)
+		ps = playbook_load_text(text, len, name, out, err);
+	free(text);
+	return ps;
 }

@@ -98,7 +98,7 @@ out:
 	return status;
 }
 
-enum poise_status store_ready_last_call(struct store *st, const char *agent, char id[37],
+enum poise_status store_ready_last_call(struct store *st, const char *agent, char id[FIELD_CALL_ID_SIZE],
 					struct poise_error *err)
 {
 	static const char sql[] = "SELECT id FROM calls WHERE agent = ?1 "

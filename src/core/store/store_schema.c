@@ -8,7 +8,6 @@
  */
 #include "store_int.h"
 
-#include "poise/review.h"
 #include "poise/text.h"
 
 #include <errno.h>
@@ -118,7 +117,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX calls_review_cause ON calls (cause, started_at, id);\n"
 	"CREATE INDEX calls_review_playbook ON calls (playbook_id, started_at, id);\n"
 	"CREATE INDEX calls_review_mood ON calls (\n"
-	"	" REVIEW_MOOD_PEAK ", started_at, id);\n"
+	"	" STORE_MOOD_PEAK ", started_at, id);\n"
 	"CREATE INDEX events_note ON events (call_id, text) WHERE kind = 'note';\n"
 	/* clang-format off */
 	NOTES_FTS_TABLE ";\n" NOTES_FTS_FILL ";\n" NOTES_FTS_TRIGGER ";\n"
@@ -188,12 +187,55 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX published_playbooks_id ON published_playbooks (id, published_at);\n",
 	/*
-	 * 4 -> 5: QA scores against a scorecard (store_score.c), and the
+	 * 4 -> 5: a review is one review everywhere. Each gets a UUID (the
+	 * server's id for it, kept when merged or synced, so merge and sync
+	 * recognise it in any database) and synced, 0 while a change made
+	 * here has not reached the server (a supervisor's review in the team
+	 * mirror, pushed by sync). A review pulled before keeps its server id.
+	 */
+	"ALTER TABLE reviews ADD COLUMN uuid TEXT;\n"
+	"ALTER TABLE reviews ADD COLUMN synced INTEGER NOT NULL DEFAULT 0;\n"
+	"UPDATE reviews SET synced = 1, uuid = (SELECT server_id FROM sync_reviews y\n"
+	"	WHERE y.review_id = reviews.id) WHERE id IN (SELECT review_id FROM sync_reviews);\n"
+	"UPDATE reviews SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2)))\n"
+	"	|| '-4' || substr(lower(hex(randomblob(2))), 2) || '-'\n"
+	"	|| substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2)\n"
+	"	|| '-' || lower(hex(randomblob(6))) WHERE uuid IS NULL;\n"
+	"CREATE UNIQUE INDEX reviews_uuid ON reviews (uuid);\n"
+	"CREATE INDEX reviews_unsynced ON reviews (id) WHERE synced = 0;\n",
+	/*
+	 * 5 -> 6: sync finds what to send without scanning every call. A call
+	 * is listed in sync_dirty when it is added, its last_seq moves, its
+	 * kept figures are written or a follow-up of it is closed (triggers,
+	 * so every writer feeds it); sync reads only these and takes a call
+	 * off once the server has all of it (store_sync.c).
+	 */
+	"CREATE TABLE sync_dirty (\n"
+	"	call_id TEXT PRIMARY KEY NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO sync_dirty SELECT c.id FROM calls c\n"
+	"	LEFT JOIN sync_calls s ON s.call_id = c.id WHERE " SYNC_PENDING_COND ";\n"
+	"CREATE TRIGGER sync_dirty_call AFTER INSERT ON calls BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.id); END;\n"
+	"CREATE TRIGGER sync_dirty_seq AFTER UPDATE OF last_seq ON calls\n"
+	"	WHEN NEW.last_seq IS NOT OLD.last_seq BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.id); END;\n"
+	"CREATE TRIGGER sync_dirty_figures AFTER INSERT ON call_figures BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.call_id); END;\n"
+	"CREATE TRIGGER sync_dirty_figures_update AFTER UPDATE ON call_figures BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.call_id); END;\n"
+	"CREATE TRIGGER sync_dirty_done AFTER UPDATE OF done_at ON followups\n"
+	"	WHEN NEW.done_at IS NOT OLD.done_at BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.call_id); END;\n",
+	/*
+	 * 6 -> 7: QA scores against a scorecard (store_score.c), and the
 	 * agent's answer to a review (store_reply.c). One row per
 	 * reviewer's scoring of a call, by UUID so it merges and syncs like a
 	 * call; its answers carry their weight, scale and auto-fail, so the
 	 * score reads back without the scorecard file. value NULL is N/A. The
 	 * per-stage scores of schema 2 (review_scores) stay as they were.
+	 * review_replies.review_id is the local reviews.id (not reviews.uuid):
+	 * replies stay in this database and are not merged or synced yet.
 	 */
 	"CREATE TABLE qa_scores (\n"
 	"	id TEXT PRIMARY KEY NOT NULL,\n"

@@ -11,17 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The calls of agent with something the server lacks; ?2 after id, ?3 limit. */
-#define PENDING_WHERE                                                                              \
-	"c.agent = ?1 AND (s.call_id IS NULL OR c.last_seq > s.pushed_seq "                        \
-	"OR EXISTS (SELECT 1 FROM call_figures f WHERE f.call_id = c.id "                          \
-	"AND f.last_seq <> s.figures_seq) "                                                        \
-	"OR EXISTS (SELECT 1 FROM followups f LEFT JOIN sync_followups y ON y.followup_id = f.id " \
-	"WHERE f.call_id = c.id AND f.done_at IS NOT y.done_at))"
+/* The calls of agent with something the server lacks, among those marked in sync_dirty. */
+#define PENDING_WHERE "c.agent = ?1 AND " SYNC_PENDING_COND
 
 static int prep(struct store *st, const char *sql, sqlite3_stmt **s)
 {
 	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+}
+
+/* Run s (bound) to the end; SQLite's result, SQLITE_OK for done. */
+static int run(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
 enum poise_status store_sync_pending(struct store *st, const char *agent, const char *after_id,
@@ -33,8 +38,9 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 		"c.playbook_version, c.playbook_hash, c.started_at, c.ended_at, c.status, "
 		"c.outcome, c.cause, c.mood_start, c.mood_end, c.wrapup_at, c.last_seq, "
 		"coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
-		"FROM calls c LEFT JOIN sync_calls s ON s.call_id = c.id "
-		"WHERE c.id > ?2 AND " PENDING_WHERE " ORDER BY c.id LIMIT ?3";
+		"FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
+		"LEFT JOIN sync_calls s ON s.call_id = c.id "
+		"WHERE d.call_id > ?2 AND " PENDING_WHERE " ORDER BY d.call_id LIMIT ?3";
 	sqlite3_stmt *s = NULL;
 	struct sync_call c;
 	int rc = prep(st, sql, &s);
@@ -78,13 +84,34 @@ enum poise_status store_sync_count(struct store *st, const char *agent, size_t *
 				   size_t *others, struct poise_error *err)
 {
 	int rc = count(st,
-		       "SELECT count(*) FROM calls c LEFT JOIN sync_calls s ON s.call_id = c.id "
-		       "WHERE " PENDING_WHERE,
+		       "SELECT count(*) FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
+		       "LEFT JOIN sync_calls s ON s.call_id = c.id WHERE " PENDING_WHERE,
 		       agent, pending);
 
+	/* Other agents' calls are never sent: they stay marked, and are counted here. */
 	if (rc == SQLITE_OK)
-		rc = count(st, "SELECT count(*) FROM calls WHERE agent <> ?1", agent, others);
+		rc = count(st,
+			   "SELECT count(*) FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
+			   "WHERE c.agent <> ?1",
+			   agent, others);
 	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "count the calls to sync", err);
+}
+
+enum poise_status store_sync_tidy(struct store *st, const char *agent, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st,
+		      "DELETE FROM sync_dirty WHERE call_id IN (SELECT c.id FROM sync_dirty d "
+		      "JOIN calls c ON c.id = d.call_id LEFT JOIN sync_calls s ON s.call_id = c.id "
+		      "WHERE c.agent = ?1 AND NOT " SYNC_PENDING_COND ")",
+		      &s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+		rc = run(s);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "note what was synced", err);
 }
 
 enum poise_status store_sync_followups(struct store *st, const char *call_id, sync_followup_fn fn,
@@ -145,16 +172,6 @@ enum poise_status store_sync_figures(struct store *st, const char *call_id, int 
 		ps = store_fail(st, rc, "read a call's kept figures", err);
 	sqlite3_finalize(s);
 	return ps;
-}
-
-/* Run s (bound) to the end; SQLite's result, SQLITE_OK for done. */
-static int run(sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
 enum poise_status store_sync_pushed(struct store *st, const struct sync_pushed_call *c, size_t nc,
@@ -260,7 +277,7 @@ enum poise_status store_sync_set_mark(struct store *st, const char *name, int64_
 static int local_review(struct store *st, const char *server_id, int64_t *id)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, "SELECT review_id FROM sync_reviews WHERE server_id = ?1", &s);
+	int rc = prep(st, "SELECT id FROM reviews WHERE uuid = ?1", &s);
 
 	*id = 0;
 	if (rc == SQLITE_OK) {
@@ -329,7 +346,7 @@ static int put_scores(struct store *st, int64_t id, const int *scores)
 			rc = exec_bound(st,
 					"INSERT INTO review_scores (review_id, stage, score) "
 					"VALUES (?2, ?3, ?4)",
-					"", id, store_stage_key(i), scores[i], NULL);
+					"", id, stage_key((enum stage)i), scores[i], NULL);
 	return rc;
 }
 
@@ -348,16 +365,12 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 	if (rc == SQLITE_OK)
 		rc = local_review(st, r->server_id, &id);
 	if (rc == SQLITE_OK && id == 0) {
-		rc = exec_bound(st,
-				"INSERT INTO reviews (call_id, created_at, reviewer, comment) "
-				"VALUES (?1, ?2, ?3, '')",
-				r->call_id, r->created_at, r->reviewer, 0, NULL);
+		rc = exec_bound(
+			st,
+			"INSERT INTO reviews (call_id, created_at, reviewer, comment, uuid, "
+			"synced) VALUES (?1, ?2, ?3, '', ?5, 1)",
+			r->call_id, r->created_at, r->reviewer, 0, r->server_id);
 		id = sqlite3_last_insert_rowid(st->db);
-		if (rc == SQLITE_OK)
-			rc = exec_bound(
-				st,
-				"INSERT INTO sync_reviews (server_id, review_id) VALUES (?1, ?2)",
-				r->server_id, id, NULL, 0, NULL);
 	}
 	if (rc == SQLITE_OK)
 		rc = scores_text(st, id, before, sizeof(before));
@@ -369,12 +382,17 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 	if (rc == SQLITE_OK)
 		rc = exec_bound(st,
 				"UPDATE reviews SET acked_at = CASE WHEN comment = ?3 AND ?4 = 0 "
-				"THEN acked_at END, comment = ?3, reviewer = ?5 "
+				"THEN acked_at END, comment = ?3, reviewer = ?5, synced = 1 "
 				"WHERE id = ?2 AND (comment IS NOT ?3 OR reviewer IS NOT ?5 OR ?4)",
 				"", id, r->comment, strcmp(before, after) != 0, r->reviewer);
+	if (rc == SQLITE_OK)
+		*applied = sqlite3_changes(st->db) > 0;
+	/* What the server has is what we have. */
+	if (rc == SQLITE_OK)
+		rc = exec_bound(st, "UPDATE reviews SET synced = 1 WHERE id = ?2 AND synced = 0",
+				"", id, NULL, 0, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "save a review from the server", err);
-	*applied = sqlite3_changes(st->db) > 0;
 	return POISE_OK;
 }
 
@@ -432,4 +450,124 @@ enum poise_status store_sync_put_playbook(struct store *st, const struct sync_pl
 	sqlite3_finalize(s);
 	*applied = rc == SQLITE_OK && sqlite3_changes(st->db) > 0;
 	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "save a published playbook", err);
+}
+
+enum poise_status store_sync_unsent_reviews(struct store *st,
+					    int (*fn)(void *ctx, const struct sync_review *r),
+					    void *ctx, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL, *sc = NULL;
+	int rc = prep(st,
+		      "SELECT id, uuid, call_id, reviewer, comment, created_at FROM reviews "
+		      "INDEXED BY reviews_unsynced WHERE synced = 0 ORDER BY id",
+		      &s);
+
+	if (rc == SQLITE_OK)
+		rc = prep(st, "SELECT stage, score FROM review_scores WHERE review_id = ?1", &sc);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sync_review r = {store_col_text(s, 1),	    store_col_text(s, 2),
+					store_col_text(s, 3),	    store_col_text(s, 4),
+					sqlite3_column_int64(s, 5), {0}};
+
+		sqlite3_reset(sc);
+		sqlite3_bind_int64(sc, 1, sqlite3_column_int64(s, 0));
+		while ((rc = sqlite3_step(sc)) == SQLITE_ROW) {
+			int stage = stage_from_key(store_col_text(sc, 0));
+
+			if (stage >= 0 && stage < STAGE_COUNT)
+				r.scores[stage] = sqlite3_column_int(sc, 1);
+		}
+		if (rc != SQLITE_DONE)
+			break;
+		rc = SQLITE_OK;
+		if (fn(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	sqlite3_finalize(sc);
+	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, "read the reviews to send", err);
+}
+
+enum poise_status store_sync_unsent_closed(struct store *st,
+					   int (*fn)(void *ctx, const struct sync_closed *f),
+					   void *ctx, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st,
+		      "SELECT f.id, f.call_id, f.seq, f.done_at FROM followups f "
+		      "LEFT JOIN sync_followups y ON y.followup_id = f.id "
+		      "WHERE f.done_at IS NOT NULL AND f.done_at IS NOT y.done_at ORDER BY f.id",
+		      &s);
+
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sync_closed f = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 2),
+					sqlite3_column_int64(s, 3), store_col_text(s, 1)};
+
+		rc = SQLITE_OK;
+		if (fn(ctx, &f)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? POISE_OK
+				 : store_fail(st, rc, "read the follow-ups to send", err);
+}
+
+enum poise_status store_sync_status(struct store *st, const char *agent, struct sync_status *out,
+				    struct poise_error *err)
+{
+	int64_t status = 0;
+	size_t others;
+	enum poise_status ps;
+
+	memset(out, 0, sizeof(*out));
+	if ((ps = store_sync_mark(st, "sync_ok_at", &out->ok_at, err)) != POISE_OK ||
+	    (ps = store_sync_mark(st, "sync_failed_at", &out->failed_at, err)) != POISE_OK ||
+	    (ps = store_sync_mark(st, "sync_failed_status", &status, err)) != POISE_OK)
+		return ps;
+	out->failed_status = (int)status;
+	/* Counted only when it is shown: after a failure. */
+	if (out->failed_at > out->ok_at)
+		ps = store_sync_count(st, agent, &out->pending, &others, err);
+	return ps;
+}
+
+enum poise_status store_sync_outcome(struct store *st, int64_t now, enum poise_status ps,
+				     struct poise_error *err)
+{
+	enum poise_status r;
+
+	if (ps == POISE_OK)
+		return store_sync_set_mark(st, "sync_ok_at", now, err);
+	if ((r = store_sync_set_mark(st, "sync_failed_status", ps, err)) != POISE_OK)
+		return r;
+	return store_sync_set_mark(st, "sync_failed_at", now, err);
+}
+
+enum poise_status store_sync_published(struct store *st, const char *id, char *hash, char *version,
+				       size_t version_size, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	enum poise_status ps = POISE_NOT_FOUND;
+	int rc = prep(st,
+		      "SELECT hash, version FROM published_playbooks WHERE id = ?1 "
+		      "ORDER BY published_at DESC, hash LIMIT 1",
+		      &s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	if (rc == SQLITE_ROW) {
+		store_col_copy(s, 0, hash, 65);
+		store_col_copy(s, 1, version, version_size);
+		ps = POISE_OK;
+	} else if (rc != SQLITE_DONE) {
+		ps = store_fail(st, rc, "read the published playbooks", err);
+	}
+	sqlite3_finalize(s);
+	return ps;
 }

@@ -15,15 +15,6 @@
 #include <strings.h>
 #include <time.h>
 
-void followup_local_day(int64_t ms, char out[11])
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (!localtime_r(&t, &tm) || !strftime(out, 11, "%Y-%m-%d", &tm))
-		snprintf(out, 11, "1970-01-01");
-}
-
 /* Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil). */
 static long days_from_civil(long y, long m, long d)
 {

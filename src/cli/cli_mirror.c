@@ -1,0 +1,94 @@
+/*
+ * cli_mirror.c - `--server` on the reading commands: the whole team, read
+ * from the supervisor's mirror of the centre's server (team_mirror()).
+ *
+ * The mirror is a poise database of its own (--db PATH, else
+ * team-HASH.db beside the default database, HASH naming the server), so
+ * review, show, report, export and followups read it unchanged. Each use
+ * brings it up to date first; with the server out of reach a mirror
+ * already there is read as it was last brought down, with a warning.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli_team.h"
+#include "poise/sha256.h"
+#include "poise/store.h"
+#include "poise/team.h"
+
+/* The mirror's default path: team-HASH.db in the default database's folder. */
+static enum poise_status mirror_path(const char *conninfo, char *db, size_t size,
+				     struct poise_error *err)
+{
+	static const char *const vars[] = {"PGHOST",	 "PGHOSTADDR", "PGPORT",
+					   "PGDATABASE", "PGSERVICE",  "PGUSER"};
+	char def[4096], key[2048], hex[SHA256_HEX_LEN + 1], *slash;
+	size_t len = (size_t)snprintf(key, sizeof(key), "%s", conninfo);
+	enum poise_status ps = store_default_path(def, sizeof(def), cli_getenv, err);
+
+	if (ps != POISE_OK)
+		return ps;
+	/* The same server named the same way is the same mirror. */
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]) && len < sizeof(key); i++) {
+		const char *v = cli_getenv(vars[i]);
+
+		len += (size_t)snprintf(key + len, sizeof(key) - len, "\n%s", v ? v : "");
+	}
+	sha256_hex(key, strlen(key), hex);
+	slash = strrchr(def, '/');
+	if (snprintf(db, size, "%.*steam-%.12s.db", slash ? (int)(slash - def + 1) : 0, def, hex) >=
+	    (int)size)
+		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
+				       "database path is too long: pass a shorter --db PATH");
+	return POISE_OK;
+}
+
+enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_error *err)
+{
+	const char *conninfo;
+	struct team_mirror_counts n;
+	struct store *st = NULL;
+	struct team *t = NULL;
+	enum poise_status ps;
+
+	if ((ps = team_server(NULL, cli_getenv, &conninfo, err)) != POISE_OK)
+		return ps;
+	if ((ps = store_open(db, STORE_PATIENT, &st, err)) != POISE_OK)
+		return ps;
+	if ((ps = team_connect(conninfo, &t, err)) == POISE_OK)
+		ps = team_mirror(t, st, &n, err);
+	team_close(t);
+	store_close(st);
+	if (ps == POISE_OK && !quiet_ok && (n.reviews_sent || n.followups_sent))
+		fprintf(stderr, "poise: sent to the server: %zu review%s, %zu follow-up%s closed\n",
+			n.reviews_sent, n.reviews_sent == 1 ? "" : "s", n.followups_sent,
+			n.followups_sent == 1 ? "" : "s");
+	return ps;
+}
+
+enum poise_status cli_team_db(const struct cli_args *args, char *db, size_t size,
+			      struct poise_error *err)
+{
+	const char *conninfo;
+	enum poise_status ps;
+	int had;
+
+	if ((ps = team_server(NULL, cli_getenv, &conninfo, err)) != POISE_OK)
+		return ps;
+	/* --db names the mirror; else it is the server's own file beside the default database. */
+	if (!cli_value(args, "db") && (ps = mirror_path(conninfo, db, size, err)) != POISE_OK)
+		return ps;
+	had = access(db, F_OK) == 0;
+	if ((ps = cli_team_refresh(db, 1, err)) == POISE_OK)
+		return POISE_OK;
+	/* Out of reach: what was brought down before still reads, and says so. */
+	if (had && ps == POISE_IO) {
+		fprintf(stderr,
+			"poise: warning: %s\npoise: reading the team as last brought down (%s)\n",
+			err->msg, db);
+		poise_error_clear(err);
+		return POISE_OK;
+	}
+	return ps;
+}

@@ -1,0 +1,211 @@
+/*
+ * check_team_mirror.c - the supervisor's mirror of the team (team_mirror)
+ * against a real server: every call an agent sent reads back the same,
+ * incrementally and idempotently; a review written in the mirror reaches
+ * the server and the agent with one id; a follow-up closed there too.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "poise/export.h"
+#include "poise/followup.h"
+#include "poise/review.h"
+#include "sync_fixture.h"
+#include "main/suite.h"
+
+#define DB "t_mirror"
+
+static char path[512], mpath[600];
+
+static void sync_ok(struct team *t, struct store *st, struct team_sync_counts *n)
+{
+	struct poise_error err;
+
+	ck_assert_msg(team_sync(t, st, NULL, n, &err) == POISE_OK, "%s", err.msg);
+}
+
+static void mirror_ok(struct team *t, struct store *m, struct team_mirror_counts *n)
+{
+	struct poise_error err;
+
+	ck_assert_msg(team_mirror(t, m, n, &err) == POISE_OK, "%s", err.msg);
+}
+
+/* Each of the mirror's calls is, line for line, the agent's. */
+static void same_calls(struct store *agent, struct store *mirror)
+{
+	char *a = fx_export(agent, EXPORT_JSONL), *m = fx_export(mirror, EXPORT_JSONL);
+	size_t lines = 0;
+
+	for (char *line = m, *nl; (nl = strchr(line, '\n')); line = nl + 1, lines++) {
+		*nl = '\0';
+		ck_assert_msg(strstr(a, line), "mirrored call differs:\n%s", line);
+	}
+	ck_assert_int_eq((long long)lines,
+			 sfx_local(path, "SELECT count(*) FROM calls WHERE agent = 'agent01'"));
+	free(a);
+	free(m);
+}
+
+START_TEST(test_mirror_whole_team_both_ways)
+{
+	struct store *st = sfx_setup(DB, 2, 30, path, sizeof(path)), *m = NULL;
+	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
+	PGconn *admin = pgt_connect(DB, NULL);
+	struct team_sync_counts n;
+	struct team_mirror_counts mn;
+	struct poise_error err = {0};
+	struct review r = {0};
+	long long mine = sfx_local(path, "SELECT count(*) FROM calls WHERE agent = 'agent01'");
+	char *uuid;
+	int64_t fu, done_at = 0;
+
+	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
+	ck_assert_msg(store_open(mpath, 0, &m, &err) == POISE_OK, "%s", err.msg);
+	sync_ok(agent, st, &n);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq((long long)mn.calls, mine);
+	ck_assert_int_eq((long long)mn.events, pgt_int(admin, "SELECT count(*) FROM poise.events"));
+	same_calls(st, m);
+	/* Kept figures are made in the mirror for each closed call, as merge makes them. */
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM call_figures"),
+			 fx_sql_int(mpath, "SELECT count(*) FROM calls WHERE status <> 'open'"));
+	/* Again: nothing. */
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.calls + mn.events + mn.reviews + mn.followups_done, 0);
+
+	/* The supervisor reviews a call in the mirror; the next mirror sends it up. */
+	uuid = fx_sql_text(mpath, "SELECT id FROM calls ORDER BY id LIMIT 1");
+	snprintf(r.call_id, sizeof(r.call_id), "%s", uuid);
+	free(uuid);
+	snprintf(r.reviewer, sizeof(r.reviewer), "t_sue");
+	snprintf(r.comment, sizeof(r.comment), "slow down in the opening");
+	r.created_at = INT64_C(1700000100000);
+	r.scores[STAGE_LISTEN] = 3;
+	ck_assert_msg(review_save(m, &r, &err) == POISE_OK, "%s", err.msg);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.reviews_sent, 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.reviews WHERE comment = "
+					"'slow down in the opening' AND score_listen = 3 AND "
+					"reviewer = 't_sue'"),
+			 1);
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM reviews WHERE synced = 0"), 0);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.reviews_sent + mn.reviews, 0);
+	/* The agent's sync brings it down with the same id. */
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.reviews, 1);
+	uuid = fx_sql_text(path, "SELECT uuid FROM reviews");
+	{
+		char *mu = fx_sql_text(mpath, "SELECT uuid FROM reviews");
+
+		ck_assert_str_eq(uuid, mu);
+		free(mu);
+	}
+	free(uuid);
+	/* The supervisor edits it: the edit goes up, still one review, new to the agent. */
+	snprintf(r.comment, sizeof(r.comment), "slow down, and name the next step");
+	ck_assert_msg(review_save(m, &r, &err) == POISE_OK, "%s", err.msg);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.reviews_sent, 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.reviews"), 1);
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.reviews, 1);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM reviews WHERE comment = 'slow down, "
+					 "and name the next step' AND acked_at IS NULL"),
+			 1);
+
+	/* A follow-up closed in the mirror reaches the server and the agent, once. */
+	fu = fx_sql_int(mpath, "SELECT id FROM followups WHERE done_at IS NULL LIMIT 1");
+	ck_assert_int_gt(fu, 0);
+	ck_assert_int_eq(followup_done(m, fu, INT64_C(1700000200000), &done_at, &err), POISE_OK);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.followups_sent, 1);
+	ck_assert_int_eq(
+		pgt_int(admin,
+			"SELECT count(*) FROM poise.followups WHERE done_at = 1700000200000"),
+		1);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.followups_sent + mn.followups_done, 0);
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.followups_done, 1);
+
+	/* The agent's new events arrive in the mirror incrementally. */
+	{
+		struct call_meta cm = {0};
+		struct event ev = {0, INT64_C(1700000300000), EV_START, 0, 0, 0, NULL};
+		struct playbook *pb = NULL;
+		int deferred = 0;
+
+		ck_assert_int_eq(playbook_load_default(&pb, &err), POISE_OK);
+		ck_assert_int_eq(store_new_uuid(cm.id, ev.t, &err), POISE_OK);
+		snprintf(cm.agent, sizeof(cm.agent), "agent01");
+		cm.started = ev.t;
+		ck_assert_msg(store_call_begin(st, &cm, pb, &err) == POISE_OK, "%s", err.msg);
+		ev.text = pb->hash;
+		ck_assert_int_eq(store_append(st, cm.id, &ev, &deferred, &err), POISE_OK);
+		playbook_free(pb);
+	}
+	sync_ok(agent, st, &n);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.calls, 1);
+	ck_assert_int_eq(mn.events, 1);
+	same_calls(st, m);
+	/* An agent's mirror is their own calls only: the server's policies say so. */
+	{
+		struct store *own = NULL;
+		char opath[640];
+
+		snprintf(opath, sizeof(opath), "%.500s.own", path);
+		ck_assert_int_eq(store_open(opath, 0, &own, &err), POISE_OK);
+		mirror_ok(agent, own, &mn);
+		ck_assert_int_eq((long long)mn.calls, mine + 1);
+		store_close(own);
+	}
+	store_close(m);
+	store_close(st);
+	team_close(agent);
+	team_close(sue);
+	PQfinish(admin);
+}
+END_TEST
+
+/* A row on the server poise would not write stops the mirror with the call named; nothing half. */
+START_TEST(test_mirror_refuses_bad_rows)
+{
+	struct store *st = sfx_setup(DB, 1, 5, path, sizeof(path)), *m = NULL;
+	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
+	PGconn *admin = pgt_connect(DB, NULL);
+	struct team_sync_counts n;
+	struct team_mirror_counts mn;
+	struct poise_error err = {0};
+
+	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
+	ck_assert_int_eq(store_open(mpath, 0, &m, &err), POISE_OK);
+	sync_ok(agent, st, &n);
+	ck_assert_int_gt(pgt_int(admin, "SELECT count(*) FROM poise.events WHERE kind = 'note'"),
+			 0);
+	pgt_ok(admin, "UPDATE poise.events SET text = E'\\x1b[2J' WHERE kind = 'note'");
+	ck_assert_int_eq(team_mirror(sue, m, &mn, &err), POISE_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cannot be merged"));
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM sync_marks"), 0);
+	store_close(m);
+	store_close(st);
+	team_close(agent);
+	team_close(sue);
+	PQfinish(admin);
+}
+END_TEST
+
+Suite *team_mirror_suite(void)
+{
+	Suite *s = suite_create("team_mirror");
+	TCase *tc = tcase_create("mirror");
+
+	tcase_add_test(tc, test_mirror_whole_team_both_ways);
+	tcase_add_test(tc, test_mirror_refuses_bad_rows);
+	suite_add_tcase(s, tc);
+	return s;
+}
