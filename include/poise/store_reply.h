@@ -3,7 +3,7 @@
  * schema 5): acknowledging a supervisor's comment, replying to it or
  * disputing it with a line of text, each a row with a UUID.
  * Owns: the SQL of replies. Does not own: marking the review read
- * (review.h: review_ack), or drawing anything.
+ * (store_review.h: review_ack), or drawing anything.
  */
 #ifndef POISE_STORE_REPLY_H
 #define POISE_STORE_REPLY_H
