@@ -176,7 +176,7 @@ static void add_warnings(struct ui *ui, struct body *b)
 static void add_section(struct ui *ui, struct body *b, enum section sec, int *nsel)
 {
 	const struct strlist *sl = &ui->call_pb->stages[ui->cs.stage].section[sec];
-	const unsigned char *marks = ui->cs.marks[ui->cs.stage][sec];
+	const struct line_use *lines = ui->cs.lines[ui->cs.stage][sec];
 
 	if (sl->len == 0)
 		return;
@@ -198,10 +198,10 @@ static void add_section(struct ui *ui, struct body *b, enum section sec, int *ns
 			continue;
 		if (selectable && (*nsel)++ == ui->sel && !ui->warn_shown)
 			b->sel = (int)b->n - 1;
-		if (marks && marks[i] == LINE_SAID) {
+		if (lines[i].mark == LINE_SAID) {
 			it->mark = glyph(ui, "✓", "+");
 			it->tail = "(said)";
-		} else if (marks && marks[i] == LINE_SKIPPED) {
+		} else if (lines[i].mark == LINE_SKIPPED) {
 			it->mark = "~";
 			it->attr = ui_attr(ui, R_DIM);
 			it->tail =
@@ -281,10 +281,10 @@ char *callscr_prompt_text(struct ui *ui)
 	char *msg, *line, waited[16] = "";
 	size_t len;
 
-	if (ui->cs.prompt_rule < 0 || (size_t)ui->cs.prompt_rule >= ui->call_pb->nrules)
+	if (call_prompt_rule(&ui->cs) < 0)
 		return NULL;
-	r = &ui->call_pb->rules[ui->cs.prompt_rule];
-	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)ui->cs.prompt_rule));
+	r = &ui->call_pb->rules[call_prompt_rule(&ui->cs)];
+	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)call_prompt_rule(&ui->cs)));
 	/* A hold prompt says how long the caller has waited. */
 	if (r->kind == RULE_HOLD && ui->cs.on_hold)
 		words_duration(waited, sizeof(waited), call_current_hold_ms(&ui->cs, ui_now()));

@@ -213,7 +213,7 @@ static int call_mark(struct ui *ui, int key)
 		return record(ui, EV_CHECK, it.index, !(ticked && ticked[it.index]), NULL);
 	}
 	/* A line marked already is un-marked: its mark is taken back, never logged twice. */
-	if (ui->cs.marks[ui->cs.stage][it.section][it.index] != LINE_SHOWN)
+	if (ui->cs.lines[ui->cs.stage][it.section][it.index].mark != LINE_SHOWN)
 		return undo_seq(ui, call_line_mark_seq(&ui->cs, it.section, it.index));
 	return record(ui, EV_SAID, (int)it.section, it.index, NULL);
 }

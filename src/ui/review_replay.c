@@ -122,10 +122,10 @@ static void add_state(struct ui *ui, struct replay *r, struct body *b)
 		 words_count(n1, sizeof(n1), cs->warnings, "warning", "warnings"),
 		 words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"));
 	add(b, A_NORMAL, NULL, buf);
-	if (cs->prompt_rule >= 0 && (size_t)cs->prompt_rule < r->rc->pb->nrules) {
-		words_duration(stage, sizeof(stage), cs->prompt_at - r->rc->meta.started);
+	if (call_prompt(cs)) {
+		words_duration(stage, sizeof(stage), call_prompt(cs)->t - r->rc->meta.started);
 		snprintf(buf, sizeof(buf), "prompt at %s: %s", stage,
-			 r->rc->pb->rules[cs->prompt_rule].message);
+			 r->rc->pb->rules[call_prompt_rule(cs)].message);
 		add(b, ui_attr(ui, R_PROMPT), NULL, buf);
 	}
 	add(b, A_NORMAL, NULL, "");
