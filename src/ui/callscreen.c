@@ -25,8 +25,8 @@ static int selectable_section(enum section s)
 	return s == SECTION_SAY || s == SECTION_ASK || s == SECTION_CHECKLIST;
 }
 
-/* The items Up/Down move among, in display order; returns how many. */
-static int stage_selectables(const struct ui *ui, struct sel_item *out, int max)
+/* Item `want` of those Up/Down move among, in display order, into out; returns how many. */
+static int stage_selectable(const struct ui *ui, int want, struct sel_item *out)
 {
 	int n = 0;
 
@@ -36,16 +36,16 @@ static int stage_selectables(const struct ui *ui, struct sel_item *out, int max)
 		if (!selectable_section((enum section)s))
 			continue;
 		len = call_section_len(&ui->cs, ui->cs.stage, (enum section)s);
-		for (size_t i = 0; i < len && n < max; i++)
-			out[n++] = (struct sel_item){(enum section)s, (int)i};
+		for (size_t i = 0; i < len; i++, n++)
+			if (n == want)
+				*out = (struct sel_item){(enum section)s, (int)i};
 	}
 	return n;
 }
 
 static int current_item(struct ui *ui, struct sel_item *it)
 {
-	struct sel_item items[256];
-	int n = stage_selectables(ui, items, 256);
+	int n = stage_selectable(ui, -1, it);
 
 	if (ui->sel_stage != (int)ui->cs.stage) {
 		ui->sel_stage = (int)ui->cs.stage;
@@ -55,7 +55,7 @@ static int current_item(struct ui *ui, struct sel_item *it)
 		return 0;
 	if (ui->sel >= n)
 		ui->sel = n - 1;
-	*it = items[ui->sel];
+	stage_selectable(ui, ui->sel, it);
 	return 1;
 }
 

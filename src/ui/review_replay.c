@@ -1,7 +1,9 @@
 /*
  * review_replay.c - a logged call step by step, as the agent saw it: after
- * each event, the stage strip, the mood, the hold, the current stage's
- * checklist and the coaching prompt on screen then.
+ * each event, the stage strip, the mood, the hold, the coaching prompt on
+ * screen then and the current stage's lines with their marks (said,
+ * skipped and why), drawn by the call screen's own functions from the
+ * same fold; and every prompt so far with how it left the screen.
  *
  * Each step folds the first n events again with call_apply (a call is a
  * few hundred events at most), so stepping back is as exact as forward.
@@ -60,25 +62,14 @@ static void draw_strip(struct ui *ui, const struct call_state *cs, int y)
 	}
 }
 
-#define REPLAY_ITEMS 256
-
-/* What the replay body shows, as one list: the texts are owned here. */
-struct body {
-	struct list_item items[REPLAY_ITEMS];
-	char *text[REPLAY_ITEMS];
-	size_t n;
-};
-
-static void add(struct body *b, attr_t attr, const char *mark, const char *text)
+/* When t fell, as time into the call. */
+static char *call_time(char *buf, size_t size, const struct replay *r, int64_t t)
 {
-	if (b->n >= REPLAY_ITEMS || !(b->text[b->n] = strdup(text)))
-		return;
-	b->items[b->n] = (struct list_item){mark, b->text[b->n], NULL, attr, 0};
-	b->n++;
+	return words_duration(buf, size, t - r->rc->meta.started);
 }
 
 /* The event just applied, and the one that comes next. */
-static void add_events(struct ui *ui, struct replay *r, struct body *b)
+static void add_events(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct review_call *rc = r->rc;
 	char at[16], what[1024], line[1100];
@@ -89,8 +80,8 @@ static void add_events(struct ui *ui, struct replay *r, struct body *b)
 		size_t i = r->step - 1 + (size_t)k;
 
 		if ((k == 0 && r->step == 0) || i >= rc->nevents) {
-			add(b, ui_attr(ui, R_DIM), NULL,
-			    k == 0 ? "(before the call)" : "(end of the call)");
+			list_add(b, NULL, k == 0 ? "(before the call)" : "(end of the call)",
+				 ui_attr(ui, R_DIM), 0);
 			continue;
 		}
 		poise_error_clear(&err);
@@ -100,17 +91,57 @@ static void add_events(struct ui *ui, struct replay *r, struct body *b)
 		}
 		timeline_describe(&before, &rc->meta, &rc->events[i], what, sizeof(what));
 		call_free(&before);
-		words_duration(at, sizeof(at), rc->events[i].t - rc->meta.started);
-		snprintf(line, sizeof(line), "%s %s  %s", k == 0 ? "now " : "next", at, what);
-		add(b, k == 0 ? A_BOLD : ui_attr(ui, R_DIM), NULL, line);
+		snprintf(line, sizeof(line), "%s %s  %s", k == 0 ? "now " : "next",
+			 call_time(at, sizeof(at), r, rc->events[i].t), what);
+		list_add(b, NULL, list_own(b, strdup(line)), k == 0 ? A_BOLD : ui_attr(ui, R_DIM),
+			 0);
 	}
 }
 
-static void add_state(struct ui *ui, struct replay *r, struct body *b)
+/* Every prompt fired so far, and how it left the agent's screen. */
+static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct call_state *cs = &r->cs;
-	const struct pb_stage *st = &r->rc->pb->stages[cs->stage];
-	const struct strlist *cl = &st->section[SECTION_CHECKLIST];
+	char at[16], end[16], line[1200];
+
+	if (cs->nprompts == 0)
+		return;
+	list_add(b, NULL, "", A_NORMAL, 0);
+	list_add(b, NULL, "Coaching prompts so far", ui_attr(ui, R_SECTION), 0);
+	for (size_t i = 0; i < cs->nprompts; i++) {
+		const struct prompt_mark *p = &cs->prompts[i];
+		const struct pb_rule *rule = &r->rc->pb->rules[p->rule];
+		const char *how = "";
+
+		call_time(end, sizeof(end), r, p->end_at);
+		switch (p->end) {
+		case PROMPT_PENDING:
+			how = "on screen now";
+			break;
+		case PROMPT_ACTED:
+			how = "acted on at ";
+			break;
+		case PROMPT_REPLACED:
+			how = "replaced by a newer prompt at ";
+			break;
+		case PROMPT_LAPSED:
+			how = "not shown: its cause was undone";
+			break;
+		}
+		snprintf(line, sizeof(line), "%s %s (%s%s): %s", call_time(at, sizeof(at), r, p->t),
+			 rule->id, how,
+			 p->end == PROMPT_ACTED || p->end == PROMPT_REPLACED ? end : "",
+			 rule->message);
+		list_add(b, NULL, list_own(b, strdup(line)),
+			 p->end == PROMPT_PENDING ? ui_attr(ui, R_PROMPT) : ui_attr(ui, R_DIM), 0);
+	}
+}
+
+/* The figures, the prompt and the stage's lines at this step, as the call screen showed them. */
+static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
+{
+	const struct call_state *cs = &r->cs;
+	struct call_view v = {cs, r->rc->pb, r->rc->meta.customer, r->rc->meta.agent, -1, 0, 0};
 	int64_t now = r->step ? r->rc->events[r->step - 1].t : r->rc->meta.started;
 	char buf[1024], hold[16], stage[16], mood[WORDS_BUF], n1[WORDS_BUF], n2[WORDS_BUF];
 
@@ -121,21 +152,14 @@ static void add_state(struct ui *ui, struct replay *r, struct body *b)
 		 cs->on_hold ? "   ON HOLD " : "", cs->on_hold ? hold : "",
 		 words_count(n1, sizeof(n1), cs->warnings, "warning", "warnings"),
 		 words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"));
-	add(b, A_NORMAL, NULL, buf);
-	if (call_prompt(cs)) {
-		words_duration(stage, sizeof(stage), call_prompt(cs)->t - r->rc->meta.started);
-		snprintf(buf, sizeof(buf), "prompt at %s: %s", stage,
-			 r->rc->pb->rules[call_prompt_rule(cs)].message);
-		add(b, ui_attr(ui, R_PROMPT), NULL, buf);
-	}
-	add(b, A_NORMAL, NULL, "");
-	add(b, ui_attr(ui, R_SECTION), NULL, st->goal);
-	for (size_t i = 0; i < cl->len; i++) {
-		int ticked = cs->ticked[cs->stage] && cs->ticked[cs->stage][i];
-
-		add(b, ticked ? ui_attr(ui, R_DONE) : A_NORMAL, ticked ? "[x]" : "[ ]",
-		    cl->items[i]);
-	}
+	list_add(b, NULL, list_own(b, strdup(buf)), A_NORMAL, 0);
+	if (call_prompt(cs))
+		list_add(b, NULL, list_own(b, callview_prompt(ui, &v, now)), ui_attr(ui, R_PROMPT),
+			 0);
+	list_add(b, NULL, "", A_NORMAL, 0);
+	if (cs->phase != CALL_NEW)
+		callview_stage(ui, &v, b);
+	add_prompts(ui, r, b);
 }
 
 static int replay_step(struct ui *ui, int key);
@@ -174,18 +198,14 @@ static void replay_draw(struct ui *ui, void *ctx)
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
 	if (r->ok) {
-		struct body *b = calloc(1, sizeof(*b));
+		struct list_build b = {0};
 
 		draw_strip(ui, &r->cs, y++);
-		if (b) {
-			add_events(ui, r, b);
-			add(b, A_NORMAL, NULL, "");
-			add_state(ui, r, b);
-			draw_list_view(ui, y, 1, COLS - 2, LINES - fh - y, b->items, b->n, &r->lv);
-			for (size_t i = 0; i < b->n; i++)
-				free(b->text[i]);
-			free(b);
-		}
+		add_events(ui, r, &b);
+		list_add(&b, NULL, "", A_NORMAL, 0);
+		add_state(ui, r, &b);
+		list_build_draw(ui, y, 1, COLS - 2, LINES - fh - y, &b, &r->lv);
+		list_build_free(&b);
 	} else {
 		draw_text(ui, y, 1, COLS - 2, 3, ui_attr(ui, R_ERROR), r->error);
 	}
