@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "poise/live.h"
 #include "poise/rules.h"
 
 void ui_push(struct ui *ui, const struct screen *scr, void *ctx)
@@ -69,16 +70,17 @@ static void redraw(struct ui *ui)
 }
 
 /*
- * Record ev for the open call: check it against the state, store it (the
- * store commits before we return), and only then fold it into the state the
- * screen shows. When the store refuses, nothing is applied and the agent is
- * told what failed; what was saved before stays saved.
+ * Record ev for the open call through the core's one live path
+ * (live_record: checked, stored, then folded into the state the screen
+ * shows; a closing event keeps the call's figures). When the store
+ * refuses, nothing is applied and the agent is told what failed; what was
+ * saved before stays saved.
  */
 int ui_record(struct ui *ui, struct event *ev)
 {
 	struct poise_error err;
+	struct live_done done;
 	enum poise_status s;
-	int deferred = 0;
 
 	if (!ui->in_call)
 		return -1;
@@ -86,25 +88,24 @@ int ui_record(struct ui *ui, struct event *ev)
 		ev->t = ui_now();
 	if (ev->t < ui->cs.last_t)
 		ev->t = ui->cs.last_t; /* the wall clock stepped back: keep events ordered */
-	s = call_check(&ui->cs, ev);
-	if (s != POISE_OK) {
+	poise_error_clear(&err);
+	s = live_record(ui->st, ui->meta.id, &ui->cs, ev, &done, &err);
+	if (s == POISE_STATE) {
 		ui_set_banner(ui, 0, "%s: not possible now", event_kind_key(ev->kind));
 		return -1;
 	}
-	poise_error_clear(&err);
-	s = store_append(ui->st, ui->meta.id, ev, &deferred, &err);
-	if (s != POISE_OK) {
+	if (s != POISE_OK && !done.stored) {
 		ui_set_banner(ui, 1, "NOT SAVED (%s): %s; earlier events are safe",
 			      event_kind_key(ev->kind), err.msg[0] ? err.msg : poise_status_str(s));
 		return -1;
 	}
-	if (call_apply(&ui->cs, ev) != POISE_OK) {
+	if (s != POISE_OK) {
 		ui_set_banner(ui, 1, "%s saved but could not be shown; restart poise to resume",
 			      event_kind_key(ev->kind));
 		return -1;
 	}
 	/* A prompt is the clock's doing, not the agent's: it leaves their banner. */
-	if (ev->kind != EV_PROMPT && (ui->banner_error || !deferred))
+	if (ev->kind != EV_PROMPT && (ui->banner_error || !done.deferred))
 		ui->banner[0] = '\0';
 	return 0;
 }
