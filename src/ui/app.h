@@ -84,7 +84,7 @@ struct keybind {
 	const char *label;
 	const char *brief;
 	const char *help;
-	int (*fn)(struct ui *ui, int key);
+	int (*fn)(struct ui *ui, void *ctx, int key);
 };
 #define KEYS(...)                                                                                  \
 	{                                                                                          \

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/fill.h"
 #include "poise/timeline.h"
 
 struct replay {
@@ -24,8 +25,6 @@ struct replay {
 	char error[512];
 	struct list_view lv;
 };
-
-static struct replay *current;
 
 static void refold(struct replay *r)
 {
@@ -98,11 +97,31 @@ static void add_events(struct ui *ui, struct replay *r, struct list_build *b)
 	}
 }
 
+/* How a prompt left the screen, as a few words; `at` is when. */
+static void prompt_end_words(char *buf, size_t size, const struct prompt_mark *p, const char *at)
+{
+	switch (p->end) {
+	case PROMPT_PENDING:
+		snprintf(buf, size, "on screen now");
+		break;
+	case PROMPT_ACTED:
+		snprintf(buf, size, "acted on at %s", at);
+		break;
+	case PROMPT_REPLACED:
+		snprintf(buf, size, "replaced by a newer prompt at %s", at);
+		break;
+	case PROMPT_LAPSED:
+		snprintf(buf, size, "not shown: its cause was undone");
+		break;
+	}
+}
+
 /* Every prompt fired so far, and how it left the agent's screen. */
 static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct call_state *cs = &r->cs;
-	char at[16], end[16], line[1200];
+	const struct call_meta *m = &r->rc->meta;
+	char at[16], end[16], how[64], line[1200];
 
 	if (cs->nprompts == 0)
 		return;
@@ -111,27 +130,12 @@ static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 	for (size_t i = 0; i < cs->nprompts; i++) {
 		const struct prompt_mark *p = &cs->prompts[i];
 		const struct pb_rule *rule = &r->rc->pb->rules[p->rule];
-		const char *how = "";
+		char *msg = fill_text(rule->message, m->customer, m->agent);
 
-		call_time(end, sizeof(end), r, p->end_at);
-		switch (p->end) {
-		case PROMPT_PENDING:
-			how = "on screen now";
-			break;
-		case PROMPT_ACTED:
-			how = "acted on at ";
-			break;
-		case PROMPT_REPLACED:
-			how = "replaced by a newer prompt at ";
-			break;
-		case PROMPT_LAPSED:
-			how = "not shown: its cause was undone";
-			break;
-		}
-		snprintf(line, sizeof(line), "%s %s (%s%s): %s", call_time(at, sizeof(at), r, p->t),
-			 rule->id, how,
-			 p->end == PROMPT_ACTED || p->end == PROMPT_REPLACED ? end : "",
-			 rule->message);
+		prompt_end_words(how, sizeof(how), p, call_time(end, sizeof(end), r, p->end_at));
+		snprintf(line, sizeof(line), "%s %s (%s): %s", call_time(at, sizeof(at), r, p->t),
+			 rule->id, how, msg ? msg : rule->message);
+		free(msg);
 		list_add(b, NULL, list_own(b, strdup(line)),
 			 p->end == PROMPT_PENDING ? ui_attr(ui, R_PROMPT) : ui_attr(ui, R_DIM), 0);
 	}
@@ -162,11 +166,11 @@ static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
 	add_prompts(ui, r, b);
 }
 
-static int replay_step(struct ui *ui, int key);
-static int replay_ends(struct ui *ui, int key);
-static int replay_help(struct ui *ui, int key);
-static int replay_scroll(struct ui *ui, int key);
-static int replay_back(struct ui *ui, int key);
+static int replay_step(struct ui *ui, void *ctx, int key);
+static int replay_ends(struct ui *ui, void *ctx, int key);
+static int replay_help(struct ui *ui, void *ctx, int key);
+static int replay_scroll(struct ui *ui, void *ctx, int key);
+static int replay_back(struct ui *ui, void *ctx, int key);
 
 #define REPLAY_KEYS(K)                                                                             \
 	K(help, KEYS('?'), "?", "help", "show this help")                                          \
@@ -212,9 +216,9 @@ static void replay_draw(struct ui *ui, void *ctx)
 	draw_footer(ui, LINES - fh, 2, replay_keys, NREPLAY_KEYS);
 }
 
-static int replay_step(struct ui *ui, int key)
+static int replay_step(struct ui *ui, void *ctx, int key)
 {
-	struct replay *r = current;
+	struct replay *r = ctx;
 
 	(void)ui;
 	if (key == KF(KEY_LEFT) || key == 'h') {
@@ -230,30 +234,34 @@ static int replay_step(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int replay_ends(struct ui *ui, int key)
+static int replay_ends(struct ui *ui, void *ctx, int key)
 {
+	struct replay *r = ctx;
+
 	(void)ui;
-	current->step = key == 'g' || key == KF(KEY_HOME) ? 0 : current->rc->nevents;
-	refold(current);
+	r->step = key == 'g' || key == KF(KEY_HOME) ? 0 : r->rc->nevents;
+	refold(r);
 	return REDRAW;
 }
 
-static int replay_scroll(struct ui *ui, int key)
+static int replay_scroll(struct ui *ui, void *ctx, int key)
 {
+	struct replay *r = ctx;
+
 	(void)ui;
-	return list_view_key(&current->lv, key);
+	return list_view_key(&r->lv, key);
 }
 
-static int replay_help(struct ui *ui, int key)
+static int replay_help(struct ui *ui, void *ctx, int key)
 {
-	(void)key;
+	(void)ctx, (void)key;
 	ui_help(ui, "poise review - keys of replay", replay_keys, NREPLAY_KEYS);
 	return REDRAW;
 }
 
-static int replay_back(struct ui *ui, int key)
+static int replay_back(struct ui *ui, void *ctx, int key)
 {
-	(void)ui, (void)key;
+	(void)ui, (void)ctx, (void)key;
 	return QUIT;
 }
 
@@ -261,8 +269,7 @@ static int replay_key(struct ui *ui, void *ctx, int key)
 {
 	const struct keybind *kb = keymap_find(replay_keys, NREPLAY_KEYS, key);
 
-	current = ctx;
-	return kb ? kb->fn(ui, key) | HANDLED : 0;
+	return kb ? kb->fn(ui, ctx, key) | HANDLED : 0;
 }
 
 static const struct screen replay_screen = {"review-replay", replay_draw, replay_key, NULL};
@@ -270,7 +277,6 @@ static const struct screen replay_screen = {"review-replay", replay_draw, replay
 void rv_replay_run(struct ui *ui, const struct review_call *rc)
 {
 	struct replay r = {rc, 0, {0}, 0, "", {.sel = -1}};
-	struct replay *outer = current;
 
 	refold(&r);
 	ui_push(ui, &replay_screen, &r);
@@ -278,5 +284,4 @@ void rv_replay_run(struct ui *ui, const struct review_call *rc)
 	ui_pop(ui);
 	if (r.ok)
 		call_free(&r.cs);
-	current = outer;
 }
