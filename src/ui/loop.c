@@ -135,20 +135,25 @@ static int tick(struct ui *ui, int64_t now)
 		flags |= REDRAW;
 	}
 	if (ui->in_call && ui->cs.phase == CALL_TALK) {
-		size_t due[8];
-		size_t n = rules_due(&ui->cs, now, due, 8);
+		size_t due[8], n, rounds = ui->call_pb->nrules / 8 + 1;
+		int ok = 1;
 
-		for (size_t i = 0; i < n; i++) {
-			const char *id = ui->call_pb->rules[due[i]].id;
-			struct event ev = {.t = now,
-					   .kind = EV_PROMPT,
-					   .stage = (int)ui->cs.stage,
-					   .a = (int)due[i],
-					   .text = id};
+		/* Rounds of eight: a rule that fired is not due again, so none is left out. */
+		do {
+			n = rules_due(&ui->cs, now, due, 8);
+			for (size_t i = 0; i < n; i++) {
+				const char *id = ui->call_pb->rules[due[i]].id;
+				struct event ev = {.t = now,
+						   .kind = EV_PROMPT,
+						   .stage = (int)ui->cs.stage,
+						   .a = (int)due[i],
+						   .text = id};
 
-			ui_record(ui, &ev);
-			flags |= REDRAW;
-		}
+				if (ui_record(ui, &ev) != 0)
+					ok = 0;
+				flags |= REDRAW;
+			}
+		} while (ok && n == 8 && --rounds > 0);
 	}
 	if (now / 1000 != ui->last_sec) {
 		ui->last_sec = now / 1000;
