@@ -131,8 +131,9 @@ struct rule_track {
 
 /*
  * One applied event, kept by the fold: an UNDO folds the call again from
- * these without the events taken back, and what a screen shows of past
- * events (why a line was skipped) is read from here.
+ * these without the events taken back, and u finds the mark it takes back
+ * here. What a screen shows (a line's mark and skip reason, the prompts)
+ * is kept in the state itself (lines, prompts), not looked up here.
  */
 struct call_entry {
 	int64_t seq, t; /* seq: the store's, else its place in the fold (1, 2, ...) */
