@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "poise/report.h"
 
 static const char *env(const char *name)
 {
@@ -78,7 +77,6 @@ fail:
 
 void session_end_call(struct ui *ui)
 {
-	struct poise_error err;
 	int closed = ui->in_call && (ui->cs.phase == CALL_DONE || ui->cs.phase == CALL_INTERRUPTED);
 
 	/* A call left open stays resumable: its lock goes, its file stays. */
@@ -86,14 +84,7 @@ void session_end_call(struct ui *ui)
 	ui->lock = NULL;
 	if (!ui->in_call)
 		return;
-	/*
-	 * Keep the closed call's report figures. Only a saving for later
-	 * reports (a call without them is folded from its events), so a
-	 * failure, or events still in the side log, just skips it.
-	 */
-	if ((ui->cs.phase == CALL_DONE || ui->cs.phase == CALL_INTERRUPTED) &&
-	    store_pending(ui->st) == 0)
-		report_keep_call(ui->st, ui->meta.id, &err);
+	/* Its figures were kept by the event that closed it (live.h). */
 	call_free(&ui->cs);
 	if (ui->call_pb && ui->call_pb != ui->pb)
 		playbook_free(ui->call_pb);
