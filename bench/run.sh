@@ -59,7 +59,7 @@ fs=$(df -PT "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }')
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo "poise $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%F %H:%M UTC')," \
 	"$(nproc) cores ($cpu), load average $(cut -d' ' -f1 /proc/loadavg), databases on $fs;" \
-	"times are the best of N runs"
+	"times are medians of N alternated runs"
 echo
 echo "| what | poise | floor | ratio |"
 echo "|---|---|---|---|"
