@@ -28,7 +28,7 @@
 	"e.call_id = ?1 AND e.kind = '" kind "' AND NOT EXISTS (SELECT 1 FROM events u "           \
 	"WHERE u.call_id = ?1 AND u.kind = 'undo' AND u.a = e.seq)"
 
-/* X(name, sql): every statement, prepared once per store at open. */
+/* X(name, sql): every statement, prepared once per store on first use (store.c). */
 #define STORE_STMT_LIST(X)                                                                         \
 	X(BEGIN, "BEGIN IMMEDIATE")                                                                \
 	X(COMMIT, "COMMIT")                                                                        \

@@ -276,17 +276,26 @@ static void rollback(struct store *st)
 		store_step_done(st, STMT_ROLLBACK);
 }
 
-enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
-				   const struct playbook *pb, struct poise_error *err)
+/*
+ * The calls row, and first (when not NULL) the call's first event, in one
+ * transaction: one fsync where the call and its START took two.
+ */
+static enum poise_status call_begin(struct store *st, const struct call_meta *meta,
+				    const struct playbook *pb, struct event *first, int *deferred,
+				    struct poise_error *err)
 {
 	enum poise_status ps;
 	int64_t *slot;
 	int rc, queued;
 
+	if (deferred)
+		*deferred = 0;
 	if (!is_uuid(meta->id) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id || !pb->version)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call: it needs a lowercase uuid, an agent "
 				       "and a playbook with its hash");
+	if (first && (ps = store_check_event(first, err)) != POISE_OK)
+		return ps;
 	/* The slot after the flush: a flush that empties the side log resets the seqs. */
 	queued = must_defer(st, err, &ps);
 	if (ps != POISE_OK)
@@ -300,21 +309,47 @@ enum poise_status store_call_begin(struct store *st, const struct call_meta *met
 				      pb->text_len);
 		if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
 			rc = SQLITE_CONSTRAINT; /* that id is taken */
+		if (rc == SQLITE_OK && first) {
+			first->seq = 1;
+			rc = store_write_event(st, meta->id, first);
+		}
 		if (rc == SQLITE_OK)
 			rc = store_step_done(st, STMT_COMMIT);
 	}
 	if (rc != SQLITE_OK)
 		rollback(st);
 	if (rc == SQLITE_OK) {
-		*slot = 1;
+		*slot = first ? 2 : 1;
 		return POISE_OK;
 	}
 	if (!store_rc_busy(rc) || (st->flags & STORE_READONLY))
 		return store_fail(st, rc, "record call", err);
 defer:
-	if ((ps = sidelog_add_call(st, meta, pb, err)) == POISE_OK)
-		*slot = 1;
-	return ps;
+	if ((ps = sidelog_add_call(st, meta, pb, err)) != POISE_OK)
+		return ps;
+	*slot = 1;
+	if (!first)
+		return POISE_OK;
+	first->seq = *slot;
+	if ((ps = sidelog_add_event(st, meta->id, first, err)) != POISE_OK)
+		return ps;
+	*slot = first->seq + 1;
+	if (deferred)
+		*deferred = 1;
+	return POISE_OK;
+}
+
+enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
+				   const struct playbook *pb, struct poise_error *err)
+{
+	return call_begin(st, meta, pb, NULL, NULL, err);
+}
+
+enum poise_status store_call_start(struct store *st, const struct call_meta *meta,
+				   const struct playbook *pb, struct event *first, int *deferred,
+				   struct poise_error *err)
+{
+	return call_begin(st, meta, pb, first, deferred, err);
 }
 
 /*

@@ -37,17 +37,31 @@ static void sha256_block(struct sha256 *ctx, const unsigned char *p)
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
 	memcpy(s, ctx->state, sizeof(s));
+	/* a..h as the standard names them; each round shifts them down by one. */
+	uint32_t a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
+
 	for (i = 0; i < 64; i++) {
-		t1 = s[7] + (sha256_rotr(s[4], 6) ^ sha256_rotr(s[4], 11) ^ sha256_rotr(s[4], 25)) +
-		     ((s[4] & s[5]) ^ (~s[4] & s[6])) + sha256_k[i] + w[i];
-		t2 = (sha256_rotr(s[0], 2) ^ sha256_rotr(s[0], 13) ^ sha256_rotr(s[0], 22)) +
-		     ((s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]));
-		memmove(s + 1, s, 7 * sizeof(s[0]));
-		s[4] += t1;
-		s[0] = t1 + t2;
+		t1 = h + (sha256_rotr(e, 6) ^ sha256_rotr(e, 11) ^ sha256_rotr(e, 25)) +
+		     ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
+		t2 = (sha256_rotr(a, 2) ^ sha256_rotr(a, 13) ^ sha256_rotr(a, 22)) +
+		     ((a & b) ^ (a & c) ^ (b & c));
+		h = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = c;
+		c = b;
+		b = a;
+		a = t1 + t2;
 	}
-	for (i = 0; i < 8; i++)
-		ctx->state[i] += s[i];
+	ctx->state[0] += a;
+	ctx->state[1] += b;
+	ctx->state[2] += c;
+	ctx->state[3] += d;
+	ctx->state[4] += e;
+	ctx->state[5] += f;
+	ctx->state[6] += g;
+	ctx->state[7] += h;
 }
 
 void sha256_init(struct sha256 *ctx)
