@@ -25,7 +25,7 @@
 	X(PGconn *, PQconnectdbParams,                                                             \
 	  (const char *const *keywords, const char *const *values, int expand_dbname),             \
 	  (keywords, values, expand_dbname), NULL)                                                 \
-	X(PQconninfoOption *, PQconninfoParse, (const char *conninfo, char **errmsg),             \
+	X(PQconninfoOption *, PQconninfoParse, (const char *conninfo, char **errmsg),              \
 	  (conninfo, errmsg), NULL)                                                                \
 	X(ConnStatusType, PQstatus, (const PGconn *conn), (conn), CONNECTION_BAD)                  \
 	X(char *, PQerrorMessage, (const PGconn *conn), (conn), missing)                           \
@@ -53,7 +53,7 @@
 	X(char *, PQcmdTuples, (PGresult * res), (res), empty)
 
 /* X(name, (parameters), (arguments)): the ones that only free. */
-#define PQ_FREERS(X)                                                                              \
+#define PQ_FREERS(X)                                                                               \
 	X(PQclear, (PGresult * res), (res))                                                        \
 	X(PQfinish, (PGconn * conn), (conn))                                                       \
 	X(PQconninfoFree, (PQconninfoOption * connOptions), (connOptions))                         \
