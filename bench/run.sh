@@ -72,6 +72,8 @@ fi
 "$b/bench_start"
 if command -v valgrind >/dev/null; then
 	ir_row "playbook load, callgrind" bench_load load_poise load_floor
+	ir_row "event append (NOTE), callgrind" bench_append append_poise append_floor
+	ir_row "event append (MOOD), callgrind" bench_append append_poise_mood append_floor_mood
 	ir_row "fold of the 40-event call, callgrind" bench_fold fold_poise fold_floor
 else
 	echo "(valgrind not installed: no instruction counts)"
