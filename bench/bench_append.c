@@ -31,7 +31,12 @@ struct ctx {
 
 static void append(struct ctx *c, enum event_kind kind)
 {
-	struct event ev = {0, ++c->t, kind, 0, kind == EV_MOOD ? 2 + c->t % 2 : 0, 0,
+	struct event ev = {0,
+			   ++c->t,
+			   kind,
+			   0,
+			   kind == EV_MOOD ? 2 + c->t % 2 : 0,
+			   0,
 			   kind == EV_NOTE ? NOTE : NULL};
 	struct poise_error err;
 	int deferred = 0;

@@ -689,12 +689,17 @@ START_TEST(test_sanitizer_class)
 	 * of the full one that fits, and the size needed is always the full one.
 	 */
 	{
-		static const char mixed[] = "ab\x1b" "cd\xc3\xa9" "efg\xe2\x82\xac" "h";
+		static const char mixed[] = "ab\x1b"
+					    "cd\xc3\xa9"
+					    "efg\xe2\x82\xac"
+					    "h";
 		char full[64], small[64];
 		unsigned cp;
 		size_t whole = text_safe(full, sizeof(full), mixed, 0);
 
-		ck_assert_str_eq(full, "ab" TEXT_REPLACEMENT "cd\xc3\xa9" "efg\xe2\x82\xac" "h");
+		ck_assert_str_eq(full, "ab" TEXT_REPLACEMENT "cd\xc3\xa9"
+				       "efg\xe2\x82\xac"
+				       "h");
 		for (size_t size = 1; size <= whole + 1; size++) {
 			size_t n = text_safe(small, size, mixed, 0), got = strlen(small);
 
@@ -703,8 +708,9 @@ START_TEST(test_sanitizer_class)
 			ck_assert_int_eq(strncmp(small, full, got), 0);
 			/* no shorter piece after a cut one: the next character did not fit */
 			if (got < whole)
-				ck_assert_uint_ge(got + text_utf8_len(full + got, whole - got, &cp) + 1,
-						  size + 1);
+				ck_assert_uint_ge(
+					got + text_utf8_len(full + got, whole - got, &cp) + 1,
+					size + 1);
 		}
 	}
 	ck_assert(!text_is_safe(hostile, 0));
