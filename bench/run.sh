@@ -59,7 +59,7 @@ fs=$(df -PT "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }')
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo "poise $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%F %H:%M UTC')," \
 	"$(nproc) cores ($cpu), load average $(cut -d' ' -f1 /proc/loadavg), databases on $fs;" \
-	"times are the best of N runs"
+	"times are medians of N alternated runs"
 echo
 echo "| what | poise | floor | ratio |"
 echo "|---|---|---|---|"
@@ -72,6 +72,8 @@ fi
 "$b/bench_start"
 if command -v valgrind >/dev/null; then
 	ir_row "playbook load, callgrind" bench_load load_poise load_floor
+	ir_row "event append (NOTE), callgrind" bench_append append_poise append_floor
+	ir_row "event append (MOOD), callgrind" bench_append append_poise_mood append_floor_mood
 	ir_row "fold of the 40-event call, callgrind" bench_fold fold_poise fold_floor
 else
 	echo "(valgrind not installed: no instruction counts)"

@@ -34,6 +34,8 @@ enum poise_status team_server(const char *url, const char *(*getenv_fn)(const ch
 				       "no server configured: pass --server URL, or set "
 				       "$POISE_SERVER or libpq's PGHOST or PGSERVICE");
 	}
+	if (team_pq_load(err) != POISE_OK)
+		return err->status;
 	opts = PQconninfoParse(url, &msg);
 	if (!opts) {
 		enum poise_status ps = poise_error_set(
@@ -123,6 +125,10 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 	*out = NULL;
 	if (!t)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if ((ps = team_pq_load(err)) != POISE_OK) {
+		free(t);
+		return ps;
+	}
 	t->pg = PQconnectdbParams(keys, vals, 1);
 	if (!t->pg) {
 		free(t);

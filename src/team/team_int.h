@@ -17,6 +17,12 @@ struct team {
 	char role[128];
 };
 
+/*
+ * team_pq.c: load libpq (dlopen) if not yet done; POISE_OK, or POISE_IO with
+ * err saying what to install. The libpq functions also load it themselves.
+ */
+enum poise_status team_pq_load(struct poise_error *err);
+
 /* Fill err from the connection's (or res's) message: "cannot WHAT: ...". */
 enum poise_status team_fail(struct team *t, const PGresult *res, const char *what,
 			    struct poise_error *err);

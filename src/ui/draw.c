@@ -37,7 +37,15 @@ static wchar_t *to_wide(const char *raw)
 	memset(&mb, 0, sizeof(mb));
 	while (*s) {
 		wchar_t wc;
-		size_t r = mbrtowc(&wc, s, len, &mb);
+		size_t r;
+
+		/* Printable ASCII is itself in every locale poise runs in: no decoding. */
+		if (*s >= 0x20 && *s < 0x7f) {
+			out[n++] = (wchar_t)*s++;
+			len--;
+			continue;
+		}
+		r = mbrtowc(&wc, s, len, &mb);
 
 		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
 			memset(&mb, 0, sizeof(mb));
@@ -57,7 +65,7 @@ static wchar_t *to_wide(const char *raw)
 
 static int wc_cols(wchar_t wc)
 {
-	int c = wcwidth(wc);
+	int c = wc >= 0x20 && wc < 0x7f ? 1 : wcwidth(wc);
 
 	return c < 0 ? 1 : c;
 }
