@@ -46,7 +46,9 @@ struct team_stream;
  * conninfo (team_server's answer) as the role it connects as: only calls of
  * the agent named as that role are sent, as with sync. The child connects
  * only when nudged, so nothing is sent before a call. POISE_IO when it
- * cannot be started (no process); the call goes on without it.
+ * cannot be started (no process); the call goes on without it. Start it
+ * before any SQLite database is open in this process: SQLite's open files
+ * must not cross a fork (the child closes every descriptor but its own).
  */
 enum poise_status team_stream_start(const char *conninfo, const char *db_path,
 				    struct team_stream **out, struct poise_error *err);

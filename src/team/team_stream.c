@@ -21,6 +21,7 @@
  * writes nothing to the terminal, and leaves with _exit: the parent's exit
  * handlers are not its own.
  */
+#define _GNU_SOURCE /* close_range */
 #include "team_int.h"
 
 #include <errno.h>
@@ -331,8 +332,15 @@ enum poise_status team_stream_start(const char *conninfo, const char *db_path,
 				       "cannot start streaming to the server: %s", strerror(errno));
 	}
 	if (s->pid == 0) {
-		close(sv[1]);
-		child_main(conninfo, db_path, sv[0]);
+		/*
+		 * Only its own end stays open: another process's descriptors
+		 * (the other end of an older streamer's socket, in a test that
+		 * starts many) would keep that streamer from seeing its end.
+		 */
+		if (sv[0] != 3 && dup2(sv[0], 3) != 3)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		child_main(conninfo, db_path, 3);
 		_exit(0);
 	}
 	close(sv[0]);
