@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_floor.h"
 #include "cli/cli_review.h"
 #include "cli/cli_super.h"
 #include "cli/cli_team.h"
@@ -33,6 +34,9 @@ const struct cli_cmd cli_commands[] = {
 	 "create or upgrade the centre's PostgreSQL schema, roles and policies (its owner)"},
 	{"sync", cmd_sync, cmd_sync_opts, NULL, 0, 0,
 	 "send this agent's calls to the centre's server; bring back reviews, follow-ups, playbooks"},
+	{"floor", cmd_floor, cmd_floor_opts, NULL, 0, 0,
+	 "the live floor: every agent's call as it happens, who needs help first, and an "
+	 "alert when one asks (supervisors; needs the centre's server)"},
 	{NULL, NULL, NULL, NULL, 0, 0, NULL},
 };
 

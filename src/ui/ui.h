@@ -15,6 +15,9 @@ struct call_opts {
 	const char *ref;
 	const char *agent; /* already resolved: --agent, $POISE_AGENT, login */
 	const char *db;	   /* already resolved path */
+	/* Told the call's id after each event is stored (the live floor's streamer); may be NULL. */
+	void (*stored)(void *ctx, const char *call_id);
+	void *stored_ctx;
 };
 
 /*
