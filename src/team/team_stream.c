@@ -8,11 +8,12 @@
  * each event it stored, with MSG_DONTWAIT | MSG_NOSIGNAL: a full socket or
  * a dead child costs the key nothing. The child reads the ids, reads each
  * call's new events from the local database (the truth, side log
- * included) and sends them in one transaction per call: the playbook text
- * and the call's row when the server may lack them (ON CONFLICT DO
- * NOTHING: sync fills in the rest later), the events (ON CONFLICT DO
- * NOTHING, by call and seq), then NOTIFY poise_floor with the call's id,
- * which the server delivers to the floors at COMMIT.
+ * included) and sends them: the first time, the playbook text and the
+ * call's row (ON CONFLICT DO NOTHING: sync fills in the rest later); then,
+ * each time, one statement (one round trip, one transaction) inserting the
+ * new events (ON CONFLICT DO NOTHING, by call and seq) and notifying
+ * poise_floor with the call's id, which the server delivers to the floors
+ * when it commits.
  *
  * A failure drops the connection and tries again 1, 2, 4 ... 16 s later,
  * from the last event the server has. The end of the socket (the call
@@ -36,6 +37,7 @@
 #include <unistd.h>
 
 #include "poise/team_floor.h"
+#include "poise/text.h"
 
 #define ID_LEN	     FIELD_CALL_ID_LEN
 #define RETRY_MIN_MS 1000
@@ -101,33 +103,25 @@ static int run(struct team *t, const char *sql, int n, const char *const *v, PGr
 	return ok ? 0 : -1;
 }
 
+/* The call's new events as a JSON array, for one statement (json_to_recordset). */
 struct sending {
-	struct team *t;
-	const char *id;
+	FILE *json;
 	int64_t after, last;
-	int ended, failed;
+	int n, ended;
 };
 
-static int send_event(void *ctx, const struct event *ev)
+static int add_event(void *ctx, const struct event *ev)
 {
 	struct sending *s = ctx;
-	char seq[24], t[24], a[16], b[16];
-	const char *v[8] = {s->id, seq, t, event_kind_key(ev->kind),
-			    stage_key((enum stage)ev->stage), a, b, ev->text};
 
 	if (ev->seq <= s->after)
 		return 0;
-	snprintf(seq, sizeof(seq), "%lld", (long long)ev->seq);
-	snprintf(t, sizeof(t), "%lld", (long long)ev->t);
-	snprintf(a, sizeof(a), "%d", ev->a);
-	snprintf(b, sizeof(b), "%d", ev->b);
-	if (run(s->t,
-		"INSERT INTO poise.events (call_id, seq, t, kind, stage, a, b, text) "
-		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-		8, v, NULL) != 0) {
-		s->failed = 1;
-		return 1;
-	}
+	fprintf(s->json, "%s{\"seq\":%lld,\"t\":%lld,\"kind\":\"%s\",\"stage\":\"%s\",\"a\":%d,"
+		"\"b\":%d,\"text\":",
+		s->n++ ? "," : "[", (long long)ev->seq, (long long)ev->t, event_kind_key(ev->kind),
+		stage_key((enum stage)ev->stage), ev->a, ev->b);
+	text_json_str(s->json, ev->text);
+	fputc('}', s->json);
 	s->last = ev->seq;
 	s->ended |= ev->kind == EV_END || ev->kind == EV_INTERRUPTED;
 	return 0;
@@ -167,15 +161,23 @@ static int send_call(struct child *c, const struct call_meta *m)
 	return rc;
 }
 
-/* Send call i's new events; 0 done (the call may be dropped), -1 the connection failed. */
+/*
+ * Send call i's new events; 0 done (forget: the call ended, or is not
+ * ours), -1 the connection failed. One statement, so one round trip and
+ * one transaction: the events and the notification, which the server
+ * delivers when it commits. The first time, the call's row and playbook
+ * text go first and the server says where it is.
+ */
 static int send_one(struct child *c, size_t i, int *forget)
 {
 	struct follow *f = &c->calls[i];
 	struct call_meta m;
 	struct poise_error err;
-	struct sending s = {c->t, f->id, f->sent, f->sent, 0, 0};
-	const char *v[1] = {f->id};
+	struct sending s = {NULL, f->sent, f->sent, 0, 0};
+	char *json = NULL;
+	size_t len = 0;
 	PGresult *res = NULL;
+	int rc = 0;
 
 	*forget = 0;
 	if (store_call_meta(c->st, f->id, &m, &err) != POISE_OK ||
@@ -183,30 +185,43 @@ static int send_one(struct child *c, size_t i, int *forget)
 		*forget = 1; /* not ours to send: sync says so */
 		return 0;
 	}
-	if (run(c->t, "BEGIN", 0, NULL, NULL) != 0)
-		return -1;
 	if (f->sent < 0) {
+		const char *v[1] = {f->id};
+
 		if (send_call(c, &m) != 0 ||
 		    run(c->t, "SELECT coalesce(max(seq), 0) FROM poise.events WHERE call_id = $1",
 			1, v, &res) != 0)
-			goto fail;
-		s.after = s.last = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+			return -1;
+		f->sent = s.after = s.last = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 		PQclear(res);
 	}
-	if (store_call_events(c->st, f->id, send_event, &s, &err) != POISE_OK || s.failed)
-		goto fail;
-	if (s.last > s.after &&
-	    run(c->t, "SELECT pg_notify('" TEAM_FLOOR_CHANNEL "', $1)", 1, v, NULL) != 0)
-		goto fail;
-	if (run(c->t, "COMMIT", 0, NULL, NULL) != 0)
+	if (!(s.json = open_memstream(&json, &len)))
+		return -1;
+	if (store_call_events(c->st, f->id, add_event, &s, &err) != POISE_OK) {
+		fclose(s.json);
+		free(json);
+		return -1;
+	}
+	fputs(s.n ? "]" : "[]", s.json);
+	fclose(s.json);
+	if (s.n) {
+		const char *v[2] = {f->id, json};
+
+		rc = run(c->t,
+			 "WITH ins AS (INSERT INTO poise.events (call_id, seq, t, kind, stage, a, b,"
+			 " text) SELECT $1::text::uuid, e.seq, e.t, e.kind, e.stage, e.a, e.b, e.text"
+			 " FROM json_to_recordset($2::json) AS e(seq integer, t bigint, kind text,"
+			 " stage text, a integer, b integer, text text) ON CONFLICT DO NOTHING"
+			 " RETURNING 1)"
+			 " SELECT pg_notify('" TEAM_FLOOR_CHANNEL "', $1::text), (SELECT count(*) FROM ins)",
+			 2, v, NULL);
+	}
+	free(json);
+	if (rc != 0)
 		return -1;
 	f->sent = s.last;
 	*forget = s.ended;
 	return 0;
-fail:
-	if (PQstatus(c->t->pg) == CONNECTION_OK)
-		PQclear(PQexec(c->t->pg, "ROLLBACK"));
-	return -1;
 }
 
 /* Send what is new of every call followed; on failure, set the next try. */
