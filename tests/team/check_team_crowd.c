@@ -18,7 +18,7 @@
 
 #define DB     "t_crowd"
 #define AGENTS 20
-#define CALLS  400
+#define CALLS  200
 
 static char paths[AGENTS][600];
 

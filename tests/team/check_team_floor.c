@@ -35,6 +35,7 @@ struct agent {
 };
 
 static struct agent agents[AGENTS];
+static int nagents;
 static struct playbook *pb;
 
 static int64_t wall_ms(void)
@@ -47,13 +48,13 @@ static int64_t wall_ms(void)
 
 static void cleanup(void)
 {
-	for (int i = 0; i < AGENTS; i++)
+	for (int i = 0; i < nagents; i++)
 		if (agents[i].dir[0])
 			fixture_dir_remove(agents[i].dir);
 }
 
-/* The server database, the supervisor t_sue and agents agent01..agent20, each with a call open. */
-static void setup(void)
+/* The server database, the supervisor t_sue and n agents agent01.., each with a streamer. */
+static void setup(int n)
 {
 	struct poise_error err;
 	struct team *t;
@@ -67,7 +68,8 @@ static void setup(void)
 	pgt_role(admin, "t_sue", "poise_supervisor");
 	ck_assert_msg(playbook_load_default(&pb, &err) == POISE_OK, "%s", err.msg);
 	atexit(cleanup);
-	for (int i = 0; i < AGENTS; i++) {
+	nagents = n;
+	for (int i = 0; i < n; i++) {
 		struct agent *a = &agents[i];
 
 		snprintf(a->name, sizeof(a->name), "agent%02d", i + 1);
@@ -79,7 +81,7 @@ static void setup(void)
 						&err) == POISE_OK,
 			      "%s", err.msg);
 	}
-	for (int i = 0; i < AGENTS; i++)
+	for (int i = 0; i < n; i++)
 		ck_assert_msg(store_open(agents[i].path, 0, &agents[i].st, &err) == POISE_OK, "%s",
 			      err.msg);
 	PQfinish(admin);
@@ -162,7 +164,7 @@ static struct team_floor *open_floor(void)
 
 static void stop_all(void)
 {
-	for (int i = 0; i < AGENTS; i++) {
+	for (int i = 0; i < nagents; i++) {
 		team_stream_stop(agents[i].stream, 30000);
 		store_close(agents[i].st);
 	}
@@ -178,7 +180,7 @@ START_TEST(test_twenty_agents_every_alert)
 	int seen[AGENTS][3];
 	PGconn *admin;
 
-	setup();
+	setup(AGENTS);
 	f = open_floor();
 	/* All twenty at once, event by event. */
 	for (int i = 0; i < AGENTS; i++)
@@ -263,7 +265,7 @@ START_TEST(test_cut_connection_only_delays)
 	size_t want = 2;
 	PGconn *admin;
 
-	setup();
+	setup(1);
 	f = open_floor();
 	start_call(0);
 	record(0, (struct event){.kind = EV_ESCALATE, .text = "asked"});
