@@ -25,6 +25,7 @@ struct fcall {
 	struct call_meta meta;
 	struct call_state cs;
 	int64_t seq; /* events folded up to this */
+	int raise;   /* the refresh under way raises this call's alerts */
 };
 
 struct pbtext {
@@ -183,55 +184,93 @@ static struct fcall *call_add(struct team_floor *f, const char *id, enum poise_s
 	return c;
 }
 
-/* Read and fold the new events of call id; raise alerts when asked. */
-static enum poise_status refresh(struct team_floor *f, const char *id, int raise, int64_t now,
+/* The followed call of id; NULL when none. */
+static struct fcall *call_of(struct team_floor *f, const char *id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->calls[i]->meta.id, id) == 0)
+			return f->calls[i];
+	return NULL;
+}
+
+/*
+ * Read and fold the new events of the calls ids (valid call ids), all in
+ * one query; raise alerts for the calls followed before (raise_known) and
+ * those new to the floor (raise_new).
+ */
+static enum poise_status refresh(struct team_floor *f, char (*ids)[FIELD_CALL_ID_LEN + 1],
+				 size_t n, int raise_known, int raise_new, int64_t now,
 				 size_t *alerts, struct poise_error *err)
 {
 	enum poise_status ps = POISE_OK;
+	size_t idlen = 2 + n * (FIELD_CALL_ID_LEN + 1), seqlen = 2 + n * 24, ilen = 0, slen = 0;
+	char *idarr = malloc(idlen), *seqarr = malloc(seqlen);
+	const char *v[2] = {idarr, seqarr};
 	struct fcall *c = NULL;
-	char after[24];
-	const char *v[2] = {id, after};
-	size_t i;
 	PGresult *r;
 
-	for (i = 0; i < f->n && !c; i++)
-		if (strcmp(f->calls[i]->meta.id, id) == 0)
-			c = f->calls[i];
-	if (!c && !(c = call_add(f, id, &ps, err)))
-		return ps;
-	snprintf(after, sizeof(after), "%lld", (long long)c->seq);
-	r = query(f,
-		  "SELECT seq, t, kind, stage, a, b, text FROM poise.events"
-		  " WHERE call_id = $1::text::uuid AND seq > $2::bigint ORDER BY seq",
-		  2, v, "read a call's events from the server", &ps, err);
-	if (!r)
-		return ps;
-	for (int row = 0; row < PQntuples(r); row++) {
-		int kind = event_kind_from_key(PQgetvalue(r, row, 2));
-		int stage = stage_of(PQgetvalue(r, row, 3));
-		struct event ev = {.seq = strtoll(PQgetvalue(r, row, 0), NULL, 10),
-				   .t = strtoll(PQgetvalue(r, row, 1), NULL, 10),
+	if (!idarr || !seqarr) {
+		free(idarr);
+		free(seqarr);
+		return nomem(err);
+	}
+	idarr[ilen++] = '{';
+	seqarr[slen++] = '{';
+	for (size_t k = 0; k < n && ps == POISE_OK; k++) {
+		int known = (c = call_of(f, ids[k])) != NULL;
+
+		if (!c && !(c = call_add(f, ids[k], &ps, err)))
+			continue; /* not a call this role may see, or an error (ps) */
+		c->raise = known ? raise_known : raise_new;
+		ilen += (size_t)snprintf(idarr + ilen, idlen - ilen, "%s%s", ilen > 1 ? "," : "",
+					 ids[k]);
+		slen += (size_t)snprintf(seqarr + slen, seqlen - slen, "%s%lld", slen > 1 ? "," : "",
+					 (long long)c->seq);
+	}
+	idarr[ilen] = '}'; /* room: each id took 37 bytes at most, each seq 22 */
+	idarr[ilen + 1] = '\0';
+	seqarr[slen] = '}';
+	seqarr[slen + 1] = '\0';
+	r = ps != POISE_OK || ilen == 1
+		    ? NULL
+		    : query(f,
+			    "SELECT e.call_id, e.seq, e.t, e.kind, e.stage, e.a, e.b, e.text"
+			    " FROM unnest($1::uuid[], $2::bigint[]) AS k(id, after)"
+			    " JOIN poise.events e ON e.call_id = k.id AND e.seq > k.after"
+			    " ORDER BY e.call_id, e.seq",
+			    2, v, "read the calls' events from the server", &ps, err);
+	free(idarr);
+	free(seqarr);
+	c = NULL;
+	for (int row = 0; r && row < PQntuples(r); row++) {
+		int kind = event_kind_from_key(PQgetvalue(r, row, 3));
+		int stage = stage_of(PQgetvalue(r, row, 4));
+		struct event ev = {.seq = strtoll(PQgetvalue(r, row, 1), NULL, 10),
+				   .t = strtoll(PQgetvalue(r, row, 2), NULL, 10),
 				   .kind = (enum event_kind)kind,
 				   .stage = stage,
-				   .a = atoi(PQgetvalue(r, row, 4)),
-				   .b = atoi(PQgetvalue(r, row, 5)),
-				   .text = PQgetisnull(r, row, 6) ? NULL : PQgetvalue(r, row, 6)};
+				   .a = atoi(PQgetvalue(r, row, 5)),
+				   .b = atoi(PQgetvalue(r, row, 6)),
+				   .text = PQgetisnull(r, row, 7) ? NULL : PQgetvalue(r, row, 7)};
 
+		if ((!c || strcmp(c->meta.id, PQgetvalue(r, row, 0)) != 0) &&
+		    !(c = call_of(f, PQgetvalue(r, row, 0))))
+			continue;
 		c->seq = ev.seq;
 		/* Outside data: an event the fold refuses is left out, as review does. */
 		if (kind < 0 || stage < 0 || call_apply(&c->cs, &ev) != POISE_OK)
 			continue;
-		if (raise && floor_alert_of(&ev) != FLOOR_ALERT_NONE) {
+		if (c->raise && floor_alert_of(&ev) != FLOOR_ALERT_NONE) {
 			raise_alert(f, c, &ev, now);
 			(*alerts)++;
 		}
 	}
 	PQclear(r);
-	if (c->cs.phase == CALL_DONE || c->cs.phase == CALL_INTERRUPTED)
-		for (i = 0; i < f->n; i++)
-			if (f->calls[i] == c)
-				call_drop(f, i);
-	return POISE_OK;
+	for (size_t i = f->n; i > 0; i--)
+		if (f->calls[i - 1]->cs.phase == CALL_DONE ||
+		    f->calls[i - 1]->cs.phase == CALL_INTERRUPTED)
+			call_drop(f, i - 1);
+	return ps;
 }
 
 /* LISTEN, then (again) every live call's events; alerts for the calls already followed. */
@@ -264,13 +303,7 @@ static enum poise_status load(struct team_floor *f, int64_t now, size_t *alerts,
 	for (int i = 0; i < n; i++)
 		snprintf(ids[i], sizeof(ids[i]), "%s", PQgetvalue(r, i, 0));
 	PQclear(r);
-	for (int i = 0; i < n && ps == POISE_OK; i++) {
-		int known = 0;
-
-		for (size_t j = 0; j < f->n && !known; j++)
-			known = strcmp(f->calls[j]->meta.id, ids[i]) == 0;
-		ps = refresh(f, ids[i], known, now, alerts, err);
-	}
+	ps = refresh(f, ids, (size_t)n, 1, 0, now, alerts, err);
 	free(ids);
 	return ps;
 }
@@ -373,8 +406,8 @@ enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *ale
 		}
 		PQfreemem(nf);
 	}
-	for (size_t i = 0; i < n && ps == POISE_OK; i++)
-		ps = refresh(f, ids[i], 1, now, alerts, err);
+	if (n)
+		ps = refresh(f, ids, n, 1, 1, now, alerts, err);
 	free(ids);
 	if (ps != POISE_OK && PQstatus(f->t->pg) != CONNECTION_OK)
 		return lost(f, now, err);
