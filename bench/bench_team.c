@@ -1,7 +1,7 @@
 /*
  * bench_team.c - `poise sync` at scale against a real PostgreSQL server.
  *
- *   bench_team N        (bench/run.sh --team N starts a throwaway cluster)
+ *   bench_team N [--push-only]   (bench/run.sh --team N starts a throwaway cluster)
  *
  * libpq's PG* variables say where the server is; the bench connects as
  * its superuser to make databases and as agent01..agent20 to sync.
@@ -15,7 +15,7 @@
  *   columns empty; sync fills them.
  * - An incremental sync of one new call (best of 5) against a bare
  *   transaction inserting the same call and events.
- * - 20 agents syncing at once (20 processes and connections, 1,000 calls
+ * - 20 agents syncing at once (not with --push-only) (20 processes and connections, 1,000 calls
  *   each), checked row by row: nothing lost, nothing twice. Its floor: the
  *   bare COPY of the same rows.
  */
@@ -480,8 +480,9 @@ int main(int argc, char **argv)
 	struct team_sync_counts cnt;
 	struct rusage ru;
 
-	if (argc != 2 || (n = atoll(argv[1])) < 1000) {
-		fprintf(stderr, "usage: bench_team N (N >= 1000)\n");
+	if (argc < 2 || argc > 3 || (n = atoll(argv[1])) < 1000 ||
+	    (argc == 3 && strcmp(argv[2], "--push-only") != 0)) {
+		fprintf(stderr, "usage: bench_team N [--push-only] (N >= 1000)\n");
 		return 2;
 	}
 	if (!getenv("PGHOST"))
@@ -490,7 +491,8 @@ int main(int argc, char **argv)
 	if (!mkdtemp(dir))
 		bench_die("mkdtemp", NULL);
 	/* The crowd first: its 20 processes fork before any database is open here. */
-	crowd();
+	if (argc == 2)
+		crowd();
 	snprintf(path, sizeof(path), "%s/push.db", dir);
 	snprintf(copy, sizeof(copy), "%s/push-copy.db", dir);
 	generate(path, n, 1, "365");

@@ -9,7 +9,8 @@
 #   bench/run.sh --team [N] only the team server, on a throwaway PostgreSQL
 #                           cluster (scripts/pg-cluster.sh): the live floor's
 #                           alert latency (bench_floor), then sync at N calls
-#                           (bench_team; default 100000; about half an hour at 1M)
+#                           (bench_team; default 100000; about half an hour at 1M);
+#                           BENCH_PUSH_ONLY=1: only the push and the one new call
 #
 # Environment: TMPDIR picks the disk the databases go on (default /tmp);
 # BENCH_ROUNDS overrides every bench's number of rounds; BENCH_SCALE_DB=PATH
@@ -82,8 +83,8 @@ if [[ -n $team ]]; then
 	set -a
 	. "$pg/c/env"
 	set +a
-	"$b/bench_floor"
-	"$b/bench_team" "$team"
+	[[ -n ${BENCH_PUSH_ONLY:-} ]] || "$b/bench_floor"
+	"$b/bench_team" "$team" ${BENCH_PUSH_ONLY:+--push-only}
 	exit 0
 fi
 "$b/bench_load"
