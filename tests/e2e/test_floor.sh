@@ -26,7 +26,7 @@ psql -d floor -c "CREATE ROLE tester LOGIN IN ROLE poise_agent" \
 E2E_ENV="PGHOST='$PGHOST' PGPORT='$PGPORT'"
 
 # The supervisor's floor: nobody on a call yet.
-start_poise 100 30 floor --server "dbname=floor user=rita"
+start_poise 80 24 floor --server "dbname=floor user=rita"
 wait_for "poise floor - 0 live calls"
 wait_for "no live calls"
 
