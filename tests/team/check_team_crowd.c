@@ -33,7 +33,7 @@ static int agent_sync(int i, int again)
 	struct team_sync_opts o = {.batch = 7};
 	int rc = 0;
 
-	snprintf(role, sizeof(role), "agent%02d", i + 1);
+	snprintf(role, sizeof(role), "agent%02d", (i + 1) % 100);
 	if (store_open(paths[i], 0, &st, &err) != POISE_OK ||
 	    team_connect(pgt_conninfo(DB, role), &t, &err) != POISE_OK ||
 	    team_sync(t, st, &o, &n, &err) != POISE_OK) {

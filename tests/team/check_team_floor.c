@@ -75,7 +75,8 @@ static void setup(int n)
 		snprintf(a->name, sizeof(a->name), "agent%02d", i + 1);
 		pgt_role(admin, a->name, "poise_agent");
 		fixture_dir_make(a->dir, sizeof(a->dir), "poise-floor-");
-		snprintf(a->path, sizeof(a->path), "%s/poise.db", a->dir);
+		memcpy(a->path, a->dir, sizeof(a->dir)); /* the folder, then the file in it */
+		strncat(a->path, "/poise.db", sizeof(a->path) - strlen(a->path) - 1);
 		/* Before any database is open here, as the call screen does (team_floor.h). */
 		ck_assert_msg(team_stream_start(pgt_conninfo(DB, a->name), a->path, &a->stream,
 						&err) == POISE_OK,
