@@ -203,7 +203,7 @@ static enum poise_status refresh(struct team_floor *f, char (*ids)[FIELD_CALL_ID
 				 size_t *alerts, struct poise_error *err)
 {
 	enum poise_status ps = POISE_OK;
-	size_t idlen = 2 + n * (FIELD_CALL_ID_LEN + 1), seqlen = 2 + n * 24, ilen = 0, slen = 0;
+	size_t idlen = 3 + n * (FIELD_CALL_ID_LEN + 1), seqlen = 3 + n * 24, ilen = 0, slen = 0;
 	char *idarr = malloc(idlen), *seqarr = malloc(seqlen);
 	const char *v[2] = {idarr, seqarr};
 	struct fcall *c = NULL;
@@ -227,7 +227,7 @@ static enum poise_status refresh(struct team_floor *f, char (*ids)[FIELD_CALL_ID
 		slen += (size_t)snprintf(seqarr + slen, seqlen - slen, "%s%lld", slen > 1 ? "," : "",
 					 (long long)c->seq);
 	}
-	idarr[ilen] = '}'; /* room: each id took 37 bytes at most, each seq 22 */
+	idarr[ilen] = '}'; /* room: "{", 37 bytes an id or 24 a seq at most, "}", NUL */
 	idarr[ilen + 1] = '\0';
 	seqarr[slen] = '}';
 	seqarr[slen + 1] = '\0';
