@@ -11,7 +11,6 @@ const struct cli_opt cmd_call_opts[] = {
 	{"customer", "NAME", "the first caller's name (else a form asks each caller)"},
 	{"ref", "ID", "the first caller's customer or ticket reference"},
 	{"agent", "NAME", "your name (default: $POISE_AGENT, login name)"},
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{"server", "URL",
 	 "the centre's server, where each event also streams to the live floor (default: "
 	 "$POISE_SERVER, else libpq's PG* variables; none: nothing leaves this machine)"},
@@ -50,7 +49,6 @@ int cmd_call(const struct cli_args *args)
 	struct call_opts opts = {0};
 	struct team_stream *stream = NULL;
 	struct poise_error err;
-	char db[4096];
 	int rc;
 
 	poise_error_clear(&err);
@@ -62,10 +60,8 @@ int cmd_call(const struct cli_args *args)
 	    cli_check_field("customer", "customer name", opts.customer, FIELD_CUSTOMER_MAX, &err) ||
 	    cli_check_field("ref", "reference", opts.ref, FIELD_REF_MAX, &err))
 		return cli_report(args->cmd, &err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
-		return cli_report(args->cmd, &err);
-	opts.db = db;
-	if (start_stream(args, db, &stream, &err) != POISE_OK)
+	opts.db = args->db;
+	if (start_stream(args, args->db, &stream, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	if (stream) {
 		opts.stored = note_stored;
