@@ -104,6 +104,9 @@ extern const struct cli_cmd cli_commands[];
 /* The handlers, one file each: src/cli/cmd_NAME.c. */
 int cmd_call(const struct cli_args *args);
 int cmd_lint(const struct cli_args *args);
+
+/* i18n.c: the locale from the environment, the catalogues found (i18n.h). */
+void i18n_init(void);
 int cmd_playbooks(const struct cli_args *args);
 
 /* Their options, beside the handler that reads them. */

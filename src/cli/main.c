@@ -91,7 +91,10 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int code = run(argc, argv);
+	int code;
+
+	i18n_init();
+	code = run(argc, argv);
 
 	/* A full disk or a closed pipe must not pass for success. */
 	if (fflush(stdout) != 0 && code == CLI_OK)
