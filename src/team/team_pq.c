@@ -50,14 +50,20 @@
 	  (res, tup_num, field_num), empty)                                                        \
 	X(int, PQgetisnull, (const PGresult *res, int tup_num, int field_num),                     \
 	  (res, tup_num, field_num), 1)                                                            \
-	X(char *, PQcmdTuples, (PGresult * res), (res), empty)
+	X(char *, PQcmdTuples, (PGresult * res), (res), empty)                                     \
+	X(int, PQgetlength, (const PGresult *res, int tup_num, int field_num),                    \
+	  (res, tup_num, field_num), 0)                                                            \
+	X(int, PQconsumeInput, (PGconn * conn), (conn), 0)                                         \
+	X(PGnotify *, PQnotifies, (PGconn * conn), (conn), NULL)                                   \
+	X(int, PQsocket, (const PGconn *conn), (conn), -1)
 
 /* X(name, (parameters), (arguments)): the ones that only free. */
 #define PQ_FREERS(X)                                                                               \
 	X(PQclear, (PGresult * res), (res))                                                        \
 	X(PQfinish, (PGconn * conn), (conn))                                                       \
 	X(PQconninfoFree, (PQconninfoOption * connOptions), (connOptions))                         \
-	X(PQfreemem, (void *ptr), (ptr))
+	X(PQfreemem, (void *ptr), (ptr))                                                           \
+	X(PQreset, (PGconn * conn), (conn))
 
 #define PQ_POINTER(ret, name, params, args, fail) ret(*name) params;
 #define PQ_FREE_POINTER(name, params, args)	  void(*name) params;

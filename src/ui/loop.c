@@ -99,6 +99,8 @@ int ui_record(struct ui *ui, struct event *ev)
 			      event_kind_key(ev->kind), err.msg[0] ? err.msg : poise_status_str(s));
 		return -1;
 	}
+	if (ui->opts->stored && done.stored) /* never waits: team_stream_note */
+		ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
 	if (s != POISE_OK) {
 		ui_set_banner(ui, 1, "%s saved but could not be shown; restart poise to resume",
 			      event_kind_key(ev->kind));
@@ -118,7 +120,7 @@ static int tick(struct ui *ui, int64_t now)
 		ui->sync_news = 1;
 
 	/* Once a second: each try may wait out the store's short busy timeout. */
-	if (store_pending(ui->st) > 0 && now / 1000 != ui->last_sec) {
+	if (ui->st && store_pending(ui->st) > 0 && now / 1000 != ui->last_sec) {
 		struct poise_error err;
 		size_t left = 0;
 		char n[WORDS_BUF];
