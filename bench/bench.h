@@ -3,9 +3,10 @@
  *
  * Each bench times a batch of iterations of poise's code and of its floor,
  * alternating the two so that a noisy neighbour hurts both alike, and keeps
- * the fastest batch of each: the best run is the one least disturbed, so it
- * is the most repeatable figure on a shared machine. Results are printed
- * as rows of the markdown table bench/run.sh prints.
+ * the median batch of each: on a shared machine the median moves less from
+ * run to run than the mean, and unlike the best batch it does not reward
+ * one lucky quiet moment. Results are printed as rows of the markdown
+ * table bench/run.sh prints.
  */
 #ifndef POISE_BENCH_H
 #define POISE_BENCH_H
@@ -15,13 +16,27 @@
 #include <stdlib.h>
 #include <time.h>
 
-static inline int64_t bench_now_ns(void)
+static inline int64_t bench_clock_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+
+static inline int64_t bench_now_ns(void)
+{
+	return bench_clock_ns(CLOCK_MONOTONIC);
+}
+
+/*
+ * The clock bench_pair reads: wall time by default (an fsync waits without
+ * using the CPU, and that wait is the figure). A bench of pure computation
+ * sets CLOCK_THREAD_CPUTIME_ID: on a machine shared by many busy
+ * processes, wall time also counts the time the scheduler gave to others,
+ * and a longer batch is preempted more often, so wall-time ratios drift.
+ */
+static clockid_t bench_clock = CLOCK_MONOTONIC;
 
 /* Stop the bench: a bench whose subject fails measures nothing. */
 static inline void bench_die(const char *what, const char *why)
@@ -48,32 +63,51 @@ static inline int bench_batch(int def)
 	return n > 0 ? n : def;
 }
 
+static inline int bench_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of v[0..n) (sorted in place); n > 0. */
+static inline double bench_median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), bench_cmp);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 typedef void (*bench_fn)(void *ctx);
 
 /*
  * Run a and b `batch` times per round for `rounds` rounds, alternating;
- * the best batch of each, per iteration, goes to *best_a and *best_b (ns).
+ * the median batch of each, per iteration, goes to *med_a and *med_b (ns).
  */
 static inline void bench_pair(bench_fn a, bench_fn b, void *ctx, int rounds, int batch,
-			      double *best_a, double *best_b)
+			      double *med_a, double *med_b)
 {
+	double *t[2];
+
 	rounds = bench_rounds(rounds);
 	batch = bench_batch(batch);
-	*best_a = *best_b = 1e300;
+	t[0] = malloc(sizeof(double) * (size_t)rounds);
+	t[1] = malloc(sizeof(double) * (size_t)rounds);
+	if (!t[0] || !t[1])
+		bench_die("bench_pair", "out of memory");
 	for (int r = 0; r < rounds; r++) {
 		for (int which = 0; which < 2; which++) {
 			bench_fn fn = which ? b : a;
-			double *best = which ? best_b : best_a;
-			int64_t t0 = bench_now_ns();
-			double per;
+			int64_t t0 = bench_clock_ns(bench_clock);
 
 			for (int i = 0; i < batch; i++)
 				fn(ctx);
-			per = (double)(bench_now_ns() - t0) / batch;
-			if (per < *best)
-				*best = per;
+			t[which][r] = (double)(bench_clock_ns(bench_clock) - t0) / batch;
 		}
 	}
+	*med_a = bench_median(t[0], rounds);
+	*med_b = bench_median(t[1], rounds);
+	free(t[0]);
+	free(t[1]);
 }
 
 /* One row: | what | poise | floor | ratio |, times scaled to unit (ns per unit). */

@@ -6,6 +6,11 @@
 #   bench/run.sh --quick    fewer rounds, for a smoke test
 #   bench/run.sh --scale N  only the supervisor's side at N calls (bench_scale:
 #                           poise gen N, review, report, export; minutes at 1M)
+#   bench/run.sh --team [N] only the team server, on a throwaway PostgreSQL
+#                           cluster (scripts/pg-cluster.sh): the live floor's
+#                           alert latency (bench_floor), then sync at N calls
+#                           (bench_team; default 100000; about half an hour at 1M);
+#                           BENCH_PUSH_ONLY=1: only the push and the one new call
 #
 # Environment: TMPDIR picks the disk the databases go on (default /tmp);
 # BENCH_ROUNDS overrides every bench's number of rounds; BENCH_SCALE_DB=PATH
@@ -17,6 +22,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-bench"
 [[ ${1:-} == --quick ]] && export BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 scale=
+team=
+if [[ ${1:-} == --team ]]; then
+	team=${2:-100000}
+	[[ $team =~ ^[0-9]+$ && $team -ge 1000 ]] || { echo "usage: bench/run.sh --team [N] (N >= 1000)" >&2; exit 2; }
+fi
 if [[ ${1:-} == --scale ]]; then
 	scale=${2:-}
 	[[ $scale =~ ^[0-9]+$ && $scale -ge 1000 ]] || { echo "usage: bench/run.sh --scale N (N >= 1000)" >&2; exit 2; }
@@ -59,12 +69,23 @@ fs=$(df -PT "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }')
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo "poise $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%F %H:%M UTC')," \
 	"$(nproc) cores ($cpu), load average $(cut -d' ' -f1 /proc/loadavg), databases on $fs;" \
-	"times are the best of N runs"
+	"times are medians of N alternated runs"
 echo
 echo "| what | poise | floor | ratio |"
 echo "|---|---|---|---|"
 if [[ -n $scale ]]; then
 	exec "$b/bench_scale" "$scale" ${BENCH_SCALE_DB:+--db "$BENCH_SCALE_DB"}
+fi
+if [[ -n $team ]]; then
+	pg=$(mktemp -d)
+	trap 'sh "$root/scripts/pg-cluster.sh" stop "$pg/c" >/dev/null 2>&1; rm -rf "$log" "$log".cg "$pg"' EXIT
+	sh "$root/scripts/pg-cluster.sh" start "$pg/c" >/dev/null || { echo "bench: no PostgreSQL cluster" >&2; exit 1; }
+	set -a
+	. "$pg/c/env"
+	set +a
+	[[ -n ${BENCH_PUSH_ONLY:-} ]] || "$b/bench_floor"
+	"$b/bench_team" "$team" ${BENCH_PUSH_ONLY:+--push-only}
+	exit 0
 fi
 "$b/bench_load"
 "$b/bench_append"
@@ -72,6 +93,8 @@ fi
 "$b/bench_start"
 if command -v valgrind >/dev/null; then
 	ir_row "playbook load, callgrind" bench_load load_poise load_floor
+	ir_row "event append (NOTE), callgrind" bench_append append_poise append_floor
+	ir_row "event append (MOOD), callgrind" bench_append append_poise_mood append_floor_mood
 	ir_row "fold of the 40-event call, callgrind" bench_fold fold_poise fold_floor
 else
 	echo "(valgrind not installed: no instruction counts)"

@@ -5,6 +5,7 @@
 #   scripts/pg-cluster.sh stop DIR     stop it and delete its files
 #   scripts/pg-cluster.sh halt DIR     stop it at once (pg_ctl -m immediate), keep the files
 #   scripts/pg-cluster.sh resume DIR   start a halted one again
+#   scripts/pg-cluster.sh restart DIR  stop it as an administrator would (-m fast) and start it
 # DIR/env holds shell assignments: PGHOST (the socket folder), PGPORT,
 # PGUSER (the cluster's superuser, trusted on the socket), and where the
 # data and binaries are. initdb refuses to run as root, so when run by root
@@ -14,7 +15,7 @@
 # `make test` does), where it is an error.
 set -eu
 
-usage() { echo "usage: scripts/pg-cluster.sh start|stop|halt|resume DIR" >&2; exit 2; }
+usage() { echo "usage: scripts/pg-cluster.sh start|stop|halt|resume|restart DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 cmd=$1
 dir=$2
@@ -127,6 +128,11 @@ halt)
 	;;
 resume)
 	load_env
+	start_server
+	;;
+restart)
+	load_env
+	pg_ctl_log -D "$tmp/data" -m fast -w stop
 	start_server
 	;;
 *) usage ;;

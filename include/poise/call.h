@@ -42,12 +42,19 @@
  * current one on the path steps back along it (call_prev_stage), any
  * other STAGE adds to it.
  *
- * Coaching prompts. prompt_rule is the newest prompt still to act on: a
- * PROMPT sets it while the rule's episode is under way (rules.h; so a
- * prompt whose cause an UNDO took back is not pending when the call is
- * folded again), and the event that does the rule's action clears it
- * (escalate: ESCALATE; boundary: a STAGE to boundary or a WARNING;
- * end-hold: HOLD_END; breathe: BREATHE; next-stage: any STAGE).
+ * Coaching prompts. Every PROMPT is kept (prompts), with how it left the
+ * screen. The pending one (call_prompt) is the newest still to act on: a
+ * PROMPT becomes it while the rule's episode is under way (rules.h; so a
+ * prompt whose cause an UNDO took back has lapsed when the call is folded
+ * again), the one it takes the place of is replaced, and the event that
+ * does the rule's action ends it as acted on (escalate: ESCALATE;
+ * boundary: a STAGE to boundary or a WARNING; end-hold: HOLD_END; breathe:
+ * BREATHE; next-stage: any STAGE).
+ *
+ * Lines. Each line of each stage keeps its mark (shown, said, skipped),
+ * the reason a skipped line was skipped and the SAID or SKIP that set it
+ * (lines): the call screen, review's replay and the timeline all read
+ * them from here, so what they show cannot differ.
  *
  * Time accounting. Stage time runs only in CALL_TALK, hold time included
  * (a hold happens within a stage). WRAPUP and INTERRUPTED close the current
@@ -93,6 +100,29 @@ struct note {
 /* Per suggested line: how it was used. */
 enum line_mark { LINE_SHOWN = 0, LINE_SAID = 1, LINE_SKIPPED = 2 };
 
+/* One line of a stage as the call screen shows it: its mark and the event that set it. */
+struct line_use {
+	int64_t seq, t;	    /* the SAID or SKIP that set the mark; 0 while LINE_SHOWN */
+	unsigned char mark; /* enum line_mark */
+	signed char reason; /* enum skip_reason of a skipped line; -1 otherwise */
+};
+
+/*
+ * A coaching prompt that fired, and how it left the screen: still shown
+ * (pending), acted on (the event that does its rule's action), replaced
+ * (a newer prompt took its place), or lapsed (its cause had already gone
+ * when it was folded: an UNDO took the cause back, so it is not shown).
+ */
+enum prompt_end { PROMPT_PENDING, PROMPT_ACTED, PROMPT_REPLACED, PROMPT_LAPSED };
+
+struct prompt_mark {
+	int64_t seq, t; /* the PROMPT event */
+	int rule;	/* index into the playbook's rules */
+	int in_stage;	/* the stage the call was in */
+	enum prompt_end end;
+	int64_t end_seq, end_at; /* the event that ended it; 0 while pending (and lapsed) */
+};
+
 struct rule_track {
 	int64_t last_fired;    /* 0 = never */
 	int64_t episode_start; /* start of the episode it last fired in; -1: none */
@@ -101,8 +131,9 @@ struct rule_track {
 
 /*
  * One applied event, kept by the fold: an UNDO folds the call again from
- * these without the events taken back, and what a screen shows of past
- * events (why a line was skipped) is read from here.
+ * these without the events taken back, and u finds the mark it takes back
+ * here. What a screen shows (a line's mark and skip reason, the prompts)
+ * is kept in the state itself (lines, prompts), not looked up here.
  */
 struct call_entry {
 	int64_t seq, t; /* seq: the store's, else its place in the fold (1, 2, ...) */
@@ -152,16 +183,17 @@ struct call_state {
 	int64_t empathy_at;  /* first entry to EMPATHIZE; 0 = never */
 	int64_t empathy_gap; /* gap_ms then */
 
-	/* Per stage, per item of the playbook: ticked (checklist) / line marks. */
+	/* Per stage, per item of the playbook: ticked (checklist) / how each line was used. */
 	unsigned char *ticked[STAGE_COUNT];
-	unsigned char *marks[STAGE_COUNT][SECTION_COUNT];
+	struct line_use *lines[STAGE_COUNT][SECTION_COUNT];
 
 	struct note *notes;
 	size_t nnotes, notes_cap;
 
-	struct rule_track *rules; /* one per playbook rule */
-	int prompt_rule;	  /* newest prompt's rule index; -1 = none */
-	int64_t prompt_at;
+	struct rule_track *rules;    /* one per playbook rule */
+	struct prompt_mark *prompts; /* every PROMPT folded, in order */
+	size_t nprompts, prompts_cap;
+	long prompt; /* index in prompts of the pending one; -1 = none */
 	int breathe_count;
 	int64_t breathe_at;
 
@@ -224,6 +256,12 @@ int64_t call_line_mark_seq(const struct call_state *cs, enum section section, in
 /* Why a line of stage was skipped: its SKIP's reason key; NULL when it is not skipped. */
 const char *call_skip_reason(const struct call_state *cs, enum stage stage, enum section section,
 			     int index);
+/* How a line of stage was used; NULL when there is no such line. */
+const struct line_use *call_line(const struct call_state *cs, enum stage stage,
+				 enum section section, int index);
+/* The coaching prompt still to act on; NULL when none. Its rule, -1 when none. */
+const struct prompt_mark *call_prompt(const struct call_state *cs);
+int call_prompt_rule(const struct call_state *cs);
 
 /* Number of items of a section in stage; checklist items ticked in stage. */
 size_t call_section_len(const struct call_state *cs, enum stage stage, enum section section);

@@ -123,6 +123,16 @@ enum poise_status store_call_begin(struct store *st, const struct call_meta *met
 				   const struct playbook *pb, struct poise_error *err);
 
 /*
+ * store_call_begin() and the call's first event (its START) in the same
+ * transaction, so a new call costs one fsync, not two: first->seq becomes
+ * 1. While the database is locked both go to the side log, and *deferred
+ * (when not NULL) is set to 1, as store_append() does.
+ */
+enum poise_status store_call_start(struct store *st, const struct call_meta *meta,
+				   const struct playbook *pb, struct event *first, int *deferred,
+				   struct poise_error *err);
+
+/*
  * Append ev to call_id in one BEGIN IMMEDIATE transaction, assigning ev->seq.
  * When the database stays locked beyond a short busy timeout, the event is
  * written to the side log (`<db>.pending`, 0600, fsynced) instead and

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "poise/store.h"
+#include "poise/team_floor.h"
 #include "ui/ui.h"
 
 const struct cli_opt cmd_call_opts[] = {
@@ -11,13 +12,44 @@ const struct cli_opt cmd_call_opts[] = {
 	{"customer", "NAME", "the first caller's name (else a form asks each caller)"},
 	{"ref", "ID", "the first caller's customer or ticket reference"},
 	{"agent", "NAME", "your name (default: $POISE_AGENT, login name)"},
+	{"server", "URL",
+	 "the centre's server, where each event also streams to the live floor (default: "
+	 "$POISE_SERVER, else libpq's PG* variables; none: nothing leaves this machine)"},
 	{NULL, NULL, NULL},
 };
+
+static void note_stored(void *ctx, const char *call_id)
+{
+	team_stream_note(ctx, call_id);
+}
+
+/*
+ * With a server configured, each event also streams to it (the live
+ * floor): a child process, started before the database is opened. Without
+ * one, nothing. A server address poise refuses (a password in it) stops
+ * here; a streamer that cannot start leaves the call as it would be.
+ */
+static enum poise_status start_stream(const struct cli_args *args, const char *db,
+				      struct team_stream **out, struct poise_error *err)
+{
+	const char *conninfo;
+	enum poise_status ps = team_server(cli_value(args, "server"), cli_getenv, &conninfo, err);
+
+	*out = NULL;
+	if (ps == POISE_OK && team_stream_start(conninfo, db, out, err) != POISE_OK)
+		*out = NULL;
+	if (ps != POISE_USAGE) {
+		poise_error_clear(err);
+		ps = POISE_OK;
+	}
+	return ps;
+}
 
 int cmd_call(const struct cli_args *args)
 {
 	char exe[4096] = "";
 	struct call_opts opts = {0};
+	struct team_stream *stream = NULL;
 	struct poise_error err;
 	int rc;
 
@@ -34,6 +66,13 @@ int cmd_call(const struct cli_args *args)
 	/* This very poise runs `poise sync` in the background after each call. */
 	if (readlink("/proc/self/exe", exe, sizeof(exe) - 1) > 0)
 		opts.sync_exe = exe;
+	if (start_stream(args, args->db, &stream, &err) != POISE_OK)
+		return cli_report(args->cmd, &err);
+	if (stream) {
+		opts.stored = note_stored;
+		opts.stored_ctx = stream;
+	}
 	rc = ui_call(&opts, &err);
+	team_stream_stop(stream, 2000);
 	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;
 }

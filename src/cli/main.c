@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_floor.h"
 #include "cli/cli_review.h"
 #include "cli/cli_super.h"
 #include "cli/cli_team.h"
@@ -39,6 +40,9 @@ const struct cli_cmd cli_commands[] = {
 	 "send this agent's calls to the centre's server; bring back reviews, follow-ups, playbooks"},
 	{"publish", cmd_publish, cmd_publish_opts, "FILE.yaml", 1, 1, 0,
 	 "lint a playbook, then publish it on the centre's server for every agent (trainers)"},
+	{"floor", cmd_floor, cmd_floor_opts, NULL, 0, 0, 0,
+	 "the live floor: every agent's call as it happens, who needs help first, and an "
+	 "alert when one asks (supervisors; needs the centre's server)"},
 	{NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
 };
 

@@ -34,6 +34,8 @@ enum poise_status team_server(const char *url, const char *(*getenv_fn)(const ch
 				       "no server configured: pass --server URL, or set "
 				       "$POISE_SERVER or libpq's PGHOST or PGSERVICE");
 	}
+	if (team_pq_load(err) != POISE_OK)
+		return err->status;
 	opts = PQconninfoParse(url, &msg);
 	if (!opts) {
 		enum poise_status ps = poise_error_set(
@@ -123,6 +125,10 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 	*out = NULL;
 	if (!t)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if ((ps = team_pq_load(err)) != POISE_OK) {
+		free(t);
+		return ps;
+	}
 	t->pg = PQconnectdbParams(keys, vals, 1);
 	if (!t->pg) {
 		free(t);
@@ -288,4 +294,15 @@ enum poise_status team_copy(struct team *t, const char *table, struct copybuf *b
 	}
 	b->len = 0;
 	return ps;
+}
+
+int team_is_call_id(const char *s)
+{
+	for (int i = 0; i < FIELD_CALL_ID_LEN; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !s[i] || !strchr("0123456789abcdef", s[i]))
+			return 0;
+	}
+	return 1;
 }

@@ -17,6 +17,12 @@ struct team {
 	char role[128];
 };
 
+/*
+ * team_pq.c: load libpq (dlopen) if not yet done; POISE_OK, or POISE_IO with
+ * err saying what to install. The libpq functions also load it themselves.
+ */
+enum poise_status team_pq_load(struct poise_error *err);
+
 /* Fill err from the connection's (or res's) message: "cannot WHAT: ...". */
 enum poise_status team_fail(struct team *t, const PGresult *res, const char *what,
 			    struct poise_error *err);
@@ -61,6 +67,9 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 /* "name type," for CREATE TABLE; "name = excluded.name," for an upsert. */
 #define TEAM_COLUMN_DEF(name, type, value, known) #name " " #type ", "
 #define TEAM_COLUMN_SET(name, type, value, known) #name " = excluded." #name ", "
+
+/* s starts with a call id as poise writes them: a lowercase UUID with dashes. */
+int team_is_call_id(const char *s);
 
 /* team_schema.c: the server's schema is the one this poise knows, else why not. */
 enum poise_status team_check_version(struct team *t, struct poise_error *err);

@@ -85,7 +85,7 @@ struct keybind {
 	const char *label;
 	const char *brief;
 	const char *help;
-	int (*fn)(struct ui *ui, int key);
+	int (*fn)(struct ui *ui, void *ctx, int key);
 };
 #define KEYS(...)                                                                                  \
 	{                                                                                          \
@@ -226,6 +226,26 @@ void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list
 /* A list drawn afresh: scrolled the least that shows sel. */
 void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item *items, size_t n,
 	       int sel);
+/*
+ * A list built afresh for one draw: it grows as needed and owns the texts
+ * given to it. A line that cannot be added (out of memory) is not dropped
+ * in silence: the draw says so on its last row.
+ */
+struct list_build {
+	struct list_item *items;
+	size_t n, cap;
+	char **owned;
+	size_t nowned, owned_cap;
+	int nomem;
+};
+/* Add a line (text NULL: out of memory, noted); NULL when it could not be added. */
+struct list_item *list_add(struct list_build *b, const char *mark, const char *text, attr_t attr,
+			   int selectable);
+/* Keep s (malloc'd) until list_build_free and return it; NULL (s freed) when out of memory. */
+char *list_own(struct list_build *b, char *s);
+void list_build_draw(struct ui *ui, int y, int x, int w, int h, struct list_build *b,
+		     struct list_view *v);
+void list_build_free(struct list_build *b);
 /* The pager keys of a list: Down/j, Up/k, PgDn/Space, PgUp, g/Home, G/End; REDRAW or 0. */
 int list_view_key(struct list_view *v, int key);
 int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n);
@@ -246,6 +266,27 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
 /* The open call's line with names filled in (fill.h); malloc'd, NULL when out of memory. */
 char *ui_fill(const struct ui *ui, const char *text);
 const char *ui_customer(const struct ui *ui);
+
+/*
+ * What a view of a call draws from: the fold, the playbook it was folded
+ * under, the names filled into its lines, and the view's own marks. The
+ * live call screen and review's replay draw a call through the same
+ * functions (calllayout.c), so the replay shows what the agent saw.
+ */
+struct call_view {
+	const struct call_state *cs;
+	const struct playbook *pb;
+	const char *customer, *agent; /* {customer}, {agent}; "" when none */
+	int sel;		      /* the selectable line highlighted; -1 none */
+	int warn_shown;		      /* the warning highlighted, not yet logged; 0 none */
+	int pacer;		      /* the breathing pacer runs (its prompt offers no key) */
+};
+/* The current stage's lines as the call screen shows them, into b; sel's index in b, -1 none. */
+int callview_stage(struct ui *ui, const struct call_view *v, struct list_build *b);
+/* The pending coaching prompt's whole line at now (malloc'd); NULL when none. */
+char *callview_prompt(struct ui *ui, const struct call_view *v, int64_t now);
+/* The open call as the call screen shows it. */
+struct call_view callscr_view(const struct ui *ui);
 
 /* callscreen.c: the key table and handlers; calllayout.c: drawing it. */
 int callscr_footer(struct ui *ui, int y, int maxlines);

@@ -13,17 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "poise/fill.h"
 #include "poise/rules.h"
 #include "poise/words.h"
-
-#define MAX_ITEMS 512
-
-struct body {
-	struct list_item items[MAX_ITEMS];
-	char *owned[MAX_ITEMS * 2];
-	size_t n, nowned;
-	int sel; /* index in items of the selected line; -1 none */
-};
 
 static const char *glyph(const struct ui *ui, const char *utf8, const char *ascii)
 {
@@ -97,91 +89,71 @@ static void draw_strip(struct ui *ui, int y, int compact)
 	}
 }
 
-static struct list_item *add(struct body *b, const char *mark, const char *text, attr_t attr,
-			     int selectable)
+static char *view_fill(const struct call_view *v, const char *text)
 {
-	struct list_item *it;
-
-	if (b->n >= MAX_ITEMS)
-		return NULL;
-	it = &b->items[b->n++];
-	*it = (struct list_item){mark, text, NULL, attr, selectable};
-	return it;
+	return fill_text(text, v->customer, v->agent);
 }
 
-static char *own(struct body *b, char *s)
-{
-	if (s && b->nowned < MAX_ITEMS * 2)
-		b->owned[b->nowned++] = s;
-	else if (s)
-		return free(s), NULL;
-	return s;
-}
-
-static char *own_printf(struct body *b, const char *fmt, const char *a, const char *c)
+static char *own_printf(struct list_build *b, const char *fmt, const char *a, const char *c)
 {
 	size_t len = strlen(fmt) + strlen(a) + strlen(c) + 1;
 	char *s = malloc(len);
 
 	if (s)
 		snprintf(s, len, fmt, a, c);
-	return own(b, s);
+	return list_own(b, s);
 }
 
 /* Why the line was skipped, from the fold's own record of the SKIP. */
-static const char *skip_label(const struct ui *ui, int stage, int section, int index)
+static const char *skip_label(const struct line_use *u)
 {
-	const char *key =
-		call_skip_reason(&ui->cs, (enum stage)stage, (enum section)section, index);
-
-	for (int r = 0; key && r < SKIP_COUNT; r++)
-		if (strcmp(skip_reason_key((enum skip_reason)r), key) == 0)
-			return skip_reason_label((enum skip_reason)r);
-	return key ? key : "no reason";
+	return u->reason >= 0 ? skip_reason_label((enum skip_reason)u->reason) : "no reason";
 }
 
-static void add_warnings(struct ui *ui, struct body *b)
+static void add_warnings(struct ui *ui, const struct call_view *v, struct list_build *b, int *sel)
 {
 	static const char *const num[] = {"1.", "2.", "3."};
-	const struct call_state *cs = &ui->cs;
+	const struct call_state *cs = v->cs;
 
-	add(b, NULL, "Warnings, word for word (w shows the next, w again logs it)",
-	    ui_attr(ui, R_SECTION), 0);
+	list_add(b, NULL, "Warnings, word for word (w shows the next, w again logs it)",
+		 ui_attr(ui, R_SECTION), 0);
 	for (int i = 0; i < PLAYBOOK_WARNINGS; i++) {
-		struct list_item *it =
-			add(b, num[i], own(b, ui_fill(ui, ui->call_pb->warnings[i])), A_NORMAL, 0);
+		struct list_item *it = list_add(
+			b, num[i], list_own(b, view_fill(v, v->pb->warnings[i])), A_NORMAL, 0);
 		char when[16];
 
-		if (!it || !it->text)
+		if (!it)
 			continue;
-		if (ui->warn_shown == i + 1)
-			b->sel = (int)b->n - 1;
+		if (v->warn_shown == i + 1)
+			*sel = (int)b->n - 1;
 		if (i < cs->warnings) {
 			clock_text(when, sizeof(when), cs->warning_at[i]);
 			it->tail = own_printf(b, "(given at %s%s)", when, "");
 			it->attr = ui_attr(ui, R_DIM);
 		} else if (i == cs->warnings) {
-			it->tail = ui->warn_shown == i + 1 ? "(say it, then w logs it)"
-							   : "(next: w shows it)";
+			it->tail = v->warn_shown == i + 1 ? "(say it, then w logs it)"
+							  : "(next: w shows it)";
 			it->attr = ui_attr(ui, R_WARN);
 		} else {
 			it->attr = ui_attr(ui, R_DIM);
 		}
 	}
 	if (cs->warnings >= PLAYBOOK_WARNINGS)
-		add(b, "!", "Third warning given: per policy you may end the call now (x)",
-		    ui_attr(ui, R_ERROR), 0);
+		list_add(b, "!", "Third warning given: per policy you may end the call now (x)",
+			 ui_attr(ui, R_ERROR), 0);
 }
 
-static void add_section(struct ui *ui, struct body *b, enum section sec, int *nsel)
+static void add_section(struct ui *ui, const struct call_view *v, struct list_build *b,
+			enum section sec, int *nsel, int *sel)
 {
-	const struct strlist *sl = &ui->call_pb->stages[ui->cs.stage].section[sec];
-	const unsigned char *marks = ui->cs.marks[ui->cs.stage][sec];
+	const struct call_state *cs = v->cs;
+	const struct strlist *sl = &v->pb->stages[cs->stage].section[sec];
 
 	if (sl->len == 0)
 		return;
-	add(b, NULL, section_title(sec), ui_attr(ui, R_SECTION), 0);
+	list_add(b, NULL, section_title(sec), ui_attr(ui, R_SECTION), 0);
 	for (size_t i = 0; i < sl->len; i++) {
+		const struct line_use *u = call_line(cs, cs->stage, sec, (int)i);
 		struct list_item *it;
 		const char *mark = glyph(ui, "·", "-");
 		int selectable =
@@ -190,25 +162,48 @@ static void add_section(struct ui *ui, struct body *b, enum section sec, int *ns
 		if (sec == SECTION_AVOID)
 			mark = glyph(ui, "✗", "x");
 		if (sec == SECTION_CHECKLIST)
-			mark = ui->cs.ticked[ui->cs.stage] && ui->cs.ticked[ui->cs.stage][i]
-				       ? "[x]"
-				       : "[ ]";
-		it = add(b, mark, own(b, ui_fill(ui, sl->items[i])), A_NORMAL, selectable);
-		if (!it || !it->text)
+			mark = cs->ticked[cs->stage] && cs->ticked[cs->stage][i] ? "[x]" : "[ ]";
+		it = list_add(b, mark, list_own(b, view_fill(v, sl->items[i])), A_NORMAL,
+			      selectable);
+		if (!it)
 			continue;
-		if (selectable && (*nsel)++ == ui->sel && !ui->warn_shown)
-			b->sel = (int)b->n - 1;
-		if (marks && marks[i] == LINE_SAID) {
+		if (selectable && (*nsel)++ == v->sel && !v->warn_shown)
+			*sel = (int)b->n - 1;
+		if (u && u->mark == LINE_SAID) {
 			it->mark = glyph(ui, "✓", "+");
 			it->tail = "(said)";
-		} else if (marks && marks[i] == LINE_SKIPPED) {
+		} else if (u && u->mark == LINE_SKIPPED) {
 			it->mark = "~";
 			it->attr = ui_attr(ui, R_DIM);
-			it->tail =
-				own_printf(b, "(skipped: %s%s)",
-					   skip_label(ui, (int)ui->cs.stage, (int)sec, (int)i), "");
+			it->tail = own_printf(b, "(skipped: %s%s)", skip_label(u), "");
 		}
 	}
+}
+
+int callview_stage(struct ui *ui, const struct call_view *v, struct list_build *b)
+{
+	int nsel = 0, sel = -1;
+
+	list_add(b, NULL,
+		 own_printf(b, "%s: %s", stage_title(v->cs->stage),
+			    v->pb->stages[v->cs->stage].goal),
+		 ui_attr(ui, R_TITLE), 0);
+	if (v->cs->stage == STAGE_BOUNDARY)
+		add_warnings(ui, v, b, &sel);
+	for (int s = 0; s < SECTION_COUNT; s++)
+		add_section(ui, v, b, (enum section)s, &nsel, &sel);
+	return sel;
+}
+
+struct call_view callscr_view(const struct ui *ui)
+{
+	return (struct call_view){&ui->cs,
+				  ui->call_pb,
+				  ui->in_call ? ui->meta.customer : "",
+				  ui->opts->agent,
+				  ui->sel,
+				  ui->warn_shown,
+				  ui->pacer_start != 0};
 }
 
 /* A new stage is shown from its first line to say (the boundary from its warnings). */
@@ -224,48 +219,38 @@ static void body_reset(struct ui *ui)
 
 static void draw_body(struct ui *ui, int y, int h)
 {
-	struct body *b = calloc(1, sizeof(*b));
-	int nsel = 0;
+	struct list_build b = {0};
+	struct call_view v;
+	int sel;
 
-	if (!b)
-		return;
 	body_reset(ui);
-	b->sel = -1;
-	add(b, NULL,
-	    own_printf(b, "%s: %s", stage_title(ui->cs.stage),
-		       ui->call_pb->stages[ui->cs.stage].goal),
-	    ui_attr(ui, R_TITLE), 0);
-	if (ui->cs.stage == STAGE_BOUNDARY)
-		add_warnings(ui, b);
-	for (int s = 0; s < SECTION_COUNT; s++)
-		add_section(ui, b, (enum section)s, &nsel);
-	if (ui->body.sel != b->sel)
+	v = callscr_view(ui);
+	sel = callview_stage(ui, &v, &b);
+	if (ui->body.sel != sel)
 		ui->body.follow = ui->body.follow || ui->warn_shown;
-	ui->body.sel = b->sel;
-	draw_list_view(ui, y, 1, COLS - 2, h, b->items, b->n, &ui->body);
-	for (size_t i = 0; i < b->nowned; i++)
-		free(b->owned[i]);
-	free(b);
+	ui->body.sel = sel;
+	list_build_draw(ui, y, 1, COLS - 2, h, &b, &ui->body);
+	list_build_free(&b);
 }
 
 /* The key for a rule's action, only where that key works now. */
-static const char *action_hint(const struct ui *ui, enum rule_action action)
+static const char *action_hint(const struct call_view *v, enum rule_action action)
 {
 	switch (action) {
 	case ACTION_BOUNDARY:
-		if (ui->cs.stage == STAGE_BOUNDARY)
-			return ui->cs.warnings < PLAYBOOK_WARNINGS ? "[w warning]" : "";
+		if (v->cs->stage == STAGE_BOUNDARY)
+			return v->cs->warnings < PLAYBOOK_WARNINGS ? "[w warning]" : "";
 		break;
 	case ACTION_END_HOLD:
-		if (!ui->cs.on_hold)
+		if (!v->cs->on_hold)
 			return "";
 		break;
 	case ACTION_BREATHE:
-		if (ui->pacer_start)
+		if (v->pacer)
 			return "";
 		break;
 	case ACTION_NEXT_STAGE:
-		if (call_next_stage(&ui->cs) < 0)
+		if (call_next_stage(v->cs) < 0)
 			return "";
 		break;
 	default:
@@ -274,28 +259,37 @@ static const char *action_hint(const struct ui *ui, enum rule_action action)
 	return rule_action_hint(action);
 }
 
-/* The coaching prompt as shown: glyph, the key of its action, the message. NULL: none. */
-char *callscr_prompt_text(struct ui *ui)
+char *callview_prompt(struct ui *ui, const struct call_view *v, int64_t now)
 {
 	const struct pb_rule *r;
+	const char *hint;
 	char *msg, *line, waited[16] = "";
+	int rule = call_prompt_rule(v->cs);
 	size_t len;
 
-	if (ui->cs.prompt_rule < 0 || (size_t)ui->cs.prompt_rule >= ui->call_pb->nrules)
+	if (rule < 0)
 		return NULL;
-	r = &ui->call_pb->rules[ui->cs.prompt_rule];
-	msg = ui_fill(ui, rules_message(&ui->cs, (size_t)ui->cs.prompt_rule));
+	r = &v->pb->rules[rule];
+	hint = action_hint(v, r->action);
+	msg = view_fill(v, rules_message(v->cs, (size_t)rule));
 	/* A hold prompt says how long the caller has waited. */
-	if (r->kind == RULE_HOLD && ui->cs.on_hold)
-		words_duration(waited, sizeof(waited), call_current_hold_ms(&ui->cs, ui_now()));
+	if (r->kind == RULE_HOLD && v->cs->on_hold)
+		words_duration(waited, sizeof(waited), call_current_hold_ms(v->cs, now));
 	len = strlen(msg ? msg : r->message) + 96;
 	if ((line = malloc(len)))
-		snprintf(line, len, "%s %s%s%s%s%s%s", glyph(ui, "»", ">"),
-			 action_hint(ui, r->action), *action_hint(ui, r->action) ? " " : "",
+		snprintf(line, len, "%s %s%s%s%s%s%s", glyph(ui, "»", ">"), hint, *hint ? " " : "",
 			 waited[0] ? "caller waiting " : "", waited, waited[0] ? ": " : "",
 			 msg ? msg : r->message);
 	free(msg);
 	return line;
+}
+
+/* The coaching prompt as shown: glyph, the key of its action, the message. NULL: none. */
+char *callscr_prompt_text(struct ui *ui)
+{
+	struct call_view v = callscr_view(ui);
+
+	return callview_prompt(ui, &v, ui_now());
 }
 
 /* Rows the prompt may take: the rest goes to the stage's lines. */

@@ -25,8 +25,8 @@ static int selectable_section(enum section s)
 	return s == SECTION_SAY || s == SECTION_ASK || s == SECTION_CHECKLIST;
 }
 
-/* The items Up/Down move among, in display order; returns how many. */
-static int stage_selectables(const struct ui *ui, struct sel_item *out, int max)
+/* Item `want` of those Up/Down move among, in display order, into out; returns how many. */
+static int stage_selectable(const struct ui *ui, int want, struct sel_item *out)
 {
 	int n = 0;
 
@@ -36,16 +36,16 @@ static int stage_selectables(const struct ui *ui, struct sel_item *out, int max)
 		if (!selectable_section((enum section)s))
 			continue;
 		len = call_section_len(&ui->cs, ui->cs.stage, (enum section)s);
-		for (size_t i = 0; i < len && n < max; i++)
-			out[n++] = (struct sel_item){(enum section)s, (int)i};
+		for (size_t i = 0; i < len; i++, n++)
+			if (n == want)
+				*out = (struct sel_item){(enum section)s, (int)i};
 	}
 	return n;
 }
 
 static int current_item(struct ui *ui, struct sel_item *it)
 {
-	struct sel_item items[256];
-	int n = stage_selectables(ui, items, 256);
+	int n = stage_selectable(ui, -1, it);
 
 	if (ui->sel_stage != (int)ui->cs.stage) {
 		ui->sel_stage = (int)ui->cs.stage;
@@ -55,7 +55,7 @@ static int current_item(struct ui *ui, struct sel_item *it)
 		return 0;
 	if (ui->sel >= n)
 		ui->sel = n - 1;
-	*it = items[ui->sel];
+	stage_selectable(ui, ui->sel, it);
 	return 1;
 }
 
@@ -110,16 +110,17 @@ static int undo_seq(struct ui *ui, int64_t seq)
 	return REDRAW;
 }
 
-static int call_mood(struct ui *ui, int key)
+static int call_mood(struct ui *ui, void *ctx, int key)
 {
+	(void)ctx;
 	return record(ui, EV_MOOD, key - '0', 0, NULL);
 }
 
-static int call_next(struct ui *ui, int key)
+static int call_next(struct ui *ui, void *ctx, int key)
 {
 	int next = call_next_stage(&ui->cs);
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (next < 0) {
 		ui_set_banner(ui, 0, "this is the last stage; x ends the call");
 		return REDRAW;
@@ -127,11 +128,11 @@ static int call_next(struct ui *ui, int key)
 	return goto_stage(ui, next);
 }
 
-static int call_prev(struct ui *ui, int key)
+static int call_prev(struct ui *ui, void *ctx, int key)
 {
 	int prev = call_prev_stage(&ui->cs);
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (prev < 0) {
 		ui_set_banner(ui, 0, "this is where the call began; Tab goes on");
 		return REDRAW;
@@ -139,11 +140,11 @@ static int call_prev(struct ui *ui, int key)
 	return goto_stage(ui, prev);
 }
 
-static int call_undo(struct ui *ui, int key)
+static int call_undo(struct ui *ui, void *ctx, int key)
 {
 	int64_t seq = call_undo_target(&ui->cs);
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (!seq) {
 		ui_set_banner(ui, 0, "nothing to undo: no mark left in this call");
 		return REDRAW;
@@ -157,13 +158,14 @@ static int call_undo(struct ui *ui, int key)
  * past the first or last one the stage scrolls on, so every line of it can
  * be read at 40x12. PgUp/PgDn scroll a page.
  */
-static int call_move(struct ui *ui, int key)
+static int call_move(struct ui *ui, void *ctx, int key)
 {
 	struct list_view *v = &ui->body;
 	int down = key == KF(KEY_DOWN) || key == 'j';
 	struct sel_item it;
 	int n = current_item(ui, &it) ? 1 : 0;
 
+	(void)ctx;
 	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || ui->warn_shown)
 		return list_view_key(v, key);
 	if (!n)
@@ -198,11 +200,11 @@ static int sel_on_screen(struct ui *ui)
 	return 0;
 }
 
-static int call_mark(struct ui *ui, int key)
+static int call_mark(struct ui *ui, void *ctx, int key)
 {
 	struct sel_item it;
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (!current_item(ui, &it))
 		return HANDLED;
 	if (!sel_on_screen(ui))
@@ -213,17 +215,17 @@ static int call_mark(struct ui *ui, int key)
 		return record(ui, EV_CHECK, it.index, !(ticked && ticked[it.index]), NULL);
 	}
 	/* A line marked already is un-marked: its mark is taken back, never logged twice. */
-	if (ui->cs.marks[ui->cs.stage][it.section][it.index] != LINE_SHOWN)
+	if (ui->cs.lines[ui->cs.stage][it.section][it.index].mark != LINE_SHOWN)
 		return undo_seq(ui, call_line_mark_seq(&ui->cs, it.section, it.index));
 	return record(ui, EV_SAID, (int)it.section, it.index, NULL);
 }
 
-static int call_skip(struct ui *ui, int key)
+static int call_skip(struct ui *ui, void *ctx, int key)
 {
 	struct sel_item it;
 	int ch, reason;
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (!current_item(ui, &it) || it.section == SECTION_CHECKLIST) {
 		ui_set_banner(ui, 0, "select a line to say or ask first (Up/Down)");
 		return REDRAW;
@@ -241,9 +243,9 @@ static int call_skip(struct ui *ui, int key)
 		      skip_reason_key((enum skip_reason)reason));
 }
 
-static int call_boundary(struct ui *ui, int key)
+static int call_boundary(struct ui *ui, void *ctx, int key)
 {
-	(void)key;
+	(void)ctx, (void)key;
 	return goto_stage(ui, STAGE_BOUNDARY);
 }
 
@@ -252,12 +254,12 @@ static int call_boundary(struct ui *ui, int key)
  * scrolls to the next one and highlights it, the second logs it with the
  * very text shown. Any other key but moving puts it back.
  */
-static int call_warn(struct ui *ui, int key)
+static int call_warn(struct ui *ui, void *ctx, int key)
 {
 	int next = ui->cs.warnings + 1;
 	char *text;
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (ui->cs.stage != STAGE_BOUNDARY) {
 		ui_set_banner(ui, 0, "warnings are given in the boundary stage: press b first");
 		return REDRAW;
@@ -284,11 +286,11 @@ static int call_warn(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int call_note(struct ui *ui, int key)
+static int call_note(struct ui *ui, void *ctx, int key)
 {
 	char text[LIMIT_BYTES(LIMIT_NOTE)];
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (ui_edit_text(ui, "note (Enter saves, Esc cancels):", LIMIT_NOTE, text, sizeof(text),
 			 NULL) &&
 	    text[0])
@@ -296,19 +298,19 @@ static int call_note(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int call_hold(struct ui *ui, int key)
+static int call_hold(struct ui *ui, void *ctx, int key)
 {
-	(void)key;
+	(void)ctx, (void)key;
 	if (ui->cs.on_hold)
 		return record(ui, EV_HOLD_END, 0, 0, NULL);
 	return record(ui, EV_HOLD_START, 0, 0, NULL);
 }
 
-static int call_escalate(struct ui *ui, int key)
+static int call_escalate(struct ui *ui, void *ctx, int key)
 {
 	char text[LIMIT_BYTES(LIMIT_REASON)];
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (!ui_edit_text(ui, "escalate, reason:", LIMIT_REASON, text, sizeof(text), NULL))
 		return REDRAW;
 	return record_said(ui, EV_ESCALATE, text, "escalation saved");
@@ -318,11 +320,11 @@ static int call_escalate(struct ui *ui, int key)
 static const char manager_line[] =
 	"I can ask my supervisor to join us. While I do, may I keep working on this with you?";
 
-static int call_manager(struct ui *ui, int key)
+static int call_manager(struct ui *ui, void *ctx, int key)
 {
 	struct event ev = {.kind = EV_MANAGER, .stage = (int)ui->cs.stage};
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (ui_record(ui, &ev) != 0)
 		return REDRAW;
 	ui_set_banner(ui, 0, "manager request saved. Say: %s", manager_line);
@@ -330,11 +332,11 @@ static int call_manager(struct ui *ui, int key)
 }
 
 /* The pacer runs, from any stage, until Esc or p again. */
-static int call_breathe(struct ui *ui, int key)
+static int call_breathe(struct ui *ui, void *ctx, int key)
 {
 	struct event ev = {.kind = EV_BREATHE, .stage = (int)ui->cs.stage};
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (ui->pacer_start) {
 		ui->pacer_start = 0;
 		return REDRAW;
@@ -344,16 +346,16 @@ static int call_breathe(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int call_end(struct ui *ui, int key)
+static int call_end(struct ui *ui, void *ctx, int key)
 {
-	(void)key;
+	(void)ctx, (void)key;
 	/* WRAPUP closes an open hold itself (call.h), at the same moment. */
 	record(ui, EV_WRAPUP, 0, 0, NULL);
 	return ui->cs.phase == CALL_TALK ? REDRAW : QUIT;
 }
 
-static int call_help(struct ui *ui, int key);
-static int call_read(struct ui *ui, int key);
+static int call_help(struct ui *ui, void *ctx, int key);
+static int call_read(struct ui *ui, void *ctx, int key);
 
 #define CALL_KEYS(K)                                                                               \
 	K(help, KEYS('?'), "?", "help", "show this help")                                          \
@@ -389,19 +391,19 @@ static const struct keybind call_keys[] = {CALL_KEYS(CALL_KEY_ENTRY)};
 #undef CALL_KEY_ENTRY
 #define NCALL_KEYS (sizeof(call_keys) / sizeof(call_keys[0]))
 
-static int call_help(struct ui *ui, int key)
+static int call_help(struct ui *ui, void *ctx, int key)
 {
-	(void)key;
+	(void)ctx, (void)key;
 	ui_help(ui, "poise - keys of the call screen", call_keys, NCALL_KEYS);
 	return REDRAW;
 }
 
-static int call_read(struct ui *ui, int key)
+static int call_read(struct ui *ui, void *ctx, int key)
 {
 	char *line = callscr_prompt_text(ui);
 	struct list_item it = {NULL, line, NULL, A_NORMAL, 0};
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (!line) {
 		ui_set_banner(ui, 0, "no coaching prompt to read");
 		return REDRAW;
@@ -426,7 +428,7 @@ static int callscr_key(struct ui *ui, void *ctx, int key)
 		ui->banner[0] = '\0';
 	if (kb->fn != call_warn && kb->fn != call_move)
 		ui->warn_shown = 0;
-	return kb->fn(ui, key) | HANDLED;
+	return kb->fn(ui, ctx, key) | HANDLED;
 }
 
 int callscr_footer(struct ui *ui, int y, int maxlines)

@@ -11,6 +11,7 @@
 #include "poise/text.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
@@ -36,7 +37,15 @@ static wchar_t *to_wide(const char *raw)
 	memset(&mb, 0, sizeof(mb));
 	while (*s) {
 		wchar_t wc;
-		size_t r = mbrtowc(&wc, s, len, &mb);
+		size_t r;
+
+		/* Printable ASCII is itself in every locale poise runs in: no decoding. */
+		if (*s >= 0x20 && *s < 0x7f) {
+			out[n++] = (wchar_t)*s++;
+			len--;
+			continue;
+		}
+		r = mbrtowc(&wc, s, len, &mb);
 
 		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
 			memset(&mb, 0, sizeof(mb));
@@ -56,7 +65,7 @@ static wchar_t *to_wide(const char *raw)
 
 static int wc_cols(wchar_t wc)
 {
-	int c = wcwidth(wc);
+	int c = wc >= 0x20 && wc < 0x7f ? 1 : wcwidth(wc);
 
 	return c < 0 ? 1 : c;
 }
@@ -272,6 +281,65 @@ void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list
 out:
 	free(heights);
 	free(start);
+}
+
+/* Room for one more of *arr (n used, *cap held); 0 when out of memory. */
+static int list_room(void **arr, size_t n, size_t *cap, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 32;
+	void *p;
+
+	if (n < *cap)
+		return 1;
+	if (ncap > SIZE_MAX / size || !(p = realloc(*arr, ncap * size)))
+		return 0;
+	*arr = p;
+	*cap = ncap;
+	return 1;
+}
+
+struct list_item *list_add(struct list_build *b, const char *mark, const char *text, attr_t attr,
+			   int selectable)
+{
+	struct list_item *it;
+
+	if (!text || !list_room((void **)&b->items, b->n, &b->cap, sizeof(*b->items))) {
+		b->nomem = 1;
+		return NULL;
+	}
+	it = &b->items[b->n++];
+	*it = (struct list_item){mark, text, NULL, attr, selectable};
+	return it;
+}
+
+char *list_own(struct list_build *b, char *s)
+{
+	if (s && list_room((void **)&b->owned, b->nowned, &b->owned_cap, sizeof(*b->owned)))
+		return b->owned[b->nowned++] = s;
+	free(s);
+	b->nomem = 1;
+	return NULL;
+}
+
+void list_build_draw(struct ui *ui, int y, int x, int w, int h, struct list_build *b,
+		     struct list_view *v)
+{
+	/* What could not be added is said on the last row, never left out in silence. */
+	int room = b->nomem && h > 1 ? h - 1 : h;
+
+	draw_list_view(ui, y, x, w, room, b->items, b->n, v);
+	if (room < h)
+		draw_text(ui, y + room, x, w, 1, ui_attr(ui, R_ERROR),
+			  "out of memory: not every line is shown");
+}
+
+void list_build_free(struct list_build *b)
+{
+	for (size_t i = 0; i < b->nowned; i++)
+		free(b->owned[i]);
+	free(b->owned);
+	free(b->items);
+	memset(b, 0, sizeof(*b));
 }
 
 void draw_list(struct ui *ui, int y, int x, int w, int h, const struct list_item *items, size_t n,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "poise/live.h"
 #include "poise/rules.h"
 
 void ui_push(struct ui *ui, const struct screen *scr, void *ctx)
@@ -69,16 +70,17 @@ static void redraw(struct ui *ui)
 }
 
 /*
- * Record ev for the open call: check it against the state, store it (the
- * store commits before we return), and only then fold it into the state the
- * screen shows. When the store refuses, nothing is applied and the agent is
- * told what failed; what was saved before stays saved.
+ * Record ev for the open call through the core's one live path
+ * (live_record: checked, stored, then folded into the state the screen
+ * shows; a closing event keeps the call's figures). When the store
+ * refuses, nothing is applied and the agent is told what failed; what was
+ * saved before stays saved.
  */
 int ui_record(struct ui *ui, struct event *ev)
 {
 	struct poise_error err;
+	struct live_done done;
 	enum poise_status s;
-	int deferred = 0;
 
 	if (!ui->in_call)
 		return -1;
@@ -86,25 +88,26 @@ int ui_record(struct ui *ui, struct event *ev)
 		ev->t = ui_now();
 	if (ev->t < ui->cs.last_t)
 		ev->t = ui->cs.last_t; /* the wall clock stepped back: keep events ordered */
-	s = call_check(&ui->cs, ev);
-	if (s != POISE_OK) {
+	poise_error_clear(&err);
+	s = live_record(ui->st, ui->meta.id, &ui->cs, ev, &done, &err);
+	if (s == POISE_STATE) {
 		ui_set_banner(ui, 0, "%s: not possible now", event_kind_key(ev->kind));
 		return -1;
 	}
-	poise_error_clear(&err);
-	s = store_append(ui->st, ui->meta.id, ev, &deferred, &err);
-	if (s != POISE_OK) {
+	if (s != POISE_OK && !done.stored) {
 		ui_set_banner(ui, 1, "NOT SAVED (%s): %s; earlier events are safe",
 			      event_kind_key(ev->kind), err.msg[0] ? err.msg : poise_status_str(s));
 		return -1;
 	}
-	if (call_apply(&ui->cs, ev) != POISE_OK) {
+	if (ui->opts->stored && done.stored) /* never waits: team_stream_note */
+		ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
+	if (s != POISE_OK) {
 		ui_set_banner(ui, 1, "%s saved but could not be shown; restart poise to resume",
 			      event_kind_key(ev->kind));
 		return -1;
 	}
 	/* A prompt is the clock's doing, not the agent's: it leaves their banner. */
-	if (ev->kind != EV_PROMPT && (ui->banner_error || !deferred))
+	if (ev->kind != EV_PROMPT && (ui->banner_error || !done.deferred))
 		ui->banner[0] = '\0';
 	return 0;
 }
@@ -117,7 +120,7 @@ static int tick(struct ui *ui, int64_t now)
 		ui->sync_news = 1;
 
 	/* Once a second: each try may wait out the store's short busy timeout. */
-	if (store_pending(ui->st) > 0 && now / 1000 != ui->last_sec) {
+	if (ui->st && store_pending(ui->st) > 0 && now / 1000 != ui->last_sec) {
 		struct poise_error err;
 		size_t left = 0;
 		char n[WORDS_BUF];
@@ -137,20 +140,25 @@ static int tick(struct ui *ui, int64_t now)
 		flags |= REDRAW;
 	}
 	if (ui->in_call && ui->cs.phase == CALL_TALK) {
-		size_t due[8];
-		size_t n = rules_due(&ui->cs, now, due, 8);
+		size_t due[8], n, rounds = ui->call_pb->nrules / 8 + 1;
+		int ok = 1;
 
-		for (size_t i = 0; i < n; i++) {
-			const char *id = ui->call_pb->rules[due[i]].id;
-			struct event ev = {.t = now,
-					   .kind = EV_PROMPT,
-					   .stage = (int)ui->cs.stage,
-					   .a = (int)due[i],
-					   .text = id};
+		/* Rounds of eight: a rule that fired is not due again, so none is left out. */
+		do {
+			n = rules_due(&ui->cs, now, due, 8);
+			for (size_t i = 0; i < n; i++) {
+				const char *id = ui->call_pb->rules[due[i]].id;
+				struct event ev = {.t = now,
+						   .kind = EV_PROMPT,
+						   .stage = (int)ui->cs.stage,
+						   .a = (int)due[i],
+						   .text = id};
 
-			ui_record(ui, &ev);
-			flags |= REDRAW;
-		}
+				if (ui_record(ui, &ev) != 0)
+					ok = 0;
+				flags |= REDRAW;
+			}
+		} while (ok && n == 8 && --rounds > 0);
 	}
 	if (now / 1000 != ui->last_sec) {
 		ui->last_sec = now / 1000;

@@ -32,12 +32,12 @@ struct ready {
 	char error[512];
 };
 
-static int ready_next(struct ui *ui, int key);
-static int ready_pick(struct ui *ui, int key);
-static int ready_quit(struct ui *ui, int key);
-static int ready_ack(struct ui *ui, int key);
-static int ready_move(struct ui *ui, int key);
-static int ready_done(struct ui *ui, int key);
+static int ready_next(struct ui *ui, void *ctx, int key);
+static int ready_pick(struct ui *ui, void *ctx, int key);
+static int ready_quit(struct ui *ui, void *ctx, int key);
+static int ready_ack(struct ui *ui, void *ctx, int key);
+static int ready_move(struct ui *ui, void *ctx, int key);
+static int ready_done(struct ui *ui, void *ctx, int key);
 
 #define READY_KEYS(K)                                                                              \
 	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), "Enter/c", "next call",                      \
@@ -261,28 +261,29 @@ static struct ready *top_ready(struct ui *ui)
 	return ui->ctx[ui->depth - 1];
 }
 
-static int ready_next(struct ui *ui, int key)
+static int ready_next(struct ui *ui, void *ctx, int key)
 {
 	struct ready *r = top_ready(ui);
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (!caller_ask(ui, r->caller))
 		return REDRAW; /* Esc: back to the ready screen */
 	r->next = 1;
 	return QUIT;
 }
 
-static int ready_ack(struct ui *ui, int key)
+static int ready_ack(struct ui *ui, void *ctx, int key)
 {
-	(void)key;
+	(void)ctx, (void)key;
 	rv_comments_ack(ui, &top_ready(ui)->cm);
 	return REDRAW;
 }
 
-static int ready_move(struct ui *ui, int key)
+static int ready_move(struct ui *ui, void *ctx, int key)
 {
 	struct ready *r = top_ready(ui);
 
+	(void)ctx;
 	if (key == KF(KEY_UP) || key == 'k')
 		r->sel -= r->sel > 0;
 	else
@@ -291,7 +292,7 @@ static int ready_move(struct ui *ui, int key)
 }
 
 /* Close the selected follow-up, stored as `poise followups done ID` stores it. */
-static int ready_done(struct ui *ui, int key)
+static int ready_done(struct ui *ui, void *ctx, int key)
 {
 	struct ready *r = top_ready(ui);
 	const struct ready_followup *f;
@@ -299,7 +300,7 @@ static int ready_done(struct ui *ui, int key)
 	char q[400];
 	int64_t done_at = 0;
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (r->nfu == 0) {
 		ui_set_banner(ui, 0, "no follow-up to close");
 		return REDRAW;
@@ -320,9 +321,9 @@ static int ready_done(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int ready_quit(struct ui *ui, int key)
+static int ready_quit(struct ui *ui, void *ctx, int key)
 {
-	(void)key;
+	(void)ctx, (void)key;
 	top_ready(ui)->next = 0;
 	return QUIT;
 }
@@ -332,7 +333,7 @@ static int ready_key(struct ui *ui, void *ctx, int key)
 	const struct keybind *kb = keymap_find(ready_keys, NREADY_KEYS, key);
 
 	(void)ctx;
-	return kb ? kb->fn(ui, key) | HANDLED : 0;
+	return kb ? kb->fn(ui, ctx, key) | HANDLED : 0;
 }
 
 /*
@@ -454,13 +455,13 @@ static int pick_key(struct ui *ui, void *ctx, int key)
 
 static const struct screen pick_screen = {"pick", pick_draw, pick_key, NULL};
 
-static int ready_pick(struct ui *ui, int key)
+static int ready_pick(struct ui *ui, void *ctx, int key)
 {
 	struct pick *p = calloc(1, sizeof(*p));
 	struct playbook *pb = NULL;
 	struct poise_error err;
 
-	(void)key;
+	(void)ctx, (void)key;
 	if (!p)
 		return REDRAW;
 	p->chosen = -1;

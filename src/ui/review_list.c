@@ -26,17 +26,15 @@ struct rlist {
 	char error[512];
 };
 
-static struct rlist *current;
-
-static int list_help(struct ui *ui, int key);
-static int list_open(struct ui *ui, int key);
-static int list_move(struct ui *ui, int key);
-static int list_page(struct ui *ui, int key);
-static int list_ends(struct ui *ui, int key);
-static int list_filter(struct ui *ui, int key);
-static int list_search(struct ui *ui, int key);
-static int list_clear(struct ui *ui, int key);
-static int list_quit(struct ui *ui, int key);
+static int list_help(struct ui *ui, void *ctx, int key);
+static int list_open(struct ui *ui, void *ctx, int key);
+static int list_move(struct ui *ui, void *ctx, int key);
+static int list_page(struct ui *ui, void *ctx, int key);
+static int list_ends(struct ui *ui, void *ctx, int key);
+static int list_filter(struct ui *ui, void *ctx, int key);
+static int list_search(struct ui *ui, void *ctx, int key);
+static int list_clear(struct ui *ui, void *ctx, int key);
+static int list_quit(struct ui *ui, void *ctx, int key);
 
 #define LIST_KEYS(K)                                                                               \
 	K(help, KEYS('?'), "?", "help", "show this help")                                          \
@@ -263,9 +261,9 @@ static void list_draw(struct ui *ui, void *ctx)
 
 /* --- keys ------------------------------------------------------------ */
 
-static int list_move(struct ui *ui, int key)
+static int list_move(struct ui *ui, void *ctx, int key)
 {
-	struct rlist *l = current;
+	struct rlist *l = ctx;
 	struct review_key k;
 
 	if (key == KF(KEY_DOWN) || key == 'j') {
@@ -286,9 +284,9 @@ static int list_move(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int list_page(struct ui *ui, int key)
+static int list_page(struct ui *ui, void *ctx, int key)
 {
-	struct rlist *l = current;
+	struct rlist *l = ctx;
 	int older = key == KF(KEY_NPAGE);
 	struct review_key k;
 
@@ -304,9 +302,9 @@ static int list_page(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int list_ends(struct ui *ui, int key)
+static int list_ends(struct ui *ui, void *ctx, int key)
 {
-	struct rlist *l = current;
+	struct rlist *l = ctx;
 
 	if (key == 'g' || key == KF(KEY_HOME)) {
 		load_top(ui, l);
@@ -317,9 +315,9 @@ static int list_ends(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int list_open(struct ui *ui, int key)
+static int list_open(struct ui *ui, void *ctx, int key)
 {
-	struct rlist *l = current;
+	struct rlist *l = ctx;
 	char id[37];
 
 	(void)key;
@@ -327,13 +325,12 @@ static int list_open(struct ui *ui, int key)
 		return HANDLED;
 	snprintf(id, sizeof(id), "%s", l->rows[l->sel].id);
 	rv_view_run(ui, id, l->opts);
-	current = l;
 	return REDRAW;
 }
 
-static int list_filter(struct ui *ui, int key)
+static int list_filter(struct ui *ui, void *ctx, int key)
 {
-	struct rlist *l = current;
+	struct rlist *l = ctx;
 	struct review_filter f = l->f;
 	char from[11], to[11];
 
@@ -363,9 +360,9 @@ static const char *check_search(const char *text)
 	return msg;
 }
 
-static int list_search(struct ui *ui, int key)
+static int list_search(struct ui *ui, void *ctx, int key)
 {
-	struct rlist *l = current;
+	struct rlist *l = ctx;
 	char text[sizeof(l->f.search)];
 
 	(void)key;
@@ -377,9 +374,9 @@ static int list_search(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int list_clear(struct ui *ui, int key)
+static int list_clear(struct ui *ui, void *ctx, int key)
 {
-	struct rlist *l = current;
+	struct rlist *l = ctx;
 
 	(void)key;
 	memset(&l->f, 0, sizeof(l->f));
@@ -388,16 +385,16 @@ static int list_clear(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int list_help(struct ui *ui, int key)
+static int list_help(struct ui *ui, void *ctx, int key)
 {
-	(void)key;
+	(void)ctx, (void)key;
 	ui_help(ui, "poise review - keys of the list", list_keys, NLIST_KEYS);
 	return REDRAW;
 }
 
-static int list_quit(struct ui *ui, int key)
+static int list_quit(struct ui *ui, void *ctx, int key)
 {
-	(void)ui, (void)key;
+	(void)ui, (void)ctx, (void)key;
 	return QUIT;
 }
 
@@ -405,11 +402,10 @@ static int list_key(struct ui *ui, void *ctx, int key)
 {
 	const struct keybind *kb = keymap_find(list_keys, NLIST_KEYS, key);
 
-	current = ctx;
 	if (!kb)
 		return 0;
 	ui->banner[0] = '\0';
-	return kb->fn(ui, key) | HANDLED;
+	return kb->fn(ui, ctx, key) | HANDLED;
 }
 
 static const struct screen list_screen = {"review", list_draw, list_key, NULL};

@@ -1,7 +1,9 @@
 /*
  * review_replay.c - a logged call step by step, as the agent saw it: after
- * each event, the stage strip, the mood, the hold, the current stage's
- * checklist and the coaching prompt on screen then.
+ * each event, the stage strip, the mood, the hold, the coaching prompt on
+ * screen then and the current stage's lines with their marks (said,
+ * skipped and why), drawn by the call screen's own functions from the
+ * same fold; and every prompt so far with how it left the screen.
  *
  * Each step folds the first n events again with call_apply (a call is a
  * few hundred events at most), so stepping back is as exact as forward.
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/fill.h"
 #include "poise/timeline.h"
 
 struct replay {
@@ -22,8 +25,6 @@ struct replay {
 	char error[512];
 	struct list_view lv;
 };
-
-static struct replay *current;
 
 static void refold(struct replay *r)
 {
@@ -60,25 +61,14 @@ static void draw_strip(struct ui *ui, const struct call_state *cs, int y)
 	}
 }
 
-#define REPLAY_ITEMS 256
-
-/* What the replay body shows, as one list: the texts are owned here. */
-struct body {
-	struct list_item items[REPLAY_ITEMS];
-	char *text[REPLAY_ITEMS];
-	size_t n;
-};
-
-static void add(struct body *b, attr_t attr, const char *mark, const char *text)
+/* When t fell, as time into the call. */
+static char *call_time(char *buf, size_t size, const struct replay *r, int64_t t)
 {
-	if (b->n >= REPLAY_ITEMS || !(b->text[b->n] = strdup(text)))
-		return;
-	b->items[b->n] = (struct list_item){mark, b->text[b->n], NULL, attr, 0};
-	b->n++;
+	return words_duration(buf, size, t - r->rc->meta.started);
 }
 
 /* The event just applied, and the one that comes next. */
-static void add_events(struct ui *ui, struct replay *r, struct body *b)
+static void add_events(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct review_call *rc = r->rc;
 	char at[16], what[1024], line[1100];
@@ -89,8 +79,8 @@ static void add_events(struct ui *ui, struct replay *r, struct body *b)
 		size_t i = r->step - 1 + (size_t)k;
 
 		if ((k == 0 && r->step == 0) || i >= rc->nevents) {
-			add(b, ui_attr(ui, R_DIM), NULL,
-			    k == 0 ? "(before the call)" : "(end of the call)");
+			list_add(b, NULL, k == 0 ? "(before the call)" : "(end of the call)",
+				 ui_attr(ui, R_DIM), 0);
 			continue;
 		}
 		poise_error_clear(&err);
@@ -100,17 +90,62 @@ static void add_events(struct ui *ui, struct replay *r, struct body *b)
 		}
 		timeline_describe(&before, &rc->meta, &rc->events[i], what, sizeof(what));
 		call_free(&before);
-		words_duration(at, sizeof(at), rc->events[i].t - rc->meta.started);
-		snprintf(line, sizeof(line), "%s %s  %s", k == 0 ? "now " : "next", at, what);
-		add(b, k == 0 ? A_BOLD : ui_attr(ui, R_DIM), NULL, line);
+		snprintf(line, sizeof(line), "%s %s  %s", k == 0 ? "now " : "next",
+			 call_time(at, sizeof(at), r, rc->events[i].t), what);
+		list_add(b, NULL, list_own(b, strdup(line)), k == 0 ? A_BOLD : ui_attr(ui, R_DIM),
+			 0);
 	}
 }
 
-static void add_state(struct ui *ui, struct replay *r, struct body *b)
+/* How a prompt left the screen, as a few words; `at` is when. */
+static void prompt_end_words(char *buf, size_t size, const struct prompt_mark *p, const char *at)
+{
+	switch (p->end) {
+	case PROMPT_PENDING:
+		snprintf(buf, size, "on screen now");
+		break;
+	case PROMPT_ACTED:
+		snprintf(buf, size, "acted on at %s", at);
+		break;
+	case PROMPT_REPLACED:
+		snprintf(buf, size, "replaced by a newer prompt at %s", at);
+		break;
+	case PROMPT_LAPSED:
+		snprintf(buf, size, "not shown: its cause was undone");
+		break;
+	}
+}
+
+/* Every prompt fired so far, and how it left the agent's screen. */
+static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct call_state *cs = &r->cs;
-	const struct pb_stage *st = &r->rc->pb->stages[cs->stage];
-	const struct strlist *cl = &st->section[SECTION_CHECKLIST];
+	const struct call_meta *m = &r->rc->meta;
+	char at[16], end[16], how[64], line[1200];
+
+	if (cs->nprompts == 0)
+		return;
+	list_add(b, NULL, "", A_NORMAL, 0);
+	list_add(b, NULL, "Coaching prompts so far", ui_attr(ui, R_SECTION), 0);
+	for (size_t i = 0; i < cs->nprompts; i++) {
+		const struct prompt_mark *p = &cs->prompts[i];
+		const struct pb_rule *rule = &r->rc->pb->rules[p->rule];
+		char *msg = fill_text(rule->message, m->customer, m->agent);
+
+		prompt_end_words(how, sizeof(how), p, call_time(end, sizeof(end), r, p->end_at));
+		snprintf(line, sizeof(line), "%s %s (%s): %s", call_time(at, sizeof(at), r, p->t),
+			 rule->id, how, msg ? msg : rule->message);
+		free(msg);
+		list_add(b, NULL, list_own(b, strdup(line)),
+			 p->end == PROMPT_PENDING ? ui_attr(ui, R_PROMPT) : ui_attr(ui, R_DIM), 0);
+	}
+}
+
+/* The figures, the prompt and the stage's lines at this step, as the call screen showed them. */
+static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
+{
+	const struct call_state *cs = &r->cs;
+	struct call_view v = {cs, r->rc->pb, r->rc->meta.customer, r->rc->meta.agent, -1, 0, 0};
 	int64_t now = r->step ? r->rc->events[r->step - 1].t : r->rc->meta.started;
 	char buf[1024], hold[16], stage[16], mood[WORDS_BUF], n1[WORDS_BUF], n2[WORDS_BUF];
 
@@ -121,28 +156,21 @@ static void add_state(struct ui *ui, struct replay *r, struct body *b)
 		 cs->on_hold ? "   ON HOLD " : "", cs->on_hold ? hold : "",
 		 words_count(n1, sizeof(n1), cs->warnings, "warning", "warnings"),
 		 words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"));
-	add(b, A_NORMAL, NULL, buf);
-	if (cs->prompt_rule >= 0 && (size_t)cs->prompt_rule < r->rc->pb->nrules) {
-		words_duration(stage, sizeof(stage), cs->prompt_at - r->rc->meta.started);
-		snprintf(buf, sizeof(buf), "prompt at %s: %s", stage,
-			 r->rc->pb->rules[cs->prompt_rule].message);
-		add(b, ui_attr(ui, R_PROMPT), NULL, buf);
-	}
-	add(b, A_NORMAL, NULL, "");
-	add(b, ui_attr(ui, R_SECTION), NULL, st->goal);
-	for (size_t i = 0; i < cl->len; i++) {
-		int ticked = cs->ticked[cs->stage] && cs->ticked[cs->stage][i];
-
-		add(b, ticked ? ui_attr(ui, R_DONE) : A_NORMAL, ticked ? "[x]" : "[ ]",
-		    cl->items[i]);
-	}
+	list_add(b, NULL, list_own(b, strdup(buf)), A_NORMAL, 0);
+	if (call_prompt(cs))
+		list_add(b, NULL, list_own(b, callview_prompt(ui, &v, now)), ui_attr(ui, R_PROMPT),
+			 0);
+	list_add(b, NULL, "", A_NORMAL, 0);
+	if (cs->phase != CALL_NEW)
+		callview_stage(ui, &v, b);
+	add_prompts(ui, r, b);
 }
 
-static int replay_step(struct ui *ui, int key);
-static int replay_ends(struct ui *ui, int key);
-static int replay_help(struct ui *ui, int key);
-static int replay_scroll(struct ui *ui, int key);
-static int replay_back(struct ui *ui, int key);
+static int replay_step(struct ui *ui, void *ctx, int key);
+static int replay_ends(struct ui *ui, void *ctx, int key);
+static int replay_help(struct ui *ui, void *ctx, int key);
+static int replay_scroll(struct ui *ui, void *ctx, int key);
+static int replay_back(struct ui *ui, void *ctx, int key);
 
 #define REPLAY_KEYS(K)                                                                             \
 	K(help, KEYS('?'), "?", "help", "show this help")                                          \
@@ -174,27 +202,23 @@ static void replay_draw(struct ui *ui, void *ctx)
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
 	if (r->ok) {
-		struct body *b = calloc(1, sizeof(*b));
+		struct list_build b = {0};
 
 		draw_strip(ui, &r->cs, y++);
-		if (b) {
-			add_events(ui, r, b);
-			add(b, A_NORMAL, NULL, "");
-			add_state(ui, r, b);
-			draw_list_view(ui, y, 1, COLS - 2, LINES - fh - y, b->items, b->n, &r->lv);
-			for (size_t i = 0; i < b->n; i++)
-				free(b->text[i]);
-			free(b);
-		}
+		add_events(ui, r, &b);
+		list_add(&b, NULL, "", A_NORMAL, 0);
+		add_state(ui, r, &b);
+		list_build_draw(ui, y, 1, COLS - 2, LINES - fh - y, &b, &r->lv);
+		list_build_free(&b);
 	} else {
 		draw_text(ui, y, 1, COLS - 2, 3, ui_attr(ui, R_ERROR), r->error);
 	}
 	draw_footer(ui, LINES - fh, 2, replay_keys, NREPLAY_KEYS);
 }
 
-static int replay_step(struct ui *ui, int key)
+static int replay_step(struct ui *ui, void *ctx, int key)
 {
-	struct replay *r = current;
+	struct replay *r = ctx;
 
 	(void)ui;
 	if (key == KF(KEY_LEFT) || key == 'h') {
@@ -210,30 +234,34 @@ static int replay_step(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int replay_ends(struct ui *ui, int key)
+static int replay_ends(struct ui *ui, void *ctx, int key)
 {
+	struct replay *r = ctx;
+
 	(void)ui;
-	current->step = key == 'g' || key == KF(KEY_HOME) ? 0 : current->rc->nevents;
-	refold(current);
+	r->step = key == 'g' || key == KF(KEY_HOME) ? 0 : r->rc->nevents;
+	refold(r);
 	return REDRAW;
 }
 
-static int replay_scroll(struct ui *ui, int key)
+static int replay_scroll(struct ui *ui, void *ctx, int key)
 {
+	struct replay *r = ctx;
+
 	(void)ui;
-	return list_view_key(&current->lv, key);
+	return list_view_key(&r->lv, key);
 }
 
-static int replay_help(struct ui *ui, int key)
+static int replay_help(struct ui *ui, void *ctx, int key)
 {
-	(void)key;
+	(void)ctx, (void)key;
 	ui_help(ui, "poise review - keys of replay", replay_keys, NREPLAY_KEYS);
 	return REDRAW;
 }
 
-static int replay_back(struct ui *ui, int key)
+static int replay_back(struct ui *ui, void *ctx, int key)
 {
-	(void)ui, (void)key;
+	(void)ui, (void)ctx, (void)key;
 	return QUIT;
 }
 
@@ -241,8 +269,7 @@ static int replay_key(struct ui *ui, void *ctx, int key)
 {
 	const struct keybind *kb = keymap_find(replay_keys, NREPLAY_KEYS, key);
 
-	current = ctx;
-	return kb ? kb->fn(ui, key) | HANDLED : 0;
+	return kb ? kb->fn(ui, ctx, key) | HANDLED : 0;
 }
 
 static const struct screen replay_screen = {"review-replay", replay_draw, replay_key, NULL};
@@ -250,7 +277,6 @@ static const struct screen replay_screen = {"review-replay", replay_draw, replay
 void rv_replay_run(struct ui *ui, const struct review_call *rc)
 {
 	struct replay r = {rc, 0, {0}, 0, "", {.sel = -1}};
-	struct replay *outer = current;
 
 	refold(&r);
 	ui_push(ui, &replay_screen, &r);
@@ -258,5 +284,4 @@ void rv_replay_run(struct ui *ui, const struct review_call *rc)
 	ui_pop(ui);
 	if (r.ok)
 		call_free(&r.cs);
-	current = outer;
 }

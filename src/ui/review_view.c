@@ -36,8 +36,6 @@ struct view {
 	struct list_view lv;
 };
 
-static struct view *current;
-
 static void add(struct view *v, attr_t attr, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -284,13 +282,13 @@ static void build(struct ui *ui, struct view *v)
 	add_timeline(ui, v);
 }
 
-static int view_help(struct ui *ui, int key);
-static int view_scroll(struct ui *ui, int key);
-static int view_ends(struct ui *ui, int key);
-static int view_replay(struct ui *ui, int key);
-static int view_score(struct ui *ui, int key);
-static int view_comment(struct ui *ui, int key);
-static int view_back(struct ui *ui, int key);
+static int view_help(struct ui *ui, void *ctx, int key);
+static int view_scroll(struct ui *ui, void *ctx, int key);
+static int view_ends(struct ui *ui, void *ctx, int key);
+static int view_replay(struct ui *ui, void *ctx, int key);
+static int view_score(struct ui *ui, void *ctx, int key);
+static int view_comment(struct ui *ui, void *ctx, int key);
+static int view_back(struct ui *ui, void *ctx, int key);
 
 #define VIEW_KEYS(K)                                                                               \
 	K(help, KEYS('?'), "?", "help", "show this help")                                          \
@@ -333,29 +331,35 @@ static void view_draw(struct ui *ui, void *ctx)
 	draw_footer(ui, LINES - fh, 2, view_keys, NVIEW_KEYS);
 }
 
-static int view_scroll(struct ui *ui, int key)
+static int view_scroll(struct ui *ui, void *ctx, int key)
 {
+	struct view *v = ctx;
+
 	(void)ui;
-	return list_view_key(&current->lv, key);
+	return list_view_key(&v->lv, key);
 }
 
-static int view_ends(struct ui *ui, int key)
+static int view_ends(struct ui *ui, void *ctx, int key)
 {
+	struct view *v = ctx;
+
 	(void)ui;
-	return list_view_key(&current->lv, key);
+	return list_view_key(&v->lv, key);
 }
 
-static int view_help(struct ui *ui, int key)
+static int view_help(struct ui *ui, void *ctx, int key)
 {
-	(void)key;
+	(void)ctx, (void)key;
 	ui_help(ui, "poise review - keys of a call", view_keys, NVIEW_KEYS);
 	return REDRAW;
 }
 
-static int view_replay(struct ui *ui, int key)
+static int view_replay(struct ui *ui, void *ctx, int key)
 {
+	struct view *v = ctx;
+
 	(void)key;
-	rv_replay_run(ui, &current->rc);
+	rv_replay_run(ui, &v->rc);
 	return REDRAW;
 }
 
@@ -381,9 +385,9 @@ static void save(struct ui *ui, struct view *v, const char *what)
 	v->lv.top = top;
 }
 
-static int view_score(struct ui *ui, int key)
+static int view_score(struct ui *ui, void *ctx, int key)
 {
-	struct view *v = current;
+	struct view *v = ctx;
 	int top = v->lv.top;
 
 	(void)key;
@@ -394,9 +398,9 @@ static int view_score(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int view_comment(struct ui *ui, int key)
+static int view_comment(struct ui *ui, void *ctx, int key)
 {
-	struct view *v = current;
+	struct view *v = ctx;
 	char text[REVIEW_COMMENT_MAX + 1];
 
 	(void)key;
@@ -409,9 +413,9 @@ static int view_comment(struct ui *ui, int key)
 	return REDRAW;
 }
 
-static int view_back(struct ui *ui, int key)
+static int view_back(struct ui *ui, void *ctx, int key)
 {
-	(void)ui, (void)key;
+	(void)ui, (void)ctx, (void)key;
 	return QUIT;
 }
 
@@ -419,12 +423,11 @@ static int view_key(struct ui *ui, void *ctx, int key)
 {
 	const struct keybind *kb = keymap_find(view_keys, NVIEW_KEYS, key);
 
-	current = ctx;
 	if (!kb)
 		return 0;
 	if (!ui->banner_error)
 		ui->banner[0] = '\0';
-	return kb->fn(ui, key) | HANDLED;
+	return kb->fn(ui, ctx, key) | HANDLED;
 }
 
 static const struct screen view_screen = {"review-call", view_draw, view_key, NULL};
@@ -432,7 +435,6 @@ static const struct screen view_screen = {"review-call", view_draw, view_key, NU
 void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *opts)
 {
 	struct view *v = calloc(1, sizeof(*v));
-	struct view *outer = current;
 	struct poise_error err;
 
 	if (!v) {
@@ -456,7 +458,6 @@ void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *o
 	ui->banner[0] = '\0';
 	ui->banner_error = 0;
 out:
-	current = outer;
 	clear_lines(v);
 	free(v->lines);
 	review_call_free(&v->rc);

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "poise/report.h"
 
 static const char *env(const char *name)
 {
@@ -34,11 +33,16 @@ static void copy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-/* A new call with c's caller; nothing of the last call is carried over. */
+/*
+ * A new call with c's caller; nothing of the last call is carried over. The
+ * call and its START are stored in one transaction, then START is folded
+ * into the state the screen shows, as ui_record() does for every later event.
+ */
 int session_start_call(struct ui *ui, const struct caller *c)
 {
 	struct poise_error err;
 	struct event ev = {.kind = EV_START, .stage = STAGE_CALM};
+	int deferred = 0;
 
 	poise_error_clear(&err);
 	memset(&ui->meta, 0, sizeof(ui->meta));
@@ -58,16 +62,20 @@ int session_start_call(struct ui *ui, const struct caller *c)
 				"cannot start a call: out of memory");
 		goto fail;
 	}
-	if (store_call_begin(ui->st, &ui->meta, ui->pb, &err) != POISE_OK) {
+	ev.text = ui->pb->hash;
+	if (call_check(&ui->cs, &ev) != POISE_OK ||
+	    store_call_start(ui->st, &ui->meta, ui->pb, &ev, &deferred, &err) != POISE_OK) {
 		call_free(&ui->cs);
 		goto fail;
 	}
 	ui->call_pb = ui->pb;
 	ui->in_call = 1;
 	reset_view(ui);
-	ev.text = ui->pb->hash;
-	if (ui_record(ui, &ev) != 0)
+	if (call_apply(&ui->cs, &ev) != POISE_OK) {
+		ui_set_banner(ui, 1, "%s saved but could not be shown; restart poise to resume",
+			      event_kind_key(ev.kind));
 		return -1;
+	}
 	return 0;
 fail:
 	call_lock_release(ui->lock, 1);
@@ -78,7 +86,6 @@ fail:
 
 void session_end_call(struct ui *ui)
 {
-	struct poise_error err;
 	int closed = ui->in_call && (ui->cs.phase == CALL_DONE || ui->cs.phase == CALL_INTERRUPTED);
 
 	/* A call left open stays resumable: its lock goes, its file stays. */
@@ -86,14 +93,7 @@ void session_end_call(struct ui *ui)
 	ui->lock = NULL;
 	if (!ui->in_call)
 		return;
-	/*
-	 * Keep the closed call's report figures. Only a saving for later
-	 * reports (a call without them is folded from its events), so a
-	 * failure, or events still in the side log, just skips it.
-	 */
-	if ((ui->cs.phase == CALL_DONE || ui->cs.phase == CALL_INTERRUPTED) &&
-	    store_pending(ui->st) == 0)
-		report_keep_call(ui->st, ui->meta.id, &err);
+	/* Its figures were kept by the event that closed it (live.h). */
 	call_free(&ui->cs);
 	if (ui->call_pb && ui->call_pb != ui->pb)
 		playbook_free(ui->call_pb);

@@ -17,6 +17,9 @@ struct call_opts {
 	const char *db;	   /* already resolved path */
 	/* This poise, to run `poise sync` in the background after calls; NULL: never. */
 	const char *sync_exe;
+	/* Told the call's id after each event is stored (the live floor's streamer); may be NULL. */
+	void (*stored)(void *ctx, const char *call_id);
+	void *stored_ctx;
 };
 
 /*

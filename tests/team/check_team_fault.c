@@ -1,10 +1,16 @@
 /*
- * check_team_fault.c - the server itself stopped at once (pg_ctl -m
- * immediate, as a crash) in the middle of a push, then started again: the
- * resync completes and every row is on the server exactly once. The test
- * runs its own cluster, so stopping it disturbs no other test.
+ * check_team_fault.c - the server failing in the middle of a push, each way
+ * a centre sees it: stopped at once (pg_ctl -m immediate, as a crash),
+ * restarted by an administrator (-m fast), killed with SIGKILL (the
+ * postmaster), and out of connections. Each time the sync fails with words
+ * saying to sync again, and the resync, once the server is back, completes
+ * with every row on the server exactly once; a third sync changes nothing.
+ * The tests run on a cluster of their own (started once for the program),
+ * so stopping it disturbs no other test.
  */
 #include <check.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,29 +19,17 @@
 #include "sync_fixture.h"
 #include "main/suite.h"
 
-#define DB "t_fault"
-
 static char dir[] = "/tmp/poise-fault-XXXXXX";
 
-/* However the test ends, its cluster stops and its files go. */
-static void stop_own_cluster(void)
-{
-	char sh[1024];
-
-	snprintf(sh, sizeof(sh), "sh %s/scripts/pg-cluster.sh stop %s; rm -rf %s", POISE_SOURCE_DIR,
-		 dir, dir);
-	if (system(sh) != 0)
-		fprintf(stderr, "could not stop the cluster in %s\n", dir);
-}
-
-/* Start an own cluster and point PGHOST at it. */
+/* Start an own cluster (once, in the parent: each test is a child) and point PGHOST at it. */
 static void own_cluster(void)
 {
 	char env[600], line[1024];
 	FILE *f;
 
+	if (pgt_setup()) /* no server installed: each test skips through the main */
+		return;
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	atexit(stop_own_cluster);
 	pgt_cluster("start", dir);
 	snprintf(env, sizeof(env), "%s/env", dir);
 	ck_assert_ptr_nonnull(f = fopen(env, "r"));
@@ -51,47 +45,186 @@ static void own_cluster(void)
 	fclose(f);
 }
 
-static int halt_server(void *ctx, enum team_hook where, size_t no)
+/* However the tests end, the cluster stops and its files go. */
+static void stop_own_cluster(void)
 {
-	int *done = ctx;
+	char sh[1024];
 
-	if (*done || where != TEAM_HOOK_STAGED || no != 1)
+	if (strstr(dir, "XXXXXX"))
+		return;
+	snprintf(sh, sizeof(sh), "sh %s/scripts/pg-cluster.sh stop %s; rm -rf %s", POISE_SOURCE_DIR,
+		 dir, dir);
+	if (system(sh) != 0)
+		fprintf(stderr, "could not stop the cluster in %s\n", dir);
+}
+
+/* The backend serving role in db, 0 when none. */
+static long backend_of(const char *db, const char *role)
+{
+	PGconn *admin = pgt_connect(db, NULL);
+	char sql[256];
+	long pid;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE usename = '%s'", role);
+	pid = (long)pgt_int(admin, sql);
+	PQfinish(admin);
+	return pid;
+}
+
+static void wait_gone(long pid)
+{
+	for (int i = 0; i < 300 && kill((pid_t)pid, 0) == 0; i++)
+		usleep(50000);
+	ck_assert_msg(kill((pid_t)pid, 0) != 0, "process %ld is still there", pid);
+}
+
+/* The postmaster, from its lock file in the data folder. */
+static long postmaster(void)
+{
+	char path[512];
+	long pid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/data/postmaster.pid", getenv("PGHOST"));
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_int_eq(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	return pid;
+}
+
+/* Connections that hold every slot an ordinary role may have. */
+static PGconn *filler[128];
+static size_t nfiller;
+
+static void fill_connections(const char *db)
+{
+	for (nfiller = 0; nfiller < sizeof(filler) / sizeof(filler[0]); nfiller++) {
+		PGconn *c = PQconnectdb(pgt_conninfo(db, "t_sue"));
+
+		if (PQstatus(c) != CONNECTION_OK) {
+			ck_assert_msg(strstr(PQerrorMessage(c), "connection"), "%s",
+				      PQerrorMessage(c));
+			PQfinish(c);
+			break;
+		}
+		filler[nfiller] = c;
+	}
+	ck_assert_uint_lt(nfiller, sizeof(filler) / sizeof(filler[0]));
+}
+
+static void free_connections(void)
+{
+	while (nfiller)
+		PQfinish(filler[--nfiller]);
+}
+
+enum fault { HALT, RESTART, KILL, FULL };
+
+struct fault_ctx {
+	enum fault how;
+	const char *db;
+	int done;
+};
+
+static int fail_server(void *ctx, enum team_hook where, size_t no)
+{
+	struct fault_ctx *f = ctx;
+	long pid;
+
+	if (f->done || where != TEAM_HOOK_STAGED || no != 1)
 		return 0;
-	*done = 1;
-	pgt_cluster("halt", dir);
+	f->done = 1;
+	switch (f->how) {
+	case HALT:
+		pgt_cluster("halt", dir);
+		break;
+	case RESTART:
+		pgt_cluster("restart", dir);
+		break;
+	case KILL:
+		/* SIGKILL to the server; its backends end when they see it gone. */
+		pid = backend_of(f->db, "agent01");
+		ck_assert_int_gt(pid, 0);
+		ck_assert_int_eq(kill((pid_t)postmaster(), SIGKILL), 0);
+		wait_gone(pid);
+		break;
+	case FULL:
+		/* The connection drops, and every slot is taken before sync can come back. */
+		pid = backend_of(f->db, "agent01");
+		ck_assert_int_eq(kill((pid_t)pid, SIGTERM), 0);
+		wait_gone(pid);
+		fill_connections(f->db);
+		break;
+	}
 	return 0;
 }
 
-START_TEST(test_server_halted_mid_push)
+/* Connect as role, waiting for a server that is starting up (a crash's recovery). */
+static struct team *connect_when_up(const char *db, const char *role)
+{
+	struct team *t = NULL;
+	struct poise_error err;
+
+	for (int i = 0; i < 300; i++) {
+		if (team_connect(pgt_conninfo(db, role), &t, &err) == POISE_OK)
+			return t;
+		usleep(100000);
+	}
+	ck_abort_msg("the server did not come back: %s", err.msg);
+	return NULL;
+}
+
+static void fail_and_resync(enum fault how, const char *db)
 {
 	char path[512];
 	struct store *st;
 	struct team *t;
 	PGconn *admin;
-	int done = 0;
-	struct team_sync_opts o = {.batch = 5, .hook = halt_server, .ctx = &done};
+	struct fault_ctx fc = {how, db, 0};
+	struct team_sync_opts o = {.batch = 5, .hook = fail_server, .ctx = &fc};
 	struct team_sync_counts n;
 	struct poise_error err;
 
-	own_cluster();
-	st = sfx_setup(DB, 1, 20, path, sizeof(path));
-	t = sfx_team(DB, "agent01");
+	st = sfx_setup(db, 1, 20, path, sizeof(path));
+	t = sfx_team(db, "agent01");
 	ck_assert_msg(team_sync(t, st, &o, &n, &err) == POISE_IO, "%s", err.msg);
 	ck_assert_ptr_nonnull(strstr(err.msg, "sync again"));
-	ck_assert_int_eq(done, 1);
+	ck_assert_int_eq(fc.done, 1);
 	team_close(t);
-	/* Down: a sync says so and changes nothing here. */
-	{
+	/* Only the first batch was noted here as sent. */
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_calls"), 5);
+	if (how == HALT) {
 		struct team *none = NULL;
 
-		ck_assert_int_eq(team_connect(pgt_conninfo(DB, "agent01"), &none, &err), POISE_IO);
+		/* Down: a sync says so and changes nothing here. */
+		ck_assert_int_eq(team_connect(pgt_conninfo(db, "agent01"), &none, &err), POISE_IO);
 		ck_assert_ptr_nonnull(strstr(err.msg, "cannot reach the server"));
 	}
-	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_calls"), 5);
-	pgt_cluster("resume", dir);
-	admin = pgt_connect(DB, NULL);
+	if (how == HALT)
+		pgt_cluster("resume", dir);
+	if (how == KILL) {
+		/* The killed server's helpers may take a moment to notice: start when they have. */
+		char sh[1024];
+		int rc = -1;
+
+		snprintf(sh, sizeof(sh), "sh %s/scripts/pg-cluster.sh resume %s 2>/dev/null",
+			 POISE_SOURCE_DIR, dir);
+		for (int i = 0; i < 20 && rc != 0; i++)
+			if ((rc = system(sh)) != 0)
+				usleep(500000);
+		ck_assert_int_eq(rc, 0);
+	}
+	if (how == FULL) {
+		struct team *none = NULL;
+
+		ck_assert_int_eq(team_connect(pgt_conninfo(db, "agent01"), &none, &err), POISE_IO);
+		ck_assert_msg(strstr(err.msg, "cannot reach the server"), "%s", err.msg);
+		free_connections();
+	}
+	t = connect_when_up(db, "agent01");
+	admin = pgt_connect(db, NULL);
 	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.calls"), 5);
-	t = sfx_team(DB, "agent01");
 	o.hook = NULL;
 	ck_assert_msg(team_sync(t, st, &o, &n, &err) == POISE_OK, "%s", err.msg);
 	ck_assert_int_eq(n.calls, 15);
@@ -103,6 +236,29 @@ START_TEST(test_server_halted_mid_push)
 	store_close(st);
 	PQfinish(admin);
 }
+
+START_TEST(test_server_halted_mid_push)
+{
+	fail_and_resync(HALT, "t_fault_halt");
+}
+END_TEST
+
+START_TEST(test_server_restarted_mid_push)
+{
+	fail_and_resync(RESTART, "t_fault_restart");
+}
+END_TEST
+
+START_TEST(test_server_killed_mid_push)
+{
+	fail_and_resync(KILL, "t_fault_kill");
+}
+END_TEST
+
+START_TEST(test_out_of_connections_mid_push)
+{
+	fail_and_resync(FULL, "t_fault_full");
+}
 END_TEST
 
 Suite *team_fault_suite(void)
@@ -110,7 +266,11 @@ Suite *team_fault_suite(void)
 	Suite *s = suite_create("team_fault");
 	TCase *tc = tcase_create("fault");
 
+	tcase_add_unchecked_fixture(tc, own_cluster, stop_own_cluster);
 	tcase_add_test(tc, test_server_halted_mid_push);
+	tcase_add_test(tc, test_server_restarted_mid_push);
+	tcase_add_test(tc, test_server_killed_mid_push);
+	tcase_add_test(tc, test_out_of_connections_mid_push);
 	suite_add_tcase(s, tc);
 	return s;
 }

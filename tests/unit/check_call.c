@@ -39,7 +39,7 @@ START_TEST(test_init)
 {
 	ck_assert_int_eq(cs.phase, CALL_NEW);
 	ck_assert_int_eq(cs.outcome, OUTCOME_NONE);
-	ck_assert_int_eq(cs.prompt_rule, -1);
+	ck_assert_int_eq(call_prompt_rule(&cs), -1);
 	ck_assert_int_eq(cs.mood, 0);
 	ck_assert_uint_eq(call_section_len(&cs, STAGE_SOLVE, SECTION_CHECKLIST), FIXTURE_CHECKLIST);
 	ck_assert_uint_eq(call_section_len(&cs, STAGE_CALM, SECTION_SAY), FIXTURE_SAY);
@@ -49,7 +49,7 @@ START_TEST(test_init)
 		for (size_t i = 0; i < FIXTURE_CHECKLIST; i++)
 			ck_assert_int_eq(cs.ticked[s][i], 0);
 		for (size_t i = 0; i < FIXTURE_SAY; i++)
-			ck_assert_int_eq(cs.marks[s][SECTION_SAY][i], LINE_SHOWN);
+			ck_assert_int_eq(cs.lines[s][SECTION_SAY][i].mark, LINE_SHOWN);
 	}
 	ck_assert_int_eq(cs.rules[1].fired, 0);
 	ck_assert_int_eq(call_elapsed_ms(&cs, T(100)), 0);
@@ -203,7 +203,7 @@ START_TEST(test_counters)
 	ck_assert_int_eq(cs.breathe_at, T(11));
 	OK(EV_PROMPT, T(12), 0, 1, 0, "hold-long");
 	/* Counted, but not pending: its cause (a hold) is not there. */
-	ck_assert_int_eq(cs.prompt_rule, -1);
+	ck_assert_int_eq(call_prompt_rule(&cs), -1);
 	ck_assert_int_eq(cs.rules[1].fired, 1);
 	ck_assert_int_eq(cs.rules[1].last_fired, T(12));
 	ck_assert_int_eq(cs.rules[1].episode_start, -1); /* not on hold: no episode */
@@ -212,8 +212,8 @@ START_TEST(test_counters)
 	OK(EV_PROMPT, T(70), 0, 1, 0, "hold-long");
 	ck_assert_int_eq(cs.rules[1].fired, 2);
 	ck_assert_int_eq(cs.rules[1].episode_start, T(20));
-	ck_assert_int_eq(cs.prompt_rule, 1);
-	ck_assert_int_eq(cs.prompt_at, T(70));
+	ck_assert_int_eq(call_prompt_rule(&cs), 1);
+	ck_assert_int_eq(call_prompt(&cs)->t, T(70));
 	ck_assert_int_eq(cs.nevents, 9);
 }
 END_TEST
@@ -244,17 +244,17 @@ START_TEST(test_checklist_and_lines)
 	ck_assert_uint_eq(call_ticked_count(&cs, STAGE_CALM), 1);
 	OK(EV_SAID, T(4), 0, SECTION_SAY, 2, NULL);
 	OK(EV_SKIP, T(5), 0, SECTION_ASK, 0, "calmer");
-	ck_assert_int_eq(cs.marks[STAGE_CALM][SECTION_SAY][2], LINE_SAID);
-	ck_assert_int_eq(cs.marks[STAGE_CALM][SECTION_SAY][1], LINE_SHOWN);
-	ck_assert_int_eq(cs.marks[STAGE_CALM][SECTION_ASK][0], LINE_SKIPPED);
+	ck_assert_int_eq(cs.lines[STAGE_CALM][SECTION_SAY][2].mark, LINE_SAID);
+	ck_assert_int_eq(cs.lines[STAGE_CALM][SECTION_SAY][1].mark, LINE_SHOWN);
+	ck_assert_int_eq(cs.lines[STAGE_CALM][SECTION_ASK][0].mark, LINE_SKIPPED);
 	/* Items are those of the current stage. */
 	OK(EV_STAGE, T(6), STAGE_SOLVE, 0, 0, NULL);
 	OK(EV_CHECK, T(7), STAGE_SOLVE, 3, 1, NULL);
 	OK(EV_SKIP, T(8), STAGE_SOLVE, SECTION_SAY, 2, "wrong-scenario");
 	ck_assert_int_eq(cs.ticked[STAGE_SOLVE][3], 1);
 	ck_assert_int_eq(cs.ticked[STAGE_CALM][3], 0);
-	ck_assert_int_eq(cs.marks[STAGE_SOLVE][SECTION_SAY][2], LINE_SKIPPED);
-	ck_assert_int_eq(cs.marks[STAGE_CALM][SECTION_SAY][2], LINE_SAID);
+	ck_assert_int_eq(cs.lines[STAGE_SOLVE][SECTION_SAY][2].mark, LINE_SKIPPED);
+	ck_assert_int_eq(cs.lines[STAGE_CALM][SECTION_SAY][2].mark, LINE_SAID);
 	ck_assert_uint_eq(call_ticked_count(&cs, STAGE_SOLVE), 1);
 }
 END_TEST
@@ -513,7 +513,7 @@ START_TEST(test_loaded_playbook)
 	ck_assert_int_eq(call_apply(&c, &ev), POISE_OK);
 	ev = fixture_event(EV_SAID, T(1), 0, SECTION_SAY, 0, NULL);
 	ck_assert_int_eq(call_apply(&c, &ev), POISE_OK);
-	ck_assert_int_eq(c.marks[STAGE_CALM][SECTION_SAY][0], LINE_SAID);
+	ck_assert_int_eq(c.lines[STAGE_CALM][SECTION_SAY][0].mark, LINE_SAID);
 	ev = fixture_event(EV_STAGE, T(2), STAGE_LISTEN, 0, 0, NULL);
 	ck_assert_int_eq(call_apply(&c, &ev), POISE_OK);
 	ev = fixture_event(EV_SAID, T(3), 0, SECTION_SAY, 0, NULL);

@@ -198,9 +198,9 @@ START_TEST(test_undo_across_stages_gives_time_back)
 	ck_assert_int_eq(call_stage_ms(&cs, STAGE_CALM, T(70)), SEC(70));
 	ck_assert_int_eq(call_stage_ms(&cs, STAGE_LISTEN, T(70)), 0);
 	ck_assert_uint_eq(cs.visited, 1u << STAGE_CALM);
-	ck_assert_int_eq(cs.marks[STAGE_CALM][SECTION_SAY][2], LINE_SAID);
+	ck_assert_int_eq(cs.lines[STAGE_CALM][SECTION_SAY][2].mark, LINE_SAID);
 	UNDO(T(65), 2);
-	ck_assert_int_eq(cs.marks[STAGE_CALM][SECTION_SAY][2], LINE_SHOWN);
+	ck_assert_int_eq(cs.lines[STAGE_CALM][SECTION_SAY][2].mark, LINE_SHOWN);
 	ck_assert_int_eq(call_elapsed_ms(&cs, T(70)), SEC(70));
 }
 END_TEST
@@ -259,7 +259,7 @@ START_TEST(test_line_unmarked_on_its_own)
 	ck_assert_int_eq(call_line_mark_seq(&cs, SECTION_SAY, 1), 3);
 	ck_assert_int_eq(call_line_mark_seq(&cs, SECTION_SAY, 2), 0);
 	UNDO(T(4), 2); /* not the newest mark, but that line's mark */
-	ck_assert_int_eq(cs.marks[STAGE_CALM][SECTION_SAY][0], LINE_SHOWN);
+	ck_assert_int_eq(cs.lines[STAGE_CALM][SECTION_SAY][0].mark, LINE_SHOWN);
 	ck_assert_ptr_null(call_skip_reason(&cs, STAGE_CALM, SECTION_SAY, 0));
 	ck_assert_int_eq(call_undo_target(&cs), 4);
 	NO(EV_UNDO, T(5), 0, 2, 0, NULL);
@@ -337,47 +337,102 @@ START_TEST(test_prompt_settled_by_its_action)
 	OK0(EV_MANAGER, T(1));			    /* 2 */
 	OK(EV_PROMPT, T(1), 0, 2, 0, "manager");    /* 3 */
 	OK(EV_MOOD, T(2), 0, 4, 0, NULL);	    /* 4 */
-	ck_assert_int_eq(cs.prompt_rule, 2);
+	ck_assert_int_eq(call_prompt_rule(&cs), 2);
 	OK(EV_ESCALATE, T(3), 0, 0, 0, "asked"); /* 5 */
-	ck_assert_int_eq(cs.prompt_rule, -1);
+	ck_assert_int_eq(call_prompt_rule(&cs), -1);
 	UNDO(T(4), 5);
-	ck_assert_int_eq(cs.prompt_rule, 2);
-	ck_assert_int_eq(cs.prompt_at, T(1));
+	ck_assert_int_eq(call_prompt_rule(&cs), 2);
+	ck_assert_int_eq(call_prompt(&cs)->t, T(1));
 	/* Its cause taken back, a prompt is no longer pending. */
 	UNDO(T(4), 4);
 	UNDO(T(4), 2);
-	ck_assert_int_eq(cs.prompt_rule, -1);
+	ck_assert_int_eq(call_prompt_rule(&cs), -1);
 	ck_assert_int_eq(cs.rules[2].fired, 1);
 	OK(EV_STAGE, T(5), STAGE_LISTEN, STAGE_CALM, 0, NULL); /* listen has a timebox */
 	OK(EV_PROMPT, T(6), 0, 3, 0, "move-on");
-	ck_assert_int_eq(cs.prompt_rule, 3);
+	ck_assert_int_eq(call_prompt_rule(&cs), 3);
 	OK(EV_STAGE, T(7), STAGE_CLARIFY, STAGE_LISTEN, 0, NULL);
-	ck_assert_int_eq(cs.prompt_rule, -1);
+	ck_assert_int_eq(call_prompt_rule(&cs), -1);
 	OK(EV_MOOD, T(7), 0, 5, 0, NULL);
 	OK(EV_PROMPT, T(7), 0, 4, 0, "firm");
-	ck_assert_int_eq(cs.prompt_rule, 4);
+	ck_assert_int_eq(call_prompt_rule(&cs), 4);
 	OK(EV_WARNING, T(8), 0, 1, 0, NULL);
-	ck_assert_int_eq(cs.prompt_rule, -1);
+	ck_assert_int_eq(call_prompt_rule(&cs), -1);
 	OK(EV_PROMPT, T(9), 0, 4, 0, "firm");
-	ck_assert_int_eq(cs.prompt_rule, 4);
+	ck_assert_int_eq(call_prompt_rule(&cs), 4);
 	OK(EV_STAGE, T(10), STAGE_BOUNDARY, STAGE_CLARIFY, 0, NULL);
-	ck_assert_int_eq(cs.prompt_rule, -1);
+	ck_assert_int_eq(call_prompt_rule(&cs), -1);
 	OK(EV_PROMPT, T(11), 0, 5, 0, "breathe");
 	OK(EV_NOTE, T(12), 0, 0, 0, "n");
-	ck_assert_int_eq(cs.prompt_rule, 5);
+	ck_assert_int_eq(call_prompt_rule(&cs), 5);
 	OK0(EV_BREATHE, T(13));
-	ck_assert_int_eq(cs.prompt_rule, -1);
+	ck_assert_int_eq(call_prompt_rule(&cs), -1);
 	OK0(EV_HOLD_START, T(14));
 	OK(EV_PROMPT, T(20), 0, 6, 0, "end-hold");
-	ck_assert_int_eq(cs.prompt_rule, 6);
+	ck_assert_int_eq(call_prompt_rule(&cs), 6);
 	OK0(EV_HOLD_END, T(21));
-	ck_assert_int_eq(cs.prompt_rule, -1);
+	ck_assert_int_eq(call_prompt_rule(&cs), -1);
 	/* A rule without an action stays until the next prompt. */
 	OK(EV_PROMPT, T(22), 0, 0, 0, "calm-down");
-	ck_assert_int_eq(cs.prompt_rule, 0);
+	ck_assert_int_eq(call_prompt_rule(&cs), 0);
 	OK(EV_STAGE, T(23), STAGE_SOLVE, STAGE_BOUNDARY, 0, NULL);
 	OK(EV_ESCALATE, T(24), 0, 0, 0, "x");
-	ck_assert_int_eq(cs.prompt_rule, 0);
+	ck_assert_int_eq(call_prompt_rule(&cs), 0);
+}
+END_TEST
+
+/* Every prompt is kept with how it left the screen, and each line with what marked it. */
+START_TEST(test_prompts_and_lines_kept_with_how_they_ended)
+{
+	const struct prompt_mark *p;
+	const struct line_use *u;
+
+	OK(EV_START, T(0), STAGE_CALM, 0, 0, NULL);		 /* 1 */
+	OK0(EV_MANAGER, T(1));					 /* 2 */
+	OK(EV_PROMPT, T(1), 0, 2, 0, "manager");		 /* 3 */
+	OK(EV_MOOD, T(2), 0, 5, 0, NULL);			 /* 4 */
+	OK(EV_PROMPT, T(3), 0, 4, 0, "firm");			 /* 5: replaces 3 */
+	OK(EV_SKIP, T(4), 0, SECTION_SAY, 1, "wrong-scenario");	 /* 6 */
+	OK(EV_SAID, T(5), 0, SECTION_SAY, 0, NULL);		 /* 7 */
+	OK(EV_STAGE, T(6), STAGE_BOUNDARY, STAGE_CALM, 0, NULL); /* 8: acts on 5 */
+	ck_assert_uint_eq(cs.nprompts, 2);
+	ck_assert_ptr_null(call_prompt(&cs));
+	p = &cs.prompts[0];
+	ck_assert_int_eq(p->rule, 2);
+	ck_assert_int_eq(p->seq, 3);
+	ck_assert_int_eq(p->end, PROMPT_REPLACED);
+	ck_assert_int_eq(p->end_seq, 5);
+	ck_assert_int_eq(p->end_at, T(3));
+	p = &cs.prompts[1];
+	ck_assert_int_eq(p->end, PROMPT_ACTED);
+	ck_assert_int_eq(p->end_seq, 8);
+	ck_assert_int_eq(p->in_stage, STAGE_CALM);
+	u = call_line(&cs, STAGE_CALM, SECTION_SAY, 1);
+	ck_assert_int_eq(u->mark, LINE_SKIPPED);
+	ck_assert_int_eq(u->reason, SKIP_WRONG);
+	ck_assert_int_eq(u->seq, 6);
+	ck_assert_int_eq(u->t, T(4));
+	u = call_line(&cs, STAGE_CALM, SECTION_SAY, 0);
+	ck_assert_int_eq(u->mark, LINE_SAID);
+	ck_assert_int_eq(u->reason, -1);
+	ck_assert_ptr_null(call_line(&cs, STAGE_CALM, SECTION_SAY, 99));
+	ck_assert_ptr_null(call_line(&cs, STAGE_CALM, SECTION_SAY, -1));
+	/* The stage move undone: the newest prompt is pending again. */
+	UNDO(T(7), 8);
+	ck_assert_ptr_nonnull(call_prompt(&cs));
+	ck_assert_int_eq(call_prompt(&cs)->seq, 5);
+	ck_assert_int_eq(cs.prompts[1].end, PROMPT_PENDING);
+	ck_assert_int_eq(cs.prompts[1].end_seq, 0);
+	/* The mood undone too: the prompt it caused has lapsed; the one it replaced stays so. */
+	UNDO(T(8), 7);
+	UNDO(T(8), 6);
+	UNDO(T(8), 4);
+	ck_assert_uint_eq(cs.nprompts, 2);
+	ck_assert_int_eq(cs.prompts[1].end, PROMPT_LAPSED);
+	ck_assert_int_eq(cs.prompts[0].end, PROMPT_PENDING);
+	ck_assert_int_eq(call_prompt_rule(&cs), 2);
+	ck_assert_int_eq(call_line(&cs, STAGE_CALM, SECTION_SAY, 1)->mark, LINE_SHOWN);
+	ck_assert_int_eq(call_line(&cs, STAGE_CALM, SECTION_SAY, 1)->reason, -1);
 }
 END_TEST
 
@@ -461,6 +516,7 @@ Suite *call_undo_suite(void)
 	tcase_add_test(tc, test_undo_refused_outside_talk);
 	tcase_add_test(tc, test_tab_skips_boundary_and_back_follows_the_path);
 	tcase_add_test(tc, test_prompt_settled_by_its_action);
+	tcase_add_test(tc, test_prompts_and_lines_kept_with_how_they_ended);
 	tcase_add_test(tc, test_hold_goes_on_after_resume);
 	tcase_add_test(tc, test_old_resume_ends_the_hold);
 	tcase_add_test(tc, test_undo_needs_its_memory_first);

@@ -130,7 +130,7 @@ END_TEST
 
 /*
  * The same calls through store_call_begin + store_append (and, when each
- * ends, report_keep_call as the call screen does) and through gen_write.
+ * ends, report_keep_call as live_record does) and through gen_write.
  */
 START_TEST(test_batch_rows_equal_live_rows)
 {

@@ -684,6 +684,35 @@ START_TEST(test_sanitizer_class)
 			  0);
 		assert_terminal_safe("cut", small);
 	}
+	/*
+	 * Cut at every size, the output is the longest whole-character prefix
+	 * of the full one that fits, and the size needed is always the full one.
+	 */
+	{
+		static const char mixed[] = "ab\x1b"
+					    "cd\xc3\xa9"
+					    "efg\xe2\x82\xac"
+					    "h";
+		char full[64], small[64];
+		unsigned cp;
+		size_t whole = text_safe(full, sizeof(full), mixed, 0);
+
+		ck_assert_str_eq(full, "ab" TEXT_REPLACEMENT "cd\xc3\xa9"
+				       "efg\xe2\x82\xac"
+				       "h");
+		for (size_t size = 1; size <= whole + 1; size++) {
+			size_t n = text_safe(small, size, mixed, 0), got = strlen(small);
+
+			ck_assert_uint_eq(n, whole);
+			ck_assert_uint_lt(got, size);
+			ck_assert_int_eq(strncmp(small, full, got), 0);
+			/* no shorter piece after a cut one: the next character did not fit */
+			if (got < whole)
+				ck_assert_uint_ge(
+					got + text_utf8_len(full + got, whole - got, &cp) + 1,
+					size + 1);
+		}
+	}
 	ck_assert(!text_is_safe(hostile, 0));
 	ck_assert(text_is_safe("caf\xc3\xa9 \xe2\x82\xac\n", TEXT_KEEP_NEWLINE));
 }

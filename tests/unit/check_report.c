@@ -8,7 +8,7 @@
  * in build_calls(); nothing is computed by the code under test.
  *
  * Every test runs three times: the calls folded from their events, the
- * closed calls' figures kept first (report_keep_call, as the call screen
+ * closed calls' figures kept first (report_keep_call, as live_record
  * does when a call ends) and read instead, and kept but refolded.
  */
 #include "poise/day.h"

@@ -132,6 +132,36 @@ START_TEST(test_call_begun_while_locked)
 }
 END_TEST
 
+/* store_call_start while locked: the call and its START both wait, in order. */
+START_TEST(test_call_started_while_locked)
+{
+	const char *path = fx_path(0, "lockstart.db");
+	struct playbook pb = fx_pb("test", "7b", pb_text);
+	struct store *st = fx_open(path);
+	sqlite3 *other = lock_take(path);
+	struct event start = {.t = 1000, .kind = EV_START, .stage = STAGE_CALM, .text = pb.hash};
+	struct call_meta m = {.started = 1000};
+	struct poise_error err = {0};
+	int deferred = 0;
+
+	ck_assert_int_eq(store_new_uuid(m.id, 1000, &err), POISE_OK);
+	snprintf(m.agent, sizeof(m.agent), "ana");
+	ck_assert_msg(store_call_start(st, &m, &pb, &start, &deferred, &err) == POISE_OK, "%s",
+		      err.msg);
+	ck_assert_int_eq(deferred, 1);
+	ck_assert_int_eq(start.seq, 1);
+	ck_assert_uint_eq(store_pending(st), 2);
+	ck_assert_int_eq(append_deferred(st, m.id, EV_MOOD, 4, NULL), 2);
+	lock_release(other);
+	ck_assert_int_eq(store_flush(st, NULL, &err), POISE_OK);
+	ck_assert_uint_eq(store_pending(st), 0);
+	ck_assert_int_eq(store_call_meta(st, m.id, &m, &err), POISE_OK);
+	ck_assert_int_eq(m.last_seq, 2);
+	ck_assert_int_eq(m.mood_start, 4);
+	store_close(st);
+}
+END_TEST
+
 static void copy_file(const char *from, const char *to)
 {
 	size_t n;
@@ -471,6 +501,7 @@ Suite *sidelog_suite(void)
 	tcase_add_test(log, test_locked_goes_to_side_log);
 	tcase_add_test(log, test_append_after_unlock_drains_side_log_first);
 	tcase_add_test(log, test_call_begun_while_locked);
+	tcase_add_test(log, test_call_started_while_locked);
 	tcase_add_test(log, test_leftover_side_log_replayed_at_open);
 	tcase_add_test(log, test_damaged_side_log_reported);
 	tcase_add_test(log, test_side_log_is_locked_between_processes);

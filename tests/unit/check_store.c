@@ -647,6 +647,37 @@ START_TEST(test_no_full_table_scans)
 }
 END_TEST
 
+/* store_call_start: the call and its START together; the next event follows it. */
+START_TEST(test_call_start_with_first_event)
+{
+	struct store *st = fx_open(fx_path(0, "start.db"));
+	struct playbook pb = fx_pb("test", "5c", "id: test\ntitle: Test\n");
+	struct event start = {.t = 2000, .kind = EV_START, .stage = STAGE_CALM, .text = pb.hash};
+	struct event bad = {.t = 2000, .kind = EV_MOOD, .stage = STAGE_CALM, .a = 9};
+	struct call_meta m = {.started = 2000}, again, back;
+	struct poise_error err = {0};
+	int deferred = -1;
+
+	ck_assert_int_eq(store_new_uuid(m.id, 2000, &err), POISE_OK);
+	snprintf(m.agent, sizeof(m.agent), "ana");
+	again = m;
+	ck_assert_msg(store_call_start(st, &m, &pb, &start, &deferred, &err) == POISE_OK, "%s",
+		      err.msg);
+	ck_assert_int_eq(deferred, 0);
+	ck_assert_int_eq(start.seq, 1);
+	ck_assert_int_eq(store_call_meta(st, m.id, &back, &err), POISE_OK);
+	ck_assert_int_eq(back.last_seq, 1);
+	ck_assert_str_eq(back.status, "open");
+	ck_assert_int_eq(fx_append(st, m.id, EV_MOOD, 2100, STAGE_CALM, 3, 0, NULL), 2);
+	/* The same id again is refused, and so is an invalid first event: nothing is written. */
+	ck_assert_int_ne(store_call_start(st, &again, &pb, &start, NULL, &err), POISE_OK);
+	ck_assert_int_eq(store_new_uuid(again.id, 2200, &err), POISE_OK);
+	ck_assert_int_eq(store_call_start(st, &again, &pb, &bad, NULL, &err), POISE_INVALID);
+	ck_assert_int_eq(store_call_meta(st, again.id, &back, &err), POISE_NOT_FOUND);
+	store_close(st);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -659,6 +690,7 @@ Suite *store_suite(void)
 	tcase_add_checked_fixture(files, fx_setup, fx_teardown);
 	tcase_add_checked_fixture(read, fx_setup, fx_teardown);
 	tcase_add_test(files, test_create_and_reopen);
+	tcase_add_test(files, test_call_start_with_first_event);
 	tcase_add_test(files, test_modes_with_hostile_umask);
 	tcase_add_test(files, test_pragmas);
 	tcase_add_test(files, test_newer_schema_refused);

@@ -2,8 +2,8 @@
  * call.c - a call's state as a fold over its events.
  *
  * call_check() decides, call_apply() changes: every refusal happens before
- * the first write, and the only allocations (a note, a mood mark, a cause or
- * wrap-up text) are made before anything is touched, so a refused or failed
+ * the first write, and the only allocations (a note, a mood mark, a prompt, a cause
+ * or wrap-up text) are made before anything is touched, so a refused or failed
  * event leaves the state exactly as it was.
  */
 #include "poise/call.h"
@@ -28,7 +28,7 @@ enum poise_status call_init(struct call_state *cs, const struct playbook *pb)
 	cs->phase = CALL_NEW;
 	cs->stage = STAGE_CALM;
 	cs->outcome = OUTCOME_NONE;
-	cs->prompt_rule = -1;
+	cs->prompt = -1;
 	cs->resume_phase = CALL_NEW;
 
 	for (int s = 0; s < STAGE_COUNT; s++) {
@@ -38,9 +38,13 @@ enum poise_status call_init(struct call_state *cs, const struct playbook *pb)
 		if (!cs->ticked[s])
 			goto fail;
 		for (int sec = 0; sec < SECTION_COUNT; sec++) {
-			cs->marks[s][sec] = zalloc(st->section[sec].len);
-			if (!cs->marks[s][sec])
+			size_t len = st->section[sec].len;
+
+			cs->lines[s][sec] = calloc(len ? len : 1, sizeof(struct line_use));
+			if (!cs->lines[s][sec])
 				goto fail;
+			for (size_t i = 0; i < len; i++)
+				cs->lines[s][sec][i].reason = -1;
 		}
 	}
 	cs->rules = calloc(pb->nrules ? pb->nrules : 1, sizeof(*cs->rules));
@@ -57,7 +61,7 @@ void call_free(struct call_state *cs)
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		free(cs->ticked[s]);
 		for (int sec = 0; sec < SECTION_COUNT; sec++)
-			free(cs->marks[s][sec]);
+			free(cs->lines[s][sec]);
 	}
 	for (size_t i = 0; i < cs->nnotes; i++)
 		free(cs->notes[i].text);
@@ -68,6 +72,7 @@ void call_free(struct call_state *cs)
 	free(cs->notes);
 	free(cs->moods);
 	free(cs->rules);
+	free(cs->prompts);
 	free(cs->cause);
 	free(cs->followup);
 	free(cs->reflection);
@@ -76,12 +81,13 @@ void call_free(struct call_state *cs)
 
 /* --- checking ------------------------------------------------------------ */
 
-static int known_skip_reason(const char *key)
+/* The skip reason of a key; -1 when none. */
+static int skip_reason_of(const char *key)
 {
 	for (int i = 0; key && i < SKIP_COUNT; i++)
 		if (strcmp(skip_reason_key((enum skip_reason)i), key) == 0)
-			return 1;
-	return 0;
+			return i;
+	return -1;
 }
 
 static int known_cause(const struct playbook *pb, const char *id)
@@ -118,7 +124,7 @@ static int talk_event_ok(const struct call_state *cs, const struct event *ev)
 	case EV_SAID:
 		return item_in_range(cs, ev->a, ev->b);
 	case EV_SKIP:
-		return item_in_range(cs, ev->a, ev->b) && known_skip_reason(ev->text);
+		return item_in_range(cs, ev->a, ev->b) && skip_reason_of(ev->text) >= 0;
 	case EV_PROMPT:
 		return ev->a >= 0 && (size_t)ev->a < cs->pb->nrules;
 	case EV_ESCALATE:
@@ -269,18 +275,48 @@ static enum poise_status set_text(char **slot, const char *text)
 	return POISE_OK;
 }
 
-static void apply_prompt(struct call_state *cs, const struct event *ev)
+/* The pending prompt leaves the screen: how, and by which event. */
+static void end_prompt(struct call_state *cs, enum prompt_end how, const struct event *ev)
+{
+	struct prompt_mark *p = &cs->prompts[cs->prompt];
+
+	p->end = how;
+	p->end_seq = ev->seq;
+	p->end_at = ev->t;
+	cs->prompt = -1;
+}
+
+static enum poise_status apply_prompt(struct call_state *cs, const struct event *ev)
 {
 	struct rule_track *tr = &cs->rules[ev->a];
+	struct prompt_mark *p;
 
+	if (!GROW(cs->prompts, cs->nprompts, cs->prompts_cap, 8))
+		return POISE_NOMEM;
 	tr->episode_start = rules_episode(cs, (size_t)ev->a);
 	tr->last_fired = ev->t;
 	tr->fired++;
+	p = &cs->prompts[cs->nprompts];
+	*p = (struct prompt_mark){ev->seq, ev->t, ev->a, (int)cs->stage, PROMPT_LAPSED, 0, 0};
 	/* Pending only while its cause holds: folded again after an UNDO, it may not. */
-	if (tr->episode_start < 0)
-		return;
-	cs->prompt_rule = ev->a;
-	cs->prompt_at = ev->t;
+	if (tr->episode_start >= 0) {
+		if (cs->prompt >= 0)
+			end_prompt(cs, PROMPT_REPLACED, ev);
+		p->end = PROMPT_PENDING;
+		cs->prompt = (long)cs->nprompts;
+	}
+	cs->nprompts++;
+	return POISE_OK;
+}
+
+static void mark_line(struct call_state *cs, const struct event *ev, enum line_mark mark)
+{
+	struct line_use *u = &cs->lines[cs->stage][ev->a][ev->b];
+
+	u->seq = ev->seq;
+	u->t = ev->t;
+	u->mark = (unsigned char)mark;
+	u->reason = (signed char)(mark == LINE_SKIPPED ? skip_reason_of(ev->text) : -1);
 }
 
 static void apply_interrupted(struct call_state *cs, int64_t t)
@@ -336,10 +372,10 @@ static void apply_simple(struct call_state *cs, const struct event *ev)
 		cs->ticked[cs->stage][ev->a] = (unsigned char)ev->b;
 		break;
 	case EV_SAID:
-		cs->marks[cs->stage][ev->a][ev->b] = LINE_SAID;
+		mark_line(cs, ev, LINE_SAID);
 		break;
 	case EV_SKIP:
-		cs->marks[cs->stage][ev->a][ev->b] = LINE_SKIPPED;
+		mark_line(cs, ev, LINE_SKIPPED);
 		break;
 	case EV_MANAGER:
 		cs->manager_at = ev->t;
@@ -363,9 +399,9 @@ static void settle_prompt(struct call_state *cs, const struct event *ev)
 	enum rule_action action;
 	int done;
 
-	if (cs->prompt_rule < 0 || (size_t)cs->prompt_rule >= cs->pb->nrules)
+	if (cs->prompt < 0)
 		return;
-	action = cs->pb->rules[cs->prompt_rule].action;
+	action = cs->pb->rules[cs->prompts[cs->prompt].rule].action;
 	switch (action) {
 	case ACTION_ESCALATE:
 		done = ev->kind == EV_ESCALATE;
@@ -388,7 +424,7 @@ static void settle_prompt(struct call_state *cs, const struct event *ev)
 		break;
 	}
 	if (done)
-		cs->prompt_rule = -1;
+		end_prompt(cs, PROMPT_ACTED, ev);
 }
 
 static enum poise_status move_to_stage(struct call_state *cs, const struct event *ev)
@@ -418,8 +454,7 @@ static enum poise_status apply_event(struct call_state *cs, const struct event *
 	case EV_NOTE:
 		return apply_note(cs, ev);
 	case EV_PROMPT:
-		apply_prompt(cs, ev);
-		return POISE_OK;
+		return apply_prompt(cs, ev);
 	case EV_CAUSE:
 		return set_text(&cs->cause, ev->text);
 	case EV_FOLLOWUP:
@@ -467,25 +502,26 @@ enum poise_status call_fold_one(struct call_state *cs, const struct event *ev)
 /*
  * Fold the event and keep it. The entry is made (its text copied, room
  * made) before the fold changes anything; an UNDO's fold again leaves room
- * for its own entry.
+ * for its own entry. An event without a seq is folded under its place.
  */
-enum poise_status call_apply(struct call_state *cs, const struct event *ev)
+enum poise_status call_apply(struct call_state *cs, const struct event *given)
 {
+	struct event numbered = *given, *ev = &numbered;
 	struct call_entry e;
 	enum poise_status st = call_check(cs, ev);
 
 	if (st != POISE_OK)
 		return st;
-	e = (struct call_entry){ev->seq ? ev->seq : cs->nevents + 1,
-				ev->t,
-				ev->kind,
-				ev->stage,
-				ev->a,
-				ev->b,
-				NULL,
-				(int)cs->stage,
-				cs->mood,
-				0};
+	if (!ev->seq)
+		ev->seq = cs->nevents + 1;
+	e = (struct call_entry){.seq = ev->seq,
+				.t = ev->t,
+				.kind = ev->kind,
+				.stage = ev->stage,
+				.a = ev->a,
+				.b = ev->b,
+				.in_stage = (int)cs->stage,
+				.mood = cs->mood};
 	if ((ev->text && !(e.text = strdup(ev->text))) ||
 	    !GROW(cs->log, cs->nlog, cs->log_cap, 32)) {
 		free(e.text);

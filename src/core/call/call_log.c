@@ -1,7 +1,8 @@
 /*
  * call_log.c - the events a call's fold has applied, kept in order: what
- * an UNDO may take back and the fold again without it, why a line was
- * skipped, and the path of stages taken.
+ * an UNDO may take back and the fold again without it; how each line was
+ * used and the pending prompt, as the fold keeps them; the path of stages
+ * taken.
  *
  * An UNDO never edits the state in place: the kept events are folded
  * again into a fresh state, skipping every event taken back, and that
@@ -78,33 +79,39 @@ const struct call_entry *call_entry_of(const struct call_state *cs, int64_t seq)
 	return NULL;
 }
 
-/* The newest SAID or SKIP, not undone, of a line of stage; NULL when none. */
-static const struct call_entry *line_mark(const struct call_state *cs, int stage, int section,
-					  int index)
+const struct line_use *call_line(const struct call_state *cs, enum stage stage,
+				 enum section section, int index)
 {
-	for (size_t i = cs->nlog; i-- > 0;) {
-		const struct call_entry *e = &cs->log[i];
-
-		if (!e->undone && (e->kind == EV_SAID || e->kind == EV_SKIP) &&
-		    e->in_stage == stage && e->a == section && e->b == index)
-			return e;
-	}
-	return NULL;
+	if (index < 0 || (size_t)index >= call_section_len(cs, stage, section))
+		return NULL;
+	return &cs->lines[stage][section][index];
 }
 
 int64_t call_line_mark_seq(const struct call_state *cs, enum section section, int index)
 {
-	const struct call_entry *e = line_mark(cs, (int)cs->stage, (int)section, index);
+	const struct line_use *u = call_line(cs, cs->stage, section, index);
 
-	return e ? e->seq : 0;
+	return u ? u->seq : 0;
 }
 
 const char *call_skip_reason(const struct call_state *cs, enum stage stage, enum section section,
 			     int index)
 {
-	const struct call_entry *e = line_mark(cs, (int)stage, (int)section, index);
+	const struct line_use *u = call_line(cs, stage, section, index);
 
-	return e && e->kind == EV_SKIP ? e->text : NULL;
+	if (!u || u->mark != LINE_SKIPPED || u->reason < 0)
+		return NULL;
+	return skip_reason_key((enum skip_reason)u->reason);
+}
+
+const struct prompt_mark *call_prompt(const struct call_state *cs)
+{
+	return cs->prompt >= 0 ? &cs->prompts[cs->prompt] : NULL;
+}
+
+int call_prompt_rule(const struct call_state *cs)
+{
+	return cs->prompt >= 0 ? cs->prompts[cs->prompt].rule : -1;
 }
 
 int call_undo_ok(const struct call_state *cs, const struct event *ev)
@@ -118,8 +125,8 @@ int call_undo_ok(const struct call_state *cs, const struct event *ev)
 	/* While talking, a line's mark may be taken back on its own. */
 	e = call_entry_of(cs, ev->a);
 	return cs->phase == CALL_TALK && e && !e->undone &&
-	       (e->kind == EV_SAID || e->kind == EV_SKIP) &&
-	       line_mark(cs, (int)cs->stage, e->a, e->b) == e;
+	       (e->kind == EV_SAID || e->kind == EV_SKIP) && e->in_stage == (int)cs->stage &&
+	       call_line_mark_seq(cs, (enum section)e->a, e->b) == e->seq;
 }
 
 struct event call_entry_event(const struct call_entry *e)

@@ -104,8 +104,8 @@ static int said_in(const struct call_state *cs, int s)
 	const struct pb_stage *st = &cs->pb->stages[s];
 
 	for (int sec = 0; sec < SECTION_COUNT; sec++)
-		for (size_t i = 0; cs->marks[s][sec] && i < st->section[sec].len; i++)
-			if (cs->marks[s][sec][i] == LINE_SAID)
+		for (size_t i = 0; cs->lines[s][sec] && i < st->section[sec].len; i++)
+			if (cs->lines[s][sec][i].mark == LINE_SAID)
 				return 1;
 	return 0;
 }

@@ -373,8 +373,8 @@ static void count_lines(const struct call_state *cs, int *said, int *skipped)
 	for (int s = 0; s < STAGE_COUNT; s++)
 		for (int sec = 0; sec < SECTION_COUNT; sec++)
 			for (size_t i = 0; i < call_section_len(cs, (enum stage)s, sec); i++) {
-				*said += cs->marks[s][sec][i] == LINE_SAID;
-				*skipped += cs->marks[s][sec][i] == LINE_SKIPPED;
+				*said += cs->lines[s][sec][i].mark == LINE_SAID;
+				*skipped += cs->lines[s][sec][i].mark == LINE_SKIPPED;
 			}
 }
 

@@ -67,8 +67,22 @@ enum poise_status playbook_text_check(const char *text, size_t len, const char *
 	const unsigned char *p = (const unsigned char *)text;
 	struct textpos pos;
 	uint32_t c;
-	size_t w;
+	size_t w, i = 0;
 
+	/*
+	 * First without counting lines and columns, which only an error needs:
+	 * printable ASCII, tab and line ends take no decoding.
+	 */
+	while (i < len) {
+		if ((p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\t' || p[i] == '\r')
+			i++;
+		else if (p[i] && (w = utf8_decode(p + i, len - i, &c)) && yaml_printable(c))
+			i += w;
+		else
+			break;
+	}
+	if (i == len)
+		return POISE_OK;
 	for (textpos_start(&pos, p, len); pos.off < len; textpos_step(&pos, p, len, c, w)) {
 		int line = (int)pos.line + 1, col = (int)pos.col + 1;
 

@@ -201,9 +201,25 @@ enum poise_status store_fail(struct store *st, int rc, const char *what, struct 
 	}
 }
 
+/*
+ * Each statement is prepared when first used, then kept for the store's
+ * life: an open prepares nothing, and a call prepares only what it runs.
+ * A statement that cannot be prepared stays NULL (SQLite refuses a NULL
+ * statement harmlessly, with SQLITE_MISUSE) and is tried again next time.
+ */
+static sqlite3_stmt *stmt_get(struct store *st, enum store_stmt id, int *rc)
+{
+	*rc = SQLITE_OK;
+	if (!st->stmt[id])
+		*rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+					 &st->stmt[id], NULL);
+	return st->stmt[id];
+}
+
 sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id)
 {
-	sqlite3_stmt *s = st->stmt[id];
+	int rc;
+	sqlite3_stmt *s = stmt_get(st, id, &rc);
 
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -216,6 +232,8 @@ int store_step_done(struct store *st, enum store_stmt id)
 
 	if (id == STMT_BEGIN)
 		st->fail_errno = 0;
+	if (!stmt_get(st, id, &rc))
+		return rc;
 	errno = 0;
 	rc = sqlite3_step(st->stmt[id]);
 	e = errno;
@@ -409,18 +427,6 @@ static void tighten_side_files(const struct store *st)
 	}
 }
 
-static int prepare_all(struct store *st)
-{
-	for (int i = 0; i < STMT_COUNT; i++) {
-		int rc = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-					    &st->stmt[i], NULL);
-
-		if (rc != SQLITE_OK)
-			return rc;
-	}
-	return SQLITE_OK;
-}
-
 static enum poise_status open_db(struct store *st, struct poise_error *err)
 {
 	int oflags = (st->flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -454,11 +460,7 @@ static enum poise_status open_db(struct store *st, struct poise_error *err)
 		return store_fail(st, rc, "open database", err);
 	if ((rc = set_pragmas(st)) != SQLITE_OK)
 		return store_fail(st, rc, "set up database", err);
-	if ((ps = store_schema_migrate(st, err)) != POISE_OK)
-		return ps;
-	if ((rc = prepare_all(st)) != SQLITE_OK)
-		return store_fail(st, rc, "prepare statements", err);
-	return POISE_OK;
+	return store_schema_migrate(st, err);
 }
 
 enum poise_status store_open(const char *path, int flags, struct store **out,

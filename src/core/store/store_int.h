@@ -41,7 +41,13 @@
 	"e.call_id = ?1 AND e.kind = '" kind "' AND NOT EXISTS (SELECT 1 FROM events u "           \
 	"WHERE u.call_id = ?1 AND u.kind = 'undo' AND u.a = e.seq)"
 
-/* X(name, sql): every statement, prepared once per store at open. */
+/*
+ * An event's summary UPDATE of its calls row moves last_seq too (?9, the
+ * event's seq): one statement and one rewrite of the row per event, not two.
+ */
+#define STORE_SEQ_SET "last_seq = max(last_seq, ?9), "
+
+/* X(name, sql): every statement, prepared once per store on first use (store.c). */
 #define STORE_STMT_LIST(X)                                                                         \
 	X(BEGIN, "BEGIN IMMEDIATE")                                                                \
 	X(COMMIT, "COMMIT")                                                                        \
@@ -56,14 +62,15 @@
 	X(LAST_SEQ, "SELECT last_seq FROM calls WHERE id = ?1")                                    \
 	X(INS_EVENT, "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, a, b, text) "    \
 		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                    \
-	X(UPD_SEQ, "UPDATE calls SET last_seq = max(last_seq, ?2) WHERE id = ?1")                  \
-	X(UPD_MOOD, "UPDATE calls SET mood_start = coalesce(mood_start, ?2), "                     \
+	X(UPD_SEQ, "UPDATE calls SET last_seq = max(last_seq, ?9) WHERE id = ?1")                  \
+	X(UPD_MOOD, "UPDATE calls SET " STORE_SEQ_SET "mood_start = coalesce(mood_start, ?2), "    \
 		    "mood_end = ?2 WHERE id = ?1")                                                 \
-	X(UPD_WRAPUP, "UPDATE calls SET wrapup_at = coalesce(wrapup_at, ?2) WHERE id = ?1")        \
-	X(UPD_OUTCOME, "UPDATE calls SET outcome = ?2 WHERE id = ?1")                              \
-	X(UPD_CAUSE, "UPDATE calls SET cause = ?2 WHERE id = ?1")                                  \
+	X(UPD_WRAPUP,                                                                              \
+	  "UPDATE calls SET " STORE_SEQ_SET "wrapup_at = coalesce(wrapup_at, ?2) WHERE id = ?1")   \
+	X(UPD_OUTCOME, "UPDATE calls SET " STORE_SEQ_SET "outcome = ?2 WHERE id = ?1")             \
+	X(UPD_CAUSE, "UPDATE calls SET " STORE_SEQ_SET "cause = ?2 WHERE id = ?1")                 \
 	X(UPD_UNDONE,                                                                              \
-	  "UPDATE calls SET "                                                                      \
+	  "UPDATE calls SET " STORE_SEQ_SET                                                        \
 	  "mood_start = (SELECT a FROM events e WHERE " STORE_KEPT(                                \
 		  "mood") " ORDER BY e.seq LIMIT 1), "                                             \
 			  "mood_end = (SELECT a FROM events e WHERE " STORE_KEPT(                  \
@@ -72,7 +79,8 @@
 						  "wrapup") " ORDER BY e.seq LIMIT 1) WHERE id = " \
 							    "?1")                                  \
 	X(DEL_SKIP, "DELETE FROM skips WHERE call_id = ?1 AND seq = ?2")                           \
-	X(UPD_STATUS, "UPDATE calls SET status = ?2, ended_at = ?3 WHERE id = ?1")                 \
+	X(UPD_STATUS,                                                                              \
+	  "UPDATE calls SET " STORE_SEQ_SET "status = ?2, ended_at = ?3 WHERE id = ?1")            \
 	X(INS_FOLLOWUP, "INSERT INTO followups (call_id, seq, due, channel, promise) "             \
 			"VALUES (?1, ?2, ?3, ?4, ?5)")                                             \
 	X(INS_REFLECTION, "INSERT INTO reflections (call_id, seq, went_well, improve) "            \

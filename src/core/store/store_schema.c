@@ -8,6 +8,7 @@
  */
 #include "store_int.h"
 
+#include "store_migrations.h"
 #include "poise/text.h"
 
 #include <errno.h>
@@ -16,261 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/*
- * The note search (schema 2), by itself too: `poise doctor` makes it again
- * with the very same SQL, so the schema check still knows it.
- */
-#define NOTES_FTS_TABLE                                                                            \
-	"CREATE VIRTUAL TABLE notes_fts USING fts5 (\n"                                            \
-	"	text, call_id UNINDEXED, seq UNINDEXED, tokenize = 'trigram')"
-#define NOTES_FTS_FILL                                                                             \
-	"INSERT INTO notes_fts (text, call_id, seq)\n"                                             \
-	"	SELECT text, call_id, seq FROM events WHERE kind = 'note' AND text IS NOT NULL"
-/* The text is released: the schema check compares it byte for byte. */
-/* clang-format off */
-#define NOTES_FTS_TRIGGER                                                                          \
-	"CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"                                  \
-	"WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"                                  \
-	"	INSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, new.seq);\n" \
-	"END"
-/* clang-format on */
-
-static const char *const migrations[] = {
-	/* 0 -> 1: the first schema. */
-	"CREATE TABLE playbook_texts (\n"
-	"	hash TEXT PRIMARY KEY NOT NULL,\n"
-	"	id TEXT NOT NULL,\n"
-	"	version TEXT NOT NULL,\n"
-	"	text TEXT NOT NULL\n"
-	");\n"
-	"CREATE TABLE calls (\n"
-	"	id TEXT PRIMARY KEY NOT NULL,\n"
-	"	agent TEXT NOT NULL,\n"
-	"	customer TEXT NOT NULL DEFAULT '',\n"
-	"	customer_ref TEXT NOT NULL DEFAULT '',\n"
-	"	playbook_id TEXT NOT NULL,\n"
-	"	playbook_version TEXT NOT NULL,\n"
-	"	playbook_hash TEXT NOT NULL REFERENCES playbook_texts (hash),\n"
-	"	started_at INTEGER NOT NULL,\n"
-	"	ended_at INTEGER,\n"
-	"	status TEXT NOT NULL DEFAULT 'open'\n"
-	"		CHECK (status IN ('open', 'done', 'interrupted')),\n"
-	"	outcome TEXT,\n"
-	"	cause TEXT,\n"
-	"	mood_start INTEGER,\n"
-	"	mood_end INTEGER,\n"
-	"	last_seq INTEGER NOT NULL DEFAULT 0,\n"
-	"	wrapup_at INTEGER\n"
-	");\n"
-	"CREATE INDEX calls_started ON calls (started_at);\n"
-	"CREATE INDEX calls_agent_started ON calls (agent, started_at);\n"
-	"CREATE INDEX calls_status ON calls (status, agent, started_at);\n"
-	"CREATE INDEX calls_playbook ON calls (playbook_hash);\n"
-	"CREATE TABLE events (\n"
-	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
-	"	seq INTEGER NOT NULL CHECK (seq > 0),\n"
-	"	t INTEGER NOT NULL,\n"
-	"	kind TEXT NOT NULL,\n"
-	"	stage TEXT NOT NULL,\n"
-	"	a INTEGER NOT NULL DEFAULT 0,\n"
-	"	b INTEGER NOT NULL DEFAULT 0,\n"
-	"	text TEXT,\n"
-	"	PRIMARY KEY (call_id, seq)\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE followups (\n"
-	"	id INTEGER PRIMARY KEY,\n"
-	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
-	"	seq INTEGER NOT NULL,\n"
-	"	due TEXT,\n"
-	"	channel TEXT NOT NULL DEFAULT '',\n"
-	"	promise TEXT NOT NULL DEFAULT '',\n"
-	"	done_at INTEGER,\n"
-	"	UNIQUE (call_id, seq)\n"
-	");\n"
-	"CREATE INDEX followups_due ON followups (done_at, due);\n"
-	"CREATE TABLE reflections (\n"
-	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
-	"	seq INTEGER NOT NULL,\n"
-	"	went_well TEXT NOT NULL DEFAULT '',\n"
-	"	improve TEXT NOT NULL DEFAULT '',\n"
-	"	PRIMARY KEY (call_id, seq)\n"
-	");\n"
-	"CREATE TABLE skips (\n"
-	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
-	"	seq INTEGER NOT NULL,\n"
-	"	stage TEXT NOT NULL,\n"
-	"	section TEXT NOT NULL,\n"
-	"	item INTEGER NOT NULL,\n"
-	"	reason TEXT NOT NULL,\n"
-	"	PRIMARY KEY (call_id, seq)\n"
-	");\n"
-	"CREATE INDEX skips_line ON skips (stage, section, item);\n",
-	/*
-	 * 1 -> 2: review. Indexes that end in (started_at, id) so every review
-	 * filter is a seek that yields calls newest first (keyset paging);
-	 * notes searchable by substring (FTS5 trigram, kept by a trigger, so
-	 * every writer of events feeds it); supervisors' reviews and scores.
-	 */
-	"CREATE INDEX calls_review_started ON calls (started_at, id);\n"
-	"CREATE INDEX calls_review_agent ON calls (agent, started_at, id);\n"
-	"CREATE INDEX calls_review_outcome ON calls (outcome, started_at, id);\n"
-	"CREATE INDEX calls_review_cause ON calls (cause, started_at, id);\n"
-	"CREATE INDEX calls_review_playbook ON calls (playbook_id, started_at, id);\n"
-	"CREATE INDEX calls_review_mood ON calls (\n"
-	"	" STORE_MOOD_PEAK ", started_at, id);\n"
-	"CREATE INDEX events_note ON events (call_id, text) WHERE kind = 'note';\n"
-	/* clang-format off */
-	NOTES_FTS_TABLE ";\n" NOTES_FTS_FILL ";\n" NOTES_FTS_TRIGGER ";\n"
-	/* clang-format on */
-	"CREATE TABLE reviews (\n"
-	"	id INTEGER PRIMARY KEY,\n"
-	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
-	"	reviewer TEXT NOT NULL,\n"
-	"	created_at INTEGER NOT NULL,\n"
-	"	comment TEXT NOT NULL DEFAULT '',\n"
-	"	acked_at INTEGER\n"
-	");\n"
-	"CREATE INDEX reviews_call ON reviews (call_id, id);\n"
-	"CREATE INDEX reviews_unacked ON reviews (call_id) WHERE acked_at IS NULL;\n"
-	"CREATE TABLE review_scores (\n"
-	"	review_id INTEGER NOT NULL REFERENCES reviews (id),\n"
-	"	stage TEXT NOT NULL,\n"
-	"	score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),\n"
-	"	PRIMARY KEY (review_id, stage)\n"
-	") WITHOUT ROWID;\n",
-	/*
-	 * 2 -> 3: each closed call's report figures, as the report's own fold
-	 * of its events computed them (report_call.c). Derived and disposable:
-	 * a row counts only while its fold version and last_seq match, and a
-	 * call without one is folded from its events as before. Two indexes of
-	 * step 1 are dropped: calls_review_started and calls_review_agent
-	 * (step 2) begin with the same columns and serve every query they did.
-	 */
-	"DROP INDEX IF EXISTS calls_started;\n"
-	"DROP INDEX IF EXISTS calls_agent_started;\n"
-	"CREATE TABLE call_figures (\n"
-	"	call_id TEXT PRIMARY KEY NOT NULL REFERENCES calls (id),\n"
-	"	fold INTEGER NOT NULL,\n"
-	"	last_seq INTEGER NOT NULL,\n"
-	"	figures BLOB NOT NULL\n"
-	") WITHOUT ROWID;\n",
-	/*
-	 * 3 -> 4: `poise sync` (store_sync.c): what the team server has of each
-	 * call (events up to pushed_seq, the figures made at figures_seq), the
-	 * done time of each follow-up as last pushed, which local review is
-	 * which server review, the pulls' high-water marks, and the playbooks
-	 * published on the server.
-	 */
-	"CREATE TABLE sync_calls (\n"
-	"	call_id TEXT PRIMARY KEY NOT NULL REFERENCES calls (id),\n"
-	"	pushed_seq INTEGER NOT NULL,\n"
-	"	figures_seq INTEGER NOT NULL DEFAULT 0\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE sync_followups (\n"
-	"	followup_id INTEGER PRIMARY KEY REFERENCES followups (id),\n"
-	"	done_at INTEGER\n"
-	");\n"
-	"CREATE TABLE sync_reviews (\n"
-	"	server_id TEXT PRIMARY KEY NOT NULL,\n"
-	"	review_id INTEGER NOT NULL UNIQUE REFERENCES reviews (id)\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE sync_marks (\n"
-	"	name TEXT PRIMARY KEY NOT NULL,\n"
-	"	value INTEGER NOT NULL\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE published_playbooks (\n"
-	"	hash TEXT PRIMARY KEY NOT NULL REFERENCES playbook_texts (hash),\n"
-	"	id TEXT NOT NULL,\n"
-	"	version TEXT NOT NULL,\n"
-	"	published_at INTEGER NOT NULL,\n"
-	"	published_by TEXT NOT NULL\n"
-	") WITHOUT ROWID;\n"
-	"CREATE INDEX published_playbooks_id ON published_playbooks (id, published_at);\n",
-	/*
-	 * 4 -> 5: a review is one review everywhere. Each gets a UUID (the
-	 * server's id for it, kept when merged or synced, so merge and sync
-	 * recognise it in any database) and synced, 0 while a change made
-	 * here has not reached the server (a supervisor's review in the team
-	 * mirror, pushed by sync). A review pulled before keeps its server id.
-	 */
-	"ALTER TABLE reviews ADD COLUMN uuid TEXT;\n"
-	"ALTER TABLE reviews ADD COLUMN synced INTEGER NOT NULL DEFAULT 0;\n"
-	"UPDATE reviews SET synced = 1, uuid = (SELECT server_id FROM sync_reviews y\n"
-	"	WHERE y.review_id = reviews.id) WHERE id IN (SELECT review_id FROM sync_reviews);\n"
-	"UPDATE reviews SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2)))\n"
-	"	|| '-4' || substr(lower(hex(randomblob(2))), 2) || '-'\n"
-	"	|| substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2)\n"
-	"	|| '-' || lower(hex(randomblob(6))) WHERE uuid IS NULL;\n"
-	"CREATE UNIQUE INDEX reviews_uuid ON reviews (uuid);\n"
-	"CREATE INDEX reviews_unsynced ON reviews (id) WHERE synced = 0;\n",
-	/*
-	 * 5 -> 6: sync finds what to send without scanning every call. A call
-	 * is listed in sync_dirty when it is added, its last_seq moves, its
-	 * kept figures are written or a follow-up of it is closed (triggers,
-	 * so every writer feeds it); sync reads only these and takes a call
-	 * off once the server has all of it (store_sync.c).
-	 */
-	"CREATE TABLE sync_dirty (\n"
-	"	call_id TEXT PRIMARY KEY NOT NULL\n"
-	") WITHOUT ROWID;\n"
-	"INSERT INTO sync_dirty SELECT c.id FROM calls c\n"
-	"	LEFT JOIN sync_calls s ON s.call_id = c.id WHERE " SYNC_PENDING_COND ";\n"
-	"CREATE TRIGGER sync_dirty_call AFTER INSERT ON calls BEGIN\n"
-	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.id); END;\n"
-	"CREATE TRIGGER sync_dirty_seq AFTER UPDATE OF last_seq ON calls\n"
-	"	WHEN NEW.last_seq IS NOT OLD.last_seq BEGIN\n"
-	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.id); END;\n"
-	"CREATE TRIGGER sync_dirty_figures AFTER INSERT ON call_figures BEGIN\n"
-	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.call_id); END;\n"
-	"CREATE TRIGGER sync_dirty_figures_update AFTER UPDATE ON call_figures BEGIN\n"
-	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.call_id); END;\n"
-	"CREATE TRIGGER sync_dirty_done AFTER UPDATE OF done_at ON followups\n"
-	"	WHEN NEW.done_at IS NOT OLD.done_at BEGIN\n"
-	"	INSERT OR IGNORE INTO sync_dirty VALUES (NEW.call_id); END;\n",
-	/*
-	 * 6 -> 7: QA scores against a scorecard (store_score.c), and the
-	 * agent's answer to a review (store_reply.c). One row per
-	 * reviewer's scoring of a call, by UUID so it merges and syncs like a
-	 * call; its answers carry their weight, scale and auto-fail, so the
-	 * score reads back without the scorecard file. value NULL is N/A. The
-	 * per-stage scores of schema 2 (review_scores) stay as they were.
-	 * review_replies.review_id is the local reviews.id (not reviews.uuid):
-	 * replies stay in this database and are not merged or synced yet.
-	 */
-	"CREATE TABLE qa_scores (\n"
-	"	id TEXT PRIMARY KEY NOT NULL,\n"
-	"	call_id TEXT NOT NULL REFERENCES calls (id),\n"
-	"	reviewer TEXT NOT NULL,\n"
-	"	scorecard_id TEXT NOT NULL,\n"
-	"	scorecard_version TEXT NOT NULL,\n"
-	"	created_at INTEGER NOT NULL,\n"
-	"	updated_at INTEGER NOT NULL,\n"
-	"	score INTEGER CHECK (score BETWEEN 0 AND 10000),\n"
-	"	auto_failed INTEGER NOT NULL DEFAULT 0 CHECK (auto_failed IN (0, 1))\n"
-	") WITHOUT ROWID;\n"
-	"CREATE INDEX qa_scores_call ON qa_scores (call_id, reviewer, updated_at);\n"
-	"CREATE TABLE qa_answers (\n"
-	"	score_id TEXT NOT NULL REFERENCES qa_scores (id),\n"
-	"	criterion TEXT NOT NULL,\n"
-	"	weight INTEGER NOT NULL CHECK (weight BETWEEN 1 AND 100),\n"
-	"	scale INTEGER NOT NULL CHECK (scale IN (2, 5)),\n"
-	"	auto_fail INTEGER NOT NULL DEFAULT 0 CHECK (auto_fail IN (0, 1)),\n"
-	"	value INTEGER CHECK (value BETWEEN 0 AND 5),\n"
-	"	PRIMARY KEY (score_id, criterion)\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE review_replies (\n"
-	"	id TEXT PRIMARY KEY NOT NULL,\n"
-	"	review_id INTEGER NOT NULL REFERENCES reviews (id),\n"
-	"	agent TEXT NOT NULL,\n"
-	"	created_at INTEGER NOT NULL,\n"
-	"	kind TEXT NOT NULL CHECK (kind IN ('ack', 'reply', 'dispute')),\n"
-	"	text TEXT NOT NULL DEFAULT ''\n"
-	") WITHOUT ROWID;\n"
-	"CREATE INDEX review_replies_review ON review_replies (review_id, created_at);\n",
+struct schema_row {
+	const char *type, *name, *tbl_name, *sql;
 };
+#include "store_schema_rows.h" /* schema_rows[]: made at build time by gen/schema_rows.c */
 
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
-	       "one migration per schema version");
+_Static_assert(SCHEMA_ROWS_VERSION == STORE_SCHEMA_VERSION, "store_schema_rows.h is stale");
 
 static uint32_t be32(const unsigned char *p)
 {
@@ -408,6 +160,58 @@ static int all_found(sqlite3_stmt *each, sqlite3_stmt *find, int ncols, int *rc)
 	return 1;
 }
 
+static int row_is(const struct schema_row *r, sqlite3_stmt *have)
+{
+	const char *col[4] = {r->type, r->name, r->tbl_name, r->sql};
+
+	for (int i = 0; i < 4; i++) {
+		const char *v = (const char *)sqlite3_column_text(have, i);
+
+		if (!v || strcmp(v, col[i]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The quick way to the answer schema_same() gives for a file at the current
+ * version, with the SQLite that made schema_rows[]: each object one of
+ * schema_rows[], and as many as there are of them (there are no two the same,
+ * so then every table is there too). 1 when so, 0 when schema_same() must
+ * look (and give its message), or SQLite's error.
+ */
+static int schema_same_quick(struct store *st, long version, int *rc)
+{
+	static const size_t nrows = sizeof(schema_rows) / sizeof(schema_rows[0]);
+	unsigned char seen[sizeof(schema_rows) / sizeof(schema_rows[0])] = {0};
+	sqlite3_stmt *have = NULL;
+	size_t found = 0;
+	int same = 1;
+
+	*rc = SQLITE_OK;
+	if (version != STORE_SCHEMA_VERSION || sqlite3_libversion_number() != SCHEMA_ROWS_SQLITE)
+		return 0;
+	*rc = sqlite3_prepare_v2(st->db,
+				 "SELECT type, name, tbl_name, coalesce(sql, '') FROM "
+				 "sqlite_schema WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'",
+				 -1, &have, NULL);
+	while (*rc == SQLITE_OK && same && (*rc = sqlite3_step(have)) == SQLITE_ROW) {
+		size_t i = 0;
+
+		*rc = SQLITE_OK;
+		while (i < nrows && (seen[i] || !row_is(&schema_rows[i], have)))
+			i++;
+		if (i == nrows)
+			same = 0;
+		else
+			seen[i] = 1, found++;
+	}
+	if (*rc == SQLITE_DONE)
+		*rc = SQLITE_OK;
+	sqlite3_finalize(have);
+	return *rc == SQLITE_OK && same && found == nrows;
+}
+
 /*
  * The schema is poise's: every object in the file one that poise makes at
  * its version or a later one, by the very same SQL (so every table is a
@@ -421,7 +225,13 @@ static enum poise_status schema_same(struct store *st, long version, struct pois
 	sqlite3 *want = NULL;
 	sqlite3_stmt *have = NULL, *allowed = NULL, *req = NULL, *table = NULL;
 	enum poise_status ps = POISE_OK;
-	int rc = poise_objects(version, &want);
+	int rc;
+
+	if (schema_same_quick(st, version, &rc))
+		return POISE_OK;
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "read database schema", err);
+	rc = poise_objects(version, &want);
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(

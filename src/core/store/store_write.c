@@ -42,13 +42,14 @@ int store_write_call(struct store *st, const struct call_meta *meta, const char 
 	return store_step_done(st, STMT_INS_CALL);
 }
 
-/* Bind ?1 call id, ?2 an integer, ?3 text (or NULL) to one update and run it. */
-static int run_update(struct store *st, enum store_stmt id, const char *call_id, int64_t v,
-		      const char *text, int have_v)
+/* Bind ?1 call id, ?2 an integer or text (or NULL), ?9 the seq to one update and run it. */
+static int run_update(struct store *st, enum store_stmt id, const char *call_id, int64_t seq,
+		      int64_t v, const char *text, int have_v)
 {
 	sqlite3_stmt *s = store_stmt(st, id);
 
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, seq);
 	if (text)
 		sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
 	else if (have_v)
@@ -56,11 +57,13 @@ static int run_update(struct store *st, enum store_stmt id, const char *call_id,
 	return store_step_done(st, id);
 }
 
-static int set_status(struct store *st, const char *call_id, const char *status, int64_t ended)
+static int set_status(struct store *st, const char *call_id, int64_t seq, const char *status,
+		      int64_t ended)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_UPD_STATUS);
 
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, seq);
 	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
 	if (ended)
 		sqlite3_bind_int64(s, 3, ended);
@@ -123,27 +126,30 @@ int store_write_helper_rows(struct store *st, const char *call_id, const struct 
 	return store_step_done(st, id);
 }
 
+/* The calls row after ev: its last_seq, and the summary column ev changes. */
 static int write_summary(struct store *st, const char *call_id, const struct event *ev)
 {
+	int64_t seq = ev->seq;
+
 	switch (ev->kind) {
 	case EV_MOOD:
-		return run_update(st, STMT_UPD_MOOD, call_id, ev->a, NULL, 1);
+		return run_update(st, STMT_UPD_MOOD, call_id, seq, ev->a, NULL, 1);
 	case EV_WRAPUP:
-		return run_update(st, STMT_UPD_WRAPUP, call_id, ev->t, NULL, 1);
+		return run_update(st, STMT_UPD_WRAPUP, call_id, seq, ev->t, NULL, 1);
 	case EV_OUTCOME:
-		return run_update(st, STMT_UPD_OUTCOME, call_id, 0, ev->text, 0);
+		return run_update(st, STMT_UPD_OUTCOME, call_id, seq, 0, ev->text, 0);
 	case EV_CAUSE:
-		return run_update(st, STMT_UPD_CAUSE, call_id, 0, ev->text, 0);
+		return run_update(st, STMT_UPD_CAUSE, call_id, seq, 0, ev->text, 0);
 	case EV_UNDO: /* what the columns say, without the events taken back */
-		return run_update(st, STMT_UPD_UNDONE, call_id, 0, NULL, 0);
+		return run_update(st, STMT_UPD_UNDONE, call_id, seq, 0, NULL, 0);
 	case EV_END:
-		return set_status(st, call_id, "done", ev->t);
+		return set_status(st, call_id, seq, "done", ev->t);
 	case EV_INTERRUPTED:
-		return set_status(st, call_id, "interrupted", ev->t);
+		return set_status(st, call_id, seq, "interrupted", ev->t);
 	case EV_RESUME:
-		return set_status(st, call_id, "open", 0);
+		return set_status(st, call_id, seq, "open", 0);
 	default:
-		return SQLITE_OK;
+		return run_update(st, STMT_UPD_SEQ, call_id, seq, 0, NULL, 0);
 	}
 }
 
@@ -174,8 +180,7 @@ int store_write_event(struct store *st, const char *call_id, const struct event 
 		return rc;
 	if (sqlite3_changes(st->db) == 0)
 		return SQLITE_OK;
-	if ((rc = run_update(st, STMT_UPD_SEQ, call_id, ev->seq, NULL, 1)) != SQLITE_OK ||
-	    (rc = write_summary(st, call_id, ev)) != SQLITE_OK)
+	if ((rc = write_summary(st, call_id, ev)) != SQLITE_OK)
 		return rc;
 	return store_write_helper_rows(st, call_id, ev);
 }
@@ -210,17 +215,26 @@ static void rollback(struct store *st)
 		store_step_done(st, STMT_ROLLBACK);
 }
 
-enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
-				   const struct playbook *pb, struct poise_error *err)
+/*
+ * The calls row, and first (when not NULL) the call's first event, in one
+ * transaction: one fsync where the call and its START took two.
+ */
+static enum poise_status call_begin(struct store *st, const struct call_meta *meta,
+				    const struct playbook *pb, struct event *first, int *deferred,
+				    struct poise_error *err)
 {
 	enum poise_status ps;
 	int64_t *slot;
 	int rc, queued;
 
+	if (deferred)
+		*deferred = 0;
 	if (!is_uuid(meta->id) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id || !pb->version)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call: it needs a lowercase uuid, an agent "
 				       "and a playbook with its hash");
+	if (first && (ps = event_check(first, err)) != POISE_OK)
+		return ps;
 	/* The slot after the flush: a flush that empties the side log resets the seqs. */
 	queued = must_defer(st, err, &ps);
 	if (ps != POISE_OK)
@@ -234,21 +248,47 @@ enum poise_status store_call_begin(struct store *st, const struct call_meta *met
 				      pb->text_len);
 		if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
 			rc = SQLITE_CONSTRAINT; /* that id is taken */
+		if (rc == SQLITE_OK && first) {
+			first->seq = 1;
+			rc = store_write_event(st, meta->id, first);
+		}
 		if (rc == SQLITE_OK)
 			rc = store_step_done(st, STMT_COMMIT);
 	}
 	if (rc != SQLITE_OK)
 		rollback(st);
 	if (rc == SQLITE_OK) {
-		*slot = 1;
+		*slot = first ? 2 : 1;
 		return POISE_OK;
 	}
 	if (!store_rc_busy(rc) || (st->flags & STORE_READONLY))
 		return store_fail(st, rc, "record call", err);
 defer:
-	if ((ps = sidelog_add_call(st, meta, pb, err)) == POISE_OK)
-		*slot = 1;
-	return ps;
+	if ((ps = sidelog_add_call(st, meta, pb, err)) != POISE_OK)
+		return ps;
+	*slot = 1;
+	if (!first)
+		return POISE_OK;
+	first->seq = *slot;
+	if ((ps = sidelog_add_event(st, meta->id, first, err)) != POISE_OK)
+		return ps;
+	*slot = first->seq + 1;
+	if (deferred)
+		*deferred = 1;
+	return POISE_OK;
+}
+
+enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
+				   const struct playbook *pb, struct poise_error *err)
+{
+	return call_begin(st, meta, pb, NULL, NULL, err);
+}
+
+enum poise_status store_call_start(struct store *st, const struct call_meta *meta,
+				   const struct playbook *pb, struct event *first, int *deferred,
+				   struct poise_error *err)
+{
+	return call_begin(st, meta, pb, first, deferred, err);
 }
 
 /*

@@ -75,10 +75,27 @@ size_t text_safe(char *dst, size_t size, const char *s, int flags)
 
 	while (n > 0) {
 		unsigned cp;
-		size_t len = next_cp(s, n, &cp);
+		size_t len, plen, run = 0;
 		const char *piece = s;
-		size_t plen = len;
 
+		/* A run of printable ASCII is safe as it is: copied whole, as far as it fits. */
+		while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f)
+			run++;
+		if (run > 0) {
+			size_t room = !full && size > used + 1 ? size - 1 - used : 0;
+			size_t take = run < room ? run : room;
+
+			memcpy(dst + used, s, take);
+			used += take;
+			if (take < run)
+				full = 1;
+			need += run;
+			s += run;
+			n -= run;
+			continue;
+		}
+		len = next_cp(s, n, &cp);
+		plen = len;
 		if (text_cp_unsafe(cp, flags)) {
 			piece = TEXT_REPLACEMENT;
 			plen = sizeof(TEXT_REPLACEMENT) - 1;

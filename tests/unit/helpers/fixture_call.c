@@ -129,8 +129,16 @@ static void dump_fields(struct dump *d, const struct call_state *cs)
 	for (size_t i = 0; i < cs->pb->nrules; i++)
 		put(d, "rule %zu last %" PRId64 " episode %" PRId64 " fired %d\n", i,
 		    cs->rules[i].last_fired, cs->rules[i].episode_start, cs->rules[i].fired);
-	put(d, "prompt %d at %" PRId64 " breathe %d at %" PRId64 "\n", cs->prompt_rule,
-	    cs->prompt_at, cs->breathe_count, cs->breathe_at);
+	for (size_t i = 0; i < cs->nprompts; i++) {
+		const struct prompt_mark *p = &cs->prompts[i];
+
+		put(d,
+		    "prompt %zu seq %" PRId64 " at %" PRId64 " rule %d stage %d end %d by %" PRId64
+		    " at %" PRId64 "\n",
+		    i, p->seq, p->t, p->rule, p->in_stage, p->end, p->end_seq, p->end_at);
+	}
+	put(d, "pending prompt %ld rule %d breathe %d at %" PRId64 "\n", cs->prompt,
+	    call_prompt_rule(cs), cs->breathe_count, cs->breathe_at);
 	put(d, "outcome %d cause %s followup %s reflection %s\n", cs->outcome,
 	    cs->cause ? cs->cause : "-", cs->followup ? cs->followup : "-",
 	    cs->reflection ? cs->reflection : "-");
@@ -146,8 +154,14 @@ static void dump_items(struct dump *d, const struct call_state *cs)
 		snprintf(name, sizeof(name), "ticked %d", s);
 		dump_bytes(d, name, cs->ticked[s], call_section_len(cs, s, SECTION_CHECKLIST));
 		for (int sec = 0; sec < SECTION_COUNT; sec++) {
-			snprintf(name, sizeof(name), "marks %d %d", s, sec);
-			dump_bytes(d, name, cs->marks[s][sec], call_section_len(cs, s, sec));
+			put(d, "lines %d %d:", s, sec);
+			for (size_t i = 0; i < call_section_len(cs, s, sec); i++) {
+				const struct line_use *u = &cs->lines[s][sec][i];
+
+				put(d, " %d/%d@%" PRId64 "#%" PRId64, u->mark, u->reason, u->t,
+				    u->seq);
+			}
+			put(d, "\n");
 		}
 	}
 }

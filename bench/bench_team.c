@@ -1,0 +1,515 @@
+/*
+ * bench_team.c - `poise sync` at scale against a real PostgreSQL server.
+ *
+ *   bench_team N [--push-only]   (bench/run.sh --team N starts a throwaway cluster)
+ *
+ * libpq's PG* variables say where the server is; the bench connects as
+ * its superuser to make databases and as agent01..agent20 to sync.
+ *
+ * - First push of N calls (one agent's, `poise gen N --agents 1`), by
+ *   team_sync into a fresh server database, against its floor: a bare COPY
+ *   of the same rows, read from the same SQLite file by plain SELECTs, into
+ *   the same tables of another fresh database, in one transaction, as the
+ *   owner (COPY cannot go through row-level security, which is why sync
+ *   copies into staging tables first). The floor leaves the figures' typed
+ *   columns empty; sync fills them.
+ * - An incremental sync of one new call (best of 5) against a bare
+ *   transaction inserting the same call and events.
+ * - 20 agents syncing at once (not with --push-only) (20 processes and connections, 1,000 calls
+ *   each), checked row by row: nothing lost, nothing twice. Its floor: the
+ *   bare COPY of the same rows.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "bench.h"
+#include "poise/gen.h"
+#include "poise/playbook.h"
+#include "poise/store.h"
+#include "poise/team.h"
+
+#define CROWD	    20
+#define CROWD_CALLS 1000
+#define DAY_MS	    INT64_C(86400000)
+
+static char dir[512];
+
+static double sec(int64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
+static void run_cmd(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void run_cmd(const char *what, const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		bench_die(what, cmd);
+}
+
+static PGconn *pg(const char *db, const char *role)
+{
+	char ci[256];
+	PGconn *c;
+
+	snprintf(ci, sizeof(ci), "dbname=%s%s%s", db, role ? " user=" : "", role ? role : "");
+	c = PQconnectdb(ci);
+	if (PQstatus(c) != CONNECTION_OK)
+		bench_die(ci, PQerrorMessage(c));
+	PQclear(PQexec(c, "SET client_min_messages = warning"));
+	return c;
+}
+
+static void ok(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		bench_die(sql, PQresultErrorMessage(r));
+	PQclear(r);
+}
+
+static long long one(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	long long v;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+		bench_die(sql, PQresultErrorMessage(r));
+	v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return v;
+}
+
+/* A fresh database with poise's schema (team_init as the superuser). */
+static void fresh_db(const char *name)
+{
+	PGconn *c = pg("postgres", NULL);
+	char sql[256], ci[128];
+	struct team *t;
+	struct poise_error err;
+
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	ok(c, sql);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE template0", name);
+	ok(c, sql);
+	PQfinish(c);
+	snprintf(ci, sizeof(ci), "dbname=%s", name);
+	if (team_connect(ci, &t, &err) != POISE_OK || team_init(t, NULL, NULL, &err) != POISE_OK)
+		bench_die("server init", err.msg);
+	team_close(t);
+	c = pg(name, NULL);
+	for (int i = 1; i <= CROWD; i++) {
+		snprintf(sql, sizeof(sql),
+			 "DO $$ BEGIN CREATE ROLE agent%02d LOGIN; EXCEPTION WHEN duplicate_object "
+			 "THEN NULL; END $$; GRANT poise_agent TO agent%02d",
+			 i, i);
+		ok(c, sql);
+	}
+	PQfinish(c);
+}
+
+/* --- the floor: a bare COPY of the rows of the SQLite file ------------ */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n > b->cap) {
+		b->cap = (b->len + n) * 2;
+		if (!(b->p = realloc(b->p, b->cap)))
+			bench_die("realloc", NULL);
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void put_escaped(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+			char e[2] = {'\\', c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r'};
+
+			put(b, e, 2);
+		} else {
+			put(b, &c, 1);
+		}
+	}
+}
+
+static void copy_table(PGconn *c, sqlite3 *db, const char *select, const char *copy,
+		       long long *rows)
+{
+	sqlite3_stmt *s;
+	struct buf b = {0};
+	PGresult *r = PQexec(c, copy);
+	int cols;
+
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		bench_die(copy, PQresultErrorMessage(r));
+	PQclear(r);
+	if (sqlite3_prepare_v2(db, select, -1, &s, NULL) != SQLITE_OK)
+		bench_die(select, sqlite3_errmsg(db));
+	cols = sqlite3_column_count(s);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		for (int i = 0; i < cols; i++) {
+			char num[24];
+			const unsigned char *blob;
+			int n;
+
+			if (i)
+				put(&b, "\t", 1);
+			switch (sqlite3_column_type(s, i)) {
+			case SQLITE_NULL:
+				put(&b, "\\N", 2);
+				break;
+			case SQLITE_INTEGER:
+				put(&b, num,
+				    (size_t)snprintf(num, sizeof(num), "%lld",
+						     (long long)sqlite3_column_int64(s, i)));
+				break;
+			case SQLITE_BLOB:
+				blob = sqlite3_column_blob(s, i);
+				n = sqlite3_column_bytes(s, i);
+				put(&b, "\\\\x", 3);
+				for (int k = 0; k < n; k++) {
+					snprintf(num, sizeof(num), "%02x", blob[k]);
+					put(&b, num, 2);
+				}
+				break;
+			default:
+				put_escaped(&b, (const char *)sqlite3_column_text(s, i),
+					    (size_t)sqlite3_column_bytes(s, i));
+			}
+		}
+		put(&b, "\n", 1);
+		(*rows)++;
+		if (b.len > (1u << 20)) {
+			if (PQputCopyData(c, b.p, (int)b.len) != 1)
+				bench_die("COPY", PQerrorMessage(c));
+			b.len = 0;
+		}
+	}
+	sqlite3_finalize(s);
+	if ((b.len && PQputCopyData(c, b.p, (int)b.len) != 1) || PQputCopyEnd(c, NULL) != 1)
+		bench_die("COPY", PQerrorMessage(c));
+	while ((r = PQgetResult(c))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			bench_die(copy, PQresultErrorMessage(r));
+		PQclear(r);
+	}
+	free(b.p);
+}
+
+/* Every row of the file's calls into db by COPY, one transaction; ns, and the rows. */
+static int64_t bare_copy(const char *path, const char *dbname, long long *rows)
+{
+	sqlite3 *db;
+	PGconn *c = pg(dbname, NULL);
+	int64_t t0;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		bench_die(path, sqlite3_errmsg(db));
+	*rows = 0;
+	t0 = bench_now_ns();
+	ok(c, "BEGIN");
+	copy_table(c, db, "SELECT hash, id, version, text FROM playbook_texts",
+		   "COPY poise.playbook_texts FROM STDIN", rows);
+	copy_table(c, db,
+		   "SELECT id, agent, customer, customer_ref, playbook_id, playbook_version,"
+		   " playbook_hash, started_at, ended_at, status, outcome, cause, mood_start,"
+		   " mood_end, last_seq, wrapup_at FROM calls",
+		   "COPY poise.calls FROM STDIN", rows);
+	copy_table(c, db, "SELECT call_id, seq, t, kind, stage, a, b, text FROM events",
+		   "COPY poise.events FROM STDIN", rows);
+	copy_table(c, db, "SELECT call_id, seq, due, channel, promise, done_at FROM followups",
+		   "COPY poise.followups (call_id, seq, due, channel, promise, done_at) FROM STDIN",
+		   rows);
+	copy_table(c, db, "SELECT call_id, fold, last_seq, figures FROM call_figures",
+		   "COPY poise.call_figures (call_id, fold, last_seq, figures) FROM STDIN", rows);
+	ok(c, "COMMIT");
+	t0 = bench_now_ns() - t0;
+	sqlite3_close(db);
+	PQfinish(c);
+	return t0;
+}
+
+/* --- poise ------------------------------------------------------------ */
+
+static int64_t push(const char *path, const char *dbname, const char *role,
+		    struct team_sync_counts *n)
+{
+	char ci[128];
+	struct store *st;
+	struct team *t;
+	struct poise_error err;
+	int64_t t0;
+
+	snprintf(ci, sizeof(ci), "dbname=%s user=%s", dbname, role);
+	if (store_open(path, 0, &st, &err) != POISE_OK || team_connect(ci, &t, &err) != POISE_OK)
+		bench_die("push", err.msg);
+	t0 = bench_now_ns();
+	if (team_sync(t, st, NULL, n, &err) != POISE_OK)
+		bench_die("team_sync", err.msg);
+	t0 = bench_now_ns() - t0;
+	team_close(t);
+	store_close(st);
+	return t0;
+}
+
+static void generate(const char *path, long long n, int agents, const char *days)
+{
+	int64_t t0 = bench_now_ns();
+
+	run_cmd("poise gen", "'%s' gen %lld --agents %d --days %s --seed 1 --db '%s' >/dev/null",
+		POISE_BIN, n, agents, days, path);
+	fprintf(stderr, "bench_team: generated %lld calls in %.1f s\n", n,
+		sec(bench_now_ns() - t0));
+}
+
+/* Compare the local file's rows with the server's: 0 when every row is there once. */
+static int same_rows(const char *path, const char *dbname)
+{
+	static const char *const pairs[][2] = {
+		{"SELECT count(*) FROM calls", "SELECT count(*) FROM poise.calls"},
+		{"SELECT count(*) FROM events", "SELECT count(*) FROM poise.events"},
+		{"SELECT count(*) FROM events",
+		 "SELECT count(*) FROM (SELECT DISTINCT call_id, seq FROM poise.events) d"},
+		{"SELECT sum(t % 100000 + seq) FROM events",
+		 "SELECT sum(t % 100000 + seq) FROM poise.events"},
+		{"SELECT count(*) FROM followups", "SELECT count(*) FROM poise.followups"},
+		{"SELECT count(*) FROM call_figures", "SELECT count(*) FROM poise.call_figures"},
+	};
+	sqlite3 *db;
+	PGconn *c = pg(dbname, NULL);
+	int bad = 0;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		bench_die(path, sqlite3_errmsg(db));
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		sqlite3_stmt *s;
+		long long l = -1, r = one(c, pairs[i][1]);
+
+		if (sqlite3_prepare_v2(db, pairs[i][0], -1, &s, NULL) == SQLITE_OK &&
+		    sqlite3_step(s) == SQLITE_ROW)
+			l = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		if (l != r) {
+			fprintf(stderr, "bench_team: %s: %lld here, %lld on the server\n",
+				pairs[i][1], l, r);
+			bad = 1;
+		}
+	}
+	sqlite3_close(db);
+	PQfinish(c);
+	return bad;
+}
+
+/* 20 agents, each with a copy of one file of all their calls, sync at once. */
+static void crowd(void)
+{
+	char path[600], copy[700];
+	pid_t pids[CROWD];
+	long long rows;
+	int64_t t0, wall, floor_ns;
+	int failed = 0;
+
+	snprintf(path, sizeof(path), "%s/crowd.db", dir);
+	generate(path, (long long)CROWD * CROWD_CALLS, CROWD, "30");
+	for (int i = 0; i < CROWD; i++)
+		run_cmd("cp", "cp '%s' '%s.%02d'", path, path, i + 1);
+	fresh_db("bench_crowd");
+	fresh_db("bench_crowd_floor");
+	t0 = bench_now_ns();
+	for (int i = 0; i < CROWD; i++) {
+		if ((pids[i] = fork()) < 0)
+			bench_die("fork", NULL);
+		if (pids[i] == 0) {
+			struct team_sync_counts n;
+			char role[16];
+
+			snprintf(copy, sizeof(copy), "%s.%02d", path, i + 1);
+			snprintf(role, sizeof(role), "agent%02d", i + 1);
+			push(copy, "bench_crowd", role, &n);
+			_exit(n.calls > 0 ? 0 : 1);
+		}
+	}
+	for (int i = 0; i < CROWD; i++) {
+		int status;
+
+		waitpid(pids[i], &status, 0);
+		failed |= !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	}
+	wall = bench_now_ns() - t0;
+	floor_ns = bare_copy(path, "bench_crowd_floor", &rows);
+	printf("| %d agents syncing at once, %d calls in all | %.2f s, %s | %.2f s | %.1fx |\n",
+	       CROWD, CROWD * CROWD_CALLS, sec(wall),
+	       failed || same_rows(path, "bench_crowd") ? "ROWS LOST OR TWICE"
+							 : "every row once",
+	       sec(floor_ns), (double)wall / (double)floor_ns);
+	fflush(stdout);
+	if (failed)
+		bench_die("crowd", "an agent's sync failed");
+}
+
+/* One new call in the local file: the generator's call number index, written as it is. */
+static void add_call(struct store *st, const struct playbook *pb, uint64_t index, long long n)
+{
+	struct gen_opts o = {.seed = 99, .agents = 1, .days = 1, .calls = 0};
+	struct gen_call *gc = calloc(1, sizeof(*gc));
+	struct poise_error err;
+
+	o.end = (int64_t)time(NULL) * 1000 / DAY_MS * DAY_MS + DAY_MS;
+	(void)n;
+	if (!gc || gen_call(&o, pb, index, gc, &err) != POISE_OK ||
+	    store_call_begin(st, &gc->meta, pb, &err) != POISE_OK)
+		bench_die("a new call", err.msg);
+	for (size_t i = 0; i < gc->n; i++) {
+		int deferred;
+
+		if (store_append(st, gc->meta.id, &gc->ev[i], &deferred, &err) != POISE_OK)
+			bench_die("a new call's event", err.msg);
+	}
+	free(gc);
+}
+
+/* The bare insert of one call's rows, read from the file. */
+static int64_t bare_one(PGconn *c, sqlite3 *db, const char *id)
+{
+	char sql[512];
+	PGresult *r;
+	int64_t t0 = bench_now_ns();
+	long long rows = 0;
+
+	/* As the floor of the push, less COPY's start: the call's rows in one transaction. */
+	ok(c, "BEGIN");
+	snprintf(sql, sizeof(sql),
+		 "SELECT id, agent, customer, customer_ref, playbook_id, playbook_version,"
+		 " playbook_hash, started_at, ended_at, status, outcome, cause, mood_start,"
+		 " mood_end, last_seq, wrapup_at FROM calls WHERE id = '%s'",
+		 id);
+	copy_table(c, db, sql, "COPY poise.calls FROM STDIN", &rows);
+	snprintf(sql, sizeof(sql),
+		 "SELECT call_id, seq, t, kind, stage, a, b, text FROM events WHERE call_id = '%s'",
+		 id);
+	copy_table(c, db, sql, "COPY poise.events FROM STDIN", &rows);
+	ok(c, "COMMIT");
+	r = NULL;
+	(void)r;
+	return bench_now_ns() - t0;
+}
+
+static void incremental(const char *path, long long n)
+{
+	struct playbook *pb;
+	struct store *st;
+	struct team *t;
+	struct poise_error err;
+	struct team_sync_counts cnt;
+	PGconn *fc = pg("bench_push_floor", NULL);
+	sqlite3 *db;
+	int64_t best = INT64_MAX, fbest = INT64_MAX;
+	int rounds = bench_rounds(5);
+
+	if (playbook_load_default(&pb, &err) != POISE_OK ||
+	    store_open(path, 0, &st, &err) != POISE_OK ||
+	    team_connect("dbname=bench_push user=agent01", &t, &err) != POISE_OK)
+		bench_die("incremental", err.msg);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		bench_die(path, sqlite3_errmsg(db));
+	for (int r = 0; r < rounds; r++) {
+		int64_t t0, ns;
+		sqlite3_stmt *s;
+
+		add_call(st, pb, (uint64_t)r, n);
+		t0 = bench_now_ns();
+		if (team_sync(t, st, NULL, &cnt, &err) != POISE_OK)
+			bench_die("team_sync", err.msg);
+		ns = bench_now_ns() - t0;
+		if (cnt.calls != 1)
+			bench_die("incremental", "did not send exactly one call");
+		best = ns < best ? ns : best;
+		if (sqlite3_prepare_v2(db, "SELECT id FROM calls ORDER BY rowid DESC LIMIT 1", -1,
+				       &s, NULL) != SQLITE_OK ||
+		    sqlite3_step(s) != SQLITE_ROW)
+			bench_die("the new call", sqlite3_errmsg(db));
+		{
+			char id[64];
+
+			snprintf(id, sizeof(id), "%s", (const char *)sqlite3_column_text(s, 0));
+			sqlite3_finalize(s);
+			ns = bare_one(fc, db, id);
+		}
+		fbest = ns < fbest ? ns : fbest;
+	}
+	printf("| incremental sync of one new call (%lld on the server; best of %d) | %.1f ms%s "
+	       "| %.1f ms | %.1fx |\n",
+	       n, rounds, (double)best / 1e6, best < 50000000 ? " (< 50 ms)" : " (OVER 50 ms)",
+	       (double)fbest / 1e6, (double)best / (double)fbest);
+	fflush(stdout);
+	sqlite3_close(db);
+	PQfinish(fc);
+	team_close(t);
+	store_close(st);
+	playbook_free(pb);
+}
+
+int main(int argc, char **argv)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[600], copy[700];
+	long long n, rows;
+	int64_t floor_ns, ns;
+	struct team_sync_counts cnt;
+	struct rusage ru;
+
+	if (argc < 2 || argc > 3 || (n = atoll(argv[1])) < 1000 ||
+	    (argc == 3 && strcmp(argv[2], "--push-only") != 0)) {
+		fprintf(stderr, "usage: bench_team N [--push-only] (N >= 1000)\n");
+		return 2;
+	}
+	if (!getenv("PGHOST"))
+		bench_die("bench_team", "no server: PGHOST is not set (bench/run.sh --team starts one)");
+	snprintf(dir, sizeof(dir), "%s/bench-team-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		bench_die("mkdtemp", NULL);
+	/* The crowd first: its 20 processes fork before any database is open here. */
+	if (argc == 2)
+		crowd();
+	snprintf(path, sizeof(path), "%s/push.db", dir);
+	snprintf(copy, sizeof(copy), "%s/push-copy.db", dir);
+	generate(path, n, 1, "365");
+	run_cmd("cp", "cp '%s' '%s'", path, copy);
+	fresh_db("bench_push_floor");
+	fresh_db("bench_push");
+	floor_ns = bare_copy(path, "bench_push_floor", &rows);
+	ns = push(copy, "bench_push", "agent01", &cnt);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("| first push of %lld calls (%zu events; `team_sync`, max RSS %.0f MiB) | %.1f s, "
+	       "%.0f calls/s, %s | %.1f s (bare COPY of %lld rows) | %.2fx%s |\n",
+	       n, cnt.events, (double)ru.ru_maxrss / 1024, sec(ns), (double)n / sec(ns),
+	       same_rows(copy, "bench_push") ? "ROWS LOST OR TWICE" : "every row once",
+	       sec(floor_ns), rows, (double)ns / (double)floor_ns,
+	       (double)ns <= 2.0 * (double)floor_ns ? " (<= 2x)" : " (OVER 2x)");
+	fflush(stdout);
+	incremental(copy, n);
+	run_cmd("rm", "rm -rf '%s'", dir);
+	return 0;
+}

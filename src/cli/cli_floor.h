@@ -1,0 +1,10 @@
+/* cli_floor.h - `poise floor` (cmd_floor.c), for the command table. */
+#ifndef POISE_CLI_FLOOR_H
+#define POISE_CLI_FLOOR_H
+
+#include "cli/cli.h"
+
+int cmd_floor(const struct cli_args *args);
+extern const struct cli_opt cmd_floor_opts[];
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * team_floor.c - the supervisor's live floor from the server (team_floor.h).
+ *
+ * LISTEN poise_floor, then load every call that is open, started within
+ * TEAM_FLOOR_WINDOW_MS, and fold its events (call.h) under the playbook
+ * text the call started with (one parse per text). Each notification names
+ * a call: its events after the last one folded are read and folded, and
+ * each that floor.h calls an alert is raised. What a notification says is
+ * only where to look: the alert comes from the event row itself, which
+ * row-level security let its agent write only into their own call.
+ * A call that ends (END, INTERRUPTED) leaves the floor; a RESUME brings it
+ * back (its whole log is read again).
+ */
+#include "team_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "poise/team_floor.h"
+
+#define RECONNECT_MS 3000
+
+struct fcall {
+	struct call_meta meta;
+	struct call_state cs;
+	int64_t seq; /* events folded up to this */
+	int raise;   /* the refresh under way raises this call's alerts */
+};
+
+struct pbtext {
+	char hash[FIELD_HASH_LEN + 1];
+	struct playbook *pb; /* NULL: the text did not load */
+};
+
+struct team_floor {
+	struct team *t;
+	struct fcall **calls;
+	size_t n, cap;
+	struct pbtext *pbs;
+	size_t npbs;
+	struct team_floor_alert *alerts;
+	size_t nalerts;
+	struct floor_row *rows;
+	size_t rcap;
+	int lost;
+	int64_t retry_at;
+};
+
+static enum poise_status nomem(struct poise_error *err)
+{
+	return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+static PGresult *query(struct team_floor *f, const char *sql, int n, const char *const *v,
+		       const char *what, enum poise_status *ps, struct poise_error *err)
+{
+	PGresult *r = PQexecParams(f->t->pg, sql, n, NULL, v, NULL, NULL, 0);
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		*ps = team_fail(f->t, r, what, err);
+		PQclear(r);
+		return NULL;
+	}
+	*ps = POISE_OK;
+	return r;
+}
+
+static int stage_of(const char *key)
+{
+	for (int s = 0; s < STAGE_COUNT; s++)
+		if (strcmp(stage_key((enum stage)s), key) == 0)
+			return s;
+	return -1;
+}
+
+/* The playbook of hash, read and parsed once; NULL when it cannot be had. */
+static const struct playbook *playbook_of(struct team_floor *f, const char *hash,
+					  enum poise_status *ps, struct poise_error *err)
+{
+	const char *v[1] = {hash};
+	struct pbtext *p;
+	struct poise_error perr;
+	PGresult *r;
+
+	*ps = POISE_OK;
+	for (size_t i = 0; i < f->npbs; i++)
+		if (strcmp(f->pbs[i].hash, hash) == 0)
+			return f->pbs[i].pb;
+	r = query(f, "SELECT text FROM poise.playbook_texts WHERE hash = $1", 1, v,
+		  "read a playbook from the server", ps, err);
+	if (!r)
+		return NULL;
+	if (!(p = realloc(f->pbs, (f->npbs + 1) * sizeof(*p)))) {
+		PQclear(r);
+		*ps = nomem(err);
+		return NULL;
+	}
+	f->pbs = p;
+	p = &f->pbs[f->npbs++];
+	snprintf(p->hash, sizeof(p->hash), "%s", hash);
+	p->pb = NULL;
+	if (PQntuples(r) == 1)
+		playbook_load_text(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), hash,
+				   &p->pb, &perr);
+	PQclear(r);
+	return p->pb;
+}
+
+static void call_drop(struct team_floor *f, size_t i)
+{
+	call_free(&f->calls[i]->cs);
+	free(f->calls[i]);
+	memmove(f->calls + i, f->calls + i + 1, (f->n - i - 1) * sizeof(f->calls[0]));
+	f->n--;
+}
+
+static void raise_alert(struct team_floor *f, const struct fcall *c, const struct event *ev,
+			int64_t now)
+{
+	struct team_floor_alert *a;
+
+	if (!f->alerts && !(f->alerts = calloc(TEAM_FLOOR_ALERTS_MAX, sizeof(*f->alerts))))
+		return;
+	if (f->nalerts == TEAM_FLOOR_ALERTS_MAX)
+		memmove(f->alerts, f->alerts + 1, --f->nalerts * sizeof(*f->alerts));
+	a = &f->alerts[f->nalerts++];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->call_id, sizeof(a->call_id), "%s", c->meta.id);
+	snprintf(a->agent, sizeof(a->agent), "%s", c->meta.agent);
+	snprintf(a->customer, sizeof(a->customer), "%s", c->meta.customer);
+	a->alert = floor_alert_of(ev);
+	a->level = ev->a;
+	a->seq = ev->seq;
+	a->t = ev->t;
+	a->seen = now;
+}
+
+/* A call the floor does not follow yet: its row and playbook; NULL when not to be shown. */
+static struct fcall *call_add(struct team_floor *f, const char *id, enum poise_status *ps,
+			      struct poise_error *err)
+{
+	const char *v[1] = {id};
+	const struct playbook *pb;
+	struct fcall *c;
+	PGresult *r = query(f,
+			    "SELECT agent, customer, customer_ref, playbook_id, playbook_version,"
+			    " playbook_hash, started_at FROM poise.calls WHERE id = $1::text::uuid",
+			    1, v, "read a call from the server", ps, err);
+
+	if (!r)
+		return NULL;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return NULL;
+	}
+	if (!(pb = playbook_of(f, PQgetvalue(r, 0, 5), ps, err))) {
+		PQclear(r);
+		return NULL;
+	}
+	if ((f->n == f->cap &&
+	     !(f->calls = realloc(f->calls, (f->cap = f->cap ? f->cap * 2 : 32) * sizeof(c)))) ||
+	    !(c = calloc(1, sizeof(*c)))) {
+		PQclear(r);
+		*ps = nomem(err);
+		return NULL;
+	}
+	snprintf(c->meta.id, sizeof(c->meta.id), "%s", id);
+	snprintf(c->meta.agent, sizeof(c->meta.agent), "%s", PQgetvalue(r, 0, 0));
+	snprintf(c->meta.customer, sizeof(c->meta.customer), "%s", PQgetvalue(r, 0, 1));
+	snprintf(c->meta.ref, sizeof(c->meta.ref), "%s", PQgetvalue(r, 0, 2));
+	snprintf(c->meta.playbook_id, sizeof(c->meta.playbook_id), "%s", PQgetvalue(r, 0, 3));
+	snprintf(c->meta.playbook_version, sizeof(c->meta.playbook_version), "%s",
+		 PQgetvalue(r, 0, 4));
+	snprintf(c->meta.playbook_hash, sizeof(c->meta.playbook_hash), "%s", PQgetvalue(r, 0, 5));
+	c->meta.started = strtoll(PQgetvalue(r, 0, 6), NULL, 10);
+	PQclear(r);
+	if (call_init(&c->cs, pb) != POISE_OK) {
+		free(c);
+		*ps = nomem(err);
+		return NULL;
+	}
+	f->calls[f->n++] = c;
+	return c;
+}
+
+/* The followed call of id; NULL when none. */
+static struct fcall *call_of(struct team_floor *f, const char *id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->calls[i]->meta.id, id) == 0)
+			return f->calls[i];
+	return NULL;
+}
+
+/*
+ * Read and fold the new events of the calls ids (valid call ids), all in
+ * one query; raise alerts for the calls followed before (raise_known) and
+ * those new to the floor (raise_new).
+ */
+static enum poise_status refresh(struct team_floor *f, char (*ids)[FIELD_CALL_ID_LEN + 1],
+				 size_t n, int raise_known, int raise_new, int64_t now,
+				 size_t *alerts, struct poise_error *err)
+{
+	enum poise_status ps = POISE_OK;
+	size_t idlen = 3 + n * (FIELD_CALL_ID_LEN + 1), seqlen = 3 + n * 24, ilen = 0, slen = 0;
+	char *idarr = malloc(idlen), *seqarr = malloc(seqlen);
+	const char *v[2] = {idarr, seqarr};
+	struct fcall *c = NULL;
+	PGresult *r;
+
+	if (!idarr || !seqarr) {
+		free(idarr);
+		free(seqarr);
+		return nomem(err);
+	}
+	idarr[ilen++] = '{';
+	seqarr[slen++] = '{';
+	for (size_t k = 0; k < n && ps == POISE_OK; k++) {
+		int known = (c = call_of(f, ids[k])) != NULL;
+
+		if (!c && !(c = call_add(f, ids[k], &ps, err)))
+			continue; /* not a call this role may see, or an error (ps) */
+		c->raise = known ? raise_known : raise_new;
+		ilen += (size_t)snprintf(idarr + ilen, idlen - ilen, "%s%s", ilen > 1 ? "," : "",
+					 ids[k]);
+		slen += (size_t)snprintf(seqarr + slen, seqlen - slen, "%s%lld", slen > 1 ? "," : "",
+					 (long long)c->seq);
+	}
+	idarr[ilen] = '}'; /* room: "{", 37 bytes an id or 24 a seq at most, "}", NUL */
+	idarr[ilen + 1] = '\0';
+	seqarr[slen] = '}';
+	seqarr[slen + 1] = '\0';
+	r = ps != POISE_OK || ilen == 1
+		    ? NULL
+		    : query(f,
+			    "SELECT e.call_id, e.seq, e.t, e.kind, e.stage, e.a, e.b, e.text"
+			    " FROM unnest($1::uuid[], $2::bigint[]) AS k(id, after)"
+			    " JOIN poise.events e ON e.call_id = k.id AND e.seq > k.after"
+			    " ORDER BY e.call_id, e.seq",
+			    2, v, "read the calls' events from the server", &ps, err);
+	free(idarr);
+	free(seqarr);
+	c = NULL;
+	for (int row = 0; r && row < PQntuples(r); row++) {
+		int kind = event_kind_from_key(PQgetvalue(r, row, 3));
+		int stage = stage_of(PQgetvalue(r, row, 4));
+		struct event ev = {.seq = strtoll(PQgetvalue(r, row, 1), NULL, 10),
+				   .t = strtoll(PQgetvalue(r, row, 2), NULL, 10),
+				   .kind = (enum event_kind)kind,
+				   .stage = stage,
+				   .a = atoi(PQgetvalue(r, row, 5)),
+				   .b = atoi(PQgetvalue(r, row, 6)),
+				   .text = PQgetisnull(r, row, 7) ? NULL : PQgetvalue(r, row, 7)};
+
+		if ((!c || strcmp(c->meta.id, PQgetvalue(r, row, 0)) != 0) &&
+		    !(c = call_of(f, PQgetvalue(r, row, 0))))
+			continue;
+		c->seq = ev.seq;
+		/* Outside data: an event the fold refuses is left out, as review does. */
+		if (kind < 0 || stage < 0 || call_apply(&c->cs, &ev) != POISE_OK)
+			continue;
+		if (c->raise && floor_alert_of(&ev) != FLOOR_ALERT_NONE) {
+			raise_alert(f, c, &ev, now);
+			(*alerts)++;
+		}
+	}
+	PQclear(r);
+	for (size_t i = f->n; i > 0; i--)
+		if (f->calls[i - 1]->cs.phase == CALL_DONE ||
+		    f->calls[i - 1]->cs.phase == CALL_INTERRUPTED)
+			call_drop(f, i - 1);
+	return ps;
+}
+
+/* LISTEN, then (again) every live call's events; alerts for the calls already followed. */
+static enum poise_status load(struct team_floor *f, int64_t now, size_t *alerts,
+			      struct poise_error *err)
+{
+	enum poise_status ps;
+	char since[24];
+	const char *v[1] = {since};
+	PGresult *r;
+	char(*ids)[FIELD_CALL_ID_LEN + 1];
+	int n;
+
+	if ((ps = team_check_version(f->t, err)) != POISE_OK ||
+	    (ps = team_exec(f->t, "LISTEN " TEAM_FLOOR_CHANNEL, "listen to the floor", err)) !=
+		    POISE_OK)
+		return ps;
+	snprintf(since, sizeof(since), "%lld", (long long)(now - TEAM_FLOOR_WINDOW_MS));
+	r = query(f,
+		  "SELECT id FROM poise.calls WHERE status = 'open' AND started_at >= $1::bigint"
+		  " ORDER BY started_at",
+		  1, v, "read the live calls from the server", &ps, err);
+	if (!r)
+		return ps;
+	n = PQntuples(r);
+	if (!(ids = calloc((size_t)n + 1, sizeof(*ids)))) {
+		PQclear(r);
+		return nomem(err);
+	}
+	for (int i = 0; i < n; i++)
+		snprintf(ids[i], sizeof(ids[i]), "%s", PQgetvalue(r, i, 0));
+	PQclear(r);
+	ps = refresh(f, ids, (size_t)n, 1, 0, now, alerts, err);
+	free(ids);
+	return ps;
+}
+
+enum poise_status team_floor_open(struct team *t, int64_t now, struct team_floor **out,
+				  struct poise_error *err)
+{
+	struct team_floor *f = calloc(1, sizeof(*f));
+	enum poise_status ps;
+	size_t alerts = 0;
+
+	*out = NULL;
+	if (!f) {
+		team_close(t);
+		return nomem(err);
+	}
+	f->t = t;
+	if ((ps = load(f, now, &alerts, err)) != POISE_OK) {
+		team_floor_close(f);
+		return ps;
+	}
+	*out = f;
+	return POISE_OK;
+}
+
+void team_floor_close(struct team_floor *f)
+{
+	if (!f)
+		return;
+	while (f->n)
+		call_drop(f, f->n - 1);
+	free(f->calls);
+	for (size_t i = 0; i < f->npbs; i++)
+		playbook_free(f->pbs[i].pb);
+	free(f->pbs);
+	free(f->alerts);
+	free(f->rows);
+	team_close(f->t);
+	free(f);
+}
+
+int team_floor_socket(const struct team_floor *f)
+{
+	return f->lost ? -1 : PQsocket(f->t->pg);
+}
+
+static enum poise_status lost(struct team_floor *f, int64_t now, struct poise_error *err)
+{
+	f->lost = 1;
+	f->retry_at = now + RECONNECT_MS;
+	return poise_error_set(err, POISE_IO, NULL, 0, 0,
+			       "lost the server (%.200s): trying again every %d s; the agents' "
+			       "calls are safe on their machines",
+			       PQerrorMessage(f->t->pg)[0] ? PQerrorMessage(f->t->pg) : "closed",
+			       RECONNECT_MS / 1000);
+}
+
+enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *alerts,
+				  struct poise_error *err)
+{
+	enum poise_status ps = POISE_OK;
+	PGnotify *nf;
+	char(*ids)[FIELD_CALL_ID_LEN + 1] = NULL;
+	size_t n = 0, cap = 0;
+
+	*alerts = 0;
+	if (f->lost) {
+		if (now < f->retry_at)
+			return poise_error_set(err, POISE_IO, NULL, 0, 0,
+					       "lost the server: trying again every %d s",
+					       RECONNECT_MS / 1000);
+		PQreset(f->t->pg);
+		if (PQstatus(f->t->pg) != CONNECTION_OK)
+			return lost(f, now, err);
+		f->lost = 0;
+		team_exec(f->t, "SET client_min_messages = warning", "set up the session", NULL);
+		if ((ps = load(f, now, alerts, err)) != POISE_OK)
+			return PQstatus(f->t->pg) == CONNECTION_OK ? ps : lost(f, now, err);
+	}
+	if (!PQconsumeInput(f->t->pg) || PQstatus(f->t->pg) != CONNECTION_OK)
+		return lost(f, now, err);
+	/* Each call once, however many of its events arrived. */
+	while ((nf = PQnotifies(f->t->pg))) {
+		int dup = 0;
+
+		for (size_t i = 0; i < n && !dup; i++)
+			dup = strcmp(ids[i], nf->extra) == 0;
+		if (!dup && strlen(nf->extra) == FIELD_CALL_ID_LEN && team_is_call_id(nf->extra)) {
+			if (n == cap) {
+				void *p = realloc(ids, (cap = cap ? cap * 2 : 16) * sizeof(*ids));
+
+				if (!p) {
+					PQfreemem(nf);
+					free(ids);
+					return nomem(err);
+				}
+				ids = p;
+			}
+			snprintf(ids[n++], sizeof(ids[0]), "%s", nf->extra);
+		}
+		PQfreemem(nf);
+	}
+	if (n)
+		ps = refresh(f, ids, n, 1, 1, now, alerts, err);
+	free(ids);
+	if (ps != POISE_OK && PQstatus(f->t->pg) != CONNECTION_OK)
+		return lost(f, now, err);
+	return ps;
+}
+
+size_t team_floor_rows(struct team_floor *f, int64_t now, const struct floor_row **rows)
+{
+	size_t n = 0;
+
+	if (f->rcap < f->n) {
+		free(f->rows);
+		f->rcap = f->n;
+		if (!(f->rows = calloc(f->rcap, sizeof(*f->rows))))
+			f->rcap = 0;
+	}
+	for (size_t i = 0; i < f->n && n < f->rcap; i++) {
+		const struct fcall *c = f->calls[i];
+
+		if (c->cs.phase != CALL_TALK && c->cs.phase != CALL_WRAPUP)
+			continue;
+		if (c->cs.last_t < now - TEAM_FLOOR_STALE_MS)
+			continue;
+		floor_row_make(&f->rows[n++], &c->meta, &c->cs, now);
+	}
+	floor_sort(f->rows, n);
+	*rows = f->rows;
+	return n;
+}
+
+size_t team_floor_alerts(const struct team_floor *f, const struct team_floor_alert **alerts)
+{
+	*alerts = f->alerts;
+	return f->nalerts;
+}
