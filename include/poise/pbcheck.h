@@ -8,7 +8,8 @@
  * prompt that does not fit one 80-column line with its key hint, a
  * threshold without a reason (`why:`, `timebox-why:`), an escalation prompt
  * that fires before the listen stage's time to vent is up, an `ask` line
- * that asks more than one question.
+ * that asks more than one question, no `manager:` line for the agent to say
+ * when the caller asks for a manager.
  * Does not own: drawing (src/ui/calllayout.c, which this module mirrors:
  * header, stage strip, a blank row, the goal in at most two rows, a blank
  * row, the stage's items, the prompt row, a footer of FIT_FOOTER_ROWS; the

@@ -377,9 +377,12 @@ void callscr_draw(struct ui *ui, void *ctx)
 		attr_t a = ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN);
 		int top = bottom - prompt_h;
 
+		/* Whole, however long (a line to say): the stage keeps three rows. */
 		banner_h = draw_text_height(COLS - 2, ui->banner);
-		if (banner_h > (compact ? 2 : 3))
-			banner_h = compact ? 2 : 3;
+		if (banner_h > top - (compact ? 2 : 3) - 3)
+			banner_h = top - (compact ? 2 : 3) - 3;
+		if (banner_h < 1)
+			banner_h = 1;
 		for (int i = 0; i < banner_h; i++)
 			draw_fill(top - banner_h + i, ui->banner_error ? a : A_NORMAL);
 		draw_text(ui, top - banner_h, 1, COLS - 2, banner_h, a, ui->banner);

@@ -314,18 +314,29 @@ static int call_escalate(struct ui *ui, int key)
 	return record_said(ui, EV_ESCALATE, text, "escalation saved");
 }
 
-/* What to say when the caller asks for a manager. */
-static const char manager_line[] =
-	"I can ask my supervisor to join us. While I do, may I keep working on this with you?";
-
+/*
+ * The caller asked for a manager: the playbook's line (`manager:`), with
+ * their name filled in, is shown and logged as the text shown.
+ */
 static int call_manager(struct ui *ui, int key)
 {
 	struct event ev = {.kind = EV_MANAGER, .stage = (int)ui->cs.stage};
+	char *line = NULL;
 
 	(void)key;
-	if (ui_record(ui, &ev) != 0)
+	if (ui->call_pb->manager && !(line = ui_fill(ui, ui->call_pb->manager))) {
+		ui_set_banner(ui, 1, "manager request not logged: out of memory");
 		return REDRAW;
-	ui_set_banner(ui, 0, "manager request saved. Say: %s", manager_line);
+	}
+	ev.text = line;
+	if (ui_record(ui, &ev) == 0) {
+		if (line)
+			ui_set_banner(ui, 0, "manager request saved. Say: %s", line);
+		else
+			ui_set_banner(ui, 0, "manager request saved (this playbook has no "
+					     "'manager:' line to say)");
+	}
+	free(line);
 	return REDRAW;
 }
 

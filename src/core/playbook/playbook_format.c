@@ -478,6 +478,7 @@ static const struct pb_field playbook_fields[PF_COUNT] = {
 	[PF_STAGES] = {"stages", 1},
 	[PF_CAUSES] = {"causes", 1},
 	[PF_RULES] = {"rules", 0},
+	[PF_MANAGER] = {"manager", 0},
 };
 
 /* An extending playbook needs only its own id, title and version. */
@@ -492,6 +493,7 @@ static const struct pb_field extending_fields[PF_COUNT] = {
 	[PF_STAGES] = {"stages", 0},
 	[PF_CAUSES] = {"causes", 0},
 	[PF_RULES] = {"rules", 0},
+	[PF_MANAGER] = {"manager", 0},
 };
 
 /* Whether the root mapping has an `extends` key: it decides which keys are required. */
@@ -563,6 +565,13 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 		return st;
 	if (k[PF_CAUSES] && (st = walk_causes(&w, k[PF_CAUSES], v[PF_CAUSES])) != POISE_OK)
 		return st;
+	if (k[PF_MANAGER] &&
+	    (st = pbwalk_string(&w, k[PF_MANAGER], v[PF_MANAGER], pbwalk_check_spoken,
+				&pb->manager)) != POISE_OK)
+		return st;
+	if (k[PF_MANAGER])
+		pb->manager_at = (struct pb_pos){pb_node(&w, k[PF_MANAGER])->line,
+						 pb_node(&w, k[PF_MANAGER])->col};
 	if (k[PF_RULES])
 		return walk_rules(&w, k[PF_RULES], v[PF_RULES]);
 	return POISE_OK;
