@@ -241,6 +241,11 @@ const char *ui_customer(const struct ui *ui);
 /* callscreen.c: the key table and handlers; calllayout.c: drawing it. */
 int callscr_footer(struct ui *ui, int y, int maxlines);
 void callscr_draw(struct ui *ui, void *ctx);
+/*
+ * Select the line the fold says the agent was at in the current stage
+ * (call_stage_place), the first when none: a stage is shown from there.
+ */
+void callscr_place(struct ui *ui);
 /* The coaching prompt's whole line as the call screen shows it (malloc'd); NULL when none. */
 char *callscr_prompt_text(struct ui *ui);
 

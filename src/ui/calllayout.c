@@ -211,12 +211,17 @@ static void add_section(struct ui *ui, struct body *b, enum section sec, int *ns
 	}
 }
 
-/* A new stage is shown from its first line to say (the boundary from its warnings). */
+/*
+ * A stage is shown from where the agent last marked a line in it (a
+ * resumed call, a stage gone back to), else from its first line to say;
+ * the boundary from its warnings.
+ */
 static void body_reset(struct ui *ui)
 {
 	if (ui->body_stage == (int)ui->cs.stage + 1)
 		return;
 	ui->body_stage = (int)ui->cs.stage + 1;
+	callscr_place(ui);
 	ui->body.top = 0;
 	ui->body.follow = ui->cs.stage != STAGE_BOUNDARY;
 	ui->warn_shown = 0;

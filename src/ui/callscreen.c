@@ -59,6 +59,21 @@ static int current_item(struct ui *ui, struct sel_item *it)
 	return 1;
 }
 
+void callscr_place(struct ui *ui)
+{
+	struct sel_item items[256];
+	int n = stage_selectables(ui, items, 256), index;
+	enum section section;
+
+	ui->sel = 0;
+	ui->sel_stage = (int)ui->cs.stage;
+	if (!call_stage_place(&ui->cs, &section, &index))
+		return;
+	for (int i = 0; i < n; i++)
+		if (items[i].section == section && items[i].index == index)
+			ui->sel = i;
+}
+
 static int record(struct ui *ui, enum event_kind kind, int a, int b, const char *text)
 {
 	struct event ev = {.kind = kind, .stage = (int)ui->cs.stage, .a = a, .b = b, .text = text};
@@ -103,10 +118,9 @@ static int undo_seq(struct ui *ui, int64_t seq)
 		return HANDLED;
 	undone = call_entry_event(e);
 	timeline_describe(&ui->cs, &ui->meta, &undone, what, sizeof(what));
-	if (ui_record(ui, &ev) == 0) {
+	/* The selection stays: a stage changed back is placed by its next draw. */
+	if (ui_record(ui, &ev) == 0)
 		ui_set_banner(ui, 0, "undone: %s", what);
-		ui->sel_stage = -1; /* the stage may have changed back: keep sel in range */
-	}
 	return REDRAW;
 }
 
