@@ -4,17 +4,6 @@
 # MANAGER event logs the very text shown.
 . "$(dirname "$0")/lib.sh"
 
-# The screen's words in reading order: rows joined, so a wrapped line reads whole.
-words() { screen | sed 's/^ *//; s/ *$//' | tr '\n' ' ' | tr -s ' '; }
-wait_words() {
-	local i
-	for (( i = 0; i < 100; i++ )); do
-		words | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	fail "screen never read '$1'"
-}
-
 start_poise 40 12 call --playbook e2e-fast --customer "Ana Lucía Fernández-Ortega"
 wait_for "Calm"
 keys m
