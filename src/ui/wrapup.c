@@ -54,7 +54,7 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 	struct wrapup *w = ctx;
 	const struct call_state *cs = &ui->cs;
 	char buf[256], t1[16], t2[16], m1[WORDS_BUF], m2[WORDS_BUF];
-	char n1[WORDS_BUF], n2[WORDS_BUF], n3[WORDS_BUF], n4[WORDS_BUF];
+	char n1[WORDS_BUF], n2[WORDS_BUF], n3[WORDS_BUF], n4[WORDS_BUF], n5[WORDS_BUF];
 	char stages[96], mood[96], logged[256];
 	struct wrapup_lines l = {.n = 0};
 
@@ -70,10 +70,12 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 		 words_mood_mark(m2, sizeof(m2), cs->mood));
 	add(&l, "Mood", mood, A_NORMAL);
 	words_duration(t2, sizeof(t2), cs->hold_ms);
-	snprintf(logged, sizeof(logged), "%s, %s in all; %s; %s; %s",
+	snprintf(logged, sizeof(logged), "%s, %s in all; %s; %s; %s; %s",
 		 words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), t2,
 		 words_count(n2, sizeof(n2), cs->warnings, "warning", "warnings"),
 		 words_count(n3, sizeof(n3), cs->escalations, "escalation", "escalations"),
+		 words_count(n5, sizeof(n5), cs->manager_asks, "manager request",
+			     "manager requests"),
 		 words_count(n4, sizeof(n4), (long)cs->nnotes, "note", "notes"));
 	add(&l, "Logged", logged, A_NORMAL);
 	add(&l, NULL, "", A_NORMAL);
