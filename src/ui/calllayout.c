@@ -374,8 +374,9 @@ void callscr_draw(struct ui *ui, void *ctx)
 	draw_header(ui, now, compact);
 	draw_strip(ui, 1, compact);
 	footer_h = callscr_footer(ui, -1, compact ? 1 : 3);
-	bottom = LINES - footer_h;
-	callscr_footer(ui, bottom, compact ? 1 : 3);
+	callscr_footer(ui, LINES - footer_h, compact ? 1 : 3);
+	/* A question or the editor open at the bottom: the stage stays above it, in view. */
+	bottom = LINES - (ui_overlay_rows(ui) > footer_h ? ui_overlay_rows(ui) : footer_h);
 	prompt_h = prompt_height(ui);
 	draw_prompt(ui, bottom - prompt_h, prompt_h, now);
 	if (ui->banner[0]) {
