@@ -28,16 +28,16 @@ grep -qF "more lines below" <<<"$top" || fail "no marker below at the top"
 [ "$(sed -n 12p <<<"$top" | sed 's/ *$//')" = "what went well (Enter skips):" ] ||
 	fail "the editor's label is not on the bottom row"
 # Down, one row at a time, to the end: every line passes by, nothing skipped.
-seen=$top
+seen=$(words)
 for (( i = 0; i < 30; i++ )); do
 	keys Down; sleep 0.15
-	seen+=$'\n'$(screen)
+	seen+=$'\n'$(words)
 done
 bottom=$(screen)
 grep -qF "more lines below" <<<"$bottom" && fail "a marker below at the end"
 grep -qF "more lines above" <<<"$bottom" || fail "no marker above at the end"
 for want in "Stages" "1 of 8 visited" "Mood" "at the start" "Logged" "1 note" "Wrap-up" \
-	"Outcome      resolved" "Cause        Billing" "Follow-up" "phone" "END-OF-PROMISE" \
+	"Outcome resolved" "Cause Billing" "Follow-up" "phone" "END-OF-PROMISE" \
 	"Reflection" "A moment to reflect"; do
 	grep -qF -- "$want" <<<"$seen" || fail "never shown while scrolling: $want"
 done
