@@ -162,6 +162,18 @@ enum poise_status report_write(const struct report *r, FILE *out, enum report_fo
 enum poise_status report_write_lines(const struct report *r, FILE *out, enum report_format fmt,
 				     struct poise_error *err);
 
+/*
+ * One self-contained HTML page (inline SVG, no script, no network): the
+ * team's weekly trends and each agent's as small multiples, over the weeks
+ * (Monday to Sunday) of q's range, or the REPORT_HTML_WEEKS weeks up to
+ * q->now when q->since is 0. Each week's figures are report_run's for that
+ * week. POISE_USAGE past REPORT_HTML_WEEKS_MAX weeks.
+ */
+#define REPORT_HTML_WEEKS     12
+#define REPORT_HTML_WEEKS_MAX 104
+enum poise_status report_write_html(struct store *st, const struct report_query *q, FILE *out,
+				    struct poise_error *err);
+
 /* "table" / "csv" / "json" to a format; -1 when unknown. */
 int report_format_from_name(const char *name);
 

@@ -85,6 +85,7 @@ int cmd_playbooks(const struct cli_args *args);
 
 /* Their options, beside the handler that reads them. */
 extern const struct cli_opt cmd_call_opts[];
+extern const struct cli_opt cmd_lint_opts[];
 
 /* getenv with the signature the core takes (pbpath_init, store_default_path). */
 const char *cli_getenv(const char *name);

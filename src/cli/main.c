@@ -11,7 +11,7 @@
 const struct cli_cmd cli_commands[] = {
 	{"call", cmd_call, cmd_call_opts, NULL, 0, 0,
 	 "coach a live call, stage by stage (the default command)"},
-	{"lint", cmd_lint, NULL, "PATH...", 1, -1,
+	{"lint", cmd_lint, cmd_lint_opts, "PATH...", 1, -1,
 	 "check playbook files, or the *.yaml and *.yml files of folders (errors, then "
 	 "warnings about what will not serve a live call)"},
 	{"playbooks", cmd_playbooks, NULL, NULL, 0, 0,
