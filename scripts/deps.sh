@@ -4,8 +4,8 @@
 #   scripts/deps.sh test   that, plus what the test suite needs
 set -eu
 
-run_pkgs="make gcc cmake pkg-config libncurses-dev libyaml-dev libsqlite3-dev libpq-dev check"
-test_pkgs="$run_pkgs postgresql tmux clang libclang-rt-dev python3 sqlite3 e2fsprogs util-linux mount chromium"
+run_pkgs="make gcc cmake pkg-config libncurses-dev libyaml-dev libsqlite3-dev libpq-dev check gettext"
+test_pkgs="$run_pkgs postgresql tmux clang libclang-rt-dev python3 sqlite3 e2fsprogs util-linux mount chromium locales"
 
 case "${1:-run}" in
 run) want=$run_pkgs ;;

@@ -239,6 +239,8 @@ void playbook_free(struct playbook *pb);
 
 /* Names: "calm", "follow-up"; titles: "Calm". NULL when out of range. */
 const char *stage_key(enum stage stage);
+/* The stage whose key is `key` (the first byte rules most out); -1 when none. */
+int stage_from_key(const char *key);
 const char *stage_title(enum stage stage);
 const char *section_key(enum section section);
 const char *section_title(enum section section);

@@ -26,7 +26,6 @@
 #define DAY_MS INT64_C(86400000)
 
 const struct cli_opt cmd_gen_opts[] = {
-	{"db", "PATH", "the database to fill (default: $POISE_DB, XDG data)"},
 	{"seed", "S", "random seed (default 1)"},
 	{"agents", "K", "number of agents (default 20)"},
 	{"days", "D", "spread the calls over the D days before today (default 365)"},
@@ -87,23 +86,19 @@ int cmd_gen(const struct cli_args *args)
 	struct gen_opts o;
 	long long n = 0;
 	int64_t t0 = cli_now_ms();
-	char db[4096];
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
 	if (read_opts(args, &n, &o, &err) != POISE_OK ||
-	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    playbook_load_default(&pb, &err) != POISE_OK ||
-	    store_open(db, STORE_PATIENT, &st, &err) != POISE_OK) {
+	    playbook_load_default(&pb, &err) != POISE_OK || !(st = cli_store(args, &err))) {
 		playbook_free(pb);
 		return cli_report(args->cmd, &err);
 	}
 	if (gen_write(st, pb, &o, 0, (uint64_t)n, NULL, NULL, &err) != POISE_OK)
 		code = cli_report(args->cmd, &err);
 	else
-		printf("%lld calls written to %s in %.1f s\n", n, db,
+		printf("%lld calls written to %s in %.1f s\n", n, args->db,
 		       (double)(cli_now_ms() - t0) / 1000.0);
-	store_close(st);
 	playbook_free(pb);
 	return code;
 }

@@ -19,6 +19,7 @@
 #include "poise/scenario.h"
 #include "poise/words.h"
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 /* A playbook id already seen, to catch two files that claim the same one. */
 struct lint_seen {
@@ -131,10 +132,11 @@ static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
 		return;
 	}
 	poise_error_set(&err, POISE_PLAYBOOK, l->path, at.line, at.col, "%s", msg);
+	/* TRANSLATORS: after "file:line:col: ", as compilers write it. */
 	if (at.line > 0)
-		fprintf(stderr, "%s:%d:%d: warning: %s\n", l->path, at.line, at.col, msg);
+		fprintf(stderr, "%s:%d:%d: %s%s\n", l->path, at.line, at.col, _("warning: "), msg);
 	else
-		fprintf(stderr, "%s: warning: %s\n", l->path, msg);
+		fprintf(stderr, "%s: %s%s\n", l->path, _("warning: "), msg);
 	lint_show_line(&err);
 }
 
@@ -259,7 +261,7 @@ int cmd_lint(const struct cli_args *args)
 
 	if (format && strcmp(format, "text") && strcmp(format, "json")) {
 		poise_error_set(&err, POISE_USAGE, NULL, 0, 0,
-				"unknown --format '%.40s' (text or json)", format);
+				_("unknown --format '%.40s' (text or json)"), format);
 		return cli_report(args->cmd, &err);
 	}
 	l.json = format && !strcmp(format, "json");

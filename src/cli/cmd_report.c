@@ -9,7 +9,6 @@
 #include "poise/store.h"
 
 const struct cli_opt cmd_report_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
 	{"until", "DATE", "calls started on or before this day (UTC days unless TZ is set)"},
 	{"agent", "NAME", "only this agent's calls"},
@@ -93,16 +92,13 @@ int cmd_report(const struct cli_args *args)
 {
 	struct report_query q = {0};
 	struct poise_error err;
-	struct store *st = NULL;
+	struct store *st;
 	struct report *r = NULL;
 	enum poise_status ps;
-	char db[4096];
 	int fmt, code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (read_query(args, &q, &fmt, &err) != POISE_OK ||
-	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    cli_open_read(db, &st, &err) != POISE_OK)
+	if (read_query(args, &q, &fmt, &err) != POISE_OK || !(st = cli_store(args, &err)))
 		return cli_report(args->cmd, &err);
 	if (fmt == FORMAT_HTML) {
 		if (report_write_html(st, &q, stdout, &err) != POISE_OK)
@@ -121,6 +117,5 @@ int cmd_report(const struct cli_args *args)
 		code = cli_report(args->cmd, &err);
 out:
 	report_free(r);
-	store_close(st);
 	return code;
 }

@@ -122,6 +122,13 @@ struct ui {
 	struct pbpath pp;
 	struct playbook *pb;	  /* playbook for the next call */
 	struct playbook *call_pb; /* playbook of the open call (may be pb) */
+	/* The file of pb as last looked at, to notice a trainer's save (ready.c). */
+	struct {
+		int set;
+		unsigned long long dev, ino, size;
+		long long mtime_s, mtime_ns;
+		int64_t checked; /* when, ms */
+	} pb_file;
 
 	/* The open call, if any. */
 	int in_call;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "poise/followup.h"
@@ -80,6 +81,60 @@ static int collect_fu(void *ctx, const struct ready_followup *f)
 	return 0;
 }
 
+/*
+ * The file of the next call's playbook changed on disk (a trainer saved
+ * it): the next call uses the new version, a call in progress keeps its
+ * own (ui->call_pb). A file that no longer loads leaves the version in use
+ * and says why, once per change. Returns 1 when there is news to draw.
+ */
+static int take_changed_file(struct ui *ui)
+{
+	const char *path = ui->pb ? ui->pb->path : NULL;
+	struct playbook *pb = NULL;
+	struct poise_error err;
+	struct stat sb;
+	int first = !ui->pb_file.set;
+
+	if (ui->in_call || !path || path[0] == '(' || stat(path, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode))
+		return 0;
+	if (!first && ui->pb_file.dev == (unsigned long long)sb.st_dev &&
+	    ui->pb_file.ino == (unsigned long long)sb.st_ino &&
+	    ui->pb_file.size == (unsigned long long)sb.st_size &&
+	    ui->pb_file.mtime_s == (long long)sb.st_mtim.tv_sec &&
+	    ui->pb_file.mtime_ns == (long long)sb.st_mtim.tv_nsec)
+		return 0;
+	ui->pb_file.set = 1;
+	ui->pb_file.dev = (unsigned long long)sb.st_dev;
+	ui->pb_file.ino = (unsigned long long)sb.st_ino;
+	ui->pb_file.size = (unsigned long long)sb.st_size;
+	ui->pb_file.mtime_s = (long long)sb.st_mtim.tv_sec;
+	ui->pb_file.mtime_ns = (long long)sb.st_mtim.tv_nsec;
+	poise_error_clear(&err);
+	if (pbpath_load_file(&ui->pp, path, &pb, &err) != POISE_OK) {
+		if (err.line > 0)
+			ui_set_banner(ui, 1,
+				      "playbook %s changed on disk but does not load; the next call "
+				      "keeps version %s. %s line %d: %s",
+				      ui->pb->id, ui->pb->version, path, err.line, err.msg);
+		else
+			ui_set_banner(ui, 1,
+				      "playbook %s changed on disk but does not load; the next call "
+				      "keeps version %s. %s: %s",
+				      ui->pb->id, ui->pb->version, path, err.msg);
+		return 1;
+	}
+	if (!strcmp(pb->hash, ui->pb->hash) || strcmp(pb->id, ui->pb->id)) {
+		playbook_free(pb);
+		return 0;
+	}
+	ui_set_banner(ui, 0, "playbook %s changed on disk: the next call uses version %s", pb->id,
+		      pb->version);
+	playbook_free(ui->pb);
+	ui->pb = pb;
+	return 1;
+}
+
 static void load(struct ui *ui, struct ready *r)
 {
 	time_t now = time(NULL);
@@ -105,6 +160,17 @@ static void load(struct ui *ui, struct ready *r)
 		r->sel = r->nfu ? r->nfu - 1 : 0;
 	r->view.follow = 1;
 	rv_comments_load(ui, &r->cm);
+	take_changed_file(ui);
+}
+
+/* A trainer's save reaches the agent while the ready screen is up: looked at every 2 s. */
+static int ready_tick(struct ui *ui, void *ctx, int64_t now)
+{
+	(void)ctx;
+	if (now - ui->pb_file.checked < 2000)
+		return 0;
+	ui->pb_file.checked = now;
+	return take_changed_file(ui) ? REDRAW : 0;
 }
 
 /*
@@ -324,7 +390,7 @@ static int ready_key(struct ui *ui, void *ctx, int key)
 	return kb ? kb->fn(ui, key) | HANDLED : 0;
 }
 
-static const struct screen ready_screen = {"ready", ready_draw, ready_key, NULL};
+static const struct screen ready_screen = {"ready", ready_draw, ready_key, ready_tick};
 
 int ready_run(struct ui *ui, struct caller *next_caller)
 {
@@ -357,6 +423,7 @@ struct pick_entry {
 struct pick {
 	struct pick_entry e[PICK_MAX];
 	int n, sel, chosen;
+	const char *why; /* Enter on a file that does not load: what is wrong with it */
 };
 
 static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
@@ -370,8 +437,12 @@ static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
 	if (pb)
 		snprintf(buf, sizeof(buf), "%-20s %-6s %s  %s%s%s", pb->id, pb->version, pb->title,
 			 path[0] == '(' ? "" : "(", path, path[0] == '(' ? "" : ")");
+	else if (err && err->line > 0)
+		snprintf(buf, sizeof(buf), "%s: does not load: line %d: %s", path, err->line,
+			 err->msg);
 	else
-		snprintf(buf, sizeof(buf), "%s: %s", path, err ? err->msg : "does not load");
+		snprintf(buf, sizeof(buf), "%s: does not load: %s", path,
+			 err ? err->msg : "unknown error");
 	p->e[p->n].path = strdup(path);
 	p->e[p->n].label = strdup(buf);
 	p->e[p->n].ok = pb != NULL;
@@ -391,9 +462,11 @@ static void pick_draw(struct ui *ui, void *ctx)
 	mvaddnstr(0, 1, "pick a playbook: Up/Down moves, Enter chooses, Esc goes back", COLS - 2);
 	attroff(ui_attr(ui, R_HEADER));
 	for (int i = 0; i < p->n; i++)
-		items[i] = (struct list_item){NULL, p->e[i].label, NULL,
+		items[i] = (struct list_item){p->e[i].ok ? NULL : "broken", p->e[i].label, NULL,
 					      p->e[i].ok ? A_NORMAL : ui_attr(ui, R_DIM), 1};
-	draw_list(ui, 2, 1, COLS - 2, LINES - 3, items, (size_t)p->n, p->sel);
+	draw_list(ui, 2, 1, COLS - 2, LINES - (p->why ? 6 : 3), items, (size_t)p->n, p->sel);
+	if (p->why)
+		draw_text(ui, LINES - 3, 1, COLS - 2, 3, ui_attr(ui, R_ERROR), p->why);
 }
 
 static int pick_key(struct ui *ui, void *ctx, int key)
@@ -401,6 +474,7 @@ static int pick_key(struct ui *ui, void *ctx, int key)
 	struct pick *p = ctx;
 
 	(void)ui;
+	p->why = NULL;
 	if (key == KF(KEY_UP) || key == 'k')
 		p->sel -= p->sel > 0;
 	else if (key == KF(KEY_DOWN) || key == 'j')
@@ -409,6 +483,8 @@ static int pick_key(struct ui *ui, void *ctx, int key)
 		return QUIT;
 	else if ((key == '\r' || key == '\n' || key == KF(KEY_ENTER)) && p->n && p->e[p->sel].ok)
 		return p->chosen = p->sel, QUIT;
+	else if ((key == '\r' || key == '\n' || key == KF(KEY_ENTER)) && p->n)
+		p->why = p->e[p->sel].label; /* say why it cannot be picked, never nothing */
 	return REDRAW;
 }
 

@@ -45,6 +45,14 @@ const char *stage_key(enum stage stage)
 	return (unsigned)stage < STAGE_COUNT ? stage_keys[stage] : NULL;
 }
 
+int stage_from_key(const char *key)
+{
+	for (int i = 0; key && i < STAGE_COUNT; i++)
+		if (stage_keys[i][0] == key[0] && strcmp(stage_keys[i], key) == 0)
+			return i;
+	return -1;
+}
+
 const char *stage_title(enum stage stage)
 {
 	return (unsigned)stage < STAGE_COUNT ? stage_titles[stage] : NULL;

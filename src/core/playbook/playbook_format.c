@@ -203,16 +203,6 @@ static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t ke
 	return st;
 }
 
-static int stage_find(const char *s)
-{
-	int i;
-
-	for (i = 0; i < STAGE_COUNT; i++)
-		if (!strcmp(s, stage_key((enum stage)i)))
-			return i;
-	return -1;
-}
-
 /*
  * The eight stages: each once, none missing, in call order. An extending
  * playbook writes only the stages it changes, still in call order.
@@ -228,7 +218,7 @@ static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t v
 	for (k = val + 1; k < pb_node(w, val)->end; k = pb_next(w, pb_next(w, k))) {
 		if (pb_node(w, k)->type != PB_SCALAR)
 			st = pbwalk_error(w, k, "expected a stage name, got %s", pbwalk_kind(w, k));
-		else if ((s = stage_find(pb_str(w, k))) < 0)
+		else if ((s = stage_from_key(pb_str(w, k))) < 0)
 			st = pbwalk_error(w, k,
 					  "unknown stage '%s' (the stages are calm, listen, "
 					  "empathize, clarify, inform, solve, boundary, follow-up)",
@@ -243,7 +233,7 @@ static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t v
 		if (!seen[i])
 			st = pbwalk_error(w, val, "missing stage '%s'", stage_key((enum stage)i));
 	for (k = val + 1; k < pb_node(w, val)->end; k = pb_next(w, pb_next(w, k))) {
-		if (pb_node(w, k)->type != PB_SCALAR || (s = stage_find(pb_str(w, k))) < 0 ||
+		if (pb_node(w, k)->type != PB_SCALAR || (s = stage_from_key(pb_str(w, k))) < 0 ||
 		    seen[s] != k)
 			continue;
 		for (i = last + 1; i < s; i++)
@@ -438,7 +428,7 @@ static enum poise_status walk_rule(struct pb_walk *w, uint32_t map, size_t n, st
 			one = pbwalk_error(w, k[RF_STAGE], "'stage' only applies to 'when: %s'",
 					   rule_kind_key(RULE_TIMEBOX));
 		else if ((one = pbwalk_scalar(w, k[RF_STAGE], v[RF_STAGE], &name)) == POISE_OK &&
-			 (s = stage_find(name)) < 0)
+			 (s = stage_from_key(name)) < 0)
 			one = pbwalk_error(w, v[RF_STAGE],
 					   "unknown stage '%.40s' (the stages are calm, listen, "
 					   "empathize, clarify, inform, solve, boundary, follow-up)",

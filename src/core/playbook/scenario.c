@@ -59,14 +59,6 @@ static const struct {
 };
 #undef W
 
-static int stage_of(const char *s)
-{
-	for (int i = 0; i < STAGE_COUNT; i++)
-		if (!strcmp(s, stage_key((enum stage)i)))
-			return i;
-	return -1;
-}
-
 static enum poise_status walk_stage_name(struct pb_walk *w, uint32_t key, uint32_t val, int *out)
 {
 	const char *s;
@@ -74,7 +66,7 @@ static enum poise_status walk_stage_name(struct pb_walk *w, uint32_t key, uint32
 
 	if (st != POISE_OK)
 		return st;
-	if ((*out = stage_of(s)) < 0)
+	if ((*out = stage_from_key(s)) < 0)
 		return pbwalk_error(w, val,
 				    "unknown stage '%.40s' (calm, listen, empathize, clarify, "
 				    "inform, solve, boundary, follow-up)",

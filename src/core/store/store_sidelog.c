@@ -16,6 +16,11 @@
  * exclusive flock() on the file, so no entry can be appended between a
  * replay's read and its truncate and lost. A replay takes the lock only
  * once it holds the database's write lock, so it never waits with both.
+ *
+ * A leaf of the store: it reads and writes its own file and knows each
+ * call's next seq, and calls nothing of the writer or the reader. Replaying
+ * into the database is the writer's (store_replay.c), which hands each
+ * entry's rows to sidelog_replay as a struct sidelog_sink.
  */
 #include "store_int.h"
 
@@ -94,6 +99,26 @@ static void sb_int(struct sbuf *b, int64_t v)
 	sb_field(b, num, strlen(num));
 }
 
+/* The next seq this process knows for a call (0: not known yet); NULL: no memory. */
+int64_t *store_seq_slot(struct store *st, const char *call_id)
+{
+	for (size_t i = 0; i < st->nseqs; i++)
+		if (strcmp(st->seqs[i].call_id, call_id) == 0)
+			return &st->seqs[i].next;
+	if (st->nseqs == st->seqcap) {
+		size_t cap = st->seqcap ? st->seqcap * 2 : 8;
+		struct store_seq *n = realloc(st->seqs, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		st->seqs = n;
+		st->seqcap = cap;
+	}
+	snprintf(st->seqs[st->nseqs].call_id, sizeof(st->seqs[0].call_id), "%s", call_id);
+	st->seqs[st->nseqs].next = 0; /* 0: not known yet */
+	return &st->seqs[st->nseqs++].next;
+}
+
 /* Wait for the side log's exclusive lock on fd; closing fd releases it. */
 static int lock_file(int fd)
 {
@@ -114,8 +139,8 @@ struct visit {
 	void *ctx;
 	int stop;
 };
-static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
-			      struct poise_error *err, struct visit *v);
+static enum poise_status walk(struct store *st, char *buf, const struct sidelog_sink *sink,
+			      int *rc, struct poise_error *err, struct visit *v);
 
 /*
  * Before an event line is written, under the log's lock: every seq the log
@@ -133,7 +158,7 @@ static enum poise_status fresh_seq(struct store *st, const char *call_id, struct
 	enum poise_status ps = read_log(st, &buf, &len, err);
 
 	if (ps == POISE_OK && buf)
-		ps = walk(st, buf, 0, &rc, err, NULL);
+		ps = walk(st, buf, NULL, &rc, err, NULL);
 	free(buf);
 	if (ps != POISE_OK)
 		return ps;
@@ -151,7 +176,7 @@ static void event_line(struct sbuf *b, const char *call_id, const struct event *
 	sb_int(b, ev->seq);
 	sb_int(b, ev->t);
 	sb_str(b, event_kind_key(ev->kind));
-	sb_str(b, store_stage_key(ev->stage));
+	sb_str(b, stage_key((enum stage)ev->stage));
 	sb_int(b, ev->a);
 	sb_int(b, ev->b);
 	sb_str(b, ev->text);
@@ -371,35 +396,12 @@ static enum poise_status damaged(struct store *st, size_t line, struct poise_err
 			       line, st->pending_path, st->path);
 }
 
-/* 1 when the database holds that very event already, -1 when another one sits at its seq. */
-static int stored_as(struct store *st, const char *call_id, const struct event *ev)
-{
-	sqlite3_stmt *s = NULL;
-	int same = 0;
-
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT kind = ?3 AND t = ?4 AND text IS ?5 FROM events "
-			       "WHERE call_id = ?1 AND seq = ?2",
-			       -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, ev->seq);
-	sqlite3_bind_text(s, 3, event_kind_key(ev->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, ev->t);
-	if (ev->text)
-		sqlite3_bind_text(s, 5, ev->text, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		same = sqlite3_column_int(s, 0) ? 1 : -1;
-	sqlite3_finalize(s);
-	return same;
-}
-
 /*
  * An entry the database cannot take as it is (another event already holds
  * its seq) is never dropped: it goes, as its line, to `<db>.quarantine`
  * (0600), counted in st->quarantined and said by store_flush.
  */
-static int quarantine(struct store *st, const char *call_id, const struct event *ev)
+int sidelog_quarantine(struct store *st, const char *call_id, const struct event *ev)
 {
 	struct sbuf b = {0};
 	char *path = NULL;
@@ -423,32 +425,13 @@ static int quarantine(struct store *st, const char *call_id, const struct event 
 	return ok;
 }
 
-static int replay_event(struct store *st, const char *call_id, const struct event *ev,
-			size_t lineno, struct poise_error *err)
-{
-	int was = stored_as(st, call_id, ev);
-
-	if (was == 1)
-		return SQLITE_OK; /* replayed before: the log was not emptied */
-	if (was == -1) {
-		if (quarantine(st, call_id, ev))
-			return SQLITE_OK;
-		poise_error_set(err, POISE_IO, st->pending_path, (int)lineno, 0,
-				"side log line %zu clashes with an event already saved and "
-				"cannot be set aside in '%s.quarantine': %s; the side log is kept",
-				lineno, st->path, strerror(errno));
-		return SQLITE_ABORT;
-	}
-	return store_write_event(st, call_id, ev);
-}
-
 /*
- * Walk the side log: with replay, write every entry (inside the caller's
- * transaction); without, only count entries and learn each call's next seq.
- * *rc gets the SQLite code of a failed write.
+ * Walk the side log: with a sink, hand it every entry (it writes them inside
+ * its transaction); without, only count entries and learn each call's next
+ * seq. *rc gets the SQLite code of a failed write.
  */
-static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
-			      struct poise_error *err, struct visit *v)
+static enum poise_status walk(struct store *st, char *buf, const struct sidelog_sink *sink,
+			      int *rc, struct poise_error *err, struct visit *v)
 {
 	char *f[SIDELOG_FIELDS];
 	size_t flen[SIDELOG_FIELDS], lineno = 0;
@@ -480,8 +463,8 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 						       "out of memory");
 			if (*slot < 1)
 				*slot = 1;
-			if (replay && (*rc = store_write_call(st, &m, f[6], f[7], f[8], f[9],
-							      flen[9])) != SQLITE_OK)
+			if (sink && (*rc = sink->call(sink->ctx, &m, f[6], f[7], f[8], f[9],
+						      flen[9])) != SQLITE_OK)
 				return POISE_DB;
 		} else if (n == 9 && f[0] && strcmp(f[0], "event") == 0 && f[1] && f[4] && f[5] &&
 			   parse_i64(f[2], &num[0]) == 0 && parse_i64(f[3], &num[1]) == 0 &&
@@ -495,8 +478,8 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 					   .text = f[8]};
 
 			ev.kind = (enum event_kind)event_kind_from_key(f[4]);
-			ev.stage = store_stage_from_key(f[5]);
-			if (store_check_event(&ev, NULL) != POISE_OK)
+			ev.stage = stage_from_key(f[5]);
+			if (event_check(&ev, NULL) != POISE_OK)
 				return damaged(st, lineno, err);
 			if (!(slot = store_seq_slot(st, f[1])))
 				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
@@ -507,13 +490,13 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 				v->after = ev.seq;
 				v->stop = v->fn(v->ctx, &ev);
 			}
-			if (replay && (*rc = replay_event(st, f[1], &ev, lineno, err)) != SQLITE_OK)
+			if (sink && (*rc = sink->event(sink->ctx, f[1], &ev, lineno, err)) != SQLITE_OK)
 				return *rc == SQLITE_ABORT ? (*rc = SQLITE_OK, POISE_IO) : POISE_DB;
 		} else {
 			return damaged(st, lineno, err);
 		}
 	}
-	if (!replay)
+	if (!sink)
 		st->pending = lineno;
 	return POISE_OK;
 }
@@ -522,7 +505,7 @@ enum poise_status sidelog_scan(struct store *st, char *buf, struct poise_error *
 {
 	int rc;
 
-	return walk(st, buf, 0, &rc, err, NULL);
+	return walk(st, buf, NULL, &rc, err, NULL);
 }
 
 /*
@@ -553,7 +536,7 @@ enum poise_status sidelog_load(struct store *st, struct poise_error *err)
 	enum poise_status ps = lock_log(st, &lock, err);
 
 	if (ps == POISE_OK && (ps = read_log(st, &buf, &len, err)) == POISE_OK)
-		ps = walk(st, buf, 0, &rc, err, NULL);
+		ps = walk(st, buf, NULL, &rc, err, NULL);
 	if (lock >= 0)
 		close(lock);
 	free(buf);
@@ -575,7 +558,7 @@ int sidelog_call_events(struct store *st, const char *call_id, int64_t after, st
 
 	*ps = lock_log(st, &lock, err);
 	if (*ps == POISE_OK && (*ps = read_log(st, &buf, &len, err)) == POISE_OK && buf)
-		*ps = walk(st, buf, 0, &rc, err, &v);
+		*ps = walk(st, buf, NULL, &rc, err, &v);
 	if (lock >= 0)
 		close(lock);
 	free(buf);
@@ -602,35 +585,24 @@ static enum poise_status truncate_log(struct store *st, struct poise_error *err)
 	return POISE_OK;
 }
 
-enum poise_status store_flush(struct store *st, size_t *left, struct poise_error *err)
+enum poise_status sidelog_replay(struct store *st, const struct sidelog_sink *sink, int *rc,
+				 struct poise_error *err)
 {
 	char *buf = NULL;
 	size_t len;
-	int rc = SQLITE_OK, lock = -1;
-	enum poise_status ps = POISE_OK;
+	int lock = -1;
+	enum poise_status ps;
 
-	if (!st->pending || (st->flags & STORE_READONLY))
-		goto out;
-	if ((rc = store_step_done(st, STMT_BEGIN)) != SQLITE_OK)
-		goto out;
+	*rc = SQLITE_OK;
 	if ((ps = lock_log(st, &lock, err)) == POISE_OK &&
-	    (ps = read_log(st, &buf, &len, err)) == POISE_OK)
-		ps = walk(st, buf, 1, &rc, err, NULL);
+	    (ps = read_log(st, &buf, &len, err)) == POISE_OK && buf)
+		ps = walk(st, buf, sink, rc, err, NULL);
 	if (ps == POISE_OK)
-		rc = store_step_done(st, STMT_COMMIT);
-	if (ps != POISE_OK || rc != SQLITE_OK)
-		store_step_done(st, STMT_ROLLBACK);
-	if (ps == POISE_OK && rc == SQLITE_OK)
+		*rc = sink->commit(sink->ctx);
+	if (ps == POISE_OK && *rc == SQLITE_OK)
 		ps = truncate_log(st, err);
-out:
 	if (lock >= 0)
 		close(lock);
 	free(buf);
-	if (rc != SQLITE_OK && store_rc_busy(rc))
-		ps = POISE_OK; /* still locked: the entries keep waiting */
-	else if (rc != SQLITE_OK)
-		ps = store_fail(st, rc, "save the side log", err);
-	if (left)
-		*left = st->pending;
 	return ps;
 }

@@ -1,6 +1,7 @@
 /* status.c - status messages and located errors. */
 #include "poise/status.h"
 
+#include "poise/i18n.h"
 #include "poise/text.h"
 
 #include <stdarg.h>
@@ -53,7 +54,8 @@ void poise_error_print(FILE *out, const struct poise_error *err)
 			fprintf(out, ":%d", err->col);
 		fputs(": ", out);
 	}
-	fputs("error: ", out);
+	/* TRANSLATORS: after "file:line:col: ", as compilers write it. */
+	fputs(_("error: "), out);
 	text_fput(out, msg, 0);
 	fputc('\n', out);
 }

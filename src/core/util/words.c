@@ -1,10 +1,14 @@
 /* words.c - the one wording of durations, counts, moods and checklists (words.h). */
 #include "poise/words.h"
 
+#include "poise/i18n.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 
-static const char *const moods[] = {"-", "calm", "uneasy", "annoyed", "angry", "furious"};
+/* TRANSLATORS: the customer's mood, 1 to 5, on the call screen and in reports. */
+static const char *const moods[] = {"-", N_("calm"), N_("uneasy"), N_("annoyed"), N_("angry"),
+				    N_("furious")};
 
 char *words_duration(char *buf, size_t size, int64_t ms)
 {
@@ -20,13 +24,13 @@ char *words_duration(char *buf, size_t size, int64_t ms)
 
 const char *words_mood(int mood)
 {
-	return mood >= 1 && mood <= 5 ? moods[mood] : moods[0];
+	return mood >= 1 && mood <= 5 ? _(moods[mood]) : moods[0];
 }
 
 char *words_mood_mark(char *buf, size_t size, int mood)
 {
 	if (mood >= 1 && mood <= 5)
-		snprintf(buf, size, "%d %s", mood, moods[mood]);
+		snprintf(buf, size, "%d %s", mood, _(moods[mood]));
 	else
 		snprintf(buf, size, "-");
 	return buf;
@@ -43,12 +47,13 @@ char *words_mood_digit(char *buf, size_t size, int mood)
 
 char *words_count(char *buf, size_t size, long n, const char *one, const char *many)
 {
-	snprintf(buf, size, "%ld %s", n, n == 1 ? one : many);
+	snprintf(buf, size, "%ld %s", n, P_(one, many, n));
 	return buf;
 }
 
 char *words_checklist(char *buf, size_t size, size_t ticked, size_t items)
 {
-	snprintf(buf, size, "%zu/%zu ticked", ticked, items);
+	/* TRANSLATORS: checklist items ticked of all, "2/5 ticked". */
+	snprintf(buf, size, _("%zu/%zu ticked"), ticked, items);
 	return buf;
 }

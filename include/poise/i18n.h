@@ -1,0 +1,24 @@
+/*
+ * i18n.h - strings people read go through GNU gettext (domain "poise").
+ *
+ *   _("text")            translated now
+ *   N_("text")           marked for xgettext, translated where it is used
+ *                        (static tables: key labels, help lines)
+ *   P_("one", "many", n) the form for n
+ *
+ * The catalogues are po/LANG.po; the locale (LANG, LC_ALL, LC_MESSAGES,
+ * LANGUAGE) picks one as in every GNU program. Machine output (JSON, CSV,
+ * the database) is never translated and keeps '.' as its decimal point:
+ * i18n_init leaves LC_NUMERIC at "C" (src/cli/i18n.c).
+ */
+#ifndef POISE_I18N_H
+#define POISE_I18N_H
+
+#include <libintl.h>
+
+#define POISE_TEXTDOMAIN "poise"
+#define _(s)		 dgettext(POISE_TEXTDOMAIN, s)
+#define N_(s)		 s
+#define P_(one, many, n) dngettext(POISE_TEXTDOMAIN, one, many, (unsigned long)(n))
+
+#endif
