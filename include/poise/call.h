@@ -253,6 +253,13 @@ const struct call_entry *call_entry_of(const struct call_state *cs, int64_t seq)
 struct event call_entry_event(const struct call_entry *e);
 /* The seq of the SAID or SKIP that set the mark of a line of the current stage; 0: none. */
 int64_t call_line_mark_seq(const struct call_state *cs, enum section section, int index);
+/*
+ * Where the agent was in the current stage: the line of the newest mark
+ * kept (SAID, SKIP, CHECK) made in it. 1 with section and index set; 0 when
+ * the stage has none. A screen opens a stage there, so a resumed call or a
+ * stage gone back to shows the place it was left at.
+ */
+int call_stage_place(const struct call_state *cs, enum section *section, int *index);
 /* Why a line of stage was skipped: its SKIP's reason key; NULL when it is not skipped. */
 const char *call_skip_reason(const struct call_state *cs, enum stage stage, enum section section,
 			     int index);

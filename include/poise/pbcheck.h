@@ -11,7 +11,8 @@
  * that asks more than one question, a line longer than PBCHECK_ITEM_MAX
  * characters, a stage with no line to say (boundary's are its warnings), a
  * stage-timebox rule that can never fire (no timebox where it watches), two
- * causes an agent cannot tell apart (the same label).
+ * causes an agent cannot tell apart (the same label), no `manager:` line
+ * for the agent to say when the caller asks for a manager.
  * Does not own: drawing (src/ui/calllayout.c, which this module mirrors:
  * header, stage strip, a blank row, the goal in at most two rows, a blank
  * row, the stage's items, the prompt row, a footer of FIT_FOOTER_ROWS; the

@@ -2,8 +2,9 @@
  * playbook.h - the playbook model and its strict loader.
  *
  * Owns: the in-memory playbook (metadata, the eight stages, boundary
- * wording, cause categories, coaching rules), loading it from YAML text or
- * a file with located errors, resolving a playbook that `extends:` another
+ * wording, the line for a caller who asks for a manager, cause categories,
+ * coaching rules), loading it from YAML text or a file with located
+ * errors, resolving a playbook that `extends:` another
  * (the parents come from a finder), writing a playbook back out as YAML,
  * and the content hash that identifies it.
  * Does not own: finding playbooks on disk (pbpath.h), evaluating rules
@@ -144,6 +145,13 @@ struct playbook {
 	struct strlist sources;
 	struct pb_stage stages[STAGE_COUNT];
 	char *warnings[PLAYBOOK_WARNINGS]; /* boundary wording 1..3 */
+	/*
+	 * What the agent says when the caller asks for a manager (`m`); NULL
+	 * when the playbook has none (optional, so a call kept with an older
+	 * playbook still opens; lint warns).
+	 */
+	char *manager;
+	struct pb_pos manager_at; /* in the playbook's own file; 0:0 inherited */
 	struct pb_cause *causes;
 	size_t ncauses;
 	struct pb_rule *rules;

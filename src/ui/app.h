@@ -149,6 +149,9 @@ struct ui {
 	char banner[320];
 	int banner_error;
 
+	/* The list a question or the line editor stands over: the pager keys scroll it. */
+	struct list_view *under_view;
+
 	/* Loop. */
 	const struct screen *stack[UI_STACK_MAX];
 	void *ctx[UI_STACK_MAX];
@@ -210,6 +213,12 @@ int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
 int ui_ask_key(struct ui *ui, const char *question, const char *keys, int esc_ok);
 /* 1 when scr is the line editor: the one screen that takes pasted text. */
 int ui_takes_paste(const struct screen *scr);
+/*
+ * Rows at the bottom that the question or the line editor on top of the
+ * stack takes (0 when neither is open), so the screen beneath draws above
+ * them. While one is open, Up/Down/PgUp/PgDn scroll ui->under_view, if set.
+ */
+int ui_overlay_rows(const struct ui *ui);
 
 /* draw.c: the one way to draw text, lists, footers and help. */
 struct list_item {
@@ -291,6 +300,11 @@ struct call_view callscr_view(const struct ui *ui);
 /* callscreen.c: the key table and handlers; calllayout.c: drawing it. */
 int callscr_footer(struct ui *ui, int y, int maxlines);
 void callscr_draw(struct ui *ui, void *ctx);
+/*
+ * Select the line the fold says the agent was at in the current stage
+ * (call_stage_place), the first when none: a stage is shown from there.
+ */
+void callscr_place(struct ui *ui);
 /* The coaching prompt's whole line as the call screen shows it (malloc'd); NULL when none. */
 char *callscr_prompt_text(struct ui *ui);
 

@@ -37,10 +37,13 @@ static void caller_draw(struct ui *ui, void *ctx)
 	y += draw_text(ui, y, 2, COLS - 4, 2, A_NORMAL, buf);
 	snprintf(buf, sizeof(buf), "Reference  %s", f->c->ref[0] ? f->c->ref : "-");
 	draw_text(ui, y, 2, COLS - 4, 2, A_NORMAL, buf);
+	/* Whole, wrapped, just above the field (a narrow screen wraps it, never cuts). */
 	if (f->step) {
-		attron(ui_attr(ui, R_PROMPT));
-		mvaddnstr(LINES - 2, 1, f->step, COLS - 2);
-		attroff(ui_attr(ui, R_PROMPT));
+		int rows = draw_text_height(COLS - 2, f->step), bottom = LINES - ui_overlay_rows(ui);
+
+		if (bottom == LINES)
+			bottom--; /* the field's row, before the editor opens */
+		draw_text(ui, bottom - rows, 1, COLS - 2, rows, ui_attr(ui, R_PROMPT), f->step);
 	}
 }
 

@@ -206,12 +206,17 @@ struct call_view callscr_view(const struct ui *ui)
 				  ui->pacer_start != 0};
 }
 
-/* A new stage is shown from its first line to say (the boundary from its warnings). */
+/*
+ * A stage is shown from where the agent last marked a line in it (a
+ * resumed call, a stage gone back to), else from its first line to say;
+ * the boundary from its warnings.
+ */
 static void body_reset(struct ui *ui)
 {
 	if (ui->body_stage == (int)ui->cs.stage + 1)
 		return;
 	ui->body_stage = (int)ui->cs.stage + 1;
+	callscr_place(ui);
 	ui->body.top = 0;
 	ui->body.follow = ui->cs.stage != STAGE_BOUNDARY;
 	ui->warn_shown = 0;
@@ -363,17 +368,21 @@ void callscr_draw(struct ui *ui, void *ctx)
 	draw_header(ui, now, compact);
 	draw_strip(ui, 1, compact);
 	footer_h = callscr_footer(ui, -1, compact ? 1 : 3);
-	bottom = LINES - footer_h;
-	callscr_footer(ui, bottom, compact ? 1 : 3);
+	callscr_footer(ui, LINES - footer_h, compact ? 1 : 3);
+	/* A question or the editor open at the bottom: the stage stays above it, in view. */
+	bottom = LINES - (ui_overlay_rows(ui) > footer_h ? ui_overlay_rows(ui) : footer_h);
 	prompt_h = prompt_height(ui);
 	draw_prompt(ui, bottom - prompt_h, prompt_h, now);
 	if (ui->banner[0]) {
 		attr_t a = ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN);
 		int top = bottom - prompt_h;
 
+		/* Whole, however long (a line to say): the stage keeps three rows. */
 		banner_h = draw_text_height(COLS - 2, ui->banner);
-		if (banner_h > (compact ? 2 : 3))
-			banner_h = compact ? 2 : 3;
+		if (banner_h > top - (compact ? 2 : 3) - 3)
+			banner_h = top - (compact ? 2 : 3) - 3;
+		if (banner_h < 1)
+			banner_h = 1;
 		for (int i = 0; i < banner_h; i++)
 			draw_fill(top - banner_h + i, ui->banner_error ? a : A_NORMAL);
 		draw_text(ui, top - banner_h, 1, COLS - 2, banner_h, a, ui->banner);

@@ -59,6 +59,23 @@ static int current_item(struct ui *ui, struct sel_item *it)
 	return 1;
 }
 
+void callscr_place(struct ui *ui)
+{
+	struct sel_item it = {0};
+	int n = stage_selectable(ui, -1, &it), index;
+	enum section section;
+
+	ui->sel = 0;
+	ui->sel_stage = (int)ui->cs.stage;
+	if (!call_stage_place(&ui->cs, &section, &index))
+		return;
+	for (int i = 0; i < n; i++) {
+		stage_selectable(ui, i, &it);
+		if (it.section == section && it.index == index)
+			ui->sel = i;
+	}
+}
+
 static int record(struct ui *ui, enum event_kind kind, int a, int b, const char *text)
 {
 	struct event ev = {.kind = kind, .stage = (int)ui->cs.stage, .a = a, .b = b, .text = text};
@@ -103,10 +120,9 @@ static int undo_seq(struct ui *ui, int64_t seq)
 		return HANDLED;
 	undone = call_entry_event(e);
 	timeline_describe(&ui->cs, &ui->meta, &undone, what, sizeof(what));
-	if (ui_record(ui, &ev) == 0) {
+	/* The selection stays: a stage changed back is placed by its next draw. */
+	if (ui_record(ui, &ev) == 0)
 		ui_set_banner(ui, 0, "undone: %s", what);
-		ui->sel_stage = -1; /* the stage may have changed back: keep sel in range */
-	}
 	return REDRAW;
 }
 
@@ -316,18 +332,29 @@ static int call_escalate(struct ui *ui, void *ctx, int key)
 	return record_said(ui, EV_ESCALATE, text, "escalation saved");
 }
 
-/* What to say when the caller asks for a manager. */
-static const char manager_line[] =
-	"I can ask my supervisor to join us. While I do, may I keep working on this with you?";
-
+/*
+ * The caller asked for a manager: the playbook's line (`manager:`), with
+ * their name filled in, is shown and logged as the text shown.
+ */
 static int call_manager(struct ui *ui, void *ctx, int key)
 {
 	struct event ev = {.kind = EV_MANAGER, .stage = (int)ui->cs.stage};
+	char *line = NULL;
 
 	(void)ctx, (void)key;
-	if (ui_record(ui, &ev) != 0)
+	if (ui->call_pb->manager && !(line = ui_fill(ui, ui->call_pb->manager))) {
+		ui_set_banner(ui, 1, "manager request not logged: out of memory");
 		return REDRAW;
-	ui_set_banner(ui, 0, "manager request saved. Say: %s", manager_line);
+	}
+	ev.text = line;
+	if (ui_record(ui, &ev) == 0) {
+		if (line)
+			ui_set_banner(ui, 0, "manager request saved. Say: %s", line);
+		else
+			ui_set_banner(ui, 0, "manager request saved (this playbook has no "
+					     "'manager:' line to say)");
+	}
+	free(line);
 	return REDRAW;
 }
 

@@ -65,6 +65,12 @@ static int draw_left(struct ui *ui, struct edit *ed, int y)
 	return len;
 }
 
+/* A narrow screen: the field goes on the line above its label. */
+static int edit_narrow(const struct edit *ed)
+{
+	return (int)strlen(ed->label) + 2 >= COLS - 14;
+}
+
 static void edit_draw(struct ui *ui, void *ctx)
 {
 	struct edit *ed = ctx;
@@ -76,7 +82,7 @@ static void edit_draw(struct ui *ui, void *ctx)
 	attron(ui_attr(ui, R_KEY));
 	mvaddnstr(y, 0, ed->label, COLS);
 	attroff(ui_attr(ui, R_KEY));
-	if (lw >= COLS - 14)
+	if (edit_narrow(ed))
 		lw = 0, y--; /* a narrow screen: edit on the line above the label */
 	if (ed->error) {
 		draw_fill(y - 1, ui_attr(ui, R_ERROR));
@@ -185,6 +191,15 @@ static int edit_pasted(struct edit *ed, int c)
 	return REDRAW;
 }
 
+/* The keys an open question leaves to the list beneath it. */
+static int under_key(struct ui *ui, int key)
+{
+	if (!ui->under_view || (key != KF(KEY_UP) && key != KF(KEY_DOWN) &&
+				key != KF(KEY_PPAGE) && key != KF(KEY_NPAGE)))
+		return 0;
+	return list_view_key(ui->under_view, key);
+}
+
 static int edit_key(struct ui *ui, void *ctx, int key)
 {
 	struct edit *ed = ctx;
@@ -196,6 +211,8 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 	}
 	if (ui_enter_repeat(ui, key))
 		return 0;
+	if (under_key(ui, key))
+		return REDRAW;
 	ed->error = NULL;
 	switch (key) {
 	case KEY_ESC:
@@ -285,10 +302,15 @@ struct ask {
 	int answer;
 };
 
+static int ask_rows(const struct ask *a)
+{
+	return draw_text_height(COLS - 2, a->question);
+}
+
 static void ask_draw(struct ui *ui, void *ctx)
 {
 	struct ask *a = ctx;
-	int h = draw_text_height(COLS - 2, a->question);
+	int h = ask_rows(a);
 	int y = LINES - h;
 
 	for (int i = 0; i < h; i++)
@@ -300,7 +322,6 @@ static int ask_key(struct ui *ui, void *ctx, int key)
 {
 	struct ask *a = ctx;
 
-	(void)ui;
 	if (key == KEY_ESC && a->esc_ok) {
 		a->answer = 0;
 		return QUIT;
@@ -313,10 +334,22 @@ static int ask_key(struct ui *ui, void *ctx, int key)
 		a->answer = '\n';
 		return QUIT;
 	}
-	return 0;
+	return under_key(ui, key) ? REDRAW : 0;
 }
 
 static const struct screen ask_screen = {"ask", ask_draw, ask_key, NULL};
+
+int ui_overlay_rows(const struct ui *ui)
+{
+	const struct screen *top = ui->depth ? ui->stack[ui->depth - 1] : NULL;
+	const void *ctx = ui->depth ? ui->ctx[ui->depth - 1] : NULL;
+
+	if (top == &ask_screen)
+		return ask_rows(ctx);
+	if (top == &edit_screen)
+		return 1 + edit_narrow(ctx) + (((const struct edit *)ctx)->error != NULL);
+	return 0;
+}
 
 int ui_ask_key(struct ui *ui, const char *question, const char *keys, int esc_ok)
 {

@@ -4,6 +4,7 @@
  */
 #include "ui/app.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,20 +16,23 @@
 #include "poise/store_sync.h"
 #include "ui/review_ready.h"
 
-#define READY_FOLLOWUPS 20
+/* The most the ready screen lists; `poise followups` lists every one. */
+#define READY_FOLLOWUPS 1000
 #define PICK_MAX	64
 #define BREATHER_MS	30000
 
 struct ready {
 	struct ready_figures fig;
-	struct ready_followup fu[READY_FOLLOWUPS];
-	int nfu;
-	int sel;		 /* the selected follow-up, for d */
-	char today[11];		 /* the local day the list was read on */
-	struct rv_comments cm;	 /* supervisors' new comments (review_ready.c) */
+	struct ready_followup *fu;
+	int nfu, cap;
+	int more;	       /* more are due than READY_FOLLOWUPS */
+	int sel;	       /* the selected follow-up, for d */
+	struct list_view view; /* figures, comments and follow-ups, scrolled */
+	char today[11];	       /* the local day the list was read on */
+	struct rv_comments cm; /* supervisors' new comments (review_ready.c) */
 	struct sync_status sync; /* how the background sync stands (bgsync.c) */
-	int next;		 /* 1 next call, 0 quit */
-	struct caller *caller;	 /* the next caller, filled by the form */
+	int next;	       /* 1 next call, 0 quit */
+	struct caller *caller; /* the next caller, filled by the form */
 	char error[512];
 };
 
@@ -44,8 +48,9 @@ static int ready_done(struct ui *ui, void *ctx, int key);
 	  "the next caller's name and reference, then the call")                                   \
 	K(pick, KEYS('p'), "p", "playbook", "pick the playbook for the next call")                 \
 	K(ack, KEYS('a'), "a", "answer", "acknowledge, reply to or dispute a supervisor's comment") \
-	K(move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j'), "j/k", "follow-up",                      \
-	  "select a follow-up in the list")                                                        \
+	K(move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
+	  "follow-up",                                                                             \
+	  "select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page")                \
 	K(done, KEYS('d'), "d", "done",                                                            \
 	  "close the selected follow-up (as poise followups done ID)")                             \
 	K(quit, KEYS('q'), "q", "quit", "quit poise")
@@ -59,8 +64,21 @@ static int collect_fu(void *ctx, const struct ready_followup *f)
 {
 	struct ready *r = ctx;
 
-	if (r->nfu >= READY_FOLLOWUPS)
+	if (r->nfu >= READY_FOLLOWUPS) {
+		r->more = 1;
 		return 1;
+	}
+	if (r->nfu == r->cap) {
+		int cap = r->cap ? 2 * r->cap : 32;
+		struct ready_followup *grown = realloc(r->fu, (size_t)cap * sizeof(*grown));
+
+		if (!grown) {
+			r->more = 1; /* what did not fit is said, not hidden */
+			return 1;
+		}
+		r->fu = grown;
+		r->cap = cap;
+	}
 	r->fu[r->nfu++] = *f;
 	return 0;
 }
@@ -169,13 +187,17 @@ static void load(struct ui *ui, struct ready *r)
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
 	r->nfu = 0;
+	r->more = 0;
 	r->error[0] = '\0';
-	r->sel = 0;
 	if (store_ready_figures(ui->st, ui->opts->agent, (int64_t)mktime(&tm) * 1000, 0, &r->fig,
 				&err) != POISE_OK ||
-	    store_ready_followups(ui->st, ui->opts->agent, today, READY_FOLLOWUPS, collect_fu, r,
-				  &err) != POISE_OK)
+	    store_ready_followups(ui->st, ui->opts->agent, today, READY_FOLLOWUPS + 1, collect_fu,
+				  r, &err) != POISE_OK)
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
+	/* A follow-up closed: the selection stays in its place, on the next one. */
+	if (r->sel >= r->nfu)
+		r->sel = r->nfu ? r->nfu - 1 : 0;
+	r->view.follow = 1;
 	rv_comments_load(ui, &r->cm);
 	poise_error_clear(&err);
 	if (store_sync_status(ui->st, ui->opts->agent, &r->sync, &err) != POISE_OK)
@@ -186,73 +208,154 @@ static void load(struct ui *ui, struct ready *r)
 }
 
 /* The team server, when the last sync failed: what waits, and that it is tried again. */
-static int draw_sync(struct ui *ui, const struct ready *r, int y)
-{
-	char buf[256], calls[WORDS_BUF];
 
-	if (ui->sync_off || r->sync.failed_at <= r->sync.ok_at)
-		return y;
-	words_count(calls, sizeof(calls), (long)r->sync.pending, "call", "calls");
-	if (r->sync.failed_status == POISE_IO)
-		snprintf(buf, sizeof(buf),
-			 "Server unreachable, %s waiting: safe here, sent when it is back", calls);
-	else
-		snprintf(buf, sizeof(buf),
-			 "Sync failed (poise sync says why), %s waiting: safe here", calls);
-	return y + draw_text(ui, y, 2, COLS - 4, 2, ui_attr(ui, R_WARN), buf);
+/*
+ * Everything under the header is one list, scrolled as the call screen's
+ * stage is (draw_list_view, markers above and below): today's figures, the
+ * supervisors' new comments, then every follow-up due, the selected one
+ * kept in view.
+ */
+#define READY_ITEMS (8 + RV_COMMENTS)
+struct ready_lines {
+	struct list_item *items;
+	char **owned;
+	size_t n, nowned;
+};
+
+static struct list_item *add(struct ready_lines *l, const char *text, attr_t attr, int selectable)
+{
+	struct list_item *it = &l->items[l->n++];
+
+	*it = (struct list_item){NULL, text ? text : "", NULL, attr, selectable};
+	return it;
 }
 
-static void draw_figures(struct ui *ui, struct ready *r, int *y)
+static const char *own_text(struct ready_lines *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A line made for this draw, freed after it; "" when out of memory. */
+static const char *own_text(struct ready_lines *l, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+	char *s;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0 || !(s = malloc((size_t)len + 1)))
+		return "";
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	l->owned[l->nowned++] = s;
+	return s;
+}
+
+static void add_figures(struct ready *r, struct ready_lines *l)
 {
 	char buf[512], avg[16], calls[WORDS_BUF];
 	size_t len;
 
 	words_duration(avg, sizeof(avg), r->fig.closed ? r->fig.handle_ms / r->fig.closed : 0);
-	snprintf(buf, sizeof(buf), "Today: %s, average handle time %s",
-		 words_count(calls, sizeof(calls), r->fig.calls, "call", "calls"), avg);
-	*y += draw_text(ui, *y, 2, COLS - 4, 2, A_BOLD, buf);
+	add(l,
+	    own_text(l, "Today: %s, average handle time %s",
+		     words_count(calls, sizeof(calls), r->fig.calls, "call", "calls"), avg),
+	    A_BOLD, 0);
 	len = (size_t)snprintf(buf, sizeof(buf), "Outcomes:");
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		if (r->fig.outcomes[o] && len < sizeof(buf))
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "  %s %d",
 						outcome_label((enum outcome)o), r->fig.outcomes[o]);
-	*y += draw_text(ui, *y, 2, COLS - 4, 2, A_NORMAL, len > 9 ? buf : "Outcomes: none yet");
+	add(l, own_text(l, "%s", len > 9 ? buf : "Outcomes: none yet"), A_NORMAL, 0);
+	add(l, "", A_NORMAL, 0);
+}
+
+/* The team server, when the last sync failed: what waits, and that it is tried again. */
+static void add_sync(struct ui *ui, struct ready *r, struct ready_lines *l)
+{
+	char calls[WORDS_BUF];
+
+	if (ui->sync_off || r->sync.failed_at <= r->sync.ok_at)
+		return;
+	words_count(calls, sizeof(calls), (long)r->sync.pending, "call", "calls");
+	if (r->sync.failed_status == POISE_IO)
+		add(l,
+		    own_text(l, "Server unreachable, %s waiting: safe here, sent when it is back",
+			     calls),
+		    ui_attr(ui, R_WARN), 0);
+	else
+		add(l, own_text(l, "Sync failed (poise sync says why), %s waiting: safe here", calls),
+		    ui_attr(ui, R_WARN), 0);
+}
+
+static void add_comments(struct ui *ui, struct ready *r, struct ready_lines *l)
+{
+	char buf[RV_COMMENT_TEXT];
+
+	if (r->cm.error[0]) {
+		add(l, r->cm.error, ui_attr(ui, R_ERROR), 0);
+		return;
+	}
+	if (!r->cm.n)
+		return;
+	add(l, "New from your supervisor (a: acknowledge, reply or dispute)", ui_attr(ui, R_SECTION), 0);
+	for (int i = 0; i < r->cm.n; i++) {
+		rv_comment_text(&r->cm.r[i], buf, sizeof(buf));
+		add(l, own_text(l, "%s", buf), ui_attr(ui, R_PROMPT), 0)->mark = " ";
+	}
+	add(l, "", A_NORMAL, 0);
 }
 
 static void ready_draw(struct ui *ui, void *ctx)
 {
 	struct ready *r = ctx;
 	char buf[1024];
-	int y = 2, fh = draw_footer(ui, -1, 2, ready_keys, NREADY_KEYS);
+	int fh = draw_footer(ui, -1, 2, ready_keys, NREADY_KEYS), first, bottom;
+	size_t cap = READY_ITEMS + (size_t)r->nfu;
+	struct ready_lines l = {calloc(cap, sizeof(*l.items)), calloc(cap, sizeof(char *)), 0, 0};
 
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	snprintf(buf, sizeof(buf), "poise - ready for the next call   agent %s   playbook %s %s",
 		 ui->opts->agent, ui->pb->id, ui->pb->version);
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf);
-	draw_figures(ui, r, &y);
-	y = draw_sync(ui, r, y);
-	y++;
-	y = rv_comments_draw(ui, &r->cm, y, LINES - fh - 2);
-	attron(ui_attr(ui, R_SECTION));
-	mvaddnstr(y++, 2, r->nfu ? "Follow-ups due" : "No follow-ups due", COLS - 4);
-	attroff(ui_attr(ui, R_SECTION));
-	for (int i = 0; i < r->nfu && y < LINES - fh - 2; i++) {
-		int overdue = strcmp(r->fu[i].due, r->today) < 0;
+	if (!l.items || !l.owned)
+		goto out;
+	add_figures(r, &l);
+	add_sync(ui, r, &l);
+	add_comments(ui, r, &l);
+	add(&l, r->nfu ? "Follow-ups due" : "No follow-ups due", ui_attr(ui, R_SECTION), 0);
+	first = (int)l.n;
+	for (int i = 0; i < r->nfu; i++) {
+		const struct ready_followup *f = &r->fu[i];
+		int overdue = strcmp(f->due, r->today) < 0;
 
-		snprintf(buf, sizeof(buf), "%-7s %s  %s  %s  %s", overdue ? "overdue" : "today",
-			 r->fu[i].due, r->fu[i].customer[0] ? r->fu[i].customer : "(no name)",
-			 r->fu[i].channel, r->fu[i].promise);
-		y += draw_text(ui, y, 2, COLS - 4, 1,
-			       i == r->sel ? ui_attr(ui, R_SELECTED)
-			       : overdue   ? ui_attr(ui, R_WARN)
-					   : A_NORMAL,
-			       buf);
+		add(&l,
+		    own_text(&l, "%-7s %s  %s  %s  %s", overdue ? "overdue" : "today", f->due,
+			     f->customer[0] ? f->customer : "(no name)", f->channel, f->promise),
+		    overdue ? ui_attr(ui, R_WARN) : A_NORMAL, 1);
 	}
+	if (r->more)
+		add(&l,
+		    own_text(&l, "and more: poise followups lists every one (%d shown here)",
+			     READY_FOLLOWUPS),
+		    ui_attr(ui, R_DIM), 0);
+	r->view.sel = r->nfu ? first + r->sel : -1;
+	/* The banner's row and the footer stay clear, and a question asked at the bottom. */
+	bottom = LINES - fh - 1;
+	if (LINES - ui_overlay_rows(ui) < bottom)
+		bottom = LINES - ui_overlay_rows(ui);
+	draw_list_view(ui, 2, 1, COLS - 2, bottom - 2, l.items, l.n, &r->view);
 	if (r->error[0] || ui->banner[0])
 		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
 			  ui_attr(ui, ui->banner_error || r->error[0] ? R_ERROR : R_WARN),
 			  r->error[0] ? r->error : ui->banner);
 	draw_footer(ui, LINES - fh, 2, ready_keys, NREADY_KEYS);
+out:
+	for (size_t i = 0; l.owned && i < l.nowned; i++)
+		free(l.owned[i]);
+	free(l.owned);
+	free(l.items);
 }
 
 /* The ready screen is the top of the stack while its keys run. */
@@ -279,15 +382,23 @@ static int ready_ack(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
+/* Up/Down select among the follow-ups, the list scrolling with them; PgUp/PgDn scroll. */
 static int ready_move(struct ui *ui, void *ctx, int key)
 {
 	struct ready *r = top_ready(ui);
+	int up = key == KF(KEY_UP) || key == 'k';
 
 	(void)ctx;
-	if (key == KF(KEY_UP) || key == 'k')
-		r->sel -= r->sel > 0;
-	else
-		r->sel += r->sel + 1 < r->nfu;
+	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || !r->nfu)
+		return list_view_key(&r->view, key);
+	if ((up && r->view.sel_above) || (!up && r->view.sel_below)) {
+		r->view.follow = LIST_STEP; /* toward the selected one first */
+		return REDRAW;
+	}
+	if ((up && r->sel == 0) || (!up && r->sel + 1 >= r->nfu))
+		return list_view_key(&r->view, key); /* on past it: the figures, the end */
+	r->sel += up ? -1 : 1;
+	r->view.follow = LIST_STEP;
 	return REDRAW;
 }
 
@@ -369,11 +480,15 @@ int ready_run(struct ui *ui, struct caller *next_caller)
 		return 0;
 	r->caller = next_caller;
 	bgsync_start(ui); /* the call just closed goes to the server, if there is one */
+	r->view.sel = -1;
 	load(ui, r);
 	ui_push(ui, &ready_screen, r);
+	ui->under_view = &r->view; /* scrolled under d's question too */
 	ui_run(ui);
+	ui->under_view = NULL;
 	ui_pop(ui);
 	next = r->next && !ui->stopping;
+	free(r->fu);
 	free(r);
 	return next;
 }

@@ -34,34 +34,20 @@ void rv_comments_load(struct ui *ui, struct rv_comments *c)
 		snprintf(c->error, sizeof(c->error), "%s", err.msg);
 }
 
-int rv_comments_draw(struct ui *ui, const struct rv_comments *c, int y, int bottom)
+void rv_comment_text(const struct review *r, char *buf, size_t size)
 {
-	char buf[REVIEW_COMMENT_MAX + 512], at[32], scores[128];
+	char at[32], scores[128];
+	size_t len = 0;
 
-	if (c->error[0])
-		return y + draw_text(ui, y, 2, COLS - 4, 1, ui_attr(ui, R_ERROR), c->error);
-	if (!c->n)
-		return y;
-	attron(ui_attr(ui, R_SECTION));
-	mvaddnstr(y++, 2, "New from your supervisor (a: acknowledge, reply or dispute)", COLS - 4);
-	attroff(ui_attr(ui, R_SECTION));
-	for (int i = 0; i < c->n && y < bottom; i++) {
-		const struct review *r = &c->r[i];
-		size_t len = 0;
-
-		scores[0] = '\0';
-		for (int s = 0; s < STAGE_COUNT; s++)
-			if (r->scores[s] && len < sizeof(scores))
-				len += (size_t)snprintf(scores + len, sizeof(scores) - len,
-							" %s %d", stage_key((enum stage)s),
-							r->scores[s]);
-		rv_datetime(at, sizeof(at), r->call_started);
-		snprintf(buf, sizeof(buf), "%s on %s %s:%s%s%s%s", r->reviewer,
-			 r->customer[0] ? r->customer : "a call", at, scores[0] ? " scores" : "",
-			 scores, r->comment[0] ? " - " : "", r->comment);
-		y += draw_text(ui, y, 4, COLS - 6, bottom - y, ui_attr(ui, R_PROMPT), buf);
-	}
-	return y + 1;
+	scores[0] = '\0';
+	for (int s = 0; s < STAGE_COUNT; s++)
+		if (r->scores[s] && len < sizeof(scores))
+			len += (size_t)snprintf(scores + len, sizeof(scores) - len, " %s %d",
+						stage_key((enum stage)s), r->scores[s]);
+	rv_datetime(at, sizeof(at), r->call_started);
+	snprintf(buf, size, "%s on %s %s:%s%s%s%s", r->reviewer,
+		 r->customer[0] ? r->customer : "a call", at, scores[0] ? " scores" : "", scores,
+		 r->comment[0] ? " - " : "", r->comment);
 }
 
 void rv_comments_ack(struct ui *ui, struct rv_comments *c)

@@ -19,8 +19,9 @@ struct rv_comments {
 
 /* The agent's (ui->opts->agent) unacknowledged reviews. */
 void rv_comments_load(struct ui *ui, struct rv_comments *c);
-/* Draw them from line y, not past line `bottom`; returns the next free line. */
-int rv_comments_draw(struct ui *ui, const struct rv_comments *c, int y, int bottom);
+/* One of them as the ready screen lists it: reviewer, call, scores, comment. */
+#define RV_COMMENT_TEXT (REVIEW_COMMENT_MAX + 512)
+void rv_comment_text(const struct review *r, char *buf, size_t size);
 /* Answer the oldest (acknowledge, reply, dispute), mark it read, load what is left. */
 void rv_comments_ack(struct ui *ui, struct rv_comments *c);
 

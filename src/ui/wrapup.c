@@ -10,6 +10,7 @@
 #include "poise/followup.h"
 #include "ui/app.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +21,32 @@ struct wrapup {
 	char followup[64 + LIMIT_BYTES(LIMIT_CHANNEL) + LIMIT_BYTES(LIMIT_PROMISE)];
 	char reflection[2 * LIMIT_BYTES(LIMIT_REFLECTION) + 4];
 	const char *step;
+	struct list_view view; /* the summary, the answers and the step, scrolled */
 };
 
-static void line(struct ui *ui, int *y, const char *label, const char *value)
+/* The next question: the view goes to its end, where the step is. */
+static void set_step(struct wrapup *w, const char *step)
 {
-	char buf[2400];
+	w->step = step;
+	w->view.top = INT_MAX / 2; /* the draw stops at the end */
+}
 
-	if (*y >= LINES - 2)
+/* A labelled row: the label as the mark, so the value wraps under itself. */
+#define WRAPUP_LINES 12
+struct wrapup_lines {
+	struct list_item items[WRAPUP_LINES];
+	char label[WRAPUP_LINES][16];
+	size_t n;
+};
+
+static void add(struct wrapup_lines *l, const char *label, const char *value, attr_t attr)
+{
+	if (l->n >= WRAPUP_LINES)
 		return;
-	snprintf(buf, sizeof(buf), "%-12s %s", label, value);
-	*y += draw_text(ui, *y, 2, COLS - 4, 2, A_NORMAL, buf);
+	if (label)
+		snprintf(l->label[l->n], sizeof(l->label[l->n]), "%-12s", label);
+	l->items[l->n] = (struct list_item){label ? l->label[l->n] : NULL, value, NULL, attr, 0};
+	l->n++;
 }
 
 static void wrapup_draw(struct ui *ui, void *ctx)
@@ -37,46 +54,57 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 	struct wrapup *w = ctx;
 	const struct call_state *cs = &ui->cs;
 	char buf[256], t1[16], t2[16], m1[WORDS_BUF], m2[WORDS_BUF];
-	char n1[WORDS_BUF], n2[WORDS_BUF], n3[WORDS_BUF], n4[WORDS_BUF];
-	int y = 2;
+	char n1[WORDS_BUF], n2[WORDS_BUF], n3[WORDS_BUF], n4[WORDS_BUF], n5[WORDS_BUF];
+	char stages[96], mood[96], logged[256];
+	struct wrapup_lines l = {.n = 0};
 
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	words_duration(t1, sizeof(t1), call_elapsed_ms(cs, ui_now()));
 	snprintf(buf, sizeof(buf), "Wrap-up  %s  %s", ui_customer(ui), t1);
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf); /* the name is data */
-	snprintf(buf, sizeof(buf), "%d of 8 visited, ended in %s", __builtin_popcount(cs->visited),
-		 stage_title(cs->stage));
-	line(ui, &y, "Stages", buf);
-	snprintf(buf, sizeof(buf), "%s at the start, %s at the end",
+	snprintf(stages, sizeof(stages), "%d of 8 visited, ended in %s",
+		 __builtin_popcount(cs->visited), stage_title(cs->stage));
+	add(&l, "Stages", stages, A_NORMAL);
+	snprintf(mood, sizeof(mood), "%s at the start, %s at the end",
 		 words_mood_mark(m1, sizeof(m1), cs->nmoods ? cs->moods[0].mood : 0),
 		 words_mood_mark(m2, sizeof(m2), cs->mood));
-	line(ui, &y, "Mood", buf);
+	add(&l, "Mood", mood, A_NORMAL);
 	words_duration(t2, sizeof(t2), cs->hold_ms);
-	snprintf(buf, sizeof(buf), "%s, %s in all; %s; %s; %s",
+	snprintf(logged, sizeof(logged), "%s, %s in all; %s; %s; %s; %s",
 		 words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), t2,
 		 words_count(n2, sizeof(n2), cs->warnings, "warning", "warnings"),
 		 words_count(n3, sizeof(n3), cs->escalations, "escalation", "escalations"),
+		 words_count(n5, sizeof(n5), cs->manager_asks, "manager request",
+			     "manager requests"),
 		 words_count(n4, sizeof(n4), (long)cs->nnotes, "note", "notes"));
-	line(ui, &y, "Logged", buf);
-	y++;
-	attron(ui_attr(ui, R_SECTION));
-	mvaddnstr(y++, 2, "Wrap-up", COLS - 4);
-	attroff(ui_attr(ui, R_SECTION));
-	line(ui, &y, "Outcome", cs->outcome == OUTCOME_NONE ? "-" : outcome_label(cs->outcome));
-	line(ui, &y, "Cause", w->cause[0] ? w->cause : "-");
-	line(ui, &y, "Follow-up", w->followup[0] ? w->followup : "-");
-	line(ui, &y, "Reflection", w->reflection[0] ? w->reflection : "-");
+	add(&l, "Logged", logged, A_NORMAL);
+	add(&l, NULL, "", A_NORMAL);
+	add(&l, NULL, "Wrap-up", ui_attr(ui, R_SECTION));
+	add(&l, "Outcome", cs->outcome == OUTCOME_NONE ? "-" : outcome_label(cs->outcome),
+	    A_NORMAL);
+	add(&l, "Cause", w->cause[0] ? w->cause : "-", A_NORMAL);
+	add(&l, "Follow-up", w->followup[0] ? w->followup : "-", A_NORMAL);
+	add(&l, "Reflection", w->reflection[0] ? w->reflection : "-", A_NORMAL);
 	if (ui->banner[0])
-		draw_text(ui, LINES - 3, 1, COLS - 2, 1,
-			  ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN), ui->banner);
-	if (w->step && y < LINES - 2)
-		draw_text(ui, y + 1, 2, COLS - 4, 2, ui_attr(ui, R_PROMPT), w->step);
+		add(&l, NULL, ui->banner, ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN));
+	if (w->step) {
+		add(&l, NULL, "", A_NORMAL);
+		add(&l, NULL, w->step, ui_attr(ui, R_PROMPT));
+	}
+	/* Above the question at the bottom, whatever its height: nothing drawn over. */
+	draw_list_view(ui, 2, 1, COLS - 2, LINES - 2 - ui_overlay_rows(ui), l.items, l.n,
+		       &w->view);
+	if (w->view.rows > w->view.page)
+		draw_text(ui, 1, 1, COLS - 2, 1, ui_attr(ui, R_DIM), "Up/Down PgUp/PgDn scroll");
 }
 
+/* Under a question, the pager keys scroll the summary (edit.c gives them here). */
 static int wrapup_key(struct ui *ui, void *ctx, int key)
 {
-	(void)ui, (void)ctx, (void)key;
-	return 0;
+	struct wrapup *w = ctx;
+
+	(void)ui;
+	return list_view_key(&w->view, key) ? REDRAW | HANDLED : 0;
 }
 
 static const struct screen wrapup_screen = {"wrapup", wrapup_draw, wrapup_key, NULL};
@@ -250,30 +278,33 @@ int wrapup_run(struct ui *ui)
 		return -1;
 	wrapup_from_fold(ui, w);
 	ui_push(ui, &wrapup_screen, w);
-	w->step = "How did the call end? (Esc: back to the call)";
+	w->view.sel = -1;
+	ui->under_view = &w->view;
+	set_step(w, "How did the call end? (Esc: back to the call)");
 	if (ui->cs.outcome == OUTCOME_NONE && (rc = ask_outcome(ui)) != 0) {
 		rc = rc > 0 ? 0 : -1; /* back to the call is no failure */
 		goto out;
 	}
 	rc = -1;
-	w->step = "What was it about?";
+	set_step(w, "What was it about?");
 	if (!ui->cs.cause && ask_cause(ui, w) != 0)
 		goto out;
-	w->step = "Anything promised for later? (optional) Due: YYYY-MM-DD, today, tomorrow, "
-		  "a weekday such as fri, or +N days";
+	set_step(w, "Anything promised for later? (optional) Due: YYYY-MM-DD, today, tomorrow, "
+		    "a weekday such as fri, or +N days");
 	if (!ui->cs.followup && ask_followup(ui, w) != 0)
 		goto out;
-	w->step = "A moment to reflect (optional)";
+	set_step(w, "A moment to reflect (optional)");
 	if (!ui->cs.reflection && ask_reflection(ui, w) != 0)
 		goto out;
 	while (record(ui, EV_END, NULL) != 0) {
-		w->step = "The call could not be closed; press any key to retry";
+		set_step(w, "The call could not be closed; press any key to retry");
 		ui_ask_key(ui, ui->banner, "abcdefghijklmnopqrstuvwxyz\n ", 0);
 		if (ui->stopping)
 			goto out;
 	}
 	rc = 0;
 out:
+	ui->under_view = NULL;
 	ui_pop(ui);
 	free(w);
 	return rc;

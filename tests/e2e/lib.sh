@@ -116,6 +116,19 @@ wait_for() {
 	fail "screen never showed '$want'"
 }
 
+# words: the screen's words in reading order, rows joined, so a wrapped line reads whole.
+words() { screen | sed 's/^ *//; s/ *$//' | tr '\n' ' ' | tr -s ' '; }
+
+# wait_words TEXT [SECONDS]: until the screen reads TEXT, wrapped over rows or not.
+wait_words() {
+	local want=$1 limit=$(( ${2:-10} * 10 )) i
+	for (( i = 0; i < limit; i++ )); do
+		words | grep -qF -- "$want" && return 0
+		sleep 0.1
+	done
+	fail "screen never read '$want'"
+}
+
 # wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT.
 wait_gone() {
 	local want=$1 limit=$(( ${2:-10} * 10 )) i

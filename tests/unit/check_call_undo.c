@@ -275,6 +275,43 @@ START_TEST(test_line_unmarked_on_its_own)
 }
 END_TEST
 
+/* Where the agent was in a stage: its newest kept mark, there and nowhere else. */
+START_TEST(test_stage_place)
+{
+	enum section sec = SECTION_TIPS;
+	int index = -1;
+
+	OK(EV_START, T(0), STAGE_CALM, 0, 0, NULL);			  /* 1 */
+	ck_assert_int_eq(call_stage_place(&cs, &sec, &index), 0);
+	OK(EV_SAID, T(1), 0, SECTION_SAY, 1, NULL);			  /* 2 */
+	OK(EV_CHECK, T(2), 0, 1, 1, NULL);				  /* 3 */
+	ck_assert_int_eq(call_stage_place(&cs, &sec, &index), 1);
+	ck_assert(sec == SECTION_CHECKLIST && index == 1);
+	OK(EV_SKIP, T(3), 0, SECTION_ASK, 0, "other");			  /* 4 */
+	OK(EV_NOTE, T(4), 0, 0, 0, "n");				  /* 5 */
+	ck_assert_int_eq(call_stage_place(&cs, &sec, &index), 1);
+	ck_assert(sec == SECTION_ASK && index == 0);
+	UNDO(T(5), 5);
+	UNDO(T(6), 4); /* a mark taken back is no place */
+	ck_assert_int_eq(call_stage_place(&cs, &sec, &index), 1);
+	ck_assert(sec == SECTION_CHECKLIST && index == 1);
+	/* Another stage has its own place; back in calm, calm's is found again. */
+	OK(EV_STAGE, T(7), STAGE_LISTEN, STAGE_CALM, 0, NULL);
+	ck_assert_int_eq(call_stage_place(&cs, &sec, &index), 0);
+	OK(EV_SAID, T(8), 0, SECTION_SAY, 0, NULL);
+	ck_assert_int_eq(call_stage_place(&cs, &sec, &index), 1);
+	ck_assert(sec == SECTION_SAY && index == 0);
+	OK(EV_STAGE, T(9), STAGE_CALM, STAGE_LISTEN, 0, NULL);
+	ck_assert_int_eq(call_stage_place(&cs, &sec, &index), 1);
+	ck_assert(sec == SECTION_CHECKLIST && index == 1);
+	/* After an interruption and resume, the fold still knows it. */
+	OK(EV_INTERRUPTED, T(10), STAGE_CALM, 0, 0, "no clean exit");
+	OK(EV_RESUME, T(20), STAGE_CALM, 1, 0, NULL);
+	ck_assert_int_eq(call_stage_place(&cs, &sec, &index), 1);
+	ck_assert(sec == SECTION_CHECKLIST && index == 1);
+}
+END_TEST
+
 START_TEST(test_undo_refused_outside_talk)
 {
 	NO(EV_UNDO, T(0), 0, 1, 0, NULL);
@@ -513,6 +550,7 @@ Suite *call_undo_suite(void)
 	tcase_add_test(tc, test_wrapup_goes_back_to_talk);
 	tcase_add_test(tc, test_wrapup_with_fields_stays);
 	tcase_add_test(tc, test_line_unmarked_on_its_own);
+	tcase_add_test(tc, test_stage_place);
 	tcase_add_test(tc, test_undo_refused_outside_talk);
 	tcase_add_test(tc, test_tab_skips_boundary_and_back_follows_the_path);
 	tcase_add_test(tc, test_prompt_settled_by_its_action);

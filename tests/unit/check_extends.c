@@ -39,6 +39,7 @@ static const char parent_text[] =
 	"  boundary: {goal: g, tips: [t], checklist: [c], sources: [\"000\"], warnings: [w1, w2, "
 	"w3]}\n"
 	"  follow-up: {goal: g, tips: [t], checklist: [c], sources: [\"000\"]}\n"
+	"manager: \"Of course, {customer}. My supervisor is on the way.\"\n"
 	"causes:\n"
 	"  - {id: other, label: Other}\n"
 	"rules:\n"
@@ -133,6 +134,29 @@ START_TEST(test_add_replace_remove)
 	ck_assert_int_eq(pb->extends_at.line, 4);
 	ck_assert(pb->id_at.line == 1 && pb->id_at.col == 5); /* lint's duplicate-id error */
 	playbook_free(pb);
+}
+END_TEST
+
+/* The manager line: inherited unless the child writes its own, which replaces it. */
+START_TEST(test_manager_line)
+{
+	struct playbook *kept = load_ok(CHILD_HEAD),
+			*own = load_ok(CHILD_HEAD "manager: \"Yes, {customer}: my supervisor joins "
+						  "us now.\"\n"),
+			*again = NULL;
+	struct poise_error err;
+
+	ck_assert_str_eq(kept->manager, "Of course, {customer}. My supervisor is on the way.");
+	ck_assert_int_eq(kept->manager_at.line, 0); /* inherited: lint points at extends */
+	ck_assert_str_eq(own->manager, "Yes, {customer}: my supervisor joins us now.");
+	ck_assert_int_eq(own->manager_at.line, 5);
+	/* the resolved text carries it, so a replay shows the same line */
+	ck_assert_int_eq(playbook_load_text(own->text, own->text_len, "stored", &again, &err),
+			 POISE_OK);
+	ck_assert_str_eq(again->manager, own->manager);
+	playbook_free(again);
+	playbook_free(kept);
+	playbook_free(own);
 }
 END_TEST
 
@@ -245,6 +269,9 @@ static void assert_same(const struct playbook *a, const struct playbook *b)
 	}
 	for (int i = 0; i < PLAYBOOK_WARNINGS; i++)
 		ck_assert_str_eq(a->warnings[i], b->warnings[i]);
+	ck_assert_int_eq(!a->manager, !b->manager);
+	if (a->manager)
+		ck_assert_str_eq(a->manager, b->manager);
 	ck_assert_uint_eq(a->ncauses, b->ncauses);
 	ck_assert_uint_eq(a->nrules, b->nrules);
 	for (size_t i = 0; i < a->nrules; i++) {
@@ -425,6 +452,7 @@ Suite *extends_suite(void)
 	TCase *tc = tcase_create("extends");
 
 	tcase_add_test(tc, test_add_replace_remove);
+	tcase_add_test(tc, test_manager_line);
 	tcase_add_test(tc, test_rules_merge_by_id);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(bads) / sizeof(bads[0])));
 	tcase_add_test(tc, test_cycle_and_depth);

@@ -201,6 +201,7 @@ START_TEST(test_shipped_lines)
 					reads_cleanly(pb->stages[s].section[sec].items[i]);
 		for (int i = 0; i < PLAYBOOK_WARNINGS; i++)
 			reads_cleanly(pb->warnings[i]);
+		reads_cleanly(pb->manager);
 		playbook_free(pb);
 	}
 }
@@ -226,14 +227,15 @@ START_TEST(test_lint_notes)
 		"             warnings: [\"{customer}, one\", \"{customer} two\", three]}\n"
 		"  follow-up: {goal: g, tips: [t], checklist: [c], sources: [\"000\"]}\n"
 		"causes:\n  - {id: other, label: Other}\n"
+		"manager: \"Sure, {customer} gets my supervisor.\"\n"
 		"rules:\n  - {id: r1, when: hold, seconds: 45, message: \"{customer} waits\"}\n";
-	static const int want[][2] = {{11, 25}, {13, 19}, {14, 15}, {23, 45}};
+	static const int want[][2] = {{11, 25}, {13, 19}, {14, 15}, {23, 45}, {27, 17}};
 	struct poise_error err = {0};
 	struct playbook *pb = NULL;
 
 	ck_assert_msg(playbook_load_text(text, sizeof(text) - 1, "t.yaml", &pb, &err) == POISE_OK,
 		      "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-	ck_assert_uint_eq(pb->nnotes, 4);
+	ck_assert_uint_eq(pb->nnotes, 5);
 	for (size_t i = 0; i < pb->nnotes; i++) {
 		ck_assert_str_eq(pb->notes[i].file, "t.yaml");
 		ck_assert_msg(pb->notes[i].line == want[i][0] && pb->notes[i].col == want[i][1],

@@ -118,6 +118,7 @@ static const struct warn_file {
 	 43, 5},
 	{"two-questions.yaml", "stage 'clarify': ask line 1 asks 2 questions", 18, 3},
 	{"extends-too-long.yaml", "stage 'solve' needs 16 rows and 15 fit", 7, 3},
+	{"no-manager.yaml", "playbook 'no-manager' has no 'manager:' line", 2, 5},
 };
 
 START_TEST(test_warn_file)

@@ -432,6 +432,7 @@ START_TEST(test_shipped_playbooks)
 		pb = load_ok(path);
 		ck_assert_ptr_nonnull(pb->id);
 		ck_assert_ptr_nonnull(pb->warnings[2]);
+		ck_assert_ptr_nonnull(pb->manager); /* m shows the playbook's own line */
 		default_seen |= !strcmp(pb->id, "de-escalation");
 		playbook_free(pb);
 		n++;

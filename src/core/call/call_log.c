@@ -94,6 +94,27 @@ int64_t call_line_mark_seq(const struct call_state *cs, enum section section, in
 	return u ? u->seq : 0;
 }
 
+int call_stage_place(const struct call_state *cs, enum section *section, int *index)
+{
+	for (size_t i = cs->nlog; i-- > 0;) {
+		const struct call_entry *e = &cs->log[i];
+
+		if (e->undone || e->in_stage != (int)cs->stage)
+			continue;
+		if (e->kind == EV_SAID || e->kind == EV_SKIP) {
+			*section = (enum section)e->a;
+			*index = e->b;
+			return 1;
+		}
+		if (e->kind == EV_CHECK) {
+			*section = SECTION_CHECKLIST;
+			*index = e->a;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 const char *call_skip_reason(const struct call_state *cs, enum stage stage, enum section section,
 			     int index)
 {

@@ -230,7 +230,8 @@ void timeline_describe(const struct call_state *cs, const struct call_meta *meta
 		put(buf, size, &len, "escalated: %s", text);
 		break;
 	case EV_MANAGER:
-		put(buf, size, &len, "customer asked for a manager");
+		put(buf, size, &len, "customer asked for a manager%s%s%s", text[0] ? ": said \"" : "",
+		    text, text[0] ? "\"" : "");
 		break;
 	case EV_BREATHE:
 		put(buf, size, &len, "breathing pacer");

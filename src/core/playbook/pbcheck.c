@@ -392,6 +392,11 @@ size_t pbcheck_run(const struct playbook *pb, pbcheck_fn fn, void *ctx)
 		check_stage(&c, (enum stage)s);
 	for (size_t i = 0; i < pb->nrules; i++)
 		check_rule(&c, &pb->rules[i]);
+	if (!pb->manager)
+		warn(&c, pb->id_at,
+		     "playbook '%s' has no 'manager:' line; when the caller asks for a "
+		     "manager (m), the agent is shown nothing to say",
+		     pb->id);
 	for (size_t i = 0; i < pb->ncauses; i++)
 		for (size_t j = 0; j < i; j++)
 			if (!strcasecmp(pb->causes[i].label, pb->causes[j].label)) {

@@ -117,6 +117,7 @@ void playbook_free(struct playbook *pb)
 	free(pb->language);
 	free(pb->description);
 	free(pb->scorecard);
+	free(pb->manager);
 	strlist_free(&pb->sources);
 	for (s = 0; s < STAGE_COUNT; s++) {
 		free(pb->stages[s].goal);

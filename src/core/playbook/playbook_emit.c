@@ -154,6 +154,7 @@ enum poise_status playbook_emit(const struct playbook *pb, const char *comment, 
 	put(&o, "stages:\n", 8);
 	for (int s = 0; s < STAGE_COUNT; s++)
 		emit_stage(&o, pb, (enum stage)s);
+	key_str(&o, "", "manager", pb->manager);
 	put(&o, "causes:\n", 8);
 	for (size_t i = 0; i < pb->ncauses; i++) {
 		key_str(&o, "  - ", "id", pb->causes[i].id);

@@ -232,6 +232,8 @@ enum poise_status playbook_apply(struct playbook *base, struct playbook *child,
 	steal_str(&base->language, &child->language);
 	steal_str(&base->description, &child->description);
 	steal_str(&base->scorecard, &child->scorecard);
+	base->manager_at = child->manager ? child->manager_at : (struct pb_pos){0, 0};
+	steal_str(&base->manager, &child->manager);
 	steal_str(&base->extends, &child->extends);
 	base->extends_at = child->extends_at;
 	return POISE_OK;

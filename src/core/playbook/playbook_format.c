@@ -498,6 +498,7 @@ static const struct pb_field playbook_fields[PF_COUNT] = {
 	[PF_STAGES] = {"stages", 1},
 	[PF_CAUSES] = {"causes", 1},
 	[PF_RULES] = {"rules", 0},
+	[PF_MANAGER] = {"manager", 0},
 };
 
 /* An extending playbook needs only its own id, title and version. */
@@ -513,6 +514,7 @@ static const struct pb_field extending_fields[PF_COUNT] = {
 	[PF_STAGES] = {"stages", 0},
 	[PF_CAUSES] = {"causes", 0},
 	[PF_RULES] = {"rules", 0},
+	[PF_MANAGER] = {"manager", 0},
 };
 
 /* Whether the root mapping has an `extends` key: it decides which keys are required. */
@@ -572,6 +574,9 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 	for (f = 0; pb->overlay && f < PF_COUNT; f++)
 		if (k[f])
 			pb->overlay->given |= 1u << f;
+	if (k[PF_MANAGER])
+		pb->manager_at = (struct pb_pos){pb_node(&w, k[PF_MANAGER])->line,
+						 pb_node(&w, k[PF_MANAGER])->col};
 	if ((k[PF_EXTENDS] && pb->id &&
 	     !pbwalk_keep(&st, walk_extends(&w, k[PF_EXTENDS], v[PF_EXTENDS]))) ||
 	    (k[PF_LANGUAGE] &&
@@ -588,6 +593,9 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 					      pbwalk_check_guide, &pb->sources))) ||
 	    (k[PF_STAGES] && !pbwalk_keep(&st, walk_stages(&w, k[PF_STAGES], v[PF_STAGES]))) ||
 	    (k[PF_CAUSES] && !pbwalk_keep(&st, walk_causes(&w, k[PF_CAUSES], v[PF_CAUSES]))) ||
+	    (k[PF_MANAGER] &&
+	     !pbwalk_keep(&st, pbwalk_string(&w, k[PF_MANAGER], v[PF_MANAGER],
+					     pbwalk_check_spoken, &pb->manager))) ||
 	    (k[PF_RULES] && !pbwalk_keep(&st, walk_rules(&w, k[PF_RULES], v[PF_RULES]))))
 		return st;
 	return st;

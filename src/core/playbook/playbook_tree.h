@@ -96,6 +96,7 @@ enum {
 	PF_STAGES,
 	PF_CAUSES,
 	PF_RULES,
+	PF_MANAGER,
 	PF_COUNT
 };
 
