@@ -176,5 +176,18 @@ int sidelog_call_events(struct store *st, const char *call_id, int64_t after, st
 			void *ctx, enum poise_status *ps, struct poise_error *err);
 enum poise_status sidelog_add_event(struct store *st, const char *call_id, struct event *ev,
 				    struct poise_error *err);
+/*
+ * What the side log says of calls while the database is locked: sidelog_meta
+ * folds the entries waiting for m->id (past m->last_seq) into m's summary
+ * (status, moods, outcome...); sidelog_calls gives (malloc'd, newest first)
+ * every call that only the side log holds, its entries folded the same way;
+ * sidelog_playbook_text the text a call line of the log keeps under hash
+ * (POISE_NOT_FOUND when none).
+ */
+enum poise_status sidelog_meta(struct store *st, struct call_meta *m, struct poise_error *err);
+enum poise_status sidelog_calls(struct store *st, struct call_meta **out, size_t *n,
+				struct poise_error *err);
+enum poise_status sidelog_playbook_text(struct store *st, const char *hash, char **text,
+					size_t *len, struct poise_error *err);
 
 #endif
