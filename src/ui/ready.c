@@ -100,6 +100,16 @@ static void draw_figures(struct ui *ui, struct ready *r, int *y)
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "  %s %d",
 						outcome_label((enum outcome)o), r->fig.outcomes[o]);
 	*y += draw_text(ui, *y, 2, COLS - 4, 2, A_NORMAL, len > 9 ? buf : "Outcomes: none yet");
+	if (store_quarantined(ui->st) > 0) {
+		snprintf(buf, sizeof(buf),
+			 "%zu side log %s could not be saved as %s: kept in %s.quarantine "
+			 "(poise doctor)",
+			 store_quarantined(ui->st),
+			 store_quarantined(ui->st) == 1 ? "entry" : "entries",
+			 store_quarantined(ui->st) == 1 ? "it was" : "they were",
+			 store_path(ui->st));
+		*y += draw_text(ui, *y, 2, COLS - 4, 2, ui_attr(ui, R_WARN), buf);
+	}
 }
 
 static void ready_draw(struct ui *ui, void *ctx)

@@ -64,4 +64,22 @@ expect_eq "calls with mood 1 1" "$(grep -E '^calls with mood' "$E2E_DIR/report" 
 	"the locked call's moods counted"
 expect_eq 2 "$(sql "SELECT count(*) FROM calls WHERE status = 'done'")" "both calls done"
 [ -e "$POISE_DB.quarantine" ] && fail "entries quarantined: $(cat "$POISE_DB.quarantine")"
+
+# An entry the replay cannot take (another event holds its seq) is kept in
+# the quarantine, and the ready screen and `poise doctor` say so.
+ana=$(sql "SELECT id FROM calls WHERE customer = 'Ana'")
+printf 'event\t%s\t2\t1\tnote\tcalm\t0\t0\tclashing\n' "$ana" >"$POISE_DB.pending"
+start_poise 100 30 call --playbook e2e-fast
+wait_for "Who is calling?"
+keys Escape
+wait_for "ready for the next call"
+wait_for "1 side log entry could not be saved as it was: kept in"
+wait_for "poise.db.quarantine"
+keys q
+wait_exit >/dev/null
+stop_poise
+grep -q clashing "$POISE_DB.quarantine" || fail "the entry is not in the quarantine"
+"$POISE_BIN" doctor --db "$POISE_DB" >"$E2E_DIR/doctor" 2>&1 || fail "doctor failed: $(cat "$E2E_DIR/doctor")"
+grep -q "1 side log entry could not be saved as it was and is kept in .*poise.db.quarantine" \
+	"$E2E_DIR/doctor" || fail "doctor does not say the quarantine: $(cat "$E2E_DIR/doctor")"
 exit 0

@@ -204,7 +204,7 @@ static void assert_refused_at_once(const char *db, int flags, const char *what)
 
 START_TEST(test_files_that_are_not_files_are_refused_at_once)
 {
-	static const char *const suffix[] = {"", "-wal", "-shm", ".pending"};
+	static const char *const suffix[] = {"", "-wal", "-shm", ".pending", ".quarantine"};
 	const char *db = fx_path(0, "odd.db");
 	char p[600], what[128];
 
@@ -248,7 +248,7 @@ END_TEST
 /* A database poise writes is private: others' bits are taken away, on every file of it. */
 START_TEST(test_database_files_are_made_private)
 {
-	static const char *const suffix[] = {"", "-wal", ".pending"};
+	static const char *const suffix[] = {"", "-wal", ".pending", ".quarantine"};
 	const char *db = fx_path(0, "open.db");
 	char p[600];
 	struct store *st;
@@ -411,6 +411,43 @@ START_TEST(test_damaged_note_search_is_rebuilt_by_doctor)
 		ck_assert_uint_eq(n, 1);
 		unlink(db);
 	}
+}
+END_TEST
+
+/* What a side log replay set aside is said by `poise doctor`, counted once however often it runs. */
+START_TEST(test_doctor_says_the_quarantine)
+{
+	const char *db = fx_path(0, "quar.db");
+	char pending[600], line[256];
+	struct run r;
+	FILE *f;
+
+	seed_calls(db, "ana", "Ada", "n");
+	RUN(&r, "doctor", "--db", db);
+	ck_assert_msg(r.code == 0, "doctor: %s", r.err);
+	ck_assert_ptr_null(strstr(r.out, "quarantine"));
+	run_free(&r);
+	snprintf(pending, sizeof(pending), "%s.pending", db);
+	f = fopen(pending, "w");
+	ck_assert_ptr_nonnull(f);
+	snprintf(line, sizeof(line), "event\t%s\t2\t1700000001500\tnote\tcalm\t0\t0\tlate\n", id1);
+	fputs(line, f);
+	fclose(f);
+	for (int i = 0; i < 2; i++) {
+		RUN(&r, "doctor", "--db", db);
+		ck_assert_msg(r.code == 0, "doctor: %s", r.err);
+		ck_assert_msg(strstr(r.out, ": 1 side log entry could not be saved as it was and is "
+					    "kept in ") &&
+				      strstr(r.out, "quar.db.quarantine"),
+			      "%s", r.out);
+		run_free(&r);
+		if (i == 0) { /* the same line left in the side log again */
+			f = fopen(pending, "w");
+			fputs(line, f);
+			fclose(f);
+		}
+	}
+	unlink(db);
 }
 END_TEST
 
@@ -859,7 +896,7 @@ END_TEST
 /* Every file of the database, read raw: does old text linger? */
 static int text_in_files(const char *db, const char *needle)
 {
-	static const char *const suffix[] = {"", "-wal", "-shm", ".pending"};
+	static const char *const suffix[] = {"", "-wal", "-shm", ".pending", ".quarantine"};
 	char p[600];
 
 	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
@@ -980,6 +1017,7 @@ Suite *hostile_suite(void)
 	tcase_add_test(sql, test_foreign_schema_refused_before_reading);
 	tcase_add_test(sql, test_released_schema_text_is_kept);
 	tcase_add_test(sql, test_damaged_note_search_is_rebuilt_by_doctor);
+	tcase_add_test(sql, test_doctor_says_the_quarantine);
 	tcase_add_test(merge, test_merge_refuses_rows_out_of_bounds);
 	tcase_add_test(merge, test_merge_memory_is_bounded);
 	tcase_add_test(lim, test_limits_at_the_command_line);
