@@ -100,10 +100,13 @@ static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
 
 	l->warnings++;
 	poise_error_set(&err, POISE_PLAYBOOK, l->path, at.line, at.col, "%s", msg);
+	/* The file's name and what the warning quotes of it are outside text. */
+	text_fput(stderr, l->path, 0);
 	if (at.line > 0)
-		fprintf(stderr, "%s:%d:%d: warning: %s\n", l->path, at.line, at.col, msg);
-	else
-		fprintf(stderr, "%s: warning: %s\n", l->path, msg);
+		fprintf(stderr, ":%d:%d", at.line, at.col);
+	fputs(": warning: ", stderr);
+	text_fput(stderr, msg, 0);
+	fputc('\n', stderr);
 	lint_show_line(&err);
 }
 

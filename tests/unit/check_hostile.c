@@ -734,7 +734,7 @@ START_TEST(test_no_control_characters_reach_the_terminal)
 		{"show", id1, NULL},	      {"show", id2, NULL},
 		{"followups", "--all", NULL}, {"report", NULL},
 		{"report", "--lines", NULL},  {"show", hostile, NULL},
-		{"report", "--agent", NULL},
+		{"report", "--agent", NULL},  {"report", "--lines", "--format", "json"},
 	};
 	struct run r;
 
@@ -765,6 +765,20 @@ START_TEST(test_no_control_characters_reach_the_terminal)
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
 		sqlite3_finalize(s);
+		/* The playbook hash too (report --lines prints it), kept to its 64 bytes. */
+		sqlite3_exec(h, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+		for (int t = 0; t < 2; t++) {
+			ck_assert_int_eq(sqlite3_prepare_v2(h,
+							    t ? "UPDATE calls SET playbook_hash = ?1 "
+								"|| substr(playbook_hash, 33)"
+							      : "UPDATE playbook_texts SET hash = ?1 "
+								"|| substr(hash, 33)",
+							    -1, &s, NULL),
+					 SQLITE_OK);
+			sqlite3_bind_text(s, 1, hostile, 32, SQLITE_STATIC);
+			ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+			sqlite3_finalize(s);
+		}
 		sqlite3_close(h);
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
@@ -800,6 +814,35 @@ START_TEST(test_no_control_characters_reach_the_terminal)
 		run_free(&r);
 		RUN(&r, "export", "--db", path);
 		assert_terminal_safe("export error", r.err);
+		run_free(&r);
+		RUN(&r, "merge", "--db", db, path);
+		ck_assert_int_eq(r.code, 1);
+		assert_terminal_safe("merge", r.out);
+		assert_terminal_safe("merge", r.err);
+		run_free(&r);
+	}
+	/* lint's warnings name the file too, given as a file or in a folder. */
+	{
+		char path[700], *text;
+		size_t len;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/w\x1b[2J\xc2\x9b\xe2\x81\xa6.yaml", fx_dir);
+		text = slurp(POISE_TEST_DATA "/e2e/fast.yaml", &len);
+		ck_assert_ptr_nonnull(text);
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fwrite(text, 1, len, f);
+		fclose(f);
+		free(text);
+		RUN(&r, "lint", path);
+		ck_assert_msg(strstr(r.err, "warning"), "no warning: %s", r.err);
+		assert_terminal_safe("lint warning", r.out);
+		assert_terminal_safe("lint warning", r.err);
+		run_free(&r);
+		RUN(&r, "lint", fx_dir);
+		assert_terminal_safe("lint folder", r.out);
+		assert_terminal_safe("lint folder", r.err);
 		run_free(&r);
 	}
 }
@@ -846,6 +889,135 @@ START_TEST(test_csv_formulas_neutralised_numbers_kept)
 		ck_assert_msg(strstr(r.out, want), "report: %s not neutralised:\n%s", formula[i],
 			      r.out);
 		run_free(&r);
+		unlink(db);
+	}
+}
+END_TEST
+
+/*
+ * Every cell of a CSV poise writes: a text that begins with =, +, -, @, tab
+ * or CR starts with the single quote spreadsheets expect; a number may
+ * begin with '-'. Parses RFC 4180 (quoted cells, doubled quotes).
+ */
+static void assert_csv_cells_safe(const char *what, const char *csv)
+{
+	const char *p = csv;
+	char cell[4096];
+
+	while (*p) {
+		size_t n = 0;
+
+		if (*p == '"') {
+			for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+				if (*p == '"')
+					p++;
+				if (n < sizeof(cell) - 1)
+					cell[n++] = *p;
+			}
+			if (*p == '"')
+				p++;
+		} else {
+			while (*p && *p != ',' && *p != '\r' && *p != '\n')
+				if (n < sizeof(cell) - 1)
+					cell[n++] = *p++;
+				else
+					p++;
+		}
+		cell[n] = '\0';
+		if (cell[0] == '-') {
+			char *end;
+
+			(void)strtod(cell, &end);
+			ck_assert_msg(*end == '\0', "%s: cell '%s' is a formula", what, cell);
+		} else {
+			ck_assert_msg(!strchr("=+@\t\r", cell[0]) || !cell[0],
+				      "%s: cell '%s' is a formula", what, cell);
+		}
+		if (*p == ',')
+			p++;
+		else if (*p == '\r' && p[1] == '\n')
+			p += 2;
+		else if (*p == '\n')
+			p++;
+	}
+}
+
+/*
+ * The class: every text a database may hold, in every CSV column of every
+ * CSV poise writes (export, report, report --lines), playbook hash and
+ * playbook text included, whichever character a formula begins with.
+ */
+START_TEST(test_csv_every_column_neutralised)
+{
+	static const char *const formula[] = {"=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"};
+	static const char *const outputs[][6] = {
+		{"export", "--format", "csv", NULL},
+		{"export", "--format", "csv", "--redact", NULL},
+		{"report", "--format", "csv", NULL},
+		{"report", "--lines", "--format", "csv", NULL},
+	};
+	const char *db = fx_path(0, "csvall.db");
+
+	for (size_t i = 0; i < sizeof(formula) / sizeof(formula[0]); i++) {
+		sqlite3 *h;
+		sqlite3_stmt *s;
+		char pbtext[1024];
+
+		seed_calls(db, "ana", "Ada", formula[i]);
+		ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+		sqlite3_exec(h, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+		/* A playbook whose lines are formulas too (no CR: a playbook refuses it). */
+		snprintf(pbtext, sizeof(pbtext), "%s",
+			 formula[i][0] == '\t' ? "\\tx" : formula[i][0] == '\r' ? "@x" : formula[i]);
+		ck_assert_int_eq(sqlite3_prepare_v2(h,
+						    "UPDATE playbook_texts SET hash = ?1 || substr(hash, length(?1) + 1), "
+						    "text = replace(text, '      - \"', "
+						    "'      - \"' || ?2)",
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		sqlite3_bind_text(s, 1, formula[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, pbtext, -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		ck_assert_int_eq(sqlite3_prepare_v2(h,
+						    "UPDATE calls SET agent = ?1, customer = ?1, "
+						    "customer_ref = ?1, cause = ?1, playbook_id = ?1, "
+						    "playbook_version = ?1, "
+						    "playbook_hash = ?1 || substr(playbook_hash, length(?1) + 1)",
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		sqlite3_bind_text(s, 1, formula[i], -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		ck_assert_int_eq(sqlite3_prepare_v2(h,
+						    "UPDATE events SET text = ?1 WHERE text IS NOT "
+						    "NULL AND kind NOT IN ('start', 'followup', "
+						    "'reflection', 'outcome')",
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		sqlite3_bind_text(s, 1, formula[i], -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		sqlite3_close(h);
+		for (size_t o = 0; o < sizeof(outputs) / sizeof(outputs[0]); o++) {
+			const char *args[10];
+			char what[128];
+			struct run r;
+			int n = 0;
+
+			for (; outputs[o][n]; n++)
+				args[n] = outputs[o][n];
+			args[n++] = "--db";
+			args[n++] = db;
+			args[n] = NULL;
+			run_poise_in(fx_dir, &r, args);
+			snprintf(what, sizeof(what), "%s %s, formula %zu", outputs[o][0],
+				 outputs[o][1], i);
+			ck_assert_msg(r.code == 0, "%s: %s", what, r.err);
+			ck_assert_msg(strlen(r.out) > 200, "%s: too little: %s", what, r.out);
+			assert_csv_cells_safe(what, r.out);
+			run_free(&r);
+		}
 		unlink(db);
 	}
 }
@@ -1023,9 +1195,11 @@ Suite *hostile_suite(void)
 	tcase_add_test(lim, test_limits_at_the_command_line);
 	tcase_add_test(lim, test_names_at_the_limit_read_back_whole);
 	tcase_add_test(lim, test_limits_in_playbooks);
+	tcase_set_timeout(term, 120); /* each test runs poise many times */
 	tcase_add_test(term, test_sanitizer_class);
 	tcase_add_test(term, test_no_control_characters_reach_the_terminal);
 	tcase_add_test(term, test_csv_formulas_neutralised_numbers_kept);
+	tcase_add_test(term, test_csv_every_column_neutralised);
 	tcase_add_test(priv, test_redact_drops_every_free_text_and_agents);
 	tcase_add_test(priv, test_edited_text_does_not_linger);
 	tcase_set_timeout(ext, 300);
