@@ -4,10 +4,12 @@
  * not serve a live call) are printed the same way and do not.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "poise/pbcheck.h"
@@ -62,13 +64,19 @@ static void lint_show_line(const struct poise_error *err)
 	char *text = NULL;
 	size_t cap = 0;
 	FILE *f;
-	int n = 0;
+	int n = 0, fd;
+	struct stat sb;
 
 	if (!err->file[0] || err->line <= 0)
 		return;
-	f = fopen(err->file, "r");
-	if (!f)
+	/* Read again now: it may have been swapped for a FIFO since, which must not hang us. */
+	fd = open(err->file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
 		return;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || !(f = fdopen(fd, "r"))) {
+		close(fd);
+		return;
+	}
 	while (getline(&text, &cap, f) >= 0)
 		if (++n == err->line)
 			break;
