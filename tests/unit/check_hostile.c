@@ -536,7 +536,10 @@ END_TEST
 
 START_TEST(test_limits_at_the_command_line)
 {
-	static const char *const opts[] = {"--customer", "--ref", "--agent"};
+	/* Every option that takes a bounded field, the filters of report included. */
+	static const char *const opts[][2] = {{"call", "--customer"},	{"call", "--ref"},
+					      {"call", "--agent"},	{"review", "--reviewer"},
+					      {"report", "--agent"},	{"report", "--playbook"}};
 	char big[300], mb[300], ctl[16];
 	const char *db = fx_path(0, "lim.db");
 
@@ -546,15 +549,16 @@ START_TEST(test_limits_at_the_command_line)
 	memset(mb, 'b', 126);
 	memcpy(mb + 126, "\xc3\xa9", 3);
 	snprintf(ctl, sizeof(ctl), "a\x1b]0;x\x07");
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 		const char *vals[] = {big, mb, ctl, "ab\xff"};
 
 		for (size_t v = 0; v < 4; v++) {
 			struct run r;
 
-			RUN(&r, "call", opts[i], vals[v], "--db", db);
-			ck_assert_msg(r.code == 2, "%s %zu: exit %d", opts[i], v, r.code);
-			ck_assert_msg(strstr(r.err, opts[i]), "%s", r.err);
+			RUN(&r, opts[i][0], opts[i][1], vals[v], "--db", db);
+			ck_assert_msg(r.code == 2, "%s %s %zu: exit %d", opts[i][0], opts[i][1], v,
+				      r.code);
+			ck_assert_msg(strstr(r.err, opts[i][1]), "%s", r.err);
 			ck_assert(!exists(db));
 			run_free(&r);
 		}
