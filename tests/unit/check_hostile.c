@@ -16,6 +16,7 @@
 #include "poise/merge.h"
 #include "poise/playbook.h"
 #include "poise/review.h"
+#include "poise/store_ready.h"
 #include "poise/text.h"
 
 #include <errno.h>
@@ -1120,6 +1121,60 @@ END_TEST
  * 10. Extreme values: run by the sanitizer build too (halt on any report).
  */
 
+/* count_fu: each follow-up the ready screen would list. */
+static int count_fu(void *ctx, const struct ready_followup *f)
+{
+	(void)f;
+	++*(int *)ctx;
+	return 0;
+}
+
+/*
+ * The readers behind the screens, in this process (the sanitizer build
+ * stops at the first undefined behaviour): the ready screen's figures and
+ * follow-ups, the review list with and without a time filter, a call
+ * loaded and replayed, and the open calls a restart looks for.
+ */
+static void extreme_in_process(const char *db)
+{
+	struct review_filter f;
+	struct call_meta *rows = calloc(REVIEW_PAGE_MAX, sizeof(*rows));
+	struct ready_figures fig;
+	struct store *st = NULL;
+	struct poise_error err = {0};
+	size_t n = 0;
+	int nfu = 0;
+
+	ck_assert_ptr_nonnull(rows);
+	ck_assert_msg(store_open(db, STORE_READONLY, &st, &err) == POISE_OK, "%s", err.msg);
+	store_ready_figures(st, "ana", 0, 0, &fig, &err);
+	store_ready_figures(st, "ana", 1700000000000, 1800000000000, &fig, &err);
+	store_ready_followups(st, "ana", "9999-12-31", 50, count_fu, &nfu, &err);
+	memset(&f, 0, sizeof(f));
+	review_page(st, &f, REVIEW_OLDER, NULL, rows, REVIEW_PAGE_MAX, &n, &err);
+	review_page(st, &f, REVIEW_NEWER, NULL, rows, REVIEW_PAGE_MAX, &n, &err);
+	f.since = 1600000000000;
+	f.until = 1800000000000;
+	review_page(st, &f, REVIEW_OLDER, NULL, rows, REVIEW_PAGE_MAX, &n, &err);
+	for (int c = 0; c < 2; c++) {
+		struct review_call rc;
+
+		memset(&rc, 0, sizeof(rc));
+		if (review_call_load(st, c ? id2 : id1, &rc, &err) == POISE_OK) {
+			for (size_t k = 0; k <= rc.nevents; k++) {
+				struct call_state cs;
+
+				if (review_call_state(&rc, k, &cs, &err) == POISE_OK)
+					call_free(&cs);
+			}
+		}
+		review_call_free(&rc);
+	}
+	store_open_call(st, "bo", rows, &err);
+	store_close(st);
+	free(rows);
+}
+
 START_TEST(test_extreme_values_read_without_a_fault)
 {
 	static const char *const extreme[] = {
@@ -1136,7 +1191,7 @@ START_TEST(test_extreme_values_read_without_a_fault)
 		"UPDATE events SET t = t - 100000000 WHERE kind = 'end'",
 		"UPDATE events SET text = '9999-12-31\tx\ty' WHERE kind = 'followup'",
 	};
-	const char *const cmds[][5] = {
+	const char *const cmds[][6] = {
 		{"export", NULL},
 		{"export", "--format", "csv", NULL},
 		{"export", "--redact", NULL},
@@ -1147,6 +1202,10 @@ START_TEST(test_extreme_values_read_without_a_fault)
 		{"report", "--format", "csv", "--refold", NULL},
 		{"report", "--lines", NULL},
 		{"followups", "--all", NULL},
+		{"export", "--since", "2023-01-01", "--until", "2024-01-01"},
+		{"report", "--since", "1970-01-01", "--until", "9999-12-31"},
+		{"report", "--lines", "--format", "csv", "--refold"},
+		{"doctor", NULL},
 	};
 	const char *db = fx_path(0, "extreme.db");
 
@@ -1173,6 +1232,19 @@ START_TEST(test_extreme_values_read_without_a_fault)
 				      "%s on '%s': %s", cmds[c][0], extreme[i], r.err);
 			run_free(&r);
 		}
+		/* merge reads it as a source: what is out of range is refused, not used. */
+		{
+			struct run r;
+
+			unlink(fx_path(1, "extreme-dst.db"));
+			RUN(&r, "merge", "--db", fx_path(1, "extreme-dst.db"), db);
+			ck_assert_msg(r.code == 0 || r.code == 1, "merge on '%s': exit %d: %s",
+				      extreme[i], r.code, r.err);
+			ck_assert_msg(!strstr(r.err, "runtime error") && !strstr(r.err, "Sanitizer"),
+				      "merge on '%s': %s", extreme[i], r.err);
+			run_free(&r);
+		}
+		extreme_in_process(db);
 		unlink(db);
 	}
 }
