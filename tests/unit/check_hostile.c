@@ -1070,6 +1070,54 @@ START_TEST(test_redact_drops_every_free_text_and_agents)
 }
 END_TEST
 
+/*
+ * The class: whatever text a database holds in any event of any kind, or
+ * in a call's outcome and cause (edited, merged from an old poise), a
+ * redacted export keeps only what has the shape poise writes there.
+ */
+START_TEST(test_redact_drops_planted_text_in_every_kind)
+{
+	const char *db = fx_path(0, "redall.db");
+	sqlite3 *h;
+	struct run r;
+
+	seed_calls(db, "ana", "Ada", "n");
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	for (int k = 0; k < EV_COUNT; k++) {
+		char sql[512];
+
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO events (call_id, seq, t, kind, stage, a, b, text) VALUES "
+			 "('%s', %d, 1700000100900, '%s', 'calm', 3, 0, 'Planted %s text')",
+			 id2, 100 + k, event_kind_key((enum event_kind)k),
+			 event_kind_key((enum event_kind)k));
+		ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", sql,
+			      sqlite3_errmsg(h));
+	}
+	ck_assert_int_eq(sqlite3_exec(h,
+				      "UPDATE events SET text = 'Planted ' || kind WHERE call_id "
+				      "!= (SELECT call_id FROM events WHERE seq >= 100 LIMIT 1); "
+				      "UPDATE calls SET outcome = 'Planted outcome', cause = "
+				      "'Planted cause'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(h);
+	for (int f = 0; f < 2; f++) {
+		RUN(&r, "export", "--redact", "--format", f ? "csv" : "jsonl", "--db", db);
+		ck_assert_msg(r.code == 0, "%s", r.err);
+		ck_assert_msg(!strstr(r.out, "Planted"), "%s keeps planted text:\n%s",
+			      f ? "csv" : "jsonl", r.out);
+		run_free(&r);
+	}
+	/* Not redacted, every planted text is there: the test plants what it thinks. */
+	RUN(&r, "export", "--db", db);
+	ck_assert_ptr_nonnull(strstr(r.out, "Planted note"));
+	ck_assert_ptr_nonnull(strstr(r.out, "Planted followup text"));
+	ck_assert_ptr_nonnull(strstr(r.out, "Planted cause"));
+	run_free(&r);
+}
+END_TEST
+
 /* Every file of the database, read raw: does old text linger? */
 static int text_in_files(const char *db, const char *needle)
 {
@@ -1277,6 +1325,7 @@ Suite *hostile_suite(void)
 	tcase_add_test(term, test_csv_formulas_neutralised_numbers_kept);
 	tcase_add_test(term, test_csv_every_column_neutralised);
 	tcase_add_test(priv, test_redact_drops_every_free_text_and_agents);
+	tcase_add_test(priv, test_redact_drops_planted_text_in_every_kind);
 	tcase_add_test(priv, test_edited_text_does_not_linger);
 	tcase_set_timeout(ext, 300);
 	tcase_add_test(ext, test_extreme_values_read_without_a_fault);
