@@ -534,7 +534,8 @@ START_TEST(test_side_log_only_call_offered_while_locked)
 	ck_assert_int_eq(m.mood_start, 4);
 	ck_assert_str_eq(m.status, "open");
 	memset(&m, 0, sizeof(m));
-	snprintf(prefix, sizeof(prefix), "%s", id);
+	memcpy(prefix, id, CALL_ID_SHORT);
+	prefix[CALL_ID_SHORT] = '\0';
 	ck_assert_int_eq(store_call_meta(b, prefix, &m, &err), POISE_OK);
 	ck_assert_str_eq(m.id, id);
 	ck_assert_int_eq(store_call_meta(b, "0", &m, &err), POISE_USAGE);
