@@ -35,6 +35,8 @@
 #include "poise/review.h"
 #include "poise/store.h"
 #include "poise/store_scan.h"
+/* The floor queries use the store's own indexed expression (bench measures raw SQL). */
+#include "../src/core/store/store_int.h"
 
 #define PAGE   50
 #define PAGES  100
@@ -299,16 +301,16 @@ static void filter_cases(struct bench *b)
 	snprintf(c[n++].floor_where, sizeof(c[0].floor_where), "playbook_id = '%s'", b->playbook);
 	c[n].name = "mood 5";
 	c[n].f.mood_min = 5;
-	snprintf(c[n++].floor_where, sizeof(c[0].floor_where), "%s = 5", REVIEW_MOOD_PEAK);
+	snprintf(c[n++].floor_where, sizeof(c[0].floor_where), "%s = 5", STORE_MOOD_PEAK);
 	c[n].name = "mood 4+";
 	c[n].f.mood_min = 4;
-	snprintf(c[n++].floor_where, sizeof(c[0].floor_where), "%s >= 4", REVIEW_MOOD_PEAK);
+	snprintf(c[n++].floor_where, sizeof(c[0].floor_where), "%s >= 4", STORE_MOOD_PEAK);
 	c[n].name = "agent, outcome, mood 4+";
 	snprintf(c[n].f.agent, sizeof(c[n].f.agent), "agent07");
 	snprintf(c[n].f.outcome, sizeof(c[n].f.outcome), "escalated");
 	c[n].f.mood_min = 4;
 	snprintf(c[n++].floor_where, sizeof(c[0].floor_where),
-		 "agent = 'agent07' AND outcome = 'escalated' AND %s >= 4", REVIEW_MOOD_PEAK);
+		 "agent = 'agent07' AND outcome = 'escalated' AND %s >= 4", STORE_MOOD_PEAK);
 	c[n].name = "note search, common ('refund')";
 	snprintf(c[n].f.search, sizeof(c[n].f.search), "refund");
 	snprintf(c[n++].floor_where, sizeof(c[0].floor_where),

@@ -5,7 +5,7 @@
 set -eu
 
 run_pkgs="make gcc cmake pkg-config libncurses-dev libyaml-dev libsqlite3-dev libpq-dev check"
-test_pkgs="$run_pkgs postgresql tmux clang libclang-rt-dev python3 sqlite3 e2fsprogs util-linux mount"
+test_pkgs="$run_pkgs postgresql tmux clang libclang-rt-dev python3 sqlite3 e2fsprogs util-linux mount chromium"
 
 case "${1:-run}" in
 run) want=$run_pkgs ;;

@@ -45,6 +45,8 @@
 
 #include <stdint.h>
 
+#include "poise/status.h"
+
 #define EVENT_KIND_LIST(X)                                                     \
 	X(START, "start")                                                      \
 	X(STAGE, "stage")                                                      \
@@ -110,6 +112,14 @@ struct event {
 const char *event_kind_key(enum event_kind kind);
 /* The kind whose key is `key`; -1 when none. */
 int event_kind_from_key(const char *key);
+
+/*
+ * Whether ev can be stored as it is: a known kind and stage, a mood 1..5,
+ * a skip with its section, item and reason, a follow-up's date as
+ * YYYY-MM-DD. POISE_INVALID ("cannot save 'KIND' event: why") when not.
+ * Every way into the store checks it: an append, a batch, merge, the side log.
+ */
+enum poise_status event_check(const struct event *ev, struct poise_error *err);
 
 const char *outcome_key(enum outcome outcome);
 const char *outcome_label(enum outcome outcome);

@@ -8,7 +8,10 @@
  * prompt that does not fit one 80-column line with its key hint, a
  * threshold without a reason (`why:`, `timebox-why:`), an escalation prompt
  * that fires before the listen stage's time to vent is up, an `ask` line
- * that asks more than one question.
+ * that asks more than one question, a line longer than PBCHECK_ITEM_MAX
+ * characters, a stage with no line to say (boundary's are its warnings), a
+ * stage-timebox rule that can never fire (no timebox where it watches), two
+ * causes an agent cannot tell apart (the same label).
  * Does not own: drawing (src/ui/calllayout.c, which this module mirrors:
  * header, stage strip, a blank row, the goal in at most two rows, a blank
  * row, the stage's items, the prompt row, a footer of FIT_FOOTER_ROWS; the
@@ -23,6 +26,7 @@
 
 #include "poise/playbook.h"
 
+#define PBCHECK_ITEM_MAX 90 /* characters in one line of guidance, read at a glance */
 #define FIT_COLS	80
 #define FIT_ROWS	24
 #define FIT_FOOTER_ROWS 3 /* the most the call screen gives its keys (calllayout.c) */

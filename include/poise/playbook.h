@@ -123,6 +123,7 @@ struct pb_rule {
 	int repeat;   /* RULE_HOLD: seconds between repeats; 0 = once */
 	int count;    /* RULE_BOUNDARY */
 	int cooldown; /* seconds before the rule may fire again */
+	int only_stage; /* RULE_TIMEBOX: the one stage it watches, + 1; 0: every stage */
 	char *message;
 	char *why; /* why these thresholds; NULL when not written */
 	enum rule_action action;
@@ -211,6 +212,18 @@ enum poise_status playbook_parse_file(const char *path, struct playbook **out,
 				      struct poise_error *err);
 
 /*
+ * For lint: every error of the file at path in the order of the file (line,
+ * then column). Nothing stops at the first: a YAML syntax error stops the
+ * file (so it is then the only one), every later check goes on. *errs is
+ * malloc'd (free it); *n is 0 when the file's own text has no error (a
+ * problem with its parent is then the loader's to say). POISE_OK, or
+ * POISE_NOMEM with *n 0.
+ */
+enum poise_status playbook_errors_file(const char *path, struct poise_error **errs, size_t *n);
+enum poise_status playbook_errors_text(const char *text, size_t len, const char *name,
+				       struct poise_error **errs, size_t *n);
+
+/*
  * Write pb (a whole playbook, not an unresolved one) as YAML that loads
  * back to the same playbook. *text is NUL-terminated; free it.
  */
@@ -224,6 +237,8 @@ void playbook_free(struct playbook *pb);
 
 /* Names: "calm", "follow-up"; titles: "Calm". NULL when out of range. */
 const char *stage_key(enum stage stage);
+/* The stage whose key is `key` (the first byte rules most out); -1 when none. */
+int stage_from_key(const char *key);
 const char *stage_title(enum stage stage);
 const char *section_key(enum section section);
 const char *section_title(enum section section);

@@ -56,39 +56,97 @@ struct report_cause {
 };
 
 /*
+ * Every figure of a column, once: this list makes the struct's members,
+ * how two columns add (report.c), which of a closed call's figures are
+ * kept packed in call_figures and in what order (report_call.c; this list
+ * order), and the fields the writers print (report_out.c). docs/metrics.md
+ * defines each.
+ *
+ * X(name, sum, pack, out, kind, den, group, key, label):
+ *   sum    SUM, or MAX for the longest of the column
+ *   pack   1: part of a closed call's kept figures (adding one changes
+ *          the packing: raise REPORT_FIGURES_VERSION)
+ *   out    its place among the written fields (1..); 0: not written
+ *   kind   COUNT, SECONDS (ms as whole seconds), AVG_S (ms / den, whole
+ *          seconds) or MOOD (num / den, two decimals)
+ *   den    the figure it is divided by when written, or NONE
+ *   group  1: a blank line before it in the table
+ *   key    CSV column and JSON member; label: the table's row
+ * R(out, key, label, num, den, group): a rate, num / den in per cent with
+ * one decimal, nothing of its own to sum or keep.
+ */
+#define REPORT_FIGURE_LIST(X, R)                                                                   \
+	/* done + interrupted + open */                                                            \
+	X(calls, SUM, 0, 1, COUNT, NONE, 0, "calls", "calls")                                     \
+	X(done, SUM, 1, 2, COUNT, NONE, 0, "done", "  done")                                      \
+	X(interrupted, SUM, 1, 3, COUNT, NONE, 0, "interrupted", "  interrupted")                 \
+	X(open, SUM, 0, 4, COUNT, NONE, 0, "open", "  still open")                                \
+	/* done + interrupted: the calls every figure below is over */                            \
+	X(closed, SUM, 0, 0, COUNT, NONE, 0, "", "")                                              \
+	/* over done calls, START..END, gaps excluded */                                          \
+	X(handle_ms, SUM, 1, 5, AVG_S, done, 1, "handle_avg_s", "avg handle time")                \
+	X(hold_ms, SUM, 1, 7, SECONDS, NONE, 0, "hold_total_s", "hold total")                     \
+	/* holds started */                                                                       \
+	X(holds, SUM, 1, 8, COUNT, NONE, 0, "holds", "holds")                                     \
+	X(hold_longest_ms, MAX, 1, 9, SECONDS, NONE, 0, "hold_longest_s", "longest hold")        \
+	/* over done calls, WRAPUP..END, gaps excluded */                                         \
+	X(wrapup_ms, SUM, 1, 6, AVG_S, done, 0, "wrapup_avg_s", "avg wrap-up")                    \
+	/* calls with ESCALATE or outcome escalated */                                            \
+	X(escalated, SUM, 1, 10, COUNT, NONE, 1, "escalated", "escalated")                        \
+	R(11, "escalation_pct", "escalation rate", escalated, closed, 0)                           \
+	X(transferred, SUM, 1, 12, COUNT, NONE, 0, "transferred", "transferred")                  \
+	R(13, "transfer_pct", "transfer rate", transferred, closed, 0)                             \
+	/* boundary warnings given, and calls with at least one */                                \
+	X(warnings, SUM, 1, 14, COUNT, NONE, 1, "warnings", "boundary warnings")                  \
+	X(warned, SUM, 1, 15, COUNT, NONE, 0, "warned_calls", "calls with warnings")              \
+	X(abuse, SUM, 1, 16, COUNT, NONE, 0, "abuse", "ended for abuse")                          \
+	/* calls with a MOOD; first / last MOOD summed over them */                               \
+	X(mood_calls, SUM, 1, 17, COUNT, NONE, 1, "mood_calls", "calls with mood")                \
+	X(mood_start_sum, SUM, 1, 18, MOOD, mood_calls, 0, "mood_start_avg", "mood at start")    \
+	X(mood_end_sum, SUM, 1, 19, MOOD, mood_calls, 0, "mood_end_avg", "mood at end")          \
+	/* calls with two MOOD marks or more; of those, last < first */                           \
+	X(mood_pairs, SUM, 1, 20, COUNT, NONE, 0, "mood_pairs", "calls with 2+ moods")            \
+	X(calmer, SUM, 1, 21, COUNT, NONE, 0, "calmer", "ended calmer")                           \
+	R(22, "calmer_pct", "ended calmer rate", calmer, mood_pairs, 0)                            \
+	/* START..first entry to empathize, over the calls that reached it */                     \
+	X(empathy_ms, SUM, 1, 24, AVG_S, empathy_calls, 0, "empathy_avg_s", "time to empathy")   \
+	X(empathy_calls, SUM, 1, 23, COUNT, NONE, 1, "empathy_calls", "reached empathy")          \
+	/* over the stages visited */                                                             \
+	X(checklist_ticked, SUM, 1, 25, COUNT, NONE, 1, "checklist_ticked", "checklist ticked")   \
+	X(checklist_items, SUM, 1, 26, COUNT, NONE, 0, "checklist_items", "checklist items")      \
+	R(27, "checklist_pct", "checklist adherence", checklist_ticked, checklist_items, 0)        \
+	/* closed calls with a cause */                                                           \
+	X(causes, SUM, 1, 34, COUNT, NONE, 1, "caused_calls", "calls with a cause")               \
+	/* not kept: these change after a call ends (read at report time) */                      \
+	X(repeats, SUM, 0, 28, COUNT, NONE, 1, "repeats", "repeat contacts")                      \
+	R(29, "repeat_pct", "repeat rate", repeats, closed, 0)                                     \
+	/* follow-ups by state at `now` */                                                        \
+	X(fu_done, SUM, 0, 30, COUNT, NONE, 1, "followups_done", "follow-ups done")               \
+	X(fu_due, SUM, 0, 31, COUNT, NONE, 0, "followups_due", "follow-ups due today")            \
+	X(fu_overdue, SUM, 0, 32, COUNT, NONE, 0, "followups_overdue", "follow-ups overdue")      \
+	X(fu_later, SUM, 0, 33, COUNT, NONE, 0, "followups_later", "follow-ups later")
+/* The written fields the list gives (figures with an out, and rates). */
+#define REPORT_FIGURE_FIELDS 34
+
+/*
  * One column of the report: an agent, or everyone. Sums and counts, so
  * that the overall column is exactly the sum of the agents'; the averages,
- * rates and rounding are in report_avg_s() and friends and in the writers.
- * "Closed" calls are done + interrupted; every figure but `open` is over
- * closed calls only (a call still open has no end to measure).
+ * rates and rounding are the writers' (report_out.c). Every figure but
+ * calls and open is over closed calls (done + interrupted) only: a call
+ * still open has no end to measure. After the list's figures, the time
+ * per stage (written after them, each averaged over closed calls) and the
+ * top causes.
  */
 struct report_figures {
 	char agent[128]; /* "" for the overall column */
-	long calls;	 /* done + interrupted + open */
-	long done, interrupted, open;
-	int64_t handle_ms; /* sum over done calls of START..END, gaps excluded */
-	int64_t hold_ms;   /* sum of hold time */
-	long holds;	   /* holds started */
-	int64_t hold_longest_ms;
-	int64_t wrapup_ms;		   /* sum over done calls of WRAPUP..END, gaps excluded */
-	long escalated;			   /* calls with ESCALATE or outcome escalated */
-	long transferred;		   /* calls with outcome transferred */
-	long warnings;			   /* boundary warnings given */
-	long warned;			   /* calls with at least one */
-	long abuse;			   /* calls with outcome abuse */
-	long mood_calls;		   /* calls with at least one MOOD */
-	long mood_start_sum, mood_end_sum; /* first / last MOOD over mood_calls */
-	long mood_pairs;		   /* calls with at least two MOOD marks */
-	long calmer;			   /* of those, last < first */
-	int64_t empathy_ms;		   /* sum of START..first entry to empathize */
-	long empathy_calls;		   /* calls that reached empathize */
-	long checklist_ticked, checklist_items;	    /* over the stages visited */
-	long repeats;				    /* repeat contacts */
-	long fu_done, fu_due, fu_overdue, fu_later; /* follow-ups by state at now */
+#define REPORT_FIGURE_MEMBER(name, sum, pack, out, kind, den, group, key, label) int64_t name;
+#define REPORT_RATE_NONE(out, key, label, num, den, group)
+	REPORT_FIGURE_LIST(REPORT_FIGURE_MEMBER, REPORT_RATE_NONE)
+#undef REPORT_FIGURE_MEMBER
+#undef REPORT_RATE_NONE
 	int64_t stage_ms[STAGE_COUNT];		    /* sum per stage */
 	struct report_cause top[REPORT_TOP_CAUSES]; /* most calls first, then by id */
 	size_t ntop;
-	long causes; /* closed calls with a cause */
 };
 
 /* A playbook line's figures (--lines). Strings belong to the report. */
@@ -161,6 +219,18 @@ enum poise_status report_write(const struct report *r, FILE *out, enum report_fo
 			       struct poise_error *err);
 enum poise_status report_write_lines(const struct report *r, FILE *out, enum report_format fmt,
 				     struct poise_error *err);
+
+/*
+ * One self-contained HTML page (inline SVG, no script, no network): the
+ * team's weekly trends and each agent's as small multiples, over the weeks
+ * (Monday to Sunday) of q's range, or the REPORT_HTML_WEEKS weeks up to
+ * q->now when q->since is 0. Each week's figures are report_run's for that
+ * week. POISE_USAGE past REPORT_HTML_WEEKS_MAX weeks.
+ */
+#define REPORT_HTML_WEEKS     12
+#define REPORT_HTML_WEEKS_MAX 104
+enum poise_status report_write_html(struct store *st, const struct report_query *q, FILE *out,
+				    struct poise_error *err);
 
 /* "table" / "csv" / "json" to a format; -1 when unknown. */
 int report_format_from_name(const char *name);

@@ -2,17 +2,12 @@
  * review.h - the supervisor's side of the call log: finding calls, reading
  * one back whole, and scoring and commenting on it.
  *
- * Owns: the review list (filters, note search, keyset paging newest first),
- * loading one call with its playbook and folding its events (call_apply,
- * the one fold) for the call view and replay, the reviews and per-stage
- * scores a supervisor writes (tables `reviews`, `review_scores`, schema 2),
- * and which of them an agent has not yet acknowledged.
+ * Owns: loading one call with its playbook and folding its events
+ * (call_apply, the one fold) for the call view and replay.
+ * The list of calls and the reviews themselves are rows of the store
+ * (store_review.h, included here, so one include serves a review screen).
  * Does not own: the schema's migrations (store_schema.c holds them all),
  * figures (report.h), or drawing anything.
- *
- * Fast at a million calls: every list query is an index seek that yields
- * rows already in (started_at, id) order and stops after one page, never an
- * OFFSET; review_plan() shows the plan so tests can prove it.
  */
 #ifndef POISE_REVIEW_H
 #define POISE_REVIEW_H
@@ -22,59 +17,9 @@
 
 #include "poise/call.h"
 #include "poise/playbook.h"
-#include "poise/limits.h"
 #include "poise/status.h"
 #include "poise/store.h"
-
-/* The highest mood of a call, as indexed (calls_review_mood): start or end. */
-#define REVIEW_MOOD_PEAK   "max(coalesce(mood_start, 0), coalesce(mood_end, 0))"
-#define REVIEW_PAGE_MAX	   200
-#define REVIEW_SEARCH_MIN  3	/* characters: the trigram index needs three */
-/* Bytes of UTF-8 that hold LIMIT_COMMENT characters (limits.h), without the NUL. */
-#define REVIEW_COMMENT_MAX (LIMIT_BYTES(LIMIT_COMMENT) - 1)
-/*
- * A note search matching fewer notes than this reads the matches and sorts
- * them; a commoner one walks the calls newest first and checks each call's
- * notes, which then finds a page quickly. Both stay near a few ms at 1M calls.
- */
-#define REVIEW_SEARCH_SPARSE 5000
-
-/* Which calls to list. Empty strings and zeros mean "any". */
-struct review_filter {
-	char agent[128];
-	int64_t since, until; /* started in [since, until), ms; 0 = unbounded */
-	char outcome[16];     /* outcome key: "resolved", ... */
-	char cause[65];	      /* cause id */
-	char playbook[128];   /* playbook id */
-	int mood_min;	      /* 1..5: mood at start or at end at or above this */
-	char search[256];     /* a note of the call contains this (case-insensitive) */
-};
-
-/* A place in the list: the list is ordered by (started, id), newest first. */
-struct review_key {
-	int64_t started;
-	char id[37];
-};
-
-enum review_dir {
-	REVIEW_OLDER, /* the calls after `from` (from NULL: from the newest) */
-	REVIEW_NEWER, /* the calls before `from` (from NULL: the oldest page) */
-};
-
-/*
- * Up to max (<= REVIEW_PAGE_MAX) calls matching f next to `from` in
- * direction dir, returned newest first in rows[0..*n). A search shorter
- * than REVIEW_SEARCH_MIN characters, a mood outside 1..5 or an unknown
- * outcome is POISE_USAGE.
- */
-enum poise_status review_page(struct store *st, const struct review_filter *f, enum review_dir dir,
-			      const struct review_key *from, struct call_meta *rows, size_t max,
-			      size_t *n, struct poise_error *err);
-
-/* EXPLAIN QUERY PLAN of the statement review_page would run: each detail line. */
-typedef int (*review_plan_fn)(void *ctx, const char *detail);
-enum poise_status review_plan(struct store *st, const struct review_filter *f, enum review_dir dir,
-			      review_plan_fn fn, void *ctx, struct poise_error *err);
+#include "poise/store_review.h"
 
 /* One call read back whole: what the call view and replay show. */
 struct review_call {
@@ -92,36 +37,5 @@ enum poise_status review_call_load(struct store *st, const char *id_or_prefix,
 enum poise_status review_call_state(const struct review_call *rc, size_t n, struct call_state *cs,
 				    struct poise_error *err);
 void review_call_free(struct review_call *rc);
-
-/* A supervisor's review of one call: per-stage scores and a comment. */
-struct review {
-	int64_t id; /* 0 until saved */
-	char call_id[37];
-	char reviewer[128];
-	int64_t created_at;	 /* ms */
-	int64_t acked_at;	 /* when the agent acknowledged it; 0 = not yet */
-	int scores[STAGE_COUNT]; /* 1..5; 0 = not scored */
-	char comment[REVIEW_COMMENT_MAX + 1];
-	/* Read back only: the call it is about. */
-	char customer[128];
-	int64_t call_started;
-};
-
-/*
- * Save r: a new review (id 0: inserted, r->id set) or a change to one (its
- * comment and scores replaced, and unacknowledged again so the agent sees
- * the change). One transaction. Scores outside 0..5 are POISE_USAGE.
- */
-enum poise_status review_save(struct store *st, struct review *r, struct poise_error *err);
-
-typedef int (*review_fn)(void *ctx, const struct review *r);
-/* Every review of a call, oldest first. fn returns non-zero to stop. */
-enum poise_status review_each(struct store *st, const char *call_id, review_fn fn, void *ctx,
-			      struct poise_error *err);
-/* The reviews of agent's calls not yet acknowledged, oldest first, at most max. */
-enum poise_status review_unacked(struct store *st, const char *agent, int max, review_fn fn,
-				 void *ctx, struct poise_error *err);
-/* The agent has read review id: acknowledged at now (ms). POISE_NOT_FOUND if none. */
-enum poise_status review_ack(struct store *st, int64_t id, int64_t now, struct poise_error *err);
 
 #endif

@@ -17,7 +17,8 @@ const char *cli_getenv(const char *name)
 	return getenv(name);
 }
 
-int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct poise_error *err)
+/* --db PATH, else the default path (store.h); an empty --db is a usage error. */
+static int db_path(const struct cli_args *args, char *buf, size_t size, struct poise_error *err)
 {
 	const char *db = cli_value(args, "db");
 
@@ -31,15 +32,7 @@ int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct pois
 	return POISE_OK;
 }
 
-int cli_open_write(const struct cli_args *args, char *db, size_t size, struct store **st,
-		   struct poise_error *err)
-{
-	enum poise_status ps = cli_db_path(args, db, size, err);
-
-	return ps != POISE_OK ? ps : store_open(db, STORE_PATIENT, st, err);
-}
-
-int cli_open_read(const char *db, struct store **st, struct poise_error *err)
+static int open_read(const char *db, struct store **st, struct poise_error *err)
 {
 	enum poise_status ps = store_open(db, STORE_READONLY, st, err);
 
@@ -53,6 +46,48 @@ int cli_open_read(const char *db, struct store **st, struct poise_error *err)
 				       db, poise_status_str(ps));
 	store_close(*st);
 	return store_open(db, STORE_READONLY, st, err);
+}
+
+struct store *cli_store(const struct cli_args *args, struct poise_error *err)
+{
+	int setup = args->cmd->setup;
+
+	if (*args->st)
+		return *args->st;
+	if ((setup & CLI_DB_READ) == CLI_DB_READ)
+		open_read(args->db, args->st, err);
+	else if ((setup & CLI_DB_WRITE) == CLI_DB_WRITE)
+		store_open(args->db, STORE_PATIENT, args->st, err);
+	else
+		poise_error_set(err, POISE_STATE, NULL, 0, 0,
+				"command '%s' does not open the database", args->cmd->name);
+	return *args->st;
+}
+
+int cli_run(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct poise_error err;
+	struct cli_args args;
+	struct store *st = NULL;
+	char db[4096];
+	int help, code;
+
+	poise_error_clear(&err);
+	if (cli_parse(cmd, argc, argv, &args, &help, &err) != CLI_OK)
+		return cli_report(cmd, &err);
+	if (help) {
+		cli_print_usage(stdout, cmd);
+		return CLI_OK;
+	}
+	args.st = &st;
+	if (cmd->setup & CLI_DB_PATH) {
+		if (db_path(&args, db, sizeof(db), &err) != POISE_OK)
+			return cli_report(cmd, &err);
+		args.db = db;
+	}
+	code = cmd->run(&args);
+	store_close(st);
+	return code;
 }
 
 enum poise_status cli_check_field(const char *opt, const char *what, const char *v, size_t max,
@@ -93,20 +128,36 @@ const char *cli_person(const struct cli_args *args, const char *opt, struct pois
 	return NULL;
 }
 
+static const struct cli_opt db_opt = {"db", "PATH", "the call log (default: $POISE_DB, XDG data)"};
+
+/* Option i of cmd, then --db when its row says it uses the database; NULL past the last. */
+static const struct cli_opt *opt_at(const struct cli_cmd *cmd, int i)
+{
+	int n = 0;
+
+	while (cmd->opts && cmd->opts[n].name)
+		n++;
+	if (i < n)
+		return &cmd->opts[i];
+	return i == n && (cmd->setup & CLI_DB_PATH) ? &db_opt : NULL;
+}
+
 const char *cli_value(const struct cli_args *args, const char *name)
 {
-	const struct cli_opt *opts = args->cmd->opts;
+	const struct cli_opt *o;
 
-	for (int i = 0; opts && opts[i].name; i++)
-		if (strcmp(opts[i].name, name) == 0)
+	for (int i = 0; (o = opt_at(args->cmd, i)); i++)
+		if (strcmp(o->name, name) == 0)
 			return args->value[i];
 	return NULL;
 }
 
 static int cli_find_opt(const struct cli_cmd *cmd, const char *name, size_t len)
 {
-	for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
-		if (strlen(cmd->opts[i].name) == len && strncmp(cmd->opts[i].name, name, len) == 0)
+	const struct cli_opt *o;
+
+	for (int i = 0; (o = opt_at(cmd, i)); i++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
 			return i;
 	return -1;
 }
@@ -124,10 +175,10 @@ static int cli_parse_long(const struct cli_cmd *cmd, int argc, char **argv, int 
 	if (o < 0)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "unknown option '--%.*s'",
 				       (int)len, name);
-	if (!cmd->opts[o].arg) {
+	if (!opt_at(cmd, o)->arg) {
 		if (eq)
 			return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
-					       "option '--%s' takes no value", cmd->opts[o].name);
+					       "option '--%s' takes no value", opt_at(cmd, o)->name);
 		args->value[o] = "";
 		return POISE_OK;
 	}
@@ -137,7 +188,7 @@ static int cli_parse_long(const struct cli_cmd *cmd, int argc, char **argv, int 
 		args->value[o] = argv[++*i];
 	} else {
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s' needs a %s",
-				       cmd->opts[o].name, cmd->opts[o].arg);
+				       opt_at(cmd, o)->name, opt_at(cmd, o)->arg);
 	}
 	return POISE_OK;
 }
@@ -207,8 +258,8 @@ static void cli_print_synopsis(FILE *out, const struct cli_cmd *cmd)
 	int indent = col + 1;
 	char word[128];
 
-	for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
-		const struct cli_opt *o = &cmd->opts[i];
+	for (int i = 0; opt_at(cmd, i); i++) {
+		const struct cli_opt *o = opt_at(cmd, i);
 
 		if (o->arg)
 			snprintf(word, sizeof(word), "[--%s %s]", o->name, o->arg);
@@ -226,8 +277,8 @@ static void cli_print_options(FILE *out, const struct cli_cmd *cmd)
 	int width = (int)strlen("-h, --help");
 	char word[128];
 
-	for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
-		const struct cli_opt *o = &cmd->opts[i];
+	for (int i = 0; opt_at(cmd, i); i++) {
+		const struct cli_opt *o = opt_at(cmd, i);
 		int len = snprintf(word, sizeof(word), "    --%s%s%s", o->name, o->arg ? " " : "",
 				   o->arg ? o->arg : "");
 
@@ -235,8 +286,8 @@ static void cli_print_options(FILE *out, const struct cli_cmd *cmd)
 			width = len;
 	}
 	fputs("\noptions:\n", out);
-	for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
-		const struct cli_opt *o = &cmd->opts[i];
+	for (int i = 0; opt_at(cmd, i); i++) {
+		const struct cli_opt *o = opt_at(cmd, i);
 
 		snprintf(word, sizeof(word), "    --%s%s%s", o->name, o->arg ? " " : "",
 			 o->arg ? o->arg : "");

@@ -29,13 +29,35 @@ struct cli_opt {
 };
 
 struct cli_cmd;
+struct store;
+
+/*
+ * What a command needs set up before its handler runs, as git's RUN_SETUP:
+ * the command table says it once, and cli.c does it, so no handler repeats
+ * the --db row, the path or the open and close.
+ *   CLI_DB_PATH   the --db PATH option (listed last), resolved to args->db
+ *                 (else the default path, store.h) before the handler runs
+ *   CLI_DB_READ   and cli_store() opens it to read
+ *   CLI_DB_WRITE  and cli_store() opens it to write, waiting up to
+ *                 STORE_WAIT_MS for another program's lock
+ * The database is opened when the handler first asks (cli_store), after it
+ * has checked its own options, and closed once the handler returns.
+ */
+enum {
+	CLI_DB_PATH = 1 << 0,
+	CLI_DB_READ = CLI_DB_PATH | 1 << 1,
+	CLI_DB_WRITE = CLI_DB_PATH | 1 << 2,
+};
 
 /* A parsed command line, as the handler sees it. */
 struct cli_args {
 	const struct cli_cmd *cmd;
-	const char *value[CLI_MAX_OPTS]; /* by index in cmd->opts; NULL = not given, "" = flag */
+	/* by option index (cmd->opts, then --db); NULL = not given, "" = flag */
+	const char *value[CLI_MAX_OPTS];
 	char **operands;
 	int noperands;
+	const char *db;	   /* with CLI_DB_PATH: the database's path */
+	struct store **st; /* the store cli_store opened; run_command closes it */
 };
 
 /*
@@ -49,6 +71,7 @@ struct cli_cmd {
 	const char *operands;       /* synopsis of the operands: "PATH..."; NULL for none */
 	int min_operands;
 	int max_operands; /* -1: no limit */
+	int setup;	  /* CLI_DB_*: what runs before the handler; 0 for nothing */
 	const char *help; /* one line, lowercase, no full stop */
 };
 
@@ -85,20 +108,25 @@ int cmd_playbooks(const struct cli_args *args);
 
 /* Their options, beside the handler that reads them. */
 extern const struct cli_opt cmd_call_opts[];
+extern const struct cli_opt cmd_lint_opts[];
 
 /* getenv with the signature the core takes (pbpath_init, store_default_path). */
 const char *cli_getenv(const char *name);
 
-/* --db PATH, else the default path (store.h); an empty --db is a usage error. */
-int cli_db_path(const struct cli_args *args, char *buf, size_t size, struct poise_error *err);
+/*
+ * The command's database, opened as its table row says (CLI_DB_READ or
+ * CLI_DB_WRITE) on the first call; NULL with err set when it cannot be.
+ * To read: one of an older schema is upgraded first, which needs it
+ * writable, so a read-only file of an older schema is refused with the
+ * reason. Closed by the caller of the handler.
+ */
+struct store *cli_store(const struct cli_args *args, struct poise_error *err);
 
 /*
- * Open the database to read it (report, export, show, followups). One of
- * an older schema is upgraded first, which needs it writable: a read-only
- * file of an older schema is refused with the reason.
+ * Run cmd on the words after its name: parse, set up what its row asks
+ * (CLI_DB_*), run the handler, close what was opened. The exit code.
  */
-struct store;
-int cli_open_read(const char *db, struct store **st, struct poise_error *err);
+int cli_run(const struct cli_cmd *cmd, int argc, char **argv);
 
 /*
  * A bounded value from the command line (fieldlimits.h): at most max bytes
@@ -107,13 +135,6 @@ int cli_open_read(const char *db, struct store **st, struct poise_error *err);
  */
 enum poise_status cli_check_field(const char *opt, const char *what, const char *v, size_t max,
 				  struct poise_error *err);
-
-/*
- * --db PATH (or the default) into db, opened to write from the command line:
- * waiting up to STORE_WAIT_MS for another program's lock (merge, doctor).
- */
-int cli_open_write(const struct cli_args *args, char *db, size_t size, struct store **st,
-		   struct poise_error *err);
 
 /*
  * Who is at the keyboard: the option `opt` (an agent's or reviewer's name),

@@ -10,7 +10,6 @@ const struct cli_opt cmd_call_opts[] = {
 	{"customer", "NAME", "the first caller's name (else a form asks each caller)"},
 	{"ref", "ID", "the first caller's customer or ticket reference"},
 	{"agent", "NAME", "your name (default: $POISE_AGENT, login name)"},
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{NULL, NULL, NULL},
 };
 
@@ -18,7 +17,6 @@ int cmd_call(const struct cli_args *args)
 {
 	struct call_opts opts = {0};
 	struct poise_error err;
-	char db[4096];
 	int rc;
 
 	poise_error_clear(&err);
@@ -30,9 +28,7 @@ int cmd_call(const struct cli_args *args)
 	    cli_check_field("customer", "customer name", opts.customer, FIELD_CUSTOMER_MAX, &err) ||
 	    cli_check_field("ref", "reference", opts.ref, FIELD_REF_MAX, &err))
 		return cli_report(args->cmd, &err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
-		return cli_report(args->cmd, &err);
-	opts.db = db;
+	opts.db = args->db;
 	rc = ui_call(&opts, &err);
 	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;
 }

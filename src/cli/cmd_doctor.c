@@ -10,7 +10,6 @@
 #include "poise/text.h"
 
 const struct cli_opt cmd_doctor_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{NULL, NULL, NULL},
 };
 
@@ -18,17 +17,12 @@ int cmd_doctor(const struct cli_args *args)
 {
 	struct poise_error err;
 	struct store_doctor d;
-	struct store *st = NULL;
-	char db[4096];
-	int code = CLI_OK;
+	struct store *st;
+	const char *db = args->db;
 
 	poise_error_clear(&err);
-	if (cli_open_write(args, db, sizeof(db), &st, &err) != POISE_OK)
+	if (!(st = cli_store(args, &err)) || store_doctor(st, &d, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
-	if (store_doctor(st, &d, &err) != POISE_OK) {
-		code = cli_report(args->cmd, &err);
-		goto out;
-	}
 	text_fput(stdout, db, 0);
 	printf(": note search index %s\n",
 	       d.notes_damaged ? "was damaged and is rebuilt" : "rebuilt (it was sound)");
@@ -48,12 +42,9 @@ int cmd_doctor(const struct cli_args *args)
 				"database '%s' is damaged beyond the note search (%s): restore a "
 				"backup; `poise export` may still read what is sound",
 				db, d.check);
-		code = cli_report(args->cmd, &err);
-	} else {
-		text_fput(stdout, db, 0);
-		fputs(": database check ok\n", stdout);
+		return cli_report(args->cmd, &err);
 	}
-out:
-	store_close(st);
-	return code;
+	text_fput(stdout, db, 0);
+	fputs(": database check ok\n", stdout);
+	return CLI_OK;
 }

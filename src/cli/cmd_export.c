@@ -6,7 +6,6 @@
 #include "poise/store.h"
 
 const struct cli_opt cmd_export_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{"format", "FORMAT", "jsonl (a call per line; the default) or csv"},
 	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
 	{"until", "DATE", "calls started on or before this day"},
@@ -36,10 +35,9 @@ int cmd_export(const struct cli_args *args)
 {
 	const char *name = cli_value(args, "format");
 	struct poise_error err;
-	struct store *st = NULL;
+	struct store *st;
 	int64_t since, until;
-	char db[4096];
-	int fmt = EXPORT_JSONL, code;
+	int fmt = EXPORT_JSONL;
 
 	poise_error_clear(&err);
 	if (name && (fmt = export_format_from_name(name)) < 0) {
@@ -51,17 +49,11 @@ int cmd_export(const struct cli_args *args)
 		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "--keep-agents goes with --redact");
 		return cli_report(args->cmd, &err);
 	}
-	if (read_range(args, &since, &until, &err) != POISE_OK ||
-	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    cli_open_read(db, &st, &err) != POISE_OK)
-		return cli_report(args->cmd, &err);
-	if (export_calls(st, stdout, (enum export_format)fmt,
+	if (read_range(args, &since, &until, &err) != POISE_OK || !(st = cli_store(args, &err)) ||
+	    export_calls(st, stdout, (enum export_format)fmt,
 			 (cli_value(args, "redact") ? EXPORT_REDACT : 0) |
 				 (cli_value(args, "keep-agents") ? EXPORT_KEEP_AGENTS : 0),
 			 since, until, &err) != POISE_OK)
-		code = cli_report(args->cmd, &err);
-	else
-		code = CLI_OK;
-	store_close(st);
-	return code;
+		return cli_report(args->cmd, &err);
+	return CLI_OK;
 }

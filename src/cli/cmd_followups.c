@@ -15,7 +15,6 @@
 #include "poise/text.h"
 
 const struct cli_opt cmd_followups_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{"all", NULL, "every open follow-up, also those due later or without a date"},
 	{NULL, NULL, NULL},
 };
@@ -117,8 +116,7 @@ static int close_one(const char *db, const char *word, struct poise_error *err)
 int cmd_followups(const struct cli_args *args)
 {
 	struct poise_error err;
-	struct store *st = NULL;
-	char db[4096];
+	struct store *st;
 	int rc;
 
 	poise_error_clear(&err);
@@ -127,15 +125,11 @@ int cmd_followups(const struct cli_args *args)
 				"expected no arguments, or 'done ID'");
 		return cli_report(args->cmd, &err);
 	}
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
-		return cli_report(args->cmd, &err);
-	if (args->noperands == 2) {
-		rc = close_one(db, args->operands[1], &err);
-	} else if (cli_open_read(db, &st, &err) != POISE_OK) {
+	if (args->noperands == 2)
+		rc = close_one(args->db, args->operands[1], &err);
+	else if (!(st = cli_store(args, &err)))
 		rc = -1;
-	} else {
+	else
 		rc = list(st, cli_value(args, "all") != NULL, &err);
-		store_close(st);
-	}
 	return rc ? cli_report(args->cmd, &err) : CLI_OK;
 }

@@ -27,7 +27,6 @@
 #define DAY_MS INT64_C(86400000)
 
 const struct cli_opt cmd_gen_opts[] = {
-	{"db", "PATH", "the database to fill (default: $POISE_DB, XDG data)"},
 	{"seed", "S", "random seed (default 1)"},
 	{"agents", "K", "number of agents (default 20)"},
 	{"days", "D", "spread the calls over the D days before today (default 365)"},
@@ -88,14 +87,11 @@ int cmd_gen(const struct cli_args *args)
 	struct gen_opts o;
 	long long n = 0;
 	int64_t t0 = cli_now_ms();
-	char db[4096];
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
 	if (read_opts(args, &n, &o, &err) != POISE_OK ||
-	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    playbook_load_default(&pb, &err) != POISE_OK ||
-	    store_open(db, STORE_PATIENT, &st, &err) != POISE_OK) {
+	    playbook_load_default(&pb, &err) != POISE_OK || !(st = cli_store(args, &err))) {
 		playbook_free(pb);
 		return cli_report(args->cmd, &err);
 	}
@@ -103,10 +99,9 @@ int cmd_gen(const struct cli_args *args)
 		code = cli_report(args->cmd, &err);
 	} else {
 		printf("%lld calls written to ", n);
-		text_fput(stdout, db, 0);
+		text_fput(stdout, args->db, 0);
 		printf(" in %.1f s\n", (double)(cli_now_ms() - t0) / 1000.0);
 	}
-	store_close(st);
 	playbook_free(pb);
 	return code;
 }

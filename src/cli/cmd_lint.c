@@ -1,7 +1,10 @@
 /*
  * cmd_lint.c - `poise lint PATH...`: check playbooks the way a compiler would.
- * Errors (the loader's) fail the run; warnings (pbcheck.h: guidance that will
- * not serve a live call) are printed the same way and do not.
+ * Every error of a file in one run (the loader's, in the order of the file;
+ * a YAML syntax error stops that file), then warnings (pbcheck.h: guidance
+ * that will not serve a live call). Errors fail the run (status 1); warnings
+ * alone do not (status 0). --format json writes the same findings as one
+ * JSON document on standard output, for editors and CI.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +18,7 @@
 #include "poise/pbcheck.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
+#include "poise/scenario.h"
 #include "poise/words.h"
 #include "poise/text.h"
 
@@ -25,8 +29,14 @@ struct lint_seen {
 	int line;
 };
 
+const struct cli_opt cmd_lint_opts[] = {
+	{"format", "FORMAT", "text (file:line:col: error: ..., the default) or json"},
+	{NULL, NULL, NULL},
+};
+
 struct lint {
 	struct pbpath pp; /* where the parents of extending playbooks are found */
+	int json;	  /* findings as JSON on stdout */
 	size_t files;
 	size_t errors;
 	size_t warnings;
@@ -93,9 +103,26 @@ static void lint_show_line(const struct poise_error *err)
 	fclose(f);
 }
 
+/* One finding as a JSON object of the "findings" list. */
+static void lint_json(struct lint *l, const char *severity, const char *file, int line, int col,
+		      const char *msg)
+{
+	printf("%s\n  {\"file\": ", l->errors + l->warnings > 1 ? "," : "");
+	text_json_str(stdout, file);
+	printf(", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"message\": ",
+	       line > 0 ? line : 0, col > 0 ? col : 0, severity);
+	text_json_str(stdout, msg);
+	fputc('}', stdout);
+}
+
 static void lint_error(struct lint *l, const struct poise_error *err)
 {
 	l->errors++;
+	if (l->json) {
+		lint_json(l, "error", err->file, err->line, err->col,
+			  err->msg[0] ? err->msg : poise_status_str(err->status));
+		return;
+	}
 	cli_report(NULL, err);
 	lint_show_line(err);
 }
@@ -107,6 +134,10 @@ static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
 	struct poise_error err;
 
 	l->warnings++;
+	if (l->json) {
+		lint_json(l, "warning", l->path, at.line, at.col, msg);
+		return;
+	}
 	poise_error_set(&err, POISE_PLAYBOOK, l->path, at.line, at.col, "%s", msg);
 	/* The file's name and what the warning quotes of it are outside text. */
 	text_fput(stderr, l->path, 0);
@@ -158,8 +189,28 @@ static int lint_visit(void *ctx, const char *path, const struct playbook *pb,
 	struct lint *l = ctx;
 
 	l->files++;
+	if (!pb && scenario_is_file(path)) {
+		struct scenario *sc = NULL;
+		struct poise_error serr;
+
+		if (scenario_load_file(path, &sc, &serr) != POISE_OK)
+			lint_error(l, &serr);
+		scenario_free(sc);
+		return l->nomem;
+	}
 	if (!pb) {
-		lint_error(l, err);
+		struct poise_error *all = NULL;
+		size_t n = 0;
+
+		/* The format's mistakes: every one of the file, not just the first. */
+		if (err->status == POISE_PLAYBOOK && !strcmp(err->file, path) &&
+		    playbook_errors_file(path, &all, &n) == POISE_NOMEM)
+			l->nomem = 1;
+		for (size_t i = 0; i < n; i++)
+			lint_error(l, &all[i]);
+		if (!n)
+			lint_error(l, err);
+		free(all);
 		return l->nomem;
 	}
 	/* Stricter than loading: a line that reads badly without a name is an error here. */
@@ -215,10 +266,23 @@ int cmd_lint(const struct cli_args *args)
 	struct lint l = {0};
 	int code;
 
+	const char *format = cli_value(args, "format");
+
+	if (format && strcmp(format, "text") && strcmp(format, "json")) {
+		poise_error_set(&err, POISE_USAGE, NULL, 0, 0,
+				"unknown --format '%.40s' (text or json)", format);
+		return cli_report(args->cmd, &err);
+	}
+	l.json = format && !strcmp(format, "json");
 	if (pbpath_init(&l.pp, cli_getenv, &err) != POISE_OK)
 		return cli_report(NULL, &err);
+	if (l.json)
+		fputs("{\"findings\": [", stdout);
 	for (int i = 0; i < args->noperands && !l.nomem; i++)
 		lint_path(&l, args->operands[i]);
+	if (l.json)
+		printf("%s], \"files\": %zu, \"errors\": %zu, \"warnings\": %zu}\n",
+		       l.errors + l.warnings ? "\n" : "", l.files, l.errors, l.warnings);
 	if (l.nomem) {
 		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "out of memory while linting");
 		code = cli_report(NULL, &err);

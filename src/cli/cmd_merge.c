@@ -8,7 +8,6 @@
 #include "poise/text.h"
 
 const struct cli_opt cmd_merge_opts[] = {
-	{"db", "PATH", "the database to merge into (default: $POISE_DB, XDG data)"},
 	{NULL, NULL, NULL},
 };
 
@@ -36,13 +35,12 @@ static void print_counts(const char *path, const struct merge_counts *n)
 int cmd_merge(const struct cli_args *args)
 {
 	struct poise_error err;
-	struct store *st = NULL;
+	struct store *st;
 	struct merge_counts n;
-	char db[4096];
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (cli_open_write(args, db, sizeof(db), &st, &err) != POISE_OK)
+	if (!(st = cli_store(args, &err)))
 		return cli_report(args->cmd, &err);
 	/* Each file on its own: one refused source does not stop the others. */
 	for (int i = 0; i < args->noperands; i++) {
@@ -62,6 +60,5 @@ int cmd_merge(const struct cli_args *args)
 		fputs(": nothing merged from it\n", stderr);
 		code = CLI_FAIL;
 	}
-	store_close(st);
 	return code;
 }

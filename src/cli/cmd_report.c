@@ -1,6 +1,7 @@
 /* cmd_report.c - `poise report`: figures per agent and overall, or per playbook line. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "cli/cli_super.h"
@@ -8,12 +9,11 @@
 #include "poise/store.h"
 
 const struct cli_opt cmd_report_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
 	{"until", "DATE", "calls started on or before this day (UTC days unless TZ is set)"},
 	{"agent", "NAME", "only this agent's calls"},
 	{"playbook", "ID", "only calls under this playbook id"},
-	{"format", "FORMAT", "table (the default), csv or json"},
+	{"format", "FORMAT", "table (the default), csv, json, or html (a page of weekly charts)"},
 	{"lines", NULL, "per playbook line: shown, used, skipped, mood after"},
 	{"repeat-days", "N", "a repeat contact is within N days (default 7)"},
 	{"refold", NULL, "fold every call from its events, not from kept figures"},
@@ -52,6 +52,8 @@ static enum poise_status read_repeat_days(const struct cli_args *args, int *days
 	return POISE_OK;
 }
 
+#define FORMAT_HTML (-2) /* not a report_format: the page reads the store week by week */
+
 /* Everything the command line says, checked before the database is opened. */
 static enum poise_status read_query(const struct cli_args *args, struct report_query *q, int *fmt,
 				    struct poise_error *err)
@@ -62,9 +64,15 @@ static enum poise_status read_query(const struct cli_args *args, struct report_q
 
 	q->utc = 0; /* local days, as every command */
 	*fmt = REPORT_TABLE;
-	if (name && (*fmt = report_format_from_name(name)) < 0)
+	if (name && !strcmp(name, "html")) {
+		*fmt = FORMAT_HTML;
+		if (cli_value(args, "lines"))
+			return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+					       "--lines has no html form: use table, csv or json");
+	} else if (name && (*fmt = report_format_from_name(name)) < 0) {
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
-				       "unknown format '%s': use table, csv or json", name);
+				       "unknown format '%s': use table, csv, json or html", name);
+	}
 	if ((ps = nonempty(args, "agent", "NAME", &q->agent, err)) != POISE_OK ||
 	    (ps = nonempty(args, "playbook", "playbook id", &q->playbook, err)) != POISE_OK ||
 	    /* Filters hold the same limits as what they filter: a longer one matches nothing. */
@@ -88,17 +96,19 @@ int cmd_report(const struct cli_args *args)
 {
 	struct report_query q = {0};
 	struct poise_error err;
-	struct store *st = NULL;
+	struct store *st;
 	struct report *r = NULL;
 	enum poise_status ps;
-	char db[4096];
 	int fmt, code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (read_query(args, &q, &fmt, &err) != POISE_OK ||
-	    cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    cli_open_read(db, &st, &err) != POISE_OK)
+	if (read_query(args, &q, &fmt, &err) != POISE_OK || !(st = cli_store(args, &err)))
 		return cli_report(args->cmd, &err);
+	if (fmt == FORMAT_HTML) {
+		if (report_write_html(st, &q, stdout, &err) != POISE_OK)
+			code = cli_report(args->cmd, &err);
+		goto out;
+	}
 	if (report_run(st, &q, &r, &err) != POISE_OK) {
 		code = cli_report(args->cmd, &err);
 		goto out;
@@ -111,6 +121,5 @@ int cmd_report(const struct cli_args *args)
 		code = cli_report(args->cmd, &err);
 out:
 	report_free(r);
-	store_close(st);
 	return code;
 }

@@ -8,7 +8,6 @@
 #include "ui/review.h"
 
 const struct cli_opt cmd_review_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{"reviewer", "NAME", "who signs scores and comments (default: $POISE_AGENT, login name)"},
 	{NULL, NULL, NULL},
 };
@@ -17,15 +16,12 @@ int cmd_review(const struct cli_args *args)
 {
 	struct review_opts opts = {0};
 	struct poise_error err;
-	char db[4096];
 	int rc;
 
 	poise_error_clear(&err);
 	if (!(opts.reviewer = cli_person(args, "reviewer", &err)))
 		return cli_report(args->cmd, &err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK)
-		return cli_report(args->cmd, &err);
-	opts.db = db;
+	opts.db = args->db;
 	/* Reviewing never creates a database: a wrong path should say so. */
 	if (access(opts.db, F_OK) != 0) {
 		poise_error_set(&err, POISE_NOT_FOUND, NULL, 0, 0,

@@ -6,27 +6,22 @@
 #include "poise/timeline.h"
 
 const struct cli_opt cmd_show_opts[] = {
-	{"db", "PATH", "the call log (default: $POISE_DB, XDG data)"},
 	{NULL, NULL, NULL},
 };
 
 int cmd_show(const struct cli_args *args)
 {
 	struct poise_error err;
-	struct store *st = NULL;
-	char db[4096];
-	int code = CLI_OK;
+	struct store *st;
 
 	poise_error_clear(&err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    cli_open_read(db, &st, &err) != POISE_OK)
+	if (!(st = cli_store(args, &err)))
 		return cli_report(args->cmd, &err);
 	if (timeline_write(st, args->operands[0], stdout, &err) != POISE_OK) {
 		/* An ambiguous or malformed id is the user's to fix, not a usage error. */
 		if (err.status == POISE_USAGE)
 			err.status = POISE_INVALID;
-		code = cli_report(args->cmd, &err);
+		return cli_report(args->cmd, &err);
 	}
-	store_close(st);
-	return code;
+	return CLI_OK;
 }

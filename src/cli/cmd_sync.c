@@ -7,7 +7,6 @@
 
 const struct cli_opt cmd_sync_opts[] = {
 	{"server", "URL", "the server (default: $POISE_SERVER, else libpq's PG* variables)"},
-	{"db", "PATH", "the database (default: $POISE_DB, XDG data)"},
 	{NULL, NULL, NULL},
 };
 
@@ -20,16 +19,13 @@ int cmd_sync(const struct cli_args *args)
 {
 	struct poise_error err;
 	struct team_sync_counts n;
-	struct store *st = NULL;
+	struct store *st;
 	struct team *t = NULL;
-	char db[4096];
 	int code = CLI_OK;
 
 	poise_error_clear(&err);
-	if (cli_db_path(args, db, sizeof(db), &err) != POISE_OK ||
-	    store_open(db, 0, &st, &err) != POISE_OK)
-		return cli_report(args->cmd, &err);
-	if (cli_team_connect(args, &t, &err) != CLI_OK ||
+	/* The server's options are checked (and it is reached) before the database opens. */
+	if (cli_team_connect(args, &t, &err) != CLI_OK || !(st = cli_store(args, &err)) ||
 	    team_sync(t, st, NULL, &n, &err) != POISE_OK) {
 		code = cli_report(args->cmd, &err);
 		goto out;
@@ -49,6 +45,5 @@ int cmd_sync(const struct cli_args *args)
 		       team_role(t));
 out:
 	team_close(t);
-	store_close(st);
 	return code;
 }

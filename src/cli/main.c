@@ -7,39 +7,43 @@
 #include "cli/cli_super.h"
 #include "cli/cli_team.h"
 
-/* Every command, once: dispatch, `poise --help` and `poise CMD --help` read this. */
+/*
+ * Every command, once: dispatch, `poise --help` and `poise CMD --help` read
+ * this, and its setup column (CLI_DB_*, cli.h) says what runs before the
+ * handler: the --db option and path, the database opened to read or write.
+ */
 const struct cli_cmd cli_commands[] = {
-	{"call", cmd_call, cmd_call_opts, NULL, 0, 0,
+	{"call", cmd_call, cmd_call_opts, NULL, 0, 0, CLI_DB_PATH,
 	 "coach a live call, stage by stage (the default command)"},
-	{"lint", cmd_lint, NULL, "PATH...", 1, -1,
+	{"lint", cmd_lint, cmd_lint_opts, "PATH...", 1, -1, 0,
 	 "check playbook files, or the *.yaml and *.yml files of folders (errors, then "
 	 "warnings about what will not serve a live call)"},
-	{"playbooks", cmd_playbooks, NULL, NULL, 0, 0,
+	{"playbooks", cmd_playbooks, NULL, NULL, 0, 0, 0,
 	 "list the playbooks on the search path, in the order they are searched"},
-	{"export", cmd_export, cmd_export_opts, NULL, 0, 0,
+	{"export", cmd_export, cmd_export_opts, NULL, 0, 0, CLI_DB_READ,
 	 "write every logged call with its events as JSON Lines or CSV"},
-	{"review", cmd_review, cmd_review_opts, NULL, 0, 0,
+	{"review", cmd_review, cmd_review_opts, NULL, 0, 0, CLI_DB_PATH,
 	 "browse logged calls: filter, open, replay, score and comment (supervisors)"},
-	{"show", cmd_show, cmd_show_opts, "CALL_ID", 1, 1,
+	{"show", cmd_show, cmd_show_opts, "CALL_ID", 1, 1, CLI_DB_READ,
 	 "print one call's timeline as plain text (a unique id prefix will do)"},
-	{"followups", cmd_followups, cmd_followups_opts, "[done ID]", 0, 2,
+	{"followups", cmd_followups, cmd_followups_opts, "[done ID]", 0, 2, CLI_DB_READ,
 	 "list the follow-ups due and overdue, or close one with 'done ID'"},
-	{"report", cmd_report, cmd_report_opts, NULL, 0, 0, "figures: times, rates, moods, causes"},
-	{"merge", cmd_merge, cmd_merge_opts, "FILE.db...", 1, -1,
+	{"report", cmd_report, cmd_report_opts, NULL, 0, 0, CLI_DB_READ, "figures: times, rates, moods, causes"},
+	{"merge", cmd_merge, cmd_merge_opts, "FILE.db...", 1, -1, CLI_DB_WRITE,
 	 "import the calls of other poise databases, skipping those already here"},
-	{"doctor", cmd_doctor, cmd_doctor_opts, NULL, 0, 0,
+	{"doctor", cmd_doctor, cmd_doctor_opts, NULL, 0, 0, CLI_DB_WRITE,
 	 "check the database and rebuild its note search index"},
-	{"server", cmd_server, cmd_server_opts, "init", 1, 1,
+	{"server", cmd_server, cmd_server_opts, "init", 1, 1, 0,
 	 "create or upgrade the centre's PostgreSQL schema, roles and policies (its owner)"},
-	{"sync", cmd_sync, cmd_sync_opts, NULL, 0, 0,
+	{"sync", cmd_sync, cmd_sync_opts, NULL, 0, 0, CLI_DB_WRITE,
 	 "send this agent's calls to the centre's server; bring back reviews, follow-ups, playbooks"},
-	{NULL, NULL, NULL, NULL, 0, 0, NULL},
+	{NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
 };
 
 /* Commands for developers: dispatched like the others, left out of --help. */
 static const struct cli_cmd hidden_commands[] = {
-	{"gen", cmd_gen, cmd_gen_opts, "N", 1, 1, "write N realistic made-up calls (benchmarks)"},
-	{NULL, NULL, NULL, NULL, 0, 0, NULL},
+	{"gen", cmd_gen, cmd_gen_opts, "N", 1, 1, CLI_DB_WRITE, "write N realistic made-up calls (benchmarks)"},
+	{NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
 };
 
 static const struct cli_cmd *find_command(const char *name)
@@ -53,22 +57,6 @@ static const struct cli_cmd *find_command(const char *name)
 	return NULL;
 }
 
-static int run_command(const struct cli_cmd *cmd, int argc, char **argv)
-{
-	struct poise_error err;
-	struct cli_args args;
-	int help;
-
-	poise_error_clear(&err);
-	if (cli_parse(cmd, argc, argv, &args, &help, &err) != CLI_OK)
-		return cli_report(cmd, &err);
-	if (help) {
-		cli_print_usage(stdout, cmd);
-		return CLI_OK;
-	}
-	return cmd->run(&args);
-}
-
 static int run(int argc, char **argv)
 {
 	const struct cli_cmd *cmd;
@@ -77,7 +65,7 @@ static int run(int argc, char **argv)
 	poise_error_clear(&err);
 	/* No command: take a call with every default, as the agent expects. */
 	if (argc < 2)
-		return run_command(find_command("call"), 0, argv + 1);
+		return cli_run(find_command("call"), 0, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("poise %s\n", POISE_VERSION);
 		return CLI_OK;
@@ -88,13 +76,13 @@ static int run(int argc, char **argv)
 	}
 	/* Options first: a call, as `poise call OPTIONS` ("poise --db PATH"). */
 	if (argv[1][0] == '-')
-		return run_command(find_command("call"), argc - 1, argv + 1);
+		return cli_run(find_command("call"), argc - 1, argv + 1);
 	cmd = find_command(argv[1]);
 	if (!cmd) {
 		poise_error_set(&err, POISE_USAGE, NULL, 0, 0, "unknown command '%s'", argv[1]);
 		return cli_report(NULL, &err);
 	}
-	return run_command(cmd, argc - 2, argv + 2);
+	return cli_run(cmd, argc - 2, argv + 2);
 }
 
 int main(int argc, char **argv)

@@ -81,7 +81,7 @@ static void check_event(char **p)
 	ev.seq = strtoll(field(p), NULL, 10);
 	ev.t = store_clamp_time(strtoll(field(p), NULL, 10));
 	ev.kind = (enum event_kind)event_kind_from_key(field(p));
-	ev.stage = store_stage_from_key(field(p));
+	ev.stage = stage_from_key(field(p));
 	ev.a = (int)strtol(field(p), NULL, 10);
 	ev.b = (int)strtol(field(p), NULL, 10);
 	text = field(p);

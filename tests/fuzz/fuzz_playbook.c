@@ -11,13 +11,16 @@
 #include <stdlib.h>
 
 #include "poise/playbook.h"
+#include "poise/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct playbook *pb = NULL;
-	struct poise_error err;
+	struct scenario *sc = NULL;
+	struct poise_error err, *all = NULL;
+	size_t n = 0;
 
 	if (playbook_load_text((const char *)data, size, "fuzz.yaml", &pb, &err) == POISE_OK) {
 		/* a resolved playbook keeps its resolved text, not the input */
@@ -27,5 +30,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (pb || !err.msg[0]) {
 		abort();
 	}
+	/* lint's walk, which goes on after each error: every error located, in file order */
+	if (playbook_errors_text((const char *)data, size, "fuzz.yaml", &all, &n) == POISE_OK) {
+		for (size_t i = 0; i < n; i++)
+			if (!all[i].msg[0] || (i && all[i].line < all[i - 1].line))
+				abort();
+		free(all);
+	}
+	/* the same bytes as a rehearsal scenario */
+	if (scenario_load_text((const char *)data, size, "fuzz.yaml", &sc, &err) == POISE_OK)
+		scenario_free(sc);
+	else if (sc || !err.msg[0])
+		abort();
 	return 0;
 }

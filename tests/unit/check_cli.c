@@ -234,7 +234,7 @@ START_TEST(test_command_help)
 	/* --help may come anywhere, even after operands. */
 	RUN(&r, "lint", "some.yaml", "--help");
 	ck_assert_int_eq(r.code, 0);
-	ck_assert_str_eq(first_line(r.out), "usage: poise lint PATH...");
+	ck_assert_str_eq(first_line(r.out), "usage: poise lint [--format FORMAT] PATH...");
 	ck_assert_ptr_nonnull(strstr(r.out, "-h, --help"));
 	ck_assert_str_eq(r.err, "");
 
@@ -273,7 +273,7 @@ START_TEST(test_unknown_option)
 	RUN(&r, "lint", PLAYBOOKS, "--frob=1");
 	ck_assert_int_eq(r.code, 2);
 	ck_assert_str_eq(first_line(r.err), "poise: unknown option '--frob'");
-	ck_assert_str_eq(second_line(r.err), "usage: poise lint PATH...");
+	ck_assert_str_eq(second_line(r.err), "usage: poise lint [--format FORMAT] PATH...");
 
 	RUN(&r, "lint", "-x", PLAYBOOKS);
 	ck_assert_int_eq(r.code, 2);
@@ -303,7 +303,7 @@ START_TEST(test_lint_usage)
 	RUN(&r, "lint");
 	ck_assert_int_eq(r.code, 2);
 	ck_assert_str_eq(first_line(r.err), "poise: lint needs PATH...");
-	ck_assert_str_eq(second_line(r.err), "usage: poise lint PATH...");
+	ck_assert_str_eq(second_line(r.err), "usage: poise lint [--format FORMAT] PATH...");
 	ck_assert_str_eq(r.out, "");
 }
 END_TEST
@@ -412,10 +412,10 @@ START_TEST(test_lint_warns)
 	RUN(&r, "lint", POISE_TEST_DATA "/warn/rule-no-why.yaml");
 	ck_assert_int_eq(r.code, 0);
 	snprintf(expect, sizeof(expect),
-		 "%s/warn/rule-no-why.yaml:40:5: warning: rule 'furious' has no 'why:'",
+		 "%s/warn/rule-no-why.yaml:43:5: warning: rule 'furious' has no 'why:'",
 		 POISE_TEST_DATA);
 	ck_assert_msg(strncmp(r.err, expect, strlen(expect)) == 0, "got:\n%s", r.err);
-	ck_assert_ptr_nonnull(strstr(r.err, "\n   40 |   - id: furious\n      |     ^\n"));
+	ck_assert_ptr_nonnull(strstr(r.err, "\n   43 |   - id: furious\n      |     ^\n"));
 	ck_assert_str_eq(last_line(r.err), "1 file, 0 errors, 1 warning");
 	/* a folder: each file's warnings, counted together */
 	RUN(&r, "lint", POISE_TEST_DATA "/warn");

@@ -54,8 +54,8 @@ START_TEST(test_fit_stage_rows)
 	/* header, strip, blank, goal (1 row), blank: items from row 5; the prompt, the keys */
 	fit_stage(pb, STAGE_CLARIFY, 80, 24, &f);
 	ck_assert_int_eq(f.have, 24 - 5 - 1 - FIT_FOOTER_ROWS);
-	/* Tips, Ask, Checklist headings + one line each */
-	ck_assert_int_eq(f.need, 6);
+	/* Tips, Say, Ask, Checklist headings + one line each */
+	ck_assert_int_eq(f.need, 8);
 	ck_assert_ptr_null(f.out_text);
 	/* boundary: the warnings' heading and three warnings come first */
 	fit_stage(pb, STAGE_BOUNDARY, 80, 24, &f);
@@ -109,14 +109,14 @@ static const struct warn_file {
 	const char *file, *msg;
 	int line, col;
 } warn_files[] = {
-	{"stage-too-long.yaml", "stage 'solve' needs 18 rows and 15 fit at 80x24", 24, 3},
-	{"prompt-too-long.yaml", "rule 'furious': its prompt needs 104 columns", 40, 5},
-	{"rule-no-why.yaml", "rule 'furious' has no 'why:'", 40, 5},
+	{"stage-too-long.yaml", "stage 'solve' needs 20 rows and 15 fit at 80x24", 26, 3},
+	{"prompt-too-long.yaml", "rule 'furious': its prompt needs 104 columns", 43, 5},
+	{"rule-no-why.yaml", "rule 'furious' has no 'why:'", 43, 5},
 	{"timebox-no-why.yaml", "stage 'listen' has a timebox of 180 s and no 'timebox-why:'", 9,
 	 3},
 	{"escalate-early.yaml", "prompts to escalate after 120 s, before listen's timebox (180 s)",
-	 40, 5},
-	{"two-questions.yaml", "stage 'clarify': ask line 1 asks 2 questions", 17, 3},
+	 43, 5},
+	{"two-questions.yaml", "stage 'clarify': ask line 1 asks 2 questions", 18, 3},
 	{"extends-too-long.yaml", "stage 'solve' needs 16 rows and 15 fit", 7, 3},
 };
 

@@ -85,7 +85,16 @@ static const struct error_case {
 	int line, col;
 } error_cases[] = {
 	{"syntax", "title: Test", "title: Test: x", NULL, NULL, POISE_YAML,
-	 "mapping values are not allowed", 2, 12},
+	 "inside a value: quote the text", 2, 12},
+	/* Indentation and colons: reported at the line that is wrong, saying the fix. */
+	{"over-indented key", "title: Test\n", "title: Test\n  draft: x\n", NULL, NULL, POISE_YAML,
+	 "indented further than the key above it (line 2)", 3, 3},
+	{"key without a colon", "title: Test\n", "title: Test\ndraft\n", NULL, NULL, POISE_YAML,
+	 "a key needs ': ' after it", 3, 1},
+	{"list item among keys", "causes:\n", " - x\ncauses:\n", NULL, NULL, POISE_YAML,
+	 "a list item ('- ') where a key is expected", 15, 2},
+	{"key in line with nothing", "  calm:", "    calm:", NULL, NULL, POISE_YAML,
+	 "in line with nothing above it", 8, 3},
 	{"syntax with context", "title: Test", "title: [Test", NULL, NULL, POISE_YAML,
 	 "while parsing a flow sequence at 2:8", 3, 8},
 	{"tab indent", "  calm:", "\tcalm:", NULL, NULL, POISE_YAML, "indent with spaces", 7, 1},
@@ -261,7 +270,7 @@ static const struct raw_case {
 	{"BOM is not a column", RAW("\xef\xbb\xbfid: \x01\n"), POISE_YAML, "character U+0001", 1,
 	 5},
 	{"BOM is not a column for libyaml", RAW("\xef\xbb\xbfid: a: b\n"), POISE_YAML,
-	 "mapping values are not allowed", 1, 6},
+	 "inside a value: quote the text", 1, 6},
 	{"empty text", RAW(""), POISE_PLAYBOOK, "the playbook is empty", 1, 1},
 	{"only a comment", RAW("# nothing yet\n"), POISE_PLAYBOOK, "the playbook is empty", 1, 1},
 	{"empty document", RAW("---\n...\n"), POISE_PLAYBOOK, "the playbook is empty", 2, 1},

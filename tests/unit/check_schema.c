@@ -13,6 +13,7 @@
 
 #include "helpers/json.h"
 #include "poise/playbook.h"
+#include "poise/scenario.h"
 #include "main/suite.h"
 
 #define MAX_SHIPPED    32
@@ -30,26 +31,33 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every playbooks/NAME.yaml, sorted, as full paths. */
-static void shipped_list(struct shipped *s)
+/* Every DIR/NAME.yaml (playbooks/ or scenarios/), sorted, as full paths. */
+static void shipped_in(struct shipped *s, const char *dir)
 {
-	DIR *d = opendir(POISE_SOURCE_DIR "/playbooks");
+	char path[4096];
+	DIR *d;
 	struct dirent *de;
 	size_t n;
 
-	ck_assert_ptr_nonnull(d);
+	snprintf(path, sizeof(path), "%s/%s", POISE_SOURCE_DIR, dir);
+	ck_assert_ptr_nonnull(d = opendir(path));
 	s->len = 0;
 	while ((de = readdir(d))) {
 		n = strlen(de->d_name);
 		if (n < 6 || strcmp(de->d_name + n - 5, ".yaml") != 0)
 			continue;
 		ck_assert_uint_lt(s->len, MAX_SHIPPED);
-		s->path[s->len] = malloc(sizeof(POISE_SOURCE_DIR "/playbooks/") + n);
+		s->path[s->len] = malloc(strlen(path) + n + 2);
 		ck_assert_ptr_nonnull(s->path[s->len]);
-		sprintf(s->path[s->len++], "%s/playbooks/%s", POISE_SOURCE_DIR, de->d_name);
+		sprintf(s->path[s->len++], "%s/%s", path, de->d_name);
 	}
 	closedir(d);
 	qsort(s->path, s->len, sizeof(s->path[0]), by_name);
+}
+
+static void shipped_list(struct shipped *s)
+{
+	shipped_in(s, "playbooks");
 	/* the default, two scenarios and one in another language at least */
 	ck_assert_uint_ge(s->len, 4);
 }
@@ -68,16 +76,24 @@ static char *slurp(const char *path, size_t *len)
 	return text;
 }
 
-static struct json *load_schema(void)
+static struct json *load_schema_of(const char *dir)
 {
-	char err[256];
+	char err[256], path[4096];
 	size_t len;
-	char *text = slurp(POISE_SOURCE_DIR "/playbooks/schema.json", &len);
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/%s/schema.json", POISE_SOURCE_DIR, dir);
+	text = slurp(path, &len);
 	struct json *schema = json_parse(text, len, err, sizeof(err));
 
-	ck_assert_msg(schema != NULL, "schema.json: %s", err);
+	ck_assert_msg(schema != NULL, "%s: %s", path, err);
 	free(text);
 	return schema;
+}
+
+static struct json *load_schema(void)
+{
+	return load_schema_of("playbooks");
 }
 
 /* 0 when the YAML text passes the schema; else the error count (message in err). */
@@ -619,7 +635,92 @@ START_TEST(test_no_copied_seed_runs)
 		free(text);
 	}
 	shipped_free(&s);
+	shipped_in(&s, "scenarios");
+	ck_assert_uint_ge(s.len, 5);
+	for (i = 0; i < s.len; i++) {
+		char *text = slurp(s.path[i], NULL);
+		char *words = words_of(text);
+		char *run = copied_run(words, seeds);
+
+		ck_assert_msg(run == NULL, "%s copies the guides:%s", s.path[i], run);
+		free(words);
+		free(text);
+	}
+	shipped_free(&s);
 	free(seeds);
+}
+END_TEST
+
+/* Every shipped scenario loads, validates against scenarios/schema.json, points editors at it. */
+START_TEST(test_scenarios_validate_against_schema)
+{
+	struct json *schema = load_schema_of("scenarios");
+	struct shipped s;
+	char err[512];
+	size_t i, len;
+
+	check_described(schema, "scenarios/schema.json");
+	shipped_in(&s, "scenarios");
+	ck_assert_uint_ge(s.len, 5);
+	for (i = 0; i < s.len; i++) {
+		char *text = slurp(s.path[i], &len);
+		struct scenario *sc = NULL;
+		struct poise_error perr;
+		const char *base = strrchr(s.path[i], '/') + 1;
+
+		ck_assert_msg(scenario_load_file(s.path[i], &sc, &perr) == POISE_OK,
+			      "%s:%d:%d: %s", perr.file, perr.line, perr.col, perr.msg);
+		ck_assert_int_eq(strncmp(base, sc->id, strlen(sc->id)), 0);
+		ck_assert_str_eq(base + strlen(sc->id), ".yaml");
+		ck_assert_msg(schema_errors(schema, text, len, err, sizeof(err)) == 0, "%s: %s",
+			      s.path[i], err);
+		ck_assert_msg(!strncmp(text, SCHEMA_LINE, strlen(SCHEMA_LINE)),
+			      "%s: first line should point editors at schema.json", s.path[i]);
+		scenario_free(sc);
+		free(text);
+	}
+	shipped_free(&s);
+	json_free(schema);
+}
+END_TEST
+
+/* Broken scenarios: the loader and the schema both refuse each. */
+static const char *const scenario_head = "id: t\ntitle: T\nlanguage: en\ncustomer:\n  name: K\n"
+					 "situation: S\nmood: 3\nopening: o\nreactions:\n";
+static const char *const broken_scenarios[] = {
+	"  - id: a\n    when: enter\n    line: x\n",
+	"  - id: a\n    when: warning\n    line: x\n",
+	"  - id: a\n    when: hold\n    line: x\n",
+	"  - id: a\n    when: said\n    seconds: 4\n    line: x\n",
+	"  - id: a\n    when: said\n    mood: 5\n    line: x\n",
+	"  - id: a\n    when: said\n    stage: lunch\n    line: x\n",
+	"  - id: a\n    when: shout\n    line: x\n",
+	"  - id: a\n    when: said\n    line: \"{caller}\"\n",
+	"  - id: a\n    when: said\n    line: x\n    extra: 1\n",
+	"  - id: a\n    when: hold\n    seconds: 0\n    line: x\n",
+	"  []\n",
+};
+
+START_TEST(test_broken_scenarios_rejected_by_both)
+{
+	struct json *schema = load_schema_of("scenarios");
+	struct scenario *sc = NULL;
+	struct poise_error perr;
+	char text[1024], err[512];
+
+	snprintf(text, sizeof(text), "%s%s", scenario_head, broken_scenarios[_i]);
+	ck_assert_msg(scenario_load_text(text, strlen(text), "b.yaml", &sc, &perr) != POISE_OK,
+		      "loader took case %d", _i);
+	ck_assert_msg(schema_errors(schema, text, strlen(text), err, sizeof(err)) > 0,
+		      "schema took case %d", _i);
+	snprintf(text, sizeof(text), "%s%s", scenario_head,
+		 "  - id: a\n    when: enter\n    stage: solve\n    before: listen\n"
+		 "    mood: -2\n    line: x\n");
+	ck_assert_msg(scenario_load_text(text, strlen(text), "g.yaml", &sc, &perr) == POISE_OK,
+		      "%s", perr.msg);
+	ck_assert_msg(schema_errors(schema, text, strlen(text), err, sizeof(err)) == 0, "%s", err);
+	scenario_free(sc);
+	json_free(schema);
 }
 END_TEST
 
@@ -638,6 +739,9 @@ Suite *schema_suite(void)
 	tcase_add_loop_test(tc, test_broken_scenario_rejected_by_both, 0,
 			    sizeof(scenario_variants) / sizeof(scenario_variants[0]));
 	tcase_add_test(tc, test_schema_describes_every_key);
+	tcase_add_test(tc, test_scenarios_validate_against_schema);
+	tcase_add_loop_test(tc, test_broken_scenarios_rejected_by_both, 0,
+			    (int)(sizeof(broken_scenarios) / sizeof(broken_scenarios[0])));
 	tcase_add_test(tc, test_seed_matcher_finds_a_copy);
 	suite_add_tcase(s, tc);
 	/* Needs the guides beside the repository (check_schema_seeds). */

@@ -1,5 +1,7 @@
-/* event.c - names of event kinds, outcomes and skip reasons. */
+/* event.c - names of event kinds, outcomes and skip reasons; what a storable event is. */
 #include "poise/event.h"
+
+#include "poise/playbook.h"
 
 #include <string.h>
 
@@ -35,6 +37,43 @@ int event_kind_from_key(const char *key)
 		if (kind_keys[i][0] == key[0] && strcmp(kind_keys[i], key) == 0)
 			return i;
 	return -1;
+}
+
+static int is_date(const char *s, size_t n)
+{
+	static const char shape[] = "dddd-dd-dd";
+
+	if (n != sizeof(shape) - 1)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
+			return 0;
+	return 1;
+}
+
+enum poise_status event_check(const struct event *ev, struct poise_error *err)
+{
+	const char *why = NULL;
+
+	if ((unsigned)ev->kind >= EV_COUNT)
+		why = "unknown event kind";
+	else if (!stage_key((enum stage)ev->stage))
+		why = "stage out of range";
+	else if (ev->kind == EV_MOOD && (ev->a < 1 || ev->a > 5))
+		why = "mood must be 1..5";
+	else if (ev->kind == EV_SKIP &&
+		 (!section_key((enum section)ev->a) || ev->b < 0 || !ev->text))
+		why = "skip needs a section, an item and a reason";
+	else if (ev->kind == EV_FOLLOWUP && ev->text) {
+		size_t n = strcspn(ev->text, "\t");
+
+		if (n && !is_date(ev->text, n))
+			why = "follow-up due date must be YYYY-MM-DD";
+	}
+	if (!why)
+		return POISE_OK;
+	return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "cannot save '%s' event: %s",
+			       event_kind_key(ev->kind), why);
 }
 
 const char *outcome_key(enum outcome outcome)

@@ -43,6 +43,8 @@ int64_t rules_episode(const struct call_state *cs, size_t rule)
 	case RULE_BOUNDARY:
 		return cs->started;
 	case RULE_TIMEBOX:
+		if (r->only_stage && (int)cs->stage != r->only_stage - 1)
+			return -1;
 		return cs->pb->stages[cs->stage].timebox > 0 ? cs->stage_since : -1;
 	case RULE_MANAGER:
 		return cs->manager_asks ? cs->manager_at : -1;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define ITEM_INDENT 4
 #define SAID_TAIL   "  (said)"
@@ -299,12 +300,46 @@ static void check_questions(struct check *c, enum stage s)
 	}
 }
 
+/* Code points of a UTF-8 string. */
+static size_t codepoints(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void check_lengths(struct check *c, enum stage s)
+{
+	const struct pb_stage *st = &c->pb->stages[s];
+
+	for (int sec = 0; sec < SECTION_COUNT; sec++)
+		for (size_t i = 0; i < st->section[sec].len; i++) {
+			size_t n = codepoints(st->section[sec].items[i]);
+
+			if (n > PBCHECK_ITEM_MAX)
+				warn(c, st->at,
+				     "stage '%s': %s line %zu is %zu characters; keep each to %d so "
+				     "it reads at a glance",
+				     stage_key(s), section_key((enum section)sec), i + 1, n,
+				     PBCHECK_ITEM_MAX);
+		}
+}
+
 static void check_stage(struct check *c, enum stage s)
 {
 	const struct pb_stage *st = &c->pb->stages[s];
 
 	check_fit(c, s);
 	check_questions(c, s);
+	check_lengths(c, s);
+	/* Boundary's lines to say are its three warnings. */
+	if (!st->section[SECTION_SAY].len && !(s == STAGE_BOUNDARY && c->pb->warnings[0]))
+		warn(c, st->at,
+		     "stage '%s' has no 'say' lines; give the agent at least one thing ready "
+		     "to say",
+		     stage_key(s));
 	if (st->timebox && !st->timebox_why)
 		warn(c, st->at,
 		     "stage '%s' has a timebox of %d s and no 'timebox-why:'; say why that "
@@ -326,6 +361,22 @@ static void check_rule(struct check *c, const struct pb_rule *r)
 		     "rule '%s' has no 'why:'; say why it fires when it does, so the next "
 		     "trainer can judge it",
 		     r->id);
+	if (r->kind == RULE_TIMEBOX) {
+		int any = 0;
+
+		for (int s = 0; s < STAGE_COUNT; s++)
+			any |= c->pb->stages[s].timebox && (!r->only_stage || r->only_stage - 1 == s);
+		if (!any && r->only_stage)
+			warn(c, r->at,
+			     "rule '%s' can never fire: stage '%s' has no timebox; give it one "
+			     "or remove the rule",
+			     r->id, stage_key((enum stage)(r->only_stage - 1)));
+		else if (!any)
+			warn(c, r->at,
+			     "rule '%s' can never fire: no stage has a timebox; give one a "
+			     "timebox or remove the rule",
+			     r->id);
+	}
 	if (r->kind == RULE_MOOD && r->action == ACTION_ESCALATE && r->seconds < listen)
 		warn(c, r->at,
 		     "rule '%s' prompts to escalate after %d s, before listen's timebox "
@@ -341,5 +392,14 @@ size_t pbcheck_run(const struct playbook *pb, pbcheck_fn fn, void *ctx)
 		check_stage(&c, (enum stage)s);
 	for (size_t i = 0; i < pb->nrules; i++)
 		check_rule(&c, &pb->rules[i]);
+	for (size_t i = 0; i < pb->ncauses; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcasecmp(pb->causes[i].label, pb->causes[j].label)) {
+				warn(&c, pb->extends_at,
+				     "causes '%s' and '%s' have the same label '%.60s'; an agent "
+				     "cannot tell them apart, so one of them will go unused",
+				     pb->causes[j].id, pb->causes[i].id, pb->causes[i].label);
+				break;
+			}
 	return c.n;
 }

@@ -45,6 +45,14 @@ const char *stage_key(enum stage stage)
 	return (unsigned)stage < STAGE_COUNT ? stage_keys[stage] : NULL;
 }
 
+int stage_from_key(const char *key)
+{
+	for (int i = 0; key && i < STAGE_COUNT; i++)
+		if (stage_keys[i][0] == key[0] && strcmp(stage_keys[i], key) == 0)
+			return i;
+	return -1;
+}
+
 const char *stage_title(enum stage stage)
 {
 	return (unsigned)stage < STAGE_COUNT ? stage_titles[stage] : NULL;
@@ -152,11 +160,12 @@ void playbook_overlay_free(struct pb_overlay *ov)
 	free(ov);
 }
 
-static enum poise_status too_big(const char *name, unsigned long long size, struct poise_error *err)
+static enum poise_status too_big(const char *name, const char *what, unsigned long long size,
+			       size_t max, struct poise_error *err)
 {
 	return poise_error_set(err, POISE_TOO_BIG, name, 0, 0,
-			       "playbook is %llu bytes; the limit is %d (1 MiB)", size,
-			       PLAYBOOK_MAX_BYTES);
+			       "%s is %llu bytes; the limit is %zu (%zu KiB)", what, size, max,
+			       max / 1024);
 }
 
 /* Keep the exact text and its hash: calls record which guidance they used. */
@@ -187,7 +196,7 @@ enum poise_status playbook_parse_text(const char *text, size_t len, const char *
 	if (!text && len)
 		return poise_error_set(err, POISE_USAGE, name, 0, 0, "no text to load");
 	if (len > PLAYBOOK_MAX_BYTES)
-		return too_big(name, len, err);
+		return too_big(name, "playbook", len, PLAYBOOK_MAX_BYTES, err);
 	if (!text)
 		text = "";
 	if ((st = playbook_text_check(text, len, name, err)) != POISE_OK ||
@@ -197,7 +206,7 @@ enum poise_status playbook_parse_text(const char *text, size_t len, const char *
 		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
 		goto out;
 	}
-	if ((st = playbook_walk(&tree, name, pb, err)) != POISE_OK ||
+	if ((st = playbook_walk(&tree, name, pb, err, NULL)) != POISE_OK ||
 	    (st = playbook_keep_text(pb, text, len, name, err)) != POISE_OK)
 		goto out;
 	*out = pb;
@@ -213,8 +222,8 @@ out:
  * never past PLAYBOOK_MAX_BYTES + 1: a file that grows after fstat is still
  * caught by the limit.
  */
-static enum poise_status read_fd(int fd, const char *path, size_t cap, char **out, size_t *outlen,
-				 struct poise_error *err)
+static enum poise_status read_fd(int fd, const char *path, const char *what, size_t cap,
+				 size_t max, char **out, size_t *outlen, struct poise_error *err)
 {
 	char *buf = malloc(cap), *grown;
 	size_t len = 0;
@@ -227,16 +236,16 @@ static enum poise_status read_fd(int fd, const char *path, size_t cap, char **ou
 			continue;
 		if (n < 0) {
 			free(buf);
-			return poise_error_set(err, POISE_IO, path, 0, 0,
-					       "cannot read playbook: %s", strerror(errno));
+			return poise_error_set(err, POISE_IO, path, 0, 0, "cannot read %s: %s",
+					       what, strerror(errno));
 		}
 		if ((len += (size_t)n) < cap)
 			continue;
-		if (cap > PLAYBOOK_MAX_BYTES) {
+		if (cap > max) {
 			free(buf);
-			return too_big(path, (unsigned long long)len, err);
+			return too_big(path, what, (unsigned long long)len, max, err);
 		}
-		cap = cap * 2 > PLAYBOOK_MAX_BYTES + 1 ? PLAYBOOK_MAX_BYTES + 1 : cap * 2;
+		cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 		if (!(grown = realloc(buf, cap))) {
 			free(buf);
 			return poise_error_set(err, POISE_NOMEM, path, 0, 0, "out of memory");
@@ -250,10 +259,11 @@ static enum poise_status read_fd(int fd, const char *path, size_t cap, char **ou
 
 /*
  * The size from fstat decides before anything is read, so a huge file costs
- * nothing. O_NONBLOCK so that a FIFO cannot hang us in open().
+ * nothing. O_NONBLOCK so that a FIFO cannot hang us in open(); a file that
+ * grows after fstat is still caught by the limit.
  */
-static enum poise_status read_bounded(const char *path, char **out, size_t *outlen,
-				      struct poise_error *err)
+enum poise_status pb_read_file(const char *path, const char *what, size_t max, char **out,
+			       size_t *outlen, struct poise_error *err)
 {
 	enum poise_status st;
 	struct stat sb;
@@ -261,19 +271,85 @@ static enum poise_status read_bounded(const char *path, char **out, size_t *outl
 
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return poise_error_set(err, errno == ENOENT ? POISE_NOT_FOUND : POISE_IO, path, 0,
-				       0, "cannot open playbook: %s", strerror(errno));
+				       0, "cannot open %s: %s", what, strerror(errno));
 	if (fstat(fd, &sb) < 0)
-		st = poise_error_set(err, POISE_IO, path, 0, 0, "cannot read playbook: %s",
+		st = poise_error_set(err, POISE_IO, path, 0, 0, "cannot read %s: %s", what,
 				     strerror(errno));
 	else if (!S_ISREG(sb.st_mode))
-		st = poise_error_set(err, POISE_IO, path, 0, 0, "cannot read playbook: %s",
+		st = poise_error_set(err, POISE_IO, path, 0, 0, "cannot read %s: %s", what,
 				     S_ISDIR(sb.st_mode) ? "is a folder" : "not a regular file");
-	else if (sb.st_size > PLAYBOOK_MAX_BYTES)
-		st = too_big(path, (unsigned long long)sb.st_size, err);
+	else if ((unsigned long long)sb.st_size > max)
+		st = too_big(path, what, (unsigned long long)sb.st_size, max, err);
 	else
-		st = read_fd(fd, path, (size_t)sb.st_size + 1, out, outlen, err);
+		st = read_fd(fd, path, what, (size_t)sb.st_size + 1, max, out, outlen, err);
 	close(fd);
 	return st;
+}
+
+/* Whether a comes after b in the file. */
+static int after(const struct poise_error *a, const struct poise_error *b)
+{
+	return a->line > b->line || (a->line == b->line && a->col > b->col);
+}
+
+/* Every error of text (or, read is set, of the file named path), as playbook_errors_file. */
+static enum poise_status errors_of(const char *path, int read, const char *given, size_t len,
+				   struct poise_error **errs, size_t *n)
+{
+	struct pb_errlist all = {0};
+	struct poise_error first;
+	struct pb_tree tree = {0};
+	struct playbook *pb = calloc(1, sizeof(*pb));
+	char *text = NULL;
+
+	*errs = NULL;
+	*n = 0;
+	if (!pb)
+		return POISE_NOMEM;
+	if ((read && pb_read_file(path, "playbook", PLAYBOOK_MAX_BYTES, &text, &len, &first) !=
+			     POISE_OK) ||
+	    (!read && len > PLAYBOOK_MAX_BYTES &&
+	     too_big(path, "playbook", len, PLAYBOOK_MAX_BYTES, &first)) ||
+	    playbook_text_check(read ? text : given, len, path, &first) != POISE_OK ||
+	    playbook_tree_build(&tree, read ? text : given, len, path, &first) != POISE_OK) {
+		if (first.status == POISE_NOMEM || !(all.e = malloc(sizeof(*all.e))))
+			all.nomem = 1;
+		else
+			all.e[all.n++] = first;
+	} else if (playbook_walk(&tree, path, pb, &first, &all) == POISE_NOMEM) {
+		all.nomem = 1;
+	}
+	playbook_tree_free(&tree);
+	playbook_free(pb);
+	free(text);
+	if (all.nomem) {
+		free(all.e);
+		return POISE_NOMEM;
+	}
+	/* Insertion sort: stable, so two errors at one place keep the walk's order. */
+	for (size_t i = 1; i < all.n; i++) {
+		struct poise_error e = all.e[i];
+		size_t j = i;
+
+		for (; j > 0 && after(&all.e[j - 1], &e); j--)
+			all.e[j] = all.e[j - 1];
+		all.e[j] = e;
+	}
+	*errs = all.e;
+	*n = all.n;
+	return POISE_OK;
+}
+
+enum poise_status playbook_errors_file(const char *path, struct poise_error **errs, size_t *n)
+{
+	return errors_of(path, 1, NULL, 0, errs, n);
+}
+
+enum poise_status playbook_errors_text(const char *text, size_t len, const char *name,
+				       struct poise_error **errs, size_t *n)
+{
+	return errors_of(name ? name : PLAYBOOK_TEXT_NAME, 0, text ? text : "", text ? len : 0,
+			 errs, n);
 }
 
 /* Read the file at path, then parse it (finder NULL) or load it (resolving with finder). */
@@ -288,7 +364,7 @@ static enum poise_status file_load(const char *path, int resolve, const struct p
 	poise_error_clear(err);
 	if (!path)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "no playbook path given");
-	if ((st = read_bounded(path, &text, &len, err)) == POISE_OK)
+	if ((st = pb_read_file(path, "playbook", PLAYBOOK_MAX_BYTES, &text, &len, err)) == POISE_OK)
 		st = resolve ? playbook_load_text_with(text, len, path, finder, out, err)
 			     : playbook_parse_text(text, len, path, out, err);
 	free(text);

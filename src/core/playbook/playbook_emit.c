@@ -126,6 +126,8 @@ static void emit_rule(struct out *o, const struct pb_rule *r)
 		putf(o, "    repeat: %d\n", r->repeat);
 	if (r->kind == RULE_BOUNDARY)
 		putf(o, "    count: %d\n", r->count);
+	if (r->kind == RULE_TIMEBOX && r->only_stage)
+		putf(o, "    stage: %s\n", stage_key((enum stage)(r->only_stage - 1)));
 	if (r->cooldown)
 		putf(o, "    cooldown: %d\n", r->cooldown);
 	key_str(o, "    ", "why", r->why);

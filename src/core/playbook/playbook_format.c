@@ -141,27 +141,24 @@ static enum poise_status walk_edit(struct pb_walk *w, enum stage s, int remove, 
 static enum poise_status walk_stage_lists(struct pb_walk *w, struct pb_stage *stage,
 					  const uint32_t *k, const uint32_t *v)
 {
-	enum poise_status st;
+	enum poise_status st = POISE_OK;
 	int sec;
 
-	for (sec = 0; sec < SECTION_COUNT; sec++) {
-		if (!k[SF_TIPS + sec])
-			continue;
-		st = pbwalk_strlist(w, k[SF_TIPS + sec], v[SF_TIPS + sec], section_check[sec],
-				    &stage->section[sec]);
-		if (st != POISE_OK)
+	for (sec = 0; sec < SECTION_COUNT; sec++)
+		if (k[SF_TIPS + sec] &&
+		    !pbwalk_keep(&st, pbwalk_strlist(w, k[SF_TIPS + sec], v[SF_TIPS + sec],
+						     section_check[sec], &stage->section[sec])))
 			return st;
-	}
-	if (k[SF_TIMEBOX] && (st = pbwalk_int(w, k[SF_TIMEBOX], v[SF_TIMEBOX], 1, 3600,
-					      &stage->timebox)) != POISE_OK)
+	if ((k[SF_TIMEBOX] && !pbwalk_keep(&st, pbwalk_int(w, k[SF_TIMEBOX], v[SF_TIMEBOX], 1,
+							   3600, &stage->timebox))) ||
+	    (k[SF_TIMEBOX_WHY] &&
+	     !pbwalk_keep(&st, pbwalk_string(w, k[SF_TIMEBOX_WHY], v[SF_TIMEBOX_WHY], NULL,
+					     &stage->timebox_why))) ||
+	    (k[SF_SOURCES] && !pbwalk_keep(&st, pbwalk_strlist(w, k[SF_SOURCES], v[SF_SOURCES],
+							       pbwalk_check_guide,
+							       &stage->sources))))
 		return st;
-	if (k[SF_TIMEBOX_WHY] && (st = pbwalk_string(w, k[SF_TIMEBOX_WHY], v[SF_TIMEBOX_WHY], NULL,
-						     &stage->timebox_why)) != POISE_OK)
-		return st;
-	if (k[SF_SOURCES] && (st = pbwalk_strlist(w, k[SF_SOURCES], v[SF_SOURCES],
-						  pbwalk_check_guide, &stage->sources)) != POISE_OK)
-		return st;
-	return POISE_OK;
+	return st;
 }
 
 static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t key, uint32_t val)
@@ -179,43 +176,31 @@ static enum poise_status walk_stage(struct pb_walk *w, enum stage s, uint32_t ke
 	for (f = 0; ov && f < SF_COUNT; f++)
 		fields[f].required = 0;
 	/* A whole playbook does not know `add` and `remove`: they are not listed. */
-	if ((st = pbwalk_expect(w, key, val, PB_MAP, what)) != POISE_OK ||
-	    (st = pbwalk_fields(w, val, what, fields, ov ? SF_COUNT : SF_ADD, k, v)) != POISE_OK)
+	if ((st = pbwalk_expect(w, key, val, PB_MAP, what)) != POISE_OK)
 		return st;
+	st = pbwalk_fields(w, val, what, fields, ov ? SF_COUNT : SF_ADD, k, v);
 	stage->at = (struct pb_pos){pb_node(w, key)->line, pb_node(w, key)->col};
 	if (s != STAGE_BOUNDARY && k[SF_WARNINGS])
-		return pbwalk_error(w, k[SF_WARNINGS],
-				    "'warnings' only applies to the boundary stage");
+		pbwalk_keep(&st, pbwalk_error(w, k[SF_WARNINGS],
+					      "'warnings' only applies to the boundary stage"));
 	if (!ov && s == STAGE_BOUNDARY && !k[SF_WARNINGS])
-		return pbwalk_error(w, val, "missing required key 'warnings' in %s", what);
+		pbwalk_keep(&st, pbwalk_error(w, val, "missing required key 'warnings' in %s",
+					      what));
 	if (!ov && k[SF_TIMEBOX_WHY] && !k[SF_TIMEBOX])
-		return pbwalk_error(w, k[SF_TIMEBOX_WHY],
-				    "'timebox-why' needs a 'timebox' beside it");
+		pbwalk_keep(&st, pbwalk_error(w, k[SF_TIMEBOX_WHY],
+					      "'timebox-why' needs a 'timebox' beside it"));
 	for (f = 0; ov && f < SF_COUNT; f++)
 		if (k[f])
 			ov->stage[s].given |= 1u << f;
-	if (k[SF_GOAL] &&
-	    (st = pbwalk_string(w, k[SF_GOAL], v[SF_GOAL], NULL, &stage->goal)) != POISE_OK)
+	if ((k[SF_GOAL] &&
+	     !pbwalk_keep(&st, pbwalk_string(w, k[SF_GOAL], v[SF_GOAL], NULL, &stage->goal))) ||
+	    !pbwalk_keep(&st, walk_stage_lists(w, stage, k, v)) ||
+	    (k[SF_WARNINGS] && s == STAGE_BOUNDARY &&
+	     !pbwalk_keep(&st, walk_warnings(w, k[SF_WARNINGS], v[SF_WARNINGS]))) ||
+	    (k[SF_REMOVE] && !pbwalk_keep(&st, walk_edit(w, s, 1, k[SF_REMOVE], v[SF_REMOVE]))) ||
+	    (k[SF_ADD] && !pbwalk_keep(&st, walk_edit(w, s, 0, k[SF_ADD], v[SF_ADD]))))
 		return st;
-	if ((st = walk_stage_lists(w, stage, k, v)) != POISE_OK)
-		return st;
-	if (k[SF_WARNINGS] && (st = walk_warnings(w, k[SF_WARNINGS], v[SF_WARNINGS])) != POISE_OK)
-		return st;
-	if (k[SF_REMOVE] && (st = walk_edit(w, s, 1, k[SF_REMOVE], v[SF_REMOVE])) != POISE_OK)
-		return st;
-	if (k[SF_ADD])
-		return walk_edit(w, s, 0, k[SF_ADD], v[SF_ADD]);
-	return POISE_OK;
-}
-
-static int stage_find(const char *s)
-{
-	int i;
-
-	for (i = 0; i < STAGE_COUNT; i++)
-		if (!strcmp(s, stage_key((enum stage)i)))
-			return i;
-	return -1;
+	return st;
 }
 
 /*
@@ -232,36 +217,39 @@ static enum poise_status walk_stages(struct pb_walk *w, uint32_t key, uint32_t v
 		return st;
 	for (k = val + 1; k < pb_node(w, val)->end; k = pb_next(w, pb_next(w, k))) {
 		if (pb_node(w, k)->type != PB_SCALAR)
-			return pbwalk_error(w, k, "expected a stage name, got %s",
-					    pbwalk_kind(w, k));
-		if ((s = stage_find(pb_str(w, k))) < 0)
-			return pbwalk_error(
-				w, k,
-				"unknown stage '%s' (the stages are calm, listen, "
-				"empathize, clarify, inform, solve, boundary, follow-up)",
-				pb_str(w, k));
-		if (seen[s])
-			return pbwalk_error(w, k, "duplicate stage '%s' (first at line %d)",
-					    pb_str(w, k), pb_node(w, seen[s])->line);
-		seen[s] = k;
+			st = pbwalk_error(w, k, "expected a stage name, got %s", pbwalk_kind(w, k));
+		else if ((s = stage_from_key(pb_str(w, k))) < 0)
+			st = pbwalk_error(w, k,
+					  "unknown stage '%s' (the stages are calm, listen, "
+					  "empathize, clarify, inform, solve, boundary, follow-up)",
+					  pb_str(w, k));
+		else if (seen[s])
+			st = pbwalk_error(w, k, "duplicate stage '%s' (first at line %d)",
+					  pb_str(w, k), pb_node(w, seen[s])->line);
+		else
+			seen[s] = k;
 	}
 	for (i = 0; i < STAGE_COUNT && !w->pb->overlay; i++)
 		if (!seen[i])
-			return pbwalk_error(w, val, "missing stage '%s'", stage_key((enum stage)i));
+			st = pbwalk_error(w, val, "missing stage '%s'", stage_key((enum stage)i));
 	for (k = val + 1; k < pb_node(w, val)->end; k = pb_next(w, pb_next(w, k))) {
-		s = stage_find(pb_str(w, k));
+		if (pb_node(w, k)->type != PB_SCALAR || (s = stage_from_key(pb_str(w, k))) < 0 ||
+		    seen[s] != k)
+			continue;
 		for (i = last + 1; i < s; i++)
-			if (seen[i])
-				return pbwalk_error(w, k, "stage '%s' must come before '%s'",
-						    stage_key((enum stage)i),
-						    stage_key((enum stage)s));
+			if (seen[i]) {
+				st = pbwalk_error(w, k, "stage '%s' must come before '%s'",
+						  stage_key((enum stage)i),
+						  stage_key((enum stage)s));
+				break;
+			}
 		last = s;
 	}
 	for (i = 0; i < STAGE_COUNT; i++)
 		if (seen[i] &&
-		    (st = walk_stage(w, (enum stage)i, seen[i], pb_next(w, seen[i]))) != POISE_OK)
+		    !pbwalk_keep(&st, walk_stage(w, (enum stage)i, seen[i], pb_next(w, seen[i]))))
 			return st;
-	return POISE_OK;
+	return st;
 }
 
 static const struct pb_field cause_fields[] = {{"id", 1}, {"label", 1}};
@@ -285,18 +273,22 @@ static enum poise_status walk_causes(struct pb_walk *w, uint32_t key, uint32_t v
 	w->pb->ncauses = n;
 	for (n = 0, i = val + 1; i < pb_node(w, val)->end; i = pb_next(w, i), n++) {
 		struct pb_cause *c = &w->pb->causes[n];
+		enum poise_status one;
 
 		snprintf(what, sizeof(what), "cause %zu", n + 1);
-		if ((st = pbwalk_expect(w, key, i, PB_MAP, what)) != POISE_OK ||
-		    (st = pbwalk_fields(w, i, what, cause_fields, 2, k, v)) != POISE_OK ||
-		    (st = pbwalk_string(w, k[0], v[0], pbwalk_check_id, &c->id)) != POISE_OK ||
-		    (st = pbwalk_string(w, k[1], v[1], NULL, &c->label)) != POISE_OK)
+		if ((one = pbwalk_expect(w, key, i, PB_MAP, what)) != POISE_OK ||
+		    (one = pbwalk_fields(w, i, what, cause_fields, 2, k, v)) != POISE_OK)
+			goto next;
+		if ((one = pbwalk_string(w, k[0], v[0], pbwalk_check_id, &c->id)) == POISE_OK &&
+		    (dup = idset_add(&ids, w, v[0])))
+			one = pbwalk_error(w, v[0], "duplicate cause id '%s' (first at line %d)",
+					   c->id, pb_node(w, dup)->line);
+		if (!pbwalk_keep(&st, one))
 			goto out;
-		if ((dup = idset_add(&ids, w, v[0]))) {
-			st = pbwalk_error(w, v[0], "duplicate cause id '%s' (first at line %d)",
-					  c->id, pb_node(w, dup)->line);
+		one = pbwalk_string(w, k[1], v[1], NULL, &c->label);
+next:
+		if (!pbwalk_keep(&st, one))
 			goto out;
-		}
 	}
 out:
 	free(ids.slot);
@@ -314,12 +306,14 @@ enum {
 	RF_MESSAGE,
 	RF_WHY,
 	RF_ACTION,
+	RF_STAGE,
 	RF_NFIELDS
 };
 
 static const struct pb_field rule_fields[RF_NFIELDS] = {
 	{"id", 1},    {"when", 1},     {"mood", 0},    {"seconds", 0}, {"repeat", 0},
 	{"count", 0}, {"cooldown", 0}, {"message", 1}, {"why", 0},     {"action", 0},
+	{"stage", 0},
 };
 
 #define KIND(k) (1u << RULE_##k)
@@ -389,49 +383,71 @@ static enum poise_status walk_rule(struct pb_walk *w, uint32_t map, size_t n, st
 				   uint32_t *id)
 {
 	uint32_t k[RF_NFIELDS], v[RF_NFIELDS];
-	enum poise_status st;
+	enum poise_status st, one;
 	char what[32], kinds[96];
-	int kind, action = ACTION_NONE;
+	int kind = -1, action = ACTION_NONE;
 	size_t p;
 
 	snprintf(what, sizeof(what), "rule %zu", n + 1);
-	if ((st = pbwalk_fields(w, map, what, rule_fields, RF_NFIELDS, k, v)) != POISE_OK ||
-	    (st = pbwalk_string(w, k[RF_ID], v[RF_ID], pbwalk_check_id, &r->id)) != POISE_OK ||
-	    (st = walk_enum(w, k[RF_WHEN], v[RF_WHEN], kind_name, RULE_KIND_COUNT, &kind)) !=
-		    POISE_OK)
-		return st;
-	r->kind = (enum rule_kind)kind;
+	st = pbwalk_fields(w, map, what, rule_fields, RF_NFIELDS, k, v);
 	r->at = (struct pb_pos){pb_node(w, map)->line, pb_node(w, map)->col};
-	*id = v[RF_ID];
-	for (p = 0; p < sizeof(rule_params) / sizeof(rule_params[0]); p++) {
+	if (k[RF_ID] && (one = pbwalk_string(w, k[RF_ID], v[RF_ID], pbwalk_check_id, &r->id)) ==
+			    POISE_OK)
+		*id = v[RF_ID];
+	else if (k[RF_ID] && !pbwalk_keep(&st, one))
+		return st;
+	if (k[RF_WHEN] &&
+	    !pbwalk_keep(&st, walk_enum(w, k[RF_WHEN], v[RF_WHEN], kind_name, RULE_KIND_COUNT,
+					&kind)))
+		return st;
+	if (kind >= 0)
+		r->kind = (enum rule_kind)kind;
+	for (p = 0; kind >= 0 && p < sizeof(rule_params) / sizeof(rule_params[0]); p++) {
 		int f = rule_params[p].field;
 
 		kind_names(rule_params[p].allowed, kinds, sizeof(kinds));
 		if (k[f] && !(rule_params[p].allowed & (1u << kind)))
-			return pbwalk_error(w, k[f], "'%s' only applies to %s", rule_fields[f].key,
-					    kinds);
-		if (!k[f] && (rule_params[p].required & (1u << kind)))
-			return pbwalk_error(w, map,
-					    "missing required key '%s' in %s for 'when: %s'",
-					    rule_fields[f].key, what, rule_kind_key(r->kind));
-		if (k[f] &&
-		    (st = pbwalk_int(w, k[f], v[f], rule_params[p].min, rule_params[p].max,
-				     (int *)((char *)r + rule_params[p].offset))) != POISE_OK)
+			one = pbwalk_error(w, k[f], "'%s' only applies to %s", rule_fields[f].key,
+					   kinds);
+		else if (!k[f] && (rule_params[p].required & (1u << kind)))
+			one = pbwalk_error(w, map, "missing required key '%s' in %s for 'when: %s'",
+					   rule_fields[f].key, what, rule_kind_key(r->kind));
+		else if (k[f])
+			one = pbwalk_int(w, k[f], v[f], rule_params[p].min, rule_params[p].max,
+					 (int *)((char *)r + rule_params[p].offset));
+		else
+			one = POISE_OK;
+		if (!pbwalk_keep(&st, one))
 			return st;
 	}
-	if (k[RF_COOLDOWN] && (st = pbwalk_int(w, k[RF_COOLDOWN], v[RF_COOLDOWN], 0, 86400,
-					       &r->cooldown)) != POISE_OK)
-		return st;
-	if ((st = pbwalk_string(w, k[RF_MESSAGE], v[RF_MESSAGE], pbwalk_check_text, &r->message)) !=
-	    POISE_OK)
-		return st;
-	if (k[RF_WHY] && (st = pbwalk_string(w, k[RF_WHY], v[RF_WHY], NULL, &r->why)) != POISE_OK)
-		return st;
-	if (k[RF_ACTION] && (st = walk_enum(w, k[RF_ACTION], v[RF_ACTION], action_name,
-					    ACTION_COUNT, &action)) != POISE_OK)
+	if (k[RF_STAGE]) {
+		const char *name = NULL;
+		int s = -1;
+
+		if (kind >= 0 && kind != RULE_TIMEBOX)
+			one = pbwalk_error(w, k[RF_STAGE], "'stage' only applies to 'when: %s'",
+					   rule_kind_key(RULE_TIMEBOX));
+		else if ((one = pbwalk_scalar(w, k[RF_STAGE], v[RF_STAGE], &name)) == POISE_OK &&
+			 (s = stage_from_key(name)) < 0)
+			one = pbwalk_error(w, v[RF_STAGE],
+					   "unknown stage '%.40s' (the stages are calm, listen, "
+					   "empathize, clarify, inform, solve, boundary, follow-up)",
+					   name);
+		r->only_stage = s + 1;
+		if (!pbwalk_keep(&st, one))
+			return st;
+	}
+	if ((k[RF_COOLDOWN] && !pbwalk_keep(&st, pbwalk_int(w, k[RF_COOLDOWN], v[RF_COOLDOWN], 0,
+							    86400, &r->cooldown))) ||
+	    (k[RF_MESSAGE] && !pbwalk_keep(&st, pbwalk_string(w, k[RF_MESSAGE], v[RF_MESSAGE],
+							      pbwalk_check_text, &r->message))) ||
+	    (k[RF_WHY] &&
+	     !pbwalk_keep(&st, pbwalk_string(w, k[RF_WHY], v[RF_WHY], NULL, &r->why))) ||
+	    (k[RF_ACTION] && !pbwalk_keep(&st, walk_enum(w, k[RF_ACTION], v[RF_ACTION],
+							 action_name, ACTION_COUNT, &action))))
 		return st;
 	r->action = (enum rule_action)action;
-	return POISE_OK;
+	return st;
 }
 
 static enum poise_status walk_rules(struct pb_walk *w, uint32_t key, uint32_t val)
@@ -452,15 +468,18 @@ static enum poise_status walk_rules(struct pb_walk *w, uint32_t key, uint32_t va
 	}
 	w->pb->nrules = n;
 	for (n = 0, i = val + 1; i < pb_node(w, val)->end; i = pb_next(w, i), n++) {
+		enum poise_status one;
+
 		snprintf(what, sizeof(what), "rule %zu", n + 1);
-		if ((st = pbwalk_expect(w, key, i, PB_MAP, what)) != POISE_OK ||
-		    (st = walk_rule(w, i, n, &w->pb->rules[n], &id)) != POISE_OK)
+		id = 0;
+		if ((one = pbwalk_expect(w, key, i, PB_MAP, what)) == POISE_OK)
+			one = walk_rule(w, i, n, &w->pb->rules[n], &id);
+		if (id && (dup = idset_add(&ids, w, id)))
+			pbwalk_keep(&st, pbwalk_error(w, id,
+						      "duplicate rule id '%s' (first at line %d)",
+						      w->pb->rules[n].id, pb_node(w, dup)->line));
+		if (!pbwalk_keep(&st, one))
 			goto out;
-		if ((dup = idset_add(&ids, w, id))) {
-			st = pbwalk_error(w, id, "duplicate rule id '%s' (first at line %d)",
-					  w->pb->rules[n].id, pb_node(w, dup)->line);
-			goto out;
-		}
 	}
 out:
 	free(ids.slot);
@@ -519,9 +538,9 @@ static enum poise_status walk_extends(struct pb_walk *w, uint32_t key, uint32_t 
 }
 
 enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struct playbook *pb,
-				struct poise_error *err)
+				struct poise_error *err, struct pb_errlist *all)
 {
-	struct pb_walk w = {.t = t, .name = name, .err = err, .pb = pb};
+	struct pb_walk w = {.t = t, .name = name, .err = err, .pb = pb, .all = all};
 	uint32_t k[PF_COUNT], v[PF_COUNT];
 	enum poise_status st;
 	int f;
@@ -534,36 +553,37 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 				    pbwalk_kind(&w, 0));
 	if (find_extends(&w) && !(pb->overlay = calloc(1, sizeof(*pb->overlay))))
 		return pbwalk_nomem(&w);
-	if ((st = pbwalk_fields(&w, 0, "the playbook",
-				pb->overlay ? extending_fields : playbook_fields, PF_COUNT, k,
-				v)) != POISE_OK ||
-	    (st = pbwalk_string(&w, k[PF_ID], v[PF_ID], pbwalk_check_playbook_id, &pb->id)) !=
-		    POISE_OK ||
-	    (st = pbwalk_string(&w, k[PF_TITLE], v[PF_TITLE], NULL, &pb->title)) != POISE_OK ||
-	    (st = pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION], pbwalk_check_version,
-				&pb->version)) != POISE_OK)
+	/* Each top-level key is walked even when another failed: lint shows them all. */
+	st = pbwalk_fields(&w, 0, "the playbook", pb->overlay ? extending_fields : playbook_fields,
+			   PF_COUNT, k, v);
+	if ((k[PF_ID] && !pbwalk_keep(&st, pbwalk_string(&w, k[PF_ID], v[PF_ID],
+							  pbwalk_check_playbook_id, &pb->id))) ||
+	    (k[PF_TITLE] &&
+	     !pbwalk_keep(&st, pbwalk_string(&w, k[PF_TITLE], v[PF_TITLE], NULL, &pb->title))) ||
+	    (k[PF_VERSION] && !pbwalk_keep(&st, pbwalk_string(&w, k[PF_VERSION], v[PF_VERSION],
+							       pbwalk_check_version,
+							       &pb->version))))
 		return st;
-	pb->id_at = (struct pb_pos){pb_node(&w, v[PF_ID])->line, pb_node(&w, v[PF_ID])->col};
+	if (k[PF_ID])
+		pb->id_at =
+			(struct pb_pos){pb_node(&w, v[PF_ID])->line, pb_node(&w, v[PF_ID])->col};
 	for (f = 0; pb->overlay && f < PF_COUNT; f++)
 		if (k[f])
 			pb->overlay->given |= 1u << f;
-	if (k[PF_EXTENDS] && (st = walk_extends(&w, k[PF_EXTENDS], v[PF_EXTENDS])) != POISE_OK)
+	if ((k[PF_EXTENDS] && pb->id &&
+	     !pbwalk_keep(&st, walk_extends(&w, k[PF_EXTENDS], v[PF_EXTENDS]))) ||
+	    (k[PF_LANGUAGE] &&
+	     !pbwalk_keep(&st, pbwalk_string(&w, k[PF_LANGUAGE], v[PF_LANGUAGE],
+					     pbwalk_check_language, &pb->language))) ||
+	    (k[PF_DESCRIPTION] &&
+	     !pbwalk_keep(&st, pbwalk_string(&w, k[PF_DESCRIPTION], v[PF_DESCRIPTION], NULL,
+					     &pb->description))) ||
+	    (k[PF_SOURCES] &&
+	     !pbwalk_keep(&st, pbwalk_strlist(&w, k[PF_SOURCES], v[PF_SOURCES],
+					      pbwalk_check_guide, &pb->sources))) ||
+	    (k[PF_STAGES] && !pbwalk_keep(&st, walk_stages(&w, k[PF_STAGES], v[PF_STAGES]))) ||
+	    (k[PF_CAUSES] && !pbwalk_keep(&st, walk_causes(&w, k[PF_CAUSES], v[PF_CAUSES]))) ||
+	    (k[PF_RULES] && !pbwalk_keep(&st, walk_rules(&w, k[PF_RULES], v[PF_RULES]))))
 		return st;
-	if (k[PF_LANGUAGE] &&
-	    (st = pbwalk_string(&w, k[PF_LANGUAGE], v[PF_LANGUAGE], pbwalk_check_language,
-				&pb->language)) != POISE_OK)
-		return st;
-	if (k[PF_DESCRIPTION] && (st = pbwalk_string(&w, k[PF_DESCRIPTION], v[PF_DESCRIPTION], NULL,
-						     &pb->description)) != POISE_OK)
-		return st;
-	if (k[PF_SOURCES] && (st = pbwalk_strlist(&w, k[PF_SOURCES], v[PF_SOURCES],
-						  pbwalk_check_guide, &pb->sources)) != POISE_OK)
-		return st;
-	if (k[PF_STAGES] && (st = walk_stages(&w, k[PF_STAGES], v[PF_STAGES])) != POISE_OK)
-		return st;
-	if (k[PF_CAUSES] && (st = walk_causes(&w, k[PF_CAUSES], v[PF_CAUSES])) != POISE_OK)
-		return st;
-	if (k[PF_RULES])
-		return walk_rules(&w, k[PF_RULES], v[PF_RULES]);
-	return POISE_OK;
+	return st;
 }

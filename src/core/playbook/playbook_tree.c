@@ -135,12 +135,123 @@ static enum poise_status builder_nomem(struct builder *b)
 	return poise_error_set(b->err, POISE_NOMEM, b->name, 0, 0, "out of memory");
 }
 
+/* The offset where 0-based line `line` starts; len when there is none. */
+static size_t line_start(const char *text, size_t len, size_t line)
+{
+	size_t off = 0;
+
+	while (line && off < len) {
+		const char *nl = memchr(text + off, '\n', len - off);
+
+		if (!nl)
+			return len;
+		off = (size_t)(nl - text) + 1;
+		line--;
+	}
+	return off;
+}
+
+/* Columns of leading spaces of the line at off; *blank set when it holds nothing else. */
+static size_t indent_at(const char *text, size_t len, size_t off, int *blank)
+{
+	size_t n = 0;
+
+	while (off + n < len && text[off + n] == ' ')
+		n++;
+	*blank = off + n >= len || text[off + n] == '\n' || text[off + n] == '#';
+	return n;
+}
+
+/* The nearest line above `line` (0-based) with something on it; -1 when none. */
+static long line_above(const char *text, size_t len, size_t line)
+{
+	int blank;
+
+	while (line-- > 0) {
+		indent_at(text, len, line_start(text, len, line), &blank);
+		if (!blank)
+			return (long)line;
+	}
+	return -1;
+}
+
+/*
+ * The mistakes people make most, said as what to do, at the line that is
+ * wrong: libyaml often notices them a line later, or names its own state.
+ */
+static enum poise_status syntax_hint(yaml_parser_t *parser, const char *text, size_t len,
+				     const char *name, struct poise_error *err)
+{
+	const yaml_mark_t *m = &parser->problem_mark, *c = &parser->context_mark;
+	const char *problem = parser->problem, *context = parser->context;
+	size_t ls = line_start(text, len, m->line), ind;
+	int blank;
+
+	if (!problem)
+		return POISE_OK;
+	ind = indent_at(text, len, ls, &blank);
+	if (!strcmp(problem, "mapping values are not allowed in this context")) {
+		const char *line = text + ls, *colon = NULL;
+		size_t n = len - ls, i;
+
+		for (i = ind; i + 1 < n && line[i] != '\n'; i++)
+			if (line[i] == ':' && (line[i + 1] == ' ' || line[i + 1] == '\n')) {
+				colon = line + i;
+				break;
+			}
+		if (colon && colon < text + text_offset(text, len, m->line, m->column))
+			return poise_error_set(
+				err, POISE_YAML, name, (int)m->line + 1, (int)m->column + 1,
+				"a ': ' inside a value: quote the text (key: \"text with: a colon\")");
+		long above = line_above(text, len, m->line);
+
+		return poise_error_set(err, POISE_YAML, name, (int)m->line + 1, (int)ind + 1,
+				       "this line is indented further than the key above it "
+				       "(line %ld); start the keys of one mapping in the same column",
+				       above + 1);
+	}
+	if (!strcmp(problem, "could not find expected ':'") && context &&
+	    strstr(context, "simple key")) {
+		size_t cs = line_start(text, len, c->line);
+
+		ind = indent_at(text, len, cs, &blank);
+		return poise_error_set(err, POISE_YAML, name, (int)c->line + 1, (int)ind + 1,
+				       "a key needs ': ' after it (key: value); if this line goes "
+				       "on with the text above, indent it further or quote the text");
+	}
+	if ((!strcmp(problem, "did not find expected key") ||
+	     !strcmp(problem, "did not find expected '-' indicator")) &&
+	    context && m->line > c->line) {
+		long above = line_above(text, len, m->line);
+		size_t up = above < 0 ? 0 : indent_at(text, len, line_start(text, len, (size_t)above),
+						      &blank);
+
+		if (ls + ind + 1 < len && text[ls + ind] == '-' && text[ls + ind + 1] == ' ' &&
+		    strstr(context, "mapping"))
+			return poise_error_set(err, POISE_YAML, name, (int)m->line + 1,
+					       (int)ind + 1,
+					       "a list item ('- ') where a key is expected; indent it "
+					       "like the other items of its list");
+		return poise_error_set(err, POISE_YAML, name, (int)m->line + 1, (int)ind + 1,
+				       "this line starts at column %zu, in line with nothing above "
+				       "it: the line above starts at column %zu, the %s begun at "
+				       "line %d at column %d; indent it like one of them",
+				       ind + 1, up + 1, strstr(context, "mapping") ? "mapping" : "list",
+				       (int)c->line + 1, (int)c->column + 1);
+	}
+	if (!strcmp(problem, "found character that cannot start any token"))
+		return poise_error_set(err, POISE_YAML, name, (int)m->line + 1, (int)m->column + 1,
+				       "a value cannot start with this character; quote the text");
+	return POISE_OK;
+}
+
 static enum poise_status syntax_error(yaml_parser_t *parser, const char *text, size_t len,
 				      const char *name, struct poise_error *err)
 {
 	const yaml_mark_t *m = &parser->problem_mark;
 	const char *problem = parser->problem ? parser->problem : "cannot parse YAML";
 	size_t off;
+	enum poise_status st;
 
 	if (parser->error == YAML_MEMORY_ERROR)
 		return poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
@@ -150,6 +261,8 @@ static enum poise_status syntax_error(yaml_parser_t *parser, const char *text, s
 	if (off < len && text[off] == '\t')
 		return poise_error_set(err, POISE_YAML, name, (int)m->line + 1, (int)m->column + 1,
 				       "tab character where YAML needs spaces; indent with spaces");
+	if ((st = syntax_hint(parser, text, len, name, err)) != POISE_OK)
+		return st;
 	if (parser->context)
 		return poise_error_set(err, POISE_YAML, name, (int)m->line + 1, (int)m->column + 1,
 				       "%s %s at %d:%d", problem, parser->context,

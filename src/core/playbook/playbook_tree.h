@@ -19,6 +19,8 @@
 #define PB_MAX_SCALAR 1000 /* bytes in any one scalar */
 
 enum pb_node_type { PB_SCALAR, PB_SEQ, PB_MAP };
+
+struct pb_errlist; /* every error of a walk, for lint (below) */
 enum pb_tag { PB_TAG_NONE, PB_TAG_STR, PB_TAG_INT };
 
 /*
@@ -48,14 +50,21 @@ struct pb_tree {
 enum poise_status playbook_text_check(const char *text, size_t len, const char *name,
 				      struct poise_error *err);
 
+/*
+ * Read a trainer's file (playbook, scenario) whole: a regular file of at
+ * most max bytes, refused at once otherwise; `what` names it in messages.
+ */
+enum poise_status pb_read_file(const char *path, const char *what, size_t max, char **out,
+			       size_t *outlen, struct poise_error *err);
+
 /* Parse text into t (zeroed by the caller); free with playbook_tree_free. */
 enum poise_status playbook_tree_build(struct pb_tree *t, const char *text, size_t len,
 				      const char *name, struct poise_error *err);
 void playbook_tree_free(struct pb_tree *t);
 
-/* Fill pb (zeroed by the caller) from the tree, enforcing the format. */
+/* Fill pb (zeroed by the caller) from the tree, enforcing the format; all: see pb_walk. */
 enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struct playbook *pb,
-				struct poise_error *err);
+				struct poise_error *err, struct pb_errlist *all);
 
 /* The keys of a stage; an extending playbook may also write `add` and `remove`. */
 enum {
@@ -118,12 +127,36 @@ enum poise_status playbook_apply(struct playbook *base, struct playbook *child,
  * The walk's helpers (playbook_walk.c), used by the format (playbook_format.c).
  * Every one that fails sets w->err at the offending node and returns its status.
  */
+#define PB_MAX_ERRORS 200 /* kept for lint; a file with more is rewritten, not read */
+
+struct pb_errlist {
+	struct poise_error *e;
+	size_t n, cap;
+	int nomem; /* an error could not be kept */
+};
+
+/*
+ * A walk goes on after an error to the next part that does not depend on
+ * the one that failed (the next key, item, stage, cause or rule), so lint
+ * can show every mistake of a file at once: err keeps the first error,
+ * `all` (when set) gets every one in the order found.
+ */
 struct pb_walk {
 	const struct pb_tree *t;
 	const char *name;
 	struct poise_error *err;
 	struct playbook *pb;
+	struct pb_errlist *all; /* NULL: only the first error is kept */
+	int failed;
 };
+
+/* Note st in *acc, the first failure winning (out of memory over all); 0: stop walking. */
+static inline int pbwalk_keep(enum poise_status *acc, enum poise_status st)
+{
+	if (st == POISE_NOMEM || (st != POISE_OK && *acc == POISE_OK))
+		*acc = st;
+	return st != POISE_NOMEM;
+}
 
 struct pb_field {
 	const char *key;

@@ -19,13 +19,34 @@
 enum poise_status pbwalk_error(struct pb_walk *w, uint32_t at, const char *fmt, ...)
 {
 	char msg[sizeof(w->err->msg)];
+	struct poise_error e;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return poise_error_set(w->err, POISE_PLAYBOOK, w->name, pb_node(w, at)->line,
-			       pb_node(w, at)->col, "%s", msg);
+	poise_error_set(&e, POISE_PLAYBOOK, w->name, pb_node(w, at)->line, pb_node(w, at)->col,
+			"%s", msg);
+	if (!w->failed)
+		*w->err = e;
+	w->failed = 1;
+	if (w->all && !w->all->nomem && w->all->n < PB_MAX_ERRORS) {
+		struct pb_errlist *l = w->all;
+
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 8;
+			struct poise_error *grown = realloc(l->e, cap * sizeof(*grown));
+
+			if (!grown) {
+				l->nomem = 1;
+				return POISE_PLAYBOOK;
+			}
+			l->e = grown;
+			l->cap = cap;
+		}
+		l->e[l->n++] = e;
+	}
+	return POISE_PLAYBOOK;
 }
 
 enum poise_status pbwalk_nomem(struct pb_walk *w)
@@ -276,16 +297,17 @@ enum poise_status pbwalk_strlist(struct pb_walk *w, uint32_t key, uint32_t val, 
 	if (!(out->items = calloc(len, sizeof(*out->items))))
 		return pbwalk_nomem(w);
 	out->len = len;
+	st = POISE_OK;
 	for (len = 0, i = val + 1; i < n->end; i = pb_next(w, i), len++) {
 		if (pb_node(w, i)->type != PB_SCALAR || pb_node(w, i)->tag == PB_TAG_INT)
-			return pbwalk_error(w, i, "expected a string in '%s', got %s", k,
-					    pbwalk_kind(w, i));
-		if (!pb_node(w, i)->len || pbwalk_missing(w, i))
-			return pbwalk_error(w, i, "empty string in '%s'", k);
-		if ((st = pbwalk_string(w, key, i, check, &out->items[len])) != POISE_OK)
+			pbwalk_keep(&st, pbwalk_error(w, i, "expected a string in '%s', got %s", k,
+						      pbwalk_kind(w, i)));
+		else if (!pb_node(w, i)->len || pbwalk_missing(w, i))
+			pbwalk_keep(&st, pbwalk_error(w, i, "empty string in '%s'", k));
+		else if (!pbwalk_keep(&st, pbwalk_string(w, key, i, check, &out->items[len])))
 			return st;
 	}
-	return POISE_OK;
+	return st;
 }
 
 enum poise_status pbwalk_expect(struct pb_walk *w, uint32_t key, uint32_t val,
@@ -321,6 +343,7 @@ enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *wha
 				const struct pb_field *fields, size_t nfields, uint32_t *key,
 				uint32_t *val)
 {
+	enum poise_status st = POISE_OK;
 	char names[256];
 	uint32_t k;
 	size_t f;
@@ -328,26 +351,31 @@ enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *wha
 	memset(key, 0, nfields * sizeof(*key));
 	memset(val, 0, nfields * sizeof(*val));
 	for (k = map + 1; k < pb_node(w, map)->end; k = pb_next(w, pb_next(w, k))) {
-		if (pb_node(w, k)->type != PB_SCALAR)
-			return pbwalk_error(w, k, "expected a key name in %s, got %s", what,
-					    pbwalk_kind(w, k));
+		if (pb_node(w, k)->type != PB_SCALAR) {
+			st = pbwalk_error(w, k, "expected a key name in %s, got %s", what,
+					  pbwalk_kind(w, k));
+			continue;
+		}
 		for (f = 0; f < nfields; f++)
 			if (!strcmp(pb_str(w, k), fields[f].key))
 				break;
 		if (f == nfields) {
 			field_names(fields, nfields, names, sizeof(names));
-			return pbwalk_error(w, k, "unknown key '%s' in %s (allowed: %s)",
-					    pb_str(w, k), what, names);
+			st = pbwalk_error(w, k, "unknown key '%s' in %s (allowed: %s)", pb_str(w, k),
+					  what, names);
+			continue;
 		}
-		if (key[f])
-			return pbwalk_error(w, k, "duplicate key '%s' in %s (first at line %d)",
-					    fields[f].key, what, pb_node(w, key[f])->line);
+		if (key[f]) {
+			st = pbwalk_error(w, k, "duplicate key '%s' in %s (first at line %d)",
+					  fields[f].key, what, pb_node(w, key[f])->line);
+			continue;
+		}
 		key[f] = k;
 		val[f] = pb_next(w, k);
 	}
 	for (f = 0; f < nfields; f++)
 		if (fields[f].required && !key[f])
-			return pbwalk_error(w, map, "missing required key '%s' in %s",
-					    fields[f].key, what);
-	return POISE_OK;
+			st = pbwalk_error(w, map, "missing required key '%s' in %s", fields[f].key,
+					  what);
+	return st;
 }

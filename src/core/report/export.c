@@ -17,10 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STAGE_KEY(name, key, title) key,
-static const char *const stage_keys[] = {STAGE_LIST(STAGE_KEY)};
-#undef STAGE_KEY
-
 static const char *const csv_header =
 	"call_id,agent,customer,ref,playbook_id,playbook_version,playbook_hash,started,ended,"
 	"status,outcome,cause,seq,t,offset_ms,kind,stage,a,b,text\r\n";
@@ -164,7 +160,9 @@ static const char *agent_name(struct export_ctx *c, const char *agent)
 
 static const char *stage_name(int stage)
 {
-	return stage >= 0 && stage < STAGE_COUNT ? stage_keys[stage] : "";
+	const char *key = stage_key((enum stage)stage);
+
+	return key ? key : "";
 }
 
 static void csv_call(struct export_ctx *c)

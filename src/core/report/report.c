@@ -177,40 +177,22 @@ static void count_followups(struct run *rn, const struct call_figs *f)
 	}
 }
 
-/* One call's figures into a column; the longest hold is a maximum, the rest sums. */
-static void add_figures(struct report_figures *f, const struct report_figures *one,
-			const long fu[4], int repeat)
+/* One call's figures into a column, as the figure list says (a sum, or the longest). */
+static void add_figures(struct report_figures *f, const struct report_figures *one)
 {
-	f->done += one->done;
-	f->interrupted += one->interrupted;
-	f->handle_ms += one->handle_ms;
-	f->wrapup_ms += one->wrapup_ms;
-	f->hold_ms += one->hold_ms;
-	f->holds += one->holds;
-	if (one->hold_longest_ms > f->hold_longest_ms)
-		f->hold_longest_ms = one->hold_longest_ms;
-	f->escalated += one->escalated;
-	f->transferred += one->transferred;
-	f->warnings += one->warnings;
-	f->warned += one->warned;
-	f->abuse += one->abuse;
-	f->mood_calls += one->mood_calls;
-	f->mood_start_sum += one->mood_start_sum;
-	f->mood_end_sum += one->mood_end_sum;
-	f->mood_pairs += one->mood_pairs;
-	f->calmer += one->calmer;
-	f->empathy_calls += one->empathy_calls;
-	f->empathy_ms += one->empathy_ms;
+#define SUM_SUM(name) f->name += one->name;
+#define SUM_MAX(name)                                                                              \
+	if (one->name > f->name)                                                                   \
+		f->name = one->name;
+#define ADD_FIGURE(name, sum, pack, out, kind, den, group, key, label) SUM_##sum(name)
+#define ADD_RATE(out, key, label, num, den, group)
+	REPORT_FIGURE_LIST(ADD_FIGURE, ADD_RATE)
+#undef ADD_FIGURE
+#undef ADD_RATE
+#undef SUM_SUM
+#undef SUM_MAX
 	for (int s = 0; s < STAGE_COUNT; s++)
 		f->stage_ms[s] += one->stage_ms[s];
-	f->checklist_ticked += one->checklist_ticked;
-	f->checklist_items += one->checklist_items;
-	f->repeats += repeat;
-	f->fu_done += fu[FU_DONE];
-	f->fu_due += fu[FU_DUE];
-	f->fu_overdue += fu[FU_OVERDUE];
-	f->fu_later += fu[FU_LATER];
-	f->causes += one->causes;
 }
 
 static void add_lines(struct pb_entry *e, const struct call_figs *f)
@@ -239,14 +221,20 @@ static int sum_call(struct run *rn, struct pb_entry *e, const char *agent,
 {
 	struct report *r = rn->r;
 	struct acc *a = agent_acc(r, agent);
+	struct report_figures one;
 
 	if (!a)
 		return 0;
-	a->f.calls++;
-	r->all.f.calls++;
+	/* What may change after the call ended joins what was kept of it. */
 	count_followups(rn, f);
-	add_figures(&a->f, &f->one, rn->fu, repeat);
-	add_figures(&r->all.f, &f->one, rn->fu, repeat);
+	one = f->one;
+	one.repeats = repeat;
+	one.fu_done = rn->fu[FU_DONE];
+	one.fu_due = rn->fu[FU_DUE];
+	one.fu_overdue = rn->fu[FU_OVERDUE];
+	one.fu_later = rn->fu[FU_LATER];
+	add_figures(&a->f, &one);
+	add_figures(&r->all.f, &one);
 	if (f->cause[0] && (!add_cause(a, f->cause) || !add_cause(&r->all, f->cause)))
 		return 0;
 	add_lines(e, f);

@@ -177,6 +177,7 @@ int call_fold_end(struct call_fold *cf)
 	if (!fold_lines(cf))
 		return 0;
 	f->calls = 1;
+	f->closed = 1;
 	if (cs->phase == CALL_DONE) {
 		f->done = 1;
 		f->handle_ms = call_elapsed_ms(cs, cs->ended);
@@ -221,20 +222,14 @@ int call_fold_end(struct call_fold *cf)
 /* --- packing ------------------------------------------------------------- */
 
 /*
- * The figures of one call, in this order, each a zigzag varint; then the
+ * The figures of one call the list marks kept (pack 1, report.h), in its
+ * order, each a zigzag varint; then the
  * eight stage times, the visited stages, the cause (length, bytes), the
  * lines (count; stage, section, index, skip + 1, sample, change each) and
  * the follow-ups (count; seq, date length 0 or 10, date bytes each).
  * Changing this, or what the fold makes of events, means a new
  * REPORT_FIGURES_VERSION: rows of the old one are then ignored.
  */
-#define FIGS_FIELDS(X)                                                                             \
-	X(done)                                                                                    \
-	X(interrupted) X(handle_ms) X(hold_ms) X(holds) X(hold_longest_ms) X(wrapup_ms)            \
-		X(escalated) X(transferred) X(warnings) X(warned) X(abuse) X(mood_calls)           \
-			X(mood_start_sum) X(mood_end_sum) X(mood_pairs) X(calmer) X(empathy_ms)    \
-				X(empathy_calls) X(checklist_ticked) X(checklist_items) X(causes)
-
 struct buf {
 	unsigned char *p;
 	size_t len, cap;
@@ -286,9 +281,13 @@ int call_figs_pack(const struct call_figs *f, unsigned char **out, size_t *len)
 {
 	struct buf b = {0};
 
-#define PUT_FIELD(name) put(&b, (int64_t)f->one.name);
-	FIGS_FIELDS(PUT_FIELD)
-#undef PUT_FIELD
+#define PUT_FIGURE(name, sum, pack, out, kind, den, group, key, label)                             \
+	if (pack)                                                                                  \
+		put(&b, f->one.name);
+#define PUT_RATE(out, key, label, num, den, group)
+	REPORT_FIGURE_LIST(PUT_FIGURE, PUT_RATE)
+#undef PUT_FIGURE
+#undef PUT_RATE
 	for (int s = 0; s < STAGE_COUNT; s++)
 		put(&b, f->one.stage_ms[s]);
 	put(&b, f->visited);
@@ -372,9 +371,13 @@ int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void 
 
 	memset(&f->one, 0, sizeof(f->one));
 	f->nlev = f->nfu = 0;
-#define GET_FIELD(name) f->one.name = get(&r);
-	FIGS_FIELDS(GET_FIELD)
-#undef GET_FIELD
+#define GET_FIGURE(name, sum, pack, out, kind, den, group, key, label)                             \
+	if (pack)                                                                                  \
+		f->one.name = get(&r);
+#define GET_RATE(out, key, label, num, den, group)
+	REPORT_FIGURE_LIST(GET_FIGURE, GET_RATE)
+#undef GET_FIGURE
+#undef GET_RATE
 	for (int s = 0; s < STAGE_COUNT; s++)
 		f->one.stage_ms[s] = get(&r);
 	f->visited = (unsigned)get_in(&r, 1 << STAGE_COUNT);
@@ -406,6 +409,7 @@ int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void 
 	    f->one.causes != (f->cause[0] != '\0'))
 		return 0;
 	f->one.calls = 1;
+	f->one.closed = 1;
 	return 1;
 }
 

@@ -23,96 +23,70 @@ enum fkind {
 	F_MOOD,	   /* num / den, two decimals */
 };
 
-typedef int64_t (*getter)(const struct report_figures *f);
+#define NO_FIGURE SIZE_MAX
+#define FIGURE(name) offsetof(struct report_figures, name)
 
 struct field {
 	const char *key;   /* CSV column and JSON member */
 	const char *label; /* table row */
 	enum fkind kind;
-	getter num, den; /* den NULL: not a ratio */
+	size_t num, den; /* offsets of int64_t figures; den NO_FIGURE: not a ratio */
 	int group;	 /* a blank line before it in the table */
+	int out;	 /* its place among the list's fields (report.h); 0: not written */
 };
 
-#define GET(name, expr)                                                                            \
-	static int64_t get_##name(const struct report_figures *f)                                  \
-	{                                                                                          \
-		return (int64_t)(expr);                                                            \
-	}
+/* Each figure's offset by name, FIGURE_name; FIGURE_NONE for no denominator. */
+#define FIGURE_OFFSET(name, sum, pack, out, kind, den, group, key, label) FIGURE_##name = FIGURE(name),
+#define FIGURE_NO_RATE(out, key, label, num, den, group)
+enum { REPORT_FIGURE_LIST(FIGURE_OFFSET, FIGURE_NO_RATE) };
+#define FIGURE_NONE NO_FIGURE
 
-GET(calls, f->calls)
-GET(done, f->done)
-GET(interrupted, f->interrupted)
-GET(open, f->open)
-GET(closed, f->done + f->interrupted)
-GET(handle, f->handle_ms)
-GET(hold, f->hold_ms)
-GET(holds, f->holds)
-GET(longest, f->hold_longest_ms)
-GET(wrapup, f->wrapup_ms)
-GET(escalated, f->escalated)
-GET(transferred, f->transferred)
-GET(warnings, f->warnings)
-GET(warned, f->warned)
-GET(abuse, f->abuse)
-GET(mood_calls, f->mood_calls)
-GET(mood_start, f->mood_start_sum)
-GET(mood_end, f->mood_end_sum)
-GET(mood_pairs, f->mood_pairs)
-GET(calmer, f->calmer)
-GET(empathy_calls, f->empathy_calls)
-GET(empathy, f->empathy_ms)
-GET(ticked, f->checklist_ticked)
-GET(items, f->checklist_items)
-GET(repeats, f->repeats)
-GET(fu_done, f->fu_done)
-GET(fu_due, f->fu_due)
-GET(fu_overdue, f->fu_overdue)
-GET(fu_later, f->fu_later)
-GET(causes, f->causes)
-#define GET_STAGE(name, key, title) GET(stage_##name, f->stage_ms[STAGE_##name])
-STAGE_LIST(GET_STAGE)
-#undef GET_STAGE
+/* The list's fields, in list order (out says where each is written), then the stages'. */
+#define FIELD_FIGURE(name, sum, pack, out, kind, den, group, key, label)                          \
+	{key, label, F_##kind, FIGURE_##name, FIGURE_##den, group, out},
+#define FIELD_RATE(out, key, label, num, den, group)                                               \
+	{key, label, F_PCT, FIGURE_##num, FIGURE_##den, group, out},
+#define FIELD_STAGE(name, key, title)                                                              \
+	{"stage_" key "_avg_s", "  " key, F_AVG_S, FIGURE(stage_ms[STAGE_##name]), FIGURE(closed), \
+	 0, 0},
 
-#define STAGE_FIELD(name, key, title)                                                              \
-	{"stage_" key "_avg_s", "  " key, F_AVG_S, get_stage_##name, get_closed, 0},
+static const struct field listed[] = {REPORT_FIGURE_LIST(FIELD_FIGURE, FIELD_RATE)};
 
-static const struct field fields[] = {
-	{"calls", "calls", F_COUNT, get_calls, NULL, 0},
-	{"done", "  done", F_COUNT, get_done, NULL, 0},
-	{"interrupted", "  interrupted", F_COUNT, get_interrupted, NULL, 0},
-	{"open", "  still open", F_COUNT, get_open, NULL, 0},
-	{"handle_avg_s", "avg handle time", F_AVG_S, get_handle, get_done, 1},
-	{"wrapup_avg_s", "avg wrap-up", F_AVG_S, get_wrapup, get_done, 0},
-	{"hold_total_s", "hold total", F_SECONDS, get_hold, NULL, 0},
-	{"holds", "holds", F_COUNT, get_holds, NULL, 0},
-	{"hold_longest_s", "longest hold", F_SECONDS, get_longest, NULL, 0},
-	{"escalated", "escalated", F_COUNT, get_escalated, NULL, 1},
-	{"escalation_pct", "escalation rate", F_PCT, get_escalated, get_closed, 0},
-	{"transferred", "transferred", F_COUNT, get_transferred, NULL, 0},
-	{"transfer_pct", "transfer rate", F_PCT, get_transferred, get_closed, 0},
-	{"warnings", "boundary warnings", F_COUNT, get_warnings, NULL, 1},
-	{"warned_calls", "calls with warnings", F_COUNT, get_warned, NULL, 0},
-	{"abuse", "ended for abuse", F_COUNT, get_abuse, NULL, 0},
-	{"mood_calls", "calls with mood", F_COUNT, get_mood_calls, NULL, 1},
-	{"mood_start_avg", "mood at start", F_MOOD, get_mood_start, get_mood_calls, 0},
-	{"mood_end_avg", "mood at end", F_MOOD, get_mood_end, get_mood_calls, 0},
-	{"mood_pairs", "calls with 2+ moods", F_COUNT, get_mood_pairs, NULL, 0},
-	{"calmer", "ended calmer", F_COUNT, get_calmer, NULL, 0},
-	{"calmer_pct", "ended calmer rate", F_PCT, get_calmer, get_mood_pairs, 0},
-	{"empathy_calls", "reached empathy", F_COUNT, get_empathy_calls, NULL, 1},
-	{"empathy_avg_s", "time to empathy", F_AVG_S, get_empathy, get_empathy_calls, 0},
-	{"checklist_ticked", "checklist ticked", F_COUNT, get_ticked, NULL, 1},
-	{"checklist_items", "checklist items", F_COUNT, get_items, NULL, 0},
-	{"checklist_pct", "checklist adherence", F_PCT, get_ticked, get_items, 0},
-	{"repeats", "repeat contacts", F_COUNT, get_repeats, NULL, 1},
-	{"repeat_pct", "repeat rate", F_PCT, get_repeats, get_closed, 0},
-	{"followups_done", "follow-ups done", F_COUNT, get_fu_done, NULL, 1},
-	{"followups_due", "follow-ups due today", F_COUNT, get_fu_due, NULL, 0},
-	{"followups_overdue", "follow-ups overdue", F_COUNT, get_fu_overdue, NULL, 0},
-	{"followups_later", "follow-ups later", F_COUNT, get_fu_later, NULL, 0},
-	{"caused_calls", "calls with a cause", F_COUNT, get_causes, NULL, 1},
-	STAGE_LIST(STAGE_FIELD)};
-#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+/* Each place 1..REPORT_FIGURE_FIELDS taken once (a count and a sum of the places written). */
+#define OUT_COUNT_FIGURE(name, sum, pack, out, kind, den, group, key, label) +((out) > 0)
+#define OUT_COUNT_RATE(out, key, label, num, den, group)		      +1
+#define OUT_SUM_FIGURE(name, sum, pack, out, kind, den, group, key, label)   +(out)
+#define OUT_SUM_RATE(out, key, label, num, den, group)			      +(out)
+_Static_assert(0 REPORT_FIGURE_LIST(OUT_COUNT_FIGURE, OUT_COUNT_RATE) == REPORT_FIGURE_FIELDS &&
+		       0 REPORT_FIGURE_LIST(OUT_SUM_FIGURE, OUT_SUM_RATE) ==
+			       REPORT_FIGURE_FIELDS * (REPORT_FIGURE_FIELDS + 1) / 2,
+	       "report.h: the figure list's out places must be 1..REPORT_FIGURE_FIELDS, once each");
+static const struct field stages[] = {STAGE_LIST(FIELD_STAGE)};
+#define NLISTED (sizeof(listed) / sizeof(listed[0]))
+#define NFIELDS (REPORT_FIGURE_FIELDS + STAGE_COUNT)
+
+/* The fields as they are written: the list's by their out, then each stage's. */
+struct fields {
+	const struct field *f[NFIELDS];
+};
+
+static void fields_in_order(struct fields *fs)
+{
+	memset(fs, 0, sizeof(*fs));
+	for (size_t i = 0; i < NLISTED; i++)
+		if (listed[i].out > 0 && listed[i].out <= REPORT_FIGURE_FIELDS)
+			fs->f[listed[i].out - 1] = &listed[i];
+	for (size_t s = 0; s < STAGE_COUNT; s++)
+		fs->f[REPORT_FIGURE_FIELDS + s] = &stages[s];
+}
+
+static int64_t figure(const struct report_figures *f, size_t off)
+{
+	int64_t v;
+
+	memcpy(&v, (const char *)f + off, sizeof(v));
+	return v;
+}
 
 int64_t report_div_round(int64_t num, int64_t den)
 {
@@ -131,7 +105,7 @@ int64_t report_div_round(int64_t num, int64_t den)
 static int value(const struct field *fd, const struct report_figures *f, int table, char *buf,
 		 size_t size)
 {
-	int64_t n = fd->num(f), d = fd->den ? fd->den(f) : 1, v;
+	int64_t n = figure(f, fd->num), d = fd->den != NO_FIGURE ? figure(f, fd->den) : 1, v;
 
 	if (d == 0)
 		return 0;
@@ -181,9 +155,11 @@ static const char *column_name(const struct report *r, size_t c)
 /* One block of the table: ALL, then agents first..first+n-1 (1-based columns). */
 static void table_block(const struct report *r, FILE *out, size_t first, size_t n)
 {
+	struct fields fs;
 	size_t cols[TABLE_AGENTS + 1] = {0};
 	char buf[64];
 
+	fields_in_order(&fs);
 	for (size_t c = 0; c < n; c++)
 		cols[c + 1] = first + c;
 	fprintf(out, "%-*s", TABLE_LABEL, "");
@@ -193,13 +169,13 @@ static void table_block(const struct report *r, FILE *out, size_t first, size_t 
 	}
 	fputc('\n', out);
 	for (size_t i = 0; i < NFIELDS; i++) {
-		if (fields[i].group)
+		if (fs.f[i]->group)
 			fputc('\n', out);
-		if (strcmp(fields[i].key, "stage_calm_avg_s") == 0)
+		if (strcmp(fs.f[i]->key, "stage_calm_avg_s") == 0)
 			fputs("\navg time per stage\n", out);
-		fprintf(out, "%-*s", TABLE_LABEL, fields[i].label);
+		fprintf(out, "%-*s", TABLE_LABEL, fs.f[i]->label);
 		for (size_t c = 0; c <= n; c++) {
-			int ok = value(&fields[i], column(r, cols[c]), 1, buf, sizeof(buf));
+			int ok = value(fs.f[i], column(r, cols[c]), 1, buf, sizeof(buf));
 
 			fprintf(out, " %*s", TABLE_CELL - 1, ok ? buf : "-");
 		}
@@ -299,18 +275,20 @@ static void csv_causes(FILE *out, const struct report_figures *f)
 
 static void write_csv(const struct report *r, FILE *out)
 {
+	struct fields fs;
 	char buf[64];
 
+	fields_in_order(&fs);
 	fputs("agent", out);
 	for (size_t i = 0; i < NFIELDS; i++)
-		fprintf(out, ",%s", fields[i].key);
+		fprintf(out, ",%s", fs.f[i]->key);
 	fputs(",top_causes\r\n", out);
 	for (size_t c = 0; c <= r->nagents; c++) {
 		const struct report_figures *f = column(r, c);
 
 		text_csv_cell(out, column_name(r, c), 0, 0);
 		for (size_t i = 0; i < NFIELDS; i++)
-			text_csv_cell(out, value(&fields[i], f, 0, buf, sizeof(buf)) ? buf : "", 1,
+			text_csv_cell(out, value(fs.f[i], f, 0, buf, sizeof(buf)) ? buf : "", 1,
 				      0);
 		csv_causes(out, f);
 	}
@@ -318,12 +296,14 @@ static void write_csv(const struct report *r, FILE *out)
 
 static void json_figures(FILE *out, const struct report_figures *f)
 {
+	struct fields fs;
 	char buf[64];
 
+	fields_in_order(&fs);
 	fputc('{', out);
 	for (size_t i = 0; i < NFIELDS; i++)
-		fprintf(out, "%s\"%s\":%s", i ? "," : "", fields[i].key,
-			value(&fields[i], f, 0, buf, sizeof(buf)) ? buf : "null");
+		fprintf(out, "%s\"%s\":%s", i ? "," : "", fs.f[i]->key,
+			value(fs.f[i], f, 0, buf, sizeof(buf)) ? buf : "null");
 	fputs(",\"top_causes\":[", out);
 	for (size_t k = 0; k < f->ntop; k++) {
 		fputs(k ? ",{\"cause\":" : "{\"cause\":", out);

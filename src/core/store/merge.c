@@ -118,7 +118,7 @@ enum poise_status merge_check_event(const struct event *ev, struct poise_error *
 {
 	enum poise_status ps;
 
-	if ((ps = store_check_event(ev, err)) != POISE_OK)
+	if ((ps = event_check(ev, err)) != POISE_OK)
 		return ps;
 	if (ev->seq < 1 || !time_inside(ev->t))
 		return refused(err, "an event's seq or time is out of range");

@@ -229,25 +229,6 @@ int store_step_done(struct store *st, enum store_stmt id)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
-int64_t *store_seq_slot(struct store *st, const char *call_id)
-{
-	for (size_t i = 0; i < st->nseqs; i++)
-		if (strcmp(st->seqs[i].call_id, call_id) == 0)
-			return &st->seqs[i].next;
-	if (st->nseqs == st->seqcap) {
-		size_t cap = st->seqcap ? st->seqcap * 2 : 8;
-		struct store_seq *n = realloc(st->seqs, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		st->seqs = n;
-		st->seqcap = cap;
-	}
-	snprintf(st->seqs[st->nseqs].call_id, sizeof(st->seqs[0].call_id), "%s", call_id);
-	st->seqs[st->nseqs].next = 0; /* 0: not known yet */
-	return &st->seqs[st->nseqs++].next;
-}
-
 void store_scrub_wal(struct store *st)
 {
 	if (!(st->flags & STORE_READONLY))

@@ -234,7 +234,7 @@ static int insert_events(struct store_batch *b, const struct held_event *h, size
 		sqlite3_bind_int64(s, p + 3, h[i].t);
 		sqlite3_bind_text(s, p + 4, event_kind_key((enum event_kind)h[i].kind), -1,
 				  SQLITE_STATIC);
-		sqlite3_bind_text(s, p + 5, store_stage_key(h[i].stage), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, p + 5, stage_key((enum stage)h[i].stage), -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, p + 6, h[i].a);
 		sqlite3_bind_int(s, p + 7, h[i].b);
 		if (h[i].text == NO_TEXT)
@@ -368,7 +368,7 @@ enum poise_status store_batch_call_text(struct store_batch *b, const struct call
 				       "cannot record call: it needs an agent and a playbook "
 				       "with its hash");
 	for (size_t i = 0; i < n; i++) {
-		if ((ps = store_check_event(&ev[i], err)) != POISE_OK)
+		if ((ps = event_check(&ev[i], err)) != POISE_OK)
 			return ps;
 		ev[i].seq = (int64_t)i + 1;
 	}

@@ -4,7 +4,17 @@
  * store.c opens and closes, maps SQLite errors and holds the prepared
  * statements; store_schema.c checks and migrates the file; store_write.c
  * turns an event into rows; store_sidelog.c keeps events while the database
- * is locked; store_read.c reads calls and events back.
+ * is locked; store_replay.c (the writer's) puts them into the database once
+ * it can; store_read.c reads calls and events back.
+ *
+ * Who calls whom, with no loop: store_files.c is a leaf; store_sidelog.c
+ * calls only store_files.c; store_write.c and store_replay.c write (through
+ * the side log when locked); store_read.c reads (and the side log's waiting
+ * events). Stage, section and event kind names come from their one table
+ * each (playbook.h, event.h), never from the writer.
+ *
+ * Nothing outside src/core/store/ includes this header (tests and fuzz
+ * targets of the store excepted); tests/check_boundary.sh checks it.
  */
 #ifndef POISE_STORE_INT_H
 #define POISE_STORE_INT_H
@@ -22,6 +32,9 @@
 	"id, agent, customer, customer_ref, playbook_id, playbook_version, "                       \
 	"playbook_hash, started_at, ended_at, status, outcome, cause, "                            \
 	"mood_start, mood_end, wrapup_at, last_seq"
+
+/* The highest mood of a call, as indexed (calls_review_mood): start or end. */
+#define STORE_MOOD_PEAK "max(coalesce(mood_start, 0), coalesce(mood_end, 0))"
 
 /* Events of call ?1 of a kind that no UNDO took back (event.h). */
 #define STORE_KEPT(kind)                                                                           \
@@ -102,7 +115,8 @@ struct store {
 	struct store_seq *seqs;
 	size_t nseqs, seqcap;
 	size_t pending; /* entries in the side log */
-	size_t quarantined; /* side log entries set aside in <db>.quarantine */
+	size_t quarantined; /* lines in <db>.quarantine (store_sidelog.c) */
+	void *aside; /* during a replay: what it set aside, written once it commits */
 	int fail_errno; /* errno of the last failed step, for store_fail */
 	struct stat file_id; /* the database file looked at before SQLite opened it */
 };
@@ -113,7 +127,6 @@ int store_step_done(struct store *st, enum store_stmt id);	/* run, SQLITE_DONE -
 int store_rc_busy(int rc);
 /* Fill err from an SQLite result code: "cannot WHAT: database 'PATH' ...". */
 enum poise_status store_fail(struct store *st, int rc, const char *what, struct poise_error *err);
-int64_t *store_seq_slot(struct store *st, const char *call_id); /* NULL: no memory */
 
 /* store_files.c: each file of the database what it seems (and, for a writer, private). */
 enum poise_status store_check_files(struct store *st, struct poise_error *err);
@@ -151,10 +164,6 @@ enum poise_status store_unknown_event(const struct store *st, const char *call_i
 void store_row_meta(sqlite3_stmt *s, struct call_meta *m);
 
 /* store_write.c: rows for one call or event, inside an open transaction. */
-const char *store_stage_key(int stage);
-int store_stage_from_key(const char *key);
-const char *store_section_key(int section);
-enum poise_status store_check_event(const struct event *ev, struct poise_error *err);
 /* Both return an SQLite code; a call or event already there is left alone. */
 int store_write_call(struct store *st, const struct call_meta *meta, const char *pb_id,
 		     const char *pb_version, const char *pb_hash, const char *text, size_t len);
@@ -162,7 +171,11 @@ int store_write_event(struct store *st, const char *call_id, const struct event 
 /* The followups, reflections or skips row an event implies (store_batch.c writes events apart). */
 int store_write_helper_rows(struct store *st, const char *call_id, const struct event *ev);
 
-/* store_sidelog.c */
+/*
+ * store_sidelog.c: a leaf (it calls only store_files.c). The next seq this
+ * process knows for a call (*slot 0: not known yet); NULL: no memory.
+ */
+int64_t *store_seq_slot(struct store *st, const char *call_id);
 enum poise_status sidelog_load(struct store *st, struct poise_error *err);
 /*
  * Check a whole side log held in buf (NUL-terminated, changed in place):
@@ -176,6 +189,39 @@ int sidelog_call_events(struct store *st, const char *call_id, int64_t after, st
 			void *ctx, enum poise_status *ps, struct poise_error *err);
 enum poise_status sidelog_add_event(struct store *st, const char *call_id, struct event *ev,
 				    struct poise_error *err);
+/*
+ * Where a replay puts the side log's entries (the writer, store_replay.c).
+ * Each returns an SQLite code; event returns SQLITE_ABORT when it has
+ * filled err itself (the replay then stops with POISE_IO, the log kept).
+ */
+struct sidelog_sink {
+	int (*call)(void *ctx, const struct call_meta *meta, const char *pb_id,
+		    const char *pb_version, const char *pb_hash, const char *text, size_t len);
+	int (*event)(void *ctx, const char *call_id, const struct event *ev, size_t lineno,
+		     struct poise_error *err);
+	int (*commit)(void *ctx); /* after the last entry, before the log is emptied */
+	void *ctx;
+};
+/*
+ * Under the side log's lock: every entry to sink, then sink->commit, then
+ * (committed) the log emptied. *rc: the SQLite code of a failed entry or
+ * commit. The caller holds the database's write lock already.
+ */
+enum poise_status sidelog_replay(struct store *st, const struct sidelog_sink *sink, int *rc,
+				 struct poise_error *err);
+/*
+ * During a replay, set an entry the database cannot take aside, as its line
+ * (a call line's events after it follow it there): sidelog_replay writes
+ * them to `<db>.quarantine` (0600) once the sink has committed, each line
+ * once however often a replay is tried, and counts the file's lines in
+ * st->quarantined. 0 when out of memory. sidelog_call_aside: whether the
+ * replay set call_id's call line aside.
+ */
+int sidelog_quarantine(struct store *st, const char *call_id, const struct event *ev);
+int sidelog_quarantine_call(struct store *st, const struct call_meta *meta, const char *pb_id,
+			    const char *pb_version, const char *pb_hash, const char *text,
+			    size_t len);
+int sidelog_call_aside(const struct store *st, const char *call_id);
 /*
  * What the side log says of calls while the database is locked: sidelog_meta
  * folds the entries waiting for m->id (past m->last_seq) into m's summary

@@ -41,7 +41,7 @@ int store_row_event(sqlite3_stmt *s, struct event *ev)
 	ev->seq = sqlite3_column_int64(s, 0);
 	ev->t = store_clamp_time(sqlite3_column_int64(s, 1));
 	ev->kind = (enum event_kind)event_kind_from_key(store_col_text(s, 2));
-	ev->stage = store_stage_from_key(store_col_text(s, 3));
+	ev->stage = stage_from_key(store_col_text(s, 3));
 	ev->a = sqlite3_column_int(s, 4);
 	ev->b = sqlite3_column_int(s, 5);
 	ev->text = (const char *)sqlite3_column_text(s, 6);

@@ -8,7 +8,6 @@
  */
 #include "store_int.h"
 
-#include "poise/review.h"
 #include "poise/text.h"
 
 #include <errno.h>
@@ -118,7 +117,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX calls_review_cause ON calls (cause, started_at, id);\n"
 	"CREATE INDEX calls_review_playbook ON calls (playbook_id, started_at, id);\n"
 	"CREATE INDEX calls_review_mood ON calls (\n"
-	"	" REVIEW_MOOD_PEAK ", started_at, id);\n"
+	"	" STORE_MOOD_PEAK ", started_at, id);\n"
 	"CREATE INDEX events_note ON events (call_id, text) WHERE kind = 'note';\n"
 	/* clang-format off */
 	NOTES_FTS_TABLE ";\n" NOTES_FTS_FILL ";\n" NOTES_FTS_TRIGGER ";\n"

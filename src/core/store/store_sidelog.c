@@ -16,6 +16,11 @@
  * exclusive flock() on the file, so no entry can be appended between a
  * replay's read and its truncate and lost. A replay takes the lock only
  * once it holds the database's write lock, so it never waits with both.
+ *
+ * A leaf of the store: it reads and writes its own file and knows each
+ * call's next seq, and calls nothing of the writer or the reader. Replaying
+ * into the database is the writer's (store_replay.c), which hands each
+ * entry's rows to sidelog_replay as a struct sidelog_sink.
  */
 #include "store_int.h"
 
@@ -96,6 +101,26 @@ static void sb_int(struct sbuf *b, int64_t v)
 	sb_field(b, num, strlen(num));
 }
 
+/* The next seq this process knows for a call (0: not known yet); NULL: no memory. */
+int64_t *store_seq_slot(struct store *st, const char *call_id)
+{
+	for (size_t i = 0; i < st->nseqs; i++)
+		if (strcmp(st->seqs[i].call_id, call_id) == 0)
+			return &st->seqs[i].next;
+	if (st->nseqs == st->seqcap) {
+		size_t cap = st->seqcap ? st->seqcap * 2 : 8;
+		struct store_seq *n = realloc(st->seqs, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		st->seqs = n;
+		st->seqcap = cap;
+	}
+	snprintf(st->seqs[st->nseqs].call_id, sizeof(st->seqs[0].call_id), "%s", call_id);
+	st->seqs[st->nseqs].next = 0; /* 0: not known yet */
+	return &st->seqs[st->nseqs++].next;
+}
+
 /* Wait for the side log's exclusive lock on fd; closing fd releases it. */
 static int lock_file(int fd)
 {
@@ -124,13 +149,9 @@ struct visit {
 	int (*on_call)(struct visit *v, const struct call_meta *m, char **f, const size_t *flen);
 	void (*on_event)(struct visit *v, const char *call_id, const struct event *ev);
 	void *data;
-	/* Replay only: the lines set aside, written to <db>.quarantine once the rest commits. */
-	struct sbuf *aside;
-	size_t naside;
-	struct sbuf *aside_calls; /* "ID\n" of each call line set aside: its events follow it */
 };
-static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
-			      struct poise_error *err, struct visit *v);
+static enum poise_status walk(struct store *st, char *buf, const struct sidelog_sink *sink,
+			      int *rc, struct poise_error *err, struct visit *v);
 
 /*
  * Before an event line is written, under the log's lock: every seq the log
@@ -148,7 +169,7 @@ static enum poise_status fresh_seq(struct store *st, const char *call_id, struct
 	enum poise_status ps = read_log(st, &buf, &len, err);
 
 	if (ps == POISE_OK && buf)
-		ps = walk(st, buf, 0, &rc, err, NULL);
+		ps = walk(st, buf, NULL, &rc, err, NULL);
 	free(buf);
 	if (ps != POISE_OK)
 		return ps;
@@ -166,7 +187,7 @@ static void event_line(struct sbuf *b, const char *call_id, const struct event *
 	sb_int(b, ev->seq);
 	sb_int(b, ev->t);
 	sb_str(b, event_kind_key(ev->kind));
-	sb_str(b, store_stage_key(ev->stage));
+	sb_str(b, stage_key((enum stage)ev->stage));
 	sb_int(b, ev->a);
 	sb_int(b, ev->b);
 	sb_str(b, ev->text);
@@ -392,63 +413,6 @@ static enum poise_status damaged(struct store *st, size_t line, struct poise_err
 			       line, st->pending_path, st->path);
 }
 
-/*
- * How the database stands to a side log event: 1 when it holds that very
- * event already, -1 when another one sits at its seq, -2 when it has no
- * such call (nor will the replay add one before it), 0 when the seq is free.
- */
-static int stored_as(struct store *st, const char *call_id, const struct event *ev)
-{
-	sqlite3_stmt *s = NULL;
-	int same = 0;
-
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT (SELECT kind = ?3 AND t = ?4 AND text IS ?5 AND stage = ?6 "
-			       "AND a = ?7 AND b = ?8 FROM events WHERE call_id = ?1 AND seq = ?2), "
-			       "EXISTS (SELECT 1 FROM calls WHERE id = ?1)",
-			       -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, ev->seq);
-	sqlite3_bind_text(s, 3, event_kind_key(ev->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, ev->t);
-	if (ev->text)
-		sqlite3_bind_text(s, 5, ev->text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, store_stage_key(ev->stage), -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 7, ev->a);
-	sqlite3_bind_int(s, 8, ev->b);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		same = !sqlite3_column_int(s, 1)		    ? -2
-		       : sqlite3_column_type(s, 0) == SQLITE_NULL ? 0
-		       : sqlite3_column_int(s, 0)		    ? 1
-								    : -1;
-	sqlite3_finalize(s);
-	return same;
-}
-
-/* 0 when the database's row for m->id is another call than the side log's line. */
-static int same_call(struct store *st, const struct call_meta *m)
-{
-	sqlite3_stmt *s = NULL;
-	int same = 1;
-
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT agent = ?2 AND customer = ?3 AND customer_ref = ?4 AND "
-			       "started_at = ?5 AND playbook_hash = ?6 FROM calls WHERE id = ?1",
-			       -1, &s, NULL) != SQLITE_OK)
-		return 1;
-	sqlite3_bind_text(s, 1, m->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, m->agent, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, m->customer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, m->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, m->started);
-	sqlite3_bind_text(s, 6, m->playbook_hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		same = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return same;
-}
-
 /* "<db>.quarantine", malloc'd; NULL when out of memory. */
 static char *quarantine_path(const struct store *st)
 {
@@ -587,70 +551,56 @@ static void count_quarantine(struct store *st)
 	free(have);
 }
 
-/*
- * An entry the database cannot take as it is (another event holds its
- * seq, its call is not there, or another call holds its id) is never
- * dropped: its line is set aside for `<db>.quarantine` (write_aside, once
- * the replay commits), counted and said by store_flush and `poise doctor`.
- */
-static void set_aside(struct visit *v, const struct sbuf *line)
+/* What a replay set aside: lines for the quarantine, and the calls whose line went. */
+struct aside {
+	struct sbuf lines, calls;
+	size_t n;
+};
+
+int sidelog_quarantine(struct store *st, const char *call_id, const struct event *ev)
 {
-	if (line->oom)
-		v->aside->oom = 1;
-	else
-		sb_add(v->aside, line->p, line->len);
-	v->naside++;
+	struct aside *a = st->aside;
+
+	if (!a)
+		return 0;
+	event_line(&a->lines, call_id, ev);
+	sb_add(&a->lines, "\n", 1);
+	a->n++;
+	return !a->lines.oom;
 }
 
-static int replay_event(struct store *st, const char *call_id, const struct event *ev,
-			struct visit *v)
+int sidelog_quarantine_call(struct store *st, const struct call_meta *meta, const char *pb_id,
+			    const char *pb_version, const char *pb_hash, const char *text,
+			    size_t len)
 {
-	char idl[38];
-	int was;
+	struct aside *a = st->aside;
+
+	if (!a)
+		return 0;
+	call_line(&a->lines, meta, pb_id, pb_version, pb_hash, text, len);
+	sb_add(&a->lines, "\n", 1);
+	sb_add(&a->calls, meta->id, strlen(meta->id));
+	sb_add(&a->calls, "\n", 1);
+	a->n++;
+	return !a->lines.oom && !a->calls.oom;
+}
+
+int sidelog_call_aside(const struct store *st, const char *call_id)
+{
+	const struct aside *a = st->aside;
+	char idl[FIELD_CALL_ID_LEN + 2];
 
 	snprintf(idl, sizeof(idl), "%s\n", call_id);
-	was = has_line(v->aside_calls->p, v->aside_calls->len, idl, strlen(idl))
-		      ? -2
-		      : stored_as(st, call_id, ev);
-	if (was == 1)
-		return SQLITE_OK; /* replayed before: the log was not emptied */
-	if (was < 0) {
-		struct sbuf b = {0};
-
-		event_line(&b, call_id, ev);
-		sb_add(&b, "\n", 1);
-		set_aside(v, &b);
-		free(b.p);
-		return SQLITE_OK;
-	}
-	return store_write_event(st, call_id, ev);
-}
-
-static int replay_call(struct store *st, const struct call_meta *m, char **f, const size_t *flen,
-		       struct visit *v)
-{
-	int rc = store_write_call(st, m, f[6], f[7], f[8], f[9], flen[9]);
-
-	if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0 && !same_call(st, m)) {
-		struct sbuf b = {0};
-
-		call_line(&b, m, f[6], f[7], f[8], f[9], flen[9]);
-		sb_add(&b, "\n", 1);
-		set_aside(v, &b);
-		free(b.p);
-		sb_add(v->aside_calls, m->id, strlen(m->id));
-		sb_add(v->aside_calls, "\n", 1);
-	}
-	return rc;
+	return a && has_line(a->calls.p, a->calls.len, idl, strlen(idl));
 }
 
 /*
- * Walk the side log: with replay, write every entry (inside the caller's
- * transaction); without, only count entries and learn each call's next seq.
- * *rc gets the SQLite code of a failed write.
+ * Walk the side log: with a sink, hand it every entry (it writes them inside
+ * its transaction); without, only count entries and learn each call's next
+ * seq. *rc gets the SQLite code of a failed write.
  */
-static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
-			      struct poise_error *err, struct visit *v)
+static enum poise_status walk(struct store *st, char *buf, const struct sidelog_sink *sink,
+			      int *rc, struct poise_error *err, struct visit *v)
 {
 	char *f[SIDELOG_FIELDS];
 	size_t flen[SIDELOG_FIELDS], lineno = 0;
@@ -689,7 +639,8 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 			if (v && v->on_call && v->on_call(v, &m, f, flen) != 0)
 				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
 						       "out of memory");
-			if (replay && (*rc = replay_call(st, &m, f, flen, v)) != SQLITE_OK)
+			if (sink && (*rc = sink->call(sink->ctx, &m, f[6], f[7], f[8], f[9],
+						      flen[9])) != SQLITE_OK)
 				return POISE_DB;
 		} else if (n == 9 && f[0] && strcmp(f[0], "event") == 0 && f[1] && f[4] && f[5] &&
 			   parse_i64(f[2], &num[0]) == 0 && parse_i64(f[3], &num[1]) == 0 &&
@@ -703,8 +654,8 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 					   .text = f[8]};
 
 			ev.kind = (enum event_kind)event_kind_from_key(f[4]);
-			ev.stage = store_stage_from_key(f[5]);
-			if (store_check_event(&ev, NULL) != POISE_OK)
+			ev.stage = stage_from_key(f[5]);
+			if (event_check(&ev, NULL) != POISE_OK)
 				return damaged(st, lineno, err);
 			if (!(slot = store_seq_slot(st, f[1])))
 				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
@@ -718,13 +669,13 @@ static enum poise_status walk(struct store *st, char *buf, int replay, int *rc,
 			}
 			if (v && v->on_event)
 				v->on_event(v, f[1], &ev);
-			if (replay && (*rc = replay_event(st, f[1], &ev, v)) != SQLITE_OK)
-				return POISE_DB;
+			if (sink && (*rc = sink->event(sink->ctx, f[1], &ev, lineno, err)) != SQLITE_OK)
+				return *rc == SQLITE_ABORT ? (*rc = SQLITE_OK, POISE_IO) : POISE_DB;
 		} else {
 			return damaged(st, lineno, err);
 		}
 	}
-	if (!replay)
+	if (!sink)
 		st->pending = lineno;
 	return POISE_OK;
 }
@@ -733,7 +684,7 @@ enum poise_status sidelog_scan(struct store *st, char *buf, struct poise_error *
 {
 	int rc;
 
-	return walk(st, buf, 0, &rc, err, NULL);
+	return walk(st, buf, NULL, &rc, err, NULL);
 }
 
 /*
@@ -765,7 +716,7 @@ static enum poise_status visit_log(struct store *st, struct visit *v, struct poi
 	enum poise_status ps = lock_log(st, &lock, err);
 
 	if (ps == POISE_OK && (ps = read_log(st, &buf, &len, err)) == POISE_OK && buf)
-		ps = walk(st, buf, 0, &rc, err, v);
+		ps = walk(st, buf, NULL, &rc, err, v);
 	if (lock >= 0)
 		close(lock);
 	free(buf);
@@ -1007,54 +958,40 @@ static enum poise_status truncate_log(struct store *st, struct poise_error *err)
 	return POISE_OK;
 }
 
-/*
- * The replay: every entry written in one transaction; what the database
- * cannot take is set aside, and goes to <db>.quarantine only once the rest
- * is committed (a retried replay finds it there and adds no copy); the
- * log is emptied last. Whichever step fails, the side log is kept whole.
- */
-enum poise_status store_flush(struct store *st, size_t *left, struct poise_error *err)
+enum poise_status sidelog_replay(struct store *st, const struct sidelog_sink *sink, int *rc,
+				 struct poise_error *err)
 {
 	char *buf = NULL;
 	size_t len;
-	int rc = SQLITE_OK, lock = -1;
-	enum poise_status ps = POISE_OK;
-	struct sbuf aside = {0}, aside_calls = {0};
-	struct visit v = {.aside = &aside, .aside_calls = &aside_calls};
+	int lock = -1;
+	enum poise_status ps;
 
-	if (!st->pending || (st->flags & STORE_READONLY))
-		goto out;
-	if ((rc = store_step_done(st, STMT_BEGIN)) != SQLITE_OK)
-		goto out;
+	struct aside a = {0};
+
+	*rc = SQLITE_OK;
+	st->aside = &a;
 	if ((ps = lock_log(st, &lock, err)) == POISE_OK &&
-	    (ps = read_log(st, &buf, &len, err)) == POISE_OK)
-		ps = walk(st, buf, 1, &rc, err, &v);
-	if (ps == POISE_OK && (aside.oom || aside_calls.oom))
+	    (ps = read_log(st, &buf, &len, err)) == POISE_OK && buf)
+		ps = walk(st, buf, sink, rc, err, NULL);
+	st->aside = NULL;
+	if (ps == POISE_OK && (a.lines.oom || a.calls.oom))
 		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	if (ps == POISE_OK)
-		rc = store_step_done(st, STMT_COMMIT);
-	if (ps != POISE_OK || rc != SQLITE_OK)
-		store_step_done(st, STMT_ROLLBACK);
-	if (ps == POISE_OK && rc == SQLITE_OK && v.naside > 0 && write_aside(st, &aside) != 0)
+		*rc = sink->commit(sink->ctx);
+	/* Set aside only once the rest is saved: a retried replay adds no copy. */
+	if (ps == POISE_OK && *rc == SQLITE_OK && a.n > 0 && write_aside(st, &a.lines) != 0)
 		ps = poise_error_set(err, POISE_IO, NULL, 0, 0,
 				     "%zu side log %s could not be saved as they were and cannot "
 				     "be set aside in '%s.quarantine': %s; the side log '%s' is "
 				     "kept",
-				     v.naside, v.naside == 1 ? "entry" : "entries", st->path,
-				     strerror(errno), st->pending_path);
-	if (ps == POISE_OK && rc == SQLITE_OK)
+				     a.n, a.n == 1 ? "entry" : "entries", st->path, strerror(errno),
+				     st->pending_path);
+	if (ps == POISE_OK && *rc == SQLITE_OK)
 		ps = truncate_log(st, err);
-out:
 	if (lock >= 0)
 		close(lock);
 	free(buf);
-	free(aside.p);
-	free(aside_calls.p);
-	if (rc != SQLITE_OK && store_rc_busy(rc))
-		ps = POISE_OK; /* still locked: the entries keep waiting */
-	else if (rc != SQLITE_OK)
-		ps = store_fail(st, rc, "save the side log", err);
-	if (left)
-		*left = st->pending;
+	free(a.lines.p);
+	free(a.calls.p);
 	return ps;
 }

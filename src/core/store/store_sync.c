@@ -329,7 +329,7 @@ static int put_scores(struct store *st, int64_t id, const int *scores)
 			rc = exec_bound(st,
 					"INSERT INTO review_scores (review_id, stage, score) "
 					"VALUES (?2, ?3, ?4)",
-					"", id, store_stage_key(i), scores[i], NULL);
+					"", id, stage_key((enum stage)i), scores[i], NULL);
 	return rc;
 }
 

@@ -10,67 +10,6 @@
 
 #include <string.h>
 
-#define STAGE_KEY(name, key, title) key,
-static const char *const stage_keys[] = {STAGE_LIST(STAGE_KEY)};
-#undef STAGE_KEY
-#define SECTION_KEY(name, key, title) key,
-static const char *const section_keys[] = {SECTION_LIST(SECTION_KEY)};
-#undef SECTION_KEY
-
-const char *store_stage_key(int stage)
-{
-	return stage >= 0 && stage < STAGE_COUNT ? stage_keys[stage] : NULL;
-}
-
-int store_stage_from_key(const char *key)
-{
-	for (int i = 0; key && i < STAGE_COUNT; i++)
-		if (stage_keys[i][0] == key[0] && strcmp(stage_keys[i], key) == 0)
-			return i;
-	return -1;
-}
-
-const char *store_section_key(int section)
-{
-	return section >= 0 && section < SECTION_COUNT ? section_keys[section] : NULL;
-}
-
-static int is_date(const char *s, size_t n)
-{
-	static const char shape[] = "dddd-dd-dd";
-
-	if (n != sizeof(shape) - 1)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
-			return 0;
-	return 1;
-}
-
-enum poise_status store_check_event(const struct event *ev, struct poise_error *err)
-{
-	const char *why = NULL;
-
-	if ((unsigned)ev->kind >= EV_COUNT)
-		why = "unknown event kind";
-	else if (!store_stage_key(ev->stage))
-		why = "stage out of range";
-	else if (ev->kind == EV_MOOD && (ev->a < 1 || ev->a > 5))
-		why = "mood must be 1..5";
-	else if (ev->kind == EV_SKIP && (!store_section_key(ev->a) || ev->b < 0 || !ev->text))
-		why = "skip needs a section, an item and a reason";
-	else if (ev->kind == EV_FOLLOWUP && ev->text) {
-		size_t n = strcspn(ev->text, "\t");
-
-		if (n && !is_date(ev->text, n))
-			why = "follow-up due date must be YYYY-MM-DD";
-	}
-	if (!why)
-		return POISE_OK;
-	return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "cannot save '%s' event: %s",
-			       event_kind_key(ev->kind), why);
-}
-
 static void bind_text(sqlite3_stmt *s, int i, const char *text, size_t len)
 {
 	if (text)
@@ -170,8 +109,8 @@ int store_write_helper_rows(struct store *st, const char *call_id, const struct 
 	case EV_SKIP:
 		id = STMT_INS_SKIP;
 		s = store_stmt(st, id);
-		sqlite3_bind_text(s, 3, store_stage_key(ev->stage), -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, store_section_key(ev->a), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, stage_key((enum stage)ev->stage), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, section_key((enum section)ev->a), -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 5, ev->b);
 		sqlite3_bind_text(s, 6, ev->text ? ev->text : "", -1, SQLITE_STATIC);
 		break;
@@ -221,7 +160,7 @@ static int insert_event(struct store *st, const char *call_id, const struct even
 	sqlite3_bind_int64(s, 2, ev->seq);
 	sqlite3_bind_int64(s, 3, ev->t);
 	sqlite3_bind_text(s, 4, event_kind_key(ev->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, store_stage_key(ev->stage), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, stage_key((enum stage)ev->stage), -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 6, ev->a);
 	sqlite3_bind_int(s, 7, ev->b);
 	bind_text(s, 8, ev->text, ev->text ? strlen(ev->text) : 0);
@@ -354,7 +293,7 @@ enum poise_status store_append(struct store *st, const char *call_id, struct eve
 
 	if (deferred)
 		*deferred = 0;
-	if ((ps = store_check_event(ev, err)) != POISE_OK)
+	if ((ps = event_check(ev, err)) != POISE_OK)
 		return ps;
 	/* The slot after the flush: a flush that empties the side log resets the seqs. */
 	queued = must_defer(st, err, &ps);

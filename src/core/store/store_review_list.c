@@ -1,5 +1,5 @@
 /*
- * review.c - the review list: filters, note search and keyset paging.
+ * store_review_list.c - the review list: filters, note search and keyset paging.
  *
  * A page is one statement built from the filter: conditions on calls that
  * each have an index ending in (started_at, id), a keyset bound
@@ -24,7 +24,7 @@
  *   calls newest first checking each call's notes (events_note), which
  *   finds a page of a common text after a short walk.
  */
-#include "poise/review.h"
+#include "poise/store_review.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store_int.h"
+#include "store_int.h"
 
 #define SQL_MAX 8192
 
@@ -325,7 +325,7 @@ static void build_meet(struct sql *q, const struct plan *p)
 	add_keys(q, p, 1);
 	add(q, ") AS k CROSS JOIN calls WHERE calls.rowid = k.k_row");
 	if (p->f->mood_min)
-		add(q, " AND " REVIEW_MOOD_PEAK " >= :mood");
+		add(q, " AND " STORE_MOOD_PEAK " >= :mood");
 	add_search(q, p);
 	add(q, " ORDER BY k.k_started%s, k.k_id%s LIMIT :limit", desc, desc);
 }
@@ -356,7 +356,7 @@ static void build(struct sql *q, const struct plan *p, const char *prefix)
 		add(q, "SELECT " STORE_META_COLS " FROM calls");
 		add_where(q, p);
 		if (lo)
-			add(q, " AND " REVIEW_MOOD_PEAK " >= :mood");
+			add(q, " AND " STORE_MOOD_PEAK " >= :mood");
 		add(q, " ORDER BY %s LIMIT :limit", order_of(p));
 		return;
 	}
@@ -364,7 +364,7 @@ static void build(struct sql *q, const struct plan *p, const char *prefix)
 		add(q, "%sSELECT * FROM (SELECT " STORE_META_COLS " FROM calls",
 		    m == 5 ? "" : " UNION ALL ");
 		add_where(q, p);
-		add(q, " AND " REVIEW_MOOD_PEAK " = :m%d ORDER BY %s LIMIT :limit)", m,
+		add(q, " AND " STORE_MOOD_PEAK " = :m%d ORDER BY %s LIMIT :limit)", m,
 		    order_of(p));
 	}
 	add(q, " ORDER BY %s LIMIT :limit", order_of(p));

@@ -1,0 +1,97 @@
+#!/bin/bash
+# check_boundary.sh - the core's folders keep their insides to themselves.
+#
+#   tests/check_boundary.sh [SOURCE_DIR]   check the tree (default: this repository)
+#   tests/check_boundary.sh --self-test    show that each rule can fail
+#
+# Rules, over src/ (tests, fuzz targets and benches may include the private
+# headers of what they test):
+#  1. SQLite is the store's: no sqlite3 (header or call) and no SQL text
+#     outside src/core/store/. (src/team speaks PostgreSQL's SQL through
+#     libpq, its own library, and is not the core.)
+#  2. A family's private header (any .h in src/core/FAMILY/) is included
+#     only by files of that family; src/core/util/ is the core's shared
+#     layer, so its headers may be included anywhere in src/core/, but
+#     never by the UI, the command line or the team library.
+# Prints each breach as file:line: what, and exits 1 when there is one.
+set -u
+
+check() {
+	local root=$1 bad=0 f line rest inc fam
+	cd "$root" || return 2
+	[ -d src/core ] || { echo "check_boundary: no src/core in '$root'" >&2; return 2; }
+
+	# 1. sqlite3 and SQL outside the store.
+	while IFS=: read -r f line rest; do
+		echo "$f:$line: SQLite outside src/core/store/: $rest"
+		bad=1
+	done < <(grep -rn --include='*.[ch]' 'sqlite3' src include | grep -v '^src/core/store/')
+	while IFS=: read -r f line rest; do
+		echo "$f:$line: SQL outside src/core/store/: $rest"
+		bad=1
+	done < <(grep -rnE --include='*.[ch]' \
+		'"[^"]*\b(SELECT|INSERT (OR [A-Z]+ )?INTO|DELETE FROM|UPDATE [a-z_]+ SET|CREATE (TABLE|INDEX|TRIGGER)|PRAGMA)\b' \
+		src include | grep -v -e '^src/core/store/' -e '^src/team/')
+
+	# 2. Private headers included from outside their family: "FAMILY/x.h"
+	# names src/core/FAMILY/ (a bare "x.h" is its own folder's header).
+	while IFS=: read -r f line inc; do
+		fam=${inc%%/*}
+		[ -d "src/core/$fam" ] || continue
+		if [ "$fam" = util ]; then
+			[[ $f == src/core/* ]] && continue
+		else
+			[[ $f == src/core/$fam/* ]] && continue
+		fi
+		echo "$f:$line: includes $inc, private to src/core/$fam/"
+		bad=1
+	done < <(grep -rn --include='*.[ch]' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]*/' src |
+		sed -n 's|^\([^:]*:[0-9]*\):.*#[[:space:]]*include[[:space:]]*"\(\.\./\)*\([^"]*\)".*|\1:\3|p')
+	return $bad
+}
+
+self_test() {
+	local tmp ok=0 out
+	tmp=$(mktemp -d) || exit 2
+	trap 'rm -rf "$tmp"' EXIT
+	mkdir -p "$tmp/src/core/store" "$tmp/src/core/report" "$tmp/src/core/util" "$tmp/src/ui" \
+		"$tmp/include/poise"
+	printf '#include "store_int.h"\n#include <sqlite3.h>\n' >"$tmp/src/core/store/store.c"
+	: >"$tmp/src/core/store/store_int.h"
+	: >"$tmp/src/core/util/grow.h"
+	printf '#include "util/grow.h"\n' >"$tmp/src/core/report/report.c"
+	# The clean tree passes ...
+	if ! out=$(check "$tmp"); then
+		echo "self-test: a clean tree failed: $out"
+		exit 1
+	fi
+	# ... and each breach fails it, named.
+	for breach in 'src/core/report/review.c:#include "store/store_int.h"' \
+		'src/core/report/review.c:	sqlite3_step(s);' \
+		'src/core/report/review.c:static const char q[] = "SELECT id FROM calls";' \
+		'src/ui/draw.c:#include "util/grow.h"' \
+		'include/poise/x.h:#include <sqlite3.h>'; do
+		file=${breach%%:*}
+		printf '%s\n' "${breach#*:}" >"$tmp/$file"
+		if out=$(check "$tmp"); then
+			echo "self-test: not caught: $breach"
+			ok=1
+		elif ! grep -q "^$file:1:" <<<"$out"; then
+			echo "self-test: caught, but not named: $breach: $out"
+			ok=1
+		fi
+		rm "$tmp/$file"
+	done
+	[ $ok = 0 ] && echo "self-test: every rule fails on its breach"
+	exit $ok
+}
+
+if [ "${1:-}" = --self-test ]; then
+	self_test
+fi
+root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+if check "$root"; then
+	echo "check_boundary: the store's SQL and each family's private headers stay in their folders"
+	exit 0
+fi
+exit 1
