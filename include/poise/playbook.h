@@ -185,6 +185,12 @@ struct pb_finder {
 };
 
 /*
+ * The shape of every id a playbook gives (its own, causes, rules): lowercase
+ * letters, digits and '-', starting with a letter or digit (lengths apart).
+ */
+int playbook_id_valid(const char *s);
+
+/*
  * Parse text (len bytes, need not be NUL-terminated) named `name` in
  * messages. On success *out is a new playbook to free with playbook_free.
  * On failure *out is NULL and err says what and where.

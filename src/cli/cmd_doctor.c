@@ -1,4 +1,7 @@
-/* cmd_doctor.c - `poise doctor`: check the database, make its note search again. */
+/*
+ * cmd_doctor.c - `poise doctor`: check the database, make its note search
+ * again, say what a side log replay had to set aside.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +26,17 @@ int cmd_doctor(const struct cli_args *args)
 	text_fput(stdout, db, 0);
 	printf(": note search index %s\n",
 	       d.notes_damaged ? "was damaged and is rebuilt" : "rebuilt (it was sound)");
+	if (store_quarantined(st) > 0) {
+		text_fput(stdout, db, 0);
+		printf(": %zu side log %s could not be saved as %s and %s kept in ",
+		       store_quarantined(st), store_quarantined(st) == 1 ? "entry" : "entries",
+		       store_quarantined(st) == 1 ? "it was" : "they were",
+		       store_quarantined(st) == 1 ? "is" : "are");
+		text_fput(stdout, db, 0);
+		fputs(".quarantine (one line each, nothing else reads them): look at them, then "
+		      "remove the file\n",
+		      stdout);
+	}
 	if (d.check[0] && strcmp(d.check, "ok") != 0) {
 		poise_error_set(&err, POISE_DB, NULL, 0, 0,
 				"database '%s' is damaged beyond the note search (%s): restore a "

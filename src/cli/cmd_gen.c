@@ -22,6 +22,7 @@
 #include "poise/gen.h"
 #include "poise/playbook.h"
 #include "poise/store.h"
+#include "poise/text.h"
 
 #define DAY_MS INT64_C(86400000)
 
@@ -94,11 +95,13 @@ int cmd_gen(const struct cli_args *args)
 		playbook_free(pb);
 		return cli_report(args->cmd, &err);
 	}
-	if (gen_write(st, pb, &o, 0, (uint64_t)n, NULL, NULL, &err) != POISE_OK)
+	if (gen_write(st, pb, &o, 0, (uint64_t)n, NULL, NULL, &err) != POISE_OK) {
 		code = cli_report(args->cmd, &err);
-	else
-		printf("%lld calls written to %s in %.1f s\n", n, args->db,
-		       (double)(cli_now_ms() - t0) / 1000.0);
+	} else {
+		printf("%lld calls written to ", n);
+		text_fput(stdout, args->db, 0);
+		printf(" in %.1f s\n", (double)(cli_now_ms() - t0) / 1000.0);
+	}
 	playbook_free(pb);
 	return code;
 }

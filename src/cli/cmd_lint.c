@@ -7,10 +7,12 @@
  * JSON document on standard output, for editors and CI.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/cli_team.h"
@@ -75,13 +77,19 @@ static void lint_show_line(const struct poise_error *err)
 	char *text = NULL;
 	size_t cap = 0;
 	FILE *f;
-	int n = 0;
+	int n = 0, fd;
+	struct stat sb;
 
 	if (!err->file[0] || err->line <= 0)
 		return;
-	f = fopen(err->file, "r");
-	if (!f)
+	/* Read again now: it may have been swapped for a FIFO since, which must not hang us. */
+	fd = open(err->file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
 		return;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || !(f = fdopen(fd, "r"))) {
+		close(fd);
+		return;
+	}
 	while (getline(&text, &cap, f) >= 0)
 		if (++n == err->line)
 			break;
@@ -134,11 +142,14 @@ static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
 		return;
 	}
 	poise_error_set(&err, POISE_PLAYBOOK, l->path, at.line, at.col, "%s", msg);
-	/* TRANSLATORS: after "file:line:col: ", as compilers write it. */
+	/* The file's name and what the warning quotes of it are outside text. */
+	text_fput(stderr, l->path, 0);
 	if (at.line > 0)
-		fprintf(stderr, "%s:%d:%d: %s%s\n", l->path, at.line, at.col, _("warning: "), msg);
-	else
-		fprintf(stderr, "%s: %s%s\n", l->path, _("warning: "), msg);
+		fprintf(stderr, ":%d:%d", at.line, at.col);
+	/* TRANSLATORS: after "file:line:col: ", as compilers write it. */
+	fprintf(stderr, ": %s", _("warning: "));
+	text_fput(stderr, msg, 0);
+	fputc('\n', stderr);
 	lint_show_line(&err);
 }
 

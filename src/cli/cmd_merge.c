@@ -61,7 +61,9 @@ int cmd_merge(const struct cli_args *args)
 		if (err.status == POISE_USAGE)
 			err.status = POISE_INVALID;
 		cli_report(args->cmd, &err);
-		fprintf(stderr, "poise: %s: nothing merged from it\n", path);
+		fputs("poise: ", stderr);
+		text_fput(stderr, path, 0);
+		fputs(": nothing merged from it\n", stderr);
 		code = CLI_FAIL;
 	}
 	return code;

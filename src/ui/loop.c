@@ -134,7 +134,7 @@ static int tick(struct ui *ui, int64_t now)
 			ui->banner[0] = '\0';
 		if (store_quarantined(ui->st) > 0)
 			ui_set_banner(ui, 1,
-				      "%zu side log entries clashed with saved events: kept in "
+				      "%zu side log entries could not be saved as they were: kept in "
 				      "%s.quarantine",
 				      store_quarantined(ui->st), store_path(ui->st));
 		flags |= REDRAW;

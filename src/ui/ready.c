@@ -252,7 +252,7 @@ static const char *own_text(struct ready_lines *l, const char *fmt, ...)
 	return s;
 }
 
-static void add_figures(struct ready *r, struct ready_lines *l)
+static void add_figures(struct ui *ui, struct ready *r, struct ready_lines *l)
 {
 	char buf[512], avg[16], calls[WORDS_BUF];
 	size_t len;
@@ -268,6 +268,16 @@ static void add_figures(struct ready *r, struct ready_lines *l)
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "  %s %d",
 						outcome_label((enum outcome)o), r->fig.outcomes[o]);
 	add(l, own_text(l, "%s", len > 9 ? buf : "Outcomes: none yet"), A_NORMAL, 0);
+	if (store_quarantined(ui->st) > 0)
+		add(l,
+		    own_text(l,
+			     "%zu side log %s could not be saved as %s: kept in %s.quarantine "
+			     "(poise doctor)",
+			     store_quarantined(ui->st),
+			     store_quarantined(ui->st) == 1 ? "entry" : "entries",
+			     store_quarantined(ui->st) == 1 ? "it was" : "they were",
+			     store_path(ui->st)),
+		    ui_attr(ui, R_WARN), 0);
 	add(l, "", A_NORMAL, 0);
 }
 
@@ -321,7 +331,7 @@ static void ready_draw(struct ui *ui, void *ctx)
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf);
 	if (!l.items || !l.owned)
 		goto out;
-	add_figures(r, &l);
+	add_figures(ui, r, &l);
 	add_sync(ui, r, &l);
 	add_comments(ui, r, &l);
 	add(&l, r->nfu ? "Follow-ups due" : "No follow-ups due", ui_attr(ui, R_SECTION), 0);

@@ -16,6 +16,7 @@
 #include "poise/merge.h"
 #include "poise/playbook.h"
 #include "poise/review.h"
+#include "poise/store_ready.h"
 #include "poise/text.h"
 
 #include <errno.h>
@@ -204,7 +205,7 @@ static void assert_refused_at_once(const char *db, int flags, const char *what)
 
 START_TEST(test_files_that_are_not_files_are_refused_at_once)
 {
-	static const char *const suffix[] = {"", "-wal", "-shm", ".pending"};
+	static const char *const suffix[] = {"", "-wal", "-shm", ".pending", ".quarantine"};
 	const char *db = fx_path(0, "odd.db");
 	char p[600], what[128];
 
@@ -248,7 +249,7 @@ END_TEST
 /* A database poise writes is private: others' bits are taken away, on every file of it. */
 START_TEST(test_database_files_are_made_private)
 {
-	static const char *const suffix[] = {"", "-wal", ".pending"};
+	static const char *const suffix[] = {"", "-wal", ".pending", ".quarantine"};
 	const char *db = fx_path(0, "open.db");
 	char p[600];
 	struct store *st;
@@ -414,6 +415,43 @@ START_TEST(test_damaged_note_search_is_rebuilt_by_doctor)
 }
 END_TEST
 
+/* What a side log replay set aside is said by `poise doctor`, counted once however often it runs. */
+START_TEST(test_doctor_says_the_quarantine)
+{
+	const char *db = fx_path(0, "quar.db");
+	char pending[600], line[256];
+	struct run r;
+	FILE *f;
+
+	seed_calls(db, "ana", "Ada", "n");
+	RUN(&r, "doctor", "--db", db);
+	ck_assert_msg(r.code == 0, "doctor: %s", r.err);
+	ck_assert_ptr_null(strstr(r.out, "quarantine"));
+	run_free(&r);
+	snprintf(pending, sizeof(pending), "%s.pending", db);
+	f = fopen(pending, "w");
+	ck_assert_ptr_nonnull(f);
+	snprintf(line, sizeof(line), "event\t%s\t2\t1700000001500\tnote\tcalm\t0\t0\tlate\n", id1);
+	fputs(line, f);
+	fclose(f);
+	for (int i = 0; i < 2; i++) {
+		RUN(&r, "doctor", "--db", db);
+		ck_assert_msg(r.code == 0, "doctor: %s", r.err);
+		ck_assert_msg(strstr(r.out, ": 1 side log entry could not be saved as it was and is "
+					    "kept in ") &&
+				      strstr(r.out, "quar.db.quarantine"),
+			      "%s", r.out);
+		run_free(&r);
+		if (i == 0) { /* the same line left in the side log again */
+			f = fopen(pending, "w");
+			fputs(line, f);
+			fclose(f);
+		}
+	}
+	unlink(db);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------------
  * 6, 7. Rows merge must refuse.
  */
@@ -499,7 +537,10 @@ END_TEST
 
 START_TEST(test_limits_at_the_command_line)
 {
-	static const char *const opts[] = {"--customer", "--ref", "--agent"};
+	/* Every option that takes a bounded field, the filters of report included. */
+	static const char *const opts[][2] = {{"call", "--customer"},	{"call", "--ref"},
+					      {"call", "--agent"},	{"review", "--reviewer"},
+					      {"report", "--agent"},	{"report", "--playbook"}};
 	char big[300], mb[300], ctl[16];
 	const char *db = fx_path(0, "lim.db");
 
@@ -509,15 +550,16 @@ START_TEST(test_limits_at_the_command_line)
 	memset(mb, 'b', 126);
 	memcpy(mb + 126, "\xc3\xa9", 3);
 	snprintf(ctl, sizeof(ctl), "a\x1b]0;x\x07");
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 		const char *vals[] = {big, mb, ctl, "ab\xff"};
 
 		for (size_t v = 0; v < 4; v++) {
 			struct run r;
 
-			RUN(&r, "call", opts[i], vals[v], "--db", db);
-			ck_assert_msg(r.code == 2, "%s %zu: exit %d", opts[i], v, r.code);
-			ck_assert_msg(strstr(r.err, opts[i]), "%s", r.err);
+			RUN(&r, opts[i][0], opts[i][1], vals[v], "--db", db);
+			ck_assert_msg(r.code == 2, "%s %s %zu: exit %d", opts[i][0], opts[i][1], v,
+				      r.code);
+			ck_assert_msg(strstr(r.err, opts[i][1]), "%s", r.err);
 			ck_assert(!exists(db));
 			run_free(&r);
 		}
@@ -726,7 +768,7 @@ START_TEST(test_no_control_characters_reach_the_terminal)
 		{"show", id1, NULL},	      {"show", id2, NULL},
 		{"followups", "--all", NULL}, {"report", NULL},
 		{"report", "--lines", NULL},  {"show", hostile, NULL},
-		{"report", "--agent", NULL},
+		{"report", "--agent", NULL},  {"report", "--lines", "--format", "json"},
 	};
 	struct run r;
 
@@ -757,6 +799,20 @@ START_TEST(test_no_control_characters_reach_the_terminal)
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
 		sqlite3_finalize(s);
+		/* The playbook hash too (report --lines prints it), kept to its 64 bytes. */
+		sqlite3_exec(h, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+		for (int t = 0; t < 2; t++) {
+			ck_assert_int_eq(sqlite3_prepare_v2(h,
+							    t ? "UPDATE calls SET playbook_hash = ?1 "
+								"|| substr(playbook_hash, 33)"
+							      : "UPDATE playbook_texts SET hash = ?1 "
+								"|| substr(hash, 33)",
+							    -1, &s, NULL),
+					 SQLITE_OK);
+			sqlite3_bind_text(s, 1, hostile, 32, SQLITE_STATIC);
+			ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+			sqlite3_finalize(s);
+		}
 		sqlite3_close(h);
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
@@ -792,6 +848,35 @@ START_TEST(test_no_control_characters_reach_the_terminal)
 		run_free(&r);
 		RUN(&r, "export", "--db", path);
 		assert_terminal_safe("export error", r.err);
+		run_free(&r);
+		RUN(&r, "merge", "--db", db, path);
+		ck_assert_int_eq(r.code, 1);
+		assert_terminal_safe("merge", r.out);
+		assert_terminal_safe("merge", r.err);
+		run_free(&r);
+	}
+	/* lint's warnings name the file too, given as a file or in a folder. */
+	{
+		char path[700], *text;
+		size_t len;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/w\x1b[2J\xc2\x9b\xe2\x81\xa6.yaml", fx_dir);
+		text = slurp(POISE_TEST_DATA "/e2e/fast.yaml", &len);
+		ck_assert_ptr_nonnull(text);
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fwrite(text, 1, len, f);
+		fclose(f);
+		free(text);
+		RUN(&r, "lint", path);
+		ck_assert_msg(strstr(r.err, "warning"), "no warning: %s", r.err);
+		assert_terminal_safe("lint warning", r.out);
+		assert_terminal_safe("lint warning", r.err);
+		run_free(&r);
+		RUN(&r, "lint", fx_dir);
+		assert_terminal_safe("lint folder", r.out);
+		assert_terminal_safe("lint folder", r.err);
 		run_free(&r);
 	}
 }
@@ -843,6 +928,135 @@ START_TEST(test_csv_formulas_neutralised_numbers_kept)
 }
 END_TEST
 
+/*
+ * Every cell of a CSV poise writes: a text that begins with =, +, -, @, tab
+ * or CR starts with the single quote spreadsheets expect; a number may
+ * begin with '-'. Parses RFC 4180 (quoted cells, doubled quotes).
+ */
+static void assert_csv_cells_safe(const char *what, const char *csv)
+{
+	const char *p = csv;
+	char cell[4096];
+
+	while (*p) {
+		size_t n = 0;
+
+		if (*p == '"') {
+			for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+				if (*p == '"')
+					p++;
+				if (n < sizeof(cell) - 1)
+					cell[n++] = *p;
+			}
+			if (*p == '"')
+				p++;
+		} else {
+			while (*p && *p != ',' && *p != '\r' && *p != '\n')
+				if (n < sizeof(cell) - 1)
+					cell[n++] = *p++;
+				else
+					p++;
+		}
+		cell[n] = '\0';
+		if (cell[0] == '-') {
+			char *end;
+
+			(void)strtod(cell, &end);
+			ck_assert_msg(*end == '\0', "%s: cell '%s' is a formula", what, cell);
+		} else {
+			ck_assert_msg(!strchr("=+@\t\r", cell[0]) || !cell[0],
+				      "%s: cell '%s' is a formula", what, cell);
+		}
+		if (*p == ',')
+			p++;
+		else if (*p == '\r' && p[1] == '\n')
+			p += 2;
+		else if (*p == '\n')
+			p++;
+	}
+}
+
+/*
+ * The class: every text a database may hold, in every CSV column of every
+ * CSV poise writes (export, report, report --lines), playbook hash and
+ * playbook text included, whichever character a formula begins with.
+ */
+START_TEST(test_csv_every_column_neutralised)
+{
+	static const char *const formula[] = {"=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"};
+	static const char *const outputs[][6] = {
+		{"export", "--format", "csv", NULL},
+		{"export", "--format", "csv", "--redact", NULL},
+		{"report", "--format", "csv", NULL},
+		{"report", "--lines", "--format", "csv", NULL},
+	};
+	const char *db = fx_path(0, "csvall.db");
+
+	for (size_t i = 0; i < sizeof(formula) / sizeof(formula[0]); i++) {
+		sqlite3 *h;
+		sqlite3_stmt *s;
+		char pbtext[1024];
+
+		seed_calls(db, "ana", "Ada", formula[i]);
+		ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+		sqlite3_exec(h, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+		/* A playbook whose lines are formulas too (no CR: a playbook refuses it). */
+		snprintf(pbtext, sizeof(pbtext), "%s",
+			 formula[i][0] == '\t' ? "\\tx" : formula[i][0] == '\r' ? "@x" : formula[i]);
+		ck_assert_int_eq(sqlite3_prepare_v2(h,
+						    "UPDATE playbook_texts SET hash = ?1 || substr(hash, length(?1) + 1), "
+						    "text = replace(text, '      - \"', "
+						    "'      - \"' || ?2)",
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		sqlite3_bind_text(s, 1, formula[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, pbtext, -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		ck_assert_int_eq(sqlite3_prepare_v2(h,
+						    "UPDATE calls SET agent = ?1, customer = ?1, "
+						    "customer_ref = ?1, cause = ?1, playbook_id = ?1, "
+						    "playbook_version = ?1, "
+						    "playbook_hash = ?1 || substr(playbook_hash, length(?1) + 1)",
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		sqlite3_bind_text(s, 1, formula[i], -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		ck_assert_int_eq(sqlite3_prepare_v2(h,
+						    "UPDATE events SET text = ?1 WHERE text IS NOT "
+						    "NULL AND kind NOT IN ('start', 'followup', "
+						    "'reflection', 'outcome')",
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		sqlite3_bind_text(s, 1, formula[i], -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		sqlite3_close(h);
+		for (size_t o = 0; o < sizeof(outputs) / sizeof(outputs[0]); o++) {
+			const char *args[10];
+			char what[128];
+			struct run r;
+			int n = 0;
+
+			for (; outputs[o][n]; n++)
+				args[n] = outputs[o][n];
+			args[n++] = "--db";
+			args[n++] = db;
+			args[n] = NULL;
+			run_poise_in(fx_dir, &r, args);
+			snprintf(what, sizeof(what), "%s %s, formula %zu", outputs[o][0],
+				 outputs[o][1], i);
+			ck_assert_msg(r.code == 0, "%s: %s", what, r.err);
+			ck_assert_msg(strlen(r.out) > 200, "%s: too little: %s", what, r.out);
+			assert_csv_cells_safe(what, r.out);
+			run_free(&r);
+		}
+		unlink(db);
+	}
+}
+END_TEST
+
 /* ---------------------------------------------------------------------------
  * 9. Redaction and text left behind.
  */
@@ -885,10 +1099,58 @@ START_TEST(test_redact_drops_every_free_text_and_agents)
 }
 END_TEST
 
+/*
+ * The class: whatever text a database holds in any event of any kind, or
+ * in a call's outcome and cause (edited, merged from an old poise), a
+ * redacted export keeps only what has the shape poise writes there.
+ */
+START_TEST(test_redact_drops_planted_text_in_every_kind)
+{
+	const char *db = fx_path(0, "redall.db");
+	sqlite3 *h;
+	struct run r;
+
+	seed_calls(db, "ana", "Ada", "n");
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	for (int k = 0; k < EV_COUNT; k++) {
+		char sql[512];
+
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO events (call_id, seq, t, kind, stage, a, b, text) VALUES "
+			 "('%s', %d, 1700000100900, '%s', 'calm', 3, 0, 'Planted %s text')",
+			 id2, 100 + k, event_kind_key((enum event_kind)k),
+			 event_kind_key((enum event_kind)k));
+		ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", sql,
+			      sqlite3_errmsg(h));
+	}
+	ck_assert_int_eq(sqlite3_exec(h,
+				      "UPDATE events SET text = 'Planted ' || kind WHERE call_id "
+				      "!= (SELECT call_id FROM events WHERE seq >= 100 LIMIT 1); "
+				      "UPDATE calls SET outcome = 'Planted outcome', cause = "
+				      "'Planted cause'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(h);
+	for (int f = 0; f < 2; f++) {
+		RUN(&r, "export", "--redact", "--format", f ? "csv" : "jsonl", "--db", db);
+		ck_assert_msg(r.code == 0, "%s", r.err);
+		ck_assert_msg(!strstr(r.out, "Planted"), "%s keeps planted text:\n%s",
+			      f ? "csv" : "jsonl", r.out);
+		run_free(&r);
+	}
+	/* Not redacted, every planted text is there: the test plants what it thinks. */
+	RUN(&r, "export", "--db", db);
+	ck_assert_ptr_nonnull(strstr(r.out, "Planted note"));
+	ck_assert_ptr_nonnull(strstr(r.out, "Planted followup text"));
+	ck_assert_ptr_nonnull(strstr(r.out, "Planted cause"));
+	run_free(&r);
+}
+END_TEST
+
 /* Every file of the database, read raw: does old text linger? */
 static int text_in_files(const char *db, const char *needle)
 {
-	static const char *const suffix[] = {"", "-wal", "-shm", ".pending"};
+	static const char *const suffix[] = {"", "-wal", "-shm", ".pending", ".quarantine"};
 	char p[600];
 
 	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
@@ -936,6 +1198,60 @@ END_TEST
  * 10. Extreme values: run by the sanitizer build too (halt on any report).
  */
 
+/* count_fu: each follow-up the ready screen would list. */
+static int count_fu(void *ctx, const struct ready_followup *f)
+{
+	(void)f;
+	++*(int *)ctx;
+	return 0;
+}
+
+/*
+ * The readers behind the screens, in this process (the sanitizer build
+ * stops at the first undefined behaviour): the ready screen's figures and
+ * follow-ups, the review list with and without a time filter, a call
+ * loaded and replayed, and the open calls a restart looks for.
+ */
+static void extreme_in_process(const char *db)
+{
+	struct review_filter f;
+	struct call_meta *rows = calloc(REVIEW_PAGE_MAX, sizeof(*rows));
+	struct ready_figures fig;
+	struct store *st = NULL;
+	struct poise_error err = {0};
+	size_t n = 0;
+	int nfu = 0;
+
+	ck_assert_ptr_nonnull(rows);
+	ck_assert_msg(store_open(db, STORE_READONLY, &st, &err) == POISE_OK, "%s", err.msg);
+	store_ready_figures(st, "ana", 0, 0, &fig, &err);
+	store_ready_figures(st, "ana", 1700000000000, 1800000000000, &fig, &err);
+	store_ready_followups(st, "ana", "9999-12-31", 50, count_fu, &nfu, &err);
+	memset(&f, 0, sizeof(f));
+	review_page(st, &f, REVIEW_OLDER, NULL, rows, REVIEW_PAGE_MAX, &n, &err);
+	review_page(st, &f, REVIEW_NEWER, NULL, rows, REVIEW_PAGE_MAX, &n, &err);
+	f.since = 1600000000000;
+	f.until = 1800000000000;
+	review_page(st, &f, REVIEW_OLDER, NULL, rows, REVIEW_PAGE_MAX, &n, &err);
+	for (int c = 0; c < 2; c++) {
+		struct review_call rc;
+
+		memset(&rc, 0, sizeof(rc));
+		if (review_call_load(st, c ? id2 : id1, &rc, &err) == POISE_OK) {
+			for (size_t k = 0; k <= rc.nevents; k++) {
+				struct call_state cs;
+
+				if (review_call_state(&rc, k, &cs, &err) == POISE_OK)
+					call_free(&cs);
+			}
+		}
+		review_call_free(&rc);
+	}
+	store_open_call(st, "bo", rows, &err);
+	store_close(st);
+	free(rows);
+}
+
 START_TEST(test_extreme_values_read_without_a_fault)
 {
 	static const char *const extreme[] = {
@@ -952,7 +1268,7 @@ START_TEST(test_extreme_values_read_without_a_fault)
 		"UPDATE events SET t = t - 100000000 WHERE kind = 'end'",
 		"UPDATE events SET text = '9999-12-31\tx\ty' WHERE kind = 'followup'",
 	};
-	const char *const cmds[][5] = {
+	const char *const cmds[][6] = {
 		{"export", NULL},
 		{"export", "--format", "csv", NULL},
 		{"export", "--redact", NULL},
@@ -963,6 +1279,10 @@ START_TEST(test_extreme_values_read_without_a_fault)
 		{"report", "--format", "csv", "--refold", NULL},
 		{"report", "--lines", NULL},
 		{"followups", "--all", NULL},
+		{"export", "--since", "2023-01-01", "--until", "2024-01-01"},
+		{"report", "--since", "1970-01-01", "--until", "9999-12-31"},
+		{"report", "--lines", "--format", "csv", "--refold"},
+		{"doctor", NULL},
 	};
 	const char *db = fx_path(0, "extreme.db");
 
@@ -989,6 +1309,19 @@ START_TEST(test_extreme_values_read_without_a_fault)
 				      "%s on '%s': %s", cmds[c][0], extreme[i], r.err);
 			run_free(&r);
 		}
+		/* merge reads it as a source: what is out of range is refused, not used. */
+		{
+			struct run r;
+
+			unlink(fx_path(1, "extreme-dst.db"));
+			RUN(&r, "merge", "--db", fx_path(1, "extreme-dst.db"), db);
+			ck_assert_msg(r.code == 0 || r.code == 1, "merge on '%s': exit %d: %s",
+				      extreme[i], r.code, r.err);
+			ck_assert_msg(!strstr(r.err, "runtime error") && !strstr(r.err, "Sanitizer"),
+				      "merge on '%s': %s", extreme[i], r.err);
+			run_free(&r);
+		}
+		extreme_in_process(db);
 		unlink(db);
 	}
 }
@@ -1009,15 +1342,19 @@ Suite *hostile_suite(void)
 	tcase_add_test(sql, test_foreign_schema_refused_before_reading);
 	tcase_add_test(sql, test_released_schema_text_is_kept);
 	tcase_add_test(sql, test_damaged_note_search_is_rebuilt_by_doctor);
+	tcase_add_test(sql, test_doctor_says_the_quarantine);
 	tcase_add_test(merge, test_merge_refuses_rows_out_of_bounds);
 	tcase_add_test(merge, test_merge_memory_is_bounded);
 	tcase_add_test(lim, test_limits_at_the_command_line);
 	tcase_add_test(lim, test_names_at_the_limit_read_back_whole);
 	tcase_add_test(lim, test_limits_in_playbooks);
+	tcase_set_timeout(term, 120); /* each test runs poise many times */
 	tcase_add_test(term, test_sanitizer_class);
 	tcase_add_test(term, test_no_control_characters_reach_the_terminal);
 	tcase_add_test(term, test_csv_formulas_neutralised_numbers_kept);
+	tcase_add_test(term, test_csv_every_column_neutralised);
 	tcase_add_test(priv, test_redact_drops_every_free_text_and_agents);
+	tcase_add_test(priv, test_redact_drops_planted_text_in_every_kind);
 	tcase_add_test(priv, test_edited_text_does_not_linger);
 	tcase_set_timeout(ext, 300);
 	tcase_add_test(ext, test_extreme_values_read_without_a_fault);

@@ -492,6 +492,280 @@ START_TEST(test_restart_while_locked_reads_side_log_events)
 }
 END_TEST
 
+
+/* Open calls of agent, newest first, as store_each_open_call gives them. */
+struct opens {
+	int n;
+	struct call_meta m[8];
+};
+
+static int open_fn(void *ctx, const struct call_meta *m)
+{
+	struct opens *o = ctx;
+
+	ck_assert_int_lt(o->n, 8);
+	o->m[o->n++] = *m;
+	return 0;
+}
+
+/*
+ * A call begun while the database is locked lives in the side log only:
+ * a restart while it is still locked offers it (store_each_open_call), finds
+ * it by id or prefix with its summary folded from the waiting entries
+ * (store_call_meta), loads the playbook it began with (store_playbook_text)
+ * and folds its events; once the lock goes the call is in the database whole.
+ */
+START_TEST(test_side_log_only_call_offered_while_locked)
+{
+	char path[512], id[37] = "", older[37] = "", hash[65], prefix[CALL_ID_SHORT + 1];
+	struct playbook pb = fx_pb("test", "9d", pb_text);
+	struct store *a, *b;
+	struct poise_error err = {0};
+	struct collect *c = calloc(1, sizeof(*c));
+	struct opens o = {0};
+	struct call_meta m;
+	char *text = NULL;
+	size_t len = 0;
+	sqlite3 *other;
+
+	snprintf(path, sizeof(path), "%s", fx_path(0, "sideonly.db"));
+	snprintf(hash, sizeof(hash), "%s", pb.hash);
+	a = fx_open(path);
+	fx_call(a, older, "ana", "Old", 1000, &pb); /* open in the database, older */
+	fx_append(a, older, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	other = lock_take(path);
+	fx_call(a, id, "ana", "Ana", 9000, &pb);
+	ck_assert_int_eq(append_deferred(a, id, EV_START, 0, NULL), 1);
+	ck_assert_int_eq(append_deferred(a, id, EV_MOOD, 4, NULL), 2);
+	ck_assert_int_eq(append_deferred(a, id, EV_NOTE, 0, "while locked"), 3);
+	store_close(a); /* killed: only the side log has the call */
+
+	b = fx_open(path);
+	ck_assert_int_eq(store_each_open_call(b, "ana", open_fn, &o, &err), POISE_OK);
+	ck_assert_int_eq(o.n, 2);
+	ck_assert_str_eq(o.m[0].id, id); /* newest first */
+	ck_assert_str_eq(o.m[0].customer, "Ana");
+	ck_assert_str_eq(o.m[0].status, "open");
+	ck_assert_str_eq(o.m[0].playbook_hash, hash);
+	ck_assert_str_eq(o.m[0].playbook_id, "test");
+	ck_assert_int_eq(o.m[0].mood_end, 4);
+	ck_assert_int_eq(o.m[0].last_seq, 3);
+	ck_assert_str_eq(o.m[1].id, older);
+	o.n = 0;
+	ck_assert_int_eq(store_each_open_call(b, "bo", open_fn, &o, &err), POISE_NOT_FOUND);
+	ck_assert_int_eq(store_open_call(b, "ana", &m, &err), POISE_OK);
+	ck_assert_str_eq(m.id, id);
+
+	/* By id and by a prefix; a prefix both share is ambiguous. */
+	ck_assert_int_eq(store_call_meta(b, id, &m, &err), POISE_OK);
+	ck_assert_str_eq(m.customer, "Ana");
+	ck_assert_str_eq(m.ref, "REF-Ana");
+	ck_assert_int_eq(m.started, 9000);
+	ck_assert_int_eq(m.mood_start, 4);
+	ck_assert_str_eq(m.status, "open");
+	memset(&m, 0, sizeof(m));
+	memcpy(prefix, id, CALL_ID_SHORT);
+	prefix[CALL_ID_SHORT] = '\0';
+	ck_assert_int_eq(store_call_meta(b, prefix, &m, &err), POISE_OK);
+	ck_assert_str_eq(m.id, id);
+	ck_assert_int_eq(store_call_meta(b, "0", &m, &err), POISE_USAGE);
+
+	ck_assert_int_eq(store_playbook_text(b, hash, &text, &len, &err), POISE_OK);
+	ck_assert_uint_eq(len, strlen(pb_text));
+	ck_assert_str_eq(text, pb_text);
+	free(text);
+	ck_assert_int_eq(store_call_events(b, id, collect_fn, c, &err), POISE_OK);
+	ck_assert_int_eq(c->n, 3);
+	ck_assert_str_eq(c->ev[2].text, "while locked");
+
+	/* Resumed and ended while still locked: then it is no longer open. */
+	ck_assert_int_eq(append_deferred(b, id, EV_RESUME, 1, NULL), 4);
+	ck_assert_int_eq(append_deferred(b, id, EV_END, 0, NULL), 5);
+	o.n = 0;
+	ck_assert_int_eq(store_each_open_call(b, "ana", open_fn, &o, &err), POISE_OK);
+	ck_assert_int_eq(o.n, 1);
+	ck_assert_str_eq(o.m[0].id, older);
+	ck_assert_int_eq(store_call_meta(b, id, &m, &err), POISE_OK);
+	ck_assert_str_eq(m.status, "done");
+	ck_assert_int_eq(m.ended, 5000);
+
+	lock_release(other);
+	ck_assert_int_eq(store_flush(b, NULL, &err), POISE_OK);
+	ck_assert_uint_eq(store_pending(b), 0);
+	ck_assert_uint_eq(store_quarantined(b), 0);
+	ck_assert_int_eq(store_call_meta(b, id, &m, &err), POISE_OK);
+	ck_assert_str_eq(m.status, "done");
+	ck_assert_int_eq(m.last_seq, 5);
+	store_close(b);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 6);
+	free(c);
+}
+END_TEST
+
+/* A call open in the database that an entry still waiting has closed is not offered. */
+START_TEST(test_open_call_closed_in_side_log)
+{
+	char path[512], id[37] = "";
+	struct playbook pb = fx_pb("test", "9e", pb_text);
+	struct store *a, *b;
+	struct poise_error err = {0};
+	struct opens o = {0};
+	struct call_meta m;
+	sqlite3 *other;
+
+	snprintf(path, sizeof(path), "%s", fx_path(0, "closedside.db"));
+	a = fx_open(path);
+	fx_call(a, id, "ana", "Bob", 1000, &pb);
+	fx_append(a, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	fx_append(a, id, EV_MOOD, 1500, STAGE_CALM, 2, 0, NULL);
+	other = lock_take(path);
+	ck_assert_int_eq(append_deferred(a, id, EV_MOOD, 5, NULL), 3);
+	ck_assert_int_eq(append_deferred(a, id, EV_OUTCOME, 0, "resolved"), 4);
+	ck_assert_int_eq(append_deferred(a, id, EV_END, 0, NULL), 5);
+	store_close(a);
+	b = fx_open(path);
+	ck_assert_int_eq(store_each_open_call(b, "ana", open_fn, &o, &err), POISE_NOT_FOUND);
+	ck_assert_int_eq(o.n, 0);
+	ck_assert_int_eq(store_call_meta(b, id, &m, &err), POISE_OK);
+	ck_assert_str_eq(m.status, "done");
+	ck_assert_str_eq(m.outcome, "resolved");
+	ck_assert_int_eq(m.mood_start, 2);
+	ck_assert_int_eq(m.mood_end, 5);
+	lock_release(other);
+	store_close(b);
+}
+END_TEST
+
+/* Append lines by hand to path's side log (another writer's, or an older poise's). */
+static void add_side_lines(const char *path, const char *lines)
+{
+	char pending[600];
+	FILE *f;
+
+	snprintf(pending, sizeof(pending), "%s.pending", path);
+	f = fopen(pending, "a");
+	ck_assert_ptr_nonnull(f);
+	fputs(lines, f);
+	fclose(f);
+}
+
+static int count_in(const char *path, const char *needle)
+{
+	size_t len = 0;
+	char *buf = slurp(path, &len);
+	int n = 0;
+
+	for (const char *p = buf; p && (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	free(buf);
+	return n;
+}
+
+/*
+ * A replay that fails (the disk full) after it met a clashing entry, then
+ * is tried again, and one whose log was not emptied and runs again, set the
+ * entry aside once: the quarantine never holds a line twice, and its count
+ * is the file's, in this process and the next.
+ */
+START_TEST(test_quarantine_not_doubled_on_retry)
+{
+	char path[512], qpath[600], pending[600], saved[600], id[37] = "", line[256];
+	struct playbook pb = fx_pb("test", "a1", pb_text);
+	char *big = malloc(20000);
+	struct store *st;
+	struct poise_error err = {0};
+	size_t left = 9;
+	sqlite3 *other;
+
+	snprintf(path, sizeof(path), "%s", fx_path(0, "qretry.db"));
+	snprintf(qpath, sizeof(qpath), "%s.quarantine", path);
+	snprintf(pending, sizeof(pending), "%s.pending", path);
+	snprintf(saved, sizeof(saved), "%s", fx_path(1, "qretry.saved"));
+	st = fx_open(path);
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	fx_append(st, id, EV_NOTE, 2000, STAGE_CALM, 0, 0, "saved");
+	other = lock_take(path);
+	snprintf(line, sizeof(line), "event\t%s\t2\t2500\tnote\tcalm\t0\t0\tclash one\n", id);
+	add_side_lines(path, line);
+	memset(big, 'x', 19999);
+	big[19999] = '\0';
+	ck_assert_int_eq(append_deferred(st, id, EV_NOTE, 0, big), 3);
+	lock_release(other);
+	copy_file(pending, saved);
+
+	/* No room for the big note: the replay fails and is rolled back. */
+	store_set_max_pages(st, 1);
+	ck_assert_int_eq(store_flush(st, &left, &err), POISE_DB_FULL);
+	ck_assert_int_eq(count_in(qpath, "clash one"), 0);
+	store_set_max_pages(st, 1 << 20);
+	ck_assert_int_eq(store_flush(st, &left, &err), POISE_OK);
+	ck_assert_uint_eq(left, 0);
+	ck_assert_uint_eq(store_quarantined(st), 1);
+	ck_assert_int_eq(count_in(qpath, "clash one"), 1);
+	store_close(st);
+
+	/* Killed before the log was emptied: the next open replays it again. */
+	copy_file(saved, pending);
+	st = fx_open(path);
+	ck_assert_uint_eq(store_pending(st), 0);
+	ck_assert_uint_eq(store_quarantined(st), 1);
+	store_close(st);
+	ck_assert_int_eq(count_in(qpath, "clash one"), 1);
+	ck_assert_int_eq(count_in(qpath, "\n"), 1);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 3);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT length(text) FROM events WHERE seq = 3"), 19999);
+	free(big);
+}
+END_TEST
+
+/*
+ * What a replay cannot write as it is never blocks the rest nor vanishes:
+ * an event differing from the stored one only in its stage or numbers, an
+ * event of a call the database does not have, and a call line whose id
+ * another call holds (with its events) go to the quarantine; the rest is
+ * saved and the log emptied.
+ */
+START_TEST(test_replay_sets_aside_what_it_cannot_write)
+{
+	char path[512], qpath[600], id[37] = "", lines[2048];
+	const char *ghost = "01890000-0000-7000-8000-000000000001";
+	struct playbook pb = fx_pb("test", "a2", pb_text);
+	struct store *st;
+	struct poise_error err = {0};
+	size_t left = 9;
+
+	snprintf(path, sizeof(path), "%s", fx_path(0, "aside.db"));
+	snprintf(qpath, sizeof(qpath), "%s.quarantine", path);
+	st = fx_open(path);
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
+	fx_append(st, id, EV_MOOD, 2000, STAGE_CALM, 3, 0, NULL);
+	store_close(st);
+	snprintf(lines, sizeof(lines),
+		 "event\t%s\t2\t2000\tmood\tcalm\t5\t0\t\\N\n"	   /* another mood at seq 2 */
+		 "event\t%s\t1\t2000\tnote\tcalm\t0\t0\tnobody\n"  /* no such call */
+		 "event\t%s\t3\t3000\tnote\tcalm\t0\t0\tkept\n"
+		 "call\t%s\tbo\tEve\tR\t1000\tx\t1.0\t%s\tid: x\n" /* the id is Bob's call's */
+		 "event\t%s\t9\t3000\tnote\tcalm\t0\t0\tEve's\n",  /* so its events follow it */
+		 id, ghost, id, id, pb.hash, id);
+	add_side_lines(path, lines);
+	st = fx_open(path);
+	ck_assert_int_eq(store_flush(st, &left, &err), POISE_OK);
+	ck_assert_uint_eq(left, 0);
+	ck_assert_uint_eq(store_quarantined(st), 4);
+	store_close(st);
+	ck_assert_int_eq(count_in(qpath, "\tmood\tcalm\t5\t"), 1);
+	ck_assert_int_eq(count_in(qpath, "nobody"), 1);
+	ck_assert_int_eq(count_in(qpath, "\tEve\t"), 1);
+	ck_assert_int_eq(count_in(qpath, "Eve's"), 1);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 3);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT mood_end FROM calls"), 3);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM calls WHERE customer = 'Bob'"), 1);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events WHERE text = 'kept'"), 1);
+}
+END_TEST
+
 Suite *sidelog_suite(void)
 {
 	Suite *s = suite_create("sidelog");
@@ -508,6 +782,10 @@ Suite *sidelog_suite(void)
 	tcase_add_test(log, test_two_writers_same_call_keep_every_event);
 	tcase_add_test(log, test_clashing_entry_is_quarantined_not_dropped);
 	tcase_add_test(log, test_restart_while_locked_reads_side_log_events);
+	tcase_add_test(log, test_side_log_only_call_offered_while_locked);
+	tcase_add_test(log, test_open_call_closed_in_side_log);
+	tcase_add_test(log, test_quarantine_not_doubled_on_retry);
+	tcase_add_test(log, test_replay_sets_aside_what_it_cannot_write);
 	suite_add_tcase(s, log);
 	return s;
 }

@@ -219,9 +219,9 @@ enum poise_status pbwalk_check_guide(struct pb_walk *w, uint32_t at, const char 
 	return pbwalk_error(w, at, "'%s' is not a guide number (three digits, like \"000\")", s);
 }
 
-static int id_valid(const char *s)
+int playbook_id_valid(const char *s)
 {
-	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+	if (!s || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
 		return 0;
 	return s[strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-")] == '\0';
 }
@@ -230,7 +230,7 @@ enum poise_status pbwalk_check_id(struct pb_walk *w, uint32_t at, const char *s)
 {
 	if (strlen(s) > FIELD_CAUSE_ID_MAX)
 		return pbwalk_error(w, at, "id is longer than %d characters", FIELD_CAUSE_ID_MAX);
-	if (id_valid(s))
+	if (playbook_id_valid(s))
 		return POISE_OK;
 	return pbwalk_error(w, at,
 			    "'%s' is not a valid id (lowercase letters, digits and '-', "

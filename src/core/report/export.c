@@ -65,6 +65,34 @@ static void csv_int(FILE *out, int64_t v, int present)
 	fputc(',', out);
 }
 
+/* A playbook's id as poise writes it (a cause, a rule), or NULL. */
+static const char *kept_id(const char *s)
+{
+	return s && (!s[0] || (strlen(s) <= FIELD_CAUSE_ID_MAX && playbook_id_valid(s))) ? s : NULL;
+}
+
+static const char *kept_outcome(const char *s)
+{
+	return s && (!s[0] || outcome_from_key(s) != OUTCOME_NONE) ? s : NULL;
+}
+
+static int is_hash(const char *s)
+{
+	return strlen(s) == FIELD_HASH_LEN && strspn(s, "0123456789abcdef") == FIELD_HASH_LEN;
+}
+
+/* Why a call was interrupted, as poise writes it (resume.c, session.c). */
+static int is_interrupt_key(const char *s)
+{
+	static const char *const keys[] = {"closed on start", "no clean exit", "SIGHUP",
+					   "SIGTERM",	      "SIGQUIT",       "SIGINT"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(s, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* A skip's text is kept only when it is one of poise's reason keys. */
 static int is_skip_key(const char *text)
 {
@@ -86,18 +114,24 @@ static const char *event_text(const struct export_ctx *c, const struct event *ev
 
 	if (!(c->redact & EXPORT_REDACT) || !ev->text)
 		return ev->text;
+	/* Each kept only in the shape poise writes: a database edited elsewhere may hold more. */
 	switch (ev->kind) {
 	case EV_START:
+		return is_hash(ev->text) ? ev->text : NULL;
 	case EV_PROMPT:
-	case EV_OUTCOME:
 	case EV_CAUSE:
+		return kept_id(ev->text);
+	case EV_OUTCOME:
+		return kept_outcome(ev->text);
 	case EV_INTERRUPTED:
-		return ev->text;
+		return is_interrupt_key(ev->text) ? ev->text : NULL;
 	case EV_SKIP:
 		return is_skip_key(ev->text) ? ev->text : NULL;
 	case EV_FOLLOWUP:
-		event_field(ev->text, 0, &n);
-		snprintf(buf, size, "%.*s", n < (int)size - 1 ? n : (int)size - 1, ev->text);
+		n = strcspn(ev->text, "\t");
+		if (n != 10 || strspn(ev->text, "0123456789-") != 10)
+			return NULL; /* no date: nothing of it is kept */
+		snprintf(buf, size, "%.10s", ev->text);
 		return buf;
 	default:
 		return NULL;
@@ -166,8 +200,8 @@ static void csv_call(struct export_ctx *c)
 	csv_int(c->out, m->started, 1);
 	csv_int(c->out, m->ended, m->ended != 0);
 	text_csv_cell(c->out, m->status, 0, 0);
-	text_csv_cell(c->out, m->outcome, 0, 0);
-	text_csv_cell(c->out, m->cause, 0, 0);
+	text_csv_cell(c->out, c->redact ? kept_outcome(m->outcome) : m->outcome, 0, 0);
+	text_csv_cell(c->out, c->redact ? kept_id(m->cause) : m->cause, 0, 0);
 }
 
 static int event_fn(void *ctx, const struct event *ev)
@@ -217,8 +251,8 @@ static void json_call_head(struct export_ctx *c)
 	else
 		fputs("null", out);
 	json_member(out, "status", m->status, 1);
-	json_member(out, "outcome", m->outcome, 1);
-	json_member(out, "cause", m->cause, 1);
+	json_member(out, "outcome", c->redact ? kept_outcome(m->outcome) : m->outcome, 1);
+	json_member(out, "cause", c->redact ? kept_id(m->cause) : m->cause, 1);
 	if (c->redact)
 		fputs(",\"redacted\":true", out);
 }

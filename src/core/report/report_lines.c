@@ -164,7 +164,9 @@ static void write_table(const struct report *r, FILE *out)
 			text_fput(out, l.playbook_id, 0);
 			fputc(' ', out);
 			text_fput(out, l.playbook_version, 0);
-			fprintf(out, " (%.8s)\n", l.playbook_hash);
+			fputs(" (", out);
+			text_fput_cell(out, l.playbook_hash, 8, TEXT_NO_PAD);
+			fputs(")\n", out);
 			fprintf(out, "%-9s %-7s %5s %5s %5s %6s %4s  %s\n", "stage", "line",
 				"shown", "used", "skip", "mood", "n", "text");
 		}
@@ -185,8 +187,9 @@ static void write_csv(const struct report *r, FILE *out)
 		report_line_get(r, i, &l);
 		text_csv_cell(out, l.playbook_id, 0, 0);
 		text_csv_cell(out, l.playbook_version, 0, 0);
-		fprintf(out, "%s,%s,%s,%zu,", l.playbook_hash, stage_key(l.stage),
-			section_key(l.section), l.index);
+		/* The hash is the database's: a cell like any text, never a formula. */
+		text_csv_cell(out, l.playbook_hash, 0, 0);
+		fprintf(out, "%s,%s,%zu,", stage_key(l.stage), section_key(l.section), l.index);
 		text_csv_cell(out, l.text, 0, 0);
 		fprintf(out, "%ld,%ld,%ld", l.shown, l.used, l.skipped);
 		for (int k = 0; k < SKIP_COUNT; k++)
@@ -206,8 +209,10 @@ static void json_line(FILE *out, const struct report_line *l)
 	text_json_str(out, l->playbook_id);
 	fputs(",\"playbook_version\":", out);
 	text_json_str(out, l->playbook_version);
-	fprintf(out, ",\"playbook_hash\":\"%s\",\"stage\":\"%s\",\"section\":\"%s\",\"index\":%zu",
-		l->playbook_hash, stage_key(l->stage), section_key(l->section), l->index);
+	fputs(",\"playbook_hash\":", out);
+	text_json_str(out, l->playbook_hash);
+	fprintf(out, ",\"stage\":\"%s\",\"section\":\"%s\",\"index\":%zu", stage_key(l->stage),
+		section_key(l->section), l->index);
 	fputs(",\"text\":", out);
 	text_json_str(out, l->text);
 	fprintf(out, ",\"shown\":%ld,\"used\":%ld,\"skipped\":%ld,\"skip_reasons\":{", l->shown,

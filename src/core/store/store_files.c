@@ -1,10 +1,10 @@
 /*
  * store_files.c - is each file of a database what it seems, and ours?
  *
- * Before SQLite opens anything, the database, its -wal and -shm and its
- * side log are looked at: a FIFO, a device, a socket or a folder where one
- * should be is refused at once (looked at through an O_PATH descriptor, so
- * a FIFO cannot hang us, then fstat). A database poise writes must be the
+ * Before SQLite opens anything, the database, its -wal and -shm, its
+ * side log and the side log's quarantine are looked at: a FIFO, a device,
+ * a socket or a folder where one should be is refused at once (looked at
+ * through an O_PATH descriptor, so a FIFO cannot hang us, then fstat). A database poise writes must be the
  * user's own and private: owned by someone else, it is refused; readable or
  * writable by others, it is narrowed to 0600 through a descriptor checked
  * to be the same file (fchmod, never by path, so a file swapped in
@@ -128,7 +128,13 @@ enum poise_status store_check_files(struct store *st, struct poise_error *err)
 		if ((ps = check_one(p, "database journal", 0, writer, &ignored, err)) != POISE_OK)
 			return ps;
 	}
-	return check_one(st->pending_path, "side log", 0, writer, &ignored, err);
+	if ((ps = check_one(st->pending_path, "side log", 0, writer, &ignored, err)) != POISE_OK)
+		return ps;
+	if ((size_t)snprintf(p, sizeof(p), "%s.quarantine", st->path) >= sizeof(p))
+		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
+				       "database path '%s' is too long: pass a shorter --db PATH",
+				       st->path);
+	return check_one(p, "side log quarantine", 0, writer, &ignored, err);
 }
 
 enum poise_status store_check_same_file(struct store *st, struct poise_error *err)

@@ -124,9 +124,10 @@ struct store {
 	sqlite3_stmt *stmt[STMT_COUNT];
 	struct store_seq *seqs;
 	size_t nseqs, seqcap;
-	size_t pending;	     /* entries in the side log */
-	size_t quarantined;  /* side log entries set aside in <db>.quarantine */
-	int fail_errno;	     /* errno of the last failed step, for store_fail */
+	size_t pending; /* entries in the side log */
+	size_t quarantined; /* lines in <db>.quarantine (store_sidelog.c) */
+	void *aside; /* during a replay: what it set aside, written once it commits */
+	int fail_errno; /* errno of the last failed step, for store_fail */
 	struct stat file_id; /* the database file looked at before SQLite opened it */
 };
 
@@ -232,9 +233,30 @@ struct sidelog_sink {
 enum poise_status sidelog_replay(struct store *st, const struct sidelog_sink *sink, int *rc,
 				 struct poise_error *err);
 /*
- * Set an entry the database cannot take aside, as its line, in
- * `<db>.quarantine` (0600), counted in st->quarantined. 1 when done.
+ * During a replay, set an entry the database cannot take aside, as its line
+ * (a call line's events after it follow it there): sidelog_replay writes
+ * them to `<db>.quarantine` (0600) once the sink has committed, each line
+ * once however often a replay is tried, and counts the file's lines in
+ * st->quarantined. 0 when out of memory. sidelog_call_aside: whether the
+ * replay set call_id's call line aside.
  */
 int sidelog_quarantine(struct store *st, const char *call_id, const struct event *ev);
+int sidelog_quarantine_call(struct store *st, const struct call_meta *meta, const char *pb_id,
+			    const char *pb_version, const char *pb_hash, const char *text,
+			    size_t len);
+int sidelog_call_aside(const struct store *st, const char *call_id);
+/*
+ * What the side log says of calls while the database is locked: sidelog_meta
+ * folds the entries waiting for m->id (past m->last_seq) into m's summary
+ * (status, moods, outcome...); sidelog_calls gives (malloc'd, newest first)
+ * every call that only the side log holds, its entries folded the same way;
+ * sidelog_playbook_text the text a call line of the log keeps under hash
+ * (POISE_NOT_FOUND when none).
+ */
+enum poise_status sidelog_meta(struct store *st, struct call_meta *m, struct poise_error *err);
+enum poise_status sidelog_calls(struct store *st, struct call_meta **out, size_t *n,
+				struct poise_error *err);
+enum poise_status sidelog_playbook_text(struct store *st, const char *hash, char **text,
+					size_t *len, struct poise_error *err);
 
 #endif

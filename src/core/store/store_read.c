@@ -133,6 +133,21 @@ enum poise_status store_call_meta(struct store *st, const char *id_or_prefix, st
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, "read call", err);
+	/* While the database is locked, calls and events may wait in the side log. */
+	if (st->pending > 0) {
+		enum poise_status ps;
+		struct call_meta *side;
+		size_t nside;
+
+		if (rows == 1 && (ps = sidelog_meta(st, out, err)) != POISE_OK)
+			return ps;
+		if ((ps = sidelog_calls(st, &side, &nside, err)) != POISE_OK)
+			return ps;
+		for (size_t i = 0; i < nside; i++)
+			if (strncmp(side[i].id, lo, n) == 0 && rows++ == 0)
+				*out = side[i];
+		free(side);
+	}
 	if (rows == 0)
 		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
 				       "no call '%s' in database '%s'", lo, st->path);
@@ -203,8 +218,9 @@ enum poise_status store_playbook_text(struct store *st, const char *hash, char *
 				*len = n;
 		}
 	} else if (rc == SQLITE_DONE) {
-		ps = poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
-				     "no playbook with hash '%s' in database '%s'", hash, st->path);
+		/* A call begun while the database was locked keeps its text in the side log. */
+		sqlite3_reset(s);
+		ps = sidelog_playbook_text(st, hash, text, len, err);
 	} else {
 		ps = store_fail(st, rc, "read playbook text", err);
 	}
@@ -212,26 +228,65 @@ enum poise_status store_playbook_text(struct store *st, const char *hash, char *
 	return ps;
 }
 
+/* The side log's calls of agent still open, newest first (none when nothing waits). */
+static enum poise_status side_open_calls(struct store *st, const char *agent,
+					 struct call_meta **out, size_t *n, struct poise_error *err)
+{
+	enum poise_status ps = sidelog_calls(st, out, n, err);
+	size_t keep = 0;
+
+	for (size_t i = 0; ps == POISE_OK && i < *n; i++)
+		if (strcmp((*out)[i].agent, agent) == 0 && strcmp((*out)[i].status, "open") == 0)
+			(*out)[keep++] = (*out)[i];
+	*n = keep;
+	return ps;
+}
+
 enum poise_status store_each_open_call(struct store *st, const char *agent, store_call_fn fn,
 				       void *ctx, struct poise_error *err)
 {
-	struct call_meta m;
+	struct call_meta m, *side = NULL;
 	sqlite3_stmt *s;
-	int rc, found = 0;
+	size_t nside = 0, next = 0;
+	int rc, found = 0, stop = 0;
+	enum poise_status ps;
 
 	if (check_idle(st, STMT_OPEN_CALL, "look for an open call", err) != POISE_OK)
 		return POISE_STATE;
+	/* Calls begun while the database is locked live in the side log only. */
+	if ((ps = side_open_calls(st, agent, &side, &nside, err)) != POISE_OK)
+		return ps;
 	s = store_stmt(st, STMT_OPEN_CALL);
 	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		store_row_meta(s, &m);
-		found = 1;
-		if (fn(ctx, &m)) {
-			rc = SQLITE_DONE;
+		/* An entry waiting may have closed it. */
+		if (st->pending > 0 && (ps = sidelog_meta(st, &m, err)) != POISE_OK)
 			break;
+		if (strcmp(m.status, "open") != 0)
+			continue;
+		/* Newest first, the side log's calls among the database's. */
+		while (!stop && next < nside &&
+		       (side[next].started > m.started ||
+			(side[next].started == m.started && strcmp(side[next].id, m.id) > 0))) {
+			found = 1;
+			stop = fn(ctx, &side[next++]);
 		}
+		if (stop)
+			break;
+		found = 1;
+		stop = fn(ctx, &m);
 	}
+	if (stop)
+		rc = SQLITE_DONE;
 	sqlite3_reset(s);
+	while (ps == POISE_OK && rc == SQLITE_DONE && !stop && next < nside) {
+		found = 1;
+		stop = fn(ctx, &side[next++]);
+	}
+	free(side);
+	if (ps != POISE_OK)
+		return ps;
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, "look for an open call", err);
 	if (!found)

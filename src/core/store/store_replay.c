@@ -6,23 +6,29 @@
  * each to the sink here, inside one BEGIN IMMEDIATE transaction; it empties
  * itself only after the commit. An entry replayed before (the log was not
  * emptied: a crash between the commit and the truncate) is skipped; one
- * that clashes with another event at its seq is set aside in
- * `<db>.quarantine`, never dropped.
+ * the database cannot take as it is (another event at its seq, no such
+ * call, a call line whose id another call holds) is set aside in
+ * `<db>.quarantine` once the rest commits, never dropped.
  */
 #include "store_int.h"
 
 #include <errno.h>
 #include <string.h>
 
-/* 1 when the database holds that very event already, -1 when another one sits at its seq. */
+/*
+ * How the database stands to a side log event: 1 when it holds that very
+ * event already, -1 when another one sits at its seq, -2 when it has no
+ * such call (nor will the replay add one before it), 0 when the seq is free.
+ */
 static int stored_as(struct store *st, const char *call_id, const struct event *ev)
 {
 	sqlite3_stmt *s = NULL;
 	int same = 0;
 
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT kind = ?3 AND t = ?4 AND text IS ?5 FROM events "
-			       "WHERE call_id = ?1 AND seq = ?2",
+			       "SELECT (SELECT kind = ?3 AND t = ?4 AND text IS ?5 AND stage = ?6 "
+			       "AND a = ?7 AND b = ?8 FROM events WHERE call_id = ?1 AND seq = ?2), "
+			       "EXISTS (SELECT 1 FROM calls WHERE id = ?1)",
 			       -1, &s, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
@@ -31,35 +37,70 @@ static int stored_as(struct store *st, const char *call_id, const struct event *
 	sqlite3_bind_int64(s, 4, ev->t);
 	if (ev->text)
 		sqlite3_bind_text(s, 5, ev->text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, stage_key(ev->stage), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 7, ev->a);
+	sqlite3_bind_int(s, 8, ev->b);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		same = sqlite3_column_int(s, 0) ? 1 : -1;
+		same = !sqlite3_column_int(s, 1)		    ? -2
+		       : sqlite3_column_type(s, 0) == SQLITE_NULL ? 0
+		       : sqlite3_column_int(s, 0)		    ? 1
+								    : -1;
 	sqlite3_finalize(s);
 	return same;
 }
 
+/* 0 when the database's row for m->id is another call than the side log's line. */
+static int same_call(struct store *st, const struct call_meta *m, const char *pb_hash)
+{
+	sqlite3_stmt *s = NULL;
+	int same = 1;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT agent = ?2 AND customer = ?3 AND customer_ref = ?4 AND "
+			       "started_at = ?5 AND playbook_hash = ?6 FROM calls WHERE id = ?1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_text(s, 1, m->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, m->agent, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, m->customer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, m->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, m->started);
+	sqlite3_bind_text(s, 6, pb_hash, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		same = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return same;
+}
+
+/* A call line whose id another call holds is set aside, with its events after it. */
 static int replay_call(void *ctx, const struct call_meta *meta, const char *pb_id,
 		       const char *pb_version, const char *pb_hash, const char *text, size_t len)
 {
-	return store_write_call(ctx, meta, pb_id, pb_version, pb_hash, text, len);
+	struct store *st = ctx;
+	int rc = store_write_call(st, meta, pb_id, pb_version, pb_hash, text, len);
+
+	if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0 && !same_call(st, meta, pb_hash) &&
+	    !sidelog_quarantine_call(st, meta, pb_id, pb_version, pb_hash, text, len))
+		return SQLITE_NOMEM;
+	return rc;
 }
 
+/*
+ * An event the database cannot take as it is (another event at its seq,
+ * no such call, its call line set aside) is set aside, never dropped.
+ */
 static int replay_event(void *ctx, const char *call_id, const struct event *ev, size_t lineno,
 			struct poise_error *err)
 {
 	struct store *st = ctx;
-	int was = stored_as(st, call_id, ev);
+	int was = sidelog_call_aside(st, call_id) ? -2 : stored_as(st, call_id, ev);
 
+	(void)lineno;
+	(void)err;
 	if (was == 1)
 		return SQLITE_OK; /* replayed before: the log was not emptied */
-	if (was == -1) {
-		if (sidelog_quarantine(st, call_id, ev))
-			return SQLITE_OK;
-		poise_error_set(err, POISE_IO, st->pending_path, (int)lineno, 0,
-				"side log line %zu clashes with an event already saved and "
-				"cannot be set aside in '%s.quarantine': %s; the side log is kept",
-				lineno, st->path, strerror(errno));
-		return SQLITE_ABORT;
-	}
+	if (was < 0)
+		return sidelog_quarantine(st, call_id, ev) ? SQLITE_OK : SQLITE_NOMEM;
 	return store_write_event(st, call_id, ev);
 }
 

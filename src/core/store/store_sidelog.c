@@ -24,6 +24,8 @@
  */
 #include "store_int.h"
 
+#include "poise/text.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -132,12 +134,21 @@ static int lock_file(int fd)
 
 static enum poise_status read_log(struct store *st, char **buf, size_t *len,
 				  struct poise_error *err);
+/*
+ * What a walk shows its caller, besides counting: the events of call_id
+ * past `after`, in order, to fn; every call line to on_call and every
+ * event line to on_event (either may be NULL).
+ */
 struct visit {
 	const char *call_id;
 	int64_t after; /* the last seq given */
 	store_event_fn fn;
 	void *ctx;
 	int stop;
+	/* m is the call line's (status "open"); f and flen its fields, unescaped. */
+	int (*on_call)(struct visit *v, const struct call_meta *m, char **f, const size_t *flen);
+	void (*on_event)(struct visit *v, const char *call_id, const struct event *ev);
+	void *data;
 };
 static enum poise_status walk(struct store *st, char *buf, const struct sidelog_sink *sink,
 			      int *rc, struct poise_error *err, struct visit *v);
@@ -233,22 +244,28 @@ out:
 			       st->path, st->pending_path, strerror(e));
 }
 
+static void call_line(struct sbuf *b, const struct call_meta *meta, const char *pb_id,
+		      const char *pb_version, const char *pb_hash, const char *text, size_t len)
+{
+	sb_add(b, "call", 4);
+	sb_str(b, meta->id);
+	sb_str(b, meta->agent);
+	sb_str(b, meta->customer);
+	sb_str(b, meta->ref);
+	sb_int(b, meta->started);
+	sb_str(b, pb_id);
+	sb_str(b, pb_version);
+	sb_str(b, pb_hash);
+	sb_field(b, text ? text : "", text ? len : 0);
+}
+
 enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err)
 {
 	struct sbuf b = {0};
 	enum poise_status ps;
 
-	sb_add(&b, "call", 4);
-	sb_str(&b, meta->id);
-	sb_str(&b, meta->agent);
-	sb_str(&b, meta->customer);
-	sb_str(&b, meta->ref);
-	sb_int(&b, meta->started);
-	sb_str(&b, pb->id);
-	sb_str(&b, pb->version);
-	sb_str(&b, pb->hash);
-	sb_field(&b, pb->text ? pb->text : "", pb->text ? pb->text_len : 0);
+	call_line(&b, meta, pb->id, pb->version, pb->hash, pb->text, pb->text_len);
 	ps = append_line(st, &b, NULL, NULL, err);
 	free(b.p);
 	return ps;
@@ -396,33 +413,185 @@ static enum poise_status damaged(struct store *st, size_t line, struct poise_err
 			       line, st->pending_path, st->path);
 }
 
-/*
- * An entry the database cannot take as it is (another event already holds
- * its seq) is never dropped: it goes, as its line, to `<db>.quarantine`
- * (0600), counted in st->quarantined and said by store_flush.
- */
-int sidelog_quarantine(struct store *st, const char *call_id, const struct event *ev)
+/* "<db>.quarantine", malloc'd; NULL when out of memory. */
+static char *quarantine_path(const struct store *st)
 {
-	struct sbuf b = {0};
-	char *path = NULL;
 	size_t n = strlen(st->path) + sizeof(".quarantine");
-	int fd = -1, ok = 0;
+	char *path = malloc(n);
 
-	event_line(&b, call_id, ev);
-	sb_add(&b, "\n", 1);
-	if (!b.oom && (path = malloc(n)) != NULL) {
+	if (path)
 		snprintf(path, n, "%s.quarantine", st->path);
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	return path;
+}
+
+/* Lines in buf[0..len) (a last one without its newline counts). */
+static size_t count_lines(const char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += buf[i] == '\n';
+	return n + (len > 0 && buf[len - 1] != '\n');
+}
+
+/* Whether the newline-ended line (len bytes) is one of buf's lines. */
+static int has_line(const char *buf, size_t blen, const char *line, size_t len)
+{
+	for (size_t at = 0; at < blen;) {
+		const char *nl = memchr(buf + at, '\n', blen - at);
+		size_t end = nl ? (size_t)(nl - buf) + 1 : blen;
+
+		if (end - at == len && memcmp(buf + at, line, len) == 0)
+			return 1;
+		at = end;
 	}
-	if (fd >= 0 && write(fd, b.p, b.len) == (ssize_t)b.len && fsync(fd) == 0)
-		ok = 1;
+	return 0;
+}
+
+/* Read all of fd (a regular file) into a malloc'd buffer. */
+static int read_all(int fd, char **out, size_t *len)
+{
+	struct stat sb;
+	size_t got = 0;
+	char *buf;
+
+	*out = NULL;
+	*len = 0;
+	if (fstat(fd, &sb) != 0 || !(buf = malloc((size_t)sb.st_size + 1)))
+		return -1;
+	while (got < (size_t)sb.st_size) {
+		ssize_t n = pread(fd, buf + got, (size_t)sb.st_size - got, (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+/*
+ * The lines a replay set aside go to `<db>.quarantine` (0600), each once:
+ * a replay retried (its commit failed, or the log could not be emptied)
+ * finds its lines there already and does not write them again.
+ * st->quarantined then counts the file's lines. -1 (errno) when they could
+ * not be written: the side log must be kept.
+ */
+static int write_aside(struct store *st, const struct sbuf *aside)
+{
+	char *path = quarantine_path(st), *have = NULL;
+	struct sbuf add = {0};
+	size_t hlen = 0;
+	int fd = -1, ok = 0, e;
+
+	if (path)
+		fd = store_open_regular(path, O_RDWR | O_APPEND | O_CREAT, 0600);
+	if (fd < 0 || lock_file(fd) != 0 || fchmod(fd, 0600) != 0 ||
+	    read_all(fd, &have, &hlen) != 0)
+		goto out;
+	for (size_t at = 0; aside && at < aside->len;) {
+		const char *line = aside->p + at;
+		size_t n = (size_t)((const char *)memchr(line, '\n', aside->len - at) - line) + 1;
+
+		if (!has_line(have, hlen, line, n) && !has_line(add.p, add.len, line, n))
+			sb_add(&add, line, n);
+		at += n;
+	}
+	if (add.oom) {
+		errno = ENOMEM;
+		goto out;
+	}
+	if (add.len > 0 && hlen > 0 && have[hlen - 1] != '\n')
+		goto out_torn;
+	if (add.len > 0) {
+		ssize_t n;
+
+		do
+			n = write(fd, add.p, add.len);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)add.len || fsync(fd) != 0) {
+			if (n >= 0 && ftruncate(fd, (off_t)hlen) == 0)
+				fsync(fd);
+			if (n >= 0 && !errno)
+				errno = EIO;
+			goto out;
+		}
+	}
+	st->quarantined = count_lines(have, hlen) + count_lines(add.p, add.len);
+	ok = 1;
+	goto out;
+out_torn:
+	errno = EINVAL; /* a line torn in the quarantine: gluing to it would damage both */
+out:
+	e = errno;
 	if (fd >= 0)
 		close(fd);
 	free(path);
-	free(b.p);
-	if (ok)
-		st->quarantined++;
-	return ok;
+	free(have);
+	free(add.p);
+	errno = e;
+	return ok ? 0 : -1;
+}
+
+/* How many lines <db>.quarantine holds now (0 when there is none, or it cannot be read). */
+static void count_quarantine(struct store *st)
+{
+	char *path = quarantine_path(st), *have = NULL;
+	size_t hlen = 0;
+	int fd = path ? store_open_regular(path, O_RDONLY, 0) : -1;
+
+	if (fd >= 0 && read_all(fd, &have, &hlen) == 0)
+		st->quarantined = count_lines(have, hlen);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	free(have);
+}
+
+/* What a replay set aside: lines for the quarantine, and the calls whose line went. */
+struct aside {
+	struct sbuf lines, calls;
+	size_t n;
+};
+
+int sidelog_quarantine(struct store *st, const char *call_id, const struct event *ev)
+{
+	struct aside *a = st->aside;
+
+	if (!a)
+		return 0;
+	event_line(&a->lines, call_id, ev);
+	sb_add(&a->lines, "\n", 1);
+	a->n++;
+	return !a->lines.oom;
+}
+
+int sidelog_quarantine_call(struct store *st, const struct call_meta *meta, const char *pb_id,
+			    const char *pb_version, const char *pb_hash, const char *text,
+			    size_t len)
+{
+	struct aside *a = st->aside;
+
+	if (!a)
+		return 0;
+	call_line(&a->lines, meta, pb_id, pb_version, pb_hash, text, len);
+	sb_add(&a->lines, "\n", 1);
+	sb_add(&a->calls, meta->id, strlen(meta->id));
+	sb_add(&a->calls, "\n", 1);
+	a->n++;
+	return !a->lines.oom && !a->calls.oom;
+}
+
+int sidelog_call_aside(const struct store *st, const char *call_id)
+{
+	const struct aside *a = st->aside;
+	char idl[FIELD_CALL_ID_LEN + 2];
+
+	snprintf(idl, sizeof(idl), "%s\n", call_id);
+	return a && has_line(a->calls.p, a->calls.len, idl, strlen(idl));
 }
 
 /*
@@ -457,12 +626,19 @@ static enum poise_status walk(struct store *st, char *buf, const struct sidelog_
 			snprintf(m.agent, sizeof(m.agent), "%s", f[2]);
 			snprintf(m.customer, sizeof(m.customer), "%s", f[3]);
 			snprintf(m.ref, sizeof(m.ref), "%s", f[4]);
+			snprintf(m.playbook_id, sizeof(m.playbook_id), "%s", f[6]);
+			snprintf(m.playbook_version, sizeof(m.playbook_version), "%s", f[7]);
+			snprintf(m.playbook_hash, sizeof(m.playbook_hash), "%s", f[8]);
+			snprintf(m.status, sizeof(m.status), "open");
 			m.started = num[0];
 			if (!(slot = store_seq_slot(st, m.id)))
 				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
 						       "out of memory");
 			if (*slot < 1)
 				*slot = 1;
+			if (v && v->on_call && v->on_call(v, &m, f, flen) != 0)
+				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
+						       "out of memory");
 			if (sink && (*rc = sink->call(sink->ctx, &m, f[6], f[7], f[8], f[9],
 						      flen[9])) != SQLITE_OK)
 				return POISE_DB;
@@ -486,10 +662,13 @@ static enum poise_status walk(struct store *st, char *buf, const struct sidelog_
 						       "out of memory");
 			if (*slot < ev.seq + 1)
 				*slot = ev.seq + 1;
-			if (v && !v->stop && ev.seq > v->after && strcmp(f[1], v->call_id) == 0) {
+			if (v && v->fn && !v->stop && ev.seq > v->after &&
+			    strcmp(f[1], v->call_id) == 0) {
 				v->after = ev.seq;
 				v->stop = v->fn(v->ctx, &ev);
 			}
+			if (v && v->on_event)
+				v->on_event(v, f[1], &ev);
 			if (sink && (*rc = sink->event(sink->ctx, f[1], &ev, lineno, err)) != SQLITE_OK)
 				return *rc == SQLITE_ABORT ? (*rc = SQLITE_OK, POISE_IO) : POISE_DB;
 		} else {
@@ -528,19 +707,26 @@ static enum poise_status lock_log(struct store *st, int *fd, struct poise_error 
 			       st->pending_path, strerror(errno));
 }
 
-enum poise_status sidelog_load(struct store *st, struct poise_error *err)
+/* Walk the side log under its lock, showing v (may be NULL) what it holds. */
+static enum poise_status visit_log(struct store *st, struct visit *v, struct poise_error *err)
 {
 	char *buf = NULL;
 	size_t len;
 	int rc, lock;
 	enum poise_status ps = lock_log(st, &lock, err);
 
-	if (ps == POISE_OK && (ps = read_log(st, &buf, &len, err)) == POISE_OK)
-		ps = walk(st, buf, NULL, &rc, err, NULL);
+	if (ps == POISE_OK && (ps = read_log(st, &buf, &len, err)) == POISE_OK && buf)
+		ps = walk(st, buf, NULL, &rc, err, v);
 	if (lock >= 0)
 		close(lock);
 	free(buf);
 	return ps;
+}
+
+enum poise_status sidelog_load(struct store *st, struct poise_error *err)
+{
+	count_quarantine(st);
+	return visit_log(st, NULL, err);
 }
 
 /*
@@ -551,18 +737,205 @@ enum poise_status sidelog_load(struct store *st, struct poise_error *err)
 int sidelog_call_events(struct store *st, const char *call_id, int64_t after, store_event_fn fn,
 			void *ctx, enum poise_status *ps, struct poise_error *err)
 {
-	struct visit v = {call_id, after, fn, ctx, 0};
-	char *buf = NULL;
-	size_t len;
-	int rc, lock;
+	struct visit v = {.call_id = call_id, .after = after, .fn = fn, .ctx = ctx};
 
-	*ps = lock_log(st, &lock, err);
-	if (*ps == POISE_OK && (*ps = read_log(st, &buf, &len, err)) == POISE_OK && buf)
-		*ps = walk(st, buf, NULL, &rc, err, &v);
-	if (lock >= 0)
-		close(lock);
-	free(buf);
+	*ps = visit_log(st, &v, err);
 	return v.stop;
+}
+
+/*
+ * What an event waiting in the side log does to its call's summary, as
+ * store_write.c's rows will once it is replayed. An UNDO is left to the
+ * replay (the columns it sets are folded from every kept event).
+ */
+static void copy_cut(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0, keep = n < size ? n : text_cut(src, size - 1);
+
+	if (keep)
+		memcpy(dst, src, keep);
+	dst[keep] = '\0';
+}
+
+static void meta_apply(struct call_meta *m, const struct event *ev)
+{
+	if (ev->seq <= m->last_seq)
+		return; /* the database has it already */
+	m->last_seq = ev->seq;
+	switch (ev->kind) {
+	case EV_MOOD:
+		if (!m->mood_start)
+			m->mood_start = ev->a;
+		m->mood_end = ev->a;
+		break;
+	case EV_WRAPUP:
+		if (!m->wrapup_at)
+			m->wrapup_at = ev->t;
+		break;
+	case EV_OUTCOME:
+		copy_cut(m->outcome, sizeof(m->outcome), ev->text);
+		break;
+	case EV_CAUSE:
+		copy_cut(m->cause, sizeof(m->cause), ev->text);
+		break;
+	case EV_END:
+	case EV_INTERRUPTED:
+		snprintf(m->status, sizeof(m->status), "%s",
+			 ev->kind == EV_END ? "done" : "interrupted");
+		m->ended = ev->t;
+		break;
+	case EV_RESUME:
+		snprintf(m->status, sizeof(m->status), "open");
+		m->ended = 0;
+		break;
+	default:
+		break;
+	}
+}
+
+static void meta_event(struct visit *v, const char *call_id, const struct event *ev)
+{
+	struct call_meta *m = v->data;
+
+	if (strcmp(call_id, m->id) == 0)
+		meta_apply(m, ev);
+}
+
+enum poise_status sidelog_meta(struct store *st, struct call_meta *m, struct poise_error *err)
+{
+	struct visit v = {.on_event = meta_event, .data = m};
+
+	return st->pending ? visit_log(st, &v, err) : POISE_OK;
+}
+
+struct side_calls {
+	struct call_meta *m;
+	size_t n, cap;
+};
+
+static int calls_add(struct visit *v, const struct call_meta *m, char **f, const size_t *flen)
+{
+	struct side_calls *c = v->data;
+
+	(void)f;
+	(void)flen;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->m[i].id, m->id) == 0)
+			return 0; /* the same call line twice: the first one counts */
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 4;
+		struct call_meta *p = realloc(c->m, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		c->m = p;
+		c->cap = cap;
+	}
+	c->m[c->n++] = *m;
+	return 0;
+}
+
+static void calls_event(struct visit *v, const char *call_id, const struct event *ev)
+{
+	struct side_calls *c = v->data;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->m[i].id, call_id) == 0)
+			meta_apply(&c->m[i], ev);
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct call_meta *x = a, *y = b;
+
+	if (x->started != y->started)
+		return x->started > y->started ? -1 : 1;
+	return -strcmp(x->id, y->id);
+}
+
+/* Whether the database has a row for call id (a read that fails: it has not). */
+static int in_database(struct store *st, const char *id)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_LAST_SEQ);
+	int rc;
+
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW;
+}
+
+enum poise_status sidelog_calls(struct store *st, struct call_meta **out, size_t *n,
+				struct poise_error *err)
+{
+	struct side_calls c = {0};
+	struct visit v = {.on_call = calls_add, .on_event = calls_event, .data = &c};
+	enum poise_status ps = st->pending ? visit_log(st, &v, err) : POISE_OK;
+	size_t keep = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (ps != POISE_OK) {
+		free(c.m);
+		return ps;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		if (!in_database(st, c.m[i].id))
+			c.m[keep++] = c.m[i];
+	if (keep > 1)
+		qsort(c.m, keep, sizeof(*c.m), newest_first);
+	if (keep == 0) {
+		free(c.m);
+		c.m = NULL;
+	}
+	*out = c.m;
+	*n = keep;
+	return POISE_OK;
+}
+
+struct side_text {
+	const char *hash;
+	char *text;
+	size_t len;
+	int oom;
+};
+
+static int text_find(struct visit *v, const struct call_meta *m, char **f, const size_t *flen)
+{
+	struct side_text *t = v->data;
+
+	(void)m;
+	if (t->text || t->oom || strcmp(f[8], t->hash) != 0)
+		return 0;
+	if (!(t->text = malloc(flen[9] + 1))) {
+		t->oom = 1;
+		return -1;
+	}
+	memcpy(t->text, f[9], flen[9]);
+	t->text[flen[9]] = '\0';
+	t->len = flen[9];
+	return 0;
+}
+
+enum poise_status sidelog_playbook_text(struct store *st, const char *hash, char **text,
+					size_t *len, struct poise_error *err)
+{
+	struct side_text t = {.hash = hash};
+	struct visit v = {.on_call = text_find, .data = &t};
+	enum poise_status ps = st->pending ? visit_log(st, &v, err) : POISE_OK;
+
+	if (ps != POISE_OK) {
+		free(t.text);
+		return ps;
+	}
+	if (!t.text)
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no playbook with hash '%s' in database '%s'", hash,
+				       st->path);
+	*text = t.text;
+	if (len)
+		*len = t.len;
+	return POISE_OK;
 }
 
 static enum poise_status truncate_log(struct store *st, struct poise_error *err)
@@ -593,16 +966,32 @@ enum poise_status sidelog_replay(struct store *st, const struct sidelog_sink *si
 	int lock = -1;
 	enum poise_status ps;
 
+	struct aside a = {0};
+
 	*rc = SQLITE_OK;
+	st->aside = &a;
 	if ((ps = lock_log(st, &lock, err)) == POISE_OK &&
 	    (ps = read_log(st, &buf, &len, err)) == POISE_OK && buf)
 		ps = walk(st, buf, sink, rc, err, NULL);
+	st->aside = NULL;
+	if (ps == POISE_OK && (a.lines.oom || a.calls.oom))
+		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	if (ps == POISE_OK)
 		*rc = sink->commit(sink->ctx);
+	/* Set aside only once the rest is saved: a retried replay adds no copy. */
+	if (ps == POISE_OK && *rc == SQLITE_OK && a.n > 0 && write_aside(st, &a.lines) != 0)
+		ps = poise_error_set(err, POISE_IO, NULL, 0, 0,
+				     "%zu side log %s could not be saved as they were and cannot "
+				     "be set aside in '%s.quarantine': %s; the side log '%s' is "
+				     "kept",
+				     a.n, a.n == 1 ? "entry" : "entries", st->path, strerror(errno),
+				     st->pending_path);
 	if (ps == POISE_OK && *rc == SQLITE_OK)
 		ps = truncate_log(st, err);
 	if (lock >= 0)
 		close(lock);
 	free(buf);
+	free(a.lines.p);
+	free(a.calls.p);
 	return ps;
 }
