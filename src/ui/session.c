@@ -71,6 +71,8 @@ int session_start_call(struct ui *ui, const struct caller *c)
 	ui->call_pb = ui->pb;
 	ui->in_call = 1;
 	reset_view(ui);
+	if (ui->opts->stored) /* the call and its START: the live floor hears of it now */
+		ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
 	if (call_apply(&ui->cs, &ev) != POISE_OK) {
 		ui_set_banner(ui, 1, "%s saved but could not be shown; restart poise to resume",
 			      event_kind_key(ev.kind));
