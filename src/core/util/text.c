@@ -85,7 +85,8 @@ size_t text_safe(char *dst, size_t size, const char *s, int flags)
 			size_t room = !full && size > used + 1 ? size - 1 - used : 0;
 			size_t take = run < room ? run : room;
 
-			memcpy(dst + used, s, take);
+			if (take) /* dst is NULL when only measuring */
+				memcpy(dst + used, s, take);
 			used += take;
 			if (take < run)
 				full = 1;
