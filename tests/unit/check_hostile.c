@@ -742,6 +742,9 @@ START_TEST(test_sanitizer_class)
 		ck_assert_str_eq(full, "ab" TEXT_REPLACEMENT "cd\xc3\xa9"
 				       "efg\xe2\x82\xac"
 				       "h");
+		/* Measuring only (no buffer), as the screens do first: the same length. */
+		ck_assert_uint_eq(text_safe(NULL, 0, mixed, 0), whole);
+		ck_assert_uint_eq(text_safe(NULL, 0, "plain ascii", 0), 11);
 		for (size_t size = 1; size <= whole + 1; size++) {
 			size_t n = text_safe(small, size, mixed, 0), got = strlen(small);
 
