@@ -205,6 +205,7 @@ static enum poise_status walk_group(struct sc_walk *s, uint32_t at)
 
 	snprintf(what, sizeof(what), "group %zu", s->sc->ngroups + 1);
 	g->stage = -1;
+	s->sc->ngroups++; /* counted even when it fails, so what it holds is freed */
 	if ((st = pbwalk_expect(w, at, at, PB_MAP, what)) != POISE_OK ||
 	    (st = pbwalk_fields(w, at, what, group_fields, GF_COUNT, k, v)) != POISE_OK ||
 	    (st = pbwalk_string(w, k[GF_TITLE], v[GF_TITLE], NULL, &g->title)) != POISE_OK ||
@@ -213,7 +214,6 @@ static enum poise_status walk_group(struct sc_walk *s, uint32_t at)
 	    (st = pbwalk_expect(w, k[GF_CRITERIA], v[GF_CRITERIA], PB_SEQ, "'criteria'")) !=
 		    POISE_OK)
 		return st;
-	s->sc->ngroups++;
 	if (!seq_count(w, v[GF_CRITERIA]))
 		return pbwalk_error(w, v[GF_CRITERIA], "empty list for 'criteria'");
 	for (uint32_t i = v[GF_CRITERIA] + 1; i < pb_node(w, v[GF_CRITERIA])->end;
