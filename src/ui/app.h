@@ -125,14 +125,13 @@ struct ui {
 	struct playbook *call_pb; /* playbook of the open call (may be pb) */
 	/* The file of pb as last looked at, to notice a trainer's save (ready.c). */
 	struct {
-		int set;
-		unsigned long long dev, ino, size;
-		long long mtime_s, mtime_ns;
+		struct pbpath_watch w;
 		int64_t checked; /* when, ms */
 	} pb_file;
 
 	/* The open call, if any. */
 	int in_call;
+	int preview; /* `poise preview`: a walk with no database, nothing logged (preview.c) */
 	struct call_lock *lock; /* the open call is ours while we hold it (calllock.h) */
 	struct call_meta meta;
 	struct call_state cs;
