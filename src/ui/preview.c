@@ -289,8 +289,6 @@ int ui_preview(const struct call_opts *opts, struct poise_error *err)
 	int rc = 1;
 
 	setlocale(LC_ALL, "");
-	if (term_check_err(err) != 0)
-		return 1;
 	ui = calloc(1, sizeof(*ui));
 	if (!ui) {
 		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
@@ -303,7 +301,8 @@ int ui_preview(const struct call_opts *opts, struct poise_error *err)
 		 opts->customer ? opts->customer : "");
 	snprintf(ui->meta.agent, sizeof(ui->meta.agent), "%s", opts->agent ? opts->agent : "");
 	p.view.sel = -1;
-	if (open_playbook(ui, &p, err) != 0)
+	/* A playbook that is not there is said first: a terminal cannot help it. */
+	if (open_playbook(ui, &p, err) != 0 || term_check_err(err) != 0)
 		goto out;
 	if (ui->pb && start_walk(ui) != 0) {
 		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
