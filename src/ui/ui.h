@@ -37,4 +37,10 @@ int ui_call(const struct call_opts *opts, struct poise_error *err);
  */
 int ui_preview(const struct call_opts *opts, struct poise_error *err);
 
+/*
+ * `poise call --plain`: the same calls as plain lines and single keys, no
+ * curses (src/ui/plain.c); stdin and stdout may be pipes.
+ */
+int ui_call_plain(const struct call_opts *opts, struct poise_error *err);
+
 #endif
