@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "poise/i18n.h"
 #include "poise/store.h"
 #include "poise/team_floor.h"
 #include "ui/ui.h"
@@ -13,8 +14,8 @@ const struct cli_opt cmd_call_opts[] = {
 	{"ref", "ID", "the first caller's customer or ticket reference"},
 	{"agent", "NAME", "your name (default: $POISE_AGENT, login name)"},
 	{"plain", NULL,
-	 "plain lines and single keys, no full screen: for screen readers and slow links; "
-	 "works on pipes"},
+	 N_("plain lines and single keys, no full screen: for screen readers and slow links; "
+	    "works on pipes")},
 	{"server", "URL",
 	 "the centre's server, where each event also streams to the live floor (default: "
 	 "$POISE_SERVER, else libpq's PG* variables; none: nothing leaves this machine)"},

@@ -2,12 +2,14 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "poise/i18n.h"
 #include "poise/limits.h"
 #include "ui/ui.h"
 
 const struct cli_opt cmd_preview_opts[] = {
-	{"customer", "NAME", "a caller's name to fill the lines with (default: none)"},
-	{"agent", "NAME", "the agent's name to fill the lines with (default: $POISE_AGENT, login name)"},
+	{"customer", "NAME", N_("a caller's name to fill the lines with (default: none)")},
+	{"agent", "NAME",
+	 N_("the agent's name to fill the lines with (default: $POISE_AGENT, login name)")},
 	{NULL, NULL, NULL},
 };
 

@@ -18,6 +18,7 @@
  * and an empty line is Enter. The end of input is a hang-up.
  */
 #include "ui/app.h"
+#include "poise/i18n.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -127,12 +128,12 @@ static void say_news(struct plain *p)
 			words_duration(call, sizeof(call), call_elapsed_ms(cs, now));
 			words_duration(stage, sizeof(stage), call_in_stage_ms(cs, now));
 			words_duration(hold, sizeof(hold), call_current_hold_ms(cs, now));
-			say("time: call %s, %s %s%s%s", call, stage_title(cs->stage), stage,
+			say(_("time: call %s, %s %s%s%s"), call, stage_title(cs->stage), stage,
 			    cs->on_hold ? ", on hold " : "", cs->on_hold ? hold : "");
 		}
 	}
 	if (ui->banner[0]) {
-		say("%s%s", ui->banner_error ? "error: " : "", ui->banner);
+		say("%s%s", ui->banner_error ? _("error: ") : "", ui->banner);
 		ui->banner[0] = '\0';
 		ui->banner_error = 0;
 	}
@@ -313,7 +314,8 @@ static int read_text(struct plain *p, const char *label, char *out, size_t size,
 			return 1;
 		}
 		if (key == PK_ESC) {
-			fputs(" (cancelled)\n", stdout);
+			fputs(_(" (cancelled)"), stdout);
+			fputc('\n', stdout);
 			fflush(stdout);
 			out[0] = '\0';
 			return 0;
@@ -378,14 +380,14 @@ static void say_item(struct plain *p, const char *lead, enum section sec, int in
 
 	if (sec == SECTION_CHECKLIST)
 		snprintf(tail, sizeof(tail), cs->ticked[cs->stage] && cs->ticked[cs->stage][index]
-						     ? " (ticked)"
+						     ? _(" (ticked)")
 						     : "");
 	else if (u && u->mark == LINE_SAID)
-		snprintf(tail, sizeof(tail), " (said)");
+		snprintf(tail, sizeof(tail), "%s", _(" (said)"));
 	else if (u && u->mark == LINE_SKIPPED)
-		snprintf(tail, sizeof(tail), " (skipped: %s)",
+		snprintf(tail, sizeof(tail), _(" (skipped: %s)"),
 			 u->reason >= 0 ? skip_reason_label((enum skip_reason)u->reason)
-					: "no reason");
+					: _("no reason"));
 	if (number > 0)
 		say("%s%s %d: %s%s", lead, section_title(sec), number, text ? text : "?", tail);
 	else
@@ -413,8 +415,8 @@ static void say_warnings(struct plain *p)
 	for (int i = 0; i < PLAYBOOK_WARNINGS; i++) {
 		char *text = ui_fill(ui, ui->call_pb->warnings[i]);
 
-		say("Warning %d: %s%s", i + 1, text ? text : "?",
-		    i < ui->cs.warnings ? " (given)" : i == ui->cs.warnings ? " (next: w)" : "");
+		say(_("Warning %d: %s%s"), i + 1, text ? text : "?",
+		    i < ui->cs.warnings ? _(" (given)") : i == ui->cs.warnings ? _(" (next: w)") : "");
 		free(text);
 	}
 }
@@ -427,7 +429,7 @@ static void say_stage(struct plain *p)
 	const struct pb_stage *st = &ui->call_pb->stages[cs->stage];
 	int number = 0;
 
-	say("Stage %d of %d: %s. %s", (int)cs->stage + 1, STAGE_COUNT, stage_title(cs->stage),
+	say(_("Stage %d of %d: %s. %s"), (int)cs->stage + 1, STAGE_COUNT, stage_title(cs->stage),
 	    st->goal);
 	if (cs->stage == STAGE_BOUNDARY)
 		say_warnings(p);
@@ -444,7 +446,7 @@ static void say_prompt(struct plain *p)
 	char *line = callscr_prompt_text(p->ui);
 
 	if (line)
-		say("prompt: %s", line);
+		say(_("prompt: %s"), line);
 	free(line);
 }
 
@@ -487,11 +489,11 @@ static struct event ev_of(const struct plain *p, enum event_kind kind, int a, in
 
 static void say_keys(void)
 {
-	say("keys: 1-5 mood; Tab or Right next stage; Left or Shift-Tab back; b boundary; "
+	say(_("keys: 1-5 mood; Tab or Right next stage; Left or Shift-Tab back; b boundary; "
 	    "j/k or Down/Up select a line; Space mark it said or tick it (again: un-mark); "
 	    "s skip it; u undo; w warning (shows it, w again logs it); n note; h hold; "
 	    "e escalate; m manager asked; p breathe; i read the prompt; r read the stage "
-	    "again; x end the call; ? these keys");
+	    "again; x end the call; ? these keys"));
 }
 
 static void mark(struct plain *p)
@@ -501,7 +503,7 @@ static void mark(struct plain *p)
 	int index = 0;
 
 	if (!selectable(cs, -1, &sec, &index)) {
-		say("nothing to mark in this stage");
+		say(_("nothing to mark in this stage"));
 		return;
 	}
 	selectable(cs, p->sel, &sec, &index);
@@ -522,12 +524,12 @@ static int skip(struct plain *p)
 
 	if (!selectable(&p->ui->cs, -1, &sec, &index) ||
 	    (selectable(&p->ui->cs, p->sel, &sec, &index), sec == SECTION_CHECKLIST)) {
-		say("select a line to say or ask first (j/k)");
+		say(_("select a line to say or ask first (j/k)"));
 		return 0;
 	}
 	ch = ask_key(p,
-		     "skip this line because: d didn't fit  c customer calmer already  "
-		     "w wrong scenario  o other  (Esc cancels)",
+		     _("skip this line because: d didn't fit  c customer calmer already  "
+		     "w wrong scenario  o other  (Esc cancels)"),
 		     "dcwo", 1);
 	if (ch == PK_STOP)
 		return -1;
@@ -544,18 +546,18 @@ static void warn(struct plain *p)
 	char *text;
 
 	if (ui->cs.stage != STAGE_BOUNDARY) {
-		say("warnings are given in the boundary stage: press b first");
+		say(_("warnings are given in the boundary stage: press b first"));
 		return;
 	}
 	if (ui->cs.warnings >= PLAYBOOK_WARNINGS) {
-		say("all three warnings given; per policy you may end the call (x)");
+		say(_("all three warnings given; per policy you may end the call (x)"));
 		return;
 	}
 	if (!(text = ui_fill(ui, ui->call_pb->warnings[next - 1])))
 		return;
 	if (p->warn_shown != next) {
 		p->warn_shown = next;
-		say("Warning %d, say it: %s (w again logs it)", next, text);
+		say(_("Warning %d, say it: %s (w again logs it)"), next, text);
 	} else {
 		p->warn_shown = 0;
 		rec(p, ev_of(p, EV_WARNING, next, 0, text));
@@ -581,8 +583,8 @@ static void manager(struct plain *p)
 	char *line = ui->call_pb->manager ? ui_fill(ui, ui->call_pb->manager) : NULL;
 
 	if (rec(p, ev_of(p, EV_MANAGER, 0, 0, line)) == 0)
-		say(line ? "say: %s" : "%s",
-		    line ? line : "this playbook has no 'manager:' line to say");
+		say(line ? _("say: %s") : "%s",
+		    line ? line : _("this playbook has no 'manager:' line to say"));
 	free(line);
 }
 
@@ -606,14 +608,14 @@ static int talk(struct plain *p)
 			break;
 		case '\t': case PK_RIGHT:
 			if ((stage = call_next_stage(&ui->cs)) < 0)
-				say("this is the last stage; x ends the call");
+				say(_("this is the last stage; x ends the call"));
 			else
 				rec(p, (struct event){.kind = EV_STAGE, .stage = stage,
 						      .a = (int)ui->cs.stage});
 			break;
 		case PK_LEFT: case PK_BTAB:
 			if ((stage = call_prev_stage(&ui->cs)) < 0)
-				say("this is where the call began; Tab goes on");
+				say(_("this is where the call began; Tab goes on"));
 			else
 				rec(p, (struct event){.kind = EV_STAGE, .stage = stage,
 						      .a = (int)ui->cs.stage});
@@ -645,7 +647,7 @@ static int talk(struct plain *p)
 			struct event undone;
 
 			if (!seq || !e) {
-				say("nothing to undo: no mark left in this call");
+				say(_("nothing to undo: no mark left in this call"));
 				break;
 			}
 			undone = call_entry_event(e);
@@ -653,7 +655,7 @@ static int talk(struct plain *p)
 			if (ui_record(ui, &(struct event){.kind = EV_UNDO,
 							  .stage = (int)ui->cs.stage,
 							  .a = (int)seq}) == 0)
-				say("undone: %s", what);
+				say(_("undone: %s"), what);
 			else
 				say_news(p);
 			break;
@@ -662,14 +664,14 @@ static int talk(struct plain *p)
 			warn(p);
 			break;
 		case 'n':
-			if (text_event(p, EV_NOTE, "note (Enter saves, Esc cancels):", LIMIT_NOTE))
+			if (text_event(p, EV_NOTE, _("note (Enter saves, Esc cancels):"), LIMIT_NOTE))
 				return -1;
 			break;
 		case 'h':
 			rec(p, ev_of(p, ui->cs.on_hold ? EV_HOLD_END : EV_HOLD_START, 0, 0, NULL));
 			break;
 		case 'e':
-			if (text_event(p, EV_ESCALATE, "escalate, reason:", LIMIT_REASON))
+			if (text_event(p, EV_ESCALATE, _("escalate, reason:"), LIMIT_REASON))
 				return -1;
 			break;
 		case 'm':
@@ -677,13 +679,13 @@ static int talk(struct plain *p)
 			break;
 		case 'p':
 			if (rec(p, ev_of(p, EV_BREATHE, 0, 0, NULL)) == 0)
-				say("breathe: in for 4, pause for 4, out for 4; twice more");
+				say(_("breathe: in for 4, pause for 4, out for 4; twice more"));
 			break;
 		case 'i':
 			if (ui->cs.prompt >= 0)
 				say_prompt(p);
 			else
-				say("no coaching prompt to read");
+				say(_("no coaching prompt to read"));
 			break;
 		case 'r':
 			say_stage(p);
@@ -714,24 +716,24 @@ static int wrapup(struct plain *p)
 	size_t qlen, k = 0;
 	int ch;
 
-	say("Wrap-up.");
+	say(_("Wrap-up."));
 	while (ui->cs.outcome == OUTCOME_NONE) {
 		ch = ask_key(p,
-			     "How did the call end? r resolved  e escalated  t transferred  "
-			     "c callback  a ended for abuse  u unresolved  (Esc: back to the call)",
+			     _("How did the call end? r resolved  e escalated  t transferred  "
+			     "c callback  a ended for abuse  u unresolved  (Esc: back to the call)"),
 			     "retcau", 1);
 		if (ch == PK_STOP)
 			return -1;
 		if (ch == 0) {
 			if (rec(p, ev_of(p, EV_UNDO, (int)call_undo_target(&ui->cs), 0, NULL)) == 0) {
-				say("back to the call; x ends it again");
+				say(_("back to the call; x ends it again"));
 				return 1;
 			}
 			continue;
 		}
 		rec(p, ev_of(p, EV_OUTCOME, 0, 0, outcome_key(outcome_from_char(ch))));
 	}
-	qlen = (size_t)snprintf(q, sizeof(q), "What was it about?");
+	qlen = (size_t)snprintf(q, sizeof(q), "%s", _("What was it about?"));
 	for (size_t i = 0; i < pb->ncauses && i < 9 && qlen < sizeof(q); i++) {
 		keys[k++] = (char)('1' + i);
 		qlen += (size_t)snprintf(q + qlen, sizeof(q) - qlen, "  %zu %s", i + 1,
@@ -747,8 +749,8 @@ static int wrapup(struct plain *p)
 		struct poise_error err;
 
 		if (read_text(p,
-			      "Anything promised for later? Due: YYYY-MM-DD, today, tomorrow, a "
-			      "weekday such as fri, or +N days (Enter skips):",
+			      _("Anything promised for later? Due: YYYY-MM-DD, today, tomorrow, a "
+			      "weekday such as fri, or +N days (Enter skips):"),
 			      due, sizeof(due), sizeof(due) - 1) == PK_STOP)
 			return -1;
 		if (!due[0])
@@ -758,9 +760,9 @@ static int wrapup(struct plain *p)
 			say("%s", err.msg);
 			continue;
 		}
-		if (read_text(p, "follow-up channel, e.g. phone or email (Enter skips):", channel,
+		if (read_text(p, _("follow-up channel, e.g. phone or email (Enter skips):"), channel,
 			      sizeof(channel), LIMIT_CHANNEL) == PK_STOP ||
-		    read_text(p, "promise made (Enter skips):", promise, sizeof(promise),
+		    read_text(p, _("promise made (Enter skips):"), promise, sizeof(promise),
 			      LIMIT_PROMISE) == PK_STOP)
 			return -1;
 		snprintf(fu, sizeof(fu), "%s\t%s\t%s", day, channel, promise);
@@ -768,9 +770,9 @@ static int wrapup(struct plain *p)
 		break;
 	}
 	if (!ui->cs.reflection) {
-		if (read_text(p, "What went well? (Enter skips):", well, sizeof(well),
+		if (read_text(p, _("What went well? (Enter skips):"), well, sizeof(well),
 			      LIMIT_REFLECTION) == PK_STOP ||
-		    read_text(p, "What to improve? (Enter skips):", improve, sizeof(improve),
+		    read_text(p, _("What to improve? (Enter skips):"), improve, sizeof(improve),
 			      LIMIT_REFLECTION) == PK_STOP)
 			return -1;
 		snprintf(refl, sizeof(refl), "%s\t%s", well, improve);
@@ -778,10 +780,10 @@ static int wrapup(struct plain *p)
 			rec(p, ev_of(p, EV_REFLECTION, 0, 0, refl));
 	}
 	while (rec(p, ev_of(p, EV_END, 0, 0, NULL)) != 0)
-		if (ask_key(p, "The call could not be closed; press Enter to retry", "\r", 0) ==
+		if (ask_key(p, _("The call could not be closed; press Enter to retry"), "\r", 0) ==
 		    PK_STOP)
 			return -1;
-	say("Call saved.");
+	say(_("Call saved."));
 	return 0;
 }
 
@@ -789,9 +791,9 @@ static int wrapup(struct plain *p)
 static int ask_caller(struct plain *p, struct caller *c)
 {
 	memset(c, 0, sizeof(*c));
-	if (read_text(p, "Next caller's name (Enter skips):", c->customer, sizeof(c->customer),
+	if (read_text(p, _("Next caller's name (Enter skips):"), c->customer, sizeof(c->customer),
 		      FIELD_CUSTOMER_MAX) == PK_STOP ||
-	    read_text(p, "Reference (Enter skips):", c->ref, sizeof(c->ref), FIELD_REF_MAX) ==
+	    read_text(p, _("Reference (Enter skips):"), c->ref, sizeof(c->ref), FIELD_REF_MAX) ==
 		    PK_STOP)
 		return -1;
 	return 0;
@@ -808,7 +810,7 @@ static int one_call(struct plain *p, const struct caller *c)
 	p->minute = 0;
 	p->prompts_said = 0;
 	p->sel = 0;
-	say("Call with %s started (playbook %s %s).", ui_customer(ui), ui->call_pb->id,
+	say(_("Call with %s started (playbook %s %s)."), ui_customer(ui), ui->call_pb->id,
 	    ui->call_pb->version);
 	say_stage(p);
 	for (;;) {
@@ -836,7 +838,7 @@ int ui_call_plain(const struct call_opts *opts, struct poise_error *err)
 
 	setlocale(LC_ALL, "");
 	if (!p || !ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
 		goto out;
 	}
 	p->ui = ui;
@@ -846,7 +848,7 @@ int ui_call_plain(const struct call_opts *opts, struct poise_error *err)
 	if (session_open(ui, err) != 0)
 		goto out;
 	term_plain_start();
-	say("poise, plain mode: playbook %s %s. ? lists the keys.", ui->pb->id, ui->pb->version);
+	say(_("poise, plain mode: playbook %s %s. ? lists the keys."), ui->pb->id, ui->pb->version);
 	memset(&c, 0, sizeof(c));
 	if (opts->customer) {
 		snprintf(c.customer, sizeof(c.customer), "%s", opts->customer);
@@ -859,15 +861,15 @@ int ui_call_plain(const struct call_opts *opts, struct poise_error *err)
 	for (;;) {
 		if (one_call(p, &c) != 0)
 			break;
-		ch = ask_key(p, "Ready for the next call: Enter or c starts it, q quits.", "\rcq", 0);
+		ch = ask_key(p, _("Ready for the next call: Enter or c starts it, q quits."), "\rcq", 0);
 		if (ch == PK_STOP || ch == 'q' || ask_caller(p, &c) != 0)
 			break;
 	}
 stop:
 	rc = ui->stopping ? session_interrupt(ui, ui->stopping) : 0;
 	if (ui->stopping)
-		say("Stopped by %s: the call is kept, and poise call offers to resume it.",
-		    ui->stopping == SIGHUP ? "a hang-up" : "a signal");
+		say(_("Stopped by %s: the call is kept, and poise call offers to resume it."),
+		    ui->stopping == SIGHUP ? _("a hang-up") : _("a signal"));
 	term_plain_stop();
 out:
 	if (ui) {

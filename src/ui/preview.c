@@ -14,6 +14,7 @@
  * them (file:line:col: message), until a save that loads.
  */
 #include "ui/app.h"
+#include "poise/i18n.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -143,7 +144,7 @@ static void take(struct ui *ui, struct preview *p, struct playbook *pb)
 		return;
 	}
 	if (ui->in_call && refold(ui, pb) != 0) {
-		ui_set_banner(ui, 1, "the new version could not be shown: out of memory");
+		ui_set_banner(ui, 1, _("the new version could not be shown: out of memory"));
 		playbook_free(pb);
 		return;
 	}
@@ -157,7 +158,7 @@ static void take(struct ui *ui, struct preview *p, struct playbook *pb)
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	pbcheck_run(pb, count_warning, &warnings);
 	words_count(n, sizeof(n), (long)warnings, "lint warning", "lint warnings");
-	ui_set_banner(ui, 0, "reloaded at %s: %s version %s%s%s", when, pb->id, pb->version,
+	ui_set_banner(ui, 0, _("reloaded at %s: %s version %s%s%s"), when, pb->id, pb->version,
 		      warnings ? "; " : "", warnings ? n : "");
 }
 
@@ -201,10 +202,10 @@ static void draw_broken(struct ui *ui, struct preview *p)
 	char head[400];
 
 	draw_fill(0, ui_attr(ui, R_ERROR));
-	snprintf(head, sizeof(head), "PREVIEW  %s does not load", p->path);
+	snprintf(head, sizeof(head), _("PREVIEW  %s does not load"), p->path);
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), head);
 	draw_text(ui, 1, 1, COLS - 2, 2, A_NORMAL,
-		  "Fix the file and save it: the preview reloads by itself.");
+		  _("Fix the file and save it: the preview reloads by itself."));
 	for (size_t i = 0; i < p->nerrs; i++) {
 		const struct poise_error *e = &p->errs[i];
 		size_t len = strlen(e->file) + strlen(e->msg) + 64;
@@ -220,7 +221,7 @@ static void draw_broken(struct ui *ui, struct preview *p)
 	list_build_draw(ui, 3, 1, COLS - 2, LINES - 4, &b, &p->view);
 	list_build_free(&b);
 	draw_text(ui, LINES - 1, 1, COLS - 2, 1, ui_attr(ui, R_DIM),
-		  "q quit  j/k PgUp/PgDn scroll the errors");
+		  _("q quit  j/k PgUp/PgDn scroll the errors"));
 }
 
 static void preview_draw(struct ui *ui, void *ctx)
@@ -270,13 +271,13 @@ static int open_playbook(struct ui *ui, struct preview *p, struct poise_error *e
 		return -1;
 	if (pbpath_resolve(&ui->pp, name, &ui->pb, err) == POISE_OK) {
 		if (ui->pb->path && ui->pb->path[0] != '(' && !(p->path = strdup(ui->pb->path)))
-			return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory"), -1;
+			return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory")), -1;
 		return 0;
 	}
 	if (!name || stat(name, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return -1;
 	if (!(p->path = strdup(name)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory"), -1;
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory")), -1;
 	broken(p, err);
 	poise_error_clear(err);
 	return 0;
@@ -291,7 +292,7 @@ int ui_preview(const struct call_opts *opts, struct poise_error *err)
 	setlocale(LC_ALL, "");
 	ui = calloc(1, sizeof(*ui));
 	if (!ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
 		return 1;
 	}
 	ui->opts = opts;
@@ -305,7 +306,7 @@ int ui_preview(const struct call_opts *opts, struct poise_error *err)
 	if (open_playbook(ui, &p, err) != 0 || term_check_err(err) != 0)
 		goto out;
 	if (ui->pb && start_walk(ui) != 0) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
 		goto out;
 	}
 	/* The file as it is now is the one shown: only a later save is news. */
