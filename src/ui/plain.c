@@ -21,7 +21,6 @@
 #include "poise/i18n.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -836,7 +835,6 @@ int ui_call_plain(const struct call_opts *opts, struct poise_error *err)
 	struct caller c;
 	int rc = 1, ch;
 
-	setlocale(LC_ALL, "");
 	if (!p || !ui) {
 		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
 		goto out;

@@ -16,7 +16,6 @@
 #include "ui/app.h"
 #include "poise/i18n.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,7 +288,6 @@ int ui_preview(const struct call_opts *opts, struct poise_error *err)
 	struct ui *ui;
 	int rc = 1;
 
-	setlocale(LC_ALL, "");
 	ui = calloc(1, sizeof(*ui));
 	if (!ui) {
 		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
