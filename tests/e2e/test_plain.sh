@@ -86,16 +86,18 @@ if LC_ALL=C grep -q $'\033' <<<"$out"; then fail "escape sequences on a pipe"; f
 [ "$(kinds 3)" = "start mood stage wrapup outcome cause end " ] ||
 	fail "the piped call logged: $(kinds 3)"
 
-# 4. A hang-up: what was written stays, the call is closed as interrupted,
+# 4. A prompt, then a hang-up: what was written stays, the call is closed as interrupted,
 # and the call screen offers to resume it.
 start_poise 80 24 call --plain --playbook e2e-fast --customer Cy
 wait_for "Stage 1 of 8: Calm"
-keys 3; wait_for "mood 3"
+keys 5; wait_for "mood 5"
+# A coaching prompt fires on the clock, as on the call screen, as one line.
+wait_for "prompt: > [e escalate] Mood 5 prompt for Cy" 5
 kill -HUP "$(poise_pid)"
 status=$(wait_exit)
 [ "$status" = 129 ] || fail "SIGHUP gave status $status, not 129"
 stop_poise
-[ "$(kinds 4)" = "start mood interrupted " ] || fail "the hung-up call logged: $(kinds 4)"
+[ "$(kinds 4)" = "start mood interrupted " ] && exported "kinds" | sed -n 4p | grep -q prompt || fail "the hung-up call logged: $(kinds 4)"
 start_poise 80 24 call --playbook e2e-fast
 wait_for "unfinished call"
 wait_for "r resume"
