@@ -338,6 +338,8 @@ void breather_run(struct ui *ui);
 int session_start_call(struct ui *ui, const struct caller *c);
 /* The playbook and the database, before any screen (session.c); -1 with err. */
 int session_open(struct ui *ui, struct poise_error *err);
+/* The end of a session: the open call's lock, the database, the playbooks, ui itself. */
+void session_close(struct ui *ui);
 /* A signal stopped the session: the open call closed as interrupted; the exit code. */
 int session_interrupt(struct ui *ui, int signo);
 /* caller.c: ask the next caller's name and reference; 1 to start, 0 when Esc. */

@@ -870,14 +870,7 @@ stop:
 		    ui->stopping == SIGHUP ? _("a hang-up") : _("a signal"));
 	term_plain_stop();
 out:
-	if (ui) {
-		session_end_call(ui);
-		if (ui->st)
-			store_close(ui->st);
-		playbook_free(ui->pb);
-		pbpath_free(&ui->pp);
-	}
-	free(ui);
+	session_close(ui);
 	free(p);
 	return rc;
 }

@@ -201,6 +201,18 @@ int session_open(struct ui *ui, struct poise_error *err)
 	return 0;
 }
 
+void session_close(struct ui *ui)
+{
+	if (!ui)
+		return;
+	session_end_call(ui);
+	if (ui->st)
+		store_close(ui->st);
+	playbook_free(ui->pb);
+	pbpath_free(&ui->pp);
+	free(ui);
+}
+
 int ui_call(const struct call_opts *opts, struct poise_error *err)
 {
 	struct ui *ui;
@@ -224,11 +236,6 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 		poise_error_set(err, POISE_DB, NULL, 0, 0, "%s",
 				ui->banner[0] ? ui->banner : "the call screen stopped");
 out:
-	session_end_call(ui);
-	if (ui->st)
-		store_close(ui->st);
-	playbook_free(ui->pb);
-	pbpath_free(&ui->pp);
-	free(ui);
+	session_close(ui);
 	return rc;
 }
