@@ -167,26 +167,32 @@ static int wait_input(struct plain *p, int quiet)
 	}
 }
 
-/* A line of input (not a terminal): its bytes up to '\n', into buf. */
+/* A line of input (not a terminal): its bytes up to '\n', into buf; PK_STOP at the end. */
 static int next_line(struct plain *p, char *buf, size_t size, int quiet)
 {
-	for (;;) {
-		char *nl = memchr(p->in, '\n', p->inlen);
-		size_t n;
+	char *nl;
+	size_t n;
 
-		if (!nl && !p->eof && wait_input(p, quiet) == PK_STOP && !p->inlen)
+	while (!(nl = memchr(p->in, '\n', p->inlen)) && !p->eof) {
+		if (term_signal()) {
+			p->ui->stopping = term_signal();
 			return PK_STOP;
-		nl = memchr(p->in, '\n', p->inlen);
-		if (!nl && !p->eof && fill(p, 0) >= 0 && !term_signal())
-			continue;
-		if (!nl && !p->inlen)
-			return PK_STOP;
-		n = nl ? (size_t)(nl - p->in) : p->inlen;
-		snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), p->in);
-		take(p, nl ? n + 1 : n);
-		buf[strcspn(buf, "\r")] = '\0';
-		return 1;
+		}
+		if (p->ui->in_call)
+			ui_call_tick(p->ui, ui_now());
+		if (!quiet)
+			say_news(p);
+		fill(p, UI_TICK_MS);
 	}
+	if (!nl && !p->inlen) {
+		p->ui->stopping = SIGHUP; /* the end of input, as a terminal that hung up */
+		return PK_STOP;
+	}
+	n = nl ? (size_t)(nl - p->in) : p->inlen;
+	snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), p->in);
+	take(p, nl ? n + 1 : n);
+	buf[strcspn(buf, "\r")] = '\0';
+	return 1;
 }
 
 static const struct {
