@@ -6,15 +6,16 @@
 #include "poise/store.h"
 #include "poise/team_floor.h"
 #include "ui/ui.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_call_opts[] = {
-	{"playbook", "NAME|FILE", "playbook id or file (default: de-escalation)"},
-	{"customer", "NAME", "the first caller's name (else a form asks each caller)"},
-	{"ref", "ID", "the first caller's customer or ticket reference"},
-	{"agent", "NAME", "your name (default: $POISE_AGENT, login name)"},
+	{"playbook", "NAME|FILE", N_("playbook id or file (default: de-escalation)")},
+	{"customer", "NAME", N_("the first caller's name (else a form asks each caller)")},
+	{"ref", "ID", N_("the first caller's customer or ticket reference")},
+	{"agent", "NAME", N_("your name (default: $POISE_AGENT, login name)")},
 	{"server", "URL",
-	 "the centre's server, where each event also streams to the live floor (default: "
-	 "$POISE_SERVER, else libpq's PG* variables; none: nothing leaves this machine)"},
+	 N_("the centre's server, where each event also streams to the live floor (default: "
+	 "$POISE_SERVER, else libpq's PG* variables; none: nothing leaves this machine)")},
 	{NULL, NULL, NULL},
 };
 

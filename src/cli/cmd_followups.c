@@ -14,11 +14,12 @@
 #include "poise/followup.h"
 #include "poise/store.h"
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_followups_opts[] = {
 	CLI_SERVER_FLAG,
-	{"all", NULL, "every open follow-up, also those due later or without a date"},
-	{"agent", "NAME", "only the follow-ups of this agent's calls"},
+	{"all", NULL, N_("every open follow-up, also those due later or without a date")},
+	{"agent", "NAME", N_("only the follow-ups of this agent's calls")},
 	{NULL, NULL, NULL},
 };
 

@@ -23,13 +23,14 @@
 #include "poise/playbook.h"
 #include "poise/store.h"
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 #define DAY_MS INT64_C(86400000)
 
 const struct cli_opt cmd_gen_opts[] = {
-	{"seed", "S", "random seed (default 1)"},
-	{"agents", "K", "number of agents (default 20)"},
-	{"days", "D", "spread the calls over the D days before today (default 365)"},
+	{"seed", "S", N_("random seed (default 1)")},
+	{"agents", "K", N_("number of agents (default 20)")},
+	{"days", "D", N_("spread the calls over the D days before today (default 365)")},
 	{NULL, NULL, NULL},
 };
 

@@ -9,18 +9,19 @@
 #include "poise/report.h"
 #include "poise/store.h"
 #include "poise/store_ready.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_report_opts[] = {
 	CLI_SERVER_FLAG,
-	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
-	{"until", "DATE", "calls started on or before this day (UTC days unless TZ is set)"},
-	{"agent", "NAME", "only this agent's calls"},
-	{"playbook", "ID", "only calls under this playbook id"},
-	{"format", "FORMAT", "table (the default), csv, json, or html (a page of weekly charts)"},
-	{"lines", NULL, "per playbook line: shown, used, skipped, mood after"},
-	{"calibration", NULL, "calls several reviewers scored: spread per criterion, who deviates"},
-	{"repeat-days", "N", "a repeat contact is within N days (default 7)"},
-	{"refold", NULL, "fold every call from its events, not from kept figures"},
+	{"since", "DATE", N_("calls started on or after this day (YYYY-MM-DD)")},
+	{"until", "DATE", N_("calls started on or before this day (UTC days unless TZ is set)")},
+	{"agent", "NAME", N_("only this agent's calls")},
+	{"playbook", "ID", N_("only calls under this playbook id")},
+	{"format", "FORMAT", N_("table (the default), csv, json, or html (a page of weekly charts)")},
+	{"lines", NULL, N_("per playbook line: shown, used, skipped, mood after")},
+	{"calibration", NULL, N_("calls several reviewers scored: spread per criterion, who deviates")},
+	{"repeat-days", "N", N_("a repeat contact is within N days (default 7)")},
+	{"refold", NULL, N_("fold every call from its events, not from kept figures")},
 	{NULL, NULL, NULL},
 };
 

@@ -7,10 +7,11 @@
 #include "cli/cli_review.h"
 #include "poise/store.h"
 #include "ui/review.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_review_opts[] = {
 	CLI_SERVER_FLAG,
-	{"reviewer", "NAME", "who signs scores and comments (default: $POISE_AGENT, login name)"},
+	{"reviewer", "NAME", N_("who signs scores and comments (default: $POISE_AGENT, login name)")},
 	{NULL, NULL, NULL},
 };
 

@@ -4,9 +4,10 @@
 
 #include "cli/cli_team.h"
 #include "poise/team.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_server_opts[] = {
-	{"server", "URL", "the server (default: $POISE_SERVER, else libpq's PG* variables)"},
+	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
 	{NULL, NULL, NULL},
 };
 

@@ -6,9 +6,10 @@
 #include "poise/store_sync.h"
 #include "poise/store.h"
 #include "poise/team.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_sync_opts[] = {
-	{"server", "URL", "the server (default: $POISE_SERVER, else libpq's PG* variables)"},
+	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
 	{NULL, NULL, NULL},
 };
 

@@ -23,10 +23,9 @@ enum poise_status pbwalk_error(struct pb_walk *w, uint32_t at, const char *fmt, 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
-	poise_error_set(&e, POISE_PLAYBOOK, w->name, pb_node(w, at)->line, pb_node(w, at)->col,
-			"%s", msg);
+	poise_error_put(&e, POISE_PLAYBOOK, w->name, pb_node(w, at)->line, pb_node(w, at)->col, msg);
 	if (!w->failed)
 		*w->err = e;
 	w->failed = 1;

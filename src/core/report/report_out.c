@@ -8,6 +8,7 @@
  */
 #include "report_int.h"
 #include "poise/day.h"
+#include "poise/i18n.h"
 #include "poise/scorecard.h"
 #include "poise/words.h"
 
@@ -49,7 +50,7 @@ enum { REPORT_FIGURE_LIST(FIGURE_OFFSET, FIGURE_NO_RATE) };
 #define FIELD_RATE(out, key, label, num, den, group)                                               \
 	{key, label, F_PCT, FIGURE_##num, FIGURE_##den, group, out},
 #define FIELD_STAGE(name, key, title)                                                              \
-	{"stage_" key "_avg_s", "  " key, F_AVG_S, FIGURE(stage_ms[STAGE_##name]), FIGURE(closed), \
+	{"stage_" key "_avg_s", "  " title, F_AVG_S, FIGURE(stage_ms[STAGE_##name]), FIGURE(closed), \
 	 0, 0},
 
 static const struct field listed[] = {REPORT_FIGURE_LIST(FIELD_FIGURE, FIELD_RATE)};
@@ -65,11 +66,11 @@ _Static_assert(0 REPORT_FIGURE_LIST(OUT_COUNT_FIGURE, OUT_COUNT_RATE) == REPORT_
 	       "report.h: the figure list's out places must be 1..REPORT_FIGURE_FIELDS, once each");
 /* QA: not in the list (not a call's kept figure), written after it, before the stages. */
 static const struct field qa[] = {
-	{"qa_calls", "QA calls reviewed", F_COUNT, FIGURE(qa_calls), NO_FIGURE, 1, 0},
-	{"qa_scorings", "QA scorings", F_COUNT, FIGURE(qa_scorings), NO_FIGURE, 0, 0},
-	{"qa_score_pct", "QA average score", F_PCT, FIGURE(qa_score_sum), FIGURE(qa_score_full), 0,
+	{"qa_calls", N_("QA calls reviewed"), F_COUNT, FIGURE(qa_calls), NO_FIGURE, 1, 0},
+	{"qa_scorings", N_("QA scorings"), F_COUNT, FIGURE(qa_scorings), NO_FIGURE, 0, 0},
+	{"qa_score_pct", N_("QA average score"), F_PCT, FIGURE(qa_score_sum), FIGURE(qa_score_full), 0,
 	 0},
-	{"qa_auto_fails", "QA auto-fails", F_COUNT, FIGURE(qa_auto_failed), NO_FIGURE, 0, 0},
+	{"qa_auto_fails", N_("QA auto-fails"), F_COUNT, FIGURE(qa_auto_failed), NO_FIGURE, 0, 0},
 };
 #define NQA (sizeof(qa) / sizeof(qa[0]))
 static const struct field stages[] = {STAGE_LIST(FIELD_STAGE)};
@@ -158,7 +159,8 @@ static const struct report_figures *column(const struct report *r, size_t c)
 
 static const char *column_name(const struct report *r, size_t c)
 {
-	return c == 0 ? "ALL" : r->agents[c - 1].f.agent;
+	/* TRANSLATORS: the report table's column of every agent together. */
+	return c == 0 ? _("ALL") : r->agents[c - 1].f.agent;
 }
 
 #define TABLE_LABEL  21
@@ -166,6 +168,15 @@ static const char *column_name(const struct report *r, size_t c)
 #define TABLE_AGENTS 4 /* ALL and 4 agents fit in 80 columns */
 
 static void table_criteria(const struct report *r, FILE *out, const size_t *cols, size_t n);
+
+/* A row's label in its language, its indent kept, padded to TABLE_LABEL columns. */
+static void table_label(FILE *out, const char *label)
+{
+	size_t indent = strspn(label, " ");
+
+	fprintf(out, "%*s", (int)indent, "");
+	text_fput_cell(out, label[indent] ? _(label + indent) : "", TABLE_LABEL - (int)indent, 0);
+}
 
 /* One block of the table: ALL, then agents first..first+n-1 (1-based columns). */
 static void table_block(const struct report *r, FILE *out, size_t first, size_t n)
@@ -187,8 +198,8 @@ static void table_block(const struct report *r, FILE *out, size_t first, size_t 
 		if (fs.f[i]->group)
 			fputc('\n', out);
 		if (strcmp(fs.f[i]->key, "stage_calm_avg_s") == 0)
-			fputs("\navg time per stage\n", out);
-		fprintf(out, "%-*s", TABLE_LABEL, fs.f[i]->label);
+			fprintf(out, "\n%s\n", _("avg time per stage"));
+		table_label(out, fs.f[i]->label);
 		for (size_t c = 0; c <= n; c++) {
 			int ok = value(fs.f[i], column(r, cols[c]), 1, buf, sizeof(buf));
 
@@ -225,7 +236,7 @@ static void table_criteria(const struct report *r, FILE *out, const size_t *cols
 
 	if (!r->all.ncrit)
 		return;
-	fputs("\nQA average per criterion\n", out);
+	fprintf(out, "\n%s\n", _("QA average per criterion"));
 	for (size_t i = 0; i < r->all.ncrit; i++) {
 		fputs("  ", out);
 		text_fput_cell(out, r->all.crit[i].id, TABLE_LABEL - 2, 0);
@@ -241,7 +252,7 @@ static void table_criteria(const struct report *r, FILE *out, const size_t *cols
 
 static void table_causes(const struct report *r, FILE *out)
 {
-	fputs("\ntop causes (calls)\n", out);
+	fprintf(out, "\n%s\n", _("top causes (calls)"));
 	for (size_t c = 0; c <= r->nagents; c++) {
 		const struct report_figures *f = column(r, c);
 
@@ -259,7 +270,7 @@ static void table_causes(const struct report *r, FILE *out)
 
 static void table_heading(const struct report *r, FILE *out)
 {
-	const char *zone = r->utc ? "UTC days" : "local days";
+	const char *zone = r->utc ? _("UTC days") : _("local days");
 	char a[11], b[11], n[64];
 
 	if (r->since)
@@ -267,25 +278,26 @@ static void table_heading(const struct report *r, FILE *out)
 	if (r->until)
 		day_format(r->utc, r->until - 1, b);
 	if (r->since && r->until)
-		fprintf(out, "calls started %s .. %s (%s)", a, b, zone);
+		fprintf(out, _("calls started %s .. %s (%s)"), a, b, zone);
 	else if (r->since)
-		fprintf(out, "calls started from %s (%s)", a, zone);
+		fprintf(out, _("calls started from %s (%s)"), a, zone);
 	else if (r->until)
-		fprintf(out, "calls started up to %s (%s)", b, zone);
+		fprintf(out, _("calls started up to %s (%s)"), b, zone);
 	else
-		fputs("all calls", out);
+		fputs(_("all calls"), out);
 	if (r->agent_filter) {
-		fputs(", agent ", out);
+		fputs(_(", agent "), out);
 		text_fput(out, r->agent_filter, 0);
 	}
 	if (r->playbook_filter) {
-		fputs(", playbook ", out);
+		fputs(_(", playbook "), out);
 		text_fput(out, r->playbook_filter, 0);
 	}
-	fprintf(out, "\nrepeat contacts within %s; times in mm:ss",
+	fputc('\n', out);
+	fprintf(out, _("repeat contacts within %s; times in mm:ss"),
 		words_count(n, sizeof(n), r->repeat_days, "day", "days"));
 	if (r->damaged)
-		fprintf(out, "; %s left out",
+		fprintf(out, _("; %s left out"),
 			words_count(n, sizeof(n), r->damaged, "damaged call", "damaged calls"));
 	fputc('\n', out);
 }

@@ -77,7 +77,7 @@ static int time_inside(int64_t t)
 
 static enum poise_status refused(struct poise_error *err, const char *why)
 {
-	return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "%s", why);
+	return poise_error_put(err, POISE_INVALID, NULL, 0, 0, why);
 }
 
 enum poise_status merge_check_call(const struct call_meta *m, struct poise_error *err)
