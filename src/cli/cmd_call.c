@@ -60,8 +60,8 @@ int cmd_call(const struct cli_args *args)
 	opts.ref = cli_value(args, "ref");
 	opts.agent = cli_person(args, "agent", &err);
 	if (!opts.agent ||
-	    cli_check_field("customer", "customer name", opts.customer, FIELD_CUSTOMER_MAX, &err) ||
-	    cli_check_field("ref", "reference", opts.ref, FIELD_REF_MAX, &err))
+	    cli_check_field("customer", N_("customer name"), opts.customer, FIELD_CUSTOMER_MAX, &err) ||
+	    cli_check_field("ref", N_("reference"), opts.ref, FIELD_REF_MAX, &err))
 		return cli_report(args->cmd, &err);
 	opts.db = args->db;
 	/* This very poise runs `poise sync` in the background after each call. */

@@ -99,9 +99,9 @@ int cmd_gen(const struct cli_args *args)
 	if (gen_write(st, pb, &o, 0, (uint64_t)n, NULL, NULL, &err) != POISE_OK) {
 		code = cli_report(args->cmd, &err);
 	} else {
-		printf("%lld calls written to ", n);
+		printf(P_("%lld call written to ", "%lld calls written to ", n), n);
 		text_fput(stdout, args->db, 0);
-		printf(" in %.1f s\n", (double)(cli_now_ms() - t0) / 1000.0);
+		printf(_(" in %.1f s\n"), (double)(cli_now_ms() - t0) / 1000.0);
 	}
 	playbook_free(pb);
 	return code;

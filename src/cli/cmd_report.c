@@ -32,7 +32,7 @@ static enum poise_status nonempty(const struct cli_args *args, const char *name,
 	*out = cli_value(args, name);
 	if (*out && !(*out)[0])
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s' needs a %s",
-				       name, what);
+				       name, _(what));
 	return POISE_OK;
 }
 
@@ -83,10 +83,10 @@ static enum poise_status read_query(const struct cli_args *args, struct report_q
 				       "unknown format '%s': use table, csv, json or html", name);
 	}
 	if ((ps = nonempty(args, "agent", "NAME", &q->agent, err)) != POISE_OK ||
-	    (ps = nonempty(args, "playbook", "playbook id", &q->playbook, err)) != POISE_OK ||
+	    (ps = nonempty(args, "playbook", N_("playbook id"), &q->playbook, err)) != POISE_OK ||
 	    /* Filters hold the same limits as what they filter: a longer one matches nothing. */
-	    (ps = cli_check_field("agent", "name", q->agent, FIELD_AGENT_MAX, err)) != POISE_OK ||
-	    (ps = cli_check_field("playbook", "playbook id", q->playbook, FIELD_PLAYBOOK_ID_MAX,
+	    (ps = cli_check_field("agent", N_("name"), q->agent, FIELD_AGENT_MAX, err)) != POISE_OK ||
+	    (ps = cli_check_field("playbook", N_("playbook id"), q->playbook, FIELD_PLAYBOOK_ID_MAX,
 				  err)) != POISE_OK ||
 	    (since && (ps = cli_parse_date("since", since, 0, &q->since, err)) != POISE_OK) ||
 	    (until && (ps = cli_parse_date("until", until, 1, &q->until, err)) != POISE_OK) ||

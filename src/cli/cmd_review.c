@@ -37,8 +37,8 @@ int cmd_review(const struct cli_args *args)
 	/* Reviews written in the team's mirror go to the server now; else with the next. */
 	if (cli_value(args, "server") && cli_team_refresh(args->db, 0, &err) != POISE_OK)
 		fprintf(stderr,
-			"poise: warning: %s\npoise: the reviews stay in %s and go to the server "
-			"with the next 'poise review --server' or any --server command\n",
+			_("poise: warning: %s\npoise: the reviews stay in %s and go to the server "
+			  "with the next 'poise review --server' or any --server command\n"),
 			err.msg, args->db);
 	return rc;
 }

@@ -40,13 +40,13 @@ int cmd_server(const struct cli_args *args)
 		return cli_report(args->cmd, &err);
 	}
 	if (from == to)
-		printf("server schema is up to date (version %d)\n", to);
+		printf(_("server schema is up to date (version %d)\n"), to);
 	else if (from == 0)
-		printf("server schema created (version %d), with the roles poise_agent, "
-		       "poise_supervisor and poise_trainer\n",
+		printf(_("server schema created (version %d), with the roles poise_agent, "
+			 "poise_supervisor and poise_trainer\n"),
 		       to);
 	else
-		printf("server schema upgraded from version %d to %d\n", from, to);
+		printf(_("server schema upgraded from version %d to %d\n"), from, to);
 	team_close(t);
 	return CLI_OK;
 }

@@ -249,7 +249,7 @@ enum poise_status pbwalk_check_version(struct pb_walk *w, uint32_t at, const cha
 {
 	struct poise_error why;
 
-	if (text_check_field("version", s, FIELD_VERSION_MAX, 0, &why) == POISE_OK)
+	if (text_check_field(N_("version"), s, FIELD_VERSION_MAX, 0, &why) == POISE_OK)
 		return POISE_OK;
 	return pbwalk_error(w, at, "%s", why.msg);
 }
