@@ -296,7 +296,7 @@ static void local_time(int64_t ms, char *buf, size_t size)
 /* One header line: the label, the value made safe ("-" when empty). */
 static void header_line(FILE *out, const char *label, const char *v)
 {
-	text_fput_cell(out, _(label), 10, 0);
+	text_fput_cell(out, label, 10, 0);
 	text_fput(out, v && v[0] ? v : "-", 0);
 	fputc('\n', out);
 }
@@ -309,17 +309,17 @@ static void write_header(FILE *out, const struct call_meta *m, int64_t elapsed)
 	local_time(m->started, started, sizeof(started));
 	words_duration(dur, sizeof(dur), elapsed >= 0 ? elapsed : m->ended - m->started);
 	snprintf(pb, sizeof(pb), "%s %s %s", m->playbook_id, m->playbook_version, m->playbook_hash);
-	header_line(out, N_("call"), m->id);
-	header_line(out, N_("agent"), m->agent);
-	header_line(out, N_("customer"), m->customer);
-	header_line(out, N_("ref"), m->ref);
-	header_line(out, N_("started"), started);
-	header_line(out, N_("duration"), m->ended ? dur : _("- (not closed)"));
-	header_line(out, N_("status"), m->status);
-	header_line(out, N_("outcome"),
+	header_line(out, C_("show", "call"), m->id);
+	header_line(out, C_("show", "agent"), m->agent);
+	header_line(out, C_("show", "customer"), m->customer);
+	header_line(out, C_("show", "ref"), m->ref);
+	header_line(out, C_("show", "started"), started);
+	header_line(out, C_("show", "duration"), m->ended ? dur : _("- (not closed)"));
+	header_line(out, C_("show", "status"), m->status);
+	header_line(out, C_("show", "outcome"),
 		    m->outcome[0] ? outcome_label(outcome_from_key(m->outcome)) : "-");
-	header_line(out, N_("cause"), m->cause);
-	header_line(out, N_("playbook"), pb);
+	header_line(out, C_("show", "cause"), m->cause);
+	header_line(out, C_("show", "playbook"), pb);
 	fputc('\n', out);
 }
 

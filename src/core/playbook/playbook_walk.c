@@ -73,14 +73,14 @@ const char *pbwalk_kind(const struct pb_walk *w, uint32_t i)
 	const struct pb_node *n = pb_node(w, i);
 
 	if (n->type == PB_MAP)
-		return "a mapping";
+		return _("a mapping");
 	if (n->type == PB_SEQ)
-		return "a list";
+		return _("a list");
 	if (n->tag == PB_TAG_INT)
-		return "an !!int";
+		return _("an !!int");
 	if (n->tag == PB_TAG_STR)
-		return "a !!str";
-	return "a string";
+		return _("a !!str");
+	return _("a string");
 }
 
 /* An empty value has no position of its own worth showing: point at its key. */
