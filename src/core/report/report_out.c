@@ -138,10 +138,14 @@ static int value(const struct field *fd, const struct report_figures *f, int tab
 	case F_PCT:
 		v = report_div_round(n * 1000, d);
 		snprintf(buf, size, "%" PRId64 ".%" PRId64 "%s", v / 10, v % 10, table ? "%" : "");
+		if (table) /* for people: their decimal point; CSV and JSON keep '.' */
+			words_localize_decimal(buf, size);
 		return 1;
 	case F_MOOD:
 		v = report_div_round(n * 100, d);
 		snprintf(buf, size, "%" PRId64 ".%02" PRId64, v / 100, v % 100);
+		if (table)
+			words_localize_decimal(buf, size);
 		return 1;
 	}
 	return 0;
@@ -159,8 +163,14 @@ static const struct report_figures *column(const struct report *r, size_t c)
 
 static const char *column_name(const struct report *r, size_t c)
 {
+	return c == 0 ? "ALL" : r->agents[c - 1].f.agent;
+}
+
+/* The same for the table, which people read: ALL in their language. */
+static const char *table_column(const struct report *r, size_t c)
+{
 	/* TRANSLATORS: the report table's column of every agent together. */
-	return c == 0 ? _("ALL") : r->agents[c - 1].f.agent;
+	return c == 0 ? _("ALL") : column_name(r, c);
 }
 
 #define TABLE_LABEL  21
@@ -191,7 +201,7 @@ static void table_block(const struct report *r, FILE *out, size_t first, size_t 
 	fprintf(out, "%-*s", TABLE_LABEL, "");
 	for (size_t c = 0; c <= n; c++) {
 		fputc(' ', out);
-		text_fput_cell(out, column_name(r, cols[c]), TABLE_CELL - 1, TEXT_RIGHT);
+		text_fput_cell(out, table_column(r, cols[c]), TABLE_CELL - 1, TEXT_RIGHT);
 	}
 	fputc('\n', out);
 	for (size_t i = 0; i < NFIELDS; i++) {
@@ -244,6 +254,8 @@ static void table_criteria(const struct report *r, FILE *out, const size_t *cols
 			int ok = criterion_pct(column_acc(r, cols[c]), r->all.crit[i].id, buf,
 					       sizeof(buf));
 
+			if (ok)
+				words_localize_decimal(buf, sizeof(buf));
 			fprintf(out, " %*s", TABLE_CELL - 1, ok ? buf : "-");
 		}
 		fputc('\n', out);
@@ -257,7 +269,7 @@ static void table_causes(const struct report *r, FILE *out)
 		const struct report_figures *f = column(r, c);
 
 		fputs("  ", out);
-		text_fput(out, column_name(r, c), 0);
+		text_fput(out, table_column(r, c), 0);
 		fputc(':', out);
 		for (size_t k = 0; k < f->ntop; k++) {
 			fprintf(out, "%s ", k ? "," : "");
