@@ -78,12 +78,12 @@ enum event_kind { EVENT_KIND_LIST(EVENT_KIND_ENUM) EV_COUNT };
 
 /* Wrap-up outcomes: X(enum suffix, key stored in the database, wrap-up key, label). */
 #define OUTCOME_LIST(X)                                                        \
-	X(RESOLVED, "resolved", 'r', "resolved")                               \
-	X(ESCALATED, "escalated", 'e', "escalated")                            \
-	X(TRANSFERRED, "transferred", 't', "transferred")                      \
-	X(CALLBACK, "callback", 'c', "callback")                               \
-	X(ABUSE, "abuse", 'a', "ended for abuse")                              \
-	X(UNRESOLVED, "unresolved", 'u', "unresolved")
+	X(RESOLVED, "resolved", 'r', N_("resolved"))                           \
+	X(ESCALATED, "escalated", 'e', N_("escalated"))                        \
+	X(TRANSFERRED, "transferred", 't', N_("transferred"))                  \
+	X(CALLBACK, "callback", 'c', N_("callback"))                           \
+	X(ABUSE, "abuse", 'a', N_("ended for abuse"))                          \
+	X(UNRESOLVED, "unresolved", 'u', N_("unresolved"))
 
 #define OUTCOME_ENUM(name, key, ch, label) OUTCOME_##name,
 enum outcome { OUTCOME_NONE = -1, OUTCOME_LIST(OUTCOME_ENUM) OUTCOME_COUNT };
@@ -91,10 +91,10 @@ enum outcome { OUTCOME_NONE = -1, OUTCOME_LIST(OUTCOME_ENUM) OUTCOME_COUNT };
 
 /* Reasons for skipping a line: X(enum suffix, key, one-key choice, label). */
 #define SKIP_REASON_LIST(X)                                                    \
-	X(DIDNT_FIT, "didnt-fit", 'd', "didn't fit")                           \
-	X(CALMER, "calmer", 'c', "customer calmer already")                    \
-	X(WRONG, "wrong-scenario", 'w', "wrong scenario")                      \
-	X(OTHER, "other", 'o', "other")
+	X(DIDNT_FIT, "didnt-fit", 'd', N_("didn't fit"))                       \
+	X(CALMER, "calmer", 'c', N_("customer calmer already"))                \
+	X(WRONG, "wrong-scenario", 'w', N_("wrong scenario"))                  \
+	X(OTHER, "other", 'o', N_("other"))
 
 #define SKIP_ENUM(name, key, ch, label) SKIP_##name,
 enum skip_reason { SKIP_REASON_LIST(SKIP_ENUM) SKIP_COUNT };

@@ -32,14 +32,14 @@
 
 /* X(enum suffix, yaml key, display title): the stages, in call order. */
 #define STAGE_LIST(X)                                                          \
-	X(CALM, "calm", "Calm")                                                \
-	X(LISTEN, "listen", "Listen")                                          \
-	X(EMPATHIZE, "empathize", "Empathize")                                 \
-	X(CLARIFY, "clarify", "Clarify")                                       \
-	X(INFORM, "inform", "Inform")                                          \
-	X(SOLVE, "solve", "Solve")                                             \
-	X(BOUNDARY, "boundary", "Boundary")                                    \
-	X(FOLLOW_UP, "follow-up", "Follow-up")
+	X(CALM, "calm", N_("Calm"))                                           \
+	X(LISTEN, "listen", N_("Listen"))                                     \
+	X(EMPATHIZE, "empathize", N_("Empathize"))                            \
+	X(CLARIFY, "clarify", N_("Clarify"))                                  \
+	X(INFORM, "inform", N_("Inform"))                                     \
+	X(SOLVE, "solve", N_("Solve"))                                        \
+	X(BOUNDARY, "boundary", N_("Boundary"))                               \
+	X(FOLLOW_UP, "follow-up", N_("Follow-up"))
 
 #define STAGE_ENUM(name, key, title) STAGE_##name,
 enum stage { STAGE_LIST(STAGE_ENUM) STAGE_COUNT };
@@ -47,11 +47,11 @@ enum stage { STAGE_LIST(STAGE_ENUM) STAGE_COUNT };
 
 /* The sections of guidance a stage holds, in display order. */
 #define SECTION_LIST(X)                                                        \
-	X(TIPS, "tips", "Tips")                                                \
-	X(SAY, "say", "Say")                                                   \
-	X(ASK, "ask", "Ask")                                                   \
-	X(AVOID, "avoid", "Avoid")                                             \
-	X(CHECKLIST, "checklist", "Checklist")
+	X(TIPS, "tips", N_("Tips"))                                           \
+	X(SAY, "say", N_("Say"))                                              \
+	X(ASK, "ask", N_("Ask"))                                              \
+	X(AVOID, "avoid", N_("Avoid"))                                        \
+	X(CHECKLIST, "checklist", N_("Checklist"))
 
 #define SECTION_ENUM(name, key, title) SECTION_##name,
 enum section { SECTION_LIST(SECTION_ENUM) SECTION_COUNT };
@@ -83,11 +83,11 @@ enum rule_kind { RULE_KIND_LIST(RULE_KIND_ENUM) RULE_KIND_COUNT };
  */
 #define ACTION_LIST(X)                                                         \
 	X(NONE, "none", "")                                                    \
-	X(ESCALATE, "escalate", "[e escalate]")                                \
-	X(BOUNDARY, "boundary", "[b boundary]")                                \
-	X(END_HOLD, "end-hold", "[h end hold]")                                \
-	X(BREATHE, "breathe", "[p breathe]")                                   \
-	X(NEXT_STAGE, "next-stage", "[Tab next stage]")
+	X(ESCALATE, "escalate", N_("[e escalate]"))                           \
+	X(BOUNDARY, "boundary", N_("[b boundary]"))                           \
+	X(END_HOLD, "end-hold", N_("[h end hold]"))                           \
+	X(BREATHE, "breathe", N_("[p breathe]"))                              \
+	X(NEXT_STAGE, "next-stage", N_("[Tab next stage]"))
 
 #define ACTION_ENUM(name, key, hint) ACTION_##name,
 enum rule_action { ACTION_LIST(ACTION_ENUM) ACTION_COUNT };
@@ -245,7 +245,11 @@ enum poise_status playbook_load_default(struct playbook **out, struct poise_erro
 
 void playbook_free(struct playbook *pb);
 
-/* Names: "calm", "follow-up"; titles: "Calm". NULL when out of range. */
+/*
+ * Names: "calm", "follow-up" (the files, the database, JSON: never
+ * translated); titles: "Calm", for people, in their language (i18n.h).
+ * NULL when out of range.
+ */
 const char *stage_key(enum stage stage);
 /* The stage whose key is `key` (the first byte rules most out); -1 when none. */
 int stage_from_key(const char *key);
@@ -254,7 +258,7 @@ const char *section_key(enum section section);
 const char *section_title(enum section section);
 const char *rule_kind_key(enum rule_kind kind);
 const char *rule_action_key(enum rule_action action);
-const char *rule_action_hint(enum rule_action action); /* "[e escalate]"; "" for none */
+const char *rule_action_hint(enum rule_action action); /* "[e escalate]", translated; "" for none */
 
 /* The cause with this id, or NULL. */
 const struct pb_cause *playbook_cause(const struct playbook *pb, const char *id);

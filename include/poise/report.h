@@ -76,56 +76,57 @@ struct report_cause {
  * R(out, key, label, num, den, group): a rate, num / den in per cent with
  * one decimal, nothing of its own to sum or keep.
  */
+/* The table labels are marked N_(): report_out.c translates them (i18n.h). */
 #define REPORT_FIGURE_LIST(X, R)                                                                   \
 	/* done + interrupted + open */                                                            \
-	X(calls, SUM, 0, 1, COUNT, NONE, 0, "calls", "calls")                                     \
-	X(done, SUM, 1, 2, COUNT, NONE, 0, "done", "  done")                                      \
-	X(interrupted, SUM, 1, 3, COUNT, NONE, 0, "interrupted", "  interrupted")                 \
-	X(open, SUM, 0, 4, COUNT, NONE, 0, "open", "  still open")                                \
+	X(calls, SUM, 0, 1, COUNT, NONE, 0, "calls", N_("calls"))                                  \
+	X(done, SUM, 1, 2, COUNT, NONE, 0, "done", "  " N_("done"))                                   \
+	X(interrupted, SUM, 1, 3, COUNT, NONE, 0, "interrupted", "  " N_("interrupted"))              \
+	X(open, SUM, 0, 4, COUNT, NONE, 0, "open", "  " N_("still open"))                             \
 	/* done + interrupted: the calls every figure below is over */                            \
 	X(closed, SUM, 0, 0, COUNT, NONE, 0, "", "")                                              \
 	/* over done calls, START..END, gaps excluded */                                          \
-	X(handle_ms, SUM, 1, 5, AVG_S, done, 1, "handle_avg_s", "avg handle time")                \
-	X(hold_ms, SUM, 1, 7, SECONDS, NONE, 0, "hold_total_s", "hold total")                     \
+	X(handle_ms, SUM, 1, 5, AVG_S, done, 1, "handle_avg_s", N_("avg handle time"))             \
+	X(hold_ms, SUM, 1, 7, SECONDS, NONE, 0, "hold_total_s", N_("hold total"))                  \
 	/* holds started */                                                                       \
-	X(holds, SUM, 1, 8, COUNT, NONE, 0, "holds", "holds")                                     \
-	X(hold_longest_ms, MAX, 1, 9, SECONDS, NONE, 0, "hold_longest_s", "longest hold")        \
+	X(holds, SUM, 1, 8, COUNT, NONE, 0, "holds", N_("holds"))                                  \
+	X(hold_longest_ms, MAX, 1, 9, SECONDS, NONE, 0, "hold_longest_s", N_("longest hold"))      \
 	/* over done calls, WRAPUP..END, gaps excluded */                                         \
-	X(wrapup_ms, SUM, 1, 6, AVG_S, done, 0, "wrapup_avg_s", "avg wrap-up")                    \
+	X(wrapup_ms, SUM, 1, 6, AVG_S, done, 0, "wrapup_avg_s", N_("avg wrap-up"))                 \
 	/* calls with ESCALATE or outcome escalated */                                            \
-	X(escalated, SUM, 1, 10, COUNT, NONE, 1, "escalated", "escalated")                        \
-	R(11, "escalation_pct", "escalation rate", escalated, closed, 0)                           \
-	X(transferred, SUM, 1, 12, COUNT, NONE, 0, "transferred", "transferred")                  \
-	R(13, "transfer_pct", "transfer rate", transferred, closed, 0)                             \
+	X(escalated, SUM, 1, 10, COUNT, NONE, 1, "escalated", N_("escalated"))                     \
+	R(11, "escalation_pct", N_("escalation rate"), escalated, closed, 0)                       \
+	X(transferred, SUM, 1, 12, COUNT, NONE, 0, "transferred", N_("transferred"))               \
+	R(13, "transfer_pct", N_("transfer rate"), transferred, closed, 0)                         \
 	/* boundary warnings given, and calls with at least one */                                \
-	X(warnings, SUM, 1, 14, COUNT, NONE, 1, "warnings", "boundary warnings")                  \
-	X(warned, SUM, 1, 15, COUNT, NONE, 0, "warned_calls", "calls with warnings")              \
-	X(abuse, SUM, 1, 16, COUNT, NONE, 0, "abuse", "ended for abuse")                          \
+	X(warnings, SUM, 1, 14, COUNT, NONE, 1, "warnings", N_("boundary warnings"))               \
+	X(warned, SUM, 1, 15, COUNT, NONE, 0, "warned_calls", N_("calls with warnings"))           \
+	X(abuse, SUM, 1, 16, COUNT, NONE, 0, "abuse", N_("ended for abuse"))                       \
 	/* calls with a MOOD; first / last MOOD summed over them */                               \
-	X(mood_calls, SUM, 1, 17, COUNT, NONE, 1, "mood_calls", "calls with mood")                \
-	X(mood_start_sum, SUM, 1, 18, MOOD, mood_calls, 0, "mood_start_avg", "mood at start")    \
-	X(mood_end_sum, SUM, 1, 19, MOOD, mood_calls, 0, "mood_end_avg", "mood at end")          \
+	X(mood_calls, SUM, 1, 17, COUNT, NONE, 1, "mood_calls", N_("calls with mood"))             \
+	X(mood_start_sum, SUM, 1, 18, MOOD, mood_calls, 0, "mood_start_avg", N_("mood at start"))  \
+	X(mood_end_sum, SUM, 1, 19, MOOD, mood_calls, 0, "mood_end_avg", N_("mood at end"))        \
 	/* calls with two MOOD marks or more; of those, last < first */                           \
-	X(mood_pairs, SUM, 1, 20, COUNT, NONE, 0, "mood_pairs", "calls with 2+ moods")            \
-	X(calmer, SUM, 1, 21, COUNT, NONE, 0, "calmer", "ended calmer")                           \
-	R(22, "calmer_pct", "ended calmer rate", calmer, mood_pairs, 0)                            \
+	X(mood_pairs, SUM, 1, 20, COUNT, NONE, 0, "mood_pairs", N_("calls with 2+ moods"))         \
+	X(calmer, SUM, 1, 21, COUNT, NONE, 0, "calmer", N_("ended calmer"))                        \
+	R(22, "calmer_pct", N_("ended calmer rate"), calmer, mood_pairs, 0)                        \
 	/* START..first entry to empathize, over the calls that reached it */                     \
-	X(empathy_ms, SUM, 1, 24, AVG_S, empathy_calls, 0, "empathy_avg_s", "time to empathy")   \
-	X(empathy_calls, SUM, 1, 23, COUNT, NONE, 1, "empathy_calls", "reached empathy")          \
+	X(empathy_ms, SUM, 1, 24, AVG_S, empathy_calls, 0, "empathy_avg_s", N_("time to empathy")) \
+	X(empathy_calls, SUM, 1, 23, COUNT, NONE, 1, "empathy_calls", N_("reached empathy"))       \
 	/* over the stages visited */                                                             \
-	X(checklist_ticked, SUM, 1, 25, COUNT, NONE, 1, "checklist_ticked", "checklist ticked")   \
-	X(checklist_items, SUM, 1, 26, COUNT, NONE, 0, "checklist_items", "checklist items")      \
-	R(27, "checklist_pct", "checklist adherence", checklist_ticked, checklist_items, 0)        \
+	X(checklist_ticked, SUM, 1, 25, COUNT, NONE, 1, "checklist_ticked", N_("checklist ticked")) \
+	X(checklist_items, SUM, 1, 26, COUNT, NONE, 0, "checklist_items", N_("checklist items"))   \
+	R(27, "checklist_pct", N_("checklist adherence"), checklist_ticked, checklist_items, 0)    \
 	/* closed calls with a cause */                                                           \
-	X(causes, SUM, 1, 34, COUNT, NONE, 1, "caused_calls", "calls with a cause")               \
+	X(causes, SUM, 1, 34, COUNT, NONE, 1, "caused_calls", N_("calls with a cause"))            \
 	/* not kept: these change after a call ends (read at report time) */                      \
-	X(repeats, SUM, 0, 28, COUNT, NONE, 1, "repeats", "repeat contacts")                      \
-	R(29, "repeat_pct", "repeat rate", repeats, closed, 0)                                     \
+	X(repeats, SUM, 0, 28, COUNT, NONE, 1, "repeats", N_("repeat contacts"))                   \
+	R(29, "repeat_pct", N_("repeat rate"), repeats, closed, 0)                                 \
 	/* follow-ups by state at `now` */                                                        \
-	X(fu_done, SUM, 0, 30, COUNT, NONE, 1, "followups_done", "follow-ups done")               \
-	X(fu_due, SUM, 0, 31, COUNT, NONE, 0, "followups_due", "follow-ups due today")            \
-	X(fu_overdue, SUM, 0, 32, COUNT, NONE, 0, "followups_overdue", "follow-ups overdue")      \
-	X(fu_later, SUM, 0, 33, COUNT, NONE, 0, "followups_later", "follow-ups later")
+	X(fu_done, SUM, 0, 30, COUNT, NONE, 1, "followups_done", N_("follow-ups done"))            \
+	X(fu_due, SUM, 0, 31, COUNT, NONE, 0, "followups_due", N_("follow-ups due today"))         \
+	X(fu_overdue, SUM, 0, 32, COUNT, NONE, 0, "followups_overdue", N_("follow-ups overdue"))   \
+	X(fu_later, SUM, 0, 33, COUNT, NONE, 0, "followups_later", N_("follow-ups later"))
 /* The written fields the list gives (figures with an out, and rates). */
 #define REPORT_FIGURE_FIELDS 34
 

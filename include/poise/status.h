@@ -14,25 +14,29 @@
 
 #include <stdio.h>
 
-/* X(name, message): the enum and the messages come from this one list. */
+/*
+ * X(name, message): the enum and the messages come from this one list. The
+ * messages are marked N_() for xgettext; status.c defines N_ (i18n.h) where
+ * it expands them.
+ */
 #define POISE_STATUS_LIST(X)                                                   \
-	X(OK, "success")                                                       \
-	X(NOMEM, "out of memory")                                              \
-	X(IO, "input/output error")                                            \
-	X(NOT_FOUND, "not found")                                              \
-	X(USAGE, "invalid usage")                                              \
-	X(INVALID, "invalid value")                                            \
-	X(YAML, "invalid YAML")                                                \
-	X(PLAYBOOK, "invalid playbook")                                        \
-	X(TOO_BIG, "input too large")                                          \
-	X(DB, "database error")                                                \
-	X(DB_BUSY, "database is locked by another program")                    \
-	X(DB_READONLY, "database is read-only")                                \
-	X(DB_FULL, "disk is full")                                             \
-	X(DB_NOT_POISE, "file is not a poise database")                        \
-	X(DB_NEWER, "database was written by a newer poise")                   \
-	X(DB_OLDER, "database has an older schema")                            \
-	X(STATE, "operation not allowed in this state")
+	X(OK, N_("success"))                                                       \
+	X(NOMEM, N_("out of memory"))                                              \
+	X(IO, N_("input/output error"))                                            \
+	X(NOT_FOUND, N_("not found"))                                              \
+	X(USAGE, N_("invalid usage"))                                              \
+	X(INVALID, N_("invalid value"))                                            \
+	X(YAML, N_("invalid YAML"))                                                \
+	X(PLAYBOOK, N_("invalid playbook"))                                        \
+	X(TOO_BIG, N_("input too large"))                                          \
+	X(DB, N_("database error"))                                                \
+	X(DB_BUSY, N_("database is locked by another program"))                    \
+	X(DB_READONLY, N_("database is read-only"))                                \
+	X(DB_FULL, N_("disk is full"))                                             \
+	X(DB_NOT_POISE, N_("file is not a poise database"))                        \
+	X(DB_NEWER, N_("database was written by a newer poise"))                   \
+	X(DB_OLDER, N_("database has an older schema"))                            \
+	X(STATE, N_("operation not allowed in this state"))
 
 #define POISE_STATUS_ENUM(name, msg) POISE_##name,
 enum poise_status { POISE_STATUS_LIST(POISE_STATUS_ENUM) POISE_STATUS_COUNT };
@@ -47,18 +51,28 @@ struct poise_error {
 	char msg[512];
 };
 
-/* The fixed message of a status ("out of memory"). Never NULL. */
+/* The fixed message of a status ("out of memory"), translated. Never NULL. */
 const char *poise_status_str(enum poise_status status);
 
 /*
  * Fill err (if not NULL) and return status, so a failing path can be
  * written `return poise_error_set(err, POISE_IO, path, 0, 0, "cannot ...");`.
  * file may be NULL. The message is printf-formatted, lowercase, without a
- * full stop, and says what failed ("unknown key 'tipz'").
+ * full stop, and says what failed ("unknown key 'tipz'"). fmt is a msgid:
+ * it is translated here (i18n.h; xgettext takes the 6th argument), so
+ * every message the core gives reaches people in their language, and a
+ * program that never calls setlocale (the unit tests) gets the English.
  */
 enum poise_status poise_error_set(struct poise_error *err, enum poise_status status,
 				  const char *file, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/*
+ * As poise_error_set with a message already made (and translated): the
+ * functions that format their own located messages end here.
+ */
+enum poise_status poise_error_put(struct poise_error *err, enum poise_status status,
+				  const char *file, int line, int col, const char *msg);
 
 /* Reset err to "no error". */
 void poise_error_clear(struct poise_error *err);

@@ -39,4 +39,15 @@ char *words_checklist(char *buf, size_t size, size_t ticked, size_t items);
 /* A QA score in basis points (10000 = 100%) as "72.5%"; "-" when there is none (< 0). */
 char *words_score(char *buf, size_t size, int bp);
 
+/*
+ * The decimal separator of figures shown to people (words_score, the
+ * report table): "." until set. The CLI sets the locale's (i18n.c), since
+ * LC_NUMERIC itself stays "C" for JSON, CSV and SQL. NULL or "" keeps ".".
+ */
+void words_set_decimal_point(const char *point);
+const char *words_decimal_point(void);
+
+/* In s (NUL-terminated, in a buffer of size bytes), every '.' becomes the decimal point. */
+char *words_localize_decimal(char *s, size_t size);
+
 #endif

@@ -2,6 +2,8 @@
 #include "cli/cli.h"
 #include "cli/cli_team.h"
 
+#include "poise/i18n.h"
+#include "poise/pbcheck.h"
 #include "poise/store.h"
 #include "poise/limits.h"
 #include "poise/store_ready.h"
@@ -121,7 +123,7 @@ enum poise_status cli_check_field(const char *opt, const char *what, const char 
 /* The name found, checked against its limit wherever it came from. */
 static const char *checked_person(const char *opt, const char *name, struct poise_error *err)
 {
-	return cli_check_field(opt, "name", name, FIELD_AGENT_MAX, err) == POISE_OK ? name : NULL;
+	return cli_check_field(opt, N_("name"), name, FIELD_AGENT_MAX, err) == POISE_OK ? name : NULL;
 }
 
 const char *cli_person(const struct cli_args *args, const char *opt, struct poise_error *err)
@@ -145,7 +147,7 @@ const char *cli_person(const struct cli_args *args, const char *opt, struct pois
 	return NULL;
 }
 
-static const struct cli_opt db_opt = {"db", "PATH", "the call log (default: $POISE_DB, XDG data)"};
+static const struct cli_opt db_opt = {"db", "PATH", N_("the call log (default: $POISE_DB, XDG data)")};
 
 /* Option i of cmd, then --db when its row says it uses the database; NULL past the last. */
 static const struct cli_opt *opt_at(const struct cli_cmd *cmd, int i)
@@ -215,7 +217,7 @@ static int cli_check_operands(const struct cli_cmd *cmd, const struct cli_args *
 {
 	if (args->noperands < cmd->min_operands)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "%s needs %s", cmd->name,
-				       cmd->operands ? cmd->operands : "more arguments");
+				       cmd->operands ? cmd->operands : _("more arguments"));
 	if (cmd->max_operands >= 0 && args->noperands > cmd->max_operands)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "unexpected argument '%s'",
 				       args->operands[cmd->max_operands]);
@@ -256,7 +258,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_args 
 /* Print word, wrapping onto an indented line when it would pass CLI_WIDTH. */
 static void cli_put_word(FILE *out, const char *word, int *col, int indent)
 {
-	int len = (int)strlen(word);
+	int len = fit_text_cols(word);
 
 	if (*col + 1 + len > CLI_WIDTH) {
 		fprintf(out, "\n%*s", indent, "");
@@ -269,12 +271,23 @@ static void cli_put_word(FILE *out, const char *word, int *col, int indent)
 	*col += len;
 }
 
+/* A help line: the name padded to width columns (its words may be translated), then text. */
+static void cli_put_row(FILE *out, const char *name, int width, const char *text)
+{
+	fputs("  ", out);
+	fputs(name, out);
+	fprintf(out, "%*s  %s\n", width - fit_text_cols(name), "", text);
+}
+
 static void cli_print_synopsis(FILE *out, const struct cli_cmd *cmd)
 {
-	int col = fprintf(out, "usage: poise %s", cmd->name);
-	int indent = col + 1;
+	/* TRANSLATORS: the synopsis line; %s is the command, "call". */
+	int col = fprintf(out, _("usage: poise %s"), cmd->name);
+	int indent;
 	char word[128];
 
+	col = col < 0 ? 0 : col;
+	indent = col + 1;
 	for (int i = 0; opt_at(cmd, i); i++) {
 		const struct cli_opt *o = opt_at(cmd, i);
 
@@ -302,15 +315,15 @@ static void cli_print_options(FILE *out, const struct cli_cmd *cmd)
 		if (len > width)
 			width = len;
 	}
-	fputs("\noptions:\n", out);
+	fprintf(out, "\n%s\n", _("options:"));
 	for (int i = 0; opt_at(cmd, i); i++) {
 		const struct cli_opt *o = opt_at(cmd, i);
 
 		snprintf(word, sizeof(word), "    --%s%s%s", o->name, o->arg ? " " : "",
 			 o->arg ? o->arg : "");
-		fprintf(out, "  %-*s  %s\n", width, word, o->help);
+		cli_put_row(out, word, width, _(o->help));
 	}
-	fprintf(out, "  %-*s  %s\n", width, "-h, --help", "show this help");
+	cli_put_row(out, "-h, --help", width, _("show this help"));
 }
 
 static void cli_print_global(FILE *out)
@@ -320,22 +333,22 @@ static void cli_print_global(FILE *out)
 	for (const struct cli_cmd *c = cli_commands; c->name; c++)
 		if ((int)strlen(c->name) > width)
 			width = (int)strlen(c->name);
-	fputs("usage: poise [COMMAND] [OPTIONS] [ARGS]\n"
-	      "\n"
-	      "poise coaches you through a difficult customer call, stage by stage,\n"
-	      "and logs the call so you and your supervisor can look back on it.\n"
-	      "With no command, or only the options of call, it starts a call.\n"
-	      "\n"
-	      "commands:\n",
+	fputs(_("usage: poise [COMMAND] [OPTIONS] [ARGS]\n"
+		"\n"
+		"poise coaches you through a difficult customer call, stage by stage,\n"
+		"and logs the call so you and your supervisor can look back on it.\n"
+		"With no command, or only the options of call, it starts a call.\n"
+		"\n"
+		"commands:\n"),
 	      out);
 	for (const struct cli_cmd *c = cli_commands; c->name; c++)
-		fprintf(out, "  %-*s  %s\n", width, c->name, c->help);
-	fputs("\n"
-	      "options:\n"
-	      "  -h, --help  show this help; 'poise COMMAND --help' shows a command's\n"
-	      "  --version   show the version\n"
-	      "\n"
-	      "The keys of the call screen, the environment and the files: man poise\n",
+		cli_put_row(out, c->name, width, _(c->help));
+	fputs(_("\n"
+		"options:\n"
+		"  -h, --help  show this help; 'poise COMMAND --help' shows a command's\n"
+		"  --version   show the version\n"
+		"\n"
+		"The keys of the call screen, the environment and the files: man poise\n"),
 	      out);
 }
 
@@ -346,7 +359,7 @@ void cli_print_usage(FILE *out, const struct cli_cmd *cmd)
 		return;
 	}
 	cli_print_synopsis(out, cmd);
-	fprintf(out, "\n%s\n", cmd->help);
+	fprintf(out, "\n%s\n", _(cmd->help));
 	cli_print_options(out, cmd);
 }
 

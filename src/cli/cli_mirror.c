@@ -16,6 +16,9 @@
 #include "poise/sha256.h"
 #include "poise/store.h"
 #include "poise/team.h"
+#include "poise/i18n.h"
+#include "poise/text.h"
+#include "poise/words.h"
 
 /* The mirror's default path: team-HASH.db in the default database's folder. */
 static enum poise_status mirror_path(const char *conninfo, char *db, size_t size,
@@ -61,9 +64,15 @@ enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_er
 	team_close(t);
 	store_close(st);
 	if (ps == POISE_OK && !quiet_ok && (n.reviews_sent || n.followups_sent))
-		fprintf(stderr, "poise: sent to the server: %zu review%s, %zu follow-up%s closed\n",
-			n.reviews_sent, n.reviews_sent == 1 ? "" : "s", n.followups_sent,
-			n.followups_sent == 1 ? "" : "s");
+	{
+		char r[64], f[64];
+
+		words_count(r, sizeof(r), (long)n.reviews_sent, "review", "reviews");
+		words_count(f, sizeof(f), (long)n.followups_sent, "follow-up closed",
+			    "follow-ups closed");
+		/* TRANSLATORS: "1 review, 2 follow-ups closed". */
+		fprintf(stderr, _("poise: sent to the server: %s, %s\n"), r, f);
+	}
 	return ps;
 }
 
@@ -84,9 +93,11 @@ enum poise_status cli_team_db(const struct cli_args *args, char *db, size_t size
 		return POISE_OK;
 	/* Out of reach: what was brought down before still reads, and says so. */
 	if (had && ps == POISE_IO) {
-		fprintf(stderr,
-			"poise: warning: %s\npoise: reading the team as last brought down (%s)\n",
-			err->msg, db);
+		fprintf(stderr, "poise: %s", _("warning: "));
+		text_fput(stderr, err->msg, 0);
+		fputs("\npoise: ", stderr);
+		fprintf(stderr, _("reading the team as last brought down (%s)"), db);
+		fputc('\n', stderr);
 		poise_error_clear(err);
 		return POISE_OK;
 	}

@@ -6,6 +6,7 @@
 #define POISE_CLI_TEAM_H
 
 #include "cli/cli.h"
+#include "poise/i18n.h"
 
 int cmd_server(const struct cli_args *args);
 int cmd_sync(const struct cli_args *args);
@@ -44,8 +45,8 @@ enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_er
 #define CLI_SERVER_FLAG                                                                            \
 	{                                                                                          \
 		"server", NULL,                                                                    \
-			"the whole team, from the centre's server ($POISE_SERVER or libpq's PG* "  \
-			"variables), through a local mirror (--db names it)"                       \
+			N_("the whole team, from the centre's server ($POISE_SERVER or libpq's "   \
+			   "PG* variables), through a local mirror (--db names it)")               \
 	}
 
 #endif

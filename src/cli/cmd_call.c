@@ -7,18 +7,19 @@
 #include "poise/store.h"
 #include "poise/team_floor.h"
 #include "ui/ui.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_call_opts[] = {
-	{"playbook", "NAME|FILE", "playbook id or file (default: de-escalation)"},
-	{"customer", "NAME", "the first caller's name (else a form asks each caller)"},
-	{"ref", "ID", "the first caller's customer or ticket reference"},
-	{"agent", "NAME", "your name (default: $POISE_AGENT, login name)"},
+	{"playbook", "NAME|FILE", N_("playbook id or file (default: de-escalation)")},
+	{"customer", "NAME", N_("the first caller's name (else a form asks each caller)")},
+	{"ref", "ID", N_("the first caller's customer or ticket reference")},
+	{"agent", "NAME", N_("your name (default: $POISE_AGENT, login name)")},
 	{"plain", NULL,
 	 N_("plain lines and single keys, no full screen: for screen readers and slow links; "
 	    "works on pipes")},
 	{"server", "URL",
-	 "the centre's server, where each event also streams to the live floor (default: "
-	 "$POISE_SERVER, else libpq's PG* variables; none: nothing leaves this machine)"},
+	 N_("the centre's server, where each event also streams to the live floor (default: "
+	 "$POISE_SERVER, else libpq's PG* variables; none: nothing leaves this machine)")},
 	{NULL, NULL, NULL},
 };
 
@@ -63,8 +64,8 @@ int cmd_call(const struct cli_args *args)
 	opts.ref = cli_value(args, "ref");
 	opts.agent = cli_person(args, "agent", &err);
 	if (!opts.agent ||
-	    cli_check_field("customer", "customer name", opts.customer, FIELD_CUSTOMER_MAX, &err) ||
-	    cli_check_field("ref", "reference", opts.ref, FIELD_REF_MAX, &err))
+	    cli_check_field("customer", N_("customer name"), opts.customer, FIELD_CUSTOMER_MAX, &err) ||
+	    cli_check_field("ref", N_("reference"), opts.ref, FIELD_REF_MAX, &err))
 		return cli_report(args->cmd, &err);
 	opts.db = args->db;
 	/* This very poise runs `poise sync` in the background after each call. */

@@ -8,6 +8,7 @@
 #include "cli/cli_super.h"
 #include "poise/store.h"
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_doctor_opts[] = {
 	{NULL, NULL, NULL},
@@ -24,17 +25,18 @@ int cmd_doctor(const struct cli_args *args)
 	if (!(st = cli_store(args, &err)) || store_doctor(st, &d, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
 	text_fput(stdout, db, 0);
-	printf(": note search index %s\n",
-	       d.notes_damaged ? "was damaged and is rebuilt" : "rebuilt (it was sound)");
+	printf(": %s\n", d.notes_damaged ? _("note search index was damaged and is rebuilt")
+				       : _("note search index rebuilt (it was sound)"));
 	if (store_quarantined(st) > 0) {
 		text_fput(stdout, db, 0);
-		printf(": %zu side log %s could not be saved as %s and %s kept in ",
-		       store_quarantined(st), store_quarantined(st) == 1 ? "entry" : "entries",
-		       store_quarantined(st) == 1 ? "it was" : "they were",
-		       store_quarantined(st) == 1 ? "is" : "are");
+		fputs(": ", stdout);
+		printf(P_("%zu side log entry could not be saved as it was and is kept in ",
+			  "%zu side log entries could not be saved as they were and are kept in ",
+			  store_quarantined(st)),
+		       store_quarantined(st));
 		text_fput(stdout, db, 0);
-		fputs(".quarantine (one line each, nothing else reads them): look at them, then "
-		      "remove the file\n",
+		fputs(_(".quarantine (one line each, nothing else reads them): look at them, then "
+			"remove the file\n"),
 		      stdout);
 	}
 	if (d.check[0] && strcmp(d.check, "ok") != 0) {
@@ -45,6 +47,6 @@ int cmd_doctor(const struct cli_args *args)
 		return cli_report(args->cmd, &err);
 	}
 	text_fput(stdout, db, 0);
-	fputs(": database check ok\n", stdout);
+	printf(": %s\n", _("database check ok"));
 	return CLI_OK;
 }

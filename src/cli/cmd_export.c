@@ -5,14 +5,15 @@
 #include "cli/cli_team.h"
 #include "poise/export.h"
 #include "poise/store.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_export_opts[] = {
 	CLI_SERVER_FLAG,
-	{"format", "FORMAT", "jsonl (a call per line; the default) or csv"},
-	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
-	{"until", "DATE", "calls started on or before this day"},
-	{"redact", NULL, "drop customers, references, typed text; agents renamed"},
-	{"keep-agents", NULL, "with --redact: keep the agents' names"},
+	{"format", "FORMAT", N_("jsonl (a call per line; the default) or csv")},
+	{"since", "DATE", N_("calls started on or after this day (YYYY-MM-DD)")},
+	{"until", "DATE", N_("calls started on or before this day")},
+	{"redact", NULL, N_("drop customers, references, typed text; agents renamed")},
+	{"keep-agents", NULL, N_("with --redact: keep the agents' names")},
 	{NULL, NULL, NULL},
 };
 

@@ -6,9 +6,10 @@
 #include "cli/cli_team.h"
 #include "poise/team_floor.h"
 #include "ui/floor.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_floor_opts[] = {
-	{"server", "URL", "the server (default: $POISE_SERVER, else libpq's PG* variables)"},
+	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
 	{NULL, NULL, NULL},
 };
 
@@ -25,7 +26,8 @@ int cmd_floor(const struct cli_args *args)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if (cli_team_connect(args, &t, &err) != CLI_OK)
 		return cli_report(args->cmd, &err);
-	snprintf(who, sizeof(who), "as %s", team_role(t));
+	/* TRANSLATORS: the floor's title line says who is looking, "as poise_supervisor". */
+	snprintf(who, sizeof(who), _("as %s"), team_role(t));
 	/* The floor takes the connection, and closes it however it ends. */
 	if (team_floor_open(t, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &f, &err) !=
 	    POISE_OK)

@@ -14,11 +14,12 @@
 #include "poise/followup.h"
 #include "poise/store.h"
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_followups_opts[] = {
 	CLI_SERVER_FLAG,
-	{"all", NULL, "every open follow-up, also those due later or without a date"},
-	{"agent", "NAME", "only the follow-ups of this agent's calls"},
+	{"all", NULL, N_("every open follow-up, also those due later or without a date")},
+	{"agent", "NAME", N_("only the follow-ups of this agent's calls")},
 	{NULL, NULL, NULL},
 };
 
@@ -38,17 +39,26 @@ static void cell(const char *s, int width)
 static int print_row(void *ctx, const struct followup *f)
 {
 	struct listing *l = ctx;
-	const char *mark = !f->due[0]			   ? "no date"
-			   : strcmp(f->due, l->today) < 0  ? "overdue"
-			   : strcmp(f->due, l->today) == 0 ? "today"
+	const char *mark = !f->due[0]			   ? _("no date")
+			   : strcmp(f->due, l->today) < 0  ? _("overdue")
+			   : strcmp(f->due, l->today) == 0 ? _("today")
 							   : "";
 	char id[24], call[CALL_ID_SHORT + 1];
 
 	if (l->agent && strcmp(f->agent, l->agent) != 0)
 		return 0;
-	if (l->rows++ == 0)
-		printf("%6s  %-10s  %-7s  %-8s  %-16s  %-12s  %-13s  %s\n", "ID", "DUE", "",
-		       "CHANNEL", "CUSTOMER", "AGENT", "CALL", "PROMISE");
+	if (l->rows++ == 0) {
+		/* TRANSLATORS: the follow-ups table's headings, in capitals as ls and ps write them. */
+		text_fput_cell(stdout, _("ID"), 6, TEXT_RIGHT);
+		fputs("  ", stdout);
+		cell(_("DUE"), 10);
+		cell("", 7);
+		cell(_("CHANNEL"), 8);
+		cell(_("CUSTOMER"), 16);
+		cell(_("AGENT"), 12);
+		cell(_("CALL"), CALL_ID_SHORT);
+		puts(_("PROMISE"));
+	}
 	snprintf(id, sizeof(id), "%6lld", (long long)f->id);
 	snprintf(call, sizeof(call), "%.*s", CALL_ID_SHORT, f->call_id);
 	cell(id, 6);
@@ -74,7 +84,7 @@ static int list(struct store *st, int all, const char *agent, struct poise_error
 	if (followup_each(st, today, all, print_row, &l, err) != POISE_OK)
 		return -1;
 	if (l.rows == 0)
-		puts(all ? "no open follow-ups" : "no follow-ups due");
+		puts(all ? _("no open follow-ups") : _("no follow-ups due"));
 	return 0;
 }
 
@@ -112,9 +122,9 @@ static int close_one(const char *db, const char *word, struct poise_error *err)
 		return -1;
 	if (followup_done(st, id, now, &done_at, err) == POISE_OK) {
 		if (done_at == now)
-			printf("follow-up %lld done\n", (long long)id);
+			printf(_("follow-up %lld done\n"), (long long)id);
 		else
-			printf("follow-up %lld was already done\n", (long long)id);
+			printf(_("follow-up %lld was already done\n"), (long long)id);
 		rc = 0;
 	}
 	store_close(st);
@@ -139,8 +149,8 @@ int cmd_followups(const struct cli_args *args)
 		if (rc == 0 && cli_value(args, "server") &&
 		    cli_team_refresh(args->db, 0, &err) != POISE_OK)
 			fprintf(stderr,
-				"poise: warning: %s\npoise: the follow-up is closed in %s and goes "
-				"to the server with the next --server command\n",
+				_("poise: warning: %s\npoise: the follow-up is closed in %s and goes "
+				  "to the server with the next --server command\n"),
 				err.msg, args->db);
 	} else if (!(st = cli_store(args, &err)))
 		rc = -1;

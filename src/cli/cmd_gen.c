@@ -23,13 +23,14 @@
 #include "poise/playbook.h"
 #include "poise/store.h"
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 #define DAY_MS INT64_C(86400000)
 
 const struct cli_opt cmd_gen_opts[] = {
-	{"seed", "S", "random seed (default 1)"},
-	{"agents", "K", "number of agents (default 20)"},
-	{"days", "D", "spread the calls over the D days before today (default 365)"},
+	{"seed", "S", N_("random seed (default 1)")},
+	{"agents", "K", N_("number of agents (default 20)")},
+	{"days", "D", N_("spread the calls over the D days before today (default 365)")},
 	{NULL, NULL, NULL},
 };
 
@@ -98,9 +99,9 @@ int cmd_gen(const struct cli_args *args)
 	if (gen_write(st, pb, &o, 0, (uint64_t)n, NULL, NULL, &err) != POISE_OK) {
 		code = cli_report(args->cmd, &err);
 	} else {
-		printf("%lld calls written to ", n);
+		printf(P_("%lld call written to ", "%lld calls written to ", n), n);
 		text_fput(stdout, args->db, 0);
-		printf(" in %.1f s\n", (double)(cli_now_ms() - t0) / 1000.0);
+		printf(_(" in %.1f s\n"), (double)(cli_now_ms() - t0) / 1000.0);
 	}
 	playbook_free(pb);
 	return code;

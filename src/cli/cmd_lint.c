@@ -33,7 +33,7 @@ struct lint_seen {
 };
 
 const struct cli_opt cmd_lint_opts[] = {
-	{"format", "FORMAT", "text (file:line:col: error: ..., the default) or json"},
+	{"format", "FORMAT", N_("text (file:line:col: error: ..., the default) or json")},
 	{NULL, NULL, NULL},
 };
 
@@ -141,7 +141,7 @@ static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
 		lint_json(l, "warning", l->path, at.line, at.col, msg);
 		return;
 	}
-	poise_error_set(&err, POISE_PLAYBOOK, l->path, at.line, at.col, "%s", msg);
+	poise_error_put(&err, POISE_PLAYBOOK, l->path, at.line, at.col, msg);
 	/* The file's name and what the warning quotes of it are outside text. */
 	text_fput(stderr, l->path, 0);
 	if (at.line > 0)

@@ -6,6 +6,7 @@
 #include "poise/store.h"
 #include "poise/words.h"
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_merge_opts[] = {
 	{NULL, NULL, NULL},
@@ -13,28 +14,30 @@ const struct cli_opt cmd_merge_opts[] = {
 
 static void print_counts(const char *path, const struct merge_counts *n)
 {
-	char w[64];
-
 	text_fput(stdout, path, 0);
-	printf(": %s added, %zu already present",
-	       words_count(w, sizeof(w), (long)n->added, "call", "calls"), n->present);
+	fputs(": ", stdout);
+	printf(P_("%zu call added", "%zu calls added", n->added), n->added);
+	printf(", %zu %s", n->present, P_("already present", "already present", n->present));
 	if (n->updated)
-		printf(", %zu completed with newer events", n->updated);
+		printf(P_(", %zu completed with newer events", ", %zu completed with newer events",
+			  n->updated),
+		       n->updated);
 	if (n->closed)
-		printf(", %s closed",
-		       words_count(w, sizeof(w), (long)n->closed, "follow-up", "follow-ups"));
+		printf(P_(", %zu follow-up closed", ", %zu follow-ups closed", n->closed), n->closed);
 	if (n->reviews)
-		printf(", %s added",
-		       words_count(w, sizeof(w), (long)n->reviews, "review", "reviews"));
+		printf(P_(", %zu review added", ", %zu reviews added", n->reviews), n->reviews);
 	if (n->acked)
-		printf(", %s marked read",
-		       words_count(w, sizeof(w), (long)n->acked, "review", "reviews"));
+		printf(P_(", %zu review marked read", ", %zu reviews marked read", n->acked), n->acked);
 	putchar('\n');
 	if (n->pending) {
 		text_fput(stdout, path, 0);
-		printf(": %s waiting in its side log not merged: open it with poise "
-		       "once to replay them, then merge again\n",
-		       words_count(w, sizeof(w), (long)n->pending, "entry", "entries"));
+		fputs(": ", stdout);
+		printf(P_("%zu entry waiting in its side log not merged: open it with poise once "
+			  "to replay it, then merge again\n",
+			  "%zu entries waiting in its side log not merged: open it with poise once "
+			  "to replay them, then merge again\n",
+			  n->pending),
+		       n->pending);
 	}
 }
 
@@ -63,7 +66,7 @@ int cmd_merge(const struct cli_args *args)
 		cli_report(args->cmd, &err);
 		fputs("poise: ", stderr);
 		text_fput(stderr, path, 0);
-		fputs(": nothing merged from it\n", stderr);
+		fprintf(stderr, ": %s\n", _("nothing merged from it"));
 		code = CLI_FAIL;
 	}
 	return code;

@@ -7,6 +7,7 @@
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 /* One line of the listing; error is set (and id..version NULL) when the file did not load. */
 struct row {
@@ -47,10 +48,11 @@ static char *error_text(const struct poise_error *err)
 	const char *msg = err->msg[0] ? err->msg : poise_status_str(err->status);
 
 	if (err->line > 0 && err->col > 0)
-		snprintf(buf, sizeof(buf), "%s:%d:%d: error: %s", err->file, err->line, err->col,
-			 msg);
+		snprintf(buf, sizeof(buf), "%s:%d:%d: %s%s", err->file, err->line, err->col,
+			 _("error: "), msg);
 	else
-		snprintf(buf, sizeof(buf), "%s: error: %s", err->file[0] ? err->file : "?", msg);
+		snprintf(buf, sizeof(buf), "%s: %s%s", err->file[0] ? err->file : "?", _("error: "),
+			 msg);
 	return strdup(buf);
 }
 
@@ -96,10 +98,13 @@ static int print_listing(const struct listing *l)
 		wtitle = text_width(r->title) > wtitle ? text_width(r->title) : wtitle;
 		wversion = text_width(r->version) > wversion ? text_width(r->version) : wversion;
 	}
-	print_cell("ID", wid);
-	print_cell("TITLE", wtitle);
-	print_cell("VERSION", wversion);
-	puts("PATH");
+	/* The headings may be wider in another language. */
+	wtitle = text_width(_("TITLE")) > wtitle ? text_width(_("TITLE")) : wtitle;
+	wversion = text_width(_("VERSION")) > wversion ? text_width(_("VERSION")) : wversion;
+	print_cell(_("ID"), wid);
+	print_cell(_("TITLE"), wtitle);
+	print_cell(_("VERSION"), wversion);
+	puts(_("PATH"));
 	for (size_t i = 0; i < l->len; i++) {
 		const struct row *r = &l->rows[i];
 
@@ -115,7 +120,7 @@ static int print_listing(const struct listing *l)
 		print_cell(r->title, wtitle);
 		print_cell(r->version, wversion);
 		text_fput(stdout, r->path, 0);
-		puts(r->shadowed ? " (shadowed by an earlier one)" : "");
+		puts(r->shadowed ? _(" (shadowed by an earlier one)") : "");
 	}
 	return broken ? CLI_FAIL : CLI_OK;
 }

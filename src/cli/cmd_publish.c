@@ -9,9 +9,10 @@
 #include "cli/cli_team.h"
 #include "poise/playbook.h"
 #include "poise/team.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_publish_opts[] = {
-	{"server", "URL", "the server (default: $POISE_SERVER, else libpq's PG* variables)"},
+	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
 	{NULL, NULL, NULL},
 };
 
@@ -24,7 +25,7 @@ int cmd_publish(const struct cli_args *args)
 
 	poise_error_clear(&err);
 	if (cli_lint_playbook(args->operands[0], &pb) != CLI_OK) {
-		fprintf(stderr, "poise: publish: %s has errors: nothing published\n",
+		fprintf(stderr, _("poise: publish: %s has errors: nothing published\n"),
 			args->operands[0]);
 		return CLI_FAIL;
 	}
@@ -32,10 +33,10 @@ int cmd_publish(const struct cli_args *args)
 	    team_publish(t, pb->id, pb->version, pb->hash, pb->text, &added, &err) != POISE_OK)
 		code = cli_report(args->cmd, &err);
 	else if (added)
-		printf("published %s version %s (%.12s): agents get it with their next sync\n",
+		printf(_("published %s version %s (%.12s): agents get it with their next sync\n"),
 		       pb->id, pb->version, pb->hash);
 	else
-		printf("%s version %s (%.12s) was published already: nothing changed\n", pb->id,
+		printf(_("%s version %s (%.12s) was published already: nothing changed\n"), pb->id,
 		       pb->version, pb->hash);
 	team_close(t);
 	playbook_free(pb);

@@ -9,18 +9,19 @@
 #include "poise/report.h"
 #include "poise/store.h"
 #include "poise/store_ready.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_report_opts[] = {
 	CLI_SERVER_FLAG,
-	{"since", "DATE", "calls started on or after this day (YYYY-MM-DD)"},
-	{"until", "DATE", "calls started on or before this day (UTC days unless TZ is set)"},
-	{"agent", "NAME", "only this agent's calls"},
-	{"playbook", "ID", "only calls under this playbook id"},
-	{"format", "FORMAT", "table (the default), csv, json, or html (a page of weekly charts)"},
-	{"lines", NULL, "per playbook line: shown, used, skipped, mood after"},
-	{"calibration", NULL, "calls several reviewers scored: spread per criterion, who deviates"},
-	{"repeat-days", "N", "a repeat contact is within N days (default 7)"},
-	{"refold", NULL, "fold every call from its events, not from kept figures"},
+	{"since", "DATE", N_("calls started on or after this day (YYYY-MM-DD)")},
+	{"until", "DATE", N_("calls started on or before this day (UTC days unless TZ is set)")},
+	{"agent", "NAME", N_("only this agent's calls")},
+	{"playbook", "ID", N_("only calls under this playbook id")},
+	{"format", "FORMAT", N_("table (the default), csv, json, or html (a page of weekly charts)")},
+	{"lines", NULL, N_("per playbook line: shown, used, skipped, mood after")},
+	{"calibration", NULL, N_("calls several reviewers scored: spread per criterion, who deviates")},
+	{"repeat-days", "N", N_("a repeat contact is within N days (default 7)")},
+	{"refold", NULL, N_("fold every call from its events, not from kept figures")},
 	{NULL, NULL, NULL},
 };
 
@@ -31,7 +32,7 @@ static enum poise_status nonempty(const struct cli_args *args, const char *name,
 	*out = cli_value(args, name);
 	if (*out && !(*out)[0])
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s' needs a %s",
-				       name, what);
+				       name, _(what));
 	return POISE_OK;
 }
 
@@ -82,10 +83,10 @@ static enum poise_status read_query(const struct cli_args *args, struct report_q
 				       "unknown format '%s': use table, csv, json or html", name);
 	}
 	if ((ps = nonempty(args, "agent", "NAME", &q->agent, err)) != POISE_OK ||
-	    (ps = nonempty(args, "playbook", "playbook id", &q->playbook, err)) != POISE_OK ||
+	    (ps = nonempty(args, "playbook", N_("playbook id"), &q->playbook, err)) != POISE_OK ||
 	    /* Filters hold the same limits as what they filter: a longer one matches nothing. */
-	    (ps = cli_check_field("agent", "name", q->agent, FIELD_AGENT_MAX, err)) != POISE_OK ||
-	    (ps = cli_check_field("playbook", "playbook id", q->playbook, FIELD_PLAYBOOK_ID_MAX,
+	    (ps = cli_check_field("agent", N_("name"), q->agent, FIELD_AGENT_MAX, err)) != POISE_OK ||
+	    (ps = cli_check_field("playbook", N_("playbook id"), q->playbook, FIELD_PLAYBOOK_ID_MAX,
 				  err)) != POISE_OK ||
 	    (since && (ps = cli_parse_date("since", since, 0, &q->since, err)) != POISE_OK) ||
 	    (until && (ps = cli_parse_date("until", until, 1, &q->until, err)) != POISE_OK) ||

@@ -7,10 +7,11 @@
 #include "cli/cli_review.h"
 #include "poise/store.h"
 #include "ui/review.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_review_opts[] = {
 	CLI_SERVER_FLAG,
-	{"reviewer", "NAME", "who signs scores and comments (default: $POISE_AGENT, login name)"},
+	{"reviewer", "NAME", N_("who signs scores and comments (default: $POISE_AGENT, login name)")},
 	{NULL, NULL, NULL},
 };
 
@@ -36,8 +37,8 @@ int cmd_review(const struct cli_args *args)
 	/* Reviews written in the team's mirror go to the server now; else with the next. */
 	if (cli_value(args, "server") && cli_team_refresh(args->db, 0, &err) != POISE_OK)
 		fprintf(stderr,
-			"poise: warning: %s\npoise: the reviews stay in %s and go to the server "
-			"with the next 'poise review --server' or any --server command\n",
+			_("poise: warning: %s\npoise: the reviews stay in %s and go to the server "
+			  "with the next 'poise review --server' or any --server command\n"),
 			err.msg, args->db);
 	return rc;
 }

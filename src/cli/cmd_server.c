@@ -4,9 +4,10 @@
 
 #include "cli/cli_team.h"
 #include "poise/team.h"
+#include "poise/i18n.h"
 
 const struct cli_opt cmd_server_opts[] = {
-	{"server", "URL", "the server (default: $POISE_SERVER, else libpq's PG* variables)"},
+	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
 	{NULL, NULL, NULL},
 };
 
@@ -39,13 +40,13 @@ int cmd_server(const struct cli_args *args)
 		return cli_report(args->cmd, &err);
 	}
 	if (from == to)
-		printf("server schema is up to date (version %d)\n", to);
+		printf(_("server schema is up to date (version %d)\n"), to);
 	else if (from == 0)
-		printf("server schema created (version %d), with the roles poise_agent, "
-		       "poise_supervisor and poise_trainer\n",
+		printf(_("server schema created (version %d), with the roles poise_agent, "
+			 "poise_supervisor and poise_trainer\n"),
 		       to);
 	else
-		printf("server schema upgraded from version %d to %d\n", from, to);
+		printf(_("server schema upgraded from version %d to %d\n"), from, to);
 	team_close(t);
 	return CLI_OK;
 }

@@ -6,16 +6,13 @@
 #include "poise/store_sync.h"
 #include "poise/store.h"
 #include "poise/team.h"
+#include "poise/i18n.h"
+#include "poise/words.h"
 
 const struct cli_opt cmd_sync_opts[] = {
-	{"server", "URL", "the server (default: $POISE_SERVER, else libpq's PG* variables)"},
+	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
 	{NULL, NULL, NULL},
 };
-
-static const char *plural(size_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
 
 int cmd_sync(const struct cli_args *args)
 {
@@ -45,19 +42,30 @@ int cmd_sync(const struct cli_args *args)
 		goto out;
 	}
 	store_sync_outcome(st, cli_now_ms(), POISE_OK, NULL);
-	printf("sent %zu %s, %zu %s, %zu follow-up %s, %zu %s of figures\n", n.calls,
-	       plural(n.calls, "call", "calls"), n.events, plural(n.events, "event", "events"),
-	       n.followups, plural(n.followups, "change", "changes"), n.figures,
-	       plural(n.figures, "set", "sets"));
-	printf("received %zu %s, %zu follow-up%s closed, %zu published %s\n", n.reviews,
-	       plural(n.reviews, "review", "reviews"), n.followups_done,
-	       plural(n.followups_done, "", "s"), n.playbooks,
-	       plural(n.playbooks, "playbook", "playbooks"));
+	{
+		char a[64], b[64], c[64], d[64];
+
+		words_count(a, sizeof(a), (long)n.calls, "call", "calls");
+		words_count(b, sizeof(b), (long)n.events, "event", "events");
+		words_count(c, sizeof(c), (long)n.followups, "follow-up change", "follow-up changes");
+		words_count(d, sizeof(d), (long)n.figures, "set of figures", "sets of figures");
+		/* TRANSLATORS: "sent 3 calls, 40 events, 1 follow-up change, 3 sets of figures". */
+		printf(_("sent %s, %s, %s, %s\n"), a, b, c, d);
+		words_count(a, sizeof(a), (long)n.reviews, "review", "reviews");
+		words_count(b, sizeof(b), (long)n.followups_done, "follow-up closed",
+			    "follow-ups closed");
+		words_count(c, sizeof(c), (long)n.playbooks, "published playbook",
+			    "published playbooks");
+		/* TRANSLATORS: "received 2 reviews, 1 follow-up closed, 0 published playbooks". */
+		printf(_("received %s, %s, %s\n"), a, b, c);
+	}
 	if (n.others)
-		printf("%zu %s of other agents in this database %s not sent: sync sends the calls "
-		       "of agent '%s' (the server role) only\n",
-		       n.others, plural(n.others, "call", "calls"), plural(n.others, "was", "were"),
-		       team_role(t));
+		printf(P_("%zu call of other agents in this database was not sent: sync sends the "
+			  "calls of agent '%s' (the server role) only\n",
+			  "%zu calls of other agents in this database were not sent: sync sends the "
+			  "calls of agent '%s' (the server role) only\n",
+			  n.others),
+		       n.others, team_role(t));
 out:
 	team_close(t);
 	return code;

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "poise/i18n.h"
+#include "poise/words.h"
 
 #ifndef POISE_LOCALEDIR
 #define POISE_LOCALEDIR "/usr/local/share/locale"
@@ -26,7 +27,9 @@ void i18n_init(void)
 	ssize_t n;
 
 	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C"); /* JSON, CSV and SQL keep '.' */
+	/* Figures for people take the locale's decimal point (words.h)... */
+	words_set_decimal_point(localeconv()->decimal_point);
+	setlocale(LC_NUMERIC, "C"); /* ...while JSON, CSV and SQL keep '.' */
 	if (!dir || !*dir) {
 		dir = POISE_LOCALEDIR;
 		n = readlink("/proc/self/exe", beside, sizeof(beside) - 8);

@@ -7,6 +7,7 @@
 #include "cli/cli_review.h"
 #include "cli/cli_super.h"
 #include "cli/cli_team.h"
+#include "poise/i18n.h"
 
 /*
  * Every command, once: dispatch, `poise --help` and `poise CMD --help` read
@@ -15,43 +16,43 @@
  */
 const struct cli_cmd cli_commands[] = {
 	{"call", cmd_call, cmd_call_opts, NULL, 0, 0, CLI_DB_PATH,
-	 "coach a live call, stage by stage (the default command)"},
+	 N_("coach a live call, stage by stage (the default command)")},
 	{"lint", cmd_lint, cmd_lint_opts, "PATH...", 1, -1, 0,
-	 "check playbook files, or the *.yaml and *.yml files of folders (errors, then "
-	 "warnings about what will not serve a live call)"},
+	 N_("check playbook files, or the *.yaml and *.yml files of folders (errors, then "
+	 "warnings about what will not serve a live call)")},
 	{"preview", cmd_preview, cmd_preview_opts, "PLAYBOOK", 1, 1, 0,
-	 "walk a playbook's stages on the call screen, no database, reloaded when its file "
-	 "is saved (trainers)"},
+	 N_("walk a playbook's stages on the call screen, no database, reloaded when its file "
+	    "is saved (trainers)")},
 	{"playbooks", cmd_playbooks, NULL, NULL, 0, 0, 0,
-	 "list the playbooks on the search path, in the order they are searched"},
+	 N_("list the playbooks on the search path, in the order they are searched")},
 	{"export", cmd_export, cmd_export_opts, NULL, 0, 0, CLI_DB_READ | CLI_DB_TEAM,
-	 "write every logged call with its events as JSON Lines or CSV"},
+	 N_("write every logged call with its events as JSON Lines or CSV")},
 	{"review", cmd_review, cmd_review_opts, NULL, 0, 0, CLI_DB_PATH | CLI_DB_TEAM,
-	 "browse logged calls: filter, open, replay, score and comment (supervisors)"},
+	 N_("browse logged calls: filter, open, replay, score and comment (supervisors)")},
 	{"show", cmd_show, cmd_show_opts, "CALL_ID", 1, 1, CLI_DB_READ | CLI_DB_TEAM,
-	 "print one call's timeline as plain text (a unique id prefix will do)"},
+	 N_("print one call's timeline as plain text (a unique id prefix will do)")},
 	{"followups", cmd_followups, cmd_followups_opts, "[done ID]", 0, 2, CLI_DB_READ | CLI_DB_TEAM,
-	 "list the follow-ups due and overdue, or close one with 'done ID'"},
-	{"report", cmd_report, cmd_report_opts, NULL, 0, 0, CLI_DB_READ | CLI_DB_TEAM, "figures: times, rates, moods, causes"},
+	 N_("list the follow-ups due and overdue, or close one with 'done ID'")},
+	{"report", cmd_report, cmd_report_opts, NULL, 0, 0, CLI_DB_READ | CLI_DB_TEAM, N_("figures: times, rates, moods, causes")},
 	{"merge", cmd_merge, cmd_merge_opts, "FILE.db...", 1, -1, CLI_DB_WRITE,
-	 "import the calls of other poise databases, skipping those already here"},
+	 N_("import the calls of other poise databases, skipping those already here")},
 	{"doctor", cmd_doctor, cmd_doctor_opts, NULL, 0, 0, CLI_DB_WRITE,
-	 "check the database and rebuild its note search index"},
+	 N_("check the database and rebuild its note search index")},
 	{"server", cmd_server, cmd_server_opts, "init", 1, 1, 0,
-	 "create or upgrade the centre's PostgreSQL schema, roles and policies (its owner)"},
+	 N_("create or upgrade the centre's PostgreSQL schema, roles and policies (its owner)")},
 	{"sync", cmd_sync, cmd_sync_opts, NULL, 0, 0, CLI_DB_WRITE,
-	 "send this agent's calls to the centre's server; bring back reviews, follow-ups, playbooks"},
+	 N_("send this agent's calls to the centre's server; bring back reviews, follow-ups, playbooks")},
 	{"publish", cmd_publish, cmd_publish_opts, "FILE.yaml", 1, 1, 0,
-	 "lint a playbook, then publish it on the centre's server for every agent (trainers)"},
+	 N_("lint a playbook, then publish it on the centre's server for every agent (trainers)")},
 	{"floor", cmd_floor, cmd_floor_opts, NULL, 0, 0, 0,
-	 "the live floor: every agent's call as it happens, who needs help first, and an "
-	 "alert when one asks (supervisors; needs the centre's server)"},
+	 N_("the live floor: every agent's call as it happens, who needs help first, and an "
+	 "alert when one asks (supervisors; needs the centre's server)")},
 	{NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
 };
 
 /* Commands for developers: dispatched like the others, left out of --help. */
 static const struct cli_cmd hidden_commands[] = {
-	{"gen", cmd_gen, cmd_gen_opts, "N", 1, 1, CLI_DB_WRITE, "write N realistic made-up calls (benchmarks)"},
+	{"gen", cmd_gen, cmd_gen_opts, "N", 1, 1, CLI_DB_WRITE, N_("write N realistic made-up calls (benchmarks)")},
 	{NULL, NULL, NULL, NULL, 0, 0, 0, NULL},
 };
 

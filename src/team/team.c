@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 enum poise_status team_server(const char *url, const char *(*getenv_fn)(const char *),
 			      const char **out, struct poise_error *err)
@@ -82,6 +83,8 @@ enum poise_status team_fail(struct team *t, const PGresult *res, const char *wha
 {
 	char m[400];
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	what = _(what); /* a msgid: "cannot <what>" in the reader's language */
 
 	pg_message(res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
 						     : PQerrorMessage(t->pg),

@@ -11,6 +11,7 @@
  * but sync and server, which say what to install.
  */
 #include "team_int.h"
+#include "poise/i18n.h"
 
 #include <dlfcn.h>
 #include <string.h>
@@ -86,7 +87,7 @@ static void find(void *lib, const char *name, void *fn, size_t size, int *ok)
 	void *p = dlsym(lib, name);
 
 	if (!p && *ok) {
-		snprintf(why, sizeof(why), "%s has no %s", POISE_LIBPQ_SONAME, name);
+		snprintf(why, sizeof(why), _("%s has no %s"), POISE_LIBPQ_SONAME, name);
 		*ok = 0;
 	}
 	memcpy(fn, &p, size);
@@ -103,7 +104,7 @@ static int load(void)
 	if (!(lib = dlopen(POISE_LIBPQ_SONAME, RTLD_NOW | RTLD_LOCAL))) {
 		const char *e = dlerror();
 
-		snprintf(why, sizeof(why), "%s", e ? e : "cannot load " POISE_LIBPQ_SONAME);
+		snprintf(why, sizeof(why), e ? "%s" : _("cannot load %s"), e ? e : POISE_LIBPQ_SONAME);
 		return 0;
 	}
 #define PQ_FIND(ret, name, params, args, fail) find(lib, #name, &pq.name, sizeof(pq.name), &ok);

@@ -1,8 +1,9 @@
 #!/bin/bash
 # test_lang.sh - the language follows the locale, as in every GNU program:
 # with LANG=es_ES.UTF-8 the messages come from po/es.po (built into
-# build/locale), with LANG=C they are English, and machine output (JSON)
-# keeps '.' as its decimal point whatever the locale. The Spanish locale is
+# build/locale): --help, usage errors, lint, the report table with its
+# decimal comma; with LANG=C they are English; machine output (CSV, JSON)
+# is byte for byte the same whatever the locale. The Spanish locale is
 # compiled into a scratch folder (localedef + LOCPATH), so no root is needed;
 # skips (77) where localedef or its sources are missing, except under CI.
 set -euo pipefail
@@ -33,11 +34,47 @@ grep -q '^1 file, 0 errors, 1 warning$' "$dir/en" || fail "no English count in: 
 LANG=es_ES.UTF-8 LANGUAGE=en "$POISE_BIN" lint "$warn" 2>"$dir/lang" || true
 grep -q ': warning: ' "$dir/lang" || fail "LANGUAGE=en did not give English"
 
-# Machine output keeps '.' for decimals in any locale.
+# The commands' help, usage errors and the loader's errors follow the locale.
+es() { LANG=es_ES.UTF-8 "$POISE_BIN" "$@"; }
+en() { LANG=C "$POISE_BIN" "$@"; }
+es --help >"$dir/help-es" || fail "poise --help failed in Spanish"
+grep -q '^uso: poise \[ORDEN\]' "$dir/help-es" || fail "no Spanish usage in: $(head -3 "$dir/help-es")"
+grep -q '^  report  *cifras: tiempos, tasas' "$dir/help-es" || fail "the command table is not Spanish"
+en --help >"$dir/help-en"
+grep -q '^usage: poise \[COMMAND\]' "$dir/help-en" || fail "LANG=C lost the English usage"
+grep -q '^  report  *figures: times, rates' "$dir/help-en" || fail "LANG=C lost the English table"
+es report --help | grep -q '^      --since DATE  *llamadas empezadas ese día' || fail "report --help is not Spanish"
+st=0; es report --since nope 2>"$dir/usage-es" || st=$?
+[ "$st" = 2 ] || fail "a usage error exits $st, not 2"
+grep -q "^poise: opción '--since': 'nope' no es una fecha" "$dir/usage-es" ||
+	fail "no Spanish usage error in: $(head -1 "$dir/usage-es")"
+grep -q '^uso: poise report' "$dir/usage-es" || fail "the usage after the error is not Spanish"
+en report --since nope 2>"$dir/usage-en" || true
+grep -q "^poise: option '--since': 'nope' is not a date" "$dir/usage-en" || fail "LANG=C usage error not English"
+bad="$POISE_SOURCE_DIR/tests/data/bad/missing-stage.yaml"
+es lint "$bad" 2>"$dir/bad-es" && fail "lint passed a broken playbook"
+grep -q ": error: falta la etapa 'listen'$" "$dir/bad-es" || fail "no Spanish lint error in: $(cat "$dir/bad-es")"
+grep -q '^1 archivo, 1 error$' "$dir/bad-es" || fail "no Spanish lint count"
+en lint "$bad" 2>"$dir/bad-en" || true
+grep -q ": error: missing stage 'listen'$" "$dir/bad-en" || fail "LANG=C lint error not English"
+
+# The report table for people: Spanish headings and decimal comma; CSV and
+# JSON (machines) byte for byte the same in both locales, '.' for decimals.
 "$POISE_BIN" gen 60 --agents 2 --days 5 >/dev/null
-LANG=es_ES.UTF-8 "$POISE_BIN" report --format json >"$dir/r.json"
-LANG=C.UTF-8 "$POISE_BIN" report --format json >"$dir/r-c.json"
-cmp -s "$dir/r.json" "$dir/r-c.json" || fail "report --format json differs between es_ES and C"
-python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/r.json" ||
+es report >"$dir/table-es"
+grep -q '^ *TODOS  *agent01' "$dir/table-es" || fail "no Spanish ALL column in: $(sed -n 4p "$dir/table-es")"
+grep -q '^tasa de escalado  *[0-9]*,[0-9]%' "$dir/table-es" || fail "no Spanish rate with a decimal comma"
+grep -q '^tiempo medio por etapa$' "$dir/table-es" || fail "no Spanish stage heading"
+grep -q '^  Empatizar ' "$dir/table-es" || fail "the stages are not named in Spanish"
+en report >"$dir/table-en"
+grep -q '^ *ALL  *agent01' "$dir/table-en" || fail "LANG=C table lost ALL"
+grep -q '^escalation rate  *[0-9]*\.[0-9]%' "$dir/table-en" || fail "LANG=C table lost the English rate"
+for f in csv json; do
+	es report --format "$f" >"$dir/r-es.$f"
+	en report --format "$f" >"$dir/r-c.$f"
+	cmp -s "$dir/r-es.$f" "$dir/r-c.$f" || fail "report --format $f differs between es_ES and C"
+done
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/r-es.json" ||
 	fail "the JSON written under es_ES does not parse"
-echo "ok: Spanish and English messages by the locale; JSON the same in both"
+grep -q '^ALL,' "$dir/r-es.csv" || fail "CSV lost its ALL row under es_ES"
+echo "ok: help, usage errors, lint and the report table by the locale; CSV and JSON the same in both"

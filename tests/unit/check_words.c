@@ -95,6 +95,27 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* The decimal point of figures for people: set once, '.' back with NULL. */
+START_TEST(test_decimal_point)
+{
+	char buf[WORDS_BUF], tiny[5] = "72.5";
+
+	ck_assert_str_eq(words_score(buf, sizeof(buf), 7250), "72.5%");
+	words_set_decimal_point(",");
+	ck_assert_str_eq(words_score(buf, sizeof(buf), 7250), "72,5%");
+	snprintf(buf, sizeof(buf), "3.25");
+	ck_assert_str_eq(words_localize_decimal(buf, sizeof(buf)), "3,25");
+	words_set_decimal_point("\xd9\xab"); /* Arabic decimal separator: two bytes */
+	snprintf(buf, sizeof(buf), "3.25");
+	ck_assert_str_eq(words_localize_decimal(buf, sizeof(buf)), "3\xd9\xab" "25");
+	/* No room for the wider point: left as it is, never cut. */
+	ck_assert_str_eq(words_localize_decimal(tiny, sizeof(tiny)), "72.5");
+	words_set_decimal_point(NULL);
+	ck_assert_str_eq(words_score(buf, sizeof(buf), 7250), "72.5%");
+	ck_assert_str_eq(words_decimal_point(), ".");
+}
+END_TEST
+
 Suite *words_suite(void)
 {
 	Suite *s = suite_create("words");
@@ -105,6 +126,7 @@ Suite *words_suite(void)
 	tcase_add_test(tc, test_mood);
 	tcase_add_test(tc, test_count);
 	tcase_add_test(tc, test_limits);
+	tcase_add_test(tc, test_decimal_point);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,6 +2,7 @@
 #include "poise/event.h"
 
 #include "poise/playbook.h"
+#include "poise/i18n.h"
 
 #include <string.h>
 
@@ -68,25 +69,25 @@ enum poise_status event_check(const struct event *ev, struct poise_error *err)
 	const char *why = NULL;
 
 	if ((unsigned)ev->kind >= EV_COUNT)
-		why = "unknown event kind";
+		why = N_("unknown event kind");
 	else if (!stage_key((enum stage)ev->stage))
-		why = "stage out of range";
+		why = N_("stage out of range");
 	else if (ev->kind == EV_MOOD && (ev->a < MOOD_MIN || ev->a > MOOD_MAX))
-		why = "mood must be 1..5";
+		why = N_("mood must be 1..5");
 	else if (ev->kind == EV_SKIP &&
 		 (!section_key((enum section)ev->a) || ev->b < 0 || !ev->text))
-		why = "skip needs a section, an item and a reason";
+		why = N_("skip needs a section, an item and a reason");
 	else if (ev->kind == EV_FOLLOWUP && ev->text) {
 		int n;
 
 		event_field(ev->text, 0, &n);
 		if (n && !is_date(ev->text, (size_t)n))
-			why = "follow-up due date must be YYYY-MM-DD";
+			why = N_("follow-up due date must be YYYY-MM-DD");
 	}
 	if (!why)
 		return POISE_OK;
 	return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "cannot save '%s' event: %s",
-			       event_kind_key(ev->kind), why);
+			       event_kind_key(ev->kind), _(why));
 }
 
 const char *outcome_key(enum outcome outcome)
@@ -96,7 +97,7 @@ const char *outcome_key(enum outcome outcome)
 
 const char *outcome_label(enum outcome outcome)
 {
-	return (unsigned)outcome < OUTCOME_COUNT ? outcomes[outcome].label : "";
+	return (unsigned)outcome < OUTCOME_COUNT ? _(outcomes[outcome].label) : "";
 }
 
 enum outcome outcome_from_key(const char *key)
@@ -122,7 +123,7 @@ const char *skip_reason_key(enum skip_reason reason)
 
 const char *skip_reason_label(enum skip_reason reason)
 {
-	return (unsigned)reason < SKIP_COUNT ? skips[reason].label : "";
+	return (unsigned)reason < SKIP_COUNT ? _(skips[reason].label) : "";
 }
 
 int skip_reason_from_char(int ch)

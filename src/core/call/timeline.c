@@ -8,6 +8,7 @@
  */
 #include "poise/timeline.h"
 #include "poise/words.h"
+#include "poise/i18n.h"
 
 #include "poise/fill.h"
 #include "poise/text.h"
@@ -70,7 +71,7 @@ static void put_item(char *buf, size_t size, size_t *len, const struct call_stat
 	if (text)
 		put_filled(buf, size, len, text, meta);
 	else
-		put(buf, size, len, "%s item %d", or_q(section_key((enum section)section)),
+		put(buf, size, len, _("%s item %d"), or_q(section_key((enum section)section)),
 		    index + 1);
 }
 
@@ -83,26 +84,26 @@ static void describe_wrapup(char *buf, size_t size, size_t *len, const struct ca
 
 	switch (ev->kind) {
 	case EV_OUTCOME:
-		put(buf, size, len, "outcome: %s", outcome_label(outcome_from_key(ev->text)));
+		put(buf, size, len, _("outcome: %s"), outcome_label(outcome_from_key(ev->text)));
 		break;
 	case EV_CAUSE:
 		cause = cs && cs->pb ? playbook_cause(cs->pb, ev->text ? ev->text : "") : NULL;
 		if (cause)
-			put(buf, size, len, "cause: %s (%s)", cause->label, cause->id);
+			put(buf, size, len, _("cause: %s (%s)"), cause->label, cause->id);
 		else
-			put(buf, size, len, "cause: %s", ev->text ? ev->text : "-");
+			put(buf, size, len, _("cause: %s"), ev->text ? ev->text : "-");
 		break;
 	case EV_FOLLOWUP:
 		f0 = event_field(ev->text, 0, &n0);
 		f1 = event_field(ev->text, 1, &n1);
 		f2 = event_field(ev->text, 2, &n2);
-		put(buf, size, len, "follow-up%s%.*s%s%.*s: %.*s", n0 ? " due " : "", n0, f0,
-		    n1 ? " by " : "", n1, f1, n2, f2);
+		put(buf, size, len, _("follow-up%s%.*s%s%.*s: %.*s"), n0 ? _(" due ") : "", n0, f0,
+		    n1 ? _(" by ") : "", n1, f1, n2, f2);
 		break;
 	case EV_REFLECTION:
 		f0 = event_field(ev->text, 0, &n0);
 		f1 = event_field(ev->text, 1, &n1);
-		put(buf, size, len, "reflection: went well: %.*s; to improve: %.*s", n0, f0, n1,
+		put(buf, size, len, _("reflection: went well: %.*s; to improve: %.*s"), n0, f0, n1,
 		    f1);
 		break;
 	default:
@@ -115,21 +116,21 @@ static void describe_item(char *buf, size_t size, size_t *len, const struct call
 {
 	switch (ev->kind) {
 	case EV_CHECK:
-		put(buf, size, len, "%s: ", ev->b ? "ticked" : "unticked");
+		put(buf, size, len, "%s: ", ev->b ? _("ticked") : _("unticked"));
 		put_item(buf, size, len, cs, meta, SECTION_CHECKLIST, ev->a);
 		break;
 	case EV_SAID:
 		if (ev->a == SECTION_SAY)
-			put(buf, size, len, "said: ");
+			put(buf, size, len, _("said: "));
 		else if (ev->a == SECTION_ASK)
-			put(buf, size, len, "asked: ");
+			put(buf, size, len, _("asked: "));
 		else
-			put(buf, size, len, "used (%s): ",
+			put(buf, size, len, _("used (%s): "),
 			    or_q(section_key((enum section)ev->a)));
 		put_item(buf, size, len, cs, meta, ev->a, ev->b);
 		break;
 	case EV_SKIP:
-		put(buf, size, len, "skipped (%s): ", ev->text ? ev->text : "-");
+		put(buf, size, len, _("skipped (%s): "), ev->text ? ev->text : "-");
 		put_item(buf, size, len, cs, meta, ev->a, ev->b);
 		break;
 	default:
@@ -147,13 +148,13 @@ static void describe_marks(char *buf, size_t size, size_t *len, const struct cal
 	case EV_HOLD_END:
 		if (cs && cs->on_hold) {
 			words_duration(d, sizeof(d), ev->t - cs->hold_since);
-			put(buf, size, len, "hold ended after %s", d);
+			put(buf, size, len, _("hold ended after %s"), d);
 		} else {
-			put(buf, size, len, "hold ended");
+			put(buf, size, len, _("hold ended"));
 		}
 		break;
 	case EV_WARNING:
-		put(buf, size, len, "warning %d", ev->a);
+		put(buf, size, len, _("warning %d"), ev->a);
 		if (ev->text) { /* the wording as the agent had it on screen */
 			put(buf, size, len, ": %s", ev->text);
 		} else if (cs && cs->pb && ev->a >= 1 && ev->a <= PLAYBOOK_WARNINGS &&
@@ -163,7 +164,7 @@ static void describe_marks(char *buf, size_t size, size_t *len, const struct cal
 		}
 		break;
 	case EV_PROMPT:
-		put(buf, size, len, "prompt %s", ev->text ? ev->text : "-");
+		put(buf, size, len, _("prompt %s"), ev->text ? ev->text : "-");
 		msg = cs && cs->pb && ev->a >= 0 && (size_t)ev->a < cs->pb->nrules
 			      ? cs->pb->rules[ev->a].message
 			      : NULL;
@@ -186,16 +187,16 @@ static void describe_undo(char *buf, size_t size, size_t *len, const struct call
 	char what[1024];
 
 	if (!e) {
-		put(buf, size, len, "undone: event %d", ev->a);
+		put(buf, size, len, _("undone: event %d"), ev->a);
 		return;
 	}
 	if (e->kind == EV_WRAPUP) {
-		put(buf, size, len, "back to the call from the wrap-up");
+		put(buf, size, len, _("back to the call from the wrap-up"));
 		return;
 	}
 	undone = call_entry_event(e);
 	timeline_describe(cs, meta, &undone, what, sizeof(what));
-	put(buf, size, len, "undone: %s", what);
+	put(buf, size, len, _("undone: %s"), what);
 }
 
 void timeline_describe(const struct call_state *cs, const struct call_meta *meta,
@@ -208,45 +209,45 @@ void timeline_describe(const struct call_state *cs, const struct call_meta *meta
 	buf[0] = '\0';
 	switch (ev->kind) {
 	case EV_START:
-		put(buf, size, &len, "call started");
+		put(buf, size, &len, _("call started"));
 		if (meta)
-			put(buf, size, &len, " with playbook %s %s", meta->playbook_id,
+			put(buf, size, &len, _(" with playbook %s %s"), meta->playbook_id,
 			    meta->playbook_version);
 		break;
 	case EV_STAGE:
-		put(buf, size, &len, "moved to %s from %s", or_q(stage_key((enum stage)ev->stage)),
+		put(buf, size, &len, _("moved to %s from %s"), or_q(stage_key((enum stage)ev->stage)),
 		    or_q(stage_key((enum stage)ev->a)));
 		break;
 	case EV_MOOD:
-		put(buf, size, &len, "mood %s", words_mood_mark(d, sizeof(d), ev->a));
+		put(buf, size, &len, _("mood %s"), words_mood_mark(d, sizeof(d), ev->a));
 		break;
 	case EV_NOTE:
-		put(buf, size, &len, "note: %s", text);
+		put(buf, size, &len, _("note: %s"), text);
 		break;
 	case EV_HOLD_START:
-		put(buf, size, &len, "hold started");
+		put(buf, size, &len, _("hold started"));
 		break;
 	case EV_ESCALATE:
-		put(buf, size, &len, "escalated: %s", text);
+		put(buf, size, &len, _("escalated: %s"), text);
 		break;
 	case EV_MANAGER:
-		put(buf, size, &len, "customer asked for a manager%s%s%s", text[0] ? ": said \"" : "",
+		put(buf, size, &len, _("customer asked for a manager%s%s%s"), text[0] ? _(": said \"") : "",
 		    text, text[0] ? "\"" : "");
 		break;
 	case EV_BREATHE:
-		put(buf, size, &len, "breathing pacer");
+		put(buf, size, &len, _("breathing pacer"));
 		break;
 	case EV_WRAPUP:
-		put(buf, size, &len, "wrap-up began");
+		put(buf, size, &len, _("wrap-up began"));
 		break;
 	case EV_END:
-		put(buf, size, &len, "call closed");
+		put(buf, size, &len, _("call closed"));
 		break;
 	case EV_INTERRUPTED:
-		put(buf, size, &len, "interrupted: %s", text);
+		put(buf, size, &len, _("interrupted: %s"), text);
 		break;
 	case EV_RESUME:
-		put(buf, size, &len, "resumed");
+		put(buf, size, &len, _("resumed"));
 		break;
 	case EV_UNDO:
 		describe_undo(buf, size, &len, cs, meta, ev);
@@ -295,7 +296,7 @@ static void local_time(int64_t ms, char *buf, size_t size)
 /* One header line: the label, the value made safe ("-" when empty). */
 static void header_line(FILE *out, const char *label, const char *v)
 {
-	fprintf(out, "%-10s", label);
+	text_fput_cell(out, label, 10, 0);
 	text_fput(out, v && v[0] ? v : "-", 0);
 	fputc('\n', out);
 }
@@ -308,17 +309,17 @@ static void write_header(FILE *out, const struct call_meta *m, int64_t elapsed)
 	local_time(m->started, started, sizeof(started));
 	words_duration(dur, sizeof(dur), elapsed >= 0 ? elapsed : m->ended - m->started);
 	snprintf(pb, sizeof(pb), "%s %s %s", m->playbook_id, m->playbook_version, m->playbook_hash);
-	header_line(out, "call", m->id);
-	header_line(out, "agent", m->agent);
-	header_line(out, "customer", m->customer);
-	header_line(out, "ref", m->ref);
-	header_line(out, "started", started);
-	header_line(out, "duration", m->ended ? dur : "- (not closed)");
-	header_line(out, "status", m->status);
-	header_line(out, "outcome",
+	header_line(out, C_("show", "call"), m->id);
+	header_line(out, C_("show", "agent"), m->agent);
+	header_line(out, C_("show", "customer"), m->customer);
+	header_line(out, C_("show", "ref"), m->ref);
+	header_line(out, C_("show", "started"), started);
+	header_line(out, C_("show", "duration"), m->ended ? dur : _("- (not closed)"));
+	header_line(out, C_("show", "status"), m->status);
+	header_line(out, C_("show", "outcome"),
 		    m->outcome[0] ? outcome_label(outcome_from_key(m->outcome)) : "-");
-	header_line(out, "cause", m->cause);
-	header_line(out, "playbook", pb);
+	header_line(out, C_("show", "cause"), m->cause);
+	header_line(out, C_("show", "playbook"), pb);
 	fputc('\n', out);
 }
 
@@ -339,7 +340,7 @@ static int event_fn(void *ctx, const struct event *ev)
 			return 1;
 		}
 		c->refused++;
-		fputs("  [not possible here: left out of the figures]", c->out);
+		fprintf(c->out, "  %s", _("[not possible here: left out of the figures]"));
 	}
 	fputc('\n', c->out);
 	return ferror(c->out) != 0;
@@ -350,7 +351,13 @@ static void write_stages(FILE *out, const struct call_state *cs, int64_t now)
 	size_t ticked = 0, items = 0;
 	char c[WORDS_BUF];
 
-	fprintf(out, "  %-10s %6s  %6s  %s\n", "stage", "time", "visits", "checklist");
+	fputs("  ", out);
+	text_fput_cell(out, _("stage"), 10, 0);
+	fputc(' ', out);
+	text_fput_cell(out, _("time"), 6, TEXT_RIGHT);
+	fputs("  ", out);
+	text_fput_cell(out, _("visits"), 6, TEXT_RIGHT);
+	fprintf(out, "  %s\n", _("checklist"));
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		char d[32];
 		size_t n = call_section_len(cs, (enum stage)s, SECTION_CHECKLIST);
@@ -364,7 +371,7 @@ static void write_stages(FILE *out, const struct call_state *cs, int64_t now)
 		fprintf(out, "  %-10s %6s  %6d  %s\n", stage_key((enum stage)s), d,
 			cs->stage_visits[s], words_checklist(c, sizeof(c), t, n));
 	}
-	fprintf(out, "  checklist of the stages visited: %s\n",
+	fprintf(out, _("  checklist of the stages visited: %s\n"),
 		words_checklist(c, sizeof(c), ticked, items));
 }
 
@@ -388,29 +395,30 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 	words_duration(a, sizeof(a), call_elapsed_ms(cs, now));
 	words_duration(b, sizeof(b), call_talk_ms(cs, now));
 	words_duration(c, sizeof(c), call_wrapup_ms(cs, now));
-	fprintf(out, "\nsummary%s\n", refused ? " (incomplete: some events were not possible)" : "");
-	fprintf(out, "  elapsed %s: talk %s, wrap-up %s\n", a, b, c);
+	fprintf(out, "\n%s\n", refused ? _("summary (incomplete: some events were not possible)")
+				      : _("summary"));
+	fprintf(out, _("  elapsed %s: talk %s, wrap-up %s\n"), a, b, c);
 	write_stages(out, cs, now);
 	words_duration(a, sizeof(a), call_hold_ms(cs, now));
 	words_duration(d, sizeof(d), cs->hold_longest_ms);
-	fprintf(out, "  %s, %s in all, longest %s\n",
+	fprintf(out, _("  %s, %s in all, longest %s\n"),
 		words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, d);
 	fprintf(out, "  %s, %s, %s\n",
 		words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"),
 		words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"),
 		words_count(n3, sizeof(n3), cs->manager_asks, "manager request",
 			    "manager requests"));
-	fprintf(out, "  mood %s -> %s\n",
+	fprintf(out, _("  mood %s -> %s\n"),
 		words_mood_mark(a, sizeof(a), cs->nmoods ? cs->moods[0].mood : 0),
 		words_mood_mark(b, sizeof(b), cs->nmoods ? cs->moods[cs->nmoods - 1].mood : 0));
 	if (cs->empathy_at) {
 		words_duration(a, sizeof(a), cs->empathy_at - cs->started);
-		fprintf(out, "  time to empathy %s\n", a);
+		fprintf(out, _("  time to empathy %s\n"), a);
 	}
 	count_lines(cs, &said, &skipped);
 	for (size_t i = 0; i < cs->pb->nrules; i++)
 		prompts += cs->rules[i].fired;
-	fprintf(out, "  %s, %d skipped; %s; %s\n",
+	fprintf(out, _("  %s, %d skipped; %s; %s\n"),
 		words_count(n1, sizeof(n1), said, "line said", "lines said"), skipped,
 		words_count(n2, sizeof(n2), (long)cs->nnotes, "note", "notes"),
 		words_count(n3, sizeof(n3), prompts, "prompt", "prompts"));
@@ -467,8 +475,8 @@ enum poise_status timeline_write(struct store *st, const char *id_or_prefix, FIL
 	c.cs = pb ? &cs : NULL;
 	write_header(out, &meta, pb && meta.ended ? closed_elapsed(st, &meta, pb) : -1);
 	if (!pb)
-		fprintf(out, "(the playbook text kept for this call does not load: %s; "
-			     "lines are named by number and there is no summary)\n\n",
+		fprintf(out, _("(the playbook text kept for this call does not load: %s; "
+			       "lines are named by number and there is no summary)\n\n"),
 			why.msg[0] ? why.msg : poise_status_str(why.status));
 	ps = store_call_events(st, meta.id, event_fn, &c, err);
 	if (ps == POISE_OK && c.ps != POISE_OK)

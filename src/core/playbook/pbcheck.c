@@ -8,6 +8,7 @@
  * that fits, as draw.c's next_line() does.
  */
 #include "poise/pbcheck.h"
+#include "poise/i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -237,7 +238,7 @@ static void warn(struct check *c, struct pb_pos at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
 	/* Inherited, unchanged: point at the `extends:` that brought it in. */
 	if (!at.line)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "playbook_tree.h"
+#include "poise/i18n.h"
 #include "poise/sha256.h"
 
 #define PLAYBOOK_BUILTIN_NAME "(built-in)"
@@ -55,7 +56,7 @@ int stage_from_key(const char *key)
 
 const char *stage_title(enum stage stage)
 {
-	return (unsigned)stage < STAGE_COUNT ? stage_titles[stage] : NULL;
+	return (unsigned)stage < STAGE_COUNT ? _(stage_titles[stage]) : NULL;
 }
 
 const char *section_key(enum section section)
@@ -65,7 +66,7 @@ const char *section_key(enum section section)
 
 const char *section_title(enum section section)
 {
-	return (unsigned)section < SECTION_COUNT ? section_titles[section] : NULL;
+	return (unsigned)section < SECTION_COUNT ? _(section_titles[section]) : NULL;
 }
 
 const char *rule_kind_key(enum rule_kind kind)
@@ -80,7 +81,10 @@ const char *rule_action_key(enum rule_action action)
 
 const char *rule_action_hint(enum rule_action action)
 {
-	return (unsigned)action < ACTION_COUNT ? rule_action_hints[action] : "";
+	/* "" is never looked up: gettext would answer with the catalogue's header. */
+	return (unsigned)action < ACTION_COUNT && rule_action_hints[action][0]
+		       ? _(rule_action_hints[action])
+		       : "";
 }
 
 const struct pb_cause *playbook_cause(const struct playbook *pb, const char *id)

@@ -28,9 +28,9 @@ static enum poise_status at_error(const struct playbook *pb, struct pb_pos at,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
-	return poise_error_set(err, POISE_PLAYBOOK, pb->path, at.line, at.col, "%s", msg);
+	return poise_error_put(err, POISE_PLAYBOOK, pb->path, at.line, at.col, msg);
 }
 
 static void steal_str(char **to, char **from)

@@ -6,6 +6,7 @@
  * scalars, at most PLAYBOOK_MAX_DEPTH deep, from one document.
  */
 #include "playbook_tree.h"
+#include "poise/i18n.h"
 
 #include "poise/text.h"
 
@@ -138,10 +139,10 @@ static enum poise_status builder_error(struct builder *b, const yaml_mark_t *m, 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
-	return poise_error_set(b->err, POISE_PLAYBOOK, b->name, (int)m->line + 1,
-			       (int)m->column + 1, "%s", msg);
+	return poise_error_put(b->err, POISE_PLAYBOOK, b->name, (int)m->line + 1,
+			       (int)m->column + 1, msg);
 }
 
 static enum poise_status builder_nomem(struct builder *b)
@@ -263,14 +264,14 @@ static enum poise_status syntax_error(yaml_parser_t *parser, const char *text, s
 				      const char *name, struct poise_error *err)
 {
 	const yaml_mark_t *m = &parser->problem_mark;
-	const char *problem = parser->problem ? parser->problem : "cannot parse YAML";
+	const char *problem = parser->problem ? parser->problem : _("cannot parse YAML");
 	size_t off;
 	enum poise_status st;
 
 	if (parser->error == YAML_MEMORY_ERROR)
 		return poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
 	if (parser->error == YAML_READER_ERROR) /* text_check should have caught it */
-		return poise_error_set(err, POISE_YAML, name, 0, 0, "%s", problem);
+		return poise_error_put(err, POISE_YAML, name, 0, 0, problem);
 	off = text_offset(text, len, m->line, m->column);
 	if (off < len && text[off] == '\t')
 		return poise_error_set(err, POISE_YAML, name, (int)m->line + 1, (int)m->column + 1,
@@ -282,8 +283,7 @@ static enum poise_status syntax_error(yaml_parser_t *parser, const char *text, s
 				       "%s %s at %d:%d", problem, parser->context,
 				       (int)parser->context_mark.line + 1,
 				       (int)parser->context_mark.column + 1);
-	return poise_error_set(err, POISE_YAML, name, (int)m->line + 1, (int)m->column + 1, "%s",
-			       problem);
+	return poise_error_put(err, POISE_YAML, name, (int)m->line + 1, (int)m->column + 1, problem);
 }
 
 /* Map a libyaml tag to ours; unknown ones are errors ("!!bool", "!foo"). */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "poise/i18n.h"
 #include "poise/playbook.h"
 #include "poise/status.h"
 

@@ -23,10 +23,9 @@ enum poise_status pbwalk_error(struct pb_walk *w, uint32_t at, const char *fmt, 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
-	poise_error_set(&e, POISE_PLAYBOOK, w->name, pb_node(w, at)->line, pb_node(w, at)->col,
-			"%s", msg);
+	poise_error_put(&e, POISE_PLAYBOOK, w->name, pb_node(w, at)->line, pb_node(w, at)->col, msg);
 	if (!w->failed)
 		*w->err = e;
 	w->failed = 1;
@@ -74,14 +73,14 @@ const char *pbwalk_kind(const struct pb_walk *w, uint32_t i)
 	const struct pb_node *n = pb_node(w, i);
 
 	if (n->type == PB_MAP)
-		return "a mapping";
+		return _("a mapping");
 	if (n->type == PB_SEQ)
-		return "a list";
+		return _("a list");
 	if (n->tag == PB_TAG_INT)
-		return "an !!int";
+		return _("an !!int");
 	if (n->tag == PB_TAG_STR)
-		return "a !!str";
-	return "a string";
+		return _("a !!str");
+	return _("a string");
 }
 
 /* An empty value has no position of its own worth showing: point at its key. */
@@ -250,7 +249,7 @@ enum poise_status pbwalk_check_version(struct pb_walk *w, uint32_t at, const cha
 {
 	struct poise_error why;
 
-	if (text_check_field("version", s, FIELD_VERSION_MAX, 0, &why) == POISE_OK)
+	if (text_check_field(N_("version"), s, FIELD_VERSION_MAX, 0, &why) == POISE_OK)
 		return POISE_OK;
 	return pbwalk_error(w, at, "%s", why.msg);
 }

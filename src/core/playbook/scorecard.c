@@ -366,7 +366,6 @@ enum poise_status scorecard_resolve(const struct pbpath *pp, const char *id, str
 	if (!strcmp(id, SCORECARD_DEFAULT_ID))
 		return scorecard_load_default(out, err);
 	return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
-			       "no scorecard '%s' (looked for " SCORECARD_FOLDER
-			       "/%s.yaml beside the playbooks)",
-			       id, id);
+			       "no scorecard '%s' (looked for %s/%s.yaml beside the playbooks)", id,
+			       SCORECARD_FOLDER, id);
 }

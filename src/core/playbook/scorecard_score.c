@@ -4,6 +4,7 @@
  * Integers throughout (basis points), so every reader gets the same figure.
  */
 #include "poise/scorecard.h"
+#include "poise/i18n.h"
 
 int scorecard_applies(const struct scorecard *sc, size_t criterion, const struct call_state *cs)
 {
@@ -65,8 +66,8 @@ enum poise_status scorecard_check(const struct scorecard *sc, const struct call_
 		if (!value_valid(c, answers[i]))
 			return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
 					       "criterion '%s' takes %s%s, not %d", c->id,
-					       c->scale == SCALE_YES_NO ? "yes or no" : "1 to 5",
-					       c->na ? " or N/A" : "", answers[i]);
+					       c->scale == SCALE_YES_NO ? _("yes or no") : _("1 to 5"),
+					       c->na ? _(" or N/A") : "", answers[i]);
 	}
 	return POISE_OK;
 }

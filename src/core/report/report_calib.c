@@ -14,6 +14,7 @@
 
 #include "poise/store_score.h"
 #include "util/grow.h"
+#include "poise/i18n.h"
 
 struct member {
 	char reviewer[128];
@@ -198,13 +199,29 @@ static const char *crit_name(const struct calib_criterion *k)
 	return k->id[0] ? k->id : "(overall)";
 }
 
+/* A heading row: 24 columns, then 6, 11 and 11, right-aligned, by display width. */
+static void calib_heading(FILE *out, const char *a, const char *b, const char *c, const char *d)
+{
+	text_fput_cell(out, a, 24, 0);
+	fputc(' ', out);
+	text_fput_cell(out, b, 6, TEXT_RIGHT);
+	fputc(' ', out);
+	text_fput_cell(out, c, 11, TEXT_RIGHT);
+	fputc(' ', out);
+	text_fput_cell(out, d, 11, TEXT_RIGHT);
+	fputc('\n', out);
+}
+
 static void write_table(const struct report_calib *c, FILE *out)
 {
 	char a[32], b[32];
 
-	fprintf(out, "calibration: %ld %s scored by two or more reviewers; points out of 100\n\n",
-		c->calls, c->calls == 1 ? "call" : "calls");
-	fprintf(out, "%-24s %6s %11s %11s\n", "criterion", "calls", "avg spread", "max spread");
+	fprintf(out,
+		P_("calibration: %ld call scored by two or more reviewers; points out of 100\n\n",
+		   "calibration: %ld calls scored by two or more reviewers; points out of 100\n\n",
+		   c->calls),
+		c->calls);
+	calib_heading(out, _("criterion"), _("calls"), _("avg spread"), _("max spread"));
 	for (size_t i = 0; i < c->ncrit; i++) {
 		points(a, sizeof(a), c->crit[i].spread_sum, c->crit[i].calls);
 		points(b, sizeof(b), c->crit[i].spread_max, 1);
@@ -212,7 +229,8 @@ static void write_table(const struct report_calib *c, FILE *out)
 		text_fput_cell(out, crit_name(&c->crit[i]), 22, 0);
 		fprintf(out, " %6ld %11s %11s\n", c->crit[i].calls, a, b);
 	}
-	fprintf(out, "\n%-24s %6s %11s %11s\n", "reviewer", "answers", "avg from", "bias");
+	fputc('\n', out);
+	calib_heading(out, _("reviewer"), _("answers"), _("avg from"), _("bias"));
 	for (size_t i = 0; i < c->nrev; i++) {
 		const struct calib_reviewer *r = &c->rev[i];
 
@@ -223,8 +241,8 @@ static void write_table(const struct report_calib *c, FILE *out)
 		fprintf(out, " %6ld %11s %11s%s\n", r->answers, a, b, deviates(r) ? "  *" : "");
 	}
 	fprintf(out,
-		"\navg from: mean distance from the other reviewers' mean; bias: above (+)\n"
-		"or below (-) it; * more than %d points from them on average\n",
+		_("\navg from: mean distance from the other reviewers' mean; bias: above (+)\n"
+		  "or below (-) it; * more than %d points from them on average\n"),
 		REPORT_CALIB_DEVIATES / 100);
 }
 

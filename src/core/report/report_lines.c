@@ -6,6 +6,7 @@
  * Lines of other sections appear only when marked said or skipped.
  */
 #include "report_int.h"
+#include "poise/i18n.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -138,7 +139,7 @@ static void table_line(FILE *out, const struct report_line *l)
 	if (!l->skipped)
 		return;
 	/* Keys, not labels: four reasons must fit on one line of 80. */
-	fputs("  skipped:", out);
+	fprintf(out, "  %s", _("skipped:"));
 	for (int k = 0, first = 1; k < SKIP_COUNT; k++) {
 		if (!l->skip_reason[k])
 			continue;
@@ -155,7 +156,7 @@ static void write_table(const struct report *r, FILE *out)
 	struct report_line l;
 
 	if (r->nlines == 0)
-		fputs("no lines: no closed calls match\n", out);
+		fprintf(out, "%s\n", _("no lines: no closed calls match"));
 	for (size_t i = 0; i < r->nlines; i++) {
 		report_line_get(r, i, &l);
 		if (!hash || strcmp(hash, l.playbook_hash) != 0) {
@@ -167,8 +168,21 @@ static void write_table(const struct report *r, FILE *out)
 			fputs(" (", out);
 			text_fput_cell(out, l.playbook_hash, 8, TEXT_NO_PAD);
 			fputs(")\n", out);
-			fprintf(out, "%-9s %-7s %5s %5s %5s %6s %4s  %s\n", "stage", "line",
-				"shown", "used", "skip", "mood", "n", "text");
+			/* The headings in the reader's language, padded by display width. */
+			text_fput_cell(out, _("stage"), 9, 0);
+			fputc(' ', out);
+			text_fput_cell(out, C_("report --lines", "line"), 7, 0);
+			fputc(' ', out);
+			text_fput_cell(out, _("shown"), 5, TEXT_RIGHT);
+			fputc(' ', out);
+			text_fput_cell(out, _("used"), 5, TEXT_RIGHT);
+			fputc(' ', out);
+			text_fput_cell(out, _("skip"), 5, TEXT_RIGHT);
+			fputc(' ', out);
+			text_fput_cell(out, _("mood"), 6, TEXT_RIGHT);
+			fputc(' ', out);
+			text_fput_cell(out, _("n"), 4, TEXT_RIGHT);
+			fprintf(out, "  %s\n", _("text"));
 		}
 		table_line(out, &l);
 	}

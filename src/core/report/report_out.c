@@ -8,6 +8,7 @@
  */
 #include "report_int.h"
 #include "poise/day.h"
+#include "poise/i18n.h"
 #include "poise/scorecard.h"
 #include "poise/words.h"
 
@@ -49,7 +50,7 @@ enum { REPORT_FIGURE_LIST(FIGURE_OFFSET, FIGURE_NO_RATE) };
 #define FIELD_RATE(out, key, label, num, den, group)                                               \
 	{key, label, F_PCT, FIGURE_##num, FIGURE_##den, group, out},
 #define FIELD_STAGE(name, key, title)                                                              \
-	{"stage_" key "_avg_s", "  " key, F_AVG_S, FIGURE(stage_ms[STAGE_##name]), FIGURE(closed), \
+	{"stage_" key "_avg_s", "  " title, F_AVG_S, FIGURE(stage_ms[STAGE_##name]), FIGURE(closed), \
 	 0, 0},
 
 static const struct field listed[] = {REPORT_FIGURE_LIST(FIELD_FIGURE, FIELD_RATE)};
@@ -65,11 +66,11 @@ _Static_assert(0 REPORT_FIGURE_LIST(OUT_COUNT_FIGURE, OUT_COUNT_RATE) == REPORT_
 	       "report.h: the figure list's out places must be 1..REPORT_FIGURE_FIELDS, once each");
 /* QA: not in the list (not a call's kept figure), written after it, before the stages. */
 static const struct field qa[] = {
-	{"qa_calls", "QA calls reviewed", F_COUNT, FIGURE(qa_calls), NO_FIGURE, 1, 0},
-	{"qa_scorings", "QA scorings", F_COUNT, FIGURE(qa_scorings), NO_FIGURE, 0, 0},
-	{"qa_score_pct", "QA average score", F_PCT, FIGURE(qa_score_sum), FIGURE(qa_score_full), 0,
+	{"qa_calls", N_("QA calls reviewed"), F_COUNT, FIGURE(qa_calls), NO_FIGURE, 1, 0},
+	{"qa_scorings", N_("QA scorings"), F_COUNT, FIGURE(qa_scorings), NO_FIGURE, 0, 0},
+	{"qa_score_pct", N_("QA average score"), F_PCT, FIGURE(qa_score_sum), FIGURE(qa_score_full), 0,
 	 0},
-	{"qa_auto_fails", "QA auto-fails", F_COUNT, FIGURE(qa_auto_failed), NO_FIGURE, 0, 0},
+	{"qa_auto_fails", N_("QA auto-fails"), F_COUNT, FIGURE(qa_auto_failed), NO_FIGURE, 0, 0},
 };
 #define NQA (sizeof(qa) / sizeof(qa[0]))
 static const struct field stages[] = {STAGE_LIST(FIELD_STAGE)};
@@ -137,10 +138,14 @@ static int value(const struct field *fd, const struct report_figures *f, int tab
 	case F_PCT:
 		v = report_div_round(n * 1000, d);
 		snprintf(buf, size, "%" PRId64 ".%" PRId64 "%s", v / 10, v % 10, table ? "%" : "");
+		if (table) /* for people: their decimal point; CSV and JSON keep '.' */
+			words_localize_decimal(buf, size);
 		return 1;
 	case F_MOOD:
 		v = report_div_round(n * 100, d);
 		snprintf(buf, size, "%" PRId64 ".%02" PRId64, v / 100, v % 100);
+		if (table)
+			words_localize_decimal(buf, size);
 		return 1;
 	}
 	return 0;
@@ -161,11 +166,27 @@ static const char *column_name(const struct report *r, size_t c)
 	return c == 0 ? "ALL" : r->agents[c - 1].f.agent;
 }
 
+/* The same for the table, which people read: ALL in their language. */
+static const char *table_column(const struct report *r, size_t c)
+{
+	/* TRANSLATORS: the report table's column of every agent together. */
+	return c == 0 ? _("ALL") : column_name(r, c);
+}
+
 #define TABLE_LABEL  21
 #define TABLE_CELL   11
 #define TABLE_AGENTS 4 /* ALL and 4 agents fit in 80 columns */
 
 static void table_criteria(const struct report *r, FILE *out, const size_t *cols, size_t n);
+
+/* A row's label in its language, its indent kept, padded to TABLE_LABEL columns. */
+static void table_label(FILE *out, const char *label)
+{
+	size_t indent = strspn(label, " ");
+
+	fprintf(out, "%*s", (int)indent, "");
+	text_fput_cell(out, label[indent] ? _(label + indent) : "", TABLE_LABEL - (int)indent, 0);
+}
 
 /* One block of the table: ALL, then agents first..first+n-1 (1-based columns). */
 static void table_block(const struct report *r, FILE *out, size_t first, size_t n)
@@ -180,15 +201,15 @@ static void table_block(const struct report *r, FILE *out, size_t first, size_t 
 	fprintf(out, "%-*s", TABLE_LABEL, "");
 	for (size_t c = 0; c <= n; c++) {
 		fputc(' ', out);
-		text_fput_cell(out, column_name(r, cols[c]), TABLE_CELL - 1, TEXT_RIGHT);
+		text_fput_cell(out, table_column(r, cols[c]), TABLE_CELL - 1, TEXT_RIGHT);
 	}
 	fputc('\n', out);
 	for (size_t i = 0; i < NFIELDS; i++) {
 		if (fs.f[i]->group)
 			fputc('\n', out);
 		if (strcmp(fs.f[i]->key, "stage_calm_avg_s") == 0)
-			fputs("\navg time per stage\n", out);
-		fprintf(out, "%-*s", TABLE_LABEL, fs.f[i]->label);
+			fprintf(out, "\n%s\n", _("avg time per stage"));
+		table_label(out, fs.f[i]->label);
 		for (size_t c = 0; c <= n; c++) {
 			int ok = value(fs.f[i], column(r, cols[c]), 1, buf, sizeof(buf));
 
@@ -225,7 +246,7 @@ static void table_criteria(const struct report *r, FILE *out, const size_t *cols
 
 	if (!r->all.ncrit)
 		return;
-	fputs("\nQA average per criterion\n", out);
+	fprintf(out, "\n%s\n", _("QA average per criterion"));
 	for (size_t i = 0; i < r->all.ncrit; i++) {
 		fputs("  ", out);
 		text_fput_cell(out, r->all.crit[i].id, TABLE_LABEL - 2, 0);
@@ -233,6 +254,8 @@ static void table_criteria(const struct report *r, FILE *out, const size_t *cols
 			int ok = criterion_pct(column_acc(r, cols[c]), r->all.crit[i].id, buf,
 					       sizeof(buf));
 
+			if (ok)
+				words_localize_decimal(buf, sizeof(buf));
 			fprintf(out, " %*s", TABLE_CELL - 1, ok ? buf : "-");
 		}
 		fputc('\n', out);
@@ -241,12 +264,12 @@ static void table_criteria(const struct report *r, FILE *out, const size_t *cols
 
 static void table_causes(const struct report *r, FILE *out)
 {
-	fputs("\ntop causes (calls)\n", out);
+	fprintf(out, "\n%s\n", _("top causes (calls)"));
 	for (size_t c = 0; c <= r->nagents; c++) {
 		const struct report_figures *f = column(r, c);
 
 		fputs("  ", out);
-		text_fput(out, column_name(r, c), 0);
+		text_fput(out, table_column(r, c), 0);
 		fputc(':', out);
 		for (size_t k = 0; k < f->ntop; k++) {
 			fprintf(out, "%s ", k ? "," : "");
@@ -259,7 +282,7 @@ static void table_causes(const struct report *r, FILE *out)
 
 static void table_heading(const struct report *r, FILE *out)
 {
-	const char *zone = r->utc ? "UTC days" : "local days";
+	const char *zone = r->utc ? _("UTC days") : _("local days");
 	char a[11], b[11], n[64];
 
 	if (r->since)
@@ -267,25 +290,26 @@ static void table_heading(const struct report *r, FILE *out)
 	if (r->until)
 		day_format(r->utc, r->until - 1, b);
 	if (r->since && r->until)
-		fprintf(out, "calls started %s .. %s (%s)", a, b, zone);
+		fprintf(out, _("calls started %s .. %s (%s)"), a, b, zone);
 	else if (r->since)
-		fprintf(out, "calls started from %s (%s)", a, zone);
+		fprintf(out, _("calls started from %s (%s)"), a, zone);
 	else if (r->until)
-		fprintf(out, "calls started up to %s (%s)", b, zone);
+		fprintf(out, _("calls started up to %s (%s)"), b, zone);
 	else
-		fputs("all calls", out);
+		fputs(_("all calls"), out);
 	if (r->agent_filter) {
-		fputs(", agent ", out);
+		fputs(_(", agent "), out);
 		text_fput(out, r->agent_filter, 0);
 	}
 	if (r->playbook_filter) {
-		fputs(", playbook ", out);
+		fputs(_(", playbook "), out);
 		text_fput(out, r->playbook_filter, 0);
 	}
-	fprintf(out, "\nrepeat contacts within %s; times in mm:ss",
+	fputc('\n', out);
+	fprintf(out, _("repeat contacts within %s; times in mm:ss"),
 		words_count(n, sizeof(n), r->repeat_days, "day", "days"));
 	if (r->damaged)
-		fprintf(out, "; %s left out",
+		fprintf(out, _("; %s left out"),
 			words_count(n, sizeof(n), r->damaged, "damaged call", "damaged calls"));
 	fputc('\n', out);
 }

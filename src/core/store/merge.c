@@ -23,6 +23,7 @@
 #include "poise/text.h"
 #include "poise/store_batch.h"
 #include "store_int.h"
+#include "poise/i18n.h"
 
 #define NO_TEXT SIZE_MAX
 
@@ -77,7 +78,7 @@ static int time_inside(int64_t t)
 
 static enum poise_status refused(struct poise_error *err, const char *why)
 {
-	return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "%s", why);
+	return poise_error_put(err, POISE_INVALID, NULL, 0, 0, _(why));
 }
 
 enum poise_status merge_check_call(const struct call_meta *m, struct poise_error *err)
@@ -86,12 +87,12 @@ enum poise_status merge_check_call(const struct call_meta *m, struct poise_error
 		const char *what, *v;
 		size_t max;
 	} f[] = {
-		{"agent name", m->agent, FIELD_AGENT_MAX},
-		{"customer name", m->customer, FIELD_CUSTOMER_MAX},
-		{"reference", m->ref, FIELD_REF_MAX},
-		{"playbook id", m->playbook_id, FIELD_PLAYBOOK_ID_MAX},
-		{"playbook version", m->playbook_version, FIELD_VERSION_MAX},
-		{"cause id", m->cause, FIELD_CAUSE_ID_MAX},
+		{N_("agent name"), m->agent, FIELD_AGENT_MAX},
+		{N_("customer name"), m->customer, FIELD_CUSTOMER_MAX},
+		{N_("reference"), m->ref, FIELD_REF_MAX},
+		{N_("playbook id"), m->playbook_id, FIELD_PLAYBOOK_ID_MAX},
+		{N_("playbook version"), m->playbook_version, FIELD_VERSION_MAX},
+		{N_("cause id"), m->cause, FIELD_CAUSE_ID_MAX},
 	};
 	enum poise_status ps;
 
@@ -123,7 +124,7 @@ enum poise_status merge_check_event(const struct event *ev, struct poise_error *
 		return ps;
 	if (ev->seq < 1 || !time_inside(ev->t))
 		return refused(err, "an event's seq or time is out of range");
-	if (ev->text && (ps = text_check_field("an event's text", ev->text, FIELD_EVENT_TEXT_MAX,
+	if (ev->text && (ps = text_check_field(N_("an event's text"), ev->text, FIELD_EVENT_TEXT_MAX,
 					       TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB, err)) != POISE_OK)
 		return ps;
 	return POISE_OK;
@@ -484,9 +485,9 @@ static int copy_reviews(struct merge_ctx *c)
 			poise_error_set(&c->why, POISE_INVALID, NULL, 0, 0,
 					"a review of it is not one poise wrote");
 		else
-			bad = text_check_field("a reviewer's name", who, FIELD_AGENT_MAX, 0,
+			bad = text_check_field(N_("a reviewer's name"), who, FIELD_AGENT_MAX, 0,
 					       &c->why) != POISE_OK ||
-			      text_check_field("a review's comment", comment, REVIEW_COMMENT_MAX,
+			      text_check_field(N_("a review's comment"), comment, REVIEW_COMMENT_MAX,
 					       TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB,
 					       &c->why) != POISE_OK;
 		if (bad) {

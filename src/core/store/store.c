@@ -6,6 +6,7 @@
  * its -wal and -shm files the database's own mode.
  */
 #include "store_int.h"
+#include "poise/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -147,6 +148,9 @@ enum poise_status store_fail(struct store *st, int rc, const char *what, struct 
 {
 	const char *p = st->path;
 	int e = st->db ? sqlite3_system_errno(st->db) : 0;
+
+	/* what is a msgid (xgettext keyword store_fail:3): "cannot <what>" in the reader's language. */
+	what = _(what);
 
 	if (!e)
 		e = st->fail_errno;

@@ -15,6 +15,7 @@
 /* O_PATH is Linux's (glibc shows it with _GNU_SOURCE). */
 #define _GNU_SOURCE
 #include "store_int.h"
+#include "poise/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,13 +25,13 @@
 
 static const char *kind_name(mode_t m)
 {
-	return S_ISDIR(m)    ? "a folder"
-	       : S_ISFIFO(m) ? "a FIFO"
-	       : S_ISSOCK(m) ? "a socket"
-	       : S_ISCHR(m)  ? "a character device"
-	       : S_ISBLK(m)  ? "a block device"
-	       : S_ISLNK(m)  ? "a symbolic link"
-			     : "not a regular file";
+	return S_ISDIR(m)    ? _("a folder")
+	       : S_ISFIFO(m) ? _("a FIFO")
+	       : S_ISSOCK(m) ? _("a socket")
+	       : S_ISCHR(m)  ? _("a character device")
+	       : S_ISBLK(m)  ? _("a block device")
+	       : S_ISLNK(m)  ? _("a symbolic link")
+			     : _("not a regular file");
 }
 
 static enum poise_status not_regular(const char *path, const char *what, mode_t m,
@@ -39,7 +40,7 @@ static enum poise_status not_regular(const char *path, const char *what, mode_t 
 	return poise_error_set(err, POISE_DB_NOT_POISE, NULL, 0, 0,
 			       "%s '%s' is %s, not a regular file: remove or rename it, or pass "
 			       "--db PATH",
-			       what, path, kind_name(m));
+			       _(what), path, kind_name(m));
 }
 
 /*
@@ -59,7 +60,7 @@ static enum poise_status make_private(const char *path, const char *what, int fo
 			"%s '%s' belongs to another user (uid %ld), so poise will not "
 			"write it: copy it to a file of your own (cp, then chmod 600) "
 			"and pass --db PATH",
-			what, path, (long)id->st_uid);
+			_(what), path, (long)id->st_uid);
 	if (!(id->st_mode & 077))
 		return POISE_OK;
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
@@ -72,7 +73,7 @@ static enum poise_status make_private(const char *path, const char *what, int fo
 	return poise_error_set(err, POISE_DB_READONLY, NULL, 0, 0,
 			       "%s '%s' can be read or written by others and cannot be made "
 			       "private: run chmod 600 '%s'",
-			       what, path, path);
+			       _(what), path, path);
 }
 
 /*
@@ -117,7 +118,7 @@ enum poise_status store_check_files(struct store *st, struct poise_error *err)
 	struct stat ignored;
 	enum poise_status ps;
 
-	if ((ps = check_one(st->path, "database", 1, writer, &st->file_id, err)) != POISE_OK)
+	if ((ps = check_one(st->path, N_("database"), 1, writer, &st->file_id, err)) != POISE_OK)
 		return ps;
 	for (size_t i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
 		if ((size_t)snprintf(p, sizeof(p), "%s%s", st->path, side[i]) >= sizeof(p))
@@ -125,16 +126,16 @@ enum poise_status store_check_files(struct store *st, struct poise_error *err)
 					       "database path '%s' is too long: pass a shorter "
 					       "--db PATH",
 					       st->path);
-		if ((ps = check_one(p, "database journal", 0, writer, &ignored, err)) != POISE_OK)
+		if ((ps = check_one(p, N_("database journal"), 0, writer, &ignored, err)) != POISE_OK)
 			return ps;
 	}
-	if ((ps = check_one(st->pending_path, "side log", 0, writer, &ignored, err)) != POISE_OK)
+	if ((ps = check_one(st->pending_path, N_("side log"), 0, writer, &ignored, err)) != POISE_OK)
 		return ps;
 	if ((size_t)snprintf(p, sizeof(p), "%s.quarantine", st->path) >= sizeof(p))
 		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
 				       "database path '%s' is too long: pass a shorter --db PATH",
 				       st->path);
-	return check_one(p, "side log quarantine", 0, writer, &ignored, err);
+	return check_one(p, N_("side log quarantine"), 0, writer, &ignored, err);
 }
 
 enum poise_status store_check_same_file(struct store *st, struct poise_error *err)

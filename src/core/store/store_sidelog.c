@@ -25,6 +25,7 @@
 #include "store_int.h"
 
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -981,11 +982,14 @@ enum poise_status sidelog_replay(struct store *st, const struct sidelog_sink *si
 	/* Set aside only once the rest is saved: a retried replay adds no copy. */
 	if (ps == POISE_OK && *rc == SQLITE_OK && a.n > 0 && write_aside(st, &a.lines) != 0)
 		ps = poise_error_set(err, POISE_IO, NULL, 0, 0,
-				     "%zu side log %s could not be saved as they were and cannot "
-				     "be set aside in '%s.quarantine': %s; the side log '%s' is "
-				     "kept",
-				     a.n, a.n == 1 ? "entry" : "entries", st->path, strerror(errno),
-				     st->pending_path);
+				     P_("%zu side log entry could not be saved as it was and "
+					"cannot be set aside in '%s.quarantine': %s; the side log "
+					"'%s' is kept",
+					"%zu side log entries could not be saved as they were and "
+					"cannot be set aside in '%s.quarantine': %s; the side log "
+					"'%s' is kept",
+					a.n),
+				     a.n, st->path, strerror(errno), st->pending_path);
 	if (ps == POISE_OK && *rc == SQLITE_OK)
 		ps = truncate_log(st, err);
 	if (lock >= 0)

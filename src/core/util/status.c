@@ -14,8 +14,8 @@ static const char *const status_messages[] = {POISE_STATUS_LIST(POISE_STATUS_MSG
 const char *poise_status_str(enum poise_status status)
 {
 	if ((unsigned)status >= POISE_STATUS_COUNT)
-		return "unknown status";
-	return status_messages[status];
+		return _("unknown status");
+	return _(status_messages[status]);
 }
 
 void poise_error_clear(struct poise_error *err)
@@ -24,21 +24,31 @@ void poise_error_clear(struct poise_error *err)
 		memset(err, 0, sizeof(*err));
 }
 
-enum poise_status poise_error_set(struct poise_error *err, enum poise_status status,
-				  const char *file, int line, int col, const char *fmt, ...)
+enum poise_status poise_error_put(struct poise_error *err, enum poise_status status,
+				  const char *file, int line, int col, const char *msg)
 {
-	va_list ap;
-
 	if (!err)
 		return status;
 	err->status = status;
 	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
 	err->line = line;
 	err->col = col;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
+	snprintf(err->msg, sizeof(err->msg), "%s", msg);
 	return status;
+}
+
+enum poise_status poise_error_set(struct poise_error *err, enum poise_status status,
+				  const char *file, int line, int col, const char *fmt, ...)
+{
+	char msg[sizeof(err->msg)];
+	va_list ap;
+
+	if (!err)
+		return status;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
+	va_end(ap);
+	return poise_error_put(err, status, file, line, col, msg);
 }
 
 void poise_error_print(FILE *out, const struct poise_error *err)

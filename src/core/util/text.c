@@ -5,6 +5,7 @@
  * terminal may see is decided in one function (text_cp_unsafe).
  */
 #include "poise/text.h"
+#include "poise/i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -276,19 +277,19 @@ enum poise_status text_check_field(const char *what, const char *s, size_t max, 
 	if (n > max)
 		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0,
 				       "%s is %zu bytes, longer than the limit of %zu: shorten it",
-				       what, n, max);
+				       _(what), n, max);
 	while (n > 0) {
 		unsigned cp;
 		size_t len = next_cp(s, n, &cp);
 
 		if (cp == BAD_BYTE)
 			return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
-					       "%s is not valid UTF-8: use plain text", what);
+					       "%s is not valid UTF-8: use plain text", _(what));
 		if (text_cp_unsafe(cp, flags))
 			return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 					       "%s holds a control character (U+%04X): use plain "
 					       "text",
-					       what, cp);
+					       _(what), cp);
 		s += len;
 		n -= len;
 	}

@@ -5,6 +5,31 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
+
+static char decimal_point[8] = ".";
+
+void words_set_decimal_point(const char *point)
+{
+	snprintf(decimal_point, sizeof(decimal_point), "%s", point && *point ? point : ".");
+}
+
+const char *words_decimal_point(void)
+{
+	return decimal_point;
+}
+
+char *words_localize_decimal(char *s, size_t size)
+{
+	char *dot = strchr(s, '.');
+	size_t n = strlen(decimal_point), len = strlen(s);
+
+	if (!dot || (n == 1 && decimal_point[0] == '.') || len - 1 + n >= size)
+		return s;
+	memmove(dot + n, dot + 1, len - (size_t)(dot - s));
+	memcpy(dot, decimal_point, n);
+	return s;
+}
 
 /* TRANSLATORS: the customer's mood, 1 to 5, on the call screen and in reports. */
 static const char *const moods[] = {"-", N_("calm"), N_("uneasy"), N_("annoyed"), N_("angry"),
@@ -66,5 +91,5 @@ char *words_score(char *buf, size_t size, int bp)
 		snprintf(buf, size, "-");
 	else
 		snprintf(buf, size, "%d.%d%%", tenths / 10, tenths % 10);
-	return buf;
+	return words_localize_decimal(buf, size);
 }
