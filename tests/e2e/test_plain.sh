@@ -68,7 +68,8 @@ keys r; wait_for "cause:"
 keys 1; wait_for "follow-up due date"
 keys Enter; wait_for "what went well"
 text "kept calm"; keys Enter; wait_for "what to improve"
-keys Enter; wait_for "ready for the next call"
+keys Enter; wait_for "a short breather" # a warning was given: a hard call
+keys Space; wait_for "ready for the next call"
 keys q; wait_exit >/dev/null
 stop_poise
 plain=$(kinds 1); screen_kinds=$(kinds 2)
