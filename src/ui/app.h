@@ -18,6 +18,7 @@
 #include "poise/call.h"
 #include "poise/calllock.h"
 #include "poise/event.h"
+#include "poise/i18n.h"
 #include "poise/limits.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
@@ -230,6 +231,12 @@ struct list_item {
 };
 int draw_text(struct ui *ui, int y, int x, int w, int maxlines, attr_t attr, const char *utf8);
 int draw_text_height(int w, const char *utf8);
+/* The columns utf8 takes on screen (wcwidth), for layouts of translated text. */
+int draw_cols(const char *utf8);
+/* utf8's first line, cut at cols columns (never inside a character), no wrapping. */
+void draw_cut(int y, int x, int cols, attr_t attr, const char *utf8);
+/* A table's N_() string translated where it is drawn; "" and NULL stay as they are. */
+const char *ui_tr(const char *msgid);
 void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,
 		    size_t n, struct list_view *v);
 /* A list drawn afresh: scrolled the least that shows sel. */

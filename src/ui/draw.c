@@ -8,6 +8,7 @@
 #include "ui/app.h"
 
 #include "poise/fill.h"
+#include "poise/i18n.h"
 #include "poise/text.h"
 
 #include <stdio.h>
@@ -68,6 +69,40 @@ static int wc_cols(wchar_t wc)
 	int c = wc >= 0x20 && wc < 0x7f ? 1 : wcwidth(wc);
 
 	return c < 0 ? 1 : c;
+}
+
+int draw_cols(const char *utf8)
+{
+	wchar_t *ws = to_wide(utf8 ? utf8 : "");
+	int cols = 0;
+
+	for (size_t i = 0; ws && ws[i]; i++)
+		cols += wc_cols(ws[i]);
+	free(ws);
+	return cols;
+}
+
+void draw_cut(int y, int x, int cols, attr_t attr, const char *utf8)
+{
+	wchar_t *ws = to_wide(utf8 ? utf8 : "");
+	size_t n = 0;
+	int used = 0;
+
+	if (x + cols > COLS)
+		cols = COLS - x;
+	while (ws && ws[n] && ws[n] != L'\n' && used + wc_cols(ws[n]) <= cols)
+		used += wc_cols(ws[n++]);
+	if (ws && n > 0 && y >= 0 && y < LINES) {
+		attron(attr);
+		mvaddnwstr(y, x, ws, (int)n);
+		attroff(attr);
+	}
+	free(ws);
+}
+
+const char *ui_tr(const char *msgid)
+{
+	return msgid && *msgid ? _(msgid) : msgid;
 }
 
 /* The next line of at most w columns: its length, and where the one after starts. */
@@ -209,12 +244,16 @@ static void view_follow(struct list_view *v, const struct list_item *items, cons
 
 static void draw_marker(struct ui *ui, int y, int x, int w, int above, int rows)
 {
-	char buf[64], n[WORDS_BUF];
+	char buf[160];
+	const char *arrow = above ? (ui->utf8 ? "▲" : "^") : (ui->utf8 ? "▼" : "v");
 
-	snprintf(buf, sizeof(buf), "%s %s %s",
-		 above ? (ui->utf8 ? "▲" : "^") : (ui->utf8 ? "▼" : "v"),
-		 words_count(n, sizeof(n), rows, "more line", "more lines"),
-		 above ? "above" : "below");
+	if (above)
+		/* TRANSLATORS: a marker row of a scrolled list: the arrow, then the count. */
+		snprintf(buf, sizeof(buf), P_("%s %d more line above", "%s %d more lines above", rows),
+			 arrow, rows);
+	else
+		snprintf(buf, sizeof(buf), P_("%s %d more line below", "%s %d more lines below", rows),
+			 arrow, rows);
 	draw_text(ui, y, x, w, 1, ui_attr(ui, R_DIM), buf);
 }
 
@@ -330,7 +369,7 @@ void list_build_draw(struct ui *ui, int y, int x, int w, int h, struct list_buil
 	draw_list_view(ui, y, x, w, room, b->items, b->n, v);
 	if (room < h)
 		draw_text(ui, y + room, x, w, 1, ui_attr(ui, R_ERROR),
-			  "out of memory: not every line is shown");
+			  _("out of memory: not every line is shown"));
 }
 
 void list_build_free(struct list_build *b)
@@ -389,7 +428,8 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 	int line = 0, col = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int len = (int)(strlen(keys[i].label) + 1 + strlen(keys[i].brief));
+		const char *label = ui_tr(keys[i].label), *brief = ui_tr(keys[i].brief);
+		int lw = draw_cols(label), len = lw + 1 + draw_cols(brief);
 
 		if (col > 0 && col + 2 + len > COLS) {
 			if (line + 1 >= maxlines)
@@ -400,13 +440,9 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 		if (col > 0)
 			col += 2;
 		if (y >= 0) {
-			attron(ui_attr(ui, R_KEY));
-			mvaddnstr(y + line, col, keys[i].label, COLS - col);
-			attroff(ui_attr(ui, R_KEY));
-			if (col + (int)strlen(keys[i].label) + 1 < COLS)
-				mvaddnstr(y + line, col + (int)strlen(keys[i].label) + 1,
-					  keys[i].brief,
-					  COLS - col - (int)strlen(keys[i].label) - 1);
+			draw_cut(y + line, col, COLS - col, ui_attr(ui, R_KEY), label);
+			if (col + lw + 1 < COLS)
+				draw_cut(y + line, col + lw + 1, COLS - col - lw - 1, A_NORMAL, brief);
 		}
 		col += len;
 	}
@@ -430,8 +466,8 @@ static void pager_draw(struct ui *ui, void *ctx)
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), p->title);
 	draw_list_view(ui, 2, 2, COLS - 3, LINES - 4, p->items, p->n, &p->v);
 	draw_text(ui, LINES - 1, 1, COLS - 2, 1, ui_attr(ui, R_DIM),
-		  p->v.rows > p->v.page ? "j/k PgDn/PgUp scroll; any other key closes"
-					: "any key closes");
+		  p->v.rows > p->v.page ? _("j/k PgDn/PgUp scroll; any other key closes")
+					: _("any key closes"));
 }
 
 static int pager_key(struct ui *ui, void *ctx, int key)
@@ -462,9 +498,13 @@ void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_
 
 	/* The keys as marks, padded alike: the help wraps under itself, not under them. */
 	for (size_t i = 0; items && lines && i < n; i++) {
-		if ((lines[i] = malloc(strlen(keys[i].label) + 16)))
-			snprintf(lines[i], strlen(keys[i].label) + 16, "%-11s", keys[i].label);
-		items[i] = (struct list_item){lines[i], keys[i].help, NULL, A_NORMAL, 0};
+		const char *label = ui_tr(keys[i].label);
+		int pad = 11 - draw_cols(label);
+		size_t size = strlen(label) + 16;
+
+		if ((lines[i] = malloc(size)))
+			snprintf(lines[i], size, "%s%*s", label, pad > 0 ? pad : 0, "");
+		items[i] = (struct list_item){lines[i], ui_tr(keys[i].help), NULL, A_NORMAL, 0};
 	}
 	if (items && lines)
 		ui_pager(ui, title, items, n);
@@ -485,15 +525,15 @@ void draw_fill(int y, attr_t attr)
 void draw_too_small(void)
 {
 	static const char *const fmt[] = {
-		"terminal too small (%dx%d) - need at least %dx%d",
-		"too small (%dx%d), need %dx%d",
-		"too small (%dx%d)",
+		N_("terminal too small (%dx%d) - need at least %dx%d"),
+		N_("too small (%dx%d), need %dx%d"),
+		N_("too small (%dx%d)"),
 	};
 	char buf[128];
 
 	for (size_t i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
-		snprintf(buf, sizeof(buf), fmt[i], COLS, LINES, UI_MIN_W, UI_MIN_H);
-		if ((int)strlen(buf) <= COLS)
+		snprintf(buf, sizeof(buf), _(fmt[i]), COLS, LINES, UI_MIN_W, UI_MIN_H);
+		if (draw_cols(buf) <= COLS)
 			break;
 	}
 	draw_text(NULL, 0, 0, COLS, 1, A_BOLD, buf);
@@ -502,19 +542,18 @@ void draw_too_small(void)
 /* In 4, pause 4, out 4: a bar that fills, stays full, then empties. */
 void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms)
 {
-	static const char *const phase_name[] = {"breathe in ", "pause      ", "breathe out"};
+	/* TRANSLATORS: the breathing pacer's phases; the bar starts after 16 columns. */
+	static const char *const phase_name[] = {N_("breathe in"), N_("pause"), N_("breathe out")};
 	int phase = (int)((elapsed_ms % 12000) / 4000);
 	int sec = (int)((elapsed_ms % 4000) / 1000) + 1;
 	int bar = w - 20, fill;
-	char head[32];
+	char head[96];
 
 	if (bar < 4)
 		bar = 4;
 	fill = phase == 0 ? bar * sec / 4 : phase == 1 ? bar : bar * (4 - sec) / 4;
-	snprintf(head, sizeof(head), "%s %d/4 ", phase_name[phase], sec);
-	attron(ui_attr(ui, R_PROMPT));
-	mvaddnstr(y, x, head, w);
-	attroff(ui_attr(ui, R_PROMPT));
+	snprintf(head, sizeof(head), "%s %d/4 ", _(phase_name[phase]), sec);
+	draw_cut(y, x, w < 16 ? w : 16, ui_attr(ui, R_PROMPT), head);
 	if (x + 16 + bar > COLS)
 		bar = COLS - x - 16;
 	for (int i = 0; i < bar; i++)
@@ -523,7 +562,7 @@ void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms)
 
 const char *ui_customer(const struct ui *ui)
 {
-	return ui->in_call && ui->meta.customer[0] ? ui->meta.customer : "(no name)";
+	return ui->in_call && ui->meta.customer[0] ? ui->meta.customer : _("(no name)");
 }
 
 /* The open call's names: a call never borrows another call's caller. */
@@ -537,9 +576,7 @@ static void panel_draw(struct ui *ui, void *ctx)
 	const struct panel *p = ctx;
 
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	attron(ui_attr(ui, R_HEADER));
-	mvaddnstr(0, 1, p->title, COLS - 2);
-	attroff(ui_attr(ui, R_HEADER));
+	draw_cut(0, 1, COLS - 2, ui_attr(ui, R_HEADER), p->title);
 	draw_text(ui, 2, 2, COLS - 4, LINES - 4, A_NORMAL, p->text);
 }
 

@@ -38,12 +38,12 @@ static int floor_scroll(struct ui *ui, void *ctx, int key);
 static int floor_quit(struct ui *ui, void *ctx, int key);
 
 #define FLOOR_KEYS(K)                                                                              \
-	K(help, KEYS('?'), "?", "help", "show this help")                                          \
-	K(clear, KEYS('a'), "a", "clear alerts",                                                   \
-	  "clear the alert lines (the calls stay in their place on the list)")                     \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                          \
+	K(clear, KEYS('a'), "a", N_("clear alerts"),                                                   \
+	  N_("clear the alert lines (the calls stay in their place on the list)"))                     \
 	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  "scroll", "scroll the calls (Down/Up or j/k, PgDn/PgUp)")                                \
-	K(quit, KEYS('q'), "q", "quit", "quit")
+	  N_("scroll"), N_("scroll the calls (Down/Up or j/k, PgDn/PgUp)"))                                \
+	K(quit, KEYS('q'), "q", N_("quit"), N_("quit"))
 
 #define FLOOR_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, floor_##name},
 static const struct keybind floor_keys[] = {FLOOR_KEYS(FLOOR_KEY_ENTRY)};
@@ -198,7 +198,7 @@ static void floor_draw(struct ui *ui, void *ctx)
 static int floor_help(struct ui *ui, void *ctx, int key)
 {
 	(void)ctx, (void)key;
-	ui_help(ui, "poise floor - keys", floor_keys, NFLOOR_KEYS);
+	ui_help(ui, _("poise floor - keys"), floor_keys, NFLOOR_KEYS);
 	return REDRAW;
 }
 
@@ -271,7 +271,7 @@ int ui_floor(struct team_floor *f, const char *who, struct poise_error *err)
 
 	setlocale(LC_ALL, "");
 	if (!ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
 		return rc;
 	}
 	ui->opts = &copts;

@@ -44,16 +44,16 @@ static int ready_move(struct ui *ui, void *ctx, int key);
 static int ready_done(struct ui *ui, void *ctx, int key);
 
 #define READY_KEYS(K)                                                                              \
-	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), "Enter/c", "next call",                      \
-	  "the next caller's name and reference, then the call")                                   \
-	K(pick, KEYS('p'), "p", "playbook", "pick the playbook for the next call")                 \
-	K(ack, KEYS('a'), "a", "answer", "acknowledge, reply to or dispute a supervisor's comment") \
+	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),                      \
+	  N_("the next caller's name and reference, then the call"))                                   \
+	K(pick, KEYS('p'), "p", N_("playbook"), N_("pick the playbook for the next call"))                 \
+	K(ack, KEYS('a'), "a", N_("answer"), N_("acknowledge, reply to or dispute a supervisor's comment")) \
 	K(move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
-	  "follow-up",                                                                             \
-	  "select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page")                \
-	K(done, KEYS('d'), "d", "done",                                                            \
-	  "close the selected follow-up (as poise followups done ID)")                             \
-	K(quit, KEYS('q'), "q", "quit", "quit poise")
+	  N_("follow-up"),                                                                             \
+	  N_("select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page"))                \
+	K(done, KEYS('d'), "d", N_("done"),                                                            \
+	  N_("close the selected follow-up (as poise followups done ID)"))                             \
+	K(quit, KEYS('q'), "q", N_("quit"), N_("quit poise"))
 
 #define READY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, ready_##name},
 static const struct keybind ready_keys[] = {READY_KEYS(READY_KEY_ENTRY)};
@@ -116,13 +116,13 @@ static int take_changed_file(struct ui *ui)
 	if (pbpath_load_file(&ui->pp, path, &pb, &err) != POISE_OK) {
 		if (err.line > 0)
 			ui_set_banner(ui, 1,
-				      "playbook %s changed on disk but does not load; the next call "
-				      "keeps version %s. %s line %d: %s",
+				      _("playbook %s changed on disk but does not load; the next call "
+				      "keeps version %s. %s line %d: %s"),
 				      ui->pb->id, ui->pb->version, path, err.line, err.msg);
 		else
 			ui_set_banner(ui, 1,
-				      "playbook %s changed on disk but does not load; the next call "
-				      "keeps version %s. %s: %s",
+				      _("playbook %s changed on disk but does not load; the next call "
+				      "keeps version %s. %s: %s"),
 				      ui->pb->id, ui->pb->version, path, err.msg);
 		return 1;
 	}
@@ -130,7 +130,7 @@ static int take_changed_file(struct ui *ui)
 		playbook_free(pb);
 		return 0;
 	}
-	ui_set_banner(ui, 0, "playbook %s changed on disk: the next call uses version %s", pb->id,
+	ui_set_banner(ui, 0, _("playbook %s changed on disk: the next call uses version %s"), pb->id,
 		      pb->version);
 	playbook_free(ui->pb);
 	ui->pb = pb;
@@ -160,7 +160,7 @@ static void take_published(struct ui *ui)
 	if (store_playbook_text(ui->st, hash, &text, &len, &err) != POISE_OK ||
 	    playbook_load_text(text, len, "(published)", &pb, &err) != POISE_OK ||
 	    strcmp(pb->id, ui->pb->id) != 0) {
-		ui_set_banner(ui, 1, "published playbook %s %s not taken: %s", ui->pb->id, version,
+		ui_set_banner(ui, 1, _("published playbook %s %s not taken: %s"), ui->pb->id, version,
 			      err.msg[0] ? err.msg : "its id differs");
 		playbook_free(pb);
 		free(text);
@@ -168,7 +168,7 @@ static void take_published(struct ui *ui)
 	}
 	free(text);
 	ui_set_banner(ui, 0,
-		      "playbook %s version %s arrived from the server: the next call uses it",
+		      _("playbook %s version %s arrived from the server: the next call uses it"),
 		      pb->id, pb->version);
 	playbook_free(ui->pb);
 	ui->pb = pb;
@@ -423,7 +423,7 @@ static int ready_done(struct ui *ui, void *ctx, int key)
 
 	(void)ctx, (void)key;
 	if (r->nfu == 0) {
-		ui_set_banner(ui, 0, "no follow-up to close");
+		ui_set_banner(ui, 0, _("no follow-up to close"));
 		return REDRAW;
 	}
 	f = &r->fu[r->sel];
@@ -434,9 +434,9 @@ static int ready_done(struct ui *ui, void *ctx, int key)
 		return REDRAW;
 	poise_error_clear(&err);
 	if (followup_done(ui->st, f->id, ui_now(), &done_at, &err) != POISE_OK)
-		ui_set_banner(ui, 1, "follow-up %lld not closed: %s", (long long)f->id, err.msg);
+		ui_set_banner(ui, 1, _("follow-up %lld not closed: %s"), (long long)f->id, err.msg);
 	else
-		ui_set_banner(ui, 0, "follow-up %lld closed (due %s, %s)", (long long)f->id, f->due,
+		ui_set_banner(ui, 0, _("follow-up %lld closed (due %s, %s)"), (long long)f->id, f->due,
 			      f->customer[0] ? f->customer : "no name");
 	load(ui, r);
 	return REDRAW;
@@ -605,13 +605,13 @@ static int ready_pick(struct ui *ui, void *ctx, int key)
 
 			playbook_free(ui->pb);
 			ui->pb = pb;
-			ui_set_banner(ui, 0, "next call uses %s %s", pb->id, pb->version);
+			ui_set_banner(ui, 0, _("next call uses %s %s"), pb->id, pb->version);
 			/* Picked: a version published before now does not override it. */
 			if (store_sync_published(ui->st, pb->id, ui->pub_seen, version,
 						 sizeof(version), &err) != POISE_OK)
 				ui->pub_seen[0] = '\0';
 		} else {
-			ui_set_banner(ui, 1, "cannot load %s: %s", path, err.msg);
+			ui_set_banner(ui, 1, _("cannot load %s: %s"), path, err.msg);
 		}
 	}
 	for (int i = 0; i < p->n; i++)

@@ -111,7 +111,7 @@ static void close_raw(struct ui *ui)
 	int deferred = 0;
 
 	if (store_append(ui->st, ui->meta.id, &ev, &deferred, &err) != POISE_OK)
-		ui_set_banner(ui, 1, "could not close the unfinished call: %s", err.msg);
+		ui_set_banner(ui, 1, _("could not close the unfinished call: %s"), err.msg);
 }
 
 /* Open calls, newest first: the first one no other window holds is ours. */
@@ -174,7 +174,7 @@ static int other_window(struct ui *ui, const struct call_meta *m)
 		 "n  start a new call here\nq  quit",
 		 when, m->customer[0] ? m->customer : "(no name)");
 	ui_push(ui, &panel_screen, &panel);
-	ch = ui_ask_key(ui, "n new call here   q quit", "nq", 0);
+	ch = ui_ask_key(ui, _("n new call here   q quit"), "nq", 0);
 	ui_pop(ui);
 	return ch == 'n' ? 0 : -1;
 }

@@ -37,20 +37,20 @@ static int list_clear(struct ui *ui, void *ctx, int key);
 static int list_quit(struct ui *ui, void *ctx, int key);
 
 #define LIST_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", "help", "show this help")                                          \
-	K(open, KEYS('\r', '\n', KF(KEY_ENTER)), "Enter", "open",                                  \
-	  "open the call: timeline, figures, replay, score and comment")                           \
-	K(move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", "move",                           \
-	  "next or previous call (Down/Up or j/k), across pages")                                  \
-	K(page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), "PgDn/PgUp", "page",                           \
-	  "the page of older calls (PgDn) or newer calls (PgUp)")                                  \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", "newest/oldest",                 \
-	  "the newest calls (g or Home) or the oldest (G or End)")                                 \
-	K(filter, KEYS('f'), "f", "filter",                                                        \
-	  "filter by agent, dates, outcome, cause, playbook, mood (Enter keeps, - clears)")        \
-	K(search, KEYS('/'), "/", "search", "search the notes (3 characters or more)")             \
-	K(clear, KEYS('F'), "F", "clear", "clear every filter and the search")                     \
-	K(quit, KEYS('q'), "q", "quit", "quit")
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                          \
+	K(open, KEYS('\r', '\n', KF(KEY_ENTER)), N_("Enter"), N_("open"),                                  \
+	  N_("open the call: timeline, figures, replay, score and comment"))                           \
+	K(move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", N_("move"),                           \
+	  N_("next or previous call (Down/Up or j/k), across pages"))                                  \
+	K(page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), N_("PgDn/PgUp"), N_("page"),                           \
+	  N_("the page of older calls (PgDn) or newer calls (PgUp)"))                                  \
+	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("newest/oldest"),                 \
+	  N_("the newest calls (g or Home) or the oldest (G or End)"))                                 \
+	K(filter, KEYS('f'), "f", N_("filter"),                                                        \
+	  N_("filter by agent, dates, outcome, cause, playbook, mood (Enter keeps, - clears)"))        \
+	K(search, KEYS('/'), "/", N_("search"), N_("search the notes (3 characters or more)"))             \
+	K(clear, KEYS('F'), "F", N_("clear"), N_("clear every filter and the search"))                     \
+	K(quit, KEYS('q'), "q", N_("quit"), N_("quit"))
 
 #define LIST_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, list_##name},
 static const struct keybind list_keys[] = {LIST_KEYS(LIST_KEY_ENTRY)};
@@ -366,7 +366,7 @@ static int list_search(struct ui *ui, void *ctx, int key)
 	char text[sizeof(l->f.search)];
 
 	(void)key;
-	if (!ui_edit_line(ui, "search notes (empty stops searching):", text, sizeof(text),
+	if (!ui_edit_line(ui, _("search notes (empty stops searching):"), text, sizeof(text),
 			  check_search))
 		return REDRAW;
 	snprintf(l->f.search, sizeof(l->f.search), "%s", text);
@@ -388,7 +388,7 @@ static int list_clear(struct ui *ui, void *ctx, int key)
 static int list_help(struct ui *ui, void *ctx, int key)
 {
 	(void)ctx, (void)key;
-	ui_help(ui, "poise review - keys of the list", list_keys, NLIST_KEYS);
+	ui_help(ui, _("poise review - keys of the list"), list_keys, NLIST_KEYS);
 	return REDRAW;
 }
 
@@ -428,7 +428,7 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 
 	setlocale(LC_ALL, "");
 	if (!l || !ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
 		goto out;
 	}
 	if (term_check_err(err) != 0)

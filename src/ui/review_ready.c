@@ -77,10 +77,10 @@ void rv_comments_ack(struct ui *ui, struct rv_comments *c)
 	poise_error_clear(&err);
 	if (store_reply_add(ui->st, &rp, ui_now(), &err) != POISE_OK ||
 	    review_ack(ui->st, c->r[0].id, ui_now(), &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "cannot answer the comment: %s", err.msg);
+		ui_set_banner(ui, 1, _("cannot answer the comment: %s"), err.msg);
 		return;
 	}
-	ui_set_banner(ui, 0, "%s; %s will see it in review", reply_kind_verb(rp.kind),
+	ui_set_banner(ui, 0, _("%s; %s will see it in review"), reply_kind_verb(rp.kind),
 		      c->r[0].reviewer);
 	rv_comments_load(ui, c);
 }

@@ -173,14 +173,14 @@ static int replay_scroll(struct ui *ui, void *ctx, int key);
 static int replay_back(struct ui *ui, void *ctx, int key);
 
 #define REPLAY_KEYS(K)                                                                             \
-	K(help, KEYS('?'), "?", "help", "show this help")                                          \
-	K(step, KEYS(KF(KEY_RIGHT), 'l', ' ', KF(KEY_LEFT), 'h'), "Right/Left", "step",            \
-	  "the next event (Right, l, Space) or the one before (Left, h)")                          \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", "start/end",                     \
-	  "before the first event (g) or after the last (G)")                                      \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                          \
+	K(step, KEYS(KF(KEY_RIGHT), 'l', ' ', KF(KEY_LEFT), 'h'), N_("Right/Left"), N_("step"),            \
+	  N_("the next event (Right, l, Space) or the one before (Left, h)"))                          \
+	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("start/end"),                     \
+	  N_("before the first event (g) or after the last (G)"))                                      \
 	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  "scroll", "scroll what is shown (Down/Up, j/k, PgDn/PgUp)")                              \
-	K(back, KEYS('q', KEY_ESC), "q", "back", "back to the call (q or Esc)")
+	  N_("scroll"), N_("scroll what is shown (Down/Up, j/k, PgDn/PgUp)"))                              \
+	K(back, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the call (q or Esc)"))
 
 #define REPLAY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, replay_##name},
 static const struct keybind replay_keys[] = {REPLAY_KEYS(REPLAY_KEY_ENTRY)};
@@ -255,7 +255,7 @@ static int replay_scroll(struct ui *ui, void *ctx, int key)
 static int replay_help(struct ui *ui, void *ctx, int key)
 {
 	(void)ctx, (void)key;
-	ui_help(ui, "poise review - keys of replay", replay_keys, NREPLAY_KEYS);
+	ui_help(ui, _("poise review - keys of replay"), replay_keys, NREPLAY_KEYS);
 	return REDRAW;
 }
 

@@ -104,7 +104,7 @@ int rv_score_run(struct ui *ui, const struct review_call *rc, const char *review
 
 	poise_error_clear(&err);
 	if (scorecard_resolve(&ui->pp, rc->pb ? rc->pb->scorecard : NULL, &sc, &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "cannot score: %s", err.msg);
+		ui_set_banner(ui, 1, _("cannot score: %s"), err.msg);
 		return 0;
 	}
 	if (!mine->id[0] &&
@@ -119,22 +119,22 @@ int rv_score_run(struct ui *ui, const struct review_call *rc, const char *review
 			continue;
 		}
 		if (!ask_one(ui, sc, &sc->criteria[i], &answers[i])) {
-			ui_set_banner(ui, 0, "score not saved");
+			ui_set_banner(ui, 0, _("score not saved"));
 			goto out;
 		}
 	}
 	if (scorecard_check(sc, &rc->state, answers, &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "score not saved: %s", err.msg);
+		ui_set_banner(ui, 1, _("score not saved: %s"), err.msg);
 		goto out;
 	}
 	fill_score(sc, answers, mine);
 	snprintf(mine->call_id, sizeof(mine->call_id), "%s", rc->meta.id);
 	snprintf(mine->reviewer, sizeof(mine->reviewer), "%s", reviewer);
 	if (store_score_save(ui->st, mine, ui_now(), &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "score not saved: %s", err.msg);
+		ui_set_banner(ui, 1, _("score not saved: %s"), err.msg);
 		goto out;
 	}
-	ui_set_banner(ui, 0, "score %s%s saved as %s (scorecard %s)",
+	ui_set_banner(ui, 0, _("score %s%s saved as %s (scorecard %s)"),
 		      words_score(pct, sizeof(pct), mine->score),
 		      mine->auto_failed ? " (auto-fail)" : "", reviewer, sc->id);
 	saved = 1;

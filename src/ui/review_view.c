@@ -291,16 +291,16 @@ static int view_comment(struct ui *ui, void *ctx, int key);
 static int view_back(struct ui *ui, void *ctx, int key);
 
 #define VIEW_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", "help", "show this help")                                          \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                          \
 	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  "scroll", "scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)")                          \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", "top/end",                  \
-	  "the top (g, Home) or the end (G, End); Space pages down")                               \
-	K(replay, KEYS('r'), "r", "replay", "replay the call step by step as the agent saw it")    \
-	K(score, KEYS('s'), "s", "score",                                                          \
-	  "score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)")                   \
-	K(comment, KEYS('c'), "c", "comment", "write a coaching comment for the agent")            \
-	K(back, KEYS('q', KEY_ESC), "q", "back", "back to the list (q or Esc)")
+	  N_("scroll"), N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)"))                          \
+	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),                  \
+	  N_("the top (g, Home) or the end (G, End); Space pages down"))                               \
+	K(replay, KEYS('r'), "r", N_("replay"), N_("replay the call step by step as the agent saw it"))    \
+	K(score, KEYS('s'), "s", N_("score"),                                                          \
+	  N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)"))                   \
+	K(comment, KEYS('c'), "c", N_("comment"), N_("write a coaching comment for the agent"))            \
+	K(back, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the list (q or Esc)"))
 
 #define VIEW_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, view_##name},
 static const struct keybind view_keys[] = {VIEW_KEYS(VIEW_KEY_ENTRY)};
@@ -350,7 +350,7 @@ static int view_ends(struct ui *ui, void *ctx, int key)
 static int view_help(struct ui *ui, void *ctx, int key)
 {
 	(void)ctx, (void)key;
-	ui_help(ui, "poise review - keys of a call", view_keys, NVIEW_KEYS);
+	ui_help(ui, _("poise review - keys of a call"), view_keys, NVIEW_KEYS);
 	return REDRAW;
 }
 
@@ -376,10 +376,10 @@ static void save(struct ui *ui, struct view *v, const char *what)
 		v->mine.created_at = ui_now();
 	}
 	if (review_save(ui->st, &v->mine, &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "%s not saved: %s", what, err.msg);
+		ui_set_banner(ui, 1, _("%s not saved: %s"), what, err.msg);
 		return;
 	}
-	ui_set_banner(ui, 0, "%s saved as %s; %s will see it on the ready screen", what,
+	ui_set_banner(ui, 0, _("%s saved as %s; %s will see it on the ready screen"), what,
 		      v->mine.reviewer, v->rc.meta.agent);
 	build(ui, v);
 	v->lv.top = top;
@@ -404,7 +404,7 @@ static int view_comment(struct ui *ui, void *ctx, int key)
 	char text[REVIEW_COMMENT_MAX + 1];
 
 	(void)key;
-	if (!ui_edit_text(ui, "comment for the agent (Enter saves, Esc cancels):", LIMIT_COMMENT,
+	if (!ui_edit_text(ui, _("comment for the agent (Enter saves, Esc cancels):"), LIMIT_COMMENT,
 			  text, sizeof(text), NULL) ||
 	    !text[0])
 		return REDRAW;
@@ -438,7 +438,7 @@ void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *o
 	struct poise_error err;
 
 	if (!v) {
-		ui_set_banner(ui, 1, "cannot open the call: out of memory");
+		ui_set_banner(ui, 1, _("cannot open the call: out of memory"));
 		return;
 	}
 	v->ui = ui;
@@ -448,7 +448,7 @@ void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *o
 	ui->banner[0] = '\0';
 	ui->banner_error = 0;
 	if (review_call_load(ui->st, call_id, &v->rc, &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "cannot open call %.*s: %s", CALL_ID_SHORT, call_id, err.msg);
+		ui_set_banner(ui, 1, _("cannot open call %.*s: %s"), CALL_ID_SHORT, call_id, err.msg);
 		goto out;
 	}
 	build(ui, v);

@@ -74,7 +74,7 @@ int session_start_call(struct ui *ui, const struct caller *c)
 	if (ui->opts->stored) /* the call and its START: the live floor hears of it now */
 		ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
 	if (call_apply(&ui->cs, &ev) != POISE_OK) {
-		ui_set_banner(ui, 1, "%s saved but could not be shown; restart poise to resume",
+		ui_set_banner(ui, 1, _("%s saved but could not be shown; restart poise to resume"),
 			      event_kind_key(ev.kind));
 		return -1;
 	}
@@ -82,7 +82,7 @@ int session_start_call(struct ui *ui, const struct caller *c)
 fail:
 	call_lock_release(ui->lock, 1);
 	ui->lock = NULL;
-	ui_set_banner(ui, 1, "cannot start a call: %s", err.msg[0] ? err.msg : "unknown error");
+	ui_set_banner(ui, 1, _("cannot start a call: %s"), err.msg[0] ? err.msg : "unknown error");
 	return -1;
 }
 
@@ -211,7 +211,7 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 		return 1;
 	ui = calloc(1, sizeof(*ui));
 	if (!ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
 		return 1;
 	}
 	ui->opts = opts;

@@ -123,7 +123,7 @@ static int back_to_call(struct ui *ui)
 
 	ev.a = (int)call_undo_target(&ui->cs);
 	if (ev.a && ui_record(ui, &ev) == 0) {
-		ui_set_banner(ui, 0, "back to the call; x ends it again");
+		ui_set_banner(ui, 0, _("back to the call; x ends it again"));
 		return 1;
 	}
 	return 0;
@@ -136,8 +136,8 @@ static int ask_outcome(struct ui *ui)
 
 	do {
 		ch = ui_ask_key(ui,
-				"outcome: r resolved  e escalated  t transferred  c callback  "
-				"a ended for abuse  u unresolved",
+				_("outcome: r resolved  e escalated  t transferred  c callback  "
+				"a ended for abuse  u unresolved"),
 				"retcau", 1);
 		if (ui->stopping)
 			return -1;
@@ -201,17 +201,17 @@ static int ask_followup(struct ui *ui, struct wrapup *w)
 	     promise[LIMIT_BYTES(LIMIT_PROMISE)] = "";
 
 	day_format(0, ui_now(), due_today);
-	if (!ui_edit_line(ui, "follow-up due date (Enter skips):", due, sizeof(due), check_date) ||
+	if (!ui_edit_line(ui, _("follow-up due date (Enter skips):"), due, sizeof(due), check_date) ||
 	    !due[0])
 		return ui->stopping ? -1 : 0;
 	if (followup_parse_due(due, due_today, day, NULL) != POISE_OK)
 		return 0;
 	snprintf(due, sizeof(due), "%s", day); /* stored as the day it names */
-	ui_edit_text(ui, "follow-up channel, e.g. phone or email (Enter skips):", LIMIT_CHANNEL,
+	ui_edit_text(ui, _("follow-up channel, e.g. phone or email (Enter skips):"), LIMIT_CHANNEL,
 		     channel, sizeof(channel), NULL);
 	if (ui->stopping)
 		return -1;
-	ui_edit_text(ui, "promise made (Enter skips):", LIMIT_PROMISE, promise, sizeof(promise),
+	ui_edit_text(ui, _("promise made (Enter skips):"), LIMIT_PROMISE, promise, sizeof(promise),
 		     NULL);
 	if (ui->stopping)
 		return -1;
@@ -228,11 +228,11 @@ static int ask_reflection(struct ui *ui, struct wrapup *w)
 {
 	char well[LIMIT_BYTES(LIMIT_REFLECTION)] = "", improve[LIMIT_BYTES(LIMIT_REFLECTION)] = "";
 
-	ui_edit_text(ui, "what went well (Enter skips):", LIMIT_REFLECTION, well, sizeof(well),
+	ui_edit_text(ui, _("what went well (Enter skips):"), LIMIT_REFLECTION, well, sizeof(well),
 		     NULL);
 	if (ui->stopping)
 		return -1;
-	ui_edit_text(ui, "what to improve (Enter skips):", LIMIT_REFLECTION, improve,
+	ui_edit_text(ui, _("what to improve (Enter skips):"), LIMIT_REFLECTION, improve,
 		     sizeof(improve), NULL);
 	if (ui->stopping)
 		return -1;
@@ -280,24 +280,24 @@ int wrapup_run(struct ui *ui)
 	ui_push(ui, &wrapup_screen, w);
 	w->view.sel = -1;
 	ui->under_view = &w->view;
-	set_step(w, "How did the call end? (Esc: back to the call)");
+	set_step(w, _("How did the call end? (Esc: back to the call)"));
 	if (ui->cs.outcome == OUTCOME_NONE && (rc = ask_outcome(ui)) != 0) {
 		rc = rc > 0 ? 0 : -1; /* back to the call is no failure */
 		goto out;
 	}
 	rc = -1;
-	set_step(w, "What was it about?");
+	set_step(w, _("What was it about?"));
 	if (!ui->cs.cause && ask_cause(ui, w) != 0)
 		goto out;
-	set_step(w, "Anything promised for later? (optional) Due: YYYY-MM-DD, today, tomorrow, "
-		    "a weekday such as fri, or +N days");
+	set_step(w, _("Anything promised for later? (optional) Due: YYYY-MM-DD, today, tomorrow, "
+		    "a weekday such as fri, or +N days"));
 	if (!ui->cs.followup && ask_followup(ui, w) != 0)
 		goto out;
-	set_step(w, "A moment to reflect (optional)");
+	set_step(w, _("A moment to reflect (optional)"));
 	if (!ui->cs.reflection && ask_reflection(ui, w) != 0)
 		goto out;
 	while (record(ui, EV_END, NULL) != 0) {
-		set_step(w, "The call could not be closed; press any key to retry");
+		set_step(w, _("The call could not be closed; press any key to retry"));
 		ui_ask_key(ui, ui->banner, "abcdefghijklmnopqrstuvwxyz\n ", 0);
 		if (ui->stopping)
 			goto out;
