@@ -235,6 +235,8 @@ int draw_text_height(int w, const char *utf8);
 int draw_cols(const char *utf8);
 /* utf8's first line, cut at cols columns (never inside a character), no wrapping. */
 void draw_cut(int y, int x, int cols, attr_t attr, const char *utf8);
+/* label and spaces up to cols columns (one at least), into buf; returns buf. */
+char *draw_pad(char *buf, size_t size, const char *label, int cols);
 /* A table's N_() string translated where it is drawn; "" and NULL stay as they are. */
 const char *ui_tr(const char *msgid);
 void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,

@@ -310,7 +310,7 @@ static int call_note(struct ui *ui, void *ctx, int key)
 	if (ui_edit_text(ui, _("note (Enter saves, Esc cancels):"), LIMIT_NOTE, text, sizeof(text),
 			 NULL) &&
 	    text[0])
-		record_said(ui, EV_NOTE, text, "note saved");
+		record_said(ui, EV_NOTE, text, _("note saved"));
 	return REDRAW;
 }
 
@@ -329,7 +329,7 @@ static int call_escalate(struct ui *ui, void *ctx, int key)
 	(void)ctx, (void)key;
 	if (!ui_edit_text(ui, _("escalate, reason:"), LIMIT_REASON, text, sizeof(text), NULL))
 		return REDRAW;
-	return record_said(ui, EV_ESCALATE, text, "escalation saved");
+	return record_said(ui, EV_ESCALATE, text, _("escalation saved"));
 }
 
 /*

@@ -100,6 +100,14 @@ void draw_cut(int y, int x, int cols, attr_t attr, const char *utf8)
 	free(ws);
 }
 
+char *draw_pad(char *buf, size_t size, const char *label, int cols)
+{
+	int pad = cols - draw_cols(label);
+
+	snprintf(buf, size, "%s%*s", label, pad > 1 ? pad : 1, "");
+	return buf;
+}
+
 const char *ui_tr(const char *msgid)
 {
 	return msgid && *msgid ? _(msgid) : msgid;
@@ -499,11 +507,10 @@ void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_
 	/* The keys as marks, padded alike: the help wraps under itself, not under them. */
 	for (size_t i = 0; items && lines && i < n; i++) {
 		const char *label = ui_tr(keys[i].label);
-		int pad = 11 - draw_cols(label);
 		size_t size = strlen(label) + 16;
 
 		if ((lines[i] = malloc(size)))
-			snprintf(lines[i], size, "%s%*s", label, pad > 0 ? pad : 0, "");
+			draw_pad(lines[i], size, label, 11);
 		items[i] = (struct list_item){lines[i], ui_tr(keys[i].help), NULL, A_NORMAL, 0};
 	}
 	if (items && lines)
