@@ -48,11 +48,7 @@ void rv_cell(char *out, size_t size, const char *utf8, int width)
 
 void rv_datetime(char *buf, size_t size, int64_t ms)
 {
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-
-	localtime_r(&s, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+	ui_datetime(buf, size, ms, 0);
 }
 
 /* The mood in effect at t: the last mark at or before it; 0 before the first. */

@@ -155,9 +155,7 @@ static void format_row(const struct ui *ui, const struct call_meta *m, const str
 	char start[32], dur[16], mood[16], m1[4], m2[4];
 
 	line[0] = '\0';
-	rv_datetime(start, sizeof(start), m->started);
-	if (c[C_START].width < 16)
-		memmove(start, start + 5, strlen(start + 5) + 1); /* drop "YYYY-" */
+	ui_datetime(start, sizeof(start), m->started, c[C_START].width < 16);
 	if (m->ended)
 		words_duration(dur, sizeof(dur), m->ended - m->started - m->gap_ms);
 	else
