@@ -161,7 +161,7 @@ static void take_published(struct ui *ui)
 	    playbook_load_text(text, len, "(published)", &pb, &err) != POISE_OK ||
 	    strcmp(pb->id, ui->pb->id) != 0) {
 		ui_set_banner(ui, 1, _("published playbook %s %s not taken: %s"), ui->pb->id, version,
-			      err.msg[0] ? err.msg : "its id differs");
+			      err.msg[0] ? err.msg : _("its id differs"));
 		playbook_free(pb);
 		free(text);
 		return;
@@ -255,28 +255,28 @@ static const char *own_text(struct ready_lines *l, const char *fmt, ...)
 static void add_figures(struct ui *ui, struct ready *r, struct ready_lines *l)
 {
 	char buf[512], avg[16], calls[WORDS_BUF];
-	size_t len;
+	size_t len, head;
 
 	words_duration(avg, sizeof(avg), r->fig.closed ? r->fig.handle_ms / r->fig.closed : 0);
 	add(l,
-	    own_text(l, "Today: %s, average handle time %s",
+	    own_text(l, _("Today: %s, average handle time %s"),
 		     words_count(calls, sizeof(calls), r->fig.calls, "call", "calls"), avg),
 	    A_BOLD, 0);
-	len = (size_t)snprintf(buf, sizeof(buf), "Outcomes:");
+	len = head = (size_t)snprintf(buf, sizeof(buf), "%s", _("Outcomes:"));
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		if (r->fig.outcomes[o] && len < sizeof(buf))
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "  %s %d",
 						outcome_label((enum outcome)o), r->fig.outcomes[o]);
-	add(l, own_text(l, "%s", len > 9 ? buf : "Outcomes: none yet"), A_NORMAL, 0);
+	add(l, own_text(l, "%s", len > head ? buf : _("Outcomes: none yet")), A_NORMAL, 0);
 	if (store_quarantined(ui->st) > 0)
 		add(l,
 		    own_text(l,
-			     "%zu side log %s could not be saved as %s: kept in %s.quarantine "
-			     "(poise doctor)",
-			     store_quarantined(ui->st),
-			     store_quarantined(ui->st) == 1 ? "entry" : "entries",
-			     store_quarantined(ui->st) == 1 ? "it was" : "they were",
-			     store_path(ui->st)),
+			     P_("%zu side log entry could not be saved as it was: kept in "
+				"%s.quarantine (poise doctor)",
+				"%zu side log entries could not be saved as they were: kept in "
+				"%s.quarantine (poise doctor)",
+				store_quarantined(ui->st)),
+			     store_quarantined(ui->st), store_path(ui->st)),
 		    ui_attr(ui, R_WARN), 0);
 	add(l, "", A_NORMAL, 0);
 }
@@ -291,11 +291,11 @@ static void add_sync(struct ui *ui, struct ready *r, struct ready_lines *l)
 	words_count(calls, sizeof(calls), (long)r->sync.pending, "call", "calls");
 	if (r->sync.failed_status == POISE_IO)
 		add(l,
-		    own_text(l, "Server unreachable, %s waiting: safe here, sent when it is back",
+		    own_text(l, _("Server unreachable, %s waiting: safe here, sent when it is back"),
 			     calls),
 		    ui_attr(ui, R_WARN), 0);
 	else
-		add(l, own_text(l, "Sync failed (poise sync says why), %s waiting: safe here", calls),
+		add(l, own_text(l, _("Sync failed (poise sync says why), %s waiting: safe here"), calls),
 		    ui_attr(ui, R_WARN), 0);
 }
 
@@ -309,7 +309,8 @@ static void add_comments(struct ui *ui, struct ready *r, struct ready_lines *l)
 	}
 	if (!r->cm.n)
 		return;
-	add(l, "New from your supervisor (a: acknowledge, reply or dispute)", ui_attr(ui, R_SECTION), 0);
+	add(l, _("New from your supervisor (a: acknowledge, reply or dispute)"),
+	    ui_attr(ui, R_SECTION), 0);
 	for (int i = 0; i < r->cm.n; i++) {
 		rv_comment_text(&r->cm.r[i], buf, sizeof(buf));
 		add(l, own_text(l, "%s", buf), ui_attr(ui, R_PROMPT), 0)->mark = " ";
@@ -326,7 +327,7 @@ static void ready_draw(struct ui *ui, void *ctx)
 	struct ready_lines l = {calloc(cap, sizeof(*l.items)), calloc(cap, sizeof(char *)), 0, 0};
 
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	snprintf(buf, sizeof(buf), "poise - ready for the next call   agent %s   playbook %s %s",
+	snprintf(buf, sizeof(buf), _("poise - ready for the next call   agent %s   playbook %s %s"),
 		 ui->opts->agent, ui->pb->id, ui->pb->version);
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf);
 	if (!l.items || !l.owned)
@@ -334,20 +335,22 @@ static void ready_draw(struct ui *ui, void *ctx)
 	add_figures(ui, r, &l);
 	add_sync(ui, r, &l);
 	add_comments(ui, r, &l);
-	add(&l, r->nfu ? "Follow-ups due" : "No follow-ups due", ui_attr(ui, R_SECTION), 0);
+	add(&l, r->nfu ? _("Follow-ups due") : _("No follow-ups due"), ui_attr(ui, R_SECTION), 0);
 	first = (int)l.n;
 	for (int i = 0; i < r->nfu; i++) {
 		const struct ready_followup *f = &r->fu[i];
 		int overdue = strcmp(f->due, r->today) < 0;
+		char when[48], day[64];
 
+		draw_pad(when, sizeof(when), overdue ? _("overdue") : _("today"), 8);
 		add(&l,
-		    own_text(&l, "%-7s %s  %s  %s  %s", overdue ? "overdue" : "today", f->due,
-			     f->customer[0] ? f->customer : "(no name)", f->channel, f->promise),
+		    own_text(&l, "%s%s  %s  %s  %s", when, ui_day(day, sizeof(day), f->due),
+			     f->customer[0] ? f->customer : _("(no name)"), f->channel, f->promise),
 		    overdue ? ui_attr(ui, R_WARN) : A_NORMAL, 1);
 	}
 	if (r->more)
 		add(&l,
-		    own_text(&l, "and more: poise followups lists every one (%d shown here)",
+		    own_text(&l, _("and more: poise followups lists every one (%d shown here)"),
 			     READY_FOLLOWUPS),
 		    ui_attr(ui, R_DIM), 0);
 	r->view.sel = r->nfu ? first + r->sel : -1;
@@ -418,7 +421,7 @@ static int ready_done(struct ui *ui, void *ctx, int key)
 	struct ready *r = top_ready(ui);
 	const struct ready_followup *f;
 	struct poise_error err;
-	char q[400];
+	char q[512], day[64];
 	int64_t done_at = 0;
 
 	(void)ctx, (void)key;
@@ -427,8 +430,9 @@ static int ready_done(struct ui *ui, void *ctx, int key)
 		return REDRAW;
 	}
 	f = &r->fu[r->sel];
-	snprintf(q, sizeof(q), "close the follow-up due %s for %.100s (%.160s)? y yes  n no",
-		 f->due, f->customer[0] ? f->customer : "(no name)",
+	/* TRANSLATORS: y and n are the keys: keep them as they are. */
+	snprintf(q, sizeof(q), _("close the follow-up due %s for %.100s (%.160s)? y yes  n no"),
+		 ui_day(day, sizeof(day), f->due), f->customer[0] ? f->customer : _("(no name)"),
 		 f->promise[0] ? f->promise : "-");
 	if (ui_ask_key(ui, q, "yn", 1) != 'y')
 		return REDRAW;
@@ -436,8 +440,9 @@ static int ready_done(struct ui *ui, void *ctx, int key)
 	if (followup_done(ui->st, f->id, ui_now(), &done_at, &err) != POISE_OK)
 		ui_set_banner(ui, 1, _("follow-up %lld not closed: %s"), (long long)f->id, err.msg);
 	else
-		ui_set_banner(ui, 0, _("follow-up %lld closed (due %s, %s)"), (long long)f->id, f->due,
-			      f->customer[0] ? f->customer : "no name");
+		ui_set_banner(ui, 0, _("follow-up %lld closed (due %s, %s)"), (long long)f->id,
+			      ui_day(day, sizeof(day), f->due),
+			      f->customer[0] ? f->customer : _("no name"));
 	load(ui, r);
 	return REDRAW;
 }
@@ -528,11 +533,11 @@ static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
 		snprintf(buf, sizeof(buf), "%-20s %-6s %s  %s%s%s", pb->id, pb->version, pb->title,
 			 path[0] == '(' ? "" : "(", path, path[0] == '(' ? "" : ")");
 	else if (err && err->line > 0)
-		snprintf(buf, sizeof(buf), "%s: does not load: line %d: %s", path, err->line,
+		snprintf(buf, sizeof(buf), _("%s: does not load: line %d: %s"), path, err->line,
 			 err->msg);
 	else
-		snprintf(buf, sizeof(buf), "%s: does not load: %s", path,
-			 err ? err->msg : "unknown error");
+		snprintf(buf, sizeof(buf), _("%s: does not load: %s"), path,
+			 err ? err->msg : _("unknown error"));
 	p->e[p->n].path = strdup(path);
 	p->e[p->n].label = strdup(buf);
 	p->e[p->n].ok = pb != NULL;
@@ -548,11 +553,10 @@ static void pick_draw(struct ui *ui, void *ctx)
 
 	erase();
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	attron(ui_attr(ui, R_HEADER));
-	mvaddnstr(0, 1, "pick a playbook: Up/Down moves, Enter chooses, Esc goes back", COLS - 2);
-	attroff(ui_attr(ui, R_HEADER));
+	draw_cut(0, 1, COLS - 2, ui_attr(ui, R_HEADER),
+		 _("pick a playbook: Up/Down moves, Enter chooses, Esc goes back"));
 	for (int i = 0; i < p->n; i++)
-		items[i] = (struct list_item){p->e[i].ok ? NULL : "broken", p->e[i].label, NULL,
+		items[i] = (struct list_item){p->e[i].ok ? NULL : _("broken"), p->e[i].label, NULL,
 					      p->e[i].ok ? A_NORMAL : ui_attr(ui, R_DIM), 1};
 	draw_list(ui, 2, 1, COLS - 2, LINES - (p->why ? 6 : 3), items, (size_t)p->n, p->sel);
 	if (p->why)
@@ -628,17 +632,13 @@ static void breather_draw(struct ui *ui, void *ctx)
 	char buf[128];
 
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	attron(ui_attr(ui, R_HEADER));
-	mvaddnstr(0, 1, "poise - a short breather", COLS - 2);
-	attroff(ui_attr(ui, R_HEADER));
+	draw_cut(0, 1, COLS - 2, ui_attr(ui, R_HEADER), _("poise - a short breather"));
 	draw_text(ui, 2, 2, COLS - 4, 3, A_NORMAL,
-		  "That was a hard call. Breathe with the bar before the next one.");
+		  _("That was a hard call. Breathe with the bar before the next one."));
 	draw_pacer(ui, LINES / 2, 2, COLS - 4, el);
-	snprintf(buf, sizeof(buf), "%d s left; any key skips",
+	snprintf(buf, sizeof(buf), _("%d s left; any key skips"),
 		 (int)((BREATHER_MS - el + 999) / 1000));
-	attron(ui_attr(ui, R_DIM));
-	mvaddnstr(LINES - 1, 1, buf, COLS - 2);
-	attroff(ui_attr(ui, R_DIM));
+	draw_cut(LINES - 1, 1, COLS - 2, ui_attr(ui, R_DIM), buf);
 }
 
 static int breather_key(struct ui *ui, void *ctx, int key)
