@@ -134,8 +134,11 @@ static int tick(struct ui *ui, int64_t now)
 			ui->banner[0] = '\0';
 		if (store_quarantined(ui->st) > 0)
 			ui_set_banner(ui, 1,
-				      _("%zu side log entries could not be saved as they were: kept in "
-				      "%s.quarantine"),
+				      P_("%zu side log entry could not be saved as it was: kept in "
+					 "%s.quarantine",
+					 "%zu side log entries could not be saved as they were: kept in "
+					 "%s.quarantine",
+					 store_quarantined(ui->st)),
 				      store_quarantined(ui->st), store_path(ui->st));
 		flags |= REDRAW;
 	}

@@ -59,7 +59,7 @@ int session_start_call(struct ui *ui, const struct caller *c)
 	copy(ui->meta.status, sizeof(ui->meta.status), "open");
 	if (call_init(&ui->cs, ui->pb) != POISE_OK) {
 		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0,
-				"cannot start a call: out of memory");
+				"%s", _("cannot start a call: out of memory"));
 		goto fail;
 	}
 	ev.text = ui->pb->hash;
@@ -82,7 +82,7 @@ int session_start_call(struct ui *ui, const struct caller *c)
 fail:
 	call_lock_release(ui->lock, 1);
 	ui->lock = NULL;
-	ui_set_banner(ui, 1, _("cannot start a call: %s"), err.msg[0] ? err.msg : "unknown error");
+	ui_set_banner(ui, 1, _("cannot start a call: %s"), err.msg[0] ? err.msg : _("unknown error"));
 	return -1;
 }
 
@@ -207,6 +207,7 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 	int rc = 1;
 
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C"); /* as i18n_init: what is stored or sent keeps '.' */
 	if (term_check_err(err) != 0)
 		return 1;
 	ui = calloc(1, sizeof(*ui));
@@ -223,7 +224,7 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 	term_stop();
 	if (rc == 1)
 		poise_error_set(err, POISE_DB, NULL, 0, 0, "%s",
-				ui->banner[0] ? ui->banner : "the call screen stopped");
+				ui->banner[0] ? ui->banner : _("the call screen stopped"));
 out:
 	session_end_call(ui);
 	if (ui->st)

@@ -107,7 +107,7 @@ int term_check_err(struct poise_error *err)
 		poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				_("TERM is %s: the call screen needs a full-screen terminal; set "
 				"TERM, e.g. TERM=xterm-256color"),
-				term && *term ? "'dumb'" : "not set");
+				term && *term ? "'dumb'" : _("not set"));
 		return -1;
 	}
 	if (setupterm(term, STDOUT_FILENO, &rc) != OK) {
