@@ -89,19 +89,20 @@ static void add_summary(struct ui *ui, struct view *v)
 
 	rv_datetime(a, sizeof(a), rc->meta.started);
 	words_duration(b, sizeof(b), call_elapsed_ms(cs, end));
-	add(v, A_BOLD, "%s%s%s  agent %s  started %s  length %s  %s",
-	    rc->meta.customer[0] ? rc->meta.customer : "(no name)", rc->meta.ref[0] ? "  ref " : "",
+	add(v, A_BOLD, _("%s%s%s  agent %s  started %s  length %s  %s"),
+	    rc->meta.customer[0] ? rc->meta.customer : _("(no name)"),
+	    rc->meta.ref[0] ? _("  ref ") : "",
 	    rc->meta.ref, rc->meta.agent, a, b, rc->meta.status);
-	add(v, A_NORMAL, "call %s", rc->meta.id);
-	add(v, A_NORMAL, "playbook %s version %s", rc->meta.playbook_id, rc->meta.playbook_version);
+	add(v, A_NORMAL, _("call %s"), rc->meta.id);
+	add(v, A_NORMAL, _("playbook %s version %s"), rc->meta.playbook_id, rc->meta.playbook_version);
 	add(v, ui_attr(ui, R_DIM), "  sha256 %s", rc->meta.playbook_hash);
 	rv_sparkline(ui, cs, rc->meta.started, end, COLS > 60 ? 40 : 20, spark, sizeof(spark));
-	add(v, A_NORMAL, "mood %s %s %s  |%s|", words_mood_mark(a, sizeof(a), rc->meta.mood_start),
+	add(v, A_NORMAL, _("mood %s %s %s  |%s|"), words_mood_mark(a, sizeof(a), rc->meta.mood_start),
 	    ui->utf8 ? "→" : "->", words_mood_mark(c, sizeof(c), rc->meta.mood_end), spark);
 	words_duration(a, sizeof(a), call_talk_ms(cs, end));
 	words_duration(b, sizeof(b), call_hold_ms(cs, end));
 	words_duration(c, sizeof(c), call_wrapup_ms(cs, end));
-	add(v, A_NORMAL, "talk %s  hold %s  wrap-up %s", a, b, c);
+	add(v, A_NORMAL, _("talk %s  hold %s  wrap-up %s"), a, b, c);
 }
 
 static void add_stages(struct ui *ui, struct view *v)
@@ -111,20 +112,21 @@ static void add_stages(struct ui *ui, struct view *v)
 	size_t ticked = 0, items = 0;
 	char cl[WORDS_BUF];
 
-	section(ui, v, "Time per stage, checklist");
+	section(ui, v, _("Time per stage, checklist"));
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		size_t n = call_section_len(cs, (enum stage)s, SECTION_CHECKLIST);
 		size_t t = call_ticked_count(cs, (enum stage)s);
-		char ms[16];
+		char ms[16], title[64];
 
 		words_duration(ms, sizeof(ms), call_stage_ms(cs, (enum stage)s, end));
 		add(v, cs->visited & (1u << s) ? A_NORMAL : ui_attr(ui, R_DIM),
-		    "  %-10s %s  %dx  checklist %s", stage_title((enum stage)s), ms,
+		    _("  %s %s  %dx  checklist %s"),
+		    draw_pad(title, sizeof(title), stage_title((enum stage)s), 10), ms,
 		    cs->stage_visits[s], words_checklist(cl, sizeof(cl), t, n));
 		ticked += t;
 		items += n;
 	}
-	add(v, A_NORMAL, "  checklist coverage %s (%d%%)",
+	add(v, A_NORMAL, _("  checklist coverage %s (%d%%)"),
 	    words_checklist(cl, sizeof(cl), ticked, items),
 	    items ? (int)(ticked * 100 / items) : 0);
 }
@@ -135,10 +137,10 @@ static void add_events_of(struct ui *ui, struct view *v)
 	const struct call_state *cs = &rc->state;
 	char a[16], b[16], n1[WORDS_BUF], n2[WORDS_BUF];
 
-	section(ui, v, "Holds, escalations, boundary");
+	section(ui, v, _("Holds, escalations, boundary"));
 	words_duration(a, sizeof(a), call_hold_ms(cs, end_of(rc)));
 	words_duration(b, sizeof(b), cs->hold_longest_ms);
-	add(v, A_NORMAL, "  %s, %s in all, longest %s",
+	add(v, A_NORMAL, _("  %s, %s in all, longest %s"),
 	    words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, b);
 	add(v, A_NORMAL, "  %s, %s",
 	    words_count(n1, sizeof(n1), cs->escalations, "escalation", "escalations"),
@@ -148,7 +150,7 @@ static void add_events_of(struct ui *ui, struct view *v)
 
 		words_duration(a, sizeof(a), e->t - rc->meta.started);
 		if (e->kind == EV_ESCALATE)
-			add(v, A_NORMAL, "    %s escalated: %s", a, e->text ? e->text : "");
+			add(v, A_NORMAL, _("    %s escalated: %s"), a, e->text ? e->text : "");
 	}
 	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  %s",
 	    words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"));
@@ -157,7 +159,7 @@ static void add_events_of(struct ui *ui, struct view *v)
 
 		words_duration(a, sizeof(a), e->t - rc->meta.started);
 		if (e->kind == EV_WARNING && e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
-			add(v, A_NORMAL, "    %s warning %d: %s", a, e->a,
+			add(v, A_NORMAL, _("    %s warning %d: %s"), a, e->a,
 			    e->text			 ? e->text
 			    : rc->pb->warnings[e->a - 1] ? rc->pb->warnings[e->a - 1]
 							 : "");
@@ -172,15 +174,15 @@ static void add_wrapup(struct ui *ui, struct view *v)
 	int n0, n1, n2;
 	char at[16];
 
-	section(ui, v, "Notes");
+	section(ui, v, _("Notes"));
 	for (size_t i = 0; i < cs->nnotes; i++) {
 		words_duration(at, sizeof(at), cs->notes[i].t - v->rc.meta.started);
 		add(v, A_NORMAL, "  %s %s", at, cs->notes[i].text);
 	}
 	if (!cs->nnotes)
-		add(v, ui_attr(ui, R_DIM), "  none");
-	section(ui, v, "Wrap-up");
-	add(v, A_NORMAL, "  outcome %s   cause %s",
+		add(v, ui_attr(ui, R_DIM), _("  none"));
+	section(ui, v, _("Wrap-up"));
+	add(v, A_NORMAL, _("  outcome %s   cause %s"),
 	    cs->outcome == OUTCOME_NONE ? "-" : outcome_label(cs->outcome),
 	    cause	? cause->label
 	    : cs->cause ? cs->cause
@@ -189,13 +191,13 @@ static void add_wrapup(struct ui *ui, struct view *v)
 	f1 = event_field(cs->followup, 1, &n1);
 	f2 = event_field(cs->followup, 2, &n2);
 	if (cs->followup)
-		add(v, A_NORMAL, "  follow-up %.*s %.*s: %.*s", n0, n0 ? f0 : "(no date)", n1, f1,
+		add(v, A_NORMAL, _("  follow-up %.*s %.*s: %.*s"), n0, n0 ? f0 : _("(no date)"), n1, f1,
 		    n2, f2);
 	f0 = event_field(cs->reflection, 0, &n0);
 	f1 = event_field(cs->reflection, 1, &n1);
-	section(ui, v, "Reflection");
-	add(v, A_NORMAL, "  went well: %.*s", n0, f0);
-	add(v, A_NORMAL, "  to improve: %.*s", n1, f1);
+	section(ui, v, _("Reflection"));
+	add(v, A_NORMAL, _("  went well: %.*s"), n0, f0);
+	add(v, A_NORMAL, _("  to improve: %.*s"), n1, f1);
 }
 
 /* The agent's answer to a review, under it. */
@@ -222,9 +224,9 @@ static int add_review(void *ctx, const struct review *r)
 		if (r->scores[s] && len < sizeof(scores))
 			len += (size_t)snprintf(scores + len, sizeof(scores) - len, " %s %d",
 						stage_key((enum stage)s), r->scores[s]);
-	add(v, A_BOLD, "  %s by %s%s", at, r->reviewer, r->acked_at ? "" : "  (not yet read)");
+	add(v, A_BOLD, "  %s by %s%s", at, r->reviewer, r->acked_at ? "" : _("  (not yet read)"));
 	if (scores[0])
-		add(v, A_NORMAL, "    scores:%s", scores);
+		add(v, A_NORMAL, _("    scores:%s"), scores);
 	if (r->comment[0])
 		add(v, ui_attr(ui, R_PROMPT), "    %s", r->comment);
 	store_reply_each(ui->st, r->id, add_reply, v, NULL);
@@ -249,7 +251,7 @@ static void add_timeline(struct ui *ui, struct view *v)
 	struct call_state cs;
 	char at[16], what[1024];
 
-	section(ui, v, "Timeline");
+	section(ui, v, _("Timeline"));
 	if (call_init(&cs, rc->pb) != POISE_OK)
 		return;
 	for (size_t i = 0; i < rc->nevents; i++) {
@@ -272,11 +274,11 @@ static void build(struct ui *ui, struct view *v)
 	add_stages(ui, v);
 	add_events_of(ui, v);
 	add_wrapup(ui, v);
-	section(ui, v, "Reviews");
+	section(ui, v, _("Reviews"));
 	poise_error_clear(&err);
 	if (review_each(ui->st, v->rc.meta.id, add_review, v, &err) != POISE_OK)
 		add(v, ui_attr(ui, R_ERROR), "  %s", err.msg);
-	section(ui, v, "QA scores");
+	section(ui, v, _("QA scores"));
 	if (store_score_each(ui->st, v->rc.meta.id, add_qa, v, &err) != POISE_OK)
 		add(v, ui_attr(ui, R_ERROR), "  %s", err.msg);
 	add_timeline(ui, v);
@@ -321,7 +323,7 @@ static void view_draw(struct ui *ui, void *ctx)
 	if (items)
 		draw_list_view(ui, 1, 1, COLS - 2, LINES - 2 - fh, items, v->n, &v->lv);
 	free(items);
-	snprintf(title, sizeof(title), "poise review - call %.*s  %s", CALL_ID_SHORT, v->rc.meta.id,
+	snprintf(title, sizeof(title), _("poise review - call %.*s  %s"), CALL_ID_SHORT, v->rc.meta.id,
 		 words_count(rows, sizeof(rows), v->lv.rows, "line", "lines"));
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
@@ -409,7 +411,7 @@ static int view_comment(struct ui *ui, void *ctx, int key)
 	    !text[0])
 		return REDRAW;
 	snprintf(v->mine.comment, sizeof(v->mine.comment), "%s", text);
-	save(ui, v, "comment");
+	save(ui, v, _("comment"));
 	return REDRAW;
 }
 
