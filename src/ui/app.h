@@ -37,7 +37,7 @@ enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2 };
 /* A character that came in a paste: text for an editor, never a key (loop.c). */
 #define UI_PASTED 0x20000000
 /* Input this close behind a key is part of the same burst (a paste), loop.c. */
-#define UI_BURST_MS    10
+#define UI_BURST_MS 10
 /* Bracketed paste: the terminal frames a paste in ESC[200~ ... ESC[201~ (term.c). */
 #define UI_PASTE_BEGIN (KEY_MAX + 1)
 #define UI_PASTE_END   (KEY_MAX + 2)
@@ -144,7 +144,7 @@ struct ui {
 	struct list_view body; /* the stage's lines, scrolled */
 	int body_stage;	       /* the stage body shows; another resets its scroll */
 	int warn_shown;	       /* the warning w highlighted, not yet logged; 0 none */
-	int64_t pacer_start; /* 0 = pacer not running */
+	int64_t pacer_start;   /* 0 = pacer not running */
 
 	/* Banner under the body: an error stays until the next good action. */
 	char banner[320];
@@ -245,6 +245,11 @@ char *draw_pad(char *buf, size_t size, const char *label, int cols);
  */
 char *ui_datetime(char *buf, size_t size, int64_t ms, int short_form);
 char *ui_day(char *buf, size_t size, const char *iso);
+/*
+ * A figure for people: its '.' becomes the decimal point of the user's
+ * locale (LC_NUMERIC stays "C" for what is stored and exported, i18n.h).
+ */
+char *ui_decimal(char *num);
 /* A table's N_() string translated where it is drawn; "" and NULL stay as they are. */
 const char *ui_tr(const char *msgid);
 void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,

@@ -39,7 +39,8 @@ static void caller_draw(struct ui *ui, void *ctx)
 	draw_text(ui, y, 2, COLS - 4, 2, A_NORMAL, buf);
 	/* Whole, wrapped, just above the field (a narrow screen wraps it, never cuts). */
 	if (f->step) {
-		int rows = draw_text_height(COLS - 2, f->step), bottom = LINES - ui_overlay_rows(ui);
+		int rows = draw_text_height(COLS - 2, f->step),
+		    bottom = LINES - ui_overlay_rows(ui);
 
 		if (bottom == LINES)
 			bottom--; /* the field's row, before the editor opens */

@@ -84,7 +84,10 @@ static void draw_strip(struct ui *ui, int y, int compact)
 		}
 		x++;
 		draw_cut(y, x, len > COLS - x ? COLS - x : len,
-			 cur ? ui_attr(ui, R_STAGE_CUR) : seen ? A_NORMAL : ui_attr(ui, R_DIM), title);
+			 cur	? ui_attr(ui, R_STAGE_CUR)
+			 : seen ? A_NORMAL
+				: ui_attr(ui, R_DIM),
+			 title);
 		x += len + (compact ? 1 : 2);
 	}
 }

@@ -250,7 +250,7 @@ static int call_skip(struct ui *ui, void *ctx, int key)
 		return REDRAW;
 	ch = ui_ask_key(ui,
 			_("skip this line because: d didn't fit   c customer calmer already   "
-			"w wrong scenario   o other   (Esc cancels)"),
+			  "w wrong scenario   o other   (Esc cancels)"),
 			"dcwo", 1);
 	reason = skip_reason_from_char(ch);
 	if (reason < 0)
@@ -351,8 +351,9 @@ static int call_manager(struct ui *ui, void *ctx, int key)
 		if (line)
 			ui_set_banner(ui, 0, _("manager request saved. Say: %s"), line);
 		else
-			ui_set_banner(ui, 0, _("manager request saved (this playbook has no "
-					     "'manager:' line to say)"));
+			ui_set_banner(ui, 0,
+				      _("manager request saved (this playbook has no "
+					"'manager:' line to say)"));
 	}
 	free(line);
 	return REDRAW;
@@ -385,33 +386,35 @@ static int call_help(struct ui *ui, void *ctx, int key);
 static int call_read(struct ui *ui, void *ctx, int key);
 
 #define CALL_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                          \
-	K(mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),                                      \
-	  N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious"))                                 \
-	K(next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),                                          \
-	  N_("next stage (Tab or Right arrow); boundary only with b"))                                 \
-	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),                                  \
-	  N_("back along the stages taken (Left arrow, or Shift-Tab)"))                                \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
+	K(mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),                                  \
+	  N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious"))                             \
+	K(next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),                                  \
+	  N_("next stage (Tab or Right arrow); boundary only with b"))                             \
+	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),                          \
+	  N_("back along the stages taken (Left arrow, or Shift-Tab)"))                            \
 	K(move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
-	  N_("move"),                                                                                  \
-	  N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "               \
-	  "j/k); PgUp/PgDn scroll a page"))                                                         \
-	K(mark, KEYS(' '), N_("Space"), N_("tick/said"),                                                   \
-	  N_("tick a checklist item, or mark a line said (again: un-mark it)"))                        \
-	K(undo, KEYS('u'), "u", N_("undo"), N_("undo your last mark (again: the one before)"))             \
-	K(skip, KEYS('s'), "s", N_("skip"), N_("skip the selected line, with a one-key reason"))           \
-	K(boundary, KEYS('b'), "b", N_("boundary"), N_("jump to the boundary stage from anywhere"))        \
-	K(warn, KEYS('w'), "w", N_("warn"),                                                            \
-	  N_("show the next boundary warning's wording; w again logs it as given (in boundary)"))      \
-	K(note, KEYS('n'), "n", N_("note"), N_("add a note (Enter saves, Esc cancels)"))                   \
-	K(hold, KEYS('h'), "h", N_("hold"), N_("start or end a hold"))                                     \
-	K(escalate, KEYS('e'), "e", N_("escalate"), N_("escalate the call (asks a short reason)"))         \
-	K(manager, KEYS('m'), "m", N_("manager"),                                                      \
-	  N_("the customer asked for a manager: log it, see what to say"))                             \
-	K(breathe, KEYS('p'), "p", N_("breathe"),                                                      \
-	  N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it"))                   \
-	K(end, KEYS('x'), "x", N_("end call"), N_("end the call and open the wrap-up"))                    \
-	K(read, KEYS('i'), "i", N_("read prompt"), N_("read the coaching prompt in full, when it is cut"))
+	  N_("move"),                                                                              \
+	  N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "            \
+	     "j/k); PgUp/PgDn scroll a page"))                                                     \
+	K(mark, KEYS(' '), N_("Space"), N_("tick/said"),                                           \
+	  N_("tick a checklist item, or mark a line said (again: un-mark it)"))                    \
+	K(undo, KEYS('u'), "u", N_("undo"), N_("undo your last mark (again: the one before)"))     \
+	K(skip, KEYS('s'), "s", N_("skip"), N_("skip the selected line, with a one-key reason"))   \
+	K(boundary, KEYS('b'), "b", N_("boundary"),                                                \
+	  N_("jump to the boundary stage from anywhere"))                                          \
+	K(warn, KEYS('w'), "w", N_("warn"),                                                        \
+	  N_("show the next boundary warning's wording; w again logs it as given (in boundary)"))  \
+	K(note, KEYS('n'), "n", N_("note"), N_("add a note (Enter saves, Esc cancels)"))           \
+	K(hold, KEYS('h'), "h", N_("hold"), N_("start or end a hold"))                             \
+	K(escalate, KEYS('e'), "e", N_("escalate"), N_("escalate the call (asks a short reason)")) \
+	K(manager, KEYS('m'), "m", N_("manager"),                                                  \
+	  N_("the customer asked for a manager: log it, see what to say"))                         \
+	K(breathe, KEYS('p'), "p", N_("breathe"),                                                  \
+	  N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it"))               \
+	K(end, KEYS('x'), "x", N_("end call"), N_("end the call and open the wrap-up"))            \
+	K(read, KEYS('i'), "i", N_("read prompt"),                                                 \
+	  N_("read the coaching prompt in full, when it is cut"))
 
 #define CALL_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, call_##name},
 static const struct keybind call_keys[] = {CALL_KEYS(CALL_KEY_ENTRY)};

@@ -111,6 +111,24 @@ char *draw_pad(char *buf, size_t size, const char *label, int cols)
 	return buf;
 }
 
+char *ui_decimal(char *num)
+{
+	static locale_t loc;
+	static int tried;
+	const char *radix;
+	char *dot;
+
+	if (!tried) {
+		tried = 1;
+		loc = newlocale(LC_NUMERIC_MASK, "", (locale_t)0);
+	}
+	radix = loc ? nl_langinfo_l(RADIXCHAR, loc) : ".";
+	/* One byte for one: a locale whose point is longer keeps '.'. */
+	if (radix && radix[0] && !radix[1] && (dot = strchr(num, '.')))
+		*dot = radix[0];
+	return num;
+}
+
 const char *ui_tr(const char *msgid)
 {
 	return msgid && *msgid ? _(msgid) : msgid;
@@ -260,11 +278,11 @@ static void draw_marker(struct ui *ui, int y, int x, int w, int above, int rows)
 
 	if (above)
 		/* TRANSLATORS: a marker row of a scrolled list: the arrow, then the count. */
-		snprintf(buf, sizeof(buf), P_("%s %d more line above", "%s %d more lines above", rows),
-			 arrow, rows);
+		snprintf(buf, sizeof(buf),
+			 P_("%s %d more line above", "%s %d more lines above", rows), arrow, rows);
 	else
-		snprintf(buf, sizeof(buf), P_("%s %d more line below", "%s %d more lines below", rows),
-			 arrow, rows);
+		snprintf(buf, sizeof(buf),
+			 P_("%s %d more line below", "%s %d more lines below", rows), arrow, rows);
 	draw_text(ui, y, x, w, 1, ui_attr(ui, R_DIM), buf);
 }
 
@@ -453,7 +471,8 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 		if (y >= 0) {
 			draw_cut(y + line, col, COLS - col, ui_attr(ui, R_KEY), label);
 			if (col + lw + 1 < COLS)
-				draw_cut(y + line, col + lw + 1, COLS - col - lw - 1, A_NORMAL, brief);
+				draw_cut(y + line, col + lw + 1, COLS - col - lw - 1, A_NORMAL,
+					 brief);
 		}
 		col += len;
 	}

@@ -196,8 +196,8 @@ static int edit_pasted(struct edit *ed, int c)
 /* The keys an open question leaves to the list beneath it. */
 static int under_key(struct ui *ui, int key)
 {
-	if (!ui->under_view || (key != KF(KEY_UP) && key != KF(KEY_DOWN) &&
-				key != KF(KEY_PPAGE) && key != KF(KEY_NPAGE)))
+	if (!ui->under_view || (key != KF(KEY_UP) && key != KF(KEY_DOWN) && key != KF(KEY_PPAGE) &&
+				key != KF(KEY_NPAGE)))
 		return 0;
 	return list_view_key(ui->under_view, key);
 }

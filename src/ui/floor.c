@@ -31,18 +31,17 @@ struct fscreen {
 	char error[sizeof(((struct poise_error *)0)->msg)];
 };
 
-
 static int floor_help(struct ui *ui, void *ctx, int key);
 static int floor_clear(struct ui *ui, void *ctx, int key);
 static int floor_scroll(struct ui *ui, void *ctx, int key);
 static int floor_quit(struct ui *ui, void *ctx, int key);
 
 #define FLOOR_KEYS(K)                                                                              \
-	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                          \
-	K(clear, KEYS('a'), "a", N_("clear alerts"),                                                   \
-	  N_("clear the alert lines (the calls stay in their place on the list)"))                     \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
+	K(clear, KEYS('a'), "a", N_("clear alerts"),                                               \
+	  N_("clear the alert lines (the calls stay in their place on the list)"))                 \
 	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  N_("scroll"), N_("scroll the calls (Down/Up or j/k, PgDn/PgUp)"))                                \
+	  N_("scroll"), N_("scroll the calls (Down/Up or j/k, PgDn/PgUp)"))                        \
 	K(quit, KEYS('q'), "q", N_("quit"), N_("quit"))
 
 #define FLOOR_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, floor_##name},
@@ -99,7 +98,8 @@ static void format_row(const struct floor_row *r, const int w[C_COUNT], char *li
 	cell(line, size, floor_need_word(r->need), w[C_NEED]);
 	cell(line, size, r->agent, w[C_AGENT]);
 	cell(line, size, r->customer[0] ? r->customer : "-", w[C_CUSTOMER]);
-	cell(line, size, r->phase == CALL_WRAPUP ? _("wrap-up") : stage_title(r->stage), w[C_STAGE]);
+	cell(line, size, r->phase == CALL_WRAPUP ? _("wrap-up") : stage_title(r->stage),
+	     w[C_STAGE]);
 	cell(line, size, mood, w[C_MOOD]);
 	cell(line, size, hold, w[C_HOLD]);
 	cell(line, size, warn, w[C_WARN]);
@@ -139,8 +139,8 @@ static int draw_alerts(struct ui *ui, const struct fscreen *s, int y)
 
 		snprintf(more, sizeof(more), "  ");
 		snprintf(more + 2, sizeof(more) - 2,
-			 P_("and %zu more alert (a clears them)", "and %zu more alerts (a clears them)",
-			    n - s->cleared - shown),
+			 P_("and %zu more alert (a clears them)",
+			    "and %zu more alerts (a clears them)", n - s->cleared - shown),
 			 n - s->cleared - shown);
 		y += draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), more);
 	}
@@ -156,9 +156,9 @@ static void floor_draw(struct ui *ui, void *ctx)
 	struct list_item *items = calloc(n ? n : 1, sizeof(*items));
 	char *lines = malloc((n ? n : 1) * 1024), head[1100], clock[16];
 	/* TRANSLATORS: the floor's column titles, cut to their columns (6 to 12 wide). */
-	static const char *const titles[C_COUNT] = {N_("need"), N_("agent"), N_("customer"),
-						    N_("stage"), N_("mood"), N_("hold"),
-						    N_("warn"), N_("prompts"), N_("call")};
+	static const char *const titles[C_COUNT] = {N_("need"),	 N_("agent"),	N_("customer"),
+						    N_("stage"), N_("mood"),	N_("hold"),
+						    N_("warn"),	 N_("prompts"), N_("call")};
 	int w[C_COUNT], fh = draw_footer(ui, -1, 2, floor_keys, NFLOOR_KEYS), y = 1, h;
 
 	erase();

@@ -133,13 +133,14 @@ static int tick(struct ui *ui, int64_t now)
 		else if (!ui->banner_error)
 			ui->banner[0] = '\0';
 		if (store_quarantined(ui->st) > 0)
-			ui_set_banner(ui, 1,
-				      P_("%zu side log entry could not be saved as it was: kept in "
-					 "%s.quarantine",
-					 "%zu side log entries could not be saved as they were: kept in "
-					 "%s.quarantine",
-					 store_quarantined(ui->st)),
-				      store_quarantined(ui->st), store_path(ui->st));
+			ui_set_banner(
+				ui, 1,
+				P_("%zu side log entry could not be saved as it was: kept in "
+				   "%s.quarantine",
+				   "%zu side log entries could not be saved as they were: kept in "
+				   "%s.quarantine",
+				   store_quarantined(ui->st)),
+				store_quarantined(ui->st), store_path(ui->st));
 		flags |= REDRAW;
 	}
 	if (ui->in_call && ui->cs.phase == CALL_TALK) {

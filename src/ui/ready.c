@@ -25,14 +25,14 @@ struct ready {
 	struct ready_figures fig;
 	struct ready_followup *fu;
 	int nfu, cap;
-	int more;	       /* more are due than READY_FOLLOWUPS */
-	int sel;	       /* the selected follow-up, for d */
-	struct list_view view; /* figures, comments and follow-ups, scrolled */
-	char today[11];	       /* the local day the list was read on */
-	struct rv_comments cm; /* supervisors' new comments (review_ready.c) */
+	int more;		 /* more are due than READY_FOLLOWUPS */
+	int sel;		 /* the selected follow-up, for d */
+	struct list_view view;	 /* figures, comments and follow-ups, scrolled */
+	char today[11];		 /* the local day the list was read on */
+	struct rv_comments cm;	 /* supervisors' new comments (review_ready.c) */
 	struct sync_status sync; /* how the background sync stands (bgsync.c) */
-	int next;	       /* 1 next call, 0 quit */
-	struct caller *caller; /* the next caller, filled by the form */
+	int next;		 /* 1 next call, 0 quit */
+	struct caller *caller;	 /* the next caller, filled by the form */
 	char error[512];
 };
 
@@ -44,15 +44,16 @@ static int ready_move(struct ui *ui, void *ctx, int key);
 static int ready_done(struct ui *ui, void *ctx, int key);
 
 #define READY_KEYS(K)                                                                              \
-	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),                      \
-	  N_("the next caller's name and reference, then the call"))                                   \
-	K(pick, KEYS('p'), "p", N_("playbook"), N_("pick the playbook for the next call"))                 \
-	K(ack, KEYS('a'), "a", N_("answer"), N_("acknowledge, reply to or dispute a supervisor's comment")) \
+	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),              \
+	  N_("the next caller's name and reference, then the call"))                               \
+	K(pick, KEYS('p'), "p", N_("playbook"), N_("pick the playbook for the next call"))         \
+	K(ack, KEYS('a'), "a", N_("answer"),                                                       \
+	  N_("acknowledge, reply to or dispute a supervisor's comment"))                           \
 	K(move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
-	  N_("follow-up"),                                                                             \
-	  N_("select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page"))                \
-	K(done, KEYS('d'), "d", N_("done"),                                                            \
-	  N_("close the selected follow-up (as poise followups done ID)"))                             \
+	  N_("follow-up"),                                                                         \
+	  N_("select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page"))            \
+	K(done, KEYS('d'), "d", N_("done"),                                                        \
+	  N_("close the selected follow-up (as poise followups done ID)"))                         \
 	K(quit, KEYS('q'), "q", N_("quit"), N_("quit poise"))
 
 #define READY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, ready_##name},
@@ -97,8 +98,7 @@ static int take_changed_file(struct ui *ui)
 	struct stat sb;
 	int first = !ui->pb_file.set;
 
-	if (ui->in_call || !path || path[0] == '(' || stat(path, &sb) != 0 ||
-	    !S_ISREG(sb.st_mode))
+	if (ui->in_call || !path || path[0] == '(' || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return 0;
 	if (!first && ui->pb_file.dev == (unsigned long long)sb.st_dev &&
 	    ui->pb_file.ino == (unsigned long long)sb.st_ino &&
@@ -115,23 +115,25 @@ static int take_changed_file(struct ui *ui)
 	poise_error_clear(&err);
 	if (pbpath_load_file(&ui->pp, path, &pb, &err) != POISE_OK) {
 		if (err.line > 0)
-			ui_set_banner(ui, 1,
-				      _("playbook %s changed on disk but does not load; the next call "
-				      "keeps version %s. %s line %d: %s"),
-				      ui->pb->id, ui->pb->version, path, err.line, err.msg);
+			ui_set_banner(
+				ui, 1,
+				_("playbook %s changed on disk but does not load; the next call "
+				  "keeps version %s. %s line %d: %s"),
+				ui->pb->id, ui->pb->version, path, err.line, err.msg);
 		else
-			ui_set_banner(ui, 1,
-				      _("playbook %s changed on disk but does not load; the next call "
-				      "keeps version %s. %s: %s"),
-				      ui->pb->id, ui->pb->version, path, err.msg);
+			ui_set_banner(
+				ui, 1,
+				_("playbook %s changed on disk but does not load; the next call "
+				  "keeps version %s. %s: %s"),
+				ui->pb->id, ui->pb->version, path, err.msg);
 		return 1;
 	}
 	if (!strcmp(pb->hash, ui->pb->hash) || strcmp(pb->id, ui->pb->id)) {
 		playbook_free(pb);
 		return 0;
 	}
-	ui_set_banner(ui, 0, _("playbook %s changed on disk: the next call uses version %s"), pb->id,
-		      pb->version);
+	ui_set_banner(ui, 0, _("playbook %s changed on disk: the next call uses version %s"),
+		      pb->id, pb->version);
 	playbook_free(ui->pb);
 	ui->pb = pb;
 	return 1;
@@ -160,8 +162,8 @@ static void take_published(struct ui *ui)
 	if (store_playbook_text(ui->st, hash, &text, &len, &err) != POISE_OK ||
 	    playbook_load_text(text, len, "(published)", &pb, &err) != POISE_OK ||
 	    strcmp(pb->id, ui->pb->id) != 0) {
-		ui_set_banner(ui, 1, _("published playbook %s %s not taken: %s"), ui->pb->id, version,
-			      err.msg[0] ? err.msg : _("its id differs"));
+		ui_set_banner(ui, 1, _("published playbook %s %s not taken: %s"), ui->pb->id,
+			      version, err.msg[0] ? err.msg : _("its id differs"));
 		playbook_free(pb);
 		free(text);
 		return;
@@ -291,11 +293,14 @@ static void add_sync(struct ui *ui, struct ready *r, struct ready_lines *l)
 	words_count(calls, sizeof(calls), (long)r->sync.pending, "call", "calls");
 	if (r->sync.failed_status == POISE_IO)
 		add(l,
-		    own_text(l, _("Server unreachable, %s waiting: safe here, sent when it is back"),
+		    own_text(l,
+			     _("Server unreachable, %s waiting: safe here, sent when it is back"),
 			     calls),
 		    ui_attr(ui, R_WARN), 0);
 	else
-		add(l, own_text(l, _("Sync failed (poise sync says why), %s waiting: safe here"), calls),
+		add(l,
+		    own_text(l, _("Sync failed (poise sync says why), %s waiting: safe here"),
+			     calls),
 		    ui_attr(ui, R_WARN), 0);
 }
 

@@ -78,24 +78,26 @@ static void describe(struct ui *ui, char *buf, size_t size, const char *why)
 
 	ui_datetime(when, sizeof(when), ui->meta.started, 0);
 	if (why)
-		snprintf(
-			buf, size,
-			_("An unfinished call was found: started %s, customer %s, playbook %s %s.\n\n"
-			  "It cannot be resumed: %s.\n\n"
-			  "c  close it as interrupted\nq  quit and leave it open"),
-			when, ui->meta.customer[0] ? ui->meta.customer : _("(no name)"),
-			ui->meta.playbook_id, ui->meta.playbook_version, why);
-	else
 		snprintf(buf, size,
-			 /* TRANSLATORS: the second %s is " with the caller on hold" or nothing. */
-			 _("An unfinished call was found: started %s, customer %s, playbook %s %s.\n"
-			   "It was in the %s stage%s, mood %s, with %lld events saved.\n\n"
-			   "r  resume it (its state is rebuilt from its events)\n"
+			 _("An unfinished call was found: started %s, customer %s, playbook %s "
+			   "%s.\n\n"
+			   "It cannot be resumed: %s.\n\n"
 			   "c  close it as interrupted\nq  quit and leave it open"),
 			 when, ui->meta.customer[0] ? ui->meta.customer : _("(no name)"),
-			 ui->meta.playbook_id, ui->meta.playbook_version, stage_title(ui->cs.stage),
-			 ui->cs.on_hold || ui->cs.hold_paused ? _(" with the caller on hold") : "",
-			 words_mood_mark(mood, sizeof(mood), ui->cs.mood), (long long)ui->cs.nevents);
+			 ui->meta.playbook_id, ui->meta.playbook_version, why);
+	else
+		snprintf(
+			buf, size,
+			/* TRANSLATORS: the second %s is " with the caller on hold" or nothing. */
+			_("An unfinished call was found: started %s, customer %s, playbook %s %s.\n"
+			  "It was in the %s stage%s, mood %s, with %lld events saved.\n\n"
+			  "r  resume it (its state is rebuilt from its events)\n"
+			  "c  close it as interrupted\nq  quit and leave it open"),
+			when, ui->meta.customer[0] ? ui->meta.customer : _("(no name)"),
+			ui->meta.playbook_id, ui->meta.playbook_version, stage_title(ui->cs.stage),
+			ui->cs.on_hold || ui->cs.hold_paused ? _(" with the caller on hold") : "",
+			words_mood_mark(mood, sizeof(mood), ui->cs.mood),
+			(long long)ui->cs.nevents);
 }
 
 /* Close without a state to check against: only the store's own checks apply. */

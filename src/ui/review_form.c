@@ -111,8 +111,9 @@ static const char *check_outcome(const char *text)
 {
 	return keep_or_clear(text) || outcome_from_key(text) != OUTCOME_NONE
 		       ? NULL
-		       		       /* TRANSLATORS: the outcome keys stay in English: they are what is typed. */
-		       : _("expected resolved, escalated, transferred, callback, abuse or unresolved");
+		       /* TRANSLATORS: the outcome keys stay in English: they are what is typed. */
+		       : _("expected resolved, escalated, transferred, callback, abuse or "
+			   "unresolved");
 }
 
 static const char *check_mood(const char *text)

@@ -37,19 +37,19 @@ static int list_clear(struct ui *ui, void *ctx, int key);
 static int list_quit(struct ui *ui, void *ctx, int key);
 
 #define LIST_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                          \
-	K(open, KEYS('\r', '\n', KF(KEY_ENTER)), N_("Enter"), N_("open"),                                  \
-	  N_("open the call: timeline, figures, replay, score and comment"))                           \
-	K(move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", N_("move"),                           \
-	  N_("next or previous call (Down/Up or j/k), across pages"))                                  \
-	K(page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), N_("PgDn/PgUp"), N_("page"),                           \
-	  N_("the page of older calls (PgDn) or newer calls (PgUp)"))                                  \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("newest/oldest"),                 \
-	  N_("the newest calls (g or Home) or the oldest (G or End)"))                                 \
-	K(filter, KEYS('f'), "f", N_("filter"),                                                        \
-	  N_("filter by agent, dates, outcome, cause, playbook, mood (Enter keeps, - clears)"))        \
-	K(search, KEYS('/'), "/", N_("search"), N_("search the notes (3 characters or more)"))             \
-	K(clear, KEYS('F'), "F", N_("clear"), N_("clear every filter and the search"))                     \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
+	K(open, KEYS('\r', '\n', KF(KEY_ENTER)), N_("Enter"), N_("open"),                          \
+	  N_("open the call: timeline, figures, replay, score and comment"))                       \
+	K(move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", N_("move"),                       \
+	  N_("next or previous call (Down/Up or j/k), across pages"))                              \
+	K(page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), N_("PgDn/PgUp"), N_("page"),                   \
+	  N_("the page of older calls (PgDn) or newer calls (PgUp)"))                              \
+	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("newest/oldest"),             \
+	  N_("the newest calls (g or Home) or the oldest (G or End)"))                             \
+	K(filter, KEYS('f'), "f", N_("filter"),                                                    \
+	  N_("filter by agent, dates, outcome, cause, playbook, mood (Enter keeps, - clears)"))    \
+	K(search, KEYS('/'), "/", N_("search"), N_("search the notes (3 characters or more)"))     \
+	K(clear, KEYS('F'), "F", N_("clear"), N_("clear every filter and the search"))             \
 	K(quit, KEYS('q'), "q", N_("quit"), N_("quit"))
 
 #define LIST_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, list_##name},
@@ -122,7 +122,7 @@ enum { C_START, C_DUR, C_AGENT, C_CUSTOMER, C_OUTCOME, C_CAUSE, C_MOOD, C_COUNT 
 static void layout(struct col c[C_COUNT])
 {
 	/* TRANSLATORS: the review list's column titles, cut to their columns. */
-	static const char *const titles[C_COUNT] = {N_("started"), N_("length"), N_("agent"),
+	static const char *const titles[C_COUNT] = {N_("started"),  N_("length"),  N_("agent"),
 						    N_("customer"), N_("outcome"), N_("cause"),
 						    N_("mood")};
 	int wide = COLS >= 80, rest;

@@ -45,10 +45,11 @@ void rv_comment_text(const struct review *r, char *buf, size_t size)
 			len += (size_t)snprintf(scores + len, sizeof(scores) - len, " %s %d",
 						stage_key((enum stage)s), r->scores[s]);
 	rv_datetime(at, sizeof(at), r->call_started);
-	/* TRANSLATORS: reviewer, "on" the customer and the call's start, then " scores" and them. */
+	/* TRANSLATORS: reviewer, "on" the customer and the call's start, then " scores" and them.
+	 */
 	snprintf(buf, size, _("%s on %s %s:%s%s%s%s"), r->reviewer,
-		 r->customer[0] ? r->customer : _("a call"), at, scores[0] ? _(" scores") : "", scores,
-		 r->comment[0] ? " - " : "", r->comment);
+		 r->customer[0] ? r->customer : _("a call"), at, scores[0] ? _(" scores") : "",
+		 scores, r->comment[0] ? " - " : "", r->comment);
 }
 
 void rv_comments_ack(struct ui *ui, struct rv_comments *c)
@@ -69,8 +70,9 @@ void rv_comments_ack(struct ui *ui, struct rv_comments *c)
 	rp.kind = ch == 'a' ? REPLY_ACK : ch == 'r' ? REPLY_REPLY : REPLY_DISPUTE;
 	if (rp.kind != REPLY_ACK &&
 	    (!ui_edit_text(ui,
-			   rp.kind == REPLY_REPLY ? _("your reply (Enter sends, Esc cancels):")
-						  : _("why you disagree (Enter sends, Esc cancels):"),
+			   rp.kind == REPLY_REPLY
+				   ? _("your reply (Enter sends, Esc cancels):")
+				   : _("why you disagree (Enter sends, Esc cancels):"),
 			   LIMIT_COMMENT, rp.text, sizeof(rp.text), NULL) ||
 	     !rp.text[0]))
 		return;

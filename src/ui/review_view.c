@@ -91,14 +91,16 @@ static void add_summary(struct ui *ui, struct view *v)
 	words_duration(b, sizeof(b), call_elapsed_ms(cs, end));
 	add(v, A_BOLD, _("%s%s%s  agent %s  started %s  length %s  %s"),
 	    rc->meta.customer[0] ? rc->meta.customer : _("(no name)"),
-	    rc->meta.ref[0] ? _("  ref ") : "",
-	    rc->meta.ref, rc->meta.agent, a, b, rc->meta.status);
+	    rc->meta.ref[0] ? _("  ref ") : "", rc->meta.ref, rc->meta.agent, a, b,
+	    rc->meta.status);
 	add(v, A_NORMAL, _("call %s"), rc->meta.id);
-	add(v, A_NORMAL, _("playbook %s version %s"), rc->meta.playbook_id, rc->meta.playbook_version);
+	add(v, A_NORMAL, _("playbook %s version %s"), rc->meta.playbook_id,
+	    rc->meta.playbook_version);
 	add(v, ui_attr(ui, R_DIM), "  sha256 %s", rc->meta.playbook_hash);
 	rv_sparkline(ui, cs, rc->meta.started, end, COLS > 60 ? 40 : 20, spark, sizeof(spark));
-	add(v, A_NORMAL, _("mood %s %s %s  |%s|"), words_mood_mark(a, sizeof(a), rc->meta.mood_start),
-	    ui->utf8 ? "→" : "->", words_mood_mark(c, sizeof(c), rc->meta.mood_end), spark);
+	add(v, A_NORMAL, _("mood %s %s %s  |%s|"),
+	    words_mood_mark(a, sizeof(a), rc->meta.mood_start), ui->utf8 ? "→" : "->",
+	    words_mood_mark(c, sizeof(c), rc->meta.mood_end), spark);
 	words_duration(a, sizeof(a), call_talk_ms(cs, end));
 	words_duration(b, sizeof(b), call_hold_ms(cs, end));
 	words_duration(c, sizeof(c), call_wrapup_ms(cs, end));
@@ -191,8 +193,8 @@ static void add_wrapup(struct ui *ui, struct view *v)
 	f1 = event_field(cs->followup, 1, &n1);
 	f2 = event_field(cs->followup, 2, &n2);
 	if (cs->followup)
-		add(v, A_NORMAL, _("  follow-up %.*s %.*s: %.*s"), n0, n0 ? f0 : _("(no date)"), n1, f1,
-		    n2, f2);
+		add(v, A_NORMAL, _("  follow-up %.*s %.*s: %.*s"), n0, n0 ? f0 : _("(no date)"), n1,
+		    f1, n2, f2);
 	f0 = event_field(cs->reflection, 0, &n0);
 	f1 = event_field(cs->reflection, 1, &n1);
 	section(ui, v, _("Reflection"));
@@ -293,15 +295,16 @@ static int view_comment(struct ui *ui, void *ctx, int key);
 static int view_back(struct ui *ui, void *ctx, int key);
 
 #define VIEW_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                          \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
 	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  N_("scroll"), N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)"))                          \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),                  \
-	  N_("the top (g, Home) or the end (G, End); Space pages down"))                               \
-	K(replay, KEYS('r'), "r", N_("replay"), N_("replay the call step by step as the agent saw it"))    \
-	K(score, KEYS('s'), "s", N_("score"),                                                          \
-	  N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)"))                   \
-	K(comment, KEYS('c'), "c", N_("comment"), N_("write a coaching comment for the agent"))            \
+	  N_("scroll"), N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)"))                  \
+	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),              \
+	  N_("the top (g, Home) or the end (G, End); Space pages down"))                           \
+	K(replay, KEYS('r'), "r", N_("replay"),                                                    \
+	  N_("replay the call step by step as the agent saw it"))                                  \
+	K(score, KEYS('s'), "s", N_("score"),                                                      \
+	  N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)"))                \
+	K(comment, KEYS('c'), "c", N_("comment"), N_("write a coaching comment for the agent"))    \
 	K(back, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the list (q or Esc)"))
 
 #define VIEW_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, view_##name},
@@ -323,8 +326,8 @@ static void view_draw(struct ui *ui, void *ctx)
 	if (items)
 		draw_list_view(ui, 1, 1, COLS - 2, LINES - 2 - fh, items, v->n, &v->lv);
 	free(items);
-	snprintf(title, sizeof(title), _("poise review - call %.*s  %s"), CALL_ID_SHORT, v->rc.meta.id,
-		 words_count(rows, sizeof(rows), v->lv.rows, "line", "lines"));
+	snprintf(title, sizeof(title), _("poise review - call %.*s  %s"), CALL_ID_SHORT,
+		 v->rc.meta.id, words_count(rows, sizeof(rows), v->lv.rows, "line", "lines"));
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
 	if (ui->banner[0])
@@ -450,7 +453,8 @@ void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *o
 	ui->banner[0] = '\0';
 	ui->banner_error = 0;
 	if (review_call_load(ui->st, call_id, &v->rc, &err) != POISE_OK) {
-		ui_set_banner(ui, 1, _("cannot open call %.*s: %s"), CALL_ID_SHORT, call_id, err.msg);
+		ui_set_banner(ui, 1, _("cannot open call %.*s: %s"), CALL_ID_SHORT, call_id,
+			      err.msg);
 		goto out;
 	}
 	build(ui, v);

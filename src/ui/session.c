@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-
 static const char *env(const char *name)
 {
 	return getenv(name);
@@ -58,8 +57,8 @@ int session_start_call(struct ui *ui, const struct caller *c)
 	copy(ui->meta.playbook_hash, sizeof(ui->meta.playbook_hash), ui->pb->hash);
 	copy(ui->meta.status, sizeof(ui->meta.status), "open");
 	if (call_init(&ui->cs, ui->pb) != POISE_OK) {
-		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0,
-				"%s", _("cannot start a call: out of memory"));
+		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "%s",
+				_("cannot start a call: out of memory"));
 		goto fail;
 	}
 	ev.text = ui->pb->hash;
@@ -82,7 +81,8 @@ int session_start_call(struct ui *ui, const struct caller *c)
 fail:
 	call_lock_release(ui->lock, 1);
 	ui->lock = NULL;
-	ui_set_banner(ui, 1, _("cannot start a call: %s"), err.msg[0] ? err.msg : _("unknown error"));
+	ui_set_banner(ui, 1, _("cannot start a call: %s"),
+		      err.msg[0] ? err.msg : _("unknown error"));
 	return -1;
 }
 

@@ -93,8 +93,7 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 		add(&l, NULL, w->step, ui_attr(ui, R_PROMPT));
 	}
 	/* Above the question at the bottom, whatever its height: nothing drawn over. */
-	draw_list_view(ui, 2, 1, COLS - 2, LINES - 2 - ui_overlay_rows(ui), l.items, l.n,
-		       &w->view);
+	draw_list_view(ui, 2, 1, COLS - 2, LINES - 2 - ui_overlay_rows(ui), l.items, l.n, &w->view);
 	if (w->view.rows > w->view.page)
 		draw_text(ui, 1, 1, COLS - 2, 1, ui_attr(ui, R_DIM), _("Up/Down PgUp/PgDn scroll"));
 }
@@ -138,7 +137,7 @@ static int ask_outcome(struct ui *ui)
 	do {
 		ch = ui_ask_key(ui,
 				_("outcome: r resolved  e escalated  t transferred  c callback  "
-				"a ended for abuse  u unresolved"),
+				  "a ended for abuse  u unresolved"),
 				"retcau", 1);
 		if (ui->stopping)
 			return -1;
@@ -202,7 +201,8 @@ static int ask_followup(struct ui *ui, struct wrapup *w)
 	     promise[LIMIT_BYTES(LIMIT_PROMISE)] = "";
 
 	day_format(0, ui_now(), due_today);
-	if (!ui_edit_line(ui, _("follow-up due date (Enter skips):"), due, sizeof(due), check_date) ||
+	if (!ui_edit_line(ui, _("follow-up due date (Enter skips):"), due, sizeof(due),
+			  check_date) ||
 	    !due[0])
 		return ui->stopping ? -1 : 0;
 	if (followup_parse_due(due, due_today, day, NULL) != POISE_OK)
@@ -291,7 +291,7 @@ int wrapup_run(struct ui *ui)
 	if (!ui->cs.cause && ask_cause(ui, w) != 0)
 		goto out;
 	set_step(w, _("Anything promised for later? (optional) Due: YYYY-MM-DD, today, tomorrow, "
-		    "a weekday such as fri, or +N days"));
+		      "a weekday such as fri, or +N days"));
 	if (!ui->cs.followup && ask_followup(ui, w) != 0)
 		goto out;
 	set_step(w, _("A moment to reflect (optional)"));
