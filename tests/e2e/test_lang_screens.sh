@@ -8,13 +8,8 @@
 # LOCPATH) as in test_lang.sh; skips (77) where it cannot be, except in CI.
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$E2E_DIR/loc"
-if ! localedef -i es_ES -f UTF-8 "$E2E_DIR/loc/es_ES.UTF-8" >"$E2E_DIR/localedef.log" 2>&1 &&
-	[ ! -d "$E2E_DIR/loc/es_ES.UTF-8" ]; then
-	[ "${CI:-}" = true ] && fail "cannot build the es_ES locale: $(tail -2 "$E2E_DIR/localedef.log")"
-	echo "SKIP: localedef cannot build es_ES.UTF-8 here" >&2
-	exit 77
-fi
+. "$(dirname "$0")/locale.sh"
+es_locale "$E2E_DIR"
 E2E_ENV="LANG=es_ES.UTF-8 LC_ALL=es_ES.UTF-8 LOCPATH='$E2E_DIR/loc'"
 
 # footer_lacks ROWS WORD...: none of the words (whole words) on the last ROWS rows.
