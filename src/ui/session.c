@@ -206,8 +206,6 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 	struct ui *ui;
 	int rc = 1;
 
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C"); /* as i18n_init: what is stored or sent keeps '.' */
 	if (term_check_err(err) != 0)
 		return 1;
 	ui = calloc(1, sizeof(*ui));
