@@ -155,10 +155,11 @@ static void floor_draw(struct ui *ui, void *ctx)
 	size_t n = team_floor_rows(s->f, now, &rows), help = 0;
 	struct list_item *items = calloc(n ? n : 1, sizeof(*items));
 	char *lines = malloc((n ? n : 1) * 1024), head[1100], clock[16];
-	/* TRANSLATORS: the floor's column titles, cut to their columns (6 to 12 wide). */
+	/* TRANSLATORS: the floor's column titles, cut to their columns: need 6 wide,
+	   warns (boundary warnings given) 4, prompts 7, the others 6 to 12. */
 	static const char *const titles[C_COUNT] = {N_("need"),	 N_("agent"),	N_("customer"),
 						    N_("stage"), N_("mood"),	N_("hold"),
-						    N_("warn"),	 N_("prompts"), N_("call")};
+						    N_("warns"), N_("prompts"), N_("call")};
 	int w[C_COUNT], fh = draw_footer(ui, -1, 2, floor_keys, NFLOOR_KEYS), y = 1, h;
 
 	erase();
