@@ -18,6 +18,7 @@
 #include "poise/call.h"
 #include "poise/calllock.h"
 #include "poise/event.h"
+#include "poise/i18n.h"
 #include "poise/limits.h"
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
@@ -36,7 +37,7 @@ enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2 };
 /* A character that came in a paste: text for an editor, never a key (loop.c). */
 #define UI_PASTED 0x20000000
 /* Input this close behind a key is part of the same burst (a paste), loop.c. */
-#define UI_BURST_MS    10
+#define UI_BURST_MS 10
 /* Bracketed paste: the terminal frames a paste in ESC[200~ ... ESC[201~ (term.c). */
 #define UI_PASTE_BEGIN (KEY_MAX + 1)
 #define UI_PASTE_END   (KEY_MAX + 2)
@@ -142,7 +143,7 @@ struct ui {
 	struct list_view body; /* the stage's lines, scrolled */
 	int body_stage;	       /* the stage body shows; another resets its scroll */
 	int warn_shown;	       /* the warning w highlighted, not yet logged; 0 none */
-	int64_t pacer_start; /* 0 = pacer not running */
+	int64_t pacer_start;   /* 0 = pacer not running */
 
 	/* Banner under the body: an error stays until the next good action. */
 	char banner[320];
@@ -243,6 +244,27 @@ struct list_item {
 };
 int draw_text(struct ui *ui, int y, int x, int w, int maxlines, attr_t attr, const char *utf8);
 int draw_text_height(int w, const char *utf8);
+/* The columns utf8 takes on screen (wcwidth), for layouts of translated text. */
+int draw_cols(const char *utf8);
+/* utf8's first line, cut at cols columns (never inside a character), no wrapping. */
+void draw_cut(int y, int x, int cols, attr_t attr, const char *utf8);
+/* label and spaces up to cols columns (one at least), into buf; returns buf. */
+char *draw_pad(char *buf, size_t size, const char *label, int cols);
+/*
+ * Dates as the locale writes them (LC_TIME): "%Y-%m-%d %H:%M" in C and
+ * POSIX, the locale's day (nl_langinfo(D_FMT)) and the 24-hour time else;
+ * short_form leaves out the year. ui_day writes a "YYYY-MM-DD" day the same
+ * way (what is not such a day is copied as it is).
+ */
+char *ui_datetime(char *buf, size_t size, int64_t ms, int short_form);
+char *ui_day(char *buf, size_t size, const char *iso);
+/*
+ * A figure for people: its '.' becomes the decimal point of the user's
+ * locale (LC_NUMERIC stays "C" for what is stored and exported, i18n.h).
+ */
+char *ui_decimal(char *num);
+/* A table's N_() string translated where it is drawn; "" and NULL stay as they are. */
+const char *ui_tr(const char *msgid);
 void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,
 		    size_t n, struct list_view *v);
 /* A list drawn afresh: scrolled the least that shows sel. */

@@ -22,24 +22,25 @@ struct caller_form {
 static void caller_draw(struct ui *ui, void *ctx)
 {
 	const struct caller_form *f = ctx;
-	char buf[512];
+	char buf[512], label[64];
 	int y = 2;
 
 	erase(); /* the form stands alone, over whatever screen opened it */
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	attron(ui_attr(ui, R_HEADER));
-	mvaddnstr(0, 1, "poise - next caller", COLS - 2);
-	attroff(ui_attr(ui, R_HEADER));
+	draw_cut(0, 1, COLS - 2, ui_attr(ui, R_HEADER), _("poise - next caller"));
 	y += draw_text(ui, y, 2, COLS - 4, 2, A_NORMAL,
-		       "Who is calling? Both are optional: Enter on an empty field skips it.");
+		       _("Who is calling? Both are optional: Enter on an empty field skips it."));
 	y++;
-	snprintf(buf, sizeof(buf), "Name       %s", f->c->customer[0] ? f->c->customer : "-");
+	draw_pad(label, sizeof(label), _("Name"), 11);
+	snprintf(buf, sizeof(buf), "%s%s", label, f->c->customer[0] ? f->c->customer : "-");
 	y += draw_text(ui, y, 2, COLS - 4, 2, A_NORMAL, buf);
-	snprintf(buf, sizeof(buf), "Reference  %s", f->c->ref[0] ? f->c->ref : "-");
+	draw_pad(label, sizeof(label), _("Reference"), 11);
+	snprintf(buf, sizeof(buf), "%s%s", label, f->c->ref[0] ? f->c->ref : "-");
 	draw_text(ui, y, 2, COLS - 4, 2, A_NORMAL, buf);
 	/* Whole, wrapped, just above the field (a narrow screen wraps it, never cuts). */
 	if (f->step) {
-		int rows = draw_text_height(COLS - 2, f->step), bottom = LINES - ui_overlay_rows(ui);
+		int rows = draw_text_height(COLS - 2, f->step),
+		    bottom = LINES - ui_overlay_rows(ui);
 
 		if (bottom == LINES)
 			bottom--; /* the field's row, before the editor opens */
@@ -78,10 +79,10 @@ int caller_ask(struct ui *ui, struct caller *c)
 	ui->enter_guard = 1;
 	ui->last_enter = ui_now(); /* the key that opened the form, most likely Enter */
 	ui_push(ui, &caller_screen, &f);
-	f.step = "Their name (Enter skips, Esc goes back)";
-	if (ui_edit_line(ui, "name:", c->customer, sizeof(c->customer), NULL)) {
-		f.step = "Reference (Enter starts the call)";
-		done = ui_edit_line(ui, "reference:", c->ref, sizeof(c->ref), NULL);
+	f.step = _("Their name (Enter skips, Esc goes back)");
+	if (ui_edit_line(ui, _("name:"), c->customer, sizeof(c->customer), NULL)) {
+		f.step = _("Reference (Enter starts the call)");
+		done = ui_edit_line(ui, _("reference:"), c->ref, sizeof(c->ref), NULL);
 	}
 	ui_pop(ui);
 	ui->enter_guard = 0;

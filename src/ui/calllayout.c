@@ -34,19 +34,22 @@ static void clock_text(char *buf, size_t size, int64_t t)
 static void draw_header(struct ui *ui, int64_t now, int compact)
 {
 	const struct call_state *cs = &ui->cs;
-	char call[16], stage[16], hold[16], right[128], left[400], mood[WORDS_BUF];
+	char call[16], stage[16], hold[16], right[192], left[400], mood[WORDS_BUF];
 	int rw;
 
 	words_duration(call, sizeof(call), call_elapsed_ms(cs, now));
 	words_duration(stage, sizeof(stage), call_in_stage_ms(cs, now));
 	words_duration(hold, sizeof(hold), call_current_hold_ms(cs, now));
 	if (compact)
-		snprintf(right, sizeof(right), "%s st %s%s%s m%s", call, stage,
-			 cs->on_hold ? " HOLD " : "", cs->on_hold ? hold : "",
+		/* TRANSLATORS: the compact header (40 columns): call time, "st" stage time,
+		   " HOLD " and its time when on hold, "m" the mood's digit. Keep it short. */
+		snprintf(right, sizeof(right), _("%s st %s%s%s m%s"), call, stage,
+			 cs->on_hold ? _(" HOLD ") : "", cs->on_hold ? hold : "",
 			 words_mood_digit(mood, sizeof(mood), cs->mood));
 	else
-		snprintf(right, sizeof(right), "call %s  stage %s  %s%s%smood %s", call, stage,
-			 cs->on_hold ? "ON HOLD " : "", cs->on_hold ? hold : "",
+		/* TRANSLATORS: the header: call time, stage time, "ON HOLD " and its time, mood. */
+		snprintf(right, sizeof(right), _("call %s  stage %s  %s%s%smood %s"), call, stage,
+			 cs->on_hold ? _("ON HOLD ") : "", cs->on_hold ? hold : "",
 			 cs->on_hold ? "  " : "", words_mood_mark(mood, sizeof(mood), cs->mood));
 	if (ui->preview) /* nothing is logged: said before anything else */
 		snprintf(left, sizeof(left), "PREVIEW  %s %s", ui->call_pb->id,
@@ -54,13 +57,11 @@ static void draw_header(struct ui *ui, int64_t now, int compact)
 	else if (compact)
 		snprintf(left, sizeof(left), "%s", ui_customer(ui));
 	else
-		snprintf(left, sizeof(left), "%s%s%s  agent %s", ui_customer(ui),
-			 ui->meta.ref[0] ? "  ref " : "", ui->meta.ref, ui->meta.agent);
+		snprintf(left, sizeof(left), _("%s%s%s  agent %s"), ui_customer(ui),
+			 ui->meta.ref[0] ? _("  ref ") : "", ui->meta.ref, ui->meta.agent);
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	rw = (int)strlen(right);
-	attron(ui_attr(ui, R_HEADER));
-	mvaddnstr(0, COLS - rw - 1 > 0 ? COLS - rw - 1 : 0, right, COLS);
-	attroff(ui_attr(ui, R_HEADER));
+	rw = draw_cols(right);
+	draw_cut(0, COLS - rw - 1 > 0 ? COLS - rw - 1 : 0, COLS, ui_attr(ui, R_HEADER), right);
 	if (COLS - rw - 3 > 4)
 		draw_text(ui, 0, 1, COLS - rw - 3, 1, ui_attr(ui, R_HEADER) | A_BOLD, left);
 }
@@ -70,12 +71,12 @@ static void draw_strip(struct ui *ui, int y, int compact)
 	int x = 0, total = 0;
 
 	for (int s = 0; s < STAGE_COUNT; s++)
-		total += (int)strlen(stage_title((enum stage)s)) + 3;
+		total += draw_cols(stage_title((enum stage)s)) + 3;
 	if (total > COLS)
 		compact = 1;
 	for (int s = 0; s < STAGE_COUNT && x < COLS; s++) {
 		const char *title = stage_title((enum stage)s);
-		int len = compact ? 3 : (int)strlen(title);
+		int len = compact ? 3 : draw_cols(title);
 		int cur = s == (int)ui->cs.stage;
 		int seen = (ui->cs.visited & (1u << s)) != 0;
 
@@ -85,9 +86,11 @@ static void draw_strip(struct ui *ui, int y, int compact)
 			attroff(ui_attr(ui, R_STAGE_SEEN));
 		}
 		x++;
-		attron(cur ? ui_attr(ui, R_STAGE_CUR) : seen ? A_NORMAL : ui_attr(ui, R_DIM));
-		mvaddnstr(y, x, title, len > COLS - x ? COLS - x : len);
-		attroff(cur ? ui_attr(ui, R_STAGE_CUR) : seen ? A_NORMAL : ui_attr(ui, R_DIM));
+		draw_cut(y, x, len > COLS - x ? COLS - x : len,
+			 cur	? ui_attr(ui, R_STAGE_CUR)
+			 : seen ? A_NORMAL
+				: ui_attr(ui, R_DIM),
+			 title);
 		x += len + (compact ? 1 : 2);
 	}
 }
@@ -110,7 +113,7 @@ static char *own_printf(struct list_build *b, const char *fmt, const char *a, co
 /* Why the line was skipped, from the fold's own record of the SKIP. */
 static const char *skip_label(const struct line_use *u)
 {
-	return u->reason >= 0 ? skip_reason_label((enum skip_reason)u->reason) : "no reason";
+	return u->reason >= 0 ? skip_reason_label((enum skip_reason)u->reason) : _("no reason");
 }
 
 static void add_warnings(struct ui *ui, const struct call_view *v, struct list_build *b, int *sel)
@@ -118,7 +121,7 @@ static void add_warnings(struct ui *ui, const struct call_view *v, struct list_b
 	static const char *const num[] = {"1.", "2.", "3."};
 	const struct call_state *cs = v->cs;
 
-	list_add(b, NULL, "Warnings, word for word (w shows the next, w again logs it)",
+	list_add(b, NULL, _("Warnings, word for word (w shows the next, w again logs it)"),
 		 ui_attr(ui, R_SECTION), 0);
 	for (int i = 0; i < PLAYBOOK_WARNINGS; i++) {
 		struct list_item *it = list_add(
@@ -131,18 +134,18 @@ static void add_warnings(struct ui *ui, const struct call_view *v, struct list_b
 			*sel = (int)b->n - 1;
 		if (i < cs->warnings) {
 			clock_text(when, sizeof(when), cs->warning_at[i]);
-			it->tail = own_printf(b, "(given at %s%s)", when, "");
+			it->tail = own_printf(b, _("(given at %s%s)"), when, "");
 			it->attr = ui_attr(ui, R_DIM);
 		} else if (i == cs->warnings) {
-			it->tail = v->warn_shown == i + 1 ? "(say it, then w logs it)"
-							  : "(next: w shows it)";
+			it->tail = v->warn_shown == i + 1 ? _("(say it, then w logs it)")
+							  : _("(next: w shows it)");
 			it->attr = ui_attr(ui, R_WARN);
 		} else {
 			it->attr = ui_attr(ui, R_DIM);
 		}
 	}
 	if (cs->warnings >= PLAYBOOK_WARNINGS)
-		list_add(b, "!", "Third warning given: per policy you may end the call now (x)",
+		list_add(b, "!", _("Third warning given: per policy you may end the call now (x)"),
 			 ui_attr(ui, R_ERROR), 0);
 }
 
@@ -174,11 +177,11 @@ static void add_section(struct ui *ui, const struct call_view *v, struct list_bu
 			*sel = (int)b->n - 1;
 		if (u && u->mark == LINE_SAID) {
 			it->mark = glyph(ui, "✓", "+");
-			it->tail = "(said)";
+			it->tail = _("(said)");
 		} else if (u && u->mark == LINE_SKIPPED) {
 			it->mark = "~";
 			it->attr = ui_attr(ui, R_DIM);
-			it->tail = own_printf(b, "(skipped: %s%s)", skip_label(u), "");
+			it->tail = own_printf(b, _("(skipped: %s%s)"), skip_label(u), "");
 		}
 	}
 }
@@ -247,7 +250,7 @@ static const char *action_hint(const struct call_view *v, enum rule_action actio
 	switch (action) {
 	case ACTION_BOUNDARY:
 		if (v->cs->stage == STAGE_BOUNDARY)
-			return v->cs->warnings < PLAYBOOK_WARNINGS ? "[w warning]" : "";
+			return v->cs->warnings < PLAYBOOK_WARNINGS ? _("[w warning]") : "";
 		break;
 	case ACTION_END_HOLD:
 		if (!v->cs->on_hold)
@@ -286,7 +289,7 @@ char *callview_prompt(struct ui *ui, const struct call_view *v, int64_t now)
 	len = strlen(msg ? msg : r->message) + 96;
 	if ((line = malloc(len)))
 		snprintf(line, len, "%s %s%s%s%s%s%s", glyph(ui, "»", ">"), hint, *hint ? " " : "",
-			 waited[0] ? "caller waiting " : "", waited, waited[0] ? ": " : "",
+			 waited[0] ? _("caller waiting ") : "", waited, waited[0] ? ": " : "",
 			 msg ? msg : r->message);
 	free(msg);
 	return line;
@@ -350,7 +353,7 @@ static void draw_prompt(struct ui *ui, int y, int h, int64_t now)
 		return;
 	if (draw_text_height(COLS - 2, line) > h) {
 		char *cut = fit_with_more(line, COLS - 2, h,
-					  glyph(ui, "… (i reads all)", "... (i reads all)"));
+					  ui->utf8 ? _("… (i reads all)") : _("... (i reads all)"));
 
 		free(line);
 		if (!(line = cut))

@@ -122,7 +122,7 @@ static int undo_seq(struct ui *ui, int64_t seq)
 	timeline_describe(&ui->cs, &ui->meta, &undone, what, sizeof(what));
 	/* The selection stays: a stage changed back is placed by its next draw. */
 	if (ui_record(ui, &ev) == 0)
-		ui_set_banner(ui, 0, "undone: %s", what);
+		ui_set_banner(ui, 0, _("undone: %s"), what);
 	return REDRAW;
 }
 
@@ -138,7 +138,7 @@ static int call_next(struct ui *ui, void *ctx, int key)
 
 	(void)ctx, (void)key;
 	if (next < 0) {
-		ui_set_banner(ui, 0, "this is the last stage; x ends the call");
+		ui_set_banner(ui, 0, _("this is the last stage; x ends the call"));
 		return REDRAW;
 	}
 	return goto_stage(ui, next);
@@ -150,7 +150,7 @@ static int call_prev(struct ui *ui, void *ctx, int key)
 
 	(void)ctx, (void)key;
 	if (prev < 0) {
-		ui_set_banner(ui, 0, "this is where the call began; Tab goes on");
+		ui_set_banner(ui, 0, _("this is where the call began; Tab goes on"));
 		return REDRAW;
 	}
 	return goto_stage(ui, prev);
@@ -162,7 +162,7 @@ static int call_undo(struct ui *ui, void *ctx, int key)
 
 	(void)ctx, (void)key;
 	if (!seq) {
-		ui_set_banner(ui, 0, "nothing to undo: no mark left in this call");
+		ui_set_banner(ui, 0, _("nothing to undo: no mark left in this call"));
 		return REDRAW;
 	}
 	return undo_seq(ui, seq);
@@ -212,7 +212,7 @@ static int sel_on_screen(struct ui *ui)
 	if (!ui->body.sel_above && !ui->body.sel_below)
 		return 1;
 	ui->body.follow = 1;
-	ui_set_banner(ui, 0, "the selected line is shown now: press the key again");
+	ui_set_banner(ui, 0, _("the selected line is shown now: press the key again"));
 	return 0;
 }
 
@@ -243,14 +243,14 @@ static int call_skip(struct ui *ui, void *ctx, int key)
 
 	(void)ctx, (void)key;
 	if (!current_item(ui, &it) || it.section == SECTION_CHECKLIST) {
-		ui_set_banner(ui, 0, "select a line to say or ask first (Up/Down)");
+		ui_set_banner(ui, 0, _("select a line to say or ask first (Up/Down)"));
 		return REDRAW;
 	}
 	if (!sel_on_screen(ui))
 		return REDRAW;
 	ch = ui_ask_key(ui,
-			"skip this line because: d didn't fit   c customer calmer already   "
-			"w wrong scenario   o other   (Esc cancels)",
+			_("skip this line because: d didn't fit   c customer calmer already   "
+			  "w wrong scenario   o other   (Esc cancels)"),
 			"dcwo", 1);
 	reason = skip_reason_from_char(ch);
 	if (reason < 0)
@@ -277,23 +277,23 @@ static int call_warn(struct ui *ui, void *ctx, int key)
 
 	(void)ctx, (void)key;
 	if (ui->cs.stage != STAGE_BOUNDARY) {
-		ui_set_banner(ui, 0, "warnings are given in the boundary stage: press b first");
+		ui_set_banner(ui, 0, _("warnings are given in the boundary stage: press b first"));
 		return REDRAW;
 	}
 	if (ui->cs.warnings >= PLAYBOOK_WARNINGS) {
 		ui_set_banner(ui, 0,
-			      "all three warnings given; per policy you may end the call (x)");
+			      _("all three warnings given; per policy you may end the call (x)"));
 		return REDRAW;
 	}
 	if (ui->warn_shown != next || ui->body.sel_above || ui->body.sel_below) {
 		ui->warn_shown = next;
 		ui->body.follow = 1;
-		ui_set_banner(ui, 0, "warning %d is highlighted: say it, then w logs it", next);
+		ui_set_banner(ui, 0, _("warning %d is highlighted: say it, then w logs it"), next);
 		return REDRAW;
 	}
 	text = ui_fill(ui, ui->call_pb->warnings[next - 1]);
 	if (!text) {
-		ui_set_banner(ui, 1, "warning not logged: out of memory");
+		ui_set_banner(ui, 1, _("warning not logged: out of memory"));
 		return REDRAW;
 	}
 	ui->warn_shown = 0;
@@ -307,10 +307,10 @@ static int call_note(struct ui *ui, void *ctx, int key)
 	char text[LIMIT_BYTES(LIMIT_NOTE)];
 
 	(void)ctx, (void)key;
-	if (ui_edit_text(ui, "note (Enter saves, Esc cancels):", LIMIT_NOTE, text, sizeof(text),
+	if (ui_edit_text(ui, _("note (Enter saves, Esc cancels):"), LIMIT_NOTE, text, sizeof(text),
 			 NULL) &&
 	    text[0])
-		record_said(ui, EV_NOTE, text, "note saved");
+		record_said(ui, EV_NOTE, text, _("note saved"));
 	return REDRAW;
 }
 
@@ -327,9 +327,9 @@ static int call_escalate(struct ui *ui, void *ctx, int key)
 	char text[LIMIT_BYTES(LIMIT_REASON)];
 
 	(void)ctx, (void)key;
-	if (!ui_edit_text(ui, "escalate, reason:", LIMIT_REASON, text, sizeof(text), NULL))
+	if (!ui_edit_text(ui, _("escalate, reason:"), LIMIT_REASON, text, sizeof(text), NULL))
 		return REDRAW;
-	return record_said(ui, EV_ESCALATE, text, "escalation saved");
+	return record_said(ui, EV_ESCALATE, text, _("escalation saved"));
 }
 
 /*
@@ -343,16 +343,17 @@ static int call_manager(struct ui *ui, void *ctx, int key)
 
 	(void)ctx, (void)key;
 	if (ui->call_pb->manager && !(line = ui_fill(ui, ui->call_pb->manager))) {
-		ui_set_banner(ui, 1, "manager request not logged: out of memory");
+		ui_set_banner(ui, 1, _("manager request not logged: out of memory"));
 		return REDRAW;
 	}
 	ev.text = line;
 	if (ui_record(ui, &ev) == 0) {
 		if (line)
-			ui_set_banner(ui, 0, "manager request saved. Say: %s", line);
+			ui_set_banner(ui, 0, _("manager request saved. Say: %s"), line);
 		else
-			ui_set_banner(ui, 0, "manager request saved (this playbook has no "
-					     "'manager:' line to say)");
+			ui_set_banner(ui, 0,
+				      _("manager request saved (this playbook has no "
+					"'manager:' line to say)"));
 	}
 	free(line);
 	return REDRAW;
@@ -385,33 +386,35 @@ static int call_help(struct ui *ui, void *ctx, int key);
 static int call_read(struct ui *ui, void *ctx, int key);
 
 #define CALL_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", "help", "show this help")                                          \
-	K(mood, KEYS('1', '2', '3', '4', '5'), "1-5", "mood",                                      \
-	  "mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")                                 \
-	K(next, KEYS(KF(KEY_RIGHT), '\t'), "Tab", "next",                                          \
-	  "next stage (Tab or Right arrow); boundary only with b")                                 \
-	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), "Left", "back",                                  \
-	  "back along the stages taken (Left arrow, or Shift-Tab)")                                \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
+	K(mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),                                  \
+	  N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious"))                             \
+	K(next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),                                  \
+	  N_("next stage (Tab or Right arrow); boundary only with b"))                             \
+	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),                          \
+	  N_("back along the stages taken (Left arrow, or Shift-Tab)"))                            \
 	K(move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
-	  "move",                                                                                  \
-	  "move among the lines to say and tick, scrolling past the rest (Up/Down, "               \
-	  "j/k); PgUp/PgDn scroll a page")                                                         \
-	K(mark, KEYS(' '), "Space", "tick/said",                                                   \
-	  "tick a checklist item, or mark a line said (again: un-mark it)")                        \
-	K(undo, KEYS('u'), "u", "undo", "undo your last mark (again: the one before)")             \
-	K(skip, KEYS('s'), "s", "skip", "skip the selected line, with a one-key reason")           \
-	K(boundary, KEYS('b'), "b", "boundary", "jump to the boundary stage from anywhere")        \
-	K(warn, KEYS('w'), "w", "warn",                                                            \
-	  "show the next boundary warning's wording; w again logs it as given (in boundary)")      \
-	K(note, KEYS('n'), "n", "note", "add a note (Enter saves, Esc cancels)")                   \
-	K(hold, KEYS('h'), "h", "hold", "start or end a hold")                                     \
-	K(escalate, KEYS('e'), "e", "escalate", "escalate the call (asks a short reason)")         \
-	K(manager, KEYS('m'), "m", "manager",                                                      \
-	  "the customer asked for a manager: log it, see what to say")                             \
-	K(breathe, KEYS('p'), "p", "breathe",                                                      \
-	  "breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it")                   \
-	K(end, KEYS('x'), "x", "end call", "end the call and open the wrap-up")                    \
-	K(read, KEYS('i'), "i", "read prompt", "read the coaching prompt in full, when it is cut")
+	  N_("move"),                                                                              \
+	  N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "            \
+	     "j/k); PgUp/PgDn scroll a page"))                                                     \
+	K(mark, KEYS(' '), N_("Space"), N_("tick/said"),                                           \
+	  N_("tick a checklist item, or mark a line said (again: un-mark it)"))                    \
+	K(undo, KEYS('u'), "u", N_("undo"), N_("undo your last mark (again: the one before)"))     \
+	K(skip, KEYS('s'), "s", N_("skip"), N_("skip the selected line, with a one-key reason"))   \
+	K(boundary, KEYS('b'), "b", N_("boundary"),                                                \
+	  N_("jump to the boundary stage from anywhere"))                                          \
+	K(warn, KEYS('w'), "w", N_("warn"),                                                        \
+	  N_("show the next boundary warning's wording; w again logs it as given (in boundary)"))  \
+	K(note, KEYS('n'), "n", N_("note"), N_("add a note (Enter saves, Esc cancels)"))           \
+	K(hold, KEYS('h'), "h", N_("hold"), N_("start or end a hold"))                             \
+	K(escalate, KEYS('e'), "e", N_("escalate"), N_("escalate the call (asks a short reason)")) \
+	K(manager, KEYS('m'), "m", N_("manager"),                                                  \
+	  N_("the customer asked for a manager: log it, see what to say"))                         \
+	K(breathe, KEYS('p'), "p", N_("breathe"),                                                  \
+	  N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it"))               \
+	K(end, KEYS('x'), "x", N_("end call"), N_("end the call and open the wrap-up"))            \
+	K(read, KEYS('i'), "i", N_("read prompt"),                                                 \
+	  N_("read the coaching prompt in full, when it is cut"))
 
 #define CALL_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, call_##name},
 static const struct keybind call_keys[] = {CALL_KEYS(CALL_KEY_ENTRY)};
@@ -451,7 +454,7 @@ static int call_help(struct ui *ui, void *ctx, int key)
 	size_t n = keys_now(ui, keys);
 
 	(void)ctx, (void)key;
-	ui_help(ui, ui->preview ? "poise - keys of the preview" : "poise - keys of the call screen",
+	ui_help(ui, ui->preview ? _("poise - keys of the preview") : _("poise - keys of the call screen"),
 		keys, n);
 	return REDRAW;
 }
@@ -463,10 +466,10 @@ static int call_read(struct ui *ui, void *ctx, int key)
 
 	(void)ctx, (void)key;
 	if (!line) {
-		ui_set_banner(ui, 0, "no coaching prompt to read");
+		ui_set_banner(ui, 0, _("no coaching prompt to read"));
 		return REDRAW;
 	}
-	ui_pager(ui, "poise - the coaching prompt", &it, 1);
+	ui_pager(ui, _("poise - the coaching prompt"), &it, 1);
 	free(line);
 	return REDRAW;
 }

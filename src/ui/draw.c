@@ -8,12 +8,16 @@
 #include "ui/app.h"
 
 #include "poise/fill.h"
+#include "poise/i18n.h"
 #include "poise/text.h"
 
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wctype.h>
 
 /*
@@ -68,6 +72,66 @@ static int wc_cols(wchar_t wc)
 	int c = wc >= 0x20 && wc < 0x7f ? 1 : wcwidth(wc);
 
 	return c < 0 ? 1 : c;
+}
+
+int draw_cols(const char *utf8)
+{
+	wchar_t *ws = to_wide(utf8 ? utf8 : "");
+	int cols = 0;
+
+	for (size_t i = 0; ws && ws[i]; i++)
+		cols += wc_cols(ws[i]);
+	free(ws);
+	return cols;
+}
+
+void draw_cut(int y, int x, int cols, attr_t attr, const char *utf8)
+{
+	wchar_t *ws = to_wide(utf8 ? utf8 : "");
+	size_t n = 0;
+	int used = 0;
+
+	if (x + cols > COLS)
+		cols = COLS - x;
+	while (ws && ws[n] && ws[n] != L'\n' && used + wc_cols(ws[n]) <= cols)
+		used += wc_cols(ws[n++]);
+	if (ws && n > 0 && y >= 0 && y < LINES) {
+		attron(attr);
+		mvaddnwstr(y, x, ws, (int)n);
+		attroff(attr);
+	}
+	free(ws);
+}
+
+char *draw_pad(char *buf, size_t size, const char *label, int cols)
+{
+	int pad = cols - draw_cols(label);
+
+	snprintf(buf, size, "%s%*s", label, pad > 1 ? pad : 1, "");
+	return buf;
+}
+
+char *ui_decimal(char *num)
+{
+	static locale_t loc;
+	static int tried;
+	const char *radix;
+	char *dot;
+
+	if (!tried) {
+		tried = 1;
+		loc = newlocale(LC_NUMERIC_MASK, "", (locale_t)0);
+	}
+	radix = loc ? nl_langinfo_l(RADIXCHAR, loc) : ".";
+	/* One byte for one: a locale whose point is longer keeps '.'. */
+	if (radix && radix[0] && !radix[1] && (dot = strchr(num, '.')))
+		*dot = radix[0];
+	return num;
+}
+
+const char *ui_tr(const char *msgid)
+{
+	return msgid && *msgid ? _(msgid) : msgid;
 }
 
 /* The next line of at most w columns: its length, and where the one after starts. */
@@ -209,12 +273,16 @@ static void view_follow(struct list_view *v, const struct list_item *items, cons
 
 static void draw_marker(struct ui *ui, int y, int x, int w, int above, int rows)
 {
-	char buf[64], n[WORDS_BUF];
+	char buf[160];
+	const char *arrow = above ? (ui->utf8 ? "▲" : "^") : (ui->utf8 ? "▼" : "v");
 
-	snprintf(buf, sizeof(buf), "%s %s %s",
-		 above ? (ui->utf8 ? "▲" : "^") : (ui->utf8 ? "▼" : "v"),
-		 words_count(n, sizeof(n), rows, "more line", "more lines"),
-		 above ? "above" : "below");
+	if (above)
+		/* TRANSLATORS: a marker row of a scrolled list: the arrow, then the count. */
+		snprintf(buf, sizeof(buf),
+			 P_("%s %d more line above", "%s %d more lines above", rows), arrow, rows);
+	else
+		snprintf(buf, sizeof(buf),
+			 P_("%s %d more line below", "%s %d more lines below", rows), arrow, rows);
 	draw_text(ui, y, x, w, 1, ui_attr(ui, R_DIM), buf);
 }
 
@@ -330,7 +398,7 @@ void list_build_draw(struct ui *ui, int y, int x, int w, int h, struct list_buil
 	draw_list_view(ui, y, x, w, room, b->items, b->n, v);
 	if (room < h)
 		draw_text(ui, y + room, x, w, 1, ui_attr(ui, R_ERROR),
-			  "out of memory: not every line is shown");
+			  _("out of memory: not every line is shown"));
 }
 
 void list_build_free(struct list_build *b)
@@ -389,7 +457,8 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 	int line = 0, col = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int len = (int)(strlen(keys[i].label) + 1 + strlen(keys[i].brief));
+		const char *label = ui_tr(keys[i].label), *brief = ui_tr(keys[i].brief);
+		int lw = draw_cols(label), len = lw + 1 + draw_cols(brief);
 
 		if (col > 0 && col + 2 + len > COLS) {
 			if (line + 1 >= maxlines)
@@ -400,13 +469,10 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 		if (col > 0)
 			col += 2;
 		if (y >= 0) {
-			attron(ui_attr(ui, R_KEY));
-			mvaddnstr(y + line, col, keys[i].label, COLS - col);
-			attroff(ui_attr(ui, R_KEY));
-			if (col + (int)strlen(keys[i].label) + 1 < COLS)
-				mvaddnstr(y + line, col + (int)strlen(keys[i].label) + 1,
-					  keys[i].brief,
-					  COLS - col - (int)strlen(keys[i].label) - 1);
+			draw_cut(y + line, col, COLS - col, ui_attr(ui, R_KEY), label);
+			if (col + lw + 1 < COLS)
+				draw_cut(y + line, col + lw + 1, COLS - col - lw - 1, A_NORMAL,
+					 brief);
 		}
 		col += len;
 	}
@@ -430,8 +496,8 @@ static void pager_draw(struct ui *ui, void *ctx)
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), p->title);
 	draw_list_view(ui, 2, 2, COLS - 3, LINES - 4, p->items, p->n, &p->v);
 	draw_text(ui, LINES - 1, 1, COLS - 2, 1, ui_attr(ui, R_DIM),
-		  p->v.rows > p->v.page ? "j/k PgDn/PgUp scroll; any other key closes"
-					: "any key closes");
+		  p->v.rows > p->v.page ? _("j/k PgDn/PgUp scroll; any other key closes")
+					: _("any key closes"));
 }
 
 static int pager_key(struct ui *ui, void *ctx, int key)
@@ -462,9 +528,12 @@ void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_
 
 	/* The keys as marks, padded alike: the help wraps under itself, not under them. */
 	for (size_t i = 0; items && lines && i < n; i++) {
-		if ((lines[i] = malloc(strlen(keys[i].label) + 16)))
-			snprintf(lines[i], strlen(keys[i].label) + 16, "%-11s", keys[i].label);
-		items[i] = (struct list_item){lines[i], keys[i].help, NULL, A_NORMAL, 0};
+		const char *label = ui_tr(keys[i].label);
+		size_t size = strlen(label) + 16;
+
+		if ((lines[i] = malloc(size)))
+			draw_pad(lines[i], size, label, 11);
+		items[i] = (struct list_item){lines[i], ui_tr(keys[i].help), NULL, A_NORMAL, 0};
 	}
 	if (items && lines)
 		ui_pager(ui, title, items, n);
@@ -485,15 +554,15 @@ void draw_fill(int y, attr_t attr)
 void draw_too_small(void)
 {
 	static const char *const fmt[] = {
-		"terminal too small (%dx%d) - need at least %dx%d",
-		"too small (%dx%d), need %dx%d",
-		"too small (%dx%d)",
+		N_("terminal too small (%dx%d) - need at least %dx%d"),
+		N_("too small (%dx%d), need %dx%d"),
+		N_("too small (%dx%d)"),
 	};
 	char buf[128];
 
 	for (size_t i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
-		snprintf(buf, sizeof(buf), fmt[i], COLS, LINES, UI_MIN_W, UI_MIN_H);
-		if ((int)strlen(buf) <= COLS)
+		snprintf(buf, sizeof(buf), _(fmt[i]), COLS, LINES, UI_MIN_W, UI_MIN_H);
+		if (draw_cols(buf) <= COLS)
 			break;
 	}
 	draw_text(NULL, 0, 0, COLS, 1, A_BOLD, buf);
@@ -502,19 +571,18 @@ void draw_too_small(void)
 /* In 4, pause 4, out 4: a bar that fills, stays full, then empties. */
 void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms)
 {
-	static const char *const phase_name[] = {"breathe in ", "pause      ", "breathe out"};
+	/* TRANSLATORS: the breathing pacer's phases; the bar starts after 16 columns. */
+	static const char *const phase_name[] = {N_("breathe in"), N_("pause"), N_("breathe out")};
 	int phase = (int)((elapsed_ms % 12000) / 4000);
 	int sec = (int)((elapsed_ms % 4000) / 1000) + 1;
 	int bar = w - 20, fill;
-	char head[32];
+	char head[96];
 
 	if (bar < 4)
 		bar = 4;
 	fill = phase == 0 ? bar * sec / 4 : phase == 1 ? bar : bar * (4 - sec) / 4;
-	snprintf(head, sizeof(head), "%s %d/4 ", phase_name[phase], sec);
-	attron(ui_attr(ui, R_PROMPT));
-	mvaddnstr(y, x, head, w);
-	attroff(ui_attr(ui, R_PROMPT));
+	snprintf(head, sizeof(head), "%s %d/4 ", _(phase_name[phase]), sec);
+	draw_cut(y, x, w < 16 ? w : 16, ui_attr(ui, R_PROMPT), head);
 	if (x + 16 + bar > COLS)
 		bar = COLS - x - 16;
 	for (int i = 0; i < bar; i++)
@@ -523,7 +591,7 @@ void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms)
 
 const char *ui_customer(const struct ui *ui)
 {
-	return ui->in_call && ui->meta.customer[0] ? ui->meta.customer : "(no name)";
+	return ui->in_call && ui->meta.customer[0] ? ui->meta.customer : _("(no name)");
 }
 
 /* The open call's names: a call never borrows another call's caller. */
@@ -537,9 +605,7 @@ static void panel_draw(struct ui *ui, void *ctx)
 	const struct panel *p = ctx;
 
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	attron(ui_attr(ui, R_HEADER));
-	mvaddnstr(0, 1, p->title, COLS - 2);
-	attroff(ui_attr(ui, R_HEADER));
+	draw_cut(0, 1, COLS - 2, ui_attr(ui, R_HEADER), p->title);
 	draw_text(ui, 2, 2, COLS - 4, LINES - 4, A_NORMAL, p->text);
 }
 
@@ -550,3 +616,59 @@ static int panel_key(struct ui *ui, void *ctx, int key)
 }
 
 const struct screen panel_screen = {"panel", panel_draw, panel_key, NULL};
+
+/* The locale's way of writing a day: ISO in C and POSIX (as before), else nl_langinfo's. */
+static const char *day_format(int short_form)
+{
+	static char cut[32];
+	const char *lc = setlocale(LC_TIME, NULL), *f;
+	char *y;
+	size_t len;
+
+	if (!lc || strcmp(lc, "C") == 0 || strcmp(lc, "POSIX") == 0 || strncmp(lc, "C.", 2) == 0)
+		return short_form ? "%m-%d" : "%Y-%m-%d";
+	f = nl_langinfo(D_FMT);
+	if (!f || !*f || strlen(f) >= sizeof(cut))
+		return short_form ? "%m-%d" : "%Y-%m-%d";
+	if (!short_form)
+		return f;
+	/* Short: the year and the separator beside it left out ("%d/%m/%y" gives "%d/%m"). */
+	snprintf(cut, sizeof(cut), "%s", f);
+	if (!(y = strstr(cut, "%y")) && !(y = strstr(cut, "%Y")))
+		return cut;
+	len = strlen(cut);
+	if (y == cut && len > 3)
+		memmove(cut, cut + 3, len - 2); /* "%Y-%m-%d": the year and the '-' after it */
+	else if (y > cut)
+		memmove(y - 1, y + 2, strlen(y + 2) + 1); /* the separator before it */
+	return cut;
+}
+
+char *ui_datetime(char *buf, size_t size, int64_t ms, int short_form)
+{
+	time_t s = (time_t)(ms / 1000);
+	char fmt[48];
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	snprintf(fmt, sizeof(fmt), "%s %%H:%%M", day_format(short_form));
+	if (strftime(buf, size, fmt, &tm) == 0 && size > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+char *ui_day(char *buf, size_t size, const char *iso)
+{
+	struct tm tm = {0};
+	int y, m, d;
+
+	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+		snprintf(buf, size, "%s", iso);
+		return buf;
+	}
+	tm.tm_year = y - 1900, tm.tm_mon = m - 1, tm.tm_mday = d, tm.tm_isdst = -1;
+	tm.tm_hour = 12;
+	if (mktime(&tm) == (time_t)-1 || strftime(buf, size, day_format(0), &tm) == 0)
+		snprintf(buf, size, "%s", iso);
+	return buf;
+}

@@ -54,9 +54,13 @@ static size_t edit_view_start(const wchar_t *buf, size_t pos, int avail)
 /* What is left, at the right of the line: "480 left". */
 static int draw_left(struct ui *ui, struct edit *ed, int y)
 {
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), " %zu left", ed->max - ed->len);
+	char buf[64];
+	int len;
 
+	/* TRANSLATORS: the characters a field has room for, at the right of the line editor. */
+	buf[0] = ' ';
+	snprintf(buf + 1, sizeof(buf) - 1, _("%zu left"), ed->max - ed->len);
+	len = draw_cols(buf);
 	if (len >= COLS / 3)
 		return 0;
 	attron(ed->len >= ed->max ? ui_attr(ui, R_WARN) : ui_attr(ui, R_DIM));
@@ -68,20 +72,18 @@ static int draw_left(struct ui *ui, struct edit *ed, int y)
 /* A narrow screen: the field goes on the line above its label. */
 static int edit_narrow(const struct edit *ed)
 {
-	return (int)strlen(ed->label) + 2 >= COLS - 14;
+	return draw_cols(ed->label) + 2 >= COLS - 14;
 }
 
 static void edit_draw(struct ui *ui, void *ctx)
 {
 	struct edit *ed = ctx;
-	int y = LINES - 1, lw = (int)strlen(ed->label) + 2;
+	int y = LINES - 1, lw = draw_cols(ed->label) + 2;
 	size_t start = 0;
 	int avail;
 
 	draw_fill(y, A_NORMAL);
-	attron(ui_attr(ui, R_KEY));
-	mvaddnstr(y, 0, ed->label, COLS);
-	attroff(ui_attr(ui, R_KEY));
+	draw_cut(y, 0, COLS, ui_attr(ui, R_KEY), ed->label);
 	if (edit_narrow(ed))
 		lw = 0, y--; /* a narrow screen: edit on the line above the label */
 	if (ed->error) {
@@ -90,7 +92,7 @@ static void edit_draw(struct ui *ui, void *ctx)
 	}
 	draw_fill(y, A_NORMAL);
 	if (lw)
-		mvaddnstr(y, 0, ed->label, COLS);
+		draw_cut(y, 0, COLS, A_NORMAL, ed->label);
 	avail = COLS - lw - 1 - draw_left(ui, ed, y);
 	/*
 	 * Scroll horizontally so the cursor stays in view: the first character
@@ -130,11 +132,11 @@ static void edit_insert(struct edit *ed, wchar_t wc)
 		wc = L' '; /* tabs separate fields in event text */
 	nb = wc_bytes(wc);
 	if (nb == 0) {
-		ed->error = "that character cannot be written in this terminal's encoding";
+		ed->error = _("that character cannot be written in this terminal's encoding");
 		return;
 	}
 	if (ed->len >= ed->max || ed->bytes + nb > ed->size - 1) {
-		snprintf(ed->full, sizeof(ed->full), "full: %zu characters at most", ed->len);
+		snprintf(ed->full, sizeof(ed->full), _("full: %zu characters at most"), ed->len);
 		ed->error = ed->full;
 		return;
 	}
@@ -165,7 +167,7 @@ static int edit_finish(struct edit *ed)
 	ed->buf[ed->len] = L'\0';
 	n = wcstombs(ed->out, ed->buf, ed->size - 1);
 	if (n == (size_t)-1) {
-		ed->error = "text cannot be encoded in this terminal's character set";
+		ed->error = _("text cannot be encoded in this terminal's character set");
 		return REDRAW;
 	}
 	ed->out[n] = '\0';
@@ -191,15 +193,15 @@ static int edit_pasted(struct edit *ed, int c)
 		return 0;
 	edit_insert(ed, (wchar_t)c);
 	if (ed->len == before && !ed->error)
-		ed->error = "the field is full: what came after was not kept";
+		ed->error = _("the field is full: what came after was not kept");
 	return REDRAW;
 }
 
 /* The keys an open question leaves to the list beneath it. */
 static int under_key(struct ui *ui, int key)
 {
-	if (!ui->under_view || (key != KF(KEY_UP) && key != KF(KEY_DOWN) &&
-				key != KF(KEY_PPAGE) && key != KF(KEY_NPAGE)))
+	if (!ui->under_view || (key != KF(KEY_UP) && key != KF(KEY_DOWN) && key != KF(KEY_PPAGE) &&
+				key != KF(KEY_NPAGE)))
 		return 0;
 	return list_view_key(ui->under_view, key);
 }

@@ -31,19 +31,18 @@ struct fscreen {
 	char error[sizeof(((struct poise_error *)0)->msg)];
 };
 
-
 static int floor_help(struct ui *ui, void *ctx, int key);
 static int floor_clear(struct ui *ui, void *ctx, int key);
 static int floor_scroll(struct ui *ui, void *ctx, int key);
 static int floor_quit(struct ui *ui, void *ctx, int key);
 
 #define FLOOR_KEYS(K)                                                                              \
-	K(help, KEYS('?'), "?", "help", "show this help")                                          \
-	K(clear, KEYS('a'), "a", "clear alerts",                                                   \
-	  "clear the alert lines (the calls stay in their place on the list)")                     \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
+	K(clear, KEYS('a'), "a", N_("clear alerts"),                                               \
+	  N_("clear the alert lines (the calls stay in their place on the list)"))                 \
 	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  "scroll", "scroll the calls (Down/Up or j/k, PgDn/PgUp)")                                \
-	K(quit, KEYS('q'), "q", "quit", "quit")
+	  N_("scroll"), N_("scroll the calls (Down/Up or j/k, PgDn/PgUp)"))                        \
+	K(quit, KEYS('q'), "q", N_("quit"), N_("quit"))
 
 #define FLOOR_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, floor_##name},
 static const struct keybind floor_keys[] = {FLOOR_KEYS(FLOOR_KEY_ENTRY)};
@@ -99,7 +98,8 @@ static void format_row(const struct floor_row *r, const int w[C_COUNT], char *li
 	cell(line, size, floor_need_word(r->need), w[C_NEED]);
 	cell(line, size, r->agent, w[C_AGENT]);
 	cell(line, size, r->customer[0] ? r->customer : "-", w[C_CUSTOMER]);
-	cell(line, size, r->phase == CALL_WRAPUP ? "wrap-up" : stage_title(r->stage), w[C_STAGE]);
+	cell(line, size, r->phase == CALL_WRAPUP ? _("wrap-up") : stage_title(r->stage),
+	     w[C_STAGE]);
 	cell(line, size, mood, w[C_MOOD]);
 	cell(line, size, hold, w[C_HOLD]);
 	cell(line, size, warn, w[C_WARN]);
@@ -135,9 +135,12 @@ static int draw_alerts(struct ui *ui, const struct fscreen *s, int y)
 		y += draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), line);
 	}
 	if (n - s->cleared > shown) {
-		char more[96];
+		char more[160];
 
-		snprintf(more, sizeof(more), "  and %zu more alerts (a clears them)",
+		snprintf(more, sizeof(more), "  ");
+		snprintf(more + 2, sizeof(more) - 2,
+			 P_("and %zu more alert (a clears them)",
+			    "and %zu more alerts (a clears them)", n - s->cleared - shown),
 			 n - s->cleared - shown);
 		y += draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), more);
 	}
@@ -152,24 +155,28 @@ static void floor_draw(struct ui *ui, void *ctx)
 	size_t n = team_floor_rows(s->f, now, &rows), help = 0;
 	struct list_item *items = calloc(n ? n : 1, sizeof(*items));
 	char *lines = malloc((n ? n : 1) * 1024), head[1100], clock[16];
-	static const char *const titles[C_COUNT] = {"need", "agent", "customer", "stage",
-						    "mood", "hold",  "warn",	 "prompts",
-						    "call"};
+	/* TRANSLATORS: the floor's column titles, cut to their columns: need 6 wide,
+	   warns (boundary warnings given) 4, prompts 7, the others 6 to 12. */
+	static const char *const titles[C_COUNT] = {N_("need"),	 N_("agent"),	N_("customer"),
+						    N_("stage"), N_("mood"),	N_("hold"),
+						    N_("warns"), N_("prompts"), N_("call")};
 	int w[C_COUNT], fh = draw_footer(ui, -1, 2, floor_keys, NFLOOR_KEYS), y = 1, h;
 
 	erase();
 	for (size_t i = 0; i < n; i++)
 		help += rows[i].need == FLOOR_HELP;
 	clock_of(now, clock, sizeof(clock));
-	snprintf(head, sizeof(head), "poise floor - %zu live %s, %zu asking for help  %s  %s", n,
-		 n == 1 ? "call" : "calls", help, s->who, clock);
+	snprintf(head, sizeof(head),
+		 P_("poise floor - %zu live call, %zu asking for help  %s  %s",
+		    "poise floor - %zu live calls, %zu asking for help  %s  %s", n),
+		 n, help, s->who, clock);
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), head);
 	y += draw_alerts(ui, s, y);
 	layout(w);
 	head[0] = '\0';
 	for (int i = 0; i < C_COUNT; i++)
-		cell(head, sizeof(head), titles[i], w[i]);
+		cell(head, sizeof(head), _(titles[i]), w[i]);
 	draw_text(ui, y++, 1, COLS - 2, 1, ui_attr(ui, R_SECTION), head);
 	h = LINES - fh - 1 - y;
 	if (items && lines && h > 0) {
@@ -186,8 +193,8 @@ static void floor_draw(struct ui *ui, void *ctx)
 	}
 	if (n == 0)
 		draw_text(ui, y + 1, 2, COLS - 4, 3, ui_attr(ui, R_DIM),
-			  "no live calls: each call shows here as an agent takes it (their "
-			  "poise streams to this server when it has --server or $POISE_SERVER)");
+			  _("no live calls: each call shows here as an agent takes it (their "
+			    "poise streams to this server when it has --server or $POISE_SERVER)"));
 	if (s->error[0])
 		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), s->error);
 	draw_footer(ui, LINES - fh, 2, floor_keys, NFLOOR_KEYS);
@@ -198,7 +205,7 @@ static void floor_draw(struct ui *ui, void *ctx)
 static int floor_help(struct ui *ui, void *ctx, int key)
 {
 	(void)ctx, (void)key;
-	ui_help(ui, "poise floor - keys", floor_keys, NFLOOR_KEYS);
+	ui_help(ui, _("poise floor - keys"), floor_keys, NFLOOR_KEYS);
 	return REDRAW;
 }
 
@@ -270,7 +277,7 @@ int ui_floor(struct team_floor *f, const char *who, struct poise_error *err)
 	int rc = 1;
 
 	if (!ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
 		return rc;
 	}
 	ui->opts = &copts;

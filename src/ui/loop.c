@@ -91,18 +91,18 @@ int ui_record(struct ui *ui, struct event *ev)
 	poise_error_clear(&err);
 	s = live_record(ui->st, ui->meta.id, &ui->cs, ev, &done, &err);
 	if (s == POISE_STATE) {
-		ui_set_banner(ui, 0, "%s: not possible now", event_kind_key(ev->kind));
+		ui_set_banner(ui, 0, _("%s: not possible now"), event_kind_key(ev->kind));
 		return -1;
 	}
 	if (s != POISE_OK && !done.stored) {
-		ui_set_banner(ui, 1, "NOT SAVED (%s): %s; earlier events are safe",
+		ui_set_banner(ui, 1, _("NOT SAVED (%s): %s; earlier events are safe"),
 			      event_kind_key(ev->kind), err.msg[0] ? err.msg : poise_status_str(s));
 		return -1;
 	}
 	if (ui->opts->stored && done.stored) /* never waits: team_stream_note */
 		ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
 	if (s != POISE_OK) {
-		ui_set_banner(ui, 1, "%s saved but could not be shown; restart poise to resume",
+		ui_set_banner(ui, 1, _("%s saved but could not be shown; restart poise to resume"),
 			      event_kind_key(ev->kind));
 		return -1;
 	}
@@ -139,15 +139,19 @@ int ui_call_tick(struct ui *ui, int64_t now)
 		poise_error_clear(&err);
 		store_flush(ui->st, &left, &err);
 		if (left > 0)
-			ui_set_banner(ui, 0, "database busy — %s saved to side log, retrying",
+			ui_set_banner(ui, 0, _("database busy — %s saved to side log, retrying"),
 				      words_count(n, sizeof(n), (long)left, "event", "events"));
 		else if (!ui->banner_error)
 			ui->banner[0] = '\0';
 		if (store_quarantined(ui->st) > 0)
-			ui_set_banner(ui, 1,
-				      "%zu side log entries could not be saved as they were: kept in "
-				      "%s.quarantine",
-				      store_quarantined(ui->st), store_path(ui->st));
+			ui_set_banner(
+				ui, 1,
+				P_("%zu side log entry could not be saved as it was: kept in "
+				   "%s.quarantine",
+				   "%zu side log entries could not be saved as they were: kept in "
+				   "%s.quarantine",
+				   store_quarantined(ui->st)),
+				store_quarantined(ui->st), store_path(ui->st));
 		flags |= REDRAW;
 	}
 	if (ui->in_call && ui->cs.phase == CALL_TALK) {

@@ -25,14 +25,14 @@ struct ready {
 	struct ready_figures fig;
 	struct ready_followup *fu;
 	int nfu, cap;
-	int more;	       /* more are due than READY_FOLLOWUPS */
-	int sel;	       /* the selected follow-up, for d */
-	struct list_view view; /* figures, comments and follow-ups, scrolled */
-	char today[11];	       /* the local day the list was read on */
-	struct rv_comments cm; /* supervisors' new comments (review_ready.c) */
+	int more;		 /* more are due than READY_FOLLOWUPS */
+	int sel;		 /* the selected follow-up, for d */
+	struct list_view view;	 /* figures, comments and follow-ups, scrolled */
+	char today[11];		 /* the local day the list was read on */
+	struct rv_comments cm;	 /* supervisors' new comments (review_ready.c) */
 	struct sync_status sync; /* how the background sync stands (bgsync.c) */
-	int next;	       /* 1 next call, 0 quit */
-	struct caller *caller; /* the next caller, filled by the form */
+	int next;		 /* 1 next call, 0 quit */
+	struct caller *caller;	 /* the next caller, filled by the form */
 	char error[512];
 };
 
@@ -44,16 +44,17 @@ static int ready_move(struct ui *ui, void *ctx, int key);
 static int ready_done(struct ui *ui, void *ctx, int key);
 
 #define READY_KEYS(K)                                                                              \
-	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), "Enter/c", "next call",                      \
-	  "the next caller's name and reference, then the call")                                   \
-	K(pick, KEYS('p'), "p", "playbook", "pick the playbook for the next call")                 \
-	K(ack, KEYS('a'), "a", "answer", "acknowledge, reply to or dispute a supervisor's comment") \
+	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),              \
+	  N_("the next caller's name and reference, then the call"))                               \
+	K(pick, KEYS('p'), "p", N_("playbook"), N_("pick the playbook for the next call"))         \
+	K(ack, KEYS('a'), "a", N_("answer"),                                                       \
+	  N_("acknowledge, reply to or dispute a supervisor's comment"))                           \
 	K(move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
-	  "follow-up",                                                                             \
-	  "select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page")                \
-	K(done, KEYS('d'), "d", "done",                                                            \
-	  "close the selected follow-up (as poise followups done ID)")                             \
-	K(quit, KEYS('q'), "q", "quit", "quit poise")
+	  N_("follow-up"),                                                                         \
+	  N_("select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page"))            \
+	K(done, KEYS('d'), "d", N_("done"),                                                        \
+	  N_("close the selected follow-up (as poise followups done ID)"))                         \
+	K(quit, KEYS('q'), "q", N_("quit"), N_("quit poise"))
 
 #define READY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, ready_##name},
 static const struct keybind ready_keys[] = {READY_KEYS(READY_KEY_ENTRY)};
@@ -96,7 +97,7 @@ static int take_changed_file(struct ui *ui)
 	const char *path = ui->pb ? ui->pb->path : NULL;
 	int looked;
 
-	if (ui->in_call || !path)
+	if (ui->in_call || !path || path[0] == '(')
 		return 0;
 	poise_error_clear(&err);
 	looked = pbpath_watch(&ui->pb_file.w, &ui->pp, path, &pb, &err);
@@ -104,23 +105,25 @@ static int take_changed_file(struct ui *ui)
 		return 0;
 	if (looked < 0) {
 		if (err.line > 0)
-			ui_set_banner(ui, 1,
-				      "playbook %s changed on disk but does not load; the next call "
-				      "keeps version %s. %s line %d: %s",
-				      ui->pb->id, ui->pb->version, path, err.line, err.msg);
+			ui_set_banner(
+				ui, 1,
+				_("playbook %s changed on disk but does not load; the next call "
+				  "keeps version %s. %s line %d: %s"),
+				ui->pb->id, ui->pb->version, path, err.line, err.msg);
 		else
-			ui_set_banner(ui, 1,
-				      "playbook %s changed on disk but does not load; the next call "
-				      "keeps version %s. %s: %s",
-				      ui->pb->id, ui->pb->version, path, err.msg);
+			ui_set_banner(
+				ui, 1,
+				_("playbook %s changed on disk but does not load; the next call "
+				  "keeps version %s. %s: %s"),
+				ui->pb->id, ui->pb->version, path, err.msg);
 		return 1;
 	}
 	if (!strcmp(pb->hash, ui->pb->hash) || strcmp(pb->id, ui->pb->id)) {
 		playbook_free(pb);
 		return 0;
 	}
-	ui_set_banner(ui, 0, "playbook %s changed on disk: the next call uses version %s", pb->id,
-		      pb->version);
+	ui_set_banner(ui, 0, _("playbook %s changed on disk: the next call uses version %s"),
+		      pb->id, pb->version);
 	playbook_free(ui->pb);
 	ui->pb = pb;
 	return 1;
@@ -149,15 +152,15 @@ static void take_published(struct ui *ui)
 	if (store_playbook_text(ui->st, hash, &text, &len, &err) != POISE_OK ||
 	    playbook_load_text(text, len, "(published)", &pb, &err) != POISE_OK ||
 	    strcmp(pb->id, ui->pb->id) != 0) {
-		ui_set_banner(ui, 1, "published playbook %s %s not taken: %s", ui->pb->id, version,
-			      err.msg[0] ? err.msg : "its id differs");
+		ui_set_banner(ui, 1, _("published playbook %s %s not taken: %s"), ui->pb->id,
+			      version, err.msg[0] ? err.msg : _("its id differs"));
 		playbook_free(pb);
 		free(text);
 		return;
 	}
 	free(text);
 	ui_set_banner(ui, 0,
-		      "playbook %s version %s arrived from the server: the next call uses it",
+		      _("playbook %s version %s arrived from the server: the next call uses it"),
 		      pb->id, pb->version);
 	playbook_free(ui->pb);
 	ui->pb = pb;
@@ -244,28 +247,28 @@ static const char *own_text(struct ready_lines *l, const char *fmt, ...)
 static void add_figures(struct ui *ui, struct ready *r, struct ready_lines *l)
 {
 	char buf[512], avg[16], calls[WORDS_BUF];
-	size_t len;
+	size_t len, head;
 
 	words_duration(avg, sizeof(avg), r->fig.closed ? r->fig.handle_ms / r->fig.closed : 0);
 	add(l,
-	    own_text(l, "Today: %s, average handle time %s",
+	    own_text(l, _("Today: %s, average handle time %s"),
 		     words_count(calls, sizeof(calls), r->fig.calls, "call", "calls"), avg),
 	    A_BOLD, 0);
-	len = (size_t)snprintf(buf, sizeof(buf), "Outcomes:");
+	len = head = (size_t)snprintf(buf, sizeof(buf), "%s", _("Outcomes:"));
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		if (r->fig.outcomes[o] && len < sizeof(buf))
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "  %s %d",
 						outcome_label((enum outcome)o), r->fig.outcomes[o]);
-	add(l, own_text(l, "%s", len > 9 ? buf : "Outcomes: none yet"), A_NORMAL, 0);
+	add(l, own_text(l, "%s", len > head ? buf : _("Outcomes: none yet")), A_NORMAL, 0);
 	if (store_quarantined(ui->st) > 0)
 		add(l,
 		    own_text(l,
-			     "%zu side log %s could not be saved as %s: kept in %s.quarantine "
-			     "(poise doctor)",
-			     store_quarantined(ui->st),
-			     store_quarantined(ui->st) == 1 ? "entry" : "entries",
-			     store_quarantined(ui->st) == 1 ? "it was" : "they were",
-			     store_path(ui->st)),
+			     P_("%zu side log entry could not be saved as it was: kept in "
+				"%s.quarantine (poise doctor)",
+				"%zu side log entries could not be saved as they were: kept in "
+				"%s.quarantine (poise doctor)",
+				store_quarantined(ui->st)),
+			     store_quarantined(ui->st), store_path(ui->st)),
 		    ui_attr(ui, R_WARN), 0);
 	add(l, "", A_NORMAL, 0);
 }
@@ -280,11 +283,14 @@ static void add_sync(struct ui *ui, struct ready *r, struct ready_lines *l)
 	words_count(calls, sizeof(calls), (long)r->sync.pending, "call", "calls");
 	if (r->sync.failed_status == POISE_IO)
 		add(l,
-		    own_text(l, "Server unreachable, %s waiting: safe here, sent when it is back",
+		    own_text(l,
+			     _("Server unreachable, %s waiting: safe here, sent when it is back"),
 			     calls),
 		    ui_attr(ui, R_WARN), 0);
 	else
-		add(l, own_text(l, "Sync failed (poise sync says why), %s waiting: safe here", calls),
+		add(l,
+		    own_text(l, _("Sync failed (poise sync says why), %s waiting: safe here"),
+			     calls),
 		    ui_attr(ui, R_WARN), 0);
 }
 
@@ -298,7 +304,8 @@ static void add_comments(struct ui *ui, struct ready *r, struct ready_lines *l)
 	}
 	if (!r->cm.n)
 		return;
-	add(l, "New from your supervisor (a: acknowledge, reply or dispute)", ui_attr(ui, R_SECTION), 0);
+	add(l, _("New from your supervisor (a: acknowledge, reply or dispute)"),
+	    ui_attr(ui, R_SECTION), 0);
 	for (int i = 0; i < r->cm.n; i++) {
 		rv_comment_text(&r->cm.r[i], buf, sizeof(buf));
 		add(l, own_text(l, "%s", buf), ui_attr(ui, R_PROMPT), 0)->mark = " ";
@@ -315,7 +322,7 @@ static void ready_draw(struct ui *ui, void *ctx)
 	struct ready_lines l = {calloc(cap, sizeof(*l.items)), calloc(cap, sizeof(char *)), 0, 0};
 
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	snprintf(buf, sizeof(buf), "poise - ready for the next call   agent %s   playbook %s %s",
+	snprintf(buf, sizeof(buf), _("poise - ready for the next call   agent %s   playbook %s %s"),
 		 ui->opts->agent, ui->pb->id, ui->pb->version);
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf);
 	if (!l.items || !l.owned)
@@ -323,20 +330,22 @@ static void ready_draw(struct ui *ui, void *ctx)
 	add_figures(ui, r, &l);
 	add_sync(ui, r, &l);
 	add_comments(ui, r, &l);
-	add(&l, r->nfu ? "Follow-ups due" : "No follow-ups due", ui_attr(ui, R_SECTION), 0);
+	add(&l, r->nfu ? _("Follow-ups due") : _("No follow-ups due"), ui_attr(ui, R_SECTION), 0);
 	first = (int)l.n;
 	for (int i = 0; i < r->nfu; i++) {
 		const struct ready_followup *f = &r->fu[i];
 		int overdue = strcmp(f->due, r->today) < 0;
+		char when[48], day[64];
 
+		draw_pad(when, sizeof(when), overdue ? _("overdue") : _("today"), 8);
 		add(&l,
-		    own_text(&l, "%-7s %s  %s  %s  %s", overdue ? "overdue" : "today", f->due,
-			     f->customer[0] ? f->customer : "(no name)", f->channel, f->promise),
+		    own_text(&l, "%s%s  %s  %s  %s", when, ui_day(day, sizeof(day), f->due),
+			     f->customer[0] ? f->customer : _("(no name)"), f->channel, f->promise),
 		    overdue ? ui_attr(ui, R_WARN) : A_NORMAL, 1);
 	}
 	if (r->more)
 		add(&l,
-		    own_text(&l, "and more: poise followups lists every one (%d shown here)",
+		    own_text(&l, _("and more: poise followups lists every one (%d shown here)"),
 			     READY_FOLLOWUPS),
 		    ui_attr(ui, R_DIM), 0);
 	r->view.sel = r->nfu ? first + r->sel : -1;
@@ -407,26 +416,28 @@ static int ready_done(struct ui *ui, void *ctx, int key)
 	struct ready *r = top_ready(ui);
 	const struct ready_followup *f;
 	struct poise_error err;
-	char q[400];
+	char q[512], day[64];
 	int64_t done_at = 0;
 
 	(void)ctx, (void)key;
 	if (r->nfu == 0) {
-		ui_set_banner(ui, 0, "no follow-up to close");
+		ui_set_banner(ui, 0, _("no follow-up to close"));
 		return REDRAW;
 	}
 	f = &r->fu[r->sel];
-	snprintf(q, sizeof(q), "close the follow-up due %s for %.100s (%.160s)? y yes  n no",
-		 f->due, f->customer[0] ? f->customer : "(no name)",
+	/* TRANSLATORS: y and n are the keys: keep them as they are. */
+	snprintf(q, sizeof(q), _("close the follow-up due %s for %.100s (%.160s)? y yes  n no"),
+		 ui_day(day, sizeof(day), f->due), f->customer[0] ? f->customer : _("(no name)"),
 		 f->promise[0] ? f->promise : "-");
 	if (ui_ask_key(ui, q, "yn", 1) != 'y')
 		return REDRAW;
 	poise_error_clear(&err);
 	if (followup_done(ui->st, f->id, ui_now(), &done_at, &err) != POISE_OK)
-		ui_set_banner(ui, 1, "follow-up %lld not closed: %s", (long long)f->id, err.msg);
+		ui_set_banner(ui, 1, _("follow-up %lld not closed: %s"), (long long)f->id, err.msg);
 	else
-		ui_set_banner(ui, 0, "follow-up %lld closed (due %s, %s)", (long long)f->id, f->due,
-			      f->customer[0] ? f->customer : "no name");
+		ui_set_banner(ui, 0, _("follow-up %lld closed (due %s, %s)"), (long long)f->id,
+			      ui_day(day, sizeof(day), f->due),
+			      f->customer[0] ? f->customer : _("no name"));
 	load(ui, r);
 	return REDRAW;
 }
@@ -517,11 +528,11 @@ static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
 		snprintf(buf, sizeof(buf), "%-20s %-6s %s  %s%s%s", pb->id, pb->version, pb->title,
 			 path[0] == '(' ? "" : "(", path, path[0] == '(' ? "" : ")");
 	else if (err && err->line > 0)
-		snprintf(buf, sizeof(buf), "%s: does not load: line %d: %s", path, err->line,
+		snprintf(buf, sizeof(buf), _("%s: does not load: line %d: %s"), path, err->line,
 			 err->msg);
 	else
-		snprintf(buf, sizeof(buf), "%s: does not load: %s", path,
-			 err ? err->msg : "unknown error");
+		snprintf(buf, sizeof(buf), _("%s: does not load: %s"), path,
+			 err ? err->msg : _("unknown error"));
 	p->e[p->n].path = strdup(path);
 	p->e[p->n].label = strdup(buf);
 	p->e[p->n].ok = pb != NULL;
@@ -537,11 +548,10 @@ static void pick_draw(struct ui *ui, void *ctx)
 
 	erase();
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	attron(ui_attr(ui, R_HEADER));
-	mvaddnstr(0, 1, "pick a playbook: Up/Down moves, Enter chooses, Esc goes back", COLS - 2);
-	attroff(ui_attr(ui, R_HEADER));
+	draw_cut(0, 1, COLS - 2, ui_attr(ui, R_HEADER),
+		 _("pick a playbook: Up/Down moves, Enter chooses, Esc goes back"));
 	for (int i = 0; i < p->n; i++)
-		items[i] = (struct list_item){p->e[i].ok ? NULL : "broken", p->e[i].label, NULL,
+		items[i] = (struct list_item){p->e[i].ok ? NULL : _("broken"), p->e[i].label, NULL,
 					      p->e[i].ok ? A_NORMAL : ui_attr(ui, R_DIM), 1};
 	draw_list(ui, 2, 1, COLS - 2, LINES - (p->why ? 6 : 3), items, (size_t)p->n, p->sel);
 	if (p->why)
@@ -594,13 +604,13 @@ static int ready_pick(struct ui *ui, void *ctx, int key)
 
 			playbook_free(ui->pb);
 			ui->pb = pb;
-			ui_set_banner(ui, 0, "next call uses %s %s", pb->id, pb->version);
+			ui_set_banner(ui, 0, _("next call uses %s %s"), pb->id, pb->version);
 			/* Picked: a version published before now does not override it. */
 			if (store_sync_published(ui->st, pb->id, ui->pub_seen, version,
 						 sizeof(version), &err) != POISE_OK)
 				ui->pub_seen[0] = '\0';
 		} else {
-			ui_set_banner(ui, 1, "cannot load %s: %s", path, err.msg);
+			ui_set_banner(ui, 1, _("cannot load %s: %s"), path, err.msg);
 		}
 	}
 	for (int i = 0; i < p->n; i++)
@@ -617,17 +627,13 @@ static void breather_draw(struct ui *ui, void *ctx)
 	char buf[128];
 
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	attron(ui_attr(ui, R_HEADER));
-	mvaddnstr(0, 1, "poise - a short breather", COLS - 2);
-	attroff(ui_attr(ui, R_HEADER));
+	draw_cut(0, 1, COLS - 2, ui_attr(ui, R_HEADER), _("poise - a short breather"));
 	draw_text(ui, 2, 2, COLS - 4, 3, A_NORMAL,
-		  "That was a hard call. Breathe with the bar before the next one.");
+		  _("That was a hard call. Breathe with the bar before the next one."));
 	draw_pacer(ui, LINES / 2, 2, COLS - 4, el);
-	snprintf(buf, sizeof(buf), "%d s left; any key skips",
+	snprintf(buf, sizeof(buf), _("%d s left; any key skips"),
 		 (int)((BREATHER_MS - el + 999) / 1000));
-	attron(ui_attr(ui, R_DIM));
-	mvaddnstr(LINES - 1, 1, buf, COLS - 2);
-	attroff(ui_attr(ui, R_DIM));
+	draw_cut(LINES - 1, 1, COLS - 2, ui_attr(ui, R_DIM), buf);
 }
 
 static int breather_key(struct ui *ui, void *ctx, int key)

@@ -46,22 +46,22 @@ static int rebuild(struct ui *ui, char *why, size_t size, char *stopped, size_t 
 	poise_error_clear(&err);
 	if (store_playbook(ui->st, ui->meta.playbook_hash, "stored playbook", &pb, &err) !=
 	    POISE_OK) {
-		snprintf(why, size, "its playbook cannot be loaded: %s", err.msg);
+		snprintf(why, size, _("its playbook cannot be loaded: %s"), err.msg);
 		goto out;
 	}
 	if (call_init(&ui->cs, pb) != POISE_OK) {
-		snprintf(why, size, "out of memory");
+		snprintf(why, size, "%s", _("out of memory"));
 		goto out;
 	}
 	ui->call_pb = pb;
 	pb = NULL;
 	ui->in_call = 1;
 	if (store_call_events(ui->st, ui->meta.id, fold_event, &f, &err) != POISE_OK) {
-		snprintf(why, size, "its events cannot be read: %s", err.msg);
+		snprintf(why, size, _("its events cannot be read: %s"), err.msg);
 		goto out;
 	}
 	if (f.bad) {
-		snprintf(why, size, "its stored event %lld does not follow from the ones before",
+		snprintf(why, size, _("its stored event %lld does not follow from the ones before"),
 			 (long long)f.seq);
 		goto out;
 	}
@@ -74,30 +74,30 @@ out:
 
 static void describe(struct ui *ui, char *buf, size_t size, const char *why)
 {
-	time_t s = (time_t)(ui->meta.started / 1000);
-	char when[32], mood[WORDS_BUF];
-	struct tm tm;
+	char when[64], mood[WORDS_BUF];
 
-	localtime_r(&s, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	ui_datetime(when, sizeof(when), ui->meta.started, 0);
 	if (why)
+		snprintf(buf, size,
+			 _("An unfinished call was found: started %s, customer %s, playbook %s "
+			   "%s.\n\n"
+			   "It cannot be resumed: %s.\n\n"
+			   "c  close it as interrupted\nq  quit and leave it open"),
+			 when, ui->meta.customer[0] ? ui->meta.customer : _("(no name)"),
+			 ui->meta.playbook_id, ui->meta.playbook_version, why);
+	else
 		snprintf(
 			buf, size,
-			"An unfinished call was found: started %s, customer %s, playbook %s %s.\n\n"
-			"It cannot be resumed: %s.\n\n"
-			"c  close it as interrupted\nq  quit and leave it open",
-			when, ui->meta.customer[0] ? ui->meta.customer : "(no name)",
-			ui->meta.playbook_id, ui->meta.playbook_version, why);
-	else
-		snprintf(buf, size,
-			 "An unfinished call was found: started %s, customer %s, playbook %s %s.\n"
-			 "It was in the %s stage%s, mood %s, with %lld events saved.\n\n"
-			 "r  resume it (its state is rebuilt from its events)\n"
-			 "c  close it as interrupted\nq  quit and leave it open",
-			 when, ui->meta.customer[0] ? ui->meta.customer : "(no name)",
-			 ui->meta.playbook_id, ui->meta.playbook_version, stage_title(ui->cs.stage),
-			 ui->cs.on_hold || ui->cs.hold_paused ? " with the caller on hold" : "",
-			 words_mood_mark(mood, sizeof(mood), ui->cs.mood), (long long)ui->cs.nevents);
+			/* TRANSLATORS: the second %s is " with the caller on hold" or nothing. */
+			_("An unfinished call was found: started %s, customer %s, playbook %s %s.\n"
+			  "It was in the %s stage%s, mood %s, with %lld events saved.\n\n"
+			  "r  resume it (its state is rebuilt from its events)\n"
+			  "c  close it as interrupted\nq  quit and leave it open"),
+			when, ui->meta.customer[0] ? ui->meta.customer : _("(no name)"),
+			ui->meta.playbook_id, ui->meta.playbook_version, stage_title(ui->cs.stage),
+			ui->cs.on_hold || ui->cs.hold_paused ? _(" with the caller on hold") : "",
+			words_mood_mark(mood, sizeof(mood), ui->cs.mood),
+			(long long)ui->cs.nevents);
 }
 
 /* Close without a state to check against: only the store's own checks apply. */
@@ -111,7 +111,7 @@ static void close_raw(struct ui *ui)
 	int deferred = 0;
 
 	if (store_append(ui->st, ui->meta.id, &ev, &deferred, &err) != POISE_OK)
-		ui_set_banner(ui, 1, "could not close the unfinished call: %s", err.msg);
+		ui_set_banner(ui, 1, _("could not close the unfinished call: %s"), err.msg);
 }
 
 /* Open calls, newest first: the first one no other window holds is ours. */
@@ -160,21 +160,18 @@ static int find_unfinished(struct ui *ui, struct scan *sc)
 /* Another window has this agent's call live: say so; 0 to start a call here, -1 to quit. */
 static int other_window(struct ui *ui, const struct call_meta *m)
 {
-	char text[800], when[32];
-	struct panel panel = {"poise - call open in another window", text};
-	time_t s = (time_t)(m->started / 1000);
-	struct tm tm;
+	char text[800], when[64];
+	struct panel panel = {_("poise - call open in another window"), text};
 	int ch;
 
-	localtime_r(&s, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	ui_datetime(when, sizeof(when), m->started, 0);
 	snprintf(text, sizeof(text),
-		 "A call is open in another poise window: started %s, customer %s.\n"
-		 "It stays with that window: this one will not resume or close it.\n\n"
-		 "n  start a new call here\nq  quit",
-		 when, m->customer[0] ? m->customer : "(no name)");
+		 _("A call is open in another poise window: started %s, customer %s.\n"
+		   "It stays with that window: this one will not resume or close it.\n\n"
+		   "n  start a new call here\nq  quit"),
+		 when, m->customer[0] ? m->customer : _("(no name)"));
 	ui_push(ui, &panel_screen, &panel);
-	ch = ui_ask_key(ui, "n new call here   q quit", "nq", 0);
+	ch = ui_ask_key(ui, _("n new call here   q quit"), "nq", 0);
 	ui_pop(ui);
 	return ch == 'n' ? 0 : -1;
 }
@@ -182,7 +179,7 @@ static int other_window(struct ui *ui, const struct call_meta *m)
 int session_resume(struct ui *ui)
 {
 	char why[600], stopped[64] = "", text[2400];
-	struct panel panel = {"poise - unfinished call", text};
+	struct panel panel = {_("poise - unfinished call"), text};
 	struct scan sc;
 	int ok, ch, open;
 
@@ -199,8 +196,8 @@ int session_resume(struct ui *ui)
 	describe(ui, text, sizeof(text), ok ? NULL : why);
 	ui_push(ui, &panel_screen, &panel);
 	ch = ui_ask_key(ui,
-			ok ? "r resume   c close as interrupted   q quit"
-			   : "c close as interrupted   q quit",
+			ok ? _("r resume   c close as interrupted   q quit")
+			   : _("c close as interrupted   q quit"),
 			ok ? "rcq" : "cq", 0);
 	ui_pop(ui);
 	if (ch == 'r') {

@@ -48,11 +48,7 @@ void rv_cell(char *out, size_t size, const char *utf8, int width)
 
 void rv_datetime(char *buf, size_t size, int64_t ms)
 {
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-
-	localtime_r(&s, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+	ui_datetime(buf, size, ms, 0);
 }
 
 /* The mood in effect at t: the last mark at or before it; 0 before the first. */
@@ -108,21 +104,23 @@ static const char *check_day(const char *text)
 {
 	return keep_or_clear(text) || parse_day(text, 0) >= 0
 		       ? NULL
-		       : "expected a date YYYY-MM-DD, e.g. 2024-05-01";
+		       : _("expected a date YYYY-MM-DD, e.g. 2024-05-01");
 }
 
 static const char *check_outcome(const char *text)
 {
 	return keep_or_clear(text) || outcome_from_key(text) != OUTCOME_NONE
 		       ? NULL
-		       : "expected resolved, escalated, transferred, callback, abuse or unresolved";
+		       /* TRANSLATORS: the outcome keys stay in English: they are what is typed. */
+		       : _("expected resolved, escalated, transferred, callback, abuse or "
+			   "unresolved");
 }
 
 static const char *check_mood(const char *text)
 {
 	return keep_or_clear(text) || (text[0] >= '1' && text[0] <= '5' && !text[1])
 		       ? NULL
-		       : "expected a mood from 1 (calm) to 5 (furious)";
+		       : _("expected a mood from 1 (calm) to 5 (furious)");
 }
 
 /* Ask one field; 0 when the form was cancelled. */
@@ -131,8 +129,9 @@ static int ask(struct ui *ui, const char *name, const char *now, char *out, size
 {
 	char label[256], text[256];
 
-	snprintf(label, sizeof(label), "%s [%s] (Enter keeps, - clears):", name,
-		 now[0] ? now : "any");
+	/* TRANSLATORS: a filter field: its name, [its value now], the keys. */
+	snprintf(label, sizeof(label), _("%s [%s] (Enter keeps, - clears):"), _(name),
+		 now[0] ? now : _("any"));
 	if (!ui_edit_line(ui, label, text, sizeof(text), check))
 		return 0;
 	if (strcmp(text, "-") == 0)
@@ -149,13 +148,13 @@ int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char t
 
 	if (f->mood_min)
 		snprintf(mood, sizeof(mood), "%d", f->mood_min);
-	if (!ask(ui, "agent", f->agent, f->agent, sizeof(f->agent), NULL) ||
-	    !ask(ui, "from day", from, from, 11, check_day) ||
-	    !ask(ui, "to day (included)", to, to, 11, check_day) ||
-	    !ask(ui, "outcome", f->outcome, f->outcome, sizeof(f->outcome), check_outcome) ||
-	    !ask(ui, "cause", f->cause, f->cause, sizeof(f->cause), NULL) ||
-	    !ask(ui, "playbook id", f->playbook, f->playbook, sizeof(f->playbook), NULL) ||
-	    !ask(ui, "mood at start or end at least", mood, mood, sizeof(mood), check_mood))
+	if (!ask(ui, N_("agent"), f->agent, f->agent, sizeof(f->agent), NULL) ||
+	    !ask(ui, N_("from day"), from, from, 11, check_day) ||
+	    !ask(ui, N_("to day (included)"), to, to, 11, check_day) ||
+	    !ask(ui, N_("outcome"), f->outcome, f->outcome, sizeof(f->outcome), check_outcome) ||
+	    !ask(ui, N_("cause"), f->cause, f->cause, sizeof(f->cause), NULL) ||
+	    !ask(ui, N_("playbook id"), f->playbook, f->playbook, sizeof(f->playbook), NULL) ||
+	    !ask(ui, N_("mood at start or end at least"), mood, mood, sizeof(mood), check_mood))
 		return 0;
 	f->since = from[0] ? parse_day(from, 0) : 0;
 	f->until = to[0] && (t = parse_day(to, 1)) >= 0 ? t : 0;

@@ -37,20 +37,20 @@ static int list_clear(struct ui *ui, void *ctx, int key);
 static int list_quit(struct ui *ui, void *ctx, int key);
 
 #define LIST_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", "help", "show this help")                                          \
-	K(open, KEYS('\r', '\n', KF(KEY_ENTER)), "Enter", "open",                                  \
-	  "open the call: timeline, figures, replay, score and comment")                           \
-	K(move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", "move",                           \
-	  "next or previous call (Down/Up or j/k), across pages")                                  \
-	K(page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), "PgDn/PgUp", "page",                           \
-	  "the page of older calls (PgDn) or newer calls (PgUp)")                                  \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", "newest/oldest",                 \
-	  "the newest calls (g or Home) or the oldest (G or End)")                                 \
-	K(filter, KEYS('f'), "f", "filter",                                                        \
-	  "filter by agent, dates, outcome, cause, playbook, mood (Enter keeps, - clears)")        \
-	K(search, KEYS('/'), "/", "search", "search the notes (3 characters or more)")             \
-	K(clear, KEYS('F'), "F", "clear", "clear every filter and the search")                     \
-	K(quit, KEYS('q'), "q", "quit", "quit")
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
+	K(open, KEYS('\r', '\n', KF(KEY_ENTER)), N_("Enter"), N_("open"),                          \
+	  N_("open the call: timeline, figures, replay, score and comment"))                       \
+	K(move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", N_("move"),                       \
+	  N_("next or previous call (Down/Up or j/k), across pages"))                              \
+	K(page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), N_("PgDn/PgUp"), N_("page"),                   \
+	  N_("the page of older calls (PgDn) or newer calls (PgUp)"))                              \
+	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("newest/oldest"),             \
+	  N_("the newest calls (g or Home) or the oldest (G or End)"))                             \
+	K(filter, KEYS('f'), "f", N_("filter"),                                                    \
+	  N_("filter by agent, dates, outcome, cause, playbook, mood (Enter keeps, - clears)"))    \
+	K(search, KEYS('/'), "/", N_("search"), N_("search the notes (3 characters or more)"))     \
+	K(clear, KEYS('F'), "F", N_("clear"), N_("clear every filter and the search"))             \
+	K(quit, KEYS('q'), "q", N_("quit"), N_("quit"))
 
 #define LIST_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, list_##name},
 static const struct keybind list_keys[] = {LIST_KEYS(LIST_KEY_ENTRY)};
@@ -121,12 +121,14 @@ enum { C_START, C_DUR, C_AGENT, C_CUSTOMER, C_OUTCOME, C_CAUSE, C_MOOD, C_COUNT 
 /* Fixed columns first; agent, customer and cause share what is left. Narrow: fewer, shorter. */
 static void layout(struct col c[C_COUNT])
 {
-	static const char *const titles[C_COUNT] = {"started", "length", "agent", "customer",
-						    "outcome", "cause",	 "mood"};
+	/* TRANSLATORS: the review list's column titles, cut to their columns. */
+	static const char *const titles[C_COUNT] = {N_("started"),  N_("length"),  N_("agent"),
+						    N_("customer"), N_("outcome"), N_("cause"),
+						    N_("mood")};
 	int wide = COLS >= 80, rest;
 
 	for (int i = 0; i < C_COUNT; i++)
-		c[i] = (struct col){titles[i], 0};
+		c[i] = (struct col){_(titles[i]), 0};
 	c[C_START].width = wide ? 16 : 11; /* "2024-05-01 14:03" or "05-01 14:03" */
 	c[C_DUR].width = wide ? 7 : 0;
 	c[C_OUTCOME].width = wide ? 11 : 10;
@@ -155,9 +157,7 @@ static void format_row(const struct ui *ui, const struct call_meta *m, const str
 	char start[32], dur[16], mood[16], m1[4], m2[4];
 
 	line[0] = '\0';
-	rv_datetime(start, sizeof(start), m->started);
-	if (c[C_START].width < 16)
-		memmove(start, start + 5, strlen(start + 5) + 1); /* drop "YYYY-" */
+	ui_datetime(start, sizeof(start), m->started, c[C_START].width < 16);
 	if (m->ended)
 		words_duration(dur, sizeof(dur), m->ended - m->started - m->gap_ms);
 	else
@@ -205,13 +205,13 @@ static void filter_text(const struct rlist *l, char *buf, size_t size)
 /* The row under the page: markers for the calls on other pages. */
 static void draw_pages(struct ui *ui, const struct rlist *l, int y)
 {
-	char buf[128];
+	char buf[256];
 
 	if (!l->newer && !l->more)
 		return;
-	snprintf(buf, sizeof(buf), "%s%s%s", l->newer ? (ui->utf8 ? "▲" : "^") : "",
-		 l->newer ? " newer calls (PgUp)  " : "",
-		 l->more ? (ui->utf8 ? "▼ older calls (PgDn)" : "v older calls (PgDn)") : "");
+	snprintf(buf, sizeof(buf), "%s%s%s%s%s", l->newer ? (ui->utf8 ? "▲ " : "^ ") : "",
+		 l->newer ? _("newer calls (PgUp)") : "", l->newer && l->more ? "  " : "",
+		 l->more ? (ui->utf8 ? "▼ " : "v ") : "", l->more ? _("older calls (PgDn)") : "");
 	draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_DIM), buf);
 }
 
@@ -227,16 +227,14 @@ static void list_draw(struct ui *ui, void *ctx)
 	erase();
 	layout(c);
 	filter_text(l, filters, sizeof(filters));
-	snprintf(head, sizeof(head), "poise review - %s%s", filters[0] ? "filtered:" : "all calls",
-		 filters);
+	snprintf(head, sizeof(head), _("poise review - %s%s"),
+		 filters[0] ? _("filtered:") : _("all calls"), filters);
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), head);
 	head[0] = '\0';
 	for (int i = 0; i < C_COUNT; i++)
 		cell(head, sizeof(head), c[i].title, c[i].width);
-	attron(ui_attr(ui, R_SECTION));
-	mvaddnstr(1, 1, head, COLS - 2);
-	attroff(ui_attr(ui, R_SECTION));
+	draw_cut(1, 1, COLS - 2, ui_attr(ui, R_SECTION), head);
 	if (items && lines) {
 		for (size_t i = 0; i < l->n; i++) {
 			format_row(ui, &l->rows[i], c, lines + i * 1024, 1024);
@@ -246,8 +244,8 @@ static void list_draw(struct ui *ui, void *ctx)
 	}
 	if (l->n == 0)
 		draw_text(ui, 3, 2, COLS - 4, 2, ui_attr(ui, R_DIM),
-			  filters[0] ? "no call matches these filters (F clears them)"
-				     : "no calls logged yet");
+			  filters[0] ? _("no call matches these filters (F clears them)")
+				     : _("no calls logged yet"));
 	if (l->error[0] || ui->banner[0])
 		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
 			  ui_attr(ui, l->error[0] || ui->banner_error ? R_ERROR : R_WARN),
@@ -348,14 +346,14 @@ static int list_filter(struct ui *ui, void *ctx, int key)
 
 static const char *check_search(const char *text)
 {
-	static char msg[96];
+	static char msg[256];
 	size_t chars = 0;
 
 	for (const char *p = text; *p; p++)
 		chars += ((unsigned char)*p & 0xc0) != 0x80;
 	if (chars == 0 || chars >= REVIEW_SEARCH_MIN)
 		return NULL;
-	snprintf(msg, sizeof(msg), "give at least %d characters (or none to stop searching)",
+	snprintf(msg, sizeof(msg), _("give at least %d characters (or none to stop searching)"),
 		 REVIEW_SEARCH_MIN);
 	return msg;
 }
@@ -366,7 +364,7 @@ static int list_search(struct ui *ui, void *ctx, int key)
 	char text[sizeof(l->f.search)];
 
 	(void)key;
-	if (!ui_edit_line(ui, "search notes (empty stops searching):", text, sizeof(text),
+	if (!ui_edit_line(ui, _("search notes (empty stops searching):"), text, sizeof(text),
 			  check_search))
 		return REDRAW;
 	snprintf(l->f.search, sizeof(l->f.search), "%s", text);
@@ -388,7 +386,7 @@ static int list_clear(struct ui *ui, void *ctx, int key)
 static int list_help(struct ui *ui, void *ctx, int key)
 {
 	(void)ctx, (void)key;
-	ui_help(ui, "poise review - keys of the list", list_keys, NLIST_KEYS);
+	ui_help(ui, _("poise review - keys of the list"), list_keys, NLIST_KEYS);
 	return REDRAW;
 }
 
@@ -427,7 +425,7 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 	int rc = 1;
 
 	if (!l || !ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
 		goto out;
 	}
 	if (term_check_err(err) != 0)

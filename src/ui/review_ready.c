@@ -36,7 +36,7 @@ void rv_comments_load(struct ui *ui, struct rv_comments *c)
 
 void rv_comment_text(const struct review *r, char *buf, size_t size)
 {
-	char at[32], scores[128];
+	char at[64], scores[128];
 	size_t len = 0;
 
 	scores[0] = '\0';
@@ -45,30 +45,34 @@ void rv_comment_text(const struct review *r, char *buf, size_t size)
 			len += (size_t)snprintf(scores + len, sizeof(scores) - len, " %s %d",
 						stage_key((enum stage)s), r->scores[s]);
 	rv_datetime(at, sizeof(at), r->call_started);
-	snprintf(buf, size, "%s on %s %s:%s%s%s%s", r->reviewer,
-		 r->customer[0] ? r->customer : "a call", at, scores[0] ? " scores" : "", scores,
-		 r->comment[0] ? " - " : "", r->comment);
+	/* TRANSLATORS: reviewer, "on" the customer and the call's start, then " scores" and them.
+	 */
+	snprintf(buf, size, _("%s on %s %s:%s%s%s%s"), r->reviewer,
+		 r->customer[0] ? r->customer : _("a call"), at, scores[0] ? _(" scores") : "",
+		 scores, r->comment[0] ? " - " : "", r->comment);
 }
 
 void rv_comments_ack(struct ui *ui, struct rv_comments *c)
 {
 	struct review_reply rp;
 	struct poise_error err;
-	char q[256];
+	char q[400];
 	int ch;
 
 	if (!c->n)
 		return;
 	memset(&rp, 0, sizeof(rp));
-	snprintf(q, sizeof(q), "%.100s's comment on %.100s: a acknowledge  r reply  d dispute",
-		 c->r[0].reviewer, c->r[0].customer[0] ? c->r[0].customer : "a call");
+	/* TRANSLATORS: a, r and d are the keys: keep them as they are. */
+	snprintf(q, sizeof(q), _("%.100s's comment on %.100s: a acknowledge  r reply  d dispute"),
+		 c->r[0].reviewer, c->r[0].customer[0] ? c->r[0].customer : _("a call"));
 	if (!(ch = ui_ask_key(ui, q, "ard", 1)))
 		return;
 	rp.kind = ch == 'a' ? REPLY_ACK : ch == 'r' ? REPLY_REPLY : REPLY_DISPUTE;
 	if (rp.kind != REPLY_ACK &&
 	    (!ui_edit_text(ui,
-			   rp.kind == REPLY_REPLY ? "your reply (Enter sends, Esc cancels):"
-						  : "why you disagree (Enter sends, Esc cancels):",
+			   rp.kind == REPLY_REPLY
+				   ? _("your reply (Enter sends, Esc cancels):")
+				   : _("why you disagree (Enter sends, Esc cancels):"),
 			   LIMIT_COMMENT, rp.text, sizeof(rp.text), NULL) ||
 	     !rp.text[0]))
 		return;
@@ -77,10 +81,10 @@ void rv_comments_ack(struct ui *ui, struct rv_comments *c)
 	poise_error_clear(&err);
 	if (store_reply_add(ui->st, &rp, ui_now(), &err) != POISE_OK ||
 	    review_ack(ui->st, c->r[0].id, ui_now(), &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "cannot answer the comment: %s", err.msg);
+		ui_set_banner(ui, 1, _("cannot answer the comment: %s"), err.msg);
 		return;
 	}
-	ui_set_banner(ui, 0, "%s; %s will see it in review", reply_kind_verb(rp.kind),
+	ui_set_banner(ui, 0, _("%s; %s will see it in review"), reply_kind_verb(rp.kind),
 		      c->r[0].reviewer);
 	rv_comments_load(ui, c);
 }

@@ -44,7 +44,7 @@ static void draw_strip(struct ui *ui, const struct call_state *cs, int y)
 	int x = 1, total = 0, shorter;
 
 	for (int s = 0; s < STAGE_COUNT; s++)
-		total += (int)strlen(stage_title((enum stage)s)) + 2;
+		total += draw_cols(stage_title((enum stage)s)) + 2;
 	shorter = total > COLS - 2; /* three letters each, as on the compact call screen */
 	for (int s = 0; s < STAGE_COUNT && x < COLS - 1; s++) {
 		const char *t = stage_title((enum stage)s);
@@ -52,11 +52,9 @@ static void draw_strip(struct ui *ui, const struct call_state *cs, int y)
 			   : cs->visited & (1u << s)			 ? ui_attr(ui, R_STAGE_SEEN)
 									 : ui_attr(ui, R_DIM);
 
-		int len = shorter ? 3 : (int)strlen(t);
+		int len = shorter ? 3 : draw_cols(t);
 
-		attron(a);
-		mvaddnstr(y, x, t, len < COLS - 1 - x ? len : COLS - 1 - x);
-		attroff(a);
+		draw_cut(y, x, len < COLS - 1 - x ? len : COLS - 1 - x, a, t);
 		x += len + (shorter ? 1 : 2);
 	}
 }
@@ -71,7 +69,7 @@ static char *call_time(char *buf, size_t size, const struct replay *r, int64_t t
 static void add_events(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct review_call *rc = r->rc;
-	char at[16], what[1024], line[1100];
+	char at[16], what[1024], line[1200], word[48];
 	struct call_state before;
 	struct poise_error err;
 
@@ -79,7 +77,7 @@ static void add_events(struct ui *ui, struct replay *r, struct list_build *b)
 		size_t i = r->step - 1 + (size_t)k;
 
 		if ((k == 0 && r->step == 0) || i >= rc->nevents) {
-			list_add(b, NULL, k == 0 ? "(before the call)" : "(end of the call)",
+			list_add(b, NULL, k == 0 ? _("(before the call)") : _("(end of the call)"),
 				 ui_attr(ui, R_DIM), 0);
 			continue;
 		}
@@ -90,7 +88,9 @@ static void add_events(struct ui *ui, struct replay *r, struct list_build *b)
 		}
 		timeline_describe(&before, &rc->meta, &rc->events[i], what, sizeof(what));
 		call_free(&before);
-		snprintf(line, sizeof(line), "%s %s  %s", k == 0 ? "now " : "next",
+		/* TRANSLATORS: "now" and "next" are padded to one width on the screen. */
+		snprintf(line, sizeof(line), "%s %s  %s",
+			 draw_pad(word, sizeof(word), k == 0 ? _("now") : _("next"), 4),
 			 call_time(at, sizeof(at), r, rc->events[i].t), what);
 		list_add(b, NULL, list_own(b, strdup(line)), k == 0 ? A_BOLD : ui_attr(ui, R_DIM),
 			 0);
@@ -102,16 +102,16 @@ static void prompt_end_words(char *buf, size_t size, const struct prompt_mark *p
 {
 	switch (p->end) {
 	case PROMPT_PENDING:
-		snprintf(buf, size, "on screen now");
+		snprintf(buf, size, "%s", _("on screen now"));
 		break;
 	case PROMPT_ACTED:
-		snprintf(buf, size, "acted on at %s", at);
+		snprintf(buf, size, _("acted on at %s"), at);
 		break;
 	case PROMPT_REPLACED:
-		snprintf(buf, size, "replaced by a newer prompt at %s", at);
+		snprintf(buf, size, _("replaced by a newer prompt at %s"), at);
 		break;
 	case PROMPT_LAPSED:
-		snprintf(buf, size, "not shown: its cause was undone");
+		snprintf(buf, size, "%s", _("not shown: its cause was undone"));
 		break;
 	}
 }
@@ -121,12 +121,12 @@ static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct call_state *cs = &r->cs;
 	const struct call_meta *m = &r->rc->meta;
-	char at[16], end[16], how[64], line[1200];
+	char at[16], end[16], how[160], line[1300];
 
 	if (cs->nprompts == 0)
 		return;
 	list_add(b, NULL, "", A_NORMAL, 0);
-	list_add(b, NULL, "Coaching prompts so far", ui_attr(ui, R_SECTION), 0);
+	list_add(b, NULL, _("Coaching prompts so far"), ui_attr(ui, R_SECTION), 0);
 	for (size_t i = 0; i < cs->nprompts; i++) {
 		const struct prompt_mark *p = &cs->prompts[i];
 		const struct pb_rule *rule = &r->rc->pb->rules[p->rule];
@@ -151,9 +151,11 @@ static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
 
 	words_duration(stage, sizeof(stage), call_in_stage_ms(cs, now));
 	words_duration(hold, sizeof(hold), call_current_hold_ms(cs, now));
-	snprintf(buf, sizeof(buf), "mood %s   in %s for %s%s%s   %s   %s",
+	/* TRANSLATORS: mood, the stage and its time, "ON HOLD" and its time, warnings, escalations.
+	 */
+	snprintf(buf, sizeof(buf), _("mood %s   in %s for %s%s%s   %s   %s"),
 		 words_mood_mark(mood, sizeof(mood), cs->mood), stage_title(cs->stage), stage,
-		 cs->on_hold ? "   ON HOLD " : "", cs->on_hold ? hold : "",
+		 cs->on_hold ? _("   ON HOLD ") : "", cs->on_hold ? hold : "",
 		 words_count(n1, sizeof(n1), cs->warnings, "warning", "warnings"),
 		 words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"));
 	list_add(b, NULL, list_own(b, strdup(buf)), A_NORMAL, 0);
@@ -173,14 +175,14 @@ static int replay_scroll(struct ui *ui, void *ctx, int key);
 static int replay_back(struct ui *ui, void *ctx, int key);
 
 #define REPLAY_KEYS(K)                                                                             \
-	K(help, KEYS('?'), "?", "help", "show this help")                                          \
-	K(step, KEYS(KF(KEY_RIGHT), 'l', ' ', KF(KEY_LEFT), 'h'), "Right/Left", "step",            \
-	  "the next event (Right, l, Space) or the one before (Left, h)")                          \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", "start/end",                     \
-	  "before the first event (g) or after the last (G)")                                      \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
+	K(step, KEYS(KF(KEY_RIGHT), 'l', ' ', KF(KEY_LEFT), 'h'), N_("Right/Left"), N_("step"),    \
+	  N_("the next event (Right, l, Space) or the one before (Left, h)"))                      \
+	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("start/end"),                 \
+	  N_("before the first event (g) or after the last (G)"))                                  \
 	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  "scroll", "scroll what is shown (Down/Up, j/k, PgDn/PgUp)")                              \
-	K(back, KEYS('q', KEY_ESC), "q", "back", "back to the call (q or Esc)")
+	  N_("scroll"), N_("scroll what is shown (Down/Up, j/k, PgDn/PgUp)"))                      \
+	K(back, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the call (q or Esc)"))
 
 #define REPLAY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, replay_##name},
 static const struct keybind replay_keys[] = {REPLAY_KEYS(REPLAY_KEY_ENTRY)};
@@ -196,7 +198,7 @@ static void replay_draw(struct ui *ui, void *ctx)
 	erase();
 	words_duration(at, sizeof(at),
 		       r->step ? r->rc->events[r->step - 1].t - r->rc->meta.started : 0);
-	snprintf(title, sizeof(title), "poise review - replay %s  step %zu of %zu  at %s",
+	snprintf(title, sizeof(title), _("poise review - replay %s  step %zu of %zu  at %s"),
 		 r->rc->meta.customer[0] ? r->rc->meta.customer : r->rc->meta.id, r->step,
 		 r->rc->nevents, at);
 	draw_fill(0, ui_attr(ui, R_HEADER));
@@ -255,7 +257,7 @@ static int replay_scroll(struct ui *ui, void *ctx, int key)
 static int replay_help(struct ui *ui, void *ctx, int key)
 {
 	(void)ctx, (void)key;
-	ui_help(ui, "poise review - keys of replay", replay_keys, NREPLAY_KEYS);
+	ui_help(ui, _("poise review - keys of replay"), replay_keys, NREPLAY_KEYS);
 	return REDRAW;
 }
 

@@ -27,22 +27,22 @@ static const char *value_word(enum score_scale scale, int v, char buf[4])
 	if (v == SCORE_UNSET)
 		return "-";
 	if (v == SCORE_NA)
-		return "N/A";
+		return _("N/A");
 	if (scale == SCALE_YES_NO)
-		return v ? "yes" : "no";
+		return v ? _("yes") : _("no");
 	snprintf(buf, 4, "%d", v);
 	return buf;
 }
 
 void rv_score_describe(const struct qa_score *q, char *head, size_t hsize, char *body, size_t bsize)
 {
-	char pct[WORDS_BUF], at[32], one[4];
+	char pct[WORDS_BUF], at[64], one[4];
 	size_t len = 0;
 
 	rv_datetime(at, sizeof(at), q->updated_at);
-	snprintf(head, hsize, "%s by %s: %s on scorecard %s %s%s", at, q->reviewer,
-		 words_score(pct, sizeof(pct), q->score), q->scorecard_id, q->scorecard_version,
-		 q->auto_failed ? "  AUTO-FAIL" : "");
+	snprintf(head, hsize, _("%s by %s: %s on scorecard %s %s%s"), at, q->reviewer,
+		 ui_decimal(words_score(pct, sizeof(pct), q->score)), q->scorecard_id,
+		 q->scorecard_version, q->auto_failed ? _("  AUTO-FAIL") : "");
 	body[0] = '\0';
 	for (size_t i = 0; i < q->nanswers && len < bsize; i++)
 		len += (size_t)snprintf(body + len, bsize - len, "%s%s %s", i ? ", " : "",
@@ -58,10 +58,12 @@ static int ask_one(struct ui *ui, const struct scorecard *sc, const struct sc_cr
 
 	snprintf(keys, sizeof(keys), "%s%s\n", c->scale == SCALE_YES_NO ? "yn" : "12345",
 		 c->na ? "-" : "");
-	snprintf(q, sizeof(q), "%s: %s (weight %d%s) [%s]: %s%s, Enter keeps, Esc stops",
-		 sc->groups[c->group].title, c->text, c->weight, c->auto_fail ? ", auto-fail" : "",
-		 value_word(c->scale, *v, one), c->scale == SCALE_YES_NO ? "y/n" : "1-5",
-		 c->na ? ", - N/A" : "");
+	/* TRANSLATORS: group: criterion (weight, auto-fail) [value now]: keys (y/n or 1-5
+	   and "- N/A" stay as they are: they are the keys), Enter keeps, Esc stops. */
+	snprintf(q, sizeof(q), _("%s: %s (weight %d%s) [%s]: %s%s, Enter keeps, Esc stops"),
+		 sc->groups[c->group].title, c->text, c->weight,
+		 c->auto_fail ? _(", auto-fail") : "", value_word(c->scale, *v, one),
+		 c->scale == SCALE_YES_NO ? "y/n" : "1-5", c->na ? _(", - N/A") : "");
 	if (!(ch = ui_ask_key(ui, q, keys, 1)))
 		return 0;
 	if (ch == 'y' || ch == 'n')
@@ -104,7 +106,7 @@ int rv_score_run(struct ui *ui, const struct review_call *rc, const char *review
 
 	poise_error_clear(&err);
 	if (scorecard_resolve(&ui->pp, rc->pb ? rc->pb->scorecard : NULL, &sc, &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "cannot score: %s", err.msg);
+		ui_set_banner(ui, 1, _("cannot score: %s"), err.msg);
 		return 0;
 	}
 	if (!mine->id[0] &&
@@ -119,24 +121,24 @@ int rv_score_run(struct ui *ui, const struct review_call *rc, const char *review
 			continue;
 		}
 		if (!ask_one(ui, sc, &sc->criteria[i], &answers[i])) {
-			ui_set_banner(ui, 0, "score not saved");
+			ui_set_banner(ui, 0, _("score not saved"));
 			goto out;
 		}
 	}
 	if (scorecard_check(sc, &rc->state, answers, &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "score not saved: %s", err.msg);
+		ui_set_banner(ui, 1, _("score not saved: %s"), err.msg);
 		goto out;
 	}
 	fill_score(sc, answers, mine);
 	snprintf(mine->call_id, sizeof(mine->call_id), "%s", rc->meta.id);
 	snprintf(mine->reviewer, sizeof(mine->reviewer), "%s", reviewer);
 	if (store_score_save(ui->st, mine, ui_now(), &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "score not saved: %s", err.msg);
+		ui_set_banner(ui, 1, _("score not saved: %s"), err.msg);
 		goto out;
 	}
-	ui_set_banner(ui, 0, "score %s%s saved as %s (scorecard %s)",
-		      words_score(pct, sizeof(pct), mine->score),
-		      mine->auto_failed ? " (auto-fail)" : "", reviewer, sc->id);
+	ui_set_banner(ui, 0, _("score %s%s saved as %s (scorecard %s)"),
+		      ui_decimal(words_score(pct, sizeof(pct), mine->score)),
+		      mine->auto_failed ? _(" (auto-fail)") : "", reviewer, sc->id);
 	saved = 1;
 out:
 	scorecard_free(sc);

@@ -89,19 +89,22 @@ static void add_summary(struct ui *ui, struct view *v)
 
 	rv_datetime(a, sizeof(a), rc->meta.started);
 	words_duration(b, sizeof(b), call_elapsed_ms(cs, end));
-	add(v, A_BOLD, "%s%s%s  agent %s  started %s  length %s  %s",
-	    rc->meta.customer[0] ? rc->meta.customer : "(no name)", rc->meta.ref[0] ? "  ref " : "",
-	    rc->meta.ref, rc->meta.agent, a, b, rc->meta.status);
-	add(v, A_NORMAL, "call %s", rc->meta.id);
-	add(v, A_NORMAL, "playbook %s version %s", rc->meta.playbook_id, rc->meta.playbook_version);
+	add(v, A_BOLD, _("%s%s%s  agent %s  started %s  length %s  %s"),
+	    rc->meta.customer[0] ? rc->meta.customer : _("(no name)"),
+	    rc->meta.ref[0] ? _("  ref ") : "", rc->meta.ref, rc->meta.agent, a, b,
+	    rc->meta.status);
+	add(v, A_NORMAL, _("call %s"), rc->meta.id);
+	add(v, A_NORMAL, _("playbook %s version %s"), rc->meta.playbook_id,
+	    rc->meta.playbook_version);
 	add(v, ui_attr(ui, R_DIM), "  sha256 %s", rc->meta.playbook_hash);
 	rv_sparkline(ui, cs, rc->meta.started, end, COLS > 60 ? 40 : 20, spark, sizeof(spark));
-	add(v, A_NORMAL, "mood %s %s %s  |%s|", words_mood_mark(a, sizeof(a), rc->meta.mood_start),
-	    ui->utf8 ? "→" : "->", words_mood_mark(c, sizeof(c), rc->meta.mood_end), spark);
+	add(v, A_NORMAL, _("mood %s %s %s  |%s|"),
+	    words_mood_mark(a, sizeof(a), rc->meta.mood_start), ui->utf8 ? "→" : "->",
+	    words_mood_mark(c, sizeof(c), rc->meta.mood_end), spark);
 	words_duration(a, sizeof(a), call_talk_ms(cs, end));
 	words_duration(b, sizeof(b), call_hold_ms(cs, end));
 	words_duration(c, sizeof(c), call_wrapup_ms(cs, end));
-	add(v, A_NORMAL, "talk %s  hold %s  wrap-up %s", a, b, c);
+	add(v, A_NORMAL, _("talk %s  hold %s  wrap-up %s"), a, b, c);
 }
 
 static void add_stages(struct ui *ui, struct view *v)
@@ -111,20 +114,21 @@ static void add_stages(struct ui *ui, struct view *v)
 	size_t ticked = 0, items = 0;
 	char cl[WORDS_BUF];
 
-	section(ui, v, "Time per stage, checklist");
+	section(ui, v, _("Time per stage, checklist"));
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		size_t n = call_section_len(cs, (enum stage)s, SECTION_CHECKLIST);
 		size_t t = call_ticked_count(cs, (enum stage)s);
-		char ms[16];
+		char ms[16], title[64];
 
 		words_duration(ms, sizeof(ms), call_stage_ms(cs, (enum stage)s, end));
 		add(v, cs->visited & (1u << s) ? A_NORMAL : ui_attr(ui, R_DIM),
-		    "  %-10s %s  %dx  checklist %s", stage_title((enum stage)s), ms,
+		    _("  %s %s  %dx  checklist %s"),
+		    draw_pad(title, sizeof(title), stage_title((enum stage)s), 10), ms,
 		    cs->stage_visits[s], words_checklist(cl, sizeof(cl), t, n));
 		ticked += t;
 		items += n;
 	}
-	add(v, A_NORMAL, "  checklist coverage %s (%d%%)",
+	add(v, A_NORMAL, _("  checklist coverage %s (%d%%)"),
 	    words_checklist(cl, sizeof(cl), ticked, items),
 	    items ? (int)(ticked * 100 / items) : 0);
 }
@@ -135,10 +139,10 @@ static void add_events_of(struct ui *ui, struct view *v)
 	const struct call_state *cs = &rc->state;
 	char a[16], b[16], n1[WORDS_BUF], n2[WORDS_BUF];
 
-	section(ui, v, "Holds, escalations, boundary");
+	section(ui, v, _("Holds, escalations, boundary"));
 	words_duration(a, sizeof(a), call_hold_ms(cs, end_of(rc)));
 	words_duration(b, sizeof(b), cs->hold_longest_ms);
-	add(v, A_NORMAL, "  %s, %s in all, longest %s",
+	add(v, A_NORMAL, _("  %s, %s in all, longest %s"),
 	    words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, b);
 	add(v, A_NORMAL, "  %s, %s",
 	    words_count(n1, sizeof(n1), cs->escalations, "escalation", "escalations"),
@@ -148,7 +152,7 @@ static void add_events_of(struct ui *ui, struct view *v)
 
 		words_duration(a, sizeof(a), e->t - rc->meta.started);
 		if (e->kind == EV_ESCALATE)
-			add(v, A_NORMAL, "    %s escalated: %s", a, e->text ? e->text : "");
+			add(v, A_NORMAL, _("    %s escalated: %s"), a, e->text ? e->text : "");
 	}
 	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  %s",
 	    words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"));
@@ -157,7 +161,7 @@ static void add_events_of(struct ui *ui, struct view *v)
 
 		words_duration(a, sizeof(a), e->t - rc->meta.started);
 		if (e->kind == EV_WARNING && e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
-			add(v, A_NORMAL, "    %s warning %d: %s", a, e->a,
+			add(v, A_NORMAL, _("    %s warning %d: %s"), a, e->a,
 			    e->text			 ? e->text
 			    : rc->pb->warnings[e->a - 1] ? rc->pb->warnings[e->a - 1]
 							 : "");
@@ -172,15 +176,15 @@ static void add_wrapup(struct ui *ui, struct view *v)
 	int n0, n1, n2;
 	char at[16];
 
-	section(ui, v, "Notes");
+	section(ui, v, _("Notes"));
 	for (size_t i = 0; i < cs->nnotes; i++) {
 		words_duration(at, sizeof(at), cs->notes[i].t - v->rc.meta.started);
 		add(v, A_NORMAL, "  %s %s", at, cs->notes[i].text);
 	}
 	if (!cs->nnotes)
-		add(v, ui_attr(ui, R_DIM), "  none");
-	section(ui, v, "Wrap-up");
-	add(v, A_NORMAL, "  outcome %s   cause %s",
+		add(v, ui_attr(ui, R_DIM), _("  none"));
+	section(ui, v, _("Wrap-up"));
+	add(v, A_NORMAL, _("  outcome %s   cause %s"),
 	    cs->outcome == OUTCOME_NONE ? "-" : outcome_label(cs->outcome),
 	    cause	? cause->label
 	    : cs->cause ? cs->cause
@@ -189,13 +193,13 @@ static void add_wrapup(struct ui *ui, struct view *v)
 	f1 = event_field(cs->followup, 1, &n1);
 	f2 = event_field(cs->followup, 2, &n2);
 	if (cs->followup)
-		add(v, A_NORMAL, "  follow-up %.*s %.*s: %.*s", n0, n0 ? f0 : "(no date)", n1, f1,
-		    n2, f2);
+		add(v, A_NORMAL, _("  follow-up %.*s %.*s: %.*s"), n0, n0 ? f0 : _("(no date)"), n1,
+		    f1, n2, f2);
 	f0 = event_field(cs->reflection, 0, &n0);
 	f1 = event_field(cs->reflection, 1, &n1);
-	section(ui, v, "Reflection");
-	add(v, A_NORMAL, "  went well: %.*s", n0, f0);
-	add(v, A_NORMAL, "  to improve: %.*s", n1, f1);
+	section(ui, v, _("Reflection"));
+	add(v, A_NORMAL, _("  went well: %.*s"), n0, f0);
+	add(v, A_NORMAL, _("  to improve: %.*s"), n1, f1);
 }
 
 /* The agent's answer to a review, under it. */
@@ -222,9 +226,9 @@ static int add_review(void *ctx, const struct review *r)
 		if (r->scores[s] && len < sizeof(scores))
 			len += (size_t)snprintf(scores + len, sizeof(scores) - len, " %s %d",
 						stage_key((enum stage)s), r->scores[s]);
-	add(v, A_BOLD, "  %s by %s%s", at, r->reviewer, r->acked_at ? "" : "  (not yet read)");
+	add(v, A_BOLD, "  %s by %s%s", at, r->reviewer, r->acked_at ? "" : _("  (not yet read)"));
 	if (scores[0])
-		add(v, A_NORMAL, "    scores:%s", scores);
+		add(v, A_NORMAL, _("    scores:%s"), scores);
 	if (r->comment[0])
 		add(v, ui_attr(ui, R_PROMPT), "    %s", r->comment);
 	store_reply_each(ui->st, r->id, add_reply, v, NULL);
@@ -249,7 +253,7 @@ static void add_timeline(struct ui *ui, struct view *v)
 	struct call_state cs;
 	char at[16], what[1024];
 
-	section(ui, v, "Timeline");
+	section(ui, v, _("Timeline"));
 	if (call_init(&cs, rc->pb) != POISE_OK)
 		return;
 	for (size_t i = 0; i < rc->nevents; i++) {
@@ -272,11 +276,11 @@ static void build(struct ui *ui, struct view *v)
 	add_stages(ui, v);
 	add_events_of(ui, v);
 	add_wrapup(ui, v);
-	section(ui, v, "Reviews");
+	section(ui, v, _("Reviews"));
 	poise_error_clear(&err);
 	if (review_each(ui->st, v->rc.meta.id, add_review, v, &err) != POISE_OK)
 		add(v, ui_attr(ui, R_ERROR), "  %s", err.msg);
-	section(ui, v, "QA scores");
+	section(ui, v, _("QA scores"));
 	if (store_score_each(ui->st, v->rc.meta.id, add_qa, v, &err) != POISE_OK)
 		add(v, ui_attr(ui, R_ERROR), "  %s", err.msg);
 	add_timeline(ui, v);
@@ -291,16 +295,17 @@ static int view_comment(struct ui *ui, void *ctx, int key);
 static int view_back(struct ui *ui, void *ctx, int key);
 
 #define VIEW_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", "help", "show this help")                                          \
+	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
 	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  "scroll", "scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)")                          \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", "top/end",                  \
-	  "the top (g, Home) or the end (G, End); Space pages down")                               \
-	K(replay, KEYS('r'), "r", "replay", "replay the call step by step as the agent saw it")    \
-	K(score, KEYS('s'), "s", "score",                                                          \
-	  "score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)")                   \
-	K(comment, KEYS('c'), "c", "comment", "write a coaching comment for the agent")            \
-	K(back, KEYS('q', KEY_ESC), "q", "back", "back to the list (q or Esc)")
+	  N_("scroll"), N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)"))                  \
+	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),              \
+	  N_("the top (g, Home) or the end (G, End); Space pages down"))                           \
+	K(replay, KEYS('r'), "r", N_("replay"),                                                    \
+	  N_("replay the call step by step as the agent saw it"))                                  \
+	K(score, KEYS('s'), "s", N_("score"),                                                      \
+	  N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)"))                \
+	K(comment, KEYS('c'), "c", N_("comment"), N_("write a coaching comment for the agent"))    \
+	K(back, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the list (q or Esc)"))
 
 #define VIEW_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, view_##name},
 static const struct keybind view_keys[] = {VIEW_KEYS(VIEW_KEY_ENTRY)};
@@ -321,8 +326,8 @@ static void view_draw(struct ui *ui, void *ctx)
 	if (items)
 		draw_list_view(ui, 1, 1, COLS - 2, LINES - 2 - fh, items, v->n, &v->lv);
 	free(items);
-	snprintf(title, sizeof(title), "poise review - call %.*s  %s", CALL_ID_SHORT, v->rc.meta.id,
-		 words_count(rows, sizeof(rows), v->lv.rows, "line", "lines"));
+	snprintf(title, sizeof(title), _("poise review - call %.*s  %s"), CALL_ID_SHORT,
+		 v->rc.meta.id, words_count(rows, sizeof(rows), v->lv.rows, "line", "lines"));
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
 	if (ui->banner[0])
@@ -350,7 +355,7 @@ static int view_ends(struct ui *ui, void *ctx, int key)
 static int view_help(struct ui *ui, void *ctx, int key)
 {
 	(void)ctx, (void)key;
-	ui_help(ui, "poise review - keys of a call", view_keys, NVIEW_KEYS);
+	ui_help(ui, _("poise review - keys of a call"), view_keys, NVIEW_KEYS);
 	return REDRAW;
 }
 
@@ -376,10 +381,10 @@ static void save(struct ui *ui, struct view *v, const char *what)
 		v->mine.created_at = ui_now();
 	}
 	if (review_save(ui->st, &v->mine, &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "%s not saved: %s", what, err.msg);
+		ui_set_banner(ui, 1, _("%s not saved: %s"), what, err.msg);
 		return;
 	}
-	ui_set_banner(ui, 0, "%s saved as %s; %s will see it on the ready screen", what,
+	ui_set_banner(ui, 0, _("%s saved as %s; %s will see it on the ready screen"), what,
 		      v->mine.reviewer, v->rc.meta.agent);
 	build(ui, v);
 	v->lv.top = top;
@@ -404,12 +409,12 @@ static int view_comment(struct ui *ui, void *ctx, int key)
 	char text[REVIEW_COMMENT_MAX + 1];
 
 	(void)key;
-	if (!ui_edit_text(ui, "comment for the agent (Enter saves, Esc cancels):", LIMIT_COMMENT,
+	if (!ui_edit_text(ui, _("comment for the agent (Enter saves, Esc cancels):"), LIMIT_COMMENT,
 			  text, sizeof(text), NULL) ||
 	    !text[0])
 		return REDRAW;
 	snprintf(v->mine.comment, sizeof(v->mine.comment), "%s", text);
-	save(ui, v, "comment");
+	save(ui, v, _("comment"));
 	return REDRAW;
 }
 
@@ -438,7 +443,7 @@ void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *o
 	struct poise_error err;
 
 	if (!v) {
-		ui_set_banner(ui, 1, "cannot open the call: out of memory");
+		ui_set_banner(ui, 1, _("cannot open the call: out of memory"));
 		return;
 	}
 	v->ui = ui;
@@ -448,7 +453,8 @@ void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *o
 	ui->banner[0] = '\0';
 	ui->banner_error = 0;
 	if (review_call_load(ui->st, call_id, &v->rc, &err) != POISE_OK) {
-		ui_set_banner(ui, 1, "cannot open call %.*s: %s", CALL_ID_SHORT, call_id, err.msg);
+		ui_set_banner(ui, 1, _("cannot open call %.*s: %s"), CALL_ID_SHORT, call_id,
+			      err.msg);
 		goto out;
 	}
 	build(ui, v);

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-
 static const char *env(const char *name)
 {
 	return getenv(name);
@@ -58,8 +57,8 @@ int session_start_call(struct ui *ui, const struct caller *c)
 	copy(ui->meta.playbook_hash, sizeof(ui->meta.playbook_hash), ui->pb->hash);
 	copy(ui->meta.status, sizeof(ui->meta.status), "open");
 	if (call_init(&ui->cs, ui->pb) != POISE_OK) {
-		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0,
-				"cannot start a call: out of memory");
+		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "%s",
+				_("cannot start a call: out of memory"));
 		goto fail;
 	}
 	ev.text = ui->pb->hash;
@@ -74,7 +73,7 @@ int session_start_call(struct ui *ui, const struct caller *c)
 	if (ui->opts->stored) /* the call and its START: the live floor hears of it now */
 		ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
 	if (call_apply(&ui->cs, &ev) != POISE_OK) {
-		ui_set_banner(ui, 1, "%s saved but could not be shown; restart poise to resume",
+		ui_set_banner(ui, 1, _("%s saved but could not be shown; restart poise to resume"),
 			      event_kind_key(ev.kind));
 		return -1;
 	}
@@ -82,7 +81,8 @@ int session_start_call(struct ui *ui, const struct caller *c)
 fail:
 	call_lock_release(ui->lock, 1);
 	ui->lock = NULL;
-	ui_set_banner(ui, 1, "cannot start a call: %s", err.msg[0] ? err.msg : "unknown error");
+	ui_set_banner(ui, 1, _("cannot start a call: %s"),
+		      err.msg[0] ? err.msg : _("unknown error"));
 	return -1;
 }
 
@@ -222,7 +222,7 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 		return 1;
 	ui = calloc(1, sizeof(*ui));
 	if (!ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
 		return 1;
 	}
 	ui->opts = opts;
@@ -234,7 +234,7 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 	term_stop();
 	if (rc == 1)
 		poise_error_set(err, POISE_DB, NULL, 0, 0, "%s",
-				ui->banner[0] ? ui->banner : "the call screen stopped");
+				ui->banner[0] ? ui->banner : _("the call screen stopped"));
 out:
 	session_close(ui);
 	return rc;

@@ -98,22 +98,23 @@ int term_check_err(struct poise_error *err)
 	int rc = 0;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		poise_error_set(err, POISE_INVALID, NULL, 0, 0,
-				"the call screen needs a terminal on stdin and stdout: run it in "
-				"a terminal (for plain text use 'poise show' or 'poise export')");
+		poise_error_set(
+			err, POISE_INVALID, NULL, 0, 0,
+			_("the call screen needs a terminal on stdin and stdout: run it in "
+			  "a terminal (for plain text use 'poise show' or 'poise export')"));
 		return -1;
 	}
 	if (!term || !*term || strcmp(term, "dumb") == 0) {
 		poise_error_set(err, POISE_INVALID, NULL, 0, 0,
-				"TERM is %s: the call screen needs a full-screen terminal; set "
-				"TERM, e.g. TERM=xterm-256color",
-				term && *term ? "'dumb'" : "not set");
+				_("TERM is %s: the call screen needs a full-screen terminal; set "
+				  "TERM, e.g. TERM=xterm-256color"),
+				term && *term ? "'dumb'" : _("not set"));
 		return -1;
 	}
 	if (setupterm(term, STDOUT_FILENO, &rc) != OK) {
 		poise_error_set(err, POISE_INVALID, NULL, 0, 0,
-				"unknown terminal type '%s': set TERM to one this machine knows "
-				"(e.g. TERM=xterm-256color) or install its terminfo",
+				_("unknown terminal type '%s': set TERM to one this machine knows "
+				  "(e.g. TERM=xterm-256color) or install its terminfo"),
 				term);
 		return -1;
 	}
@@ -167,7 +168,7 @@ int term_start_err(struct ui *ui, struct poise_error *err)
 	have_modes = tcgetattr(STDIN_FILENO, &saved_modes) == 0;
 	if (!newterm(NULL, stdout, stdin)) {
 		poise_error_set(err, POISE_IO, NULL, 0, 0,
-				"cannot start the terminal '%s': try TERM=xterm-256color",
+				_("cannot start the terminal '%s': try TERM=xterm-256color"),
 				getenv("TERM"));
 		return -1;
 	}

@@ -35,7 +35,7 @@ static void set_step(struct wrapup *w, const char *step)
 #define WRAPUP_LINES 12
 struct wrapup_lines {
 	struct list_item items[WRAPUP_LINES];
-	char label[WRAPUP_LINES][16];
+	char label[WRAPUP_LINES][48];
 	size_t n;
 };
 
@@ -44,7 +44,7 @@ static void add(struct wrapup_lines *l, const char *label, const char *value, at
 	if (l->n >= WRAPUP_LINES)
 		return;
 	if (label)
-		snprintf(l->label[l->n], sizeof(l->label[l->n]), "%-12s", label);
+		draw_pad(l->label[l->n], sizeof(l->label[l->n]), _(label), 12);
 	l->items[l->n] = (struct list_item){label ? l->label[l->n] : NULL, value, NULL, attr, 0};
 	l->n++;
 }
@@ -60,31 +60,32 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	words_duration(t1, sizeof(t1), call_elapsed_ms(cs, ui_now()));
-	snprintf(buf, sizeof(buf), "Wrap-up  %s  %s", ui_customer(ui), t1);
+	snprintf(buf, sizeof(buf), _("Wrap-up  %s  %s"), ui_customer(ui), t1);
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), buf); /* the name is data */
-	snprintf(stages, sizeof(stages), "%d of 8 visited, ended in %s",
+	snprintf(stages, sizeof(stages), _("%d of 8 visited, ended in %s"),
 		 __builtin_popcount(cs->visited), stage_title(cs->stage));
-	add(&l, "Stages", stages, A_NORMAL);
-	snprintf(mood, sizeof(mood), "%s at the start, %s at the end",
+	add(&l, N_("Stages"), stages, A_NORMAL);
+	snprintf(mood, sizeof(mood), _("%s at the start, %s at the end"),
 		 words_mood_mark(m1, sizeof(m1), cs->nmoods ? cs->moods[0].mood : 0),
 		 words_mood_mark(m2, sizeof(m2), cs->mood));
-	add(&l, "Mood", mood, A_NORMAL);
+	add(&l, N_("Mood"), mood, A_NORMAL);
 	words_duration(t2, sizeof(t2), cs->hold_ms);
-	snprintf(logged, sizeof(logged), "%s, %s in all; %s; %s; %s; %s",
+	/* TRANSLATORS: holds, their total time; warnings; escalations; manager requests; notes. */
+	snprintf(logged, sizeof(logged), _("%s, %s in all; %s; %s; %s; %s"),
 		 words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), t2,
 		 words_count(n2, sizeof(n2), cs->warnings, "warning", "warnings"),
 		 words_count(n3, sizeof(n3), cs->escalations, "escalation", "escalations"),
 		 words_count(n5, sizeof(n5), cs->manager_asks, "manager request",
 			     "manager requests"),
 		 words_count(n4, sizeof(n4), (long)cs->nnotes, "note", "notes"));
-	add(&l, "Logged", logged, A_NORMAL);
+	add(&l, N_("Logged"), logged, A_NORMAL);
 	add(&l, NULL, "", A_NORMAL);
-	add(&l, NULL, "Wrap-up", ui_attr(ui, R_SECTION));
-	add(&l, "Outcome", cs->outcome == OUTCOME_NONE ? "-" : outcome_label(cs->outcome),
+	add(&l, NULL, _("Wrap-up"), ui_attr(ui, R_SECTION));
+	add(&l, N_("Outcome"), cs->outcome == OUTCOME_NONE ? "-" : outcome_label(cs->outcome),
 	    A_NORMAL);
-	add(&l, "Cause", w->cause[0] ? w->cause : "-", A_NORMAL);
-	add(&l, "Follow-up", w->followup[0] ? w->followup : "-", A_NORMAL);
-	add(&l, "Reflection", w->reflection[0] ? w->reflection : "-", A_NORMAL);
+	add(&l, N_("Cause"), w->cause[0] ? w->cause : "-", A_NORMAL);
+	add(&l, N_("Follow-up"), w->followup[0] ? w->followup : "-", A_NORMAL);
+	add(&l, N_("Reflection"), w->reflection[0] ? w->reflection : "-", A_NORMAL);
 	if (ui->banner[0])
 		add(&l, NULL, ui->banner, ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN));
 	if (w->step) {
@@ -92,10 +93,9 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 		add(&l, NULL, w->step, ui_attr(ui, R_PROMPT));
 	}
 	/* Above the question at the bottom, whatever its height: nothing drawn over. */
-	draw_list_view(ui, 2, 1, COLS - 2, LINES - 2 - ui_overlay_rows(ui), l.items, l.n,
-		       &w->view);
+	draw_list_view(ui, 2, 1, COLS - 2, LINES - 2 - ui_overlay_rows(ui), l.items, l.n, &w->view);
 	if (w->view.rows > w->view.page)
-		draw_text(ui, 1, 1, COLS - 2, 1, ui_attr(ui, R_DIM), "Up/Down PgUp/PgDn scroll");
+		draw_text(ui, 1, 1, COLS - 2, 1, ui_attr(ui, R_DIM), _("Up/Down PgUp/PgDn scroll"));
 }
 
 /* Under a question, the pager keys scroll the summary (edit.c gives them here). */
@@ -123,7 +123,7 @@ static int back_to_call(struct ui *ui)
 
 	ev.a = (int)call_undo_target(&ui->cs);
 	if (ev.a && ui_record(ui, &ev) == 0) {
-		ui_set_banner(ui, 0, "back to the call; x ends it again");
+		ui_set_banner(ui, 0, _("back to the call; x ends it again"));
 		return 1;
 	}
 	return 0;
@@ -136,8 +136,8 @@ static int ask_outcome(struct ui *ui)
 
 	do {
 		ch = ui_ask_key(ui,
-				"outcome: r resolved  e escalated  t transferred  c callback  "
-				"a ended for abuse  u unresolved",
+				_("outcome: r resolved  e escalated  t transferred  c callback  "
+				  "a ended for abuse  u unresolved"),
 				"retcau", 1);
 		if (ui->stopping)
 			return -1;
@@ -150,8 +150,8 @@ static int ask_outcome(struct ui *ui)
 static int ask_cause(struct ui *ui, struct wrapup *w)
 {
 	const struct playbook *pb = ui->call_pb;
-	char q[1024] = "cause:", keys[64] = "";
-	size_t qlen = strlen(q), k = 0;
+	char q[1024], keys[64] = "";
+	size_t qlen = (size_t)snprintf(q, sizeof(q), "%s", _("cause:")), k = 0;
 	const struct pb_cause *chosen = NULL;
 
 	for (size_t i = 0; i < pb->ncauses && i < 9; i++) {
@@ -201,17 +201,18 @@ static int ask_followup(struct ui *ui, struct wrapup *w)
 	     promise[LIMIT_BYTES(LIMIT_PROMISE)] = "";
 
 	day_format(0, ui_now(), due_today);
-	if (!ui_edit_line(ui, "follow-up due date (Enter skips):", due, sizeof(due), check_date) ||
+	if (!ui_edit_line(ui, _("follow-up due date (Enter skips):"), due, sizeof(due),
+			  check_date) ||
 	    !due[0])
 		return ui->stopping ? -1 : 0;
 	if (followup_parse_due(due, due_today, day, NULL) != POISE_OK)
 		return 0;
 	snprintf(due, sizeof(due), "%s", day); /* stored as the day it names */
-	ui_edit_text(ui, "follow-up channel, e.g. phone or email (Enter skips):", LIMIT_CHANNEL,
+	ui_edit_text(ui, _("follow-up channel, e.g. phone or email (Enter skips):"), LIMIT_CHANNEL,
 		     channel, sizeof(channel), NULL);
 	if (ui->stopping)
 		return -1;
-	ui_edit_text(ui, "promise made (Enter skips):", LIMIT_PROMISE, promise, sizeof(promise),
+	ui_edit_text(ui, _("promise made (Enter skips):"), LIMIT_PROMISE, promise, sizeof(promise),
 		     NULL);
 	if (ui->stopping)
 		return -1;
@@ -228,11 +229,11 @@ static int ask_reflection(struct ui *ui, struct wrapup *w)
 {
 	char well[LIMIT_BYTES(LIMIT_REFLECTION)] = "", improve[LIMIT_BYTES(LIMIT_REFLECTION)] = "";
 
-	ui_edit_text(ui, "what went well (Enter skips):", LIMIT_REFLECTION, well, sizeof(well),
+	ui_edit_text(ui, _("what went well (Enter skips):"), LIMIT_REFLECTION, well, sizeof(well),
 		     NULL);
 	if (ui->stopping)
 		return -1;
-	ui_edit_text(ui, "what to improve (Enter skips):", LIMIT_REFLECTION, improve,
+	ui_edit_text(ui, _("what to improve (Enter skips):"), LIMIT_REFLECTION, improve,
 		     sizeof(improve), NULL);
 	if (ui->stopping)
 		return -1;
@@ -280,24 +281,24 @@ int wrapup_run(struct ui *ui)
 	ui_push(ui, &wrapup_screen, w);
 	w->view.sel = -1;
 	ui->under_view = &w->view;
-	set_step(w, "How did the call end? (Esc: back to the call)");
+	set_step(w, _("How did the call end? (Esc: back to the call)"));
 	if (ui->cs.outcome == OUTCOME_NONE && (rc = ask_outcome(ui)) != 0) {
 		rc = rc > 0 ? 0 : -1; /* back to the call is no failure */
 		goto out;
 	}
 	rc = -1;
-	set_step(w, "What was it about?");
+	set_step(w, _("What was it about?"));
 	if (!ui->cs.cause && ask_cause(ui, w) != 0)
 		goto out;
-	set_step(w, "Anything promised for later? (optional) Due: YYYY-MM-DD, today, tomorrow, "
-		    "a weekday such as fri, or +N days");
+	set_step(w, _("Anything promised for later? (optional) Due: YYYY-MM-DD, today, tomorrow, "
+		      "a weekday such as fri, or +N days"));
 	if (!ui->cs.followup && ask_followup(ui, w) != 0)
 		goto out;
-	set_step(w, "A moment to reflect (optional)");
+	set_step(w, _("A moment to reflect (optional)"));
 	if (!ui->cs.reflection && ask_reflection(ui, w) != 0)
 		goto out;
 	while (record(ui, EV_END, NULL) != 0) {
-		set_step(w, "The call could not be closed; press any key to retry");
+		set_step(w, _("The call could not be closed; press any key to retry"));
 		ui_ask_key(ui, ui->banner, "abcdefghijklmnopqrstuvwxyz\n ", 0);
 		if (ui->stopping)
 			goto out;
