@@ -8,6 +8,7 @@
  */
 #include "store_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void bind_text(sqlite3_stmt *s, int i, const char *text, size_t len)
@@ -40,34 +41,6 @@ int store_write_call(struct store *st, const struct call_meta *meta, const char 
 	sqlite3_bind_text(s, 7, pb_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, meta->started);
 	return store_step_done(st, STMT_INS_CALL);
-}
-
-/* Bind ?1 call id, ?2 an integer or text (or NULL), ?9 the seq to one update and run it. */
-static int run_update(struct store *st, enum store_stmt id, const char *call_id, int64_t seq,
-		      int64_t v, const char *text, int have_v)
-{
-	sqlite3_stmt *s = store_stmt(st, id);
-
-	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 9, seq);
-	if (text)
-		sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
-	else if (have_v)
-		sqlite3_bind_int64(s, 2, v);
-	return store_step_done(st, id);
-}
-
-static int set_status(struct store *st, const char *call_id, int64_t seq, const char *status,
-		      int64_t ended)
-{
-	sqlite3_stmt *s = store_stmt(st, STMT_UPD_STATUS);
-
-	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 9, seq);
-	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
-	if (ended)
-		sqlite3_bind_int64(s, 3, ended);
-	return store_step_done(st, STMT_UPD_STATUS);
 }
 
 /* Split "f1\tf2\trest" into n fields (event.h; the last takes the rest); missing ones are "". */
@@ -126,31 +99,113 @@ int store_write_helper_rows(struct store *st, const char *call_id, const struct 
 	return store_step_done(st, id);
 }
 
-/* The calls row after ev: its last_seq, and the summary column ev changes. */
+static void bind_opt_int(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+}
+
+/* The mood and wrap-up columns a step builds on, as the row holds them now. */
+static int read_summary(struct store *st, const char *call_id, struct store_summary *sm)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_SUMMARY);
+	int rc;
+
+	store_summary_init(sm);
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sm->mood_start = sqlite3_column_int(s, 0);
+		sm->mood_end = sqlite3_column_int(s, 1);
+		sm->have_wrapup = sqlite3_column_type(s, 2) != SQLITE_NULL;
+		sm->wrapup_at = sqlite3_column_int64(s, 2);
+		rc = SQLITE_OK;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The call's stored events folded again (after an UNDO); their texts are left out. */
+static int fold_stored(struct store *st, const char *call_id, struct store_summary *sm)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_EVENTS);
+	struct event *ev = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			void *p = realloc(ev, (cap = cap ? cap * 2 : 64) * sizeof(*ev));
+
+			if (!p) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			ev = p;
+		}
+		store_row_event(s, &ev[n]);
+		ev[n++].text = NULL;
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE) {
+		store_summary_fold(sm, ev, n);
+		rc = SQLITE_OK;
+	}
+	free(ev);
+	return rc;
+}
+
+/*
+ * The calls row after ev: its last_seq, and the summary columns ev changes,
+ * by store_summary_step from the row as it stands (store_summary.c; the
+ * batch writer folds with the same steps).
+ */
 static int write_summary(struct store *st, const char *call_id, const struct event *ev)
 {
-	int64_t seq = ev->seq;
+	static const struct {
+		unsigned what;
+		enum store_stmt id;
+	} stmts[] = {
+		{SUMMARY_MOOD, STMT_UPD_MOOD},
+		{SUMMARY_WRAPUP, STMT_UPD_WRAPUP},
+		{SUMMARY_OUTCOME, STMT_UPD_OUTCOME},
+		{SUMMARY_CAUSE, STMT_UPD_CAUSE},
+		{SUMMARY_STATUS, STMT_UPD_STATUS},
+		{SUMMARY_MOOD | SUMMARY_WRAPUP, STMT_UPD_UNDONE},
+	};
+	enum store_stmt id = STMT_UPD_SEQ;
+	unsigned what = store_summary_touches(ev->kind);
+	struct store_summary sm;
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
 
-	switch (ev->kind) {
-	case EV_MOOD:
-		return run_update(st, STMT_UPD_MOOD, call_id, seq, ev->a, NULL, 1);
-	case EV_WRAPUP:
-		return run_update(st, STMT_UPD_WRAPUP, call_id, seq, ev->t, NULL, 1);
-	case EV_OUTCOME:
-		return run_update(st, STMT_UPD_OUTCOME, call_id, seq, 0, ev->text, 0);
-	case EV_CAUSE:
-		return run_update(st, STMT_UPD_CAUSE, call_id, seq, 0, ev->text, 0);
-	case EV_UNDO: /* what the columns say, without the events taken back */
-		return run_update(st, STMT_UPD_UNDONE, call_id, seq, 0, NULL, 0);
-	case EV_END:
-		return set_status(st, call_id, seq, "done", ev->t);
-	case EV_INTERRUPTED:
-		return set_status(st, call_id, seq, "interrupted", ev->t);
-	case EV_RESUME:
-		return set_status(st, call_id, seq, "open", 0);
-	default:
-		return run_update(st, STMT_UPD_SEQ, call_id, seq, 0, NULL, 0);
+	if (ev->kind == EV_UNDO)
+		rc = fold_stored(st, call_id, &sm);
+	else if (what)
+		rc = read_summary(st, call_id, &sm);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (what && ev->kind != EV_UNDO)
+		what = store_summary_step(&sm, ev, 0);
+	for (size_t i = 0; what && i < sizeof(stmts) / sizeof(stmts[0]); i++)
+		if (stmts[i].what == what)
+			id = stmts[i].id;
+	s = store_stmt(st, id);
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, ev->seq);
+	if (what) {
+		sqlite3_bind_text(s, 2, sm.status, -1, SQLITE_STATIC);
+		bind_opt_int(s, 3, sm.ended);
+		if (sm.outcome)
+			sqlite3_bind_text(s, 4, sm.outcome, -1, SQLITE_STATIC);
+		if (sm.cause)
+			sqlite3_bind_text(s, 5, sm.cause, -1, SQLITE_STATIC);
+		bind_opt_int(s, 6, sm.mood_start);
+		bind_opt_int(s, 7, sm.mood_end);
+		if (sm.have_wrapup)
+			sqlite3_bind_int64(s, 8, sm.wrapup_at);
 	}
+	return store_step_done(st, id);
 }
 
 static int insert_event(struct store *st, const char *call_id, const struct event *ev)
