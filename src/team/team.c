@@ -296,13 +296,3 @@ enum poise_status team_copy(struct team *t, const char *table, struct copybuf *b
 	return ps;
 }
 
-int team_is_call_id(const char *s)
-{
-	for (int i = 0; i < FIELD_CALL_ID_LEN; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !s[i] || !strchr("0123456789abcdef", s[i]))
-			return 0;
-	}
-	return 1;
-}

@@ -68,9 +68,6 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 #define TEAM_COLUMN_DEF(name, type, value, known) #name " " #type ", "
 #define TEAM_COLUMN_SET(name, type, value, known) #name " = excluded." #name ", "
 
-/* s starts with a call id as poise writes them: a lowercase UUID with dashes. */
-int team_is_call_id(const char *s);
-
 /* team_schema.c: the server's schema is the one this poise knows, else why not. */
 enum poise_status team_check_version(struct team *t, struct poise_error *err);
 

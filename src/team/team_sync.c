@@ -73,7 +73,7 @@ struct batch {
 	struct sync_pushed_call *pushed;
 	struct sync_pushed_followup *fus;
 	size_t nfus, fucap;
-	char (*hashes)[65];
+	char (*hashes)[FIELD_HASH_SIZE];
 	size_t nhashes;
 	struct copybuf texts, rows, events, followups, figures;
 	const char *call_id; /* the call whose events/follow-ups are being added */
@@ -352,7 +352,7 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 			      struct team_sync_counts *n, struct poise_error *err)
 {
 	struct batch b;
-	char after[37] = "";
+	char after[FIELD_CALL_ID_SIZE] = "";
 	size_t limit = o && o->batch ? o->batch : TEAM_BATCH;
 	enum poise_status ps = POISE_OK;
 

@@ -173,7 +173,7 @@ struct ui {
 	int sync_failed;     /* the last outcome was a failure: retried */
 	int sync_off;	     /* no server configured: never tried again this session */
 	int sync_news;	     /* one finished since the ready screen last looked */
-	char pub_seen[65];   /* the newest published playbook already taken or passed over */
+	char pub_seen[FIELD_HASH_SIZE];   /* the newest published playbook already taken or passed over */
 };
 
 /* term.c: the terminal, attributes, signals, the clock. */

@@ -36,7 +36,7 @@
 #define NO_TEXT		  SIZE_MAX
 
 struct held_event {
-	char call_id[37];
+	char call_id[FIELD_CALL_ID_SIZE];
 	int64_t seq, t;
 	int kind, stage, a, b;
 	size_t text; /* offset into the batch's text, NO_TEXT for NULL */

@@ -99,7 +99,7 @@ enum store_stmt { STORE_STMT_LIST(STORE_STMT_ENUM) STMT_COUNT };
 
 /* The next seq of a call whose events may be waiting in the side log. */
 struct store_seq {
-	char call_id[37];
+	char call_id[FIELD_CALL_ID_SIZE];
 	int64_t next;
 };
 

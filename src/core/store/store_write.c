@@ -240,18 +240,6 @@ int store_write_event(struct store *st, const char *call_id, const struct event 
 	return store_write_helper_rows(st, call_id, ev);
 }
 
-static int is_uuid(const char *s)
-{
-	for (int i = 0; i < 36; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-'
-			 : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	}
-	return s[36] == '\0';
-}
-
 /* Drain the side log first so that the database always gets entries in order. */
 static int must_defer(struct store *st, struct poise_error *err, enum poise_status *ps)
 {
@@ -284,7 +272,7 @@ static enum poise_status call_begin(struct store *st, const struct call_meta *me
 
 	if (deferred)
 		*deferred = 0;
-	if (!is_uuid(meta->id) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id || !pb->version)
+	if (!limits_call_id(meta->id, 1) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id || !pb->version)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call: it needs a lowercase uuid, an agent "
 				       "and a playbook with its hash");
