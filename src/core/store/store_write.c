@@ -252,10 +252,64 @@ static int must_defer(struct store *st, struct poise_error *err, enum poise_stat
 	return *ps == POISE_OK && left > 0;
 }
 
-static void rollback(struct store *st)
+/*
+ * What a call's start and an append do first: ev (when not NULL) checked,
+ * the side log drained first so the database gets entries in order, then
+ * the call's seq slot (after the flush: one that empties the side log
+ * resets the seqs). *queued: entries still wait, so this one waits too.
+ */
+static enum poise_status write_open(struct store *st, const char *call_id, const struct event *ev,
+				    int *deferred, int64_t **slot, int *queued,
+				    struct poise_error *err)
 {
+	enum poise_status ps;
+
+	if (deferred)
+		*deferred = 0;
+	if (ev && (ps = event_check(ev, err)) != POISE_OK)
+		return ps;
+	*queued = must_defer(st, err, &ps);
+	if (ps != POISE_OK)
+		return ps;
+	if (!(*slot = store_seq_slot(st, call_id)))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	return POISE_OK;
+}
+
+/*
+ * The end of a write's transaction, rc what its writes gave: committed, or
+ * rolled back. POISE_OK with *busy 0 when it is in, with *busy 1 when the
+ * database was locked (the side log takes it); else why it failed.
+ */
+static enum poise_status write_close(struct store *st, int rc, const char *what, int *busy,
+				     struct poise_error *err)
+{
+	*busy = 0;
+	if (rc == SQLITE_OK)
+		rc = store_step_done(st, STMT_COMMIT);
+	if (rc == SQLITE_OK)
+		return POISE_OK;
 	if (!sqlite3_get_autocommit(st->db))
 		store_step_done(st, STMT_ROLLBACK);
+	if (!store_rc_busy(rc) || (st->flags & STORE_READONLY))
+		return store_fail(st, rc, what, err);
+	*busy = 1;
+	return POISE_OK;
+}
+
+/* ev into the side log at the call's next seq. */
+static enum poise_status defer_event(struct store *st, const char *call_id, struct event *ev,
+				     int64_t *slot, int *deferred, struct poise_error *err)
+{
+	enum poise_status ps;
+
+	ev->seq = *slot;
+	if ((ps = sidelog_add_event(st, call_id, ev, err)) != POISE_OK)
+		return ps;
+	*slot = ev->seq + 1;
+	if (deferred)
+		*deferred = 1;
+	return POISE_OK;
 }
 
 /*
@@ -268,57 +322,37 @@ static enum poise_status call_begin(struct store *st, const struct call_meta *me
 {
 	enum poise_status ps;
 	int64_t *slot;
-	int rc, queued;
+	int rc, queued, busy = 1;
 
-	if (deferred)
-		*deferred = 0;
-	if (!limits_call_id(meta->id, 1) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id || !pb->version)
+	if (!limits_call_id(meta->id, 1) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id ||
+	    !pb->version)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call: it needs a lowercase uuid, an agent "
 				       "and a playbook with its hash");
-	if (first && (ps = event_check(first, err)) != POISE_OK)
+	if ((ps = write_open(st, meta->id, first, deferred, &slot, &queued, err)) != POISE_OK)
 		return ps;
-	/* The slot after the flush: a flush that empties the side log resets the seqs. */
-	queued = must_defer(st, err, &ps);
-	if (ps != POISE_OK)
-		return ps;
-	if (!(slot = store_seq_slot(st, meta->id)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	if (queued)
-		goto defer;
-	if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
-		rc = store_write_call(st, meta, pb->id, pb->version, pb->hash, pb->text,
-				      pb->text_len);
-		if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
-			rc = SQLITE_CONSTRAINT; /* that id is taken */
-		if (rc == SQLITE_OK && first) {
-			first->seq = 1;
-			rc = store_write_event(st, meta->id, first);
+	if (!queued) {
+		if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
+			rc = store_write_call(st, meta, pb->id, pb->version, pb->hash, pb->text,
+					      pb->text_len);
+			if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
+				rc = SQLITE_CONSTRAINT; /* that id is taken */
+			if (rc == SQLITE_OK && first) {
+				first->seq = 1;
+				rc = store_write_event(st, meta->id, first);
+			}
 		}
-		if (rc == SQLITE_OK)
-			rc = store_step_done(st, STMT_COMMIT);
+		if ((ps = write_close(st, rc, "record call", &busy, err)) != POISE_OK)
+			return ps;
 	}
-	if (rc != SQLITE_OK)
-		rollback(st);
-	if (rc == SQLITE_OK) {
+	if (!busy) {
 		*slot = first ? 2 : 1;
 		return POISE_OK;
 	}
-	if (!store_rc_busy(rc) || (st->flags & STORE_READONLY))
-		return store_fail(st, rc, "record call", err);
-defer:
 	if ((ps = sidelog_add_call(st, meta, pb, err)) != POISE_OK)
 		return ps;
 	*slot = 1;
-	if (!first)
-		return POISE_OK;
-	first->seq = *slot;
-	if ((ps = sidelog_add_event(st, meta->id, first, err)) != POISE_OK)
-		return ps;
-	*slot = first->seq + 1;
-	if (deferred)
-		*deferred = 1;
-	return POISE_OK;
+	return first ? defer_event(st, meta->id, first, slot, deferred, err) : POISE_OK;
 }
 
 enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
@@ -367,48 +401,29 @@ enum poise_status store_append(struct store *st, const char *call_id, struct eve
 {
 	enum poise_status ps;
 	int64_t *slot;
-	int rc, queued;
+	int rc, queued, busy = 1;
 
-	if (deferred)
-		*deferred = 0;
-	if ((ps = event_check(ev, err)) != POISE_OK)
+	if ((ps = write_open(st, call_id, ev, deferred, &slot, &queued, err)) != POISE_OK)
 		return ps;
-	/* The slot after the flush: a flush that empties the side log resets the seqs. */
-	queued = must_defer(st, err, &ps);
-	if (ps != POISE_OK)
-		return ps;
-	if (!(slot = store_seq_slot(st, call_id)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	if (queued)
-		goto defer;
-	if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
-		/* In the transaction the database is the truth about seqs. */
-		*slot = 0;
-		if ((ps = next_seq(st, call_id, slot, err)) != POISE_OK) {
-			rollback(st);
-			return ps;
+	if (!queued) {
+		if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
+			/* In the transaction the database is the truth about seqs. */
+			*slot = 0;
+			if ((ps = next_seq(st, call_id, slot, err)) != POISE_OK) {
+				store_step_done(st, STMT_ROLLBACK);
+				return ps;
+			}
+			ev->seq = *slot;
+			rc = store_write_event(st, call_id, ev);
 		}
-		ev->seq = *slot;
-		rc = store_write_event(st, call_id, ev);
-		if (rc == SQLITE_OK)
-			rc = store_step_done(st, STMT_COMMIT);
+		if ((ps = write_close(st, rc, "save event", &busy, err)) != POISE_OK)
+			return ps;
 	}
-	if (rc != SQLITE_OK)
-		rollback(st);
-	if (rc == SQLITE_OK) {
+	if (!busy) {
 		*slot = ev->seq + 1;
 		return POISE_OK;
 	}
-	if (!store_rc_busy(rc) || (st->flags & STORE_READONLY))
-		return store_fail(st, rc, "save event", err);
-defer:
 	if ((ps = next_seq(st, call_id, slot, err)) != POISE_OK)
 		return ps;
-	ev->seq = *slot;
-	if ((ps = sidelog_add_event(st, call_id, ev, err)) != POISE_OK)
-		return ps;
-	*slot = ev->seq + 1;
-	if (deferred)
-		*deferred = 1;
-	return POISE_OK;
+	return defer_event(st, call_id, ev, slot, deferred, err);
 }

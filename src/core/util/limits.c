@@ -15,7 +15,8 @@ int limits_call_id(const char *s, int whole)
 	for (int i = 0; i < FIELD_CALL_ID_LEN; i++) {
 		int dash = i == 8 || i == 13 || i == 18 || i == 23;
 
-		if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (dash ? s[i] != '-'
+			 : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	}
 	return !whole || s[FIELD_CALL_ID_LEN] == '\0';
