@@ -196,6 +196,7 @@ struct call_state {
 	long prompt; /* index in prompts of the pending one; -1 = none */
 	int breathe_count;
 	int64_t breathe_at;
+	int pacing; /* the pacer runs, since breathe_at: BREATHE to BREATHE_END or INTERRUPTED */
 
 	enum outcome outcome;
 	char *cause;		      /* owned; NULL until set */

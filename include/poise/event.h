@@ -23,6 +23,7 @@
  *   MANAGER     customer asked for a manager
  *   PROMPT      a coaching rule fired            a: rule index, text: rule id
  *   BREATHE     breathing pacer started
+ *   BREATHE_END breathing pacer stopped (p or Esc)
  *   WRAPUP      talk ended, wrap-up began
  *   OUTCOME     wrap-up outcome                  text: outcome key (outcome_key())
  *   CAUSE       cause category                   text: cause id from the playbook
@@ -70,7 +71,8 @@
 	X(END, "end")                                                          \
 	X(INTERRUPTED, "interrupted")                                          \
 	X(RESUME, "resume")                                                    \
-	X(UNDO, "undo")
+	X(UNDO, "undo")                                                        \
+	X(BREATHE_END, "breathe-end")
 
 #define EVENT_KIND_ENUM(name, key) EV_##name,
 enum event_kind { EVENT_KIND_LIST(EVENT_KIND_ENUM) EV_COUNT };

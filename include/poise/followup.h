@@ -19,7 +19,7 @@
 
 struct followup {
 	int64_t id; /* what `poise followups done ID` takes */
-	char call_id[37];
+	char call_id[FIELD_CALL_ID_SIZE];
 	char due[11]; /* YYYY-MM-DD; "" when no date was given */
 	char channel[128];
 	char promise[512];

@@ -31,6 +31,12 @@
 /* The characters of utf8: bytes that do not continue a sequence (a stray one counts as one). */
 size_t limits_chars(const char *utf8);
 
+/*
+ * s is a call id as poise writes them, a lowercase UUID with dashes
+ * (FIELD_CALL_ID_LEN bytes): all of s when whole, else its start.
+ */
+int limits_call_id(const char *s, int whole);
+
 /* --- names, ids and versions, in bytes of UTF-8 -------------------------- */
 
 #define FIELD_CALL_ID_LEN     36    /* a UUID, lowercase, with dashes: exactly this */

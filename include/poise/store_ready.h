@@ -29,7 +29,7 @@ enum poise_status store_ready_figures(struct store *st, const char *agent, int64
 
 struct ready_followup {
 	int64_t id; /* what followup_done() and `poise followups done ID` take */
-	char call_id[37];
+	char call_id[FIELD_CALL_ID_SIZE];
 	char customer[128];
 	char due[11]; /* YYYY-MM-DD */
 	char channel[128];
@@ -49,7 +49,7 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
  * The id of agent's newest call (latest start); POISE_NOT_FOUND when none.
  * The call screen offers to resume it when a signal or a crash ended it.
  */
-enum poise_status store_ready_last_call(struct store *st, const char *agent, char id[FIELD_CALL_ID_SIZE],
-					struct poise_error *err);
+enum poise_status store_ready_last_call(struct store *st, const char *agent,
+					char id[FIELD_CALL_ID_SIZE], struct poise_error *err);
 
 #endif

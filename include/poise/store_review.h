@@ -76,7 +76,7 @@ enum poise_status review_plan(struct store *st, const struct review_filter *f, e
 /* A supervisor's review of one call: per-stage scores and a comment. */
 struct review {
 	int64_t id; /* 0 until saved */
-	char call_id[37];
+	char call_id[FIELD_CALL_ID_SIZE];
 	char reviewer[128];
 	int64_t created_at;	 /* ms */
 	int64_t acked_at;	 /* when the agent acknowledged it; 0 = not yet */

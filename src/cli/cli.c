@@ -38,7 +38,7 @@ static int db_path(const struct cli_args *args, char *buf, size_t size, struct p
 
 enum poise_status cli_known_agent(struct store *st, const char *agent, struct poise_error *err)
 {
-	char id[37];
+	char id[FIELD_CALL_ID_SIZE];
 	enum poise_status ps = store_ready_last_call(st, agent, id, err);
 
 	if (ps == POISE_NOT_FOUND)

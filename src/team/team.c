@@ -186,28 +186,7 @@ const char *team_role(const struct team *t)
 	return t->role;
 }
 
-void copy_put_raw(struct copybuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 65536;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (!(p = realloc(b->p, cap))) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-void copy_text(struct copybuf *b, const char *s)
+void copy_text(struct strbuf *b, const char *s)
 {
 	if (!s) {
 		copy_null(b);
@@ -227,17 +206,17 @@ void copy_text(struct copybuf *b, const char *s)
 				break;
 			n += k;
 		}
-		copy_put_raw(b, p, n);
+		strbuf_add(b, p, n);
 		p += n;
 		if (!*p)
 			break;
 		/* A byte that is not UTF-8: U+FFFD, as a terminal shows it. */
 		if (!strchr("\\\t\n\r", *p)) {
-			copy_put_raw(b, TEXT_REPLACEMENT, sizeof(TEXT_REPLACEMENT) - 1);
+			strbuf_add(b, TEXT_REPLACEMENT, sizeof(TEXT_REPLACEMENT) - 1);
 			p++;
 			continue;
 		}
-		copy_put_raw(b,
+		strbuf_add(b,
 			     *p == '\\'	  ? "\\\\"
 			     : *p == '\t' ? "\\t"
 			     : *p == '\n' ? "\\n"
@@ -247,29 +226,29 @@ void copy_text(struct copybuf *b, const char *s)
 	}
 }
 
-void copy_int(struct copybuf *b, long long v)
+void copy_int(struct strbuf *b, long long v)
 {
 	char s[24];
 
-	copy_put_raw(b, s, (size_t)snprintf(s, sizeof(s), "%lld", v));
+	strbuf_add(b, s, (size_t)snprintf(s, sizeof(s), "%lld", v));
 }
 
-void copy_null(struct copybuf *b)
+void copy_null(struct strbuf *b)
 {
-	copy_put_raw(b, "\\N", 2);
+	strbuf_add(b, "\\N", 2);
 }
 
-void copy_sep(struct copybuf *b)
+void copy_sep(struct strbuf *b)
 {
-	copy_put_raw(b, "\t", 1);
+	strbuf_add(b, "\t", 1);
 }
 
-void copy_end(struct copybuf *b)
+void copy_end(struct strbuf *b)
 {
-	copy_put_raw(b, "\n", 1);
+	strbuf_add(b, "\n", 1);
 }
 
-enum poise_status team_copy(struct team *t, const char *table, struct copybuf *b,
+enum poise_status team_copy(struct team *t, const char *table, struct strbuf *b,
 			    struct poise_error *err)
 {
 	char sql[128];
@@ -299,13 +278,3 @@ enum poise_status team_copy(struct team *t, const char *table, struct copybuf *b
 	return ps;
 }
 
-int team_is_call_id(const char *s)
-{
-	for (int i = 0; i < FIELD_CALL_ID_LEN; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !s[i] || !strchr("0123456789abcdef", s[i]))
-			return 0;
-	}
-	return 1;
-}

@@ -403,7 +403,7 @@ enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *ale
 
 		for (size_t i = 0; i < n && !dup; i++)
 			dup = strcmp(ids[i], nf->extra) == 0;
-		if (!dup && strlen(nf->extra) == FIELD_CALL_ID_LEN && team_is_call_id(nf->extra)) {
+		if (!dup && strlen(nf->extra) == FIELD_CALL_ID_LEN && limits_call_id(nf->extra, 1)) {
 			if (n == cap) {
 				void *p = realloc(ids, (cap = cap ? cap * 2 : 16) * sizeof(*ids));
 

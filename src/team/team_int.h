@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
+#include "poise/strbuf.h"
 #include "poise/team.h"
 
 struct team {
@@ -68,26 +69,17 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 #define TEAM_COLUMN_DEF(name, type, value, known) #name " " #type ", "
 #define TEAM_COLUMN_SET(name, type, value, known) #name " = excluded." #name ", "
 
-/* s starts with a call id as poise writes them: a lowercase UUID with dashes. */
-int team_is_call_id(const char *s);
-
 /* team_schema.c: the server's schema is the one this poise knows, else why not. */
 enum poise_status team_check_version(struct team *t, struct poise_error *err);
 
-/* A growing buffer for COPY text rows. */
-struct copybuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-void copy_text(struct copybuf *b, const char *s); /* escaped; NULL is \N */
-void copy_int(struct copybuf *b, long long v);
-void copy_null(struct copybuf *b);
-void copy_sep(struct copybuf *b);			       /* a TAB between fields */
-void copy_end(struct copybuf *b);			       /* the newline ending a row */
-void copy_put_raw(struct copybuf *b, const char *s, size_t n); /* as it is */
+/* COPY text rows, built in a strbuf (strbuf.h). */
+void copy_text(struct strbuf *b, const char *s); /* escaped; NULL is \N */
+void copy_int(struct strbuf *b, long long v);
+void copy_null(struct strbuf *b);
+void copy_sep(struct strbuf *b); /* a TAB between fields */
+void copy_end(struct strbuf *b); /* the newline ending a row */
 /* COPY table FROM STDIN with the buffer's rows; the buffer is emptied. */
-enum poise_status team_copy(struct team *t, const char *table, struct copybuf *b,
+enum poise_status team_copy(struct team *t, const char *table, struct strbuf *b,
 			    struct poise_error *err);
 
 #endif

@@ -306,7 +306,7 @@ static void child_main(const char *conninfo, const char *db, int fd)
 
 				have += (size_t)got;
 				for (; have - off >= ID_LEN + 1; off += ID_LEN + 1)
-					if (buf[off + ID_LEN] == '\n' && team_is_call_id(buf + off))
+					if (buf[off + ID_LEN] == '\n' && limits_call_id(buf + off, 0))
 						follow(&c, buf + off);
 				memmove(buf, buf + off, have - off);
 				have -= off;

@@ -73,9 +73,9 @@ struct batch {
 	struct sync_pushed_call *pushed;
 	struct sync_pushed_followup *fus;
 	size_t nfus, fucap;
-	char (*hashes)[65];
+	char (*hashes)[FIELD_HASH_SIZE];
 	size_t nhashes;
-	struct copybuf texts, rows, events, followups, figures;
+	struct strbuf texts, rows, events, followups, figures;
 	const char *call_id; /* the call whose events/follow-ups are being added */
 	int64_t after_seq;   /* its events up to this are on the server */
 	struct poise_error *err;
@@ -101,7 +101,7 @@ static int collect(void *ctx, const struct sync_call *c)
 	return 0;
 }
 
-static void copy_opt_int(struct copybuf *b, int64_t v)
+static void copy_opt_int(struct strbuf *b, int64_t v)
 {
 	if (v)
 		copy_int(b, v);
@@ -109,12 +109,12 @@ static void copy_opt_int(struct copybuf *b, int64_t v)
 		copy_null(b);
 }
 
-static void copy_opt_text(struct copybuf *b, const char *s)
+static void copy_opt_text(struct strbuf *b, const char *s)
 {
 	copy_text(b, s && *s ? s : NULL);
 }
 
-static void add_call_row(struct copybuf *b, const struct call_meta *m)
+static void add_call_row(struct strbuf *b, const struct call_meta *m)
 {
 	copy_text(b, m->id);
 	copy_sep(b);
@@ -207,7 +207,7 @@ static int add_followup(void *ctx, const struct sync_followup *f)
 	return 0;
 }
 
-static void add_bytea(struct copybuf *b, const unsigned char *p, size_t n)
+static void add_bytea(struct strbuf *b, const unsigned char *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	char two[2];
@@ -216,7 +216,7 @@ static void add_bytea(struct copybuf *b, const unsigned char *p, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		two[0] = hex[p[i] >> 4];
 		two[1] = hex[p[i] & 15];
-		copy_put_raw(b, two, 2);
+		strbuf_add(b, two, 2);
 	}
 }
 
@@ -352,7 +352,7 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 			      struct team_sync_counts *n, struct poise_error *err)
 {
 	struct batch b;
-	char after[37] = "";
+	char after[FIELD_CALL_ID_SIZE] = "";
 	size_t limit = o && o->batch ? o->batch : TEAM_BATCH;
 	enum poise_status ps = POISE_OK;
 

@@ -143,7 +143,6 @@ struct ui {
 	struct list_view body; /* the stage's lines, scrolled */
 	int body_stage;	       /* the stage body shows; another resets its scroll */
 	int warn_shown;	       /* the warning w highlighted, not yet logged; 0 none */
-	int64_t pacer_start;   /* 0 = pacer not running */
 
 	/* Banner under the body: an error stays until the next good action. */
 	char banner[320];
@@ -173,7 +172,7 @@ struct ui {
 	int sync_failed;     /* the last outcome was a failure: retried */
 	int sync_off;	     /* no server configured: never tried again this session */
 	int sync_news;	     /* one finished since the ready screen last looked */
-	char pub_seen[65];   /* the newest published playbook already taken or passed over */
+	char pub_seen[FIELD_HASH_SIZE];   /* the newest published playbook already taken or passed over */
 };
 
 /*
@@ -323,7 +322,6 @@ struct call_view {
 	const char *customer, *agent; /* {customer}, {agent}; "" when none */
 	int sel;		      /* the selectable line highlighted; -1 none */
 	int warn_shown;		      /* the warning highlighted, not yet logged; 0 none */
-	int pacer;		      /* the breathing pacer runs (its prompt offers no key) */
 };
 /* The current stage's lines as the call screen shows them, into b; sel's index in b, -1 none. */
 int callview_stage(struct ui *ui, const struct call_view *v, struct list_build *b);

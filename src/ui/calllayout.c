@@ -203,13 +203,9 @@ int callview_stage(struct ui *ui, const struct call_view *v, struct list_build *
 
 struct call_view callscr_view(const struct ui *ui)
 {
-	return (struct call_view){&ui->cs,
-				  ui->call_pb,
-				  ui->in_call ? ui->meta.customer : "",
-				  ui->opts->agent,
-				  ui->sel,
-				  ui->warn_shown,
-				  ui->pacer_start != 0};
+	return (struct call_view){
+		&ui->cs,	 ui->call_pb, ui->in_call ? ui->meta.customer : "",
+		ui->opts->agent, ui->sel,     ui->warn_shown};
 }
 
 /*
@@ -257,7 +253,7 @@ static const char *action_hint(const struct call_view *v, enum rule_action actio
 			return "";
 		break;
 	case ACTION_BREATHE:
-		if (v->pacer)
+		if (v->cs->pacing) /* the pacer runs: its prompt offers no key */
 			return "";
 		break;
 	case ACTION_NEXT_STAGE:
@@ -332,7 +328,7 @@ static int prompt_height(struct ui *ui)
 	char *line;
 	int h;
 
-	if (ui->pacer_start)
+	if (ui->cs.pacing)
 		return 1;
 	if (!(line = callscr_prompt_text(ui)))
 		return 0;
@@ -345,8 +341,8 @@ static void draw_prompt(struct ui *ui, int y, int h, int64_t now)
 {
 	char *line;
 
-	if (ui->pacer_start) {
-		draw_pacer(ui, y, 1, COLS - 2, now - ui->pacer_start);
+	if (ui->cs.pacing) {
+		draw_pacer(ui, y, 1, COLS - 2, now - ui->cs.breathe_at);
 		return;
 	}
 	if (!(line = callscr_prompt_text(ui)))

@@ -359,18 +359,11 @@ static int call_manager(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-/* The pacer runs, from any stage, until Esc or p again. */
+/* The pacer runs, from any stage, until Esc or p again: both are events (the fold's pacing). */
 static int call_breathe(struct ui *ui, void *ctx, int key)
 {
-	struct event ev = {.kind = EV_BREATHE, .stage = (int)ui->cs.stage};
-
 	(void)ctx, (void)key;
-	if (ui->pacer_start) {
-		ui->pacer_start = 0;
-		return REDRAW;
-	}
-	if (ui_record(ui, &ev) == 0)
-		ui->pacer_start = ev.t;
+	record(ui, ui->cs.pacing ? EV_BREATHE_END : EV_BREATHE, 0, 0, NULL);
 	return REDRAW;
 }
 
@@ -480,8 +473,8 @@ static int callscr_key(struct ui *ui, void *ctx, int key)
 	const struct keybind *kb = keymap_find(keys, keys_now(ui, keys), key);
 
 	(void)ctx;
-	if (key == KEY_ESC && ui->pacer_start) {
-		ui->pacer_start = 0;
+	if (key == KEY_ESC && ui->cs.pacing) {
+		record(ui, EV_BREATHE_END, 0, 0, NULL);
 		return REDRAW;
 	}
 	if (!kb)

@@ -139,7 +139,7 @@ static void take_published(struct ui *ui)
 {
 	struct playbook *pb = NULL;
 	struct poise_error err;
-	char hash[65], version[64], *text = NULL;
+	char hash[FIELD_HASH_SIZE], version[FIELD_VERSION_MAX + 1], *text = NULL;
 	size_t len = 0;
 
 	poise_error_clear(&err);

@@ -144,7 +144,7 @@ static int take_free(void *ctx, const struct call_meta *m)
 static int find_unfinished(struct ui *ui, struct scan *sc)
 {
 	struct poise_error err;
-	char id[37];
+	char id[FIELD_CALL_ID_SIZE];
 
 	poise_error_clear(&err);
 	if (store_each_open_call(ui->st, ui->opts->agent, take_free, sc, &err) == POISE_OK &&

@@ -316,7 +316,7 @@ static int list_ends(struct ui *ui, void *ctx, int key)
 static int list_open(struct ui *ui, void *ctx, int key)
 {
 	struct rlist *l = ctx;
-	char id[37];
+	char id[FIELD_CALL_ID_SIZE];
 
 	(void)key;
 	if (!l->n)

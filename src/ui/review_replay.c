@@ -145,7 +145,7 @@ static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct call_state *cs = &r->cs;
-	struct call_view v = {cs, r->rc->pb, r->rc->meta.customer, r->rc->meta.agent, -1, 0, 0};
+	struct call_view v = {cs, r->rc->pb, r->rc->meta.customer, r->rc->meta.agent, -1, 0};
 	int64_t now = r->step ? r->rc->events[r->step - 1].t : r->rc->meta.started;
 	char buf[1024], hold[16], stage[16], mood[WORDS_BUF], n1[WORDS_BUF], n2[WORDS_BUF];
 
@@ -159,7 +159,10 @@ static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
 		 words_count(n1, sizeof(n1), cs->warnings, "warning", "warnings"),
 		 words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"));
 	list_add(b, NULL, list_own(b, strdup(buf)), A_NORMAL, 0);
-	if (call_prompt(cs))
+	/* The pacer stands where the prompt does, as on the call screen. */
+	if (cs->pacing)
+		list_add(b, NULL, _("breathing pacer running"), ui_attr(ui, R_PROMPT), 0);
+	else if (call_prompt(cs))
 		list_add(b, NULL, list_own(b, callview_prompt(ui, &v, now)), ui_attr(ui, R_PROMPT),
 			 0);
 	list_add(b, NULL, "", A_NORMAL, 0);

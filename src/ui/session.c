@@ -22,7 +22,6 @@ static void reset_view(struct ui *ui)
 	ui->sel = 0;
 	ui->sel_stage = 0;
 	ui->body_stage = 0; /* the body is shown from the top again */
-	ui->pacer_start = 0;
 	ui->banner[0] = '\0';
 	ui->banner_error = 0;
 }

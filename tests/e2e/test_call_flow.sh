@@ -98,7 +98,7 @@ calls=$(sql "SELECT status, outcome, cause, customer, customer_ref, playbook_id 
 expect_eq "$(printf 'done\tresolved\tbilling\tAna\tR-17\te2e-fast')" "$calls" "the call row"
 first="(SELECT id FROM calls ORDER BY started_at LIMIT 1)"
 kinds=$(sql "SELECT kind FROM events WHERE call_id = $first ORDER BY seq" | grep -v '^prompt$' | tr '\n' ' ')
-expect_eq "start mood breathe said check stage skip hold-start hold-end mood stage stage stage stage stage stage \
+expect_eq "start mood breathe breathe-end said check stage skip hold-start hold-end mood stage stage stage stage stage stage \
 stage stage escalate manager stage warning warning warning mood stage note wrapup outcome cause followup reflection end " \
 	"$kinds" "the events"
 expect_eq "Señora García — ¡muy enfadada! 日本" "$(sql "SELECT text FROM events WHERE kind = 'note' AND call_id = $first")" \

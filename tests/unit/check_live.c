@@ -143,6 +143,10 @@ START_TEST(replay_equals_the_live_fold_at_every_event)
 	at(4, EV_CHECK, STAGE_CALM, 0, 1, NULL); /* the hot-mood prompt fires first */
 	ck_assert_int_eq(call_prompt_rule(&live), rule_index("hot-mood"));
 	at(5, EV_MANAGER, STAGE_CALM, 0, 0, NULL);
+	at(5, EV_BREATHE, STAGE_CALM, 0, 0, NULL); /* the pacer runs: the fold knows */
+	ck_assert(live.pacing);
+	at(5, EV_BREATHE_END, STAGE_CALM, 0, 0, NULL);
+	ck_assert(!live.pacing);
 	at(6, EV_STAGE, STAGE_LISTEN, STAGE_CALM, 0, NULL); /* manager replaces hot-mood */
 	ck_assert_int_eq(call_prompt_rule(&live), rule_index("manager"));
 	at(7, EV_SKIP, STAGE_LISTEN, SECTION_SAY, 0, "didnt-fit");
@@ -165,11 +169,17 @@ START_TEST(replay_equals_the_live_fold_at_every_event)
 	at(20, EV_STAGE, STAGE_LISTEN, STAGE_BOUNDARY, 0, NULL);
 	at(21, EV_STAGE, STAGE_EMPATHIZE, STAGE_LISTEN, 0, NULL);
 	at(22, EV_SKIP, STAGE_EMPATHIZE, SECTION_SAY, 0, "wrong-scenario");
+	at(22, EV_BREATHE, STAGE_EMPATHIZE, 0, 0, NULL); /* still running at the wrap-up */
 	at(23, EV_WRAPUP, STAGE_EMPATHIZE, 0, 0, NULL);
 	undo_last(24); /* back to the call */
 	ck_assert_int_eq(live.phase, CALL_TALK);
 	at(25, EV_WRAPUP, STAGE_EMPATHIZE, 0, 0, NULL);
 	at(26, EV_OUTCOME, STAGE_EMPATHIZE, 0, 0, "resolved");
+	/* A pacer that does not run cannot stop. */
+	ck_assert_int_eq(call_check(&live, &(struct event){.kind = EV_BREATHE_END,
+							   .t = T(26),
+							   .stage = STAGE_EMPATHIZE}),
+			 live.pacing ? POISE_OK : POISE_STATE);
 	/* A refused event is neither stored nor folded. */
 	ck_assert_int_eq(live_record(st, id, &live, &refused, &done, &err), POISE_STATE);
 	ck_assert(!done.stored);
@@ -191,7 +201,9 @@ START_TEST(an_interruption_keeps_the_figures_too)
 {
 	at(0, EV_START, STAGE_CALM, 0, 0, pb->hash);
 	at(1, EV_MOOD, STAGE_CALM, 3, 0, NULL);
+	at(2, EV_BREATHE, STAGE_CALM, 0, 0, NULL);
 	at(2, EV_INTERRUPTED, STAGE_CALM, 0, 0, "SIGHUP");
+	ck_assert(!live.pacing); /* a resumed call starts without the pacer */
 	ck_assert_int_eq(fx_sql_int(fx_path(0, "db"), "SELECT count(*) FROM call_figures"), 1);
 }
 END_TEST

@@ -6,7 +6,10 @@
 #include "store_fixture.h"
 
 #include "../../src/core/store/store_int.h"
+#include "helpers/fixture_call.h"
 #include "poise/gen.h"
+#include "poise/live.h"
+#include "poise/report.h"
 #include "poise/store_batch.h"
 #include "main/suite.h"
 
@@ -220,6 +223,141 @@ START_TEST(test_every_row_equal_to_the_live_path)
 }
 END_TEST
 
+/*
+ * A scripted call, recorded as the call screen records it (live_record,
+ * which keeps the figures at the event that closes it), and the same
+ * events as one batch call (its figures packed as gen and merge pack
+ * them): the calls row and the kept figures are the same. The scripts
+ * hold, warn at the boundary, take marks back and resume.
+ */
+#define S(k, sec, st, aa, bb, tx) fixture_event(EV_##k, 1000000 + (sec)*1000, STAGE_##st, aa, bb, tx)
+
+static void script_warned(struct event *ev, size_t *n, const char *hash)
+{
+	size_t i = 0;
+
+	ev[i++] = S(START, 0, CALM, 0, 0, hash);
+	ev[i++] = S(MOOD, 1, CALM, 5, 0, NULL);
+	ev[i++] = S(SAID, 2, CALM, SECTION_SAY, 0, NULL);
+	ev[i++] = S(HOLD_START, 3, CALM, 0, 0, NULL);
+	ev[i++] = S(HOLD_END, 50, CALM, 0, 0, NULL);
+	ev[i++] = S(STAGE, 51, BOUNDARY, STAGE_CALM, 0, NULL);
+	ev[i++] = S(WARNING, 52, BOUNDARY, 1, 0, "First warning");
+	ev[i++] = S(WARNING, 60, BOUNDARY, 2, 0, "Second warning");
+	ev[i++] = S(MOOD, 61, BOUNDARY, 3, 0, NULL);
+	ev[i++] = S(MOOD, 62, BOUNDARY, 2, 0, NULL);
+	ev[i++] = S(UNDO, 63, BOUNDARY, 10, 0, NULL); /* the mood 2 */
+	ev[i++] = S(STAGE, 64, LISTEN, STAGE_BOUNDARY, 0, NULL);
+	ev[i++] = S(WRAPUP, 70, LISTEN, 0, 0, NULL);
+	ev[i++] = S(UNDO, 71, LISTEN, 13, 0, NULL); /* the wrap-up */
+	ev[i++] = S(NOTE, 72, LISTEN, 0, 0, "refund sent");
+	ev[i++] = S(WRAPUP, 80, LISTEN, 0, 0, NULL);
+	ev[i++] = S(OUTCOME, 81, LISTEN, 0, 0, "resolved");
+	ev[i++] = S(END, 90, LISTEN, 0, 0, NULL);
+	*n = i;
+}
+
+static void script_resumed(struct event *ev, size_t *n, const char *hash)
+{
+	size_t i = 0;
+
+	ev[i++] = S(START, 0, CALM, 0, 0, hash);
+	ev[i++] = S(MOOD, 1, CALM, 4, 0, NULL);
+	ev[i++] = S(HOLD_START, 2, CALM, 0, 0, NULL);
+	ev[i++] = S(INTERRUPTED, 30, CALM, 0, 0, "SIGHUP");
+	ev[i++] = S(RESUME, 90, CALM, 1, 0, NULL);
+	ev[i++] = S(HOLD_END, 95, CALM, 0, 0, NULL);
+	ev[i++] = S(STAGE, 96, BOUNDARY, STAGE_CALM, 0, NULL);
+	ev[i++] = S(WARNING, 97, BOUNDARY, 1, 0, "First warning");
+	ev[i++] = S(WARNING, 98, BOUNDARY, 2, 0, "Second warning");
+	ev[i++] = S(WARNING, 99, BOUNDARY, 3, 0, "Third warning");
+	ev[i++] = S(WRAPUP, 100, BOUNDARY, 0, 0, NULL);
+	ev[i++] = S(OUTCOME, 101, BOUNDARY, 0, 0, "abuse");
+	ev[i++] = S(END, 102, BOUNDARY, 0, 0, NULL);
+	*n = i;
+}
+
+static void record_live(struct store *st, const struct call_meta *m, const struct event *script,
+			size_t n)
+{
+	struct poise_error err = {0};
+	struct call_state cs;
+
+	ck_assert_msg(store_call_begin(st, m, pb, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(call_init(&cs, pb), POISE_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct event ev = script[i];
+		struct live_done done;
+
+		ck_assert_msg(live_record(st, m->id, &cs, &ev, &done, &err) == POISE_OK,
+			      "event %zu (%s): %s", i + 1, event_kind_key(ev.kind), err.msg);
+		ck_assert_int_eq(ev.seq, (int64_t)i + 1);
+	}
+	call_free(&cs);
+}
+
+static void record_batch(struct store_batch *b, const struct call_meta *m,
+			 const struct event *script, size_t n)
+{
+	struct poise_error err = {0};
+	struct event ev[32];
+	unsigned char *blob;
+	size_t len;
+
+	memcpy(ev, script, n * sizeof(*ev));
+	ck_assert_msg(store_batch_call(b, m, pb, ev, n, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_msg(report_pack_call(pb, ev, n, &blob, &len, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_msg(store_batch_figures(b, m->id, REPORT_FIGURES_VERSION, (int64_t)n, blob, len,
+					  &err) == POISE_OK,
+		      "%s", err.msg);
+	free(blob);
+}
+
+START_TEST(test_live_and_batch_keep_the_same_figures)
+{
+	static const char *const ids[] = {"00000000-0000-4000-8000-000000000011",
+					  "00000000-0000-4000-8000-000000000012"};
+	void (*const scripts[])(struct event *, size_t *, const char *) = {script_warned,
+									   script_resumed};
+	struct poise_error err = {0};
+	struct store *live = fx_open(fx_path(0, "live.db"));
+	struct store *batch = fx_open(fx_path(1, "batch.db"));
+	struct store_batch *b;
+	struct call_meta m;
+	const char *q = "SELECT group_concat(r, char(10)) FROM (SELECT c.id || '|' || c.status "
+			"|| '|' || ifnull(c.ended_at, '-') || '|' || ifnull(c.outcome, '-') || '|' "
+			"|| ifnull(c.cause, '-') || '|' || ifnull(c.mood_start, '-') || '|' || "
+			"ifnull(c.mood_end, '-') || '|' || ifnull(c.wrapup_at, '-') || '|' || "
+			"c.last_seq || '|' || f.fold || '|' || f.last_seq || '|' || hex(f.figures) "
+			"AS r FROM calls c JOIN call_figures f ON f.call_id = c.id ORDER BY c.id)";
+	char *x, *y;
+
+	ck_assert_int_eq(store_batch_begin(batch, STORE_BATCH_CACHE_MERGE, &b, &err), POISE_OK);
+	for (size_t k = 0; k < 2; k++) {
+		struct event script[32];
+		size_t n;
+
+		scripts[k](script, &n, pb->hash);
+		hand_meta(&m, ids[k], 1000000);
+		record_live(live, &m, script, n);
+		record_batch(b, &m, script, n);
+	}
+	ck_assert_msg(store_batch_commit(b, &err) == POISE_OK, "%s", err.msg);
+	store_close(live);
+	store_close(batch);
+	x = fx_sql_text(fx_path(0, "live.db"), q);
+	y = fx_sql_text(fx_path(1, "batch.db"), q);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(y);
+	ck_assert_str_eq(x, y);
+	/* Both calls are there, with the marks taken back left out. */
+	ck_assert_ptr_nonnull(strstr(x, "0011|done|1090000|resolved|-|5|3|1080000|18|"));
+	ck_assert_ptr_nonnull(strstr(x, "0012|done|1102000|abuse|-|4|4|1100000|13|"));
+	free(x);
+	free(y);
+}
+END_TEST
+
 /* A failed batch leaves nothing behind, held notes included. */
 START_TEST(test_abort_keeps_nothing)
 {
@@ -292,6 +430,7 @@ Suite *store_batch_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_every_row_equal_to_the_live_path);
+	tcase_add_test(tc, test_live_and_batch_keep_the_same_figures);
 	tcase_add_test(tc, test_abort_keeps_nothing);
 	tcase_add_test(tc, test_pragmas_back_after_a_batch);
 	suite_add_tcase(s, tc);

@@ -167,6 +167,8 @@ static int event_ok(const struct call_state *cs, const struct event *ev)
 	/* Both live phases. */
 	if (ev->kind == EV_INTERRUPTED || ev->kind == EV_BREATHE)
 		return 1;
+	if (ev->kind == EV_BREATHE_END)
+		return cs->pacing;
 	if (ev->kind == EV_UNDO)
 		return call_undo_ok(cs, ev);
 	if (ev->kind == EV_NOTE)
@@ -328,6 +330,7 @@ static void apply_interrupted(struct call_state *cs, int64_t t)
 	cs->resume_phase = cs->phase;
 	cs->phase = CALL_INTERRUPTED;
 	cs->interrupted_at = t;
+	cs->pacing = 0; /* a resumed call starts without the pacer */
 	cs->ended = t;
 }
 
@@ -384,6 +387,10 @@ static void apply_simple(struct call_state *cs, const struct event *ev)
 	case EV_BREATHE:
 		cs->breathe_count++;
 		cs->breathe_at = ev->t;
+		cs->pacing = 1;
+		break;
+	case EV_BREATHE_END:
+		cs->pacing = 0;
 		break;
 	case EV_OUTCOME:
 		cs->outcome = outcome_from_key(ev->text);

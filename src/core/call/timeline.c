@@ -237,6 +237,9 @@ void timeline_describe(const struct call_state *cs, const struct call_meta *meta
 	case EV_BREATHE:
 		put(buf, size, &len, _("breathing pacer"));
 		break;
+	case EV_BREATHE_END:
+		put(buf, size, &len, _("breathing pacer stopped"));
+		break;
 	case EV_WRAPUP:
 		put(buf, size, &len, _("wrap-up began"));
 		break;

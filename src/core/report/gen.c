@@ -129,6 +129,8 @@ static void act(struct gen *g)
 	int nask = (int)call_section_len(&g->cs, s, SECTION_ASK);
 	int ncheck = (int)call_section_len(&g->cs, s, SECTION_CHECKLIST);
 
+	if (g->cs.pacing) /* the pacer stops at the agent's next action */
+		emit(g, EV_BREATHE_END, s, 0, 0, NULL);
 	if (r == 100) /* a slip of the finger, taken back */
 		emit(g, EV_UNDO, s, (int)call_undo_target(&g->cs), 0, NULL);
 	else if (r <= 30 && ncheck)

@@ -28,7 +28,7 @@ struct report_calib {
 	struct calib_reviewer *rev; /* by name */
 	size_t nrev, revcap;
 	/* The group being read: one call, one criterion. */
-	char call[37], group[65];
+	char call[FIELD_CALL_ID_SIZE], group[65];
 	int overall;
 	struct member *m;
 	size_t nm, mcap;

@@ -54,17 +54,6 @@ struct merge_ctx {
 
 /* --- checking rows from elsewhere ------------------------------------------ */
 
-static int is_uuid(const char *s)
-{
-	if (strlen(s) != FIELD_CALL_ID_LEN)
-		return 0;
-	for (int i = 0; i < FIELD_CALL_ID_LEN; i++)
-		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-'
-							      : !strchr("0123456789abcdef", s[i]))
-			return 0;
-	return 1;
-}
-
 static int is_hash(const char *s)
 {
 	return strlen(s) == FIELD_HASH_LEN && strspn(s, "0123456789abcdef") == FIELD_HASH_LEN;
@@ -96,7 +85,7 @@ enum poise_status merge_check_call(const struct call_meta *m, struct poise_error
 	};
 	enum poise_status ps;
 
-	if (!is_uuid(m->id))
+	if (!limits_call_id(m->id, 1))
 		return refused(err, "its id is not a UUID (lowercase, with dashes)");
 	if (m->out_of_range)
 		return refused(err, "a name or id is longer than its limit, or a time, mood or "
@@ -476,9 +465,9 @@ static int copy_reviews(struct merge_ctx *c)
 		const char *comment = (const char *)sqlite3_column_text(r, 4);
 		const char *uuid = (const char *)sqlite3_column_text(r, 6);
 		int64_t at = sqlite3_column_int64(r, 3), here;
-		char made[37];
+		char made[FIELD_CALL_ID_SIZE];
 
-		int bad = !call || !who || !comment || !is_uuid(call) || (uuid && !is_uuid(uuid)) ||
+		int bad = !call || !who || !comment || !limits_call_id(call, 1) || (uuid && !limits_call_id(uuid, 1)) ||
 			  !time_inside(at);
 
 		if (bad)

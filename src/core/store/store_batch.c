@@ -9,9 +9,8 @@
  * - The calls row: the live path inserts it bare and updates its summary
  *   columns once per event (an UPDATE that rewrites the row and, for mood,
  *   status, outcome and cause, its index entries); a batch knows every
- *   event before it writes, so it folds the summary here with the same
- *   rules (summarize() mirrors write_summary() in store_write.c) and
- *   inserts the row once, whole.
+ *   event before it writes, so it folds the whole summary at once with
+ *   the same pure steps (store_summary.c) and inserts the row once, whole.
  * - Events are held back and written a few hundred per INSERT. Each INSERT
  *   into events runs the trigger that feeds notes_fts inside a statement
  *   savepoint, and FTS5 flushes its pending terms into a new segment at
@@ -37,7 +36,7 @@
 #define NO_TEXT		  SIZE_MAX
 
 struct held_event {
-	char call_id[37];
+	char call_id[FIELD_CALL_ID_SIZE];
 	int64_t seq, t;
 	int kind, stage, a, b;
 	size_t text; /* offset into the batch's text, NO_TEXT for NULL */
@@ -53,73 +52,6 @@ struct store_batch {
 	sqlite3_stmt *figs; /* store_write_figures' statement, prepared on first use */
 };
 
-/* The calls row's summary columns after all of a call's events. */
-struct summary {
-	const char *status;
-	int64_t ended;		     /* 0: NULL */
-	const char *outcome, *cause; /* the last given, NULL included */
-	int mood_start, mood_end;    /* 0: NULL */
-	int64_t wrapup_at;	     /* 0: NULL (as coalesce keeps the first) */
-	int have_wrapup;
-	int64_t last_seq;
-};
-
-/* Whether a later UNDO of the call takes back ev[i]. */
-static int undone(const struct event *ev, size_t n, size_t i)
-{
-	for (size_t k = i + 1; k < n; k++)
-		if (ev[k].kind == EV_UNDO && ev[k].a == ev[i].seq)
-			return 1;
-	return 0;
-}
-
-/* The same rules, event by event, as write_summary() and UPD_SEQ (and UPD_UNDONE). */
-static void summarize(const struct event *ev, size_t n, struct summary *sm)
-{
-	memset(sm, 0, sizeof(*sm));
-	sm->status = "open";
-	for (size_t i = 0; i < n; i++) {
-		const struct event *e = &ev[i];
-
-		if (e->seq > sm->last_seq)
-			sm->last_seq = e->seq;
-		if ((e->kind == EV_MOOD || e->kind == EV_WRAPUP) && undone(ev, n, i))
-			continue;
-		switch (e->kind) {
-		case EV_MOOD:
-			if (!sm->mood_start)
-				sm->mood_start = e->a;
-			sm->mood_end = e->a;
-			break;
-		case EV_WRAPUP:
-			if (!sm->have_wrapup)
-				sm->wrapup_at = e->t;
-			sm->have_wrapup = 1;
-			break;
-		case EV_OUTCOME:
-			sm->outcome = e->text;
-			break;
-		case EV_CAUSE:
-			sm->cause = e->text;
-			break;
-		case EV_END:
-			sm->status = "done";
-			sm->ended = e->t;
-			break;
-		case EV_INTERRUPTED:
-			sm->status = "interrupted";
-			sm->ended = e->t;
-			break;
-		case EV_RESUME:
-			sm->status = "open";
-			sm->ended = 0;
-			break;
-		default:
-			break;
-		}
-	}
-}
-
 static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
@@ -128,7 +60,7 @@ static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
 
 /* INSERT OR IGNORE of the whole row; 0 changes means the id is taken. */
 static int write_call_row(struct store *st, const struct call_meta *meta, const char *text,
-			  size_t len, const struct summary *sm)
+			  size_t len, const struct store_summary *sm)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_INS_TEXT);
 	int rc;
@@ -358,7 +290,7 @@ enum poise_status store_batch_call_text(struct store_batch *b, const struct call
 					struct poise_error *err)
 {
 	struct store *st = b->st;
-	struct summary sm;
+	struct store_summary sm;
 	enum poise_status ps;
 	int rc;
 
@@ -372,7 +304,7 @@ enum poise_status store_batch_call_text(struct store_batch *b, const struct call
 			return ps;
 		ev[i].seq = (int64_t)i + 1;
 	}
-	summarize(ev, n, &sm);
+	store_summary_fold(&sm, ev, n);
 	rc = write_call_row(st, meta, text, len, &sm);
 	if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,

@@ -36,11 +36,6 @@
 /* The highest mood of a call, as indexed (calls_review_mood): start or end. */
 #define STORE_MOOD_PEAK "max(coalesce(mood_start, 0), coalesce(mood_end, 0))"
 
-/* Events of call ?1 of a kind that no UNDO took back (event.h). */
-#define STORE_KEPT(kind)                                                                           \
-	"e.call_id = ?1 AND e.kind = '" kind "' AND NOT EXISTS (SELECT 1 FROM events u "           \
-	"WHERE u.call_id = ?1 AND u.kind = 'undo' AND u.a = e.seq)"
-
 /*
  * An event's summary UPDATE of its calls row moves last_seq too (?9, the
  * event's seq): one statement and one rewrite of the row per event, not two.
@@ -63,24 +58,16 @@
 	X(INS_EVENT, "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, a, b, text) "    \
 		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                    \
 	X(UPD_SEQ, "UPDATE calls SET last_seq = max(last_seq, ?9) WHERE id = ?1")                  \
-	X(UPD_MOOD, "UPDATE calls SET " STORE_SEQ_SET "mood_start = coalesce(mood_start, ?2), "    \
-		    "mood_end = ?2 WHERE id = ?1")                                                 \
-	X(UPD_WRAPUP,                                                                              \
-	  "UPDATE calls SET " STORE_SEQ_SET "wrapup_at = coalesce(wrapup_at, ?2) WHERE id = ?1")   \
-	X(UPD_OUTCOME, "UPDATE calls SET " STORE_SEQ_SET "outcome = ?2 WHERE id = ?1")             \
-	X(UPD_CAUSE, "UPDATE calls SET " STORE_SEQ_SET "cause = ?2 WHERE id = ?1")                 \
-	X(UPD_UNDONE,                                                                              \
-	  "UPDATE calls SET " STORE_SEQ_SET                                                        \
-	  "mood_start = (SELECT a FROM events e WHERE " STORE_KEPT(                                \
-		  "mood") " ORDER BY e.seq LIMIT 1), "                                             \
-			  "mood_end = (SELECT a FROM events e WHERE " STORE_KEPT(                  \
-				  "mood") " ORDER BY e.seq DESC LIMIT 1), "                        \
-					  "wrapup_at = (SELECT t FROM events e WHERE " STORE_KEPT( \
-						  "wrapup") " ORDER BY e.seq LIMIT 1) WHERE id = " \
-							    "?1")                                  \
-	X(DEL_SKIP, "DELETE FROM skips WHERE call_id = ?1 AND seq = ?2")                           \
+	X(UPD_MOOD, "UPDATE calls SET " STORE_SEQ_SET "mood_start = ?6, mood_end = ?7 WHERE id = ?1") \
+	X(UPD_WRAPUP, "UPDATE calls SET " STORE_SEQ_SET "wrapup_at = ?8 WHERE id = ?1")            \
+	X(UPD_OUTCOME, "UPDATE calls SET " STORE_SEQ_SET "outcome = ?4 WHERE id = ?1")             \
+	X(UPD_CAUSE, "UPDATE calls SET " STORE_SEQ_SET "cause = ?5 WHERE id = ?1")                 \
+	X(UPD_UNDONE, "UPDATE calls SET " STORE_SEQ_SET                                            \
+		      "mood_start = ?6, mood_end = ?7, wrapup_at = ?8 WHERE id = ?1")              \
 	X(UPD_STATUS,                                                                              \
 	  "UPDATE calls SET " STORE_SEQ_SET "status = ?2, ended_at = ?3 WHERE id = ?1")            \
+	X(SUMMARY, "SELECT mood_start, mood_end, wrapup_at FROM calls WHERE id = ?1")              \
+	X(DEL_SKIP, "DELETE FROM skips WHERE call_id = ?1 AND seq = ?2")                           \
 	X(INS_FOLLOWUP, "INSERT INTO followups (call_id, seq, due, channel, promise) "             \
 			"VALUES (?1, ?2, ?3, ?4, ?5)")                                             \
 	X(INS_REFLECTION, "INSERT INTO reflections (call_id, seq, went_well, improve) "            \
@@ -112,7 +99,7 @@ enum store_stmt { STORE_STMT_LIST(STORE_STMT_ENUM) STMT_COUNT };
 
 /* The next seq of a call whose events may be waiting in the side log. */
 struct store_seq {
-	char call_id[37];
+	char call_id[FIELD_CALL_ID_SIZE];
 	int64_t next;
 };
 
@@ -172,6 +159,41 @@ int store_row_event(sqlite3_stmt *s, struct event *ev);
 enum poise_status store_unknown_event(const struct store *st, const char *call_id, int64_t seq,
 				      struct poise_error *err);
 void store_row_meta(sqlite3_stmt *s, struct call_meta *m);
+
+/*
+ * store_summary.c: the calls row's summary columns (status, ended_at,
+ * outcome, cause, mood_start, mood_end, wrapup_at, last_seq) as a fold of
+ * the call's events, with no I/O; the live and the batch writer both
+ * write what it gives. Texts point into the events folded.
+ */
+struct store_summary {
+	const char *status;	     /* "open", "done", "interrupted" */
+	int64_t ended;		     /* 0: NULL */
+	const char *outcome, *cause; /* the last given, NULL included */
+	int mood_start, mood_end;    /* 0: NULL; moods taken back left out */
+	int64_t wrapup_at;	     /* the first kept WRAPUP's time */
+	int have_wrapup;
+	int64_t last_seq;
+};
+/* Which columns a step can change (besides last_seq). */
+enum {
+	SUMMARY_MOOD = 1,    /* mood_start, mood_end */
+	SUMMARY_WRAPUP = 2,  /* wrapup_at */
+	SUMMARY_OUTCOME = 4, /* outcome */
+	SUMMARY_CAUSE = 8,   /* cause */
+	SUMMARY_STATUS = 16, /* status, ended_at */
+};
+void store_summary_init(struct store_summary *sm);
+/* The columns an event of this kind changes; an UNDO, those it refolds. */
+unsigned store_summary_touches(enum event_kind kind);
+/*
+ * One event, in seq order, onto sm: the columns it changed. undone: a
+ * later UNDO takes it back. An UNDO itself changes nothing here: a fold
+ * sees it through the events before it.
+ */
+unsigned store_summary_step(struct store_summary *sm, const struct event *e, int undone);
+/* A whole call, ev[0..n) in seq order with their seqs set. */
+void store_summary_fold(struct store_summary *sm, const struct event *ev, size_t n);
 
 /* store_write.c: rows for one call or event, inside an open transaction. */
 /*

@@ -11,14 +11,25 @@
 #include "store_int.h"
 
 /* Every query here is one agent's: prepare it with that agent bound as ?1. */
-static int prepare_for_agent(struct store *st, const char *sql, const char *agent,
-			     sqlite3_stmt **s)
+static int prepare_for_agent(struct store *st, const char *sql, const char *agent, sqlite3_stmt **s)
 {
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
 
 	if (rc == SQLITE_OK)
 		sqlite3_bind_text(*s, 1, agent, -1, SQLITE_STATIC);
 	return rc;
+}
+
+/* A query's end, rc its last step: finalized, and a failure said as what failed. */
+static enum poise_status ready_done(struct store *st, sqlite3_stmt *s, int rc, const char *what,
+				    struct poise_error *err)
+{
+	enum poise_status ps = POISE_OK;
+
+	if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ps = store_fail(st, rc, what, err);
+	sqlite3_finalize(s);
+	return ps;
 }
 
 enum poise_status store_ready_figures(struct store *st, const char *agent, int64_t since,
@@ -30,13 +41,11 @@ enum poise_status store_ready_figures(struct store *st, const char *agent, int64
 		"coalesce(sum(ended_at - started_at), 0) FROM calls "
 		"WHERE agent = ?1 AND started_at >= ?2 AND started_at < ?3 GROUP BY outcome";
 	sqlite3_stmt *s = NULL;
-	enum poise_status status = POISE_OK;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = prepare_for_agent(st, sql, agent, &s);
-	if (rc != SQLITE_OK)
-		goto fail;
+	if ((rc = prepare_for_agent(st, sql, agent, &s)) != SQLITE_OK)
+		return ready_done(st, s, rc, "read today's calls", err);
 	sqlite3_bind_int64(s, 2, since);
 	sqlite3_bind_int64(s, 3, until > 0 ? until : INT64_MAX);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -50,13 +59,7 @@ enum poise_status store_ready_figures(struct store *st, const char *agent, int64
 		if (o != OUTCOME_NONE)
 			out->outcomes[o] += n;
 	}
-	if (rc == SQLITE_DONE)
-		goto out;
-fail:
-	status = store_fail(st, rc, "read today's calls", err);
-out:
-	sqlite3_finalize(s);
-	return status;
+	return ready_done(st, s, rc, "read today's calls", err);
 }
 
 enum poise_status store_ready_followups(struct store *st, const char *agent, const char *due,
@@ -69,12 +72,10 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 		"WHERE f.done_at IS NULL AND f.due IS NOT NULL AND f.due <= ?2 AND c.agent = ?1 "
 		"ORDER BY f.due, f.id LIMIT ?3";
 	sqlite3_stmt *s = NULL;
-	enum poise_status status = POISE_OK;
 	int rc;
 
-	rc = prepare_for_agent(st, sql, agent, &s);
-	if (rc != SQLITE_OK)
-		goto fail;
+	if ((rc = prepare_for_agent(st, sql, agent, &s)) != SQLITE_OK)
+		return ready_done(st, s, rc, "read the follow-ups due", err);
 	sqlite3_bind_text(s, 2, due, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, max);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -89,40 +90,24 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 		if (fn(ctx, &f))
 			break;
 	}
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		goto out;
-fail:
-	status = store_fail(st, rc, "read the follow-ups due", err);
-out:
-	sqlite3_finalize(s);
-	return status;
+	return ready_done(st, s, rc, "read the follow-ups due", err);
 }
 
-enum poise_status store_ready_last_call(struct store *st, const char *agent, char id[FIELD_CALL_ID_SIZE],
-					struct poise_error *err)
+enum poise_status store_ready_last_call(struct store *st, const char *agent,
+					char id[FIELD_CALL_ID_SIZE], struct poise_error *err)
 {
 	static const char sql[] = "SELECT id FROM calls WHERE agent = ?1 "
 				  "ORDER BY started_at DESC, id DESC LIMIT 1";
 	sqlite3_stmt *s = NULL;
-	enum poise_status status = POISE_OK;
 	int rc;
 
-	rc = prepare_for_agent(st, sql, agent, &s);
-	if (rc != SQLITE_OK)
-		goto fail;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		store_col_copy(s, 0, id, 37);
-		goto out;
-	}
+	if ((rc = prepare_for_agent(st, sql, agent, &s)) == SQLITE_OK &&
+	    (rc = sqlite3_step(s)) == SQLITE_ROW)
+		store_col_copy(s, 0, id, FIELD_CALL_ID_SIZE);
 	if (rc == SQLITE_DONE) {
-		status = poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0, "no call of agent '%s'",
-					 agent);
-		goto out;
+		sqlite3_finalize(s);
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0, "no call of agent '%s'",
+				       agent);
 	}
-fail:
-	status = store_fail(st, rc, "find the newest call", err);
-out:
-	sqlite3_finalize(s);
-	return status;
+	return ready_done(st, s, rc, "find the newest call", err);
 }

@@ -47,7 +47,7 @@ static int write_review(struct store *st, struct review *r)
 	int rc;
 
 	if (r->id == 0) {
-		char uuid[37];
+		char uuid[FIELD_CALL_ID_SIZE];
 		sqlite3_stmt *s = NULL;
 
 		/* The review's id everywhere (merge, the server): made once, here. */

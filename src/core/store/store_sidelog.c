@@ -24,6 +24,7 @@
  */
 #include "store_int.h"
 
+#include "poise/strbuf.h"
 #include "poise/text.h"
 #include "poise/i18n.h"
 
@@ -39,40 +40,12 @@
 
 #define SIDELOG_FIELDS 10
 
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (!(p = realloc(b->p, cap))) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 /* A tab, then s escaped (NULL as \N). */
-static void sb_field(struct sbuf *b, const char *s, size_t n)
+static void sb_field(struct strbuf *b, const char *s, size_t n)
 {
-	sb_add(b, "\t", 1);
+	strbuf_add(b, "\t", 1);
 	if (!s) {
-		sb_add(b, "\\N", 2);
+		strbuf_add(b, "\\N", 2);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -83,18 +56,18 @@ static void sb_field(struct sbuf *b, const char *s, size_t n)
 					       : NULL;
 
 		if (e)
-			sb_add(b, e, 2);
+			strbuf_add(b, e, 2);
 		else
-			sb_add(b, s + i, 1);
+			strbuf_add(b, s + i, 1);
 	}
 }
 
-static void sb_str(struct sbuf *b, const char *s)
+static void sb_str(struct strbuf *b, const char *s)
 {
 	sb_field(b, s, s ? strlen(s) : 0);
 }
 
-static void sb_int(struct sbuf *b, int64_t v)
+static void sb_int(struct strbuf *b, int64_t v)
 {
 	char num[32];
 
@@ -181,9 +154,9 @@ static enum poise_status fresh_seq(struct store *st, const char *call_id, struct
 	return POISE_OK;
 }
 
-static void event_line(struct sbuf *b, const char *call_id, const struct event *ev)
+static void event_line(struct strbuf *b, const char *call_id, const struct event *ev)
 {
-	sb_add(b, "event", 5);
+	strbuf_add(b, "event", 5);
 	sb_str(b, call_id);
 	sb_int(b, ev->seq);
 	sb_int(b, ev->t);
@@ -198,7 +171,7 @@ static void event_line(struct sbuf *b, const char *call_id, const struct event *
  * Append one line, all or nothing, and make it durable. With ev, the line
  * is the event's, its seq first brought past every seq the log holds.
  */
-static enum poise_status append_line(struct store *st, struct sbuf *b, const char *call_id,
+static enum poise_status append_line(struct store *st, struct strbuf *b, const char *call_id,
 				     struct event *ev, struct poise_error *err)
 {
 	struct stat sb;
@@ -223,7 +196,7 @@ static enum poise_status append_line(struct store *st, struct sbuf *b, const cha
 		close(fd);
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	}
-	sb_add(b, "\n", 1);
+	strbuf_add(b, "\n", 1);
 	do
 		n = write(fd, b->p, b->len);
 	while (n < 0 && errno == EINTR);
@@ -245,10 +218,10 @@ out:
 			       st->path, st->pending_path, strerror(e));
 }
 
-static void call_line(struct sbuf *b, const struct call_meta *meta, const char *pb_id,
+static void call_line(struct strbuf *b, const struct call_meta *meta, const char *pb_id,
 		      const char *pb_version, const char *pb_hash, const char *text, size_t len)
 {
-	sb_add(b, "call", 4);
+	strbuf_add(b, "call", 4);
 	sb_str(b, meta->id);
 	sb_str(b, meta->agent);
 	sb_str(b, meta->customer);
@@ -263,7 +236,7 @@ static void call_line(struct sbuf *b, const struct call_meta *meta, const char *
 enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err)
 {
-	struct sbuf b = {0};
+	struct strbuf b = {0};
 	enum poise_status ps;
 
 	call_line(&b, meta, pb->id, pb->version, pb->hash, pb->text, pb->text_len);
@@ -275,7 +248,7 @@ enum poise_status sidelog_add_call(struct store *st, const struct call_meta *met
 enum poise_status sidelog_add_event(struct store *st, const char *call_id, struct event *ev,
 				    struct poise_error *err)
 {
-	struct sbuf b = {0};
+	struct strbuf b = {0};
 	enum poise_status ps = append_line(st, &b, call_id, ev, err);
 
 	free(b.p);
@@ -481,10 +454,10 @@ static int read_all(int fd, char **out, size_t *len)
  * st->quarantined then counts the file's lines. -1 (errno) when they could
  * not be written: the side log must be kept.
  */
-static int write_aside(struct store *st, const struct sbuf *aside)
+static int write_aside(struct store *st, const struct strbuf *aside)
 {
 	char *path = quarantine_path(st), *have = NULL;
-	struct sbuf add = {0};
+	struct strbuf add = {0};
 	size_t hlen = 0;
 	int fd = -1, ok = 0, e;
 
@@ -498,7 +471,7 @@ static int write_aside(struct store *st, const struct sbuf *aside)
 		size_t n = (size_t)((const char *)memchr(line, '\n', aside->len - at) - line) + 1;
 
 		if (!has_line(have, hlen, line, n) && !has_line(add.p, add.len, line, n))
-			sb_add(&add, line, n);
+			strbuf_add(&add, line, n);
 		at += n;
 	}
 	if (add.oom) {
@@ -554,7 +527,7 @@ static void count_quarantine(struct store *st)
 
 /* What a replay set aside: lines for the quarantine, and the calls whose line went. */
 struct aside {
-	struct sbuf lines, calls;
+	struct strbuf lines, calls;
 	size_t n;
 };
 
@@ -565,7 +538,7 @@ int sidelog_quarantine(struct store *st, const char *call_id, const struct event
 	if (!a)
 		return 0;
 	event_line(&a->lines, call_id, ev);
-	sb_add(&a->lines, "\n", 1);
+	strbuf_add(&a->lines, "\n", 1);
 	a->n++;
 	return !a->lines.oom;
 }
@@ -579,9 +552,9 @@ int sidelog_quarantine_call(struct store *st, const struct call_meta *meta, cons
 	if (!a)
 		return 0;
 	call_line(&a->lines, meta, pb_id, pb_version, pb_hash, text, len);
-	sb_add(&a->lines, "\n", 1);
-	sb_add(&a->calls, meta->id, strlen(meta->id));
-	sb_add(&a->calls, "\n", 1);
+	strbuf_add(&a->lines, "\n", 1);
+	strbuf_add(&a->calls, meta->id, strlen(meta->id));
+	strbuf_add(&a->calls, "\n", 1);
 	a->n++;
 	return !a->lines.oom && !a->calls.oom;
 }

@@ -8,6 +8,7 @@
  */
 #include "store_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void bind_text(sqlite3_stmt *s, int i, const char *text, size_t len)
@@ -40,34 +41,6 @@ int store_write_call(struct store *st, const struct call_meta *meta, const char 
 	sqlite3_bind_text(s, 7, pb_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, meta->started);
 	return store_step_done(st, STMT_INS_CALL);
-}
-
-/* Bind ?1 call id, ?2 an integer or text (or NULL), ?9 the seq to one update and run it. */
-static int run_update(struct store *st, enum store_stmt id, const char *call_id, int64_t seq,
-		      int64_t v, const char *text, int have_v)
-{
-	sqlite3_stmt *s = store_stmt(st, id);
-
-	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 9, seq);
-	if (text)
-		sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
-	else if (have_v)
-		sqlite3_bind_int64(s, 2, v);
-	return store_step_done(st, id);
-}
-
-static int set_status(struct store *st, const char *call_id, int64_t seq, const char *status,
-		      int64_t ended)
-{
-	sqlite3_stmt *s = store_stmt(st, STMT_UPD_STATUS);
-
-	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 9, seq);
-	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
-	if (ended)
-		sqlite3_bind_int64(s, 3, ended);
-	return store_step_done(st, STMT_UPD_STATUS);
 }
 
 /* Split "f1\tf2\trest" into n fields (event.h; the last takes the rest); missing ones are "". */
@@ -126,31 +99,113 @@ int store_write_helper_rows(struct store *st, const char *call_id, const struct 
 	return store_step_done(st, id);
 }
 
-/* The calls row after ev: its last_seq, and the summary column ev changes. */
+static void bind_opt_int(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+}
+
+/* The mood and wrap-up columns a step builds on, as the row holds them now. */
+static int read_summary(struct store *st, const char *call_id, struct store_summary *sm)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_SUMMARY);
+	int rc;
+
+	store_summary_init(sm);
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sm->mood_start = sqlite3_column_int(s, 0);
+		sm->mood_end = sqlite3_column_int(s, 1);
+		sm->have_wrapup = sqlite3_column_type(s, 2) != SQLITE_NULL;
+		sm->wrapup_at = sqlite3_column_int64(s, 2);
+		rc = SQLITE_OK;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The call's stored events folded again (after an UNDO); their texts are left out. */
+static int fold_stored(struct store *st, const char *call_id, struct store_summary *sm)
+{
+	sqlite3_stmt *s = store_stmt(st, STMT_EVENTS);
+	struct event *ev = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			void *p = realloc(ev, (cap = cap ? cap * 2 : 64) * sizeof(*ev));
+
+			if (!p) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			ev = p;
+		}
+		store_row_event(s, &ev[n]);
+		ev[n++].text = NULL;
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE) {
+		store_summary_fold(sm, ev, n);
+		rc = SQLITE_OK;
+	}
+	free(ev);
+	return rc;
+}
+
+/*
+ * The calls row after ev: its last_seq, and the summary columns ev changes,
+ * by store_summary_step from the row as it stands (store_summary.c; the
+ * batch writer folds with the same steps).
+ */
 static int write_summary(struct store *st, const char *call_id, const struct event *ev)
 {
-	int64_t seq = ev->seq;
+	static const struct {
+		unsigned what;
+		enum store_stmt id;
+	} stmts[] = {
+		{SUMMARY_MOOD, STMT_UPD_MOOD},
+		{SUMMARY_WRAPUP, STMT_UPD_WRAPUP},
+		{SUMMARY_OUTCOME, STMT_UPD_OUTCOME},
+		{SUMMARY_CAUSE, STMT_UPD_CAUSE},
+		{SUMMARY_STATUS, STMT_UPD_STATUS},
+		{SUMMARY_MOOD | SUMMARY_WRAPUP, STMT_UPD_UNDONE},
+	};
+	enum store_stmt id = STMT_UPD_SEQ;
+	unsigned what = store_summary_touches(ev->kind);
+	struct store_summary sm;
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
 
-	switch (ev->kind) {
-	case EV_MOOD:
-		return run_update(st, STMT_UPD_MOOD, call_id, seq, ev->a, NULL, 1);
-	case EV_WRAPUP:
-		return run_update(st, STMT_UPD_WRAPUP, call_id, seq, ev->t, NULL, 1);
-	case EV_OUTCOME:
-		return run_update(st, STMT_UPD_OUTCOME, call_id, seq, 0, ev->text, 0);
-	case EV_CAUSE:
-		return run_update(st, STMT_UPD_CAUSE, call_id, seq, 0, ev->text, 0);
-	case EV_UNDO: /* what the columns say, without the events taken back */
-		return run_update(st, STMT_UPD_UNDONE, call_id, seq, 0, NULL, 0);
-	case EV_END:
-		return set_status(st, call_id, seq, "done", ev->t);
-	case EV_INTERRUPTED:
-		return set_status(st, call_id, seq, "interrupted", ev->t);
-	case EV_RESUME:
-		return set_status(st, call_id, seq, "open", 0);
-	default:
-		return run_update(st, STMT_UPD_SEQ, call_id, seq, 0, NULL, 0);
+	if (ev->kind == EV_UNDO)
+		rc = fold_stored(st, call_id, &sm);
+	else if (what)
+		rc = read_summary(st, call_id, &sm);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (what && ev->kind != EV_UNDO)
+		what = store_summary_step(&sm, ev, 0);
+	for (size_t i = 0; what && i < sizeof(stmts) / sizeof(stmts[0]); i++)
+		if (stmts[i].what == what)
+			id = stmts[i].id;
+	s = store_stmt(st, id);
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, ev->seq);
+	if (what) {
+		sqlite3_bind_text(s, 2, sm.status, -1, SQLITE_STATIC);
+		bind_opt_int(s, 3, sm.ended);
+		if (sm.outcome)
+			sqlite3_bind_text(s, 4, sm.outcome, -1, SQLITE_STATIC);
+		if (sm.cause)
+			sqlite3_bind_text(s, 5, sm.cause, -1, SQLITE_STATIC);
+		bind_opt_int(s, 6, sm.mood_start);
+		bind_opt_int(s, 7, sm.mood_end);
+		if (sm.have_wrapup)
+			sqlite3_bind_int64(s, 8, sm.wrapup_at);
 	}
+	return store_step_done(st, id);
 }
 
 static int insert_event(struct store *st, const char *call_id, const struct event *ev)
@@ -185,18 +240,6 @@ int store_write_event(struct store *st, const char *call_id, const struct event 
 	return store_write_helper_rows(st, call_id, ev);
 }
 
-static int is_uuid(const char *s)
-{
-	for (int i = 0; i < 36; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-'
-			 : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	}
-	return s[36] == '\0';
-}
-
 /* Drain the side log first so that the database always gets entries in order. */
 static int must_defer(struct store *st, struct poise_error *err, enum poise_status *ps)
 {
@@ -209,10 +252,64 @@ static int must_defer(struct store *st, struct poise_error *err, enum poise_stat
 	return *ps == POISE_OK && left > 0;
 }
 
-static void rollback(struct store *st)
+/*
+ * What a call's start and an append do first: ev (when not NULL) checked,
+ * the side log drained first so the database gets entries in order, then
+ * the call's seq slot (after the flush: one that empties the side log
+ * resets the seqs). *queued: entries still wait, so this one waits too.
+ */
+static enum poise_status write_open(struct store *st, const char *call_id, const struct event *ev,
+				    int *deferred, int64_t **slot, int *queued,
+				    struct poise_error *err)
 {
+	enum poise_status ps;
+
+	if (deferred)
+		*deferred = 0;
+	if (ev && (ps = event_check(ev, err)) != POISE_OK)
+		return ps;
+	*queued = must_defer(st, err, &ps);
+	if (ps != POISE_OK)
+		return ps;
+	if (!(*slot = store_seq_slot(st, call_id)))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	return POISE_OK;
+}
+
+/*
+ * The end of a write's transaction, rc what its writes gave: committed, or
+ * rolled back. POISE_OK with *busy 0 when it is in, with *busy 1 when the
+ * database was locked (the side log takes it); else why it failed.
+ */
+static enum poise_status write_close(struct store *st, int rc, const char *what, int *busy,
+				     struct poise_error *err)
+{
+	*busy = 0;
+	if (rc == SQLITE_OK)
+		rc = store_step_done(st, STMT_COMMIT);
+	if (rc == SQLITE_OK)
+		return POISE_OK;
 	if (!sqlite3_get_autocommit(st->db))
 		store_step_done(st, STMT_ROLLBACK);
+	if (!store_rc_busy(rc) || (st->flags & STORE_READONLY))
+		return store_fail(st, rc, what, err);
+	*busy = 1;
+	return POISE_OK;
+}
+
+/* ev into the side log at the call's next seq. */
+static enum poise_status defer_event(struct store *st, const char *call_id, struct event *ev,
+				     int64_t *slot, int *deferred, struct poise_error *err)
+{
+	enum poise_status ps;
+
+	ev->seq = *slot;
+	if ((ps = sidelog_add_event(st, call_id, ev, err)) != POISE_OK)
+		return ps;
+	*slot = ev->seq + 1;
+	if (deferred)
+		*deferred = 1;
+	return POISE_OK;
 }
 
 /*
@@ -225,57 +322,37 @@ static enum poise_status call_begin(struct store *st, const struct call_meta *me
 {
 	enum poise_status ps;
 	int64_t *slot;
-	int rc, queued;
+	int rc, queued, busy = 1;
 
-	if (deferred)
-		*deferred = 0;
-	if (!is_uuid(meta->id) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id || !pb->version)
+	if (!limits_call_id(meta->id, 1) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id ||
+	    !pb->version)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call: it needs a lowercase uuid, an agent "
 				       "and a playbook with its hash");
-	if (first && (ps = event_check(first, err)) != POISE_OK)
+	if ((ps = write_open(st, meta->id, first, deferred, &slot, &queued, err)) != POISE_OK)
 		return ps;
-	/* The slot after the flush: a flush that empties the side log resets the seqs. */
-	queued = must_defer(st, err, &ps);
-	if (ps != POISE_OK)
-		return ps;
-	if (!(slot = store_seq_slot(st, meta->id)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	if (queued)
-		goto defer;
-	if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
-		rc = store_write_call(st, meta, pb->id, pb->version, pb->hash, pb->text,
-				      pb->text_len);
-		if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
-			rc = SQLITE_CONSTRAINT; /* that id is taken */
-		if (rc == SQLITE_OK && first) {
-			first->seq = 1;
-			rc = store_write_event(st, meta->id, first);
+	if (!queued) {
+		if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
+			rc = store_write_call(st, meta, pb->id, pb->version, pb->hash, pb->text,
+					      pb->text_len);
+			if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
+				rc = SQLITE_CONSTRAINT; /* that id is taken */
+			if (rc == SQLITE_OK && first) {
+				first->seq = 1;
+				rc = store_write_event(st, meta->id, first);
+			}
 		}
-		if (rc == SQLITE_OK)
-			rc = store_step_done(st, STMT_COMMIT);
+		if ((ps = write_close(st, rc, "record call", &busy, err)) != POISE_OK)
+			return ps;
 	}
-	if (rc != SQLITE_OK)
-		rollback(st);
-	if (rc == SQLITE_OK) {
+	if (!busy) {
 		*slot = first ? 2 : 1;
 		return POISE_OK;
 	}
-	if (!store_rc_busy(rc) || (st->flags & STORE_READONLY))
-		return store_fail(st, rc, "record call", err);
-defer:
 	if ((ps = sidelog_add_call(st, meta, pb, err)) != POISE_OK)
 		return ps;
 	*slot = 1;
-	if (!first)
-		return POISE_OK;
-	first->seq = *slot;
-	if ((ps = sidelog_add_event(st, meta->id, first, err)) != POISE_OK)
-		return ps;
-	*slot = first->seq + 1;
-	if (deferred)
-		*deferred = 1;
-	return POISE_OK;
+	return first ? defer_event(st, meta->id, first, slot, deferred, err) : POISE_OK;
 }
 
 enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
@@ -324,48 +401,29 @@ enum poise_status store_append(struct store *st, const char *call_id, struct eve
 {
 	enum poise_status ps;
 	int64_t *slot;
-	int rc, queued;
+	int rc, queued, busy = 1;
 
-	if (deferred)
-		*deferred = 0;
-	if ((ps = event_check(ev, err)) != POISE_OK)
+	if ((ps = write_open(st, call_id, ev, deferred, &slot, &queued, err)) != POISE_OK)
 		return ps;
-	/* The slot after the flush: a flush that empties the side log resets the seqs. */
-	queued = must_defer(st, err, &ps);
-	if (ps != POISE_OK)
-		return ps;
-	if (!(slot = store_seq_slot(st, call_id)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	if (queued)
-		goto defer;
-	if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
-		/* In the transaction the database is the truth about seqs. */
-		*slot = 0;
-		if ((ps = next_seq(st, call_id, slot, err)) != POISE_OK) {
-			rollback(st);
-			return ps;
+	if (!queued) {
+		if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
+			/* In the transaction the database is the truth about seqs. */
+			*slot = 0;
+			if ((ps = next_seq(st, call_id, slot, err)) != POISE_OK) {
+				store_step_done(st, STMT_ROLLBACK);
+				return ps;
+			}
+			ev->seq = *slot;
+			rc = store_write_event(st, call_id, ev);
 		}
-		ev->seq = *slot;
-		rc = store_write_event(st, call_id, ev);
-		if (rc == SQLITE_OK)
-			rc = store_step_done(st, STMT_COMMIT);
+		if ((ps = write_close(st, rc, "save event", &busy, err)) != POISE_OK)
+			return ps;
 	}
-	if (rc != SQLITE_OK)
-		rollback(st);
-	if (rc == SQLITE_OK) {
+	if (!busy) {
 		*slot = ev->seq + 1;
 		return POISE_OK;
 	}
-	if (!store_rc_busy(rc) || (st->flags & STORE_READONLY))
-		return store_fail(st, rc, "save event", err);
-defer:
 	if ((ps = next_seq(st, call_id, slot, err)) != POISE_OK)
 		return ps;
-	ev->seq = *slot;
-	if ((ps = sidelog_add_event(st, call_id, ev, err)) != POISE_OK)
-		return ps;
-	*slot = ev->seq + 1;
-	if (deferred)
-		*deferred = 1;
-	return POISE_OK;
+	return defer_event(st, call_id, ev, slot, deferred, err);
 }

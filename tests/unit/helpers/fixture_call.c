@@ -137,8 +137,8 @@ static void dump_fields(struct dump *d, const struct call_state *cs)
 		    " at %" PRId64 "\n",
 		    i, p->seq, p->t, p->rule, p->in_stage, p->end, p->end_seq, p->end_at);
 	}
-	put(d, "pending prompt %ld rule %d breathe %d at %" PRId64 "\n", cs->prompt,
-	    call_prompt_rule(cs), cs->breathe_count, cs->breathe_at);
+	put(d, "pending prompt %ld rule %d breathe %d at %" PRId64 " pacing %d\n", cs->prompt,
+	    call_prompt_rule(cs), cs->breathe_count, cs->breathe_at, cs->pacing);
 	put(d, "outcome %d cause %s followup %s reflection %s\n", cs->outcome,
 	    cs->cause ? cs->cause : "-", cs->followup ? cs->followup : "-",
 	    cs->reflection ? cs->reflection : "-");
