@@ -11,7 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The calls of agent with something the server lacks, among those marked in sync_dirty. */
+/*
+ * The calls of agent with something the server lacks, among those marked in
+ * sync_dirty. Every query here reads sync_dirty first ("CROSS JOIN" fixes
+ * SQLite's join order): left to itself the planner walks the agent's calls
+ * by index (calls_review_agent), every call they ever took, and looks each
+ * up in the short dirty list, 2 s at 100,000 calls for one new call.
+ */
 #define PENDING_WHERE "c.agent = ?1 AND " SYNC_PENDING_COND
 
 static int prep(struct store *st, const char *sql, sqlite3_stmt **s)
@@ -38,7 +44,7 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 		"c.playbook_version, c.playbook_hash, c.started_at, c.ended_at, c.status, "
 		"c.outcome, c.cause, c.mood_start, c.mood_end, c.wrapup_at, c.last_seq, "
 		"coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
-		"FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
+		"FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
 		"LEFT JOIN sync_calls s ON s.call_id = c.id "
 		"WHERE d.call_id > ?2 AND " PENDING_WHERE " ORDER BY d.call_id LIMIT ?3";
 	sqlite3_stmt *s = NULL;
@@ -84,27 +90,29 @@ enum poise_status store_sync_count(struct store *st, const char *agent, size_t *
 				   size_t *others, struct poise_error *err)
 {
 	int rc = count(st,
-		       "SELECT count(*) FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
+		       "SELECT count(*) FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
 		       "LEFT JOIN sync_calls s ON s.call_id = c.id WHERE " PENDING_WHERE,
 		       agent, pending);
 
 	/* Other agents' calls are never sent: they stay marked, and are counted here. */
 	if (rc == SQLITE_OK)
-		rc = count(st,
-			   "SELECT count(*) FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
-			   "WHERE c.agent <> ?1",
-			   agent, others);
+		rc = count(
+			st,
+			"SELECT count(*) FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
+			"WHERE c.agent <> ?1",
+			agent, others);
 	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "count the calls to sync", err);
 }
 
 enum poise_status store_sync_tidy(struct store *st, const char *agent, struct poise_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st,
-		      "DELETE FROM sync_dirty WHERE call_id IN (SELECT c.id FROM sync_dirty d "
-		      "JOIN calls c ON c.id = d.call_id LEFT JOIN sync_calls s ON s.call_id = c.id "
-		      "WHERE c.agent = ?1 AND NOT " SYNC_PENDING_COND ")",
-		      &s);
+	int rc = prep(
+		st,
+		"DELETE FROM sync_dirty WHERE call_id IN (SELECT c.id FROM sync_dirty d "
+		"CROSS JOIN calls c ON c.id = d.call_id LEFT JOIN sync_calls s ON s.call_id = c.id "
+		"WHERE c.agent = ?1 AND NOT " SYNC_PENDING_COND ")",
+		&s);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
