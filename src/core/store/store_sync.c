@@ -358,9 +358,54 @@ static int put_scores(struct store *st, int64_t id, const int *scores)
 	return rc;
 }
 
+/*
+ * Review id here holds an edit the server has not had yet (synced = 0):
+ * *pending 1, and *same 1 when the server's copy r already reads as ours
+ * (comment and scores), as after the mirror sent it.
+ */
+static int local_edit(struct store *st, int64_t id, const struct sync_review *r, int *pending,
+		      int *same)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st, "SELECT synced = 0, comment IS ?2 FROM reviews WHERE id = ?1", &s);
+	int have[STAGE_COUNT] = {0};
+
+	*pending = *same = 0;
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, r->comment, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			*pending = sqlite3_column_int(s, 0);
+			*same = sqlite3_column_int(s, 1);
+		}
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc != SQLITE_OK || !*pending || !*same)
+		return rc;
+	rc = prep(st, "SELECT stage, score FROM review_scores WHERE review_id = ?1", &s);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			int stage = stage_from_key(store_col_text(s, 0));
+
+			if (stage >= 0 && stage < STAGE_COUNT)
+				have[stage] = sqlite3_column_int(s, 1);
+		}
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	for (int i = 0; i < STAGE_COUNT; i++)
+		if (have[i] != (r->scores[i] >= 1 && r->scores[i] <= 5 ? r->scores[i] : 0))
+			*same = 0;
+	return rc;
+}
+
 enum poise_status store_sync_put_review(struct store *st, const struct sync_review *r, int *applied,
 					struct poise_error *err)
 {
+	int pending = 0, same = 0;
 	char before[160], after[160];
 	int64_t id = 0;
 	size_t have = 0;
@@ -372,6 +417,20 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 		return POISE_OK;
 	if (rc == SQLITE_OK)
 		rc = local_review(st, r->server_id, &id);
+	/*
+	 * Edited here and not yet on the server (the supervisor's mirror sends
+	 * it before it pulls): ours is kept, whatever the server's says, until
+	 * the server's reads as ours. The rule of merge too (merge.c).
+	 */
+	if (rc == SQLITE_OK && id != 0)
+		rc = local_edit(st, id, r, &pending, &same);
+	if (rc == SQLITE_OK && pending) {
+		if (same)
+			rc = exec_bound(st, "UPDATE reviews SET synced = 1 WHERE id = ?2", "", id,
+					NULL, 0, NULL);
+		return rc == SQLITE_OK ? POISE_OK
+				       : store_fail(st, rc, "save a review from the server", err);
+	}
 	if (rc == SQLITE_OK && id == 0) {
 		rc = exec_bound(
 			st,
