@@ -26,7 +26,9 @@
 
 #define TEAM_BATCH 2000
 
+/* The batch's transaction and its staging tables, in one round trip. */
 static const char stage_sql[] =
+	"BEGIN;"
 	"CREATE TEMP TABLE IF NOT EXISTS stage_texts (hash text, id text, version text, text text)"
 	" ON COMMIT DELETE ROWS;"
 	"CREATE TEMP TABLE IF NOT EXISTS stage_calls (id uuid, agent text, customer text,"
@@ -319,25 +321,47 @@ static enum poise_status build(struct batch *b)
 	return POISE_OK;
 }
 
-static enum poise_status move(struct team *t, struct team_sync_counts *n, struct poise_error *err)
+/*
+ * The moves of the tables that got rows, then COMMIT, sent as one string:
+ * one round trip (the server stops at the first error; the caller rolls
+ * back). Each move's row count goes into counts.
+ */
+static enum poise_status move(struct team *t, const int staged[MOVE_COUNT],
+			      struct team_sync_counts *n, struct poise_error *err)
 {
 	size_t *count[MOVE_COUNT] = {NULL, &n->calls, &n->events, &n->followups, &n->figures};
+	int which[MOVE_COUNT], nmoves = 0, done = 0;
+	size_t len = sizeof("COMMIT");
+	enum poise_status ps = POISE_OK;
+	char *sql, *at;
+	PGresult *res;
 
-	for (int i = 0; i < MOVE_COUNT; i++) {
-		PGresult *res = PQexec(t->pg, move_sql[i]);
-
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			enum poise_status ps =
-				team_fail(t, res, "store the calls on the server", err);
-
-			PQclear(res);
-			return ps;
+	for (int i = 0; i < MOVE_COUNT; i++)
+		if (staged[i]) {
+			which[nmoves++] = i;
+			len += strlen(move_sql[i]) + 1;
 		}
-		if (count[i])
-			*count[i] += (size_t)strtoul(PQcmdTuples(res), NULL, 10);
+	if (!(sql = at = malloc(len)))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	for (int i = 0; i < nmoves; i++)
+		at += sprintf(at, "%s;", move_sql[which[i]]);
+	strcpy(at, "COMMIT");
+	if (!PQsendQuery(t->pg, sql))
+		ps = team_fail(t, NULL, "store the calls on the server", err);
+	free(sql);
+	/* One result per statement, the COMMIT's last; fewer when the connection went. */
+	for (int i = 0; (res = PQgetResult(t->pg)); i++) {
+		if (ps == POISE_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+			ps = team_fail(t, res, "store the calls on the server", err);
+		else if (ps == POISE_OK && i < nmoves && count[which[i]])
+			*count[which[i]] += (size_t)strtoul(PQcmdTuples(res), NULL, 10);
+		if (ps == POISE_OK)
+			done = i + 1;
 		PQclear(res);
 	}
-	return POISE_OK;
+	if (ps == POISE_OK && done != nmoves + 1)
+		ps = team_fail(t, NULL, "store the calls on the server", err);
+	return ps;
 }
 
 static enum poise_status hook(const struct team_sync_opts *o, enum team_hook where, size_t no,
@@ -354,6 +378,7 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 	struct batch b;
 	char after[37] = "";
 	size_t limit = o && o->batch ? o->batch : TEAM_BATCH;
+	int staged[MOVE_COUNT];
 	enum poise_status ps = POISE_OK;
 
 	memset(&b, 0, sizeof(b));
@@ -369,17 +394,19 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 		snprintf(after, sizeof(after), "%s", b.calls[b.ncalls - 1].meta.id);
 		if ((ps = build(&b)) != POISE_OK)
 			break;
-		if ((ps = team_exec(t, "BEGIN", "start sending calls", err)) != POISE_OK)
-			break;
-		if ((ps = team_exec(t, stage_sql, "prepare to send calls", err)) != POISE_OK ||
+		staged[MOVE_TEXTS] = b.texts.len > 0;
+		staged[MOVE_CALLS] = b.rows.len > 0;
+		staged[MOVE_EVENTS] = b.events.len > 0;
+		staged[MOVE_FOLLOWUPS] = b.followups.len > 0;
+		staged[MOVE_FIGURES] = b.figures.len > 0;
+		if ((ps = team_exec(t, stage_sql, "start sending calls", err)) != POISE_OK ||
 		    (ps = team_copy(t, "stage_texts", &b.texts, err)) != POISE_OK ||
 		    (ps = team_copy(t, "stage_calls", &b.rows, err)) != POISE_OK ||
 		    (ps = team_copy(t, "stage_events", &b.events, err)) != POISE_OK ||
 		    (ps = team_copy(t, "stage_followups", &b.followups, err)) != POISE_OK ||
 		    (ps = team_copy(t, "stage_figures", &b.figures, err)) != POISE_OK ||
 		    (ps = hook(o, TEAM_HOOK_STAGED, no, err)) != POISE_OK ||
-		    (ps = move(t, n, err)) != POISE_OK ||
-		    (ps = team_exec(t, "COMMIT", "finish sending calls", err)) != POISE_OK) {
+		    (ps = move(t, staged, n, err)) != POISE_OK) {
 			if (PQstatus(t->pg) == CONNECTION_OK)
 				PQclear(PQexec(t->pg, "ROLLBACK"));
 			break;
