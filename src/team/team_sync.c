@@ -429,22 +429,6 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 	return ps;
 }
 
-/* Run a one-parameter query (the mark) expecting rows. */
-static PGresult *query_since(struct team *t, const char *sql, const char *mark, const char *what,
-			     enum poise_status *ps, struct poise_error *err)
-{
-	const char *params[1] = {mark};
-	PGresult *res = PQexecParams(t->pg, sql, 1, NULL, params, NULL, NULL, 0);
-
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		*ps = team_fail(t, res, what, err);
-		PQclear(res);
-		return NULL;
-	}
-	*ps = POISE_OK;
-	return res;
-}
-
 static const char *val(const PGresult *r, int row, int col)
 {
 	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
@@ -484,60 +468,72 @@ static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGr
 	return ps;
 }
 
+/*
+ * The pull's reads, in one REPEATABLE READ snapshot, sent as one string
+ * (one round trip); each %s is the mark, a number this poise wrote. Its results:
+ * BEGIN, the snapshot's xmin, reviews, follow-ups, playbooks, COMMIT.
+ */
+static const char pull_sql[] =
+	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+	"SELECT pg_snapshot_xmin(pg_current_snapshot())::text;"
+	"SELECT id, call_id, reviewer, created_at, comment, score_calm, score_listen,"
+	" score_empathize, score_clarify, score_inform, score_solve, score_boundary,"
+	" score_follow_up FROM poise.reviews WHERE xid >= '%s'::xid8 ORDER BY xid;"
+	"SELECT call_id, seq, done_at FROM poise.followups"
+	" WHERE xid >= '%s'::xid8 AND done_at IS NOT NULL;"
+	"SELECT hash, id, version, text, published_by, published_at FROM poise.playbooks"
+	" WHERE xid >= '%s'::xid8 ORDER BY xid;"
+	"COMMIT";
+enum { PULL_BEGIN, PULL_SNAP, PULL_REVIEWS, PULL_FOLLOWUPS, PULL_PLAYBOOKS, PULL_COMMIT, PULL_N };
+
 static enum poise_status pull(struct team *t, struct store *st, struct team_sync_counts *n,
 			      struct poise_error *err)
 {
-	PGresult *snap = NULL, *rv = NULL, *fu = NULL, *pb = NULL;
+	PGresult *r[PULL_N] = {NULL}, *res;
 	enum poise_status ps;
 	int64_t have = 0;
-	char mark[24];
+	char sql[sizeof(pull_sql) + 64], mark[24];
+	int got = 0;
 
 	if ((ps = store_sync_mark(st, "server_xmin", &have, err)) != POISE_OK)
 		return ps;
 	snprintf(mark, sizeof(mark), "%lld", (long long)have);
-	if ((ps = team_exec(t, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-			    "read from the server", err)) != POISE_OK)
-		return ps;
-	snap = PQexec(t->pg, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
-	if (PQresultStatus(snap) != PGRES_TUPLES_OK || PQntuples(snap) != 1) {
-		ps = team_fail(t, snap, "read from the server", err);
-		PQclear(snap);
-		snap = NULL;
+	snprintf(sql, sizeof(sql), pull_sql, mark, mark, mark);
+	if (!PQsendQuery(t->pg, sql))
+		ps = team_fail(t, NULL, "read from the server", err);
+	while (ps == POISE_OK && (res = PQgetResult(t->pg))) {
+		ExecStatusType want = got == PULL_BEGIN || got == PULL_COMMIT ? PGRES_COMMAND_OK
+									       : PGRES_TUPLES_OK;
+
+		if (got >= PULL_N || PQresultStatus(res) != want) {
+			ps = team_fail(t, res, "read from the server", err);
+			PQclear(res);
+			break;
+		}
+		r[got++] = res;
 	}
-	if (snap)
-		rv = query_since(t,
-				 "SELECT id, call_id, reviewer, created_at, comment, score_calm, "
-				 "score_listen, score_empathize, score_clarify, score_inform, "
-				 "score_solve, score_boundary, score_follow_up FROM poise.reviews "
-				 "WHERE xid >= $1::xid8 ORDER BY xid",
-				 mark, "read the reviews from the server", &ps, err);
-	if (rv)
-		fu = query_since(t,
-				 "SELECT call_id, seq, done_at FROM poise.followups "
-				 "WHERE xid >= $1::xid8 AND done_at IS NOT NULL",
-				 mark, "read the follow-ups from the server", &ps, err);
-	if (fu)
-		pb = query_since(t,
-				 "SELECT hash, id, version, text, published_by, published_at "
-				 "FROM poise.playbooks WHERE xid >= $1::xid8 ORDER BY xid",
-				 mark, "read the playbooks from the server", &ps, err);
-	if (pb)
-		ps = team_exec(t, "COMMIT", "read from the server", err);
-	else if (PQstatus(t->pg) == CONNECTION_OK)
-		PQclear(PQexec(t->pg, "ROLLBACK"));
+	if (ps != POISE_OK) {
+		while ((res = PQgetResult(t->pg)))
+			PQclear(res);
+		if (PQstatus(t->pg) == CONNECTION_OK)
+			PQclear(PQexec(t->pg, "ROLLBACK"));
+	} else if (got != PULL_N || PQntuples(r[PULL_SNAP]) != 1) {
+		ps = team_fail(t, NULL, "read from the server", err);
+	}
+	/* One local transaction: what came, the agent's calls now whole on the server, the mark. */
 	if (ps == POISE_OK && (ps = store_sync_begin(st, err)) == POISE_OK) {
-		ps = apply(st, rv, fu, pb, n, err);
+		ps = apply(st, r[PULL_REVIEWS], r[PULL_FOLLOWUPS], r[PULL_PLAYBOOKS], n, err);
 		if (ps == POISE_OK)
-			ps = store_sync_set_mark(st, "server_xmin", num(snap, 0, 0), err);
+			ps = store_sync_tidy(st, t->role, err);
+		if (ps == POISE_OK)
+			ps = store_sync_set_mark(st, "server_xmin", num(r[PULL_SNAP], 0, 0), err);
 		if (ps == POISE_OK)
 			ps = store_sync_end(st, 1, err);
 		else
 			store_sync_end(st, 0, NULL);
 	}
-	PQclear(snap);
-	PQclear(rv);
-	PQclear(fu);
-	PQclear(pb);
+	for (int i = 0; i < PULL_N; i++)
+		PQclear(r[i]);
 	return ps;
 }
 
@@ -550,8 +546,7 @@ enum poise_status team_sync(struct team *t, struct store *st, const struct team_
 	memset(n, 0, sizeof(*n));
 	if ((ps = team_check_version(t, err)) != POISE_OK ||
 	    (ps = store_sync_count(st, t->role, &pending, &n->others, err)) != POISE_OK ||
-	    (ps = push(t, st, o, n, err)) != POISE_OK ||
-	    (ps = store_sync_tidy(st, t->role, err)) != POISE_OK)
+	    (ps = push(t, st, o, n, err)) != POISE_OK)
 		return ps;
 	return pull(t, st, n, err);
 }
