@@ -20,6 +20,27 @@
  */
 #define PENDING_WHERE "c.agent = ?1 AND " SYNC_PENDING_COND
 
+const char *const store_sync_sql[SYNC_SQL_COUNT_] = {
+	[SYNC_SQL_PENDING] =
+		"SELECT c.id, c.agent, c.customer, c.customer_ref, c.playbook_id, "
+		"c.playbook_version, c.playbook_hash, c.started_at, c.ended_at, c.status, "
+		"c.outcome, c.cause, c.mood_start, c.mood_end, c.wrapup_at, c.last_seq, "
+		"coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
+		"FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
+		"LEFT JOIN sync_calls s ON s.call_id = c.id "
+		"WHERE d.call_id > ?2 AND " PENDING_WHERE " ORDER BY d.call_id LIMIT ?3",
+	[SYNC_SQL_COUNT] =
+		"SELECT count(*) FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
+		"LEFT JOIN sync_calls s ON s.call_id = c.id WHERE " PENDING_WHERE,
+	/* Other agents' calls are never sent: they stay marked, and are counted. */
+	[SYNC_SQL_OTHERS] = "SELECT count(*) FROM sync_dirty d CROSS JOIN calls c "
+			    "ON c.id = d.call_id WHERE c.agent <> ?1",
+	[SYNC_SQL_TIDY] = "DELETE FROM sync_dirty WHERE call_id IN (SELECT c.id FROM sync_dirty d "
+			  "CROSS JOIN calls c ON c.id = d.call_id "
+			  "LEFT JOIN sync_calls s ON s.call_id = c.id "
+			  "WHERE c.agent = ?1 AND NOT " SYNC_PENDING_COND ")",
+};
+
 static int prep(struct store *st, const char *sql, sqlite3_stmt **s)
 {
 	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
@@ -39,17 +60,9 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 				     size_t limit, sync_call_fn fn, void *ctx,
 				     struct poise_error *err)
 {
-	static const char sql[] =
-		"SELECT c.id, c.agent, c.customer, c.customer_ref, c.playbook_id, "
-		"c.playbook_version, c.playbook_hash, c.started_at, c.ended_at, c.status, "
-		"c.outcome, c.cause, c.mood_start, c.mood_end, c.wrapup_at, c.last_seq, "
-		"coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
-		"FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
-		"LEFT JOIN sync_calls s ON s.call_id = c.id "
-		"WHERE d.call_id > ?2 AND " PENDING_WHERE " ORDER BY d.call_id LIMIT ?3";
 	sqlite3_stmt *s = NULL;
 	struct sync_call c;
-	int rc = prep(st, sql, &s);
+	int rc = prep(st, store_sync_sql[SYNC_SQL_PENDING], &s);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
@@ -89,30 +102,17 @@ static int count(struct store *st, const char *sql, const char *agent, size_t *o
 enum poise_status store_sync_count(struct store *st, const char *agent, size_t *pending,
 				   size_t *others, struct poise_error *err)
 {
-	int rc = count(st,
-		       "SELECT count(*) FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
-		       "LEFT JOIN sync_calls s ON s.call_id = c.id WHERE " PENDING_WHERE,
-		       agent, pending);
+	int rc = count(st, store_sync_sql[SYNC_SQL_COUNT], agent, pending);
 
-	/* Other agents' calls are never sent: they stay marked, and are counted here. */
 	if (rc == SQLITE_OK)
-		rc = count(
-			st,
-			"SELECT count(*) FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
-			"WHERE c.agent <> ?1",
-			agent, others);
+		rc = count(st, store_sync_sql[SYNC_SQL_OTHERS], agent, others);
 	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "count the calls to sync", err);
 }
 
 enum poise_status store_sync_tidy(struct store *st, const char *agent, struct poise_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(
-		st,
-		"DELETE FROM sync_dirty WHERE call_id IN (SELECT c.id FROM sync_dirty d "
-		"CROSS JOIN calls c ON c.id = d.call_id LEFT JOIN sync_calls s ON s.call_id = c.id "
-		"WHERE c.agent = ?1 AND NOT " SYNC_PENDING_COND ")",
-		&s);
+	int rc = prep(st, store_sync_sql[SYNC_SQL_TIDY], &s);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
