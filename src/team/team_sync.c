@@ -10,11 +10,15 @@
  * batch recorded locally (store_sync_pushed); a connection lost between
  * the two makes the next sync send the batch again, which changes nothing.
  *
- * Pull: in one REPEATABLE READ snapshot, the reviews, follow-ups and
- * playbooks written by transactions that were not yet finished at the
- * previous pull's snapshot (rows carry the writing transaction's id, xid8;
+ * Each batch costs few round trips: BEGIN with the staging tables, a
+ * COPY per table that has rows, then the moves and COMMIT as one string.
+ *
+ * Pull: in one REPEATABLE READ snapshot (one string, one round trip), the
+ * reviews, follow-ups and playbooks written by transactions that were not
+ * yet finished at the previous pull's snapshot (rows carry the writing transaction's id, xid8;
  * the mark is pg_snapshot_xmin of the snapshot), so no commit is missed
  * whatever order transactions end in; re-reading a row changes nothing.
+ * A review edited here and not yet sent stays as it is (store_sync.h).
  */
 #include "team_int.h"
 
@@ -503,7 +507,7 @@ static enum poise_status pull(struct team *t, struct store *st, struct team_sync
 		ps = team_fail(t, NULL, "read from the server", err);
 	while (ps == POISE_OK && (res = PQgetResult(t->pg))) {
 		ExecStatusType want = got == PULL_BEGIN || got == PULL_COMMIT ? PGRES_COMMAND_OK
-									       : PGRES_TUPLES_OK;
+									      : PGRES_TUPLES_OK;
 
 		if (got >= PULL_N || PQresultStatus(res) != want) {
 			ps = team_fail(t, res, "read from the server", err);
