@@ -34,6 +34,9 @@ struct live_done {
  * log, the call's figures are kept; that is only a saving for later
  * reports (a call without them is folded from its events), so its failure
  * is not the caller's.
+ *
+ * st NULL is a preview (`poise preview`): the event is checked and folded
+ * as in a call, and nothing is written anywhere (done->stored stays 0).
  */
 enum poise_status live_record(struct store *st, const char *call_id, struct call_state *cs,
 			      struct event *ev, struct live_done *done, struct poise_error *err);

@@ -72,4 +72,33 @@ enum poise_status pbpath_load_file(const struct pbpath *pp, const char *path, st
 enum poise_status pbpath_resolve(const struct pbpath *pp, const char *name, struct playbook **out,
 				 struct poise_error *err);
 
+/*
+ * A playbook file as last looked at, so a trainer's save is noticed: the
+ * ready screen (the next call takes the new version) and `poise preview`
+ * (redrawn in place) both look through pbpath_watch. Zero it to start.
+ */
+struct pbpath_watch {
+	int set;
+	unsigned long long dev, ino, size;
+	long long mtime_s, mtime_ns;
+};
+
+/*
+ * Look at the file at path again: 0 when it is as last looked at (or is
+ * not a regular file, or path is NULL or "(built-in)"); 1 when it changed
+ * and loads (*out a new playbook, parents found on pp); -1 when it changed
+ * and does not load (err says where). The first look counts as a change.
+ */
+/*
+ * Every error of the file at path that did not load with err: the
+ * format's own, all of them (playbook_errors_file), else err alone (a
+ * parent not found, a file that cannot be read). *all is malloc'd, *n >= 1;
+ * POISE_NOMEM with *n 0.
+ */
+enum poise_status pbpath_errors(const char *path, const struct poise_error *err,
+				struct poise_error **all, size_t *n);
+
+int pbpath_watch(struct pbpath_watch *w, const struct pbpath *pp, const char *path,
+		 struct playbook **out, struct poise_error *err);
+
 #endif

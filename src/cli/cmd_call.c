@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "poise/i18n.h"
 #include "poise/store.h"
 #include "poise/team_floor.h"
 #include "ui/ui.h"
@@ -12,6 +13,9 @@ const struct cli_opt cmd_call_opts[] = {
 	{"customer", "NAME", "the first caller's name (else a form asks each caller)"},
 	{"ref", "ID", "the first caller's customer or ticket reference"},
 	{"agent", "NAME", "your name (default: $POISE_AGENT, login name)"},
+	{"plain", NULL,
+	 N_("plain lines and single keys, no full screen: for screen readers and slow links; "
+	    "works on pipes")},
 	{"server", "URL",
 	 "the centre's server, where each event also streams to the live floor (default: "
 	 "$POISE_SERVER, else libpq's PG* variables; none: nothing leaves this machine)"},
@@ -72,7 +76,7 @@ int cmd_call(const struct cli_args *args)
 		opts.stored = note_stored;
 		opts.stored_ctx = stream;
 	}
-	rc = ui_call(&opts, &err);
+	rc = cli_value(args, "plain") ? ui_call_plain(&opts, &err) : ui_call(&opts, &err);
 	team_stream_stop(stream, 2000);
 	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;
 }

@@ -207,13 +207,10 @@ static int lint_visit(void *ctx, const char *path, const struct playbook *pb,
 		size_t n = 0;
 
 		/* The format's mistakes: every one of the file, not just the first. */
-		if (err->status == POISE_PLAYBOOK && !strcmp(err->file, path) &&
-		    playbook_errors_file(path, &all, &n) == POISE_NOMEM)
+		if (pbpath_errors(path, err, &all, &n) == POISE_NOMEM)
 			l->nomem = 1;
 		for (size_t i = 0; i < n; i++)
 			lint_error(l, &all[i]);
-		if (!n)
-			lint_error(l, err);
 		free(all);
 		return l->nomem;
 	}

@@ -19,6 +19,9 @@ const struct cli_cmd cli_commands[] = {
 	{"lint", cmd_lint, cmd_lint_opts, "PATH...", 1, -1, 0,
 	 "check playbook files, or the *.yaml and *.yml files of folders (errors, then "
 	 "warnings about what will not serve a live call)"},
+	{"preview", cmd_preview, cmd_preview_opts, "PLAYBOOK", 1, 1, 0,
+	 "walk a playbook's stages on the call screen, no database, reloaded when its file "
+	 "is saved (trainers)"},
 	{"playbooks", cmd_playbooks, NULL, NULL, 0, 0, 0,
 	 "list the playbooks on the search path, in the order they are searched"},
 	{"export", cmd_export, cmd_export_opts, NULL, 0, 0, CLI_DB_READ | CLI_DB_TEAM,

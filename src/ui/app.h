@@ -125,14 +125,13 @@ struct ui {
 	struct playbook *call_pb; /* playbook of the open call (may be pb) */
 	/* The file of pb as last looked at, to notice a trainer's save (ready.c). */
 	struct {
-		int set;
-		unsigned long long dev, ino, size;
-		long long mtime_s, mtime_ns;
+		struct pbpath_watch w;
 		int64_t checked; /* when, ms */
 	} pb_file;
 
 	/* The open call, if any. */
 	int in_call;
+	int preview; /* `poise preview`: a walk with no database, nothing logged (preview.c) */
 	struct call_lock *lock; /* the open call is ours while we hold it (calllock.h) */
 	struct call_meta meta;
 	struct call_state cs;
@@ -176,6 +175,14 @@ struct ui {
 	char pub_seen[65];   /* the newest published playbook already taken or passed over */
 };
 
+/*
+ * term.c, for plain mode (plain.c): no curses; stdin in raw mode when it is
+ * a terminal (single keys, no echo, output untouched), the same signal
+ * flags as the call screen (term_signal), the modes put back by stop and
+ * by a fatal signal.
+ */
+void term_plain_start(void);
+void term_plain_stop(void);
 /* term.c: the terminal, attributes, signals, the clock. */
 /* Before anything is touched: -1 with err saying why when we cannot drive this terminal. */
 int term_check_err(struct poise_error *err);
@@ -192,6 +199,12 @@ void ui_pop(struct ui *ui);
 /* Run the top screen until a handler returns QUIT or a signal stops the session. */
 void ui_run(struct ui *ui);
 int ui_record(struct ui *ui, struct event *ev);
+/*
+ * What the clock does to the open call, each tick of any face (the call
+ * screen, plain mode): the side log retried once a second, the coaching
+ * prompts due fired through ui_record. REDRAW when something changed.
+ */
+int ui_call_tick(struct ui *ui, int64_t now);
 void ui_set_banner(struct ui *ui, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int ui_too_small(void);
@@ -323,6 +336,12 @@ int wrapup_run(struct ui *ui);
 int ready_run(struct ui *ui, struct caller *next); /* 1 next call (next filled), 0 quit */
 void breather_run(struct ui *ui);
 int session_start_call(struct ui *ui, const struct caller *c);
+/* The playbook and the database, before any screen (session.c); -1 with err. */
+int session_open(struct ui *ui, struct poise_error *err);
+/* The end of a session: the open call's lock, the database, the playbooks, ui itself. */
+void session_close(struct ui *ui);
+/* A signal stopped the session: the open call closed as interrupted; the exit code. */
+int session_interrupt(struct ui *ui, int signo);
 /* caller.c: ask the next caller's name and reference; 1 to start, 0 when Esc. */
 int caller_ask(struct ui *ui, struct caller *c);
 /* caller.c: 1 when key is an Enter to ignore as a repeat while the form is open. */

@@ -48,7 +48,10 @@ static void draw_header(struct ui *ui, int64_t now, int compact)
 		snprintf(right, sizeof(right), "call %s  stage %s  %s%s%smood %s", call, stage,
 			 cs->on_hold ? "ON HOLD " : "", cs->on_hold ? hold : "",
 			 cs->on_hold ? "  " : "", words_mood_mark(mood, sizeof(mood), cs->mood));
-	if (compact)
+	if (ui->preview) /* nothing is logged: said before anything else */
+		snprintf(left, sizeof(left), "PREVIEW  %s %s", ui->call_pb->id,
+			 ui->call_pb->version);
+	else if (compact)
 		snprintf(left, sizeof(left), "%s", ui_customer(ui));
 	else
 		snprintf(left, sizeof(left), "%s%s%s  agent %s", ui_customer(ui),

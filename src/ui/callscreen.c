@@ -418,10 +418,41 @@ static const struct keybind call_keys[] = {CALL_KEYS(CALL_KEY_ENTRY)};
 #undef CALL_KEY_ENTRY
 #define NCALL_KEYS (sizeof(call_keys) / sizeof(call_keys[0]))
 
+static int call_quit(struct ui *ui, void *ctx, int key)
+{
+	(void)ui, (void)ctx, (void)key;
+	return QUIT;
+}
+
+static const struct keybind preview_quit = {KEYS('q'), "q", "quit",
+					    "quit the preview (nothing was logged)", call_quit};
+
+/*
+ * The keys that work now. A preview logs nothing, so the keys that only
+ * make a log (a note, an escalation, ending the call) are left out, and q
+ * quits; every other key does what it does in a call.
+ */
+static size_t keys_now(const struct ui *ui, struct keybind *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NCALL_KEYS; i++)
+		if (!ui->preview || (call_keys[i].fn != call_end && call_keys[i].fn != call_note &&
+				     call_keys[i].fn != call_escalate))
+			out[n++] = call_keys[i];
+	if (ui->preview)
+		out[n++] = preview_quit;
+	return n;
+}
+
 static int call_help(struct ui *ui, void *ctx, int key)
 {
+	struct keybind keys[NCALL_KEYS + 1];
+	size_t n = keys_now(ui, keys);
+
 	(void)ctx, (void)key;
-	ui_help(ui, "poise - keys of the call screen", call_keys, NCALL_KEYS);
+	ui_help(ui, ui->preview ? "poise - keys of the preview" : "poise - keys of the call screen",
+		keys, n);
 	return REDRAW;
 }
 
@@ -442,7 +473,8 @@ static int call_read(struct ui *ui, void *ctx, int key)
 
 static int callscr_key(struct ui *ui, void *ctx, int key)
 {
-	const struct keybind *kb = keymap_find(call_keys, NCALL_KEYS, key);
+	struct keybind keys[NCALL_KEYS + 1];
+	const struct keybind *kb = keymap_find(keys, keys_now(ui, keys), key);
 
 	(void)ctx;
 	if (key == KEY_ESC && ui->pacer_start) {
@@ -460,7 +492,9 @@ static int callscr_key(struct ui *ui, void *ctx, int key)
 
 int callscr_footer(struct ui *ui, int y, int maxlines)
 {
-	return draw_footer(ui, y, maxlines, call_keys, NCALL_KEYS);
+	struct keybind keys[NCALL_KEYS + 1];
+
+	return draw_footer(ui, y, maxlines, keys, keys_now(ui, keys));
 }
 
 /* No tick of its own: the loop redraws every second, which moves the pacer. */

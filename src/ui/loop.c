@@ -118,6 +118,17 @@ static int tick(struct ui *ui, int64_t now)
 
 	if (bgsync_poll(ui, now))
 		ui->sync_news = 1;
+	flags = ui_call_tick(ui, now);
+	if (now / 1000 != ui->last_sec) {
+		ui->last_sec = now / 1000;
+		flags |= REDRAW;
+	}
+	return flags;
+}
+
+int ui_call_tick(struct ui *ui, int64_t now)
+{
+	int flags = 0;
 
 	/* Once a second: each try may wait out the store's short busy timeout. */
 	if (ui->st && store_pending(ui->st) > 0 && now / 1000 != ui->last_sec) {
@@ -159,10 +170,6 @@ static int tick(struct ui *ui, int64_t now)
 				flags |= REDRAW;
 			}
 		} while (ok && n == 8 && --rounds > 0);
-	}
-	if (now / 1000 != ui->last_sec) {
-		ui->last_sec = now / 1000;
-		flags |= REDRAW;
 	}
 	return flags;
 }

@@ -91,29 +91,18 @@ static int collect_fu(void *ctx, const struct ready_followup *f)
  */
 static int take_changed_file(struct ui *ui)
 {
-	const char *path = ui->pb ? ui->pb->path : NULL;
 	struct playbook *pb = NULL;
 	struct poise_error err;
-	struct stat sb;
-	int first = !ui->pb_file.set;
+	const char *path = ui->pb ? ui->pb->path : NULL;
+	int looked;
 
-	if (ui->in_call || !path || path[0] == '(' || stat(path, &sb) != 0 ||
-	    !S_ISREG(sb.st_mode))
+	if (ui->in_call || !path)
 		return 0;
-	if (!first && ui->pb_file.dev == (unsigned long long)sb.st_dev &&
-	    ui->pb_file.ino == (unsigned long long)sb.st_ino &&
-	    ui->pb_file.size == (unsigned long long)sb.st_size &&
-	    ui->pb_file.mtime_s == (long long)sb.st_mtim.tv_sec &&
-	    ui->pb_file.mtime_ns == (long long)sb.st_mtim.tv_nsec)
-		return 0;
-	ui->pb_file.set = 1;
-	ui->pb_file.dev = (unsigned long long)sb.st_dev;
-	ui->pb_file.ino = (unsigned long long)sb.st_ino;
-	ui->pb_file.size = (unsigned long long)sb.st_size;
-	ui->pb_file.mtime_s = (long long)sb.st_mtim.tv_sec;
-	ui->pb_file.mtime_ns = (long long)sb.st_mtim.tv_nsec;
 	poise_error_clear(&err);
-	if (pbpath_load_file(&ui->pp, path, &pb, &err) != POISE_OK) {
+	looked = pbpath_watch(&ui->pb_file.w, &ui->pp, path, &pb, &err);
+	if (looked == 0)
+		return 0;
+	if (looked < 0) {
 		if (err.line > 0)
 			ui_set_banner(ui, 1,
 				      "playbook %s changed on disk but does not load; the next call "

@@ -104,7 +104,7 @@ void session_end_call(struct ui *ui)
 }
 
 /* A session stopped by a signal: the open call is closed as interrupted. */
-static int interrupt(struct ui *ui, int signo)
+int session_interrupt(struct ui *ui, int signo)
 {
 	const char *why = signo == SIGHUP    ? "SIGHUP"
 			  : signo == SIGTERM ? "SIGTERM"
@@ -191,7 +191,7 @@ static int session_main(struct ui *ui)
  * cannot write (read-only, a folder that takes no new file, someone else's
  * file, a newer schema) is refused here too: no call could be saved.
  */
-static int open_everything(struct ui *ui, struct poise_error *err)
+int session_open(struct ui *ui, struct poise_error *err)
 {
 	if (pbpath_init(&ui->pp, env, err) != POISE_OK ||
 	    pbpath_resolve(&ui->pp, ui->opts->playbook, &ui->pb, err) != POISE_OK)
@@ -199,6 +199,18 @@ static int open_everything(struct ui *ui, struct poise_error *err)
 	if (store_open(ui->opts->db, 0, &ui->st, err) != POISE_OK)
 		return -1;
 	return 0;
+}
+
+void session_close(struct ui *ui)
+{
+	if (!ui)
+		return;
+	session_end_call(ui);
+	if (ui->st)
+		store_close(ui->st);
+	playbook_free(ui->pb);
+	pbpath_free(&ui->pp);
+	free(ui);
 }
 
 int ui_call(const struct call_opts *opts, struct poise_error *err)
@@ -214,21 +226,16 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 		return 1;
 	}
 	ui->opts = opts;
-	if (open_everything(ui, err) != 0 || term_start_err(ui, err) != 0)
+	if (session_open(ui, err) != 0 || term_start_err(ui, err) != 0)
 		goto out;
 	rc = session_main(ui) == 0 ? 0 : 1;
 	if (ui->stopping)
-		rc = interrupt(ui, ui->stopping);
+		rc = session_interrupt(ui, ui->stopping);
 	term_stop();
 	if (rc == 1)
 		poise_error_set(err, POISE_DB, NULL, 0, 0, "%s",
 				ui->banner[0] ? ui->banner : "the call screen stopped");
 out:
-	session_end_call(ui);
-	if (ui->st)
-		store_close(ui->st);
-	playbook_free(ui->pb);
-	pbpath_free(&ui->pp);
-	free(ui);
+	session_close(ui);
 	return rc;
 }

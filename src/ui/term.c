@@ -237,3 +237,27 @@ attr_t ui_attr(const struct ui *ui, enum ui_role role)
 	return (mono[role] & ~A_REVERSE) | COLOR_PAIR(pair[role]) |
 	       (role == R_ERROR || role == R_HEADER ? A_BOLD : 0);
 }
+
+void term_plain_start(void)
+{
+	struct termios raw;
+
+	have_modes = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_modes) == 0;
+	if (have_modes) {
+		raw = saved_modes;
+		/* Single keys, no echo; Ctrl-C still a signal, output as it was (no redraws). */
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw.c_iflag &= ~(tcflag_t)(IXON | ICRNL);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	install_signals();
+}
+
+void term_plain_stop(void)
+{
+	if (have_modes)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_modes);
+	have_modes = 0;
+}

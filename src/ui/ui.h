@@ -30,4 +30,17 @@ struct call_opts {
  */
 int ui_call(const struct call_opts *opts, struct poise_error *err);
 
+/*
+ * `poise preview`: opts->playbook's stages on the call screen with no
+ * database (opts->db is not read), reloaded when its file changes; names
+ * from opts->customer and opts->agent. The exit code, err as ui_call's.
+ */
+int ui_preview(const struct call_opts *opts, struct poise_error *err);
+
+/*
+ * `poise call --plain`: the same calls as plain lines and single keys, no
+ * curses (src/ui/plain.c); stdin and stdout may be pipes.
+ */
+int ui_call_plain(const struct call_opts *opts, struct poise_error *err);
+
 #endif

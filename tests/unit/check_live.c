@@ -196,6 +196,37 @@ START_TEST(an_interruption_keeps_the_figures_too)
 }
 END_TEST
 
+/* No store: a preview. The fold moves as in a call, and nothing is written. */
+START_TEST(no_store_folds_and_writes_nothing)
+{
+	struct poise_error err = {0};
+	struct call_state cs;
+	struct live_done done = {1, 1};
+	struct event ev = {.t = T(0), .kind = EV_START, .stage = STAGE_CALM, .text = pb->hash};
+	int64_t before = fx_sql_int(fx_path(0, "db"), "SELECT count(*) FROM events");
+
+	ck_assert_int_eq(call_init(&cs, pb), POISE_OK);
+	ck_assert_int_eq(live_record(NULL, "", &cs, &ev, &done, &err), POISE_OK);
+	ck_assert_int_eq(done.stored, 0);
+	ev = (struct event){.t = T(1), .kind = EV_STAGE, .stage = STAGE_LISTEN, .a = STAGE_CALM};
+	ck_assert_int_eq(live_record(NULL, "", &cs, &ev, &done, &err), POISE_OK);
+	ck_assert_int_eq(cs.stage, STAGE_LISTEN);
+	/* Still checked against the fold: a refused event is refused here too. */
+	ev = (struct event){.t = T(2), .kind = EV_START, .stage = STAGE_CALM, .text = pb->hash};
+	ck_assert_int_eq(live_record(NULL, "", &cs, &ev, &done, &err), POISE_STATE);
+	ev = (struct event){.t = T(3), .kind = EV_WRAPUP, .stage = STAGE_LISTEN};
+	ck_assert_int_eq(live_record(NULL, "", &cs, &ev, &done, &err), POISE_OK);
+	ev = (struct event){.t = T(4), .kind = EV_OUTCOME, .stage = STAGE_LISTEN, .text = "resolved"};
+	ck_assert_int_eq(live_record(NULL, "", &cs, &ev, &done, &err), POISE_OK);
+	ev = (struct event){.t = T(5), .kind = EV_END, .stage = STAGE_LISTEN};
+	ck_assert_int_eq(live_record(NULL, "", &cs, &ev, &done, &err), POISE_OK);
+	ck_assert_int_eq(cs.phase, CALL_DONE);
+	ck_assert_int_eq(fx_sql_int(fx_path(0, "db"), "SELECT count(*) FROM events"), before);
+	ck_assert_int_eq(fx_sql_int(fx_path(0, "db"), "SELECT count(*) FROM call_figures"), 0);
+	call_free(&cs);
+}
+END_TEST
+
 Suite *live_suite(void)
 {
 	Suite *s = suite_create("live");
@@ -204,6 +235,7 @@ Suite *live_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, replay_equals_the_live_fold_at_every_event);
 	tcase_add_test(tc, an_interruption_keeps_the_figures_too);
+	tcase_add_test(tc, no_store_folds_and_writes_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -375,6 +375,57 @@ START_TEST(test_resolve_path)
 }
 END_TEST
 
+/* A save noticed once: the first look, a change, a broken save (every error), then quiet. */
+START_TEST(test_watch)
+{
+	struct pbpath_watch w = {0};
+	struct poise_error err, *all = NULL;
+	struct playbook *pb = NULL;
+	const char *path = at(4, "p1/w.yaml");
+	struct stat sb;
+	size_t n = 0;
+
+	write_playbook("p1/w.yaml", "watched", "one");
+	ck_assert_int_eq(pbpath_watch(&w, NULL, path, &pb, &err), 1);
+	ck_assert_str_eq(pb->title, "one");
+	playbook_free(pb);
+	ck_assert_int_eq(pbpath_watch(&w, NULL, path, &pb, &err), 0);
+	ck_assert_ptr_null(pb);
+
+	write_playbook("p1/w.yaml", "watched", "two, longer");
+	ck_assert_int_eq(pbpath_watch(&w, NULL, path, &pb, &err), 1);
+	ck_assert_str_eq(pb->title, "two, longer");
+	playbook_free(pb);
+
+	/* Two mistakes: the watcher says the first, pbpath_errors every one. */
+	write_file("p1/w.yaml", "id: watched\ntitel: x\nversion: \"1\"\nlanguage: en\nbogus: 1\n");
+	ck_assert_int_eq(pbpath_watch(&w, NULL, path, &pb, &err), -1);
+	ck_assert_ptr_null(pb);
+	ck_assert_int_gt(err.line, 0);
+	ck_assert_int_eq(pbpath_errors(path, &err, &all, &n), POISE_OK);
+	ck_assert_uint_ge(n, 2);
+	{
+		int bad2 = 0, bad5 = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			bad2 |= all[i].line == 2;
+			bad5 |= all[i].line == 5;
+		}
+		ck_assert_msg(bad2 && bad5, "both unknown keys are named");
+	}
+	free(all);
+	ck_assert_int_eq(pbpath_watch(&w, NULL, path, &pb, &err), 0);
+
+	/* Not a file: nothing to say. The built-in never changes. */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(pbpath_watch(&w, NULL, path, &pb, &err), 0);
+	ck_assert_int_eq(pbpath_watch(&w, NULL, PBPATH_BUILTIN, &pb, &err), 0);
+	ck_assert_int_eq(pbpath_watch(&w, NULL, NULL, &pb, &err), 0);
+	ck_assert_int_eq(stat(at(0, "p1"), &sb), 0);
+	ck_assert_int_eq(pbpath_watch(&w, NULL, at(0, "p1"), &pb, &err), 0);
+}
+END_TEST
+
 Suite *pbpath_suite(void)
 {
 	Suite *s = suite_create("pbpath");
@@ -389,6 +440,7 @@ Suite *pbpath_suite(void)
 	tcase_add_test(tc, test_broken_files_reported_not_fatal);
 	tcase_add_test(tc, test_not_found_says_where);
 	tcase_add_test(tc, test_resolve_path);
+	tcase_add_test(tc, test_watch);
 	suite_add_tcase(s, tc);
 	return s;
 }

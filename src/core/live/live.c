@@ -16,6 +16,11 @@ enum poise_status live_record(struct store *st, const char *call_id, struct call
 	if (call_check(cs, ev) != POISE_OK)
 		return poise_error_set(err, POISE_STATE, NULL, 0, 0, "%s: not possible now",
 				       event_kind_key(ev->kind));
+	if (!st) /* a preview: folded, never written */
+		return call_apply(cs, ev) == POISE_OK
+			       ? POISE_OK
+			       : poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
+						 "%s could not be shown", event_kind_key(ev->kind));
 	s = store_append(st, call_id, ev, &done->deferred, err);
 	if (s != POISE_OK)
 		return s;

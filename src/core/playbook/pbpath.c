@@ -428,3 +428,43 @@ enum poise_status pbpath_load_file(const struct pbpath *pp, const char *path, st
 
 	return playbook_load_file_with(path, pp ? &finder : NULL, out, err);
 }
+
+int pbpath_watch(struct pbpath_watch *w, const struct pbpath *pp, const char *path,
+		 struct playbook **out, struct poise_error *err)
+{
+	struct stat sb;
+
+	*out = NULL;
+	if (!path || path[0] == '(' || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	if (w->set && w->dev == (unsigned long long)sb.st_dev &&
+	    w->ino == (unsigned long long)sb.st_ino && w->size == (unsigned long long)sb.st_size &&
+	    w->mtime_s == (long long)sb.st_mtim.tv_sec &&
+	    w->mtime_ns == (long long)sb.st_mtim.tv_nsec)
+		return 0;
+	w->set = 1;
+	w->dev = (unsigned long long)sb.st_dev;
+	w->ino = (unsigned long long)sb.st_ino;
+	w->size = (unsigned long long)sb.st_size;
+	w->mtime_s = (long long)sb.st_mtim.tv_sec;
+	w->mtime_ns = (long long)sb.st_mtim.tv_nsec;
+	return pbpath_load_file(pp, path, out, err) == POISE_OK ? 1 : -1;
+}
+
+enum poise_status pbpath_errors(const char *path, const struct poise_error *err,
+				struct poise_error **all, size_t *n)
+{
+	*all = NULL;
+	*n = 0;
+	if (err->status == POISE_PLAYBOOK && !strcmp(err->file, path) &&
+	    playbook_errors_file(path, all, n) == POISE_NOMEM)
+		return POISE_NOMEM;
+	if (*n)
+		return POISE_OK;
+	free(*all);
+	if (!(*all = malloc(sizeof(**all))))
+		return POISE_NOMEM;
+	**all = *err;
+	*n = 1;
+	return POISE_OK;
+}
