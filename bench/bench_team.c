@@ -3,6 +3,9 @@
  *
  *   bench_team N [--push-only]   (bench/run.sh --team N starts a throwaway cluster)
  *
+ * BENCH_TEAM_DB=PATH keeps the generated file of N calls there and reuses
+ * it when it holds N calls (generating 1,000,000 takes longer than pushing).
+ *
  * libpq's PG* variables say where the server is; the bench connects as
  * its superuser to make databases and as agent01..agent20 to sync.
  *
@@ -38,6 +41,12 @@
 #define CROWD	    20
 #define CROWD_CALLS 1000
 #define DAY_MS	    INT64_C(86400000)
+
+/* The columns the floor copies (the server's xid columns take their default). */
+#define SERVER_CALL_COLUMNS                                                                        \
+	"id, agent, customer, customer_ref, playbook_id, playbook_version, playbook_hash, "        \
+	"started_at, ended_at, status, outcome, cause, mood_start, mood_end, last_seq, wrapup_at"
+#define SERVER_EVENT_COLUMNS "call_id, seq, t, kind, stage, a, b, text"
 
 static char dir[512];
 
@@ -236,9 +245,9 @@ static int64_t bare_copy(const char *path, const char *dbname, long long *rows)
 		   "SELECT id, agent, customer, customer_ref, playbook_id, playbook_version,"
 		   " playbook_hash, started_at, ended_at, status, outcome, cause, mood_start,"
 		   " mood_end, last_seq, wrapup_at FROM calls",
-		   "COPY poise.calls FROM STDIN", rows);
+		   "COPY poise.calls (" SERVER_CALL_COLUMNS ") FROM STDIN", rows);
 	copy_table(c, db, "SELECT call_id, seq, t, kind, stage, a, b, text FROM events",
-		   "COPY poise.events FROM STDIN", rows);
+		   "COPY poise.events (" SERVER_EVENT_COLUMNS ") FROM STDIN", rows);
 	copy_table(c, db, "SELECT call_id, seq, due, channel, promise, done_at FROM followups",
 		   "COPY poise.followups (call_id, seq, due, channel, promise, done_at) FROM STDIN",
 		   rows);
@@ -282,6 +291,25 @@ static void generate(const char *path, long long n, int agents, const char *days
 		POISE_BIN, n, agents, days, path);
 	fprintf(stderr, "bench_team: generated %lld calls in %.1f s\n", n,
 		sec(bench_now_ns() - t0));
+}
+
+/* How many calls the file at path holds; -1 when it cannot be read. */
+static long long calls_in(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long n = -1;
+
+	if (access(path, F_OK) != 0)
+		return -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM calls", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return n;
 }
 
 /* Compare the local file's rows with the server's: 0 when every row is there once. */
@@ -405,11 +433,11 @@ static int64_t bare_one(PGconn *c, sqlite3 *db, const char *id)
 		 " playbook_hash, started_at, ended_at, status, outcome, cause, mood_start,"
 		 " mood_end, last_seq, wrapup_at FROM calls WHERE id = '%s'",
 		 id);
-	copy_table(c, db, sql, "COPY poise.calls FROM STDIN", &rows);
+	copy_table(c, db, sql, "COPY poise.calls (" SERVER_CALL_COLUMNS ") FROM STDIN", &rows);
 	snprintf(sql, sizeof(sql),
 		 "SELECT call_id, seq, t, kind, stage, a, b, text FROM events WHERE call_id = '%s'",
 		 id);
-	copy_table(c, db, sql, "COPY poise.events FROM STDIN", &rows);
+	copy_table(c, db, sql, "COPY poise.events (" SERVER_EVENT_COLUMNS ") FROM STDIN", &rows);
 	ok(c, "COMMIT");
 	r = NULL;
 	(void)r;
@@ -473,7 +501,7 @@ static void incremental(const char *path, long long n)
 
 int main(int argc, char **argv)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = getenv("TMPDIR"), *keep = getenv("BENCH_TEAM_DB");
 	char path[600], copy[700];
 	long long n, rows;
 	int64_t floor_ns, ns;
@@ -495,7 +523,17 @@ int main(int argc, char **argv)
 		crowd();
 	snprintf(path, sizeof(path), "%s/push.db", dir);
 	snprintf(copy, sizeof(copy), "%s/push-copy.db", dir);
-	generate(path, n, 1, "365");
+	if (keep && *keep) { /* BENCH_TEAM_DB: made once, reused while it holds N calls */
+		snprintf(path, sizeof(path), "%s", keep);
+		if (calls_in(path) != n) {
+			run_cmd("rm", "rm -f '%s'", path);
+			generate(path, n, 1, "365");
+		} else {
+			fprintf(stderr, "bench_team: reusing %s\n", path);
+		}
+	} else {
+		generate(path, n, 1, "365");
+	}
 	run_cmd("cp", "cp '%s' '%s'", path, copy);
 	fresh_db("bench_push_floor");
 	fresh_db("bench_push");

@@ -16,6 +16,7 @@
 # BENCH_ROUNDS overrides every bench's number of rounds; BENCH_SCALE_DB=PATH
 # keeps the --scale database there (and reuses it when it holds N calls);
 # BENCH_PLANS=1 prints every review filter's query plan.
+# BENCH_TEAM_DB=PATH keeps --team's file of N calls there, and reuses it.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

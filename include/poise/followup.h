@@ -18,7 +18,8 @@
 #include "poise/store.h"
 
 struct followup {
-	int64_t id; /* what `poise followups done ID` takes */
+	int64_t id; /* this database's row (followup_done); differs per database */
+	int64_t seq; /* with call_id, the follow-up's id everywhere (followup_format_id) */
 	char call_id[FIELD_CALL_ID_SIZE];
 	char due[11]; /* YYYY-MM-DD; "" when no date was given */
 	char channel[128];
@@ -37,7 +38,24 @@ enum poise_status followup_each(struct store *st, const char *today, int all, fo
 				void *ctx, struct poise_error *err);
 
 /*
- * Close follow-up id at now (ms). *done_at gets when it is closed: now, or
+ * A follow-up's id, the same in every database, on the team server and
+ * after merge or sync: its call's id and the seq of its FOLLOWUP event,
+ * written "CALL/SEQ" with the call id shortened to CALL_ID_SHORT
+ * characters (`poise followups` shows it; `followups done` takes it).
+ */
+#define FOLLOWUP_ID_SIZE (CALL_ID_SHORT + 22)
+void followup_format_id(const char *call_id, int64_t seq, char out[FOLLOWUP_ID_SIZE]);
+/*
+ * The follow-up text names, as "CALL/SEQ" where CALL is its call's id or a
+ * unique prefix of it (as `poise show` takes): *id is its row here.
+ * POISE_USAGE when text is not such an id or the prefix is ambiguous,
+ * POISE_NOT_FOUND when no such follow-up is here.
+ */
+enum poise_status followup_find(struct store *st, const char *text, int64_t *id,
+				struct poise_error *err);
+
+/*
+ * Close follow-up id (its row here) at now (ms). *done_at gets when it is closed: now, or
  * the earlier time when it was already done (then nothing changes). An
  * unknown id is POISE_NOT_FOUND.
  */

@@ -28,7 +28,7 @@ enum poise_status store_ready_figures(struct store *st, const char *agent, int64
 				      struct poise_error *err);
 
 struct ready_followup {
-	int64_t id; /* what followup_done() and `poise followups done ID` take */
+	int64_t id; /* this database's row, what followup_done() takes (not the CALL/SEQ id) */
 	char call_id[FIELD_CALL_ID_SIZE];
 	char customer[128];
 	char due[11]; /* YYYY-MM-DD */

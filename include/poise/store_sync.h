@@ -95,7 +95,10 @@ struct sync_review {
 /*
  * Add or update the local copy; a changed comment or score makes it new to
  * the agent again (acked_at NULL). *applied is 0 when the call is not in
- * this database (it is skipped) or nothing changed.
+ * this database (it is skipped) or nothing changed. A review edited here
+ * and not yet sent (synced = 0) is left as it is: when both sides edited
+ * it, the local comment and scores win (as in merge); it is marked synced
+ * once the server's copy reads the same.
  */
 enum poise_status store_sync_put_review(struct store *st, const struct sync_review *r, int *applied,
 					struct poise_error *err);

@@ -3,7 +3,6 @@
  * `poise followups done ID` to close one. Streams the list with fixed
  * columns (cut to width by character) so a long list is never held whole.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,9 @@ const struct cli_opt cmd_followups_opts[] = {
 	{"agent", "NAME", N_("only the follow-ups of this agent's calls")},
 	{NULL, NULL, NULL},
 };
+
+/* "CALL/SEQ": a short call id, a slash and room for a three-digit seq */
+enum { ID_COLS = CALL_ID_SHORT + 4 };
 
 struct listing {
 	const char *today;
@@ -43,31 +45,28 @@ static int print_row(void *ctx, const struct followup *f)
 			   : strcmp(f->due, l->today) < 0  ? _("overdue")
 			   : strcmp(f->due, l->today) == 0 ? _("today")
 							   : "";
-	char id[24], call[CALL_ID_SHORT + 1];
+	char id[FOLLOWUP_ID_SIZE];
 
 	if (l->agent && strcmp(f->agent, l->agent) != 0)
 		return 0;
 	if (l->rows++ == 0) {
 		/* TRANSLATORS: the follow-ups table's headings, in capitals as ls and ps write them. */
-		text_fput_cell(stdout, _("ID"), 6, TEXT_RIGHT);
-		fputs("  ", stdout);
+		cell(_("ID"), ID_COLS);
 		cell(_("DUE"), 10);
 		cell("", 7);
 		cell(_("CHANNEL"), 8);
 		cell(_("CUSTOMER"), 16);
 		cell(_("AGENT"), 12);
-		cell(_("CALL"), CALL_ID_SHORT);
 		puts(_("PROMISE"));
 	}
-	snprintf(id, sizeof(id), "%6lld", (long long)f->id);
-	snprintf(call, sizeof(call), "%.*s", CALL_ID_SHORT, f->call_id);
-	cell(id, 6);
+	/* The call's id and the event's seq: the same in every database and on the server. */
+	followup_format_id(f->call_id, f->seq, id);
+	cell(id, ID_COLS);
 	cell(f->due[0] ? f->due : "-", 10);
 	cell(mark, 7);
 	cell(f->channel[0] ? f->channel : "-", 8);
 	cell(f->customer[0] ? f->customer : "-", 16);
 	cell(f->agent, 12);
-	cell(call, CALL_ID_SHORT);
 	text_fput(stdout, f->promise, 0);
 	putchar('\n');
 	return ferror(stdout) != 0;
@@ -88,30 +87,12 @@ static int list(struct store *st, int all, const char *agent, struct poise_error
 	return 0;
 }
 
-static enum poise_status parse_id(const char *s, int64_t *id, struct poise_error *err)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v <= 0)
-		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
-				       "'%s' is not a follow-up id: expected the number in the ID "
-				       "column",
-				       s);
-	*id = v;
-	return POISE_OK;
-}
-
 static int close_one(const char *db, const char *word, struct poise_error *err)
 {
 	struct store *st = NULL;
 	int64_t id = 0, now = cli_now_ms(), done_at = 0;
 	int rc = -1;
 
-	if (parse_id(word, &id, err) != POISE_OK)
-		return -1;
 	/* Closing one must not create a database as a side effect. */
 	if (access(db, F_OK) != 0) {
 		poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
@@ -120,11 +101,11 @@ static int close_one(const char *db, const char *word, struct poise_error *err)
 	}
 	if (store_open(db, STORE_PATIENT, &st, err) != POISE_OK)
 		return -1;
-	if (followup_done(st, id, now, &done_at, err) == POISE_OK) {
-		if (done_at == now)
-			printf(_("follow-up %lld done\n"), (long long)id);
-		else
-			printf(_("follow-up %lld was already done\n"), (long long)id);
+	if (followup_find(st, word, &id, err) == POISE_OK &&
+	    followup_done(st, id, now, &done_at, err) == POISE_OK) {
+		fputs(_("follow-up "), stdout);
+		text_fput(stdout, word, 0);
+		puts(done_at == now ? _(" done") : _(" was already done"));
 		rc = 0;
 	}
 	store_close(st);

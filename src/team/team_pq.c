@@ -38,6 +38,7 @@
 	  (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats,            \
 	   resultFormat),                                                                          \
 	  NULL)                                                                                    \
+	X(int, PQsendQuery, (PGconn * conn, const char *query), (conn, query), 0)                  \
 	X(PGresult *, PQgetResult, (PGconn * conn), (conn), NULL)                                  \
 	X(int, PQputCopyData, (PGconn * conn, const char *buffer, int nbytes),                     \
 	  (conn, buffer, nbytes), -1)                                                              \

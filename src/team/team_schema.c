@@ -199,28 +199,26 @@ static const char *const migrations[] = {
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == TEAM_SCHEMA_VERSION,
 	       "one migration per server schema version");
 
-/* The version recorded on the server; 0 when there is no poise schema yet. */
+/*
+ * The version recorded on the server; 0 when there is no poise schema yet.
+ * One round trip (every sync starts here): a missing schema or table is
+ * the error that says so. Outside a transaction, or after the step that
+ * makes the table (an error would end the transaction).
+ */
 static enum poise_status read_version(struct team *t, int *out, struct poise_error *err)
 {
-	PGresult *res = PQexec(t->pg, "SELECT to_regclass('poise.schema_version') IS NOT NULL");
+	PGresult *res = PQexec(t->pg, "SELECT version FROM poise.schema_version");
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	enum poise_status ps = POISE_OK;
 
 	*out = 0;
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+		if (PQntuples(res) == 1)
+			*out = atoi(PQgetvalue(res, 0, 0));
+	} else if (!state || (strcmp(state, "42P01") != 0 && strcmp(state, "3F000") != 0)) {
+		/* 42P01 undefined_table, 3F000 invalid_schema_name: no schema yet */
 		ps = team_fail(t, res, "read the server's schema version", err);
-		PQclear(res);
-		return ps;
 	}
-	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
-		PQclear(res);
-		return POISE_OK;
-	}
-	PQclear(res);
-	res = PQexec(t->pg, "SELECT version FROM poise.schema_version");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		ps = team_fail(t, res, "read the server's schema version", err);
-	else if (PQntuples(res) == 1)
-		*out = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return ps;
 }

@@ -10,11 +10,15 @@
  * batch recorded locally (store_sync_pushed); a connection lost between
  * the two makes the next sync send the batch again, which changes nothing.
  *
- * Pull: in one REPEATABLE READ snapshot, the reviews, follow-ups and
- * playbooks written by transactions that were not yet finished at the
- * previous pull's snapshot (rows carry the writing transaction's id, xid8;
+ * Each batch costs few round trips: BEGIN with the staging tables, a
+ * COPY per table that has rows, then the moves and COMMIT as one string.
+ *
+ * Pull: in one REPEATABLE READ snapshot (one string, one round trip), the
+ * reviews, follow-ups and playbooks written by transactions that were not
+ * yet finished at the previous pull's snapshot (rows carry the writing transaction's id, xid8;
  * the mark is pg_snapshot_xmin of the snapshot), so no commit is missed
  * whatever order transactions end in; re-reading a row changes nothing.
+ * A review edited here and not yet sent stays as it is (store_sync.h).
  */
 #include "team_int.h"
 
@@ -26,7 +30,9 @@
 
 #define TEAM_BATCH 2000
 
+/* The batch's transaction and its staging tables, in one round trip. */
 static const char stage_sql[] =
+	"BEGIN;"
 	"CREATE TEMP TABLE IF NOT EXISTS stage_texts (hash text, id text, version text, text text)"
 	" ON COMMIT DELETE ROWS;"
 	"CREATE TEMP TABLE IF NOT EXISTS stage_calls (id uuid, agent text, customer text,"
@@ -319,25 +325,47 @@ static enum poise_status build(struct batch *b)
 	return POISE_OK;
 }
 
-static enum poise_status move(struct team *t, struct team_sync_counts *n, struct poise_error *err)
+/*
+ * The moves of the tables that got rows, then COMMIT, sent as one string:
+ * one round trip (the server stops at the first error; the caller rolls
+ * back). Each move's row count goes into counts.
+ */
+static enum poise_status move(struct team *t, const int staged[MOVE_COUNT],
+			      struct team_sync_counts *n, struct poise_error *err)
 {
 	size_t *count[MOVE_COUNT] = {NULL, &n->calls, &n->events, &n->followups, &n->figures};
+	int which[MOVE_COUNT], nmoves = 0, done = 0;
+	size_t len = sizeof("COMMIT");
+	enum poise_status ps = POISE_OK;
+	char *sql, *at;
+	PGresult *res;
 
-	for (int i = 0; i < MOVE_COUNT; i++) {
-		PGresult *res = PQexec(t->pg, move_sql[i]);
-
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			enum poise_status ps =
-				team_fail(t, res, "store the calls on the server", err);
-
-			PQclear(res);
-			return ps;
+	for (int i = 0; i < MOVE_COUNT; i++)
+		if (staged[i]) {
+			which[nmoves++] = i;
+			len += strlen(move_sql[i]) + 1;
 		}
-		if (count[i])
-			*count[i] += (size_t)strtoul(PQcmdTuples(res), NULL, 10);
+	if (!(sql = at = malloc(len)))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	for (int i = 0; i < nmoves; i++)
+		at += sprintf(at, "%s;", move_sql[which[i]]);
+	strcpy(at, "COMMIT");
+	if (!PQsendQuery(t->pg, sql))
+		ps = team_fail(t, NULL, "store the calls on the server", err);
+	free(sql);
+	/* One result per statement, the COMMIT's last; fewer when the connection went. */
+	for (int i = 0; (res = PQgetResult(t->pg)); i++) {
+		if (ps == POISE_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+			ps = team_fail(t, res, "store the calls on the server", err);
+		else if (ps == POISE_OK && i < nmoves && count[which[i]])
+			*count[which[i]] += (size_t)strtoul(PQcmdTuples(res), NULL, 10);
+		if (ps == POISE_OK)
+			done = i + 1;
 		PQclear(res);
 	}
-	return POISE_OK;
+	if (ps == POISE_OK && done != nmoves + 1)
+		ps = team_fail(t, NULL, "store the calls on the server", err);
+	return ps;
 }
 
 static enum poise_status hook(const struct team_sync_opts *o, enum team_hook where, size_t no,
@@ -354,6 +382,7 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 	struct batch b;
 	char after[FIELD_CALL_ID_SIZE] = "";
 	size_t limit = o && o->batch ? o->batch : TEAM_BATCH;
+	int staged[MOVE_COUNT];
 	enum poise_status ps = POISE_OK;
 
 	memset(&b, 0, sizeof(b));
@@ -369,17 +398,19 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 		snprintf(after, sizeof(after), "%s", b.calls[b.ncalls - 1].meta.id);
 		if ((ps = build(&b)) != POISE_OK)
 			break;
-		if ((ps = team_exec(t, "BEGIN", "start sending calls", err)) != POISE_OK)
-			break;
-		if ((ps = team_exec(t, stage_sql, "prepare to send calls", err)) != POISE_OK ||
+		staged[MOVE_TEXTS] = b.texts.len > 0;
+		staged[MOVE_CALLS] = b.rows.len > 0;
+		staged[MOVE_EVENTS] = b.events.len > 0;
+		staged[MOVE_FOLLOWUPS] = b.followups.len > 0;
+		staged[MOVE_FIGURES] = b.figures.len > 0;
+		if ((ps = team_exec(t, stage_sql, "start sending calls", err)) != POISE_OK ||
 		    (ps = team_copy(t, "stage_texts", &b.texts, err)) != POISE_OK ||
 		    (ps = team_copy(t, "stage_calls", &b.rows, err)) != POISE_OK ||
 		    (ps = team_copy(t, "stage_events", &b.events, err)) != POISE_OK ||
 		    (ps = team_copy(t, "stage_followups", &b.followups, err)) != POISE_OK ||
 		    (ps = team_copy(t, "stage_figures", &b.figures, err)) != POISE_OK ||
 		    (ps = hook(o, TEAM_HOOK_STAGED, no, err)) != POISE_OK ||
-		    (ps = move(t, n, err)) != POISE_OK ||
-		    (ps = team_exec(t, "COMMIT", "finish sending calls", err)) != POISE_OK) {
+		    (ps = move(t, staged, n, err)) != POISE_OK) {
 			if (PQstatus(t->pg) == CONNECTION_OK)
 				PQclear(PQexec(t->pg, "ROLLBACK"));
 			break;
@@ -400,22 +431,6 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 	free(b.followups.p);
 	free(b.figures.p);
 	return ps;
-}
-
-/* Run a one-parameter query (the mark) expecting rows. */
-static PGresult *query_since(struct team *t, const char *sql, const char *mark, const char *what,
-			     enum poise_status *ps, struct poise_error *err)
-{
-	const char *params[1] = {mark};
-	PGresult *res = PQexecParams(t->pg, sql, 1, NULL, params, NULL, NULL, 0);
-
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		*ps = team_fail(t, res, what, err);
-		PQclear(res);
-		return NULL;
-	}
-	*ps = POISE_OK;
-	return res;
 }
 
 static const char *val(const PGresult *r, int row, int col)
@@ -457,60 +472,72 @@ static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGr
 	return ps;
 }
 
+/*
+ * The pull's reads, in one REPEATABLE READ snapshot, sent as one string
+ * (one round trip); each %s is the mark, a number this poise wrote. Its results:
+ * BEGIN, the snapshot's xmin, reviews, follow-ups, playbooks, COMMIT.
+ */
+static const char pull_sql[] =
+	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+	"SELECT pg_snapshot_xmin(pg_current_snapshot())::text;"
+	"SELECT id, call_id, reviewer, created_at, comment, score_calm, score_listen,"
+	" score_empathize, score_clarify, score_inform, score_solve, score_boundary,"
+	" score_follow_up FROM poise.reviews WHERE xid >= '%s'::xid8 ORDER BY xid;"
+	"SELECT call_id, seq, done_at FROM poise.followups"
+	" WHERE xid >= '%s'::xid8 AND done_at IS NOT NULL;"
+	"SELECT hash, id, version, text, published_by, published_at FROM poise.playbooks"
+	" WHERE xid >= '%s'::xid8 ORDER BY xid;"
+	"COMMIT";
+enum { PULL_BEGIN, PULL_SNAP, PULL_REVIEWS, PULL_FOLLOWUPS, PULL_PLAYBOOKS, PULL_COMMIT, PULL_N };
+
 static enum poise_status pull(struct team *t, struct store *st, struct team_sync_counts *n,
 			      struct poise_error *err)
 {
-	PGresult *snap = NULL, *rv = NULL, *fu = NULL, *pb = NULL;
+	PGresult *r[PULL_N] = {NULL}, *res;
 	enum poise_status ps;
 	int64_t have = 0;
-	char mark[24];
+	char sql[sizeof(pull_sql) + 64], mark[24];
+	int got = 0;
 
 	if ((ps = store_sync_mark(st, "server_xmin", &have, err)) != POISE_OK)
 		return ps;
 	snprintf(mark, sizeof(mark), "%lld", (long long)have);
-	if ((ps = team_exec(t, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-			    "read from the server", err)) != POISE_OK)
-		return ps;
-	snap = PQexec(t->pg, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
-	if (PQresultStatus(snap) != PGRES_TUPLES_OK || PQntuples(snap) != 1) {
-		ps = team_fail(t, snap, "read from the server", err);
-		PQclear(snap);
-		snap = NULL;
+	snprintf(sql, sizeof(sql), pull_sql, mark, mark, mark);
+	if (!PQsendQuery(t->pg, sql))
+		ps = team_fail(t, NULL, "read from the server", err);
+	while (ps == POISE_OK && (res = PQgetResult(t->pg))) {
+		ExecStatusType want = got == PULL_BEGIN || got == PULL_COMMIT ? PGRES_COMMAND_OK
+									      : PGRES_TUPLES_OK;
+
+		if (got >= PULL_N || PQresultStatus(res) != want) {
+			ps = team_fail(t, res, "read from the server", err);
+			PQclear(res);
+			break;
+		}
+		r[got++] = res;
 	}
-	if (snap)
-		rv = query_since(t,
-				 "SELECT id, call_id, reviewer, created_at, comment, score_calm, "
-				 "score_listen, score_empathize, score_clarify, score_inform, "
-				 "score_solve, score_boundary, score_follow_up FROM poise.reviews "
-				 "WHERE xid >= $1::xid8 ORDER BY xid",
-				 mark, "read the reviews from the server", &ps, err);
-	if (rv)
-		fu = query_since(t,
-				 "SELECT call_id, seq, done_at FROM poise.followups "
-				 "WHERE xid >= $1::xid8 AND done_at IS NOT NULL",
-				 mark, "read the follow-ups from the server", &ps, err);
-	if (fu)
-		pb = query_since(t,
-				 "SELECT hash, id, version, text, published_by, published_at "
-				 "FROM poise.playbooks WHERE xid >= $1::xid8 ORDER BY xid",
-				 mark, "read the playbooks from the server", &ps, err);
-	if (pb)
-		ps = team_exec(t, "COMMIT", "read from the server", err);
-	else if (PQstatus(t->pg) == CONNECTION_OK)
-		PQclear(PQexec(t->pg, "ROLLBACK"));
+	if (ps != POISE_OK) {
+		while ((res = PQgetResult(t->pg)))
+			PQclear(res);
+		if (PQstatus(t->pg) == CONNECTION_OK)
+			PQclear(PQexec(t->pg, "ROLLBACK"));
+	} else if (got != PULL_N || PQntuples(r[PULL_SNAP]) != 1) {
+		ps = team_fail(t, NULL, "read from the server", err);
+	}
+	/* One local transaction: what came, the agent's calls now whole on the server, the mark. */
 	if (ps == POISE_OK && (ps = store_sync_begin(st, err)) == POISE_OK) {
-		ps = apply(st, rv, fu, pb, n, err);
+		ps = apply(st, r[PULL_REVIEWS], r[PULL_FOLLOWUPS], r[PULL_PLAYBOOKS], n, err);
 		if (ps == POISE_OK)
-			ps = store_sync_set_mark(st, "server_xmin", num(snap, 0, 0), err);
+			ps = store_sync_tidy(st, t->role, err);
+		if (ps == POISE_OK)
+			ps = store_sync_set_mark(st, "server_xmin", num(r[PULL_SNAP], 0, 0), err);
 		if (ps == POISE_OK)
 			ps = store_sync_end(st, 1, err);
 		else
 			store_sync_end(st, 0, NULL);
 	}
-	PQclear(snap);
-	PQclear(rv);
-	PQclear(fu);
-	PQclear(pb);
+	for (int i = 0; i < PULL_N; i++)
+		PQclear(r[i]);
 	return ps;
 }
 
@@ -523,8 +550,7 @@ enum poise_status team_sync(struct team *t, struct store *st, const struct team_
 	memset(n, 0, sizeof(*n));
 	if ((ps = team_check_version(t, err)) != POISE_OK ||
 	    (ps = store_sync_count(st, t->role, &pending, &n->others, err)) != POISE_OK ||
-	    (ps = push(t, st, o, n, err)) != POISE_OK ||
-	    (ps = store_sync_tidy(st, t->role, err)) != POISE_OK)
+	    (ps = push(t, st, o, n, err)) != POISE_OK)
 		return ps;
 	return pull(t, st, n, err);
 }

@@ -77,7 +77,9 @@ wait_for "mail the credit note"
 "$POISE_BIN" followups --db "$POISE_DB" --all | grep -qF "ring back" && fail "poise followups still lists the closed one"
 "$POISE_BIN" followups --db "$POISE_DB" --all | grep -qF "send the form" || fail "poise followups lost Bea's"
 # The same one closed from the command line says it already was.
-id=$(sql "SELECT id FROM followups WHERE due = '2020-01-01'")
+id=$(sql "SELECT substr(call_id, 1, 13) || '/' || seq FROM followups WHERE due = '2020-01-01'")
+bea=$(sql "SELECT substr(call_id, 1, 13) || '/' || seq FROM followups WHERE promise LIKE 'send the form%'")
+"$POISE_BIN" followups --db "$POISE_DB" --all | grep -qF "$bea " || fail "Bea's is not listed by its id $bea"
 "$POISE_BIN" followups --db "$POISE_DB" done "$id" | grep -qF "was already done" || fail "not stored as 'followups done' stores it"
 
 # j moves the selection; d on Cy's.

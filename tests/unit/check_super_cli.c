@@ -95,32 +95,55 @@ END_TEST
 START_TEST(test_followups_list_and_done)
 {
 	struct run r;
-	char db[512];
+	char db[512], id[64], want[128], full[64], shorter[64];
 
 	snprintf(db, sizeof(db), "%s", fx_path(0, "main.db"));
+	/* The id is the call's and the FOLLOWUP event's (seq 6): no number of this file's. */
+	snprintf(id, sizeof(id), "%.*s/6", CALL_ID_SHORT, id1);
+	snprintf(full, sizeof(full), "%s/6", id1);
+	snprintf(shorter, sizeof(shorter), "%.8s/6", id1);
 	RUN(&r, "followups", "--db", db);
 	ck_assert_int_eq(r.code, 0);
 	ck_assert_msg(strstr(r.out, "2001-01-01  overdue  phone"), "%s", r.out);
 	ck_assert_ptr_nonnull(strstr(r.out, "plantedpromise"));
+	snprintf(want, sizeof(want), "\n%-17s  2001-01-01", id);
+	ck_assert_msg(strstr(r.out, want), "no '%s' in %s", want, r.out);
 	done(&r);
-	RUN(&r, "followups", "done", "1", "--db", db);
+	RUN(&r, "followups", "done", id, "--db", db);
 	ck_assert_int_eq(r.code, 0);
-	ck_assert_str_eq(r.out, "follow-up 1 done\n");
+	snprintf(want, sizeof(want), "follow-up %s done\n", id);
+	ck_assert_str_eq(r.out, want);
 	done(&r);
-	RUN(&r, "followups", "done", "1", "--db", db);
+	/* The full call id, or any unique prefix of it, names it too. */
+	RUN(&r, "followups", "done", full, "--db", db);
 	ck_assert_int_eq(r.code, 0);
-	ck_assert_str_eq(r.out, "follow-up 1 was already done\n");
+	snprintf(want, sizeof(want), "follow-up %s was already done\n", full);
+	ck_assert_str_eq(r.out, want);
+	done(&r);
+	RUN(&r, "followups", "done", shorter, "--db", db);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "was already done"));
 	done(&r);
 	RUN(&r, "followups", "--db", db);
 	ck_assert_str_eq(r.out, "no follow-ups due\n");
 	done(&r);
-	RUN(&r, "followups", "done", "99", "--db", db);
+	snprintf(want, sizeof(want), "%.*s/99", CALL_ID_SHORT, id1);
+	RUN(&r, "followups", "done", want, "--db", db);
 	ck_assert_int_eq(r.code, 1);
-	ck_assert_ptr_nonnull(strstr(r.err, "no follow-up 99"));
+	ck_assert_msg(strstr(r.err, "no follow-up"), "%s", r.err);
 	done(&r);
-	RUN(&r, "followups", "done", "x1", "--db", db);
-	ck_assert_int_eq(r.code, 2);
+	RUN(&r, "followups", "done", "ffffffff/6", "--db", db);
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_msg(strstr(r.err, "no call 'ffffffff'"), "%s", r.err);
 	done(&r);
+	/* A number of this file's (what older poise showed) is no follow-up id. */
+	static const char *const bad[] = {"1", "x1", "/6", "abc/", "abc/0", "abc/6x", "abc/-1"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		RUN(&r, "followups", "done", bad[i], "--db", db);
+		ck_assert_msg(r.code == 2, "%s: %d %s", bad[i], r.code, r.err);
+		ck_assert_msg(strstr(r.err, "CALL/SEQ"), "%s: %s", bad[i], r.err);
+		done(&r);
+	}
 }
 END_TEST
 

@@ -6,17 +6,21 @@
  */
 #include "poise/followup.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
 
 static const char due_sql[] =
-	"SELECT f.id, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, c.agent "
+	"SELECT f.id, f.seq, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, c.agent "
 	"FROM followups f JOIN calls c ON c.id = f.call_id "
 	"WHERE f.done_at IS NULL AND f.due <= ?1 ORDER BY f.due, f.id";
 
 static const char all_sql[] =
-	"SELECT f.id, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, c.agent "
+	"SELECT f.id, f.seq, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, c.agent "
 	"FROM followups f JOIN calls c ON c.id = f.call_id "
 	"WHERE f.done_at IS NULL ORDER BY f.due IS NULL, f.due, f.id";
 
@@ -34,12 +38,13 @@ enum poise_status followup_each(struct store *st, const char *today, int all, fo
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&f, 0, sizeof(f));
 		f.id = sqlite3_column_int64(s, 0);
-		store_col_copy(s, 1, f.call_id, sizeof(f.call_id));
-		store_col_copy(s, 2, f.due, sizeof(f.due));
-		store_col_copy(s, 3, f.channel, sizeof(f.channel));
-		store_col_copy(s, 4, f.promise, sizeof(f.promise));
-		store_col_copy(s, 5, f.customer, sizeof(f.customer));
-		store_col_copy(s, 6, f.agent, sizeof(f.agent));
+		f.seq = sqlite3_column_int64(s, 1);
+		store_col_copy(s, 2, f.call_id, sizeof(f.call_id));
+		store_col_copy(s, 3, f.due, sizeof(f.due));
+		store_col_copy(s, 4, f.channel, sizeof(f.channel));
+		store_col_copy(s, 5, f.promise, sizeof(f.promise));
+		store_col_copy(s, 6, f.customer, sizeof(f.customer));
+		store_col_copy(s, 7, f.agent, sizeof(f.agent));
 		if (fn(ctx, &f)) {
 			rc = SQLITE_DONE;
 			break;
@@ -49,6 +54,51 @@ out:
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, "list follow-ups", err);
+	return POISE_OK;
+}
+
+void followup_format_id(const char *call_id, int64_t seq, char out[FOLLOWUP_ID_SIZE])
+{
+	snprintf(out, FOLLOWUP_ID_SIZE, "%.*s/%lld", CALL_ID_SHORT, call_id, (long long)seq);
+}
+
+enum poise_status followup_find(struct store *st, const char *text, int64_t *id,
+				struct poise_error *err)
+{
+	const char *slash = strchr(text, '/');
+	char prefix[FIELD_CALL_ID_SIZE], *end;
+	struct call_meta m;
+	sqlite3_stmt *s = NULL;
+	enum poise_status ps;
+	long long seq;
+	int rc;
+
+	*id = 0;
+	errno = 0;
+	if (!slash || slash == text || (size_t)(slash - text) >= sizeof(prefix) ||
+	    (seq = strtoll(slash + 1, &end, 10), errno || end == slash + 1 || *end || seq <= 0 ||
+	     !isdigit((unsigned char)slash[1])))
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "'%s' is not a follow-up id: expected CALL/SEQ as in the ID "
+				       "column of 'poise followups'",
+				       text);
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - text), text);
+	if ((ps = store_call_meta(st, prefix, &m, err)) != POISE_OK)
+		return ps;
+	rc = sqlite3_prepare_v2(st->db, "SELECT id FROM followups WHERE call_id = ?1 AND seq = ?2",
+				-1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, m.id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, seq);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			*id = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, rc, "find the follow-up", err);
+	if (*id == 0)
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no follow-up %s in database '%s'", text, st->path);
 	return POISE_OK;
 }
 

@@ -209,6 +209,13 @@ void store_summary_fold(struct store_summary *sm, const struct event *ev, size_t
 	"OR EXISTS (SELECT 1 FROM followups f LEFT JOIN sync_followups y ON y.followup_id = f.id " \
 	"WHERE f.call_id = c.id AND f.done_at IS NOT y.done_at))"
 
+/*
+ * store_sync.c's statements that look at many calls, here so a test can
+ * check their plans: each reads sync_dirty first, never every call.
+ */
+enum { SYNC_SQL_PENDING, SYNC_SQL_COUNT, SYNC_SQL_OTHERS, SYNC_SQL_TIDY, SYNC_SQL_COUNT_ };
+extern const char *const store_sync_sql[SYNC_SQL_COUNT_];
+
 /* Both return an SQLite code; a call or event already there is left alone. */
 int store_write_call(struct store *st, const struct call_meta *meta, const char *pb_id,
 		     const char *pb_version, const char *pb_hash, const char *text, size_t len);

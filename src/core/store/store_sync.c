@@ -11,8 +11,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The calls of agent with something the server lacks, among those marked in sync_dirty. */
+/*
+ * The calls of agent with something the server lacks, among those marked in
+ * sync_dirty. Every query here reads sync_dirty first ("CROSS JOIN" fixes
+ * SQLite's join order): left to itself the planner walks the agent's calls
+ * by index (calls_review_agent), every call they ever took, and looks each
+ * up in the short dirty list, 2 s at 100,000 calls for one new call.
+ */
 #define PENDING_WHERE "c.agent = ?1 AND " SYNC_PENDING_COND
+
+const char *const store_sync_sql[SYNC_SQL_COUNT_] = {
+	[SYNC_SQL_PENDING] =
+		"SELECT c.id, c.agent, c.customer, c.customer_ref, c.playbook_id, "
+		"c.playbook_version, c.playbook_hash, c.started_at, c.ended_at, c.status, "
+		"c.outcome, c.cause, c.mood_start, c.mood_end, c.wrapup_at, c.last_seq, "
+		"coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
+		"FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
+		"LEFT JOIN sync_calls s ON s.call_id = c.id "
+		"WHERE d.call_id > ?2 AND " PENDING_WHERE " ORDER BY d.call_id LIMIT ?3",
+	[SYNC_SQL_COUNT] =
+		"SELECT count(*) FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
+		"LEFT JOIN sync_calls s ON s.call_id = c.id WHERE " PENDING_WHERE,
+	/* Other agents' calls are never sent: they stay marked, and are counted. */
+	[SYNC_SQL_OTHERS] = "SELECT count(*) FROM sync_dirty d CROSS JOIN calls c "
+			    "ON c.id = d.call_id WHERE c.agent <> ?1",
+	[SYNC_SQL_TIDY] = "DELETE FROM sync_dirty WHERE call_id IN (SELECT c.id FROM sync_dirty d "
+			  "CROSS JOIN calls c ON c.id = d.call_id "
+			  "LEFT JOIN sync_calls s ON s.call_id = c.id "
+			  "WHERE c.agent = ?1 AND NOT " SYNC_PENDING_COND ")",
+};
 
 static int prep(struct store *st, const char *sql, sqlite3_stmt **s)
 {
@@ -33,17 +60,9 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 				     size_t limit, sync_call_fn fn, void *ctx,
 				     struct poise_error *err)
 {
-	static const char sql[] =
-		"SELECT c.id, c.agent, c.customer, c.customer_ref, c.playbook_id, "
-		"c.playbook_version, c.playbook_hash, c.started_at, c.ended_at, c.status, "
-		"c.outcome, c.cause, c.mood_start, c.mood_end, c.wrapup_at, c.last_seq, "
-		"coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
-		"FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
-		"LEFT JOIN sync_calls s ON s.call_id = c.id "
-		"WHERE d.call_id > ?2 AND " PENDING_WHERE " ORDER BY d.call_id LIMIT ?3";
 	sqlite3_stmt *s = NULL;
 	struct sync_call c;
-	int rc = prep(st, sql, &s);
+	int rc = prep(st, store_sync_sql[SYNC_SQL_PENDING], &s);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
@@ -83,28 +102,17 @@ static int count(struct store *st, const char *sql, const char *agent, size_t *o
 enum poise_status store_sync_count(struct store *st, const char *agent, size_t *pending,
 				   size_t *others, struct poise_error *err)
 {
-	int rc = count(st,
-		       "SELECT count(*) FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
-		       "LEFT JOIN sync_calls s ON s.call_id = c.id WHERE " PENDING_WHERE,
-		       agent, pending);
+	int rc = count(st, store_sync_sql[SYNC_SQL_COUNT], agent, pending);
 
-	/* Other agents' calls are never sent: they stay marked, and are counted here. */
 	if (rc == SQLITE_OK)
-		rc = count(st,
-			   "SELECT count(*) FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
-			   "WHERE c.agent <> ?1",
-			   agent, others);
+		rc = count(st, store_sync_sql[SYNC_SQL_OTHERS], agent, others);
 	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "count the calls to sync", err);
 }
 
 enum poise_status store_sync_tidy(struct store *st, const char *agent, struct poise_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st,
-		      "DELETE FROM sync_dirty WHERE call_id IN (SELECT c.id FROM sync_dirty d "
-		      "JOIN calls c ON c.id = d.call_id LEFT JOIN sync_calls s ON s.call_id = c.id "
-		      "WHERE c.agent = ?1 AND NOT " SYNC_PENDING_COND ")",
-		      &s);
+	int rc = prep(st, store_sync_sql[SYNC_SQL_TIDY], &s);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
@@ -350,9 +358,54 @@ static int put_scores(struct store *st, int64_t id, const int *scores)
 	return rc;
 }
 
+/*
+ * Review id here holds an edit the server has not had yet (synced = 0):
+ * *pending 1, and *same 1 when the server's copy r already reads as ours
+ * (comment and scores), as after the mirror sent it.
+ */
+static int local_edit(struct store *st, int64_t id, const struct sync_review *r, int *pending,
+		      int *same)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(st, "SELECT synced = 0, comment IS ?2 FROM reviews WHERE id = ?1", &s);
+	int have[STAGE_COUNT] = {0};
+
+	*pending = *same = 0;
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, r->comment, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			*pending = sqlite3_column_int(s, 0);
+			*same = sqlite3_column_int(s, 1);
+		}
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc != SQLITE_OK || !*pending || !*same)
+		return rc;
+	rc = prep(st, "SELECT stage, score FROM review_scores WHERE review_id = ?1", &s);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			int stage = stage_from_key(store_col_text(s, 0));
+
+			if (stage >= 0 && stage < STAGE_COUNT)
+				have[stage] = sqlite3_column_int(s, 1);
+		}
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	for (int i = 0; i < STAGE_COUNT; i++)
+		if (have[i] != (r->scores[i] >= 1 && r->scores[i] <= 5 ? r->scores[i] : 0))
+			*same = 0;
+	return rc;
+}
+
 enum poise_status store_sync_put_review(struct store *st, const struct sync_review *r, int *applied,
 					struct poise_error *err)
 {
+	int pending = 0, same = 0;
 	char before[160], after[160];
 	int64_t id = 0;
 	size_t have = 0;
@@ -364,6 +417,20 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 		return POISE_OK;
 	if (rc == SQLITE_OK)
 		rc = local_review(st, r->server_id, &id);
+	/*
+	 * Edited here and not yet on the server (the supervisor's mirror sends
+	 * it before it pulls): ours is kept, whatever the server's says, until
+	 * the server's reads as ours. The rule of merge too (merge.c).
+	 */
+	if (rc == SQLITE_OK && id != 0)
+		rc = local_edit(st, id, r, &pending, &same);
+	if (rc == SQLITE_OK && pending) {
+		if (same)
+			rc = exec_bound(st, "UPDATE reviews SET synced = 1 WHERE id = ?2", "", id,
+					NULL, 0, NULL);
+		return rc == SQLITE_OK ? POISE_OK
+				       : store_fail(st, rc, "save a review from the server", err);
+	}
 	if (rc == SQLITE_OK && id == 0) {
 		rc = exec_bound(
 			st,
