@@ -96,6 +96,7 @@ if command -v valgrind >/dev/null; then
 	ir_row "event append (NOTE), callgrind" bench_append append_poise append_floor
 	ir_row "event append (MOOD), callgrind" bench_append append_poise_mood append_floor_mood
 	ir_row "fold of the 40-event call, callgrind" bench_fold fold_poise fold_floor
+	"$b/bench_start" --instructions
 else
 	echo "(valgrind not installed: no instruction counts)"
 fi
