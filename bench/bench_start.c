@@ -24,7 +24,8 @@
  * pressed that is the hang-up's INTERRUPTED, so its first dump is exec to
  * the first full screen and idle ticks); floor_curses' is its whole run. A
  * keypress is (a run with KEYS keys - a run with none) / KEYS, for poise
- * and for floor_key alike.
+ * and for floor_key alike. It prints "start POISE FLOOR" and "key POISE
+ * FLOOR" (instructions) for bench/run.sh, which puts them beside the times.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -287,9 +288,10 @@ static void instr_run(struct run *r, const char *name, int nkeys)
 	remove_folder(r);
 }
 
-static void row_instructions(const char *what, double p, double f)
+/* One line for bench/run.sh: KEY, poise's instructions, the floor's. */
+static void row_instructions(const char *key, double p, double f)
 {
-	printf("| %s | %.0f k instr | %.0f k instr | %.1fx |\n", what, p / 1e3, f / 1e3, p / f);
+	printf("%s %.0f %.0f\n", key, p, f);
 }
 
 static int instructions(struct run *poise, struct run *curses, struct run *key)
@@ -304,9 +306,9 @@ static int instructions(struct run *poise, struct run *curses, struct run *key)
 	instr_run(curses, "c", -1);
 	instr_run(key, "k0", 0);
 	instr_run(key, "kk", KEYS);
-	row_instructions("start-up to first call screen, callgrind", run_instructions("p0", 1),
+	row_instructions("start", run_instructions("p0", 1),
 			 run_instructions("c", 0));
-	row_instructions("keypress (mood: store, fold, redraw), callgrind",
+	row_instructions("key",
 			 (run_instructions("pk", 0) - run_instructions("p0", 0)) / KEYS,
 			 (run_instructions("kk", 0) - run_instructions("k0", 0)) / KEYS);
 	{
