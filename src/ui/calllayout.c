@@ -290,6 +290,7 @@ static void draw_body(struct ui *ui, int y, int h)
 	list_build_free(&b);
 }
 
+/* The key for a rule's action, only where that key works now. */
 static const char *action_hint(const struct call_view *v, enum rule_action action)
 {
 	switch (action) {
