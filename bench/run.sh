@@ -109,9 +109,13 @@ awk '
 	function n(x) { return x >= 1e5 ? sprintf("%.0f k", x / 1e3) : sprintf("%d", x) }
 	FNR == NR { p[$1] = $2; f[$1] = $3; next }
 	{
-		k = $0 ~ /^\| playbook load/ ? "load" : $0 ~ /append \(NOTE/ ? "note" :
-		    $0 ~ /append \(MOOD/ ? "mood" : $0 ~ /^\| fold/ ? "fold" :
-		    $0 ~ /^\| start-up/ ? "start" : $0 ~ /^\| keypress/ ? "key" : ""
+		k = ""
+		if ($0 ~ /^\| playbook load/) k = "load"
+		else if ($0 ~ /append \(NOTE/) k = "note"
+		else if ($0 ~ /append \(MOOD/) k = "mood"
+		else if ($0 ~ /^\| fold/) k = "fold"
+		else if ($0 ~ /^\| start-up/) k = "start"
+		else if ($0 ~ /^\| keypress/) k = "key"
 		if (k in p && f[k] > 0)
 			printf "%s %s / %s | %.1fx |\n", $0, n(p[k]), n(f[k]), p[k] / f[k]
 		else
