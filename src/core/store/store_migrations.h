@@ -276,7 +276,7 @@ static const char *const migrations[] = {
 	 * pending calls' notes from events, so a call still open, or killed
 	 * and never resumed, is found as before.
 	 */
-	"DROP TRIGGER events_note_fts;\n"
+	"DROP TRIGGER IF EXISTS events_note_fts;\n" /* a missing trigger is let be */
 	"CREATE TABLE notes_pending (\n"
 	"	call_id TEXT PRIMARY KEY NOT NULL,\n"
 	"	seq INTEGER NOT NULL\n"
