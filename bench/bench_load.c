@@ -13,9 +13,20 @@
 #include "bench.h"
 #include "poise/playbook.h"
 
+/*
+ * A copy of the built-in text: the built-in itself skips its hash (made by
+ * the build), and this bench measures what loading any playbook costs.
+ */
 static const char *text(void)
 {
-	return (const char *)poise_default_playbook;
+	static char *copy;
+
+	if (!copy) {
+		if (!(copy = malloc(poise_default_playbook_len + 1)))
+			bench_die("bench_load", "out of memory");
+		memcpy(copy, poise_default_playbook, poise_default_playbook_len + 1);
+	}
+	return copy;
 }
 
 static void load_poise(void *ctx)

@@ -16,7 +16,18 @@
  *
  * poise gets --customer, so its first screen is the call's, not the caller
  * form's. Each row is the median of the alternated runs.
+ *
+ * `bench_start --instructions` runs each program once more under
+ * valgrind --tool=callgrind instead, and counts instructions, which do not
+ * move with the machine's load: poise's start-up is what it executed
+ * before it first records an event (--dump-before=live_record: with no key
+ * pressed that is the hang-up's INTERRUPTED, so its first dump is exec to
+ * the first full screen and idle ticks); floor_curses' is its whole run. A
+ * keypress is (a run with KEYS keys - a run with none) / KEYS, for poise
+ * and for floor_key alike. It prints "start POISE FLOOR" and "key POISE
+ * FLOOR" (instructions) for bench/run.sh, which puts them beside the times.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <pty.h>
@@ -29,7 +40,7 @@
 #include "poise/store.h"
 
 #define MARKER	   "end call" /* the last key of the call screen's footer */
-#define TIMEOUT_MS 10000
+#define TIMEOUT_MS (instr_dir[0] ? 120000 : 10000) /* valgrind is slow */
 #define KEYS	   10 /* keypresses timed per run */
 
 struct run {
@@ -37,6 +48,10 @@ struct run {
 	char *const *argv;
 	char dir[4096];
 };
+
+/* --instructions: the folder of callgrind's output files, and the run's name. */
+static char instr_dir[4096];
+static const char *instr_name;
 
 /* A fresh folder with an empty poise database, so no earlier call is resumed. */
 static void fresh_folder(struct run *r)
@@ -83,6 +98,19 @@ static void child(const struct run *r)
 	setenv("HOME", r->dir, 1);
 	unsetenv("XDG_CONFIG_HOME");
 	unsetenv("XDG_DATA_HOME");
+	if (instr_dir[0]) {
+		char out[4200];
+		char *argv[16] = {"valgrind", "--tool=callgrind", "--dump-before=live_record",
+				  out};
+		int n = 4;
+
+		snprintf(out, sizeof(out), "--callgrind-out-file=%s/%s.%%p", instr_dir, instr_name);
+		for (int i = 0; r->argv[i] && n < 15; i++)
+			argv[n++] = r->argv[i];
+		argv[n] = NULL;
+		execvp(argv[0], argv);
+		_exit(127);
+	}
 	execv(r->argv[0], r->argv);
 	_exit(127);
 }
@@ -184,7 +212,123 @@ static double keys(const struct run *r, pid_t pid, int fd)
 	return bench_median(t, KEYS);
 }
 
-int main(void)
+/* The instructions in one callgrind output file ("totals:" or "summary:"). */
+static double file_instructions(const char *path)
+{
+	char line[512];
+	double n = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		bench_die(path, strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "totals:", 7) == 0 || strncmp(line, "summary:", 8) == 0)
+			n = atof(strchr(line, ':') + 1);
+	fclose(f);
+	return n;
+}
+
+/*
+ * Sum of the files of run `name` (name.PID and its dumps name.PID.N); with
+ * first_dump, only name.PID.1 (what ran before the first dump).
+ */
+static double run_instructions(const char *name, int first_dump)
+{
+	size_t len = strlen(name);
+	struct dirent *e;
+	double n = 0;
+	int files = 0;
+	DIR *d = opendir(instr_dir);
+
+	if (!d)
+		bench_die(instr_dir, strerror(errno));
+	while ((e = readdir(d))) {
+		const char *dot;
+		char path[8400];
+
+		if (strncmp(e->d_name, name, len) != 0 || e->d_name[len] != '.')
+			continue;
+		dot = strchr(e->d_name + len + 1, '.');
+		if (first_dump && !(dot && strcmp(dot, ".1") == 0))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", instr_dir, e->d_name);
+		n += file_instructions(path);
+		files++;
+	}
+	closedir(d);
+	if (!files || n <= 0)
+		bench_die(name, "callgrind wrote no counts");
+	return n;
+}
+
+/* One run under callgrind, named name, pressing nkeys keys when nkeys >= 0. */
+static void instr_run(struct run *r, const char *name, int nkeys)
+{
+	pid_t pid;
+	int fd;
+
+	instr_name = name;
+	start(r, &pid, &fd);
+	for (int i = 0; i < nkeys; i++) {
+		const char *key = i % 2 ? "3" : "2", *marker = i % 2 ? "3 annoyed" : "2 uneasy";
+
+		if (write(fd, key, 1) != 1 || read_until(fd, marker) != 0) {
+			hang_up(r, pid, fd);
+			bench_die(r->what, "the mood key did not change the screen");
+		}
+	}
+	if (nkeys >= 0) {
+		hang_up(r, pid, fd);
+	} else { /* it leaves by itself */
+		int status;
+
+		close(fd);
+		waitpid(pid, &status, 0);
+	}
+	remove_folder(r);
+}
+
+/* One line for bench/run.sh: KEY, poise's instructions, the floor's. */
+static void row_instructions(const char *key, double p, double f)
+{
+	printf("%s %.0f %.0f\n", key, p, f);
+}
+
+static int instructions(struct run *poise, struct run *curses, struct run *key)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(instr_dir, sizeof(instr_dir), "%s/poise-cg.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(instr_dir))
+		bench_die(instr_dir, strerror(errno));
+	instr_run(poise, "p0", 0);
+	instr_run(poise, "pk", KEYS);
+	instr_run(curses, "c", -1);
+	instr_run(key, "k0", 0);
+	instr_run(key, "kk", KEYS);
+	row_instructions("start", run_instructions("p0", 1),
+			 run_instructions("c", 0));
+	row_instructions("key",
+			 (run_instructions("pk", 0) - run_instructions("p0", 0)) / KEYS,
+			 (run_instructions("kk", 0) - run_instructions("k0", 0)) / KEYS);
+	{
+		DIR *d = opendir(instr_dir);
+		struct dirent *e;
+		char path[8400];
+
+		while (d && (e = readdir(d)))
+			if (e->d_name[0] != '.') {
+				snprintf(path, sizeof(path), "%s/%s", instr_dir, e->d_name);
+				unlink(path);
+			}
+		if (d)
+			closedir(d);
+		rmdir(instr_dir);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	char *poise_argv[] = {POISE_BIN, "call", "--customer", "Ann Example", NULL};
 	char *curses_argv[] = {FLOOR_CURSES_BIN, NULL}, *key_argv[] = {FLOOR_KEY_BIN, NULL};
@@ -198,6 +342,10 @@ int main(void)
 
 	if (!t)
 		bench_die("bench_start", "out of memory");
+	if (argc > 1 && strcmp(argv[1], "--instructions") == 0) {
+		free(t);
+		return instructions(&poise, &curses, &key);
+	}
 	for (int i = 0; i < rounds; i++) {
 		sp[i] = start(&poise, &pid, &fd);
 		kp[i] = keys(&poise, pid, fd);

@@ -34,7 +34,7 @@ if [[ ${1:-} == --scale ]]; then
 fi
 
 log=$(mktemp)
-trap 'rm -f "$log" "$log".cg' EXIT
+trap 'rm -f "$log" "$log".cg "$log".rows "$log".ir' EXIT
 if ! { cmake -S "$root" -B "$build" -DPOISE_BENCH=ON -DPOISE_WERROR=OFF -DBUILD_TESTING=OFF \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo &&
        cmake --build "$build" -j"$(nproc)"; } >"$log" 2>&1; then
@@ -57,13 +57,11 @@ instructions() { # BENCH FUNCTION
 	echo "$n"
 }
 
-ir_row() { # WHAT BENCH POISE_FN FLOOR_FN
+ir_row() { # KEY BENCH POISE_FN FLOOR_FN: "KEY POISE FLOOR" into $log.ir
 	local p f
 	p=$(instructions "$2" "$3")
 	f=$(instructions "$2" "$4")
-	awk -v w="$1" -v p="$p" -v f="$f" '
-		function n(x) { return x >= 1e5 ? sprintf("%.0f k", x / 1e3) : sprintf("%d", x) }
-		BEGIN { printf "| %s | %s instr | %s instr | %.1fx |\n", w, n(p), n(f), p / f }'
+	echo "$1 $p $f" >>"$log.ir"
 }
 
 fs=$(df -PT "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }')
@@ -72,8 +70,10 @@ echo "poise $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), $(
 	"$(nproc) cores ($cpu), load average $(cut -d' ' -f1 /proc/loadavg), databases on $fs;" \
 	"times are medians of N alternated runs"
 echo
-echo "| what | poise | floor | ratio |"
-echo "|---|---|---|---|"
+if [[ -n $scale || -n $team ]]; then
+	echo "| what | poise | floor | ratio |"
+	echo "|---|---|---|---|"
+fi
 if [[ -n $scale ]]; then
 	exec "$b/bench_scale" "$scale" ${BENCH_SCALE_DB:+--db "$BENCH_SCALE_DB"}
 fi
@@ -88,15 +88,38 @@ if [[ -n $team ]]; then
 	"$b/bench_team" "$team" ${BENCH_PUSH_ONLY:+--push-only}
 	exit 0
 fi
-"$b/bench_load"
-"$b/bench_append"
-"$b/bench_fold"
-"$b/bench_start"
+# The timed rows, then each one's instruction counts beside it (the same
+# work under callgrind; docs/benchmarks.md says which ratio to trust when).
+{
+	"$b/bench_load"
+	"$b/bench_append"
+	"$b/bench_fold"
+	"$b/bench_start"
+} >"$log.rows"
+: >"$log.ir"
 if command -v valgrind >/dev/null; then
-	ir_row "playbook load, callgrind" bench_load load_poise load_floor
-	ir_row "event append (NOTE), callgrind" bench_append append_poise append_floor
-	ir_row "event append (MOOD), callgrind" bench_append append_poise_mood append_floor_mood
-	ir_row "fold of the 40-event call, callgrind" bench_fold fold_poise fold_floor
-else
-	echo "(valgrind not installed: no instruction counts)"
+	ir_row load bench_load load_poise load_floor
+	ir_row note bench_append append_poise append_floor
+	ir_row mood bench_append append_poise_mood append_floor_mood
+	ir_row fold bench_fold fold_poise fold_floor
+	"$b/bench_start" --instructions >>"$log.ir" # start, key
 fi
+echo "| what | poise | floor | ratio (time) | instructions: poise / floor | ratio (instructions) |"
+echo "|---|---|---|---|---|---|"
+awk '
+	function n(x) { return x >= 1e5 ? sprintf("%.0f k", x / 1e3) : sprintf("%d", x) }
+	FNR == NR { p[$1] = $2; f[$1] = $3; next }
+	{
+		k = ""
+		if ($0 ~ /^\| playbook load/) k = "load"
+		else if ($0 ~ /append \(NOTE/) k = "note"
+		else if ($0 ~ /append \(MOOD/) k = "mood"
+		else if ($0 ~ /^\| fold/) k = "fold"
+		else if ($0 ~ /^\| start-up/) k = "start"
+		else if ($0 ~ /^\| keypress/) k = "key"
+		if (k in p && f[k] > 0)
+			printf "%s %s / %s | %.1fx |\n", $0, n(p[k]), n(f[k]), p[k] / f[k]
+		else
+			printf "%s | |\n", $0
+	}' "$log.ir" "$log.rows"
+command -v valgrind >/dev/null || echo "(valgrind not installed: no instruction counts)"

@@ -266,5 +266,6 @@ const struct pb_cause *playbook_cause(const struct playbook *pb, const char *id)
 /* The built-in default's text (NUL-terminated) and length. */
 extern const unsigned char poise_default_playbook[];
 extern const unsigned long poise_default_playbook_len;
+extern const char poise_default_playbook_sha256[]; /* computed at build time */
 
 #endif

@@ -157,6 +157,11 @@ struct ui {
 	int depth;
 	int64_t last_sec;
 	int cur_y, cur_x; /* where the cursor goes; -1 = hidden */
+	/* The last frame (loop.c): the one screen drawn alone, NULL otherwise, and the size. */
+	const struct screen *frame_screen;
+	int frame_lines, frame_cols;
+	int frame_kept;	   /* this frame starts from the last one (the call screen's, loop.c) */
+	uint64_t body_sig; /* the call screen's body as last drawn (calllayout.c) */
 	int stopping;	  /* a signal ended the session */
 	int enter_guard;  /* the new-caller form is open: repeated Enters are ignored */
 	int64_t last_enter;

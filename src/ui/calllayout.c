@@ -8,6 +8,7 @@
  */
 #include "ui/app.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,10 +225,46 @@ static void body_reset(struct ui *ui)
 	ui->warn_shown = 0;
 }
 
+/* FNV-1a over a string and its end, so "ab","c" and "a","bc" differ. */
+static uint64_t sig_text(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+	return (h ^ (s ? 0x100u : 0x200u)) * UINT64_C(0x100000001b3);
+}
+
+static uint64_t sig_int(uint64_t h, int64_t v)
+{
+	for (int i = 0; i < 8; i++, v >>= 8)
+		h = (h ^ (uint64_t)(v & 0xff)) * UINT64_C(0x100000001b3);
+	return h;
+}
+
+/* What the body's draw depends on: its lines, where, and how scrolled. */
+static uint64_t body_sig(uint64_t lines, const struct list_view *v, int y, int h)
+{
+	uint64_t sig = lines;
+
+	sig = sig_int(sig, v->top);
+	sig = sig_int(sig, v->sel);
+	sig = sig_int(sig, v->follow);
+	sig = sig_int(sig, y);
+	sig = sig_int(sig, h);
+	sig = sig_int(sig, COLS);
+	return sig ? sig : 1; /* 0: nothing drawn yet */
+}
+
+/*
+ * The stage's lines. Built at every draw (cheap), drawn (wrapped, each
+ * cell to curses) only when they, their place or their scroll changed
+ * since the last frame, which the screen still shows (ui->frame_kept):
+ * a mood key or the clock's tick leaves them alone.
+ */
 static void draw_body(struct ui *ui, int y, int h)
 {
 	struct list_build b = {0};
 	struct call_view v;
+	uint64_t lines = UINT64_C(0xcbf29ce484222325);
 	int sel;
 
 	body_reset(ui);
@@ -236,7 +273,22 @@ static void draw_body(struct ui *ui, int y, int h)
 	if (ui->body.sel != sel)
 		ui->body.follow = ui->body.follow || ui->warn_shown;
 	ui->body.sel = sel;
-	list_build_draw(ui, y, 1, COLS - 2, h, &b, &ui->body);
+	for (size_t i = 0; i < b.n; i++) {
+		lines = sig_text(lines, b.items[i].mark);
+		lines = sig_text(lines, b.items[i].text);
+		lines = sig_text(lines, b.items[i].tail);
+		lines = sig_int(lines, (int64_t)b.items[i].attr);
+		lines = sig_int(lines, b.items[i].selectable);
+	}
+	lines = sig_int(lines, b.nomem);
+	if (!ui->frame_kept || body_sig(lines, &ui->body, y, h) != ui->body_sig) {
+		for (int i = 0; ui->frame_kept && i < h; i++) {
+			move(y + i, 0);
+			clrtoeol();
+		}
+		list_build_draw(ui, y, 1, COLS - 2, h, &b, &ui->body);
+		ui->body_sig = body_sig(lines, &ui->body, y, h);
+	}
 	list_build_free(&b);
 }
 
@@ -361,33 +413,49 @@ static void draw_prompt(struct ui *ui, int y, int h, int64_t now)
 	free(line);
 }
 
+/*
+ * Over the last frame (ui->frame_kept) every row but the body's is cleared
+ * and drawn again (a few rows); the body only when it changed (draw_body).
+ */
 void callscr_draw(struct ui *ui, void *ctx)
 {
 	int compact = ui_compact(), footer_h, bottom, banner_h = 0, prompt_h;
+	int body_y = compact ? 2 : 3, body_h, top, keep_footer;
 	int64_t now = ui_now();
 
 	(void)ctx;
-	draw_header(ui, now, compact);
-	draw_strip(ui, 1, compact);
 	footer_h = callscr_footer(ui, -1, compact ? 1 : 3);
-	callscr_footer(ui, LINES - footer_h, compact ? 1 : 3);
 	/* A question or the editor open at the bottom: the stage stays above it, in view. */
 	bottom = LINES - (ui_overlay_rows(ui) > footer_h ? ui_overlay_rows(ui) : footer_h);
 	prompt_h = prompt_height(ui);
-	draw_prompt(ui, bottom - prompt_h, prompt_h, now);
+	top = bottom - prompt_h;
 	if (ui->banner[0]) {
-		attr_t a = ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN);
-		int top = bottom - prompt_h;
-
 		/* Whole, however long (a line to say): the stage keeps three rows. */
 		banner_h = draw_text_height(COLS - 2, ui->banner);
-		if (banner_h > top - (compact ? 2 : 3) - 3)
-			banner_h = top - (compact ? 2 : 3) - 3;
+		if (banner_h > top - body_y - 3)
+			banner_h = top - body_y - 3;
 		if (banner_h < 1)
 			banner_h = 1;
+	}
+	body_h = top - banner_h - body_y;
+	/* The footer's keys change only with the size: kept over the last frame. */
+	keep_footer = ui->frame_kept && bottom == LINES - footer_h;
+	for (int y = 0; ui->frame_kept && y < (keep_footer ? bottom : LINES); y++)
+		if (y < body_y || y >= body_y + body_h) {
+			move(y, 0);
+			clrtoeol();
+		}
+	draw_header(ui, now, compact);
+	draw_strip(ui, 1, compact);
+	if (!keep_footer)
+		callscr_footer(ui, LINES - footer_h, compact ? 1 : 3);
+	draw_prompt(ui, top, prompt_h, now);
+	if (ui->banner[0]) {
+		attr_t a = ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN);
+
 		for (int i = 0; i < banner_h; i++)
 			draw_fill(top - banner_h + i, ui->banner_error ? a : A_NORMAL);
 		draw_text(ui, top - banner_h, 1, COLS - 2, banner_h, a, ui->banner);
 	}
-	draw_body(ui, compact ? 2 : 3, bottom - prompt_h - banner_h - (compact ? 2 : 3));
+	draw_body(ui, body_y, body_h);
 }

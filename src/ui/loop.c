@@ -50,10 +50,25 @@ int ui_compact(void)
 	return COLS < UI_FULL_W || LINES < UI_FULL_H;
 }
 
+/*
+ * Only what a draw touches is compared and sent by refresh(); erase()
+ * touches every line. The call screen, the one drawn at every key and
+ * every second of a call, redraws only what changed (callscr_draw): when
+ * it is the only screen and was the last frame, at the same size, it is
+ * drawn over that frame (ui->frame_kept) instead of a blank screen.
+ */
 static void redraw(struct ui *ui)
 {
+	const struct screen *alone = ui->depth == 1 && !ui_too_small() ? ui->stack[0] : NULL;
+
 	ui->cur_y = ui->cur_x = -1;
-	erase();
+	ui->frame_kept = alone == &call_screen && ui->frame_screen == alone &&
+			 ui->frame_lines == LINES && ui->frame_cols == COLS;
+	if (!ui->frame_kept)
+		erase();
+	ui->frame_screen = alone;
+	ui->frame_lines = LINES;
+	ui->frame_cols = COLS;
 	if (ui_too_small()) {
 		draw_too_small();
 	} else {

@@ -292,8 +292,8 @@ START_TEST(test_foreign_schema_refused_before_reading)
 		"CREATE INDEX extra ON calls (agent, customer);",
 		"ALTER TABLE calls ADD COLUMN evil TEXT DEFAULT 'x';",
 		"DROP TABLE skips; CREATE VIEW skips AS SELECT * FROM events;",
-		"DROP TRIGGER events_note_fts; CREATE TRIGGER events_note_fts AFTER INSERT ON "
-		"events BEGIN UPDATE calls SET agent = 'x'; END;",
+		"DROP TRIGGER notes_index_end; CREATE TRIGGER notes_index_end AFTER UPDATE OF "
+		"status ON calls BEGIN UPDATE calls SET agent = 'x'; END;",
 		"DROP INDEX calls_playbook; CREATE INDEX calls_playbook ON calls (lower(agent));",
 		"DROP TABLE followups;",
 	};
@@ -342,11 +342,7 @@ END_TEST
 START_TEST(test_released_schema_text_is_kept)
 {
 	static const char *const released[][2] = {
-		{"events_note_fts",
-		 "CREATE TRIGGER events_note_fts AFTER INSERT ON events\n"
-		 "WHEN new.kind = 'note' AND new.text IS NOT NULL BEGIN\n"
-		 "\tINSERT INTO notes_fts (text, call_id, seq) VALUES (new.text, new.call_id, "
-		 "new.seq);\nEND"},
+		/* events_note_fts (schema 2) is dropped by schema 8: no longer here. */
 		{"notes_fts", "CREATE VIRTUAL TABLE notes_fts USING fts5 (\n"
 			      "\ttext, call_id UNINDEXED, seq UNINDEXED, tokenize = 'trigram')"},
 		{"events_note", "CREATE INDEX events_note ON events (call_id, text) WHERE kind = "

@@ -455,6 +455,14 @@ START_TEST(test_default)
 	ck_assert_uint_eq(pb->text_len, file->text_len);
 	ck_assert_str_eq(pb->text, file->text);
 	ck_assert_str_eq(pb->hash, file->hash);
+	/* The build's hash of the built-in text (cmake/embed.cmake) is its SHA-256. */
+	{
+		char h[SHA256_HEX_LEN + 1];
+
+		sha256_hex(poise_default_playbook, poise_default_playbook_len, h);
+		ck_assert_str_eq(poise_default_playbook_sha256, h);
+		ck_assert_str_eq(pb->hash, h);
+	}
 	ck_assert_uint_eq(pb->nrules, file->nrules);
 	playbook_free(pb);
 	playbook_free(file);

@@ -278,7 +278,9 @@ START_TEST(schema_1_is_upgraded_keeping_its_calls)
 			"DROP TABLE sync_marks; DROP TABLE published_playbooks;"
 			"DROP TABLE call_figures;"
 			"DROP TABLE review_scores; DROP TABLE reviews; DROP TABLE notes_fts;"
-			"DROP TRIGGER events_note_fts; DROP INDEX events_note;"
+			"DROP TABLE notes_pending; DROP TRIGGER notes_pending_call;"
+			"DROP TRIGGER notes_pending_resume; DROP TRIGGER notes_index_end;"
+			"DROP INDEX events_note;"
 			"DROP INDEX calls_review_started; DROP INDEX calls_review_agent;"
 			"DROP INDEX calls_review_outcome; DROP INDEX calls_review_cause;"
 			"DROP INDEX calls_review_playbook; DROP INDEX calls_review_mood;"
@@ -326,7 +328,70 @@ START_TEST(notes_written_later_are_searchable)
 	fx_append(st, id, EV_ESCALATE, T0 + 6, 0, 0, 0, "voucher refused"); /* not a note */
 	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_OK);
 	ck_assert_uint_eq(n, 1);
+	/* Indexed when the call ends, not in the note's own transaction. */
+	ck_assert_int_eq(fx_sql_int(fx_path(0, "db"), "SELECT count(*) FROM notes_fts"), 0);
+	fx_append(st, id, EV_END, T0 + 9, 0, 0, 0, NULL);
 	ck_assert_int_eq(fx_sql_int(fx_path(0, "db"), "SELECT count(*) FROM notes_fts"), 1);
+	ck_assert_int_eq(fx_sql_int(fx_path(0, "db"), "SELECT count(*) FROM notes_pending"), 0);
+	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_OK);
+	ck_assert_uint_eq(n, 1);
+	store_close(st);
+}
+END_TEST
+
+static size_t search_count(struct store *st, const char *text)
+{
+	struct review_filter f = {0};
+	struct call_meta rows[4];
+	struct poise_error err = {0};
+	size_t n = 0;
+
+	snprintf(f.search, sizeof(f.search), "%s", text);
+	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_OK);
+	return n;
+}
+
+/*
+ * A call killed with its notes not yet indexed, then resumed, interrupted
+ * (the hang-up), resumed again and ended: every note is found at every
+ * step, and indexed exactly once in the end; doctor's rebuild agrees.
+ */
+START_TEST(notes_of_killed_and_resumed_calls_are_searchable)
+{
+	const char *db = fx_path(0, "db");
+	struct store *st = fx_open(db);
+	struct store_doctor doc;
+	struct poise_error err = {0};
+	char id[37] = "";
+
+	fx_call(st, id, "ana", "Dana", T0, &pb_fake);
+	fx_append(st, id, EV_START, T0, 0, 0, 0, pb_fake.hash);
+	fx_append(st, id, EV_NOTE, T0 + 5, 0, 0, 0, "wants a voucher");
+	store_close(st); /* killed: no INTERRUPTED */
+	st = fx_open(db);
+	ck_assert_uint_eq(search_count(st, "voucher"), 1);
+	fx_append(st, id, EV_RESUME, T0 + 50, 0, 0, 0, NULL);
+	fx_append(st, id, EV_NOTE, T0 + 55, 0, 0, 0, "second thoughts");
+	fx_append(st, id, EV_INTERRUPTED, T0 + 60, 0, 0, 0, NULL);
+	ck_assert_int_eq(fx_sql_int(db, "SELECT count(*) FROM notes_fts"), 2);
+	ck_assert_uint_eq(search_count(st, "voucher"), 1);
+	ck_assert_uint_eq(search_count(st, "thoughts"), 1);
+	fx_append(st, id, EV_RESUME, T0 + 70, 0, 0, 0, NULL);
+	fx_append(st, id, EV_NOTE, T0 + 75, 0, 0, 0, "third note");
+	ck_assert_uint_eq(search_count(st, "voucher"), 1);
+	ck_assert_uint_eq(search_count(st, "third note"), 1);
+	ck_assert_int_eq(fx_sql_int(db, "SELECT count(*) FROM notes_pending"), 1);
+	/* A rebuild while it is open indexes what is there, and still finds the rest later. */
+	ck_assert_int_eq(store_doctor(st, &doc, &err), POISE_OK);
+	ck_assert_int_eq(fx_sql_int(db, "SELECT count(*) FROM notes_fts"), 3);
+	fx_append(st, id, EV_NOTE, T0 + 80, 0, 0, 0, "fourth note");
+	ck_assert_uint_eq(search_count(st, "fourth"), 1);
+	fx_append(st, id, EV_END, T0 + 90, 0, 0, 0, NULL);
+	ck_assert_int_eq(fx_sql_int(db, "SELECT count(*) FROM notes_fts"), 4);
+	ck_assert_int_eq(fx_sql_int(db, "SELECT count(DISTINCT seq) FROM notes_fts"), 4);
+	ck_assert_int_eq(fx_sql_int(db, "SELECT count(*) FROM notes_pending"), 0);
+	ck_assert_uint_eq(search_count(st, "voucher"), 1);
+	ck_assert_uint_eq(search_count(st, "fourth"), 1);
 	store_close(st);
 }
 END_TEST
@@ -343,6 +408,7 @@ Suite *review_call_suite(void)
 	tcase_add_test(tc, the_agent_sees_new_comments_until_acknowledged);
 	tcase_add_test(tc, schema_1_is_upgraded_keeping_its_calls);
 	tcase_add_test(tc, notes_written_later_are_searchable);
+	tcase_add_test(tc, notes_of_killed_and_resumed_calls_are_searchable);
 	suite_add_tcase(s, tc);
 	return s;
 }

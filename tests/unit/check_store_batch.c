@@ -39,7 +39,9 @@ static char *dump(const char *path)
 		"SELECT * FROM reflections ORDER BY call_id, seq",
 		"SELECT * FROM skips ORDER BY call_id, seq",
 		"SELECT * FROM playbook_texts ORDER BY hash",
-		"SELECT rowid, text, call_id, seq FROM notes_fts ORDER BY rowid",
+		/* Its rowids follow the order calls closed in (live) or their ids (batch). */
+		"SELECT text, call_id, seq FROM notes_fts ORDER BY call_id, seq",
+		"SELECT * FROM notes_pending ORDER BY call_id",
 	};
 	size_t len = 0, cap = 1 << 16;
 	char *out = malloc(cap);

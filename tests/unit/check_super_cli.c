@@ -239,6 +239,10 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 
 		ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_exec(h,
+					      "DROP TABLE IF EXISTS notes_pending; "
+					      "DROP TRIGGER IF EXISTS notes_pending_call; "
+					      "DROP TRIGGER IF EXISTS notes_pending_resume; "
+					      "DROP TRIGGER IF EXISTS notes_index_end; "
 					      "DROP TABLE IF EXISTS review_replies; DROP TABLE IF EXISTS qa_answers; "
 					      "DROP TABLE IF EXISTS qa_scores; "
 					      "DROP TABLE IF EXISTS sync_dirty; "

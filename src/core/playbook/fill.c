@@ -239,11 +239,14 @@ char *fill_text(const char *text, const char *customer, const char *agent)
 			rc = add(&o, agent, strlen(agent));
 			i += AG_LEN;
 		} else {
-			/* A whole character at a time, so a capital can be made of it. */
-			size_t n = 1;
+			/*
+			 * Up to the next '{' in one piece (a line is copied at
+			 * every draw). It starts on a whole character, so add()
+			 * can make a capital of it.
+			 */
+			const char *brace = memchr(text + i + 1, '{', len - i - 1);
+			size_t n = brace ? (size_t)(brace - (text + i)) : len - i;
 
-			while (i + n < len && ((unsigned char)text[i + n] & 0xc0) == 0x80)
-				n++;
 			rc = add(&o, text + i, n);
 			i += n;
 		}

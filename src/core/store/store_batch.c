@@ -11,13 +11,15 @@
  *   status, outcome and cause, its index entries); a batch knows every
  *   event before it writes, so it folds the whole summary at once with
  *   the same pure steps (store_summary.c) and inserts the row once, whole.
- * - Events are held back and written a few hundred per INSERT. Each INSERT
- *   into events runs the trigger that feeds notes_fts inside a statement
- *   savepoint, and FTS5 flushes its pending terms into a new segment at
- *   every savepoint: one event per statement meant one tiny segment (and
- *   merging) per note, and a statement's fixed cost per row. The order of
- *   the events, and so the rowids of notes_fts and followups, stays the
- *   live path's: calls in order, each call's by seq.
+ * - Events are held back and written a few hundred per INSERT (a
+ *   statement's fixed cost per row was most of the time). The order of
+ *   the events, and so the rowids of followups, stays the live path's:
+ *   calls in order, each call's by seq.
+ * - The note search: the live path indexes a call's notes in the UPDATE
+ *   that closes it (a trigger, schema 8); a batch inserts its calls
+ *   closed, so it indexes all their notes in one statement at its commit
+ *   (FTS5 writes a segment per statement: one per note was most of the
+ *   time of the old per-event trigger).
  *
  * The unit tests compare every column of every table against the live path.
  */
@@ -338,6 +340,9 @@ enum poise_status store_batch_commit(struct store_batch *b, struct poise_error *
 	struct store *st = b->st;
 	int rc = write_events(b);
 
+	/* One statement for the batch's notes: one FTS5 segment, not one a call. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, STORE_NOTES_INDEX_ENDED, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = store_step_done(st, STMT_COMMIT);
 	if (rc != SQLITE_OK) {

@@ -42,6 +42,20 @@
  */
 #define STORE_SEQ_SET "last_seq = max(last_seq, ?9), "
 
+/*
+ * The pending notes (schema 8) of every call that is no longer open, into
+ * the note search, and those calls off the list: a batch's calls arrive
+ * closed, so the trigger that indexes a call as it closes never sees them.
+ */
+#define STORE_NOTES_INDEX_ENDED                                                                    \
+	"INSERT INTO notes_fts (text, call_id, seq)\n"                                            \
+	"	SELECT e.text, e.call_id, e.seq FROM notes_pending p\n"                           \
+	"	JOIN calls c ON c.id = p.call_id AND c.status <> 'open'\n"                        \
+	"	JOIN events e ON e.call_id = p.call_id AND e.seq > p.seq\n"                       \
+	"	WHERE e.kind = 'note' AND e.text IS NOT NULL ORDER BY p.call_id, e.seq;\n"        \
+	"DELETE FROM notes_pending WHERE (SELECT status FROM calls c\n"                           \
+	"	WHERE c.id = notes_pending.call_id) IS NOT 'open'"
+
 /* X(name, sql): every statement, prepared once per store on first use (store.c). */
 #define STORE_STMT_LIST(X)                                                                         \
 	X(BEGIN, "BEGIN IMMEDIATE")                                                                \

@@ -264,6 +264,37 @@ static const char *const migrations[] = {
 	"	text TEXT NOT NULL DEFAULT ''\n"
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX review_replies_review ON review_replies (review_id, created_at);\n",
+	/*
+	 * 7 -> 8: a note is indexed for search when its call ends, not in the
+	 * event's own transaction (FTS5 wrote a segment per note: most of a
+	 * NOTE's append). notes_pending lists the calls whose notes after seq
+	 * are not in notes_fts yet: every call from its insert, a resumed call
+	 * from the seq it was closed at. A call that ends (done or
+	 * interrupted) has its pending notes indexed by the same UPDATE that
+	 * closes it; a batch inserts calls already closed and indexes them
+	 * at its commit (STORE_NOTES_INDEX_ENDED). The review search reads the
+	 * pending calls' notes from events, so a call still open, or killed
+	 * and never resumed, is found as before.
+	 */
+	"DROP TRIGGER IF EXISTS events_note_fts;\n" /* a missing trigger is let be */
+	"CREATE TABLE notes_pending (\n"
+	"	call_id TEXT PRIMARY KEY NOT NULL,\n"
+	"	seq INTEGER NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO notes_pending SELECT id, last_seq FROM calls WHERE status = 'open';\n"
+	"CREATE TRIGGER notes_pending_call AFTER INSERT ON calls BEGIN\n"
+	"	INSERT OR IGNORE INTO notes_pending VALUES (NEW.id, 0); END;\n"
+	"CREATE TRIGGER notes_pending_resume AFTER UPDATE OF status ON calls\n"
+	"	WHEN NEW.status = 'open' AND OLD.status <> 'open' BEGIN\n"
+	"	INSERT OR IGNORE INTO notes_pending VALUES (NEW.id, OLD.last_seq); END;\n"
+	"CREATE TRIGGER notes_index_end AFTER UPDATE OF status ON calls\n"
+	"	WHEN NEW.status <> 'open' BEGIN\n"
+	"	INSERT INTO notes_fts (text, call_id, seq)\n"
+	"		SELECT e.text, e.call_id, e.seq FROM notes_pending p JOIN events e\n"
+	"		ON e.call_id = p.call_id AND e.seq > p.seq\n"
+	"		WHERE p.call_id = NEW.id AND e.kind = 'note' AND e.text IS NOT NULL\n"
+	"		ORDER BY e.seq;\n"
+	"	DELETE FROM notes_pending WHERE call_id = NEW.id; END;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

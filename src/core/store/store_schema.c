@@ -354,24 +354,22 @@ static int first_row(sqlite3 *db, const char *sql, char *out, size_t size)
 	return rc;
 }
 
-/* The note search made again from the events, in one transaction. */
+/*
+ * The note search made again from the events, in one transaction: every
+ * note of every call, so no call is pending any more but those still open,
+ * whose later notes are (schema 8).
+ */
 static int rebuild_notes(struct store *st)
 {
-	long trigger = 0;
 	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
 	if (rc == SQLITE_OK)
-		rc = query_int(st->db,
-			       "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
-			       "AND name = 'events_note_fts'",
-			       &trigger);
-	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db,
-				  "DROP TABLE IF EXISTS notes_fts;" NOTES_FTS_TABLE
-				  ";" NOTES_FTS_FILL,
+				  "DROP TABLE IF EXISTS notes_fts;" NOTES_FTS_TABLE ";" NOTES_FTS_FILL
+				  ";DELETE FROM notes_pending;"
+				  "INSERT INTO notes_pending SELECT id, last_seq FROM calls "
+				  "WHERE status = 'open';",
 				  NULL, NULL, NULL);
-	if (rc == SQLITE_OK && !trigger)
-		rc = sqlite3_exec(st->db, NOTES_FTS_TRIGGER, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
