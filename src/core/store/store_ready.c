@@ -28,7 +28,8 @@ enum poise_status store_ready_figures(struct store *st, const char *agent, int64
 	static const char sql[] =
 		"SELECT outcome, count(*), count(ended_at), "
 		"coalesce(sum(ended_at - started_at), 0) FROM calls "
-		"WHERE agent = ?1 AND started_at >= ?2 AND started_at < ?3 GROUP BY outcome";
+		"WHERE agent = ?1 AND started_at >= ?2 AND started_at < ?3 AND practice IS NULL "
+		"GROUP BY outcome";
 	sqlite3_stmt *s = NULL;
 	enum poise_status status = POISE_OK;
 	int rc;

@@ -4,11 +4,12 @@
  * `<db>.pending` (mode 0600) holds one line per entry, fields separated by
  * tabs, each line written with one write() and fsynced before the agent is
  * told it is saved:
- *   call  ID AGENT CUSTOMER REF STARTED PB_ID PB_VERSION PB_HASH PB_TEXT
+ *   call  ID AGENT CUSTOMER REF STARTED PB_ID PB_VERSION PB_HASH PB_TEXT [PRACTICE]
  *   event CALL_ID SEQ T KIND STAGE A B TEXT
  * In fields, backslash, tab, newline and carriage return are written \\ \t
  * \n \r; a NULL text is \N. The seq is the one the event will take, so a
- * replay keeps seqs consecutive. A last line without its newline is a torn
+ * replay keeps seqs consecutive. PRACTICE, the scenario of a rehearsal,
+ * is there only for one (schema 8): a real call's line is as it always was. A last line without its newline is a torn
  * write that was never acknowledged and is dropped. See docs/database.md.
  *
  * Two poise processes may share a database and so its side log: each
@@ -36,7 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SIDELOG_FIELDS 10
+#define SIDELOG_FIELDS 11
 
 struct sbuf {
 	char *p;
@@ -257,6 +258,8 @@ static void call_line(struct sbuf *b, const struct call_meta *meta, const char *
 	sb_str(b, pb_version);
 	sb_str(b, pb_hash);
 	sb_field(b, text ? text : "", text ? len : 0);
+	if (meta->practice[0])
+		sb_str(b, meta->practice);
 }
 
 enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
@@ -617,7 +620,9 @@ static enum poise_status walk(struct store *st, char *buf, const struct sidelog_
 		n = split_line(line, f, flen);
 		if (n < 2 || !f[1] || flen[1] != 36)
 			return damaged(st, lineno, err);
-		if (n == 10 && f[0] && strcmp(f[0], "call") == 0 && f[1] && f[2] && f[3] && f[4] &&
+		if ((n == 10 || (n == 11 && f[10] && flen[10] > 0 &&
+				 flen[10] <= FIELD_PLAYBOOK_ID_MAX && strlen(f[10]) == flen[10])) &&
+		    f[0] && strcmp(f[0], "call") == 0 && f[1] && f[2] && f[3] && f[4] &&
 		    f[6] && f[7] && f[8] && f[9] && parse_i64(f[5], &num[0]) == 0 &&
 		    call_fields_fit(f, flen) && time_ok(num[0])) {
 			struct call_meta m = {0};
@@ -630,6 +635,8 @@ static enum poise_status walk(struct store *st, char *buf, const struct sidelog_
 			snprintf(m.playbook_version, sizeof(m.playbook_version), "%s", f[7]);
 			snprintf(m.playbook_hash, sizeof(m.playbook_hash), "%s", f[8]);
 			snprintf(m.status, sizeof(m.status), "open");
+			if (n == 11)
+				snprintf(m.practice, sizeof(m.practice), "%s", f[10]);
 			m.started = num[0];
 			if (!(slot = store_seq_slot(st, m.id)))
 				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,

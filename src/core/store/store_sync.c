@@ -11,8 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The calls of agent with something the server lacks, among those marked in sync_dirty. */
-#define PENDING_WHERE "c.agent = ?1 AND " SYNC_PENDING_COND
+/*
+ * The calls of agent with something the server lacks, among those marked in
+ * sync_dirty. A rehearsal (practice) is never sent: the team's figures, floor
+ * and reviews are real calls only; it stays in this database.
+ */
+#define PENDING_WHERE "c.agent = ?1 AND c.practice IS NULL AND " SYNC_PENDING_COND
 
 static int prep(struct store *st, const char *sql, sqlite3_stmt **s)
 {
@@ -37,7 +41,7 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 		"SELECT c.id, c.agent, c.customer, c.customer_ref, c.playbook_id, "
 		"c.playbook_version, c.playbook_hash, c.started_at, c.ended_at, c.status, "
 		"c.outcome, c.cause, c.mood_start, c.mood_end, c.wrapup_at, c.last_seq, "
-		"coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
+		"c.practice, coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
 		"FROM sync_dirty d JOIN calls c ON c.id = d.call_id "
 		"LEFT JOIN sync_calls s ON s.call_id = c.id "
 		"WHERE d.call_id > ?2 AND " PENDING_WHERE " ORDER BY d.call_id LIMIT ?3";
@@ -52,8 +56,8 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			memset(&c, 0, sizeof(c));
 			store_row_meta(s, &c.meta);
-			c.pushed_seq = sqlite3_column_int64(s, 16);
-			c.figures_seq = sqlite3_column_int64(s, 17);
+			c.pushed_seq = sqlite3_column_int64(s, 17);
+			c.figures_seq = sqlite3_column_int64(s, 18);
 			if (fn(ctx, &c)) {
 				rc = SQLITE_DONE;
 				break;
@@ -103,7 +107,8 @@ enum poise_status store_sync_tidy(struct store *st, const char *agent, struct po
 	int rc = prep(st,
 		      "DELETE FROM sync_dirty WHERE call_id IN (SELECT c.id FROM sync_dirty d "
 		      "JOIN calls c ON c.id = d.call_id LEFT JOIN sync_calls s ON s.call_id = c.id "
-		      "WHERE c.agent = ?1 AND NOT " SYNC_PENDING_COND ")",
+		      "WHERE c.agent = ?1 AND (c.practice IS NOT NULL OR NOT " SYNC_PENDING_COND
+		      "))",
 		      &s);
 
 	if (rc == SQLITE_OK) {
