@@ -361,7 +361,7 @@ static void draw_prompt(struct ui *ui, int y, int h, int64_t now)
 
 void callscr_draw(struct ui *ui, void *ctx)
 {
-	int compact = ui_compact(), footer_h, bottom, banner_h = 0, prompt_h;
+	int compact = ui_compact(), footer_h, bottom, banner_h = 0, prompt_h, said_h = 0;
 	int64_t now = ui_now();
 
 	(void)ctx;
@@ -387,5 +387,18 @@ void callscr_draw(struct ui *ui, void *ctx)
 			draw_fill(top - banner_h + i, ui->banner_error ? a : A_NORMAL);
 		draw_text(ui, top - banner_h, 1, COLS - 2, banner_h, a, ui->banner);
 	}
-	draw_body(ui, compact ? 2 : 3, bottom - prompt_h - banner_h - (compact ? 2 : 3));
+	/* A rehearsal: the customer's last words, above the banner, two rows at most. */
+	if (ui->customer_line[0]) {
+		int top = bottom - prompt_h - banner_h;
+
+		said_h = draw_text_height(COLS - 2, ui->customer_line);
+		said_h = said_h > 2 ? 2 : said_h < 1 ? 1 : said_h;
+		if (top - said_h - (compact ? 2 : 3) >= 2)
+			draw_text(ui, top - said_h, 1, COLS - 2, said_h, ui_attr(ui, R_TITLE),
+				  ui->customer_line);
+		else
+			said_h = 0;
+	}
+	draw_body(ui, compact ? 2 : 3,
+		  bottom - prompt_h - banner_h - said_h - (compact ? 2 : 3));
 }

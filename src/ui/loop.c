@@ -109,6 +109,9 @@ int ui_record(struct ui *ui, struct event *ev)
 	/* A prompt is the clock's doing, not the agent's: it leaves their banner. */
 	if (ev->kind != EV_PROMPT && (ui->banner_error || !done.deferred))
 		ui->banner[0] = '\0';
+	/* In a rehearsal the customer answers what the agent did (not the clock's prompts). */
+	if (ui->rh && ev->kind != EV_PROMPT)
+		rehearse_react(ui, ev, ev->t);
 	return 0;
 }
 
@@ -160,6 +163,8 @@ static int tick(struct ui *ui, int64_t now)
 			}
 		} while (ok && n == 8 && --rounds > 0);
 	}
+	if (ui->rh)
+		flags |= rehearse_react(ui, NULL, now);
 	if (now / 1000 != ui->last_sec) {
 		ui->last_sec = now / 1000;
 		flags |= REDRAW;

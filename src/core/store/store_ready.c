@@ -68,6 +68,7 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 		"SELECT c.id, c.customer, f.due, f.channel, f.promise, f.id FROM followups f "
 		"JOIN calls c ON c.id = f.call_id "
 		"WHERE f.done_at IS NULL AND f.due IS NOT NULL AND f.due <= ?2 AND c.agent = ?1 "
+		"AND c.practice IS NULL "
 		"ORDER BY f.due, f.id LIMIT ?3";
 	sqlite3_stmt *s = NULL;
 	enum poise_status status = POISE_OK;
