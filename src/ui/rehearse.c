@@ -11,7 +11,6 @@
  */
 #include "ui/app.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,7 +211,6 @@ int ui_rehearse(const struct call_opts *opts, const struct scenario *sc, struct 
 	struct ui *ui;
 	int rc = 1;
 
-	setlocale(LC_ALL, "");
 	if (term_check_err(err) != 0)
 		return 1;
 	if (!(ui = calloc(1, sizeof(*ui)))) {
