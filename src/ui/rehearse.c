@@ -161,7 +161,12 @@ static int the_call(struct ui *ui)
 /* A signal: the rehearsal is closed as interrupted, as a call is (session.c). */
 static void interrupted(struct ui *ui)
 {
-	struct event ev = {.kind = EV_INTERRUPTED, .stage = (int)ui->cs.stage, .text = "signal"};
+	struct event ev = {.kind = EV_INTERRUPTED,
+			   .stage = (int)ui->cs.stage,
+			   .text = ui->stopping == SIGHUP    ? "SIGHUP"
+				   : ui->stopping == SIGTERM ? "SIGTERM"
+				   : ui->stopping == SIGQUIT ? "SIGQUIT"
+							     : "SIGINT"};
 
 	if (ui->in_call && (ui->cs.phase == CALL_TALK || ui->cs.phase == CALL_WRAPUP))
 		ui_record(ui, &ev);
