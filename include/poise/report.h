@@ -49,6 +49,7 @@ struct report_query {
 	int64_t now;	      /* "today" for follow-ups due and overdue */
 	int utc;	      /* days are UTC days (1) or local days per TZ (0) */
 	int refold;	      /* ignore kept figures: fold every call from its events */
+	int practice;	      /* 1: rehearsals only (report --practice); 0: real calls only */
 };
 
 struct report_cause {
@@ -160,6 +161,8 @@ struct report_figures {
 	int64_t qa_score_sum;	/* their scores, basis points */
 	int64_t qa_score_full;	/* qa_scored * SCORE_FULL: the average's denominator */
 	int64_t qa_auto_failed; /* scorings an auto-fail criterion failed */
+	/* report --practice: the different scenarios rehearsed (calls are the rehearsals). */
+	int64_t scenarios;
 };
 
 /* One QA criterion's answers in a column (--format: qa_ID_pct, qa_ID_answers). */

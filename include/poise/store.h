@@ -19,7 +19,7 @@
 #include "poise/playbook.h"
 #include "poise/status.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 #define STORE_APPLICATION_ID 0x706f6973 /* "pois" */
 
 struct store;
@@ -70,6 +70,8 @@ struct call_meta {
 	int mood_end;	   /* last MOOD given, 0 when none */
 	int64_t wrapup_at; /* first WRAPUP, 0 when none */
 	int64_t last_seq;  /* seq of the newest event stored */
+	/* A rehearsal: the id of the scenario played; "" for a real call (written by begin). */
+	char practice[FIELD_PLAYBOOK_ID_MAX + 1];
 	/* review_page only: time between each interruption and its resume, 0 when none. */
 	int64_t gap_ms;
 	/*

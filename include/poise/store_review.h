@@ -45,6 +45,7 @@ struct review_filter {
 	char playbook[128];   /* playbook id */
 	int mood_min;	      /* 1..5: mood at start or at end at or above this */
 	char search[256];     /* a note of the call contains this (case-insensitive) */
+	int practice;	      /* 1: rehearsals only (poise rehearse); 0: real calls only */
 };
 
 /* A place in the list: the list is ordered by (started, id), newest first. */

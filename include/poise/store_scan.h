@@ -37,6 +37,7 @@ struct scan_call {
 	int64_t started; /* calls.started_at, ms */
 	const void *figs; /* its kept figures (report_call.c), NULL when none are valid */
 	size_t figs_len;
+	const char *practice; /* a rehearsal's scenario id; "" for a real call */
 };
 
 /* Start a read snapshot on st; close it with store_scan_close. */

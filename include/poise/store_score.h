@@ -61,6 +61,7 @@ struct score_filter {
 	int64_t since, until; /* calls started in [since, until) */
 	const char *agent;
 	const char *playbook;
+	int practice; /* 1: rehearsals only; 0: real calls only */
 };
 
 /*

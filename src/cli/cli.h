@@ -110,6 +110,7 @@ extern const struct cli_cmd cli_commands[];
 /* The handlers, one file each: src/cli/cmd_NAME.c. */
 int cmd_call(const struct cli_args *args);
 int cmd_preview(const struct cli_args *args);
+int cmd_rehearse(const struct cli_args *args);
 int cmd_lint(const struct cli_args *args);
 
 /* i18n.c: the locale from the environment, the catalogues found (i18n.h). */
@@ -119,6 +120,7 @@ int cmd_playbooks(const struct cli_args *args);
 /* Their options, beside the handler that reads them. */
 extern const struct cli_opt cmd_call_opts[];
 extern const struct cli_opt cmd_preview_opts[];
+extern const struct cli_opt cmd_rehearse_opts[];
 extern const struct cli_opt cmd_lint_opts[];
 
 /* getenv with the signature the core takes (pbpath_init, store_default_path). */

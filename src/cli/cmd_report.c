@@ -6,6 +6,7 @@
 
 #include "cli/cli_super.h"
 #include "cli/cli_team.h"
+#include "poise/i18n.h"
 #include "poise/report.h"
 #include "poise/store.h"
 #include "poise/store_ready.h"
@@ -22,6 +23,9 @@ const struct cli_opt cmd_report_opts[] = {
 	{"calibration", NULL, N_("calls several reviewers scored: spread per criterion, who deviates")},
 	{"repeat-days", "N", N_("a repeat contact is within N days (default 7)")},
 	{"refold", NULL, N_("fold every call from its events, not from kept figures")},
+	{"practice", NULL,
+	 N_("rehearsals only (poise rehearse), per trainee: rehearsals, scenarios and the usual "
+	    "figures; without it rehearsals are never counted")},
 	{NULL, NULL, NULL},
 };
 
@@ -97,6 +101,11 @@ static enum poise_status read_query(const struct cli_args *args, struct report_q
 				       "--until %s is before --since %s", cli_value(args, "until"),
 				       cli_value(args, "since"));
 	q->refold = cli_value(args, "refold") != NULL;
+	q->practice = cli_value(args, "practice") != NULL;
+	if (q->practice && (*fmt == FORMAT_HTML || cli_value(args, "calibration")))
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       _("--practice has no html or calibration form: use table, "
+					 "csv or json"));
 	q->now = cli_now_ms();
 	return POISE_OK;
 }

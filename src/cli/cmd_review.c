@@ -12,6 +12,7 @@
 const struct cli_opt cmd_review_opts[] = {
 	CLI_SERVER_FLAG,
 	{"reviewer", "NAME", N_("who signs scores and comments (default: $POISE_AGENT, login name)")},
+	{"practice", NULL, N_("list the rehearsals (poise rehearse) instead of the calls (P in the list)")},
 	{NULL, NULL, NULL},
 };
 
@@ -25,6 +26,7 @@ int cmd_review(const struct cli_args *args)
 	if (!(opts.reviewer = cli_person(args, "reviewer", &err)))
 		return cli_report(args->cmd, &err);
 	opts.db = args->db;
+	opts.practice = cli_value(args, "practice") != NULL;
 	/* Reviewing never creates a database: a wrong path should say so. */
 	if (access(opts.db, F_OK) != 0) {
 		poise_error_set(&err, POISE_NOT_FOUND, NULL, 0, 0,

@@ -17,6 +17,9 @@
 const struct cli_cmd cli_commands[] = {
 	{"call", cmd_call, cmd_call_opts, NULL, 0, 0, CLI_DB_PATH,
 	 N_("coach a live call, stage by stage (the default command)")},
+	{"rehearse", cmd_rehearse, cmd_rehearse_opts, "SCENARIO", 1, 1, CLI_DB_PATH,
+	 N_("practise a call with a scripted difficult customer (a scenario file or name); "
+	    "logged as practice, never counted in report")},
 	{"lint", cmd_lint, cmd_lint_opts, "PATH...", 1, -1, 0,
 	 N_("check playbook files, or the *.yaml and *.yml files of folders (errors, then "
 	 "warnings about what will not serve a live call)")},

@@ -148,6 +148,11 @@ struct ui {
 	char banner[320];
 	int banner_error;
 
+	/* A rehearsal's scripted customer (rehearse.c); NULL in a real call. */
+	struct rehearsal *rh;
+	int rh_busy;		/* its own MOOD is being logged: no reaction to it */
+	char customer_line[640]; /* what the customer said last, as shown */
+
 	/* The list a question or the line editor stands over: the pager keys scroll it. */
 	struct list_view *under_view;
 
@@ -372,6 +377,11 @@ int caller_ask(struct ui *ui, struct caller *c);
 /* caller.c: 1 when key is an Enter to ignore as a repeat while the form is open. */
 int ui_enter_repeat(struct ui *ui, int key);
 int session_resume(struct ui *ui); /* resume.c: the unfinished call, if any */
+/*
+ * rehearse.c: the scripted customer answers the agent's event ev (NULL: a
+ * tick of the clock at now); REDRAW when they spoke.
+ */
+int rehearse_react(struct ui *ui, const struct event *ev, int64_t now);
 void session_end_call(struct ui *ui);
 
 #endif

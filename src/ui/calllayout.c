@@ -419,7 +419,7 @@ static void draw_prompt(struct ui *ui, int y, int h, int64_t now)
  */
 void callscr_draw(struct ui *ui, void *ctx)
 {
-	int compact = ui_compact(), footer_h, bottom, banner_h = 0, prompt_h;
+	int compact = ui_compact(), footer_h, bottom, banner_h = 0, prompt_h, said_h = 0;
 	int body_y = compact ? 2 : 3, body_h, top, keep_footer;
 	int64_t now = ui_now();
 
@@ -437,7 +437,14 @@ void callscr_draw(struct ui *ui, void *ctx)
 		if (banner_h < 1)
 			banner_h = 1;
 	}
-	body_h = top - banner_h - body_y;
+	/* A rehearsal: the customer's last words, above the banner, two rows at most. */
+	if (ui->customer_line[0]) {
+		said_h = draw_text_height(COLS - 2, ui->customer_line);
+		said_h = said_h > 2 ? 2 : said_h < 1 ? 1 : said_h;
+		if (top - banner_h - said_h - body_y < 2)
+			said_h = 0;
+	}
+	body_h = top - banner_h - said_h - body_y;
 	/* The footer's keys change only with the size: kept over the last frame. */
 	keep_footer = ui->frame_kept && bottom == LINES - footer_h;
 	for (int y = 0; ui->frame_kept && y < (keep_footer ? bottom : LINES); y++)
@@ -457,5 +464,8 @@ void callscr_draw(struct ui *ui, void *ctx)
 			draw_fill(top - banner_h + i, ui->banner_error ? a : A_NORMAL);
 		draw_text(ui, top - banner_h, 1, COLS - 2, banner_h, a, ui->banner);
 	}
+	if (said_h)
+		draw_text(ui, top - banner_h - said_h, 1, COLS - 2, said_h, ui_attr(ui, R_TITLE),
+			  ui->customer_line);
 	draw_body(ui, body_y, body_h);
 }

@@ -124,6 +124,9 @@ int ui_record(struct ui *ui, struct event *ev)
 	/* A prompt is the clock's doing, not the agent's: it leaves their banner. */
 	if (ev->kind != EV_PROMPT && (ui->banner_error || !done.deferred))
 		ui->banner[0] = '\0';
+	/* In a rehearsal the customer answers what the agent did (not the clock's prompts). */
+	if (ui->rh && ev->kind != EV_PROMPT)
+		rehearse_react(ui, ev, ev->t);
 	return 0;
 }
 
@@ -190,6 +193,8 @@ int ui_call_tick(struct ui *ui, int64_t now)
 			}
 		} while (ok && n == 8 && --rounds > 0);
 	}
+	if (ui->rh)
+		flags |= rehearse_react(ui, NULL, now);
 	return flags;
 }
 

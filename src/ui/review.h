@@ -13,6 +13,7 @@
 struct review_opts {
 	const char *db;	      /* already resolved path; must exist */
 	const char *reviewer; /* already resolved: --reviewer, $POISE_AGENT, login */
+	int practice;	      /* list rehearsals (poise rehearse) instead of calls */
 };
 
 /*

@@ -8,6 +8,8 @@
  */
 #include "ui/review_int.h"
 
+#include "poise/i18n.h"
+
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@ static int list_ends(struct ui *ui, void *ctx, int key);
 static int list_filter(struct ui *ui, void *ctx, int key);
 static int list_search(struct ui *ui, void *ctx, int key);
 static int list_clear(struct ui *ui, void *ctx, int key);
+static int list_practice(struct ui *ui, void *ctx, int key);
 static int list_quit(struct ui *ui, void *ctx, int key);
 
 #define LIST_KEYS(K)                                                                               \
@@ -50,6 +53,8 @@ static int list_quit(struct ui *ui, void *ctx, int key);
 	  N_("filter by agent, dates, outcome, cause, playbook, mood (Enter keeps, - clears)"))    \
 	K(search, KEYS('/'), "/", N_("search"), N_("search the notes (3 characters or more)"))     \
 	K(clear, KEYS('F'), "F", N_("clear"), N_("clear every filter and the search"))             \
+	K(practice, KEYS('P'), "P", N_("rehearsals"),                                              \
+	  N_("list the rehearsals (poise rehearse) instead of the calls; P again goes back"))      \
 	K(quit, KEYS('q'), "q", N_("quit"), N_("quit"))
 
 #define LIST_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, list_##name},
@@ -172,8 +177,11 @@ static void format_row(const struct ui *ui, const struct call_meta *m, const str
 	cell(line, size, dur, c[C_DUR].width);
 	cell(line, size, m->agent, c[C_AGENT].width);
 	cell(line, size, m->customer[0] ? m->customer : "-", c[C_CUSTOMER].width);
-	cell(line, size, m->outcome[0] ? m->outcome : "-", c[C_OUTCOME].width);
-	cell(line, size, m->cause[0] ? m->cause : "-", c[C_CAUSE].width);
+	/* A rehearsal has no outcome: its scenario is shown instead. */
+	cell(line, size, m->practice[0] ? _("practice") : m->outcome[0] ? m->outcome : "-",
+	     c[C_OUTCOME].width);
+	cell(line, size, m->practice[0] ? m->practice : m->cause[0] ? m->cause : "-",
+	     c[C_CAUSE].width);
 	cell(line, size, mood, c[C_MOOD].width);
 }
 
@@ -183,6 +191,8 @@ static void filter_text(const struct rlist *l, char *buf, size_t size)
 
 #define PUT(...) len += (size_t)snprintf(buf + len, len < size ? size - len : 0, __VA_ARGS__)
 	buf[0] = '\0';
+	if (l->f.practice)
+		PUT(" %s", _("rehearsals"));
 	if (l->f.agent[0])
 		PUT(" agent=%s", l->f.agent);
 	if (l->from[0])
@@ -372,12 +382,24 @@ static int list_search(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-static int list_clear(struct ui *ui, void *ctx, int key)
+static int list_practice(struct ui *ui, void *ctx, int key)
 {
 	struct rlist *l = ctx;
 
 	(void)key;
+	l->f.practice = !l->f.practice;
+	load_top(ui, l);
+	return REDRAW;
+}
+
+static int list_clear(struct ui *ui, void *ctx, int key)
+{
+	struct rlist *l = ctx;
+	int practice = l->f.practice; /* a list to show, not a filter */
+
+	(void)key;
 	memset(&l->f, 0, sizeof(l->f));
+	l->f.practice = practice;
 	l->from[0] = l->to[0] = '\0';
 	load_top(ui, l);
 	return REDRAW;
@@ -434,6 +456,7 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 	copts.db = opts->db;
 	ui->opts = &copts;
 	l->opts = opts;
+	l->f.practice = opts->practice;
 	/* Read-write: scores and comments are written, and schema 1 is upgraded. */
 	if (pbpath_init(&ui->pp, review_env, err) != POISE_OK ||
 	    store_open(opts->db, STORE_PATIENT, &ui->st, err) != POISE_OK ||

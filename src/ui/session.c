@@ -55,6 +55,7 @@ int session_start_call(struct ui *ui, const struct caller *c)
 	copy(ui->meta.playbook_version, sizeof(ui->meta.playbook_version), ui->pb->version);
 	copy(ui->meta.playbook_hash, sizeof(ui->meta.playbook_hash), ui->pb->hash);
 	copy(ui->meta.status, sizeof(ui->meta.status), "open");
+	copy(ui->meta.practice, sizeof(ui->meta.practice), ui->opts->practice);
 	if (call_init(&ui->cs, ui->pb) != POISE_OK) {
 		poise_error_set(&err, POISE_NOMEM, NULL, 0, 0, "%s",
 				_("cannot start a call: out of memory"));

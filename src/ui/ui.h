@@ -20,6 +20,8 @@ struct call_opts {
 	/* Told the call's id after each event is stored (the live floor's streamer); may be NULL. */
 	void (*stored)(void *ctx, const char *call_id);
 	void *stored_ctx;
+	/* A rehearsal: the scenario's id, stored on the call as practice (rehearse.c); NULL. */
+	const char *practice;
 };
 
 /*
@@ -42,5 +44,15 @@ int ui_preview(const struct call_opts *opts, struct poise_error *err);
  * curses (src/ui/plain.c); stdin and stdout may be pipes.
  */
 int ui_call_plain(const struct call_opts *opts, struct poise_error *err);
+
+/*
+ * A rehearsal (`poise rehearse`): the scenario's situation, then one call
+ * on the call screen with the scripted customer speaking and their mood
+ * logged as MOOD events, the wrap-up, and the debrief from the playbook's
+ * rules. The call is stored as practice (opts->practice is set from sc).
+ * The exit code and err as ui_call.
+ */
+struct scenario;
+int ui_rehearse(const struct call_opts *opts, const struct scenario *sc, struct poise_error *err);
 
 #endif

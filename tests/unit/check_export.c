@@ -187,12 +187,13 @@ START_TEST(test_csv_parses_back)
 	int rows = 0, n;
 
 	n = csv_record(&p, (char(*)[256])f);
-	ck_assert_int_eq(n, 20);
+	ck_assert_int_eq(n, 21);
 	ck_assert_str_eq(f[0], "call_id");
 	ck_assert_str_eq(f[14], "offset_ms");
 	ck_assert_str_eq(f[19], "text");
+	ck_assert_str_eq(f[20], "practice");
 	while (*p) {
-		ck_assert_int_eq(csv_record(&p, (char(*)[256])f), 20);
+		ck_assert_int_eq(csv_record(&p, (char(*)[256])f), 21);
 		rows++;
 		if (rows == 3) {
 			ck_assert_str_eq(f[0], id1);
@@ -352,12 +353,12 @@ START_TEST(test_reviews_exported)
 		json_free(rec[i]);
 	free(text);
 
-	/* CSV: one row each among the events, the same 20 columns. */
+	/* CSV: one row each among the events, the same 21 columns. */
 	text = run(EXPORT_CSV, 0, 0, 0);
 	p = text;
-	ck_assert_int_eq(csv_record(&p, (char(*)[256])f), 20);
+	ck_assert_int_eq(csv_record(&p, (char(*)[256])f), 21);
 	while (*p) {
-		ck_assert_int_eq(csv_record(&p, (char(*)[256])f), 20);
+		ck_assert_int_eq(csv_record(&p, (char(*)[256])f), 21);
 		if (!strcmp(f[15], "review")) {
 			kinds++;
 			ck_assert_str_eq(f[13], "110000");

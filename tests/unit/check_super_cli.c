@@ -255,6 +255,8 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 					      "DROP TABLE IF EXISTS sync_marks; "
 					      "DROP TABLE IF EXISTS published_playbooks; "
 					      "DROP TABLE IF EXISTS call_figures; "
+					      "DROP INDEX IF EXISTS calls_practice; "
+					      "ALTER TABLE calls DROP COLUMN practice; "
 					      "DROP INDEX IF EXISTS reviews_uuid; "
 					      "DROP INDEX IF EXISTS reviews_unsynced; "
 					      "ALTER TABLE reviews DROP COLUMN uuid; "

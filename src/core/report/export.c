@@ -21,7 +21,7 @@
 
 static const char *const csv_header =
 	"call_id,agent,customer,ref,playbook_id,playbook_version,playbook_hash,started,ended,"
-	"status,outcome,cause,seq,t,offset_ms,kind,stage,a,b,text\r\n";
+	"status,outcome,cause,seq,t,offset_ms,kind,stage,a,b,text,practice\r\n";
 
 /* Names met so far, so a pseudonym stays the same throughout an export. */
 struct names {
@@ -204,6 +204,15 @@ static void csv_call(struct export_ctx *c)
 	text_csv_cell(c->out, c->redact ? kept_id(m->cause) : m->cause, 0, 0);
 }
 
+/*
+ * The last column of each row: a rehearsal's scenario id (poise rehearse),
+ * empty for a real call. Last, so the columns before it keep their places.
+ */
+static void csv_practice(struct export_ctx *c)
+{
+	text_csv_cell(c->out, c->meta->practice, 0, 1);
+}
+
 static int event_fn(void *ctx, const struct event *ev)
 {
 	struct export_ctx *c = ctx;
@@ -219,7 +228,8 @@ static int event_fn(void *ctx, const struct event *ev)
 		text_csv_cell(c->out, stage_name(ev->stage), 0, 0);
 		csv_int(c->out, ev->a, 1);
 		csv_int(c->out, ev->b, 1);
-		text_csv_cell(c->out, text, 0, 1);
+		text_csv_cell(c->out, text, 0, 0);
+		csv_practice(c);
 	} else {
 		fprintf(c->out,
 			"%s{\"seq\":%" PRId64 ",\"t\":%" PRId64 ",\"offset_ms\":%" PRId64
@@ -253,6 +263,8 @@ static void json_call_head(struct export_ctx *c)
 	json_member(out, "status", m->status, 1);
 	json_member(out, "outcome", c->redact ? kept_outcome(m->outcome) : m->outcome, 1);
 	json_member(out, "cause", c->redact ? kept_id(m->cause) : m->cause, 1);
+	/* A rehearsal: the scenario played; null for a real call. */
+	json_member(out, "practice", m->practice[0] ? m->practice : NULL, 1);
 	if (c->redact)
 		fputs(",\"redacted\":true", out);
 }
@@ -275,7 +287,8 @@ static int csv_extra(struct export_ctx *c, const char *kind, int64_t t, int64_t 
 	csv_call(c);
 	fprintf(c->out, ",%" PRId64 ",%" PRId64 ",%s,,%" PRId64 ",%" PRId64 ",", t,
 		t - c->meta->started, kind, a, b);
-	text_csv_cell(c->out, text, 0, 1);
+	text_csv_cell(c->out, text, 0, 0);
+	csv_practice(c);
 	free(text);
 	return ferror(c->out) != 0;
 }
@@ -391,7 +404,8 @@ static int call_fn(void *ctx, const struct call_meta *meta)
 	if (c->fmt == EXPORT_CSV && c->nevents == 0) {
 		/* A call without events still gets its row. */
 		csv_call(c);
-		fputs(",,,,,,,\r\n", c->out);
+		fputs(",,,,,,,,", c->out);
+		csv_practice(c);
 	}
 	if ((c->ps = call_reviews(c)) != POISE_OK)
 		return 1;

@@ -349,10 +349,32 @@ static int read_call(struct run *rn, const struct scan_call *c, int repeat)
 	return rn->ps != POISE_OK;
 }
 
+/* A scenario rehearsed in column a, counted once; 0 when out of memory. */
+static int add_scenario(struct acc *a, const char *id)
+{
+	size_t n = (size_t)a->f.scenarios;
+	char **grown;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a->scenarios[i], id) == 0)
+			return 1;
+	if (!(grown = realloc(a->scenarios, (n + 1) * sizeof(*grown))))
+		return 0;
+	a->scenarios = grown;
+	if (!(a->scenarios[n] = strdup(id)))
+		return 0;
+	a->f.scenarios++;
+	return 1;
+}
+
 static int on_call(void *ctx, const struct scan_call *c)
 {
 	struct run *rn = ctx;
 	int repeat = 0;
+
+	/* Rehearsals and real calls never meet: not even as repeat contacts. */
+	if (!c->practice[0] != !rn->q->practice)
+		return 0;
 
 	if (c->ref[0]) {
 		repeat = repeat_seen(rn->win, c->ref, c->started);
@@ -363,6 +385,14 @@ static int on_call(void *ctx, const struct scan_call *c)
 	}
 	if (!selected(rn->q, c))
 		return 0;
+	if (rn->q->practice) {
+		struct acc *a = agent_acc(rn->r, c->agent);
+
+		if (!a || !add_scenario(a, c->practice) || !add_scenario(&rn->r->all, c->practice)) {
+			nomem(rn);
+			return 1;
+		}
+	}
 	return read_call(rn, c, repeat);
 }
 
@@ -417,6 +447,7 @@ enum poise_status report_run(struct store *st, const struct report_query *q, str
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	rn.r->repeat_days = q->repeat_days;
 	rn.r->utc = q->utc;
+	rn.r->practice = q->practice;
 	rn.r->since = q->since;
 	rn.r->until = q->until;
 	rn.r->agent_filter = dup_or_null(q->agent, &fail);
@@ -443,15 +474,24 @@ enum poise_status report_run(struct store *st, const struct report_query *q, str
 	return POISE_OK;
 }
 
+static void free_scenarios(struct acc *a)
+{
+	for (int64_t i = 0; i < a->f.scenarios; i++)
+		free(a->scenarios[i]);
+	free(a->scenarios);
+}
+
 void report_free(struct report *r)
 {
 	if (!r)
 		return;
 	free(r->all.causes);
 	free(r->all.crit);
+	free_scenarios(&r->all);
 	for (size_t i = 0; i < r->nagents; i++) {
 		free(r->agents[i].causes);
 		free(r->agents[i].crit);
+		free_scenarios(&r->agents[i]);
 	}
 	free(r->agents);
 	for (size_t i = 0; i < r->npbs; i++)

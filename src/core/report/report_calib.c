@@ -131,7 +131,7 @@ static int calib_row(void *ctx, const char *call_id, const char *criterion, cons
 enum poise_status report_calibration(struct store *st, const struct report_query *q,
 				     struct report_calib **out, struct poise_error *err)
 {
-	struct score_filter f = {q->since, q->until, q->agent, q->playbook};
+	struct score_filter f = {q->since, q->until, q->agent, q->playbook, 0};
 	struct report_calib *c = calloc(1, sizeof(*c));
 	enum poise_status ps;
 

@@ -28,6 +28,7 @@ struct acc {
 	size_t ncauses, cap;
 	struct report_criterion *crit; /* QA criteria, by id */
 	size_t ncrit, critcap;
+	char **scenarios; /* report --practice: the scenario ids rehearsed, each once */
 };
 
 /* report.c: the column of agent, made (in name order) when new; NULL: out of memory. */
@@ -68,6 +69,7 @@ struct report {
 	size_t nlines;
 	int repeat_days;
 	int utc;
+	int practice; /* rehearsals only (report --practice) */
 	int64_t since, until;
 	const char *agent_filter, *playbook_filter; /* copies, owned */
 };

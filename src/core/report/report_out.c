@@ -73,6 +73,12 @@ static const struct field qa[] = {
 	{"qa_auto_fails", N_("QA auto-fails"), F_COUNT, FIGURE(qa_auto_failed), NO_FIGURE, 0, 0},
 };
 #define NQA (sizeof(qa) / sizeof(qa[0]))
+/* report --practice: written first, before the list's. */
+static const struct field practice[] = {
+	{"rehearsals", "rehearsals", F_COUNT, FIGURE(calls), NO_FIGURE, 0, 0},
+	{"scenarios", "scenarios", F_COUNT, FIGURE(scenarios), NO_FIGURE, 0, 0},
+};
+#define NPRACTICE (sizeof(practice) / sizeof(practice[0]))
 static const struct field stages[] = {STAGE_LIST(FIELD_STAGE)};
 #define NLISTED (sizeof(listed) / sizeof(listed[0]))
 #define NFIELDS (REPORT_FIGURE_FIELDS + NQA + STAGE_COUNT)
@@ -204,6 +210,15 @@ static void table_block(const struct report *r, FILE *out, size_t first, size_t 
 		text_fput_cell(out, table_column(r, cols[c]), TABLE_CELL - 1, TEXT_RIGHT);
 	}
 	fputc('\n', out);
+	for (size_t i = 0; r->practice && i < NPRACTICE; i++) {
+		fprintf(out, "%-*s", TABLE_LABEL, practice[i].label);
+		for (size_t c = 0; c <= n; c++) {
+			int ok = value(&practice[i], column(r, cols[c]), 1, buf, sizeof(buf));
+
+			fprintf(out, " %*s", TABLE_CELL - 1, ok ? buf : "-");
+		}
+		fputc('\n', out);
+	}
 	for (size_t i = 0; i < NFIELDS; i++) {
 		if (fs.f[i]->group)
 			fputc('\n', out);
@@ -297,6 +312,8 @@ static void table_heading(const struct report *r, FILE *out)
 		fprintf(out, _("calls started up to %s (%s)"), b, zone);
 	else
 		fputs(_("all calls"), out);
+	if (r->practice)
+		fputs(_(", rehearsals only (practice)"), out);
 	if (r->agent_filter) {
 		fputs(_(", agent "), out);
 		text_fput(out, r->agent_filter, 0);
@@ -374,6 +391,8 @@ static void write_csv(const struct report *r, FILE *out)
 
 	fields_in_order(&fs);
 	fputs("agent", out);
+	for (size_t i = 0; r->practice && i < NPRACTICE; i++)
+		fprintf(out, ",%s", practice[i].key);
 	for (size_t i = 0; i < NFIELDS; i++)
 		fprintf(out, ",%s", fs.f[i]->key);
 	fputs(",top_causes", out);
@@ -383,6 +402,9 @@ static void write_csv(const struct report *r, FILE *out)
 		const struct report_figures *f = column(r, c);
 
 		text_csv_cell(out, column_name(r, c), 0, 0);
+		for (size_t i = 0; r->practice && i < NPRACTICE; i++)
+			text_csv_cell(out, value(&practice[i], f, 0, buf, sizeof(buf)) ? buf : "",
+				      1, 0);
 		for (size_t i = 0; i < NFIELDS; i++)
 			text_csv_cell(out, value(fs.f[i], f, 0, buf, sizeof(buf)) ? buf : "", 1,
 				      0);
@@ -408,13 +430,17 @@ static void json_criteria(FILE *out, const struct acc *a)
 	fputc(']', out);
 }
 
-static void json_figures(FILE *out, const struct report_figures *f, const struct acc *a)
+static void json_figures(FILE *out, const struct report *r, const struct report_figures *f,
+			 const struct acc *a)
 {
 	struct fields fs;
 	char buf[64];
 
 	fields_in_order(&fs);
 	fputc('{', out);
+	for (size_t i = 0; r->practice && i < NPRACTICE; i++)
+		fprintf(out, "\"%s\":%s,", practice[i].key,
+			value(&practice[i], f, 0, buf, sizeof(buf)) ? buf : "null");
 	for (size_t i = 0; i < NFIELDS; i++)
 		fprintf(out, "%s\"%s\":%s", i ? "," : "", fs.f[i]->key,
 			value(fs.f[i], f, 0, buf, sizeof(buf)) ? buf : "null");
@@ -452,16 +478,17 @@ static void write_json(const struct report *r, FILE *out)
 	json_opt_str(out, "until", r->until ? b : NULL);
 	json_opt_str(out, "agent", r->agent_filter);
 	json_opt_str(out, "playbook", r->playbook_filter);
-	fprintf(out, "\"utc\":%s,\"repeat_days\":%d,\"damaged\":%ld,\n\"overall\":",
-		r->utc ? "true" : "false", r->repeat_days, r->damaged);
-	json_figures(out, &r->all.f, &r->all);
+	fprintf(out, "\"utc\":%s,\"repeat_days\":%d,\"damaged\":%ld,%s\n\"overall\":",
+		r->utc ? "true" : "false", r->repeat_days, r->damaged,
+		r->practice ? "\"practice\":true," : "");
+	json_figures(out, r, &r->all.f, &r->all);
 	fputs(",\n\"agents\":[", out);
 	for (size_t c = 1; c <= r->nagents; c++) {
 		fputs(c > 1 ? ",\n" : "\n", out);
 		fputs("{\"agent\":", out);
 		text_json_str(out, r->agents[c - 1].f.agent);
 		fputs(",\"figures\":", out);
-		json_figures(out, &r->agents[c - 1].f, &r->agents[c - 1]);
+		json_figures(out, r, &r->agents[c - 1].f, &r->agents[c - 1]);
 		fputc('}', out);
 	}
 	fputs("\n]}\n", out);

@@ -78,7 +78,7 @@ static int add_sums(void *ctx, const struct score_sums *s)
 enum poise_status report_qa_add(struct report *r, struct store *st, const struct report_query *q,
 				struct poise_error *err)
 {
-	struct score_filter f = {q->since, q->until, q->agent, q->playbook};
+	struct score_filter f = {q->since, q->until, q->agent, q->playbook, q->practice};
 	struct qa_run qr = {r, 0};
 	enum poise_status ps = store_score_sums(st, &f, add_sums, &qr, err);
 

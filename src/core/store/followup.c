@@ -14,15 +14,16 @@
 
 #include "store_int.h"
 
+/* A rehearsal's promises were made to nobody: never listed. */
 static const char due_sql[] =
 	"SELECT f.id, f.seq, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, c.agent "
 	"FROM followups f JOIN calls c ON c.id = f.call_id "
-	"WHERE f.done_at IS NULL AND f.due <= ?1 ORDER BY f.due, f.id";
+	"WHERE f.done_at IS NULL AND f.due <= ?1 AND c.practice IS NULL ORDER BY f.due, f.id";
 
 static const char all_sql[] =
 	"SELECT f.id, f.seq, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, c.agent "
 	"FROM followups f JOIN calls c ON c.id = f.call_id "
-	"WHERE f.done_at IS NULL ORDER BY f.due IS NULL, f.due, f.id";
+	"WHERE f.done_at IS NULL AND c.practice IS NULL ORDER BY f.due IS NULL, f.due, f.id";
 
 enum poise_status followup_each(struct store *st, const char *today, int all, followup_fn fn,
 				void *ctx, struct poise_error *err)

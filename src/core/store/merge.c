@@ -374,19 +374,6 @@ static int copy_closed(struct merge_ctx *c)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* The source's schema version (it is read as it is, not upgraded). */
-static long src_version(struct store *src)
-{
-	sqlite3_stmt *s = NULL;
-	long v = 0;
-
-	if (sqlite3_prepare_v2(src->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		v = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 /* Copy review src_id's scores from the source to review dst_id. */
 static int copy_scores(struct merge_ctx *c, int64_t src_id, int64_t dst_id)
 {
@@ -427,7 +414,7 @@ static int copy_scores(struct merge_ctx *c, int64_t src_id, int64_t dst_id)
  */
 static int copy_reviews(struct merge_ctx *c)
 {
-	long v = src_version(c->src);
+	long v = store_user_version(c->src); /* read as it is, not upgraded */
 	sqlite3_stmt *r = NULL, *find = NULL, *add = NULL, *ack = NULL;
 	int rc;
 

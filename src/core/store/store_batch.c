@@ -94,6 +94,7 @@ static int write_call_row(struct store *st, const struct call_meta *meta, const 
 	if (sm->have_wrapup)
 		sqlite3_bind_int64(s, 15, sm->wrapup_at);
 	sqlite3_bind_int64(s, 16, sm->last_seq);
+	sqlite3_bind_text(s, 17, meta->practice, -1, SQLITE_STATIC);
 	return store_step_done(st, STMT_INS_CALL_DONE);
 }
 

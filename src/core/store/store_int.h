@@ -31,7 +31,12 @@
 #define STORE_META_COLS                                                                            \
 	"id, agent, customer, customer_ref, playbook_id, playbook_version, "                       \
 	"playbook_hash, started_at, ended_at, status, outcome, cause, "                            \
-	"mood_start, mood_end, wrapup_at, last_seq"
+	"mood_start, mood_end, wrapup_at, last_seq, practice"
+/* The same from a database older than schema 9 (a merge source): no rehearsals. */
+#define STORE_META_COLS_V7                                                                         \
+	"id, agent, customer, customer_ref, playbook_id, playbook_version, "                       \
+	"playbook_hash, started_at, ended_at, status, outcome, cause, "                            \
+	"mood_start, mood_end, wrapup_at, last_seq, NULL"
 
 /* The highest mood of a call, as indexed (calls_review_mood): start or end. */
 #define STORE_MOOD_PEAK "max(coalesce(mood_start, 0), coalesce(mood_end, 0))"
@@ -64,10 +69,11 @@
 	X(INS_TEXT, "INSERT OR IGNORE INTO playbook_texts (hash, id, version, text) "              \
 		    "VALUES (?1, ?2, ?3, ?4)")                                                     \
 	X(INS_CALL, "INSERT OR IGNORE INTO calls (id, agent, customer, customer_ref, "             \
-		    "playbook_id, playbook_version, playbook_hash, started_at) "                   \
-		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                     \
+		    "playbook_id, playbook_version, playbook_hash, started_at, practice) "         \
+		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, ''))")                     \
 	X(INS_CALL_DONE, "INSERT OR IGNORE INTO calls (" STORE_META_COLS ") VALUES (?1, ?2, ?3, "  \
-			 "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")             \
+			 "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "             \
+			 "nullif(?17, ''))")                                                       \
 	X(LAST_SEQ, "SELECT last_seq FROM calls WHERE id = ?1")                                    \
 	X(INS_EVENT, "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, a, b, text) "    \
 		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                    \
@@ -91,10 +97,12 @@
 	X(META_RANGE, "SELECT " STORE_META_COLS " FROM calls "                                     \
 		      "WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2")                            \
 	X(OPEN_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
-		     "WHERE status = 'open' AND agent = ?1 "                                       \
+		     "WHERE status = 'open' AND agent = ?1 AND practice IS NULL "                  \
 		     "ORDER BY started_at DESC, id DESC")                                          \
 	X(EACH_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
 		     "WHERE started_at >= ?1 AND started_at <= ?2 ORDER BY started_at, id")        \
+	X(EACH_CALL_V7, "SELECT " STORE_META_COLS_V7 " FROM calls "                                \
+			"WHERE started_at >= ?1 AND started_at <= ?2 ORDER BY started_at, id")     \
 	X(EVENTS, "SELECT seq, t, kind, stage, a, b, text FROM events "                            \
 		  "WHERE call_id = ?1 ORDER BY seq")                                               \
 	X(PB_TEXT, "SELECT text FROM playbook_texts WHERE hash = ?1")
@@ -173,6 +181,8 @@ int store_row_event(sqlite3_stmt *s, struct event *ev);
 enum poise_status store_unknown_event(const struct store *st, const char *call_id, int64_t seq,
 				      struct poise_error *err);
 void store_row_meta(sqlite3_stmt *s, struct call_meta *m);
+/* The file's schema version (PRAGMA user_version); 0 when it cannot be read. */
+long store_user_version(struct store *st);
 
 /*
  * store_summary.c: the calls row's summary columns (status, ended_at,

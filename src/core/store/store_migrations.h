@@ -295,6 +295,15 @@ static const char *const migrations[] = {
 	"		WHERE p.call_id = NEW.id AND e.kind = 'note' AND e.text IS NOT NULL\n"
 	"		ORDER BY e.seq;\n"
 	"	DELETE FROM notes_pending WHERE call_id = NEW.id; END;\n",
+	/*
+	 * 8 -> 9: rehearsals (`poise rehearse`). practice is the id of the
+	 * scenario a rehearsal played, NULL for a real call: reports leave
+	 * practice calls out, review lists them only when asked, and
+	 * `report --practice` reports on them alone. The partial index finds
+	 * them newest first without walking the real calls.
+	 */
+	"ALTER TABLE calls ADD COLUMN practice TEXT;\n"
+	"CREATE INDEX calls_practice ON calls (started_at, id) WHERE practice IS NOT NULL;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

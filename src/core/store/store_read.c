@@ -78,6 +78,7 @@ void store_row_meta(sqlite3_stmt *s, struct call_meta *m)
 	m->mood_end = sqlite3_column_int(s, 13);
 	m->wrapup_at = sqlite3_column_int64(s, 14);
 	m->last_seq = sqlite3_column_int64(s, 15);
+	cut |= store_col_copy(s, 16, m->practice, sizeof(m->practice));
 	/* Out of range is not poise's either: kept in range, so no sum of two overflows. */
 	m->out_of_range = cut || m->started != store_clamp_time(m->started) ||
 			  m->ended != store_clamp_time(m->ended) ||
@@ -307,16 +308,32 @@ enum poise_status store_open_call(struct store *st, const char *agent, struct ca
 	return store_each_open_call(st, agent, first_meta, out, err);
 }
 
+long store_user_version(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	long v = 0;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
 enum poise_status store_each_call(struct store *st, int64_t since, int64_t until, store_call_fn fn,
 				  void *ctx, struct poise_error *err)
 {
+	/* A merge source older than schema 9 (columns as of 7 and 8) has no practice column. */
+	enum store_stmt id = (st->flags & STORE_READ_OLD) && store_user_version(st) < 9
+				     ? STMT_EACH_CALL_V7
+				     : STMT_EACH_CALL;
 	struct call_meta m;
 	sqlite3_stmt *s;
 	int rc;
 
-	if (check_idle(st, STMT_EACH_CALL, "list calls", err) != POISE_OK)
+	if (check_idle(st, id, "list calls", err) != POISE_OK)
 		return POISE_STATE;
-	s = store_stmt(st, STMT_EACH_CALL);
+	s = store_stmt(st, id);
 	sqlite3_bind_int64(s, 1, since ? since : INT64_MIN);
 	sqlite3_bind_int64(s, 2, until ? until - 1 : INT64_MAX); /* [since, until) */
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

@@ -39,7 +39,8 @@ enum poise_status store_ready_figures(struct store *st, const char *agent, int64
 	static const char sql[] =
 		"SELECT outcome, count(*), count(ended_at), "
 		"coalesce(sum(ended_at - started_at), 0) FROM calls "
-		"WHERE agent = ?1 AND started_at >= ?2 AND started_at < ?3 GROUP BY outcome";
+		"WHERE agent = ?1 AND started_at >= ?2 AND started_at < ?3 AND practice IS NULL "
+		"GROUP BY outcome";
 	sqlite3_stmt *s = NULL;
 	int rc;
 
@@ -70,6 +71,7 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 		"SELECT c.id, c.customer, f.due, f.channel, f.promise, f.id FROM followups f "
 		"JOIN calls c ON c.id = f.call_id "
 		"WHERE f.done_at IS NULL AND f.due IS NOT NULL AND f.due <= ?2 AND c.agent = ?1 "
+		"AND c.practice IS NULL "
 		"ORDER BY f.due, f.id LIMIT ?3";
 	sqlite3_stmt *s = NULL;
 	int rc;

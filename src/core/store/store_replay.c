@@ -57,7 +57,8 @@ static int same_call(struct store *st, const struct call_meta *m, const char *pb
 
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT agent = ?2 AND customer = ?3 AND customer_ref = ?4 AND "
-			       "started_at = ?5 AND playbook_hash = ?6 FROM calls WHERE id = ?1",
+			       "started_at = ?5 AND playbook_hash = ?6 AND practice IS nullif(?7, '') "
+			       "FROM calls WHERE id = ?1",
 			       -1, &s, NULL) != SQLITE_OK)
 		return 1;
 	sqlite3_bind_text(s, 1, m->id, -1, SQLITE_STATIC);
@@ -66,6 +67,7 @@ static int same_call(struct store *st, const struct call_meta *m, const char *pb
 	sqlite3_bind_text(s, 4, m->ref, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, m->started);
 	sqlite3_bind_text(s, 6, pb_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, m->practice, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		same = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);

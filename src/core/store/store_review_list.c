@@ -302,10 +302,17 @@ static void add_search(struct sql *q, const struct plan *p)
 		       "AND e.text LIKE :like ESCAPE '\\')");
 }
 
+/* Rehearsals are listed only when asked for, and then alone (a check on the row). */
+static void add_practice(struct sql *q, const struct plan *p)
+{
+	add(q, " AND calls.practice IS %s", p->f->practice ? "NOT NULL" : "NULL");
+}
+
 /* The conditions every arm shares. */
 static void add_where(struct sql *q, const struct plan *p)
 {
 	add_keys(q, p, 0);
+	add_practice(q, p);
 	add_search(q, p);
 }
 
@@ -338,6 +345,7 @@ static void build_meet(struct sql *q, const struct plan *p)
 	    equals[lead].index);
 	add_keys(q, p, 1);
 	add(q, ") AS k CROSS JOIN calls WHERE calls.rowid = k.k_row");
+	add_practice(q, p);
 	if (p->f->mood_min)
 		add(q, " AND " STORE_MOOD_PEAK " >= :mood");
 	add_search(q, p);

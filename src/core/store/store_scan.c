@@ -16,7 +16,7 @@
 /* Kept figures count only for the fold version asked for and the call's last event. */
 #define SCAN_CALLS_SQL                                                                             \
 	"SELECT c.id, c.agent, c.customer_ref, c.playbook_id, c.playbook_hash, c.started_at, "     \
-	"CASE WHEN f.fold = ?3 AND f.last_seq = c.last_seq THEN f.figures END "                   \
+	"CASE WHEN f.fold = ?3 AND f.last_seq = c.last_seq THEN f.figures END, c.practice "       \
 	"FROM calls c LEFT JOIN call_figures f ON f.call_id = c.id "                               \
 	"WHERE c.started_at >= ?1 AND c.started_at < ?2 ORDER BY c.started_at, c.id"
 
@@ -118,6 +118,7 @@ enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t
 			.started = sqlite3_column_int64(s, 5),
 			.figs = sqlite3_column_blob(s, 6),
 			.figs_len = (size_t)sqlite3_column_bytes(s, 6),
+			.practice = store_col_text(s, 7),
 		};
 
 		if (fn(ctx, &c)) {

@@ -243,6 +243,7 @@ enum poise_status store_score_latest(struct store *st, const char *call_id, cons
 	"FROM qa_scores s JOIN calls c ON c.id = s.call_id "                                       \
 	"WHERE c.started_at >= ?1 AND c.started_at < ?2 "                                          \
 	"AND (?3 IS NULL OR c.agent = ?3) AND (?4 IS NULL OR c.playbook_id = ?4) "                 \
+	"AND (c.practice IS NOT NULL) = ?5 "                                                       \
 	"AND NOT EXISTS (SELECT 1 FROM qa_scores n WHERE n.call_id = s.call_id "                   \
 	"AND n.reviewer = s.reviewer AND (n.updated_at > s.updated_at "                            \
 	"OR (n.updated_at = s.updated_at AND n.id > s.id)))) "
@@ -260,6 +261,7 @@ static int prepare_sums(struct store *st, const char *sql, const struct score_fi
 		sqlite3_bind_text(*s, 3, f->agent, -1, SQLITE_STATIC);
 	if (f->playbook)
 		sqlite3_bind_text(*s, 4, f->playbook, -1, SQLITE_STATIC);
+	sqlite3_bind_int(*s, 5, f->practice != 0);
 	return SQLITE_OK;
 }
 

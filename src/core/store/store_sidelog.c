@@ -4,12 +4,14 @@
  * `<db>.pending` (mode 0600) holds one line per entry, fields separated by
  * tabs, each line written with one write() and fsynced before the agent is
  * told it is saved:
- *   call  ID AGENT CUSTOMER REF STARTED PB_ID PB_VERSION PB_HASH PB_TEXT
+ *   call  ID AGENT CUSTOMER REF STARTED PB_ID PB_VERSION PB_HASH PB_TEXT [PRACTICE]
  *   event CALL_ID SEQ T KIND STAGE A B TEXT
  * In fields, backslash, tab, newline and carriage return are written \\ \t
  * \n \r; a NULL text is \N. The seq is the one the event will take, so a
- * replay keeps seqs consecutive. A last line without its newline is a torn
- * write that was never acknowledged and is dropped. See docs/database.md.
+ * replay keeps seqs consecutive. PRACTICE, the scenario of a rehearsal,
+ * is there only for one (schema 9): a real call's line is as it always
+ * was. A last line without its newline is a torn write that was never
+ * acknowledged and is dropped. See docs/database.md.
  *
  * Two poise processes may share a database and so its side log: each
  * append, and each replay from reading the log to emptying it, holds an
@@ -38,7 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SIDELOG_FIELDS 10
+#define SIDELOG_FIELDS 11
 
 /* A tab, then s escaped (NULL as \N). */
 static void sb_field(struct strbuf *b, const char *s, size_t n)
@@ -231,6 +233,8 @@ static void call_line(struct strbuf *b, const struct call_meta *meta, const char
 	sb_str(b, pb_version);
 	sb_str(b, pb_hash);
 	sb_field(b, text ? text : "", text ? len : 0);
+	if (meta->practice[0])
+		sb_str(b, meta->practice);
 }
 
 enum poise_status sidelog_add_call(struct store *st, const struct call_meta *meta,
@@ -591,7 +595,9 @@ static enum poise_status walk(struct store *st, char *buf, const struct sidelog_
 		n = split_line(line, f, flen);
 		if (n < 2 || !f[1] || flen[1] != 36)
 			return damaged(st, lineno, err);
-		if (n == 10 && f[0] && strcmp(f[0], "call") == 0 && f[1] && f[2] && f[3] && f[4] &&
+		if ((n == 10 || (n == 11 && f[10] && flen[10] > 0 &&
+				 flen[10] <= FIELD_PLAYBOOK_ID_MAX && strlen(f[10]) == flen[10])) &&
+		    f[0] && strcmp(f[0], "call") == 0 && f[1] && f[2] && f[3] && f[4] &&
 		    f[6] && f[7] && f[8] && f[9] && parse_i64(f[5], &num[0]) == 0 &&
 		    call_fields_fit(f, flen) && time_ok(num[0])) {
 			struct call_meta m = {0};
@@ -604,6 +610,8 @@ static enum poise_status walk(struct store *st, char *buf, const struct sidelog_
 			snprintf(m.playbook_version, sizeof(m.playbook_version), "%s", f[7]);
 			snprintf(m.playbook_hash, sizeof(m.playbook_hash), "%s", f[8]);
 			snprintf(m.status, sizeof(m.status), "open");
+			if (n == 11)
+				snprintf(m.practice, sizeof(m.practice), "%s", f[10]);
 			m.started = num[0];
 			if (!(slot = store_seq_slot(st, m.id)))
 				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,

@@ -17,15 +17,17 @@
  * SQLite's join order): left to itself the planner walks the agent's calls
  * by index (calls_review_agent), every call they ever took, and looks each
  * up in the short dirty list, 2 s at 100,000 calls for one new call.
+ * A rehearsal (practice) is never sent: the team's figures, floor and
+ * reviews are real calls only; it stays in this database.
  */
-#define PENDING_WHERE "c.agent = ?1 AND " SYNC_PENDING_COND
+#define PENDING_WHERE "c.agent = ?1 AND c.practice IS NULL AND " SYNC_PENDING_COND
 
 const char *const store_sync_sql[SYNC_SQL_COUNT_] = {
 	[SYNC_SQL_PENDING] =
 		"SELECT c.id, c.agent, c.customer, c.customer_ref, c.playbook_id, "
 		"c.playbook_version, c.playbook_hash, c.started_at, c.ended_at, c.status, "
 		"c.outcome, c.cause, c.mood_start, c.mood_end, c.wrapup_at, c.last_seq, "
-		"coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
+		"c.practice, coalesce(s.pushed_seq, 0), coalesce(s.figures_seq, 0) "
 		"FROM sync_dirty d CROSS JOIN calls c ON c.id = d.call_id "
 		"LEFT JOIN sync_calls s ON s.call_id = c.id "
 		"WHERE d.call_id > ?2 AND " PENDING_WHERE " ORDER BY d.call_id LIMIT ?3",
@@ -38,7 +40,7 @@ const char *const store_sync_sql[SYNC_SQL_COUNT_] = {
 	[SYNC_SQL_TIDY] = "DELETE FROM sync_dirty WHERE call_id IN (SELECT c.id FROM sync_dirty d "
 			  "CROSS JOIN calls c ON c.id = d.call_id "
 			  "LEFT JOIN sync_calls s ON s.call_id = c.id "
-			  "WHERE c.agent = ?1 AND NOT " SYNC_PENDING_COND ")",
+			  "WHERE c.agent = ?1 AND (c.practice IS NOT NULL OR NOT " SYNC_PENDING_COND "))",
 };
 
 static int prep(struct store *st, const char *sql, sqlite3_stmt **s)
@@ -71,8 +73,8 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			memset(&c, 0, sizeof(c));
 			store_row_meta(s, &c.meta);
-			c.pushed_seq = sqlite3_column_int64(s, 16);
-			c.figures_seq = sqlite3_column_int64(s, 17);
+			c.pushed_seq = sqlite3_column_int64(s, 17);
+			c.figures_seq = sqlite3_column_int64(s, 18);
 			if (fn(ctx, &c)) {
 				rc = SQLITE_DONE;
 				break;

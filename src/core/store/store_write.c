@@ -40,6 +40,7 @@ int store_write_call(struct store *st, const struct call_meta *meta, const char 
 	sqlite3_bind_text(s, 6, pb_version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, pb_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, meta->started);
+	sqlite3_bind_text(s, 9, meta->practice, -1, SQLITE_STATIC);
 	return store_step_done(st, STMT_INS_CALL);
 }
 

@@ -1,0 +1,249 @@
+/*
+ * rehearse.c - ui_rehearse(): a rehearsal on the real call screen.
+ *
+ * The scenario's situation first; then one call through the very screen,
+ * keys and live path of `poise call` (ui_record, live_record), with the
+ * scripted customer of the core (scenario.h) answering what the agent does
+ * and the clock: their words on a line of the call screen, their mood a
+ * MOOD event like any other, so the fold, the header and every figure see
+ * it. The wrap-up as after any call, then the debrief from the playbook's
+ * own words (rehearsal_debrief). The call is stored as practice.
+ */
+#include "ui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "poise/i18n.h"
+#include "poise/scenario.h"
+
+/* The customer says line ({customer} and {agent} filled in): shown until they speak again. */
+static void customer_says(struct ui *ui, const char *line)
+{
+	char *text = ui_fill(ui, line);
+	const char *who = ui->meta.customer[0] ? ui->meta.customer : _("Customer");
+
+	snprintf(ui->customer_line, sizeof(ui->customer_line), "%s %s: \xe2\x80\x9c%s\xe2\x80\x9d",
+		 ui->utf8 ? "\xf0\x9f\x97\xa3" : ">", who, text ? text : line);
+	free(text);
+}
+
+/* The customer's mood as the scenario has it, logged as the MOOD event it is. */
+static void log_mood(struct ui *ui, int mood)
+{
+	struct event ev = {.kind = EV_MOOD, .stage = (int)ui->cs.stage, .a = mood};
+
+	ui->rh_busy = 1;
+	ui_record(ui, &ev);
+	ui->rh_busy = 0;
+}
+
+int rehearse_react(struct ui *ui, const struct event *ev, int64_t now)
+{
+	struct rehearsal *r = ui->rh;
+	int before, i;
+
+	if (!r || ui->rh_busy || !ui->in_call || ui->cs.phase != CALL_TALK)
+		return 0;
+	before = r->mood;
+	i = rehearsal_react(r, &ui->cs, ev, now);
+	if (i < 0)
+		return 0;
+	customer_says(ui, r->sc->reactions[i].line);
+	if (r->mood != before)
+		log_mood(ui, r->mood);
+	return REDRAW;
+}
+
+static void add_item(struct list_build *b, const char *mark, const char *text, attr_t attr)
+{
+	list_add(b, mark, text, attr, 0);
+}
+
+static char *joined(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 3;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s: %s", a, b);
+	return s;
+}
+
+/* The situation before the call: who calls, what happened, how they feel. */
+static void situation(struct ui *ui, const struct scenario *sc)
+{
+	struct list_build b = {0};
+	char title[256], mood[64], *who;
+
+	snprintf(title, sizeof(title), _("poise rehearse - %s"), sc->title);
+	add_item(&b, NULL, _("The situation"), ui_attr(ui, R_SECTION));
+	add_item(&b, NULL, sc->situation, A_NORMAL);
+	add_item(&b, NULL, "", A_NORMAL);
+	who = joined(_("Customer"), sc->customer);
+	add_item(&b, NULL, list_own(&b, who), A_NORMAL);
+	if (sc->reference && sc->reference[0])
+		add_item(&b, NULL, list_own(&b, joined(_("Reference"), sc->reference)), A_NORMAL);
+	snprintf(mood, sizeof(mood), "%d %s", sc->mood, words_mood(sc->mood));
+	add_item(&b, NULL, list_own(&b, joined(_("Mood at the start"), mood)), A_NORMAL);
+	add_item(&b, NULL, list_own(&b, joined(_("Playbook"), ui->pb->title)), A_NORMAL);
+	add_item(&b, NULL, "", A_NORMAL);
+	add_item(&b, NULL,
+		 _("A practice call: the customer's words appear on the call screen, their mood "
+		   "follows what you do. x ends the call; a debrief follows the wrap-up. It never "
+		   "counts in your figures."),
+		 ui_attr(ui, R_DIM));
+	add_item(&b, NULL, _("Press Enter to take the call."), ui_attr(ui, R_KEY));
+	ui_pager(ui, title, b.items, b.n);
+	list_build_free(&b);
+}
+
+/* What went well and what to try, from the playbook's rules; any key returns. */
+static void debrief(struct ui *ui, const struct scenario *sc, const struct rehearsal *r)
+{
+	struct list_build b = {0};
+	struct debrief d;
+	char title[256], mood[128];
+	int well = 0, tried = 0;
+
+	if (rehearsal_debrief(&ui->cs, &d) != POISE_OK) {
+		ui_set_banner(ui, 1, "%s", _("the debrief could not be made: out of memory"));
+		return;
+	}
+	snprintf(title, sizeof(title), _("poise rehearse - debrief: %s"), sc->title);
+	snprintf(mood, sizeof(mood), _("The customer's mood: %d at the start, %d at the end"),
+		 sc->mood, r->mood);
+	add_item(&b, NULL, mood, A_NORMAL);
+	add_item(&b, NULL, "", A_NORMAL);
+	add_item(&b, NULL, _("What went well"), ui_attr(ui, R_SECTION));
+	for (size_t i = 0; i < d.n; i++)
+		if (d.items[i].kind == DEBRIEF_WELL && ++well)
+			add_item(&b, ui->utf8 ? "\xe2\x9c\x93" : "+",
+				 list_own(&b, joined(d.items[i].label, d.items[i].text)),
+				 ui_attr(ui, R_DONE));
+	if (!well)
+		add_item(&b, NULL, _("(no line of the guidance was marked said)"), ui_attr(ui, R_DIM));
+	add_item(&b, NULL, "", A_NORMAL);
+	add_item(&b, NULL, _("What to try"), ui_attr(ui, R_SECTION));
+	for (size_t i = 0; i < d.n; i++)
+		if (d.items[i].kind == DEBRIEF_TRY && ++tried)
+			add_item(&b, ui->utf8 ? "\xe2\x86\x92" : "->",
+				 list_own(&b, joined(d.items[i].label, d.items[i].text)),
+				 ui_attr(ui, R_WARN));
+	if (!tried)
+		add_item(&b, NULL, _("(nothing: every stage visited had a line said)"),
+			 ui_attr(ui, R_DIM));
+	add_item(&b, NULL, "", A_NORMAL);
+	add_item(&b, NULL, _("Press Enter to finish."), ui_attr(ui, R_KEY));
+	ui_pager(ui, title, b.items, b.n);
+	list_build_free(&b);
+	debrief_free(&d);
+}
+
+/* The call from its screen through the wrap-up; 0 when it was closed. */
+static int the_call(struct ui *ui)
+{
+	while (ui->cs.phase == CALL_TALK || ui->cs.phase == CALL_WRAPUP) {
+		if (ui->cs.phase == CALL_TALK) {
+			ui_push(ui, &call_screen, NULL);
+			ui_run(ui);
+			ui_pop(ui);
+		}
+		if (ui->stopping)
+			return -1;
+		if (ui->cs.phase == CALL_WRAPUP && wrapup_run(ui) != 0)
+			return -1;
+	}
+	return ui->cs.phase == CALL_DONE ? 0 : -1;
+}
+
+/* A signal: the rehearsal is closed as interrupted, as a call is (session.c). */
+static void interrupted(struct ui *ui)
+{
+	struct event ev = {.kind = EV_INTERRUPTED,
+			   .stage = (int)ui->cs.stage,
+			   .text = ui->stopping == SIGHUP    ? "SIGHUP"
+				   : ui->stopping == SIGTERM ? "SIGTERM"
+				   : ui->stopping == SIGQUIT ? "SIGQUIT"
+							     : "SIGINT"};
+
+	if (ui->in_call && (ui->cs.phase == CALL_TALK || ui->cs.phase == CALL_WRAPUP))
+		ui_record(ui, &ev);
+}
+
+static const char *env(const char *name)
+{
+	return getenv(name);
+}
+
+static int play(struct ui *ui, const struct scenario *sc)
+{
+	struct caller c;
+	struct rehearsal r;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.customer, sizeof(c.customer), "%s", sc->customer ? sc->customer : "");
+	snprintf(c.ref, sizeof(c.ref), "%s", sc->reference ? sc->reference : "");
+	situation(ui, sc);
+	if (ui->stopping)
+		return 0;
+	if (session_start_call(ui, &c) != 0)
+		return -1;
+	if (rehearsal_init(&r, sc, ui->meta.started) != POISE_OK) {
+		ui_set_banner(ui, 1, "%s", _("cannot start the rehearsal: out of memory"));
+		interrupted(ui);
+		return -1;
+	}
+	log_mood(ui, sc->mood);
+	ui->rh = &r;
+	customer_says(ui, sc->opening);
+	if (the_call(ui) == 0) {
+		ui->rh = NULL;
+		debrief(ui, sc, &r);
+	}
+	ui->rh = NULL;
+	ui->customer_line[0] = '\0';
+	if (ui->stopping)
+		interrupted(ui);
+	rehearsal_free(&r);
+	return 0;
+}
+
+int ui_rehearse(const struct call_opts *opts, const struct scenario *sc, struct poise_error *err)
+{
+	struct call_opts o = *opts;
+	struct ui *ui;
+	int rc = 1;
+
+	if (term_check_err(err) != 0)
+		return 1;
+	if (!(ui = calloc(1, sizeof(*ui)))) {
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return 1;
+	}
+	o.practice = sc->id;
+	o.sync_exe = NULL; /* a rehearsal is never sent to the team's server */
+	if (!o.playbook)
+		o.playbook = sc->playbook;
+	ui->opts = &o;
+	if (pbpath_init(&ui->pp, env, err) != POISE_OK ||
+	    pbpath_resolve(&ui->pp, o.playbook, &ui->pb, err) != POISE_OK ||
+	    store_open(o.db, 0, &ui->st, err) != POISE_OK || term_start_err(ui, err) != 0)
+		goto out;
+	rc = play(ui, sc) == 0 ? 0 : 1;
+	term_stop();
+	if (ui->stopping)
+		rc = 128 + ui->stopping;
+	else if (rc == 1)
+		poise_error_set(err, POISE_DB, NULL, 0, 0, "%s",
+				ui->banner[0] ? ui->banner : _("the rehearsal stopped"));
+out:
+	session_end_call(ui);
+	if (ui->st)
+		store_close(ui->st);
+	playbook_free(ui->pb);
+	pbpath_free(&ui->pp);
+	free(ui);
+	return rc;
+}
