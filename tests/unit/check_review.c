@@ -377,7 +377,7 @@ struct plan_check {
 	char bad[256];
 };
 
-/* A scan is allowed only over a bounded subquery or the notes index by MATCH. */
+/* A scan is allowed only over a bounded subquery or a text index by MATCH. */
 static int plan_line(void *ctx, const char *d)
 {
 	struct plan_check *pc = ctx;
@@ -391,7 +391,9 @@ static int plan_line(void *ctx, const char *d)
 	if (pc->index && strstr(d, pc->index))
 		pc->uses_index++;
 	if (strncmp(d, "SCAN ", 5) == 0 && strncmp(d, "SCAN (subquery", 14) != 0 &&
-	    !(strstr(d, "notes_fts VIRTUAL TABLE INDEX") && strstr(d, ":M")))
+	    !((strstr(d, "notes_fts VIRTUAL TABLE INDEX") ||
+	       strstr(d, "texts_fts VIRTUAL TABLE INDEX")) &&
+	      strstr(d, ":M")))
 		snprintf(pc->bad, sizeof(pc->bad), "%s", d);
 	return 0;
 }
