@@ -196,7 +196,7 @@ static void bind_name_text(sqlite3_stmt *s, const char *name, const char *v)
 	int i = sqlite3_bind_parameter_index(s, name);
 
 	if (i > 0)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT); /* outlives the plan */
 }
 
 static void bind_name_int(sqlite3_stmt *s, const char *name, int64_t v)
