@@ -262,22 +262,19 @@ static void draw_pages(struct ui *ui, const struct rlist *l, int y)
 	draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_DIM), buf);
 }
 
-/* The header: how many calls match (or the sample drawn, with its seed), then the filters. */
-static void head_text(const struct rlist *l, const char *filters, char *head, size_t size)
+/* How many calls match, or the sample drawn with its seed: the header's right end. */
+static void count_text(const struct rlist *l, char *count, size_t size)
 {
-	char count[160] = "";
-
+	count[0] = '\0';
 	if (l->f.sampled)
-		snprintf(count, sizeof(count),
+		snprintf(count, size,
 			 P_("sample of %lld from %lld call (seed %llu)",
 			    "sample of %lld from %lld calls (seed %llu)", l->drawn_from),
 			 (long long)l->count, (long long)l->drawn_from,
 			 (unsigned long long)l->smp.seed);
 	else if (l->count >= 0)
-		snprintf(count, sizeof(count), P_("%lld call", "%lld calls", l->count),
+		snprintf(count, size, P_("%lld call", "%lld calls", l->count),
 			 (long long)l->count);
-	snprintf(head, size, "poise review - %s - %s%s", count,
-		 filters[0] ? _("filtered:") : _("all calls"), filters);
 }
 
 static void list_draw(struct ui *ui, void *ctx)
@@ -285,16 +282,25 @@ static void list_draw(struct ui *ui, void *ctx)
 	struct rlist *l = ctx;
 	struct list_item *items = calloc(l->n ? l->n : 1, sizeof(*items));
 	char *lines = malloc((l->n ? l->n : 1) * 1024);
-	char head[1100], filters[1024];
+	char head[1100], filters[1024], count[160];
 	struct col c[C_COUNT];
+	int cw;
 	int fh = draw_footer(ui, -1, 2, list_keys, NLIST_KEYS);
 
 	erase();
 	layout(c);
 	filter_text(l, filters, sizeof(filters));
-	head_text(l, filters, head, sizeof(head));
+	snprintf(head, sizeof(head), "poise review - %s%s", filters[0] ? "filtered:" : "all calls",
+		 filters);
+	count_text(l, count, sizeof(count));
+	/* The count stays in sight at the right; a long filter is cut before it. */
+	cw = (int)strlen(count);
+	if (cw > COLS / 2)
+		cw = COLS / 2;
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), head);
+	draw_text(ui, 0, 1, COLS - 4 - cw, 1, ui_attr(ui, R_HEADER), head);
+	if (cw > 0)
+		draw_text(ui, 0, COLS - 1 - cw, cw, 1, ui_attr(ui, R_HEADER), count);
 	head[0] = '\0';
 	for (int i = 0; i < C_COUNT; i++)
 		cell(head, sizeof(head), c[i].title, c[i].width);
