@@ -354,7 +354,7 @@ static int first_row(sqlite3 *db, const char *sql, char *out, size_t size)
 	return rc;
 }
 
-/* The note search made again from the events, in one transaction. */
+/* The text search (notes, then every other typed text) made again, in one transaction. */
 static int rebuild_notes(struct store *st)
 {
 	long trigger = 0;
@@ -368,7 +368,8 @@ static int rebuild_notes(struct store *st)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db,
 				  "DROP TABLE IF EXISTS notes_fts;" NOTES_FTS_TABLE
-				  ";" NOTES_FTS_FILL,
+				  ";" NOTES_FTS_FILL ";DROP TABLE IF EXISTS texts_fts;" TEXTS_FTS_TABLE
+				  ";" TEXTS_FTS_FILL,
 				  NULL, NULL, NULL);
 	if (rc == SQLITE_OK && !trigger)
 		rc = sqlite3_exec(st->db, NOTES_FTS_TRIGGER, NULL, NULL, NULL);
@@ -392,6 +393,10 @@ enum poise_status store_doctor(struct store *st, struct store_doctor *out, struc
 	/* FTS5 compares its index with its content; any error means damaged. */
 	out->notes_damaged = first_row(st->db,
 				       "INSERT INTO notes_fts (notes_fts, rank) "
+				       "VALUES ('integrity-check', 1)",
+				       ignored, sizeof(ignored)) != SQLITE_OK ||
+			     first_row(st->db,
+				       "INSERT INTO texts_fts (texts_fts, rank) "
 				       "VALUES ('integrity-check', 1)",
 				       ignored, sizeof(ignored)) != SQLITE_OK;
 	if ((rc = rebuild_notes(st)) != SQLITE_OK) {
