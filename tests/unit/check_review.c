@@ -447,6 +447,46 @@ START_TEST(finding_any_call)
 }
 END_TEST
 
+/* A review's comment changed in review: the search finds the new words, not the old. */
+START_TEST(changed_comment_replaces_the_old_in_search)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+	struct review_filter f = {0};
+	struct poise_error err = {0};
+	struct review r;
+	int64_t n;
+	char id[37] = "";
+
+	fx_call(st, id, "ana", "Zed", T0, &pb_alpha);
+	fx_append(st, id, EV_START, T0, 0, 0, 0, pb_alpha.hash);
+	memset(&r, 0, sizeof(r));
+	memcpy(r.call_id, id, sizeof(r.call_id));
+	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
+	r.created_at = T0 + 10;
+	snprintf(r.comment, sizeof(r.comment), "apologised twice");
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	snprintf(f.search, sizeof(f.search), "twice");
+	ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+	ck_assert_int_eq(n, 1);
+	snprintf(r.comment, sizeof(r.comment), "summed up well");
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+	ck_assert_int_eq(n, 0);
+	snprintf(f.search, sizeof(f.search), "SUMMED");
+	ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+	ck_assert_int_eq(n, 1);
+	/* A text indexed by its own trigger after the comment still gets a rowid of its own. */
+	fx_append(st, id, EV_ESCALATE, T0 + 20, 0, 0, 0, "legal threat");
+	snprintf(f.search, sizeof(f.search), "legal");
+	ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+	ck_assert_int_eq(n, 1);
+	snprintf(f.search, sizeof(f.search), "summed");
+	ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+	ck_assert_int_eq(n, 1);
+	store_close(st);
+}
+END_TEST
+
 /* The model's count of f's calls. */
 static int model_count(const struct review_filter *f)
 {
@@ -585,6 +625,7 @@ START_TEST(bad_filters_are_refused)
 	struct poise_error err = {0};
 	struct call_meta rows[4];
 	size_t n = 99;
+	int64_t count;
 
 	snprintf(f.search, sizeof(f.search), "ab");
 	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_USAGE);
@@ -597,6 +638,16 @@ START_TEST(bad_filters_are_refused)
 	snprintf(f.outcome, sizeof(f.outcome), "happy");
 	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_USAGE);
 	ck_assert_ptr_nonnull(strstr(err.msg, "happy"));
+	memset(&f, 0, sizeof(f));
+	snprintf(f.status, sizeof(f.status), "closed");
+	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_USAGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "closed"));
+	memset(&f, 0, sizeof(f));
+	f.score_below = 101;
+	ck_assert_int_eq(review_count(st, &f, &count, &err), POISE_USAGE);
+	f.score_below = 0;
+	f.reviewed = (enum review_reviewed)3;
+	ck_assert_int_eq(review_count(st, &f, &count, &err), POISE_USAGE);
 	store_close(st);
 }
 END_TEST
@@ -823,6 +874,7 @@ Suite *review_suite(void)
 	tcase_add_test(tc, each_filter_alone_and_together);
 	tcase_add_test(tc, equality_filters_meet);
 	tcase_add_test(tc, finding_any_call);
+	tcase_add_test(tc, changed_comment_replaces_the_old_in_search);
 	tcase_add_test(tc, sample_is_reproducible_and_within_the_filter);
 	tcase_add_test(tc, search_in_notes);
 	tcase_add_test(tc, bad_filters_are_refused);
