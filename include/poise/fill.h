@@ -10,6 +10,7 @@
  * (docs/playbook-format.md, "Lines without a name"):
  *   "That sounds frustrating, {customer}."    -> "That sounds frustrating."
  *   "Thanks, {customer}, for waiting."        -> "Thanks for waiting."
+ *   "Yes, {customer}, my colleague calls."    -> "Yes, my colleague calls."
  *   "Hello {customer}!"                       -> "Hello!"
  *   "{customer}, I want to help."             -> "I want to help."
  *   "¿Me oye, Sra. {customer}?"               -> "¿Me oye?"

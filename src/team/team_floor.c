@@ -43,7 +43,7 @@ struct team_floor {
 	size_t nalerts;
 	struct floor_row *rows;
 	size_t rcap;
-	int lost;
+	int lost;	  /* 0 connected, 1 waiting to retry, 2 reconnecting */
 	int64_t retry_at;
 };
 
@@ -371,13 +371,25 @@ enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *ale
 
 	*alerts = 0;
 	if (f->lost) {
-		if (now < f->retry_at)
+		/* Reconnect a step a tick (PQresetStart/PQresetPoll), so the screen and
+		 * its keys never wait on a server that does not answer. */
+		PostgresPollingStatusType r = PGRES_POLLING_READING;
+
+		if (f->lost == 1 && now < f->retry_at)
 			return poise_error_set(err, POISE_IO, NULL, 0, 0,
 					       "lost the server: trying again every %d s",
 					       RECONNECT_MS / 1000);
-		PQreset(f->t->pg);
-		if (PQstatus(f->t->pg) != CONNECTION_OK)
+		if (f->lost == 1)
+			r = PQresetStart(f->t->pg) ? PGRES_POLLING_WRITING : PGRES_POLLING_FAILED;
+		if (r != PGRES_POLLING_FAILED)
+			r = PQresetPoll(f->t->pg);
+		if (r == PGRES_POLLING_FAILED)
 			return lost(f, now, err);
+		if (r != PGRES_POLLING_OK) {
+			f->lost = 2;
+			return poise_error_set(err, POISE_IO, NULL, 0, 0,
+					       "lost the server: connecting again");
+		}
 		f->lost = 0;
 		team_exec(f->t, "SET client_min_messages = warning", "set up the session", NULL);
 		if ((ps = load(f, now, alerts, err)) != POISE_OK)

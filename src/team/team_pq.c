@@ -55,15 +55,16 @@
 	  (res, tup_num, field_num), 0)                                                            \
 	X(int, PQconsumeInput, (PGconn * conn), (conn), 0)                                         \
 	X(PGnotify *, PQnotifies, (PGconn * conn), (conn), NULL)                                   \
-	X(int, PQsocket, (const PGconn *conn), (conn), -1)
+	X(int, PQsocket, (const PGconn *conn), (conn), -1)                                         \
+	X(int, PQresetStart, (PGconn * conn), (conn), 0)                                           \
+	X(PostgresPollingStatusType, PQresetPoll, (PGconn * conn), (conn), PGRES_POLLING_FAILED)
 
 /* X(name, (parameters), (arguments)): the ones that only free. */
 #define PQ_FREERS(X)                                                                               \
 	X(PQclear, (PGresult * res), (res))                                                        \
 	X(PQfinish, (PGconn * conn), (conn))                                                       \
 	X(PQconninfoFree, (PQconninfoOption * connOptions), (connOptions))                         \
-	X(PQfreemem, (void *ptr), (ptr))                                                           \
-	X(PQreset, (PGconn * conn), (conn))
+	X(PQfreemem, (void *ptr), (ptr))
 
 #define PQ_POINTER(ret, name, params, args, fail) ret(*name) params;
 #define PQ_FREE_POINTER(name, params, args)	  void(*name) params;

@@ -158,6 +158,10 @@ static int edit_finish(struct edit *ed)
 {
 	size_t n;
 
+	/* a paste that ended in a line break left a space no one meant */
+	while (ed->len > 0 && ed->buf[ed->len - 1] == L' ')
+		edit_remove(ed, ed->len - 1);
+	ed->pos = ed->pos > ed->len ? ed->len : ed->pos;
 	ed->buf[ed->len] = L'\0';
 	n = wcstombs(ed->out, ed->buf, ed->size - 1);
 	if (n == (size_t)-1) {

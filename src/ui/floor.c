@@ -269,7 +269,6 @@ int ui_floor(struct team_floor *f, const char *who, struct poise_error *err)
 	struct ui *ui = calloc(1, sizeof(*ui));
 	int rc = 1;
 
-	setlocale(LC_ALL, "");
 	if (!ui) {
 		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 		return rc;

@@ -504,7 +504,6 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 	struct ui *ui = calloc(1, sizeof(*ui));
 	int rc = 1;
 
-	setlocale(LC_ALL, "");
 	if (!l || !ui) {
 		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 		goto out;

@@ -206,7 +206,6 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 	struct ui *ui;
 	int rc = 1;
 
-	setlocale(LC_ALL, "");
 	if (term_check_err(err) != 0)
 		return 1;
 	ui = calloc(1, sizeof(*ui));

@@ -41,7 +41,7 @@ keys Enter; wait_for "promise made"
 bracketed $'call back\nr\n3'
 wait_for "call back r 3"
 keys Enter; wait_for "what went well"
-bracketed $'stayed\ncalm\nq'
+bracketed $'stayed\ncalm\nq\n'
 wait_for "stayed calm q"
 keys Enter; wait_for "what to improve"
 text $'less\nhold\nx\n'
@@ -49,7 +49,7 @@ wait_for "ready for the next call"
 expect_eq "phone q  x	call back r 3" "$(sql "SELECT channel, promise FROM followups")" \
 	"the pasted channel and promise"
 expect_eq "stayed calm q	less hold x" "$(sql "SELECT went_well, improve FROM reflections")" \
-	"the pasted reflections"
+	"the pasted reflections (no space left by a paste's last line break)"
 expect_eq "start wrapup outcome cause followup reflection end" "$(exported 'kinds')" \
 	"no key of the wrap-up pastes ran"
 stop_poise

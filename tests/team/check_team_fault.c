@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "poise/team_floor.h"
 #include "sync_fixture.h"
 #include "main/suite.h"
 
@@ -261,6 +262,54 @@ START_TEST(test_out_of_connections_mid_push)
 }
 END_TEST
 
+/*
+ * A server that stops answering (here its postmaster frozen with SIGSTOP, as
+ * a dead link or a hung host looks): the floor's poll reconnects a step at a
+ * time and comes back at once each tick, saying it is connecting, instead
+ * of holding the supervisor's screen until the connect timeout. Time is
+ * passed in, so the retry wait is crossed without sleeping.
+ */
+START_TEST(test_floor_never_waits_on_a_frozen_server)
+{
+	const char *db = "t_fault_frozen";
+	struct poise_error err;
+	char path[512], said[3][sizeof(err.msg)];
+	struct store *st = sfx_setup(db, 1, 1, path, sizeof(path));
+	struct team_floor *f;
+	int64_t now = 1000000;
+	size_t n;
+	long pid, pm;
+	int back = 0;
+
+	ck_assert_msg(team_floor_open(sfx_team(db, "t_sue"), now, &f, &err) == POISE_OK, "%s",
+		      err.msg);
+	ck_assert_int_gt(pid = backend_of(db, "t_sue"), 0);
+	ck_assert_int_eq(kill((pid_t)pid, SIGTERM), 0);
+	wait_gone(pid);
+	for (int i = 0; i < 100 && team_floor_poll(f, now, &n, &err) == POISE_OK; i++)
+		usleep(50000); /* until the cut is seen */
+	ck_assert_ptr_nonnull(strstr(err.msg, "lost the server"));
+	pm = postmaster();
+	ck_assert_int_eq(kill((pid_t)pm, SIGSTOP), 0);
+	for (int i = 0; i < 3; i++) {
+		now += 4000;
+		team_floor_poll(f, now, &n, &err);
+		snprintf(said[i], sizeof(said[i]), "%s", err.msg);
+	}
+	ck_assert_int_eq(kill((pid_t)pm, SIGCONT), 0);
+	for (int i = 0; i < 300 && !back; i++) {
+		usleep(50000);
+		now += 4000;
+		back = team_floor_poll(f, now, &n, &err) == POISE_OK;
+	}
+	for (int i = 0; i < 3; i++)
+		ck_assert_msg(strstr(said[i], "connecting again"), "poll %d said: %s", i, said[i]);
+	ck_assert_msg(back, "the floor did not come back: %s", err.msg);
+	team_floor_close(f);
+	store_close(st);
+}
+END_TEST
+
 Suite *team_fault_suite(void)
 {
 	Suite *s = suite_create("team_fault");
@@ -271,6 +320,7 @@ Suite *team_fault_suite(void)
 	tcase_add_test(tc, test_server_restarted_mid_push);
 	tcase_add_test(tc, test_server_killed_mid_push);
 	tcase_add_test(tc, test_out_of_connections_mid_push);
+	tcase_add_test(tc, test_floor_never_waits_on_a_frozen_server);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -232,8 +232,9 @@ START_TEST(test_files_that_are_not_files_are_refused_at_once)
 			remove_odd(p);
 			unlink(db);
 		}
-	/* A playbook that is a FIFO or a folder: refused, not waited on. */
-	for (int k = 0; k < 2; k++) {
+	/* A playbook that is a FIFO, a folder, a socket or a device: refused, not waited on,
+	 * and said so in the same words. */
+	for (int k = 0; k < ODD_COUNT; k++) {
 		struct playbook *pb = NULL;
 		struct poise_error err = {0};
 
@@ -241,6 +242,8 @@ START_TEST(test_files_that_are_not_files_are_refused_at_once)
 		alarm(20);
 		ck_assert_int_ne(playbook_load_file(fx_path(2, "pb.yaml"), &pb, &err), POISE_OK);
 		alarm(0);
+		ck_assert_msg(strstr(err.msg, "not a regular file") || strstr(err.msg, "is a folder"),
+			      "playbook of kind %d: %s", k, err.msg);
 		remove_odd(fx_path(2, "pb.yaml"));
 	}
 }

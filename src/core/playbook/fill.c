@@ -92,6 +92,35 @@ static int clause_follows(const char *w)
 	return 0;
 }
 
+/*
+ * Does the word that ends at e (the comma before ", {customer}, ") stand on
+ * its own, an answer or a greeting, so a comma still follows it: "Yes, my
+ * colleague will call", "Sorry, one moment"? Not before a word that goes on
+ * with it: "Sorry for the wait".
+ */
+static int stands_alone(const char *t, size_t e, const char *next)
+{
+	static const char *const words[] = {
+		"Yes",	"No",	 "Sorry", "Okay",   "OK",     "Sure", "Right", "Well",	"Oh",
+		"Hi",	"Hello", "Alright", "Great", "Absolutely", "Sí", "Vale", "Claro", "Bueno",
+		"Hola", "Perdone", "Perdón", "Disculpe", "Bien", "Entiendo",
+	};
+	static const char *const go_on[] = {
+		"for", "about", "to", "that", "if", "with", "por", "para", "que", "de", "con",
+	};
+	size_t s = e, n = strcspn(next, " ,.;:!?");
+
+	while (s > 0 && t[s - 1] != ' ' && !opener(t, s))
+		s--;
+	for (size_t i = 0; i < sizeof(go_on) / sizeof(go_on[0]); i++)
+		if (strlen(go_on[i]) == n && memcmp(go_on[i], next, n) == 0)
+			return 0;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == e - s && memcmp(words[i], t + s, e - s) == 0)
+			return 1;
+	return 0;
+}
+
 /* What to remove for the placeholder at p when there is no name. */
 struct drop {
 	size_t from, to; /* bytes [from, to) go */
@@ -105,7 +134,8 @@ static struct drop drop_at(const char *t, size_t p)
 	struct drop d = {s, e, 0, 1};
 
 	if (s >= 2 && t[s - 2] == ',' && t[s - 1] == ' ' && t[e] == ',' && t[e + 1] == ' ')
-		d.from = s - 2, d.to = clause_follows(t + e + 2) ? e : e + 1;
+		d.from = s - 2,
+		d.to = clause_follows(t + e + 2) || stands_alone(t, s - 2, t + e + 2) ? e : e + 1;
 	else if (s >= 2 && t[s - 2] == ',' && t[s - 1] == ' ' && clause_end(t, e))
 		d.from = s - 2; /* "I'm sorry, {c}." -> "I'm sorry." */
 	else if (sentence_start(t, s) && t[e] == ',' && t[e + 1] == ' ')

@@ -271,7 +271,11 @@ enum poise_status pb_read_file(const char *path, const char *what, size_t max, c
 	struct stat sb;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 && errno == ENXIO)
+		/* a socket: say what it is, not the errno's words */
+		return poise_error_set(err, POISE_IO, path, 0, 0, "cannot read %s: %s", what,
+				       "not a regular file");
+	if (fd < 0)
 		return poise_error_set(err, errno == ENOENT ? POISE_NOT_FOUND : POISE_IO, path, 0,
 				       0, "cannot open %s: %s", what, strerror(errno));
 	if (fstat(fd, &sb) < 0)
