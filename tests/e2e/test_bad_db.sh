@@ -143,7 +143,7 @@ old="$E2E_DIR/other/older.db"
 python3 - "$old" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.executescript("DROP TABLE review_replies; DROP TABLE qa_answers; DROP TABLE qa_scores; DROP TABLE IF EXISTS sync_dirty; DROP TRIGGER IF EXISTS sync_dirty_call; DROP TRIGGER IF EXISTS sync_dirty_seq; DROP TRIGGER IF EXISTS sync_dirty_done; DROP TABLE sync_calls; DROP TABLE sync_followups; DROP TABLE sync_reviews; DROP TABLE sync_marks; DROP TABLE published_playbooks; DROP TABLE call_figures; DROP INDEX reviews_uuid; DROP INDEX reviews_unsynced; ALTER TABLE reviews DROP COLUMN uuid; ALTER TABLE reviews DROP COLUMN synced; PRAGMA user_version = 2;")
+db.executescript("DROP TABLE texts_fts; DROP TRIGGER events_text_fts; DROP TRIGGER reviews_text_fts; DROP TRIGGER reviews_text_fts_update; DROP INDEX calls_review_ref; DROP INDEX calls_review_status; DROP TABLE review_replies; DROP TABLE qa_answers; DROP TABLE qa_scores; DROP TABLE IF EXISTS sync_dirty; DROP TRIGGER IF EXISTS sync_dirty_call; DROP TRIGGER IF EXISTS sync_dirty_seq; DROP TRIGGER IF EXISTS sync_dirty_done; DROP TABLE sync_calls; DROP TABLE sync_followups; DROP TABLE sync_reviews; DROP TABLE sync_marks; DROP TABLE published_playbooks; DROP TABLE call_figures; DROP INDEX reviews_uuid; DROP INDEX reviews_unsynced; ALTER TABLE reviews DROP COLUMN uuid; ALTER TABLE reviews DROP COLUMN synced; PRAGMA user_version = 2;")
 db.close()
 PY
 chattr +i "$old"

@@ -77,6 +77,7 @@ struct plan {
 	char like[600];	 /* LIKE pattern, escaped with '\' */
 	char customer[600]; /* LIKE pattern of the customer's name */
 	int limit;
+	const char *cols; /* what a row yields: a page's STORE_META_COLS, a count's key alone */
 };
 
 static size_t utf8_chars(const char *s)
@@ -367,9 +368,9 @@ static void build_meet(struct sql *q, const struct plan *p)
 	while (!has_equal(p->f, lead))
 		lead++;
 	add(q,
-	    "SELECT " STORE_META_COLS " FROM (SELECT rowid AS k_row, started_at AS k_started, "
+	    "SELECT %s FROM (SELECT rowid AS k_row, started_at AS k_started, "
 	    "id AS k_id FROM calls INDEXED BY %s",
-	    equals[lead].index);
+	    p->cols, equals[lead].index);
 	add_keys(q, p, 1);
 	add(q, ") AS k CROSS JOIN calls WHERE calls.rowid = k.k_row");
 	if (p->f->mood_min)
@@ -401,7 +402,7 @@ static void build(struct sql *q, const struct plan *p, const char *prefix)
 	 * the rarer column (seen at 300+ ms for agent, outcome and mood).
 	 */
 	if (!lo || count_equals(f) || row_checks(f)) {
-		add(q, "SELECT " STORE_META_COLS " FROM calls");
+		add(q, "SELECT %s FROM calls", p->cols);
 		add_where(q, p);
 		if (lo)
 			add(q, " AND " STORE_MOOD_PEAK " >= :mood");
@@ -409,8 +410,8 @@ static void build(struct sql *q, const struct plan *p, const char *prefix)
 		return;
 	}
 	for (int m = 5; m >= lo; m--) {
-		add(q, "%sSELECT * FROM (SELECT " STORE_META_COLS " FROM calls",
-		    m == 5 ? "" : " UNION ALL ");
+		add(q, "%sSELECT * FROM (SELECT %s FROM calls", m == 5 ? "" : " UNION ALL ",
+		    p->cols);
 		add_where(q, p);
 		add(q, " AND " STORE_MOOD_PEAK " = :m%d ORDER BY %s LIMIT :limit)", m,
 		    order_of(p));
@@ -452,6 +453,7 @@ static enum poise_status make_plan(struct store *st, const struct review_filter 
 
 	memset(p, 0, sizeof(*p));
 	p->f = f;
+	p->cols = STORE_META_COLS;
 	p->dir = dir;
 	p->limit = (int)(max > REVIEW_PAGE_MAX ? REVIEW_PAGE_MAX : max);
 	if ((ps = check_filter(f, err)) != POISE_OK)
@@ -592,5 +594,7 @@ enum poise_status review_prepare_all(struct store *st, const struct review_filte
 	if ((ps = make_plan(st, f, REVIEW_OLDER, NULL, REVIEW_PAGE_MAX, &p, err)) != POISE_OK)
 		return ps;
 	p.limit = -1;
+	/* The key alone: a walk over an index ending in (started_at, id) reads no call's row. */
+	p.cols = "id, started_at";
 	return prepare(st, &p, prefix, suffix, s, err);
 }
