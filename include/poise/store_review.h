@@ -36,6 +36,12 @@
  */
 #define REVIEW_SEARCH_SPARSE 5000
 
+enum review_reviewed {
+	REVIEWED_ANY,
+	REVIEWED_YES, /* has a review (comment or stage scores) or a QA scoring */
+	REVIEWED_NO,  /* has neither */
+};
+
 /* Which calls to list. Empty strings and zeros mean "any". */
 struct review_filter {
 	char agent[128];
@@ -44,8 +50,19 @@ struct review_filter {
 	char cause[FIELD_CAUSE_ID_SIZE];	      /* cause id */
 	char playbook[128];   /* playbook id */
 	int mood_min;	      /* 1..5: mood at start or at end at or above this */
-	char search[256];     /* a note of the call contains this (case-insensitive) */
-	int practice;	      /* 1: rehearsals only (poise rehearse); 0: real calls only */
+	/*
+	 * Any typed text of the call contains this (case-insensitive for ASCII):
+	 * a note, the escalation reason, a promise, the reflection, a review's
+	 * comment or the agent's reply to one.
+	 */
+	char search[256];
+	char customer[FIELD_CUSTOMER_MAX + 1]; /* the customer's name contains this (as search) */
+	char ref[FIELD_REF_MAX + 1];	       /* the customer reference, exactly */
+	char status[16];		       /* "open", "interrupted" or "done" */
+	enum review_reviewed reviewed;
+	int score_below; /* 1..100: a QA scoring of the call below this percentage */
+	int sampled;	 /* only the calls review_sample() drew last on this connection */
+	int practice; /* 1: rehearsals only (poise rehearse); 0: real calls only */
 };
 
 /* A place in the list: the list is ordered by (started, id), newest first. */
@@ -68,6 +85,24 @@ enum review_dir {
 enum poise_status review_page(struct store *st, const struct review_filter *f, enum review_dir dir,
 			      const struct review_key *from, struct call_meta *rows, size_t max,
 			      size_t *n, struct poise_error *err);
+
+/* How many calls match f (f's own sample included), into *n. */
+enum poise_status review_count(struct store *st, const struct review_filter *f, int64_t *n,
+			       struct poise_error *err);
+
+/*
+ * A random sample of up to want calls among those matching f (its sampled
+ * ignored), as a review queue: the calls whose hash of (seed, call id) is
+ * smallest. The same seed over the same calls draws the same sample, and a
+ * call added later changes it only by taking a place it would win. The
+ * sample is kept on this connection (a temporary table) for filters with
+ * sampled set; *n is how many were drawn (fewer than want when fewer match),
+ * *matched how many matched. want 0 or over REVIEW_SAMPLE_MAX is POISE_USAGE.
+ */
+#define REVIEW_SAMPLE_MAX 10000
+enum poise_status review_sample(struct store *st, const struct review_filter *f, int want,
+				uint64_t seed, int64_t *n, int64_t *matched,
+				struct poise_error *err);
 
 /* EXPLAIN QUERY PLAN of the statement review_page would run: each detail line. */
 typedef int (*review_plan_fn)(void *ctx, const char *detail);

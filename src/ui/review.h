@@ -10,10 +10,19 @@
 
 #include "poise/status.h"
 
+#include <stdint.h>
+
+struct review_filter;
+
 struct review_opts {
 	const char *db;	      /* already resolved path; must exist */
 	const char *reviewer; /* already resolved: --reviewer, $POISE_AGENT, login */
 	int practice;	      /* list rehearsals (poise rehearse) instead of calls */
+	/* What the list opens on (the command line's filters); NULL: every call. */
+	const struct review_filter *filter;
+	int sample;    /* > 0: a random sample of this many of the filter's calls */
+	uint64_t seed; /* the sample's seed when seeded; else a new one, shown */
+	int seeded;
 };
 
 /*

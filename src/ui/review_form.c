@@ -3,6 +3,7 @@
  * helpers the review screens share (table cells, dates, the sparkline).
  */
 #include "poise/day.h"
+#include "poise/i18n.h"
 #include "ui/review_int.h"
 
 #include <stdio.h>
@@ -87,6 +88,14 @@ void rv_sparkline(const struct ui *ui, const struct call_state *cs, int64_t from
 
 /* --- the filter form ------------------------------------------------- */
 
+uint64_t rv_new_seed(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec) % 1000000000u;
+}
+
 /* The start of local day s (or, with next_day, of the day after) in ms; -1 when not a day. */
 static int64_t parse_day(const char *s, int next_day)
 {
@@ -123,6 +132,55 @@ static const char *check_mood(const char *text)
 		       : _("expected a mood from 1 (calm) to 5 (furious)");
 }
 
+static const char *check_status(const char *text)
+{
+	return keep_or_clear(text) || !strcmp(text, "open") || !strcmp(text, "interrupted") ||
+			       !strcmp(text, "done")
+		       ? NULL
+		       : _("expected open, interrupted or done");
+}
+
+static const char *check_yes_no(const char *text)
+{
+	return keep_or_clear(text) || !strcmp(text, "yes") || !strcmp(text, "no")
+		       ? NULL
+		       : _("expected yes or no");
+}
+
+/* A whole number lo..hi, as typed; -1 when it is not one. */
+static long number(const char *text, long lo, long hi)
+{
+	char *end = NULL;
+	long n = strtol(text, &end, 10);
+
+	return text[0] >= '0' && text[0] <= '9' && !*end && n >= lo && n <= hi ? n : -1;
+}
+
+static const char *check_percent(const char *text)
+{
+	return keep_or_clear(text) || number(text, 1, 100) >= 0
+		       ? NULL
+		       : _("expected a percentage from 1 to 100");
+}
+
+static const char *check_sample(const char *text)
+{
+	static char msg[96];
+
+	if (keep_or_clear(text) || number(text, 0, REVIEW_SAMPLE_MAX) >= 0)
+		return NULL;
+	snprintf(msg, sizeof(msg), _("expected a number of calls from 1 to %d (0: no sample)"),
+		 REVIEW_SAMPLE_MAX);
+	return msg;
+}
+
+static const char *check_seed(const char *text)
+{
+	return keep_or_clear(text) || number(text, 0, 999999999) >= 0
+		       ? NULL
+		       : _("expected a whole number up to 999999999");
+}
+
 /* Ask one field; 0 when the form was cancelled. */
 static int ask(struct ui *ui, const char *name, const char *now, char *out, size_t size,
 	       const char *(*check)(const char *))
@@ -141,7 +199,46 @@ static int ask(struct ui *ui, const char *name, const char *now, char *out, size
 	return 1;
 }
 
-int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char to[11])
+/*
+ * The questions after the first seven: who the customer is, where the call
+ * got to, whether and how it was scored, and a sample of what matches.
+ */
+static int ask_more(struct ui *ui, struct review_filter *f, struct rv_sample *smp)
+{
+	char reviewed[4] = "", below[4] = "", sample[8] = "", seed[12] = "";
+
+	if (f->reviewed)
+		snprintf(reviewed, sizeof(reviewed), "%s", f->reviewed == REVIEWED_YES ? "yes" : "no");
+	if (f->score_below)
+		snprintf(below, sizeof(below), "%d", f->score_below);
+	if (smp->want)
+		snprintf(sample, sizeof(sample), "%d", smp->want);
+	if (!ask(ui, N_("customer name contains"), f->customer, f->customer, sizeof(f->customer),
+		 NULL) ||
+	    !ask(ui, N_("customer reference"), f->ref, f->ref, sizeof(f->ref), NULL) ||
+	    !ask(ui, N_("status (open, interrupted, done)"), f->status, f->status,
+		 sizeof(f->status), check_status) ||
+	    !ask(ui, N_("reviewed (yes, no)"), reviewed, reviewed, sizeof(reviewed), check_yes_no) ||
+	    !ask(ui, N_("QA score below (percent)"), below, below, sizeof(below), check_percent) ||
+	    !ask(ui, N_("random sample of N calls as a review queue (0: none)"), sample, sample,
+		 sizeof(sample), check_sample))
+		return 0;
+	f->reviewed = !reviewed[0] ? REVIEWED_ANY : reviewed[0] == 'y' ? REVIEWED_YES : REVIEWED_NO;
+	f->score_below = below[0] ? (int)number(below, 1, 100) : 0;
+	smp->want = sample[0] ? (int)number(sample, 0, REVIEW_SAMPLE_MAX) : 0;
+	if (!smp->want)
+		return 1;
+	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)smp->seed);
+	if (!ask(ui, N_("seed (the same seed draws the same sample)"), seed, seed, sizeof(seed),
+		 check_seed))
+		return 0;
+	if (seed[0]) /* "-" keeps the seed shown */
+		smp->seed = (uint64_t)number(seed, 0, 999999999);
+	return 1;
+}
+
+int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char to[11],
+		   struct rv_sample *smp)
 {
 	char mood[4] = "";
 	int64_t t;
@@ -154,7 +251,8 @@ int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char t
 	    !ask(ui, N_("outcome"), f->outcome, f->outcome, sizeof(f->outcome), check_outcome) ||
 	    !ask(ui, N_("cause"), f->cause, f->cause, sizeof(f->cause), NULL) ||
 	    !ask(ui, N_("playbook id"), f->playbook, f->playbook, sizeof(f->playbook), NULL) ||
-	    !ask(ui, N_("mood at start or end at least"), mood, mood, sizeof(mood), check_mood))
+	    !ask(ui, N_("mood at start or end at least"), mood, mood, sizeof(mood), check_mood) ||
+	    !ask_more(ui, f, smp))
 		return 0;
 	f->since = from[0] ? parse_day(from, 0) : 0;
 	f->until = to[0] && (t = parse_day(to, 1)) >= 0 ? t : 0;

@@ -26,12 +26,23 @@ void rv_datetime(char *buf, size_t size, int64_t ms);
 void rv_sparkline(const struct ui *ui, const struct call_state *cs, int64_t from, int64_t to,
 		  int width, char *out, size_t size);
 
+/* A random sample of the filter's calls as a review queue (review_sample). */
+struct rv_sample {
+	int want;      /* calls to draw; 0: no sample */
+	uint64_t seed; /* shown on screen, so the same sample can be drawn again */
+};
+
+/* A seed for a new sample, 0..999999999 (short enough to read out and type). */
+uint64_t rv_new_seed(void);
+
 /*
  * The filter form (review_form.c): one question per filter, each showing its
  * current value; Enter on empty keeps it, "-" clears it, Esc drops the whole
- * form. from/to are the dates as typed (YYYY-MM-DD, local days). 1 changed.
+ * form. from/to are the dates as typed (YYYY-MM-DD, local days); a sample
+ * asks its seed (the one shown is a new one). 1 changed.
  */
-int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char to[11]);
+int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char to[11],
+		   struct rv_sample *smp);
 
 /* The call view (review_view.c), reached with Enter from the list. */
 void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *opts);

@@ -6,6 +6,7 @@
  * Only one page is ever held: at a million calls the first page, the next
  * one and a new filter each cost one index seek in the core (review.h).
  */
+#include "poise/i18n.h"
 #include "ui/review_int.h"
 
 #include "poise/i18n.h"
@@ -25,6 +26,9 @@ struct rlist {
 	int sel;
 	int more;  /* the page was full: there may be older calls */
 	int newer; /* there may be newer calls than this page's */
+	int64_t count;	     /* calls the filter matches (the sample's size when sampled) */
+	struct rv_sample smp; /* the sample asked for; f.sampled once drawn */
+	int64_t drawn_from;  /* how many calls the sample was drawn from */
 	char error[512];
 };
 
@@ -50,8 +54,11 @@ static int list_quit(struct ui *ui, void *ctx, int key);
 	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("newest/oldest"),             \
 	  N_("the newest calls (g or Home) or the oldest (G or End)"))                             \
 	K(filter, KEYS('f'), "f", N_("filter"),                                                    \
-	  N_("filter by agent, dates, outcome, cause, playbook, mood (Enter keeps, - clears)"))    \
-	K(search, KEYS('/'), "/", N_("search"), N_("search the notes (3 characters or more)"))     \
+	  N_("filter by agent, dates, outcome, cause, playbook, mood, customer, reference, "       \
+	     "status, reviewed, QA score; draw a random sample (Enter keeps, - clears)"))          \
+	K(search, KEYS('/'), "/", N_("search"),                                                    \
+	  N_("search every typed text: notes, reasons, promises, reflections, comments, "          \
+	     "replies (3 characters or more)"))                                                    \
 	K(clear, KEYS('F'), "F", N_("clear"), N_("clear every filter and the search"))             \
 	K(practice, KEYS('P'), "P", N_("rehearsals"),                                              \
 	  N_("list the rehearsals (poise rehearse) instead of the calls; P again goes back"))      \
@@ -107,10 +114,40 @@ static void key_of(const struct call_meta *m, struct review_key *k)
 	snprintf(k->id, sizeof(k->id), "%s", m->id);
 }
 
+/* The first page of a new filter, and how many calls it matches. */
 static void load_top(struct ui *ui, struct rlist *l)
 {
-	load(ui, l, REVIEW_OLDER, NULL, 0);
+	struct poise_error err;
+
+	poise_error_clear(&err);
+	l->count = -1;
+	if (load(ui, l, REVIEW_OLDER, NULL, 0) >= 0 &&
+	    review_count(ui->st, &l->f, &l->count, &err) != POISE_OK) {
+		set_error(l, &err);
+		l->count = -1;
+	}
 	l->sel = 0;
+}
+
+/* Draw the sample the form asked for (or drop it), then the first page. */
+static void load_sample(struct ui *ui, struct rlist *l)
+{
+	struct poise_error err;
+	int64_t n;
+
+	poise_error_clear(&err);
+	l->f.sampled = 0;
+	if (l->smp.want > 0) {
+		if (review_sample(ui->st, &l->f, l->smp.want, l->smp.seed, &n, &l->drawn_from,
+				  &err) != POISE_OK) {
+			set_error(l, &err);
+			l->n = 0;
+			l->count = -1;
+			return;
+		}
+		l->f.sampled = 1;
+	}
+	load_top(ui, l);
 }
 
 /* --- drawing --------------------------------------------------------- */
@@ -209,6 +246,16 @@ static void filter_text(const struct rlist *l, char *buf, size_t size)
 		PUT(" mood>=%d", l->f.mood_min);
 	if (l->f.search[0])
 		PUT(" search=\"%s\"", l->f.search);
+	if (l->f.customer[0])
+		PUT(" customer=\"%s\"", l->f.customer);
+	if (l->f.ref[0])
+		PUT(" ref=%s", l->f.ref);
+	if (l->f.status[0])
+		PUT(" status=%s", l->f.status);
+	if (l->f.reviewed)
+		PUT(" reviewed=%s", l->f.reviewed == REVIEWED_YES ? "yes" : "no");
+	if (l->f.score_below)
+		PUT(" score<%d%%", l->f.score_below);
 #undef PUT
 }
 
@@ -225,13 +272,29 @@ static void draw_pages(struct ui *ui, const struct rlist *l, int y)
 	draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_DIM), buf);
 }
 
+/* How many calls match, or the sample drawn with its seed: the header's right end. */
+static void count_text(const struct rlist *l, char *count, size_t size)
+{
+	count[0] = '\0';
+	if (l->f.sampled)
+		snprintf(count, size,
+			 P_("sample of %lld from %lld call (seed %llu)",
+			    "sample of %lld from %lld calls (seed %llu)", l->drawn_from),
+			 (long long)l->count, (long long)l->drawn_from,
+			 (unsigned long long)l->smp.seed);
+	else if (l->count >= 0)
+		snprintf(count, size, P_("%lld call", "%lld calls", l->count),
+			 (long long)l->count);
+}
+
 static void list_draw(struct ui *ui, void *ctx)
 {
 	struct rlist *l = ctx;
 	struct list_item *items = calloc(l->n ? l->n : 1, sizeof(*items));
 	char *lines = malloc((l->n ? l->n : 1) * 1024);
-	char head[1100], filters[1024];
+	char head[1100], filters[1024], count[160];
 	struct col c[C_COUNT];
+	int cw;
 	int fh = draw_footer(ui, -1, 2, list_keys, NLIST_KEYS);
 
 	erase();
@@ -239,8 +302,15 @@ static void list_draw(struct ui *ui, void *ctx)
 	filter_text(l, filters, sizeof(filters));
 	snprintf(head, sizeof(head), _("poise review - %s%s"),
 		 filters[0] ? _("filtered:") : _("all calls"), filters);
+	count_text(l, count, sizeof(count));
+	/* The count stays in sight at the right; a long filter is cut before it. */
+	cw = draw_cols(count);
+	if (cw > COLS / 2)
+		cw = COLS / 2;
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), head);
+	draw_text(ui, 0, 1, COLS - 4 - cw, 1, ui_attr(ui, R_HEADER), head);
+	if (cw > 0)
+		draw_text(ui, 0, COLS - 1 - cw, cw, 1, ui_attr(ui, R_HEADER), count);
 	head[0] = '\0';
 	for (int i = 0; i < C_COUNT; i++)
 		cell(head, sizeof(head), c[i].title, c[i].width);
@@ -315,7 +385,8 @@ static int list_ends(struct ui *ui, void *ctx, int key)
 	struct rlist *l = ctx;
 
 	if (key == 'g' || key == KF(KEY_HOME)) {
-		load_top(ui, l);
+		load(ui, l, REVIEW_OLDER, NULL, 0);
+		l->sel = 0;
 	} else if (load(ui, l, REVIEW_NEWER, NULL, 1) > 0) {
 		l->sel = (int)l->n - 1;
 		l->more = 0;
@@ -340,17 +411,22 @@ static int list_filter(struct ui *ui, void *ctx, int key)
 {
 	struct rlist *l = ctx;
 	struct review_filter f = l->f;
+	struct rv_sample smp = l->smp;
 	char from[11], to[11];
 
 	(void)key;
 	memcpy(from, l->from, sizeof(from));
 	memcpy(to, l->to, sizeof(to));
-	if (!rv_filter_form(ui, &f, from, to))
+	/* A new sample gets a new seed to offer; the one shown can be typed over. */
+	if (!smp.want || !l->f.sampled)
+		smp.seed = rv_new_seed();
+	if (!rv_filter_form(ui, &f, from, to, &smp))
 		return REDRAW;
 	l->f = f;
+	l->smp = smp;
 	memcpy(l->from, from, sizeof(from));
 	memcpy(l->to, to, sizeof(to));
-	load_top(ui, l);
+	load_sample(ui, l);
 	return REDRAW;
 }
 
@@ -374,11 +450,12 @@ static int list_search(struct ui *ui, void *ctx, int key)
 	char text[sizeof(l->f.search)];
 
 	(void)key;
-	if (!ui_edit_line(ui, _("search notes (empty stops searching):"), text, sizeof(text),
+	if (!ui_edit_line(ui, _("search every typed text (empty stops searching):"), text,
+			  sizeof(text),
 			  check_search))
 		return REDRAW;
 	snprintf(l->f.search, sizeof(l->f.search), "%s", text);
-	load_top(ui, l);
+	load_sample(ui, l);
 	return REDRAW;
 }
 
@@ -400,6 +477,7 @@ static int list_clear(struct ui *ui, void *ctx, int key)
 	(void)key;
 	memset(&l->f, 0, sizeof(l->f));
 	l->f.practice = practice;
+	memset(&l->smp, 0, sizeof(l->smp));
 	l->from[0] = l->to[0] = '\0';
 	load_top(ui, l);
 	return REDRAW;
@@ -456,13 +534,17 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 	copts.db = opts->db;
 	ui->opts = &copts;
 	l->opts = opts;
-	l->f.practice = opts->practice;
 	/* Read-write: scores and comments are written, and schema 1 is upgraded. */
 	if (pbpath_init(&ui->pp, review_env, err) != POISE_OK ||
 	    store_open(opts->db, STORE_PATIENT, &ui->st, err) != POISE_OK ||
 	    term_start_err(ui, err) != 0)
 		goto out;
-	load_top(ui, l);
+	if (opts->filter)
+		l->f = *opts->filter;
+	l->f.practice = opts->practice; /* which list, not a filter: after the filters */
+	l->smp.want = opts->sample;
+	l->smp.seed = opts->seeded ? opts->seed : rv_new_seed();
+	load_sample(ui, l);
 	ui_push(ui, &list_screen, l);
 	ui_run(ui);
 	ui_pop(ui);

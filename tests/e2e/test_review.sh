@@ -36,7 +36,9 @@ keys Enter;      wait_for "outcome [any]"
 keys Enter;      wait_for "cause [any]"
 keys Enter;      wait_for "playbook id [any]"
 keys Enter;      wait_for "mood at start or end at least [any]"
-text 4;          keys Enter
+text 4;          keys Enter; wait_for "customer name contains [any]"
+keys Enter Enter Enter Enter Enter; wait_for "random sample of N calls"
+keys Enter
 wait_for "filtered: agent=tester mood>=4"
 wait_for "Zelda"
 screen | grep -q "agent0" && fail "the filter still lists other agents' calls"
@@ -44,16 +46,19 @@ screen | grep -q "agent0" && fail "the filter still lists other agents' calls"
 # A mood filter nothing matches, then back to the agent alone.
 keys f;          wait_for "agent [tester]"
 keys Enter Enter Enter Enter Enter Enter; wait_for "mood at start or end at least [4]"
-text 5;          keys Enter
+text 5;          keys Enter; wait_for "customer name contains [any]"
+keys Enter Enter Enter Enter Enter Enter
 wait_for "no call matches these filters"
+wait_for "0 calls"
 keys f;          wait_for "agent [tester]"
 keys Enter Enter Enter Enter Enter Enter; wait_for "mood at start or end at least [5]"
-text -;          keys Enter
+text -;          keys Enter; wait_for "customer name contains [any]"
+keys Enter Enter Enter Enter Enter Enter
 wait_for "filtered: agent=tester"
 wait_for "Zelda"
 
 # Search in notes.
-keys /;          wait_for "search notes"
+keys /;          wait_for "search every typed text"
 text "VOUCHER";  keys Enter
 wait_for 'search="VOUCHER"'
 wait_for "Zelda"
@@ -140,7 +145,7 @@ expect_eq "tester	dispute	I named the delay at 01:10	36" "$(sql "SELECT p.agent,
 # The supervisor sees it under the comment.
 start_poise 100 30 review --reviewer sam
 wait_for "Zelda"
-keys /;          wait_for "search notes"
+keys /;          wait_for "search every typed text"
 text "VOUCHER";  keys Enter
 wait_for 'search="VOUCHER"'
 keys Enter;      wait_for "call ${call:0:13}"

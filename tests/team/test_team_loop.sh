@@ -102,7 +102,9 @@ for who in ana bo cy; do wait_in sup "Caller of $who"; done
 for who in ana bo cy; do
 	in_ sup f;         wait_in sup "agent ["
 	tm send-keys -t sup -l "$who"; in_ sup Enter; wait_in sup "from day"
-	in_ sup Enter Enter Enter Enter Enter Enter
+	in_ sup Enter Enter Enter Enter Enter Enter; wait_in sup "customer name contains"
+	in_ sup Enter Enter Enter Enter Enter; wait_in sup "random sample of N calls"
+	in_ sup Enter
 	wait_in sup "filtered: agent=$who"
 	in_ sup Enter;     wait_in sup "Caller of $who"
 	in_ sup c;         wait_in sup "comment for the agent"

@@ -23,6 +23,11 @@ struct mcall {
 	const char *pb;
 	int ms, me; /* 0: no mood */
 	const char *note;
+	const char *customer, *status;
+	/* The other typed texts (NULL: none), a review's comment and the agent's reply. */
+	const char *escalate, *followup, *reflection, *comment, *reply;
+	int reviewed; /* a review row or a QA scoring */
+	int score;    /* the QA score in basis points; -1: none */
 };
 
 static struct mcall model[NCALLS];
@@ -34,12 +39,62 @@ static const char *const outcomes[] = {"resolved", "escalated", "transferred",
 static const char *const causes[] = {"billing", "product", "service", "other"};
 static const char *const notes[] = {"Refund of 50% promised", "asked for_manager twice", "all fine",
 				    "said \"never again\"", "ÉCLAIR order late"};
+static const char *const customers[] = {"Ann Lee", "Bert Oakes", "Carla Lee-Ward", ""};
 
 static void setup(void)
 {
 	fx_setup();
 	pb_alpha = fx_pb("alpha", "a1", "id: alpha\n");
 	pb_beta = fx_pb("beta", "b2", "id: beta\n");
+}
+
+/*
+ * Reviews, replies and QA scores on a separate connection, as merge or
+ * another process would write them: the triggers index their texts.
+ */
+static void add_reviews(const char *path)
+{
+	char sql[1024];
+
+	for (int i = 0; i < NCALLS; i++) {
+		const struct mcall *m = &model[i];
+
+		if (m->comment || i % 10 == 3) {
+			snprintf(sql, sizeof(sql),
+				 "INSERT INTO reviews (id, call_id, reviewer, created_at, comment, uuid) "
+				 "VALUES (%d, '%.36s', 'sue', 1, '%.200s', '%.36s');",
+				 i + 1, m->id, m->comment ? m->comment : "", m->id);
+			fx_sql_exec(path, sql);
+		}
+		if (m->reply) {
+			snprintf(sql, sizeof(sql),
+				 "INSERT INTO review_replies (id, review_id, agent, created_at, "
+				 "kind, text) VALUES ('r%d', %d, '%.100s', 2, 'reply', '%.200s');",
+				 i, i + 1, m->agent, m->reply);
+			fx_sql_exec(path, sql);
+		}
+		if (m->score >= 0) {
+			snprintf(sql, sizeof(sql),
+				 "INSERT INTO qa_scores (id, call_id, reviewer, scorecard_id, "
+				 "scorecard_version, created_at, updated_at, score) VALUES "
+				 "('q%d', '%.36s', 'sue', 'default', '1', 1, 1, %d);",
+				 i, m->id, m->score);
+			fx_sql_exec(path, sql);
+		}
+	}
+}
+
+static void model_texts(struct mcall *m, int i)
+{
+	m->customer = customers[i % 4];
+	m->status = i % 11 == 3 ? "interrupted" : i % 13 == 5 ? "open" : "done";
+	m->escalate = i % 6 == 1 ? "wants Dana the supervisor" : NULL;
+	m->followup = i % 7 == 2 ? "2024-05-01\tphone\tsend the refund code" : NULL;
+	m->reflection = i % 5 == 1 ? "kept calm\tsummarise sooner" : NULL;
+	m->comment = i % 4 == 0 ? "Good empathy, slow close" : NULL;
+	m->reply = i % 8 == 0 ? "Thanks, I will close sooner" : NULL;
+	m->score = i % 3 == 0 ? (i * 997) % 10001 : -1;
+	m->reviewed = m->comment || i % 10 == 3 || m->score >= 0;
 }
 
 static void make_calls(struct store *st)
@@ -58,7 +113,8 @@ static void make_calls(struct store *st)
 		m->ms = i % 9 == 0 ? 0 : 1 + i % 5;
 		m->me = i % 9 == 0 ? 0 : 1 + (i * 3) % 5;
 		m->note = notes[i % 5];
-		fx_call(st, m->id, m->agent, "Customer", m->started, pb);
+		model_texts(m, i);
+		fx_call(st, m->id, m->agent, m->customer, m->started, pb);
 		t = m->started;
 		fx_append(st, m->id, EV_START, t, 0, 0, 0, pb->hash);
 		if (m->ms)
@@ -71,8 +127,18 @@ static void make_calls(struct store *st)
 			fx_append(st, m->id, EV_OUTCOME, ++t, 1, 0, 0, m->outcome);
 		if (m->cause)
 			fx_append(st, m->id, EV_CAUSE, ++t, 1, 0, 0, m->cause);
-		fx_append(st, m->id, EV_END, ++t, 1, 0, 0, NULL);
+		if (m->escalate)
+			fx_append(st, m->id, EV_ESCALATE, ++t, 1, 0, 0, m->escalate);
+		if (m->followup)
+			fx_append(st, m->id, EV_FOLLOWUP, ++t, 1, 0, 0, m->followup);
+		if (m->reflection)
+			fx_append(st, m->id, EV_REFLECTION, ++t, 1, 0, 0, m->reflection);
+		if (strcmp(m->status, "done") == 0)
+			fx_append(st, m->id, EV_END, ++t, 1, 0, 0, NULL);
+		else if (strcmp(m->status, "interrupted") == 0)
+			fx_append(st, m->id, EV_INTERRUPTED, ++t, 1, 0, 0, "SIGHUP");
 	}
+	add_reviews(fx_path(0, "db"));
 }
 
 static int eq(const char *a, const char *b)
@@ -91,17 +157,45 @@ static int contains(const char *hay, const char *needle)
 	return 0;
 }
 
+/* Any typed text of m contains needle. */
+static int texts_contain(const struct mcall *m, const char *needle)
+{
+	const char *texts[] = {m->note,	   m->escalate, m->followup,
+			       m->reflection, m->comment,  m->reply};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (texts[i] && contains(texts[i], needle))
+			return 1;
+	return 0;
+}
+
+/* The new filters (issue 11): customer, reference, status, reviewed, score below. */
+static int matches_more(const struct mcall *m, const struct review_filter *f)
+{
+	char ref[160];
+
+	snprintf(ref, sizeof(ref), "REF-%s", m->customer);
+	return (!f->customer[0] || contains(m->customer, f->customer)) &&
+	       (!f->ref[0] || strcmp(ref, f->ref) == 0) &&
+	       (!f->status[0] || strcmp(m->status, f->status) == 0) &&
+	       (f->reviewed != REVIEWED_YES || m->reviewed) &&
+	       (f->reviewed != REVIEWED_NO || !m->reviewed) &&
+	       (!f->score_below || (m->score >= 0 && m->score < f->score_below * 100));
+}
+
 static int matches(const struct mcall *m, const struct review_filter *f)
 {
 	int peak = m->ms > m->me ? m->ms : m->me;
 
+	if (!matches_more(m, f))
+		return 0;
 	return (!f->agent[0] || eq(m->agent, f->agent)) && (!f->since || m->started >= f->since) &&
 	       (!f->until || m->started < f->until) &&
 	       (!f->outcome[0] || eq(m->outcome, f->outcome)) &&
 	       (!f->cause[0] || eq(m->cause, f->cause)) &&
 	       (!f->playbook[0] || eq(m->pb, f->playbook)) &&
 	       (!f->mood_min || peak >= f->mood_min) &&
-	       (!f->search[0] || contains(m->note, f->search));
+	       (!f->search[0] || texts_contain(m, f->search));
 }
 
 static int newest_first(const void *a, const void *b)
@@ -274,6 +368,185 @@ END_TEST
  * others are seeks (review.c, build_meet). Every such mix, with and
  * without a mood and dates; the four values meet in calls 1, 13, 25, 37.
  */
+/* check_filter, and review_count gives the model's number too. */
+static void check_filter_count(struct store *st, const struct review_filter *f, const char *what,
+			       int at_least)
+{
+	const char *want[NCALLS];
+	struct poise_error err = {0};
+	int64_t n = -1;
+	int e = expected(f, want);
+
+	check_filter(st, f, what);
+	ck_assert_msg(review_count(st, f, &n, &err) == POISE_OK, "review_count: %s", err.msg);
+	ck_assert_msg(n == e, "%s: count %lld, expected %d", what, (long long)n, e);
+	ck_assert_msg(e >= at_least, "%s: the model has only %d such calls", what, e);
+}
+
+START_TEST(finding_any_call)
+{
+	static const char *const words[] = {"dana the", "REFUND CODE", "summarise", "empathy",
+					    "close sooner", "Lee"};
+	struct store *st = fx_open(fx_path(0, "db"));
+	struct review_filter f;
+	char what[64];
+
+	make_calls(st);
+	memset(&f, 0, sizeof(f));
+	snprintf(f.customer, sizeof(f.customer), "lee");
+	check_filter_count(st, &f, "customer", 10);
+	snprintf(f.customer, sizeof(f.customer), "%s", "%");
+	check_filter_count(st, &f, "customer %", 0);
+	memset(&f, 0, sizeof(f));
+	snprintf(f.ref, sizeof(f.ref), "REF-Bert Oakes");
+	check_filter_count(st, &f, "reference", 5);
+	snprintf(f.ref, sizeof(f.ref), "REF-Bert");
+	check_filter_count(st, &f, "part of a reference", 0);
+	for (int i = 0; i < 3; i++) {
+		static const char *const sts[] = {"open", "interrupted", "done"};
+
+		memset(&f, 0, sizeof(f));
+		snprintf(f.status, sizeof(f.status), "%s", sts[i]);
+		check_filter_count(st, &f, sts[i], 2);
+	}
+	memset(&f, 0, sizeof(f));
+	f.reviewed = REVIEWED_YES;
+	check_filter_count(st, &f, "reviewed", 10);
+	f.reviewed = REVIEWED_NO;
+	check_filter_count(st, &f, "not reviewed", 10);
+	for (int below = 1; below <= 100; below += 33) {
+		memset(&f, 0, sizeof(f));
+		f.score_below = below;
+		snprintf(what, sizeof(what), "scored below %d", below);
+		check_filter_count(st, &f, what, below > 1 ? 2 : 0);
+	}
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		memset(&f, 0, sizeof(f));
+		snprintf(f.search, sizeof(f.search), "%s", words[i]);
+		check_filter_count(st, &f, words[i], i < 5 ? 1 : 0);
+	}
+	/* Together, and beside the older filters. */
+	memset(&f, 0, sizeof(f));
+	snprintf(f.customer, sizeof(f.customer), "LEE");
+	snprintf(f.status, sizeof(f.status), "done");
+	f.reviewed = REVIEWED_NO;
+	check_filter_count(st, &f, "customer, status, not reviewed", 1);
+	snprintf(f.agent, sizeof(f.agent), "bob");
+	f.mood_min = 2;
+	check_filter_count(st, &f, "and agent and mood", 0);
+	memset(&f, 0, sizeof(f));
+	snprintf(f.ref, sizeof(f.ref), "REF-Ann Lee");
+	snprintf(f.agent, sizeof(f.agent), "ana");
+	snprintf(f.status, sizeof(f.status), "done");
+	check_filter_count(st, &f, "reference, agent and status meet", 1);
+	memset(&f, 0, sizeof(f));
+	snprintf(f.search, sizeof(f.search), "sooner");
+	f.score_below = 50;
+	check_filter_count(st, &f, "search and score", 0);
+	store_close(st);
+}
+END_TEST
+
+/* A review's comment changed in review: the search finds the new words, not the old. */
+START_TEST(changed_comment_replaces_the_old_in_search)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+	struct review_filter f = {0};
+	struct poise_error err = {0};
+	struct review r;
+	int64_t n;
+	char id[37] = "";
+
+	fx_call(st, id, "ana", "Zed", T0, &pb_alpha);
+	fx_append(st, id, EV_START, T0, 0, 0, 0, pb_alpha.hash);
+	memset(&r, 0, sizeof(r));
+	memcpy(r.call_id, id, sizeof(r.call_id));
+	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
+	r.created_at = T0 + 10;
+	snprintf(r.comment, sizeof(r.comment), "apologised twice");
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	snprintf(f.search, sizeof(f.search), "twice");
+	ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+	ck_assert_int_eq(n, 1);
+	snprintf(r.comment, sizeof(r.comment), "summed up well");
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+	ck_assert_int_eq(n, 0);
+	snprintf(f.search, sizeof(f.search), "SUMMED");
+	ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+	ck_assert_int_eq(n, 1);
+	/* A text indexed by its own trigger after the comment still gets a rowid of its own. */
+	fx_append(st, id, EV_ESCALATE, T0 + 20, 0, 0, 0, "legal threat");
+	snprintf(f.search, sizeof(f.search), "legal");
+	ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+	ck_assert_int_eq(n, 1);
+	snprintf(f.search, sizeof(f.search), "summed");
+	ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+	ck_assert_int_eq(n, 1);
+	store_close(st);
+}
+END_TEST
+
+/* The model's count of f's calls. */
+static int model_count(const struct review_filter *f)
+{
+	const char *want[NCALLS];
+
+	return expected(f, want);
+}
+
+START_TEST(sample_is_reproducible_and_within_the_filter)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+	struct review_filter f = {0}, s = {0};
+	struct poise_error err = {0};
+	char first[NCALLS + 1][37], again[NCALLS + 1][37], other[NCALLS + 1][37];
+	int64_t n, matched, count;
+	int got, same = 1;
+
+	make_calls(st);
+	f.since = T0 + 2000;
+	f.until = T0 + 15000;
+	snprintf(f.status, sizeof(f.status), "done");
+	ck_assert_int_eq(review_sample(st, &f, 5, 42, &n, &matched, &err), POISE_OK);
+	ck_assert_int_eq(n, 5);
+	ck_assert_int_eq(matched, model_count(&f));
+	ck_assert_int_gt(matched, 10);
+	s = f;
+	s.sampled = 1;
+	ck_assert_int_eq(review_count(st, &s, &count, &err), POISE_OK);
+	ck_assert_int_eq(count, 5);
+	got = page_older(st, &s, 4, first);
+	ck_assert_int_eq(got, 5);
+	/* Every sampled call is one the filter matches. */
+	for (int i = 0; i < got; i++) {
+		int found = 0;
+
+		for (int j = 0; j < NCALLS; j++)
+			if (strcmp(model[j].id, first[i]) == 0)
+				found = matches(&model[j], &f);
+		ck_assert_msg(found, "sampled call %s is outside the filter", first[i]);
+	}
+	/* The same seed draws the same calls; another seed, not the same ones. */
+	ck_assert_int_eq(review_sample(st, &f, 5, 42, &n, &matched, &err), POISE_OK);
+	ck_assert_int_eq(page_older(st, &s, 7, again), 5);
+	for (int i = 0; i < 5; i++)
+		ck_assert_str_eq(first[i], again[i]);
+	ck_assert_int_eq(review_sample(st, &f, 5, 43, &n, &matched, &err), POISE_OK);
+	ck_assert_int_eq(page_older(st, &s, 7, other), 5);
+	for (int i = 0; i < 5; i++)
+		same &= strcmp(first[i], other[i]) == 0;
+	ck_assert_msg(!same, "seeds 42 and 43 drew the same sample");
+	/* More than match: all of them; and nonsense is refused. */
+	ck_assert_int_eq(review_sample(st, &f, 1000, 1, &n, &matched, &err), POISE_OK);
+	ck_assert_int_eq(n, matched);
+	ck_assert_int_eq(review_sample(st, &f, 0, 1, &n, &matched, &err), POISE_USAGE);
+	ck_assert_int_eq(review_sample(st, &f, REVIEW_SAMPLE_MAX + 1, 1, &n, &matched, &err),
+			 POISE_USAGE);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(equality_filters_meet)
 {
 	struct store *st = fx_open(fx_path(0, "db"));
@@ -352,6 +625,7 @@ START_TEST(bad_filters_are_refused)
 	struct poise_error err = {0};
 	struct call_meta rows[4];
 	size_t n = 99;
+	int64_t count;
 
 	snprintf(f.search, sizeof(f.search), "ab");
 	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_USAGE);
@@ -364,6 +638,16 @@ START_TEST(bad_filters_are_refused)
 	snprintf(f.outcome, sizeof(f.outcome), "happy");
 	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_USAGE);
 	ck_assert_ptr_nonnull(strstr(err.msg, "happy"));
+	memset(&f, 0, sizeof(f));
+	snprintf(f.status, sizeof(f.status), "closed");
+	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_USAGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "closed"));
+	memset(&f, 0, sizeof(f));
+	f.score_below = 101;
+	ck_assert_int_eq(review_count(st, &f, &count, &err), POISE_USAGE);
+	f.score_below = 0;
+	f.reviewed = (enum review_reviewed)3;
+	ck_assert_int_eq(review_count(st, &f, &count, &err), POISE_USAGE);
 	store_close(st);
 }
 END_TEST
@@ -378,8 +662,8 @@ struct plan_check {
 };
 
 /*
- * A scan is allowed only over a bounded subquery, the notes index by MATCH
- * or the calls whose notes are not indexed yet (notes_pending: the open ones).
+ * A scan is allowed only over a bounded subquery, a text index by MATCH or
+ * the calls whose notes are not indexed yet (notes_pending: the open ones).
  */
 static int plan_line(void *ctx, const char *d)
 {
@@ -394,7 +678,9 @@ static int plan_line(void *ctx, const char *d)
 	if (pc->index && strstr(d, pc->index))
 		pc->uses_index++;
 	if (strncmp(d, "SCAN ", 5) == 0 && strncmp(d, "SCAN (subquery", 14) != 0 &&
-	    !(strstr(d, "notes_fts VIRTUAL TABLE INDEX") && strstr(d, ":M")) &&
+	    !((strstr(d, "notes_fts VIRTUAL TABLE INDEX") ||
+	       strstr(d, "texts_fts VIRTUAL TABLE INDEX")) &&
+	      strstr(d, ":M")) &&
 	    strcmp(d, "SCAN p") != 0)
 		snprintf(pc->bad, sizeof(pc->bad), "%s", d);
 	return 0;
@@ -441,6 +727,12 @@ START_TEST(every_filter_is_an_index_search)
 	memset(&f, 0, sizeof(f));
 	snprintf(f.playbook, sizeof(f.playbook), "beta");
 	check_plan(st, &f, "playbook", "calls_review_playbook", 0);
+	memset(&f, 0, sizeof(f));
+	snprintf(f.ref, sizeof(f.ref), "REF-Ann Lee");
+	check_plan(st, &f, "reference", "calls_review_ref", 0);
+	memset(&f, 0, sizeof(f));
+	snprintf(f.status, sizeof(f.status), "open");
+	check_plan(st, &f, "status", "calls_review_status", 0);
 	memset(&f, 0, sizeof(f));
 	f.mood_min = 4; /* one seek per level, each ordered and limited: sorts one page */
 	check_plan(st, &f, "mood", "calls_review_mood", 1);
@@ -585,6 +877,9 @@ Suite *review_suite(void)
 	tcase_add_test(tc, pages_cover_every_call_once_newest_first);
 	tcase_add_test(tc, each_filter_alone_and_together);
 	tcase_add_test(tc, equality_filters_meet);
+	tcase_add_test(tc, finding_any_call);
+	tcase_add_test(tc, changed_comment_replaces_the_old_in_search);
+	tcase_add_test(tc, sample_is_reproducible_and_within_the_filter);
 	tcase_add_test(tc, search_in_notes);
 	tcase_add_test(tc, bad_filters_are_refused);
 	tcase_add_test(tc, every_filter_is_an_index_search);

@@ -271,7 +271,10 @@ START_TEST(schema_1_is_upgraded_keeping_its_calls)
 	fx_append(st, id, EV_START, T0, 0, 0, 0, pb_fake.hash);
 	fx_append(st, id, EV_NOTE, T0 + 5, 0, 0, 0, "promised a callback");
 	store_close(st);
-	fx_sql_exec(v1, "DROP TABLE review_replies; DROP TABLE qa_answers; DROP TABLE qa_scores;"
+	fx_sql_exec(v1, "DROP TABLE texts_fts; DROP TRIGGER events_text_fts; DROP TRIGGER reviews_text_fts;"
+			"DROP TRIGGER reviews_text_fts_update;"
+			"DROP INDEX calls_review_ref; DROP INDEX calls_review_status;"
+			"DROP TABLE review_replies; DROP TABLE qa_answers; DROP TABLE qa_scores;"
 				"DROP TABLE sync_dirty; DROP TRIGGER IF EXISTS sync_dirty_call;"
 			"DROP TRIGGER IF EXISTS sync_dirty_seq; DROP TRIGGER IF EXISTS sync_dirty_done;"
 			"DROP TABLE sync_calls; DROP TABLE sync_followups; DROP TABLE sync_reviews;"

@@ -239,6 +239,12 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 
 		ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_exec(h,
+					      "DROP TABLE IF EXISTS texts_fts; "
+					      "DROP TRIGGER IF EXISTS events_text_fts; "
+					      "DROP TRIGGER IF EXISTS reviews_text_fts; "
+					      "DROP TRIGGER IF EXISTS reviews_text_fts_update; "
+					      "DROP INDEX IF EXISTS calls_review_ref; "
+					      "DROP INDEX IF EXISTS calls_review_status; "
 					      "DROP TABLE IF EXISTS notes_pending; "
 					      "DROP TRIGGER IF EXISTS notes_pending_call; "
 					      "DROP TRIGGER IF EXISTS notes_pending_resume; "

@@ -38,6 +38,17 @@
 	"playbook_hash, started_at, ended_at, status, outcome, cause, "                            \
 	"mood_start, mood_end, wrapup_at, last_seq, NULL"
 
+/*
+ * The ids of the calls whose typed texts contain the FTS5 phrase at param
+ * (notes_fts: notes; texts_fts: every other typed text), for `IN (...)`.
+ * The one place the text search is written.
+ */
+#define STORE_OTHER_TEXT_MATCH(param)                                                              \
+	"SELECT call_id FROM texts_fts WHERE texts_fts MATCH " param
+#define STORE_TEXT_MATCH(param)                                                                    \
+	"SELECT call_id FROM notes_fts WHERE notes_fts MATCH " param " UNION "                     \
+	STORE_OTHER_TEXT_MATCH(param)
+
 /* The highest mood of a call, as indexed (calls_review_mood): start or end. */
 #define STORE_MOOD_PEAK "max(coalesce(mood_start, 0), coalesce(mood_end, 0))"
 
@@ -311,5 +322,18 @@ enum poise_status sidelog_calls(struct store *st, struct call_meta **out, size_t
 				struct poise_error *err);
 enum poise_status sidelog_playbook_text(struct store *st, const char *hash, char **text,
 					size_t *len, struct poise_error *err);
+
+/*
+ * store_review_list.c: every call matching f (no keyset, no limit) in one
+ * statement, the list's own query wrapped as prefix ... suffix, e.g.
+ * "SELECT count(*) FROM (" ... ")". For review_count and review_sample.
+ */
+struct review_filter;
+enum poise_status review_prepare_all(struct store *st, const struct review_filter *f,
+				     const char *prefix, const char *suffix, sqlite3_stmt **s,
+				     struct poise_error *err);
+/* store_review_sample.c: the temporary table of the last sample, made when missing. */
+#define REVIEW_SAMPLE_TABLE "review_sample"
+enum poise_status review_sample_table(struct store *st, struct poise_error *err);
 
 #endif

@@ -23,6 +23,28 @@
 #define NOTES_FTS_FILL                                                                             \
 	"INSERT INTO notes_fts (text, call_id, seq)\n"                                             \
 	"	SELECT text, call_id, seq FROM events WHERE kind = 'note' AND text IS NOT NULL"
+/*
+ * Every other typed text (schema 8): escalation reasons, promises,
+ * reflections, review comments (row -reviews.id) and replies.
+ */
+#define TEXTS_FTS_TABLE                                                                            \
+	"CREATE VIRTUAL TABLE texts_fts USING fts5 (\n"                                            \
+	"	text, call_id UNINDEXED, tokenize = 'trigram')"
+/*
+ * The next positive rowid: given, not left to SQLite, which would count on
+ * from the comments' negative rowids when they are all there is.
+ */
+#define TEXTS_FTS_NEXT                                                                             \
+	"max(coalesce((SELECT rowid FROM texts_fts ORDER BY rowid DESC LIMIT 1), 0), 0) + 1"
+#define TEXTS_FTS_FILL                                                                             \
+	"INSERT INTO texts_fts (text, call_id)\n"                                                  \
+	"	SELECT text, call_id FROM events WHERE kind IN ('escalate', 'followup', 'reflection')\n" \
+	"		AND text IS NOT NULL;\n"                                                    \
+	"INSERT INTO texts_fts (text, call_id)\n"                                                  \
+	"	SELECT p.text, r.call_id FROM review_replies p JOIN reviews r ON r.id = p.review_id\n" \
+	"		WHERE p.text <> '';\n"                                                      \
+	"INSERT INTO texts_fts (rowid, text, call_id)\n"                                           \
+	"	SELECT -id, comment, call_id FROM reviews WHERE comment <> ''"
 /* The text is released: the schema check compares it byte for byte. */
 /* clang-format off */
 #define NOTES_FTS_TRIGGER                                                                          \
@@ -304,6 +326,37 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE calls ADD COLUMN practice TEXT;\n"
 	"CREATE INDEX calls_practice ON calls (started_at, id) WHERE practice IS NOT NULL;\n",
+	/*
+	 * 9 -> 10: finding any call (store_review_list.c). The other typed
+	 * texts searchable beside the notes (texts_fts, trigram like
+	 * notes_fts): escalation reasons, promises, reflections, review
+	 * comments and the agent's replies, each kept by a trigger so every
+	 * writer (the call, merge, sync) feeds it. A review's comment is its
+	 * row -id, so a changed comment replaces the old one. The reference
+	 * and the status get an index ending in (started_at, id), as every
+	 * review filter has.
+	 */
+	TEXTS_FTS_TABLE ";\n" TEXTS_FTS_FILL ";\n"
+	"CREATE TRIGGER events_text_fts AFTER INSERT ON events\n"
+	"WHEN new.kind IN ('escalate', 'followup', 'reflection') AND new.text IS NOT NULL BEGIN\n"
+	"	INSERT INTO texts_fts (text, call_id) VALUES (new.text, new.call_id);\n"
+	"END;\n"
+	"CREATE TRIGGER reviews_text_fts AFTER INSERT ON reviews\n"
+	"WHEN new.comment <> '' BEGIN\n"
+	"	INSERT INTO texts_fts (rowid, text, call_id) VALUES (-new.id, new.comment, new.call_id);\n"
+	"END;\n"
+	"CREATE TRIGGER reviews_text_fts_update AFTER UPDATE OF comment ON reviews BEGIN\n"
+	"	DELETE FROM texts_fts WHERE rowid = -old.id;\n"
+	"	INSERT INTO texts_fts (rowid, text, call_id) SELECT -new.id, new.comment, new.call_id\n"
+	"		WHERE new.comment <> '';\n"
+	"END;\n"
+	"CREATE TRIGGER replies_text_fts AFTER INSERT ON review_replies\n"
+	"WHEN new.text <> '' BEGIN\n"
+	"	INSERT INTO texts_fts (text, call_id) SELECT new.text, r.call_id FROM reviews r\n"
+	"		WHERE r.id = new.review_id;\n"
+	"END;\n"
+	"CREATE INDEX calls_review_ref ON calls (customer_ref, started_at, id);\n"
+	"CREATE INDEX calls_review_status ON calls (status, started_at, id);\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -19,12 +19,16 @@
  *   the row of every call the walk passes: at a million calls a page of
  *   agent, outcome and mood 4+ read some 1,400 rows, from disk when the
  *   file is not cached (30 ms a page), where now it reads some 70.
- * - note search goes through the trigram index notes_fts when the text is
- *   rare (the matches are read and sorted: few), with the notes of the
- *   calls not yet indexed (notes_pending: those still open) read from
- *   events, and otherwise walks the calls newest first checking each
- *   call's notes (events_note), which finds a page of a common text after
- *   a short walk.
+ * - text search goes through the trigram indexes (notes_fts, texts_fts:
+ *   STORE_TEXT_MATCH) when the text is rare (the matches are read and
+ *   sorted: few), with the notes of the calls not yet indexed
+ *   (notes_pending: those still open) read from events, and otherwise
+ *   walks the calls newest first checking each call's notes (events_note)
+ *   and its other texts, which finds a page of a common text after a short
+ *   walk.
+ * - the customer's name, reviewed or not, a score below N and the sample
+ *   are checked on the row (each an index seek by call id where it needs
+ *   another table).
  */
 #include "poise/store_review.h"
 
@@ -35,6 +39,7 @@
 #include <string.h>
 
 #include "store_int.h"
+#include "poise/scorecard.h"
 
 #define SQL_MAX 8192
 
@@ -82,7 +87,9 @@ struct plan {
 	enum search_mode search;
 	char match[600]; /* FTS5 phrase */
 	char like[600];	 /* LIKE pattern, escaped with '\' */
+	char customer[600]; /* LIKE pattern of the customer's name */
 	int limit;
+	const char *cols; /* what a row yields: a page's STORE_META_COLS, a count's key alone */
 };
 
 static size_t utf8_chars(const char *s)
@@ -183,6 +190,17 @@ static enum poise_status check_filter(const struct review_filter *f, struct pois
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
 				       "search '%s' is too short: give at least %d characters",
 				       f->search, REVIEW_SEARCH_MIN);
+	if (f->status[0] && strcmp(f->status, "open") != 0 &&
+	    strcmp(f->status, "interrupted") != 0 && strcmp(f->status, "done") != 0)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "unknown status '%s': expected open, interrupted or done",
+				       f->status);
+	if (f->score_below < 0 || f->score_below > 100)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "score %d is out of range: expected 1 to 100 (percent)",
+				       f->score_below);
+	if (f->reviewed < REVIEWED_ANY || f->reviewed > REVIEWED_NO)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "reviewed is out of range");
 	return POISE_OK;
 }
 
@@ -191,7 +209,7 @@ static void bind_name_text(sqlite3_stmt *s, const char *name, const char *v)
 	int i = sqlite3_bind_parameter_index(s, name);
 
 	if (i > 0)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT); /* outlives the plan */
 }
 
 static void bind_name_int(sqlite3_stmt *s, const char *name, int64_t v)
@@ -216,6 +234,10 @@ static void bind_plan(sqlite3_stmt *s, const struct plan *p)
 	bind_name_text(s, ":playbook", p->f->playbook);
 	bind_name_text(s, ":match", p->match);
 	bind_name_text(s, ":like", p->like);
+	bind_name_text(s, ":cust", p->customer);
+	bind_name_text(s, ":ref", p->f->ref);
+	bind_name_text(s, ":status", p->f->status);
+	bind_name_int(s, ":below", (int64_t)p->f->score_below * SCORE_FULL / 100);
 	bind_name_int(s, ":limit", p->limit);
 	bind_name_int(s, ":mood", p->f->mood_min);
 	for (int m = 1; m <= 5; m++) {
@@ -234,8 +256,10 @@ static const struct equal {
 	const char *col, *param, *index;
 	size_t off; /* of the value in struct review_filter */
 } equals[] = {
+	{"customer_ref", ":ref", "calls_review_ref", offsetof(struct review_filter, ref)},
 	{"agent", ":agent", "calls_review_agent", offsetof(struct review_filter, agent)},
 	{"outcome", ":outcome", "calls_review_outcome", offsetof(struct review_filter, outcome)},
+	{"status", ":status", "calls_review_status", offsetof(struct review_filter, status)},
 	{"cause", ":cause", "calls_review_cause", offsetof(struct review_filter, cause)},
 	{"playbook_id", ":playbook", "calls_review_playbook",
 	 offsetof(struct review_filter, playbook)},
@@ -289,17 +313,42 @@ static void add_keys(struct sql *q, const struct plan *p, int meet)
 	}
 }
 
-/* The checks on a call's row: its notes. */
+/* Reviewed: a review (comment or stage scores) or a QA scoring. */
+#define REVIEWED_SQL                                                                               \
+	"(EXISTS (SELECT 1 FROM reviews r WHERE r.call_id = calls.id) OR "                         \
+	"EXISTS (SELECT 1 FROM qa_scores s WHERE s.call_id = calls.id))"
+
+/* The checks on a call's row: its texts, customer, reviews, scores, the sample. */
 static void add_search(struct sql *q, const struct plan *p)
 {
+	const struct review_filter *f = p->f;
+
 	if (p->search == SEARCH_SPARSE)
 		/* Open calls' notes are not indexed until the call ends (schema 8). */
-		add(q, " AND (id IN (SELECT call_id FROM notes_fts WHERE notes_fts MATCH :match)"
-		       " OR id IN (" PENDING_MATCHES "))");
+		add(q, " AND (id IN (" STORE_TEXT_MATCH(":match") ") OR id IN (" PENDING_MATCHES
+		       "))");
 	else if (p->search == SEARCH_WALK)
-		add(q, " AND EXISTS (SELECT 1 FROM events e INDEXED BY events_note "
+		add(q, " AND (EXISTS (SELECT 1 FROM events e INDEXED BY events_note "
 		       "WHERE e.call_id = calls.id AND e.kind = 'note' "
-		       "AND e.text LIKE :like ESCAPE '\\')");
+		       "AND e.text LIKE :like ESCAPE '\\') OR id IN (" STORE_OTHER_TEXT_MATCH(
+			       ":match") "))");
+	if (f->customer[0])
+		add(q, " AND customer LIKE :cust ESCAPE '\\'");
+	if (f->reviewed == REVIEWED_YES)
+		add(q, " AND " REVIEWED_SQL);
+	else if (f->reviewed == REVIEWED_NO)
+		add(q, " AND NOT " REVIEWED_SQL);
+	if (f->score_below)
+		add(q, " AND EXISTS (SELECT 1 FROM qa_scores s WHERE s.call_id = calls.id "
+		       "AND s.score < :below)");
+	if (f->sampled)
+		add(q, " AND id IN (SELECT id FROM temp." REVIEW_SAMPLE_TABLE ")");
+}
+
+/* Checks on the row that an index cannot lead. */
+static int row_checks(const struct review_filter *f)
+{
+	return f->search[0] || f->customer[0] || f->reviewed || f->score_below || f->sampled;
 }
 
 /* Rehearsals are listed only when asked for, and then alone (a check on the row). */
@@ -340,9 +389,9 @@ static void build_meet(struct sql *q, const struct plan *p)
 	while (!has_equal(p->f, lead))
 		lead++;
 	add(q,
-	    "SELECT " STORE_META_COLS " FROM (SELECT rowid AS k_row, started_at AS k_started, "
+	    "SELECT %s FROM (SELECT rowid AS k_row, started_at AS k_started, "
 	    "id AS k_id FROM calls INDEXED BY %s",
-	    equals[lead].index);
+	    p->cols, equals[lead].index);
 	add_keys(q, p, 1);
 	add(q, ") AS k CROSS JOIN calls WHERE calls.rowid = k.k_row");
 	add_practice(q, p);
@@ -374,8 +423,8 @@ static void build(struct sql *q, const struct plan *p, const char *prefix)
 	 * an arm per mood level would make the planner seek by mood and filter
 	 * the rarer column (seen at 300+ ms for agent, outcome and mood).
 	 */
-	if (!lo || f->agent[0] || f->outcome[0] || f->cause[0] || f->playbook[0] || f->search[0]) {
-		add(q, "SELECT " STORE_META_COLS " FROM calls");
+	if (!lo || count_equals(f) || row_checks(f)) {
+		add(q, "SELECT %s FROM calls", p->cols);
 		add_where(q, p);
 		if (lo)
 			add(q, " AND " STORE_MOOD_PEAK " >= :mood");
@@ -383,8 +432,8 @@ static void build(struct sql *q, const struct plan *p, const char *prefix)
 		return;
 	}
 	for (int m = 5; m >= lo; m--) {
-		add(q, "%sSELECT * FROM (SELECT " STORE_META_COLS " FROM calls",
-		    m == 5 ? "" : " UNION ALL ");
+		add(q, "%sSELECT * FROM (SELECT %s FROM calls", m == 5 ? "" : " UNION ALL ",
+		    p->cols);
 		add_where(q, p);
 		add(q, " AND " STORE_MOOD_PEAK " = :m%d ORDER BY %s LIMIT :limit)", m,
 		    order_of(p));
@@ -397,7 +446,9 @@ static enum poise_status probe_search(struct store *st, struct plan *p, struct p
 {
 	static const char sql[] = "SELECT (SELECT count(*) FROM (SELECT 1 FROM notes_fts "
 				  "WHERE notes_fts MATCH :match LIMIT :cap)) + "
-				  "(SELECT count(*) FROM (" PENDING_MATCHES " LIMIT :cap))";
+				  "(SELECT count(*) FROM (" PENDING_MATCHES " LIMIT :cap)) + "
+				  "(SELECT count(*) FROM (SELECT 1 FROM texts_fts "
+				  "WHERE texts_fts MATCH :match LIMIT :cap))";
 	sqlite3_stmt *s = NULL;
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	int64_t n = 0;
@@ -426,11 +477,16 @@ static enum poise_status make_plan(struct store *st, const struct review_filter 
 
 	memset(p, 0, sizeof(*p));
 	p->f = f;
+	p->cols = STORE_META_COLS;
 	p->dir = dir;
 	p->limit = (int)(max > REVIEW_PAGE_MAX ? REVIEW_PAGE_MAX : max);
 	if ((ps = check_filter(f, err)) != POISE_OK)
 		return ps;
 	plan_key(p, from);
+	if (f->customer[0] && make_like(p->customer, sizeof(p->customer), f->customer) != 0)
+		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0, "customer name is too long");
+	if (f->sampled && (ps = review_sample_table(st, err)) != POISE_OK)
+		return ps;
 	if (!f->search[0])
 		return POISE_OK;
 	if (make_match(p->match, sizeof(p->match), f->search) != 0 ||
@@ -440,7 +496,7 @@ static enum poise_status make_plan(struct store *st, const struct review_filter 
 }
 
 static enum poise_status prepare(struct store *st, const struct plan *p, const char *prefix,
-				 sqlite3_stmt **s, struct poise_error *err)
+				 const char *suffix, sqlite3_stmt **s, struct poise_error *err)
 {
 	struct sql *q = malloc(sizeof(*q));
 	enum poise_status ps = POISE_OK;
@@ -450,6 +506,7 @@ static enum poise_status prepare(struct store *st, const struct plan *p, const c
 	if (!q)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	build(q, p, prefix);
+	add(q, "%s", suffix);
 	if (q->overflow) {
 		ps = poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0, "review query is too long");
 		goto out;
@@ -510,7 +567,7 @@ enum poise_status review_page(struct store *st, const struct review_filter *f, e
 		return POISE_OK;
 	if ((ps = make_plan(st, f, dir, from, max, &p, err)) != POISE_OK)
 		return ps;
-	if ((ps = prepare(st, &p, "", &s, err)) != POISE_OK)
+	if ((ps = prepare(st, &p, "", "", &s, err)) != POISE_OK)
 		return ps;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < (size_t)p.limit)
 		store_row_meta(s, &rows[(*n)++]);
@@ -539,7 +596,7 @@ enum poise_status review_plan(struct store *st, const struct review_filter *f, e
 
 	if ((ps = make_plan(st, f, dir, NULL, REVIEW_PAGE_MAX, &p, err)) != POISE_OK)
 		return ps;
-	if ((ps = prepare(st, &p, "EXPLAIN QUERY PLAN ", &s, err)) != POISE_OK)
+	if ((ps = prepare(st, &p, "EXPLAIN QUERY PLAN ", "", &s, err)) != POISE_OK)
 		return ps;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (fn(ctx, (const char *)sqlite3_column_text(s, 3)))
@@ -548,4 +605,20 @@ enum poise_status review_plan(struct store *st, const struct review_filter *f, e
 		ps = store_fail(st, rc, "explain the review query", err);
 	sqlite3_finalize(s);
 	return ps;
+}
+
+enum poise_status review_prepare_all(struct store *st, const struct review_filter *f,
+				     const char *prefix, const char *suffix, sqlite3_stmt **s,
+				     struct poise_error *err)
+{
+	enum poise_status ps;
+	struct plan p;
+
+	*s = NULL;
+	if ((ps = make_plan(st, f, REVIEW_OLDER, NULL, REVIEW_PAGE_MAX, &p, err)) != POISE_OK)
+		return ps;
+	p.limit = -1;
+	/* The key alone: a walk over an index ending in (started_at, id) reads no call's row. */
+	p.cols = "id, started_at";
+	return prepare(st, &p, prefix, suffix, s, err);
 }

@@ -355,9 +355,9 @@ static int first_row(sqlite3 *db, const char *sql, char *out, size_t size)
 }
 
 /*
- * The note search made again from the events, in one transaction: every
+ * The text search made again from the events, in one transaction: every
  * note of every call, so no call is pending any more but those still open,
- * whose later notes are (schema 8).
+ * whose later notes are (schema 8); then every other typed text.
  */
 static int rebuild_notes(struct store *st)
 {
@@ -368,7 +368,8 @@ static int rebuild_notes(struct store *st)
 				  "DROP TABLE IF EXISTS notes_fts;" NOTES_FTS_TABLE ";" NOTES_FTS_FILL
 				  ";DELETE FROM notes_pending;"
 				  "INSERT INTO notes_pending SELECT id, last_seq FROM calls "
-				  "WHERE status = 'open';",
+				  "WHERE status = 'open';"
+				  "DROP TABLE IF EXISTS texts_fts;" TEXTS_FTS_TABLE ";" TEXTS_FTS_FILL,
 				  NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
@@ -390,6 +391,10 @@ enum poise_status store_doctor(struct store *st, struct store_doctor *out, struc
 	/* FTS5 compares its index with its content; any error means damaged. */
 	out->notes_damaged = first_row(st->db,
 				       "INSERT INTO notes_fts (notes_fts, rank) "
+				       "VALUES ('integrity-check', 1)",
+				       ignored, sizeof(ignored)) != SQLITE_OK ||
+			     first_row(st->db,
+				       "INSERT INTO texts_fts (texts_fts, rank) "
 				       "VALUES ('integrity-check', 1)",
 				       ignored, sizeof(ignored)) != SQLITE_OK;
 	if ((rc = rebuild_notes(st)) != SQLITE_OK) {

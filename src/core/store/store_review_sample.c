@@ -1,0 +1,195 @@
+/*
+ * store_review_sample.c - how many calls a review filter matches, and a
+ * random sample of them as a review queue.
+ *
+ * Both run the review list's own statement (review_prepare_all), so a count
+ * or a sample can never disagree with the list. The sample is the `want`
+ * calls with the smallest hash of (seed, call id): reproducible from the
+ * seed, independent of the order rows come in, and a call added later only
+ * enters it by beating a call already in it. The drawn ids go into a
+ * temporary table of this connection, which a filter with `sampled` set
+ * reads; nothing is written to the database itself.
+ */
+#include "poise/store_review.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+enum poise_status review_count(struct store *st, const struct review_filter *f, int64_t *n,
+			       struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	enum poise_status ps;
+	int rc;
+
+	*n = 0;
+	if ((ps = review_prepare_all(st, f, "SELECT count(*) FROM (", ")", &s, err)) != POISE_OK)
+		return ps;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	else
+		ps = store_fail(st, rc, "count calls", err);
+	sqlite3_finalize(s);
+	return ps;
+}
+
+enum poise_status review_sample_table(struct store *st, struct poise_error *err)
+{
+	int rc = sqlite3_exec(st->db,
+			      "CREATE TEMP TABLE IF NOT EXISTS " REVIEW_SAMPLE_TABLE
+			      " (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID",
+			      NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "keep the sample", err);
+}
+
+/* FNV-1a of the id from the seed, then splitmix64's finaliser to spread it. */
+static uint64_t sample_hash(uint64_t seed, const char *id)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325) ^ seed;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * UINT64_C(0x100000001b3);
+	h ^= h >> 30;
+	h *= UINT64_C(0xbf58476d1ce4e5b9);
+	h ^= h >> 27;
+	h *= UINT64_C(0x94d049bb133111eb);
+	return h ^ (h >> 31);
+}
+
+struct drawn {
+	uint64_t h;
+	char id[FIELD_CALL_ID_SIZE];
+};
+
+/* a before b in the draw: the smaller hash, then the smaller id. */
+static int drawn_less(const struct drawn *a, const struct drawn *b)
+{
+	return a->h != b->h ? a->h < b->h : strcmp(a->id, b->id) < 0;
+}
+
+/* A max-heap of the want best so far: heap[0] is the first to lose its place. */
+static void heap_down(struct drawn *heap, size_t n, size_t i)
+{
+	for (;;) {
+		size_t big = i, l = 2 * i + 1, r = l + 1;
+		struct drawn tmp;
+
+		if (l < n && drawn_less(&heap[big], &heap[l]))
+			big = l;
+		if (r < n && drawn_less(&heap[big], &heap[r]))
+			big = r;
+		if (big == i)
+			return;
+		tmp = heap[i];
+		heap[i] = heap[big];
+		heap[big] = tmp;
+		i = big;
+	}
+}
+
+static void heap_up(struct drawn *heap, size_t i)
+{
+	while (i > 0 && drawn_less(&heap[(i - 1) / 2], &heap[i])) {
+		struct drawn tmp = heap[i];
+
+		heap[i] = heap[(i - 1) / 2];
+		heap[(i - 1) / 2] = tmp;
+		i = (i - 1) / 2;
+	}
+}
+
+static void heap_offer(struct drawn *heap, size_t *n, size_t want, const struct drawn *d)
+{
+	if (*n < want) {
+		heap[*n] = *d;
+		heap_up(heap, (*n)++);
+	} else if (drawn_less(d, &heap[0])) {
+		heap[0] = *d;
+		heap_down(heap, *n, 0);
+	}
+}
+
+/* Read every matching id and keep the want best of the draw. */
+static enum poise_status draw(struct store *st, const struct review_filter *f, uint64_t seed,
+			      struct drawn *heap, size_t want, size_t *n, int64_t *matched,
+			      struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	enum poise_status ps;
+	int rc;
+
+	if ((ps = review_prepare_all(st, f, "SELECT id FROM (", ")", &s, err)) != POISE_OK)
+		return ps;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct drawn d;
+
+		store_col_copy(s, 0, d.id, sizeof(d.id));
+		d.h = sample_hash(seed, d.id);
+		heap_offer(heap, n, want, &d);
+		++*matched;
+	}
+	if (rc != SQLITE_DONE)
+		ps = store_fail(st, rc, "draw a sample", err);
+	sqlite3_finalize(s);
+	return ps;
+}
+
+/* The drawn ids into the sample table, in place of the last sample. */
+static enum poise_status keep(struct store *st, const struct drawn *heap, size_t n,
+			      struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_exec(st->db, "SAVEPOINT review_sample; DELETE FROM temp." REVIEW_SAMPLE_TABLE,
+			      NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db,
+					"INSERT OR IGNORE INTO temp." REVIEW_SAMPLE_TABLE
+					" (id) VALUES (?1)",
+					-1, &s, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+		sqlite3_bind_text(s, 1, heap[i].id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "RELEASE review_sample", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return POISE_OK;
+	sqlite3_exec(st->db, "ROLLBACK TO review_sample; RELEASE review_sample", NULL, NULL,
+		     NULL);
+	return store_fail(st, rc, "keep the sample", err);
+}
+
+enum poise_status review_sample(struct store *st, const struct review_filter *f, int want,
+				uint64_t seed, int64_t *n, int64_t *matched,
+				struct poise_error *err)
+{
+	struct review_filter all = *f;
+	struct drawn *heap;
+	enum poise_status ps;
+	size_t got = 0;
+
+	*n = *matched = 0;
+	if (want < 1 || want > REVIEW_SAMPLE_MAX)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				       "sample of %d calls: expected 1 to %d", want,
+				       REVIEW_SAMPLE_MAX);
+	if ((ps = review_sample_table(st, err)) != POISE_OK)
+		return ps;
+	if (!(heap = malloc((size_t)want * sizeof(*heap))))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	all.sampled = 0;
+	ps = draw(st, &all, seed, heap, (size_t)want, &got, matched, err);
+	if (ps == POISE_OK)
+		ps = keep(st, heap, got, err);
+	if (ps == POISE_OK)
+		*n = (int64_t)got;
+	free(heap);
+	return ps;
+}
