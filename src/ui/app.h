@@ -267,11 +267,6 @@ char *draw_pad(char *buf, size_t size, const char *label, int cols);
  */
 char *ui_datetime(char *buf, size_t size, int64_t ms, int short_form);
 char *ui_day(char *buf, size_t size, const char *iso);
-/*
- * A figure for people: its '.' becomes the decimal point of the user's
- * locale (LC_NUMERIC stays "C" for what is stored and exported, i18n.h).
- */
-char *ui_decimal(char *num);
 /* A table's N_() string translated where it is drawn; "" and NULL stay as they are. */
 const char *ui_tr(const char *msgid);
 void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,

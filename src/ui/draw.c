@@ -111,24 +111,6 @@ char *draw_pad(char *buf, size_t size, const char *label, int cols)
 	return buf;
 }
 
-char *ui_decimal(char *num)
-{
-	static locale_t loc;
-	static int tried;
-	const char *radix;
-	char *dot;
-
-	if (!tried) {
-		tried = 1;
-		loc = newlocale(LC_NUMERIC_MASK, "", (locale_t)0);
-	}
-	radix = loc ? nl_langinfo_l(RADIXCHAR, loc) : ".";
-	/* One byte for one: a locale whose point is longer keeps '.'. */
-	if (radix && radix[0] && !radix[1] && (dot = strchr(num, '.')))
-		*dot = radix[0];
-	return num;
-}
-
 const char *ui_tr(const char *msgid)
 {
 	return msgid && *msgid ? _(msgid) : msgid;

@@ -41,7 +41,7 @@ void rv_score_describe(const struct qa_score *q, char *head, size_t hsize, char 
 
 	rv_datetime(at, sizeof(at), q->updated_at);
 	snprintf(head, hsize, _("%s by %s: %s on scorecard %s %s%s"), at, q->reviewer,
-		 ui_decimal(words_score(pct, sizeof(pct), q->score)), q->scorecard_id,
+		 words_score(pct, sizeof(pct), q->score), q->scorecard_id,
 		 q->scorecard_version, q->auto_failed ? _("  AUTO-FAIL") : "");
 	body[0] = '\0';
 	for (size_t i = 0; i < q->nanswers && len < bsize; i++)
@@ -137,7 +137,7 @@ int rv_score_run(struct ui *ui, const struct review_call *rc, const char *review
 		goto out;
 	}
 	ui_set_banner(ui, 0, _("score %s%s saved as %s (scorecard %s)"),
-		      ui_decimal(words_score(pct, sizeof(pct), mine->score)),
+		      words_score(pct, sizeof(pct), mine->score),
 		      mine->auto_failed ? _(" (auto-fail)") : "", reviewer, sc->id);
 	saved = 1;
 out:
