@@ -25,7 +25,7 @@
 
 /* One plotted figure: how to read it from a column, how to show it. */
 struct metric {
-	const char *title, *unit;
+	const char *title, *unit; /* a share's unit follows a "%" */
 	/* The value of f, or NAN when the week has nothing to measure. */
 	double (*value)(const struct report_figures *f);
 	int percent; /* a share: the axis runs 0..100 */
@@ -57,10 +57,12 @@ static double qa_pct(const struct report_figures *f)
 }
 
 static const struct metric metrics[] = {
+	/* TRANSLATORS: the HTML report's figures, each with its unit in brackets
+	   ("%" and the words after it for a share: "(% of closed calls)"). */
 	{N_("Average handle time"), N_("min"), handle_min, 0},
-	{N_("Calmer at the end"), N_("% of calls with two moods"), calmer_pct, 1},
-	{N_("Escalated"), N_("% of closed calls"), escalated_pct, 1},
-	{N_("QA score"), N_("% average of the scorings"), qa_pct, 1},
+	{N_("Calmer at the end"), N_("of calls with two moods"), calmer_pct, 1},
+	{N_("Escalated"), N_("of closed calls"), escalated_pct, 1},
+	{N_("QA score"), N_("average of the scorings"), qa_pct, 1},
 };
 #define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
 
@@ -340,8 +342,8 @@ static void write_page(FILE *out, const struct page *p, long damaged)
 	for (size_t m = 0; m < NMETRICS; m++) {
 		for (size_t i = 0; i < p->nweeks; i++)
 			v[i] = metrics[m].value(&p->weeks[i].all);
-		fprintf(out, "<div class=\"cell\"><h3>%s <span class=\"note\">(%s)</span></h3>\n",
-			_(metrics[m].title), _(metrics[m].unit));
+		fprintf(out, "<div class=\"cell\"><h3>%s <span class=\"note\">(%s%s)</span></h3>\n",
+			_(metrics[m].title), metrics[m].percent ? "% " : "", _(metrics[m].unit));
 		chart(out, p, &metrics[m], v, axis_top(&metrics[m], v, p->nweeks), 300, 160,
 		      _(metrics[m].title));
 		fputs("</div>\n", out);
@@ -364,8 +366,8 @@ static void write_page(FILE *out, const struct page *p, long damaged)
 		fputs("<h2>", out);
 		/* TRANSLATORS: a heading of the HTML report: a figure's name, "Escalated by agent". */
 		fprintf(out, _("%s by agent"), _(metrics[m].title));
-		fprintf(out, " <span class=\"note\">(%s)</span></h2>\n<div class=\"row\">\n",
-			_(metrics[m].unit));
+		fprintf(out, " <span class=\"note\">(%s%s)</span></h2>\n<div class=\"row\">\n",
+			metrics[m].percent ? "% " : "", _(metrics[m].unit));
 		for (size_t n = 0; n < p->nnames; n++) {
 			for (size_t i = 0; i < p->nweeks; i++) {
 				const struct report_figures *f = agent_in(&p->weeks[i], p->names[n]);
