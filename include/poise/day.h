@@ -12,6 +12,7 @@
 #ifndef POISE_DAY_H
 #define POISE_DAY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "poise/status.h"
@@ -28,5 +29,15 @@ enum poise_status day_parse(const char *text, int utc, int next_day, int64_t *ms
 
 /* The day of ms, local (utc 0) or UTC, as "YYYY-MM-DD". */
 void day_format(int utc, int64_t ms, char out[DAY_SIZE]);
+
+/*
+ * Dates for people, as the locale writes them (LC_TIME): "%Y-%m-%d %H:%M"
+ * in C and POSIX, the locale's day (nl_langinfo(D_FMT)) and the 24-hour
+ * time else; short_form leaves out the year. day_locale_day writes a
+ * "YYYY-MM-DD" day the same way (what is not such a day is copied as it
+ * is). Never for CSV, JSON or anything stored: those keep ISO (day_format).
+ */
+char *day_locale_datetime(char *buf, size_t size, int64_t ms, int short_form);
+char *day_locale_day(char *buf, size_t size, const char *iso);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "cli/cli_super.h"
 #include "cli/cli_team.h"
+#include "poise/day.h"
 #include "poise/followup.h"
 #include "poise/store.h"
 #include "poise/text.h"
@@ -45,7 +46,7 @@ static int print_row(void *ctx, const struct followup *f)
 			   : strcmp(f->due, l->today) < 0  ? _("overdue")
 			   : strcmp(f->due, l->today) == 0 ? _("today")
 							   : "";
-	char id[FOLLOWUP_ID_SIZE];
+	char id[FOLLOWUP_ID_SIZE], due[32];
 
 	if (l->agent && strcmp(f->agent, l->agent) != 0)
 		return 0;
@@ -62,7 +63,7 @@ static int print_row(void *ctx, const struct followup *f)
 	/* The call's id and the event's seq: the same in every database and on the server. */
 	followup_format_id(f->call_id, f->seq, id);
 	cell(id, ID_COLS);
-	cell(f->due[0] ? f->due : "-", 10);
+	cell(f->due[0] ? day_locale_day(due, sizeof(due), f->due) : "-", 10);
 	cell(mark, 7);
 	cell(f->channel[0] ? f->channel : "-", 8);
 	cell(f->customer[0] ? f->customer : "-", 16);

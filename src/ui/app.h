@@ -259,14 +259,6 @@ int draw_cols(const char *utf8);
 void draw_cut(int y, int x, int cols, attr_t attr, const char *utf8);
 /* label and spaces up to cols columns (one at least), into buf; returns buf. */
 char *draw_pad(char *buf, size_t size, const char *label, int cols);
-/*
- * Dates as the locale writes them (LC_TIME): "%Y-%m-%d %H:%M" in C and
- * POSIX, the locale's day (nl_langinfo(D_FMT)) and the 24-hour time else;
- * short_form leaves out the year. ui_day writes a "YYYY-MM-DD" day the same
- * way (what is not such a day is copied as it is).
- */
-char *ui_datetime(char *buf, size_t size, int64_t ms, int short_form);
-char *ui_day(char *buf, size_t size, const char *iso);
 /* A table's N_() string translated where it is drawn; "" and NULL stay as they are. */
 const char *ui_tr(const char *msgid);
 void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list_item *items,

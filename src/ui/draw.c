@@ -11,8 +11,6 @@
 #include "poise/i18n.h"
 #include "poise/text.h"
 
-#include <langinfo.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -599,58 +597,3 @@ static int panel_key(struct ui *ui, void *ctx, int key)
 
 const struct screen panel_screen = {"panel", panel_draw, panel_key, NULL};
 
-/* The locale's way of writing a day: ISO in C and POSIX (as before), else nl_langinfo's. */
-static const char *day_format(int short_form)
-{
-	static char cut[32];
-	const char *lc = setlocale(LC_TIME, NULL), *f;
-	char *y;
-	size_t len;
-
-	if (!lc || strcmp(lc, "C") == 0 || strcmp(lc, "POSIX") == 0 || strncmp(lc, "C.", 2) == 0)
-		return short_form ? "%m-%d" : "%Y-%m-%d";
-	f = nl_langinfo(D_FMT);
-	if (!f || !*f || strlen(f) >= sizeof(cut))
-		return short_form ? "%m-%d" : "%Y-%m-%d";
-	if (!short_form)
-		return f;
-	/* Short: the year and the separator beside it left out ("%d/%m/%y" gives "%d/%m"). */
-	snprintf(cut, sizeof(cut), "%s", f);
-	if (!(y = strstr(cut, "%y")) && !(y = strstr(cut, "%Y")))
-		return cut;
-	len = strlen(cut);
-	if (y == cut && len > 3)
-		memmove(cut, cut + 3, len - 2); /* "%Y-%m-%d": the year and the '-' after it */
-	else if (y > cut)
-		memmove(y - 1, y + 2, strlen(y + 2) + 1); /* the separator before it */
-	return cut;
-}
-
-char *ui_datetime(char *buf, size_t size, int64_t ms, int short_form)
-{
-	time_t s = (time_t)(ms / 1000);
-	char fmt[48];
-	struct tm tm;
-
-	localtime_r(&s, &tm);
-	snprintf(fmt, sizeof(fmt), "%s %%H:%%M", day_format(short_form));
-	if (strftime(buf, size, fmt, &tm) == 0 && size > 0)
-		buf[0] = '\0';
-	return buf;
-}
-
-char *ui_day(char *buf, size_t size, const char *iso)
-{
-	struct tm tm = {0};
-	int y, m, d;
-
-	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) {
-		snprintf(buf, size, "%s", iso);
-		return buf;
-	}
-	tm.tm_year = y - 1900, tm.tm_mon = m - 1, tm.tm_mday = d, tm.tm_isdst = -1;
-	tm.tm_hour = 12;
-	if (mktime(&tm) == (time_t)-1 || strftime(buf, size, day_format(0), &tm) == 0)
-		snprintf(buf, size, "%s", iso);
-	return buf;
-}

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "poise/day.h"
 #include "poise/followup.h"
 #include "poise/store_ready.h"
 #include "poise/store_sync.h"
@@ -339,7 +340,7 @@ static void ready_draw(struct ui *ui, void *ctx)
 
 		draw_pad(when, sizeof(when), overdue ? _("overdue") : _("today"), 8);
 		add(&l,
-		    own_text(&l, "%s%s  %s  %s  %s", when, ui_day(day, sizeof(day), f->due),
+		    own_text(&l, "%s%s  %s  %s  %s", when, day_locale_day(day, sizeof(day), f->due),
 			     f->customer[0] ? f->customer : _("(no name)"), f->channel, f->promise),
 		    overdue ? ui_attr(ui, R_WARN) : A_NORMAL, 1);
 	}
@@ -427,7 +428,7 @@ static int ready_done(struct ui *ui, void *ctx, int key)
 	f = &r->fu[r->sel];
 	/* TRANSLATORS: y and n are the keys: keep them as they are. */
 	snprintf(q, sizeof(q), _("close the follow-up due %s for %.100s (%.160s)? y yes  n no"),
-		 ui_day(day, sizeof(day), f->due), f->customer[0] ? f->customer : _("(no name)"),
+		 day_locale_day(day, sizeof(day), f->due), f->customer[0] ? f->customer : _("(no name)"),
 		 f->promise[0] ? f->promise : "-");
 	if (ui_ask_key(ui, q, "yn", 1) != 'y')
 		return REDRAW;
@@ -436,7 +437,7 @@ static int ready_done(struct ui *ui, void *ctx, int key)
 		ui_set_banner(ui, 1, _("follow-up %lld not closed: %s"), (long long)f->id, err.msg);
 	else
 		ui_set_banner(ui, 0, _("follow-up %lld closed (due %s, %s)"), (long long)f->id,
-			      ui_day(day, sizeof(day), f->due),
+			      day_locale_day(day, sizeof(day), f->due),
 			      f->customer[0] ? f->customer : _("no name"));
 	load(ui, r);
 	return REDRAW;

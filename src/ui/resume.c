@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "poise/day.h"
 #include "poise/store_ready.h"
 
 struct fold {
@@ -76,7 +77,7 @@ static void describe(struct ui *ui, char *buf, size_t size, const char *why)
 {
 	char when[64], mood[WORDS_BUF];
 
-	ui_datetime(when, sizeof(when), ui->meta.started, 0);
+	day_locale_datetime(when, sizeof(when), ui->meta.started, 0);
 	if (why)
 		snprintf(buf, size,
 			 _("An unfinished call was found: started %s, customer %s, playbook %s "
@@ -164,7 +165,7 @@ static int other_window(struct ui *ui, const struct call_meta *m)
 	struct panel panel = {_("poise - call open in another window"), text};
 	int ch;
 
-	ui_datetime(when, sizeof(when), m->started, 0);
+	day_locale_datetime(when, sizeof(when), m->started, 0);
 	snprintf(text, sizeof(text),
 		 _("A call is open in another poise window: started %s, customer %s.\n"
 		   "It stays with that window: this one will not resume or close it.\n\n"

@@ -49,7 +49,7 @@ void rv_cell(char *out, size_t size, const char *utf8, int width)
 
 void rv_datetime(char *buf, size_t size, int64_t ms)
 {
-	ui_datetime(buf, size, ms, 0);
+	day_locale_datetime(buf, size, ms, 0);
 }
 
 /* The mood in effect at t: the last mark at or before it; 0 before the first. */

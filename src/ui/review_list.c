@@ -6,6 +6,7 @@
  * Only one page is ever held: at a million calls the first page, the next
  * one and a new filter each cost one index seek in the core (review.h).
  */
+#include "poise/day.h"
 #include "poise/i18n.h"
 #include "ui/review_int.h"
 
@@ -199,7 +200,7 @@ static void format_row(const struct ui *ui, const struct call_meta *m, const str
 	char start[32], dur[16], mood[16], m1[4], m2[4];
 
 	line[0] = '\0';
-	ui_datetime(start, sizeof(start), m->started, c[C_START].width < 16);
+	day_locale_datetime(start, sizeof(start), m->started, c[C_START].width < 16);
 	if (m->ended)
 		words_duration(dur, sizeof(dur), m->ended - m->started - m->gap_ms);
 	else

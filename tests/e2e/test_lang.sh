@@ -2,7 +2,8 @@
 # test_lang.sh - the language follows the locale, as in every GNU program:
 # with LANG=es_ES.UTF-8 the messages come from po/es.po (built into
 # build/locale): --help, usage errors, lint, the report table with its
-# decimal comma; with LANG=C they are English; machine output (CSV, JSON)
+# decimal comma, the HTML page (lang="es"), the follow-ups' and poise show's
+# days (dd/mm/yy); with LANG=C they are English and ISO; machine output (CSV, JSON)
 # is byte for byte the same whatever the locale. The Spanish locale is
 # compiled into a scratch folder (localedef + LOCPATH), so no root is needed;
 # skips (77) where localedef or its sources are missing, except under CI.
@@ -72,4 +73,36 @@ done
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/r-es.json" ||
 	fail "the JSON written under es_ES does not parse"
 grep -q '^ALL,' "$dir/r-es.csv" || fail "CSV lost its ALL row under es_ES"
-echo "ok: help, usage errors, lint and the report table by the locale; CSV and JSON the same in both"
+
+# The HTML page for people: Spanish title, headings and lang="es", the
+# tooltips' figures with a decimal comma, the SVG coordinates still with '.';
+# under C the English page as before.
+es report --format html >"$dir/page-es.html"
+grep -q '^<html lang="es">$' "$dir/page-es.html" || fail "the Spanish page is not lang=\"es\""
+grep -q '<title>informe de poise: semanas del [0-9-]* al [0-9-]*</title>' "$dir/page-es.html" ||
+	fail "no Spanish title in: $(grep -m1 '<title>' "$dir/page-es.html")"
+grep -q '<h2>El equipo</h2>' "$dir/page-es.html" || fail "no Spanish team heading"
+grep -q '<h2>Escaladas por agente <span' "$dir/page-es.html" || fail "no Spanish per-agent heading"
+grep -Eq '<title>semana del [0-9-]*: [0-9]+,[0-9]%</title>' "$dir/page-es.html" ||
+	fail "no Spanish tooltip with a decimal comma"
+grep -Eq 'points="[0-9]+\.[0-9],[0-9]+\.[0-9]' "$dir/page-es.html" || fail "the SVG points lost their '.'"
+grep -Eq 'points="[^"]*[0-9],[0-9]+,' "$dir/page-es.html" && fail "a decimal comma reached the SVG points"
+en report --format html >"$dir/page-en.html"
+grep -q '^<html lang="en">$' "$dir/page-en.html" || fail "LANG=C page is not lang=\"en\""
+grep -q '<title>poise report: weeks of ' "$dir/page-en.html" || fail "LANG=C page lost its English title"
+grep -Eq '<title>week of [0-9-]*: [0-9]+\.[0-9]%</title>' "$dir/page-en.html" || fail "LANG=C tooltip lost its '.'"
+
+# Days for people follow the locale (es_ES: dd/mm/yy), ISO under C: the
+# follow-ups' due column and the start in poise show's header.
+es followups --all >"$dir/fu-es"
+grep -Eq '^[0-9a-f-]+/[0-9]+ +[0-3][0-9]/[01][0-9]/[0-9][0-9] ' "$dir/fu-es" ||
+	fail "no dd/mm/yy due day in: $(sed -n 2p "$dir/fu-es")"
+en followups --all >"$dir/fu-en"
+grep -Eq '^[0-9a-f-]+/[0-9]+ +20[0-9][0-9]-[01][0-9]-[0-3][0-9] ' "$dir/fu-en" ||
+	fail "LANG=C lost the ISO due day in: $(sed -n 2p "$dir/fu-en")"
+call=$(sqlite3 "$POISE_DB" 'SELECT id FROM calls LIMIT 1')
+es show "$call" | grep -Eq '^inicio +[0-3][0-9]/[01][0-9]/[0-9][0-9] [0-9:]{8}$' ||
+	fail "poise show's start is not the Spanish day: $(es show "$call" | sed -n 5p)"
+en show "$call" | grep -Eq '^started +20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-9:]{8}$' ||
+	fail "LANG=C poise show's start is not ISO: $(en show "$call" | sed -n 5p)"
+echo "ok: help, usage errors, lint, the report table and page, days by the locale; CSV and JSON the same in both"

@@ -10,6 +10,7 @@
 #include "poise/words.h"
 #include "poise/i18n.h"
 
+#include "poise/day.h"
 #include "poise/fill.h"
 #include "poise/text.h"
 
@@ -281,13 +282,18 @@ struct tl_ctx {
 	enum poise_status ps;  /* out of memory in the fold */
 };
 
+/* The start for people: the locale's day (ISO in C and POSIX, day.h), then the time. */
 static void local_time(int64_t ms, char *buf, size_t size)
 {
 	time_t t = (time_t)(ms / 1000);
+	char iso[DAY_SIZE], day[64], hms[16];
 	struct tm tm;
 
-	if (!localtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
+	if (!localtime_r(&t, &tm) || !strftime(iso, sizeof(iso), "%Y-%m-%d", &tm) ||
+	    !strftime(hms, sizeof(hms), "%H:%M:%S", &tm))
 		snprintf(buf, size, "%" PRId64, ms);
+	else
+		snprintf(buf, size, "%s %s", day_locale_day(day, sizeof(day), iso), hms);
 }
 
 /*

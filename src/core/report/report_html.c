@@ -14,16 +14,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "poise/i18n.h"
 #include "poise/report.h"
 #include "poise/scorecard.h"
 #include "poise/text.h"
+#include "poise/words.h"
 
 #define DAY_MS	(INT64_C(86400) * 1000)
 #define WEEK_MS (7 * DAY_MS)
 
 /* One plotted figure: how to read it from a column, how to show it. */
 struct metric {
-	const char *title, *unit;
+	const char *title, *unit; /* a share's unit follows a "%" */
 	/* The value of f, or NAN when the week has nothing to measure. */
 	double (*value)(const struct report_figures *f);
 	int percent; /* a share: the axis runs 0..100 */
@@ -55,10 +57,12 @@ static double qa_pct(const struct report_figures *f)
 }
 
 static const struct metric metrics[] = {
-	{"Average handle time", "min", handle_min, 0},
-	{"Calmer at the end", "% of calls with two moods", calmer_pct, 1},
-	{"Escalated", "% of closed calls", escalated_pct, 1},
-	{"QA score", "% average of the scorings", qa_pct, 1},
+	/* TRANSLATORS: the HTML report's figures, each with its unit in brackets
+	   ("%" and the words after it for a share: "(% of closed calls)"). */
+	{N_("Average handle time"), N_("min"), handle_min, 0},
+	{N_("Calmer at the end"), N_("of calls with two moods"), calmer_pct, 1},
+	{N_("Escalated"), N_("of closed calls"), escalated_pct, 1},
+	{N_("QA score"), N_("average of the scorings"), qa_pct, 1},
 };
 #define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
 
@@ -197,13 +201,16 @@ static void html_text(FILE *out, const char *s)
 		}
 }
 
-/* A figure for a label: one decimal, "-" for none. */
+/* A figure for a label: one decimal in the locale's way, "-" for none. */
 static void value_label(char *buf, size_t size, double v, const struct metric *m)
 {
 	if (isnan(v))
 		snprintf(buf, size, "-");
+	else if (m->percent)
+		snprintf(buf, size, "%.1f%%", v);
 	else
-		snprintf(buf, size, "%.1f%s", v, m->percent ? "%" : " min");
+		snprintf(buf, size, "%.1f %s", v, _(m->unit));
+	words_localize_decimal(buf, size);
 }
 
 /* The top of the axis: 100 for shares, else the first of 1, 2, 5, 10, 20... at or above the largest value. */
@@ -233,7 +240,7 @@ static void chart(FILE *out, const struct page *p, const struct metric *m, const
 {
 	const int left = 36, right = 8, up = 8, down = 18;
 	double pw = w - left - right, ph = h - up - down;
-	char a[16], b[16], val[32];
+	char a[16], b[16], val[32], tick[32];
 	int open = 0;
 
 	fprintf(out, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
@@ -245,8 +252,9 @@ static void chart(FILE *out, const struct page *p, const struct metric *m, const
 		h - down, w - right, h - down);
 	fprintf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", left, up,
 		left, h - down);
-	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%g</text>\n",
-		left - 4, up + 8, top);
+	snprintf(tick, sizeof(tick), "%g", top);
+	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>\n",
+		left - 4, up + 8, words_localize_decimal(tick, sizeof(tick)));
 	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">0</text>\n",
 		left - 4, h - down);
 	day_label(a, sizeof(a), p->weeks[0].start, p->utc);
@@ -276,10 +284,11 @@ static void chart(FILE *out, const struct page *p, const struct metric *m, const
 			continue;
 		day_label(a, sizeof(a), p->weeks[i].start, p->utc);
 		value_label(val, sizeof(val), v[i], m);
-		fprintf(out,
-			"<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"><title>week of %s: "
-			"%s</title></circle>\n",
-			x, up + ph - ph * (v[i] > top ? 1 : v[i] / top), a, val);
+		fprintf(out, "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"><title>", x,
+			up + ph - ph * (v[i] > top ? 1 : v[i] / top));
+		/* TRANSLATORS: a point's tooltip in the HTML report: the week's Monday, the figure. */
+		fprintf(out, _("week of %s: %s"), a, val);
+		fputs("</title></circle>\n", out);
 	}
 	fputs("</svg>\n", out);
 }
@@ -312,23 +321,31 @@ static void write_page(FILE *out, const struct page *p, long damaged)
 		return;
 	day_label(a, sizeof(a), p->weeks[0].start, p->utc);
 	day_label(b, sizeof(b), p->weeks[p->nweeks - 1].start, p->utc);
-	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		     "<title>poise report: weeks of %s to %s</title>\n<style>%s</style>\n</head>\n"
-		     "<body>\n<h1>Calls by week, %s to %s</h1>\n",
-		a, b, style, a, b);
-	fprintf(out, "<p class=\"note\">Each point is one week (Monday to Sunday, %s), the "
-		     "figure <code>poise report</code> gives for it; a gap is a week with nothing "
-		     "to measure.%s</p>\n",
-		p->utc ? "UTC" : "local time",
-		damaged ? " Some calls could not be read and are left out: see poise report." : "");
-	fputs("<h2>The team</h2>\n<div class=\"row\">\n", out);
+	/* TRANSLATORS: the HTML report's language, as <html lang="..."> wants it: your
+	   catalogue's language code ("es"), not a sentence. */
+	fputs("<!DOCTYPE html>\n<html lang=\"", out);
+	html_text(out, C_("html lang", "en"));
+	fputs("\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
+	/* TRANSLATORS: the HTML report's title: the first and the last week's Mondays. */
+	fprintf(out, _("poise report: weeks of %s to %s"), a, b);
+	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
+	/* TRANSLATORS: the HTML report's heading: the first and the last week's Mondays. */
+	fprintf(out, _("Calls by week, %s to %s"), a, b);
+	fputs("</h1>\n<p class=\"note\">", out);
+	/* TRANSLATORS: %s is "UTC" or "local time"; <code>poise report</code> stays as it is. */
+	fprintf(out, _("Each point is one week (Monday to Sunday, %s), the figure <code>poise "
+		       "report</code> gives for it; a gap is a week with nothing to measure."),
+		p->utc ? "UTC" : _("local time"));
+	if (damaged)
+		fprintf(out, " %s", _("Some calls could not be read and are left out: see poise report."));
+	fprintf(out, "</p>\n<h2>%s</h2>\n<div class=\"row\">\n", _("The team"));
 	for (size_t m = 0; m < NMETRICS; m++) {
 		for (size_t i = 0; i < p->nweeks; i++)
 			v[i] = metrics[m].value(&p->weeks[i].all);
-		fprintf(out, "<div class=\"cell\"><h3>%s <span class=\"note\">(%s)</span></h3>\n",
-			metrics[m].title, metrics[m].unit);
+		fprintf(out, "<div class=\"cell\"><h3>%s <span class=\"note\">(%s%s)</span></h3>\n",
+			_(metrics[m].title), metrics[m].percent ? "% " : "", _(metrics[m].unit));
 		chart(out, p, &metrics[m], v, axis_top(&metrics[m], v, p->nweeks), 300, 160,
-		      metrics[m].title);
+		      _(metrics[m].title));
 		fputs("</div>\n", out);
 	}
 	fputs("</div>\n", out);
@@ -346,9 +363,11 @@ static void write_page(FILE *out, const struct page *p, long damaged)
 
 			top = t > top ? t : top;
 		}
-		fprintf(out, "<h2>%s by agent <span class=\"note\">(%s)</span></h2>\n"
-			     "<div class=\"row\">\n",
-			metrics[m].title, metrics[m].unit);
+		fputs("<h2>", out);
+		/* TRANSLATORS: a heading of the HTML report: a figure's name, "Escalated by agent". */
+		fprintf(out, _("%s by agent"), _(metrics[m].title));
+		fprintf(out, " <span class=\"note\">(%s%s)</span></h2>\n<div class=\"row\">\n",
+			metrics[m].percent ? "% " : "", _(metrics[m].unit));
 		for (size_t n = 0; n < p->nnames; n++) {
 			for (size_t i = 0; i < p->nweeks; i++) {
 				const struct report_figures *f = agent_in(&p->weeks[i], p->names[n]);

@@ -4,6 +4,8 @@
  */
 #include "poise/day.h"
 
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,4 +66,60 @@ enum poise_status day_parse(const char *text, int utc, int next_day, int64_t *ms
 bad:
 	return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
 			       "'%s' is not a date: expected YYYY-MM-DD", text ? text : "");
+}
+
+/* The locale's way of writing a day: ISO in C and POSIX (as before), else nl_langinfo's. */
+static const char *locale_day_format(int short_form)
+{
+	static char cut[32];
+	const char *lc = setlocale(LC_TIME, NULL), *f;
+	char *y;
+	size_t len;
+
+	if (!lc || strcmp(lc, "C") == 0 || strcmp(lc, "POSIX") == 0 || strncmp(lc, "C.", 2) == 0)
+		return short_form ? "%m-%d" : "%Y-%m-%d";
+	f = nl_langinfo(D_FMT);
+	if (!f || !*f || strlen(f) >= sizeof(cut))
+		return short_form ? "%m-%d" : "%Y-%m-%d";
+	if (!short_form)
+		return f;
+	/* Short: the year and the separator beside it left out ("%d/%m/%y" gives "%d/%m"). */
+	snprintf(cut, sizeof(cut), "%s", f);
+	if (!(y = strstr(cut, "%y")) && !(y = strstr(cut, "%Y")))
+		return cut;
+	len = strlen(cut);
+	if (y == cut && len > 3)
+		memmove(cut, cut + 3, len - 2); /* "%Y-%m-%d": the year and the '-' after it */
+	else if (y > cut)
+		memmove(y - 1, y + 2, strlen(y + 2) + 1); /* the separator before it */
+	return cut;
+}
+
+char *day_locale_datetime(char *buf, size_t size, int64_t ms, int short_form)
+{
+	time_t s = (time_t)(ms / 1000);
+	char fmt[48];
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	snprintf(fmt, sizeof(fmt), "%s %%H:%%M", locale_day_format(short_form));
+	if (strftime(buf, size, fmt, &tm) == 0 && size > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+char *day_locale_day(char *buf, size_t size, const char *iso)
+{
+	struct tm tm = {0};
+	int y, m, d;
+
+	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+		snprintf(buf, size, "%s", iso);
+		return buf;
+	}
+	tm.tm_year = y - 1900, tm.tm_mon = m - 1, tm.tm_mday = d, tm.tm_isdst = -1;
+	tm.tm_hour = 12;
+	if (mktime(&tm) == (time_t)-1 || strftime(buf, size, locale_day_format(0), &tm) == 0)
+		snprintf(buf, size, "%s", iso);
+	return buf;
 }
