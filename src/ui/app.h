@@ -364,6 +364,11 @@ int caller_ask(struct ui *ui, struct caller *c);
 /* caller.c: 1 when key is an Enter to ignore as a repeat while the form is open. */
 int ui_enter_repeat(struct ui *ui, int key);
 int session_resume(struct ui *ui); /* resume.c: the unfinished call, if any */
+enum { UNF_NONE, UNF_READY, UNF_BROKEN };
+int session_unfinished(struct ui *ui, int *busy, struct call_meta *other, char *why,
+		       size_t size);
+int session_resume_call(struct ui *ui);
+void session_close_unfinished(struct ui *ui, int ready);
 /*
  * rehearse.c: the scripted customer answers the agent's event ev (NULL: a
  * tick of the clock at now); REDRAW when they spoke.

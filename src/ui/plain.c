@@ -18,6 +18,7 @@
  * and an empty line is Enter. The end of input is a hang-up.
  */
 #include "ui/app.h"
+#include "poise/day.h"
 #include "poise/i18n.h"
 
 #include <errno.h>
@@ -804,20 +805,11 @@ static int ask_caller(struct plain *p, struct caller *c)
 	return 0;
 }
 
-static int one_call(struct plain *p, const struct caller *c)
+/* The call in ui (started or resumed) from its talk through the wrap-up; 0, or -1 stopped. */
+static int run_call(struct plain *p)
 {
 	struct ui *ui = p->ui;
 
-	if (session_start_call(ui, c) != 0) {
-		say_news(p);
-		return -1;
-	}
-	p->minute = 0;
-	p->prompts_said = 0;
-	p->sel = 0;
-	say(_("Call with %s started (playbook %s %s)."), ui_customer(ui), ui->call_pb->id,
-	    ui->call_pb->version);
-	say_stage(p);
 	for (;;) {
 		int rc = talk(p);
 
@@ -834,12 +826,88 @@ static int one_call(struct plain *p, const struct caller *c)
 	return 0;
 }
 
+static int one_call(struct plain *p, const struct caller *c)
+{
+	struct ui *ui = p->ui;
+
+	if (session_start_call(ui, c) != 0) {
+		say_news(p);
+		return -1;
+	}
+	p->minute = 0;
+	p->prompts_said = 0;
+	p->sel = 0;
+	say(_("Call with %s started (playbook %s %s)."), ui_customer(ui), ui->call_pb->id,
+	    ui->call_pb->version);
+	say_stage(p);
+	return run_call(p);
+}
+
+/*
+ * The unfinished call the call screen would offer (session_unfinished), as
+ * a line and one key: r resumes it (session_resume_call, the screen's
+ * RESUME) and the call goes on here; n sets it aside as the screen's c
+ * does. 0 a new call is next, 1 the resumed call ran to its end, -1 quit
+ * or stopped.
+ */
+static int offer_resume(struct plain *p)
+{
+	struct ui *ui = p->ui;
+	struct call_meta other;
+	char why[600], when[64];
+	int busy, found, ch;
+
+	found = session_unfinished(ui, &busy, &other, why, sizeof(why));
+	if (found == UNF_NONE) {
+		if (!busy)
+			return 0;
+		day_locale_datetime(when, sizeof(when), other.started, 0);
+		say(_("A call is open in another poise window: customer %s, started %s. It "
+		      "stays with that window."),
+		    other.customer[0] ? other.customer : _("(no name)"), when);
+		ch = ask_key(p, _("n new call here   q quit"), "nq", 0);
+		return ch == 'n' ? 0 : -1;
+	}
+	day_locale_datetime(when, sizeof(when), ui->meta.started, 0);
+	if (found == UNF_BROKEN) {
+		say(_("Unfinished call: customer %s, started %s. It cannot be resumed: %s."),
+		    ui->meta.customer[0] ? ui->meta.customer : _("(no name)"), when, why);
+		ch = ask_key(p, _("n new call (this one is closed as interrupted)   q quit"), "nq",
+			     0);
+	} else {
+		say(_("Unfinished call: customer %s, started %s, in the %s stage."),
+		    ui->meta.customer[0] ? ui->meta.customer : _("(no name)"), when,
+		    stage_title(ui->cs.stage));
+		ch = ask_key(p, _("r resume   n new call (this one is closed as interrupted)   q quit"),
+			     "rnq", 0);
+	}
+	if (ch == 'n') {
+		session_close_unfinished(ui, found == UNF_READY);
+		return 0;
+	}
+	if (ch != 'r') {
+		session_end_call(ui);
+		return -1;
+	}
+	if (session_resume_call(ui) != 0) {
+		say_news(p);
+		return -1;
+	}
+	p->minute = call_elapsed_ms(&ui->cs, ui_now()) / 60000;
+	p->prompts_said = ui->cs.nprompts;
+	p->sel = 0;
+	say(_("Call with %s resumed (playbook %s %s)."), ui_customer(ui), ui->call_pb->id,
+	    ui->call_pb->version);
+	say_stage(p);
+	return run_call(p) == 0 ? 1 : -1;
+}
+
 int ui_call_plain(const struct call_opts *opts, struct poise_error *err)
 {
 	struct plain *p = calloc(1, sizeof(*p));
 	struct ui *ui = calloc(1, sizeof(*ui));
 	struct caller c;
-	int rc = 1, ch;
+	int rc = 1, ch, resumed;
 
 	if (!p || !ui) {
 		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
@@ -854,7 +922,11 @@ int ui_call_plain(const struct call_opts *opts, struct poise_error *err)
 	term_plain_start();
 	say(_("poise, plain mode: playbook %s %s. ? lists the keys."), ui->pb->id, ui->pb->version);
 	memset(&c, 0, sizeof(c));
-	if (opts->customer) {
+	if ((resumed = offer_resume(p)) < 0) {
+		goto stop;
+	} else if (resumed) {
+		/* the resumed call has ended: the next one is asked for below */
+	} else if (opts->customer) {
 		snprintf(c.customer, sizeof(c.customer), "%s", opts->customer);
 		snprintf(c.ref, sizeof(c.ref), "%s", opts->ref ? opts->ref : "");
 	} else if (ask_caller(p, &c) != 0) {
@@ -863,8 +935,9 @@ int ui_call_plain(const struct call_opts *opts, struct poise_error *err)
 		snprintf(c.ref, sizeof(c.ref), "%s", opts->ref);
 	}
 	for (;;) {
-		if (one_call(p, &c) != 0)
+		if (!resumed && one_call(p, &c) != 0)
 			break;
+		resumed = 0;
 		ch = ask_key(p, _("Ready for the next call: Enter or c starts it, q quits."), "\rcq", 0);
 		if (ch == PK_STOP || ch == 'q' || ask_caller(p, &c) != 0)
 			break;

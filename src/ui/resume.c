@@ -177,23 +177,82 @@ static int other_window(struct ui *ui, const struct call_meta *m)
 	return ch == 'n' ? 0 : -1;
 }
 
-int session_resume(struct ui *ui)
+/*
+ * The unfinished call, its state rebuilt from its events: UNF_READY it can be
+ * resumed, UNF_BROKEN it cannot (why says why), UNF_NONE there is none to
+ * offer (*other filled and 1 returned through busy when another window has
+ * one live). Its lock is ours unless UNF_NONE. Both faces ask this.
+ */
+int session_unfinished(struct ui *ui, int *busy, struct call_meta *other, char *why,
+		       size_t size)
 {
-	char why[600], stopped[64] = "", text[2400];
-	struct panel panel = {_("poise - unfinished call"), text};
+	char stopped[64] = "";
 	struct scan sc;
-	int ok, ch, open;
+	int ok;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.ui = ui;
-	if (!find_unfinished(ui, &sc))
-		return sc.busy ? other_window(ui, &sc.other) : 0;
-	open = strcmp(ui->meta.status, "open") == 0;
-	ok = rebuild(ui, why, sizeof(why), stopped, sizeof(stopped)) == 0;
-	if (!open && (!ok || strcmp(stopped, "closed on start") == 0)) {
-		session_end_call(ui); /* closed on purpose, or nothing we could do */
-		return 0;
+	*busy = 0;
+	if (!find_unfinished(ui, &sc)) {
+		*busy = sc.busy > 0;
+		*other = sc.other;
+		return UNF_NONE;
 	}
+	ok = rebuild(ui, why, size, stopped, sizeof(stopped)) == 0;
+	if (strcmp(ui->meta.status, "open") != 0 &&
+	    (!ok || strcmp(stopped, "closed on start") == 0)) {
+		session_end_call(ui); /* closed on purpose, or nothing we could do */
+		return UNF_NONE;
+	}
+	return ok ? UNF_READY : UNF_BROKEN;
+}
+
+/* The unfinished call (UNF_READY) goes on: its RESUME logged; 0, or -1 (the call let go). */
+int session_resume_call(struct ui *ui)
+{
+	/*
+	 * Nobody saw what happened between the last event and now: mark
+	 * the crash at the last event, so that gap counts as no time.
+	 */
+	struct event stop = {.t = ui->cs.last_t,
+			     .kind = EV_INTERRUPTED,
+			     .stage = (int)ui->cs.stage,
+			     .text = "no clean exit"};
+	/* a = 1: a hold open when it stopped goes on (event.h). */
+	struct event ev = {.kind = EV_RESUME, .stage = (int)ui->cs.stage, .a = 1};
+	int open = strcmp(ui->meta.status, "open") == 0;
+
+	ui->sel_stage = (int)ui->cs.stage;
+	if ((!open || ui_record(ui, &stop) == 0) && ui_record(ui, &ev) == 0)
+		return 0;
+	session_end_call(ui);
+	return -1;
+}
+
+/* The unfinished call set aside for a new one: an open one is closed as interrupted. */
+void session_close_unfinished(struct ui *ui, int ready)
+{
+	struct event ev = {.t = ui->cs.last_t,
+			   .kind = EV_INTERRUPTED,
+			   .stage = (int)ui->cs.stage,
+			   .text = "closed on start"};
+
+	if (strcmp(ui->meta.status, "open") == 0 && (!ready || ui_record(ui, &ev) != 0))
+		close_raw(ui);
+	session_end_call(ui);
+}
+
+int session_resume(struct ui *ui)
+{
+	char why[600], text[2400];
+	struct panel panel = {_("poise - unfinished call"), text};
+	struct call_meta other;
+	int found, busy, ok, ch;
+
+	found = session_unfinished(ui, &busy, &other, why, sizeof(why));
+	if (found == UNF_NONE)
+		return busy ? other_window(ui, &other) : 0;
+	ok = found == UNF_READY;
 	describe(ui, text, sizeof(text), ok ? NULL : why);
 	ui_push(ui, &panel_screen, &panel);
 	ch = ui_ask_key(ui,
@@ -201,30 +260,10 @@ int session_resume(struct ui *ui)
 			   : _("c close as interrupted   q quit"),
 			ok ? "rcq" : "cq", 0);
 	ui_pop(ui);
-	if (ch == 'r') {
-		/*
-		 * Nobody saw what happened between the last event and now: mark
-		 * the crash at the last event, so that gap counts as no time.
-		 */
-		struct event stop = {.t = ui->cs.last_t,
-				     .kind = EV_INTERRUPTED,
-				     .stage = (int)ui->cs.stage,
-				     .text = "no clean exit"};
-		/* a = 1: a hold open when it stopped goes on (event.h). */
-		struct event ev = {.kind = EV_RESUME, .stage = (int)ui->cs.stage, .a = 1};
-
-		ui->sel_stage = (int)ui->cs.stage;
-		if ((!open || ui_record(ui, &stop) == 0) && ui_record(ui, &ev) == 0)
-			return 0;
-	} else if (ch == 'c') {
-		struct event ev = {.t = ui->cs.last_t,
-				   .kind = EV_INTERRUPTED,
-				   .stage = (int)ui->cs.stage,
-				   .text = "closed on start"};
-
-		if (open && (!ok || ui_record(ui, &ev) != 0))
-			close_raw(ui);
-		session_end_call(ui);
+	if (ch == 'r')
+		return session_resume_call(ui);
+	if (ch == 'c') {
+		session_close_unfinished(ui, ok);
 		return 0;
 	}
 	session_end_call(ui);

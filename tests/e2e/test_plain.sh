@@ -5,7 +5,8 @@
 # to a file with pipe-pane and searched for ESC). It logs the same kinds
 # of events as the same keys on the call screen. Through a pipe, lines are
 # read. A hang-up closes the call as interrupted and the call screen
-# offers to resume it.
+# offers to resume it, and so does plain mode (r resumes, n sets it aside),
+# on a terminal, through a pipe and in Spanish.
 . "$(dirname "$0")/lib.sh"
 
 kinds() {	# the event kinds of call N (1 first), prompts left out (the clock's, not the keys')
@@ -103,5 +104,49 @@ start_poise 80 24 call --playbook e2e-fast
 wait_for "unfinished call"
 wait_for "r resume"
 keys r; wait_for "Calm: Calm goal"
+stop_poise # a hang-up again: the call is interrupted again
+# Plain mode offers the same call: one line, one key; r resumes it (the same
+# RESUME event), and it ends here as one call, not a second.
+start_poise 80 24 call --plain --playbook e2e-fast
+wait_for "Unfinished call: customer Cy, started "
+wait_for "in the Calm stage"
+wait_for "r resume"
+keys r; wait_for "Call with Cy resumed"
+wait_for "Stage 1 of 8: Calm"
+keys x; wait_for "How did the call end?"
+keys r; wait_for "What was it about?"
+keys 1; wait_for "Anything promised for later?"
+keys Enter; wait_for "What went well?"
+keys Enter; wait_for "What to improve?"
+keys Enter; wait_for "Call saved."
+wait_for "Ready for the next call"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not quit plain mode after the resumed call"
 stop_poise
-echo "ok: plain mode prints lines without escapes, logs what the call screen logs, reads pipes, survives a hang-up"
+[ "$(exported 'c["id"]' | wc -l)" = 4 ] || fail "the resumed call was stored as a new call: $(exported 'c["customer"]' | tr '\n' ' ')"
+expect_eq "$(kinds 4)" "start mood interrupted resume interrupted resume wrapup outcome cause end " \
+	"the call resumed in plain mode"
+
+# 5. Through pipes: the end of input hangs up a call; a line "r" resumes it, "n" sets it aside.
+printf 'Di\n\n4\n' | "$POISE_BIN" call --plain --playbook e2e-fast >/dev/null 2>&1 || true
+[ "$(kinds 5)" = "start mood interrupted " ] || fail "the piped hang-up logged: $(kinds 5)"
+out=$(printf 'r\nx\nr\n1\n\n\n\nq\n' | "$POISE_BIN" call --plain --playbook e2e-fast 2>&1) ||
+	fail "resuming on a pipe failed: $out"
+echo "$out" | grep -q "Unfinished call: customer Di" || fail "no resume offered on a pipe: $out"
+echo "$out" | grep -q "Call saved." || fail "the piped resumed call was not saved: $out"
+[ "$(kinds 5)" = "start mood interrupted resume wrapup outcome cause end " ] ||
+	fail "the call resumed on a pipe logged: $(kinds 5)"
+printf 'Ed\n\n' | "$POISE_BIN" call --plain --playbook e2e-fast >/dev/null 2>&1 || true
+out=$(printf 'n\nFy\n\nq\n' | "$POISE_BIN" call --plain --playbook e2e-fast 2>&1) || true
+echo "$out" | grep -q "Unfinished call: customer Ed" || fail "no resume offered for Ed: $out"
+echo "$out" | grep -q "Call with Fy started" || fail "n did not start a new call: $out"
+[ "$(exported 'c["customer"]' | tr '\n' ' ')" = "Ana Ana Bo Cy Di Ed Fy " ] ||
+	fail "the calls stored: $(exported 'c["customer"]' | tr '\n' ' ')"
+
+# 6. In Spanish: the offer is a Spanish line.
+. "$(dirname "$0")/locale.sh"
+es_locale "$E2E_DIR"
+out=$(printf 'q\n' | LANG=es_ES.UTF-8 LC_ALL=es_ES.UTF-8 LOCPATH="$E2E_DIR/loc" \
+	"$POISE_BIN" call --plain --playbook e2e-fast 2>&1) || true
+echo "$out" | grep -q "Llamada sin terminar: cliente Fy" || fail "no Spanish offer: $out"
+echo "ok: plain mode prints lines without escapes, logs what the call screen logs, reads pipes, survives a hang-up and resumes the call"
