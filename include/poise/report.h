@@ -185,7 +185,17 @@ struct report_line {
 	long skip_reason[SKIP_COUNT]; /* by reason */
 	long mood_samples;	      /* SAIDs followed by a MOOD within the window */
 	long mood_change_sum;	      /* sum of (that MOOD - mood when said) */
+	long calls_said;	      /* calls with at least one of those samples */
+	/*
+	 * The baseline: the samples of the other lines' SAIDs in this stage in
+	 * the calls that visited it and never said this line (docs/metrics.md).
+	 */
+	long base_calls;	/* such calls with at least one sample */
+	long base_samples;	/* their samples */
+	long base_change_sum;	/* and the sum of those changes */
+	int few;		/* calls_said or base_calls below REPORT_LINE_FEW */
 };
+#define REPORT_LINE_FEW 5 /* fewer calls than this on either side: too few to judge */
 
 struct report;
 

@@ -51,7 +51,7 @@
 	"  - {id: delivery, label: Delivery}\n"
 
 static struct playbook *pba, *pbb;
-static char ids[8][37];
+static char ids[16][37];
 static int keep_mode, refold_mode;
 
 static struct playbook *load(const char *text)
@@ -604,16 +604,18 @@ START_TEST(lines_as_csv_and_json)
 	ck_assert_ptr_nonnull(strstr(csv, "playbook_id,playbook_version,playbook_hash,stage,"
 					  "section,index,text,shown,used,skipped,skipped_didnt_fit,"
 					  "skipped_calmer,skipped_wrong_scenario,skipped_other,"
-					  "mood_change_avg,mood_change_samples\r\n"));
+					  "mood_change_avg,mood_change_samples,baseline_change_avg,"
+					  "baseline_samples,calls_said,calls_baseline,few\r\n"));
 	/* The text holds a comma: quoted. */
 	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,calm,say,0,\"Breathe, {customer}.\",4,1,0,0,0,0,"
-		 "0,-1.00,1\r\n", pba->hash);
+		 "0,-1.00,1,,0,1,0,1\r\n", pba->hash);
 	ck_assert_msg(strstr(csv, row), "no row %s in\n%s", row, csv);
-	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,calm,ask,0,What happened?,4,0,1,1,0,0,0,,0\r\n",
+	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,calm,ask,0,What happened?,4,0,1,1,0,0,0,,0,"
+		 "-1.00,1,0,1,1\r\n",
 		 pba->hash);
 	ck_assert_msg(strstr(csv, row), "no row %s in\n%s", row, csv);
 	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,empathize,say,0,That sounds hard,2,2,0,0,0,0,"
-		 "0,1.00,1\r\n", pba->hash);
+		 "0,1.00,1,,0,1,0,1\r\n", pba->hash);
 	ck_assert_msg(strstr(csv, row), "no row %s in\n%s", row, csv);
 	ck_assert_uint_eq(lines->len, 8);
 	ck_assert_double_eq_tol(num(lines->items[0], "mood_change_avg"), -1.0, 1e-9);
@@ -1044,6 +1046,133 @@ START_TEST(undone_marks_leave_no_figures)
 }
 END_TEST
 
+/* The baseline figures of line i: calls said, baseline calls, samples, sum, few. */
+static void check_base(const struct report *r, size_t i, long said, long calls, long samples,
+		       long sum, int few)
+{
+	struct report_line l;
+
+	report_line_get(r, i, &l);
+	ck_assert_msg(l.calls_said == said && l.base_calls == calls && l.base_samples == samples &&
+			      l.base_change_sum == sum && l.few == few,
+		      "line %zu: said %ld base calls %ld samples %ld sum %ld few %d", i, l.calls_said,
+		      l.base_calls, l.base_samples, l.base_change_sum, l.few);
+}
+
+/*
+ * The baseline, by hand. Eleven calls under rep-a in calm, each from mood 4:
+ *  0: says calm say 0 (-> 3: -1), again (-> 2: -1).
+ *  1-4: say calm say 0 (-> 3: -1).
+ *  5-8: say calm say 1, moods after 4, 5, 5, 4: 0, +1, +1, 0.
+ *  9: says calm say 1 (-> 5: +1), calm ask 0 (-> 4: -1), then in
+ *     empathize its say 0 (-> 2: -2): another stage, not calm's baseline.
+ * 10: says calm say 0, next mood 190 s later: no sample anywhere.
+ * calm say 0: used 7, samples 6 (-6: -1.00) in 5 calls; baseline calls
+ *   5-9: 6 samples (0+1+1+0 + 1-1 = 2: 0.33) in 5 calls: enough.
+ * calm say 1: used 5, samples 5 (+3: 0.60) in 5 calls; baseline calls 0-4:
+ *   6 samples (-6: -1.00) in 5 calls (10 has none): enough.
+ * calm ask 0: used 1, 1 sample (-1) in 1 call; baseline calls 0-8: 10
+ *   samples (-6 + 2 = -4: -0.40) in 9 calls: too few said.
+ * empathize say 0: shown 1, 1 sample (-2) in 1 call; no baseline: too few.
+ */
+static struct store *baseline_fixture(void)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+	static const int after[4] = {4, 5, 5, 4};
+	struct poise_error err = {0};
+
+	for (int i = 0; i <= 10; i++) {
+		begin(st, i, "ana", "", D0 + i * HOUR, pba, CALM);
+		ev(st, i, EV_MOOD, 1, 0, 4, 0, NULL);
+		if (i <= 4 || i == 10) {
+			ev(st, i, EV_SAID, 10, 0, SAY, 0, NULL);
+			ev(st, i, EV_MOOD, i == 10 ? 200 : 20, 0, i == 10 ? 2 : 3, 0, NULL);
+		} else {
+			ev(st, i, EV_SAID, 10, 0, SAY, 1, NULL);
+			ev(st, i, EV_MOOD, 20, 0, i == 9 ? 5 : after[i - 5], 0, NULL);
+		}
+		if (i == 0) {
+			ev(st, i, EV_SAID, 25, 0, SAY, 0, NULL);
+			ev(st, i, EV_MOOD, 30, 0, 2, 0, NULL);
+		}
+		if (i == 9) {
+			ev(st, i, EV_SAID, 30, 0, ASK, 0, NULL);
+			ev(st, i, EV_MOOD, 40, 0, 4, 0, NULL);
+			ev(st, i, EV_STAGE, 50, EMP, CALM, 0, NULL);
+			ev(st, i, EV_SAID, 60, 0, SAY, 0, NULL);
+			ev(st, i, EV_MOOD, 70, 0, 2, 0, NULL);
+		}
+		end_call(st, i, 250, "resolved", NULL, 260);
+		if (keep_mode)
+			ck_assert_int_eq(report_keep_call(st, ids[i], &err), POISE_OK);
+	}
+	return st;
+}
+
+START_TEST(lines_against_their_baseline)
+{
+	struct store *st = baseline_fixture();
+	struct report *r = run(st, NULL, NULL, NULL, NULL, 7);
+	char *csv = written(r, REPORT_CSV, 1), *text = written(r, REPORT_JSON, 1), row[512];
+	char *table = written(r, REPORT_TABLE, 1);
+	struct json *j = parsed(text);
+	const struct json *lines = member(j, "lines");
+
+	ck_assert_uint_eq(report_line_count(r), 4);
+	check_line(r, 0, "rep-a", CALM, SAY, 0, 11, 7, 0, 6, -6);
+	check_line(r, 1, "rep-a", CALM, SAY, 1, 11, 5, 0, 5, 3);
+	check_line(r, 2, "rep-a", CALM, ASK, 0, 11, 1, 0, 1, -1);
+	check_line(r, 3, "rep-a", EMP, SAY, 0, 1, 1, 0, 1, -2);
+	check_base(r, 0, 5, 5, 6, 2, 0);
+	check_base(r, 1, 5, 5, 6, -6, 0);
+	check_base(r, 2, 1, 9, 10, -4, 1);
+	check_base(r, 3, 1, 0, 0, 0, 1);
+
+	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,calm,say,0,\"Breathe, {customer}.\",11,7,0,0,0,"
+		 "0,0,-1.00,6,0.33,6,5,5,0\r\n", pba->hash);
+	ck_assert_msg(strstr(csv, row), "no row %s in\n%s", row, csv);
+	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,calm,say,1,Take your time,11,5,0,0,0,0,0,"
+		 "0.60,5,-1.00,6,5,5,0\r\n", pba->hash);
+	ck_assert_msg(strstr(csv, row), "no row %s in\n%s", row, csv);
+	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,calm,ask,0,What happened?,11,1,0,0,0,0,0,"
+		 "-1.00,1,-0.40,10,1,9,1\r\n", pba->hash);
+	ck_assert_msg(strstr(csv, row), "no row %s in\n%s", row, csv);
+	snprintf(row, sizeof(row), "\r\nrep-a,1.0,%s,empathize,say,0,That sounds hard,1,1,0,0,0,0,"
+		 "0,-2.00,1,,0,1,0,1\r\n", pba->hash);
+	ck_assert_msg(strstr(csv, row), "no row %s in\n%s", row, csv);
+
+	ck_assert_uint_eq(lines->len, 4);
+	ck_assert_double_eq_tol(num(lines->items[0], "baseline_change_avg"), 0.33, 1e-9);
+	ck_assert_int_eq(num(lines->items[0], "baseline_samples"), 6);
+	ck_assert_int_eq(num(lines->items[0], "calls_said"), 5);
+	ck_assert_int_eq(num(lines->items[0], "calls_baseline"), 5);
+	ck_assert_int_eq(member(lines->items[0], "few")->type, JSON_BOOL);
+	ck_assert_int_eq(member(lines->items[0], "few")->boolean, 0);
+	ck_assert_double_eq_tol(num(lines->items[1], "mood_change_avg"), 0.6, 1e-9);
+	ck_assert_double_eq_tol(num(lines->items[1], "baseline_change_avg"), -1.0, 1e-9);
+	ck_assert_double_eq_tol(num(lines->items[2], "baseline_change_avg"), -0.4, 1e-9);
+	ck_assert_int_eq(num(lines->items[2], "calls_baseline"), 9);
+	ck_assert_int_eq(member(lines->items[2], "few")->boolean, 1);
+	ck_assert_int_eq(member(lines->items[3], "baseline_change_avg")->type, JSON_NULL);
+	ck_assert_int_eq(num(lines->items[3], "calls_baseline"), 0);
+
+	/* The table: said and baseline side by side, '*' where too few. */
+	check_width(table, 80);
+	ck_assert_msg(strstr(table, "calm      say 1      11     7     0  -1.00    5  +0.33    5   "
+				    "Breathe"),
+		      "%s", table);
+	ck_assert_msg(strstr(table, "calm      ask 1      11     1     0  -1.00    1  -0.40    9 * "
+				    "What"),
+		      "%s", table);
+	json_free(j);
+	free(table);
+	free(text);
+	free(csv);
+	report_free(r);
+	store_close(st);
+}
+END_TEST
+
 static void add_report_tests(TCase *tc)
 {
 	tcase_add_test(tc, undone_marks_leave_no_figures);
@@ -1053,6 +1182,7 @@ static void add_report_tests(TCase *tc)
 	tcase_add_test(tc, no_calls_gives_empty_averages_not_zeros);
 	tcase_add_test(tc, lines_shown_used_skipped_and_mood_after);
 	tcase_add_test(tc, lines_as_csv_and_json);
+	tcase_add_test(tc, lines_against_their_baseline);
 	tcase_add_test(tc, filter_by_agent_and_playbook);
 	tcase_add_test(tc, filter_by_days_inclusive);
 	tcase_add_test(tc, repeat_days_sets_the_window);

@@ -210,6 +210,7 @@ static void add_lines(struct pb_entry *e, const struct call_figs *f)
 			a->skip_reason[l->skip]++;
 		}
 	}
+	report_lines_add_call(e, f);
 }
 
 /* Add a closed call to its agent's column and to everyone's. */

@@ -41,6 +41,8 @@ enum poise_status report_qa_add(struct report *r, struct store *st, const struct
 struct line_acc {
 	long used, skipped, skip_reason[SKIP_COUNT];
 	long mood_samples, mood_change_sum;
+	long calls_said;		       /* calls with a sample of it */
+	long calls_base, base_samples, base_change_sum; /* report_lines.c: line_baseline */
 };
 
 /* One playbook, by hash: parsed once, with its lines' figures. */
@@ -150,6 +152,8 @@ int repeat_seen(struct repeat_window *w, const char *ref, int64_t t);
 
 /* report_lines.c */
 enum poise_status report_lines_index(struct report *r);
+/* Add one closed call's said samples and baselines to e's lines. */
+void report_lines_add_call(struct pb_entry *e, const struct call_figs *f);
 
 /* One report shape (per agent or per line) in one format. */
 typedef void report_writer(const struct report *r, FILE *out);

@@ -68,6 +68,60 @@ static size_t each_line(const struct pb_entry *e, size_t pb, struct line_ref *ou
 	return n;
 }
 
+/* Whether line (stage, section, index) has a SAID in f; its samples' count and sum. */
+static int said_in(const struct call_figs *f, int stage, int section, size_t index, long *samples,
+		   long *sum)
+{
+	int said = 0;
+
+	*samples = *sum = 0;
+	for (size_t i = 0; i < f->nlev; i++) {
+		const struct line_ev *l = &f->lev[i];
+
+		if (l->skip >= 0 || l->stage != stage || l->section != section ||
+		    (size_t)l->index != index)
+			continue;
+		said = 1;
+		*samples += l->sample;
+		*sum += l->sample ? l->change : 0;
+	}
+	return said;
+}
+
+/*
+ * The part of one closed call in the lines of the stages it visited: a
+ * line said with a sample counts the call on its side; a line of a visited
+ * stage never said takes the samples of the stage's other lines (all the
+ * stage's samples, as it has none) into its baseline.
+ */
+void report_lines_add_call(struct pb_entry *e, const struct call_figs *f)
+{
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		long n = 0, sum = 0;
+
+		if (!(f->visited & (1u << s)))
+			continue;
+		for (size_t i = 0; i < f->nlev; i++)
+			if (f->lev[i].skip < 0 && f->lev[i].stage == s && f->lev[i].sample) {
+				n++;
+				sum += f->lev[i].change;
+			}
+		for (int sec = 0; sec < SECTION_COUNT; sec++)
+			for (size_t i = 0; i < e->pb->stages[s].section[sec].len; i++) {
+				struct line_acc *a = &e->lines[s][sec][i];
+				long own, own_sum;
+
+				if (said_in(f, s, sec, i, &own, &own_sum)) {
+					a->calls_said += own > 0;
+				} else if (n > 0) {
+					a->calls_base++;
+					a->base_samples += n;
+					a->base_change_sum += sum;
+				}
+			}
+	}
+}
+
 enum poise_status report_lines_index(struct report *r)
 {
 	size_t npb, total = 0, *order = pb_order(r, &npb);
@@ -112,29 +166,53 @@ void report_line_get(const struct report *r, size_t i, struct report_line *out)
 	memcpy(out->skip_reason, a->skip_reason, sizeof(out->skip_reason));
 	out->mood_samples = a->mood_samples;
 	out->mood_change_sum = a->mood_change_sum;
+	out->calls_said = a->calls_said;
+	out->base_calls = a->calls_base;
+	out->base_samples = a->base_samples;
+	out->base_change_sum = a->base_change_sum;
+	out->few = a->calls_said < REPORT_LINE_FEW || a->calls_base < REPORT_LINE_FEW;
 }
 
-/* The average mood change in hundredths, into buf as "-0.50"; "" without samples. */
-static const char *mood_change(const struct report_line *l, char *buf, size_t size)
+/* The average sum / samples in hundredths, into buf as "-0.50"; "" without samples. */
+static const char *avg_change(long sum, long samples, char *buf, size_t size)
 {
 	int64_t h;
 
-	if (!l->mood_samples)
+	if (!samples)
 		return "";
-	h = report_div_round((int64_t)l->mood_change_sum * 100, l->mood_samples);
+	h = report_div_round((int64_t)sum * 100, samples);
 	snprintf(buf, size, "%s%" PRId64 ".%02" PRId64, h < 0 ? "-" : (h > 0 ? "+" : ""),
 		 (h < 0 ? -h : h) / 100, (h < 0 ? -h : h) % 100);
 	return buf;
 }
 
+/* The average mood change of the line's samples. */
+static const char *mood_change(const struct report_line *l, char *buf, size_t size)
+{
+	return avg_change(l->mood_change_sum, l->mood_samples, buf, size);
+}
+
+/* The same of its baseline. */
+static const char *base_change(const struct report_line *l, char *buf, size_t size)
+{
+	return avg_change(l->base_change_sum, l->base_samples, buf, size);
+}
+
+/* A number for CSV and JSON: no leading '+'; empty when none. */
+static const char *plain(const char *s)
+{
+	return s + (s[0] == '+');
+}
+
 static void table_line(FILE *out, const struct report_line *l)
 {
-	char pos[32], mood[48];
+	char pos[32], mood[48], base[48];
 
 	snprintf(pos, sizeof(pos), "%s %zu", section_key(l->section), l->index + 1);
-	fprintf(out, "%-9s %-7s %5ld %5ld %5ld %6s %4ld  ", stage_key(l->stage), pos, l->shown,
-		l->used, l->skipped, mood_change(l, mood, sizeof(mood)), l->mood_samples);
-	text_fput_cell(out, l->text, 80 - 49, TEXT_ELLIPSIS | TEXT_NO_PAD);
+	fprintf(out, "%-9s %-7s %5ld %5ld %5ld %6s %4ld %6s %4ld %c ", stage_key(l->stage), pos,
+		l->shown, l->used, l->skipped, mood_change(l, mood, sizeof(mood)), l->calls_said,
+		base_change(l, base, sizeof(base)), l->base_calls, l->few ? '*' : ' ');
+	text_fput_cell(out, l->text, 80 - 62, TEXT_ELLIPSIS | TEXT_NO_PAD);
 	fputc('\n', out);
 	if (!l->skipped)
 		return;
@@ -182,20 +260,33 @@ static void write_table(const struct report *r, FILE *out)
 			text_fput_cell(out, _("mood"), 6, TEXT_RIGHT);
 			fputc(' ', out);
 			text_fput_cell(out, _("n"), 4, TEXT_RIGHT);
-			fprintf(out, "  %s\n", _("text"));
+			fputc(' ', out);
+			text_fput_cell(out, _("base"), 6, TEXT_RIGHT);
+			fputc(' ', out);
+			text_fput_cell(out, _("n"), 4, TEXT_RIGHT);
+			fprintf(out, "   %s\n", _("text"));
 		}
 		table_line(out, &l);
+	}
+	if (r->nlines) {
+		fputc('\n', out);
+		/* TRANSLATORS: the footnote of report --lines; keep it within 80 columns. */
+		fprintf(out, _("mood: change after the line; base: after the stage's other lines in\n"
+			       "calls that did not say it; n: calls; * fewer than %d calls: too few\n"
+			       "to judge. Not cause and effect (docs/metrics.md).\n"),
+			REPORT_LINE_FEW);
 	}
 }
 
 static void write_csv(const struct report *r, FILE *out)
 {
 	struct report_line l;
-	char mood[48];
+	char mood[48], base[48];
 
 	fputs("playbook_id,playbook_version,playbook_hash,stage,section,index,text,shown,used,"
 	      "skipped,skipped_didnt_fit,skipped_calmer,skipped_wrong_scenario,skipped_other,"
-	      "mood_change_avg,mood_change_samples\r\n",
+	      "mood_change_avg,mood_change_samples,baseline_change_avg,baseline_samples,"
+	      "calls_said,calls_baseline,few\r\n",
 	      out);
 	for (size_t i = 0; i < r->nlines; i++) {
 		report_line_get(r, i, &l);
@@ -208,10 +299,10 @@ static void write_csv(const struct report *r, FILE *out)
 		fprintf(out, "%ld,%ld,%ld", l.shown, l.used, l.skipped);
 		for (int k = 0; k < SKIP_COUNT; k++)
 			fprintf(out, ",%ld", l.skip_reason[k]);
-		mood_change(&l, mood, sizeof(mood));
 		/* A plain number, as in JSON: no leading '+'. */
-		fprintf(out, ",%s,%ld\r\n", l.mood_samples ? mood + (mood[0] == '+') : "",
-			l.mood_samples);
+		fprintf(out, ",%s,%ld", plain(mood_change(&l, mood, sizeof(mood))), l.mood_samples);
+		fprintf(out, ",%s,%ld,%ld,%ld,%d\r\n", plain(base_change(&l, base, sizeof(base))),
+			l.base_samples, l.calls_said, l.base_calls, l.few);
 	}
 }
 
@@ -236,8 +327,13 @@ static void json_line(FILE *out, const struct report_line *l)
 			l->skip_reason[k]);
 	mood_change(l, mood, sizeof(mood));
 	/* JSON numbers take no leading '+'. */
-	fprintf(out, "},\"mood_change_avg\":%s,\"mood_change_samples\":%ld}",
-		l->mood_samples ? mood + (mood[0] == '+') : "null", l->mood_samples);
+	fprintf(out, "},\"mood_change_avg\":%s,\"mood_change_samples\":%ld",
+		l->mood_samples ? plain(mood) : "null", l->mood_samples);
+	base_change(l, mood, sizeof(mood));
+	fprintf(out, ",\"baseline_change_avg\":%s,\"baseline_samples\":%ld",
+		l->base_samples ? plain(mood) : "null", l->base_samples);
+	fprintf(out, ",\"calls_said\":%ld,\"calls_baseline\":%ld,\"few\":%s}", l->calls_said,
+		l->base_calls, l->few ? "true" : "false");
 }
 
 static void write_json(const struct report *r, FILE *out)
