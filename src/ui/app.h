@@ -374,6 +374,8 @@ void session_close_unfinished(struct ui *ui, int ready);
  * tick of the clock at now); REDRAW when they spoke.
  */
 int rehearse_react(struct ui *ui, const struct event *ev, int64_t now);
+/* The call's screen and wrap-up until its outcome is saved; -1 when stopping. */
+int session_talk(struct ui *ui);
 void session_end_call(struct ui *ui);
 
 #endif

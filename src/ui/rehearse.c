@@ -141,22 +141,6 @@ static void debrief(struct ui *ui, const struct scenario *sc, const struct rehea
 	debrief_free(&d);
 }
 
-/* The call from its screen through the wrap-up; 0 when it was closed. */
-static int the_call(struct ui *ui)
-{
-	while (ui->cs.phase == CALL_TALK || ui->cs.phase == CALL_WRAPUP) {
-		if (ui->cs.phase == CALL_TALK) {
-			ui_push(ui, &call_screen, NULL);
-			ui_run(ui);
-			ui_pop(ui);
-		}
-		if (ui->stopping)
-			return -1;
-		if (ui->cs.phase == CALL_WRAPUP && wrapup_run(ui) != 0)
-			return -1;
-	}
-	return ui->cs.phase == CALL_DONE ? 0 : -1;
-}
 
 /* A signal: the rehearsal is closed as interrupted, as a call is (session.c). */
 static void interrupted(struct ui *ui)
@@ -198,7 +182,7 @@ static int play(struct ui *ui, const struct scenario *sc)
 	log_mood(ui, sc->mood);
 	ui->rh = &r;
 	customer_says(ui, sc->opening);
-	if (the_call(ui) == 0) {
+	if (session_talk(ui) == 0 && ui->cs.phase == CALL_DONE) {
 		ui->rh = NULL;
 		debrief(ui, sc, &r);
 	}

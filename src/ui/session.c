@@ -121,11 +121,8 @@ int session_interrupt(struct ui *ui, int signo)
 	return ok ? 128 + signo : 1;
 }
 
-/* One call from its screen through the wrap-up; 0 to go on, -1 to stop. */
-static int one_call(struct ui *ui)
+int session_talk(struct ui *ui)
 {
-	int hard;
-
 	/* The wrap-up may go back to the call (Esc) until its outcome is saved. */
 	while (ui->cs.phase == CALL_TALK || ui->cs.phase == CALL_WRAPUP) {
 		if (ui->cs.phase == CALL_TALK) {
@@ -138,6 +135,16 @@ static int one_call(struct ui *ui)
 		if (ui->cs.phase == CALL_WRAPUP && wrapup_run(ui) != 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* One call from its screen through the wrap-up; 0 to go on, -1 to stop. */
+static int one_call(struct ui *ui)
+{
+	int hard;
+
+	if (session_talk(ui) != 0)
+		return -1;
 	hard = ui->cs.outcome == OUTCOME_ESCALATED || ui->cs.outcome == OUTCOME_ABUSE ||
 	       ui->cs.warnings > 0;
 	session_end_call(ui);
