@@ -47,6 +47,9 @@ struct merge_counts {
 	size_t closed;	/* follow-ups closed here because they were closed there */
 	size_t reviews; /* reviews of calls here that were not here */
 	size_t acked;	/* reviews here marked read because they were read there */
+	size_t edited;	/* reviews here replaced by a later edit there */
+	size_t scores;	/* QA scorings added here, or replaced by a later edit there */
+	size_t replies; /* the agent's replies to reviews, added here */
 	size_t pending; /* entries in the source's side log, not merged */
 };
 
@@ -62,6 +65,17 @@ struct merge_counts {
  */
 enum poise_status merge_check_call(const struct call_meta *m, struct poise_error *err);
 enum poise_status merge_check_event(const struct event *ev, struct poise_error *err);
+/*
+ * A QA scoring (its ids UUIDs, names and criteria within their limits, its
+ * times in range) and an agent's reply to a review (kind: its
+ * reply_kind_from_key, -1 when unknown) from elsewhere, as merge and sync
+ * check them; the answers' values are checked by store_score_put.
+ */
+struct qa_score;
+struct review_reply;
+enum poise_status merge_check_score(const struct qa_score *q, struct poise_error *err);
+enum poise_status merge_check_reply(const struct review_reply *r, int kind,
+				    struct poise_error *err);
 
 /*
  * One call from a source that is not a file (the team server's mirror,

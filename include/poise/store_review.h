@@ -115,6 +115,7 @@ struct review {
 	char call_id[FIELD_CALL_ID_SIZE];
 	char reviewer[128];
 	int64_t created_at;	 /* ms */
+	int64_t updated_at;	 /* ms: last saved; set it to now before saving an edit */
 	int64_t acked_at;	 /* when the agent acknowledged it; 0 = not yet */
 	int scores[STAGE_COUNT]; /* 1..5; 0 = not scored */
 	char comment[REVIEW_COMMENT_MAX + 1];

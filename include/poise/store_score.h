@@ -49,12 +49,32 @@ enum poise_status store_score_save(struct store *st, struct qa_score *q, int64_t
 				   struct poise_error *err);
 
 typedef int (*store_score_fn)(void *ctx, const struct qa_score *q);
-/* Every scoring of call_id, oldest first, answers in criterion order. fn non-zero stops. */
+/*
+ * Every scoring of call_id, oldest first (call_id NULL: every scoring, by
+ * id), answers in criterion order. fn non-zero stops.
+ */
 enum poise_status store_score_each(struct store *st, const char *call_id, store_score_fn fn,
 				   void *ctx, struct poise_error *err);
 /* reviewer's newest scoring of call_id into *q; POISE_NOT_FOUND when none. */
 enum poise_status store_score_latest(struct store *st, const char *call_id, const char *reviewer,
 				     struct qa_score *q, struct poise_error *err);
+
+/*
+ * A scoring from elsewhere (merge, sync), checked first (merge.h:
+ * merge_check_score): added when its call is here and it is not; put over
+ * the one here when q->updated_at is later (the later edit wins; on the
+ * same time the one here stays, only taking synced 1). synced: 1 when q is
+ * what the server has. score and auto_failed are recomputed from the
+ * answers. *applied: 1 when written. No transaction of its own.
+ */
+enum poise_status store_score_put(struct store *st, struct qa_score *q, int synced, int *applied,
+				  struct poise_error *err);
+/* The scorings made or changed here that the server lacks (synced 0), by id. */
+enum poise_status store_score_unsent(struct store *st, store_score_fn fn, void *ctx,
+				     struct poise_error *err);
+/* The server has scoring id as it was at updated_at: synced 1, unless changed since. */
+enum poise_status store_score_sent(struct store *st, const char *id, int64_t updated_at,
+				   struct poise_error *err);
 
 /* Which calls' scorings to sum: as report_query (0 / NULL = any). */
 struct score_filter {

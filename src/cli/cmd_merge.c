@@ -28,6 +28,18 @@ static void print_counts(const char *path, const struct merge_counts *n)
 		printf(P_(", %zu review added", ", %zu reviews added", n->reviews), n->reviews);
 	if (n->acked)
 		printf(P_(", %zu review marked read", ", %zu reviews marked read", n->acked), n->acked);
+	if (n->edited)
+		printf(P_(", %zu review taken from its later edit",
+			  ", %zu reviews taken from their later edit", n->edited),
+		       n->edited);
+	if (n->scores)
+		printf(P_(", %zu QA score added or updated", ", %zu QA scores added or updated",
+			  n->scores),
+		       n->scores);
+	if (n->replies)
+		printf(P_(", %zu reply to a review added", ", %zu replies to reviews added",
+			  n->replies),
+		       n->replies);
 	putchar('\n');
 	if (n->pending) {
 		text_fput(stdout, path, 0);

@@ -380,6 +380,7 @@ static void save(struct ui *ui, struct view *v, const char *what)
 		snprintf(v->mine.reviewer, sizeof(v->mine.reviewer), "%s", v->opts->reviewer);
 		v->mine.created_at = ui_now();
 	}
+	v->mine.updated_at = ui_now();
 	if (review_save(ui->st, &v->mine, &err) != POISE_OK) {
 		ui_set_banner(ui, 1, _("%s not saved: %s"), what, err.msg);
 		return;

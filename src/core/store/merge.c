@@ -22,6 +22,8 @@
 #include "poise/review.h"
 #include "poise/text.h"
 #include "poise/store_batch.h"
+#include "poise/store_reply.h"
+#include "poise/store_score.h"
 #include "store_int.h"
 #include "poise/i18n.h"
 
@@ -48,6 +50,7 @@ struct merge_ctx {
 	int rc;		     /* SQLite result of a write to dst */
 	enum poise_status ps;
 	struct poise_error *err;
+	struct qa_score *score; /* a QA scoring being copied */
 	int refuse;		/* the call being read failed a check: why says so */
 	struct poise_error why; /* why the call is refused */
 };
@@ -345,51 +348,81 @@ refuse : {
 }
 }
 
+/* --- rows beside the calls ------------------------------------------------- */
+
+/* A statement of a copy: read from the source (on_src) or written here. */
+struct prep {
+	int on_src;
+	const char *sql;
+	sqlite3_stmt **s;
+};
+
+/* Prepare each of p[0..n); SQLite's result, the first failure. */
+static int prepare(struct merge_ctx *c, const struct prep *p, size_t n)
+{
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
+		rc = sqlite3_prepare_v2(p[i].on_src ? c->src->db : c->dst->db, p[i].sql, -1, p[i].s,
+					NULL);
+	return rc;
+}
+
+static int finalize(const struct prep *p, size_t n, int rc)
+{
+	for (size_t i = 0; i < n; i++)
+		sqlite3_finalize(*p[i].s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Step a write to dst: SQLITE_OK, or its error. */
+static int wrote(struct merge_ctx *c, sqlite3_stmt *w)
+{
+	return sqlite3_step(w) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->dst->db);
+}
+
 /* Follow-ups closed in src are closed here, at the same time; open ones stay. */
 static int copy_closed(struct merge_ctx *c)
 {
 	sqlite3_stmt *r = NULL, *w = NULL;
-	int rc = sqlite3_prepare_v2(c->src->db,
-				    "SELECT call_id, seq, done_at FROM followups "
-				    "WHERE done_at IS NOT NULL",
-				    -1, &r, NULL);
+	const struct prep p[] = {
+		{1, "SELECT call_id, seq, done_at FROM followups WHERE done_at IS NOT NULL", &r},
+		{0,
+		 "UPDATE followups SET done_at = ?3 "
+		 "WHERE call_id = ?1 AND seq = ?2 AND done_at IS NULL",
+		 &w},
+	};
+	int rc = prepare(c, p, 2);
 
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(c->dst->db,
-					"UPDATE followups SET done_at = ?3 "
-					"WHERE call_id = ?1 AND seq = ?2 AND done_at IS NULL",
-					-1, &w, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
 		sqlite3_reset(w);
 		for (int i = 0; i < 3; i++)
 			sqlite3_bind_value(w, i + 1, sqlite3_column_value(r, i));
-		rc = sqlite3_step(w);
-		if (rc == SQLITE_DONE) {
+		if ((rc = wrote(c, w)) == SQLITE_OK)
 			c->counts->closed += (size_t)sqlite3_changes(c->dst->db);
-			rc = SQLITE_OK;
-		}
 	}
-	sqlite3_finalize(r);
-	sqlite3_finalize(w);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return finalize(p, 2, rc);
 }
 
-/* Copy review src_id's scores from the source to review dst_id. */
+/* Review dst_id's per-stage scores become review src_id's of the source. */
 static int copy_scores(struct merge_ctx *c, int64_t src_id, int64_t dst_id)
 {
-	sqlite3_stmt *r = NULL, *w = NULL;
-	int rc = sqlite3_prepare_v2(c->src->db,
-				    "SELECT stage, score FROM review_scores WHERE review_id = ?1",
-				    -1, &r, NULL);
+	sqlite3_stmt *r = NULL, *w = NULL, *d = NULL;
+	const struct prep p[] = {
+		{1, "SELECT stage, score FROM review_scores WHERE review_id = ?1", &r},
+		{0,
+		 "INSERT OR IGNORE INTO review_scores (review_id, stage, score) "
+		 "SELECT ?1, ?2, ?3 WHERE ?3 BETWEEN 1 AND 5",
+		 &w},
+		{0, "DELETE FROM review_scores WHERE review_id = ?1", &d},
+	};
+	int rc = prepare(c, p, 3);
 
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(
-			c->dst->db,
-			"INSERT OR IGNORE INTO review_scores (review_id, stage, score) "
-			"SELECT ?1, ?2, ?3 WHERE ?3 BETWEEN 1 AND 5",
-			-1, &w, NULL);
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(r, 1, src_id);
+		sqlite3_bind_int64(d, 1, dst_id);
+		rc = wrote(c, d);
+	}
 	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
 		if (stage_from_key((const char *)sqlite3_column_text(r, 0)) < 0)
 			continue; /* not a stage this poise knows: not copied */
@@ -397,65 +430,75 @@ static int copy_scores(struct merge_ctx *c, int64_t src_id, int64_t dst_id)
 		sqlite3_bind_int64(w, 1, dst_id);
 		sqlite3_bind_value(w, 2, sqlite3_column_value(r, 0));
 		sqlite3_bind_value(w, 3, sqlite3_column_value(r, 1));
-		rc = sqlite3_step(w) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->dst->db);
+		rc = wrote(c, w);
 	}
-	sqlite3_finalize(r);
-	sqlite3_finalize(w);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return finalize(p, 3, rc);
+}
+
+/* A row of the source that fails its check refuses the source (rc SQLITE_ABORT). */
+static int refuse_row(struct merge_ctx *c, const char *call)
+{
+	refuse_call(c, call && strlen(call) < 64 ? call : "?");
+	return SQLITE_ABORT;
 }
 
 /*
  * Reviews of calls that are here: one review is the same review in every
  * database (its uuid; a source older than schema 5 has none, and its
  * reviews are matched by call, reviewer and creation time). A review not
- * here is added with its scores; one here already stays as it is, except
- * that the agent's having read it (acked_at) carries over. So merging
- * either way, or twice, ends the same.
+ * here is added with its scores. Of one here already, the later edit wins
+ * (updated_at, or created_at when never edited; a source older than schema
+ * 11 has no edit time): a later edit there replaces the comment, scores and
+ * read mark here; the same edit carries only the agent's having read it
+ * (acked_at); an older edit there changes nothing. So merging either way,
+ * or twice, ends the same.
  */
 static int copy_reviews(struct merge_ctx *c)
 {
 	long v = store_user_version(c->src); /* read as it is, not upgraded */
-	sqlite3_stmt *r = NULL, *find = NULL, *add = NULL, *ack = NULL;
+	sqlite3_stmt *r = NULL, *find = NULL, *add = NULL, *ack = NULL, *edit = NULL;
+	const struct prep p[] = {
+		{1,
+		 v >= 11  ? "SELECT id, call_id, reviewer, created_at, comment, acked_at, "
+			    "uuid, synced, coalesce(updated_at, created_at) FROM reviews ORDER BY id"
+		 : v >= 5 ? "SELECT id, call_id, reviewer, created_at, comment, acked_at, "
+			    "uuid, synced, created_at FROM reviews ORDER BY id"
+			  : "SELECT id, call_id, reviewer, created_at, comment, acked_at, "
+			    "NULL, 0, created_at FROM reviews ORDER BY id",
+		 &r},
+		{0,
+		 "SELECT id, acked_at, coalesce(updated_at, created_at) FROM reviews "
+		 "WHERE uuid = ?1 OR (call_id = ?2 AND reviewer = ?3 AND created_at = ?4) "
+		 "UNION ALL SELECT 0, NULL, 0 WHERE NOT EXISTS "
+		 "(SELECT 1 FROM calls WHERE id = ?2) LIMIT 1",
+		 &find},
+		{0,
+		 "INSERT INTO reviews (call_id, reviewer, created_at, comment, acked_at, uuid, "
+		 "synced, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, ?3))",
+		 &add},
+		{0, "UPDATE reviews SET acked_at = ?2 WHERE id = ?1 AND acked_at IS NULL", &ack},
+		{0,
+		 "UPDATE reviews SET comment = ?2, acked_at = ?3, synced = ?4, "
+		 "updated_at = nullif(?5, created_at) WHERE id = ?1",
+		 &edit},
+	};
+	const size_t np = sizeof(p) / sizeof(p[0]);
 	int rc;
 
 	if (v < 2)
 		return SQLITE_OK; /* no reviews before schema 2 */
-	rc = sqlite3_prepare_v2(
-		c->src->db,
-		v >= 5 ? "SELECT id, call_id, reviewer, created_at, comment, acked_at, "
-			 "uuid, synced FROM reviews ORDER BY id"
-		       : "SELECT id, call_id, reviewer, created_at, comment, acked_at, "
-			 "NULL, 0 FROM reviews ORDER BY id",
-		-1, &r, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(c->dst->db,
-					"SELECT id, acked_at FROM reviews WHERE uuid = ?1 OR "
-					"(call_id = ?2 AND reviewer = ?3 AND created_at = ?4) "
-					"UNION ALL SELECT 0, NULL WHERE NOT EXISTS "
-					"(SELECT 1 FROM calls WHERE id = ?2) LIMIT 1",
-					-1, &find, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(
-			c->dst->db,
-			"INSERT INTO reviews (call_id, reviewer, created_at, comment, "
-			"acked_at, uuid, synced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			-1, &add, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(
-			c->dst->db,
-			"UPDATE reviews SET acked_at = ?2 WHERE id = ?1 AND acked_at "
-			"IS NULL",
-			-1, &ack, NULL);
+	rc = prepare(c, p, np);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
 		const char *call = (const char *)sqlite3_column_text(r, 1);
 		const char *who = (const char *)sqlite3_column_text(r, 2);
 		const char *comment = (const char *)sqlite3_column_text(r, 4);
 		const char *uuid = (const char *)sqlite3_column_text(r, 6);
-		int64_t at = sqlite3_column_int64(r, 3), here;
+		int64_t at = sqlite3_column_int64(r, 3), edited = sqlite3_column_int64(r, 8), here,
+			here_edited;
 		char made[FIELD_CALL_ID_SIZE];
-
-		int bad = !call || !who || !comment || !limits_call_id(call, 1) || (uuid && !limits_call_id(uuid, 1)) ||
-			  !time_inside(at);
+		int bad = !call || !who || !comment || !limits_call_id(call, 1) ||
+			  (uuid && !limits_call_id(uuid, 1)) || !time_inside(at) ||
+			  !time_inside(edited) || edited < at;
 
 		if (bad)
 			poise_error_set(&c->why, POISE_INVALID, NULL, 0, 0,
@@ -467,8 +510,7 @@ static int copy_reviews(struct merge_ctx *c)
 					       TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB,
 					       &c->why) != POISE_OK;
 		if (bad) {
-			refuse_call(c, call && strlen(call) < 64 ? call : "?");
-			rc = SQLITE_ABORT;
+			rc = refuse_row(c, call);
 			break;
 		}
 		sqlite3_reset(find);
@@ -478,17 +520,29 @@ static int copy_reviews(struct merge_ctx *c)
 		sqlite3_bind_int64(find, 4, at);
 		if ((rc = sqlite3_step(find)) == SQLITE_ROW) {
 			here = sqlite3_column_int64(find, 0);
+			here_edited = sqlite3_column_int64(find, 2);
 			rc = SQLITE_OK;
-			if (here == 0)
-				continue; /* its call is not here */
+			if (here == 0 || edited < here_edited)
+				continue; /* its call is not here, or this edit is older */
+			if (edited > here_edited) {
+				sqlite3_reset(edit);
+				sqlite3_bind_int64(edit, 1, here);
+				sqlite3_bind_text(edit, 2, comment, -1, SQLITE_STATIC);
+				sqlite3_bind_value(edit, 3, sqlite3_column_value(r, 5));
+				sqlite3_bind_int(edit, 4, sqlite3_column_int(r, 7) != 0);
+				sqlite3_bind_int64(edit, 5, edited);
+				if ((rc = wrote(c, edit)) == SQLITE_OK)
+					rc = copy_scores(c, sqlite3_column_int64(r, 0), here);
+				c->counts->edited++;
+				continue;
+			}
 			if (sqlite3_column_type(r, 5) == SQLITE_NULL ||
 			    sqlite3_column_type(find, 1) != SQLITE_NULL)
 				continue;
 			sqlite3_reset(ack);
 			sqlite3_bind_int64(ack, 1, here);
 			sqlite3_bind_value(ack, 2, sqlite3_column_value(r, 5));
-			rc = sqlite3_step(ack) == SQLITE_DONE ? SQLITE_OK
-							      : sqlite3_errcode(c->dst->db);
+			rc = wrote(c, ack);
 			c->counts->acked += (size_t)sqlite3_changes(c->dst->db);
 			continue;
 		}
@@ -509,17 +563,150 @@ static int copy_reviews(struct merge_ctx *c)
 		sqlite3_bind_value(add, 5, sqlite3_column_value(r, 5));
 		sqlite3_bind_text(add, 6, uuid, -1, SQLITE_STATIC);
 		sqlite3_bind_int(add, 7, sqlite3_column_int(r, 7) != 0);
-		rc = sqlite3_step(add) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->dst->db);
+		sqlite3_bind_int64(add, 8, edited);
+		rc = wrote(c, add);
 		if (rc == SQLITE_OK)
 			rc = copy_scores(c, sqlite3_column_int64(r, 0),
 					 sqlite3_last_insert_rowid(c->dst->db));
 		c->counts->reviews++;
 	}
-	sqlite3_finalize(r);
-	sqlite3_finalize(find);
-	sqlite3_finalize(add);
-	sqlite3_finalize(ack);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return finalize(p, np, rc);
+}
+
+enum poise_status merge_check_score(const struct qa_score *q, struct poise_error *err)
+{
+	const struct {
+		const char *what, *v;
+		size_t max;
+	} f[] = {
+		{N_("a reviewer's name"), q->reviewer, FIELD_AGENT_MAX},
+		{N_("scorecard id"), q->scorecard_id, FIELD_PLAYBOOK_ID_MAX},
+		{N_("scorecard version"), q->scorecard_version, FIELD_VERSION_MAX},
+	};
+	enum poise_status ps;
+
+	if (!limits_call_id(q->id, 1) || !limits_call_id(q->call_id, 1))
+		return refused(err, "a score's id or call id is not a UUID");
+	if (!q->reviewer[0] || !q->scorecard_id[0])
+		return refused(err, "a score lacks a reviewer or a scorecard");
+	if (!time_inside(q->created_at) || !time_inside(q->updated_at) ||
+	    q->updated_at < q->created_at)
+		return refused(err, "a score's times are out of range");
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if ((ps = text_check_field(f[i].what, f[i].v, f[i].max, 0, err)) != POISE_OK)
+			return ps;
+	for (size_t i = 0; i < q->nanswers; i++)
+		if ((ps = text_check_field(N_("a criterion id"), q->answers[i].criterion,
+					   FIELD_PLAYBOOK_ID_MAX, 0, err)) != POISE_OK)
+			return ps;
+	return POISE_OK;
+}
+
+enum poise_status merge_check_reply(const struct review_reply *r, int kind,
+				    struct poise_error *err)
+{
+	enum poise_status ps;
+
+	if (!limits_call_id(r->id, 1) || !limits_call_id(r->review_uuid, 1))
+		return refused(err, "a reply's id or review id is not a UUID");
+	if (kind < 0 || (kind == REPLY_ACK) != !r->text[0])
+		return refused(err, "a reply is not an acknowledgement, a reply or a dispute");
+	if (!time_inside(r->created_at))
+		return refused(err, "a reply's time is out of range");
+	if ((ps = text_check_field(N_("an agent name"), r->agent, FIELD_AGENT_MAX, 0, err)) !=
+		    POISE_OK ||
+	    (ps = text_check_field(N_("a reply's text"), r->text, REVIEW_COMMENT_MAX, 0, err)) !=
+		    POISE_OK)
+		return ps;
+	return r->agent[0] ? POISE_OK : refused(err, "a reply lacks an agent");
+}
+
+/* One QA scoring of the source: checked, then put here (store_score_put). */
+static int qa_score_fn(void *ctx, const struct qa_score *from)
+{
+	struct merge_ctx *c = ctx;
+	struct qa_score *q = c->score;
+	int applied;
+
+	enum poise_status ps;
+
+	*q = *from;
+	if (merge_check_score(q, &c->why) != POISE_OK ||
+	    (ps = store_score_put(c->dst, q, 0, &applied, &c->why)) == POISE_USAGE) {
+		c->rc = refuse_row(c, q->call_id);
+		return 1;
+	}
+	if (ps != POISE_OK) {
+		*c->err = c->why;
+		c->ps = ps;
+		return 1;
+	}
+	c->counts->scores += (size_t)applied;
+	return 0;
+}
+
+/*
+ * QA scorings (schema 7) by their uuid: new here, added when their call
+ * is; the later edit (updated_at) wins, as for reviews.
+ */
+static int copy_qa_scores(struct merge_ctx *c)
+{
+	enum poise_status ps;
+
+	if (store_user_version(c->src) < 7)
+		return SQLITE_OK;
+	if (!c->score && !(c->score = malloc(sizeof(*c->score))))
+		return SQLITE_NOMEM;
+	ps = store_score_each(c->src, NULL, qa_score_fn, c, c->err);
+	if (ps != POISE_OK && c->ps == POISE_OK)
+		c->ps = ps;
+	return c->rc != SQLITE_OK ? c->rc : c->ps != POISE_OK ? SQLITE_ABORT : SQLITE_OK;
+}
+
+/*
+ * The agent's replies (schema 7) by their uuid, added when their review is
+ * here (copy_reviews ran first) and they are not; a reply is never edited.
+ * Before schema 11 a reply names its review by the source's reviews.id.
+ */
+static int copy_replies(struct merge_ctx *c)
+{
+	long v = store_user_version(c->src);
+	sqlite3_stmt *r = NULL;
+	const struct prep p[] = {
+		{1,
+		 v >= 11 ? "SELECT id, review_id, agent, created_at, kind, text FROM review_replies "
+			   "ORDER BY id"
+			 : "SELECT p.id, r.uuid, p.agent, p.created_at, p.kind, p.text "
+			   "FROM review_replies p JOIN reviews r ON r.id = p.review_id ORDER BY p.id",
+		 &r},
+	};
+	struct review_reply one;
+	int rc, applied;
+
+	if (v < 7)
+		return SQLITE_OK;
+	rc = prepare(c, p, 1);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
+		int kind = reply_kind_from_key((const char *)sqlite3_column_text(r, 4));
+
+		memset(&one, 0, sizeof(one));
+		store_col_copy(r, 0, one.id, sizeof(one.id));
+		store_col_copy(r, 1, one.review_uuid, sizeof(one.review_uuid));
+		store_col_copy(r, 2, one.agent, sizeof(one.agent));
+		one.created_at = sqlite3_column_int64(r, 3);
+		one.kind = kind < 0 ? REPLY_REPLY : (enum reply_kind)kind;
+		store_col_copy(r, 5, one.text, sizeof(one.text));
+		if (merge_check_reply(&one, kind, &c->why) != POISE_OK) {
+			rc = refuse_row(c, NULL);
+			break;
+		}
+		if ((c->ps = store_reply_put(c->dst, &one, 0, &applied, c->err)) != POISE_OK) {
+			rc = SQLITE_ABORT;
+			break;
+		}
+		c->counts->replies += (size_t)applied;
+	}
+	return finalize(p, 1, rc);
 }
 
 static enum poise_status merge_all(struct merge_ctx *c)
@@ -536,7 +723,9 @@ static enum poise_status merge_all(struct merge_ctx *c)
 	rc = c->rc;
 	if (ps == POISE_OK && rc == SQLITE_OK && (rc = copy_closed(c)) != SQLITE_OK)
 		ps = store_fail(c->src, rc, "copy closed follow-ups", err);
-	else if (ps == POISE_OK && rc == SQLITE_OK && (rc = copy_reviews(c)) != SQLITE_OK)
+	else if (ps == POISE_OK && rc == SQLITE_OK &&
+		 ((rc = copy_reviews(c)) != SQLITE_OK || (rc = copy_qa_scores(c)) != SQLITE_OK ||
+		  (rc = copy_replies(c)) != SQLITE_OK))
 		ps = c->ps != POISE_OK ? c->ps : store_fail(c->src, rc, "copy reviews", err);
 	else if (ps == POISE_OK && rc != SQLITE_OK)
 		ps = store_fail(c->dst, rc, "merge calls", err);
@@ -568,6 +757,7 @@ enum poise_status merge_file(struct store *st, const char *src_path, struct merg
 	free(c.held.ev);
 	free(c.held.off);
 	free(c.held.text);
+	free(c.score);
 	if (ps != POISE_OK)
 		memset(out, 0, sizeof(*out));
 	out->pending = store_pending(c.src);

@@ -36,15 +36,18 @@
  */
 #define TEXTS_FTS_NEXT                                                                             \
 	"max(coalesce((SELECT rowid FROM texts_fts ORDER BY rowid DESC LIMIT 1), 0), 0) + 1"
-#define TEXTS_FTS_FILL                                                                             \
+/* REPLIES_JOIN: how a reply names its review (by reviews.id until schema 11, by uuid since). */
+#define TEXTS_FTS_FILL_AS(REPLIES_JOIN)                                                            \
 	"INSERT INTO texts_fts (text, call_id)\n"                                                  \
 	"	SELECT text, call_id FROM events WHERE kind IN ('escalate', 'followup', 'reflection')\n" \
 	"		AND text IS NOT NULL;\n"                                                    \
 	"INSERT INTO texts_fts (text, call_id)\n"                                                  \
-	"	SELECT p.text, r.call_id FROM review_replies p JOIN reviews r ON r.id = p.review_id\n" \
+	"	SELECT p.text, r.call_id FROM review_replies p JOIN reviews r ON " REPLIES_JOIN "\n"  \
 	"		WHERE p.text <> '';\n"                                                      \
 	"INSERT INTO texts_fts (rowid, text, call_id)\n"                                           \
 	"	SELECT -id, comment, call_id FROM reviews WHERE comment <> ''"
+/* `poise doctor` rebuilds the search of the current schema. */
+#define TEXTS_FTS_FILL TEXTS_FTS_FILL_AS("r.uuid = p.review_id")
 /* The text is released: the schema check compares it byte for byte. */
 /* clang-format off */
 #define NOTES_FTS_TRIGGER                                                                          \
@@ -336,7 +339,7 @@ static const char *const migrations[] = {
 	 * and the status get an index ending in (started_at, id), as every
 	 * review filter has.
 	 */
-	TEXTS_FTS_TABLE ";\n" TEXTS_FTS_FILL ";\n"
+	TEXTS_FTS_TABLE ";\n" TEXTS_FTS_FILL_AS("r.id = p.review_id") ";\n"
 	"CREATE TRIGGER events_text_fts AFTER INSERT ON events\n"
 	"WHEN new.kind IN ('escalate', 'followup', 'reflection') AND new.text IS NOT NULL BEGIN\n"
 	"	INSERT INTO texts_fts (text, call_id) VALUES (new.text, new.call_id);\n"
@@ -357,6 +360,43 @@ static const char *const migrations[] = {
 	"END;\n"
 	"CREATE INDEX calls_review_ref ON calls (customer_ref, started_at, id);\n"
 	"CREATE INDEX calls_review_status ON calls (status, started_at, id);\n",
+	/*
+	 * 10 -> 11: the QA loop merges and syncs (merge.c, team_sync.c). A
+	 * reply names its review by reviews.uuid, the review's id in every
+	 * database and on the server (a reply whose review is gone is not
+	 * kept: none can be, the key is enforced); its search trigger follows.
+	 * Replies and QA scores carry synced, 0 while the server lacks this
+	 * row as it is here (an agent's sync sends replies, a supervisor's
+	 * mirror sends scores), as reviews do since schema 5. A review carries
+	 * updated_at, when it was last saved (NULL: never edited, created_at
+	 * stands), so the later edit wins in merge and sync.
+	 */
+	"ALTER TABLE reviews ADD COLUMN updated_at INTEGER;\n"
+	"ALTER TABLE qa_scores ADD COLUMN synced INTEGER NOT NULL DEFAULT 0;\n"
+	"CREATE INDEX qa_scores_unsynced ON qa_scores (id) WHERE synced = 0;\n"
+	"CREATE TEMP TABLE replies_10 AS SELECT p.id, r.uuid AS review_id, p.agent,\n"
+	"	p.created_at, p.kind, p.text FROM review_replies p JOIN reviews r ON r.id = p.review_id\n"
+	"	WHERE r.uuid IS NOT NULL;\n"
+	"DROP TABLE review_replies;\n"
+	"CREATE TABLE review_replies (\n"
+	"	id TEXT PRIMARY KEY NOT NULL,\n"
+	"	review_id TEXT NOT NULL REFERENCES reviews (uuid),\n"
+	"	agent TEXT NOT NULL,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('ack', 'reply', 'dispute')),\n"
+	"	text TEXT NOT NULL DEFAULT '',\n"
+	"	synced INTEGER NOT NULL DEFAULT 0\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO review_replies (id, review_id, agent, created_at, kind, text)\n"
+	"	SELECT id, review_id, agent, created_at, kind, text FROM temp.replies_10;\n"
+	"DROP TABLE temp.replies_10;\n"
+	"CREATE INDEX review_replies_review ON review_replies (review_id, created_at);\n"
+	"CREATE INDEX review_replies_unsynced ON review_replies (id) WHERE synced = 0;\n"
+	"CREATE TRIGGER replies_text_fts AFTER INSERT ON review_replies\n"
+	"WHEN new.text <> '' BEGIN\n"
+	"	INSERT INTO texts_fts (text, call_id) SELECT new.text, r.call_id FROM reviews r\n"
+	"		WHERE r.uuid = new.review_id;\n"
+	"END;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

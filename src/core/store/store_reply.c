@@ -33,7 +33,8 @@ enum poise_status store_reply_add(struct store *st, struct review_reply *r, int6
 				  struct poise_error *err)
 {
 	static const char sql[] = "INSERT INTO review_replies (id, review_id, agent, created_at, "
-				  "kind, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+				  "kind, text) SELECT ?1, uuid, ?3, ?4, ?5, ?6 FROM reviews "
+				  "WHERE id = ?2 AND uuid IS NOT NULL";
 	sqlite3_stmt *s = NULL;
 	enum poise_status ps;
 	int rc;
@@ -55,6 +56,8 @@ enum poise_status store_reply_add(struct store *st, struct review_reply *r, int6
 		sqlite3_bind_text(s, 6, r->text, -1, SQLITE_STATIC);
 		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
 	}
+	if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
+		rc = SQLITE_CONSTRAINT; /* no such review */
 	sqlite3_finalize(s);
 	if (rc == SQLITE_OK)
 		return POISE_OK;
@@ -66,19 +69,34 @@ enum poise_status store_reply_add(struct store *st, struct review_reply *r, int6
 	return store_fail(st, rc, "save the reply", err);
 }
 
-static enum reply_kind kind_of(const char *key)
+int reply_kind_from_key(const char *key)
 {
-	for (int k = 0; k < REPLY_COUNT; k++)
+	for (int k = 0; key && k < REPLY_COUNT; k++)
 		if (!strcmp(key, kind_keys[k]))
-			return (enum reply_kind)k;
-	return REPLY_REPLY;
+			return k;
+	return -1;
 }
+
+static void read_reply(sqlite3_stmt *s, struct review_reply *r)
+{
+	int kind = reply_kind_from_key(store_col_text(s, 4));
+
+	store_col_copy(s, 0, r->id, sizeof(r->id));
+	store_col_copy(s, 1, r->review_uuid, sizeof(r->review_uuid));
+	store_col_copy(s, 2, r->agent, sizeof(r->agent));
+	r->created_at = store_clamp_time(sqlite3_column_int64(s, 3));
+	r->kind = kind < 0 ? REPLY_REPLY : (enum reply_kind)kind;
+	store_col_copy(s, 5, r->text, sizeof(r->text));
+}
+
+#define REPLY_COLS "id, review_id, agent, created_at, kind, text"
 
 enum poise_status store_reply_each(struct store *st, int64_t review_id, store_reply_fn fn,
 				   void *ctx, struct poise_error *err)
 {
-	static const char sql[] = "SELECT id, agent, created_at, kind, text FROM review_replies "
-				  "WHERE review_id = ?1 ORDER BY created_at, id";
+	static const char sql[] = "SELECT " REPLY_COLS " FROM review_replies "
+				  "WHERE review_id = (SELECT uuid FROM reviews WHERE id = ?1) "
+				  "ORDER BY created_at, id";
 	sqlite3_stmt *s = NULL;
 	struct review_reply r;
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
@@ -87,12 +105,8 @@ enum poise_status store_reply_each(struct store *st, int64_t review_id, store_re
 		sqlite3_bind_int64(s, 1, review_id);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			memset(&r, 0, sizeof(r));
-			store_col_copy(s, 0, r.id, sizeof(r.id));
+			read_reply(s, &r);
 			r.review_id = review_id;
-			store_col_copy(s, 1, r.agent, sizeof(r.agent));
-			r.created_at = store_clamp_time(sqlite3_column_int64(s, 2));
-			r.kind = kind_of(store_col_text(s, 3));
-			store_col_copy(s, 4, r.text, sizeof(r.text));
 			if (fn(ctx, &r)) {
 				rc = SQLITE_DONE;
 				break;
@@ -101,4 +115,69 @@ enum poise_status store_reply_each(struct store *st, int64_t review_id, store_re
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, "read the replies", err);
+}
+
+enum poise_status store_reply_put(struct store *st, const struct review_reply *r, int synced,
+				  int *applied, struct poise_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO review_replies (id, review_id, agent, created_at, kind, text, synced) "
+		"SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM reviews WHERE uuid = ?2) "
+		"ON CONFLICT (id) DO UPDATE SET synced = 1 WHERE excluded.synced > synced";
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	*applied = 0;
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, r->review_uuid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, r->agent, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, r->created_at);
+		sqlite3_bind_text(s, 5, reply_kind_key(r->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, r->text, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 7, synced != 0);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
+		*applied = rc == SQLITE_OK && sqlite3_changes(st->db) > 0;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "save a reply from elsewhere", err);
+}
+
+enum poise_status store_reply_unsent(struct store *st, const char *agent, store_reply_fn fn,
+				     void *ctx, struct poise_error *err)
+{
+	static const char sql[] = "SELECT " REPLY_COLS " FROM review_replies "
+				  "INDEXED BY review_replies_unsynced WHERE synced = 0 AND agent = ?1 "
+				  "ORDER BY id";
+	sqlite3_stmt *s = NULL;
+	struct review_reply r;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			memset(&r, 0, sizeof(r));
+			read_reply(s, &r);
+			if (fn(ctx, &r)) {
+				rc = SQLITE_DONE;
+				break;
+			}
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, "read the replies to send", err);
+}
+
+enum poise_status store_reply_sent(struct store *st, const char *id, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, "UPDATE review_replies SET synced = 1 WHERE id = ?1",
+				    -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "record a reply as sent", err);
 }

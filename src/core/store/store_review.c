@@ -31,6 +31,8 @@ static int run(struct store *st, const char *sql, const struct review *r, const 
 		sqlite3_bind_text(s, i, r->reviewer, -1, SQLITE_STATIC);
 	if ((i = sqlite3_bind_parameter_index(s, ":at")))
 		sqlite3_bind_int64(s, i, r->created_at);
+	if ((i = sqlite3_bind_parameter_index(s, ":updated")))
+		sqlite3_bind_int64(s, i, r->updated_at);
 	if ((i = sqlite3_bind_parameter_index(s, ":comment")))
 		sqlite3_bind_text(s, i, r->comment, -1, SQLITE_STATIC);
 	if ((i = sqlite3_bind_parameter_index(s, ":stage")))
@@ -71,7 +73,9 @@ static int write_review(struct store *st, struct review *r)
 		r->id = sqlite3_last_insert_rowid(st->db);
 	} else {
 		rc = run(st,
-			 "UPDATE reviews SET comment = :comment, acked_at = NULL, synced = 0 "
+			 "UPDATE reviews SET comment = :comment, acked_at = NULL, synced = 0, "
+			 /* always later than the edit it replaces: the later edit wins */
+			 "updated_at = max(coalesce(updated_at, created_at) + 1, :updated) "
 			 "WHERE id = :id",
 			 r, NULL, 0);
 		if (rc == SQLITE_OK && sqlite3_changes(st->db) != 1)

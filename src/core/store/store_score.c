@@ -64,18 +64,37 @@ static int write_answers(struct store *st, const struct qa_score *q)
 	return rc;
 }
 
-static int write_score(struct store *st, const struct qa_score *q)
+/*
+ * q's row, then its answers when the row was written. Saved here (put 0):
+ * added or changed, and not on the server as it is now (synced 0). From
+ * elsewhere (put 1: merge, sync): added when its call is here, or
+ * replacing the row here when q is the later edit (or the same edit, now
+ * known to be on the server); synced as given. *written: whether it was.
+ */
+static int write_score(struct store *st, const struct qa_score *q, int put, int synced,
+		       int *written)
 {
-	static const char sql[] =
+	static const char save_sql[] =
 		"INSERT INTO qa_scores (id, call_id, reviewer, scorecard_id, scorecard_version, "
-		"created_at, updated_at, score, auto_failed) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+		"created_at, updated_at, score, auto_failed, synced) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
 		"ON CONFLICT (id) DO UPDATE SET scorecard_id = excluded.scorecard_id, "
 		"scorecard_version = excluded.scorecard_version, updated_at = excluded.updated_at, "
-		"score = excluded.score, auto_failed = excluded.auto_failed";
+		"score = excluded.score, auto_failed = excluded.auto_failed, synced = 0";
+	static const char put_sql[] =
+		"INSERT INTO qa_scores (id, call_id, reviewer, scorecard_id, scorecard_version, "
+		"created_at, updated_at, score, auto_failed, synced) "
+		"SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 "
+		"WHERE EXISTS (SELECT 1 FROM calls WHERE id = ?2) "
+		"ON CONFLICT (id) DO UPDATE SET scorecard_id = excluded.scorecard_id, "
+		"scorecard_version = excluded.scorecard_version, updated_at = excluded.updated_at, "
+		"score = excluded.score, auto_failed = excluded.auto_failed, synced = excluded.synced "
+		"WHERE excluded.updated_at > qa_scores.updated_at OR "
+		"(excluded.updated_at = qa_scores.updated_at AND excluded.synced > qa_scores.synced)";
 	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	int rc = sqlite3_prepare_v2(st->db, put ? put_sql : save_sql, -1, &s, NULL);
 
+	*written = 0;
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, q->id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, q->call_id, -1, SQLITE_STATIC);
@@ -89,10 +108,15 @@ static int write_score(struct store *st, const struct qa_score *q)
 		else
 			sqlite3_bind_int(s, 8, q->score);
 		sqlite3_bind_int(s, 9, q->auto_failed != 0);
+		sqlite3_bind_int(s, 10, synced != 0);
 		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_OK ? write_answers(st, q) : rc;
+	if (rc == SQLITE_OK && sqlite3_changes(st->db) > 0) {
+		*written = 1;
+		rc = write_answers(st, q);
+	}
+	return rc;
 }
 
 static void total_of(struct qa_score *q)
@@ -110,7 +134,7 @@ enum poise_status store_score_save(struct store *st, struct qa_score *q, int64_t
 {
 	char old_id[sizeof(q->id)];
 	enum poise_status ps;
-	int rc;
+	int rc, written;
 
 	if ((ps = check_score(q, err)) != POISE_OK)
 		return ps;
@@ -126,7 +150,7 @@ enum poise_status store_score_save(struct store *st, struct qa_score *q, int64_t
 		memcpy(q->id, old_id, sizeof(old_id));
 		return store_fail(st, rc, "save the score", err);
 	}
-	rc = write_score(st, q);
+	rc = write_score(st, q, 0, 0, &written);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
@@ -194,11 +218,13 @@ enum poise_status store_score_each(struct store *st, const char *call_id, store_
 	if (!q)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	rc = sqlite3_prepare_v2(st->db,
-				"SELECT " SCORE_COLS " FROM qa_scores WHERE call_id = ?1 "
-				"ORDER BY created_at, id",
+				call_id ? "SELECT " SCORE_COLS " FROM qa_scores WHERE call_id = ?1 "
+					  "ORDER BY created_at, id"
+					: "SELECT " SCORE_COLS " FROM qa_scores ORDER BY id",
 				-1, &s, NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+		if (call_id)
+			sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			if ((rc = read_row(st, s, q)) != SQLITE_OK || fn(ctx, q))
 				break;
@@ -232,6 +258,61 @@ enum poise_status store_score_latest(struct store *st, const char *call_id, cons
 		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
 				       "no score of call '%s' by '%s'", call_id, reviewer);
 	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "read the score", err);
+}
+
+enum poise_status store_score_put(struct store *st, struct qa_score *q, int synced, int *applied,
+				  struct poise_error *err)
+{
+	enum poise_status ps;
+	int rc;
+
+	*applied = 0;
+	if ((ps = check_score(q, err)) != POISE_OK)
+		return ps;
+	total_of(q); /* the score is this poise's sum of the answers, whatever came */
+	if ((rc = write_score(st, q, 1, synced, applied)) != SQLITE_OK)
+		return store_fail(st, rc, "save a score from elsewhere", err);
+	return POISE_OK;
+}
+
+enum poise_status store_score_unsent(struct store *st, store_score_fn fn, void *ctx,
+				     struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct qa_score *q = malloc(sizeof(*q));
+	int rc;
+
+	if (!q)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	rc = sqlite3_prepare_v2(st->db,
+				"SELECT " SCORE_COLS " FROM qa_scores INDEXED BY qa_scores_unsynced "
+				"WHERE synced = 0 ORDER BY id",
+				-1, &s, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((rc = read_row(st, s, q)) != SQLITE_OK || fn(ctx, q))
+			break;
+	sqlite3_finalize(s);
+	free(q);
+	if (rc == SQLITE_OK || rc == SQLITE_DONE)
+		return POISE_OK;
+	return store_fail(st, rc, "read the scores to send", err);
+}
+
+enum poise_status store_score_sent(struct store *st, const char *id, int64_t updated_at,
+				   struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db,
+				    "UPDATE qa_scores SET synced = 1 WHERE id = ?1 AND updated_at = ?2",
+				    -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, updated_at);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "record a score as sent", err);
 }
 
 /*
