@@ -139,7 +139,7 @@ stop_poise
 [ -n "$(sql "SELECT acked_at FROM reviews WHERE call_id = '$call'")" ] ||
 	fail "the comment was not marked read"
 expect_eq "tester	dispute	I named the delay at 01:10	36" "$(sql "SELECT p.agent, p.kind, p.text,
-	length(p.id) FROM review_replies p JOIN reviews r ON r.id = p.review_id
+	length(p.id) FROM review_replies p JOIN reviews r ON r.uuid = p.review_id
 	WHERE r.call_id = '$call'")" "the dispute, as a row with a UUID"
 
 # The supervisor sees it under the comment.

@@ -4,6 +4,8 @@
 #include "poise/export.h"
 #include "poise/merge.h"
 #include "poise/review.h"
+#include "poise/store_reply.h"
+#include "poise/store_score.h"
 #include "main/suite.h"
 
 static const char pb_text[] = "id: test\n";
@@ -243,6 +245,200 @@ START_TEST(test_bad_review_refuses_the_source)
 }
 END_TEST
 
+/* The supervisor's QA scoring of call id in db at t, with one answer. */
+static void score_call(const char *db, const char *id, int value, int64_t t, char *score_id)
+{
+	struct store *st = fx_open(db);
+	struct poise_error err = {0};
+	struct qa_score *q = calloc(1, sizeof(*q));
+
+	ck_assert_ptr_nonnull(q);
+	snprintf(q->id, sizeof(q->id), "%s", score_id);
+	snprintf(q->call_id, sizeof(q->call_id), "%s", id);
+	snprintf(q->reviewer, sizeof(q->reviewer), "sue");
+	snprintf(q->scorecard_id, sizeof(q->scorecard_id), "default");
+	snprintf(q->scorecard_version, sizeof(q->scorecard_version), "1");
+	q->created_at = fx_sql_int(db, "SELECT coalesce(min(created_at), 0) FROM qa_scores");
+	q->answers[0] = (struct qa_answer){"listened", 10, SCALE_1_5, 0, value};
+	q->nanswers = 1;
+	ck_assert_msg(store_score_save(st, q, t, &err) == POISE_OK, "%s", err.msg);
+	snprintf(score_id, 37, "%s", q->id);
+	free(q);
+	store_close(st);
+}
+
+/* QA scores and the agent's replies travel both ways by uuid, once; the later edit wins. */
+START_TEST(test_scores_and_replies_both_ways)
+{
+	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct review r = {0};
+	struct review_reply rp = {0};
+	struct store *st;
+	char qid[37] = "";
+
+	merge_into(m, a, &n);
+	st = fx_open(m);
+	snprintf(r.call_id, sizeof(r.call_id), "%s", a1);
+	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
+	snprintf(r.comment, sizeof(r.comment), "slow to empathise");
+	r.created_at = 300000;
+	ck_assert_msg(review_save(st, &r, &err) == POISE_OK, "%s", err.msg);
+	store_close(st);
+	score_call(m, a1, 3, 300500, qid);
+	/* To the agent: the review and its score. */
+	merge_into(a, m, &n);
+	ck_assert_uint_eq(n.reviews, 1);
+	ck_assert_uint_eq(n.scores, 1);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT value FROM qa_answers"), 3);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT score FROM qa_scores"),
+			 fx_sql_int(m, "SELECT score FROM qa_scores"));
+	/* The agent disputes it in a.db; main.db gets the dispute, under the same review. */
+	st = fx_open(a);
+	rp.review_id = fx_sql_int(a, "SELECT id FROM reviews");
+	rp.kind = REPLY_DISPUTE;
+	snprintf(rp.agent, sizeof(rp.agent), "ana");
+	snprintf(rp.text, sizeof(rp.text), "the customer hung up twice");
+	ck_assert_msg(store_reply_add(st, &rp, 400000, &err) == POISE_OK, "%s", err.msg);
+	store_close(st);
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.replies, 1);
+	ck_assert_uint_eq(n.scores + n.reviews + n.edited, 0);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM review_replies p JOIN reviews r ON "
+				       "r.uuid = p.review_id WHERE p.kind = 'dispute' AND "
+				       "p.text = 'the customer hung up twice'"),
+			 1);
+	/* Found by the search, as a reply made here is. */
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM texts_fts WHERE texts_fts MATCH "
+				       "'hung up'"),
+			 1);
+	/* Twice, either way: nothing changes. */
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.replies + n.scores + n.reviews + n.edited + n.acked, 0);
+	merge_into(a, m, &n);
+	ck_assert_uint_eq(n.replies + n.scores + n.reviews + n.edited + n.acked, 0);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT count(*) FROM review_replies"), 1);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM qa_scores"), 1);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM qa_answers"), 1);
+	/* The supervisor rescores in main.db, later: the agent's copy takes it; once. */
+	score_call(m, a1, 5, 500000, qid);
+	merge_into(a, m, &n);
+	ck_assert_uint_eq(n.scores, 1);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT value FROM qa_answers"), 5);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT updated_at FROM qa_scores"), 500000);
+	/* The older copy merged back changes nothing. */
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.scores, 0);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT value FROM qa_answers"), 5);
+}
+END_TEST
+
+/*
+ * A review edited on one side only is carried across, whichever side;
+ * edited on both, the later edit wins in both files.
+ */
+START_TEST(test_later_edit_of_a_review_wins)
+{
+	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct review r = {0};
+	struct store *st;
+	char *ca, *cm;
+
+	merge_into(m, a, &n);
+	st = fx_open(m);
+	snprintf(r.call_id, sizeof(r.call_id), "%s", a1);
+	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
+	snprintf(r.comment, sizeof(r.comment), "first");
+	r.created_at = 300000;
+	r.scores[STAGE_CALM] = 2;
+	ck_assert_msg(review_save(st, &r, &err) == POISE_OK, "%s", err.msg);
+	store_close(st);
+	merge_into(a, m, &n);
+	/* Edited in main.db only: a.db takes the edit, comment and scores. */
+	st = fx_open(m);
+	snprintf(r.comment, sizeof(r.comment), "second");
+	r.scores[STAGE_CALM] = 4;
+	r.updated_at = 310000;
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	store_close(st);
+	merge_into(a, m, &n);
+	ck_assert_uint_eq(n.edited, 1);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT count(*) FROM reviews WHERE comment = 'second' "
+				       "AND updated_at = 310000"),
+			 1);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT score FROM review_scores"), 4);
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.edited + n.reviews + n.acked, 0);
+	/* Edited in a.db only (the other way): main.db takes it. */
+	st = fx_open(a);
+	r.id = fx_sql_int(a, "SELECT id FROM reviews");
+	snprintf(r.comment, sizeof(r.comment), "third");
+	r.updated_at = 320000;
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	store_close(st);
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.edited, 1);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM reviews WHERE comment = 'third'"), 1);
+	/* Edited on both sides: the later edit (main.db's) wins in both files. */
+	st = fx_open(a);
+	snprintf(r.comment, sizeof(r.comment), "fourth, earlier");
+	r.updated_at = 330000;
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	store_close(st);
+	st = fx_open(m);
+	r.id = fx_sql_int(m, "SELECT id FROM reviews");
+	snprintf(r.comment, sizeof(r.comment), "fourth, later");
+	r.updated_at = 340000;
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	store_close(st);
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.edited, 0);
+	merge_into(a, m, &n);
+	ck_assert_uint_eq(n.edited, 1);
+	ca = fx_sql_text(a, "SELECT comment FROM reviews");
+	cm = fx_sql_text(m, "SELECT comment FROM reviews");
+	ck_assert_str_eq(ca, "fourth, later");
+	ck_assert_str_eq(cm, "fourth, later");
+	free(ca);
+	free(cm);
+	/* An edit's time never goes back, even with a clock behind. */
+	st = fx_open(m);
+	snprintf(r.comment, sizeof(r.comment), "fifth");
+	r.updated_at = 1;
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT updated_at FROM reviews"), 340001);
+}
+END_TEST
+
+/* A bad QA score or reply in a source refuses it, as a bad review does. */
+START_TEST(test_bad_score_or_reply_refuses_the_source)
+{
+	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct store *st;
+	char qid[37] = "";
+
+	score_call(a, a1, 3, 300500, qid);
+	fx_sql_exec(a, "UPDATE qa_answers SET value = 4, scale = 2");
+	st = fx_open(m);
+	ck_assert_int_eq(merge_file(st, a, &n, &err), POISE_INVALID);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM qa_scores"), 0);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM calls"), 1);
+	fx_sql_exec(a, "UPDATE qa_answers SET value = 1; UPDATE qa_scores SET reviewer = "
+		       "'x' || char(27) || '[2J'");
+	st = fx_open(m);
+	ck_assert_int_eq(merge_file(st, a, &n, &err), POISE_INVALID);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM calls"), 1);
+}
+END_TEST
+
 static void set_user_version(const char *path, int v)
 {
 	sqlite3 *db;
@@ -350,6 +546,9 @@ Suite *merge_suite(void)
 	tcase_add_test(tc, test_open_call_completed_and_followup_closed);
 	tcase_add_test(tc, test_reviews_and_followups_both_ways);
 	tcase_add_test(tc, test_bad_review_refuses_the_source);
+	tcase_add_test(tc, test_scores_and_replies_both_ways);
+	tcase_add_test(tc, test_later_edit_of_a_review_wins);
+	tcase_add_test(tc, test_bad_score_or_reply_refuses_the_source);
 	tcase_add_test(tc, test_newer_or_foreign_refused);
 	tcase_add_test(tc, test_bad_source_adds_nothing);
 	tcase_add_test(tc, test_merged_calls_get_figures_even_from_an_older_schema);

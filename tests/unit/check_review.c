@@ -69,8 +69,8 @@ static void add_reviews(const char *path)
 		if (m->reply) {
 			snprintf(sql, sizeof(sql),
 				 "INSERT INTO review_replies (id, review_id, agent, created_at, "
-				 "kind, text) VALUES ('r%d', %d, '%.100s', 2, 'reply', '%.200s');",
-				 i, i + 1, m->agent, m->reply);
+				 "kind, text) VALUES ('r%d', '%.36s', '%.100s', 2, 'reply', '%.200s');",
+				 i, m->id, m->agent, m->reply);
 			fx_sql_exec(path, sql);
 		}
 		if (m->score >= 0) {

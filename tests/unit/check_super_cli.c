@@ -267,6 +267,7 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 					      "DROP INDEX IF EXISTS reviews_unsynced; "
 					      "ALTER TABLE reviews DROP COLUMN uuid; "
 					      "ALTER TABLE reviews DROP COLUMN synced; "
+					      "ALTER TABLE reviews DROP COLUMN updated_at; "
 					      "PRAGMA user_version = 2;",
 					      NULL, NULL, NULL),
 				 SQLITE_OK);

@@ -424,6 +424,7 @@ static int copy_scores(struct merge_ctx *c, int64_t src_id, int64_t dst_id)
 		rc = wrote(c, d);
 	}
 	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
 		if (stage_from_key((const char *)sqlite3_column_text(r, 0)) < 0)
 			continue; /* not a stage this poise knows: not copied */
 		sqlite3_reset(w);
@@ -689,6 +690,7 @@ static int copy_replies(struct merge_ctx *c)
 	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
 		int kind = reply_kind_from_key((const char *)sqlite3_column_text(r, 4));
 
+		rc = SQLITE_OK;
 		memset(&one, 0, sizeof(one));
 		store_col_copy(r, 0, one.id, sizeof(one.id));
 		store_col_copy(r, 1, one.review_uuid, sizeof(one.review_uuid));
