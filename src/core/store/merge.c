@@ -73,12 +73,24 @@ static enum poise_status refused(struct poise_error *err, const char *why)
 	return poise_error_put(err, POISE_INVALID, NULL, 0, 0, _(why));
 }
 
+/* A name or id from elsewhere: what it is (a msgid), its value, its limit in bytes. */
+struct field {
+	const char *what, *v;
+	size_t max;
+};
+
+static enum poise_status check_fields(const struct field *f, size_t n, struct poise_error *err)
+{
+	enum poise_status ps = POISE_OK;
+
+	for (size_t i = 0; ps == POISE_OK && i < n; i++)
+		ps = text_check_field(f[i].what, f[i].v, f[i].max, 0, err);
+	return ps;
+}
+
 enum poise_status merge_check_call(const struct call_meta *m, struct poise_error *err)
 {
-	const struct {
-		const char *what, *v;
-		size_t max;
-	} f[] = {
+	const struct field f[] = {
 		{N_("agent name"), m->agent, FIELD_AGENT_MAX},
 		{N_("customer name"), m->customer, FIELD_CUSTOMER_MAX},
 		{N_("reference"), m->ref, FIELD_REF_MAX},
@@ -93,9 +105,8 @@ enum poise_status merge_check_call(const struct call_meta *m, struct poise_error
 	if (m->out_of_range)
 		return refused(err, "a name or id is longer than its limit, or a time, mood or "
 				    "seq is out of range");
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if ((ps = text_check_field(f[i].what, f[i].v, f[i].max, 0, err)) != POISE_OK)
-			return ps;
+	if ((ps = check_fields(f, sizeof(f) / sizeof(f[0]), err)) != POISE_OK)
+		return ps;
 	if (!m->agent[0] || !m->playbook_id[0] || !is_hash(m->playbook_hash))
 		return refused(err, "it lacks an agent, a playbook id or a playbook hash");
 	if (!time_inside(m->started) || (m->ended && !time_inside(m->ended)))
@@ -576,10 +587,7 @@ static int copy_reviews(struct merge_ctx *c)
 
 enum poise_status merge_check_score(const struct qa_score *q, struct poise_error *err)
 {
-	const struct {
-		const char *what, *v;
-		size_t max;
-	} f[] = {
+	const struct field f[] = {
 		{N_("a reviewer's name"), q->reviewer, FIELD_AGENT_MAX},
 		{N_("scorecard id"), q->scorecard_id, FIELD_PLAYBOOK_ID_MAX},
 		{N_("scorecard version"), q->scorecard_version, FIELD_VERSION_MAX},
@@ -593,9 +601,8 @@ enum poise_status merge_check_score(const struct qa_score *q, struct poise_error
 	if (!time_inside(q->created_at) || !time_inside(q->updated_at) ||
 	    q->updated_at < q->created_at)
 		return refused(err, "a score's times are out of range");
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if ((ps = text_check_field(f[i].what, f[i].v, f[i].max, 0, err)) != POISE_OK)
-			return ps;
+	if ((ps = check_fields(f, sizeof(f) / sizeof(f[0]), err)) != POISE_OK)
+		return ps;
 	for (size_t i = 0; i < q->nanswers; i++)
 		if ((ps = text_check_field(N_("a criterion id"), q->answers[i].criterion,
 					   FIELD_PLAYBOOK_ID_MAX, 0, err)) != POISE_OK)

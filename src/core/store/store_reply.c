@@ -91,22 +91,24 @@ static void read_reply(sqlite3_stmt *s, struct review_reply *r)
 
 #define REPLY_COLS "id, review_id, agent, created_at, kind, text"
 
-enum poise_status store_reply_each(struct store *st, int64_t review_id, store_reply_fn fn,
-				   void *ctx, struct poise_error *err)
+/* Each reply sql selects (REPLY_COLS, ?1 bound to key, or to id when key is NULL) to fn. */
+static enum poise_status each(struct store *st, const char *sql, const char *key, int64_t id,
+			      store_reply_fn fn, void *ctx, const char *what,
+			      struct poise_error *err)
 {
-	static const char sql[] = "SELECT " REPLY_COLS " FROM review_replies "
-				  "WHERE review_id = (SELECT uuid FROM reviews WHERE id = ?1) "
-				  "ORDER BY created_at, id";
 	sqlite3_stmt *s = NULL;
 	struct review_reply r;
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, review_id);
+		if (key)
+			sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(s, 1, id);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			memset(&r, 0, sizeof(r));
 			read_reply(s, &r);
-			r.review_id = review_id;
+			r.review_id = id;
 			if (fn(ctx, &r)) {
 				rc = SQLITE_DONE;
 				break;
@@ -114,7 +116,17 @@ enum poise_status store_reply_each(struct store *st, int64_t review_id, store_re
 		}
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, "read the replies", err);
+	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, what, err);
+}
+
+enum poise_status store_reply_each(struct store *st, int64_t review_id, store_reply_fn fn,
+				   void *ctx, struct poise_error *err)
+{
+	return each(st,
+		    "SELECT " REPLY_COLS " FROM review_replies "
+		    "WHERE review_id = (SELECT uuid FROM reviews WHERE id = ?1) "
+		    "ORDER BY created_at, id",
+		    NULL, review_id, fn, ctx, "read the replies", err);
 }
 
 enum poise_status store_reply_put(struct store *st, const struct review_reply *r, int synced,
@@ -146,26 +158,10 @@ enum poise_status store_reply_put(struct store *st, const struct review_reply *r
 enum poise_status store_reply_unsent(struct store *st, const char *agent, store_reply_fn fn,
 				     void *ctx, struct poise_error *err)
 {
-	static const char sql[] = "SELECT " REPLY_COLS " FROM review_replies "
-				  "INDEXED BY review_replies_unsynced WHERE synced = 0 AND agent = ?1 "
-				  "ORDER BY id";
-	sqlite3_stmt *s = NULL;
-	struct review_reply r;
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			memset(&r, 0, sizeof(r));
-			read_reply(s, &r);
-			if (fn(ctx, &r)) {
-				rc = SQLITE_DONE;
-				break;
-			}
-		}
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, "read the replies to send", err);
+	return each(st,
+		    "SELECT " REPLY_COLS " FROM review_replies INDEXED BY review_replies_unsynced "
+		    "WHERE synced = 0 AND agent = ?1 ORDER BY id",
+		    agent, 0, fn, ctx, "read the replies to send", err);
 }
 
 enum poise_status store_reply_sent(struct store *st, const char *id, struct poise_error *err)

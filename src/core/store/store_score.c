@@ -208,8 +208,10 @@ static int read_row(struct store *st, sqlite3_stmt *s, struct qa_score *q)
 	return read_answers(st, q);
 }
 
-enum poise_status store_score_each(struct store *st, const char *call_id, store_score_fn fn,
-				   void *ctx, struct poise_error *err)
+/* Each scoring sql selects (SCORE_COLS; ?1 bound to key unless NULL) to fn. */
+static enum poise_status each(struct store *st, const char *sql, const char *key,
+			      store_score_fn fn, void *ctx, const char *what,
+			      struct poise_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	struct qa_score *q = malloc(sizeof(*q));
@@ -217,14 +219,10 @@ enum poise_status store_score_each(struct store *st, const char *call_id, store_
 
 	if (!q)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	rc = sqlite3_prepare_v2(st->db,
-				call_id ? "SELECT " SCORE_COLS " FROM qa_scores WHERE call_id = ?1 "
-					  "ORDER BY created_at, id"
-					: "SELECT " SCORE_COLS " FROM qa_scores ORDER BY id",
-				-1, &s, NULL);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	if (rc == SQLITE_OK) {
-		if (call_id)
-			sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+		if (key)
+			sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			if ((rc = read_row(st, s, q)) != SQLITE_OK || fn(ctx, q))
 				break;
@@ -234,7 +232,17 @@ enum poise_status store_score_each(struct store *st, const char *call_id, store_
 	free(q);
 	if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return POISE_OK;
-	return store_fail(st, rc, "read the scores", err);
+	return store_fail(st, rc, what, err);
+}
+
+enum poise_status store_score_each(struct store *st, const char *call_id, store_score_fn fn,
+				   void *ctx, struct poise_error *err)
+{
+	return each(st,
+		    call_id ? "SELECT " SCORE_COLS " FROM qa_scores WHERE call_id = ?1 "
+			      "ORDER BY created_at, id"
+			    : "SELECT " SCORE_COLS " FROM qa_scores ORDER BY id",
+		    call_id, fn, ctx, "read the scores", err);
 }
 
 enum poise_status store_score_latest(struct store *st, const char *call_id, const char *reviewer,
@@ -278,24 +286,10 @@ enum poise_status store_score_put(struct store *st, struct qa_score *q, int sync
 enum poise_status store_score_unsent(struct store *st, store_score_fn fn, void *ctx,
 				     struct poise_error *err)
 {
-	sqlite3_stmt *s = NULL;
-	struct qa_score *q = malloc(sizeof(*q));
-	int rc;
-
-	if (!q)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	rc = sqlite3_prepare_v2(st->db,
-				"SELECT " SCORE_COLS " FROM qa_scores INDEXED BY qa_scores_unsynced "
-				"WHERE synced = 0 ORDER BY id",
-				-1, &s, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		if ((rc = read_row(st, s, q)) != SQLITE_OK || fn(ctx, q))
-			break;
-	sqlite3_finalize(s);
-	free(q);
-	if (rc == SQLITE_OK || rc == SQLITE_DONE)
-		return POISE_OK;
-	return store_fail(st, rc, "read the scores to send", err);
+	return each(st,
+		    "SELECT " SCORE_COLS " FROM qa_scores INDEXED BY qa_scores_unsynced "
+		    "WHERE synced = 0 ORDER BY id",
+		    NULL, fn, ctx, "read the scores to send", err);
 }
 
 enum poise_status store_score_sent(struct store *st, const char *id, int64_t updated_at,
