@@ -56,7 +56,8 @@ enum poise_status store_reply_each(struct store *st, int64_t review_id, store_re
  * merge_check_reply), r->id and r->review_uuid as they came: added when its
  * review is here and it is not (a reply is never edited, so one here stays,
  * only taking synced 1). synced: 1 when it came from the server. *applied:
- * 1 when written. No transaction of its own.
+ * 1 when written; POISE_NOT_FOUND when its review is not here. No
+ * transaction of its own.
  */
 enum poise_status store_reply_put(struct store *st, const struct review_reply *r, int synced,
 				  int *applied, struct poise_error *err);

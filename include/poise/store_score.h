@@ -65,7 +65,8 @@ enum poise_status store_score_latest(struct store *st, const char *call_id, cons
  * the one here when q->updated_at is later (the later edit wins; on the
  * same time the one here stays, only taking synced 1). synced: 1 when q is
  * what the server has. score and auto_failed are recomputed from the
- * answers. *applied: 1 when written. No transaction of its own.
+ * answers. *applied: 1 when written; POISE_NOT_FOUND when its call is not
+ * here. No transaction of its own.
  */
 enum poise_status store_score_put(struct store *st, struct qa_score *q, int synced, int *applied,
 				  struct poise_error *err);

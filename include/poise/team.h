@@ -24,7 +24,7 @@
 #include "poise/store.h"
 
 /* The version `poise server init` brings the central schema to. */
-#define TEAM_SCHEMA_VERSION 2
+#define TEAM_SCHEMA_VERSION 3
 
 struct team;
 
@@ -59,6 +59,8 @@ struct team_sync_counts {
 	size_t calls, events, followups, figures;  /* pushed (new or changed on the server) */
 	size_t others;				   /* local calls of other agents, not pushed */
 	size_t reviews, followups_done, playbooks; /* pulled into the local database */
+	size_t replies_sent;			   /* the agent's replies the server has now */
+	size_t scores, replies;			   /* QA scores and replies pulled */
 };
 
 /* Where team_sync stops to call the test hook. */
@@ -99,6 +101,8 @@ enum poise_status team_publish(struct team *t, const char *id, const char *versi
 struct team_mirror_counts {
 	size_t reviews_sent, followups_sent;	       /* written in the mirror, sent up */
 	size_t calls, events, reviews, followups_done; /* new or changed, brought down */
+	size_t scores_sent;			       /* QA scores made here, on the server now */
+	size_t scores, replies;			       /* QA scores and replies brought down */
 };
 
 /*

@@ -72,6 +72,22 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 /* team_schema.c: the server's schema is the one this poise knows, else why not. */
 enum poise_status team_check_version(struct team *t, struct poise_error *err);
 
+/*
+ * team_qa.c: QA scores and the agent's replies. Send the role's replies
+ * the server lacks (an agent's sync) or the scores made in this database
+ * (a supervisor's mirror); *sent counts what the server has of them now.
+ * Pull what was written since mark_name's mark (sync_marks).
+ */
+struct team_qa_counts {
+	size_t scores, replies; /* brought down: new here, or a later edit */
+};
+enum poise_status team_qa_send_replies(struct team *t, struct store *st, size_t *sent,
+				       struct poise_error *err);
+enum poise_status team_qa_send_scores(struct team *t, struct store *st, size_t *sent,
+				      struct poise_error *err);
+enum poise_status team_qa_pull(struct team *t, struct store *st, const char *mark_name,
+			       struct team_qa_counts *n, struct poise_error *err);
+
 /* COPY text rows, built in a strbuf (strbuf.h). */
 void copy_text(struct strbuf *b, const char *s); /* escaped; NULL is \N */
 void copy_int(struct strbuf *b, long long v);

@@ -19,6 +19,8 @@
  * the mark is pg_snapshot_xmin of the snapshot), so no commit is missed
  * whatever order transactions end in; re-reading a row changes nothing.
  * A review edited here and not yet sent stays as it is (store_sync.h).
+ * Then the QA loop (team_qa.c): the agent's replies up, the scores and
+ * replies on their calls down.
  */
 #include "team_int.h"
 
@@ -541,6 +543,20 @@ static enum poise_status pull(struct team *t, struct store *st, struct team_sync
 	return ps;
 }
 
+/* The QA loop (team_qa.c): the agent's replies up, scores and replies on their calls down. */
+static enum poise_status sync_qa(struct team *t, struct store *st, struct team_sync_counts *n,
+				 struct poise_error *err)
+{
+	struct team_qa_counts qa = {0};
+	enum poise_status ps = team_qa_send_replies(t, st, &n->replies_sent, err);
+
+	if (ps == POISE_OK)
+		ps = team_qa_pull(t, st, "server_qa_xmin", &qa, err);
+	n->scores = qa.scores;
+	n->replies = qa.replies;
+	return ps;
+}
+
 enum poise_status team_sync(struct team *t, struct store *st, const struct team_sync_opts *o,
 			    struct team_sync_counts *n, struct poise_error *err)
 {
@@ -552,7 +568,9 @@ enum poise_status team_sync(struct team *t, struct store *st, const struct team_
 	    (ps = store_sync_count(st, t->role, &pending, &n->others, err)) != POISE_OK ||
 	    (ps = push(t, st, o, n, err)) != POISE_OK)
 		return ps;
-	return pull(t, st, n, err);
+	if ((ps = pull(t, st, n, err)) != POISE_OK)
+		return ps;
+	return sync_qa(t, st, n, err);
 }
 
 enum poise_status team_publish(struct team *t, const char *id, const char *version,

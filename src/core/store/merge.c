@@ -644,6 +644,8 @@ static int qa_score_fn(void *ctx, const struct qa_score *from)
 		c->rc = refuse_row(c, q->call_id);
 		return 1;
 	}
+	if (ps == POISE_NOT_FOUND)
+		return 0; /* its call is not here */
 	if (ps != POISE_OK) {
 		*c->err = c->why;
 		c->ps = ps;
@@ -709,7 +711,10 @@ static int copy_replies(struct merge_ctx *c)
 			rc = refuse_row(c, NULL);
 			break;
 		}
-		if ((c->ps = store_reply_put(c->dst, &one, 0, &applied, c->err)) != POISE_OK) {
+		c->ps = store_reply_put(c->dst, &one, 0, &applied, c->err);
+		if (c->ps == POISE_NOT_FOUND)
+			c->ps = POISE_OK; /* its review is not here */
+		if (c->ps != POISE_OK) {
 			rc = SQLITE_ABORT;
 			break;
 		}

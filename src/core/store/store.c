@@ -527,3 +527,16 @@ void store_close(struct store *st)
 	free(st->path);
 	free(st);
 }
+
+int store_exists(struct store *st, const char *sql, const char *key)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	return rc != SQLITE_DONE;
+}

@@ -183,6 +183,8 @@ int store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size);
 /* A time read back, kept within FIELD_TIME_MIN..FIELD_TIME_MAX (limits.h). */
 int64_t store_clamp_time(int64_t t);
 const char *store_col_text(sqlite3_stmt *s, int col);
+/* Whether sql (one text parameter, key) returns a row; 1 on error too (nothing is hidden). */
+int store_exists(struct store *st, const char *sql, const char *key);
 /*
  * An events row selected as (seq, t, kind, stage, a, b, text): 0 when its
  * kind or stage is unknown (a newer poise). ev->text lives until the next step.

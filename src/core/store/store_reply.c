@@ -152,7 +152,12 @@ enum poise_status store_reply_put(struct store *st, const struct review_reply *r
 		*applied = rc == SQLITE_OK && sqlite3_changes(st->db) > 0;
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "save a reply from elsewhere", err);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "save a reply from elsewhere", err);
+	if (!*applied && !store_exists(st, "SELECT 1 FROM reviews WHERE uuid = ?1", r->review_uuid))
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no review '%s' for the reply", r->review_uuid);
+	return POISE_OK;
 }
 
 enum poise_status store_reply_unsent(struct store *st, const char *agent, store_reply_fn fn,

@@ -280,6 +280,9 @@ enum poise_status store_score_put(struct store *st, struct qa_score *q, int sync
 	total_of(q); /* the score is this poise's sum of the answers, whatever came */
 	if ((rc = write_score(st, q, 1, synced, applied)) != SQLITE_OK)
 		return store_fail(st, rc, "save a score from elsewhere", err);
+	if (!*applied && !store_exists(st, "SELECT 1 FROM calls WHERE id = ?1", q->call_id))
+		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+				       "no call '%s' for the score", q->call_id);
 	return POISE_OK;
 }
 
