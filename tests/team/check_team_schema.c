@@ -212,6 +212,105 @@ START_TEST(test_trainer_denials)
 }
 END_TEST
 
+#define ANN_REVIEW "019a0000-0000-7000-8000-0000000000a1"
+#define BOB_REVIEW "019a0000-0000-7000-8000-0000000000b1"
+#define ANN_SCORE  "019a0000-0000-7000-8000-0000000000a2"
+#define BOB_SCORE  "019a0000-0000-7000-8000-0000000000b2"
+
+/* setup(), then a score of each call by t_sue with one answer, and each agent's reply. */
+static PGconn *setup_qa(void)
+{
+	PGconn *admin = setup();
+
+	pgt_role(admin, "t_sam", "poise_supervisor");
+	pgt_ok(admin,
+	       "UPDATE poise.reviews SET id = '" ANN_REVIEW "' WHERE call_id = '" ANN_CALL "';"
+	       "UPDATE poise.reviews SET id = '" BOB_REVIEW "' WHERE call_id = '" BOB_CALL "';"
+	       "INSERT INTO poise.qa_scores (id, call_id, reviewer, scorecard_id, "
+	       "scorecard_version, created_at, updated_at, score) VALUES "
+	       "('" ANN_SCORE "', '" ANN_CALL "', 't_sue', 'default', '1', 1, 1, 5000),"
+	       "('" BOB_SCORE "', '" BOB_CALL "', 't_sue', 'default', '1', 1, 1, 7000);"
+	       "INSERT INTO poise.qa_answers (score_id, criterion, weight, scale, value) VALUES "
+	       "('" ANN_SCORE "', 'listened', 10, 5, 3), ('" BOB_SCORE "', 'listened', 10, 5, 4);"
+	       "INSERT INTO poise.review_replies (id, review_id, agent, created_at, kind, text) "
+	       "VALUES ('019a0000-0000-7000-8000-0000000000a3', '" ANN_REVIEW "', 't_ann', 2, "
+	       "'dispute', 'no'), ('019a0000-0000-7000-8000-0000000000b3', '" BOB_REVIEW
+	       "', 't_bob', 2, 'ack', '')");
+	return admin;
+}
+
+#define REPLY(id, review, agent)                                                                   \
+	"INSERT INTO poise.review_replies (id, review_id, agent, created_at, kind, text) "         \
+	"VALUES ('" id "', '" review "', '" agent "', 3, 'reply', 'ok')"
+
+/* QA scores and replies: each role's reads and writes, each denial tried as that role. */
+START_TEST(test_qa_denials)
+{
+	PGconn *admin = setup_qa();
+
+	/* An agent reads the scores and replies of their own calls only. */
+	ck_assert_int_eq(count_as("t_ann", "SELECT count(*) FROM poise.qa_scores"), 1);
+	ck_assert_int_eq(count_as("t_ann", "SELECT count(*) FROM poise.qa_scores WHERE call_id "
+					   "= '" BOB_CALL "'"),
+			 0);
+	ck_assert_int_eq(count_as("t_ann", "SELECT count(*) FROM poise.qa_answers"), 1);
+	ck_assert_int_eq(count_as("t_ann", "SELECT count(*) FROM poise.review_replies"), 1);
+	/* ... adds replies as themselves to reviews of their own calls, and nothing else. */
+	allowed("t_ann", REPLY("019a0000-0000-7000-8000-0000000000a4", ANN_REVIEW, "t_ann"));
+	denied("t_ann", REPLY("019a0000-0000-7000-8000-0000000000a5", BOB_REVIEW, "t_ann"));
+	denied("t_ann", REPLY("019a0000-0000-7000-8000-0000000000a6", ANN_REVIEW, "t_bob"));
+	denied("t_ann", "UPDATE poise.review_replies SET review_id = '" BOB_REVIEW "'");
+	denied("t_ann", "DELETE FROM poise.review_replies");
+	denied("t_ann", "INSERT INTO poise.qa_scores (id, call_id, scorecard_id, "
+			"scorecard_version, created_at, updated_at) VALUES "
+			"('019a0000-0000-7000-8000-0000000000a7', '" ANN_CALL "', 'd', '1', 1, 1)");
+	denied("t_ann", "UPDATE poise.qa_scores SET score = 10000");
+	denied("t_ann", "INSERT INTO poise.qa_answers (score_id, criterion, weight, scale) "
+			"VALUES ('" ANN_SCORE "', 'x', 1, 2)");
+	denied("t_ann", "DELETE FROM poise.qa_answers");
+	/* Another agent's reply: an update touches nothing. */
+	allowed("t_ann", "UPDATE poise.review_replies SET text = 'x' WHERE agent = 't_bob'");
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.review_replies WHERE "
+					"text = 'x'"),
+			 0);
+	/* A supervisor reads all, writes scores as themselves, never replies. */
+	ck_assert_int_eq(count_as("t_sam", "SELECT count(*) FROM poise.qa_scores"), 2);
+	ck_assert_int_eq(count_as("t_sam", "SELECT count(*) FROM poise.qa_answers"), 2);
+	ck_assert_int_eq(count_as("t_sam", "SELECT count(*) FROM poise.review_replies"), 3);
+	allowed("t_sam", "INSERT INTO poise.qa_scores (id, call_id, scorecard_id, "
+			 "scorecard_version, created_at, updated_at, score) VALUES "
+			 "('019a0000-0000-7000-8000-0000000000c1', '" BOB_CALL "', 'd', '1', 5, 5, 1);"
+			 "INSERT INTO poise.qa_answers (score_id, criterion, weight, scale, value) "
+			 "VALUES ('019a0000-0000-7000-8000-0000000000c1', 'x', 1, 2, 1);"
+			 "UPDATE poise.qa_scores SET score = 2 WHERE reviewer = 't_sam';"
+			 "DELETE FROM poise.qa_answers WHERE score_id = "
+			 "'019a0000-0000-7000-8000-0000000000c1'");
+	denied("t_sam", "INSERT INTO poise.qa_scores (id, call_id, reviewer, scorecard_id, "
+			"scorecard_version, created_at, updated_at) VALUES "
+			"('019a0000-0000-7000-8000-0000000000c2', '" BOB_CALL "', 't_sue', 'd', '1', "
+			"1, 1)");
+	denied("t_sam", "INSERT INTO poise.qa_answers (score_id, criterion, weight, scale) "
+			"VALUES ('" ANN_SCORE "', 'y', 1, 2)");
+	denied("t_sam", "DELETE FROM poise.qa_scores");
+	denied("t_sam", REPLY("019a0000-0000-7000-8000-0000000000c3", ANN_REVIEW, "t_sam"));
+	denied("t_sam", "UPDATE poise.review_replies SET text = 'y'");
+	/* t_sue's score: t_sam's update touches nothing, nor their delete of its answers. */
+	allowed("t_sam", "UPDATE poise.qa_scores SET score = 1 WHERE reviewer = 't_sue';"
+			 "DELETE FROM poise.qa_answers WHERE score_id = '" ANN_SCORE "'");
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_scores WHERE score = 1"),
+			 0);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers"), 2);
+	/* A trainer neither reads nor writes them. */
+	denied("t_tia", "SELECT count(*) FROM poise.qa_scores");
+	denied("t_tia", "SELECT count(*) FROM poise.qa_answers");
+	denied("t_tia", "SELECT count(*) FROM poise.review_replies");
+	denied("t_tia", REPLY("019a0000-0000-7000-8000-0000000000d1", ANN_REVIEW, "t_tia"));
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.review_replies"), 3);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_scores"), 3);
+	PQfinish(admin);
+}
+END_TEST
+
 static const char *fake_env_none(const char *name)
 {
 	(void)name;
@@ -273,6 +372,7 @@ Suite *team_schema_suite(void)
 	tcase_add_test(tc, test_agent_denials);
 	tcase_add_test(tc, test_supervisor_denials);
 	tcase_add_test(tc, test_trainer_denials);
+	tcase_add_test(tc, test_qa_denials);
 	tcase_add_test(tc, test_where_the_server_is);
 	suite_add_tcase(s, tc);
 	return s;
