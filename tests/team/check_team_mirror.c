@@ -12,6 +12,8 @@
 #include "poise/export.h"
 #include "poise/followup.h"
 #include "poise/review.h"
+#include "poise/store_reply.h"
+#include "poise/store_score.h"
 #include "sync_fixture.h"
 #include "main/suite.h"
 
@@ -172,6 +174,154 @@ START_TEST(test_mirror_whole_team_both_ways)
 }
 END_TEST
 
+/* t_sue's scoring of call in db at now: one 1-5 answer. */
+static void score(struct store *db, const char *call, char *id, int value, int64_t now)
+{
+	struct qa_score *q = calloc(1, sizeof(*q));
+	struct poise_error err = {0};
+
+	ck_assert_ptr_nonnull(q);
+	snprintf(q->id, sizeof(q->id), "%s", id);
+	snprintf(q->call_id, sizeof(q->call_id), "%s", call);
+	snprintf(q->reviewer, sizeof(q->reviewer), "t_sue");
+	snprintf(q->scorecard_id, sizeof(q->scorecard_id), "default");
+	snprintf(q->scorecard_version, sizeof(q->scorecard_version), "1");
+	q->created_at = INT64_C(1700000100000);
+	q->answers[0] = (struct qa_answer){"listened", 10, SCALE_1_5, 0, value};
+	q->answers[1] = (struct qa_answer){"named-feeling", 5, SCALE_YES_NO, 0, SCORE_NA};
+	q->nanswers = 2;
+	ck_assert_msg(store_score_save(db, q, now, &err) == POISE_OK, "%s", err.msg);
+	snprintf(id, 37, "%s", q->id);
+	free(q);
+}
+
+static int sum_line(void *ctx, const struct score_sums *x)
+{
+	char *out = ctx;
+	size_t len = strlen(out);
+
+	snprintf(out + len, 4096 - len, "%s|%s|%ld|%ld|%ld|%ld|%lld\n", x->agent,
+		 x->criterion ? x->criterion : "-", x->calls, x->n, x->scored, x->auto_failed,
+		 (long long)x->sum);
+	return 0;
+}
+
+/* The QA figures of agent01's calls as a text. */
+static void sums_of(struct store *db, char *out)
+{
+	struct score_filter f = {0, 0, "agent01", NULL, 0};
+	struct poise_error err = {0};
+
+	out[0] = '\0';
+	ck_assert_msg(store_score_sums(db, &f, sum_line, out, &err) == POISE_OK, "%s", err.msg);
+}
+
+/*
+ * The coaching loop across machines: the supervisor scores a call and
+ * comments in the mirror; the agent's sync brings both; the agent disputes;
+ * the mirror brings the dispute under the review. Each step twice changes
+ * nothing; a later rescore replaces the earlier everywhere; the QA figures
+ * read from the mirror equal the agent's own.
+ */
+START_TEST(test_qa_loop)
+{
+	struct store *st = sfx_setup(DB, 1, 6, path, sizeof(path)), *m = NULL;
+	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
+	PGconn *admin = pgt_connect(DB, NULL);
+	struct team_sync_counts n;
+	struct team_mirror_counts mn;
+	struct poise_error err = {0};
+	struct review r = {0};
+	struct review_reply rp = {0};
+	char *call, qid[37] = "", here[4096], there[4096];
+
+	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
+	ck_assert_msg(store_open(mpath, 0, &m, &err) == POISE_OK, "%s", err.msg);
+	sync_ok(agent, st, &n);
+	mirror_ok(sue, m, &mn);
+	call = fx_sql_text(mpath, "SELECT id FROM calls WHERE status = 'done' ORDER BY id LIMIT 1");
+	/* The supervisor comments and scores in the mirror; the next mirror sends the score. */
+	snprintf(r.call_id, sizeof(r.call_id), "%s", call);
+	snprintf(r.reviewer, sizeof(r.reviewer), "t_sue");
+	snprintf(r.comment, sizeof(r.comment), "name the feeling before the fix");
+	r.created_at = INT64_C(1700000100000);
+	ck_assert_msg(review_save(m, &r, &err) == POISE_OK, "%s", err.msg);
+	score(m, call, qid, 2, INT64_C(1700000100000));
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.reviews_sent, 1);
+	ck_assert_int_eq(mn.scores_sent, 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_scores WHERE reviewer = "
+					"'t_sue'"),
+			 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers WHERE value IS "
+					"NULL"),
+			 1);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.scores_sent + mn.scores + mn.replies + mn.reviews_sent, 0);
+	/* The agent's sync brings the comment and the score, as scored. */
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.reviews, 1);
+	ck_assert_int_eq(n.scores, 1);
+	ck_assert_int_eq(sfx_local(path, "SELECT value FROM qa_answers WHERE criterion = "
+					 "'listened'"),
+			 2);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM qa_answers WHERE value IS NULL"), 1);
+	ck_assert_int_eq(sfx_local(path, "SELECT score FROM qa_scores"),
+			 fx_sql_int(mpath, "SELECT score FROM qa_scores"));
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.scores + n.replies + n.replies_sent + n.reviews, 0);
+	/* The agent disputes it on the ready screen; the sync sends the dispute. */
+	rp.review_id = sfx_local(path, "SELECT id FROM reviews");
+	rp.kind = REPLY_DISPUTE;
+	snprintf(rp.agent, sizeof(rp.agent), "agent01");
+	snprintf(rp.text, sizeof(rp.text), "the customer would not let me speak");
+	ck_assert_msg(store_reply_add(st, &rp, INT64_C(1700000150000), &err) == POISE_OK, "%s",
+		      err.msg);
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.replies_sent, 1);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM review_replies WHERE synced = 0"), 0);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.review_replies WHERE kind = "
+					"'dispute' AND agent = 'agent01'"),
+			 1);
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.replies_sent + n.replies, 0);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.review_replies"), 1);
+	/* The supervisor's mirror brings it under the review, as review shows it. */
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.replies, 1);
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM review_replies p JOIN reviews r "
+					   "ON r.uuid = p.review_id WHERE p.kind = 'dispute' AND "
+					   "p.text = 'the customer would not let me speak'"),
+			 1);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.replies + mn.scores + mn.scores_sent, 0);
+	/* Rescored later in the mirror: the server and the agent take the later edit. */
+	score(m, call, qid, 4, INT64_C(1700000200000));
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.scores_sent, 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT value FROM poise.qa_answers WHERE criterion = "
+					"'listened'"),
+			 4);
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.scores, 1);
+	ck_assert_int_eq(sfx_local(path, "SELECT value FROM qa_answers WHERE criterion = "
+					 "'listened'"),
+			 4);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM qa_scores"), 1);
+	/* The QA figures from the mirror (report --server) equal the agent's own. */
+	sums_of(m, there);
+	sums_of(st, here);
+	ck_assert_ptr_nonnull(strstr(there, "agent01|-|1|1|1|0|"));
+	ck_assert_str_eq(here, there);
+	free(call);
+	store_close(m);
+	store_close(st);
+	team_close(agent);
+	team_close(sue);
+	PQfinish(admin);
+}
+END_TEST
+
 /* A row on the server poise would not write stops the mirror with the call named; nothing half. */
 START_TEST(test_mirror_refuses_bad_rows)
 {
@@ -206,6 +356,7 @@ Suite *team_mirror_suite(void)
 
 	tcase_add_test(tc, test_mirror_whole_team_both_ways);
 	tcase_add_test(tc, test_mirror_refuses_bad_rows);
+	tcase_add_test(tc, test_qa_loop);
 	suite_add_tcase(s, tc);
 	return s;
 }
