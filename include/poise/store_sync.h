@@ -91,6 +91,7 @@ struct sync_review {
 	const char *server_id, *call_id, *reviewer, *comment;
 	int64_t created_at;
 	int scores[STAGE_COUNT];
+	int64_t updated_at; /* its last edit (ms); 0: never edited, created_at stands */
 };
 /*
  * Add or update the local copy; a changed comment or score makes it new to

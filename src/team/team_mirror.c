@@ -51,8 +51,8 @@ static const char *score_column(int stage, char *buf, size_t size)
 static int send_review(void *ctx, const struct sync_review *r)
 {
 	struct sender *s = ctx;
-	char sql[1200], at[24], score[STAGE_COUNT][4], col[40];
-	const char *params[4 + STAGE_COUNT] = {r->server_id, r->call_id, at, r->comment};
+	char sql[1400], at[24], edit[24], score[STAGE_COUNT][4], col[40];
+	const char *params[5 + STAGE_COUNT] = {r->server_id, r->call_id, at, r->comment};
 	size_t len;
 	PGresult *res;
 
@@ -62,11 +62,13 @@ static int send_review(void *ctx, const struct sync_review *r)
 	for (int i = 0; i < STAGE_COUNT; i++)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", %s",
 					score_column(i, col, sizeof(col)));
-	len += (size_t)snprintf(sql + len, sizeof(sql) - len, ") VALUES ($1, $2, $3, $4");
+	len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", updated_at) VALUES ($1, $2, $3, $4");
 	for (int i = 0; i < STAGE_COUNT; i++)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", $%d::smallint", 5 + i);
 	len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-				") ON CONFLICT (id) DO UPDATE SET comment = excluded.comment");
+				", $%d::bigint) ON CONFLICT (id) DO UPDATE SET comment = "
+				"excluded.comment, updated_at = excluded.updated_at",
+				5 + STAGE_COUNT);
 	for (int i = 0; i < STAGE_COUNT; i++) {
 		score_column(i, col, sizeof(col));
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", %s = excluded.%s", col,
@@ -74,7 +76,14 @@ static int send_review(void *ctx, const struct sync_review *r)
 		snprintf(score[i], sizeof(score[i]), "%d", r->scores[i]);
 		params[4 + i] = r->scores[i] >= 1 && r->scores[i] <= 5 ? score[i] : NULL;
 	}
-	res = PQexecParams(s->t->pg, sql, 4 + STAGE_COUNT, NULL, params, NULL, NULL, 0);
+	/* The later edit wins: an older one leaves the server's as it is. */
+	len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+				" WHERE coalesce(poise.reviews.updated_at, poise.reviews.created_at)"
+				" <= excluded.updated_at");
+	snprintf(edit, sizeof(edit), "%lld",
+		 (long long)(r->updated_at ? r->updated_at : r->created_at));
+	params[4 + STAGE_COUNT] = edit;
+	res = PQexecParams(s->t->pg, sql, 5 + STAGE_COUNT, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		s->ps = team_fail(s->t, res, "send a review to the server", s->err);
 		PQclear(res);
@@ -348,7 +357,8 @@ static enum poise_status pull_rest(struct team *t, struct store *st, const char 
 	rv = query(t,
 		   "SELECT id, call_id, reviewer, created_at, comment, score_calm, score_listen, "
 		   "score_empathize, score_clarify, score_inform, score_solve, score_boundary, "
-		   "score_follow_up FROM poise.reviews WHERE xid >= $1::xid8 ORDER BY xid",
+		   "score_follow_up, coalesce(updated_at, created_at) FROM poise.reviews "
+		   "WHERE xid >= $1::xid8 ORDER BY xid",
 		   1, params, "read the reviews from the server", &ps, err);
 	if (rv)
 		fu = query(t,
@@ -358,10 +368,11 @@ static enum poise_status pull_rest(struct team *t, struct store *st, const char 
 	if (fu && (ps = store_sync_begin(st, err)) == POISE_OK) {
 		for (int i = 0; ps == POISE_OK && i < PQntuples(rv); i++) {
 			struct sync_review r = {cell(rv, i, 0), cell(rv, i, 1),	    cell(rv, i, 2),
-						cell(rv, i, 4), cell_int(rv, i, 3), {0}};
+						cell(rv, i, 4), cell_int(rv, i, 3), {0}, 0};
 
 			for (int s = 0; s < STAGE_COUNT; s++)
 				r.scores[s] = (int)cell_int(rv, i, 5 + s);
+			r.updated_at = cell_int(rv, i, 5 + STAGE_COUNT);
 			if ((ps = store_sync_put_review(st, &r, &applied, err)) == POISE_OK)
 				n->reviews += (size_t)applied;
 		}

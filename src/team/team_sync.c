@@ -453,10 +453,11 @@ static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGr
 
 	for (int i = 0; ps == POISE_OK && i < PQntuples(rv); i++) {
 		struct sync_review r = {val(rv, i, 0), val(rv, i, 1), val(rv, i, 2),
-					val(rv, i, 4), num(rv, i, 3), {0}};
+					val(rv, i, 4), num(rv, i, 3), {0}, 0};
 
 		for (int s = 0; s < STAGE_COUNT; s++)
 			r.scores[s] = (int)num(rv, i, 5 + s);
+		r.updated_at = num(rv, i, 5 + STAGE_COUNT);
 		if ((ps = store_sync_put_review(st, &r, &applied, err)) == POISE_OK)
 			n->reviews += (size_t)applied;
 	}
@@ -484,7 +485,8 @@ static const char pull_sql[] =
 	"SELECT pg_snapshot_xmin(pg_current_snapshot())::text;"
 	"SELECT id, call_id, reviewer, created_at, comment, score_calm, score_listen,"
 	" score_empathize, score_clarify, score_inform, score_solve, score_boundary,"
-	" score_follow_up FROM poise.reviews WHERE xid >= '%s'::xid8 ORDER BY xid;"
+	" score_follow_up, coalesce(updated_at, created_at) FROM poise.reviews"
+	" WHERE xid >= '%s'::xid8 ORDER BY xid;"
 	"SELECT call_id, seq, done_at FROM poise.followups"
 	" WHERE xid >= '%s'::xid8 AND done_at IS NOT NULL;"
 	"SELECT hash, id, version, text, published_by, published_at FROM poise.playbooks"

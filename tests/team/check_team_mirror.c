@@ -322,6 +322,85 @@ START_TEST(test_qa_loop)
 }
 END_TEST
 
+/*
+ * A review edited in one of a supervisor's two mirrors reaches the other
+ * and the agent; edited in both, the later edit wins everywhere, whichever
+ * mirror syncs first.
+ */
+START_TEST(test_later_review_edit_wins_in_sync)
+{
+	struct store *st = sfx_setup(DB, 1, 4, path, sizeof(path)), *m1 = NULL, *m2 = NULL;
+	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
+	PGconn *admin = pgt_connect(DB, NULL);
+	struct team_sync_counts n;
+	struct team_mirror_counts mn;
+	struct poise_error err = {0};
+	struct review r1 = {0}, r2;
+	char p2[640], *call, *c;
+
+	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
+	snprintf(p2, sizeof(p2), "%.500s.team2", path);
+	ck_assert_int_eq(store_open(mpath, 0, &m1, &err), POISE_OK);
+	ck_assert_int_eq(store_open(p2, 0, &m2, &err), POISE_OK);
+	sync_ok(agent, st, &n);
+	mirror_ok(sue, m1, &mn);
+	call = fx_sql_text(mpath, "SELECT id FROM calls ORDER BY id LIMIT 1");
+	snprintf(r1.call_id, sizeof(r1.call_id), "%s", call);
+	snprintf(r1.reviewer, sizeof(r1.reviewer), "t_sue");
+	snprintf(r1.comment, sizeof(r1.comment), "one");
+	r1.created_at = INT64_C(1700000100000);
+	ck_assert_int_eq(review_save(m1, &r1, &err), POISE_OK);
+	mirror_ok(sue, m1, &mn);
+	mirror_ok(sue, m2, &mn);
+	ck_assert_int_eq(mn.reviews, 1);
+	/* Edited in m2 only: m1 and the agent take it. */
+	r2 = r1;
+	r2.id = fx_sql_int(p2, "SELECT id FROM reviews");
+	snprintf(r2.comment, sizeof(r2.comment), "two");
+	r2.updated_at = INT64_C(1700000200000);
+	ck_assert_int_eq(review_save(m2, &r2, &err), POISE_OK);
+	mirror_ok(sue, m2, &mn);
+	ck_assert_int_eq(mn.reviews_sent, 1);
+	mirror_ok(sue, m1, &mn);
+	ck_assert_int_eq(mn.reviews, 1);
+	c = fx_sql_text(mpath, "SELECT comment FROM reviews");
+	ck_assert_str_eq(c, "two");
+	free(c);
+	/* Edited in both, m1 earlier and syncing last: m2's later edit wins everywhere. */
+	snprintf(r1.comment, sizeof(r1.comment), "three, earlier");
+	r1.updated_at = INT64_C(1700000300000);
+	ck_assert_int_eq(review_save(m1, &r1, &err), POISE_OK);
+	snprintf(r2.comment, sizeof(r2.comment), "three, later");
+	r2.updated_at = INT64_C(1700000400000);
+	ck_assert_int_eq(review_save(m2, &r2, &err), POISE_OK);
+	mirror_ok(sue, m2, &mn);
+	mirror_ok(sue, m1, &mn);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.reviews WHERE comment = "
+					"'three, later' AND updated_at = 1700000400000"),
+			 1);
+	c = fx_sql_text(mpath, "SELECT comment FROM reviews");
+	ck_assert_str_eq(c, "three, later");
+	free(c);
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT synced FROM reviews"), 1);
+	sync_ok(agent, st, &n);
+	c = fx_sql_text(path, "SELECT comment FROM reviews");
+	ck_assert_str_eq(c, "three, later");
+	free(c);
+	/* Nothing more moves, either mirror. */
+	mirror_ok(sue, m1, &mn);
+	ck_assert_int_eq(mn.reviews + mn.reviews_sent, 0);
+	mirror_ok(sue, m2, &mn);
+	ck_assert_int_eq(mn.reviews + mn.reviews_sent, 0);
+	free(call);
+	store_close(m1);
+	store_close(m2);
+	store_close(st);
+	team_close(agent);
+	team_close(sue);
+	PQfinish(admin);
+}
+END_TEST
+
 /* A row on the server poise would not write stops the mirror with the call named; nothing half. */
 START_TEST(test_mirror_refuses_bad_rows)
 {
@@ -357,6 +436,7 @@ Suite *team_mirror_suite(void)
 	tcase_add_test(tc, test_mirror_whole_team_both_ways);
 	tcase_add_test(tc, test_mirror_refuses_bad_rows);
 	tcase_add_test(tc, test_qa_loop);
+	tcase_add_test(tc, test_later_review_edit_wins_in_sync);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -366,10 +366,13 @@ static int put_scores(struct store *st, int64_t id, const int *scores)
  * (comment and scores), as after the mirror sent it.
  */
 static int local_edit(struct store *st, int64_t id, const struct sync_review *r, int *pending,
-		      int *same)
+		      int *same, int64_t *edited)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, "SELECT synced = 0, comment IS ?2 FROM reviews WHERE id = ?1", &s);
+	int rc = prep(st,
+		      "SELECT synced = 0, comment IS ?2, coalesce(updated_at, created_at) "
+		      "FROM reviews WHERE id = ?1",
+		      &s);
 	int have[STAGE_COUNT] = {0};
 
 	*pending = *same = 0;
@@ -379,6 +382,7 @@ static int local_edit(struct store *st, int64_t id, const struct sync_review *r,
 		if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			*pending = sqlite3_column_int(s, 0);
 			*same = sqlite3_column_int(s, 1);
+			*edited = sqlite3_column_int64(s, 2);
 		}
 		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
@@ -409,7 +413,7 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 {
 	int pending = 0, same = 0;
 	char before[160], after[160];
-	int64_t id = 0;
+	int64_t id = 0, edited = 0, server_edit = r->updated_at ? r->updated_at : r->created_at;
 	size_t have = 0;
 	int rc;
 
@@ -421,18 +425,17 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 		rc = local_review(st, r->server_id, &id);
 	/*
 	 * Edited here and not yet on the server (the supervisor's mirror sends
-	 * it before it pulls): ours is kept, whatever the server's says, until
-	 * the server's reads as ours. The rule of merge too (merge.c).
+	 * it before it pulls): the later edit wins, as in merge (merge.c). Ours,
+	 * as late as the server's or later, is kept until the server's reads
+	 * as ours; a later edit on the server replaces it.
 	 */
 	if (rc == SQLITE_OK && id != 0)
-		rc = local_edit(st, id, r, &pending, &same);
-	if (rc == SQLITE_OK && pending) {
-		if (same)
-			rc = exec_bound(st, "UPDATE reviews SET synced = 1 WHERE id = ?2", "", id,
-					NULL, 0, NULL);
-		return rc == SQLITE_OK ? POISE_OK
-				       : store_fail(st, rc, "save a review from the server", err);
-	}
+		rc = local_edit(st, id, r, &pending, &same, &edited);
+	if (rc == SQLITE_OK && pending && same)
+		rc = exec_bound(st, "UPDATE reviews SET synced = 1 WHERE id = ?2", "", id, NULL, 0,
+				NULL);
+	if (rc == SQLITE_OK && pending && (same || server_edit <= edited))
+		return POISE_OK;
 	if (rc == SQLITE_OK && id == 0) {
 		rc = exec_bound(
 			st,
@@ -456,10 +459,13 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 				"", id, r->comment, strcmp(before, after) != 0, r->reviewer);
 	if (rc == SQLITE_OK)
 		*applied = sqlite3_changes(st->db) > 0;
-	/* What the server has is what we have. */
+	/* What the server has is what we have, edit time too. */
 	if (rc == SQLITE_OK)
-		rc = exec_bound(st, "UPDATE reviews SET synced = 1 WHERE id = ?2 AND synced = 0",
-				"", id, NULL, 0, NULL);
+		rc = exec_bound(st,
+				"UPDATE reviews SET synced = 1, updated_at = nullif(?4, created_at) "
+				"WHERE id = ?2 AND (synced = 0 OR updated_at IS NOT nullif(?4, "
+				"created_at))",
+				"", id, NULL, server_edit, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "save a review from the server", err);
 	return POISE_OK;
@@ -527,7 +533,8 @@ enum poise_status store_sync_unsent_reviews(struct store *st,
 {
 	sqlite3_stmt *s = NULL, *sc = NULL;
 	int rc = prep(st,
-		      "SELECT id, uuid, call_id, reviewer, comment, created_at FROM reviews "
+		      "SELECT id, uuid, call_id, reviewer, comment, created_at, "
+		      "coalesce(updated_at, created_at) FROM reviews "
 		      "INDEXED BY reviews_unsynced WHERE synced = 0 ORDER BY id",
 		      &s);
 
@@ -536,7 +543,8 @@ enum poise_status store_sync_unsent_reviews(struct store *st,
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sync_review r = {store_col_text(s, 1),	    store_col_text(s, 2),
 					store_col_text(s, 3),	    store_col_text(s, 4),
-					sqlite3_column_int64(s, 5), {0}};
+					sqlite3_column_int64(s, 5), {0},
+					sqlite3_column_int64(s, 6)};
 
 		sqlite3_reset(sc);
 		sqlite3_bind_int64(sc, 1, sqlite3_column_int64(s, 0));
