@@ -73,6 +73,13 @@ enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_er
 		/* TRANSLATORS: "1 review, 2 follow-ups closed". */
 		fprintf(stderr, _("poise: sent to the server: %s, %s\n"), r, f);
 	}
+	if (ps == POISE_OK && !quiet_ok && n.scores_sent) {
+		char q[64];
+
+		words_count(q, sizeof(q), (long)n.scores_sent, "QA score", "QA scores");
+		/* TRANSLATORS: "2 QA scores". */
+		fprintf(stderr, _("poise: sent to the server: %s\n"), q);
+	}
 	return ps;
 }
 
