@@ -414,6 +414,96 @@ START_TEST(test_later_edit_of_a_review_wins)
 }
 END_TEST
 
+/* Turn db back into schema 10: replies by the review's integer id, no synced or edit times. */
+static void make_schema_10(const char *db)
+{
+	fx_sql_exec(db,
+		    "CREATE TEMP TABLE x AS SELECT p.id, r.id AS rid, p.agent, p.created_at, "
+		    "p.kind, p.text FROM review_replies p JOIN reviews r ON r.uuid = p.review_id;"
+		    "DROP TABLE review_replies;"
+		    "CREATE TABLE review_replies (\n"
+		    "	id TEXT PRIMARY KEY NOT NULL,\n"
+		    "	review_id INTEGER NOT NULL REFERENCES reviews (id),\n"
+		    "	agent TEXT NOT NULL,\n"
+		    "	created_at INTEGER NOT NULL,\n"
+		    "	kind TEXT NOT NULL CHECK (kind IN ('ack', 'reply', 'dispute')),\n"
+		    "	text TEXT NOT NULL DEFAULT ''\n"
+		    ") WITHOUT ROWID;"
+		    "INSERT INTO review_replies SELECT * FROM temp.x;"
+		    "CREATE INDEX review_replies_review ON review_replies (review_id, created_at);"
+		    "CREATE TRIGGER replies_text_fts AFTER INSERT ON review_replies\n"
+		    "WHEN new.text <> '' BEGIN\n"
+		    "	INSERT INTO texts_fts (text, call_id) SELECT new.text, r.call_id FROM reviews r\n"
+		    "		WHERE r.id = new.review_id;\n"
+		    "END;"
+		    "DROP INDEX qa_scores_unsynced; ALTER TABLE qa_scores DROP COLUMN synced;"
+		    "ALTER TABLE reviews DROP COLUMN updated_at;"
+		    "PRAGMA user_version = 10;");
+}
+
+/*
+ * A file of schema 10 merges as it is (its replies joined to its reviews'
+ * uuids), and upgraded to 11 keeps each reply under its review, searchable.
+ */
+START_TEST(test_schema_10_replies_merge_and_upgrade)
+{
+	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct review r = {0};
+	struct review_reply rp = {0};
+	struct store *st = fx_open(a);
+	char *uuid;
+
+	snprintf(r.call_id, sizeof(r.call_id), "%s", a1);
+	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
+	snprintf(r.comment, sizeof(r.comment), "why the hold?");
+	r.created_at = 300000;
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	rp.review_id = r.id;
+	rp.kind = REPLY_REPLY;
+	snprintf(rp.agent, sizeof(rp.agent), "ana");
+	snprintf(rp.text, sizeof(rp.text), "checking the ledger");
+	ck_assert_int_eq(store_reply_add(st, &rp, 310000, &err), POISE_OK);
+	store_close(st);
+	make_schema_10(a);
+	ck_assert_int_eq(fx_sql_int(a, "PRAGMA user_version"), 10);
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.replies, 1);
+	uuid = fx_sql_text(m, "SELECT uuid FROM reviews");
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM review_replies p JOIN reviews r ON "
+				       "r.uuid = p.review_id WHERE p.text = 'checking the ledger'"),
+			 1);
+	/* Upgraded: the reply names its review's uuid, and is read back under it. */
+	st = fx_open(a);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(a, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT count(*) FROM review_replies p JOIN reviews r ON "
+				       "r.uuid = p.review_id WHERE r.uuid = p.review_id"),
+			 1);
+	{
+		char *ra = fx_sql_text(a, "SELECT review_id FROM review_replies");
+
+		ck_assert_str_eq(ra, uuid);
+		free(ra);
+	}
+	/* A new reply after the upgrade is found by the search, as the old one was. */
+	st = fx_open(a);
+	rp.kind = REPLY_DISPUTE;
+	snprintf(rp.text, sizeof(rp.text), "ledger was down");
+	ck_assert_int_eq(store_reply_add(st, &rp, 320000, &err), POISE_OK);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(a, "SELECT count(*) FROM texts_fts WHERE texts_fts MATCH "
+				       "'ledger'"),
+			 2);
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.replies, 1);
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.replies, 0);
+	free(uuid);
+}
+END_TEST
+
 /* A bad QA score or reply in a source refuses it, as a bad review does. */
 START_TEST(test_bad_score_or_reply_refuses_the_source)
 {
@@ -549,6 +639,7 @@ Suite *merge_suite(void)
 	tcase_add_test(tc, test_scores_and_replies_both_ways);
 	tcase_add_test(tc, test_later_edit_of_a_review_wins);
 	tcase_add_test(tc, test_bad_score_or_reply_refuses_the_source);
+	tcase_add_test(tc, test_schema_10_replies_merge_and_upgrade);
 	tcase_add_test(tc, test_newer_or_foreign_refused);
 	tcase_add_test(tc, test_bad_source_adds_nothing);
 	tcase_add_test(tc, test_merged_calls_get_figures_even_from_an_older_schema);
