@@ -278,3 +278,34 @@ enum poise_status team_copy(struct team *t, const char *table, struct strbuf *b,
 	return ps;
 }
 
+
+enum poise_status team_read_all(struct team *t, const char *sql, PGresult **r, int n,
+				const char *what, struct poise_error *err)
+{
+	enum poise_status ps = POISE_OK;
+	PGresult *res;
+	int got = 0;
+
+	if (!PQsendQuery(t->pg, sql))
+		ps = team_fail(t, NULL, what, err);
+	while (ps == POISE_OK && (res = PQgetResult(t->pg))) {
+		ExecStatusType want =
+			got == 0 || got == n - 1 ? PGRES_COMMAND_OK : PGRES_TUPLES_OK;
+
+		if (got >= n || PQresultStatus(res) != want) {
+			ps = team_fail(t, res, what, err);
+			PQclear(res);
+			break;
+		}
+		r[got++] = res;
+	}
+	if (ps != POISE_OK) {
+		while ((res = PQgetResult(t->pg)))
+			PQclear(res);
+		if (PQstatus(t->pg) == CONNECTION_OK)
+			PQclear(PQexec(t->pg, "ROLLBACK"));
+	} else if (got != n || PQntuples(r[1]) != 1) {
+		ps = team_fail(t, NULL, what, err);
+	}
+	return ps;
+}

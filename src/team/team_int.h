@@ -73,20 +73,23 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 enum poise_status team_check_version(struct team *t, struct poise_error *err);
 
 /*
- * team_qa.c: QA scores and the agent's replies. Send the role's replies
- * the server lacks (an agent's sync) or the scores made in this database
- * (a supervisor's mirror); *sent counts what the server has of them now.
- * Pull what was written since mark_name's mark (sync_marks).
+ * team_qa.c: the QA loop. An agent's sync (mirror 0) sends the role's
+ * replies to reviews that the server lacks; a supervisor's mirror (1) the
+ * QA scores made in it; *sent counts what the server has of them now.
+ * Then both pull the scores and replies written since their mark
+ * (sync_marks: server_qa_xmin, mirror_qa_xmin) into *scores, *replies.
  */
-struct team_qa_counts {
-	size_t scores, replies; /* brought down: new here, or a later edit */
-};
-enum poise_status team_qa_send_replies(struct team *t, struct store *st, size_t *sent,
-				       struct poise_error *err);
-enum poise_status team_qa_send_scores(struct team *t, struct store *st, size_t *sent,
-				      struct poise_error *err);
-enum poise_status team_qa_pull(struct team *t, struct store *st, const char *mark_name,
-			       struct team_qa_counts *n, struct poise_error *err);
+enum poise_status team_qa(struct team *t, struct store *st, int mirror, size_t *sent,
+			  size_t *scores, size_t *replies, struct poise_error *err);
+
+/*
+ * Send sql (several statements, BEGIN first and COMMIT last, the others
+ * reads) and take its n results into r: POISE_OK when each came as
+ * expected and r[1] has one row (a snapshot's xmin); else the error, the
+ * transaction rolled back. The caller clears r.
+ */
+enum poise_status team_read_all(struct team *t, const char *sql, PGresult **r, int n,
+				const char *what, struct poise_error *err);
 
 /* COPY text rows, built in a strbuf (strbuf.h). */
 void copy_text(struct strbuf *b, const char *s); /* escaped; NULL is \N */

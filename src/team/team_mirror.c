@@ -393,24 +393,6 @@ static enum poise_status pull_rest(struct team *t, struct store *st, const char 
 	return ps;
 }
 
-/*
- * The QA loop (team_qa.c), after the calls and reviews are here: the
- * scores made in the mirror up, every reviewer's scores and the agents'
- * replies down.
- */
-static enum poise_status mirror_qa(struct team *t, struct store *st, struct team_mirror_counts *n,
-				   struct poise_error *err)
-{
-	struct team_qa_counts qa = {0};
-	enum poise_status ps = team_qa_send_scores(t, st, &n->scores_sent, err);
-
-	if (ps == POISE_OK)
-		ps = team_qa_pull(t, st, "mirror_qa_xmin", &qa, err);
-	n->scores = qa.scores;
-	n->replies = qa.replies;
-	return ps;
-}
-
 enum poise_status team_mirror(struct team *t, struct store *st, struct team_mirror_counts *n,
 			      struct poise_error *err)
 {
@@ -437,7 +419,8 @@ enum poise_status team_mirror(struct team *t, struct store *st, struct team_mirr
 			ps = pull_rest(t, st, mark, xmin, n, err);
 	}
 	if (ps == POISE_OK && (ps = team_exec(t, "COMMIT", "read from the server", err)) == POISE_OK)
-		return mirror_qa(t, st, n, err);
+		/* The QA loop, the calls and reviews here: scores up, all scores and replies down. */
+		return team_qa(t, st, 1, &n->scores_sent, &n->scores, &n->replies, err);
 	if (PQstatus(t->pg) == CONNECTION_OK)
 		PQclear(PQexec(t->pg, "ROLLBACK"));
 	return ps;

@@ -27,6 +27,11 @@
 #include "poise/store_score.h"
 #include "poise/store_sync.h"
 
+/* What a pull brought down: new here, or a later edit. */
+struct team_qa_counts {
+	size_t scores, replies;
+};
+
 /* --- up ------------------------------------------------------------------ */
 
 struct qa_up {
@@ -167,7 +172,7 @@ static void rollback(struct team *t)
 		PQclear(PQexec(t->pg, "ROLLBACK"));
 }
 
-enum poise_status team_qa_send_replies(struct team *t, struct store *st, size_t *sent,
+static enum poise_status send_replies(struct team *t, struct store *st, size_t *sent,
 				       struct poise_error *err)
 {
 	struct qa_up u = {0};
@@ -198,7 +203,7 @@ enum poise_status team_qa_send_replies(struct team *t, struct store *st, size_t 
 	return ps;
 }
 
-enum poise_status team_qa_send_scores(struct team *t, struct store *st, size_t *sent,
+static enum poise_status send_scores(struct team *t, struct store *st, size_t *sent,
 				      struct poise_error *err)
 {
 	struct qa_up u = {0};
@@ -359,39 +364,19 @@ static enum poise_status put_replies(struct store *st, PGresult *rp, int64_t *ma
 	return ps;
 }
 
-enum poise_status team_qa_pull(struct team *t, struct store *st, const char *mark_name,
-			       struct team_qa_counts *n, struct poise_error *err)
+static enum poise_status pull(struct team *t, struct store *st, const char *mark_name,
+			     struct team_qa_counts *n, struct poise_error *err)
 {
-	PGresult *r[QA_N] = {NULL}, *res;
+	PGresult *r[QA_N] = {NULL};
 	enum poise_status ps;
 	int64_t have = 0, mark;
 	char sql[sizeof(pull_sql) + 64], at[24];
-	int got = 0;
 
 	if ((ps = store_sync_mark(st, mark_name, &have, err)) != POISE_OK)
 		return ps;
 	snprintf(at, sizeof(at), "%lld", (long long)have);
 	snprintf(sql, sizeof(sql), pull_sql, at, at, at);
-	if (!PQsendQuery(t->pg, sql))
-		ps = team_fail(t, NULL, "read the QA rows from the server", err);
-	while (ps == POISE_OK && (res = PQgetResult(t->pg))) {
-		ExecStatusType want =
-			got == QA_BEGIN || got == QA_COMMIT ? PGRES_COMMAND_OK : PGRES_TUPLES_OK;
-
-		if (got >= QA_N || PQresultStatus(res) != want) {
-			ps = team_fail(t, res, "read the QA rows from the server", err);
-			PQclear(res);
-			break;
-		}
-		r[got++] = res;
-	}
-	if (ps != POISE_OK) {
-		while ((res = PQgetResult(t->pg)))
-			PQclear(res);
-		rollback(t);
-	} else if (got != QA_N || PQntuples(r[QA_SNAP]) != 1) {
-		ps = team_fail(t, NULL, "read the QA rows from the server", err);
-	}
+	ps = team_read_all(t, sql, r, QA_N, "read the QA rows from the server", err);
 	if (ps == POISE_OK && (ps = store_sync_begin(st, err)) == POISE_OK) {
 		mark = num(r[QA_SNAP], 0, 0);
 		ps = put_scores(st, r[QA_SCORES], r[QA_ANSWERS], &mark, n, err);
@@ -406,5 +391,19 @@ enum poise_status team_qa_pull(struct team *t, struct store *st, const char *mar
 	}
 	for (int i = 0; i < QA_N; i++)
 		PQclear(r[i]);
+	return ps;
+}
+
+enum poise_status team_qa(struct team *t, struct store *st, int mirror, size_t *sent,
+			  size_t *scores, size_t *replies, struct poise_error *err)
+{
+	struct team_qa_counts qa = {0};
+	enum poise_status ps = mirror ? send_scores(t, st, sent, err)
+				      : send_replies(t, st, sent, err);
+
+	if (ps == POISE_OK)
+		ps = pull(t, st, mirror ? "mirror_qa_xmin" : "server_qa_xmin", &qa, err);
+	*scores = qa.scores;
+	*replies = qa.replies;
 	return ps;
 }

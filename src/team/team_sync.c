@@ -497,37 +497,16 @@ enum { PULL_BEGIN, PULL_SNAP, PULL_REVIEWS, PULL_FOLLOWUPS, PULL_PLAYBOOKS, PULL
 static enum poise_status pull(struct team *t, struct store *st, struct team_sync_counts *n,
 			      struct poise_error *err)
 {
-	PGresult *r[PULL_N] = {NULL}, *res;
+	PGresult *r[PULL_N] = {NULL};
 	enum poise_status ps;
 	int64_t have = 0;
 	char sql[sizeof(pull_sql) + 64], mark[24];
-	int got = 0;
 
 	if ((ps = store_sync_mark(st, "server_xmin", &have, err)) != POISE_OK)
 		return ps;
 	snprintf(mark, sizeof(mark), "%lld", (long long)have);
 	snprintf(sql, sizeof(sql), pull_sql, mark, mark, mark);
-	if (!PQsendQuery(t->pg, sql))
-		ps = team_fail(t, NULL, "read from the server", err);
-	while (ps == POISE_OK && (res = PQgetResult(t->pg))) {
-		ExecStatusType want = got == PULL_BEGIN || got == PULL_COMMIT ? PGRES_COMMAND_OK
-									      : PGRES_TUPLES_OK;
-
-		if (got >= PULL_N || PQresultStatus(res) != want) {
-			ps = team_fail(t, res, "read from the server", err);
-			PQclear(res);
-			break;
-		}
-		r[got++] = res;
-	}
-	if (ps != POISE_OK) {
-		while ((res = PQgetResult(t->pg)))
-			PQclear(res);
-		if (PQstatus(t->pg) == CONNECTION_OK)
-			PQclear(PQexec(t->pg, "ROLLBACK"));
-	} else if (got != PULL_N || PQntuples(r[PULL_SNAP]) != 1) {
-		ps = team_fail(t, NULL, "read from the server", err);
-	}
+	ps = team_read_all(t, sql, r, PULL_N, "read from the server", err);
 	/* One local transaction: what came, the agent's calls now whole on the server, the mark. */
 	if (ps == POISE_OK && (ps = store_sync_begin(st, err)) == POISE_OK) {
 		ps = apply(st, r[PULL_REVIEWS], r[PULL_FOLLOWUPS], r[PULL_PLAYBOOKS], n, err);
@@ -545,20 +524,6 @@ static enum poise_status pull(struct team *t, struct store *st, struct team_sync
 	return ps;
 }
 
-/* The QA loop (team_qa.c): the agent's replies up, scores and replies on their calls down. */
-static enum poise_status sync_qa(struct team *t, struct store *st, struct team_sync_counts *n,
-				 struct poise_error *err)
-{
-	struct team_qa_counts qa = {0};
-	enum poise_status ps = team_qa_send_replies(t, st, &n->replies_sent, err);
-
-	if (ps == POISE_OK)
-		ps = team_qa_pull(t, st, "server_qa_xmin", &qa, err);
-	n->scores = qa.scores;
-	n->replies = qa.replies;
-	return ps;
-}
-
 enum poise_status team_sync(struct team *t, struct store *st, const struct team_sync_opts *o,
 			    struct team_sync_counts *n, struct poise_error *err)
 {
@@ -572,7 +537,8 @@ enum poise_status team_sync(struct team *t, struct store *st, const struct team_
 		return ps;
 	if ((ps = pull(t, st, n, err)) != POISE_OK)
 		return ps;
-	return sync_qa(t, st, n, err);
+	/* The QA loop: the agent's replies up, the scores and replies of their calls down. */
+	return team_qa(t, st, 0, &n->replies_sent, &n->scores, &n->replies, err);
 }
 
 enum poise_status team_publish(struct team *t, const char *id, const char *version,
