@@ -73,7 +73,7 @@ START_TEST(test_init_and_sync)
 	pgt_db(DB); /* the binary makes the schema itself */
 	snprintf(sh, sizeof(sh), POISE_BIN " server init --server 'dbname=" DB "'");
 	rc = run(sh, out, sizeof(out));
-	ck_assert_msg(rc == 0 && strstr(out, "server schema created (version 2)"), "rc %d: %s", rc,
+	ck_assert_msg(rc == 0 && strstr(out, "server schema created (version 3)"), "rc %d: %s", rc,
 		      out);
 	rc = run(sh, out, sizeof(out));
 	ck_assert_msg(rc == 0 && strstr(out, "up to date"), "rc %d: %s", rc, out);
