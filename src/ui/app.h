@@ -72,12 +72,18 @@ enum ui_role {
 
 struct ui;
 
-/* One screen or overlay: draw it, handle a key, optionally act every tick. */
+/*
+ * One screen or overlay: draw it, handle a key, optionally act every tick.
+ * A screen that keeps its frame, drawn alone, is drawn over its last frame
+ * (ui_frame_left) and clears what it changes itself; any other frame
+ * starts from a blank screen.
+ */
 struct screen {
 	const char *name;
 	void (*draw)(struct ui *ui, void *ctx);
 	int (*key)(struct ui *ui, void *ctx, int key);
 	int (*tick)(struct ui *ui, void *ctx, int64_t now);
+	int keeps_frame;
 };
 
 /* One entry of a key table: up to 6 keys, the footer label, a help line. */
@@ -137,13 +143,6 @@ struct ui {
 	struct call_meta meta;
 	struct call_state cs;
 
-	/* Call screen view state. */
-	int sel; /* selected item of the current stage */
-	int sel_stage;
-	struct list_view body; /* the stage's lines, scrolled */
-	int body_stage;	       /* the stage body shows; another resets its scroll */
-	int warn_shown;	       /* the warning w highlighted, not yet logged; 0 none */
-
 	/* Banner under the body: an error stays until the next good action. */
 	char banner[320];
 	int banner_error;
@@ -162,11 +161,7 @@ struct ui {
 	int depth;
 	int64_t last_sec;
 	int cur_y, cur_x; /* where the cursor goes; -1 = hidden */
-	/* The last frame (loop.c): the one screen drawn alone, NULL otherwise, and the size. */
-	const struct screen *frame_screen;
-	int frame_lines, frame_cols;
-	int frame_kept;	   /* this frame starts from the last one (the call screen's, loop.c) */
-	uint64_t body_sig; /* the call screen's body as last drawn (calllayout.c) */
+	uint64_t frames; /* frames drawn (loop.c), the first is 1 */
 	int stopping;	  /* a signal ended the session */
 	int enter_guard;  /* the new-caller form is open: repeated Enters are ignored */
 	int64_t last_enter;
@@ -208,6 +203,8 @@ void ui_push(struct ui *ui, const struct screen *scr, void *ctx);
 void ui_pop(struct ui *ui);
 /* Run the top screen until a handler returns QUIT or a signal stops the session. */
 void ui_run(struct ui *ui);
+/* 1 when this frame was not erased: the top screen keeps its frame and is drawn alone. */
+int ui_frame_left(const struct ui *ui);
 int ui_record(struct ui *ui, struct event *ev);
 /*
  * What the clock does to the open call, each tick of any face (the call
@@ -324,18 +321,9 @@ struct call_view {
 int callview_stage(struct ui *ui, const struct call_view *v, struct list_build *b);
 /* The pending coaching prompt's whole line at now (malloc'd); NULL when none. */
 char *callview_prompt(struct ui *ui, const struct call_view *v, int64_t now);
-/* The open call as the call screen shows it. */
-struct call_view callscr_view(const struct ui *ui);
-
-/* callscreen.c: the key table and handlers; calllayout.c: drawing it. */
-int callscr_footer(struct ui *ui, int y, int maxlines);
-void callscr_draw(struct ui *ui, void *ctx);
-/*
- * Select the line the fold says the agent was at in the current stage
- * (call_stage_place), the first when none: a stage is shown from there.
- */
-void callscr_place(struct ui *ui);
-/* The coaching prompt's whole line as the call screen shows it (malloc'd); NULL when none. */
+/* The open call as a view, no line highlighted (calllayout.c). */
+struct call_view ui_call_view(const struct ui *ui);
+/* The open call's coaching prompt as the call screen shows it (malloc'd); NULL when none. */
 char *callscr_prompt_text(struct ui *ui);
 
 /*
@@ -347,8 +335,7 @@ char *callscr_prompt_text(struct ui *ui);
 void bgsync_start(struct ui *ui);
 int bgsync_poll(struct ui *ui, int64_t now);
 
-/* callscreen.c, wrapup.c, ready.c, session.c */
-extern const struct screen call_screen;
+/* wrapup.c, ready.c, session.c (the call screen: callscreen.h) */
 int wrapup_run(struct ui *ui);
 int ready_run(struct ui *ui, struct caller *next); /* 1 next call (next filled), 0 quit */
 void breather_run(struct ui *ui);

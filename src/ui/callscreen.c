@@ -5,7 +5,7 @@
  * Every handler turns a key into one event and hands it to ui_record(),
  * which stores it before the state (and so the screen) changes.
  */
-#include "ui/app.h"
+#include "ui/callscreen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,36 +43,36 @@ static int stage_selectable(const struct ui *ui, int want, struct sel_item *out)
 	return n;
 }
 
-static int current_item(struct ui *ui, struct sel_item *it)
+static int current_item(struct ui *ui, struct callscr *c, struct sel_item *it)
 {
 	int n = stage_selectable(ui, -1, it);
 
-	if (ui->sel_stage != (int)ui->cs.stage) {
-		ui->sel_stage = (int)ui->cs.stage;
-		ui->sel = 0;
+	if (c->sel_stage != (int)ui->cs.stage) {
+		c->sel_stage = (int)ui->cs.stage;
+		c->sel = 0;
 	}
 	if (n == 0)
 		return 0;
-	if (ui->sel >= n)
-		ui->sel = n - 1;
-	stage_selectable(ui, ui->sel, it);
+	if (c->sel >= n)
+		c->sel = n - 1;
+	stage_selectable(ui, c->sel, it);
 	return 1;
 }
 
-void callscr_place(struct ui *ui)
+void callscr_place(struct ui *ui, struct callscr *c)
 {
 	struct sel_item it = {0};
 	int n = stage_selectable(ui, -1, &it), index;
 	enum section section;
 
-	ui->sel = 0;
-	ui->sel_stage = (int)ui->cs.stage;
+	c->sel = 0;
+	c->sel_stage = (int)ui->cs.stage;
 	if (!call_stage_place(&ui->cs, &section, &index))
 		return;
 	for (int i = 0; i < n; i++) {
 		stage_selectable(ui, i, &it);
 		if (it.section == section && it.index == index)
-			ui->sel = i;
+			c->sel = i;
 	}
 }
 
@@ -98,14 +98,14 @@ static int record_said(struct ui *ui, enum event_kind kind, const char *text, co
 	return REDRAW;
 }
 
-static int goto_stage(struct ui *ui, int stage)
+static int goto_stage(struct ui *ui, struct callscr *c, int stage)
 {
 	int from = (int)ui->cs.stage;
 
 	if (stage < 0 || stage >= STAGE_COUNT || stage == from)
 		return HANDLED;
 	if (ui_record(ui, &(struct event){.kind = EV_STAGE, .stage = stage, .a = from}) == 0)
-		ui->sel = 0;
+		c->sel = 0;
 	return REDRAW;
 }
 
@@ -132,28 +132,28 @@ static int call_mood(struct ui *ui, void *ctx, int key)
 	return record(ui, EV_MOOD, key - '0', 0, NULL);
 }
 
-static int call_next(struct ui *ui, void *ctx, int key)
+/* To stage (-1: none that way, said with why), from Tab or Left. */
+static int goto_or_say(struct ui *ui, struct callscr *c, int stage, const char *why)
 {
-	int next = call_next_stage(&ui->cs);
-
-	(void)ctx, (void)key;
-	if (next < 0) {
-		ui_set_banner(ui, 0, _("this is the last stage; x ends the call"));
+	if (stage < 0) {
+		ui_set_banner(ui, 0, "%s", why);
 		return REDRAW;
 	}
-	return goto_stage(ui, next);
+	return goto_stage(ui, c, stage);
+}
+
+static int call_next(struct ui *ui, void *ctx, int key)
+{
+	(void)key;
+	return goto_or_say(ui, ctx, call_next_stage(&ui->cs),
+			   _("this is the last stage; x ends the call"));
 }
 
 static int call_prev(struct ui *ui, void *ctx, int key)
 {
-	int prev = call_prev_stage(&ui->cs);
-
-	(void)ctx, (void)key;
-	if (prev < 0) {
-		ui_set_banner(ui, 0, _("this is where the call began; Tab goes on"));
-		return REDRAW;
-	}
-	return goto_stage(ui, prev);
+	(void)key;
+	return goto_or_say(ui, ctx, call_prev_stage(&ui->cs),
+			   _("this is where the call began; Tab goes on"));
 }
 
 static int call_undo(struct ui *ui, void *ctx, int key)
@@ -176,13 +176,13 @@ static int call_undo(struct ui *ui, void *ctx, int key)
  */
 static int call_move(struct ui *ui, void *ctx, int key)
 {
-	struct list_view *v = &ui->body;
+	struct callscr *c = ctx;
+	struct list_view *v = &c->body;
 	int down = key == KF(KEY_DOWN) || key == 'j';
 	struct sel_item it;
-	int n = current_item(ui, &it) ? 1 : 0;
+	int n = current_item(ui, c, &it) ? 1 : 0;
 
-	(void)ctx;
-	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || ui->warn_shown)
+	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || c->warn_shown)
 		return list_view_key(v, key);
 	if (!n)
 		return list_view_key(v, key);
@@ -191,14 +191,14 @@ static int call_move(struct ui *ui, void *ctx, int key)
 		return REDRAW;
 	}
 	if (down) {
-		int before = ui->sel;
+		int before = c->sel;
 
-		ui->sel++;
-		current_item(ui, &it); /* clamps to the last item */
-		if (ui->sel == before)
+		c->sel++;
+		current_item(ui, c, &it); /* clamps to the last item */
+		if (c->sel == before)
 			return list_view_key(v, key);
-	} else if (ui->sel > 0) {
-		ui->sel--;
+	} else if (c->sel > 0) {
+		c->sel--;
 	} else {
 		return list_view_key(v, key);
 	}
@@ -207,11 +207,11 @@ static int call_move(struct ui *ui, void *ctx, int key)
 }
 
 /* Space and s act on the selected line only while it is on screen. */
-static int sel_on_screen(struct ui *ui)
+static int sel_on_screen(struct ui *ui, struct callscr *c)
 {
-	if (!ui->body.sel_above && !ui->body.sel_below)
+	if (!c->body.sel_above && !c->body.sel_below)
 		return 1;
-	ui->body.follow = 1;
+	c->body.follow = 1;
 	ui_set_banner(ui, 0, _("the selected line is shown now: press the key again"));
 	return 0;
 }
@@ -220,10 +220,10 @@ static int call_mark(struct ui *ui, void *ctx, int key)
 {
 	struct sel_item it;
 
-	(void)ctx, (void)key;
-	if (!current_item(ui, &it))
+	(void)key;
+	if (!current_item(ui, ctx, &it))
 		return HANDLED;
-	if (!sel_on_screen(ui))
+	if (!sel_on_screen(ui, ctx))
 		return REDRAW;
 	if (it.section == SECTION_CHECKLIST) {
 		const unsigned char *ticked = ui->cs.ticked[ui->cs.stage];
@@ -241,12 +241,12 @@ static int call_skip(struct ui *ui, void *ctx, int key)
 	struct sel_item it;
 	int ch, reason;
 
-	(void)ctx, (void)key;
-	if (!current_item(ui, &it) || it.section == SECTION_CHECKLIST) {
+	(void)key;
+	if (!current_item(ui, ctx, &it) || it.section == SECTION_CHECKLIST) {
 		ui_set_banner(ui, 0, _("select a line to say or ask first (Up/Down)"));
 		return REDRAW;
 	}
-	if (!sel_on_screen(ui))
+	if (!sel_on_screen(ui, ctx))
 		return REDRAW;
 	ch = ui_ask_key(ui,
 			_("skip this line because: d didn't fit   c customer calmer already   "
@@ -261,8 +261,8 @@ static int call_skip(struct ui *ui, void *ctx, int key)
 
 static int call_boundary(struct ui *ui, void *ctx, int key)
 {
-	(void)ctx, (void)key;
-	return goto_stage(ui, STAGE_BOUNDARY);
+	(void)key;
+	return goto_stage(ui, ctx, STAGE_BOUNDARY);
 }
 
 /*
@@ -272,10 +272,11 @@ static int call_boundary(struct ui *ui, void *ctx, int key)
  */
 static int call_warn(struct ui *ui, void *ctx, int key)
 {
+	struct callscr *c = ctx;
 	int next = ui->cs.warnings + 1;
 	char *text;
 
-	(void)ctx, (void)key;
+	(void)key;
 	if (ui->cs.stage != STAGE_BOUNDARY) {
 		ui_set_banner(ui, 0, _("warnings are given in the boundary stage: press b first"));
 		return REDRAW;
@@ -285,9 +286,9 @@ static int call_warn(struct ui *ui, void *ctx, int key)
 			      _("all three warnings given; per policy you may end the call (x)"));
 		return REDRAW;
 	}
-	if (ui->warn_shown != next || ui->body.sel_above || ui->body.sel_below) {
-		ui->warn_shown = next;
-		ui->body.follow = 1;
+	if (c->warn_shown != next || c->body.sel_above || c->body.sel_below) {
+		c->warn_shown = next;
+		c->body.follow = 1;
 		ui_set_banner(ui, 0, _("warning %d is highlighted: say it, then w logs it"), next);
 		return REDRAW;
 	}
@@ -296,7 +297,7 @@ static int call_warn(struct ui *ui, void *ctx, int key)
 		ui_set_banner(ui, 1, _("warning not logged: out of memory"));
 		return REDRAW;
 	}
-	ui->warn_shown = 0;
+	c->warn_shown = 0;
 	record(ui, EV_WARNING, next, 0, text);
 	free(text);
 	return REDRAW;
@@ -482,7 +483,7 @@ static int callscr_key(struct ui *ui, void *ctx, int key)
 	if (!ui->banner_error)
 		ui->banner[0] = '\0';
 	if (kb->fn != call_warn && kb->fn != call_move)
-		ui->warn_shown = 0;
+		((struct callscr *)ctx)->warn_shown = 0;
 	return kb->fn(ui, ctx, key) | HANDLED;
 }
 
@@ -494,4 +495,4 @@ int callscr_footer(struct ui *ui, int y, int maxlines)
 }
 
 /* No tick of its own: the loop redraws every second, which moves the pacer. */
-const struct screen call_screen = {"call", callscr_draw, callscr_key, NULL};
+const struct screen call_screen = {"call", callscr_draw, callscr_key, NULL, 1};

@@ -490,7 +490,7 @@ static int pager_key(struct ui *ui, void *ctx, int key)
 	return QUIT;
 }
 
-static const struct screen pager_screen = {"pager", pager_draw, pager_key, NULL};
+static const struct screen pager_screen = {"pager", pager_draw, pager_key, NULL, 0};
 
 void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n)
 {
@@ -595,5 +595,5 @@ static int panel_key(struct ui *ui, void *ctx, int key)
 	return 0;
 }
 
-const struct screen panel_screen = {"panel", panel_draw, panel_key, NULL};
+const struct screen panel_screen = {"panel", panel_draw, panel_key, NULL, 0};
 

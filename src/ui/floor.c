@@ -266,7 +266,7 @@ static int floor_tick(struct ui *ui, void *ctx, int64_t now)
 	return flags;
 }
 
-static const struct screen floor_screen = {"floor", floor_draw, floor_key, floor_tick};
+static const struct screen floor_screen = {"floor", floor_draw, floor_key, floor_tick, 0};
 
 int ui_floor(struct team_floor *f, const char *who, struct poise_error *err)
 {

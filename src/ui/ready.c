@@ -480,7 +480,7 @@ static int ready_tick(struct ui *ui, void *ctx, int64_t now)
 	return flags;
 }
 
-static const struct screen ready_screen = {"ready", ready_draw, ready_key, ready_tick};
+static const struct screen ready_screen = {"ready", ready_draw, ready_key, ready_tick, 0};
 
 int ready_run(struct ui *ui, struct caller *next_caller)
 {
@@ -578,7 +578,7 @@ static int pick_key(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-static const struct screen pick_screen = {"pick", pick_draw, pick_key, NULL};
+static const struct screen pick_screen = {"pick", pick_draw, pick_key, NULL, 0};
 
 static int ready_pick(struct ui *ui, void *ctx, int key)
 {
@@ -652,7 +652,7 @@ static int breather_tick(struct ui *ui, void *ctx, int64_t now)
 }
 
 static const struct screen breather_screen = {"breather", breather_draw, breather_key,
-					      breather_tick};
+					      breather_tick, 0};
 
 void breather_run(struct ui *ui)
 {

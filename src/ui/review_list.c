@@ -507,7 +507,7 @@ static int list_key(struct ui *ui, void *ctx, int key)
 	return kb->fn(ui, ctx, key) | HANDLED;
 }
 
-static const struct screen list_screen = {"review", list_draw, list_key, NULL};
+static const struct screen list_screen = {"review", list_draw, list_key, NULL, 0};
 
 /* --- the session ----------------------------------------------------- */
 

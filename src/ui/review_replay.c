@@ -277,7 +277,7 @@ static int replay_key(struct ui *ui, void *ctx, int key)
 	return kb ? kb->fn(ui, ctx, key) | HANDLED : 0;
 }
 
-static const struct screen replay_screen = {"review-replay", replay_draw, replay_key, NULL};
+static const struct screen replay_screen = {"review-replay", replay_draw, replay_key, NULL, 0};
 
 void rv_replay_run(struct ui *ui, const struct review_call *rc)
 {

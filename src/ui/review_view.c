@@ -435,7 +435,7 @@ static int view_key(struct ui *ui, void *ctx, int key)
 	return kb->fn(ui, ctx, key) | HANDLED;
 }
 
-static const struct screen view_screen = {"review-call", view_draw, view_key, NULL};
+static const struct screen view_screen = {"review-call", view_draw, view_key, NULL, 0};
 
 void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *opts)
 {
