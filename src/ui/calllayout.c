@@ -32,6 +32,33 @@ static void clock_text(char *buf, size_t size, int64_t t)
 	strftime(buf, size, "%H:%M:%S", &tm);
 }
 
+/* part after buf's text when both fit whole in cols columns (and in size bytes). */
+static void add_whole(char *buf, size_t size, const char *part, int cols)
+{
+	size_t len = strlen(buf);
+
+	if (draw_cols(buf) + draw_cols(part) <= cols && len + strlen(part) < size)
+		snprintf(buf + len, size - len, "%s", part);
+}
+
+/*
+ * The header's left: the caller, then their reference and the agent's name
+ * each only where it fits whole in cols columns, so a narrow header never
+ * shows a label without its name ("agent" and nothing after it).
+ */
+static void header_left(const struct ui *ui, char *buf, size_t size, int cols)
+{
+	char part[400];
+
+	snprintf(buf, size, "%s", ui_customer(ui));
+	if (ui->meta.ref[0]) {
+		snprintf(part, sizeof(part), "%s%s", _("  ref "), ui->meta.ref);
+		add_whole(buf, size, part, cols);
+	}
+	snprintf(part, sizeof(part), _("  agent %s"), ui->meta.agent);
+	add_whole(buf, size, part, cols);
+}
+
 static void draw_header(struct ui *ui, int64_t now, int compact)
 {
 	const struct call_state *cs = &ui->cs;
@@ -52,16 +79,13 @@ static void draw_header(struct ui *ui, int64_t now, int compact)
 		snprintf(right, sizeof(right), _("call %s  stage %s  %s%s%smood %s"), call, stage,
 			 cs->on_hold ? _("ON HOLD ") : "", cs->on_hold ? hold : "",
 			 cs->on_hold ? "  " : "", words_mood_mark(mood, sizeof(mood), cs->mood));
+	rw = draw_cols(right);
 	if (ui->preview) /* nothing is logged: said before anything else */
 		snprintf(left, sizeof(left), "PREVIEW  %s %s", ui->call_pb->id,
 			 ui->call_pb->version);
-	else if (compact)
-		snprintf(left, sizeof(left), "%s", ui_customer(ui));
 	else
-		snprintf(left, sizeof(left), _("%s%s%s  agent %s"), ui_customer(ui),
-			 ui->meta.ref[0] ? _("  ref ") : "", ui->meta.ref, ui->meta.agent);
+		header_left(ui, left, sizeof(left), compact ? 0 : COLS - rw - 3);
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	rw = draw_cols(right);
 	draw_cut(0, COLS - rw - 1 > 0 ? COLS - rw - 1 : 0, COLS, ui_attr(ui, R_HEADER), right);
 	if (COLS - rw - 3 > 4)
 		draw_text(ui, 0, 1, COLS - rw - 3, 1, ui_attr(ui, R_HEADER) | A_BOLD, left);
