@@ -27,8 +27,8 @@
 #include "ui/curses.h"
 #include "ui/ui.h"
 
-/* What a key handler tells the loop. Only the loop redraws. */
-enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2 };
+/* What a key handler tells the loop (HELP: show the screen's key help). Only the loop redraws. */
+enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2, HELP = 1 << 3 };
 
 /* Keys: a wide character as is, a curses key code (KEY_*) tagged with UI_KEYF. */
 #define UI_KEYF	 0x40000000
@@ -98,6 +98,24 @@ struct keybind {
 	{                                                                                          \
 		__VA_ARGS__                                                                        \
 	}
+/*
+ * A key table is one list, K(fn, keys, label, brief, help) a row, made into
+ * rows by KEY_ENTRY: static const struct keybind t[] = {T_KEYS(KEY_ENTRY)};
+ */
+#define KEY_ENTRY(fn, keys, label, brief, help) {keys, label, brief, help, fn},
+
+/*
+ * A screen's keys: its table, the title of its help (N_()), and what a key
+ * of it does to the banner first: BANNER_KEEP nothing, BANNER_NOTE a note
+ * goes (an error stays until the next good action), BANNER_ANY it goes.
+ */
+enum keymap_banner { BANNER_KEEP, BANNER_NOTE, BANNER_ANY };
+struct keymap {
+	const char *help_title;
+	const struct keybind *keys;
+	size_t n;
+	enum keymap_banner banner;
+};
 
 #define UI_STACK_MAX 8
 
@@ -300,6 +318,15 @@ struct panel {
 };
 extern const struct screen panel_screen;
 const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key);
+/*
+ * A screen's key handler: the row of km that has key runs with ctx, its
+ * flags and HANDLED returned (HELP: km's help shown, REDRAW); 0 when no
+ * row has key.
+ */
+int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key);
+/* Rows any table may have: the table's help (HELP), leaving the screen (QUIT). */
+int key_help(struct ui *ui, void *ctx, int key);
+int key_quit(struct ui *ui, void *ctx, int key);
 /* The open call's line with names filled in (fill.h); malloc'd, NULL when out of memory. */
 char *ui_fill(const struct ui *ui, const char *text);
 const char *ui_customer(const struct ui *ui);

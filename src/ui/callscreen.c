@@ -376,53 +376,47 @@ static int call_end(struct ui *ui, void *ctx, int key)
 	return ui->cs.phase == CALL_TALK ? REDRAW : QUIT;
 }
 
-static int call_help(struct ui *ui, void *ctx, int key);
 static int call_read(struct ui *ui, void *ctx, int key);
 
 #define CALL_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
-	K(mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),                                  \
+	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
+	K(call_mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),                             \
 	  N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious"))                             \
-	K(next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),                                  \
+	K(call_next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),                             \
 	  N_("next stage (Tab or Right arrow); boundary only with b"))                             \
-	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),                          \
+	K(call_prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),                     \
 	  N_("back along the stages taken (Left arrow, or Shift-Tab)"))                            \
-	K(move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
-	  N_("move"),                                                                              \
+	K(call_move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)),       \
+	  "j/k", N_("move"),                                                                       \
 	  N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "            \
 	     "j/k); PgUp/PgDn scroll a page"))                                                     \
-	K(mark, KEYS(' '), N_("Space"), N_("tick/said"),                                           \
+	K(call_mark, KEYS(' '), N_("Space"), N_("tick/said"),                                      \
 	  N_("tick a checklist item, or mark a line said (again: un-mark it)"))                    \
-	K(undo, KEYS('u'), "u", N_("undo"), N_("undo your last mark (again: the one before)"))     \
-	K(skip, KEYS('s'), "s", N_("skip"), N_("skip the selected line, with a one-key reason"))   \
-	K(boundary, KEYS('b'), "b", N_("boundary"),                                                \
+	K(call_undo, KEYS('u'), "u", N_("undo"),                                                   \
+	  N_("undo your last mark (again: the one before)"))                                       \
+	K(call_skip, KEYS('s'), "s", N_("skip"),                                                   \
+	  N_("skip the selected line, with a one-key reason"))                                     \
+	K(call_boundary, KEYS('b'), "b", N_("boundary"),                                           \
 	  N_("jump to the boundary stage from anywhere"))                                          \
-	K(warn, KEYS('w'), "w", N_("warn"),                                                        \
+	K(call_warn, KEYS('w'), "w", N_("warn"),                                                   \
 	  N_("show the next boundary warning's wording; w again logs it as given (in boundary)"))  \
-	K(note, KEYS('n'), "n", N_("note"), N_("add a note (Enter saves, Esc cancels)"))           \
-	K(hold, KEYS('h'), "h", N_("hold"), N_("start or end a hold"))                             \
-	K(escalate, KEYS('e'), "e", N_("escalate"), N_("escalate the call (asks a short reason)")) \
-	K(manager, KEYS('m'), "m", N_("manager"),                                                  \
+	K(call_note, KEYS('n'), "n", N_("note"), N_("add a note (Enter saves, Esc cancels)"))      \
+	K(call_hold, KEYS('h'), "h", N_("hold"), N_("start or end a hold"))                        \
+	K(call_escalate, KEYS('e'), "e", N_("escalate"),                                           \
+	  N_("escalate the call (asks a short reason)"))                                           \
+	K(call_manager, KEYS('m'), "m", N_("manager"),                                             \
 	  N_("the customer asked for a manager: log it, see what to say"))                         \
-	K(breathe, KEYS('p'), "p", N_("breathe"),                                                  \
+	K(call_breathe, KEYS('p'), "p", N_("breathe"),                                             \
 	  N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it"))               \
-	K(end, KEYS('x'), "x", N_("end call"), N_("end the call and open the wrap-up"))            \
-	K(read, KEYS('i'), "i", N_("read prompt"),                                                 \
+	K(call_end, KEYS('x'), "x", N_("end call"), N_("end the call and open the wrap-up"))       \
+	K(call_read, KEYS('i'), "i", N_("read prompt"),                                            \
 	  N_("read the coaching prompt in full, when it is cut"))
 
-#define CALL_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, call_##name},
-static const struct keybind call_keys[] = {CALL_KEYS(CALL_KEY_ENTRY)};
-#undef CALL_KEY_ENTRY
+static const struct keybind call_keys[] = {CALL_KEYS(KEY_ENTRY)};
 #define NCALL_KEYS (sizeof(call_keys) / sizeof(call_keys[0]))
 
-static int call_quit(struct ui *ui, void *ctx, int key)
-{
-	(void)ui, (void)ctx, (void)key;
-	return QUIT;
-}
-
-static const struct keybind preview_quit = {KEYS('q'), "q", "quit",
-					    "quit the preview (nothing was logged)", call_quit};
+static const struct keybind preview_quit = {KEYS('q'), "q", N_("quit"),
+					    N_("quit the preview (nothing was logged)"), key_quit};
 
 /*
  * The keys that work now. A preview logs nothing, so the keys that only
@@ -440,17 +434,6 @@ static size_t keys_now(const struct ui *ui, struct keybind *out)
 	if (ui->preview)
 		out[n++] = preview_quit;
 	return n;
-}
-
-static int call_help(struct ui *ui, void *ctx, int key)
-{
-	struct keybind keys[NCALL_KEYS + 1];
-	size_t n = keys_now(ui, keys);
-
-	(void)ctx, (void)key;
-	ui_help(ui, ui->preview ? _("poise - keys of the preview") : _("poise - keys of the call screen"),
-		keys, n);
-	return REDRAW;
 }
 
 static int call_read(struct ui *ui, void *ctx, int key)
@@ -471,20 +454,18 @@ static int call_read(struct ui *ui, void *ctx, int key)
 static int callscr_key(struct ui *ui, void *ctx, int key)
 {
 	struct keybind keys[NCALL_KEYS + 1];
-	const struct keybind *kb = keymap_find(keys, keys_now(ui, keys), key);
+	struct keymap km = {ui->preview ? N_("poise - keys of the preview")
+					: N_("poise - keys of the call screen"),
+			    keys, keys_now(ui, keys), BANNER_NOTE};
+	const struct keybind *kb = keymap_find(km.keys, km.n, key);
 
-	(void)ctx;
 	if (key == KEY_ESC && ui->cs.pacing) {
 		record(ui, EV_BREATHE_END, 0, 0, NULL);
 		return REDRAW;
 	}
-	if (!kb)
-		return 0;
-	if (!ui->banner_error)
-		ui->banner[0] = '\0';
-	if (kb->fn != call_warn && kb->fn != call_move)
+	if (kb && kb->fn != call_warn && kb->fn != call_move)
 		((struct callscr *)ctx)->warn_shown = 0;
-	return kb->fn(ui, ctx, key) | HANDLED;
+	return keymap_key(ui, &km, ctx, key);
 }
 
 int callscr_footer(struct ui *ui, int y, int maxlines)
