@@ -76,7 +76,7 @@ enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_er
 	if (ps == POISE_OK && !quiet_ok && n.scores_sent) {
 		char q[64];
 
-		words_count(q, sizeof(q), (long)n.scores_sent, "QA score", "QA scores");
+		words_count(q, sizeof(q), (long)n.scores_sent, "QA scoring", "QA scorings");
 		/* TRANSLATORS: "2 QA scores". */
 		fprintf(stderr, _("poise: sent to the server: %s\n"), q);
 	}

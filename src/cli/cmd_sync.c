@@ -61,7 +61,7 @@ int cmd_sync(const struct cli_args *args)
 		if (n.replies_sent || n.scores || n.replies) {
 			words_count(a, sizeof(a), (long)n.replies_sent, "reply to a review",
 				    "replies to reviews");
-			words_count(b, sizeof(b), (long)n.scores, "QA score", "QA scores");
+			words_count(b, sizeof(b), (long)n.scores, "QA scoring", "QA scorings");
 			words_count(c, sizeof(c), (long)n.replies, "reply", "replies");
 			/* TRANSLATORS: "QA: sent 1 reply to a review; received 2 QA scores, 0 replies". */
 			printf(_("QA: sent %s; received %s, %s\n"), a, b, c);
