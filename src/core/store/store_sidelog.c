@@ -29,6 +29,7 @@
 #include "poise/strbuf.h"
 #include "poise/text.h"
 #include "poise/i18n.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,15 +84,8 @@ int64_t *store_seq_slot(struct store *st, const char *call_id)
 	for (size_t i = 0; i < st->nseqs; i++)
 		if (strcmp(st->seqs[i].call_id, call_id) == 0)
 			return &st->seqs[i].next;
-	if (st->nseqs == st->seqcap) {
-		size_t cap = st->seqcap ? st->seqcap * 2 : 8;
-		struct store_seq *n = realloc(st->seqs, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		st->seqs = n;
-		st->seqcap = cap;
-	}
+	if (!GROW(st->seqs, st->nseqs, st->seqcap, 8))
+		return NULL;
 	snprintf(st->seqs[st->nseqs].call_id, sizeof(st->seqs[0].call_id), "%s", call_id);
 	st->seqs[st->nseqs].next = 0; /* 0: not known yet */
 	return &st->seqs[st->nseqs++].next;
@@ -804,15 +798,8 @@ static int calls_add(struct visit *v, const struct call_meta *m, char **f, const
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->m[i].id, m->id) == 0)
 			return 0; /* the same call line twice: the first one counts */
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 4;
-		struct call_meta *p = realloc(c->m, cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		c->m = p;
-		c->cap = cap;
-	}
+	if (!GROW(c->m, c->n, c->cap, 4))
+		return -1;
 	c->m[c->n++] = *m;
 	return 0;
 }
