@@ -251,6 +251,31 @@ int store_step_done(struct store *st, enum store_stmt id)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+int store_stamp(struct store *st, const char *sql, int64_t id, int64_t t)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, t);
+		rc = sqlite3_step(s);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_each_row(sqlite3_stmt *s, int (*row)(void *ctx, sqlite3_stmt *s), void *ctx)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (row(ctx, s))
+			return SQLITE_DONE;
+	return rc;
+}
+
 void store_scrub_wal(struct store *st)
 {
 	if (!(st->flags & STORE_READONLY))

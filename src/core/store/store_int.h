@@ -155,6 +155,17 @@ struct store {
 sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id); /* reset, unbound */
 int store_step_done(struct store *st, enum store_stmt id);	/* run, SQLITE_DONE -> OK */
 int store_rc_busy(int rc);
+/*
+ * Run sql, an UPDATE that stamps time t (?2) on the row whose id is ?1 (a
+ * follow-up done, a comment acknowledged): SQLITE_OK or SQLite's error.
+ */
+int store_stamp(struct store *st, const char *sql, int64_t id, int64_t t);
+/*
+ * Step s (bound) over its rows, row(ctx, s) for each, until row returns
+ * nonzero: SQLITE_DONE when every row was seen or row stopped, otherwise the
+ * failed step's code. s is left for the caller to reset or finalize.
+ */
+int store_each_row(sqlite3_stmt *s, int (*row)(void *ctx, sqlite3_stmt *s), void *ctx);
 /* Fill err from an SQLite result code: "cannot WHAT: database 'PATH' ...". */
 enum poise_status store_fail(struct store *st, int rc, const char *what, struct poise_error *err);
 
