@@ -136,7 +136,8 @@ enum poise_status followup_done(struct store *st, int64_t id, int64_t now, int64
 	if ((rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
 		return store_fail(st, rc, "close follow-up", err);
 	found = read_done(st, id, done_at, &rc);
-	if (rc == SQLITE_OK && found && *done_at == 0 && (rc = store_stamp(st,
+	if (rc == SQLITE_OK && found && *done_at == 0 &&
+	    (rc = store_stamp(st,
 			      "UPDATE followups SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL",
 			      id, now)) == SQLITE_OK)
 		*done_at = now;

@@ -25,6 +25,8 @@
 #include <sys/stat.h>
 
 #include "poise/store.h"
+#include "poise/store_scan.h"
+#include "poise/store_sync.h"
 
 #define STORE_BUSY_MS 200 /* short: the call screen must never freeze */
 
@@ -166,6 +168,16 @@ int store_stamp(struct store *st, const char *sql, int64_t id, int64_t t);
  * failed step's code. s is left for the caller to reset or finalize.
  */
 int store_each_row(sqlite3_stmt *s, int (*row)(void *ctx, sqlite3_stmt *s), void *ctx);
+/* A caller's callback and its context, carried through store_each_row to a row function. */
+struct store_rows {
+	union {
+		sync_call_fn sync_call;
+		sync_followup_fn sync_followup;
+		scan_call_fn scan_call;
+		scan_followup_fn scan_followup;
+	} fn;
+	void *ctx;
+};
 /* Fill err from an SQLite result code: "cannot WHAT: database 'PATH' ...". */
 enum poise_status store_fail(struct store *st, int rc, const char *what, struct poise_error *err);
 
