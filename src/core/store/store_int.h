@@ -8,7 +8,7 @@
  * it can; store_read.c reads calls and events back.
  *
  * Who calls whom, with no loop: store_files.c is a leaf; store_sidelog.c
- * calls only store_files.c; store_write.c and store_replay.c write (through
+ * calls only store_files.c (and the pure summary step, store_summary.c); store_write.c and store_replay.c write (through
  * the side log when locked); store_read.c reads (and the side log's waiting
  * events). Stage, section and event kind names come from their one table
  * each (playbook.h, event.h), never from the writer.
@@ -282,7 +282,7 @@ int store_write_event(struct store *st, const char *call_id, const struct event 
 int store_write_helper_rows(struct store *st, const char *call_id, const struct event *ev);
 
 /*
- * store_sidelog.c: a leaf (it calls only store_files.c). The next seq this
+ * store_sidelog.c: a leaf (it calls only store_files.c and store_summary_step). The next seq this
  * process knows for a call (*slot 0: not known yet); NULL: no memory.
  */
 int64_t *store_seq_slot(struct store *st, const char *call_id);

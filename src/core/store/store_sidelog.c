@@ -721,8 +721,9 @@ int sidelog_call_events(struct store *st, const char *call_id, int64_t after, st
 
 /*
  * What an event waiting in the side log does to its call's summary, as
- * store_write.c's rows will once it is replayed. An UNDO is left to the
- * replay (the columns it sets are folded from every kept event).
+ * store_write.c's rows will once it is replayed: the one summary step
+ * (store_summary.c, pure) on m's columns. An UNDO is left to the replay
+ * (the columns it sets are folded from every kept event).
  */
 static void copy_cut(char *dst, size_t size, const char *src)
 {
@@ -735,37 +736,34 @@ static void copy_cut(char *dst, size_t size, const char *src)
 
 static void meta_apply(struct call_meta *m, const struct event *ev)
 {
+	struct store_summary sm = {
+		.status = m->status,
+		.ended = m->ended,
+		.mood_start = m->mood_start,
+		.mood_end = m->mood_end,
+		.wrapup_at = m->wrapup_at,
+		.have_wrapup = m->wrapup_at != 0,
+		.last_seq = m->last_seq,
+	};
+	unsigned changed;
+
 	if (ev->seq <= m->last_seq)
 		return; /* the database has it already */
-	m->last_seq = ev->seq;
-	switch (ev->kind) {
-	case EV_MOOD:
-		if (!m->mood_start)
-			m->mood_start = ev->a;
-		m->mood_end = ev->a;
-		break;
-	case EV_WRAPUP:
-		if (!m->wrapup_at)
-			m->wrapup_at = ev->t;
-		break;
-	case EV_OUTCOME:
-		copy_cut(m->outcome, sizeof(m->outcome), ev->text);
-		break;
-	case EV_CAUSE:
-		copy_cut(m->cause, sizeof(m->cause), ev->text);
-		break;
-	case EV_END:
-	case EV_INTERRUPTED:
-		snprintf(m->status, sizeof(m->status), "%s",
-			 ev->kind == EV_END ? "done" : "interrupted");
-		m->ended = ev->t;
-		break;
-	case EV_RESUME:
-		snprintf(m->status, sizeof(m->status), "open");
-		m->ended = 0;
-		break;
-	default:
-		break;
+	changed = store_summary_step(&sm, ev, 0);
+	m->last_seq = sm.last_seq;
+	if (changed & SUMMARY_MOOD) {
+		m->mood_start = sm.mood_start;
+		m->mood_end = sm.mood_end;
+	}
+	if (changed & SUMMARY_WRAPUP)
+		m->wrapup_at = sm.wrapup_at;
+	if (changed & SUMMARY_OUTCOME)
+		copy_cut(m->outcome, sizeof(m->outcome), sm.outcome);
+	if (changed & SUMMARY_CAUSE)
+		copy_cut(m->cause, sizeof(m->cause), sm.cause);
+	if (changed & SUMMARY_STATUS) {
+		snprintf(m->status, sizeof(m->status), "%s", sm.status);
+		m->ended = sm.ended;
 	}
 }
 
