@@ -459,38 +459,6 @@ START_TEST(test_clashing_entry_is_quarantined_not_dropped)
 }
 END_TEST
 
-/* A restart while still locked reads the call's events from the side log too. */
-START_TEST(test_restart_while_locked_reads_side_log_events)
-{
-	char path[512], id[37] = "";
-	struct playbook pb = fx_pb("test", "9c", pb_text);
-	struct store *a, *b;
-	struct poise_error err = {0};
-	struct collect *c = calloc(1, sizeof(*c));
-	sqlite3 *other;
-
-	snprintf(path, sizeof(path), "%s", fx_path(0, "restart.db"));
-	a = fx_open(path);
-	fx_call(a, id, "ana", "Bob", 1000, &pb);
-	fx_append(a, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
-	other = lock_take(path);
-	ck_assert_int_eq(append_deferred(a, id, EV_MOOD, 4, NULL), 2);
-	ck_assert_int_eq(append_deferred(a, id, EV_NOTE, 0, "waits"), 3);
-	store_close(a); /* as if killed: the entries stay in the side log */
-	b = fx_open(path);
-	ck_assert_int_eq(store_call_events(b, id, collect_fn, c, &err), POISE_OK);
-	ck_assert_int_eq(c->n, 3);
-	ck_assert_int_eq(c->ev[1].kind, EV_MOOD);
-	ck_assert_int_eq(c->ev[1].a, 4);
-	ck_assert_str_eq(c->ev[2].text, "waits");
-	ck_assert_int_eq(append_deferred(b, id, EV_MOOD, 2, NULL), 4);
-	lock_release(other);
-	ck_assert_int_eq(store_flush(b, NULL, &err), POISE_OK);
-	store_close(b);
-	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 4);
-	free(c);
-}
-END_TEST
 
 
 /* Open calls of agent, newest first, as store_each_open_call gives them. */
@@ -602,37 +570,94 @@ START_TEST(test_side_log_only_call_offered_while_locked)
 }
 END_TEST
 
-/* A call open in the database that an entry still waiting has closed is not offered. */
-START_TEST(test_open_call_closed_in_side_log)
+
+/*
+ * A call in the database, the database locked by another connection, more
+ * of its events appended (each waits in the side log), the writer killed:
+ * a restart while still locked reads the call's events and summary from the
+ * side log too, offers the call only while those entries leave it open, and
+ * gives the next event the seq after them; once the lock goes, one flush
+ * puts every entry into the database.
+ */
+static const struct killed_case {
+	const char *db;
+	int stored_mood;		/* a MOOD in the database before the lock; 0: none */
+	struct {
+		enum event_kind kind;
+		int a;
+		const char *text;
+	} waiting[3];
+	int nwaiting;
+	const char *status, *outcome;
+	int mood_start, mood_end;
+} killed_cases[] = {
+	{"restart.db", 0, {{EV_MOOD, 4, NULL}, {EV_NOTE, 0, "waits"}}, 2, "open", "", 4, 4},
+	{"closedside.db",
+	 2,
+	 {{EV_MOOD, 5, NULL}, {EV_OUTCOME, 0, "resolved"}, {EV_END, 0, NULL}},
+	 3,
+	 "done",
+	 "resolved",
+	 2,
+	 5},
+};
+
+START_TEST(test_killed_while_locked_restarts_from_side_log)
 {
+	const struct killed_case *k = &killed_cases[_i];
 	char path[512], id[37] = "";
-	struct playbook pb = fx_pb("test", "9e", pb_text);
+	struct playbook pb = fx_pb("test", "9c", pb_text);
 	struct store *a, *b;
 	struct poise_error err = {0};
+	struct collect *c = calloc(1, sizeof(*c));
 	struct opens o = {0};
 	struct call_meta m;
+	int64_t stored = 1, seq;
 	sqlite3 *other;
 
-	snprintf(path, sizeof(path), "%s", fx_path(0, "closedside.db"));
+	snprintf(path, sizeof(path), "%s", fx_path(0, k->db));
 	a = fx_open(path);
 	fx_call(a, id, "ana", "Bob", 1000, &pb);
 	fx_append(a, id, EV_START, 1000, STAGE_CALM, 0, 0, NULL);
-	fx_append(a, id, EV_MOOD, 1500, STAGE_CALM, 2, 0, NULL);
+	if (k->stored_mood) {
+		fx_append(a, id, EV_MOOD, 1500, STAGE_CALM, k->stored_mood, 0, NULL);
+		stored++;
+	}
 	other = lock_take(path);
-	ck_assert_int_eq(append_deferred(a, id, EV_MOOD, 5, NULL), 3);
-	ck_assert_int_eq(append_deferred(a, id, EV_OUTCOME, 0, "resolved"), 4);
-	ck_assert_int_eq(append_deferred(a, id, EV_END, 0, NULL), 5);
-	store_close(a);
+	for (int i = 0; i < k->nwaiting; i++)
+		ck_assert_int_eq(append_deferred(a, id, k->waiting[i].kind, k->waiting[i].a,
+						 k->waiting[i].text),
+				 stored + 1 + i);
+	store_close(a); /* as if killed: the entries stay in the side log */
+
 	b = fx_open(path);
-	ck_assert_int_eq(store_each_open_call(b, "ana", open_fn, &o, &err), POISE_NOT_FOUND);
-	ck_assert_int_eq(o.n, 0);
+	ck_assert_int_eq(store_call_events(b, id, collect_fn, c, &err), POISE_OK);
+	ck_assert_int_eq(c->n, stored + k->nwaiting);
+	for (int i = 0; i < k->nwaiting; i++) {
+		const struct event *ev = &c->ev[stored + i];
+
+		ck_assert_int_eq(ev->kind, k->waiting[i].kind);
+		ck_assert_int_eq(ev->a, k->waiting[i].a);
+		if (k->waiting[i].text)
+			ck_assert_str_eq(ev->text, k->waiting[i].text);
+	}
 	ck_assert_int_eq(store_call_meta(b, id, &m, &err), POISE_OK);
-	ck_assert_str_eq(m.status, "done");
-	ck_assert_str_eq(m.outcome, "resolved");
-	ck_assert_int_eq(m.mood_start, 2);
-	ck_assert_int_eq(m.mood_end, 5);
+	ck_assert_str_eq(m.status, k->status);
+	ck_assert_str_eq(m.outcome, k->outcome);
+	ck_assert_int_eq(m.mood_start, k->mood_start);
+	ck_assert_int_eq(m.mood_end, k->mood_end);
+	ck_assert_int_eq(m.last_seq, stored + k->nwaiting);
+	ck_assert_int_eq(store_each_open_call(b, "ana", open_fn, &o, &err),
+			 strcmp(k->status, "open") == 0 ? POISE_OK : POISE_NOT_FOUND);
+	ck_assert_int_eq(o.n, strcmp(k->status, "open") == 0);
+	seq = append_deferred(b, id, EV_NOTE, 0, "after the restart");
+	ck_assert_int_eq(seq, stored + k->nwaiting + 1);
 	lock_release(other);
+	ck_assert_int_eq(store_flush(b, NULL, &err), POISE_OK);
+	ck_assert_uint_eq(store_pending(b), 0);
 	store_close(b);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), seq);
+	free(c);
 }
 END_TEST
 
@@ -781,9 +806,9 @@ Suite *sidelog_suite(void)
 	tcase_add_test(log, test_side_log_is_locked_between_processes);
 	tcase_add_test(log, test_two_writers_same_call_keep_every_event);
 	tcase_add_test(log, test_clashing_entry_is_quarantined_not_dropped);
-	tcase_add_test(log, test_restart_while_locked_reads_side_log_events);
+	tcase_add_loop_test(log, test_killed_while_locked_restarts_from_side_log, 0,
+			    (int)(sizeof(killed_cases) / sizeof(killed_cases[0])));
 	tcase_add_test(log, test_side_log_only_call_offered_while_locked);
-	tcase_add_test(log, test_open_call_closed_in_side_log);
 	tcase_add_test(log, test_quarantine_not_doubled_on_retry);
 	tcase_add_test(log, test_replay_sets_aside_what_it_cannot_write);
 	suite_add_tcase(s, log);

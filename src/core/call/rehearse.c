@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "poise/scenario.h"
+#include "util/grow.h"
 
 enum poise_status rehearsal_init(struct rehearsal *r, const struct scenario *sc, int64_t now)
 {
@@ -85,15 +86,8 @@ static enum poise_status add(struct debrief *d, enum debrief_kind kind, const ch
 {
 	if (!text || !*text)
 		return POISE_OK;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		struct debrief_item *grown = realloc(d->items, cap * sizeof(*grown));
-
-		if (!grown)
-			return POISE_NOMEM;
-		d->items = grown;
-		d->cap = cap;
-	}
+	if (!GROW(d->items, d->n, d->cap, 8))
+		return POISE_NOMEM;
 	d->items[d->n++] = (struct debrief_item){kind, label, text};
 	return POISE_OK;
 }

@@ -126,23 +126,6 @@ static int read_done(struct store *st, int64_t id, int64_t *done_at, int *rc)
 	return found;
 }
 
-static int mark_done(struct store *st, int64_t id, int64_t now)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(
-		st->db, "UPDATE followups SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL", -1,
-		&s, NULL);
-
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, now);
-		rc = sqlite3_step(s);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-	}
-	sqlite3_finalize(s);
-	return rc;
-}
-
 enum poise_status followup_done(struct store *st, int64_t id, int64_t now, int64_t *done_at,
 				struct poise_error *err)
 {
@@ -153,7 +136,10 @@ enum poise_status followup_done(struct store *st, int64_t id, int64_t now, int64
 	if ((rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
 		return store_fail(st, rc, "close follow-up", err);
 	found = read_done(st, id, done_at, &rc);
-	if (rc == SQLITE_OK && found && *done_at == 0 && (rc = mark_done(st, id, now)) == SQLITE_OK)
+	if (rc == SQLITE_OK && found && *done_at == 0 &&
+	    (rc = store_stamp(st,
+			      "UPDATE followups SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL",
+			      id, now)) == SQLITE_OK)
 		*done_at = now;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);

@@ -251,6 +251,31 @@ int store_step_done(struct store *st, enum store_stmt id)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+int store_stamp(struct store *st, const char *sql, int64_t id, int64_t t)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, t);
+		rc = sqlite3_step(s);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_each_row(sqlite3_stmt *s, int (*row)(void *ctx, sqlite3_stmt *s), void *ctx)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (row(ctx, s))
+			return SQLITE_DONE;
+	return rc;
+}
+
 void store_scrub_wal(struct store *st)
 {
 	if (!(st->flags & STORE_READONLY))
@@ -276,19 +301,27 @@ static enum poise_status denied_status(int e)
 	return e == EACCES || e == EROFS || e == EPERM ? POISE_DB_READONLY : POISE_IO;
 }
 
+/* *dir: the folder the file at path is in, malloc'd: "." for a bare name, "/" at the root. */
+static enum poise_status folder_of(const char *path, char **dir, struct poise_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+
+	if (!(*dir = len ? strndup(path, len) : strdup(".")))
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	return POISE_OK;
+}
+
 /* mkdir -p with 0700 for every folder we create; existing ones are left as they are. */
 static enum poise_status make_dirs(const char *path, struct poise_error *err)
 {
-	char *dir = strdup(path);
-	char *slash, why[128];
-	enum poise_status rc = POISE_OK;
+	char *dir, why[128];
+	enum poise_status rc = folder_of(path, &dir, err);
 
-	if (!dir)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		goto out;
-	*slash = '\0';
+	if (rc != POISE_OK)
+		return rc;
+	if (strcmp(dir, ".") == 0 || strcmp(dir, "/") == 0)
+		goto out; /* the current folder or the root: there already */
 	for (char *p = dir + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
@@ -323,19 +356,11 @@ out:
  */
 static enum poise_status check_folder(const char *path, struct poise_error *err)
 {
-	char *dir = strdup(path);
-	char *slash, why[128];
-	enum poise_status rc = POISE_OK;
+	char *dir, why[128];
+	enum poise_status rc = folder_of(path, &dir, err);
 
-	if (!dir)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, "."); /* path is not empty: "." fits */
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
+	if (rc != POISE_OK)
+		return rc;
 	if (access(dir, W_OK) != 0) {
 		int e = errno;
 

@@ -39,9 +39,8 @@
 
 struct held_event {
 	char call_id[FIELD_CALL_ID_SIZE];
-	int64_t seq, t;
-	int kind, stage, a, b;
-	size_t text; /* offset into the batch's text, NO_TEXT for NULL */
+	struct event ev; /* its text NULL: the text is kept at offset text */
+	size_t text;	 /* offset into the batch's text, NO_TEXT for NULL */
 };
 
 struct store_batch {
@@ -124,12 +123,8 @@ static int hold_event(struct store_batch *b, const char *call_id, const struct e
 	h = &b->held[b->nheld++];
 	memcpy(h->call_id, call_id, sizeof(h->call_id));
 	h->call_id[sizeof(h->call_id) - 1] = '\0';
-	h->seq = ev->seq;
-	h->t = ev->t;
-	h->kind = ev->kind;
-	h->stage = ev->stage;
-	h->a = ev->a;
-	h->b = ev->b;
+	h->ev = *ev;
+	h->ev.text = NULL;
 	h->text = ev->text ? b->ntext : NO_TEXT;
 	if (ev->text)
 		memcpy(b->text + b->ntext, ev->text, len);
@@ -165,13 +160,12 @@ static int insert_events(struct store_batch *b, const struct held_event *h, size
 		int p = (int)i * 8;
 
 		sqlite3_bind_text(s, p + 1, h[i].call_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, p + 2, h[i].seq);
-		sqlite3_bind_int64(s, p + 3, h[i].t);
-		sqlite3_bind_text(s, p + 4, event_kind_key((enum event_kind)h[i].kind), -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(s, p + 5, stage_key((enum stage)h[i].stage), -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, p + 6, h[i].a);
-		sqlite3_bind_int(s, p + 7, h[i].b);
+		sqlite3_bind_int64(s, p + 2, h[i].ev.seq);
+		sqlite3_bind_int64(s, p + 3, h[i].ev.t);
+		sqlite3_bind_text(s, p + 4, event_kind_key(h[i].ev.kind), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, p + 5, stage_key((enum stage)h[i].ev.stage), -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, p + 6, h[i].ev.a);
+		sqlite3_bind_int(s, p + 7, h[i].ev.b);
 		if (h[i].text == NO_TEXT)
 			sqlite3_bind_null(s, p + 8);
 		else

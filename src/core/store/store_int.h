@@ -8,7 +8,7 @@
  * it can; store_read.c reads calls and events back.
  *
  * Who calls whom, with no loop: store_files.c is a leaf; store_sidelog.c
- * calls only store_files.c; store_write.c and store_replay.c write (through
+ * calls only store_files.c (and the pure summary step, store_summary.c); store_write.c and store_replay.c write (through
  * the side log when locked); store_read.c reads (and the side log's waiting
  * events). Stage, section and event kind names come from their one table
  * each (playbook.h, event.h), never from the writer.
@@ -25,6 +25,8 @@
 #include <sys/stat.h>
 
 #include "poise/store.h"
+#include "poise/store_scan.h"
+#include "poise/store_sync.h"
 
 #define STORE_BUSY_MS 200 /* short: the call screen must never freeze */
 
@@ -155,6 +157,27 @@ struct store {
 sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id); /* reset, unbound */
 int store_step_done(struct store *st, enum store_stmt id);	/* run, SQLITE_DONE -> OK */
 int store_rc_busy(int rc);
+/*
+ * Run sql, an UPDATE that stamps time t (?2) on the row whose id is ?1 (a
+ * follow-up done, a comment acknowledged): SQLITE_OK or SQLite's error.
+ */
+int store_stamp(struct store *st, const char *sql, int64_t id, int64_t t);
+/*
+ * Step s (bound) over its rows, row(ctx, s) for each, until row returns
+ * nonzero: SQLITE_DONE when every row was seen or row stopped, otherwise the
+ * failed step's code. s is left for the caller to reset or finalize.
+ */
+int store_each_row(sqlite3_stmt *s, int (*row)(void *ctx, sqlite3_stmt *s), void *ctx);
+/* A caller's callback and its context, carried through store_each_row to a row function. */
+struct store_rows {
+	union {
+		sync_call_fn sync_call;
+		sync_followup_fn sync_followup;
+		scan_call_fn scan_call;
+		scan_followup_fn scan_followup;
+	} fn;
+	void *ctx;
+};
 /* Fill err from an SQLite result code: "cannot WHAT: database 'PATH' ...". */
 enum poise_status store_fail(struct store *st, int rc, const char *what, struct poise_error *err);
 
@@ -261,7 +284,7 @@ int store_write_event(struct store *st, const char *call_id, const struct event 
 int store_write_helper_rows(struct store *st, const char *call_id, const struct event *ev);
 
 /*
- * store_sidelog.c: a leaf (it calls only store_files.c). The next seq this
+ * store_sidelog.c: a leaf (it calls only store_files.c and store_summary_step). The next seq this
  * process knows for a call (*slot 0: not known yet); NULL: no memory.
  */
 int64_t *store_seq_slot(struct store *st, const char *call_id);

@@ -158,15 +158,28 @@ static int read_scores(struct store *st, struct review *r)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* Rows of (id, call_id, reviewer, created_at, acked_at, comment, customer, started_at). */
-static enum poise_status each_row(struct store *st, sqlite3_stmt *s, review_fn fn, void *ctx,
-				  const char *what, struct poise_error *err)
+/*
+ * sql's rows of (id, call_id, reviewer, created_at, acked_at, comment,
+ * customer, started_at) to fn, with key bound to ?1 and max to ?2 when sql
+ * has one (a LIMIT). what: the failure's words ("read reviews").
+ */
+static enum poise_status each_review(struct store *st, const char *sql, const char *key, int max,
+				     review_fn fn, void *ctx, const char *what,
+				     struct poise_error *err)
 {
 	struct review *r = malloc(sizeof(*r));
+	sqlite3_stmt *s = NULL;
 	int rc;
 
 	if (!r)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL)) != SQLITE_OK) {
+		free(r);
+		return store_fail(st, rc, what, err);
+	}
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(s) >= 2)
+		sqlite3_bind_int(s, 2, max);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const unsigned char *v;
 
@@ -184,6 +197,7 @@ static enum poise_status each_row(struct store *st, sqlite3_stmt *s, review_fn f
 		if ((rc = read_scores(st, r)) != SQLITE_OK || fn(ctx, r))
 			break;
 	}
+	sqlite3_finalize(s);
 	free(r);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_OK)
 		return store_fail(st, rc, what, err);
@@ -200,16 +214,8 @@ enum poise_status review_each(struct store *st, const char *call_id, review_fn f
 	static const char sql[] = "SELECT " REVIEW_COLS " FROM reviews r "
 				  "JOIN calls c ON c.id = r.call_id "
 				  "WHERE r.call_id = ?1 ORDER BY r.id";
-	sqlite3_stmt *s = NULL;
-	enum poise_status ps;
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 
-	if (rc != SQLITE_OK)
-		return store_fail(st, rc, "read reviews", err);
-	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-	ps = each_row(st, s, fn, ctx, "read reviews", err);
-	sqlite3_finalize(s);
-	return ps;
+	return each_review(st, sql, call_id, 0, fn, ctx, "read reviews", err);
 }
 
 enum poise_status review_unacked(struct store *st, const char *agent, int max, review_fn fn,
@@ -224,33 +230,15 @@ enum poise_status review_unacked(struct store *st, const char *agent, int max, r
 		"SELECT " REVIEW_COLS " FROM reviews r "
 		"INDEXED BY reviews_unacked CROSS JOIN calls c ON c.id = r.call_id "
 		"WHERE r.acked_at IS NULL AND c.agent = ?1 ORDER BY r.id LIMIT ?2";
-	sqlite3_stmt *s = NULL;
-	enum poise_status ps;
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 
-	if (rc != SQLITE_OK)
-		return store_fail(st, rc, "read new comments", err);
-	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, max);
-	ps = each_row(st, s, fn, ctx, "read new comments", err);
-	sqlite3_finalize(s);
-	return ps;
+	return each_review(st, sql, agent, max, fn, ctx, "read new comments", err);
 }
 
 enum poise_status review_ack(struct store *st, int64_t id, int64_t now, struct poise_error *err)
 {
-	static const char sql[] =
-		"UPDATE reviews SET acked_at = coalesce(acked_at, ?2) WHERE id = ?1";
-	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	int rc = store_stamp(st, "UPDATE reviews SET acked_at = coalesce(acked_at, ?2) WHERE id = ?1",
+			     id, now);
 
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, now);
-		rc = sqlite3_step(s);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-	}
-	sqlite3_finalize(s);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "acknowledge the comment", err);
 	if (sqlite3_changes(st->db) != 1)

@@ -96,11 +96,43 @@ void store_scan_close(struct store_scan *sc)
 	free(sc);
 }
 
+/* Step s over its rows into row, then reset and unbind it; what: the failure's words. */
+static enum poise_status scan_rows(struct store_scan *sc, sqlite3_stmt *s,
+				   int (*row)(void *ctx, sqlite3_stmt *s), void *ctx,
+				   const char *what, struct poise_error *err)
+{
+	int rc = store_each_row(s, row, ctx);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(sc->st, rc, what, err);
+	return POISE_OK;
+}
+
+static int call_row(void *ctx, sqlite3_stmt *s)
+{
+	const struct store_rows *p = ctx;
+	struct scan_call c = {
+		.id = store_col_text(s, 0),
+		.agent = store_col_text(s, 1),
+		.ref = store_col_text(s, 2),
+		.playbook_id = store_col_text(s, 3),
+		.playbook_hash = store_col_text(s, 4),
+		.started = sqlite3_column_int64(s, 5),
+		.figs = sqlite3_column_blob(s, 6),
+		.figs_len = (size_t)sqlite3_column_bytes(s, 6),
+		.practice = store_col_text(s, 7),
+	};
+
+	return p->fn.scan_call(p->ctx, &c);
+}
+
 enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t until, int fold,
 				   scan_call_fn fn, void *ctx, struct poise_error *err)
 {
+	struct store_rows p = {.fn.scan_call = fn, .ctx = ctx};
 	sqlite3_stmt *s = sc->calls;
-	int rc;
 
 	if (sqlite3_stmt_busy(s))
 		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
@@ -108,29 +140,7 @@ enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t
 	sqlite3_bind_int64(s, 1, since ? since : INT64_MIN);
 	sqlite3_bind_int64(s, 2, until ? until : INT64_MAX);
 	sqlite3_bind_int(s, 3, fold);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct scan_call c = {
-			.id = store_col_text(s, 0),
-			.agent = store_col_text(s, 1),
-			.ref = store_col_text(s, 2),
-			.playbook_id = store_col_text(s, 3),
-			.playbook_hash = store_col_text(s, 4),
-			.started = sqlite3_column_int64(s, 5),
-			.figs = sqlite3_column_blob(s, 6),
-			.figs_len = (size_t)sqlite3_column_bytes(s, 6),
-			.practice = store_col_text(s, 7),
-		};
-
-		if (fn(ctx, &c)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(sc->st, rc, "scan calls", err);
-	return POISE_OK;
+	return scan_rows(sc, s, call_row, &p, "scan calls", err);
 }
 
 enum poise_status store_scan_events(struct store_scan *sc, const char *call_id, scan_event_fn fn,
@@ -161,23 +171,20 @@ enum poise_status store_scan_events(struct store_scan *sc, const char *call_id, 
 	return ps;
 }
 
+static int followup_row(void *ctx, sqlite3_stmt *s)
+{
+	const struct store_rows *p = ctx;
+
+	return p->fn.scan_followup(p->ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+}
+
 enum poise_status store_scan_followups(struct store_scan *sc, const char *call_id,
 				       scan_followup_fn fn, void *ctx, struct poise_error *err)
 {
-	sqlite3_stmt *s = sc->followups;
-	int rc;
+	struct store_rows p = {.fn.scan_followup = fn, .ctx = ctx};
 
-	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1))) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(sc->st, rc, "scan follow-ups", err);
-	return POISE_OK;
+	sqlite3_bind_text(sc->followups, 1, call_id, -1, SQLITE_TRANSIENT);
+	return scan_rows(sc, sc->followups, followup_row, &p, "scan follow-ups", err);
 }
 
 int store_write_figures(struct store *st, sqlite3_stmt **s, const char *call_id, int fold,

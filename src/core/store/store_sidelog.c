@@ -29,6 +29,7 @@
 #include "poise/strbuf.h"
 #include "poise/text.h"
 #include "poise/i18n.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,15 +84,8 @@ int64_t *store_seq_slot(struct store *st, const char *call_id)
 	for (size_t i = 0; i < st->nseqs; i++)
 		if (strcmp(st->seqs[i].call_id, call_id) == 0)
 			return &st->seqs[i].next;
-	if (st->nseqs == st->seqcap) {
-		size_t cap = st->seqcap ? st->seqcap * 2 : 8;
-		struct store_seq *n = realloc(st->seqs, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		st->seqs = n;
-		st->seqcap = cap;
-	}
+	if (!GROW(st->seqs, st->nseqs, st->seqcap, 8))
+		return NULL;
 	snprintf(st->seqs[st->nseqs].call_id, sizeof(st->seqs[0].call_id), "%s", call_id);
 	st->seqs[st->nseqs].next = 0; /* 0: not known yet */
 	return &st->seqs[st->nseqs++].next;
@@ -727,8 +721,9 @@ int sidelog_call_events(struct store *st, const char *call_id, int64_t after, st
 
 /*
  * What an event waiting in the side log does to its call's summary, as
- * store_write.c's rows will once it is replayed. An UNDO is left to the
- * replay (the columns it sets are folded from every kept event).
+ * store_write.c's rows will once it is replayed: the one summary step
+ * (store_summary.c, pure) on m's columns. An UNDO is left to the replay
+ * (the columns it sets are folded from every kept event).
  */
 static void copy_cut(char *dst, size_t size, const char *src)
 {
@@ -741,37 +736,34 @@ static void copy_cut(char *dst, size_t size, const char *src)
 
 static void meta_apply(struct call_meta *m, const struct event *ev)
 {
+	struct store_summary sm = {
+		.status = m->status,
+		.ended = m->ended,
+		.mood_start = m->mood_start,
+		.mood_end = m->mood_end,
+		.wrapup_at = m->wrapup_at,
+		.have_wrapup = m->wrapup_at != 0,
+		.last_seq = m->last_seq,
+	};
+	unsigned changed;
+
 	if (ev->seq <= m->last_seq)
 		return; /* the database has it already */
-	m->last_seq = ev->seq;
-	switch (ev->kind) {
-	case EV_MOOD:
-		if (!m->mood_start)
-			m->mood_start = ev->a;
-		m->mood_end = ev->a;
-		break;
-	case EV_WRAPUP:
-		if (!m->wrapup_at)
-			m->wrapup_at = ev->t;
-		break;
-	case EV_OUTCOME:
-		copy_cut(m->outcome, sizeof(m->outcome), ev->text);
-		break;
-	case EV_CAUSE:
-		copy_cut(m->cause, sizeof(m->cause), ev->text);
-		break;
-	case EV_END:
-	case EV_INTERRUPTED:
-		snprintf(m->status, sizeof(m->status), "%s",
-			 ev->kind == EV_END ? "done" : "interrupted");
-		m->ended = ev->t;
-		break;
-	case EV_RESUME:
-		snprintf(m->status, sizeof(m->status), "open");
-		m->ended = 0;
-		break;
-	default:
-		break;
+	changed = store_summary_step(&sm, ev, 0);
+	m->last_seq = sm.last_seq;
+	if (changed & SUMMARY_MOOD) {
+		m->mood_start = sm.mood_start;
+		m->mood_end = sm.mood_end;
+	}
+	if (changed & SUMMARY_WRAPUP)
+		m->wrapup_at = sm.wrapup_at;
+	if (changed & SUMMARY_OUTCOME)
+		copy_cut(m->outcome, sizeof(m->outcome), sm.outcome);
+	if (changed & SUMMARY_CAUSE)
+		copy_cut(m->cause, sizeof(m->cause), sm.cause);
+	if (changed & SUMMARY_STATUS) {
+		snprintf(m->status, sizeof(m->status), "%s", sm.status);
+		m->ended = sm.ended;
 	}
 }
 
@@ -804,15 +796,8 @@ static int calls_add(struct visit *v, const struct call_meta *m, char **f, const
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->m[i].id, m->id) == 0)
 			return 0; /* the same call line twice: the first one counts */
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 4;
-		struct call_meta *p = realloc(c->m, cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		c->m = p;
-		c->cap = cap;
-	}
+	if (!GROW(c->m, c->n, c->cap, 4))
+		return -1;
 	c->m[c->n++] = *m;
 	return 0;
 }

@@ -43,9 +43,14 @@ const char *const store_sync_sql[SYNC_SQL_COUNT_] = {
 			  "WHERE c.agent = ?1 AND (c.practice IS NOT NULL OR NOT " SYNC_PENDING_COND "))",
 };
 
-static int prep(struct store *st, const char *sql, sqlite3_stmt **s)
+/* sql prepared into *s, with key (unless NULL) bound to ?1. */
+static int prep(struct store *st, const char *sql, const char *key, sqlite3_stmt **s)
 {
-	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+
+	if (rc == SQLITE_OK && key)
+		sqlite3_bind_text(*s, 1, key, -1, SQLITE_STATIC);
+	return rc;
 }
 
 /* Run s (bound) to the end; SQLite's result, SQLITE_OK for done. */
@@ -58,28 +63,30 @@ static int run(sqlite3_stmt *s)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+static int pending_row(void *ctx, sqlite3_stmt *s)
+{
+	const struct store_rows *p = ctx;
+	struct sync_call c;
+
+	memset(&c, 0, sizeof(c));
+	store_row_meta(s, &c.meta);
+	c.pushed_seq = sqlite3_column_int64(s, 17);
+	c.figures_seq = sqlite3_column_int64(s, 18);
+	return p->fn.sync_call(p->ctx, &c);
+}
+
 enum poise_status store_sync_pending(struct store *st, const char *agent, const char *after_id,
 				     size_t limit, sync_call_fn fn, void *ctx,
 				     struct poise_error *err)
 {
+	struct store_rows p = {.fn.sync_call = fn, .ctx = ctx};
 	sqlite3_stmt *s = NULL;
-	struct sync_call c;
-	int rc = prep(st, store_sync_sql[SYNC_SQL_PENDING], &s);
+	int rc = prep(st, store_sync_sql[SYNC_SQL_PENDING], agent, &s);
 
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, after_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			memset(&c, 0, sizeof(c));
-			store_row_meta(s, &c.meta);
-			c.pushed_seq = sqlite3_column_int64(s, 17);
-			c.figures_seq = sqlite3_column_int64(s, 18);
-			if (fn(ctx, &c)) {
-				rc = SQLITE_DONE;
-				break;
-			}
-		}
+		rc = store_each_row(s, pending_row, &p);
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, "find the calls to sync", err);
@@ -88,10 +95,9 @@ enum poise_status store_sync_pending(struct store *st, const char *agent, const 
 static int count(struct store *st, const char *sql, const char *agent, size_t *out)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, sql, &s);
+	int rc = prep(st, sql, agent, &s);
 
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
 		if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			*out = (size_t)sqlite3_column_int64(s, 0);
 			rc = SQLITE_OK;
@@ -114,41 +120,40 @@ enum poise_status store_sync_count(struct store *st, const char *agent, size_t *
 enum poise_status store_sync_tidy(struct store *st, const char *agent, struct poise_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, store_sync_sql[SYNC_SQL_TIDY], &s);
+	int rc = prep(st, store_sync_sql[SYNC_SQL_TIDY], agent, &s);
 
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
 		rc = run(s);
-	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "note what was synced", err);
+}
+
+static int followup_row(void *ctx, sqlite3_stmt *s)
+{
+	const struct store_rows *p = ctx;
+	struct sync_followup f;
+
+	f.id = sqlite3_column_int64(s, 0);
+	f.seq = sqlite3_column_int64(s, 1);
+	f.due = (const char *)sqlite3_column_text(s, 2);
+	f.channel = store_col_text(s, 3);
+	f.promise = store_col_text(s, 4);
+	f.done_at = sqlite3_column_int64(s, 5);
+	return p->fn.sync_followup(p->ctx, &f);
 }
 
 enum poise_status store_sync_followups(struct store *st, const char *call_id, sync_followup_fn fn,
 				       void *ctx, struct poise_error *err)
 {
+	struct store_rows p = {.fn.sync_followup = fn, .ctx = ctx};
 	sqlite3_stmt *s = NULL;
-	struct sync_followup f;
 	int rc = prep(st,
 		      "SELECT id, seq, due, channel, promise, coalesce(done_at, 0) "
 		      "FROM followups WHERE call_id = ?1 ORDER BY seq",
-		      &s);
+		      call_id, &s);
 
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			f.id = sqlite3_column_int64(s, 0);
-			f.seq = sqlite3_column_int64(s, 1);
-			f.due = (const char *)sqlite3_column_text(s, 2);
-			f.channel = store_col_text(s, 3);
-			f.promise = store_col_text(s, 4);
-			f.done_at = sqlite3_column_int64(s, 5);
-			if (fn(ctx, &f)) {
-				rc = SQLITE_DONE;
-				break;
-			}
-		}
-	}
+	if (rc == SQLITE_OK)
+		rc = store_each_row(s, followup_row, &p);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? POISE_OK : store_fail(st, rc, "read a call's follow-ups", err);
 }
@@ -159,15 +164,13 @@ enum poise_status store_sync_figures(struct store *st, const char *call_id, int 
 {
 	sqlite3_stmt *s = NULL;
 	enum poise_status ps = POISE_OK;
-	int rc =
-		prep(st, "SELECT fold, last_seq, figures FROM call_figures WHERE call_id = ?1", &s);
+	int rc = prep(st, "SELECT fold, last_seq, figures FROM call_figures WHERE call_id = ?1",
+		      call_id, &s);
 
 	*blob = NULL;
 	*len = 0;
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
-	}
 	if (rc == SQLITE_ROW) {
 		*fold = sqlite3_column_int(s, 0);
 		*last_seq = sqlite3_column_int64(s, 1);
@@ -197,12 +200,12 @@ enum poise_status store_sync_pushed(struct store *st, const struct sync_pushed_c
 			  "VALUES (?1, ?2, ?3) ON CONFLICT (call_id) DO UPDATE SET "
 			  "pushed_seq = max(pushed_seq, excluded.pushed_seq), "
 			  "figures_seq = excluded.figures_seq",
-			  &sc);
+			  NULL, &sc);
 	if (rc == SQLITE_OK)
 		rc = prep(st,
 			  "INSERT OR REPLACE INTO sync_followups (followup_id, done_at) "
 			  "VALUES (?1, nullif(?2, 0))",
-			  &sf);
+			  NULL, &sf);
 	for (size_t i = 0; rc == SQLITE_OK && i < nc; i++) {
 		sqlite3_bind_text(sc, 1, c[i].call_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(sc, 2, c[i].pushed_seq);
@@ -255,14 +258,11 @@ enum poise_status store_sync_mark(struct store *st, const char *name, int64_t *v
 				  struct poise_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, "SELECT value FROM sync_marks WHERE name = ?1", &s);
+	int rc = prep(st, "SELECT value FROM sync_marks WHERE name = ?1", name, &s);
 
 	*value = 0;
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-			*value = sqlite3_column_int64(s, 0);
-	}
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		*value = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? POISE_OK
 						     : store_fail(st, rc, "read a sync mark", err);
@@ -272,10 +272,10 @@ enum poise_status store_sync_set_mark(struct store *st, const char *name, int64_
 				      struct poise_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, "INSERT OR REPLACE INTO sync_marks (name, value) VALUES (?1, ?2)", &s);
+	int rc = prep(st, "INSERT OR REPLACE INTO sync_marks (name, value) VALUES (?1, ?2)", name,
+		      &s);
 
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, value);
 		rc = run(s);
 	}
@@ -287,11 +287,10 @@ enum poise_status store_sync_set_mark(struct store *st, const char *name, int64_
 static int local_review(struct store *st, const char *server_id, int64_t *id)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, "SELECT id FROM reviews WHERE uuid = ?1", &s);
+	int rc = prep(st, "SELECT id FROM reviews WHERE uuid = ?1", server_id, &s);
 
 	*id = 0;
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, server_id, -1, SQLITE_STATIC);
 		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 			*id = sqlite3_column_int64(s, 0);
 		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -304,13 +303,11 @@ static int exec_bound(struct store *st, const char *sql, const char *t1, int64_t
 		      int64_t i4, const char *t5)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st, sql, &s);
+	int rc = prep(st, sql, t1, &s);
 
 	if (rc == SQLITE_OK) {
 		int n = sqlite3_bind_parameter_count(s);
 
-		if (n >= 1)
-			sqlite3_bind_text(s, 1, t1, -1, SQLITE_STATIC);
 		if (n >= 2)
 			sqlite3_bind_int64(s, 2, i2);
 		if (n >= 3)
@@ -333,7 +330,7 @@ static int scores_text(struct store *st, int64_t id, char *out, size_t size)
 		prep(st,
 		     "SELECT group_concat(stage || '=' || score, ',') FROM "
 		     "(SELECT stage, score FROM review_scores WHERE review_id = ?1 ORDER BY stage)",
-		     &s);
+		     NULL, &s);
 
 	out[0] = '\0';
 	if (rc == SQLITE_OK) {
@@ -372,7 +369,7 @@ static int local_edit(struct store *st, int64_t id, const struct sync_review *r,
 	int rc = prep(st,
 		      "SELECT synced = 0, comment IS ?2, coalesce(updated_at, created_at) "
 		      "FROM reviews WHERE id = ?1",
-		      &s);
+		      NULL, &s);
 	int have[STAGE_COUNT] = {0};
 
 	*pending = *same = 0;
@@ -390,7 +387,7 @@ static int local_edit(struct store *st, int64_t id, const struct sync_review *r,
 	s = NULL;
 	if (rc != SQLITE_OK || !*pending || !*same)
 		return rc;
-	rc = prep(st, "SELECT stage, score FROM review_scores WHERE review_id = ?1", &s);
+	rc = prep(st, "SELECT stage, score FROM review_scores WHERE review_id = ?1", NULL, &s);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(s, 1, id);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -490,34 +487,40 @@ enum poise_status store_sync_put_done(struct store *st, const char *call_id, int
 			       : store_fail(st, rc, "close a follow-up closed on the server", err);
 }
 
+/* sql prepared into *s with p's hash, id and version bound to ?1, ?2 and ?3. */
+static int prep_playbook(struct store *st, const char *sql, const struct sync_playbook *p,
+			 sqlite3_stmt **s)
+{
+	int rc = prep(st, sql, p->hash, s);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(*s, 2, p->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(*s, 3, p->version, -1, SQLITE_STATIC);
+	}
+	return rc;
+}
+
 enum poise_status store_sync_put_playbook(struct store *st, const struct sync_playbook *p,
 					  int *applied, struct poise_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = prep(st,
-		      "INSERT OR IGNORE INTO playbook_texts (hash, id, version, text) "
-		      "VALUES (?1, ?2, ?3, ?4)",
-		      &s);
+	int rc = prep_playbook(st,
+			       "INSERT OR IGNORE INTO playbook_texts (hash, id, version, text) "
+			       "VALUES (?1, ?2, ?3, ?4)",
+			       p, &s);
 
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, p->hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, p->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, p->version, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, p->text, -1, SQLITE_STATIC);
 		rc = run(s);
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	if (rc == SQLITE_OK)
-		rc = prep(st,
-			  "INSERT OR IGNORE INTO published_playbooks "
-			  "(hash, id, version, published_at, published_by) VALUES (?1, ?2, ?3, ?4, "
-			  "?5)",
-			  &s);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, p->hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, p->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, p->version, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK &&
+	    (rc = prep_playbook(st,
+				"INSERT OR IGNORE INTO published_playbooks "
+				"(hash, id, version, published_at, published_by) "
+				"VALUES (?1, ?2, ?3, ?4, ?5)",
+				p, &s)) == SQLITE_OK) {
 		sqlite3_bind_int64(s, 4, p->published_at);
 		sqlite3_bind_text(s, 5, p->published_by, -1, SQLITE_STATIC);
 		rc = run(s);
@@ -536,10 +539,11 @@ enum poise_status store_sync_unsent_reviews(struct store *st,
 		      "SELECT id, uuid, call_id, reviewer, comment, created_at, "
 		      "coalesce(updated_at, created_at) FROM reviews "
 		      "INDEXED BY reviews_unsynced WHERE synced = 0 ORDER BY id",
-		      &s);
+		      NULL, &s);
 
 	if (rc == SQLITE_OK)
-		rc = prep(st, "SELECT stage, score FROM review_scores WHERE review_id = ?1", &sc);
+		rc = prep(st, "SELECT stage, score FROM review_scores WHERE review_id = ?1", NULL,
+			  &sc);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sync_review r = {store_col_text(s, 1),	    store_col_text(s, 2),
 					store_col_text(s, 3),	    store_col_text(s, 4),
@@ -576,7 +580,7 @@ enum poise_status store_sync_unsent_closed(struct store *st,
 		      "SELECT f.id, f.call_id, f.seq, f.done_at FROM followups f "
 		      "LEFT JOIN sync_followups y ON y.followup_id = f.id "
 		      "WHERE f.done_at IS NOT NULL AND f.done_at IS NOT y.done_at ORDER BY f.id",
-		      &s);
+		      NULL, &s);
 
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sync_closed f = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 2),
@@ -632,12 +636,10 @@ enum poise_status store_sync_published(struct store *st, const char *id, char *h
 	int rc = prep(st,
 		      "SELECT hash, version FROM published_playbooks WHERE id = ?1 "
 		      "ORDER BY published_at DESC, hash LIMIT 1",
-		      &s);
+		      id, &s);
 
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
-	}
 	if (rc == SQLITE_ROW) {
 		store_col_copy(s, 0, hash, 65);
 		store_col_copy(s, 1, version, version_size);

@@ -7,6 +7,7 @@
  * events. When the database stays locked the event goes to the side log.
  */
 #include "store_int.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -135,14 +136,9 @@ static int fold_stored(struct store *st, const char *call_id, struct store_summa
 
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			void *p = realloc(ev, (cap = cap ? cap * 2 : 64) * sizeof(*ev));
-
-			if (!p) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			ev = p;
+		if (!GROW(ev, n, cap, 64)) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		store_row_event(s, &ev[n]);
 		ev[n++].text = NULL;
