@@ -33,6 +33,15 @@ char *words_mood_digit(char *buf, size_t size, int mood);
 /* n and its noun, singular for exactly 1: "1 note", "0 notes", "2 escalations". */
 char *words_count(char *buf, size_t size, long n, const char *one, const char *many);
 
+/*
+ * As words_count, the noun's forms told apart by ctx (msgctxt) from the same
+ * English word used alone elsewhere: "hold" the key's label and the floor's
+ * column, "2 holds" the count (words_count_c(.., "count", "hold", "holds")).
+ * gettext keeps one msgid either singular or with a plural, not both.
+ */
+char *words_count_c(char *buf, size_t size, long n, const char *ctx, const char *one,
+		    const char *many);
+
 /* A checklist count: "2/5 ticked". */
 char *words_checklist(char *buf, size_t size, size_t ticked, size_t items);
 

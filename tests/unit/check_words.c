@@ -70,6 +70,9 @@ START_TEST(test_count)
 	ck_assert_str_eq(words_count(buf, sizeof(buf), 11, "escalation", "escalations"),
 			 "11 escalations");
 	ck_assert_str_eq(words_count(buf, sizeof(buf), -1, "hold", "holds"), "-1 holds");
+	/* With a context and no catalogue: the English forms, not "count\004hold". */
+	ck_assert_str_eq(words_count_c(buf, sizeof(buf), 1, "count", "hold", "holds"), "1 hold");
+	ck_assert_str_eq(words_count_c(buf, sizeof(buf), 3, "count", "hold", "holds"), "3 holds");
 	ck_assert_str_eq(words_checklist(buf, sizeof(buf), 0, 0), "0/0 ticked");
 	ck_assert_str_eq(words_checklist(buf, sizeof(buf), 2, 5), "2/5 ticked");
 }

@@ -72,7 +72,24 @@ char *words_mood_digit(char *buf, size_t size, int mood)
 
 char *words_count(char *buf, size_t size, long n, const char *one, const char *many)
 {
-	snprintf(buf, size, "%ld %s", n, P_(one, many, n));
+	return words_count_c(buf, size, n, NULL, one, many);
+}
+
+char *words_count_c(char *buf, size_t size, long n, const char *ctx, const char *one,
+		    const char *many)
+{
+	char full[256];
+	const char *t;
+
+	/* The catalogue keeps a msgid with a context as "context\004text". */
+	if (!ctx || snprintf(full, sizeof(full), "%s\004%s", ctx, one) >= (int)sizeof(full)) {
+		t = P_(one, many, n);
+	} else {
+		t = dngettext(POISE_TEXTDOMAIN, full, many, (unsigned long)n);
+		if (t == full)
+			t = one;
+	}
+	snprintf(buf, size, "%ld %s", n, t);
 	return buf;
 }
 
