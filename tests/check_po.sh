@@ -65,7 +65,7 @@ cd "$src"
 # The pot target's sources and options (CMakeLists.txt passes its keyword
 # list, so the two never drift apart), into a scratch file.
 [ $# -gt 0 ] || set -- --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=C_:1c,2 \
-	--keyword=words_count:4,5 --keyword=words_count_c:4c,5,6
+	--keyword=NC_:1c,2 --keyword=words_count:4,5 --keyword=words_count_c:4c,5,6
 { find src -name '*.c' -o -name '*.h'; find include/poise -name '*.h'; } |
 	LC_ALL=C sort >"$dir/files"
 xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: "$@" \
