@@ -16,10 +16,7 @@ call() {
 	if [ $# -gt 0 ]; then keys "$@"; wait_for "Listen: Listen goal"; fi
 	keys Space; wait_for "(said)"
 	keys "$after"; wait_for "mood $after "
-	end_call_plainly
-	keys q
-	[ "$(wait_exit)" = 0 ] || fail "call $name did not end cleanly"
-	stop_poise
+	finish_call "call $name"
 }
 
 # 1: the calm line said at 4, then 2 (-2); 2: said at 3, then 4 (+1);
