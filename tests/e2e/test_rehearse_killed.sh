@@ -25,12 +25,12 @@ begin_rehearsal
 expect_eq "interrupted	open" \
 	"$(sql "SELECT group_concat(status, '	') FROM (SELECT status FROM calls ORDER BY started_at)")" \
 	"the killed rehearsal closed, the new one live"
-expect_eq "interrupted	no clean exit	1" \
+expect_eq "interrupted	no clean exit	listen" \
 	"$(sql "SELECT e.kind, e.text, e.stage FROM events e JOIN calls c ON c.id = e.call_id
 		WHERE c.status = 'interrupted' ORDER BY e.seq DESC LIMIT 1")" \
 	"its last event: interrupted, in the Listen stage it was in"
 expect_eq 1 "$(sql "SELECT count(*) FROM events e JOIN calls c ON c.id = e.call_id
-	WHERE c.status = 'interrupted' AND e.t = c.ended AND e.kind = 'stage'")" \
+	WHERE c.status = 'interrupted' AND e.t = c.ended_at AND e.kind = 'stage'")" \
 	"closed at its last event's time"
 stop_poise
 practice=$("$POISE_BIN" report --db "$POISE_DB" --practice --format json)
