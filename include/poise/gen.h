@@ -22,6 +22,8 @@
 #include "poise/store.h"
 
 #define GEN_MAX_EVENTS 192
+/* The last slots of a call, kept for the events that close it (gen_closing()). */
+#define GEN_CLOSING_ROOM 8
 
 struct gen_opts {
 	uint64_t seed;
@@ -49,6 +51,13 @@ struct gen_call {
 /* Call number index of the run described by o, under pb. Same inputs, same call. */
 enum poise_status gen_call(const struct gen_opts *o, const struct playbook *pb, uint64_t index,
 			   struct gen_call *out, struct poise_error *err);
+
+/*
+ * 1 if kind closes a call (wrap-up, outcome, cause, follow-up, reflection,
+ * end, or an interruption and its resume): only these may take the last
+ * GEN_CLOSING_ROOM slots, so every generated call can still end.
+ */
+int gen_closing(enum event_kind kind);
 
 /*
  * Write calls first .. first+n-1 to st in batches (store_batch.h). progress

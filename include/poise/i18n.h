@@ -23,6 +23,8 @@
 #define N_(s)		 s
 #define P_(one, many, n) dngettext(POISE_TEXTDOMAIN, one, many, (unsigned long)(n))
 #define C_(ctx, s)	 poise_pgettext(ctx "\004" s, s)
+/* Marks s with its context for xgettext in a static table; words_pick translates it. */
+#define NC_(ctx, s) s
 
 /* The catalogue keeps a msgid with a context as "context\004text". */
 static inline const char *poise_pgettext(const char *full, const char *s)

@@ -94,6 +94,18 @@ enum poise_status rehearsal_init(struct rehearsal *r, const struct scenario *sc,
 void rehearsal_free(struct rehearsal *r);
 
 /*
+ * A rehearsal is never resumed: agent's rehearsals left open by a kill (no
+ * process holds their lock, calllock.h) each get the INTERRUPTED they never
+ * got ("no clean exit", at their last event, in the stage they were in),
+ * appended as any event (store_append), so they fold as interrupted. One
+ * live in another window is left alone. *closed: how many were closed.
+ * Called when poise starts a call or a rehearsal (rehearse_stale.c).
+ */
+struct store;
+enum poise_status rehearsal_close_stale(struct store *st, const char *agent, int *closed,
+					struct poise_error *err);
+
+/*
  * The reaction due now, given the fold cs after the agent's event ev (NULL
  * for a tick of the clock); -1 when none. The reaction is marked fired and
  * r->mood moved by it (kept within 1..5); the caller logs that mood as a

@@ -203,6 +203,10 @@ enum poise_status store_each_call(struct store *st, int64_t since, int64_t until
 enum poise_status store_each_open_call(struct store *st, const char *agent, store_call_fn fn,
 				       void *ctx, struct poise_error *err);
 
+/* The same for agent's rehearsals (practice calls), which the one above leaves out. */
+enum poise_status store_each_open_practice(struct store *st, const char *agent, store_call_fn fn,
+					   void *ctx, struct poise_error *err);
+
 /*
  * After text was edited or deleted: copy the WAL into the database and empty
  * it (PRAGMA wal_checkpoint(TRUNCATE)), so the old text lingers in no file

@@ -33,6 +33,30 @@ char *words_mood_digit(char *buf, size_t size, int mood);
 /* n and its noun, singular for exactly 1: "1 note", "0 notes", "2 escalations". */
 char *words_count(char *buf, size_t size, long n, const char *one, const char *many);
 
+/*
+ * As words_count, the noun's forms told apart by ctx (msgctxt) from the same
+ * English word used alone elsewhere: "hold" the key's label and the floor's
+ * column, "2 holds" the count (words_count_c(.., "count", "hold", "holds")).
+ * gettext keeps one msgid either singular or with a plural, not both.
+ */
+char *words_count_c(char *buf, size_t size, long n, const char *ctx, const char *one,
+		    const char *many);
+
+/*
+ * Words typed back (a due day, a filter's value): 1 when a and b are the
+ * same word, blanks around them, letter case and the accents of Latin
+ * letters aside ("Mañana" = "manana", "MIÉ" = "mie"); 0 otherwise.
+ */
+int words_same(const char *a, const char *b);
+
+/*
+ * Which of keys[0..n-1] typed names: the English key itself, always, or
+ * the key's word in the locale, its translation under msgctxt ctx (mark the
+ * keys NC_(ctx, key) for xgettext), compared by words_same; -1 when none.
+ * The caller stores the English key: typed words are never kept.
+ */
+int words_pick(const char *typed, const char *ctx, const char *const *keys, size_t n);
+
 /* A checklist count: "2/5 ticked". */
 char *words_checklist(char *buf, size_t size, size_t ticked, size_t items);
 

@@ -45,7 +45,7 @@ int cmd_sync(const struct cli_args *args)
 	{
 		char a[64], b[64], c[64], d[64];
 
-		words_count(a, sizeof(a), (long)n.calls, "call", "calls");
+		words_count_c(a, sizeof(a), (long)n.calls, "count", "call", "calls");
 		words_count(b, sizeof(b), (long)n.events, "event", "events");
 		words_count(c, sizeof(c), (long)n.followups, "follow-up change", "follow-up changes");
 		words_count(d, sizeof(d), (long)n.figures, "set of figures", "sets of figures");

@@ -249,10 +249,8 @@ static void add_figures(struct ui *ui, struct ready *r, struct ready_lines *l)
 	size_t len, head;
 
 	words_duration(avg, sizeof(avg), r->fig.closed ? r->fig.handle_ms / r->fig.closed : 0);
-	add(l,
-	    own_text(l, _("Today: %s, average handle time %s"),
-		     words_count(calls, sizeof(calls), r->fig.calls, "call", "calls"), avg),
-	    A_BOLD, 0);
+	words_count_c(calls, sizeof(calls), r->fig.calls, "count", "call", "calls");
+	add(l, own_text(l, _("Today: %s, average handle time %s"), calls, avg), A_BOLD, 0);
 	len = head = (size_t)snprintf(buf, sizeof(buf), "%s", _("Outcomes:"));
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		if (r->fig.outcomes[o] && len < sizeof(buf))
@@ -279,7 +277,7 @@ static void add_sync(struct ui *ui, struct ready *r, struct ready_lines *l)
 
 	if (ui->sync_off || r->sync.failed_at <= r->sync.ok_at)
 		return;
-	words_count(calls, sizeof(calls), (long)r->sync.pending, "call", "calls");
+	words_count_c(calls, sizeof(calls), (long)r->sync.pending, "count", "call", "calls");
 	if (r->sync.failed_status == POISE_IO)
 		add(l,
 		    own_text(l,

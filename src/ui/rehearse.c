@@ -193,8 +193,9 @@ static int play(struct ui *ui, const struct scenario *sc)
 int ui_rehearse(const struct call_opts *opts, const struct scenario *sc, struct poise_error *err)
 {
 	struct call_opts o = *opts;
+	struct poise_error cerr = {0};
 	struct ui *ui;
-	int rc = 1;
+	int rc = 1, closed;
 
 	if (term_check_err(err) != 0)
 		return 1;
@@ -209,6 +210,9 @@ int ui_rehearse(const struct call_opts *opts, const struct scenario *sc, struct 
 	ui->opts = &o;
 	if (session_open(ui, err) != 0 || term_start_err(ui, err) != 0)
 		goto out;
+	/* A rehearsal a kill left open is closed, never resumed (scenario.h). */
+	if (rehearsal_close_stale(ui->st, o.agent, &closed, &cerr) != POISE_OK)
+		ui_set_banner(ui, 1, _("could not close an unfinished rehearsal: %s"), cerr.msg);
 	rc = play(ui, sc) == 0 ? 0 : 1;
 	term_stop();
 	if (ui->stopping)

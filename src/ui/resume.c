@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "poise/day.h"
+#include "poise/scenario.h"
 #include "poise/store_ready.h"
 
 struct fold {
@@ -177,6 +178,17 @@ static int other_window(struct ui *ui, const struct call_meta *m)
 	return ch == 'n' ? 0 : -1;
 }
 
+/* A rehearsal a kill left open is closed as interrupted, never offered (scenario.h). */
+static void close_stale_rehearsals(struct ui *ui)
+{
+	struct poise_error err;
+	int closed;
+
+	poise_error_clear(&err);
+	if (rehearsal_close_stale(ui->st, ui->opts->agent, &closed, &err) != POISE_OK)
+		ui_set_banner(ui, 1, _("could not close an unfinished rehearsal: %s"), err.msg);
+}
+
 /*
  * The unfinished call, its state rebuilt from its events: UNF_READY it can be
  * resumed, UNF_BROKEN it cannot (why says why), UNF_NONE there is none to
@@ -193,6 +205,7 @@ int session_unfinished(struct ui *ui, int *busy, struct call_meta *other, char *
 	memset(&sc, 0, sizeof(sc));
 	sc.ui = ui;
 	*busy = 0;
+	close_stale_rehearsals(ui);
 	if (!find_unfinished(ui, &sc)) {
 		*busy = sc.busy > 0;
 		*other = sc.other;

@@ -116,11 +116,40 @@ static const char *check_day(const char *text)
 		       : _("expected a date YYYY-MM-DD, e.g. 2024-05-01");
 }
 
+/*
+ * The words a filter takes, English always and the locale's too (words_pick):
+ * what is kept is the English key, as the database has it.
+ */
+static const char *const statuses[] = {NC_("call status", "open"),
+				       NC_("call status", "interrupted"),
+				       NC_("call status", "done")};
+static const char *const answers[] = {NC_("answer", "yes"), NC_("answer", "no")};
+
+/* An outcome: its key, or its name in the locale (the wrap-up's label); -1 when neither. */
+static int typed_outcome(const char *text)
+{
+	const char *keys[OUTCOME_COUNT];
+
+	for (int i = 0; i < OUTCOME_COUNT; i++)
+		if (words_same(text, outcome_label((enum outcome)i)))
+			return i;
+	for (int i = 0; i < OUTCOME_COUNT; i++)
+		keys[i] = outcome_key((enum outcome)i);
+	return words_pick(text, NULL, keys, OUTCOME_COUNT);
+}
+
+/* The English key i of what was typed (checked already); "" when nothing was. */
+static void to_key(char *out, size_t size, const char *typed, int i, const char *const *keys)
+{
+	snprintf(out, size, "%s", typed[0] && i >= 0 ? keys[i] : "");
+}
+
 static const char *check_outcome(const char *text)
 {
-	return keep_or_clear(text) || outcome_from_key(text) != OUTCOME_NONE
+	return keep_or_clear(text) || typed_outcome(text) >= 0
 		       ? NULL
-		       /* TRANSLATORS: the outcome keys stay in English: they are what is typed. */
+		       /* TRANSLATORS: the outcome keys, which are always taken; the
+			  outcomes' names in your language are taken too: say so. */
 		       : _("expected resolved, escalated, transferred, callback, abuse or "
 			   "unresolved");
 }
@@ -134,16 +163,17 @@ static const char *check_mood(const char *text)
 
 static const char *check_status(const char *text)
 {
-	return keep_or_clear(text) || !strcmp(text, "open") || !strcmp(text, "interrupted") ||
-			       !strcmp(text, "done")
+	return keep_or_clear(text) || words_pick(text, "call status", statuses, 3) >= 0
 		       ? NULL
+		       /* TRANSLATORS: the words of msgctxt "call status". */
 		       : _("expected open, interrupted or done");
 }
 
 static const char *check_yes_no(const char *text)
 {
-	return keep_or_clear(text) || !strcmp(text, "yes") || !strcmp(text, "no")
+	return keep_or_clear(text) || words_pick(text, "answer", answers, 2) >= 0
 		       ? NULL
+		       /* TRANSLATORS: the words of msgctxt "answer". */
 		       : _("expected yes or no");
 }
 
@@ -205,10 +235,12 @@ static int ask(struct ui *ui, const char *name, const char *now, char *out, size
  */
 static int ask_more(struct ui *ui, struct review_filter *f, struct rv_sample *smp)
 {
-	char reviewed[4] = "", below[4] = "", sample[8] = "", seed[12] = "";
+	char reviewed[32] = "", status[48], below[4] = "", sample[8] = "", seed[12] = "";
 
 	if (f->reviewed)
-		snprintf(reviewed, sizeof(reviewed), "%s", f->reviewed == REVIEWED_YES ? "yes" : "no");
+		snprintf(reviewed, sizeof(reviewed), "%s",
+			 f->reviewed == REVIEWED_YES ? C_("answer", "yes") : C_("answer", "no"));
+	snprintf(status, sizeof(status), "%s", f->status);
 	if (f->score_below)
 		snprintf(below, sizeof(below), "%d", f->score_below);
 	if (smp->want)
@@ -216,14 +248,18 @@ static int ask_more(struct ui *ui, struct review_filter *f, struct rv_sample *sm
 	if (!ask(ui, N_("customer name contains"), f->customer, f->customer, sizeof(f->customer),
 		 NULL) ||
 	    !ask(ui, N_("customer reference"), f->ref, f->ref, sizeof(f->ref), NULL) ||
-	    !ask(ui, N_("status (open, interrupted, done)"), f->status, f->status,
-		 sizeof(f->status), check_status) ||
+	    !ask(ui, N_("status (open, interrupted, done)"), status, status, sizeof(status),
+		 check_status) ||
 	    !ask(ui, N_("reviewed (yes, no)"), reviewed, reviewed, sizeof(reviewed), check_yes_no) ||
 	    !ask(ui, N_("QA score below (percent)"), below, below, sizeof(below), check_percent) ||
 	    !ask(ui, N_("random sample of N calls as a review queue (0: none)"), sample, sample,
 		 sizeof(sample), check_sample))
 		return 0;
-	f->reviewed = !reviewed[0] ? REVIEWED_ANY : reviewed[0] == 'y' ? REVIEWED_YES : REVIEWED_NO;
+	to_key(f->status, sizeof(f->status), status, words_pick(status, "call status", statuses, 3),
+	       statuses);
+	f->reviewed = !reviewed[0]					    ? REVIEWED_ANY
+		      : words_pick(reviewed, "answer", answers, 2) == 0 ? REVIEWED_YES
+									    : REVIEWED_NO;
 	f->score_below = below[0] ? (int)number(below, 1, 100) : 0;
 	smp->want = sample[0] ? (int)number(sample, 0, REVIEW_SAMPLE_MAX) : 0;
 	if (!smp->want)
@@ -240,20 +276,25 @@ static int ask_more(struct ui *ui, struct review_filter *f, struct rv_sample *sm
 int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char to[11],
 		   struct rv_sample *smp)
 {
-	char mood[4] = "";
+	char mood[4] = "", outcome[48];
+	const char *keys[OUTCOME_COUNT];
 	int64_t t;
 
 	if (f->mood_min)
 		snprintf(mood, sizeof(mood), "%d", f->mood_min);
+	snprintf(outcome, sizeof(outcome), "%s", f->outcome);
 	if (!ask(ui, N_("agent"), f->agent, f->agent, sizeof(f->agent), NULL) ||
 	    !ask(ui, N_("from day"), from, from, 11, check_day) ||
 	    !ask(ui, N_("to day (included)"), to, to, 11, check_day) ||
-	    !ask(ui, N_("outcome"), f->outcome, f->outcome, sizeof(f->outcome), check_outcome) ||
+	    !ask(ui, N_("outcome"), outcome, outcome, sizeof(outcome), check_outcome) ||
 	    !ask(ui, N_("cause"), f->cause, f->cause, sizeof(f->cause), NULL) ||
 	    !ask(ui, N_("playbook id"), f->playbook, f->playbook, sizeof(f->playbook), NULL) ||
 	    !ask(ui, N_("mood at start or end at least"), mood, mood, sizeof(mood), check_mood) ||
 	    !ask_more(ui, f, smp))
 		return 0;
+	for (int i = 0; i < OUTCOME_COUNT; i++)
+		keys[i] = outcome_key((enum outcome)i);
+	to_key(f->outcome, sizeof(f->outcome), outcome, typed_outcome(outcome), keys);
 	f->since = from[0] ? parse_day(from, 0) : 0;
 	f->until = to[0] && (t = parse_day(to, 1)) >= 0 ? t : 0;
 	f->mood_min = mood[0] ? mood[0] - '0' : 0;

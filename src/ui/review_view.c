@@ -143,7 +143,7 @@ static void add_events_of(struct ui *ui, struct view *v)
 	words_duration(a, sizeof(a), call_hold_ms(cs, end_of(rc)));
 	words_duration(b, sizeof(b), cs->hold_longest_ms);
 	add(v, A_NORMAL, _("  %s, %s in all, longest %s"),
-	    words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, b);
+	    words_count_c(n1, sizeof(n1), cs->holds, "count", "hold", "holds"), a, b);
 	add(v, A_NORMAL, "  %s, %s",
 	    words_count(n1, sizeof(n1), cs->escalations, "escalation", "escalations"),
 	    words_count(n2, sizeof(n2), cs->manager_asks, "manager request", "manager requests"));

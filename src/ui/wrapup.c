@@ -72,12 +72,12 @@ static void wrapup_draw(struct ui *ui, void *ctx)
 	words_duration(t2, sizeof(t2), cs->hold_ms);
 	/* TRANSLATORS: holds, their total time; warnings; escalations; manager requests; notes. */
 	snprintf(logged, sizeof(logged), _("%s, %s in all; %s; %s; %s; %s"),
-		 words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), t2,
+		 words_count_c(n1, sizeof(n1), cs->holds, "count", "hold", "holds"), t2,
 		 words_count(n2, sizeof(n2), cs->warnings, "warning", "warnings"),
 		 words_count(n3, sizeof(n3), cs->escalations, "escalation", "escalations"),
 		 words_count(n5, sizeof(n5), cs->manager_asks, "manager request",
 			     "manager requests"),
-		 words_count(n4, sizeof(n4), (long)cs->nnotes, "note", "notes"));
+		 words_count_c(n4, sizeof(n4), (long)cs->nnotes, "count", "note", "notes"));
 	add(&l, N_("Logged"), logged, A_NORMAL);
 	add(&l, NULL, "", A_NORMAL);
 	add(&l, NULL, _("Wrap-up"), ui_attr(ui, R_SECTION));

@@ -106,38 +106,53 @@ end_call_plainly() {
 	keys Enter; wait_for "ready for the next call"
 }
 
-# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
-wait_for() {
-	local want=$1 limit=$(( ${2:-10} * 10 )) i
+# finish_call [WHAT]: from the call screen of an e2e-fast call, end it
+# plainly (end_call_plainly), quit from the ready screen, check poise
+# exited 0 and end the session.
+finish_call() {
+	end_call_plainly
+	keys q
+	expect_eq 0 "$(wait_exit)" "${1:-poise call} exit status"
+	stop_poise
+}
+
+# first_kinds N: the kinds of the database's first N events, space-separated.
+first_kinds() {
+	sql "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY seq LIMIT $1)"
+}
+
+# open_replay NAME: `poise review` as reviewer sam, the call of customer
+# NAME opened and its replay at step 0.
+open_replay() {
+	start_poise 100 30 review --reviewer sam
+	wait_for "$1"
+	keys Enter; wait_for "Time per stage"
+	keys r;     wait_for "replay $1  step 0 of"
+}
+
+# poll SHOWN TEXT SECONDS: until `SHOWN` (screen or words) has TEXT (1 when
+# it never does); gone=1 in the environment: until it no longer has.
+poll() {
+	local limit=$(( $3 * 10 )) i
 	for (( i = 0; i < limit; i++ )); do
-		screen | grep -qF -- "$want" && return 0
+		if "$1" | grep -qF -- "$2"; then [ "${gone:-0}" = 1 ] || return 0
+		elif [ "${gone:-0}" = 1 ]; then return 0; fi
 		sleep 0.1
 	done
-	fail "screen never showed '$want'"
+	return 1
 }
+
+# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
+wait_for() { poll screen "$1" "${2:-10}" || fail "screen never showed '$1'"; }
 
 # words: the screen's words in reading order, rows joined, so a wrapped line reads whole.
 words() { screen | sed 's/^ *//; s/ *$//' | tr '\n' ' ' | tr -s ' '; }
 
 # wait_words TEXT [SECONDS]: until the screen reads TEXT, wrapped over rows or not.
-wait_words() {
-	local want=$1 limit=$(( ${2:-10} * 10 )) i
-	for (( i = 0; i < limit; i++ )); do
-		words | grep -qF -- "$want" && return 0
-		sleep 0.1
-	done
-	fail "screen never read '$want'"
-}
+wait_words() { poll words "$1" "${2:-10}" || fail "screen never read '$1'"; }
 
 # wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT.
-wait_gone() {
-	local want=$1 limit=$(( ${2:-10} * 10 )) i
-	for (( i = 0; i < limit; i++ )); do
-		screen | grep -qF -- "$want" || return 0
-		sleep 0.1
-	done
-	fail "screen still shows '$want'"
-}
+wait_gone() { gone=1 poll screen "$1" "${2:-10}" || fail "screen still shows '$1'"; }
 
 # poise_pid: the poise process (the child of the pane's shell).
 poise_pid() {

@@ -9,18 +9,12 @@ keys p;         wait_for "breathe in"
 keys p;         wait_gone "breathe in"
 keys p;         wait_for "breathe in"
 keys Escape;    wait_gone "breathe in"
-end_call_plainly
-keys q
-expect_eq 0 "$(wait_exit)" "poise call exit status"
-stop_poise
+finish_call
 expect_eq "start breathe breathe-end breathe breathe-end" \
-	"$(sql "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY seq LIMIT 5)")" \
+	"$(first_kinds 5)" \
 	"the pacer's events"
 
-start_poise 100 30 review --reviewer sam
-wait_for "Rhea"
-keys Enter;     wait_for "Time per stage"
-keys r;         wait_for "replay Rhea  step 0 of"
+open_replay Rhea
 screen | grep -qF "breathing pacer running" && fail "the pacer shows before it started"
 keys Right Right; wait_for "step 2 of"
 wait_for "breathing pacer running"

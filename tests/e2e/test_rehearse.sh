@@ -10,14 +10,7 @@ E2E_ENV="POISE_SCENARIO_PATH='$POISE_SOURCE_DIR/scenarios'"
 # A real call first, so "report leaves the rehearsal out" has something to count.
 start_poise 100 30 call --playbook e2e-fast --customer Ana
 wait_for "Calm: Calm goal"
-keys x;     wait_for "outcome: r resolved"
-keys r;     wait_for "cause:"
-keys 1;     wait_for "follow-up due date"
-keys Enter; wait_for "what went well"
-keys Enter; wait_for "what to improve"
-keys Enter; wait_for "ready for the next call"
-keys q;     expect_eq 0 "$(wait_exit)" "the real call's exit status"
-stop_poise
+finish_call "the real call's"
 
 start_poise 100 30 rehearse furious-refund
 wait_for "poise rehearse - Furious refund demand"

@@ -14,18 +14,12 @@ wait_for "Mood 5 prompt for Rhea" 5
 keys e;         wait_for "escalate, reason:"
 text "asked twice"; keys Enter; wait_for "escalation saved"
 wait_gone "Mood 5 prompt for Rhea"
-end_call_plainly
-keys q
-expect_eq 0 "$(wait_exit)" "poise call exit status"
-stop_poise
+finish_call
 expect_eq "start stage skip mood prompt escalate" \
-	"$(sql "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events ORDER BY seq LIMIT 6)")" \
+	"$(first_kinds 6)" \
 	"the call's first events"
 
-start_poise 100 30 review --reviewer sam
-wait_for "Rhea"
-keys Enter;     wait_for "Time per stage"
-keys r;         wait_for "replay Rhea  step 0 of"
+open_replay Rhea
 screen | grep -qF "(skipped" && fail "a skip shows before the call began"
 keys Right Right; wait_for "step 2 of"
 wait_for "Listen line one"

@@ -6,7 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <libintl.h>
+#include <locale.h>
+
 #include "poise/followup.h"
+#include "poise/i18n.h"
 #include "main/suite.h"
 
 static void due(const char *text, const char *today, const char *want)
@@ -180,6 +184,41 @@ START_TEST(test_local_day)
 }
 END_TEST
 
+/*
+ * In Spanish the locale's words are taken too, the English ones still:
+ * "hoy", "mañana" (the catalogue's, msgctxt "due day"), the weekdays and
+ * their short forms as LC_TIME spells them, accents optional.
+ */
+START_TEST(test_spanish_words)
+{
+	const char *dir = getenv("POISE_LOCALEDIR");
+
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, "es_ES.UTF-8"));
+	ck_assert_ptr_nonnull(dir);
+	bindtextdomain(POISE_TEXTDOMAIN, dir);
+	bind_textdomain_codeset(POISE_TEXTDOMAIN, "UTF-8");
+	/* 2026-12-01 is a Tuesday (martes). */
+	due("hoy", "2026-12-01", "2026-12-01");
+	due("mañana", "2026-12-01", "2026-12-02");
+	due(" Mañana ", "2026-12-01", "2026-12-02");
+	due("manana", "2026-12-01", "2026-12-02");
+	due("viernes", "2026-12-01", "2026-12-04");
+	due("vie", "2026-12-01", "2026-12-04");
+	due("miércoles", "2026-12-01", "2026-12-02");
+	due("mie", "2026-12-01", "2026-12-02");
+	due("sábado", "2026-12-01", "2026-12-05");
+	due("martes", "2026-12-01", "2026-12-08");
+	due("lun", "2026-12-01", "2026-12-07");
+	due("domingo", "2026-12-01", "2026-12-06");
+	/* English always. */
+	due("tomorrow", "2026-12-01", "2026-12-02");
+	due("fri", "2026-12-01", "2026-12-04");
+	refused("mañanas", "2026-12-01");
+	refused("vi", "2026-12-01");
+	setlocale(LC_ALL, "C");
+}
+END_TEST
+
 Suite *followup_due_suite(void)
 {
 	Suite *s = suite_create("followup_due");
@@ -190,6 +229,10 @@ Suite *followup_due_suite(void)
 	tcase_add_test(tc, test_weekdays);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_local_day);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("due_es");
+	tcase_set_tags(tc, "es");
+	tcase_add_test(tc, test_spanish_words);
 	suite_add_tcase(s, tc);
 	return s;
 }

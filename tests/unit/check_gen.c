@@ -103,6 +103,29 @@ START_TEST(test_calls_fold_and_look_real)
 }
 END_TEST
 
+/*
+ * Only the closing kinds may use the room kept for the wrap-up, whatever
+ * their place in the kind list (breathe-end and undo come after wrapup).
+ */
+START_TEST(test_room_kept_for_closing_kinds_only)
+{
+	int closing = 0;
+
+	for (int k = 0; k < EV_COUNT; k++) {
+		int want = k == EV_WRAPUP || k == EV_OUTCOME || k == EV_CAUSE || k == EV_FOLLOWUP ||
+			   k == EV_REFLECTION || k == EV_END || k == EV_INTERRUPTED ||
+			   k == EV_RESUME;
+
+		ck_assert_msg(gen_closing(k) == want, "'%s' %s the wrap-up's room",
+			      event_kind_key(k), want ? "should use" : "must not use");
+		closing += want;
+	}
+	/* The most one close can emit fits the room. */
+	ck_assert_int_le(closing, GEN_CLOSING_ROOM);
+	ck_assert_int_eq(gen_closing(EV_COUNT), 0);
+}
+END_TEST
+
 /* Knowing the run's size, calls come day by day over the whole span. */
 START_TEST(test_calls_in_time_order_when_the_count_is_known)
 {
@@ -251,6 +274,7 @@ Suite *gen_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_deterministic_for_a_seed);
+	tcase_add_test(tc, test_room_kept_for_closing_kinds_only);
 	tcase_add_test(tc, test_calls_fold_and_look_real);
 	tcase_add_test(tc, test_calls_in_time_order_when_the_count_is_known);
 	tcase_add_test(tc, test_batch_rows_equal_live_rows);

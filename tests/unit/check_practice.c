@@ -5,9 +5,12 @@
  * when asked, sync never sends them, export marks them and merge keeps the
  * mark. Every figure hand-computed.
  */
+#include "poise/calllock.h"
 #include "poise/merge.h"
 #include "poise/report.h"
+#include "poise/review.h"
 #include "poise/store_review.h"
+#include "poise/scenario.h"
 #include "poise/store_sync.h"
 
 #include "store_fixture.h"
@@ -85,6 +88,90 @@ static struct report *run(struct store *st, int practice)
 	ck_assert_msg(report_run(st, &q, &r, &err) == POISE_OK, "report: %s", err.msg);
 	return r;
 }
+
+/* Call n left as a kill leaves it: started, a mood, a stage moved, no end. */
+static void call_killed(struct store *st, int n, const char *agent, int min, const char *practice)
+{
+	struct call_meta m;
+	struct poise_error err = {0};
+	int64_t t = T0 + min * MIN;
+
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(store_new_uuid(ids[n], t, &err), POISE_OK);
+	memcpy(m.id, ids[n], sizeof(m.id));
+	snprintf(m.agent, sizeof(m.agent), "%s", agent);
+	snprintf(m.practice, sizeof(m.practice), "%s", practice);
+	m.started = t;
+	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "begin: %s", err.msg);
+	fx_append(st, ids[n], EV_START, t, 0, 0, 0, pb->hash);
+	fx_append(st, ids[n], EV_MOOD, t + 1000, 0, 4, 0, NULL);
+	fx_append(st, ids[n], EV_STAGE, t + 5000, 1, 0, 0, NULL);
+}
+
+static const char *status_of(struct store *st, int n, int64_t *ended)
+{
+	static struct call_meta m;
+	struct poise_error err = {0};
+
+	ck_assert_msg(store_call_meta(st, ids[n], &m, &err) == POISE_OK, "%s", err.msg);
+	*ended = m.ended;
+	return m.status;
+}
+
+/*
+ * A rehearsal a kill left open is never resumed: the next start closes it
+ * as interrupted at its last event, in the stage it was in. A real call is
+ * the resume screen's, another agent's and one live elsewhere are left.
+ */
+START_TEST(stale_rehearsals_close_as_interrupted)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+	struct poise_error err = {0};
+	struct call_lock *live = NULL;
+	struct review_call rc;
+	struct report *r;
+	int64_t ended;
+	int closed = -1;
+
+	call_killed(st, 0, "ana", 0, "s1"); /* killed: to close */
+	call_killed(st, 1, "ana", 10, "");  /* a real call: resume's */
+	call_killed(st, 2, "bob", 20, "s1"); /* another agent's */
+	call_killed(st, 3, "ana", 30, "s2"); /* live in another window */
+	ck_assert_int_eq(call_lock_take(store_path(st), ids[3], &live, &err), POISE_OK);
+	r = run(st, 1);
+	ck_assert_int_eq(report_overall(r)->open, 3);
+	report_free(r);
+
+	ck_assert_msg(rehearsal_close_stale(st, "ana", &closed, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(closed, 1);
+	ck_assert_str_eq(status_of(st, 0, &ended), "interrupted");
+	ck_assert_int_eq(ended, T0 + 5000);
+	ck_assert_str_eq(status_of(st, 1, &ended), "open");
+	ck_assert_str_eq(status_of(st, 2, &ended), "open");
+	ck_assert_str_eq(status_of(st, 3, &ended), "open");
+	/* The event is in the log like any other: the fold says interrupted, in stage 1. */
+	ck_assert_msg(review_call_load(st, ids[0], &rc, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(rc.nevents, 4);
+	ck_assert_int_eq(rc.events[3].kind, EV_INTERRUPTED);
+	ck_assert_int_eq(rc.events[3].stage, 1);
+	ck_assert_int_eq(rc.state.phase, CALL_INTERRUPTED);
+	review_call_free(&rc);
+	r = run(st, 1);
+	ck_assert_int_eq(report_overall(r)->open, 2);
+	ck_assert_int_eq(report_overall(r)->interrupted, 1);
+	report_free(r);
+
+	/* Once the other window lets it go, it is closed too; twice changes nothing. */
+	call_lock_release(live, 0);
+	ck_assert_int_eq(rehearsal_close_stale(st, "ana", &closed, &err), POISE_OK);
+	ck_assert_int_eq(closed, 1);
+	ck_assert_int_eq(rehearsal_close_stale(st, "ana", &closed, &err), POISE_OK);
+	ck_assert_int_eq(closed, 0);
+	ck_assert_str_eq(status_of(st, 3, &ended), "interrupted");
+	ck_assert_str_eq(status_of(st, 1, &ended), "open");
+	store_close(st);
+}
+END_TEST
 
 START_TEST(report_leaves_rehearsals_out)
 {
@@ -241,6 +328,7 @@ Suite *practice_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, report_leaves_rehearsals_out);
+	tcase_add_test(tc, stale_rehearsals_close_as_interrupted);
 	tcase_add_test(tc, report_practice_counts_rehearsals_alone);
 	tcase_add_test(tc, review_lists_rehearsals_only_when_asked);
 	tcase_add_test(tc, sync_never_sends_rehearsals);

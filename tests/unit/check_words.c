@@ -1,11 +1,49 @@
 /* check_words.c - the one wording: durations, counts, moods, checklists; the text limits. */
 #include <check.h>
 #include <stdio.h>
+#include <libintl.h>
+#include <locale.h>
 #include <stdlib.h>
 
+#include "poise/i18n.h"
 #include "poise/limits.h"
 #include "poise/words.h"
 #include "main/suite.h"
+
+static const char *const statuses[] = {"open", "interrupted", "done"};
+
+/* Typed words: case, blanks and accents aside; English keys always. */
+START_TEST(test_same_and_pick)
+{
+	ck_assert(words_same("Mañana", "manana"));
+	ck_assert(words_same(" MIÉ\t", "mie"));
+	ck_assert(words_same("sábado", "SÁBADO"));
+	ck_assert(!words_same("mañanas", "mañana"));
+	ck_assert(!words_same("", ""));
+	ck_assert(!words_same("a b", "ab"));
+	ck_assert_int_eq(words_pick(" Done ", "call status", statuses, 3), 2);
+	ck_assert_int_eq(words_pick("abierta", "call status", statuses, 3), -1); /* no catalogue */
+	ck_assert_int_eq(words_pick("shut", "call status", statuses, 3), -1);
+}
+END_TEST
+
+/* In Spanish the catalogue's words of a context are taken, and English still. */
+START_TEST(test_pick_spanish)
+{
+	const char *dir = getenv("POISE_LOCALEDIR");
+
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, "es_ES.UTF-8"));
+	ck_assert_ptr_nonnull(dir);
+	bindtextdomain(POISE_TEXTDOMAIN, dir);
+	bind_textdomain_codeset(POISE_TEXTDOMAIN, "UTF-8");
+	ck_assert_int_eq(words_pick("abierta", "call status", statuses, 3), 0);
+	ck_assert_int_eq(words_pick("Interrumpida", "call status", statuses, 3), 1);
+	ck_assert_int_eq(words_pick("terminada", "call status", statuses, 3), 2);
+	ck_assert_int_eq(words_pick("interrupted", "call status", statuses, 3), 1);
+	ck_assert_int_eq(words_pick("abierta", "other context", statuses, 3), -1);
+	setlocale(LC_ALL, "C");
+}
+END_TEST
 
 START_TEST(test_duration)
 {
@@ -70,6 +108,9 @@ START_TEST(test_count)
 	ck_assert_str_eq(words_count(buf, sizeof(buf), 11, "escalation", "escalations"),
 			 "11 escalations");
 	ck_assert_str_eq(words_count(buf, sizeof(buf), -1, "hold", "holds"), "-1 holds");
+	/* With a context and no catalogue: the English forms, not "count\004hold". */
+	ck_assert_str_eq(words_count_c(buf, sizeof(buf), 1, "count", "hold", "holds"), "1 hold");
+	ck_assert_str_eq(words_count_c(buf, sizeof(buf), 3, "count", "hold", "holds"), "3 holds");
 	ck_assert_str_eq(words_checklist(buf, sizeof(buf), 0, 0), "0/0 ticked");
 	ck_assert_str_eq(words_checklist(buf, sizeof(buf), 2, 5), "2/5 ticked");
 }
@@ -127,6 +168,11 @@ Suite *words_suite(void)
 	tcase_add_test(tc, test_count);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_decimal_point);
+	tcase_add_test(tc, test_same_and_pick);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("words_es");
+	tcase_set_tags(tc, "es");
+	tcase_add_test(tc, test_pick_spanish);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -411,7 +411,7 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 	words_duration(a, sizeof(a), call_hold_ms(cs, now));
 	words_duration(d, sizeof(d), cs->hold_longest_ms);
 	fprintf(out, _("  %s, %s in all, longest %s\n"),
-		words_count(n1, sizeof(n1), cs->holds, "hold", "holds"), a, d);
+		words_count_c(n1, sizeof(n1), cs->holds, "count", "hold", "holds"), a, d);
 	fprintf(out, "  %s, %s, %s\n",
 		words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"),
 		words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"),
@@ -429,7 +429,7 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 		prompts += cs->rules[i].fired;
 	fprintf(out, _("  %s, %d skipped; %s; %s\n"),
 		words_count(n1, sizeof(n1), said, "line said", "lines said"), skipped,
-		words_count(n2, sizeof(n2), (long)cs->nnotes, "note", "notes"),
+		words_count_c(n2, sizeof(n2), (long)cs->nnotes, "count", "note", "notes"),
 		words_count(n3, sizeof(n3), prompts, "prompt", "prompts"));
 }
 

@@ -77,12 +77,24 @@ static const char *pick(struct gen *g, const char *const *list, size_t n)
 	return list[next(&g->rng) % n];
 }
 
+int gen_closing(enum event_kind kind)
+{
+	/* By name, not by place in EVENT_KIND_LIST: a kind added later talks. */
+	static const unsigned char closing[EV_COUNT] = {
+		[EV_WRAPUP] = 1,     [EV_OUTCOME] = 1, [EV_CAUSE] = 1,       [EV_FOLLOWUP] = 1,
+		[EV_REFLECTION] = 1, [EV_END] = 1,     [EV_INTERRUPTED] = 1, [EV_RESUME] = 1,
+	};
+
+	return (unsigned)kind < EV_COUNT && closing[kind];
+}
+
 static void emit(struct gen *g, enum event_kind kind, int stage, int a, int b, const char *text)
 {
 	struct event ev = {.t = g->t, .kind = kind, .stage = stage, .a = a, .b = b, .text = text};
 
 	/* Keep room for the wrap-up; the script proposes, the fold decides. */
-	if (g->ps != POISE_OK || g->out->n >= GEN_MAX_EVENTS - (kind < EV_WRAPUP ? 8 : 0))
+	if (g->ps != POISE_OK ||
+	    g->out->n >= GEN_MAX_EVENTS - (gen_closing(kind) ? 0 : GEN_CLOSING_ROOM))
 		return;
 	if (call_check(&g->cs, &ev) != POISE_OK)
 		return;

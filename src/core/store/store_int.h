@@ -112,6 +112,9 @@
 	X(OPEN_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
 		     "WHERE status = 'open' AND agent = ?1 AND practice IS NULL "                  \
 		     "ORDER BY started_at DESC, id DESC")                                          \
+	X(OPEN_PRACTICE, "SELECT " STORE_META_COLS " FROM calls "                                  \
+			 "WHERE status = 'open' AND agent = ?1 AND practice IS NOT NULL "          \
+			 "ORDER BY started_at DESC, id DESC")                                      \
 	X(EACH_CALL, "SELECT " STORE_META_COLS " FROM calls "                                      \
 		     "WHERE started_at >= ?1 AND started_at <= ?2 ORDER BY started_at, id")        \
 	X(EACH_CALL_V7, "SELECT " STORE_META_COLS_V7 " FROM calls "                                \

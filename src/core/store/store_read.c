@@ -230,34 +230,37 @@ enum poise_status store_playbook_text(struct store *st, const char *hash, char *
 }
 
 /* The side log's calls of agent still open, newest first (none when nothing waits). */
-static enum poise_status side_open_calls(struct store *st, const char *agent,
+/* The side log's open calls of agent: rehearsals (practice) or real calls. */
+static enum poise_status side_open_calls(struct store *st, const char *agent, int practice,
 					 struct call_meta **out, size_t *n, struct poise_error *err)
 {
 	enum poise_status ps = sidelog_calls(st, out, n, err);
 	size_t keep = 0;
 
 	for (size_t i = 0; ps == POISE_OK && i < *n; i++)
-		if (strcmp((*out)[i].agent, agent) == 0 && strcmp((*out)[i].status, "open") == 0)
+		if (strcmp((*out)[i].agent, agent) == 0 && strcmp((*out)[i].status, "open") == 0 &&
+		    !(*out)[i].practice[0] == !practice)
 			(*out)[keep++] = (*out)[i];
 	*n = keep;
 	return ps;
 }
 
-enum poise_status store_each_open_call(struct store *st, const char *agent, store_call_fn fn,
-				       void *ctx, struct poise_error *err)
+static enum poise_status each_open(struct store *st, const char *agent, int practice,
+				   store_call_fn fn, void *ctx, struct poise_error *err)
 {
+	enum store_stmt id = practice ? STMT_OPEN_PRACTICE : STMT_OPEN_CALL;
 	struct call_meta m, *side = NULL;
 	sqlite3_stmt *s;
 	size_t nside = 0, next = 0;
 	int rc, found = 0, stop = 0;
 	enum poise_status ps;
 
-	if (check_idle(st, STMT_OPEN_CALL, "look for an open call", err) != POISE_OK)
+	if (check_idle(st, id, "look for an open call", err) != POISE_OK)
 		return POISE_STATE;
 	/* Calls begun while the database is locked live in the side log only. */
-	if ((ps = side_open_calls(st, agent, &side, &nside, err)) != POISE_OK)
+	if ((ps = side_open_calls(st, agent, practice, &side, &nside, err)) != POISE_OK)
 		return ps;
-	s = store_stmt(st, STMT_OPEN_CALL);
+	s = store_stmt(st, id);
 	sqlite3_bind_text(s, 1, agent, -1, SQLITE_STATIC);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		store_row_meta(s, &m);
@@ -294,6 +297,18 @@ enum poise_status store_each_open_call(struct store *st, const char *agent, stor
 		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
 				       "no open call for agent '%s'", agent);
 	return POISE_OK;
+}
+
+enum poise_status store_each_open_call(struct store *st, const char *agent, store_call_fn fn,
+				       void *ctx, struct poise_error *err)
+{
+	return each_open(st, agent, 0, fn, ctx, err);
+}
+
+enum poise_status store_each_open_practice(struct store *st, const char *agent, store_call_fn fn,
+					   void *ctx, struct poise_error *err)
+{
+	return each_open(st, agent, 1, fn, ctx, err);
 }
 
 static int first_meta(void *ctx, const struct call_meta *meta)

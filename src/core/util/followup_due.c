@@ -9,11 +9,15 @@
 #include "poise/followup.h"
 
 #include <ctype.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include "poise/i18n.h"
+#include "poise/words.h"
 
 /* Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil). */
 static long days_from_civil(long y, long m, long d)
@@ -69,7 +73,11 @@ static long parse_ymd(const char *s)
 	return days_from_civil(y, m, d);
 }
 
-/* 0 Sunday .. 6 Saturday of a weekday name or its short forms; -1 when none. */
+/*
+ * 0 Sunday .. 6 Saturday of a weekday name or its short forms: the English
+ * ones always, and the locale's own (LC_TIME: "viernes", "vie"), accents
+ * optional (words_same); -1 when none.
+ */
 static int weekday(const char *w)
 {
 	static const char *const names[7][3] = {
@@ -78,11 +86,17 @@ static int weekday(const char *w)
 		{"thu", "thursday", "thurs"}, {"fri", "friday", NULL},
 		{"sat", "saturday", NULL},
 	};
+	static const nl_item day[7] = {DAY_1, DAY_2, DAY_3, DAY_4, DAY_5, DAY_6, DAY_7};
+	static const nl_item abday[7] = {ABDAY_1, ABDAY_2, ABDAY_3, ABDAY_4,
+					 ABDAY_5, ABDAY_6, ABDAY_7};
 
 	for (int i = 0; i < 7; i++)
 		for (int k = 0; k < 3; k++)
 			if (names[i][k] && strcasecmp(w, names[i][k]) == 0)
 				return i;
+	for (int i = 0; i < 7; i++)
+		if (words_same(w, nl_langinfo(day[i])) || words_same(w, nl_langinfo(abday[i])))
+			return i;
 	return -1;
 }
 
@@ -117,18 +131,19 @@ static void trim(const char *text, char *w, size_t size)
 enum poise_status followup_parse_due(const char *text, const char *today, char out[11],
 				     struct poise_error *err)
 {
+	/* TRANSLATORS: typed as a follow-up's due day: the locale's "today" and "tomorrow". */
+	static const char *const relative[2] = {NC_("due day", "today"), NC_("due day", "tomorrow")};
 	long now = parse_ymd(today), day = -1, n;
 	char w[32], example[11], shown[40];
-	int wd;
+	int wd, rel;
 
 	if (now < 0)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "today '%s' is not a day",
 				       today);
 	trim(text ? text : "", w, sizeof(w));
-	if (strcasecmp(w, "today") == 0)
-		day = now;
-	else if (strcasecmp(w, "tomorrow") == 0)
-		day = now + 1;
+	rel = words_pick(w, "due day", relative, 2);
+	if (rel >= 0)
+		day = now + rel;
 	else if ((wd = weekday(w)) >= 0)
 		day = now + ((wd - (now + 4) % 7 + 6) % 7) + 1; /* 1970-01-01 was a Thursday */
 	else if ((n = plus_days(w)) >= 0)

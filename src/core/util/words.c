@@ -72,8 +72,87 @@ char *words_mood_digit(char *buf, size_t size, int mood)
 
 char *words_count(char *buf, size_t size, long n, const char *one, const char *many)
 {
-	snprintf(buf, size, "%ld %s", n, P_(one, many, n));
+	return words_count_c(buf, size, n, NULL, one, many);
+}
+
+char *words_count_c(char *buf, size_t size, long n, const char *ctx, const char *one,
+		    const char *many)
+{
+	char full[256];
+	const char *t;
+
+	/* The catalogue keeps a msgid with a context as "context\004text". */
+	if (!ctx || snprintf(full, sizeof(full), "%s\004%s", ctx, one) >= (int)sizeof(full)) {
+		t = P_(one, many, n);
+	} else {
+		t = dngettext(POISE_TEXTDOMAIN, full, many, (unsigned long)n);
+		if (t == full)
+			t = one;
+	}
+	snprintf(buf, size, "%ld %s", n, t);
 	return buf;
+}
+
+/* The next letter of s, lowercased, a Latin letter's accent dropped (UTF-8 U+00C0..U+00FF). */
+static int fold_next(const unsigned char **s)
+{
+	/* U+00C0 .. U+00FF, upper and lower half alike, to their base letter. */
+	static const char base[] = "aaaaaaaceeeeiiiidnooooo*ouuuuyts";
+	const unsigned char *p = *s;
+	int c = *p;
+
+	if (!c)
+		return 0;
+	if (c == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf) {
+		*s = p + 2;
+		return p[1] == 0xbf ? 'y' : base[(p[1] - 0x80) & 0x1f];
+	}
+	*s = p + 1;
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static const unsigned char *skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return (const unsigned char *)s;
+}
+
+/* At the end of a word: nothing left but blanks. */
+static int at_end(const unsigned char *s)
+{
+	return !*skip_blanks((const char *)s);
+}
+
+int words_same(const char *a, const char *b)
+{
+	const unsigned char *p = skip_blanks(a ? a : ""), *q = skip_blanks(b ? b : "");
+
+	if (!*p || !*q)
+		return 0;
+	while (!at_end(p) && !at_end(q))
+		if (fold_next(&p) != fold_next(&q))
+			return 0;
+	return at_end(p) && at_end(q);
+}
+
+int words_pick(const char *typed, const char *ctx, const char *const *keys, size_t n)
+{
+	char full[128];
+
+	for (size_t i = 0; i < n; i++)
+		if (words_same(typed, keys[i]))
+			return (int)i;
+	for (size_t i = 0; ctx && i < n; i++) {
+		const char *t;
+
+		if (snprintf(full, sizeof(full), "%s\004%s", ctx, keys[i]) >= (int)sizeof(full))
+			continue;
+		t = dgettext(POISE_TEXTDOMAIN, full);
+		if (t != full && words_same(typed, t))
+			return (int)i;
+	}
+	return -1;
 }
 
 char *words_checklist(char *buf, size_t size, size_t ticked, size_t items)

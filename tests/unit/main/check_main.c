@@ -16,6 +16,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,12 +49,24 @@ static const char *need_seeds(void)
 	return NULL;
 }
 
+/* The Spanish cases: the es_ES.UTF-8 locale (ctest's es_locale builds it under LOCPATH). */
+static const char *need_es(void)
+{
+	locale_t l = newlocale(LC_ALL_MASK, "es_ES.UTF-8", (locale_t)0);
+
+	if (!l)
+		return "needs the es_ES.UTF-8 locale (localedef -i es_ES -f UTF-8; LOCPATH)";
+	freelocale(l);
+	return NULL;
+}
+
 static const struct need {
 	const char *tag;
 	const char *(*unmet)(void);
 } needs[] = {
 	{"root", need_root},
 	{"seeds", need_seeds},
+	{"es", need_es},
 };
 
 /* The reason the tags in `tags` (space-separated) cannot run here; NULL when they can. */
