@@ -302,6 +302,16 @@ enum poise_status report_write_calibration(const struct report_calib *c, FILE *o
 enum poise_status report_write_html(struct store *st, const struct report_query *q, FILE *out,
 				    struct poise_error *err);
 
+/*
+ * The written field key (its CSV column and JSON member: "escalation_pct",
+ * "handle_avg_s", "qa_score_pct", "stage_calm_avg_s", ...) of column f, as
+ * every writer gives it: rounded as written (whole seconds, a per cent to
+ * one decimal, a mood to two), so a page that draws it shows the report's
+ * own number. 0, *v untouched: no value (nothing to divide by), or no such
+ * field.
+ */
+int report_field(const struct report_figures *f, const char *key, double *v);
+
 /* "table" / "csv" / "json" to a format; -1 when unknown. */
 int report_format_from_name(const char *name);
 
