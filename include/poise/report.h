@@ -172,6 +172,17 @@ struct report_criterion {
 	int64_t sum_bp; /* their points (scorecard.h: score_points) */
 };
 
+/*
+ * The mood after a line (--lines, docs/metrics.md): a sample is a SAID
+ * followed by a MOOD within REPORT_MOOD_WINDOW_MS, its change that MOOD
+ * less the mood when said. Kept for the line itself and for its baseline.
+ */
+struct report_mood_after {
+	long calls;	 /* calls with at least one sample */
+	long samples;	 /* the samples */
+	long change_sum; /* the sum of their changes */
+};
+
 /* A playbook line's figures (--lines). Strings belong to the report. */
 struct report_line {
 	const char *playbook_id, *playbook_version, *playbook_hash;
@@ -183,17 +194,13 @@ struct report_line {
 	long used;		      /* SAID events */
 	long skipped;		      /* SKIP events */
 	long skip_reason[SKIP_COUNT]; /* by reason */
-	long mood_samples;	      /* SAIDs followed by a MOOD within the window */
-	long mood_change_sum;	      /* sum of (that MOOD - mood when said) */
-	long calls_said;	      /* calls with at least one of those samples */
+	struct report_mood_after said; /* the line's own SAIDs */
 	/*
 	 * The baseline: the samples of the other lines' SAIDs in this stage in
 	 * the calls that visited it and never said this line (docs/metrics.md).
 	 */
-	long base_calls;	/* such calls with at least one sample */
-	long base_samples;	/* their samples */
-	long base_change_sum;	/* and the sum of those changes */
-	int few;		/* calls_said or base_calls below REPORT_LINE_FEW */
+	struct report_mood_after base;
+	int few; /* said.calls or base.calls below REPORT_LINE_FEW */
 };
 #define REPORT_LINE_FEW 5 /* fewer calls than this on either side: too few to judge */
 

@@ -203,8 +203,8 @@ static void add_lines(struct pb_entry *e, const struct call_figs *f)
 
 		if (l->skip < 0) {
 			a->used++;
-			a->mood_samples += l->sample;
-			a->mood_change_sum += l->sample ? l->change : 0;
+			a->said.samples += l->sample;
+			a->said.change_sum += l->sample ? l->change : 0;
 		} else {
 			a->skipped++;
 			a->skip_reason[l->skip]++;

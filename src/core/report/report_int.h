@@ -40,9 +40,7 @@ enum poise_status report_qa_add(struct report *r, struct store *st, const struct
 
 struct line_acc {
 	long used, skipped, skip_reason[SKIP_COUNT];
-	long mood_samples, mood_change_sum;
-	long calls_said;		       /* calls with a sample of it */
-	long calls_base, base_samples, base_change_sum; /* report_lines.c: line_baseline */
+	struct report_mood_after said, base; /* base: report_lines_add_call */
 };
 
 /* One playbook, by hash: parsed once, with its lines' figures. */
