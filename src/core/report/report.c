@@ -181,7 +181,7 @@ static void add_figures(struct report_figures *f, const struct report_figures *o
 #define SUM_MAX(name)                                                                              \
 	if (one->name > f->name)                                                                   \
 		f->name = one->name;
-#define ADD_FIGURE(name, sum, pack, out, kind, den, group, key, label) SUM_##sum(name)
+#define ADD_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql) SUM_##sum(name)
 #define ADD_RATE(out, key, label, num, den, group)
 	REPORT_FIGURE_LIST(ADD_FIGURE, ADD_RATE)
 #undef ADD_FIGURE

@@ -39,13 +39,13 @@ struct field {
 };
 
 /* Each figure's offset by name, FIGURE_name; FIGURE_NONE for no denominator. */
-#define FIGURE_OFFSET(name, sum, pack, out, kind, den, group, key, label) FIGURE_##name = FIGURE(name),
+#define FIGURE_OFFSET(name, sum, pack, out, kind, den, group, key, label, sql) FIGURE_##name = FIGURE(name),
 #define FIGURE_NO_RATE(out, key, label, num, den, group)
 enum { REPORT_FIGURE_LIST(FIGURE_OFFSET, FIGURE_NO_RATE) };
 #define FIGURE_NONE NO_FIGURE
 
 /* The list's fields, in list order (out says where each is written), then the stages'. */
-#define FIELD_FIGURE(name, sum, pack, out, kind, den, group, key, label)                          \
+#define FIELD_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql)                          \
 	{key, label, F_##kind, FIGURE_##name, FIGURE_##den, group, out},
 #define FIELD_RATE(out, key, label, num, den, group)                                               \
 	{key, label, F_PCT, FIGURE_##num, FIGURE_##den, group, out},
@@ -56,9 +56,9 @@ enum { REPORT_FIGURE_LIST(FIGURE_OFFSET, FIGURE_NO_RATE) };
 static const struct field listed[] = {REPORT_FIGURE_LIST(FIELD_FIGURE, FIELD_RATE)};
 
 /* Each place 1..REPORT_FIGURE_FIELDS taken once (a count and a sum of the places written). */
-#define OUT_COUNT_FIGURE(name, sum, pack, out, kind, den, group, key, label) +((out) > 0)
+#define OUT_COUNT_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql) +((out) > 0)
 #define OUT_COUNT_RATE(out, key, label, num, den, group)		      +1
-#define OUT_SUM_FIGURE(name, sum, pack, out, kind, den, group, key, label)   +(out)
+#define OUT_SUM_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql)   +(out)
 #define OUT_SUM_RATE(out, key, label, num, den, group)			      +(out)
 _Static_assert(0 REPORT_FIGURE_LIST(OUT_COUNT_FIGURE, OUT_COUNT_RATE) == REPORT_FIGURE_FIELDS &&
 		       0 REPORT_FIGURE_LIST(OUT_SUM_FIGURE, OUT_SUM_RATE) ==
