@@ -44,26 +44,7 @@ static enum poise_status nomem(struct run *rn)
 
 struct acc *agent_acc(struct report *r, const char *agent)
 {
-	size_t lo = 0, hi = r->nagents;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(r->agents[mid].f.agent, agent);
-
-		if (c == 0)
-			return &r->agents[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!GROW(r->agents, r->nagents, r->agents_cap, 16))
-		return NULL;
-	memmove(&r->agents[lo + 1], &r->agents[lo], (r->nagents - lo) * sizeof(*r->agents));
-	memset(&r->agents[lo], 0, sizeof(*r->agents));
-	snprintf(r->agents[lo].f.agent, sizeof(r->agents[lo].f.agent), "%s", agent);
-	r->nagents++;
-	return &r->agents[lo];
+	return GROW_SORTED(r->agents, r->nagents, r->agents_cap, 16, struct acc, f.agent, agent);
 }
 
 static int add_cause(struct acc *a, const char *id)
