@@ -283,14 +283,5 @@ static void write_json(const struct report_calib *c, FILE *out)
 enum poise_status report_write_calibration(const struct report_calib *c, FILE *out,
 					   enum report_format fmt, struct poise_error *err)
 {
-	if (fmt == REPORT_CSV)
-		write_csv(c, out);
-	else if (fmt == REPORT_JSON)
-		write_json(c, out);
-	else
-		write_table(c, out);
-	if (ferror(out))
-		return poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the report: %s",
-				       strerror(errno));
-	return POISE_OK;
+	return REPORT_WRITE_AS(c, out, fmt, write_table, write_csv, write_json, err);
 }

@@ -347,7 +347,5 @@ static void write_json(const struct report *r, FILE *out)
 enum poise_status report_write_lines(const struct report *r, FILE *out, enum report_format fmt,
 				     struct poise_error *err)
 {
-	if (report_write_as(r, out, fmt, write_table, write_csv, write_json))
-		return poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the report");
-	return POISE_OK;
+	return REPORT_WRITE_AS(r, out, fmt, write_table, write_csv, write_json, err);
 }

@@ -530,25 +530,18 @@ static void write_json(const struct report *r, FILE *out)
 	fputs("\n]}\n", out);
 }
 
-int report_write_as(const struct report *r, FILE *out, enum report_format fmt,
-		    report_writer *table, report_writer *csv, report_writer *json)
+enum poise_status report_written(FILE *out, struct poise_error *err)
 {
-	if (fmt == REPORT_CSV)
-		csv(r, out);
-	else if (fmt == REPORT_JSON)
-		json(r, out);
-	else
-		table(r, out);
-	return ferror(out);
+	if (ferror(out))
+		return poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the report: %s",
+				       strerror(errno));
+	return POISE_OK;
 }
 
 enum poise_status report_write(const struct report *r, FILE *out, enum report_format fmt,
 			       struct poise_error *err)
 {
-	if (report_write_as(r, out, fmt, write_table, write_csv, write_json))
-		return poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the report: %s",
-				       strerror(errno));
-	return POISE_OK;
+	return REPORT_WRITE_AS(r, out, fmt, write_table, write_csv, write_json, err);
 }
 
 int report_format_from_name(const char *name)
