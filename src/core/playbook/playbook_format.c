@@ -346,29 +346,6 @@ static void kind_names(unsigned mask, char *buf, size_t size)
 						 rule_kind_key((enum rule_kind)i));
 }
 
-static enum poise_status walk_enum(struct pb_walk *w, uint32_t key, uint32_t val,
-				   const char *(*name)(int), int count, int *out)
-{
-	char names[160];
-	size_t used = 0;
-	enum poise_status st;
-	const char *s;
-	int i;
-
-	if ((st = pbwalk_scalar(w, key, val, &s)) != POISE_OK)
-		return st;
-	for (i = 0; i < count; i++) {
-		if (!strcmp(s, name(i))) {
-			*out = i;
-			return POISE_OK;
-		}
-		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
-					 name(i));
-	}
-	return pbwalk_error(w, val, "unknown '%s' value '%s' (allowed: %s)", pb_str(w, key), s,
-			    names);
-}
-
 static const char *kind_name(int i)
 {
 	return rule_kind_key((enum rule_kind)i);
@@ -397,7 +374,7 @@ static enum poise_status walk_rule(struct pb_walk *w, uint32_t map, size_t n, st
 	else if (k[RF_ID] && !pbwalk_keep(&st, one))
 		return st;
 	if (k[RF_WHEN] &&
-	    !pbwalk_keep(&st, walk_enum(w, k[RF_WHEN], v[RF_WHEN], kind_name, RULE_KIND_COUNT,
+	    !pbwalk_keep(&st, pbwalk_choice(w, k[RF_WHEN], v[RF_WHEN], NULL, kind_name, RULE_KIND_COUNT,
 					&kind)))
 		return st;
 	if (kind >= 0)
@@ -443,7 +420,7 @@ static enum poise_status walk_rule(struct pb_walk *w, uint32_t map, size_t n, st
 							      pbwalk_check_text, &r->message))) ||
 	    (k[RF_WHY] &&
 	     !pbwalk_keep(&st, pbwalk_string(w, k[RF_WHY], v[RF_WHY], NULL, &r->why))) ||
-	    (k[RF_ACTION] && !pbwalk_keep(&st, walk_enum(w, k[RF_ACTION], v[RF_ACTION],
+	    (k[RF_ACTION] && !pbwalk_keep(&st, pbwalk_choice(w, k[RF_ACTION], v[RF_ACTION], NULL,
 							 action_name, ACTION_COUNT, &action))))
 		return st;
 	r->action = (enum rule_action)action;
