@@ -463,35 +463,23 @@ out:
 	return st;
 }
 
-static const struct pb_field playbook_fields[PF_COUNT] = {
-	[PF_ID] = {"id", 1},
-	[PF_TITLE] = {"title", 1},
-	[PF_VERSION] = {"version", 1},
-	[PF_LANGUAGE] = {"language", 1},
-	[PF_DESCRIPTION] = {"description", 0},
-	[PF_SCORECARD] = {"scorecard", 0},
-	[PF_EXTENDS] = {"extends", 0},
-	[PF_SOURCES] = {"sources", 1},
-	[PF_STAGES] = {"stages", 1},
-	[PF_CAUSES] = {"causes", 1},
-	[PF_RULES] = {"rules", 0},
-	[PF_MANAGER] = {"manager", 0},
-};
-
-/* An extending playbook needs only its own id, title and version. */
-static const struct pb_field extending_fields[PF_COUNT] = {
-	[PF_ID] = {"id", 1},
-	[PF_TITLE] = {"title", 1},
-	[PF_VERSION] = {"version", 1},
-	[PF_LANGUAGE] = {"language", 0},
-	[PF_DESCRIPTION] = {"description", 0},
-	[PF_SCORECARD] = {"scorecard", 0},
-	[PF_EXTENDS] = {"extends", 1},
-	[PF_SOURCES] = {"sources", 0},
-	[PF_STAGES] = {"stages", 0},
-	[PF_CAUSES] = {"causes", 0},
-	[PF_RULES] = {"rules", 0},
-	[PF_MANAGER] = {"manager", 0},
+/* The playbook's keys: required in a whole playbook, and in one that extends another. */
+static const struct {
+	const char *key;
+	int required, extending; /* an extending playbook needs only its id, title and version */
+} playbook_keys[PF_COUNT] = {
+	[PF_ID] = {"id", 1, 1},
+	[PF_TITLE] = {"title", 1, 1},
+	[PF_VERSION] = {"version", 1, 1},
+	[PF_LANGUAGE] = {"language", 1, 0},
+	[PF_DESCRIPTION] = {"description", 0, 0},
+	[PF_SCORECARD] = {"scorecard", 0, 0},
+	[PF_EXTENDS] = {"extends", 0, 1},
+	[PF_SOURCES] = {"sources", 1, 0},
+	[PF_STAGES] = {"stages", 1, 0},
+	[PF_CAUSES] = {"causes", 1, 0},
+	[PF_RULES] = {"rules", 0, 0},
+	[PF_MANAGER] = {"manager", 0, 0},
 };
 
 /* Whether the root mapping has an `extends` key: it decides which keys are required. */
@@ -523,6 +511,7 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 {
 	struct pb_walk w = {.t = t, .name = name, .err = err, .pb = pb, .all = all};
 	uint32_t k[PF_COUNT], v[PF_COUNT];
+	struct pb_field fields[PF_COUNT];
 	enum poise_status st;
 	int f;
 
@@ -534,9 +523,12 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 				    pbwalk_kind(&w, 0));
 	if (find_extends(&w) && !(pb->overlay = calloc(1, sizeof(*pb->overlay))))
 		return pbwalk_nomem(&w);
+	for (int i = 0; i < PF_COUNT; i++)
+		fields[i] = (struct pb_field){
+			playbook_keys[i].key,
+			pb->overlay ? playbook_keys[i].extending : playbook_keys[i].required};
 	/* Each top-level key is walked even when another failed: lint shows them all. */
-	st = pbwalk_fields(&w, 0, "the playbook", pb->overlay ? extending_fields : playbook_fields,
-			   PF_COUNT, k, v);
+	st = pbwalk_fields(&w, 0, "the playbook", fields, PF_COUNT, k, v);
 	if ((k[PF_ID] && !pbwalk_keep(&st, pbwalk_string(&w, k[PF_ID], v[PF_ID],
 							  pbwalk_check_playbook_id, &pb->id))) ||
 	    (k[PF_TITLE] &&
