@@ -64,7 +64,7 @@ struct report_cause {
  * order), and the fields the writers print (report_out.c). docs/metrics.md
  * defines each.
  *
- * X(name, sum, pack, out, kind, den, group, key, label):
+ * X(name, sum, pack, out, kind, den, group, key, label, sql):
  *   sum    SUM, or MAX for the longest of the column
  *   pack   1: part of a closed call's kept figures (adding one changes
  *          the packing: raise REPORT_FIGURES_VERSION)
@@ -74,60 +74,83 @@ struct report_cause {
  *   den    the figure it is divided by when written, or NONE
  *   group  1: a blank line before it in the table
  *   key    CSV column and JSON member; label: the table's row
+ *   sql    its typed column on the team server (poise.call_figures, from
+ *          one closed call's kept figures): SQL(column, type, known), the
+ *          column NULL unless known (ALWAYS, or IF(figure): that figure
+ *          is not 0); NO_SQL: none. src/team/team_int.h makes the columns
+ *          from this; a new one needs a server migration (CONTRIBUTING.md,
+ *          "A new report figure").
  * R(out, key, label, num, den, group): a rate, num / den in per cent with
  * one decimal, nothing of its own to sum or keep.
  */
 /* The table labels are marked N_(): report_out.c translates them (i18n.h). */
 #define REPORT_FIGURE_LIST(X, R)                                                                   \
 	/* done + interrupted + open */                                                            \
-	X(calls, SUM, 0, 1, COUNT, NONE, 0, "calls", N_("calls"))                                  \
-	X(done, SUM, 1, 2, COUNT, NONE, 0, "done", "  " N_("done"))                                   \
-	X(interrupted, SUM, 1, 3, COUNT, NONE, 0, "interrupted", "  " N_("interrupted"))              \
-	X(open, SUM, 0, 4, COUNT, NONE, 0, "open", "  " N_("still open"))                             \
-	/* done + interrupted: the calls every figure below is over */                            \
-	X(closed, SUM, 0, 0, COUNT, NONE, 0, "", "")                                              \
-	/* over done calls, START..END, gaps excluded */                                          \
-	X(handle_ms, SUM, 1, 5, AVG_S, done, 1, "handle_avg_s", N_("avg handle time"))             \
-	X(hold_ms, SUM, 1, 7, SECONDS, NONE, 0, "hold_total_s", N_("hold total"))                  \
-	/* holds started */                                                                       \
-	X(holds, SUM, 1, 8, COUNT, NONE, 0, "holds", N_("holds"))                                  \
-	X(hold_longest_ms, MAX, 1, 9, SECONDS, NONE, 0, "hold_longest_s", N_("longest hold"))      \
-	/* over done calls, WRAPUP..END, gaps excluded */                                         \
-	X(wrapup_ms, SUM, 1, 6, AVG_S, done, 0, "wrapup_avg_s", N_("avg wrap-up"))                 \
-	/* calls with ESCALATE or outcome escalated */                                            \
-	X(escalated, SUM, 1, 10, COUNT, NONE, 1, "escalated", N_("escalated"))                     \
+	X(calls, SUM, 0, 1, COUNT, NONE, 0, "calls", N_("calls"), NO_SQL)                          \
+	X(done, SUM, 1, 2, COUNT, NONE, 0, "done", "  " N_("done"), SQL(done, smallint, ALWAYS))   \
+	X(interrupted, SUM, 1, 3, COUNT, NONE, 0, "interrupted", "  " N_("interrupted"),           \
+	  SQL(interrupted, smallint, ALWAYS))                                                      \
+	X(open, SUM, 0, 4, COUNT, NONE, 0, "open", "  " N_("still open"), NO_SQL)                  \
+	/* done + interrupted: the calls every figure below is over */                             \
+	X(closed, SUM, 0, 0, COUNT, NONE, 0, "", "", NO_SQL)                                       \
+	/* over done calls, START..END, gaps excluded */                                           \
+	X(handle_ms, SUM, 1, 5, AVG_S, done, 1, "handle_avg_s", N_("avg handle time"),             \
+	  SQL(handle_ms, bigint, IF(done)))                                                        \
+	X(hold_ms, SUM, 1, 7, SECONDS, NONE, 0, "hold_total_s", N_("hold total"),                  \
+	  SQL(hold_ms, bigint, ALWAYS))                                                            \
+	/* holds started */                                                                        \
+	X(holds, SUM, 1, 8, COUNT, NONE, 0, "holds", N_("holds"), SQL(holds, integer, ALWAYS))     \
+	X(hold_longest_ms, MAX, 1, 9, SECONDS, NONE, 0, "hold_longest_s", N_("longest hold"),      \
+	  SQL(hold_longest_ms, bigint, ALWAYS))                                                    \
+	/* over done calls, WRAPUP..END, gaps excluded */                                          \
+	X(wrapup_ms, SUM, 1, 6, AVG_S, done, 0, "wrapup_avg_s", N_("avg wrap-up"),                 \
+	  SQL(wrapup_ms, bigint, IF(done)))                                                        \
+	/* calls with ESCALATE or outcome escalated */                                             \
+	X(escalated, SUM, 1, 10, COUNT, NONE, 1, "escalated", N_("escalated"),                     \
+	  SQL(escalated, smallint, ALWAYS))                                                        \
 	R(11, "escalation_pct", N_("escalation rate"), escalated, closed, 0)                       \
-	X(transferred, SUM, 1, 12, COUNT, NONE, 0, "transferred", N_("transferred"))               \
+	X(transferred, SUM, 1, 12, COUNT, NONE, 0, "transferred", N_("transferred"),               \
+	  SQL(transferred, smallint, ALWAYS))                                                      \
 	R(13, "transfer_pct", N_("transfer rate"), transferred, closed, 0)                         \
-	/* boundary warnings given, and calls with at least one */                                \
-	X(warnings, SUM, 1, 14, COUNT, NONE, 1, "warnings", N_("boundary warnings"))               \
-	X(warned, SUM, 1, 15, COUNT, NONE, 0, "warned_calls", N_("calls with warnings"))           \
-	X(abuse, SUM, 1, 16, COUNT, NONE, 0, "abuse", N_("ended for abuse"))                       \
-	/* calls with a MOOD; first / last MOOD summed over them */                               \
-	X(mood_calls, SUM, 1, 17, COUNT, NONE, 1, "mood_calls", N_("calls with mood"))             \
-	X(mood_start_sum, SUM, 1, 18, MOOD, mood_calls, 0, "mood_start_avg", N_("mood at start"))  \
-	X(mood_end_sum, SUM, 1, 19, MOOD, mood_calls, 0, "mood_end_avg", N_("mood at end"))        \
-	/* calls with two MOOD marks or more; of those, last < first */                           \
-	X(mood_pairs, SUM, 1, 20, COUNT, NONE, 0, "mood_pairs", N_("calls with 2+ moods"))         \
-	X(calmer, SUM, 1, 21, COUNT, NONE, 0, "calmer", N_("ended calmer"))                        \
+	/* boundary warnings given, and calls with at least one */                                 \
+	X(warnings, SUM, 1, 14, COUNT, NONE, 1, "warnings", N_("boundary warnings"),               \
+	  SQL(warnings, integer, ALWAYS))                                                          \
+	X(warned, SUM, 1, 15, COUNT, NONE, 0, "warned_calls", N_("calls with warnings"), NO_SQL)   \
+	X(abuse, SUM, 1, 16, COUNT, NONE, 0, "abuse", N_("ended for abuse"),                       \
+	  SQL(abuse, smallint, ALWAYS))                                                            \
+	/* calls with a MOOD; first / last MOOD summed over them */                                \
+	X(mood_calls, SUM, 1, 17, COUNT, NONE, 1, "mood_calls", N_("calls with mood"), NO_SQL)     \
+	X(mood_start_sum, SUM, 1, 18, MOOD, mood_calls, 0, "mood_start_avg", N_("mood at start"),  \
+	  SQL(mood_start, smallint, IF(mood_calls)))                                               \
+	X(mood_end_sum, SUM, 1, 19, MOOD, mood_calls, 0, "mood_end_avg", N_("mood at end"),        \
+	  SQL(mood_end, smallint, IF(mood_calls)))                                                 \
+	/* calls with two MOOD marks or more; of those, last < first */                            \
+	X(mood_pairs, SUM, 1, 20, COUNT, NONE, 0, "mood_pairs", N_("calls with 2+ moods"), NO_SQL) \
+	X(calmer, SUM, 1, 21, COUNT, NONE, 0, "calmer", N_("ended calmer"),                        \
+	  SQL(calmer, smallint, IF(mood_pairs)))                                                   \
 	R(22, "calmer_pct", N_("ended calmer rate"), calmer, mood_pairs, 0)                        \
-	/* START..first entry to empathize, over the calls that reached it */                     \
-	X(empathy_ms, SUM, 1, 24, AVG_S, empathy_calls, 0, "empathy_avg_s", N_("time to empathy")) \
-	X(empathy_calls, SUM, 1, 23, COUNT, NONE, 1, "empathy_calls", N_("reached empathy"))       \
-	/* over the stages visited */                                                             \
-	X(checklist_ticked, SUM, 1, 25, COUNT, NONE, 1, "checklist_ticked", N_("checklist ticked")) \
-	X(checklist_items, SUM, 1, 26, COUNT, NONE, 0, "checklist_items", N_("checklist items"))   \
+	/* START..first entry to empathize, over the calls that reached it */                      \
+	X(empathy_ms, SUM, 1, 24, AVG_S, empathy_calls, 0, "empathy_avg_s", N_("time to empathy"), \
+	  SQL(empathy_ms, bigint, IF(empathy_calls)))                                              \
+	X(empathy_calls, SUM, 1, 23, COUNT, NONE, 1, "empathy_calls", N_("reached empathy"),       \
+	  NO_SQL)                                                                                  \
+	/* over the stages visited */                                                              \
+	X(checklist_ticked, SUM, 1, 25, COUNT, NONE, 1, "checklist_ticked",                        \
+	  N_("checklist ticked"), SQL(checklist_ticked, integer, ALWAYS))                          \
+	X(checklist_items, SUM, 1, 26, COUNT, NONE, 0, "checklist_items", N_("checklist items"),   \
+	  SQL(checklist_items, integer, ALWAYS))                                                   \
 	R(27, "checklist_pct", N_("checklist adherence"), checklist_ticked, checklist_items, 0)    \
-	/* closed calls with a cause */                                                           \
-	X(causes, SUM, 1, 34, COUNT, NONE, 1, "caused_calls", N_("calls with a cause"))            \
-	/* not kept: these change after a call ends (read at report time) */                      \
-	X(repeats, SUM, 0, 28, COUNT, NONE, 1, "repeats", N_("repeat contacts"))                   \
+	/* closed calls with a cause */                                                            \
+	X(causes, SUM, 1, 34, COUNT, NONE, 1, "caused_calls", N_("calls with a cause"), NO_SQL)    \
+	/* not kept: these change after a call ends (read at report time) */                       \
+	X(repeats, SUM, 0, 28, COUNT, NONE, 1, "repeats", N_("repeat contacts"), NO_SQL)           \
 	R(29, "repeat_pct", N_("repeat rate"), repeats, closed, 0)                                 \
-	/* follow-ups by state at `now` */                                                        \
-	X(fu_done, SUM, 0, 30, COUNT, NONE, 1, "followups_done", N_("follow-ups done"))            \
-	X(fu_due, SUM, 0, 31, COUNT, NONE, 0, "followups_due", N_("follow-ups due today"))         \
-	X(fu_overdue, SUM, 0, 32, COUNT, NONE, 0, "followups_overdue", N_("follow-ups overdue"))   \
-	X(fu_later, SUM, 0, 33, COUNT, NONE, 0, "followups_later", N_("follow-ups later"))
+	/* follow-ups by state at `now` */                                                         \
+	X(fu_done, SUM, 0, 30, COUNT, NONE, 1, "followups_done", N_("follow-ups done"), NO_SQL)    \
+	X(fu_due, SUM, 0, 31, COUNT, NONE, 0, "followups_due", N_("follow-ups due today"), NO_SQL) \
+	X(fu_overdue, SUM, 0, 32, COUNT, NONE, 0, "followups_overdue", N_("follow-ups overdue"),   \
+	  NO_SQL)                                                                                  \
+	X(fu_later, SUM, 0, 33, COUNT, NONE, 0, "followups_later", N_("follow-ups later"), NO_SQL)
 /* The written fields the list gives (figures with an out, and rates). */
 #define REPORT_FIGURE_FIELDS 34
 
@@ -142,7 +165,7 @@ struct report_cause {
  */
 struct report_figures {
 	char agent[128]; /* "" for the overall column */
-#define REPORT_FIGURE_MEMBER(name, sum, pack, out, kind, den, group, key, label) int64_t name;
+#define REPORT_FIGURE_MEMBER(name, sum, pack, out, kind, den, group, key, label, sql) int64_t name;
 #define REPORT_RATE_NONE(out, key, label, num, den, group)
 	REPORT_FIGURE_LIST(REPORT_FIGURE_MEMBER, REPORT_RATE_NONE)
 #undef REPORT_FIGURE_MEMBER
@@ -172,6 +195,17 @@ struct report_criterion {
 	int64_t sum_bp; /* their points (scorecard.h: score_points) */
 };
 
+/*
+ * The mood after a line (--lines, docs/metrics.md): a sample is a SAID
+ * followed by a MOOD within REPORT_MOOD_WINDOW_MS, its change that MOOD
+ * less the mood when said. Kept for the line itself and for its baseline.
+ */
+struct report_mood_after {
+	long calls;	 /* calls with at least one sample */
+	long samples;	 /* the samples */
+	long change_sum; /* the sum of their changes */
+};
+
 /* A playbook line's figures (--lines). Strings belong to the report. */
 struct report_line {
 	const char *playbook_id, *playbook_version, *playbook_hash;
@@ -179,21 +213,17 @@ struct report_line {
 	enum section section;
 	size_t index;
 	const char *text;
-	long shown;		      /* closed calls that visited the stage */
-	long used;		      /* SAID events */
-	long skipped;		      /* SKIP events */
-	long skip_reason[SKIP_COUNT]; /* by reason */
-	long mood_samples;	      /* SAIDs followed by a MOOD within the window */
-	long mood_change_sum;	      /* sum of (that MOOD - mood when said) */
-	long calls_said;	      /* calls with at least one of those samples */
+	long shown;		       /* closed calls that visited the stage */
+	long used;		       /* SAID events */
+	long skipped;		       /* SKIP events */
+	long skip_reason[SKIP_COUNT];  /* by reason */
+	struct report_mood_after said; /* the line's own SAIDs */
 	/*
 	 * The baseline: the samples of the other lines' SAIDs in this stage in
 	 * the calls that visited it and never said this line (docs/metrics.md).
 	 */
-	long base_calls;	/* such calls with at least one sample */
-	long base_samples;	/* their samples */
-	long base_change_sum;	/* and the sum of those changes */
-	int few;		/* calls_said or base_calls below REPORT_LINE_FEW */
+	struct report_mood_after base;
+	int few; /* said.calls or base.calls below REPORT_LINE_FEW */
 };
 #define REPORT_LINE_FEW 5 /* fewer calls than this on either side: too few to judge */
 
@@ -301,6 +331,16 @@ enum poise_status report_write_calibration(const struct report_calib *c, FILE *o
 #define REPORT_HTML_WEEKS_MAX 104
 enum poise_status report_write_html(struct store *st, const struct report_query *q, FILE *out,
 				    struct poise_error *err);
+
+/*
+ * The written field key (its CSV column and JSON member: "escalation_pct",
+ * "handle_avg_s", "qa_score_pct", "stage_calm_avg_s", ...) of column f, as
+ * every writer gives it: rounded as written (whole seconds, a per cent to
+ * one decimal, a mood to two), so a page that draws it shows the report's
+ * own number. 0, *v untouched: no value (nothing to divide by), or no such
+ * field.
+ */
+int report_field(const struct report_figures *f, const char *key, double *v);
 
 /* "table" / "csv" / "json" to a format; -1 when unknown. */
 int report_format_from_name(const char *name);

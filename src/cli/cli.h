@@ -163,4 +163,12 @@ enum poise_status cli_check_field(const char *opt, const char *what, const char 
  */
 const char *cli_person(const struct cli_args *args, const char *opt, struct poise_error *err);
 
+/*
+ * cmd_call.c: what every command with the call screen (call, rehearse)
+ * reads into *opts: --playbook, who is at the keyboard (--agent, as
+ * cli_person) and the database path. 0 with err set when nobody is.
+ */
+struct call_opts;
+int cli_call_opts(const struct cli_args *args, struct call_opts *opts, struct poise_error *err);
+
 #endif

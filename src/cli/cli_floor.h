@@ -5,6 +5,5 @@
 #include "cli/cli.h"
 
 int cmd_floor(const struct cli_args *args);
-extern const struct cli_opt cmd_floor_opts[];
 
 #endif

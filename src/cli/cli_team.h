@@ -12,9 +12,8 @@ int cmd_server(const struct cli_args *args);
 int cmd_sync(const struct cli_args *args);
 int cmd_publish(const struct cli_args *args);
 
-extern const struct cli_opt cmd_server_opts[];
-extern const struct cli_opt cmd_sync_opts[];
-extern const struct cli_opt cmd_publish_opts[];
+/* The options of server, sync, publish and floor (cmd_server.c): --server URL alone. */
+extern const struct cli_opt cli_server_opts[];
 
 /*
  * cmd_lint.c: lint one playbook file as `poise lint FILE` does, its

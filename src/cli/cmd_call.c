@@ -50,6 +50,13 @@ static enum poise_status start_stream(const struct cli_args *args, const char *d
 	return ps;
 }
 
+int cli_call_opts(const struct cli_args *args, struct call_opts *opts, struct poise_error *err)
+{
+	opts->playbook = cli_value(args, "playbook");
+	opts->db = args->db;
+	return (opts->agent = cli_person(args, "agent", err)) != NULL;
+}
+
 int cmd_call(const struct cli_args *args)
 {
 	char exe[4096] = "";
@@ -59,15 +66,12 @@ int cmd_call(const struct cli_args *args)
 	int rc;
 
 	poise_error_clear(&err);
-	opts.playbook = cli_value(args, "playbook");
 	opts.customer = cli_value(args, "customer");
 	opts.ref = cli_value(args, "ref");
-	opts.agent = cli_person(args, "agent", &err);
-	if (!opts.agent ||
+	if (!cli_call_opts(args, &opts, &err) ||
 	    cli_check_field("customer", N_("customer name"), opts.customer, FIELD_CUSTOMER_MAX, &err) ||
 	    cli_check_field("ref", N_("reference"), opts.ref, FIELD_REF_MAX, &err))
 		return cli_report(args->cmd, &err);
-	opts.db = args->db;
 	/* This very poise runs `poise sync` in the background after each call. */
 	if (readlink("/proc/self/exe", exe, sizeof(exe) - 1) > 0)
 		opts.sync_exe = exe;

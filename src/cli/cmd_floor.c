@@ -8,11 +8,6 @@
 #include "ui/floor.h"
 #include "poise/i18n.h"
 
-const struct cli_opt cmd_floor_opts[] = {
-	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
-	{NULL, NULL, NULL},
-};
-
 int cmd_floor(const struct cli_args *args)
 {
 	struct poise_error err;

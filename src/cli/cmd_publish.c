@@ -11,11 +11,6 @@
 #include "poise/team.h"
 #include "poise/i18n.h"
 
-const struct cli_opt cmd_publish_opts[] = {
-	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
-	{NULL, NULL, NULL},
-};
-
 int cmd_publish(const struct cli_args *args)
 {
 	struct poise_error err;

@@ -96,11 +96,8 @@ int cmd_rehearse(const struct cli_args *args)
 	int rc;
 
 	poise_error_clear(&err);
-	opts.playbook = cli_value(args, "playbook");
-	if (!(opts.agent = cli_person(args, "agent", &err)) ||
-	    load(args->operands[0], &sc, &err) != POISE_OK)
+	if (!cli_call_opts(args, &opts, &err) || load(args->operands[0], &sc, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
-	opts.db = args->db;
 	rc = ui_rehearse(&opts, sc, &err);
 	scenario_free(sc);
 	return err.status != POISE_OK ? cli_report(args->cmd, &err) : rc;

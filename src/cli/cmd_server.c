@@ -6,7 +6,8 @@
 #include "poise/team.h"
 #include "poise/i18n.h"
 
-const struct cli_opt cmd_server_opts[] = {
+/* The options of server, sync, publish and floor: --server alone. */
+const struct cli_opt cli_server_opts[] = {
 	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
 	{NULL, NULL, NULL},
 };

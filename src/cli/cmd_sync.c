@@ -9,11 +9,6 @@
 #include "poise/i18n.h"
 #include "poise/words.h"
 
-const struct cli_opt cmd_sync_opts[] = {
-	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
-	{NULL, NULL, NULL},
-};
-
 int cmd_sync(const struct cli_args *args)
 {
 	struct poise_error err;

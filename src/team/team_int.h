@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
+#include "poise/report.h"
 #include "poise/strbuf.h"
 #include "poise/team.h"
 
@@ -37,37 +38,32 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 /*
  * X(column, SQL type, value, known): the kept figures of one closed call as
  * the server's typed columns (poise.call_figures), from struct
- * report_figures *f of that call alone; NULL where not known.
+ * report_figures *f of that call alone; NULL where not known. Made from
+ * REPORT_FIGURE_LIST's sql (report.h), then the time per stage, so that a
+ * new figure with a column reaches the sync without a second edit here;
+ * its column still needs a server migration (team_schema.c). An X-macro
+ * list cannot hand X on, so each X has a twin X_FIGURE for the list's
+ * rows: #define X_FIGURE(...) TEAM_FIGURE(X, __VA_ARGS__).
  */
-#define TEAM_FIGURE_COLUMNS(X)                                                                     \
-	X(done, smallint, f->done, 1)                                                              \
-	X(interrupted, smallint, f->interrupted, 1)                                                \
-	X(handle_ms, bigint, f->handle_ms, f->done)                                                \
-	X(hold_ms, bigint, f->hold_ms, 1)                                                          \
-	X(holds, integer, f->holds, 1)                                                             \
-	X(hold_longest_ms, bigint, f->hold_longest_ms, 1)                                          \
-	X(wrapup_ms, bigint, f->wrapup_ms, f->done)                                                \
-	X(escalated, smallint, f->escalated, 1)                                                    \
-	X(transferred, smallint, f->transferred, 1)                                                \
-	X(warnings, integer, f->warnings, 1)                                                       \
-	X(abuse, smallint, f->abuse, 1)                                                            \
-	X(mood_start, smallint, f->mood_start_sum, f->mood_calls)                                  \
-	X(mood_end, smallint, f->mood_end_sum, f->mood_calls)                                      \
-	X(calmer, smallint, f->calmer, f->mood_pairs)                                              \
-	X(empathy_ms, bigint, f->empathy_ms, f->empathy_calls)                                     \
-	X(checklist_ticked, integer, f->checklist_ticked, 1)                                       \
-	X(checklist_items, integer, f->checklist_items, 1)                                         \
-	X(calm_ms, bigint, f->stage_ms[STAGE_CALM], 1)                                             \
-	X(listen_ms, bigint, f->stage_ms[STAGE_LISTEN], 1)                                         \
-	X(empathize_ms, bigint, f->stage_ms[STAGE_EMPATHIZE], 1)                                   \
-	X(clarify_ms, bigint, f->stage_ms[STAGE_CLARIFY], 1)                                       \
-	X(inform_ms, bigint, f->stage_ms[STAGE_INFORM], 1)                                         \
-	X(solve_ms, bigint, f->stage_ms[STAGE_SOLVE], 1)                                           \
-	X(boundary_ms, bigint, f->stage_ms[STAGE_BOUNDARY], 1)                                     \
-	X(follow_up_ms, bigint, f->stage_ms[STAGE_FOLLOW_UP], 1)
-/* "name type," for CREATE TABLE; "name = excluded.name," for an upsert. */
-#define TEAM_COLUMN_DEF(name, type, value, known) #name " " #type ", "
-#define TEAM_COLUMN_SET(name, type, value, known) #name " = excluded." #name ", "
+#define TEAM_FIGURE_COLUMNS(X)                                                                     	REPORT_FIGURE_LIST(X##_FIGURE, TEAM_NO_RATE)                                               	X(calm_ms, bigint, f->stage_ms[STAGE_CALM], 1)                                             	X(listen_ms, bigint, f->stage_ms[STAGE_LISTEN], 1)                                         	X(empathize_ms, bigint, f->stage_ms[STAGE_EMPATHIZE], 1)                                   	X(clarify_ms, bigint, f->stage_ms[STAGE_CLARIFY], 1)                                       	X(inform_ms, bigint, f->stage_ms[STAGE_INFORM], 1)                                         	X(solve_ms, bigint, f->stage_ms[STAGE_SOLVE], 1)                                           	X(boundary_ms, bigint, f->stage_ms[STAGE_BOUNDARY], 1)                                     	X(follow_up_ms, bigint, f->stage_ms[STAGE_FOLLOW_UP], 1)
+/* A list row to X(column, type, value, known) when its sql is SQL(...), to nothing when NO_SQL. */
+#define TEAM_FIGURE(X, name, sum, pack, out, kind, den, group, key, label, sql)                    	TEAM_APPLY(X, name, TEAM_##sql)
+#define TEAM_NO_RATE(out, key, label, num, den, group)
+#define TEAM_SQL(column, type, known)		      TEAM_ONE, column, type, TEAM_KNOWN_##known
+#define TEAM_NO_SQL				      TEAM_NONE, , , 0
+#define TEAM_KNOWN_ALWAYS			      1
+#define TEAM_KNOWN_IF(figure)			      f->figure
+#define TEAM_APPLY(X, name, ...)		      TEAM_APPLY_(X, name, __VA_ARGS__)
+#define TEAM_APPLY_(X, name, how, column, type, known) how(X, column, type, f->name, known)
+#define TEAM_ONE(X, column, type, value, known)	      X(column, type, value, known)
+#define TEAM_NONE(X, column, type, value, known)
+/* "name type," for CREATE TABLE; "name = excluded.name," for an upsert; "name," to list them. */
+#define TEAM_COLUMN_DEF(name, type, value, known)  #name " " #type ", "
+#define TEAM_COLUMN_SET(name, type, value, known)  #name " = excluded." #name ", "
+#define TEAM_COLUMN_NAME(name, type, value, known) #name ", "
+#define TEAM_COLUMN_DEF_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_DEF, __VA_ARGS__)
+#define TEAM_COLUMN_SET_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_SET, __VA_ARGS__)
+#define TEAM_COLUMN_NAME_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_NAME, __VA_ARGS__)
 
 /* team_schema.c: the server's schema is the one this poise knows, else why not. */
 enum poise_status team_check_version(struct team *t, struct poise_error *err);

@@ -64,7 +64,9 @@ static const char *const move_sql[] = {
 	" SELECT * FROM stage_followups ON CONFLICT (call_id, seq) DO UPDATE SET"
 	" done_at = excluded.done_at"
 	" WHERE poise.followups.done_at IS NULL AND excluded.done_at IS NOT NULL",
-	"INSERT INTO poise.call_figures SELECT * FROM stage_figures ON CONFLICT (call_id)"
+	/* By name: a figure's column added by a later migration is last on the server. */
+	"INSERT INTO poise.call_figures (call_id, fold, last_seq, " TEAM_FIGURE_COLUMNS(
+		TEAM_COLUMN_NAME) "figures) SELECT * FROM stage_figures ON CONFLICT (call_id)"
 	" DO UPDATE SET fold = excluded.fold, last_seq = excluded.last_seq, " TEAM_FIGURE_COLUMNS(
 		TEAM_COLUMN_SET) " figures = excluded.figures WHERE (poise.call_figures.fold, "
 				 "poise.call_figures.last_seq)"
@@ -252,7 +254,9 @@ static void add_figures(struct batch *b, const struct call_meta *m, int fold, in
 	else                                                                                       \
 		copy_null(&b->figures);                                                            \
 	copy_sep(&b->figures);
+#define TEAM_COLUMN_VALUE_FIGURE(...) TEAM_FIGURE(TEAM_COLUMN_VALUE, __VA_ARGS__)
 	TEAM_FIGURE_COLUMNS(TEAM_COLUMN_VALUE)
+#undef TEAM_COLUMN_VALUE_FIGURE
 #undef TEAM_COLUMN_VALUE
 	add_bytea(&b->figures, blob, len);
 	copy_end(&b->figures);

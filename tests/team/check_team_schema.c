@@ -11,6 +11,7 @@
 #include "pg_fixture.h"
 #include "poise/team.h"
 #include "main/suite.h"
+#include "../../src/team/team_int.h"
 
 #define DB	 "t_schema"
 #define ANN_CALL "019a0000-0000-7000-8000-000000000001"
@@ -328,6 +329,53 @@ static const char *fake_env_server(const char *name)
 						 : NULL;
 }
 
+/*
+ * The kept figures' typed columns: the server's, after every migration,
+ * start with the columns as first released (the schema did not change), and
+ * hold every column the figure list makes (TEAM_FIGURE_COLUMNS) with its
+ * type and nothing else: a figure given a column without the migration
+ * that adds it fails here.
+ */
+START_TEST(test_figure_columns_are_the_lists)
+{
+	static const char released[] =
+		"call_id uuid, fold integer, last_seq integer, done smallint, interrupted smallint, "
+		"handle_ms bigint, hold_ms bigint, holds integer, hold_longest_ms bigint, "
+		"wrapup_ms bigint, escalated smallint, transferred smallint, warnings integer, "
+		"abuse smallint, mood_start smallint, mood_end smallint, calmer smallint, "
+		"empathy_ms bigint, checklist_ticked integer, checklist_items integer, "
+		"calm_ms bigint, listen_ms bigint, empathize_ms bigint, clarify_ms bigint, "
+		"inform_ms bigint, solve_ms bigint, boundary_ms bigint, follow_up_ms bigint, "
+		"figures bytea";
+	static const char listed[] = TEAM_FIGURE_COLUMNS(TEAM_COLUMN_DEF);
+	PGconn *admin = setup();
+	char sql[4096];
+	int n = 0;
+
+	for (const char *c = listed; (c = strstr(c, ", ")); c += 2)
+		n++;
+	ck_assert_int_ge(n, 25);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM information_schema.columns WHERE "
+					"table_schema = 'poise' AND table_name = 'call_figures'"),
+			 n + 4);
+	/* The first 29 columns, in order, are the released ones. */
+	snprintf(sql, sizeof(sql),
+		 "SELECT (string_agg(column_name || ' ' || data_type, ', ' ORDER BY "
+		 "ordinal_position) = '%s')::int + count(*) - 1 FROM (SELECT * FROM "
+		 "information_schema.columns WHERE table_schema = 'poise' AND table_name = "
+		 "'call_figures' ORDER BY ordinal_position LIMIT 29) c",
+		 released);
+	ck_assert_int_eq(pgt_int(admin, sql), 29);
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'poise' "
+		 "AND table_name = 'call_figures' AND column_name || ' ' || data_type = "
+		 "ANY(string_to_array(rtrim('%s', ', '), ', '))",
+		 listed);
+	ck_assert_int_eq(pgt_int(admin, sql), n);
+	PQfinish(admin);
+}
+END_TEST
+
 START_TEST(test_where_the_server_is)
 {
 	struct poise_error err;
@@ -369,6 +417,7 @@ Suite *team_schema_suite(void)
 	TCase *tc = tcase_create("roles");
 
 	tcase_add_test(tc, test_init_versions);
+	tcase_add_test(tc, test_figure_columns_are_the_lists);
 	tcase_add_test(tc, test_agent_denials);
 	tcase_add_test(tc, test_supervisor_denials);
 	tcase_add_test(tc, test_trainer_denials);

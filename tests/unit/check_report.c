@@ -556,9 +556,9 @@ static void check_line(const struct report *r, size_t i, const char *pb, int sta
 	ck_assert_int_eq(l.section, section);
 	ck_assert_uint_eq(l.index, index);
 	ck_assert_msg(l.shown == shown && l.used == used && l.skipped == skipped &&
-			      l.mood_samples == samples && l.mood_change_sum == change,
+			      l.said.samples == samples && l.said.change_sum == change,
 		      "line %zu: shown %ld used %ld skipped %ld samples %ld change %ld", i, l.shown,
-		      l.used, l.skipped, l.mood_samples, l.mood_change_sum);
+		      l.used, l.skipped, l.said.samples, l.said.change_sum);
 }
 
 /*
@@ -1053,10 +1053,10 @@ static void check_base(const struct report *r, size_t i, long said, long calls, 
 	struct report_line l;
 
 	report_line_get(r, i, &l);
-	ck_assert_msg(l.calls_said == said && l.base_calls == calls && l.base_samples == samples &&
-			      l.base_change_sum == sum && l.few == few,
-		      "line %zu: said %ld base calls %ld samples %ld sum %ld few %d", i, l.calls_said,
-		      l.base_calls, l.base_samples, l.base_change_sum, l.few);
+	ck_assert_msg(l.said.calls == said && l.base.calls == calls && l.base.samples == samples &&
+			      l.base.change_sum == sum && l.few == few,
+		      "line %zu: said %ld base calls %ld samples %ld sum %ld few %d", i, l.said.calls,
+		      l.base.calls, l.base.samples, l.base.change_sum, l.few);
 }
 
 /*

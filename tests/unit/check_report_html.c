@@ -7,12 +7,14 @@
  *   ana, Tue 2024-05-07: moods 5 then 3, escalated, ended at 300 s
  *   bob, Wed 2024-05-08: moods 4 then 4, ended at 540 s
  *   ana, Tue 2024-05-21: moods 5 then 2, ended at 180 s
- * so the team's week of 05-06 is (300 + 540) / 2 = 420 s = 7.0 min,
+ * so the team's week of 05-06 is (300 + 540) / 2 = 420 s = 07:00 (7 min),
  * calmer 1 of 2 = 50.0%, escalated 1 of 2 = 50.0%; the week of 05-13 has
- * nothing (no point); the week of 05-20 is 3.0 min, 100.0% calmer, 0.0%
- * escalated. By agent: ana 5.0 min then 3.0 min; bob 9.0 min, one point.
+ * nothing (no point); the week of 05-20 is 03:00, 100.0% calmer, 0.0%
+ * escalated. By agent: ana 05:00 then 03:00; bob 09:00, one point.
  */
 #include "poise/report.h"
+
+#include <stdio.h>
 
 #include "main/suite.h"
 #include "store_fixture.h"
@@ -91,8 +93,8 @@ START_TEST(weekly_points_by_hand)
 	text = page(st, c, &n);
 	/* The team's four, then each figure for ana and bob. */
 	ck_assert_int_eq(n, 4 + 4 * 2);
-	ck_assert_ptr_nonnull(strstr(c[0], "week of 2024-05-06: 7.0 min"));
-	ck_assert_ptr_nonnull(strstr(c[0], "week of 2024-05-20: 3.0 min"));
+	ck_assert_ptr_nonnull(strstr(c[0], "week of 2024-05-06: 07:00"));
+	ck_assert_ptr_nonnull(strstr(c[0], "week of 2024-05-20: 03:00"));
 	ck_assert_ptr_null(strstr(c[0], "week of 2024-05-13"));
 	/* a gap: two runs of points, not one line through the empty week */
 	ck_assert_ptr_nonnull(strstr(strstr(c[0], "<polyline") + 1, "<polyline"));
@@ -104,10 +106,10 @@ START_TEST(weekly_points_by_hand)
 	ck_assert_ptr_null(strstr(c[3], "<circle"));
 	/* handle time: ana, then bob */
 	ck_assert_ptr_nonnull(strstr(c[4], "aria-label=\"ana\""));
-	ck_assert_ptr_nonnull(strstr(c[4], "week of 2024-05-06: 5.0 min"));
-	ck_assert_ptr_nonnull(strstr(c[4], "week of 2024-05-20: 3.0 min"));
+	ck_assert_ptr_nonnull(strstr(c[4], "week of 2024-05-06: 05:00"));
+	ck_assert_ptr_nonnull(strstr(c[4], "week of 2024-05-20: 03:00"));
 	ck_assert_ptr_nonnull(strstr(c[5], "aria-label=\"bob\""));
-	ck_assert_ptr_nonnull(strstr(c[5], "week of 2024-05-06: 9.0 min"));
+	ck_assert_ptr_nonnull(strstr(c[5], "week of 2024-05-06: 09:00"));
 	ck_assert_ptr_null(strstr(c[5], "week of 2024-05-20"));
 	/* escalated: ana 100% then 0%, bob 0% */
 	ck_assert_ptr_nonnull(strstr(c[8], "week of 2024-05-06: 100.0%"));
@@ -115,6 +117,71 @@ START_TEST(weekly_points_by_hand)
 	/* small multiples share one scale: the top of ana's and bob's axes agree (10 min) */
 	ck_assert_ptr_nonnull(strstr(c[4], ">10</text>"));
 	ck_assert_ptr_nonnull(strstr(c[5], ">10</text>"));
+	free(text);
+	store_close(st);
+}
+END_TEST
+
+/* Column `key` of the ALL row of the report's CSV for [since, until), into buf. */
+static void csv_figure(struct store *st, int64_t since, int64_t until, const char *key, char *buf,
+		       size_t size)
+{
+	struct report_query q = {.since = since, .until = until, .repeat_days = 7, .utc = 1,
+				 .now = MON0 + 30 * DAY};
+	struct poise_error err;
+	struct report *r = NULL;
+	char *text = NULL, *head, *row, *h, *c;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	ck_assert_int_eq(report_run(st, &q, &r, &err), POISE_OK);
+	ck_assert_int_eq(report_write(r, out, REPORT_CSV, &err), POISE_OK);
+	fclose(out);
+	report_free(r);
+	head = strtok_r(text, "\r\n", &row);
+	row = strtok_r(NULL, "\r\n", &row);
+	ck_assert_ptr_nonnull(row);
+	ck_assert_str_eq(strsep(&row, ","), "ALL");
+	strsep(&head, ",");
+	while ((h = strsep(&head, ",")) && (c = strsep(&row, ",")) && strcmp(h, key))
+		;
+	ck_assert_msg(h && c, "no %s in the report's CSV", key);
+	snprintf(buf, size, "%s", c);
+	free(text);
+}
+
+/*
+ * The page's points are the report's numbers, rounded as the report rounds
+ * them: 1 of 16 calls escalated and 1 of 16 ended calmer is 6.25%, which
+ * the report writes 6.3 (half away from zero); an average handle time of
+ * 307.5 s is the report's 308 s, 05:08.
+ */
+START_TEST(points_are_the_reports_numbers)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+	const char *c[16];
+	const char *keys[] = {"handle_avg_s", "calmer_pct", "escalation_pct"};
+	char *text, fig[32], want[64];
+	int n;
+
+	for (int i = 0; i < 16; i++)
+		call(st, "ana", MON0 + DAY + i * 3600000, i ? 4 : 5, i ? 4 : 3, i == 0, 300 + i);
+	text = page(st, c, &n);
+	ck_assert_int_eq(n, 4 + 4);
+	for (int k = 0; k < 3; k++) {
+		csv_figure(st, MON0, MON0 + 7 * DAY, keys[k], fig, sizeof(fig));
+		if (k == 0)
+			snprintf(want, sizeof(want), "week of 2024-05-06: %02d:%02d", atoi(fig) / 60,
+				 atoi(fig) % 60);
+		else
+			snprintf(want, sizeof(want), "week of 2024-05-06: %s%%", fig);
+		ck_assert_msg(strstr(c[k], want), "the page lacks the report's \"%s\"", want);
+		/* and the agent's small chart, the same one call set */
+		ck_assert_msg(strstr(c[4 + k], want), "ana's chart lacks \"%s\"", want);
+	}
+	ck_assert_ptr_nonnull(strstr(c[0], "week of 2024-05-06: 05:08"));
+	ck_assert_ptr_nonnull(strstr(c[1], "week of 2024-05-06: 6.3%"));
+	ck_assert_ptr_nonnull(strstr(c[2], "week of 2024-05-06: 6.3%"));
 	free(text);
 	store_close(st);
 }
@@ -176,6 +243,7 @@ Suite *report_html_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, weekly_points_by_hand);
+	tcase_add_test(tc, points_are_the_reports_numbers);
 	tcase_add_test(tc, names_stay_text_and_nothing_loads_from_elsewhere);
 	tcase_add_test(tc, no_calls_no_points);
 	tcase_add_test(tc, too_many_weeks_refused);

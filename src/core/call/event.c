@@ -10,21 +10,16 @@
 static const char *const kind_keys[] = {EVENT_KIND_LIST(KIND_KEY)};
 #undef KIND_KEY
 
-#define OUTCOME_FIELDS(name, key, ch, label) {key, ch, label},
-static const struct {
+/* An outcome's or a skip reason's stored key, its key on screen and its label. */
+struct choice {
 	const char *key;
 	int ch;
 	const char *label;
-} outcomes[] = {OUTCOME_LIST(OUTCOME_FIELDS)};
-#undef OUTCOME_FIELDS
-
-#define SKIP_FIELDS(name, key, ch, label) {key, ch, label},
-static const struct {
-	const char *key;
-	int ch;
-	const char *label;
-} skips[] = {SKIP_REASON_LIST(SKIP_FIELDS)};
-#undef SKIP_FIELDS
+};
+#define CHOICE_FIELDS(name, key, ch, label) {key, ch, label},
+static const struct choice outcomes[] = {OUTCOME_LIST(CHOICE_FIELDS)};
+static const struct choice skips[] = {SKIP_REASON_LIST(CHOICE_FIELDS)};
+#undef CHOICE_FIELDS
 
 const char *event_kind_key(enum event_kind kind)
 {
@@ -108,12 +103,20 @@ enum outcome outcome_from_key(const char *key)
 	return OUTCOME_NONE;
 }
 
+/* The index of the choice of c[0..n) whose key on screen is ch; -1 when none. */
+static int choice_of_char(const struct choice *c, int n, int ch)
+{
+	for (int i = 0; i < n; i++)
+		if (c[i].ch == ch)
+			return i;
+	return -1;
+}
+
 enum outcome outcome_from_char(int ch)
 {
-	for (int i = 0; i < OUTCOME_COUNT; i++)
-		if (outcomes[i].ch == ch)
-			return (enum outcome)i;
-	return OUTCOME_NONE;
+	int i = choice_of_char(outcomes, OUTCOME_COUNT, ch);
+
+	return i < 0 ? OUTCOME_NONE : (enum outcome)i;
 }
 
 const char *skip_reason_key(enum skip_reason reason)
@@ -128,8 +131,5 @@ const char *skip_reason_label(enum skip_reason reason)
 
 int skip_reason_from_char(int ch)
 {
-	for (int i = 0; i < SKIP_COUNT; i++)
-		if (skips[i].ch == ch)
-			return i;
-	return -1;
+	return choice_of_char(skips, SKIP_COUNT, ch);
 }

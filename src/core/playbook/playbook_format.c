@@ -346,29 +346,6 @@ static void kind_names(unsigned mask, char *buf, size_t size)
 						 rule_kind_key((enum rule_kind)i));
 }
 
-static enum poise_status walk_enum(struct pb_walk *w, uint32_t key, uint32_t val,
-				   const char *(*name)(int), int count, int *out)
-{
-	char names[160];
-	size_t used = 0;
-	enum poise_status st;
-	const char *s;
-	int i;
-
-	if ((st = pbwalk_scalar(w, key, val, &s)) != POISE_OK)
-		return st;
-	for (i = 0; i < count; i++) {
-		if (!strcmp(s, name(i))) {
-			*out = i;
-			return POISE_OK;
-		}
-		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
-					 name(i));
-	}
-	return pbwalk_error(w, val, "unknown '%s' value '%s' (allowed: %s)", pb_str(w, key), s,
-			    names);
-}
-
 static const char *kind_name(int i)
 {
 	return rule_kind_key((enum rule_kind)i);
@@ -397,7 +374,7 @@ static enum poise_status walk_rule(struct pb_walk *w, uint32_t map, size_t n, st
 	else if (k[RF_ID] && !pbwalk_keep(&st, one))
 		return st;
 	if (k[RF_WHEN] &&
-	    !pbwalk_keep(&st, walk_enum(w, k[RF_WHEN], v[RF_WHEN], kind_name, RULE_KIND_COUNT,
+	    !pbwalk_keep(&st, pbwalk_choice(w, k[RF_WHEN], v[RF_WHEN], NULL, kind_name, RULE_KIND_COUNT,
 					&kind)))
 		return st;
 	if (kind >= 0)
@@ -443,7 +420,7 @@ static enum poise_status walk_rule(struct pb_walk *w, uint32_t map, size_t n, st
 							      pbwalk_check_text, &r->message))) ||
 	    (k[RF_WHY] &&
 	     !pbwalk_keep(&st, pbwalk_string(w, k[RF_WHY], v[RF_WHY], NULL, &r->why))) ||
-	    (k[RF_ACTION] && !pbwalk_keep(&st, walk_enum(w, k[RF_ACTION], v[RF_ACTION],
+	    (k[RF_ACTION] && !pbwalk_keep(&st, pbwalk_choice(w, k[RF_ACTION], v[RF_ACTION], NULL,
 							 action_name, ACTION_COUNT, &action))))
 		return st;
 	r->action = (enum rule_action)action;
@@ -486,35 +463,23 @@ out:
 	return st;
 }
 
-static const struct pb_field playbook_fields[PF_COUNT] = {
-	[PF_ID] = {"id", 1},
-	[PF_TITLE] = {"title", 1},
-	[PF_VERSION] = {"version", 1},
-	[PF_LANGUAGE] = {"language", 1},
-	[PF_DESCRIPTION] = {"description", 0},
-	[PF_SCORECARD] = {"scorecard", 0},
-	[PF_EXTENDS] = {"extends", 0},
-	[PF_SOURCES] = {"sources", 1},
-	[PF_STAGES] = {"stages", 1},
-	[PF_CAUSES] = {"causes", 1},
-	[PF_RULES] = {"rules", 0},
-	[PF_MANAGER] = {"manager", 0},
-};
-
-/* An extending playbook needs only its own id, title and version. */
-static const struct pb_field extending_fields[PF_COUNT] = {
-	[PF_ID] = {"id", 1},
-	[PF_TITLE] = {"title", 1},
-	[PF_VERSION] = {"version", 1},
-	[PF_LANGUAGE] = {"language", 0},
-	[PF_DESCRIPTION] = {"description", 0},
-	[PF_SCORECARD] = {"scorecard", 0},
-	[PF_EXTENDS] = {"extends", 1},
-	[PF_SOURCES] = {"sources", 0},
-	[PF_STAGES] = {"stages", 0},
-	[PF_CAUSES] = {"causes", 0},
-	[PF_RULES] = {"rules", 0},
-	[PF_MANAGER] = {"manager", 0},
+/* The playbook's keys: required in a whole playbook, and in one that extends another. */
+static const struct {
+	const char *key;
+	int required, extending; /* an extending playbook needs only its id, title and version */
+} playbook_keys[PF_COUNT] = {
+	[PF_ID] = {"id", 1, 1},
+	[PF_TITLE] = {"title", 1, 1},
+	[PF_VERSION] = {"version", 1, 1},
+	[PF_LANGUAGE] = {"language", 1, 0},
+	[PF_DESCRIPTION] = {"description", 0, 0},
+	[PF_SCORECARD] = {"scorecard", 0, 0},
+	[PF_EXTENDS] = {"extends", 0, 1},
+	[PF_SOURCES] = {"sources", 1, 0},
+	[PF_STAGES] = {"stages", 1, 0},
+	[PF_CAUSES] = {"causes", 1, 0},
+	[PF_RULES] = {"rules", 0, 0},
+	[PF_MANAGER] = {"manager", 0, 0},
 };
 
 /* Whether the root mapping has an `extends` key: it decides which keys are required. */
@@ -546,6 +511,7 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 {
 	struct pb_walk w = {.t = t, .name = name, .err = err, .pb = pb, .all = all};
 	uint32_t k[PF_COUNT], v[PF_COUNT];
+	struct pb_field fields[PF_COUNT];
 	enum poise_status st;
 	int f;
 
@@ -557,9 +523,12 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 				    pbwalk_kind(&w, 0));
 	if (find_extends(&w) && !(pb->overlay = calloc(1, sizeof(*pb->overlay))))
 		return pbwalk_nomem(&w);
+	for (int i = 0; i < PF_COUNT; i++)
+		fields[i] = (struct pb_field){
+			playbook_keys[i].key,
+			pb->overlay ? playbook_keys[i].extending : playbook_keys[i].required};
 	/* Each top-level key is walked even when another failed: lint shows them all. */
-	st = pbwalk_fields(&w, 0, "the playbook", pb->overlay ? extending_fields : playbook_fields,
-			   PF_COUNT, k, v);
+	st = pbwalk_fields(&w, 0, "the playbook", fields, PF_COUNT, k, v);
 	if ((k[PF_ID] && !pbwalk_keep(&st, pbwalk_string(&w, k[PF_ID], v[PF_ID],
 							  pbwalk_check_playbook_id, &pb->id))) ||
 	    (k[PF_TITLE] &&

@@ -193,6 +193,12 @@ const char *pbwalk_kind(const struct pb_walk *w, uint32_t i);
 
 /* Values of key: a non-empty string (in the tree, or a copy), a whole number in [min, max]. */
 enum poise_status pbwalk_scalar(struct pb_walk *w, uint32_t key, uint32_t val, const char **out);
+/*
+ * A scalar that is one of name(0) .. name(count - 1): its index in *out, else
+ * "unknown WHAT 'value' (allowed: ...)", WHAT NULL: "'key' value".
+ */
+enum poise_status pbwalk_choice(struct pb_walk *w, uint32_t key, uint32_t val, const char *what,
+				const char *(*name)(int), int count, int *out);
 enum poise_status pbwalk_string(struct pb_walk *w, uint32_t key, uint32_t val, pb_check_fn check,
 				char **out);
 enum poise_status pbwalk_int(struct pb_walk *w, uint32_t key, uint32_t val, long min, long max,

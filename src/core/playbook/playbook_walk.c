@@ -378,3 +378,28 @@ enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *wha
 					  what);
 	return st;
 }
+
+enum poise_status pbwalk_choice(struct pb_walk *w, uint32_t key, uint32_t val, const char *what,
+				const char *(*name)(int), int count, int *out)
+{
+	char names[160];
+	size_t used = 0;
+	enum poise_status st;
+	const char *s;
+	int i;
+
+	if ((st = pbwalk_scalar(w, key, val, &s)) != POISE_OK)
+		return st;
+	for (i = 0; i < count; i++) {
+		if (!strcmp(s, name(i))) {
+			*out = i;
+			return POISE_OK;
+		}
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+					 name(i));
+	}
+	if (what)
+		return pbwalk_error(w, val, "unknown %s '%s' (allowed: %s)", what, s, names);
+	return pbwalk_error(w, val, "unknown '%s' value '%s' (allowed: %s)", pb_str(w, key), s,
+			    names);
+}

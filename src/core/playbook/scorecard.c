@@ -73,38 +73,41 @@ static enum poise_status walk_bool(struct pb_walk *w, uint32_t key, uint32_t val
 	return pbwalk_error(w, val, "expected true or false for '%s'", pb_str(w, key));
 }
 
+static const char *scale_name(int i)
+{
+	return i ? "1-5" : "yes-no";
+}
+
+static const char *fact_name(int i)
+{
+	return fact_keys[i];
+}
+
+static const char *stage_name(int i)
+{
+	return stage_key((enum stage)i);
+}
+
 static enum poise_status walk_scale(struct pb_walk *w, uint32_t key, uint32_t val,
 				    enum score_scale *out)
 {
-	const char *s;
-	enum poise_status st = pbwalk_scalar(w, key, val, &s);
+	int i;
+	enum poise_status st = pbwalk_choice(w, key, val, "scale", scale_name, 2, &i);
 
-	if (st != POISE_OK)
-		return st;
-	if (!strcmp(s, "yes-no"))
-		*out = SCALE_YES_NO;
-	else if (!strcmp(s, "1-5"))
-		*out = SCALE_1_5;
-	else
-		return pbwalk_error(w, val, "unknown scale '%s' (allowed: yes-no, 1-5)", s);
-	return POISE_OK;
+	if (st == POISE_OK)
+		*out = i ? SCALE_1_5 : SCALE_YES_NO;
+	return st;
 }
 
 static enum poise_status walk_fact(struct pb_walk *w, uint32_t key, uint32_t val,
 				   enum score_fact *out)
 {
-	const char *s;
-	enum poise_status st = pbwalk_scalar(w, key, val, &s);
+	int i;
+	enum poise_status st = pbwalk_choice(w, key, val, "fact", fact_name, FACT_COUNT, &i);
 
-	if (st != POISE_OK)
-		return st;
-	for (int f = 0; f < FACT_COUNT; f++)
-		if (!strcmp(s, fact_keys[f]))
-			return *out = (enum score_fact)f, POISE_OK;
-	return pbwalk_error(w, val,
-			    "unknown fact '%s' (allowed: warned-before-abuse-end, "
-			    "reached-empathy, followup-on-callback)",
-			    s);
+	if (st == POISE_OK)
+		*out = (enum score_fact)i;
+	return st;
 }
 
 enum { CF_ID, CF_TEXT, CF_WEIGHT, CF_SCALE, CF_NA, CF_AUTO_FAIL, CF_FACT, CF_COUNT };
@@ -179,22 +182,6 @@ static const struct pb_field group_fields[GF_COUNT] = {
 	[GF_CRITERIA] = {"criteria", 1},
 };
 
-static enum poise_status walk_stage(struct pb_walk *w, uint32_t key, uint32_t val, int *out)
-{
-	const char *s;
-	enum poise_status st = pbwalk_scalar(w, key, val, &s);
-
-	if (st != POISE_OK)
-		return st;
-	for (int i = 0; i < STAGE_COUNT; i++)
-		if (!strcmp(s, stage_key((enum stage)i)))
-			return *out = i, POISE_OK;
-	return pbwalk_error(w, val,
-			    "unknown stage '%s' (allowed: calm, listen, empathize, clarify, "
-			    "inform, solve, boundary, follow-up)",
-			    s);
-}
-
 static enum poise_status walk_group(struct sc_walk *s, uint32_t at)
 {
 	struct pb_walk *w = &s->w;
@@ -210,7 +197,8 @@ static enum poise_status walk_group(struct sc_walk *s, uint32_t at)
 	    (st = pbwalk_fields(w, at, what, group_fields, GF_COUNT, k, v)) != POISE_OK ||
 	    (st = pbwalk_string(w, k[GF_TITLE], v[GF_TITLE], NULL, &g->title)) != POISE_OK ||
 	    (k[GF_STAGE] &&
-	     (st = walk_stage(w, k[GF_STAGE], v[GF_STAGE], &g->stage)) != POISE_OK) ||
+	     (st = pbwalk_choice(w, k[GF_STAGE], v[GF_STAGE], "stage", stage_name,
+					      STAGE_COUNT, &g->stage)) != POISE_OK) ||
 	    (st = pbwalk_expect(w, k[GF_CRITERIA], v[GF_CRITERIA], PB_SEQ, "'criteria'")) !=
 		    POISE_OK)
 		return st;

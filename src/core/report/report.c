@@ -44,26 +44,7 @@ static enum poise_status nomem(struct run *rn)
 
 struct acc *agent_acc(struct report *r, const char *agent)
 {
-	size_t lo = 0, hi = r->nagents;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(r->agents[mid].f.agent, agent);
-
-		if (c == 0)
-			return &r->agents[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!GROW(r->agents, r->nagents, r->agents_cap, 16))
-		return NULL;
-	memmove(&r->agents[lo + 1], &r->agents[lo], (r->nagents - lo) * sizeof(*r->agents));
-	memset(&r->agents[lo], 0, sizeof(*r->agents));
-	snprintf(r->agents[lo].f.agent, sizeof(r->agents[lo].f.agent), "%s", agent);
-	r->nagents++;
-	return &r->agents[lo];
+	return GROW_SORTED(r->agents, r->nagents, r->agents_cap, 16, struct acc, f.agent, agent);
 }
 
 static int add_cause(struct acc *a, const char *id)
@@ -181,7 +162,7 @@ static void add_figures(struct report_figures *f, const struct report_figures *o
 #define SUM_MAX(name)                                                                              \
 	if (one->name > f->name)                                                                   \
 		f->name = one->name;
-#define ADD_FIGURE(name, sum, pack, out, kind, den, group, key, label) SUM_##sum(name)
+#define ADD_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql) SUM_##sum(name)
 #define ADD_RATE(out, key, label, num, den, group)
 	REPORT_FIGURE_LIST(ADD_FIGURE, ADD_RATE)
 #undef ADD_FIGURE
@@ -203,8 +184,8 @@ static void add_lines(struct pb_entry *e, const struct call_figs *f)
 
 		if (l->skip < 0) {
 			a->used++;
-			a->mood_samples += l->sample;
-			a->mood_change_sum += l->sample ? l->change : 0;
+			a->said.samples += l->sample;
+			a->said.change_sum += l->sample ? l->change : 0;
 		} else {
 			a->skipped++;
 			a->skip_reason[l->skip]++;

@@ -37,36 +37,12 @@ struct report_calib {
 
 static struct calib_criterion *crit_of(struct report_calib *c, const char *id)
 {
-	size_t i = 0;
-
-	while (i < c->ncrit && strcmp(c->crit[i].id, id) < 0)
-		i++;
-	if (i < c->ncrit && !strcmp(c->crit[i].id, id))
-		return &c->crit[i];
-	if (!GROW(c->crit, c->ncrit, c->critcap, 8))
-		return NULL;
-	memmove(&c->crit[i + 1], &c->crit[i], (c->ncrit - i) * sizeof(*c->crit));
-	memset(&c->crit[i], 0, sizeof(*c->crit));
-	snprintf(c->crit[i].id, sizeof(c->crit[i].id), "%s", id);
-	c->ncrit++;
-	return &c->crit[i];
+	return GROW_SORTED(c->crit, c->ncrit, c->critcap, 8, struct calib_criterion, id, id);
 }
 
 static struct calib_reviewer *rev_of(struct report_calib *c, const char *name)
 {
-	size_t i = 0;
-
-	while (i < c->nrev && strcmp(c->rev[i].name, name) < 0)
-		i++;
-	if (i < c->nrev && !strcmp(c->rev[i].name, name))
-		return &c->rev[i];
-	if (!GROW(c->rev, c->nrev, c->revcap, 8))
-		return NULL;
-	memmove(&c->rev[i + 1], &c->rev[i], (c->nrev - i) * sizeof(*c->rev));
-	memset(&c->rev[i], 0, sizeof(*c->rev));
-	snprintf(c->rev[i].name, sizeof(c->rev[i].name), "%s", name);
-	c->nrev++;
-	return &c->rev[i];
+	return GROW_SORTED(c->rev, c->nrev, c->revcap, 8, struct calib_reviewer, name, name);
 }
 
 /* The group read so far, into the sums; 0 when out of memory. */
@@ -307,14 +283,5 @@ static void write_json(const struct report_calib *c, FILE *out)
 enum poise_status report_write_calibration(const struct report_calib *c, FILE *out,
 					   enum report_format fmt, struct poise_error *err)
 {
-	if (fmt == REPORT_CSV)
-		write_csv(c, out);
-	else if (fmt == REPORT_JSON)
-		write_json(c, out);
-	else
-		write_table(c, out);
-	if (ferror(out))
-		return poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the report: %s",
-				       strerror(errno));
-	return POISE_OK;
+	return REPORT_WRITE_AS(c, out, fmt, write_table, write_csv, write_json, err);
 }

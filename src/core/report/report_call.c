@@ -282,7 +282,7 @@ int call_figs_pack(const struct call_figs *f, unsigned char **out, size_t *len)
 {
 	struct buf b = {0};
 
-#define PUT_FIGURE(name, sum, pack, out, kind, den, group, key, label)                             \
+#define PUT_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql)                             \
 	if (pack)                                                                                  \
 		put(&b, f->one.name);
 #define PUT_RATE(out, key, label, num, den, group)
@@ -372,7 +372,7 @@ int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void 
 
 	memset(&f->one, 0, sizeof(f->one));
 	f->nlev = f->nfu = 0;
-#define GET_FIGURE(name, sum, pack, out, kind, den, group, key, label)                             \
+#define GET_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql)                             \
 	if (pack)                                                                                  \
 		f->one.name = get(&r);
 #define GET_RATE(out, key, label, num, den, group)

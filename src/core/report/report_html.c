@@ -16,53 +16,31 @@
 
 #include "poise/i18n.h"
 #include "poise/report.h"
-#include "poise/scorecard.h"
 #include "poise/text.h"
 #include "poise/words.h"
 
 #define DAY_MS	(INT64_C(86400) * 1000)
 #define WEEK_MS (7 * DAY_MS)
 
-/* One plotted figure: how to read it from a column, how to show it. */
+/*
+ * One plotted figure: the report's written field it draws (report_field),
+ * so each point is the report's own number, shown in its unit / per.
+ */
 struct metric {
 	const char *title, *unit; /* a share's unit follows a "%" */
-	/* The value of f, or NAN when the week has nothing to measure. */
-	double (*value)(const struct report_figures *f);
-	int percent; /* a share: the axis runs 0..100 */
+	const char *key;	  /* the report's field (CSV column, JSON member) */
+	double per;		  /* the field's unit in the chart's: 60 s a minute */
+	int percent;		  /* a share: the axis runs 0..100 */
 };
-
-static double handle_min(const struct report_figures *f)
-{
-	return f->done ? (double)f->handle_ms / (double)f->done / 60000.0 : NAN;
-}
-
-static double calmer_pct(const struct report_figures *f)
-{
-	return f->mood_pairs ? 100.0 * (double)f->calmer / (double)f->mood_pairs : NAN;
-}
-
-static double escalated_pct(const struct report_figures *f)
-{
-	long closed = f->done + f->interrupted;
-
-	return closed ? 100.0 * (double)f->escalated / (double)closed : NAN;
-}
-
-/* The QA average score (docs/metrics.md, "QA"): the week's scorings of its calls. */
-static double qa_pct(const struct report_figures *f)
-{
-	return f->qa_scored ? 100.0 * (double)f->qa_score_sum /
-				      ((double)f->qa_scored * (double)SCORE_FULL)
-			    : NAN;
-}
 
 static const struct metric metrics[] = {
 	/* TRANSLATORS: the HTML report's figures, each with its unit in brackets
 	   ("%" and the words after it for a share: "(% of closed calls)"). */
-	{N_("Average handle time"), N_("min"), handle_min, 0},
-	{N_("Calmer at the end"), N_("of calls with two moods"), calmer_pct, 1},
-	{N_("Escalated"), N_("of closed calls"), escalated_pct, 1},
-	{N_("QA score"), N_("average of the scorings"), qa_pct, 1},
+	{N_("Average handle time"), N_("min"), "handle_avg_s", 60, 0},
+	{N_("Calmer at the end"), N_("of calls with two moods"), "calmer_pct", 1, 1},
+	{N_("Escalated"), N_("of closed calls"), "escalation_pct", 1, 1},
+	/* docs/metrics.md, "QA": the week's scorings of its calls */
+	{N_("QA score"), N_("average of the scorings"), "qa_score_pct", 1, 1},
 };
 #define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
 
@@ -201,16 +179,19 @@ static void html_text(FILE *out, const char *s)
 		}
 }
 
-/* A figure for a label: one decimal in the locale's way, "-" for none. */
+/*
+ * A point's figure for its tooltip as the report's table writes it: a
+ * share with one decimal in the locale's way, a time as mm:ss; "-" for none.
+ */
 static void value_label(char *buf, size_t size, double v, const struct metric *m)
 {
 	if (isnan(v))
 		snprintf(buf, size, "-");
-	else if (m->percent)
+	else if (m->percent) {
 		snprintf(buf, size, "%.1f%%", v);
-	else
-		snprintf(buf, size, "%.1f %s", v, _(m->unit));
-	words_localize_decimal(buf, size);
+		words_localize_decimal(buf, size);
+	} else
+		words_duration(buf, size, llround(v * m->per) * 1000);
 }
 
 /* The top of the axis: 100 for shares, else the first of 1, 2, 5, 10, 20... at or above the largest value. */
@@ -293,6 +274,14 @@ static void chart(FILE *out, const struct page *p, const struct metric *m, const
 	fputs("</svg>\n", out);
 }
 
+/* The value m draws of column f, or NAN when f has nothing to measure. */
+static double metric_value(const struct metric *m, const struct report_figures *f)
+{
+	double v;
+
+	return report_field(f, m->key, &v) ? v / m->per : NAN;
+}
+
 /* The column of agent `name` in week w, or NULL when the agent took no call that week. */
 static const struct report_figures *agent_in(const struct week *w, const char *name)
 {
@@ -341,7 +330,7 @@ static void write_page(FILE *out, const struct page *p, long damaged)
 	fprintf(out, "</p>\n<h2>%s</h2>\n<div class=\"row\">\n", _("The team"));
 	for (size_t m = 0; m < NMETRICS; m++) {
 		for (size_t i = 0; i < p->nweeks; i++)
-			v[i] = metrics[m].value(&p->weeks[i].all);
+			v[i] = metric_value(&metrics[m], &p->weeks[i].all);
 		fprintf(out, "<div class=\"cell\"><h3>%s <span class=\"note\">(%s%s)</span></h3>\n",
 			_(metrics[m].title), metrics[m].percent ? "% " : "", _(metrics[m].unit));
 		chart(out, p, &metrics[m], v, axis_top(&metrics[m], v, p->nweeks), 300, 160,
@@ -357,7 +346,7 @@ static void write_page(FILE *out, const struct page *p, long damaged)
 			for (size_t i = 0; i < p->nweeks; i++) {
 				const struct report_figures *f = agent_in(&p->weeks[i], p->names[n]);
 
-				v[i] = f ? metrics[m].value(f) : NAN;
+				v[i] = f ? metric_value(&metrics[m], f) : NAN;
 			}
 			double t = axis_top(&metrics[m], v, p->nweeks);
 
@@ -372,7 +361,7 @@ static void write_page(FILE *out, const struct page *p, long damaged)
 			for (size_t i = 0; i < p->nweeks; i++) {
 				const struct report_figures *f = agent_in(&p->weeks[i], p->names[n]);
 
-				v[i] = f ? metrics[m].value(f) : NAN;
+				v[i] = f ? metric_value(&metrics[m], f) : NAN;
 			}
 			fputs("<div class=\"cell agent\"><h3>", out);
 			html_text(out, p->names[n]);

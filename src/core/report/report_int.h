@@ -40,9 +40,7 @@ enum poise_status report_qa_add(struct report *r, struct store *st, const struct
 
 struct line_acc {
 	long used, skipped, skip_reason[SKIP_COUNT];
-	long mood_samples, mood_change_sum;
-	long calls_said;		       /* calls with a sample of it */
-	long calls_base, base_samples, base_change_sum; /* report_lines.c: line_baseline */
+	struct report_mood_after said, base; /* base: report_lines_add_call */
 };
 
 /* One playbook, by hash: parsed once, with its lines' figures. */
@@ -155,10 +153,15 @@ enum poise_status report_lines_index(struct report *r);
 /* Add one closed call's said samples and baselines to e's lines. */
 void report_lines_add_call(struct pb_entry *e, const struct call_figs *f);
 
-/* One report shape (per agent or per line) in one format. */
-typedef void report_writer(const struct report *r, FILE *out);
-/* Write r with the writer fmt names; nonzero when out has seen an error. */
-int report_write_as(const struct report *r, FILE *out, enum report_format fmt,
-		    report_writer *table, report_writer *csv, report_writer *json);
+/*
+ * Write r (a report, or a calibration) in fmt with its table, csv or json
+ * writer, each void WRITER(r, FILE *out): POISE_OK, or POISE_IO with err
+ * set when out has seen an error.
+ */
+#define REPORT_WRITE_AS(r, out, fmt, table, csv, json, err)                                        \
+	((fmt) == REPORT_CSV ? csv(r, out) : (fmt) == REPORT_JSON ? json(r, out) : table(r, out),  \
+	 report_written(out, err))
+/* report_out.c: POISE_OK, or POISE_IO with err set when out has seen an error. */
+enum poise_status report_written(FILE *out, struct poise_error *err);
 
 #endif

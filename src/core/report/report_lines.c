@@ -112,11 +112,11 @@ void report_lines_add_call(struct pb_entry *e, const struct call_figs *f)
 				long own, own_sum;
 
 				if (said_in(f, s, sec, i, &own, &own_sum)) {
-					a->calls_said += own > 0;
+					a->said.calls += own > 0;
 				} else if (n > 0) {
-					a->calls_base++;
-					a->base_samples += n;
-					a->base_change_sum += sum;
+					a->base.calls++;
+					a->base.samples += n;
+					a->base.change_sum += sum;
 				}
 			}
 	}
@@ -164,38 +164,22 @@ void report_line_get(const struct report *r, size_t i, struct report_line *out)
 	out->used = a->used;
 	out->skipped = a->skipped;
 	memcpy(out->skip_reason, a->skip_reason, sizeof(out->skip_reason));
-	out->mood_samples = a->mood_samples;
-	out->mood_change_sum = a->mood_change_sum;
-	out->calls_said = a->calls_said;
-	out->base_calls = a->calls_base;
-	out->base_samples = a->base_samples;
-	out->base_change_sum = a->base_change_sum;
-	out->few = a->calls_said < REPORT_LINE_FEW || a->calls_base < REPORT_LINE_FEW;
+	out->said = a->said;
+	out->base = a->base;
+	out->few = a->said.calls < REPORT_LINE_FEW || a->base.calls < REPORT_LINE_FEW;
 }
 
-/* The average sum / samples in hundredths, into buf as "-0.50"; "" without samples. */
-static const char *avg_change(long sum, long samples, char *buf, size_t size)
+/* The average change of m's samples in hundredths, into buf as "-0.50"; "" without samples. */
+static const char *avg_change(const struct report_mood_after *m, char *buf, size_t size)
 {
 	int64_t h;
 
-	if (!samples)
+	if (!m->samples)
 		return "";
-	h = report_div_round((int64_t)sum * 100, samples);
+	h = report_div_round((int64_t)m->change_sum * 100, m->samples);
 	snprintf(buf, size, "%s%" PRId64 ".%02" PRId64, h < 0 ? "-" : (h > 0 ? "+" : ""),
 		 (h < 0 ? -h : h) / 100, (h < 0 ? -h : h) % 100);
 	return buf;
-}
-
-/* The average mood change of the line's samples. */
-static const char *mood_change(const struct report_line *l, char *buf, size_t size)
-{
-	return avg_change(l->mood_change_sum, l->mood_samples, buf, size);
-}
-
-/* The same of its baseline. */
-static const char *base_change(const struct report_line *l, char *buf, size_t size)
-{
-	return avg_change(l->base_change_sum, l->base_samples, buf, size);
 }
 
 /* A number for CSV and JSON: no leading '+'; empty when none. */
@@ -210,8 +194,8 @@ static void table_line(FILE *out, const struct report_line *l)
 
 	snprintf(pos, sizeof(pos), "%s %zu", section_key(l->section), l->index + 1);
 	fprintf(out, "%-9s %-7s %5ld %5ld %5ld %6s %4ld %6s %4ld %c ", stage_key(l->stage), pos,
-		l->shown, l->used, l->skipped, mood_change(l, mood, sizeof(mood)), l->calls_said,
-		base_change(l, base, sizeof(base)), l->base_calls, l->few ? '*' : ' ');
+		l->shown, l->used, l->skipped, avg_change(&l->said, mood, sizeof(mood)), l->said.calls,
+		avg_change(&l->base, base, sizeof(base)), l->base.calls, l->few ? '*' : ' ');
 	text_fput_cell(out, l->text, 80 - 62, TEXT_ELLIPSIS | TEXT_NO_PAD);
 	fputc('\n', out);
 	if (!l->skipped)
@@ -226,6 +210,27 @@ static void table_line(FILE *out, const struct report_line *l)
 		first = 0;
 	}
 	fputc('\n', out);
+}
+
+/* The column headings in the reader's language, padded by display width. */
+static void table_heading(FILE *out)
+{
+	const struct {
+		const char *label;
+		int width, flags;
+	} head[] = {
+		{_("stage"), 9, 0},	    {C_("report --lines", "line"), 7, 0},
+		{_("shown"), 5, TEXT_RIGHT}, {_("used"), 5, TEXT_RIGHT},
+		{_("skip"), 5, TEXT_RIGHT},  {_("mood"), 6, TEXT_RIGHT},
+		{_("n"), 4, TEXT_RIGHT},     {_("base"), 6, TEXT_RIGHT},
+		{_("n"), 4, TEXT_RIGHT},
+	};
+
+	for (size_t k = 0; k < sizeof(head) / sizeof(head[0]); k++) {
+		fputs(k ? " " : "", out);
+		text_fput_cell(out, head[k].label, head[k].width, head[k].flags);
+	}
+	fprintf(out, "   %s\n", _("text"));
 }
 
 static void write_table(const struct report *r, FILE *out)
@@ -246,25 +251,7 @@ static void write_table(const struct report *r, FILE *out)
 			fputs(" (", out);
 			text_fput_cell(out, l.playbook_hash, 8, TEXT_NO_PAD);
 			fputs(")\n", out);
-			/* The headings in the reader's language, padded by display width. */
-			text_fput_cell(out, _("stage"), 9, 0);
-			fputc(' ', out);
-			text_fput_cell(out, C_("report --lines", "line"), 7, 0);
-			fputc(' ', out);
-			text_fput_cell(out, _("shown"), 5, TEXT_RIGHT);
-			fputc(' ', out);
-			text_fput_cell(out, _("used"), 5, TEXT_RIGHT);
-			fputc(' ', out);
-			text_fput_cell(out, _("skip"), 5, TEXT_RIGHT);
-			fputc(' ', out);
-			text_fput_cell(out, _("mood"), 6, TEXT_RIGHT);
-			fputc(' ', out);
-			text_fput_cell(out, _("n"), 4, TEXT_RIGHT);
-			fputc(' ', out);
-			text_fput_cell(out, _("base"), 6, TEXT_RIGHT);
-			fputc(' ', out);
-			text_fput_cell(out, _("n"), 4, TEXT_RIGHT);
-			fprintf(out, "   %s\n", _("text"));
+			table_heading(out);
 		}
 		table_line(out, &l);
 	}
@@ -300,16 +287,25 @@ static void write_csv(const struct report *r, FILE *out)
 		for (int k = 0; k < SKIP_COUNT; k++)
 			fprintf(out, ",%ld", l.skip_reason[k]);
 		/* A plain number, as in JSON: no leading '+'. */
-		fprintf(out, ",%s,%ld", plain(mood_change(&l, mood, sizeof(mood))), l.mood_samples);
-		fprintf(out, ",%s,%ld,%ld,%ld,%d\r\n", plain(base_change(&l, base, sizeof(base))),
-			l.base_samples, l.calls_said, l.base_calls, l.few);
+		fprintf(out, ",%s,%ld", plain(avg_change(&l.said, mood, sizeof(mood))), l.said.samples);
+		fprintf(out, ",%s,%ld,%ld,%ld,%d\r\n", plain(avg_change(&l.base, base, sizeof(base))),
+			l.base.samples, l.said.calls, l.base.calls, l.few);
 	}
+}
+
+/* One side's JSON members: its average (null without samples) and its samples. */
+static void json_side(FILE *out, const char *avg_key, const char *samples_key,
+		      const struct report_mood_after *m)
+{
+	char buf[48];
+	const char *avg = avg_change(m, buf, sizeof(buf));
+
+	fprintf(out, ",\"%s\":%s,\"%s\":%ld", avg_key, m->samples ? plain(avg) : "null",
+		samples_key, m->samples);
 }
 
 static void json_line(FILE *out, const struct report_line *l)
 {
-	char mood[48];
-
 	fputs("{\"playbook_id\":", out);
 	text_json_str(out, l->playbook_id);
 	fputs(",\"playbook_version\":", out);
@@ -325,15 +321,12 @@ static void json_line(FILE *out, const struct report_line *l)
 	for (int k = 0; k < SKIP_COUNT; k++)
 		fprintf(out, "%s\"%s\":%ld", k ? "," : "", skip_reason_key((enum skip_reason)k),
 			l->skip_reason[k]);
-	mood_change(l, mood, sizeof(mood));
+	fputc('}', out);
 	/* JSON numbers take no leading '+'. */
-	fprintf(out, "},\"mood_change_avg\":%s,\"mood_change_samples\":%ld",
-		l->mood_samples ? plain(mood) : "null", l->mood_samples);
-	base_change(l, mood, sizeof(mood));
-	fprintf(out, ",\"baseline_change_avg\":%s,\"baseline_samples\":%ld",
-		l->base_samples ? plain(mood) : "null", l->base_samples);
-	fprintf(out, ",\"calls_said\":%ld,\"calls_baseline\":%ld,\"few\":%s}", l->calls_said,
-		l->base_calls, l->few ? "true" : "false");
+	json_side(out, "mood_change_avg", "mood_change_samples", &l->said);
+	json_side(out, "baseline_change_avg", "baseline_samples", &l->base);
+	fprintf(out, ",\"calls_said\":%ld,\"calls_baseline\":%ld,\"few\":%s}", l->said.calls,
+		l->base.calls, l->few ? "true" : "false");
 }
 
 static void write_json(const struct report *r, FILE *out)
@@ -354,7 +347,5 @@ static void write_json(const struct report *r, FILE *out)
 enum poise_status report_write_lines(const struct report *r, FILE *out, enum report_format fmt,
 				     struct poise_error *err)
 {
-	if (report_write_as(r, out, fmt, write_table, write_csv, write_json))
-		return poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the report");
-	return POISE_OK;
+	return REPORT_WRITE_AS(r, out, fmt, write_table, write_csv, write_json, err);
 }

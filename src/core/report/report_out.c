@@ -39,13 +39,13 @@ struct field {
 };
 
 /* Each figure's offset by name, FIGURE_name; FIGURE_NONE for no denominator. */
-#define FIGURE_OFFSET(name, sum, pack, out, kind, den, group, key, label) FIGURE_##name = FIGURE(name),
+#define FIGURE_OFFSET(name, sum, pack, out, kind, den, group, key, label, sql) FIGURE_##name = FIGURE(name),
 #define FIGURE_NO_RATE(out, key, label, num, den, group)
 enum { REPORT_FIGURE_LIST(FIGURE_OFFSET, FIGURE_NO_RATE) };
 #define FIGURE_NONE NO_FIGURE
 
 /* The list's fields, in list order (out says where each is written), then the stages'. */
-#define FIELD_FIGURE(name, sum, pack, out, kind, den, group, key, label)                          \
+#define FIELD_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql)                          \
 	{key, label, F_##kind, FIGURE_##name, FIGURE_##den, group, out},
 #define FIELD_RATE(out, key, label, num, den, group)                                               \
 	{key, label, F_PCT, FIGURE_##num, FIGURE_##den, group, out},
@@ -56,9 +56,9 @@ enum { REPORT_FIGURE_LIST(FIGURE_OFFSET, FIGURE_NO_RATE) };
 static const struct field listed[] = {REPORT_FIGURE_LIST(FIELD_FIGURE, FIELD_RATE)};
 
 /* Each place 1..REPORT_FIGURE_FIELDS taken once (a count and a sum of the places written). */
-#define OUT_COUNT_FIGURE(name, sum, pack, out, kind, den, group, key, label) +((out) > 0)
+#define OUT_COUNT_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql) +((out) > 0)
 #define OUT_COUNT_RATE(out, key, label, num, den, group)		      +1
-#define OUT_SUM_FIGURE(name, sum, pack, out, kind, den, group, key, label)   +(out)
+#define OUT_SUM_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql)   +(out)
 #define OUT_SUM_RATE(out, key, label, num, den, group)			      +(out)
 _Static_assert(0 REPORT_FIGURE_LIST(OUT_COUNT_FIGURE, OUT_COUNT_RATE) == REPORT_FIGURE_FIELDS &&
 		       0 REPORT_FIGURE_LIST(OUT_SUM_FIGURE, OUT_SUM_RATE) ==
@@ -121,39 +121,75 @@ int64_t report_div_round(int64_t num, int64_t den)
 	return q;
 }
 
+/* Each kind's written value is a whole number of this many parts of its unit. */
+static const int64_t parts[] = {[F_COUNT] = 1, [F_SECONDS] = 1, [F_AVG_S] = 1, [F_PCT] = 10,
+				[F_MOOD] = 100};
+
+/*
+ * The value of field fd for f as written, rounded (half away from zero) to
+ * a whole number of parts[fd->kind]: a count, whole seconds, tenths of a
+ * per cent, hundredths of a mood point. 0: no value (nothing to divide by).
+ */
+static int rounded(const struct field *fd, const struct report_figures *f, int64_t *v)
+{
+	int64_t n = figure(f, fd->num), d = fd->den != NO_FIGURE ? figure(f, fd->den) : 1;
+
+	if (d == 0)
+		return 0;
+	if (fd->kind == F_SECONDS || fd->kind == F_AVG_S)
+		d *= 1000;
+	if (fd->kind == F_PCT)
+		n *= 100; /* a per cent */
+	*v = fd->kind == F_COUNT ? n : report_div_round(n * parts[fd->kind], d);
+	return 1;
+}
+
 /* The value of field fd for f as text: plain (CSV, JSON) or for the table. 0: no value. */
 static int value(const struct field *fd, const struct report_figures *f, int table, char *buf,
 		 size_t size)
 {
-	int64_t n = figure(f, fd->num), d = fd->den != NO_FIGURE ? figure(f, fd->den) : 1, v;
+	int64_t v;
 
-	if (d == 0)
+	if (!rounded(fd, f, &v))
 		return 0;
 	switch (fd->kind) {
 	case F_COUNT:
-		snprintf(buf, size, "%" PRId64, n);
+		snprintf(buf, size, "%" PRId64, v);
 		return 1;
 	case F_SECONDS:
 	case F_AVG_S:
-		v = report_div_round(n, d * 1000);
 		if (!table)
 			snprintf(buf, size, "%" PRId64, v);
 		else
 			words_duration(buf, size, v * 1000);
 		return 1;
 	case F_PCT:
-		v = report_div_round(n * 1000, d);
 		snprintf(buf, size, "%" PRId64 ".%" PRId64 "%s", v / 10, v % 10, table ? "%" : "");
 		if (table) /* for people: their decimal point; CSV and JSON keep '.' */
 			words_localize_decimal(buf, size);
 		return 1;
 	case F_MOOD:
-		v = report_div_round(n * 100, d);
 		snprintf(buf, size, "%" PRId64 ".%02" PRId64, v / 100, v % 100);
 		if (table)
 			words_localize_decimal(buf, size);
 		return 1;
 	}
+	return 0;
+}
+
+int report_field(const struct report_figures *f, const char *key, double *v)
+{
+	struct fields fs;
+	int64_t n;
+
+	fields_in_order(&fs);
+	for (size_t i = 0; i < NFIELDS; i++)
+		if (!strcmp(fs.f[i]->key, key)) {
+			if (!rounded(fs.f[i], f, &n))
+				return 0;
+			*v = (double)n / (double)parts[fs.f[i]->kind];
+			return 1;
+		}
 	return 0;
 }
 
@@ -494,25 +530,18 @@ static void write_json(const struct report *r, FILE *out)
 	fputs("\n]}\n", out);
 }
 
-int report_write_as(const struct report *r, FILE *out, enum report_format fmt,
-		    report_writer *table, report_writer *csv, report_writer *json)
+enum poise_status report_written(FILE *out, struct poise_error *err)
 {
-	if (fmt == REPORT_CSV)
-		csv(r, out);
-	else if (fmt == REPORT_JSON)
-		json(r, out);
-	else
-		table(r, out);
-	return ferror(out);
+	if (ferror(out))
+		return poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the report: %s",
+				       strerror(errno));
+	return POISE_OK;
 }
 
 enum poise_status report_write(const struct report *r, FILE *out, enum report_format fmt,
 			       struct poise_error *err)
 {
-	if (report_write_as(r, out, fmt, write_table, write_csv, write_json))
-		return poise_error_set(err, POISE_IO, NULL, 0, 0, "cannot write the report: %s",
-				       strerror(errno));
-	return POISE_OK;
+	return REPORT_WRITE_AS(r, out, fmt, write_table, write_csv, write_json, err);
 }
 
 int report_format_from_name(const char *name)

@@ -14,26 +14,7 @@
 /* The criterion's counter in a (kept in id order); NULL: out of memory. */
 static struct report_criterion *crit_of(struct acc *a, const char *id)
 {
-	size_t lo = 0, hi = a->ncrit;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(a->crit[mid].id, id);
-
-		if (c == 0)
-			return &a->crit[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!GROW(a->crit, a->ncrit, a->critcap, 8))
-		return NULL;
-	memmove(&a->crit[lo + 1], &a->crit[lo], (a->ncrit - lo) * sizeof(*a->crit));
-	memset(&a->crit[lo], 0, sizeof(*a->crit));
-	snprintf(a->crit[lo].id, sizeof(a->crit[lo].id), "%s", id);
-	a->ncrit++;
-	return &a->crit[lo];
+	return GROW_SORTED(a->crit, a->ncrit, a->critcap, 8, struct report_criterion, id, id);
 }
 
 static void add_scorings(struct report_figures *f, const struct score_sums *s)
