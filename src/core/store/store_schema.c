@@ -175,15 +175,14 @@ static int row_is(const struct schema_row *r, sqlite3_stmt *have)
 
 /*
  * The quick way to the answer schema_same() gives for a file at the current
- * version, with the SQLite that made schema_rows[]: each object one of
- * schema_rows[], and as many as there are of them (there are no two the same,
- * so then every table is there too). 1 when so, 0 when schema_same() must
- * look (and give its message), or SQLite's error.
+ * version, with the SQLite that made schema_rows[]: the file's objects, in
+ * the order schema_rows[] was written in (type, name; no two objects of a
+ * type share a name), are exactly schema_rows[], one to one. 1 when so, 0
+ * when schema_same() must look (and give its message), or SQLite's error.
  */
 static int schema_same_quick(struct store *st, long version, int *rc)
 {
 	static const size_t nrows = sizeof(schema_rows) / sizeof(schema_rows[0]);
-	unsigned char seen[sizeof(schema_rows) / sizeof(schema_rows[0])] = {0};
 	sqlite3_stmt *have = NULL;
 	size_t found = 0;
 	int same = 1;
@@ -193,18 +192,15 @@ static int schema_same_quick(struct store *st, long version, int *rc)
 		return 0;
 	*rc = sqlite3_prepare_v2(st->db,
 				 "SELECT type, name, tbl_name, coalesce(sql, '') FROM "
-				 "sqlite_schema WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'",
+				 "sqlite_schema WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' "
+				 "ORDER BY type, name",
 				 -1, &have, NULL);
 	while (*rc == SQLITE_OK && same && (*rc = sqlite3_step(have)) == SQLITE_ROW) {
-		size_t i = 0;
-
 		*rc = SQLITE_OK;
-		while (i < nrows && (seen[i] || !row_is(&schema_rows[i], have)))
-			i++;
-		if (i == nrows)
-			same = 0;
+		if (found < nrows && row_is(&schema_rows[found], have))
+			found++;
 		else
-			seen[i] = 1, found++;
+			same = 0;
 	}
 	if (*rc == SQLITE_DONE)
 		*rc = SQLITE_OK;
