@@ -36,9 +36,17 @@ static void literal(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void pos(FILE *f, struct pb_pos at)
+/* lead, then s as a literal. */
+static void str_field(FILE *f, const char *lead, const char *s)
 {
-	fprintf(f, "{%d, %d}", at.line, at.col);
+	fputs(lead, f);
+	literal(f, s);
+}
+
+/* lead, then a position. */
+static void pos(FILE *f, const char *lead, struct pb_pos at)
+{
+	fprintf(f, "%s{%d, %d}", lead, at.line, at.col);
 }
 
 /* A strlist's items as a static array named NAME; then the list refers to it. */
@@ -85,10 +93,8 @@ static int write_table(FILE *f, const struct playbook *pb)
 	if (pb->ncauses) {
 		fputs("static struct pb_cause causes[] = {\n", f);
 		for (size_t i = 0; i < pb->ncauses; i++) {
-			fputs("\t{", f);
-			literal(f, pb->causes[i].id);
-			fputs(", ", f);
-			literal(f, pb->causes[i].label);
+			str_field(f, "\t{", pb->causes[i].id);
+			str_field(f, ", ", pb->causes[i].label);
 			fputs("},\n", f);
 		}
 		fputs("};\n", f);
@@ -98,18 +104,16 @@ static int write_table(FILE *f, const struct playbook *pb)
 		for (size_t i = 0; i < pb->nrules; i++) {
 			const struct pb_rule *r = &pb->rules[i];
 
-			fputs("\t{.id = ", f);
-			literal(f, r->id);
+			str_field(f, "\t{.id = ", r->id);
 			fprintf(f,
 				", .kind = %d, .mood = %d, .seconds = %d, .repeat = %d, .count = %d,"
 				" .cooldown = %d, .only_stage = %d,\n\t .message = ",
 				(int)r->kind, r->mood, r->seconds, r->repeat, r->count, r->cooldown,
 				r->only_stage);
 			literal(f, r->message);
-			fputs(",\n\t .why = ", f);
-			literal(f, r->why);
-			fprintf(f, ", .action = %d, .at = ", (int)r->action);
-			pos(f, r->at);
+			str_field(f, ",\n\t .why = ", r->why);
+			fprintf(f, ", .action = %d", (int)r->action);
+			pos(f, ", .at = ", r->at);
 			fputs("},\n", f);
 		}
 		fputs("};\n", f);
@@ -117,37 +121,29 @@ static int write_table(FILE *f, const struct playbook *pb)
 	if (pb->nnotes) {
 		fputs("static struct poise_error notes[] = {\n", f);
 		for (size_t i = 0; i < pb->nnotes; i++) {
-			fprintf(f, "\t{.status = %d, .file = ", (int)pb->notes[i].status);
-			literal(f, pb->notes[i].file);
-			fprintf(f, ", .line = %d, .col = %d, .msg = ", pb->notes[i].line,
-				pb->notes[i].col);
-			literal(f, pb->notes[i].msg);
+			fprintf(f, "\t{.status = %d", (int)pb->notes[i].status);
+			str_field(f, ", .file = ", pb->notes[i].file);
+			fprintf(f, ", .line = %d, .col = %d", pb->notes[i].line, pb->notes[i].col);
+			str_field(f, ", .msg = ", pb->notes[i].msg);
 			fputs("},\n", f);
 		}
 		fputs("};\n", f);
 	}
-	fputs("\nstatic const struct playbook table = {\n\t.id = ", f);
-	literal(f, pb->id);
-	fputs(",\n\t.id_at = ", f);
-	pos(f, pb->id_at);
-	fputs(",\n\t.title = ", f);
-	literal(f, pb->title);
-	fputs(",\n\t.version = ", f);
-	literal(f, pb->version);
-	fputs(",\n\t.language = ", f);
-	literal(f, pb->language);
-	fputs(",\n\t.description = ", f);
-	literal(f, pb->description);
-	fputs(",\n\t.scorecard = ", f);
-	literal(f, pb->scorecard);
+	fputs("\nstatic const struct playbook table = {", f);
+	str_field(f, "\n\t.id = ", pb->id);
+	pos(f, ",\n\t.id_at = ", pb->id_at);
+	str_field(f, ",\n\t.title = ", pb->title);
+	str_field(f, ",\n\t.version = ", pb->version);
+	str_field(f, ",\n\t.language = ", pb->language);
+	str_field(f, ",\n\t.description = ", pb->description);
+	str_field(f, ",\n\t.scorecard = ", pb->scorecard);
 	fputs(",\n\t.sources = ", f);
 	list_ref(f, "sources", &pb->sources);
 	fputs(",\n\t.stages = {\n", f);
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		const struct pb_stage *st = &pb->stages[s];
 
-		fputs("\t\t{.goal = ", f);
-		literal(f, st->goal);
+		str_field(f, "\t\t{.goal = ", st->goal);
 		fputs(",\n\t\t .section = {", f);
 		for (int sec = 0; sec < SECTION_COUNT; sec++) {
 			snprintf(name, sizeof(name), "stage%d_section%d", s, sec);
@@ -156,10 +152,9 @@ static int write_table(FILE *f, const struct playbook *pb)
 		}
 		snprintf(name, sizeof(name), "stage%d_sources", s);
 		list_ref(f, name, &st->sources);
-		fprintf(f, ",\n\t\t .timebox = %d, .timebox_why = ", st->timebox);
-		literal(f, st->timebox_why);
-		fputs(", .at = ", f);
-		pos(f, st->at);
+		fprintf(f, ",\n\t\t .timebox = %d", st->timebox);
+		str_field(f, ", .timebox_why = ", st->timebox_why);
+		pos(f, ", .at = ", st->at);
 		fputs("},\n", f);
 	}
 	fputs("\t},\n\t.warnings = {", f);
@@ -168,19 +163,15 @@ static int write_table(FILE *f, const struct playbook *pb)
 		fputs(i + 1 < PLAYBOOK_WARNINGS ? ", " : "},\n\t.manager = ", f);
 	}
 	literal(f, pb->manager);
-	fputs(",\n\t.manager_at = ", f);
-	pos(f, pb->manager_at);
+	pos(f, ",\n\t.manager_at = ", pb->manager_at);
 	fprintf(f, ",\n\t.causes = %s, .ncauses = %zu", pb->ncauses ? "causes" : "NULL",
 		pb->ncauses);
 	fprintf(f, ",\n\t.rules = %s, .nrules = %zu", pb->nrules ? "rules" : "NULL", pb->nrules);
-	fputs(",\n\t.hash = ", f);
-	literal(f, pb->hash);
+	str_field(f, ",\n\t.hash = ", pb->hash);
 	/* The text is the embedded bytes themselves (default_playbook.c), not a second copy. */
 	fprintf(f, ",\n\t.text = (char *)poise_default_playbook, .text_len = %zu", pb->text_len);
-	fputs(",\n\t.path = ", f);
-	literal(f, pb->path);
-	fputs(",\n\t.extends_at = ", f);
-	pos(f, pb->extends_at);
+	str_field(f, ",\n\t.path = ", pb->path);
+	pos(f, ",\n\t.extends_at = ", pb->extends_at);
 	fprintf(f, ",\n\t.notes = %s, .nnotes = %zu,\n};\n\n", pb->nnotes ? "notes" : "NULL",
 		pb->nnotes);
 	fputs("const struct playbook *const poise_default_playbook_table = &table;\n", f);
