@@ -27,8 +27,8 @@
 #include "ui/curses.h"
 #include "ui/ui.h"
 
-/* What a key handler tells the loop. Only the loop redraws. */
-enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2 };
+/* What a key handler tells the loop (HELP: show the screen's key help). Only the loop redraws. */
+enum { HANDLED = 1 << 0, REDRAW = 1 << 1, QUIT = 1 << 2, HELP = 1 << 3 };
 
 /* Keys: a wide character as is, a curses key code (KEY_*) tagged with UI_KEYF. */
 #define UI_KEYF	 0x40000000
@@ -72,12 +72,18 @@ enum ui_role {
 
 struct ui;
 
-/* One screen or overlay: draw it, handle a key, optionally act every tick. */
+/*
+ * One screen or overlay: draw it, handle a key, optionally act every tick.
+ * A screen that keeps its frame, drawn alone, is drawn over its last frame
+ * (ui_frame_left) and clears what it changes itself; any other frame
+ * starts from a blank screen.
+ */
 struct screen {
 	const char *name;
 	void (*draw)(struct ui *ui, void *ctx);
 	int (*key)(struct ui *ui, void *ctx, int key);
 	int (*tick)(struct ui *ui, void *ctx, int64_t now);
+	int keeps_frame;
 };
 
 /* One entry of a key table: up to 6 keys, the footer label, a help line. */
@@ -92,6 +98,24 @@ struct keybind {
 	{                                                                                          \
 		__VA_ARGS__                                                                        \
 	}
+/*
+ * A key table is one list, K(fn, keys, label, brief, help) a row, made into
+ * rows by KEY_ENTRY: static const struct keybind t[] = {T_KEYS(KEY_ENTRY)};
+ */
+#define KEY_ENTRY(fn, keys, label, brief, help) {keys, label, brief, help, fn},
+
+/*
+ * A screen's keys: its table, the title of its help (N_()), and what a key
+ * of it does to the banner first: BANNER_KEEP nothing, BANNER_NOTE a note
+ * goes (an error stays until the next good action), BANNER_ANY it goes.
+ */
+enum keymap_banner { BANNER_KEEP, BANNER_NOTE, BANNER_ANY };
+struct keymap {
+	const char *help_title;
+	const struct keybind *keys;
+	size_t n;
+	enum keymap_banner banner;
+};
 
 #define UI_STACK_MAX 8
 
@@ -139,13 +163,6 @@ struct ui {
 	struct call_meta meta;
 	struct call_state cs;
 
-	/* Call screen view state. */
-	int sel; /* selected item of the current stage */
-	int sel_stage;
-	struct list_view body; /* the stage's lines, scrolled */
-	int body_stage;	       /* the stage body shows; another resets its scroll */
-	int warn_shown;	       /* the warning w highlighted, not yet logged; 0 none */
-
 	/* Banner under the body: an error stays until the next good action. */
 	char banner[320];
 	int banner_error;
@@ -164,11 +181,7 @@ struct ui {
 	int depth;
 	int64_t last_sec;
 	int cur_y, cur_x; /* where the cursor goes; -1 = hidden */
-	/* The last frame (loop.c): the one screen drawn alone, NULL otherwise, and the size. */
-	const struct screen *frame_screen;
-	int frame_lines, frame_cols;
-	int frame_kept;	   /* this frame starts from the last one (the call screen's, loop.c) */
-	uint64_t body_sig; /* the call screen's body as last drawn (calllayout.c) */
+	uint64_t frames; /* frames drawn (loop.c), the first is 1 */
 	int stopping;	  /* a signal ended the session */
 	int enter_guard;  /* the new-caller form is open: repeated Enters are ignored */
 	int64_t last_enter;
@@ -210,6 +223,8 @@ void ui_push(struct ui *ui, const struct screen *scr, void *ctx);
 void ui_pop(struct ui *ui);
 /* Run the top screen until a handler returns QUIT or a signal stops the session. */
 void ui_run(struct ui *ui);
+/* 1 when this frame was not erased: the top screen keeps its frame and is drawn alone. */
+int ui_frame_left(const struct ui *ui);
 int ui_record(struct ui *ui, struct event *ev);
 /*
  * What the clock does to the open call, each tick of any face (the call
@@ -305,6 +320,15 @@ struct panel {
 };
 extern const struct screen panel_screen;
 const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key);
+/*
+ * A screen's key handler: the row of km that has key runs with ctx, its
+ * flags and HANDLED returned (HELP: km's help shown, REDRAW); 0 when no
+ * row has key.
+ */
+int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key);
+/* Rows any table may have: the table's help (HELP), leaving the screen (QUIT). */
+int key_help(struct ui *ui, void *ctx, int key);
+int key_quit(struct ui *ui, void *ctx, int key);
 /* The open call's line with names filled in (fill.h); malloc'd, NULL when out of memory. */
 char *ui_fill(const struct ui *ui, const char *text);
 const char *ui_customer(const struct ui *ui);
@@ -326,18 +350,9 @@ struct call_view {
 int callview_stage(struct ui *ui, const struct call_view *v, struct list_build *b);
 /* The pending coaching prompt's whole line at now (malloc'd); NULL when none. */
 char *callview_prompt(struct ui *ui, const struct call_view *v, int64_t now);
-/* The open call as the call screen shows it. */
-struct call_view callscr_view(const struct ui *ui);
-
-/* callscreen.c: the key table and handlers; calllayout.c: drawing it. */
-int callscr_footer(struct ui *ui, int y, int maxlines);
-void callscr_draw(struct ui *ui, void *ctx);
-/*
- * Select the line the fold says the agent was at in the current stage
- * (call_stage_place), the first when none: a stage is shown from there.
- */
-void callscr_place(struct ui *ui);
-/* The coaching prompt's whole line as the call screen shows it (malloc'd); NULL when none. */
+/* The open call as a view, no line highlighted (calllayout.c). */
+struct call_view ui_call_view(const struct ui *ui);
+/* The open call's coaching prompt as the call screen shows it (malloc'd); NULL when none. */
 char *callscr_prompt_text(struct ui *ui);
 
 /*
@@ -349,8 +364,7 @@ char *callscr_prompt_text(struct ui *ui);
 void bgsync_start(struct ui *ui);
 int bgsync_poll(struct ui *ui, int64_t now);
 
-/* callscreen.c, wrapup.c, ready.c, session.c */
-extern const struct screen call_screen;
+/* wrapup.c, ready.c, session.c (the call screen: callscreen.h) */
 int wrapup_run(struct ui *ui);
 int ready_run(struct ui *ui, struct caller *next); /* 1 next call (next filled), 0 quit */
 void breather_run(struct ui *ui);

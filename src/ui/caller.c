@@ -54,7 +54,7 @@ static int caller_key(struct ui *ui, void *ctx, int key)
 	return 0;
 }
 
-static const struct screen caller_screen = {"caller", caller_draw, caller_key, NULL};
+static const struct screen caller_screen = {"caller", caller_draw, caller_key, NULL, 0};
 
 int ui_enter_repeat(struct ui *ui, int key)
 {

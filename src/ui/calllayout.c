@@ -6,7 +6,7 @@
  * footer line) down to 40x12. Everything is clipped to the screen, so a
  * resize at any moment only costs a redraw.
  */
-#include "ui/app.h"
+#include "ui/callscreen.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +32,33 @@ static void clock_text(char *buf, size_t size, int64_t t)
 	strftime(buf, size, "%H:%M:%S", &tm);
 }
 
+/* part after buf's text when both fit whole in cols columns (and in size bytes). */
+static void add_whole(char *buf, size_t size, const char *part, int cols)
+{
+	size_t len = strlen(buf);
+
+	if (draw_cols(buf) + draw_cols(part) <= cols && len + strlen(part) < size)
+		snprintf(buf + len, size - len, "%s", part);
+}
+
+/*
+ * The header's left: the caller, then their reference and the agent's name
+ * each only where it fits whole in cols columns, so a narrow header never
+ * shows a label without its name ("agent" and nothing after it).
+ */
+static void header_left(const struct ui *ui, char *buf, size_t size, int cols)
+{
+	char part[400];
+
+	snprintf(buf, size, "%s", ui_customer(ui));
+	if (ui->meta.ref[0]) {
+		snprintf(part, sizeof(part), "%s%s", _("  ref "), ui->meta.ref);
+		add_whole(buf, size, part, cols);
+	}
+	snprintf(part, sizeof(part), _("  agent %s"), ui->meta.agent);
+	add_whole(buf, size, part, cols);
+}
+
 static void draw_header(struct ui *ui, int64_t now, int compact)
 {
 	const struct call_state *cs = &ui->cs;
@@ -52,16 +79,13 @@ static void draw_header(struct ui *ui, int64_t now, int compact)
 		snprintf(right, sizeof(right), _("call %s  stage %s  %s%s%smood %s"), call, stage,
 			 cs->on_hold ? _("ON HOLD ") : "", cs->on_hold ? hold : "",
 			 cs->on_hold ? "  " : "", words_mood_mark(mood, sizeof(mood), cs->mood));
+	rw = draw_cols(right);
 	if (ui->preview) /* nothing is logged: said before anything else */
 		snprintf(left, sizeof(left), "PREVIEW  %s %s", ui->call_pb->id,
 			 ui->call_pb->version);
-	else if (compact)
-		snprintf(left, sizeof(left), "%s", ui_customer(ui));
 	else
-		snprintf(left, sizeof(left), _("%s%s%s  agent %s"), ui_customer(ui),
-			 ui->meta.ref[0] ? _("  ref ") : "", ui->meta.ref, ui->meta.agent);
+		header_left(ui, left, sizeof(left), compact ? 0 : COLS - rw - 3);
 	draw_fill(0, ui_attr(ui, R_HEADER));
-	rw = draw_cols(right);
 	draw_cut(0, COLS - rw - 1 > 0 ? COLS - rw - 1 : 0, COLS, ui_attr(ui, R_HEADER), right);
 	if (COLS - rw - 3 > 4)
 		draw_text(ui, 0, 1, COLS - rw - 3, 1, ui_attr(ui, R_HEADER) | A_BOLD, left);
@@ -202,11 +226,10 @@ int callview_stage(struct ui *ui, const struct call_view *v, struct list_build *
 	return sel;
 }
 
-struct call_view callscr_view(const struct ui *ui)
+struct call_view ui_call_view(const struct ui *ui)
 {
 	return (struct call_view){
-		&ui->cs,	 ui->call_pb, ui->in_call ? ui->meta.customer : "",
-		ui->opts->agent, ui->sel,     ui->warn_shown};
+		&ui->cs, ui->call_pb, ui->in_call ? ui->meta.customer : "", ui->opts->agent, -1, 0};
 }
 
 /*
@@ -214,15 +237,15 @@ struct call_view callscr_view(const struct ui *ui)
  * resumed call, a stage gone back to), else from its first line to say;
  * the boundary from its warnings.
  */
-static void body_reset(struct ui *ui)
+static void body_reset(struct ui *ui, struct callscr *c)
 {
-	if (ui->body_stage == (int)ui->cs.stage + 1)
+	if (c->body_stage == (int)ui->cs.stage + 1)
 		return;
-	ui->body_stage = (int)ui->cs.stage + 1;
-	callscr_place(ui);
-	ui->body.top = 0;
-	ui->body.follow = ui->cs.stage != STAGE_BOUNDARY;
-	ui->warn_shown = 0;
+	c->body_stage = (int)ui->cs.stage + 1;
+	callscr_place(ui, c);
+	c->body.top = 0;
+	c->body.follow = ui->cs.stage != STAGE_BOUNDARY;
+	c->warn_shown = 0;
 }
 
 /* FNV-1a over a string and its end, so "ab","c" and "a","bc" differ. */
@@ -257,22 +280,23 @@ static uint64_t body_sig(uint64_t lines, const struct list_view *v, int y, int h
 /*
  * The stage's lines. Built at every draw (cheap), drawn (wrapped, each
  * cell to curses) only when they, their place or their scroll changed
- * since the last frame, which the screen still shows (ui->frame_kept):
+ * since the last frame, which the screen still shows (c->kept):
  * a mood key or the clock's tick leaves them alone.
  */
-static void draw_body(struct ui *ui, int y, int h)
+static void draw_body(struct ui *ui, struct callscr *c, int y, int h)
 {
 	struct list_build b = {0};
-	struct call_view v;
+	struct call_view v = ui_call_view(ui);
 	uint64_t lines = UINT64_C(0xcbf29ce484222325);
 	int sel;
 
-	body_reset(ui);
-	v = callscr_view(ui);
+	body_reset(ui, c);
+	v.sel = c->sel;
+	v.warn_shown = c->warn_shown;
 	sel = callview_stage(ui, &v, &b);
-	if (ui->body.sel != sel)
-		ui->body.follow = ui->body.follow || ui->warn_shown;
-	ui->body.sel = sel;
+	if (c->body.sel != sel)
+		c->body.follow = c->body.follow || c->warn_shown;
+	c->body.sel = sel;
 	for (size_t i = 0; i < b.n; i++) {
 		lines = sig_text(lines, b.items[i].mark);
 		lines = sig_text(lines, b.items[i].text);
@@ -281,13 +305,13 @@ static void draw_body(struct ui *ui, int y, int h)
 		lines = sig_int(lines, b.items[i].selectable);
 	}
 	lines = sig_int(lines, b.nomem);
-	if (!ui->frame_kept || body_sig(lines, &ui->body, y, h) != ui->body_sig) {
-		for (int i = 0; ui->frame_kept && i < h; i++) {
+	if (!c->kept || body_sig(lines, &c->body, y, h) != c->body_sig) {
+		for (int i = 0; c->kept && i < h; i++) {
 			move(y + i, 0);
 			clrtoeol();
 		}
-		list_build_draw(ui, y, 1, COLS - 2, h, &b, &ui->body);
-		ui->body_sig = body_sig(lines, &ui->body, y, h);
+		list_build_draw(ui, y, 1, COLS - 2, h, &b, &c->body);
+		c->body_sig = body_sig(lines, &c->body, y, h);
 	}
 	list_build_free(&b);
 }
@@ -346,7 +370,7 @@ char *callview_prompt(struct ui *ui, const struct call_view *v, int64_t now)
 /* The coaching prompt as shown: glyph, the key of its action, the message. NULL: none. */
 char *callscr_prompt_text(struct ui *ui)
 {
-	struct call_view v = callscr_view(ui);
+	struct call_view v = ui_call_view(ui);
 
 	return callview_prompt(ui, &v, ui_now());
 }
@@ -414,16 +438,35 @@ static void draw_prompt(struct ui *ui, int y, int h, int64_t now)
 }
 
 /*
- * Over the last frame (ui->frame_kept) every row but the body's is cleared
- * and drawn again (a few rows); the body only when it changed (draw_body).
+ * Whether this draw starts from the last frame, still on screen (c->kept):
+ * the loop left it (ui_frame_left) and it is this screen's, drawn just
+ * before at the same size. Else the screen starts blank.
+ */
+static void frame_start(struct ui *ui, struct callscr *c)
+{
+	int left = ui_frame_left(ui);
+
+	c->kept = left && c->frame && c->frame + 1 == ui->frames && c->lines == LINES &&
+		  c->cols == COLS;
+	if (left && !c->kept)
+		erase();
+	c->frame = left ? ui->frames : 0;
+	c->lines = LINES;
+	c->cols = COLS;
+}
+
+/*
+ * Over the last frame (c->kept) every row but the body's is cleared and
+ * drawn again (a few rows); the body only when it changed (draw_body).
  */
 void callscr_draw(struct ui *ui, void *ctx)
 {
+	struct callscr *c = ctx;
 	int compact = ui_compact(), footer_h, bottom, banner_h = 0, prompt_h, said_h = 0;
 	int body_y = compact ? 2 : 3, body_h, top, keep_footer;
 	int64_t now = ui_now();
 
-	(void)ctx;
+	frame_start(ui, c);
 	footer_h = callscr_footer(ui, -1, compact ? 1 : 3);
 	/* A question or the editor open at the bottom: the stage stays above it, in view. */
 	bottom = LINES - (ui_overlay_rows(ui) > footer_h ? ui_overlay_rows(ui) : footer_h);
@@ -446,8 +489,8 @@ void callscr_draw(struct ui *ui, void *ctx)
 	}
 	body_h = top - banner_h - said_h - body_y;
 	/* The footer's keys change only with the size: kept over the last frame. */
-	keep_footer = ui->frame_kept && bottom == LINES - footer_h;
-	for (int y = 0; ui->frame_kept && y < (keep_footer ? bottom : LINES); y++)
+	keep_footer = c->kept && bottom == LINES - footer_h;
+	for (int y = 0; c->kept && y < (keep_footer ? bottom : LINES); y++)
 		if (y < body_y || y >= body_y + body_h) {
 			move(y, 0);
 			clrtoeol();
@@ -467,5 +510,5 @@ void callscr_draw(struct ui *ui, void *ctx)
 	if (said_h)
 		draw_text(ui, top - banner_h - said_h, 1, COLS - 2, said_h, ui_attr(ui, R_TITLE),
 			  ui->customer_line);
-	draw_body(ui, body_y, body_h);
+	draw_body(ui, c, body_y, body_h);
 }

@@ -5,7 +5,7 @@
  * Every handler turns a key into one event and hands it to ui_record(),
  * which stores it before the state (and so the screen) changes.
  */
-#include "ui/app.h"
+#include "ui/callscreen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,36 +43,36 @@ static int stage_selectable(const struct ui *ui, int want, struct sel_item *out)
 	return n;
 }
 
-static int current_item(struct ui *ui, struct sel_item *it)
+static int current_item(struct ui *ui, struct callscr *c, struct sel_item *it)
 {
 	int n = stage_selectable(ui, -1, it);
 
-	if (ui->sel_stage != (int)ui->cs.stage) {
-		ui->sel_stage = (int)ui->cs.stage;
-		ui->sel = 0;
+	if (c->sel_stage != (int)ui->cs.stage) {
+		c->sel_stage = (int)ui->cs.stage;
+		c->sel = 0;
 	}
 	if (n == 0)
 		return 0;
-	if (ui->sel >= n)
-		ui->sel = n - 1;
-	stage_selectable(ui, ui->sel, it);
+	if (c->sel >= n)
+		c->sel = n - 1;
+	stage_selectable(ui, c->sel, it);
 	return 1;
 }
 
-void callscr_place(struct ui *ui)
+void callscr_place(struct ui *ui, struct callscr *c)
 {
 	struct sel_item it = {0};
 	int n = stage_selectable(ui, -1, &it), index;
 	enum section section;
 
-	ui->sel = 0;
-	ui->sel_stage = (int)ui->cs.stage;
+	c->sel = 0;
+	c->sel_stage = (int)ui->cs.stage;
 	if (!call_stage_place(&ui->cs, &section, &index))
 		return;
 	for (int i = 0; i < n; i++) {
 		stage_selectable(ui, i, &it);
 		if (it.section == section && it.index == index)
-			ui->sel = i;
+			c->sel = i;
 	}
 }
 
@@ -98,14 +98,14 @@ static int record_said(struct ui *ui, enum event_kind kind, const char *text, co
 	return REDRAW;
 }
 
-static int goto_stage(struct ui *ui, int stage)
+static int goto_stage(struct ui *ui, struct callscr *c, int stage)
 {
 	int from = (int)ui->cs.stage;
 
 	if (stage < 0 || stage >= STAGE_COUNT || stage == from)
 		return HANDLED;
 	if (ui_record(ui, &(struct event){.kind = EV_STAGE, .stage = stage, .a = from}) == 0)
-		ui->sel = 0;
+		c->sel = 0;
 	return REDRAW;
 }
 
@@ -132,28 +132,28 @@ static int call_mood(struct ui *ui, void *ctx, int key)
 	return record(ui, EV_MOOD, key - '0', 0, NULL);
 }
 
-static int call_next(struct ui *ui, void *ctx, int key)
+/* To stage (-1: none that way, said with why), from Tab or Left. */
+static int goto_or_say(struct ui *ui, struct callscr *c, int stage, const char *why)
 {
-	int next = call_next_stage(&ui->cs);
-
-	(void)ctx, (void)key;
-	if (next < 0) {
-		ui_set_banner(ui, 0, _("this is the last stage; x ends the call"));
+	if (stage < 0) {
+		ui_set_banner(ui, 0, "%s", why);
 		return REDRAW;
 	}
-	return goto_stage(ui, next);
+	return goto_stage(ui, c, stage);
+}
+
+static int call_next(struct ui *ui, void *ctx, int key)
+{
+	(void)key;
+	return goto_or_say(ui, ctx, call_next_stage(&ui->cs),
+			   _("this is the last stage; x ends the call"));
 }
 
 static int call_prev(struct ui *ui, void *ctx, int key)
 {
-	int prev = call_prev_stage(&ui->cs);
-
-	(void)ctx, (void)key;
-	if (prev < 0) {
-		ui_set_banner(ui, 0, _("this is where the call began; Tab goes on"));
-		return REDRAW;
-	}
-	return goto_stage(ui, prev);
+	(void)key;
+	return goto_or_say(ui, ctx, call_prev_stage(&ui->cs),
+			   _("this is where the call began; Tab goes on"));
 }
 
 static int call_undo(struct ui *ui, void *ctx, int key)
@@ -176,13 +176,13 @@ static int call_undo(struct ui *ui, void *ctx, int key)
  */
 static int call_move(struct ui *ui, void *ctx, int key)
 {
-	struct list_view *v = &ui->body;
+	struct callscr *c = ctx;
+	struct list_view *v = &c->body;
 	int down = key == KF(KEY_DOWN) || key == 'j';
 	struct sel_item it;
-	int n = current_item(ui, &it) ? 1 : 0;
+	int n = current_item(ui, c, &it) ? 1 : 0;
 
-	(void)ctx;
-	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || ui->warn_shown)
+	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || c->warn_shown)
 		return list_view_key(v, key);
 	if (!n)
 		return list_view_key(v, key);
@@ -191,14 +191,14 @@ static int call_move(struct ui *ui, void *ctx, int key)
 		return REDRAW;
 	}
 	if (down) {
-		int before = ui->sel;
+		int before = c->sel;
 
-		ui->sel++;
-		current_item(ui, &it); /* clamps to the last item */
-		if (ui->sel == before)
+		c->sel++;
+		current_item(ui, c, &it); /* clamps to the last item */
+		if (c->sel == before)
 			return list_view_key(v, key);
-	} else if (ui->sel > 0) {
-		ui->sel--;
+	} else if (c->sel > 0) {
+		c->sel--;
 	} else {
 		return list_view_key(v, key);
 	}
@@ -207,11 +207,11 @@ static int call_move(struct ui *ui, void *ctx, int key)
 }
 
 /* Space and s act on the selected line only while it is on screen. */
-static int sel_on_screen(struct ui *ui)
+static int sel_on_screen(struct ui *ui, struct callscr *c)
 {
-	if (!ui->body.sel_above && !ui->body.sel_below)
+	if (!c->body.sel_above && !c->body.sel_below)
 		return 1;
-	ui->body.follow = 1;
+	c->body.follow = 1;
 	ui_set_banner(ui, 0, _("the selected line is shown now: press the key again"));
 	return 0;
 }
@@ -220,10 +220,10 @@ static int call_mark(struct ui *ui, void *ctx, int key)
 {
 	struct sel_item it;
 
-	(void)ctx, (void)key;
-	if (!current_item(ui, &it))
+	(void)key;
+	if (!current_item(ui, ctx, &it))
 		return HANDLED;
-	if (!sel_on_screen(ui))
+	if (!sel_on_screen(ui, ctx))
 		return REDRAW;
 	if (it.section == SECTION_CHECKLIST) {
 		const unsigned char *ticked = ui->cs.ticked[ui->cs.stage];
@@ -241,12 +241,12 @@ static int call_skip(struct ui *ui, void *ctx, int key)
 	struct sel_item it;
 	int ch, reason;
 
-	(void)ctx, (void)key;
-	if (!current_item(ui, &it) || it.section == SECTION_CHECKLIST) {
+	(void)key;
+	if (!current_item(ui, ctx, &it) || it.section == SECTION_CHECKLIST) {
 		ui_set_banner(ui, 0, _("select a line to say or ask first (Up/Down)"));
 		return REDRAW;
 	}
-	if (!sel_on_screen(ui))
+	if (!sel_on_screen(ui, ctx))
 		return REDRAW;
 	ch = ui_ask_key(ui,
 			_("skip this line because: d didn't fit   c customer calmer already   "
@@ -261,8 +261,8 @@ static int call_skip(struct ui *ui, void *ctx, int key)
 
 static int call_boundary(struct ui *ui, void *ctx, int key)
 {
-	(void)ctx, (void)key;
-	return goto_stage(ui, STAGE_BOUNDARY);
+	(void)key;
+	return goto_stage(ui, ctx, STAGE_BOUNDARY);
 }
 
 /*
@@ -272,10 +272,11 @@ static int call_boundary(struct ui *ui, void *ctx, int key)
  */
 static int call_warn(struct ui *ui, void *ctx, int key)
 {
+	struct callscr *c = ctx;
 	int next = ui->cs.warnings + 1;
 	char *text;
 
-	(void)ctx, (void)key;
+	(void)key;
 	if (ui->cs.stage != STAGE_BOUNDARY) {
 		ui_set_banner(ui, 0, _("warnings are given in the boundary stage: press b first"));
 		return REDRAW;
@@ -285,9 +286,9 @@ static int call_warn(struct ui *ui, void *ctx, int key)
 			      _("all three warnings given; per policy you may end the call (x)"));
 		return REDRAW;
 	}
-	if (ui->warn_shown != next || ui->body.sel_above || ui->body.sel_below) {
-		ui->warn_shown = next;
-		ui->body.follow = 1;
+	if (c->warn_shown != next || c->body.sel_above || c->body.sel_below) {
+		c->warn_shown = next;
+		c->body.follow = 1;
 		ui_set_banner(ui, 0, _("warning %d is highlighted: say it, then w logs it"), next);
 		return REDRAW;
 	}
@@ -296,7 +297,7 @@ static int call_warn(struct ui *ui, void *ctx, int key)
 		ui_set_banner(ui, 1, _("warning not logged: out of memory"));
 		return REDRAW;
 	}
-	ui->warn_shown = 0;
+	c->warn_shown = 0;
 	record(ui, EV_WARNING, next, 0, text);
 	free(text);
 	return REDRAW;
@@ -375,53 +376,47 @@ static int call_end(struct ui *ui, void *ctx, int key)
 	return ui->cs.phase == CALL_TALK ? REDRAW : QUIT;
 }
 
-static int call_help(struct ui *ui, void *ctx, int key);
 static int call_read(struct ui *ui, void *ctx, int key);
 
 #define CALL_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
-	K(mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),                                  \
+	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
+	K(call_mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),                             \
 	  N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious"))                             \
-	K(next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),                                  \
+	K(call_next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),                             \
 	  N_("next stage (Tab or Right arrow); boundary only with b"))                             \
-	K(prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),                          \
+	K(call_prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),                     \
 	  N_("back along the stages taken (Left arrow, or Shift-Tab)"))                            \
-	K(move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
-	  N_("move"),                                                                              \
+	K(call_move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)),       \
+	  "j/k", N_("move"),                                                                       \
 	  N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "            \
 	     "j/k); PgUp/PgDn scroll a page"))                                                     \
-	K(mark, KEYS(' '), N_("Space"), N_("tick/said"),                                           \
+	K(call_mark, KEYS(' '), N_("Space"), N_("tick/said"),                                      \
 	  N_("tick a checklist item, or mark a line said (again: un-mark it)"))                    \
-	K(undo, KEYS('u'), "u", N_("undo"), N_("undo your last mark (again: the one before)"))     \
-	K(skip, KEYS('s'), "s", N_("skip"), N_("skip the selected line, with a one-key reason"))   \
-	K(boundary, KEYS('b'), "b", N_("boundary"),                                                \
+	K(call_undo, KEYS('u'), "u", N_("undo"),                                                   \
+	  N_("undo your last mark (again: the one before)"))                                       \
+	K(call_skip, KEYS('s'), "s", N_("skip"),                                                   \
+	  N_("skip the selected line, with a one-key reason"))                                     \
+	K(call_boundary, KEYS('b'), "b", N_("boundary"),                                           \
 	  N_("jump to the boundary stage from anywhere"))                                          \
-	K(warn, KEYS('w'), "w", N_("warn"),                                                        \
+	K(call_warn, KEYS('w'), "w", N_("warn"),                                                   \
 	  N_("show the next boundary warning's wording; w again logs it as given (in boundary)"))  \
-	K(note, KEYS('n'), "n", N_("note"), N_("add a note (Enter saves, Esc cancels)"))           \
-	K(hold, KEYS('h'), "h", N_("hold"), N_("start or end a hold"))                             \
-	K(escalate, KEYS('e'), "e", N_("escalate"), N_("escalate the call (asks a short reason)")) \
-	K(manager, KEYS('m'), "m", N_("manager"),                                                  \
+	K(call_note, KEYS('n'), "n", N_("note"), N_("add a note (Enter saves, Esc cancels)"))      \
+	K(call_hold, KEYS('h'), "h", N_("hold"), N_("start or end a hold"))                        \
+	K(call_escalate, KEYS('e'), "e", N_("escalate"),                                           \
+	  N_("escalate the call (asks a short reason)"))                                           \
+	K(call_manager, KEYS('m'), "m", N_("manager"),                                             \
 	  N_("the customer asked for a manager: log it, see what to say"))                         \
-	K(breathe, KEYS('p'), "p", N_("breathe"),                                                  \
+	K(call_breathe, KEYS('p'), "p", N_("breathe"),                                             \
 	  N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it"))               \
-	K(end, KEYS('x'), "x", N_("end call"), N_("end the call and open the wrap-up"))            \
-	K(read, KEYS('i'), "i", N_("read prompt"),                                                 \
+	K(call_end, KEYS('x'), "x", N_("end call"), N_("end the call and open the wrap-up"))       \
+	K(call_read, KEYS('i'), "i", N_("read prompt"),                                            \
 	  N_("read the coaching prompt in full, when it is cut"))
 
-#define CALL_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, call_##name},
-static const struct keybind call_keys[] = {CALL_KEYS(CALL_KEY_ENTRY)};
-#undef CALL_KEY_ENTRY
+static const struct keybind call_keys[] = {CALL_KEYS(KEY_ENTRY)};
 #define NCALL_KEYS (sizeof(call_keys) / sizeof(call_keys[0]))
 
-static int call_quit(struct ui *ui, void *ctx, int key)
-{
-	(void)ui, (void)ctx, (void)key;
-	return QUIT;
-}
-
-static const struct keybind preview_quit = {KEYS('q'), "q", "quit",
-					    "quit the preview (nothing was logged)", call_quit};
+static const struct keybind preview_quit = {KEYS('q'), "q", N_("quit"),
+					    N_("quit the preview (nothing was logged)"), key_quit};
 
 /*
  * The keys that work now. A preview logs nothing, so the keys that only
@@ -439,17 +434,6 @@ static size_t keys_now(const struct ui *ui, struct keybind *out)
 	if (ui->preview)
 		out[n++] = preview_quit;
 	return n;
-}
-
-static int call_help(struct ui *ui, void *ctx, int key)
-{
-	struct keybind keys[NCALL_KEYS + 1];
-	size_t n = keys_now(ui, keys);
-
-	(void)ctx, (void)key;
-	ui_help(ui, ui->preview ? _("poise - keys of the preview") : _("poise - keys of the call screen"),
-		keys, n);
-	return REDRAW;
 }
 
 static int call_read(struct ui *ui, void *ctx, int key)
@@ -470,20 +454,18 @@ static int call_read(struct ui *ui, void *ctx, int key)
 static int callscr_key(struct ui *ui, void *ctx, int key)
 {
 	struct keybind keys[NCALL_KEYS + 1];
-	const struct keybind *kb = keymap_find(keys, keys_now(ui, keys), key);
+	struct keymap km = {ui->preview ? N_("poise - keys of the preview")
+					: N_("poise - keys of the call screen"),
+			    keys, keys_now(ui, keys), BANNER_NOTE};
+	const struct keybind *kb = keymap_find(km.keys, km.n, key);
 
-	(void)ctx;
 	if (key == KEY_ESC && ui->cs.pacing) {
 		record(ui, EV_BREATHE_END, 0, 0, NULL);
 		return REDRAW;
 	}
-	if (!kb)
-		return 0;
-	if (!ui->banner_error)
-		ui->banner[0] = '\0';
-	if (kb->fn != call_warn && kb->fn != call_move)
-		ui->warn_shown = 0;
-	return kb->fn(ui, ctx, key) | HANDLED;
+	if (kb && kb->fn != call_warn && kb->fn != call_move)
+		((struct callscr *)ctx)->warn_shown = 0;
+	return keymap_key(ui, &km, ctx, key);
 }
 
 int callscr_footer(struct ui *ui, int y, int maxlines)
@@ -494,4 +476,4 @@ int callscr_footer(struct ui *ui, int y, int maxlines)
 }
 
 /* No tick of its own: the loop redraws every second, which moves the pacer. */
-const struct screen call_screen = {"call", callscr_draw, callscr_key, NULL};
+const struct screen call_screen = {"call", callscr_draw, callscr_key, NULL, 1};

@@ -431,6 +431,35 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
 	return NULL;
 }
 
+int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key)
+{
+	const struct keybind *kb = keymap_find(km->keys, km->n, key);
+	int flags;
+
+	if (!kb)
+		return 0;
+	if (km->banner == BANNER_ANY || (km->banner == BANNER_NOTE && !ui->banner_error))
+		ui->banner[0] = '\0';
+	flags = kb->fn(ui, ctx, key);
+	if (flags & HELP) {
+		ui_help(ui, ui_tr(km->help_title), km->keys, km->n);
+		flags = (flags & ~HELP) | REDRAW;
+	}
+	return flags | HANDLED;
+}
+
+int key_help(struct ui *ui, void *ctx, int key)
+{
+	(void)ui, (void)ctx, (void)key;
+	return HELP;
+}
+
+int key_quit(struct ui *ui, void *ctx, int key)
+{
+	(void)ui, (void)ctx, (void)key;
+	return QUIT;
+}
+
 /* Lay the keys out left to right; y < 0 only measures. Returns the lines used. */
 int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n)
 {
@@ -490,7 +519,7 @@ static int pager_key(struct ui *ui, void *ctx, int key)
 	return QUIT;
 }
 
-static const struct screen pager_screen = {"pager", pager_draw, pager_key, NULL};
+static const struct screen pager_screen = {"pager", pager_draw, pager_key, NULL, 0};
 
 void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n)
 {
@@ -595,5 +624,5 @@ static int panel_key(struct ui *ui, void *ctx, int key)
 	return 0;
 }
 
-const struct screen panel_screen = {"panel", panel_draw, panel_key, NULL};
+const struct screen panel_screen = {"panel", panel_draw, panel_key, NULL, 0};
 

@@ -266,7 +266,7 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-static const struct screen edit_screen = {"edit", edit_draw, edit_key, NULL};
+static const struct screen edit_screen = {"edit", edit_draw, edit_key, NULL, 0};
 
 int ui_takes_paste(const struct screen *scr)
 {
@@ -343,7 +343,7 @@ static int ask_key(struct ui *ui, void *ctx, int key)
 	return under_key(ui, key) ? REDRAW : 0;
 }
 
-static const struct screen ask_screen = {"ask", ask_draw, ask_key, NULL};
+static const struct screen ask_screen = {"ask", ask_draw, ask_key, NULL, 0};
 
 int ui_overlay_rows(const struct ui *ui)
 {

@@ -31,23 +31,21 @@ struct fscreen {
 	char error[sizeof(((struct poise_error *)0)->msg)];
 };
 
-static int floor_help(struct ui *ui, void *ctx, int key);
 static int floor_clear(struct ui *ui, void *ctx, int key);
 static int floor_scroll(struct ui *ui, void *ctx, int key);
-static int floor_quit(struct ui *ui, void *ctx, int key);
 
 #define FLOOR_KEYS(K)                                                                              \
-	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
-	K(clear, KEYS('a'), "a", N_("clear alerts"),                                               \
+	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
+	K(floor_clear, KEYS('a'), "a", N_("clear alerts"),                                         \
 	  N_("clear the alert lines (the calls stay in their place on the list)"))                 \
-	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  N_("scroll"), N_("scroll the calls (Down/Up or j/k, PgDn/PgUp)"))                        \
-	K(quit, KEYS('q'), "q", N_("quit"), N_("quit"))
+	K(floor_scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)),    \
+	  "j/k", N_("scroll"), N_("scroll the calls (Down/Up or j/k, PgDn/PgUp)"))                 \
+	K(key_quit, KEYS('q'), "q", N_("quit"), N_("quit"))
 
-#define FLOOR_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, floor_##name},
-static const struct keybind floor_keys[] = {FLOOR_KEYS(FLOOR_KEY_ENTRY)};
-#undef FLOOR_KEY_ENTRY
+static const struct keybind floor_keys[] = {FLOOR_KEYS(KEY_ENTRY)};
 #define NFLOOR_KEYS (sizeof(floor_keys) / sizeof(floor_keys[0]))
+static const struct keymap floor_map = {N_("poise floor - keys"), floor_keys, NFLOOR_KEYS,
+					BANNER_KEEP};
 
 enum { C_NEED, C_AGENT, C_CUSTOMER, C_STAGE, C_MOOD, C_HOLD, C_WARN, C_PROMPTS, C_CALL, C_COUNT };
 
@@ -202,13 +200,6 @@ static void floor_draw(struct ui *ui, void *ctx)
 	free(lines);
 }
 
-static int floor_help(struct ui *ui, void *ctx, int key)
-{
-	(void)ctx, (void)key;
-	ui_help(ui, _("poise floor - keys"), floor_keys, NFLOOR_KEYS);
-	return REDRAW;
-}
-
 static int floor_clear(struct ui *ui, void *ctx, int key)
 {
 	struct fscreen *s = ctx;
@@ -227,19 +218,9 @@ static int floor_scroll(struct ui *ui, void *ctx, int key)
 	return list_view_key(&s->v, key) | REDRAW;
 }
 
-static int floor_quit(struct ui *ui, void *ctx, int key)
-{
-	(void)ui, (void)ctx, (void)key;
-	return QUIT;
-}
-
 static int floor_key(struct ui *ui, void *ctx, int key)
 {
-	const struct keybind *kb = keymap_find(floor_keys, NFLOOR_KEYS, key);
-
-	if (!kb)
-		return 0;
-	return kb->fn(ui, ctx, key) | HANDLED;
+	return keymap_key(ui, &floor_map, ctx, key);
 }
 
 static int floor_tick(struct ui *ui, void *ctx, int64_t now)
@@ -266,7 +247,7 @@ static int floor_tick(struct ui *ui, void *ctx, int64_t now)
 	return flags;
 }
 
-static const struct screen floor_screen = {"floor", floor_draw, floor_key, floor_tick};
+static const struct screen floor_screen = {"floor", floor_draw, floor_key, floor_tick, 0};
 
 int ui_floor(struct team_floor *f, const char *who, struct poise_error *err)
 {

@@ -52,23 +52,21 @@ int ui_compact(void)
 
 /*
  * Only what a draw touches is compared and sent by refresh(); erase()
- * touches every line. The call screen, the one drawn at every key and
- * every second of a call, redraws only what changed (callscr_draw): when
- * it is the only screen and was the last frame, at the same size, it is
- * drawn over that frame (ui->frame_kept) instead of a blank screen.
+ * touches every line. A screen drawn at every key and every second (the
+ * call screen) keeps its frame: when it is the only screen, the loop leaves
+ * the last frame on screen and the screen redraws only what changed.
  */
+int ui_frame_left(const struct ui *ui)
+{
+	return ui->depth == 1 && ui->stack[0]->keeps_frame && !ui_too_small();
+}
+
 static void redraw(struct ui *ui)
 {
-	const struct screen *alone = ui->depth == 1 && !ui_too_small() ? ui->stack[0] : NULL;
-
 	ui->cur_y = ui->cur_x = -1;
-	ui->frame_kept = alone == &call_screen && ui->frame_screen == alone &&
-			 ui->frame_lines == LINES && ui->frame_cols == COLS;
-	if (!ui->frame_kept)
+	ui->frames++;
+	if (!ui_frame_left(ui))
 		erase();
-	ui->frame_screen = alone;
-	ui->frame_lines = LINES;
-	ui->frame_cols = COLS;
 	if (ui_too_small()) {
 		draw_too_small();
 	} else {

@@ -139,15 +139,23 @@ static void say_news(struct plain *p)
 	}
 }
 
+/* Enough input to go on: a key's bytes; for a line, a '\n' or the end of input. */
+static int have_input(const struct plain *p, int line)
+{
+	return line ? memchr(p->in, '\n', p->inlen) || p->eof : p->inlen > 0;
+}
+
 /*
- * Wait for input, the clock going on: 1 input is there, PK_STOP when a
- * signal came or the input ended. News is said only between questions.
+ * Wait for input (a key's bytes, or a whole line), the clock going on: 1
+ * it is there, PK_STOP when a signal came or the input ended with nothing
+ * left. News is said only between questions (not when quiet); a line read
+ * ahead is taken before it, as it came.
  */
-static int wait_input(struct plain *p, int quiet)
+static int wait_input(struct plain *p, int quiet, int line)
 {
 	for (;;) {
-		int got;
-
+		if (line && have_input(p, 1))
+			break;
 		if (term_signal()) {
 			p->ui->stopping = term_signal();
 			return PK_STOP;
@@ -156,16 +164,14 @@ static int wait_input(struct plain *p, int quiet)
 			ui_call_tick(p->ui, ui_now());
 		if (!quiet)
 			say_news(p);
-		if (p->inlen)
-			return 1;
-		got = fill(p, UI_TICK_MS);
-		if (got < 0) {
-			if (p->inlen)
-				return 1;
-			p->ui->stopping = SIGHUP; /* as a terminal that hung up */
-			return PK_STOP;
-		}
+		if (have_input(p, line) || (fill(p, UI_TICK_MS) < 0 && !p->inlen))
+			break;
 	}
+	if (!p->inlen) {
+		p->ui->stopping = SIGHUP; /* the end of input, as a terminal that hung up */
+		return PK_STOP;
+	}
+	return 1;
 }
 
 /* A line of input (not a terminal): its bytes up to '\n', into buf; PK_STOP at the end. */
@@ -174,21 +180,9 @@ static int next_line(struct plain *p, char *buf, size_t size, int quiet)
 	char *nl;
 	size_t n;
 
-	while (!(nl = memchr(p->in, '\n', p->inlen)) && !p->eof) {
-		if (term_signal()) {
-			p->ui->stopping = term_signal();
-			return PK_STOP;
-		}
-		if (p->ui->in_call)
-			ui_call_tick(p->ui, ui_now());
-		if (!quiet)
-			say_news(p);
-		fill(p, UI_TICK_MS);
-	}
-	if (!nl && !p->inlen) {
-		p->ui->stopping = SIGHUP; /* the end of input, as a terminal that hung up */
+	if (wait_input(p, quiet, 1) == PK_STOP)
 		return PK_STOP;
-	}
+	nl = memchr(p->in, '\n', p->inlen);
 	n = nl ? (size_t)(nl - p->in) : p->inlen;
 	snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), p->in);
 	take(p, nl ? n + 1 : n);
@@ -255,7 +249,7 @@ static int next_key(struct plain *p)
 		int key;
 
 		do {
-			if (wait_input(p, 0) == PK_STOP)
+			if (wait_input(p, 0, 0) == PK_STOP)
 				return PK_STOP;
 			key = tty_key(p);
 		} while (key == PK_NONE);
@@ -311,7 +305,7 @@ static int read_text(struct plain *p, const char *label, char *out, size_t size,
 	for (;;) {
 		int key;
 
-		if (wait_input(p, 1) == PK_STOP)
+		if (wait_input(p, 1, 0) == PK_STOP)
 			return PK_STOP;
 		key = tty_key(p);
 		if (key == PK_ENTER || key == '\r') {

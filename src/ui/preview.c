@@ -13,7 +13,7 @@
  * A save that does not load shows every error of the file, as lint writes
  * them (file:line:col: message), until a save that loads.
  */
-#include "ui/app.h"
+#include "ui/callscreen.h"
 #include "poise/i18n.h"
 
 #include <stdio.h>
@@ -33,6 +33,7 @@ struct preview {
 	struct poise_error *errs; /* while the file does not load: every error of it */
 	size_t nerrs;
 	struct list_view view; /* the errors, scrolled */
+	struct callscr call;   /* the call screen's view of the walk */
 };
 
 static const char *env(const char *name)
@@ -230,7 +231,7 @@ static void preview_draw(struct ui *ui, void *ctx)
 	if (p->nerrs || !ui->in_call)
 		draw_broken(ui, p);
 	else
-		call_screen.draw(ui, NULL);
+		call_screen.draw(ui, &p->call);
 }
 
 static int preview_key(struct ui *ui, void *ctx, int key)
@@ -239,7 +240,7 @@ static int preview_key(struct ui *ui, void *ctx, int key)
 
 	if (p->nerrs || !ui->in_call)
 		return key == 'q' ? QUIT : list_view_key(&p->view, key) | HANDLED;
-	return call_screen.key(ui, NULL, key);
+	return call_screen.key(ui, &p->call, key);
 }
 
 static int preview_tick(struct ui *ui, void *ctx, int64_t now)
@@ -253,7 +254,7 @@ static int preview_tick(struct ui *ui, void *ctx, int64_t now)
 }
 
 static const struct screen preview_screen = {"preview", preview_draw, preview_key,
-					     preview_tick};
+					     preview_tick, 0};
 
 /*
  * The playbook: a name on the search path or a file. A file that exists

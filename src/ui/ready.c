@@ -39,28 +39,26 @@ struct ready {
 
 static int ready_next(struct ui *ui, void *ctx, int key);
 static int ready_pick(struct ui *ui, void *ctx, int key);
-static int ready_quit(struct ui *ui, void *ctx, int key);
 static int ready_ack(struct ui *ui, void *ctx, int key);
 static int ready_move(struct ui *ui, void *ctx, int key);
 static int ready_done(struct ui *ui, void *ctx, int key);
 
 #define READY_KEYS(K)                                                                              \
-	K(next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),              \
+	K(ready_next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),        \
 	  N_("the next caller's name and reference, then the call"))                               \
-	K(pick, KEYS('p'), "p", N_("playbook"), N_("pick the playbook for the next call"))         \
-	K(ack, KEYS('a'), "a", N_("answer"),                                                       \
+	K(ready_pick, KEYS('p'), "p", N_("playbook"), N_("pick the playbook for the next call"))   \
+	K(ready_ack, KEYS('a'), "a", N_("answer"),                                                 \
 	  N_("acknowledge, reply to or dispute a supervisor's comment"))                           \
-	K(move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",     \
-	  N_("follow-up"),                                                                         \
+	K(ready_move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)),      \
+	  "j/k", N_("follow-up"),                                                                  \
 	  N_("select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page"))            \
-	K(done, KEYS('d'), "d", N_("done"),                                                        \
+	K(ready_done, KEYS('d'), "d", N_("done"),                                                  \
 	  N_("close the selected follow-up (as poise followups done ID)"))                         \
-	K(quit, KEYS('q'), "q", N_("quit"), N_("quit poise"))
+	K(key_quit, KEYS('q'), "q", N_("quit"), N_("quit poise"))
 
-#define READY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, ready_##name},
-static const struct keybind ready_keys[] = {READY_KEYS(READY_KEY_ENTRY)};
-#undef READY_KEY_ENTRY
+static const struct keybind ready_keys[] = {READY_KEYS(KEY_ENTRY)};
 #define NREADY_KEYS (sizeof(ready_keys) / sizeof(ready_keys[0]))
+static const struct keymap ready_map = {NULL, ready_keys, NREADY_KEYS, BANNER_KEEP};
 
 static int collect_fu(void *ctx, const struct ready_followup *f)
 {
@@ -367,17 +365,11 @@ out:
 	free(l.items);
 }
 
-/* The ready screen is the top of the stack while its keys run. */
-static struct ready *top_ready(struct ui *ui)
-{
-	return ui->ctx[ui->depth - 1];
-}
-
 static int ready_next(struct ui *ui, void *ctx, int key)
 {
-	struct ready *r = top_ready(ui);
+	struct ready *r = ctx;
 
-	(void)ctx, (void)key;
+	(void)key;
 	if (!caller_ask(ui, r->caller))
 		return REDRAW; /* Esc: back to the ready screen */
 	r->next = 1;
@@ -386,18 +378,18 @@ static int ready_next(struct ui *ui, void *ctx, int key)
 
 static int ready_ack(struct ui *ui, void *ctx, int key)
 {
-	(void)ctx, (void)key;
-	rv_comments_ack(ui, &top_ready(ui)->cm);
+	(void)key;
+	rv_comments_ack(ui, &((struct ready *)ctx)->cm);
 	return REDRAW;
 }
 
 /* Up/Down select among the follow-ups, the list scrolling with them; PgUp/PgDn scroll. */
 static int ready_move(struct ui *ui, void *ctx, int key)
 {
-	struct ready *r = top_ready(ui);
+	struct ready *r = ctx;
 	int up = key == KF(KEY_UP) || key == 'k';
 
-	(void)ctx;
+	(void)ui;
 	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || !r->nfu)
 		return list_view_key(&r->view, key);
 	if ((up && r->view.sel_above) || (!up && r->view.sel_below)) {
@@ -414,13 +406,13 @@ static int ready_move(struct ui *ui, void *ctx, int key)
 /* Close the selected follow-up, stored as `poise followups done ID` stores it. */
 static int ready_done(struct ui *ui, void *ctx, int key)
 {
-	struct ready *r = top_ready(ui);
+	struct ready *r = ctx;
 	const struct ready_followup *f;
 	struct poise_error err;
 	char q[512], day[64];
 	int64_t done_at = 0;
 
-	(void)ctx, (void)key;
+	(void)key;
 	if (r->nfu == 0) {
 		ui_set_banner(ui, 0, _("no follow-up to close"));
 		return REDRAW;
@@ -443,19 +435,9 @@ static int ready_done(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-static int ready_quit(struct ui *ui, void *ctx, int key)
-{
-	(void)ctx, (void)key;
-	top_ready(ui)->next = 0;
-	return QUIT;
-}
-
 static int ready_key(struct ui *ui, void *ctx, int key)
 {
-	const struct keybind *kb = keymap_find(ready_keys, NREADY_KEYS, key);
-
-	(void)ctx;
-	return kb ? kb->fn(ui, ctx, key) | HANDLED : 0;
+	return keymap_key(ui, &ready_map, ctx, key);
 }
 
 /*
@@ -480,7 +462,7 @@ static int ready_tick(struct ui *ui, void *ctx, int64_t now)
 	return flags;
 }
 
-static const struct screen ready_screen = {"ready", ready_draw, ready_key, ready_tick};
+static const struct screen ready_screen = {"ready", ready_draw, ready_key, ready_tick, 0};
 
 int ready_run(struct ui *ui, struct caller *next_caller)
 {
@@ -578,7 +560,7 @@ static int pick_key(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-static const struct screen pick_screen = {"pick", pick_draw, pick_key, NULL};
+static const struct screen pick_screen = {"pick", pick_draw, pick_key, NULL, 0};
 
 static int ready_pick(struct ui *ui, void *ctx, int key)
 {
@@ -652,7 +634,7 @@ static int breather_tick(struct ui *ui, void *ctx, int64_t now)
 }
 
 static const struct screen breather_screen = {"breather", breather_draw, breather_key,
-					      breather_tick};
+					      breather_tick, 0};
 
 void breather_run(struct ui *ui)
 {

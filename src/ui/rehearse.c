@@ -99,13 +99,29 @@ static void situation(struct ui *ui, const struct scenario *sc)
 	list_build_free(&b);
 }
 
+/* The debrief's items of one kind under their heading, each with mark; none: a line saying so. */
+static void add_kind(struct ui *ui, struct list_build *b, const struct debrief *d,
+		     enum debrief_kind kind, const char *heading, const char *mark, attr_t attr,
+		     const char *none)
+{
+	int n = 0;
+
+	add_item(b, NULL, heading, ui_attr(ui, R_SECTION));
+	for (size_t i = 0; i < d->n; i++)
+		if (d->items[i].kind == kind && ++n)
+			add_item(b, mark, list_own(b, joined(d->items[i].label, d->items[i].text)),
+				 attr);
+	if (!n)
+		add_item(b, NULL, none, ui_attr(ui, R_DIM));
+	add_item(b, NULL, "", A_NORMAL);
+}
+
 /* What went well and what to try, from the playbook's rules; any key returns. */
 static void debrief(struct ui *ui, const struct scenario *sc, const struct rehearsal *r)
 {
 	struct list_build b = {0};
 	struct debrief d;
 	char title[256], mood[128];
-	int well = 0, tried = 0;
 
 	if (rehearsal_debrief(&ui->cs, &d) != POISE_OK) {
 		ui_set_banner(ui, 1, "%s", _("the debrief could not be made: out of memory"));
@@ -116,25 +132,10 @@ static void debrief(struct ui *ui, const struct scenario *sc, const struct rehea
 		 sc->mood, r->mood);
 	add_item(&b, NULL, mood, A_NORMAL);
 	add_item(&b, NULL, "", A_NORMAL);
-	add_item(&b, NULL, _("What went well"), ui_attr(ui, R_SECTION));
-	for (size_t i = 0; i < d.n; i++)
-		if (d.items[i].kind == DEBRIEF_WELL && ++well)
-			add_item(&b, ui->utf8 ? "\xe2\x9c\x93" : "+",
-				 list_own(&b, joined(d.items[i].label, d.items[i].text)),
-				 ui_attr(ui, R_DONE));
-	if (!well)
-		add_item(&b, NULL, _("(no line of the guidance was marked said)"), ui_attr(ui, R_DIM));
-	add_item(&b, NULL, "", A_NORMAL);
-	add_item(&b, NULL, _("What to try"), ui_attr(ui, R_SECTION));
-	for (size_t i = 0; i < d.n; i++)
-		if (d.items[i].kind == DEBRIEF_TRY && ++tried)
-			add_item(&b, ui->utf8 ? "\xe2\x86\x92" : "->",
-				 list_own(&b, joined(d.items[i].label, d.items[i].text)),
-				 ui_attr(ui, R_WARN));
-	if (!tried)
-		add_item(&b, NULL, _("(nothing: every stage visited had a line said)"),
-			 ui_attr(ui, R_DIM));
-	add_item(&b, NULL, "", A_NORMAL);
+	add_kind(ui, &b, &d, DEBRIEF_WELL, _("What went well"), ui->utf8 ? "\xe2\x9c\x93" : "+",
+		 ui_attr(ui, R_DONE), _("(no line of the guidance was marked said)"));
+	add_kind(ui, &b, &d, DEBRIEF_TRY, _("What to try"), ui->utf8 ? "\xe2\x86\x92" : "->",
+		 ui_attr(ui, R_WARN), _("(nothing: every stage visited had a line said)"));
 	add_item(&b, NULL, _("Press Enter to finish."), ui_attr(ui, R_KEY));
 	ui_pager(ui, title, b.items, b.n);
 	list_build_free(&b);
@@ -154,11 +155,6 @@ static void interrupted(struct ui *ui)
 
 	if (ui->in_call && (ui->cs.phase == CALL_TALK || ui->cs.phase == CALL_WRAPUP))
 		ui_record(ui, &ev);
-}
-
-static const char *env(const char *name)
-{
-	return getenv(name);
 }
 
 static int play(struct ui *ui, const struct scenario *sc)
@@ -211,9 +207,7 @@ int ui_rehearse(const struct call_opts *opts, const struct scenario *sc, struct 
 	if (!o.playbook)
 		o.playbook = sc->playbook;
 	ui->opts = &o;
-	if (pbpath_init(&ui->pp, env, err) != POISE_OK ||
-	    pbpath_resolve(&ui->pp, o.playbook, &ui->pb, err) != POISE_OK ||
-	    store_open(o.db, 0, &ui->st, err) != POISE_OK || term_start_err(ui, err) != 0)
+	if (session_open(ui, err) != 0 || term_start_err(ui, err) != 0)
 		goto out;
 	rc = play(ui, sc) == 0 ? 0 : 1;
 	term_stop();
@@ -223,11 +217,6 @@ int ui_rehearse(const struct call_opts *opts, const struct scenario *sc, struct 
 		poise_error_set(err, POISE_DB, NULL, 0, 0, "%s",
 				ui->banner[0] ? ui->banner : _("the rehearsal stopped"));
 out:
-	session_end_call(ui);
-	if (ui->st)
-		store_close(ui->st);
-	playbook_free(ui->pb);
-	pbpath_free(&ui->pp);
-	free(ui);
+	session_close(ui);
 	return rc;
 }

@@ -222,7 +222,6 @@ int session_resume_call(struct ui *ui)
 	struct event ev = {.kind = EV_RESUME, .stage = (int)ui->cs.stage, .a = 1};
 	int open = strcmp(ui->meta.status, "open") == 0;
 
-	ui->sel_stage = (int)ui->cs.stage;
 	if ((!open || ui_record(ui, &stop) == 0) && ui_record(ui, &ev) == 0)
 		return 0;
 	session_end_call(ui);

@@ -33,7 +33,6 @@ struct rlist {
 	char error[512];
 };
 
-static int list_help(struct ui *ui, void *ctx, int key);
 static int list_open(struct ui *ui, void *ctx, int key);
 static int list_move(struct ui *ui, void *ctx, int key);
 static int list_page(struct ui *ui, void *ctx, int key);
@@ -42,33 +41,32 @@ static int list_filter(struct ui *ui, void *ctx, int key);
 static int list_search(struct ui *ui, void *ctx, int key);
 static int list_clear(struct ui *ui, void *ctx, int key);
 static int list_practice(struct ui *ui, void *ctx, int key);
-static int list_quit(struct ui *ui, void *ctx, int key);
 
 #define LIST_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
-	K(open, KEYS('\r', '\n', KF(KEY_ENTER)), N_("Enter"), N_("open"),                          \
+	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
+	K(list_open, KEYS('\r', '\n', KF(KEY_ENTER)), N_("Enter"), N_("open"),                     \
 	  N_("open the call: timeline, figures, replay, score and comment"))                       \
-	K(move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", N_("move"),                       \
+	K(list_move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", N_("move"),                  \
 	  N_("next or previous call (Down/Up or j/k), across pages"))                              \
-	K(page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), N_("PgDn/PgUp"), N_("page"),                   \
+	K(list_page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), N_("PgDn/PgUp"), N_("page"),              \
 	  N_("the page of older calls (PgDn) or newer calls (PgUp)"))                              \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("newest/oldest"),             \
+	K(list_ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("newest/oldest"),        \
 	  N_("the newest calls (g or Home) or the oldest (G or End)"))                             \
-	K(filter, KEYS('f'), "f", N_("filter"),                                                    \
+	K(list_filter, KEYS('f'), "f", N_("filter"),                                               \
 	  N_("filter by agent, dates, outcome, cause, playbook, mood, customer, reference, "       \
 	     "status, reviewed, QA score; draw a random sample (Enter keeps, - clears)"))          \
-	K(search, KEYS('/'), "/", N_("search"),                                                    \
+	K(list_search, KEYS('/'), "/", N_("search"),                                               \
 	  N_("search every typed text: notes, reasons, promises, reflections, comments, "          \
 	     "replies (3 characters or more)"))                                                    \
-	K(clear, KEYS('F'), "F", N_("clear"), N_("clear every filter and the search"))             \
-	K(practice, KEYS('P'), "P", N_("rehearsals"),                                              \
+	K(list_clear, KEYS('F'), "F", N_("clear"), N_("clear every filter and the search"))        \
+	K(list_practice, KEYS('P'), "P", N_("rehearsals"),                                         \
 	  N_("list the rehearsals (poise rehearse) instead of the calls; P again goes back"))      \
-	K(quit, KEYS('q'), "q", N_("quit"), N_("quit"))
+	K(key_quit, KEYS('q'), "q", N_("quit"), N_("quit"))
 
-#define LIST_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, list_##name},
-static const struct keybind list_keys[] = {LIST_KEYS(LIST_KEY_ENTRY)};
-#undef LIST_KEY_ENTRY
+static const struct keybind list_keys[] = {LIST_KEYS(KEY_ENTRY)};
 #define NLIST_KEYS (sizeof(list_keys) / sizeof(list_keys[0]))
+static const struct keymap list_map = {N_("poise review - keys of the list"), list_keys, NLIST_KEYS,
+				       BANNER_ANY};
 
 /* Rows that fit between the two header lines and the status line and footer. */
 static int page_rows(struct ui *ui)
@@ -223,41 +221,46 @@ static void format_row(const struct ui *ui, const struct call_meta *m, const str
 	cell(line, size, mood, c[C_MOOD].width);
 }
 
+/* The filter as shown: each field set, as name=value (typed text quoted), in one order. */
 static void filter_text(const struct rlist *l, char *buf, size_t size)
 {
+	const struct review_filter *f = &l->f;
+	char mood[16] = "", score[16] = "";
+	const struct {
+		const char *name, *value;
+		int quoted;
+	} part[] = {
+		{"", f->practice ? _("rehearsals") : "", 0},
+		{"agent=", f->agent, 0},
+		{"from=", l->from, 0},
+		{"to=", l->to, 0},
+		{"outcome=", f->outcome, 0},
+		{"cause=", f->cause, 0},
+		{"playbook=", f->playbook, 0},
+		{"mood>=", mood, 0},
+		{"search=", f->search, 1},
+		{"customer=", f->customer, 1},
+		{"ref=", f->ref, 0},
+		{"status=", f->status, 0},
+		{"reviewed=",
+		 !f->reviewed		       ? ""
+		 : f->reviewed == REVIEWED_YES ? "yes"
+					       : "no",
+		 0},
+		{"score<", score, 0},
+	};
 	size_t len = 0;
 
-#define PUT(...) len += (size_t)snprintf(buf + len, len < size ? size - len : 0, __VA_ARGS__)
+	if (f->mood_min)
+		snprintf(mood, sizeof(mood), "%d", f->mood_min);
+	if (f->score_below)
+		snprintf(score, sizeof(score), "%d%%", f->score_below);
 	buf[0] = '\0';
-	if (l->f.practice)
-		PUT(" %s", _("rehearsals"));
-	if (l->f.agent[0])
-		PUT(" agent=%s", l->f.agent);
-	if (l->from[0])
-		PUT(" from=%s", l->from);
-	if (l->to[0])
-		PUT(" to=%s", l->to);
-	if (l->f.outcome[0])
-		PUT(" outcome=%s", l->f.outcome);
-	if (l->f.cause[0])
-		PUT(" cause=%s", l->f.cause);
-	if (l->f.playbook[0])
-		PUT(" playbook=%s", l->f.playbook);
-	if (l->f.mood_min)
-		PUT(" mood>=%d", l->f.mood_min);
-	if (l->f.search[0])
-		PUT(" search=\"%s\"", l->f.search);
-	if (l->f.customer[0])
-		PUT(" customer=\"%s\"", l->f.customer);
-	if (l->f.ref[0])
-		PUT(" ref=%s", l->f.ref);
-	if (l->f.status[0])
-		PUT(" status=%s", l->f.status);
-	if (l->f.reviewed)
-		PUT(" reviewed=%s", l->f.reviewed == REVIEWED_YES ? "yes" : "no");
-	if (l->f.score_below)
-		PUT(" score<%d%%", l->f.score_below);
-#undef PUT
+	for (size_t i = 0; i < sizeof(part) / sizeof(part[0]); i++)
+		if (part[i].value[0])
+			len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
+						part[i].quoted ? " %s\"%s\"" : " %s%s",
+						part[i].name, part[i].value);
 }
 
 /* The row under the page: markers for the calls on other pages. */
@@ -484,30 +487,12 @@ static int list_clear(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-static int list_help(struct ui *ui, void *ctx, int key)
-{
-	(void)ctx, (void)key;
-	ui_help(ui, _("poise review - keys of the list"), list_keys, NLIST_KEYS);
-	return REDRAW;
-}
-
-static int list_quit(struct ui *ui, void *ctx, int key)
-{
-	(void)ui, (void)ctx, (void)key;
-	return QUIT;
-}
-
 static int list_key(struct ui *ui, void *ctx, int key)
 {
-	const struct keybind *kb = keymap_find(list_keys, NLIST_KEYS, key);
-
-	if (!kb)
-		return 0;
-	ui->banner[0] = '\0';
-	return kb->fn(ui, ctx, key) | HANDLED;
+	return keymap_key(ui, &list_map, ctx, key);
 }
 
-static const struct screen list_screen = {"review", list_draw, list_key, NULL};
+static const struct screen list_screen = {"review", list_draw, list_key, NULL, 0};
 
 /* --- the session ----------------------------------------------------- */
 

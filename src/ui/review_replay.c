@@ -173,24 +173,22 @@ static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
 
 static int replay_step(struct ui *ui, void *ctx, int key);
 static int replay_ends(struct ui *ui, void *ctx, int key);
-static int replay_help(struct ui *ui, void *ctx, int key);
 static int replay_scroll(struct ui *ui, void *ctx, int key);
-static int replay_back(struct ui *ui, void *ctx, int key);
 
 #define REPLAY_KEYS(K)                                                                             \
-	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
-	K(step, KEYS(KF(KEY_RIGHT), 'l', ' ', KF(KEY_LEFT), 'h'), N_("Right/Left"), N_("step"),    \
-	  N_("the next event (Right, l, Space) or the one before (Left, h)"))                      \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("start/end"),                 \
+	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
+	K(replay_step, KEYS(KF(KEY_RIGHT), 'l', ' ', KF(KEY_LEFT), 'h'), N_("Right/Left"),         \
+	  N_("step"), N_("the next event (Right, l, Space) or the one before (Left, h)"))          \
+	K(replay_ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("start/end"),          \
 	  N_("before the first event (g) or after the last (G)"))                                  \
-	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  N_("scroll"), N_("scroll what is shown (Down/Up, j/k, PgDn/PgUp)"))                      \
-	K(back, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the call (q or Esc)"))
+	K(replay_scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)),   \
+	  "j/k", N_("scroll"), N_("scroll what is shown (Down/Up, j/k, PgDn/PgUp)"))               \
+	K(key_quit, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the call (q or Esc)"))
 
-#define REPLAY_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, replay_##name},
-static const struct keybind replay_keys[] = {REPLAY_KEYS(REPLAY_KEY_ENTRY)};
-#undef REPLAY_KEY_ENTRY
+static const struct keybind replay_keys[] = {REPLAY_KEYS(KEY_ENTRY)};
 #define NREPLAY_KEYS (sizeof(replay_keys) / sizeof(replay_keys[0]))
+static const struct keymap replay_map = {N_("poise review - keys of replay"), replay_keys,
+					 NREPLAY_KEYS, BANNER_KEEP};
 
 static void replay_draw(struct ui *ui, void *ctx)
 {
@@ -257,27 +255,12 @@ static int replay_scroll(struct ui *ui, void *ctx, int key)
 	return list_view_key(&r->lv, key);
 }
 
-static int replay_help(struct ui *ui, void *ctx, int key)
-{
-	(void)ctx, (void)key;
-	ui_help(ui, _("poise review - keys of replay"), replay_keys, NREPLAY_KEYS);
-	return REDRAW;
-}
-
-static int replay_back(struct ui *ui, void *ctx, int key)
-{
-	(void)ui, (void)ctx, (void)key;
-	return QUIT;
-}
-
 static int replay_key(struct ui *ui, void *ctx, int key)
 {
-	const struct keybind *kb = keymap_find(replay_keys, NREPLAY_KEYS, key);
-
-	return kb ? kb->fn(ui, ctx, key) | HANDLED : 0;
+	return keymap_key(ui, &replay_map, ctx, key);
 }
 
-static const struct screen replay_screen = {"review-replay", replay_draw, replay_key, NULL};
+static const struct screen replay_screen = {"review-replay", replay_draw, replay_key, NULL, 0};
 
 void rv_replay_run(struct ui *ui, const struct review_call *rc)
 {

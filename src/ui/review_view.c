@@ -286,31 +286,30 @@ static void build(struct ui *ui, struct view *v)
 	add_timeline(ui, v);
 }
 
-static int view_help(struct ui *ui, void *ctx, int key);
 static int view_scroll(struct ui *ui, void *ctx, int key);
 static int view_ends(struct ui *ui, void *ctx, int key);
 static int view_replay(struct ui *ui, void *ctx, int key);
 static int view_score(struct ui *ui, void *ctx, int key);
 static int view_comment(struct ui *ui, void *ctx, int key);
-static int view_back(struct ui *ui, void *ctx, int key);
 
 #define VIEW_KEYS(K)                                                                               \
-	K(help, KEYS('?'), "?", N_("help"), N_("show this help"))                                  \
-	K(scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)), "j/k",   \
-	  N_("scroll"), N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)"))                  \
-	K(ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),              \
+	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
+	K(view_scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)),     \
+	  "j/k", N_("scroll"), N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)"))           \
+	K(view_ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),         \
 	  N_("the top (g, Home) or the end (G, End); Space pages down"))                           \
-	K(replay, KEYS('r'), "r", N_("replay"),                                                    \
+	K(view_replay, KEYS('r'), "r", N_("replay"),                                               \
 	  N_("replay the call step by step as the agent saw it"))                                  \
-	K(score, KEYS('s'), "s", N_("score"),                                                      \
+	K(view_score, KEYS('s'), "s", N_("score"),                                                 \
 	  N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)"))                \
-	K(comment, KEYS('c'), "c", N_("comment"), N_("write a coaching comment for the agent"))    \
-	K(back, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the list (q or Esc)"))
+	K(view_comment, KEYS('c'), "c", N_("comment"),                                             \
+	  N_("write a coaching comment for the agent"))                                            \
+	K(key_quit, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the list (q or Esc)"))
 
-#define VIEW_KEY_ENTRY(name, keys, label, brief, help) {keys, label, brief, help, view_##name},
-static const struct keybind view_keys[] = {VIEW_KEYS(VIEW_KEY_ENTRY)};
-#undef VIEW_KEY_ENTRY
+static const struct keybind view_keys[] = {VIEW_KEYS(KEY_ENTRY)};
 #define NVIEW_KEYS (sizeof(view_keys) / sizeof(view_keys[0]))
+static const struct keymap view_map = {N_("poise review - keys of a call"), view_keys, NVIEW_KEYS,
+				       BANNER_NOTE};
 
 static void view_draw(struct ui *ui, void *ctx)
 {
@@ -350,13 +349,6 @@ static int view_ends(struct ui *ui, void *ctx, int key)
 
 	(void)ui;
 	return list_view_key(&v->lv, key);
-}
-
-static int view_help(struct ui *ui, void *ctx, int key)
-{
-	(void)ctx, (void)key;
-	ui_help(ui, _("poise review - keys of a call"), view_keys, NVIEW_KEYS);
-	return REDRAW;
 }
 
 static int view_replay(struct ui *ui, void *ctx, int key)
@@ -418,24 +410,12 @@ static int view_comment(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-static int view_back(struct ui *ui, void *ctx, int key)
-{
-	(void)ui, (void)ctx, (void)key;
-	return QUIT;
-}
-
 static int view_key(struct ui *ui, void *ctx, int key)
 {
-	const struct keybind *kb = keymap_find(view_keys, NVIEW_KEYS, key);
-
-	if (!kb)
-		return 0;
-	if (!ui->banner_error)
-		ui->banner[0] = '\0';
-	return kb->fn(ui, ctx, key) | HANDLED;
+	return keymap_key(ui, &view_map, ctx, key);
 }
 
-static const struct screen view_screen = {"review-call", view_draw, view_key, NULL};
+static const struct screen view_screen = {"review-call", view_draw, view_key, NULL, 0};
 
 void rv_view_run(struct ui *ui, const char *call_id, const struct review_opts *opts)
 {

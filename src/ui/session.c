@@ -3,7 +3,7 @@
  * checks through calls, wrap-ups and the ready screen to a clean exit, and
  * what happens to an unfinished call (resume or close) and on a signal.
  */
-#include "ui/app.h"
+#include "ui/callscreen.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -14,16 +14,6 @@
 static const char *env(const char *name)
 {
 	return getenv(name);
-}
-
-/* What the screen shows of the call is the fold's; only the view itself starts afresh. */
-static void reset_view(struct ui *ui)
-{
-	ui->sel = 0;
-	ui->sel_stage = 0;
-	ui->body_stage = 0; /* the body is shown from the top again */
-	ui->banner[0] = '\0';
-	ui->banner_error = 0;
 }
 
 static void copy(char *dst, size_t size, const char *src)
@@ -74,7 +64,8 @@ static int start_call(struct ui *ui, const struct caller *c, int hold)
 	ui->call_pb = ui->pb;
 	ui->in_call = 1;
 	ui->start_held = held;
-	reset_view(ui);
+	ui->banner[0] = '\0';
+	ui->banner_error = 0;
 	if (!held && ui->opts->stored) /* the call and its START: the live floor hears of it now */
 		ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
 	if (call_apply(&ui->cs, &ev) != POISE_OK) {
@@ -152,12 +143,15 @@ int session_interrupt(struct ui *ui, int signo)
 	return ok ? 128 + signo : 1;
 }
 
+/* What the screen shows of the call is the fold's; only its view (callscr) starts afresh. */
 int session_talk(struct ui *ui)
 {
+	struct callscr view = {0};
+
 	/* The wrap-up may go back to the call (Esc) until its outcome is saved. */
 	while (ui->cs.phase == CALL_TALK || ui->cs.phase == CALL_WRAPUP) {
 		if (ui->cs.phase == CALL_TALK) {
-			ui_push(ui, &call_screen, NULL);
+			ui_push(ui, &call_screen, &view);
 			ui_run(ui);
 			ui_pop(ui);
 		}

@@ -107,7 +107,7 @@ static int wrapup_key(struct ui *ui, void *ctx, int key)
 	return list_view_key(&w->view, key) ? REDRAW | HANDLED : 0;
 }
 
-static const struct screen wrapup_screen = {"wrapup", wrapup_draw, wrapup_key, NULL};
+static const struct screen wrapup_screen = {"wrapup", wrapup_draw, wrapup_key, NULL, 0};
 
 static int record(struct ui *ui, enum event_kind kind, const char *text)
 {

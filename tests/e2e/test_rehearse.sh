@@ -28,6 +28,7 @@ wait_for "Mood at the start: 5 furious"
 keys Enter
 wait_for "Calm:"
 wait_for "mood 5 furious"
+screen | head -1 | grep -qF "Dana Whitlock  ref RF-20931  agent tester" || fail "the header names the agent"
 wait_words "Dana Whitlock: “I have called three times now"
 # Calm, Listen, then Empathize: its first line said, the customer feels heard.
 keys Tab;   wait_for "Listen:"
@@ -82,4 +83,18 @@ stop_poise
 start_poise 100 30 review --practice
 wait_for "Dana Whitlock"
 keys q;     wait_exit >/dev/null
+stop_poise
+
+# At 80 columns the header has no room for the agent's name beside the
+# customer's and the reference: from the first frame on, the name is left
+# out whole with its label, never "agent" with nothing after it.
+start_poise 80 24 rehearse furious-refund
+wait_for "The situation"
+keys Enter
+wait_for "Calm:"
+header=$(screen | head -1)
+case "$header" in *"Dana Whitlock  ref RF-20931"*) ;; *) fail "the 80x24 header lost the caller: $header" ;; esac
+if grep -qw agent <<<"$header" && ! grep -qF "agent tester" <<<"$header"; then
+	fail "the 80x24 header shows 'agent' without the name: $header"
+fi
 echo "PASS"

@@ -1,0 +1,47 @@
+/*
+ * callscreen.h - the live call screen's own state and entry points.
+ *
+ * Owns: struct callscr, what the call screen keeps between its draws and
+ * keys (the line selected, how the stage is scrolled, its last frame). The
+ * call itself is the fold's (ui->cs): nothing of it is copied here. Only
+ * callscreen.c, calllayout.c and the files that show the call screen
+ * (session.c, preview.c) include this.
+ */
+#ifndef POISE_UI_CALLSCREEN_H
+#define POISE_UI_CALLSCREEN_H
+
+#include <stdint.h>
+
+#include "ui/app.h"
+
+/*
+ * One call screen's view, given as the screen's ctx to its draw and keys.
+ * Zeroed, it shows the current stage from the line the fold says the agent
+ * was at (callscr_place) at its next draw.
+ */
+struct callscr {
+	int sel;	       /* selected item of the current stage */
+	int sel_stage;	       /* the stage sel belongs to */
+	struct list_view body; /* the stage's lines, scrolled */
+	int body_stage;	       /* the stage body shows, + 1 (0 none); another resets its scroll */
+	int warn_shown;	       /* the warning w highlighted, not yet logged; 0 none */
+	/* Its last frame (calllayout.c): the loop's frame number (0 none) and the size. */
+	uint64_t frame;
+	int lines, cols;
+	int kept;	   /* this draw starts from the last frame, still on screen */
+	uint64_t body_sig; /* the body as last drawn */
+};
+
+/* The screen; its ctx is a struct callscr. */
+extern const struct screen call_screen;
+/* callscreen.c: the footer's keys, at y (y < 0 only measures); the rows taken. */
+int callscr_footer(struct ui *ui, int y, int maxlines);
+/*
+ * Select the line the fold says the agent was at in the current stage
+ * (call_stage_place), the first when none: a stage is shown from there.
+ */
+void callscr_place(struct ui *ui, struct callscr *c);
+/* calllayout.c: draw the call screen (ctx: its struct callscr). */
+void callscr_draw(struct ui *ui, void *ctx);
+
+#endif
