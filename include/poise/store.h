@@ -135,6 +135,20 @@ enum poise_status store_call_start(struct store *st, const struct call_meta *met
 				   struct poise_error *err);
 
 /*
+ * store_call_start() with its COMMIT, and so its fsync, left for
+ * store_call_settle(): the call screen is drawn while the disk is still
+ * busy, and the START is durable before the first key is read (ui_run).
+ * *held is 1 when a COMMIT waits (0 when the call went to the side log).
+ * Until it is settled other writers wait; this store's next write and
+ * store_close() settle it first, so it is never rolled back unseen.
+ */
+enum poise_status store_call_start_held(struct store *st, const struct call_meta *meta,
+					const struct playbook *pb, struct event *first,
+					int *deferred, int *held, struct poise_error *err);
+/* Commit a held new call (fsync'd); POISE_OK when none waits. On failure it is rolled back. */
+enum poise_status store_call_settle(struct store *st, struct poise_error *err);
+
+/*
  * Append ev to call_id in one BEGIN IMMEDIATE transaction, assigning ev->seq.
  * When the database stays locked beyond a short busy timeout, the event is
  * written to the side log (`<db>.pending`, 0600, fsynced) instead and

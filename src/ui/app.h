@@ -156,6 +156,8 @@ struct ui {
 
 	/* The open call, if any. */
 	int in_call;
+	int start_held;	  /* its START waits for its COMMIT: settled after the first frame */
+	int start_failed; /* that COMMIT failed: the call was never recorded (session.c) */
 	int preview; /* `poise preview`: a walk with no database, nothing logged (preview.c) */
 	struct call_lock *lock; /* the open call is ours while we hold it (calllock.h) */
 	struct call_meta meta;
@@ -367,6 +369,13 @@ int wrapup_run(struct ui *ui);
 int ready_run(struct ui *ui, struct caller *next); /* 1 next call (next filled), 0 quit */
 void breather_run(struct ui *ui);
 int session_start_call(struct ui *ui, const struct caller *c);
+/*
+ * The new call's START made durable (its COMMIT, left open so the first
+ * frame is drawn during the fsync): ui_run calls it once that frame is on
+ * the terminal, before the first key is read. -1 when it failed (the call
+ * was not recorded; ui->start_failed, the banner says why).
+ */
+int session_settle(struct ui *ui);
 /* The playbook and the database, before any screen (session.c); -1 with err. */
 int session_open(struct ui *ui, struct poise_error *err);
 /* The end of a session: the open call's lock, the database, the playbooks, ui itself. */

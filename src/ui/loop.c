@@ -314,6 +314,8 @@ void ui_run(struct ui *ui)
 		if (flags & REDRAW)
 			redraw(ui);
 		flags = 0;
+		if (ui->start_held && session_settle(ui) != 0)
+			break; /* nothing of that call was kept: no key may act on it */
 		if (term_signal()) {
 			ui->stopping = term_signal();
 			break;

@@ -25,12 +25,15 @@ static void copy(char *dst, size_t size, const char *src)
  * A new call with c's caller; nothing of the last call is carried over. The
  * call and its START are stored in one transaction, then START is folded
  * into the state the screen shows, as ui_record() does for every later event.
+ * With hold, that transaction's COMMIT (its fsync) waits for session_settle(),
+ * which ui_run() calls once the call screen's first frame is drawn and
+ * before it reads a key (docs/architecture.md).
  */
-int session_start_call(struct ui *ui, const struct caller *c)
+static int start_call(struct ui *ui, const struct caller *c, int hold)
 {
 	struct poise_error err;
 	struct event ev = {.kind = EV_START, .stage = STAGE_CALM};
-	int deferred = 0;
+	int deferred = 0, held = 0;
 
 	poise_error_clear(&err);
 	memset(&ui->meta, 0, sizeof(ui->meta));
@@ -53,15 +56,17 @@ int session_start_call(struct ui *ui, const struct caller *c)
 	}
 	ev.text = ui->pb->hash;
 	if (call_check(&ui->cs, &ev) != POISE_OK ||
-	    store_call_start(ui->st, &ui->meta, ui->pb, &ev, &deferred, &err) != POISE_OK) {
+	    (hold ? store_call_start_held(ui->st, &ui->meta, ui->pb, &ev, &deferred, &held, &err)
+		  : store_call_start(ui->st, &ui->meta, ui->pb, &ev, &deferred, &err)) != POISE_OK) {
 		call_free(&ui->cs);
 		goto fail;
 	}
 	ui->call_pb = ui->pb;
 	ui->in_call = 1;
+	ui->start_held = held;
 	ui->banner[0] = '\0';
 	ui->banner_error = 0;
-	if (ui->opts->stored) /* the call and its START: the live floor hears of it now */
+	if (!held && ui->opts->stored) /* the call and its START: the live floor hears of it now */
 		ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
 	if (call_apply(&ui->cs, &ev) != POISE_OK) {
 		ui_set_banner(ui, 1, _("%s saved but could not be shown; restart poise to resume"),
@@ -70,6 +75,32 @@ int session_start_call(struct ui *ui, const struct caller *c)
 	}
 	return 0;
 fail:
+	call_lock_release(ui->lock, 1);
+	ui->lock = NULL;
+	ui_set_banner(ui, 1, _("cannot start a call: %s"),
+		      err.msg[0] ? err.msg : _("unknown error"));
+	return -1;
+}
+
+int session_start_call(struct ui *ui, const struct caller *c)
+{
+	return start_call(ui, c, 0);
+}
+
+int session_settle(struct ui *ui)
+{
+	struct poise_error err;
+
+	poise_error_clear(&err);
+	ui->start_held = 0;
+	if (store_call_settle(ui->st, &err) == POISE_OK) {
+		if (ui->opts->stored)
+			ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
+		return 0;
+	}
+	call_free(&ui->cs);
+	ui->in_call = 0;
+	ui->start_failed = 1;
 	call_lock_release(ui->lock, 1);
 	ui->lock = NULL;
 	ui_set_banner(ui, 1, _("cannot start a call: %s"),
@@ -124,7 +155,7 @@ int session_talk(struct ui *ui)
 			ui_run(ui);
 			ui_pop(ui);
 		}
-		if (ui->stopping)
+		if (ui->stopping || ui->start_failed)
 			return -1;
 		if (ui->cs.phase == CALL_WRAPUP && wrapup_run(ui) != 0)
 			return -1;
@@ -177,7 +208,7 @@ static int session_main(struct ui *ui)
 	for (;;) {
 		if (ui->stopping || (!have && !ready_run(ui, &c)))
 			break;
-		if (!ui->in_call && session_start_call(ui, &c) != 0)
+		if (!ui->in_call && start_call(ui, &c, 1) != 0)
 			return -1;
 		have = 0;
 		if (one_call(ui) != 0)
@@ -229,7 +260,7 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 	ui->opts = opts;
 	if (session_open(ui, err) != 0 || term_start_err(ui, err) != 0)
 		goto out;
-	rc = session_main(ui) == 0 ? 0 : 1;
+	rc = session_main(ui) == 0 && !ui->start_failed ? 0 : 1;
 	if (ui->stopping)
 		rc = session_interrupt(ui, ui->stopping);
 	term_stop();

@@ -469,6 +469,131 @@ START_TEST(test_default)
 }
 END_TEST
 
+/* Equal strings, both NULL or both set. */
+static void same_str(const char *a, const char *b, const char *what)
+{
+	ck_assert_msg((a == NULL) == (b == NULL), "%s: one is NULL", what);
+	if (a)
+		ck_assert_msg(strcmp(a, b) == 0, "%s: '%s' != '%s'", what, a, b);
+}
+
+static void same_list(const struct strlist *a, const struct strlist *b, const char *what)
+{
+	ck_assert_msg(a->len == b->len, "%s: %zu items, not %zu", what, a->len, b->len);
+	for (size_t i = 0; i < a->len; i++)
+		same_str(a->items[i], b->items[i], what);
+}
+
+static void same_pos(struct pb_pos a, struct pb_pos b, const char *what)
+{
+	ck_assert_msg(a.line == b.line && a.col == b.col, "%s: %d:%d, not %d:%d", what, a.line,
+		      a.col, b.line, b.col);
+}
+
+/* Every field of struct playbook (playbook.h), one by one. */
+static void same_playbook(const struct playbook *a, const struct playbook *b)
+{
+	char *ya = NULL, *yb = NULL;
+	size_t la = 0, lb = 0;
+	struct poise_error err;
+
+	same_str(a->id, b->id, "id");
+	same_pos(a->id_at, b->id_at, "id_at");
+	same_str(a->title, b->title, "title");
+	same_str(a->version, b->version, "version");
+	same_str(a->language, b->language, "language");
+	same_str(a->description, b->description, "description");
+	same_str(a->scorecard, b->scorecard, "scorecard");
+	same_list(&a->sources, &b->sources, "sources");
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		const struct pb_stage *x = &a->stages[s], *y = &b->stages[s];
+
+		same_str(x->goal, y->goal, "goal");
+		for (int sec = 0; sec < SECTION_COUNT; sec++)
+			same_list(&x->section[sec], &y->section[sec], section_key(sec));
+		same_list(&x->sources, &y->sources, "stage sources");
+		ck_assert_int_eq(x->timebox, y->timebox);
+		same_str(x->timebox_why, y->timebox_why, "timebox_why");
+		same_pos(x->at, y->at, "stage at");
+	}
+	for (int i = 0; i < PLAYBOOK_WARNINGS; i++)
+		same_str(a->warnings[i], b->warnings[i], "warning");
+	same_str(a->manager, b->manager, "manager");
+	same_pos(a->manager_at, b->manager_at, "manager_at");
+	ck_assert_uint_eq(a->ncauses, b->ncauses);
+	for (size_t i = 0; i < a->ncauses; i++) {
+		same_str(a->causes[i].id, b->causes[i].id, "cause id");
+		same_str(a->causes[i].label, b->causes[i].label, "cause label");
+	}
+	ck_assert_uint_eq(a->nrules, b->nrules);
+	for (size_t i = 0; i < a->nrules; i++) {
+		const struct pb_rule *x = &a->rules[i], *y = &b->rules[i];
+
+		same_str(x->id, y->id, "rule id");
+		ck_assert_int_eq(x->kind, y->kind);
+		ck_assert_int_eq(x->mood, y->mood);
+		ck_assert_int_eq(x->seconds, y->seconds);
+		ck_assert_int_eq(x->repeat, y->repeat);
+		ck_assert_int_eq(x->count, y->count);
+		ck_assert_int_eq(x->cooldown, y->cooldown);
+		ck_assert_int_eq(x->only_stage, y->only_stage);
+		same_str(x->message, y->message, "rule message");
+		same_str(x->why, y->why, "rule why");
+		ck_assert_int_eq(x->action, y->action);
+		same_pos(x->at, y->at, "rule at");
+	}
+	ck_assert_str_eq(a->hash, b->hash);
+	ck_assert_uint_eq(a->text_len, b->text_len);
+	ck_assert_int_eq(memcmp(a->text, b->text, a->text_len + 1), 0);
+	same_str(a->path, b->path, "path");
+	same_str(a->extends, b->extends, "extends");
+	same_pos(a->extends_at, b->extends_at, "extends_at");
+	ck_assert_ptr_null(a->overlay);
+	ck_assert_ptr_null(b->overlay);
+	ck_assert_uint_eq(a->nnotes, b->nnotes);
+	for (size_t i = 0; i < a->nnotes; i++) {
+		ck_assert_int_eq(a->notes[i].status, b->notes[i].status);
+		ck_assert_str_eq(a->notes[i].file, b->notes[i].file);
+		ck_assert_int_eq(a->notes[i].line, b->notes[i].line);
+		ck_assert_int_eq(a->notes[i].col, b->notes[i].col);
+		ck_assert_str_eq(a->notes[i].msg, b->notes[i].msg);
+	}
+	/* And written back out, the same YAML: a field the list above misses still shows. */
+	ck_assert_int_eq(playbook_emit(a, NULL, &ya, &la, &err), POISE_OK);
+	ck_assert_int_eq(playbook_emit(b, NULL, &yb, &lb, &err), POISE_OK);
+	ck_assert_uint_eq(la, lb);
+	ck_assert_str_eq(ya, yb);
+	free(ya);
+	free(yb);
+}
+
+/*
+ * The built-in playbook comes from a table the build made (playbook_table.c);
+ * it equals a fresh parse of the same bytes, field by field, and each load
+ * is a copy of its own.
+ */
+START_TEST(test_default_table)
+{
+	struct playbook *table = NULL, *parsed = NULL, *again = NULL;
+	struct poise_error err;
+
+	ck_assert_int_eq(playbook_load_default(&table, &err), POISE_OK);
+	ck_assert_msg(playbook_load_text((const char *)poise_default_playbook,
+					 poise_default_playbook_len, "(built-in)", &parsed,
+					 &err) == POISE_OK,
+		      "%s", err.msg);
+	same_playbook(table, parsed);
+	ck_assert_ptr_ne(table->text, (char *)poise_default_playbook);
+	free(table->stages[STAGE_CALM].goal);
+	table->stages[STAGE_CALM].goal = strdup("changed");
+	ck_assert_int_eq(playbook_load_default(&again, &err), POISE_OK);
+	same_playbook(again, parsed);
+	playbook_free(table);
+	playbook_free(again);
+	playbook_free(parsed);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert_str_eq(stage_key(STAGE_CALM), "calm");
@@ -589,6 +714,7 @@ Suite *playbook_suite(void)
 	tcase_add_test(good, test_base_text);
 	tcase_add_test(good, test_shipped_playbooks);
 	tcase_add_test(good, test_default);
+	tcase_add_test(good, test_default_table);
 	tcase_add_test(good, test_names);
 	suite_add_tcase(s, good);
 	tcase_add_loop_test(bad, test_error_class, 0,

@@ -722,6 +722,66 @@ START_TEST(test_call_start_with_first_event)
 }
 END_TEST
 
+/* How many rows of calls another connection sees (what is committed). */
+static int calls_seen(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	int n = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM calls", -1, &q, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+/*
+ * store_call_start_held: nothing is committed until store_call_settle, the
+ * store's next write or its close; each of the three commits it, in order.
+ */
+START_TEST(test_call_start_held)
+{
+	const char *path = fx_path(0, "held.db");
+	struct store *st = fx_open(path);
+	struct playbook pb = fx_pb("test", "5c", "id: test\ntitle: Test\n");
+	struct event start = {.t = 2000, .kind = EV_START, .stage = STAGE_CALM, .text = pb.hash};
+	struct call_meta m = {.started = 2000}, back;
+	struct poise_error err = {0};
+	int deferred = -1, held = -1;
+
+	snprintf(m.agent, sizeof(m.agent), "ana");
+	ck_assert_int_eq(store_call_settle(st, &err), POISE_OK); /* none waits */
+	for (int how = 0; how < 3; how++) {
+		ck_assert_int_eq(store_new_uuid(m.id, 2000 + how, &err), POISE_OK);
+		ck_assert_msg(store_call_start_held(st, &m, &pb, &start, &deferred, &held, &err) ==
+				      POISE_OK,
+			      "%s", err.msg);
+		ck_assert_int_eq(held, 1);
+		ck_assert_int_eq(deferred, 0);
+		ck_assert_int_eq(start.seq, 1);
+		ck_assert_int_eq(calls_seen(path), how); /* not yet committed */
+		if (how == 0) {
+			ck_assert_int_eq(store_call_settle(st, &err), POISE_OK);
+		} else if (how == 1) { /* the next write commits it first */
+			ck_assert_int_eq(fx_append(st, m.id, EV_MOOD, 2100, STAGE_CALM, 3, 0, NULL),
+					 2);
+		} else { /* and so does the close */
+			store_close(st);
+			st = fx_open(path);
+		}
+		ck_assert_int_eq(calls_seen(path), how + 1);
+		ck_assert_int_eq(store_call_meta(st, m.id, &back, &err), POISE_OK);
+		ck_assert_int_eq(back.last_seq, how == 1 ? 2 : 1);
+		ck_assert_int_eq(store_call_settle(st, &err), POISE_OK);
+	}
+	store_close(st);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -736,6 +796,7 @@ Suite *store_suite(void)
 	tcase_add_test(files, test_create_and_reopen);
 	tcase_add_test(files, test_sync_reads_only_dirty_calls);
 	tcase_add_test(files, test_call_start_with_first_event);
+	tcase_add_test(files, test_call_start_held);
 	tcase_add_test(files, test_modes_with_hostile_umask);
 	tcase_add_test(files, test_pragmas);
 	tcase_add_test(files, test_newer_schema_refused);

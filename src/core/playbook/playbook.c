@@ -19,7 +19,6 @@
 #include "poise/i18n.h"
 #include "poise/sha256.h"
 
-#define PLAYBOOK_BUILTIN_NAME "(built-in)"
 #define PLAYBOOK_TEXT_NAME    "(text)"
 
 #define STAGE_KEY(name, key, title)   key,
@@ -408,11 +407,4 @@ enum poise_status playbook_load_text(const char *text, size_t len, const char *n
 				     struct playbook **out, struct poise_error *err)
 {
 	return playbook_load_text_with(text, len, name, NULL, out, err);
-}
-
-enum poise_status playbook_load_default(struct playbook **out, struct poise_error *err)
-{
-	return playbook_load_text((const char *)poise_default_playbook,
-				  (size_t)poise_default_playbook_len, PLAYBOOK_BUILTIN_NAME, out,
-				  err);
 }

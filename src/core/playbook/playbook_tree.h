@@ -47,6 +47,13 @@ struct pb_tree {
 	size_t slen, scap;
 };
 
+/*
+ * The built-in playbook as the build loaded it (playbook_table.c writes it
+ * as a C table in the build folder), or NULL while that build step runs,
+ * when playbook_load_default parses the YAML itself. Copy, never free it.
+ */
+extern const struct playbook *const poise_default_playbook_table;
+
 /* Reject NUL bytes, invalid UTF-8 and control characters, located. */
 enum poise_status playbook_text_check(const char *text, size_t len, const char *name,
 				      struct poise_error *err);

@@ -544,6 +544,7 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	store_call_settle(st, NULL); /* a held new call is never rolled back by the close */
 	for (int i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);

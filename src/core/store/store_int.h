@@ -153,6 +153,7 @@ struct store {
 	size_t quarantined; /* lines in <db>.quarantine (store_sidelog.c) */
 	void *aside; /* during a replay: what it set aside, written once it commits */
 	int fail_errno; /* errno of the last failed step, for store_fail */
+	int held;	/* a new call's transaction waits for its COMMIT (store_call_settle) */
 	struct stat file_id; /* the database file looked at before SQLite opened it */
 };
 

@@ -160,14 +160,15 @@ static int all_found(sqlite3_stmt *each, sqlite3_stmt *find, int ncols, int *rc)
 	return 1;
 }
 
-static int row_is(const struct schema_row *r, sqlite3_stmt *have)
+/* Row r is the object whose columns (type, name, tbl_name, sql) are col; the name first. */
+static int row_is(const struct schema_row *r, const char *const col[4])
 {
-	const char *col[4] = {r->type, r->name, r->tbl_name, r->sql};
+	const char *want[4] = {r->type, r->name, r->tbl_name, r->sql};
 
 	for (int i = 0; i < 4; i++) {
-		const char *v = (const char *)sqlite3_column_text(have, i);
+		int c = (i + 1) % 4; /* name, tbl_name, sql, type */
 
-		if (!v || strcmp(v, col[i]) != 0)
+		if (!col[c] || strcmp(col[c], want[c]) != 0)
 			return 0;
 	}
 	return 1;
@@ -177,8 +178,9 @@ static int row_is(const struct schema_row *r, sqlite3_stmt *have)
  * The quick way to the answer schema_same() gives for a file at the current
  * version, with the SQLite that made schema_rows[]: each object one of
  * schema_rows[], and as many as there are of them (there are no two the same,
- * so then every table is there too). 1 when so, 0 when schema_same() must
- * look (and give its message), or SQLite's error.
+ * so then every table is there too). Each row's columns are read once, and
+ * compared name first (names differ at once). 1 when so, 0 when
+ * schema_same() must look (and give its message), or SQLite's error.
  */
 static int schema_same_quick(struct store *st, long version, int *rc)
 {
@@ -196,10 +198,13 @@ static int schema_same_quick(struct store *st, long version, int *rc)
 				 "sqlite_schema WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'",
 				 -1, &have, NULL);
 	while (*rc == SQLITE_OK && same && (*rc = sqlite3_step(have)) == SQLITE_ROW) {
+		const char *col[4];
 		size_t i = 0;
 
 		*rc = SQLITE_OK;
-		while (i < nrows && (seen[i] || !row_is(&schema_rows[i], have)))
+		for (int c = 0; c < 4; c++)
+			col[c] = (const char *)sqlite3_column_text(have, c);
+		while (i < nrows && (seen[i] || !row_is(&schema_rows[i], col)))
 			i++;
 		if (i == nrows)
 			same = 0;

@@ -265,6 +265,8 @@ static enum poise_status write_open(struct store *st, const char *call_id, const
 		*deferred = 0;
 	if (ev && (ps = event_check(ev, err)) != POISE_OK)
 		return ps;
+	if ((ps = store_call_settle(st, err)) != POISE_OK)
+		return ps;
 	*queued = must_defer(st, err, &ps);
 	if (ps != POISE_OK)
 		return ps;
@@ -315,7 +317,7 @@ static enum poise_status defer_event(struct store *st, const char *call_id, stru
  */
 static enum poise_status call_begin(struct store *st, const struct call_meta *meta,
 				    const struct playbook *pb, struct event *first, int *deferred,
-				    struct poise_error *err)
+				    int *held, struct poise_error *err)
 {
 	enum poise_status ps;
 	int64_t *slot;
@@ -339,7 +341,9 @@ static enum poise_status call_begin(struct store *st, const struct call_meta *me
 				rc = store_write_event(st, meta->id, first);
 			}
 		}
-		if ((ps = write_close(st, rc, "record call", &busy, err)) != POISE_OK)
+		if (held && rc == SQLITE_OK) /* its COMMIT waits for store_call_settle() */
+			busy = 0, st->held = *held = 1;
+		else if ((ps = write_close(st, rc, "record call", &busy, err)) != POISE_OK)
 			return ps;
 	}
 	if (!busy) {
@@ -355,14 +359,33 @@ static enum poise_status call_begin(struct store *st, const struct call_meta *me
 enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err)
 {
-	return call_begin(st, meta, pb, NULL, NULL, err);
+	return call_begin(st, meta, pb, NULL, NULL, NULL, err);
 }
 
 enum poise_status store_call_start(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct event *first, int *deferred,
 				   struct poise_error *err)
 {
-	return call_begin(st, meta, pb, first, deferred, err);
+	return call_begin(st, meta, pb, first, deferred, NULL, err);
+}
+
+enum poise_status store_call_start_held(struct store *st, const struct call_meta *meta,
+					const struct playbook *pb, struct event *first,
+					int *deferred, int *held, struct poise_error *err)
+{
+	*held = 0;
+	return call_begin(st, meta, pb, first, deferred, held, err);
+}
+
+enum poise_status store_call_settle(struct store *st, struct poise_error *err)
+{
+	int busy;
+
+	if (!st->held)
+		return POISE_OK;
+	st->held = 0;
+	/* The write lock is ours since BEGIN IMMEDIATE: no other writer can be in the way. */
+	return write_close(st, SQLITE_OK, "record call", &busy, err);
 }
 
 /*
