@@ -72,14 +72,25 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 /* team_schema.c: the server's schema is the one this poise knows, else why not. */
 enum poise_status team_check_version(struct team *t, struct poise_error *err);
 
-/* COPY text rows, built in a strbuf (strbuf.h). */
-void copy_text(struct strbuf *b, const char *s); /* escaped; NULL is \N */
-void copy_int(struct strbuf *b, long long v);
-void copy_null(struct strbuf *b);
-void copy_sep(struct strbuf *b); /* a TAB between fields */
-void copy_end(struct strbuf *b); /* the newline ending a row */
-/* COPY table FROM STDIN with the buffer's rows; the buffer is emptied. */
-enum poise_status team_copy(struct team *t, const char *table, struct strbuf *b,
+/*
+ * Rows for the server, built field by field: COPY's text format, or
+ * (sql = 1) an SQL VALUES list, "(...),(...)", for a small batch sent as
+ * plain statements. Text that is not UTF-8 goes as U+FFFD.
+ */
+struct rows {
+	struct strbuf b;
+	int sql;
+	size_t n;   /* rows ended */
+	int fields; /* fields in the row being written */
+};
+void row_text(struct rows *r, const char *s); /* NULL is NULL */
+void row_int(struct rows *r, long long v);
+void row_null(struct rows *r);
+void row_bytea(struct rows *r, const unsigned char *p, size_t n);
+void row_end(struct rows *r);
+void rows_clear(struct rows *r, int sql); /* empty, in the format sql says */
+/* COPY table FROM STDIN with r's rows (COPY text); none: nothing is sent. */
+enum poise_status team_copy(struct team *t, const char *table, struct rows *r,
 			    struct poise_error *err);
 
 #endif
