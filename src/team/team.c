@@ -147,28 +147,23 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 				       "that the server is up; calls stay safe on this machine",
 				       m);
 	}
-	res = PQexec(t->pg, "SELECT current_user");
+	/*
+	 * Times are ms integers and dates are ISO: nothing depends on the session's
+	 * settings. A COMMIT is on the server's disk before sync records it here,
+	 * whatever the server's default (synchronous_commit off could lose a batch
+	 * that this machine then never sends again). Then who we are: one round trip
+	 * (PQexec returns the last statement's result, or the first error).
+	 */
+	res = PQexec(t->pg, "SET client_min_messages = warning; SET DateStyle = ISO;"
+			    " SET synchronous_commit = on; SELECT current_user");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		ps = team_fail(t, res, "ask the server who we are", err);
+		ps = team_fail(t, res, "set up the session", err);
 		PQclear(res);
 		team_close(t);
 		return ps;
 	}
 	snprintf(t->role, sizeof(t->role), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
-	/*
-	 * Times are ms integers and dates are ISO: nothing depends on the session's
-	 * settings. A COMMIT is on the server's disk before sync records it here,
-	 * whatever the server's default (synchronous_commit off could lose a batch
-	 * that this machine then never sends again).
-	 */
-	if ((ps = team_exec(t,
-			    "SET client_min_messages = warning; SET DateStyle = ISO;"
-			    " SET synchronous_commit = on",
-			    "set up the session", err)) != POISE_OK) {
-		team_close(t);
-		return ps;
-	}
 	*out = t;
 	return POISE_OK;
 }
