@@ -13,6 +13,8 @@
 #include "poise/strbuf.h"
 #include "poise/team.h"
 
+struct store;
+
 struct team {
 	PGconn *pg;
 	char role[128];
@@ -68,6 +70,23 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 /* "name type," for CREATE TABLE; "name = excluded.name," for an upsert. */
 #define TEAM_COLUMN_DEF(name, type, value, known) #name " " #type ", "
 #define TEAM_COLUMN_SET(name, type, value, known) #name " = excluded." #name ", "
+
+/*
+ * What a pull reads of the reviews and the closed follow-ups written since
+ * a mark (xid8; x is the parameter or literal that holds it), and writes
+ * them into the local database (team_sync.c; the agent's sync and the
+ * supervisor's mirror both pull them): each count grows by what changed.
+ */
+#define TEAM_REVIEWS_SINCE(x)                                                                      \
+	"SELECT id, call_id, reviewer, created_at, comment, score_calm, score_listen,"             \
+	" score_empathize, score_clarify, score_inform, score_solve, score_boundary,"              \
+	" score_follow_up FROM poise.reviews WHERE xid >= " x "::xid8 ORDER BY xid"
+#define TEAM_DONE_SINCE(x)                                                                         \
+	"SELECT call_id, seq, done_at FROM poise.followups WHERE xid >= " x "::xid8"              \
+	" AND done_at IS NOT NULL"
+enum poise_status team_apply_reviews_done(struct store *st, const PGresult *rv,
+					  const PGresult *fu, size_t *reviews, size_t *done,
+					  struct poise_error *err);
 
 /* team_schema.c: the server's schema is the one this poise knows, else why not. */
 enum poise_status team_check_version(struct team *t, struct poise_error *err);

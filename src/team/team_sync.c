@@ -476,8 +476,9 @@ static int64_t num(const PGresult *r, int row, int col)
 	return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
-static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGresult *pb,
-			       struct team_sync_counts *n, struct poise_error *err)
+enum poise_status team_apply_reviews_done(struct store *st, const PGresult *rv,
+					  const PGresult *fu, size_t *reviews, size_t *done,
+					  struct poise_error *err)
 {
 	enum poise_status ps = POISE_OK;
 	int applied;
@@ -489,12 +490,22 @@ static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGr
 		for (int s = 0; s < STAGE_COUNT; s++)
 			r.scores[s] = (int)num(rv, i, 5 + s);
 		if ((ps = store_sync_put_review(st, &r, &applied, err)) == POISE_OK)
-			n->reviews += (size_t)applied;
+			*reviews += (size_t)applied;
 	}
 	for (int i = 0; ps == POISE_OK && i < PQntuples(fu); i++)
 		if ((ps = store_sync_put_done(st, val(fu, i, 0), num(fu, i, 1), num(fu, i, 2),
 					      &applied, err)) == POISE_OK)
-			n->followups_done += (size_t)applied;
+			*done += (size_t)applied;
+	return ps;
+}
+
+static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGresult *pb,
+			       struct team_sync_counts *n, struct poise_error *err)
+{
+	enum poise_status ps =
+		team_apply_reviews_done(st, rv, fu, &n->reviews, &n->followups_done, err);
+	int applied;
+
 	for (int i = 0; ps == POISE_OK && i < PQntuples(pb); i++) {
 		struct sync_playbook p = {val(pb, i, 0), val(pb, i, 1), val(pb, i, 2),
 					  val(pb, i, 3), val(pb, i, 4), num(pb, i, 5)};
@@ -513,11 +524,7 @@ static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGr
 static const char pull_sql[] =
 	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
 	"SELECT pg_snapshot_xmin(pg_current_snapshot())::text;"
-	"SELECT id, call_id, reviewer, created_at, comment, score_calm, score_listen,"
-	" score_empathize, score_clarify, score_inform, score_solve, score_boundary,"
-	" score_follow_up FROM poise.reviews WHERE xid >= '%s'::xid8 ORDER BY xid;"
-	"SELECT call_id, seq, done_at FROM poise.followups"
-	" WHERE xid >= '%s'::xid8 AND done_at IS NOT NULL;"
+	TEAM_REVIEWS_SINCE("'%s'") ";" TEAM_DONE_SINCE("'%s'") ";"
 	"SELECT hash, id, version, text, published_by, published_at FROM poise.playbooks"
 	" WHERE xid >= '%s'::xid8 ORDER BY xid;"
 	"COMMIT";
