@@ -149,13 +149,15 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 	}
 	/*
 	 * Times are ms integers and dates are ISO: nothing depends on the session's
-	 * settings. A COMMIT is on the server's disk before sync records it here,
+	 * settings. Text goes as UTF-8, whatever the database's encoding, which also
+	 * keeps the escaping of a small batch's literals (row_text) sound. A COMMIT is on the server's disk before sync records it here,
 	 * whatever the server's default (synchronous_commit off could lose a batch
 	 * that this machine then never sends again). Then who we are: one round trip
 	 * (PQexec returns the last statement's result, or the first error).
 	 */
 	res = PQexec(t->pg, "SET client_min_messages = warning; SET DateStyle = ISO;"
-			    " SET synchronous_commit = on; SELECT current_user");
+			    " SET client_encoding = 'UTF8'; SET synchronous_commit = on;"
+			    " SELECT current_user");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		ps = team_fail(t, res, "set up the session", err);
 		PQclear(res);
