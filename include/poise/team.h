@@ -65,12 +65,16 @@ struct team_sync_counts {
 
 /* Where team_sync stops to call the test hook. */
 enum team_hook {
-	TEAM_HOOK_STAGED,    /* a batch is copied to staging, before its INSERTs and COMMIT */
+	TEAM_HOOK_STAGED,    /* a batch is ready (a big one copied to staging), before its
+				INSERTs and COMMIT go */
 	TEAM_HOOK_COMMITTED, /* the server committed a batch, before it is marked locally */
 };
 
 struct team_sync_opts {
 	size_t batch; /* calls per server transaction; 0: the default (2000) */
+	/* A batch of this many calls or more goes by COPY through staging; a smaller
+	 * one as plain INSERTs in one round trip. 0: the default (100). */
+	size_t copy_from;
 	/* Tests: called at each hook; non-zero makes the sync stop there with POISE_IO. */
 	int (*hook)(void *ctx, enum team_hook where, size_t batch_no);
 	void *ctx;

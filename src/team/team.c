@@ -147,28 +147,25 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 				       "that the server is up; calls stay safe on this machine",
 				       m);
 	}
-	res = PQexec(t->pg, "SELECT current_user");
+	/*
+	 * Times are ms integers and dates are ISO: nothing depends on the session's
+	 * settings. Text goes as UTF-8, whatever the database's encoding, which also
+	 * keeps the escaping of a small batch's literals (row_text) sound. A COMMIT is on the server's disk before sync records it here,
+	 * whatever the server's default (synchronous_commit off could lose a batch
+	 * that this machine then never sends again). Then who we are: one round trip
+	 * (PQexec returns the last statement's result, or the first error).
+	 */
+	res = PQexec(t->pg, "SET client_min_messages = warning; SET DateStyle = ISO;"
+			    " SET client_encoding = 'UTF8'; SET synchronous_commit = on;"
+			    " SELECT current_user");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		ps = team_fail(t, res, "ask the server who we are", err);
+		ps = team_fail(t, res, "set up the session", err);
 		PQclear(res);
 		team_close(t);
 		return ps;
 	}
 	snprintf(t->role, sizeof(t->role), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
-	/*
-	 * Times are ms integers and dates are ISO: nothing depends on the session's
-	 * settings. A COMMIT is on the server's disk before sync records it here,
-	 * whatever the server's default (synchronous_commit off could lose a batch
-	 * that this machine then never sends again).
-	 */
-	if ((ps = team_exec(t,
-			    "SET client_min_messages = warning; SET DateStyle = ISO;"
-			    " SET synchronous_commit = on",
-			    "set up the session", err)) != POISE_OK) {
-		team_close(t);
-		return ps;
-	}
 	*out = t;
 	return POISE_OK;
 }
@@ -186,18 +183,36 @@ const char *team_role(const struct team *t)
 	return t->role;
 }
 
-void copy_text(struct strbuf *b, const char *s)
+/* Before a field: what ends the previous one, or what opens an SQL row. */
+static void field_start(struct rows *r)
 {
+	if (r->fields++)
+		strbuf_add(&r->b, r->sql ? "," : "\t", 1);
+	else if (r->sql)
+		strbuf_add(&r->b, r->n ? ",(" : "(", r->n ? 2 : 1);
+}
+
+void row_text(struct rows *r, const char *s)
+{
+	/* The characters each format escapes, and what each becomes. */
+	const char *special = r->sql ? "\\'" : "\\\t\n\r";
+	static const char *const copy_as[] = {"\\\\", "\\t", "\\n", "\\r"};
+	static const char *const sql_as[] = {"\\\\", "''"};
+	const char *const *as = r->sql ? sql_as : copy_as;
+
 	if (!s) {
-		copy_null(b);
+		row_null(r);
 		return;
 	}
+	field_start(r);
+	if (r->sql) /* an escape string: the same whatever standard_conforming_strings says */
+		strbuf_add(&r->b, "E'", 2);
 	for (const char *p = s; *p;) {
 		size_t n = 0;
 		unsigned cp;
 
 		/* A run of plain text; the server's UTF-8 refuses a batch with a bad byte. */
-		while (p[n] && !strchr("\\\t\n\r", p[n])) {
+		while (p[n] && !strchr(special, p[n])) {
 			size_t k = (unsigned char)p[n] < 0x80
 					   ? 1
 					   : text_utf8_len(p + n, strnlen(p + n, 4), &cp);
@@ -206,58 +221,79 @@ void copy_text(struct strbuf *b, const char *s)
 				break;
 			n += k;
 		}
-		strbuf_add(b, p, n);
+		strbuf_add(&r->b, p, n);
 		p += n;
 		if (!*p)
 			break;
 		/* A byte that is not UTF-8: U+FFFD, as a terminal shows it. */
-		if (!strchr("\\\t\n\r", *p)) {
-			strbuf_add(b, TEXT_REPLACEMENT, sizeof(TEXT_REPLACEMENT) - 1);
+		if (!strchr(special, *p)) {
+			strbuf_add(&r->b, TEXT_REPLACEMENT, sizeof(TEXT_REPLACEMENT) - 1);
 			p++;
 			continue;
 		}
-		strbuf_add(b,
-			     *p == '\\'	  ? "\\\\"
-			     : *p == '\t' ? "\\t"
-			     : *p == '\n' ? "\\n"
-					  : "\\r",
-			     2);
+		strbuf_add(&r->b, as[strchr(special, *p) - special], 2);
 		p++;
 	}
+	if (r->sql)
+		strbuf_add(&r->b, "'", 1);
 }
 
-void copy_int(struct strbuf *b, long long v)
+void row_int(struct rows *r, long long v)
 {
 	char s[24];
 
-	strbuf_add(b, s, (size_t)snprintf(s, sizeof(s), "%lld", v));
+	field_start(r);
+	strbuf_add(&r->b, s, (size_t)snprintf(s, sizeof(s), "%lld", v));
 }
 
-void copy_null(struct strbuf *b)
+void row_null(struct rows *r)
 {
-	strbuf_add(b, "\\N", 2);
+	field_start(r);
+	strbuf_add(&r->b, r->sql ? "NULL" : "\\N", r->sql ? 4 : 2);
 }
 
-void copy_sep(struct strbuf *b)
+void row_bytea(struct rows *r, const unsigned char *p, size_t n)
 {
-	strbuf_add(b, "\t", 1);
+	static const char hex[] = "0123456789abcdef";
+	char two[2];
+
+	/* bytea's hex form, \x and two digits a byte; its backslash escaped as in text. */
+	field_start(r);
+	strbuf_add(&r->b, r->sql ? "E'\\\\x" : "\\\\x", r->sql ? 5 : 3);
+	for (size_t i = 0; i < n; i++) {
+		two[0] = hex[p[i] >> 4];
+		two[1] = hex[p[i] & 15];
+		strbuf_add(&r->b, two, 2);
+	}
+	if (r->sql)
+		strbuf_add(&r->b, "'", 1);
 }
 
-void copy_end(struct strbuf *b)
+void row_end(struct rows *r)
 {
-	strbuf_add(b, "\n", 1);
+	strbuf_add(&r->b, r->sql ? ")" : "\n", 1);
+	r->fields = 0;
+	r->n++;
 }
 
-enum poise_status team_copy(struct team *t, const char *table, struct strbuf *b,
+void rows_clear(struct rows *r, int sql)
+{
+	r->b.len = 0;
+	r->n = 0;
+	r->fields = 0;
+	r->sql = sql;
+}
+
+enum poise_status team_copy(struct team *t, const char *table, struct rows *r,
 			    struct poise_error *err)
 {
 	char sql[128];
 	PGresult *res;
 	enum poise_status ps = POISE_OK;
 
-	if (b->oom)
+	if (r->b.oom)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	if (b->len == 0)
+	if (r->n == 0)
 		return POISE_OK;
 	snprintf(sql, sizeof(sql), "COPY %s FROM STDIN", table);
 	res = PQexec(t->pg, sql);
@@ -267,14 +303,13 @@ enum poise_status team_copy(struct team *t, const char *table, struct strbuf *b,
 		return ps;
 	}
 	PQclear(res);
-	if (PQputCopyData(t->pg, b->p, (int)b->len) != 1 || PQputCopyEnd(t->pg, NULL) != 1)
+	if (PQputCopyData(t->pg, r->b.p, (int)r->b.len) != 1 || PQputCopyEnd(t->pg, NULL) != 1)
 		ps = team_fail(t, NULL, "send rows to the server", err);
 	while ((res = PQgetResult(t->pg))) {
 		if (ps == POISE_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
 			ps = team_fail(t, res, "send rows to the server", err);
 		PQclear(res);
 	}
-	b->len = 0;
 	return ps;
 }
 

@@ -14,6 +14,8 @@
 #include "poise/strbuf.h"
 #include "poise/team.h"
 
+struct store;
+
 struct team {
 	PGconn *pg;
 	char role[128];
@@ -45,17 +47,27 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
  * list cannot hand X on, so each X has a twin X_FIGURE for the list's
  * rows: #define X_FIGURE(...) TEAM_FIGURE(X, __VA_ARGS__).
  */
-#define TEAM_FIGURE_COLUMNS(X)                                                                     	REPORT_FIGURE_LIST(X##_FIGURE, TEAM_NO_RATE)                                               	X(calm_ms, bigint, f->stage_ms[STAGE_CALM], 1)                                             	X(listen_ms, bigint, f->stage_ms[STAGE_LISTEN], 1)                                         	X(empathize_ms, bigint, f->stage_ms[STAGE_EMPATHIZE], 1)                                   	X(clarify_ms, bigint, f->stage_ms[STAGE_CLARIFY], 1)                                       	X(inform_ms, bigint, f->stage_ms[STAGE_INFORM], 1)                                         	X(solve_ms, bigint, f->stage_ms[STAGE_SOLVE], 1)                                           	X(boundary_ms, bigint, f->stage_ms[STAGE_BOUNDARY], 1)                                     	X(follow_up_ms, bigint, f->stage_ms[STAGE_FOLLOW_UP], 1)
+#define TEAM_FIGURE_COLUMNS(X)                                                                     \
+	REPORT_FIGURE_LIST(X##_FIGURE, TEAM_NO_RATE)                                               \
+	X(calm_ms, bigint, f->stage_ms[STAGE_CALM], 1)                                             \
+	X(listen_ms, bigint, f->stage_ms[STAGE_LISTEN], 1)                                         \
+	X(empathize_ms, bigint, f->stage_ms[STAGE_EMPATHIZE], 1)                                   \
+	X(clarify_ms, bigint, f->stage_ms[STAGE_CLARIFY], 1)                                       \
+	X(inform_ms, bigint, f->stage_ms[STAGE_INFORM], 1)                                         \
+	X(solve_ms, bigint, f->stage_ms[STAGE_SOLVE], 1)                                           \
+	X(boundary_ms, bigint, f->stage_ms[STAGE_BOUNDARY], 1)                                     \
+	X(follow_up_ms, bigint, f->stage_ms[STAGE_FOLLOW_UP], 1)
 /* A list row to X(column, type, value, known) when its sql is SQL(...), to nothing when NO_SQL. */
-#define TEAM_FIGURE(X, name, sum, pack, out, kind, den, group, key, label, sql)                    	TEAM_APPLY(X, name, TEAM_##sql)
+#define TEAM_FIGURE(X, name, sum, pack, out, kind, den, group, key, label, sql)                    \
+	TEAM_APPLY(X, name, TEAM_##sql)
 #define TEAM_NO_RATE(out, key, label, num, den, group)
-#define TEAM_SQL(column, type, known)		      TEAM_ONE, column, type, TEAM_KNOWN_##known
-#define TEAM_NO_SQL				      TEAM_NONE, , , 0
-#define TEAM_KNOWN_ALWAYS			      1
-#define TEAM_KNOWN_IF(figure)			      f->figure
-#define TEAM_APPLY(X, name, ...)		      TEAM_APPLY_(X, name, __VA_ARGS__)
+#define TEAM_SQL(column, type, known)		       TEAM_ONE, column, type, TEAM_KNOWN_##known
+#define TEAM_NO_SQL				       TEAM_NONE, , , 0
+#define TEAM_KNOWN_ALWAYS			       1
+#define TEAM_KNOWN_IF(figure)			       f->figure
+#define TEAM_APPLY(X, name, ...)		       TEAM_APPLY_(X, name, __VA_ARGS__)
 #define TEAM_APPLY_(X, name, how, column, type, known) how(X, column, type, f->name, known)
-#define TEAM_ONE(X, column, type, value, known)	      X(column, type, value, known)
+#define TEAM_ONE(X, column, type, value, known)	       X(column, type, value, known)
 #define TEAM_NONE(X, column, type, value, known)
 /* "name type," for CREATE TABLE; "name = excluded.name," for an upsert; "name," to list them. */
 #define TEAM_COLUMN_DEF(name, type, value, known)  #name " " #type ", "
@@ -64,6 +76,23 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 #define TEAM_COLUMN_DEF_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_DEF, __VA_ARGS__)
 #define TEAM_COLUMN_SET_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_SET, __VA_ARGS__)
 #define TEAM_COLUMN_NAME_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_NAME, __VA_ARGS__)
+
+/*
+ * What a pull reads of the reviews and the closed follow-ups written since
+ * a mark (xid8; x is the parameter or literal that holds it), and writes
+ * them into the local database (team_sync.c; the agent's sync and the
+ * supervisor's mirror both pull them): each count grows by what changed.
+ */
+#define TEAM_REVIEWS_SINCE(x)                                                                      \
+	"SELECT id, call_id, reviewer, created_at, comment, score_calm, score_listen,"             \
+	" score_empathize, score_clarify, score_inform, score_solve, score_boundary,"              \
+	" score_follow_up, coalesce(updated_at, created_at) FROM poise.reviews"                    \
+	" WHERE xid >= " x "::xid8 ORDER BY xid"
+#define TEAM_DONE_SINCE(x)                                                                         \
+	"SELECT call_id, seq, done_at FROM poise.followups WHERE xid >= " x "::xid8"               \
+	" AND done_at IS NOT NULL"
+enum poise_status team_apply_reviews_done(struct store *st, const PGresult *rv, const PGresult *fu,
+					  size_t *reviews, size_t *done, struct poise_error *err);
 
 /* team_schema.c: the server's schema is the one this poise knows, else why not. */
 enum poise_status team_check_version(struct team *t, struct poise_error *err);
@@ -87,14 +116,25 @@ enum poise_status team_qa(struct team *t, struct store *st, int mirror, size_t *
 enum poise_status team_read_all(struct team *t, const char *sql, PGresult **r, int n,
 				const char *what, struct poise_error *err);
 
-/* COPY text rows, built in a strbuf (strbuf.h). */
-void copy_text(struct strbuf *b, const char *s); /* escaped; NULL is \N */
-void copy_int(struct strbuf *b, long long v);
-void copy_null(struct strbuf *b);
-void copy_sep(struct strbuf *b); /* a TAB between fields */
-void copy_end(struct strbuf *b); /* the newline ending a row */
-/* COPY table FROM STDIN with the buffer's rows; the buffer is emptied. */
-enum poise_status team_copy(struct team *t, const char *table, struct strbuf *b,
+/*
+ * Rows for the server, built field by field: COPY's text format, or
+ * (sql = 1) an SQL VALUES list, "(...),(...)", for a small batch sent as
+ * plain statements. Text that is not UTF-8 goes as U+FFFD.
+ */
+struct rows {
+	struct strbuf b;
+	int sql;
+	size_t n;   /* rows ended */
+	int fields; /* fields in the row being written */
+};
+void row_text(struct rows *r, const char *s); /* NULL is NULL */
+void row_int(struct rows *r, long long v);
+void row_null(struct rows *r);
+void row_bytea(struct rows *r, const unsigned char *p, size_t n);
+void row_end(struct rows *r);
+void rows_clear(struct rows *r, int sql); /* empty, in the format sql says */
+/* COPY table FROM STDIN with r's rows (COPY text); none: nothing is sent. */
+enum poise_status team_copy(struct team *t, const char *table, struct rows *r,
 			    struct poise_error *err);
 
 #endif

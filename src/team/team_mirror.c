@@ -32,8 +32,7 @@
 struct sender {
 	struct team *t;
 	struct team_mirror_counts *n;
-	struct sync_pushed_followup *fus;
-	size_t nfus, cap;
+	struct strbuf fus; /* struct sync_pushed_followup[]: the closes sent */
 	enum poise_status ps;
 	struct poise_error *err;
 };
@@ -99,6 +98,7 @@ static int send_closed(void *ctx, const struct sync_closed *f)
 	struct sender *s = ctx;
 	char seq[24], at[24];
 	const char *params[3] = {f->call_id, seq, at};
+	struct sync_pushed_followup sent = {f->id, f->done_at};
 	PGresult *res;
 
 	snprintf(seq, sizeof(seq), "%lld", (long long)f->seq);
@@ -115,33 +115,25 @@ static int send_closed(void *ctx, const struct sync_closed *f)
 	}
 	s->n->followups_sent += (size_t)strtoul(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
-	if (s->nfus == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		struct sync_pushed_followup *p = realloc(s->fus, cap * sizeof(*p));
-
-		if (!p) {
-			s->ps = poise_error_set(s->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-			return 1;
-		}
-		s->fus = p;
-		s->cap = cap;
+	if (!strbuf_push(&s->fus, &sent, sizeof(sent))) {
+		s->ps = poise_error_set(s->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return 1;
 	}
-	s->fus[s->nfus].id = f->id;
-	s->fus[s->nfus++].done_at = f->done_at;
 	return 0;
 }
 
 static enum poise_status send(struct team *t, struct store *st, struct team_mirror_counts *n,
 			      struct poise_error *err)
 {
-	struct sender s = {t, n, NULL, 0, 0, POISE_OK, err};
+	struct sender s = {t, n, {0}, POISE_OK, err};
 	enum poise_status ps = store_sync_unsent_reviews(st, send_review, &s, err);
 
 	if (ps == POISE_OK && (ps = s.ps) == POISE_OK)
 		ps = store_sync_unsent_closed(st, send_closed, &s, err);
-	if (ps == POISE_OK && (ps = s.ps) == POISE_OK && s.nfus)
-		ps = store_sync_pushed(st, NULL, 0, s.fus, s.nfus, err);
-	free(s.fus);
+	if (ps == POISE_OK && (ps = s.ps) == POISE_OK && s.fus.len)
+		ps = store_sync_pushed(st, NULL, 0, (void *)s.fus.p,
+				       s.fus.len / sizeof(struct sync_pushed_followup), err);
+	free(s.fus.p);
 	return ps;
 }
 
@@ -352,35 +344,14 @@ static enum poise_status pull_rest(struct team *t, struct store *st, const char 
 	const char *params[1] = {mark};
 	enum poise_status ps;
 	PGresult *rv, *fu = NULL;
-	int applied;
 
-	rv = query(t,
-		   "SELECT id, call_id, reviewer, created_at, comment, score_calm, score_listen, "
-		   "score_empathize, score_clarify, score_inform, score_solve, score_boundary, "
-		   "score_follow_up, coalesce(updated_at, created_at) FROM poise.reviews "
-		   "WHERE xid >= $1::xid8 ORDER BY xid",
-		   1, params, "read the reviews from the server", &ps, err);
+	rv = query(t, TEAM_REVIEWS_SINCE("$1"), 1, params, "read the reviews from the server", &ps,
+		   err);
 	if (rv)
-		fu = query(t,
-			   "SELECT call_id, seq, done_at FROM poise.followups "
-			   "WHERE xid >= $1::xid8 AND done_at IS NOT NULL",
-			   1, params, "read the follow-ups from the server", &ps, err);
+		fu = query(t, TEAM_DONE_SINCE("$1"), 1, params,
+			   "read the follow-ups from the server", &ps, err);
 	if (fu && (ps = store_sync_begin(st, err)) == POISE_OK) {
-		for (int i = 0; ps == POISE_OK && i < PQntuples(rv); i++) {
-			struct sync_review r = {cell(rv, i, 0), cell(rv, i, 1),	    cell(rv, i, 2),
-						cell(rv, i, 4), cell_int(rv, i, 3), {0}, 0};
-
-			for (int s = 0; s < STAGE_COUNT; s++)
-				r.scores[s] = (int)cell_int(rv, i, 5 + s);
-			r.updated_at = cell_int(rv, i, 5 + STAGE_COUNT);
-			if ((ps = store_sync_put_review(st, &r, &applied, err)) == POISE_OK)
-				n->reviews += (size_t)applied;
-		}
-		for (int i = 0; ps == POISE_OK && i < PQntuples(fu); i++)
-			if ((ps = store_sync_put_done(st, cell(fu, i, 0), cell_int(fu, i, 1),
-						      cell_int(fu, i, 2), &applied, err)) ==
-			    POISE_OK)
-				n->followups_done += (size_t)applied;
+		ps = team_apply_reviews_done(st, rv, fu, &n->reviews, &n->followups_done, err);
 		if (ps == POISE_OK)
 			ps = store_sync_set_mark(st, "mirror_xmin", xmin, err);
 		if (ps == POISE_OK)

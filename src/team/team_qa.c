@@ -35,7 +35,7 @@ struct team_qa_counts {
 /* --- up ------------------------------------------------------------------ */
 
 struct qa_up {
-	struct strbuf rows, answers;
+	struct rows rows, answers;
 	size_t n;
 };
 
@@ -43,18 +43,13 @@ static int stage_reply(void *ctx, const struct review_reply *r)
 {
 	struct qa_up *u = ctx;
 
-	copy_text(&u->rows, r->id);
-	copy_sep(&u->rows);
-	copy_text(&u->rows, r->review_uuid);
-	copy_sep(&u->rows);
-	copy_text(&u->rows, r->agent);
-	copy_sep(&u->rows);
-	copy_int(&u->rows, r->created_at);
-	copy_sep(&u->rows);
-	copy_text(&u->rows, reply_kind_key(r->kind));
-	copy_sep(&u->rows);
-	copy_text(&u->rows, r->text);
-	copy_end(&u->rows);
+	row_text(&u->rows, r->id);
+	row_text(&u->rows, r->review_uuid);
+	row_text(&u->rows, r->agent);
+	row_int(&u->rows, r->created_at);
+	row_text(&u->rows, reply_kind_key(r->kind));
+	row_text(&u->rows, r->text);
+	row_end(&u->rows);
 	u->n++;
 	return 0;
 }
@@ -63,45 +58,32 @@ static int stage_score(void *ctx, const struct qa_score *q)
 {
 	struct qa_up *u = ctx;
 
-	copy_text(&u->rows, q->id);
-	copy_sep(&u->rows);
-	copy_text(&u->rows, q->call_id);
-	copy_sep(&u->rows);
-	copy_text(&u->rows, q->reviewer);
-	copy_sep(&u->rows);
-	copy_text(&u->rows, q->scorecard_id);
-	copy_sep(&u->rows);
-	copy_text(&u->rows, q->scorecard_version);
-	copy_sep(&u->rows);
-	copy_int(&u->rows, q->created_at);
-	copy_sep(&u->rows);
-	copy_int(&u->rows, q->updated_at);
-	copy_sep(&u->rows);
+	row_text(&u->rows, q->id);
+	row_text(&u->rows, q->call_id);
+	row_text(&u->rows, q->reviewer);
+	row_text(&u->rows, q->scorecard_id);
+	row_text(&u->rows, q->scorecard_version);
+	row_int(&u->rows, q->created_at);
+	row_int(&u->rows, q->updated_at);
 	if (q->score < 0)
-		copy_null(&u->rows);
+		row_null(&u->rows);
 	else
-		copy_int(&u->rows, q->score);
-	copy_sep(&u->rows);
-	copy_text(&u->rows, q->auto_failed ? "t" : "f");
-	copy_end(&u->rows);
+		row_int(&u->rows, q->score);
+	row_text(&u->rows, q->auto_failed ? "t" : "f");
+	row_end(&u->rows);
 	for (size_t i = 0; i < q->nanswers; i++) {
 		const struct qa_answer *a = &q->answers[i];
 
-		copy_text(&u->answers, q->id);
-		copy_sep(&u->answers);
-		copy_text(&u->answers, a->criterion);
-		copy_sep(&u->answers);
-		copy_int(&u->answers, a->weight);
-		copy_sep(&u->answers);
-		copy_int(&u->answers, (int)a->scale);
-		copy_sep(&u->answers);
-		copy_text(&u->answers, a->auto_fail ? "t" : "f");
-		copy_sep(&u->answers);
+		row_text(&u->answers, q->id);
+		row_text(&u->answers, a->criterion);
+		row_int(&u->answers, a->weight);
+		row_int(&u->answers, (int)a->scale);
+		row_text(&u->answers, a->auto_fail ? "t" : "f");
 		if (a->value == SCORE_NA)
-			copy_null(&u->answers);
+			row_null(&u->answers);
 		else
-			copy_int(&u->answers, a->value);
-		copy_end(&u->answers);
+			row_int(&u->answers, a->value);
+		row_end(&u->answers);
 	}
 	u->n++;
 	return 0;
@@ -199,7 +181,7 @@ static enum poise_status send_replies(struct team *t, struct store *st, size_t *
 			       sent, reply_sent, err);
 	if (ps != POISE_OK && u.n)
 		rollback(t);
-	free(u.rows.p);
+	free(u.rows.b.p);
 	return ps;
 }
 
@@ -249,8 +231,8 @@ static enum poise_status send_scores(struct team *t, struct store *st, size_t *s
 			sent, score_sent, err);
 	if (ps != POISE_OK && u.n)
 		rollback(t);
-	free(u.rows.p);
-	free(u.answers.p);
+	free(u.rows.b.p);
+	free(u.answers.b.p);
 	return ps;
 }
 

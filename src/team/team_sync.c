@@ -2,16 +2,22 @@
  * team_sync.c - `poise sync`: push what the server lacks, pull what is ours.
  *
  * Push: this agent's calls with anything new, in batches of calls. Each
- * batch is one server transaction: its rows go by COPY into temporary
- * staging tables, then one INSERT ... ON CONFLICT per table moves them in
+ * batch is one server transaction with one INSERT ... ON CONFLICT per table
  * (calls by id, events by (call id, seq), follow-ups by (call id, seq),
- * figures by call id), so a row the server has already is left alone and
- * a batch is on the server whole or not at all. Only after COMMIT is the
- * batch recorded locally (store_sync_pushed); a connection lost between
- * the two makes the next sync send the batch again, which changes nothing.
+ * figures by call id; the tables[] below), so a row the server has already
+ * is left alone and a batch is on the server whole or not at all. Only
+ * after COMMIT is the batch recorded locally (store_sync_pushed); a
+ * connection lost between the two makes the next sync send the batch
+ * again, which changes nothing.
  *
- * Each batch costs few round trips: BEGIN with the staging tables, a
- * COPY per table that has rows, then the moves and COMMIT as one string.
+ * A small batch (the usual sync: the calls since the last one) is one
+ * round trip: BEGIN, each table's INSERT ... VALUES and COMMIT as one
+ * string, the values escaped as SQL literals; nothing is created on the
+ * server. A big one (TEAM_COPY_FROM calls or more: a first push, a
+ * catch-up) goes by COPY, which parses rows fastest, into temporary
+ * staging tables (COPY cannot go through row-level security), made only
+ * for the tables with rows: BEGIN and the staging tables, a COPY per
+ * table, then the INSERT ... SELECTs and COMMIT as one string.
  *
  * Pull: in one REPEATABLE READ snapshot (one string, one round trip), the
  * reviews, follow-ups and playbooks written by transactions that were not
@@ -24,6 +30,7 @@
  */
 #include "team_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,203 +38,162 @@
 #include "poise/store_sync.h"
 
 #define TEAM_BATCH 2000
+#define TEAM_COPY_FROM 100
 
-/* The batch's transaction and its staging tables, in one round trip. */
-static const char stage_sql[] =
-	"BEGIN;"
-	"CREATE TEMP TABLE IF NOT EXISTS stage_texts (hash text, id text, version text, text text)"
-	" ON COMMIT DELETE ROWS;"
-	"CREATE TEMP TABLE IF NOT EXISTS stage_calls (id uuid, agent text, customer text,"
-	" customer_ref text, playbook_id text, playbook_version text, playbook_hash text,"
-	" started_at bigint, ended_at bigint, status text, outcome text, cause text,"
-	" mood_start integer, mood_end integer, last_seq integer, wrapup_at bigint)"
-	" ON COMMIT DELETE ROWS;"
-	"CREATE TEMP TABLE IF NOT EXISTS stage_events (call_id uuid, seq integer, t bigint,"
-	" kind text, stage text, a integer, b integer, text text) ON COMMIT DELETE ROWS;"
-	"CREATE TEMP TABLE IF NOT EXISTS stage_followups (call_id uuid, seq integer, due date,"
-	" channel text, promise text, done_at bigint) ON COMMIT DELETE ROWS;"
-	"CREATE TEMP TABLE IF NOT EXISTS stage_figures (call_id uuid, fold integer,"
-	" last_seq integer, " TEAM_FIGURE_COLUMNS(TEAM_COLUMN_DEF) " figures bytea)"
-								   " ON COMMIT DELETE ROWS";
-
-/* The moves from staging, in foreign-key order; each row counts into counts[i]. */
-static const char *const move_sql[] = {
-	"INSERT INTO poise.playbook_texts SELECT DISTINCT ON (hash) * FROM stage_texts"
-	" ON CONFLICT DO NOTHING",
-	"INSERT INTO poise.calls SELECT * FROM stage_calls ON CONFLICT (id) DO UPDATE SET"
-	" ended_at = excluded.ended_at, status = excluded.status, outcome = excluded.outcome,"
-	" cause = excluded.cause, mood_start = excluded.mood_start, mood_end = excluded.mood_end,"
-	" last_seq = excluded.last_seq, wrapup_at = excluded.wrapup_at"
-	" WHERE poise.calls.last_seq < excluded.last_seq",
-	"INSERT INTO poise.events SELECT * FROM stage_events ON CONFLICT DO NOTHING",
-	"INSERT INTO poise.followups (call_id, seq, due, channel, promise, done_at)"
-	" SELECT * FROM stage_followups ON CONFLICT (call_id, seq) DO UPDATE SET"
-	" done_at = excluded.done_at"
-	" WHERE poise.followups.done_at IS NULL AND excluded.done_at IS NOT NULL",
-	/* By name: a figure's column added by a later migration is last on the server. */
-	"INSERT INTO poise.call_figures (call_id, fold, last_seq, " TEAM_FIGURE_COLUMNS(
-		TEAM_COLUMN_NAME) "figures) SELECT * FROM stage_figures ON CONFLICT (call_id)"
-	" DO UPDATE SET fold = excluded.fold, last_seq = excluded.last_seq, " TEAM_FIGURE_COLUMNS(
-		TEAM_COLUMN_SET) " figures = excluded.figures WHERE (poise.call_figures.fold, "
-				 "poise.call_figures.last_seq)"
-				 " IS DISTINCT FROM (excluded.fold, excluded.last_seq)",
+/*
+ * The tables a push fills, in foreign-key order: the columns it sends, as
+ * the server names and types them, and what its INSERT does with a row the
+ * server has already (so sending a row twice changes nothing). A small
+ * batch goes as one INSERT ... VALUES per table; a big one by COPY into a
+ * temporary staging table of the same columns, then INSERT ... SELECT.
+ */
+struct push_table {
+	const char *name;     /* poise.NAME on the server; stage_NAME the staging table */
+	const char *columns;  /* "name type, ..." */
+	const char *conflict; /* the INSERT's ON CONFLICT clause */
+	size_t count;	      /* the team_sync_counts field its rows add to, or NO_COUNT */
 };
-enum { MOVE_TEXTS, MOVE_CALLS, MOVE_EVENTS, MOVE_FOLLOWUPS, MOVE_FIGURES, MOVE_COUNT };
+#define NO_COUNT ((size_t)-1)
+enum { T_TEXTS, T_CALLS, T_EVENTS, T_FOLLOWUPS, T_FIGURES, T_COUNT };
+static const struct push_table tables[T_COUNT] = {
+	[T_TEXTS] = {"playbook_texts", "hash text, id text, version text, text text",
+		     "ON CONFLICT DO NOTHING", NO_COUNT},
+	[T_CALLS] = {"calls",
+		     "id uuid, agent text, customer text, customer_ref text, playbook_id text,"
+		     " playbook_version text, playbook_hash text, started_at bigint,"
+		     " ended_at bigint, status text, outcome text, cause text,"
+		     " mood_start integer, mood_end integer, last_seq integer, wrapup_at bigint",
+		     "ON CONFLICT (id) DO UPDATE SET ended_at = excluded.ended_at,"
+		     " status = excluded.status, outcome = excluded.outcome,"
+		     " cause = excluded.cause, mood_start = excluded.mood_start,"
+		     " mood_end = excluded.mood_end, last_seq = excluded.last_seq,"
+		     " wrapup_at = excluded.wrapup_at"
+		     " WHERE poise.calls.last_seq < excluded.last_seq",
+		     offsetof(struct team_sync_counts, calls)},
+	[T_EVENTS] = {"events",
+		      "call_id uuid, seq integer, t bigint, kind text, stage text, a integer,"
+		      " b integer, text text",
+		      "ON CONFLICT DO NOTHING", offsetof(struct team_sync_counts, events)},
+	[T_FOLLOWUPS] = {"followups",
+			 "call_id uuid, seq integer, due date, channel text, promise text,"
+			 " done_at bigint",
+			 "ON CONFLICT (call_id, seq) DO UPDATE SET done_at = excluded.done_at"
+			 " WHERE poise.followups.done_at IS NULL AND excluded.done_at IS NOT NULL",
+			 offsetof(struct team_sync_counts, followups)},
+	[T_FIGURES] = {"call_figures",
+		       "call_id uuid, fold integer, last_seq integer, " TEAM_FIGURE_COLUMNS(
+			       TEAM_COLUMN_DEF) "figures bytea",
+		       "ON CONFLICT (call_id) DO UPDATE SET fold = excluded.fold,"
+		       " last_seq = excluded.last_seq, " TEAM_FIGURE_COLUMNS(
+			       TEAM_COLUMN_SET) "figures = excluded.figures"
+						" WHERE (poise.call_figures.fold,"
+						" poise.call_figures.last_seq)"
+						" IS DISTINCT FROM (excluded.fold, excluded.last_seq)",
+		       offsetof(struct team_sync_counts, figures)},
+};
 
 /* One batch being built. */
 struct batch {
 	struct store *st;
 	struct report_keeper *keeper; /* unpacks kept figures into typed columns */
-	struct sync_call *calls;
-	size_t ncalls, cap;
+	struct strbuf calls;	      /* struct sync_call[] (strbuf_push) */
 	struct sync_pushed_call *pushed;
-	struct sync_pushed_followup *fus;
-	size_t nfus, fucap;
+	struct strbuf fus; /* struct sync_pushed_followup[] */
 	char (*hashes)[FIELD_HASH_SIZE];
 	size_t nhashes;
-	struct strbuf texts, rows, events, followups, figures;
+	struct rows rows[T_COUNT];
 	const char *call_id; /* the call whose events/follow-ups are being added */
 	int64_t after_seq;   /* its events up to this are on the server */
 	struct poise_error *err;
 	enum poise_status ps;
 };
 
+#define CALLS(b)  ((struct sync_call *)(b)->calls.p)
+#define NCALLS(b) ((b)->calls.len / sizeof(struct sync_call))
+
 static int collect(void *ctx, const struct sync_call *c)
 {
 	struct batch *b = ctx;
 
-	if (b->ncalls == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct sync_call *p = realloc(b->calls, cap * sizeof(*p));
-
-		if (!p) {
-			b->ps = poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-			return 1;
-		}
-		b->calls = p;
-		b->cap = cap;
+	if (!strbuf_push(&b->calls, c, sizeof(*c))) {
+		b->ps = poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return 1;
 	}
-	b->calls[b->ncalls++] = *c;
 	return 0;
 }
 
-static void copy_opt_int(struct strbuf *b, int64_t v)
+/* 0 (not known) as NULL. */
+static void row_opt_int(struct rows *r, int64_t v)
 {
 	if (v)
-		copy_int(b, v);
+		row_int(r, v);
 	else
-		copy_null(b);
+		row_null(r);
 }
 
-static void copy_opt_text(struct strbuf *b, const char *s)
+/* "" (none) as NULL. */
+static void row_opt_text(struct rows *r, const char *s)
 {
-	copy_text(b, s && *s ? s : NULL);
+	row_text(r, s && *s ? s : NULL);
 }
 
-static void add_call_row(struct strbuf *b, const struct call_meta *m)
+static void add_call_row(struct rows *r, const struct call_meta *m)
 {
-	copy_text(b, m->id);
-	copy_sep(b);
-	copy_text(b, m->agent);
-	copy_sep(b);
-	copy_text(b, m->customer);
-	copy_sep(b);
-	copy_text(b, m->ref);
-	copy_sep(b);
-	copy_text(b, m->playbook_id);
-	copy_sep(b);
-	copy_text(b, m->playbook_version);
-	copy_sep(b);
-	copy_text(b, m->playbook_hash);
-	copy_sep(b);
-	copy_int(b, m->started);
-	copy_sep(b);
-	copy_opt_int(b, m->ended);
-	copy_sep(b);
-	copy_text(b, m->status);
-	copy_sep(b);
-	copy_opt_text(b, m->outcome);
-	copy_sep(b);
-	copy_opt_text(b, m->cause);
-	copy_sep(b);
-	copy_opt_int(b, m->mood_start);
-	copy_sep(b);
-	copy_opt_int(b, m->mood_end);
-	copy_sep(b);
-	copy_int(b, m->last_seq);
-	copy_sep(b);
-	copy_opt_int(b, m->wrapup_at);
-	copy_end(b);
+	const char *text[] = {m->id,	      m->agent,		   m->customer,
+			      m->ref,	      m->playbook_id,	   m->playbook_version,
+			      m->playbook_hash};
+
+	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+		row_text(r, text[i]);
+	row_int(r, m->started);
+	row_opt_int(r, m->ended);
+	row_text(r, m->status);
+	row_opt_text(r, m->outcome);
+	row_opt_text(r, m->cause);
+	row_opt_int(r, m->mood_start);
+	row_opt_int(r, m->mood_end);
+	row_int(r, m->last_seq);
+	row_opt_int(r, m->wrapup_at);
+	row_end(r);
 }
 
 static int add_event(void *ctx, const struct event *ev)
 {
 	struct batch *b = ctx;
+	struct rows *r = &b->rows[T_EVENTS];
 
 	if (ev->seq <= b->after_seq)
 		return 0;
-	copy_text(&b->events, b->call_id);
-	copy_sep(&b->events);
-	copy_int(&b->events, ev->seq);
-	copy_sep(&b->events);
-	copy_int(&b->events, ev->t);
-	copy_sep(&b->events);
-	copy_text(&b->events, event_kind_key(ev->kind));
-	copy_sep(&b->events);
-	copy_text(&b->events, stage_key((enum stage)ev->stage));
-	copy_sep(&b->events);
-	copy_int(&b->events, ev->a);
-	copy_sep(&b->events);
-	copy_int(&b->events, ev->b);
-	copy_sep(&b->events);
-	copy_text(&b->events, ev->text);
-	copy_end(&b->events);
+	row_text(r, b->call_id);
+	row_int(r, ev->seq);
+	row_int(r, ev->t);
+	row_text(r, event_kind_key(ev->kind));
+	row_text(r, stage_key((enum stage)ev->stage));
+	row_int(r, ev->a);
+	row_int(r, ev->b);
+	row_text(r, ev->text);
+	row_end(r);
 	return 0;
 }
 
 static int add_followup(void *ctx, const struct sync_followup *f)
 {
 	struct batch *b = ctx;
+	struct rows *r = &b->rows[T_FOLLOWUPS];
+	struct sync_pushed_followup sent = {f->id, f->done_at};
 
-	if (b->nfus == b->fucap) {
-		size_t cap = b->fucap ? b->fucap * 2 : 64;
-		struct sync_pushed_followup *p = realloc(b->fus, cap * sizeof(*p));
-
-		if (!p) {
-			b->ps = poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-			return 1;
-		}
-		b->fus = p;
-		b->fucap = cap;
+	if (!strbuf_push(&b->fus, &sent, sizeof(sent))) {
+		b->ps = poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return 1;
 	}
-	b->fus[b->nfus].id = f->id;
-	b->fus[b->nfus++].done_at = f->done_at;
-	copy_text(&b->followups, b->call_id);
-	copy_sep(&b->followups);
-	copy_int(&b->followups, f->seq);
-	copy_sep(&b->followups);
-	copy_opt_text(&b->followups, f->due);
-	copy_sep(&b->followups);
-	copy_text(&b->followups, f->channel);
-	copy_sep(&b->followups);
-	copy_text(&b->followups, f->promise);
-	copy_sep(&b->followups);
-	copy_opt_int(&b->followups, f->done_at);
-	copy_end(&b->followups);
+	row_text(r, b->call_id);
+	row_int(r, f->seq);
+	row_opt_text(r, f->due);
+	row_text(r, f->channel);
+	row_text(r, f->promise);
+	row_opt_int(r, f->done_at);
+	row_end(r);
 	return 0;
-}
-
-static void add_bytea(struct strbuf *b, const unsigned char *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	char two[2];
-
-	copy_text(b, "\\x");
-	for (size_t i = 0; i < n; i++) {
-		two[0] = hex[p[i] >> 4];
-		two[1] = hex[p[i] & 15];
-		strbuf_add(b, two, 2);
-	}
 }
 
 /*
@@ -237,34 +203,32 @@ static void add_bytea(struct strbuf *b, const unsigned char *p, size_t n)
 static void add_figures(struct batch *b, const struct call_meta *m, int fold, int64_t last_seq,
 			const void *blob, size_t len)
 {
+	struct rows *r = &b->rows[T_FIGURES];
 	struct report_figures one, *f = &one;
 	int typed = fold == REPORT_FIGURES_VERSION && b->keeper &&
 		    report_keeper_figures(b->keeper, m->playbook_hash, blob, len, &one, NULL) ==
 			    POISE_OK;
 
-	copy_text(&b->figures, m->id);
-	copy_sep(&b->figures);
-	copy_int(&b->figures, fold);
-	copy_sep(&b->figures);
-	copy_int(&b->figures, last_seq);
-	copy_sep(&b->figures);
+	row_text(r, m->id);
+	row_int(r, fold);
+	row_int(r, last_seq);
 #define TEAM_COLUMN_VALUE(name, type, value, known)                                                \
 	if (typed && (known))                                                                      \
-		copy_int(&b->figures, (long long)(value));                                         \
+		row_int(r, (long long)(value));                                                    \
 	else                                                                                       \
-		copy_null(&b->figures);                                                            \
-	copy_sep(&b->figures);
+		row_null(r);
 #define TEAM_COLUMN_VALUE_FIGURE(...) TEAM_FIGURE(TEAM_COLUMN_VALUE, __VA_ARGS__)
 	TEAM_FIGURE_COLUMNS(TEAM_COLUMN_VALUE)
 #undef TEAM_COLUMN_VALUE_FIGURE
 #undef TEAM_COLUMN_VALUE
-	add_bytea(&b->figures, blob, len);
-	copy_end(&b->figures);
+	row_bytea(r, blob, len);
+	row_end(r);
 }
 
 /* The playbook text of hash, once per batch. */
 static enum poise_status add_text(struct batch *b, const struct call_meta *m)
 {
+	struct rows *r = &b->rows[T_TEXTS];
 	char *text = NULL;
 	size_t len;
 	enum poise_status ps;
@@ -275,33 +239,33 @@ static enum poise_status add_text(struct batch *b, const struct call_meta *m)
 	if ((ps = store_playbook_text(b->st, m->playbook_hash, &text, &len, b->err)) != POISE_OK)
 		return ps;
 	snprintf(b->hashes[b->nhashes++], 65, "%s", m->playbook_hash);
-	copy_text(&b->texts, m->playbook_hash);
-	copy_sep(&b->texts);
-	copy_text(&b->texts, m->playbook_id);
-	copy_sep(&b->texts);
-	copy_text(&b->texts, m->playbook_version);
-	copy_sep(&b->texts);
-	copy_text(&b->texts, text);
-	copy_end(&b->texts);
+	row_text(r, m->playbook_hash);
+	row_text(r, m->playbook_id);
+	row_text(r, m->playbook_version);
+	row_text(r, text);
+	row_end(r);
 	free(text);
 	return POISE_OK;
 }
 
-/* Every row of the batch's calls into the COPY buffers. */
-static enum poise_status build(struct batch *b)
+/* Every row of the batch's calls, as SQL VALUES (sql) or COPY text. */
+static enum poise_status build(struct batch *b, int sql)
 {
+	size_t ncalls = NCALLS(b);
 	enum poise_status ps;
 
 	free(b->hashes);
 	free(b->pushed);
-	b->hashes = calloc(b->ncalls, sizeof(*b->hashes));
-	b->pushed = calloc(b->ncalls, sizeof(*b->pushed));
+	b->hashes = calloc(ncalls, sizeof(*b->hashes));
+	b->pushed = calloc(ncalls, sizeof(*b->pushed));
 	b->nhashes = 0;
-	b->nfus = 0;
+	b->fus.len = 0;
+	for (int i = 0; i < T_COUNT; i++)
+		rows_clear(&b->rows[i], sql);
 	if (!b->hashes || !b->pushed)
 		return poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	for (size_t i = 0; i < b->ncalls; i++) {
-		const struct sync_call *c = &b->calls[i];
+	for (size_t i = 0; i < ncalls; i++) {
+		const struct sync_call *c = &CALLS(b)[i];
 		int fold;
 		int64_t figs_seq = 0;
 		void *blob = NULL;
@@ -309,7 +273,7 @@ static enum poise_status build(struct batch *b)
 
 		if ((ps = add_text(b, &c->meta)) != POISE_OK)
 			return ps;
-		add_call_row(&b->rows, &c->meta);
+		add_call_row(&b->rows[T_CALLS], &c->meta);
 		b->call_id = c->meta.id;
 		b->after_seq = c->pushed_seq;
 		if ((ps = store_call_events(b->st, c->meta.id, add_event, b, b->err)) != POISE_OK)
@@ -328,48 +292,124 @@ static enum poise_status build(struct batch *b)
 		b->pushed[i].pushed_seq = c->meta.last_seq;
 		b->pushed[i].figures_seq = figs_seq;
 	}
+	for (int i = 0; i < T_COUNT; i++)
+		if (b->rows[i].b.oom)
+			return poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	return POISE_OK;
 }
 
-/*
- * The moves of the tables that got rows, then COMMIT, sent as one string:
- * one round trip (the server stops at the first error; the caller rolls
- * back). Each move's row count goes into counts.
- */
-static enum poise_status move(struct team *t, const int staged[MOVE_COUNT],
-			      struct team_sync_counts *n, struct poise_error *err)
+/* A table's column names, "a, b, c", from its "name type, ..." list. */
+static void column_names(struct strbuf *s, const char *columns)
 {
-	size_t *count[MOVE_COUNT] = {NULL, &n->calls, &n->events, &n->followups, &n->figures};
-	int which[MOVE_COUNT], nmoves = 0, done = 0;
-	size_t len = sizeof("COMMIT");
+	for (const char *p = columns; *p;) {
+		size_t name = strcspn(p, " "), def = strcspn(p, ",");
+
+		strbuf_add(s, p, name);
+		p += def;
+		if (*p) {
+			strbuf_add(s, ", ", 2);
+			p += strspn(p, ", ");
+		}
+	}
+}
+
+/*
+ * Table i's INSERT: from its VALUES (a small batch), or from its staging
+ * table, then what it does with a row the server has.
+ */
+static void add_insert(struct strbuf *s, int i, const struct rows *r)
+{
+	const struct push_table *tb = &tables[i];
+
+	strbuf_add(s, "INSERT INTO poise.", 18);
+	strbuf_add(s, tb->name, strlen(tb->name));
+	strbuf_add(s, " (", 2);
+	column_names(s, tb->columns);
+	if (r->sql) {
+		strbuf_add(s, ") VALUES ", 9);
+		strbuf_add(s, r->b.p, r->b.len);
+	} else {
+		strbuf_add(s, ") SELECT * FROM stage_", 22);
+		strbuf_add(s, tb->name, strlen(tb->name));
+	}
+	strbuf_add(s, " ", 1);
+	strbuf_add(s, tb->conflict, strlen(tb->conflict));
+	strbuf_add(s, ";", 1);
+}
+
+/*
+ * A big batch: BEGIN, the staging tables of the tables with rows (made
+ * once in a session; emptied at each COMMIT), and a COPY into each.
+ */
+static enum poise_status stage(struct team *t, struct batch *b, struct poise_error *err)
+{
+	struct strbuf s = {0};
+	enum poise_status ps;
+
+	strbuf_add(&s, "BEGIN;", 6);
+	for (int i = 0; i < T_COUNT; i++)
+		if (b->rows[i].n) {
+			strbuf_add(&s, "CREATE TEMP TABLE IF NOT EXISTS stage_", 38);
+			strbuf_add(&s, tables[i].name, strlen(tables[i].name));
+			strbuf_add(&s, " (", 2);
+			strbuf_add(&s, tables[i].columns, strlen(tables[i].columns));
+			strbuf_add(&s, ") ON COMMIT DELETE ROWS;", 24);
+		}
+	ps = s.oom ? poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory")
+		   : team_exec(t, s.p, "start sending calls", err);
+	free(s.p);
+	for (int i = 0; ps == POISE_OK && i < T_COUNT; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "stage_%s", tables[i].name);
+		ps = team_copy(t, name, &b->rows[i], err);
+	}
+	return ps;
+}
+
+/*
+ * The batch's INSERTs and COMMIT, sent as one string: one round trip (the
+ * server stops at the first error; the caller rolls back). A small batch's
+ * string also begins the transaction and carries the rows. Each INSERT's
+ * row count goes into n.
+ */
+static enum poise_status store_batch(struct team *t, const struct batch *b, int small,
+				     struct team_sync_counts *n, struct poise_error *err)
+{
+	struct strbuf s = {0};
+	int which[T_COUNT + 2], nres = 0, done = 0;
 	enum poise_status ps = POISE_OK;
-	char *sql, *at;
 	PGresult *res;
 
-	for (int i = 0; i < MOVE_COUNT; i++)
-		if (staged[i]) {
-			which[nmoves++] = i;
-			len += strlen(move_sql[i]) + 1;
+	if (small) {
+		strbuf_add(&s, "BEGIN;", 6);
+		which[nres++] = -1;
+	}
+	for (int i = 0; i < T_COUNT; i++)
+		if (b->rows[i].n) {
+			add_insert(&s, i, &b->rows[i]);
+			which[nres++] = i;
 		}
-	if (!(sql = at = malloc(len)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	for (int i = 0; i < nmoves; i++)
-		at += sprintf(at, "%s;", move_sql[which[i]]);
-	strcpy(at, "COMMIT");
-	if (!PQsendQuery(t->pg, sql))
+	strbuf_add(&s, "COMMIT", 6);
+	which[nres++] = -1;
+	if (s.oom)
+		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	else if (!PQsendQuery(t->pg, s.p))
 		ps = team_fail(t, NULL, "store the calls on the server", err);
-	free(sql);
+	free(s.p);
 	/* One result per statement, the COMMIT's last; fewer when the connection went. */
-	for (int i = 0; (res = PQgetResult(t->pg)); i++) {
+	for (int i = 0; ps != POISE_NOMEM && (res = PQgetResult(t->pg)); i++) {
 		if (ps == POISE_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
 			ps = team_fail(t, res, "store the calls on the server", err);
-		else if (ps == POISE_OK && i < nmoves && count[which[i]])
-			*count[which[i]] += (size_t)strtoul(PQcmdTuples(res), NULL, 10);
+		else if (ps == POISE_OK && i < nres && which[i] >= 0 &&
+			 tables[which[i]].count != NO_COUNT)
+			*(size_t *)((char *)n + tables[which[i]].count) +=
+				(size_t)strtoul(PQcmdTuples(res), NULL, 10);
 		if (ps == POISE_OK)
 			done = i + 1;
 		PQclear(res);
 	}
-	if (ps == POISE_OK && done != nmoves + 1)
+	if (ps == POISE_OK && done != nres)
 		ps = team_fail(t, NULL, "store the calls on the server", err);
 	return ps;
 }
@@ -388,7 +428,7 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 	struct batch b;
 	char after[FIELD_CALL_ID_SIZE] = "";
 	size_t limit = o && o->batch ? o->batch : TEAM_BATCH;
-	int staged[MOVE_COUNT];
+	size_t copy_from = o && o->copy_from ? o->copy_from : TEAM_COPY_FROM;
 	enum poise_status ps = POISE_OK;
 
 	memset(&b, 0, sizeof(b));
@@ -396,46 +436,37 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 	b.err = err;
 	b.keeper = report_keeper_new(st); /* NULL: the figures go packed only */
 	for (size_t no = 0;; no++) {
-		b.ncalls = 0;
+		int small;
+
+		b.calls.len = 0;
 		if ((ps = store_sync_pending(st, t->role, after, limit, collect, &b, err)) !=
 			    POISE_OK ||
-		    (ps = b.ps) != POISE_OK || b.ncalls == 0)
+		    (ps = b.ps) != POISE_OK || NCALLS(&b) == 0)
 			break;
-		snprintf(after, sizeof(after), "%s", b.calls[b.ncalls - 1].meta.id);
-		if ((ps = build(&b)) != POISE_OK)
+		snprintf(after, sizeof(after), "%s", CALLS(&b)[NCALLS(&b) - 1].meta.id);
+		small = NCALLS(&b) < copy_from;
+		if ((ps = build(&b, small)) != POISE_OK)
 			break;
-		staged[MOVE_TEXTS] = b.texts.len > 0;
-		staged[MOVE_CALLS] = b.rows.len > 0;
-		staged[MOVE_EVENTS] = b.events.len > 0;
-		staged[MOVE_FOLLOWUPS] = b.followups.len > 0;
-		staged[MOVE_FIGURES] = b.figures.len > 0;
-		if ((ps = team_exec(t, stage_sql, "start sending calls", err)) != POISE_OK ||
-		    (ps = team_copy(t, "stage_texts", &b.texts, err)) != POISE_OK ||
-		    (ps = team_copy(t, "stage_calls", &b.rows, err)) != POISE_OK ||
-		    (ps = team_copy(t, "stage_events", &b.events, err)) != POISE_OK ||
-		    (ps = team_copy(t, "stage_followups", &b.followups, err)) != POISE_OK ||
-		    (ps = team_copy(t, "stage_figures", &b.figures, err)) != POISE_OK ||
+		if ((!small && (ps = stage(t, &b, err)) != POISE_OK) ||
 		    (ps = hook(o, TEAM_HOOK_STAGED, no, err)) != POISE_OK ||
-		    (ps = move(t, staged, n, err)) != POISE_OK) {
+		    (ps = store_batch(t, &b, small, n, err)) != POISE_OK) {
 			if (PQstatus(t->pg) == CONNECTION_OK)
 				PQclear(PQexec(t->pg, "ROLLBACK"));
 			break;
 		}
 		if ((ps = hook(o, TEAM_HOOK_COMMITTED, no, err)) != POISE_OK ||
-		    (ps = store_sync_pushed(st, b.pushed, b.ncalls, b.fus, b.nfus, err)) !=
-			    POISE_OK)
+		    (ps = store_sync_pushed(st, b.pushed, NCALLS(&b), (void *)b.fus.p,
+					    b.fus.len / sizeof(struct sync_pushed_followup),
+					    err)) != POISE_OK)
 			break;
 	}
 	report_keeper_free(b.keeper);
-	free(b.calls);
+	free(b.calls.p);
 	free(b.pushed);
-	free(b.fus);
+	free(b.fus.p);
 	free(b.hashes);
-	free(b.texts.p);
-	free(b.rows.p);
-	free(b.events.p);
-	free(b.followups.p);
-	free(b.figures.p);
+	for (int i = 0; i < T_COUNT; i++)
+		free(b.rows[i].b.p);
 	return ps;
 }
 
@@ -449,8 +480,9 @@ static int64_t num(const PGresult *r, int row, int col)
 	return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
-static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGresult *pb,
-			       struct team_sync_counts *n, struct poise_error *err)
+enum poise_status team_apply_reviews_done(struct store *st, const PGresult *rv,
+					  const PGresult *fu, size_t *reviews, size_t *done,
+					  struct poise_error *err)
 {
 	enum poise_status ps = POISE_OK;
 	int applied;
@@ -463,12 +495,22 @@ static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGr
 			r.scores[s] = (int)num(rv, i, 5 + s);
 		r.updated_at = num(rv, i, 5 + STAGE_COUNT);
 		if ((ps = store_sync_put_review(st, &r, &applied, err)) == POISE_OK)
-			n->reviews += (size_t)applied;
+			*reviews += (size_t)applied;
 	}
 	for (int i = 0; ps == POISE_OK && i < PQntuples(fu); i++)
 		if ((ps = store_sync_put_done(st, val(fu, i, 0), num(fu, i, 1), num(fu, i, 2),
 					      &applied, err)) == POISE_OK)
-			n->followups_done += (size_t)applied;
+			*done += (size_t)applied;
+	return ps;
+}
+
+static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGresult *pb,
+			       struct team_sync_counts *n, struct poise_error *err)
+{
+	enum poise_status ps =
+		team_apply_reviews_done(st, rv, fu, &n->reviews, &n->followups_done, err);
+	int applied;
+
 	for (int i = 0; ps == POISE_OK && i < PQntuples(pb); i++) {
 		struct sync_playbook p = {val(pb, i, 0), val(pb, i, 1), val(pb, i, 2),
 					  val(pb, i, 3), val(pb, i, 4), num(pb, i, 5)};
@@ -487,12 +529,7 @@ static enum poise_status apply(struct store *st, PGresult *rv, PGresult *fu, PGr
 static const char pull_sql[] =
 	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
 	"SELECT pg_snapshot_xmin(pg_current_snapshot())::text;"
-	"SELECT id, call_id, reviewer, created_at, comment, score_calm, score_listen,"
-	" score_empathize, score_clarify, score_inform, score_solve, score_boundary,"
-	" score_follow_up, coalesce(updated_at, created_at) FROM poise.reviews"
-	" WHERE xid >= '%s'::xid8 ORDER BY xid;"
-	"SELECT call_id, seq, done_at FROM poise.followups"
-	" WHERE xid >= '%s'::xid8 AND done_at IS NOT NULL;"
+	TEAM_REVIEWS_SINCE("'%s'") ";" TEAM_DONE_SINCE("'%s'") ";"
 	"SELECT hash, id, version, text, published_by, published_at FROM poise.playbooks"
 	" WHERE xid >= '%s'::xid8 ORDER BY xid;"
 	"COMMIT";

@@ -183,7 +183,12 @@ static void fail_and_resync(enum fault how, const char *db)
 	struct team *t;
 	PGconn *admin;
 	struct fault_ctx fc = {how, db, 0};
-	struct team_sync_opts o = {.batch = 5, .hook = fail_server, .ctx = &fc};
+	/* Killed or restarted, the server loses a COPY into staging; halted or full, a small
+	 * batch's one statement. */
+	struct team_sync_opts o = {.batch = 5,
+				   .copy_from = how == KILL || how == RESTART ? 1 : 0,
+				   .hook = fail_server,
+				   .ctx = &fc};
 	struct team_sync_counts n;
 	struct poise_error err;
 

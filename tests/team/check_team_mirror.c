@@ -122,9 +122,13 @@ START_TEST(test_mirror_whole_team_both_ways)
 	/* A follow-up closed in the mirror reaches the server and the agent, once. */
 	fu = fx_sql_int(mpath, "SELECT id FROM followups WHERE done_at IS NULL LIMIT 1");
 	ck_assert_int_gt(fu, 0);
+	/* Listed while it waits to be sent, and only then. */
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM sync_closed"), 0);
 	ck_assert_int_eq(followup_done(m, fu, INT64_C(1700000200000), &done_at, &err), POISE_OK);
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM sync_closed"), 1);
 	mirror_ok(sue, m, &mn);
 	ck_assert_int_eq(mn.followups_sent, 1);
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM sync_closed"), 0);
 	ck_assert_int_eq(
 		pgt_int(admin,
 			"SELECT count(*) FROM poise.followups WHERE done_at = 1700000200000"),

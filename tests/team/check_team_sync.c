@@ -17,12 +17,19 @@
 
 static char path[512];
 
-static void sync_ok(struct team *t, struct store *st, size_t batch, struct team_sync_counts *n)
+/* A sync that works; copy_from 1: every batch by COPY through staging. */
+static void sync_by(struct team *t, struct store *st, size_t batch, size_t copy_from,
+		    struct team_sync_counts *n)
 {
-	struct team_sync_opts o = {.batch = batch};
+	struct team_sync_opts o = {.batch = batch, .copy_from = copy_from};
 	struct poise_error err;
 
 	ck_assert_msg(team_sync(t, st, &o, n, &err) == POISE_OK, "%s", err.msg);
+}
+
+static void sync_ok(struct team *t, struct store *st, size_t batch, struct team_sync_counts *n)
+{
+	sync_by(t, st, batch, 0, n);
 }
 
 START_TEST(test_twice_changes_nothing)
@@ -35,7 +42,7 @@ START_TEST(test_twice_changes_nothing)
 
 	ck_assert_int_gt(mine, 5);
 	ck_assert_int_lt(mine, 40);
-	sync_ok(t, st, 7, &n);
+	sync_by(t, st, 7, 1, &n); /* by COPY; the tests below send small batches as VALUES */
 	ck_assert_int_eq(n.calls, (size_t)mine);
 	ck_assert_int_eq(n.others, (size_t)(40 - mine));
 	ck_assert_int_eq(n.events, (size_t)pgt_int(admin, "SELECT count(*) FROM poise.events"));
@@ -71,7 +78,7 @@ START_TEST(test_twice_changes_nothing)
 		pgt_int(admin, "SELECT sum(holds) + sum(warnings) FROM poise.call_figures"), 0);
 	/* Again, with any batch size: nothing to send, nothing changes. */
 	for (size_t batch = 1; batch <= 1000; batch *= 10) {
-		sync_ok(t, st, batch, &n);
+		sync_by(t, st, batch, batch % 2 ? 1 : 0, &n);
 		ck_assert_int_eq(n.calls + n.events + n.followups + n.figures, 0);
 		ck_assert_int_eq(n.reviews + n.followups_done + n.playbooks, 0);
 		sfx_same(path, admin);
@@ -214,13 +221,14 @@ static int cut_connection(void *ctx, enum team_hook where, size_t no)
 	return 0;
 }
 
-static void cut_and_resync(enum team_hook where)
+static void cut_and_resync(enum team_hook where, size_t copy_from)
 {
 	struct store *st = sfx_setup(DB, 1, 30, path, sizeof(path));
 	struct team *t = sfx_team(DB, "agent01");
 	PGconn *admin = pgt_connect(DB, NULL);
 	struct cut c = {where, 2, 0};
-	struct team_sync_opts o = {.batch = 4, .hook = cut_connection, .ctx = &c};
+	struct team_sync_opts o = {
+		.batch = 4, .copy_from = copy_from, .hook = cut_connection, .ctx = &c};
 	struct team_sync_counts n;
 	struct poise_error err;
 	long long events = sfx_local(path, "SELECT count(*) FROM events");
@@ -233,7 +241,7 @@ static void cut_and_resync(enum team_hook where)
 	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_calls"), 8);
 	team_close(t);
 	t = sfx_team(DB, "agent01");
-	sync_ok(t, st, 4, &n);
+	sync_by(t, st, 4, copy_from, &n);
 	ck_assert_int_eq(n.calls, where == TEAM_HOOK_COMMITTED ? 18 : 22);
 	sfx_same(path, admin);
 	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.events"), events);
@@ -293,13 +301,78 @@ END_TEST
 
 START_TEST(test_connection_cut_mid_push)
 {
-	cut_and_resync(TEAM_HOOK_STAGED);
+	cut_and_resync(TEAM_HOOK_STAGED, 0);
+}
+END_TEST
+
+START_TEST(test_connection_cut_mid_copy)
+{
+	cut_and_resync(TEAM_HOOK_STAGED, 1);
 }
 END_TEST
 
 START_TEST(test_stopped_after_commit)
 {
-	cut_and_resync(TEAM_HOOK_COMMITTED);
+	cut_and_resync(TEAM_HOOK_COMMITTED, 0);
+}
+END_TEST
+
+START_TEST(test_stopped_after_commit_of_copy)
+{
+	cut_and_resync(TEAM_HOOK_COMMITTED, 1);
+}
+END_TEST
+
+/* Text with quotes, backslashes and control characters arrives as written, either way. */
+START_TEST(test_text_arrives_as_written)
+{
+	static const char *const texts[] = {
+		"it's", "a\\b", "E'x'); DROP TABLE poise.calls; --", "tab\there\nline\r",
+		"\\x41", "\\N", "$$ $q$ \"quoted\"", "(1),(2)", "caf\xc3\xa9 \xe2\x9c\x93",
+	};
+	struct store *st = sfx_setup(DB, 1, 2, path, sizeof(path));
+	struct team *t = sfx_team(DB, "agent01");
+	PGconn *admin = pgt_connect(DB, NULL);
+	struct team_sync_counts n;
+	size_t nt = sizeof(texts) / sizeof(texts[0]);
+	char *id[2] = {fx_sql_text(path, "SELECT id FROM calls ORDER BY id LIMIT 1"),
+		       fx_sql_text(path, "SELECT id FROM calls ORDER BY id DESC LIMIT 1")};
+
+	/* The first call's notes go as VALUES, the second's by COPY. */
+	for (int way = 0; way < 2; way++) {
+		struct poise_error err;
+
+		for (size_t i = 0; i < nt; i++) {
+			struct event ev = {
+				.t = INT64_C(1700000000000) + (int64_t)i, .kind = EV_NOTE, .text = texts[i]};
+			int deferred = 0;
+
+			ck_assert_msg(store_append(st, id[way], &ev, &deferred, &err) == POISE_OK,
+				      "%s", err.msg);
+		}
+		sync_by(t, st, 0, way ? 1 : 0, &n);
+		ck_assert_int_ge(n.events, nt);
+	}
+	sfx_same(path, admin);
+	for (int way = 0; way < 2; way++)
+		for (size_t i = 0; i < nt; i++) {
+			const char *params[2] = {id[way], texts[i]};
+			PGresult *r = PQexecParams(admin,
+						   "SELECT count(*) FROM poise.events WHERE "
+						   "call_id = $1::uuid AND kind = 'note' AND text = $2",
+						   2, NULL, params, NULL, NULL, 0);
+
+			ck_assert_int_eq(PQresultStatus(r), PGRES_TUPLES_OK);
+			ck_assert_msg(strcmp(PQgetvalue(r, 0, 0), "1") == 0, "%s: %s", texts[i],
+				      PQgetvalue(r, 0, 0));
+			PQclear(r);
+		}
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.calls"), 2);
+	free(id[0]);
+	free(id[1]);
+	team_close(t);
+	store_close(st);
+	PQfinish(admin);
 }
 END_TEST
 
@@ -312,7 +385,10 @@ Suite *team_sync_suite(void)
 	tcase_add_test(tc, test_pull_reviews_followups_playbooks);
 	tcase_add_test(tc, test_bad_utf8_and_only_what_changed);
 	tcase_add_test(tc, test_connection_cut_mid_push);
+	tcase_add_test(tc, test_connection_cut_mid_copy);
 	tcase_add_test(tc, test_stopped_after_commit);
+	tcase_add_test(tc, test_stopped_after_commit_of_copy);
+	tcase_add_test(tc, test_text_arrives_as_written);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -397,6 +397,30 @@ static const char *const migrations[] = {
 	"	INSERT INTO texts_fts (text, call_id) SELECT new.text, r.call_id FROM reviews r\n"
 	"		WHERE r.uuid = new.review_id;\n"
 	"END;\n",
+	/*
+	 * 11 -> 12: a --server command finds the follow-ups closed here and not
+	 * yet sent (store_sync_unsent_closed) without reading every closed one.
+	 * A follow-up is listed in sync_closed when it is written or updated
+	 * closed, and taken off when sync_followups records its done time as
+	 * sent (pushed, or pulled from the server), so the list holds only the
+	 * few waiting.
+	 */
+	"CREATE TABLE sync_closed (\n"
+	"	followup_id INTEGER PRIMARY KEY\n"
+	");\n"
+	"INSERT INTO sync_closed SELECT f.id FROM followups f\n"
+	"	LEFT JOIN sync_followups y ON y.followup_id = f.id\n"
+	"	WHERE f.done_at IS NOT NULL AND f.done_at IS NOT y.done_at;\n"
+	"CREATE TRIGGER sync_closed_insert AFTER INSERT ON followups\n"
+	"	WHEN NEW.done_at IS NOT NULL BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_closed VALUES (NEW.id); END;\n"
+	"CREATE TRIGGER sync_closed_done AFTER UPDATE OF done_at ON followups\n"
+	"	WHEN NEW.done_at IS NOT NULL AND NEW.done_at IS NOT OLD.done_at BEGIN\n"
+	"	INSERT OR IGNORE INTO sync_closed VALUES (NEW.id); END;\n"
+	"CREATE TRIGGER sync_closed_sent AFTER INSERT ON sync_followups BEGIN\n"
+	"	DELETE FROM sync_closed WHERE followup_id = NEW.followup_id\n"
+	"		AND NEW.done_at IS (SELECT done_at FROM followups WHERE id = NEW.followup_id);\n"
+	"	END;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

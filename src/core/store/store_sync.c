@@ -577,9 +577,11 @@ enum poise_status store_sync_unsent_closed(struct store *st,
 {
 	sqlite3_stmt *s = NULL;
 	int rc = prep(st,
-		      "SELECT f.id, f.call_id, f.seq, f.done_at FROM followups f "
+		      /* sync_closed first: only the few waiting (schema 12), not every closed one. */
+		      "SELECT f.id, f.call_id, f.seq, f.done_at FROM sync_closed q "
+		      "CROSS JOIN followups f ON f.id = q.followup_id "
 		      "LEFT JOIN sync_followups y ON y.followup_id = f.id "
-		      "WHERE f.done_at IS NOT NULL AND f.done_at IS NOT y.done_at ORDER BY f.id",
+		      "WHERE f.done_at IS NOT NULL AND f.done_at IS NOT y.done_at ORDER BY q.followup_id",
 		      NULL, &s);
 
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {

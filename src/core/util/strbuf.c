@@ -25,3 +25,9 @@ void strbuf_add(struct strbuf *b, const char *s, size_t n)
 	b->len += n;
 	b->p[b->len] = '\0';
 }
+
+void *strbuf_push(struct strbuf *b, const void *item, size_t size)
+{
+	strbuf_add(b, item, size);
+	return b->oom ? NULL : b->p + b->len - size;
+}
