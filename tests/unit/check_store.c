@@ -648,6 +648,43 @@ START_TEST(test_no_full_table_scans)
 END_TEST
 
 /*
+ * What an append runs, triggers included, builds no temporary B-tree
+ * (OpenEphemeral): schema 10's events_text_fts tested `kind IN (three
+ * names)`, which SQLite made into a throwaway index for every event.
+ */
+START_TEST(test_append_builds_no_temporary_table)
+{
+	static const enum store_stmt per_event[] = {
+		STMT_LAST_SEQ,	   STMT_INS_EVENT,	STMT_SUMMARY,	  STMT_UPD_SEQ,
+		STMT_UPD_MOOD,	   STMT_UPD_WRAPUP,	STMT_UPD_OUTCOME, STMT_UPD_CAUSE,
+		STMT_INS_FOLLOWUP, STMT_INS_REFLECTION, STMT_INS_SKIP,	  STMT_DEL_SKIP,
+	};
+	const char *path = fx_path(0, "ephemeral.db");
+	struct store *st = fx_open(path);
+	sqlite3 *db;
+
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t i = 0; i < sizeof(per_event) / sizeof(per_event[0]); i++) {
+		const char *q = all_sql[per_event[i]];
+		char sql[1024];
+		sqlite3_stmt *s;
+
+		snprintf(sql, sizeof(sql), "EXPLAIN %s", q);
+		ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s: %s", q,
+			      sqlite3_errmsg(db));
+		while (sqlite3_step(s) == SQLITE_ROW)
+			ck_assert_msg(strcmp((const char *)sqlite3_column_text(s, 1),
+					     "OpenEphemeral") != 0,
+				      "%s: a temporary table at step %d", q,
+				      sqlite3_column_int(s, 0));
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
  * Sync's statements over many calls read the short sync_dirty list first
  * and look each call up by its key: never the agent's every call (through
  * calls_review_agent, which SQLite picks when left to order the join: 2 s
@@ -816,6 +853,7 @@ Suite *store_suite(void)
 	tcase_add_test(read, test_call_meta_prefix);
 	tcase_add_test(read, test_open_call_and_each_call);
 	tcase_add_test(read, test_no_full_table_scans);
+	tcase_add_test(read, test_append_builds_no_temporary_table);
 	suite_add_tcase(s, files);
 	suite_add_tcase(s, read);
 	suite_add_tcase(s, root);
