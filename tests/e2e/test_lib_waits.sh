@@ -1,12 +1,13 @@
 #!/bin/bash
 # test_lib_waits.sh - lib.sh's waits can fail: wait_for, wait_words and
 # wait_gone give up (exit 1) when the screen never does what they wait for,
-# so a test built on them fails when poise goes wrong. The pane runs echo,
-# not poise: a screen that never changes.
-export POISE_BIN=/bin/echo
+# so a test built on them fails when poise goes wrong. The pane runs a
+# shell, not poise: a screen that never changes. It stays alive after its
+# line: a command that exits at once can take its unread output with it.
+export POISE_BIN=/bin/sh
 source "$(dirname "$0")/lib.sh"
 
-start_poise 80 10 hello there
+start_poise 80 10 -c 'echo hello there; exec sleep 600'
 wait_for "hello there" 20
 set +e
 ( wait_gone "hello there" 1 ) 2>/dev/null
