@@ -36,9 +36,9 @@ static void teardown(void)
 	fx_teardown();
 }
 
-/* Call n: agent, reference, start (minutes after T0), practice ("" real); done, resolved. */
-static void call(struct store *st, int n, const char *agent, const char *ref, int min,
-		 const char *practice)
+/* Begin call n: agent, reference, start (minutes after T0), practice ("" real); its start time. */
+static int64_t begin(struct store *st, int n, const char *agent, const char *ref, int min,
+		     const char *practice)
 {
 	struct call_meta m;
 	struct poise_error err = {0};
@@ -54,6 +54,15 @@ static void call(struct store *st, int n, const char *agent, const char *ref, in
 	m.started = t;
 	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "begin: %s", err.msg);
 	fx_append(st, ids[n], EV_START, t, 0, 0, 0, pb->hash);
+	return t;
+}
+
+/* Call n, begun as begin() says; done, resolved. */
+static void call(struct store *st, int n, const char *agent, const char *ref, int min,
+		 const char *practice)
+{
+	int64_t t = begin(st, n, agent, ref, min, practice);
+
 	fx_append(st, ids[n], EV_MOOD, t + 1000, 0, 5, 0, NULL);
 	fx_append(st, ids[n], EV_MOOD, t + 2000, 0, 3, 0, NULL);
 	fx_append(st, ids[n], EV_WRAPUP, t + 60000, 0, 0, 0, NULL);
@@ -92,18 +101,8 @@ static struct report *run(struct store *st, int practice)
 /* Call n left as a kill leaves it: started, a mood, a stage moved, no end. */
 static void call_killed(struct store *st, int n, const char *agent, int min, const char *practice)
 {
-	struct call_meta m;
-	struct poise_error err = {0};
-	int64_t t = T0 + min * MIN;
+	int64_t t = begin(st, n, agent, "", min, practice);
 
-	memset(&m, 0, sizeof(m));
-	ck_assert_int_eq(store_new_uuid(ids[n], t, &err), POISE_OK);
-	memcpy(m.id, ids[n], sizeof(m.id));
-	snprintf(m.agent, sizeof(m.agent), "%s", agent);
-	snprintf(m.practice, sizeof(m.practice), "%s", practice);
-	m.started = t;
-	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "begin: %s", err.msg);
-	fx_append(st, ids[n], EV_START, t, 0, 0, 0, pb->hash);
 	fx_append(st, ids[n], EV_MOOD, t + 1000, 0, 4, 0, NULL);
 	fx_append(st, ids[n], EV_STAGE, t + 5000, 1, 0, 0, NULL);
 }
