@@ -222,7 +222,8 @@ void timeline_describe(const struct call_state *cs, const struct call_meta *meta
 
 	buf[0] = '\0';
 	if ((unsigned)ev->kind < EV_COUNT && told[ev->kind]) {
-		put(buf, size, &len, _(told[ev->kind]), text); /* a phrase without %s ignores text */
+		/* a phrase without %s ignores text */
+		put(buf, size, &len, _(told[ev->kind]), text);
 		return;
 	}
 	switch (ev->kind) {
