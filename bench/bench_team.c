@@ -45,7 +45,7 @@
 #define CROWD_CALLS 1000
 #define DAY_MS	    INT64_C(86400000)
 /* team_sync.c's TEAM_COPY_FROM, which the cutoff rows say the path of. */
-#define TEAM_COPY_FROM_NOW 100
+#define TEAM_COPY_FROM_NOW 50
 
 /* The columns the floor copies (the server's xid columns take their default). */
 #define SERVER_CALL_COLUMNS                                                                        \
@@ -752,7 +752,7 @@ static void fresh(const char *path, long long n, char *self)
  */
 static void cutoff(void)
 {
-	static const int ks[] = {1, 10, 20, 50, 100, 200, 500, 2000};
+	static const int ks[] = {1, 10, 20, 50, 75, 100, 200, 500, 2000};
 	int rounds = bench_rounds(3);
 	double *v = calloc((size_t)rounds * 2, sizeof(double)), *cp = v + rounds;
 	PGconn *c;
