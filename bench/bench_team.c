@@ -1,7 +1,8 @@
 /*
  * bench_team.c - `poise sync` at scale against a real PostgreSQL server.
  *
- *   bench_team N [--push-only]   (bench/run.sh --team N starts a throwaway cluster)
+ *   bench_team N [--push-only|--cutoff-only]   (bench/run.sh --team N starts a
+ *                                               throwaway cluster)
  *
  * BENCH_TEAM_DB=PATH keeps the generated file of N calls there and reuses
  * it when it holds N calls (generating 1,000,000 takes longer than pushing).
@@ -23,6 +24,13 @@
  * - 20 agents syncing at once (not with --push-only) (20 processes and connections, 1,000 calls
  *   each), checked row by row: nothing lost, nothing twice. Its floor: the
  *   bare COPY of the same rows.
+ * - A whole fresh `poise sync` process of one new call, start to exit,
+ *   against a fresh process (this bench, --floor-one) that connects and
+ *   sends the same rows as one INSERT string; and team_connect against a
+ *   bare PQconnectdb (fresh()).
+ * - (not with --push-only; alone with --cutoff-only) pushes of 1 to 2,000
+ *   new calls on a fresh connection, by INSERT ... VALUES and by COPY
+ *   staging (copy_from forced), to place team_sync's cutoff (cutoff()).
  */
 #include <fcntl.h>
 #include <signal.h>
