@@ -638,9 +638,13 @@ static int floor_one(const char *path, const char *id)
 	return 0;
 }
 
-/* argv in a new process (stdout to /dev/null; PG* for agent01 of bench_push): ns, start to exit. */
-static int64_t run_process(char *const argv[])
+/*
+ * argv in a new process (stdout to /dev/null; PG* for agent01 of bench_push):
+ * ns, start to exit; *cpu_ns its own CPU time (user and system).
+ */
+static int64_t run_process(char *const argv[], double *cpu_ns)
 {
+	struct rusage ru;
 	int64_t t0 = bench_now_ns();
 	pid_t pid = fork();
 	int status;
@@ -656,8 +660,10 @@ static int64_t run_process(char *const argv[])
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		bench_die(argv[0], "failed");
+	*cpu_ns = ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec) * 1e9 +
+		  ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e3;
 	return bench_now_ns() - t0;
 }
 
@@ -688,8 +694,8 @@ static void fresh(const char *path, long long n, char *self)
 	struct poise_error err;
 	sqlite3 *db;
 	int rounds = bench_rounds(7);
-	double *p = calloc((size_t)rounds * 4, sizeof(double)), *f = p + rounds, *cp = f + rounds,
-	       *cf = cp + rounds;
+	double *p = calloc((size_t)rounds * 6, sizeof(double)), *f = p + rounds, *cp = f + rounds,
+	       *cf = cp + rounds, *pu = cf + rounds, *fu = pu + rounds;
 	double pm, fm;
 
 	if (!p || playbook_load_default(&pb, &err) != POISE_OK)
@@ -714,11 +720,11 @@ static void fresh(const char *path, long long n, char *self)
 			char *bare[] = {self, "--floor-one", (char *)path, id, NULL};
 
 			if (r % 2) {
-				f[r] = (double)run_process(bare);
-				p[r] = (double)run_process(sync);
+				f[r] = (double)run_process(bare, &fu[r]);
+				p[r] = (double)run_process(sync, &pu[r]);
 			} else {
-				p[r] = (double)run_process(sync);
-				f[r] = (double)run_process(bare);
+				p[r] = (double)run_process(sync, &pu[r]);
+				f[r] = (double)run_process(bare, &fu[r]);
 			}
 		}
 		t0 = bench_now_ns();
@@ -735,10 +741,11 @@ static void fresh(const char *path, long long n, char *self)
 	}
 	pm = bench_median(p, rounds) / 1e6;
 	fm = bench_median(f, rounds) / 1e6;
-	printf("| a fresh `poise sync` process of one new call (%lld on the server; start to exit; "
-	       "median of %d) | %.1f ms%s | %.1f ms (a new process: connect, one INSERT string of its rows) "
-	       "| %.1fx |\n",
-	       n, rounds, pm, pm < 50 ? " (< 50 ms)" : " (OVER 50 ms)", fm, pm / fm);
+	printf("| a fresh `poise sync` process of one new call (%lld on the server; start to exit, "
+	       "and the process's own CPU; median of %d) | %.1f ms%s, CPU %.1f ms | %.1f ms, CPU "
+	       "%.1f ms (a new process: connect, one INSERT string of its rows) | %.1fx |\n",
+	       n, rounds, pm, pm < 50 ? " (< 50 ms)" : " (OVER 50 ms)",
+	       bench_median(pu, rounds) / 1e6, fm, bench_median(fu, rounds) / 1e6, pm / fm);
 	pm = bench_median(cp, rounds) / 1e6;
 	fm = bench_median(cf, rounds) / 1e6;
 	printf("| of which connecting: team_connect, then close (median of %d) | %.1f ms "
