@@ -98,21 +98,24 @@ rec_set() {
 	mv "$n" "$1"
 }
 
-# The running postmaster of data folder $1: its pid when postmaster.pid names
-# a live process whose command line is postgres -D $1, else nothing.
+# The running postmaster of data folder $1: the pid that postmaster.pid
+# names, else the recorded pid $2, when that process's command line is
+# postgres -D $1; else nothing.
 postmaster_of() {
-	p=$(head -n 1 "$1/postmaster.pid" 2>/dev/null || true)
-	case "$p" in ''|*[!0-9]*) return 0 ;; esac
-	if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "-D $1 "; then
-		echo "$p"
-	fi
+	for p in "$(head -n 1 "$1/postmaster.pid" 2>/dev/null || true)" "${2:-}"; do
+		case "$p" in ''|*[!0-9]*) continue ;; esac
+		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "-D $1 "; then
+			echo "$p"
+			return 0
+		fi
+	done
 }
 
-# Stop cluster folder $1's postmaster (recorded pid $2, may be empty) at once
-# if it is still the one recorded, then delete the folder.
+# Stop cluster folder $1's postmaster (last recorded pid $2, may be empty)
+# at once, if one still runs on its data folder, then delete the folder.
 stop_verified() {
-	live=$(postmaster_of "$1/data")
-	if [ -n "$live" ] && { [ -z "$2" ] || [ "$live" = "$2" ]; }; then
+	live=$(postmaster_of "$1/data" "$2")
+	if [ -n "$live" ]; then
 		as_owner "$bin/pg_ctl" -D "$1/data" -m immediate -w -t 20 stop >/dev/null 2>&1 ||
 			kill -KILL "$live" 2>/dev/null || true
 	fi

@@ -100,14 +100,7 @@ window_wait() {
 	fail "window $1 never showed '$2'"
 }
 # window_exit NAME [SECONDS]: until window NAME's poise has exited; prints its exit status.
-window_exit() {
-	local limit=$(( ${2:-10} * 10 )) i
-	for (( i = 0; i < limit; i++ )); do
-		[ -f "$E2E_DIR/status.$1" ] && { cat "$E2E_DIR/status.$1"; return 0; }
-		sleep 0.1
-	done
-	fail "window $1's poise did not exit"
-}
+window_exit() { wait_status "$E2E_DIR/status.$1" "window $1's poise" "${2:-10}"; }
 
 # stop_poise: end the tmux server (poise gets SIGHUP if still running).
 stop_poise() {
@@ -223,15 +216,18 @@ child_pid() {
 # poise_pid: the poise process (the child of the pane's shell).
 poise_pid() { child_pid "$(tm display-message -p -t main '#{pane_pid}')" "poise process"; }
 
-# wait_exit [SECONDS]: until poise has exited; prints its exit status.
-wait_exit() {
-	local limit=$(( ${1:-10} * 10 )) i
+# wait_status FILE WHAT SECONDS: until poise's exit status is in FILE; prints it.
+wait_status() {
+	local limit=$(( $3 * 10 )) i
 	for (( i = 0; i < limit; i++ )); do
-		[ -f "$E2E_DIR/status" ] && { cat "$E2E_DIR/status"; return 0; }
+		[ -f "$1" ] && { cat "$1"; return 0; }
 		sleep 0.1
 	done
-	fail "poise did not exit"
+	fail "$2 did not exit"
 }
+
+# wait_exit [SECONDS]: until poise has exited; prints its exit status.
+wait_exit() { wait_status "$E2E_DIR/status" poise "${1:-10}"; }
 
 # sql QUERY: rows of a read-only query on the test database, fields tab-separated.
 sql() {
