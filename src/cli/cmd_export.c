@@ -9,7 +9,7 @@
 
 const struct cli_opt cmd_export_opts[] = {
 	CLI_SERVER_FLAG,
-	{"format", "FORMAT", N_("jsonl (a call per line; the default) or csv")},
+	{"format", "jsonl|csv", N_("jsonl (a call per line; the default) or csv")},
 	{"since", "DATE", N_("calls started on or after this day (YYYY-MM-DD)")},
 	{"until", "DATE", N_("calls started on or before this day")},
 	{"redact", NULL, N_("drop customers, references, typed text; agents renamed")},

@@ -33,7 +33,7 @@ struct lint_seen {
 };
 
 const struct cli_opt cmd_lint_opts[] = {
-	{"format", "FORMAT", N_("text (file:line:col: error: ..., the default) or json")},
+	{"format", "text|json", N_("text (file:line:col: error: ..., the default) or json")},
 	{NULL, NULL, NULL},
 };
 

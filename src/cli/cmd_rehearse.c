@@ -19,8 +19,8 @@
 #include "ui/ui.h"
 
 const struct cli_opt cmd_rehearse_opts[] = {
-	{"playbook", "NAME|FILE", "playbook id or file (default: the scenario's, else de-escalation)"},
-	{"agent", "NAME", "the trainee's name (default: $POISE_AGENT, login name)"},
+	{"playbook", "NAME|FILE", N_("playbook id or file (default: the scenario's, else de-escalation)")},
+	{"agent", "NAME", N_("the trainee's name (default: $POISE_AGENT, login name)")},
 	{NULL, NULL, NULL},
 };
 

@@ -18,7 +18,7 @@ const struct cli_opt cmd_report_opts[] = {
 	{"until", "DATE", N_("calls started on or before this day (UTC days unless TZ is set)")},
 	{"agent", "NAME", N_("only this agent's calls")},
 	{"playbook", "ID", N_("only calls under this playbook id")},
-	{"format", "FORMAT", N_("table (the default), csv, json, or html (a page of weekly charts)")},
+	{"format", "table|csv|json|html", N_("table (the default), csv, json, or html (a page of weekly charts)")},
 	{"lines", NULL, N_("per playbook line: shown, used, skipped, mood after")},
 	{"calibration", NULL, N_("calls several reviewers scored: spread per criterion, who deviates")},
 	{"repeat-days", "N", N_("a repeat contact is within N days (default 7)")},

@@ -43,6 +43,20 @@ fail() {
 	exit 1
 }
 
+# poise_cmd STATUS [ARGS...]: the pane's command line for `poise ARGS` in
+# the test's environment (E2E_ENV goes before the binary: variables or a
+# wrapper), writing poise's exit status to the file STATUS when it exits.
+poise_cmd() {
+	local status=$1 cmd
+	shift
+	cmd="env TERM=${E2E_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC"
+	cmd+=" POISE_DB='$POISE_DB' POISE_AGENT='$POISE_AGENT' POISE_PLAYBOOK_PATH='$E2E_DATA'"
+	cmd+=" ${E2E_ENV:-} '$POISE_BIN'"
+	for a in "$@"; do cmd+=" '${a//\'/\'\\\'\'}'"; done
+	cmd+="; echo \$? > '$status.tmp' && mv '$status.tmp' '$status'"
+	printf '%s' "$cmd"
+}
+
 # start_poise WIDTH HEIGHT [ARGS...]: `poise ARGS` in a fresh session, under
 # a shell that writes poise's exit status to $E2E_DIR/status (tmux's own
 # pane_dead_status is not reliable while it is being polled). The pane stays
@@ -51,11 +65,7 @@ start_poise() {
 	local w=$1 h=$2 cmd i
 	shift 2
 	rm -f "$E2E_DIR/status"
-	cmd="env TERM=${E2E_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC"
-	cmd+=" POISE_DB='$POISE_DB' POISE_AGENT='$POISE_AGENT' POISE_PLAYBOOK_PATH='$E2E_DATA'"
-	cmd+=" ${E2E_ENV:-} '$POISE_BIN'"
-	for a in "$@"; do cmd+=" '${a//\'/\'\\\'\'}'"; done
-	cmd+="; echo \$? > '$E2E_DIR/status.tmp' && mv '$E2E_DIR/status.tmp' '$E2E_DIR/status'"
+	cmd=$(poise_cmd "$E2E_DIR/status" "$@")
 	# A server still shutting down from stop_poise can refuse us: retry.
 	for (( i = 0; i < 30; i++ )); do
 		tm set-option -g remain-on-exit on \; \
@@ -65,6 +75,32 @@ start_poise() {
 	done
 	fail "cannot start tmux"
 }
+
+# start_window NAME WIDTH HEIGHT [ARGS...]: a second window beside start_poise's:
+# `poise ARGS` in tmux session NAME on the same server, database and
+# environment; its exit status goes to $E2E_DIR/status.NAME. Read and drive
+# it with window_screen, window_keys, window_text and window_wait.
+start_window() {
+	local name=$1 w=$2 h=$3
+	shift 3
+	rm -f "$E2E_DIR/status.$name"
+	tm new-session -d -s "$name" -x "$w" -y "$h" "$(poise_cmd "$E2E_DIR/status.$name" "$@")"
+}
+window_screen() { tm capture-pane -p -t "$1" 2>/dev/null || true; }
+window_keys() { local name=$1; shift; tm send-keys -t "$name" "$@"; }
+window_text() { tm send-keys -t "$1" -l "$2"; }
+# window_wait NAME TEXT [SECONDS]: until window NAME shows TEXT (else both screens and fail).
+window_wait() {
+	local limit=$(( ${3:-10} * 10 )) i
+	for (( i = 0; i < limit; i++ )); do
+		window_screen "$1" | grep -qF -- "$2" && return 0
+		sleep 0.1
+	done
+	echo "---- window $1 ----" >&2; window_screen "$1" >&2
+	fail "window $1 never showed '$2'"
+}
+# window_exit NAME [SECONDS]: until window NAME's poise has exited; prints its exit status.
+window_exit() { wait_status "$E2E_DIR/status.$1" "window $1's poise" "${2:-10}"; }
 
 # stop_poise: end the tmux server (poise gets SIGHUP if still running).
 stop_poise() {
@@ -104,6 +140,18 @@ end_call_plainly() {
 	keys Enter; wait_for "what went well"
 	keys Enter; wait_for "what to improve"
 	keys Enter; wait_for "ready for the next call"
+}
+
+# wrap_up_with_followup OUTCOME DUE CHANNEL PROMISE: from the call screen of
+# an e2e-fast call, into the wrap-up: outcome key OUTCOME, the first cause,
+# a follow-up due DUE by CHANNEL with PROMISE, on to "what went well".
+wrap_up_with_followup() {
+	keys x;     wait_for "outcome: r resolved"
+	keys "$1";  wait_for "cause:"
+	keys 1;     wait_for "follow-up due date"
+	text "$2"; keys Enter; wait_for "follow-up channel"
+	text "$3"; keys Enter; wait_for "promise made"
+	text "$4"; keys Enter; wait_for "what went well"
 }
 
 # finish_call [WHAT]: from the call screen of an e2e-fast call, end it
@@ -154,27 +202,32 @@ wait_words() { poll words "$1" "${2:-10}" || fail "screen never read '$1'"; }
 # wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT.
 wait_gone() { gone=1 poll screen "$1" "${2:-10}" || fail "screen still shows '$1'"; }
 
-# poise_pid: the poise process (the child of the pane's shell).
-poise_pid() {
-	local sh i pid
-	sh=$(tm display-message -p -t main '#{pane_pid}')
+# child_pid PID WHAT: the first child of process PID, waiting for it a little.
+child_pid() {
+	local i pid
 	for (( i = 0; i < 50; i++ )); do
-		pid=$(cat "/proc/$sh/task/$sh/children" 2>/dev/null | awk '{print $1}')
+		pid=$(cat "/proc/$1/task/$1/children" 2>/dev/null | awk '{print $1}')
 		[ -n "$pid" ] && { echo "$pid"; return 0; }
 		sleep 0.1
 	done
-	fail "no poise process"
+	fail "no $2"
+}
+
+# poise_pid: the poise process (the child of the pane's shell).
+poise_pid() { child_pid "$(tm display-message -p -t main '#{pane_pid}')" "poise process"; }
+
+# wait_status FILE WHAT SECONDS: until poise's exit status is in FILE; prints it.
+wait_status() {
+	local limit=$(( $3 * 10 )) i
+	for (( i = 0; i < limit; i++ )); do
+		[ -f "$1" ] && { cat "$1"; return 0; }
+		sleep 0.1
+	done
+	fail "$2 did not exit"
 }
 
 # wait_exit [SECONDS]: until poise has exited; prints its exit status.
-wait_exit() {
-	local limit=$(( ${1:-10} * 10 )) i
-	for (( i = 0; i < limit; i++ )); do
-		[ -f "$E2E_DIR/status" ] && { cat "$E2E_DIR/status"; return 0; }
-		sleep 0.1
-	done
-	fail "poise did not exit"
-}
+wait_exit() { wait_status "$E2E_DIR/status" poise "${1:-10}"; }
 
 # sql QUERY: rows of a read-only query on the test database, fields tab-separated.
 sql() {
@@ -200,4 +253,28 @@ for line in sys.stdin:
 
 expect_eq() {
 	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+# moods_until_refused TRIES: press mood keys, each the one after the last
+# (E2E_MOOD, 1 to start), until the call screen says an event was NOT SAVED
+# (a full disk, a file size limit), at most TRIES times; then check the
+# banner's first words. E2E_MOOD is the last key pressed.
+E2E_MOOD=1
+moods_until_refused() {
+	local i
+	for (( i = 0; i < $1; i++ )); do
+		E2E_MOOD=$(( E2E_MOOD % 5 + 1 ))
+		keys "$E2E_MOOD"
+		sleep 0.05
+		screen | grep -qF "NOT SAVED" && break
+	done
+	wait_for "NOT SAVED (mood)"
+}
+
+# expect_alive_as_saved WHAT: poise still runs, and the mood on its call
+# screen is the last mood in the database (a refused key was not applied).
+expect_alive_as_saved() {
+	expect_eq 0 "$(tm display-message -p -t main '#{pane_dead}')" "$1: poise died"
+	expect_eq "$(sql "SELECT a FROM events WHERE kind = 'mood' ORDER BY seq DESC LIMIT 1")" \
+		"$(screen | grep -o 'mood [1-5]' | head -n 1 | cut -d' ' -f2)" "$1: the mood shown is the last one saved"
 }

@@ -171,26 +171,17 @@ start_poise 100 30 call --playbook e2e-fast --customer Bo
 wait_for "Calm: Calm goal"
 keys 2; wait_for "mood 2 uneasy"
 dd if=/dev/zero of="$E2E_DIR/small/filler" bs=4k 2>/dev/null || true # until ENOSPC
-mood=2
-for i in $(seq 1 200); do
-	mood=$(( mood % 5 + 1 ))
-	keys "$mood"
-	sleep 0.05
-	screen | grep -qF "NOT SAVED" && break
-done
-wait_for "NOT SAVED (mood)"
+E2E_MOOD=2
+moods_until_refused 200
 wait_for "disk is full for database"
 wait_for "free some space"
 wait_for "are safe"
-expect_eq 0 "$(tm display-message -p -t main '#{pane_dead}')" "poise died on a full disk"
-shown=$(screen | grep -o 'mood [1-5]' | head -n 1 | cut -d' ' -f2)
+expect_alive_as_saved "on a full disk"
 saved=$(sql "SELECT count(*) FROM events WHERE kind = 'mood'")
-expect_eq "$shown" "$(sql "SELECT a FROM events WHERE kind = 'mood' ORDER BY seq DESC LIMIT 1")" \
-	"the mood shown is the last one saved"
 rm "$E2E_DIR/small/filler"
-keys "$mood"
+keys "$E2E_MOOD"
 wait_gone "NOT SAVED"
-wait_for "mood $mood "
+wait_for "mood $E2E_MOOD "
 expect_eq $(( saved + 1 )) "$(sql "SELECT count(*) FROM events WHERE kind = 'mood'")" \
 	"moods saved once there was room"
 keys x; wait_for "outcome: r resolved"

@@ -20,16 +20,7 @@ SH
 chmod +x "$POISE_BIN"
 
 # The poise process under the wrapper.
-real_pid() {
-	local w i pid
-	w=$(poise_pid)
-	for (( i = 0; i < 50; i++ )); do
-		pid=$(cat "/proc/$w/task/$w/children" 2>/dev/null | awk '{print $1}')
-		[ -n "$pid" ] && { echo "$pid"; return 0; }
-		sleep 0.1
-	done
-	fail "no poise process under the wrapper"
-}
+real_pid() { child_pid "$(poise_pid)" "poise process under the wrapper"; }
 
 terminal_restored() {
 	local i
@@ -68,12 +59,7 @@ done
 start_poise 100 30 call --playbook e2e-fast
 wait_for "An unfinished call was found"
 keys r; wait_for "mood 4 angry"
-keys x;     wait_for "outcome: r resolved"
-keys r;     wait_for "cause:"
-keys 1;     wait_for "follow-up due date"
-text "tomorrow"; keys Enter; wait_for "follow-up channel"
-text "phone"; keys Enter; wait_for "promise made"
-text "call back"; keys Enter; wait_for "what went well"
+wrap_up_with_followup r tomorrow phone "call back"
 expect_eq 1 "$(sql "SELECT count(*) FROM events WHERE kind = 'followup'")" "follow-up saved"
 kill -SEGV "$(real_pid)"
 wait_exit >/dev/null

@@ -31,21 +31,9 @@ wait_for "poise floor - 0 live calls"
 wait_for "no live calls"
 
 # The agent's call, in a window of its own, streaming to the server.
-cmd="env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC PGHOST='$PGHOST' PGPORT='$PGPORT'"
-cmd+=" POISE_DB='$POISE_DB' POISE_AGENT=tester POISE_PLAYBOOK_PATH='$E2E_DATA'"
-cmd+=" '$POISE_BIN' call --playbook e2e-fast --customer Ana --server 'dbname=floor user=tester'"
-tm new-session -d -s agent -x 100 -y 30 "$cmd"
-agent_screen() { tm capture-pane -p -t agent 2>/dev/null || true; }
-agent_keys() { tm send-keys -t agent "$@"; }
-wait_agent() {
-	local i
-	for (( i = 0; i < 100; i++ )); do
-		agent_screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "---- the agent's window ----" >&2; agent_screen >&2
-	fail "the agent's window never showed '$1'"
-}
+start_window agent 100 30 call --playbook e2e-fast --customer Ana --server "dbname=floor user=tester"
+agent_keys() { window_keys agent "$@"; }
+wait_agent() { window_wait agent "$1"; }
 wait_agent "Calm line for Ana"
 
 # On the floor as it happens: the call, then its mood.
@@ -57,7 +45,7 @@ screen | grep -E "^ watch +tester" >/dev/null || fail "an angry caller is not on
 
 # e: the agent escalates; the floor raises an alert line and puts the call first.
 agent_keys e; wait_agent "escalate, reason:"
-tm send-keys -t agent -l "wants a refund"; agent_keys Enter; wait_agent "escalation saved"
+window_text agent "wants a refund"; agent_keys Enter; wait_agent "escalation saved"
 wait_for "tester (Ana): escalated" 5
 screen | grep -E "^ ! [0-9]{2}:[0-9]{2}:[0-9]{2}  tester \(Ana\): escalated" >/dev/null ||
 	fail "the alert line is not as documented"

@@ -7,12 +7,7 @@
 
 start_poise 40 12 call --playbook e2e-fast --customer Ana
 wait_for "Calm: Calm goal"
-keys x;     wait_for "outcome: r resolved"
-keys c;     wait_for "cause:"
-keys 1;     wait_for "follow-up due date"
-text "+0"; keys Enter; wait_for "follow-up channel"
-text "email"; keys Enter; wait_for "promise made"
-text "promise 00"; keys Enter; wait_for "what went well"
+wrap_up_with_followup c +0 email "promise 00"
 # 29 more due for Ana's call (the table the ready screen reads), 10 of them overdue,
 # before the ready screen reads the list.
 python3 - "$POISE_DB" <<'PY'

@@ -6,23 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 
 # The second window: its own tmux session on the same server and database.
-start_second() {
-	local cmd="env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC"
-	cmd+=" POISE_DB='$POISE_DB' POISE_AGENT='$POISE_AGENT' POISE_PLAYBOOK_PATH='$E2E_DATA'"
-	cmd+=" '$POISE_BIN' call --playbook e2e-fast; echo \$? > '$E2E_DIR/status2'"
-	tm new-session -d -s two -x 100 -y 30 "$cmd"
-}
-screen2() { tm capture-pane -p -t two 2>/dev/null || true; }
-keys2() { tm send-keys -t two "$@"; }
-wait_for2() {
-	local i
-	for (( i = 0; i < 100; i++ )); do
-		screen2 | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "---- second window ----" >&2; screen2 >&2
-	fail "the second window never showed '$1'"
-}
+keys2() { window_keys two "$@"; }
+wait_for2() { window_wait two "$1"; }
 
 # Window one: Ana's call, live.
 start_poise 100 30 call --playbook e2e-fast --customer Ana
@@ -30,12 +15,12 @@ wait_for "Calm line for Ana"
 keys 3; wait_for "mood 3"
 
 # Window two: told the call is open elsewhere; starts its own.
-start_second
+start_window two 100 30 call --playbook e2e-fast
 wait_for2 "A call is open in another poise window"
 wait_for2 "customer Ana"
-screen2 | grep -qF "r resume" && fail "the second window offers to resume a live call"
+window_screen two | grep -qF "r resume" && fail "the second window offers to resume a live call"
 keys2 n; wait_for2 "poise - next caller"
-tm send-keys -t two -l "Bea"; keys2 Enter; wait_for2 "reference:"
+window_text two "Bea"; keys2 Enter; wait_for2 "reference:"
 sleep 0.4; keys2 Enter; wait_for2 "Calm line for Bea"
 expect_eq "open" "$(sql "SELECT status FROM calls WHERE customer = 'Ana'")" "Ana's call after the second window opened"
 
@@ -43,7 +28,7 @@ expect_eq "open" "$(sql "SELECT status FROM calls WHERE customer = 'Ana'")" "Ana
 for i in 1 2 3 4 5 6; do
 	keys $(( i % 5 + 1 )); keys2 $(( (i + 2) % 5 + 1 ))
 	keys n; keys2 n
-	text "note one $i"; tm send-keys -t two -l "note two $i"
+	text "note one $i"; window_text two "note two $i"
 	keys Enter; keys2 Enter
 done
 wait_for "mood 2"
@@ -77,8 +62,7 @@ keys2 Enter; wait_for2 "what to improve"
 keys2 Enter; wait_for2 "ready for the next call"
 keys q; keys2 q
 expect_eq 0 "$(wait_exit)" "window one's exit"
-for (( i = 0; i < 50; i++ )); do [ -f "$E2E_DIR/status2" ] && break; sleep 0.1; done
-expect_eq 0 "$(cat "$E2E_DIR/status2" 2>/dev/null)" "window two's exit"
+expect_eq 0 "$(window_exit two 5)" "window two's exit"
 
 expect_eq "done done" "$(sql "SELECT status FROM calls ORDER BY customer" | tr '\n' ' ' | sed 's/ $//')" \
 	"both calls closed"

@@ -234,7 +234,7 @@ START_TEST(test_command_help)
 	/* --help may come anywhere, even after operands. */
 	RUN(&r, "lint", "some.yaml", "--help");
 	ck_assert_int_eq(r.code, 0);
-	ck_assert_str_eq(first_line(r.out), "usage: poise lint [--format FORMAT] PATH...");
+	ck_assert_str_eq(first_line(r.out), "usage: poise lint [--format text|json] PATH...");
 	ck_assert_ptr_nonnull(strstr(r.out, "-h, --help"));
 	ck_assert_str_eq(r.err, "");
 
@@ -273,7 +273,7 @@ START_TEST(test_unknown_option)
 	RUN(&r, "lint", PLAYBOOKS, "--frob=1");
 	ck_assert_int_eq(r.code, 2);
 	ck_assert_str_eq(first_line(r.err), "poise: unknown option '--frob'");
-	ck_assert_str_eq(second_line(r.err), "usage: poise lint [--format FORMAT] PATH...");
+	ck_assert_str_eq(second_line(r.err), "usage: poise lint [--format text|json] PATH...");
 
 	RUN(&r, "lint", "-x", PLAYBOOKS);
 	ck_assert_int_eq(r.code, 2);
@@ -303,7 +303,7 @@ START_TEST(test_lint_usage)
 	RUN(&r, "lint");
 	ck_assert_int_eq(r.code, 2);
 	ck_assert_str_eq(first_line(r.err), "poise: lint needs PATH...");
-	ck_assert_str_eq(second_line(r.err), "usage: poise lint [--format FORMAT] PATH...");
+	ck_assert_str_eq(second_line(r.err), "usage: poise lint [--format text|json] PATH...");
 	ck_assert_str_eq(r.out, "");
 }
 END_TEST
@@ -598,6 +598,52 @@ static void man_synopsis(const char *man, const char *cmd, char *buf, size_t siz
 	buf[len] = '\0';
 }
 
+/* What --name takes in a --help synopsis ("[--name ARG]": ARG, "[--name]": none), in arg. */
+static void help_arg(const char *usage, const char *name, char *arg, size_t size)
+{
+	char key[64];
+	size_t klen = (size_t)snprintf(key, sizeof(key), "[--%.40s", name);
+
+	arg[0] = '\0';
+	for (const char *p = usage; (p = strstr(p, key)); p += klen) {
+		const char *end = strchr(p + klen, ']');
+
+		if (p[klen] == ']')
+			return;
+		if (p[klen] == ' ' && end) {
+			snprintf(arg, size, "%.*s", (int)(end - p - klen - 1), p + klen + 1);
+			return;
+		}
+	}
+}
+
+/*
+ * What --name takes in the manual's SYNOPSIS entry (with \- already -):
+ * ".RB [ --name ]" none; ".RB [ --name" then ".IR A | B ]" "A|B" (the
+ * line's words, spaces and brackets dropped); then ".RB [" another option.
+ */
+static void man_arg(const char *syn, const char *name, char *arg, size_t size)
+{
+	char key[64];
+	size_t klen = (size_t)snprintf(key, sizeof(key), "[ --%.40s", name), n = 0;
+
+	arg[0] = '\0';
+	for (const char *p = syn; (p = strstr(p, key)); p += klen) {
+		const char *line = p + klen + 1;
+
+		if (p[klen] != '\n')
+			continue;
+		if (strncmp(line, ".RB [", 5) == 0 || strncmp(line, ".br", 3) == 0)
+			return;
+		line = strchr(line, ' ');
+		for (; line && *line && *line != '\n' && n + 1 < size; line++)
+			if (*line != ' ' && *line != ']')
+				arg[n++] = *line;
+		arg[n] = '\0';
+		return;
+	}
+}
+
 /* Each command's options in `poise CMD --help` are those of its SYNOPSIS in the manual. */
 START_TEST(test_help_agrees_with_the_manual)
 {
@@ -639,6 +685,16 @@ START_TEST(test_help_agrees_with_the_manual)
 			ck_assert_msg(listed(help, nh, doc[j]),
 				      "the manual gives 'poise %s' --%s, its --help not", cmds[c],
 				      doc[j]);
+		/* With the same argument, named alike ("--format jsonl|csv", "--db PATH"). */
+		for (size_t i = 0; i < nh; i++) {
+			char h[64], m[64];
+
+			help_arg(r.out, help[i], h, sizeof(h));
+			man_arg(syn, help[i], m, sizeof(m));
+			ck_assert_msg(strcmp(h, m) == 0,
+				      "'poise %s --help' gives --%s '%s', the manual's SYNOPSIS '%s'",
+				      cmds[c], help[i], h, m);
+		}
 		/* And the manual says what each one does, in the command's own entry. */
 		for (size_t i = 0; i < nh; i++) {
 			char word[128];
