@@ -203,8 +203,10 @@ static int cli_parse_long(const struct cli_cmd *cmd, int argc, char **argv, int 
 	}
 	if (eq) {
 		args->value[o] = eq + 1;
-	} else if (*i + 1 < argc) {
+	} else if (*i + 1 < argc && !(opt_at(cmd, o)->arg[0] == '[' && argv[*i + 1][0] == '-')) {
 		args->value[o] = argv[++*i];
+	} else if (opt_at(cmd, o)->arg[0] == '[') {
+		args->value[o] = ""; /* "[URL]": the value may be left out */
 	} else {
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "option '--%s' needs a %s",
 				       opt_at(cmd, o)->name, opt_at(cmd, o)->arg);

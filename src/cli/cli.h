@@ -24,7 +24,7 @@ enum {
 /* One long option of a command. -h/--help is implicit for every command. */
 struct cli_opt {
 	const char *name; /* without the dashes: "db" */
-	const char *arg;  /* value placeholder ("PATH"); NULL for a flag */
+	const char *arg;  /* value placeholder ("PATH"); NULL for a flag; "[URL]": may be left out */
 	const char *help;
 };
 

@@ -12,7 +12,8 @@ int cmd_server(const struct cli_args *args);
 int cmd_sync(const struct cli_args *args);
 int cmd_publish(const struct cli_args *args);
 
-/* The options of server, sync, publish and floor (cmd_server.c): --server URL alone. */
+/* The options of server, sync, publish and floor (cmd_server.c): --server [URL] alone
+ * (without the URL: the default server). */
 extern const struct cli_opt cli_server_opts[];
 
 /*

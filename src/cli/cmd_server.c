@@ -8,7 +8,7 @@
 
 /* The options of server, sync, publish and floor: --server alone. */
 const struct cli_opt cli_server_opts[] = {
-	{"server", "URL", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
+	{"server", "[URL]", N_("the server (default: $POISE_SERVER, else libpq's PG* variables)")},
 	{NULL, NULL, NULL},
 };
 

@@ -9,7 +9,11 @@
  * only where to look: the alert comes from the event row itself, which
  * row-level security let its agent write only into their own call.
  * A call that ends (END, INTERRUPTED) leaves the floor; a RESUME brings it
- * back (its whole log is read again).
+ * back (its whole log is read again). The floor remembers where each of the
+ * last FLOOR_GONE_MAX calls to leave it ended, so a notification that comes
+ * after the end (the agent's last events sent in two statements) or a
+ * RESUME raises the alerts of the events after that end, never again the
+ * call's earlier ones.
  */
 #include "team_int.h"
 
@@ -20,12 +24,20 @@
 #include "poise/team_floor.h"
 
 #define RECONNECT_MS 3000
+#define FLOOR_GONE_MAX 256
+
+/* A call that left the floor, and the last of its events folded. */
+struct gone {
+	char id[FIELD_CALL_ID_LEN + 1];
+	int64_t seq;
+};
 
 struct fcall {
 	struct call_meta meta;
 	struct call_state cs;
-	int64_t seq; /* events folded up to this */
-	int raise;   /* the refresh under way raises this call's alerts */
+	int64_t seq;   /* events folded up to this */
+	int raise;     /* the refresh under way raises this call's alerts */
+	int64_t quiet; /* ... of its events after this seq (those before were raised) */
 };
 
 struct pbtext {
@@ -43,6 +55,8 @@ struct team_floor {
 	size_t nalerts;
 	struct floor_row *rows;
 	size_t rcap;
+	struct gone gone[FLOOR_GONE_MAX]; /* a ring: the next goes at ngone % FLOOR_GONE_MAX */
+	size_t ngone;
 	int lost;	  /* 0 connected, 1 waiting to retry, 2 reconnecting */
 	int64_t retry_at;
 };
@@ -107,8 +121,28 @@ static const struct playbook *playbook_of(struct team_floor *f, const char *hash
 	return p->pb;
 }
 
+/* Where the call of id ended when it last left the floor; 0 when it never did. */
+static int64_t gone_at(const struct team_floor *f, const char *id)
+{
+	size_t n = f->ngone < FLOOR_GONE_MAX ? f->ngone : FLOOR_GONE_MAX;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f->gone[i].id, id) == 0)
+			return f->gone[i].seq;
+	return 0;
+}
+
+/* The call i leaves the floor; an ended one is remembered (gone_at). */
 static void call_drop(struct team_floor *f, size_t i)
 {
+	const struct fcall *c = f->calls[i];
+
+	if (c->cs.phase == CALL_DONE || c->cs.phase == CALL_INTERRUPTED) {
+		struct gone *g = &f->gone[f->ngone++ % FLOOR_GONE_MAX];
+
+		snprintf(g->id, sizeof(g->id), "%s", c->meta.id);
+		g->seq = c->seq;
+	}
 	call_free(&f->calls[i]->cs);
 	free(f->calls[i]);
 	memmove(f->calls + i, f->calls + i + 1, (f->n - i - 1) * sizeof(f->calls[0]));
@@ -222,6 +256,8 @@ static enum poise_status refresh(struct team_floor *f, char (*ids)[FIELD_CALL_ID
 		if (!c && !(c = call_add(f, ids[k], &ps, err)))
 			continue; /* not a call this role may see, or an error (ps) */
 		c->raise = known ? raise_known : raise_new;
+		if (!known)
+			c->quiet = gone_at(f, ids[k]);
 		ilen += (size_t)snprintf(idarr + ilen, idlen - ilen, "%s%s", ilen > 1 ? "," : "",
 					 ids[k]);
 		slen += (size_t)snprintf(seqarr + slen, seqlen - slen, "%s%lld", slen > 1 ? "," : "",
@@ -260,7 +296,7 @@ static enum poise_status refresh(struct team_floor *f, char (*ids)[FIELD_CALL_ID
 		/* Outside data: an event the fold refuses is left out, as review does. */
 		if (kind < 0 || stage < 0 || call_apply(&c->cs, &ev) != POISE_OK)
 			continue;
-		if (c->raise && floor_alert_of(&ev) != FLOOR_ALERT_NONE) {
+		if (c->raise && ev.seq > c->quiet && floor_alert_of(&ev) != FLOOR_ALERT_NONE) {
 			raise_alert(f, c, &ev, now);
 			(*alerts)++;
 		}

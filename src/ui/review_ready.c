@@ -49,7 +49,7 @@ void rv_comment_text(const struct review *r, char *buf, size_t size)
 	 */
 	snprintf(buf, size, _("%s on %s %s:%s%s%s%s"), r->reviewer,
 		 r->customer[0] ? r->customer : _("a call"), at, scores[0] ? _(" scores") : "",
-		 scores, r->comment[0] ? " - " : "", r->comment);
+		 scores, !r->comment[0] ? "" : scores[0] ? " - " : " ", r->comment);
 }
 
 void rv_comments_ack(struct ui *ui, struct rv_comments *c)

@@ -126,7 +126,7 @@ wait_for "Calm: Calm goal"
 end_call_plainly
 wait_for "New from your supervisor"
 wait_for "sam on Zelda"
-wait_for "- Good calm start"
+wait_for ": Good calm start"
 # The agent disputes it with a line; the comment is then read.
 keys a;          wait_for "a acknowledge  r reply  d dispute"
 keys d;          wait_for "why you disagree"

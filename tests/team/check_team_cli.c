@@ -58,7 +58,7 @@ START_TEST(test_usage_errors)
 	rc = run(POISE_BIN " server", out, sizeof(out));
 	ck_assert_msg(rc == 2, "rc %d: %s", rc, out);
 	rc = run(POISE_BIN " sync --help", out, sizeof(out));
-	ck_assert_msg(rc == 0 && strstr(out, "--server URL"), "rc %d: %s", rc, out);
+	ck_assert_msg(rc == 0 && strstr(out, "--server [URL]"), "rc %d: %s", rc, out);
 }
 END_TEST
 

@@ -300,6 +300,62 @@ START_TEST(test_cut_connection_only_delays)
 }
 END_TEST
 
+static void poll_quietly(struct team_floor *f)
+{
+	struct poise_error err;
+	size_t n;
+
+	for (int k = 0; k < 5; k++) {
+		usleep(100000);
+		ck_assert_int_eq(team_floor_poll(f, wall_ms(), &n, &err), POISE_OK);
+		ck_assert_int_eq(n, 0);
+	}
+}
+
+/*
+ * A notification that comes after the call left the floor (the agent's last
+ * events sent in two statements) raises nothing again; a RESUME brings the
+ * call back with the alerts of what follows only.
+ */
+START_TEST(test_ended_call_alerts_once)
+{
+	struct team_floor *f;
+	const struct team_floor_alert *al;
+	size_t want = 1;
+	PGconn *admin;
+	char sql[160];
+
+	setup(1);
+	f = open_floor();
+	start_call(0);
+	record(0, (struct event){.kind = EV_ESCALATE, .text = "asked"});
+	wait_for(f, alerts_at_least, &want);
+	record(0, (struct event){.kind = EV_INTERRUPTED, .text = "test"});
+	want = 0;
+	wait_for(f, rows_are, &want);
+	admin = pgt_connect(DB, NULL);
+	snprintf(sql, sizeof(sql), "SELECT pg_notify('%s', '%s')", TEAM_FLOOR_CHANNEL,
+		 agents[0].meta.id);
+	pgt_ok(admin, sql);
+	poll_quietly(f);
+	ck_assert_int_eq(team_floor_alerts(f, &al), 1);
+	ck_assert_int_eq(team_floor_rows(f, wall_ms(), &(const struct floor_row *){NULL}), 0);
+	record(0, (struct event){.kind = EV_RESUME});
+	record(0, (struct event){.kind = EV_MANAGER});
+	want = 2;
+	wait_for(f, alerts_at_least, &want);
+	poll_quietly(f);
+	ck_assert_int_eq(team_floor_alerts(f, &al), 2);
+	ck_assert_int_eq(al[0].alert, FLOOR_ALERT_ESCALATE);
+	ck_assert_int_eq(al[1].alert, FLOOR_ALERT_MANAGER);
+	want = 1;
+	wait_for(f, rows_are, &want);
+	stop_all();
+	PQfinish(admin);
+	team_floor_close(f);
+}
+END_TEST
+
 Suite *team_floor_suite(void)
 {
 	Suite *s = suite_create("team_floor");
@@ -307,6 +363,7 @@ Suite *team_floor_suite(void)
 
 	tcase_add_test(tc, test_twenty_agents_every_alert);
 	tcase_add_test(tc, test_cut_connection_only_delays);
+	tcase_add_test(tc, test_ended_call_alerts_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

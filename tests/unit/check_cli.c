@@ -293,6 +293,14 @@ START_TEST(test_option_values)
 	RUN(&r, "call", "stray");
 	ck_assert_int_eq(r.code, 2);
 	ck_assert_str_eq(first_line(r.err), "poise: unexpected argument 'stray'");
+
+	/* --server's URL may be left out (the default server), last or before another option. */
+	RUN(&r, "floor", "--server");
+	ck_assert_int_ne(r.code, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "no server configured"));
+	RUN(&r, "sync", "--server", "--db", at(0, "sync.db"));
+	ck_assert_int_ne(r.code, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "no server configured"));
 }
 END_TEST
 
