@@ -4,6 +4,8 @@
 #   scripts/deps.sh test   that, plus what the test suite needs
 set -eu
 
+# The -dev packages also bring the static archives (libsqlite3.a, libyaml.a,
+# libncursesw.a, libtinfo.a) poise links by default (cmake/static_libs.cmake).
 run_pkgs="make gcc cmake pkg-config libncurses-dev libyaml-dev libsqlite3-dev libpq-dev check gettext"
 test_pkgs="$run_pkgs postgresql tmux clang libclang-rt-dev python3 sqlite3 e2fsprogs util-linux mount chromium locales"
 

@@ -456,12 +456,33 @@ static void tighten_side_files(const struct store *st)
 	}
 }
 
+/*
+ * Once a process, before SQLite starts (when something else started it
+ * first, sqlite3_config refuses and nothing changes): no memory statistics
+ * (poise never reads them, and keeping them takes a global mutex and two
+ * counters on every allocation SQLite makes), and no page cache allocated
+ * 20 pages at a time before the first is needed (a call reads fewer; each
+ * page is allocated when first read instead). docs/benchmarks.md, "Start-up
+ * and memory, session 7".
+ */
+static void sqlite_setup(void)
+{
+	static int done;
+
+	if (!done) {
+		done = 1;
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+	}
+}
+
 static enum poise_status open_db(struct store *st, struct poise_error *err)
 {
 	int oflags = (st->flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	enum poise_status ps;
 	int rc;
 
+	sqlite_setup();
 	rc = sqlite3_open_v2(st->path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "open database", err);
