@@ -26,6 +26,8 @@
  * keypress is (a run with KEYS keys - a run with none) / KEYS, for poise
  * and for floor_key alike. It prints "start POISE FLOOR" and "key POISE
  * FLOOR" (instructions) for bench/run.sh, which puts them beside the times.
+ * With BENCH_CG_KEEP set, the callgrind files are left in the folder it
+ * names on stderr, to be read with callgrind_annotate.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -311,6 +313,10 @@ static int instructions(struct run *poise, struct run *curses, struct run *key)
 	row_instructions("key",
 			 (run_instructions("pk", 0) - run_instructions("p0", 0)) / KEYS,
 			 (run_instructions("kk", 0) - run_instructions("k0", 0)) / KEYS);
+	if (getenv("BENCH_CG_KEEP")) { /* for callgrind_annotate: p0, pk (KEYS keys), c, k0, kk */
+		fprintf(stderr, "bench_start: callgrind files kept in %s\n", instr_dir);
+		return 0;
+	}
 	{
 		DIR *d = opendir(instr_dir);
 		struct dirent *e;
