@@ -8,6 +8,7 @@
  */
 #include "ui/callscreen.h"
 
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,17 +92,46 @@ static void draw_header(struct ui *ui, int64_t now, int compact)
 		draw_text(ui, 0, 1, COLS - rw - 3, 1, ui_attr(ui, R_HEADER) | A_BOLD, left);
 }
 
-static void draw_strip(struct ui *ui, int y, int compact)
+/*
+ * The fixed words as this size and language need them (struct
+ * callscr_words): made again only when either changed since they were.
+ */
+static const struct callscr_words *words_now(struct ui *ui, struct callscr *c)
 {
-	int x = 0, total = 0;
+	struct callscr_words *w = &c->words;
+	const char *locale = setlocale(LC_MESSAGES, NULL);
+	int preview = ui->preview != 0;
 
-	for (int s = 0; s < STAGE_COUNT; s++)
-		total += draw_cols(stage_title((enum stage)s)) + 3;
-	if (total > COLS)
+	if (!locale)
+		locale = "";
+	if (w->cols == COLS && w->lines == LINES && w->preview == preview &&
+	    strcmp(w->locale, locale) == 0)
+		return w;
+	/* A name too long to keep is never equal: made again each frame, still right. */
+	if (snprintf(w->locale, sizeof(w->locale), "%s", locale) >= (int)sizeof(w->locale))
+		w->locale[0] = '\001';
+	w->strip_cols = 0;
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		w->title[s] = stage_title((enum stage)s);
+		w->title_cols[s] = draw_cols(w->title[s]);
+		w->strip_cols += w->title_cols[s] + 3;
+	}
+	w->footer_h = callscr_footer(ui, -1, ui_compact() ? 1 : 3);
+	w->cols = COLS;
+	w->lines = LINES;
+	w->preview = preview;
+	return w;
+}
+
+static void draw_strip(struct ui *ui, const struct callscr_words *w, int y, int compact)
+{
+	int x = 0;
+
+	if (w->strip_cols > COLS)
 		compact = 1;
 	for (int s = 0; s < STAGE_COUNT && x < COLS; s++) {
-		const char *title = stage_title((enum stage)s);
-		int len = compact ? 3 : draw_cols(title);
+		const char *title = w->title[s];
+		int len = compact ? 3 : w->title_cols[s];
 		int cur = s == (int)ui->cs.stage;
 		int seen = (ui->cs.visited & (1u << s)) != 0;
 
@@ -465,9 +495,11 @@ void callscr_draw(struct ui *ui, void *ctx)
 	int compact = ui_compact(), footer_h, bottom, banner_h = 0, prompt_h, said_h = 0;
 	int body_y = compact ? 2 : 3, body_h, top, keep_footer;
 	int64_t now = ui_now();
+	const struct callscr_words *words;
 
 	frame_start(ui, c);
-	footer_h = callscr_footer(ui, -1, compact ? 1 : 3);
+	words = words_now(ui, c);
+	footer_h = words->footer_h;
 	/* A question or the editor open at the bottom: the stage stays above it, in view. */
 	bottom = LINES - (ui_overlay_rows(ui) > footer_h ? ui_overlay_rows(ui) : footer_h);
 	prompt_h = prompt_height(ui);
@@ -496,7 +528,7 @@ void callscr_draw(struct ui *ui, void *ctx)
 			clrtoeol();
 		}
 	draw_header(ui, now, compact);
-	draw_strip(ui, 1, compact);
+	draw_strip(ui, words, 1, compact);
 	if (!keep_footer)
 		callscr_footer(ui, LINES - footer_h, compact ? 1 : 3);
 	draw_prompt(ui, top, prompt_h, now);
