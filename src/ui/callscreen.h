@@ -16,10 +16,11 @@
 
 /*
  * The call screen's fixed words, asked of gettext once (about 1.7 k
- * instructions a string; the strip and the footer asked for 50 a frame):
- * the stage titles and their widths, and the footer's rows at this size.
- * Made at the first draw (gettext is set up by then) and again when the
- * size, the preview or the language (LC_MESSAGES) changes (calllayout.c).
+ * instructions a string; a frame asked for 58): the stage and section
+ * titles, the header's, the footer's rows at this size. Made at the first
+ * draw (gettext is set up by then) and again when the size, the preview
+ * or the language (LC_MESSAGES) changes (calllayout.c). The call_view's
+ * words (app.h).
  */
 struct callscr_words {
 	int lines, cols, preview; /* made for this size; cols 0: not made yet */
@@ -27,7 +28,10 @@ struct callscr_words {
 	const char *title[STAGE_COUNT];
 	int title_cols[STAGE_COUNT];
 	int strip_cols; /* every title whole, with its mark and gap */
-	int footer_h;	/* the footer's rows */
+	const char *section[SECTION_COUNT];
+	const char *said;				 /* a line's tail once said */
+	const char *head_full, *head_compact, *hold_full, *hold_compact, *ref, *agent;
+	int footer_h; /* the footer's rows */
 };
 
 /*
@@ -46,6 +50,7 @@ struct callscr {
 	int lines, cols;
 	int kept;	   /* this draw starts from the last frame, still on screen */
 	uint64_t body_sig; /* the body as last drawn */
+	unsigned strip;	   /* the stage strip as last drawn (stage, visited); 0 none */
 	struct callscr_words words;
 };
 

@@ -117,13 +117,14 @@ static void bind_opt_int(sqlite3_stmt *s, int i, int64_t v)
 
 /*
  * The calls row's columns an event builds on, as the row holds them now:
- * its last_seq and the mood and wrap-up columns a summary step reads, in
- * one seek. *found: whether the call has a row.
+ * its last_seq and (id STMT_SUMMARY; STMT_LAST_SEQ reads last_seq alone)
+ * the mood and wrap-up columns a summary step reads, in one seek.
+ * *found: whether the call has a row.
  */
-static int read_summary(struct store *st, const char *call_id, struct store_summary *sm,
-			int *found)
+static int read_row(struct store *st, enum store_stmt id, const char *call_id,
+		    struct store_summary *sm, int *found)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_SUMMARY);
+	sqlite3_stmt *s = store_stmt(st, id);
 	int rc;
 
 	store_summary_init(sm);
@@ -131,10 +132,12 @@ static int read_summary(struct store *st, const char *call_id, struct store_summ
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		sm->last_seq = sqlite3_column_int64(s, 0);
-		sm->mood_start = sqlite3_column_int(s, 1);
-		sm->mood_end = sqlite3_column_int(s, 2);
-		sm->have_wrapup = sqlite3_column_type(s, 3) != SQLITE_NULL;
-		sm->wrapup_at = sqlite3_column_int64(s, 3);
+		if (id == STMT_SUMMARY) {
+			sm->mood_start = sqlite3_column_int(s, 1);
+			sm->mood_end = sqlite3_column_int(s, 2);
+			sm->have_wrapup = sqlite3_column_type(s, 3) != SQLITE_NULL;
+			sm->wrapup_at = sqlite3_column_int64(s, 3);
+		}
 		*found = 1;
 		rc = SQLITE_OK;
 	}
@@ -199,7 +202,7 @@ static int write_summary(struct store *st, const char *call_id, const struct eve
 	else if (what && row)
 		sm = *row;
 	else if (what)
-		rc = read_summary(st, call_id, &sm, &found);
+		rc = read_row(st, STMT_SUMMARY, call_id, &sm, &found);
 	if (rc != SQLITE_OK)
 		return rc;
 	if (what && ev->kind != EV_UNDO)
@@ -459,6 +462,10 @@ enum poise_status store_append(struct store *st, const char *call_id, struct eve
 		return ps;
 	if (!queued) {
 		if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
+			/* A NOTE's needs last_seq alone; an UNDO folds the stored events. */
+			enum store_stmt id = store_summary_touches(ev->kind) && ev->kind != EV_UNDO
+						     ? STMT_SUMMARY
+						     : STMT_LAST_SEQ;
 			struct store_summary row;
 			int found;
 
@@ -467,7 +474,7 @@ enum poise_status store_append(struct store *st, const char *call_id, struct eve
 			 * the same read gives the summary step its columns.
 			 */
 			*slot = 0;
-			if ((rc = read_summary(st, call_id, &row, &found)) != SQLITE_OK || !found) {
+			if ((rc = read_row(st, id, call_id, &row, &found)) != SQLITE_OK || !found) {
 				ps = rc != SQLITE_OK ? store_fail(st, rc, "save event", err)
 						     : no_call(st, call_id, err);
 				store_step_done(st, STMT_ROLLBACK);
