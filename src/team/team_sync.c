@@ -38,7 +38,7 @@
 #include "poise/store_sync.h"
 
 #define TEAM_BATCH 2000
-#define TEAM_COPY_FROM 100
+#define TEAM_COPY_FROM 50
 
 /*
  * The tables a push fills, in foreign-key order: the columns it sends, as
