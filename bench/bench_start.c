@@ -26,6 +26,8 @@
  * keypress is (a run with KEYS keys - a run with none) / KEYS, for poise
  * and for floor_key alike. It prints "start POISE FLOOR" and "key POISE
  * FLOOR" (instructions) for bench/run.sh, which puts them beside the times.
+ * With BENCH_KEEP set, the callgrind files (p0, pk, c, k0, kk) are left in the folder it
+ * names on stderr, to be read with callgrind_annotate.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -339,12 +339,15 @@ const char *ui_customer(const struct ui *ui);
  * live call screen and review's replay draw a call through the same
  * functions (calllayout.c), so the replay shows what the agent saw.
  */
+struct callscr_words;
 struct call_view {
 	const struct call_state *cs;
 	const struct playbook *pb;
 	const char *customer, *agent; /* {customer}, {agent}; "" when none */
 	int sel;		      /* the selectable line highlighted; -1 none */
 	int warn_shown;		      /* the warning highlighted, not yet logged; 0 none */
+	/* The call screen's titles, translated once (callscreen.h); NULL: asked of gettext. */
+	const struct callscr_words *words;
 };
 /* The current stage's lines as the call screen shows them, into b; sel's index in b, -1 none. */
 int callview_stage(struct ui *ui, const struct call_view *v, struct list_build *b);

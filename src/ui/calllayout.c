@@ -8,6 +8,7 @@
  */
 #include "ui/callscreen.h"
 
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,24 +43,69 @@ static void add_whole(char *buf, size_t size, const char *part, int cols)
 }
 
 /*
+ * The fixed words as this size and language need them (struct
+ * callscr_words): made again only when either changed since they were.
+ */
+static const struct callscr_words *words_now(struct ui *ui, struct callscr *c)
+{
+	struct callscr_words *w = &c->words;
+	const char *locale = setlocale(LC_MESSAGES, NULL);
+	int preview = ui->preview != 0;
+
+	if (!locale)
+		locale = "";
+	if (w->cols == COLS && w->lines == LINES && w->preview == preview &&
+	    strcmp(w->locale, locale) == 0)
+		return w;
+	/* A name too long to keep is never equal: made again each frame, still right. */
+	if (snprintf(w->locale, sizeof(w->locale), "%s", locale) >= (int)sizeof(w->locale))
+		w->locale[0] = '\001';
+	w->strip_cols = 0;
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		w->title[s] = stage_title((enum stage)s);
+		w->title_cols[s] = draw_cols(w->title[s]);
+		w->strip_cols += w->title_cols[s] + 3;
+	}
+	for (int s = 0; s < SECTION_COUNT; s++)
+		w->section[s] = section_title((enum section)s);
+	w->said = _("(said)");
+	/* TRANSLATORS: the compact header (40 columns): call time, "st" stage time,
+	   " HOLD " and its time when on hold, "m" the mood's digit. Keep it short. */
+	w->head_compact = _("%s st %s%s%s m%s");
+	w->hold_compact = _(" HOLD ");
+	/* TRANSLATORS: the header: call time, stage time, "ON HOLD " and its time, mood. */
+	w->head_full = _("call %s  stage %s  %s%s%smood %s");
+	w->hold_full = _("ON HOLD ");
+	w->ref = _("  ref ");
+	w->agent = _("  agent %s");
+	c->strip = 0; /* drawn again in these words */
+	w->footer_h = callscr_footer(ui, -1, ui_compact() ? 1 : 3);
+	w->cols = COLS;
+	w->lines = LINES;
+	w->preview = preview;
+	return w;
+}
+
+/*
  * The header's left: the caller, then their reference and the agent's name
  * each only where it fits whole in cols columns, so a narrow header never
  * shows a label without its name ("agent" and nothing after it).
  */
-static void header_left(const struct ui *ui, char *buf, size_t size, int cols)
+static void header_left(const struct ui *ui, const struct callscr_words *w, char *buf,
+			size_t size, int cols)
 {
 	char part[400];
 
 	snprintf(buf, size, "%s", ui_customer(ui));
 	if (ui->meta.ref[0]) {
-		snprintf(part, sizeof(part), "%s%s", _("  ref "), ui->meta.ref);
+		snprintf(part, sizeof(part), "%s%s", w->ref, ui->meta.ref);
 		add_whole(buf, size, part, cols);
 	}
-	snprintf(part, sizeof(part), _("  agent %s"), ui->meta.agent);
+	snprintf(part, sizeof(part), w->agent, ui->meta.agent);
 	add_whole(buf, size, part, cols);
 }
 
-static void draw_header(struct ui *ui, int64_t now, int compact)
+static void draw_header(struct ui *ui, const struct callscr_words *w, int64_t now, int compact)
 {
 	const struct call_state *cs = &ui->cs;
 	char call[16], stage[16], hold[16], right[192], left[400], mood[WORDS_BUF];
@@ -69,39 +115,34 @@ static void draw_header(struct ui *ui, int64_t now, int compact)
 	words_duration(stage, sizeof(stage), call_in_stage_ms(cs, now));
 	words_duration(hold, sizeof(hold), call_current_hold_ms(cs, now));
 	if (compact)
-		/* TRANSLATORS: the compact header (40 columns): call time, "st" stage time,
-		   " HOLD " and its time when on hold, "m" the mood's digit. Keep it short. */
-		snprintf(right, sizeof(right), _("%s st %s%s%s m%s"), call, stage,
-			 cs->on_hold ? _(" HOLD ") : "", cs->on_hold ? hold : "",
+		snprintf(right, sizeof(right), w->head_compact, call, stage,
+			 cs->on_hold ? w->hold_compact : "", cs->on_hold ? hold : "",
 			 words_mood_digit(mood, sizeof(mood), cs->mood));
 	else
-		/* TRANSLATORS: the header: call time, stage time, "ON HOLD " and its time, mood. */
-		snprintf(right, sizeof(right), _("call %s  stage %s  %s%s%smood %s"), call, stage,
-			 cs->on_hold ? _("ON HOLD ") : "", cs->on_hold ? hold : "",
+		snprintf(right, sizeof(right), w->head_full, call, stage,
+			 cs->on_hold ? w->hold_full : "", cs->on_hold ? hold : "",
 			 cs->on_hold ? "  " : "", words_mood_mark(mood, sizeof(mood), cs->mood));
 	rw = draw_cols(right);
 	if (ui->preview) /* nothing is logged: said before anything else */
 		snprintf(left, sizeof(left), "PREVIEW  %s %s", ui->call_pb->id,
 			 ui->call_pb->version);
 	else
-		header_left(ui, left, sizeof(left), compact ? 0 : COLS - rw - 3);
+		header_left(ui, w, left, sizeof(left), compact ? 0 : COLS - rw - 3);
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_cut(0, COLS - rw - 1 > 0 ? COLS - rw - 1 : 0, COLS, ui_attr(ui, R_HEADER), right);
 	if (COLS - rw - 3 > 4)
 		draw_text(ui, 0, 1, COLS - rw - 3, 1, ui_attr(ui, R_HEADER) | A_BOLD, left);
 }
 
-static void draw_strip(struct ui *ui, int y, int compact)
+static void draw_strip(struct ui *ui, const struct callscr_words *w, int y, int compact)
 {
-	int x = 0, total = 0;
+	int x = 0;
 
-	for (int s = 0; s < STAGE_COUNT; s++)
-		total += draw_cols(stage_title((enum stage)s)) + 3;
-	if (total > COLS)
+	if (w->strip_cols > COLS)
 		compact = 1;
 	for (int s = 0; s < STAGE_COUNT && x < COLS; s++) {
-		const char *title = stage_title((enum stage)s);
-		int len = compact ? 3 : draw_cols(title);
+		const char *title = w->title[s];
+		int len = compact ? 3 : w->title_cols[s];
 		int cur = s == (int)ui->cs.stage;
 		int seen = (ui->cs.visited & (1u << s)) != 0;
 
@@ -182,7 +223,8 @@ static void add_section(struct ui *ui, const struct call_view *v, struct list_bu
 
 	if (sl->len == 0)
 		return;
-	list_add(b, NULL, section_title(sec), ui_attr(ui, R_SECTION), 0);
+	list_add(b, NULL, v->words ? v->words->section[sec] : section_title(sec),
+		 ui_attr(ui, R_SECTION), 0);
 	for (size_t i = 0; i < sl->len; i++) {
 		const struct line_use *u = call_line(cs, cs->stage, sec, (int)i);
 		struct list_item *it;
@@ -202,7 +244,7 @@ static void add_section(struct ui *ui, const struct call_view *v, struct list_bu
 			*sel = (int)b->n - 1;
 		if (u && u->mark == LINE_SAID) {
 			it->mark = glyph(ui, "✓", "+");
-			it->tail = _("(said)");
+			it->tail = v->words ? v->words->said : _("(said)");
 		} else if (u && u->mark == LINE_SKIPPED) {
 			it->mark = "~";
 			it->attr = ui_attr(ui, R_DIM);
@@ -216,7 +258,8 @@ int callview_stage(struct ui *ui, const struct call_view *v, struct list_build *
 	int nsel = 0, sel = -1;
 
 	list_add(b, NULL,
-		 own_printf(b, "%s: %s", stage_title(v->cs->stage),
+		 own_printf(b, "%s: %s",
+			    v->words ? v->words->title[v->cs->stage] : stage_title(v->cs->stage),
 			    v->pb->stages[v->cs->stage].goal),
 		 ui_attr(ui, R_TITLE), 0);
 	if (v->cs->stage == STAGE_BOUNDARY)
@@ -229,7 +272,7 @@ int callview_stage(struct ui *ui, const struct call_view *v, struct list_build *
 struct call_view ui_call_view(const struct ui *ui)
 {
 	return (struct call_view){
-		&ui->cs, ui->call_pb, ui->in_call ? ui->meta.customer : "", ui->opts->agent, -1, 0};
+		&ui->cs, ui->call_pb, ui->in_call ? ui->meta.customer : "", ui->opts->agent, -1, 0, NULL};
 }
 
 /*
@@ -291,6 +334,7 @@ static void draw_body(struct ui *ui, struct callscr *c, int y, int h)
 	int sel;
 
 	body_reset(ui, c);
+	v.words = &c->words;
 	v.sel = c->sel;
 	v.warn_shown = c->warn_shown;
 	sel = callview_stage(ui, &v, &b);
@@ -463,11 +507,14 @@ void callscr_draw(struct ui *ui, void *ctx)
 {
 	struct callscr *c = ctx;
 	int compact = ui_compact(), footer_h, bottom, banner_h = 0, prompt_h, said_h = 0;
-	int body_y = compact ? 2 : 3, body_h, top, keep_footer;
+	int body_y = compact ? 2 : 3, body_h, top, keep_footer, keep_strip;
+	unsigned strip;
 	int64_t now = ui_now();
+	const struct callscr_words *words;
 
 	frame_start(ui, c);
-	footer_h = callscr_footer(ui, -1, compact ? 1 : 3);
+	words = words_now(ui, c);
+	footer_h = words->footer_h;
 	/* A question or the editor open at the bottom: the stage stays above it, in view. */
 	bottom = LINES - (ui_overlay_rows(ui) > footer_h ? ui_overlay_rows(ui) : footer_h);
 	prompt_h = prompt_height(ui);
@@ -490,13 +537,18 @@ void callscr_draw(struct ui *ui, void *ctx)
 	body_h = top - banner_h - said_h - body_y;
 	/* The footer's keys change only with the size: kept over the last frame. */
 	keep_footer = c->kept && bottom == LINES - footer_h;
+	/* The strip, only with the stage and the stages visited (and the words). */
+	strip = ((unsigned)ui->cs.stage + 1) | ui->cs.visited << 8;
+	keep_strip = c->kept && c->strip == strip;
 	for (int y = 0; c->kept && y < (keep_footer ? bottom : LINES); y++)
-		if (y < body_y || y >= body_y + body_h) {
+		if ((y < body_y || y >= body_y + body_h) && !(y == 1 && keep_strip)) {
 			move(y, 0);
 			clrtoeol();
 		}
-	draw_header(ui, now, compact);
-	draw_strip(ui, 1, compact);
+	draw_header(ui, words, now, compact);
+	if (!keep_strip)
+		draw_strip(ui, words, 1, compact);
+	c->strip = strip;
 	if (!keep_footer)
 		callscr_footer(ui, LINES - footer_h, compact ? 1 : 3);
 	draw_prompt(ui, top, prompt_h, now);

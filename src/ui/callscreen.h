@@ -15,6 +15,26 @@
 #include "ui/app.h"
 
 /*
+ * The call screen's fixed words, asked of gettext once (about 1.7 k
+ * instructions a string; a frame asked for 58): the stage and section
+ * titles, the header's, the footer's rows at this size. Made at the first
+ * draw (gettext is set up by then) and again when the size, the preview
+ * or the language (LC_MESSAGES) changes (calllayout.c). The call_view's
+ * words (app.h).
+ */
+struct callscr_words {
+	int lines, cols, preview; /* made for this size; cols 0: not made yet */
+	char locale[64];	  /* setlocale(LC_MESSAGES, NULL) when made */
+	const char *title[STAGE_COUNT];
+	int title_cols[STAGE_COUNT];
+	int strip_cols; /* every title whole, with its mark and gap */
+	const char *section[SECTION_COUNT];
+	const char *said;				 /* a line's tail once said */
+	const char *head_full, *head_compact, *hold_full, *hold_compact, *ref, *agent;
+	int footer_h; /* the footer's rows */
+};
+
+/*
  * One call screen's view, given as the screen's ctx to its draw and keys.
  * Zeroed, it shows the current stage from the line the fold says the agent
  * was at (callscr_place) at its next draw.
@@ -30,6 +50,8 @@ struct callscr {
 	int lines, cols;
 	int kept;	   /* this draw starts from the last frame, still on screen */
 	uint64_t body_sig; /* the body as last drawn */
+	unsigned strip;	   /* the stage strip as last drawn (stage, visited); 0 none */
+	struct callscr_words words;
 };
 
 /* The screen; its ctx is a struct callscr. */

@@ -145,7 +145,7 @@ static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct call_state *cs = &r->cs;
-	struct call_view v = {cs, r->rc->pb, r->rc->meta.customer, r->rc->meta.agent, -1, 0};
+	struct call_view v = {cs, r->rc->pb, r->rc->meta.customer, r->rc->meta.agent, -1, 0, NULL};
 	int64_t now = r->step ? r->rc->events[r->step - 1].t : r->rc->meta.started;
 	char buf[1024], hold[16], stage[16], mood[WORDS_BUF], n1[WORDS_BUF], n2[WORDS_BUF];
 

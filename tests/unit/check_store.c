@@ -399,7 +399,7 @@ START_TEST(test_invalid_events_refused)
 		{.kind = EV_SKIP, .a = SECTION_COUNT, .text = "other"},
 		{.kind = EV_FOLLOWUP, .text = "tomorrow\tphone\tx"},
 	};
-	struct event ok = {.kind = EV_NOTE, .text = "x"};
+	struct event ok = {.kind = EV_NOTE, .text = "x"}, mood = {.kind = EV_MOOD, .a = 2};
 	int deferred;
 
 	fx_call(st, id, "ana", "Bob", 1000, &pb);
@@ -408,6 +408,11 @@ START_TEST(test_invalid_events_refused)
 	ck_assert_int_eq(
 		store_append(st, "00000000-0000-4000-8000-000000000000", &ok, &deferred, &err),
 		POISE_NOT_FOUND);
+	/* A mood reads the calls row's summary columns with its seq: no row, the same. */
+	ck_assert_int_eq(
+		store_append(st, "00000000-0000-4000-8000-000000000000", &mood, &deferred, &err),
+		POISE_NOT_FOUND);
+	ck_assert_msg(strstr(err.msg, "no call"), "message: %s", err.msg);
 	store_close(st);
 	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 0);
 }

@@ -99,7 +99,7 @@
 		      "mood_start = ?6, mood_end = ?7, wrapup_at = ?8 WHERE id = ?1")              \
 	X(UPD_STATUS,                                                                              \
 	  "UPDATE calls SET " STORE_SEQ_SET "status = ?2, ended_at = ?3 WHERE id = ?1")            \
-	X(SUMMARY, "SELECT mood_start, mood_end, wrapup_at FROM calls WHERE id = ?1")              \
+	X(SUMMARY, "SELECT last_seq, mood_start, mood_end, wrapup_at FROM calls WHERE id = ?1")    \
 	X(DEL_SKIP, "DELETE FROM skips WHERE call_id = ?1 AND seq = ?2")                           \
 	X(INS_FOLLOWUP, "INSERT INTO followups (call_id, seq, due, channel, promise) "             \
 			"VALUES (?1, ?2, ?3, ?4, ?5)")                                             \

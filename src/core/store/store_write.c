@@ -45,39 +45,47 @@ int store_write_call(struct store *st, const struct call_meta *meta, const char 
 	return store_step_done(st, STMT_INS_CALL);
 }
 
-/* Split "f1\tf2\trest" into n fields (event.h; the last takes the rest); missing ones are "". */
-static void split_tabs(const char *text, const char **f, size_t *len, int n)
-{
-	for (int i = 0; i < n; i++) {
-		int l;
+/*
+ * The helper rows made of an event's text, "f1\tf2\trest" (event.h; the
+ * last field takes the rest, a missing one is ""), bound from parameter 3
+ * on; a follow-up's empty due day is NULL.
+ */
+static const struct field_row {
+	enum event_kind kind;
+	enum store_stmt id;
+	int fields;
+	int empty_first_null;
+} field_rows[] = {
+	{EV_FOLLOWUP, STMT_INS_FOLLOWUP, 3, 1}, /* due, channel, promise */
+	{EV_REFLECTION, STMT_INS_REFLECTION, 2, 0}, /* went well, improve */
+};
 
-		f[i] = event_field(text, i, &l);
-		len[i] = i == n - 1 ? strlen(f[i]) : (size_t)l;
+static void bind_fields(sqlite3_stmt *s, const struct field_row *r, const char *text)
+{
+	for (int i = 0; i < r->fields; i++) {
+		int l;
+		const char *f = event_field(text, i, &l);
+		size_t len = i == r->fields - 1 ? strlen(f) : (size_t)l;
+
+		bind_text(s, 3 + i, len || !(i == 0 && r->empty_first_null) ? f : NULL, len);
 	}
 }
 
 int store_write_helper_rows(struct store *st, const char *call_id, const struct event *ev)
 {
-	const char *f[3];
-	size_t len[3];
+	const struct field_row *r = &field_rows[0];
 	sqlite3_stmt *s;
 	enum store_stmt id;
 
 	switch (ev->kind) {
 	case EV_FOLLOWUP:
-		id = STMT_INS_FOLLOWUP;
-		s = store_stmt(st, id);
-		split_tabs(ev->text, f, len, 3);
-		bind_text(s, 3, len[0] ? f[0] : NULL, len[0]);
-		bind_text(s, 4, f[1], len[1]);
-		bind_text(s, 5, f[2], len[2]);
-		break;
 	case EV_REFLECTION:
-		id = STMT_INS_REFLECTION;
+		for (size_t i = 0; i < sizeof(field_rows) / sizeof(field_rows[0]); i++)
+			if (field_rows[i].kind == ev->kind)
+				r = &field_rows[i];
+		id = r->id;
 		s = store_stmt(st, id);
-		split_tabs(ev->text, f, len, 2);
-		bind_text(s, 3, f[0], len[0]);
-		bind_text(s, 4, f[1], len[1]);
+		bind_fields(s, r, ev->text);
 		break;
 	case EV_SKIP:
 		id = STMT_INS_SKIP;
@@ -107,19 +115,30 @@ static void bind_opt_int(sqlite3_stmt *s, int i, int64_t v)
 		sqlite3_bind_int64(s, i, v);
 }
 
-/* The mood and wrap-up columns a step builds on, as the row holds them now. */
-static int read_summary(struct store *st, const char *call_id, struct store_summary *sm)
+/*
+ * The calls row's columns an event builds on, as the row holds them now:
+ * its last_seq and (id STMT_SUMMARY; STMT_LAST_SEQ reads last_seq alone)
+ * the mood and wrap-up columns a summary step reads, in one seek.
+ * *found: whether the call has a row.
+ */
+static int read_row(struct store *st, enum store_stmt id, const char *call_id,
+		    struct store_summary *sm, int *found)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_SUMMARY);
+	sqlite3_stmt *s = store_stmt(st, id);
 	int rc;
 
 	store_summary_init(sm);
+	*found = 0;
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		sm->mood_start = sqlite3_column_int(s, 0);
-		sm->mood_end = sqlite3_column_int(s, 1);
-		sm->have_wrapup = sqlite3_column_type(s, 2) != SQLITE_NULL;
-		sm->wrapup_at = sqlite3_column_int64(s, 2);
+		sm->last_seq = sqlite3_column_int64(s, 0);
+		if (id == STMT_SUMMARY) {
+			sm->mood_start = sqlite3_column_int(s, 1);
+			sm->mood_end = sqlite3_column_int(s, 2);
+			sm->have_wrapup = sqlite3_column_type(s, 3) != SQLITE_NULL;
+			sm->wrapup_at = sqlite3_column_int64(s, 3);
+		}
+		*found = 1;
 		rc = SQLITE_OK;
 	}
 	sqlite3_reset(s);
@@ -155,9 +174,11 @@ static int fold_stored(struct store *st, const char *call_id, struct store_summa
 /*
  * The calls row after ev: its last_seq, and the summary columns ev changes,
  * by store_summary_step from the row as it stands (store_summary.c; the
- * batch writer folds with the same steps).
+ * batch writer folds with the same steps): *row when the caller read it
+ * in this transaction (store_append), else read here.
  */
-static int write_summary(struct store *st, const char *call_id, const struct event *ev)
+static int write_summary(struct store *st, const char *call_id, const struct event *ev,
+			 const struct store_summary *row)
 {
 	static const struct {
 		unsigned what;
@@ -174,12 +195,14 @@ static int write_summary(struct store *st, const char *call_id, const struct eve
 	unsigned what = store_summary_touches(ev->kind);
 	struct store_summary sm;
 	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
+	int rc = SQLITE_OK, found;
 
 	if (ev->kind == EV_UNDO)
 		rc = fold_stored(st, call_id, &sm);
+	else if (what && row)
+		sm = *row;
 	else if (what)
-		rc = read_summary(st, call_id, &sm);
+		rc = read_row(st, STMT_SUMMARY, call_id, &sm, &found);
 	if (rc != SQLITE_OK)
 		return rc;
 	if (what && ev->kind != EV_UNDO)
@@ -220,11 +243,9 @@ static int insert_event(struct store *st, const char *call_id, const struct even
 	return store_step_done(st, STMT_INS_EVENT);
 }
 
-/*
- * ev->seq is already chosen. An event already stored under that seq (a
- * side log replayed twice after a crash) is left alone.
- */
-int store_write_event(struct store *st, const char *call_id, const struct event *ev)
+/* store_write_event, with the calls row as read in this transaction when row is not NULL. */
+static int write_event(struct store *st, const char *call_id, const struct event *ev,
+		       const struct store_summary *row)
 {
 	int rc;
 
@@ -232,9 +253,18 @@ int store_write_event(struct store *st, const char *call_id, const struct event 
 		return rc;
 	if (sqlite3_changes(st->db) == 0)
 		return SQLITE_OK;
-	if ((rc = write_summary(st, call_id, ev)) != SQLITE_OK)
+	if ((rc = write_summary(st, call_id, ev, row)) != SQLITE_OK)
 		return rc;
 	return store_write_helper_rows(st, call_id, ev);
+}
+
+/*
+ * ev->seq is already chosen. An event already stored under that seq (a
+ * side log replayed twice after a crash) is left alone.
+ */
+int store_write_event(struct store *st, const char *call_id, const struct event *ev)
+{
+	return write_event(st, call_id, ev, NULL);
 }
 
 /* Drain the side log first so that the database always gets entries in order. */
@@ -388,6 +418,13 @@ enum poise_status store_call_settle(struct store *st, struct poise_error *err)
 	return write_close(st, SQLITE_OK, "record call", &busy, err);
 }
 
+static enum poise_status no_call(const struct store *st, const char *call_id,
+				 struct poise_error *err)
+{
+	return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
+			       "cannot save event: no call '%s' in database '%s'", call_id, st->path);
+}
+
 /*
  * The seq the next event of call_id takes: past what this process knows and
  * what the database holds now (another process may have written the call
@@ -410,9 +447,7 @@ static enum poise_status next_seq(struct store *st, const char *call_id, int64_t
 	if (rc == SQLITE_ROW || *slot > 0)
 		return POISE_OK;
 	if (rc == SQLITE_DONE)
-		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
-				       "cannot save event: no call '%s' in database '%s'", call_id,
-				       st->path);
+		return no_call(st, call_id, err);
 	return store_fail(st, rc, "save event", err);
 }
 
@@ -427,14 +462,26 @@ enum poise_status store_append(struct store *st, const char *call_id, struct eve
 		return ps;
 	if (!queued) {
 		if ((rc = store_step_done(st, STMT_BEGIN)) == SQLITE_OK) {
-			/* In the transaction the database is the truth about seqs. */
+			/* A NOTE's needs last_seq alone; an UNDO folds the stored events. */
+			enum store_stmt id = store_summary_touches(ev->kind) && ev->kind != EV_UNDO
+						     ? STMT_SUMMARY
+						     : STMT_LAST_SEQ;
+			struct store_summary row;
+			int found;
+
+			/*
+			 * In the transaction the database is the truth about seqs;
+			 * the same read gives the summary step its columns.
+			 */
 			*slot = 0;
-			if ((ps = next_seq(st, call_id, slot, err)) != POISE_OK) {
+			if ((rc = read_row(st, id, call_id, &row, &found)) != SQLITE_OK || !found) {
+				ps = rc != SQLITE_OK ? store_fail(st, rc, "save event", err)
+						     : no_call(st, call_id, err);
 				store_step_done(st, STMT_ROLLBACK);
 				return ps;
 			}
-			ev->seq = *slot;
-			rc = store_write_event(st, call_id, ev);
+			*slot = ev->seq = row.last_seq + 1;
+			rc = write_event(st, call_id, ev, &row);
 		}
 		if ((ps = write_close(st, rc, "save event", &busy, err)) != POISE_OK)
 			return ps;
