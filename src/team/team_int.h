@@ -70,12 +70,10 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 #define TEAM_APPLY_(X, name, how, column, type, known) how(X, column, type, f->name, known)
 #define TEAM_ONE(X, column, type, value, known)	       X(column, type, value, known)
 #define TEAM_NONE(X, column, type, value, known)
-/* "name type," for CREATE TABLE; "name = excluded.name," for an upsert; "name," to list them. */
+/* "name type," for CREATE TABLE; "name," to list them. */
 #define TEAM_COLUMN_DEF(name, type, value, known)  #name " " #type ", "
-#define TEAM_COLUMN_SET(name, type, value, known)  #name " = excluded." #name ", "
 #define TEAM_COLUMN_NAME(name, type, value, known) #name ", "
 #define TEAM_COLUMN_DEF_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_DEF, __VA_ARGS__)
-#define TEAM_COLUMN_SET_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_SET, __VA_ARGS__)
 #define TEAM_COLUMN_NAME_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_NAME, __VA_ARGS__)
 
 /*

@@ -60,21 +60,25 @@ static enum poise_status score_sent(struct store *st, const PGresult *r, int i,
  * The tables a push fills, in foreign-key order: the columns of its rows,
  * as the server names and types them, and the statements that take them:
  * INSERT INTO poise.NAME (into) SELECT into FROM the rows WHERE where,
- * then what the INSERT does with a row the server has already (so sending
- * a row twice changes nothing), then `then`. In where, then and sent, s is
- * a row; '@' in then and sent stands for "the rows AS s": a small batch's
- * VALUES, typed by the columns, or a big one's staging table, filled by
- * COPY. A table with `sent` marks here, once the server committed, each
- * row that read-back returns (the rows the server has as they are here).
+ * then what the INSERT does with a row the server has already by key (so
+ * sending a row twice changes nothing): nothing, or its update columns
+ * from the row sent, when update_when holds. Then `then`. In where, then
+ * and sent, s is a row; '@' in then and sent stands for "the rows AS s":
+ * a small batch's VALUES, typed by the columns, or a big one's staging
+ * table, filled by COPY. A table with `sent` marks here, once the server
+ * committed, each row that read-back returns (the rows the server has as
+ * they are here).
  */
 struct push_table {
-	const char *name;     /* poise.NAME on the server; stage_NAME the staging table */
-	const char *columns;  /* "name type, ..." */
-	const char *into;     /* the columns the INSERT fills; NULL: all of them */
-	const char *where;    /* which rows the INSERT takes; "": all */
-	const char *conflict; /* the INSERT's ON CONFLICT clause */
-	const char *then;     /* a statement after the INSERT, or NULL */
-	const char *sent;     /* the read-back, or NULL */
+	const char *name;	 /* poise.NAME on the server; stage_NAME the staging table */
+	const char *columns;	 /* "name type, ..." */
+	const char *into;	 /* the columns the INSERT fills; NULL: all of them */
+	const char *where;	 /* which rows the INSERT takes; "": all */
+	const char *key;	 /* ON CONFLICT's "(columns)"; "": any */
+	const char *update;	 /* the columns a row the server has takes; NULL: none */
+	const char *update_when; /* and when */
+	const char *then;	 /* a statement after the INSERT, or NULL */
+	const char *sent;	 /* the read-back, or NULL */
 	enum poise_status (*mark)(struct store *st, const PGresult *r, int i,
 				  struct poise_error *err); /* a row of sent, synced here */
 	size_t count; /* the team_sync_counts field its rows add to, or NO_COUNT */
@@ -82,82 +86,79 @@ struct push_table {
 #define NO_COUNT ((size_t)-1)
 enum { T_TEXTS, T_CALLS, T_EVENTS, T_FOLLOWUPS, T_FIGURES, T_SCORES, T_ANSWERS, T_REPLIES, T_COUNT };
 static const struct push_table tables[T_COUNT] = {
-	[T_TEXTS] = {"playbook_texts", "hash text, id text, version text, text text", NULL, "",
-		     "ON CONFLICT DO NOTHING", NULL, NULL, NULL, NO_COUNT},
-	[T_CALLS] = {"calls",
-		     "id uuid, agent text, customer text, customer_ref text, playbook_id text,"
-		     " playbook_version text, playbook_hash text, started_at bigint,"
-		     " ended_at bigint, status text, outcome text, cause text,"
-		     " mood_start integer, mood_end integer, last_seq integer, wrapup_at bigint",
-		     NULL, "",
-		     "ON CONFLICT (id) DO UPDATE SET ended_at = excluded.ended_at,"
-		     " status = excluded.status, outcome = excluded.outcome,"
-		     " cause = excluded.cause, mood_start = excluded.mood_start,"
-		     " mood_end = excluded.mood_end, last_seq = excluded.last_seq,"
-		     " wrapup_at = excluded.wrapup_at"
-		     " WHERE poise.calls.last_seq < excluded.last_seq",
-		     NULL, NULL, NULL, offsetof(struct team_sync_counts, calls)},
-	[T_EVENTS] = {"events",
-		      "call_id uuid, seq integer, t bigint, kind text, stage text, a integer,"
-		      " b integer, text text",
-		      NULL, "", "ON CONFLICT DO NOTHING", NULL, NULL, NULL,
-		      offsetof(struct team_sync_counts, events)},
-	[T_FOLLOWUPS] = {"followups",
-			 "call_id uuid, seq integer, due date, channel text, promise text,"
-			 " done_at bigint",
-			 NULL, "",
-			 "ON CONFLICT (call_id, seq) DO UPDATE SET done_at = excluded.done_at"
-			 " WHERE poise.followups.done_at IS NULL AND excluded.done_at IS NOT NULL",
-			 NULL, NULL, NULL, offsetof(struct team_sync_counts, followups)},
-	[T_FIGURES] = {"call_figures",
-		       "call_id uuid, fold integer, last_seq integer, " TEAM_FIGURE_COLUMNS(
-			       TEAM_COLUMN_DEF) "figures bytea",
-		       NULL, "",
-		       "ON CONFLICT (call_id) DO UPDATE SET fold = excluded.fold,"
-		       " last_seq = excluded.last_seq, " TEAM_FIGURE_COLUMNS(
-			       TEAM_COLUMN_SET) "figures = excluded.figures"
-						" WHERE (poise.call_figures.fold,"
-						" poise.call_figures.last_seq)"
-						" IS DISTINCT FROM (excluded.fold, excluded.last_seq)",
-		       NULL, NULL, NULL, offsetof(struct team_sync_counts, figures)},
+	[T_TEXTS] = {.name = "playbook_texts",
+		     .columns = "hash text, id text, version text, text text",
+		     .count = NO_COUNT},
+	[T_CALLS] = {.name = "calls",
+		     .columns = "id uuid, agent text, customer text, customer_ref text,"
+				" playbook_id text, playbook_version text, playbook_hash text,"
+				" started_at bigint, ended_at bigint, status text, outcome text,"
+				" cause text, mood_start integer, mood_end integer,"
+				" last_seq integer, wrapup_at bigint",
+		     .key = "(id)",
+		     .update = "ended_at, status, outcome, cause, mood_start, mood_end, last_seq,"
+			       " wrapup_at",
+		     .update_when = "poise.calls.last_seq < excluded.last_seq",
+		     .count = offsetof(struct team_sync_counts, calls)},
+	[T_EVENTS] = {.name = "events",
+		      .columns = "call_id uuid, seq integer, t bigint, kind text, stage text,"
+				 " a integer, b integer, text text",
+		      .count = offsetof(struct team_sync_counts, events)},
+	[T_FOLLOWUPS] = {.name = "followups",
+			 .columns = "call_id uuid, seq integer, due date, channel text,"
+				    " promise text, done_at bigint",
+			 .key = "(call_id, seq)",
+			 .update = "done_at",
+			 .update_when = "poise.followups.done_at IS NULL"
+					" AND excluded.done_at IS NOT NULL",
+			 .count = offsetof(struct team_sync_counts, followups)},
+	[T_FIGURES] = {.name = "call_figures",
+		       .columns = "call_id uuid, fold integer, last_seq integer, "
+				  TEAM_FIGURE_COLUMNS(TEAM_COLUMN_DEF) "figures bytea",
+		       .key = "(call_id)",
+		       .update = "fold, last_seq, " TEAM_FIGURE_COLUMNS(TEAM_COLUMN_NAME) "figures",
+		       .update_when = "(poise.call_figures.fold, poise.call_figures.last_seq)"
+				      " IS DISTINCT FROM (excluded.fold, excluded.last_seq)",
+		       .count = offsetof(struct team_sync_counts, figures)},
 	/*
 	 * A supervisor's own scores of calls on the server (others wait here);
 	 * one the server has from a later edit stays, and comes down at the
 	 * pull. The answers of a score the server now has as it is here are
 	 * replaced by its rows' (qa_answers takes no UPDATE).
 	 */
-	[T_SCORES] = {"qa_scores",
-		      "id uuid, call_id uuid, reviewer text, scorecard_id text,"
-		      " scorecard_version text, created_at bigint, updated_at bigint,"
-		      " score integer, auto_failed boolean",
-		      NULL,
-		      "WHERE s.reviewer = current_user AND EXISTS"
-		      " (SELECT 1 FROM poise.calls c WHERE c.id = s.call_id)",
-		      "ON CONFLICT (id) DO UPDATE SET scorecard_id = excluded.scorecard_id,"
-		      " scorecard_version = excluded.scorecard_version,"
-		      " updated_at = excluded.updated_at, score = excluded.score,"
-		      " auto_failed = excluded.auto_failed"
-		      " WHERE poise.qa_scores.updated_at < excluded.updated_at",
-		      "DELETE FROM poise.qa_answers a USING @ JOIN poise.qa_scores q"
-		      " ON q.id = s.id AND q.updated_at = s.updated_at WHERE a.score_id = s.id",
-		      "SELECT s.id, s.updated_at FROM @ JOIN poise.qa_scores q"
-		      " ON q.id = s.id AND q.updated_at >= s.updated_at",
-		      score_sent, NO_COUNT},
-	[T_ANSWERS] = {"qa_answers",
-		       "score_id uuid, criterion text, weight smallint, scale smallint,"
-		       " auto_fail boolean, value smallint, score_updated_at bigint",
-		       "score_id, criterion, weight, scale, auto_fail, value",
-		       "WHERE EXISTS (SELECT 1 FROM poise.qa_scores q WHERE q.id = s.score_id"
-		       " AND q.updated_at = s.score_updated_at AND q.reviewer = current_user)",
-		       "", NULL, NULL, NULL, NO_COUNT},
+	[T_SCORES] = {.name = "qa_scores",
+		      .columns = "id uuid, call_id uuid, reviewer text, scorecard_id text,"
+				 " scorecard_version text, created_at bigint, updated_at bigint,"
+				 " score integer, auto_failed boolean",
+		      .where = "WHERE s.reviewer = current_user AND EXISTS"
+			       " (SELECT 1 FROM poise.calls c WHERE c.id = s.call_id)",
+		      .key = "(id)",
+		      .update = "scorecard_id, scorecard_version, updated_at, score, auto_failed",
+		      .update_when = "poise.qa_scores.updated_at < excluded.updated_at",
+		      .then = "DELETE FROM poise.qa_answers a USING @ JOIN poise.qa_scores q"
+			      " ON q.id = s.id AND q.updated_at = s.updated_at"
+			      " WHERE a.score_id = s.id",
+		      .sent = "SELECT s.id, s.updated_at FROM @ JOIN poise.qa_scores q"
+			      " ON q.id = s.id AND q.updated_at >= s.updated_at",
+		      .mark = score_sent,
+		      .count = NO_COUNT},
+	[T_ANSWERS] = {.name = "qa_answers",
+		       .columns = "score_id uuid, criterion text, weight smallint, scale smallint,"
+				  " auto_fail boolean, value smallint, score_updated_at bigint",
+		       .into = "score_id, criterion, weight, scale, auto_fail, value",
+		       .where = "WHERE EXISTS (SELECT 1 FROM poise.qa_scores q"
+				" WHERE q.id = s.score_id AND q.updated_at = s.score_updated_at"
+				" AND q.reviewer = current_user)",
+		       .count = NO_COUNT},
 	/* An agent's replies; one to a review the server lacks (merged from a file) waits here. */
-	[T_REPLIES] = {"review_replies",
-		       "id uuid, review_id uuid, agent text, created_at bigint, kind text, text text",
-		       NULL,
-		       "WHERE EXISTS (SELECT 1 FROM poise.reviews r WHERE r.id = s.review_id)",
-		       "ON CONFLICT (id) DO NOTHING", NULL,
-		       "SELECT s.id FROM @ JOIN poise.review_replies p ON p.id = s.id",
-		       reply_sent, NO_COUNT},
+	[T_REPLIES] = {.name = "review_replies",
+		       .columns = "id uuid, review_id uuid, agent text, created_at bigint,"
+				  " kind text, text text",
+		       .where = "WHERE EXISTS (SELECT 1 FROM poise.reviews r WHERE r.id = s.review_id)",
+		       .key = "(id)",
+		       .sent = "SELECT s.id FROM @ JOIN poise.review_replies p ON p.id = s.id",
+		       .mark = reply_sent,
+		       .count = NO_COUNT},
 };
 
 /* One batch being built. */
@@ -375,14 +376,21 @@ static enum poise_status build(struct batch *b, int sql)
 	return rows_ok(b);
 }
 
-/* A table's column names, "a, b, c", from its "name type, ..." list. */
-static void column_names(struct strbuf *s, const char *columns)
+/*
+ * The entries of a column list ("name type, ..." or "name, ..."), each
+ * written by fn from its name and its type (what follows the name, if
+ * anything), ", " between them.
+ */
+typedef void (*column_fn)(struct strbuf *s, const char *name, size_t nlen, const char *type,
+			  size_t tlen);
+static void each_column(struct strbuf *s, const char *list, column_fn fn)
 {
-	for (const char *p = columns; *p;) {
-		size_t name = strcspn(p, " "), def = strcspn(p, ",");
+	for (const char *p = list; *p;) {
+		size_t entry = strcspn(p, ","), name = strcspn(p, " ,");
+		size_t gap = name < entry ? 1 : 0;
 
-		strbuf_add(s, p, name);
-		p += def;
+		fn(s, p, name, p + name + gap, entry - name - gap);
+		p += entry;
 		if (*p) {
 			strbuf_add(s, ", ", 2);
 			p += strspn(p, ", ");
@@ -390,10 +398,38 @@ static void column_names(struct strbuf *s, const char *columns)
 	}
 }
 
+/* "name" */
+static void put_name(struct strbuf *s, const char *name, size_t nlen, const char *type, size_t tlen)
+{
+	(void)type;
+	(void)tlen;
+	strbuf_add(s, name, nlen);
+}
+
+/* "name::type AS name": a VALUES literal is only text until cast. */
+static void put_cast(struct strbuf *s, const char *name, size_t nlen, const char *type, size_t tlen)
+{
+	strbuf_add(s, name, nlen);
+	strbuf_add(s, "::", 2);
+	strbuf_add(s, type, tlen);
+	strbuf_add(s, " AS ", 4);
+	strbuf_add(s, name, nlen);
+}
+
+/* "name = excluded.name": an upsert's column taken from the row sent. */
+static void put_update(struct strbuf *s, const char *name, size_t nlen, const char *type,
+		       size_t tlen)
+{
+	(void)type;
+	(void)tlen;
+	strbuf_add(s, name, nlen);
+	strbuf_add(s, " = excluded.", 12);
+	strbuf_add(s, name, nlen);
+}
+
 /*
  * Table i's rows as a FROM item named s: its staging table, or its VALUES
- * with each column cast to its type ("name::type AS name", from the
- * column list), as a literal is only text there.
+ * with each column cast to its type.
  */
 static void add_source(struct strbuf *s, int i, const struct rows *r)
 {
@@ -406,24 +442,11 @@ static void add_source(struct strbuf *s, int i, const struct rows *r)
 		return;
 	}
 	strbuf_add(s, "(SELECT ", 8);
-	for (const char *p = tb->columns; *p;) {
-		size_t name = strcspn(p, " "), def = strcspn(p, ",");
-
-		strbuf_add(s, p, name);
-		strbuf_add(s, "::", 2);
-		strbuf_add(s, p + name + 1, def - name - 1);
-		strbuf_add(s, " AS ", 4);
-		strbuf_add(s, p, name);
-		p += def;
-		if (*p) {
-			strbuf_add(s, ", ", 2);
-			p += strspn(p, ", ");
-		}
-	}
+	each_column(s, tb->columns, put_cast);
 	strbuf_add(s, " FROM (VALUES ", 14);
 	strbuf_add(s, r->b.p, r->b.len);
 	strbuf_add(s, ") AS v (", 8);
-	column_names(s, tb->columns);
+	each_column(s, tb->columns, put_name);
 	strbuf_add(s, ")) s", 4);
 }
 
@@ -438,13 +461,17 @@ static void add_statement(struct strbuf *s, const char *sql, int i, const struct
 	strbuf_add(s, ";", 1);
 }
 
+/* s, when not NULL. */
+static void add_str(struct strbuf *b, const char *s)
+{
+	if (s)
+		strbuf_add(b, s, strlen(s));
+}
+
 /* The columns table i's INSERT fills. */
 static void insert_names(struct strbuf *s, int i)
 {
-	if (tables[i].into)
-		strbuf_add(s, tables[i].into, strlen(tables[i].into));
-	else
-		column_names(s, tables[i].columns);
+	each_column(s, tables[i].into ? tables[i].into : tables[i].columns, put_name);
 }
 
 /* Table i's INSERT from its rows, and what it does with a row the server has. */
@@ -460,9 +487,17 @@ static void add_insert(struct strbuf *s, int i, const struct rows *r)
 	strbuf_add(&sql, ") SELECT ", 9);
 	insert_names(&sql, i);
 	strbuf_add(&sql, " FROM @ ", 8);
-	strbuf_add(&sql, tb->where, strlen(tb->where));
-	strbuf_add(&sql, " ", 1);
-	strbuf_add(&sql, tb->conflict, strlen(tb->conflict));
+	add_str(&sql, tb->where);
+	strbuf_add(&sql, " ON CONFLICT ", 13);
+	add_str(&sql, tb->key);
+	if (!tb->update) {
+		strbuf_add(&sql, " DO NOTHING", 11);
+	} else {
+		strbuf_add(&sql, " DO UPDATE SET ", 15);
+		each_column(&sql, tb->update, put_update);
+		strbuf_add(&sql, " WHERE ", 7);
+		add_str(&sql, tb->update_when);
+	}
 	if (sql.oom)
 		s->oom = 1;
 	else
