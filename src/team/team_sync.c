@@ -8,22 +8,27 @@
  * is left alone and a batch is on the server whole or not at all. Only
  * after COMMIT is the batch recorded locally (store_sync_pushed); a
  * connection lost between the two makes the next sync send the batch
- * again, which changes nothing.
+ * again, which changes nothing. The QA rows (an agent's replies, a
+ * mirror's scores; team_push_qa, for team_qa.c) are rows of the same
+ * tables[] and go the same way, one batch after the calls; which of them
+ * the server has is read back in the transaction and marked here after
+ * the COMMIT.
  *
  * A small batch (the usual sync: the calls since the last one) is one
- * round trip: BEGIN, each table's INSERT ... VALUES and COMMIT as one
- * string, the values escaped as SQL literals; nothing is created on the
- * server. A big one (TEAM_COPY_FROM calls or more: a first push, a
- * catch-up) goes by COPY, which parses rows fastest, into temporary
- * staging tables (COPY cannot go through row-level security), made only
- * for the tables with rows: BEGIN and the staging tables, a COPY per
- * table, then the INSERT ... SELECTs and COMMIT as one string.
+ * round trip: BEGIN, each table's INSERT ... SELECT from a VALUES list and
+ * COMMIT as one string, the values escaped as SQL literals; nothing is
+ * created on the server. A big one (TEAM_COPY_FROM calls or rows or more:
+ * a first push, a catch-up) goes by COPY, which parses rows fastest, into
+ * temporary staging tables (COPY cannot go through row-level security),
+ * made only for the tables with rows: BEGIN and the staging tables, a COPY
+ * per table, then the same statements from them and COMMIT as one string.
  *
  * Pull: in one REPEATABLE READ snapshot (one string, one round trip), the
  * reviews, follow-ups and playbooks written by transactions that were not
  * yet finished at the previous pull's snapshot (rows carry the writing transaction's id, xid8;
  * the mark is pg_snapshot_xmin of the snapshot), so no commit is missed
- * whatever order transactions end in; re-reading a row changes nothing.
+ * whatever order transactions end in; re-reading a row changes nothing
+ * (team_pull, which the QA pull uses too).
  * A review edited here and not yet sent stays as it is (store_sync.h).
  * Then the QA loop (team_qa.c): the agent's replies up, the scores and
  * replies on their calls down.
