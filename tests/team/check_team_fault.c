@@ -414,27 +414,23 @@ static void qa_fail_and_resync(enum fault how, enum team_hook where, int copy, c
 	PQfinish(admin);
 }
 
-START_TEST(test_qa_server_halted_mid_push)
-{
-	qa_fail_and_resync(HALT, TEAM_HOOK_STAGED, 0, "t_qa_halt");
-}
-END_TEST
+/* The QA cases: how the server fails, where, a small batch or COPY, in a database of its own. */
+static const struct {
+	enum fault how;
+	enum team_hook where;
+	int copy;
+	const char *db;
+} qa_cases[] = {
+	{HALT, TEAM_HOOK_STAGED, 0, "t_qa_halt"},
+	{KILL, TEAM_HOOK_STAGED, 1, "t_qa_kill"},
+	{KILL, TEAM_HOOK_COMMITTED, 0, "t_qa_kill_commit"},
+	{FULL, TEAM_HOOK_STAGED, 1, "t_qa_full"},
+};
 
-START_TEST(test_qa_server_killed_mid_copy)
+START_TEST(test_qa_rows_mid_push)
 {
-	qa_fail_and_resync(KILL, TEAM_HOOK_STAGED, 1, "t_qa_kill");
-}
-END_TEST
-
-START_TEST(test_qa_server_killed_after_commit)
-{
-	qa_fail_and_resync(KILL, TEAM_HOOK_COMMITTED, 0, "t_qa_kill_commit");
-}
-END_TEST
-
-START_TEST(test_qa_out_of_connections_mid_push)
-{
-	qa_fail_and_resync(FULL, TEAM_HOOK_STAGED, 1, "t_qa_full");
+	qa_fail_and_resync(qa_cases[_i].how, qa_cases[_i].where, qa_cases[_i].copy,
+			   qa_cases[_i].db);
 }
 END_TEST
 
@@ -496,10 +492,8 @@ Suite *team_fault_suite(void)
 	tcase_add_test(tc, test_server_restarted_mid_push);
 	tcase_add_test(tc, test_server_killed_mid_push);
 	tcase_add_test(tc, test_out_of_connections_mid_push);
-	tcase_add_test(tc, test_qa_server_halted_mid_push);
-	tcase_add_test(tc, test_qa_server_killed_mid_copy);
-	tcase_add_test(tc, test_qa_server_killed_after_commit);
-	tcase_add_test(tc, test_qa_out_of_connections_mid_push);
+	tcase_add_loop_test(tc, test_qa_rows_mid_push, 0,
+			    (int)(sizeof(qa_cases) / sizeof(qa_cases[0])));
 	tcase_add_test(tc, test_floor_never_waits_on_a_frozen_server);
 	suite_add_tcase(s, tc);
 	return s;
