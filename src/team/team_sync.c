@@ -618,24 +618,32 @@ static enum poise_status hook(const struct team_sync_opts *o, enum team_hook whe
 	return POISE_OK;
 }
 
-/* What the server committed, recorded here: the calls' marks, then the QA rows read back. */
+/*
+ * What the server committed, recorded here: the calls' marks, then, in one
+ * local transaction, each QA row read back marked sent.
+ */
 static enum poise_status record(struct batch *b, struct poise_error *err)
 {
 	enum poise_status ps = POISE_OK;
+	size_t rows = 0;
 
 	if (NCALLS(b) &&
 	    (ps = store_sync_pushed(b->st, b->pushed, NCALLS(b), (void *)b->fus.p,
 				    b->fus.len / sizeof(struct sync_pushed_followup), err)) != POISE_OK)
 		return ps;
-	for (int i = 0; ps == POISE_OK && i < T_COUNT; i++)
-		if (b->sent[i] && PQntuples(b->sent[i]) && (ps = store_sync_begin(b->st, err)) == POISE_OK) {
-			for (int r = 0; ps == POISE_OK && r < PQntuples(b->sent[i]); r++)
-				ps = tables[i].mark(b->st, b->sent[i], r, err);
-			if (ps == POISE_OK && (ps = store_sync_end(b->st, 1, err)) == POISE_OK)
-				b->nsent += (size_t)PQntuples(b->sent[i]);
-			else if (ps != POISE_OK)
-				store_sync_end(b->st, 0, NULL);
-		}
+	for (int i = 0; i < T_COUNT; i++)
+		rows += b->sent[i] ? (size_t)PQntuples(b->sent[i]) : 0;
+	if (!rows || (ps = store_sync_begin(b->st, err)) != POISE_OK)
+		return ps;
+	for (int i = 0; i < T_COUNT; i++)
+		for (int r = 0; ps == POISE_OK && b->sent[i] && r < PQntuples(b->sent[i]); r++)
+			ps = tables[i].mark(b->st, b->sent[i], r, err);
+	if (ps != POISE_OK) {
+		store_sync_end(b->st, 0, NULL);
+		return ps;
+	}
+	if ((ps = store_sync_end(b->st, 1, err)) == POISE_OK)
+		b->nsent += rows;
 	return ps;
 }
 
