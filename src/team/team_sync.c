@@ -788,16 +788,18 @@ enum poise_status team_pull(struct team *t, struct store *st, const char *mark_n
 			    const char *sql, int n, team_apply_fn apply, void *ctx,
 			    const char *what, struct poise_error *err)
 {
-	PGresult *r[16] = {NULL};
+	PGresult **r = calloc((size_t)n, sizeof(*r));
 	struct strbuf s = {0};
 	enum poise_status ps;
 	int64_t have = 0, mark;
 	char at[24];
 
-	if (n > (int)(sizeof(r) / sizeof(r[0])))
-		return poise_error_set(err, POISE_INVALID, NULL, 0, 0, "too many reads in a pull");
-	if ((ps = store_sync_mark(st, mark_name, &have, err)) != POISE_OK)
+	if (!r)
+		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	if ((ps = store_sync_mark(st, mark_name, &have, err)) != POISE_OK) {
+		free(r);
 		return ps;
+	}
 	snprintf(at, sizeof(at), "%lld", (long long)have);
 	for (const char *p; (p = strstr(sql, "%s")); sql = p + 2) {
 		strbuf_add(&s, sql, (size_t)(p - sql));
@@ -820,6 +822,7 @@ enum poise_status team_pull(struct team *t, struct store *st, const char *mark_n
 	}
 	for (int i = 0; i < n; i++)
 		PQclear(r[i]);
+	free(r);
 	return ps;
 }
 
