@@ -1,7 +1,8 @@
 /*
  * bench_team.c - `poise sync` at scale against a real PostgreSQL server.
  *
- *   bench_team N [--push-only]   (bench/run.sh --team N starts a throwaway cluster)
+ *   bench_team N [--push-only|--cutoff-only]   (bench/run.sh --team N starts a
+ *                                               throwaway cluster)
  *
  * BENCH_TEAM_DB=PATH keeps the generated file of N calls there and reuses
  * it when it holds N calls (generating 1,000,000 takes longer than pushing).
@@ -23,6 +24,13 @@
  * - 20 agents syncing at once (not with --push-only) (20 processes and connections, 1,000 calls
  *   each), checked row by row: nothing lost, nothing twice. Its floor: the
  *   bare COPY of the same rows.
+ * - A whole fresh `poise sync` process of one new call, start to exit,
+ *   against a fresh process (this bench, --floor-one) that connects and
+ *   sends the same rows as one INSERT string; and team_connect against a
+ *   bare PQconnectdb (fresh()).
+ * - (not with --push-only; alone with --cutoff-only) pushes of 1 to 2,000
+ *   new calls on a fresh connection, by INSERT ... VALUES and by COPY
+ *   staging (copy_from forced), to place team_sync's cutoff (cutoff()).
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -44,6 +52,8 @@
 #define CROWD	    20
 #define CROWD_CALLS 1000
 #define DAY_MS	    INT64_C(86400000)
+/* team_sync.c's TEAM_COPY_FROM, which the cutoff rows say the path of. */
+#define TEAM_COPY_FROM_NOW 50
 
 /* The columns the floor copies (the server's xid columns take their default). */
 #define SERVER_CALL_COLUMNS                                                                        \
@@ -539,6 +549,278 @@ static void incremental(const char *path, long long n, int fresh)
 	playbook_free(pb);
 }
 
+/* --- a fresh `poise sync` process, as the call screen and an agent run it --- */
+
+/* The rows of select as one INSERT INTO poise.table (cols) VALUES (...),...; into b. */
+static void insert_values(struct buf *b, sqlite3 *db, const char *select, const char *into)
+{
+	sqlite3_stmt *s;
+	int cols, rows = 0;
+
+	if (sqlite3_prepare_v2(db, select, -1, &s, NULL) != SQLITE_OK)
+		bench_die(select, sqlite3_errmsg(db));
+	put(b, into, strlen(into));
+	put(b, " VALUES ", 8);
+	cols = sqlite3_column_count(s);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		put(b, ",(" + !rows, rows ? 2 : 1);
+		rows++;
+		for (int i = 0; i < cols; i++) {
+			char num[24];
+			const char *text;
+
+			if (i)
+				put(b, ",", 1);
+			switch (sqlite3_column_type(s, i)) {
+			case SQLITE_NULL:
+				put(b, "NULL", 4);
+				break;
+			case SQLITE_INTEGER:
+				put(b, num,
+				    (size_t)snprintf(num, sizeof(num), "%lld",
+						     (long long)sqlite3_column_int64(s, i)));
+				break;
+			default: /* an escape string: \ and ' doubled */
+				text = (const char *)sqlite3_column_text(s, i);
+				put(b, "E'", 2);
+				for (; *text; text++) {
+					if (*text == '\\' || *text == '\'')
+						put(b, text, 1);
+					put(b, text, 1);
+				}
+				put(b, "'", 1);
+			}
+		}
+		put(b, ")", 1);
+	}
+	sqlite3_finalize(s);
+	put(b, ";", 1);
+}
+
+/*
+ * The floor of a fresh sync of one call, in this process: connect (libpq,
+ * no psql), then the call's row and its events, read from the file, as
+ * BEGIN, two INSERT ... VALUES and COMMIT in one string (one round trip),
+ * and disconnect. 0, or dies.
+ */
+static int floor_one(const char *path, const char *id)
+{
+	char sel[512];
+	struct buf b = {0};
+	sqlite3 *db;
+	PGconn *c;
+	PGresult *r;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		bench_die(path, sqlite3_errmsg(db));
+	c = PQconnectdb("dbname=bench_push_floor");
+	if (PQstatus(c) != CONNECTION_OK)
+		bench_die("connect", PQerrorMessage(c));
+	put(&b, "BEGIN;", 6);
+	snprintf(sel, sizeof(sel),
+		 "SELECT id, agent, customer, customer_ref, playbook_id, playbook_version,"
+		 " playbook_hash, started_at, ended_at, status, outcome, cause, mood_start,"
+		 " mood_end, last_seq, wrapup_at FROM calls WHERE id = '%s'",
+		 id);
+	insert_values(&b, db, sel, "INSERT INTO poise.calls (" SERVER_CALL_COLUMNS ")");
+	snprintf(sel, sizeof(sel),
+		 "SELECT call_id, seq, t, kind, stage, a, b, text FROM events WHERE call_id = '%s'",
+		 id);
+	insert_values(&b, db, sel, "INSERT INTO poise.events (" SERVER_EVENT_COLUMNS ")");
+	put(&b, "COMMIT", 7); /* with its NUL */
+	r = PQexec(c, b.p);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		bench_die("the floor's INSERT", PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+	sqlite3_close(db);
+	free(b.p);
+	return 0;
+}
+
+/*
+ * argv in a new process (stdout to /dev/null; PG* for agent01 of bench_push):
+ * ns, start to exit; *cpu_ns its own CPU time (user and system).
+ */
+static int64_t run_process(char *const argv[], double *cpu_ns)
+{
+	struct rusage ru;
+	int64_t t0 = bench_now_ns();
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		bench_die("fork", NULL);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		setenv("PGDATABASE", "bench_push", 1);
+		setenv("PGUSER", "agent01", 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		bench_die(argv[0], "failed");
+	*cpu_ns = ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec) * 1e9 +
+		  ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e3;
+	return bench_now_ns() - t0;
+}
+
+/* The id of the newest call of the file. */
+static void newest(sqlite3 *db, char *id, size_t size)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(db, "SELECT id FROM calls ORDER BY rowid DESC LIMIT 1", -1, &s,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_ROW)
+		bench_die("the new call", sqlite3_errmsg(db));
+	snprintf(id, size, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+}
+
+/*
+ * One new call, then a whole `poise sync` process (start, libpq's load,
+ * connect, sync, exit), against its floor: a fresh libpq connection and
+ * one INSERT string of the same rows. Then connecting alone: team_connect
+ * (the session's set-up and the schema version in one round trip) against
+ * a bare PQconnectdb. Medians of alternated rounds.
+ */
+static void fresh(const char *path, long long n, char *self)
+{
+	struct playbook *pb;
+	struct store *st;
+	struct poise_error err;
+	sqlite3 *db;
+	int rounds = bench_rounds(7);
+	double *p = calloc((size_t)rounds * 6, sizeof(double)), *f = p + rounds, *cp = f + rounds,
+	       *cf = cp + rounds, *pu = cf + rounds, *fu = pu + rounds;
+	double pm, fm;
+
+	if (!p || playbook_load_default(&pb, &err) != POISE_OK)
+		bench_die("fresh", err.msg);
+	for (int r = 0; r < rounds; r++) {
+		char id[64];
+		struct team *t;
+		PGconn *c;
+		int64_t t0;
+
+		/* The new call; the file then closed, as an agent's shell leaves it. */
+		if (store_open(path, 0, &st, &err) != POISE_OK)
+			bench_die("fresh", err.msg);
+		add_call(st, pb, (uint64_t)(1000 + r), n);
+		store_close(st);
+		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+			bench_die(path, sqlite3_errmsg(db));
+		newest(db, id, sizeof(id));
+		sqlite3_close(db);
+		{
+			char *sync[] = {POISE_BIN, "sync", "--db", (char *)path, NULL};
+			char *bare[] = {self, "--floor-one", (char *)path, id, NULL};
+
+			if (r % 2) {
+				f[r] = (double)run_process(bare, &fu[r]);
+				p[r] = (double)run_process(sync, &pu[r]);
+			} else {
+				p[r] = (double)run_process(sync, &pu[r]);
+				f[r] = (double)run_process(bare, &fu[r]);
+			}
+		}
+		t0 = bench_now_ns();
+		if (team_connect("dbname=bench_push user=agent01", &t, &err) != POISE_OK)
+			bench_die("team_connect", err.msg);
+		team_close(t);
+		cp[r] = (double)(bench_now_ns() - t0);
+		t0 = bench_now_ns();
+		c = PQconnectdb("dbname=bench_push user=agent01");
+		if (PQstatus(c) != CONNECTION_OK)
+			bench_die("connect", PQerrorMessage(c));
+		PQfinish(c);
+		cf[r] = (double)(bench_now_ns() - t0);
+	}
+	pm = bench_median(p, rounds) / 1e6;
+	fm = bench_median(f, rounds) / 1e6;
+	printf("| a fresh `poise sync` process of one new call (%lld on the server; start to exit, "
+	       "and the process's own CPU; median of %d) | %.1f ms%s, CPU %.1f ms | %.1f ms, CPU "
+	       "%.1f ms (a new process: connect, one INSERT string of its rows) | %.1fx |\n",
+	       n, rounds, pm, pm < 50 ? " (< 50 ms)" : " (OVER 50 ms)",
+	       bench_median(pu, rounds) / 1e6, fm, bench_median(fu, rounds) / 1e6, pm / fm);
+	pm = bench_median(cp, rounds) / 1e6;
+	fm = bench_median(cf, rounds) / 1e6;
+	printf("| of which connecting: team_connect, then close (median of %d) | %.1f ms "
+	       "| %.1f ms (PQconnectdb) | %.1fx |\n",
+	       rounds, pm, fm, pm / fm);
+	fflush(stdout);
+	free(p);
+	playbook_free(pb);
+}
+
+/* --- the cutoff between INSERT ... VALUES and COPY staging ------------ */
+
+/*
+ * A push of k new calls on a fresh connection (as `poise sync` runs), each
+ * way: team_sync with copy_from forced (SIZE_MAX: VALUES, 1: COPY), into a
+ * fresh copy of an initialised database, from a fresh copy of a file of k
+ * calls; the whole sync (its pull too: the same both ways). Medians of
+ * alternated rounds; VALUES in the poise column, COPY in the floor's.
+ */
+static void cutoff(void)
+{
+	static const int ks[] = {1, 10, 20, 50, 75, 100, 200, 500, 2000};
+	int rounds = bench_rounds(3);
+	double *v = calloc((size_t)rounds * 2, sizeof(double)), *cp = v + rounds;
+	PGconn *c;
+
+	if (!v)
+		bench_die("calloc", NULL);
+	fresh_db("bench_cut_template");
+	for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
+		char file[700], work[720];
+
+		snprintf(file, sizeof(file), "%s/cut-%d.db", dir, ks[i]);
+		snprintf(work, sizeof(work), "%s.work", file);
+		generate(file, ks[i], 1, "30");
+		for (int r = 0; r < 2 * rounds; r++) {
+			int by_copy = (r + r / 2) % 2; /* VALUES, COPY; COPY, VALUES; ... */
+			struct team_sync_opts o = {.copy_from = by_copy ? 1 : SIZE_MAX};
+			struct team_sync_counts cnt;
+			struct store *st;
+			struct team *t;
+			struct poise_error err;
+			int64_t t0;
+
+			c = pg("postgres", NULL);
+			ok(c, "DROP DATABASE IF EXISTS bench_cut WITH (FORCE)");
+			ok(c, "CREATE DATABASE bench_cut TEMPLATE bench_cut_template");
+			PQfinish(c);
+			run_cmd("cp", "cp '%s' '%s' && rm -f '%s-wal' '%s-shm'", file, work, work,
+				work);
+			if (store_open(work, 0, &st, &err) != POISE_OK ||
+			    team_connect("dbname=bench_cut user=agent01", &t, &err) != POISE_OK)
+				bench_die("cutoff", err.msg);
+			t0 = bench_now_ns();
+			if (team_sync(t, st, &o, &cnt, &err) != POISE_OK)
+				bench_die("team_sync", err.msg);
+			(by_copy ? cp : v)[r / 2] = (double)(bench_now_ns() - t0);
+			team_close(t);
+			store_close(st);
+			if (cnt.calls != (size_t)ks[i])
+				bench_die("cutoff", "did not send every call");
+		}
+		{
+			double vm = bench_median(v, rounds) / 1e6, cm = bench_median(cp, rounds) / 1e6;
+
+			printf("| push of %d new %s on a fresh connection: INSERT ... VALUES "
+			       "vs COPY staging (median of %d; now by %s) | %.1f ms | %.1f ms | %.2fx |\n",
+			       ks[i], ks[i] == 1 ? "call" : "calls", rounds,
+			       ks[i] < TEAM_COPY_FROM_NOW ? "VALUES" : "COPY", vm, cm, vm / cm);
+			fflush(stdout);
+		}
+	}
+	free(v);
+}
+
 int main(int argc, char **argv)
 {
 	const char *tmp = getenv("TMPDIR"), *keep = getenv("BENCH_TEAM_DB");
@@ -547,10 +829,18 @@ int main(int argc, char **argv)
 	int64_t floor_ns, ns;
 	struct team_sync_counts cnt;
 	struct rusage ru;
+	char self[600];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
+	if (argc == 4 && strcmp(argv[1], "--floor-one") == 0) /* fresh()'s floor, in a new process */
+		return floor_one(argv[2], argv[3]);
+	if (len <= 0)
+		bench_die("/proc/self/exe", NULL);
+	self[len] = '\0';
 	if (argc < 2 || argc > 3 || (n = atoll(argv[1])) < 1000 ||
-	    (argc == 3 && strcmp(argv[2], "--push-only") != 0)) {
-		fprintf(stderr, "usage: bench_team N [--push-only] (N >= 1000)\n");
+	    (argc == 3 && strcmp(argv[2], "--push-only") != 0 &&
+	     strcmp(argv[2], "--cutoff-only") != 0)) {
+		fprintf(stderr, "usage: bench_team N [--push-only|--cutoff-only] (N >= 1000)\n");
 		return 2;
 	}
 	if (!getenv("PGHOST"))
@@ -563,6 +853,11 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, on_signal);
+	if (argc == 3 && strcmp(argv[2], "--cutoff-only") == 0) {
+		cutoff();
+		return 0;
+	}
 	/* The crowd first: its 20 processes fork before any database is open here. */
 	if (argc == 2)
 		crowd();
@@ -594,5 +889,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	incremental(copy, n, 0);
 	incremental(copy, n, 1);
+	fresh(copy, n, self);
+	if (argc == 2)
+		cutoff();
 	return 0;
 }

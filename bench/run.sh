@@ -11,6 +11,10 @@
 #                           alert latency (bench_floor), then sync at N calls
 #                           (bench_team; default 100000; about half an hour at 1M);
 #                           BENCH_PUSH_ONLY=1: only the push and the one new call
+#                           (open connection, a session's first sync, a fresh
+#                           `poise sync` process); BENCH_CUTOFF_ONLY=1: only the
+#                           pushes of 1 to 2,000 calls by INSERT ... VALUES and
+#                           by COPY staging (team_sync's cutoff between them)
 #
 # Environment: TMPDIR picks the disk the databases go on (default /tmp);
 # BENCH_ROUNDS overrides every bench's number of rounds; BENCH_SCALE_DB=PATH
@@ -84,6 +88,10 @@ if [[ -n $team ]]; then
 	set -a
 	. "$pg/c/env"
 	set +a
+	if [[ -n ${BENCH_CUTOFF_ONLY:-} ]]; then
+		"$b/bench_team" "$team" --cutoff-only
+		exit 0
+	fi
 	[[ -n ${BENCH_PUSH_ONLY:-} ]] || "$b/bench_floor"
 	"$b/bench_team" "$team" ${BENCH_PUSH_ONLY:+--push-only}
 	exit 0

@@ -73,7 +73,7 @@ enum team_hook {
 struct team_sync_opts {
 	size_t batch; /* calls per server transaction; 0: the default (2000) */
 	/* A batch of this many calls or more goes by COPY through staging; a smaller
-	 * one as plain INSERTs in one round trip. 0: the default (100). */
+	 * one as plain INSERTs in one round trip. 0: the default (50). */
 	size_t copy_from;
 	/* Tests: called at each hook; non-zero makes the sync stop there with POISE_IO. */
 	int (*hook)(void *ctx, enum team_hook where, size_t batch_no);

@@ -117,6 +117,11 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 	return ps;
 }
 
+/* What every session sets first (team_connect says why). */
+#define SESSION_SETUP                                                                              \
+	"SET client_min_messages = warning; SET DateStyle = ISO; SET client_encoding = 'UTF8';"    \
+	" SET synchronous_commit = on;"
+
 enum poise_status team_connect(const char *conninfo, struct team **out, struct poise_error *err)
 {
 	const char *keys[] = {"dbname", "fallback_application_name", "connect_timeout", NULL};
@@ -150,14 +155,25 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 	/*
 	 * Times are ms integers and dates are ISO: nothing depends on the session's
 	 * settings. Text goes as UTF-8, whatever the database's encoding, which also
-	 * keeps the escaping of a small batch's literals (row_text) sound. A COMMIT is on the server's disk before sync records it here,
-	 * whatever the server's default (synchronous_commit off could lose a batch
-	 * that this machine then never sends again). Then who we are: one round trip
-	 * (PQexec returns the last statement's result, or the first error).
+	 * keeps the escaping of a small batch's literals (row_text) sound. A COMMIT is
+	 * on the server's disk before sync records it here, whatever the server's
+	 * default (synchronous_commit off could lose a batch that this machine then
+	 * never sends again). Then who we are and the server's schema version, which
+	 * every command checks first (team_check_version): one round trip (PQexec
+	 * returns the last statement's result, or the first error). Without a poise
+	 * schema (server init's first run) the string fails whole, its SETs with it:
+	 * a second one then sets up the session alone, and the check reads the
+	 * version itself.
 	 */
-	res = PQexec(t->pg, "SET client_min_messages = warning; SET DateStyle = ISO;"
-			    " SET client_encoding = 'UTF8'; SET synchronous_commit = on;"
-			    " SELECT current_user");
+	res = PQexec(t->pg, SESSION_SETUP " SELECT current_user, (SELECT CASE WHEN count(*) = 1"
+					   " THEN max(version) ELSE 0 END FROM poise.schema_version)");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		t->version = atoi(PQgetvalue(res, 0, 1));
+		t->has_version = 1;
+	} else if (PQstatus(t->pg) == CONNECTION_OK) {
+		PQclear(res);
+		res = PQexec(t->pg, SESSION_SETUP " SELECT current_user");
+	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		ps = team_fail(t, res, "set up the session", err);
 		PQclear(res);

@@ -325,9 +325,11 @@ static enum poise_status newer(int have, struct poise_error *err)
 
 enum poise_status team_check_version(struct team *t, struct poise_error *err)
 {
-	int v;
-	enum poise_status ps = read_version(t, &v, err);
+	int v = t->version;
+	/* Read at connect (in the same round trip as the session's set-up): once. */
+	enum poise_status ps = t->has_version ? POISE_OK : read_version(t, &v, err);
 
+	t->has_version = 0;
 	if (ps != POISE_OK)
 		return ps;
 	if (v > TEAM_SCHEMA_VERSION)
@@ -385,6 +387,7 @@ enum poise_status team_init(struct team *t, int *from, int *to, struct poise_err
 	enum poise_status ps;
 	int v;
 
+	t->has_version = 0; /* the version read at connect is about to change */
 	if ((ps = read_version(t, &v, err)) != POISE_OK)
 		return ps;
 	if (from)

@@ -45,7 +45,7 @@
 #include "poise/store_sync.h"
 
 #define TEAM_BATCH 2000
-#define TEAM_COPY_FROM 100
+#define TEAM_COPY_FROM 50
 
 /* The server has QA row i of r as it is here: synced here (store_reply.h, store_score.h). */
 static enum poise_status reply_sent(struct store *st, const PGresult *r, int i,

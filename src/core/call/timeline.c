@@ -200,6 +200,19 @@ static void describe_undo(char *buf, size_t size, size_t *len, const struct call
 	put(buf, size, len, _("undone: %s"), what);
 }
 
+/* The events told in one fixed phrase, with the event's text at its %s if it has one. */
+static const char *const told[EV_COUNT] = {
+	[EV_NOTE] = N_("note: %s"),
+	[EV_HOLD_START] = N_("hold started"),
+	[EV_ESCALATE] = N_("escalated: %s"),
+	[EV_BREATHE] = N_("breathing pacer"),
+	[EV_BREATHE_END] = N_("breathing pacer stopped"),
+	[EV_WRAPUP] = N_("wrap-up began"),
+	[EV_END] = N_("call closed"),
+	[EV_INTERRUPTED] = N_("interrupted: %s"),
+	[EV_RESUME] = N_("resumed"),
+};
+
 void timeline_describe(const struct call_state *cs, const struct call_meta *meta,
 		       const struct event *ev, char *buf, size_t size)
 {
@@ -208,6 +221,11 @@ void timeline_describe(const struct call_state *cs, const struct call_meta *meta
 	char d[WORDS_BUF];
 
 	buf[0] = '\0';
+	if ((unsigned)ev->kind < EV_COUNT && told[ev->kind]) {
+		/* a phrase without %s ignores text */
+		put(buf, size, &len, _(told[ev->kind]), text);
+		return;
+	}
 	switch (ev->kind) {
 	case EV_START:
 		put(buf, size, &len, _("call started"));
@@ -222,36 +240,9 @@ void timeline_describe(const struct call_state *cs, const struct call_meta *meta
 	case EV_MOOD:
 		put(buf, size, &len, _("mood %s"), words_mood_mark(d, sizeof(d), ev->a));
 		break;
-	case EV_NOTE:
-		put(buf, size, &len, _("note: %s"), text);
-		break;
-	case EV_HOLD_START:
-		put(buf, size, &len, _("hold started"));
-		break;
-	case EV_ESCALATE:
-		put(buf, size, &len, _("escalated: %s"), text);
-		break;
 	case EV_MANAGER:
 		put(buf, size, &len, _("customer asked for a manager%s%s%s"), text[0] ? _(": said \"") : "",
 		    text, text[0] ? "\"" : "");
-		break;
-	case EV_BREATHE:
-		put(buf, size, &len, _("breathing pacer"));
-		break;
-	case EV_BREATHE_END:
-		put(buf, size, &len, _("breathing pacer stopped"));
-		break;
-	case EV_WRAPUP:
-		put(buf, size, &len, _("wrap-up began"));
-		break;
-	case EV_END:
-		put(buf, size, &len, _("call closed"));
-		break;
-	case EV_INTERRUPTED:
-		put(buf, size, &len, _("interrupted: %s"), text);
-		break;
-	case EV_RESUME:
-		put(buf, size, &len, _("resumed"));
 		break;
 	case EV_UNDO:
 		describe_undo(buf, size, &len, cs, meta, ev);

@@ -53,47 +53,25 @@ struct store_batch {
 	sqlite3_stmt *figs; /* store_write_figures' statement, prepared on first use */
 };
 
-static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
-
 /* INSERT OR IGNORE of the whole row; 0 changes means the id is taken. */
 static int write_call_row(struct store *st, const struct call_meta *meta, const char *text,
 			  size_t len, const struct store_summary *sm)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_INS_TEXT);
 	int rc;
 
-	sqlite3_bind_text(s, 1, meta->playbook_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, meta->playbook_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, meta->playbook_version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, text ? text : "", text ? (int)len : 0, SQLITE_STATIC);
+	STORE_BIND(store_stmt(st, STMT_INS_TEXT), 1, SV_TEXT(meta->playbook_hash),
+		   SV_TEXT(meta->playbook_id), SV_TEXT(meta->playbook_version),
+		   SV_TEXT_N(text ? text : "", text ? len : 0));
 	if ((rc = store_step_done(st, STMT_INS_TEXT)) != SQLITE_OK)
 		return rc;
-	s = store_stmt(st, STMT_INS_CALL_DONE); /* the columns of STORE_META_COLS */
-	sqlite3_bind_text(s, 1, meta->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, meta->agent, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, meta->customer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, meta->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, meta->playbook_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, meta->playbook_version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, meta->playbook_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 8, meta->started);
-	if (sm->ended)
-		sqlite3_bind_int64(s, 9, sm->ended);
-	sqlite3_bind_text(s, 10, sm->status, -1, SQLITE_STATIC);
-	bind_opt_text(s, 11, sm->outcome);
-	bind_opt_text(s, 12, sm->cause);
-	if (sm->mood_start)
-		sqlite3_bind_int(s, 13, sm->mood_start);
-	if (sm->mood_end)
-		sqlite3_bind_int(s, 14, sm->mood_end);
-	if (sm->have_wrapup)
-		sqlite3_bind_int64(s, 15, sm->wrapup_at);
-	sqlite3_bind_int64(s, 16, sm->last_seq);
-	sqlite3_bind_text(s, 17, meta->practice, -1, SQLITE_STATIC);
+	/* the columns of STORE_META_COLS */
+	STORE_BIND(store_stmt(st, STMT_INS_CALL_DONE), 1, SV_TEXT(meta->id), SV_TEXT(meta->agent),
+		   SV_TEXT(meta->customer), SV_TEXT(meta->ref), SV_TEXT(meta->playbook_id),
+		   SV_TEXT(meta->playbook_version), SV_TEXT(meta->playbook_hash),
+		   SV_INT(meta->started), SV_INT_OR_NULL(sm->ended), SV_TEXT(sm->status),
+		   SV_TEXT(sm->outcome), SV_TEXT(sm->cause), SV_INT_OR_NULL(sm->mood_start),
+		   SV_INT_OR_NULL(sm->mood_end), sm->have_wrapup ? SV_INT(sm->wrapup_at) : SV_NULL,
+		   SV_INT(sm->last_seq), SV_TEXT(meta->practice));
 	return store_step_done(st, STMT_INS_CALL_DONE);
 }
 

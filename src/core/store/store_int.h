@@ -365,4 +365,36 @@ enum poise_status review_prepare_all(struct store *st, const struct review_filte
 #define REVIEW_SAMPLE_TABLE "review_sample"
 enum poise_status review_sample_table(struct store *st, struct poise_error *err);
 
+/*
+ * store_bind.c: a statement's parameters bound from one list of typed
+ * values, in order from parameter first:
+ *   STORE_BIND(s, 1, SV_TEXT(m->id), SV_INT(m->started), SV_INT_OR_NULL(sm->ended));
+ * A NULL text binds SQL NULL; texts are SQLITE_STATIC (they outlive the step).
+ */
+enum store_val_type { STORE_VAL_NULL, STORE_VAL_TEXT, STORE_VAL_INT };
+struct store_val {
+	enum store_val_type type;
+	const char *text;
+	int len; /* of text; -1: up to its NUL */
+	int64_t i;
+};
+#define SV_NULL ((struct store_val){STORE_VAL_NULL, NULL, 0, 0})
+#define SV_TEXT(v) ((struct store_val){STORE_VAL_TEXT, (v), -1, 0})
+#define SV_TEXT_N(v, n) ((struct store_val){STORE_VAL_TEXT, (v), (int)(n), 0})
+#define SV_INT(v) ((struct store_val){STORE_VAL_INT, NULL, 0, (int64_t)(v)})
+#define SV_INT_OR_NULL(v) ((v) ? SV_INT(v) : SV_NULL) /* 0 stands for "none" */
+#define STORE_VALS(...) (const struct store_val[]){__VA_ARGS__}
+#define STORE_NVALS(...) (sizeof(STORE_VALS(__VA_ARGS__)) / sizeof(struct store_val))
+#define STORE_BIND(s, first, ...)                                                                  \
+	store_bind((s), (first), STORE_VALS(__VA_ARGS__), STORE_NVALS(__VA_ARGS__))
+void store_bind(sqlite3_stmt *s, int first, const struct store_val *v, size_t n);
+/*
+ * The first column of the first row of sql, its parameters ?1.. bound from
+ * v[0..n), as an int; dflt when sql cannot be prepared or gives no row.
+ */
+int store_query_int(struct store *st, const char *sql, const struct store_val *v, size_t n,
+		    int dflt);
+#define STORE_QUERY_INT(st, sql, dflt, ...)                                                        \
+	store_query_int((st), (sql), STORE_VALS(__VA_ARGS__), STORE_NVALS(__VA_ARGS__), (dflt))
+
 #endif

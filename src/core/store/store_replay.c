@@ -22,56 +22,26 @@
  */
 static int stored_as(struct store *st, const char *call_id, const struct event *ev)
 {
-	sqlite3_stmt *s = NULL;
-	int same = 0;
-
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT (SELECT kind = ?3 AND t = ?4 AND text IS ?5 AND stage = ?6 "
-			       "AND a = ?7 AND b = ?8 FROM events WHERE call_id = ?1 AND seq = ?2), "
-			       "EXISTS (SELECT 1 FROM calls WHERE id = ?1)",
-			       -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, ev->seq);
-	sqlite3_bind_text(s, 3, event_kind_key(ev->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, ev->t);
-	if (ev->text)
-		sqlite3_bind_text(s, 5, ev->text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, stage_key(ev->stage), -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 7, ev->a);
-	sqlite3_bind_int(s, 8, ev->b);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		same = !sqlite3_column_int(s, 1)		    ? -2
-		       : sqlite3_column_type(s, 0) == SQLITE_NULL ? 0
-		       : sqlite3_column_int(s, 0)		    ? 1
-								    : -1;
-	sqlite3_finalize(s);
-	return same;
+	return STORE_QUERY_INT(
+		st,
+		"SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM calls WHERE id = ?1) THEN -2 "
+		"ELSE CASE (SELECT kind = ?3 AND t = ?4 AND text IS ?5 AND stage = ?6 "
+		"AND a = ?7 AND b = ?8 FROM events WHERE call_id = ?1 AND seq = ?2) "
+		"WHEN 1 THEN 1 WHEN 0 THEN -1 ELSE 0 END END",
+		0, SV_TEXT(call_id), SV_INT(ev->seq), SV_TEXT(event_kind_key(ev->kind)), SV_INT(ev->t),
+		SV_TEXT(ev->text), SV_TEXT(stage_key(ev->stage)), SV_INT(ev->a), SV_INT(ev->b));
 }
 
 /* 0 when the database's row for m->id is another call than the side log's line. */
 static int same_call(struct store *st, const struct call_meta *m, const char *pb_hash)
 {
-	sqlite3_stmt *s = NULL;
-	int same = 1;
-
-	if (sqlite3_prepare_v2(st->db,
+	return STORE_QUERY_INT(st,
 			       "SELECT agent = ?2 AND customer = ?3 AND customer_ref = ?4 AND "
 			       "started_at = ?5 AND playbook_hash = ?6 AND practice IS nullif(?7, '') "
 			       "FROM calls WHERE id = ?1",
-			       -1, &s, NULL) != SQLITE_OK)
-		return 1;
-	sqlite3_bind_text(s, 1, m->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, m->agent, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, m->customer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, m->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, m->started);
-	sqlite3_bind_text(s, 6, pb_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, m->practice, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		same = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return same;
+			       1, SV_TEXT(m->id), SV_TEXT(m->agent), SV_TEXT(m->customer),
+			       SV_TEXT(m->ref), SV_INT(m->started), SV_TEXT(pb_hash),
+			       SV_TEXT(m->practice));
 }
 
 /* A call line whose id another call holds is set aside, with its events after it. */

@@ -101,40 +101,41 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-/* An FTS5 string: the text in double quotes, quotes doubled. A phrase of trigrams is a substring.
+/*
+ * text between two edge characters into out, each character of special
+ * preceded by esc: -1 when it does not fit in size bytes.
  */
-static int make_match(char *out, size_t size, const char *text)
+static int quote_into(char *out, size_t size, const char *text, char edge, const char *special,
+		      char esc)
 {
 	size_t n = 0;
 
-	out[n++] = '"';
+	out[n++] = edge;
 	for (; *text; text++) {
-		if (n + 3 >= size)
+		if (n + 4 > size) /* an escaped character, the closing edge and the NUL */
 			return -1;
-		if (*text == '"')
-			out[n++] = '"';
+		if (strchr(special, *text))
+			out[n++] = esc;
 		out[n++] = *text;
 	}
-	out[n++] = '"';
+	out[n++] = edge;
 	out[n] = '\0';
 	return 0;
 }
 
+/*
+ * An FTS5 string: the text in double quotes, quotes doubled. A phrase of
+ * trigrams is a substring.
+ */
+static int make_match(char *out, size_t size, const char *text)
+{
+	return quote_into(out, size, text, '"', "\"", '"');
+}
+
+/* A LIKE pattern of a substring (ESCAPE '\'): between '%', with '%', '_' and '\' escaped. */
 static int make_like(char *out, size_t size, const char *text)
 {
-	size_t n = 0;
-
-	out[n++] = '%';
-	for (; *text; text++) {
-		if (n + 4 >= size)
-			return -1;
-		if (*text == '%' || *text == '_' || *text == '\\')
-			out[n++] = '\\';
-		out[n++] = *text;
-	}
-	out[n++] = '%';
-	out[n] = '\0';
-	return 0;
+	return quote_into(out, size, text, '%', "%_\\", '\\');
 }
 
 static int key_cmp(int64_t t1, const char *id1, int64_t t2, const char *id2)

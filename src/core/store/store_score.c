@@ -49,15 +49,9 @@ static int write_answers(struct store *st, const struct qa_score *q)
 		const struct qa_answer *a = &q->answers[i];
 
 		sqlite3_reset(s);
-		sqlite3_bind_text(s, 1, q->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, a->criterion, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 3, a->weight);
-		sqlite3_bind_int(s, 4, (int)a->scale);
-		sqlite3_bind_int(s, 5, a->auto_fail != 0);
-		if (a->value == SCORE_NA)
-			sqlite3_bind_null(s, 6);
-		else
-			sqlite3_bind_int(s, 6, a->value);
+		STORE_BIND(s, 1, SV_TEXT(q->id), SV_TEXT(a->criterion), SV_INT(a->weight),
+			   SV_INT(a->scale), SV_INT(a->auto_fail != 0),
+			   a->value == SCORE_NA ? SV_NULL : SV_INT(a->value));
 		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
 	}
 	sqlite3_finalize(s);
@@ -96,19 +90,11 @@ static int write_score(struct store *st, const struct qa_score *q, int put, int 
 
 	*written = 0;
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, q->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, q->call_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, q->reviewer, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, q->scorecard_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, q->scorecard_version, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 6, q->created_at);
-		sqlite3_bind_int64(s, 7, q->updated_at);
-		if (q->score < 0)
-			sqlite3_bind_null(s, 8);
-		else
-			sqlite3_bind_int(s, 8, q->score);
-		sqlite3_bind_int(s, 9, q->auto_failed != 0);
-		sqlite3_bind_int(s, 10, synced != 0);
+		STORE_BIND(s, 1, SV_TEXT(q->id), SV_TEXT(q->call_id), SV_TEXT(q->reviewer),
+			   SV_TEXT(q->scorecard_id), SV_TEXT(q->scorecard_version),
+			   SV_INT(q->created_at), SV_INT(q->updated_at),
+			   q->score < 0 ? SV_NULL : SV_INT(q->score), SV_INT(q->auto_failed != 0),
+			   SV_INT(synced != 0));
 		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
 	}
 	sqlite3_finalize(s);
