@@ -20,6 +20,30 @@
 #include "poise/status.h"
 #include "poise/store.h"
 
+/*
+ * One value of a row that leaves this machine as text: text (NULL text is
+ * SQL NULL) or a number. A row is an array of them, so the order of a
+ * table's columns is written once (sync_event_cells) and each writer (the
+ * side log's line, the server's COPY text or VALUES) walks the array.
+ */
+struct sync_cell {
+	const char *text;
+	int64_t num;
+	int is_num;
+};
+#define SYNC_TEXT(s) ((struct sync_cell){(s), 0, 0})
+#define SYNC_INT(v)  ((struct sync_cell){NULL, (int64_t)(v), 1})
+#define SYNC_NULL    ((struct sync_cell){NULL, 0, 0})
+
+/*
+ * An event as a row of the events table, in its order: call id, seq, t,
+ * kind key, stage key, a, b, text. The side log's event line
+ * (store_sidelog.c) and the server's poise.events (team_sync.c) both.
+ */
+#define SYNC_EVENT_CELLS 8
+void sync_event_cells(const char *call_id, const struct event *ev,
+		      struct sync_cell out[SYNC_EVENT_CELLS]);
+
 /* A call with something to push: its row, and what the server has of it. */
 struct sync_call {
 	struct call_meta meta;

@@ -292,6 +292,16 @@ void row_end(struct rows *r)
 	r->n++;
 }
 
+void row_cells(struct rows *r, const struct sync_cell *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].is_num)
+			row_int(r, c[i].num);
+		else
+			row_text(r, c[i].text);
+	row_end(r);
+}
+
 void rows_clear(struct rows *r, int sql)
 {
 	r->b.len = 0;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "poise/report.h"
+#include "poise/store_sync.h"
 #include "poise/strbuf.h"
 #include "poise/team.h"
 
@@ -71,12 +72,10 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 #define TEAM_APPLY_(X, name, how, column, type, known) how(X, column, type, f->name, known)
 #define TEAM_ONE(X, column, type, value, known)	       X(column, type, value, known)
 #define TEAM_NONE(X, column, type, value, known)
-/* "name type," for CREATE TABLE; "name = excluded.name," for an upsert; "name," to list them. */
+/* "name type," for CREATE TABLE; "name," to list them. */
 #define TEAM_COLUMN_DEF(name, type, value, known)  #name " " #type ", "
-#define TEAM_COLUMN_SET(name, type, value, known)  #name " = excluded." #name ", "
 #define TEAM_COLUMN_NAME(name, type, value, known) #name ", "
 #define TEAM_COLUMN_DEF_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_DEF, __VA_ARGS__)
-#define TEAM_COLUMN_SET_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_SET, __VA_ARGS__)
 #define TEAM_COLUMN_NAME_FIGURE(...)		   TEAM_FIGURE(TEAM_COLUMN_NAME, __VA_ARGS__)
 
 /*
@@ -102,12 +101,38 @@ enum poise_status team_check_version(struct team *t, struct poise_error *err);
 /*
  * team_qa.c: the QA loop. An agent's sync (mirror 0) sends the role's
  * replies to reviews that the server lacks; a supervisor's mirror (1) the
- * QA scores made in it; *sent counts what the server has of them now.
- * Then both pull the scores and replies written since their mark
- * (sync_marks: server_qa_xmin, mirror_qa_xmin) into *scores, *replies.
+ * QA scores made in it (team_push_qa); *sent counts what the server has
+ * of them now. Then both pull the scores and replies written since their
+ * mark (sync_marks: server_qa_xmin, mirror_qa_xmin) into *scores,
+ * *replies. o (may be NULL) as team_sync's: its hook sees the QA batch.
  */
-enum poise_status team_qa(struct team *t, struct store *st, int mirror, size_t *sent,
-			  size_t *scores, size_t *replies, struct poise_error *err);
+enum poise_status team_qa(struct team *t, struct store *st, int mirror,
+			  const struct team_sync_opts *o, size_t *sent, size_t *scores,
+			  size_t *replies, struct poise_error *err);
+
+/*
+ * team_sync.c: push the QA rows the server lacks, through the push's one
+ * mechanism (its tables[]): an agent's (mirror 0) replies, a mirror's (1)
+ * scores with their answers. *sent: how many the server has now, each
+ * marked synced here only after the server's COMMIT.
+ */
+enum poise_status team_push_qa(struct team *t, struct store *st, int mirror,
+			       const struct team_sync_opts *o, size_t *sent,
+			       struct poise_error *err);
+
+/*
+ * A pull, as team_sync's and team_qa's: mark_name's value read here, sql
+ * (BEGIN, the snapshot's xmin, the reads, COMMIT; each %s in it becomes
+ * the mark) read in one round trip into its n results r, then, in one
+ * local transaction, apply(ctx, st, r, &mark, err) with mark the
+ * snapshot's xmin (apply may lower it, to read a row again next time)
+ * and the mark set to it.
+ */
+typedef enum poise_status (*team_apply_fn)(void *ctx, struct store *st, PGresult **r,
+					   int64_t *mark, struct poise_error *err);
+enum poise_status team_pull(struct team *t, struct store *st, const char *mark_name,
+			    const char *sql, int n, team_apply_fn apply, void *ctx,
+			    const char *what, struct poise_error *err);
 
 /*
  * Send sql (several statements, BEGIN first and COMMIT last, the others
@@ -134,6 +159,14 @@ void row_int(struct rows *r, long long v);
 void row_null(struct rows *r);
 void row_bytea(struct rows *r, const unsigned char *p, size_t n);
 void row_end(struct rows *r);
+/* A whole row: each cell (store_sync.h) as row_text, row_int or row_null, then row_end. */
+void row_cells(struct rows *r, const struct sync_cell *c, size_t n);
+#define ROW_CELLS(r, ...)                                                                          \
+	row_cells((r), (const struct sync_cell[]){__VA_ARGS__},                                    \
+		  sizeof((const struct sync_cell[]){__VA_ARGS__}) / sizeof(struct sync_cell))
+/* 0 (not known) and "" (none) as NULL. */
+#define SYNC_OPT_INT(v)	 ((v) ? SYNC_INT(v) : SYNC_NULL)
+#define SYNC_OPT_TEXT(s) ((s) && *(s) ? SYNC_TEXT(s) : SYNC_NULL)
 void rows_clear(struct rows *r, int sql); /* empty, in the format sql says */
 /* COPY table FROM STDIN with r's rows (COPY text); none: nothing is sent. */
 enum poise_status team_copy(struct team *t, const char *table, struct rows *r,

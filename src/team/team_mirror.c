@@ -391,7 +391,7 @@ enum poise_status team_mirror(struct team *t, struct store *st, struct team_mirr
 	}
 	if (ps == POISE_OK && (ps = team_exec(t, "COMMIT", "read from the server", err)) == POISE_OK)
 		/* The QA loop, the calls and reviews here: scores up, all scores and replies down. */
-		return team_qa(t, st, 1, &n->scores_sent, &n->scores, &n->replies, err);
+		return team_qa(t, st, 1, NULL, &n->scores_sent, &n->scores, &n->replies, err);
 	if (PQstatus(t->pg) == CONNECTION_OK)
 		PQclear(PQexec(t->pg, "ROLLBACK"));
 	return ps;

@@ -16,7 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "poise/review.h"
+#include "poise/store_reply.h"
 #include "poise/team_floor.h"
+#include "team_int.h"
 #include "sync_fixture.h"
 #include "main/suite.h"
 
@@ -122,18 +125,27 @@ static void free_connections(void)
 
 enum fault { HALT, RESTART, KILL, FULL };
 
+/* Fail the server how, the first time the sync of role reaches hook where of batch no. */
 struct fault_ctx {
 	enum fault how;
 	const char *db;
 	int done;
+	const char *role;
+	enum team_hook where;
+	size_t no;
 };
 
+/*
+ * Before a batch's statements go (STAGED) the sync goes on and meets the
+ * failure itself; after the server's COMMIT it stops there, as a
+ * connection lost before the batch is marked here.
+ */
 static int fail_server(void *ctx, enum team_hook where, size_t no)
 {
 	struct fault_ctx *f = ctx;
 	long pid;
 
-	if (f->done || where != TEAM_HOOK_STAGED || no != 1)
+	if (f->done || where != f->where || no != f->no)
 		return 0;
 	f->done = 1;
 	switch (f->how) {
@@ -145,20 +157,20 @@ static int fail_server(void *ctx, enum team_hook where, size_t no)
 		break;
 	case KILL:
 		/* SIGKILL to the server; its backends end when they see it gone. */
-		pid = backend_of(f->db, "agent01");
+		pid = backend_of(f->db, f->role);
 		ck_assert_int_gt(pid, 0);
 		ck_assert_int_eq(kill((pid_t)postmaster(), SIGKILL), 0);
 		wait_gone(pid);
 		break;
 	case FULL:
 		/* The connection drops, and every slot is taken before sync can come back. */
-		pid = backend_of(f->db, "agent01");
+		pid = backend_of(f->db, f->role);
 		ck_assert_int_eq(kill((pid_t)pid, SIGTERM), 0);
 		wait_gone(pid);
 		fill_connections(f->db);
 		break;
 	}
-	return 0;
+	return where == TEAM_HOOK_COMMITTED;
 }
 
 /* Connect as role, waiting for a server that is starting up (a crash's recovery). */
@@ -176,13 +188,41 @@ static struct team *connect_when_up(const char *db, const char *role)
 	return NULL;
 }
 
+/* The server back after the fault: resumed, started again, or its slots freed. */
+static void bring_back(enum fault how, const char *db)
+{
+	struct poise_error err;
+
+	if (how == HALT)
+		pgt_cluster("resume", dir);
+	if (how == KILL) {
+		/* The killed server's helpers may take a moment to notice: start when they have. */
+		char sh[1024];
+		int rc = -1;
+
+		snprintf(sh, sizeof(sh), "sh %s/scripts/pg-cluster.sh resume %s 2>/dev/null",
+			 POISE_SOURCE_DIR, dir);
+		for (int i = 0; i < 20 && rc != 0; i++)
+			if ((rc = system(sh)) != 0)
+				usleep(500000);
+		ck_assert_int_eq(rc, 0);
+	}
+	if (how == FULL) {
+		struct team *none = NULL;
+
+		ck_assert_int_eq(team_connect(pgt_conninfo(db, "agent01"), &none, &err), POISE_IO);
+		ck_assert_msg(strstr(err.msg, "cannot reach the server"), "%s", err.msg);
+		free_connections();
+	}
+}
+
 static void fail_and_resync(enum fault how, const char *db)
 {
 	char path[512];
 	struct store *st;
 	struct team *t;
 	PGconn *admin;
-	struct fault_ctx fc = {how, db, 0};
+	struct fault_ctx fc = {how, db, 0, "agent01", TEAM_HOOK_STAGED, 1};
 	/* Killed or restarted, the server loses a COPY into staging; halted or full, a small
 	 * batch's one statement. */
 	struct team_sync_opts o = {.batch = 5,
@@ -207,27 +247,7 @@ static void fail_and_resync(enum fault how, const char *db)
 		ck_assert_int_eq(team_connect(pgt_conninfo(db, "agent01"), &none, &err), POISE_IO);
 		ck_assert_ptr_nonnull(strstr(err.msg, "cannot reach the server"));
 	}
-	if (how == HALT)
-		pgt_cluster("resume", dir);
-	if (how == KILL) {
-		/* The killed server's helpers may take a moment to notice: start when they have. */
-		char sh[1024];
-		int rc = -1;
-
-		snprintf(sh, sizeof(sh), "sh %s/scripts/pg-cluster.sh resume %s 2>/dev/null",
-			 POISE_SOURCE_DIR, dir);
-		for (int i = 0; i < 20 && rc != 0; i++)
-			if ((rc = system(sh)) != 0)
-				usleep(500000);
-		ck_assert_int_eq(rc, 0);
-	}
-	if (how == FULL) {
-		struct team *none = NULL;
-
-		ck_assert_int_eq(team_connect(pgt_conninfo(db, "agent01"), &none, &err), POISE_IO);
-		ck_assert_msg(strstr(err.msg, "cannot reach the server"), "%s", err.msg);
-		free_connections();
-	}
+	bring_back(how, db);
 	t = connect_when_up(db, "agent01");
 	admin = pgt_connect(db, NULL);
 	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.calls"), 5);
@@ -264,6 +284,153 @@ END_TEST
 START_TEST(test_out_of_connections_mid_push)
 {
 	fail_and_resync(FULL, "t_fault_full");
+}
+END_TEST
+
+/*
+ * The QA rows cut the same ways: an agent's replies (its sync) and a
+ * supervisor's scores with their answers (the mirror's push), each push
+ * failed once, before its statements reach the server (a small batch's one
+ * string, or a big one's COPY into staging) or after the server's COMMIT,
+ * before it is marked here. Neither is marked sent while it is not on the
+ * server; the resyncs leave each row on the server once, every mark here
+ * set, each side holding the other's rows; a third sync changes nothing.
+ */
+#define QA_ROWS 3
+
+static void qa_fail_and_resync(enum fault how, enum team_hook where, int copy, const char *db)
+{
+	char path[512], mpath[600], qid[QA_ROWS][37] = {""};
+	struct store *st, *m = NULL;
+	struct team *agent, *sue;
+	PGconn *admin;
+	struct fault_ctx fc = {how, db, 0, "agent01", where, 0};
+	struct team_sync_opts o = {.copy_from = copy ? 1 : 0, .hook = fail_server, .ctx = &fc};
+	struct team_sync_counts n;
+	struct team_mirror_counts mn;
+	struct poise_error err = {0};
+	size_t sent = 0, scores, replies;
+	long long on_server = where == TEAM_HOOK_COMMITTED ? QA_ROWS : 0;
+
+	st = sfx_setup(db, 1, 2 * QA_ROWS, path, sizeof(path));
+	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
+	ck_assert_msg(store_open(mpath, 0, &m, &err) == POISE_OK, "%s", err.msg);
+	agent = sfx_team(db, "agent01");
+	sue = sfx_team(db, "t_sue");
+	ck_assert_msg(team_sync(agent, st, NULL, &n, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_msg(team_mirror(sue, m, &mn, &err) == POISE_OK, "%s", err.msg);
+	/* A review of each of three calls, up from the mirror and down to the agent. */
+	for (int i = 0; i < QA_ROWS; i++) {
+		struct review r = {0};
+		char sql[160], *call;
+
+		snprintf(sql, sizeof(sql), "SELECT id FROM calls ORDER BY id LIMIT 1 OFFSET %d", i);
+		call = fx_sql_text(mpath, sql);
+		snprintf(r.call_id, sizeof(r.call_id), "%s", call);
+		snprintf(r.reviewer, sizeof(r.reviewer), "t_sue");
+		snprintf(r.comment, sizeof(r.comment), "review %d", i);
+		r.created_at = INT64_C(1700000100000) + i;
+		ck_assert_msg(review_save(m, &r, &err) == POISE_OK, "%s", err.msg);
+		free(call);
+	}
+	ck_assert_msg(team_mirror(sue, m, &mn, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_msg(team_sync(agent, st, NULL, &n, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(n.reviews, QA_ROWS);
+	/* The agent replies to each; the supervisor scores the same calls. */
+	for (int i = 0; i < QA_ROWS; i++) {
+		struct review_reply rp = {0};
+		char sql[160], *call;
+
+		snprintf(sql, sizeof(sql), "SELECT id FROM reviews ORDER BY id LIMIT 1 OFFSET %d", i);
+		rp.review_id = sfx_local(path, sql);
+		rp.kind = REPLY_REPLY;
+		snprintf(rp.agent, sizeof(rp.agent), "agent01");
+		snprintf(rp.text, sizeof(rp.text), "reply %d", i);
+		ck_assert_msg(store_reply_add(st, &rp, INT64_C(1700000150000) + i, &err) == POISE_OK,
+			      "%s", err.msg);
+		snprintf(sql, sizeof(sql), "SELECT call_id FROM reviews ORDER BY id LIMIT 1 OFFSET %d",
+			 i);
+		call = fx_sql_text(mpath, sql);
+		sfx_score(m, call, qid[i], 1 + i, INT64_C(1700000160000) + i);
+		free(call);
+	}
+	/* The agent's sync fails at its one batch, the replies (its calls are all up). */
+	ck_assert_int_eq(team_sync(agent, st, &o, &n, &err), POISE_IO);
+	ck_assert_int_eq(fc.done, 1);
+	team_close(agent);
+	bring_back(how, db);
+	admin = pgt_connect(db, NULL);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.review_replies"), on_server);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM review_replies WHERE synced = 0"),
+			 QA_ROWS);
+	PQfinish(admin);
+	/* The mirror's push of the scores fails the same way. */
+	team_close(sue);
+	sue = connect_when_up(db, "t_sue");
+	fc.done = 0;
+	fc.role = "t_sue";
+	ck_assert_int_eq(team_qa(sue, m, 1, &o, &sent, &scores, &replies, &err), POISE_IO);
+	ck_assert_int_eq(fc.done, 1);
+	team_close(sue);
+	bring_back(how, db);
+	admin = pgt_connect(db, NULL);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_scores"), on_server);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers"), 2 * on_server);
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM qa_scores WHERE synced = 0"),
+			 QA_ROWS);
+	/* The resyncs: each row once on the server, all marked here, each side has the other's. */
+	sue = connect_when_up(db, "t_sue");
+	agent = connect_when_up(db, "agent01");
+	ck_assert_msg(team_mirror(sue, m, &mn, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(mn.scores_sent, QA_ROWS);
+	ck_assert_int_eq(mn.replies, on_server);
+	ck_assert_msg(team_sync(agent, st, NULL, &n, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(n.replies_sent, QA_ROWS);
+	ck_assert_int_eq(n.scores, QA_ROWS);
+	ck_assert_msg(team_mirror(sue, m, &mn, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(mn.replies, QA_ROWS - on_server);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.review_replies"), QA_ROWS);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(DISTINCT text) FROM poise.review_replies"),
+			 QA_ROWS);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_scores"), QA_ROWS);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers"), 2 * QA_ROWS);
+	ck_assert_int_eq(pgt_int(admin, "SELECT sum(value) FROM poise.qa_answers"),
+			 (QA_ROWS * (QA_ROWS + 1)) / 2);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM review_replies WHERE synced = 0"),
+			 0);
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM qa_scores WHERE synced = 0"), 0);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM qa_scores"), QA_ROWS);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM qa_answers"), 2 * QA_ROWS);
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM review_replies"), QA_ROWS);
+	/* Again: nothing moves. */
+	ck_assert_msg(team_sync(agent, st, NULL, &n, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(n.replies_sent + n.scores + n.replies + n.reviews, 0);
+	ck_assert_msg(team_mirror(sue, m, &mn, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_int_eq(mn.scores_sent + mn.scores + mn.replies + mn.reviews_sent, 0);
+	team_close(agent);
+	team_close(sue);
+	store_close(m);
+	store_close(st);
+	PQfinish(admin);
+}
+
+/* The QA cases: how the server fails, where, a small batch or COPY, in a database of its own. */
+static const struct {
+	enum fault how;
+	enum team_hook where;
+	int copy;
+	const char *db;
+} qa_cases[] = {
+	{HALT, TEAM_HOOK_STAGED, 0, "t_qa_halt"},
+	{KILL, TEAM_HOOK_STAGED, 1, "t_qa_kill"},
+	{KILL, TEAM_HOOK_COMMITTED, 0, "t_qa_kill_commit"},
+	{FULL, TEAM_HOOK_STAGED, 1, "t_qa_full"},
+};
+
+START_TEST(test_qa_rows_mid_push)
+{
+	qa_fail_and_resync(qa_cases[_i].how, qa_cases[_i].where, qa_cases[_i].copy,
+			   qa_cases[_i].db);
 }
 END_TEST
 
@@ -325,6 +492,8 @@ Suite *team_fault_suite(void)
 	tcase_add_test(tc, test_server_restarted_mid_push);
 	tcase_add_test(tc, test_server_killed_mid_push);
 	tcase_add_test(tc, test_out_of_connections_mid_push);
+	tcase_add_loop_test(tc, test_qa_rows_mid_push, 0,
+			    (int)(sizeof(qa_cases) / sizeof(qa_cases[0])));
 	tcase_add_test(tc, test_floor_never_waits_on_a_frozen_server);
 	suite_add_tcase(s, tc);
 	return s;

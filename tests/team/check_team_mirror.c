@@ -178,27 +178,6 @@ START_TEST(test_mirror_whole_team_both_ways)
 }
 END_TEST
 
-/* t_sue's scoring of call in db at now: one 1-5 answer. */
-static void score(struct store *db, const char *call, char *id, int value, int64_t now)
-{
-	struct qa_score *q = calloc(1, sizeof(*q));
-	struct poise_error err = {0};
-
-	ck_assert_ptr_nonnull(q);
-	snprintf(q->id, sizeof(q->id), "%s", id);
-	snprintf(q->call_id, sizeof(q->call_id), "%s", call);
-	snprintf(q->reviewer, sizeof(q->reviewer), "t_sue");
-	snprintf(q->scorecard_id, sizeof(q->scorecard_id), "default");
-	snprintf(q->scorecard_version, sizeof(q->scorecard_version), "1");
-	q->created_at = INT64_C(1700000100000);
-	q->answers[0] = (struct qa_answer){"listened", 10, SCALE_1_5, 0, value};
-	q->answers[1] = (struct qa_answer){"named-feeling", 5, SCALE_YES_NO, 0, SCORE_NA};
-	q->nanswers = 2;
-	ck_assert_msg(store_score_save(db, q, now, &err) == POISE_OK, "%s", err.msg);
-	snprintf(id, 37, "%s", q->id);
-	free(q);
-}
-
 static int sum_line(void *ctx, const struct score_sums *x)
 {
 	char *out = ctx;
@@ -250,7 +229,7 @@ START_TEST(test_qa_loop)
 	snprintf(r.comment, sizeof(r.comment), "name the feeling before the fix");
 	r.created_at = INT64_C(1700000100000);
 	ck_assert_msg(review_save(m, &r, &err) == POISE_OK, "%s", err.msg);
-	score(m, call, qid, 2, INT64_C(1700000100000));
+	sfx_score(m, call, qid, 2, INT64_C(1700000100000));
 	mirror_ok(sue, m, &mn);
 	ck_assert_int_eq(mn.reviews_sent, 1);
 	ck_assert_int_eq(mn.scores_sent, 1);
@@ -300,7 +279,7 @@ START_TEST(test_qa_loop)
 	mirror_ok(sue, m, &mn);
 	ck_assert_int_eq(mn.replies + mn.scores + mn.scores_sent, 0);
 	/* Rescored later in the mirror: the server and the agent take the later edit. */
-	score(m, call, qid, 4, INT64_C(1700000200000));
+	sfx_score(m, call, qid, 4, INT64_C(1700000200000));
 	mirror_ok(sue, m, &mn);
 	ck_assert_int_eq(mn.scores_sent, 1);
 	ck_assert_int_eq(pgt_int(admin, "SELECT value FROM poise.qa_answers WHERE criterion = "

@@ -8,6 +8,7 @@
 
 #include "poise/gen.h"
 #include "poise/playbook.h"
+#include "poise/store_score.h"
 
 static char scratch[256];
 
@@ -93,4 +94,24 @@ void sfx_same(const char *path, PGconn *admin)
 		ck_assert_msg(l == s, "%s: %lld here, %lld on the server", pairs[i].server, l, s);
 	}
 	ck_assert_int_gt(sfx_local(path, "SELECT count(*) FROM events"), 0);
+}
+
+void sfx_score(struct store *db, const char *call, char *id, int value, int64_t now)
+{
+	struct qa_score *q = calloc(1, sizeof(*q));
+	struct poise_error err = {0};
+
+	ck_assert_ptr_nonnull(q);
+	snprintf(q->id, sizeof(q->id), "%s", id);
+	snprintf(q->call_id, sizeof(q->call_id), "%s", call);
+	snprintf(q->reviewer, sizeof(q->reviewer), "t_sue");
+	snprintf(q->scorecard_id, sizeof(q->scorecard_id), "default");
+	snprintf(q->scorecard_version, sizeof(q->scorecard_version), "1");
+	q->created_at = INT64_C(1700000100000);
+	q->answers[0] = (struct qa_answer){"listened", 10, SCALE_1_5, 0, value};
+	q->answers[1] = (struct qa_answer){"named-feeling", 5, SCALE_YES_NO, 0, SCORE_NA};
+	q->nanswers = 2;
+	ck_assert_msg(store_score_save(db, q, now, &err) == POISE_OK, "%s", err.msg);
+	snprintf(id, 37, "%s", q->id);
+	free(q);
 }

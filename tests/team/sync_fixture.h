@@ -5,6 +5,7 @@
 #define POISE_SYNC_FIXTURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pg_fixture.h"
 #include "store_fixture.h"
@@ -24,5 +25,12 @@ struct team *sfx_team(const char *db, const char *role);
 #define sfx_local fx_sql_int
 /* Every row agent01 has locally is on the server exactly once, and nothing else. */
 void sfx_same(const char *path, PGconn *admin);
+
+/*
+ * t_sue's scoring of call in db at now (one 1-5 answer of value, one
+ * yes/no left N/A): a new one when id is "", else id's rescoring; id
+ * (37 bytes) gets its uuid.
+ */
+void sfx_score(struct store *db, const char *call, char *id, int value, int64_t now);
 
 #endif

@@ -26,6 +26,7 @@
  */
 #include "store_int.h"
 
+#include "poise/store_sync.h"
 #include "poise/strbuf.h"
 #include "poise/text.h"
 #include "poise/i18n.h"
@@ -150,17 +151,29 @@ static enum poise_status fresh_seq(struct store *st, const char *call_id, struct
 	return POISE_OK;
 }
 
+void sync_event_cells(const char *call_id, const struct event *ev,
+		      struct sync_cell out[SYNC_EVENT_CELLS])
+{
+	const struct sync_cell row[SYNC_EVENT_CELLS] = {
+		SYNC_TEXT(call_id),	 SYNC_INT(ev->seq),
+		SYNC_INT(ev->t),	 SYNC_TEXT(event_kind_key(ev->kind)),
+		SYNC_TEXT(stage_key((enum stage)ev->stage)), SYNC_INT(ev->a),
+		SYNC_INT(ev->b),	 SYNC_TEXT(ev->text)};
+
+	memcpy(out, row, sizeof(row));
+}
+
 static void event_line(struct strbuf *b, const char *call_id, const struct event *ev)
 {
+	struct sync_cell c[SYNC_EVENT_CELLS];
+
 	strbuf_add(b, "event", 5);
-	sb_str(b, call_id);
-	sb_int(b, ev->seq);
-	sb_int(b, ev->t);
-	sb_str(b, event_kind_key(ev->kind));
-	sb_str(b, stage_key((enum stage)ev->stage));
-	sb_int(b, ev->a);
-	sb_int(b, ev->b);
-	sb_str(b, ev->text);
+	sync_event_cells(call_id, ev, c);
+	for (size_t i = 0; i < SYNC_EVENT_CELLS; i++)
+		if (c[i].is_num)
+			sb_int(b, c[i].num);
+		else
+			sb_str(b, c[i].text);
 }
 
 /*
