@@ -823,9 +823,9 @@ static const struct edge_table edge_tables[] = {
 /* Why column i of row s breaks its form (in why), or 0 when it keeps it. */
 static int edge_bad(sqlite3_stmt *s, int i, const struct edge_col *col, char *why, size_t size)
 {
+	int type = sqlite3_column_type(s, i); /* before column_text converts the value */
 	const char *v = (const char *)sqlite3_column_text(s, i);
 	size_t n = v ? strlen(v) : 0;
-	int type = sqlite3_column_type(s, i);
 	struct poise_error e;
 
 	if (type == SQLITE_NULL)
