@@ -390,6 +390,45 @@ START_TEST(test_later_edit_of_a_review_wins)
 }
 END_TEST
 
+/*
+ * A later edit merged in replaces a review's comment: the old words are
+ * in no file of main.db afterwards (secure_delete zeroes them in the
+ * database, the WAL is checkpointed out), even with main.db held open
+ * meanwhile, as a review screen holds it.
+ */
+START_TEST(test_replaced_comment_does_not_linger)
+{
+	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct review r = {0};
+	struct store *st, *held;
+
+	merge_into(m, a, &n);
+	st = fx_open(m);
+	fixture_review(st, &r, a1, "sue", "oldsecretcomment, first words", 300000);
+	store_close(st);
+	merge_into(a, m, &n);
+	ck_assert(fx_text_in_files(m, "oldsecretcomment"));
+	st = fx_open(a);
+	r.id = fx_sql_int(a, "SELECT id FROM reviews");
+	snprintf(r.comment, sizeof(r.comment), "kinder words");
+	r.updated_at = 310000;
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	store_close(st);
+	held = fx_open(m);
+	st = fx_open(m);
+	ck_assert_msg(merge_file(st, a, &n, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_uint_eq(n.edited, 1);
+	ck_assert_msg(!fx_text_in_files(m, "oldsecretcomment"), "the old comment lingers");
+	store_close(st);
+	store_close(held);
+	ck_assert(!fx_text_in_files(m, "oldsecretcomment"));
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM reviews WHERE comment = 'kinder words'"),
+			 1);
+}
+END_TEST
+
 /* Turn db back into schema 10: replies by the review's integer id, no synced or edit times. */
 static void make_schema_10(const char *db)
 {
@@ -762,6 +801,7 @@ Suite *merge_suite(void)
 	tcase_add_test(tc, test_bad_review_refuses_the_source);
 	tcase_add_test(tc, test_scores_and_replies_both_ways);
 	tcase_add_test(tc, test_later_edit_of_a_review_wins);
+	tcase_add_test(tc, test_replaced_comment_does_not_linger);
 	tcase_add_test(tc, test_bad_score_or_reply_refuses_the_source);
 	tcase_add_loop_test(tc, test_bad_row_refused_at_the_edge, 0,
 			    (int)(sizeof(bad_rows) / sizeof(bad_rows[0])));

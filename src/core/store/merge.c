@@ -968,8 +968,13 @@ static enum poise_status merge_all(struct merge_ctx *c)
 		ps = c->ps != POISE_OK ? c->ps : store_fail(c->src, rc, "copy reviews", err);
 	else if (ps == POISE_OK && rc != SQLITE_OK)
 		ps = store_fail(c->dst, rc, "merge calls", err);
-	if (ps == POISE_OK)
-		return store_batch_commit(c->batch, err); /* it aborts when it fails */
+	if (ps == POISE_OK) {
+		ps = store_batch_commit(c->batch, err); /* it aborts when it fails */
+		/* A comment replaced by its later edit lingers in no file (as review_save). */
+		if (ps == POISE_OK && c->counts->edited)
+			store_scrub_wal(c->dst);
+		return ps;
+	}
 	store_batch_abort(c->batch);
 	return ps;
 }
