@@ -872,7 +872,7 @@ static enum poise_status edge_refuse(struct merge_ctx *c, const char *path,
 		strcat(key, "...");
 	text_safe(file, sizeof(file), path, 0);
 	return poise_error_set(c->err, POISE_INVALID, NULL, 0, 0,
-			       "cannot merge '%s': table %s, row %lld (%s): %s. That row is not "
+			       "'%s' cannot be merged: table %s, row %lld (%s): %s. That row is not "
 			       "one poise wrote (the file is damaged or was edited): get a fresh "
 			       "copy from its owner, or delete the row, and merge again",
 			       file, t->name, n, key, why);
