@@ -3,6 +3,7 @@
 
 #include "poise/export.h"
 #include "poise/merge.h"
+#include "poise/report.h"
 #include "poise/review.h"
 #include "poise/store_reply.h"
 #include "poise/store_score.h"
@@ -782,6 +783,36 @@ START_TEST(test_merged_calls_get_figures_even_from_an_older_schema)
 					 "ON c.id = f.call_id WHERE f.last_seq = c.last_seq "
 					 "AND c.customer = 'Ada'"),
 			 1);
+	/* The kept row reads back as the one-call column report.h says: calls = 1, closed. */
+	{
+		struct report_keeper *k;
+		struct report_figures one;
+		sqlite3 *db;
+		sqlite3_stmt *s;
+		char hash[65];
+
+		ck_assert_int_eq(sqlite3_open_v2(dst, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(db,
+						    "SELECT c.playbook_hash, f.figures FROM "
+						    "call_figures f JOIN calls c ON c.id = f.call_id",
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+		snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(s, 0));
+		st = fx_open(dst);
+		ck_assert_ptr_nonnull(k = report_keeper_new(st));
+		ck_assert_msg(report_keeper_figures(k, hash, sqlite3_column_blob(s, 1),
+						    (size_t)sqlite3_column_bytes(s, 1), &one,
+						    &err) == POISE_OK,
+			      "%s", err.msg);
+		ck_assert_int_eq(one.calls, 1);
+		ck_assert_int_eq(one.closed, 1);
+		ck_assert_int_eq(one.done, 1);
+		report_keeper_free(k);
+		store_close(st);
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+	}
 	/* Still open: no figures yet. */
 	ck_assert_int_eq(fx_sql_int(dst, "SELECT count(*) FROM call_figures f JOIN calls c "
 					 "ON c.id = f.call_id WHERE c.customer = 'Bea'"),
