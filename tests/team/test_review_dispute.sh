@@ -130,11 +130,13 @@ in_ ana q
 
 # The supervisor's next review --server shows the dispute under the review.
 start_in sup2 sue desk review --server
+wait_in sup2 "Second caller"
 wait_in sup2 "Caller of ana"
-in_ sup2 Enter; wait_in sup2 "call "
+in_ sup2 Down Enter; wait_in sup2 "call "
 for (( i = 0; i < 40; i++ )); do in_ sup2 j; done
 wait_in sup2 "ana disputes: I named the delay at 01:10"
 wait_in sup2 "name the next step sooner"
+scr sup2 | grep -qE "by sue( |$)" || fail "the review is not signed sue on the screen"
 in_ sup2 q;     wait_in sup2 "poise review"
 in_ sup2 q
 wait_status sup2
