@@ -61,7 +61,11 @@ struct merge_counts {
  * start; each event valid as store_append() would take it, its time in
  * range and its text at most FIELD_EVENT_TEXT_MAX bytes of valid UTF-8. A
  * row that fails refuses the source (nothing is merged from it) with
- * POISE_INVALID naming the call and why.
+ * POISE_INVALID naming the call and why. merge_file() checks before these,
+ * and before writing anything, every column it reads from every table of
+ * the source as the file holds it (type, NUL bytes, limit, form, UTF-8,
+ * control characters), so nothing is cut to its buffer; a bad row refuses
+ * the file naming the file, table and row.
  */
 enum poise_status merge_check_call(const struct call_meta *m, struct poise_error *err);
 enum poise_status merge_check_event(const struct event *ev, struct poise_error *err);

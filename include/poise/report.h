@@ -249,8 +249,10 @@ void report_keeper_free(struct report_keeper *k);
 /*
  * The figures of one closed call from its kept row (call_figures, made by
  * fold REPORT_FIGURES_VERSION) under the playbook of playbook_hash, in the
- * one-call column *out (calls = 1). POISE_INVALID when the row does not
- * unpack under that playbook (fold the call instead).
+ * one-call column *out (calls = 1, closed = 1, as a folded call's; the
+ * team's kept-figures columns are made from it). POISE_INVALID, and *out
+ * not a call's, when the row does not unpack under that playbook (fold the
+ * call instead).
  */
 enum poise_status report_keeper_figures(struct report_keeper *k, const char *playbook_hash,
 					const void *blob, size_t len, struct report_figures *out,

@@ -47,6 +47,14 @@ static enum poise_status mirror_path(const char *conninfo, char *db, size_t size
 	return POISE_OK;
 }
 
+/* The role the server took us for, once a refresh reached it in this run. */
+static char seen_role[FIELD_AGENT_MAX + 1];
+
+const char *cli_team_role(void)
+{
+	return seen_role[0] ? seen_role : NULL;
+}
+
 enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_error *err)
 {
 	const char *conninfo;
@@ -59,8 +67,10 @@ enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_er
 		return ps;
 	if ((ps = store_open(db, STORE_PATIENT, &st, err)) != POISE_OK)
 		return ps;
-	if ((ps = team_connect(conninfo, &t, err)) == POISE_OK)
+	if ((ps = team_connect(conninfo, &t, err)) == POISE_OK) {
+		snprintf(seen_role, sizeof(seen_role), "%s", team_role(t));
 		ps = team_mirror(t, st, &n, err);
+	}
 	team_close(t);
 	store_close(st);
 	if (ps == POISE_OK && !quiet_ok && (n.reviews_sent || n.followups_sent))

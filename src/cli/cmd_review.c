@@ -16,7 +16,8 @@
 
 const struct cli_opt cmd_review_opts[] = {
 	CLI_SERVER_FLAG,
-	{"reviewer", "NAME", N_("who signs scores and comments (default: $POISE_AGENT, login name)")},
+	{"reviewer", "NAME", N_("who signs scores and comments (default: $POISE_AGENT, login name; "
+			      "with --server: your server role, and no other)")},
 	{"practice", NULL, N_("list the rehearsals (poise rehearse) instead of the calls (P in the list)")},
 	{"since", "DATE", N_("list calls started on or after this day (YYYY-MM-DD)")},
 	{"until", "DATE", N_("list calls started on or before this day")},
@@ -106,6 +107,40 @@ static enum poise_status read_filter(const struct cli_args *args, struct review_
 	return POISE_OK;
 }
 
+/*
+ * Who signs. With --server, the server role: the server records a review
+ * as the role that sends it, and takes a QA scoring only from the role it
+ * names, so a scoring signed otherwise would wait in the mirror for ever.
+ * Another --reviewer is refused; out of reach (the mirror read as last
+ * brought down), the role is not known, and the usual default stands with
+ * a warning.
+ */
+static const char *reviewer(const struct cli_args *args, struct poise_error *err)
+{
+	const char *role = cli_team_role(), *given = cli_value(args, "reviewer"), *name;
+
+	if (!cli_value(args, "server"))
+		return cli_person(args, "reviewer", err);
+	if (role && given && strcmp(given, role) != 0) {
+		poise_error_set(err, POISE_USAGE, NULL, 0, 0,
+				"with --server, scores and comments are signed by your server "
+				"role '%s': the server would not take them signed '%s'. Drop "
+				"--reviewer, or connect as that role (PGUSER, or user= in "
+				"$POISE_SERVER)",
+				role, given);
+		return NULL;
+	}
+	if (role)
+		return role;
+	if ((name = cli_person(args, "reviewer", err)))
+		fprintf(stderr,
+			_("poise: warning: the server is out of reach, so your server role is not "
+			  "known: scores and comments are signed '%s' here, and a QA score "
+			  "reaches the server only if that is your role\n"),
+			name);
+	return name;
+}
+
 int cmd_review(const struct cli_args *args)
 {
 	struct review_opts opts = {0};
@@ -116,7 +151,7 @@ int cmd_review(const struct cli_args *args)
 	poise_error_clear(&err);
 	if (read_filter(args, &f, &opts, &err) != POISE_OK)
 		return cli_report(args->cmd, &err);
-	if (!(opts.reviewer = cli_person(args, "reviewer", &err)))
+	if (!(opts.reviewer = reviewer(args, &err)))
 		return cli_report(args->cmd, &err);
 	opts.db = args->db;
 	opts.practice = cli_value(args, "practice") != NULL;

@@ -15,6 +15,7 @@
 #include "poise/store_reply.h"
 #include "poise/store_score.h"
 #include "sync_fixture.h"
+#include "helpers/fixture_review.h"
 #include "main/suite.h"
 
 #define DB "t_mirror"
@@ -80,13 +81,9 @@ START_TEST(test_mirror_whole_team_both_ways)
 
 	/* The supervisor reviews a call in the mirror; the next mirror sends it up. */
 	uuid = fx_sql_text(mpath, "SELECT id FROM calls ORDER BY id LIMIT 1");
-	snprintf(r.call_id, sizeof(r.call_id), "%s", uuid);
-	free(uuid);
-	snprintf(r.reviewer, sizeof(r.reviewer), "t_sue");
-	snprintf(r.comment, sizeof(r.comment), "slow down in the opening");
-	r.created_at = INT64_C(1700000100000);
 	r.scores[STAGE_LISTEN] = 3;
-	ck_assert_msg(review_save(m, &r, &err) == POISE_OK, "%s", err.msg);
+	fixture_review(m, &r, uuid, "t_sue", "slow down in the opening", INT64_C(1700000100000));
+	free(uuid);
 	mirror_ok(sue, m, &mn);
 	ck_assert_int_eq(mn.reviews_sent, 1);
 	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.reviews WHERE comment = "
@@ -224,11 +221,8 @@ START_TEST(test_qa_loop)
 	mirror_ok(sue, m, &mn);
 	call = fx_sql_text(mpath, "SELECT id FROM calls WHERE status = 'done' ORDER BY id LIMIT 1");
 	/* The supervisor comments and scores in the mirror; the next mirror sends the score. */
-	snprintf(r.call_id, sizeof(r.call_id), "%s", call);
-	snprintf(r.reviewer, sizeof(r.reviewer), "t_sue");
-	snprintf(r.comment, sizeof(r.comment), "name the feeling before the fix");
-	r.created_at = INT64_C(1700000100000);
-	ck_assert_msg(review_save(m, &r, &err) == POISE_OK, "%s", err.msg);
+	fixture_review(m, &r, call, "t_sue", "name the feeling before the fix",
+		       INT64_C(1700000100000));
 	sfx_score(m, call, qid, 2, INT64_C(1700000100000));
 	mirror_ok(sue, m, &mn);
 	ck_assert_int_eq(mn.reviews_sent, 1);
@@ -328,11 +322,7 @@ START_TEST(test_later_review_edit_wins_in_sync)
 	sync_ok(agent, st, &n);
 	mirror_ok(sue, m1, &mn);
 	call = fx_sql_text(mpath, "SELECT id FROM calls ORDER BY id LIMIT 1");
-	snprintf(r1.call_id, sizeof(r1.call_id), "%s", call);
-	snprintf(r1.reviewer, sizeof(r1.reviewer), "t_sue");
-	snprintf(r1.comment, sizeof(r1.comment), "one");
-	r1.created_at = INT64_C(1700000100000);
-	ck_assert_int_eq(review_save(m1, &r1, &err), POISE_OK);
+	fixture_review(m1, &r1, call, "t_sue", "one", INT64_C(1700000100000));
 	mirror_ok(sue, m1, &mn);
 	mirror_ok(sue, m2, &mn);
 	ck_assert_int_eq(mn.reviews, 1);

@@ -1,5 +1,6 @@
 /* sync_fixture.c - see sync_fixture.h. */
 #include "sync_fixture.h"
+#include "helpers/fixture_review.h"
 
 #include <check.h>
 #include <sqlite3.h>
@@ -98,20 +99,8 @@ void sfx_same(const char *path, PGconn *admin)
 
 void sfx_score(struct store *db, const char *call, char *id, int value, int64_t now)
 {
-	struct qa_score *q = calloc(1, sizeof(*q));
-	struct poise_error err = {0};
+	const struct qa_answer a[] = {{"listened", 10, SCALE_1_5, 0, value},
+				      {"named-feeling", 5, SCALE_YES_NO, 0, SCORE_NA}};
 
-	ck_assert_ptr_nonnull(q);
-	snprintf(q->id, sizeof(q->id), "%s", id);
-	snprintf(q->call_id, sizeof(q->call_id), "%s", call);
-	snprintf(q->reviewer, sizeof(q->reviewer), "t_sue");
-	snprintf(q->scorecard_id, sizeof(q->scorecard_id), "default");
-	snprintf(q->scorecard_version, sizeof(q->scorecard_version), "1");
-	q->created_at = INT64_C(1700000100000);
-	q->answers[0] = (struct qa_answer){"listened", 10, SCALE_1_5, 0, value};
-	q->answers[1] = (struct qa_answer){"named-feeling", 5, SCALE_YES_NO, 0, SCORE_NA};
-	q->nanswers = 2;
-	ck_assert_msg(store_score_save(db, q, now, &err) == POISE_OK, "%s", err.msg);
-	snprintf(id, 37, "%s", q->id);
-	free(q);
+	fixture_score(db, call, "t_sue", id, INT64_C(1700000100000), now, a, 2);
 }

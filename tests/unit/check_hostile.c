@@ -1149,29 +1149,6 @@ START_TEST(test_redact_drops_planted_text_in_every_kind)
 }
 END_TEST
 
-/* Every file of the database, read raw: does old text linger? */
-static int text_in_files(const char *db, const char *needle)
-{
-	static const char *const suffix[] = {"", "-wal", "-shm", ".pending", ".quarantine"};
-	char p[600];
-
-	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		size_t len;
-		char *buf;
-		int found = 0;
-
-		snprintf(p, sizeof(p), "%s%s", db, suffix[i]);
-		if (!(buf = slurp(p, &len)))
-			continue;
-		for (size_t at = 0; !found && at + strlen(needle) <= len; at++)
-			found = memcmp(buf + at, needle, strlen(needle)) == 0;
-		free(buf);
-		if (found)
-			return 1;
-	}
-	return 0;
-}
-
 START_TEST(test_edited_text_does_not_linger)
 {
 	const char *db = fx_path(0, "wal.db");
@@ -1186,13 +1163,13 @@ START_TEST(test_edited_text_does_not_linger)
 	rv.created_at = 1700000500000;
 	snprintf(rv.comment, sizeof(rv.comment), "oldsecretcomment first words");
 	ck_assert_int_eq(review_save(st, &rv, &err), POISE_OK);
-	ck_assert(text_in_files(db, "oldsecretcomment"));
+	ck_assert(fx_text_in_files(db, "oldsecretcomment"));
 	snprintf(rv.comment, sizeof(rv.comment), "kinder words");
 	ck_assert_int_eq(review_save(st, &rv, &err), POISE_OK);
 	/* Still open, as the review screen is: nothing of the old comment anywhere. */
-	ck_assert_msg(!text_in_files(db, "oldsecretcomment"), "the old comment lingers");
+	ck_assert_msg(!fx_text_in_files(db, "oldsecretcomment"), "the old comment lingers");
 	store_close(st);
-	ck_assert(!text_in_files(db, "oldsecretcomment"));
+	ck_assert(!fx_text_in_files(db, "oldsecretcomment"));
 }
 END_TEST
 

@@ -3,9 +3,12 @@
 
 #include "poise/export.h"
 #include "poise/merge.h"
+#include "poise/report.h"
 #include "poise/review.h"
 #include "poise/store_reply.h"
 #include "poise/store_score.h"
+#include "poise/text.h"
+#include "helpers/fixture_review.h"
 #include "main/suite.h"
 
 static const char pb_text[] = "id: test\n";
@@ -178,12 +181,8 @@ START_TEST(test_reviews_and_followups_both_ways)
 	merge_into(m, a, &n);
 	/* The supervisor reviews the merged call in main.db and closes its follow-up. */
 	st = fx_open(m);
-	snprintf(r.call_id, sizeof(r.call_id), "%s", a1);
-	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
-	snprintf(r.comment, sizeof(r.comment), "good calm opening");
-	r.created_at = 300000;
 	r.scores[STAGE_CALM] = 4;
-	ck_assert_msg(review_save(st, &r, &err) == POISE_OK, "%s", err.msg);
+	fixture_review(st, &r, a1, "sue", "good calm opening", 300000);
 	store_close(st);
 	fx_sql_exec(m, "UPDATE followups SET done_at = 777");
 	/* Back to the agent's a.db: the review with its score, and the follow-up closed. */
@@ -230,10 +229,7 @@ START_TEST(test_bad_review_refuses_the_source)
 	struct review r = {0};
 	long long before = fx_sql_int(m, "SELECT count(*) FROM calls");
 
-	snprintf(r.call_id, sizeof(r.call_id), "%s", a1);
-	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
-	r.created_at = 300000;
-	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	fixture_review(st, &r, a1, "sue", "", 300000);
 	store_close(st);
 	fx_sql_exec(a, "UPDATE reviews SET reviewer = 'x' || char(27) || '[2J'");
 	st = fx_open(m);
@@ -249,21 +245,10 @@ END_TEST
 static void score_call(const char *db, const char *id, int value, int64_t t, char *score_id)
 {
 	struct store *st = fx_open(db);
-	struct poise_error err = {0};
-	struct qa_score *q = calloc(1, sizeof(*q));
+	const struct qa_answer a = {"listened", 10, SCALE_1_5, 0, value};
 
-	ck_assert_ptr_nonnull(q);
-	snprintf(q->id, sizeof(q->id), "%s", score_id);
-	snprintf(q->call_id, sizeof(q->call_id), "%s", id);
-	snprintf(q->reviewer, sizeof(q->reviewer), "sue");
-	snprintf(q->scorecard_id, sizeof(q->scorecard_id), "default");
-	snprintf(q->scorecard_version, sizeof(q->scorecard_version), "1");
-	q->created_at = fx_sql_int(db, "SELECT coalesce(min(created_at), 0) FROM qa_scores");
-	q->answers[0] = (struct qa_answer){"listened", 10, SCALE_1_5, 0, value};
-	q->nanswers = 1;
-	ck_assert_msg(store_score_save(st, q, t, &err) == POISE_OK, "%s", err.msg);
-	snprintf(score_id, 37, "%s", q->id);
-	free(q);
+	fixture_score(st, id, "sue", score_id,
+		      fx_sql_int(db, "SELECT coalesce(min(created_at), 0) FROM qa_scores"), t, &a, 1);
 	store_close(st);
 }
 
@@ -280,11 +265,7 @@ START_TEST(test_scores_and_replies_both_ways)
 
 	merge_into(m, a, &n);
 	st = fx_open(m);
-	snprintf(r.call_id, sizeof(r.call_id), "%s", a1);
-	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
-	snprintf(r.comment, sizeof(r.comment), "slow to empathise");
-	r.created_at = 300000;
-	ck_assert_msg(review_save(st, &r, &err) == POISE_OK, "%s", err.msg);
+	fixture_review(st, &r, a1, "sue", "slow to empathise", 300000);
 	store_close(st);
 	score_call(m, a1, 3, 300500, qid);
 	/* To the agent: the review and its score. */
@@ -349,12 +330,8 @@ START_TEST(test_later_edit_of_a_review_wins)
 
 	merge_into(m, a, &n);
 	st = fx_open(m);
-	snprintf(r.call_id, sizeof(r.call_id), "%s", a1);
-	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
-	snprintf(r.comment, sizeof(r.comment), "first");
-	r.created_at = 300000;
 	r.scores[STAGE_CALM] = 2;
-	ck_assert_msg(review_save(st, &r, &err) == POISE_OK, "%s", err.msg);
+	fixture_review(st, &r, a1, "sue", "first", 300000);
 	store_close(st);
 	merge_into(a, m, &n);
 	/* Edited in main.db only: a.db takes the edit, comment and scores. */
@@ -414,6 +391,45 @@ START_TEST(test_later_edit_of_a_review_wins)
 }
 END_TEST
 
+/*
+ * A later edit merged in replaces a review's comment: the old words are
+ * in no file of main.db afterwards (secure_delete zeroes them in the
+ * database, the WAL is checkpointed out), even with main.db held open
+ * meanwhile, as a review screen holds it.
+ */
+START_TEST(test_replaced_comment_does_not_linger)
+{
+	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct review r = {0};
+	struct store *st, *held;
+
+	merge_into(m, a, &n);
+	st = fx_open(m);
+	fixture_review(st, &r, a1, "sue", "oldsecretcomment, first words", 300000);
+	store_close(st);
+	merge_into(a, m, &n);
+	ck_assert(fx_text_in_files(m, "oldsecretcomment"));
+	st = fx_open(a);
+	r.id = fx_sql_int(a, "SELECT id FROM reviews");
+	snprintf(r.comment, sizeof(r.comment), "kinder words");
+	r.updated_at = 310000;
+	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	store_close(st);
+	held = fx_open(m);
+	st = fx_open(m);
+	ck_assert_msg(merge_file(st, a, &n, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_uint_eq(n.edited, 1);
+	ck_assert_msg(!fx_text_in_files(m, "oldsecretcomment"), "the old comment lingers");
+	store_close(st);
+	store_close(held);
+	ck_assert(!fx_text_in_files(m, "oldsecretcomment"));
+	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM reviews WHERE comment = 'kinder words'"),
+			 1);
+}
+END_TEST
+
 /* Turn db back into schema 10: replies by the review's integer id, no synced or edit times. */
 static void make_schema_10(const char *db)
 {
@@ -456,11 +472,7 @@ START_TEST(test_schema_10_replies_merge_and_upgrade)
 	struct store *st = fx_open(a);
 	char *uuid;
 
-	snprintf(r.call_id, sizeof(r.call_id), "%s", a1);
-	snprintf(r.reviewer, sizeof(r.reviewer), "sue");
-	snprintf(r.comment, sizeof(r.comment), "why the hold?");
-	r.created_at = 300000;
-	ck_assert_int_eq(review_save(st, &r, &err), POISE_OK);
+	fixture_review(st, &r, a1, "sue", "why the hold?", 300000);
 	rp.review_id = r.id;
 	rp.kind = REPLY_REPLY;
 	snprintf(rp.agent, sizeof(rp.agent), "ana");
@@ -527,6 +539,157 @@ START_TEST(test_bad_score_or_reply_refuses_the_source)
 	ck_assert_int_eq(merge_file(st, a, &n, &err), POISE_INVALID);
 	store_close(st);
 	ck_assert_int_eq(fx_sql_int(m, "SELECT count(*) FROM calls"), 1);
+}
+END_TEST
+
+/* Everything main.db holds that a merge could change, as one text. */
+static char *fingerprint(void)
+{
+	const char *m = fx_path(1, "main.db");
+	char *parts[4], *out, counts[256];
+	size_t len;
+
+	row_counts(counts, sizeof(counts));
+	parts[0] = export_of(m);
+	parts[1] = fx_sql_text(m, "SELECT group_concat(uuid || reviewer || comment || "
+				  "coalesce(acked_at, '-') || coalesce(updated_at, '-'), '|') "
+				  "FROM reviews");
+	parts[2] = fx_sql_text(m, "SELECT group_concat(id || call_id || reviewer || updated_at || "
+				  "coalesce(score, '-'), '|') FROM qa_scores");
+	parts[3] = fx_sql_text(m, "SELECT group_concat(id || review_id || agent || text, '|') "
+				  "FROM review_replies");
+	len = strlen(counts) + 8;
+	for (int i = 0; i < 4; i++)
+		len += strlen(parts[i]);
+	out = malloc(len);
+	ck_assert_ptr_nonnull(out);
+	snprintf(out, len, "%s\n%s\n%s\n%s\n%s", counts, parts[0], parts[1], parts[2], parts[3]);
+	for (int i = 0; i < 4; i++)
+		free(parts[i]);
+	return out;
+}
+
+/* One bad row planted in a source, and what the refusal must say. */
+struct bad_row {
+	const char *sql;	    /* run on a.db */
+	const char *table, *why; /* in the message */
+};
+
+static const struct bad_row bad_rows[] = {
+	/* Too long: an id cut to its buffer would be the real one's. */
+	{"UPDATE calls SET id = id || 'abcd'", "table calls", "call id is not a UUID"},
+	{"UPDATE qa_scores SET id = id || 'ffff', updated_at = updated_at + 1",
+	 "table qa_scores", "score id is not a UUID"},
+	{"UPDATE qa_answers SET score_id = score_id || '0'", "table qa_answers",
+	 "score id is not a UUID"},
+	{"UPDATE review_replies SET id = id || '0'", "table review_replies",
+	 "reply id is not a UUID"},
+	{"UPDATE review_replies SET review_id = review_id || '0'", "table review_replies",
+	 "review id is not a UUID"},
+	{"UPDATE reviews SET uuid = uuid || '0'", "table reviews", "review id is not a UUID"},
+	{"UPDATE calls SET agent = printf('%.200c', 'x')", "table calls",
+	 "agent name is 200 bytes"},
+	{"UPDATE calls SET playbook_id = printf('%.65c', 'p')", "table calls",
+	 "playbook id is 65 bytes"},
+	{"UPDATE calls SET cause = printf('%.65c', 'c')", "table calls", "cause id is 65 bytes"},
+	{"UPDATE qa_scores SET reviewer = printf('%.128c', 'r')", "table qa_scores",
+	 "reviewer's name is 128 bytes"},
+	{"UPDATE qa_scores SET scorecard_version = printf('%.64c', 'v')", "table qa_scores",
+	 "scorecard version is 64 bytes"},
+	{"UPDATE qa_answers SET criterion = printf('%.65c', 'k')", "table qa_answers",
+	 "criterion id is 65 bytes"},
+	{"UPDATE review_replies SET agent = printf('%.128c', 'a')", "table review_replies",
+	 "agent name is 128 bytes"},
+	{"UPDATE playbook_texts SET version = printf('%.64c', 'v')", "table playbook_texts",
+	 "playbook version is 64 bytes"},
+	/* Wrong form. */
+	{"UPDATE calls SET playbook_hash = upper(playbook_hash)", "table calls",
+	 "playbook hash is not a SHA-256"},
+	{"UPDATE playbook_texts SET hash = 'abc'", "table playbook_texts",
+	 "playbook hash is not a SHA-256"},
+	{"UPDATE reviews SET acked_at = 'yesterday'", "table reviews", "read time is not a time"},
+	{"UPDATE followups SET done_at = 253402300800000", "table followups",
+	 "done time is not a time"},
+	{"UPDATE reviews SET comment = x'6f6b'", "table reviews", "comment is not text"},
+	{"UPDATE calls SET customer = x'5a6f'", "table calls", "customer name is not text"},
+	/* Control characters, a NUL inside, bad UTF-8. */
+	{"UPDATE calls SET customer = 'Zo' || char(27) || '[2J'", "table calls",
+	 "control character"},
+	{"UPDATE qa_scores SET reviewer = CAST(x'73756500787878' AS TEXT)", "table qa_scores",
+	 "holds a NUL byte"},
+	{"UPDATE review_replies SET text = 'ok' || char(7)", "table review_replies",
+	 "control character"},
+	{"UPDATE reviews SET comment = CAST(x'6f6bff' AS TEXT)", "table reviews",
+	 "not valid UTF-8"},
+	{"UPDATE qa_answers SET criterion = 'listened' || char(155)", "table qa_answers",
+	 "control character"},
+};
+
+/*
+ * Every kind of bad row (too long, wrong form, control characters), in
+ * every table merge reads: refused at the edge, the file and the table
+ * named, and nothing in main.db changed; a longer copy of a real id above
+ * all, which cut to its buffer would replace the real row here.
+ */
+START_TEST(test_bad_row_refused_at_the_edge)
+{
+	const struct bad_row *b = &bad_rows[_i];
+	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct review r = {0};
+	struct review_reply rp = {0};
+	struct store *st = fx_open(a);
+	char qid[37] = "", *before, *after;
+
+	fixture_review(st, &r, a1, "sue", "calm and clear", 300000);
+	rp.review_id = r.id;
+	rp.kind = REPLY_REPLY;
+	snprintf(rp.agent, sizeof(rp.agent), "ana");
+	snprintf(rp.text, sizeof(rp.text), "thanks");
+	ck_assert_int_eq(store_reply_add(st, &rp, 310000, &err), POISE_OK);
+	store_close(st);
+	score_call(a, a1, 3, 300500, qid);
+	fx_sql_exec(a, "UPDATE followups SET done_at = 999");
+	merge_into(m, a, &n);
+	ck_assert_uint_eq(n.scores, 1);
+	before = fingerprint();
+	fx_sql_exec(a, b->sql);
+	st = fx_open(m);
+	ck_assert_int_eq(merge_file(st, a, &n, &err), POISE_INVALID);
+	store_close(st);
+	ck_assert_msg(strstr(err.msg, b->table) && strstr(err.msg, b->why) && strstr(err.msg, a),
+		      "%s: %s", b->sql, err.msg);
+	ck_assert_msg(text_is_safe(err.msg, 0), "%s", err.msg);
+	after = fingerprint();
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+}
+END_TEST
+
+/* A scoring with more answers than a scorecard can have would be read back cut: refused. */
+START_TEST(test_too_many_answers_refused)
+{
+	const char *a = fx_path(0, "a.db");
+	struct merge_counts n;
+	struct poise_error err = {0};
+	struct store *st;
+	char qid[37] = "", *before, *after;
+
+	score_call(a, a1, 3, 300500, qid);
+	fx_sql_exec(a, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k "
+		       "WHERE i < 64) INSERT INTO qa_answers (score_id, criterion, weight, scale, "
+		       "value) SELECT id, 'c' || i, 1, 5, 3 FROM qa_scores, k");
+	before = fingerprint();
+	st = fx_open(fx_path(1, "main.db"));
+	ck_assert_int_eq(merge_file(st, a, &n, &err), POISE_INVALID);
+	store_close(st);
+	ck_assert_msg(strstr(err.msg, "more than 64 answers"), "%s", err.msg);
+	after = fingerprint();
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
 }
 END_TEST
 
@@ -620,6 +783,36 @@ START_TEST(test_merged_calls_get_figures_even_from_an_older_schema)
 					 "ON c.id = f.call_id WHERE f.last_seq = c.last_seq "
 					 "AND c.customer = 'Ada'"),
 			 1);
+	/* The kept row reads back as the one-call column report.h says: calls = 1, closed. */
+	{
+		struct report_keeper *k;
+		struct report_figures one;
+		sqlite3 *db;
+		sqlite3_stmt *s;
+		char hash[65];
+
+		ck_assert_int_eq(sqlite3_open_v2(dst, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(db,
+						    "SELECT c.playbook_hash, f.figures FROM "
+						    "call_figures f JOIN calls c ON c.id = f.call_id",
+						    -1, &s, NULL),
+				 SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+		snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(s, 0));
+		st = fx_open(dst);
+		ck_assert_ptr_nonnull(k = report_keeper_new(st));
+		ck_assert_msg(report_keeper_figures(k, hash, sqlite3_column_blob(s, 1),
+						    (size_t)sqlite3_column_bytes(s, 1), &one,
+						    &err) == POISE_OK,
+			      "%s", err.msg);
+		ck_assert_int_eq(one.calls, 1);
+		ck_assert_int_eq(one.closed, 1);
+		ck_assert_int_eq(one.done, 1);
+		report_keeper_free(k);
+		store_close(st);
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+	}
 	/* Still open: no figures yet. */
 	ck_assert_int_eq(fx_sql_int(dst, "SELECT count(*) FROM call_figures f JOIN calls c "
 					 "ON c.id = f.call_id WHERE c.customer = 'Bea'"),
@@ -639,7 +832,11 @@ Suite *merge_suite(void)
 	tcase_add_test(tc, test_bad_review_refuses_the_source);
 	tcase_add_test(tc, test_scores_and_replies_both_ways);
 	tcase_add_test(tc, test_later_edit_of_a_review_wins);
+	tcase_add_test(tc, test_replaced_comment_does_not_linger);
 	tcase_add_test(tc, test_bad_score_or_reply_refuses_the_source);
+	tcase_add_loop_test(tc, test_bad_row_refused_at_the_edge, 0,
+			    (int)(sizeof(bad_rows) / sizeof(bad_rows[0])));
+	tcase_add_test(tc, test_too_many_answers_refused);
 	tcase_add_test(tc, test_schema_10_replies_merge_and_upgrade);
 	tcase_add_test(tc, test_newer_or_foreign_refused);
 	tcase_add_test(tc, test_bad_source_adds_nothing);

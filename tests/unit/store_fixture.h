@@ -181,6 +181,29 @@ static inline char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* Every file of the database at db, read raw: does needle linger in any? */
+static inline int fx_text_in_files(const char *db, const char *needle)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", ".pending", ".quarantine"};
+	char p[600];
+
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		size_t len;
+		char *buf;
+		int found = 0;
+
+		snprintf(p, sizeof(p), "%s%s", db, suffix[i]);
+		if (!(buf = slurp(p, &len)))
+			continue;
+		for (size_t at = 0; !found && at + strlen(needle) <= len; at++)
+			found = memcmp(buf + at, needle, strlen(needle)) == 0;
+		free(buf);
+		if (found)
+			return 1;
+	}
+	return 0;
+}
+
 static inline int exists(const char *path)
 {
 	return access(path, F_OK) == 0;

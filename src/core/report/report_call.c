@@ -541,7 +541,7 @@ enum poise_status report_keeper_figures(struct report_keeper *k, const char *pla
 		return ps;
 	memset(&f, 0, sizeof(f));
 	rc = call_figs_unpack(&f, pb, blob, len);
-	*out = f.one;
+	*out = f.one; /* the one-call column: calls = closed = 1 when it unpacks */
 	call_figs_free(&f);
 	if (rc < 0)
 		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");

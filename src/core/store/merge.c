@@ -14,6 +14,7 @@
 #include "poise/merge.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -723,6 +724,230 @@ static int copy_replies(struct merge_ctx *c)
 	return finalize(p, 1, rc);
 }
 
+/* --- the source's rows at the edge ------------------------------------------ */
+
+/*
+ * What each column merge reads from a source must look like, checked on
+ * the raw value before any of it is copied into a buffer of its size (a
+ * longer id cut to fit could name another, real row here).
+ */
+enum edge_form {
+	EDGE_TEXT, /* text of at most max bytes, valid UTF-8, no NUL or unsafe character */
+	EDGE_UUID, /* FIELD_CALL_ID_LEN characters, lowercase hex and dashes */
+	EDGE_HASH, /* FIELD_HASH_LEN lowercase hex digits */
+	EDGE_TIME, /* an integer strictly inside FIELD_TIME_MIN..FIELD_TIME_MAX */
+};
+
+struct edge_col {
+	const char *name, *what; /* the column; what it holds (a msgid) */
+	enum edge_form form;
+	size_t max; /* EDGE_TEXT: its limit in bytes */
+	int flags;  /* EDGE_TEXT: text.h's TEXT_KEEP_* */
+	long since; /* the schema version that added it (0: the table's) */
+};
+
+#define EDGE_COLS 12
+#define TEXT_MULTI (TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB)
+
+struct edge_table {
+	const char *name, *row; /* the table; an SQL expression that names a row */
+	long since;		/* the schema version that added it */
+	struct edge_col col[EDGE_COLS];
+};
+
+/* Every table merge reads, every column it reads (NULL passes: the later checks say if it may be). */
+static const struct edge_table edge_tables[] = {
+	{"playbook_texts",
+	 "hash",
+	 1,
+	 {{"hash", N_("playbook hash"), EDGE_HASH, 0, 0, 0},
+	  {"id", N_("playbook id"), EDGE_TEXT, FIELD_PLAYBOOK_ID_MAX, 0, 0},
+	  {"version", N_("playbook version"), EDGE_TEXT, FIELD_VERSION_MAX, 0, 0}}},
+	{"calls",
+	 "id",
+	 1,
+	 {{"id", N_("call id"), EDGE_UUID, 0, 0, 0},
+	  {"agent", N_("agent name"), EDGE_TEXT, FIELD_AGENT_MAX, 0, 0},
+	  {"customer", N_("customer name"), EDGE_TEXT, FIELD_CUSTOMER_MAX, 0, 0},
+	  {"customer_ref", N_("reference"), EDGE_TEXT, FIELD_REF_MAX, 0, 0},
+	  {"playbook_id", N_("playbook id"), EDGE_TEXT, FIELD_PLAYBOOK_ID_MAX, 0, 0},
+	  {"playbook_version", N_("playbook version"), EDGE_TEXT, FIELD_VERSION_MAX, 0, 0},
+	  {"playbook_hash", N_("playbook hash"), EDGE_HASH, 0, 0, 0},
+	  {"status", N_("status"), EDGE_TEXT, sizeof(((struct call_meta *)0)->status) - 1, 0, 0},
+	  {"outcome", N_("outcome"), EDGE_TEXT, sizeof(((struct call_meta *)0)->outcome) - 1, 0,
+	   0},
+	  {"cause", N_("cause id"), EDGE_TEXT, FIELD_CAUSE_ID_MAX, 0, 0},
+	  {"practice", N_("scenario id"), EDGE_TEXT, FIELD_PLAYBOOK_ID_MAX, 0, 9}}},
+	{"followups",
+	 "call_id || '/' || seq",
+	 1,
+	 {{"call_id", N_("call id"), EDGE_UUID, 0, 0, 0},
+	  {"done_at", N_("done time"), EDGE_TIME, 0, 0, 0}}},
+	{"reviews",
+	 "'id ' || id || ', call ' || call_id",
+	 2,
+	 {{"call_id", N_("call id"), EDGE_UUID, 0, 0, 0},
+	  {"reviewer", N_("a reviewer's name"), EDGE_TEXT, FIELD_AGENT_MAX, 0, 0},
+	  {"comment", N_("a review's comment"), EDGE_TEXT, REVIEW_COMMENT_MAX, TEXT_MULTI, 0},
+	  {"created_at", N_("creation time"), EDGE_TIME, 0, 0, 0},
+	  {"acked_at", N_("read time"), EDGE_TIME, 0, 0, 0},
+	  {"uuid", N_("review id"), EDGE_UUID, 0, 0, 5},
+	  {"updated_at", N_("edit time"), EDGE_TIME, 0, 0, 11}}},
+	{"review_scores",
+	 "review_id || '/' || stage",
+	 2,
+	 {{"stage", N_("stage"), EDGE_TEXT, FIELD_PLAYBOOK_ID_MAX, 0, 0}}},
+	{"qa_scores",
+	 "id",
+	 7,
+	 {{"id", N_("score id"), EDGE_UUID, 0, 0, 0},
+	  {"call_id", N_("call id"), EDGE_UUID, 0, 0, 0},
+	  {"reviewer", N_("a reviewer's name"), EDGE_TEXT, FIELD_AGENT_MAX, 0, 0},
+	  {"scorecard_id", N_("scorecard id"), EDGE_TEXT, FIELD_PLAYBOOK_ID_MAX, 0, 0},
+	  {"scorecard_version", N_("scorecard version"), EDGE_TEXT, FIELD_VERSION_MAX, 0, 0}}},
+	{"qa_answers",
+	 "score_id || '/' || criterion",
+	 7,
+	 {{"score_id", N_("score id"), EDGE_UUID, 0, 0, 0},
+	  {"criterion", N_("a criterion id"), EDGE_TEXT, FIELD_PLAYBOOK_ID_MAX, 0, 0}}},
+	{"review_replies",
+	 "id",
+	 7,
+	 {{"id", N_("reply id"), EDGE_UUID, 0, 0, 0},
+	  {"review_id", N_("review id"), EDGE_UUID, 0, 0, 11},
+	  {"agent", N_("an agent name"), EDGE_TEXT, FIELD_AGENT_MAX, 0, 0},
+	  {"kind", N_("kind"), EDGE_TEXT, 15, 0, 0},
+	  {"text", N_("a reply's text"), EDGE_TEXT, REVIEW_COMMENT_MAX, 0, 0}}},
+};
+
+/* Why column i of row s breaks its form (in why), or 0 when it keeps it. */
+static int edge_bad(sqlite3_stmt *s, int i, const struct edge_col *col, char *why, size_t size)
+{
+	int type = sqlite3_column_type(s, i); /* before column_text converts the value */
+	const char *v = (const char *)sqlite3_column_text(s, i);
+	size_t n = v ? strlen(v) : 0;
+	struct poise_error e;
+
+	if (type == SQLITE_NULL)
+		return 0;
+	if (col->form == EDGE_TIME) {
+		if (type == SQLITE_INTEGER && time_inside(sqlite3_column_int64(s, i)))
+			return 0;
+		snprintf(why, size, _("its %s is not a time (milliseconds from 1970 to 9999)"),
+			 _(col->what));
+		return 1;
+	}
+	if (type != SQLITE_TEXT || !v)
+		snprintf(why, size, _("its %s is not text"), _(col->what));
+	else if ((size_t)sqlite3_column_bytes(s, i) != n)
+		snprintf(why, size, _("its %s holds a NUL byte"), _(col->what));
+	else if (col->form == EDGE_UUID && (n != FIELD_CALL_ID_LEN || !limits_call_id(v, 1)))
+		snprintf(why, size,
+			 _("its %s is not a UUID (36 characters: lowercase hex digits and dashes), "
+			   "it is %zu bytes"),
+			 _(col->what), n);
+	else if (col->form == EDGE_HASH && !is_hash(v))
+		snprintf(why, size, _("its %s is not a SHA-256 (64 lowercase hex digits)"),
+			 _(col->what));
+	else if (col->form == EDGE_TEXT && n > col->max)
+		snprintf(why, size, _("its %s is %zu bytes, longer than poise's limit of %zu"),
+			 _(col->what), n, col->max);
+	else if (text_check_field(col->what, v, n, col->flags, &e) != POISE_OK)
+		snprintf(why, size, "%.*s", (int)size - 1, e.msg); /* cut to why */
+	else
+		return 0;
+	return 1;
+}
+
+/* Refuse the source at path for row n of table t (its name in column 0 of s). */
+static enum poise_status edge_refuse(struct merge_ctx *c, const char *path,
+				     const struct edge_table *t, long long n, sqlite3_stmt *s,
+				     const char *why)
+{
+	const char *raw = store_col_text(s, 0);
+	char key[72], file[160];
+
+	text_safe(key, sizeof(key) - 4, raw, 0);
+	if (strlen(raw) > strlen(key))
+		strcat(key, "...");
+	text_safe(file, sizeof(file), path, 0);
+	return poise_error_set(c->err, POISE_INVALID, NULL, 0, 0,
+			       "'%s' cannot be merged: table %s, row %lld (%s): %s. That row is not "
+			       "one poise wrote (the file is damaged or was edited): get a fresh "
+			       "copy from its owner, or delete the row, and merge again",
+			       file, t->name, n, key, why);
+}
+
+/* Each row of one table of the source, each column it is read for. */
+static enum poise_status edge_table(struct merge_ctx *c, const char *path, long v,
+				    const struct edge_table *t)
+{
+	const struct edge_col *col[EDGE_COLS];
+	char sql[512], why[300];
+	size_t len, ncol = 0;
+	sqlite3_stmt *s = NULL;
+	enum poise_status ps = POISE_OK;
+	long long n = 0;
+	int rc;
+
+	len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s", t->row);
+	for (size_t i = 0; i < EDGE_COLS && t->col[i].name; i++)
+		if (v >= t->col[i].since) {
+			col[ncol++] = &t->col[i];
+			len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", %s", t->col[i].name);
+		}
+	snprintf(sql + len, sizeof(sql) - len, " FROM %s", t->name);
+	rc = sqlite3_prepare_v2(c->src->db, sql, -1, &s, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
+		n++;
+		for (size_t i = 0; ps == POISE_OK && i < ncol; i++)
+			if (edge_bad(s, (int)i + 1, col[i], why, sizeof(why)))
+				ps = edge_refuse(c, path, t, n, s, why);
+		if (ps != POISE_OK)
+			break;
+	}
+	sqlite3_finalize(s);
+	if (ps == POISE_OK && rc != SQLITE_DONE && rc != SQLITE_OK)
+		ps = store_fail(c->src, rc, "check the file's rows", c->err);
+	return ps;
+}
+
+/* Every row merge may read from the source, checked before anything is written. */
+static enum poise_status edge_check(struct merge_ctx *c, const char *path)
+{
+	long v = store_user_version(c->src);
+	enum poise_status ps = POISE_OK;
+
+	sqlite3_stmt *s = NULL;
+	char why[120];
+	int rc;
+
+	for (size_t i = 0; ps == POISE_OK && i < sizeof(edge_tables) / sizeof(edge_tables[0]); i++)
+		if (v >= edge_tables[i].since)
+			ps = edge_table(c, path, v, &edge_tables[i]);
+	if (ps != POISE_OK || v < 7)
+		return ps;
+	/* A scoring is read back with at most SCORECARD_MAX_CRITERIA answers: more would be cut. */
+	rc = sqlite3_prepare_v2(c->src->db,
+				"SELECT score_id, count(*) FROM qa_answers GROUP BY score_id "
+				"HAVING count(*) > ?1 LIMIT 1",
+				-1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int(s, 1, SCORECARD_MAX_CRITERIA);
+		rc = sqlite3_step(s);
+	}
+	if (rc == SQLITE_ROW) {
+		snprintf(why, sizeof(why), _("its scoring has more than %d answers"),
+			 SCORECARD_MAX_CRITERIA);
+		ps = edge_refuse(c, path, &(struct edge_table){"qa_answers", NULL, 7, {{0}}},
+				 sqlite3_column_int64(s, 1), s, why);
+	} else if (rc != SQLITE_DONE)
+		ps = store_fail(c->src, rc, "check the file's rows", c->err);
+	sqlite3_finalize(s);
+	return ps;
+}
+
 static enum poise_status merge_all(struct merge_ctx *c)
 {
 	struct poise_error *err = c->err;
@@ -743,8 +968,13 @@ static enum poise_status merge_all(struct merge_ctx *c)
 		ps = c->ps != POISE_OK ? c->ps : store_fail(c->src, rc, "copy reviews", err);
 	else if (ps == POISE_OK && rc != SQLITE_OK)
 		ps = store_fail(c->dst, rc, "merge calls", err);
-	if (ps == POISE_OK)
-		return store_batch_commit(c->batch, err); /* it aborts when it fails */
+	if (ps == POISE_OK) {
+		ps = store_batch_commit(c->batch, err); /* it aborts when it fails */
+		/* A comment replaced by its later edit lingers in no file (as review_save). */
+		if (ps == POISE_OK && c->counts->edited)
+			store_scrub_wal(c->dst);
+		return ps;
+	}
 	store_batch_abort(c->batch);
 	return ps;
 }
@@ -766,7 +996,8 @@ enum poise_status merge_file(struct store *st, const char *src_path, struct merg
 	/* No value the source holds can make us read more than this at once. */
 	sqlite3_limit(c.src->db, SQLITE_LIMIT_LENGTH, MERGE_VALUE_MAX);
 	c.keeper = report_keeper_new(st);
-	ps = merge_all(&c);
+	if ((ps = edge_check(&c, src_path)) == POISE_OK)
+		ps = merge_all(&c);
 	report_keeper_free(c.keeper);
 	free(c.held.ev);
 	free(c.held.off);
