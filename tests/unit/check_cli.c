@@ -618,8 +618,13 @@ static void help_arg(const char *usage, const char *name, char *arg, size_t size
 
 		if (p[klen] == ']')
 			return;
-		if (p[klen] == ' ' && end) {
-			snprintf(arg, size, "%.*s", (int)(end - p - klen - 1), p + klen + 1);
+		if (p[klen] == ' ' && end) { /* "[--name [ARG]]" (optional): ARG */
+			size_t n = 0;
+
+			for (const char *q = p + klen + 1; q < end && n + 1 < size; q++)
+				if (*q != '[')
+					arg[n++] = *q;
+			arg[n] = '\0';
 			return;
 		}
 	}
@@ -645,7 +650,7 @@ static void man_arg(const char *syn, const char *name, char *arg, size_t size)
 			return;
 		line = strchr(line, ' ');
 		for (; line && *line && *line != '\n' && n + 1 < size; line++)
-			if (*line != ' ' && *line != ']')
+			if (*line != ' ' && *line != ']' && *line != '[')
 				arg[n++] = *line;
 		arg[n] = '\0';
 		return;
