@@ -52,6 +52,17 @@ poll_eq() {
 	done
 }
 # next NAME: from the ready screen, the next caller, to the call screen.
+# end_hard_call: as end_call_plainly, for a call with a boundary warning:
+# the short breather comes before the ready screen, and any key skips it.
+end_hard_call() {
+	keys x;     wait_for "outcome: r resolved"
+	keys r;     wait_for "cause:"
+	keys 1;     wait_for "follow-up due date"
+	keys Enter; wait_for "what went well"
+	keys Enter; wait_for "what to improve"
+	keys Enter; wait_for "a short breather"
+	keys Space; wait_for "ready for the next call"
+}
 next() { keys c; new_caller "$1" "R-$1"; wait_for "Calm: Calm goal"; }
 # synced: how many calls the server has whole, as this database knows it.
 synced() { sql "SELECT count(*) FROM sync_calls s
@@ -74,7 +85,7 @@ keys h;     wait_for "HOLD"
 keys h;     wait_gone "HOLD"
 keys m;     wait_for "Say: Yes, Ben. My supervisor joins us now."
 keys e;     wait_for "reason"
-text "asked twice — فاتورة"; keys Enter
+text "asked twice — فاتورة"; keys Enter; wait_for "escalation saved"
 end_call_plainly
 poll_eq 2 synced
 
@@ -89,7 +100,7 @@ keys 4;     wait_for "mood 4 angry"
 keys u;     wait_for "undone: mood 4 angry"
 tm resize-window -t main -x 80 -y 24
 wait_for "Boundary: Boundary goal"
-end_call_plainly
+end_hard_call
 wait_for "Server unreachable, 1 call waiting" 20
 # 4. Di, at once: a SIGHUP mid-call (the terminal gone), resumed where it was.
 keys c; new_caller Di R-Di
