@@ -278,3 +278,35 @@ expect_alive_as_saved() {
 	expect_eq "$(sql "SELECT a FROM events WHERE kind = 'mood' ORDER BY seq DESC LIMIT 1")" \
 		"$(screen | grep -o 'mood [1-5]' | head -n 1 | cut -d' ' -f2)" "$1: the mood shown is the last one saved"
 }
+
+# team_server DB: the PostgreSQL test cluster of the ctest fixture
+# (team_pg_start, POISE_PG_ENV), its environment exported and psql found,
+# with database DB made anew by `poise server init`. Without a cluster the
+# test is skipped (77), except under CI=true, where that is a failure.
+team_server() {
+	if [ ! -f "${POISE_PG_ENV:-}" ] || grep -q POISE_PG_SKIP "$POISE_PG_ENV"; then
+		[ "${CI:-}" = true ] && fail "no test cluster under CI=true"
+		echo "SKIP: no PostgreSQL test cluster"
+		exit 77
+	fi
+	set -a
+	# shellcheck disable=SC1090
+	. "$POISE_PG_ENV"
+	set +a
+	unset PGDATABASE PGSERVICE POISE_SERVER
+	psql=$POISE_PG_BIN/psql
+	[ -x "$psql" ] || psql=$(command -v psql) || fail "no psql"
+	db=$1
+	q "DROP DATABASE IF EXISTS $db" postgres
+	q "CREATE DATABASE $db" postgres
+	"$POISE_BIN" server init --server "dbname=$db" >/dev/null || fail "server init"
+}
+
+# q SQL [DB]: one statement through psql, on team_server's DB by default.
+q() { PGOPTIONS="-c client_min_messages=warning" "$psql" -X -q -t -A -v ON_ERROR_STOP=1 -d "${2:-$db}" -c "$1"; }
+
+# team_role NAME GROUP: a login role NAME (kept if there) granted GROUP.
+team_role() {
+	q "DO \$\$ BEGIN CREATE ROLE $1 LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
+	q "GRANT $2 TO $1"
+}

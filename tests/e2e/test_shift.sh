@@ -12,31 +12,12 @@
 # (skipped) without one, except under CI=true.
 . "$(dirname "$0")/lib.sh"
 
-if [ ! -f "${POISE_PG_ENV:-}" ] || grep -q POISE_PG_SKIP "$POISE_PG_ENV"; then
-	[ "${CI:-}" = true ] && fail "no test cluster under CI=true"
-	echo "SKIP: no PostgreSQL test cluster"
-	exit 77
-fi
-set -a
-# shellcheck disable=SC1090
-. "$POISE_PG_ENV"
-set +a
-unset PGDATABASE PGSERVICE POISE_SERVER
-psql=$POISE_PG_BIN/psql
-[ -x "$psql" ] || psql=$(command -v psql) || fail "no psql"
+team_server poise_e2e_shift
 cluster() { sh "$POISE_SOURCE_DIR/scripts/pg-cluster.sh" "$1" "$(dirname "$POISE_PG_ENV")" >/dev/null; }
-db=poise_e2e_shift
-q() { PGOPTIONS="-c client_min_messages=warning" "$psql" -X -q -t -A -v ON_ERROR_STOP=1 -d "${2:-$db}" -c "$1"; }
 # The cluster is shared: whatever happens, it runs again when the test ends.
 trap 'cluster resume 2>/dev/null || true; e2e_cleanup' EXIT
-
-q "DROP DATABASE IF EXISTS $db" postgres
-q "CREATE DATABASE $db" postgres
-"$POISE_BIN" server init --server "dbname=$db" >/dev/null || fail "server init"
-q "DO \$\$ BEGIN CREATE ROLE shift_ana LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
-q "GRANT poise_agent TO shift_ana"
-q "DO \$\$ BEGIN CREATE ROLE shift_sue LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
-q "GRANT poise_supervisor TO shift_sue"
+team_role shift_ana poise_agent
+team_role shift_sue poise_supervisor
 export POISE_AGENT=shift_ana
 E2E_ENV="PGHOST='$PGHOST' PGPORT='$PGPORT' POISE_SERVER='dbname=$db user=shift_ana'"
 

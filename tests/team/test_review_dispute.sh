@@ -10,28 +10,9 @@
 # (skipped) without one, except under CI=true.
 . "$POISE_SOURCE_DIR/tests/e2e/lib.sh"
 
-if [ ! -f "${POISE_PG_ENV:-}" ] || grep -q POISE_PG_SKIP "$POISE_PG_ENV"; then
-	[ "${CI:-}" = true ] && fail "no test cluster under CI=true"
-	echo "SKIP: no PostgreSQL test cluster"
-	exit 77
-fi
-set -a
-# shellcheck disable=SC1090
-. "$POISE_PG_ENV"
-set +a
-unset PGDATABASE PGSERVICE POISE_SERVER
-psql=$POISE_PG_BIN/psql
-[ -x "$psql" ] || psql=$(command -v psql) || fail "no psql"
-db=poise_e2e_dispute
-q() { "$psql" -X -q -t -A -v ON_ERROR_STOP=1 -d "${2:-$db}" -c "$1"; }
-
-q "DROP DATABASE IF EXISTS $db" postgres
-q "CREATE DATABASE $db" postgres
-"$POISE_BIN" server init --server "dbname=$db" >/dev/null || fail "server init"
-q "DO \$\$ BEGIN CREATE ROLE ana LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
-q "GRANT poise_agent TO ana"
-q "DO \$\$ BEGIN CREATE ROLE sue LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
-q "GRANT poise_supervisor TO sue"
+team_server poise_e2e_dispute
+team_role ana poise_agent
+team_role sue poise_supervisor
 
 # The environment of a person: connected as role WHO, $POISE_AGENT NAME, their own database.
 env_of() {

@@ -8,32 +8,12 @@
 # (skipped) without one, except under CI=true.
 . "$POISE_SOURCE_DIR/tests/e2e/lib.sh"
 
-if [ ! -f "${POISE_PG_ENV:-}" ] || grep -q POISE_PG_SKIP "$POISE_PG_ENV"; then
-	[ "${CI:-}" = true ] && fail "no test cluster under CI=true"
-	echo "SKIP: no PostgreSQL test cluster"
-	exit 77
-fi
-set -a
-# shellcheck disable=SC1090
-. "$POISE_PG_ENV"
-set +a
-unset PGDATABASE PGSERVICE POISE_SERVER
-psql=$POISE_PG_BIN/psql
-[ -x "$psql" ] || psql=$(command -v psql) || fail "no psql"
-db=poise_e2e_loop
-q() { "$psql" -X -q -t -A -v ON_ERROR_STOP=1 -d "${2:-$db}" -c "$1"; }
-
-q "DROP DATABASE IF EXISTS $db" postgres
-q "CREATE DATABASE $db" postgres
-"$POISE_BIN" server init --server "dbname=$db" >/dev/null || fail "server init"
+team_server poise_e2e_loop
 for who in ana bo cy; do
-	q "DO \$\$ BEGIN CREATE ROLE $who LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
-	q "GRANT poise_agent TO $who"
+	team_role $who poise_agent
 done
-q "DO \$\$ BEGIN CREATE ROLE sue LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
-q "GRANT poise_supervisor TO sue"
-q "DO \$\$ BEGIN CREATE ROLE tia LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
-q "GRANT poise_trainer TO tia"
+team_role sue poise_supervisor
+team_role tia poise_trainer
 
 # A window per person: NAME (the tmux session), their database, the role they connect as.
 start_in() {
