@@ -24,7 +24,7 @@
 #include "poise/store.h"
 
 /* The version `poise server init` brings the central schema to. */
-#define TEAM_SCHEMA_VERSION 3
+#define TEAM_SCHEMA_VERSION 4
 
 struct team;
 
