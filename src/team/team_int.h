@@ -30,6 +30,13 @@ struct team {
  */
 enum poise_status team_pq_load(struct poise_error *err);
 
+/*
+ * team_schema.c: team_init, but only up to schema version target (a test's
+ * server "as released" at an older version, to upgrade).
+ */
+enum poise_status team_init_upto(struct team *t, int target, int *from, int *to,
+				 struct poise_error *err);
+
 /* Fill err from the connection's (or res's) message: "cannot WHAT: ...". */
 enum poise_status team_fail(struct team *t, const PGresult *res, const char *what,
 			    struct poise_error *err);
