@@ -20,6 +20,8 @@ struct store;
 struct team {
 	PGconn *pg;
 	char role[128];
+	/* The poise group roles it has the privileges of, space-separated; "": none. */
+	char groups[64];
 	/* The server's schema version read at connect, for the first check only. */
 	int version, has_version;
 };

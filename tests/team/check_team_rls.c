@@ -668,6 +668,47 @@ START_TEST(test_init_by_non_owner)
 }
 END_TEST
 
+/* A denial a command meets says whose, what and what to do, in one line, not libpq's words. */
+START_TEST(test_denial_messages)
+{
+	PGconn *admin = setup();
+	struct team *t = connect_as(TIA);
+	struct poise_error err;
+
+	ck_assert_int_eq(team_exec(t, "SELECT count(*) FROM poise.reviews", "read from the server",
+				   &err),
+			 POISE_DB);
+	ck_assert_msg(strstr(err.msg, "cannot read from the server") &&
+			      strstr(err.msg, "role '" TIA "' (poise_trainer) may not") &&
+			      strstr(err.msg, "permission denied for table reviews") &&
+			      strstr(err.msg, "administrator") && !strchr(err.msg, '\n') &&
+			      !strstr(err.msg, "ERROR:"),
+		      "%s", err.msg);
+	team_close(t);
+	/* An agent writing for another: a policy's refusal reads the same way. */
+	t = connect_as(ANN);
+	ck_assert_int_eq(team_exec(t,
+				   "INSERT INTO poise.events (call_id, seq, t, kind, stage) VALUES"
+				   " ('" B1 "', 9, 9, 'note', 'calm')",
+				   "send calls to the server", &err),
+			 POISE_DB);
+	ck_assert_msg(strstr(err.msg, "role '" ANN "' (poise_agent) may not") &&
+			      strstr(err.msg, "row-level security") && strstr(err.msg, "administrator"),
+		      "%s", err.msg);
+	team_close(t);
+	/* A login role with no poise role is told that, and what to ask for. */
+	t = connect_as(NOB);
+	ck_assert_int_eq(team_exec(t, "SELECT count(*) FROM poise.calls", "read from the server",
+				   &err),
+			 POISE_DB);
+	ck_assert_msg(strstr(err.msg, "role '" NOB "' has none of the poise roles") &&
+			      strstr(err.msg, "grant it"),
+		      "%s", err.msg);
+	team_close(t);
+	PQfinish(admin);
+}
+END_TEST
+
 Suite *team_rls_suite(void)
 {
 	Suite *s = suite_create("team_rls");
@@ -677,6 +718,7 @@ Suite *team_rls_suite(void)
 	tcase_add_test(tc, test_matrix);
 	tcase_add_test(tc, test_sneaky_forms);
 	tcase_add_test(tc, test_init_by_non_owner);
+	tcase_add_test(tc, test_denial_messages);
 	suite_add_tcase(s, tc);
 	return s;
 }
