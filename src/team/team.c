@@ -61,6 +61,14 @@ enum poise_status team_server(const char *url, const char *(*getenv_fn)(const ch
 	return POISE_OK;
 }
 
+/* The server's words are outside text: no control character reaches a terminal. */
+static void no_controls(char *s)
+{
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 /* libpq's message, one line, without its "ERROR:  " or trailing newline. */
 static void pg_message(const char *m, char *out, size_t size)
 {
@@ -72,10 +80,7 @@ static void pg_message(const char *m, char *out, size_t size)
 		m += 8;
 	n = strcspn(m, "\n");
 	snprintf(out, size, "%.*s", (int)n, m);
-	/* The server's words are outside text: no control character reaches a terminal. */
-	for (char *p = out; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	no_controls(out);
 }
 
 enum poise_status team_fail(struct team *t, const PGresult *res, const char *what,
@@ -196,10 +201,7 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 	snprintf(t->role, sizeof(t->role), "%s", PQgetvalue(res, 0, 0));
 	snprintf(t->groups, sizeof(t->groups), "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
-	/* The server's words are outside text: no control character reaches a terminal. */
-	for (char *p = t->role; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	no_controls(t->role);
 	*out = t;
 	return POISE_OK;
 }
