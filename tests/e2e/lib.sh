@@ -91,10 +91,10 @@ window_keys() { local name=$1; shift; tm send-keys -t "$name" "$@"; }
 window_text() { tm send-keys -t "$1" -l "$2"; }
 # window_wait NAME TEXT [SECONDS]: until window NAME shows TEXT (else both screens and fail).
 window_wait() {
-	local limit=$(( ${3:-10} * 10 )) i
+	local limit=$(( ${3:-10} * 10 + 4 )) i
 	for (( i = 0; i < limit; i++ )); do
-		window_screen "$1" | grep -qF -- "$2" && return 0
-		sleep 0.1
+		[[ $(window_screen "$1") == *"$2"* ]] && return 0
+		poll_pause "$i"
 	done
 	echo "---- window $1 ----" >&2; window_screen "$1" >&2
 	fail "window $1 never showed '$2'"
@@ -179,16 +179,21 @@ open_replay() {
 }
 
 # poll SHOWN TEXT SECONDS: until `SHOWN` (screen or words) has TEXT (1 when
-# it never does); gone=1 in the environment: until it no longer has.
+# it never does); gone=1 in the environment: until it no longer has. The
+# first looks come every 20 ms (a redraw after a key takes a few), then
+# every 100 ms; SECONDS counts as before, in looks of 100 ms.
 poll() {
-	local limit=$(( $3 * 10 )) i
+	local limit=$(( $3 * 10 + 4 )) i shown
 	for (( i = 0; i < limit; i++ )); do
-		if "$1" | grep -qF -- "$2"; then [ "${gone:-0}" = 1 ] || return 0
+		shown=$("$1")
+		if [[ $shown == *"$2"* ]]; then [ "${gone:-0}" = 1 ] || return 0
 		elif [ "${gone:-0}" = 1 ]; then return 0; fi
-		sleep 0.1
+		poll_pause "$i"
 	done
 	return 1
 }
+# poll_pause I: the pause after look I of a wait (20 ms for the first five, then 100 ms).
+poll_pause() { if (( $1 < 5 )); then sleep 0.02; else sleep 0.1; fi; }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
 wait_for() { poll screen "$1" "${2:-10}" || fail "screen never showed '$1'"; }
@@ -218,10 +223,10 @@ poise_pid() { child_pid "$(tm display-message -p -t main '#{pane_pid}')" "poise 
 
 # wait_status FILE WHAT SECONDS: until poise's exit status is in FILE; prints it.
 wait_status() {
-	local limit=$(( $3 * 10 )) i
+	local limit=$(( $3 * 10 + 4 )) i
 	for (( i = 0; i < limit; i++ )); do
 		[ -f "$1" ] && { cat "$1"; return 0; }
-		sleep 0.1
+		poll_pause "$i"
 	done
 	fail "$2 did not exit"
 }
