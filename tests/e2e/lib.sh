@@ -317,3 +317,20 @@ team_role() {
 	q "DO \$\$ BEGIN CREATE ROLE $1 LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
 	q "GRANT $2 TO $1"
 }
+
+# team_env ROLE [AGENT]: the variables (for E2E_ENV or env) of a person on
+# team_server's database: connected as login ROLE, $POISE_AGENT AGENT (ROLE
+# unless given), their own database $E2E_DIR/ROLE.db.
+team_env() {
+	printf "PGHOST='%s' PGPORT='%s' POISE_SERVER='dbname=%s user=%s' POISE_AGENT='%s' POISE_DB='%s/%s.db'" \
+		"$PGHOST" "$PGPORT" "$db" "$1" "${2:-$1}" "$E2E_DIR" "$1"
+}
+
+# team_window NAME ROLE AGENT [ARGS...]: `poise ARGS` in a 100x30 window NAME
+# (start_window) as that person (team_env ROLE AGENT).
+team_window() {
+	local name=$1 env
+	env=$(team_env "$2" "$3")
+	shift 3
+	E2E_ENV=$env start_window "$name" 100 30 "$@"
+}

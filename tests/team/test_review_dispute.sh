@@ -14,17 +14,6 @@ team_server poise_e2e_dispute
 team_role ana poise_agent
 team_role sue poise_supervisor
 
-# The environment of a person: connected as role WHO, $POISE_AGENT NAME, their own database.
-env_of() {
-	printf "PGHOST='%s' PGPORT='%s' POISE_SERVER='dbname=%s user=%s' POISE_AGENT='%s' POISE_DB='%s/%s.db'" \
-		"$PGHOST" "$PGPORT" "$db" "$1" "$2" "$E2E_DIR" "$1"
-}
-# A tmux session NAME running poise as role WHO with $POISE_AGENT AS.
-start_in() {
-	local name=$1 who=$2 as=$3
-	shift 3
-	E2E_ENV=$(env_of "$who" "$as") start_window "$name" 100 30 "$@"
-}
 wait_q() {
 	local i
 	for (( i = 0; i < 150; i++ )); do
@@ -35,7 +24,7 @@ wait_q() {
 }
 
 # The agent's call reaches the server (the background sync after it).
-start_in ana ana ana call --playbook e2e-fast --customer "Caller of ana"
+team_window ana ana ana call --playbook e2e-fast --customer "Caller of ana"
 window_wait ana "Calm: Calm goal"
 window_keys ana 4; window_wait ana "mood 4"
 in_window ana end_call_plainly
@@ -43,13 +32,13 @@ wait_q "SELECT count(*) FROM poise.calls WHERE agent = 'ana'" 1
 
 # Another name than the server role cannot sign: refused, before any screen.
 rc=0
-out=$(eval env "$(env_of sue desk)" "'$POISE_BIN'" review --server --reviewer someone-else 2>&1) ||
+out=$(eval env "$(team_env sue desk)" "'$POISE_BIN'" review --server --reviewer someone-else 2>&1) ||
 	rc=$?
 [ "$rc" = 2 ] || fail "review --server --reviewer someone-else: exit $rc: $out"
 grep -qF "signed by your server role 'sue'" <<<"$out" || fail "no clear refusal: $out"
 
 # The supervisor comments through the mirror: signed sue (the role), not desk ($POISE_AGENT).
-start_in sup sue desk review --server
+team_window sup sue desk review --server
 window_wait sup "poise review - all calls"
 window_wait sup "Caller of ana"
 window_keys sup Enter;  window_wait sup "call "
@@ -71,13 +60,13 @@ window_keys ana d;      window_wait ana "why you disagree"
 window_text ana "I named the delay at 01:10"; window_keys ana Enter
 window_wait ana "disputes; sue will see it in review"
 # A sync sends it (the screen's own goes after the next call).
-out=$(eval env "$(env_of ana ana)" "'$POISE_BIN'" sync 2>&1) || fail "sync: $out"
+out=$(eval env "$(team_env ana)" "'$POISE_BIN'" sync 2>&1) || fail "sync: $out"
 wait_q "SELECT agent || ' ' || kind || ': ' || text FROM poise.review_replies" \
 	"ana dispute: I named the delay at 01:10"
 window_keys ana q
 
 # The supervisor's next review --server shows the dispute under the review.
-start_in sup2 sue desk review --server
+team_window sup2 sue desk review --server
 window_wait sup2 "Second caller"
 window_wait sup2 "Caller of ana"
 window_keys sup2 Down Enter; window_wait sup2 "call "

@@ -15,14 +15,6 @@ done
 team_role sue poise_supervisor
 team_role tia poise_trainer
 
-# A window per person: NAME (the tmux session), their database, the role they connect as.
-start_in() {
-	local name=$1 who=$2 env
-	shift 2
-	env="PGHOST='$PGHOST' PGPORT='$PGPORT' POISE_SERVER='dbname=$db user=$who'"
-	env+=" POISE_AGENT='$who' POISE_DB='$E2E_DIR/$who.db'"
-	E2E_ENV=$env start_window "$name" 100 30 "$@"
-}
 # next_caller_in NAME CUSTOMER: from NAME's ready screen, a call with CUSTOMER.
 next_caller_in() {
 	window_keys "$1" c; in_window "$1" new_caller "$2"
@@ -40,7 +32,7 @@ wait_server() {
 
 # Calls: each agent takes one; the background sync brings each to the server.
 for who in ana bo cy; do
-	start_in "$who" "$who" call --playbook e2e-fast --customer "Caller of $who"
+	team_window "$who" "$who" "$who" call --playbook e2e-fast --customer "Caller of $who"
 done
 for who in ana bo cy; do
 	window_wait "$who" "Calm: Calm goal"
@@ -51,7 +43,7 @@ for who in ana bo cy; do wait_server "$who" 1; done
 window_screen ana | grep -qF "unreachable" && fail "the ready screen says the server is unreachable"
 
 # The supervisor reviews each agent's call through the mirror, with a comment.
-start_in sup sue review --server --reviewer sue
+team_window sup sue sue review --server --reviewer sue
 window_wait sup "poise review - all calls"
 for who in ana bo cy; do window_wait sup "Caller of $who"; done
 for who in ana bo cy; do

@@ -1,0 +1,3 @@
+PS4='+ $EPOCHREALTIME '
+set -x
+. "$1"
