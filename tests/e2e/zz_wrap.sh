@@ -1,3 +1,0 @@
-PS4='+ $EPOCHREALTIME '
-set -x
-. "$1"
