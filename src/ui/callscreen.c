@@ -185,7 +185,7 @@ static int undo_last_key(struct ui *ui, struct callscr *c)
 	if (!u || u->mark != LINE_SHOWN)
 		return 0;
 	if (ui_record(ui, &ev) == 0)
-		ui_set_banner(ui, 0, _("undone: the line's mark taken back; marked again"));
+		ui_set_banner(ui, 0, _("undone: line un-marked; it is marked again"));
 	return 1;
 }
 
