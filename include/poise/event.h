@@ -138,6 +138,8 @@ enum outcome outcome_from_char(int ch);
 
 const char *skip_reason_key(enum skip_reason reason);
 const char *skip_reason_label(enum skip_reason reason);
-int skip_reason_from_char(int ch); /* -1 when none */
+/* The reason of a stored key (or a key press); -1 when none. */
+int skip_reason_from_key(const char *key);
+int skip_reason_from_char(int ch);
 
 #endif

@@ -443,18 +443,21 @@ static char *fit_with_more(const char *text, int w, int rows, const char *more)
 	return buf;
 }
 
+/*
+ * The rows of the coaching prompt and the breathing pacer. Both fit: the
+ * pacer takes the bottom row of its own, so a prompt that fires while the
+ * agent breathes is seen at once, not when the pacer stops.
+ */
 static int prompt_height(struct ui *ui)
 {
+	int pacer = ui->cs.pacing ? 1 : 0, h;
 	char *line;
-	int h;
 
-	if (ui->cs.pacing)
-		return 1;
 	if (!(line = callscr_prompt_text(ui)))
-		return 0;
+		return pacer;
 	h = draw_text_height(COLS - 2, line);
 	free(line);
-	return h < prompt_max() ? h : prompt_max();
+	return (h < prompt_max() ? h : prompt_max()) + pacer;
 }
 
 static void draw_prompt(struct ui *ui, int y, int h, int64_t now)
@@ -462,10 +465,10 @@ static void draw_prompt(struct ui *ui, int y, int h, int64_t now)
 	char *line;
 
 	if (ui->cs.pacing) {
-		draw_pacer(ui, y, 1, COLS - 2, now - ui->cs.breathe_at);
-		return;
+		draw_pacer(ui, y + h - 1, 1, COLS - 2, now - ui->cs.breathe_at);
+		h--;
 	}
-	if (!(line = callscr_prompt_text(ui)))
+	if (h <= 0 || !(line = callscr_prompt_text(ui)))
 		return;
 	if (draw_text_height(COLS - 2, line) > h) {
 		char *cut = fit_with_more(line, COLS - 2, h,

@@ -121,7 +121,13 @@ static int undo_seq(struct ui *ui, int64_t seq)
 	undone = call_entry_event(e);
 	timeline_describe(&ui->cs, &ui->meta, &undone, what, sizeof(what));
 	/* The selection stays: a stage changed back is placed by its next draw. */
-	if (ui_record(ui, &ev) == 0)
+	if (ui_record(ui, &ev) != 0)
+		return REDRAW;
+	/* The hold never ended, as far as the log goes: say so, and how to end it. */
+	if (undone.kind == EV_HOLD_END)
+		ui_set_banner(ui, 0,
+			      _("undone: hold ended; on hold again since it began (h ends it)"));
+	else
 		ui_set_banner(ui, 0, _("undone: %s"), what);
 	return REDRAW;
 }
@@ -156,11 +162,44 @@ static int call_prev(struct ui *ui, void *ctx, int key)
 			   _("this is where the call began; Tab goes on"));
 }
 
+/*
+ * u right after p or after Space took a line's mark back takes back that
+ * key, as after any other: the pacer stops; the line is marked again (the
+ * log's UNDO stays; a new SAID or SKIP puts the mark back, as the agent
+ * had it). Else the newest mark is taken back.
+ */
+static int undo_last_key(struct ui *ui, struct callscr *c)
+{
+	const struct line_use *u;
+	struct event ev = c->unmark;
+
+	if (c->last == LAST_PACER && ui->cs.pacing) {
+		if (ui_record(ui, &(struct event){.kind = EV_BREATHE_END,
+						  .stage = (int)ui->cs.stage}) == 0)
+			ui_set_banner(ui, 0, _("undone: breathing pacer started"));
+		return 1;
+	}
+	if (c->last != LAST_UNMARK || ev.stage != (int)ui->cs.stage)
+		return 0;
+	u = call_line(&ui->cs, ui->cs.stage, (enum section)ev.a, ev.b);
+	if (!u || u->mark != LINE_SHOWN)
+		return 0;
+	if (ui_record(ui, &ev) == 0)
+		ui_set_banner(ui, 0, _("undone: line un-marked; it is marked again"));
+	return 1;
+}
+
 static int call_undo(struct ui *ui, void *ctx, int key)
 {
-	int64_t seq = call_undo_target(&ui->cs);
+	struct callscr *c = ctx;
+	int64_t seq;
 
-	(void)ctx, (void)key;
+	(void)key;
+	if (undo_last_key(ui, c)) {
+		c->last = LAST_OTHER;
+		return REDRAW;
+	}
+	seq = call_undo_target(&ui->cs);
 	if (!seq) {
 		ui_set_banner(ui, 0, _("nothing to undo: no mark left in this call"));
 		return REDRAW;
@@ -231,8 +270,24 @@ static int call_mark(struct ui *ui, void *ctx, int key)
 		return record(ui, EV_CHECK, it.index, !(ticked && ticked[it.index]), NULL);
 	}
 	/* A line marked already is un-marked: its mark is taken back, never logged twice. */
-	if (ui->cs.lines[ui->cs.stage][it.section][it.index].mark != LINE_SHOWN)
-		return undo_seq(ui, call_line_mark_seq(&ui->cs, it.section, it.index));
+	if (ui->cs.lines[ui->cs.stage][it.section][it.index].mark != LINE_SHOWN) {
+		struct callscr *c = ctx;
+		const struct call_entry *e =
+			call_entry_of(&ui->cs, call_line_mark_seq(&ui->cs, it.section, it.index));
+		int ret;
+
+		if (!e)
+			return HANDLED;
+		c->unmark = (struct event){.kind = e->kind, .stage = (int)ui->cs.stage,
+					   .a = e->a, .b = e->b};
+		/* The reason's key, from poise's own table: the entry's text may go with the fold. */
+		if (e->kind == EV_SKIP && e->text)
+			c->unmark.text = skip_reason_key(
+				(enum skip_reason)skip_reason_from_key(e->text));
+		ret = undo_seq(ui, e->seq);
+		c->last = LAST_UNMARK;
+		return ret;
+	}
 	return record(ui, EV_SAID, (int)it.section, it.index, NULL);
 }
 
@@ -363,8 +418,12 @@ static int call_manager(struct ui *ui, void *ctx, int key)
 /* The pacer runs, from any stage, until Esc or p again: both are events (the fold's pacing). */
 static int call_breathe(struct ui *ui, void *ctx, int key)
 {
-	(void)ctx, (void)key;
-	record(ui, ui->cs.pacing ? EV_BREATHE_END : EV_BREATHE, 0, 0, NULL);
+	int start = !ui->cs.pacing;
+
+	(void)key;
+	record(ui, start ? EV_BREATHE : EV_BREATHE_END, 0, 0, NULL);
+	if (start && ui->cs.pacing)
+		((struct callscr *)ctx)->last = LAST_PACER;
 	return REDRAW;
 }
 
@@ -465,6 +524,9 @@ static int callscr_key(struct ui *ui, void *ctx, int key)
 	}
 	if (kb && kb->fn != call_warn && kb->fn != call_move)
 		((struct callscr *)ctx)->warn_shown = 0;
+	/* What u may take back is the last key's only (p, or Space un-marking). */
+	if (kb && kb->fn != call_undo)
+		((struct callscr *)ctx)->last = LAST_OTHER;
 	return keymap_key(ui, &km, ctx, key);
 }
 

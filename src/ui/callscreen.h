@@ -45,6 +45,13 @@ struct callscr {
 	struct list_view body; /* the stage's lines, scrolled */
 	int body_stage;	       /* the stage body shows, + 1 (0 none); another resets its scroll */
 	int warn_shown;	       /* the warning w highlighted, not yet logged; 0 none */
+	/*
+	 * What the last key did that u takes back other than by an UNDO (not a
+	 * mark, or an UNDO itself): LAST_PACER started the pacer, LAST_UNMARK
+	 * took a line's mark back (Space), kept in unmark to put it back.
+	 */
+	enum { LAST_OTHER, LAST_PACER, LAST_UNMARK } last;
+	struct event unmark; /* LAST_UNMARK: the SAID or SKIP taken back (text: a reason key) */
 	/* Its last frame (calllayout.c): the loop's frame number (0 none) and the size. */
 	uint64_t frame;
 	int lines, cols;

@@ -159,12 +159,12 @@ static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
 		 words_count(n1, sizeof(n1), cs->warnings, "warning", "warnings"),
 		 words_count(n2, sizeof(n2), cs->escalations, "escalation", "escalations"));
 	list_add(b, NULL, list_own(b, strdup(buf)), A_NORMAL, 0);
-	/* The pacer stands where the prompt does, as on the call screen. */
-	if (cs->pacing)
-		list_add(b, NULL, _("breathing pacer running"), ui_attr(ui, R_PROMPT), 0);
-	else if (call_prompt(cs))
+	/* The prompt, and the pacer below it, as on the call screen. */
+	if (call_prompt(cs))
 		list_add(b, NULL, list_own(b, callview_prompt(ui, &v, now)), ui_attr(ui, R_PROMPT),
 			 0);
+	if (cs->pacing)
+		list_add(b, NULL, _("breathing pacer running"), ui_attr(ui, R_PROMPT), 0);
 	list_add(b, NULL, "", A_NORMAL, 0);
 	if (cs->phase != CALL_NEW)
 		callview_stage(ui, &v, b);

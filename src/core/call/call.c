@@ -81,15 +81,6 @@ void call_free(struct call_state *cs)
 
 /* --- checking ------------------------------------------------------------ */
 
-/* The skip reason of a key; -1 when none. */
-static int skip_reason_of(const char *key)
-{
-	for (int i = 0; key && i < SKIP_COUNT; i++)
-		if (strcmp(skip_reason_key((enum skip_reason)i), key) == 0)
-			return i;
-	return -1;
-}
-
 static int known_cause(const struct playbook *pb, const char *id)
 {
 	for (size_t i = 0; id && i < pb->ncauses; i++)
@@ -124,7 +115,7 @@ static int talk_event_ok(const struct call_state *cs, const struct event *ev)
 	case EV_SAID:
 		return item_in_range(cs, ev->a, ev->b);
 	case EV_SKIP:
-		return item_in_range(cs, ev->a, ev->b) && skip_reason_of(ev->text) >= 0;
+		return item_in_range(cs, ev->a, ev->b) && skip_reason_from_key(ev->text) >= 0;
 	case EV_PROMPT:
 		return ev->a >= 0 && (size_t)ev->a < cs->pb->nrules;
 	case EV_ESCALATE:
@@ -318,7 +309,7 @@ static void mark_line(struct call_state *cs, const struct event *ev, enum line_m
 	u->seq = ev->seq;
 	u->t = ev->t;
 	u->mark = (unsigned char)mark;
-	u->reason = (signed char)(mark == LINE_SKIPPED ? skip_reason_of(ev->text) : -1);
+	u->reason = (signed char)(mark == LINE_SKIPPED ? skip_reason_from_key(ev->text) : -1);
 }
 
 static void apply_interrupted(struct call_state *cs, int64_t t)

@@ -129,6 +129,14 @@ const char *skip_reason_label(enum skip_reason reason)
 	return (unsigned)reason < SKIP_COUNT ? _(skips[reason].label) : "";
 }
 
+int skip_reason_from_key(const char *key)
+{
+	for (int i = 0; key && i < SKIP_COUNT; i++)
+		if (strcmp(skips[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
 int skip_reason_from_char(int ch)
 {
 	return choice_of_char(skips, SKIP_COUNT, ch);

@@ -130,10 +130,16 @@ static void describe_item(char *buf, size_t size, size_t *len, const struct call
 			    or_q(section_key((enum section)ev->a)));
 		put_item(buf, size, len, cs, meta, ev->a, ev->b);
 		break;
-	case EV_SKIP:
-		put(buf, size, len, _("skipped (%s): "), ev->text ? ev->text : "-");
+	case EV_SKIP: {
+		/* The reason in words, as on the call screen; a key poise does not know, as it is. */
+		int reason = skip_reason_from_key(ev->text);
+
+		put(buf, size, len, _("skipped (%s): "),
+		    reason >= 0 ? skip_reason_label((enum skip_reason)reason)
+				: ev->text ? ev->text : "-");
 		put_item(buf, size, len, cs, meta, ev->a, ev->b);
 		break;
+	}
 	default:
 		break;
 	}
