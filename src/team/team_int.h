@@ -30,6 +30,13 @@ struct team {
  */
 enum poise_status team_pq_load(struct poise_error *err);
 
+/*
+ * The session's set-up on a connection just made (team_connect) or made
+ * again (PQreset, the floor's reconnect): its settings, role and the
+ * server's schema version for team_check_version. POISE_OK, or why not.
+ */
+enum poise_status team_session(struct team *t, struct poise_error *err);
+
 /* Fill err from the connection's (or res's) message: "cannot WHAT: ...". */
 enum poise_status team_fail(struct team *t, const PGresult *res, const char *what,
 			    struct poise_error *err);
