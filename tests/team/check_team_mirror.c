@@ -15,6 +15,7 @@
 #include "poise/store_reply.h"
 #include "poise/store_score.h"
 #include "sync_fixture.h"
+#include "team_int.h"
 #include "helpers/fixture_review.h"
 #include "main/suite.h"
 
@@ -470,6 +471,8 @@ START_TEST(test_rescore_replaces_answers_whole)
 	struct team_mirror_counts mn;
 	struct poise_error err = {0};
 	char p2[640], *call, qid[37] = "";
+	struct review r = {0};
+	size_t sent = 0, scores, replies;
 
 	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
 	snprintf(p2, sizeof(p2), "%.500s.team2", path);
@@ -503,11 +506,13 @@ START_TEST(test_rescore_replaces_answers_whole)
 	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers"), 0);
 	ck_assert_int_eq(pgt_int(admin, "SELECT updated_at FROM poise.qa_scores"),
 			 INT64_C(1700000400000));
-	/* Sent again (marked unsent here): nothing changes on the server. */
+	/* Sent again (marked unsent here), the big batch's way (COPY): nothing changes. */
 	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM qa_scores WHERE synced = 1"), 1);
 	fx_sql_exec(mpath, "UPDATE qa_scores SET synced = 0");
-	mirror_ok(sue, m1, &mn);
-	ck_assert_int_eq(mn.scores_sent, 1);
+	ck_assert_msg(team_qa(sue, m1, 1, &(struct team_sync_opts){.copy_from = 1}, &sent,
+			      &scores, &replies, &err) == POISE_OK,
+		      "%s", err.msg);
+	ck_assert_uint_eq(sent, 1);
 	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers"), 0);
 	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_scores"), 1);
 	/* The other mirror and the agent take the whole new version. */
@@ -520,6 +525,29 @@ START_TEST(test_rescore_replaces_answers_whole)
 	ck_assert_int_eq(n.scores, 1);
 	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM qa_answers"), 0);
 	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM qa_scores"), 1);
+	/* The same for a review's stage scores: all cleared, cleared everywhere. */
+	fixture_review(m1, &r, call, "t_sue", "scored", INT64_C(1700000500000));
+	r.scores[STAGE_CALM] = 4;
+	r.scores[STAGE_SOLVE] = 2;
+	r.updated_at = INT64_C(1700000510000);
+	ck_assert_msg(review_save(m1, &r, &err) == POISE_OK, "%s", err.msg);
+	mirror_ok(sue, m1, &mn);
+	mirror_ok(sue, m2, &mn);
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(fx_sql_int(p2, "SELECT count(*) FROM review_scores"), 2);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM review_scores"), 2);
+	memset(r.scores, 0, sizeof(r.scores));
+	r.updated_at = INT64_C(1700000520000);
+	ck_assert_msg(review_save(m1, &r, &err) == POISE_OK, "%s", err.msg);
+	mirror_ok(sue, m1, &mn);
+	ck_assert_int_eq(mn.reviews_sent, 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.reviews WHERE"
+					" num_nonnulls(score_calm, score_solve) > 0"),
+			 0);
+	mirror_ok(sue, m2, &mn);
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(fx_sql_int(p2, "SELECT count(*) FROM review_scores"), 0);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM review_scores"), 0);
 	free(call);
 	store_close(m1);
 	store_close(m2);
