@@ -53,6 +53,27 @@ static void same_calls(struct store *agent, struct store *mirror)
 	free(m);
 }
 
+/* A supervisor's two mirrors (mpath, p2) of the agent's n calls, sent: the first brought down. */
+static struct store *two_mirrors(size_t n, struct store **m1, struct store **m2, char *p2,
+				 size_t size)
+{
+	struct store *st = sfx_setup(DB, 1, n, path, sizeof(path));
+	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
+	struct team_sync_counts sn;
+	struct team_mirror_counts mn;
+	struct poise_error err = {0};
+
+	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
+	snprintf(p2, size, "%.500s.team2", path);
+	ck_assert_int_eq(store_open(mpath, 0, m1, &err), POISE_OK);
+	ck_assert_int_eq(store_open(p2, 0, m2, &err), POISE_OK);
+	sync_ok(agent, st, &sn);
+	mirror_ok(sue, *m1, &mn);
+	team_close(agent);
+	team_close(sue);
+	return st;
+}
+
 START_TEST(test_mirror_whole_team_both_ways)
 {
 	struct store *st = sfx_setup(DB, 2, 30, path, sizeof(path)), *m = NULL;
@@ -307,21 +328,16 @@ END_TEST
  */
 START_TEST(test_later_review_edit_wins_in_sync)
 {
-	struct store *st = sfx_setup(DB, 1, 4, path, sizeof(path)), *m1 = NULL, *m2 = NULL;
+	struct store *m1 = NULL, *m2 = NULL;
+	char p2[640], *call, *c;
+	struct store *st = two_mirrors(4, &m1, &m2, p2, sizeof(p2));
 	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
 	PGconn *admin = pgt_connect(DB, NULL);
 	struct team_sync_counts n;
 	struct team_mirror_counts mn;
 	struct poise_error err = {0};
 	struct review r1 = {0}, r2;
-	char p2[640], *call, *c;
 
-	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
-	snprintf(p2, sizeof(p2), "%.500s.team2", path);
-	ck_assert_int_eq(store_open(mpath, 0, &m1, &err), POISE_OK);
-	ck_assert_int_eq(store_open(p2, 0, &m2, &err), POISE_OK);
-	sync_ok(agent, st, &n);
-	mirror_ok(sue, m1, &mn);
 	call = fx_sql_text(mpath, "SELECT id FROM calls ORDER BY id LIMIT 1");
 	fixture_review(m1, &r1, call, "t_sue", "one", INT64_C(1700000100000));
 	mirror_ok(sue, m1, &mn);
@@ -463,23 +479,18 @@ END_TEST
  */
 START_TEST(test_rescore_replaces_answers_whole)
 {
-	struct store *st = sfx_setup(DB, 1, 3, path, sizeof(path)), *m1 = NULL, *m2 = NULL;
+	struct store *m1 = NULL, *m2 = NULL;
+	char p2[640], *call, qid[37] = "";
+	struct store *st = two_mirrors(3, &m1, &m2, p2, sizeof(p2));
 	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
 	PGconn *admin = pgt_connect(DB, NULL);
 	const struct qa_answer one[] = {{"named-feeling", 5, SCALE_YES_NO, 0, 1}};
 	struct team_sync_counts n;
 	struct team_mirror_counts mn;
 	struct poise_error err = {0};
-	char p2[640], *call, qid[37] = "";
 	struct review r = {0};
 	size_t sent = 0, scores, replies;
 
-	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
-	snprintf(p2, sizeof(p2), "%.500s.team2", path);
-	ck_assert_int_eq(store_open(mpath, 0, &m1, &err), POISE_OK);
-	ck_assert_int_eq(store_open(p2, 0, &m2, &err), POISE_OK);
-	sync_ok(agent, st, &n);
-	mirror_ok(sue, m1, &mn);
 	mirror_ok(sue, m2, &mn);
 	call = fx_sql_text(mpath, "SELECT id FROM calls ORDER BY id LIMIT 1");
 	sfx_score(m1, call, qid, 3, INT64_C(1700000200000));
