@@ -509,7 +509,7 @@ START_TEST(test_rescore_replaces_answers_whole)
 	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers"), 1);
 	ck_assert_int_eq(pgt_int(admin, "SELECT value FROM poise.qa_answers"), 1);
 	/* None: every answer cleared. */
-	fixture_score(m1, call, "t_sue", qid, INT64_C(1700000100000), INT64_C(1700000400000), NULL,
+	fixture_score(m1, call, "t_sue", qid, INT64_C(1700000100000), INT64_C(1700000400000), one,
 		      0);
 	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM qa_answers"), 0);
 	mirror_ok(sue, m1, &mn);
