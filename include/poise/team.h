@@ -40,7 +40,16 @@ struct team;
 enum poise_status team_server(const char *url, const char *(*getenv_fn)(const char *),
 			      const char **out, struct poise_error *err);
 
-/* Connect (libpq: PQconnectdbParams, application_name poise). */
+/*
+ * Connect (libpq: PQconnectdbParams, application_name poise). A server out
+ * of reach is POISE_IO, its advice for whom: an agent (their calls stay
+ * safe on this machine and sync later; team_connect) or the team's desk, a
+ * supervisor or trainer reading or writing the team (the address to
+ * check, the data here unchanged).
+ */
+enum team_reader { TEAM_FOR_AGENT, TEAM_FOR_DESK };
+enum poise_status team_connect_for(const char *conninfo, enum team_reader who, struct team **out,
+				   struct poise_error *err);
 enum poise_status team_connect(const char *conninfo, struct team **out, struct poise_error *err);
 void team_close(struct team *t);
 /* The database role this connection is: an agent's role is named as the agent. */

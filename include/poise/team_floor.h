@@ -85,13 +85,18 @@ struct team_floor;
 enum poise_status team_floor_open(struct team *t, int64_t now, struct team_floor **out,
 				  struct poise_error *err);
 void team_floor_close(struct team_floor *f);
-/* The server connection's socket, to wait on (poll/select); -1 while disconnected. */
+/*
+ * The server connection's socket, to wait on (poll/select) for reading; -1
+ * while the floor waits to try the server again.
+ */
 int team_floor_socket(const struct team_floor *f);
 /*
  * Read the notifications that arrived (never waits for one) and the new
  * events of each call named. *alerts gets the number of new alerts. A lost
- * connection is POISE_IO with err saying so; later polls try to connect
- * again (every few seconds) and, once back, read what was missed.
+ * connection is POISE_IO with err saying so; later polls connect again (a
+ * step a poll; a tenth of a second after the loss, then at most every half
+ * second),
+ * set the new session up as team_connect does, and read what was missed.
  */
 enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *alerts,
 				  struct poise_error *err);

@@ -86,9 +86,10 @@ enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_er
 
 	if ((ps = team_server(NULL, cli_getenv, &conninfo, err)) != POISE_OK)
 		return ps;
-	if ((ps = store_open(db, STORE_PATIENT, &st, err)) != POISE_OK)
+	/* The server first: out of reach, no empty mirror is left to pass for one brought down. */
+	if ((ps = team_connect_for(conninfo, TEAM_FOR_DESK, &t, err)) != POISE_OK)
 		return ps;
-	if ((ps = team_connect(conninfo, &t, err)) == POISE_OK) {
+	if ((ps = store_open(db, STORE_PATIENT, &st, err)) == POISE_OK) {
 		snprintf(seen_role, sizeof(seen_role), "%s", team_role(t));
 		agent_only_note(t);
 		ps = team_mirror(t, st, &n, err);

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "poise/i18n.h"
+#include "poise/team.h"
 
 int cmd_server(const struct cli_args *args);
 int cmd_sync(const struct cli_args *args);
@@ -24,9 +25,13 @@ extern const struct cli_opt cli_server_opts[];
 struct playbook;
 int cli_lint_playbook(const char *path, struct playbook **pb);
 
-/* Connect to --server URL, else $POISE_SERVER, else libpq's PG* variables. */
-struct team;
-int cli_team_connect(const struct cli_args *args, struct team **t, struct poise_error *err);
+/*
+ * Connect to --server URL, else $POISE_SERVER, else libpq's PG* variables;
+ * a server out of reach worded for who (team.h: sync is the agent's, the
+ * other commands the desk's).
+ */
+int cli_team_connect(const struct cli_args *args, enum team_reader who, struct team **t,
+		     struct poise_error *err);
 
 /*
  * --server on a reading command (review, show, report, export, followups;

@@ -19,7 +19,7 @@ int cmd_floor(const struct cli_args *args)
 
 	poise_error_clear(&err);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	if (cli_team_connect(args, &t, &err) != CLI_OK)
+	if (cli_team_connect(args, TEAM_FOR_DESK, &t, &err) != CLI_OK)
 		return cli_report(args->cmd, &err);
 	/* TRANSLATORS: the floor's title line says who is looking, "as poise_supervisor". */
 	snprintf(who, sizeof(who), _("as %s"), team_role(t));

@@ -24,7 +24,7 @@ int cmd_publish(const struct cli_args *args)
 			args->operands[0]);
 		return CLI_FAIL;
 	}
-	if (cli_team_connect(args, &t, &err) != CLI_OK ||
+	if (cli_team_connect(args, TEAM_FOR_DESK, &t, &err) != CLI_OK ||
 	    team_publish(t, pb->id, pb->version, pb->hash, pb->text, &added, &err) != POISE_OK)
 		code = cli_report(args->cmd, &err);
 	else if (added)

@@ -12,12 +12,13 @@ const struct cli_opt cli_server_opts[] = {
 	{NULL, NULL, NULL},
 };
 
-int cli_team_connect(const struct cli_args *args, struct team **t, struct poise_error *err)
+int cli_team_connect(const struct cli_args *args, enum team_reader who, struct team **t,
+		     struct poise_error *err)
 {
 	const char *conninfo;
 
 	if (team_server(cli_value(args, "server"), cli_getenv, &conninfo, err) != POISE_OK ||
-	    team_connect(conninfo, t, err) != POISE_OK)
+	    team_connect_for(conninfo, who, t, err) != POISE_OK)
 		return CLI_FAIL;
 	return CLI_OK;
 }
@@ -35,7 +36,7 @@ int cmd_server(const struct cli_args *args)
 				args->operands[0]);
 		return cli_report(args->cmd, &err);
 	}
-	if (cli_team_connect(args, &t, &err) != CLI_OK ||
+	if (cli_team_connect(args, TEAM_FOR_DESK, &t, &err) != CLI_OK ||
 	    team_init(t, &from, &to, &err) != POISE_OK) {
 		team_close(t);
 		return cli_report(args->cmd, &err);

@@ -19,8 +19,8 @@ int cmd_sync(const struct cli_args *args)
 
 	poise_error_clear(&err);
 	/* The server's options are checked (and it is reached) before the database opens. */
-	if (cli_team_connect(args, &t, &err) != CLI_OK || !(st = cli_store(args, &err)) ||
-	    team_sync(t, st, NULL, &n, &err) != POISE_OK) {
+	if (cli_team_connect(args, TEAM_FOR_AGENT, &t, &err) != CLI_OK ||
+	    !(st = cli_store(args, &err)) || team_sync(t, st, NULL, &n, &err) != POISE_OK) {
 		/*
 		 * The ready screen says so ("server unreachable, N calls waiting"):
 		 * any failure once a server is configured; none without one (the

@@ -139,13 +139,60 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 	"SET client_min_messages = warning; SET DateStyle = ISO; SET client_encoding = 'UTF8';"    \
 	" SET synchronous_commit = on;"
 
+/*
+ * Times are ms integers and dates are ISO: nothing depends on the session's
+ * settings. Text goes as UTF-8, whatever the database's encoding, which also
+ * keeps the escaping of a small batch's literals (row_text) sound. A COMMIT is
+ * on the server's disk before sync records it here, whatever the server's
+ * default (synchronous_commit off could lose a batch that this machine then
+ * never sends again). Then who we are and the server's schema version, which
+ * every command checks first (team_check_version): one round trip (PQexec
+ * returns the last statement's result, or the first error). Without a poise
+ * schema (server init's first run) the string fails whole, its SETs with it:
+ * a second one then sets up the session alone, and the check reads the
+ * version itself. The connection's own parameters (application_name, the
+ * connect timeout) are libpq's and outlive a PQreset; these do not, so a
+ * reconnected session (the floor's) runs this again.
+ */
+enum poise_status team_session(struct team *t, struct poise_error *err)
+{
+	enum poise_status ps = POISE_OK;
+	PGresult *res;
+
+	t->has_version = 0;
+	res = PQexec(t->pg, SESSION_SETUP " SELECT current_user, " GROUPS ", (SELECT CASE WHEN"
+					   " count(*) = 1 THEN max(version) ELSE 0 END FROM"
+					   " poise.schema_version)");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		t->version = atoi(PQgetvalue(res, 0, 2));
+		t->has_version = 1;
+	} else if (PQstatus(t->pg) == CONNECTION_OK) {
+		PQclear(res);
+		res = PQexec(t->pg, SESSION_SETUP " SELECT current_user, " GROUPS);
+	}
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		ps = team_fail(t, res, "set up the session", err);
+	} else {
+		snprintf(t->role, sizeof(t->role), "%s", PQgetvalue(res, 0, 0));
+		snprintf(t->groups, sizeof(t->groups), "%s", PQgetvalue(res, 0, 1));
+		no_controls(t->role);
+	}
+	PQclear(res);
+	return ps;
+}
+
 enum poise_status team_connect(const char *conninfo, struct team **out, struct poise_error *err)
+{
+	return team_connect_for(conninfo, TEAM_FOR_AGENT, out, err);
+}
+
+enum poise_status team_connect_for(const char *conninfo, enum team_reader who, struct team **out,
+				   struct poise_error *err)
 {
 	const char *keys[] = {"dbname", "fallback_application_name", "connect_timeout", NULL};
 	const char *vals[] = {conninfo ? conninfo : "", "poise", "10", NULL};
 	struct team *t = calloc(1, sizeof(*t));
 	enum poise_status ps;
-	PGresult *res;
 
 	*out = NULL;
 	if (!t)
@@ -164,44 +211,22 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 
 		pg_message(PQerrorMessage(t->pg), m, sizeof(m));
 		team_close(t);
+		if (who == TEAM_FOR_DESK)
+			return poise_error_set(
+				err, POISE_IO, NULL, 0, 0,
+				"cannot reach the team server (%s): check its address (--server, "
+				"$POISE_SERVER or libpq's PG* variables) or try again later; the "
+				"data on this machine is unchanged",
+				m);
 		return poise_error_set(err, POISE_IO, NULL, 0, 0,
 				       "cannot reach the server: %s: check the address and "
 				       "that the server is up; calls stay safe on this machine",
 				       m);
 	}
-	/*
-	 * Times are ms integers and dates are ISO: nothing depends on the session's
-	 * settings. Text goes as UTF-8, whatever the database's encoding, which also
-	 * keeps the escaping of a small batch's literals (row_text) sound. A COMMIT is
-	 * on the server's disk before sync records it here, whatever the server's
-	 * default (synchronous_commit off could lose a batch that this machine then
-	 * never sends again). Then who we are and the server's schema version, which
-	 * every command checks first (team_check_version): one round trip (PQexec
-	 * returns the last statement's result, or the first error). Without a poise
-	 * schema (server init's first run) the string fails whole, its SETs with it:
-	 * a second one then sets up the session alone, and the check reads the
-	 * version itself.
-	 */
-	res = PQexec(t->pg, SESSION_SETUP " SELECT current_user, " GROUPS ", (SELECT CASE WHEN"
-					   " count(*) = 1 THEN max(version) ELSE 0 END FROM"
-					   " poise.schema_version)");
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
-		t->version = atoi(PQgetvalue(res, 0, 2));
-		t->has_version = 1;
-	} else if (PQstatus(t->pg) == CONNECTION_OK) {
-		PQclear(res);
-		res = PQexec(t->pg, SESSION_SETUP " SELECT current_user, " GROUPS);
-	}
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		ps = team_fail(t, res, "set up the session", err);
-		PQclear(res);
+	if ((ps = team_session(t, err)) != POISE_OK) {
 		team_close(t);
 		return ps;
 	}
-	snprintf(t->role, sizeof(t->role), "%s", PQgetvalue(res, 0, 0));
-	snprintf(t->groups, sizeof(t->groups), "%s", PQgetvalue(res, 0, 1));
-	PQclear(res);
-	no_controls(t->role);
 	*out = t;
 	return POISE_OK;
 }

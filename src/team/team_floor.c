@@ -23,8 +23,14 @@
 
 #include "poise/team_floor.h"
 
-#define RECONNECT_MS 3000
-#define FLOOR_GONE_MAX 256
+/*
+ * A lost server is tried again after RECONNECT_FIRST_MS, then after twice
+ * as long each time up to RECONNECT_MAX_MS: back within a second of the
+ * server, and a try is a step a tick, never a wait.
+ */
+#define RECONNECT_FIRST_MS 100
+#define RECONNECT_MAX_MS   500
+#define FLOOR_GONE_MAX	   256
 
 /* A call that left the floor, and the last of its events folded. */
 struct gone {
@@ -58,7 +64,7 @@ struct team_floor {
 	struct gone gone[FLOOR_GONE_MAX]; /* a ring: the next goes at ngone % FLOOR_GONE_MAX */
 	size_t ngone;
 	int lost;	  /* 0 connected, 1 waiting to retry, 2 reconnecting */
-	int64_t retry_at;
+	int64_t retry_at, backoff;
 };
 
 static enum poise_status nomem(struct poise_error *err)
@@ -383,18 +389,23 @@ void team_floor_close(struct team_floor *f)
 
 int team_floor_socket(const struct team_floor *f)
 {
-	return f->lost ? -1 : PQsocket(f->t->pg);
+	/* Reconnecting, the socket says when the server's next answer is there. */
+	return f->lost == 1 ? -1 : PQsocket(f->t->pg);
 }
 
+/* The connection is gone, or a try to make it again failed: try again later. */
 static enum poise_status lost(struct team_floor *f, int64_t now, struct poise_error *err)
 {
+	if (!f->lost)
+		f->backoff = RECONNECT_FIRST_MS;
+	else if ((f->backoff *= 2) > RECONNECT_MAX_MS)
+		f->backoff = RECONNECT_MAX_MS;
 	f->lost = 1;
-	f->retry_at = now + RECONNECT_MS;
+	f->retry_at = now + f->backoff;
 	return poise_error_set(err, POISE_IO, NULL, 0, 0,
-			       "lost the server (%.200s): trying again every %d s; the agents' "
+			       "lost the server (%.200s): trying again; the agents' "
 			       "calls are safe on their machines",
-			       PQerrorMessage(f->t->pg)[0] ? PQerrorMessage(f->t->pg) : "closed",
-			       RECONNECT_MS / 1000);
+			       PQerrorMessage(f->t->pg)[0] ? PQerrorMessage(f->t->pg) : "closed");
 }
 
 enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *alerts,
@@ -413,8 +424,7 @@ enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *ale
 
 		if (f->lost == 1 && now < f->retry_at)
 			return poise_error_set(err, POISE_IO, NULL, 0, 0,
-					       "lost the server: trying again every %d s",
-					       RECONNECT_MS / 1000);
+					       "lost the server: trying again");
 		if (f->lost == 1)
 			r = PQresetStart(f->t->pg) ? PGRES_POLLING_WRITING : PGRES_POLLING_FAILED;
 		if (r != PGRES_POLLING_FAILED)
@@ -426,9 +436,10 @@ enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *ale
 			return poise_error_set(err, POISE_IO, NULL, 0, 0,
 					       "lost the server: connecting again");
 		}
+		/* A new session: set up as team_connect's, then LISTEN and catch up (load). */
 		f->lost = 0;
-		team_exec(f->t, "SET client_min_messages = warning", "set up the session", NULL);
-		if ((ps = load(f, now, alerts, err)) != POISE_OK)
+		if ((ps = team_session(f->t, err)) != POISE_OK ||
+		    (ps = load(f, now, alerts, err)) != POISE_OK)
 			return PQstatus(f->t->pg) == CONNECTION_OK ? ps : lost(f, now, err);
 	}
 	if (!PQconsumeInput(f->t->pg) || PQstatus(f->t->pg) != CONNECTION_OK)

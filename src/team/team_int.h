@@ -33,6 +33,13 @@ struct team {
 enum poise_status team_pq_load(struct poise_error *err);
 
 /*
+ * The session's set-up on a connection just made (team_connect) or made
+ * again (PQreset, the floor's reconnect): its settings, role and the
+ * server's schema version for team_check_version. POISE_OK, or why not.
+ */
+enum poise_status team_session(struct team *t, struct poise_error *err);
+
+/*
  * team_schema.c: team_init, but only up to schema version target (a test's
  * server "as released" at an older version, to upgrade).
  */

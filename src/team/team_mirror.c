@@ -358,6 +358,9 @@ static enum poise_status pull_rest(struct team *t, struct store *st, const char 
 			ps = store_sync_end(st, 1, err);
 		else
 			store_sync_end(st, 0, NULL);
+		/* A comment replaced by the server's later edit lingers in no file (as merge's). */
+		if (ps == POISE_OK && n->reviews)
+			store_scrub_wal(st);
 	}
 	PQclear(rv);
 	PQclear(fu);

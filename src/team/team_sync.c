@@ -880,6 +880,9 @@ enum poise_status team_sync(struct team *t, struct store *st, const struct team_
 	if ((ps = team_pull(t, st, "server_xmin", pull_sql, PULL_N, apply,
 			    &(struct pulled){t, n}, "read from the server", err)) != POISE_OK)
 		return ps;
+	/* A comment replaced by the server's later edit lingers in no file (as merge's). */
+	if (n->reviews)
+		store_scrub_wal(st);
 	/* The QA loop: the agent's replies up, the scores and replies of their calls down. */
 	return team_qa(t, st, 0, o, &n->replies_sent, &n->scores, &n->replies, err);
 }

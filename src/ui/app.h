@@ -195,6 +195,7 @@ struct ui {
 	int64_t sync_before; /* the last recorded outcome's time when it started */
 	int sync_again;	     /* a call ended while it ran: once more after it */
 	int sync_failed;     /* the last outcome was a failure: retried */
+	int64_t sync_wait;   /* how long after the last try the next retry starts (0: not failing) */
 	int sync_off;	     /* no server configured: never tried again this session */
 	int sync_news;	     /* one finished since the ready screen last looked */
 	char pub_seen[FIELD_HASH_SIZE];   /* the newest published playbook already taken or passed over */
@@ -363,7 +364,8 @@ char *callscr_prompt_text(struct ui *ui);
  * (after a call; when one runs, once more after it); poll each tick: 1
  * when one has just finished (the ready screen reads its outcome again).
  */
-#define BGSYNC_RETRY_MS 30000
+#define BGSYNC_RETRY_FIRST_MS 2000
+#define BGSYNC_RETRY_MS	      30000
 void bgsync_start(struct ui *ui);
 int bgsync_poll(struct ui *ui, int64_t now);
 

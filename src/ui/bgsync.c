@@ -8,8 +8,10 @@
  * never waits for it: the loop reaps it with waitpid(WNOHANG) each tick.
  * The child records how it went in the database (store_sync_outcome),
  * which the ready screen reads: "server unreachable, N calls waiting".
- * After a failure it is tried again every BGSYNC_RETRY_MS, so the calls
- * catch up when the server is back. A sync that says no server is
+ * After a failure it is tried again BGSYNC_RETRY_FIRST_MS after the
+ * failed try began, then twice as long each time up to BGSYNC_RETRY_MS, so
+ * the calls catch up soon after the server is back, even on an idle ready
+ * screen, and a long outage costs a try a half minute. A sync that says no server is
  * configured (it records nothing) stops the tries for the session.
  */
 #include "ui/app.h"
@@ -88,8 +90,15 @@ int bgsync_poll(struct ui *ui, int64_t now)
 		if (outcome_at(ui) == ui->sync_before)
 			ui->sync_off = 1;
 	}
+	if (!ui->sync_failed)
+		ui->sync_wait = 0;
+	else if (!ui->sync_wait)
+		ui->sync_wait = BGSYNC_RETRY_FIRST_MS;
 	if (ui->sync_pid == 0 && !ui->sync_off && !ui->in_call &&
-	    (ui->sync_again || (ui->sync_failed && now - ui->sync_at >= BGSYNC_RETRY_MS)))
+	    (ui->sync_again || (ui->sync_failed && now - ui->sync_at >= ui->sync_wait))) {
+		if (!ui->sync_again && (ui->sync_wait *= 2) > BGSYNC_RETRY_MS)
+			ui->sync_wait = BGSYNC_RETRY_MS;
 		bgsync_start(ui);
+	}
 	return done;
 }

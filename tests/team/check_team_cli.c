@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "sync_fixture.h"
 #include "main/suite.h"
@@ -109,6 +110,83 @@ START_TEST(test_init_and_sync)
 }
 END_TEST
 
+/* Lines in s. */
+static int lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * A supervisor's commands with the server out of reach (a port nothing
+ * listens on): each says so once, in the desk's words (what, where, what
+ * to do, the data here unchanged), not the agent's, with no libpq hint
+ * lines; exits non-zero; and leaves no empty mirror behind to pass, next
+ * time, for one brought down. A mirror brought down before is read as it
+ * was, with the same words as a warning. The agent's sync keeps theirs.
+ */
+START_TEST(test_desk_commands_unreachable)
+{
+	static const char *const cmds[] = {
+		"review --server", "show --server 00000000-0000-0000-0000-000000000000",
+		"report --server", "export --server", "followups --server",
+		"floor --server 'host=127.0.0.1 port=1 dbname=x'"};
+	char dir[] = "/tmp/poise-cli-down-XXXXXX", env[256], sh[1400], out[4096], path[512];
+	struct store *st = sfx_setup(DB, 1, 2, path, sizeof(path));
+	int rc;
+
+	store_close(st);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(env, sizeof(env),
+		 "HOME=%s XDG_DATA_HOME=%s POISE_SERVER='host=127.0.0.1 port=1 dbname=x'", dir,
+		 dir);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		for (int twice = 0; twice < 2; twice++) {
+			snprintf(sh, sizeof(sh), "%s " POISE_BIN " %s --db %s/mirror.db", env,
+				 cmds[i], dir);
+			if (strncmp(cmds[i], "floor", 5) == 0) /* floor has no --db */
+				snprintf(sh, sizeof(sh), "%s " POISE_BIN " %s", env, cmds[i]);
+			rc = run(sh, out, sizeof(out));
+			ck_assert_msg(rc != 0, "%s: rc %d: %s", cmds[i], rc, out);
+			ck_assert_msg(lines(out) == 1, "%s: %s", cmds[i], out);
+			ck_assert_msg(strstr(out, "poise: error: cannot reach the team server ("),
+				      "%s: %s", cmds[i], out);
+			ck_assert_msg(strstr(out, "\"127.0.0.1\", port 1"), "%s: %s", cmds[i], out);
+			ck_assert_msg(strstr(out, "check its address") &&
+					      strstr(out, "the data on this machine is unchanged"),
+				      "%s: %s", cmds[i], out);
+			ck_assert_msg(!strstr(out, "calls stay safe"), "%s: %s", cmds[i], out);
+			snprintf(sh, sizeof(sh), "%s/mirror.db", dir);
+			ck_assert_msg(access(sh, F_OK) != 0, "%s left a mirror", cmds[i]);
+		}
+	/* A mirror brought down once is read as it was, with a warning. */
+	snprintf(sh, sizeof(sh),
+		 "HOME=%s XDG_DATA_HOME=%s POISE_SERVER='dbname=" DB " user=t_sue' " POISE_BIN
+		 " report --server --db %s/mirror.db",
+		 dir, dir, dir);
+	rc = run(sh, out, sizeof(out));
+	ck_assert_msg(rc == 0 && strstr(out, "calls"), "rc %d: %s", rc, out);
+	snprintf(sh, sizeof(sh), "%s " POISE_BIN " report --server --db %s/mirror.db", env, dir);
+	rc = run(sh, out, sizeof(out));
+	ck_assert_msg(rc == 0, "rc %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "poise: warning: cannot reach the team server (") &&
+			      strstr(out, "reading the team as last brought down") &&
+			      !strstr(out, "calls stay safe"),
+		      "%s", out);
+	/* The agent's sync: their calls stay safe here. */
+	snprintf(sh, sizeof(sh), "%s " POISE_BIN " sync --db %s", env, path);
+	rc = run(sh, out, sizeof(out));
+	ck_assert_msg(rc == 1 && lines(out) == 1 && strstr(out, "cannot reach the server") &&
+			      strstr(out, "calls stay safe on this machine"),
+		      "rc %d: %s", rc, out);
+	snprintf(sh, sizeof(sh), "rm -rf %s", dir);
+	ck_assert_int_eq(system(sh), 0);
+}
+END_TEST
+
 Suite *team_cli_suite(void)
 {
 	Suite *s = suite_create("team_cli");
@@ -117,6 +195,7 @@ Suite *team_cli_suite(void)
 	tcase_add_test(tc, test_no_server_sends_nothing);
 	tcase_add_test(tc, test_usage_errors);
 	tcase_add_test(tc, test_init_and_sync);
+	tcase_add_test(tc, test_desk_commands_unreachable);
 	suite_add_tcase(s, tc);
 	return s;
 }

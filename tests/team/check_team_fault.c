@@ -10,6 +10,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -482,6 +483,132 @@ START_TEST(test_floor_never_waits_on_a_frozen_server)
 }
 END_TEST
 
+/* Poll the floor a tick (sim ms of its clock): wait for its socket, or a moment when it has none.
+ */
+static enum poise_status floor_tick(struct team_floor *f, int64_t *now, int64_t sim, size_t *n,
+				    struct poise_error *err)
+{
+	struct pollfd p = {team_floor_socket(f), POLLIN, 0};
+
+	if (p.fd >= 0)
+		poll(&p, 1, 1000); /* the server's answer, however loaded the machine */
+	else
+		usleep(10000);
+	*now += sim;
+	return team_floor_poll(f, *now, n, err);
+}
+
+/* Run sql as the superuser on db, then tell the floor which call (pg_notify), as a streamer does.
+ */
+static void agent_event(const char *db, const char *call, int seq, const char *kind,
+			const char *text)
+{
+	PGconn *admin = pgt_connect(db, NULL);
+	char sql[600];
+
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO poise.events (call_id, seq, t, kind, stage, text) VALUES"
+		 " ('%s', %d, (extract(epoch FROM clock_timestamp()) * 1000)::bigint, '%s',"
+		 " 'calm', '%s'); SELECT pg_notify('%s', '%s')",
+		 call, seq, kind, text, TEAM_FLOOR_CHANNEL, call);
+	pgt_ok(admin, sql);
+	PQfinish(admin);
+}
+
+/* A setting of the floor's session, read over its own connection (t, which the floor keeps). */
+static char *setting(struct team *t, const char *name)
+{
+	static char v[64];
+	char sql[96];
+	PGresult *r;
+
+	snprintf(sql, sizeof(sql), "SHOW %s", name);
+	r = PQexec(t->pg, sql);
+	ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK, "%s", PQerrorMessage(t->pg));
+	snprintf(v, sizeof(v), "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return v;
+}
+
+/*
+ * The server restarted under a floor: while it is down the floor says so
+ * and tries again (a step a poll); within a second of the floor's clock
+ * after the server is back it alerts again, what came meanwhile included,
+ * over a session set up as team_connect sets one up (the role's own
+ * defaults, here an SQL DateStyle and synchronous_commit off, overridden
+ * again), LISTENing again.
+ */
+START_TEST(test_floor_after_restart_same_session)
+{
+	const char *db = "t_fault_floor_restart";
+	struct poise_error err;
+	char path[512], sql[700], call[40], hash[80];
+	struct store *st = sfx_setup(db, 1, 1, path, sizeof(path));
+	struct team *agent = connect_when_up(db, "agent01"), *t;
+	struct team_sync_counts sn;
+	const struct team_floor_alert *al;
+	struct team_floor *f;
+	PGconn *admin = pgt_connect(db, NULL);
+	int64_t now = 1000000, back;
+	size_t n;
+	PGresult *r;
+
+	ck_assert_msg(team_sync(agent, st, NULL, &sn, &err) == POISE_OK, "%s", err.msg);
+	team_close(agent);
+	snprintf(sql, sizeof(sql),
+		 "ALTER ROLE t_sue IN DATABASE %s SET DateStyle = 'SQL, DMY';"
+		 " ALTER ROLE t_sue IN DATABASE %s SET synchronous_commit = off",
+		 db, db);
+	pgt_ok(admin, sql);
+	r = PQexec(admin,
+		   "INSERT INTO poise.calls (id, agent, playbook_id, playbook_version,"
+		   " playbook_hash, started_at) SELECT gen_random_uuid(), agent, playbook_id,"
+		   " playbook_version, playbook_hash, 1000000 FROM poise.calls LIMIT 1"
+		   " RETURNING id, playbook_hash");
+	ck_assert_int_eq(PQntuples(r), 1);
+	snprintf(call, sizeof(call), "%s", PQgetvalue(r, 0, 0));
+	snprintf(hash, sizeof(hash), "%s", PQgetvalue(r, 0, 1));
+	PQclear(r);
+	PQfinish(admin);
+	agent_event(db, call, 1, "start", hash);
+	t = connect_when_up(db, "t_sue");
+	ck_assert_msg(team_floor_open(t, now, &f, &err) == POISE_OK, "%s", err.msg);
+	ck_assert_str_eq(setting(t, "DateStyle"), "ISO, DMY");
+	agent_event(db, call, 2, "escalate", "asked");
+	for (int i = 0; i < 300 && team_floor_alerts(f, &al) < 1; i++)
+		floor_tick(f, &now, 50, &n, &err);
+	ck_assert_int_eq(team_floor_alerts(f, &al), 1);
+	/* Down: the floor sees it, and keeps trying (and failing) while it is. */
+	pgt_cluster("halt", dir);
+	for (int i = 0; i < 300 && floor_tick(f, &now, 50, &n, &err) == POISE_OK; i++)
+		;
+	ck_assert_msg(strstr(err.msg, "lost the server"), "%s", err.msg);
+	for (int i = 0; i < 60; i++)
+		ck_assert_int_ne(floor_tick(f, &now, 50, &n, &err), POISE_OK);
+	/* Back: an escalation made meanwhile, and one after the floor is back. */
+	pgt_cluster("resume", dir);
+	back = now;
+	agent_event(db, call, 3, "escalate", "while it was down");
+	for (int i = 0; i < 300 && team_floor_alerts(f, &al) < 2; i++)
+		floor_tick(f, &now, 50, &n, &err);
+	ck_assert_msg(team_floor_alerts(f, &al) == 2, "no alert after the restart: %s", err.msg);
+	ck_assert_str_eq(setting(t, "DateStyle"), "ISO, DMY");
+	ck_assert_str_eq(setting(t, "synchronous_commit"), "on");
+	ck_assert_str_eq(setting(t, "client_min_messages"), "warning");
+	ck_assert_str_eq(setting(t, "application_name"), "poise");
+	ck_assert_msg(now - back <= 1000, "the floor alerted %lld ms after the server was back",
+		      (long long)(now - back));
+	agent_event(db, call, 4, "manager", "");
+	for (int i = 0; i < 300 && team_floor_alerts(f, &al) < 3; i++)
+		floor_tick(f, &now, 50, &n, &err);
+	ck_assert_int_eq(team_floor_alerts(f, &al), 3);
+	ck_assert_int_eq(al[1].seq, 3);
+	ck_assert_int_eq(al[2].alert, FLOOR_ALERT_MANAGER);
+	team_floor_close(f);
+	store_close(st);
+}
+END_TEST
+
 Suite *team_fault_suite(void)
 {
 	Suite *s = suite_create("team_fault");
@@ -495,6 +622,7 @@ Suite *team_fault_suite(void)
 	tcase_add_loop_test(tc, test_qa_rows_mid_push, 0,
 			    (int)(sizeof(qa_cases) / sizeof(qa_cases[0])));
 	tcase_add_test(tc, test_floor_never_waits_on_a_frozen_server);
+	tcase_add_test(tc, test_floor_after_restart_same_session);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,6 +15,7 @@
 #include "poise/store_reply.h"
 #include "poise/store_score.h"
 #include "sync_fixture.h"
+#include "team_int.h"
 #include "helpers/fixture_review.h"
 #include "main/suite.h"
 
@@ -50,6 +51,27 @@ static void same_calls(struct store *agent, struct store *mirror)
 			 sfx_local(path, "SELECT count(*) FROM calls WHERE agent = 'agent01'"));
 	free(a);
 	free(m);
+}
+
+/* A supervisor's two mirrors (mpath, p2) of the agent's n calls, sent: the first brought down. */
+static struct store *two_mirrors(size_t n, struct store **m1, struct store **m2, char *p2,
+				 size_t size)
+{
+	struct store *st = sfx_setup(DB, 1, n, path, sizeof(path));
+	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
+	struct team_sync_counts sn;
+	struct team_mirror_counts mn;
+	struct poise_error err = {0};
+
+	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
+	snprintf(p2, size, "%.500s.team2", path);
+	ck_assert_int_eq(store_open(mpath, 0, m1, &err), POISE_OK);
+	ck_assert_int_eq(store_open(p2, 0, m2, &err), POISE_OK);
+	sync_ok(agent, st, &sn);
+	mirror_ok(sue, *m1, &mn);
+	team_close(agent);
+	team_close(sue);
+	return st;
 }
 
 START_TEST(test_mirror_whole_team_both_ways)
@@ -306,21 +328,16 @@ END_TEST
  */
 START_TEST(test_later_review_edit_wins_in_sync)
 {
-	struct store *st = sfx_setup(DB, 1, 4, path, sizeof(path)), *m1 = NULL, *m2 = NULL;
+	struct store *m1 = NULL, *m2 = NULL;
+	char p2[640], *call, *c;
+	struct store *st = two_mirrors(4, &m1, &m2, p2, sizeof(p2));
 	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
 	PGconn *admin = pgt_connect(DB, NULL);
 	struct team_sync_counts n;
 	struct team_mirror_counts mn;
 	struct poise_error err = {0};
 	struct review r1 = {0}, r2;
-	char p2[640], *call, *c;
 
-	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
-	snprintf(p2, sizeof(p2), "%.500s.team2", path);
-	ck_assert_int_eq(store_open(mpath, 0, &m1, &err), POISE_OK);
-	ck_assert_int_eq(store_open(p2, 0, &m2, &err), POISE_OK);
-	sync_ok(agent, st, &n);
-	mirror_ok(sue, m1, &mn);
 	call = fx_sql_text(mpath, "SELECT id FROM calls ORDER BY id LIMIT 1");
 	fixture_review(m1, &r1, call, "t_sue", "one", INT64_C(1700000100000));
 	mirror_ok(sue, m1, &mn);
@@ -401,6 +418,157 @@ START_TEST(test_mirror_refuses_bad_rows)
 }
 END_TEST
 
+/*
+ * A comment replaced by the server's later edit, in the agent's database
+ * by a sync and in a supervisor's mirror by a mirror: the old words are in
+ * no file of either afterwards (secure_delete zeroes them in the database,
+ * the WAL is checkpointed out), with each database held open meanwhile as
+ * the ready screen and a review screen hold them.
+ */
+START_TEST(test_replaced_comment_does_not_linger)
+{
+	struct store *st = sfx_setup(DB, 1, 3, path, sizeof(path)), *m = NULL, *held, *mheld;
+	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
+	PGconn *psue = pgt_connect(DB, "t_sue");
+	struct team_sync_counts n;
+	struct team_mirror_counts mn;
+	struct poise_error err = {0};
+
+	snprintf(mpath, sizeof(mpath), "%.500s.team", path);
+	ck_assert_msg(store_open(mpath, 0, &m, &err) == POISE_OK, "%s", err.msg);
+	sync_ok(agent, st, &n);
+	pgt_ok(psue, "INSERT INTO poise.reviews (call_id, comment) SELECT id, "
+		     "'oldsecretcomment, first words' FROM poise.calls ORDER BY id LIMIT 1");
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.reviews, 1);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.reviews, 1);
+	ck_assert(fx_text_in_files(path, "oldsecretcomment"));
+	ck_assert(fx_text_in_files(mpath, "oldsecretcomment"));
+	ck_assert_int_eq(store_open(path, 0, &held, &err), POISE_OK);
+	ck_assert_int_eq(store_open(mpath, 0, &mheld, &err), POISE_OK);
+	pgt_ok(psue, "UPDATE poise.reviews SET comment = 'kinder words', updated_at = "
+		     "1700000300000");
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.reviews, 1);
+	mirror_ok(sue, m, &mn);
+	ck_assert_int_eq(mn.reviews, 1);
+	ck_assert_msg(!fx_text_in_files(path, "oldsecretcomment"), "lingers in the agent's files");
+	ck_assert_msg(!fx_text_in_files(mpath, "oldsecretcomment"),
+		      "lingers in the mirror's files");
+	ck_assert_int_eq(
+		sfx_local(path, "SELECT count(*) FROM reviews WHERE comment = 'kinder words'"), 1);
+	ck_assert_int_eq(
+		fx_sql_int(mpath, "SELECT count(*) FROM reviews WHERE comment = 'kinder words'"),
+		1);
+	store_close(held);
+	store_close(mheld);
+	store_close(m);
+	store_close(st);
+	team_close(agent);
+	team_close(sue);
+	PQfinish(psue);
+}
+END_TEST
+
+/*
+ * A rescoring whose new version has no answers (all cleared), or fewer:
+ * the server's answers are the new version's, whole, and so are every
+ * other mirror's and the agent's after their sync; sending it again
+ * changes nothing.
+ */
+START_TEST(test_rescore_replaces_answers_whole)
+{
+	struct store *m1 = NULL, *m2 = NULL;
+	char p2[640], *call, qid[37] = "";
+	struct store *st = two_mirrors(3, &m1, &m2, p2, sizeof(p2));
+	struct team *agent = sfx_team(DB, "agent01"), *sue = sfx_team(DB, "t_sue");
+	PGconn *admin = pgt_connect(DB, NULL);
+	const struct qa_answer one[] = {{"named-feeling", 5, SCALE_YES_NO, 0, 1}};
+	struct team_sync_counts n;
+	struct team_mirror_counts mn;
+	struct poise_error err = {0};
+	struct review r = {0};
+	size_t sent = 0, scores, replies;
+
+	mirror_ok(sue, m2, &mn);
+	call = fx_sql_text(mpath, "SELECT id FROM calls ORDER BY id LIMIT 1");
+	sfx_score(m1, call, qid, 3, INT64_C(1700000200000));
+	mirror_ok(sue, m1, &mn);
+	ck_assert_int_eq(mn.scores_sent, 1);
+	mirror_ok(sue, m2, &mn);
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers"), 2);
+	ck_assert_int_eq(fx_sql_int(p2, "SELECT count(*) FROM qa_answers"), 2);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM qa_answers"), 2);
+	/* Fewer answers: one left, changed. */
+	fixture_score(m1, call, "t_sue", qid, INT64_C(1700000100000), INT64_C(1700000300000), one,
+		      1);
+	mirror_ok(sue, m1, &mn);
+	ck_assert_int_eq(mn.scores_sent, 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers"), 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT value FROM poise.qa_answers"), 1);
+	/* None: every answer cleared. */
+	fixture_score(m1, call, "t_sue", qid, INT64_C(1700000100000), INT64_C(1700000400000), one,
+		      0);
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM qa_answers"), 0);
+	mirror_ok(sue, m1, &mn);
+	ck_assert_int_eq(mn.scores_sent, 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers"), 0);
+	ck_assert_int_eq(pgt_int(admin, "SELECT updated_at FROM poise.qa_scores"),
+			 INT64_C(1700000400000));
+	/* Sent again (marked unsent here), the big batch's way (COPY): nothing changes. */
+	ck_assert_int_eq(fx_sql_int(mpath, "SELECT count(*) FROM qa_scores WHERE synced = 1"), 1);
+	fx_sql_exec(mpath, "UPDATE qa_scores SET synced = 0");
+	ck_assert_msg(team_qa(sue, m1, 1, &(struct team_sync_opts){.copy_from = 1}, &sent,
+			      &scores, &replies, &err) == POISE_OK,
+		      "%s", err.msg);
+	ck_assert_uint_eq(sent, 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_answers"), 0);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.qa_scores"), 1);
+	/* The other mirror and the agent take the whole new version. */
+	mirror_ok(sue, m2, &mn);
+	ck_assert_int_eq(mn.scores, 1);
+	ck_assert_int_eq(fx_sql_int(p2, "SELECT count(*) FROM qa_answers"), 0);
+	ck_assert_int_eq(fx_sql_int(p2, "SELECT updated_at FROM qa_scores"),
+			 INT64_C(1700000400000));
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(n.scores, 1);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM qa_answers"), 0);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM qa_scores"), 1);
+	/* The same for a review's stage scores: all cleared, cleared everywhere. */
+	fixture_review(m1, &r, call, "t_sue", "scored", INT64_C(1700000500000));
+	r.scores[STAGE_CALM] = 4;
+	r.scores[STAGE_SOLVE] = 2;
+	r.updated_at = INT64_C(1700000510000);
+	ck_assert_msg(review_save(m1, &r, &err) == POISE_OK, "%s", err.msg);
+	mirror_ok(sue, m1, &mn);
+	mirror_ok(sue, m2, &mn);
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(fx_sql_int(p2, "SELECT count(*) FROM review_scores"), 2);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM review_scores"), 2);
+	memset(r.scores, 0, sizeof(r.scores));
+	r.updated_at = INT64_C(1700000520000);
+	ck_assert_msg(review_save(m1, &r, &err) == POISE_OK, "%s", err.msg);
+	mirror_ok(sue, m1, &mn);
+	ck_assert_int_eq(mn.reviews_sent, 1);
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.reviews WHERE"
+					" num_nonnulls(score_calm, score_solve) > 0"),
+			 0);
+	mirror_ok(sue, m2, &mn);
+	sync_ok(agent, st, &n);
+	ck_assert_int_eq(fx_sql_int(p2, "SELECT count(*) FROM review_scores"), 0);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM review_scores"), 0);
+	free(call);
+	store_close(m1);
+	store_close(m2);
+	store_close(st);
+	team_close(agent);
+	team_close(sue);
+	PQfinish(admin);
+}
+END_TEST
+
 Suite *team_mirror_suite(void)
 {
 	Suite *s = suite_create("team_mirror");
@@ -410,6 +578,8 @@ Suite *team_mirror_suite(void)
 	tcase_add_test(tc, test_mirror_refuses_bad_rows);
 	tcase_add_test(tc, test_qa_loop);
 	tcase_add_test(tc, test_later_review_edit_wins_in_sync);
+	tcase_add_test(tc, test_replaced_comment_does_not_linger);
+	tcase_add_test(tc, test_rescore_replaces_answers_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
