@@ -272,15 +272,17 @@ static int paste_bracketed(struct ui *ui, const struct screen *top, void *ctx)
  * in it (ESC, CR, backspace, BEL, DEL: text copied from a terminal or a
  * web page), even the last: no one types Esc within milliseconds of a
  * paste, and taken as a key it would close the editor and turn the rest
- * into call keys. An Enter with nothing behind it, or a function key
- * (an arrow, a bracketed paste's start), ends the burst as typed.
+ * into call keys. An Enter with nothing or another Enter behind it, or a
+ * function key (an arrow, a bracketed paste's start), ends the burst as
+ * typed.
  */
 static int paste_burst(struct ui *ui, const struct screen *top, void *ctx, int key)
 {
 	int flags = 0, next;
 
 	while (waiting_key(&next)) {
-		if (next == KF(UI_PASTE_BEGIN) || (next & UI_KEYF)) {
+		if (next == KF(UI_PASTE_BEGIN) || (next & UI_KEYF) ||
+		    (is_enter(key) && is_enter(next))) {
 			unread_key(next);
 			break;
 		}
