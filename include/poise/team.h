@@ -118,6 +118,8 @@ struct team_mirror_counts {
 	size_t calls, events, reviews, followups_done; /* new or changed, brought down */
 	size_t scores_sent;			       /* QA scores made here, on the server now */
 	size_t scores, replies;			       /* QA scores and replies brought down */
+	size_t refused;				       /* calls left on the server: their checks failed */
+	char refused_why[400];			       /* the first of them and why, made safe */
 };
 
 /*
@@ -127,6 +129,10 @@ struct team_mirror_counts {
  * reviews written in it and the follow-ups closed in it, then brings down
  * what changed on the server since the last time (calls and their events,
  * reviews, follow-ups closed), checked as `poise merge` checks a file.
+ * A call that fails those checks (another agent's machine wrote control
+ * characters, an unknown event kind, a missing playbook) is left out and
+ * counted in n->refused, the first named in n->refused_why; the rest of
+ * the team still comes down (one bad row never blinds the supervisor).
  * Incremental and idempotent like team_sync; what a role may read is the
  * server's row-level security's to say (an agent mirrors their own calls).
  */

@@ -76,8 +76,10 @@ void text_json_str(FILE *out, const char *s);
  * quoted when it holds , " CR or LF. A text cell (numeric 0) that begins
  * with =, +, -, @, tab or CR is neutralised as spreadsheets expect: a
  * single quote first, inside a quoted cell, so it is never read as a
- * formula. Numeric cells (numeric 1) are written as they are, so -3 stays
- * a number. NULL is an empty cell.
+ * formula. Newlines and tabs are kept; every other unsafe character (see
+ * above, CR included) becomes U+FFFD, so a CSV on a terminal obeys nothing.
+ * Numeric cells (numeric 1) are written as they are, so -3 stays a number.
+ * NULL is an empty cell.
  */
 void text_csv_cell(FILE *out, const char *s, int numeric, int last);
 

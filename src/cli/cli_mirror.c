@@ -106,6 +106,19 @@ enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_er
 		/* TRANSLATORS: "1 review, 2 follow-ups closed". */
 		fprintf(stderr, _("poise: sent to the server: %s, %s\n"), r, f);
 	}
+	if (ps == POISE_OK && n.refused) {
+		/* Never quiet: the supervisor reads the team without these calls. */
+		fprintf(stderr, "poise: %s", _("warning: "));
+		fprintf(stderr,
+			P_("%zu call on the server was left out: its rows are not ones poise "
+			   "writes (%s). The others are here; ask that agent's administrator to "
+			   "check their machine.\n",
+			   "%zu calls on the server were left out: their rows are not ones poise "
+			   "writes (the first: %s). The others are here; ask that agent's "
+			   "administrator to check their machine.\n",
+			   n.refused),
+			n.refused, n.refused_why);
+	}
 	if (ps == POISE_OK && !quiet_ok && n.scores_sent) {
 		char q[64];
 

@@ -24,6 +24,7 @@
 #include "poise/report.h"
 #include "poise/store_batch.h"
 #include "poise/store_sync.h"
+#include "poise/text.h"
 
 #define MIRROR_PAGE 1000
 #define STR_(x)	    #x
@@ -194,10 +195,27 @@ struct page {
 	size_t cap;
 };
 
+/*
+ * A call whose rows fail merge's checks stays on the server, counted; the
+ * first is named (id, agent as safe text, why) for the one warning.
+ */
+static void refuse(struct team_mirror_counts *n, const struct call_meta *m, const char *why)
+{
+	char agent[61], safe[280]; /* cut at whole characters, to fit refused_why */
+
+	if (n->refused++)
+		return;
+	text_safe(agent, sizeof(agent), m->agent, 0);
+	text_safe(safe, sizeof(safe), why, 0);
+	snprintf(n->refused_why, sizeof(n->refused_why), "call %.36s (agent %s): %s", m->id, agent,
+		 safe);
+}
+
 static enum poise_status write_page(struct store *st, struct report_keeper *keeper, struct page *p,
 				    struct team_mirror_counts *n, struct poise_error *err)
 {
 	struct store_batch *b = NULL;
+	struct poise_error why;
 	enum poise_status ps;
 	int e = 0, ne = PQntuples(p->events);
 
@@ -218,6 +236,7 @@ static enum poise_status write_page(struct store *st, struct report_keeper *keep
 		int changed;
 
 		row_meta(p->calls, i, &m);
+		poise_error_clear(&why);
 		for (; e < ne && strcmp(cell(p->events, e, 0), m.id) == 0; e++, k++) {
 			struct event *ev = &p->ev[k];
 			int kind = event_kind_from_key(cell(p->events, e, 3));
@@ -230,23 +249,26 @@ static enum poise_status write_page(struct store *st, struct report_keeper *keep
 			ev->b = (int)cell_int(p->events, e, 6);
 			ev->text =
 				PQgetisnull(p->events, e, 7) ? NULL : PQgetvalue(p->events, e, 7);
-			if (kind < 0 || ev->stage < 0)
-				ps = poise_error_set(err, POISE_INVALID, NULL, 0, 0,
-						     "call %.36s cannot be merged: an event's kind "
-						     "or stage is not one this poise knows",
-						     m.id);
+			if ((kind < 0 || ev->stage < 0) && !why.msg[0])
+				poise_error_set(&why, POISE_INVALID, NULL, 0, 0,
+						"an event's kind or stage is not one this poise "
+						"knows");
+			else if (!why.msg[0])
+				merge_check_event(ev, &why);
 		}
 		for (int j = 0; j < PQntuples(p->texts); j++)
 			if (strcmp(cell(p->texts, j, 0), m.playbook_hash) == 0)
 				text = cell(p->texts, j, 1);
-		if (ps == POISE_OK && !text)
-			ps = poise_error_set(err, POISE_INVALID, NULL, 0, 0,
-					     "call %.36s cannot be merged: its playbook's text is "
-					     "not on the server",
-					     m.id);
-		if (ps == POISE_OK)
-			ps = merge_call(st, b, keeper, &m, text, strlen(text), p->ev, k, &changed,
-					err);
+		if (!why.msg[0] && !text)
+			poise_error_set(&why, POISE_INVALID, NULL, 0, 0,
+					"its playbook's text is not on the server");
+		if (!why.msg[0])
+			merge_check_call(&m, &why);
+		if (why.msg[0]) {
+			refuse(n, &m, why.msg);
+			continue;
+		}
+		ps = merge_call(st, b, keeper, &m, text, strlen(text), p->ev, k, &changed, err);
 		if (ps == POISE_OK && changed)
 			n->calls++, n->events += k;
 	}

@@ -266,25 +266,30 @@ static int paste_bracketed(struct ui *ui, const struct screen *top, void *ctx)
 /*
  * Without bracketed paste, a paste is a burst: input already waiting behind
  * the key just read. In the line editor a burst is text, read in one go; an
- * Enter inside it, with more text right behind, is a line break of the
- * pasted text (a space), not the end of the field, so the lines after it
- * can never reach the call screen as keys. An Enter with nothing behind it,
- * or another key, ends the burst as typed.
+ * Enter inside it, with more right behind, is a line break of the pasted
+ * text (a space), not the end of the field, so the lines after it can
+ * never reach the call screen as keys. So is any other control character
+ * in it (ESC, CR, backspace, BEL, DEL: text copied from a terminal or a
+ * web page), even the last: no one types Esc within milliseconds of a
+ * paste, and taken as a key it would close the editor and turn the rest
+ * into call keys. An Enter with nothing or another Enter behind it, or a
+ * function key (an arrow, a bracketed paste's start), ends the burst as
+ * typed.
  */
 static int paste_burst(struct ui *ui, const struct screen *top, void *ctx, int key)
 {
 	int flags = 0, next;
 
 	while (waiting_key(&next)) {
-		if (next == KF(UI_PASTE_BEGIN) || (!is_text(next) && !is_enter(next)) ||
-		    (is_enter(key) && !is_text(next))) {
+		if (next == KF(UI_PASTE_BEGIN) || (next & UI_KEYF) ||
+		    (is_enter(key) && is_enter(next))) {
 			unread_key(next);
 			break;
 		}
 		flags |= top->key(ui, ctx, UI_PASTED | key);
 		key = next;
 	}
-	return flags | top->key(ui, ctx, key);
+	return flags | top->key(ui, ctx, is_text(key) || is_enter(key) ? key : UI_PASTED | key);
 }
 
 /*

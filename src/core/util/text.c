@@ -242,17 +242,28 @@ void text_csv_cell(FILE *out, const char *s, int numeric, int last)
 	int formula = !numeric && s && s[0] && strchr("=+-@\t\r", s[0]);
 
 	if (s && (formula || s[strcspn(s, ",\"\r\n")])) {
+		size_t n = strlen(s);
+
 		fputc('"', out);
 		if (formula)
 			fputc('\'', out);
-		for (; *s; s++) {
-			if (*s == '"')
+		/* A cell may hold newlines and tabs; any other control is shown, not obeyed. */
+		while (n > 0) {
+			unsigned cp;
+			size_t len = next_cp(s, n, &cp);
+
+			if (cp == '"')
 				fputc('"', out);
-			fputc(*s, out);
+			if (text_cp_unsafe(cp, TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB))
+				fputs(TEXT_REPLACEMENT, out);
+			else
+				fwrite(s, 1, len, out);
+			s += len;
+			n -= len;
 		}
 		fputc('"', out);
 	} else if (s) {
-		fputs(s, out);
+		text_fput(out, s, TEXT_KEEP_TAB);
 	}
 	fputs(last ? "\r\n" : ",", out);
 }
