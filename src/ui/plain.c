@@ -520,6 +520,7 @@ static void mark(struct plain *p)
 static int skip(struct plain *p)
 {
 	enum section sec = SECTION_SAY;
+	char choices[256], q[320], keys[SKIP_COUNT + 1];
 	int index = 0, ch, reason;
 
 	if (!selectable(&p->ui->cs, -1, &sec, &index) ||
@@ -527,10 +528,9 @@ static int skip(struct plain *p)
 		say(_("select a line to say or ask first (j/k)"));
 		return 0;
 	}
-	ch = ask_key(p,
-		     _("skip this line because: d didn't fit  c customer calmer already  "
-		     "w wrong scenario  o other  (Esc cancels)"),
-		     "dcwo", 1);
+	skip_reason_choices(choices, sizeof(choices), keys);
+	snprintf(q, sizeof(q), _("skip this line because: %s  (Esc cancels)"), choices);
+	ch = ask_key(p, q, keys, 1);
 	if (ch == PK_STOP)
 		return -1;
 	if ((reason = skip_reason_from_char(ch)) >= 0)
@@ -713,15 +713,15 @@ static int wrapup(struct plain *p)
 	char fu[sizeof(day) + sizeof(channel) + sizeof(promise) + 4];
 	char well[LIMIT_BYTES(LIMIT_REFLECTION)], improve[LIMIT_BYTES(LIMIT_REFLECTION)];
 	char refl[sizeof(well) + sizeof(improve) + 2];
+	char choices[256], outcome_keys[OUTCOME_COUNT + 1];
 	size_t qlen, k = 0;
 	int ch;
 
 	say(_("Wrap-up."));
+	outcome_choices(choices, sizeof(choices), outcome_keys);
+	snprintf(q, sizeof(q), _("How did the call end? %s  (Esc: back to the call)"), choices);
 	while (ui->cs.outcome == OUTCOME_NONE) {
-		ch = ask_key(p,
-			     _("How did the call end? r resolved  e escalated  t transferred  "
-			     "c callback  a ended for abuse  u unresolved  (Esc: back to the call)"),
-			     "retcau", 1);
+		ch = ask_key(p, q, outcome_keys, 1);
 		if (ch == PK_STOP)
 			return -1;
 		if (ch == 0) {

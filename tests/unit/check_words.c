@@ -4,7 +4,9 @@
 #include <libintl.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "poise/event.h"
 #include "poise/i18n.h"
 #include "poise/limits.h"
 #include "poise/words.h"
@@ -42,6 +44,40 @@ START_TEST(test_pick_spanish)
 	ck_assert_int_eq(words_pick("interrupted", "call status", statuses, 3), 1);
 	ck_assert_int_eq(words_pick("abierta", "other context", statuses, 3), -1);
 	setlocale(LC_ALL, "C");
+}
+END_TEST
+
+/* The one-key choices a question offers are the table's: every key offered is one it takes. */
+START_TEST(test_choices)
+{
+	char line[256], okeys[OUTCOME_COUNT + 1], skeys[SKIP_COUNT + 1], want[64];
+
+	outcome_choices(line, sizeof(line), okeys);
+	ck_assert_str_eq(line, "r resolved  e escalated  t transferred  c callback  "
+			       "a ended for abuse  u unresolved");
+	ck_assert_str_eq(okeys, "retcau");
+	for (int i = 0; i < OUTCOME_COUNT; i++) {
+		ck_assert_int_eq(outcome_from_char(okeys[i]), i);
+		snprintf(want, sizeof(want), "%c %s", okeys[i], outcome_label((enum outcome)i));
+		ck_assert_ptr_nonnull(strstr(line, want));
+	}
+	skip_reason_choices(line, sizeof(line), skeys);
+	ck_assert_str_eq(line, "d didn't fit  c customer calmer already  w wrong scenario  o other");
+	ck_assert_str_eq(skeys, "dcwo");
+	for (int i = 0; i < SKIP_COUNT; i++) {
+		ck_assert_int_eq(skip_reason_from_char(skeys[i]), i);
+		snprintf(want, sizeof(want), "%c %s", skeys[i],
+			 skip_reason_label((enum skip_reason)i));
+		ck_assert_ptr_nonnull(strstr(line, want));
+	}
+	/* short of room: whole choices only, and still every key */
+	outcome_choices(line, 23, okeys);
+	ck_assert_str_eq(line, "r resolved");
+	ck_assert_str_eq(okeys, "retcau");
+	outcome_choices(line, 24, okeys);
+	ck_assert_str_eq(line, "r resolved  e escalated");
+	outcome_choices(line, 1, okeys);
+	ck_assert_str_eq(line, "");
 }
 END_TEST
 
@@ -162,6 +198,7 @@ Suite *words_suite(void)
 	Suite *s = suite_create("words");
 	TCase *tc = tcase_create("core");
 
+	tcase_add_test(tc, test_choices);
 	tcase_add_test(tc, test_duration);
 	tcase_add_test(tc, test_score);
 	tcase_add_test(tc, test_mood);
