@@ -257,9 +257,7 @@ START_TEST(test_scores_and_replies_both_ways)
 {
 	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
 	struct merge_counts n;
-	struct poise_error err = {0};
 	struct review r = {0};
-	struct review_reply rp = {0};
 	struct store *st;
 	char qid[37] = "";
 
@@ -277,11 +275,8 @@ START_TEST(test_scores_and_replies_both_ways)
 			 fx_sql_int(m, "SELECT score FROM qa_scores"));
 	/* The agent disputes it in a.db; main.db gets the dispute, under the same review. */
 	st = fx_open(a);
-	rp.review_id = fx_sql_int(a, "SELECT id FROM reviews");
-	rp.kind = REPLY_DISPUTE;
-	snprintf(rp.agent, sizeof(rp.agent), "ana");
-	snprintf(rp.text, sizeof(rp.text), "the customer hung up twice");
-	ck_assert_msg(store_reply_add(st, &rp, 400000, &err) == POISE_OK, "%s", err.msg);
+	fixture_reply(st, fx_sql_int(a, "SELECT id FROM reviews"), REPLY_DISPUTE, "ana",
+		      "the customer hung up twice", 400000);
 	store_close(st);
 	merge_into(m, a, &n);
 	ck_assert_uint_eq(n.replies, 1);
@@ -466,18 +461,12 @@ START_TEST(test_schema_10_replies_merge_and_upgrade)
 {
 	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
 	struct merge_counts n;
-	struct poise_error err = {0};
 	struct review r = {0};
-	struct review_reply rp = {0};
 	struct store *st = fx_open(a);
 	char *uuid;
 
 	fixture_review(st, &r, a1, "sue", "why the hold?", 300000);
-	rp.review_id = r.id;
-	rp.kind = REPLY_REPLY;
-	snprintf(rp.agent, sizeof(rp.agent), "ana");
-	snprintf(rp.text, sizeof(rp.text), "checking the ledger");
-	ck_assert_int_eq(store_reply_add(st, &rp, 310000, &err), POISE_OK);
+	fixture_reply(st, r.id, REPLY_REPLY, "ana", "checking the ledger", 310000);
 	store_close(st);
 	make_schema_10(a);
 	ck_assert_int_eq(fx_sql_int(a, "PRAGMA user_version"), 10);
@@ -502,9 +491,7 @@ START_TEST(test_schema_10_replies_merge_and_upgrade)
 	}
 	/* A new reply after the upgrade is found by the search, as the old one was. */
 	st = fx_open(a);
-	rp.kind = REPLY_DISPUTE;
-	snprintf(rp.text, sizeof(rp.text), "ledger was down");
-	ck_assert_int_eq(store_reply_add(st, &rp, 320000, &err), POISE_OK);
+	fixture_reply(st, r.id, REPLY_DISPUTE, "ana", "ledger was down", 320000);
 	store_close(st);
 	ck_assert_int_eq(fx_sql_int(a, "SELECT count(*) FROM texts_fts WHERE texts_fts MATCH "
 				       "'ledger'"),
@@ -638,16 +625,11 @@ START_TEST(test_bad_row_refused_at_the_edge)
 	struct merge_counts n;
 	struct poise_error err = {0};
 	struct review r = {0};
-	struct review_reply rp = {0};
 	struct store *st = fx_open(a);
 	char qid[37] = "", *before, *after;
 
 	fixture_review(st, &r, a1, "sue", "calm and clear", 300000);
-	rp.review_id = r.id;
-	rp.kind = REPLY_REPLY;
-	snprintf(rp.agent, sizeof(rp.agent), "ana");
-	snprintf(rp.text, sizeof(rp.text), "thanks");
-	ck_assert_int_eq(store_reply_add(st, &rp, 310000, &err), POISE_OK);
+	fixture_reply(st, r.id, REPLY_REPLY, "ana", "thanks", 310000);
 	store_close(st);
 	score_call(a, a1, 3, 300500, qid);
 	fx_sql_exec(a, "UPDATE followups SET done_at = 999");
