@@ -10,6 +10,7 @@
 #include "poise/i18n.h"
 #include "poise/limits.h"
 #include "poise/words.h"
+#include "helpers/fixture_spanish.h"
 #include "main/suite.h"
 
 static const char *const statuses[] = {"open", "interrupted", "done"};
@@ -32,12 +33,7 @@ END_TEST
 /* In Spanish the catalogue's words of a context are taken, and English still. */
 START_TEST(test_pick_spanish)
 {
-	const char *dir = getenv("POISE_LOCALEDIR");
-
-	ck_assert_ptr_nonnull(setlocale(LC_ALL, "es_ES.UTF-8"));
-	ck_assert_ptr_nonnull(dir);
-	bindtextdomain(POISE_TEXTDOMAIN, dir);
-	bind_textdomain_codeset(POISE_TEXTDOMAIN, "UTF-8");
+	fixture_spanish();
 	ck_assert_int_eq(words_pick("abierta", "call status", statuses, 3), 0);
 	ck_assert_int_eq(words_pick("Interrumpida", "call status", statuses, 3), 1);
 	ck_assert_int_eq(words_pick("terminada", "call status", statuses, 3), 2);
@@ -78,6 +74,20 @@ START_TEST(test_choices)
 	ck_assert_str_eq(line, "r resolved  e escalated");
 	outcome_choices(line, 1, okeys);
 	ck_assert_str_eq(line, "");
+}
+END_TEST
+
+/* In Spanish the choices say the labels the rest of poise says, the keys staying. */
+START_TEST(test_choices_spanish)
+{
+	char line[256], keys[SKIP_COUNT + 1];
+
+	fixture_spanish();
+	skip_reason_choices(line, sizeof(line), keys);
+	ck_assert_str_eq(line, "d no encajaba  c el cliente ya estaba más tranquilo  "
+			       "w escenario equivocado  o otro");
+	ck_assert_str_eq(keys, "dcwo");
+	setlocale(LC_ALL, "C");
 }
 END_TEST
 
@@ -210,6 +220,7 @@ Suite *words_suite(void)
 	tc = tcase_create("words_es");
 	tcase_set_tags(tc, "es");
 	tcase_add_test(tc, test_pick_spanish);
+	tcase_add_test(tc, test_choices_spanish);
 	suite_add_tcase(s, tc);
 	return s;
 }
