@@ -539,6 +539,12 @@ static int skip(struct plain *p)
 	return 0;
 }
 
+/* Move the call to stage, the event naming the stage it leaves (as the call screen's). */
+static void to_stage(struct plain *p, int stage)
+{
+	rec(p, (struct event){.kind = EV_STAGE, .stage = stage, .a = (int)p->ui->cs.stage});
+}
+
 static void warn(struct plain *p)
 {
 	struct ui *ui = p->ui;
@@ -610,20 +616,17 @@ static int talk(struct plain *p)
 			if ((stage = call_next_stage(&ui->cs)) < 0)
 				say(_("this is the last stage; x ends the call"));
 			else
-				rec(p, (struct event){.kind = EV_STAGE, .stage = stage,
-						      .a = (int)ui->cs.stage});
+				to_stage(p, stage);
 			break;
 		case PK_LEFT: case PK_BTAB:
 			if ((stage = call_prev_stage(&ui->cs)) < 0)
 				say(_("this is where the call began; Tab goes on"));
 			else
-				rec(p, (struct event){.kind = EV_STAGE, .stage = stage,
-						      .a = (int)ui->cs.stage});
+				to_stage(p, stage);
 			break;
 		case 'b':
 			if (ui->cs.stage != STAGE_BOUNDARY)
-				rec(p, (struct event){.kind = EV_STAGE, .stage = STAGE_BOUNDARY,
-						      .a = (int)ui->cs.stage});
+				to_stage(p, STAGE_BOUNDARY);
 			break;
 		case 'j': case PK_DOWN: case 'k': case PK_UP:
 			n = selectable(&ui->cs, -1, &sec, &index);
