@@ -44,6 +44,7 @@
 #ifndef POISE_EVENT_H
 #define POISE_EVENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "poise/status.h"
@@ -141,5 +142,13 @@ const char *skip_reason_label(enum skip_reason reason);
 /* The reason of a stored key (or a key press); -1 when none. */
 int skip_reason_from_key(const char *key);
 int skip_reason_from_char(int ch);
+
+/*
+ * The one-key choices as a question offers them, from the table the
+ * *_from_char functions read: into line "r resolved  e escalated  ..." (the
+ * labels translated; only whole choices when size is short, size > 0), into keys "retcau".
+ */
+void outcome_choices(char *line, size_t size, char keys[OUTCOME_COUNT + 1]);
+void skip_reason_choices(char *line, size_t size, char keys[SKIP_COUNT + 1]);
 
 #endif

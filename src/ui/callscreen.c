@@ -294,6 +294,7 @@ static int call_mark(struct ui *ui, void *ctx, int key)
 static int call_skip(struct ui *ui, void *ctx, int key)
 {
 	struct sel_item it;
+	char choices[256], q[320], keys[SKIP_COUNT + 1];
 	int ch, reason;
 
 	(void)key;
@@ -303,10 +304,9 @@ static int call_skip(struct ui *ui, void *ctx, int key)
 	}
 	if (!sel_on_screen(ui, ctx))
 		return REDRAW;
-	ch = ui_ask_key(ui,
-			_("skip this line because: d didn't fit   c customer calmer already   "
-			  "w wrong scenario   o other   (Esc cancels)"),
-			"dcwo", 1);
+	skip_reason_choices(choices, sizeof(choices), keys);
+	snprintf(q, sizeof(q), _("skip this line because: %s  (Esc cancels)"), choices);
+	ch = ui_ask_key(ui, q, keys, 1);
 	reason = skip_reason_from_char(ch);
 	if (reason < 0)
 		return REDRAW;

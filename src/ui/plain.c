@@ -520,6 +520,7 @@ static void mark(struct plain *p)
 static int skip(struct plain *p)
 {
 	enum section sec = SECTION_SAY;
+	char choices[256], q[320], keys[SKIP_COUNT + 1];
 	int index = 0, ch, reason;
 
 	if (!selectable(&p->ui->cs, -1, &sec, &index) ||
@@ -527,16 +528,21 @@ static int skip(struct plain *p)
 		say(_("select a line to say or ask first (j/k)"));
 		return 0;
 	}
-	ch = ask_key(p,
-		     _("skip this line because: d didn't fit  c customer calmer already  "
-		     "w wrong scenario  o other  (Esc cancels)"),
-		     "dcwo", 1);
+	skip_reason_choices(choices, sizeof(choices), keys);
+	snprintf(q, sizeof(q), _("skip this line because: %s  (Esc cancels)"), choices);
+	ch = ask_key(p, q, keys, 1);
 	if (ch == PK_STOP)
 		return -1;
 	if ((reason = skip_reason_from_char(ch)) >= 0)
 		rec(p, ev_of(p, EV_SKIP, (int)sec, index,
 			     skip_reason_key((enum skip_reason)reason)));
 	return 0;
+}
+
+/* Move the call to stage, the event naming the stage it leaves (as the call screen's). */
+static void to_stage(struct plain *p, int stage)
+{
+	rec(p, (struct event){.kind = EV_STAGE, .stage = stage, .a = (int)p->ui->cs.stage});
 }
 
 static void warn(struct plain *p)
@@ -610,20 +616,17 @@ static int talk(struct plain *p)
 			if ((stage = call_next_stage(&ui->cs)) < 0)
 				say(_("this is the last stage; x ends the call"));
 			else
-				rec(p, (struct event){.kind = EV_STAGE, .stage = stage,
-						      .a = (int)ui->cs.stage});
+				to_stage(p, stage);
 			break;
 		case PK_LEFT: case PK_BTAB:
 			if ((stage = call_prev_stage(&ui->cs)) < 0)
 				say(_("this is where the call began; Tab goes on"));
 			else
-				rec(p, (struct event){.kind = EV_STAGE, .stage = stage,
-						      .a = (int)ui->cs.stage});
+				to_stage(p, stage);
 			break;
 		case 'b':
 			if (ui->cs.stage != STAGE_BOUNDARY)
-				rec(p, (struct event){.kind = EV_STAGE, .stage = STAGE_BOUNDARY,
-						      .a = (int)ui->cs.stage});
+				to_stage(p, STAGE_BOUNDARY);
 			break;
 		case 'j': case PK_DOWN: case 'k': case PK_UP:
 			n = selectable(&ui->cs, -1, &sec, &index);
@@ -713,15 +716,15 @@ static int wrapup(struct plain *p)
 	char fu[sizeof(day) + sizeof(channel) + sizeof(promise) + 4];
 	char well[LIMIT_BYTES(LIMIT_REFLECTION)], improve[LIMIT_BYTES(LIMIT_REFLECTION)];
 	char refl[sizeof(well) + sizeof(improve) + 2];
+	char choices[256], outcome_keys[OUTCOME_COUNT + 1];
 	size_t qlen, k = 0;
 	int ch;
 
 	say(_("Wrap-up."));
+	outcome_choices(choices, sizeof(choices), outcome_keys);
+	snprintf(q, sizeof(q), _("How did the call end? %s  (Esc: back to the call)"), choices);
 	while (ui->cs.outcome == OUTCOME_NONE) {
-		ch = ask_key(p,
-			     _("How did the call end? r resolved  e escalated  t transferred  "
-			     "c callback  a ended for abuse  u unresolved  (Esc: back to the call)"),
-			     "retcau", 1);
+		ch = ask_key(p, q, outcome_keys, 1);
 		if (ch == PK_STOP)
 			return -1;
 		if (ch == 0) {

@@ -132,13 +132,13 @@ static int back_to_call(struct ui *ui)
 /* 0 saved, 1 back to the call, -1 stopped. */
 static int ask_outcome(struct ui *ui)
 {
+	char choices[256], q[320], keys[OUTCOME_COUNT + 1];
 	int ch;
 
+	outcome_choices(choices, sizeof(choices), keys);
+	snprintf(q, sizeof(q), _("outcome: %s"), choices);
 	do {
-		ch = ui_ask_key(ui,
-				_("outcome: r resolved  e escalated  t transferred  c callback  "
-				  "a ended for abuse  u unresolved"),
-				"retcau", 1);
+		ch = ui_ask_key(ui, q, keys, 1);
 		if (ui->stopping)
 			return -1;
 		if (ch == 0 && back_to_call(ui))

@@ -11,6 +11,7 @@
 
 #include "poise/followup.h"
 #include "poise/i18n.h"
+#include "helpers/fixture_spanish.h"
 #include "main/suite.h"
 
 static void due(const char *text, const char *today, const char *want)
@@ -191,12 +192,7 @@ END_TEST
  */
 START_TEST(test_spanish_words)
 {
-	const char *dir = getenv("POISE_LOCALEDIR");
-
-	ck_assert_ptr_nonnull(setlocale(LC_ALL, "es_ES.UTF-8"));
-	ck_assert_ptr_nonnull(dir);
-	bindtextdomain(POISE_TEXTDOMAIN, dir);
-	bind_textdomain_codeset(POISE_TEXTDOMAIN, "UTF-8");
+	fixture_spanish();
 	/* 2026-12-01 is a Tuesday (martes). */
 	due("hoy", "2026-12-01", "2026-12-01");
 	due("mañana", "2026-12-01", "2026-12-02");

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "poise/playbook.h"
+#include "poise/scenario.h"
+#include "poise/scorecard.h"
 #include "main/suite.h"
 
 /* Each file of tests/data/bad (see its README) and what loading it must say. */
@@ -136,6 +138,49 @@ START_TEST(test_size_limit)
 }
 END_TEST
 
+/* Every trainer's text (playbook, scenario, scorecard) is refused alike when too big or absent. */
+static enum poise_status load_kind(int kind, const char *text, size_t len, struct poise_error *err)
+{
+	struct playbook *pb = NULL;
+	struct scenario *sc = NULL;
+	struct scorecard *card = NULL;
+	enum poise_status st = kind == 0   ? playbook_load_text(text, len, "t", &pb, err)
+			       : kind == 1 ? scenario_load_text(text, len, "t", &sc, err)
+					   : scorecard_load_text(text, len, "t", &card, err);
+
+	ck_assert(!pb && !sc && !card);
+	return st;
+}
+
+START_TEST(test_text_refused_alike)
+{
+	static const struct {
+		const char *what;
+		size_t max;
+	} kinds[] = {{"playbook", PLAYBOOK_MAX_BYTES},
+		     {"scenario", SCENARIO_MAX_BYTES},
+		     {"scorecard", PLAYBOOK_MAX_BYTES}};
+	size_t max = kinds[_i].max;
+	char *buf = malloc(max + 1), want[128];
+	struct poise_error err;
+
+	ck_assert_ptr_nonnull(buf);
+	memset(buf, '#', max + 1); /* a YAML comment: nothing to parse, were it parsed */
+	ck_assert_int_eq(load_kind(_i, buf, max + 1, &err), POISE_TOO_BIG);
+	snprintf(want, sizeof(want), "%s is %zu bytes; the limit is %zu (%zu KiB)",
+		 kinds[_i].what, max + 1, max, max / 1024);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_str_eq(err.file, "t");
+	ck_assert_int_eq(load_kind(_i, NULL, 5, &err), POISE_USAGE);
+	ck_assert_str_eq(err.msg, "no text to load");
+	buf[0] = '\x01'; /* a control character, refused before any parse */
+	ck_assert_int_eq(load_kind(_i, buf, 2, &err), POISE_YAML);
+	ck_assert_int_eq(err.line, 1);
+	ck_assert_int_eq(err.col, 1);
+	free(buf);
+}
+END_TEST
+
 /* A huge (sparse) file is refused from its size, without reading it. */
 START_TEST(test_huge_file)
 {
@@ -179,6 +224,7 @@ Suite *playbook_files_suite(void)
 
 	tcase_add_loop_test(tc, test_bad_file, 0, (int)(sizeof(bad_files) / sizeof(bad_files[0])));
 	tcase_add_test(tc, test_size_limit);
+	tcase_add_loop_test(tc, test_text_refused_alike, 0, 3);
 	tcase_add_test(tc, test_huge_file);
 	tcase_add_test(tc, test_file_errors);
 	suite_add_tcase(s, tc);

@@ -4,10 +4,13 @@
 #include <libintl.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "poise/event.h"
 #include "poise/i18n.h"
 #include "poise/limits.h"
 #include "poise/words.h"
+#include "helpers/fixture_spanish.h"
 #include "main/suite.h"
 
 static const char *const statuses[] = {"open", "interrupted", "done"};
@@ -30,17 +33,60 @@ END_TEST
 /* In Spanish the catalogue's words of a context are taken, and English still. */
 START_TEST(test_pick_spanish)
 {
-	const char *dir = getenv("POISE_LOCALEDIR");
-
-	ck_assert_ptr_nonnull(setlocale(LC_ALL, "es_ES.UTF-8"));
-	ck_assert_ptr_nonnull(dir);
-	bindtextdomain(POISE_TEXTDOMAIN, dir);
-	bind_textdomain_codeset(POISE_TEXTDOMAIN, "UTF-8");
+	fixture_spanish();
 	ck_assert_int_eq(words_pick("abierta", "call status", statuses, 3), 0);
 	ck_assert_int_eq(words_pick("Interrumpida", "call status", statuses, 3), 1);
 	ck_assert_int_eq(words_pick("terminada", "call status", statuses, 3), 2);
 	ck_assert_int_eq(words_pick("interrupted", "call status", statuses, 3), 1);
 	ck_assert_int_eq(words_pick("abierta", "other context", statuses, 3), -1);
+	setlocale(LC_ALL, "C");
+}
+END_TEST
+
+/* The one-key choices a question offers are the table's: every key offered is one it takes. */
+START_TEST(test_choices)
+{
+	char line[256], okeys[OUTCOME_COUNT + 1], skeys[SKIP_COUNT + 1], want[64];
+
+	outcome_choices(line, sizeof(line), okeys);
+	ck_assert_str_eq(line, "r resolved  e escalated  t transferred  c callback  "
+			       "a ended for abuse  u unresolved");
+	ck_assert_str_eq(okeys, "retcau");
+	for (int i = 0; i < OUTCOME_COUNT; i++) {
+		ck_assert_int_eq(outcome_from_char(okeys[i]), i);
+		snprintf(want, sizeof(want), "%c %s", okeys[i], outcome_label((enum outcome)i));
+		ck_assert_ptr_nonnull(strstr(line, want));
+	}
+	skip_reason_choices(line, sizeof(line), skeys);
+	ck_assert_str_eq(line, "d didn't fit  c customer calmer already  w wrong scenario  o other");
+	ck_assert_str_eq(skeys, "dcwo");
+	for (int i = 0; i < SKIP_COUNT; i++) {
+		ck_assert_int_eq(skip_reason_from_char(skeys[i]), i);
+		snprintf(want, sizeof(want), "%c %s", skeys[i],
+			 skip_reason_label((enum skip_reason)i));
+		ck_assert_ptr_nonnull(strstr(line, want));
+	}
+	/* short of room: whole choices only, and still every key */
+	outcome_choices(line, 23, okeys);
+	ck_assert_str_eq(line, "r resolved");
+	ck_assert_str_eq(okeys, "retcau");
+	outcome_choices(line, 24, okeys);
+	ck_assert_str_eq(line, "r resolved  e escalated");
+	outcome_choices(line, 1, okeys);
+	ck_assert_str_eq(line, "");
+}
+END_TEST
+
+/* In Spanish the choices say the labels the rest of poise says, the keys staying. */
+START_TEST(test_choices_spanish)
+{
+	char line[256], keys[SKIP_COUNT + 1];
+
+	fixture_spanish();
+	skip_reason_choices(line, sizeof(line), keys);
+	ck_assert_str_eq(line, "d no encajaba  c el cliente ya estaba más tranquilo  "
+			       "w escenario equivocado  o otro");
+	ck_assert_str_eq(keys, "dcwo");
 	setlocale(LC_ALL, "C");
 }
 END_TEST
@@ -162,6 +208,7 @@ Suite *words_suite(void)
 	Suite *s = suite_create("words");
 	TCase *tc = tcase_create("core");
 
+	tcase_add_test(tc, test_choices);
 	tcase_add_test(tc, test_duration);
 	tcase_add_test(tc, test_score);
 	tcase_add_test(tc, test_mood);
@@ -173,6 +220,7 @@ Suite *words_suite(void)
 	tc = tcase_create("words_es");
 	tcase_set_tags(tc, "es");
 	tcase_add_test(tc, test_pick_spanish);
+	tcase_add_test(tc, test_choices_spanish);
 	suite_add_tcase(s, tc);
 	return s;
 }

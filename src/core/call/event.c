@@ -4,6 +4,7 @@
 #include "poise/playbook.h"
 #include "poise/i18n.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define KIND_KEY(name, key) key,
@@ -110,6 +111,37 @@ static int choice_of_char(const struct choice *c, int n, int ch)
 		if (c[i].ch == ch)
 			return i;
 	return -1;
+}
+
+/* c[0..n) as a question offers them, "k label  k label", and their keys "kk" (n + 1 bytes). */
+static void choices_line(const struct choice *c, int n, char *line, size_t size, char *keys)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++)
+		keys[i] = (char)c[i].ch;
+	keys[n] = '\0';
+	line[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		int w = snprintf(line + len, size - len, "%s%c %s", i ? "  " : "", c[i].ch,
+				 _(c[i].label));
+
+		if (w < 0 || (size_t)w >= size - len) {
+			line[len] = '\0'; /* whole choices only: never half a character */
+			break;
+		}
+		len += (size_t)w;
+	}
+}
+
+void outcome_choices(char *line, size_t size, char keys[OUTCOME_COUNT + 1])
+{
+	choices_line(outcomes, OUTCOME_COUNT, line, size, keys);
+}
+
+void skip_reason_choices(char *line, size_t size, char keys[SKIP_COUNT + 1])
+{
+	choices_line(skips, SKIP_COUNT, line, size, keys);
 }
 
 enum outcome outcome_from_char(int ch)

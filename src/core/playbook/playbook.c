@@ -173,6 +173,22 @@ static enum poise_status too_big(const char *name, const char *what, unsigned lo
 			       max / 1024);
 }
 
+enum poise_status pb_tree_load(struct pb_tree *t, const char *text, size_t len, const char *name,
+			       const char *what, size_t max, struct poise_error *err)
+{
+	enum poise_status st;
+
+	if (!text && len)
+		return poise_error_set(err, POISE_USAGE, name, 0, 0, "no text to load");
+	if (len > max)
+		return too_big(name, what, len, max, err);
+	if (!text)
+		text = "";
+	if ((st = playbook_text_check(text, len, name, err)) != POISE_OK)
+		return st;
+	return playbook_tree_build(t, text, len, name, err);
+}
+
 /* Keep the exact text and its hash: calls record which guidance they used. */
 static enum poise_status playbook_keep_text(struct playbook *pb, const char *text, size_t len,
 					    const char *name, struct poise_error *err)
@@ -203,15 +219,11 @@ enum poise_status playbook_parse_text(const char *text, size_t len, const char *
 	poise_error_clear(err);
 	if (!name)
 		name = PLAYBOOK_TEXT_NAME;
-	if (!text && len)
-		return poise_error_set(err, POISE_USAGE, name, 0, 0, "no text to load");
-	if (len > PLAYBOOK_MAX_BYTES)
-		return too_big(name, "playbook", len, PLAYBOOK_MAX_BYTES, err);
+	if ((st = pb_tree_load(&tree, text, len, name, "playbook", PLAYBOOK_MAX_BYTES, err)) !=
+	    POISE_OK)
+		goto out;
 	if (!text)
 		text = "";
-	if ((st = playbook_text_check(text, len, name, err)) != POISE_OK ||
-	    (st = playbook_tree_build(&tree, text, len, name, err)) != POISE_OK)
-		goto out;
 	if (!(pb = calloc(1, sizeof(*pb)))) {
 		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
 		goto out;
@@ -322,10 +334,8 @@ static enum poise_status errors_of(const char *path, int read, const char *given
 		return POISE_NOMEM;
 	if ((read && pb_read_file(path, "playbook", PLAYBOOK_MAX_BYTES, &text, &len, &first) !=
 			     POISE_OK) ||
-	    (!read && len > PLAYBOOK_MAX_BYTES &&
-	     too_big(path, "playbook", len, PLAYBOOK_MAX_BYTES, &first)) ||
-	    playbook_text_check(read ? text : given, len, path, &first) != POISE_OK ||
-	    playbook_tree_build(&tree, read ? text : given, len, path, &first) != POISE_OK) {
+	    pb_tree_load(&tree, read ? text : given, len, path, "playbook", PLAYBOOK_MAX_BYTES,
+			 &first) != POISE_OK) {
 		if (first.status == POISE_NOMEM || !(all.e = malloc(sizeof(*all.e))))
 			all.nomem = 1;
 		else

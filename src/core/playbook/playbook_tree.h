@@ -65,6 +65,15 @@ enum poise_status playbook_text_check(const char *text, size_t len, const char *
 enum poise_status pb_read_file(const char *path, const char *what, size_t max, char **out,
 			       size_t *outlen, struct poise_error *err);
 
+/*
+ * The start of every load of a trainer's text (playbook, scenario, scorecard):
+ * refuse NULL with a length, or more than max bytes (`what` names the text in
+ * the message), check its characters (playbook_text_check), then parse it into
+ * t as playbook_tree_build. NULL with length 0 is the empty text.
+ */
+enum poise_status pb_tree_load(struct pb_tree *t, const char *text, size_t len, const char *name,
+			       const char *what, size_t max, struct poise_error *err);
+
 /* Parse text into t (zeroed by the caller); free with playbook_tree_free. */
 enum poise_status playbook_tree_build(struct pb_tree *t, const char *text, size_t len,
 				      const char *name, struct poise_error *err);

@@ -263,16 +263,8 @@ enum poise_status scenario_load_text(const char *text, size_t len, const char *n
 	poise_error_clear(err);
 	if (!name)
 		name = "(scenario)";
-	if (!text && len)
-		return poise_error_set(err, POISE_USAGE, name, 0, 0, "no text to load");
-	if (len > SCENARIO_MAX_BYTES)
-		return poise_error_set(err, POISE_TOO_BIG, name, 0, 0,
-				       "scenario is %zu bytes; the limit is %d (256 KiB)", len,
-				       SCENARIO_MAX_BYTES);
-	if (!text)
-		text = "";
-	if ((st = playbook_text_check(text, len, name, err)) != POISE_OK ||
-	    (st = playbook_tree_build(&tree, text, len, name, err)) != POISE_OK)
+	if ((st = pb_tree_load(&tree, text, len, name, "scenario", SCENARIO_MAX_BYTES, err)) !=
+	    POISE_OK)
 		goto out;
 	if (!(sc = calloc(1, sizeof(*sc))) || !(sc->path = strdup(name))) {
 		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
@@ -299,8 +291,9 @@ int scenario_is_file(const char *path)
 	int is = 0;
 
 	if (pb_read_file(path, "scenario", SCENARIO_MAX_BYTES, &text, &len, &err) == POISE_OK &&
-	    playbook_text_check(text, len, path, &err) == POISE_OK &&
-	    playbook_tree_build(&tree, text, len, path, &err) == POISE_OK && tree.len &&
+	    pb_tree_load(&tree, text, len, path, "scenario", SCENARIO_MAX_BYTES, &err) ==
+		    POISE_OK &&
+	    tree.len &&
 	    tree.nodes[0].type == PB_MAP)
 		for (uint32_t k = 1; k < tree.nodes[0].end && !is; k = tree.nodes[tree.nodes[k].end].end)
 			is = tree.nodes[k].type == PB_SCALAR &&

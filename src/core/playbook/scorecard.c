@@ -278,14 +278,8 @@ enum poise_status scorecard_load_text(const char *text, size_t len, const char *
 
 	*out = NULL;
 	poise_error_clear(err);
-	if (!text)
-		text = "", len = 0;
-	if (len > PLAYBOOK_MAX_BYTES)
-		return poise_error_set(err, POISE_TOO_BIG, name, 0, 0,
-				       "scorecard is %zu bytes; the limit is %d (1 MiB)", len,
-				       PLAYBOOK_MAX_BYTES);
-	if ((st = playbook_text_check(text, len, name, err)) != POISE_OK ||
-	    (st = playbook_tree_build(&tree, text, len, name, err)) != POISE_OK)
+	if ((st = pb_tree_load(&tree, text, len, name, "scorecard", PLAYBOOK_MAX_BYTES, err)) !=
+	    POISE_OK)
 		goto out;
 	if (!(s.sc = calloc(1, sizeof(*s.sc)))) {
 		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");

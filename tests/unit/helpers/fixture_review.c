@@ -18,6 +18,17 @@ void fixture_review(struct store *st, struct review *r, const char *call, const 
 	ck_assert_msg(review_save(st, r, &err) == POISE_OK, "%s", err.msg);
 }
 
+void fixture_reply(struct store *st, int64_t review_id, enum reply_kind kind, const char *agent,
+		   const char *text, int64_t t)
+{
+	struct poise_error err = {0};
+	struct review_reply rp = {.review_id = review_id, .kind = kind};
+
+	snprintf(rp.agent, sizeof(rp.agent), "%s", agent);
+	snprintf(rp.text, sizeof(rp.text), "%s", text);
+	ck_assert_msg(store_reply_add(st, &rp, t, &err) == POISE_OK, "%s", err.msg);
+}
+
 void fixture_score(struct store *st, const char *call, const char *reviewer, char id[37],
 		   int64_t created_at, int64_t now, const struct qa_answer *a, size_t n)
 {
