@@ -46,7 +46,7 @@
 #include "store_fixture.h"
 
 #define PROP_SEED0 UINT64_C(9001)
-#define PROP_SEEDS 40
+#define PROP_SEEDS 30
 #define PROP_EVENTS 160 /* the agent's events a call, at most, besides prompts */
 
 /* --- a repeatable generator ------------------------------------------------ */
@@ -92,7 +92,12 @@ struct prop {
 	unsigned skips;	  /* skip reasons stored */
 	unsigned ends;	  /* prompt ends seen */
 	int crashes, refused;
+	int end_mode; /* how the call ends (below) */
 };
+
+/* Every way a call ends, each seed one of them in turn. */
+enum { END_BY_END, END_BY_HANGUP, END_BY_CRASH_THEN_CLOSE, END_MODES };
+static int all_end_modes[END_MODES];
 
 static struct prop P;
 static unsigned all_kinds, all_skips, all_ends;
@@ -366,7 +371,7 @@ static int fold_stored(void *ctx, const struct event *ev)
 	return 0;
 }
 
-static void crash_and_resume(void)
+static void crash(void)
 {
 	struct poise_error err = {0};
 	char *before = view_dump(&P.live, P.t), *after;
@@ -389,13 +394,22 @@ static void crash_and_resume(void)
 	playbook_free(P.resumed);
 	P.resumed = pb;
 	P.crashes++;
-	/* session_resume_call: the crash marked at the last event, then RESUME with the hold. */
-	{
-		struct event stop = ev_of(EV_INTERRUPTED, (int)P.live.stage, 0, 0, "no clean exit");
+}
 
-		stop.t = P.live.last_t;
-		FAIL_IF(!offer(stop), "the crash's INTERRUPTED refused");
-	}
+/* After a crash, the next start closes the call at its last event (session.c, resume.c). */
+static void close_at_last(const char *why)
+{
+	struct event stop = ev_of(EV_INTERRUPTED, (int)P.live.stage, 0, 0, why);
+
+	stop.t = P.live.last_t;
+	FAIL_IF(!offer(stop), "the crash's INTERRUPTED (%s) refused", why);
+}
+
+/* session_resume_call: the crash marked at the last event, then RESUME with the hold. */
+static void crash_and_resume(void)
+{
+	crash();
+	close_at_last("no clean exit");
 	FAIL_IF(!offer(ev_of(EV_RESUME, (int)P.live.stage, 1, 0, NULL)), "RESUME refused");
 }
 
@@ -548,7 +562,7 @@ static void wrapup_event(void)
 			crash_and_resume();
 		break;
 	default:
-		if (cs->outcome != OUTCOME_NONE)
+		if (cs->outcome != OUTCOME_NONE && P.end_mode == END_BY_END)
 			offer(ev_of(EV_END, st, 0, 0, NULL));
 		else
 			offer(ev_of(EV_OUTCOME, st, 0, 0, "resolved"));
@@ -620,6 +634,7 @@ static void run_seed(uint64_t seed)
 {
 	struct poise_error err = {0};
 	char *yaml;
+	int nevents;
 
 	memset(&P, 0, sizeof(P));
 	P.seed = seed;
@@ -640,7 +655,9 @@ static void run_seed(uint64_t seed)
 		P.t, P.pb);
 	ck_assert_int_eq(call_init(&P.live, P.pb), POISE_OK);
 	FAIL_IF(!offer(ev_of(EV_START, STAGE_CALM, 0, 0, P.pb->hash)), "START refused");
-	for (int i = 0; i < PROP_EVENTS && P.live.phase != CALL_DONE; i++) {
+	P.end_mode = (int)(seed % END_MODES);
+	nevents = 20 + rnd(PROP_EVENTS - 20);
+	for (int i = 0; i < nevents && P.live.phase != CALL_DONE; i++) {
 		advance();
 		tick();
 		if (P.live.phase == CALL_TALK)
@@ -650,18 +667,33 @@ static void run_seed(uint64_t seed)
 		else if (P.live.phase == CALL_INTERRUPTED) /* a hostile INTERRUPTED was taken */
 			FAIL_IF(!offer(ev_of(EV_RESUME, (int)P.live.stage, rnd(2), 0, NULL)),
 				"RESUME refused");
-		if (i > PROP_EVENTS * 3 / 4 && P.live.phase == CALL_TALK && chance(20))
-			offer(ev_of(EV_WRAPUP, (int)P.live.stage, 0, 0, NULL));
 	}
-	/* The call closes: by its END, or, still talking, by a hang-up (SIGHUP). */
-	if (P.live.phase != CALL_DONE && P.live.phase != CALL_INTERRUPTED) {
-		advance();
-		if (P.live.phase == CALL_WRAPUP && P.live.outcome != OUTCOME_NONE && chance(50))
+	if (P.live.phase == CALL_INTERRUPTED)
+		FAIL_IF(!offer(ev_of(EV_RESUME, (int)P.live.stage, 0, 0, NULL)), "RESUME refused");
+	/* The call closes, the way this seed's ends, unless an END came first. */
+	advance();
+	if (P.live.phase != CALL_DONE) {
+		switch (P.end_mode) {
+		case END_BY_END: /* x, the wrap-up, its outcome, END */
+			if (P.live.phase == CALL_TALK)
+				FAIL_IF(!offer(ev_of(EV_WRAPUP, (int)P.live.stage, 0, 0, NULL)),
+					"WRAPUP refused");
+			if (P.live.outcome == OUTCOME_NONE)
+				FAIL_IF(!offer(ev_of(EV_OUTCOME, (int)P.live.stage, 0, 0, "abuse")),
+					"OUTCOME refused");
 			FAIL_IF(!offer(ev_of(EV_END, (int)P.live.stage, 0, 0, NULL)), "END refused");
-		else
+			break;
+		case END_BY_HANGUP: /* the terminal closed: session_interrupt */
 			FAIL_IF(!offer(ev_of(EV_INTERRUPTED, (int)P.live.stage, 0, 0, "SIGHUP")),
 				"INTERRUPTED refused");
+			break;
+		default: /* kill -9, and the next start closes it (c on the unfinished call) */
+			crash();
+			close_at_last("closed on start");
+			break;
+		}
 	}
+	all_end_modes[P.live.phase == CALL_DONE ? END_BY_END : P.end_mode]++;
 	every_step_again();
 	kept_figures_are_the_fold();
 
@@ -705,6 +737,7 @@ START_TEST(replay_equals_what_the_agent_saw_in_generated_calls)
 	}
 	all_kinds = all_skips = all_ends = 0;
 	all_crashes = all_refused = 0;
+	memset(all_end_modes, 0, sizeof(all_end_modes));
 	for (uint64_t i = 0; i < PROP_SEEDS; i++)
 		run_seed(PROP_SEED0 + i);
 	/* The seeds reach every kind of event, every skip reason, every way a prompt leaves. */
@@ -717,6 +750,8 @@ START_TEST(replay_equals_what_the_agent_saw_in_generated_calls)
 	for (int e = PROMPT_PENDING; e <= PROMPT_LAPSED; e++)
 		ck_assert_msg(all_ends & (1u << e), "no prompt ended as %d", e);
 	ck_assert_int_gt(all_crashes, 0);
+	for (int m = 0; m < END_MODES; m++)
+		ck_assert_msg(all_end_modes[m] > 0, "no call ended the way %d", m);
 	ck_assert_int_gt(all_refused, 0);
 }
 END_TEST
