@@ -114,15 +114,16 @@ static int undo_seq(struct ui *ui, int64_t seq)
 {
 	const struct call_entry *e = call_entry_of(&ui->cs, seq);
 	struct event ev = {.kind = EV_UNDO, .stage = (int)ui->cs.stage, .a = (int)seq}, undone;
-	char what[600];
+	char *what;
 
 	if (!e)
 		return HANDLED;
 	undone = call_entry_event(e);
-	timeline_describe(&ui->cs, &ui->meta, &undone, what, sizeof(what));
+	what = timeline_describe(&ui->cs, &ui->meta, &undone);
 	/* The selection stays: a stage changed back is placed by its next draw. */
 	if (ui_record(ui, &ev) == 0)
-		ui_set_banner(ui, 0, _("undone: %s"), what);
+		ui_set_banner(ui, 0, _("undone: %s"), what ? what : "");
+	free(what);
 	return REDRAW;
 }
 

@@ -31,6 +31,7 @@
 
 #include "poise/followup.h"
 #include "poise/text.h"
+#include "poise/strbuf.h"
 #include "poise/timeline.h"
 
 enum {
@@ -67,13 +68,14 @@ static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One line; what it quotes (names, the playbook's lines) made safe (text.h). */
 static void say(const char *fmt, ...)
 {
-	char buf[4096];
+	struct strbuf buf = {0};
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	strbuf_vprintf(&buf, fmt, ap); /* whole, however long a note is */
 	va_end(ap);
-	text_fput(stdout, buf, 0);
+	text_fput(stdout, buf.oom ? _("(out of memory)") : buf.p, 0);
+	free(buf.p);
 	fputc('\n', stdout);
 	fflush(stdout);
 }
@@ -454,10 +456,10 @@ static void say_prompt(struct plain *p)
 static int rec(struct plain *p, struct event ev)
 {
 	struct ui *ui = p->ui;
-	char words[1024];
+	char *words = timeline_describe(&ui->cs, &ui->meta, &ev);
 
-	timeline_describe(&ui->cs, &ui->meta, &ev, words, sizeof(words));
 	if (ui_record(ui, &ev) != 0) {
+		free(words);
 		say_news(p); /* the reason, from the banner */
 		return -1;
 	}
@@ -475,8 +477,9 @@ static int rec(struct plain *p, struct event ev)
 			}
 		say_stage(p);
 	} else if (ev.kind != EV_START) {
-		say("%s", words);
+		say("%s", words ? words : _("(out of memory)"));
 	}
+	free(words);
 	return 0;
 }
 
@@ -643,7 +646,7 @@ static int talk(struct plain *p)
 		case 'u': {
 			int64_t seq = call_undo_target(&ui->cs);
 			const struct call_entry *e = call_entry_of(&ui->cs, seq);
-			char what[1024];
+			char *what;
 			struct event undone;
 
 			if (!seq || !e) {
@@ -651,13 +654,14 @@ static int talk(struct plain *p)
 				break;
 			}
 			undone = call_entry_event(e);
-			timeline_describe(&ui->cs, &ui->meta, &undone, what, sizeof(what));
+			what = timeline_describe(&ui->cs, &ui->meta, &undone);
 			if (ui_record(ui, &(struct event){.kind = EV_UNDO,
 							  .stage = (int)ui->cs.stage,
 							  .a = (int)seq}) == 0)
-				say(_("undone: %s"), what);
+				say(_("undone: %s"), what ? what : _("(out of memory)"));
 			else
 				say_news(p);
+			free(what);
 			break;
 		}
 		case 'w':
