@@ -55,6 +55,7 @@ struct plain {
 	char in[4096]; /* read, not yet taken */
 	size_t inlen;
 	int eof;
+	int overlong; /* the line being read had its start dropped (longer than in) */
 	int keys[256]; /* keys of a line read when stdin is not a terminal */
 	int nkeys, nextkey;
 	int sel;	    /* the selected line of the stage (say, ask, checklist in order) */
@@ -88,8 +89,10 @@ static int fill(struct plain *p, int ms)
 
 	if (p->eof)
 		return -1;
-	if (p->inlen == sizeof(p->in))
+	if (p->inlen == sizeof(p->in)) {
 		p->inlen = 0; /* a line longer than any answer: dropped, not run as keys */
+		p->overlong = 1;
+	}
 	if (poll(&pfd, 1, ms) <= 0)
 		return 0;
 	n = read(STDIN_FILENO, p->in + p->inlen, sizeof(p->in) - p->inlen);
@@ -260,9 +263,15 @@ static int next_key(struct plain *p)
 	while (p->nextkey >= p->nkeys) {
 		size_t n;
 
+		p->overlong = 0;
 		if (next_line(p, line, sizeof(line), 0) == PK_STOP)
 			return PK_STOP;
 		p->nkeys = p->nextkey = 0;
+		if (p->overlong || strlen(line) >= sizeof(line) - 1) {
+			/* the rest of a line too long to be keys: none of it runs as keys */
+			say(_("a line too long to be keys was left out"));
+			continue;
+		}
 		if (!line[0]) {
 			p->keys[p->nkeys++] = PK_ENTER;
 			continue;
@@ -293,12 +302,20 @@ static int read_text(struct plain *p, const char *label, char *out, size_t size,
 	fflush(stdout);
 	out[0] = '\0';
 	if (!p->tty) {
-		char line[4096];
+		char line[sizeof(p->in) + 1];
 
+		p->overlong = 0;
 		if (next_line(p, line, sizeof(line), 1) == PK_STOP)
 			return PK_STOP;
-		if (strlen(line) >= size)
-			line[size - 1] = '\0';
+		if (p->overlong || strlen(line) >= size || limits_chars(line) > max) {
+			/* Never cut: a longer answer is refused whole, as Esc would. */
+			fputc('\n', stdout);
+			say(P_("too long: at most %zu character; not saved",
+			       "too long: at most %zu characters; not saved", max),
+			    max);
+			p->overlong = 0;
+			return 0;
+		}
 		memcpy(out, line, strlen(line) + 1);
 		text_fput(stdout, out, 0); /* the answer in the transcript, as typed */
 		fputc('\n', stdout);
