@@ -75,7 +75,7 @@ static void say(const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vprintf(&buf, fmt, ap); /* whole, however long a note is */
 	va_end(ap);
-	text_fput(stdout, buf.oom ? _("(out of memory)") : buf.p, 0);
+	text_fput(stdout, buf.oom ? _("out of memory") : buf.p, 0);
 	free(buf.p);
 	fputc('\n', stdout);
 	fflush(stdout);
@@ -494,7 +494,7 @@ static int rec(struct plain *p, struct event ev)
 			}
 		say_stage(p);
 	} else if (ev.kind != EV_START) {
-		say("%s", words ? words : _("(out of memory)"));
+		say("%s", words ? words : _("out of memory"));
 	}
 	free(words);
 	return 0;
@@ -675,7 +675,7 @@ static int talk(struct plain *p)
 			if (ui_record(ui, &(struct event){.kind = EV_UNDO,
 							  .stage = (int)ui->cs.stage,
 							  .a = (int)seq}) == 0)
-				say(_("undone: %s"), what ? what : _("(out of memory)"));
+				say(_("undone: %s"), what ? what : _("out of memory"));
 			else
 				say_news(p);
 			free(what);

@@ -93,7 +93,7 @@ static void add_events(struct ui *ui, struct replay *r, struct list_build *b)
 		line = str_printf("%s %s  %s",
 				  draw_pad(word, sizeof(word), k == 0 ? _("now") : _("next"), 4),
 				  call_time(at, sizeof(at), r, rc->events[i].t),
-				  what ? what : _("(out of memory)"));
+				  what ? what : _("out of memory"));
 		free(what);
 		list_add(b, NULL, list_own(b, line), k == 0 ? A_BOLD : ui_attr(ui, R_DIM), 0);
 	}

@@ -271,7 +271,7 @@ static void add_timeline(struct ui *ui, struct view *v)
 		what = timeline_describe(&cs, &rc->meta, e);
 		call_apply(&cs, e);
 		words_duration(at, sizeof(at), e->t - rc->meta.started);
-		add(v, A_NORMAL, "  %s  %s", at, what ? what : _("(out of memory)"));
+		add(v, A_NORMAL, "  %s  %s", at, what ? what : _("out of memory"));
 		free(what);
 	}
 	call_free(&cs);
