@@ -123,7 +123,7 @@ static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct call_state *cs = &r->cs;
 	const struct call_meta *m = &r->rc->meta;
-	char at[16], end[16], how[160], line[1300];
+	char at[16], end[16], how[160];
 
 	if (cs->nprompts == 0)
 		return;
@@ -135,10 +135,12 @@ static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 		char *msg = fill_text(rule->message, m->customer, m->agent);
 
 		prompt_end_words(how, sizeof(how), p, call_time(end, sizeof(end), r, p->end_at));
-		snprintf(line, sizeof(line), "%s %s (%s): %s", call_time(at, sizeof(at), r, p->t),
-			 rule->id, how, msg ? msg : rule->message);
+		/* Whole: a message with {customer} filled can outgrow any fixed line. */
+		char *line = str_printf("%s %s (%s): %s", call_time(at, sizeof(at), r, p->t),
+					rule->id, how, msg ? msg : rule->message);
+
 		free(msg);
-		list_add(b, NULL, list_own(b, strdup(line)),
+		list_add(b, NULL, list_own(b, line),
 			 p->end == PROMPT_PENDING ? ui_attr(ui, R_PROMPT) : ui_attr(ui, R_DIM), 0);
 	}
 }
