@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void strbuf_add(struct strbuf *b, const char *s, size_t n)
+/* Room for n more bytes and a NUL; 0 when it could not grow (b->oom set). */
+static int grow(struct strbuf *b, size_t n)
 {
 	if (b->oom)
-		return;
+		return 0;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 		char *p;
@@ -18,11 +19,18 @@ void strbuf_add(struct strbuf *b, const char *s, size_t n)
 			cap *= 2;
 		if (!(p = realloc(b->p, cap))) {
 			b->oom = 1;
-			return;
+			return 0;
 		}
 		b->p = p;
 		b->cap = cap;
 	}
+	return 1;
+}
+
+void strbuf_add(struct strbuf *b, const char *s, size_t n)
+{
+	if (!grow(b, n))
+		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -44,24 +52,8 @@ void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 	va_copy(again, ap);
 	n = vsnprintf(NULL, 0, fmt, again);
 	va_end(again);
-	if (n < 0)
+	if (n < 0 || !grow(b, (size_t)n))
 		return;
-	strbuf_add(b, "", 0); /* room for the NUL, so p is set */
-	if (b->oom)
-		return;
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t cap = b->cap;
-		char *p;
-
-		while (cap < b->len + (size_t)n + 1)
-			cap *= 2;
-		if (!(p = realloc(b->p, cap))) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
