@@ -45,8 +45,8 @@
 #include "poise/rules.h"
 #include "store_fixture.h"
 
-#define PROP_SEED0 UINT64_C(9001)
-#define PROP_SEEDS 30
+#define PROP_SEED0  UINT64_C(9001)
+#define PROP_SEEDS  30
 #define PROP_EVENTS 160 /* the agent's events a call, at most, besides prompts */
 
 /* --- a repeatable generator ------------------------------------------------ */
@@ -86,11 +86,11 @@ struct prop {
 	size_t nrecorded; /* events stored */
 	size_t tries;	  /* events offered, refused ones included: the index failures name */
 	int64_t t;
-	char **seen;	  /* the live fold's view after each stored event */
+	char **seen; /* the live fold's view after each stored event */
 	size_t nseen, seen_cap;
-	unsigned kinds;	  /* kinds stored, one bit each, over every seed */
-	unsigned skips;	  /* skip reasons stored */
-	unsigned ends;	  /* prompt ends seen */
+	unsigned kinds; /* kinds stored, one bit each, over every seed */
+	unsigned skips; /* skip reasons stored */
+	unsigned ends;	/* prompt ends seen */
 	int crashes, refused;
 	int end_mode; /* how the call ends (below) */
 };
@@ -105,7 +105,8 @@ static int all_crashes, all_refused;
 
 #define FAIL_IF(cond, ...) prop_check(!(cond), __LINE__, __VA_ARGS__)
 
-static void prop_check(int ok, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void prop_check(int ok, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static void prop_check(int ok, int line, const char *fmt, ...)
 {
 	char msg[1400];
@@ -123,7 +124,7 @@ static void prop_check(int ok, int line, const char *fmt, ...)
 
 /* --- its playbook: generated, then loaded and stored as any other -------- */
 
-static const char *const stage_yaml[STAGE_COUNT] = {"calm",  "listen", "empathize", "clarify",
+static const char *const stage_yaml[STAGE_COUNT] = {"calm",   "listen", "empathize", "clarify",
 						    "inform", "solve",	"boundary",  "follow-up"};
 static const char *const action_yaml[] = {"none",     "escalate", "boundary",
 					  "end-hold", "breathe",  "next-stage"};
@@ -145,8 +146,9 @@ static char *playbook_yaml(void)
 	int nrules = chance(20) ? 0 : 1 + rnd(60);
 
 	ck_assert_ptr_nonnull(f);
-	fprintf(f, "id: prop-%" PRIu64 "\ntitle: Property\nversion: \"1\"\nlanguage: en\n"
-		   "sources: [\"000\"]\nmanager: \"Yes, {customer}.\"\nstages:\n",
+	fprintf(f,
+		"id: prop-%" PRIu64 "\ntitle: Property\nversion: \"1\"\nlanguage: en\n"
+		"sources: [\"000\"]\nmanager: \"Yes, {customer}.\"\nstages:\n",
 		P.seed);
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		fprintf(f, "  %s:\n    goal: %s goal\n    sources: [\"000\"]\n", stage_yaml[s],
@@ -168,8 +170,8 @@ static char *playbook_yaml(void)
 	for (int i = 0; i < nrules; i++) {
 		int kind = rnd(RULE_KIND_COUNT);
 
-		fprintf(f, "  - id: r%d\n    message: \"Rule %d for {customer}\"\n    action: %s\n", i,
-			i, action_yaml[rnd((int)(sizeof(action_yaml) / sizeof(*action_yaml)))]);
+		fprintf(f, "  - id: r%d\n    message: \"Rule %d for {customer}\"\n    action: %s\n",
+			i, i, action_yaml[rnd((int)(sizeof(action_yaml) / sizeof(*action_yaml)))]);
 		if (chance(30))
 			fprintf(f, "    cooldown: %d\n", rnd(40));
 		switch (kind) {
@@ -276,7 +278,8 @@ static void replay_equals_live(int64_t now)
 	review_call_free(&rc);
 }
 
-/* Offer ev as the screen does: taken (stored, folded, replayed alike) or refused (nothing changes). */
+/* Offer ev as the screen does: taken (stored, folded, replayed alike) or refused (nothing changes).
+ */
 static int offer(struct event ev)
 {
 	struct poise_error err = {0};
@@ -366,8 +369,7 @@ static const char *const notes[] = {
 /* A crash: the live fold thrown away and rebuilt from the store, as resume.c does. */
 static int fold_stored(void *ctx, const struct event *ev)
 {
-	FAIL_IF(call_apply(ctx, ev) != POISE_OK, "stored event %" PRId64 " does not fold",
-		ev->seq);
+	FAIL_IF(call_apply(ctx, ev) != POISE_OK, "stored event %" PRId64 " does not fold", ev->seq);
 	return 0;
 }
 
@@ -439,7 +441,7 @@ static void talk_event(void)
 	switch (rnd(24)) {
 	case 0:
 	case 1: {
-		int next = chance(15) ? STAGE_BOUNDARY
+		int next = chance(15)	? STAGE_BOUNDARY
 			   : chance(20) ? call_prev_stage(cs)
 			   : chance(10) ? rnd(STAGE_COUNT)
 					: call_next_stage(cs);
@@ -516,8 +518,9 @@ static void talk_event(void)
 	default: {
 		/* Hostile: any kind, any fields. */
 		static const char *const texts[] = {NULL, "", "bogus", "2026-13-45\tx\ty", "x\ty"};
-		struct event ev = ev_of((enum event_kind)rnd(EV_COUNT + 1), rnd(STAGE_COUNT + 2) - 1,
-					rnd(12) - 2, rnd(400) - 2, texts[rnd(5)]);
+		struct event ev =
+			ev_of((enum event_kind)rnd(EV_COUNT + 1), rnd(STAGE_COUNT + 2) - 1,
+			      rnd(12) - 2, rnd(400) - 2, texts[rnd(5)]);
 
 		if (ev.kind == EV_UNDO && chance(50))
 			ev.a = (int)rnd((int)cs->nlog + 2);
@@ -610,11 +613,11 @@ static void kept_figures_are_the_fold(void)
 	int same;
 
 	FAIL_IF(review_call_load(P.st, P.id, &rc, &err) != POISE_OK, "%s", err.msg);
-	FAIL_IF(report_pack_call(rc.pb, rc.events, rc.nevents, &blob, &len, &err) != POISE_OK,
-		"%s", err.msg);
-	ck_assert_int_eq(sqlite3_open_v2(P.db, &db, SQLITE_OPEN_READONLY, NULL),
-			 SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT figures FROM call_figures WHERE call_id = ?",
+	FAIL_IF(report_pack_call(rc.pb, rc.events, rc.nevents, &blob, &len, &err) != POISE_OK, "%s",
+		err.msg);
+	ck_assert_int_eq(sqlite3_open_v2(P.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+					    "SELECT figures FROM call_figures WHERE call_id = ?",
 					    -1, &s, NULL),
 			 SQLITE_OK);
 	sqlite3_bind_text(s, 1, P.id, -1, SQLITE_STATIC);
@@ -651,8 +654,8 @@ static void run_seed(uint64_t seed)
 	}
 	P.st = fx_open(P.db);
 	P.t = FIXTURE_T0 + (int64_t)rnd(1000000);
-	fx_call(P.st, P.id, "ana", chance(50) ? "Dana" : "\xc3\x81lvaro \xe2\x80\x94 O'Neil",
-		P.t, P.pb);
+	fx_call(P.st, P.id, "ana", chance(50) ? "Dana" : "\xc3\x81lvaro \xe2\x80\x94 O'Neil", P.t,
+		P.pb);
 	ck_assert_int_eq(call_init(&P.live, P.pb), POISE_OK);
 	FAIL_IF(!offer(ev_of(EV_START, STAGE_CALM, 0, 0, P.pb->hash)), "START refused");
 	P.end_mode = (int)(seed % END_MODES);
@@ -681,7 +684,8 @@ static void run_seed(uint64_t seed)
 			if (P.live.outcome == OUTCOME_NONE)
 				FAIL_IF(!offer(ev_of(EV_OUTCOME, (int)P.live.stage, 0, 0, "abuse")),
 					"OUTCOME refused");
-			FAIL_IF(!offer(ev_of(EV_END, (int)P.live.stage, 0, 0, NULL)), "END refused");
+			FAIL_IF(!offer(ev_of(EV_END, (int)P.live.stage, 0, 0, NULL)),
+				"END refused");
 			break;
 		case END_BY_HANGUP: /* the terminal closed: session_interrupt */
 			FAIL_IF(!offer(ev_of(EV_INTERRUPTED, (int)P.live.stage, 0, 0, "SIGHUP")),

@@ -58,20 +58,18 @@ static const char *item_text(const struct call_state *cs, int section, int index
 	return (size_t)index < l->len ? l->items[index] : NULL;
 }
 
-static void put_item(struct strbuf *b, const struct call_state *cs,
-		     const struct call_meta *meta, int section, int index)
+static void put_item(struct strbuf *b, const struct call_state *cs, const struct call_meta *meta,
+		     int section, int index)
 {
 	const char *text = item_text(cs, section, index);
 
 	if (text)
 		put_filled(b, text, meta);
 	else
-		put(b, _("%s item %d"), or_q(section_key((enum section)section)),
-		    index + 1);
+		put(b, _("%s item %d"), or_q(section_key((enum section)section)), index + 1);
 }
 
-static void describe_wrapup(struct strbuf *b, const struct call_state *cs,
-			    const struct event *ev)
+static void describe_wrapup(struct strbuf *b, const struct call_state *cs, const struct event *ev)
 {
 	const struct pb_cause *cause;
 	int n0, n1, n2;
@@ -98,8 +96,7 @@ static void describe_wrapup(struct strbuf *b, const struct call_state *cs,
 	case EV_REFLECTION:
 		f0 = event_field(ev->text, 0, &n0);
 		f1 = event_field(ev->text, 1, &n1);
-		put(b, _("reflection: went well: %.*s; to improve: %.*s"), n0, f0, n1,
-		    f1);
+		put(b, _("reflection: went well: %.*s; to improve: %.*s"), n0, f0, n1, f1);
 		break;
 	default:
 		break;
@@ -120,8 +117,7 @@ static void describe_item(struct strbuf *b, const struct call_state *cs,
 		else if (ev->a == SECTION_ASK)
 			put(b, _("asked: "));
 		else
-			put(b, _("used (%s): "),
-			    or_q(section_key((enum section)ev->a)));
+			put(b, _("used (%s): "), or_q(section_key((enum section)ev->a)));
 		put_item(b, cs, meta, ev->a, ev->b);
 		break;
 	case EV_SKIP:
@@ -211,8 +207,8 @@ static const char *const told[EV_COUNT] = {
 	[EV_RESUME] = N_("resumed"),
 };
 
-static void describe(struct strbuf *b, const struct call_state *cs,
-		     const struct call_meta *meta, const struct event *ev)
+static void describe(struct strbuf *b, const struct call_state *cs, const struct call_meta *meta,
+		     const struct event *ev)
 {
 	const char *text = ev->text ? ev->text : "";
 	char d[WORDS_BUF];
@@ -237,8 +233,8 @@ static void describe(struct strbuf *b, const struct call_state *cs,
 		put(b, _("mood %s"), words_mood_mark(d, sizeof(d), ev->a));
 		break;
 	case EV_MANAGER:
-		put(b, _("customer asked for a manager%s%s%s"), text[0] ? _(": said \"") : "",
-		    text, text[0] ? "\"" : "");
+		put(b, _("customer asked for a manager%s%s%s"), text[0] ? _(": said \"") : "", text,
+		    text[0] ? "\"" : "");
 		break;
 	case EV_UNDO:
 		describe_undo(b, cs, meta, ev);
@@ -409,8 +405,8 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 	words_duration(a, sizeof(a), call_elapsed_ms(cs, now));
 	words_duration(b, sizeof(b), call_talk_ms(cs, now));
 	words_duration(c, sizeof(c), call_wrapup_ms(cs, now));
-	fprintf(out, "\n%s\n", refused ? _("summary (incomplete: some events were not possible)")
-				      : _("summary"));
+	fprintf(out, "\n%s\n",
+		refused ? _("summary (incomplete: some events were not possible)") : _("summary"));
 	fprintf(out, _("  elapsed %s: talk %s, wrap-up %s\n"), a, b, c);
 	write_stages(out, cs, now);
 	words_duration(a, sizeof(a), call_hold_ms(cs, now));
@@ -444,8 +440,10 @@ static int fold_fn(void *ctx, const struct event *ev)
 	return 0;
 }
 
-/* The elapsed time of a closed call, folded on its own before the timeline is written; -1 unknown. */
-static int64_t closed_elapsed(struct store *st, const struct call_meta *m, const struct playbook *pb)
+/* The elapsed time of a closed call, folded on its own before the timeline is written; -1 unknown.
+ */
+static int64_t closed_elapsed(struct store *st, const struct call_meta *m,
+			      const struct playbook *pb)
 {
 	struct call_state cs;
 	int64_t elapsed = -1;
@@ -489,8 +487,9 @@ enum poise_status timeline_write(struct store *st, const char *id_or_prefix, FIL
 	c.cs = pb ? &cs : NULL;
 	write_header(out, &meta, pb && meta.ended ? closed_elapsed(st, &meta, pb) : -1);
 	if (!pb)
-		fprintf(out, _("(the playbook text kept for this call does not load: %s; "
-			       "lines are named by number and there is no summary)\n\n"),
+		fprintf(out,
+			_("(the playbook text kept for this call does not load: %s; "
+			  "lines are named by number and there is no summary)\n\n"),
 			why.msg[0] ? why.msg : poise_status_str(why.status));
 	ps = store_call_events(st, meta.id, event_fn, &c, err);
 	if (ps == POISE_OK && c.ps != POISE_OK)
