@@ -43,12 +43,21 @@ test-fuzz:
 		fuzz_merge_rows
 	mkdir -p build-fuzz/corpus build-fuzz/corpus-figures build-fuzz/corpus-sidelog \
 		build-fuzz/corpus-merge
+	@# A fuzzer is one process: run them JOBS at a time, each output kept whole.
+	$(MAKE) --no-print-directory -j$(JOBS) -O fuzz-run-playbook fuzz-run-figures \
+		fuzz-run-sidelog fuzz-run-merge
+
+.PHONY: fuzz-run-playbook fuzz-run-figures fuzz-run-sidelog fuzz-run-merge
+fuzz-run-playbook:
 	./build-fuzz/tests/fuzz/fuzz_playbook -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		build-fuzz/corpus tests/fuzz/corpus
+fuzz-run-figures:
 	./build-fuzz/tests/fuzz/fuzz_figures -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		build-fuzz/corpus-figures tests/fuzz/corpus-figures
+fuzz-run-sidelog:
 	./build-fuzz/tests/fuzz/fuzz_sidelog -max_total_time=$(FUZZ_SHORT_SECONDS) -max_len=8192 \
 		build-fuzz/corpus-sidelog tests/fuzz/corpus-sidelog
+fuzz-run-merge:
 	./build-fuzz/tests/fuzz/fuzz_merge_rows -max_total_time=$(FUZZ_SHORT_SECONDS) -max_len=8192 \
 		build-fuzz/corpus-merge tests/fuzz/corpus-merge
 

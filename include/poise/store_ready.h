@@ -52,4 +52,20 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 enum poise_status store_ready_last_call(struct store *st, const char *agent,
 					char id[FIELD_CALL_ID_SIZE], struct poise_error *err);
 
+/*
+ * What a session's start must look at, in one read: whether agent has open
+ * calls, open rehearsals, and whether the newest call ended interrupted.
+ * Each 0 means there is nothing of that kind to offer or close, so its
+ * fuller query (store_each_open_call, store_each_open_practice,
+ * store_ready_last_call) need not run; 1 means it must. With entries waiting
+ * in the side log all three are 1: only those queries read it.
+ */
+struct ready_start {
+	int open_calls;
+	int open_practice;
+	int last_interrupted;
+};
+enum poise_status store_ready_start(struct store *st, const char *agent, struct ready_start *out,
+				    struct poise_error *err);
+
 #endif

@@ -24,7 +24,7 @@
 #include "poise/store.h"
 
 /* The version `poise server init` brings the central schema to. */
-#define TEAM_SCHEMA_VERSION 3
+#define TEAM_SCHEMA_VERSION 4
 
 struct team;
 
@@ -45,6 +45,8 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 void team_close(struct team *t);
 /* The database role this connection is: an agent's role is named as the agent. */
 const char *team_role(const struct team *t);
+/* The poise group roles it has the privileges of, space-separated ("": none). */
+const char *team_groups(const struct team *t);
 
 /*
  * Create or upgrade the central schema (schema poise) and the group roles

@@ -55,6 +55,27 @@ const char *cli_team_role(void)
 	return seen_role[0] ? seen_role : NULL;
 }
 
+/*
+ * An agent's role reads only their own calls on the server, so their
+ * "whole team" is themselves: said once, before any screen, not left to
+ * look like a team of one.
+ */
+static void agent_only_note(const struct team *t)
+{
+	static int said;
+	const char *g = team_groups(t);
+
+	if (said || strstr(g, "poise_supervisor") || !strstr(g, "poise_agent"))
+		return;
+	said = 1;
+	fputs("poise: ", stderr);
+	fprintf(stderr,
+		_("note: role '%s' is an agent's: the server shows it only its own calls "
+		  "(a supervisor's role reads the whole team)"),
+		team_role(t));
+	fputc('\n', stderr);
+}
+
 enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_error *err)
 {
 	const char *conninfo;
@@ -69,6 +90,7 @@ enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_er
 		return ps;
 	if ((ps = team_connect(conninfo, &t, err)) == POISE_OK) {
 		snprintf(seen_role, sizeof(seen_role), "%s", team_role(t));
+		agent_only_note(t);
 		ps = team_mirror(t, st, &n, err);
 	}
 	team_close(t);

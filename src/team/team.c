@@ -61,6 +61,14 @@ enum poise_status team_server(const char *url, const char *(*getenv_fn)(const ch
 	return POISE_OK;
 }
 
+/* The server's words are outside text: no control character reaches a terminal. */
+static void no_controls(char *s)
+{
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 /* libpq's message, one line, without its "ERROR:  " or trailing newline. */
 static void pg_message(const char *m, char *out, size_t size)
 {
@@ -72,10 +80,7 @@ static void pg_message(const char *m, char *out, size_t size)
 		m += 8;
 	n = strcspn(m, "\n");
 	snprintf(out, size, "%.*s", (int)n, m);
-	/* The server's words are outside text: no control character reaches a terminal. */
-	for (char *p = out; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	no_controls(out);
 }
 
 enum poise_status team_fail(struct team *t, const PGresult *res, const char *what,
@@ -96,11 +101,17 @@ enum poise_status team_fail(struct team *t, const PGresult *res, const char *wha
 				       "cannot %s: the connection to the server was lost (%s): "
 				       "nothing half-done is kept; sync again when it is back",
 				       what, m);
+	if (state && strcmp(state, "42501") == 0 && !t->groups[0])
+		return poise_error_set(err, POISE_DB, NULL, 0, 0,
+				       "cannot %s: role '%s' has none of the poise roles "
+				       "(poise_agent, poise_supervisor, poise_trainer) on this server "
+				       "(%s): ask the centre's administrator to grant it the one it needs",
+				       what, t->role, m);
 	if (state && strcmp(state, "42501") == 0)
 		return poise_error_set(err, POISE_DB, NULL, 0, 0,
-				       "cannot %s: role '%s' may not (%s): ask the centre's "
+				       "cannot %s: role '%s' (%s) may not (%s): ask the centre's "
 				       "administrator for the right role",
-				       what, t->role, m);
+				       what, t->role, t->groups, m);
 	return poise_error_set(err, POISE_DB, NULL, 0, 0, "cannot %s: %s", what, m);
 }
 
@@ -116,6 +127,12 @@ enum poise_status team_exec(struct team *t, const char *sql, const char *what,
 	PQclear(res);
 	return ps;
 }
+
+/* The poise group roles whose privileges the session's role has (a denial names them). */
+#define GROUPS                                                                                     \
+	"(SELECT coalesce(string_agg(rolname, ' ' ORDER BY rolname), '') FROM pg_catalog.pg_roles" \
+	" WHERE rolname IN ('poise_agent', 'poise_supervisor', 'poise_trainer')"                   \
+	" AND pg_catalog.pg_has_role(current_user, oid, 'USAGE'))"
 
 /* What every session sets first (team_connect says why). */
 #define SESSION_SETUP                                                                              \
@@ -165,14 +182,15 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 	 * a second one then sets up the session alone, and the check reads the
 	 * version itself.
 	 */
-	res = PQexec(t->pg, SESSION_SETUP " SELECT current_user, (SELECT CASE WHEN count(*) = 1"
-					   " THEN max(version) ELSE 0 END FROM poise.schema_version)");
+	res = PQexec(t->pg, SESSION_SETUP " SELECT current_user, " GROUPS ", (SELECT CASE WHEN"
+					   " count(*) = 1 THEN max(version) ELSE 0 END FROM"
+					   " poise.schema_version)");
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
-		t->version = atoi(PQgetvalue(res, 0, 1));
+		t->version = atoi(PQgetvalue(res, 0, 2));
 		t->has_version = 1;
 	} else if (PQstatus(t->pg) == CONNECTION_OK) {
 		PQclear(res);
-		res = PQexec(t->pg, SESSION_SETUP " SELECT current_user");
+		res = PQexec(t->pg, SESSION_SETUP " SELECT current_user, " GROUPS);
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		ps = team_fail(t, res, "set up the session", err);
@@ -181,7 +199,9 @@ enum poise_status team_connect(const char *conninfo, struct team **out, struct p
 		return ps;
 	}
 	snprintf(t->role, sizeof(t->role), "%s", PQgetvalue(res, 0, 0));
+	snprintf(t->groups, sizeof(t->groups), "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
+	no_controls(t->role);
 	*out = t;
 	return POISE_OK;
 }
@@ -197,6 +217,11 @@ void team_close(struct team *t)
 const char *team_role(const struct team *t)
 {
 	return t->role;
+}
+
+const char *team_groups(const struct team *t)
+{
+	return t->groups;
 }
 
 /* Before a field: what ends the previous one, or what opens an SQL row. */

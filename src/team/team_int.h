@@ -20,6 +20,8 @@ struct store;
 struct team {
 	PGconn *pg;
 	char role[128];
+	/* The poise group roles it has the privileges of, space-separated; "": none. */
+	char groups[64];
 	/* The server's schema version read at connect, for the first check only. */
 	int version, has_version;
 };
@@ -29,6 +31,13 @@ struct team {
  * err saying what to install. The libpq functions also load it themselves.
  */
 enum poise_status team_pq_load(struct poise_error *err);
+
+/*
+ * team_schema.c: team_init, but only up to schema version target (a test's
+ * server "as released" at an older version, to upgrade).
+ */
+enum poise_status team_init_upto(struct team *t, int target, int *from, int *to,
+				 struct poise_error *err);
 
 /* Fill err from the connection's (or res's) message: "cannot WHAT: ...". */
 enum poise_status team_fail(struct team *t, const PGresult *res, const char *what,

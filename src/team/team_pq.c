@@ -43,6 +43,8 @@
 	X(int, PQputCopyData, (PGconn * conn, const char *buffer, int nbytes),                     \
 	  (conn, buffer, nbytes), -1)                                                              \
 	X(int, PQputCopyEnd, (PGconn * conn, const char *errormsg), (conn, errormsg), -1)          \
+	X(int, PQgetCopyData, (PGconn * conn, char **buffer, int async), (conn, buffer, async),    \
+	  -2)                                                                                      \
 	X(ExecStatusType, PQresultStatus, (const PGresult *res), (res), PGRES_FATAL_ERROR)         \
 	X(char *, PQresultErrorMessage, (const PGresult *res), (res), missing)                     \
 	X(char *, PQresultErrorField, (const PGresult *res, int fieldcode), (res, fieldcode),      \

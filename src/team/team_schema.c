@@ -283,6 +283,63 @@ static const char *const migrations[] = {
 	"		WHERE s.id = score_id AND s.reviewer = current_user));\n"
 	"CREATE POLICY supervisor_replies_read ON poise.review_replies FOR SELECT\n"
 	"	TO poise_supervisor USING (true);\n",
+	/*
+	 * 3 -> 4: the holes the role matrix (tests/team/check_team_rls.c) found.
+	 * (a) A row's xid is the server's: the pulls read "changed since" by it,
+	 * so a row inserted with a made-up one (far ahead) moved every reader's
+	 * high-water mark past the rows written after it, which nobody then saw.
+	 * Each role that inserts or updates a table with an xid now does so on
+	 * every column but xid (column privileges; a column added later to such
+	 * a table needs its own GRANT, and the matrix test fails without it),
+	 * and touch() names its function whatever the session's search_path.
+	 * (b) A member may SET ROLE to its group role and write as it: a call,
+	 * review, score, reply or playbook signed poise_agent (or another group)
+	 * is nobody's, so no group role writes (a restrictive policy, a_person,
+	 * on every table with row-level security; a table added later needs it).
+	 * (c) Any agent could store a playbook text under another text's hash,
+	 * which every reader then took for it, and a trainer publish under a
+	 * wrong one: a text's hash is now its SHA-256, as poise computes it
+	 * (policies: the rows already there, and the owner's, stay as they are).
+	 */
+	"CREATE OR REPLACE FUNCTION poise.touch() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN NEW.xid := pg_catalog.pg_current_xact_id(); RETURN NEW; END $$;\n"
+	"DO $$\n"
+	"DECLARE r record; cols text;\n"
+	"BEGIN\n"
+	"	FOR r IN SELECT c.oid, a.grantee::regrole AS who, a.privilege_type AS priv\n"
+	"		FROM pg_class c, aclexplode(c.relacl) a\n"
+	"		WHERE c.relnamespace = 'poise'::regnamespace AND c.relkind = 'r'\n"
+	"		AND a.privilege_type IN ('INSERT', 'UPDATE') AND a.grantee <> 0\n"
+	"		AND a.grantee <> c.relowner AND EXISTS (SELECT 1 FROM pg_attribute x\n"
+	"			WHERE x.attrelid = c.oid AND x.attname = 'xid' AND NOT x.attisdropped)\n"
+	"	LOOP\n"
+	"		SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols\n"
+	"			FROM pg_attribute WHERE attrelid = r.oid AND attnum > 0\n"
+	"			AND NOT attisdropped AND attname <> 'xid';\n"
+	"		EXECUTE format('REVOKE %s ON %s FROM %s', r.priv, r.oid::regclass, r.who);\n"
+	"		EXECUTE format('GRANT %s (%s) ON %s TO %s', r.priv, cols, r.oid::regclass,\n"
+	"			r.who);\n"
+	"	END LOOP;\n"
+	"END $$;\n"
+	"ALTER TABLE poise.playbook_texts ENABLE ROW LEVEL SECURITY;\n"
+	"CREATE POLICY texts_read ON poise.playbook_texts FOR SELECT\n"
+	"	TO poise_agent, poise_supervisor USING (true);\n"
+	"CREATE POLICY texts_add ON poise.playbook_texts FOR INSERT TO poise_agent\n"
+	"	WITH CHECK (hash = encode(sha256(convert_to(text, 'UTF8')), 'hex'));\n"
+	"CREATE POLICY playbooks_hash ON poise.playbooks AS RESTRICTIVE FOR INSERT\n"
+	"	TO poise_trainer WITH CHECK (hash = encode(sha256(convert_to(text, 'UTF8')), 'hex'));\n"
+	"DO $$\n"
+	"DECLARE r record;\n"
+	"BEGIN\n"
+	"	FOR r IN SELECT oid FROM pg_class WHERE relnamespace = 'poise'::regnamespace\n"
+	"		AND relrowsecurity\n"
+	"	LOOP\n"
+	"		EXECUTE format('CREATE POLICY a_person ON %s AS RESTRICTIVE TO PUBLIC'\n"
+	"			' USING (true) WITH CHECK (current_user NOT IN'\n"
+	"			' (''poise_agent'', ''poise_supervisor'', ''poise_trainer''))',\n"
+	"			r.oid::regclass);\n"
+	"	END LOOP;\n"
+	"END $$;\n",
 };
 
 /* clang-format on */
@@ -350,7 +407,9 @@ static enum poise_status step(struct team *t, int *version, struct poise_error *
 
 	if ((ps = team_exec(
 		     t,
-		     "BEGIN; SELECT pg_advisory_xact_lock(hashtext('poise schema'));"
+		     /* Only the catalog's own functions and types, whoever can create elsewhere. */
+		     "BEGIN; SET LOCAL search_path = pg_catalog, pg_temp;"
+		     "SELECT pg_advisory_xact_lock(hashtext('poise schema'));"
 		     "CREATE SCHEMA IF NOT EXISTS poise;"
 		     "CREATE TABLE IF NOT EXISTS poise.schema_version (version integer NOT NULL);"
 		     "GRANT USAGE ON SCHEMA poise TO PUBLIC;"
@@ -382,7 +441,33 @@ fail:
 	return ps;
 }
 
-enum poise_status team_init(struct team *t, int *from, int *to, struct poise_error *err)
+/*
+ * Only the owner of the poise schema (or, before there is one, a role that
+ * may create schemas in the database) upgrades it: anyone else would fail
+ * half-way on a privilege, with PostgreSQL's words. Say so first, and how.
+ */
+static enum poise_status owner_only(struct team *t, struct poise_error *err)
+{
+	PGresult *res = PQexec(
+		t->pg, "SELECT coalesce((SELECT pg_catalog.pg_has_role(nspowner, 'USAGE')"
+		       " FROM pg_catalog.pg_namespace WHERE nspname = 'poise'),"
+		       " pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE'))");
+	enum poise_status ps = POISE_OK;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+		ps = team_fail(t, res, "read who owns the server's schema", err);
+	else if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		ps = poise_error_set(err, POISE_DB, NULL, 0, 0,
+				     "role '%s' does not own the poise schema of this database, "
+				     "and only its owner may create or upgrade it: run 'poise "
+				     "server init' as the database's owner",
+				     t->role);
+	PQclear(res);
+	return ps;
+}
+
+enum poise_status team_init_upto(struct team *t, int target, int *from, int *to,
+				 struct poise_error *err)
 {
 	enum poise_status ps;
 	int v;
@@ -394,10 +479,17 @@ enum poise_status team_init(struct team *t, int *from, int *to, struct poise_err
 		*from = v;
 	if (v > TEAM_SCHEMA_VERSION)
 		return newer(v, err);
-	while (v < TEAM_MIGRATIONS)
+	if (v < target && (ps = owner_only(t, err)) != POISE_OK)
+		return ps;
+	while (v < target)
 		if ((ps = step(t, &v, err)) != POISE_OK)
 			return ps;
 	if (to)
 		*to = v;
 	return POISE_OK;
+}
+
+enum poise_status team_init(struct team *t, int *from, int *to, struct poise_error *err)
+{
+	return team_init_upto(t, TEAM_MIGRATIONS, from, to, err);
 }

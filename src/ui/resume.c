@@ -143,16 +143,18 @@ static int take_free(void *ctx, const struct call_meta *m)
  * lock is taken before it is offered, so two windows never offer the same
  * call. 0 when there is none.
  */
-static int find_unfinished(struct ui *ui, struct scan *sc)
+static int find_unfinished(struct ui *ui, const struct ready_start *rs, struct scan *sc)
 {
 	struct poise_error err;
 	char id[FIELD_CALL_ID_SIZE];
 
 	poise_error_clear(&err);
-	if (store_each_open_call(ui->st, ui->opts->agent, take_free, sc, &err) == POISE_OK &&
+	if (rs->open_calls &&
+	    store_each_open_call(ui->st, ui->opts->agent, take_free, sc, &err) == POISE_OK &&
 	    ui->lock)
 		return 1;
-	if (store_ready_last_call(ui->st, ui->opts->agent, id, &err) != POISE_OK ||
+	if (!rs->last_interrupted ||
+	    store_ready_last_call(ui->st, ui->opts->agent, id, &err) != POISE_OK ||
 	    store_call_meta(ui->st, id, &ui->meta, &err) != POISE_OK ||
 	    strcmp(ui->meta.status, "interrupted") != 0)
 		return 0;
@@ -202,11 +204,19 @@ int session_unfinished(struct ui *ui, int *busy, struct call_meta *other, char *
 	struct scan sc;
 	int ok;
 
+	struct ready_start rs;
+	struct poise_error err;
+
 	memset(&sc, 0, sizeof(sc));
 	sc.ui = ui;
 	*busy = 0;
-	close_stale_rehearsals(ui);
-	if (!find_unfinished(ui, &sc)) {
+	/* What there is to look at, in one read; when it fails, look at everything. */
+	poise_error_clear(&err);
+	if (store_ready_start(ui->st, ui->opts->agent, &rs, &err) != POISE_OK)
+		rs.open_calls = rs.open_practice = rs.last_interrupted = 1;
+	if (rs.open_practice)
+		close_stale_rehearsals(ui);
+	if (!find_unfinished(ui, &rs, &sc)) {
 		*busy = sc.busy > 0;
 		*other = sc.other;
 		return UNF_NONE;

@@ -31,13 +31,18 @@ e2e_cleanup() {
 }
 trap e2e_cleanup EXIT
 
-screen() { tm capture-pane -p -t main 2>/dev/null || true; }
+# The window that screen, keys, text and every wait on them read and drive:
+# E2E_WIN, start_poise's "main" unless set (in_window sets it for a command).
+screen() { tm capture-pane -p -t "${E2E_WIN:-main}" 2>/dev/null || true; }
 # everything the pane printed, scrolled-off lines included, joined unwrapped
-history() { tm capture-pane -p -J -S - -t main 2>/dev/null || true; }
+history() { tm capture-pane -p -J -S - -t "${E2E_WIN:-main}" 2>/dev/null || true; }
+# in_window NAME COMMAND [ARGS...]: COMMAND (a helper here: keys, wait_for,
+# end_call_plainly...) on window NAME instead of main.
+in_window() { local E2E_WIN=$1; shift; "$@"; }
 
 fail() {
 	echo "FAIL: $*" >&2
-	echo "---- screen ----" >&2
+	echo "---- screen${E2E_WIN:+ of $E2E_WIN} ----" >&2
 	screen >&2
 	echo "----------------" >&2
 	exit 1
@@ -76,29 +81,26 @@ start_poise() {
 	fail "cannot start tmux"
 }
 
-# start_window NAME WIDTH HEIGHT [ARGS...]: a second window beside start_poise's:
-# `poise ARGS` in tmux session NAME on the same server, database and
-# environment; its exit status goes to $E2E_DIR/status.NAME. Read and drive
-# it with window_screen, window_keys, window_text and window_wait.
+# start_window NAME WIDTH HEIGHT [ARGS...]: `poise ARGS` in tmux session NAME,
+# beside start_poise's or alone, on the same server, database and environment
+# (E2E_ENV as in poise_cmd: another database, agent or server for this one);
+# its exit status goes to $E2E_DIR/status.NAME. Read and drive it with
+# window_screen, window_keys, window_text and window_wait, or any helper
+# through in_window NAME.
 start_window() {
 	local name=$1 w=$2 h=$3
 	shift 3
 	rm -f "$E2E_DIR/status.$name"
-	tm new-session -d -s "$name" -x "$w" -y "$h" "$(poise_cmd "$E2E_DIR/status.$name" "$@")"
+	tm set-option -g remain-on-exit on \; \
+		set-option -g default-shell "$E2E_SHELL" \; \
+		new-session -d -s "$name" -x "$w" -y "$h" "$(poise_cmd "$E2E_DIR/status.$name" "$@")" ||
+		fail "cannot start window $name"
 }
-window_screen() { tm capture-pane -p -t "$1" 2>/dev/null || true; }
-window_keys() { local name=$1; shift; tm send-keys -t "$name" "$@"; }
-window_text() { tm send-keys -t "$1" -l "$2"; }
-# window_wait NAME TEXT [SECONDS]: until window NAME shows TEXT (else both screens and fail).
-window_wait() {
-	local limit=$(( ${3:-10} * 10 )) i
-	for (( i = 0; i < limit; i++ )); do
-		window_screen "$1" | grep -qF -- "$2" && return 0
-		sleep 0.1
-	done
-	echo "---- window $1 ----" >&2; window_screen "$1" >&2
-	fail "window $1 never showed '$2'"
-}
+window_screen() { in_window "$1" screen; }
+window_keys() { local name=$1; shift; in_window "$name" keys "$@"; }
+window_text() { in_window "$1" text "$2"; }
+# window_wait NAME TEXT [SECONDS]: until window NAME shows TEXT (else its screen and fail).
+window_wait() { in_window "$1" wait_for "$2" "${3:-10}"; }
 # window_exit NAME [SECONDS]: until window NAME's poise has exited; prints its exit status.
 window_exit() { wait_status "$E2E_DIR/status.$1" "window $1's poise" "${2:-10}"; }
 
@@ -113,9 +115,9 @@ stop_poise() {
 }
 
 # keys KEY...: tmux key names (Tab, BTab, Left, Enter, Escape, Space...) or text.
-keys() { tm send-keys -t main "$@"; }
+keys() { tm send-keys -t "${E2E_WIN:-main}" "$@"; }
 # text STRING: literal text, any UTF-8.
-text() { tm send-keys -t main -l "$1"; }
+text() { tm send-keys -t "${E2E_WIN:-main}" -l "$1"; }
 
 # new_caller [NAME [REF]]: in the new-caller form, type the caller's name
 # and reference or skip them, until the call screen opens. An Enter on an
@@ -179,16 +181,21 @@ open_replay() {
 }
 
 # poll SHOWN TEXT SECONDS: until `SHOWN` (screen or words) has TEXT (1 when
-# it never does); gone=1 in the environment: until it no longer has.
+# it never does); gone=1 in the environment: until it no longer has. The
+# first looks come every 20 ms (a redraw after a key takes a few), then
+# every 100 ms; SECONDS counts as before, in looks of 100 ms.
 poll() {
-	local limit=$(( $3 * 10 )) i
+	local limit=$(( $3 * 10 + 4 )) i shown
 	for (( i = 0; i < limit; i++ )); do
-		if "$1" | grep -qF -- "$2"; then [ "${gone:-0}" = 1 ] || return 0
+		shown=$("$1")
+		if [[ $shown == *"$2"* ]]; then [ "${gone:-0}" = 1 ] || return 0
 		elif [ "${gone:-0}" = 1 ]; then return 0; fi
-		sleep 0.1
+		poll_pause "$i"
 	done
 	return 1
 }
+# poll_pause I: the pause after look I of a wait (20 ms for the first five, then 100 ms).
+poll_pause() { if (( $1 < 5 )); then sleep 0.02; else sleep 0.1; fi; }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
 wait_for() { poll screen "$1" "${2:-10}" || fail "screen never showed '$1'"; }
@@ -214,14 +221,14 @@ child_pid() {
 }
 
 # poise_pid: the poise process (the child of the pane's shell).
-poise_pid() { child_pid "$(tm display-message -p -t main '#{pane_pid}')" "poise process"; }
+poise_pid() { child_pid "$(tm display-message -p -t "${E2E_WIN:-main}" '#{pane_pid}')" "poise process"; }
 
 # wait_status FILE WHAT SECONDS: until poise's exit status is in FILE; prints it.
 wait_status() {
-	local limit=$(( $3 * 10 )) i
+	local limit=$(( $3 * 10 + 4 )) i
 	for (( i = 0; i < limit; i++ )); do
 		[ -f "$1" ] && { cat "$1"; return 0; }
-		sleep 0.1
+		poll_pause "$i"
 	done
 	fail "$2 did not exit"
 }
@@ -274,7 +281,7 @@ moods_until_refused() {
 # expect_alive_as_saved WHAT: poise still runs, and the mood on its call
 # screen is the last mood in the database (a refused key was not applied).
 expect_alive_as_saved() {
-	expect_eq 0 "$(tm display-message -p -t main '#{pane_dead}')" "$1: poise died"
+	expect_eq 0 "$(tm display-message -p -t "${E2E_WIN:-main}" '#{pane_dead}')" "$1: poise died"
 	expect_eq "$(sql "SELECT a FROM events WHERE kind = 'mood' ORDER BY seq DESC LIMIT 1")" \
 		"$(screen | grep -o 'mood [1-5]' | head -n 1 | cut -d' ' -f2)" "$1: the mood shown is the last one saved"
 }
@@ -309,4 +316,21 @@ q() { PGOPTIONS="-c client_min_messages=warning" "$psql" -X -q -t -A -v ON_ERROR
 team_role() {
 	q "DO \$\$ BEGIN CREATE ROLE $1 LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
 	q "GRANT $2 TO $1"
+}
+
+# team_env ROLE [AGENT]: the variables (for E2E_ENV or env) of a person on
+# team_server's database: connected as login ROLE, $POISE_AGENT AGENT (ROLE
+# unless given), their own database $E2E_DIR/ROLE.db.
+team_env() {
+	printf "PGHOST='%s' PGPORT='%s' POISE_SERVER='dbname=%s user=%s' POISE_AGENT='%s' POISE_DB='%s/%s.db'" \
+		"$PGHOST" "$PGPORT" "$db" "$1" "${2:-$1}" "$E2E_DIR" "$1"
+}
+
+# team_window NAME ROLE AGENT [ARGS...]: `poise ARGS` in a 100x30 window NAME
+# (start_window) as that person (team_env ROLE AGENT).
+team_window() {
+	local name=$1 env
+	env=$(team_env "$2" "$3")
+	shift 3
+	E2E_ENV=$env start_window "$name" 100 30 "$@"
 }

@@ -198,12 +198,15 @@ START_TEST(test_trainer_denials)
 {
 	PGconn *admin = setup();
 
-	allowed("t_tia", "INSERT INTO poise.playbooks (hash, id, version, text) "
-			 "VALUES ('h2', 'general', '2', 'id: general')");
+	allowed("t_tia", "INSERT INTO poise.playbooks (hash, id, version, text) SELECT "
+			 "encode(sha256('id: general'), 'hex'), 'general', '2', 'id: general'");
 	ck_assert_int_eq(count_as("t_tia", "SELECT count(*) FROM poise.playbooks"), 1);
 	ck_assert_int_eq(count_as("t_ann", "SELECT count(*) FROM poise.playbooks"), 1);
 	denied("t_tia", "INSERT INTO poise.playbooks (hash, id, version, text, published_by) "
-			"VALUES ('h3', 'general', '3', 'x', 't_sue')");
+			"SELECT encode(sha256('x'), 'hex'), 'general', '3', 'x', 't_sue'");
+	/* Under a hash that is not its text's (every reader would take it for that text). */
+	denied("t_tia", "INSERT INTO poise.playbooks (hash, id, version, text) "
+			"VALUES ('h3', 'general', '3', 'x')");
 	denied("t_tia", "UPDATE poise.playbooks SET text = 'x'");
 	denied("t_tia", "SELECT count(*) FROM poise.calls");
 	denied("t_tia", "SELECT count(*) FROM poise.reviews");

@@ -242,6 +242,20 @@ START_TEST(test_bad_review_refuses_the_source)
 END_TEST
 
 /* The supervisor's QA scoring of call id in db at t, with one answer. */
+/* ana's reply of KIND with TEXT to review REVIEW_ID, saved at T. */
+static void add_reply(struct store *st, int64_t review_id, enum reply_kind kind, const char *text,
+		      int64_t t)
+{
+	struct review_reply rp = {0};
+	struct poise_error err = {0};
+
+	rp.review_id = review_id;
+	rp.kind = kind;
+	snprintf(rp.agent, sizeof(rp.agent), "ana");
+	snprintf(rp.text, sizeof(rp.text), "%s", text);
+	ck_assert_msg(store_reply_add(st, &rp, t, &err) == POISE_OK, "%s", err.msg);
+}
+
 static void score_call(const char *db, const char *id, int value, int64_t t, char *score_id)
 {
 	struct store *st = fx_open(db);
@@ -257,9 +271,7 @@ START_TEST(test_scores_and_replies_both_ways)
 {
 	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
 	struct merge_counts n;
-	struct poise_error err = {0};
 	struct review r = {0};
-	struct review_reply rp = {0};
 	struct store *st;
 	char qid[37] = "";
 
@@ -277,11 +289,8 @@ START_TEST(test_scores_and_replies_both_ways)
 			 fx_sql_int(m, "SELECT score FROM qa_scores"));
 	/* The agent disputes it in a.db; main.db gets the dispute, under the same review. */
 	st = fx_open(a);
-	rp.review_id = fx_sql_int(a, "SELECT id FROM reviews");
-	rp.kind = REPLY_DISPUTE;
-	snprintf(rp.agent, sizeof(rp.agent), "ana");
-	snprintf(rp.text, sizeof(rp.text), "the customer hung up twice");
-	ck_assert_msg(store_reply_add(st, &rp, 400000, &err) == POISE_OK, "%s", err.msg);
+	add_reply(st, fx_sql_int(a, "SELECT id FROM reviews"), REPLY_DISPUTE,
+		  "the customer hung up twice", 400000);
 	store_close(st);
 	merge_into(m, a, &n);
 	ck_assert_uint_eq(n.replies, 1);
@@ -466,18 +475,12 @@ START_TEST(test_schema_10_replies_merge_and_upgrade)
 {
 	const char *a = fx_path(0, "a.db"), *m = fx_path(1, "main.db");
 	struct merge_counts n;
-	struct poise_error err = {0};
 	struct review r = {0};
-	struct review_reply rp = {0};
 	struct store *st = fx_open(a);
 	char *uuid;
 
 	fixture_review(st, &r, a1, "sue", "why the hold?", 300000);
-	rp.review_id = r.id;
-	rp.kind = REPLY_REPLY;
-	snprintf(rp.agent, sizeof(rp.agent), "ana");
-	snprintf(rp.text, sizeof(rp.text), "checking the ledger");
-	ck_assert_int_eq(store_reply_add(st, &rp, 310000, &err), POISE_OK);
+	add_reply(st, r.id, REPLY_REPLY, "checking the ledger", 310000);
 	store_close(st);
 	make_schema_10(a);
 	ck_assert_int_eq(fx_sql_int(a, "PRAGMA user_version"), 10);
@@ -502,9 +505,7 @@ START_TEST(test_schema_10_replies_merge_and_upgrade)
 	}
 	/* A new reply after the upgrade is found by the search, as the old one was. */
 	st = fx_open(a);
-	rp.kind = REPLY_DISPUTE;
-	snprintf(rp.text, sizeof(rp.text), "ledger was down");
-	ck_assert_int_eq(store_reply_add(st, &rp, 320000, &err), POISE_OK);
+	add_reply(st, r.id, REPLY_DISPUTE, "ledger was down", 320000);
 	store_close(st);
 	ck_assert_int_eq(fx_sql_int(a, "SELECT count(*) FROM texts_fts WHERE texts_fts MATCH "
 				       "'ledger'"),
@@ -638,16 +639,11 @@ START_TEST(test_bad_row_refused_at_the_edge)
 	struct merge_counts n;
 	struct poise_error err = {0};
 	struct review r = {0};
-	struct review_reply rp = {0};
 	struct store *st = fx_open(a);
 	char qid[37] = "", *before, *after;
 
 	fixture_review(st, &r, a1, "sue", "calm and clear", 300000);
-	rp.review_id = r.id;
-	rp.kind = REPLY_REPLY;
-	snprintf(rp.agent, sizeof(rp.agent), "ana");
-	snprintf(rp.text, sizeof(rp.text), "thanks");
-	ck_assert_int_eq(store_reply_add(st, &rp, 310000, &err), POISE_OK);
+	add_reply(st, r.id, REPLY_REPLY, "thanks", 310000);
 	store_close(st);
 	score_call(a, a1, 3, 300500, qid);
 	fx_sql_exec(a, "UPDATE followups SET done_at = 999");

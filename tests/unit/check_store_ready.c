@@ -118,6 +118,105 @@ START_TEST(last_call_is_the_newest_start)
 }
 END_TEST
 
+static int count_call(void *ctx, const struct call_meta *m)
+{
+	(void)m;
+	++*(int *)ctx;
+	return 0;
+}
+
+/*
+ * store_ready_start against the full queries it stands in for, on st as it
+ * is: a flag is never 0 where its query finds something (or a session would
+ * miss a call to resume or close), and with nothing in the side log it is 1
+ * only where its query finds something.
+ */
+static void start_agrees(struct store *st, const char *agent, int want_calls, int want_practice,
+			 int want_interrupted)
+{
+	struct poise_error err = {0};
+	struct ready_start rs;
+	struct call_meta m;
+	char id[37];
+	int calls = 0, practice = 0, interrupted = 0;
+	enum poise_status ps = store_each_open_call(st, agent, count_call, &calls, &err);
+
+	ck_assert(ps == POISE_OK || ps == POISE_NOT_FOUND); /* NOT_FOUND: none */
+	ps = store_each_open_practice(st, agent, count_call, &practice, &err);
+	ck_assert(ps == POISE_OK || ps == POISE_NOT_FOUND);
+	if (store_ready_last_call(st, agent, id, &err) == POISE_OK) {
+		ck_assert_int_eq(store_call_meta(st, id, &m, &err), POISE_OK);
+		interrupted = strcmp(m.status, "interrupted") == 0;
+	}
+	ck_assert_int_eq(store_ready_start(st, agent, &rs, &err), POISE_OK);
+	ck_assert_int_eq(calls > 0, want_calls);
+	ck_assert_int_eq(practice > 0, want_practice);
+	ck_assert_int_eq(interrupted, want_interrupted);
+	if (store_pending(st) > 0) {
+		ck_assert(rs.open_calls && rs.open_practice && rs.last_interrupted);
+		return;
+	}
+	ck_assert_int_eq(rs.open_calls, calls > 0);
+	ck_assert_int_eq(rs.open_practice, practice > 0);
+	ck_assert_int_eq(rs.last_interrupted, interrupted);
+}
+
+/* A rehearsal of agent started at `start`, left open. */
+static void rehearsal(struct store *st, const char *agent, int64_t start)
+{
+	struct poise_error err = {0};
+	struct event ev = {.t = start, .kind = EV_START};
+	struct call_meta m;
+	int deferred = 0;
+
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(store_new_uuid(m.id, start, &err), POISE_OK);
+	snprintf(m.agent, sizeof(m.agent), "%s", agent);
+	snprintf(m.practice, sizeof(m.practice), "angry-refund");
+	m.started = start;
+	ev.text = pb.hash;
+	ck_assert_msg(store_call_start(st, &m, &pb, &ev, &deferred, &err) == POISE_OK, "%s",
+		      err.msg);
+}
+
+START_TEST(start_check_agrees_with_the_full_queries)
+{
+	const char *path = fx_path(0, "db");
+	struct store *st = fx_open(path);
+	struct poise_error err = {0};
+	char a[37], b[37], c[37], d[37], e[37];
+	sqlite3 *other;
+	int deferred = 0;
+	struct event ev = {.t = 9000, .kind = EV_MOOD, .a = 3};
+
+	start_agrees(st, "ana", 0, 0, 0); /* nothing at all */
+	call(st, a, "ana", 1000, 2000, "resolved");
+	start_agrees(st, "ana", 0, 0, 0); /* a call that ended well */
+	call(st, b, "bob", 1500, 0, NULL);
+	start_agrees(st, "ana", 0, 0, 0); /* another agent's open call */
+	start_agrees(st, "bob", 1, 0, 0);
+	rehearsal(st, "ana", 2500);
+	start_agrees(st, "ana", 0, 1, 0); /* a rehearsal left open */
+	call(st, c, "ana", 3000, 0, NULL);
+	fx_append(st, c, EV_INTERRUPTED, 3500, 0, 0, 0, "SIGHUP");
+	start_agrees(st, "ana", 0, 1, 1); /* the newest call interrupted */
+	call(st, d, "ana", 4000, 5000, "resolved");
+	start_agrees(st, "ana", 0, 1, 0); /* ... and then one that ended well */
+	call(st, e, "ana", 6000, 0, NULL);
+	start_agrees(st, "ana", 1, 1, 0); /* an open call */
+	/* Locked: an event waits in the side log, which only the full queries read. */
+	ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(store_append(st, e, &ev, &deferred, &err), POISE_OK);
+	ck_assert_int_eq(deferred, 1);
+	ck_assert_uint_eq(store_pending(st), 1);
+	start_agrees(st, "bob", 1, 0, 0);
+	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	store_close(st);
+}
+END_TEST
+
 Suite *store_ready_suite(void)
 {
 	Suite *s = suite_create("store_ready");
@@ -127,6 +226,7 @@ Suite *store_ready_suite(void)
 	tcase_add_test(tc, figures_count_one_agent_in_the_window);
 	tcase_add_test(tc, followups_due_oldest_first_for_the_agent);
 	tcase_add_test(tc, last_call_is_the_newest_start);
+	tcase_add_test(tc, start_check_agrees_with_the_full_queries);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -82,8 +82,9 @@
 	X(INS_TEXT, "INSERT OR IGNORE INTO playbook_texts (hash, id, version, text) "              \
 		    "VALUES (?1, ?2, ?3, ?4)")                                                     \
 	X(INS_CALL, "INSERT OR IGNORE INTO calls (id, agent, customer, customer_ref, "             \
-		    "playbook_id, playbook_version, playbook_hash, started_at, practice) "         \
-		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, ''))")                     \
+		    "playbook_id, playbook_version, playbook_hash, started_at, practice, "         \
+		    "last_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, ''), "           \
+		    "coalesce(?10, 0))")                                                           \
 	X(INS_CALL_DONE, "INSERT OR IGNORE INTO calls (" STORE_META_COLS ") VALUES (?1, ?2, ?3, "  \
 			 "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "             \
 			 "nullif(?17, ''))")                                                       \

@@ -113,3 +113,31 @@ enum poise_status store_ready_last_call(struct store *st, const char *agent,
 	}
 	return ready_done(st, s, rc, "find the newest call", err);
 }
+
+/*
+ * One statement instead of the three the start-up ran before (open calls,
+ * open rehearsals, the newest call, each with every column of the calls
+ * row): docs/benchmarks.md, "Start-up, session 8".
+ */
+enum poise_status store_ready_start(struct store *st, const char *agent, struct ready_start *out,
+				    struct poise_error *err)
+{
+	static const char sql[] =
+		"SELECT (SELECT status = 'interrupted' FROM calls WHERE agent = ?1 "
+		"ORDER BY started_at DESC, id DESC LIMIT 1), "
+		"count(*) FILTER (WHERE practice IS NULL), count(practice) "
+		"FROM calls WHERE status = 'open' AND agent = ?1";
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	out->open_calls = out->open_practice = out->last_interrupted = 1;
+	if (st->pending > 0)
+		return POISE_OK;
+	if ((rc = prepare_for_agent(st, sql, agent, &s)) == SQLITE_OK &&
+	    (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		out->last_interrupted = sqlite3_column_int(s, 0) != 0;
+		out->open_calls = sqlite3_column_int(s, 1) > 0;
+		out->open_practice = sqlite3_column_int(s, 2) > 0;
+	}
+	return ready_done(st, s, rc, "look for an open call", err);
+}
