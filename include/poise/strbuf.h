@@ -8,6 +8,7 @@
 #ifndef POISE_STRBUF_H
 #define POISE_STRBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct strbuf {
@@ -18,6 +19,13 @@ struct strbuf {
 
 /* n bytes of s at the end, a NUL after them. */
 void strbuf_add(struct strbuf *b, const char *s, size_t n);
+
+/* printf at the end, whole however long (the growth's failure in oom). */
+void strbuf_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* printf into a new string, whole (malloc'd; NULL when out of memory). */
+char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * An array: item's size bytes at the end; the copy's place, NULL once a

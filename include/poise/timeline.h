@@ -23,13 +23,14 @@
 #include "poise/store.h"
 
 /*
- * ev in words, into buf. cs is the state just before ev is applied (its
+ * ev in words, malloc'd, whole however long its text (NULL when out of
+ * memory). cs is the state just before ev is applied (its
  * stage and playbook say which items CHECK, SAID and SKIP name); cs may be
  * NULL when the call's playbook text does not load, and then items are
  * named by number. meta fills {customer} and {agent} in the wording.
  */
-void timeline_describe(const struct call_state *cs, const struct call_meta *meta,
-		       const struct event *ev, char *buf, size_t size);
+char *timeline_describe(const struct call_state *cs, const struct call_meta *meta,
+			const struct event *ev);
 
 /*
  * Write the call whose id (or unique id prefix) is id_or_prefix to out:

@@ -114,21 +114,24 @@ static int undo_seq(struct ui *ui, int64_t seq)
 {
 	const struct call_entry *e = call_entry_of(&ui->cs, seq);
 	struct event ev = {.kind = EV_UNDO, .stage = (int)ui->cs.stage, .a = (int)seq}, undone;
-	char what[600];
+	char *what;
 
 	if (!e)
 		return HANDLED;
 	undone = call_entry_event(e);
-	timeline_describe(&ui->cs, &ui->meta, &undone, what, sizeof(what));
+	what = timeline_describe(&ui->cs, &ui->meta, &undone);
 	/* The selection stays: a stage changed back is placed by its next draw. */
-	if (ui_record(ui, &ev) != 0)
+	if (ui_record(ui, &ev) != 0) {
+		free(what);
 		return REDRAW;
+	}
 	/* The hold never ended, as far as the log goes: say so, and how to end it. */
 	if (undone.kind == EV_HOLD_END)
 		ui_set_banner(ui, 0,
 			      _("undone: hold ended; on hold again since it began (h ends it)"));
 	else
-		ui_set_banner(ui, 0, _("undone: %s"), what);
+		ui_set_banner(ui, 0, _("undone: %s"), what ? what : "");
+	free(what);
 	return REDRAW;
 }
 

@@ -31,6 +31,7 @@
 
 #include "poise/followup.h"
 #include "poise/text.h"
+#include "poise/strbuf.h"
 #include "poise/timeline.h"
 
 enum {
@@ -54,6 +55,7 @@ struct plain {
 	char in[4096]; /* read, not yet taken */
 	size_t inlen;
 	int eof;
+	int overlong; /* the line being read had its start dropped (longer than in) */
 	int keys[256]; /* keys of a line read when stdin is not a terminal */
 	int nkeys, nextkey;
 	int sel;	    /* the selected line of the stage (say, ask, checklist in order) */
@@ -67,13 +69,14 @@ static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One line; what it quotes (names, the playbook's lines) made safe (text.h). */
 static void say(const char *fmt, ...)
 {
-	char buf[4096];
+	struct strbuf buf = {0};
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	strbuf_vprintf(&buf, fmt, ap); /* whole, however long a note is */
 	va_end(ap);
-	text_fput(stdout, buf, 0);
+	text_fput(stdout, buf.oom ? _("out of memory") : buf.p, 0);
+	free(buf.p);
 	fputc('\n', stdout);
 	fflush(stdout);
 }
@@ -86,8 +89,10 @@ static int fill(struct plain *p, int ms)
 
 	if (p->eof)
 		return -1;
-	if (p->inlen == sizeof(p->in))
+	if (p->inlen == sizeof(p->in)) {
 		p->inlen = 0; /* a line longer than any answer: dropped, not run as keys */
+		p->overlong = 1;
+	}
 	if (poll(&pfd, 1, ms) <= 0)
 		return 0;
 	n = read(STDIN_FILENO, p->in + p->inlen, sizeof(p->in) - p->inlen);
@@ -258,9 +263,15 @@ static int next_key(struct plain *p)
 	while (p->nextkey >= p->nkeys) {
 		size_t n;
 
+		p->overlong = 0;
 		if (next_line(p, line, sizeof(line), 0) == PK_STOP)
 			return PK_STOP;
 		p->nkeys = p->nextkey = 0;
+		if (p->overlong || strlen(line) >= sizeof(line) - 1) {
+			/* the rest of a line too long to be keys: none of it runs as keys */
+			say(_("a line too long to be keys was left out"));
+			continue;
+		}
 		if (!line[0]) {
 			p->keys[p->nkeys++] = PK_ENTER;
 			continue;
@@ -291,12 +302,20 @@ static int read_text(struct plain *p, const char *label, char *out, size_t size,
 	fflush(stdout);
 	out[0] = '\0';
 	if (!p->tty) {
-		char line[4096];
+		char line[sizeof(p->in) + 1];
 
+		p->overlong = 0;
 		if (next_line(p, line, sizeof(line), 1) == PK_STOP)
 			return PK_STOP;
-		if (strlen(line) >= size)
-			line[size - 1] = '\0';
+		if (p->overlong || strlen(line) >= size || limits_chars(line) > max) {
+			/* Never cut: a longer answer is refused whole, as Esc would. */
+			fputc('\n', stdout);
+			say(P_("too long: at most %zu character; not saved",
+			       "too long: at most %zu characters; not saved", max),
+			    max);
+			p->overlong = 0;
+			return 0;
+		}
 		memcpy(out, line, strlen(line) + 1);
 		text_fput(stdout, out, 0); /* the answer in the transcript, as typed */
 		fputc('\n', stdout);
@@ -454,10 +473,10 @@ static void say_prompt(struct plain *p)
 static int rec(struct plain *p, struct event ev)
 {
 	struct ui *ui = p->ui;
-	char words[1024];
+	char *words = timeline_describe(&ui->cs, &ui->meta, &ev);
 
-	timeline_describe(&ui->cs, &ui->meta, &ev, words, sizeof(words));
 	if (ui_record(ui, &ev) != 0) {
+		free(words);
 		say_news(p); /* the reason, from the banner */
 		return -1;
 	}
@@ -475,8 +494,9 @@ static int rec(struct plain *p, struct event ev)
 			}
 		say_stage(p);
 	} else if (ev.kind != EV_START) {
-		say("%s", words);
+		say("%s", words ? words : _("out of memory"));
 	}
+	free(words);
 	return 0;
 }
 
@@ -646,7 +666,7 @@ static int talk(struct plain *p)
 		case 'u': {
 			int64_t seq = call_undo_target(&ui->cs);
 			const struct call_entry *e = call_entry_of(&ui->cs, seq);
-			char what[1024];
+			char *what;
 			struct event undone;
 
 			if (!seq || !e) {
@@ -654,13 +674,14 @@ static int talk(struct plain *p)
 				break;
 			}
 			undone = call_entry_event(e);
-			timeline_describe(&ui->cs, &ui->meta, &undone, what, sizeof(what));
+			what = timeline_describe(&ui->cs, &ui->meta, &undone);
 			if (ui_record(ui, &(struct event){.kind = EV_UNDO,
 							  .stage = (int)ui->cs.stage,
 							  .a = (int)seq}) == 0)
-				say(_("undone: %s"), what);
+				say(_("undone: %s"), what ? what : _("out of memory"));
 			else
 				say_news(p);
+			free(what);
 			break;
 		}
 		case 'w':

@@ -19,7 +19,6 @@
 
 /* The most the ready screen lists; `poise followups` lists every one. */
 #define READY_FOLLOWUPS 1000
-#define PICK_MAX	64
 #define BREATHER_MS	30000
 
 struct ready {
@@ -491,9 +490,11 @@ struct pick_entry {
 	int ok;
 };
 
+/* Every playbook found, however many: the list grows. */
 struct pick {
-	struct pick_entry e[PICK_MAX];
-	int n, sel, chosen;
+	struct pick_entry *e;
+	struct list_item *items; /* the rows drawn, one per entry */
+	int n, cap, sel, chosen;
 	const char *why; /* Enter on a file that does not load: what is wrong with it */
 };
 
@@ -503,8 +504,18 @@ static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
 	struct pick *p = ctx;
 	char buf[1024];
 
-	if (p->n >= PICK_MAX)
-		return 1;
+	if (p->n == p->cap) {
+		int cap = p->cap ? 2 * p->cap : 64;
+		struct pick_entry *e = realloc(p->e, (size_t)cap * sizeof(*e));
+		struct list_item *items = e ? realloc(p->items, (size_t)cap * sizeof(*items)) : NULL;
+
+		if (e)
+			p->e = e;
+		if (!items)
+			return 1; /* out of memory: the ones so far */
+		p->items = items;
+		p->cap = cap;
+	}
 	if (pb)
 		snprintf(buf, sizeof(buf), "%-20s %-6s %s  %s%s%s", pb->id, pb->version, pb->title,
 			 path[0] == '(' ? "" : "(", path, path[0] == '(' ? "" : ")");
@@ -525,7 +536,7 @@ static int pick_collect(void *ctx, const char *path, const struct playbook *pb,
 static void pick_draw(struct ui *ui, void *ctx)
 {
 	struct pick *p = ctx;
-	struct list_item items[PICK_MAX];
+	struct list_item *items = p->items;
 
 	erase();
 	draw_fill(0, ui_attr(ui, R_HEADER));
@@ -596,6 +607,8 @@ static int ready_pick(struct ui *ui, void *ctx, int key)
 	}
 	for (int i = 0; i < p->n; i++)
 		free(p->e[i].path), free(p->e[i].label);
+	free(p->e);
+	free(p->items);
 	free(p);
 	return REDRAW;
 }

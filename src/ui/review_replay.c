@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "poise/fill.h"
+#include "poise/strbuf.h"
 #include "poise/timeline.h"
 
 struct replay {
@@ -69,7 +70,7 @@ static char *call_time(char *buf, size_t size, const struct replay *r, int64_t t
 static void add_events(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct review_call *rc = r->rc;
-	char at[16], what[1024], line[1200], word[48];
+	char at[16], *what, *line, word[48];
 	struct call_state before;
 	struct poise_error err;
 
@@ -86,14 +87,15 @@ static void add_events(struct ui *ui, struct replay *r, struct list_build *b)
 			call_free(&before);
 			continue;
 		}
-		timeline_describe(&before, &rc->meta, &rc->events[i], what, sizeof(what));
+		what = timeline_describe(&before, &rc->meta, &rc->events[i]);
 		call_free(&before);
 		/* TRANSLATORS: "now" and "next" are padded to one width on the screen. */
-		snprintf(line, sizeof(line), "%s %s  %s",
-			 draw_pad(word, sizeof(word), k == 0 ? _("now") : _("next"), 4),
-			 call_time(at, sizeof(at), r, rc->events[i].t), what);
-		list_add(b, NULL, list_own(b, strdup(line)), k == 0 ? A_BOLD : ui_attr(ui, R_DIM),
-			 0);
+		line = str_printf("%s %s  %s",
+				  draw_pad(word, sizeof(word), k == 0 ? _("now") : _("next"), 4),
+				  call_time(at, sizeof(at), r, rc->events[i].t),
+				  what ? what : _("out of memory"));
+		free(what);
+		list_add(b, NULL, list_own(b, line), k == 0 ? A_BOLD : ui_attr(ui, R_DIM), 0);
 	}
 }
 
@@ -121,7 +123,7 @@ static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 {
 	const struct call_state *cs = &r->cs;
 	const struct call_meta *m = &r->rc->meta;
-	char at[16], end[16], how[160], line[1300];
+	char at[16], end[16], how[160];
 
 	if (cs->nprompts == 0)
 		return;
@@ -133,10 +135,12 @@ static void add_prompts(struct ui *ui, struct replay *r, struct list_build *b)
 		char *msg = fill_text(rule->message, m->customer, m->agent);
 
 		prompt_end_words(how, sizeof(how), p, call_time(end, sizeof(end), r, p->end_at));
-		snprintf(line, sizeof(line), "%s %s (%s): %s", call_time(at, sizeof(at), r, p->t),
-			 rule->id, how, msg ? msg : rule->message);
+		/* Whole: a message with {customer} filled can outgrow any fixed line. */
+		char *line = str_printf("%s %s (%s): %s", call_time(at, sizeof(at), r, p->t),
+					rule->id, how, msg ? msg : rule->message);
+
 		free(msg);
-		list_add(b, NULL, list_own(b, strdup(line)),
+		list_add(b, NULL, list_own(b, line),
 			 p->end == PROMPT_PENDING ? ui_attr(ui, R_PROMPT) : ui_attr(ui, R_DIM), 0);
 	}
 }

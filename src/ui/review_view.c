@@ -18,6 +18,7 @@
 
 #include "poise/store_reply.h"
 #include "poise/store_score.h"
+#include "poise/strbuf.h"
 #include "poise/timeline.h"
 
 struct line {
@@ -41,23 +42,31 @@ static void add(struct view *v, attr_t attr, const char *fmt, ...)
 
 static void add(struct view *v, attr_t attr, const char *fmt, ...)
 {
-	char buf[4096];
+	struct strbuf sb = {0};
+	char *buf;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	strbuf_vprintf(&sb, fmt, ap); /* whole: a note is never cut */
 	va_end(ap);
+	if (sb.oom) {
+		free(sb.p);
+		return;
+	}
+	buf = sb.p;
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 128;
 		struct line *n = realloc(v->lines, cap * sizeof(*n));
 
-		if (!n)
+		if (!n) {
+			free(buf);
 			return;
+		}
 		v->lines = n;
 		v->cap = cap;
 	}
-	if ((v->lines[v->n].text = strdup(buf)))
-		v->lines[v->n++].attr = attr;
+	v->lines[v->n].text = buf;
+	v->lines[v->n++].attr = attr;
 }
 
 static void clear_lines(struct view *v)
@@ -251,7 +260,7 @@ static void add_timeline(struct ui *ui, struct view *v)
 {
 	const struct review_call *rc = &v->rc;
 	struct call_state cs;
-	char at[16], what[1024];
+	char at[16], *what;
 
 	section(ui, v, _("Timeline"));
 	if (call_init(&cs, rc->pb) != POISE_OK)
@@ -259,10 +268,11 @@ static void add_timeline(struct ui *ui, struct view *v)
 	for (size_t i = 0; i < rc->nevents; i++) {
 		const struct event *e = &rc->events[i];
 
-		timeline_describe(&cs, &rc->meta, e, what, sizeof(what));
+		what = timeline_describe(&cs, &rc->meta, e);
 		call_apply(&cs, e);
 		words_duration(at, sizeof(at), e->t - rc->meta.started);
-		add(v, A_NORMAL, "  %s  %s", at, what);
+		add(v, A_NORMAL, "  %s  %s", at, what ? what : _("out of memory"));
+		free(what);
 	}
 	call_free(&cs);
 }

@@ -51,6 +51,10 @@ expect_eq "furious-refund	done	Dana Whitlock" \
 	"$(sql "SELECT practice, status, customer FROM calls WHERE practice IS NOT NULL")" "the practice call"
 expect_eq "5 4" "$(sql "SELECT group_concat(a, ' ') FROM (SELECT a FROM events e JOIN calls c ON c.id = e.call_id \
 	WHERE c.practice IS NOT NULL AND e.kind = 'mood' ORDER BY e.seq)")" "the customer's moods, as MOOD events"
+# Its figures kept by the core at its END (live_record), as a call's are: no screen's doing.
+expect_eq 1 "$(sql "SELECT count(*) FROM call_figures f JOIN calls c ON c.id = f.call_id
+	WHERE c.practice IS NOT NULL AND f.last_seq = (SELECT max(seq) FROM events WHERE call_id = c.id)")" \
+	"the rehearsal's kept figures, up to its last event"
 
 report=$("$POISE_BIN" report --db "$POISE_DB" --format json)
 expect_eq 1 "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["overall"]["calls"])' "$report")" \

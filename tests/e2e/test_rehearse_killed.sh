@@ -33,6 +33,11 @@ expect_eq 1 "$(sql "SELECT count(*) FROM events e JOIN calls c ON c.id = e.call_
 	WHERE c.status = 'interrupted' AND e.t = c.ended_at AND e.kind = 'stage'")" \
 	"closed at its last event's time"
 stop_poise
+# Both closes kept the figures (the core's, at the INTERRUPTED): the one the next start
+# logged for the killed rehearsal, and the hang-up's.
+expect_eq 2 "$(sql "SELECT count(*) FROM call_figures f JOIN calls c ON c.id = f.call_id
+	WHERE c.status = 'interrupted' AND f.last_seq = (SELECT max(seq) FROM events WHERE call_id = c.id)")" \
+	"the kept figures of both interrupted rehearsals, each up to its last event"
 practice=$("$POISE_BIN" report --db "$POISE_DB" --practice --format json)
 # The second rehearsal ended by the hang-up stop_poise sends: interrupted too.
 expect_eq "0 2" "$(python3 -c 'import json,sys

@@ -155,6 +155,9 @@ START_TEST(stale_rehearsals_close_as_interrupted)
 	ck_assert_int_eq(rc.events[3].stage, 1);
 	ck_assert_int_eq(rc.state.phase, CALL_INTERRUPTED);
 	review_call_free(&rc);
+	/* Its close kept its figures, up to that event, as any call's close does (live.h). */
+	ck_assert_int_eq(fx_sql_int(fx_path(0, "db"), "SELECT count(*) FROM call_figures"), 1);
+	ck_assert_int_eq(fx_sql_int(fx_path(0, "db"), "SELECT last_seq FROM call_figures"), 4);
 	r = run(st, 1);
 	ck_assert_int_eq(report_overall(r)->open, 2);
 	ck_assert_int_eq(report_overall(r)->interrupted, 1);

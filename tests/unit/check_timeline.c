@@ -80,12 +80,16 @@ static char *show(const char *prefix, enum poise_status want, struct poise_error
 	return buf;
 }
 
+/* text has line whole, however long (the want is never cut either). */
 static void has_line(const char *text, const char *line)
 {
-	char want[1024];
+	size_t n = strlen(line) + 3;
+	char *want = malloc(n);
 
-	snprintf(want, sizeof(want), "\n%s\n", line);
-	ck_assert_msg(strstr(text, want) != NULL, "no line '%s' in:\n%s", line, text);
+	ck_assert_ptr_nonnull(want);
+	snprintf(want, n, "\n%s\n", line);
+	ck_assert_msg(strstr(text, want) != NULL, "no line '%.200s' in:\n%.2000s", line, text);
+	free(want);
 }
 
 START_TEST(test_header_and_events)
@@ -202,22 +206,80 @@ START_TEST(test_unknown_and_ambiguous)
 }
 END_TEST
 
+/* ev described by timeline_describe equals want. */
+static void described(const struct call_state *cs, const struct event *ev, const char *want)
+{
+	char *got = timeline_describe(cs, NULL, ev);
+
+	ck_assert_ptr_nonnull(got);
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
 START_TEST(test_describe_without_playbook)
 {
 	struct event ev = {.kind = EV_SAID, .stage = STAGE_SOLVE, .a = SECTION_ASK, .b = 2};
-	char buf[128];
 
-	timeline_describe(NULL, NULL, &ev, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "asked: ask item 3");
+	described(NULL, &ev, "asked: ask item 3");
 	ev.kind = EV_WARNING;
 	ev.a = 2;
-	timeline_describe(NULL, NULL, &ev, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "warning 2");
-	/* Truncation stays inside the buffer and NUL-terminated. */
-	ev.kind = EV_NOTE;
-	ev.text = "a long note that will not fit";
-	timeline_describe(NULL, NULL, &ev, buf, 10);
-	ck_assert_str_eq(buf, "note: a l");
+	described(NULL, &ev, "warning 2");
+}
+END_TEST
+
+/*
+ * No text is cut, however long: a note of LIMIT_NOTE four-byte characters
+ * and an event text from elsewhere at FIELD_EVENT_TEXT_MAX come back whole,
+ * in the words and in `poise show`, and so does an UNDO that quotes one.
+ */
+START_TEST(test_long_texts_whole)
+{
+	struct poise_error err = {0};
+	struct call_meta m;
+	struct call_state cs;
+	size_t big = FIELD_EVENT_TEXT_MAX, n = LIMIT_NOTE * 4;
+	char *note = malloc(n + 1), *merged = malloc(big + 1), *want = malloc(big + 64), *text;
+	struct event ev = {.seq = 2, .t = T0 + 1000, .kind = EV_NOTE, .text = note};
+	struct event start = {.seq = 1, .t = T0, .kind = EV_START, .stage = STAGE_CALM};
+	struct event undo = {.seq = 3, .t = T0 + 2000, .kind = EV_UNDO, .a = 2};
+
+	ck_assert(note && merged && want);
+	for (size_t i = 0; i < n; i += 4)
+		memcpy(note + i, "\xf0\x9f\x98\x80", 4); /* U+1F600 */
+	note[n] = '\0';
+	memset(merged, 'm', big);
+	merged[big - 1] = 'Z';
+	merged[big] = '\0';
+	snprintf(want, big + 64, "note: %s", note);
+	described(NULL, &ev, want);
+	ck_assert_int_eq(call_init(&cs, pb), POISE_OK);
+	ck_assert_int_eq(call_apply(&cs, &start), POISE_OK);
+	ck_assert_int_eq(call_apply(&cs, &ev), POISE_OK);
+	snprintf(want, big + 64, "undone: note: %s", note);
+	described(&cs, &undo, want);
+	call_free(&cs);
+	ev.text = merged;
+	snprintf(want, big + 64, "note: %s", merged);
+	described(NULL, &ev, want);
+
+	memset(&m, 0, sizeof(m));
+	snprintf(m.id, sizeof(m.id), "%s", "4b000000-0000-4000-8000-000000000003");
+	snprintf(id, sizeof(id), "%s", m.id);
+	snprintf(m.agent, sizeof(m.agent), "ana");
+	m.started = T0;
+	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "%s", err.msg);
+	add(EV_START, 0, STAGE_CALM, 0, 0, pb->hash);
+	add(EV_NOTE, 1, STAGE_CALM, 0, 0, note);
+	add(EV_NOTE, 2, STAGE_CALM, 0, 0, merged);
+	text = show("4b000000-0000-4000-8000-000000000003", POISE_OK, &err);
+	snprintf(want, big + 64, "00:01  calm       note: %s", note);
+	has_line(text, want);
+	snprintf(want, big + 64, "00:02  calm       note: %s", merged);
+	has_line(text, want);
+	free(text);
+	free(note);
+	free(merged);
+	free(want);
 }
 END_TEST
 
@@ -262,20 +324,16 @@ START_TEST(test_undo_described)
 		{.seq = 3, .t = T0 + 2000, .kind = EV_WRAPUP},
 	};
 	struct event undo = {.seq = 4, .t = T0 + 3000, .kind = EV_UNDO, .a = 3};
-	char buf[256];
 
 	ck_assert_int_eq(call_init(&cs, pb), POISE_OK);
 	for (size_t i = 0; i < 2; i++)
 		ck_assert_int_eq(call_apply(&cs, &ev[i]), POISE_OK);
 	undo.a = 2;
-	timeline_describe(&cs, NULL, &undo, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "undone: mood 4 angry");
+	described(&cs, &undo, "undone: mood 4 angry");
 	ck_assert_int_eq(call_apply(&cs, &ev[2]), POISE_OK);
 	undo.a = 3;
-	timeline_describe(&cs, NULL, &undo, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "back to the call from the wrap-up");
-	timeline_describe(NULL, NULL, &undo, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "undone: event 3");
+	described(&cs, &undo, "back to the call from the wrap-up");
+	described(NULL, &undo, "undone: event 3");
 	call_free(&cs);
 }
 END_TEST
@@ -290,6 +348,7 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, test_summary_from_the_fold);
 	tcase_add_test(tc, test_unknown_and_ambiguous);
 	tcase_add_test(tc, test_describe_without_playbook);
+	tcase_add_test(tc, test_long_texts_whole);
 	tcase_add_test(tc, test_undo_described);
 	tcase_add_test(tc, test_duration_and_warning_words);
 	suite_add_tcase(s, tc);

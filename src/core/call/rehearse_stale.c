@@ -3,14 +3,18 @@
  *
  * A rehearsal is never resumed: the next poise to start for its agent
  * appends the INTERRUPTED it never got, at its last event (nobody saw the
- * time after it), through the store's one append path, so every reader
- * folds it as interrupted. One another window has live (its lock held) is
+ * time after it), through the live path (live_record: checked against its
+ * fold, stored, and its figures kept, as any call's close keeps them), so
+ * every reader folds it as interrupted. A log the fold refuses is closed
+ * through the store's append alone (no figures: reports fold it, as
+ * before). One another window has live (its lock held) is
  * left alone. No clock is read here: the time is the call's own.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "poise/calllock.h"
+#include "poise/live.h"
 #include "poise/review.h"
 #include "poise/scenario.h"
 
@@ -51,8 +55,15 @@ static enum poise_status close_one(struct store *st, const char *id, struct pois
 		return ps;
 	}
 	if (ps == POISE_OK) {
-		ev.t = rc.state.last_t;
+		ev.t = rc.state.last_t ? rc.state.last_t : rc.meta.started;
 		ev.stage = (int)rc.state.stage;
+		if (call_check(&rc.state, &ev) == POISE_OK) { /* the fold takes it: the live path */
+			struct live_done done;
+
+			ps = live_record(st, id, &rc.state, &ev, &done, err);
+			review_call_free(&rc);
+			return ps;
+		}
 	} else if (rc.nevents) { /* a log the fold refuses: its last event says where */
 		ev.t = rc.events[rc.nevents - 1].t;
 		ev.stage = rc.events[rc.nevents - 1].stage;

@@ -12,6 +12,7 @@
 
 #include "poise/day.h"
 #include "poise/fill.h"
+#include "poise/strbuf.h"
 #include "poise/text.h"
 
 #include <inttypes.h>
@@ -25,31 +26,24 @@ static const char *or_q(const char *s)
 	return s ? s : "?";
 }
 
-/* Append to buf (size bytes) at *len, truncating quietly. */
-static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* Append to b, growing it: no text of an event is ever cut (b->oom says when it could not grow). */
+static void put(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void put(char *buf, size_t size, size_t *len, const char *fmt, ...)
+static void put(struct strbuf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (*len >= size)
-		return;
 	va_start(ap, fmt);
-	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	strbuf_vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		*len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
 }
 
-/* text with {customer} and {agent} filled in as the agent saw it, appended to buf. */
-static void put_filled(char *buf, size_t size, size_t *len, const char *text,
-		       const struct call_meta *meta)
+/* text with {customer} and {agent} filled in as the agent saw it, appended to b. */
+static void put_filled(struct strbuf *b, const char *text, const struct call_meta *meta)
 {
 	char *filled = fill_text(text, meta ? meta->customer : "", meta ? meta->agent : "");
 
-	put(buf, size, len, "%s", filled ? filled : text);
+	put(b, "%s", filled ? filled : text);
 	free(filled);
 }
 
@@ -64,20 +58,18 @@ static const char *item_text(const struct call_state *cs, int section, int index
 	return (size_t)index < l->len ? l->items[index] : NULL;
 }
 
-static void put_item(char *buf, size_t size, size_t *len, const struct call_state *cs,
-		     const struct call_meta *meta, int section, int index)
+static void put_item(struct strbuf *b, const struct call_state *cs, const struct call_meta *meta,
+		     int section, int index)
 {
 	const char *text = item_text(cs, section, index);
 
 	if (text)
-		put_filled(buf, size, len, text, meta);
+		put_filled(b, text, meta);
 	else
-		put(buf, size, len, _("%s item %d"), or_q(section_key((enum section)section)),
-		    index + 1);
+		put(b, _("%s item %d"), or_q(section_key((enum section)section)), index + 1);
 }
 
-static void describe_wrapup(char *buf, size_t size, size_t *len, const struct call_state *cs,
-			    const struct event *ev)
+static void describe_wrapup(struct strbuf *b, const struct call_state *cs, const struct event *ev)
 {
 	const struct pb_cause *cause;
 	int n0, n1, n2;
@@ -85,59 +77,57 @@ static void describe_wrapup(char *buf, size_t size, size_t *len, const struct ca
 
 	switch (ev->kind) {
 	case EV_OUTCOME:
-		put(buf, size, len, _("outcome: %s"), outcome_label(outcome_from_key(ev->text)));
+		put(b, _("outcome: %s"), outcome_label(outcome_from_key(ev->text)));
 		break;
 	case EV_CAUSE:
 		cause = cs && cs->pb ? playbook_cause(cs->pb, ev->text ? ev->text : "") : NULL;
 		if (cause)
-			put(buf, size, len, _("cause: %s (%s)"), cause->label, cause->id);
+			put(b, _("cause: %s (%s)"), cause->label, cause->id);
 		else
-			put(buf, size, len, _("cause: %s"), ev->text ? ev->text : "-");
+			put(b, _("cause: %s"), ev->text ? ev->text : "-");
 		break;
 	case EV_FOLLOWUP:
 		f0 = event_field(ev->text, 0, &n0);
 		f1 = event_field(ev->text, 1, &n1);
 		f2 = event_field(ev->text, 2, &n2);
-		put(buf, size, len, _("follow-up%s%.*s%s%.*s: %.*s"), n0 ? _(" due ") : "", n0, f0,
+		put(b, _("follow-up%s%.*s%s%.*s: %.*s"), n0 ? _(" due ") : "", n0, f0,
 		    n1 ? _(" by ") : "", n1, f1, n2, f2);
 		break;
 	case EV_REFLECTION:
 		f0 = event_field(ev->text, 0, &n0);
 		f1 = event_field(ev->text, 1, &n1);
-		put(buf, size, len, _("reflection: went well: %.*s; to improve: %.*s"), n0, f0, n1,
-		    f1);
+		put(b, _("reflection: went well: %.*s; to improve: %.*s"), n0, f0, n1, f1);
 		break;
 	default:
 		break;
 	}
 }
 
-static void describe_item(char *buf, size_t size, size_t *len, const struct call_state *cs,
+static void describe_item(struct strbuf *b, const struct call_state *cs,
 			  const struct call_meta *meta, const struct event *ev)
 {
 	switch (ev->kind) {
 	case EV_CHECK:
-		put(buf, size, len, "%s: ", ev->b ? _("ticked") : _("unticked"));
-		put_item(buf, size, len, cs, meta, SECTION_CHECKLIST, ev->a);
+		put(b, "%s: ", ev->b ? _("ticked") : _("unticked"));
+		put_item(b, cs, meta, SECTION_CHECKLIST, ev->a);
 		break;
 	case EV_SAID:
 		if (ev->a == SECTION_SAY)
-			put(buf, size, len, _("said: "));
+			put(b, _("said: "));
 		else if (ev->a == SECTION_ASK)
-			put(buf, size, len, _("asked: "));
+			put(b, _("asked: "));
 		else
-			put(buf, size, len, _("used (%s): "),
-			    or_q(section_key((enum section)ev->a)));
-		put_item(buf, size, len, cs, meta, ev->a, ev->b);
+			put(b, _("used (%s): "), or_q(section_key((enum section)ev->a)));
+		put_item(b, cs, meta, ev->a, ev->b);
 		break;
 	case EV_SKIP: {
 		/* The reason in words, as on the call screen; a key poise does not know, as it is. */
 		int reason = skip_reason_from_key(ev->text);
 
-		put(buf, size, len, _("skipped (%s): "),
+		put(b, _("skipped (%s): "),
 		    reason >= 0 ? skip_reason_label((enum skip_reason)reason)
 				: ev->text ? ev->text : "-");
-		put_item(buf, size, len, cs, meta, ev->a, ev->b);
+		put_item(b, cs, meta, ev->a, ev->b);
 		break;
 	}
 	default:
@@ -145,7 +135,7 @@ static void describe_item(char *buf, size_t size, size_t *len, const struct call
 	}
 }
 
-static void describe_marks(char *buf, size_t size, size_t *len, const struct call_state *cs,
+static void describe_marks(struct strbuf *b, const struct call_state *cs,
 			   const struct call_meta *meta, const struct event *ev)
 {
 	char d[32];
@@ -155,29 +145,29 @@ static void describe_marks(char *buf, size_t size, size_t *len, const struct cal
 	case EV_HOLD_END:
 		if (cs && cs->on_hold) {
 			words_duration(d, sizeof(d), ev->t - cs->hold_since);
-			put(buf, size, len, _("hold ended after %s"), d);
+			put(b, _("hold ended after %s"), d);
 		} else {
-			put(buf, size, len, _("hold ended"));
+			put(b, _("hold ended"));
 		}
 		break;
 	case EV_WARNING:
-		put(buf, size, len, _("warning %d"), ev->a);
+		put(b, _("warning %d"), ev->a);
 		if (ev->text) { /* the wording as the agent had it on screen */
-			put(buf, size, len, ": %s", ev->text);
+			put(b, ": %s", ev->text);
 		} else if (cs && cs->pb && ev->a >= 1 && ev->a <= PLAYBOOK_WARNINGS &&
 			   cs->pb->warnings[ev->a - 1]) {
-			put(buf, size, len, ": ");
-			put_filled(buf, size, len, cs->pb->warnings[ev->a - 1], meta);
+			put(b, ": ");
+			put_filled(b, cs->pb->warnings[ev->a - 1], meta);
 		}
 		break;
 	case EV_PROMPT:
-		put(buf, size, len, _("prompt %s"), ev->text ? ev->text : "-");
+		put(b, _("prompt %s"), ev->text ? ev->text : "-");
 		msg = cs && cs->pb && ev->a >= 0 && (size_t)ev->a < cs->pb->nrules
 			      ? cs->pb->rules[ev->a].message
 			      : NULL;
 		if (msg) {
-			put(buf, size, len, ": ");
-			put_filled(buf, size, len, msg, meta);
+			put(b, ": ");
+			put_filled(b, msg, meta);
 		}
 		break;
 	default:
@@ -186,24 +176,28 @@ static void describe_marks(char *buf, size_t size, size_t *len, const struct cal
 }
 
 /* What an UNDO took back, in the words of the event undone (cs: the state before the UNDO). */
-static void describe_undo(char *buf, size_t size, size_t *len, const struct call_state *cs,
+static void describe_undo(struct strbuf *b, const struct call_state *cs,
 			  const struct call_meta *meta, const struct event *ev)
 {
 	const struct call_entry *e = cs ? call_entry_of(cs, ev->a) : NULL;
 	struct event undone;
-	char what[1024];
+	char *what;
 
 	if (!e) {
-		put(buf, size, len, _("undone: event %d"), ev->a);
+		put(b, _("undone: event %d"), ev->a);
 		return;
 	}
 	if (e->kind == EV_WRAPUP) {
-		put(buf, size, len, _("back to the call from the wrap-up"));
+		put(b, _("back to the call from the wrap-up"));
 		return;
 	}
 	undone = call_entry_event(e);
-	timeline_describe(cs, meta, &undone, what, sizeof(what));
-	put(buf, size, len, _("undone: %s"), what);
+	if (!(what = timeline_describe(cs, meta, &undone))) {
+		b->oom = 1;
+		return;
+	}
+	put(b, _("undone: %s"), what);
+	free(what);
 }
 
 /* The events told in one fixed phrase, with the event's text at its %s if it has one. */
@@ -219,54 +213,66 @@ static const char *const told[EV_COUNT] = {
 	[EV_RESUME] = N_("resumed"),
 };
 
-void timeline_describe(const struct call_state *cs, const struct call_meta *meta,
-		       const struct event *ev, char *buf, size_t size)
+static void describe(struct strbuf *b, const struct call_state *cs, const struct call_meta *meta,
+		     const struct event *ev)
 {
-	size_t len = 0;
 	const char *text = ev->text ? ev->text : "";
 	char d[WORDS_BUF];
 
-	buf[0] = '\0';
 	if ((unsigned)ev->kind < EV_COUNT && told[ev->kind]) {
 		/* a phrase without %s ignores text */
-		put(buf, size, &len, _(told[ev->kind]), text);
+		put(b, _(told[ev->kind]), text);
 		return;
 	}
 	switch (ev->kind) {
 	case EV_START:
-		put(buf, size, &len, _("call started"));
+		put(b, _("call started"));
 		if (meta)
-			put(buf, size, &len, _(" with playbook %s %s"), meta->playbook_id,
+			put(b, _(" with playbook %s %s"), meta->playbook_id,
 			    meta->playbook_version);
 		break;
 	case EV_STAGE:
-		put(buf, size, &len, _("moved to %s from %s"), or_q(stage_key((enum stage)ev->stage)),
+		put(b, _("moved to %s from %s"), or_q(stage_key((enum stage)ev->stage)),
 		    or_q(stage_key((enum stage)ev->a)));
 		break;
 	case EV_MOOD:
-		put(buf, size, &len, _("mood %s"), words_mood_mark(d, sizeof(d), ev->a));
+		put(b, _("mood %s"), words_mood_mark(d, sizeof(d), ev->a));
 		break;
 	case EV_MANAGER:
-		put(buf, size, &len, _("customer asked for a manager%s%s%s"), text[0] ? _(": said \"") : "",
-		    text, text[0] ? "\"" : "");
+		put(b, _("customer asked for a manager%s%s%s"), text[0] ? _(": said \"") : "", text,
+		    text[0] ? "\"" : "");
 		break;
 	case EV_UNDO:
-		describe_undo(buf, size, &len, cs, meta, ev);
+		describe_undo(b, cs, meta, ev);
 		break;
 	case EV_CHECK:
 	case EV_SAID:
 	case EV_SKIP:
-		describe_item(buf, size, &len, cs, meta, ev);
+		describe_item(b, cs, meta, ev);
 		break;
 	case EV_HOLD_END:
 	case EV_WARNING:
 	case EV_PROMPT:
-		describe_marks(buf, size, &len, cs, meta, ev);
+		describe_marks(b, cs, meta, ev);
 		break;
 	default:
-		describe_wrapup(buf, size, &len, cs, ev);
+		describe_wrapup(b, cs, ev);
 		break;
 	}
+}
+
+char *timeline_describe(const struct call_state *cs, const struct call_meta *meta,
+			const struct event *ev)
+{
+	struct strbuf b = {0};
+
+	strbuf_add(&b, "", 0);
+	describe(&b, cs, meta, ev);
+	if (b.oom) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
 }
 
 /* --- the whole call ------------------------------------------------------ */
@@ -332,13 +338,17 @@ static void write_header(FILE *out, const struct call_meta *m, int64_t elapsed)
 static int event_fn(void *ctx, const struct event *ev)
 {
 	struct tl_ctx *c = ctx;
-	char when[32], what[2048];
+	char when[32], *what;
 	enum poise_status ps;
 
 	words_duration(when, sizeof(when), ev->t - c->meta->started);
-	timeline_describe(c->cs, c->meta, ev, what, sizeof(what));
+	if (!(what = timeline_describe(c->cs, c->meta, ev))) {
+		c->ps = POISE_NOMEM;
+		return 1;
+	}
 	fprintf(c->out, "%s  %-9s  ", when, or_q(stage_key((enum stage)ev->stage)));
 	text_fput(c->out, what, 0);
+	free(what);
 	if (c->cs && (ps = call_apply(c->cs, ev)) != POISE_OK) {
 		if (ps != POISE_STATE) {
 			c->ps = ps;
@@ -401,8 +411,8 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 	words_duration(a, sizeof(a), call_elapsed_ms(cs, now));
 	words_duration(b, sizeof(b), call_talk_ms(cs, now));
 	words_duration(c, sizeof(c), call_wrapup_ms(cs, now));
-	fprintf(out, "\n%s\n", refused ? _("summary (incomplete: some events were not possible)")
-				      : _("summary"));
+	fprintf(out, "\n%s\n",
+		refused ? _("summary (incomplete: some events were not possible)") : _("summary"));
 	fprintf(out, _("  elapsed %s: talk %s, wrap-up %s\n"), a, b, c);
 	write_stages(out, cs, now);
 	words_duration(a, sizeof(a), call_hold_ms(cs, now));
@@ -436,8 +446,10 @@ static int fold_fn(void *ctx, const struct event *ev)
 	return 0;
 }
 
-/* The elapsed time of a closed call, folded on its own before the timeline is written; -1 unknown. */
-static int64_t closed_elapsed(struct store *st, const struct call_meta *m, const struct playbook *pb)
+/* The elapsed time of a closed call, folded on its own before the timeline is written; -1 unknown.
+ */
+static int64_t closed_elapsed(struct store *st, const struct call_meta *m,
+			      const struct playbook *pb)
 {
 	struct call_state cs;
 	int64_t elapsed = -1;
@@ -481,8 +493,9 @@ enum poise_status timeline_write(struct store *st, const char *id_or_prefix, FIL
 	c.cs = pb ? &cs : NULL;
 	write_header(out, &meta, pb && meta.ended ? closed_elapsed(st, &meta, pb) : -1);
 	if (!pb)
-		fprintf(out, _("(the playbook text kept for this call does not load: %s; "
-			       "lines are named by number and there is no summary)\n\n"),
+		fprintf(out,
+			_("(the playbook text kept for this call does not load: %s; "
+			  "lines are named by number and there is no summary)\n\n"),
 			why.msg[0] ? why.msg : poise_status_str(why.status));
 	ps = store_call_events(st, meta.id, event_fn, &c, err);
 	if (ps == POISE_OK && c.ps != POISE_OK)

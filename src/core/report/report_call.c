@@ -23,6 +23,7 @@
 
 #include "util/grow.h"
 #include "poise/store_scan.h"
+#include "poise/strbuf.h"
 
 /* cf is zeroed or was folded before: its line and follow-up arrays are reused. */
 enum poise_status call_fold_begin(struct call_fold *cf, const struct playbook *pb)
@@ -231,56 +232,28 @@ int call_fold_end(struct call_fold *cf)
  * Changing this, or what the fold makes of events, means a new
  * REPORT_FIGURES_VERSION: rows of the old one are then ignored.
  */
-struct buf {
-	unsigned char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static int reserve(struct buf *b, size_t n)
-{
-	size_t cap = b->cap ? b->cap : 256;
-	unsigned char *p;
-
-	if (b->oom)
-		return 0;
-	if (b->cap - b->len >= n)
-		return 1;
-	while (cap - b->len < n)
-		cap *= 2;
-	if (!(p = realloc(b->p, cap))) {
-		b->oom = 1;
-		return 0;
-	}
-	b->p = p;
-	b->cap = cap;
-	return 1;
-}
-
-static void put(struct buf *b, int64_t v)
+static void put(struct strbuf *b, int64_t v)
 {
 	uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+	char bytes[10];
+	size_t n = 0;
 
-	if (!reserve(b, 10))
-		return;
 	do {
-		b->p[b->len++] = (unsigned char)((z & 0x7f) | (z > 0x7f ? 0x80 : 0));
+		bytes[n++] = (char)((z & 0x7f) | (z > 0x7f ? 0x80 : 0));
 		z >>= 7;
 	} while (z);
+	strbuf_add(b, bytes, n);
 }
 
-static void put_bytes(struct buf *b, const char *s, size_t n)
+static void put_bytes(struct strbuf *b, const char *s, size_t n)
 {
 	put(b, (int64_t)n);
-	if (!reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
+	strbuf_add(b, s, n);
 }
 
 int call_figs_pack(const struct call_figs *f, unsigned char **out, size_t *len)
 {
-	struct buf b = {0};
+	struct strbuf b = {0};
 
 #define PUT_FIGURE(name, sum, pack, out, kind, den, group, key, label, sql)                             \
 	if (pack)                                                                                  \
@@ -313,7 +286,7 @@ int call_figs_pack(const struct call_figs *f, unsigned char **out, size_t *len)
 		free(b.p);
 		return 0;
 	}
-	*out = b.p;
+	*out = (unsigned char *)b.p;
 	*len = b.len;
 	return 1;
 }
