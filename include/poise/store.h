@@ -230,6 +230,18 @@ enum poise_status store_each_open_practice(struct store *st, const char *agent, 
 void store_scrub_wal(struct store *st);
 
 /*
+ * The database file deleted or replaced while st is open (`rm` of the data
+ * folder mid-call): what st writes then lives only in this process. Write
+ * the whole database again (VACUUM INTO a file beside it, renamed into
+ * place) at its path, or at PATH.rescued when another file took the path,
+ * and again whenever more was written since; store_close() does it a last
+ * time. 1 when it wrote a copy (*where: the file it wrote, owned by st), 0
+ * when nothing was moved or nothing changed since the last copy, -1 when
+ * the copy failed (err).
+ */
+int store_rescue(struct store *st, const char **where, struct poise_error *err);
+
+/*
  * `poise doctor`: check the database (PRAGMA quick_check) and make the note
  * search index again from the events, whether or not it was damaged (a
  * damaged one fails a search with a word saying to run this). Needs the

@@ -170,6 +170,24 @@ int ui_call_tick(struct ui *ui, int64_t now)
 				store_quarantined(ui->st), store_path(ui->st));
 		flags |= REDRAW;
 	}
+	/* The file deleted under the call (the data folder removed): written again. */
+	if (ui->st && now / 1000 != ui->last_sec) {
+		struct poise_error err;
+		const char *where = NULL;
+		int r;
+
+		poise_error_clear(&err);
+		r = store_rescue(ui->st, &where, &err);
+		if (r > 0)
+			ui_set_banner(ui, 1,
+				      _("the database file was deleted or moved: poise wrote it "
+					"again at %s; everything is kept"),
+				      where);
+		else if (r < 0)
+			ui_set_banner(ui, 1, "%s", err.msg);
+		if (r)
+			flags |= REDRAW;
+	}
 	if (ui->in_call && ui->cs.phase == CALL_TALK) {
 		size_t due[8], n, rounds = ui->call_pb->nrules / 8 + 1;
 		int ok = 1;

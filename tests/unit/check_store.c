@@ -35,6 +35,45 @@ START_TEST(test_create_and_reopen)
 }
 END_TEST
 
+/* The file deleted under an open store, then replaced by another: nothing is lost. */
+START_TEST(test_deleted_file_written_again)
+{
+	const char *path = fx_path(0, "gone/poise.db");
+	struct playbook pb = fx_pb("test", "ab", pb_text);
+	struct store *st = fx_open(path);
+	struct poise_error err = {0};
+	const char *where = NULL;
+	char id[37] = "", side[600];
+
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	fx_append(st, id, EV_START, 1000, STAGE_CALM, 0, 0, pb.hash);
+	ck_assert_int_eq(store_rescue(st, &where, &err), 0); /* nothing moved */
+	for (const char *end = ""; end; end = *end ? NULL : "-wal") {
+		snprintf(side, sizeof(side), "%s%s", path, end);
+		unlink(side);
+	}
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	ck_assert_int_eq(rmdir(fx_path(1, "gone")), 0); /* the folder goes too */
+	fx_append(st, id, EV_MOOD, 1100, STAGE_CALM, 4, 0, NULL);
+	ck_assert_int_eq(store_rescue(st, &where, &err), 1);
+	ck_assert_str_eq(where, path);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 2);
+	ck_assert_int_eq(store_rescue(st, &where, &err), 0); /* nothing new since */
+	fx_append(st, id, EV_NOTE, 1200, STAGE_CALM, 0, 0, "still here");
+	ck_assert_int_eq(store_rescue(st, &where, &err), 1);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 3);
+	/* Another file takes the path: it is never written over; the copy goes beside it. */
+	unlink(path);
+	fx_sql_exec(path, "PRAGMA user_version = 7");
+	fx_append(st, id, EV_MOOD, 1300, STAGE_CALM, 3, 0, NULL);
+	store_close(st); /* the last copy, at the close */
+	ck_assert_int_eq(fx_sql_int(path, "PRAGMA user_version"), 7);
+	snprintf(side, sizeof(side), "%s.rescued", path);
+	ck_assert_int_eq(fx_sql_int(side, "SELECT count(*) FROM events"), 4);
+}
+END_TEST
+
 START_TEST(test_modes_with_hostile_umask)
 {
 	const char *path = fx_path(0, "x/y/poise.db");
@@ -836,6 +875,7 @@ Suite *store_suite(void)
 	tcase_add_checked_fixture(files, fx_setup, fx_teardown);
 	tcase_add_checked_fixture(read, fx_setup, fx_teardown);
 	tcase_add_test(files, test_create_and_reopen);
+	tcase_add_test(files, test_deleted_file_written_again);
 	tcase_add_test(files, test_sync_reads_only_dirty_calls);
 	tcase_add_test(files, test_call_start_with_first_event);
 	tcase_add_test(files, test_call_start_held);

@@ -7,6 +7,7 @@
  */
 #include "store_int.h"
 #include "poise/i18n.h"
+#include "poise/strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -280,6 +281,74 @@ void store_scrub_wal(struct store *st)
 {
 	if (!(st->flags & STORE_READONLY))
 		sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+}
+
+static enum poise_status make_dirs(const char *path, struct poise_error *err);
+
+/* The same file as the copy left it (an inode number is soon reused by another). */
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+int store_rescue(struct store *st, const char **where, struct poise_error *err)
+{
+	int moved = 0, rc;
+	struct stat now;
+	sqlite3_int64 changes;
+	sqlite3_stmt *s = NULL;
+	char *tmp;
+
+	if (!st->db || !st->path || (st->flags & STORE_READONLY) || st->held ||
+	    sqlite3_file_control(st->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK ||
+	    !moved)
+		return 0;
+	changes = sqlite3_total_changes64(st->db);
+	if (st->rescue_path) {
+		int here = stat(st->rescue_path, &now) == 0;
+
+		if (here && same_file(&now, &st->rescued) && changes == st->rescued_changes)
+			return 0;
+		/* Someone else's file took the copy's place: it is never written over. */
+		if (here && !same_file(&now, &st->rescued) &&
+		    strcmp(st->rescue_path, st->path) == 0) {
+			free(st->rescue_path);
+			st->rescue_path = NULL;
+		}
+	}
+	if (!st->rescue_path)
+		st->rescue_path = stat(st->path, &now) == 0 ? str_printf("%s.rescued", st->path)
+							   : str_printf("%s", st->path);
+	tmp = st->rescue_path ? str_printf("%s.rescue-tmp", st->rescue_path) : NULL;
+	if (!tmp) {
+		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	make_dirs(tmp, NULL); /* the folder may have gone with the file */
+	unlink(tmp);
+	rc = sqlite3_prepare_v2(st->db, "VACUUM INTO ?", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, tmp, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_OK || rename(tmp, st->rescue_path) != 0 ||
+	    stat(st->rescue_path, &st->rescued) != 0) {
+		poise_error_set(err, POISE_IO, st->rescue_path, 0, 0,
+				"the database file was deleted or moved while poise had it open, "
+				"and writing it again failed (%s): keep this window open and free "
+				"space in that folder",
+				rc != SQLITE_OK ? sqlite3_errmsg(st->db) : strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	st->rescued_changes = changes;
+	if (where)
+		*where = st->rescue_path;
+	return 1;
 }
 
 long store_set_max_pages(struct store *st, long pages)
@@ -566,11 +635,13 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	store_call_settle(st, NULL); /* a held new call is never rolled back by the close */
+	store_rescue(st, NULL, NULL); /* a file deleted under it: written again, last time */
 	for (int i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
 	free(st->seqs);
 	free(st->pending_path);
+	free(st->rescue_path);
 	free(st->path);
 	free(st);
 }

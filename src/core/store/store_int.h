@@ -156,6 +156,9 @@ struct store {
 	int fail_errno; /* errno of the last failed step, for store_fail */
 	int held;	/* a new call's transaction waits for its COMMIT (store_call_settle) */
 	struct stat file_id; /* the database file looked at before SQLite opened it */
+	char *rescue_path;   /* store_rescue: where the copy goes, once the file moved */
+	struct stat rescued; /* that copy's file, and what was written when it was made */
+	sqlite3_int64 rescued_changes;
 };
 
 /* store.c */
