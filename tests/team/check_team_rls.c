@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "pg_fixture.h"
+#include "sync_fixture.h"
 #include "poise/team.h"
 #include "main/suite.h"
 #include "team_int.h"
@@ -51,15 +52,6 @@
 enum { R_ANN, R_SUE, R_TIA, R_NOB, ROLES };
 static const char *const roles[ROLES] = {ANN, SUE, TIA, NOB};
 
-static struct team *connect_as(const char *role)
-{
-	struct team *t = NULL;
-	struct poise_error err;
-
-	ck_assert_msg(team_connect(pgt_conninfo(DB, role), &t, &err) == POISE_OK, "%s", err.msg);
-	return t;
-}
-
 /* A server at schema 3 with two agents' calls and everything hanging off them; then 4. */
 static PGconn *setup(void)
 {
@@ -69,7 +61,7 @@ static PGconn *setup(void)
 	PGconn *admin;
 
 	pgt_db(DB);
-	t = connect_as(NULL);
+	t = sfx_team(DB, NULL);
 	ck_assert_msg(team_init_upto(t, 3, &from, &to, &err) == POISE_OK, "%s", err.msg);
 	ck_assert_int_eq(to, 3);
 	admin = pgt_connect(DB, NULL);
@@ -644,14 +636,14 @@ START_TEST(test_init_by_non_owner)
 	int from = -1, to = -1;
 
 	/* Up to date: nothing to do, and saying so harms nothing. */
-	t = connect_as(SUE);
+	t = sfx_team(DB, SUE);
 	ck_assert_msg(team_init(t, &from, &to, &err) == POISE_OK, "%s", err.msg);
 	ck_assert_int_eq(from, TEAM_SCHEMA_VERSION);
 	team_close(t);
 	/* An older server: only its owner upgrades it. */
 	pgt_ok(admin, "UPDATE poise.schema_version SET version = 3");
 	for (int r = 0; r < ROLES; r++) {
-		t = connect_as(roles[r]);
+		t = sfx_team(DB, roles[r]);
 		ck_assert_int_eq(team_init(t, &from, &to, &err), POISE_DB);
 		ck_assert_msg(strstr(err.msg, "only its owner") && strstr(err.msg, roles[r]), "%s",
 			      err.msg);
@@ -660,7 +652,7 @@ START_TEST(test_init_by_non_owner)
 	ck_assert_int_eq(pgt_int(admin, "SELECT version FROM poise.schema_version"), 3);
 	/* A database without the schema: a role that may not create there is told the same. */
 	pgt_db(DB);
-	t = connect_as(ANN);
+	t = sfx_team(DB, ANN);
 	ck_assert_int_eq(team_init(t, &from, &to, &err), POISE_DB);
 	ck_assert_ptr_nonnull(strstr(err.msg, "only its owner"));
 	team_close(t);
@@ -672,7 +664,7 @@ END_TEST
 START_TEST(test_denial_messages)
 {
 	PGconn *admin = setup();
-	struct team *t = connect_as(TIA);
+	struct team *t = sfx_team(DB, TIA);
 	struct poise_error err;
 
 	ck_assert_int_eq(team_exec(t, "SELECT count(*) FROM poise.reviews", "read from the server",
@@ -686,7 +678,7 @@ START_TEST(test_denial_messages)
 		      "%s", err.msg);
 	team_close(t);
 	/* An agent writing for another: a policy's refusal reads the same way. */
-	t = connect_as(ANN);
+	t = sfx_team(DB, ANN);
 	ck_assert_int_eq(team_exec(t,
 				   "INSERT INTO poise.events (call_id, seq, t, kind, stage) VALUES"
 				   " ('" B1 "', 9, 9, 'note', 'calm')",
@@ -697,7 +689,7 @@ START_TEST(test_denial_messages)
 		      "%s", err.msg);
 	team_close(t);
 	/* A login role with no poise role is told that, and what to ask for. */
-	t = connect_as(NOB);
+	t = sfx_team(DB, NOB);
 	ck_assert_int_eq(team_exec(t, "SELECT count(*) FROM poise.calls", "read from the server",
 				   &err),
 			 POISE_DB);

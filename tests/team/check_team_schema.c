@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pg_fixture.h"
+#include "sync_fixture.h"
 #include "poise/team.h"
 #include "main/suite.h"
 #include "../../src/team/team_int.h"
@@ -16,15 +17,6 @@
 #define DB	 "t_schema"
 #define ANN_CALL "019a0000-0000-7000-8000-000000000001"
 #define BOB_CALL "019a0000-0000-7000-8000-000000000002"
-
-static struct team *connect_as(const char *role)
-{
-	struct team *t = NULL;
-	struct poise_error err;
-
-	ck_assert_msg(team_connect(pgt_conninfo(DB, role), &t, &err) == POISE_OK, "%s", err.msg);
-	return t;
-}
 
 /* A fresh database with the schema, two agents' calls, a supervisor's review of each. */
 static PGconn *setup(void)
@@ -35,7 +27,7 @@ static PGconn *setup(void)
 	PGconn *admin;
 
 	pgt_db(DB);
-	t = connect_as(NULL);
+	t = sfx_team(DB, NULL);
 	ck_assert_msg(team_init(t, &from, &to, &err) == POISE_OK, "%s", err.msg);
 	ck_assert_int_eq(from, 0);
 	ck_assert_int_eq(to, TEAM_SCHEMA_VERSION);
@@ -91,7 +83,7 @@ static long long count_as(const char *role, const char *sql)
 START_TEST(test_init_versions)
 {
 	PGconn *admin = setup();
-	struct team *t = connect_as(NULL);
+	struct team *t = sfx_team(DB, NULL);
 	struct poise_error err;
 	int from = -1, to = -1;
 
