@@ -84,11 +84,17 @@ for cmd in "report --format csv" "report --format json" "export --format csv" "e
 	no_controls "$cmd --server (stderr)" "$E2E_DIR/err"
 done
 [ "$("$POISE_BIN" export --server --db "$mirror" | wc -l)" = 4 ] || fail "export --server has not 4 calls"
-# The odd but valid name comes down whole, and show prints it.
+# The odd but valid name comes down whole, and show prints it, the zero-width space marked.
 good=$(q "SELECT id FROM poise.calls WHERE customer LIKE 'Zo%valid'")
 [ -n "$good" ] || fail "the valid odd name is not on the server"
 "$POISE_BIN" show "$good" --server --db "$mirror" >"$E2E_DIR/out" 2>"$E2E_DIR/err" || fail "show --server: $(cat "$E2E_DIR/err")"
-grep -qF $'Zoë 好😠 e\u0301\u200bvalid' "$E2E_DIR/out" || fail "the odd name is not shown whole: $(head -5 "$E2E_DIR/out")"
+grep -qF $'Zoë 好😠 e\u0301<U+200B>valid' "$E2E_DIR/out" || fail "the odd name is not shown whole: $(head -5 "$E2E_DIR/out")"
+python3 - "$mirror" <<'PY' || fail "the odd name is not kept whole in the mirror"
+import sqlite3, sys
+n = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM calls WHERE customer = ?", ("Zoë 好😠 e\u0301\u200bvalid",)).fetchone()[0]
+sys.exit(0 if n == 1 else f"{n} calls hold it")
+PY
 no_controls "show --server" "$E2E_DIR/out"
 # A hostile call is not in the mirror, and saying so is not an error.
 bad_id=$(q "SELECT id FROM poise.calls WHERE customer LIKE 'x%y' ORDER BY started_at LIMIT 1")
