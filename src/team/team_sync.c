@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/merge.h"
 #include "poise/report.h"
 #include "poise/store_reply.h"
 #include "poise/store_score.h"
@@ -314,6 +315,41 @@ static int add_score(void *ctx, const struct qa_score *q)
 			  SYNC_INT(q->updated_at));
 	}
 	return 0;
+}
+
+/* The first event of a call that fails merge's checks, in why. */
+static int check_event(void *ctx, const struct event *ev)
+{
+	return merge_check_event(ev, ctx) != POISE_OK;
+}
+
+/*
+ * The batch's calls whose rows fail merge's checks (this database edited by
+ * hand) are left out, counted in n; the others keep their order.
+ */
+static enum poise_status leave_out_bad(struct batch *b, struct team_sync_counts *n)
+{
+	size_t kept = 0, ncalls = NCALLS(b);
+
+	for (size_t i = 0; i < ncalls; i++) {
+		const struct sync_call *c = &CALLS(b)[i];
+		struct poise_error why;
+		enum poise_status ps;
+
+		poise_error_clear(&why);
+		if (merge_check_call(&c->meta, &why) == POISE_OK &&
+		    (ps = store_call_events(b->st, c->meta.id, check_event, &why, b->err)) !=
+			    POISE_OK &&
+		    !why.msg[0])
+			return ps;
+		if (why.msg[0])
+			team_refuse(&n->refused, n->refused_why, sizeof(n->refused_why), &c->meta,
+				    why.msg);
+		else
+			memmove(&CALLS(b)[kept++], c, sizeof(*c));
+	}
+	b->calls.len = kept * sizeof(struct sync_call);
+	return POISE_OK;
 }
 
 /* Empty every table's rows, in the format sql says, and what was read back. */
@@ -703,6 +739,10 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 		    (ps = b.ps) != POISE_OK || NCALLS(&b) == 0)
 			break;
 		snprintf(after, sizeof(after), "%s", CALLS(&b)[NCALLS(&b) - 1].meta.id);
+		if ((ps = leave_out_bad(&b, n)) != POISE_OK)
+			break;
+		if (NCALLS(&b) == 0)
+			continue;
 		small = NCALLS(&b) < copy_from;
 		if ((ps = build(&b, small)) != POISE_OK ||
 		    (ps = deliver(t, &b, small, o, no, n, err)) != POISE_OK)
