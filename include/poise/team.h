@@ -98,8 +98,8 @@ struct team_sync_opts {
  * then pull what belongs to them. Idempotent: by call id and event seq on
  * the server, by a local record of what was pushed and pulled. A broken
  * connection leaves every batch either whole on the server or absent, and
- * the next sync completes it. o may be NULL. A call whose rows fail
- * merge's checks (a database edited by hand: control characters, names
+ * the next sync completes it. o may be NULL. A call whose row fails
+ * merge_check_call (a database edited by hand: control characters, names
  * over their limits, bad times) is not pushed, counted in n->refused and
  * the first named in n->refused_why; the rest are pushed, and it stays
  * waiting here.

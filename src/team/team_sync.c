@@ -317,39 +317,29 @@ static int add_score(void *ctx, const struct qa_score *q)
 	return 0;
 }
 
-/* The first event of a call that fails merge's checks, in why. */
-static int check_event(void *ctx, const struct event *ev)
-{
-	return merge_check_event(ev, ctx) != POISE_OK;
-}
-
 /*
- * The batch's calls whose rows fail merge's checks (this database edited by
- * hand) are left out, counted in n; the others keep their order.
+ * The batch's calls whose row fails merge's checks (this database edited by
+ * hand: a name with control characters or bad UTF-8, over its limit, a time
+ * out of range) are left out, counted in n; the others keep their order.
+ * Events are not checked here: the store takes notes merge refuses (a CR,
+ * bad UTF-8), which go as they always did (bad bytes as U+FFFD), and the
+ * server's readers check them (team_mirror).
  */
-static enum poise_status leave_out_bad(struct batch *b, struct team_sync_counts *n)
+static void leave_out_bad(struct batch *b, struct team_sync_counts *n)
 {
 	size_t kept = 0, ncalls = NCALLS(b);
 
 	for (size_t i = 0; i < ncalls; i++) {
 		const struct sync_call *c = &CALLS(b)[i];
 		struct poise_error why;
-		enum poise_status ps;
 
-		poise_error_clear(&why);
-		if (merge_check_call(&c->meta, &why) == POISE_OK &&
-		    (ps = store_call_events(b->st, c->meta.id, check_event, &why, b->err)) !=
-			    POISE_OK &&
-		    !why.msg[0])
-			return ps;
-		if (why.msg[0])
+		if (merge_check_call(&c->meta, &why) != POISE_OK)
 			team_refuse(&n->refused, n->refused_why, sizeof(n->refused_why), &c->meta,
 				    why.msg);
 		else
 			memmove(&CALLS(b)[kept++], c, sizeof(*c));
 	}
 	b->calls.len = kept * sizeof(struct sync_call);
-	return POISE_OK;
 }
 
 /* Empty every table's rows, in the format sql says, and what was read back. */
@@ -739,8 +729,7 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 		    (ps = b.ps) != POISE_OK || NCALLS(&b) == 0)
 			break;
 		snprintf(after, sizeof(after), "%s", CALLS(&b)[NCALLS(&b) - 1].meta.id);
-		if ((ps = leave_out_bad(&b, n)) != POISE_OK)
-			break;
+		leave_out_bad(&b, n);
 		if (NCALLS(&b) == 0)
 			continue;
 		small = NCALLS(&b) < copy_from;
