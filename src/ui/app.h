@@ -240,16 +240,23 @@ int ui_compact(void);
 
 /* edit.c: the line editor and one-key questions, as overlays. */
 /*
+ * A line's check, run on Enter: POISE_OK takes the text; anything else
+ * keeps the editor open with why's message above the field. ctx is the
+ * caller's own state (the day "today" names, a form's limits), given back
+ * as it was passed: no check keeps anything of its own between questions.
+ */
+typedef enum poise_status (*ui_check_fn)(void *ctx, const char *text, struct poise_error *why);
+/*
  * Ask a line of at most max characters that fits out's size bytes with its
  * NUL (LIMIT_BYTES of limits.h always does); returns 1 saved (out filled,
- * UTF-8), 0 cancelled. validate may be NULL. The editor shows the room
+ * UTF-8), 0 cancelled. check may be NULL. The editor shows the room
  * left and refuses a character more with a word: it never cuts.
  */
 int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
-		 const char *(*validate)(const char *text));
+		 ui_check_fn check, void *ctx);
 /* The same, as many characters as fit size. */
-int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
-		 const char *(*validate)(const char *text));
+int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size, ui_check_fn check,
+		 void *ctx);
 /* Ask one key among `keys` (a string of ASCII keys); returns it, or 0 on Esc when allowed. */
 int ui_ask_key(struct ui *ui, const char *question, const char *keys, int esc_ok);
 /* 1 when scr is the line editor: the one screen that takes pasted text. */

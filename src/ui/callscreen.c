@@ -367,7 +367,7 @@ static int call_note(struct ui *ui, void *ctx, int key)
 
 	(void)ctx, (void)key;
 	if (ui_edit_text(ui, _("note (Enter saves, Esc cancels):"), LIMIT_NOTE, text, sizeof(text),
-			 NULL) &&
+			 NULL, NULL) &&
 	    text[0])
 		record_said(ui, EV_NOTE, text, _("note saved"));
 	return REDRAW;
@@ -386,7 +386,8 @@ static int call_escalate(struct ui *ui, void *ctx, int key)
 	char text[LIMIT_BYTES(LIMIT_REASON)];
 
 	(void)ctx, (void)key;
-	if (!ui_edit_text(ui, _("escalate, reason:"), LIMIT_REASON, text, sizeof(text), NULL))
+	if (!ui_edit_text(ui, _("escalate, reason:"), LIMIT_REASON, text, sizeof(text), NULL,
+			  NULL))
 		return REDRAW;
 	return record_said(ui, EV_ESCALATE, text, _("escalation saved"));
 }

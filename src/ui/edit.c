@@ -21,7 +21,9 @@ struct edit {
 	size_t max;   /* characters */
 	size_t len, pos;
 	size_t bytes; /* of buf in the terminal's encoding (UTF-8) */
-	const char *(*validate)(const char *text);
+	ui_check_fn check;
+	void *check_ctx;
+	struct poise_error why; /* the check's refusal */
 	const char *error;
 	char full[128];
 	char *out;
@@ -171,8 +173,11 @@ static int edit_finish(struct edit *ed)
 		return REDRAW;
 	}
 	ed->out[n] = '\0';
-	if (ed->validate && (ed->error = ed->validate(ed->out)))
+	poise_error_clear(&ed->why);
+	if (ed->check && ed->check(ed->check_ctx, ed->out, &ed->why) != POISE_OK) {
+		ed->error = ed->why.msg[0] ? ed->why.msg : poise_status_str(ed->why.status);
 		return REDRAW;
+	}
 	ed->saved = 1;
 	return QUIT;
 }
@@ -274,7 +279,7 @@ int ui_takes_paste(const struct screen *scr)
 }
 
 int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
-		 const char *(*validate)(const char *text))
+		 ui_check_fn check, void *ctx)
 {
 	struct edit *ed = calloc(1, sizeof(*ed));
 	int saved;
@@ -285,7 +290,8 @@ int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t
 	ed->max = max;
 	ed->out = out;
 	ed->size = size;
-	ed->validate = validate;
+	ed->check = check;
+	ed->check_ctx = ctx;
 	ui_push(ui, &edit_screen, ed);
 	ui_run(ui);
 	ui_pop(ui);
@@ -295,10 +301,10 @@ int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t
 	return saved;
 }
 
-int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
-		 const char *(*validate)(const char *text))
+int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size, ui_check_fn check,
+		 void *ctx)
 {
-	return ui_edit_text(ui, label, size - 1, out, size, validate);
+	return ui_edit_text(ui, label, size - 1, out, size, check, ctx);
 }
 
 struct ask {

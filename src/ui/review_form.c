@@ -109,20 +109,21 @@ static int keep_or_clear(const char *text)
 	return !text[0] || strcmp(text, "-") == 0;
 }
 
-static const char *check_day(const char *text)
+static enum poise_status check_day(void *ctx, const char *text, struct poise_error *why)
 {
-	return keep_or_clear(text) || parse_day(text, 0) >= 0
-		       ? NULL
-		       : _("expected a date YYYY-MM-DD, e.g. 2024-05-01");
+	(void)ctx;
+	if (keep_or_clear(text) || parse_day(text, 0) >= 0)
+		return POISE_OK;
+	return poise_error_set(why, POISE_INVALID, NULL, 0, 0,
+			       "expected a date YYYY-MM-DD, e.g. 2024-05-01");
 }
 
 /*
  * The words a filter takes, English always and the locale's too (words_pick):
  * what is kept is the English key, as the database has it.
  */
-static const char *const statuses[] = {NC_("call status", "open"),
-				       NC_("call status", "interrupted"),
-				       NC_("call status", "done")};
+static const char *const statuses[] = {
+	NC_("call status", "open"), NC_("call status", "interrupted"), NC_("call status", "done")};
 static const char *const answers[] = {NC_("answer", "yes"), NC_("answer", "no")};
 
 /* An outcome: its key, or its name in the locale (the wrap-up's label); -1 when neither. */
@@ -144,37 +145,44 @@ static void to_key(char *out, size_t size, const char *typed, int i, const char 
 	snprintf(out, size, "%s", typed[0] && i >= 0 ? keys[i] : "");
 }
 
-static const char *check_outcome(const char *text)
+static enum poise_status check_outcome(void *ctx, const char *text, struct poise_error *why)
 {
-	return keep_or_clear(text) || typed_outcome(text) >= 0
-		       ? NULL
-		       /* TRANSLATORS: the outcome keys, which are always taken; the
-			  outcomes' names in your language are taken too: say so. */
-		       : _("expected resolved, escalated, transferred, callback, abuse or "
-			   "unresolved");
+	(void)ctx;
+	if (keep_or_clear(text) || typed_outcome(text) >= 0)
+		return POISE_OK;
+	/* TRANSLATORS: the outcome keys, which are always taken; the
+	   outcomes' names in your language are taken too: say so. */
+	return poise_error_set(why, POISE_INVALID, NULL, 0, 0,
+			       "expected resolved, escalated, transferred, callback, abuse or "
+			       "unresolved");
 }
 
-static const char *check_mood(const char *text)
+static enum poise_status check_mood(void *ctx, const char *text, struct poise_error *why)
 {
-	return keep_or_clear(text) || (text[0] >= '1' && text[0] <= '5' && !text[1])
-		       ? NULL
-		       : _("expected a mood from 1 (calm) to 5 (furious)");
+	(void)ctx;
+	if (keep_or_clear(text) || (text[0] >= '1' && text[0] <= '5' && !text[1]))
+		return POISE_OK;
+	return poise_error_set(why, POISE_INVALID, NULL, 0, 0,
+			       "expected a mood from 1 (calm) to 5 (furious)");
 }
 
-static const char *check_status(const char *text)
+static enum poise_status check_status(void *ctx, const char *text, struct poise_error *why)
 {
-	return keep_or_clear(text) || words_pick(text, "call status", statuses, 3) >= 0
-		       ? NULL
-		       /* TRANSLATORS: the words of msgctxt "call status". */
-		       : _("expected open, interrupted or done");
+	(void)ctx;
+	if (keep_or_clear(text) || words_pick(text, "call status", statuses, 3) >= 0)
+		return POISE_OK;
+	/* TRANSLATORS: the words of msgctxt "call status". */
+	return poise_error_set(why, POISE_INVALID, NULL, 0, 0,
+			       "expected open, interrupted or done");
 }
 
-static const char *check_yes_no(const char *text)
+static enum poise_status check_yes_no(void *ctx, const char *text, struct poise_error *why)
 {
-	return keep_or_clear(text) || words_pick(text, "answer", answers, 2) >= 0
-		       ? NULL
-		       /* TRANSLATORS: the words of msgctxt "answer". */
-		       : _("expected yes or no");
+	(void)ctx;
+	if (keep_or_clear(text) || words_pick(text, "answer", answers, 2) >= 0)
+		return POISE_OK;
+	/* TRANSLATORS: the words of msgctxt "answer". */
+	return poise_error_set(why, POISE_INVALID, NULL, 0, 0, "expected yes or no");
 }
 
 /* A whole number lo..hi, as typed; -1 when it is not one. */
@@ -186,41 +194,44 @@ static long number(const char *text, long lo, long hi)
 	return text[0] >= '0' && text[0] <= '9' && !*end && n >= lo && n <= hi ? n : -1;
 }
 
-static const char *check_percent(const char *text)
+static enum poise_status check_percent(void *ctx, const char *text, struct poise_error *why)
 {
-	return keep_or_clear(text) || number(text, 1, 100) >= 0
-		       ? NULL
-		       : _("expected a percentage from 1 to 100");
+	(void)ctx;
+	if (keep_or_clear(text) || number(text, 1, 100) >= 0)
+		return POISE_OK;
+	return poise_error_set(why, POISE_INVALID, NULL, 0, 0,
+			       "expected a percentage from 1 to 100");
 }
 
-static const char *check_sample(const char *text)
+static enum poise_status check_sample(void *ctx, const char *text, struct poise_error *why)
 {
-	static char msg[96];
-
+	(void)ctx;
 	if (keep_or_clear(text) || number(text, 0, REVIEW_SAMPLE_MAX) >= 0)
-		return NULL;
-	snprintf(msg, sizeof(msg), _("expected a number of calls from 1 to %d (0: no sample)"),
-		 REVIEW_SAMPLE_MAX);
-	return msg;
+		return POISE_OK;
+	return poise_error_set(why, POISE_INVALID, NULL, 0, 0,
+			       "expected a number of calls from 1 to %d (0: no sample)",
+			       REVIEW_SAMPLE_MAX);
 }
 
-static const char *check_seed(const char *text)
+static enum poise_status check_seed(void *ctx, const char *text, struct poise_error *why)
 {
-	return keep_or_clear(text) || number(text, 0, 999999999) >= 0
-		       ? NULL
-		       : _("expected a whole number up to 999999999");
+	(void)ctx;
+	if (keep_or_clear(text) || number(text, 0, 999999999) >= 0)
+		return POISE_OK;
+	return poise_error_set(why, POISE_INVALID, NULL, 0, 0,
+			       "expected a whole number up to 999999999");
 }
 
 /* Ask one field; 0 when the form was cancelled. */
 static int ask(struct ui *ui, const char *name, const char *now, char *out, size_t size,
-	       const char *(*check)(const char *))
+	       ui_check_fn check)
 {
 	char label[256], text[256];
 
 	/* TRANSLATORS: a filter field: its name, [its value now], the keys. */
 	snprintf(label, sizeof(label), _("%s [%s] (Enter keeps, - clears):"), _(name),
 		 now[0] ? now : _("any"));
-	if (!ui_edit_line(ui, label, text, sizeof(text), check))
+	if (!ui_edit_line(ui, label, text, sizeof(text), check, NULL))
 		return 0;
 	if (strcmp(text, "-") == 0)
 		out[0] = '\0';

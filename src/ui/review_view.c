@@ -413,7 +413,7 @@ static int view_comment(struct ui *ui, void *ctx, int key)
 
 	(void)key;
 	if (!ui_edit_text(ui, _("comment for the agent (Enter saves, Esc cancels):"), LIMIT_COMMENT,
-			  text, sizeof(text), NULL) ||
+			  text, sizeof(text), NULL, NULL) ||
 	    !text[0])
 		return REDRAW;
 	snprintf(v->mine.comment, sizeof(v->mine.comment), "%s", text);
