@@ -166,6 +166,8 @@ struct ui {
 	/* Banner under the body: an error stays until the next good action. */
 	char banner[320];
 	int banner_error;
+	/* What the last key waits for while the screen is too small (ui_wait_larger). */
+	char waiting[96];
 
 	/* A rehearsal's scripted customer (rehearse.c); NULL in a real call. */
 	struct rehearsal *rh;
@@ -236,6 +238,17 @@ int ui_call_tick(struct ui *ui, int64_t now);
 void ui_set_banner(struct ui *ui, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int ui_too_small(void);
+/* Enter, however the terminal sends it (CR, LF, the keypad's). */
+int ui_is_enter(int key);
+/*
+ * A key that must not act unseen (it ends or answers something, or opens
+ * what has to be read), pressed while the screen is too small: it does
+ * nothing, and the too-small line says that `what` ("x end call",
+ * "answering") waits for a larger window. Returns REDRAW | HANDLED. The
+ * next key or a resize forgets it; the same key works once the window is
+ * large enough.
+ */
+int ui_wait_larger(struct ui *ui, const char *what);
 int ui_compact(void);
 
 /* edit.c: the line editor and one-key questions, as overlays. */
@@ -320,7 +333,8 @@ void ui_pager(struct ui *ui, const char *title, const struct list_item *items, s
 void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
 void draw_fill(int y, attr_t attr);
 void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms);
-void draw_too_small(void);
+/* The one line of a too-small screen: the notice, or what a key waits for (ui_wait_larger). */
+void draw_too_small(const char *waiting);
 /* A title bar and a wrapped text (with newlines); the base for questions. */
 struct panel {
 	const char *title;

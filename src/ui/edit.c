@@ -224,6 +224,9 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 		return 0;
 	if (under_key(ui, key))
 		return REDRAW;
+	/* Typing goes on unseen; saving or cancelling what cannot be read waits. */
+	if (ui_too_small() && (key == KEY_ESC || ui_is_enter(key)))
+		return ui_wait_larger(ui, key == KEY_ESC ? _("cancelling") : _("saving"));
 	ed->error = NULL;
 	switch (key) {
 	case KEY_ESC:
@@ -334,6 +337,12 @@ static int ask_key(struct ui *ui, void *ctx, int key)
 {
 	struct ask *a = ctx;
 
+	/* A question cannot be answered unseen: every answer waits (the Esc too). */
+	if (ui_too_small() &&
+	    ((key == KEY_ESC && a->esc_ok) || (key > 0 && key < 128 && strchr(a->keys, key)) ||
+	     (ui_is_enter(key) && strchr(a->keys, '\n'))))
+		return ui_wait_larger(ui, _("answering"));
+
 	if (key == KEY_ESC && a->esc_ok) {
 		a->answer = 0;
 		return QUIT;
@@ -342,7 +351,7 @@ static int ask_key(struct ui *ui, void *ctx, int key)
 		a->answer = key;
 		return QUIT;
 	}
-	if ((key == '\r' || key == '\n' || key == KF(KEY_ENTER)) && strchr(a->keys, '\n')) {
+	if (ui_is_enter(key) && strchr(a->keys, '\n')) {
 		a->answer = '\n';
 		return QUIT;
 	}
