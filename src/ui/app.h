@@ -332,6 +332,18 @@ void ui_pager(struct ui *ui, const char *title, const struct list_item *items, s
 /* The help of a key table, as a pager. */
 void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
 void draw_fill(int y, attr_t attr);
+/*
+ * Banners, one rule for every screen: a banner (or a screen's own error
+ * line) is never cut at the screen's edge. It wraps onto as many rows as
+ * it takes, up to `most`, the last on row `last`, over whatever was drawn
+ * there (the list screens draw it after their body, which it covers until
+ * the next key; the call screen lays its body out above it, asking
+ * draw_banner_rows first). An error is in the error colour across the
+ * width. Returns the rows taken, 0 for no text.
+ */
+#define DRAW_BANNER_MOST 3 /* the rows a list screen gives a long banner */
+int draw_banner_rows(const char *text, int most);
+int draw_banner(struct ui *ui, int last, int most, const char *text, int error);
 void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms);
 /* The one line of a too-small screen: the notice, or what a key waits for (ui_wait_larger). */
 void draw_too_small(const char *waiting);

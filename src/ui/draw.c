@@ -559,6 +559,25 @@ void draw_fill(int y, attr_t attr)
 	attroff(attr);
 }
 
+int draw_banner_rows(const char *text, int most)
+{
+	int h = text && text[0] ? draw_text_height(COLS - 2, text) : 0;
+
+	return h > most ? most : h;
+}
+
+int draw_banner(struct ui *ui, int last, int most, const char *text, int error)
+{
+	attr_t a = ui_attr(ui, error ? R_ERROR : R_WARN);
+	int h = draw_banner_rows(text, most);
+
+	for (int i = 0; i < h; i++)
+		draw_fill(last - h + 1 + i, error ? a : A_NORMAL);
+	if (h)
+		draw_text(ui, last - h + 1, 1, COLS - 2, h, a, text);
+	return h;
+}
+
 /*
  * One line, the longest wording that fits; typing and logging carry on
  * below it. After a key that waits for a larger window, the line says so

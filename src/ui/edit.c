@@ -88,10 +88,7 @@ static void edit_draw(struct ui *ui, void *ctx)
 	draw_cut(y, 0, COLS, ui_attr(ui, R_KEY), ed->label);
 	if (edit_narrow(ed))
 		lw = 0, y--; /* a narrow screen: edit on the line above the label */
-	if (ed->error) {
-		draw_fill(y - 1, ui_attr(ui, R_ERROR));
-		draw_text(ui, y - 1, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), ed->error);
-	}
+	draw_banner(ui, y - 1, DRAW_BANNER_MOST, ed->error, 1); /* a refusal, whole */
 	draw_fill(y, A_NORMAL);
 	if (lw)
 		draw_cut(y, 0, COLS, A_NORMAL, ed->label);
@@ -368,7 +365,8 @@ int ui_overlay_rows(const struct ui *ui)
 	if (top == &ask_screen)
 		return ask_rows(ctx);
 	if (top == &edit_screen)
-		return 1 + edit_narrow(ctx) + (((const struct edit *)ctx)->error != NULL);
+		return 1 + edit_narrow(ctx) +
+		       draw_banner_rows(((const struct edit *)ctx)->error, DRAW_BANNER_MOST);
 	return 0;
 }
 

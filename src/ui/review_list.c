@@ -331,9 +331,8 @@ static void list_draw(struct ui *ui, void *ctx)
 			  filters[0] ? _("no call matches these filters (F clears them)")
 				     : _("no calls logged yet"));
 	if (l->error[0] || ui->banner[0])
-		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
-			  ui_attr(ui, l->error[0] || ui->banner_error ? R_ERROR : R_WARN),
-			  l->error[0] ? l->error : ui->banner);
+		draw_banner(ui, LINES - fh - 1, DRAW_BANNER_MOST, l->error[0] ? l->error : ui->banner,
+			    l->error[0] || ui->banner_error);
 	else
 		draw_pages(ui, l, LINES - fh - 1);
 	draw_footer(ui, LINES - fh, 2, list_keys, NLIST_KEYS);
