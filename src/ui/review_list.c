@@ -23,6 +23,7 @@ struct rlist {
 	struct review_filter f;
 	char from[11], to[11]; /* the dates typed, as shown */
 	struct call_meta rows[REVIEW_PAGE_MAX];
+	struct call_meta next[REVIEW_PAGE_MAX]; /* load()'s page, read whole before it replaces rows */
 	size_t n;
 	int sel;
 	int more;  /* the page was full: there may be older calls */
@@ -88,7 +89,7 @@ static void set_error(struct rlist *l, const struct poise_error *err)
 static int load(struct ui *ui, struct rlist *l, enum review_dir dir, const struct review_key *from,
 		int keep_if_empty)
 {
-	static struct call_meta rows[REVIEW_PAGE_MAX];
+	struct call_meta *rows = l->next;
 	struct poise_error err;
 	size_t want = (size_t)page_rows(ui), n = 0;
 
