@@ -223,6 +223,7 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 		return REDRAW;
 	/* Typing goes on unseen; saving or cancelling what cannot be read waits. */
 	if (ui_too_small() && (key == KEY_ESC || ui_is_enter(key)))
+		/* TRANSLATORS: what waits, in "%s: make the window larger first". */
 		return ui_wait_larger(ui, key == KEY_ESC ? _("cancelling") : _("saving"));
 	ed->error = NULL;
 	switch (key) {
@@ -338,7 +339,7 @@ static int ask_key(struct ui *ui, void *ctx, int key)
 	if (ui_too_small() &&
 	    ((key == KEY_ESC && a->esc_ok) || (key > 0 && key < 128 && strchr(a->keys, key)) ||
 	     (ui_is_enter(key) && strchr(a->keys, '\n'))))
-		return ui_wait_larger(ui, _("answering"));
+		return ui_wait_larger(ui, _("answering")); /* TRANSLATORS: as "saving". */
 
 	if (key == KEY_ESC && a->esc_ok) {
 		a->answer = 0;
