@@ -255,10 +255,11 @@ int ui_compact(void);
 /*
  * A line's check, run on Enter: POISE_OK takes the text; anything else
  * keeps the editor open with why's message above the field. ctx is the
- * caller's own state (the day "today" names, a form's limits), given back
+ * caller's own state, read only (the day "today" names, a form's limits), given back
  * as it was passed: no check keeps anything of its own between questions.
  */
-typedef enum poise_status (*ui_check_fn)(void *ctx, const char *text, struct poise_error *why);
+typedef enum poise_status (*ui_check_fn)(const void *ctx, const char *text,
+					 struct poise_error *why);
 /*
  * Ask a line of at most max characters that fits out's size bytes with its
  * NUL (LIMIT_BYTES of limits.h always does); returns 1 saved (out filled,
@@ -266,10 +267,10 @@ typedef enum poise_status (*ui_check_fn)(void *ctx, const char *text, struct poi
  * left and refuses a character more with a word: it never cuts.
  */
 int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
-		 ui_check_fn check, void *ctx);
+		 ui_check_fn check, const void *ctx);
 /* The same, as many characters as fit size. */
 int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size, ui_check_fn check,
-		 void *ctx);
+		 const void *ctx);
 /* Ask one key among `keys` (a string of ASCII keys); returns it, or 0 on Esc when allowed. */
 int ui_ask_key(struct ui *ui, const char *question, const char *keys, int esc_ok);
 /* 1 when scr is the line editor: the one screen that takes pasted text. */

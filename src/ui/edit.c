@@ -22,7 +22,7 @@ struct edit {
 	size_t len, pos;
 	size_t bytes; /* of buf in the terminal's encoding (UTF-8) */
 	ui_check_fn check;
-	void *check_ctx;
+	const void *check_ctx;
 	struct poise_error why; /* the check's refusal */
 	const char *error;
 	char full[128];
@@ -280,7 +280,7 @@ int ui_takes_paste(const struct screen *scr)
 }
 
 int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
-		 ui_check_fn check, void *ctx)
+		 ui_check_fn check, const void *ctx)
 {
 	struct edit *ed = calloc(1, sizeof(*ed));
 	int saved;
@@ -303,7 +303,7 @@ int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t
 }
 
 int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size, ui_check_fn check,
-		 void *ctx)
+		 const void *ctx)
 {
 	return ui_edit_text(ui, label, size - 1, out, size, check, ctx);
 }

@@ -434,7 +434,7 @@ static int list_filter(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-static enum poise_status check_search(void *ctx, const char *text, struct poise_error *why)
+static enum poise_status check_search(const void *ctx, const char *text, struct poise_error *why)
 {
 	size_t chars = 0;
 

@@ -182,7 +182,7 @@ static int ask_cause(struct ui *ui, struct wrapup *w)
 }
 
 /* The due date as typed: ctx is today's day, read once when the question opens. */
-static enum poise_status check_due(void *ctx, const char *text, struct poise_error *why)
+static enum poise_status check_due(const void *ctx, const char *text, struct poise_error *why)
 {
 	char day[11];
 
