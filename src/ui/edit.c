@@ -339,7 +339,8 @@ static int ask_key(struct ui *ui, void *ctx, int key)
 	if (ui_too_small() &&
 	    ((key == KEY_ESC && a->esc_ok) || (key > 0 && key < 128 && strchr(a->keys, key)) ||
 	     (ui_is_enter(key) && strchr(a->keys, '\n'))))
-		return ui_wait_larger(ui, _("answering")); /* TRANSLATORS: as "saving". */
+		/* TRANSLATORS: what waits, in "%s: make the window larger first". */
+		return ui_wait_larger(ui, _("answering"));
 
 	if (key == KEY_ESC && a->esc_ok) {
 		a->answer = 0;
