@@ -223,8 +223,7 @@ static void floor_draw(struct ui *ui, void *ctx)
 		draw_text(ui, y + 1, 2, COLS - 4, 3, ui_attr(ui, R_DIM),
 			  _("no live calls: each call shows here as an agent takes it (their "
 			    "poise streams to this server when it has --server or $POISE_SERVER)"));
-	if (s->error[0])
-		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), s->error);
+	draw_banner(ui, LINES - fh - 1, DRAW_BANNER_MOST, s->error, 1);
 	draw_footer(ui, LINES - fh, 2, floor_keys, NFLOOR_KEYS);
 	free(items);
 	free(lines);
