@@ -73,6 +73,13 @@ enum ui_role {
 struct ui;
 
 /*
+ * What a key does on a screen: the flags above (0: not its key). A function
+ * type, not a pointer, so a screen declares its handlers in one line
+ * (static key_fn a, b;) and defines each as usual.
+ */
+typedef int key_fn(struct ui *ui, void *ctx, int key);
+
+/*
  * One screen or overlay: draw it, handle a key, optionally act every tick.
  * A screen that keeps its frame, drawn alone, is drawn over its last frame
  * (ui_frame_left) and clears what it changes itself; any other frame
@@ -81,7 +88,7 @@ struct ui;
 struct screen {
 	const char *name;
 	void (*draw)(struct ui *ui, void *ctx);
-	int (*key)(struct ui *ui, void *ctx, int key);
+	key_fn *key;
 	int (*tick)(struct ui *ui, void *ctx, int64_t now);
 	int keeps_frame;
 };
@@ -92,7 +99,7 @@ struct keybind {
 	const char *label;
 	const char *brief;
 	const char *help;
-	int (*fn)(struct ui *ui, void *ctx, int key);
+	key_fn *fn;
 };
 #define KEYS(...)                                                                                  \
 	{                                                                                          \
@@ -328,8 +335,7 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
  */
 int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key);
 /* Rows any table may have: the table's help (HELP), leaving the screen (QUIT). */
-int key_help(struct ui *ui, void *ctx, int key);
-int key_quit(struct ui *ui, void *ctx, int key);
+key_fn key_help, key_quit;
 /* The open call's line with names filled in (fill.h); malloc'd, NULL when out of memory. */
 char *ui_fill(const struct ui *ui, const char *text);
 const char *ui_customer(const struct ui *ui);

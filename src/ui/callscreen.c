@@ -438,7 +438,7 @@ static int call_end(struct ui *ui, void *ctx, int key)
 	return ui->cs.phase == CALL_TALK ? REDRAW : QUIT;
 }
 
-static int call_read(struct ui *ui, void *ctx, int key);
+static key_fn call_read;
 
 #define CALL_KEYS(K)                                                                               \
 	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \

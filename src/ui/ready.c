@@ -36,11 +36,7 @@ struct ready {
 	char error[512];
 };
 
-static int ready_next(struct ui *ui, void *ctx, int key);
-static int ready_pick(struct ui *ui, void *ctx, int key);
-static int ready_ack(struct ui *ui, void *ctx, int key);
-static int ready_move(struct ui *ui, void *ctx, int key);
-static int ready_done(struct ui *ui, void *ctx, int key);
+static key_fn ready_next, ready_pick, ready_ack, ready_move, ready_done;
 
 #define READY_KEYS(K)                                                                              \
 	K(ready_next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),        \
