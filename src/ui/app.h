@@ -313,6 +313,13 @@ void list_build_draw(struct ui *ui, int y, int x, int w, int h, struct list_buil
 void list_build_free(struct list_build *b);
 /* The pager keys of a list: Down/j, Up/k, PgDn/Space, PgUp, g/Home, G/End; REDRAW or 0. */
 int list_view_key(struct list_view *v, int key);
+/*
+ * Up/Down (j/k) move *sel among a list's n selectable items, the list
+ * scrolling with it: a selected item out of view is scrolled to first, and
+ * past the first or last one the list scrolls on, so every row of it can
+ * be read; any other key (n 0: every key) is list_view_key's. REDRAW or 0.
+ */
+int list_select_key(struct list_view *v, int *sel, int n, int key);
 int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n);
 /* Full screen, scrolled with the pager keys (but Space); any other key closes. */
 void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n);

@@ -380,20 +380,9 @@ static int ready_ack(struct ui *ui, void *ctx, int key)
 static int ready_move(struct ui *ui, void *ctx, int key)
 {
 	struct ready *r = ctx;
-	int up = key == KF(KEY_UP) || key == 'k';
 
 	(void)ui;
-	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || !r->nfu)
-		return list_view_key(&r->view, key);
-	if ((up && r->view.sel_above) || (!up && r->view.sel_below)) {
-		r->view.follow = LIST_STEP; /* toward the selected one first */
-		return REDRAW;
-	}
-	if ((up && r->sel == 0) || (!up && r->sel + 1 >= r->nfu))
-		return list_view_key(&r->view, key); /* on past it: the figures, the end */
-	r->sel += up ? -1 : 1;
-	r->view.follow = LIST_STEP;
-	return REDRAW;
+	return list_select_key(&r->view, &r->sel, r->nfu, key);
 }
 
 /* Close the selected follow-up, stored as `poise followups done ID` stores it. */
