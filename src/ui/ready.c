@@ -39,6 +39,7 @@ struct ready {
 static key_fn ready_next, ready_pick, ready_ack, ready_move, ready_done;
 
 #define READY_KEYS(K)                                                                              \
+	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
 	K(ready_next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),        \
 	  N_("the next caller's name and reference, then the call"))                               \
 	K(ready_pick, KEYS('p'), "p", N_("playbook"), N_("pick the playbook for the next call"))   \
@@ -53,7 +54,8 @@ static key_fn ready_next, ready_pick, ready_ack, ready_move, ready_done;
 
 static const struct keybind ready_keys[] = {READY_KEYS(KEY_ENTRY)};
 #define NREADY_KEYS (sizeof(ready_keys) / sizeof(ready_keys[0]))
-static const struct keymap ready_map = {NULL, ready_keys, NREADY_KEYS, BANNER_KEEP};
+static const struct keymap ready_map = {N_("poise - keys of the ready screen"), ready_keys,
+					NREADY_KEYS, BANNER_KEEP};
 
 static int collect_fu(void *ctx, const struct ready_followup *f)
 {
