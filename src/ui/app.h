@@ -73,6 +73,13 @@ enum ui_role {
 struct ui;
 
 /*
+ * What a key does on a screen: the flags above (0: not its key). A function
+ * type, not a pointer, so a screen declares its handlers in one line
+ * (static key_fn a, b;) and defines each as usual.
+ */
+typedef int key_fn(struct ui *ui, void *ctx, int key);
+
+/*
  * One screen or overlay: draw it, handle a key, optionally act every tick.
  * A screen that keeps its frame, drawn alone, is drawn over its last frame
  * (ui_frame_left) and clears what it changes itself; any other frame
@@ -81,7 +88,7 @@ struct ui;
 struct screen {
 	const char *name;
 	void (*draw)(struct ui *ui, void *ctx);
-	int (*key)(struct ui *ui, void *ctx, int key);
+	key_fn *key;
 	int (*tick)(struct ui *ui, void *ctx, int64_t now);
 	int keeps_frame;
 };
@@ -92,7 +99,7 @@ struct keybind {
 	const char *label;
 	const char *brief;
 	const char *help;
-	int (*fn)(struct ui *ui, void *ctx, int key);
+	key_fn *fn;
 };
 #define KEYS(...)                                                                                  \
 	{                                                                                          \
@@ -327,6 +334,13 @@ void list_build_draw(struct ui *ui, int y, int x, int w, int h, struct list_buil
 void list_build_free(struct list_build *b);
 /* The pager keys of a list: Down/j, Up/k, PgDn/Space, PgUp, g/Home, G/End; REDRAW or 0. */
 int list_view_key(struct list_view *v, int key);
+/*
+ * Up/Down (j/k) move *sel among a list's n selectable items, the list
+ * scrolling with it: a selected item out of view is scrolled to first, and
+ * past the first or last one the list scrolls on, so every row of it can
+ * be read; any other key (n 0: every key) is list_view_key's. REDRAW or 0.
+ */
+int list_select_key(struct list_view *v, int *sel, int n, int key);
 int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n);
 /* Full screen, scrolled with the pager keys (but Space); any other key closes. */
 void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n);
@@ -362,8 +376,7 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
  */
 int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key);
 /* Rows any table may have: the table's help (HELP), leaving the screen (QUIT). */
-int key_help(struct ui *ui, void *ctx, int key);
-int key_quit(struct ui *ui, void *ctx, int key);
+key_fn key_help, key_quit;
 /* The open call's line with names filled in (fill.h); malloc'd, NULL when out of memory. */
 char *ui_fill(const struct ui *ui, const char *text);
 const char *ui_customer(const struct ui *ui);

@@ -43,6 +43,7 @@ static int stage_selectable(const struct ui *ui, int want, struct sel_item *out)
 	return n;
 }
 
+/* The selected line into it (c->sel kept in range, 0 on a new stage); the stage's count, 0 none. */
 static int current_item(struct ui *ui, struct callscr *c, struct sel_item *it)
 {
 	int n = stage_selectable(ui, -1, it);
@@ -56,7 +57,7 @@ static int current_item(struct ui *ui, struct callscr *c, struct sel_item *it)
 	if (c->sel >= n)
 		c->sel = n - 1;
 	stage_selectable(ui, c->sel, it);
-	return 1;
+	return n;
 }
 
 void callscr_place(struct ui *ui, struct callscr *c)
@@ -212,40 +213,17 @@ static int call_undo(struct ui *ui, void *ctx, int key)
 
 /*
  * Up/Down move among the lines to say and tick, and scroll past the other
- * lines on the way: a selected line out of view is scrolled to first, and
- * past the first or last one the stage scrolls on, so every line of it can
- * be read at 40x12. PgUp/PgDn scroll a page.
+ * lines on the way (list_select_key), so every line of the stage can be
+ * read at 40x12. PgUp/PgDn scroll a page; while a warning's wording is
+ * shown, every key of these scrolls.
  */
 static int call_move(struct ui *ui, void *ctx, int key)
 {
 	struct callscr *c = ctx;
-	struct list_view *v = &c->body;
-	int down = key == KF(KEY_DOWN) || key == 'j';
 	struct sel_item it;
-	int n = current_item(ui, c, &it) ? 1 : 0;
+	int n = current_item(ui, c, &it);
 
-	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || c->warn_shown)
-		return list_view_key(v, key);
-	if (!n)
-		return list_view_key(v, key);
-	if ((down && v->sel_below) || (!down && v->sel_above)) {
-		v->follow = LIST_STEP; /* toward the selected line first */
-		return REDRAW;
-	}
-	if (down) {
-		int before = c->sel;
-
-		c->sel++;
-		current_item(ui, c, &it); /* clamps to the last item */
-		if (c->sel == before)
-			return list_view_key(v, key);
-	} else if (c->sel > 0) {
-		c->sel--;
-	} else {
-		return list_view_key(v, key);
-	}
-	v->follow = LIST_STEP;
-	return REDRAW;
+	return list_select_key(&c->body, &c->sel, c->warn_shown ? 0 : n, key);
 }
 
 /* Space and s act on the selected line only while it is on screen. */
@@ -439,7 +417,7 @@ static int call_end(struct ui *ui, void *ctx, int key)
 	return ui->cs.phase == CALL_TALK ? REDRAW : QUIT;
 }
 
-static int call_read(struct ui *ui, void *ctx, int key);
+static key_fn call_read;
 
 #define CALL_KEYS(K)                                                                               \
 	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \

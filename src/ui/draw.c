@@ -422,6 +422,23 @@ int list_view_key(struct list_view *v, int key)
 	return REDRAW;
 }
 
+int list_select_key(struct list_view *v, int *sel, int n, int key)
+{
+	int up = key == KF(KEY_UP) || key == 'k', down = key == KF(KEY_DOWN) || key == 'j';
+
+	if ((!up && !down) || n <= 0)
+		return list_view_key(v, key);
+	if ((up && v->sel_above) || (down && v->sel_below)) {
+		v->follow = LIST_STEP; /* toward the selected item first */
+		return REDRAW;
+	}
+	if ((up && *sel <= 0) || (down && *sel + 1 >= n))
+		return list_view_key(v, key); /* on past it */
+	*sel += up ? -1 : 1;
+	v->follow = LIST_STEP;
+	return REDRAW;
+}
+
 const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
 {
 	for (size_t i = 0; i < n; i++)

@@ -36,13 +36,10 @@ struct ready {
 	char error[512];
 };
 
-static int ready_next(struct ui *ui, void *ctx, int key);
-static int ready_pick(struct ui *ui, void *ctx, int key);
-static int ready_ack(struct ui *ui, void *ctx, int key);
-static int ready_move(struct ui *ui, void *ctx, int key);
-static int ready_done(struct ui *ui, void *ctx, int key);
+static key_fn ready_next, ready_pick, ready_ack, ready_move, ready_done;
 
 #define READY_KEYS(K)                                                                              \
+	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
 	K(ready_next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),        \
 	  N_("the next caller's name and reference, then the call"))                               \
 	K(ready_pick, KEYS('p'), "p", N_("playbook"), N_("pick the playbook for the next call"))   \
@@ -57,7 +54,8 @@ static int ready_done(struct ui *ui, void *ctx, int key);
 
 static const struct keybind ready_keys[] = {READY_KEYS(KEY_ENTRY)};
 #define NREADY_KEYS (sizeof(ready_keys) / sizeof(ready_keys[0]))
-static const struct keymap ready_map = {NULL, ready_keys, NREADY_KEYS, BANNER_KEEP};
+static const struct keymap ready_map = {N_("poise - keys of the ready screen"), ready_keys,
+					NREADY_KEYS, BANNER_KEEP};
 
 static int collect_fu(void *ctx, const struct ready_followup *f)
 {
@@ -382,20 +380,9 @@ static int ready_ack(struct ui *ui, void *ctx, int key)
 static int ready_move(struct ui *ui, void *ctx, int key)
 {
 	struct ready *r = ctx;
-	int up = key == KF(KEY_UP) || key == 'k';
 
 	(void)ui;
-	if (key == KF(KEY_NPAGE) || key == KF(KEY_PPAGE) || !r->nfu)
-		return list_view_key(&r->view, key);
-	if ((up && r->view.sel_above) || (!up && r->view.sel_below)) {
-		r->view.follow = LIST_STEP; /* toward the selected one first */
-		return REDRAW;
-	}
-	if ((up && r->sel == 0) || (!up && r->sel + 1 >= r->nfu))
-		return list_view_key(&r->view, key); /* on past it: the figures, the end */
-	r->sel += up ? -1 : 1;
-	r->view.follow = LIST_STEP;
-	return REDRAW;
+	return list_select_key(&r->view, &r->sel, r->nfu, key);
 }
 
 /* Close the selected follow-up, stored as `poise followups done ID` stores it. */

@@ -34,14 +34,8 @@ struct rlist {
 	char error[512];
 };
 
-static int list_open(struct ui *ui, void *ctx, int key);
-static int list_move(struct ui *ui, void *ctx, int key);
-static int list_page(struct ui *ui, void *ctx, int key);
-static int list_ends(struct ui *ui, void *ctx, int key);
-static int list_filter(struct ui *ui, void *ctx, int key);
-static int list_search(struct ui *ui, void *ctx, int key);
-static int list_clear(struct ui *ui, void *ctx, int key);
-static int list_practice(struct ui *ui, void *ctx, int key);
+static key_fn list_open, list_move, list_page, list_ends, list_filter, list_search, list_clear,
+	list_practice;
 
 #define LIST_KEYS(K)                                                                               \
 	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \

@@ -175,9 +175,7 @@ static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
 	add_prompts(ui, r, b);
 }
 
-static int replay_step(struct ui *ui, void *ctx, int key);
-static int replay_ends(struct ui *ui, void *ctx, int key);
-static int replay_scroll(struct ui *ui, void *ctx, int key);
+static key_fn replay_step, replay_ends, replay_scroll;
 
 #define REPLAY_KEYS(K)                                                                             \
 	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \

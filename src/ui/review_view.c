@@ -296,17 +296,13 @@ static void build(struct ui *ui, struct view *v)
 	add_timeline(ui, v);
 }
 
-static int view_scroll(struct ui *ui, void *ctx, int key);
-static int view_ends(struct ui *ui, void *ctx, int key);
-static int view_replay(struct ui *ui, void *ctx, int key);
-static int view_score(struct ui *ui, void *ctx, int key);
-static int view_comment(struct ui *ui, void *ctx, int key);
+static key_fn view_scroll, view_replay, view_score, view_comment;
 
 #define VIEW_KEYS(K)                                                                               \
 	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
 	K(view_scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)),     \
 	  "j/k", N_("scroll"), N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)"))           \
-	K(view_ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),         \
+	K(view_scroll, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),       \
 	  N_("the top (g, Home) or the end (G, End); Space pages down"))                           \
 	K(view_replay, KEYS('r'), "r", N_("replay"),                                               \
 	  N_("replay the call step by step as the agent saw it"))                                  \
@@ -344,14 +340,6 @@ static void view_draw(struct ui *ui, void *ctx)
 }
 
 static int view_scroll(struct ui *ui, void *ctx, int key)
-{
-	struct view *v = ctx;
-
-	(void)ui;
-	return list_view_key(&v->lv, key);
-}
-
-static int view_ends(struct ui *ui, void *ctx, int key)
 {
 	struct view *v = ctx;
 
