@@ -16,6 +16,10 @@
 #  3. One main() for the Check programs: tests/unit/main/check_main.c; no
 #     check_*.c of tests/unit or tests/team defines its own, and each
 #     defines its NAME_suite().
+#  4. A test that needs what a newcomer may lack skips visibly: a Check
+#     program that reads ../shared (outside the repository) tags a case
+#     "seeds" (tcase_set_tags; check_main.c skips it, ctest says so), and
+#     a shell test that needs root exits 77 (ctest: skipped) without it.
 # Prints each breach as file: what, and exits 1 when there is one.
 set -u
 
@@ -74,6 +78,22 @@ check() {
 			bad=1
 		fi
 	done
+
+	# 4. Needs outside the repository, or root: skipped visibly.
+	for f in tests/unit/check_*.c tests/team/check_*.c; do
+		[ -f "$f" ] || continue
+		if grep -q '\.\./shared' "$f" && ! grep -qE 'tcase_set_tags\([^)]*"seeds"' "$f"; then
+			echo "$f: reads ../shared but tags no case \"seeds\": a clone without it fails instead of skipping"
+			bad=1
+		fi
+	done
+	for f in tests/e2e/test_*.sh tests/team/test_*.sh; do
+		[ -f "$f" ] || continue
+		if grep -qE 'id -u|\$\{?E?UID\b' "$f" && ! grep -qE 'exit 77' "$f"; then
+			echo "$f: looks at the user id but never exits 77: an ordinary user's run fails instead of skipping"
+			bad=1
+		fi
+	done
 	return $bad
 }
 
@@ -81,7 +101,7 @@ self_test() {
 	local tmp ok=0 out breach file
 	tmp=$(mktemp -d) || exit 2
 	trap 'rm -rf "$tmp"' EXIT
-	mkdir -p "$tmp/src/core/store" "$tmp/src/ui" "$tmp/docs" "$tmp/tests/unit/main"
+	mkdir -p "$tmp/src/core/store" "$tmp/src/ui" "$tmp/docs" "$tmp/tests/unit/main" "$tmp/tests/e2e"
 	: >"$tmp/src/core/store/store.c"
 	: >"$tmp/src/ui/draw.c"
 	: >"$tmp/tests/unit/main/check_main.c"
@@ -112,7 +132,9 @@ EOF
 	for breach in 'src/ui/edit.c::docs/architecture.md' \
 		'CONTRIBUTING.md:See `src/core/store/store_gone.c`.:CONTRIBUTING.md' \
 		'tests/unit/check_words.c:Suite *words_suite(void)\nint main(void)\n:tests/unit/check_words.c' \
-		'tests/unit/check_words.c:Suite *word_suite(void)\n:tests/unit/check_words.c'; do
+		'tests/unit/check_words.c:Suite *word_suite(void)\n:tests/unit/check_words.c' \
+		'tests/unit/check_words.c:Suite *words_suite(void)\n#define S "../shared/seeds"\n:tests/unit/check_words.c' \
+		'tests/e2e/test_mount.sh:[ "$(id -u)" = 0 ] || exit 1\n:tests/e2e/test_mount.sh'; do
 		file=${breach%%:*}
 		rest=${breach#*:}
 		printf "${rest%:*}\n" >"$tmp/$file"
