@@ -20,6 +20,8 @@
 #     program that reads ../shared (outside the repository) tags a case
 #     "seeds" (tcase_set_tags; check_main.c skips it, ctest says so), and
 #     a shell test that needs root exits 77 (ctest: skipped) without it.
+#  5. Every public header (include/poise/*.h) is named in
+#     docs/architecture.md (its table of modules).
 # Prints each breach as file: what, and exits 1 when there is one.
 set -u
 
@@ -94,6 +96,14 @@ check() {
 			bad=1
 		fi
 	done
+
+	# 5. Every public header named.
+	for f in include/poise/*.h; do
+		[ -f "$f" ] || continue
+		grep -qE "[\`/]$(basename "$f" | sed 's/\./\\./g')\`" docs/architecture.md && continue
+		echo "docs/architecture.md: the public header $f is not in its table of modules"
+		bad=1
+	done
 	return $bad
 }
 
@@ -101,7 +111,8 @@ self_test() {
 	local tmp ok=0 out breach file
 	tmp=$(mktemp -d) || exit 2
 	trap 'rm -rf "$tmp"' EXIT
-	mkdir -p "$tmp/src/core/store" "$tmp/src/ui" "$tmp/docs" "$tmp/tests/unit/main" "$tmp/tests/e2e"
+	mkdir -p "$tmp/src/core/store" "$tmp/src/ui" "$tmp/docs" "$tmp/tests/unit/main" "$tmp/tests/e2e" \
+		"$tmp/include/poise"
 	: >"$tmp/src/core/store/store.c"
 	: >"$tmp/src/ui/draw.c"
 	: >"$tmp/tests/unit/main/check_main.c"
@@ -134,7 +145,8 @@ EOF
 		'tests/unit/check_words.c:Suite *words_suite(void)\nint main(void)\n:tests/unit/check_words.c' \
 		'tests/unit/check_words.c:Suite *word_suite(void)\n:tests/unit/check_words.c' \
 		'tests/unit/check_words.c:Suite *words_suite(void)\n#define S "../shared/seeds"\n:tests/unit/check_words.c' \
-		'tests/e2e/test_mount.sh:[ "$(id -u)" = 0 ] || exit 1\n:tests/e2e/test_mount.sh'; do
+		'tests/e2e/test_mount.sh:[ "$(id -u)" = 0 ] || exit 1\n:tests/e2e/test_mount.sh' \
+		'include/poise/words.h::docs/architecture.md'; do
 		file=${breach%%:*}
 		rest=${breach#*:}
 		printf "${rest%:*}\n" >"$tmp/$file"
