@@ -81,6 +81,26 @@ struct store *cli_store(const struct cli_args *args, struct poise_error *err)
 	return *args->st;
 }
 
+void cli_store_close(const struct cli_args *args)
+{
+	store_close(*args->st);
+	*args->st = NULL;
+}
+
+struct store *cli_store_write(const struct cli_args *args, struct poise_error *err)
+{
+	int setup = args->cmd->setup;
+
+	if ((setup & CLI_DB_WRITE) != CLI_DB_WRITE || (*args->st && (setup & CLI_DB_READ) == CLI_DB_READ)) {
+		poise_error_set(err, POISE_STATE, NULL, 0, 0,
+				"command '%s' does not open the database to write", args->cmd->name);
+		return NULL;
+	}
+	if (!*args->st)
+		store_open(args->db, STORE_PATIENT, args->st, err);
+	return *args->st;
+}
+
 int cli_run(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	struct poise_error err;

@@ -41,6 +41,9 @@ struct store;
  *   CLI_DB_READ   and cli_store() opens it to read
  *   CLI_DB_WRITE  and cli_store() opens it to write, waiting up to
  *                 STORE_WAIT_MS for another program's lock
+ *   CLI_DB_READ | CLI_DB_WRITE   a command that reads, and writes in one of
+ *                 its forms: cli_store() opens it to read, cli_store_write()
+ *                 to write (`followups` and `followups done ID`)
  * The database is opened when the handler first asks (cli_store), after it
  * has checked its own options, and closed once the handler returns.
  */
@@ -142,6 +145,14 @@ const char *cli_getenv(const char *name);
  * reason. Closed by the caller of the handler.
  */
 struct store *cli_store(const struct cli_args *args, struct poise_error *err);
+/*
+ * The database opened to write, for a row with CLI_DB_WRITE (with
+ * CLI_DB_READ too: the form of the command that writes, asked instead of
+ * cli_store). NULL with err set when it cannot be. Closed as cli_store's.
+ */
+struct store *cli_store_write(const struct cli_args *args, struct poise_error *err);
+/* Closed before the handler returns, when it must be (e.g. before another program reads it). */
+void cli_store_close(const struct cli_args *args);
 
 /*
  * POISE_OK when agent has a call in st; else POISE_NOT_FOUND ("no calls by

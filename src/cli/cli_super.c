@@ -1,4 +1,4 @@
-/* cli_super.c - the database path, dates and the clock for the supervisor's commands. */
+/* cli_super.c - dates and the clock for the supervisor's commands. */
 #include "cli/cli_super.h"
 
 

@@ -1,10 +1,11 @@
 /*
  * cli_super.h - what the supervisor's commands (export, show, followups,
- * merge and the hidden gen) share: the database path, dates on the command
- * line, and the clock, which only the command line reads.
+ * merge and the hidden gen) share: dates on the command line, and the
+ * clock, which only the command line reads.
  *
- * Owns: turning --db, --since and --until into values for the core.
- * Does not own: option parsing (cli.h) or anything the core computes.
+ * Owns: turning --since and --until into values for the core.
+ * Does not own: option parsing, --db and opening the database (cli.h and
+ * the command table's setup column) or anything the core computes.
  */
 #ifndef POISE_CLI_SUPER_H
 #define POISE_CLI_SUPER_H

@@ -88,29 +88,24 @@ static int list(struct store *st, int all, const char *agent, struct poise_error
 	return 0;
 }
 
-static int close_one(const char *db, const char *word, struct poise_error *err)
+static int close_one(const struct cli_args *args, const char *word, struct poise_error *err)
 {
-	struct store *st = NULL;
+	struct store *st;
 	int64_t id = 0, now = cli_now_ms(), done_at = 0;
-	int rc = -1;
 
 	/* Closing one must not create a database as a side effect. */
-	if (access(db, F_OK) != 0) {
+	if (access(args->db, F_OK) != 0) {
 		poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
-				"no database at '%s': pass --db PATH", db);
+				"no database at '%s': pass --db PATH", args->db);
 		return -1;
 	}
-	if (store_open(db, STORE_PATIENT, &st, err) != POISE_OK)
+	if (!(st = cli_store_write(args, err)) || followup_find(st, word, &id, err) != POISE_OK ||
+	    followup_done(st, id, now, &done_at, err) != POISE_OK)
 		return -1;
-	if (followup_find(st, word, &id, err) == POISE_OK &&
-	    followup_done(st, id, now, &done_at, err) == POISE_OK) {
-		fputs(_("follow-up "), stdout);
-		text_fput(stdout, word, 0);
-		puts(done_at == now ? _(" done") : _(" was already done"));
-		rc = 0;
-	}
-	store_close(st);
-	return rc;
+	fputs(_("follow-up "), stdout);
+	text_fput(stdout, word, 0);
+	puts(done_at == now ? _(" done") : _(" was already done"));
+	return 0;
 }
 
 int cmd_followups(const struct cli_args *args)
@@ -126,7 +121,8 @@ int cmd_followups(const struct cli_args *args)
 		return cli_report(args->cmd, &err);
 	}
 	if (args->noperands == 2) {
-		rc = close_one(args->db, args->operands[1], &err);
+		rc = close_one(args, args->operands[1], &err);
+		cli_store_close(args);
 		/* Closed in the team's mirror: to the server now, else with the next --server. */
 		if (rc == 0 && cli_value(args, "server") &&
 		    cli_team_refresh(args, args->db, 0, &err) != POISE_OK)

@@ -4,17 +4,20 @@
  * store.c opens and closes, maps SQLite errors and holds the prepared
  * statements; store_schema.c checks and migrates the file; store_write.c
  * turns an event into rows; store_sidelog.c keeps events while the database
- * is locked; store_replay.c (the writer's) puts them into the database once
- * it can; store_read.c reads calls and events back.
+ * is locked, and store_write.c (the writer) puts them into the database once
+ * it can (store_flush); store_read.c reads calls and events back.
  *
- * Who calls whom, with no loop: store_files.c is a leaf; store_sidelog.c
- * calls only store_files.c (and the pure summary step, store_summary.c); store_write.c and store_replay.c write (through
- * the side log when locked); store_read.c reads (and the side log's waiting
- * events). Stage, section and event kind names come from their one table
- * each (playbook.h, event.h), never from the writer.
+ * Who calls whom, with no loop (store.c aside: every file may use its
+ * errors and statements, and opening and closing use the others):
+ * store_files.c and store_summary.c (pure) are leaves; store_sidelog.c
+ * calls only those two; store_write.c writes (through the side log when
+ * locked, and replays it); store_read.c reads (and the side log's waiting
+ * events), never the writer. Stage, section and event kind names come from
+ * their one table each (playbook.h, event.h), never from the writer.
+ * tests/structure/check_symbols.sh checks this graph on the built objects.
  *
  * Nothing outside src/core/store/ includes this header (tests and fuzz
- * targets of the store excepted); tests/check_boundary.sh checks it.
+ * targets of the store excepted); tests/structure/check_boundary.sh checks it.
  */
 #ifndef POISE_STORE_INT_H
 #define POISE_STORE_INT_H
@@ -310,7 +313,7 @@ int sidelog_call_events(struct store *st, const char *call_id, int64_t after, st
 enum poise_status sidelog_add_event(struct store *st, const char *call_id, struct event *ev,
 				    struct poise_error *err);
 /*
- * Where a replay puts the side log's entries (the writer, store_replay.c).
+ * Where a replay puts the side log's entries (the writer, store_write.c).
  * Each returns an SQLite code; event returns SQLITE_ABORT when it has
  * filled err itself (the replay then stops with POISE_IO, the log kept).
  */
@@ -365,7 +368,11 @@ struct review_filter;
 enum poise_status review_prepare_all(struct store *st, const struct review_filter *f,
 				     const char *prefix, const char *suffix, sqlite3_stmt **s,
 				     struct poise_error *err);
-/* store_review_sample.c: the temporary table of the last sample, made when missing. */
+/*
+ * The temporary table of the last sample: made when missing by
+ * review_sample_table() (store_review_list.c, whose sampled filter reads it),
+ * filled by store_review_sample.c.
+ */
 #define REVIEW_SAMPLE_TABLE "review_sample"
 enum poise_status review_sample_table(struct store *st, struct poise_error *err);
 

@@ -470,6 +470,20 @@ static enum poise_status probe_search(struct store *st, struct plan *p, struct p
 	return POISE_OK;
 }
 
+/*
+ * The temporary table of the last sample (store_review_sample.c fills it),
+ * made when missing: a filter with `sampled` reads it, so the list makes it.
+ */
+enum poise_status review_sample_table(struct store *st, struct poise_error *err)
+{
+	int rc = sqlite3_exec(st->db,
+			      "CREATE TEMP TABLE IF NOT EXISTS " REVIEW_SAMPLE_TABLE
+			      " (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID",
+			      NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "keep the sample", err);
+}
+
 static enum poise_status make_plan(struct store *st, const struct review_filter *f,
 				   enum review_dir dir, const struct review_key *from, size_t max,
 				   struct plan *p, struct poise_error *err)

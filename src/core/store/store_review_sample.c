@@ -35,16 +35,6 @@ enum poise_status review_count(struct store *st, const struct review_filter *f, 
 	return ps;
 }
 
-enum poise_status review_sample_table(struct store *st, struct poise_error *err)
-{
-	int rc = sqlite3_exec(st->db,
-			      "CREATE TEMP TABLE IF NOT EXISTS " REVIEW_SAMPLE_TABLE
-			      " (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID",
-			      NULL, NULL, NULL);
-
-	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "keep the sample", err);
-}
-
 /* FNV-1a of the id from the seed, then splitmix64's finaliser to spread it. */
 static uint64_t sample_hash(uint64_t seed, const char *id)
 {

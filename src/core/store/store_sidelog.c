@@ -21,7 +21,7 @@
  *
  * A leaf of the store: it reads and writes its own file and knows each
  * call's next seq, and calls nothing of the writer or the reader. Replaying
- * into the database is the writer's (store_replay.c), which hands each
+ * into the database is the writer's (store_write.c, store_flush), which hands each
  * entry's rows to sidelog_replay as a struct sidelog_sink.
  */
 #include "store_int.h"

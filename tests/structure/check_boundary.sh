@@ -1,8 +1,8 @@
 #!/bin/bash
 # check_boundary.sh - the core's folders keep their insides to themselves.
 #
-#   tests/check_boundary.sh [SOURCE_DIR]   check the tree (default: this repository)
-#   tests/check_boundary.sh --self-test    show that each rule can fail
+#   tests/structure/check_boundary.sh [SOURCE_DIR]   check the tree (default: this repository)
+#   tests/structure/check_boundary.sh --self-test    show that each rule can fail
 #
 # Rules, over src/ (tests, fuzz targets and benches may include the private
 # headers of what they test):
@@ -12,7 +12,15 @@
 #  2. A family's private header (any .h in src/core/FAMILY/) is included
 #     only by files of that family; src/core/util/ is the core's shared
 #     layer, so its headers may be included anywhere in src/core/, but
-#     never by the UI, the command line or the team library.
+#     never by the UI, the command line or the team library. However the
+#     path is spelt: "store/x.h", "core/store/x.h", "../core/store/x.h".
+#  3. A public header (include/poise/) includes only public headers.
+#  4. Each outside library's header has one home: <sqlite3.h> the store
+#     (rule 1), <yaml.h> src/core/playbook/, <libpq-fe.h> src/team/,
+#     <curses.h> (or <ncurses*.h>) only src/ui/curses.h and <term.h> only
+#     src/ui/.
+# tests/structure/check_symbols.py checks the same boundaries on the built
+# objects (calls, not includes), and the store's call graph.
 # Prints each breach as file:line: what, and exits 1 when there is one.
 set -u
 
@@ -46,7 +54,28 @@ check() {
 		echo "$f:$line: includes $inc, private to src/core/$fam/"
 		bad=1
 	done < <(grep -rn --include='*.[ch]' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]*/' src |
-		sed -n 's|^\([^:]*:[0-9]*\):.*#[[:space:]]*include[[:space:]]*"\(\.\./\)*\([^"]*\)".*|\1:\3|p')
+		sed -n 's|^\([^:]*:[0-9]*\):.*#[[:space:]]*include[[:space:]]*"\(\.\./\)*\(src/\)\{0,1\}\(core/\)\{0,1\}\([^"]*\)".*|\1:\5|p')
+
+	# 3. A public header includes only public headers.
+	while IFS=: read -r f line rest; do
+		echo "$f:$line: a public header includes a private one: $rest"
+		bad=1
+	done < <(grep -rn --include='*.h' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' include |
+		grep -v '#[[:space:]]*include[[:space:]]*"poise/')
+
+	# 4. Each outside library's header in its one home.
+	while IFS=: read -r f line rest; do
+		case "$rest" in
+		*yaml.h*) [[ $f == src/core/playbook/* ]] && continue ;;
+		*libpq*) [[ $f == src/team/* ]] && continue ;;
+		*term.h*) [[ $f == src/ui/* ]] && continue ;;
+		*curses*) [ "$f" = src/ui/curses.h ] && continue ;;
+		esac
+		echo "$f:$line: a library's header outside its home: $rest"
+		bad=1
+	done < <(grep -rnE --include='*.[ch]' \
+		'^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](yaml\.h|libpq-fe\.h|libpq/|n?cursesw?\.h|ncursesw/|term\.h)' \
+		src include)
 	return $bad
 }
 
@@ -55,11 +84,18 @@ self_test() {
 	tmp=$(mktemp -d) || exit 2
 	trap 'rm -rf "$tmp"' EXIT
 	mkdir -p "$tmp/src/core/store" "$tmp/src/core/report" "$tmp/src/core/util" "$tmp/src/ui" \
-		"$tmp/include/poise"
+		"$tmp/src/core/playbook" "$tmp/src/team" "$tmp/src/cli" "$tmp/include/poise"
 	printf '#include "store_int.h"\n#include <sqlite3.h>\n' >"$tmp/src/core/store/store.c"
 	: >"$tmp/src/core/store/store_int.h"
 	: >"$tmp/src/core/util/grow.h"
 	printf '#include "util/grow.h"\n' >"$tmp/src/core/report/report.c"
+	: >"$tmp/src/core/report/report_int.h"
+	: >"$tmp/src/core/playbook/playbook_tree.h"
+	printf '#include <yaml.h>\n#include "playbook_tree.h"\n' >"$tmp/src/core/playbook/playbook_tree.c"
+	printf '#include <curses.h>\n' >"$tmp/src/ui/curses.h"
+	printf '#include <term.h>\n#include "ui/curses.h"\n' >"$tmp/src/ui/term.c"
+	printf '#include <libpq-fe.h>\n' >"$tmp/src/team/team_int.h"
+	printf '#include "poise/status.h"\n' >"$tmp/include/poise/store.h"
 	# The clean tree passes ...
 	if ! out=$(check "$tmp"); then
 		echo "self-test: a clean tree failed: $out"
@@ -70,7 +106,15 @@ self_test() {
 		'src/core/report/review.c:	sqlite3_step(s);' \
 		'src/core/report/review.c:static const char q[] = "SELECT id FROM calls";' \
 		'src/ui/draw.c:#include "util/grow.h"' \
-		'include/poise/x.h:#include <sqlite3.h>'; do
+		'include/poise/x.h:#include <sqlite3.h>' \
+		'src/ui/draw.c:#include "core/store/store_int.h"' \
+		'src/team/team.c:#include "../core/report/report_int.h"' \
+		'src/core/report/review.c:#include "src/core/playbook/playbook_tree.h"' \
+		'include/poise/x.h:#include "util/grow.h"' \
+		'src/cli/cmd_lint.c:#include <yaml.h>' \
+		'src/ui/draw.c:#include <libpq-fe.h>' \
+		'src/ui/draw.c:#include <curses.h>' \
+		'src/core/report/review.c:#include <term.h>'; do
 		file=${breach%%:*}
 		printf '%s\n' "${breach#*:}" >"$tmp/$file"
 		if out=$(check "$tmp"); then
@@ -89,7 +133,7 @@ self_test() {
 if [ "${1:-}" = --self-test ]; then
 	self_test
 fi
-root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 if check "$root"; then
 	echo "check_boundary: the store's SQL and each family's private headers stay in their folders"
 	exit 0
