@@ -23,6 +23,7 @@
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 #include "poise/store.h"
+#include "poise/store_ready.h"
 #include "poise/words.h"
 #include "ui/curses.h"
 #include "ui/ui.h"
@@ -153,6 +154,10 @@ struct ui {
 		struct pbpath_watch w;
 		int64_t checked; /* when, ms */
 	} pb_file;
+
+	/* What a session's start read ahead (session.c); session_unfinished() takes it once. */
+	struct ready_start ready;
+	int ready_read;
 
 	/* The open call, if any. */
 	int in_call;
