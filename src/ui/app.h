@@ -219,6 +219,7 @@ void term_plain_stop(void);
 int term_check_err(struct poise_error *err);
 int term_start_err(struct ui *ui, struct poise_error *err);
 void term_stop(void);
+void term_keys(void); /* the function keys, once, before the first key is read */
 void term_paste(int on); /* bracketed paste on or off */
 attr_t ui_attr(const struct ui *ui, enum ui_role role);
 int term_signal(void); /* the pending signal number, 0 when none */

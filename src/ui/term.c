@@ -27,6 +27,7 @@
 #include <term.h>
 
 static volatile sig_atomic_t pending_signal;
+static int keys_on; /* term_keys() has run since curses started */
 
 /* For a fatal signal: filled before the handlers go in, only read after. */
 static char reset_seq[256];
@@ -240,11 +241,7 @@ int term_start_err(struct ui *ui, struct poise_error *err)
 	cbreak();
 	noecho();
 	nonl();
-	keypad(stdscr, TRUE);
-	define_key("\033[200~", UI_PASTE_BEGIN);
-	define_key("\033[201~", UI_PASTE_END);
-	/* Shift-Tab where terminfo lacks it (vt100, linux): the sequence xterm and tmux send. */
-	define_key("\033[Z", KEY_BTAB);
+	keys_on = 0; /* term_keys(), before the first key is read */
 	timeout(UI_TICK_MS);
 	curs_set(0);
 	init_colors(ui);
@@ -252,6 +249,24 @@ int term_start_err(struct ui *ui, struct poise_error *err)
 	install_signals();
 	term_paste(1);
 	return 0;
+}
+
+/*
+ * The function keys: curses' tree of their sequences (keypad) and the ones
+ * terminfo lacks. The first frame does not need them, so they are set up
+ * after it, before the first key is read (loop.c's read_key; docs/
+ * benchmarks.md, "Start-up, session 9").
+ */
+void term_keys(void)
+{
+	if (keys_on)
+		return;
+	keys_on = 1;
+	keypad(stdscr, TRUE);
+	define_key("\033[200~", UI_PASTE_BEGIN);
+	define_key("\033[201~", UI_PASTE_END);
+	/* Shift-Tab where terminfo lacks it (vt100, linux): the sequence xterm and tmux send. */
+	define_key("\033[Z", KEY_BTAB);
 }
 
 void term_paste(int on)
