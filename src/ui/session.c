@@ -272,9 +272,10 @@ static void *read_ahead(void *arg)
 /*
  * The two halves of the first frame's wait, side by side on two cores: the
  * store's reads in a second thread, curses' start (terminfo, the screen,
- * colours, keys) in this one; the thread is joined before anything else
- * touches the store. It takes no signal: they all come to this thread's
- * handlers (term.c). docs/architecture.md, "Start-up".
+ * colours, signals) in this one; the thread is joined before anything else
+ * touches the store, and curses is never called from it. It takes no
+ * signal: they all come to this thread's handlers (term.c).
+ * docs/architecture.md, "The call screen's start, in order".
  */
 static int start_terminal(struct ui *ui, struct poise_error *err)
 {
