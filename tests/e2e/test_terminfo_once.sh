@@ -32,10 +32,15 @@ grep -q 'poise.db' "$TRACE" || fail "the trace has no open of the database: $(he
 expect_eq 1 "$(grep -cE 'open(at)?\(.*terminfo.*\) = [0-9]+$' "$TRACE")" \
 	"terminfo files opened by one start: $(grep terminfo "$TRACE")"
 
-# An entry where ncurses looks, but not one it can read.
+# An entry where ncurses looks, but not one it can read. When newterm fails
+# it does not free the screen it began (ncurses' new_prescr, 1560 bytes):
+# not poise's memory, and nothing poise can free, so LeakSanitizer is told
+# to look away for this one run.
 mkdir -p "$E2E_DIR/ti/x"
 printf 'not a terminfo entry\n' >"$E2E_DIR/ti/x/xterm-broken"
-E2E_TERM=xterm-broken E2E_ENV="TERMINFO=$E2E_DIR/ti" start_poise 100 30 call --customer Ana
+E2E_TERM=xterm-broken \
+	E2E_ENV="TERMINFO=$E2E_DIR/ti ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	start_poise 100 30 call --customer Ana
 expect_eq 1 "$(wait_exit)" "exit status with an entry that cannot be read"
 history | grep -qE "cannot start the terminal 'xterm-broken'|unknown terminal type 'xterm-broken'" ||
 	fail "no reason for an entry that cannot be read: $(history)"
