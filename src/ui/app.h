@@ -23,6 +23,7 @@
 #include "poise/pbpath.h"
 #include "poise/playbook.h"
 #include "poise/store.h"
+#include "poise/store_ready.h"
 #include "poise/words.h"
 #include "ui/curses.h"
 #include "ui/ui.h"
@@ -161,6 +162,10 @@ struct ui {
 		int64_t checked; /* when, ms */
 	} pb_file;
 
+	/* What a session's start read ahead (session.c); session_unfinished() takes it once. */
+	struct ready_start ready;
+	int ready_read;
+
 	/* The open call, if any. */
 	int in_call;
 	int start_held;	  /* its START waits for its COMMIT: settled after the first frame */
@@ -223,6 +228,7 @@ void term_plain_stop(void);
 int term_check_err(struct poise_error *err);
 int term_start_err(struct ui *ui, struct poise_error *err);
 void term_stop(void);
+void term_keys(void); /* the function keys, once, before the first key is read */
 void term_paste(int on); /* bracketed paste on or off */
 attr_t ui_attr(const struct ui *ui, enum ui_role role);
 int term_signal(void); /* the pending signal number, 0 when none */

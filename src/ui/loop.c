@@ -223,7 +223,10 @@ int ui_call_tick(struct ui *ui, int64_t now)
 static int read_key(int *key)
 {
 	wint_t wch;
-	int rc = wget_wch(stdscr, &wch);
+	int rc;
+
+	term_keys();
+	rc = wget_wch(stdscr, &wch);
 
 	if (rc == KEY_CODE_YES)
 		*key = KF((int)wch);

@@ -210,10 +210,16 @@ int session_unfinished(struct ui *ui, int *busy, struct call_meta *other, char *
 	memset(&sc, 0, sizeof(sc));
 	sc.ui = ui;
 	*busy = 0;
-	/* What there is to look at, in one read; when it fails, look at everything. */
+	/*
+	 * What there is to look at, in one read (done ahead while the terminal
+	 * started, session.c); when it fails, look at everything.
+	 */
 	poise_error_clear(&err);
-	if (store_ready_start(ui->st, ui->opts->agent, &rs, &err) != POISE_OK)
+	if (ui->ready_read)
+		rs = ui->ready;
+	else if (store_ready_start(ui->st, ui->opts->agent, &rs, &err) != POISE_OK)
 		rs.open_calls = rs.open_practice = rs.last_interrupted = 1;
+	ui->ready_read = 0;
 	if (rs.open_practice)
 		close_stale_rehearsals(ui);
 	if (!find_unfinished(ui, &rs, &sc)) {

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
  * be where it can reach it. There is one terminal per process.
  */
 static volatile sig_atomic_t pending_signal;
+static int keys_on; /* term_keys() has run since curses started */
 
 /* For a fatal signal: filled before the handlers go in, only read after. */
 static char reset_seq[256];
@@ -97,6 +99,65 @@ int64_t ui_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int readable_file(const char *path, int n, size_t size)
+{
+	struct stat sb;
+
+	return n > 0 && (size_t)n < size && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	       access(path, R_OK) == 0;
+}
+
+/* A readable file at dir/x/term or dir/78/term (ncurses keeps either layout). */
+static int entry_in(const char *dir, size_t len, const char *term)
+{
+	char p[4096];
+	int n;
+
+	if (!len)
+		return 0;
+	n = snprintf(p, sizeof(p), "%.*s/%c/%s", (int)len, dir, term[0], term);
+	if (readable_file(p, n, sizeof(p)))
+		return 1;
+	n = snprintf(p, sizeof(p), "%.*s/%02x/%s", (int)len, dir, (unsigned char)term[0], term);
+	return readable_file(p, n, sizeof(p));
+}
+
+/*
+ * Whether term's compiled entry is in a folder ncurses searches ($TERMINFO,
+ * ~/.terminfo, $TERMINFO_DIRS, the usual system folders), found without
+ * reading it: newterm reads and parses it, once (docs/benchmarks.md,
+ * "Start-up, session 9"). Only a yes is taken as the answer; a no (an entry
+ * in a hashed database, or in a folder this list lacks) leaves it to
+ * setupterm. An entry found here that newterm cannot read is refused by
+ * term_start_err, on a terminal still untouched.
+ */
+static int terminfo_found(const char *term)
+{
+	static const char *const sys[] = {"/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo",
+					  "/usr/lib/terminfo"};
+	const char *ti = getenv("TERMINFO"), *home = getenv("HOME"), *dirs = getenv("TERMINFO_DIRS");
+	char p[4096];
+
+	if (strchr(term, '/'))
+		return 0; /* never a name ncurses looks up */
+	if (ti && entry_in(ti, strlen(ti), term))
+		return 1;
+	if (home && *home && snprintf(p, sizeof(p), "%s/.terminfo", home) < (int)sizeof(p) &&
+	    entry_in(p, strlen(p), term))
+		return 1;
+	for (const char *d = dirs; d && *d;) {
+		size_t n = strcspn(d, ":");
+
+		if (entry_in(d, n, term))
+			return 1;
+		d += n + (d[n] == ':');
+	}
+	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+		if (entry_in(sys[i], strlen(sys[i]), term))
+			return 1;
+	return 0;
+}
+
 int term_check_err(struct poise_error *err)
 {
 	const char *term = getenv("TERM");
@@ -116,6 +177,8 @@ int term_check_err(struct poise_error *err)
 				term && *term ? "'dumb'" : _("not set"));
 		return -1;
 	}
+	if (terminfo_found(term))
+		return 0;
 	if (setupterm(term, STDOUT_FILENO, &rc) != OK) {
 		poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				_("unknown terminal type '%s': set TERM to one this machine knows "
@@ -183,11 +246,7 @@ int term_start_err(struct ui *ui, struct poise_error *err)
 	cbreak();
 	noecho();
 	nonl();
-	keypad(stdscr, TRUE);
-	define_key("\033[200~", UI_PASTE_BEGIN);
-	define_key("\033[201~", UI_PASTE_END);
-	/* Shift-Tab where terminfo lacks it (vt100, linux): the sequence xterm and tmux send. */
-	define_key("\033[Z", KEY_BTAB);
+	keys_on = 0; /* term_keys(), before the first key is read */
 	timeout(UI_TICK_MS);
 	curs_set(0);
 	init_colors(ui);
@@ -195,6 +254,24 @@ int term_start_err(struct ui *ui, struct poise_error *err)
 	install_signals();
 	term_paste(1);
 	return 0;
+}
+
+/*
+ * The function keys: curses' tree of their sequences (keypad) and the ones
+ * terminfo lacks. The first frame does not need them, so they are set up
+ * after it, before the first key is read (loop.c's read_key; docs/
+ * benchmarks.md, "Start-up, session 9").
+ */
+void term_keys(void)
+{
+	if (keys_on)
+		return;
+	keys_on = 1;
+	keypad(stdscr, TRUE);
+	define_key("\033[200~", UI_PASTE_BEGIN);
+	define_key("\033[201~", UI_PASTE_END);
+	/* Shift-Tab where terminfo lacks it (vt100, linux): the sequence xterm and tmux send. */
+	define_key("\033[Z", KEY_BTAB);
 }
 
 void term_paste(int on)

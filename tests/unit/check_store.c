@@ -863,6 +863,44 @@ START_TEST(test_call_start_held)
 }
 END_TEST
 
+/*
+ * store_call_prepare (the read-ahead of a session's start, session.c) writes
+ * nothing and holds no lock: another store starts a call at once, not into
+ * its side log, and this store's own START, compiled ahead, is stored as
+ * before.
+ */
+START_TEST(test_call_prepare_writes_nothing)
+{
+	const char *path = fx_path(0, "prepare.db");
+	struct store *st = fx_open(path), *other;
+	struct playbook pb = fx_pb("test", "5c", "id: test\ntitle: Test\n");
+	struct event start = {.t = 2000, .kind = EV_START, .stage = STAGE_CALM, .text = pb.hash};
+	struct call_meta m = {.started = 2000};
+	struct poise_error err = {0};
+	int deferred = -1;
+
+	snprintf(m.agent, sizeof(m.agent), "ana");
+	store_call_prepare(st);
+	store_call_prepare(st); /* twice: the statements are kept, not compiled again */
+	ck_assert_int_eq(calls_seen(path), 0);
+	other = fx_open(path);
+	ck_assert_int_eq(store_new_uuid(m.id, 2000, &err), POISE_OK);
+	ck_assert_msg(store_call_start(other, &m, &pb, &start, &deferred, &err) == POISE_OK, "%s",
+		      err.msg);
+	ck_assert_int_eq(deferred, 0); /* the database's write lock was free */
+	ck_assert_int_eq(calls_seen(path), 1);
+	store_close(other);
+	ck_assert_int_eq(store_new_uuid(m.id, 2001, &err), POISE_OK);
+	deferred = -1;
+	ck_assert_msg(store_call_start(st, &m, &pb, &start, &deferred, &err) == POISE_OK, "%s",
+		      err.msg);
+	ck_assert_int_eq(deferred, 0);
+	ck_assert_int_eq(start.seq, 1);
+	ck_assert_int_eq(calls_seen(path), 2);
+	store_close(st);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -879,6 +917,7 @@ Suite *store_suite(void)
 	tcase_add_test(files, test_sync_reads_only_dirty_calls);
 	tcase_add_test(files, test_call_start_with_first_event);
 	tcase_add_test(files, test_call_start_held);
+	tcase_add_test(files, test_call_prepare_writes_nothing);
 	tcase_add_test(files, test_modes_with_hostile_umask);
 	tcase_add_test(files, test_pragmas);
 	tcase_add_test(files, test_newer_schema_refused);

@@ -427,6 +427,15 @@ static enum poise_status call_begin(struct store *st, const struct call_meta *me
 	return first ? defer_event(st, meta->id, first, slot, deferred, err) : POISE_OK;
 }
 
+void store_call_prepare(struct store *st)
+{
+	static const enum store_stmt start[] = {STMT_BEGIN, STMT_INS_TEXT, STMT_INS_CALL,
+						STMT_INS_EVENT, STMT_COMMIT};
+
+	for (size_t i = 0; i < sizeof(start) / sizeof(start[0]); i++)
+		store_stmt(st, start[i]);
+}
+
 enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err)
 {
