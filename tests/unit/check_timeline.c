@@ -2,6 +2,8 @@
 #include "store_fixture.h"
 
 #include "poise/playbook.h"
+#include "poise/report.h"
+#include "poise/words.h"
 #include "poise/timeline.h"
 #include "main/suite.h"
 
@@ -338,6 +340,73 @@ START_TEST(test_undo_described)
 }
 END_TEST
 
+/*
+ * One call's times read the same in `poise show` as in `poise report`,
+ * whatever the milliseconds: every span here has a fraction of a second,
+ * some under a half and some at or over it (the spans of a real call).
+ */
+START_TEST(test_show_and_report_times_alike)
+{
+	static const struct {
+		const char *key, *fmt; /* the report's field; the line of show holding it */
+	} times[] = {
+		{"handle_avg_s", "duration  %s"},
+	};
+	static const struct {
+		const char *key;
+		enum stage stage;
+	} stages[] = {{"stage_calm_avg_s", STAGE_CALM},
+		      {"stage_listen_avg_s", STAGE_LISTEN},
+		      {"stage_boundary_avg_s", STAGE_BOUNDARY}};
+	struct report_query q = {.agent = "zed", .now = T0, .utc = 1, .repeat_days = 7};
+	struct poise_error err = {0};
+	struct report *r = NULL;
+	struct call_meta m;
+	char *text, want[128], d[WORDS_BUF], e[WORDS_BUF];
+	double v, w;
+
+	memset(&m, 0, sizeof(m));
+	snprintf(m.id, sizeof(m.id), "%s", "5c000000-0000-4000-8000-000000000003");
+	snprintf(m.agent, sizeof(m.agent), "zed");
+	m.started = T0;
+	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "%s", err.msg);
+	fx_append(st, m.id, EV_START, T0, STAGE_CALM, 0, 0, pb->hash);
+	fx_append(st, m.id, EV_HOLD_START, T0 + 12463, STAGE_CALM, 0, 0, NULL);
+	fx_append(st, m.id, EV_HOLD_END, T0 + 13455, STAGE_CALM, 0, 0, NULL); /* 0.992 s */
+	fx_append(st, m.id, EV_STAGE, T0 + 14657, STAGE_LISTEN, STAGE_CALM, 0, NULL);
+	fx_append(st, m.id, EV_STAGE, T0 + 19363, STAGE_BOUNDARY, STAGE_LISTEN, 0, NULL);
+	fx_append(st, m.id, EV_WRAPUP, T0 + 51950, STAGE_BOUNDARY, 0, 0, NULL);
+	fx_append(st, m.id, EV_OUTCOME, T0 + 52000, STAGE_BOUNDARY, 0, 0, "resolved");
+	fx_append(st, m.id, EV_END, T0 + 66496, STAGE_BOUNDARY, 0, 0, NULL);
+	text = show("5c", POISE_OK, &err);
+	ck_assert_msg(report_run(st, &q, &r, &err) == POISE_OK, "report: %s", err.msg);
+	ck_assert_int_eq(report_overall(r)->calls, 1);
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		ck_assert_msg(report_field(report_overall(r), times[i].key, &v), "%s", times[i].key);
+		words_duration(d, sizeof(d), (int64_t)v * 1000);
+		snprintf(want, sizeof(want), times[i].fmt, d);
+		has_line(text, want);
+	}
+	ck_assert(report_field(report_overall(r), "hold_total_s", &v));
+	ck_assert(report_field(report_overall(r), "hold_longest_s", &w));
+	snprintf(want, sizeof(want), "  1 hold, %s in all, longest %s",
+		 words_duration(d, sizeof(d), (int64_t)v * 1000),
+		 words_duration(e, sizeof(e), (int64_t)w * 1000));
+	has_line(text, want);
+	ck_assert(report_field(report_overall(r), "wrapup_avg_s", &v));
+	snprintf(want, sizeof(want), ", wrap-up %s\n",
+		 words_duration(d, sizeof(d), (int64_t)v * 1000));
+	ck_assert_msg(strstr(text, want), "no '%s' in:\n%s", want, text);
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		ck_assert(report_field(report_overall(r), stages[i].key, &v));
+		stage_row(text, stages[i].stage, words_duration(d, sizeof(d), (int64_t)v * 1000),
+			  0);
+	}
+	report_free(r);
+	free(text);
+}
+END_TEST
+
 Suite *timeline_suite(void)
 {
 	Suite *s = suite_create("timeline");
@@ -351,6 +420,7 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, test_long_texts_whole);
 	tcase_add_test(tc, test_undo_described);
 	tcase_add_test(tc, test_duration_and_warning_words);
+	tcase_add_test(tc, test_show_and_report_times_alike);
 	suite_add_tcase(s, tc);
 	return s;
 }
