@@ -212,8 +212,8 @@ static void add_wrapup(struct ui *ui, struct view *v)
 	f0 = event_field(cs->reflection, 0, &n0);
 	f1 = event_field(cs->reflection, 1, &n1);
 	section(ui, v, _("Reflection"));
-	add(v, A_NORMAL, _("  went well: %.*s"), n0, f0);
-	add(v, A_NORMAL, _("  to improve: %.*s"), n1, f1);
+	add(v, A_NORMAL, _("  went well: %.*s"), n0 ? n0 : 1, n0 ? f0 : "-");
+	add(v, A_NORMAL, _("  to improve: %.*s"), n1 ? n1 : 1, n1 ? f1 : "-");
 }
 
 /* The agent's answer to a review, under it. */

@@ -377,6 +377,8 @@ START_TEST(test_show_and_report_times_alike)
 	fx_append(st, m.id, EV_STAGE, T0 + 19363, STAGE_BOUNDARY, STAGE_LISTEN, 0, NULL);
 	fx_append(st, m.id, EV_WRAPUP, T0 + 51950, STAGE_BOUNDARY, 0, 0, NULL);
 	fx_append(st, m.id, EV_OUTCOME, T0 + 52000, STAGE_BOUNDARY, 0, 0, "resolved");
+	fx_append(st, m.id, EV_REFLECTION, T0 + 66000, STAGE_BOUNDARY, 0, 0, "\tslower hold");
+	fx_append(st, m.id, EV_REFLECTION, T0 + 66100, STAGE_BOUNDARY, 0, 0, "stayed calm\t");
 	fx_append(st, m.id, EV_END, T0 + 66496, STAGE_BOUNDARY, 0, 0, NULL);
 	text = show("5c", POISE_OK, &err);
 	ck_assert_msg(report_run(st, &q, &r, &err) == POISE_OK, "report: %s", err.msg);
@@ -402,6 +404,9 @@ START_TEST(test_show_and_report_times_alike)
 		stage_row(text, stages[i].stage, words_duration(d, sizeof(d), (int64_t)v * 1000),
 			  0);
 	}
+	/* A half of a reflection left empty reads "-", not nothing after its label. */
+	has_line(text, "01:06  boundary   reflection: went well: -; to improve: slower hold");
+	has_line(text, "01:06  boundary   reflection: went well: stayed calm; to improve: -");
 	report_free(r);
 	free(text);
 }
