@@ -316,6 +316,32 @@ START_TEST(test_duration_and_warning_words)
 }
 END_TEST
 
+/*
+ * A hold's end reads the time on hold as the summary counts it: the gap of
+ * an interruption inside the hold is left out (it read 00:37 of wall time
+ * above a summary of "1 hold, 00:11 in all").
+ */
+START_TEST(test_hold_end_leaves_out_the_gap)
+{
+	struct call_state cs;
+	struct event ev[] = {
+		{.seq = 1, .t = T0, .kind = EV_START, .stage = STAGE_CALM},
+		{.seq = 2, .t = T0 + 2000, .kind = EV_HOLD_START},
+		{.seq = 3, .t = T0 + 4000, .kind = EV_INTERRUPTED, .text = "SIGHUP"},
+		{.seq = 4, .t = T0 + 30000, .kind = EV_RESUME, .a = 1}, /* the hold goes on */
+	};
+	struct event end = {.seq = 5, .t = T0 + 39000, .kind = EV_HOLD_END};
+
+	ck_assert_int_eq(call_init(&cs, pb), POISE_OK);
+	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
+		ck_assert_int_eq(call_apply(&cs, &ev[i]), POISE_OK);
+	described(&cs, &end, "hold ended after 00:11");
+	ck_assert_int_eq(call_apply(&cs, &end), POISE_OK);
+	ck_assert_int_eq(call_hold_ms(&cs, T0 + 39000), 11000);
+	call_free(&cs);
+}
+END_TEST
+
 /* An UNDO reads as what it took back, in that event's own words. */
 START_TEST(test_undo_described)
 {
@@ -426,6 +452,7 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, test_undo_described);
 	tcase_add_test(tc, test_duration_and_warning_words);
 	tcase_add_test(tc, test_show_and_report_times_alike);
+	tcase_add_test(tc, test_hold_end_leaves_out_the_gap);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -146,7 +146,8 @@ static void describe_marks(struct strbuf *b, const struct call_state *cs,
 	switch (ev->kind) {
 	case EV_HOLD_END:
 		if (cs && cs->on_hold) {
-			words_duration(d, sizeof(d), ev->t - cs->hold_since);
+			/* The fold's hold: an interruption's gap is no time on hold. */
+			words_duration(d, sizeof(d), call_current_hold_ms(cs, ev->t));
 			put(b, _("hold ended after %s"), d);
 		} else {
 			put(b, _("hold ended"));
