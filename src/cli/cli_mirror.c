@@ -84,7 +84,7 @@ enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_er
 	struct team *t = NULL;
 	enum poise_status ps;
 
-	if ((ps = team_server(NULL, cli_getenv, &conninfo, err)) != POISE_OK)
+	if ((ps = cli_team_server(NULL, &conninfo, err)) != POISE_OK)
 		return ps;
 	/* The server first: out of reach, no empty mirror is left to pass for one brought down. */
 	if ((ps = team_connect_for(conninfo, TEAM_FOR_DESK, &t, err)) != POISE_OK)
@@ -136,7 +136,7 @@ enum poise_status cli_team_db(const struct cli_args *args, char *db, size_t size
 	enum poise_status ps;
 	int had;
 
-	if ((ps = team_server(NULL, cli_getenv, &conninfo, err)) != POISE_OK)
+	if ((ps = cli_team_server(NULL, &conninfo, err)) != POISE_OK)
 		return ps;
 	/* --db names the mirror; else it is the server's own file beside the default database. */
 	if (!cli_value(args, "db") && (ps = mirror_path(conninfo, db, size, err)) != POISE_OK)

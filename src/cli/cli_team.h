@@ -26,6 +26,13 @@ struct playbook;
 int cli_lint_playbook(const char *path, struct playbook **pb);
 
 /*
+ * The server (team_server: url, else $POISE_SERVER, else libpq's PG*
+ * variables); with $PGPASSWORD set, one warning on stderr a run.
+ */
+enum poise_status cli_team_server(const char *url, const char **conninfo,
+				  struct poise_error *err);
+
+/*
  * Connect to --server URL, else $POISE_SERVER, else libpq's PG* variables;
  * a server out of reach worded for who (team.h: sync is the agent's, the
  * other commands the desk's).

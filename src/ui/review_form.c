@@ -4,6 +4,7 @@
  */
 #include "poise/day.h"
 #include "poise/i18n.h"
+#include "poise/text.h"
 #include "ui/review_int.h"
 
 #include <stdio.h>
@@ -14,18 +15,27 @@
 
 void rv_cell(char *out, size_t size, const char *utf8, int width)
 {
-	size_t len = strlen(out), left = strlen(utf8);
+	/* Measured as it will be shown: made safe first (controls marked, text.h). */
+	char small[256], *safe = small;
+	size_t len = strlen(out), need = text_safe(small, sizeof(small), utf8, 0), left;
+	const char *s;
 	mbstate_t mb;
 	int cols = 0;
 
+	if (need >= sizeof(small) && (safe = malloc(need + 1)) != NULL)
+		text_safe(safe, need + 1, utf8, 0);
+	if (!safe)
+		safe = small; /* out of memory: the start of it will do */
+	s = safe;
+	left = strlen(safe);
 	memset(&mb, 0, sizeof(mb));
-	while (*utf8 && len + 8 < size) {
+	while (*s && len + 8 < size) {
 		wchar_t wc;
-		size_t r = mbrtowc(&wc, utf8, left, &mb);
+		size_t r = mbrtowc(&wc, s, left, &mb);
 		int valid = r != (size_t)-1 && r != (size_t)-2 && r != 0;
 		int w = valid ? wcwidth(wc) : 1;
 
-		if (!valid) {
+		if (!valid) { /* a locale that is not UTF-8 */
 			memset(&mb, 0, sizeof(mb));
 			r = 1;
 		}
@@ -33,18 +43,20 @@ void rv_cell(char *out, size_t size, const char *utf8, int width)
 			w = 1;
 		if (cols + w > width)
 			break;
-		if (valid && wc >= 32)
-			memcpy(out + len, utf8, r);
+		if (valid)
+			memcpy(out + len, s, r);
 		else
 			out[len] = '?';
-		len += valid && wc >= 32 ? r : 1;
+		len += valid ? r : 1;
 		cols += w;
-		utf8 += r;
+		s += r;
 		left -= r;
 	}
 	while (cols++ < width && len + 1 < size)
 		out[len++] = ' ';
 	out[len] = '\0';
+	if (safe != small)
+		free(safe);
 }
 
 void rv_datetime(char *buf, size_t size, int64_t ms)
