@@ -18,7 +18,12 @@
 /* Big enough for any of the strings below but a count's noun. */
 #define WORDS_BUF 32
 
-/* ms as "mm:ss" under an hour ("04:12"), "h:mm:ss" from one ("1:02:03"); < 0 counts as 0. */
+/*
+ * ms as "mm:ss" under an hour ("04:12"), "h:mm:ss" from one ("1:02:03"); < 0
+ * counts as 0. To the nearest second, a half up (1500 ms is "00:02"): the
+ * rounding of `poise report`'s whole seconds, so one call's times read the
+ * same in show, review, the wrap-up and a report of that call alone.
+ */
 char *words_duration(char *buf, size_t size, int64_t ms);
 
 /* The mood's word: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious; "-" for none (0) or unknown. */

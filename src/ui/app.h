@@ -350,6 +350,9 @@ int list_select_key(struct list_view *v, int *sel, int n, int key);
 int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n);
 /* Full screen, scrolled with the pager keys (but Space); any other key closes. */
 void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n);
+/* As ui_pager, but only Enter (1) or q or Esc (0) closes it; the footer reads ask (its keys). */
+int ui_pager_ask(struct ui *ui, const char *title, const struct list_item *items, size_t n,
+		 const char *ask);
 /* The help of a key table, as a pager. */
 void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
 void draw_fill(int y, attr_t attr);

@@ -505,12 +505,18 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 	return line + 1;
 }
 
-/* A full screen of items under a title, scrolled with the pager keys; any other key closes. */
+/*
+ * A full screen of items under a title, scrolled with the pager keys; any
+ * other key closes. Asked (ask non-NULL, the footer naming the keys): only
+ * Enter (yes) or q or Esc (no) closes it, so no stray key answers for you.
+ */
 struct pager {
 	const char *title;
 	const struct list_item *items;
 	size_t n;
 	struct list_view v;
+	const char *ask;
+	int yes;
 };
 
 static void pager_draw(struct ui *ui, void *ctx)
@@ -522,8 +528,9 @@ static void pager_draw(struct ui *ui, void *ctx)
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), p->title);
 	draw_list_view(ui, 2, 2, COLS - 3, LINES - 4, p->items, p->n, &p->v);
 	draw_text(ui, LINES - 1, 1, COLS - 2, 1, ui_attr(ui, R_DIM),
-		  p->v.rows > p->v.page ? _("j/k PgDn/PgUp scroll; any other key closes")
-					: _("any key closes"));
+		  p->ask		    ? p->ask
+		  : p->v.rows > p->v.page ? _("j/k PgDn/PgUp scroll; any other key closes")
+					  : _("any key closes"));
 }
 
 static int pager_key(struct ui *ui, void *ctx, int key)
@@ -533,18 +540,31 @@ static int pager_key(struct ui *ui, void *ctx, int key)
 	(void)ui;
 	if (key != ' ' && list_view_key(&p->v, key))
 		return REDRAW;
-	return QUIT;
+	if (!p->ask)
+		return QUIT;
+	p->yes = key == '\r' || key == '\n' || key == KF(KEY_ENTER);
+	return p->yes || key == 'q' || key == KEY_ESC ? QUIT : 0;
 }
 
 static const struct screen pager_screen = {"pager", pager_draw, pager_key, NULL, 0};
 
-void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n)
+static int pager_run(struct ui *ui, struct pager *p)
 {
-	struct pager p = {title, items, n, {.sel = -1}};
-
-	ui_push(ui, &pager_screen, &p);
+	ui_push(ui, &pager_screen, p);
 	ui_run(ui);
 	ui_pop(ui);
+	return p->yes;
+}
+
+void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n)
+{
+	pager_run(ui, &(struct pager){title, items, n, {.sel = -1}, NULL, 0});
+}
+
+int ui_pager_ask(struct ui *ui, const char *title, const struct list_item *items, size_t n,
+		 const char *ask)
+{
+	return pager_run(ui, &(struct pager){title, items, n, {.sel = -1}, ask, 0});
 }
 
 void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n)

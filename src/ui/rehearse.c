@@ -71,11 +71,12 @@ static char *joined(const char *a, const char *b)
 	return s;
 }
 
-/* The situation before the call: who calls, what happened, how they feel. */
-static void situation(struct ui *ui, const struct scenario *sc)
+/* The situation before the call: who calls, what happened, how they feel. 1: take the call. */
+static int situation(struct ui *ui, const struct scenario *sc)
 {
 	struct list_build b = {0};
 	char title[256], mood[64], *who;
+	int take;
 
 	snprintf(title, sizeof(title), _("poise rehearse - %s"), sc->title);
 	add_item(&b, NULL, _("The situation"), ui_attr(ui, R_SECTION));
@@ -94,9 +95,11 @@ static void situation(struct ui *ui, const struct scenario *sc)
 		   "follows what you do. x ends the call; a debrief follows the wrap-up. It never "
 		   "counts in your figures."),
 		 ui_attr(ui, R_DIM));
-	add_item(&b, NULL, _("Press Enter to take the call."), ui_attr(ui, R_KEY));
-	ui_pager(ui, title, b.items, b.n);
+	add_item(&b, NULL, _("Press Enter to take the call, or q to leave without one."),
+		 ui_attr(ui, R_KEY));
+	take = ui_pager_ask(ui, title, b.items, b.n, _("Enter take the call   q quit"));
 	list_build_free(&b);
+	return take;
 }
 
 /* The debrief's items of one kind under their heading, each with mark; none: a line saying so. */
@@ -165,9 +168,8 @@ static int play(struct ui *ui, const struct scenario *sc)
 	memset(&c, 0, sizeof(c));
 	snprintf(c.customer, sizeof(c.customer), "%s", sc->customer ? sc->customer : "");
 	snprintf(c.ref, sizeof(c.ref), "%s", sc->reference ? sc->reference : "");
-	situation(ui, sc);
-	if (ui->stopping)
-		return 0;
+	if (!situation(ui, sc) || ui->stopping)
+		return 0; /* nothing was logged: no call began */
 	if (session_start_call(ui, &c) != 0)
 		return -1;
 	if (rehearsal_init(&r, sc, ui->meta.started) != POISE_OK) {

@@ -156,18 +156,23 @@ static void add_events_of(struct ui *ui, struct view *v)
 	add(v, A_NORMAL, "  %s, %s",
 	    words_count(n1, sizeof(n1), cs->escalations, "escalation", "escalations"),
 	    words_count(n2, sizeof(n2), cs->manager_asks, "manager request", "manager requests"));
-	for (size_t i = 0; i < rc->nevents; i++) {
-		const struct event *e = &rc->events[i];
+	/* From the fold's log: what was undone is not in the counts, nor listed under them. */
+	for (size_t i = 0; i < cs->nlog; i++) {
+		const struct call_entry *e = &cs->log[i];
 
+		if (e->undone)
+			continue;
 		words_duration(a, sizeof(a), e->t - rc->meta.started);
 		if (e->kind == EV_ESCALATE)
 			add(v, A_NORMAL, _("    %s escalated: %s"), a, e->text ? e->text : "");
 	}
 	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  %s",
 	    words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"));
-	for (size_t i = 0; i < rc->nevents; i++) {
-		const struct event *e = &rc->events[i];
+	for (size_t i = 0; i < cs->nlog; i++) {
+		const struct call_entry *e = &cs->log[i];
 
+		if (e->undone)
+			continue;
 		words_duration(a, sizeof(a), e->t - rc->meta.started);
 		if (e->kind == EV_WARNING && e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
 			add(v, A_NORMAL, _("    %s warning %d: %s"), a, e->a,
@@ -207,8 +212,8 @@ static void add_wrapup(struct ui *ui, struct view *v)
 	f0 = event_field(cs->reflection, 0, &n0);
 	f1 = event_field(cs->reflection, 1, &n1);
 	section(ui, v, _("Reflection"));
-	add(v, A_NORMAL, _("  went well: %.*s"), n0, f0);
-	add(v, A_NORMAL, _("  to improve: %.*s"), n1, f1);
+	add(v, A_NORMAL, _("  went well: %.*s"), n0 ? n0 : 1, n0 ? f0 : "-");
+	add(v, A_NORMAL, _("  to improve: %.*s"), n1 ? n1 : 1, n1 ? f1 : "-");
 }
 
 /* The agent's answer to a review, under it. */

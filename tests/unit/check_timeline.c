@@ -2,6 +2,8 @@
 #include "store_fixture.h"
 
 #include "poise/playbook.h"
+#include "poise/report.h"
+#include "poise/words.h"
 #include "poise/timeline.h"
 #include "main/suite.h"
 
@@ -314,6 +316,32 @@ START_TEST(test_duration_and_warning_words)
 }
 END_TEST
 
+/*
+ * A hold's end reads the time on hold as the summary counts it: the gap of
+ * an interruption inside the hold is left out (it read 00:37 of wall time
+ * above a summary of "1 hold, 00:11 in all").
+ */
+START_TEST(test_hold_end_leaves_out_the_gap)
+{
+	struct call_state cs;
+	struct event ev[] = {
+		{.seq = 1, .t = T0, .kind = EV_START, .stage = STAGE_CALM},
+		{.seq = 2, .t = T0 + 2000, .kind = EV_HOLD_START},
+		{.seq = 3, .t = T0 + 4000, .kind = EV_INTERRUPTED, .text = "SIGHUP"},
+		{.seq = 4, .t = T0 + 30000, .kind = EV_RESUME, .a = 1}, /* the hold goes on */
+	};
+	struct event end = {.seq = 5, .t = T0 + 39000, .kind = EV_HOLD_END};
+
+	ck_assert_int_eq(call_init(&cs, pb), POISE_OK);
+	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
+		ck_assert_int_eq(call_apply(&cs, &ev[i]), POISE_OK);
+	described(&cs, &end, "hold ended after 00:11");
+	ck_assert_int_eq(call_apply(&cs, &end), POISE_OK);
+	ck_assert_int_eq(call_hold_ms(&cs, T0 + 39000), 11000);
+	call_free(&cs);
+}
+END_TEST
+
 /* An UNDO reads as what it took back, in that event's own words. */
 START_TEST(test_undo_described)
 {
@@ -338,6 +366,78 @@ START_TEST(test_undo_described)
 }
 END_TEST
 
+/*
+ * One call's times read the same in `poise show` as in `poise report`,
+ * whatever the milliseconds: every span here has a fraction of a second,
+ * some under a half and some at or over it (the spans of a real call).
+ */
+START_TEST(test_show_and_report_times_alike)
+{
+	static const struct {
+		const char *key, *fmt; /* the report's field; the line of show holding it */
+	} times[] = {
+		{"handle_avg_s", "duration  %s"},
+	};
+	static const struct {
+		const char *key;
+		enum stage stage;
+	} stages[] = {{"stage_calm_avg_s", STAGE_CALM},
+		      {"stage_listen_avg_s", STAGE_LISTEN},
+		      {"stage_boundary_avg_s", STAGE_BOUNDARY}};
+	struct report_query q = {.agent = "zed", .now = T0, .utc = 1, .repeat_days = 7};
+	struct poise_error err = {0};
+	struct report *r = NULL;
+	struct call_meta m;
+	char *text, want[128], d[WORDS_BUF], e[WORDS_BUF];
+	double v, w;
+
+	memset(&m, 0, sizeof(m));
+	snprintf(m.id, sizeof(m.id), "%s", "5c000000-0000-4000-8000-000000000003");
+	snprintf(m.agent, sizeof(m.agent), "zed");
+	m.started = T0;
+	ck_assert_msg(store_call_begin(st, &m, pb, &err) == POISE_OK, "%s", err.msg);
+	fx_append(st, m.id, EV_START, T0, STAGE_CALM, 0, 0, pb->hash);
+	fx_append(st, m.id, EV_HOLD_START, T0 + 12463, STAGE_CALM, 0, 0, NULL);
+	fx_append(st, m.id, EV_HOLD_END, T0 + 13455, STAGE_CALM, 0, 0, NULL); /* 0.992 s */
+	fx_append(st, m.id, EV_STAGE, T0 + 14657, STAGE_LISTEN, STAGE_CALM, 0, NULL);
+	fx_append(st, m.id, EV_STAGE, T0 + 19363, STAGE_BOUNDARY, STAGE_LISTEN, 0, NULL);
+	fx_append(st, m.id, EV_WRAPUP, T0 + 51950, STAGE_BOUNDARY, 0, 0, NULL);
+	fx_append(st, m.id, EV_OUTCOME, T0 + 52000, STAGE_BOUNDARY, 0, 0, "resolved");
+	fx_append(st, m.id, EV_REFLECTION, T0 + 66000, STAGE_BOUNDARY, 0, 0, "\tslower hold");
+	fx_append(st, m.id, EV_REFLECTION, T0 + 66100, STAGE_BOUNDARY, 0, 0, "stayed calm\t");
+	fx_append(st, m.id, EV_END, T0 + 66496, STAGE_BOUNDARY, 0, 0, NULL);
+	text = show("5c", POISE_OK, &err);
+	ck_assert_msg(report_run(st, &q, &r, &err) == POISE_OK, "report: %s", err.msg);
+	ck_assert_int_eq(report_overall(r)->calls, 1);
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		ck_assert_msg(report_field(report_overall(r), times[i].key, &v), "%s", times[i].key);
+		words_duration(d, sizeof(d), (int64_t)v * 1000);
+		snprintf(want, sizeof(want), times[i].fmt, d);
+		has_line(text, want);
+	}
+	ck_assert(report_field(report_overall(r), "hold_total_s", &v));
+	ck_assert(report_field(report_overall(r), "hold_longest_s", &w));
+	snprintf(want, sizeof(want), "  1 hold, %s in all, longest %s",
+		 words_duration(d, sizeof(d), (int64_t)v * 1000),
+		 words_duration(e, sizeof(e), (int64_t)w * 1000));
+	has_line(text, want);
+	ck_assert(report_field(report_overall(r), "wrapup_avg_s", &v));
+	snprintf(want, sizeof(want), ", wrap-up %s\n",
+		 words_duration(d, sizeof(d), (int64_t)v * 1000));
+	ck_assert_msg(strstr(text, want), "no '%s' in:\n%s", want, text);
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		ck_assert(report_field(report_overall(r), stages[i].key, &v));
+		stage_row(text, stages[i].stage, words_duration(d, sizeof(d), (int64_t)v * 1000),
+			  0);
+	}
+	/* A half of a reflection left empty reads "-", not nothing after its label. */
+	has_line(text, "01:06  boundary   reflection: went well: -; to improve: slower hold");
+	has_line(text, "01:06  boundary   reflection: went well: stayed calm; to improve: -");
+	report_free(r);
+	free(text);
+}
+END_TEST
+
 Suite *timeline_suite(void)
 {
 	Suite *s = suite_create("timeline");
@@ -351,6 +451,8 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, test_long_texts_whole);
 	tcase_add_test(tc, test_undo_described);
 	tcase_add_test(tc, test_duration_and_warning_words);
+	tcase_add_test(tc, test_show_and_report_times_alike);
+	tcase_add_test(tc, test_hold_end_leaves_out_the_gap);
 	suite_add_tcase(s, tc);
 	return s;
 }

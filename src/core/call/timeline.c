@@ -96,7 +96,9 @@ static void describe_wrapup(struct strbuf *b, const struct call_state *cs, const
 	case EV_REFLECTION:
 		f0 = event_field(ev->text, 0, &n0);
 		f1 = event_field(ev->text, 1, &n1);
-		put(b, _("reflection: went well: %.*s; to improve: %.*s"), n0, f0, n1, f1);
+		/* A half left empty reads "-", as an empty field does everywhere. */
+		put(b, _("reflection: went well: %.*s; to improve: %.*s"), n0 ? n0 : 1,
+		    n0 ? f0 : "-", n1 ? n1 : 1, n1 ? f1 : "-");
 		break;
 	default:
 		break;
@@ -144,7 +146,8 @@ static void describe_marks(struct strbuf *b, const struct call_state *cs,
 	switch (ev->kind) {
 	case EV_HOLD_END:
 		if (cs && cs->on_hold) {
-			words_duration(d, sizeof(d), ev->t - cs->hold_since);
+			/* The fold's hold: an interruption's gap is no time on hold. */
+			words_duration(d, sizeof(d), call_current_hold_ms(cs, ev->t));
 			put(b, _("hold ended after %s"), d);
 		} else {
 			put(b, _("hold ended"));

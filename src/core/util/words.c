@@ -37,7 +37,8 @@ static const char *const moods[] = {"-", N_("calm"), N_("uneasy"), N_("annoyed")
 
 char *words_duration(char *buf, size_t size, int64_t ms)
 {
-	int64_t s = ms < 0 ? 0 : ms / 1000;
+	/* To the nearest second, half up, as report writes its whole seconds. */
+	int64_t s = ms < 0 ? 0 : (ms + 500) / 1000;
 
 	if (s >= 3600)
 		snprintf(buf, size, "%" PRId64 ":%02" PRId64 ":%02" PRId64, s / 3600, s / 60 % 60,
