@@ -165,6 +165,7 @@ struct pb_walk {
 	const char *name;
 	struct poise_error *err;
 	struct playbook *pb;
+	struct strpool *pool; /* where the strings read are copied */
 	struct pb_errlist *all; /* NULL: only the first error is kept */
 	int failed;
 };

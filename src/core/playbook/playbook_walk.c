@@ -116,7 +116,7 @@ enum poise_status pbwalk_string(struct pb_walk *w, uint32_t key, uint32_t val, p
 		return st;
 	if (check && (st = check(w, val, s)) != POISE_OK)
 		return st;
-	if (!(*out = strdup(s)))
+	if (!(*out = strpool_dup(w->pool, s)))
 		return pbwalk_nomem(w);
 	return POISE_OK;
 }

@@ -233,20 +233,8 @@ void scenario_free(struct scenario *sc)
 {
 	if (!sc)
 		return;
-	for (size_t i = 0; i < sc->nreactions; i++) {
-		free(sc->reactions[i].id);
-		free(sc->reactions[i].line);
-	}
 	free(sc->reactions);
-	free(sc->id);
-	free(sc->title);
-	free(sc->language);
-	free(sc->situation);
-	free(sc->opening);
-	free(sc->playbook);
-	free(sc->customer);
-	free(sc->reference);
-	free(sc->path);
+	strpool_free(&sc->strings);
 	free(sc);
 }
 
@@ -266,11 +254,12 @@ enum poise_status scenario_load_text(const char *text, size_t len, const char *n
 	if ((st = pb_tree_load(&tree, text, len, name, "scenario", SCENARIO_MAX_BYTES, err)) !=
 	    POISE_OK)
 		goto out;
-	if (!(sc = calloc(1, sizeof(*sc))) || !(sc->path = strdup(name))) {
+	if (!(sc = calloc(1, sizeof(*sc))) || !(sc->path = strpool_dup(&sc->strings, name))) {
 		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
 		goto out;
 	}
-	w = (struct pb_walk){.t = &tree, .name = name, .err = err, .pb = &notes};
+	w = (struct pb_walk){
+		.t = &tree, .name = name, .err = err, .pb = &notes, .pool = &sc->strings};
 	if ((st = walk_scenario(&w, sc)) != POISE_OK)
 		goto out;
 	*out = sc;
