@@ -202,13 +202,9 @@ static enum poise_status walk_scenario(struct pb_walk *w, struct scenario *sc)
 	uint32_t k[SC_COUNT], v[SC_COUNT], ck[CU_COUNT], cv[CU_COUNT];
 	enum poise_status st;
 
-	if (!w->t->len || pbwalk_missing(w, 0))
-		return poise_error_set(w->err, POISE_PLAYBOOK, w->name, 1, 1,
-				       "the scenario is empty");
-	if (pb_node(w, 0)->type != PB_MAP)
-		return pbwalk_error(w, 0, "expected a mapping of scenario keys, got %s",
-				    pbwalk_kind(w, 0));
-	if ((st = pbwalk_fields(w, 0, "the scenario", scenario_fields, SC_COUNT, k, v)) ||
+	if ((st = pbwalk_document(w, N_("the scenario is empty"),
+				  N_("expected a mapping of scenario keys, got %s"), "the scenario",
+				  scenario_fields, SC_COUNT, k, v)) ||
 	    (st = pbwalk_string(w, k[SC_ID], v[SC_ID], pbwalk_check_playbook_id, &sc->id)) ||
 	    (st = pbwalk_string(w, k[SC_TITLE], v[SC_TITLE], NULL, &sc->title)) ||
 	    (st = pbwalk_string(w, k[SC_LANGUAGE], v[SC_LANGUAGE], pbwalk_check_language,

@@ -225,14 +225,9 @@ static enum poise_status walk_scorecard(struct sc_walk *s)
 	const char *description; /* checked, not kept */
 	size_t n;
 
-	if (!w->t->len || pbwalk_missing(w, 0))
-		return poise_error_set(w->err, POISE_PLAYBOOK, w->name, 1, 1,
-				       "the scorecard is empty");
-	if (pb_node(w, 0)->type != PB_MAP)
-		return pbwalk_error(w, 0, "expected a mapping of scorecard keys, got %s",
-				    pbwalk_kind(w, 0));
-	if ((st = pbwalk_fields(w, 0, "the scorecard", scorecard_fields, SF_COUNT_, k, v)) !=
-		    POISE_OK ||
+	if ((st = pbwalk_document(w, N_("the scorecard is empty"),
+				  N_("expected a mapping of scorecard keys, got %s"), "the scorecard",
+				  scorecard_fields, SF_COUNT_, k, v)) != POISE_OK ||
 	    (st = pbwalk_string(w, k[SF_ID_], v[SF_ID_], pbwalk_check_playbook_id, &s->sc->id)) !=
 		    POISE_OK ||
 	    (st = pbwalk_string(w, k[SF_TITLE_], v[SF_TITLE_], NULL, &s->sc->title)) != POISE_OK ||
