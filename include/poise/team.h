@@ -72,6 +72,8 @@ struct team_sync_counts {
 	size_t reviews, followups_done, playbooks; /* pulled into the local database */
 	size_t replies_sent;			   /* the agent's replies the server has now */
 	size_t scores, replies;			   /* QA scores and replies pulled */
+	size_t refused;	       /* local calls not pushed: their rows fail merge's checks */
+	char refused_why[400]; /* the first of them and why, made safe */
 };
 
 /* Where team_sync stops to call the test hook. */
@@ -96,7 +98,11 @@ struct team_sync_opts {
  * then pull what belongs to them. Idempotent: by call id and event seq on
  * the server, by a local record of what was pushed and pulled. A broken
  * connection leaves every batch either whole on the server or absent, and
- * the next sync completes it. o may be NULL.
+ * the next sync completes it. o may be NULL. A call whose row fails
+ * merge_check_call (a database edited by hand: control characters, names
+ * over their limits, bad times) is not pushed, counted in n->refused and
+ * the first named in n->refused_why; the rest are pushed, and it stays
+ * waiting here.
  */
 enum poise_status team_sync(struct team *t, struct store *st, const struct team_sync_opts *o,
 			    struct team_sync_counts *n, struct poise_error *err);

@@ -15,6 +15,14 @@
  * (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069), the line and
  * paragraph separators (U+2028, U+2029), and any byte that is not part of
  * valid UTF-8. Each becomes U+FFFD, so it is seen, not obeyed.
+ *
+ * Invisible, shown marked: the format characters that draw nothing and so
+ * could hide in an id or a name (text_cp_invisible: soft hyphen, zero-width
+ * space, word joiner, BOM, invisible operators, ...). They are data (a name
+ * may hold them; the edges accept them), but a terminal shows each as
+ * "<U+200B>", so two ids that look alike are told apart. The zero-width
+ * joiners pass after a non-ASCII character (Persian, Indic scripts, emoji
+ * families need them), and tags after an emoji (flags).
  */
 #ifndef POISE_TEXT_H
 #define POISE_TEXT_H
@@ -30,7 +38,12 @@ enum text_flags {
 	TEXT_RIGHT = 1 << 2,	    /* text_fput_cell: pad on the left */
 	TEXT_ELLIPSIS = 1 << 3,	    /* text_fput_cell: a cut ends in "..." */
 	TEXT_NO_PAD = 1 << 4,	    /* text_fput_cell: cut, never padded (a last column) */
+	TEXT_KEEP_FORMAT = 1 << 5,  /* invisible format characters pass (CSV data) */
 };
+
+/* How an invisible format character is shown, and the room that takes. */
+#define TEXT_MARK_FORMAT "<U+%04X>"
+#define TEXT_MARK_MAX	 16
 
 /* What an unsafe character becomes: U+FFFD REPLACEMENT CHARACTER. */
 #define TEXT_REPLACEMENT "\xef\xbf\xbd"
@@ -43,6 +56,9 @@ size_t text_utf8_len(const char *s, size_t n, unsigned *cp);
 
 /* 1 when code point cp must never reach a terminal (see above). */
 int text_cp_unsafe(unsigned cp, int flags);
+
+/* 1 when code point cp (after prev, 0 at the start) draws nothing and is shown marked. */
+int text_cp_invisible(unsigned cp, unsigned prev);
 
 /*
  * Copy s, made safe, into dst (size bytes, always NUL-terminated, never cut
@@ -61,13 +77,14 @@ void text_fput(FILE *out, const char *s, int flags);
  */
 void text_fput_cell(FILE *out, const char *s, int width, int flags);
 
-/* 1 when s has nothing text_safe would change. */
+/* 1 when s has no unsafe character (invisible ones are data: text_safe marks them). */
 int text_is_safe(const char *s, int flags);
 
 /*
- * s as a JSON string, or null for NULL. Lossless: control, C1 and
- * bidirectional characters are written as \uXXXX escapes (so a terminal
- * showing the JSON obeys none of them); invalid UTF-8 becomes \ufffd.
+ * s as a JSON string, or null for NULL. Lossless: control, C1,
+ * bidirectional and invisible characters are written as \uXXXX escapes (so
+ * a terminal showing the JSON obeys and hides none of them); invalid UTF-8
+ * becomes \ufffd.
  */
 void text_json_str(FILE *out, const char *s);
 
@@ -78,6 +95,7 @@ void text_json_str(FILE *out, const char *s);
  * single quote first, inside a quoted cell, so it is never read as a
  * formula. Newlines and tabs are kept; every other unsafe character (see
  * above, CR included) becomes U+FFFD, so a CSV on a terminal obeys nothing.
+ * Invisible characters are kept as they are (a spreadsheet's data).
  * Numeric cells (numeric 1) are written as they are, so -3 stays a number.
  * NULL is an empty cell.
  */

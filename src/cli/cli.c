@@ -86,7 +86,7 @@ int cli_run(const struct cli_cmd *cmd, int argc, char **argv)
 	struct poise_error err;
 	struct cli_args args;
 	struct store *st = NULL;
-	char db[4096];
+	char db[4096], role[CLI_ROLE_SIZE] = "";
 	int help, code;
 
 	poise_error_clear(&err);
@@ -97,6 +97,7 @@ int cli_run(const struct cli_cmd *cmd, int argc, char **argv)
 		return CLI_OK;
 	}
 	args.st = &st;
+	args.server_role = role;
 	if (cmd->setup & CLI_DB_PATH) {
 		if (db_path(&args, db, sizeof(db), &err) != POISE_OK ||
 		    ((cmd->setup & CLI_DB_TEAM) && cli_value(&args, "server") &&

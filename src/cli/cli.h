@@ -10,6 +10,7 @@
 #ifndef POISE_CLI_H
 #define POISE_CLI_H
 
+#include "poise/limits.h"
 #include "poise/status.h"
 
 /* Exit codes, the same for every command. */
@@ -64,7 +65,14 @@ struct cli_args {
 	int noperands;
 	const char *db;	   /* with CLI_DB_PATH: the database's path */
 	struct store **st; /* the store cli_store opened; run_command closes it */
+	/*
+	 * With --server: the role the server took this run for, filled by the
+	 * first refresh that reached it (cli_team.h); "" until one did. The
+	 * buffer is cli_run's, CLI_ROLE_SIZE bytes.
+	 */
+	char *server_role;
 };
+#define CLI_ROLE_SIZE (FIELD_AGENT_MAX + 1) /* a server role is a name */
 
 /*
  * One command: the table in main.c is the single place a command is named

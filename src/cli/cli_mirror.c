@@ -47,27 +47,17 @@ static enum poise_status mirror_path(const char *conninfo, char *db, size_t size
 	return POISE_OK;
 }
 
-/* The role the server took us for, once a refresh reached it in this run. */
-static char seen_role[FIELD_AGENT_MAX + 1];
-
-const char *cli_team_role(void)
-{
-	return seen_role[0] ? seen_role : NULL;
-}
-
 /*
  * An agent's role reads only their own calls on the server, so their
- * "whole team" is themselves: said once, before any screen, not left to
- * look like a team of one.
+ * "whole team" is themselves: said before any screen, not left to look
+ * like a team of one (and once: by the run's first refresh that reaches it).
  */
 static void agent_only_note(const struct team *t)
 {
-	static int said;
 	const char *g = team_groups(t);
 
-	if (said || strstr(g, "poise_supervisor") || !strstr(g, "poise_agent"))
+	if (strstr(g, "poise_supervisor") || !strstr(g, "poise_agent"))
 		return;
-	said = 1;
 	fputs("poise: ", stderr);
 	fprintf(stderr,
 		_("note: role '%s' is an agent's: the server shows it only its own calls "
@@ -76,7 +66,8 @@ static void agent_only_note(const struct team *t)
 	fputc('\n', stderr);
 }
 
-enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_error *err)
+enum poise_status cli_team_refresh(const struct cli_args *args, const char *db, int quiet_ok,
+				   struct poise_error *err)
 {
 	const char *conninfo;
 	struct team_mirror_counts n;
@@ -84,20 +75,20 @@ enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_er
 	struct team *t = NULL;
 	enum poise_status ps;
 
-	if ((ps = team_server(NULL, cli_getenv, &conninfo, err)) != POISE_OK)
+	if ((ps = cli_team_server(NULL, &conninfo, err)) != POISE_OK)
 		return ps;
 	/* The server first: out of reach, no empty mirror is left to pass for one brought down. */
 	if ((ps = team_connect_for(conninfo, TEAM_FOR_DESK, &t, err)) != POISE_OK)
 		return ps;
 	if ((ps = store_open(db, STORE_PATIENT, &st, err)) == POISE_OK) {
-		snprintf(seen_role, sizeof(seen_role), "%s", team_role(t));
-		agent_only_note(t);
+		if (!args->server_role[0])
+			agent_only_note(t);
+		snprintf(args->server_role, CLI_ROLE_SIZE, "%s", team_role(t));
 		ps = team_mirror(t, st, &n, err);
 	}
 	team_close(t);
 	store_close(st);
-	if (ps == POISE_OK && !quiet_ok && (n.reviews_sent || n.followups_sent))
-	{
+	if (ps == POISE_OK && !quiet_ok && (n.reviews_sent || n.followups_sent)) {
 		char r[64], f[64];
 
 		words_count(r, sizeof(r), (long)n.reviews_sent, "review", "reviews");
@@ -136,13 +127,13 @@ enum poise_status cli_team_db(const struct cli_args *args, char *db, size_t size
 	enum poise_status ps;
 	int had;
 
-	if ((ps = team_server(NULL, cli_getenv, &conninfo, err)) != POISE_OK)
+	if ((ps = cli_team_server(NULL, &conninfo, err)) != POISE_OK)
 		return ps;
 	/* --db names the mirror; else it is the server's own file beside the default database. */
 	if (!cli_value(args, "db") && (ps = mirror_path(conninfo, db, size, err)) != POISE_OK)
 		return ps;
 	had = access(db, F_OK) == 0;
-	if ((ps = cli_team_refresh(db, 1, err)) == POISE_OK)
+	if ((ps = cli_team_refresh(args, db, 1, err)) == POISE_OK)
 		return POISE_OK;
 	/* Out of reach: what was brought down before still reads, and says so. */
 	if (had && ps == POISE_IO) {

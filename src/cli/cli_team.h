@@ -26,6 +26,13 @@ struct playbook;
 int cli_lint_playbook(const char *path, struct playbook **pb);
 
 /*
+ * The server (team_server: url, else $POISE_SERVER, else libpq's PG*
+ * variables); with $PGPASSWORD set, one warning on stderr a run.
+ */
+enum poise_status cli_team_server(const char *url, const char **conninfo,
+				  struct poise_error *err);
+
+/*
  * Connect to --server URL, else $POISE_SERVER, else libpq's PG* variables;
  * a server out of reach worded for who (team.h: sync is the agent's, the
  * other commands the desk's).
@@ -44,14 +51,14 @@ int cli_team_connect(const struct cli_args *args, enum team_reader who, struct t
  */
 enum poise_status cli_team_db(const struct cli_args *args, char *db, size_t size,
 			      struct poise_error *err);
-/* Send what was written in mirror db (reviews, follow-ups closed) and bring it up to date. */
-enum poise_status cli_team_refresh(const char *db, int quiet_ok, struct poise_error *err);
 /*
- * The server role a refresh of this run connected as (who the server says
- * we are: reviews and QA scores written in the mirror are sent signed so),
- * NULL when none reached the server.
+ * Send what was written in mirror db (reviews, follow-ups closed) and bring
+ * it up to date. Reaching the server fills args->server_role with the role
+ * it took us for (who the server says we are: reviews and QA scores written
+ * in the mirror are sent signed so).
  */
-const char *cli_team_role(void);
+enum poise_status cli_team_refresh(const struct cli_args *args, const char *db, int quiet_ok,
+				   struct poise_error *err);
 /* The --server flag of the reading commands, one wording. */
 #define CLI_SERVER_FLAG                                                                            \
 	{                                                                                          \

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_team.h"
 #include "poise/i18n.h"
 #include "poise/store.h"
 #include "poise/team_floor.h"
@@ -38,7 +39,7 @@ static enum poise_status start_stream(const struct cli_args *args, const char *d
 				      struct team_stream **out, struct poise_error *err)
 {
 	const char *conninfo;
-	enum poise_status ps = team_server(cli_value(args, "server"), cli_getenv, &conninfo, err);
+	enum poise_status ps = cli_team_server(cli_value(args, "server"), &conninfo, err);
 
 	*out = NULL;
 	if (ps == POISE_OK && team_stream_start(conninfo, db, out, err) != POISE_OK)

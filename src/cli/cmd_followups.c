@@ -129,7 +129,7 @@ int cmd_followups(const struct cli_args *args)
 		rc = close_one(args->db, args->operands[1], &err);
 		/* Closed in the team's mirror: to the server now, else with the next --server. */
 		if (rc == 0 && cli_value(args, "server") &&
-		    cli_team_refresh(args->db, 0, &err) != POISE_OK)
+		    cli_team_refresh(args, args->db, 0, &err) != POISE_OK)
 			fprintf(stderr,
 				_("poise: warning: %s\npoise: the follow-up is closed in %s and goes "
 				  "to the server with the next --server command\n"),

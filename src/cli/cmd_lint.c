@@ -57,17 +57,27 @@ static void lint_put_source(FILE *out, char *s)
 }
 
 /*
- * The caret line: col counts characters, as libyaml's marks do, so UTF-8
- * continuation bytes take no room; tabs are copied so the caret lines up.
+ * The caret line: col counts characters, as libyaml's marks do; the caret
+ * goes under the col-th as lint_put_source shows the line (a mark such as
+ * <U+200B> takes its room, continuation bytes none), tabs copied.
  */
 static void lint_put_caret(FILE *out, const char *s, int col)
 {
-	for (int n = 1; *s && *s != '\n' && n < col; s++) {
-		if (((unsigned char)*s & 0xc0) == 0x80)
-			continue;
-		fputc(*s == '\t' ? '\t' : ' ', out);
-		n++;
+	size_t end = 0, size = 0;
+	char *head, *shown;
+
+	for (int n = 0; s[end] && s[end] != '\n'; end++)
+		if (((unsigned char)s[end] & 0xc0) != 0x80 && ++n == col)
+			break;
+	if ((head = strndup(s, end)) != NULL &&
+	    (shown = malloc(size = text_safe(NULL, 0, head, TEXT_KEEP_TAB) + 1)) != NULL) {
+		text_safe(shown, size, head, TEXT_KEEP_TAB);
+		for (const char *c = shown; *c; c++)
+			if (((unsigned char)*c & 0xc0) != 0x80)
+				fputc(*c == '\t' ? '\t' : ' ', out);
+		free(shown);
 	}
+	free(head);
 	fputs("^\n", out);
 }
 

@@ -117,7 +117,8 @@ static enum poise_status read_filter(const struct cli_args *args, struct review_
  */
 static const char *reviewer(const struct cli_args *args, struct poise_error *err)
 {
-	const char *role = cli_team_role(), *given = cli_value(args, "reviewer"), *name;
+	const char *role = args->server_role[0] ? args->server_role : NULL,
+		   *given = cli_value(args, "reviewer"), *name;
 
 	if (!cli_value(args, "server"))
 		return cli_person(args, "reviewer", err);
@@ -165,7 +166,7 @@ int cmd_review(const struct cli_args *args)
 	if (err.status != POISE_OK)
 		return cli_report(args->cmd, &err);
 	/* Reviews written in the team's mirror go to the server now; else with the next. */
-	if (cli_value(args, "server") && cli_team_refresh(args->db, 0, &err) != POISE_OK)
+	if (cli_value(args, "server") && cli_team_refresh(args, args->db, 0, &err) != POISE_OK)
 		fprintf(stderr,
 			_("poise: warning: %s\npoise: the reviews stay in %s and go to the server "
 			  "with the next 'poise review --server' or any --server command\n"),

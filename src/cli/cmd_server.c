@@ -12,12 +12,27 @@ const struct cli_opt cli_server_opts[] = {
 	{NULL, NULL, NULL},
 };
 
+enum poise_status cli_team_server(const char *url, const char **conninfo,
+				  struct poise_error *err)
+{
+	static int warned;
+	const char *pw = cli_getenv("PGPASSWORD");
+	enum poise_status ps = team_server(url, cli_getenv, conninfo, err);
+
+	if (ps == POISE_OK && pw && *pw && !warned++)
+		fprintf(stderr, "%s\n",
+			_("poise: warning: $PGPASSWORD holds the server's password, which some "
+			  "systems show to other users (ps e, /proc) and every program started "
+			  "from here inherits: put it in ~/.pgpass or a service file instead"));
+	return ps;
+}
+
 int cli_team_connect(const struct cli_args *args, enum team_reader who, struct team **t,
 		     struct poise_error *err)
 {
 	const char *conninfo;
 
-	if (team_server(cli_value(args, "server"), cli_getenv, &conninfo, err) != POISE_OK ||
+	if (cli_team_server(cli_value(args, "server"), &conninfo, err) != POISE_OK ||
 	    team_connect_for(conninfo, who, t, err) != POISE_OK)
 		return CLI_FAIL;
 	return CLI_OK;

@@ -69,6 +69,19 @@ int cmd_sync(const struct cli_args *args)
 			  "calls of agent '%s' (the server role) only\n",
 			  n.others),
 		       n.others, team_role(t));
+	if (n.refused) {
+		/* Never quiet: these calls wait here, unsent, until their rows are mended. */
+		fprintf(stderr, "poise: %s", _("warning: "));
+		fprintf(stderr,
+			P_("%zu call here was not sent: its rows are not ones poise writes (%s). "
+			   "The others were sent; this database was edited outside poise: restore "
+			   "that call from a backup, or delete it.\n",
+			   "%zu calls here were not sent: their rows are not ones poise writes "
+			   "(the first: %s). The others were sent; this database was edited "
+			   "outside poise: restore those calls from a backup, or delete them.\n",
+			   n.refused),
+			n.refused, n.refused_why);
+	}
 out:
 	team_close(t);
 	return code;

@@ -389,8 +389,8 @@ int team_floor_socket(const struct team_floor *f)
 	return f->lost == 1 ? -1 : PQsocket(f->t->pg);
 }
 
-/* The connection is gone, or a try to make it again failed: try again later. */
-static enum poise_status lost(struct team_floor *f, int64_t now, struct poise_error *err)
+/* Not connected (or not set up): try again later, a little later each time. */
+static void retry_later(struct team_floor *f, int64_t now)
 {
 	if (!f->lost)
 		f->backoff = RECONNECT_FIRST_MS;
@@ -398,6 +398,12 @@ static enum poise_status lost(struct team_floor *f, int64_t now, struct poise_er
 		f->backoff = RECONNECT_MAX_MS;
 	f->lost = 1;
 	f->retry_at = now + f->backoff;
+}
+
+/* The connection is gone, or a try to make it again failed: try again later. */
+static enum poise_status lost(struct team_floor *f, int64_t now, struct poise_error *err)
+{
+	retry_later(f, now);
 	return poise_error_set(err, POISE_IO, NULL, 0, 0,
 			       "lost the server (%.200s): trying again; the agents' "
 			       "calls are safe on their machines",
@@ -432,11 +438,18 @@ enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *ale
 			return poise_error_set(err, POISE_IO, NULL, 0, 0,
 					       "lost the server: connecting again");
 		}
-		/* A new session: set up as team_connect's, then LISTEN and catch up (load). */
-		f->lost = 0;
+		/* A new session: set up as team_connect's, then LISTEN and catch up (load).
+		 * Connected only when both are done: a set-up refused on a live connection
+		 * (the role's rights, the schema's version) would hear nothing, so it is
+		 * tried again as a lost server is, its own error said meanwhile. */
 		if ((ps = team_session(f->t, err)) != POISE_OK ||
-		    (ps = load(f, now, alerts, err)) != POISE_OK)
-			return PQstatus(f->t->pg) == CONNECTION_OK ? ps : lost(f, now, err);
+		    (ps = load(f, now, alerts, err)) != POISE_OK) {
+			if (PQstatus(f->t->pg) != CONNECTION_OK)
+				return lost(f, now, err);
+			retry_later(f, now);
+			return ps;
+		}
+		f->lost = 0;
 	}
 	if (!PQconsumeInput(f->t->pg) || PQstatus(f->t->pg) != CONNECTION_OK)
 		return lost(f, now, err);

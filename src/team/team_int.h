@@ -115,6 +115,15 @@ enum poise_status team_apply_reviews_done(struct store *st, const PGresult *rv, 
 enum poise_status team_check_version(struct team *t, struct poise_error *err);
 
 /*
+ * A call whose rows fail merge's checks (merge_check_call, merge_check_event)
+ * is left out of a pull (team_mirror) or a push (team_sync), counted in
+ * *refused; the first is named in why_out (size bytes: id, agent as safe
+ * text, why) for the one warning.
+ */
+void team_refuse(size_t *refused, char *why_out, size_t size, const struct call_meta *m,
+		 const char *why);
+
+/*
  * team_qa.c: the QA loop. An agent's sync (mirror 0) sends the role's
  * replies to reviews that the server lacks; a supervisor's mirror (1) the
  * QA scores made in it (team_push_qa); *sent counts what the server has

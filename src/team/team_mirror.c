@@ -195,20 +195,16 @@ struct page {
 	size_t cap;
 };
 
-/*
- * A call whose rows fail merge's checks stays on the server, counted; the
- * first is named (id, agent as safe text, why) for the one warning.
- */
-static void refuse(struct team_mirror_counts *n, const struct call_meta *m, const char *why)
+void team_refuse(size_t *refused, char *why_out, size_t size, const struct call_meta *m,
+		 const char *why)
 {
 	char agent[61], safe[280]; /* cut at whole characters, to fit refused_why */
 
-	if (n->refused++)
+	if ((*refused)++)
 		return;
 	text_safe(agent, sizeof(agent), m->agent, 0);
 	text_safe(safe, sizeof(safe), why, 0);
-	snprintf(n->refused_why, sizeof(n->refused_why), "call %.36s (agent %s): %s", m->id, agent,
-		 safe);
+	snprintf(why_out, size, "call %.36s (agent %s): %s", m->id, agent, safe);
 }
 
 static enum poise_status write_page(struct store *st, struct report_keeper *keeper, struct page *p,
@@ -265,7 +261,8 @@ static enum poise_status write_page(struct store *st, struct report_keeper *keep
 		if (!why.msg[0])
 			merge_check_call(&m, &why);
 		if (why.msg[0]) {
-			refuse(n, &m, why.msg);
+			team_refuse(&n->refused, n->refused_why, sizeof(n->refused_why), &m,
+				    why.msg);
 			continue;
 		}
 		ps = merge_call(st, b, keeper, &m, text, strlen(text), p->ev, k, &changed, err);

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/merge.h"
 #include "poise/report.h"
 #include "poise/store_reply.h"
 #include "poise/store_score.h"
@@ -314,6 +315,31 @@ static int add_score(void *ctx, const struct qa_score *q)
 			  SYNC_INT(q->updated_at));
 	}
 	return 0;
+}
+
+/*
+ * The batch's calls whose row fails merge's checks (this database edited by
+ * hand: a name with control characters or bad UTF-8, over its limit, a time
+ * out of range) are left out, counted in n; the others keep their order.
+ * Events are not checked here: the store takes notes merge refuses (a CR,
+ * bad UTF-8), which go as they always did (bad bytes as U+FFFD), and the
+ * server's readers check them (team_mirror).
+ */
+static void leave_out_bad(struct batch *b, struct team_sync_counts *n)
+{
+	size_t kept = 0, ncalls = NCALLS(b);
+
+	for (size_t i = 0; i < ncalls; i++) {
+		const struct sync_call *c = &CALLS(b)[i];
+		struct poise_error why;
+
+		if (merge_check_call(&c->meta, &why) != POISE_OK)
+			team_refuse(&n->refused, n->refused_why, sizeof(n->refused_why), &c->meta,
+				    why.msg);
+		else
+			memmove(&CALLS(b)[kept++], c, sizeof(*c));
+	}
+	b->calls.len = kept * sizeof(struct sync_call);
 }
 
 /* Empty every table's rows, in the format sql says, and what was read back. */
@@ -703,6 +729,9 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 		    (ps = b.ps) != POISE_OK || NCALLS(&b) == 0)
 			break;
 		snprintf(after, sizeof(after), "%s", CALLS(&b)[NCALLS(&b) - 1].meta.id);
+		leave_out_bad(&b, n);
+		if (NCALLS(&b) == 0)
+			continue;
 		small = NCALLS(&b) < copy_from;
 		if ((ps = build(&b, small)) != POISE_OK ||
 		    (ps = deliver(t, &b, small, o, no, n, err)) != POISE_OK)

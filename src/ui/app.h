@@ -166,6 +166,8 @@ struct ui {
 	/* Banner under the body: an error stays until the next good action. */
 	char banner[320];
 	int banner_error;
+	/* What the last key waits for while the screen is too small (ui_wait_larger). */
+	char waiting[96];
 
 	/* A rehearsal's scripted customer (rehearse.c); NULL in a real call. */
 	struct rehearsal *rh;
@@ -236,20 +238,39 @@ int ui_call_tick(struct ui *ui, int64_t now);
 void ui_set_banner(struct ui *ui, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int ui_too_small(void);
+/* Enter, however the terminal sends it (CR, LF, the keypad's). */
+int ui_is_enter(int key);
+/*
+ * A key that must not act unseen (it ends or answers something, or opens
+ * what has to be read), pressed while the screen is too small: it does
+ * nothing, and the too-small line says that `what` ("x end call",
+ * "answering") waits for a larger window. Returns REDRAW | HANDLED. The
+ * next key or a resize forgets it; the same key works once the window is
+ * large enough.
+ */
+int ui_wait_larger(struct ui *ui, const char *what);
 int ui_compact(void);
 
 /* edit.c: the line editor and one-key questions, as overlays. */
 /*
+ * A line's check, run on Enter: POISE_OK takes the text; anything else
+ * keeps the editor open with why's message above the field. ctx is the
+ * caller's own state, read only (the day "today" names, a form's limits), given back
+ * as it was passed: no check keeps anything of its own between questions.
+ */
+typedef enum poise_status (*ui_check_fn)(const void *ctx, const char *text,
+					 struct poise_error *why);
+/*
  * Ask a line of at most max characters that fits out's size bytes with its
  * NUL (LIMIT_BYTES of limits.h always does); returns 1 saved (out filled,
- * UTF-8), 0 cancelled. validate may be NULL. The editor shows the room
+ * UTF-8), 0 cancelled. check may be NULL. The editor shows the room
  * left and refuses a character more with a word: it never cuts.
  */
 int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
-		 const char *(*validate)(const char *text));
+		 ui_check_fn check, const void *ctx);
 /* The same, as many characters as fit size. */
-int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
-		 const char *(*validate)(const char *text));
+int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size, ui_check_fn check,
+		 const void *ctx);
 /* Ask one key among `keys` (a string of ASCII keys); returns it, or 0 on Esc when allowed. */
 int ui_ask_key(struct ui *ui, const char *question, const char *keys, int esc_ok);
 /* 1 when scr is the line editor: the one screen that takes pasted text. */
@@ -312,8 +333,21 @@ void ui_pager(struct ui *ui, const char *title, const struct list_item *items, s
 /* The help of a key table, as a pager. */
 void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_t n);
 void draw_fill(int y, attr_t attr);
+/*
+ * Banners, one rule for every screen: a banner (or a screen's own error
+ * line) is never cut at the screen's edge. It wraps onto as many rows as
+ * it takes, up to `most`, the last on row `last`, over whatever was drawn
+ * there (the list screens draw it after their body, which it covers until
+ * the next key; the call screen lays its body out above it, asking
+ * draw_banner_rows first). An error is in the error colour across the
+ * width. Returns the rows taken, 0 for no text.
+ */
+#define DRAW_BANNER_MOST 3 /* the rows a list screen gives a long banner */
+int draw_banner_rows(const char *text, int most);
+int draw_banner(struct ui *ui, int last, int most, const char *text, int error);
 void draw_pacer(struct ui *ui, int y, int x, int w, int64_t elapsed_ms);
-void draw_too_small(void);
+/* The one line of a too-small screen: the notice, or what a key waits for (ui_wait_larger). */
+void draw_too_small(const char *waiting);
 /* A title bar and a wrapped text (with newlines); the base for questions. */
 struct panel {
 	const char *title;

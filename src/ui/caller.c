@@ -80,9 +80,9 @@ int caller_ask(struct ui *ui, struct caller *c)
 	ui->last_enter = ui_now(); /* the key that opened the form, most likely Enter */
 	ui_push(ui, &caller_screen, &f);
 	f.step = _("Their name (Enter skips, Esc goes back)");
-	if (ui_edit_line(ui, _("name:"), c->customer, sizeof(c->customer), NULL)) {
+	if (ui_edit_line(ui, _("name:"), c->customer, sizeof(c->customer), NULL, NULL)) {
 		f.step = _("Reference (Enter starts the call)");
-		done = ui_edit_line(ui, _("reference:"), c->ref, sizeof(c->ref), NULL);
+		done = ui_edit_line(ui, _("reference:"), c->ref, sizeof(c->ref), NULL, NULL);
 	}
 	ui_pop(ui);
 	ui->enter_guard = 0;

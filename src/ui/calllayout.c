@@ -524,9 +524,7 @@ void callscr_draw(struct ui *ui, void *ctx)
 	top = bottom - prompt_h;
 	if (ui->banner[0]) {
 		/* Whole, however long (a line to say): the stage keeps three rows. */
-		banner_h = draw_text_height(COLS - 2, ui->banner);
-		if (banner_h > top - body_y - 3)
-			banner_h = top - body_y - 3;
+		banner_h = draw_banner_rows(ui->banner, top - body_y - 3);
 		if (banner_h < 1)
 			banner_h = 1;
 	}
@@ -555,13 +553,7 @@ void callscr_draw(struct ui *ui, void *ctx)
 	if (!keep_footer)
 		callscr_footer(ui, LINES - footer_h, compact ? 1 : 3);
 	draw_prompt(ui, top, prompt_h, now);
-	if (ui->banner[0]) {
-		attr_t a = ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN);
-
-		for (int i = 0; i < banner_h; i++)
-			draw_fill(top - banner_h + i, ui->banner_error ? a : A_NORMAL);
-		draw_text(ui, top - banner_h, 1, COLS - 2, banner_h, a, ui->banner);
-	}
+	draw_banner(ui, top - 1, banner_h, ui->banner, ui->banner_error);
 	if (said_h)
 		draw_text(ui, top - banner_h - said_h, 1, COLS - 2, said_h, ui_attr(ui, R_TITLE),
 			  ui->customer_line);

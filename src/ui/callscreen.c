@@ -367,7 +367,7 @@ static int call_note(struct ui *ui, void *ctx, int key)
 
 	(void)ctx, (void)key;
 	if (ui_edit_text(ui, _("note (Enter saves, Esc cancels):"), LIMIT_NOTE, text, sizeof(text),
-			 NULL) &&
+			 NULL, NULL) &&
 	    text[0])
 		record_said(ui, EV_NOTE, text, _("note saved"));
 	return REDRAW;
@@ -386,7 +386,8 @@ static int call_escalate(struct ui *ui, void *ctx, int key)
 	char text[LIMIT_BYTES(LIMIT_REASON)];
 
 	(void)ctx, (void)key;
-	if (!ui_edit_text(ui, _("escalate, reason:"), LIMIT_REASON, text, sizeof(text), NULL))
+	if (!ui_edit_text(ui, _("escalate, reason:"), LIMIT_REASON, text, sizeof(text), NULL,
+			  NULL))
 		return REDRAW;
 	return record_said(ui, EV_ESCALATE, text, _("escalation saved"));
 }
@@ -513,6 +514,24 @@ static int call_read(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
+/*
+ * The keys that act while the screen is too small to be read: what logs
+ * the talk as it goes (mood, hold, a tick or a line said, moving among the
+ * lines and stages: each shown or taken back once the window is larger),
+ * so nothing the agent does mid-call is lost. Every other key waits for a
+ * larger window (ui_wait_larger): it ends the call (x), takes something
+ * back (u), or opens what has to be read or answered (b's script, w's
+ * wording, s's reasons, the note and escalation editors, m's line, the
+ * pacer, a prompt, the help). A key added to the table waits until it is
+ * named here.
+ */
+static int acts_unseen(const struct keybind *kb)
+{
+	return kb->fn == call_mood || kb->fn == call_hold || kb->fn == call_mark ||
+	       kb->fn == call_move || kb->fn == call_next || kb->fn == call_prev ||
+	       kb->fn == key_quit;
+}
+
 static int callscr_key(struct ui *ui, void *ctx, int key)
 {
 	struct keybind keys[NCALL_KEYS + 1];
@@ -524,6 +543,12 @@ static int callscr_key(struct ui *ui, void *ctx, int key)
 	if (key == KEY_ESC && ui->cs.pacing) {
 		record(ui, EV_BREATHE_END, 0, 0, NULL);
 		return REDRAW;
+	}
+	if (kb && ui_too_small() && !acts_unseen(kb)) {
+		char what[sizeof(ui->waiting)];
+
+		snprintf(what, sizeof(what), "%s %s", ui_tr(kb->label), ui_tr(kb->brief));
+		return ui_wait_larger(ui, what);
 	}
 	if (kb && kb->fn != call_warn && kb->fn != call_move)
 		((struct callscr *)ctx)->warn_shown = 0;

@@ -559,18 +559,51 @@ void draw_fill(int y, attr_t attr)
 	attroff(attr);
 }
 
-/* One line, the longest wording that fits; typing and logging carry on below it. */
-void draw_too_small(void)
+int draw_banner_rows(const char *text, int most)
+{
+	int h = text && text[0] ? draw_text_height(COLS - 2, text) : 0;
+
+	return h > most ? most : h;
+}
+
+int draw_banner(struct ui *ui, int last, int most, const char *text, int error)
+{
+	attr_t a = ui_attr(ui, error ? R_ERROR : R_WARN);
+	int h = draw_banner_rows(text, most);
+
+	for (int i = 0; i < h; i++)
+		draw_fill(last - h + 1 + i, error ? a : A_NORMAL);
+	if (h)
+		draw_text(ui, last - h + 1, 1, COLS - 2, h, a, text);
+	return h;
+}
+
+/*
+ * One line, the longest wording that fits; typing and logging carry on
+ * below it. After a key that waits for a larger window, the line says so
+ * (what it is first, so the narrowest wording still names it).
+ */
+void draw_too_small(const char *waiting)
 {
 	static const char *const fmt[] = {
 		N_("terminal too small (%dx%d) - need at least %dx%d"),
 		N_("too small (%dx%d), need %dx%d"),
 		N_("too small (%dx%d)"),
 	};
-	char buf[128];
+	/* TRANSLATORS: %s is a key and what it does ("x end call"), or "answering". */
+	static const char *const wait_fmt[] = {
+		N_("%s: make the window at least %dx%d first"),
+		N_("%s: make the window larger first"),
+		N_("%s: larger window first"),
+	};
+	const char *const *f = waiting && waiting[0] ? wait_fmt : fmt;
+	char buf[256];
 
 	for (size_t i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
-		snprintf(buf, sizeof(buf), _(fmt[i]), COLS, LINES, UI_MIN_W, UI_MIN_H);
+		if (f == fmt)
+			snprintf(buf, sizeof(buf), _(f[i]), COLS, LINES, UI_MIN_W, UI_MIN_H);
+		else
+			snprintf(buf, sizeof(buf), _(f[i]), waiting, UI_MIN_W, UI_MIN_H);
 		if (draw_cols(buf) <= COLS)
 			break;
 	}

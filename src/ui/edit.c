@@ -21,7 +21,9 @@ struct edit {
 	size_t max;   /* characters */
 	size_t len, pos;
 	size_t bytes; /* of buf in the terminal's encoding (UTF-8) */
-	const char *(*validate)(const char *text);
+	ui_check_fn check;
+	const void *check_ctx;
+	struct poise_error why; /* the check's refusal */
 	const char *error;
 	char full[128];
 	char *out;
@@ -86,10 +88,7 @@ static void edit_draw(struct ui *ui, void *ctx)
 	draw_cut(y, 0, COLS, ui_attr(ui, R_KEY), ed->label);
 	if (edit_narrow(ed))
 		lw = 0, y--; /* a narrow screen: edit on the line above the label */
-	if (ed->error) {
-		draw_fill(y - 1, ui_attr(ui, R_ERROR));
-		draw_text(ui, y - 1, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), ed->error);
-	}
+	draw_banner(ui, y - 1, DRAW_BANNER_MOST, ed->error, 1); /* a refusal, whole */
 	draw_fill(y, A_NORMAL);
 	if (lw)
 		draw_cut(y, 0, COLS, A_NORMAL, ed->label);
@@ -171,8 +170,11 @@ static int edit_finish(struct edit *ed)
 		return REDRAW;
 	}
 	ed->out[n] = '\0';
-	if (ed->validate && (ed->error = ed->validate(ed->out)))
+	poise_error_clear(&ed->why);
+	if (ed->check && ed->check(ed->check_ctx, ed->out, &ed->why) != POISE_OK) {
+		ed->error = ed->why.msg[0] ? ed->why.msg : poise_status_str(ed->why.status);
 		return REDRAW;
+	}
 	ed->saved = 1;
 	return QUIT;
 }
@@ -219,6 +221,10 @@ static int edit_key(struct ui *ui, void *ctx, int key)
 		return 0;
 	if (under_key(ui, key))
 		return REDRAW;
+	/* Typing goes on unseen; saving or cancelling what cannot be read waits. */
+	if (ui_too_small() && (key == KEY_ESC || ui_is_enter(key)))
+		/* TRANSLATORS: what waits, in "%s: make the window larger first". */
+		return ui_wait_larger(ui, key == KEY_ESC ? _("cancelling") : _("saving"));
 	ed->error = NULL;
 	switch (key) {
 	case KEY_ESC:
@@ -274,7 +280,7 @@ int ui_takes_paste(const struct screen *scr)
 }
 
 int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
-		 const char *(*validate)(const char *text))
+		 ui_check_fn check, const void *ctx)
 {
 	struct edit *ed = calloc(1, sizeof(*ed));
 	int saved;
@@ -285,7 +291,8 @@ int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t
 	ed->max = max;
 	ed->out = out;
 	ed->size = size;
-	ed->validate = validate;
+	ed->check = check;
+	ed->check_ctx = ctx;
 	ui_push(ui, &edit_screen, ed);
 	ui_run(ui);
 	ui_pop(ui);
@@ -295,10 +302,10 @@ int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t
 	return saved;
 }
 
-int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size,
-		 const char *(*validate)(const char *text))
+int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size, ui_check_fn check,
+		 const void *ctx)
 {
-	return ui_edit_text(ui, label, size - 1, out, size, validate);
+	return ui_edit_text(ui, label, size - 1, out, size, check, ctx);
 }
 
 struct ask {
@@ -328,6 +335,13 @@ static int ask_key(struct ui *ui, void *ctx, int key)
 {
 	struct ask *a = ctx;
 
+	/* A question cannot be answered unseen: every answer waits (the Esc too). */
+	if (ui_too_small() &&
+	    ((key == KEY_ESC && a->esc_ok) || (key > 0 && key < 128 && strchr(a->keys, key)) ||
+	     (ui_is_enter(key) && strchr(a->keys, '\n'))))
+		/* TRANSLATORS: what waits, in "%s: make the window larger first". */
+		return ui_wait_larger(ui, _("answering"));
+
 	if (key == KEY_ESC && a->esc_ok) {
 		a->answer = 0;
 		return QUIT;
@@ -336,7 +350,7 @@ static int ask_key(struct ui *ui, void *ctx, int key)
 		a->answer = key;
 		return QUIT;
 	}
-	if ((key == '\r' || key == '\n' || key == KF(KEY_ENTER)) && strchr(a->keys, '\n')) {
+	if (ui_is_enter(key) && strchr(a->keys, '\n')) {
 		a->answer = '\n';
 		return QUIT;
 	}
@@ -353,7 +367,8 @@ int ui_overlay_rows(const struct ui *ui)
 	if (top == &ask_screen)
 		return ask_rows(ctx);
 	if (top == &edit_screen)
-		return 1 + edit_narrow(ctx) + (((const struct edit *)ctx)->error != NULL);
+		return 1 + edit_narrow(ctx) +
+		       draw_banner_rows(((const struct edit *)ctx)->error, DRAW_BANNER_MOST);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "poise/team_floor.h"
+#include "poise/text.h"
 #include "ui/review_int.h" /* rv_cell: a table's cells */
 
 #define ALERT_LINES 3 /* the newest alerts not yet cleared */
@@ -114,6 +115,33 @@ static void clock_of(int64_t ms, char *buf, size_t size)
 	strftime(buf, size, "%H:%M:%S", &tm);
 }
 
+/*
+ * s as shown (made safe, rv_cell) in at most width columns, cut with "..."
+ * when longer, never padded: a long name keeps the rest of its line in sight.
+ */
+static void fit(char *out, size_t size, const char *s, int width)
+{
+	char whole[(FIELD_CUSTOMER_MAX > FIELD_AGENT_MAX ? FIELD_CUSTOMER_MAX : FIELD_AGENT_MAX) *
+			   TEXT_MARK_MAX +
+		   64];
+	size_t n;
+
+	whole[0] = out[0] = '\0';
+	rv_cell(whole, sizeof(whole), s, (int)sizeof(whole)); /* all of it, then spaces */
+	for (n = strlen(whole); n > 0 && whole[n - 1] == ' '; n--)
+		whole[n - 1] = '\0';
+	rv_cell(out, size, whole, width);
+	for (n = strlen(out); n > 0 && out[n - 1] == ' '; n--)
+		out[n - 1] = '\0';
+	if (strcmp(out, whole) != 0 && width > 3 && size > 3) {
+		out[0] = '\0';
+		rv_cell(out, size - 3, whole, width - 3);
+		for (n = strlen(out); n > 0 && out[n - 1] == ' '; n--)
+			out[n - 1] = '\0';
+		strcat(out, "...");
+	}
+}
+
 /* The alert lines, newest first; the rows they took. */
 static int draw_alerts(struct ui *ui, const struct fscreen *s, int y)
 {
@@ -123,12 +151,14 @@ static int draw_alerts(struct ui *ui, const struct fscreen *s, int y)
 
 	for (size_t k = n; k > s->cleared && shown < ALERT_LINES; k--, shown++) {
 		const struct team_floor_alert *a = &al[k - 1];
-		char when[16], what[48], line[512];
+		char when[16], what[48], agent[256], customer[512], line[1024];
 
 		clock_of(a->seen, when, sizeof(when));
 		floor_alert_words(what, sizeof(what), a->alert, a->level);
-		snprintf(line, sizeof(line), "! %s  %s%s%s%s: %s", when, a->agent,
-			 a->customer[0] ? " (" : "", a->customer, a->customer[0] ? ")" : "", what);
+		fit(agent, sizeof(agent), a->agent, 20);
+		fit(customer, sizeof(customer), a->customer, COLS / 3 > 12 ? COLS / 3 : 12);
+		snprintf(line, sizeof(line), "! %s  %s%s%s%s: %s", when, agent,
+			 a->customer[0] ? " (" : "", customer, a->customer[0] ? ")" : "", what);
 		draw_fill(y, ui_attr(ui, R_ERROR));
 		y += draw_text(ui, y, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), line);
 	}
@@ -193,8 +223,7 @@ static void floor_draw(struct ui *ui, void *ctx)
 		draw_text(ui, y + 1, 2, COLS - 4, 3, ui_attr(ui, R_DIM),
 			  _("no live calls: each call shows here as an agent takes it (their "
 			    "poise streams to this server when it has --server or $POISE_SERVER)"));
-	if (s->error[0])
-		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1, ui_attr(ui, R_ERROR), s->error);
+	draw_banner(ui, LINES - fh - 1, DRAW_BANNER_MOST, s->error, 1);
 	draw_footer(ui, LINES - fh, 2, floor_keys, NFLOOR_KEYS);
 	free(items);
 	free(lines);

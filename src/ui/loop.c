@@ -45,6 +45,12 @@ int ui_too_small(void)
 	return COLS < UI_MIN_W || LINES < UI_MIN_H;
 }
 
+int ui_wait_larger(struct ui *ui, const char *what)
+{
+	snprintf(ui->waiting, sizeof(ui->waiting), "%s", what);
+	return REDRAW | HANDLED;
+}
+
 int ui_compact(void)
 {
 	return COLS < UI_FULL_W || LINES < UI_FULL_H;
@@ -68,7 +74,7 @@ static void redraw(struct ui *ui)
 	if (!ui_frame_left(ui))
 		erase();
 	if (ui_too_small()) {
-		draw_too_small();
+		draw_too_small(ui->waiting);
 	} else {
 		for (int i = 0; i < ui->depth; i++)
 			ui->stack[i]->draw(ui, ui->ctx[i]);
@@ -228,7 +234,7 @@ static int read_key(int *key)
 	return 1;
 }
 
-static int is_enter(int key)
+int ui_is_enter(int key)
 {
 	return key == '\r' || key == '\n' || key == KF(KEY_ENTER);
 }
@@ -300,14 +306,14 @@ static int paste_burst(struct ui *ui, const struct screen *top, void *ctx, int k
 
 	while (waiting_key(&next)) {
 		if (next == KF(UI_PASTE_BEGIN) || (next & UI_KEYF) ||
-		    (is_enter(key) && is_enter(next))) {
+		    (ui_is_enter(key) && ui_is_enter(next))) {
 			unread_key(next);
 			break;
 		}
 		flags |= top->key(ui, ctx, UI_PASTED | key);
 		key = next;
 	}
-	return flags | top->key(ui, ctx, is_text(key) || is_enter(key) ? key : UI_PASTED | key);
+	return flags | top->key(ui, ctx, is_text(key) || ui_is_enter(key) ? key : UI_PASTED | key);
 }
 
 /*
@@ -346,13 +352,17 @@ void ui_run(struct ui *ui)
 		now = ui_now();
 		if (read_key(&key)) {
 			fast_errors = 0;
+			if (ui->waiting[0]) {
+				ui->waiting[0] = '\0'; /* said for the key before */
+				flags |= REDRAW;
+			}
 			if (key == KF(KEY_RESIZE))
 				flags |= REDRAW;
 			else if (key == KF(UI_PASTE_BEGIN))
 				flags |= paste_bracketed(ui, top, ctx);
 			else if (key == KF(UI_PASTE_END))
 				continue; /* a stray end marker: nothing to do */
-			else if (ui_takes_paste(top) && (is_text(key) || is_enter(key)))
+			else if (ui_takes_paste(top) && (is_text(key) || ui_is_enter(key)))
 				flags |= paste_burst(ui, top, ctx, key);
 			else
 				flags |= top->key(ui, ctx, key);

@@ -350,10 +350,8 @@ static void ready_draw(struct ui *ui, void *ctx)
 	if (LINES - ui_overlay_rows(ui) < bottom)
 		bottom = LINES - ui_overlay_rows(ui);
 	draw_list_view(ui, 2, 1, COLS - 2, bottom - 2, l.items, l.n, &r->view);
-	if (r->error[0] || ui->banner[0])
-		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
-			  ui_attr(ui, ui->banner_error || r->error[0] ? R_ERROR : R_WARN),
-			  r->error[0] ? r->error : ui->banner);
+	draw_banner(ui, LINES - fh - 1, DRAW_BANNER_MOST, r->error[0] ? r->error : ui->banner,
+		    ui->banner_error || r->error[0]);
 	draw_footer(ui, LINES - fh, 2, ready_keys, NREADY_KEYS);
 out:
 	for (size_t i = 0; l.owned && i < l.nowned; i++)

@@ -4,6 +4,7 @@
  */
 #include "poise/day.h"
 #include "poise/i18n.h"
+#include "poise/text.h"
 #include "ui/review_int.h"
 
 #include <stdio.h>
@@ -14,18 +15,27 @@
 
 void rv_cell(char *out, size_t size, const char *utf8, int width)
 {
-	size_t len = strlen(out), left = strlen(utf8);
+	/* Measured as it will be shown: made safe first (controls marked, text.h). */
+	char small[256], *safe = small;
+	size_t len = strlen(out), need = text_safe(small, sizeof(small), utf8, 0), left;
+	const char *s;
 	mbstate_t mb;
 	int cols = 0;
 
+	if (need >= sizeof(small) && (safe = malloc(need + 1)) != NULL)
+		text_safe(safe, need + 1, utf8, 0);
+	if (!safe)
+		safe = small; /* out of memory: the start of it will do */
+	s = safe;
+	left = strlen(safe);
 	memset(&mb, 0, sizeof(mb));
-	while (*utf8 && len + 8 < size) {
+	while (*s && len + 8 < size) {
 		wchar_t wc;
-		size_t r = mbrtowc(&wc, utf8, left, &mb);
+		size_t r = mbrtowc(&wc, s, left, &mb);
 		int valid = r != (size_t)-1 && r != (size_t)-2 && r != 0;
 		int w = valid ? wcwidth(wc) : 1;
 
-		if (!valid) {
+		if (!valid) { /* a locale that is not UTF-8 */
 			memset(&mb, 0, sizeof(mb));
 			r = 1;
 		}
@@ -33,18 +43,20 @@ void rv_cell(char *out, size_t size, const char *utf8, int width)
 			w = 1;
 		if (cols + w > width)
 			break;
-		if (valid && wc >= 32)
-			memcpy(out + len, utf8, r);
+		if (valid)
+			memcpy(out + len, s, r);
 		else
 			out[len] = '?';
-		len += valid && wc >= 32 ? r : 1;
+		len += valid ? r : 1;
 		cols += w;
-		utf8 += r;
+		s += r;
 		left -= r;
 	}
 	while (cols++ < width && len + 1 < size)
 		out[len++] = ' ';
 	out[len] = '\0';
+	if (safe != small)
+		free(safe);
 }
 
 void rv_datetime(char *buf, size_t size, int64_t ms)
@@ -109,20 +121,12 @@ static int keep_or_clear(const char *text)
 	return !text[0] || strcmp(text, "-") == 0;
 }
 
-static const char *check_day(const char *text)
-{
-	return keep_or_clear(text) || parse_day(text, 0) >= 0
-		       ? NULL
-		       : _("expected a date YYYY-MM-DD, e.g. 2024-05-01");
-}
-
 /*
  * The words a filter takes, English always and the locale's too (words_pick):
  * what is kept is the English key, as the database has it.
  */
-static const char *const statuses[] = {NC_("call status", "open"),
-				       NC_("call status", "interrupted"),
-				       NC_("call status", "done")};
+static const char *const statuses[] = {
+	NC_("call status", "open"), NC_("call status", "interrupted"), NC_("call status", "done")};
 static const char *const answers[] = {NC_("answer", "yes"), NC_("answer", "no")};
 
 /* An outcome: its key, or its name in the locale (the wrap-up's label); -1 when neither. */
@@ -144,39 +148,6 @@ static void to_key(char *out, size_t size, const char *typed, int i, const char 
 	snprintf(out, size, "%s", typed[0] && i >= 0 ? keys[i] : "");
 }
 
-static const char *check_outcome(const char *text)
-{
-	return keep_or_clear(text) || typed_outcome(text) >= 0
-		       ? NULL
-		       /* TRANSLATORS: the outcome keys, which are always taken; the
-			  outcomes' names in your language are taken too: say so. */
-		       : _("expected resolved, escalated, transferred, callback, abuse or "
-			   "unresolved");
-}
-
-static const char *check_mood(const char *text)
-{
-	return keep_or_clear(text) || (text[0] >= '1' && text[0] <= '5' && !text[1])
-		       ? NULL
-		       : _("expected a mood from 1 (calm) to 5 (furious)");
-}
-
-static const char *check_status(const char *text)
-{
-	return keep_or_clear(text) || words_pick(text, "call status", statuses, 3) >= 0
-		       ? NULL
-		       /* TRANSLATORS: the words of msgctxt "call status". */
-		       : _("expected open, interrupted or done");
-}
-
-static const char *check_yes_no(const char *text)
-{
-	return keep_or_clear(text) || words_pick(text, "answer", answers, 2) >= 0
-		       ? NULL
-		       /* TRANSLATORS: the words of msgctxt "answer". */
-		       : _("expected yes or no");
-}
-
 /* A whole number lo..hi, as typed; -1 when it is not one. */
 static long number(const char *text, long lo, long hi)
 {
@@ -186,41 +157,101 @@ static long number(const char *text, long lo, long hi)
 	return text[0] >= '0' && text[0] <= '9' && !*end && n >= lo && n <= hi ? n : -1;
 }
 
-static const char *check_percent(const char *text)
+/*
+ * A filter field's check, given to the line editor as its context: what
+ * the field takes besides "" (keep) and "-" (clear), and what it says to
+ * anything else (a msgid; %d is `most`).
+ */
+struct field_check {
+	int (*takes)(const char *text);
+	const char *refusal;
+	int most;
+};
+
+static enum poise_status check_field(const void *ctx, const char *text, struct poise_error *why)
 {
-	return keep_or_clear(text) || number(text, 1, 100) >= 0
-		       ? NULL
-		       : _("expected a percentage from 1 to 100");
+	const struct field_check *fc = ctx;
+
+	if (keep_or_clear(text) || fc->takes(text))
+		return POISE_OK;
+	return poise_error_set(why, POISE_INVALID, NULL, 0, 0, fc->refusal, fc->most);
 }
 
-static const char *check_sample(const char *text)
+static int takes_day(const char *text)
 {
-	static char msg[96];
-
-	if (keep_or_clear(text) || number(text, 0, REVIEW_SAMPLE_MAX) >= 0)
-		return NULL;
-	snprintf(msg, sizeof(msg), _("expected a number of calls from 1 to %d (0: no sample)"),
-		 REVIEW_SAMPLE_MAX);
-	return msg;
+	return parse_day(text, 0) >= 0;
 }
 
-static const char *check_seed(const char *text)
+static int takes_outcome(const char *text)
 {
-	return keep_or_clear(text) || number(text, 0, 999999999) >= 0
-		       ? NULL
-		       : _("expected a whole number up to 999999999");
+	return typed_outcome(text) >= 0;
 }
+
+static int takes_mood(const char *text)
+{
+	return text[0] >= '1' && text[0] <= '5' && !text[1];
+}
+
+static int takes_status(const char *text)
+{
+	return words_pick(text, "call status", statuses, 3) >= 0;
+}
+
+static int takes_yes_no(const char *text)
+{
+	return words_pick(text, "answer", answers, 2) >= 0;
+}
+
+static int takes_percent(const char *text)
+{
+	return number(text, 1, 100) >= 0;
+}
+
+static int takes_sample(const char *text)
+{
+	return number(text, 0, REVIEW_SAMPLE_MAX) >= 0;
+}
+
+static int takes_seed(const char *text)
+{
+	return number(text, 0, 999999999) >= 0;
+}
+
+static const struct field_check day_check = {
+	takes_day, N_("expected a date YYYY-MM-DD, e.g. 2024-05-01"), 0};
+static const struct field_check outcome_check = {
+	takes_outcome,
+	/* TRANSLATORS: the outcome keys, which are always taken; the outcomes'
+	   names in your language are taken too: say so. */
+	N_("expected resolved, escalated, transferred, callback, abuse or unresolved"), 0};
+static const struct field_check mood_check = {
+	takes_mood, N_("expected a mood from 1 (calm) to 5 (furious)"), 0};
+static const struct field_check status_check = {
+	takes_status,
+	/* TRANSLATORS: the words of msgctxt "call status". */
+	N_("expected open, interrupted or done"), 0};
+static const struct field_check yes_no_check = {
+	takes_yes_no,
+	/* TRANSLATORS: the words of msgctxt "answer". */
+	N_("expected yes or no"), 0};
+static const struct field_check percent_check = {
+	takes_percent, N_("expected a percentage from 1 to 100"), 0};
+static const struct field_check sample_check = {
+	takes_sample, N_("expected a number of calls from 1 to %d (0: no sample)"),
+	REVIEW_SAMPLE_MAX};
+static const struct field_check seed_check = {
+	takes_seed, N_("expected a whole number up to 999999999"), 0};
 
 /* Ask one field; 0 when the form was cancelled. */
 static int ask(struct ui *ui, const char *name, const char *now, char *out, size_t size,
-	       const char *(*check)(const char *))
+	       const struct field_check *check)
 {
 	char label[256], text[256];
 
 	/* TRANSLATORS: a filter field: its name, [its value now], the keys. */
 	snprintf(label, sizeof(label), _("%s [%s] (Enter keeps, - clears):"), _(name),
 		 now[0] ? now : _("any"));
-	if (!ui_edit_line(ui, label, text, sizeof(text), check))
+	if (!ui_edit_line(ui, label, text, sizeof(text), check ? check_field : NULL, check))
 		return 0;
 	if (strcmp(text, "-") == 0)
 		out[0] = '\0';
@@ -249,11 +280,11 @@ static int ask_more(struct ui *ui, struct review_filter *f, struct rv_sample *sm
 		 NULL) ||
 	    !ask(ui, N_("customer reference"), f->ref, f->ref, sizeof(f->ref), NULL) ||
 	    !ask(ui, N_("status (open, interrupted, done)"), status, status, sizeof(status),
-		 check_status) ||
-	    !ask(ui, N_("reviewed (yes, no)"), reviewed, reviewed, sizeof(reviewed), check_yes_no) ||
-	    !ask(ui, N_("QA score below (percent)"), below, below, sizeof(below), check_percent) ||
+		 &status_check) ||
+	    !ask(ui, N_("reviewed (yes, no)"), reviewed, reviewed, sizeof(reviewed), &yes_no_check) ||
+	    !ask(ui, N_("QA score below (percent)"), below, below, sizeof(below), &percent_check) ||
 	    !ask(ui, N_("random sample of N calls as a review queue (0: none)"), sample, sample,
-		 sizeof(sample), check_sample))
+		 sizeof(sample), &sample_check))
 		return 0;
 	to_key(f->status, sizeof(f->status), status, words_pick(status, "call status", statuses, 3),
 	       statuses);
@@ -266,7 +297,7 @@ static int ask_more(struct ui *ui, struct review_filter *f, struct rv_sample *sm
 		return 1;
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)smp->seed);
 	if (!ask(ui, N_("seed (the same seed draws the same sample)"), seed, seed, sizeof(seed),
-		 check_seed))
+		 &seed_check))
 		return 0;
 	if (seed[0]) /* "-" keeps the seed shown */
 		smp->seed = (uint64_t)number(seed, 0, 999999999);
@@ -284,12 +315,12 @@ int rv_filter_form(struct ui *ui, struct review_filter *f, char from[11], char t
 		snprintf(mood, sizeof(mood), "%d", f->mood_min);
 	snprintf(outcome, sizeof(outcome), "%s", f->outcome);
 	if (!ask(ui, N_("agent"), f->agent, f->agent, sizeof(f->agent), NULL) ||
-	    !ask(ui, N_("from day"), from, from, 11, check_day) ||
-	    !ask(ui, N_("to day (included)"), to, to, 11, check_day) ||
-	    !ask(ui, N_("outcome"), outcome, outcome, sizeof(outcome), check_outcome) ||
+	    !ask(ui, N_("from day"), from, from, 11, &day_check) ||
+	    !ask(ui, N_("to day (included)"), to, to, 11, &day_check) ||
+	    !ask(ui, N_("outcome"), outcome, outcome, sizeof(outcome), &outcome_check) ||
 	    !ask(ui, N_("cause"), f->cause, f->cause, sizeof(f->cause), NULL) ||
 	    !ask(ui, N_("playbook id"), f->playbook, f->playbook, sizeof(f->playbook), NULL) ||
-	    !ask(ui, N_("mood at start or end at least"), mood, mood, sizeof(mood), check_mood) ||
+	    !ask(ui, N_("mood at start or end at least"), mood, mood, sizeof(mood), &mood_check) ||
 	    !ask_more(ui, f, smp))
 		return 0;
 	for (int i = 0; i < OUTCOME_COUNT; i++)

@@ -13,8 +13,9 @@
 #include "ui/review.h"
 
 /*
- * Append utf8 to out as exactly `width` columns: cut at a whole character,
- * padded with spaces. draw_text wraps instead of cutting, and a table needs
+ * Append utf8 to out as exactly `width` columns: made safe first (text.h:
+ * a control or an invisible character takes the room its mark is shown in),
+ * cut at a whole character, padded with spaces. draw_text wraps instead of cutting, and a table needs
  * cells (a small helper of our own rather than a change to draw.c).
  */
 void rv_cell(char *out, size_t size, const char *utf8, int width);

@@ -23,6 +23,7 @@ struct rlist {
 	struct review_filter f;
 	char from[11], to[11]; /* the dates typed, as shown */
 	struct call_meta rows[REVIEW_PAGE_MAX];
+	struct call_meta next[REVIEW_PAGE_MAX]; /* load()'s page, read whole before it replaces rows */
 	size_t n;
 	int sel;
 	int more;  /* the page was full: there may be older calls */
@@ -88,7 +89,7 @@ static void set_error(struct rlist *l, const struct poise_error *err)
 static int load(struct ui *ui, struct rlist *l, enum review_dir dir, const struct review_key *from,
 		int keep_if_empty)
 {
-	static struct call_meta rows[REVIEW_PAGE_MAX];
+	struct call_meta *rows = l->next;
 	struct poise_error err;
 	size_t want = (size_t)page_rows(ui), n = 0;
 
@@ -331,9 +332,8 @@ static void list_draw(struct ui *ui, void *ctx)
 			  filters[0] ? _("no call matches these filters (F clears them)")
 				     : _("no calls logged yet"));
 	if (l->error[0] || ui->banner[0])
-		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
-			  ui_attr(ui, l->error[0] || ui->banner_error ? R_ERROR : R_WARN),
-			  l->error[0] ? l->error : ui->banner);
+		draw_banner(ui, LINES - fh - 1, DRAW_BANNER_MOST, l->error[0] ? l->error : ui->banner,
+			    l->error[0] || ui->banner_error);
 	else
 		draw_pages(ui, l, LINES - fh - 1);
 	draw_footer(ui, LINES - fh, 2, list_keys, NLIST_KEYS);
@@ -434,18 +434,18 @@ static int list_filter(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-static const char *check_search(const char *text)
+static enum poise_status check_search(const void *ctx, const char *text, struct poise_error *why)
 {
-	static char msg[256];
 	size_t chars = 0;
 
+	(void)ctx;
 	for (const char *p = text; *p; p++)
 		chars += ((unsigned char)*p & 0xc0) != 0x80;
 	if (chars == 0 || chars >= REVIEW_SEARCH_MIN)
-		return NULL;
-	snprintf(msg, sizeof(msg), _("give at least %d characters (or none to stop searching)"),
-		 REVIEW_SEARCH_MIN);
-	return msg;
+		return POISE_OK;
+	return poise_error_set(why, POISE_INVALID, NULL, 0, 0,
+			       "give at least %d characters (or none to stop searching)",
+			       REVIEW_SEARCH_MIN);
 }
 
 static int list_search(struct ui *ui, void *ctx, int key)
@@ -455,8 +455,7 @@ static int list_search(struct ui *ui, void *ctx, int key)
 
 	(void)key;
 	if (!ui_edit_line(ui, _("search every typed text (empty stops searching):"), text,
-			  sizeof(text),
-			  check_search))
+			  sizeof(text), check_search, NULL))
 		return REDRAW;
 	snprintf(l->f.search, sizeof(l->f.search), "%s", text);
 	load_sample(ui, l);

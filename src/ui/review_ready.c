@@ -73,7 +73,7 @@ void rv_comments_ack(struct ui *ui, struct rv_comments *c)
 			   rp.kind == REPLY_REPLY
 				   ? _("your reply (Enter sends, Esc cancels):")
 				   : _("why you disagree (Enter sends, Esc cancels):"),
-			   LIMIT_COMMENT, rp.text, sizeof(rp.text), NULL) ||
+			   LIMIT_COMMENT, rp.text, sizeof(rp.text), NULL, NULL) ||
 	     !rp.text[0]))
 		return;
 	rp.review_id = c->r[0].id;

@@ -339,9 +339,7 @@ static void view_draw(struct ui *ui, void *ctx)
 		 v->rc.meta.id, words_count(rows, sizeof(rows), v->lv.rows, "line", "lines"));
 	draw_fill(0, ui_attr(ui, R_HEADER));
 	draw_text(ui, 0, 1, COLS - 2, 1, ui_attr(ui, R_HEADER), title);
-	if (ui->banner[0])
-		draw_text(ui, LINES - fh - 1, 1, COLS - 2, 1,
-			  ui_attr(ui, ui->banner_error ? R_ERROR : R_WARN), ui->banner);
+	draw_banner(ui, LINES - fh - 1, DRAW_BANNER_MOST, ui->banner, ui->banner_error);
 	draw_footer(ui, LINES - fh, 2, view_keys, NVIEW_KEYS);
 }
 
@@ -413,7 +411,7 @@ static int view_comment(struct ui *ui, void *ctx, int key)
 
 	(void)key;
 	if (!ui_edit_text(ui, _("comment for the agent (Enter saves, Esc cancels):"), LIMIT_COMMENT,
-			  text, sizeof(text), NULL) ||
+			  text, sizeof(text), NULL, NULL) ||
 	    !text[0])
 		return REDRAW;
 	snprintf(v->mine.comment, sizeof(v->mine.comment), "%s", text);

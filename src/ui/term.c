@@ -25,6 +25,11 @@
 
 #include <term.h>
 
+/*
+ * File-level on purpose, the only such state in src/ui: a signal handler
+ * is given nothing but the signal's number, so what it sets or reads must
+ * be where it can reach it. There is one terminal per process.
+ */
 static volatile sig_atomic_t pending_signal;
 
 /* For a fatal signal: filled before the handlers go in, only read after. */

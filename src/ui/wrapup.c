@@ -181,39 +181,33 @@ static int ask_cause(struct ui *ui, struct wrapup *w)
 	return 0;
 }
 
-/* The editor's check has no context: today is read once, when the question opens. */
-static char due_today[11];
-static struct poise_error due_err;
-
-static const char *check_date(const char *text)
+/* The due date as typed: ctx is today's day, read once when the question opens. */
+static enum poise_status check_due(const void *ctx, const char *text, struct poise_error *why)
 {
 	char day[11];
 
-	poise_error_clear(&due_err);
-	if (!text[0] || followup_parse_due(text, due_today, day, &due_err) == POISE_OK)
-		return NULL;
-	return due_err.msg;
+	return text[0] ? followup_parse_due(text, ctx, day, why) : POISE_OK;
 }
 
 static int ask_followup(struct ui *ui, struct wrapup *w)
 {
-	char due[64] = "", day[11], channel[LIMIT_BYTES(LIMIT_CHANNEL)] = "",
+	char due[64] = "", today[11], day[11], channel[LIMIT_BYTES(LIMIT_CHANNEL)] = "",
 	     promise[LIMIT_BYTES(LIMIT_PROMISE)] = "";
 
-	day_format(0, ui_now(), due_today);
-	if (!ui_edit_line(ui, _("follow-up due date (Enter skips):"), due, sizeof(due),
-			  check_date) ||
+	day_format(0, ui_now(), today);
+	if (!ui_edit_line(ui, _("follow-up due date (Enter skips):"), due, sizeof(due), check_due,
+			  today) ||
 	    !due[0])
 		return ui->stopping ? -1 : 0;
-	if (followup_parse_due(due, due_today, day, NULL) != POISE_OK)
+	if (followup_parse_due(due, today, day, NULL) != POISE_OK)
 		return 0;
 	snprintf(due, sizeof(due), "%s", day); /* stored as the day it names */
 	ui_edit_text(ui, _("follow-up channel, e.g. phone or email (Enter skips):"), LIMIT_CHANNEL,
-		     channel, sizeof(channel), NULL);
+		     channel, sizeof(channel), NULL, NULL);
 	if (ui->stopping)
 		return -1;
 	ui_edit_text(ui, _("promise made (Enter skips):"), LIMIT_PROMISE, promise, sizeof(promise),
-		     NULL);
+		     NULL, NULL);
 	if (ui->stopping)
 		return -1;
 	snprintf(w->followup, sizeof(w->followup), "%s\t%s\t%s", due, channel, promise);
@@ -230,11 +224,11 @@ static int ask_reflection(struct ui *ui, struct wrapup *w)
 	char well[LIMIT_BYTES(LIMIT_REFLECTION)] = "", improve[LIMIT_BYTES(LIMIT_REFLECTION)] = "";
 
 	ui_edit_text(ui, _("what went well (Enter skips):"), LIMIT_REFLECTION, well, sizeof(well),
-		     NULL);
+		     NULL, NULL);
 	if (ui->stopping)
 		return -1;
 	ui_edit_text(ui, _("what to improve (Enter skips):"), LIMIT_REFLECTION, improve,
-		     sizeof(improve), NULL);
+		     sizeof(improve), NULL, NULL);
 	if (ui->stopping)
 		return -1;
 	if (!well[0] && !improve[0])

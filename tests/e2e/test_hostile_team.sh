@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rows from another agent's machine are data: an agent whose database was
-# edited (or whose poise is not ours) pushes calls holding terminal controls
+# Rows from another agent's machine are data: an agent who writes the
+# server's rows by hand (or whose poise is not ours) leaves calls holding terminal controls
 # in every free-text field, one control character a call (ESC, CR, BS, BEL,
 # DEL, a C1 CSI, a bidi override, a line separator). The supervisor's
 # --server commands still read the rest of the team: each hostile call is
@@ -17,37 +17,48 @@ team_role hostile_sue poise_supervisor
 agent_db="$E2E_DIR/ana.db"
 mirror="$E2E_DIR/sue.db"
 
-# The agent's shift: 12 made-up calls, then the file edited behind poise's back.
+# The agent's shift: 12 made-up calls, sent; then rows rewritten on the server
+# behind poise's back (psql as the agent: row-level security lets them write
+# their own calls; a hand-edited database is not sent, test_sync_hostile).
 "$POISE_BIN" gen --seed 5 --agents 1 --days 2 --db "$agent_db" 12 >/dev/null || fail "gen"
-python3 - "$agent_db" <<'PY' || fail "editing the agent's database"
+python3 - "$agent_db" <<'PY' || fail "naming the agent"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-ids = [r[0] for r in db.execute("SELECT id FROM calls ORDER BY started_at")]
 db.execute("UPDATE calls SET agent = 'hostile_ana'")
+db.commit()
+PY
+POISE_SERVER="dbname=$db user=hostile_ana" "$POISE_BIN" sync --db "$agent_db" >/dev/null 2>"$E2E_DIR/sync.err" \
+	|| fail "the agent's sync: $(cat "$E2E_DIR/sync.err")"
+[ "$(q "SELECT count(*) FROM poise.calls WHERE agent = 'hostile_ana'")" = 12 ] || fail "not 12 calls on the server"
+python3 - "$agent_db" >"$E2E_DIR/edit.sql" <<'PY' || fail "writing the edits"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+def lit(s):  # an E'' literal, every character outside printable ASCII escaped
+    return "E'" + "".join(c if 32 <= ord(c) < 127 and c not in "'\\" else
+                          ("\\u%04x" % ord(c) if ord(c) < 0x10000 else "\\U%08x" % ord(c)) for c in s) + "'"
+ids = [r[0] for r in db.execute("SELECT id FROM calls ORDER BY started_at")]
 # One control character a call, each in another field.
 bad = ["\x1b]0;pwned\x07", "\r", "\b", "\x07", "\x7f", "\u009b2J", "\u202e", "\u2028"]
 fields = ["customer", "customer_ref", "note", "followup", "customer", "note", "customer_ref", "note"]
 for i, (ch, f) in enumerate(zip(bad, fields)):
     cid = ids[i]
     if f in ("customer", "customer_ref"):
-        db.execute(f"UPDATE calls SET {f} = ? WHERE id = ?", ("x" + ch + "y", cid))
+        print(f"UPDATE poise.calls SET {f} = {lit('x' + ch + 'y')} WHERE id = '{cid}';")
     elif f == "note":
         n = db.execute("SELECT count(*) FROM events WHERE call_id = ? AND kind = 'note'", (cid,)).fetchone()[0]
-        if n == 0:  # no note in this call: its start's neighbour text field, the outcome's cause
-            db.execute("UPDATE calls SET customer = ? WHERE id = ?", ("n" + ch, cid))
-        db.execute("UPDATE events SET text = ? WHERE call_id = ? AND kind = 'note'", ("note " + ch, cid))
+        if n == 0:  # no note in this call: its start's neighbour text field, the customer
+            print(f"UPDATE poise.calls SET customer = {lit('n' + ch)} WHERE id = '{cid}';")
+        print(f"INSERT INTO poise.events (call_id, seq, t, kind, stage, text) SELECT call_id,"
+              f" max(seq) + 1, max(t), 'note', 'calm', {lit('note ' + ch)} FROM poise.events"
+              f" WHERE call_id = '{cid}' GROUP BY call_id;")
     else:
-        db.execute("UPDATE calls SET customer = ? WHERE id = ?", ("f" + ch, cid))
-        db.execute("UPDATE followups SET promise = ? WHERE call_id = ?", ("promise " + ch, cid))
+        print(f"UPDATE poise.calls SET customer = {lit('f' + ch)} WHERE id = '{cid}';")
+        print(f"UPDATE poise.followups SET promise = {lit('promise ' + ch)} WHERE call_id = '{cid}';")
 # Odd but valid: shown as it is.
-db.execute("UPDATE calls SET customer = ? WHERE id = ?",
-           ("Zoë 好😠 e\u0301\u200bvalid", ids[8]))
-db.commit()
+print(f"UPDATE poise.calls SET customer = {lit('Zoë 好😠 e' + chr(0x301) + chr(0x200b) + 'valid')} WHERE id = '{ids[8]}';")
 PY
-
-POISE_SERVER="dbname=$db user=hostile_ana" "$POISE_BIN" sync --db "$agent_db" >/dev/null 2>"$E2E_DIR/sync.err" \
-	|| fail "the agent's sync: $(cat "$E2E_DIR/sync.err")"
-[ "$(q "SELECT count(*) FROM poise.calls WHERE agent = 'hostile_ana'")" = 12 ] || fail "not 12 calls on the server"
+PGOPTIONS="-c client_min_messages=warning" "$psql" -X -q -v ON_ERROR_STOP=1 -U hostile_ana -d "$db" \
+	-f "$E2E_DIR/edit.sql" >/dev/null || fail "the agent's edits on the server"
 
 # no_controls WHAT FILE: nothing in FILE a terminal would obey (CSV may end its records in CRLF).
 no_controls() {
@@ -84,11 +95,17 @@ for cmd in "report --format csv" "report --format json" "export --format csv" "e
 	no_controls "$cmd --server (stderr)" "$E2E_DIR/err"
 done
 [ "$("$POISE_BIN" export --server --db "$mirror" | wc -l)" = 4 ] || fail "export --server has not 4 calls"
-# The odd but valid name comes down whole, and show prints it.
+# The odd but valid name comes down whole, and show prints it, the zero-width space marked.
 good=$(q "SELECT id FROM poise.calls WHERE customer LIKE 'Zo%valid'")
 [ -n "$good" ] || fail "the valid odd name is not on the server"
 "$POISE_BIN" show "$good" --server --db "$mirror" >"$E2E_DIR/out" 2>"$E2E_DIR/err" || fail "show --server: $(cat "$E2E_DIR/err")"
-grep -qF $'Zoë 好😠 e\u0301\u200bvalid' "$E2E_DIR/out" || fail "the odd name is not shown whole: $(head -5 "$E2E_DIR/out")"
+grep -qF $'Zoë 好😠 e\u0301<U+200B>valid' "$E2E_DIR/out" || fail "the odd name is not shown whole: $(head -5 "$E2E_DIR/out")"
+python3 - "$mirror" <<'PY' || fail "the odd name is not kept whole in the mirror"
+import sqlite3, sys
+n = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM calls WHERE customer = ?", ("Zoë 好😠 e\u0301\u200bvalid",)).fetchone()[0]
+sys.exit(0 if n == 1 else f"{n} calls hold it")
+PY
 no_controls "show --server" "$E2E_DIR/out"
 # A hostile call is not in the mirror, and saying so is not an error.
 bad_id=$(q "SELECT id FROM poise.calls WHERE customer LIKE 'x%y' ORDER BY started_at LIMIT 1")

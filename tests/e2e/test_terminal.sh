@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Terminals: refusals before the database is touched, a resize storm, the
-# compact layout at 40x12, the one-line notice below it (keys still log),
-# and NO_COLOR.
+# compact layout at 40x12, the one-line notice below it (the keys that log
+# the talk as it goes still log: a mood pressed mid-call is never lost; the
+# keys that must not act unseen wait, test_too_small_keys.sh), and NO_COLOR.
 . "$(dirname "$0")/lib.sh"
 
 # Not a terminal: refused, nothing created.
@@ -41,7 +42,8 @@ wait_for "Cal"
 wait_for "? help"
 screen | grep -qF "agent tester" && fail "the compact header still shows the agent"
 
-# Below 40x12: one line, and keys still log events.
+# Below 40x12: one line, and a mood key still logs (x and the others that
+# must not act unseen wait: test_too_small_keys.sh).
 tm resize-window -t main -x 30 -y 8
 wait_for "too small (30x8)"
 expect_eq 1 "$(screen | grep -c .)" "lines of the too-small notice at 30x8"

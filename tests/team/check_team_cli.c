@@ -86,6 +86,27 @@ START_TEST(test_init_and_sync)
 	ck_assert_msg(rc == 0 && strstr(out, "sent 6 calls"), "rc %d: %s", rc, out);
 	rc = run(sh, out, sizeof(out));
 	ck_assert_msg(rc == 0 && strstr(out, "sent 0 calls, 0 events"), "rc %d: %s", rc, out);
+	ck_assert_msg(!strstr(out, "PGPASSWORD"), "%s", out);
+	/* A password in $PGPASSWORD: used, and warned of once a run (never shown). */
+	snprintf(sh, sizeof(sh),
+		 "PGPASSWORD=hunter2 POISE_SERVER='dbname=" DB " user=agent01' " POISE_BIN
+		 " sync --db %s",
+		 path);
+	rc = run(sh, out, sizeof(out));
+	ck_assert_msg(rc == 0 && strstr(out, "sent 0 calls, 0 events"), "rc %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "warning: $PGPASSWORD holds the server's password") &&
+			      strstr(out, "~/.pgpass or a service file") && !strstr(out, "hunter2"),
+		      "%s", out);
+	/* A reading command connects more than once: still one warning. */
+	snprintf(sh, sizeof(sh),
+		 "PGPASSWORD=hunter2 POISE_SERVER='dbname=" DB " user=t_sue' " POISE_BIN
+		 " report --server --db %s.mirror",
+		 path);
+	rc = run(sh, out, sizeof(out));
+	ck_assert_msg(rc == 0, "rc %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "$PGPASSWORD") &&
+			      !strstr(strstr(out, "$PGPASSWORD") + 1, "$PGPASSWORD"),
+		      "%s", out);
 	admin = pgt_connect(DB, NULL);
 	sfx_same(path, admin);
 	/* A supervisor has no calls of their own to send: said, not an error. */

@@ -300,6 +300,67 @@ START_TEST(test_cut_connection_only_delays)
 }
 END_TEST
 
+/* Poll until the floor's poll fails saying what (a set-up refused, not a lost server). */
+static void wait_for_error(struct team_floor *f, const char *what)
+{
+	int64_t until = wall_ms() + WAIT_S * 1000;
+	struct poise_error err;
+	size_t n;
+
+	poise_error_clear(&err);
+	while (team_floor_poll(f, wall_ms(), &n, &err) == POISE_OK || !strstr(err.msg, what)) {
+		ck_assert_msg(wall_ms() < until, "no '%s' in %d s (last: %s)", what, WAIT_S,
+			      err.msg);
+		usleep(50000);
+	}
+}
+
+/*
+ * The floor connects again but the new session's set-up is refused on a live
+ * connection (here the server's schema is not the version this poise knows):
+ * it counts as not connected, keeps trying, and once the set-up succeeds it
+ * LISTENs again, so the next alert arrives.
+ */
+START_TEST(test_failed_setup_is_not_connected)
+{
+	struct team_floor *f;
+	const struct team_floor_alert *al;
+	size_t want = 1;
+	PGconn *admin;
+
+	setup(1);
+	f = open_floor();
+	start_call(0);
+	record(0, (struct event){.kind = EV_ESCALATE, .text = "asked"});
+	wait_for(f, alerts_at_least, &want);
+	admin = pgt_connect(DB, NULL);
+	pgt_ok(admin, "UPDATE poise.schema_version SET version = version + 1000");
+	ck_assert_int_eq(pgt_int(admin, "SELECT count(pg_terminate_backend(pid)) FROM "
+					"pg_stat_activity WHERE usename = 't_sue'"),
+			 1);
+	wait_for_error(f, "version");
+	/* Not connected: no socket to wait on, and the set-up is tried again. */
+	ck_assert_int_eq(team_floor_socket(f), -1);
+	wait_for_error(f, "version");
+	ck_assert_int_eq(team_floor_socket(f), -1);
+	pgt_ok(admin, "UPDATE poise.schema_version SET version = version - 1000");
+	record(0, (struct event){.kind = EV_MANAGER});
+	want = 2;
+	wait_for(f, alerts_at_least, &want);
+	ck_assert_int_eq(team_floor_alerts(f, &al), 2);
+	ck_assert_int_eq(al[1].alert, FLOOR_ALERT_MANAGER);
+	/* Heard through LISTEN on the new session, not only caught up: one more. */
+	record(0, (struct event){.kind = EV_STAGE, .stage = STAGE_BOUNDARY});
+	record(0, (struct event){.kind = EV_WARNING, .a = 1});
+	record(0, (struct event){.kind = EV_WARNING, .a = 2});
+	want = 3;
+	wait_for(f, alerts_at_least, &want);
+	stop_all();
+	PQfinish(admin);
+	team_floor_close(f);
+}
+END_TEST
+
 static void poll_quietly(struct team_floor *f)
 {
 	struct poise_error err;
@@ -363,6 +424,7 @@ Suite *team_floor_suite(void)
 
 	tcase_add_test(tc, test_twenty_agents_every_alert);
 	tcase_add_test(tc, test_cut_connection_only_delays);
+	tcase_add_test(tc, test_failed_setup_is_not_connected);
 	tcase_add_test(tc, test_ended_call_alerts_once);
 	suite_add_tcase(s, tc);
 	return s;

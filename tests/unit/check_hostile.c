@@ -783,6 +783,136 @@ START_TEST(test_sanitizer_class)
 }
 END_TEST
 
+/* What text_fput writes for s (flags), as a string to compare (free it). */
+static char *fput_of(const char *s, int flags)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	text_fput(f, s, flags);
+	fclose(f);
+	return buf;
+}
+
+/* The same for text_json_str. */
+static char *json_of(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	text_json_str(f, s);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Characters that draw nothing (Unicode's format characters) are data, but a
+ * terminal shows each marked, so "r1" and "r<ZWSP>1" never look alike: the
+ * whole class, through every writer, against the scripts that need joiners.
+ */
+START_TEST(test_invisible_characters_shown_marked)
+{
+	static const struct {
+		const char *utf8, *mark;
+	} hidden[] = {
+		{"\xc2\xad", "<U+00AD>"},	  /* soft hyphen */
+		{"\xe1\xa0\x8e", "<U+180E>"},	  /* Mongolian vowel separator */
+		{"\xe2\x80\x8b", "<U+200B>"},	  /* zero-width space */
+		{"\xe2\x80\x8c", "<U+200C>"},	  /* zero-width non-joiner, after ASCII */
+		{"\xe2\x80\x8d", "<U+200D>"},	  /* zero-width joiner, after ASCII */
+		{"\xe2\x81\xa0", "<U+2060>"},	  /* word joiner */
+		{"\xe2\x81\xa3", "<U+2063>"},	  /* invisible separator */
+		{"\xe2\x81\xaf", "<U+206F>"},	  /* nominal digit shapes */
+		{"\xef\xbb\xbf", "<U+FEFF>"},	  /* BOM, zero-width no-break space */
+		{"\xef\xbf\xb9", "<U+FFF9>"},	  /* interlinear annotation */
+		{"\xf0\x9b\xb2\xa0", "<U+1BCA0>"}, /* shorthand format letter overlap */
+		{"\xf0\x9d\x85\xb3", "<U+1D173>"}, /* musical symbol begin beam */
+		{"\xf3\xa0\x80\x81", "<U+E0001>"}, /* language tag */
+		{"\xf3\xa0\x81\xa1", "<U+E0061>"}, /* a tag, after ASCII */
+	};
+	/* Joiners and tags that shape the text around them pass as they are. */
+	static const char *const whole[] = {
+		"\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85", /* Persian ZWNJ */
+		"\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7",			 /* Devanagari ZWJ */
+		"\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7", /* family */
+		"\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81\xb3\xf3\xa0\x81\xa3"
+		"\xf3\xa0\x81\xb4\xf3\xa0\x81\xbf", /* the flag of Scotland */
+		"Zo\xc3\xab e\xcc\x81 \xe5\xa5\xbd",
+	};
+
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		char in[64], want[64], out[128], *put, *json, *csv = NULL, err_in[64];
+		size_t csvlen = 0;
+		FILE *f;
+		struct poise_error err;
+
+		snprintf(in, sizeof(in), "r%s1", hidden[i].utf8);
+		snprintf(want, sizeof(want), "r%s1", hidden[i].mark);
+		ck_assert_uint_eq(text_safe(out, sizeof(out), in, 0), strlen(want));
+		ck_assert_str_eq(out, want);
+		ck_assert_str_eq(put = fput_of(in, 0), want);
+		/* at the start too, and in a cut: a mark is never split */
+		ck_assert_uint_eq(text_safe(out, sizeof(out), in + 1, 0), strlen(want) - 1);
+		ck_assert_str_eq(out, want + 1);
+		ck_assert_uint_eq(text_safe(out, 4, in, 0), strlen(want));
+		ck_assert_str_eq(out, "r");
+		/* data, not refused: the edge keeps it, CSV keeps it, JSON escapes it */
+		ck_assert(text_is_safe(in, 0));
+		ck_assert_int_eq(text_check_field("customer name", in, 64, 0, &err), POISE_OK);
+		json = json_of(in);
+		ck_assert_ptr_null(strstr(json, hidden[i].utf8));
+		ck_assert_msg(strstr(json, "\\u"), "%s", json);
+		ck_assert_ptr_nonnull(f = open_memstream(&csv, &csvlen));
+		text_csv_cell(f, in, 0, 1);
+		fclose(f);
+		snprintf(err_in, sizeof(err_in), "%s\r\n", in);
+		ck_assert_str_eq(csv, err_in);
+		free(put);
+		free(json);
+		free(csv);
+	}
+	/* A pair beyond the BMP as JSON: a surrogate pair, so it parses back. */
+	{
+		char *json = json_of("a\xf3\xa0\x80\x81");
+
+		ck_assert_str_eq(json, "\"a\\udb40\\udc01\"");
+		free(json);
+	}
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
+		char out[128], *put = fput_of(whole[i], 0), *json = json_of(whole[i]);
+
+		text_safe(out, sizeof(out), whole[i], 0);
+		ck_assert_str_eq(out, whole[i]);
+		ck_assert_str_eq(put, whole[i]);
+		ck_assert_ptr_nonnull(strstr(json, whole[i]));
+		free(put);
+		free(json);
+	}
+	/* A mark is the previous character for the next: a joiner after one is marked too. */
+	{
+		char out[64];
+
+		text_safe(out, sizeof(out), "\xc3\xa9\xe2\x80\x8b\xe2\x80\x8d", 0);
+		ck_assert_str_eq(out, "\xc3\xa9<U+200B><U+200D>");
+	}
+	/* A cell counts the mark it shows. */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		text_fput_cell(f, "a\xe2\x80\x8b", 12, 0);
+		fclose(f);
+		ck_assert_str_eq(buf, "a<U+200B>   ");
+		free(buf);
+	}
+}
+END_TEST
+
 START_TEST(test_no_control_characters_reach_the_terminal)
 {
 	char hostile[512], name[200], note[600];
@@ -1378,6 +1508,7 @@ Suite *hostile_suite(void)
 	tcase_add_test(lim, test_limits_in_playbooks);
 	tcase_set_timeout(term, 120); /* each test runs poise many times */
 	tcase_add_test(term, test_sanitizer_class);
+	tcase_add_test(term, test_invisible_characters_shown_marked);
 	tcase_add_test(term, test_no_control_characters_reach_the_terminal);
 	tcase_add_test(term, test_csv_formulas_neutralised_numbers_kept);
 	tcase_add_test(term, test_csv_every_column_neutralised);

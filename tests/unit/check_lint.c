@@ -100,6 +100,32 @@ START_TEST(every_error_in_file_order)
 }
 END_TEST
 
+/* An id holding a character that draws nothing is shown marked, its caret under it. */
+START_TEST(invisible_characters_shown_marked)
+{
+	const char *path = write_file(
+		"zw.yaml", "id: zw\ntitle: Zw\nversion: \"1\"\nlanguage: en\nsources: [\"000\"]\n"
+			   "stages:\n  calm: {goal: g}\ncauses:\n"
+			   "  - {label: \"\xe2\x80\x8b\", id: Bad, \"\xe2\x80\x8bid\": x}\n"
+			   "  - {id: \"r\xe2\x80\x8b" "1\", label: x}\n");
+	struct run r;
+
+	run_poise_in(root, &r, (const char *[]){"lint", path, NULL});
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_msg(strstr(r.err, "'r<U+200B>1' is not a valid id"), "%s", r.err);
+	ck_assert_msg(strstr(r.err, "unknown key '<U+200B>id'"), "%s", r.err);
+	ck_assert_msg(!strstr(r.err, "\xe2\x80\x8b"), "shown invisibly:\n%s", r.err);
+	/* the caret stands under the id's first character, after the marks before it */
+	ck_assert_msg(strstr(r.err, "   10 |   - {id: \"r<U+200B>1\", label: x}\n"
+				    "      |          ^\n"),
+		      "%s", r.err);
+	ck_assert_msg(strstr(r.err, "    9 |   - {label: \"<U+200B>\", id: Bad, \"<U+200B>id\": x}\n"
+				    "      |                                  ^\n"),
+		      "%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(json_for_editors)
 {
 	const char *path = write_file("many.yaml", many);
@@ -263,6 +289,7 @@ Suite *lint_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, every_error_in_file_order);
 	tcase_add_test(tc, json_for_editors);
+	tcase_add_test(tc, invisible_characters_shown_marked);
 	tcase_add_test(tc, syntax_stops_the_file_only);
 	tcase_add_test(tc, warnings_of_guidance);
 	tcase_add_test(tc, scenarios_beside_playbooks);

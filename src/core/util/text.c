@@ -58,6 +58,21 @@ int text_cp_unsafe(unsigned cp, int flags)
 	       cp == BAD_BYTE;
 }
 
+int text_cp_invisible(unsigned cp, unsigned prev)
+{
+	/* The joiners shape the letters or emoji around them (Persian, Indic scripts,
+	 * family emoji): part of the word after a non-ASCII character, a mark after
+	 * ASCII or at the start, where they only hide. Tags spell a flag after an emoji. */
+	if (cp == 0x200c || cp == 0x200d)
+		return prev < 0x80;
+	if (cp >= 0xe0020 && cp <= 0xe007f)
+		return prev < 0x10000;
+	return cp == 0x00ad || cp == 0x180e || cp == 0x200b || (cp >= 0x2060 && cp <= 0x2064) ||
+	       (cp >= 0x206a && cp <= 0x206f) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) ||
+	       (cp >= 0x1bca0 && cp <= 0x1bca3) || (cp >= 0x1d173 && cp <= 0x1d17a) ||
+	       cp == 0xe0001;
+}
+
 /* The next character of s (n > 0 bytes left): its length; *cp is BAD_BYTE for a bad byte. */
 static size_t next_cp(const char *s, size_t n, unsigned *cp)
 {
@@ -73,6 +88,8 @@ size_t text_safe(char *dst, size_t size, const char *s, int flags)
 {
 	size_t n = s ? strlen(s) : 0, need = 0, used = 0;
 	int full = size == 0;
+	unsigned prev = 0; /* the character before, as it is shown; 0 for a mark */
+	char mark[TEXT_MARK_MAX];
 
 	while (n > 0) {
 		unsigned cp;
@@ -92,6 +109,7 @@ size_t text_safe(char *dst, size_t size, const char *s, int flags)
 			if (take < run)
 				full = 1;
 			need += run;
+			prev = (unsigned char)s[run - 1];
 			s += run;
 			n -= run;
 			continue;
@@ -101,7 +119,11 @@ size_t text_safe(char *dst, size_t size, const char *s, int flags)
 		if (text_cp_unsafe(cp, flags)) {
 			piece = TEXT_REPLACEMENT;
 			plen = sizeof(TEXT_REPLACEMENT) - 1;
+		} else if (!(flags & TEXT_KEEP_FORMAT) && text_cp_invisible(cp, prev)) {
+			plen = (size_t)snprintf(mark, sizeof(mark), TEXT_MARK_FORMAT, cp);
+			piece = mark;
 		}
+		prev = piece == s ? cp : 0;
 		if (!full && used + plen < size) {
 			memcpy(dst + used, piece, plen);
 			used += plen;
@@ -120,15 +142,19 @@ size_t text_safe(char *dst, size_t size, const char *s, int flags)
 void text_fput(FILE *out, const char *s, int flags)
 {
 	size_t n = s ? strlen(s) : 0;
+	unsigned prev = 0;
 
 	while (n > 0) {
 		unsigned cp;
 		size_t len = next_cp(s, n, &cp);
 
 		if (text_cp_unsafe(cp, flags))
-			fputs(TEXT_REPLACEMENT, out);
+			fputs(TEXT_REPLACEMENT, out), cp = 0;
+		else if (!(flags & TEXT_KEEP_FORMAT) && text_cp_invisible(cp, prev))
+			fprintf(out, TEXT_MARK_FORMAT, cp), cp = 0;
 		else
 			fwrite(s, 1, len, out);
+		prev = cp;
 		s += len;
 		n -= len;
 	}
@@ -206,6 +232,7 @@ int text_is_safe(const char *s, int flags)
 void text_json_str(FILE *out, const char *s)
 {
 	size_t n;
+	unsigned prev = 0;
 
 	if (!s) {
 		fputs("null", out);
@@ -227,10 +254,14 @@ void text_json_str(FILE *out, const char *s)
 			fputs("\\t", out);
 		else if (cp == '\r')
 			fputs("\\r", out);
-		else if (text_cp_unsafe(cp, 0))
-			fprintf(out, "\\u%04x", cp);
+		else if (cp > 0xffff && text_cp_invisible(cp, prev)) /* a surrogate pair */
+			fprintf(out, "\\u%04x\\u%04x", 0xd800 + ((cp - 0x10000) >> 10),
+				0xdc00 + ((cp - 0x10000) & 0x3ff)), cp = 0;
+		else if (text_cp_unsafe(cp, 0) || text_cp_invisible(cp, prev))
+			fprintf(out, "\\u%04x", cp), cp = 0;
 		else
 			fwrite(s, 1, len, out);
+		prev = cp;
 		s += len;
 		n -= len;
 	}
@@ -263,7 +294,7 @@ void text_csv_cell(FILE *out, const char *s, int numeric, int last)
 		}
 		fputc('"', out);
 	} else if (s) {
-		text_fput(out, s, TEXT_KEEP_TAB);
+		text_fput(out, s, TEXT_KEEP_TAB | TEXT_KEEP_FORMAT);
 	}
 	fputs(last ? "\r\n" : ",", out);
 }
