@@ -24,6 +24,7 @@
 
 #include "poise/limits.h"
 #include "poise/status.h"
+#include "poise/strpool.h"
 
 #define PLAYBOOK_MAX_BYTES (1024 * 1024)
 #define PLAYBOOK_MAX_DEPTH 8
@@ -170,6 +171,8 @@ struct playbook {
 	 */
 	struct poise_error *notes;
 	size_t nnotes;
+	/* Owns every string above but text: set one with strpool_dup(&pb->strings, s). */
+	struct strpool strings;
 };
 
 /*

@@ -70,6 +70,7 @@ struct scenario {
 	struct reaction *reactions;
 	size_t nreactions;
 	char *path; /* where it was loaded from */
+	struct strpool strings; /* owns every string above */
 };
 
 enum poise_status scenario_load_text(const char *text, size_t len, const char *name,

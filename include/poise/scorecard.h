@@ -64,6 +64,7 @@ struct scorecard {
 	size_t ngroups;
 	struct sc_criterion *criteria; /* in file order, groups in order */
 	size_t ncriteria;
+	struct strpool strings; /* owns every string above */
 };
 
 /* Parse text (name: a file name for errors); *out to free with scorecard_free. */

@@ -74,6 +74,16 @@ enum poise_status poise_error_set(struct poise_error *err, enum poise_status sta
 enum poise_status poise_error_put(struct poise_error *err, enum poise_status status,
 				  const char *file, int line, int col, const char *msg);
 
+/*
+ * The end of a constructor that built obj: on success hand it out through
+ * *out, on failure release it with its destructor; either way the status
+ * is the value, so a constructor ends
+ *	return POISE_HAND_OUT(ps, obj, out, obj_free);
+ * status is read twice: pass a variable.
+ */
+#define POISE_HAND_OUT(status, obj, out, release)                              \
+	((status) == POISE_OK ? (*(out) = (obj), POISE_OK) : ((release)(obj), (status)))
+
 /* Reset err to "no error". */
 void poise_error_clear(struct poise_error *err);
 

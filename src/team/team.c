@@ -223,12 +223,8 @@ enum poise_status team_connect_for(const char *conninfo, enum team_reader who, s
 				       "that the server is up; calls stay safe on this machine",
 				       m);
 	}
-	if ((ps = team_session(t, err)) != POISE_OK) {
-		team_close(t);
-		return ps;
-	}
-	*out = t;
-	return POISE_OK;
+	ps = team_session(t, err);
+	return POISE_HAND_OUT(ps, t, out, team_close);
 }
 
 void team_close(struct team *t)

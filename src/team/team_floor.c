@@ -363,12 +363,8 @@ enum poise_status team_floor_open(struct team *t, int64_t now, struct team_floor
 		return nomem(err);
 	}
 	f->t = t;
-	if ((ps = load(f, now, &alerts, err)) != POISE_OK) {
-		team_floor_close(f);
-		return ps;
-	}
-	*out = f;
-	return POISE_OK;
+	ps = load(f, now, &alerts, err);
+	return POISE_HAND_OUT(ps, f, out, team_floor_close);
 }
 
 void team_floor_close(struct team_floor *f)

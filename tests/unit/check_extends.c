@@ -383,8 +383,7 @@ START_TEST(test_emit_round_trip_tricky_text)
 
 	ck_assert_ptr_nonnull(items);
 	for (size_t i = 0; i < n; i++)
-		items[i] = strdup(tricky[i]);
-	free(pb->stages[STAGE_CALM].section[SECTION_TIPS].items[0]);
+		items[i] = strpool_dup(&pb->strings, tricky[i]);
 	free(pb->stages[STAGE_CALM].section[SECTION_TIPS].items);
 	pb->stages[STAGE_CALM].section[SECTION_TIPS].items = items;
 	pb->stages[STAGE_CALM].section[SECTION_TIPS].len = n;

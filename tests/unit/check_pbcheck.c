@@ -66,9 +66,9 @@ START_TEST(test_fit_stage_rows)
 	ck_assert_int_eq(f.out_section, -1);
 	ck_assert_uint_eq(f.out_index, 2);
 	/* a goal of two rows takes one from the items */
-	free(pb->stages[STAGE_CALM].goal);
-	pb->stages[STAGE_CALM].goal = strdup("A goal long enough to need a second row on an "
-					     "eighty-column screen, with words to spare");
+	pb->stages[STAGE_CALM].goal =
+		strpool_dup(&pb->strings, "A goal long enough to need a second row on an "
+					  "eighty-column screen, with words to spare");
 	fit_stage(pb, STAGE_CALM, 80, 24, &f);
 	ck_assert_int_eq(f.have, 24 - 6 - 1 - FIT_FOOTER_ROWS);
 	playbook_free(pb);

@@ -584,8 +584,7 @@ START_TEST(test_default_table)
 		      "%s", err.msg);
 	same_playbook(table, parsed);
 	ck_assert_ptr_ne(table->text, (char *)poise_default_playbook);
-	free(table->stages[STAGE_CALM].goal);
-	table->stages[STAGE_CALM].goal = strdup("changed");
+	table->stages[STAGE_CALM].goal = strpool_dup(&table->strings, "changed");
 	ck_assert_int_eq(playbook_load_default(&again, &err), POISE_OK);
 	same_playbook(again, parsed);
 	playbook_free(table);

@@ -136,7 +136,11 @@ START_TEST(refuses_whole_file_mistakes)
 			     "    line: x\n";
 
 	ck_assert_int_ne(scenario_load_text("", 0, "e.yaml", &sc, &err), POISE_OK);
-	ck_assert_ptr_nonnull(strstr(err.msg, "empty"));
+	ck_assert_str_eq(err.msg, "the scenario is empty");
+	ck_assert_int_eq(err.line, 1);
+	ck_assert_int_ne(scenario_load_text("\n- a\n", 5, "l.yaml", &sc, &err), POISE_OK);
+	ck_assert_ptr_nonnull(strstr(err.msg, "expected a mapping of scenario keys, got a list"));
+	ck_assert_int_eq(err.line, 2);
 	ck_assert_int_ne(scenario_load_text(nomood, strlen(nomood), "m.yaml", &sc, &err),
 			 POISE_OK);
 	ck_assert_ptr_nonnull(strstr(err.msg, "'mood'"));

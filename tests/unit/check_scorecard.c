@@ -104,6 +104,8 @@ static const struct {
 	 "yes-no}]\n",
 	 "missing required key 'version'", 1},
 	{SC_HEAD "groups:\n  - title: G\n    criteria: []\n", "empty list for 'criteria'", 6},
+	{"", "the scorecard is empty", 1},
+	{"\n\n- a\n", "expected a mapping of scorecard keys, got a list", 3},
 };
 
 START_TEST(test_broken_refused)

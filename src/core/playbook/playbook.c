@@ -98,55 +98,23 @@ const struct pb_cause *playbook_cause(const struct playbook *pb, const char *id)
 	return NULL;
 }
 
-static void strlist_free(struct strlist *list)
-{
-	size_t i;
-
-	for (i = 0; i < list->len; i++)
-		free(list->items[i]);
-	free(list->items);
-}
-
+/* The strings are the pool's: only the arrays that hold them are the playbook's own. */
 void playbook_free(struct playbook *pb)
 {
-	size_t i;
-	int s, sec;
-
 	if (!pb)
 		return;
-	free(pb->id);
-	free(pb->title);
-	free(pb->version);
-	free(pb->language);
-	free(pb->description);
-	free(pb->scorecard);
-	free(pb->manager);
-	strlist_free(&pb->sources);
-	for (s = 0; s < STAGE_COUNT; s++) {
-		free(pb->stages[s].goal);
-		free(pb->stages[s].timebox_why);
-		for (sec = 0; sec < SECTION_COUNT; sec++)
-			strlist_free(&pb->stages[s].section[sec]);
-		strlist_free(&pb->stages[s].sources);
-	}
-	for (i = 0; i < PLAYBOOK_WARNINGS; i++)
-		free(pb->warnings[i]);
-	for (i = 0; i < pb->ncauses; i++) {
-		free(pb->causes[i].id);
-		free(pb->causes[i].label);
+	free(pb->sources.items);
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		for (int sec = 0; sec < SECTION_COUNT; sec++)
+			free(pb->stages[s].section[sec].items);
+		free(pb->stages[s].sources.items);
 	}
 	free(pb->causes);
-	for (i = 0; i < pb->nrules; i++) {
-		free(pb->rules[i].id);
-		free(pb->rules[i].message);
-		free(pb->rules[i].why);
-	}
 	free(pb->rules);
 	free(pb->text);
-	free(pb->path);
-	free(pb->extends);
 	playbook_overlay_free(pb->overlay);
 	free(pb->notes);
+	strpool_free(&pb->strings);
 	free(pb);
 }
 
@@ -156,11 +124,11 @@ void playbook_overlay_free(struct pb_overlay *ov)
 		return;
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		for (int sec = 0; sec < SECTION_COUNT; sec++) {
-			strlist_free(&ov->stage[s].add[sec]);
-			strlist_free(&ov->stage[s].remove[sec]);
+			free(ov->stage[s].add[sec].items);
+			free(ov->stage[s].remove[sec].items);
 			free(ov->stage[s].remove_at[sec]);
 		}
-		strlist_free(&ov->stage[s].add_sources);
+		free(ov->stage[s].add_sources.items);
 	}
 	free(ov);
 }
@@ -193,7 +161,7 @@ enum poise_status pb_tree_load(struct pb_tree *t, const char *text, size_t len, 
 static enum poise_status playbook_keep_text(struct playbook *pb, const char *text, size_t len,
 					    const char *name, struct poise_error *err)
 {
-	if (!(pb->text = malloc(len + 1)) || !(pb->path = strdup(name)))
+	if (!(pb->text = malloc(len + 1)) || !(pb->path = strpool_dup(&pb->strings, name)))
 		return poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
 	if (len)
 		memcpy(pb->text, text, len);

@@ -11,18 +11,18 @@
 
 #define PLAYBOOK_BUILTIN_NAME "(built-in)"
 
-static char *copy_str(const char *s, int *nomem)
+static char *copy_str(struct strpool *pool, const char *s, int *nomem)
 {
 	char *d;
 
 	if (!s)
 		return NULL;
-	if (!(d = strdup(s)))
+	if (!(d = strpool_dup(pool, s)))
 		*nomem = 1;
 	return d;
 }
 
-static struct strlist copy_list(const struct strlist *s, int *nomem)
+static struct strlist copy_list(struct strpool *pool, const struct strlist *s, int *nomem)
 {
 	struct strlist d = {NULL, 0};
 
@@ -34,7 +34,7 @@ static struct strlist copy_list(const struct strlist *s, int *nomem)
 	}
 	d.len = s->len;
 	for (size_t i = 0; i < s->len; i++)
-		d.items[i] = copy_str(s->items[i], nomem);
+		d.items[i] = copy_str(pool, s->items[i], nomem);
 	return d;
 }
 
@@ -65,38 +65,39 @@ static struct playbook *playbook_copy(const struct playbook *src)
 	if (!pb)
 		return NULL;
 	*pb = *src;
-	pb->id = copy_str(src->id, &nomem);
-	pb->title = copy_str(src->title, &nomem);
-	pb->version = copy_str(src->version, &nomem);
-	pb->language = copy_str(src->language, &nomem);
-	pb->description = copy_str(src->description, &nomem);
-	pb->scorecard = copy_str(src->scorecard, &nomem);
-	pb->sources = copy_list(&src->sources, &nomem);
+	pb->strings = (struct strpool){0};
+	pb->id = copy_str(&pb->strings, src->id, &nomem);
+	pb->title = copy_str(&pb->strings, src->title, &nomem);
+	pb->version = copy_str(&pb->strings, src->version, &nomem);
+	pb->language = copy_str(&pb->strings, src->language, &nomem);
+	pb->description = copy_str(&pb->strings, src->description, &nomem);
+	pb->scorecard = copy_str(&pb->strings, src->scorecard, &nomem);
+	pb->sources = copy_list(&pb->strings, &src->sources, &nomem);
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		struct pb_stage *st = &pb->stages[s];
 		const struct pb_stage *from = &src->stages[s];
 
-		st->goal = copy_str(from->goal, &nomem);
+		st->goal = copy_str(&pb->strings, from->goal, &nomem);
 		for (int sec = 0; sec < SECTION_COUNT; sec++)
-			st->section[sec] = copy_list(&from->section[sec], &nomem);
-		st->sources = copy_list(&from->sources, &nomem);
-		st->timebox_why = copy_str(from->timebox_why, &nomem);
+			st->section[sec] = copy_list(&pb->strings, &from->section[sec], &nomem);
+		st->sources = copy_list(&pb->strings, &from->sources, &nomem);
+		st->timebox_why = copy_str(&pb->strings, from->timebox_why, &nomem);
 	}
 	for (int i = 0; i < PLAYBOOK_WARNINGS; i++)
-		pb->warnings[i] = copy_str(src->warnings[i], &nomem);
-	pb->manager = copy_str(src->manager, &nomem);
+		pb->warnings[i] = copy_str(&pb->strings, src->warnings[i], &nomem);
+	pb->manager = copy_str(&pb->strings, src->manager, &nomem);
 	if (!(pb->causes = copy_array(src->causes, src->ncauses, sizeof(*pb->causes), &nomem)))
 		pb->ncauses = 0;
 	for (size_t i = 0; i < pb->ncauses; i++) {
-		pb->causes[i].id = copy_str(src->causes[i].id, &nomem);
-		pb->causes[i].label = copy_str(src->causes[i].label, &nomem);
+		pb->causes[i].id = copy_str(&pb->strings, src->causes[i].id, &nomem);
+		pb->causes[i].label = copy_str(&pb->strings, src->causes[i].label, &nomem);
 	}
 	if (!(pb->rules = copy_array(src->rules, src->nrules, sizeof(*pb->rules), &nomem)))
 		pb->nrules = 0;
 	for (size_t i = 0; i < pb->nrules; i++) {
-		pb->rules[i].id = copy_str(src->rules[i].id, &nomem);
-		pb->rules[i].message = copy_str(src->rules[i].message, &nomem);
-		pb->rules[i].why = copy_str(src->rules[i].why, &nomem);
+		pb->rules[i].id = copy_str(&pb->strings, src->rules[i].id, &nomem);
+		pb->rules[i].message = copy_str(&pb->strings, src->rules[i].message, &nomem);
+		pb->rules[i].why = copy_str(&pb->strings, src->rules[i].why, &nomem);
 	}
 	if ((pb->text = malloc(src->text_len + 1))) {
 		memcpy(pb->text, src->text, src->text_len);
@@ -104,8 +105,8 @@ static struct playbook *playbook_copy(const struct playbook *src)
 	} else {
 		nomem = 1;
 	}
-	pb->path = copy_str(src->path, &nomem);
-	pb->extends = copy_str(src->extends, &nomem);
+	pb->path = copy_str(&pb->strings, src->path, &nomem);
+	pb->extends = copy_str(&pb->strings, src->extends, &nomem);
 	pb->overlay = NULL;
 	if (!(pb->notes = copy_array(src->notes, src->nnotes, sizeof(*pb->notes), &nomem)))
 		pb->nnotes = 0;

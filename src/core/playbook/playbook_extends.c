@@ -7,6 +7,10 @@
  * chain is applied from its root down, each level's changes moved into the
  * playbook being built, and the result is written out as YAML so that the
  * text and hash stored with a call are those of what the agent saw.
+ *
+ * Strings move by pointer: the playbook being built adopts each level's
+ * string pool first, so what it takes stays alive and what it replaces is
+ * freed with it.
  */
 #include "playbook_tree.h"
 
@@ -37,23 +41,13 @@ static void steal_str(char **to, char **from)
 {
 	if (!*from)
 		return;
-	free(*to);
 	*to = *from;
 	*from = NULL;
 }
 
-static void strlist_clear(struct strlist *l)
-{
-	for (size_t i = 0; i < l->len; i++)
-		free(l->items[i]);
-	free(l->items);
-	l->items = NULL;
-	l->len = 0;
-}
-
 static void steal_list(struct strlist *to, struct strlist *from)
 {
-	strlist_clear(to);
+	free(to->items);
 	*to = *from;
 	from->items = NULL;
 	from->len = 0;
@@ -72,11 +66,8 @@ static enum poise_status list_append(struct strlist *l, struct strlist *add, int
 
 		while (unique && j < l->len && strcmp(l->items[j], add->items[i]))
 			j++;
-		if (unique && j < l->len) {
-			free(add->items[i]);
-			continue;
-		}
-		l->items[l->len++] = add->items[i];
+		if (!unique || j == l->len)
+			l->items[l->len++] = add->items[i];
 	}
 	free(add->items);
 	add->items = NULL;
@@ -98,7 +89,6 @@ static enum poise_status list_remove(struct strlist *l, const struct strlist *rm
 			return at_error(child, rm_at[i], err,
 					"'%s' has no line '%s' in %s to remove (was it reworded?)",
 					child->extends, rm->items[i], what);
-		free(l->items[j]);
 		memmove(&l->items[j], &l->items[j + 1], (l->len - j - 1) * sizeof(*l->items));
 		l->len--;
 	}
@@ -164,13 +154,8 @@ static enum poise_status apply_rules(struct playbook *base, struct playbook *chi
 
 		while (j < base->nrules && strcmp(base->rules[j].id, r->id))
 			j++;
-		if (j < base->nrules) {
-			free(base->rules[j].id);
-			free(base->rules[j].message);
-			free(base->rules[j].why);
-		} else {
+		if (j == base->nrules)
 			base->nrules++;
-		}
 		base->rules[j] = *r;
 	}
 	free(child->rules);
@@ -202,6 +187,7 @@ enum poise_status playbook_apply(struct playbook *base, struct playbook *child,
 	unsigned given = child->overlay->given;
 	enum poise_status st;
 
+	strpool_adopt(&base->strings, &child->strings);
 	forget_positions(base);
 	if (child->language && !same_language(child->language, base->language))
 		return at_error(child, child->extends_at, err,
@@ -210,10 +196,6 @@ enum poise_status playbook_apply(struct playbook *base, struct playbook *child,
 	if (given & (1u << PF_SOURCES))
 		steal_list(&base->sources, &child->sources);
 	if (given & (1u << PF_CAUSES)) {
-		for (size_t i = 0; i < base->ncauses; i++) {
-			free(base->causes[i].id);
-			free(base->causes[i].label);
-		}
 		free(base->causes);
 		base->causes = child->causes;
 		base->ncauses = child->ncauses;
@@ -351,7 +333,6 @@ enum poise_status playbook_load_text_with(const char *text, size_t len, const ch
 	while (n-- > 0)
 		if ((st = playbook_apply(pb, chain[n], err)) != POISE_OK)
 			goto out;
-	free(pb->path);
 	pb->path = chain[0]->path;
 	chain[0]->path = NULL;
 	/* Notes are located in a file: the child's are this file's, a parent's its own. */

@@ -81,12 +81,8 @@ static enum poise_status walk_warnings(struct pb_walk *w, uint32_t key, uint32_t
 	if (st == POISE_OK && list.len != PLAYBOOK_WARNINGS)
 		st = pbwalk_error(w, val, "'warnings' must have exactly %d lines, got %zu",
 				  PLAYBOOK_WARNINGS, list.len);
-	for (i = 0; i < list.len; i++) {
-		if (st == POISE_OK)
-			w->pb->warnings[i] = list.items[i];
-		else
-			free(list.items[i]);
-	}
+	for (i = 0; st == POISE_OK && i < list.len; i++)
+		w->pb->warnings[i] = list.items[i];
 	free(list.items);
 	return st;
 }
@@ -509,7 +505,8 @@ static enum poise_status walk_extends(struct pb_walk *w, uint32_t key, uint32_t 
 enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struct playbook *pb,
 				struct poise_error *err, struct pb_errlist *all)
 {
-	struct pb_walk w = {.t = t, .name = name, .err = err, .pb = pb, .all = all};
+	struct pb_walk w = {.t = t, .name = name, .err = err, .pb = pb, .pool = &pb->strings,
+			    .all = all};
 	uint32_t k[PF_COUNT], v[PF_COUNT];
 	struct pb_field fields[PF_COUNT];
 	enum poise_status st;

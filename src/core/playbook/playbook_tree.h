@@ -165,6 +165,7 @@ struct pb_walk {
 	const char *name;
 	struct poise_error *err;
 	struct playbook *pb;
+	struct strpool *pool; /* where the strings read are copied */
 	struct pb_errlist *all; /* NULL: only the first error is kept */
 	int failed;
 };
@@ -226,6 +227,14 @@ enum poise_status pbwalk_expect(struct pb_walk *w, uint32_t key, uint32_t val,
 enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *what,
 				const struct pb_field *fields, size_t nfields, uint32_t *key,
 				uint32_t *val);
+/*
+ * The top of a document: a mapping of fields' keys, found as pbwalk_fields
+ * does. empty and not_map are the document's own messages, marked N_()
+ * (not_map takes the kind found); what names it ("the scenario").
+ */
+enum poise_status pbwalk_document(struct pb_walk *w, const char *empty, const char *not_map,
+				  const char *what, const struct pb_field *fields, size_t nfields,
+				  uint32_t *key, uint32_t *val);
 
 enum poise_status pbwalk_check_text(struct pb_walk *w, uint32_t at, const char *s);
 /* A line the agent says aloud: text, and a note where it reads badly without a name. */

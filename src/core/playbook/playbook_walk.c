@@ -116,7 +116,7 @@ enum poise_status pbwalk_string(struct pb_walk *w, uint32_t key, uint32_t val, p
 		return st;
 	if (check && (st = check(w, val, s)) != POISE_OK)
 		return st;
-	if (!(*out = strdup(s)))
+	if (!(*out = strpool_dup(w->pool, s)))
 		return pbwalk_nomem(w);
 	return POISE_OK;
 }
@@ -377,6 +377,17 @@ enum poise_status pbwalk_fields(struct pb_walk *w, uint32_t map, const char *wha
 			st = pbwalk_error(w, map, "missing required key '%s' in %s", fields[f].key,
 					  what);
 	return st;
+}
+
+enum poise_status pbwalk_document(struct pb_walk *w, const char *empty, const char *not_map,
+				  const char *what, const struct pb_field *fields, size_t nfields,
+				  uint32_t *key, uint32_t *val)
+{
+	if (!w->t->len || pbwalk_missing(w, 0))
+		return poise_error_put(w->err, POISE_PLAYBOOK, w->name, 1, 1, _(empty));
+	if (pb_node(w, 0)->type != PB_MAP)
+		return pbwalk_error(w, 0, not_map, pbwalk_kind(w, 0));
+	return pbwalk_fields(w, 0, what, fields, nfields, key, val);
 }
 
 enum poise_status pbwalk_choice(struct pb_walk *w, uint32_t key, uint32_t val, const char *what,

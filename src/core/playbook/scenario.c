@@ -202,13 +202,9 @@ static enum poise_status walk_scenario(struct pb_walk *w, struct scenario *sc)
 	uint32_t k[SC_COUNT], v[SC_COUNT], ck[CU_COUNT], cv[CU_COUNT];
 	enum poise_status st;
 
-	if (!w->t->len || pbwalk_missing(w, 0))
-		return poise_error_set(w->err, POISE_PLAYBOOK, w->name, 1, 1,
-				       "the scenario is empty");
-	if (pb_node(w, 0)->type != PB_MAP)
-		return pbwalk_error(w, 0, "expected a mapping of scenario keys, got %s",
-				    pbwalk_kind(w, 0));
-	if ((st = pbwalk_fields(w, 0, "the scenario", scenario_fields, SC_COUNT, k, v)) ||
+	if ((st = pbwalk_document(w, N_("the scenario is empty"),
+				  N_("expected a mapping of scenario keys, got %s"), "the scenario",
+				  scenario_fields, SC_COUNT, k, v)) ||
 	    (st = pbwalk_string(w, k[SC_ID], v[SC_ID], pbwalk_check_playbook_id, &sc->id)) ||
 	    (st = pbwalk_string(w, k[SC_TITLE], v[SC_TITLE], NULL, &sc->title)) ||
 	    (st = pbwalk_string(w, k[SC_LANGUAGE], v[SC_LANGUAGE], pbwalk_check_language,
@@ -233,20 +229,8 @@ void scenario_free(struct scenario *sc)
 {
 	if (!sc)
 		return;
-	for (size_t i = 0; i < sc->nreactions; i++) {
-		free(sc->reactions[i].id);
-		free(sc->reactions[i].line);
-	}
 	free(sc->reactions);
-	free(sc->id);
-	free(sc->title);
-	free(sc->language);
-	free(sc->situation);
-	free(sc->opening);
-	free(sc->playbook);
-	free(sc->customer);
-	free(sc->reference);
-	free(sc->path);
+	strpool_free(&sc->strings);
 	free(sc);
 }
 
@@ -266,11 +250,12 @@ enum poise_status scenario_load_text(const char *text, size_t len, const char *n
 	if ((st = pb_tree_load(&tree, text, len, name, "scenario", SCENARIO_MAX_BYTES, err)) !=
 	    POISE_OK)
 		goto out;
-	if (!(sc = calloc(1, sizeof(*sc))) || !(sc->path = strdup(name))) {
+	if (!(sc = calloc(1, sizeof(*sc))) || !(sc->path = strpool_dup(&sc->strings, name))) {
 		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
 		goto out;
 	}
-	w = (struct pb_walk){.t = &tree, .name = name, .err = err, .pb = &notes};
+	w = (struct pb_walk){
+		.t = &tree, .name = name, .err = err, .pb = &notes, .pool = &sc->strings};
 	if ((st = walk_scenario(&w, sc)) != POISE_OK)
 		goto out;
 	*out = sc;

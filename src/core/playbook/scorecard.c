@@ -29,18 +29,9 @@ void scorecard_free(struct scorecard *sc)
 {
 	if (!sc)
 		return;
-	for (size_t i = 0; i < sc->ngroups; i++)
-		free(sc->groups[i].title);
-	for (size_t i = 0; i < sc->ncriteria; i++) {
-		free(sc->criteria[i].id);
-		free(sc->criteria[i].text);
-	}
 	free(sc->groups);
 	free(sc->criteria);
-	free(sc->id);
-	free(sc->title);
-	free(sc->version);
-	free(sc->path);
+	strpool_free(&sc->strings);
 	free(sc);
 }
 
@@ -231,24 +222,19 @@ static enum poise_status walk_scorecard(struct sc_walk *s)
 	struct pb_walk *w = &s->w;
 	uint32_t k[SF_COUNT_], v[SF_COUNT_], g;
 	enum poise_status st;
-	char *description = NULL;
+	const char *description; /* checked, not kept */
 	size_t n;
 
-	if (!w->t->len || pbwalk_missing(w, 0))
-		return poise_error_set(w->err, POISE_PLAYBOOK, w->name, 1, 1,
-				       "the scorecard is empty");
-	if (pb_node(w, 0)->type != PB_MAP)
-		return pbwalk_error(w, 0, "expected a mapping of scorecard keys, got %s",
-				    pbwalk_kind(w, 0));
-	if ((st = pbwalk_fields(w, 0, "the scorecard", scorecard_fields, SF_COUNT_, k, v)) !=
-		    POISE_OK ||
+	if ((st = pbwalk_document(w, N_("the scorecard is empty"),
+				  N_("expected a mapping of scorecard keys, got %s"), "the scorecard",
+				  scorecard_fields, SF_COUNT_, k, v)) != POISE_OK ||
 	    (st = pbwalk_string(w, k[SF_ID_], v[SF_ID_], pbwalk_check_playbook_id, &s->sc->id)) !=
 		    POISE_OK ||
 	    (st = pbwalk_string(w, k[SF_TITLE_], v[SF_TITLE_], NULL, &s->sc->title)) != POISE_OK ||
 	    (st = pbwalk_string(w, k[SF_VERSION_], v[SF_VERSION_], pbwalk_check_version,
 				&s->sc->version)) != POISE_OK ||
-	    (k[SF_DESCRIPTION_] && (st = pbwalk_string(w, k[SF_DESCRIPTION_], v[SF_DESCRIPTION_],
-						       NULL, &description)) != POISE_OK) ||
+	    (k[SF_DESCRIPTION_] && (st = pbwalk_scalar(w, k[SF_DESCRIPTION_], v[SF_DESCRIPTION_],
+						       &description)) != POISE_OK) ||
 	    (st = pbwalk_expect(w, k[SF_GROUPS_], v[SF_GROUPS_], PB_SEQ, "'groups'")) != POISE_OK)
 		goto out;
 	if (!(n = seq_count(w, v[SF_GROUPS_]))) {
@@ -265,7 +251,6 @@ static enum poise_status walk_scorecard(struct sc_walk *s)
 		if ((st = walk_group(s, g)) != POISE_OK)
 			goto out;
 out:
-	free(description);
 	return st;
 }
 
@@ -285,7 +270,9 @@ enum poise_status scorecard_load_text(const char *text, size_t len, const char *
 		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
 		goto out;
 	}
-	if ((st = walk_scorecard(&s)) == POISE_OK && !(s.sc->path = strdup(name)))
+	s.w.pool = &s.sc->strings;
+	if ((st = walk_scorecard(&s)) == POISE_OK &&
+	    !(s.sc->path = strpool_dup(&s.sc->strings, name)))
 		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
 	if (st == POISE_OK) {
 		*out = s.sc;

@@ -93,15 +93,6 @@ static int is_interrupt_key(const char *s)
 	return 0;
 }
 
-/* A skip's text is kept only when it is one of poise's reason keys. */
-static int is_skip_key(const char *text)
-{
-	for (int k = 0; k < SKIP_COUNT; k++)
-		if (strcmp(text, skip_reason_key((enum skip_reason)k)) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * The text of ev as exported. Redacted, only keys poise wrote stay (an
  * allow-list, so a new kind of event carrying typed text is left out until
@@ -126,7 +117,8 @@ static const char *event_text(const struct export_ctx *c, const struct event *ev
 	case EV_INTERRUPTED:
 		return is_interrupt_key(ev->text) ? ev->text : NULL;
 	case EV_SKIP:
-		return is_skip_key(ev->text) ? ev->text : NULL;
+		/* only one of poise's reason keys */
+		return skip_reason_from_key(ev->text) >= 0 ? ev->text : NULL;
 	case EV_FOLLOWUP:
 		n = strcspn(ev->text, "\t");
 		if (n != 10 || strspn(ev->text, "0123456789-") != 10)

@@ -448,12 +448,7 @@ enum poise_status report_run(struct store *st, const struct report_query *q, str
 		if ((ps = report_lines_index(rn.r)) != POISE_OK)
 			poise_error_set(err, ps, NULL, 0, 0, "out of memory");
 	}
-	if (ps != POISE_OK) {
-		report_free(rn.r);
-		return ps;
-	}
-	*out = rn.r;
-	return POISE_OK;
+	return POISE_HAND_OUT(ps, rn.r, out, report_free);
 }
 
 static void free_scenarios(struct acc *a)

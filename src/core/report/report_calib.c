@@ -119,12 +119,7 @@ enum poise_status report_calibration(struct store *st, const struct report_query
 		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	free(c->m);
 	c->m = NULL;
-	if (ps != POISE_OK) {
-		report_calib_free(c);
-		return ps;
-	}
-	*out = c;
-	return POISE_OK;
+	return POISE_HAND_OUT(ps, c, out, report_calib_free);
 }
 
 void report_calib_free(struct report_calib *c)

@@ -79,13 +79,8 @@ static int line_said(struct call_figs *f, const struct call_entry *e)
 	l->section = e->a;
 	l->index = e->b;
 	l->mood = e->mood;
-	l->skip = -1;
-	if (e->kind == EV_SKIP) {
-		for (int i = 0; i < SKIP_COUNT; i++)
-			if (strcmp(skip_reason_key((enum skip_reason)i), e->text) == 0)
-				l->skip = i;
-		l->done = 1;
-	}
+	l->skip = e->kind == EV_SKIP ? skip_reason_from_key(e->text) : -1;
+	l->done = e->kind == EV_SKIP;
 	return 1;
 }
 

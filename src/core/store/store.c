@@ -622,12 +622,7 @@ enum poise_status store_open(const char *path, int flags, struct store **out,
 		ps = store_flush(st, NULL, err);
 out:
 	umask(old_mask);
-	if (ps != POISE_OK) {
-		store_close(st);
-		return ps;
-	}
-	*out = st;
-	return POISE_OK;
+	return POISE_HAND_OUT(ps, st, out, store_close);
 }
 
 void store_close(struct store *st)

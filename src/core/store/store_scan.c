@@ -76,11 +76,7 @@ enum poise_status store_scan_open(struct store *st, struct store_scan **out,
 		sc->in_txn = 1;
 	}
 out:
-	if (ps != POISE_OK)
-		store_scan_close(sc);
-	else
-		*out = sc;
-	return ps;
+	return POISE_HAND_OUT(ps, sc, out, store_scan_close);
 }
 
 void store_scan_close(struct store_scan *sc)
