@@ -6,8 +6,6 @@
 #include "ui/callscreen.h"
 
 #include <locale.h>
-#include <malloc.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,65 +246,32 @@ void session_close(struct ui *ui)
 	free(ui);
 }
 
-/* The read-ahead thread's stack (only the pages it touches are resident). */
-#define READ_AHEAD_STACK (1024 * 1024)
-
 /*
- * What the store does before the first frame and the terminal's start does
- * not need: the read of what there is to resume, and compiling the
- * statements of a call's START. Only reads: nothing it does can change the
- * database or the terminal, so whatever fails here is met again, and said,
- * where it is used.
+ * What the store does before the first frame that curses' start does not
+ * need: the read of what there is to resume, and compiling the statements
+ * of a call's START. Only reads: nothing here changes the database or the
+ * terminal, so whatever fails is met again, and said, where it is used.
  */
-static void *read_ahead(void *arg)
+static void read_ahead(struct ui *ui)
 {
-	struct ui *ui = arg;
 	struct poise_error err;
 
 	poise_error_clear(&err);
 	ui->ready_read = store_ready_start(ui->st, ui->opts->agent, &ui->ready, &err) == POISE_OK;
 	store_call_prepare(ui->st);
-	return NULL;
 }
 
 /*
- * The two halves of the first frame's wait, side by side on two cores: the
- * store's reads in a second thread, curses' start (terminfo, the screen,
- * colours, signals) in this one; the thread is joined before anything else
- * touches the store, and curses is never called from it. It takes no
- * signal: they all come to this thread's handlers (term.c).
- * docs/architecture.md, "The call screen's start, in order".
+ * The store's reads, then curses' start (terminfo, the screen, colours,
+ * signals). Session 9 ran the reads in a second thread beside curses' start:
+ * measured, the thread's creation and glibc's locking once a thread exists
+ * cost more than the overlap saved (docs/benchmarks.md, "Start-up, session
+ * 9"), so they run here, in turn.
  */
 static int start_terminal(struct ui *ui, struct poise_error *err)
 {
-	sigset_t all, old;
-	pthread_attr_t small;
-	pthread_t reader;
-	int threaded, rc;
-
-	/*
-	 * One heap for both threads: a second malloc arena would keep the
-	 * compiled statements apart, in pages of its own, for the whole call
-	 * (peak RSS, docs/benchmarks.md). A smaller stack than the default 8 MiB.
-	 */
-#ifdef M_ARENA_MAX
-	mallopt(M_ARENA_MAX, 1);
-#endif
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	threaded = pthread_attr_init(&small) == 0;
-	if (threaded) {
-		pthread_attr_setstacksize(&small, READ_AHEAD_STACK);
-		threaded = pthread_create(&reader, &small, read_ahead, ui) == 0;
-		pthread_attr_destroy(&small);
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!threaded)
-		read_ahead(ui);
-	rc = term_start_err(ui, err);
-	if (threaded)
-		pthread_join(reader, NULL);
-	return rc;
+	read_ahead(ui);
+	return term_start_err(ui, err);
 }
 
 int ui_call(const struct call_opts *opts, struct poise_error *err)
