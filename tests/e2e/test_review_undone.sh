@@ -18,7 +18,16 @@ keys w;          wait_for "First warning to Ivo  (say it, then w logs it)"
 keys w;          wait_for "First warning to Ivo  (given at"
 keys w w;        wait_for "Second warning to Ivo  (given at"
 keys u;          wait_for "Second warning to Ivo  (next: w shows it)"
-finish_call
+keys x;     wait_for "outcome: r resolved"
+keys r;     wait_for "cause:"
+keys 1;     wait_for "follow-up due date"
+keys Enter; wait_for "what went well"
+keys Enter; wait_for "what to improve"
+keys Enter; wait_for "a short breather"   # a warning kept: a hard call
+keys Enter; wait_for "ready for the next call"
+keys q
+expect_eq 0 "$(wait_exit)" "poise call exit status"
+stop_poise
 expect_eq "2" "$(sql "SELECT count(*) FROM events WHERE kind = 'undo'")" "undo events logged"
 
 start_poise 100 30 review --reviewer sam
