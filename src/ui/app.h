@@ -281,6 +281,12 @@ typedef enum poise_status (*ui_check_fn)(const void *ctx, const char *text,
  */
 int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
 		 ui_check_fn check, const void *ctx);
+/*
+ * The same for a note: when a signal stops poise while the note is half
+ * typed (the terminal closed, SIGHUP), returns 2 with what was typed in
+ * out, so the call keeps it before it is closed as interrupted.
+ */
+int ui_edit_note(struct ui *ui, const char *label, size_t max, char *out, size_t size);
 /* The same, as many characters as fit size. */
 int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size, ui_check_fn check,
 		 const void *ctx);

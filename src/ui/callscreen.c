@@ -344,8 +344,8 @@ static int call_note(struct ui *ui, void *ctx, int key)
 	char text[LIMIT_BYTES(LIMIT_NOTE)];
 
 	(void)ctx, (void)key;
-	if (ui_edit_text(ui, _("note (Enter saves, Esc cancels):"), LIMIT_NOTE, text, sizeof(text),
-			 NULL, NULL) &&
+	/* A note half typed when the terminal closes is kept: 2 from ui_edit_note. */
+	if (ui_edit_note(ui, _("note (Enter saves, Esc cancels):"), LIMIT_NOTE, text, sizeof(text)) &&
 	    text[0])
 		record_said(ui, EV_NOTE, text, _("note saved"));
 	return REDRAW;

@@ -279,8 +279,9 @@ int ui_takes_paste(const struct screen *scr)
 	return scr == &edit_screen;
 }
 
-int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
-		 ui_check_fn check, const void *ctx)
+/* The editor's run; keep_draft: a signal's stop hands back what was typed (2). */
+static int edit_run(struct ui *ui, const char *label, size_t max, char *out, size_t size,
+		    ui_check_fn check, const void *ctx, int keep_draft)
 {
 	struct edit *ed = calloc(1, sizeof(*ed));
 	int saved;
@@ -297,9 +298,24 @@ int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t
 	ui_run(ui);
 	ui_pop(ui);
 	saved = ed->saved && !ui->stopping;
+	if (ui->stopping && keep_draft && ed->len > 0) {
+		ed->check = NULL;
+		saved = edit_finish(ed) == QUIT ? 2 : 0;
+	}
 	free(ed->buf);
 	free(ed);
 	return saved;
+}
+
+int ui_edit_text(struct ui *ui, const char *label, size_t max, char *out, size_t size,
+		 ui_check_fn check, const void *ctx)
+{
+	return edit_run(ui, label, max, out, size, check, ctx, 0);
+}
+
+int ui_edit_note(struct ui *ui, const char *label, size_t max, char *out, size_t size)
+{
+	return edit_run(ui, label, max, out, size, NULL, NULL, 1);
 }
 
 int ui_edit_line(struct ui *ui, const char *label, char *out, size_t size, ui_check_fn check,
