@@ -596,8 +596,12 @@ static int text_event(struct plain *p, enum event_kind kind, const char *label, 
 	char text[LIMIT_BYTES(LIMIT_NOTE) + LIMIT_BYTES(LIMIT_REASON)];
 	int got = read_text(p, label, text, sizeof(text), max);
 
-	if (got == PK_STOP)
+	if (got == PK_STOP) {
+		/* A note half typed when the terminal closes is kept, as on the call screen. */
+		if (kind == EV_NOTE && text[0])
+			rec(p, ev_of(p, kind, 0, 0, text));
 		return -1;
+	}
 	if (got == 1 && (text[0] || kind == EV_ESCALATE))
 		rec(p, ev_of(p, kind, 0, 0, text));
 	return 0;

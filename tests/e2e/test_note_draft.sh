@@ -3,7 +3,7 @@
 # SIGHUP; a shutdown, SIGTERM) is kept as the call's note before the call is
 # closed as interrupted: the man page's "an interrupted call loses nothing".
 # An escalation's reason half typed is not an escalation: nothing is logged
-# for it. Esc still throws a note away.
+# for it. Esc still throws a note away. Plain mode keeps a draft too.
 . "$(dirname "$0")/lib.sh"
 
 for sig in HUP TERM; do
@@ -37,5 +37,19 @@ wait_exit >/dev/null
 expect_eq "start interrupted" "$(sql "SELECT group_concat(kind, ' ') FROM (SELECT kind \
 FROM events WHERE call_id = (SELECT id FROM calls WHERE customer = 'Reason') ORDER BY seq)")" \
 	"events after SIGHUP with a reason half typed"
+stop_poise
+
+# Plain mode on a terminal, its own database: the same.
+POISE_DB="$E2E_DIR/data/plain.db"
+start_poise 80 24 call --plain --playbook e2e-fast --customer "Plain"
+wait_for "Stage 1 of 8: Calm"
+keys n; wait_for "note (Enter"
+text "half a plain note"; wait_for "half a plain note"
+kill -HUP "$(poise_pid)"
+wait_exit >/dev/null
+expect_eq "start note interrupted" "$(sql "SELECT group_concat(kind, ' ') FROM (SELECT kind \
+FROM events ORDER BY seq)")" "plain mode's events after SIGHUP with a note half typed"
+expect_eq "half a plain note" "$(sql "SELECT text FROM events WHERE kind = 'note'")" \
+	"plain mode's draft kept as the note"
 stop_poise
 echo ok
