@@ -8,7 +8,6 @@
 #include "poise/store.h"
 #include "poise/team_floor.h"
 #include "ui/ui.h"
-#include "poise/i18n.h"
 
 const struct cli_opt cmd_call_opts[] = {
 	{"playbook", "NAME|FILE", N_("playbook id or file (default: de-escalation)")},
