@@ -392,7 +392,13 @@ int cli_report(const struct cli_cmd *cmd, const struct poise_error *err)
 		fputs("poise: ", stderr);
 		text_fput(stderr, err->msg, 0);
 		fputc('\n', stderr);
-		cli_print_usage(stderr, cmd);
+		if (!cmd) {
+			cli_print_usage(stderr, NULL);
+			return CLI_USAGE;
+		}
+		/* The error stays in sight: the synopsis, and where the options are. */
+		cli_print_synopsis(stderr, cmd);
+		fprintf(stderr, _("Try 'poise %s --help' for its options.\n"), cmd->name);
 		return CLI_USAGE;
 	}
 	if (!err->file[0])

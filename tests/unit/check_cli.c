@@ -274,6 +274,15 @@ START_TEST(test_unknown_option)
 	ck_assert_int_eq(r.code, 2);
 	ck_assert_str_eq(first_line(r.err), "poise: unknown option '--frob'");
 	ck_assert_str_eq(second_line(r.err), "usage: poise lint [--format text|json] PATH...");
+	/* A usage error stays in sight: the synopsis and where the options are, not all of them. */
+	ck_assert_ptr_nonnull(strstr(r.err, "Try 'poise lint --help' for its options.\n"));
+	ck_assert_ptr_null(strstr(r.err, "options:"));
+
+	RUN(&r, "report", "--csv");
+	ck_assert_int_eq(r.code, 2);
+	ck_assert_str_eq(first_line(r.err), "poise: unknown option '--csv'");
+	ck_assert_ptr_null(strstr(r.err, "options:"));
+	ck_assert_ptr_nonnull(strstr(r.err, "Try 'poise report --help'"));
 
 	RUN(&r, "lint", "-x", PLAYBOOKS);
 	ck_assert_int_eq(r.code, 2);
