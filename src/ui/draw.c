@@ -18,18 +18,40 @@
 #include <time.h>
 #include <wctype.h>
 
+/* The bytes of printable ASCII s starts with: safe, and a column each, in every locale. */
+static size_t ascii_run(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= 0x20 && s[n] < 0x7f)
+		n++;
+	return n;
+}
+
 /*
  * Widen UTF-8 made safe by the core (text.h: control, C1 and bidirectional
  * characters and invalid bytes become U+FFFD); what the locale still cannot
- * show becomes '?' or a space.
+ * show becomes '?' or a space. Printable ASCII alone (most of what is
+ * drawn: keys, figures, English) is copied as it is.
  */
 static wchar_t *to_wide(const char *raw)
 {
-	size_t len = text_safe(NULL, 0, raw, TEXT_KEEP_NEWLINE), n = 0;
-	char *safe = malloc(len + 1), *s = safe;
-	wchar_t *out = malloc((len + 1) * sizeof(*out));
+	size_t len = ascii_run(raw), n = 0;
+	char *safe, *s;
+	wchar_t *out;
 	mbstate_t mb;
 
+	if (!raw[len]) {
+		if ((out = malloc((len + 1) * sizeof(*out)))) {
+			for (n = 0; n < len; n++)
+				out[n] = (wchar_t)raw[n];
+			out[n] = L'\0';
+		}
+		return out;
+	}
+	len = text_safe(NULL, 0, raw, TEXT_KEEP_NEWLINE);
+	safe = s = malloc(len + 1);
+	out = malloc((len + 1) * sizeof(*out));
 	if (!out || !safe) {
 		free(safe);
 		free(out);
@@ -74,9 +96,13 @@ static int wc_cols(wchar_t wc)
 
 int draw_cols(const char *utf8)
 {
-	wchar_t *ws = to_wide(utf8 ? utf8 : "");
+	size_t plain = ascii_run(utf8 ? utf8 : "");
+	wchar_t *ws;
 	int cols = 0;
 
+	if (!utf8 || !utf8[plain])
+		return (int)plain;
+	ws = to_wide(utf8);
 	for (size_t i = 0; ws && ws[i]; i++)
 		cols += wc_cols(ws[i]);
 	free(ws);
@@ -477,15 +503,20 @@ int key_quit(struct ui *ui, void *ctx, int key)
 	return QUIT;
 }
 
-/* Lay the keys out left to right; y < 0 only measures. Returns the lines used. */
-int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n)
+/* Left to right, a line after another; a key goes whole on a line or not at all. */
+void footer_layout(struct footer *f, const struct keybind *keys, size_t n, int maxlines)
 {
 	int line = 0, col = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		const char *label = ui_tr(keys[i].label), *brief = ui_tr(keys[i].brief);
-		int lw = draw_cols(label), len = lw + 1 + draw_cols(brief);
+	f->n = 0;
+	for (size_t i = 0; i < n && f->n < FOOTER_MAX; i++) {
+		struct footer_key *k = &f->key[f->n];
+		int len;
 
+		k->label = ui_tr(keys[i].label);
+		k->brief = ui_tr(keys[i].brief);
+		k->label_cols = draw_cols(k->label);
+		len = k->label_cols + 1 + draw_cols(k->brief);
 		if (col > 0 && col + 2 + len > COLS) {
 			if (line + 1 >= maxlines)
 				break;
@@ -494,15 +525,34 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 		}
 		if (col > 0)
 			col += 2;
-		if (y >= 0) {
-			draw_cut(y + line, col, COLS - col, ui_attr(ui, R_KEY), label);
-			if (col + lw + 1 < COLS)
-				draw_cut(y + line, col + lw + 1, COLS - col - lw - 1, A_NORMAL,
-					 brief);
-		}
+		k->line = line;
+		k->col = col;
+		f->n++;
 		col += len;
 	}
-	return line + 1;
+	f->lines = line + 1;
+}
+
+void footer_draw(struct ui *ui, int y, const struct footer *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct footer_key *k = &f->key[i];
+		int brief_x = k->col + k->label_cols + 1;
+
+		draw_cut(y + k->line, k->col, COLS - k->col, ui_attr(ui, R_KEY), k->label);
+		if (brief_x < COLS)
+			draw_cut(y + k->line, brief_x, COLS - brief_x, A_NORMAL, k->brief);
+	}
+}
+
+int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n)
+{
+	struct footer f;
+
+	footer_layout(&f, keys, n, maxlines);
+	if (y >= 0)
+		footer_draw(ui, y, &f);
+	return f.lines;
 }
 
 /*
