@@ -216,15 +216,17 @@ int draw_text_height(int w, const char *utf8)
 	return wrap(utf8, 0, 0, w, 0, 0, 0, 0);
 }
 
-static char *item_text(const struct list_item *it)
+/* The item's text and its tail as one: it->text itself when it has none (*owned NULL). */
+static const char *item_text(const struct list_item *it, char **owned)
 {
 	size_t len = strlen(it->text) + (it->tail ? strlen(it->tail) + 3 : 0) + 1;
-	char *s = malloc(len);
 
-	if (s)
-		snprintf(s, len, "%s%s%s", it->text, it->tail ? "  " : "",
-			 it->tail ? it->tail : "");
-	return s;
+	*owned = NULL;
+	if (!it->tail)
+		return it->text;
+	if ((*owned = malloc(len)))
+		snprintf(*owned, len, "%s  %s", it->text, it->tail);
+	return *owned;
 }
 
 /* Text starts after the mark and a space, at column 4 at least, so "·" and "[x]" align. */
@@ -302,12 +304,13 @@ void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list
 	if (!heights || !start || w <= 4 || h <= 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		char *s = item_text(&items[i]);
+		char *owned;
+		const char *s = item_text(&items[i], &owned);
 
 		start[i] = total;
 		heights[i] = s ? draw_text_height(w - item_indent(&items[i]), s) : 1;
 		total += heights[i];
-		free(s);
+		free(owned);
 	}
 	if (v->sel >= (int)n)
 		v->sel = n ? (int)n - 1 : -1;
@@ -335,7 +338,8 @@ void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list
 		const struct list_item *it = &items[i];
 		int skip = v->top - start[i], ind = item_indent(it);
 		attr_t a = (int)i == v->sel ? it->attr | ui_attr(ui, R_SELECTED) : it->attr;
-		char *s;
+		char *owned;
+		const char *s;
 
 		if (start[i] + heights[i] <= v->top)
 			continue;
@@ -346,9 +350,9 @@ void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list
 			mvaddstr(y + row, x, it->mark);
 			attroff(a);
 		}
-		s = item_text(it);
+		s = item_text(it, &owned);
 		row += wrap(s ? s : "", y + row, x + ind, w - ind, skip, page - row, a, 1);
-		free(s);
+		free(owned);
 	}
 	if (v->top + page < total)
 		draw_marker(ui, y + page, x, w, 0, total - v->top - page);
