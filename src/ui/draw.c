@@ -219,11 +219,12 @@ int draw_text_height(int w, const char *utf8)
 /* The item's text and its tail as one: it->text itself when it has none (*owned NULL). */
 static const char *item_text(const struct list_item *it, char **owned)
 {
-	size_t len = strlen(it->text) + (it->tail ? strlen(it->tail) + 3 : 0) + 1;
+	size_t len;
 
 	*owned = NULL;
 	if (!it->tail)
 		return it->text;
+	len = strlen(it->text) + strlen(it->tail) + 3;
 	if ((*owned = malloc(len)))
 		snprintf(*owned, len, "%s  %s", it->text, it->tail);
 	return *owned;
@@ -507,7 +508,10 @@ int key_quit(struct ui *ui, void *ctx, int key)
 	return QUIT;
 }
 
-/* Left to right, a line after another; a key goes whole on a line or not at all. */
+/*
+ * Left to right, a line after another: a key goes on the next line when it
+ * does not fit whole on this one (cut only when wider than the screen).
+ */
 void footer_layout(struct footer *f, const struct keybind *keys, size_t n, int maxlines)
 {
 	int line = 0, col = 0;
