@@ -125,7 +125,33 @@
 			"WHERE started_at >= ?1 AND started_at <= ?2 ORDER BY started_at, id")     \
 	X(EVENTS, "SELECT seq, t, kind, stage, a, b, text FROM events "                            \
 		  "WHERE call_id = ?1 ORDER BY seq")                                               \
-	X(PB_TEXT, "SELECT text FROM playbook_texts WHERE hash = ?1")
+	X(PB_TEXT, "SELECT text FROM playbook_texts WHERE hash = ?1")                             \
+	STORE_DERIVED_LIST(X)
+
+/*
+ * The rows a write implies beyond its own (schema 14: the writers' own
+ * statements, once triggers; store_write.c, store_batch.c, store_scan.c):
+ * - SYNC_MARK: the call has something sync may not have sent (sync_dirty,
+ *   schema 6): a new call, an event, kept figures.
+ * - NOTES_NEW, NOTES_REOPEN: the call's notes after seq wait for the search
+ *   (notes_pending, schema 8): a new call from 0, a call resumed from the
+ *   last_seq it was closed at (run before the status changes).
+ * - NOTES_INDEX, NOTES_DONE: a call that ends has its waiting notes indexed
+ *   and leaves the list.
+ * - TEXT_INDEX: an escalation reason, promise or reflection into texts_fts
+ *   (schema 10; store_text_indexed() says which).
+ */
+#define STORE_DERIVED_LIST(X)                                                                      \
+	X(SYNC_MARK, "INSERT OR IGNORE INTO sync_dirty VALUES (?1)")                               \
+	X(NOTES_NEW, "INSERT OR IGNORE INTO notes_pending VALUES (?1, 0)")                         \
+	X(NOTES_REOPEN, "INSERT OR IGNORE INTO notes_pending SELECT id, last_seq FROM calls "      \
+			"WHERE id = ?1 AND status <> 'open'")                                      \
+	X(NOTES_INDEX, "INSERT INTO notes_fts (text, call_id, seq) "                               \
+		       "SELECT e.text, e.call_id, e.seq FROM notes_pending p JOIN events e "       \
+		       "ON e.call_id = p.call_id AND e.seq > p.seq WHERE p.call_id = ?1 "         \
+		       "AND e.kind = 'note' AND e.text IS NOT NULL ORDER BY e.seq")               \
+	X(NOTES_DONE, "DELETE FROM notes_pending WHERE call_id = ?1")                              \
+	X(TEXT_INDEX, "INSERT INTO texts_fts (text, call_id) VALUES (?2, ?1)")
 
 /*
  * One row of call_figures (store_scan.c), written with *s, prepared on
@@ -289,8 +315,17 @@ extern const char *const store_sync_sql[SYNC_SQL_COUNT_];
 
 /* Both return an SQLite code; a call or event already there is left alone. */
 int store_write_call(struct store *st, const struct call_meta *meta, const char *pb_id,
-		     const char *pb_version, const char *pb_hash, const char *text, size_t len);
+		     const char *pb_version, const char *pb_hash, const char *text, size_t len,
+		     int *added);
 int store_write_event(struct store *st, const char *call_id, const struct event *ev);
+/*
+ * The rows a write implies (STORE_DERIVED_LIST): statement id run with
+ * call_id as ?1 and text (unless NULL) as ?2; store_call_added() for a new
+ * calls row; store_text_indexed(): whether an event's text goes into texts_fts.
+ */
+int store_derive(struct store *st, enum store_stmt id, const char *call_id, const char *text);
+int store_call_added(struct store *st, const char *call_id);
+int store_text_indexed(enum event_kind kind, const char *text);
 /* The followups, reflections or skips row an event implies (store_batch.c writes events apart). */
 int store_write_helper_rows(struct store *st, const char *call_id, const struct event *ev);
 
