@@ -271,9 +271,9 @@ START_TEST(schema_1_is_upgraded_keeping_its_calls)
 	fx_append(st, id, EV_START, T0, 0, 0, 0, pb_fake.hash);
 	fx_append(st, id, EV_NOTE, T0 + 5, 0, 0, 0, "promised a callback");
 	store_close(st);
-	fx_sql_exec(v1, "DROP TRIGGER sync_closed_insert; DROP TRIGGER sync_closed_done; DROP TRIGGER sync_closed_sent; DROP TABLE sync_closed;"
-			"DROP TABLE texts_fts; DROP TRIGGER IF EXISTS events_text_fts; DROP TRIGGER reviews_text_fts;"
-			"DROP TRIGGER reviews_text_fts_update;"
+	fx_sql_exec(v1, "DROP TRIGGER IF EXISTS sync_closed_insert; DROP TRIGGER IF EXISTS sync_closed_done; DROP TRIGGER IF EXISTS sync_closed_sent; DROP TABLE sync_closed;"
+			"DROP TABLE texts_fts; DROP TRIGGER IF EXISTS events_text_fts; DROP TRIGGER IF EXISTS reviews_text_fts;"
+			"DROP TRIGGER IF EXISTS reviews_text_fts_update;"
 			"DROP INDEX calls_review_ref; DROP INDEX calls_review_status;"
 			"DROP TABLE review_replies; DROP TABLE qa_answers; DROP TABLE qa_scores;"
 				"DROP TABLE sync_dirty; DROP TRIGGER IF EXISTS sync_dirty_call;"

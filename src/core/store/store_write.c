@@ -33,28 +33,6 @@ static void bind_text(sqlite3_stmt *s, int i, const char *text, size_t len)
 		sqlite3_bind_null(s, i);
 }
 
-int store_derive(struct store *st, enum store_stmt id, const char *call_id, const char *text)
-{
-	sqlite3_stmt *s = store_stmt(st, id);
-
-	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
-	if (text)
-		sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
-	return store_step_done(st, id);
-}
-
-int store_text_indexed(enum event_kind kind, const char *text)
-{
-	return text && (kind == EV_ESCALATE || kind == EV_FOLLOWUP || kind == EV_REFLECTION);
-}
-
-int store_call_added(struct store *st, const char *call_id)
-{
-	int rc = store_derive(st, STMT_SYNC_MARK, call_id, NULL);
-
-	return rc == SQLITE_OK ? store_derive(st, STMT_NOTES_NEW, call_id, NULL) : rc;
-}
-
 /*
  * The playbook's text and the calls row, its last_seq given (0 before any
  * event); *added: 0 when a call already held the id (nothing written).
