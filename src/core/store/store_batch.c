@@ -16,10 +16,12 @@
  *   the events, and so the rowids of followups, stays the live path's:
  *   calls in order, each call's by seq.
  * - The note search: the live path indexes a call's notes in the UPDATE
- *   that closes it (a trigger, schema 8); a batch inserts its calls
+ *   that closes it (store_derive.c); a batch inserts its calls
  *   closed, so it indexes all their notes in one statement at its commit
  *   (FTS5 writes a segment per statement: one per note was most of the
- *   time of the old per-event trigger).
+ *   time of the old per-event trigger). Escalation reasons, promises and
+ *   reflections go into texts_fts one statement per EVENTS_PER_INSERT
+ *   events, for the same reason.
  *
  * The unit tests compare every column of every table against the live path.
  */

@@ -66,7 +66,7 @@
 /*
  * The pending notes (schema 8) of every call that is no longer open, into
  * the note search, and those calls off the list: a batch's calls arrive
- * closed, so the trigger that indexes a call as it closes never sees them.
+ * closed, so the UPDATE that indexes a call as it closes never sees them.
  */
 #define STORE_NOTES_INDEX_ENDED                                                                    \
 	"INSERT INTO notes_fts (text, call_id, seq)\n"                                            \

@@ -4,7 +4,9 @@
  * An event is one row in `events` plus, in the same transaction, the
  * summary columns of `calls` and the helper rows (followups, reflections,
  * skips) it implies, so that reading a list of calls never has to fold
- * events. When the database stays locked the event goes to the side log.
+ * events, and the rows kept beside them (store_derive.c: the sync mark,
+ * the searches' rows). When the database stays locked the event goes to
+ * the side log.
  *
  * And the writer's half of the side log (store_sidelog.c reads, checks and
  * keeps it; it calls nothing here): putting what waited into the database
