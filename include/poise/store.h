@@ -146,11 +146,14 @@ enum poise_status store_call_start_held(struct store *st, const struct call_meta
 					const struct playbook *pb, struct event *first,
 					int *deferred, int *held, struct poise_error *err);
 /*
- * Compile ahead the statements a new call's START runs (store_call_start*),
- * writing nothing: a session does it in a second thread while the terminal
- * starts (session.c). A statement that fails is prepared again when used.
+ * Compile ahead, writing nothing, the statements a new call's START runs
+ * (store_call_start*; a session does it before the terminal starts) and
+ * those an event's append runs (store_append; a session does it once the
+ * call's first frame is on screen, so the agent's first key is as quick as
+ * the next). A statement that fails is prepared again when used.
  */
 void store_call_prepare(struct store *st);
+void store_append_prepare(struct store *st);
 /* Commit a held new call (fsync'd); POISE_OK when none waits. On failure it is rolled back. */
 enum poise_status store_call_settle(struct store *st, struct poise_error *err);
 

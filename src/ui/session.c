@@ -97,6 +97,7 @@ int session_settle(struct ui *ui)
 	if (store_call_settle(ui->st, &err) == POISE_OK) {
 		if (ui->opts->stored)
 			ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
+		store_append_prepare(ui->st); /* the first key as quick as the next */
 		return 0;
 	}
 	call_free(&ui->cs);

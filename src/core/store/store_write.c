@@ -458,6 +458,17 @@ void store_call_prepare(struct store *st)
 		store_stmt(st, start[i]);
 }
 
+void store_append_prepare(struct store *st)
+{
+	static const enum store_stmt append[] = {
+		STMT_LAST_SEQ, STMT_SUMMARY, STMT_INS_EVENT, STMT_UPD_SEQ,
+		STMT_UPD_MOOD, STMT_SYNC_MARK, STMT_TEXT_INDEX,
+	};
+
+	for (size_t i = 0; i < sizeof(append) / sizeof(append[0]); i++)
+		store_stmt(st, append[i]);
+}
+
 enum poise_status store_call_begin(struct store *st, const struct call_meta *meta,
 				   const struct playbook *pb, struct poise_error *err)
 {
