@@ -116,6 +116,13 @@ struct keybind {
  * A screen's keys: its table, the title of its help (N_()), and what a key
  * of it does to the banner first: BANNER_KEEP nothing, BANNER_NOTE a note
  * goes (an error stays until the next good action), BANNER_ANY it goes.
+ *
+ * unseen: the handlers whose keys act while the screen is too small to be
+ * read (NULL-ended; NULL for none): what only moves or scrolls, what logs
+ * the talk as it goes, leaving. Every other key waits for a larger window
+ * (keymap_key, ui_wait_larger): it changes what is stored, ends or takes
+ * back something, or opens what has to be read or answered. A key added to
+ * a table waits until its handler is named here.
  */
 enum keymap_banner { BANNER_KEEP, BANNER_NOTE, BANNER_ANY };
 struct keymap {
@@ -123,6 +130,7 @@ struct keymap {
 	const struct keybind *keys;
 	size_t n;
 	enum keymap_banner banner;
+	key_fn *const *unseen;
 };
 
 #define UI_STACK_MAX 8
@@ -387,9 +395,13 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
 /*
  * A screen's key handler: the row of km that has key runs with ctx, its
  * flags and HANDLED returned (HELP: km's help shown, REDRAW); 0 when no
- * row has key.
+ * row has key. While the screen is too small, a row km does not name as
+ * acting unseen does nothing: the one line says its key and what it does
+ * ("d done") wait for a larger window.
  */
 int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key);
+/* 1 when kb, a row of km, waits now: the screen is too small and kb does not act unseen. */
+int keymap_waits(const struct keymap *km, const struct keybind *kb);
 /* Rows any table may have: the table's help (HELP), leaving the screen (QUIT). */
 key_fn key_help, key_quit;
 /* The open call's line with names filled in (fill.h); malloc'd, NULL when out of memory. */

@@ -493,45 +493,36 @@ static int call_read(struct ui *ui, void *ctx, int key)
 }
 
 /*
- * The keys that act while the screen is too small to be read: what logs
- * the talk as it goes (mood, hold, a tick or a line said, moving among the
- * lines and stages: each shown or taken back once the window is larger),
- * so nothing the agent does mid-call is lost. Every other key waits for a
- * larger window (ui_wait_larger): it ends the call (x), takes something
- * back (u), or opens what has to be read or answered (b's script, w's
- * wording, s's reasons, the note and escalation editors, m's line, the
- * pacer, a prompt, the help). A key added to the table waits until it is
- * named here.
+ * The keys that act while the screen is too small to be read (struct
+ * keymap): what logs the talk as it goes (mood, hold, a tick or a line
+ * said, moving among the lines and stages: each shown or taken back once
+ * the window is larger), so nothing the agent does mid-call is lost. Every
+ * other key waits: it ends the call (x), takes something back (u), or
+ * opens what has to be read or answered (b's script, w's wording, s's
+ * reasons, the note and escalation editors, m's line, the pacer, a prompt,
+ * the help).
  */
-static int acts_unseen(const struct keybind *kb)
-{
-	return kb->fn == call_mood || kb->fn == call_hold || kb->fn == call_mark ||
-	       kb->fn == call_move || kb->fn == call_next || kb->fn == call_prev ||
-	       kb->fn == key_quit;
-}
+static key_fn *const call_unseen[] = {call_mood, call_hold, call_mark, call_move,
+				       call_next, call_prev, key_quit,	NULL};
 
 static int callscr_key(struct ui *ui, void *ctx, int key)
 {
 	struct keybind keys[NCALL_KEYS + 1];
 	struct keymap km = {ui->preview ? N_("poise - keys of the preview")
 					: N_("poise - keys of the call screen"),
-			    keys, keys_now(ui, keys), BANNER_NOTE};
+			    keys, keys_now(ui, keys), BANNER_NOTE, call_unseen};
 	const struct keybind *kb = keymap_find(km.keys, km.n, key);
 
 	if (key == KEY_ESC && ui->cs.pacing) {
 		record(ui, EV_BREATHE_END, 0, 0, NULL);
 		return REDRAW;
 	}
-	if (kb && ui_too_small() && !acts_unseen(kb)) {
-		char what[sizeof(ui->waiting)];
-
-		snprintf(what, sizeof(what), "%s %s", ui_tr(kb->label), ui_tr(kb->brief));
-		return ui_wait_larger(ui, what);
-	}
-	if (kb && kb->fn != call_warn && kb->fn != call_move)
+	if (!kb || keymap_waits(&km, kb))
+		return keymap_key(ui, &km, ctx, key); /* nothing, or the word that it waits */
+	if (kb->fn != call_warn && kb->fn != call_move)
 		((struct callscr *)ctx)->warn_shown = 0;
 	/* What u may take back is the last key's only (p, or Space un-marking). */
-	if (kb && kb->fn != call_undo)
+	if (kb->fn != call_undo)
 		((struct callscr *)ctx)->last = LAST_OTHER;
 	return keymap_key(ui, &km, ctx, key);
 }

@@ -448,6 +448,16 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
 	return NULL;
 }
 
+int keymap_waits(const struct keymap *km, const struct keybind *kb)
+{
+	if (!ui_too_small())
+		return 0;
+	for (key_fn *const *fn = km->unseen; fn && *fn; fn++)
+		if (kb->fn == *fn)
+			return 0;
+	return 1;
+}
+
 int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key)
 {
 	const struct keybind *kb = keymap_find(km->keys, km->n, key);
@@ -455,6 +465,12 @@ int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key)
 
 	if (!kb)
 		return 0;
+	if (keymap_waits(km, kb)) {
+		char what[sizeof(ui->waiting)];
+
+		snprintf(what, sizeof(what), "%s %s", ui_tr(kb->label), ui_tr(kb->brief));
+		return ui_wait_larger(ui, what);
+	}
 	if (km->banner == BANNER_ANY || (km->banner == BANNER_NOTE && !ui->banner_error))
 		ui->banner[0] = '\0';
 	flags = kb->fn(ui, ctx, key);

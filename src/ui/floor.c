@@ -45,8 +45,10 @@ static int floor_scroll(struct ui *ui, void *ctx, int key);
 
 static const struct keybind floor_keys[] = {FLOOR_KEYS(KEY_ENTRY)};
 #define NFLOOR_KEYS (sizeof(floor_keys) / sizeof(floor_keys[0]))
+/* While too small, scrolling and q act; clearing the alerts unseen waits (struct keymap). */
+static key_fn *const floor_unseen[] = {floor_scroll, key_quit, NULL};
 static const struct keymap floor_map = {N_("poise floor - keys"), floor_keys, NFLOOR_KEYS,
-					BANNER_KEEP};
+					BANNER_KEEP, floor_unseen};
 
 enum { C_NEED, C_AGENT, C_CUSTOMER, C_STAGE, C_MOOD, C_HOLD, C_WARN, C_PROMPTS, C_CALL, C_COUNT };
 

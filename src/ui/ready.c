@@ -54,8 +54,13 @@ static key_fn ready_next, ready_pick, ready_ack, ready_move, ready_done;
 
 static const struct keybind ready_keys[] = {READY_KEYS(KEY_ENTRY)};
 #define NREADY_KEYS (sizeof(ready_keys) / sizeof(ready_keys[0]))
+/*
+ * While too small, moving and q act; the next call, the playbook, an
+ * answer to a comment, closing a follow-up and the help wait (struct keymap).
+ */
+static key_fn *const ready_unseen[] = {ready_move, key_quit, NULL};
 static const struct keymap ready_map = {N_("poise - keys of the ready screen"), ready_keys,
-					NREADY_KEYS, BANNER_KEEP};
+					NREADY_KEYS, BANNER_KEEP, ready_unseen};
 
 static int collect_fu(void *ctx, const struct ready_followup *f)
 {

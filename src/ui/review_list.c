@@ -60,8 +60,14 @@ static key_fn list_open, list_move, list_page, list_ends, list_filter, list_sear
 
 static const struct keybind list_keys[] = {LIST_KEYS(KEY_ENTRY)};
 #define NLIST_KEYS (sizeof(list_keys) / sizeof(list_keys[0]))
+/*
+ * While too small, moving among the calls and pages and q act; opening a
+ * call, the filter and search forms, clearing them, the rehearsals and the
+ * help wait (struct keymap).
+ */
+static key_fn *const list_unseen[] = {list_move, list_page, list_ends, key_quit, NULL};
 static const struct keymap list_map = {N_("poise review - keys of the list"), list_keys, NLIST_KEYS,
-				       BANNER_ANY};
+				       BANNER_ANY, list_unseen};
 
 /* Rows that fit between the two header lines and the status line and footer. */
 static int page_rows(struct ui *ui)

@@ -189,8 +189,10 @@ static key_fn replay_step, replay_ends, replay_scroll;
 
 static const struct keybind replay_keys[] = {REPLAY_KEYS(KEY_ENTRY)};
 #define NREPLAY_KEYS (sizeof(replay_keys) / sizeof(replay_keys[0]))
+/* While too small, stepping, scrolling and q act; the help waits (struct keymap). */
+static key_fn *const replay_unseen[] = {replay_step, replay_ends, replay_scroll, key_quit, NULL};
 static const struct keymap replay_map = {N_("poise review - keys of replay"), replay_keys,
-					 NREPLAY_KEYS, BANNER_KEEP};
+					 NREPLAY_KEYS, BANNER_KEEP, replay_unseen};
 
 static void replay_draw(struct ui *ui, void *ctx)
 {

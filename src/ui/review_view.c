@@ -319,8 +319,10 @@ static key_fn view_scroll, view_replay, view_score, view_comment;
 
 static const struct keybind view_keys[] = {VIEW_KEYS(KEY_ENTRY)};
 #define NVIEW_KEYS (sizeof(view_keys) / sizeof(view_keys[0]))
+/* While too small, scrolling and q act; replay, score, comment and help wait (struct keymap). */
+static key_fn *const view_unseen[] = {view_scroll, key_quit, NULL};
 static const struct keymap view_map = {N_("poise review - keys of a call"), view_keys, NVIEW_KEYS,
-				       BANNER_NOTE};
+				       BANNER_NOTE, view_unseen};
 
 static void view_draw(struct ui *ui, void *ctx)
 {
