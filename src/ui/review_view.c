@@ -142,6 +142,27 @@ static void add_stages(struct ui *ui, struct view *v)
 	    items ? (int)(ticked * 100 / items) : 0);
 }
 
+/* The fold's entries of kind, each at its time into the call; what was undone is left out. */
+static void add_logged(struct view *v, enum event_kind kind)
+{
+	const struct review_call *rc = &v->rc;
+	char *const *warnings = rc->pb->warnings;
+	char at[16];
+
+	for (size_t i = 0; i < rc->state.nlog; i++) {
+		const struct call_entry *e = &rc->state.log[i];
+
+		if (e->undone || e->kind != kind)
+			continue;
+		words_duration(at, sizeof(at), e->t - rc->meta.started);
+		if (kind == EV_ESCALATE)
+			add(v, A_NORMAL, _("    %s escalated: %s"), at, e->text ? e->text : "");
+		else if (e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
+			add(v, A_NORMAL, _("    %s warning %d: %s"), at, e->a,
+			    e->text ? e->text : warnings[e->a - 1] ? warnings[e->a - 1] : "");
+	}
+}
+
 static void add_events_of(struct ui *ui, struct view *v)
 {
 	const struct review_call *rc = &v->rc;
@@ -156,30 +177,10 @@ static void add_events_of(struct ui *ui, struct view *v)
 	add(v, A_NORMAL, "  %s, %s",
 	    words_count(n1, sizeof(n1), cs->escalations, "escalation", "escalations"),
 	    words_count(n2, sizeof(n2), cs->manager_asks, "manager request", "manager requests"));
-	/* From the fold's log: what was undone is not in the counts, nor listed under them. */
-	for (size_t i = 0; i < cs->nlog; i++) {
-		const struct call_entry *e = &cs->log[i];
-
-		if (e->undone)
-			continue;
-		words_duration(a, sizeof(a), e->t - rc->meta.started);
-		if (e->kind == EV_ESCALATE)
-			add(v, A_NORMAL, _("    %s escalated: %s"), a, e->text ? e->text : "");
-	}
+	add_logged(v, EV_ESCALATE);
 	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  %s",
 	    words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"));
-	for (size_t i = 0; i < cs->nlog; i++) {
-		const struct call_entry *e = &cs->log[i];
-
-		if (e->undone)
-			continue;
-		words_duration(a, sizeof(a), e->t - rc->meta.started);
-		if (e->kind == EV_WARNING && e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
-			add(v, A_NORMAL, _("    %s warning %d: %s"), a, e->a,
-			    e->text			 ? e->text
-			    : rc->pb->warnings[e->a - 1] ? rc->pb->warnings[e->a - 1]
-							 : "");
-	}
+	add_logged(v, EV_WARNING);
 }
 
 static void add_wrapup(struct ui *ui, struct view *v)
