@@ -94,7 +94,10 @@ struct screen {
 	int keeps_frame;
 };
 
-/* One entry of a key table: up to 6 keys, the footer label, a help line. */
+/*
+ * One entry of a key table: up to 6 keys, the footer label (NULL: the one
+ * key as typed), the word beside it in the footer, a help line.
+ */
 struct keybind {
 	int keys[6];
 	const char *label;
@@ -107,10 +110,15 @@ struct keybind {
 		__VA_ARGS__                                                                        \
 	}
 /*
- * A key table is one list, K(fn, keys, label, brief, help) a row, made into
- * rows by KEY_ENTRY: static const struct keybind t[] = {T_KEYS(KEY_ENTRY)};
+ * A key table's rows, each naming its handler first:
+ *   static const struct keybind t[] = {KB_HELP, KB_ONE(...), KB_ROW(...)};
+ * KB_ROW: keys with a label of their own ("Tab", "j/k"); KB_ONE: one
+ * ASCII key, its own label; KB_HELP: the `?` row that shows the table's
+ * help (KEYS_SCROLL, beside list_view_key: a list's scrolling keys).
  */
-#define KEY_ENTRY(fn, keys, label, brief, help) {keys, label, brief, help, fn},
+#define KB_ROW(fn, keys, label, brief, help) {keys, label, brief, help, fn}
+#define KB_ONE(fn, key, brief, help)	     {{key}, NULL, brief, help, fn}
+#define KB_HELP				     KB_ONE(key_help, '?', N_("help"), N_("show this help"))
 
 /*
  * A screen's keys: its table, the title of its help (N_()), and what a key
@@ -354,6 +362,8 @@ void list_build_draw(struct ui *ui, int y, int x, int w, int h, struct list_buil
 void list_build_free(struct list_build *b);
 /* The pager keys of a list: Down/j, Up/k, PgDn/Space, PgUp, g/Home, G/End; REDRAW or 0. */
 int list_view_key(struct list_view *v, int key);
+/* Its keys by lines and pages, for a key table's scrolling row (KB_ROW). */
+#define KEYS_SCROLL KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE))
 /*
  * Up/Down (j/k) move *sel among a list's n selectable items, the list
  * scrolling with it: a selected item out of view is scrolled to first, and

@@ -419,45 +419,40 @@ static int call_end(struct ui *ui, void *ctx, int key)
 
 static key_fn call_read;
 
-#define CALL_KEYS(K)                                                                               \
-	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
-	K(call_mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),                             \
-	  N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious"))                             \
-	K(call_next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),                             \
-	  N_("next stage (Tab or Right arrow); boundary only with b"))                             \
-	K(call_prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),                     \
-	  N_("back along the stages taken (Left arrow, or Shift-Tab)"))                            \
-	K(call_move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)),       \
-	  "j/k", N_("move"),                                                                       \
-	  N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "            \
-	     "j/k); PgUp/PgDn scroll a page"))                                                     \
-	K(call_mark, KEYS(' '), N_("Space"), N_("tick/said"),                                      \
-	  N_("tick a checklist item, or mark a line said (again: un-mark it)"))                    \
-	K(call_undo, KEYS('u'), "u", N_("undo"),                                                   \
-	  N_("undo your last mark (again: the one before)"))                                       \
-	K(call_skip, KEYS('s'), "s", N_("skip"),                                                   \
-	  N_("skip the selected line, with a one-key reason"))                                     \
-	K(call_boundary, KEYS('b'), "b", N_("boundary"),                                           \
-	  N_("jump to the boundary stage from anywhere"))                                          \
-	K(call_warn, KEYS('w'), "w", N_("warn"),                                                   \
-	  N_("show the next boundary warning's wording; w again logs it as given (in boundary)"))  \
-	K(call_note, KEYS('n'), "n", N_("note"), N_("add a note (Enter saves, Esc cancels)"))      \
-	K(call_hold, KEYS('h'), "h", N_("hold"), N_("start or end a hold"))                        \
-	K(call_escalate, KEYS('e'), "e", N_("escalate"),                                           \
-	  N_("escalate the call (asks a short reason)"))                                           \
-	K(call_manager, KEYS('m'), "m", N_("manager"),                                             \
-	  N_("the customer asked for a manager: log it, see what to say"))                         \
-	K(call_breathe, KEYS('p'), "p", N_("breathe"),                                             \
-	  N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it"))               \
-	K(call_end, KEYS('x'), "x", N_("end call"), N_("end the call and open the wrap-up"))       \
-	K(call_read, KEYS('i'), "i", N_("read prompt"),                                            \
-	  N_("read the coaching prompt in full, when it is cut"))
-
-static const struct keybind call_keys[] = {CALL_KEYS(KEY_ENTRY)};
+static const struct keybind call_keys[] = {
+	KB_HELP,
+	KB_ROW(call_mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),
+		N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")),
+	KB_ROW(call_next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),
+		N_("next stage (Tab or Right arrow); boundary only with b")),
+	KB_ROW(call_prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),
+		N_("back along the stages taken (Left arrow, or Shift-Tab)")),
+	KB_ROW(call_move, KEYS_SCROLL, "j/k", N_("move"),
+		N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "
+		   "j/k); PgUp/PgDn scroll a page")),
+	KB_ROW(call_mark, KEYS(' '), N_("Space"), N_("tick/said"),
+		N_("tick a checklist item, or mark a line said (again: un-mark it)")),
+	KB_ONE(call_undo, 'u', N_("undo"), N_("undo your last mark (again: the one before)")),
+	KB_ONE(call_skip, 's', N_("skip"), N_("skip the selected line, with a one-key reason")),
+	KB_ONE(call_boundary, 'b', N_("boundary"), N_("jump to the boundary stage from anywhere")),
+	KB_ONE(call_warn, 'w', N_("warn"),
+		N_("show the next boundary warning's wording; w again logs it as given "
+		   "(in boundary)")),
+	KB_ONE(call_note, 'n', N_("note"), N_("add a note (Enter saves, Esc cancels)")),
+	KB_ONE(call_hold, 'h', N_("hold"), N_("start or end a hold")),
+	KB_ONE(call_escalate, 'e', N_("escalate"), N_("escalate the call (asks a short reason)")),
+	KB_ONE(call_manager, 'm', N_("manager"),
+		N_("the customer asked for a manager: log it, see what to say")),
+	KB_ONE(call_breathe, 'p', N_("breathe"),
+		N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it")),
+	KB_ONE(call_end, 'x', N_("end call"), N_("end the call and open the wrap-up")),
+	KB_ONE(call_read, 'i', N_("read prompt"),
+		N_("read the coaching prompt in full, when it is cut")),
+};
 #define NCALL_KEYS (sizeof(call_keys) / sizeof(call_keys[0]))
 
-static const struct keybind preview_quit = {KEYS('q'), "q", N_("quit"),
-					    N_("quit the preview (nothing was logged)"), key_quit};
+static const struct keybind preview_quit =
+	KB_ONE(key_quit, 'q', N_("quit"), N_("quit the preview (nothing was logged)"));
 
 /*
  * The keys that work now. A preview logs nothing, so the keys that only

@@ -448,6 +448,16 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
 	return NULL;
 }
 
+/* A row's label, translated: its own, or its one key as typed (KB_ONE), written into one. */
+static const char *key_label(const struct keybind *kb, char one[2])
+{
+	if (kb->label)
+		return ui_tr(kb->label);
+	one[0] = (char)kb->keys[0];
+	one[1] = '\0';
+	return one;
+}
+
 int keymap_waits(const struct keymap *km, const struct keybind *kb)
 {
 	if (!ui_too_small())
@@ -466,9 +476,9 @@ int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key)
 	if (!kb)
 		return 0;
 	if (keymap_waits(km, kb)) {
-		char what[sizeof(ui->waiting)];
+		char what[sizeof(ui->waiting)], one[2];
 
-		snprintf(what, sizeof(what), "%s %s", ui_tr(kb->label), ui_tr(kb->brief));
+		snprintf(what, sizeof(what), "%s %s", key_label(kb, one), ui_tr(kb->brief));
 		return ui_wait_larger(ui, what);
 	}
 	if (km->banner == BANNER_ANY || (km->banner == BANNER_NOTE && !ui->banner_error))
@@ -499,7 +509,8 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 	int line = 0, col = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *label = ui_tr(keys[i].label), *brief = ui_tr(keys[i].brief);
+		char one[2];
+		const char *label = key_label(&keys[i], one), *brief = ui_tr(keys[i].brief);
 		int lw = draw_cols(label), len = lw + 1 + draw_cols(brief);
 
 		if (col > 0 && col + 2 + len > COLS) {
@@ -590,7 +601,8 @@ void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_
 
 	/* The keys as marks, padded alike: the help wraps under itself, not under them. */
 	for (size_t i = 0; items && lines && i < n; i++) {
-		const char *label = ui_tr(keys[i].label);
+		char one[2];
+		const char *label = key_label(&keys[i], one);
 		size_t size = strlen(label) + 16;
 
 		if ((lines[i] = malloc(size)))

@@ -304,21 +304,19 @@ static void build(struct ui *ui, struct view *v)
 
 static key_fn view_scroll, view_replay, view_score, view_comment;
 
-#define VIEW_KEYS(K)                                                                               \
-	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
-	K(view_scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)),     \
-	  "j/k", N_("scroll"), N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)"))           \
-	K(view_scroll, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),       \
-	  N_("the top (g, Home) or the end (G, End); Space pages down"))                           \
-	K(view_replay, KEYS('r'), "r", N_("replay"),                                               \
-	  N_("replay the call step by step as the agent saw it"))                                  \
-	K(view_score, KEYS('s'), "s", N_("score"),                                                 \
-	  N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)"))                \
-	K(view_comment, KEYS('c'), "c", N_("comment"),                                             \
-	  N_("write a coaching comment for the agent"))                                            \
-	K(key_quit, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the list (q or Esc)"))
-
-static const struct keybind view_keys[] = {VIEW_KEYS(KEY_ENTRY)};
+static const struct keybind view_keys[] = {
+	KB_HELP,
+	KB_ROW(view_scroll, KEYS_SCROLL, "j/k", N_("scroll"),
+		N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)")),
+	KB_ROW(view_scroll, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),
+		N_("the top (g, Home) or the end (G, End); Space pages down")),
+	KB_ONE(view_replay, 'r', N_("replay"),
+		N_("replay the call step by step as the agent saw it")),
+	KB_ONE(view_score, 's', N_("score"),
+		N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)")),
+	KB_ONE(view_comment, 'c', N_("comment"), N_("write a coaching comment for the agent")),
+	KB_ROW(key_quit, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the list (q or Esc)")),
+};
 #define NVIEW_KEYS (sizeof(view_keys) / sizeof(view_keys[0]))
 /* While too small, scrolling and q act; replay, score, comment and help wait (struct keymap). */
 static key_fn *const view_unseen[] = {view_scroll, key_quit, NULL};
