@@ -422,32 +422,32 @@ static key_fn call_read;
 static const struct keybind call_keys[] = {
 	KB_HELP,
 	KB_ROW(call_mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),
-		N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")),
+	       N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")),
 	KB_ROW(call_next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),
-		N_("next stage (Tab or Right arrow); boundary only with b")),
+	       N_("next stage (Tab or Right arrow); boundary only with b")),
 	KB_ROW(call_prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),
-		N_("back along the stages taken (Left arrow, or Shift-Tab)")),
+	       N_("back along the stages taken (Left arrow, or Shift-Tab)")),
 	KB_ROW(call_move, KEYS_SCROLL, "j/k", N_("move"),
-		N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "
-		   "j/k); PgUp/PgDn scroll a page")),
+	       N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "
+		  "j/k); PgUp/PgDn scroll a page")),
 	KB_ROW(call_mark, KEYS(' '), N_("Space"), N_("tick/said"),
-		N_("tick a checklist item, or mark a line said (again: un-mark it)")),
+	       N_("tick a checklist item, or mark a line said (again: un-mark it)")),
 	KB_ONE(call_undo, 'u', N_("undo"), N_("undo your last mark (again: the one before)")),
 	KB_ONE(call_skip, 's', N_("skip"), N_("skip the selected line, with a one-key reason")),
 	KB_ONE(call_boundary, 'b', N_("boundary"), N_("jump to the boundary stage from anywhere")),
 	KB_ONE(call_warn, 'w', N_("warn"),
-		N_("show the next boundary warning's wording; w again logs it as given "
-		   "(in boundary)")),
+	       N_("show the next boundary warning's wording; w again logs it as given "
+		  "(in boundary)")),
 	KB_ONE(call_note, 'n', N_("note"), N_("add a note (Enter saves, Esc cancels)")),
 	KB_ONE(call_hold, 'h', N_("hold"), N_("start or end a hold")),
 	KB_ONE(call_escalate, 'e', N_("escalate"), N_("escalate the call (asks a short reason)")),
 	KB_ONE(call_manager, 'm', N_("manager"),
-		N_("the customer asked for a manager: log it, see what to say")),
+	       N_("the customer asked for a manager: log it, see what to say")),
 	KB_ONE(call_breathe, 'p', N_("breathe"),
-		N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it")),
+	       N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it")),
 	KB_ONE(call_end, 'x', N_("end call"), N_("end the call and open the wrap-up")),
 	KB_ONE(call_read, 'i', N_("read prompt"),
-		N_("read the coaching prompt in full, when it is cut")),
+	       N_("read the coaching prompt in full, when it is cut")),
 };
 #define NCALL_KEYS (sizeof(call_keys) / sizeof(call_keys[0]))
 
@@ -498,7 +498,7 @@ static int call_read(struct ui *ui, void *ctx, int key)
  * the help).
  */
 static key_fn *const call_unseen[] = {call_mood, call_hold, call_mark, call_move,
-				       call_next, call_prev, key_quit,	NULL};
+				      call_next, call_prev, key_quit, NULL};
 
 static int callscr_key(struct ui *ui, void *ctx, int key)
 {

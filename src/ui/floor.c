@@ -38,9 +38,9 @@ static int floor_scroll(struct ui *ui, void *ctx, int key);
 static const struct keybind floor_keys[] = {
 	KB_HELP,
 	KB_ONE(floor_clear, 'a', N_("clear alerts"),
-		N_("clear the alert lines (the calls stay in their place on the list)")),
+	       N_("clear the alert lines (the calls stay in their place on the list)")),
 	KB_ROW(floor_scroll, KEYS_SCROLL, "j/k", N_("scroll"),
-		N_("scroll the calls (Down/Up or j/k, PgDn/PgUp)")),
+	       N_("scroll the calls (Down/Up or j/k, PgDn/PgUp)")),
 	KB_ONE(key_quit, 'q', N_("quit"), N_("quit")),
 };
 #define NFLOOR_KEYS (sizeof(floor_keys) / sizeof(floor_keys[0]))

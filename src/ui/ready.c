@@ -41,14 +41,14 @@ static key_fn ready_next, ready_pick, ready_ack, ready_move, ready_done;
 static const struct keybind ready_keys[] = {
 	KB_HELP,
 	KB_ROW(ready_next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),
-		N_("the next caller's name and reference, then the call")),
+	       N_("the next caller's name and reference, then the call")),
 	KB_ONE(ready_pick, 'p', N_("playbook"), N_("pick the playbook for the next call")),
 	KB_ONE(ready_ack, 'a', N_("answer"),
-		N_("acknowledge, reply to or dispute a supervisor's comment")),
+	       N_("acknowledge, reply to or dispute a supervisor's comment")),
 	KB_ROW(ready_move, KEYS_SCROLL, "j/k", N_("follow-up"),
-		N_("select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page")),
+	       N_("select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page")),
 	KB_ONE(ready_done, 'd', N_("done"),
-		N_("close the selected follow-up (as poise followups done ID)")),
+	       N_("close the selected follow-up (as poise followups done ID)")),
 	KB_ONE(key_quit, 'q', N_("quit"), N_("quit poise")),
 };
 #define NREADY_KEYS (sizeof(ready_keys) / sizeof(ready_keys[0]))

@@ -40,22 +40,22 @@ static key_fn list_open, list_move, list_page, list_ends, list_filter, list_sear
 static const struct keybind list_keys[] = {
 	KB_HELP,
 	KB_ROW(list_open, KEYS('\r', '\n', KF(KEY_ENTER)), N_("Enter"), N_("open"),
-		N_("open the call: timeline, figures, replay, score and comment")),
+	       N_("open the call: timeline, figures, replay, score and comment")),
 	KB_ROW(list_move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", N_("move"),
-		N_("next or previous call (Down/Up or j/k), across pages")),
+	       N_("next or previous call (Down/Up or j/k), across pages")),
 	KB_ROW(list_page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), N_("PgDn/PgUp"), N_("page"),
-		N_("the page of older calls (PgDn) or newer calls (PgUp)")),
+	       N_("the page of older calls (PgDn) or newer calls (PgUp)")),
 	KB_ROW(list_ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("newest/oldest"),
-		N_("the newest calls (g or Home) or the oldest (G or End)")),
+	       N_("the newest calls (g or Home) or the oldest (G or End)")),
 	KB_ONE(list_filter, 'f', N_("filter"),
-		N_("filter by agent, dates, outcome, cause, playbook, mood, customer, reference, "
-		   "status, reviewed, QA score; draw a random sample (Enter keeps, - clears)")),
+	       N_("filter by agent, dates, outcome, cause, playbook, mood, customer, reference, "
+		  "status, reviewed, QA score; draw a random sample (Enter keeps, - clears)")),
 	KB_ONE(list_search, '/', N_("search"),
-		N_("search every typed text: notes, reasons, promises, reflections, comments, "
-		   "replies (3 characters or more)")),
+	       N_("search every typed text: notes, reasons, promises, reflections, comments, "
+		  "replies (3 characters or more)")),
 	KB_ONE(list_clear, 'F', N_("clear"), N_("clear every filter and the search")),
 	KB_ONE(list_practice, 'P', N_("rehearsals"),
-		N_("list the rehearsals (poise rehearse) instead of the calls; P again goes back")),
+	       N_("list the rehearsals (poise rehearse) instead of the calls; P again goes back")),
 	KB_ONE(key_quit, 'q', N_("quit"), N_("quit")),
 };
 #define NLIST_KEYS (sizeof(list_keys) / sizeof(list_keys[0]))

@@ -180,12 +180,11 @@ static key_fn replay_step, replay_ends, replay_scroll;
 static const struct keybind replay_keys[] = {
 	KB_HELP,
 	KB_ROW(replay_step, KEYS(KF(KEY_RIGHT), 'l', ' ', KF(KEY_LEFT), 'h'), N_("Right/Left"),
-		N_("step"),
-		N_("the next event (Right, l, Space) or the one before (Left, h)")),
+	       N_("step"), N_("the next event (Right, l, Space) or the one before (Left, h)")),
 	KB_ROW(replay_ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("start/end"),
-		N_("before the first event (g) or after the last (G)")),
+	       N_("before the first event (g) or after the last (G)")),
 	KB_ROW(replay_scroll, KEYS_SCROLL, "j/k", N_("scroll"),
-		N_("scroll what is shown (Down/Up, j/k, PgDn/PgUp)")),
+	       N_("scroll what is shown (Down/Up, j/k, PgDn/PgUp)")),
 	KB_ROW(key_quit, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the call (q or Esc)")),
 };
 #define NREPLAY_KEYS (sizeof(replay_keys) / sizeof(replay_keys[0]))

@@ -159,7 +159,9 @@ static void add_logged(struct view *v, enum event_kind kind)
 			add(v, A_NORMAL, _("    %s escalated: %s"), at, e->text ? e->text : "");
 		else if (e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
 			add(v, A_NORMAL, _("    %s warning %d: %s"), at, e->a,
-			    e->text ? e->text : warnings[e->a - 1] ? warnings[e->a - 1] : "");
+			    e->text		 ? e->text
+			    : warnings[e->a - 1] ? warnings[e->a - 1]
+						 : "");
 	}
 }
 
@@ -307,13 +309,13 @@ static key_fn view_scroll, view_replay, view_score, view_comment;
 static const struct keybind view_keys[] = {
 	KB_HELP,
 	KB_ROW(view_scroll, KEYS_SCROLL, "j/k", N_("scroll"),
-		N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)")),
+	       N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)")),
 	KB_ROW(view_scroll, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),
-		N_("the top (g, Home) or the end (G, End); Space pages down")),
+	       N_("the top (g, Home) or the end (G, End); Space pages down")),
 	KB_ONE(view_replay, 'r', N_("replay"),
-		N_("replay the call step by step as the agent saw it")),
+	       N_("replay the call step by step as the agent saw it")),
 	KB_ONE(view_score, 's', N_("score"),
-		N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)")),
+	       N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)")),
 	KB_ONE(view_comment, 'c', N_("comment"), N_("write a coaching comment for the agent")),
 	KB_ROW(key_quit, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the list (q or Esc)")),
 };
