@@ -94,7 +94,10 @@ struct screen {
 	int keeps_frame;
 };
 
-/* One entry of a key table: up to 6 keys, the footer label, a help line. */
+/*
+ * One entry of a key table: up to 6 keys, the footer label (NULL: the one
+ * key as typed), the word beside it in the footer, a help line.
+ */
 struct keybind {
 	int keys[6];
 	const char *label;
@@ -107,15 +110,27 @@ struct keybind {
 		__VA_ARGS__                                                                        \
 	}
 /*
- * A key table is one list, K(fn, keys, label, brief, help) a row, made into
- * rows by KEY_ENTRY: static const struct keybind t[] = {T_KEYS(KEY_ENTRY)};
+ * A key table's rows, each naming its handler first:
+ *   static const struct keybind t[] = {KB_HELP, KB_ONE(...), KB_ROW(...)};
+ * KB_ROW: keys with a label of their own ("Tab", "j/k"); KB_ONE: one
+ * ASCII key, its own label; KB_HELP: the `?` row that shows the table's
+ * help (KEYS_SCROLL, beside list_view_key: a list's scrolling keys).
  */
-#define KEY_ENTRY(fn, keys, label, brief, help) {keys, label, brief, help, fn},
+#define KB_ROW(fn, keys, label, brief, help) {keys, label, brief, help, fn}
+#define KB_ONE(fn, key, brief, help)	     {{key}, NULL, brief, help, fn}
+#define KB_HELP				     KB_ONE(key_help, '?', N_("help"), N_("show this help"))
 
 /*
  * A screen's keys: its table, the title of its help (N_()), and what a key
  * of it does to the banner first: BANNER_KEEP nothing, BANNER_NOTE a note
  * goes (an error stays until the next good action), BANNER_ANY it goes.
+ *
+ * unseen: the handlers whose keys act while the screen is too small to be
+ * read (NULL-ended; NULL for none): what only moves or scrolls, what logs
+ * the talk as it goes, leaving. Every other key waits for a larger window
+ * (keymap_key, ui_wait_larger): it changes what is stored, ends or takes
+ * back something, or opens what has to be read or answered. A key added to
+ * a table waits until its handler is named here.
  */
 enum keymap_banner { BANNER_KEEP, BANNER_NOTE, BANNER_ANY };
 struct keymap {
@@ -123,6 +138,7 @@ struct keymap {
 	const struct keybind *keys;
 	size_t n;
 	enum keymap_banner banner;
+	key_fn *const *unseen;
 };
 
 #define UI_STACK_MAX 8
@@ -346,6 +362,8 @@ void list_build_draw(struct ui *ui, int y, int x, int w, int h, struct list_buil
 void list_build_free(struct list_build *b);
 /* The pager keys of a list: Down/j, Up/k, PgDn/Space, PgUp, g/Home, G/End; REDRAW or 0. */
 int list_view_key(struct list_view *v, int key);
+/* Its keys by lines and pages, for a key table's scrolling row (KB_ROW). */
+#define KEYS_SCROLL KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE))
 /*
  * Up/Down (j/k) move *sel among a list's n selectable items, the list
  * scrolling with it: a selected item out of view is scrolled to first, and
@@ -363,6 +381,7 @@ int list_select_key(struct list_view *v, int *sel, int n, int key);
 struct footer {
 	struct footer_key {
 		const char *label, *brief; /* translated */
+		char one[2];		   /* the label of a row that has none: its key */
 		int line, col, label_cols;
 	} key[FOOTER_MAX];
 	size_t n;
@@ -405,9 +424,13 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
 /*
  * A screen's key handler: the row of km that has key runs with ctx, its
  * flags and HANDLED returned (HELP: km's help shown, REDRAW); 0 when no
- * row has key.
+ * row has key. While the screen is too small, a row km does not name as
+ * acting unseen does nothing: the one line says its key and what it does
+ * ("d done") wait for a larger window.
  */
 int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key);
+/* 1 when kb, a row of km, waits now: the screen is too small and kb does not act unseen. */
+int keymap_waits(const struct keymap *km, const struct keybind *kb);
 /* Rows any table may have: the table's help (HELP), leaving the screen (QUIT). */
 key_fn key_help, key_quit;
 /* The open call's line with names filled in (fill.h); malloc'd, NULL when out of memory. */

@@ -419,45 +419,40 @@ static int call_end(struct ui *ui, void *ctx, int key)
 
 static key_fn call_read;
 
-#define CALL_KEYS(K)                                                                               \
-	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
-	K(call_mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),                             \
-	  N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious"))                             \
-	K(call_next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),                             \
-	  N_("next stage (Tab or Right arrow); boundary only with b"))                             \
-	K(call_prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),                     \
-	  N_("back along the stages taken (Left arrow, or Shift-Tab)"))                            \
-	K(call_move, KEYS(KF(KEY_UP), 'k', KF(KEY_DOWN), 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)),       \
-	  "j/k", N_("move"),                                                                       \
-	  N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "            \
-	     "j/k); PgUp/PgDn scroll a page"))                                                     \
-	K(call_mark, KEYS(' '), N_("Space"), N_("tick/said"),                                      \
-	  N_("tick a checklist item, or mark a line said (again: un-mark it)"))                    \
-	K(call_undo, KEYS('u'), "u", N_("undo"),                                                   \
-	  N_("undo your last mark (again: the one before)"))                                       \
-	K(call_skip, KEYS('s'), "s", N_("skip"),                                                   \
-	  N_("skip the selected line, with a one-key reason"))                                     \
-	K(call_boundary, KEYS('b'), "b", N_("boundary"),                                           \
-	  N_("jump to the boundary stage from anywhere"))                                          \
-	K(call_warn, KEYS('w'), "w", N_("warn"),                                                   \
-	  N_("show the next boundary warning's wording; w again logs it as given (in boundary)"))  \
-	K(call_note, KEYS('n'), "n", N_("note"), N_("add a note (Enter saves, Esc cancels)"))      \
-	K(call_hold, KEYS('h'), "h", N_("hold"), N_("start or end a hold"))                        \
-	K(call_escalate, KEYS('e'), "e", N_("escalate"),                                           \
-	  N_("escalate the call (asks a short reason)"))                                           \
-	K(call_manager, KEYS('m'), "m", N_("manager"),                                             \
-	  N_("the customer asked for a manager: log it, see what to say"))                         \
-	K(call_breathe, KEYS('p'), "p", N_("breathe"),                                             \
-	  N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it"))               \
-	K(call_end, KEYS('x'), "x", N_("end call"), N_("end the call and open the wrap-up"))       \
-	K(call_read, KEYS('i'), "i", N_("read prompt"),                                            \
-	  N_("read the coaching prompt in full, when it is cut"))
-
-static const struct keybind call_keys[] = {CALL_KEYS(KEY_ENTRY)};
+static const struct keybind call_keys[] = {
+	KB_HELP,
+	KB_ROW(call_mood, KEYS('1', '2', '3', '4', '5'), "1-5", N_("mood"),
+	       N_("mood: 1 calm, 2 uneasy, 3 annoyed, 4 angry, 5 furious")),
+	KB_ROW(call_next, KEYS(KF(KEY_RIGHT), '\t'), N_("Tab"), N_("next"),
+	       N_("next stage (Tab or Right arrow); boundary only with b")),
+	KB_ROW(call_prev, KEYS(KF(KEY_LEFT), KF(KEY_BTAB)), N_("Left"), N_("back"),
+	       N_("back along the stages taken (Left arrow, or Shift-Tab)")),
+	KB_ROW(call_move, KEYS_SCROLL, "j/k", N_("move"),
+	       N_("move among the lines to say and tick, scrolling past the rest (Up/Down, "
+		  "j/k); PgUp/PgDn scroll a page")),
+	KB_ROW(call_mark, KEYS(' '), N_("Space"), N_("tick/said"),
+	       N_("tick a checklist item, or mark a line said (again: un-mark it)")),
+	KB_ONE(call_undo, 'u', N_("undo"), N_("undo your last mark (again: the one before)")),
+	KB_ONE(call_skip, 's', N_("skip"), N_("skip the selected line, with a one-key reason")),
+	KB_ONE(call_boundary, 'b', N_("boundary"), N_("jump to the boundary stage from anywhere")),
+	KB_ONE(call_warn, 'w', N_("warn"),
+	       N_("show the next boundary warning's wording; w again logs it as given "
+		  "(in boundary)")),
+	KB_ONE(call_note, 'n', N_("note"), N_("add a note (Enter saves, Esc cancels)")),
+	KB_ONE(call_hold, 'h', N_("hold"), N_("start or end a hold")),
+	KB_ONE(call_escalate, 'e', N_("escalate"), N_("escalate the call (asks a short reason)")),
+	KB_ONE(call_manager, 'm', N_("manager"),
+	       N_("the customer asked for a manager: log it, see what to say")),
+	KB_ONE(call_breathe, 'p', N_("breathe"),
+	       N_("breathing pacer, any stage: in 4, pause 4, out 4; p or Esc stops it")),
+	KB_ONE(call_end, 'x', N_("end call"), N_("end the call and open the wrap-up")),
+	KB_ONE(call_read, 'i', N_("read prompt"),
+	       N_("read the coaching prompt in full, when it is cut")),
+};
 #define NCALL_KEYS (sizeof(call_keys) / sizeof(call_keys[0]))
 
-static const struct keybind preview_quit = {KEYS('q'), "q", N_("quit"),
-					    N_("quit the preview (nothing was logged)"), key_quit};
+static const struct keybind preview_quit =
+	KB_ONE(key_quit, 'q', N_("quit"), N_("quit the preview (nothing was logged)"));
 
 /*
  * The keys that work now. A preview logs nothing, so the keys that only
@@ -493,45 +488,36 @@ static int call_read(struct ui *ui, void *ctx, int key)
 }
 
 /*
- * The keys that act while the screen is too small to be read: what logs
- * the talk as it goes (mood, hold, a tick or a line said, moving among the
- * lines and stages: each shown or taken back once the window is larger),
- * so nothing the agent does mid-call is lost. Every other key waits for a
- * larger window (ui_wait_larger): it ends the call (x), takes something
- * back (u), or opens what has to be read or answered (b's script, w's
- * wording, s's reasons, the note and escalation editors, m's line, the
- * pacer, a prompt, the help). A key added to the table waits until it is
- * named here.
+ * The keys that act while the screen is too small to be read (struct
+ * keymap): what logs the talk as it goes (mood, hold, a tick or a line
+ * said, moving among the lines and stages: each shown or taken back once
+ * the window is larger), so nothing the agent does mid-call is lost. Every
+ * other key waits: it ends the call (x), takes something back (u), or
+ * opens what has to be read or answered (b's script, w's wording, s's
+ * reasons, the note and escalation editors, m's line, the pacer, a prompt,
+ * the help).
  */
-static int acts_unseen(const struct keybind *kb)
-{
-	return kb->fn == call_mood || kb->fn == call_hold || kb->fn == call_mark ||
-	       kb->fn == call_move || kb->fn == call_next || kb->fn == call_prev ||
-	       kb->fn == key_quit;
-}
+static key_fn *const call_unseen[] = {call_mood, call_hold, call_mark, call_move,
+				      call_next, call_prev, key_quit, NULL};
 
 static int callscr_key(struct ui *ui, void *ctx, int key)
 {
 	struct keybind keys[NCALL_KEYS + 1];
 	struct keymap km = {ui->preview ? N_("poise - keys of the preview")
 					: N_("poise - keys of the call screen"),
-			    keys, keys_now(ui, keys), BANNER_NOTE};
+			    keys, keys_now(ui, keys), BANNER_NOTE, call_unseen};
 	const struct keybind *kb = keymap_find(km.keys, km.n, key);
 
 	if (key == KEY_ESC && ui->cs.pacing) {
 		record(ui, EV_BREATHE_END, 0, 0, NULL);
 		return REDRAW;
 	}
-	if (kb && ui_too_small() && !acts_unseen(kb)) {
-		char what[sizeof(ui->waiting)];
-
-		snprintf(what, sizeof(what), "%s %s", ui_tr(kb->label), ui_tr(kb->brief));
-		return ui_wait_larger(ui, what);
-	}
-	if (kb && kb->fn != call_warn && kb->fn != call_move)
+	if (!kb || keymap_waits(&km, kb))
+		return keymap_key(ui, &km, ctx, key); /* nothing, or the word that it waits */
+	if (kb->fn != call_warn && kb->fn != call_move)
 		((struct callscr *)ctx)->warn_shown = 0;
 	/* What u may take back is the last key's only (p, or Space un-marking). */
-	if (kb && kb->fn != call_undo)
+	if (kb->fn != call_undo)
 		((struct callscr *)ctx)->last = LAST_OTHER;
 	return keymap_key(ui, &km, ctx, key);
 }

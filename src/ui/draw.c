@@ -479,6 +479,26 @@ const struct keybind *keymap_find(const struct keybind *keys, size_t n, int key)
 	return NULL;
 }
 
+/* A row's label, translated: its own, or its one key as typed (KB_ONE), written into one. */
+static const char *key_label(const struct keybind *kb, char one[2])
+{
+	if (kb->label)
+		return ui_tr(kb->label);
+	one[0] = (char)kb->keys[0];
+	one[1] = '\0';
+	return one;
+}
+
+int keymap_waits(const struct keymap *km, const struct keybind *kb)
+{
+	if (!ui_too_small())
+		return 0;
+	for (key_fn *const *fn = km->unseen; fn && *fn; fn++)
+		if (kb->fn == *fn)
+			return 0;
+	return 1;
+}
+
 int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key)
 {
 	const struct keybind *kb = keymap_find(km->keys, km->n, key);
@@ -486,6 +506,12 @@ int keymap_key(struct ui *ui, const struct keymap *km, void *ctx, int key)
 
 	if (!kb)
 		return 0;
+	if (keymap_waits(km, kb)) {
+		char what[sizeof(ui->waiting)], one[2];
+
+		snprintf(what, sizeof(what), "%s %s", key_label(kb, one), ui_tr(kb->brief));
+		return ui_wait_larger(ui, what);
+	}
 	if (km->banner == BANNER_ANY || (km->banner == BANNER_NOTE && !ui->banner_error))
 		ui->banner[0] = '\0';
 	flags = kb->fn(ui, ctx, key);
@@ -521,7 +547,7 @@ void footer_layout(struct footer *f, const struct keybind *keys, size_t n, int m
 		struct footer_key *k = &f->key[f->n];
 		int len;
 
-		k->label = ui_tr(keys[i].label);
+		k->label = key_label(&keys[i], k->one);
 		k->brief = ui_tr(keys[i].brief);
 		k->label_cols = draw_cols(k->label);
 		len = k->label_cols + 1 + draw_cols(k->brief);
@@ -632,7 +658,8 @@ void ui_help(struct ui *ui, const char *title, const struct keybind *keys, size_
 
 	/* The keys as marks, padded alike: the help wraps under itself, not under them. */
 	for (size_t i = 0; items && lines && i < n; i++) {
-		const char *label = ui_tr(keys[i].label);
+		char one[2];
+		const char *label = key_label(&keys[i], one);
 		size_t size = strlen(label) + 16;
 
 		if ((lines[i] = malloc(size)))

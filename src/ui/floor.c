@@ -35,18 +35,19 @@ struct fscreen {
 static int floor_clear(struct ui *ui, void *ctx, int key);
 static int floor_scroll(struct ui *ui, void *ctx, int key);
 
-#define FLOOR_KEYS(K)                                                                              \
-	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
-	K(floor_clear, KEYS('a'), "a", N_("clear alerts"),                                         \
-	  N_("clear the alert lines (the calls stay in their place on the list)"))                 \
-	K(floor_scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)),    \
-	  "j/k", N_("scroll"), N_("scroll the calls (Down/Up or j/k, PgDn/PgUp)"))                 \
-	K(key_quit, KEYS('q'), "q", N_("quit"), N_("quit"))
-
-static const struct keybind floor_keys[] = {FLOOR_KEYS(KEY_ENTRY)};
+static const struct keybind floor_keys[] = {
+	KB_HELP,
+	KB_ONE(floor_clear, 'a', N_("clear alerts"),
+	       N_("clear the alert lines (the calls stay in their place on the list)")),
+	KB_ROW(floor_scroll, KEYS_SCROLL, "j/k", N_("scroll"),
+	       N_("scroll the calls (Down/Up or j/k, PgDn/PgUp)")),
+	KB_ONE(key_quit, 'q', N_("quit"), N_("quit")),
+};
 #define NFLOOR_KEYS (sizeof(floor_keys) / sizeof(floor_keys[0]))
+/* While too small, scrolling and q act; clearing the alerts unseen waits (struct keymap). */
+static key_fn *const floor_unseen[] = {floor_scroll, key_quit, NULL};
 static const struct keymap floor_map = {N_("poise floor - keys"), floor_keys, NFLOOR_KEYS,
-					BANNER_KEEP};
+					BANNER_KEEP, floor_unseen};
 
 enum { C_NEED, C_AGENT, C_CUSTOMER, C_STAGE, C_MOOD, C_HOLD, C_WARN, C_PROMPTS, C_CALL, C_COUNT };
 

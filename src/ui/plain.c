@@ -537,6 +537,7 @@ static void mark(struct plain *p)
 		rec(p, ev_of(p, EV_SAID, (int)sec, index, NULL));
 }
 
+/* Skip the selected line, with a reason: 0, or -1 when a signal stopped poise meanwhile. */
 static int skip(struct plain *p)
 {
 	enum section sec = SECTION_SAY;
@@ -591,6 +592,7 @@ static void warn(struct plain *p)
 	free(text);
 }
 
+/* Ask a line, record it as a kind event: 0, or -1 when a signal stopped poise meanwhile. */
 static int text_event(struct plain *p, enum event_kind kind, const char *label, size_t max)
 {
 	char text[LIMIT_BYTES(LIMIT_NOTE) + LIMIT_BYTES(LIMIT_REASON)];
@@ -624,7 +626,7 @@ static int talk(struct plain *p)
 	struct ui *ui = p->ui;
 
 	while (ui->cs.phase == CALL_TALK) {
-		int key = next_key(p), n, stage;
+		int key = next_key(p), n, stage, stopped = 0;
 		enum section sec = SECTION_SAY;
 		int index = 0;
 
@@ -664,8 +666,7 @@ static int talk(struct plain *p)
 			mark(p);
 			break;
 		case 's':
-			if (skip(p) != 0)
-				return -1;
+			stopped = skip(p);
 			break;
 		case 'u': {
 			int64_t seq = call_undo_target(&ui->cs);
@@ -692,15 +693,14 @@ static int talk(struct plain *p)
 			warn(p);
 			break;
 		case 'n':
-			if (text_event(p, EV_NOTE, _("note (Enter saves, Esc cancels):"), LIMIT_NOTE))
-				return -1;
+			stopped = text_event(p, EV_NOTE, _("note (Enter saves, Esc cancels):"),
+					     LIMIT_NOTE);
 			break;
 		case 'h':
 			rec(p, ev_of(p, ui->cs.on_hold ? EV_HOLD_END : EV_HOLD_START, 0, 0, NULL));
 			break;
 		case 'e':
-			if (text_event(p, EV_ESCALATE, _("escalate, reason:"), LIMIT_REASON))
-				return -1;
+			stopped = text_event(p, EV_ESCALATE, _("escalate, reason:"), LIMIT_REASON);
 			break;
 		case 'm':
 			manager(p);
@@ -727,6 +727,8 @@ static int talk(struct plain *p)
 		default:
 			break;
 		}
+		if (stopped)
+			return -1; /* a question was open when a signal stopped poise */
 	}
 	return 1;
 }

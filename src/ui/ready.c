@@ -38,24 +38,27 @@ struct ready {
 
 static key_fn ready_next, ready_pick, ready_ack, ready_move, ready_done;
 
-#define READY_KEYS(K)                                                                              \
-	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
-	K(ready_next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),        \
-	  N_("the next caller's name and reference, then the call"))                               \
-	K(ready_pick, KEYS('p'), "p", N_("playbook"), N_("pick the playbook for the next call"))   \
-	K(ready_ack, KEYS('a'), "a", N_("answer"),                                                 \
-	  N_("acknowledge, reply to or dispute a supervisor's comment"))                           \
-	K(ready_move, KEYS(KF(KEY_UP), KF(KEY_DOWN), 'k', 'j', KF(KEY_NPAGE), KF(KEY_PPAGE)),      \
-	  "j/k", N_("follow-up"),                                                                  \
-	  N_("select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page"))            \
-	K(ready_done, KEYS('d'), "d", N_("done"),                                                  \
-	  N_("close the selected follow-up (as poise followups done ID)"))                         \
-	K(key_quit, KEYS('q'), "q", N_("quit"), N_("quit poise"))
-
-static const struct keybind ready_keys[] = {READY_KEYS(KEY_ENTRY)};
+static const struct keybind ready_keys[] = {
+	KB_HELP,
+	KB_ROW(ready_next, KEYS('\r', '\n', KF(KEY_ENTER), 'c'), N_("Enter/c"), N_("next call"),
+	       N_("the next caller's name and reference, then the call")),
+	KB_ONE(ready_pick, 'p', N_("playbook"), N_("pick the playbook for the next call")),
+	KB_ONE(ready_ack, 'a', N_("answer"),
+	       N_("acknowledge, reply to or dispute a supervisor's comment")),
+	KB_ROW(ready_move, KEYS_SCROLL, "j/k", N_("follow-up"),
+	       N_("select a follow-up in the list (Up/Down, j/k); PgUp/PgDn scroll a page")),
+	KB_ONE(ready_done, 'd', N_("done"),
+	       N_("close the selected follow-up (as poise followups done ID)")),
+	KB_ONE(key_quit, 'q', N_("quit"), N_("quit poise")),
+};
 #define NREADY_KEYS (sizeof(ready_keys) / sizeof(ready_keys[0]))
+/*
+ * While too small, moving and q act; the next call, the playbook, an
+ * answer to a comment, closing a follow-up and the help wait (struct keymap).
+ */
+static key_fn *const ready_unseen[] = {ready_move, key_quit, NULL};
 static const struct keymap ready_map = {N_("poise - keys of the ready screen"), ready_keys,
-					NREADY_KEYS, BANNER_KEEP};
+					NREADY_KEYS, BANNER_KEEP, ready_unseen};
 
 static int collect_fu(void *ctx, const struct ready_followup *f)
 {

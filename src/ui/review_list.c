@@ -37,31 +37,36 @@ struct rlist {
 static key_fn list_open, list_move, list_page, list_ends, list_filter, list_search, list_clear,
 	list_practice;
 
-#define LIST_KEYS(K)                                                                               \
-	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
-	K(list_open, KEYS('\r', '\n', KF(KEY_ENTER)), N_("Enter"), N_("open"),                     \
-	  N_("open the call: timeline, figures, replay, score and comment"))                       \
-	K(list_move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", N_("move"),                  \
-	  N_("next or previous call (Down/Up or j/k), across pages"))                              \
-	K(list_page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), N_("PgDn/PgUp"), N_("page"),              \
-	  N_("the page of older calls (PgDn) or newer calls (PgUp)"))                              \
-	K(list_ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("newest/oldest"),        \
-	  N_("the newest calls (g or Home) or the oldest (G or End)"))                             \
-	K(list_filter, KEYS('f'), "f", N_("filter"),                                               \
-	  N_("filter by agent, dates, outcome, cause, playbook, mood, customer, reference, "       \
-	     "status, reviewed, QA score; draw a random sample (Enter keeps, - clears)"))          \
-	K(list_search, KEYS('/'), "/", N_("search"),                                               \
-	  N_("search every typed text: notes, reasons, promises, reflections, comments, "          \
-	     "replies (3 characters or more)"))                                                    \
-	K(list_clear, KEYS('F'), "F", N_("clear"), N_("clear every filter and the search"))        \
-	K(list_practice, KEYS('P'), "P", N_("rehearsals"),                                         \
-	  N_("list the rehearsals (poise rehearse) instead of the calls; P again goes back"))      \
-	K(key_quit, KEYS('q'), "q", N_("quit"), N_("quit"))
-
-static const struct keybind list_keys[] = {LIST_KEYS(KEY_ENTRY)};
+static const struct keybind list_keys[] = {
+	KB_HELP,
+	KB_ROW(list_open, KEYS('\r', '\n', KF(KEY_ENTER)), N_("Enter"), N_("open"),
+	       N_("open the call: timeline, figures, replay, score and comment")),
+	KB_ROW(list_move, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k'), "j/k", N_("move"),
+	       N_("next or previous call (Down/Up or j/k), across pages")),
+	KB_ROW(list_page, KEYS(KF(KEY_NPAGE), KF(KEY_PPAGE)), N_("PgDn/PgUp"), N_("page"),
+	       N_("the page of older calls (PgDn) or newer calls (PgUp)")),
+	KB_ROW(list_ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("newest/oldest"),
+	       N_("the newest calls (g or Home) or the oldest (G or End)")),
+	KB_ONE(list_filter, 'f', N_("filter"),
+	       N_("filter by agent, dates, outcome, cause, playbook, mood, customer, reference, "
+		  "status, reviewed, QA score; draw a random sample (Enter keeps, - clears)")),
+	KB_ONE(list_search, '/', N_("search"),
+	       N_("search every typed text: notes, reasons, promises, reflections, comments, "
+		  "replies (3 characters or more)")),
+	KB_ONE(list_clear, 'F', N_("clear"), N_("clear every filter and the search")),
+	KB_ONE(list_practice, 'P', N_("rehearsals"),
+	       N_("list the rehearsals (poise rehearse) instead of the calls; P again goes back")),
+	KB_ONE(key_quit, 'q', N_("quit"), N_("quit")),
+};
 #define NLIST_KEYS (sizeof(list_keys) / sizeof(list_keys[0]))
+/*
+ * While too small, moving among the calls and pages and q act; opening a
+ * call, the filter and search forms, clearing them, the rehearsals and the
+ * help wait (struct keymap).
+ */
+static key_fn *const list_unseen[] = {list_move, list_page, list_ends, key_quit, NULL};
 static const struct keymap list_map = {N_("poise review - keys of the list"), list_keys, NLIST_KEYS,
-				       BANNER_ANY};
+				       BANNER_ANY, list_unseen};
 
 /* Rows that fit between the two header lines and the status line and footer. */
 static int page_rows(struct ui *ui)

@@ -177,20 +177,21 @@ static void add_state(struct ui *ui, struct replay *r, struct list_build *b)
 
 static key_fn replay_step, replay_ends, replay_scroll;
 
-#define REPLAY_KEYS(K)                                                                             \
-	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
-	K(replay_step, KEYS(KF(KEY_RIGHT), 'l', ' ', KF(KEY_LEFT), 'h'), N_("Right/Left"),         \
-	  N_("step"), N_("the next event (Right, l, Space) or the one before (Left, h)"))          \
-	K(replay_ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("start/end"),          \
-	  N_("before the first event (g) or after the last (G)"))                                  \
-	K(replay_scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)),   \
-	  "j/k", N_("scroll"), N_("scroll what is shown (Down/Up, j/k, PgDn/PgUp)"))               \
-	K(key_quit, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the call (q or Esc)"))
-
-static const struct keybind replay_keys[] = {REPLAY_KEYS(KEY_ENTRY)};
+static const struct keybind replay_keys[] = {
+	KB_HELP,
+	KB_ROW(replay_step, KEYS(KF(KEY_RIGHT), 'l', ' ', KF(KEY_LEFT), 'h'), N_("Right/Left"),
+	       N_("step"), N_("the next event (Right, l, Space) or the one before (Left, h)")),
+	KB_ROW(replay_ends, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END)), "g/G", N_("start/end"),
+	       N_("before the first event (g) or after the last (G)")),
+	KB_ROW(replay_scroll, KEYS_SCROLL, "j/k", N_("scroll"),
+	       N_("scroll what is shown (Down/Up, j/k, PgDn/PgUp)")),
+	KB_ROW(key_quit, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the call (q or Esc)")),
+};
 #define NREPLAY_KEYS (sizeof(replay_keys) / sizeof(replay_keys[0]))
+/* While too small, stepping, scrolling and q act; the help waits (struct keymap). */
+static key_fn *const replay_unseen[] = {replay_step, replay_ends, replay_scroll, key_quit, NULL};
 static const struct keymap replay_map = {N_("poise review - keys of replay"), replay_keys,
-					 NREPLAY_KEYS, BANNER_KEEP};
+					 NREPLAY_KEYS, BANNER_KEEP, replay_unseen};
 
 static void replay_draw(struct ui *ui, void *ctx)
 {

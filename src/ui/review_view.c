@@ -142,6 +142,29 @@ static void add_stages(struct ui *ui, struct view *v)
 	    items ? (int)(ticked * 100 / items) : 0);
 }
 
+/* The fold's entries of kind, each at its time into the call; what was undone is left out. */
+static void add_logged(struct view *v, enum event_kind kind)
+{
+	const struct review_call *rc = &v->rc;
+	char *const *warnings = rc->pb->warnings;
+	char at[16];
+
+	for (size_t i = 0; i < rc->state.nlog; i++) {
+		const struct call_entry *e = &rc->state.log[i];
+
+		if (e->undone || e->kind != kind)
+			continue;
+		words_duration(at, sizeof(at), e->t - rc->meta.started);
+		if (kind == EV_ESCALATE)
+			add(v, A_NORMAL, _("    %s escalated: %s"), at, e->text ? e->text : "");
+		else if (e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
+			add(v, A_NORMAL, _("    %s warning %d: %s"), at, e->a,
+			    e->text		 ? e->text
+			    : warnings[e->a - 1] ? warnings[e->a - 1]
+						 : "");
+	}
+}
+
 static void add_events_of(struct ui *ui, struct view *v)
 {
 	const struct review_call *rc = &v->rc;
@@ -156,30 +179,10 @@ static void add_events_of(struct ui *ui, struct view *v)
 	add(v, A_NORMAL, "  %s, %s",
 	    words_count(n1, sizeof(n1), cs->escalations, "escalation", "escalations"),
 	    words_count(n2, sizeof(n2), cs->manager_asks, "manager request", "manager requests"));
-	/* From the fold's log: what was undone is not in the counts, nor listed under them. */
-	for (size_t i = 0; i < cs->nlog; i++) {
-		const struct call_entry *e = &cs->log[i];
-
-		if (e->undone)
-			continue;
-		words_duration(a, sizeof(a), e->t - rc->meta.started);
-		if (e->kind == EV_ESCALATE)
-			add(v, A_NORMAL, _("    %s escalated: %s"), a, e->text ? e->text : "");
-	}
+	add_logged(v, EV_ESCALATE);
 	add(v, cs->warnings ? ui_attr(ui, R_WARN) : A_NORMAL, "  %s",
 	    words_count(n1, sizeof(n1), cs->warnings, "boundary warning", "boundary warnings"));
-	for (size_t i = 0; i < cs->nlog; i++) {
-		const struct call_entry *e = &cs->log[i];
-
-		if (e->undone)
-			continue;
-		words_duration(a, sizeof(a), e->t - rc->meta.started);
-		if (e->kind == EV_WARNING && e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
-			add(v, A_NORMAL, _("    %s warning %d: %s"), a, e->a,
-			    e->text			 ? e->text
-			    : rc->pb->warnings[e->a - 1] ? rc->pb->warnings[e->a - 1]
-							 : "");
-	}
+	add_logged(v, EV_WARNING);
 }
 
 static void add_wrapup(struct ui *ui, struct view *v)
@@ -303,24 +306,24 @@ static void build(struct ui *ui, struct view *v)
 
 static key_fn view_scroll, view_replay, view_score, view_comment;
 
-#define VIEW_KEYS(K)                                                                               \
-	K(key_help, KEYS('?'), "?", N_("help"), N_("show this help"))                              \
-	K(view_scroll, KEYS(KF(KEY_DOWN), 'j', KF(KEY_UP), 'k', KF(KEY_NPAGE), KF(KEY_PPAGE)),     \
-	  "j/k", N_("scroll"), N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)"))           \
-	K(view_scroll, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),       \
-	  N_("the top (g, Home) or the end (G, End); Space pages down"))                           \
-	K(view_replay, KEYS('r'), "r", N_("replay"),                                               \
-	  N_("replay the call step by step as the agent saw it"))                                  \
-	K(view_score, KEYS('s'), "s", N_("score"),                                                 \
-	  N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)"))                \
-	K(view_comment, KEYS('c'), "c", N_("comment"),                                             \
-	  N_("write a coaching comment for the agent"))                                            \
-	K(key_quit, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the list (q or Esc)"))
-
-static const struct keybind view_keys[] = {VIEW_KEYS(KEY_ENTRY)};
+static const struct keybind view_keys[] = {
+	KB_HELP,
+	KB_ROW(view_scroll, KEYS_SCROLL, "j/k", N_("scroll"),
+	       N_("scroll a line (Down/Up, j/k) or a page (PgDn/PgUp)")),
+	KB_ROW(view_scroll, KEYS('g', KF(KEY_HOME), 'G', KF(KEY_END), ' '), "g/G", N_("top/end"),
+	       N_("the top (g, Home) or the end (G, End); Space pages down")),
+	KB_ONE(view_replay, 'r', N_("replay"),
+	       N_("replay the call step by step as the agent saw it")),
+	KB_ONE(view_score, 's', N_("score"),
+	       N_("score the call on its QA scorecard (Enter keeps, - N/A, Esc stops)")),
+	KB_ONE(view_comment, 'c', N_("comment"), N_("write a coaching comment for the agent")),
+	KB_ROW(key_quit, KEYS('q', KEY_ESC), "q", N_("back"), N_("back to the list (q or Esc)")),
+};
 #define NVIEW_KEYS (sizeof(view_keys) / sizeof(view_keys[0]))
+/* While too small, scrolling and q act; replay, score, comment and help wait (struct keymap). */
+static key_fn *const view_unseen[] = {view_scroll, key_quit, NULL};
 static const struct keymap view_map = {N_("poise review - keys of a call"), view_keys, NVIEW_KEYS,
-				       BANNER_NOTE};
+				       BANNER_NOTE, view_unseen};
 
 static void view_draw(struct ui *ui, void *ctx)
 {

@@ -5,7 +5,10 @@
 # line says the window must be larger; the keys that log the talk as it
 # goes (mood, hold, Space, moving) still log. In the wrap-up, answers (the
 # outcome, the cause, Esc back to the call) and a field's Enter wait too.
-# After a resize to a larger window, the same key works.
+# So do the ready screen's keys that start a call, pick a playbook, answer a
+# comment or close a follow-up, and review's keys that open, filter, score
+# or comment (moving and scrolling act). After a resize to a larger window,
+# the same key works.
 . "$(dirname "$0")/lib.sh"
 
 # The call's events in order, the clock's coaching prompts aside (they fire
@@ -83,11 +86,97 @@ keys Enter; wait_for "follow-up channel"
 keys Enter; wait_for "promise made"
 keys Enter; wait_for "what went well"
 keys Enter; wait_for "what to improve"
+# Before the ready screen reads them: a follow-up due today and a supervisor's comment.
+python3 - "$POISE_DB" "$(date -u +%F)" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=10)
+call, = db.execute("SELECT id FROM calls").fetchone()
+db.execute("INSERT INTO followups (call_id, seq, due, channel, promise)"
+           " VALUES (?, 1000, ?, 'phone', 'call back today')", (call, sys.argv[2]))
+db.execute("INSERT INTO reviews (call_id, reviewer, created_at, comment, uuid)"
+           " VALUES (?, 'sam', 1, 'slower at the start', 'r-1')", (call,))
+db.commit()
+PY
 keys Enter; wait_for "ready for the next call"
 # b, x, r and 1 once the window was larger, each once; the follow-up typed unseen.
 [[ "$(kinds)" =~ " stage wrapup outcome cause followup end"$ ]] || fail "the call's events: $(kinds)"
-expect_eq "$(date -u -d tomorrow +%F)" "$(sql "SELECT due FROM followups")" "the follow-up's day"
+expect_eq "$(date -u -d tomorrow +%F)" "$(sql "SELECT due FROM followups WHERE seq != 1000")" \
+	"the follow-up's day"
+
+# The ready screen: what starts a call, picks, answers or closes waits; moving acts.
+# stored: what those keys would add or change, in one query.
+stored() {
+	sql "SELECT (SELECT count(*) FROM calls) || ' calls, ' ||
+	            (SELECT count(*) FROM followups WHERE done_at IS NOT NULL) || ' closed, ' ||
+	            (SELECT count(*) FROM review_replies) || ' replies, ' ||
+	            (SELECT count(*) FROM reviews WHERE acked_at IS NOT NULL) || ' acked, ' ||
+	            (SELECT count(*) FROM reviews) || ' reviews, ' ||
+	            (SELECT count(*) FROM qa_scores) || ' scores'"
+}
+before=$(stored)
+expect_eq "1 calls, 0 closed, 0 replies, 0 acked, 1 reviews, 0 scores" "$before" "stored before"
+wait_for "call back today"
+tm resize-window -t main -x 40 -y 10
+wait_for "too small (40x10)"
+keys j k
+waits Enter "Enter/c next call"
+waits c "Enter/c next call"
+waits p "p playbook"
+waits a "a answer"
+waits d "d done"
+waits '?' "? help"
+sleep 0.5
+expect_eq "$before" "$(stored)" "stored after the ready screen's keys that wait"
+# Larger: d and a work.
+tm resize-window -t main -x 100 -y 30
+wait_for "call back today"
+keys d; wait_for "close the follow-up due"
+keys y; wait_for "closed (due"
+keys a; wait_for "a acknowledge"
+keys a; wait_for "sam will see it"
+expect_eq "1 calls, 1 closed, 1 replies, 1 acked, 1 reviews, 0 scores" "$(stored)" \
+	"stored after d and a in a larger window"
 keys q
 expect_eq 0 "$(wait_exit)" "poise call exit status"
+stop_poise
+
+# Review: the list's keys that open, filter, search or clear wait; moving acts.
+start_poise 100 30 review --reviewer sam
+wait_for "poise review - all calls"
+wait_for "Ana"
+tm resize-window -t main -x 40 -y 10
+wait_for "too small (40x10)"
+keys j k
+waits Enter "Enter open"
+waits f "f filter"
+waits / "/ search"
+waits F "F clear"
+waits P "P rehearsals"
+waits '?' "? help"
+tm resize-window -t main -x 100 -y 30
+wait_for "poise review - all calls"
+screen | grep -qF "agent [any]" && fail "f opened the filter while too small"
+keys Enter; wait_for "Time per stage"
+# A call opened: replay, score and comment wait; scrolling acts.
+tm resize-window -t main -x 40 -y 10
+wait_for "too small (40x10)"
+keys j G g
+waits r "r replay"
+waits s "s score"
+waits c "c comment"
+waits '?' "? help"
+sleep 0.5
+expect_eq "1 calls, 1 closed, 1 replies, 1 acked, 1 reviews, 0 scores" "$(stored)" \
+	"stored after review's keys that wait"
+# Larger: c comments.
+tm resize-window -t main -x 100 -y 30
+wait_for "Time per stage"
+keys c; wait_for "comment for the agent"
+text "good recovery"; keys Enter; wait_gone "comment for the agent"
+expect_eq 1 "$(sql "SELECT count(*) FROM reviews WHERE comment = 'good recovery'")" \
+	"the comment made once the window was larger"
+keys q; wait_for "poise review - all calls"
+keys q
+expect_eq 0 "$(wait_exit)" "poise review exit status"
 stop_poise
 echo ok
