@@ -30,9 +30,11 @@
 /*
  * A shorter search (one or two characters: a word of Chinese or Japanese is
  * often two) reads every typed text of the newest this many calls, without
- * an index: its cost is bounded whatever the size of the database, where
- * reading every call of 1,000,000 would not be. Older calls need three
- * characters, which the indexes answer.
+ * an index: its cost is bounded whatever the size of the database (a text
+ * found nowhere: some 0.4 s, measured on `poise gen` calls of 33 events;
+ * a common one finds its page in a few ms), where reading every call of
+ * 1,000,000 would take a minute. Older calls need three characters, which
+ * the indexes answer.
  */
 #define REVIEW_SEARCH_SHORT_CALLS 10000
 /* Bytes of UTF-8 that hold LIMIT_COMMENT characters (limits.h), without the NUL. */
