@@ -33,7 +33,7 @@
  * an index: its cost is bounded whatever the size of the database (a text
  * found nowhere: some 0.4 s, measured on `poise gen` calls of 33 events;
  * a common one finds its page in a few ms), where reading every call of
- * 1,000,000 would take a minute. Older calls need three characters, which
+ * 1,000,000 would take half a minute. Older calls need three characters, which
  * the indexes answer.
  */
 #define REVIEW_SEARCH_SHORT_CALLS 10000
