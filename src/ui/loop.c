@@ -116,9 +116,16 @@ static const struct {
 	 N_("make it writable, then press the key again")},
 };
 
-static void banner_unsaved(struct ui *ui, const struct event *ev, enum poise_status s)
+/*
+ * The database's other failures say the status alone (the store's message
+ * advises --db PATH); an event refused before the database (too long, out
+ * of memory) says the store's message, which is about the event.
+ */
+static void banner_unsaved(struct ui *ui, const struct event *ev, enum poise_status s,
+			   const struct poise_error *err)
 {
-	const char *why = poise_status_str(s),
+	int db = s == POISE_IO || s == POISE_DB || s == POISE_DB_BUSY || s == POISE_DB_NOT_POISE;
+	const char *why = db || !err->msg[0] ? poise_status_str(s) : err->msg,
 		   *todo = N_("press the key again; if it fails again, press Ctrl-C and start "
 			      "poise again: it offers this call to resume");
 	char what[96];
@@ -127,13 +134,16 @@ static void banner_unsaved(struct ui *ui, const struct event *ev, enum poise_sta
 		if (unsaved[i].status == s) {
 			why = _(unsaved[i].why);
 			todo = unsaved[i].todo;
+			db = 1;
 		}
 	ui_event_words(ui, ev, what, sizeof(what));
-	/* TRANSLATORS: what was not saved ("mood 2 uneasy"), why, what to do, the database. */
-	ui_set_banner(ui, 1,
-		      _("NOT SAVED: %s — %s. Everything before it is saved and the call stays "
-			"open: %s (database %s)"),
-		      what, why, _(todo), ui->st ? store_path(ui->st) : "");
+	if (!db)
+		ui_set_banner(ui, 1, _("NOT SAVED: %s — %s"), what, why);
+	else /* TRANSLATORS: what was not saved ("mood 2 uneasy"), why, what to do, the database. */
+		ui_set_banner(ui, 1,
+			      _("NOT SAVED: %s — %s. Everything before it is saved and the call "
+				"stays open: %s (database %s)"),
+			      what, why, _(todo), ui->st ? store_path(ui->st) : "");
 }
 
 /*
@@ -165,7 +175,7 @@ int ui_record(struct ui *ui, struct event *ev)
 		return -1;
 	}
 	if (s != POISE_OK && !done.stored) {
-		banner_unsaved(ui, ev, s);
+		banner_unsaved(ui, ev, s, &err);
 		return -1;
 	}
 	if (ui->opts->stored && done.stored) /* never waits: team_stream_note */
