@@ -164,8 +164,7 @@ static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
 }
 
 /* A second file that claims id (written at `at` in path) is an error, whatever else is wrong. */
-static void lint_check_duplicate(struct lint *l, const char *path, const char *id,
-				 struct pb_pos at)
+static void lint_check_duplicate(struct lint *l, const char *path, const char *id, struct pb_pos at)
 {
 	struct poise_error err;
 	struct lint_seen *grown;

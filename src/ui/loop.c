@@ -139,8 +139,9 @@ static void banner_unsaved(struct ui *ui, const struct event *ev, enum poise_sta
 	ui_event_words(ui, ev, what, sizeof(what));
 	if (!db)
 		ui_set_banner(ui, 1, _("NOT SAVED: %s — %s"), what, why);
-	else /* TRANSLATORS: what was not saved ("mood 2 uneasy"), why, what to do, the database. */
+	else
 		ui_set_banner(ui, 1,
+			      /* TRANSLATORS: what ("mood 2 uneasy"), why, what to do, the database. */
 			      _("NOT SAVED: %s — %s. Everything before it is saved and the call "
 				"stays open: %s (database %s)"),
 			      what, why, _(todo), ui->st ? store_path(ui->st) : "");

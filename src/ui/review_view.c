@@ -216,7 +216,7 @@ static void add_events_of(struct ui *ui, struct view *v)
 			continue;
 		words_duration(a, sizeof(a), e->t - rc->meta.started);
 		if (e->kind == EV_WARNING && e->a >= 1 && e->a <= PLAYBOOK_WARNINGS) {
-			const char *said = e->text		       ? e->text
+			const char *said = e->text			? e->text
 					   : rc->pb->warnings[e->a - 1] ? rc->pb->warnings[e->a - 1]
 									: "";
 

@@ -597,10 +597,9 @@ START_TEST(search_in_notes)
 	 * characters (a reply, a comment), two ASCII ones, one, and LIKE's
 	 * wildcards taken as they are.
 	 */
-	static const char *const words[] = {"refund", "REFUND OF", "50%", "for_man", "\"never",
-					    "late",   "d_of",	   "zzz", "退款",	 "很好",
-					    "50",     "Fo",	   "%",	  "_",	 "zz",
-					    "É"};
+	static const char *const words[] = {
+		"refund", "REFUND OF", "50%", "for_man", "\"never", "late", "d_of", "zzz",
+		"退款",	  "很好",      "50",  "Fo",	 "%",	    "_",    "zz",   "É"};
 	struct store *st = fx_open(fx_path(0, "db"));
 	struct review_filter f;
 

@@ -81,9 +81,9 @@ enum search_mode { SEARCH_NONE, SEARCH_SPARSE, SEARCH_WALK, SEARCH_SHORT };
 	"(EXISTS (SELECT 1 FROM events e WHERE e.call_id = calls.id"                               \
 	" AND e.kind IN ('note', 'escalate', 'followup', 'reflection')"                            \
 	" AND e.text LIKE :like ESCAPE '\\')"                                                      \
-	" OR EXISTS (SELECT 1 FROM reviews r WHERE r.call_id = calls.id"                          \
+	" OR EXISTS (SELECT 1 FROM reviews r WHERE r.call_id = calls.id"                           \
 	" AND r.comment LIKE :like ESCAPE '\\')"                                                   \
-	" OR EXISTS (SELECT 1 FROM reviews r JOIN review_replies p ON p.review_id = r.uuid"       \
+	" OR EXISTS (SELECT 1 FROM reviews r JOIN review_replies p ON p.review_id = r.uuid"        \
 	" WHERE r.call_id = calls.id AND p.text LIKE :like ESCAPE '\\'))"
 
 /*
@@ -102,9 +102,9 @@ struct plan {
 	enum review_dir dir;
 	struct review_key key; /* the keyset bound, with since/until folded in */
 	enum search_mode search;
-	char match[600]; /* FTS5 phrase */
-	char like[600];	 /* LIKE pattern, escaped with '\' */
-	char customer[600]; /* LIKE pattern of the customer's name */
+	char match[600];     /* FTS5 phrase */
+	char like[600];	     /* LIKE pattern, escaped with '\' */
+	char customer[600];  /* LIKE pattern of the customer's name */
 	int64_t short_since; /* SEARCH_SHORT: the start of the newest calls it reads */
 	int limit;
 	const char *cols; /* what a row yields: a page's STORE_META_COLS, a count's key alone */
