@@ -140,11 +140,12 @@ static void banner_unsaved(struct ui *ui, const struct event *ev, enum poise_sta
 	if (!db)
 		ui_set_banner(ui, 1, _("NOT SAVED: %s — %s"), what, why);
 	else
-		ui_set_banner(ui, 1,
-			      /* TRANSLATORS: what ("mood 2 uneasy"), why, what to do, the database. */
-			      _("NOT SAVED: %s — %s. Everything before it is saved and the call "
-				"stays open: %s (database %s)"),
-			      what, why, _(todo), ui->st ? store_path(ui->st) : "");
+		ui_set_banner(
+			ui, 1,
+			/* TRANSLATORS: what ("mood 2 uneasy"), why, what to do, the database. */
+			_("NOT SAVED: %s — %s. Everything before it is saved and the call "
+			  "stays open: %s (database %s)"),
+			what, why, _(todo), ui->st ? store_path(ui->st) : "");
 }
 
 /*
