@@ -93,10 +93,11 @@ struct pbpath_watch {
  * Every error of the file at path that did not load with err: the
  * format's own, all of them (playbook_errors_file), else err alone (a
  * parent not found, a file that cannot be read). *all is malloc'd, *n >= 1;
- * POISE_NOMEM with *n 0.
+ * POISE_NOMEM with *n 0. id (NULL: not wanted) gets the id the file's own
+ * text gives itself, whatever failed ("" when it gives none that is valid).
  */
 enum poise_status pbpath_errors(const char *path, const struct poise_error *err,
-				struct poise_error **all, size_t *n);
+				struct poise_error **all, size_t *n, struct pb_own_id *id);
 
 int pbpath_watch(struct pbpath_watch *w, const struct pbpath *pp, const char *path,
 		 struct playbook **out, struct poise_error *err);

@@ -224,15 +224,24 @@ enum poise_status playbook_parse_text(const char *text, size_t len, const char *
 enum poise_status playbook_parse_file(const char *path, struct playbook **out,
 				      struct poise_error *err);
 
+/* A playbook's id as its own file writes it, and where: id "" when it has no valid one. */
+struct pb_own_id {
+	char id[FIELD_PLAYBOOK_ID_MAX + 1];
+	struct pb_pos at;
+};
+
 /*
  * For lint: every error of the file at path in the order of the file (line,
  * then column). Nothing stops at the first: a YAML syntax error stops the
  * file (so it is then the only one), every later check goes on. *errs is
  * malloc'd (free it); *n is 0 when the file's own text has no error (a
- * problem with its parent is then the loader's to say). POISE_OK, or
- * POISE_NOMEM with *n 0.
+ * problem with its parent is then the loader's to say). id (NULL: not
+ * wanted) gets the file's own id even when other parts are wrong, so two
+ * files that claim one id are found whatever else is wrong with them.
+ * POISE_OK, or POISE_NOMEM with *n 0.
  */
-enum poise_status playbook_errors_file(const char *path, struct poise_error **errs, size_t *n);
+enum poise_status playbook_errors_file(const char *path, struct poise_error **errs, size_t *n,
+				       struct pb_own_id *id);
 enum poise_status playbook_errors_text(const char *text, size_t len, const char *name,
 				       struct poise_error **errs, size_t *n);
 

@@ -33,6 +33,7 @@
 	X(DB_BUSY, N_("database is locked by another program"))                    \
 	X(DB_READONLY, N_("database is read-only"))                                \
 	X(DB_FULL, N_("disk is full"))                                             \
+	X(DB_LIMIT, N_("file size limit reached"))                                 \
 	X(DB_NOT_POISE, N_("file is not a poise database"))                        \
 	X(DB_NEWER, N_("database was written by a newer poise"))                   \
 	X(DB_OLDER, N_("database has an older schema"))                            \

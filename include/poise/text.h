@@ -108,6 +108,12 @@ void text_csv_cell(FILE *out, const char *s, int numeric, int last);
 size_t text_cut(const char *s, size_t max);
 
 /*
+ * src (NULL: "") into dst of size bytes (size > 0), cut at text_cut so a
+ * character is never split; how many bytes were copied.
+ */
+size_t text_copy(char *dst, size_t size, const char *src);
+
+/*
  * A bounded field at an edge (command line, playbook, merge): at most max
  * bytes, valid UTF-8, no unsafe character (see above; with flags for the
  * free texts that may hold newlines). POISE_INVALID or POISE_TOO_BIG with

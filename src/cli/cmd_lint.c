@@ -163,17 +163,18 @@ static void lint_warning(void *ctx, struct pb_pos at, const char *msg)
 	lint_show_line(&err);
 }
 
-static void lint_check_duplicate(struct lint *l, const char *path, const struct playbook *pb)
+/* A second file that claims id (written at `at` in path) is an error, whatever else is wrong. */
+static void lint_check_duplicate(struct lint *l, const char *path, const char *id, struct pb_pos at)
 {
 	struct poise_error err;
 	struct lint_seen *grown;
-	int line = pb->id_at.line, col = pb->id_at.col;
+	int line = at.line, col = at.col;
 
 	for (size_t i = 0; i < l->nseen; i++) {
-		if (strcmp(l->seen[i].id, pb->id) != 0)
+		if (strcmp(l->seen[i].id, id) != 0)
 			continue;
 		poise_error_set(&err, POISE_PLAYBOOK, path, line, col,
-				"duplicate playbook id '%s' (first defined at %s:%d)", pb->id,
+				"duplicate playbook id '%s' (first defined at %s:%d)", id,
 				l->seen[i].path, l->seen[i].line);
 		lint_error(l, &err);
 		return;
@@ -184,7 +185,7 @@ static void lint_check_duplicate(struct lint *l, const char *path, const struct 
 		return;
 	}
 	l->seen = grown;
-	grown[l->nseen].id = strdup(pb->id);
+	grown[l->nseen].id = strdup(id);
 	grown[l->nseen].path = strdup(path);
 	grown[l->nseen].line = line;
 	if (!grown[l->nseen].id || !grown[l->nseen].path) {
@@ -214,20 +215,23 @@ static int lint_visit(void *ctx, const char *path, const struct playbook *pb,
 	}
 	if (!pb) {
 		struct poise_error *all = NULL;
+		struct pb_own_id own;
 		size_t n = 0;
 
 		/* The format's mistakes: every one of the file, not just the first. */
-		if (pbpath_errors(path, err, &all, &n) == POISE_NOMEM)
+		if (pbpath_errors(path, err, &all, &n, &own) == POISE_NOMEM)
 			l->nomem = 1;
 		for (size_t i = 0; i < n; i++)
 			lint_error(l, &all[i]);
 		free(all);
+		if (!l->nomem && own.id[0])
+			lint_check_duplicate(l, path, own.id, own.at);
 		return l->nomem;
 	}
 	/* Stricter than loading: a line that reads badly without a name is an error here. */
 	for (size_t i = 0; i < pb->nnotes; i++)
 		lint_error(l, &pb->notes[i]);
-	lint_check_duplicate(l, path, pb);
+	lint_check_duplicate(l, path, pb->id, pb->id_at);
 	l->path = path;
 	pbcheck_run(pb, lint_warning, l);
 	return l->nomem;

@@ -173,8 +173,8 @@ enum poise_status team_session(struct team *t, struct poise_error *err)
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		ps = team_fail(t, res, "set up the session", err);
 	} else {
-		snprintf(t->role, sizeof(t->role), "%s", PQgetvalue(res, 0, 0));
-		snprintf(t->groups, sizeof(t->groups), "%s", PQgetvalue(res, 0, 1));
+		text_copy(t->role, sizeof(t->role), PQgetvalue(res, 0, 0));
+		text_copy(t->groups, sizeof(t->groups), PQgetvalue(res, 0, 1));
 		no_controls(t->role);
 	}
 	PQclear(res);

@@ -22,6 +22,7 @@
 #include <sys/time.h>
 
 #include "poise/team_floor.h"
+#include "poise/text.h"
 
 /*
  * A lost server is tried again after RECONNECT_FIRST_MS, then after twice
@@ -205,14 +206,14 @@ static struct fcall *call_add(struct team_floor *f, const char *id, enum poise_s
 		*ps = nomem(err);
 		return NULL;
 	}
-	snprintf(c->meta.id, sizeof(c->meta.id), "%s", id);
-	snprintf(c->meta.agent, sizeof(c->meta.agent), "%s", PQgetvalue(r, 0, 0));
-	snprintf(c->meta.customer, sizeof(c->meta.customer), "%s", PQgetvalue(r, 0, 1));
-	snprintf(c->meta.ref, sizeof(c->meta.ref), "%s", PQgetvalue(r, 0, 2));
-	snprintf(c->meta.playbook_id, sizeof(c->meta.playbook_id), "%s", PQgetvalue(r, 0, 3));
-	snprintf(c->meta.playbook_version, sizeof(c->meta.playbook_version), "%s",
-		 PQgetvalue(r, 0, 4));
-	snprintf(c->meta.playbook_hash, sizeof(c->meta.playbook_hash), "%s", PQgetvalue(r, 0, 5));
+	/* The server does not bound names: a long one is cut between characters. */
+	text_copy(c->meta.id, sizeof(c->meta.id), id);
+	text_copy(c->meta.agent, sizeof(c->meta.agent), PQgetvalue(r, 0, 0));
+	text_copy(c->meta.customer, sizeof(c->meta.customer), PQgetvalue(r, 0, 1));
+	text_copy(c->meta.ref, sizeof(c->meta.ref), PQgetvalue(r, 0, 2));
+	text_copy(c->meta.playbook_id, sizeof(c->meta.playbook_id), PQgetvalue(r, 0, 3));
+	text_copy(c->meta.playbook_version, sizeof(c->meta.playbook_version), PQgetvalue(r, 0, 4));
+	text_copy(c->meta.playbook_hash, sizeof(c->meta.playbook_hash), PQgetvalue(r, 0, 5));
 	c->meta.started = strtoll(PQgetvalue(r, 0, 6), NULL, 10);
 	PQclear(r);
 	if (call_init(&c->cs, pb) != POISE_OK) {

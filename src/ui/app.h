@@ -266,6 +266,12 @@ int ui_record(struct ui *ui, struct event *ev);
 int ui_call_tick(struct ui *ui, int64_t now);
 void ui_set_banner(struct ui *ui, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * ev of the open call in the words the screens and review use for it
+ * (timeline_describe: "mood 2 uneasy", "wrap-up began"), never a database
+ * kind, cut whole characters to fit buf, for a banner.
+ */
+void ui_event_words(const struct ui *ui, const struct event *ev, char *buf, size_t size);
 int ui_too_small(void);
 /* Enter, however the terminal sends it (CR, LF, the keypad's). */
 int ui_is_enter(int key);

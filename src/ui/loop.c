@@ -10,10 +10,13 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "poise/live.h"
 #include "poise/rules.h"
+#include "poise/text.h"
+#include "poise/timeline.h"
 
 void ui_push(struct ui *ui, const struct screen *scr, void *ctx)
 {
@@ -88,6 +91,63 @@ static void redraw(struct ui *ui)
 	refresh();
 }
 
+void ui_event_words(const struct ui *ui, const struct event *ev, char *buf, size_t size)
+{
+	char *words = timeline_describe(&ui->cs, &ui->meta, ev);
+	const char *s = words ? words : event_kind_key(ev->kind);
+	size_t n = text_cut(s, size - sizeof("…"));
+
+	snprintf(buf, size, "%.*s%s", (int)n, s, s[n] ? "…" : "");
+	free(words);
+}
+
+/*
+ * Why an event was not saved, and what the agent can do with the call still
+ * open: the store's own advice (pass --db PATH, try again) is for commands.
+ */
+static const struct {
+	enum poise_status status;
+	const char *why, *todo;
+} unsaved[] = {
+	{POISE_DB_FULL, N_("the disk is full"), N_("free some space, then press the key again")},
+	{POISE_DB_LIMIT, N_("the database reached the file size limit (ulimit -f)"),
+	 N_("press Ctrl-C, raise the limit and start poise again: it offers this call to resume")},
+	{POISE_DB_READONLY, N_("the database became read-only"),
+	 N_("make it writable, then press the key again")},
+};
+
+/*
+ * The database's other failures say the status alone (the store's message
+ * advises --db PATH); an event refused before the database (too long, out
+ * of memory) says the store's message, which is about the event.
+ */
+static void banner_unsaved(struct ui *ui, const struct event *ev, enum poise_status s,
+			   const struct poise_error *err)
+{
+	int db = s == POISE_IO || s == POISE_DB || s == POISE_DB_BUSY || s == POISE_DB_NOT_POISE;
+	const char *why = db || !err->msg[0] ? poise_status_str(s) : err->msg,
+		   *todo = N_("press the key again; if it fails again, press Ctrl-C and start "
+			      "poise again: it offers this call to resume");
+	char what[96];
+
+	for (size_t i = 0; i < sizeof(unsaved) / sizeof(unsaved[0]); i++)
+		if (unsaved[i].status == s) {
+			why = _(unsaved[i].why);
+			todo = unsaved[i].todo;
+			db = 1;
+		}
+	ui_event_words(ui, ev, what, sizeof(what));
+	if (!db)
+		ui_set_banner(ui, 1, _("NOT SAVED: %s — %s"), what, why);
+	else
+		ui_set_banner(
+			ui, 1,
+			/* TRANSLATORS: what ("mood 2 uneasy"), why, what to do, the database. */
+			_("NOT SAVED: %s — %s. Everything before it is saved and the call "
+			  "stays open: %s (database %s)"),
+			what, why, _(todo), ui->st ? store_path(ui->st) : "");
+}
+
 /*
  * Record ev for the open call through the core's one live path
  * (live_record: checked, stored, then folded into the state the screen
@@ -110,19 +170,24 @@ int ui_record(struct ui *ui, struct event *ev)
 	poise_error_clear(&err);
 	s = live_record(ui->st, ui->meta.id, &ui->cs, ev, &done, &err);
 	if (s == POISE_STATE) {
-		ui_set_banner(ui, 0, _("%s: not possible now"), event_kind_key(ev->kind));
+		char what[96];
+
+		ui_event_words(ui, ev, what, sizeof(what));
+		ui_set_banner(ui, 0, _("%s: not possible now"), what);
 		return -1;
 	}
 	if (s != POISE_OK && !done.stored) {
-		ui_set_banner(ui, 1, _("NOT SAVED (%s): %s; earlier events are safe"),
-			      event_kind_key(ev->kind), err.msg[0] ? err.msg : poise_status_str(s));
+		banner_unsaved(ui, ev, s, &err);
 		return -1;
 	}
 	if (ui->opts->stored && done.stored) /* never waits: team_stream_note */
 		ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
 	if (s != POISE_OK) {
-		ui_set_banner(ui, 1, _("%s saved but could not be shown; restart poise to resume"),
-			      event_kind_key(ev->kind));
+		char what[96];
+
+		ui_event_words(ui, ev, what, sizeof(what));
+		ui_set_banner(ui, 1, _("%s: saved but could not be shown; restart poise to resume"),
+			      what);
 		return -1;
 	}
 	/* A prompt is the clock's doing, not the agent's: it leaves their banner. */

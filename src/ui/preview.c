@@ -169,7 +169,7 @@ static void broken(struct preview *p, const struct poise_error *err)
 	size_t n = 0;
 
 	clear_errors(p);
-	if (pbpath_errors(p->path, err, &all, &n) != POISE_OK || !n) {
+	if (pbpath_errors(p->path, err, &all, &n, NULL) != POISE_OK || !n) {
 		free(all);
 		if (!(all = malloc(sizeof(*all))))
 			return;

@@ -433,20 +433,6 @@ static int list_filter(struct ui *ui, void *ctx, int key)
 	return REDRAW;
 }
 
-static enum poise_status check_search(const void *ctx, const char *text, struct poise_error *why)
-{
-	size_t chars = 0;
-
-	(void)ctx;
-	for (const char *p = text; *p; p++)
-		chars += ((unsigned char)*p & 0xc0) != 0x80;
-	if (chars == 0 || chars >= REVIEW_SEARCH_MIN)
-		return POISE_OK;
-	return poise_error_set(why, POISE_INVALID, NULL, 0, 0,
-			       "give at least %d characters (or none to stop searching)",
-			       REVIEW_SEARCH_MIN);
-}
-
 static int list_search(struct ui *ui, void *ctx, int key)
 {
 	struct rlist *l = ctx;
@@ -454,7 +440,7 @@ static int list_search(struct ui *ui, void *ctx, int key)
 
 	(void)key;
 	if (!ui_edit_line(ui, _("search every typed text (empty stops searching):"), text,
-			  sizeof(text), check_search, NULL))
+			  sizeof(text), NULL, NULL))
 		return REDRAW;
 	snprintf(l->f.search, sizeof(l->f.search), "%s", text);
 	load_sample(ui, l);

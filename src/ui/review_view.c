@@ -23,6 +23,7 @@
 
 struct line {
 	char *text;
+	char *label; /* "    0:12 warning 1": the text wraps under itself after it; NULL: none */
 	attr_t attr;
 };
 
@@ -37,42 +38,81 @@ struct view {
 	struct list_view lv;
 };
 
-static void add(struct view *v, attr_t attr, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void add(struct view *v, attr_t attr, const char *fmt, ...)
+/*
+ * One line from fmt. When it ends with " " and then tail (a note, a warning,
+ * a reason: text that may be long), what comes before is its label and the
+ * text wraps under itself, not back at the left edge (draw_list_view's mark).
+ */
+static void add_line(struct view *v, attr_t attr, const char *tail, const char *fmt, va_list ap)
 {
 	struct strbuf sb = {0};
-	char *buf;
-	va_list ap;
+	char *buf, *label = NULL;
+	size_t len, tlen = tail ? strlen(tail) : 0;
 
-	va_start(ap, fmt);
 	strbuf_vprintf(&sb, fmt, ap); /* whole: a note is never cut */
-	va_end(ap);
 	if (sb.oom) {
 		free(sb.p);
 		return;
 	}
 	buf = sb.p;
+	len = strlen(buf);
+	/* A label of 3 columns at least: the list indents text 4 at least. */
+	if (tail && len > tlen + 3 && !strcmp(buf + len - tlen, tail) &&
+	    buf[len - tlen - 1] == ' ') {
+		if (!(label = strndup(buf, len - tlen - 1))) {
+			free(buf);
+			return;
+		}
+		memmove(buf, buf + len - tlen, tlen + 1);
+	}
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 128;
 		struct line *n = realloc(v->lines, cap * sizeof(*n));
 
 		if (!n) {
 			free(buf);
+			free(label);
 			return;
 		}
 		v->lines = n;
 		v->cap = cap;
 	}
 	v->lines[v->n].text = buf;
+	v->lines[v->n].label = label;
 	v->lines[v->n++].attr = attr;
+}
+
+static void add(struct view *v, attr_t attr, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add(struct view *v, attr_t attr, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_line(v, attr, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* A line that ends with text, which wraps under itself (add_line). */
+static void add_text(struct view *v, attr_t attr, const char *text, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void add_text(struct view *v, attr_t attr, const char *text, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_line(v, attr, text, fmt, ap);
+	va_end(ap);
 }
 
 static void clear_lines(struct view *v)
 {
-	for (size_t i = 0; i < v->n; i++)
+	for (size_t i = 0; i < v->n; i++) {
 		free(v->lines[i].text);
+		free(v->lines[i].label);
+	}
 	v->n = 0;
 }
 
@@ -147,6 +187,7 @@ static void add_logged(struct view *v, enum event_kind kind)
 {
 	const struct review_call *rc = &v->rc;
 	char *const *warnings = rc->pb->warnings;
+	const char *said;
 	char at[16];
 
 	for (size_t i = 0; i < rc->state.nlog; i++) {
@@ -155,13 +196,13 @@ static void add_logged(struct view *v, enum event_kind kind)
 		if (e->undone || e->kind != kind)
 			continue;
 		words_duration(at, sizeof(at), e->t - rc->meta.started);
-		if (kind == EV_ESCALATE)
-			add(v, A_NORMAL, _("    %s escalated: %s"), at, e->text ? e->text : "");
-		else if (e->a >= 1 && e->a <= PLAYBOOK_WARNINGS)
-			add(v, A_NORMAL, _("    %s warning %d: %s"), at, e->a,
-			    e->text		 ? e->text
-			    : warnings[e->a - 1] ? warnings[e->a - 1]
-						 : "");
+		if (kind == EV_ESCALATE) {
+			said = e->text ? e->text : "";
+			add_text(v, A_NORMAL, said, _("    %s escalated: %s"), at, said);
+		} else if (e->a >= 1 && e->a <= PLAYBOOK_WARNINGS) {
+			said = e->text ? e->text : warnings[e->a - 1] ? warnings[e->a - 1] : "";
+			add_text(v, A_NORMAL, said, _("    %s warning %d: %s"), at, e->a, said);
+		}
 	}
 }
 
@@ -196,7 +237,7 @@ static void add_wrapup(struct ui *ui, struct view *v)
 	section(ui, v, _("Notes"));
 	for (size_t i = 0; i < cs->nnotes; i++) {
 		words_duration(at, sizeof(at), cs->notes[i].t - v->rc.meta.started);
-		add(v, A_NORMAL, "  %s %s", at, cs->notes[i].text);
+		add_text(v, A_NORMAL, cs->notes[i].text, "  %s %s", at, cs->notes[i].text);
 	}
 	if (!cs->nnotes)
 		add(v, ui_attr(ui, R_DIM), _("  none"));
@@ -226,8 +267,9 @@ static int add_reply(void *ctx, const struct review_reply *rp)
 	char at[32];
 
 	rv_datetime(at, sizeof(at), rp->created_at);
-	add(v, rp->kind == REPLY_DISPUTE ? ui_attr(v->ui, R_WARN) : A_NORMAL, "    %s %s %s%s%s",
-	    at, rp->agent, reply_kind_verb(rp->kind), rp->text[0] ? ": " : "", rp->text);
+	add_text(v, rp->kind == REPLY_DISPUTE ? ui_attr(v->ui, R_WARN) : A_NORMAL, rp->text,
+		 "    %s %s %s%s%s", at, rp->agent, reply_kind_verb(rp->kind),
+		 rp->text[0] ? ": " : "", rp->text);
 	return 0;
 }
 
@@ -247,7 +289,7 @@ static int add_review(void *ctx, const struct review *r)
 	if (scores[0])
 		add(v, A_NORMAL, _("    scores:%s"), scores);
 	if (r->comment[0])
-		add(v, ui_attr(ui, R_PROMPT), "    %s", r->comment);
+		add_text(v, ui_attr(ui, R_PROMPT), r->comment, "    %s", r->comment);
 	store_reply_each(ui->st, r->id, add_reply, v, NULL);
 	return 0;
 }
@@ -260,7 +302,7 @@ static int add_qa(void *ctx, const struct qa_score *q)
 	rv_score_describe(q, head, sizeof(head), body, sizeof(body));
 	add(v, A_BOLD, "  %s", head);
 	if (body[0])
-		add(v, A_NORMAL, "    %s", body);
+		add_text(v, A_NORMAL, body, "    %s", body);
 	return 0;
 }
 
@@ -279,7 +321,8 @@ static void add_timeline(struct ui *ui, struct view *v)
 		what = timeline_describe(&cs, &rc->meta, e);
 		call_apply(&cs, e);
 		words_duration(at, sizeof(at), e->t - rc->meta.started);
-		add(v, A_NORMAL, "  %s  %s", at, what ? what : _("out of memory"));
+		add_text(v, A_NORMAL, what ? what : _("out of memory"), "  %s  %s", at,
+			 what ? what : _("out of memory"));
 		free(what);
 	}
 	call_free(&cs);
@@ -334,7 +377,8 @@ static void view_draw(struct ui *ui, void *ctx)
 
 	erase();
 	for (size_t i = 0; items && i < v->n; i++)
-		items[i] = (struct list_item){NULL, v->lines[i].text, NULL, v->lines[i].attr, 0};
+		items[i] = (struct list_item){v->lines[i].label, v->lines[i].text, NULL,
+					      v->lines[i].attr, 0};
 	/* The body ends above the banner's row, so the footer and banner never cover it. */
 	if (items)
 		draw_list_view(ui, 1, 1, COLS - 2, LINES - 2 - fh, items, v->n, &v->lv);

@@ -70,8 +70,11 @@ static int start_call(struct ui *ui, const struct caller *c, int hold)
 	if (!held && ui->opts->stored) /* the call and its START: the live floor hears of it now */
 		ui->opts->stored(ui->opts->stored_ctx, ui->meta.id);
 	if (call_apply(&ui->cs, &ev) != POISE_OK) {
-		ui_set_banner(ui, 1, _("%s saved but could not be shown; restart poise to resume"),
-			      event_kind_key(ev.kind));
+		char what[96];
+
+		ui_event_words(ui, &ev, what, sizeof(what));
+		ui_set_banner(ui, 1, _("%s: saved but could not be shown; restart poise to resume"),
+			      what);
 		return -1;
 	}
 	return 0;

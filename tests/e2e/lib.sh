@@ -265,7 +265,9 @@ expect_eq() {
 # moods_until_refused TRIES: press mood keys, each the one after the last
 # (E2E_MOOD, 1 to start), until the call screen says an event was NOT SAVED
 # (a full disk, a file size limit), at most TRIES times; then check the
-# banner's first words. E2E_MOOD is the last key pressed.
+# banner's first words, the event named as the screen names it ("mood 3"),
+# and that it gives no advice for the command line (--db).
+# E2E_MOOD is the last key pressed.
 E2E_MOOD=1
 moods_until_refused() {
 	local i
@@ -275,7 +277,9 @@ moods_until_refused() {
 		sleep 0.05
 		screen | grep -qF "NOT SAVED" && break
 	done
-	wait_for "NOT SAVED (mood)"
+	wait_for "NOT SAVED: mood"
+	! words | grep -qF -e "--db" -e "(mood)" ||
+		fail "the banner names an event kind or advises --db mid-call: $(words)"
 }
 
 # expect_alive_as_saved WHAT: poise still runs, and the mood on its call

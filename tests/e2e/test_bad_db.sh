@@ -173,9 +173,9 @@ keys 2; wait_for "mood 2 uneasy"
 dd if=/dev/zero of="$E2E_DIR/small/filler" bs=4k 2>/dev/null || true # until ENOSPC
 E2E_MOOD=2
 moods_until_refused 200
-wait_for "disk is full for database"
-wait_for "free some space"
-wait_for "are safe"
+wait_words "the disk is full."
+wait_words "Everything before it is saved and the call stays open"
+wait_words "free some space, then press the key again"
 expect_alive_as_saved "on a full disk"
 saved=$(sql "SELECT count(*) FROM events WHERE kind = 'mood'")
 rm "$E2E_DIR/small/filler"

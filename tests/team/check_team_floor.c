@@ -417,6 +417,42 @@ START_TEST(test_ended_call_alerts_once)
 }
 END_TEST
 
+/*
+ * The server does not bound names: a customer of 100 "é" (200 bytes) on the
+ * floor is cut to the longest whole-character prefix that fits its row and
+ * its alert (63 "é", 126 bytes), never inside a character.
+ */
+START_TEST(test_long_multibyte_name_cut_whole)
+{
+	struct team_floor *f;
+	const struct team_floor_alert *al;
+	const struct floor_row *rows;
+	size_t one = 1;
+	char want[FIELD_CUSTOMER_MAX + 1] = "";
+	PGconn *admin;
+
+	setup(1);
+	f = open_floor();
+	start_call(0);
+	wait_for(f, rows_are, &one); /* the call is on the server */
+	team_floor_close(f);
+	admin = pgt_connect(DB, NULL);
+	pgt_ok(admin, "UPDATE poise.calls SET customer = repeat('é', 100)");
+	f = open_floor();
+	record(0, (struct event){.kind = EV_ESCALATE, .text = "asked"});
+	wait_for(f, alerts_at_least, &one);
+	for (int i = 0; i < 63; i++)
+		strcat(want, "é");
+	ck_assert_int_eq(team_floor_rows(f, wall_ms(), &rows), 1);
+	ck_assert_str_eq(rows[0].customer, want);
+	ck_assert_int_eq(team_floor_alerts(f, &al), 1);
+	ck_assert_str_eq(al[0].customer, want);
+	stop_all();
+	PQfinish(admin);
+	team_floor_close(f);
+}
+END_TEST
+
 Suite *team_floor_suite(void)
 {
 	Suite *s = suite_create("team_floor");
@@ -426,6 +462,7 @@ Suite *team_floor_suite(void)
 	tcase_add_test(tc, test_cut_connection_only_delays);
 	tcase_add_test(tc, test_failed_setup_is_not_connected);
 	tcase_add_test(tc, test_ended_call_alerts_once);
+	tcase_add_test(tc, test_long_multibyte_name_cut_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -421,6 +421,37 @@ START_TEST(test_lint_folder_with_duplicates_and_errors)
 }
 END_TEST
 
+/*
+ * Two files that claim one id are found whatever else is wrong with either:
+ * the first with an error of its own, the second with one, the third with a
+ * parent that cannot be found. Every one of them is said, the duplicates too.
+ */
+START_TEST(test_lint_duplicate_beside_other_errors)
+{
+	char expect[2048];
+	struct run r;
+
+	/* a.yaml is read first: its own error must not hide its id from the others. */
+	write_playbook("pb/a.yaml", "same", "\nversion: \"2.0\"\n", "tipz: oops\n");
+	write_playbook("pb/b.yaml", "same", "\nversion: \"2.0\"\n", "colour: red\n");
+	write_file("pb/c.yaml", "title: T\nid: same\nversion: \"1\"\nextends: nowhere\n");
+	RUN(&r, "lint", at(0, "pb"));
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_msg(strstr(r.err, "tipz"), "no error for a.yaml in:\n%s", r.err);
+	ck_assert_msg(strstr(r.err, "'colour'"), "no error for b.yaml in:\n%s", r.err);
+	ck_assert_msg(strstr(r.err, "nowhere"), "no error for c.yaml in:\n%s", r.err);
+	snprintf(expect, sizeof(expect),
+		 "%s:6:5: error: duplicate playbook id 'same' (first defined at %s:6)\n",
+		 at(1, "pb/b.yaml"), at(2, "pb/a.yaml"));
+	ck_assert_msg(strstr(r.err, expect), "got:\n%s\nwanted:\n%s", r.err, expect);
+	snprintf(expect, sizeof(expect),
+		 "%s:2:5: error: duplicate playbook id 'same' (first defined at %s:6)\n",
+		 at(1, "pb/c.yaml"), at(2, "pb/a.yaml"));
+	ck_assert_msg(strstr(r.err, expect), "got:\n%s\nwanted:\n%s", r.err, expect);
+	ck_assert_str_eq(last_line(r.err), "3 files, 5 errors");
+}
+END_TEST
+
 /* Scorecards beside the playbooks are linted with them, by their own format. */
 START_TEST(test_lint_scorecards)
 {
@@ -753,6 +784,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_lint_scorecards);
 	tcase_add_test(tc, test_lint_bad_file_located_with_caret);
 	tcase_add_test(tc, test_lint_folder_with_duplicates_and_errors);
+	tcase_add_test(tc, test_lint_duplicate_beside_other_errors);
 	tcase_add_test(tc, test_lint_warns);
 	tcase_add_test(tc, test_lint_missing_and_empty);
 	tcase_add_test(tc, test_playbooks_in_search_order);

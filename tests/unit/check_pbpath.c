@@ -402,7 +402,7 @@ START_TEST(test_watch)
 	ck_assert_int_eq(pbpath_watch(&w, NULL, path, &pb, &err), -1);
 	ck_assert_ptr_null(pb);
 	ck_assert_int_gt(err.line, 0);
-	ck_assert_int_eq(pbpath_errors(path, &err, &all, &n), POISE_OK);
+	ck_assert_int_eq(pbpath_errors(path, &err, &all, &n, NULL), POISE_OK);
 	ck_assert_uint_ge(n, 2);
 	{
 		int bad2 = 0, bad5 = 0;

@@ -96,8 +96,8 @@ static void model_texts(struct mcall *m, int i)
 	m->escalate = i % 6 == 1 ? "wants Dana the supervisor" : NULL;
 	m->followup = i % 7 == 2 ? "2024-05-01\tphone\tsend the refund code" : NULL;
 	m->reflection = i % 5 == 1 ? "kept calm\tsummarise sooner" : NULL;
-	m->comment = i % 4 == 0 ? "Good empathy, slow close" : NULL;
-	m->reply = i % 8 == 0 ? "Thanks, I will close sooner" : NULL;
+	m->comment = i % 4 == 0 ? "Good empathy, slow close 很好" : NULL;
+	m->reply = i % 8 == 0 ? "Thanks, I will close sooner (退款)" : NULL;
 	m->score = i % 3 == 0 ? (i * 997) % 10001 : -1;
 	m->reviewed = m->comment || i % 10 == 3 || m->score >= 0;
 }
@@ -596,8 +596,15 @@ END_TEST
 
 START_TEST(search_in_notes)
 {
-	static const char *const words[] = {"refund",  "REFUND OF", "50%",  "for_man",
-					    "\"never", "late",	    "d_of", "zzz"};
+	/*
+	 * After "zzz": shorter than the trigram indexes can answer, read from
+	 * every typed text of the newest calls (all of them here): two CJK
+	 * characters (a reply, a comment), two ASCII ones, one, and LIKE's
+	 * wildcards taken as they are.
+	 */
+	static const char *const words[] = {
+		"refund", "REFUND OF", "50%", "for_man", "\"never", "late", "d_of", "zzz",
+		"退款",	  "很好",      "50",  "Fo",	 "%",	    "_",    "zz",   "É"};
 	struct store *st = fx_open(fx_path(0, "db"));
 	struct review_filter f;
 
@@ -632,11 +639,6 @@ START_TEST(bad_filters_are_refused)
 	size_t n = 99;
 	int64_t count;
 
-	snprintf(f.search, sizeof(f.search), "ab");
-	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_USAGE);
-	ck_assert_ptr_nonnull(strstr(err.msg, "at least 3"));
-	ck_assert_uint_eq(n, 0);
-	memset(&f, 0, sizeof(f));
 	f.mood_min = 6;
 	ck_assert_int_eq(review_page(st, &f, REVIEW_OLDER, NULL, rows, 4, &n, &err), POISE_USAGE);
 	memset(&f, 0, sizeof(f));

@@ -452,14 +452,18 @@ int pbpath_watch(struct pbpath_watch *w, const struct pbpath *pp, const char *pa
 }
 
 enum poise_status pbpath_errors(const char *path, const struct poise_error *err,
-				struct poise_error **all, size_t *n)
+				struct poise_error **all, size_t *n, struct pb_own_id *id)
 {
+	int own = err->status == POISE_PLAYBOOK && !strcmp(err->file, path);
+
 	*all = NULL;
 	*n = 0;
-	if (err->status == POISE_PLAYBOOK && !strcmp(err->file, path) &&
-	    playbook_errors_file(path, all, n) == POISE_NOMEM)
+	if (id)
+		*id = (struct pb_own_id){"", {0, 0}};
+	/* The file's own text is read for its id even when its parent is what failed. */
+	if ((own || id) && playbook_errors_file(path, all, n, id) == POISE_NOMEM)
 		return POISE_NOMEM;
-	if (*n)
+	if (*n && own)
 		return POISE_OK;
 	free(*all);
 	if (!(*all = malloc(sizeof(**all))))

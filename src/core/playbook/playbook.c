@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -288,7 +289,7 @@ static int after(const struct poise_error *a, const struct poise_error *b)
 
 /* Every error of text (or, read is set, of the file named path), as playbook_errors_file. */
 static enum poise_status errors_of(const char *path, int read, const char *given, size_t len,
-				   struct poise_error **errs, size_t *n)
+				   struct poise_error **errs, size_t *n, struct pb_own_id *id)
 {
 	struct pb_errlist all = {0};
 	struct poise_error first;
@@ -298,6 +299,8 @@ static enum poise_status errors_of(const char *path, int read, const char *given
 
 	*errs = NULL;
 	*n = 0;
+	if (id)
+		*id = (struct pb_own_id){"", {0, 0}};
 	if (!pb)
 		return POISE_NOMEM;
 	if ((read && pb_read_file(path, "playbook", PLAYBOOK_MAX_BYTES, &text, &len, &first) !=
@@ -310,6 +313,11 @@ static enum poise_status errors_of(const char *path, int read, const char *given
 			all.e[all.n++] = first;
 	} else if (playbook_walk(&tree, path, pb, &first, &all) == POISE_NOMEM) {
 		all.nomem = 1;
+	}
+	/* The walk keeps the id only when it is valid, so it fits. */
+	if (id && pb->id) {
+		snprintf(id->id, sizeof(id->id), "%s", pb->id);
+		id->at = pb->id_at;
 	}
 	playbook_tree_free(&tree);
 	playbook_free(pb);
@@ -332,16 +340,17 @@ static enum poise_status errors_of(const char *path, int read, const char *given
 	return POISE_OK;
 }
 
-enum poise_status playbook_errors_file(const char *path, struct poise_error **errs, size_t *n)
+enum poise_status playbook_errors_file(const char *path, struct poise_error **errs, size_t *n,
+				       struct pb_own_id *id)
 {
-	return errors_of(path, 1, NULL, 0, errs, n);
+	return errors_of(path, 1, NULL, 0, errs, n, id);
 }
 
 enum poise_status playbook_errors_text(const char *text, size_t len, const char *name,
 				       struct poise_error **errs, size_t *n)
 {
 	return errors_of(name ? name : PLAYBOOK_TEXT_NAME, 0, text ? text : "", text ? len : 0,
-			 errs, n);
+			 errs, n, NULL);
 }
 
 /* Read the file at path, then parse it (finder NULL) or load it (resolving with finder). */

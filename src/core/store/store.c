@@ -128,13 +128,14 @@ static const char *errno_text(int e, char *buf, size_t size)
 /*
  * A write that found no room. SQLite says SQLITE_FULL for ENOSPC but a plain
  * I/O error for a quota or a file size limit (EFBIG): look at errno too, so
- * the agent reads what to do rather than "disk I/O error".
+ * the agent reads what to do rather than "disk I/O error". POISE_DB_LIMIT
+ * for the limit (raised only by starting again), else POISE_DB_FULL.
  */
 static enum poise_status fail_no_room(struct store *st, int rc, int e, const char *what,
 				      struct poise_error *err)
 {
 	if ((rc & 0xff) != SQLITE_FULL && e == EFBIG)
-		return poise_error_set(err, POISE_DB_FULL, NULL, 0, 0,
+		return poise_error_set(err, POISE_DB_LIMIT, NULL, 0, 0,
 				       "cannot %s: database '%s' has reached the file size limit "
 				       "(ulimit -f): raise the limit or pass --db PATH, then try "
 				       "again",

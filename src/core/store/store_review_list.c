@@ -67,7 +67,24 @@ static void add(struct sql *q, const char *fmt, ...)
 		q->len += (size_t)n;
 }
 
-enum search_mode { SEARCH_NONE, SEARCH_SPARSE, SEARCH_WALK };
+enum search_mode { SEARCH_NONE, SEARCH_SPARSE, SEARCH_WALK, SEARCH_SHORT };
+
+/*
+ * A search of one or two characters (a word of Chinese or Japanese is often
+ * two), which the trigram indexes cannot answer: every typed text of each
+ * call read, as the indexes were filled (note, escalate, followup,
+ * reflection events, review comments, replies), in the newest
+ * REVIEW_SEARCH_SHORT_CALLS calls only (STORE_TEXT_MATCH stays the one
+ * indexed search).
+ */
+#define SHORT_MATCHES                                                                              \
+	"(EXISTS (SELECT 1 FROM events e WHERE e.call_id = calls.id"                               \
+	" AND e.kind IN ('note', 'escalate', 'followup', 'reflection')"                            \
+	" AND e.text LIKE :like ESCAPE '\\')"                                                      \
+	" OR EXISTS (SELECT 1 FROM reviews r WHERE r.call_id = calls.id"                           \
+	" AND r.comment LIKE :like ESCAPE '\\')"                                                   \
+	" OR EXISTS (SELECT 1 FROM reviews r JOIN review_replies p ON p.review_id = r.uuid"        \
+	" WHERE r.call_id = calls.id AND p.text LIKE :like ESCAPE '\\'))"
 
 /*
  * The notes matching :like of the calls not yet in notes_fts (schema 8:
@@ -85,9 +102,10 @@ struct plan {
 	enum review_dir dir;
 	struct review_key key; /* the keyset bound, with since/until folded in */
 	enum search_mode search;
-	char match[600]; /* FTS5 phrase */
-	char like[600];	 /* LIKE pattern, escaped with '\' */
-	char customer[600]; /* LIKE pattern of the customer's name */
+	char match[600];     /* FTS5 phrase */
+	char like[600];	     /* LIKE pattern, escaped with '\' */
+	char customer[600];  /* LIKE pattern of the customer's name */
+	int64_t short_since; /* SEARCH_SHORT: the start of the newest calls it reads */
 	int limit;
 	const char *cols; /* what a row yields: a page's STORE_META_COLS, a count's key alone */
 };
@@ -187,10 +205,6 @@ static enum poise_status check_filter(const struct review_filter *f, struct pois
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
 				       "mood %d is out of range: expected 1 (calm) to 5 (furious)",
 				       f->mood_min);
-	if (f->search[0] && utf8_chars(f->search) < REVIEW_SEARCH_MIN)
-		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
-				       "search '%s' is too short: give at least %d characters",
-				       f->search, REVIEW_SEARCH_MIN);
 	if (f->status[0] && strcmp(f->status, "open") != 0 &&
 	    strcmp(f->status, "interrupted") != 0 && strcmp(f->status, "done") != 0)
 		return poise_error_set(err, POISE_USAGE, NULL, 0, 0,
@@ -229,6 +243,7 @@ static void bind_plan(sqlite3_stmt *s, const struct plan *p)
 	bind_name_text(s, ":kid", p->key.id);
 	bind_name_int(s, ":since", p->f->since);
 	bind_name_int(s, ":until", p->f->until);
+	bind_name_int(s, ":short", p->short_since);
 	bind_name_text(s, ":agent", p->f->agent);
 	bind_name_text(s, ":outcome", p->f->outcome);
 	bind_name_text(s, ":cause", p->f->cause);
@@ -298,6 +313,8 @@ static void add_keys(struct sql *q, const struct plan *p, int meet)
 		add(q, " AND started_at >= :since");
 	if (f->until && p->dir == REVIEW_NEWER)
 		add(q, " AND started_at < :until");
+	if (p->search == SEARCH_SHORT)
+		add(q, " AND started_at >= :short");
 	for (size_t i = 0; i < NEQUALS; i++) {
 		const struct equal *e = &equals[i];
 
@@ -333,6 +350,8 @@ static void add_search(struct sql *q, const struct plan *p)
 		       "WHERE e.call_id = calls.id AND e.kind = 'note' "
 		       "AND e.text LIKE :like ESCAPE '\\') OR id IN (" STORE_OTHER_TEXT_MATCH(
 			       ":match") "))");
+	else if (p->search == SEARCH_SHORT)
+		add(q, " AND " SHORT_MATCHES);
 	if (f->customer[0])
 		add(q, " AND customer LIKE :cust ESCAPE '\\'");
 	if (f->reviewed == REVIEWED_YES)
@@ -471,6 +490,29 @@ static enum poise_status probe_search(struct store *st, struct plan *p, struct p
 }
 
 /*
+ * Where the newest REVIEW_SEARCH_SHORT_CALLS calls begin, for a search too
+ * short for the trigram indexes: a seek and a short walk down the index.
+ */
+static enum poise_status short_window(struct store *st, struct plan *p, struct poise_error *err)
+{
+	static const char sql[] = "SELECT started_at FROM calls INDEXED BY calls_review_started "
+				  "ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET :skip";
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	p->search = SEARCH_SHORT;
+	p->short_since = INT64_MIN;
+	if (rc == SQLITE_OK) {
+		bind_name_int(s, ":skip", REVIEW_SEARCH_SHORT_CALLS - 1);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			p->short_since = sqlite3_column_int64(s, 0);
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? POISE_OK : store_fail(st, rc, "search notes", err);
+}
+
+/*
  * The temporary table of the last sample (store_review_sample.c fills it),
  * made when missing: a filter with `sampled` reads it, so the list makes it.
  */
@@ -507,6 +549,8 @@ static enum poise_status make_plan(struct store *st, const struct review_filter 
 	if (make_match(p->match, sizeof(p->match), f->search) != 0 ||
 	    make_like(p->like, sizeof(p->like), f->search) != 0)
 		return poise_error_set(err, POISE_TOO_BIG, NULL, 0, 0, "search text is too long");
+	if (utf8_chars(f->search) < REVIEW_SEARCH_MIN)
+		return short_window(st, p, err);
 	return probe_search(st, p, err);
 }
 

@@ -738,15 +738,6 @@ int sidelog_call_events(struct store *st, const char *call_id, int64_t after, st
  * (store_summary.c, pure) on m's columns. An UNDO is left to the replay
  * (the columns it sets are folded from every kept event).
  */
-static void copy_cut(char *dst, size_t size, const char *src)
-{
-	size_t n = src ? strlen(src) : 0, keep = n < size ? n : text_cut(src, size - 1);
-
-	if (keep)
-		memcpy(dst, src, keep);
-	dst[keep] = '\0';
-}
-
 static void meta_apply(struct call_meta *m, const struct event *ev)
 {
 	struct store_summary sm = {
@@ -771,9 +762,9 @@ static void meta_apply(struct call_meta *m, const struct event *ev)
 	if (changed & SUMMARY_WRAPUP)
 		m->wrapup_at = sm.wrapup_at;
 	if (changed & SUMMARY_OUTCOME)
-		copy_cut(m->outcome, sizeof(m->outcome), sm.outcome);
+		text_copy(m->outcome, sizeof(m->outcome), sm.outcome);
 	if (changed & SUMMARY_CAUSE)
-		copy_cut(m->cause, sizeof(m->cause), sm.cause);
+		text_copy(m->cause, sizeof(m->cause), sm.cause);
 	if (changed & SUMMARY_STATUS) {
 		snprintf(m->status, sizeof(m->status), "%s", sm.status);
 		m->ended = sm.ended;

@@ -311,6 +311,15 @@ size_t text_cut(const char *s, size_t max)
 	return max;
 }
 
+size_t text_copy(char *dst, size_t size, const char *src)
+{
+	size_t keep = src ? text_cut(src, size - 1) : 0;
+
+	memcpy(dst, src ? src : "", keep);
+	dst[keep] = '\0';
+	return keep;
+}
+
 enum poise_status text_check_field(const char *what, const char *s, size_t max, int flags,
 				   struct poise_error *err)
 {
