@@ -36,7 +36,7 @@
  * (report_call.c) changes what a call's figures are; rows of another
  * version are then ignored, and those calls folded from their events.
  */
-#define REPORT_FIGURES_VERSION 1
+#define REPORT_FIGURES_VERSION 2
 
 enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON };
 
@@ -160,8 +160,8 @@ struct report_cause {
  * rates and rounding are the writers' (report_out.c). Every figure but
  * calls and open is over closed calls (done + interrupted) only: a call
  * still open has no end to measure. After the list's figures, the time
- * per stage (written after them, each averaged over closed calls) and the
- * top causes.
+ * per stage (written after them, each averaged over closed calls), the
+ * closed calls by outcome (written last) and the top causes.
  */
 struct report_figures {
 	char agent[128]; /* "" for the overall column */
@@ -171,6 +171,7 @@ struct report_figures {
 #undef REPORT_FIGURE_MEMBER
 #undef REPORT_RATE_NONE
 	int64_t stage_ms[STAGE_COUNT];		    /* sum per stage */
+	int64_t outcomes[OUTCOME_COUNT];	    /* closed calls by wrap-up outcome */
 	struct report_cause top[REPORT_TOP_CAUSES]; /* most calls first, then by id */
 	size_t ntop;
 	/*
@@ -258,6 +259,18 @@ enum poise_status report_keeper_figures(struct report_keeper *k, const char *pla
 					const void *blob, size_t len, struct report_figures *out,
 					struct poise_error *err);
 /*
+ * The summary step: the figures of one call from its folded state (call.h),
+ * as the one-call column a report adds (calls = 1; done, interrupted or
+ * open by its phase; closed = 1 when done or interrupted). Every face that
+ * shows a figure of one call (review's call page, `poise show`) reads it
+ * here, and report_field_text() writes it, so a call's checklist adherence,
+ * handle time or time to empathy is the number the report counts. Pure:
+ * no clock, no store. Figures that need an end (handle, wrap-up) are 0 for
+ * a call still open; the lines said and the follow-ups are not figures.
+ */
+struct call_state;
+void report_call_figures(const struct call_state *cs, struct report_figures *out);
+/*
  * The same figures, packed, for a closed call given whole (its n events
  * with their seq set), to write with store_batch_figures().
  */
@@ -343,6 +356,12 @@ enum poise_status report_write_html(struct store *st, const struct report_query 
  * field.
  */
 int report_field(const struct report_figures *f, const char *key, double *v);
+/*
+ * The same field as the table writes it for people, into buf: "33.3%" (the
+ * locale's decimal point), "4:05", "12", and "-" when it has no value.
+ * 0 when there is no such field (buf then "-").
+ */
+int report_field_text(const struct report_figures *f, const char *key, char *buf, size_t size);
 
 /* "table" / "csv" / "json" to a format; -1 when unknown. */
 int report_format_from_name(const char *name);

@@ -1,9 +1,11 @@
 /*
- * store_ready.h - what the screens between calls read: today's figures
- * for one agent, the follow-ups that are due, and the agent's newest call.
+ * store_ready.h - what the screens between calls read: the follow-ups that
+ * are due, and the agent's newest call.
  *
  * Owns: those read-only queries (SQL stays in the core, never in the
- * UI). Does not own: the full reports (report.h) or marking follow-ups done.
+ * UI). Does not own: today's figures (the report's: report.h, report_run
+ * over the agent's day, so the ready screen and `poise report` agree) or
+ * marking follow-ups done.
  */
 #ifndef POISE_STORE_READY_H
 #define POISE_STORE_READY_H
@@ -14,18 +16,6 @@
 #include "poise/limits.h"
 #include "poise/status.h"
 #include "poise/store.h"
-
-struct ready_figures {
-	int calls;		     /* started in the window */
-	int closed;		     /* of which ended (done or interrupted) */
-	int outcomes[OUTCOME_COUNT]; /* by outcome */
-	int64_t handle_ms;	     /* sum of ended - started over closed calls */
-};
-
-/* Figures of agent's calls started in [since, until) (ms since epoch). */
-enum poise_status store_ready_figures(struct store *st, const char *agent, int64_t since,
-				      int64_t until, struct ready_figures *out,
-				      struct poise_error *err);
 
 struct ready_followup {
 	int64_t id; /* this database's row, what followup_done() takes (not the CALL/SEQ id) */

@@ -13,6 +13,7 @@
 
 #include "poise/day.h"
 #include "poise/followup.h"
+#include "poise/report.h"
 #include "poise/store_ready.h"
 #include "poise/store_sync.h"
 #include "ui/review_ready.h"
@@ -22,7 +23,7 @@
 #define BREATHER_MS	30000
 
 struct ready {
-	struct ready_figures fig;
+	struct report_figures fig; /* today's, the agent's column of `poise report` */
 	struct ready_followup *fu;
 	int nfu, cap;
 	int more;		 /* more are due than READY_FOLLOWUPS */
@@ -165,6 +166,27 @@ static void take_published(struct ui *ui)
 	ui->pb = pb;
 }
 
+/*
+ * Today's figures of this agent: the report's own (report_run, the agent's
+ * real calls started since midnight), so the ready screen and `poise report
+ * --agent NAME --since TODAY` say the same numbers. Repeat contacts are
+ * not shown here, so the shortest window is looked back through.
+ */
+static enum poise_status today_figures(struct ui *ui, int64_t since, int64_t now,
+				       struct report_figures *out, struct poise_error *err)
+{
+	struct report_query q = {.since = since, .agent = ui->opts->agent, .repeat_days = 1,
+				 .now = now};
+	struct report *rep = NULL;
+	enum poise_status ps = report_run(ui->st, &q, &rep, err);
+
+	memset(out, 0, sizeof(*out));
+	if (ps == POISE_OK)
+		*out = *report_overall(rep);
+	report_free(rep);
+	return ps;
+}
+
 static void load(struct ui *ui, struct ready *r)
 {
 	time_t now = time(NULL);
@@ -180,8 +202,8 @@ static void load(struct ui *ui, struct ready *r)
 	r->nfu = 0;
 	r->more = 0;
 	r->error[0] = '\0';
-	if (store_ready_figures(ui->st, ui->opts->agent, (int64_t)mktime(&tm) * 1000, 0, &r->fig,
-				&err) != POISE_OK ||
+	if (today_figures(ui, (int64_t)mktime(&tm) * 1000, (int64_t)now * 1000, &r->fig, &err) !=
+		    POISE_OK ||
 	    store_ready_followups(ui->st, ui->opts->agent, today, READY_FOLLOWUPS + 1, collect_fu,
 				  r, &err) != POISE_OK)
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
@@ -245,17 +267,18 @@ static const char *own_text(struct ready_lines *l, const char *fmt, ...)
 
 static void add_figures(struct ui *ui, struct ready *r, struct ready_lines *l)
 {
-	char buf[512], avg[16], calls[WORDS_BUF];
+	char buf[512], avg[32], calls[WORDS_BUF];
 	size_t len, head;
 
-	words_duration(avg, sizeof(avg), r->fig.closed ? r->fig.handle_ms / r->fig.closed : 0);
-	words_count_c(calls, sizeof(calls), r->fig.calls, "count", "call", "calls");
+	report_field_text(&r->fig, "handle_avg_s", avg, sizeof(avg));
+	words_count_c(calls, sizeof(calls), (long)r->fig.calls, "count", "call", "calls");
 	add(l, own_text(l, _("Today: %s, average handle time %s"), calls, avg), A_BOLD, 0);
 	len = head = (size_t)snprintf(buf, sizeof(buf), "%s", _("Outcomes:"));
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		if (r->fig.outcomes[o] && len < sizeof(buf))
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "  %s %d",
-						outcome_label((enum outcome)o), r->fig.outcomes[o]);
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "  %s %lld",
+						outcome_label((enum outcome)o),
+						(long long)r->fig.outcomes[o]);
 	add(l, own_text(l, "%s", len > head ? buf : _("Outcomes: none yet")), A_NORMAL, 0);
 	if (store_quarantined(ui->st) > 0)
 		add(l,

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/report.h"
 #include "poise/store_reply.h"
 #include "poise/store_score.h"
 #include "poise/strbuf.h"
@@ -160,8 +161,8 @@ static void add_stages(struct ui *ui, struct view *v)
 {
 	const struct call_state *cs = &v->rc.state;
 	int64_t end = end_of(&v->rc);
-	size_t ticked = 0, items = 0;
-	char cl[WORDS_BUF];
+	struct report_figures one; /* the figures `poise report` counts for this call */
+	char cl[WORDS_BUF], pct[32];
 
 	section(ui, v, _("Time per stage, checklist"));
 	for (int s = 0; s < STAGE_COUNT; s++) {
@@ -174,12 +175,13 @@ static void add_stages(struct ui *ui, struct view *v)
 		    _("  %s %s  %dx  checklist %s"),
 		    draw_pad(title, sizeof(title), stage_title((enum stage)s), 10), ms,
 		    cs->stage_visits[s], words_checklist(cl, sizeof(cl), t, n));
-		ticked += t;
-		items += n;
 	}
-	add(v, A_NORMAL, _("  checklist coverage %s (%d%%)"),
-	    words_checklist(cl, sizeof(cl), ticked, items),
-	    items ? (int)(ticked * 100 / items) : 0);
+	report_call_figures(cs, &one);
+	report_field_text(&one, "checklist_pct", pct, sizeof(pct));
+	add(v, A_NORMAL, _("  checklist of the stages visited %s (%s)"),
+	    words_checklist(cl, sizeof(cl), (size_t)one.checklist_ticked,
+			    (size_t)one.checklist_items),
+	    pct);
 }
 
 /* The fold's entries of kind, each at its time into the call; what was undone is left out. */

@@ -15,6 +15,7 @@
 #include "poise/export.h"
 #include "poise/merge.h"
 #include "poise/playbook.h"
+#include "poise/report.h"
 #include "poise/review.h"
 #include "poise/store_ready.h"
 #include "poise/text.h"
@@ -1375,7 +1376,8 @@ static void extreme_in_process(const char *db)
 {
 	struct review_filter f;
 	struct call_meta *rows = calloc(REVIEW_PAGE_MAX, sizeof(*rows));
-	struct ready_figures fig;
+	struct report_query rq = {.agent = "ana", .repeat_days = 1, .now = 1700000000000};
+	struct report *rep = NULL;
 	struct store *st = NULL;
 	struct poise_error err = {0};
 	size_t n = 0;
@@ -1383,8 +1385,13 @@ static void extreme_in_process(const char *db)
 
 	ck_assert_ptr_nonnull(rows);
 	ck_assert_msg(store_open(db, STORE_READONLY, &st, &err) == POISE_OK, "%s", err.msg);
-	store_ready_figures(st, "ana", 0, 0, &fig, &err);
-	store_ready_figures(st, "ana", 1700000000000, 1800000000000, &fig, &err);
+	/* The ready screen's figures are the report's, over one agent's day. */
+	report_run(st, &rq, &rep, &err);
+	report_free(rep);
+	rq.since = 1700000000000;
+	rq.until = 1800000000000;
+	report_run(st, &rq, &rep, &err);
+	report_free(rep);
 	store_ready_followups(st, "ana", "9999-12-31", 50, count_fu, &nfu, &err);
 	memset(&f, 0, sizeof(f));
 	review_page(st, &f, REVIEW_OLDER, NULL, rows, REVIEW_PAGE_MAX, &n, &err);

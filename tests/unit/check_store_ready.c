@@ -1,4 +1,6 @@
-/* check_store_ready.c - the ready screen's queries: today's figures, follow-ups due, newest call.
+/*
+ * check_store_ready.c - the ready screen's queries: follow-ups due, newest call (its figures
+ * are the report's: check_figures.c).
  */
 #include "poise/store_ready.h"
 
@@ -26,35 +28,6 @@ static void call(struct store *st, char id[37], const char *agent, int64_t start
 	fx_append(st, id, EV_OUTCOME, end - 1, 0, 0, 0, outcome);
 	fx_append(st, id, EV_END, end, 0, 0, 0, NULL);
 }
-
-START_TEST(figures_count_one_agent_in_the_window)
-{
-	struct store *st = fx_open(fx_path(0, "db"));
-	struct ready_figures f;
-	struct poise_error err = {0};
-	char id[37];
-
-	call(st, id, "ana", 500, 90000, "resolved"); /* before the window */
-	call(st, id, "ana", 1000, 61000, "resolved");
-	call(st, id, "ana", 2000, 32000, "escalated");
-	call(st, id, "ana", 3000, 0, NULL);	      /* still open */
-	call(st, id, "bob", 4000, 9000, "resolved");  /* someone else */
-	call(st, id, "ana", 100000, 110000, "abuse"); /* after the window */
-	ck_assert_int_eq(store_ready_figures(st, "ana", 1000, 100000, &f, &err), POISE_OK);
-	ck_assert_int_eq(f.calls, 3);
-	ck_assert_int_eq(f.closed, 2);
-	ck_assert_int_eq(f.outcomes[OUTCOME_RESOLVED], 1);
-	ck_assert_int_eq(f.outcomes[OUTCOME_ESCALATED], 1);
-	ck_assert_int_eq(f.outcomes[OUTCOME_ABUSE], 0);
-	ck_assert_int_eq(f.handle_ms, 60000 + 30000);
-	ck_assert_int_eq(store_ready_figures(st, "ana", 1000, 0, &f, &err), POISE_OK);
-	ck_assert_int_eq(f.calls, 4); /* until 0 = unbounded */
-	ck_assert_int_eq(f.outcomes[OUTCOME_ABUSE], 1);
-	ck_assert_int_eq(store_ready_figures(st, "nobody", 0, 0, &f, &err), POISE_OK);
-	ck_assert_int_eq(f.calls, 0);
-	store_close(st);
-}
-END_TEST
 
 struct fus {
 	int n;
@@ -223,7 +196,6 @@ Suite *store_ready_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_checked_fixture(tc, setup, fx_teardown);
-	tcase_add_test(tc, figures_count_one_agent_in_the_window);
 	tcase_add_test(tc, followups_due_oldest_first_for_the_agent);
 	tcase_add_test(tc, last_call_is_the_newest_start);
 	tcase_add_test(tc, start_check_agrees_with_the_full_queries);

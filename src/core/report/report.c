@@ -171,6 +171,8 @@ static void add_figures(struct report_figures *f, const struct report_figures *o
 #undef SUM_MAX
 	for (int s = 0; s < STAGE_COUNT; s++)
 		f->stage_ms[s] += one->stage_ms[s];
+	for (int o = 0; o < OUTCOME_COUNT; o++)
+		f->outcomes[o] += one->outcomes[o];
 }
 
 static void add_lines(struct pb_entry *e, const struct call_figs *f)

@@ -165,22 +165,17 @@ int call_fold_closed(const struct call_fold *cf)
 	return !cf->refused && (cf->cs.phase == CALL_DONE || cf->cs.phase == CALL_INTERRUPTED);
 }
 
-/* The figures of the folded call alone, as report_figures_add() sums them. */
-int call_fold_end(struct call_fold *cf)
+void report_call_figures(const struct call_state *cs, struct report_figures *f)
 {
-	const struct call_state *cs = &cf->cs;
-	struct report_figures *f = &cf->figs.one;
-
-	if (!fold_lines(cf))
-		return 0;
+	memset(f, 0, sizeof(*f));
 	f->calls = 1;
-	f->closed = 1;
-	if (cs->phase == CALL_DONE) {
-		f->done = 1;
+	f->done = cs->phase == CALL_DONE;
+	f->interrupted = cs->phase == CALL_INTERRUPTED;
+	f->open = !f->done && !f->interrupted;
+	f->closed = !f->open;
+	if (f->done) {
 		f->handle_ms = call_elapsed_ms(cs, cs->ended);
 		f->wrapup_ms = call_wrapup_ms(cs, cs->ended);
-	} else {
-		f->interrupted = 1;
 	}
 	f->hold_ms = cs->hold_ms;
 	f->holds = cs->holds;
@@ -203,6 +198,7 @@ int call_fold_end(struct call_fold *cf)
 		f->empathy_calls = 1;
 		f->empathy_ms = cs->empathy_at - cs->started - cs->empathy_gap;
 	}
+	/* Checklist adherence: what was ticked of what the playbook asked in the stages visited. */
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		f->stage_ms[s] = cs->stage_ms[s];
 		if (!(cs->visited & (1u << s)))
@@ -210,7 +206,19 @@ int call_fold_end(struct call_fold *cf)
 		f->checklist_ticked += (long)call_ticked_count(cs, (enum stage)s);
 		f->checklist_items += (long)call_section_len(cs, (enum stage)s, SECTION_CHECKLIST);
 	}
+	if (cs->outcome != OUTCOME_NONE)
+		f->outcomes[cs->outcome] = 1;
 	f->causes = cs->cause != NULL;
+}
+
+/* The figures of the folded call alone, as report.c sums them. */
+int call_fold_end(struct call_fold *cf)
+{
+	const struct call_state *cs = &cf->cs;
+
+	if (!fold_lines(cf))
+		return 0;
+	report_call_figures(cs, &cf->figs.one);
 	cf->figs.visited = cs->visited;
 	snprintf(cf->figs.cause, sizeof(cf->figs.cause), "%s", cs->cause ? cs->cause : "");
 	return 1;
@@ -222,7 +230,7 @@ int call_fold_end(struct call_fold *cf)
  * The figures of one call the list marks kept (pack 1, report.h), in its
  * order, each a zigzag varint; then the
  * eight stage times, the visited stages, the cause (length, bytes), the
- * lines (count; stage, section, index, skip + 1, sample, change each) and
+ * outcome (its index + 1, 0 for none), the lines (count; stage, section, index, skip + 1, sample, change each) and
  * the follow-ups (count; seq, date length 0 or 10, date bytes each).
  * Changing this, or what the fold makes of events, means a new
  * REPORT_FIGURES_VERSION: rows of the old one are then ignored.
@@ -246,6 +254,15 @@ static void put_bytes(struct strbuf *b, const char *s, size_t n)
 	strbuf_add(b, s, n);
 }
 
+/* A one-call column's outcome (a call has one at most); OUTCOME_NONE when none. */
+static int outcome_of(const struct report_figures *one)
+{
+	for (int o = 0; o < OUTCOME_COUNT; o++)
+		if (one->outcomes[o])
+			return o;
+	return OUTCOME_NONE;
+}
+
 int call_figs_pack(const struct call_figs *f, unsigned char **out, size_t *len)
 {
 	struct strbuf b = {0};
@@ -261,6 +278,7 @@ int call_figs_pack(const struct call_figs *f, unsigned char **out, size_t *len)
 		put(&b, f->one.stage_ms[s]);
 	put(&b, f->visited);
 	put_bytes(&b, f->cause, strlen(f->cause));
+	put(&b, outcome_of(&f->one) + 1);
 	put(&b, (int64_t)f->nlev);
 	for (size_t i = 0; i < f->nlev; i++) {
 		const struct line_ev *l = &f->lev[i];
@@ -337,6 +355,7 @@ int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void 
 {
 	struct rd r = {.p = blob, .len = len};
 	size_t n;
+	int outcome;
 
 	memset(&f->one, 0, sizeof(f->one));
 	f->nlev = f->nfu = 0;
@@ -351,6 +370,9 @@ int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void 
 		f->one.stage_ms[s] = get(&r);
 	f->visited = (unsigned)get_in(&r, 1 << STAGE_COUNT);
 	get_bytes(&r, f->cause, sizeof(f->cause));
+	outcome = (int)get_in(&r, OUTCOME_COUNT + 1) - 1;
+	if (outcome != OUTCOME_NONE)
+		f->one.outcomes[outcome] = 1;
 	n = (size_t)get_in(&r, (int64_t)len + 1); /* each line takes bytes */
 	for (size_t i = 0; i < n && !r.bad; i++) {
 		struct line_ev *l = push_line(f);
@@ -375,7 +397,9 @@ int call_figs_unpack(struct call_figs *f, const struct playbook *pb, const void 
 	}
 	/* A closed call is done or interrupted, once; every byte is used. */
 	if (r.bad || r.at != len || f->one.done + f->one.interrupted != 1 ||
-	    f->one.causes != (f->cause[0] != '\0'))
+	    f->one.causes != (f->cause[0] != '\0') ||
+	    f->one.transferred != (outcome == OUTCOME_TRANSFERRED) ||
+	    f->one.abuse != (outcome == OUTCOME_ABUSE))
 		return 0;
 	f->one.calls = 1;
 	f->one.closed = 1;

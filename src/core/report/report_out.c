@@ -53,6 +53,9 @@ enum { REPORT_FIGURE_LIST(FIGURE_OFFSET, FIGURE_NO_RATE) };
 	{"stage_" key "_avg_s", "  " title, F_AVG_S, FIGURE(stage_ms[STAGE_##name]), FIGURE(closed), \
 	 0, 0},
 
+#define FIELD_OUTCOME(name, key, ch, label)                                                        \
+	{"outcome_" key, "  " label, F_COUNT, FIGURE(outcomes[OUTCOME_##name]), NO_FIGURE, 0, 0},
+
 static const struct field listed[] = {REPORT_FIGURE_LIST(FIELD_FIGURE, FIELD_RATE)};
 
 /* Each place 1..REPORT_FIGURE_FIELDS taken once (a count and a sum of the places written). */
@@ -80,10 +83,12 @@ static const struct field practice[] = {
 };
 #define NPRACTICE (sizeof(practice) / sizeof(practice[0]))
 static const struct field stages[] = {STAGE_LIST(FIELD_STAGE)};
+/* Closed calls by wrap-up outcome: written last. */
+static const struct field outcomes[] = {OUTCOME_LIST(FIELD_OUTCOME)};
 #define NLISTED (sizeof(listed) / sizeof(listed[0]))
-#define NFIELDS (REPORT_FIGURE_FIELDS + NQA + STAGE_COUNT)
+#define NFIELDS (REPORT_FIGURE_FIELDS + NQA + STAGE_COUNT + OUTCOME_COUNT)
 
-/* The fields as they are written: the list's by their out, QA's, then each stage's. */
+/* The fields as they are written: the list's by their out, QA's, each stage's, each outcome's. */
 struct fields {
 	const struct field *f[NFIELDS];
 };
@@ -98,6 +103,8 @@ static void fields_in_order(struct fields *fs)
 		fs->f[REPORT_FIGURE_FIELDS + q] = &qa[q];
 	for (size_t s = 0; s < STAGE_COUNT; s++)
 		fs->f[REPORT_FIGURE_FIELDS + NQA + s] = &stages[s];
+	for (size_t o = 0; o < OUTCOME_COUNT; o++)
+		fs->f[REPORT_FIGURE_FIELDS + NQA + STAGE_COUNT + o] = &outcomes[o];
 }
 
 static int64_t figure(const struct report_figures *f, size_t off)
@@ -193,6 +200,21 @@ int report_field(const struct report_figures *f, const char *key, double *v)
 	return 0;
 }
 
+int report_field_text(const struct report_figures *f, const char *key, char *buf, size_t size)
+{
+	struct fields fs;
+
+	fields_in_order(&fs);
+	for (size_t i = 0; i < NFIELDS; i++)
+		if (!strcmp(fs.f[i]->key, key)) {
+			if (!value(fs.f[i], f, 1, buf, size))
+				snprintf(buf, size, "-");
+			return 1;
+		}
+	snprintf(buf, size, "-");
+	return 0;
+}
+
 /* --- escaping ------------------------------------------------------------ */
 
 /* --- formats ------------------------------------------------------------- */
@@ -258,8 +280,10 @@ static void table_block(const struct report *r, FILE *out, size_t first, size_t 
 	for (size_t i = 0; i < NFIELDS; i++) {
 		if (fs.f[i]->group)
 			fputc('\n', out);
-		if (strcmp(fs.f[i]->key, "stage_calm_avg_s") == 0)
+		if (fs.f[i] == &stages[0])
 			fprintf(out, "\n%s\n", _("avg time per stage"));
+		if (fs.f[i] == &outcomes[0])
+			fprintf(out, "\n%s\n", _("closed calls by outcome"));
 		table_label(out, fs.f[i]->label);
 		for (size_t c = 0; c <= n; c++) {
 			int ok = value(fs.f[i], column(r, cols[c]), 1, buf, sizeof(buf));

@@ -1,7 +1,8 @@
 /*
- * store_ready.c - the queries of the screens between calls: today's figures,
- * the follow-ups due and the agent's newest call. Read-only, prepared per
- * call (they run once between calls), bounded by indexed columns.
+ * store_ready.c - the queries of the screens between calls: the follow-ups
+ * due and the agent's newest call (today's figures are the report's).
+ * Read-only, prepared per call (they run once between calls), bounded by
+ * indexed columns.
  */
 #include "poise/store_ready.h"
 
@@ -30,37 +31,6 @@ static enum poise_status ready_done(struct store *st, sqlite3_stmt *s, int rc, c
 		ps = store_fail(st, rc, what, err);
 	sqlite3_finalize(s);
 	return ps;
-}
-
-enum poise_status store_ready_figures(struct store *st, const char *agent, int64_t since,
-				      int64_t until, struct ready_figures *out,
-				      struct poise_error *err)
-{
-	static const char sql[] =
-		"SELECT outcome, count(*), count(ended_at), "
-		"coalesce(sum(ended_at - started_at), 0) FROM calls "
-		"WHERE agent = ?1 AND started_at >= ?2 AND started_at < ?3 AND practice IS NULL "
-		"GROUP BY outcome";
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = prepare_for_agent(st, sql, agent, &s)) != SQLITE_OK)
-		return ready_done(st, s, rc, "read today's calls", err);
-	sqlite3_bind_int64(s, 2, since);
-	sqlite3_bind_int64(s, 3, until > 0 ? until : INT64_MAX);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const unsigned char *key = sqlite3_column_text(s, 0);
-		enum outcome o = outcome_from_key(key ? (const char *)key : "");
-		int n = sqlite3_column_int(s, 1);
-
-		out->calls += n;
-		out->closed += sqlite3_column_int(s, 2);
-		out->handle_ms += sqlite3_column_int64(s, 3);
-		if (o != OUTCOME_NONE)
-			out->outcomes[o] += n;
-	}
-	return ready_done(st, s, rc, "read today's calls", err);
 }
 
 enum poise_status store_ready_followups(struct store *st, const char *agent, const char *due,

@@ -4,11 +4,14 @@
  * Every event is described with the state just before it and then applied
  * with call_apply(), so the words ("said: <line>") and the figures at the
  * end come from the same fold the agent's screen used, never from a second
- * reading of the events.
+ * reading of the events; the figures a report also counts (checklist
+ * adherence, time to empathy) are the report's own for this one call
+ * (report_call_figures), written as its table writes them.
  */
 #include "poise/timeline.h"
 #include "poise/words.h"
 #include "poise/i18n.h"
+#include "poise/report.h"
 
 #include "poise/day.h"
 #include "poise/fill.h"
@@ -365,10 +368,10 @@ static int event_fn(void *ctx, const struct event *ev)
 	return ferror(c->out) != 0;
 }
 
-static void write_stages(FILE *out, const struct call_state *cs, int64_t now)
+static void write_stages(FILE *out, const struct call_state *cs, const struct report_figures *one,
+			 int64_t now)
 {
-	size_t ticked = 0, items = 0;
-	char c[WORDS_BUF];
+	char c[WORDS_BUF], pct[32];
 
 	fputs("  ", out);
 	text_fput_cell(out, _("stage"), 10, 0);
@@ -384,14 +387,16 @@ static void write_stages(FILE *out, const struct call_state *cs, int64_t now)
 
 		if (!(cs->visited & (1u << s)))
 			continue;
-		ticked += t;
-		items += n;
 		words_duration(d, sizeof(d), call_stage_ms(cs, (enum stage)s, now));
 		fprintf(out, "  %-10s %6s  %6d  %s\n", stage_key((enum stage)s), d,
 			cs->stage_visits[s], words_checklist(c, sizeof(c), t, n));
 	}
-	fprintf(out, _("  checklist of the stages visited: %s\n"),
-		words_checklist(c, sizeof(c), ticked, items));
+	report_field_text(one, "checklist_pct", pct, sizeof(pct));
+	/* TRANSLATORS: "2/6 ticked (33.3%)": the report's checklist adherence of this call. */
+	fprintf(out, _("  checklist of the stages visited: %s (%s)\n"),
+		words_checklist(c, sizeof(c), (size_t)one->checklist_ticked,
+				(size_t)one->checklist_items),
+		pct);
 }
 
 static void count_lines(const struct call_state *cs, int *said, int *skipped)
@@ -410,6 +415,9 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 	int64_t now = cs->ended ? cs->ended : cs->last_t;
 	char a[32], b[32], c[32], d[32], n1[64], n2[64], n3[64];
 	int said, skipped, prompts = 0;
+	struct report_figures one; /* the figures `poise report` counts for this call */
+
+	report_call_figures(cs, &one);
 
 	words_duration(a, sizeof(a), call_elapsed_ms(cs, now));
 	words_duration(b, sizeof(b), call_talk_ms(cs, now));
@@ -417,7 +425,7 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 	fprintf(out, "\n%s\n",
 		refused ? _("summary (incomplete: some events were not possible)") : _("summary"));
 	fprintf(out, _("  elapsed %s: talk %s, wrap-up %s\n"), a, b, c);
-	write_stages(out, cs, now);
+	write_stages(out, cs, &one, now);
 	words_duration(a, sizeof(a), call_hold_ms(cs, now));
 	words_duration(d, sizeof(d), cs->hold_longest_ms);
 	fprintf(out, _("  %s, %s in all, longest %s\n"),
@@ -430,8 +438,8 @@ static void write_summary(FILE *out, const struct call_state *cs, int refused)
 	fprintf(out, _("  mood %s -> %s\n"),
 		words_mood_mark(a, sizeof(a), cs->nmoods ? cs->moods[0].mood : 0),
 		words_mood_mark(b, sizeof(b), cs->nmoods ? cs->moods[cs->nmoods - 1].mood : 0));
-	if (cs->empathy_at) {
-		words_duration(a, sizeof(a), cs->empathy_at - cs->started);
+	if (one.empathy_calls) {
+		report_field_text(&one, "empathy_avg_s", a, sizeof(a));
 		fprintf(out, _("  time to empathy %s\n"), a);
 	}
 	count_lines(cs, &said, &skipped);
