@@ -353,6 +353,24 @@ int list_view_key(struct list_view *v, int key);
  * be read; any other key (n 0: every key) is list_view_key's. REDRAW or 0.
  */
 int list_select_key(struct list_view *v, int *sel, int n, int key);
+/*
+ * A footer of keys, laid out once (footer_layout: each key's label and brief
+ * translated and measured once) and drawn from that as often as needed
+ * (footer_draw). Keys past maxlines lines, or past FOOTER_MAX, are left out
+ * of it (the help lists every key).
+ */
+#define FOOTER_MAX 32
+struct footer {
+	struct footer_key {
+		const char *label, *brief; /* translated */
+		int line, col, label_cols;
+	} key[FOOTER_MAX];
+	size_t n;
+	int lines; /* the rows it takes */
+};
+void footer_layout(struct footer *f, const struct keybind *keys, size_t n, int maxlines);
+void footer_draw(struct ui *ui, int y, const struct footer *f);
+/* Both at once, at y (y < 0 only measures); the rows taken. */
 int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n);
 /* Full screen, scrolled with the pager keys (but Space); any other key closes. */
 void ui_pager(struct ui *ui, const char *title, const struct list_item *items, size_t n);

@@ -79,7 +79,7 @@ static const struct callscr_words *words_now(struct ui *ui, struct callscr *c)
 	w->ref = _("  ref ");
 	w->agent = _("  agent %s");
 	c->strip = 0; /* drawn again in these words */
-	w->footer_h = callscr_footer(ui, -1, ui_compact() ? 1 : 3);
+	callscr_footer(ui, &w->footer, ui_compact() ? 1 : 3);
 	w->cols = COLS;
 	w->lines = LINES;
 	w->preview = preview;
@@ -134,12 +134,20 @@ static void draw_header(struct ui *ui, const struct callscr_words *w, int64_t no
 		draw_text(ui, 0, 1, COLS - rw - 3, 1, ui_attr(ui, R_HEADER) | A_BOLD, left);
 }
 
+/*
+ * The stages in a row: the current one marked, the ones visited ticked, the
+ * rest dim. The row is dim spaces under the titles, so a run of dim titles
+ * goes to the terminal in one attribute, not switched at every gap.
+ */
 static void draw_strip(struct ui *ui, const struct callscr_words *w, int y, int compact)
 {
 	int x = 0;
 
 	if (w->strip_cols > COLS)
 		compact = 1;
+	attron(ui_attr(ui, R_DIM));
+	mvhline(y, 0, ' ', compact ? STAGE_COUNT * 5 - 1 : w->strip_cols - 2);
+	attroff(ui_attr(ui, R_DIM));
 	for (int s = 0; s < STAGE_COUNT && x < COLS; s++) {
 		const char *title = w->title[s];
 		int len = compact ? 3 : w->title_cols[s];
@@ -517,7 +525,7 @@ void callscr_draw(struct ui *ui, void *ctx)
 
 	frame_start(ui, c);
 	words = words_now(ui, c);
-	footer_h = words->footer_h;
+	footer_h = words->footer.lines;
 	/* A question or the editor open at the bottom: the stage stays above it, in view. */
 	bottom = LINES - (ui_overlay_rows(ui) > footer_h ? ui_overlay_rows(ui) : footer_h);
 	prompt_h = prompt_height(ui);
@@ -551,7 +559,7 @@ void callscr_draw(struct ui *ui, void *ctx)
 		draw_strip(ui, words, 1, compact);
 	c->strip = strip;
 	if (!keep_footer)
-		callscr_footer(ui, LINES - footer_h, compact ? 1 : 3);
+		footer_draw(ui, LINES - footer_h, &words->footer);
 	draw_prompt(ui, top, prompt_h, now);
 	draw_banner(ui, top - 1, banner_h, ui->banner, ui->banner_error);
 	if (said_h)

@@ -536,11 +536,11 @@ static int callscr_key(struct ui *ui, void *ctx, int key)
 	return keymap_key(ui, &km, ctx, key);
 }
 
-int callscr_footer(struct ui *ui, int y, int maxlines)
+void callscr_footer(struct ui *ui, struct footer *f, int maxlines)
 {
 	struct keybind keys[NCALL_KEYS + 1];
 
-	return draw_footer(ui, y, maxlines, keys, keys_now(ui, keys));
+	footer_layout(f, keys, keys_now(ui, keys), maxlines);
 }
 
 /* No tick of its own: the loop redraws every second, which moves the pacer. */

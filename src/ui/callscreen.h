@@ -31,7 +31,7 @@ struct callscr_words {
 	const char *section[SECTION_COUNT];
 	const char *said;				 /* a line's tail once said */
 	const char *head_full, *head_compact, *hold_full, *hold_compact, *ref, *agent;
-	int footer_h; /* the footer's rows */
+	struct footer footer; /* the keys, laid out for this size */
 };
 
 /*
@@ -63,8 +63,8 @@ struct callscr {
 
 /* The screen; its ctx is a struct callscr. */
 extern const struct screen call_screen;
-/* callscreen.c: the footer's keys, at y (y < 0 only measures); the rows taken. */
-int callscr_footer(struct ui *ui, int y, int maxlines);
+/* callscreen.c: the footer's keys, laid out in at most maxlines rows. */
+void callscr_footer(struct ui *ui, struct footer *f, int maxlines);
 /*
  * Select the line the fold says the agent was at in the current stage
  * (call_stage_place), the first when none: a stage is shown from there.

@@ -18,18 +18,40 @@
 #include <time.h>
 #include <wctype.h>
 
+/* The bytes of printable ASCII s starts with: safe, and a column each, in every locale. */
+static size_t ascii_run(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= 0x20 && s[n] < 0x7f)
+		n++;
+	return n;
+}
+
 /*
  * Widen UTF-8 made safe by the core (text.h: control, C1 and bidirectional
  * characters and invalid bytes become U+FFFD); what the locale still cannot
- * show becomes '?' or a space.
+ * show becomes '?' or a space. Printable ASCII alone (most of what is
+ * drawn: keys, figures, English) is copied as it is.
  */
 static wchar_t *to_wide(const char *raw)
 {
-	size_t len = text_safe(NULL, 0, raw, TEXT_KEEP_NEWLINE), n = 0;
-	char *safe = malloc(len + 1), *s = safe;
-	wchar_t *out = malloc((len + 1) * sizeof(*out));
+	size_t len = ascii_run(raw), n = 0;
+	char *safe, *s;
+	wchar_t *out;
 	mbstate_t mb;
 
+	if (!raw[len]) {
+		if ((out = malloc((len + 1) * sizeof(*out)))) {
+			for (n = 0; n < len; n++)
+				out[n] = (wchar_t)raw[n];
+			out[n] = L'\0';
+		}
+		return out;
+	}
+	len = text_safe(NULL, 0, raw, TEXT_KEEP_NEWLINE);
+	safe = s = malloc(len + 1);
+	out = malloc((len + 1) * sizeof(*out));
 	if (!out || !safe) {
 		free(safe);
 		free(out);
@@ -74,9 +96,13 @@ static int wc_cols(wchar_t wc)
 
 int draw_cols(const char *utf8)
 {
-	wchar_t *ws = to_wide(utf8 ? utf8 : "");
+	size_t plain = ascii_run(utf8 ? utf8 : "");
+	wchar_t *ws;
 	int cols = 0;
 
+	if (!utf8 || !utf8[plain])
+		return (int)plain;
+	ws = to_wide(utf8);
 	for (size_t i = 0; ws && ws[i]; i++)
 		cols += wc_cols(ws[i]);
 	free(ws);
@@ -190,15 +216,18 @@ int draw_text_height(int w, const char *utf8)
 	return wrap(utf8, 0, 0, w, 0, 0, 0, 0);
 }
 
-static char *item_text(const struct list_item *it)
+/* The item's text and its tail as one: it->text itself when it has none (*owned NULL). */
+static const char *item_text(const struct list_item *it, char **owned)
 {
-	size_t len = strlen(it->text) + (it->tail ? strlen(it->tail) + 3 : 0) + 1;
-	char *s = malloc(len);
+	size_t len;
 
-	if (s)
-		snprintf(s, len, "%s%s%s", it->text, it->tail ? "  " : "",
-			 it->tail ? it->tail : "");
-	return s;
+	*owned = NULL;
+	if (!it->tail)
+		return it->text;
+	len = strlen(it->text) + strlen(it->tail) + 3;
+	if ((*owned = malloc(len)))
+		snprintf(*owned, len, "%s  %s", it->text, it->tail);
+	return *owned;
 }
 
 /* Text starts after the mark and a space, at column 4 at least, so "·" and "[x]" align. */
@@ -276,12 +305,13 @@ void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list
 	if (!heights || !start || w <= 4 || h <= 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		char *s = item_text(&items[i]);
+		char *owned;
+		const char *s = item_text(&items[i], &owned);
 
 		start[i] = total;
 		heights[i] = s ? draw_text_height(w - item_indent(&items[i]), s) : 1;
 		total += heights[i];
-		free(s);
+		free(owned);
 	}
 	if (v->sel >= (int)n)
 		v->sel = n ? (int)n - 1 : -1;
@@ -309,7 +339,8 @@ void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list
 		const struct list_item *it = &items[i];
 		int skip = v->top - start[i], ind = item_indent(it);
 		attr_t a = (int)i == v->sel ? it->attr | ui_attr(ui, R_SELECTED) : it->attr;
-		char *s;
+		char *owned;
+		const char *s;
 
 		if (start[i] + heights[i] <= v->top)
 			continue;
@@ -320,9 +351,9 @@ void draw_list_view(struct ui *ui, int y, int x, int w, int h, const struct list
 			mvaddstr(y + row, x, it->mark);
 			attroff(a);
 		}
-		s = item_text(it);
+		s = item_text(it, &owned);
 		row += wrap(s ? s : "", y + row, x + ind, w - ind, skip, page - row, a, 1);
-		free(s);
+		free(owned);
 	}
 	if (v->top + page < total)
 		draw_marker(ui, y + page, x, w, 0, total - v->top - page);
@@ -477,15 +508,23 @@ int key_quit(struct ui *ui, void *ctx, int key)
 	return QUIT;
 }
 
-/* Lay the keys out left to right; y < 0 only measures. Returns the lines used. */
-int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n)
+/*
+ * Left to right, a line after another: a key goes on the next line when it
+ * does not fit whole on this one (cut only when wider than the screen).
+ */
+void footer_layout(struct footer *f, const struct keybind *keys, size_t n, int maxlines)
 {
 	int line = 0, col = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		const char *label = ui_tr(keys[i].label), *brief = ui_tr(keys[i].brief);
-		int lw = draw_cols(label), len = lw + 1 + draw_cols(brief);
+	f->n = 0;
+	for (size_t i = 0; i < n && f->n < FOOTER_MAX; i++) {
+		struct footer_key *k = &f->key[f->n];
+		int len;
 
+		k->label = ui_tr(keys[i].label);
+		k->brief = ui_tr(keys[i].brief);
+		k->label_cols = draw_cols(k->label);
+		len = k->label_cols + 1 + draw_cols(k->brief);
 		if (col > 0 && col + 2 + len > COLS) {
 			if (line + 1 >= maxlines)
 				break;
@@ -494,15 +533,34 @@ int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, 
 		}
 		if (col > 0)
 			col += 2;
-		if (y >= 0) {
-			draw_cut(y + line, col, COLS - col, ui_attr(ui, R_KEY), label);
-			if (col + lw + 1 < COLS)
-				draw_cut(y + line, col + lw + 1, COLS - col - lw - 1, A_NORMAL,
-					 brief);
-		}
+		k->line = line;
+		k->col = col;
+		f->n++;
 		col += len;
 	}
-	return line + 1;
+	f->lines = line + 1;
+}
+
+void footer_draw(struct ui *ui, int y, const struct footer *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct footer_key *k = &f->key[i];
+		int brief_x = k->col + k->label_cols + 1;
+
+		draw_cut(y + k->line, k->col, COLS - k->col, ui_attr(ui, R_KEY), k->label);
+		if (brief_x < COLS)
+			draw_cut(y + k->line, brief_x, COLS - brief_x, A_NORMAL, k->brief);
+	}
+}
+
+int draw_footer(struct ui *ui, int y, int maxlines, const struct keybind *keys, size_t n)
+{
+	struct footer f;
+
+	footer_layout(&f, keys, n, maxlines);
+	if (y >= 0)
+		footer_draw(ui, y, &f);
+	return f.lines;
 }
 
 /*
