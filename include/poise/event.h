@@ -126,8 +126,13 @@ const char *event_field(const char *text, int i, int *len);
 /*
  * Whether ev can be stored as it is: a known kind and stage, a mood 1..5,
  * a skip with its section, item and reason, a follow-up's date as
- * YYYY-MM-DD. POISE_INVALID ("cannot save 'KIND' event: why") when not.
- * Every way into the store checks it: an append, a batch, merge, the side log.
+ * YYYY-MM-DD, a text (if any) of at most FIELD_EVENT_TEXT_MAX bytes of
+ * valid UTF-8 with nothing a terminal would obey but newlines and tabs
+ * (text_check_field). POISE_INVALID or POISE_TOO_BIG ("cannot save 'KIND'
+ * event: why") when not. Every way into the store checks it: an append, a
+ * batch, merge, the side log; and so what one poise stores, another's
+ * merge and the team server take (sync checks with merge's checks). The
+ * screens clean what is typed before it gets here (edit.c, plain.c).
  */
 enum poise_status event_check(const struct event *ev, struct poise_error *err);
 

@@ -150,18 +150,25 @@ enum poise_status store_sync_published(struct store *st, const char *id, char *h
  * How syncing stands, for the ready screen: the calls of agent with
  * something the server lacks, and when a sync last succeeded and last
  * failed (ms, 0 never) with the failure's status (POISE_IO: the server
- * was out of reach). `poise sync` records them (store_sync_outcome).
+ * was out of reach), and how many calls the last sync that succeeded left
+ * out (their rows fail merge's checks: `poise sync` names the first).
+ * `poise sync` records them (store_sync_outcome).
  */
 struct sync_status {
 	size_t pending;
 	int64_t ok_at, failed_at;
 	int failed_status;
+	size_t refused;
 };
 enum poise_status store_sync_status(struct store *st, const char *agent, struct sync_status *out,
 				    struct poise_error *err);
-/* Record one sync's outcome at now: ps POISE_OK, or why it failed. */
+/*
+ * Record one sync's outcome at now: ps POISE_OK with the calls it left
+ * out (refused), or why it failed (refused is then not looked at: the
+ * last count stands).
+ */
 enum poise_status store_sync_outcome(struct store *st, int64_t now, enum poise_status ps,
-				     struct poise_error *err);
+				     size_t refused, struct poise_error *err);
 
 /*
  * The team mirror (team_mirror): the reviews written here and not yet on

@@ -31,12 +31,12 @@ int cmd_sync(const struct cli_args *args)
 
 			poise_error_clear(&ignored);
 			if ((st = cli_store(args, &ignored)))
-				store_sync_outcome(st, cli_now_ms(), err.status, NULL);
+				store_sync_outcome(st, cli_now_ms(), err.status, 0, NULL);
 		}
 		code = cli_report(args->cmd, &err);
 		goto out;
 	}
-	store_sync_outcome(st, cli_now_ms(), POISE_OK, NULL);
+	store_sync_outcome(st, cli_now_ms(), POISE_OK, n.refused, NULL);
 	{
 		char a[64], b[64], c[64], d[64];
 

@@ -179,8 +179,11 @@ struct batch {
 	struct rows rows[T_COUNT];
 	PGresult *sent[T_COUNT]; /* the read-backs of a committed batch */
 	size_t nsent;		 /* the rows they hold */
+	size_t npushed;	     /* the calls of pushed[]: those built, none left out */
 	const char *call_id; /* the call whose events/follow-ups are being added */
 	int64_t after_seq;   /* its events up to this are on the server */
+	int bad;	     /* an event of it fails merge's checks: why says so */
+	struct poise_error why;
 	struct poise_error *err;
 	enum poise_status ps;
 };
@@ -209,6 +212,7 @@ static void add_call_row(struct rows *r, const struct call_meta *m)
 		  SYNC_OPT_INT(m->wrapup_at));
 }
 
+/* A new event of the call, checked as merge checks it: a bad one stops the call's rows. */
 static int add_event(void *ctx, const struct event *ev)
 {
 	struct batch *b = ctx;
@@ -216,6 +220,10 @@ static int add_event(void *ctx, const struct event *ev)
 
 	if (ev->seq <= b->after_seq)
 		return 0;
+	if (merge_check_event(ev, &b->why) != POISE_OK) {
+		b->bad = 1;
+		return 1;
+	}
 	sync_event_cells(b->call_id, ev, c);
 	row_cells(&b->rows[T_EVENTS], c, SYNC_EVENT_CELLS);
 	return 0;
@@ -317,31 +325,6 @@ static int add_score(void *ctx, const struct qa_score *q)
 	return 0;
 }
 
-/*
- * The batch's calls whose row fails merge's checks (this database edited by
- * hand: a name with control characters or bad UTF-8, over its limit, a time
- * out of range) are left out, counted in n; the others keep their order.
- * Events are not checked here: the store takes notes merge refuses (a CR,
- * bad UTF-8), which go as they always did (bad bytes as U+FFFD), and the
- * server's readers check them (team_mirror).
- */
-static void leave_out_bad(struct batch *b, struct team_sync_counts *n)
-{
-	size_t kept = 0, ncalls = NCALLS(b);
-
-	for (size_t i = 0; i < ncalls; i++) {
-		const struct sync_call *c = &CALLS(b)[i];
-		struct poise_error why;
-
-		if (merge_check_call(&c->meta, &why) != POISE_OK)
-			team_refuse(&n->refused, n->refused_why, sizeof(n->refused_why), &c->meta,
-				    why.msg);
-		else
-			memmove(&CALLS(b)[kept++], c, sizeof(*c));
-	}
-	b->calls.len = kept * sizeof(struct sync_call);
-}
-
 /* Empty every table's rows, in the format sql says, and what was read back. */
 static void clear(struct batch *b, int sql)
 {
@@ -361,48 +344,114 @@ static enum poise_status rows_ok(struct batch *b)
 	return POISE_OK;
 }
 
-/* Every row of the batch's calls, as SQL VALUES (sql) or COPY text. */
-static enum poise_status build(struct batch *b, int sql)
+/* Where a batch's rows stood before a call's were added: to take them back. */
+struct mark {
+	size_t len[T_COUNT], n[T_COUNT], nhashes, fus;
+};
+
+static void mark_at(const struct batch *b, struct mark *m)
+{
+	for (int i = 0; i < T_COUNT; i++) {
+		m->len[i] = b->rows[i].b.len;
+		m->n[i] = b->rows[i].n;
+	}
+	m->nhashes = b->nhashes;
+	m->fus = b->fus.len;
+}
+
+static void back_to(struct batch *b, const struct mark *m)
+{
+	for (int i = 0; i < T_COUNT; i++) {
+		b->rows[i].b.len = m->len[i];
+		b->rows[i].n = m->n[i];
+		b->rows[i].fields = 0;
+	}
+	b->nhashes = m->nhashes;
+	b->fus.len = m->fus;
+}
+
+/*
+ * Call c's rows (its playbook's text once, its row, its new events, its
+ * follow-ups, its kept figures). 1 when it is left out, its rows taken
+ * back (in why): its row or a new event fails merge's checks (this
+ * database edited by hand: a name or a note with a control character or
+ * bad UTF-8, over its limit, a time out of range), or an event of it is
+ * unreadable (a kind or stage this poise does not know: store_call_events'
+ * POISE_DB, as report.c takes it). Else 0, or -1 with b->ps.
+ */
+static int add_call(struct batch *b, const struct sync_call *c, int64_t *figs_seq,
+		    struct poise_error *why)
+{
+	struct mark at;
+	enum poise_status ps;
+	int fold;
+	void *blob = NULL;
+	size_t len;
+
+	if (merge_check_call(&c->meta, why) != POISE_OK)
+		return 1;
+	mark_at(b, &at);
+	b->bad = 0;
+	if ((ps = add_text(b, &c->meta)) != POISE_OK)
+		return b->ps = ps, -1;
+	add_call_row(&b->rows[T_CALLS], &c->meta);
+	b->call_id = c->meta.id;
+	b->after_seq = c->pushed_seq;
+	ps = store_call_events(b->st, c->meta.id, add_event, b, b->err);
+	if (b->bad || ps == POISE_DB) {
+		*why = b->bad ? b->why : *b->err;
+		back_to(b, &at);
+		return 1;
+	}
+	if (ps != POISE_OK)
+		return b->ps = ps, -1;
+	if ((ps = store_sync_followups(b->st, c->meta.id, add_followup, b, b->err)) != POISE_OK ||
+	    b->ps != POISE_OK)
+		return b->ps = ps != POISE_OK ? ps : b->ps, -1;
+	ps = store_sync_figures(b->st, c->meta.id, &fold, figs_seq, &blob, &len, b->err);
+	if (ps == POISE_OK && *figs_seq != c->figures_seq)
+		add_figures(b, &c->meta, fold, *figs_seq, blob, len);
+	free(blob);
+	if (ps != POISE_OK && ps != POISE_NOT_FOUND)
+		return b->ps = ps, -1;
+	return 0;
+}
+
+/*
+ * Every row of the batch's calls, as SQL VALUES (sql) or COPY text. A call
+ * add_call leaves out is counted in n (team_refuse: one warning names the
+ * first); the others go, and only they are marked pushed.
+ */
+static enum poise_status build(struct batch *b, int sql, struct team_sync_counts *n)
 {
 	size_t ncalls = NCALLS(b);
-	enum poise_status ps;
 
 	free(b->hashes);
 	free(b->pushed);
 	b->hashes = calloc(ncalls, sizeof(*b->hashes));
 	b->pushed = calloc(ncalls, sizeof(*b->pushed));
-	b->nhashes = 0;
+	b->nhashes = b->npushed = 0;
 	b->fus.len = 0;
 	clear(b, sql);
 	if (!b->hashes || !b->pushed)
 		return poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
 	for (size_t i = 0; i < ncalls; i++) {
 		const struct sync_call *c = &CALLS(b)[i];
-		int fold;
+		struct poise_error why;
 		int64_t figs_seq = 0;
-		void *blob = NULL;
-		size_t len;
+		int out;
 
-		if ((ps = add_text(b, &c->meta)) != POISE_OK)
-			return ps;
-		add_call_row(&b->rows[T_CALLS], &c->meta);
-		b->call_id = c->meta.id;
-		b->after_seq = c->pushed_seq;
-		if ((ps = store_call_events(b->st, c->meta.id, add_event, b, b->err)) != POISE_OK)
-			return ps;
-		if ((ps = store_sync_followups(b->st, c->meta.id, add_followup, b, b->err)) !=
-			    POISE_OK ||
-		    b->ps != POISE_OK)
-			return ps != POISE_OK ? ps : b->ps;
-		ps = store_sync_figures(b->st, c->meta.id, &fold, &figs_seq, &blob, &len, b->err);
-		if (ps == POISE_OK && figs_seq != c->figures_seq)
-			add_figures(b, &c->meta, fold, figs_seq, blob, len);
-		free(blob);
-		if (ps != POISE_OK && ps != POISE_NOT_FOUND)
-			return ps;
-		b->pushed[i].call_id = c->meta.id;
-		b->pushed[i].pushed_seq = c->meta.last_seq;
-		b->pushed[i].figures_seq = figs_seq;
+		poise_error_clear(&why);
+		if ((out = add_call(b, c, &figs_seq, &why)) < 0)
+			return b->ps;
+		if (out) {
+			team_refuse(&n->refused, n->refused_why, sizeof(n->refused_why), &c->meta,
+				    why.msg);
+			continue;
+		}
+		b->pushed[b->npushed].call_id = c->meta.id;
+		b->pushed[b->npushed].pushed_seq = c->meta.last_seq;
+		b->pushed[b->npushed++].figures_seq = figs_seq;
 	}
 	return rows_ok(b);
 }
@@ -653,8 +702,8 @@ static enum poise_status record(struct batch *b, struct poise_error *err)
 	enum poise_status ps = POISE_OK;
 	size_t rows = 0;
 
-	if (NCALLS(b) &&
-	    (ps = store_sync_pushed(b->st, b->pushed, NCALLS(b), (void *)b->fus.p,
+	if (b->npushed &&
+	    (ps = store_sync_pushed(b->st, b->pushed, b->npushed, (void *)b->fus.p,
 				    b->fus.len / sizeof(struct sync_pushed_followup), err)) != POISE_OK)
 		return ps;
 	for (int i = 0; i < T_COUNT; i++)
@@ -729,12 +778,10 @@ static enum poise_status push(struct team *t, struct store *st, const struct tea
 		    (ps = b.ps) != POISE_OK || NCALLS(&b) == 0)
 			break;
 		snprintf(after, sizeof(after), "%s", CALLS(&b)[NCALLS(&b) - 1].meta.id);
-		leave_out_bad(&b, n);
-		if (NCALLS(&b) == 0)
-			continue;
 		small = NCALLS(&b) < copy_from;
-		if ((ps = build(&b, small)) != POISE_OK ||
-		    (ps = deliver(t, &b, small, o, no, n, err)) != POISE_OK)
+		if ((ps = build(&b, small, n)) != POISE_OK)
+			break;
+		if (b.npushed && (ps = deliver(t, &b, small, o, no, n, err)) != POISE_OK)
 			break;
 	}
 	batch_free(&b);

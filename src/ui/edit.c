@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/text.h"
+
 struct edit {
 	const char *label;
 	wchar_t *buf; /* max + 1 */
@@ -180,8 +182,11 @@ static int edit_finish(struct edit *ed)
 }
 
 /*
- * A pasted character is text: a line break or tab becomes a space, other
- * control characters are dropped, and what does not fit is cut with a word.
+ * A pasted character is text: a line break or tab becomes a space, every
+ * other character a terminal would obey (text.h: controls, C1, the bidi
+ * controls, the line and paragraph separators) is dropped, so what is
+ * saved is what the store and every other poise take (event_check); what
+ * does not fit is cut with a word.
  */
 static int edit_pasted(struct edit *ed, int c)
 {
@@ -191,7 +196,7 @@ static int edit_pasted(struct edit *ed, int c)
 		return 0;
 	if (c == '\r' || c == '\n' || c == '\t')
 		c = ' ';
-	else if (c < 32 || c == 127 || (c >= 0x80 && c < 0xa0))
+	else if (text_cp_unsafe((unsigned)c, 0))
 		return 0;
 	edit_insert(ed, (wchar_t)c);
 	if (ed->len == before && !ed->error)

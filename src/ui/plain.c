@@ -288,9 +288,41 @@ static int next_key(struct plain *p)
 }
 
 /*
+ * An answer as the store takes it (event_check), whatever the terminal
+ * sent: a tab becomes a space (tabs separate an event's fields, as on the
+ * call screen), and each character a terminal would obey and each byte
+ * that is not UTF-8 (a Latin-1 terminal's e-acute) becomes U+FFFD: seen,
+ * never lost, never refused. 0 when the answer, so made, is longer than
+ * max characters or out's size bytes: refused whole, never cut.
+ */
+static int clean_answer(char *out, size_t size, size_t max)
+{
+	char raw[sizeof(((struct plain *)0)->in) + 1];
+	size_t n = strlen(out);
+
+	if (n >= sizeof(raw))
+		return 0;
+	memcpy(raw, out, n + 1);
+	for (char *t = raw; (t = strchr(t, '\t'));)
+		*t = ' ';
+	return text_safe(out, size, raw, TEXT_KEEP_FORMAT) < size && limits_chars(out) <= max;
+}
+
+/* The answer is too long: nothing of it is kept. */
+static int too_long(char *out, size_t max)
+{
+	out[0] = '\0';
+	say(P_("too long: at most %zu character; not saved",
+	       "too long: at most %zu characters; not saved", max),
+	    max);
+	return 0;
+}
+
+/*
  * A line typed as the answer to label: 1 given (maybe empty), 0 Esc, PK_STOP.
  * On a terminal the characters are echoed as typed and Backspace takes one
- * back ("\b \b"): no cursor addressing. At most max characters.
+ * back ("\b \b"): no cursor addressing. At most max characters. What is
+ * given (a draft at PK_STOP too) is clean_answer's.
  */
 static int read_text(struct plain *p, const char *label, char *out, size_t size, size_t max)
 {
@@ -307,30 +339,33 @@ static int read_text(struct plain *p, const char *label, char *out, size_t size,
 		p->overlong = 0;
 		if (next_line(p, line, sizeof(line), 1) == PK_STOP)
 			return PK_STOP;
-		if (p->overlong || strlen(line) >= size || limits_chars(line) > max) {
+		if (p->overlong || strlen(line) >= size) {
 			/* Never cut: a longer answer is refused whole, as Esc would. */
 			fputc('\n', stdout);
-			say(P_("too long: at most %zu character; not saved",
-			       "too long: at most %zu characters; not saved", max),
-			    max);
 			p->overlong = 0;
-			return 0;
+			return too_long(out, max);
 		}
 		memcpy(out, line, strlen(line) + 1);
-		text_fput(stdout, out, 0); /* the answer in the transcript, as typed */
+		if (!clean_answer(out, size, max)) {
+			fputc('\n', stdout);
+			return too_long(out, max);
+		}
+		text_fput(stdout, out, 0); /* the answer in the transcript, as kept */
 		fputc('\n', stdout);
 		return 1;
 	}
 	for (;;) {
 		int key;
 
-		if (wait_input(p, 1, 0) == PK_STOP)
+		if (wait_input(p, 1, 0) == PK_STOP) {
+			clean_answer(out, size, max); /* a draft is kept, cut if it must be */
 			return PK_STOP;
+		}
 		key = tty_key(p);
 		if (key == PK_ENTER || key == '\r') {
 			fputc('\n', stdout);
 			fflush(stdout);
-			return 1;
+			return clean_answer(out, size, max) ? 1 : too_long(out, max);
 		}
 		if (key == PK_ESC) {
 			fputs(_(" (cancelled)"), stdout);

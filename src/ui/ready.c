@@ -220,15 +220,19 @@ static void load(struct ui *ui, struct ready *r)
 	take_changed_file(ui);
 }
 
-/* The team server, when the last sync failed: what waits, and that it is tried again. */
-
 /*
  * Everything under the header is one list, scrolled as the call screen's
  * stage is (draw_list_view, markers above and below): today's figures, the
  * supervisors' new comments, then every follow-up due, the selected one
  * kept in view.
  */
-#define READY_ITEMS (8 + RV_COMMENTS)
+/*
+ * The lines besides the follow-ups, at most: the figures (today, outcomes,
+ * the side log's quarantine, a gap), the sync (calls left out, a failure),
+ * the comments (a heading, RV_COMMENTS, a gap), the follow-ups' heading
+ * and their "and more".
+ */
+#define READY_ITEMS (4 + 2 + (1 + RV_COMMENTS + 1) + 2)
 struct ready_lines {
 	struct list_item *items;
 	char **owned;
@@ -293,12 +297,24 @@ static void add_figures(struct ui *ui, struct ready *r, struct ready_lines *l)
 	add(l, "", A_NORMAL, 0);
 }
 
-/* The team server, when the last sync failed: what waits, and that it is tried again. */
+/*
+ * The team server: calls the last sync left out (their rows are not ones
+ * poise writes; `poise sync` names the first and says what to do), and,
+ * when the last sync failed, what waits and that it is tried again.
+ */
 static void add_sync(struct ui *ui, struct ready *r, struct ready_lines *l)
 {
 	char calls[WORDS_BUF];
 
-	if (ui->sync_off || r->sync.failed_at <= r->sync.ok_at)
+	if (ui->sync_off)
+		return;
+	if (r->sync.refused) {
+		words_count_c(calls, sizeof(calls), (long)r->sync.refused, "count", "call", "calls");
+		/* TRANSLATORS: "1 call not sent: ..."; poise sync is a command, not translated. */
+		add(l, own_text(l, _("%s not sent: run poise sync to see why (kept here)"), calls),
+		    ui_attr(ui, R_WARN), 0);
+	}
+	if (r->sync.failed_at <= r->sync.ok_at)
 		return;
 	words_count_c(calls, sizeof(calls), (long)r->sync.pending, "count", "call", "calls");
 	if (r->sync.failed_status == POISE_IO)

@@ -195,7 +195,7 @@ START_TEST(test_twenty_agents_every_alert)
 	for (int i = 0; i < AGENTS; i++)
 		record(i, (struct event){.kind = EV_ESCALATE, .text = "asked"});
 	for (int i = 0; i < AGENTS; i++)
-		record(i, (struct event){.kind = EV_NOTE, .text = "noise\033[2J"});
+		record(i, (struct event){.kind = EV_NOTE, .text = "noise [2J"});
 	for (int i = 0; i < AGENTS; i++)
 		record(i, (struct event){.kind = EV_MANAGER});
 	for (int i = 0; i < AGENTS; i++)

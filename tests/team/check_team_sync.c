@@ -10,6 +10,7 @@
 
 #include "poise/followup.h"
 #include "poise/store_sync.h"
+#include "poise/text.h"
 #include "sync_fixture.h"
 #include "main/suite.h"
 
@@ -255,45 +256,110 @@ static void cut_and_resync(enum team_hook where, size_t copy_from)
 	PQfinish(admin);
 }
 
-/* Text that is not UTF-8 goes as U+FFFD; a sync reads only the calls that changed. */
-START_TEST(test_bad_utf8_and_only_what_changed)
+/* The server's count of call id's rows in table. */
+static long long on_server(PGconn *admin, const char *table, const char *id)
 {
-	struct store *st = sfx_setup(DB, 1, 6, path, sizeof(path));
+	char q[256];
+
+	snprintf(q, sizeof(q), "SELECT count(*) FROM poise.%s WHERE %s = '%s'", table,
+		 strcmp(table, "calls") == 0 ? "id" : "call_id", id);
+	return pgt_int(admin, q);
+}
+
+/*
+ * A call whose events merge would refuse (this database edited by hand:
+ * a text with bad UTF-8, a CR, an ESC, a bidi override; a kind or a stage
+ * this poise does not know; a time out of range) is left out whole, with
+ * one warning naming the first call and why, and the others are sent,
+ * whether the batch goes as VALUES or by COPY, and when a whole batch is
+ * left out. It stays here unsent, said again each sync, and goes once it
+ * is mended. A call on the server already whose new event is bad keeps
+ * what the server has. A sync reads only the calls that changed.
+ */
+START_TEST(test_bad_events_left_out)
+{
+	static const char *const edits[] = {
+		"UPDATE events SET text = CAST(X'41FF42C328' AS TEXT)",
+		"UPDATE events SET text = 'line' || char(13) || 'feed'",
+		"UPDATE events SET text = 'esc ' || char(27) || '[2J'",
+		"UPDATE events SET text = 'bidi ' || char(8238) || 'evil'",
+		"UPDATE events SET kind = 'teleport'",
+		"UPDATE events SET stage = 'nowhere'",
+		"UPDATE events SET t = -5",
+	};
+	size_t nbad = sizeof(edits) / sizeof(edits[0]);
+	struct store *st = sfx_setup(DB, 1, nbad + 2, path, sizeof(path));
 	struct team *t = sfx_team(DB, "agent01");
 	PGconn *admin = pgt_connect(DB, NULL);
 	struct team_sync_counts n;
 	struct poise_error err;
 	struct event ev = {0, INT64_C(1700000500000), EV_NOTE, 0, 0, 0, "one more note"};
-	char *id;
+	char *id[16], q[512];
 	int deferred = 0;
 
-	ck_assert_int_gt(sfx_local(path, "SELECT count(*) FROM events WHERE kind = 'note'"), 0);
-	fx_sql_exec(path,
-		    "UPDATE events SET text = CAST(X'41FF42C328' AS TEXT) WHERE kind = 'note'");
-	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), 6);
+	for (size_t i = 0; i < nbad + 2; i++) {
+		snprintf(q, sizeof(q), "SELECT id FROM calls ORDER BY id LIMIT 1 OFFSET %zu", i);
+		id[i] = fx_sql_text(path, q);
+	}
+	/* The bad calls first in id order: the first batch of 3 is left out whole. */
+	for (size_t i = 0; i < nbad; i++) {
+		snprintf(q, sizeof(q), "%s WHERE call_id = '%s' AND seq = 2", edits[i], id[i]);
+		fx_sql_exec(path, q);
+	}
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), (long long)nbad + 2);
+	sync_by(t, st, 3, 1, &n); /* by COPY */
+	ck_assert_int_eq(n.refused, nbad);
+	ck_assert_int_eq(n.calls, 2);
+	ck_assert_msg(strstr(n.refused_why, id[0]) && strstr(n.refused_why, "agent agent01") &&
+			      strstr(n.refused_why, "UTF-8"),
+		      "%s", n.refused_why);
+	ck_assert(text_is_safe(n.refused_why, 0));
+	for (size_t i = 0; i < nbad; i++) {
+		ck_assert_int_eq(on_server(admin, "calls", id[i]), 0);
+		ck_assert_int_eq(on_server(admin, "events", id[i]), 0);
+	}
+	ck_assert_int_gt(on_server(admin, "events", id[nbad]), 1);
+	/* Again (as VALUES): said again, nothing sent twice; they wait here. */
 	sync_ok(t, st, 0, &n);
-	ck_assert_int_eq(n.calls, 6);
-	ck_assert_int_gt(pgt_int(admin, "SELECT count(*) FROM poise.events WHERE kind = 'note'"),
-			 0);
-	ck_assert_int_eq(pgt_int(admin, "SELECT count(*) FROM poise.events WHERE kind = 'note' "
-					"AND text <> E'A\\uFFFDB\\uFFFD('"),
-			 0);
-	/* Locally the text is as it was. */
-	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM events WHERE kind = 'note' AND "
-					 "text <> CAST(X'41FF42C328' AS TEXT)"),
-			 0);
-	/* Everything is on the server: nothing left to look at. */
-	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), 0);
-	/* One new event: one call to look at, one sent. */
-	id = fx_sql_text(path, "SELECT id FROM calls ORDER BY id LIMIT 1");
-	ck_assert_int_eq(store_append(st, id, &ev, &deferred, &err), POISE_OK);
-	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), 1);
+	ck_assert_int_eq(n.refused, nbad);
+	ck_assert_int_eq(n.calls + n.events, 0);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), (long long)nbad);
+	/* The unknown kind is named with the kind it holds. */
+	fx_sql_exec(path, "UPDATE events SET text = 'A' WHERE text = CAST(X'41FF42C328' AS TEXT)");
+	for (size_t i = 1; i < 4; i++) {
+		snprintf(q, sizeof(q), "UPDATE events SET text = 'mended' WHERE call_id = '%s' AND seq = 2",
+			 id[i]);
+		fx_sql_exec(path, q);
+	}
+	sync_ok(t, st, 0, &n);
+	ck_assert_int_eq(n.refused, nbad - 4);
+	ck_assert_int_eq(n.calls, 4);
+	ck_assert_msg(strstr(n.refused_why, id[4]) && strstr(n.refused_why, "teleport"), "%s",
+		      n.refused_why);
+	ck_assert_int_eq(on_server(admin, "events", id[0]),
+			 sfx_local(path, "SELECT count(*) FROM events WHERE call_id = (SELECT id FROM calls ORDER BY id LIMIT 1)"));
+	/* A call the server has, with a new event made bad: it keeps what the server has. */
+	ck_assert_int_eq(store_append(st, id[nbad], &ev, &deferred, &err), POISE_OK);
+	snprintf(q, sizeof(q), "UPDATE events SET text = 'x' || char(7) WHERE call_id = '%s' AND seq = %lld",
+		 id[nbad], (long long)ev.seq);
+	fx_sql_exec(path, q);
+	snprintf(q, sizeof(q), "SELECT count(*) FROM poise.events WHERE call_id = '%s'", id[nbad]);
+	{
+		long long before = pgt_int(admin, q);
+
+		sync_ok(t, st, 0, &n);
+		ck_assert_int_eq(n.refused, nbad - 4 + 1);
+		ck_assert_int_eq(n.calls + n.events, 0);
+		ck_assert_int_eq(pgt_int(admin, q), before);
+	}
+	/* One good new event on a good call: one call to look at and send (and the bad ones). */
+	ck_assert_int_eq(store_append(st, id[nbad + 1], &ev, &deferred, &err), POISE_OK);
 	sync_ok(t, st, 0, &n);
 	ck_assert_int_eq(n.calls, 1);
 	ck_assert_int_eq(n.events, 1);
-	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), 0);
-	sfx_same(path, admin);
-	free(id);
+	ck_assert_int_eq(sfx_local(path, "SELECT count(*) FROM sync_dirty"), (long long)nbad - 4 + 1);
+	for (size_t i = 0; i < nbad + 2; i++)
+		free(id[i]);
 	team_close(t);
 	store_close(st);
 	PQfinish(admin);
@@ -328,7 +394,7 @@ END_TEST
 START_TEST(test_text_arrives_as_written)
 {
 	static const char *const texts[] = {
-		"it's", "a\\b", "E'x'); DROP TABLE poise.calls; --", "tab\there\nline\r",
+		"it's", "a\\b", "E'x'); DROP TABLE poise.calls; --", "tab\there\nline",
 		"\\x41", "\\N", "$$ $q$ \"quoted\"", "(1),(2)", "caf\xc3\xa9 \xe2\x9c\x93",
 	};
 	struct store *st = sfx_setup(DB, 1, 2, path, sizeof(path));
@@ -384,7 +450,7 @@ Suite *team_sync_suite(void)
 
 	tcase_add_test(tc, test_twice_changes_nothing);
 	tcase_add_test(tc, test_pull_reviews_followups_playbooks);
-	tcase_add_test(tc, test_bad_utf8_and_only_what_changed);
+	tcase_add_test(tc, test_bad_events_left_out);
 	tcase_add_test(tc, test_connection_cut_mid_push);
 	tcase_add_test(tc, test_connection_cut_mid_copy);
 	tcase_add_test(tc, test_stopped_after_commit);

@@ -32,19 +32,25 @@
 
 static char id1[37], id2[37];
 
-/* A closed call with a note, a follow-up and a reflection, on the built-in playbook. */
+/*
+ * A closed call with a note, a follow-up and a reflection, on the built-in
+ * playbook. A note the store refuses (a control character, bad UTF-8) is
+ * put in by hand, as sqlite3 or an older poise would have left it.
+ */
 static void seed_calls(const char *path, const char *agent, const char *customer, const char *note)
 {
 	struct playbook *pb = NULL;
 	struct poise_error err = {0};
 	struct store *st = fx_open(path);
+	int by_hand = text_check_field("note", note, FIELD_EVENT_TEXT_MAX,
+				       TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB, &err) != POISE_OK;
 
 	ck_assert_int_eq(playbook_load_default(&pb, &err), POISE_OK);
 	id1[0] = id2[0] = '\0';
 	fx_call(st, id1, agent, customer, 1700000000000, pb);
 	fx_append(st, id1, EV_START, 1700000000000, STAGE_CALM, 0, 0, pb->hash);
 	fx_append(st, id1, EV_MOOD, 1700000001000, STAGE_CALM, 4, 0, NULL);
-	fx_append(st, id1, EV_NOTE, 1700000002000, STAGE_CALM, 0, 0, note);
+	fx_append(st, id1, EV_NOTE, 1700000002000, STAGE_CALM, 0, 0, by_hand ? "by hand" : note);
 	fx_append(st, id1, EV_WRAPUP, 1700000003000, STAGE_CALM, 0, 0, NULL);
 	fx_append(st, id1, EV_OUTCOME, 1700000003100, STAGE_CALM, 0, 0, "callback");
 	fx_append(st, id1, EV_FOLLOWUP, 1700000003200, STAGE_CALM, 0, 0,
@@ -56,6 +62,8 @@ static void seed_calls(const char *path, const char *agent, const char *customer
 	fx_append(st, id2, EV_NOTE, 1700000100500, STAGE_CALM, 0, 0, "plain note here");
 	store_close(st);
 	playbook_free(pb);
+	if (by_hand)
+		fx_sql_text_param(path, "UPDATE events SET text = ?1 WHERE text = 'by hand'", note);
 }
 
 /* ---------------------------------------------------------------------------

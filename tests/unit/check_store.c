@@ -4,6 +4,9 @@
 #include <fcntl.h>
 #include <inttypes.h>
 
+#include "poise/merge.h"
+#include "poise/store_batch.h"
+
 /* The statement list, to check every one of them against EXPLAIN QUERY PLAN. */
 #include "../../src/core/store/store_int.h"
 #include "main/suite.h"
@@ -457,6 +460,93 @@ START_TEST(test_invalid_events_refused)
 	ck_assert_msg(strstr(err.msg, "no call"), "message: %s", err.msg);
 	store_close(st);
 	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events"), 0);
+}
+END_TEST
+
+/*
+ * One rule for an event's text, whichever way it comes in: what an append
+ * or a batch (gen, merge) stores is exactly what merge takes from another
+ * poise and sync sends (merge_check_event), so a note never reads one way
+ * here and another on the server. Each kind that carries free text, each
+ * class of text: controls (CR, ESC, BEL, DEL), C1 as UTF-8, the bidi
+ * controls, the line separator, bytes that are not UTF-8 (a stray byte, a
+ * lone continuation, an overlong form, a surrogate, a cut sequence), one
+ * byte over the limit; and the texts that must pass (newline, tab,
+ * accents, emoji, right-to-left script, an invisible character).
+ */
+START_TEST(test_event_text_one_rule)
+{
+	static const char *const good[] = {
+		"plain",	  "caf\xc3\xa9 \xf0\x9f\x98\x80", "line\nbreak", "tab\there", "",
+		"\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7", "zero\xe2\x80\x8bwidth",
+	};
+	static const char *const bad[] = {
+		"cr\r",		   "esc \x1b[2J",	  "bel\a",	   "del\x7f",
+		"c1 \xc2\x9b" "2J", "bidi \xe2\x80\xae",  "lrm \xe2\x80\x8e", "ls \xe2\x80\xa8",
+		"byte \xff",	   "lone \x80",		  "overlong \xc0\xaf", "surrogate \xed\xa0\x80",
+		"cut \xe2\x82",
+	};
+	static const enum event_kind kinds[] = {EV_NOTE, EV_ESCALATE, EV_REFLECTION, EV_FOLLOWUP};
+	size_t ngood = sizeof(good) / sizeof(good[0]), nbad = sizeof(bad) / sizeof(bad[0]);
+	const char *path = fx_path(0, "text.db");
+	struct playbook pb = fx_pb("test", "te", pb_text);
+	struct store *st = fx_open(path);
+	char id[37] = "", *big = malloc(FIELD_EVENT_TEXT_MAX + 2), text[256];
+	long long stored = 0;
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'n', FIELD_EVENT_TEXT_MAX + 1);
+	memcpy(big, "2024-05-01\tphone\t", 17); /* a follow-up's too */
+	big[FIELD_EVENT_TEXT_MAX + 1] = '\0';
+	fx_call(st, id, "ana", "Bob", 1000, &pb);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (size_t i = 0; i < ngood + nbad + 1; i++) {
+			const char *t = i < ngood ? good[i] : i < ngood + nbad ? bad[i - ngood] : big;
+			int ok = i < ngood, deferred;
+			struct event ev = {.seq = 1, .t = 2000, .kind = kinds[k], .text = t};
+			struct call_meta m;
+			struct store_batch *b = NULL;
+			struct poise_error err = {0};
+			enum poise_status ps;
+
+			/* A follow-up's text is its due date, channel and promise: the text goes last. */
+			if (kinds[k] == EV_FOLLOWUP && t != big) {
+				snprintf(text, sizeof(text), "2024-05-01\tphone\t%s", t);
+				ev.text = text;
+			}
+			ck_assert_msg((merge_check_event(&ev, &err) == POISE_OK) == ok,
+				      "merge, %s, text %zu: %s", event_kind_key(kinds[k]), i, err.msg);
+			ps = store_append(st, id, &ev, &deferred, &err);
+			ck_assert_msg((ps == POISE_OK) == ok, "append, %s, text %zu: %s",
+				      event_kind_key(kinds[k]), i, err.msg);
+			if (!ok)
+				ck_assert_msg(strstr(err.msg, "cannot save") && strstr(err.msg, "text"),
+					      "append, %s, text %zu: %s", event_kind_key(kinds[k]), i,
+					      err.msg);
+			stored += ok;
+			/* The batch writer (gen, merge): the same, and a refused call is not there. */
+			memset(&m, 0, sizeof(m));
+			snprintf(m.id, sizeof(m.id), "ffffffff-0000-4000-8000-%012zu", k * 100 + i);
+			snprintf(m.agent, sizeof(m.agent), "ana");
+			m.started = 1000;
+			ev.seq = 0;
+			ck_assert_int_eq(store_batch_begin(st, STORE_BATCH_CACHE_MERGE, &b, &err),
+					 POISE_OK);
+			ps = store_batch_call(b, &m, &pb, &ev, 1, &err);
+			ck_assert_msg((ps == POISE_OK) == ok, "batch, %s, text %zu: %s",
+				      event_kind_key(kinds[k]), i, err.msg);
+			if (ps == POISE_OK)
+				ck_assert_int_eq(store_batch_commit(b, &err), POISE_OK);
+			else
+				store_batch_abort(b);
+		}
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM events WHERE seq > 0 AND call_id "
+					  "NOT LIKE 'ffffffff-%'"),
+			 stored);
+	ck_assert_int_eq(fx_sql_int(path, "SELECT count(*) FROM calls WHERE id LIKE 'ffffffff-%'"),
+			 stored);
+	free(big);
 }
 END_TEST
 
@@ -1019,6 +1109,7 @@ Suite *store_suite(void)
 	tcase_add_test(files, test_uuid_v7_layout);
 	tcase_add_test(read, test_round_trip_every_kind);
 	tcase_add_test(read, test_invalid_events_refused);
+	tcase_add_test(read, test_event_text_one_rule);
 	tcase_add_test(read, test_playbook_text_once_per_hash);
 	tcase_add_test(read, test_call_meta_prefix);
 	tcase_add_test(read, test_open_call_and_each_call);

@@ -106,6 +106,25 @@ static inline void fx_sql_exec(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+/*
+ * SQL with one text parameter, ?1 (the bytes of text as they are), on a
+ * separate connection to path: a database edited by hand, or left by an
+ * older poise, holding what the store itself would refuse.
+ */
+static inline void fx_sql_text_param(const char *path, const char *sql, const char *text)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s: %s", sql,
+		      sqlite3_errmsg(db));
+	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+	ck_assert_msg(sqlite3_step(s) == SQLITE_DONE, "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
 /* One integer from SQL on a separate connection to path. */
 static inline long long fx_sql_int(const char *path, const char *sql)
 {

@@ -1,7 +1,9 @@
 /* event.c - names of event kinds, outcomes and skip reasons; what a storable event is. */
 #include "poise/event.h"
 
+#include "poise/limits.h"
 #include "poise/playbook.h"
+#include "poise/text.h"
 #include "poise/i18n.h"
 
 #include <stdio.h>
@@ -79,6 +81,16 @@ enum poise_status event_check(const struct event *ev, struct poise_error *err)
 		event_field(ev->text, 0, &n);
 		if (n && !is_date(ev->text, (size_t)n))
 			why = N_("follow-up due date must be YYYY-MM-DD");
+	}
+	if (!why && ev->text) {
+		struct poise_error text;
+
+		/* What merge takes from another database, and no more: a note is one rule everywhere. */
+		if (text_check_field(N_("its text"), ev->text, FIELD_EVENT_TEXT_MAX,
+				     TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB, &text) != POISE_OK)
+			return poise_error_set(err, text.status, NULL, 0, 0,
+					       "cannot save '%s' event: %s",
+					       event_kind_key(ev->kind), text.msg);
 	}
 	if (!why)
 		return POISE_OK;

@@ -51,10 +51,24 @@ int store_row_event(sqlite3_stmt *s, struct event *ev)
 enum poise_status store_unknown_event(const struct store *st, const char *call_id, int64_t seq,
 				      struct poise_error *err)
 {
+	char kind[40] = "?", stage[40] = "?";
+	sqlite3_stmt *s = NULL;
+
+	/* The kind and stage it holds, named (made safe, cut): read again, on this error only. */
+	if (sqlite3_prepare_v2(st->db, "SELECT kind, stage FROM events WHERE call_id = ?1 AND seq = ?2",
+			       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, seq);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			text_safe(kind, sizeof(kind), store_col_text(s, 0), 0);
+			text_safe(stage, sizeof(stage), store_col_text(s, 1), 0);
+		}
+	}
+	sqlite3_finalize(s);
 	return poise_error_set(err, POISE_DB, NULL, 0, 0,
-			       "call '%s' event %lld in database '%s' has an unknown kind or "
-			       "stage: is it from a newer poise?",
-			       call_id, (long long)seq, st->path);
+			       "call '%s' event %lld has an unknown kind or stage (kind '%s', stage "
+			       "'%s'): is database '%s' from a newer poise, or edited by hand?",
+			       call_id, (long long)seq, kind, stage, st->path);
 }
 
 void store_row_meta(sqlite3_stmt *s, struct call_meta *m)

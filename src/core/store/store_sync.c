@@ -608,16 +608,18 @@ enum poise_status store_sync_unsent_closed(struct store *st,
 enum poise_status store_sync_status(struct store *st, const char *agent, struct sync_status *out,
 				    struct poise_error *err)
 {
-	int64_t status = 0;
+	int64_t status = 0, refused = 0;
 	size_t others;
 	enum poise_status ps;
 
 	memset(out, 0, sizeof(*out));
 	if ((ps = store_sync_mark(st, "sync_ok_at", &out->ok_at, err)) != POISE_OK ||
 	    (ps = store_sync_mark(st, "sync_failed_at", &out->failed_at, err)) != POISE_OK ||
-	    (ps = store_sync_mark(st, "sync_failed_status", &status, err)) != POISE_OK)
+	    (ps = store_sync_mark(st, "sync_failed_status", &status, err)) != POISE_OK ||
+	    (ps = store_sync_mark(st, "sync_refused", &refused, err)) != POISE_OK)
 		return ps;
 	out->failed_status = (int)status;
+	out->refused = refused > 0 ? (size_t)refused : 0;
 	/* Counted only when it is shown: after a failure. */
 	if (out->failed_at > out->ok_at)
 		ps = store_sync_count(st, agent, &out->pending, &others, err);
@@ -625,12 +627,15 @@ enum poise_status store_sync_status(struct store *st, const char *agent, struct 
 }
 
 enum poise_status store_sync_outcome(struct store *st, int64_t now, enum poise_status ps,
-				     struct poise_error *err)
+				     size_t refused, struct poise_error *err)
 {
 	enum poise_status r;
 
-	if (ps == POISE_OK)
+	if (ps == POISE_OK) {
+		if ((r = store_sync_set_mark(st, "sync_refused", (int64_t)refused, err)) != POISE_OK)
+			return r;
 		return store_sync_set_mark(st, "sync_ok_at", now, err);
+	}
 	if ((r = store_sync_set_mark(st, "sync_failed_status", ps, err)) != POISE_OK)
 		return r;
 	return store_sync_set_mark(st, "sync_failed_at", now, err);
