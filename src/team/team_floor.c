@@ -67,11 +67,6 @@ struct team_floor {
 	int64_t retry_at, backoff;
 };
 
-static enum poise_status nomem(struct poise_error *err)
-{
-	return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-}
-
 static PGresult *query(struct team_floor *f, const char *sql, int n, const char *const *v,
 		       const char *what, enum poise_status *ps, struct poise_error *err)
 {
@@ -113,7 +108,7 @@ static const struct playbook *playbook_of(struct team_floor *f, const char *hash
 		return NULL;
 	if (!(p = realloc(f->pbs, (f->npbs + 1) * sizeof(*p)))) {
 		PQclear(r);
-		*ps = nomem(err);
+		*ps = poise_error_nomem(err);
 		return NULL;
 	}
 	f->pbs = p;
@@ -202,7 +197,7 @@ static struct fcall *call_add(struct team_floor *f, const char *id, enum poise_s
 	     !(f->calls = realloc(f->calls, (f->cap = f->cap ? f->cap * 2 : 32) * sizeof(c)))) ||
 	    !(c = calloc(1, sizeof(*c)))) {
 		PQclear(r);
-		*ps = nomem(err);
+		*ps = poise_error_nomem(err);
 		return NULL;
 	}
 	snprintf(c->meta.id, sizeof(c->meta.id), "%s", id);
@@ -217,7 +212,7 @@ static struct fcall *call_add(struct team_floor *f, const char *id, enum poise_s
 	PQclear(r);
 	if (call_init(&c->cs, pb) != POISE_OK) {
 		free(c);
-		*ps = nomem(err);
+		*ps = poise_error_nomem(err);
 		return NULL;
 	}
 	f->calls[f->n++] = c;
@@ -252,7 +247,7 @@ static enum poise_status refresh(struct team_floor *f, char (*ids)[FIELD_CALL_ID
 	if (!idarr || !seqarr) {
 		free(idarr);
 		free(seqarr);
-		return nomem(err);
+		return poise_error_nomem(err);
 	}
 	idarr[ilen++] = '{';
 	seqarr[slen++] = '{';
@@ -340,7 +335,7 @@ static enum poise_status load(struct team_floor *f, int64_t now, size_t *alerts,
 	n = PQntuples(r);
 	if (!(ids = calloc((size_t)n + 1, sizeof(*ids)))) {
 		PQclear(r);
-		return nomem(err);
+		return poise_error_nomem(err);
 	}
 	for (int i = 0; i < n; i++)
 		snprintf(ids[i], sizeof(ids[i]), "%s", PQgetvalue(r, i, 0));
@@ -360,7 +355,7 @@ enum poise_status team_floor_open(struct team *t, int64_t now, struct team_floor
 	*out = NULL;
 	if (!f) {
 		team_close(t);
-		return nomem(err);
+		return poise_error_nomem(err);
 	}
 	f->t = t;
 	ps = load(f, now, &alerts, err);
@@ -466,7 +461,7 @@ enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *ale
 				if (!p) {
 					PQfreemem(nf);
 					free(ids);
-					return nomem(err);
+					return poise_error_nomem(err);
 				}
 				ids = p;
 			}

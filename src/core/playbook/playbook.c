@@ -162,7 +162,7 @@ static enum poise_status playbook_keep_text(struct playbook *pb, const char *tex
 					    const char *name, struct poise_error *err)
 {
 	if (!(pb->text = malloc(len + 1)) || !(pb->path = strpool_dup(&pb->strings, name)))
-		return poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (len)
 		memcpy(pb->text, text, len);
 	pb->text[len] = '\0';
@@ -193,7 +193,7 @@ enum poise_status playbook_parse_text(const char *text, size_t len, const char *
 	if (!text)
 		text = "";
 	if (!(pb = calloc(1, sizeof(*pb)))) {
-		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
+		st = poise_error_nomem(err);
 		goto out;
 	}
 	if ((st = playbook_walk(&tree, name, pb, err, NULL)) != POISE_OK ||
@@ -220,7 +220,7 @@ static enum poise_status read_fd(int fd, const char *path, const char *what, siz
 	ssize_t n;
 
 	if (!buf)
-		return poise_error_set(err, POISE_NOMEM, path, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	while ((n = read(fd, buf + len, cap - len)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -238,7 +238,7 @@ static enum poise_status read_fd(int fd, const char *path, const char *what, siz
 		cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 		if (!(grown = realloc(buf, cap))) {
 			free(buf);
-			return poise_error_set(err, POISE_NOMEM, path, 0, 0, "out of memory");
+			return poise_error_nomem(err);
 		}
 		buf = grown;
 	}
@@ -259,6 +259,8 @@ enum poise_status pb_read_file(const char *path, const char *what, size_t max, c
 	struct stat sb;
 	int fd;
 
+	if (!path)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "no %s path given", what);
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 && errno == ENXIO)
 		/* a socket: say what it is, not the errno's words */
 		return poise_error_set(err, POISE_IO, path, 0, 0, "cannot read %s: %s", what,
@@ -277,6 +279,20 @@ enum poise_status pb_read_file(const char *path, const char *what, size_t max, c
 	else
 		st = read_fd(fd, path, what, (size_t)sb.st_size + 1, max, out, outlen, err);
 	close(fd);
+	return st;
+}
+
+enum poise_status pb_load_file(const char *path, const char *what, size_t max, pb_text_fn load,
+			       void *out, struct poise_error *err)
+{
+	enum poise_status st;
+	char *text = NULL;
+	size_t len = 0;
+
+	poise_error_clear(err);
+	if ((st = pb_read_file(path, what, max, &text, &len, err)) == POISE_OK)
+		st = load(out, text, len, path, err);
+	free(text);
 	return st;
 }
 
@@ -344,41 +360,47 @@ enum poise_status playbook_errors_text(const char *text, size_t len, const char 
 			 errs, n);
 }
 
-/* Read the file at path, then parse it (finder NULL) or load it (resolving with finder). */
-static enum poise_status file_load(const char *path, int resolve, const struct pb_finder *finder,
-				   struct playbook **out, struct poise_error *err)
+/* A playbook file's text, parsed alone (playbook_parse_file's pb_text_fn). */
+static enum poise_status parse_text(void *out, const char *text, size_t len, const char *path,
+				    struct poise_error *err)
 {
-	enum poise_status st;
-	char *text = NULL;
-	size_t len = 0;
+	return playbook_parse_text(text, len, path, out, err);
+}
 
-	*out = NULL;
-	poise_error_clear(err);
-	if (!path)
-		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "no playbook path given");
-	if ((st = pb_read_file(path, "playbook", PLAYBOOK_MAX_BYTES, &text, &len, err)) == POISE_OK)
-		st = resolve ? playbook_load_text_with(text, len, path, finder, out, err)
-			     : playbook_parse_text(text, len, path, out, err);
-	free(text);
-	return st;
+/* A playbook file's text, loaded with what it extends (finder NULL: beside it). */
+struct load_with {
+	const struct pb_finder *finder;
+	struct playbook **out;
+};
+
+static enum poise_status load_text_with(void *ctx, const char *text, size_t len,
+					const char *path, struct poise_error *err)
+{
+	struct load_with *lw = ctx;
+
+	return playbook_load_text_with(text, len, path, lw->finder, lw->out, err);
 }
 
 enum poise_status playbook_parse_file(const char *path, struct playbook **out,
 				      struct poise_error *err)
 {
-	return file_load(path, 0, NULL, out, err);
+	*out = NULL;
+	return pb_load_file(path, "playbook", PLAYBOOK_MAX_BYTES, parse_text, out, err);
 }
 
 enum poise_status playbook_load_file_with(const char *path, const struct pb_finder *finder,
 					  struct playbook **out, struct poise_error *err)
 {
-	return file_load(path, 1, finder, out, err);
+	struct load_with lw = {finder, out};
+
+	*out = NULL;
+	return pb_load_file(path, "playbook", PLAYBOOK_MAX_BYTES, load_text_with, &lw, err);
 }
 
 enum poise_status playbook_load_file(const char *path, struct playbook **out,
 				     struct poise_error *err)
 {
-	return file_load(path, 1, NULL, out, err);
+	return playbook_load_file_with(path, NULL, out, err);
 }
 
 enum poise_status playbook_load_text(const char *text, size_t len, const char *name,

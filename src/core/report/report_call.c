@@ -391,13 +391,13 @@ static enum poise_status pack_folded(struct call_fold *cf, const char *id, unsig
 	*blob = NULL;
 	*len = 0;
 	if (cf->oom)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (!call_fold_closed(cf))
 		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
 				       "call%s%s%s is not closed: its figures are not final",
 				       id ? " '" : "", id ? id : "", id ? "'" : "");
 	if (!call_fold_end(cf) || !call_figs_pack(&cf->figs, blob, len))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	return POISE_OK;
 }
 
@@ -470,7 +470,7 @@ enum poise_status report_keeper_call(struct report_keeper *k, const char *call_i
 	    (ps = keeper_playbook(k, meta.playbook_hash, &pb, err)) != POISE_OK)
 		return ps;
 	if (call_fold_begin(&k->cf, pb) != POISE_OK)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if ((ps = store_scan_open(k->st, &sc, err)) != POISE_OK)
 		return ps;
 	ps = store_scan_events(sc, meta.id, call_fold_scan, &k->cf, err);
@@ -512,7 +512,7 @@ enum poise_status report_keeper_figures(struct report_keeper *k, const char *pla
 	*out = f.one; /* the one-call column: calls = closed = 1 when it unpacks */
 	call_figs_free(&f);
 	if (rc < 0)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (rc == 0)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "kept figures do not unpack under playbook %.12s",
@@ -526,7 +526,7 @@ enum poise_status report_keep_call(struct store *st, const char *call_id, struct
 	enum poise_status ps;
 
 	if (!k)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	ps = report_keeper_call(k, call_id, err);
 	report_keeper_free(k);
 	return ps;
@@ -542,7 +542,7 @@ enum poise_status report_pack_call(const struct playbook *pb, const struct event
 	*blob = NULL;
 	*len = 0;
 	if (call_fold_begin(&cf, pb) != POISE_OK) {
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		ps = poise_error_nomem(err);
 	} else {
 		for (size_t i = 0; i < n && !call_fold_scan(&cf, &ev[i], 0); i++)
 			;

@@ -322,7 +322,7 @@ int store_rescue(struct store *st, const char **where, struct poise_error *err)
 							   : str_printf("%s", st->path);
 	tmp = st->rescue_path ? str_printf("%s.rescue-tmp", st->rescue_path) : NULL;
 	if (!tmp) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_nomem(err);
 		return -1;
 	}
 	make_dirs(tmp, NULL); /* the folder may have gone with the file */
@@ -377,7 +377,7 @@ static enum poise_status folder_of(const char *path, char **dir, struct poise_er
 	size_t len = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
 
 	if (!(*dir = len ? strndup(path, len) : strdup(".")))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	return POISE_OK;
 }
 
@@ -598,7 +598,7 @@ enum poise_status store_open(const char *path, int flags, struct store **out,
 	len = strlen(path);
 	st = calloc(1, sizeof(*st));
 	if (!st || !(st->path = strdup(path)) || !(st->pending_path = malloc(len + 9))) {
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		ps = poise_error_nomem(err);
 		goto out;
 	}
 	memcpy(st->pending_path, path, len);

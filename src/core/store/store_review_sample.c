@@ -173,7 +173,7 @@ enum poise_status review_sample(struct store *st, const struct review_filter *f,
 	if ((ps = review_sample_table(st, err)) != POISE_OK)
 		return ps;
 	if (!(heap = malloc((size_t)want * sizeof(*heap))))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	all.sampled = 0;
 	ps = draw(st, &all, seed, heap, (size_t)want, &got, matched, err);
 	if (ps == POISE_OK)
