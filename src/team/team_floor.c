@@ -46,17 +46,11 @@ struct fcall {
 	int64_t quiet; /* ... of its events after this seq (those before were raised) */
 };
 
-struct pbtext {
-	char hash[FIELD_HASH_LEN + 1];
-	struct playbook *pb; /* NULL: the text did not load */
-};
-
 struct team_floor {
 	struct team *t;
 	struct fcall **calls;
 	size_t n, cap;
-	struct pbtext *pbs;
-	size_t npbs;
+	struct pb_cache pbs; /* the calls' playbooks, read from the server once */
 	struct team_floor_alert *alerts;
 	size_t nalerts;
 	struct floor_row *rows;
@@ -94,32 +88,25 @@ static const struct playbook *playbook_of(struct team_floor *f, const char *hash
 					  enum poise_status *ps, struct poise_error *err)
 {
 	const char *v[1] = {hash};
-	struct pbtext *p;
+	struct playbook *pb = NULL;
 	struct poise_error perr;
 	PGresult *r;
 
 	*ps = POISE_OK;
-	for (size_t i = 0; i < f->npbs; i++)
-		if (strcmp(f->pbs[i].hash, hash) == 0)
-			return f->pbs[i].pb;
+	if (pb_cache_get(&f->pbs, hash, &pb))
+		return pb;
 	r = query(f, "SELECT text FROM poise.playbook_texts WHERE hash = $1", 1, v,
 		  "read a playbook from the server", ps, err);
 	if (!r)
 		return NULL;
-	if (!(p = realloc(f->pbs, (f->npbs + 1) * sizeof(*p)))) {
-		PQclear(r);
-		*ps = poise_error_nomem(err);
-		return NULL;
-	}
-	f->pbs = p;
-	p = &f->pbs[f->npbs++];
-	snprintf(p->hash, sizeof(p->hash), "%s", hash);
-	p->pb = NULL;
 	if (PQntuples(r) == 1)
-		playbook_load_text(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), hash,
-				   &p->pb, &perr);
+		playbook_load_text(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), hash, &pb,
+				   &perr);
 	PQclear(r);
-	return p->pb;
+	/* NULL too: a text that did not load is not read again. */
+	if (!pb_cache_put(&f->pbs, hash, pb))
+		*ps = poise_error_nomem(err);
+	return *ps == POISE_OK ? pb : NULL;
 }
 
 /* Where the call of id ended when it last left the floor; 0 when it never did. */
@@ -369,9 +356,7 @@ void team_floor_close(struct team_floor *f)
 	while (f->n)
 		call_drop(f, f->n - 1);
 	free(f->calls);
-	for (size_t i = 0; i < f->npbs; i++)
-		playbook_free(f->pbs[i].pb);
-	free(f->pbs);
+	pb_cache_free(&f->pbs);
 	free(f->alerts);
 	free(f->rows);
 	team_close(f->t);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "playbook_tree.h"
+#include "util/grow.h"
 #include "poise/i18n.h"
 #include "poise/sha256.h"
 
@@ -116,6 +117,41 @@ void playbook_free(struct playbook *pb)
 	free(pb->notes);
 	strpool_free(&pb->strings);
 	free(pb);
+}
+
+int pb_cache_get(const struct pb_cache *c, const char *hash, struct playbook **pb)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->slot[i].hash, hash) == 0)
+			return *pb = c->slot[i].pb, 1;
+	return 0;
+}
+
+int pb_cache_put(struct pb_cache *c, const char *hash, struct playbook *pb)
+{
+	struct pb_cached *s;
+
+	if (c->max && c->n >= c->max) {
+		s = &c->slot[c->next];
+		c->next = (c->next + 1) % c->max;
+		playbook_free(s->pb);
+	} else if (GROW(c->slot, c->n, c->cap, 8)) {
+		s = &c->slot[c->n++];
+	} else {
+		playbook_free(pb);
+		return 0;
+	}
+	snprintf(s->hash, sizeof(s->hash), "%s", hash);
+	s->pb = pb;
+	return 1;
+}
+
+void pb_cache_free(struct pb_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		playbook_free(c->slot[i].pb);
+	free(c->slot);
+	memset(c, 0, sizeof(*c));
 }
 
 void playbook_overlay_free(struct pb_overlay *ov)

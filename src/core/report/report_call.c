@@ -406,19 +406,17 @@ static enum poise_status pack_folded(struct call_fold *cf, const char *id, unsig
 struct report_keeper {
 	struct store *st;
 	struct call_fold cf;
-	struct {
-		char hash[FIELD_HASH_SIZE];
-		struct playbook *pb;
-	} pbs[KEEPER_PLAYBOOKS];
-	size_t npbs, next; /* next: the slot to reuse when all are taken */
+	struct pb_cache pbs;
 };
 
 struct report_keeper *report_keeper_new(struct store *st)
 {
 	struct report_keeper *k = calloc(1, sizeof(*k));
 
-	if (k)
+	if (k) {
 		k->st = st;
+		k->pbs.max = KEEPER_PLAYBOOKS;
+	}
 	return k;
 }
 
@@ -426,8 +424,7 @@ void report_keeper_free(struct report_keeper *k)
 {
 	if (!k)
 		return;
-	for (size_t i = 0; i < k->npbs; i++)
-		playbook_free(k->pbs[i].pb);
+	pb_cache_free(&k->pbs);
 	call_fold_free(&k->cf);
 	free(k);
 }
@@ -436,23 +433,14 @@ void report_keeper_free(struct report_keeper *k)
 static enum poise_status keeper_playbook(struct report_keeper *k, const char *hash,
 					 struct playbook **out, struct poise_error *err)
 {
-	size_t i;
 	enum poise_status ps;
 
-	for (i = 0; i < k->npbs; i++)
-		if (strcmp(k->pbs[i].hash, hash) == 0)
-			return *out = k->pbs[i].pb, POISE_OK;
+	if (pb_cache_get(&k->pbs, hash, out))
+		return POISE_OK;
 	if ((ps = store_playbook(k->st, hash, hash, out, err)) != POISE_OK)
 		return ps;
-	if (k->npbs < KEEPER_PLAYBOOKS) {
-		i = k->npbs++;
-	} else {
-		i = k->next;
-		k->next = (k->next + 1) % KEEPER_PLAYBOOKS;
-		playbook_free(k->pbs[i].pb);
-	}
-	snprintf(k->pbs[i].hash, sizeof(k->pbs[i].hash), "%s", hash);
-	k->pbs[i].pb = *out;
+	if (!pb_cache_put(&k->pbs, hash, *out))
+		return *out = NULL, poise_error_nomem(err);
 	return POISE_OK;
 }
 
