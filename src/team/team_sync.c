@@ -554,8 +554,7 @@ static enum poise_status stage(struct team *t, struct batch *b, struct poise_err
 			strbuf_add(&s, tables[i].columns, strlen(tables[i].columns));
 			strbuf_add(&s, ") ON COMMIT DELETE ROWS;", 24);
 		}
-	ps = s.oom ? poise_error_nomem(err)
-		   : team_exec(t, s.p, "start sending calls", err);
+	ps = s.oom ? poise_error_nomem(err) : team_exec(t, s.p, "start sending calls", err);
 	free(s.p);
 	for (int i = 0; ps == POISE_OK && i < T_COUNT; i++) {
 		char name[64];
@@ -835,8 +834,7 @@ enum poise_status team_pull(struct team *t, struct store *st, const char *mark_n
 		strbuf_add(&s, at, strlen(at));
 	}
 	strbuf_add(&s, sql, strlen(sql));
-	ps = s.oom ? poise_error_nomem(err)
-		   : team_read_all(t, s.p, r, n, what, err);
+	ps = s.oom ? poise_error_nomem(err) : team_read_all(t, s.p, r, n, what, err);
 	free(s.p);
 	/* One local transaction: what came, and the mark. */
 	if (ps == POISE_OK && (ps = store_sync_begin(st, err)) == POISE_OK) {

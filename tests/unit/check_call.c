@@ -174,21 +174,21 @@ START_TEST(test_texts_kept_once)
 {
 	char text[] = "the bill doubled";
 
-	OK0(EV_START, T(0));			   /* 1 */
-	OK(EV_NOTE, T(1), 0, 0, 0, text);	   /* 2 */
+	OK0(EV_START, T(0));			  /* 1 */
+	OK(EV_NOTE, T(1), 0, 0, 0, text);	  /* 2 */
 	OK(EV_NOTE, T(2), 0, 0, 0, "taken back"); /* 3 */
-	OK(EV_UNDO, T(3), 0, 3, 0, NULL);	   /* 4 */
-	OK(EV_NOTE, T(4), 0, 0, 0, "kept");	   /* 5 */
+	OK(EV_UNDO, T(3), 0, 3, 0, NULL);	  /* 4 */
+	OK(EV_NOTE, T(4), 0, 0, 0, "kept");	  /* 5 */
 	memset(text, 'x', sizeof(text) - 1);
 	ck_assert_uint_eq(cs.nnotes, 2);
 	ck_assert_str_eq(cs.notes[0].text, "the bill doubled");
 	ck_assert_ptr_eq(cs.notes[0].text, log_text(2));
 	ck_assert_ptr_eq(cs.notes[1].text, log_text(5));
-	OK0(EV_WRAPUP, T(5));								/* 6 */
-	OK(EV_CAUSE, T(6), 0, 0, 0, "billing");						/* 7 */
-	OK(EV_FOLLOWUP, T(7), 0, 0, 0, "2024-01-02\tphone\tcall back");		/* 8 */
-	OK(EV_REFLECTION, T(8), 0, 0, 0, "stayed calm\tempathize sooner");		/* 9 */
-	OK(EV_CAUSE, T(9), 0, 0, 0, "product");						/* 10 */
+	OK0(EV_WRAPUP, T(5));						   /* 6 */
+	OK(EV_CAUSE, T(6), 0, 0, 0, "billing");				   /* 7 */
+	OK(EV_FOLLOWUP, T(7), 0, 0, 0, "2024-01-02\tphone\tcall back");	   /* 8 */
+	OK(EV_REFLECTION, T(8), 0, 0, 0, "stayed calm\tempathize sooner"); /* 9 */
+	OK(EV_CAUSE, T(9), 0, 0, 0, "product");				   /* 10 */
 	ck_assert_ptr_eq(cs.cause, log_text(10));
 	ck_assert_ptr_eq(cs.followup, log_text(8));
 	ck_assert_ptr_eq(cs.reflection, log_text(9));

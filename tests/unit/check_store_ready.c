@@ -124,9 +124,9 @@ START_TEST(ready_followups_are_the_followups_rows)
 	call(st, other, "bob", 1000, 0, NULL);
 	fx_append(st, other, EV_WRAPUP, 2000, 0, 0, 0, NULL);
 	fx_append(st, other, EV_FOLLOWUP, 2001, 0, 0, 0, "2025-01-01\tphone\tbob's");
-	ck_assert_int_eq(store_ready_followups(st, "ana", "2025-03-01", 10, collect_fu, &ready,
-					       &err),
-			 POISE_OK);
+	ck_assert_int_eq(
+		store_ready_followups(st, "ana", "2025-03-01", 10, collect_fu, &ready, &err),
+		POISE_OK);
 	ck_assert_int_eq(followup_each(st, "2025-03-01", 0, collect_fu, &all, &err), POISE_OK);
 	ck_assert_int_eq(ready.n, 2);
 	for (int i = 0; i < all.n; i++) {

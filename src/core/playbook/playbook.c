@@ -409,8 +409,8 @@ struct load_with {
 	struct playbook **out;
 };
 
-static enum poise_status load_text_with(void *ctx, const char *text, size_t len,
-					const char *path, struct poise_error *err)
+static enum poise_status load_text_with(void *ctx, const char *text, size_t len, const char *path,
+					struct poise_error *err)
 {
 	struct load_with *lw = ctx;
 

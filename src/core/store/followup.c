@@ -15,12 +15,10 @@
 #include "store_int.h"
 
 /* A rehearsal's promises were made to nobody: never listed. */
-static const char due_sql[] =
-	STORE_FOLLOWUP_SELECT
+static const char due_sql[] = STORE_FOLLOWUP_SELECT
 	"WHERE f.done_at IS NULL AND f.due <= ?1 AND c.practice IS NULL ORDER BY f.due, f.id";
 
-static const char all_sql[] =
-	STORE_FOLLOWUP_SELECT
+static const char all_sql[] = STORE_FOLLOWUP_SELECT
 	"WHERE f.done_at IS NULL AND c.practice IS NULL ORDER BY f.due IS NULL, f.due, f.id";
 
 void store_followup_row(sqlite3_stmt *s, struct followup *f)

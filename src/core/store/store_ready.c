@@ -64,11 +64,9 @@ enum poise_status store_ready_figures(struct store *st, const char *agent, int64
 }
 
 enum poise_status store_ready_followups(struct store *st, const char *agent, const char *due,
-					int max, followup_fn fn, void *ctx,
-					struct poise_error *err)
+					int max, followup_fn fn, void *ctx, struct poise_error *err)
 {
-	static const char sql[] =
-		STORE_FOLLOWUP_SELECT
+	static const char sql[] = STORE_FOLLOWUP_SELECT
 		"WHERE f.done_at IS NULL AND f.due IS NOT NULL AND f.due <= ?2 AND c.agent = ?1 "
 		"AND c.practice IS NULL "
 		"ORDER BY f.due, f.id LIMIT ?3";
