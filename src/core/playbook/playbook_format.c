@@ -459,24 +459,13 @@ out:
 	return st;
 }
 
-/* The playbook's keys: required in a whole playbook, and in one that extends another. */
+/* The playbook's keys (PLAYBOOK_KEY_LIST): required in a whole playbook, and in one extending. */
+#define PF_ROW(name, key, required, extending) {key, required, extending},
 static const struct {
 	const char *key;
-	int required, extending; /* an extending playbook needs only its id, title and version */
-} playbook_keys[PF_COUNT] = {
-	[PF_ID] = {"id", 1, 1},
-	[PF_TITLE] = {"title", 1, 1},
-	[PF_VERSION] = {"version", 1, 1},
-	[PF_LANGUAGE] = {"language", 1, 0},
-	[PF_DESCRIPTION] = {"description", 0, 0},
-	[PF_SCORECARD] = {"scorecard", 0, 0},
-	[PF_EXTENDS] = {"extends", 0, 1},
-	[PF_SOURCES] = {"sources", 1, 0},
-	[PF_STAGES] = {"stages", 1, 0},
-	[PF_CAUSES] = {"causes", 1, 0},
-	[PF_RULES] = {"rules", 0, 0},
-	[PF_MANAGER] = {"manager", 0, 0},
-};
+	int required, extending;
+} playbook_keys[PF_COUNT] = {PLAYBOOK_KEY_LIST(PF_ROW)};
+#undef PF_ROW
 
 /* Whether the root mapping has an `extends` key: it decides which keys are required. */
 static uint32_t find_extends(const struct pb_walk *w)

@@ -112,22 +112,29 @@ enum {
 	SF_COUNT
 };
 
-/* The top-level keys. */
-enum {
-	PF_ID,
-	PF_TITLE,
-	PF_VERSION,
-	PF_LANGUAGE,
-	PF_DESCRIPTION,
-	PF_SCORECARD,
-	PF_EXTENDS,
-	PF_SOURCES,
-	PF_STAGES,
-	PF_CAUSES,
-	PF_RULES,
-	PF_MANAGER,
-	PF_COUNT
-};
+/*
+ * X(name, key, required, extending): the top-level keys, and whether each
+ * is required in a whole playbook and in one that extends another (which
+ * needs only its id, title and version). The enum PF_* and the walk's
+ * table (playbook_format.c) come from this one list.
+ */
+#define PLAYBOOK_KEY_LIST(X)                                                                       \
+	X(ID, "id", 1, 1)                                                                          \
+	X(TITLE, "title", 1, 1)                                                                    \
+	X(VERSION, "version", 1, 1)                                                                \
+	X(LANGUAGE, "language", 1, 0)                                                              \
+	X(DESCRIPTION, "description", 0, 0)                                                        \
+	X(SCORECARD, "scorecard", 0, 0)                                                            \
+	X(EXTENDS, "extends", 0, 1)                                                                \
+	X(SOURCES, "sources", 1, 0)                                                                \
+	X(STAGES, "stages", 1, 0)                                                                  \
+	X(CAUSES, "causes", 1, 0)                                                                  \
+	X(RULES, "rules", 0, 0)                                                                    \
+	X(MANAGER, "manager", 0, 0)
+
+#define PF_ENUM(name, key, required, extending) PF_##name,
+enum { PLAYBOOK_KEY_LIST(PF_ENUM) PF_COUNT };
+#undef PF_ENUM
 
 /*
  * What an extending playbook changes. A key it writes (bit in `given`)
