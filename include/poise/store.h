@@ -19,7 +19,7 @@
 #include "poise/playbook.h"
 #include "poise/status.h"
 
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 #define STORE_APPLICATION_ID 0x706f6973 /* "pois" */
 
 struct store;

@@ -292,7 +292,8 @@ START_TEST(test_foreign_schema_refused_before_reading)
 		"CREATE INDEX extra ON calls (agent, customer);",
 		"ALTER TABLE calls ADD COLUMN evil TEXT DEFAULT 'x';",
 		"DROP TABLE skips; CREATE VIEW skips AS SELECT * FROM events;",
-		"DROP TRIGGER notes_index_end; CREATE TRIGGER notes_index_end AFTER UPDATE OF "
+		/* a name poise's triggers had until schema 14 */
+		"CREATE TRIGGER notes_index_end AFTER UPDATE OF "
 		"status ON calls BEGIN UPDATE calls SET agent = 'x'; END;",
 		"DROP INDEX calls_playbook; CREATE INDEX calls_playbook ON calls (lower(agent));",
 		"DROP TABLE followups;",

@@ -429,7 +429,7 @@ END_TEST
 static void make_schema_10(const char *db)
 {
 	fx_sql_exec(db,
-		    "DROP TRIGGER sync_closed_insert; DROP TRIGGER sync_closed_done; DROP TRIGGER sync_closed_sent; DROP TABLE sync_closed;"
+		    "DROP TRIGGER IF EXISTS sync_closed_insert; DROP TRIGGER IF EXISTS sync_closed_done; DROP TRIGGER IF EXISTS sync_closed_sent; DROP TABLE sync_closed;"
 		    "CREATE TEMP TABLE x AS SELECT p.id, r.id AS rid, p.agent, p.created_at, "
 		    "p.kind, p.text FROM review_replies p JOIN reviews r ON r.uuid = p.review_id;"
 		    "DROP TABLE review_replies;"

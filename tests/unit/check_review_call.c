@@ -271,9 +271,9 @@ START_TEST(schema_1_is_upgraded_keeping_its_calls)
 	fx_append(st, id, EV_START, T0, 0, 0, 0, pb_fake.hash);
 	fx_append(st, id, EV_NOTE, T0 + 5, 0, 0, 0, "promised a callback");
 	store_close(st);
-	fx_sql_exec(v1, "DROP TRIGGER sync_closed_insert; DROP TRIGGER sync_closed_done; DROP TRIGGER sync_closed_sent; DROP TABLE sync_closed;"
-			"DROP TABLE texts_fts; DROP TRIGGER events_text_fts; DROP TRIGGER reviews_text_fts;"
-			"DROP TRIGGER reviews_text_fts_update;"
+	fx_sql_exec(v1, "DROP TRIGGER IF EXISTS sync_closed_insert; DROP TRIGGER IF EXISTS sync_closed_done; DROP TRIGGER IF EXISTS sync_closed_sent; DROP TABLE sync_closed;"
+			"DROP TABLE texts_fts; DROP TRIGGER IF EXISTS events_text_fts; DROP TRIGGER IF EXISTS reviews_text_fts;"
+			"DROP TRIGGER IF EXISTS reviews_text_fts_update;"
 			"DROP INDEX calls_review_ref; DROP INDEX calls_review_status;"
 			"DROP TABLE review_replies; DROP TABLE qa_answers; DROP TABLE qa_scores;"
 				"DROP TABLE sync_dirty; DROP TRIGGER IF EXISTS sync_dirty_call;"
@@ -283,8 +283,8 @@ START_TEST(schema_1_is_upgraded_keeping_its_calls)
 			"DROP TABLE call_figures; DROP INDEX calls_practice;"
 			"ALTER TABLE calls DROP COLUMN practice;"
 			"DROP TABLE review_scores; DROP TABLE reviews; DROP TABLE notes_fts;"
-			"DROP TABLE notes_pending; DROP TRIGGER notes_pending_call;"
-			"DROP TRIGGER notes_pending_resume; DROP TRIGGER notes_index_end;"
+			"DROP TABLE notes_pending; DROP TRIGGER IF EXISTS notes_pending_call;"
+			"DROP TRIGGER IF EXISTS notes_pending_resume; DROP TRIGGER IF EXISTS notes_index_end;"
 			"DROP INDEX events_note;"
 			"DROP INDEX calls_review_started; DROP INDEX calls_review_agent;"
 			"DROP INDEX calls_review_outcome; DROP INDEX calls_review_cause;"

@@ -42,6 +42,9 @@ static char *dump(const char *path)
 		/* Its rowids follow the order calls closed in (live) or their ids (batch). */
 		"SELECT text, call_id, seq FROM notes_fts ORDER BY call_id, seq",
 		"SELECT * FROM notes_pending ORDER BY call_id",
+		/* Kept by the writers since schema 14, once by triggers. */
+		"SELECT * FROM sync_dirty ORDER BY call_id",
+		"SELECT rowid, text, call_id FROM texts_fts ORDER BY rowid",
 	};
 	size_t len = 0, cap = 1 << 16;
 	char *out = malloc(cap);

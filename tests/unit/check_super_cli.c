@@ -239,8 +239,8 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 
 		ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_exec(h,
-					      "DROP TRIGGER sync_closed_insert; DROP TRIGGER sync_closed_done; "
-					      "DROP TRIGGER sync_closed_sent; DROP TABLE sync_closed; "
+					      "DROP TRIGGER IF EXISTS sync_closed_insert; DROP TRIGGER IF EXISTS sync_closed_done; "
+					      "DROP TRIGGER IF EXISTS sync_closed_sent; DROP TABLE sync_closed; "
 					      "DROP TABLE IF EXISTS texts_fts; "
 					      "DROP TRIGGER IF EXISTS events_text_fts; "
 					      "DROP TRIGGER IF EXISTS reviews_text_fts; "

@@ -140,7 +140,8 @@ enum poise_status followup_done(struct store *st, int64_t id, int64_t now, int64
 	if (rc == SQLITE_OK && found && *done_at == 0 &&
 	    (rc = store_stamp(st,
 			      "UPDATE followups SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL",
-			      id, now)) == SQLITE_OK)
+			      id, now)) == SQLITE_OK &&
+	    (rc = store_followup_closed(st, id)) == SQLITE_OK)
 		*done_at = now;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);

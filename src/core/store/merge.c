@@ -410,8 +410,12 @@ static int copy_closed(struct merge_ctx *c)
 		sqlite3_reset(w);
 		for (int i = 0; i < 3; i++)
 			sqlite3_bind_value(w, i + 1, sqlite3_column_value(r, i));
-		if ((rc = wrote(c, w)) == SQLITE_OK)
-			c->counts->closed += (size_t)sqlite3_changes(c->dst->db);
+		if ((rc = wrote(c, w)) == SQLITE_OK && sqlite3_changes(c->dst->db) > 0) {
+			c->counts->closed++;
+			rc = store_followup_closed_at(c->dst,
+						      (const char *)sqlite3_column_text(r, 0),
+						      sqlite3_column_int64(r, 1));
+		}
 	}
 	return finalize(p, 2, rc);
 }
@@ -544,7 +548,8 @@ static int copy_reviews(struct merge_ctx *c)
 				sqlite3_bind_value(edit, 3, sqlite3_column_value(r, 5));
 				sqlite3_bind_int(edit, 4, sqlite3_column_int(r, 7) != 0);
 				sqlite3_bind_int64(edit, 5, edited);
-				if ((rc = wrote(c, edit)) == SQLITE_OK)
+				if ((rc = wrote(c, edit)) == SQLITE_OK &&
+				    (rc = store_review_text(c->dst, here)) == SQLITE_OK)
 					rc = copy_scores(c, sqlite3_column_int64(r, 0), here);
 				c->counts->edited++;
 				continue;
@@ -578,9 +583,9 @@ static int copy_reviews(struct merge_ctx *c)
 		sqlite3_bind_int(add, 7, sqlite3_column_int(r, 7) != 0);
 		sqlite3_bind_int64(add, 8, edited);
 		rc = wrote(c, add);
-		if (rc == SQLITE_OK)
-			rc = copy_scores(c, sqlite3_column_int64(r, 0),
-					 sqlite3_last_insert_rowid(c->dst->db));
+		here = sqlite3_last_insert_rowid(c->dst->db);
+		if (rc == SQLITE_OK && (rc = store_review_text(c->dst, here)) == SQLITE_OK)
+			rc = copy_scores(c, sqlite3_column_int64(r, 0), here);
 		c->counts->reviews++;
 	}
 	return finalize(p, np, rc);

@@ -16,10 +16,12 @@
  *   the events, and so the rowids of followups, stays the live path's:
  *   calls in order, each call's by seq.
  * - The note search: the live path indexes a call's notes in the UPDATE
- *   that closes it (a trigger, schema 8); a batch inserts its calls
+ *   that closes it (store_derive.c); a batch inserts its calls
  *   closed, so it indexes all their notes in one statement at its commit
  *   (FTS5 writes a segment per statement: one per note was most of the
- *   time of the old per-event trigger).
+ *   time of the old per-event trigger). Escalation reasons, promises and
+ *   reflections go into texts_fts one statement per EVENTS_PER_INSERT
+ *   events, for the same reason.
  *
  * The unit tests compare every column of every table against the live path.
  */
@@ -53,9 +55,9 @@ struct store_batch {
 	sqlite3_stmt *figs; /* store_write_figures' statement, prepared on first use */
 };
 
-/* INSERT OR IGNORE of the whole row; 0 changes means the id is taken. */
+/* INSERT OR IGNORE of the whole row; *added 0 means the id is taken. */
 static int write_call_row(struct store *st, const struct call_meta *meta, const char *text,
-			  size_t len, const struct store_summary *sm)
+			  size_t len, const struct store_summary *sm, int *added)
 {
 	int rc;
 
@@ -72,7 +74,11 @@ static int write_call_row(struct store *st, const struct call_meta *meta, const 
 		   SV_TEXT(sm->outcome), SV_TEXT(sm->cause), SV_INT_OR_NULL(sm->mood_start),
 		   SV_INT_OR_NULL(sm->mood_end), sm->have_wrapup ? SV_INT(sm->wrapup_at) : SV_NULL,
 		   SV_INT(sm->last_seq), SV_TEXT(meta->practice));
-	return store_step_done(st, STMT_INS_CALL_DONE);
+	*added = 0;
+	if ((rc = store_step_done(st, STMT_INS_CALL_DONE)) != SQLITE_OK || !sqlite3_changes(st->db))
+		return rc;
+	*added = 1;
+	return store_call_added(st, meta->id);
 }
 
 static int hold_event(struct store_batch *b, const char *call_id, const struct event *ev)
@@ -110,24 +116,65 @@ static int hold_event(struct store_batch *b, const char *call_id, const struct e
 	return SQLITE_OK;
 }
 
-/* INSERT OR IGNORE of n events in one statement, bound as insert_event() binds one. */
-static int prepare_events(struct store_batch *b, size_t n, sqlite3_stmt **out)
+/* head followed by n times row (which ends in a comma, the last one dropped), prepared. */
+static int prepare_rows(struct store_batch *b, const char *head, const char *row, size_t n,
+			sqlite3_stmt **out)
 {
-	static const char head[] = "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, "
-				   "a, b, text) VALUES ";
-	static const char row[] = "(?, ?, ?, ?, ?, ?, ?, ?),";
-	size_t len = sizeof(head) - 1 + n * (sizeof(row) - 1);
+	size_t hlen = strlen(head), rlen = strlen(row), len = hlen + n * rlen;
 	char *sql = malloc(len + 1);
 	int rc;
 
 	if (!sql)
 		return SQLITE_NOMEM;
-	memcpy(sql, head, sizeof(head) - 1);
+	memcpy(sql, head, hlen);
 	for (size_t i = 0; i < n; i++)
-		memcpy(sql + sizeof(head) - 1 + i * (sizeof(row) - 1), row, sizeof(row) - 1);
+		memcpy(sql + hlen + i * rlen, row, rlen);
 	sql[len - 1] = '\0'; /* the last comma */
 	rc = sqlite3_prepare_v3(b->st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
 	free(sql);
+	return rc;
+}
+
+/* INSERT OR IGNORE of n events in one statement, bound as insert_event() binds one. */
+static int prepare_events(struct store_batch *b, size_t n, sqlite3_stmt **out)
+{
+	return prepare_rows(b,
+			    "INSERT OR IGNORE INTO events (call_id, seq, t, kind, stage, a, b, "
+			    "text) VALUES ",
+			    "(?, ?, ?, ?, ?, ?, ?, ?),", n, out);
+}
+
+static const char *held_text(const struct store_batch *b, const struct held_event *h)
+{
+	return h->text == NO_TEXT ? NULL : b->text + h->text;
+}
+
+/*
+ * The texts of h[0..n) that the search keeps (store_text_indexed), in one
+ * statement as the live path's STMT_TEXT_INDEX writes one: one FTS5
+ * segment for them, not one a text.
+ */
+static int index_texts(struct store_batch *b, const struct held_event *h, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	size_t k = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		k += store_text_indexed(h[i].ev.kind, held_text(b, &h[i])) ? 1 : 0;
+	if (!k)
+		return SQLITE_OK;
+	if ((rc = prepare_rows(b, "INSERT INTO texts_fts (text, call_id) VALUES ", "(?, ?),", k,
+			       &s)) != SQLITE_OK)
+		return rc;
+	k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (store_text_indexed(h[i].ev.kind, held_text(b, &h[i]))) {
+			sqlite3_bind_text(s, (int)++k, held_text(b, &h[i]), -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, (int)++k, h[i].call_id, -1, SQLITE_STATIC);
+		}
+	rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_reset(s);
+	sqlite3_finalize(s);
 	return rc;
 }
 
@@ -147,7 +194,7 @@ static int insert_events(struct store_batch *b, const struct held_event *h, size
 		if (h[i].text == NO_TEXT)
 			sqlite3_bind_null(s, p + 8);
 		else
-			sqlite3_bind_text(s, p + 8, b->text + h[i].text, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, p + 8, held_text(b, &h[i]), -1, SQLITE_STATIC);
 	}
 	return sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_reset(s);
 }
@@ -169,7 +216,8 @@ static int write_events(struct store_batch *b)
 		} else if ((rc = prepare_events(b, n, &s)) != SQLITE_OK) {
 			break;
 		}
-		rc = insert_events(b, b->held + done, n, s);
+		if ((rc = insert_events(b, b->held + done, n, s)) == SQLITE_OK)
+			rc = index_texts(b, b->held + done, n);
 		if (s == b->full)
 			sqlite3_reset(s);
 		else
@@ -267,7 +315,7 @@ enum poise_status store_batch_call_text(struct store_batch *b, const struct call
 	struct store *st = b->st;
 	struct store_summary sm;
 	enum poise_status ps;
-	int rc;
+	int rc, added;
 
 	if (!meta->playbook_hash[0] || !meta->playbook_id[0] || !meta->playbook_version[0] ||
 	    !meta->agent[0])
@@ -280,8 +328,8 @@ enum poise_status store_batch_call_text(struct store_batch *b, const struct call
 		ev[i].seq = (int64_t)i + 1;
 	}
 	store_summary_fold(&sm, ev, n);
-	rc = write_call_row(st, meta, text, len, &sm);
-	if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
+	rc = write_call_row(st, meta, text, len, &sm, &added);
+	if (rc == SQLITE_OK && !added)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "cannot record call '%s': that id is taken", meta->id);
 	for (size_t i = 0; rc == SQLITE_OK && i < n; i++)

@@ -66,7 +66,7 @@
 /*
  * The pending notes (schema 8) of every call that is no longer open, into
  * the note search, and those calls off the list: a batch's calls arrive
- * closed, so the trigger that indexes a call as it closes never sees them.
+ * closed, so the UPDATE that indexes a call as it closes never sees them.
  */
 #define STORE_NOTES_INDEX_ENDED                                                                    \
 	"INSERT INTO notes_fts (text, call_id, seq)\n"                                            \
@@ -125,7 +125,53 @@
 			"WHERE started_at >= ?1 AND started_at <= ?2 ORDER BY started_at, id")     \
 	X(EVENTS, "SELECT seq, t, kind, stage, a, b, text FROM events "                            \
 		  "WHERE call_id = ?1 ORDER BY seq")                                               \
-	X(PB_TEXT, "SELECT text FROM playbook_texts WHERE hash = ?1")
+	X(PB_TEXT, "SELECT text FROM playbook_texts WHERE hash = ?1")                             \
+	STORE_DERIVED_LIST(X)
+
+/*
+ * The rows a write implies beyond its own (store_derive.c; triggers until
+ * schema 14), each prepared on first use like the rest:
+ * - SYNC_MARK: the call has something sync may not have sent (sync_dirty,
+ *   schema 6): a new call, an event, kept figures, a follow-up closed.
+ * - NOTES_NEW, NOTES_REOPEN: the call's notes after seq wait for the search
+ *   (notes_pending, schema 8): a new call from 0, a call resumed from the
+ *   last_seq it was closed at (run before the status changes).
+ * - NOTES_INDEX, NOTES_DONE: a call that ends has its waiting notes indexed
+ *   and leaves the list.
+ * - TEXT_INDEX: an escalation reason, promise or reflection into texts_fts
+ *   (schema 10; store_text_indexed() says which).
+ * - FOLLOWUP_ID, FOLLOWUP_CLOSED, FOLLOWUP_MARK: a follow-up closed here
+ *   waits in sync_closed (schema 12) until its done time is sent, and its
+ *   call is marked; CLOSED_SENT takes it off once sync_followups records
+ *   that done time as sent.
+ * - REVIEW_TEXT_OFF, REVIEW_TEXT: a review's comment as row -id of
+ *   texts_fts, replaced when it changes; REPLY_TEXT: a reply's text.
+ */
+#define STORE_DERIVED_LIST(X)                                                                      \
+	X(SYNC_MARK, "INSERT OR IGNORE INTO sync_dirty VALUES (?1)")                               \
+	X(NOTES_NEW, "INSERT OR IGNORE INTO notes_pending VALUES (?1, 0)")                         \
+	X(NOTES_REOPEN, "INSERT OR IGNORE INTO notes_pending SELECT id, last_seq FROM calls "      \
+			"WHERE id = ?1 AND status <> 'open'")                                      \
+	X(NOTES_INDEX, "INSERT INTO notes_fts (text, call_id, seq) "                               \
+		       "SELECT e.text, e.call_id, e.seq FROM notes_pending p JOIN events e "       \
+		       "ON e.call_id = p.call_id AND e.seq > p.seq WHERE p.call_id = ?1 "         \
+		       "AND e.kind = 'note' AND e.text IS NOT NULL ORDER BY e.seq")               \
+	X(NOTES_DONE, "DELETE FROM notes_pending WHERE call_id = ?1")                              \
+	X(TEXT_INDEX, "INSERT INTO texts_fts (text, call_id) VALUES (?2, ?1)")                    \
+	X(FOLLOWUP_ID, "SELECT id FROM followups WHERE call_id = ?1 AND seq = ?2")                 \
+	X(FOLLOWUP_CLOSED, "INSERT OR IGNORE INTO sync_closed SELECT id FROM followups "           \
+			   "WHERE id = ?1 AND done_at IS NOT NULL")                                \
+	X(FOLLOWUP_MARK, "INSERT OR IGNORE INTO sync_dirty SELECT call_id FROM followups "         \
+			 "WHERE id = ?1")                                                          \
+	X(CLOSED_SENT, "DELETE FROM sync_closed WHERE followup_id = ?1 AND (SELECT done_at "      \
+		       "FROM sync_followups WHERE followup_id = ?1) IS (SELECT done_at "          \
+		       "FROM followups WHERE id = ?1)")                                           \
+	X(REVIEW_TEXT_OFF, "DELETE FROM texts_fts WHERE rowid = -?1")                              \
+	X(REVIEW_TEXT, "INSERT INTO texts_fts (rowid, text, call_id) SELECT -id, comment, "       \
+		       "call_id FROM reviews WHERE id = ?1 AND comment <> ''")                    \
+	X(REPLY_TEXT, "INSERT INTO texts_fts (text, call_id) SELECT p.text, r.call_id "           \
+		      "FROM review_replies p JOIN reviews r ON r.uuid = p.review_id "             \
+		      "WHERE p.id = ?1 AND p.text <> ''")
 
 /*
  * One row of call_figures (store_scan.c), written with *s, prepared on
@@ -299,8 +345,24 @@ extern const char *const store_sync_sql[SYNC_SQL_COUNT_];
 
 /* Both return an SQLite code; a call or event already there is left alone. */
 int store_write_call(struct store *st, const struct call_meta *meta, const char *pb_id,
-		     const char *pb_version, const char *pb_hash, const char *text, size_t len);
+		     const char *pb_version, const char *pb_hash, const char *text, size_t len,
+		     int *added);
 int store_write_event(struct store *st, const char *call_id, const struct event *ev);
+/*
+ * store_derive.c: the rows a write implies (STORE_DERIVED_LIST), each
+ * returning an SQLite code. store_derive() runs statement id with call_id
+ * as ?1 and text (unless NULL) as ?2; store_text_indexed(): whether an
+ * event's text goes into texts_fts. The rest are named for the write they
+ * follow, in its transaction.
+ */
+int store_derive(struct store *st, enum store_stmt id, const char *call_id, const char *text);
+int store_text_indexed(enum event_kind kind, const char *text);
+int store_call_added(struct store *st, const char *call_id);
+int store_followup_closed(struct store *st, int64_t id);		      /* by followups.id */
+int store_followup_closed_at(struct store *st, const char *call_id, int64_t seq); /* by key */
+int store_followup_sent(struct store *st, int64_t id); /* its sync_followups row written */
+int store_review_text(struct store *st, int64_t review_id); /* inserted, or comment set */
+int store_reply_text(struct store *st, const char *reply_id); /* inserted */
 /* The followups, reflections or skips row an event implies (store_batch.c writes events apart). */
 int store_write_helper_rows(struct store *st, const char *call_id, const struct event *ev);
 

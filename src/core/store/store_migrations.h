@@ -435,6 +435,37 @@ static const char *const migrations[] = {
 	"	OR new.kind = 'reflection') BEGIN\n"
 	"	INSERT INTO texts_fts (text, call_id) VALUES (new.text, new.call_id);\n"
 	"END;\n",
+	/*
+	 * 13 -> 14: start-up. SQLite parses every trigger in the schema when a
+	 * connection first prepares, and codes a table's triggers into every
+	 * statement that writes it: the eight on calls, events and
+	 * call_figures were a third of the schema's parse at each start and
+	 * were coded into the call's first statements. The store's writers,
+	 * the only code that writes those tables, now do the same work with
+	 * statements of their own
+	 * (store_derive.c): sync_dirty marked for a new call, an event, kept
+	 * figures or a follow-up closed; notes_pending for a new or resumed
+	 * call; a call's pending notes into notes_fts when it ends; escalation
+	 * reasons, promises, reflections, review comments and replies into
+	 * texts_fts; sync_closed for a follow-up closed here until its done
+	 * time is sent. The other seven triggers go with them: every trigger
+	 * is parsed at every start, whatever table it is on.
+	 */
+	"DROP TRIGGER IF EXISTS sync_dirty_call;\n"
+	"DROP TRIGGER IF EXISTS sync_dirty_seq;\n"
+	"DROP TRIGGER IF EXISTS sync_dirty_figures;\n"
+	"DROP TRIGGER IF EXISTS sync_dirty_figures_update;\n"
+	"DROP TRIGGER IF EXISTS notes_pending_call;\n"
+	"DROP TRIGGER IF EXISTS notes_pending_resume;\n"
+	"DROP TRIGGER IF EXISTS notes_index_end;\n"
+	"DROP TRIGGER IF EXISTS events_text_fts;\n"
+	"DROP TRIGGER IF EXISTS sync_dirty_done;\n"
+	"DROP TRIGGER IF EXISTS sync_closed_insert;\n"
+	"DROP TRIGGER IF EXISTS sync_closed_done;\n"
+	"DROP TRIGGER IF EXISTS sync_closed_sent;\n"
+	"DROP TRIGGER IF EXISTS reviews_text_fts;\n"
+	"DROP TRIGGER IF EXISTS reviews_text_fts_update;\n"
+	"DROP TRIGGER IF EXISTS replies_text_fts;\n",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -60,6 +60,8 @@ enum poise_status store_reply_add(struct store *st, struct review_reply *r, int6
 		rc = SQLITE_CONSTRAINT; /* no such review */
 	sqlite3_finalize(s);
 	if (rc == SQLITE_OK)
+		rc = store_reply_text(st, r->id);
+	if (rc == SQLITE_OK)
 		return POISE_OK;
 	r->id[0] = '\0';
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -137,6 +139,8 @@ enum poise_status store_reply_put(struct store *st, const struct review_reply *r
 		"SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM reviews WHERE uuid = ?2) "
 		"ON CONFLICT (id) DO UPDATE SET synced = 1 WHERE excluded.synced > synced";
 	sqlite3_stmt *s = NULL;
+	/* The search gets a reply once, when it is new here (not when only marked synced). */
+	int is_new = !store_exists(st, "SELECT 1 FROM review_replies WHERE id = ?1", r->id);
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 
 	*applied = 0;
@@ -152,6 +156,8 @@ enum poise_status store_reply_put(struct store *st, const struct review_reply *r
 		*applied = rc == SQLITE_OK && sqlite3_changes(st->db) > 0;
 	}
 	sqlite3_finalize(s);
+	if (rc == SQLITE_OK && *applied && is_new)
+		rc = store_reply_text(st, r->id);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "save a reply from elsewhere", err);
 	if (!*applied && !store_exists(st, "SELECT 1 FROM reviews WHERE uuid = ?1", r->review_uuid))

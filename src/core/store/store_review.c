@@ -71,6 +71,7 @@ static int write_review(struct store *st, struct review *r)
 		if (rc != SQLITE_OK)
 			return rc;
 		r->id = sqlite3_last_insert_rowid(st->db);
+		rc = store_review_text(st, r->id);
 	} else {
 		rc = run(st,
 			 "UPDATE reviews SET comment = :comment, acked_at = NULL, synced = 0, "
@@ -80,6 +81,8 @@ static int write_review(struct store *st, struct review *r)
 			 r, NULL, 0);
 		if (rc == SQLITE_OK && sqlite3_changes(st->db) != 1)
 			return SQLITE_NOTFOUND;
+		if (rc == SQLITE_OK)
+			rc = store_review_text(st, r->id);
 		if (rc == SQLITE_OK)
 			rc = run(st, "DELETE FROM review_scores WHERE review_id = :id", r, NULL, 0);
 	}

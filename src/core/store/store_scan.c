@@ -201,7 +201,9 @@ int store_write_figures(struct store *st, sqlite3_stmt **s, const char *call_id,
 	rc = sqlite3_step(*s);
 	sqlite3_reset(*s);
 	sqlite3_clear_bindings(*s);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	if (rc != SQLITE_DONE)
+		return rc;
+	return store_derive(st, STMT_SYNC_MARK, call_id, NULL); /* figures for sync to send */
 }
 
 enum poise_status store_put_figures(struct store *st, const char *call_id, int fold,

@@ -215,7 +215,8 @@ enum poise_status store_sync_pushed(struct store *st, const struct sync_pushed_c
 	for (size_t i = 0; rc == SQLITE_OK && i < nf; i++) {
 		sqlite3_bind_int64(sf, 1, f[i].id);
 		sqlite3_bind_int64(sf, 2, f[i].done_at);
-		rc = run(sf);
+		if ((rc = run(sf)) == SQLITE_OK)
+			rc = store_followup_sent(st, f[i].id);
 	}
 	sqlite3_finalize(sc);
 	sqlite3_finalize(sf);
@@ -456,6 +457,8 @@ enum poise_status store_sync_put_review(struct store *st, const struct sync_revi
 				"", id, r->comment, strcmp(before, after) != 0, r->reviewer);
 	if (rc == SQLITE_OK)
 		*applied = sqlite3_changes(st->db) > 0;
+	if (rc == SQLITE_OK && *applied)
+		rc = store_review_text(st, id);
 	/* What the server has is what we have, edit time too. */
 	if (rc == SQLITE_OK)
 		rc = exec_bound(st,
@@ -477,6 +480,9 @@ enum poise_status store_sync_put_done(struct store *st, const char *call_id, int
 			    call_id, seq, NULL, done_at, NULL);
 
 	*applied = rc == SQLITE_OK && sqlite3_changes(st->db) > 0;
+	/* Closed there and sent as closed: the call is marked, sync_closed is not. */
+	if (rc == SQLITE_OK && *applied)
+		rc = store_derive(st, STMT_SYNC_MARK, call_id, NULL);
 	/* What the server has is what we have: nothing to push back. */
 	if (rc == SQLITE_OK && *applied)
 		rc = exec_bound(st,

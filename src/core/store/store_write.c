@@ -4,7 +4,9 @@
  * An event is one row in `events` plus, in the same transaction, the
  * summary columns of `calls` and the helper rows (followups, reflections,
  * skips) it implies, so that reading a list of calls never has to fold
- * events. When the database stays locked the event goes to the side log.
+ * events, and the rows kept beside them (store_derive.c: the sync mark,
+ * the searches' rows). When the database stays locked the event goes to
+ * the side log.
  *
  * And the writer's half of the side log (store_sidelog.c reads, checks and
  * keeps it; it calls nothing here): putting what waited into the database
@@ -33,10 +35,13 @@ static void bind_text(sqlite3_stmt *s, int i, const char *text, size_t len)
 		sqlite3_bind_null(s, i);
 }
 
-/* The playbook's text and the calls row, its last_seq given (0 before any event). */
+/*
+ * The playbook's text and the calls row, its last_seq given (0 before any
+ * event); *added: 0 when a call already held the id (nothing written).
+ */
 static int write_call(struct store *st, const struct call_meta *meta, const char *pb_id,
 		      const char *pb_version, const char *pb_hash, const char *text, size_t len,
-		      int64_t last_seq)
+		      int64_t last_seq, int *added)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_INS_TEXT);
 	int rc;
@@ -58,13 +63,18 @@ static int write_call(struct store *st, const struct call_meta *meta, const char
 	sqlite3_bind_int64(s, 8, meta->started);
 	sqlite3_bind_text(s, 9, meta->practice, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 10, last_seq);
-	return store_step_done(st, STMT_INS_CALL);
+	*added = 0;
+	if ((rc = store_step_done(st, STMT_INS_CALL)) != SQLITE_OK || !sqlite3_changes(st->db))
+		return rc;
+	*added = 1;
+	return store_call_added(st, meta->id);
 }
 
 int store_write_call(struct store *st, const struct call_meta *meta, const char *pb_id,
-		     const char *pb_version, const char *pb_hash, const char *text, size_t len)
+		     const char *pb_version, const char *pb_hash, const char *text, size_t len,
+		     int *added)
 {
-	return write_call(st, meta, pb_id, pb_version, pb_hash, text, len, 0);
+	return write_call(st, meta, pb_id, pb_version, pb_hash, text, len, 0, added);
 }
 
 /*
@@ -232,6 +242,8 @@ static int write_summary(struct store *st, const char *call_id, const struct eve
 	for (size_t i = 0; what && i < sizeof(stmts) / sizeof(stmts[0]); i++)
 		if (stmts[i].what == what)
 			id = stmts[i].id;
+	if (ev->kind == EV_RESUME && (rc = store_derive(st, STMT_NOTES_REOPEN, call_id, NULL)))
+		return rc;
 	s = store_stmt(st, id);
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, ev->seq);
@@ -247,12 +259,19 @@ static int write_summary(struct store *st, const char *call_id, const struct eve
 		if (sm.have_wrapup)
 			sqlite3_bind_int64(s, 8, sm.wrapup_at);
 	}
-	return store_step_done(st, id);
+	if ((rc = store_step_done(st, id)) == SQLITE_OK && what == SUMMARY_STATUS &&
+	    strcmp(sm.status, "open") != 0 &&
+	    (rc = store_derive(st, STMT_NOTES_INDEX, call_id, NULL)) == SQLITE_OK)
+		rc = store_derive(st, STMT_NOTES_DONE, call_id, NULL);
+	return rc == SQLITE_OK ? store_derive(st, STMT_SYNC_MARK, call_id, NULL) : rc;
 }
 
-static int insert_event(struct store *st, const char *call_id, const struct event *ev)
+/* The events row, and its text for the search; *added: 0 when its seq was taken. */
+static int insert_event(struct store *st, const char *call_id, const struct event *ev,
+			int *added)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_INS_EVENT);
+	int rc;
 
 	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, ev->seq);
@@ -262,19 +281,21 @@ static int insert_event(struct store *st, const char *call_id, const struct even
 	sqlite3_bind_int(s, 6, ev->a);
 	sqlite3_bind_int(s, 7, ev->b);
 	bind_text(s, 8, ev->text, ev->text ? strlen(ev->text) : 0);
-	return store_step_done(st, STMT_INS_EVENT);
+	*added = 0;
+	if ((rc = store_step_done(st, STMT_INS_EVENT)) != SQLITE_OK || !sqlite3_changes(st->db))
+		return rc;
+	*added = 1;
+	return store_text_indexed(ev->kind, ev->text) ? store_derive(st, STMT_TEXT_INDEX, call_id, ev->text) : rc;
 }
 
 /* store_write_event, with the calls row as read in this transaction when row is not NULL. */
 static int write_event(struct store *st, const char *call_id, const struct event *ev,
 		       const struct store_summary *row)
 {
-	int rc;
+	int rc, added;
 
-	if ((rc = insert_event(st, call_id, ev)) != SQLITE_OK)
+	if ((rc = insert_event(st, call_id, ev, &added)) != SQLITE_OK || !added)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
-		return SQLITE_OK;
 	if ((rc = write_summary(st, call_id, ev, row)) != SQLITE_OK)
 		return rc;
 	return store_write_helper_rows(st, call_id, ev);
@@ -283,9 +304,9 @@ static int write_event(struct store *st, const char *call_id, const struct event
 /* A call's first event, its last_seq already in the calls row written with it. */
 static int first_event(struct store *st, const char *call_id, const struct event *ev)
 {
-	int rc = insert_event(st, call_id, ev);
+	int added, rc = insert_event(st, call_id, ev, &added);
 
-	if (rc != SQLITE_OK || sqlite3_changes(st->db) == 0)
+	if (rc != SQLITE_OK || !added)
 		return rc;
 	return store_write_helper_rows(st, call_id, ev);
 }
@@ -383,7 +404,7 @@ static enum poise_status call_begin(struct store *st, const struct call_meta *me
 {
 	enum poise_status ps;
 	int64_t *slot;
-	int rc, queued, busy = 1;
+	int rc, queued, added, busy = 1;
 
 	if (!limits_call_id(meta->id, 1) || !meta->agent[0] || !pb || !pb->hash[0] || !pb->id ||
 	    !pb->version)
@@ -403,8 +424,8 @@ static enum poise_status call_begin(struct store *st, const struct call_meta *me
 			int seq_only = first && !store_summary_touches(first->kind);
 
 			rc = write_call(st, meta, pb->id, pb->version, pb->hash, pb->text,
-					pb->text_len, seq_only);
-			if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0)
+					pb->text_len, seq_only, &added);
+			if (rc == SQLITE_OK && !added)
 				rc = SQLITE_CONSTRAINT; /* that id is taken */
 			if (rc == SQLITE_OK && first) {
 				first->seq = 1;
@@ -429,8 +450,9 @@ static enum poise_status call_begin(struct store *st, const struct call_meta *me
 
 void store_call_prepare(struct store *st)
 {
-	static const enum store_stmt start[] = {STMT_BEGIN, STMT_INS_TEXT, STMT_INS_CALL,
-						STMT_INS_EVENT, STMT_COMMIT};
+	static const enum store_stmt start[] = {STMT_BEGIN,	STMT_INS_TEXT, STMT_INS_CALL,
+						STMT_SYNC_MARK, STMT_NOTES_NEW, STMT_INS_EVENT,
+						STMT_COMMIT};
 
 	for (size_t i = 0; i < sizeof(start) / sizeof(start[0]); i++)
 		store_stmt(st, start[i]);
@@ -581,9 +603,9 @@ static int replay_call(void *ctx, const struct call_meta *meta, const char *pb_i
 		       const char *pb_version, const char *pb_hash, const char *text, size_t len)
 {
 	struct store *st = ctx;
-	int rc = store_write_call(st, meta, pb_id, pb_version, pb_hash, text, len);
+	int added, rc = store_write_call(st, meta, pb_id, pb_version, pb_hash, text, len, &added);
 
-	if (rc == SQLITE_OK && sqlite3_changes(st->db) == 0 && !same_call(st, meta, pb_hash) &&
+	if (rc == SQLITE_OK && !added && !same_call(st, meta, pb_hash) &&
 	    !sidelog_quarantine_call(st, meta, pb_id, pb_version, pb_hash, text, len))
 		return SQLITE_NOMEM;
 	return rc;
