@@ -92,9 +92,10 @@ struct mood_mark {
 	int mood;
 };
 
+/* The event texts the state names are the log's (call_entry.text), never copies. */
 struct note {
 	int64_t t;
-	char *text;
+	const char *text; /* the NOTE's log entry's text */
 };
 
 /* Per suggested line: how it was used. */
@@ -199,16 +200,16 @@ struct call_state {
 	int pacing; /* the pacer runs, since breathe_at: BREATHE to BREATHE_END or INTERRUPTED */
 
 	enum outcome outcome;
-	char *cause;		      /* owned; NULL until set */
-	char *followup;		      /* owned FOLLOWUP text; NULL until set */
-	char *reflection;	      /* owned REFLECTION text; NULL until set */
+	const char *cause;	      /* the last CAUSE's text (the log's); NULL until set */
+	const char *followup;	      /* the last FOLLOWUP's text (the log's); NULL until set */
+	const char *reflection;	      /* the last REFLECTION's text (the log's); NULL until set */
 	int interrupted_before;	      /* an INTERRUPTED/RESUME pair was seen */
 	int64_t interrupted_at;	      /* while CALL_INTERRUPTED */
 	enum call_phase resume_phase; /* the phase RESUME returns to */
 	int64_t gap_ms;		      /* time between INTERRUPTED and RESUME */
 	int64_t talk_ms;	      /* elapsed at WRAPUP (gaps excluded) */
 
-	struct call_entry *log; /* every event applied, in order */
+	struct call_entry *log; /* every event applied, in order; owns their texts */
 	size_t nlog, log_cap;
 };
 

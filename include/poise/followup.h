@@ -1,10 +1,12 @@
 /*
  * followup.h - the promises agents made to call back, for the supervisor.
  *
- * Owns: listing open follow-ups that are due (or all open ones) across
- * every agent, and closing one. The follow-up rows themselves are written
+ * Owns: struct followup, the one row every list of follow-ups gives (the
+ * agent's own list between calls, store_ready.h, too); listing open
+ * follow-ups that are due (or all open ones) across every agent, and
+ * closing one. The follow-up rows themselves are written
  * by the store with each FOLLOWUP event (docs/database.md, `followups`).
- * Does not own: the agent's own list between calls (store_ready.h) or the
+ * Does not own: the agent's own list's query (store_ready.h) or the
  * clock: "today" and "now" are passed in.
  */
 #ifndef POISE_FOLLOWUP_H

@@ -258,6 +258,28 @@ enum poise_status playbook_load_default(struct playbook **out, struct poise_erro
 void playbook_free(struct playbook *pb);
 
 /*
+ * Playbooks by the hash of their text (how a call's START names its
+ * playbook), each parsed once and owned here: the report's keeper reads
+ * them from the store, the team's floor from the server. max: how many are
+ * kept, 0 for no limit; when full, the one kept longest makes room and is
+ * freed. Start from {0} (and max); pb_cache_free releases them all.
+ */
+struct pb_cached {
+	char hash[FIELD_HASH_SIZE];
+	struct playbook *pb; /* NULL: its text did not load (not asked again) */
+};
+struct pb_cache {
+	struct pb_cached *slot;
+	size_t n, cap, max, next; /* next: the slot to reuse once n reaches max */
+};
+
+/* Whether hash is kept; *pb then its playbook (NULL when its text did not load). */
+int pb_cache_get(const struct pb_cache *c, const char *hash, struct playbook **pb);
+/* Keep pb (or NULL) as hash's; 0 when out of memory, pb freed. */
+int pb_cache_put(struct pb_cache *c, const char *hash, struct playbook *pb);
+void pb_cache_free(struct pb_cache *c);
+
+/*
  * Names: "calm", "follow-up" (the files, the database, JSON: never
  * translated); titles: "Calm", for people, in their language (i18n.h).
  * NULL when out of range.

@@ -76,6 +76,14 @@ enum poise_status poise_error_put(struct poise_error *err, enum poise_status sta
 				  const char *file, int line, int col, const char *msg);
 
 /*
+ * Out of memory: fill err (if not NULL) with POISE_NOMEM and its one
+ * message, poise_status_str(POISE_NOMEM) (translated, as every status
+ * message is), and return POISE_NOMEM. No file or line: running out of
+ * memory is nothing a file or a line did.
+ */
+enum poise_status poise_error_nomem(struct poise_error *err);
+
+/*
  * The end of a constructor that built obj: on success hand it out through
  * *out, on failure release it with its destructor; either way the status
  * is the value, so a constructor ends

@@ -13,26 +13,18 @@
 #include <stdint.h>
 
 #include "poise/event.h"
+#include "poise/followup.h"
 #include "poise/limits.h"
 #include "poise/status.h"
 #include "poise/store.h"
 
-struct ready_followup {
-	int64_t id; /* this database's row, what followup_done() takes (not the CALL/SEQ id) */
-	char call_id[FIELD_CALL_ID_SIZE];
-	char customer[128];
-	char due[11]; /* YYYY-MM-DD */
-	char channel[128];
-	char promise[512];
-};
-
 /*
  * Each open follow-up of agent due on or before `due` ("YYYY-MM-DD"), oldest
- * due first, at most `max`. fn returns non-zero to stop.
+ * due first, at most `max`: the rows `poise followups` lists (followup.h),
+ * of one agent. fn returns non-zero to stop.
  */
-typedef int (*store_followup_fn)(void *ctx, const struct ready_followup *f);
 enum poise_status store_ready_followups(struct store *st, const char *agent, const char *due,
-					int max, store_followup_fn fn, void *ctx,
+					int max, followup_fn fn, void *ctx,
 					struct poise_error *err);
 
 /*

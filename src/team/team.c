@@ -196,7 +196,7 @@ enum poise_status team_connect_for(const char *conninfo, enum team_reader who, s
 
 	*out = NULL;
 	if (!t)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if ((ps = team_pq_load(err)) != POISE_OK) {
 		free(t);
 		return ps;
@@ -204,7 +204,7 @@ enum poise_status team_connect_for(const char *conninfo, enum team_reader who, s
 	t->pg = PQconnectdbParams(keys, vals, 1);
 	if (!t->pg) {
 		free(t);
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	}
 	if (PQstatus(t->pg) != CONNECTION_OK) {
 		char m[400];
@@ -364,7 +364,7 @@ enum poise_status team_copy(struct team *t, const char *table, struct rows *r,
 	enum poise_status ps = POISE_OK;
 
 	if (r->b.oom)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (r->n == 0)
 		return POISE_OK;
 	snprintf(sql, sizeof(sql), "COPY %s FROM STDIN", table);

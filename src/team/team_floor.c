@@ -47,17 +47,11 @@ struct fcall {
 	int64_t quiet; /* ... of its events after this seq (those before were raised) */
 };
 
-struct pbtext {
-	char hash[FIELD_HASH_LEN + 1];
-	struct playbook *pb; /* NULL: the text did not load */
-};
-
 struct team_floor {
 	struct team *t;
 	struct fcall **calls;
 	size_t n, cap;
-	struct pbtext *pbs;
-	size_t npbs;
+	struct pb_cache pbs; /* the calls' playbooks, read from the server once */
 	struct team_floor_alert *alerts;
 	size_t nalerts;
 	struct floor_row *rows;
@@ -67,11 +61,6 @@ struct team_floor {
 	int lost;	  /* 0 connected, 1 waiting to retry, 2 reconnecting */
 	int64_t retry_at, backoff;
 };
-
-static enum poise_status nomem(struct poise_error *err)
-{
-	return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-}
 
 static PGresult *query(struct team_floor *f, const char *sql, int n, const char *const *v,
 		       const char *what, enum poise_status *ps, struct poise_error *err)
@@ -100,32 +89,25 @@ static const struct playbook *playbook_of(struct team_floor *f, const char *hash
 					  enum poise_status *ps, struct poise_error *err)
 {
 	const char *v[1] = {hash};
-	struct pbtext *p;
+	struct playbook *pb = NULL;
 	struct poise_error perr;
 	PGresult *r;
 
 	*ps = POISE_OK;
-	for (size_t i = 0; i < f->npbs; i++)
-		if (strcmp(f->pbs[i].hash, hash) == 0)
-			return f->pbs[i].pb;
+	if (pb_cache_get(&f->pbs, hash, &pb))
+		return pb;
 	r = query(f, "SELECT text FROM poise.playbook_texts WHERE hash = $1", 1, v,
 		  "read a playbook from the server", ps, err);
 	if (!r)
 		return NULL;
-	if (!(p = realloc(f->pbs, (f->npbs + 1) * sizeof(*p)))) {
-		PQclear(r);
-		*ps = nomem(err);
-		return NULL;
-	}
-	f->pbs = p;
-	p = &f->pbs[f->npbs++];
-	snprintf(p->hash, sizeof(p->hash), "%s", hash);
-	p->pb = NULL;
 	if (PQntuples(r) == 1)
-		playbook_load_text(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), hash,
-				   &p->pb, &perr);
+		playbook_load_text(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), hash, &pb,
+				   &perr);
 	PQclear(r);
-	return p->pb;
+	/* NULL too: a text that did not load is not read again. */
+	if (!pb_cache_put(&f->pbs, hash, pb))
+		*ps = poise_error_nomem(err);
+	return *ps == POISE_OK ? pb : NULL;
 }
 
 /* Where the call of id ended when it last left the floor; 0 when it never did. */
@@ -203,7 +185,7 @@ static struct fcall *call_add(struct team_floor *f, const char *id, enum poise_s
 	     !(f->calls = realloc(f->calls, (f->cap = f->cap ? f->cap * 2 : 32) * sizeof(c)))) ||
 	    !(c = calloc(1, sizeof(*c)))) {
 		PQclear(r);
-		*ps = nomem(err);
+		*ps = poise_error_nomem(err);
 		return NULL;
 	}
 	/* The server does not bound names: a long one is cut between characters. */
@@ -218,7 +200,7 @@ static struct fcall *call_add(struct team_floor *f, const char *id, enum poise_s
 	PQclear(r);
 	if (call_init(&c->cs, pb) != POISE_OK) {
 		free(c);
-		*ps = nomem(err);
+		*ps = poise_error_nomem(err);
 		return NULL;
 	}
 	f->calls[f->n++] = c;
@@ -253,7 +235,7 @@ static enum poise_status refresh(struct team_floor *f, char (*ids)[FIELD_CALL_ID
 	if (!idarr || !seqarr) {
 		free(idarr);
 		free(seqarr);
-		return nomem(err);
+		return poise_error_nomem(err);
 	}
 	idarr[ilen++] = '{';
 	seqarr[slen++] = '{';
@@ -341,7 +323,7 @@ static enum poise_status load(struct team_floor *f, int64_t now, size_t *alerts,
 	n = PQntuples(r);
 	if (!(ids = calloc((size_t)n + 1, sizeof(*ids)))) {
 		PQclear(r);
-		return nomem(err);
+		return poise_error_nomem(err);
 	}
 	for (int i = 0; i < n; i++)
 		snprintf(ids[i], sizeof(ids[i]), "%s", PQgetvalue(r, i, 0));
@@ -361,7 +343,7 @@ enum poise_status team_floor_open(struct team *t, int64_t now, struct team_floor
 	*out = NULL;
 	if (!f) {
 		team_close(t);
-		return nomem(err);
+		return poise_error_nomem(err);
 	}
 	f->t = t;
 	ps = load(f, now, &alerts, err);
@@ -375,9 +357,7 @@ void team_floor_close(struct team_floor *f)
 	while (f->n)
 		call_drop(f, f->n - 1);
 	free(f->calls);
-	for (size_t i = 0; i < f->npbs; i++)
-		playbook_free(f->pbs[i].pb);
-	free(f->pbs);
+	pb_cache_free(&f->pbs);
 	free(f->alerts);
 	free(f->rows);
 	team_close(f->t);
@@ -467,7 +447,7 @@ enum poise_status team_floor_poll(struct team_floor *f, int64_t now, size_t *ale
 				if (!p) {
 					PQfreemem(nf);
 					free(ids);
-					return nomem(err);
+					return poise_error_nomem(err);
 				}
 				ids = p;
 			}

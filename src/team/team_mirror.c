@@ -117,7 +117,7 @@ static int send_closed(void *ctx, const struct sync_closed *f)
 	s->n->followups_sent += (size_t)strtoul(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	if (!strbuf_push(&s->fus, &sent, sizeof(sent))) {
-		s->ps = poise_error_set(s->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		s->ps = poise_error_nomem(s->err);
 		return 1;
 	}
 	return 0;
@@ -219,7 +219,7 @@ static enum poise_status write_page(struct store *st, struct report_keeper *keep
 		struct event *ev = realloc(p->ev, (size_t)ne * sizeof(*ev));
 
 		if (!ev)
-			return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+			return poise_error_nomem(err);
 		p->ev = ev;
 		p->cap = (size_t)ne;
 	}
@@ -324,7 +324,7 @@ static enum poise_status pull_calls(struct team *t, struct store *st, const char
 		ids = array_of(p.calls, 0);
 		hashes = array_of(p.calls, 6);
 		if (!ids || !hashes)
-			ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+			ps = poise_error_nomem(err);
 		if (ps == POISE_OK) {
 			const char *ep[2] = {ids, mark}, *tp[1] = {hashes};
 

@@ -81,7 +81,7 @@ static enum poise_status put_scores(struct store *st, PGresult *sc, PGresult *an
 	int a = 0, na = PQntuples(an), applied;
 
 	if (!q)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	for (int i = 0; ps == POISE_OK && i < PQntuples(sc); i++) {
 		memset(q, 0, sizeof(*q));
 		snprintf(q->id, sizeof(q->id), "%s", val(sc, i, 0));

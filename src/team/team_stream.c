@@ -331,7 +331,7 @@ enum poise_status team_stream_start(const char *conninfo, const char *db_path,
 
 	*out = NULL;
 	if (!s)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
 		free(s);
 		return poise_error_set(err, POISE_IO, NULL, 0, 0,

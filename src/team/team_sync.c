@@ -196,7 +196,7 @@ static int collect(void *ctx, const struct sync_call *c)
 	struct batch *b = ctx;
 
 	if (!strbuf_push(&b->calls, c, sizeof(*c))) {
-		b->ps = poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		b->ps = poise_error_nomem(b->err);
 		return 1;
 	}
 	return 0;
@@ -235,7 +235,7 @@ static int add_followup(void *ctx, const struct sync_followup *f)
 	struct sync_pushed_followup sent = {f->id, f->done_at};
 
 	if (!strbuf_push(&b->fus, &sent, sizeof(sent))) {
-		b->ps = poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		b->ps = poise_error_nomem(b->err);
 		return 1;
 	}
 	ROW_CELLS(&b->rows[T_FOLLOWUPS], SYNC_TEXT(b->call_id), SYNC_INT(f->seq),
@@ -340,7 +340,7 @@ static enum poise_status rows_ok(struct batch *b)
 {
 	for (int i = 0; i < T_COUNT; i++)
 		if (b->rows[i].b.oom)
-			return poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+			return poise_error_nomem(b->err);
 	return POISE_OK;
 }
 
@@ -434,7 +434,7 @@ static enum poise_status build(struct batch *b, int sql, struct team_sync_counts
 	b->fus.len = 0;
 	clear(b, sql);
 	if (!b->hashes || !b->pushed)
-		return poise_error_set(b->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(b->err);
 	for (size_t i = 0; i < ncalls; i++) {
 		const struct sync_call *c = &CALLS(b)[i];
 		struct poise_error why;
@@ -603,8 +603,7 @@ static enum poise_status stage(struct team *t, struct batch *b, struct poise_err
 			strbuf_add(&s, tables[i].columns, strlen(tables[i].columns));
 			strbuf_add(&s, ") ON COMMIT DELETE ROWS;", 24);
 		}
-	ps = s.oom ? poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory")
-		   : team_exec(t, s.p, "start sending calls", err);
+	ps = s.oom ? poise_error_nomem(err) : team_exec(t, s.p, "start sending calls", err);
 	free(s.p);
 	for (int i = 0; ps == POISE_OK && i < T_COUNT; i++) {
 		char name[64];
@@ -657,7 +656,7 @@ static enum poise_status store_batch(struct team *t, struct batch *b, int small,
 	strbuf_add(&s, "COMMIT", 6);
 	which[nres++] = (struct result){-1, R_NONE};
 	if (s.oom)
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		ps = poise_error_nomem(err);
 	else if (!PQsendQuery(t->pg, s.p))
 		ps = team_fail(t, NULL, "store the calls on the server", err);
 	free(s.p);
@@ -871,7 +870,7 @@ enum poise_status team_pull(struct team *t, struct store *st, const char *mark_n
 	char at[24];
 
 	if (!r)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if ((ps = store_sync_mark(st, mark_name, &have, err)) != POISE_OK) {
 		free(r);
 		return ps;
@@ -882,8 +881,7 @@ enum poise_status team_pull(struct team *t, struct store *st, const char *mark_n
 		strbuf_add(&s, at, strlen(at));
 	}
 	strbuf_add(&s, sql, strlen(sql));
-	ps = s.oom ? poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory")
-		   : team_read_all(t, s.p, r, n, what, err);
+	ps = s.oom ? poise_error_nomem(err) : team_read_all(t, s.p, r, n, what, err);
 	free(s.p);
 	/* One local transaction: what came, and the mark. */
 	if (ps == POISE_OK && (ps = store_sync_begin(st, err)) == POISE_OK) {

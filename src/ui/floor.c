@@ -288,7 +288,7 @@ int ui_floor(struct team_floor *f, const char *who, struct poise_error *err)
 	int rc = 1;
 
 	if (!ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
+		poise_error_nomem(err);
 		return rc;
 	}
 	ui->opts = &copts;

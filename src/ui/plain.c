@@ -969,7 +969,7 @@ int ui_call_plain(const struct call_opts *opts, struct poise_error *err)
 	int rc = 1, ch, resumed;
 
 	if (!p || !ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
+		poise_error_nomem(err);
 		goto out;
 	}
 	p->ui = ui;

@@ -271,13 +271,13 @@ static int open_playbook(struct ui *ui, struct preview *p, struct poise_error *e
 		return -1;
 	if (pbpath_resolve(&ui->pp, name, &ui->pb, err) == POISE_OK) {
 		if (ui->pb->path && ui->pb->path[0] != '(' && !(p->path = strdup(ui->pb->path)))
-			return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory")), -1;
+			return poise_error_nomem(err), -1;
 		return 0;
 	}
 	if (!name || stat(name, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return -1;
 	if (!(p->path = strdup(name)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory")), -1;
+		return poise_error_nomem(err), -1;
 	broken(p, err);
 	poise_error_clear(err);
 	return 0;
@@ -291,7 +291,7 @@ int ui_preview(const struct call_opts *opts, struct poise_error *err)
 
 	ui = calloc(1, sizeof(*ui));
 	if (!ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
+		poise_error_nomem(err);
 		return 1;
 	}
 	ui->opts = opts;
@@ -305,7 +305,7 @@ int ui_preview(const struct call_opts *opts, struct poise_error *err)
 	if (open_playbook(ui, &p, err) != 0 || term_check_err(err) != 0)
 		goto out;
 	if (ui->pb && start_walk(ui) != 0) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
+		poise_error_nomem(err);
 		goto out;
 	}
 	/* The file as it is now is the one shown: only a later save is news. */

@@ -24,7 +24,7 @@
 
 struct ready {
 	struct report_figures fig; /* today's, the agent's column of `poise report` */
-	struct ready_followup *fu;
+	struct followup *fu;
 	int nfu, cap;
 	int more;		 /* more are due than READY_FOLLOWUPS */
 	int sel;		 /* the selected follow-up, for d */
@@ -61,7 +61,7 @@ static key_fn *const ready_unseen[] = {ready_move, key_quit, NULL};
 static const struct keymap ready_map = {N_("poise - keys of the ready screen"), ready_keys,
 					NREADY_KEYS, BANNER_KEEP, ready_unseen};
 
-static int collect_fu(void *ctx, const struct ready_followup *f)
+static int collect_fu(void *ctx, const struct followup *f)
 {
 	struct ready *r = ctx;
 
@@ -71,7 +71,7 @@ static int collect_fu(void *ctx, const struct ready_followup *f)
 	}
 	if (r->nfu == r->cap) {
 		int cap = r->cap ? 2 * r->cap : 32;
-		struct ready_followup *grown = realloc(r->fu, (size_t)cap * sizeof(*grown));
+		struct followup *grown = realloc(r->fu, (size_t)cap * sizeof(*grown));
 
 		if (!grown) {
 			r->more = 1; /* what did not fit is said, not hidden */
@@ -369,7 +369,7 @@ static void ready_draw(struct ui *ui, void *ctx)
 	add(&l, r->nfu ? _("Follow-ups due") : _("No follow-ups due"), ui_attr(ui, R_SECTION), 0);
 	first = (int)l.n;
 	for (int i = 0; i < r->nfu; i++) {
-		const struct ready_followup *f = &r->fu[i];
+		const struct followup *f = &r->fu[i];
 		int overdue = strcmp(f->due, r->today) < 0;
 		char when[48], day[64];
 
@@ -431,7 +431,7 @@ static int ready_move(struct ui *ui, void *ctx, int key)
 static int ready_done(struct ui *ui, void *ctx, int key)
 {
 	struct ready *r = ctx;
-	const struct ready_followup *f;
+	const struct followup *f;
 	struct poise_error err;
 	char q[512], day[64];
 	int64_t done_at = 0;

@@ -202,7 +202,7 @@ int ui_rehearse(const struct call_opts *opts, const struct scenario *sc, struct 
 	if (term_check_err(err) != 0)
 		return 1;
 	if (!(ui = calloc(1, sizeof(*ui)))) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_nomem(err);
 		return 1;
 	}
 	o.practice = sc->id;

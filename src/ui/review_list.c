@@ -495,7 +495,7 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 	int rc = 1;
 
 	if (!l || !ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
+		poise_error_nomem(err);
 		goto out;
 	}
 	if (term_check_err(err) != 0)

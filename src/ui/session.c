@@ -287,7 +287,7 @@ int ui_call(const struct call_opts *opts, struct poise_error *err)
 		return 1;
 	ui = calloc(1, sizeof(*ui));
 	if (!ui) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, _("out of memory"));
+		poise_error_nomem(err);
 		return 1;
 	}
 	ui->opts = opts;

@@ -1,5 +1,6 @@
 #!/bin/bash
-# check_boundary.sh - the core's folders keep their insides to themselves.
+# check_boundary.sh - the core's folders keep their insides to themselves, and its
+# status messages have one home.
 #
 #   tests/structure/check_boundary.sh [SOURCE_DIR]   check the tree (default: this repository)
 #   tests/structure/check_boundary.sh --self-test    show that each rule can fail
@@ -19,6 +20,10 @@
 #     (rule 1), <yaml.h> src/core/playbook/, <libpq-fe.h> src/team/,
 #     <curses.h> (or <ncurses*.h>) only src/ui/curses.h and <term.h> only
 #     src/ui/.
+#  5. A status's own message has one home, status.h's POISE_STATUS_LIST:
+#     no poise_error_set() spells one of those messages by hand ("out of
+#     memory" is poise_error_nomem(); another status's plain message is
+#     poise_status_str()), so each is written and translated once.
 # tests/structure/check_symbols.py checks the same boundaries on the built
 # objects (calls, not includes), and the store's call graph.
 # Prints each breach as file:line: what, and exits 1 when there is one.
@@ -76,6 +81,18 @@ check() {
 	done < <(grep -rnE --include='*.[ch]' \
 		'^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](yaml\.h|libpq-fe\.h|libpq/|n?cursesw?\.h|ncursesw/|term\.h)' \
 		src include)
+
+	# 5. A status's own message, spelt by hand in poise_error_set() (a call
+	# may span lines: each file is read whole).
+	while IFS=: read -r f line rest; do
+		echo "$f:$line: a status's own message by hand (status.h has it once):$rest"
+		bad=1
+	done < <(POISE_MSGS=$(sed -n 's/^[[:space:]]*X([A-Z_]*, N_("\([^"]*\)")).*/\1/p' \
+		include/poise/status.h) find src -name '*.[ch]' -exec perl -0777 -ne '
+			BEGIN { $alt = join("|", map { quotemeta } split(/\n/, $ENV{POISE_MSGS})); }
+			while ($alt ne "" && /poise_error_set\([^;]*?,\s*_?\(?"($alt)"\)?\s*\)/g) {
+				print "$ARGV:", 1 + (substr($_, 0, $-[0]) =~ tr/\n//), ": \"$1\"\n";
+			}' {} +)
 	return $bad
 }
 
@@ -96,6 +113,10 @@ self_test() {
 	printf '#include <term.h>\n#include "ui/curses.h"\n' >"$tmp/src/ui/term.c"
 	printf '#include <libpq-fe.h>\n' >"$tmp/src/team/team_int.h"
 	printf '#include "poise/status.h"\n' >"$tmp/include/poise/store.h"
+	printf '\tX(NOMEM, N_("out of memory"))\t\\\n\tX(IO, N_("input/output error"))\n' \
+		>"$tmp/include/poise/status.h"
+	printf 'return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory: %%s", s);\n' \
+		>"$tmp/src/core/report/report_msg.c"
 	# The clean tree passes ...
 	if ! out=$(check "$tmp"); then
 		echo "self-test: a clean tree failed: $out"
@@ -114,9 +135,11 @@ self_test() {
 		'src/cli/cmd_lint.c:#include <yaml.h>' \
 		'src/ui/draw.c:#include <libpq-fe.h>' \
 		'src/ui/draw.c:#include <curses.h>' \
-		'src/core/report/review.c:#include <term.h>'; do
+		'src/core/report/review.c:#include <term.h>' \
+		'src/core/report/review.c:	return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");' \
+		'src/team/team.c:	poise_error_set(e, POISE_IO, p, 0, 0,\n\t\t_("input/output error"));'; do
 		file=${breach%%:*}
-		printf '%s\n' "${breach#*:}" >"$tmp/$file"
+		printf '%b\n' "${breach#*:}" >"$tmp/$file"
 		if out=$(check "$tmp"); then
 			echo "self-test: not caught: $breach"
 			ok=1
@@ -135,7 +158,7 @@ if [ "${1:-}" = --self-test ]; then
 fi
 root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 if check "$root"; then
-	echo "check_boundary: the store's SQL and each family's private headers stay in their folders"
+	echo "check_boundary: the store's SQL and each family's private headers stay in their folders; each status message has one home"
 	exit 0
 fi
 exit 1

@@ -155,6 +155,48 @@ START_TEST(test_note_copied)
 }
 END_TEST
 
+/* The log entry of seq's text: where every text the state names must point. */
+static const char *log_text(int64_t seq)
+{
+	for (size_t i = 0; i < cs.nlog; i++)
+		if (cs.log[i].seq == seq)
+			return cs.log[i].text;
+	ck_abort_msg("no log entry %lld", (long long)seq);
+	return NULL;
+}
+
+/*
+ * An event's text is kept once, by its log entry: the notes, the cause, the
+ * follow-up and the reflection point at it (not at a second copy, nor at
+ * the caller's), through an UNDO that folds the call again too.
+ */
+START_TEST(test_texts_kept_once)
+{
+	char text[] = "the bill doubled";
+
+	OK0(EV_START, T(0));			  /* 1 */
+	OK(EV_NOTE, T(1), 0, 0, 0, text);	  /* 2 */
+	OK(EV_NOTE, T(2), 0, 0, 0, "taken back"); /* 3 */
+	OK(EV_UNDO, T(3), 0, 3, 0, NULL);	  /* 4 */
+	OK(EV_NOTE, T(4), 0, 0, 0, "kept");	  /* 5 */
+	memset(text, 'x', sizeof(text) - 1);
+	ck_assert_uint_eq(cs.nnotes, 2);
+	ck_assert_str_eq(cs.notes[0].text, "the bill doubled");
+	ck_assert_ptr_eq(cs.notes[0].text, log_text(2));
+	ck_assert_ptr_eq(cs.notes[1].text, log_text(5));
+	OK0(EV_WRAPUP, T(5));						   /* 6 */
+	OK(EV_CAUSE, T(6), 0, 0, 0, "billing");				   /* 7 */
+	OK(EV_FOLLOWUP, T(7), 0, 0, 0, "2024-01-02\tphone\tcall back");	   /* 8 */
+	OK(EV_REFLECTION, T(8), 0, 0, 0, "stayed calm\tempathize sooner"); /* 9 */
+	OK(EV_CAUSE, T(9), 0, 0, 0, "product");				   /* 10 */
+	ck_assert_ptr_eq(cs.cause, log_text(10));
+	ck_assert_ptr_eq(cs.followup, log_text(8));
+	ck_assert_ptr_eq(cs.reflection, log_text(9));
+	ck_assert_str_eq(cs.cause, "product");
+	ck_assert_ptr_eq(cs.notes[0].text, log_text(2));
+}
+END_TEST
+
 START_TEST(test_hold)
 {
 	OK0(EV_START, T(0));
@@ -562,6 +604,7 @@ Suite *call_suite(void)
 	tcase_add_test(tc, test_init);
 	tcase_add_test(tc, test_grow_array);
 	tcase_add_test(tc, test_start);
+	tcase_add_test(tc, test_texts_kept_once);
 	tcase_add_test(tc, test_stage_time);
 	tcase_add_test(tc, test_mood);
 	tcase_add_test(tc, test_many_moods_and_notes);

@@ -1367,7 +1367,7 @@ END_TEST
  */
 
 /* count_fu: each follow-up the ready screen would list. */
-static int count_fu(void *ctx, const struct ready_followup *f)
+static int count_fu(void *ctx, const struct followup *f)
 {
 	(void)f;
 	++*(int *)ctx;

@@ -703,6 +703,51 @@ START_TEST(test_line_breaks)
 }
 END_TEST
 
+static struct playbook *default_pb(void)
+{
+	struct playbook *pb = NULL;
+	struct poise_error err;
+
+	ck_assert_int_eq(playbook_load_default(&pb, &err), POISE_OK);
+	return pb;
+}
+
+/* Playbooks by hash: each kept once, the oldest making room when full, a failed load too. */
+START_TEST(test_pb_cache)
+{
+	struct pb_cache c = {.max = 2};
+	struct playbook *a = default_pb(), *b = default_pb(), *got = NULL;
+
+	ck_assert_int_eq(pb_cache_get(&c, "a", &got), 0);
+	ck_assert_int_eq(pb_cache_put(&c, "a", a), 1);
+	ck_assert_int_eq(pb_cache_put(&c, "b", b), 1);
+	ck_assert_int_eq(pb_cache_get(&c, "a", &got), 1);
+	ck_assert_ptr_eq(got, a);
+	ck_assert_int_eq(pb_cache_put(&c, "none", NULL), 1); /* a makes room (freed) */
+	ck_assert_int_eq(pb_cache_get(&c, "a", &got), 0);
+	got = a;
+	ck_assert_int_eq(pb_cache_get(&c, "none", &got), 1);
+	ck_assert_ptr_null(got);
+	ck_assert_int_eq(pb_cache_get(&c, "b", &got), 1);
+	ck_assert_ptr_eq(got, b);
+	ck_assert_int_eq(pb_cache_put(&c, "c", default_pb()), 1); /* then b */
+	ck_assert_int_eq(pb_cache_get(&c, "b", &got), 0);
+	ck_assert_uint_eq(c.n, 2);
+	pb_cache_free(&c);
+	ck_assert_uint_eq(c.n, 0);
+	for (int i = 0; i < 20; i++) { /* max 0: no limit */
+		char hash[8];
+
+		snprintf(hash, sizeof(hash), "h%d", i);
+		ck_assert_int_eq(pb_cache_put(&c, hash, i % 2 ? default_pb() : NULL), 1);
+	}
+	ck_assert_int_eq(pb_cache_get(&c, "h0", &got), 1);
+	ck_assert_int_eq(pb_cache_get(&c, "h19", &got), 1);
+	ck_assert_ptr_nonnull(got);
+	pb_cache_free(&c);
+}
+END_TEST
+
 Suite *playbook_suite(void)
 {
 	Suite *s = suite_create("playbook");
@@ -715,6 +760,7 @@ Suite *playbook_suite(void)
 	tcase_add_test(good, test_default);
 	tcase_add_test(good, test_default_table);
 	tcase_add_test(good, test_names);
+	tcase_add_test(good, test_pb_cache);
 	suite_add_tcase(s, good);
 	tcase_add_loop_test(bad, test_error_class, 0,
 			    (int)(sizeof(error_cases) / sizeof(error_cases[0])));

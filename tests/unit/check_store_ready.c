@@ -4,6 +4,8 @@
  */
 #include "poise/store_ready.h"
 
+#include <string.h>
+
 #include "store_fixture.h"
 #include "main/suite.h"
 
@@ -31,10 +33,10 @@ static void call(struct store *st, char id[37], const char *agent, int64_t start
 
 struct fus {
 	int n;
-	struct ready_followup f[8];
+	struct followup f[8];
 };
 
-static int collect_fu(void *ctx, const struct ready_followup *f)
+static int collect_fu(void *ctx, const struct followup *f)
 {
 	struct fus *c = ctx;
 
@@ -71,6 +73,47 @@ START_TEST(followups_due_oldest_first_for_the_agent)
 	ck_assert_int_eq(store_ready_followups(st, "ana", "2025-12-31", 1, collect_fu, &c, &err),
 			 POISE_OK);
 	ck_assert_int_eq(c.n, 1); /* max */
+	store_close(st);
+}
+END_TEST
+
+/*
+ * The ready screen lists `poise followups`' own rows, of one agent: each
+ * field the same (seq and agent too, so `d` names the follow-up as
+ * `followups done` does), none of another agent's or not yet due.
+ */
+START_TEST(ready_followups_are_the_followups_rows)
+{
+	struct store *st = fx_open(fx_path(0, "db"));
+	struct poise_error err = {0};
+	struct fus ready = {0}, all = {0};
+	char id[37], other[37];
+	int mine = 0;
+
+	call(st, id, "ana", 1000, 0, NULL);
+	fx_append(st, id, EV_WRAPUP, 2000, 0, 0, 0, NULL);
+	fx_append(st, id, EV_FOLLOWUP, 2001, 0, 0, 0, "2025-03-01\tphone\tlater one");
+	fx_append(st, id, EV_FOLLOWUP, 2002, 0, 0, 0, "2025-01-02\temail\tcredit note");
+	call(st, other, "bob", 1000, 0, NULL);
+	fx_append(st, other, EV_WRAPUP, 2000, 0, 0, 0, NULL);
+	fx_append(st, other, EV_FOLLOWUP, 2001, 0, 0, 0, "2025-01-01\tphone\tbob's");
+	ck_assert_int_eq(
+		store_ready_followups(st, "ana", "2025-03-01", 10, collect_fu, &ready, &err),
+		POISE_OK);
+	ck_assert_int_eq(followup_each(st, "2025-03-01", 0, collect_fu, &all, &err), POISE_OK);
+	ck_assert_int_eq(ready.n, 2);
+	for (int i = 0; i < all.n; i++) {
+		if (strcmp(all.f[i].agent, "ana") != 0)
+			continue;
+		ck_assert_int_lt(mine, ready.n);
+		ck_assert_int_gt(ready.f[mine].seq, 0);
+		ck_assert_int_eq(ready.f[mine].id, all.f[i].id);
+		ck_assert_int_eq(ready.f[mine].seq, all.f[i].seq);
+		ck_assert_str_eq(ready.f[mine].agent, "ana");
+		ck_assert_mem_eq(&ready.f[mine], &all.f[i], sizeof(all.f[i]));
+		mine++;
+	}
+	ck_assert_int_eq(mine, ready.n);
 	store_close(st);
 }
 END_TEST
@@ -197,6 +240,7 @@ Suite *store_ready_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, fx_teardown);
 	tcase_add_test(tc, followups_due_oldest_first_for_the_agent);
+	tcase_add_test(tc, ready_followups_are_the_followups_rows);
 	tcase_add_test(tc, last_call_is_the_newest_start);
 	tcase_add_test(tc, start_check_agrees_with_the_full_queries);
 	suite_add_tcase(s, tc);

@@ -9,6 +9,7 @@
 #include "poise/event.h"
 #include "poise/i18n.h"
 #include "poise/limits.h"
+#include "poise/status.h"
 #include "poise/words.h"
 #include "helpers/fixture_spanish.h"
 #include "main/suite.h"
@@ -205,6 +206,39 @@ START_TEST(test_decimal_point)
 }
 END_TEST
 
+/*
+ * Out of memory, one message: the status's own, translated as every status
+ * message is, whatever err held before; no file or line: no file caused it.
+ */
+static void check_nomem(const char *want)
+{
+	struct poise_error err;
+
+	poise_error_set(&err, POISE_PLAYBOOK, "pb.yaml", 3, 4, "unknown key '%s'", "tipz");
+	ck_assert_int_eq(poise_error_nomem(&err), POISE_NOMEM);
+	ck_assert_int_eq(err.status, POISE_NOMEM);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_str_eq(err.msg, poise_status_str(POISE_NOMEM));
+	ck_assert_str_eq(err.file, "");
+	ck_assert_int_eq(err.line, 0);
+	ck_assert_int_eq(err.col, 0);
+	ck_assert_int_eq(poise_error_nomem(NULL), POISE_NOMEM);
+}
+
+START_TEST(test_nomem)
+{
+	check_nomem("out of memory");
+}
+END_TEST
+
+START_TEST(test_nomem_spanish)
+{
+	fixture_spanish();
+	check_nomem("sin memoria");
+	setlocale(LC_ALL, "C");
+}
+END_TEST
+
 Suite *words_suite(void)
 {
 	Suite *s = suite_create("words");
@@ -218,11 +252,13 @@ Suite *words_suite(void)
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_decimal_point);
 	tcase_add_test(tc, test_same_and_pick);
+	tcase_add_test(tc, test_nomem);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("words_es");
 	tcase_set_tags(tc, "es");
 	tcase_add_test(tc, test_pick_spanish);
 	tcase_add_test(tc, test_choices_spanish);
+	tcase_add_test(tc, test_nomem_spanish);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,9 +2,11 @@
  * call.c - a call's state as a fold over its events.
  *
  * call_check() decides, call_apply() changes: every refusal happens before
- * the first write, and the only allocations (a note, a mood mark, a prompt, a cause
- * or wrap-up text) are made before anything is touched, so a refused or failed
- * event leaves the state exactly as it was.
+ * the first write, and the only allocations (the log entry and its text, a
+ * note, a mood mark, a prompt) are made before anything is touched, so a
+ * refused or failed event leaves the state exactly as it was. An event's
+ * text is kept once, by its log entry: a note, the cause, the follow-up and
+ * the reflection point at it.
  */
 #include "poise/call.h"
 
@@ -63,8 +65,6 @@ void call_free(struct call_state *cs)
 		for (int sec = 0; sec < SECTION_COUNT; sec++)
 			free(cs->lines[s][sec]);
 	}
-	for (size_t i = 0; i < cs->nnotes; i++)
-		free(cs->notes[i].text);
 	for (size_t i = 0; i < cs->nlog; i++)
 		free(cs->log[i].text);
 	free(cs->log);
@@ -73,9 +73,6 @@ void call_free(struct call_state *cs)
 	free(cs->moods);
 	free(cs->rules);
 	free(cs->prompts);
-	free(cs->cause);
-	free(cs->followup);
-	free(cs->reflection);
 	memset(cs, 0, sizeof(*cs));
 }
 
@@ -230,15 +227,9 @@ static void stop_talk(struct call_state *cs, int64_t t)
 
 static enum poise_status apply_note(struct call_state *cs, const struct event *ev)
 {
-	char *text = strdup(ev->text);
-
-	if (!text || !GROW(cs->notes, cs->nnotes, cs->notes_cap, 8)) {
-		free(text);
+	if (!GROW(cs->notes, cs->nnotes, cs->notes_cap, 8))
 		return POISE_NOMEM;
-	}
-	cs->notes[cs->nnotes].t = ev->t;
-	cs->notes[cs->nnotes].text = text;
-	cs->nnotes++;
+	cs->notes[cs->nnotes++] = (struct note){.t = ev->t, .text = ev->text};
 	return POISE_OK;
 }
 
@@ -246,9 +237,7 @@ static enum poise_status apply_mood(struct call_state *cs, const struct event *e
 {
 	if (!GROW(cs->moods, cs->nmoods, cs->moods_cap, 8))
 		return POISE_NOMEM;
-	cs->moods[cs->nmoods].t = ev->t;
-	cs->moods[cs->nmoods].mood = ev->a;
-	cs->nmoods++;
+	cs->moods[cs->nmoods++] = (struct mood_mark){.t = ev->t, .mood = ev->a};
 	/* The same mood again confirms it: it has been held since the first. */
 	if (ev->a != cs->mood)
 		cs->mood_since = ev->t;
@@ -257,17 +246,6 @@ static enum poise_status apply_mood(struct call_state *cs, const struct event *e
 }
 
 /* Replace *slot with a copy of text. */
-static enum poise_status set_text(char **slot, const char *text)
-{
-	char *copy = strdup(text);
-
-	if (!copy)
-		return POISE_NOMEM;
-	free(*slot);
-	*slot = copy;
-	return POISE_OK;
-}
-
 /* The pending prompt leaves the screen: how, and by which event. */
 static void end_prompt(struct call_state *cs, enum prompt_end how, const struct event *ev)
 {
@@ -454,11 +432,14 @@ static enum poise_status apply_event(struct call_state *cs, const struct event *
 	case EV_PROMPT:
 		return apply_prompt(cs, ev);
 	case EV_CAUSE:
-		return set_text(&cs->cause, ev->text);
+		cs->cause = ev->text;
+		return POISE_OK;
 	case EV_FOLLOWUP:
-		return set_text(&cs->followup, ev->text);
+		cs->followup = ev->text;
+		return POISE_OK;
 	case EV_REFLECTION:
-		return set_text(&cs->reflection, ev->text);
+		cs->reflection = ev->text;
+		return POISE_OK;
 	case EV_WRAPUP:
 		stop_talk(cs, ev->t);
 		cs->phase = CALL_WRAPUP;
@@ -525,6 +506,7 @@ enum poise_status call_apply(struct call_state *cs, const struct event *given)
 		free(e.text);
 		return POISE_NOMEM;
 	}
+	ev->text = e.text; /* what the state keeps of it points at the log's copy */
 	st = call_fold_one(cs, ev);
 	if (st != POISE_OK) {
 		free(e.text);

@@ -9,7 +9,10 @@
 
 #include "poise/call.h"
 
-/* Check and fold ev, without keeping it (call_apply keeps it). */
+/*
+ * Check and fold ev, without keeping it (call_apply keeps it). ev->text must
+ * be its log entry's: the state points at it (a note, the cause) and never copies.
+ */
 enum poise_status call_fold_one(struct call_state *cs, const struct event *ev);
 
 /* Whether this UNDO may be applied now (call.h: Undo). */

@@ -87,7 +87,7 @@ enum poise_status rehearsal_close_stale(struct store *st, const char *agent, int
 		ps = POISE_OK;
 	}
 	if (ps == POISE_OK && s.nomem)
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		ps = poise_error_nomem(err);
 	for (size_t i = 0; ps == POISE_OK && i < s.n; i++) {
 		struct call_lock *lk = NULL;
 		struct poise_error lerr;

@@ -138,7 +138,7 @@ enum poise_status pbpath_list_dir(const char *dir, char ***out, size_t *outlen,
 		grown = realloc(names, (len + 1) * sizeof(*names));
 		if (!grown || !(grown[len] = strdup(de->d_name))) {
 			names = grown ? grown : names;
-			st = poise_error_set(err, POISE_NOMEM, dir, 0, 0, "out of memory");
+			st = poise_error_nomem(err);
 			goto out;
 		}
 		names = grown;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "playbook_tree.h"
+#include "util/grow.h"
 #include "poise/i18n.h"
 #include "poise/sha256.h"
 
@@ -119,6 +120,41 @@ void playbook_free(struct playbook *pb)
 	free(pb);
 }
 
+int pb_cache_get(const struct pb_cache *c, const char *hash, struct playbook **pb)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->slot[i].hash, hash) == 0)
+			return *pb = c->slot[i].pb, 1;
+	return 0;
+}
+
+int pb_cache_put(struct pb_cache *c, const char *hash, struct playbook *pb)
+{
+	struct pb_cached *s;
+
+	if (c->max && c->n >= c->max) {
+		s = &c->slot[c->next];
+		c->next = (c->next + 1) % c->max;
+		playbook_free(s->pb);
+	} else if (GROW(c->slot, c->n, c->cap, 8)) {
+		s = &c->slot[c->n++];
+	} else {
+		playbook_free(pb);
+		return 0;
+	}
+	snprintf(s->hash, sizeof(s->hash), "%s", hash);
+	s->pb = pb;
+	return 1;
+}
+
+void pb_cache_free(struct pb_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		playbook_free(c->slot[i].pb);
+	free(c->slot);
+	memset(c, 0, sizeof(*c));
+}
+
 void playbook_overlay_free(struct pb_overlay *ov)
 {
 	if (!ov)
@@ -163,7 +199,7 @@ static enum poise_status playbook_keep_text(struct playbook *pb, const char *tex
 					    const char *name, struct poise_error *err)
 {
 	if (!(pb->text = malloc(len + 1)) || !(pb->path = strpool_dup(&pb->strings, name)))
-		return poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (len)
 		memcpy(pb->text, text, len);
 	pb->text[len] = '\0';
@@ -194,7 +230,7 @@ enum poise_status playbook_parse_text(const char *text, size_t len, const char *
 	if (!text)
 		text = "";
 	if (!(pb = calloc(1, sizeof(*pb)))) {
-		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
+		st = poise_error_nomem(err);
 		goto out;
 	}
 	if ((st = playbook_walk(&tree, name, pb, err, NULL)) != POISE_OK ||
@@ -221,7 +257,7 @@ static enum poise_status read_fd(int fd, const char *path, const char *what, siz
 	ssize_t n;
 
 	if (!buf)
-		return poise_error_set(err, POISE_NOMEM, path, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	while ((n = read(fd, buf + len, cap - len)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -239,7 +275,7 @@ static enum poise_status read_fd(int fd, const char *path, const char *what, siz
 		cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 		if (!(grown = realloc(buf, cap))) {
 			free(buf);
-			return poise_error_set(err, POISE_NOMEM, path, 0, 0, "out of memory");
+			return poise_error_nomem(err);
 		}
 		buf = grown;
 	}
@@ -260,6 +296,8 @@ enum poise_status pb_read_file(const char *path, const char *what, size_t max, c
 	struct stat sb;
 	int fd;
 
+	if (!path)
+		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "no %s path given", what);
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 && errno == ENXIO)
 		/* a socket: say what it is, not the errno's words */
 		return poise_error_set(err, POISE_IO, path, 0, 0, "cannot read %s: %s", what,
@@ -278,6 +316,20 @@ enum poise_status pb_read_file(const char *path, const char *what, size_t max, c
 	else
 		st = read_fd(fd, path, what, (size_t)sb.st_size + 1, max, out, outlen, err);
 	close(fd);
+	return st;
+}
+
+enum poise_status pb_load_file(const char *path, const char *what, size_t max, pb_text_fn load,
+			       void *out, struct poise_error *err)
+{
+	enum poise_status st;
+	char *text = NULL;
+	size_t len = 0;
+
+	poise_error_clear(err);
+	if ((st = pb_read_file(path, what, max, &text, &len, err)) == POISE_OK)
+		st = load(out, text, len, path, err);
+	free(text);
 	return st;
 }
 
@@ -353,41 +405,47 @@ enum poise_status playbook_errors_text(const char *text, size_t len, const char 
 			 errs, n, NULL);
 }
 
-/* Read the file at path, then parse it (finder NULL) or load it (resolving with finder). */
-static enum poise_status file_load(const char *path, int resolve, const struct pb_finder *finder,
-				   struct playbook **out, struct poise_error *err)
+/* A playbook file's text, parsed alone (playbook_parse_file's pb_text_fn). */
+static enum poise_status parse_text(void *out, const char *text, size_t len, const char *path,
+				    struct poise_error *err)
 {
-	enum poise_status st;
-	char *text = NULL;
-	size_t len = 0;
+	return playbook_parse_text(text, len, path, out, err);
+}
 
-	*out = NULL;
-	poise_error_clear(err);
-	if (!path)
-		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "no playbook path given");
-	if ((st = pb_read_file(path, "playbook", PLAYBOOK_MAX_BYTES, &text, &len, err)) == POISE_OK)
-		st = resolve ? playbook_load_text_with(text, len, path, finder, out, err)
-			     : playbook_parse_text(text, len, path, out, err);
-	free(text);
-	return st;
+/* A playbook file's text, loaded with what it extends (finder NULL: beside it). */
+struct load_with {
+	const struct pb_finder *finder;
+	struct playbook **out;
+};
+
+static enum poise_status load_text_with(void *ctx, const char *text, size_t len, const char *path,
+					struct poise_error *err)
+{
+	struct load_with *lw = ctx;
+
+	return playbook_load_text_with(text, len, path, lw->finder, lw->out, err);
 }
 
 enum poise_status playbook_parse_file(const char *path, struct playbook **out,
 				      struct poise_error *err)
 {
-	return file_load(path, 0, NULL, out, err);
+	*out = NULL;
+	return pb_load_file(path, "playbook", PLAYBOOK_MAX_BYTES, parse_text, out, err);
 }
 
 enum poise_status playbook_load_file_with(const char *path, const struct pb_finder *finder,
 					  struct playbook **out, struct poise_error *err)
 {
-	return file_load(path, 1, finder, out, err);
+	struct load_with lw = {finder, out};
+
+	*out = NULL;
+	return pb_load_file(path, "playbook", PLAYBOOK_MAX_BYTES, load_text_with, &lw, err);
 }
 
 enum poise_status playbook_load_file(const char *path, struct playbook **out,
 				     struct poise_error *err)
 {
-	return file_load(path, 1, NULL, out, err);
+	return playbook_load_file_with(path, NULL, out, err);
 }
 
 enum poise_status playbook_load_text(const char *text, size_t len, const char *name,

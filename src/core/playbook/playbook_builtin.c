@@ -125,7 +125,6 @@ enum poise_status playbook_load_default(struct playbook **out, struct poise_erro
 					  PLAYBOOK_BUILTIN_NAME, out, err);
 	poise_error_clear(err);
 	if (!(*out = playbook_copy(poise_default_playbook_table)))
-		return poise_error_set(err, POISE_NOMEM, PLAYBOOK_BUILTIN_NAME, 0, 0,
-				       "out of memory");
+		return poise_error_nomem(err);
 	return POISE_OK;
 }

@@ -166,7 +166,7 @@ enum poise_status playbook_emit(const struct playbook *pb, const char *comment, 
 		emit_rule(&o, &pb->rules[i]);
 	if (o.nomem || !o.buf) {
 		free(o.buf);
-		return poise_error_set(err, POISE_NOMEM, pb->path, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	}
 	*text = o.buf;
 	*len = o.len;

@@ -113,7 +113,7 @@ static enum poise_status apply_stage(struct playbook *base, struct playbook *chi
 	if (os->given & (1u << SF_SOURCES))
 		steal_list(&to->sources, &from->sources);
 	if (list_append(&to->sources, &os->add_sources, 1) != POISE_OK)
-		return poise_error_set(err, POISE_NOMEM, child->path, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	for (int i = 0;
 	     s == STAGE_BOUNDARY && (os->given & (1u << SF_WARNINGS)) && i < PLAYBOOK_WARNINGS; i++)
 		steal_str(&base->warnings[i], &child->warnings[i]);
@@ -125,8 +125,7 @@ static enum poise_status apply_stage(struct playbook *base, struct playbook *chi
 				      child, what, err)) != POISE_OK)
 			return st;
 		if (list_append(&to->section[sec], &os->add[sec], 0) != POISE_OK)
-			return poise_error_set(err, POISE_NOMEM, child->path, 0, 0,
-					       "out of memory");
+			return poise_error_nomem(err);
 	}
 	if (!to->section[SECTION_TIPS].len || !to->section[SECTION_CHECKLIST].len)
 		return at_error(child, to->at, err, "stage '%s' is left with no %s", stage_key(s),
@@ -206,7 +205,7 @@ enum poise_status playbook_apply(struct playbook *base, struct playbook *child,
 		if ((st = apply_stage(base, child, (enum stage)s, err)) != POISE_OK)
 			return st;
 	if (apply_rules(base, child) != POISE_OK)
-		return poise_error_set(err, POISE_NOMEM, child->path, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	steal_str(&base->id, &child->id);
 	base->id_at = child->id_at;
 	steal_str(&base->title, &child->title);

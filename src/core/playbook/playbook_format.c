@@ -123,7 +123,7 @@ static enum poise_status walk_edit(struct pb_walk *w, enum stage s, int remove, 
 		if (!remove)
 			continue;
 		if (!(os->remove_at[sec] = calloc(out->len, sizeof(struct pb_pos))))
-			return pbwalk_nomem(w);
+			return poise_error_nomem(w->err);
 		for (n = 0, i = v[sec] + 1; i < pb_node(w, v[sec])->end; i = pb_next(w, i), n++)
 			os->remove_at[sec][n] =
 				(struct pb_pos){pb_node(w, i)->line, pb_node(w, i)->col};
@@ -263,7 +263,7 @@ static enum poise_status walk_causes(struct pb_walk *w, uint32_t key, uint32_t v
 	if (!(n = seq_len(w, val)))
 		return pbwalk_error(w, val, "empty list for 'causes'");
 	if (!(w->pb->causes = calloc(n, sizeof(*w->pb->causes))) || !idset_init(&ids, n)) {
-		st = pbwalk_nomem(w);
+		st = poise_error_nomem(w->err);
 		goto out;
 	}
 	w->pb->ncauses = n;
@@ -436,7 +436,7 @@ static enum poise_status walk_rules(struct pb_walk *w, uint32_t key, uint32_t va
 	if (!(n = seq_len(w, val)))
 		return POISE_OK; /* `rules: []` says "no rules" plainly */
 	if (!(w->pb->rules = calloc(n, sizeof(*w->pb->rules))) || !idset_init(&ids, n)) {
-		st = pbwalk_nomem(w);
+		st = poise_error_nomem(w->err);
 		goto out;
 	}
 	w->pb->nrules = n;
@@ -459,24 +459,13 @@ out:
 	return st;
 }
 
-/* The playbook's keys: required in a whole playbook, and in one that extends another. */
+/* The playbook's keys (PLAYBOOK_KEY_LIST): required in a whole playbook, and in one extending. */
+#define PF_ROW(name, key, required, extending) {key, required, extending},
 static const struct {
 	const char *key;
-	int required, extending; /* an extending playbook needs only its id, title and version */
-} playbook_keys[PF_COUNT] = {
-	[PF_ID] = {"id", 1, 1},
-	[PF_TITLE] = {"title", 1, 1},
-	[PF_VERSION] = {"version", 1, 1},
-	[PF_LANGUAGE] = {"language", 1, 0},
-	[PF_DESCRIPTION] = {"description", 0, 0},
-	[PF_SCORECARD] = {"scorecard", 0, 0},
-	[PF_EXTENDS] = {"extends", 0, 1},
-	[PF_SOURCES] = {"sources", 1, 0},
-	[PF_STAGES] = {"stages", 1, 0},
-	[PF_CAUSES] = {"causes", 1, 0},
-	[PF_RULES] = {"rules", 0, 0},
-	[PF_MANAGER] = {"manager", 0, 0},
-};
+	int required, extending;
+} playbook_keys[PF_COUNT] = {PLAYBOOK_KEY_LIST(PF_ROW)};
+#undef PF_ROW
 
 /* Whether the root mapping has an `extends` key: it decides which keys are required. */
 static uint32_t find_extends(const struct pb_walk *w)
@@ -519,7 +508,7 @@ enum poise_status playbook_walk(const struct pb_tree *t, const char *name, struc
 		return pbwalk_error(&w, 0, "expected a mapping of playbook keys, got %s",
 				    pbwalk_kind(&w, 0));
 	if (find_extends(&w) && !(pb->overlay = calloc(1, sizeof(*pb->overlay))))
-		return pbwalk_nomem(&w);
+		return poise_error_nomem(w.err);
 	for (int i = 0; i < PF_COUNT; i++)
 		fields[i] = (struct pb_field){
 			playbook_keys[i].key,

@@ -145,11 +145,6 @@ static enum poise_status builder_error(struct builder *b, const yaml_mark_t *m, 
 			       (int)m->column + 1, msg);
 }
 
-static enum poise_status builder_nomem(struct builder *b)
-{
-	return poise_error_set(b->err, POISE_NOMEM, b->name, 0, 0, "out of memory");
-}
-
 /* The offset where 0-based line `line` starts; len when there is none. */
 static size_t line_start(const char *text, size_t len, size_t line)
 {
@@ -269,7 +264,7 @@ static enum poise_status syntax_error(yaml_parser_t *parser, const char *text, s
 	enum poise_status st;
 
 	if (parser->error == YAML_MEMORY_ERROR)
-		return poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (parser->error == YAML_READER_ERROR) /* text_check should have caught it */
 		return poise_error_put(err, POISE_YAML, name, 0, 0, problem);
 	off = text_offset(text, len, m->line, m->column);
@@ -332,7 +327,7 @@ static enum poise_status builder_push(struct builder *b, const yaml_event_t *ev,
 		struct pb_node *nodes;
 
 		if (cap > UINT32_MAX || !(nodes = realloc(t->nodes, cap * sizeof(*nodes))))
-			return builder_nomem(b);
+			return poise_error_nomem(b->err);
 		t->nodes = nodes;
 		t->cap = cap;
 	}
@@ -394,7 +389,7 @@ static enum poise_status builder_scalar(struct builder *b, const yaml_event_t *e
 		while (cap < t->slen + len + 1)
 			cap *= 2;
 		if (cap > UINT32_MAX || !(strs = realloc(t->strs, cap)))
-			return builder_nomem(b);
+			return poise_error_nomem(b->err);
 		t->strs = strs;
 		t->scap = cap;
 	}
@@ -470,7 +465,7 @@ enum poise_status playbook_tree_build(struct pb_tree *t, const char *text, size_
 	int done = 0;
 
 	if (!yaml_parser_initialize(&parser))
-		return poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	/* No set_encoding: libyaml's detection is what skips a leading BOM. */
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!done) {

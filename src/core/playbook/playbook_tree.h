@@ -60,10 +60,22 @@ enum poise_status playbook_text_check(const char *text, size_t len, const char *
 
 /*
  * Read a trainer's file (playbook, scenario) whole: a regular file of at
- * most max bytes, refused at once otherwise; `what` names it in messages.
+ * most max bytes, refused at once otherwise (and a NULL path: POISE_USAGE);
+ * `what` names it in messages.
  */
 enum poise_status pb_read_file(const char *path, const char *what, size_t max, char **out,
 			       size_t *outlen, struct poise_error *err);
+
+/*
+ * Load a trainer's file: err cleared, the file read (pb_read_file), its text
+ * handed to load(out, text, len, path, err), then freed. The *_load_file
+ * functions of playbooks, scenarios and scorecards are this with their
+ * *_load_text. out is load's: set it to NULL first, as nothing may be made.
+ */
+typedef enum poise_status (*pb_text_fn)(void *out, const char *text, size_t len, const char *path,
+					struct poise_error *err);
+enum poise_status pb_load_file(const char *path, const char *what, size_t max, pb_text_fn load,
+			       void *out, struct poise_error *err);
 
 /*
  * The start of every load of a trainer's text (playbook, scenario, scorecard):
@@ -100,22 +112,29 @@ enum {
 	SF_COUNT
 };
 
-/* The top-level keys. */
-enum {
-	PF_ID,
-	PF_TITLE,
-	PF_VERSION,
-	PF_LANGUAGE,
-	PF_DESCRIPTION,
-	PF_SCORECARD,
-	PF_EXTENDS,
-	PF_SOURCES,
-	PF_STAGES,
-	PF_CAUSES,
-	PF_RULES,
-	PF_MANAGER,
-	PF_COUNT
-};
+/*
+ * X(name, key, required, extending): the top-level keys, and whether each
+ * is required in a whole playbook and in one that extends another (which
+ * needs only its id, title and version). The enum PF_* and the walk's
+ * table (playbook_format.c) come from this one list.
+ */
+#define PLAYBOOK_KEY_LIST(X)                                                                       \
+	X(ID, "id", 1, 1)                                                                          \
+	X(TITLE, "title", 1, 1)                                                                    \
+	X(VERSION, "version", 1, 1)                                                                \
+	X(LANGUAGE, "language", 1, 0)                                                              \
+	X(DESCRIPTION, "description", 0, 0)                                                        \
+	X(SCORECARD, "scorecard", 0, 0)                                                            \
+	X(EXTENDS, "extends", 0, 1)                                                                \
+	X(SOURCES, "sources", 1, 0)                                                                \
+	X(STAGES, "stages", 1, 0)                                                                  \
+	X(CAUSES, "causes", 1, 0)                                                                  \
+	X(RULES, "rules", 0, 0)                                                                    \
+	X(MANAGER, "manager", 0, 0)
+
+#define PF_ENUM(name, key, required, extending) PF_##name,
+enum { PLAYBOOK_KEY_LIST(PF_ENUM) PF_COUNT };
+#undef PF_ENUM
 
 /*
  * What an extending playbook changes. A key it writes (bit in `given`)
@@ -204,7 +223,6 @@ static inline uint32_t pb_next(const struct pb_walk *w, uint32_t i)
 
 enum poise_status pbwalk_error(struct pb_walk *w, uint32_t at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-enum poise_status pbwalk_nomem(struct pb_walk *w);
 int pbwalk_missing(const struct pb_walk *w, uint32_t i);
 const char *pbwalk_kind(const struct pb_walk *w, uint32_t i);
 

@@ -48,11 +48,6 @@ enum poise_status pbwalk_error(struct pb_walk *w, uint32_t at, const char *fmt, 
 	return POISE_PLAYBOOK;
 }
 
-enum poise_status pbwalk_nomem(struct pb_walk *w)
-{
-	return poise_error_set(w->err, POISE_NOMEM, w->name, 0, 0, "out of memory");
-}
-
 /* A plain ~, null or nothing: YAML's null, which the format calls missing. */
 int pbwalk_missing(const struct pb_walk *w, uint32_t i)
 {
@@ -117,7 +112,7 @@ enum poise_status pbwalk_string(struct pb_walk *w, uint32_t key, uint32_t val, p
 	if (check && (st = check(w, val, s)) != POISE_OK)
 		return st;
 	if (!(*out = strpool_dup(w->pool, s)))
-		return pbwalk_nomem(w);
+		return poise_error_nomem(w->err);
 	return POISE_OK;
 }
 
@@ -196,7 +191,7 @@ enum poise_status pbwalk_check_spoken(struct pb_walk *w, uint32_t at, const char
 		free(reads);
 		if (grown)
 			w->pb->notes = grown;
-		return pbwalk_nomem(w);
+		return poise_error_nomem(w->err);
 	}
 	w->pb->notes = grown;
 	note = &grown[w->pb->nnotes++];
@@ -294,7 +289,7 @@ enum poise_status pbwalk_strlist(struct pb_walk *w, uint32_t key, uint32_t val, 
 	if (!len)
 		return pbwalk_error(w, val, "empty list for '%s'", k);
 	if (!(out->items = calloc(len, sizeof(*out->items))))
-		return pbwalk_nomem(w);
+		return poise_error_nomem(w->err);
 	out->len = len;
 	st = POISE_OK;
 	for (len = 0, i = val + 1; i < n->end; i = pb_next(w, i), len++) {

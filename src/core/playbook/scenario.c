@@ -167,7 +167,7 @@ static enum poise_status walk_reactions(struct pb_walk *w, struct scenario *sc, 
 		return pbwalk_error(w, val, "%zu reactions; the limit is %d", n,
 				    SCENARIO_MAX_REACTIONS);
 	if (!(sc->reactions = calloc(n, sizeof(*sc->reactions))))
-		return pbwalk_nomem(w);
+		return poise_error_nomem(w->err);
 	for (n = 0, i = val + 1; i < pb_node(w, val)->end; i = pb_next(w, i), n++) {
 		snprintf(what, sizeof(what), "reaction %zu", n + 1);
 		sc->nreactions = n + 1;
@@ -251,7 +251,7 @@ enum poise_status scenario_load_text(const char *text, size_t len, const char *n
 	    POISE_OK)
 		goto out;
 	if (!(sc = calloc(1, sizeof(*sc))) || !(sc->path = strpool_dup(&sc->strings, name))) {
-		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
+		st = poise_error_nomem(err);
 		goto out;
 	}
 	w = (struct pb_walk){
@@ -288,20 +288,16 @@ int scenario_is_file(const char *path)
 	return is;
 }
 
+/* scenario_load_file's pb_text_fn. */
+static enum poise_status load_text(void *out, const char *text, size_t len, const char *path,
+				   struct poise_error *err)
+{
+	return scenario_load_text(text, len, path, out, err);
+}
+
 enum poise_status scenario_load_file(const char *path, struct scenario **out,
 				     struct poise_error *err)
 {
-	enum poise_status st;
-	char *text = NULL;
-	size_t len = 0;
-
 	*out = NULL;
-	poise_error_clear(err);
-	if (!path)
-		return poise_error_set(err, POISE_USAGE, NULL, 0, 0, "no scenario path given");
-	if ((st = pb_read_file(path, "scenario", SCENARIO_MAX_BYTES, &text, &len, err)) ==
-	    POISE_OK)
-		st = scenario_load_text(text, len, path, out, err);
-	free(text);
-	return st;
+	return pb_load_file(path, "scenario", SCENARIO_MAX_BYTES, load_text, out, err);
 }

@@ -244,7 +244,7 @@ static enum poise_status walk_scorecard(struct sc_walk *s)
 	if (!(s->sc->groups = calloc(n, sizeof(*s->sc->groups))) ||
 	    !(s->sc->criteria = calloc(SCORECARD_MAX_CRITERIA, sizeof(*s->sc->criteria))) ||
 	    !(s->id_at = calloc(SCORECARD_MAX_CRITERIA, sizeof(*s->id_at)))) {
-		st = pbwalk_nomem(w);
+		st = poise_error_nomem(w->err);
 		goto out;
 	}
 	for (g = v[SF_GROUPS_] + 1; g < pb_node(w, v[SF_GROUPS_])->end; g = pb_next(w, g))
@@ -267,13 +267,13 @@ enum poise_status scorecard_load_text(const char *text, size_t len, const char *
 	    POISE_OK)
 		goto out;
 	if (!(s.sc = calloc(1, sizeof(*s.sc)))) {
-		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
+		st = poise_error_nomem(err);
 		goto out;
 	}
 	s.w.pool = &s.sc->strings;
 	if ((st = walk_scorecard(&s)) == POISE_OK &&
 	    !(s.sc->path = strpool_dup(&s.sc->strings, name)))
-		st = poise_error_set(err, POISE_NOMEM, name, 0, 0, "out of memory");
+		st = poise_error_nomem(err);
 	if (st == POISE_OK) {
 		*out = s.sc;
 		s.sc = NULL;
@@ -285,19 +285,18 @@ out:
 	return st;
 }
 
+/* scorecard_load_file's pb_text_fn. */
+static enum poise_status load_text(void *out, const char *text, size_t len, const char *path,
+				   struct poise_error *err)
+{
+	return scorecard_load_text(text, len, path, out, err);
+}
+
 enum poise_status scorecard_load_file(const char *path, struct scorecard **out,
 				      struct poise_error *err)
 {
-	char *text = NULL;
-	size_t len = 0;
-	enum poise_status st;
-
 	*out = NULL;
-	poise_error_clear(err);
-	if ((st = pb_read_file(path, "scorecard", PLAYBOOK_MAX_BYTES, &text, &len, err)) == POISE_OK)
-		st = scorecard_load_text(text, len, path, out, err);
-	free(text);
-	return st;
+	return pb_load_file(path, "scorecard", PLAYBOOK_MAX_BYTES, load_text, out, err);
 }
 
 enum poise_status scorecard_load_default(struct scorecard **out, struct poise_error *err)

@@ -305,7 +305,7 @@ enum poise_status gen_call(const struct gen_opts *o, const struct playbook *pb, 
 		 pb->version);
 	snprintf(out->meta.playbook_hash, sizeof(out->meta.playbook_hash), "%s", pb->hash);
 	if (call_init(&g.cs, pb) != POISE_OK)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	g.t = g.tick = out->meta.started;
 	emit(&g, EV_START, STAGE_CALM, 0, 0, pb->hash);
 	talk(&g, &abuse);
@@ -347,7 +347,7 @@ enum poise_status gen_write(struct store *st, const struct playbook *pb, const s
 	uint64_t i = 0;
 
 	if (!c)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	while (ps == POISE_OK && i < n) {
 		uint64_t end = i + GEN_BATCH < n ? i + GEN_BATCH : n;
 		struct store_batch *b;

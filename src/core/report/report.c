@@ -37,7 +37,7 @@ enum { FU_DONE, FU_DUE, FU_OVERDUE, FU_LATER };
 
 static enum poise_status nomem(struct run *rn)
 {
-	return rn->ps = poise_error_set(rn->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+	return rn->ps = poise_error_nomem(rn->err);
 }
 
 /* --- accumulators -------------------------------------------------------- */
@@ -428,7 +428,7 @@ enum poise_status report_run(struct store *st, const struct report_query *q, str
 				       "repeat days must be 1..%d, not %d", REPORT_REPEAT_MAX,
 				       q->repeat_days);
 	if (!(rn.r = calloc(1, sizeof(*rn.r))))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	rn.r->repeat_days = q->repeat_days;
 	rn.r->utc = q->utc;
 	rn.r->practice = q->practice;
@@ -447,8 +447,8 @@ enum poise_status report_run(struct store *st, const struct report_query *q, str
 		finish_acc(&rn.r->all);
 		for (size_t i = 0; i < rn.r->nagents; i++)
 			finish_acc(&rn.r->agents[i]);
-		if ((ps = report_lines_index(rn.r)) != POISE_OK)
-			poise_error_set(err, ps, NULL, 0, 0, "out of memory");
+		if (report_lines_index(rn.r) != POISE_OK)
+			ps = poise_error_nomem(err);
 	}
 	return POISE_HAND_OUT(ps, rn.r, out, report_free);
 }

@@ -113,10 +113,10 @@ enum poise_status report_calibration(struct store *st, const struct report_query
 
 	*out = NULL;
 	if (!c)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	ps = store_score_calibration(st, &f, calib_row, c, err);
 	if (ps == POISE_OK && (c->oom || !close_group(c)))
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		ps = poise_error_nomem(err);
 	free(c->m);
 	c->m = NULL;
 	return POISE_HAND_OUT(ps, c, out, report_calib_free);

@@ -415,13 +415,13 @@ static enum poise_status pack_folded(struct call_fold *cf, const char *id, unsig
 	*blob = NULL;
 	*len = 0;
 	if (cf->oom)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (!call_fold_closed(cf))
 		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
 				       "call%s%s%s is not closed: its figures are not final",
 				       id ? " '" : "", id ? id : "", id ? "'" : "");
 	if (!call_fold_end(cf) || !call_figs_pack(&cf->figs, blob, len))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	return POISE_OK;
 }
 
@@ -430,19 +430,17 @@ static enum poise_status pack_folded(struct call_fold *cf, const char *id, unsig
 struct report_keeper {
 	struct store *st;
 	struct call_fold cf;
-	struct {
-		char hash[FIELD_HASH_SIZE];
-		struct playbook *pb;
-	} pbs[KEEPER_PLAYBOOKS];
-	size_t npbs, next; /* next: the slot to reuse when all are taken */
+	struct pb_cache pbs;
 };
 
 struct report_keeper *report_keeper_new(struct store *st)
 {
 	struct report_keeper *k = calloc(1, sizeof(*k));
 
-	if (k)
+	if (k) {
 		k->st = st;
+		k->pbs.max = KEEPER_PLAYBOOKS;
+	}
 	return k;
 }
 
@@ -450,8 +448,7 @@ void report_keeper_free(struct report_keeper *k)
 {
 	if (!k)
 		return;
-	for (size_t i = 0; i < k->npbs; i++)
-		playbook_free(k->pbs[i].pb);
+	pb_cache_free(&k->pbs);
 	call_fold_free(&k->cf);
 	free(k);
 }
@@ -460,23 +457,14 @@ void report_keeper_free(struct report_keeper *k)
 static enum poise_status keeper_playbook(struct report_keeper *k, const char *hash,
 					 struct playbook **out, struct poise_error *err)
 {
-	size_t i;
 	enum poise_status ps;
 
-	for (i = 0; i < k->npbs; i++)
-		if (strcmp(k->pbs[i].hash, hash) == 0)
-			return *out = k->pbs[i].pb, POISE_OK;
+	if (pb_cache_get(&k->pbs, hash, out))
+		return POISE_OK;
 	if ((ps = store_playbook(k->st, hash, hash, out, err)) != POISE_OK)
 		return ps;
-	if (k->npbs < KEEPER_PLAYBOOKS) {
-		i = k->npbs++;
-	} else {
-		i = k->next;
-		k->next = (k->next + 1) % KEEPER_PLAYBOOKS;
-		playbook_free(k->pbs[i].pb);
-	}
-	snprintf(k->pbs[i].hash, sizeof(k->pbs[i].hash), "%s", hash);
-	k->pbs[i].pb = *out;
+	if (!pb_cache_put(&k->pbs, hash, *out))
+		return *out = NULL, poise_error_nomem(err);
 	return POISE_OK;
 }
 
@@ -494,7 +482,7 @@ enum poise_status report_keeper_call(struct report_keeper *k, const char *call_i
 	    (ps = keeper_playbook(k, meta.playbook_hash, &pb, err)) != POISE_OK)
 		return ps;
 	if (call_fold_begin(&k->cf, pb) != POISE_OK)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if ((ps = store_scan_open(k->st, &sc, err)) != POISE_OK)
 		return ps;
 	ps = store_scan_events(sc, meta.id, call_fold_scan, &k->cf, err);
@@ -536,7 +524,7 @@ enum poise_status report_keeper_figures(struct report_keeper *k, const char *pla
 	*out = f.one; /* the one-call column: calls = closed = 1 when it unpacks */
 	call_figs_free(&f);
 	if (rc < 0)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (rc == 0)
 		return poise_error_set(err, POISE_INVALID, NULL, 0, 0,
 				       "kept figures do not unpack under playbook %.12s",
@@ -550,7 +538,7 @@ enum poise_status report_keep_call(struct store *st, const char *call_id, struct
 	enum poise_status ps;
 
 	if (!k)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	ps = report_keeper_call(k, call_id, err);
 	report_keeper_free(k);
 	return ps;
@@ -566,7 +554,7 @@ enum poise_status report_pack_call(const struct playbook *pb, const struct event
 	*blob = NULL;
 	*len = 0;
 	if (call_fold_begin(&cf, pb) != POISE_OK) {
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		ps = poise_error_nomem(err);
 	} else {
 		for (size_t i = 0; i < n && !call_fold_scan(&cf, &ev[i], 0); i++)
 			;

@@ -135,7 +135,7 @@ static enum poise_status read_weeks(struct store *st, const struct report_query 
 		struct week *w, *grown = realloc(p->weeks, (p->nweeks + 1) * sizeof(*grown));
 
 		if (!grown)
-			return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+			return poise_error_nomem(err);
 		p->weeks = grown;
 		w = &grown[p->nweeks++];
 		memset(w, 0, sizeof(*w));
@@ -155,7 +155,7 @@ static enum poise_status read_weeks(struct store *st, const struct report_query 
 		}
 		report_free(r);
 		if (ps == POISE_NOMEM)
-			return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+			return poise_error_nomem(err);
 	}
 	if (p->nnames)
 		qsort(p->names, p->nnames, sizeof(*p->names), by_name);

@@ -64,7 +64,7 @@ enum poise_status report_qa_add(struct report *r, struct store *st, const struct
 	enum poise_status ps = store_score_sums(st, &f, add_sums, &qr, err);
 
 	if (ps == POISE_OK && qr.oom)
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		ps = poise_error_nomem(err);
 	return ps;
 }
 

@@ -45,7 +45,7 @@ static enum poise_status fold(const struct review_call *rc, size_t n, struct cal
 			      struct poise_error *err)
 {
 	if (call_init(cs, rc->pb) != POISE_OK)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	for (size_t i = 0; i < n && i < rc->nevents; i++)
 		if (call_apply(cs, &rc->events[i]) != POISE_OK)
 			return poise_error_set(err, POISE_DB, NULL, 0, 0,
@@ -70,7 +70,7 @@ enum poise_status review_call_load(struct store *st, const char *id_or_prefix,
 	if ((ps = store_call_events(st, rc->meta.id, keep_event, &lc, err)) != POISE_OK)
 		return ps;
 	if (lc.nomem)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	return fold(rc, rc->nevents, &rc->state, err);
 }
 

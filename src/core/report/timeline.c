@@ -499,7 +499,7 @@ enum poise_status timeline_write(struct store *st, const char *id_or_prefix, FIL
 	pb = call_playbook(st, &meta, &why);
 	if (pb && call_init(&cs, pb) != POISE_OK) {
 		playbook_free(pb);
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	}
 	c.cs = pb ? &cs : NULL;
 	write_header(out, &meta, pb && meta.ended ? closed_elapsed(st, &meta, pb) : -1);

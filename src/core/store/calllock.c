@@ -60,7 +60,7 @@ enum poise_status call_lock_take(const char *db_path, const char *call_id, struc
 
 	*out = NULL;
 	if (!path)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	for (int tries = 0; tries < 100; tries++) {
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 		if (fd >= 0 && !is_regular(fd)) {

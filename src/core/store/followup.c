@@ -15,15 +15,24 @@
 #include "store_int.h"
 
 /* A rehearsal's promises were made to nobody: never listed. */
-static const char due_sql[] =
-	"SELECT f.id, f.seq, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, c.agent "
-	"FROM followups f JOIN calls c ON c.id = f.call_id "
+static const char due_sql[] = STORE_FOLLOWUP_SELECT
 	"WHERE f.done_at IS NULL AND f.due <= ?1 AND c.practice IS NULL ORDER BY f.due, f.id";
 
-static const char all_sql[] =
-	"SELECT f.id, f.seq, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, c.agent "
-	"FROM followups f JOIN calls c ON c.id = f.call_id "
+static const char all_sql[] = STORE_FOLLOWUP_SELECT
 	"WHERE f.done_at IS NULL AND c.practice IS NULL ORDER BY f.due IS NULL, f.due, f.id";
+
+void store_followup_row(sqlite3_stmt *s, struct followup *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = sqlite3_column_int64(s, 0);
+	f->seq = sqlite3_column_int64(s, 1);
+	store_col_copy(s, 2, f->call_id, sizeof(f->call_id));
+	store_col_copy(s, 3, f->due, sizeof(f->due));
+	store_col_copy(s, 4, f->channel, sizeof(f->channel));
+	store_col_copy(s, 5, f->promise, sizeof(f->promise));
+	store_col_copy(s, 6, f->customer, sizeof(f->customer));
+	store_col_copy(s, 7, f->agent, sizeof(f->agent));
+}
 
 enum poise_status followup_each(struct store *st, const char *today, int all, followup_fn fn,
 				void *ctx, struct poise_error *err)
@@ -37,15 +46,7 @@ enum poise_status followup_each(struct store *st, const char *today, int all, fo
 	if (!all)
 		sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&f, 0, sizeof(f));
-		f.id = sqlite3_column_int64(s, 0);
-		f.seq = sqlite3_column_int64(s, 1);
-		store_col_copy(s, 2, f.call_id, sizeof(f.call_id));
-		store_col_copy(s, 3, f.due, sizeof(f.due));
-		store_col_copy(s, 4, f.channel, sizeof(f.channel));
-		store_col_copy(s, 5, f.promise, sizeof(f.promise));
-		store_col_copy(s, 6, f.customer, sizeof(f.customer));
-		store_col_copy(s, 7, f.agent, sizeof(f.agent));
+		store_followup_row(s, &f);
 		if (fn(ctx, &f)) {
 			rc = SQLITE_DONE;
 			break;

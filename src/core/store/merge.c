@@ -199,7 +199,7 @@ static int hold_fn(void *ctx, const struct event *ev)
 	}
 	if (!GROW(h->ev, h->n, h->cap, 64) || !GROW(h->off, h->n, h->offcap, 64) ||
 	    (len && !grow_array((void **)&h->text, h->ntext + len - 1, &h->captext, 1, 4096))) {
-		c->ps = poise_error_set(c->err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		c->ps = poise_error_nomem(c->err);
 		return 1;
 	}
 	h->ev[h->n] = *ev;

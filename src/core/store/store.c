@@ -284,7 +284,10 @@ void store_scrub_wal(struct store *st)
 		sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 }
 
-static enum poise_status make_dirs(const char *path, struct poise_error *err);
+/* What the folder of a database must be: there (made where it is not), or taking new files. */
+enum folder_need { FOLDER_MADE, FOLDER_WRITABLE };
+static enum poise_status folder_ready(const char *path, enum folder_need need,
+				      struct poise_error *err);
 
 /* The same file as the copy left it (an inode number is soon reused by another). */
 static int same_file(const struct stat *a, const struct stat *b)
@@ -323,10 +326,10 @@ int store_rescue(struct store *st, const char **where, struct poise_error *err)
 							   : str_printf("%s", st->path);
 	tmp = st->rescue_path ? str_printf("%s.rescue-tmp", st->rescue_path) : NULL;
 	if (!tmp) {
-		poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		poise_error_nomem(err);
 		return -1;
 	}
-	make_dirs(tmp, NULL); /* the folder may have gone with the file */
+	folder_ready(tmp, FOLDER_MADE, NULL); /* the folder may have gone with the file */
 	unlink(tmp);
 	rc = sqlite3_prepare_v2(st->db, "VACUUM INTO ?", -1, &s, NULL);
 	if (rc == SQLITE_OK) {
@@ -378,67 +381,64 @@ static enum poise_status folder_of(const char *path, char **dir, struct poise_er
 	size_t len = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
 
 	if (!(*dir = len ? strndup(path, len) : strdup(".")))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	return POISE_OK;
 }
 
-/* mkdir -p with 0700 for every folder we create; existing ones are left as they are. */
-static enum poise_status make_dirs(const char *path, struct poise_error *err)
+/*
+ * mkdir -p with 0700 for every folder we create; existing ones are left as
+ * they are. 0, or the errno of the folder that could not be made (dir is
+ * then cut to it).
+ */
+static int make_dirs(char *dir)
 {
-	char *dir, why[128];
-	enum poise_status rc = folder_of(path, &dir, err);
-
-	if (rc != POISE_OK)
-		return rc;
 	if (strcmp(dir, ".") == 0 || strcmp(dir, "/") == 0)
-		goto out; /* the current folder or the root: there already */
+		return 0; /* the current folder or the root: there already */
 	for (char *p = dir + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char saved = *p;
 
 		*p = '\0';
-		if (mkdir(dir, 0700) == 0) {
+		if (mkdir(dir, 0700) == 0)
 			chmod(dir, 0700); /* the umask may have taken bits away */
-		} else if (errno != EEXIST) {
-			int e = errno;
-
-			rc = poise_error_set(err, denied_status(e), NULL, 0, 0,
-					     "cannot create folder '%s' for database '%s' (%s): "
-					     "check the permissions of the folder above it or pass "
-					     "--db PATH",
-					     dir, path, errno_text(e, why, sizeof(why)));
-			goto out;
-		}
+		else if (errno != EEXIST)
+			return errno;
 		*p = saved;
 		if (saved == '\0')
-			break;
+			return 0;
 	}
-out:
-	free(dir);
-	return rc;
 }
 
 /*
- * The folder must take new files: SQLite keeps the -wal and -shm files
- * beside the database. Refusing here, before the screen starts, beats
- * failing on the first key of a call.
+ * The folder of the database at path, made (FOLDER_MADE), or able to take
+ * new files (FOLDER_WRITABLE): SQLite keeps the -wal and -shm files beside
+ * the database, and refusing before the screen starts beats failing on the
+ * first key of a call.
  */
-static enum poise_status check_folder(const char *path, struct poise_error *err)
+static enum poise_status folder_ready(const char *path, enum folder_need need,
+				      struct poise_error *err)
 {
+	static const char *const refused[] = {
+		[FOLDER_MADE] = N_("cannot create folder '%s' for database '%s' (%s): check the "
+				   "permissions of the folder above it or pass --db PATH"),
+		[FOLDER_WRITABLE] =
+			N_("folder '%s' of database '%s' is not writable (%s), so no "
+			   "call could be saved: check its permissions or pass --db PATH"),
+	};
 	char *dir, why[128];
 	enum poise_status rc = folder_of(path, &dir, err);
+	int e;
 
 	if (rc != POISE_OK)
 		return rc;
-	if (access(dir, W_OK) != 0) {
-		int e = errno;
-
-		rc = poise_error_set(err, denied_status(e), NULL, 0, 0,
-				     "folder '%s' of database '%s' is not writable (%s), so no "
-				     "call could be saved: check its permissions or pass --db PATH",
-				     dir, path, errno_text(e, why, sizeof(why)));
-	}
+	if (need == FOLDER_MADE)
+		e = make_dirs(dir);
+	else
+		e = access(dir, W_OK) == 0 ? 0 : errno;
+	if (e)
+		rc = poise_error_set(err, denied_status(e), NULL, 0, 0, refused[need], dir, path,
+				     errno_text(e, why, sizeof(why)));
 	free(dir);
 	return rc;
 }
@@ -460,7 +460,7 @@ static enum poise_status prepare_file(const char *path, int flags, struct poise_
 					       "be saved: check its permissions or pass --db PATH",
 					       path, errno_text(e, why, sizeof(why)));
 		}
-		return check_folder(path, err);
+		return folder_ready(path, FOLDER_WRITABLE, err);
 	}
 	if (flags & STORE_READONLY)
 		return poise_error_set(err, POISE_NOT_FOUND, NULL, 0, 0,
@@ -599,13 +599,13 @@ enum poise_status store_open(const char *path, int flags, struct store **out,
 	len = strlen(path);
 	st = calloc(1, sizeof(*st));
 	if (!st || !(st->path = strdup(path)) || !(st->pending_path = malloc(len + 9))) {
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		ps = poise_error_nomem(err);
 		goto out;
 	}
 	memcpy(st->pending_path, path, len);
 	memcpy(st->pending_path + len, ".pending", 9);
 	st->flags = flags;
-	if (!(flags & STORE_READONLY) && (ps = make_dirs(path, err)) != POISE_OK)
+	if (!(flags & STORE_READONLY) && (ps = folder_ready(path, FOLDER_MADE, err)) != POISE_OK)
 		goto out;
 	if ((ps = store_check_files(st, err)) != POISE_OK)
 		goto out;

@@ -262,7 +262,7 @@ enum poise_status store_batch_begin(struct store *st, int cache_mib, struct stor
 				       "entries: open it with poise first",
 				       st->path);
 	if (!(b = calloc(1, sizeof(*b))))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	b->st = st;
 	/* Negative: KiB. The connection gives the pages back when it closes. */
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%ld",
@@ -338,7 +338,7 @@ enum poise_status store_batch_call_text(struct store_batch *b, const struct call
 	if (rc == SQLITE_OK && b->nheld >= EVENTS_HELD_MAX)
 		rc = write_events(b);
 	if (rc == SQLITE_NOMEM)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "record call", err);
 	return POISE_OK;

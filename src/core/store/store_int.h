@@ -263,6 +263,16 @@ int store_col_copy(sqlite3_stmt *s, int col, char *dst, size_t size);
 /* A time read back, kept within FIELD_TIME_MIN..FIELD_TIME_MAX (limits.h). */
 int64_t store_clamp_time(int64_t t);
 const char *store_col_text(sqlite3_stmt *s, int col);
+/*
+ * followup.c: a follow-up as every list reads it (`poise followups`, the
+ * ready screen): STORE_FOLLOWUP_SELECT, then the WHERE; each row into f
+ * with store_followup_row.
+ */
+#define STORE_FOLLOWUP_SELECT                                                                      \
+	"SELECT f.id, f.seq, f.call_id, coalesce(f.due, ''), f.channel, f.promise, c.customer, "   \
+	"c.agent FROM followups f JOIN calls c ON c.id = f.call_id "
+struct followup;
+void store_followup_row(sqlite3_stmt *s, struct followup *f);
 /* Whether sql (one text parameter, key) returns a row; 1 on error too (nothing is hidden). */
 int store_exists(struct store *st, const char *sql, const char *key);
 /*

@@ -225,7 +225,7 @@ enum poise_status store_playbook_text(struct store *st, const char *hash, char *
 		size_t n = (size_t)sqlite3_column_bytes(s, 0);
 
 		if (!(*text = malloc(n + 1))) {
-			ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+			ps = poise_error_nomem(err);
 		} else {
 			memcpy(*text, v ? v : "", n);
 			(*text)[n] = '\0';

@@ -34,12 +34,9 @@ static enum poise_status ready_done(struct store *st, sqlite3_stmt *s, int rc, c
 }
 
 enum poise_status store_ready_followups(struct store *st, const char *agent, const char *due,
-					int max, store_followup_fn fn, void *ctx,
-					struct poise_error *err)
+					int max, followup_fn fn, void *ctx, struct poise_error *err)
 {
-	static const char sql[] =
-		"SELECT c.id, c.customer, f.due, f.channel, f.promise, f.id FROM followups f "
-		"JOIN calls c ON c.id = f.call_id "
+	static const char sql[] = STORE_FOLLOWUP_SELECT
 		"WHERE f.done_at IS NULL AND f.due IS NOT NULL AND f.due <= ?2 AND c.agent = ?1 "
 		"AND c.practice IS NULL "
 		"ORDER BY f.due, f.id LIMIT ?3";
@@ -51,14 +48,9 @@ enum poise_status store_ready_followups(struct store *st, const char *agent, con
 	sqlite3_bind_text(s, 2, due, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, max);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct ready_followup f;
+		struct followup f;
 
-		store_col_copy(s, 0, f.call_id, sizeof(f.call_id));
-		store_col_copy(s, 1, f.customer, sizeof(f.customer));
-		store_col_copy(s, 2, f.due, sizeof(f.due));
-		store_col_copy(s, 3, f.channel, sizeof(f.channel));
-		store_col_copy(s, 4, f.promise, sizeof(f.promise));
-		f.id = sqlite3_column_int64(s, 5);
+		store_followup_row(s, &f);
 		if (fn(ctx, &f))
 			break;
 	}

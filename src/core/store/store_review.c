@@ -175,7 +175,7 @@ static enum poise_status each_review(struct store *st, const char *sql, const ch
 	int rc;
 
 	if (!r)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL)) != SQLITE_OK) {
 		free(r);
 		return store_fail(st, rc, what, err);

@@ -563,7 +563,7 @@ static enum poise_status prepare(struct store *st, const struct plan *p, const c
 
 	*s = NULL;
 	if (!q)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	build(q, p, prefix);
 	add(q, "%s", suffix);
 	if (q->overflow) {

@@ -17,22 +17,32 @@
 
 #include "store_int.h"
 
+/* Each row of `select` over the review list's rows under f, into row (store_each_row). */
+static enum poise_status each_listed(struct store *st, const struct review_filter *f,
+				     const char *select, int (*row)(void *ctx, sqlite3_stmt *s),
+				     void *ctx, const char *what, struct poise_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	enum poise_status ps = review_prepare_all(st, f, select, ")", &s, err);
+	int rc;
+
+	if (ps == POISE_OK && (rc = store_each_row(s, row, ctx)) != SQLITE_DONE)
+		ps = store_fail(st, rc, what, err);
+	sqlite3_finalize(s);
+	return ps;
+}
+
+static int count_row(void *n, sqlite3_stmt *s)
+{
+	*(int64_t *)n = sqlite3_column_int64(s, 0);
+	return 1;
+}
+
 enum poise_status review_count(struct store *st, const struct review_filter *f, int64_t *n,
 			       struct poise_error *err)
 {
-	sqlite3_stmt *s = NULL;
-	enum poise_status ps;
-	int rc;
-
 	*n = 0;
-	if ((ps = review_prepare_all(st, f, "SELECT count(*) FROM (", ")", &s, err)) != POISE_OK)
-		return ps;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
-	else
-		ps = store_fail(st, rc, "count calls", err);
-	sqlite3_finalize(s);
-	return ps;
+	return each_listed(st, f, "SELECT count(*) FROM (", count_row, n, "count calls", err);
 }
 
 /* FNV-1a of the id from the seed, then splitmix64's finaliser to spread it. */
@@ -102,29 +112,24 @@ static void heap_offer(struct drawn *heap, size_t *n, size_t want, const struct 
 	}
 }
 
-/* Read every matching id and keep the want best of the draw. */
-static enum poise_status draw(struct store *st, const struct review_filter *f, uint64_t seed,
-			      struct drawn *heap, size_t want, size_t *n, int64_t *matched,
-			      struct poise_error *err)
+/* The draw so far: the want best in heap (n of them), of matched ids read. */
+struct draw {
+	uint64_t seed;
+	struct drawn *heap;
+	size_t want, n;
+	int64_t matched;
+};
+
+static int draw_row(void *ctx, sqlite3_stmt *s)
 {
-	sqlite3_stmt *s = NULL;
-	enum poise_status ps;
-	int rc;
+	struct draw *dw = ctx;
+	struct drawn d;
 
-	if ((ps = review_prepare_all(st, f, "SELECT id FROM (", ")", &s, err)) != POISE_OK)
-		return ps;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct drawn d;
-
-		store_col_copy(s, 0, d.id, sizeof(d.id));
-		d.h = sample_hash(seed, d.id);
-		heap_offer(heap, n, want, &d);
-		++*matched;
-	}
-	if (rc != SQLITE_DONE)
-		ps = store_fail(st, rc, "draw a sample", err);
-	sqlite3_finalize(s);
-	return ps;
+	store_col_copy(s, 0, d.id, sizeof(d.id));
+	d.h = sample_hash(dw->seed, d.id);
+	heap_offer(dw->heap, &dw->n, dw->want, &d);
+	dw->matched++;
+	return 0;
 }
 
 /* The drawn ids into the sample table, in place of the last sample. */
@@ -161,9 +166,8 @@ enum poise_status review_sample(struct store *st, const struct review_filter *f,
 				struct poise_error *err)
 {
 	struct review_filter all = *f;
-	struct drawn *heap;
+	struct draw dw = {.seed = seed, .want = (size_t)want};
 	enum poise_status ps;
-	size_t got = 0;
 
 	*n = *matched = 0;
 	if (want < 1 || want > REVIEW_SAMPLE_MAX)
@@ -172,14 +176,15 @@ enum poise_status review_sample(struct store *st, const struct review_filter *f,
 				       REVIEW_SAMPLE_MAX);
 	if ((ps = review_sample_table(st, err)) != POISE_OK)
 		return ps;
-	if (!(heap = malloc((size_t)want * sizeof(*heap))))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
-	all.sampled = 0;
-	ps = draw(st, &all, seed, heap, (size_t)want, &got, matched, err);
+	if (!(dw.heap = malloc((size_t)want * sizeof(*dw.heap))))
+		return poise_error_nomem(err);
+	all.sampled = 0; /* read every matching id, keeping the want best of the draw */
+	ps = each_listed(st, &all, "SELECT id FROM (", draw_row, &dw, "draw a sample", err);
+	*matched = dw.matched;
 	if (ps == POISE_OK)
-		ps = keep(st, heap, got, err);
+		ps = keep(st, dw.heap, dw.n, err);
 	if (ps == POISE_OK)
-		*n = (int64_t)got;
-	free(heap);
+		*n = (int64_t)dw.n;
+	free(dw.heap);
 	return ps;
 }

@@ -29,19 +29,23 @@
 
 #define SCAN_FOLLOWUPS_SQL "SELECT seq, done_at FROM followups WHERE call_id = ?1"
 
+enum { SCAN_CALLS, SCAN_EVENTS, SCAN_FOLLOWUPS, SCAN_COUNT };
+
+static const char *const scan_sql[SCAN_COUNT] = {
+	[SCAN_CALLS] = SCAN_CALLS_SQL,
+	[SCAN_EVENTS] = SCAN_EVENTS_SQL,
+	[SCAN_FOLLOWUPS] = SCAN_FOLLOWUPS_SQL,
+};
+
 struct store_scan {
 	struct store *st;
-	sqlite3_stmt *calls;
-	sqlite3_stmt *events;
-	sqlite3_stmt *followups;
+	sqlite3_stmt *stmt[SCAN_COUNT]; /* scan_sql's, prepared together */
 	int in_txn; /* we began the read transaction and must end it */
 };
 
 const char *store_scan_sql(size_t i)
 {
-	static const char *const sql[] = {SCAN_CALLS_SQL, SCAN_EVENTS_SQL, SCAN_FOLLOWUPS_SQL};
-
-	return i < sizeof(sql) / sizeof(sql[0]) ? sql[i] : NULL;
+	return i < SCAN_COUNT ? scan_sql[i] : NULL;
 }
 
 enum poise_status store_scan_open(struct store *st, struct store_scan **out,
@@ -49,20 +53,15 @@ enum poise_status store_scan_open(struct store *st, struct store_scan **out,
 {
 	struct store_scan *sc = calloc(1, sizeof(*sc));
 	enum poise_status ps = POISE_OK;
-	int rc;
+	int rc = SQLITE_OK;
 
 	*out = NULL;
 	if (!sc)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	sc->st = st;
-	rc = sqlite3_prepare_v3(st->db, SCAN_CALLS_SQL, -1, SQLITE_PREPARE_PERSISTENT, &sc->calls,
-				NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v3(st->db, SCAN_EVENTS_SQL, -1, SQLITE_PREPARE_PERSISTENT,
-					&sc->events, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v3(st->db, SCAN_FOLLOWUPS_SQL, -1, SQLITE_PREPARE_PERSISTENT,
-					&sc->followups, NULL);
+	for (int i = 0; rc == SQLITE_OK && i < SCAN_COUNT; i++)
+		rc = sqlite3_prepare_v3(st->db, scan_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+					&sc->stmt[i], NULL);
 	if (rc != SQLITE_OK) {
 		ps = store_fail(st, rc, "prepare the report's reads", err);
 		goto out;
@@ -83,9 +82,8 @@ void store_scan_close(struct store_scan *sc)
 {
 	if (!sc)
 		return;
-	sqlite3_finalize(sc->calls);
-	sqlite3_finalize(sc->events);
-	sqlite3_finalize(sc->followups);
+	for (int i = 0; i < SCAN_COUNT; i++)
+		sqlite3_finalize(sc->stmt[i]);
 	/* A read transaction has nothing to keep: end it whatever happened. */
 	if (sc->in_txn)
 		sqlite3_exec(sc->st->db, "COMMIT", NULL, NULL, NULL);
@@ -128,7 +126,7 @@ enum poise_status store_scan_calls(struct store_scan *sc, int64_t since, int64_t
 				   scan_call_fn fn, void *ctx, struct poise_error *err)
 {
 	struct store_rows p = {.fn.scan_call = fn, .ctx = ctx};
-	sqlite3_stmt *s = sc->calls;
+	sqlite3_stmt *s = sc->stmt[SCAN_CALLS];
 
 	if (sqlite3_stmt_busy(s))
 		return poise_error_set(err, POISE_STATE, NULL, 0, 0,
@@ -143,7 +141,7 @@ enum poise_status store_scan_events(struct store_scan *sc, const char *call_id, 
 				    void *ctx, struct poise_error *err)
 {
 	enum poise_status ps = POISE_OK;
-	sqlite3_stmt *s = sc->events;
+	sqlite3_stmt *s = sc->stmt[SCAN_EVENTS];
 	int rc;
 
 	if (sqlite3_stmt_busy(s))
@@ -179,8 +177,10 @@ enum poise_status store_scan_followups(struct store_scan *sc, const char *call_i
 {
 	struct store_rows p = {.fn.scan_followup = fn, .ctx = ctx};
 
-	sqlite3_bind_text(sc->followups, 1, call_id, -1, SQLITE_TRANSIENT);
-	return scan_rows(sc, sc->followups, followup_row, &p, "scan follow-ups", err);
+	sqlite3_stmt *s = sc->stmt[SCAN_FOLLOWUPS];
+
+	sqlite3_bind_text(s, 1, call_id, -1, SQLITE_TRANSIENT);
+	return scan_rows(sc, s, followup_row, &p, "scan follow-ups", err);
 }
 
 int store_write_figures(struct store *st, sqlite3_stmt **s, const char *call_id, int fold,

@@ -204,7 +204,7 @@ static enum poise_status each(struct store *st, const char *sql, const char *key
 	int rc;
 
 	if (!q)
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	if (rc == SQLITE_OK) {
 		if (key)

@@ -145,7 +145,7 @@ static enum poise_status fresh_seq(struct store *st, const char *call_id, struct
 	if (ps != POISE_OK)
 		return ps;
 	if (!(slot = store_seq_slot(st, call_id)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	if (ev->seq < *slot)
 		ev->seq = *slot;
 	return POISE_OK;
@@ -203,7 +203,7 @@ static enum poise_status append_line(struct store *st, struct strbuf *b, const c
 	}
 	if (b->oom) {
 		close(fd);
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	}
 	strbuf_add(b, "\n", 1);
 	do
@@ -358,7 +358,7 @@ static enum poise_status read_log(struct store *st, char **buf, size_t *len,
 		goto fail;
 	if (!(*buf = malloc((size_t)sb.st_size + 1))) {
 		close(fd);
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	}
 	while (got < (size_t)sb.st_size) {
 		ssize_t n = read(fd, *buf + got, (size_t)sb.st_size - got);
@@ -621,13 +621,11 @@ static enum poise_status walk(struct store *st, char *buf, const struct sidelog_
 				snprintf(m.practice, sizeof(m.practice), "%s", f[10]);
 			m.started = num[0];
 			if (!(slot = store_seq_slot(st, m.id)))
-				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
-						       "out of memory");
+				return poise_error_nomem(err);
 			if (*slot < 1)
 				*slot = 1;
 			if (v && v->on_call && v->on_call(v, &m, f, flen) != 0)
-				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
-						       "out of memory");
+				return poise_error_nomem(err);
 			if (sink && (*rc = sink->call(sink->ctx, &m, f[6], f[7], f[8], f[9],
 						      flen[9])) != SQLITE_OK)
 				return POISE_DB;
@@ -647,8 +645,7 @@ static enum poise_status walk(struct store *st, char *buf, const struct sidelog_
 			if (event_check(&ev, NULL) != POISE_OK)
 				return damaged(st, lineno, err);
 			if (!(slot = store_seq_slot(st, f[1])))
-				return poise_error_set(err, POISE_NOMEM, NULL, 0, 0,
-						       "out of memory");
+				return poise_error_nomem(err);
 			if (*slot < ev.seq + 1)
 				*slot = ev.seq + 1;
 			if (v && v->fn && !v->stop && ev.seq > v->after &&
@@ -946,7 +943,7 @@ enum poise_status sidelog_replay(struct store *st, const struct sidelog_sink *si
 		ps = walk(st, buf, sink, rc, err, NULL);
 	st->aside = NULL;
 	if (ps == POISE_OK && (a.lines.oom || a.calls.oom))
-		ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		ps = poise_error_nomem(err);
 	if (ps == POISE_OK)
 		*rc = sink->commit(sink->ctx);
 	/* Set aside only once the rest is saved: a retried replay adds no copy. */

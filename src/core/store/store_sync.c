@@ -176,7 +176,7 @@ enum poise_status store_sync_figures(struct store *st, const char *call_id, int 
 		*last_seq = sqlite3_column_int64(s, 1);
 		*len = (size_t)sqlite3_column_bytes(s, 2);
 		if (!(*blob = malloc(*len ? *len : 1)))
-			ps = poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+			ps = poise_error_nomem(err);
 		else if (*len)
 			memcpy(*blob, sqlite3_column_blob(s, 2), *len);
 	} else if (rc == SQLITE_DONE)

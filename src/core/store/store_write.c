@@ -354,7 +354,7 @@ static enum poise_status write_open(struct store *st, const char *call_id, const
 	if (ps != POISE_OK)
 		return ps;
 	if (!(*slot = store_seq_slot(st, call_id)))
-		return poise_error_set(err, POISE_NOMEM, NULL, 0, 0, "out of memory");
+		return poise_error_nomem(err);
 	return POISE_OK;
 }
 

@@ -51,6 +51,11 @@ enum poise_status poise_error_set(struct poise_error *err, enum poise_status sta
 	return poise_error_put(err, status, file, line, col, msg);
 }
 
+enum poise_status poise_error_nomem(struct poise_error *err)
+{
+	return poise_error_put(err, POISE_NOMEM, NULL, 0, 0, poise_status_str(POISE_NOMEM));
+}
+
 void poise_error_print(FILE *out, const struct poise_error *err)
 {
 	const char *msg = err->msg[0] ? err->msg : poise_status_str(err->status);
