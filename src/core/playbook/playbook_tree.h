@@ -78,6 +78,25 @@ enum poise_status pb_load_file(const char *path, const char *what, size_t max, p
 			       void *out, struct poise_error *err);
 
 /*
+ * `name`_load_file(path, out, err) for a document whose loader is
+ * `name`_load_text(text, len, path, out, err): pb_load_file with that
+ * loader (through a pb_text_fn of the same name and _fn), `what` naming the
+ * file in messages and max its size. scenario.c and scorecard.c define
+ * theirs with it; the playbook's loads extends too, so it has its own.
+ */
+#define PB_DEFINE_LOAD_FILE(name, type, what, max)                                                 \
+	static enum poise_status name##_load_text_fn(void *out, const char *text, size_t len,     \
+						     const char *path, struct poise_error *err)    \
+	{                                                                                          \
+		return name##_load_text(text, len, path, out, err);                                \
+	}                                                                                          \
+	enum poise_status name##_load_file(const char *path, type **out, struct poise_error *err) \
+	{                                                                                          \
+		*out = NULL;                                                                       \
+		return pb_load_file(path, what, max, name##_load_text_fn, out, err);               \
+	}
+
+/*
  * The start of every load of a trainer's text (playbook, scenario, scorecard):
  * refuse NULL with a length, or more than max bytes (`what` names the text in
  * the message), check its characters (playbook_text_check), then parse it into

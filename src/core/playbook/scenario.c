@@ -288,16 +288,4 @@ int scenario_is_file(const char *path)
 	return is;
 }
 
-/* scenario_load_file's pb_text_fn. */
-static enum poise_status load_text(void *out, const char *text, size_t len, const char *path,
-				   struct poise_error *err)
-{
-	return scenario_load_text(text, len, path, out, err);
-}
-
-enum poise_status scenario_load_file(const char *path, struct scenario **out,
-				     struct poise_error *err)
-{
-	*out = NULL;
-	return pb_load_file(path, "scenario", SCENARIO_MAX_BYTES, load_text, out, err);
-}
+PB_DEFINE_LOAD_FILE(scenario, struct scenario, "scenario", SCENARIO_MAX_BYTES)

@@ -285,19 +285,7 @@ out:
 	return st;
 }
 
-/* scorecard_load_file's pb_text_fn. */
-static enum poise_status load_text(void *out, const char *text, size_t len, const char *path,
-				   struct poise_error *err)
-{
-	return scorecard_load_text(text, len, path, out, err);
-}
-
-enum poise_status scorecard_load_file(const char *path, struct scorecard **out,
-				      struct poise_error *err)
-{
-	*out = NULL;
-	return pb_load_file(path, "scorecard", PLAYBOOK_MAX_BYTES, load_text, out, err);
-}
+PB_DEFINE_LOAD_FILE(scorecard, struct scorecard, "scorecard", PLAYBOOK_MAX_BYTES)
 
 enum poise_status scorecard_load_default(struct scorecard **out, struct poise_error *err)
 {

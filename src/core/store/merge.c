@@ -391,63 +391,88 @@ static int wrote(struct merge_ctx *c, sqlite3_stmt *w)
 	return sqlite3_step(w) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->dst->db);
 }
 
+/*
+ * A copy of rows beside the calls: each row rd_sql reads from the source
+ * (its ?1 bound to rd_key, when it has one) handed to fn with wr, wr_sql
+ * prepared here (reset and unbound), and wr_key. SQLite's result, the
+ * first failure.
+ */
+typedef int (*copy_fn)(struct merge_ctx *c, sqlite3_stmt *rd, sqlite3_stmt *wr, int64_t wr_key);
+
+static int copy_rows(struct merge_ctx *c, const char *rd_sql, int64_t rd_key, const char *wr_sql,
+		     int64_t wr_key, copy_fn fn)
+{
+	sqlite3_stmt *rd = NULL, *wr = NULL;
+	int rc = sqlite3_prepare_v2(c->src->db, rd_sql, -1, &rd, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->dst->db, wr_sql, -1, &wr, NULL);
+	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(rd) > 0)
+		sqlite3_bind_int64(rd, 1, rd_key);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(rd)) == SQLITE_ROW) {
+		sqlite3_reset(wr);
+		sqlite3_clear_bindings(wr);
+		rc = fn(c, rd, wr, wr_key);
+	}
+	sqlite3_finalize(rd);
+	sqlite3_finalize(wr);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* A follow-up closed there (call_id, seq, done_at) is closed here at the same time. */
+static int close_one(struct merge_ctx *c, sqlite3_stmt *rd, sqlite3_stmt *wr, int64_t unused)
+{
+	int rc;
+
+	(void)unused;
+	for (int i = 0; i < 3; i++)
+		sqlite3_bind_value(wr, i + 1, sqlite3_column_value(rd, i));
+	if ((rc = wrote(c, wr)) != SQLITE_OK || sqlite3_changes(c->dst->db) == 0)
+		return rc;
+	c->counts->closed++;
+	return store_followup_closed_at(c->dst, (const char *)sqlite3_column_text(rd, 0),
+					sqlite3_column_int64(rd, 1));
+}
+
 /* Follow-ups closed in src are closed here, at the same time; open ones stay. */
 static int copy_closed(struct merge_ctx *c)
 {
-	sqlite3_stmt *r = NULL, *w = NULL;
-	const struct prep p[] = {
-		{1, "SELECT call_id, seq, done_at FROM followups WHERE done_at IS NOT NULL", &r},
-		{0,
-		 "UPDATE followups SET done_at = ?3 "
-		 "WHERE call_id = ?1 AND seq = ?2 AND done_at IS NULL",
-		 &w},
-	};
-	int rc = prepare(c, p, 2);
+	return copy_rows(c, "SELECT call_id, seq, done_at FROM followups WHERE done_at IS NOT NULL",
+			 0,
+			 "UPDATE followups SET done_at = ?3 "
+			 "WHERE call_id = ?1 AND seq = ?2 AND done_at IS NULL",
+			 0, close_one);
+}
 
-	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
-		sqlite3_reset(w);
-		for (int i = 0; i < 3; i++)
-			sqlite3_bind_value(w, i + 1, sqlite3_column_value(r, i));
-		if ((rc = wrote(c, w)) == SQLITE_OK && sqlite3_changes(c->dst->db) > 0) {
-			c->counts->closed++;
-			rc = store_followup_closed_at(c->dst,
-						      (const char *)sqlite3_column_text(r, 0),
-						      sqlite3_column_int64(r, 1));
-		}
-	}
-	return finalize(p, 2, rc);
+/* One per-stage score (stage, score) of the source's review, for review dst_id here. */
+static int score_one(struct merge_ctx *c, sqlite3_stmt *rd, sqlite3_stmt *wr, int64_t dst_id)
+{
+	if (stage_from_key((const char *)sqlite3_column_text(rd, 0)) < 0)
+		return SQLITE_OK; /* not a stage this poise knows: not copied */
+	sqlite3_bind_int64(wr, 1, dst_id);
+	sqlite3_bind_value(wr, 2, sqlite3_column_value(rd, 0));
+	sqlite3_bind_value(wr, 3, sqlite3_column_value(rd, 1));
+	return wrote(c, wr);
 }
 
 /* Review dst_id's per-stage scores become review src_id's of the source. */
 static int copy_scores(struct merge_ctx *c, int64_t src_id, int64_t dst_id)
 {
-	sqlite3_stmt *r = NULL, *w = NULL, *d = NULL;
-	const struct prep p[] = {
-		{1, "SELECT stage, score FROM review_scores WHERE review_id = ?1", &r},
-		{0,
-		 "INSERT OR IGNORE INTO review_scores (review_id, stage, score) "
-		 "SELECT ?1, ?2, ?3 WHERE ?3 BETWEEN 1 AND 5",
-		 &w},
-		{0, "DELETE FROM review_scores WHERE review_id = ?1", &d},
-	};
-	int rc = prepare(c, p, 3);
+	sqlite3_stmt *d = NULL;
+	int rc = sqlite3_prepare_v2(c->dst->db, "DELETE FROM review_scores WHERE review_id = ?1",
+				    -1, &d, NULL);
 
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(r, 1, src_id);
 		sqlite3_bind_int64(d, 1, dst_id);
 		rc = wrote(c, d);
 	}
-	while (rc == SQLITE_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
-		rc = SQLITE_OK;
-		if (stage_from_key((const char *)sqlite3_column_text(r, 0)) < 0)
-			continue; /* not a stage this poise knows: not copied */
-		sqlite3_reset(w);
-		sqlite3_bind_int64(w, 1, dst_id);
-		sqlite3_bind_value(w, 2, sqlite3_column_value(r, 0));
-		sqlite3_bind_value(w, 3, sqlite3_column_value(r, 1));
-		rc = wrote(c, w);
-	}
-	return finalize(p, 3, rc);
+	sqlite3_finalize(d);
+	if (rc != SQLITE_OK)
+		return rc;
+	return copy_rows(c, "SELECT stage, score FROM review_scores WHERE review_id = ?1", src_id,
+			 "INSERT OR IGNORE INTO review_scores (review_id, stage, score) "
+			 "SELECT ?1, ?2, ?3 WHERE ?3 BETWEEN 1 AND 5",
+			 dst_id, score_one);
 }
 
 /* A row of the source that fails its check refuses the source (rc SQLITE_ABORT). */
