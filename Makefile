@@ -62,7 +62,7 @@ fuzz-run-merge:
 		build-fuzz/corpus-merge tests/fuzz/corpus-merge
 
 format:
-	clang-format -i include/poise/*.h src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c
+	scripts/format.sh
 
 install: build
 	cmake --install $(BUILD)

@@ -7,7 +7,7 @@ set -eu
 # The -dev packages also bring the static archives (libsqlite3.a, libyaml.a,
 # libncursesw.a, libtinfo.a) poise links by default (cmake/static_libs.cmake).
 run_pkgs="make gcc cmake pkg-config libncurses-dev libyaml-dev libsqlite3-dev libpq-dev check gettext"
-test_pkgs="$run_pkgs postgresql tmux strace clang libclang-rt-dev python3 sqlite3 e2fsprogs util-linux mount chromium locales"
+test_pkgs="$run_pkgs postgresql tmux strace clang clang-format libclang-rt-dev python3 sqlite3 e2fsprogs util-linux mount chromium locales"
 
 case "${1:-run}" in
 run) want=$run_pkgs ;;
