@@ -25,9 +25,23 @@ tm() { tmux -L "$E2E_SOCK" -f /dev/null "$@"; }
 # SIGINT a Ctrl-C test sends to the foreground group; bash waits for poise).
 E2E_SHELL=$(command -v bash)
 
+# remove_dir DIR: rm -rf, again for up to 5 s while it fails (then a
+# warning, not a failure: the test's verdict is already given): a poise that
+# the tmux server's end sent SIGHUP may still be closing its database (SQLite
+# writes and unlinks its -wal and -shm then), and a file made in DIR between
+# rm's reading of it and its rmdir fails rm with "Directory not empty".
+remove_dir() {
+	local i
+	for (( i = 0; i < 50; i++ )); do
+		rm -rf "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "warning: cannot remove $1: $(rm -rf "$1" 2>&1)" >&2
+}
+
 e2e_cleanup() {
-	tm kill-server >/dev/null 2>&1 || true
-	rm -rf "$E2E_DIR"
+	stop_poise
+	remove_dir "$E2E_DIR"
 }
 trap e2e_cleanup EXIT
 

@@ -14,7 +14,7 @@ rc=$?
 set -e
 if [ "$rc" -eq 77 ]; then cat "$E2E_DIR/pg.out"; exit 77; fi
 [ "$rc" -eq 0 ] || { cat "$E2E_DIR/pg.out" >&2; fail "cannot start the test cluster"; }
-trap 'tm kill-server >/dev/null 2>&1 || true; sh "$POISE_SOURCE_DIR/scripts/pg-cluster.sh" stop "$pg" >/dev/null 2>&1 || true; rm -rf "$E2E_DIR"' EXIT
+trap 'stop_poise; sh "$POISE_SOURCE_DIR/scripts/pg-cluster.sh" stop "$pg" >/dev/null 2>&1 || true; remove_dir "$E2E_DIR"' EXIT
 set -a
 . "$pg/env"
 set +a

@@ -16,7 +16,8 @@ if [ -z "$browser" ]; then
 	exit 77
 fi
 dir=$(mktemp -d "${TMPDIR:-/tmp}/poise-html.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
+# Chromium's helpers may still be writing its profile as it exits: retry.
+trap 'for i in 1 2 3 4 5 6 7 8 9 10; do rm -rf "$dir" 2>/dev/null && break; sleep 0.5; done' EXIT
 export POISE_DB="$dir/poise.db" TZ=UTC LC_ALL=C.UTF-8 HOME="$dir"
 
 "$POISE_BIN" gen 400 --agents 3 --days 30 >/dev/null
