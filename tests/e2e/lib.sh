@@ -26,10 +26,10 @@ tm() { tmux -L "$E2E_SOCK" -f /dev/null "$@"; }
 E2E_SHELL=$(command -v bash)
 
 # remove_dir DIR: rm -rf, again for up to 5 s while it fails (then a
-# warning, not a failure: the test's verdict is already given): a poise that
-# the tmux server's end sent SIGHUP may still be closing its database (SQLite
-# writes and unlinks its -wal and -shm then), and a file made in DIR between
-# rm's reading of it and its rmdir fails rm with "Directory not empty".
+# warning, not a failure: the test's verdict is already given): the shell of
+# a pane may still write poise's exit status after the tmux server is gone,
+# and a file made in DIR between rm's reading of it and its rmdir fails rm
+# with "Directory not empty".
 remove_dir() {
 	local i
 	for (( i = 0; i < 50; i++ )); do
@@ -118,14 +118,37 @@ window_wait() { in_window "$1" wait_for "$2" "${3:-10}"; }
 # window_exit NAME [SECONDS]: until window NAME's poise has exited; prints its exit status.
 window_exit() { wait_status "$E2E_DIR/status.$1" "window $1's poise" "${2:-10}"; }
 
-# stop_poise: end the tmux server (poise gets SIGHUP if still running).
+# poise_left: the pids of this test's poise processes still running (their
+# environment names $E2E_DIR; a zombie's cannot be read, and it is done).
+poise_left() {
+	local p c
+	for p in /proc/[0-9]*; do
+		c=
+		read -r c 2>/dev/null <"$p/comm" || continue
+		[ "$c" = poise ] && grep -qaF "$E2E_DIR" "$p/environ" 2>/dev/null && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+# stop_poise: end the tmux server, then wait (10 s at most) for every poise
+# it ran to finish with the SIGHUP it got: poise saves the call as
+# interrupted then, and puts back a database folder removed under it, so a
+# test that read or removed the files before that could race it. One still
+# running after that is killed, with a warning.
 stop_poise() {
-	local i
+	local i left
 	tm kill-server >/dev/null 2>&1 || true
 	for (( i = 0; i < 50; i++ )); do
-		tm list-sessions >/dev/null 2>&1 || return 0
+		tm list-sessions >/dev/null 2>&1 || break
 		sleep 0.1
 	done
+	for (( i = 0; i < 100; i++ )); do
+		left=$(poise_left)
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	echo "warning: poise still running 10 s after SIGHUP (pid $left): killed" >&2
+	kill -9 $left 2>/dev/null || true
 }
 
 # keys KEY...: tmux key names (Tab, BTab, Left, Enter, Escape, Space...) or text.
