@@ -55,7 +55,9 @@ static int open_read(const char *db, struct store **st, struct poise_error *err)
 
 	if (ps != POISE_DB_OLDER)
 		return ps;
-	if ((ps = store_open(db, STORE_PATIENT, st, err)) != POISE_OK)
+	if ((ps = store_open(db, STORE_PATIENT, st, err)) == POISE_DB_BUSY)
+		return ps; /* another program has it open: the message says to quit it */
+	if (ps != POISE_OK)
 		return poise_error_set(err, POISE_DB_OLDER, NULL, 0, 0,
 				       "database '%s' is from an older poise and must be upgraded "
 				       "once before it can be read, which needs write access (%s): "

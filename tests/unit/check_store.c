@@ -197,6 +197,36 @@ START_TEST(test_failed_migration_says_why)
 }
 END_TEST
 
+/*
+ * An older poise (or any program) that has the database open when a newer
+ * one would upgrade it: refused, the schema left as it was. Schema 14 moved
+ * the derived rows (note search, sync marks) from triggers to poise's own
+ * writers; a schema-13 poise still running on the upgraded file would write
+ * calls that sync never sends and notes the search never finds. Once it has
+ * quit, the upgrade goes ahead.
+ */
+START_TEST(test_no_upgrade_under_another_program)
+{
+	const char *path = fx_path(0, "shared.db");
+	struct store *st = fx_open(path);
+	struct poise_error err = {0};
+	struct fx_holder other;
+
+	store_close(st);
+	fx_sql_exec(path, "PRAGMA user_version = 13;");
+	other = fx_hold_open(path);
+	ck_assert_int_eq(store_open(path, 0, &st, &err), POISE_DB_BUSY);
+	ck_assert_ptr_null(st);
+	ck_assert_msg(strstr(err.msg, path) && strstr(err.msg, "open in another program"),
+		      "message: %s", err.msg);
+	ck_assert_int_eq(fx_sql_int(path, "PRAGMA user_version"), 13);
+	fx_release(&other); /* it quits */
+	st = fx_open(path);
+	store_close(st);
+	ck_assert_int_eq(fx_sql_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+}
+END_TEST
+
 START_TEST(test_empty_file_gets_schema)
 {
 	const char *path = fx_path(0, "empty.db");
@@ -1101,6 +1131,7 @@ Suite *store_suite(void)
 	tcase_add_test(files, test_text_file_refused);
 	tcase_add_test(files, test_empty_file_gets_schema);
 	tcase_add_test(files, test_failed_migration_says_why);
+	tcase_add_test(files, test_no_upgrade_under_another_program);
 	tcase_add_test(files, test_readonly_open_cannot_append);
 	tcase_add_test(root, test_readonly_location);
 	tcase_add_test(files, test_disk_full_keeps_what_was_saved);

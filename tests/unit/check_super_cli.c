@@ -287,6 +287,33 @@ START_TEST(test_reading_commands_upgrade_an_older_schema)
 }
 END_TEST
 
+/*
+ * A reading command on an older database another program has open: the
+ * upgrade it needs waits for that program (store_schema_migrate), and the
+ * message says so, not that the file needs write access.
+ */
+START_TEST(test_reading_command_waits_for_another_program)
+{
+	const char *db = fx_path(0, "main.db");
+	struct fx_holder other;
+	struct run r;
+
+	fx_sql_exec(db, "PRAGMA user_version = 13;");
+	other = fx_hold_open(db);
+	RUN(&r, "report", "--db", db);
+	ck_assert_int_ne(r.code, 0);
+	ck_assert_msg(strstr(r.err, "open in another program") && !strstr(r.err, "writable"),
+		      "%s", r.err);
+	done(&r);
+	fx_release(&other);
+	ck_assert_int_eq(fx_sql_int(db, "PRAGMA user_version"), 13);
+	RUN(&r, "report", "--db", db);
+	ck_assert_msg(r.code == 0, "%s", r.err);
+	done(&r);
+	ck_assert_int_eq(fx_sql_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+}
+END_TEST
+
 Suite *super_cli_suite(void)
 {
 	Suite *s = suite_create("super_cli");
@@ -297,6 +324,7 @@ Suite *super_cli_suite(void)
 	tcase_add_test(tc, test_show_prefix_and_errors);
 	tcase_add_test(tc, test_followups_list_and_done);
 	tcase_add_test(tc, test_unknown_agent_said);
+	tcase_add_test(tc, test_reading_command_waits_for_another_program);
 	tcase_add_test(tc, test_merge_says_what_it_added);
 	tcase_add_test(tc, test_gen_is_hidden_but_works);
 	tcase_add_test(tc, test_reading_commands_upgrade_an_older_schema);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers/fixture_dir.h"
@@ -256,6 +257,56 @@ static inline int collect_fn(void *ctx, const struct event *ev)
 	}
 	c->n++;
 	return 0;
+}
+
+/*
+ * Another process with the database at path open and idle (a connection
+ * made and used once, as a poise at its ready screen holds one), until
+ * fx_release. Its pid and the pipe that lets it go.
+ */
+struct fx_holder {
+	pid_t pid;
+	int go;
+};
+
+static inline struct fx_holder fx_hold_open(const char *path)
+{
+	int ready[2], go[2];
+	char c = 0;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		sqlite3 *db = NULL;
+		int ok = sqlite3_open(path, &db) == SQLITE_OK &&
+			 sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) ==
+				 SQLITE_OK;
+
+		close(ready[0]);
+		close(go[1]);
+		if (write(ready[1], ok ? "y" : "n", 1) != 1 || read(go[0], &c, 1) < 0)
+			ok = 0;
+		sqlite3_close(db);
+		_exit(ok ? 0 : 1);
+	}
+	close(ready[1]);
+	close(go[0]);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	ck_assert_int_eq(c, 'y');
+	return (struct fx_holder){pid, go[1]};
+}
+
+static inline void fx_release(struct fx_holder *h)
+{
+	int status = -1;
+
+	close(h->go);
+	ck_assert_int_eq(waitpid(h->pid, &status, 0), h->pid);
+	ck_assert_int_eq(status, 0);
 }
 
 #endif

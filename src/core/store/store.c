@@ -598,6 +598,8 @@ enum poise_status store_open(const char *path, int flags, struct store **out,
 	}
 	len = strlen(path);
 	st = calloc(1, sizeof(*st));
+	if (st)
+		st->shm_fd = -1;
 	if (!st || !(st->path = strdup(path)) || !(st->pending_path = malloc(len + 9))) {
 		ps = poise_error_nomem(err);
 		goto out;
@@ -635,6 +637,8 @@ void store_close(struct store *st)
 	for (int i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
+	if (st->shm_fd >= 0)
+		close(st->shm_fd); /* after SQLite's: closing it drops this process's locks */
 	free(st->seqs);
 	free(st->pending_path);
 	free(st->rescue_path);

@@ -208,6 +208,7 @@ struct store {
 	char *rescue_path;   /* store_rescue: where the copy goes, once the file moved */
 	struct stat rescued; /* that copy's file, and what was written when it was made */
 	sqlite3_int64 rescued_changes;
+	int shm_fd; /* -1, or <db>-shm as looked at before an upgrade (store_schema.c) */
 };
 
 /* store.c */

@@ -330,6 +330,31 @@ out:
 	return rc; /* on failure the caller reads the message, then rolls back */
 }
 
+/*
+ * Whether another process has the database open: in WAL mode each
+ * connection holds a shared lock on the DMS byte of <db>-shm (byte 128 on
+ * Unix; sqlite.org/walformat.html) for as long as it is open, idle or not.
+ * The descriptor stays open until store_close, after SQLite's own: closing
+ * any descriptor of a file drops every POSIX lock this process holds on it.
+ */
+static int others_connected(struct store *st)
+{
+	char p[4096];
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 128, .l_len = 1};
+
+	if (st->shm_fd < 0) {
+		snprintf(p, sizeof(p), "%s-shm", st->path);
+		st->shm_fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	}
+	return st->shm_fd >= 0 && fcntl(st->shm_fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+}
+
+/*
+ * A file an older poise wrote is upgraded only while no other program has
+ * it open: one still running would go on writing by its own schema's
+ * rules (until schema 14, triggers kept the note search and the marks sync
+ * reads; a schema-13 poise on the upgraded file leaves both unwritten).
+ */
 enum poise_status store_schema_migrate(struct store *st, struct poise_error *err)
 {
 	long version = 0;
@@ -339,6 +364,13 @@ enum poise_status store_schema_migrate(struct store *st, struct poise_error *err
 		return POISE_OK; /* store_schema_check refused anything older */
 	if ((rc = query_int(st->db, "PRAGMA user_version", &version)) != SQLITE_OK)
 		return store_fail(st, rc, "read schema version", err);
+	if (version > 0 && version < STORE_SCHEMA_VERSION && others_connected(st))
+		return poise_error_set(err, POISE_DB_BUSY, NULL, 0, 0,
+				       "database '%s' is open in another program, perhaps an "
+				       "older poise in another window: quit it, then start again "
+				       "(its schema %ld is upgraded to %d only when nothing else "
+				       "has it open)",
+				       st->path, version, STORE_SCHEMA_VERSION);
 	for (long v = version; v < STORE_SCHEMA_VERSION; v++)
 		if ((rc = migrate_step(st, v)) != SQLITE_OK) {
 			enum poise_status ps = store_fail(st, rc, "upgrade database schema", err);
