@@ -185,6 +185,11 @@ static const struct error_case {
 	 POISE_PLAYBOOK, "unknown placeholder '{name}'", 18, 48},
 	{"stray brace", "calm: {goal: g, tips: [t]", "calm: {goal: g, tips: [\"a { b\"]", NULL,
 	 NULL, POISE_PLAYBOOK, "'{' that does not start {customer} or {agent}", 7, 26},
+	/* A warning or the manager line is logged as shown: what the store takes, no more. */
+	{"bidi mark in a warning", "warnings: [w1, w2, w3]", "warnings: [\"w1\\u200F\", w2, w3]",
+	 NULL, NULL, POISE_PLAYBOOK, "control character U+200F", 13, 79},
+	{"bidi override in a manager line", "title: Test", "title: Test\nmanager: \"a\\u202Eb\"",
+	 NULL, NULL, POISE_PLAYBOOK, "control character U+202E", 3, 10},
 	{"warnings count", "warnings: [w1, w2, w3]", "warnings: [w1, w2]", NULL, NULL,
 	 POISE_PLAYBOOK, "'warnings' must have exactly 3 lines, got 2", 13, 78},
 	{"warnings outside boundary", "calm: {goal: g,", "calm: {goal: g, warnings: [a, b, c],",

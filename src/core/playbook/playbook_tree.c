@@ -343,29 +343,30 @@ static enum poise_status builder_push(struct builder *b, const yaml_event_t *ev,
 }
 
 /*
- * Scalars end up on the agent's screen: besides the length limit, refuse
- * NUL (it would cut the string short) and control characters, which double-
- * quoted escapes ("\0", "\e", "\x9b") can still produce after the raw check.
+ * Scalars end up on the agent's screen and, as a warning or the manager
+ * line, in the call's log: besides the length limit, refuse NUL (it would
+ * cut the string short) and every character the store refuses in an
+ * event's text (text_cp_unsafe: controls, C1, bidirectional overrides and
+ * marks), which double-quoted escapes ("\0", "\e", "\x9b", "\u202e") can
+ * still produce after the raw check. Tab and newline pass, as in a note.
  */
 static enum poise_status builder_check_value(struct builder *b, const yaml_event_t *ev)
 {
-	const unsigned char *v = ev->data.scalar.value;
-	size_t i, len = ev->data.scalar.length;
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t i, n, len = ev->data.scalar.length;
+	unsigned cp;
 
 	if (len > PB_MAX_SCALAR)
 		return builder_error(b, &ev->start_mark, "value is longer than %d bytes (%zu)",
 				     PB_MAX_SCALAR, len);
-	for (i = 0; i < len; i++) {
-		unsigned c = v[i];
-
-		if (c == 0xc2 && i + 1 < len && v[i + 1] >= 0x80 && v[i + 1] <= 0x9f)
-			c = v[i + 1];
-		else if ((c >= 0x20 && c != 0x7f) || c == '\t' || c == '\n')
-			continue;
-		if (c == 0)
+	for (i = 0; i < len; i += n) {
+		if (!(n = text_utf8_len(v + i, len - i, &cp)))
+			return builder_error(b, &ev->start_mark, "value is not valid UTF-8");
+		if (cp == 0)
 			return builder_error(b, &ev->start_mark, "value contains a NUL character");
-		return builder_error(b, &ev->start_mark, "value contains control character U+%04X",
-				     c);
+		if (text_cp_unsafe(cp, TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB))
+			return builder_error(b, &ev->start_mark,
+					     "value contains control character U+%04X", cp);
 	}
 	return POISE_OK;
 }
