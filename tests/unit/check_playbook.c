@@ -188,6 +188,8 @@ static const struct error_case {
 	/* A warning or the manager line is logged as shown: what the store takes, no more. */
 	{"bidi mark in a warning", "warnings: [w1, w2, w3]", "warnings: [\"w1\\u200F\", w2, w3]",
 	 NULL, NULL, POISE_PLAYBOOK, "control character U+200F", 13, 79},
+	{"line separator in a tip", "calm: {goal: g, tips: [t]", "calm: {goal: g, tips: [\"a\\Lb\"]",
+	 NULL, NULL, POISE_PLAYBOOK, "control character U+2028", 7, 26},
 	{"bidi override in a manager line", "title: Test", "title: Test\nmanager: \"a\\u202Eb\"",
 	 NULL, NULL, POISE_PLAYBOOK, "control character U+202E", 3, 10},
 	{"warnings count", "warnings: [w1, w2, w3]", "warnings: [w1, w2]", NULL, NULL,
