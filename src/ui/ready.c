@@ -278,10 +278,12 @@ static void add_figures(struct ui *ui, struct ready *r, struct ready_lines *l)
 	words_count_c(calls, sizeof(calls), (long)r->fig.calls, "count", "call", "calls");
 	add(l, own_text(l, _("Today: %s, average handle time %s"), calls, avg), A_BOLD, 0);
 	len = head = (size_t)snprintf(buf, sizeof(buf), "%s", _("Outcomes:"));
+	/* A no-break space (U+00A0) holds each count to its label where the line wraps. */
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		if (r->fig.outcomes[o] && len < sizeof(buf))
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "  %s %lld",
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "  %s%s%lld",
 						outcome_label((enum outcome)o),
+						ui->utf8 ? "\u00a0" : " ",
 						(long long)r->fig.outcomes[o]);
 	add(l, own_text(l, "%s", len > head ? buf : _("Outcomes: none yet")), A_NORMAL, 0);
 	if (store_quarantined(ui->st) > 0)

@@ -2,6 +2,7 @@
 # A whole call through the eight stages, every main key, the wrap-up with
 # every field, the breather and the ready screen; then the stored events.
 . "$(dirname "$0")/lib.sh"
+NBSP=$'\u00a0'
 
 start_poise 100 30 call --playbook e2e-fast --customer Ana --ref R-17
 wait_for "Calm: Calm goal"
@@ -69,7 +70,7 @@ text "kept calm"; keys Enter; wait_for "what to improve"
 keys Enter;      wait_for "a short breather"
 keys Space;      wait_for "ready for the next call"
 wait_for "Today: 1 call"
-wait_for "resolved 1"
+wait_for "resolved${NBSP}1" # a no-break space holds a count to its label
 keys p;          wait_for "pick a playbook"
 wait_for "End-to-end test playbook"
 wait_for "(built-in)"
@@ -87,7 +88,7 @@ text "email";    keys Enter; wait_for "promise made"
 text "send the credit note"; keys Enter; wait_for "what went well"
 keys Enter Enter
 wait_for "Today: 2 calls"
-wait_for "callback 1"
+wait_for "callback${NBSP}1"
 wait_for "Follow-ups due"
 wait_for "email  send the credit note"
 keys q

@@ -7,6 +7,7 @@
 # stages never visited, and an interrupted call beside the done ones (it
 # is no part of the average handle time: that is over done calls).
 . "$(dirname "$0")/lib.sh"
+NBSP=$'\u00a0'
 
 # The report's figure KEY for the agent's day, as CSV writes it.
 report_field() {
@@ -39,7 +40,7 @@ keys u;       wait_for "[ ] Listen check"
 keys Tab;     wait_for "Empathize: Empathize goal"
 keys 2;       wait_for "mood 2 uneasy"
 end_call_plainly
-wait_for "Outcomes:  resolved 1"
+wait_for "Outcomes:  resolved${NBSP}1" # a no-break space holds a count to its label
 today=$(ready_today)
 keys q
 expect_eq 0 "$(wait_exit)" "poise call exit status"
@@ -85,7 +86,7 @@ keys 1;     wait_for "follow-up due date"
 keys Enter; wait_for "what went well"
 keys Enter; wait_for "what to improve"
 keys Enter; wait_for "ready for the next call"
-wait_for "Outcomes:  resolved 1  callback 1"
+wait_for "Outcomes:  resolved${NBSP}1  callback${NBSP}1"
 today=$(ready_today)
 keys q
 expect_eq 0 "$(wait_exit)" "poise call exit status"
