@@ -26,9 +26,15 @@ done
 if [ "$(id -u)" -eq 0 ]; then
 	echo "installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing
+	# A mirror that fails for a moment fails the whole build: three tries.
+	for try in 1 2 3; do
+		# shellcheck disable=SC2086
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing && exit 0
+		[ "$try" = 3 ] && break
+		echo "apt-get failed (try $try of 3): again in 10 s" >&2
+		sleep 10
+	done
+	exit 1
 else
 	echo "poise needs these Debian packages:$missing" >&2
 	echo "install them with:" >&2
