@@ -70,10 +70,14 @@ size_t text_safe(char *dst, size_t size, const char *s, int flags);
 /* Write s made safe to out; NULL writes nothing. */
 void text_fput(FILE *out, const char *s, int flags);
 
+/* The terminal columns valid UTF-8 s takes (text_fput_cell's count); NULL is 0. */
+int text_columns(const char *s);
+
 /*
- * s made safe in a column of exactly width characters: cut at a character
+ * s made safe in a column of exactly width columns: cut at a character
  * (ending in "..." with TEXT_ELLIPSIS), padded with spaces (before it with
- * TEXT_RIGHT). Characters are code points, as the tables count them.
+ * TEXT_RIGHT). Width is in terminal columns: a CJK character takes two, a
+ * combining mark none.
  */
 void text_fput_cell(FILE *out, const char *s, int width, int flags);
 

@@ -1,7 +1,8 @@
 /*
  * cmd_followups.c - `poise followups`: the follow-ups due, and
  * `poise followups done ID` to close one. Streams the list with fixed
- * columns (cut to width by character) so a long list is never held whole.
+ * columns (cut to width in terminal columns, a CJK character two) so a
+ * long list is never held whole.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ struct listing {
 	size_t rows;
 };
 
-/* s made safe, padded or cut to width characters, then two spaces. */
+/* s made safe, padded or cut to width columns, then two spaces. */
 static void cell(const char *s, int width)
 {
 	text_fput_cell(stdout, s, width, 0);

@@ -25,17 +25,6 @@ struct listing {
 	int nomem;
 };
 
-/* Display width in characters: titles may be UTF-8 ("Desescalada: cómo..."). */
-static int text_width(const char *s)
-{
-	int n = 0;
-
-	for (; s && *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static void print_cell(const char *s, int width)
 {
 	text_fput_cell(stdout, s, width, 0);
@@ -94,13 +83,13 @@ static int print_listing(const struct listing *l)
 
 		if (r->error)
 			continue;
-		wid = text_width(r->id) > wid ? text_width(r->id) : wid;
-		wtitle = text_width(r->title) > wtitle ? text_width(r->title) : wtitle;
-		wversion = text_width(r->version) > wversion ? text_width(r->version) : wversion;
+		wid = text_columns(r->id) > wid ? text_columns(r->id) : wid;
+		wtitle = text_columns(r->title) > wtitle ? text_columns(r->title) : wtitle;
+		wversion = text_columns(r->version) > wversion ? text_columns(r->version) : wversion;
 	}
 	/* The headings may be wider in another language. */
-	wtitle = text_width(_("TITLE")) > wtitle ? text_width(_("TITLE")) : wtitle;
-	wversion = text_width(_("VERSION")) > wversion ? text_width(_("VERSION")) : wversion;
+	wtitle = text_columns(_("TITLE")) > wtitle ? text_columns(_("TITLE")) : wtitle;
+	wversion = text_columns(_("VERSION")) > wversion ? text_columns(_("VERSION")) : wversion;
 	print_cell(_("ID"), wid);
 	print_cell(_("TITLE"), wtitle);
 	print_cell(_("VERSION"), wversion);

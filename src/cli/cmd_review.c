@@ -101,6 +101,8 @@ static enum poise_status read_filter(const struct cli_args *args, struct review_
 	f->reviewed = !reviewed ? REVIEWED_ANY : reviewed[0] == 'y' ? REVIEWED_YES : REVIEWED_NO;
 	f->score_below = (int)below;
 	opts->filter = f;
+	opts->since = since;
+	opts->until = until;
 	opts->sample = (int)sample;
 	opts->seeded = seed >= 0;
 	opts->seed = seed >= 0 ? (uint64_t)seed : 0;

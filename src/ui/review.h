@@ -20,6 +20,8 @@ struct review_opts {
 	int practice;	      /* list rehearsals (poise rehearse) instead of calls */
 	/* What the list opens on (the command line's filters); NULL: every call. */
 	const struct review_filter *filter;
+	/* filter's first and last day as typed (YYYY-MM-DD), shown and offered by the form */
+	const char *since, *until;
 	int sample;    /* > 0: a random sample of this many of the filter's calls */
 	uint64_t seed; /* the sample's seed when seeded; else a new one, shown */
 	int seeded;

@@ -511,6 +511,8 @@ int ui_review(const struct review_opts *opts, struct poise_error *err)
 		goto out;
 	if (opts->filter)
 		l->f = *opts->filter;
+	snprintf(l->from, sizeof(l->from), "%s", opts->since ? opts->since : "");
+	snprintf(l->to, sizeof(l->to), "%s", opts->until ? opts->until : "");
 	l->f.practice = opts->practice; /* which list, not a filter: after the filters */
 	l->smp.want = opts->sample;
 	l->smp.seed = opts->seeded ? opts->seed : rv_new_seed();

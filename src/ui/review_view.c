@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise/fill.h"
 #include "poise/report.h"
 #include "poise/store_reply.h"
 #include "poise/store_score.h"
@@ -202,8 +203,15 @@ static void add_logged(struct view *v, enum event_kind kind)
 			said = e->text ? e->text : "";
 			add_text(v, A_NORMAL, said, _("    %s escalated: %s"), at, said);
 		} else if (e->a >= 1 && e->a <= PLAYBOOK_WARNINGS) {
-			said = e->text ? e->text : warnings[e->a - 1] ? warnings[e->a - 1] : "";
+			/* a warning logged without its words: the playbook's, filled as show fills them */
+			char *filled = e->text || !warnings[e->a - 1]
+					       ? NULL
+					       : fill_text(warnings[e->a - 1], rc->meta.customer,
+							   rc->meta.agent);
+
+			said = e->text ? e->text : filled ? filled : warnings[e->a - 1] ? warnings[e->a - 1] : "";
 			add_text(v, A_NORMAL, said, _("    %s warning %d: %s"), at, e->a, said);
+			free(filled);
 		}
 	}
 }

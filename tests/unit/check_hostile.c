@@ -923,6 +923,55 @@ START_TEST(test_invisible_characters_shown_marked)
 }
 END_TEST
 
+/* cell(s, width, flags) as text_fput_cell writes it, malloc'd. */
+static char *cell_of(const char *s, int width, int flags)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	text_fput_cell(f, s, width, flags);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * A table's cell takes the columns a terminal gives its text, not one per
+ * code point: a Chinese or Japanese name (two columns a character) or an
+ * accent written as a combining mark (none) keeps the next column in line,
+ * padded, cut (never through a wide character) or right-aligned.
+ */
+START_TEST(test_cells_count_terminal_columns)
+{
+	static const struct {
+		const char *in;
+		int width, flags;
+		const char *out;
+	} cases[] = {
+		{"\xe6\x9d\x8e\xe5\xb0\x8f\xe9\xbe\x8d", 10, 0, "\xe6\x9d\x8e\xe5\xb0\x8f\xe9\xbe\x8d    "},
+		{"\xe6\x9d\x8e\xe5\xb0\x8f\xe9\xbe\x8d", 8, TEXT_RIGHT, "  \xe6\x9d\x8e\xe5\xb0\x8f\xe9\xbe\x8d"},
+		{"\xe6\x9d\x8e\xe5\xb0\x8f\xe9\xbe\x8d", 5, 0, "\xe6\x9d\x8e\xe5\xb0\x8f "},
+		{"\xe6\x9d\x8e\xe5\xb0\x8f\xe9\xbe\x8d", 4, 0, "\xe6\x9d\x8e\xe5\xb0\x8f"},
+		{"\xe6\x9d\x8e\xe5\xb0\x8f\xe9\xbe\x8d", 5, TEXT_NO_PAD, "\xe6\x9d\x8e\xe5\xb0\x8f"},
+		{"\xe4\xbf\x9d\xe8\xa8\xbc\xe6\x9b\xb8 form", 8, TEXT_ELLIPSIS, "\xe4\xbf\x9d\xe8\xa8\xbc... "},
+		{"\xea\xb9\x80 \xef\xbc\xa1", 6, 0, "\xea\xb9\x80 \xef\xbc\xa1 "},
+		{"Zoe\xcc\x88 M", 7, 0, "Zoe\xcc\x88 M  "},
+		{"Zo\xc3\xab", 5, TEXT_RIGHT, "  Zo\xc3\xab"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = cell_of(cases[i].in, cases[i].width, cases[i].flags);
+
+		ck_assert_msg(strcmp(got, cases[i].out) == 0, "cell %zu of '%s' in %d: '%s', not '%s'",
+			      i, cases[i].in, cases[i].width, got, cases[i].out);
+		free(got);
+	}
+	ck_assert_int_eq(text_columns("\xe6\x9d\x8e\xe5\xb0\x8f\xe9\xbe\x8d Zoe\xcc\x88"), 10);
+	ck_assert_int_eq(text_columns(NULL), 0);
+}
+END_TEST
+
 START_TEST(test_no_control_characters_reach_the_terminal)
 {
 	char hostile[512], name[200], note[600];
@@ -1525,6 +1574,7 @@ Suite *hostile_suite(void)
 	tcase_set_timeout(term, 120); /* each test runs poise many times */
 	tcase_add_test(term, test_sanitizer_class);
 	tcase_add_test(term, test_invisible_characters_shown_marked);
+	tcase_add_test(term, test_cells_count_terminal_columns);
 	tcase_add_test(term, test_no_control_characters_reach_the_terminal);
 	tcase_add_test(term, test_csv_formulas_neutralised_numbers_kept);
 	tcase_add_test(term, test_csv_every_column_neutralised);

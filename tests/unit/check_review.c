@@ -4,6 +4,8 @@
  * agent has not acknowledged, and the migration from schema 1 to 2.
  */
 #include "poise/review.h"
+#include "poise/store_batch.h"
+#include "poise/store_reply.h"
 
 #include "store_fixture.h"
 
@@ -492,6 +494,71 @@ START_TEST(changed_comment_replaces_the_old_in_search)
 }
 END_TEST
 
+/*
+ * A text the store numbers itself (an escalation reason, a reply, a batch's
+ * texts from merge or the mirror) takes a positive rowid of texts_fts even
+ * when the only rows are comments at negative ones: counted on from them it
+ * would take the row -id of a review without a comment yet, and that
+ * review's first comment would then delete it from the search.
+ */
+START_TEST(texts_keep_their_rows_when_comments_come_later)
+{
+	enum { NREV = 5 };
+	static const char *const words[] = {"legal", "voucher", "batched", "calm", "twice", "summed"};
+	struct store *st = fx_open(fx_path(0, "db"));
+	struct review_filter f = {0};
+	struct poise_error err = {0};
+	struct review r[NREV];
+	struct review_reply reply = {0};
+	struct store_batch *b;
+	struct call_meta m = {0};
+	struct event ev[] = {{.kind = EV_START, .t = T0, .text = pb_alpha.hash},
+			     {.kind = EV_ESCALATE, .t = T0 + 1, .text = "batched reason"},
+			     {.kind = EV_REFLECTION, .t = T0 + 2, .text = "kept calm\t-"}};
+	int64_t n;
+	char id[37] = "";
+
+	fx_call(st, id, "ana", "Zed", T0, &pb_alpha);
+	fx_append(st, id, EV_START, T0, 0, 0, 0, pb_alpha.hash);
+	/* Reviews 1 to 4 scored only, review 5 with a comment: texts_fts holds row -5 alone. */
+	for (int i = 0; i < NREV; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		memcpy(r[i].call_id, id, sizeof(r[i].call_id));
+		snprintf(r[i].reviewer, sizeof(r[i].reviewer), "sue%d", i);
+		r[i].created_at = T0 + 10 + i;
+		r[i].scores[0] = 3;
+		if (i == NREV - 1)
+			snprintf(r[i].comment, sizeof(r[i].comment), "apologised twice");
+		ck_assert_int_eq(review_save(st, &r[i], &err), POISE_OK);
+	}
+	snprintf(m.id, sizeof(m.id), "01900000-0000-7000-8000-00000000b001");
+	snprintf(m.agent, sizeof(m.agent), "bob");
+	m.started = T0;
+	ck_assert_int_eq(store_batch_begin(st, STORE_BATCH_CACHE_MERGE, &b, &err), POISE_OK);
+	ck_assert_msg(store_batch_call(b, &m, &pb_alpha, ev, sizeof(ev) / sizeof(ev[0]), &err) ==
+			      POISE_OK,
+		      "%s", err.msg);
+	ck_assert_msg(store_batch_commit(b, &err) == POISE_OK, "%s", err.msg);
+	fx_append(st, id, EV_ESCALATE, T0 + 20, 0, 0, 0, "legal threat");
+	reply.review_id = r[NREV - 1].id;
+	snprintf(reply.agent, sizeof(reply.agent), "ana");
+	reply.kind = REPLY_REPLY;
+	snprintf(reply.text, sizeof(reply.text), "named the voucher");
+	ck_assert_int_eq(store_reply_add(st, &reply, T0 + 30, &err), POISE_OK);
+	/* Now the other reviews get their first comments. */
+	for (int i = 0; i < NREV - 1; i++) {
+		snprintf(r[i].comment, sizeof(r[i].comment), "summed up well");
+		ck_assert_int_eq(review_save(st, &r[i], &err), POISE_OK);
+	}
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		snprintf(f.search, sizeof(f.search), "%s", words[i]);
+		ck_assert_int_eq(review_count(st, &f, &n, &err), POISE_OK);
+		ck_assert_msg(n == 1, "search '%s' finds %lld calls, not 1", words[i], (long long)n);
+	}
+	store_close(st);
+}
+END_TEST
+
 /* The model's count of f's calls. */
 static int model_count(const struct review_filter *f)
 {
@@ -889,6 +956,7 @@ Suite *review_suite(void)
 	tcase_add_test(tc, equality_filters_meet);
 	tcase_add_test(tc, finding_any_call);
 	tcase_add_test(tc, changed_comment_replaces_the_old_in_search);
+	tcase_add_test(tc, texts_keep_their_rows_when_comments_come_later);
 	tcase_add_test(tc, sample_is_reproducible_and_within_the_filter);
 	tcase_add_test(tc, search_in_notes);
 	tcase_add_test(tc, bad_filters_are_refused);

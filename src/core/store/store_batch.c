@@ -164,8 +164,11 @@ static int index_texts(struct store_batch *b, const struct held_event *h, size_t
 		k += store_text_indexed(h[i].ev.kind, held_text(b, &h[i])) ? 1 : 0;
 	if (!k)
 		return SQLITE_OK;
-	if ((rc = prepare_rows(b, "INSERT INTO texts_fts (text, call_id) VALUES ", "(?, ?),", k,
-			       &s)) != SQLITE_OK)
+	/* The first row's rowid given (TEXTS_FTS_NEXT), the others counted on from it. */
+	if ((rc = prepare_rows(b,
+			       "INSERT INTO texts_fts (rowid, text, call_id) VALUES (" TEXTS_FTS_NEXT
+			       ", ?, ?),",
+			       "(NULL, ?, ?),", k - 1, &s)) != SQLITE_OK)
 		return rc;
 	k = 0;
 	for (size_t i = 0; i < n; i++)

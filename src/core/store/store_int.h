@@ -147,6 +147,15 @@
  * - REVIEW_TEXT_OFF, REVIEW_TEXT: a review's comment as row -id of
  *   texts_fts, replaced when it changes; REPLY_TEXT: a reply's text.
  */
+/*
+ * The next positive rowid of texts_fts, for the texts the store numbers
+ * itself: given, not left to SQLite, which counts on from the largest
+ * rowid, a comment's negative -reviews.id when comments are all there is,
+ * and so would take the row of a review whose first comment comes later
+ * (and deletes it). The largest is read from the table's FTS5 content
+ * table, whose id is the rowid: a seek to its end.
+ */
+#define TEXTS_FTS_NEXT "max(coalesce((SELECT max(id) FROM texts_fts_content), 0), 0) + 1"
 #define STORE_DERIVED_LIST(X)                                                                      \
 	X(SYNC_MARK, "INSERT OR IGNORE INTO sync_dirty VALUES (?1)")                               \
 	X(NOTES_NEW, "INSERT OR IGNORE INTO notes_pending VALUES (?1, 0)")                         \
@@ -157,7 +166,8 @@
 		       "ON e.call_id = p.call_id AND e.seq > p.seq WHERE p.call_id = ?1 "         \
 		       "AND e.kind = 'note' AND e.text IS NOT NULL ORDER BY e.seq")               \
 	X(NOTES_DONE, "DELETE FROM notes_pending WHERE call_id = ?1")                              \
-	X(TEXT_INDEX, "INSERT INTO texts_fts (text, call_id) VALUES (?2, ?1)")                    \
+	X(TEXT_INDEX, "INSERT INTO texts_fts (rowid, text, call_id) VALUES (" TEXTS_FTS_NEXT      \
+		      ", ?2, ?1)")                                                                 \
 	X(FOLLOWUP_ID, "SELECT id FROM followups WHERE call_id = ?1 AND seq = ?2")                 \
 	X(FOLLOWUP_CLOSED, "INSERT OR IGNORE INTO sync_closed SELECT id FROM followups "           \
 			   "WHERE id = ?1 AND done_at IS NOT NULL")                                \
@@ -169,7 +179,8 @@
 	X(REVIEW_TEXT_OFF, "DELETE FROM texts_fts WHERE rowid = -?1")                              \
 	X(REVIEW_TEXT, "INSERT INTO texts_fts (rowid, text, call_id) SELECT -id, comment, "       \
 		       "call_id FROM reviews WHERE id = ?1 AND comment <> ''")                    \
-	X(REPLY_TEXT, "INSERT INTO texts_fts (text, call_id) SELECT p.text, r.call_id "           \
+	X(REPLY_TEXT, "INSERT INTO texts_fts (rowid, text, call_id) SELECT " TEXTS_FTS_NEXT        \
+		      ", p.text, r.call_id "                                                       \
 		      "FROM review_replies p JOIN reviews r ON r.uuid = p.review_id "             \
 		      "WHERE p.id = ?1 AND p.text <> ''")
 

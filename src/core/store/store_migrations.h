@@ -30,12 +30,6 @@
 #define TEXTS_FTS_TABLE                                                                            \
 	"CREATE VIRTUAL TABLE texts_fts USING fts5 (\n"                                            \
 	"	text, call_id UNINDEXED, tokenize = 'trigram')"
-/*
- * The next positive rowid: given, not left to SQLite, which would count on
- * from the comments' negative rowids when they are all there is.
- */
-#define TEXTS_FTS_NEXT                                                                             \
-	"max(coalesce((SELECT rowid FROM texts_fts ORDER BY rowid DESC LIMIT 1), 0), 0) + 1"
 /* REPLIES_JOIN: how a reply names its review (by reviews.id until schema 11, by uuid since). */
 #define TEXTS_FTS_FILL_AS(REPLIES_JOIN)                                                            \
 	"INSERT INTO texts_fts (text, call_id)\n"                                                  \

@@ -7,6 +7,7 @@
 #include "poise/text.h"
 #include "poise/i18n.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,45 +161,88 @@ void text_fput(FILE *out, const char *s, int flags)
 	}
 }
 
-/* Characters (code points) in the first len bytes of valid UTF-8 s. */
-static int chars_in(const char *s, size_t len)
+/*
+ * The terminal columns of code point cp, as wcwidth gives them in a UTF-8
+ * locale but without one (the core reads no locale): 2 for the East Asian
+ * wide and fullwidth blocks (CJK, kana, hangul, fullwidth forms, the emoji
+ * planes), 0 for a combining mark, else 1.
+ */
+static int cp_columns(unsigned cp)
 {
-	int n = 0;
+	static const unsigned wide[][2] = {
+		{0x1100, 0x115f},   {0x2329, 0x232a},	{0x2e80, 0x303e},   {0x3041, 0x33ff},
+		{0x3400, 0x4dbf},   {0x4e00, 0x9fff},	{0xa000, 0xa4cf},   {0xa960, 0xa97f},
+		{0xac00, 0xd7a3},   {0xf900, 0xfaff},	{0xfe10, 0xfe19},   {0xfe30, 0xfe6f},
+		{0xff00, 0xff60},   {0xffe0, 0xffe6},	{0x1f300, 0x1f64f}, {0x1f900, 0x1f9ff},
+		{0x20000, 0x2fffd}, {0x30000, 0x3fffd},
+	};
+	static const unsigned zero[][2] = {
+		{0x0300, 0x036f}, {0x0483, 0x0489}, {0x0591, 0x05bd}, {0x0610, 0x061a},
+		{0x064b, 0x065f}, {0x1ab0, 0x1aff}, {0x1dc0, 0x1dff}, {0x20d0, 0x20ff},
+		{0x302a, 0x302f}, {0x3099, 0x309a}, {0xfe00, 0xfe0f}, {0xfe20, 0xfe2f},
+	};
 
-	for (size_t i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
+	if (cp < 0x300)
+		return 1;
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
 }
 
-/* Bytes of the first width characters of valid UTF-8 s (all of it when shorter). */
-static size_t bytes_of(const char *s, int width)
+/*
+ * The bytes of valid UTF-8 s (len bytes) that fit in width terminal
+ * columns, never part of a character; *cols gets the columns they take.
+ */
+static size_t fit_columns(const char *s, size_t len, int width, int *cols)
 {
 	size_t i = 0;
+	int n = 0;
 
-	for (int n = 0; s[i]; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == width)
+	while (i < len) {
+		unsigned cp;
+		size_t k = text_utf8_len(s + i, len - i, &cp);
+		int c;
+
+		if (k == 0)
+			cp = (unsigned char)s[i], k = 1; /* not reached: s was made safe */
+		c = cp_columns(cp);
+		if (n + c > width)
 			break;
+		n += c;
+		i += k;
+	}
+	*cols = n;
 	return i;
+}
+
+int text_columns(const char *s)
+{
+	int n;
+
+	fit_columns(s ? s : "", s ? strlen(s) : 0, INT_MAX, &n);
+	return n;
 }
 
 void text_fput_cell(FILE *out, const char *s, int width, int flags)
 {
 	char small[256], *safe = small;
-	size_t need = text_safe(small, sizeof(small), s, 0), len;
+	size_t need = text_safe(small, sizeof(small), s, 0), all, len;
 	int n, cut;
 
 	if (need >= sizeof(small) && (safe = malloc(need + 1)) != NULL)
 		text_safe(safe, need + 1, s, 0);
 	if (!safe)
 		safe = small; /* out of memory: the start of it will do */
-	len = strlen(safe);
-	n = chars_in(safe, len);
-	cut = n > width;
-	if (cut) {
-		int keep = (flags & TEXT_ELLIPSIS) && width > 3 ? width - 3 : width;
-
-		len = bytes_of(safe, keep);
-		n = width;
+	all = strlen(safe);
+	len = fit_columns(safe, all, width, &n);
+	cut = len < all;
+	if (cut && (flags & TEXT_ELLIPSIS) && width > 3) {
+		len = fit_columns(safe, all, width - 3, &n);
+		n += 3; /* the "..." */
 	}
 	if (flags & TEXT_NO_PAD)
 		width = n;
