@@ -45,6 +45,17 @@ e2e_cleanup() {
 }
 trap e2e_cleanup EXIT
 
+# has [GREP-OPTIONS] PATTERN...: grep -q for the end of a pipeline that reads
+# its input to the end. grep -q stops at its first match, and a writer still
+# writing (an echo of many lines: bash writes a line at a time) then dies of
+# SIGPIPE, which pipefail makes the failure of a pipeline whose grep matched.
+has() {
+	local rc=0
+	grep -q "$@" || rc=$?
+	cat >/dev/null
+	return "$rc"
+}
+
 # The window that screen, keys, text and every wait on them read and drive:
 # E2E_WIN, start_poise's "main" unless set (in_window sets it for a command).
 screen() { tm capture-pane -p -t "${E2E_WIN:-main}" 2>/dev/null || true; }
@@ -312,10 +323,10 @@ moods_until_refused() {
 		E2E_MOOD=$(( E2E_MOOD % 5 + 1 ))
 		keys "$E2E_MOOD"
 		sleep 0.05
-		screen | grep -qF "NOT SAVED" && break
+		screen | has -F "NOT SAVED" && break
 	done
 	wait_for "NOT SAVED: mood"
-	! words | grep -qF -e "--db" -e "(mood)" ||
+	! words | has -F -e "--db" -e "(mood)" ||
 		fail "the banner names an event kind or advises --db mid-call: $(words)"
 }
 

@@ -23,7 +23,7 @@ wait_for "poise review - all calls"
 keys Enter
 wait_words "cannot open call"
 wait_words "does not follow from the ones before it: the log is damaged"
-screen | grep -qF "poise review - all calls" || fail "the list is gone under the banner"
+screen | has -F "poise review - all calls" || fail "the list is gone under the banner"
 keys j; wait_gone "the log is damaged"
 keys q
 expect_eq 0 "$(wait_exit)" "poise review exit status"
@@ -39,7 +39,7 @@ text "yesterday"; keys Enter
 wait_words "'yesterday' is not a day: use YYYY-MM-DD (e.g. $(date -u -d '+7 days' +%F)), today, tomorrow, a weekday such as fri, or +N days"
 wait_for "follow-up due date (Enter skips):"
 keys C-u; text "tomorrow"; keys Enter; wait_for "follow-up channel"
-screen | grep -qF "is not a day" && fail "the refusal stayed after a good date"
+screen | has -F "is not a day" && fail "the refusal stayed after a good date"
 keys Enter; wait_for "promise made"
 keys Enter; wait_for "what went well"
 keys Enter; wait_for "what to improve"

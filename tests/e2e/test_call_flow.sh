@@ -74,7 +74,7 @@ wait_for "resolved${NBSP}1" # a no-break space holds a count to its label
 keys p;          wait_for "pick a playbook"
 wait_for "End-to-end test playbook"
 wait_for "(built-in)"
-screen | grep -qF "((built-in))" && fail "the built-in playbook's place in double brackets"
+screen | has -F "((built-in))" && fail "the built-in playbook's place in double brackets"
 keys Escape;     wait_for "ready for the next call"
 wait_for "No follow-ups due"
 

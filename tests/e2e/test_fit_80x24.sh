@@ -10,8 +10,8 @@
 # its last line LAST is on screen, and nothing is scrolled out of view.
 check_stage() {
 	wait_for "$1"
-	screen | grep -qF -- "$2" || fail "'$2' is below the fold"
-	screen | sed -n '6,21p' | grep -q ' \^$' && fail "the list of '$1' is scrolled"
+	screen | has -F -- "$2" || fail "'$2' is below the fold"
+	screen | sed -n '6,21p' | has ' \^$' && fail "the list of '$1' is scrolled"
 	return 0
 }
 

@@ -63,7 +63,7 @@ keys Enter; wait_for "ready for the next call"
 wait_for "Follow-ups due"
 wait_for "overdue 2020-01-01  Ana  phone  ring back about the refund"
 wait_for "today   $(day 0)  Cy  email  mail the credit note"
-screen | grep -qF "Bea" && fail "a follow-up due later shows as due"
+screen | has -F "Bea" && fail "a follow-up due later shows as due"
 
 # d on the selected (first, overdue) one asks; n keeps it, y closes it.
 keys d; wait_for "close the follow-up due 2020-01-01 for Ana"
@@ -74,13 +74,13 @@ keys y; wait_for "closed (due 2020-01-01, Ana)"
 wait_gone "ring back about the refund"
 wait_for "mail the credit note"
 [ -n "$(sql "SELECT done_at FROM followups WHERE due = '2020-01-01'")" ] || fail "the follow-up is not closed"
-"$POISE_BIN" followups --db "$POISE_DB" --all | grep -qF "ring back" && fail "poise followups still lists the closed one"
-"$POISE_BIN" followups --db "$POISE_DB" --all | grep -qF "send the form" || fail "poise followups lost Bea's"
+"$POISE_BIN" followups --db "$POISE_DB" --all | has -F "ring back" && fail "poise followups still lists the closed one"
+"$POISE_BIN" followups --db "$POISE_DB" --all | has -F "send the form" || fail "poise followups lost Bea's"
 # The same one closed from the command line says it already was.
 id=$(sql "SELECT substr(call_id, 1, 13) || '/' || seq FROM followups WHERE due = '2020-01-01'")
 bea=$(sql "SELECT substr(call_id, 1, 13) || '/' || seq FROM followups WHERE promise LIKE 'send the form%'")
-"$POISE_BIN" followups --db "$POISE_DB" --all | grep -qF "$bea " || fail "Bea's is not listed by its id $bea"
-"$POISE_BIN" followups --db "$POISE_DB" done "$id" | grep -qF "was already done" || fail "not stored as 'followups done' stores it"
+"$POISE_BIN" followups --db "$POISE_DB" --all | has -F "$bea " || fail "Bea's is not listed by its id $bea"
+"$POISE_BIN" followups --db "$POISE_DB" done "$id" | has -F "was already done" || fail "not stored as 'followups done' stores it"
 
 # j moves the selection; d on Cy's.
 keys j d; wait_for "close the follow-up due $(day 0) for Cy"

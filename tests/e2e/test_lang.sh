@@ -39,7 +39,7 @@ grep -q '^  report  *cifras: tiempos, tasas' "$dir/help-es" || fail "the command
 en --help >"$dir/help-en"
 grep -q '^usage: poise \[COMMAND\]' "$dir/help-en" || fail "LANG=C lost the English usage"
 grep -q '^  report  *figures: times, rates' "$dir/help-en" || fail "LANG=C lost the English table"
-es report --help | grep -q '^      --since DATE  *llamadas empezadas ese día' || fail "report --help is not Spanish"
+grep -q '^      --since DATE  *llamadas empezadas ese día' <<<"$(es report --help)" || fail "report --help is not Spanish"
 st=0; es report --since nope 2>"$dir/usage-es" || st=$?
 [ "$st" = 2 ] || fail "a usage error exits $st, not 2"
 grep -q "^poise: opción '--since': 'nope' no es una fecha" "$dir/usage-es" ||
@@ -101,8 +101,8 @@ en followups --all >"$dir/fu-en"
 grep -Eq '^[0-9a-f-]+/[0-9]+ +20[0-9][0-9]-[01][0-9]-[0-3][0-9] ' "$dir/fu-en" ||
 	fail "LANG=C lost the ISO due day in: $(sed -n 2p "$dir/fu-en")"
 call=$(sqlite3 "$POISE_DB" 'SELECT id FROM calls LIMIT 1')
-es show "$call" | grep -Eq '^inicio +[0-3][0-9]/[01][0-9]/[0-9][0-9] [0-9:]{8}$' ||
+grep -Eq '^inicio +[0-3][0-9]/[01][0-9]/[0-9][0-9] [0-9:]{8}$' <<<"$(es show "$call")" ||
 	fail "poise show's start is not the Spanish day: $(es show "$call" | sed -n 5p)"
-en show "$call" | grep -Eq '^started +20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-9:]{8}$' ||
+grep -Eq '^started +20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-9:]{8}$' <<<"$(en show "$call")" ||
 	fail "LANG=C poise show's start is not ISO: $(en show "$call" | sed -n 5p)"
 echo "ok: help, usage errors, lint, the report table and page, days by the locale; CSV and JSON the same in both"

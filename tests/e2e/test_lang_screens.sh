@@ -59,7 +59,7 @@ keys q;          wait_gone "poise - teclas de la llamada"
 tm resize-window -t main -x 40 -y 12
 wait_for " et "
 wait_for "? ayuda  1-5 ánimo  Tab sigue  Izq atrás"
-screen | grep -q "too small\|demasiado pequeño\|muy pequeño" && fail "40x12 does not fit in Spanish"
+screen | has "too small\|demasiado pequeño\|muy pequeño" && fail "40x12 does not fit in Spanish"
 tm resize-window -t main -x 80 -y 24
 wait_for "Espacio marcar"
 

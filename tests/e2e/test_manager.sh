@@ -26,6 +26,6 @@ expect_eq "Yes, Ana Lucía Fernández-Ortega. My supervisor joins us now.|Yes. M
 	"the logged text is the text shown"
 id=$(sql "SELECT id FROM calls ORDER BY started_at LIMIT 1")
 "$POISE_BIN" show --db "$POISE_DB" "$id" |
-	grep -qF 'customer asked for a manager: said "Yes, Ana Lucía Fernández-Ortega. My supervisor joins us now."' ||
+	has -F 'customer asked for a manager: said "Yes, Ana Lucía Fernández-Ortega. My supervisor joins us now."' ||
 	fail "show lacks what was said"
 echo "ok: the manager line is the playbook's, whole at 40x12, and logged as shown"

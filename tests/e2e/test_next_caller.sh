@@ -26,7 +26,7 @@ keys Escape;  wait_for "ready for the next call"
 keys Enter Enter Enter Enter Enter Enter
 wait_for "poise - next caller"
 sleep 1
-screen | grep -qF "name:" || fail "the Enter burst went past the name field"
+screen | has -F "name:" || fail "the Enter burst went past the name field"
 [ "$(calls)" = 0 ] || fail "an Enter burst started a call"
 
 # The first caller, typed.
@@ -43,14 +43,14 @@ keys Enter Enter Enter Enter Enter Enter Enter Enter
 wait_for "poise - next caller"
 sleep 1
 [ "$(calls)" = 1 ] || fail "Enters after the wrap-up started a call"
-screen | grep -qF "name:" || fail "Enters after the wrap-up went past the name field"
+screen | has -F "name:" || fail "Enters after the wrap-up went past the name field"
 
 # The second caller: a new name, no reference; nothing of Ana's call.
 text "Quinn";  keys Enter; wait_for "reference:"
 sleep 0.5;  keys Enter; wait_for "Calm: Calm goal"
 wait_for "Calm line for you, Quinn."
-screen | grep -qF "Ana" && fail "the second call shows the first caller"
-screen | grep -qF "mood 4" && fail "the second call kept the first call's mood"
+screen | has -F "Ana" && fail "the second call shows the first caller"
+screen | has -F "mood 4" && fail "the second call kept the first call's mood"
 expect_eq "Quinn	" "$(sql "SELECT customer, customer_ref FROM calls ORDER BY started_at DESC LIMIT 1")" \
 	"second call's row"
 end_call_plainly

@@ -65,5 +65,5 @@ got=$(outward)
 mkdir -p "$E2E_DIR/nohost"
 PGHOST="$E2E_DIR/nohost" "$POISE_BIN" sync >"$E2E_DIR/out" 2>&1 && fail "sync reached a server"
 grep -q "cannot reach the server" "$E2E_DIR/out" || fail "sync: $(cat "$E2E_DIR/out")"
-outward | grep -q "nohost/.s.PGSQL" || fail "the record missed sync's connection: $(cat "$TRACE")"
+outward | has "nohost/.s.PGSQL" || fail "the record missed sync's connection: $(cat "$TRACE")"
 echo "PASS"

@@ -13,7 +13,7 @@ row_of() { screen | grep -nE -- "$1" | head -n 1 | cut -d: -f1; }
 both() {
 	local p r
 	wait_words "$1"
-	screen | grep -qE "$pacer_re" || fail "the pacer went away when '$1' fired"
+	screen | has -E "$pacer_re" || fail "the pacer went away when '$1' fired"
 	p=$(row_of "$pacer_re")
 	r=$(row_of "» .*$(cut -c1-12 <<<"$1")")
 	[ -n "$r" ] && [ "$r" -lt "$p" ] || fail "the prompt (row $r) is not above the pacer (row $p)"
@@ -30,7 +30,7 @@ for size in "80 24" "100 30" "50 14"; do
 	keys h;  both "Hold prompt"
 	# The pacer stops: the prompt stays; it starts again over a pending prompt.
 	keys p;  gone=1 poll screen "breathe in" 10 || fail "the pacer still runs after p ($size)"
-	screen | grep -qE "$pacer_re" && fail "the pacer still runs after p ($size)"
+	screen | has -E "$pacer_re" && fail "the pacer still runs after p ($size)"
 	wait_words "Hold prompt"
 	keys p;  both "Hold prompt"
 	keys Escape h; wait_gone "ON HOLD"

@@ -15,7 +15,7 @@ expect_eq "start breathe breathe-end breathe breathe-end" \
 	"the pacer's events"
 
 open_replay Rhea
-screen | grep -qF "breathing pacer running" && fail "the pacer shows before it started"
+screen | has -F "breathing pacer running" && fail "the pacer shows before it started"
 keys Right Right; wait_for "step 2 of"
 wait_for "breathing pacer running"
 keys Right;     wait_for "step 3 of"

@@ -51,7 +51,7 @@ fi
 stop_poise
 [ "$(exported 'c["customer"]')" = Ana ] || fail "the caller's name was not logged"
 exported 'c["events"][-2]["text"] if c["events"][-2]["kind"] == "reflection" else "?"' |
-	grep -q "kept calm" || fail "the reflection typed (with backspaces) was not logged"
+	has "kept calm" || fail "the reflection typed (with backspaces) was not logged"
 
 # 2. The same keys on the call screen: the same kinds of events.
 start_poise 80 24 call --playbook e2e-fast
@@ -76,14 +76,14 @@ stop_poise
 plain=$(kinds 1); screen_kinds=$(kinds 2)
 [ -n "$plain" ] || fail "no events from the plain call"
 expect_eq "$screen_kinds" "$plain" "the plain call's event kinds against the call screen's"
-"$POISE_BIN" show --db "$POISE_DB" "$(exported 'c["id"]' | head -1)" | grep -q "warning 1" ||
+"$POISE_BIN" show --db "$POISE_DB" "$(exported 'c["id"]' | head -1)" | has "warning 1" ||
 	fail "poise show does not read the plain call"
 
 # 3. Through pipes: lines are read, and nothing but text comes out.
 out=$(printf 'Bo\n\n4\ntab\nx\nu\n2\n\n\n\nq\n' |
 	"$POISE_BIN" call --plain --playbook e2e-fast 2>&1) || fail "plain mode on a pipe failed: $out"
-echo "$out" | grep -q "Stage 2 of 8: Listen" || fail "a piped 'tab' did not move on: $out"
-echo "$out" | grep -q "Call saved." || fail "the piped call was not saved: $out"
+echo "$out" | has "Stage 2 of 8: Listen" || fail "a piped 'tab' did not move on: $out"
+echo "$out" | has "Call saved." || fail "the piped call was not saved: $out"
 if LC_ALL=C grep -q $'\033' <<<"$out"; then fail "escape sequences on a pipe"; fi
 [ "$(kinds 3)" = "start mood stage wrapup outcome cause end " ] ||
 	fail "the piped call logged: $(kinds 3)"
@@ -99,7 +99,7 @@ kill -HUP "$(poise_pid)"
 status=$(wait_exit)
 [ "$status" = 129 ] || fail "SIGHUP gave status $status, not 129"
 stop_poise
-[ "$(kinds 4)" = "start mood interrupted " ] && exported "kinds" | sed -n 4p | grep -q prompt || fail "the hung-up call logged: $(kinds 4)"
+[ "$(kinds 4)" = "start mood interrupted " ] && exported "kinds" | sed -n 4p | has prompt || fail "the hung-up call logged: $(kinds 4)"
 start_poise 80 24 call --playbook e2e-fast
 wait_for "unfinished call"
 wait_for "r resume"
@@ -132,14 +132,14 @@ printf 'Di\n\n4\n' | "$POISE_BIN" call --plain --playbook e2e-fast >/dev/null 2>
 [ "$(kinds 5)" = "start mood interrupted " ] || fail "the piped hang-up logged: $(kinds 5)"
 out=$(printf 'r\nx\nr\n1\n\n\n\nq\n' | "$POISE_BIN" call --plain --playbook e2e-fast 2>&1) ||
 	fail "resuming on a pipe failed: $out"
-echo "$out" | grep -q "Unfinished call: customer Di" || fail "no resume offered on a pipe: $out"
-echo "$out" | grep -q "Call saved." || fail "the piped resumed call was not saved: $out"
+echo "$out" | has "Unfinished call: customer Di" || fail "no resume offered on a pipe: $out"
+echo "$out" | has "Call saved." || fail "the piped resumed call was not saved: $out"
 [ "$(kinds 5)" = "start mood interrupted resume wrapup outcome cause end " ] ||
 	fail "the call resumed on a pipe logged: $(kinds 5)"
 printf 'Ed\n\n' | "$POISE_BIN" call --plain --playbook e2e-fast >/dev/null 2>&1 || true
 out=$(printf 'n\nFy\n\nq\n' | "$POISE_BIN" call --plain --playbook e2e-fast 2>&1) || true
-echo "$out" | grep -q "Unfinished call: customer Ed" || fail "no resume offered for Ed: $out"
-echo "$out" | grep -q "Call with Fy started" || fail "n did not start a new call: $out"
+echo "$out" | has "Unfinished call: customer Ed" || fail "no resume offered for Ed: $out"
+echo "$out" | has "Call with Fy started" || fail "n did not start a new call: $out"
 [ "$(exported 'c["customer"]' | tr '\n' ' ')" = "Ana Ana Bo Cy Di Ed Fy " ] ||
 	fail "the calls stored: $(exported 'c["customer"]' | tr '\n' ' ')"
 
@@ -148,5 +148,5 @@ echo "$out" | grep -q "Call with Fy started" || fail "n did not start a new call
 es_locale "$E2E_DIR"
 out=$(printf 'q\n' | LANG=es_ES.UTF-8 LC_ALL=es_ES.UTF-8 LOCPATH="$E2E_DIR/loc" \
 	"$POISE_BIN" call --plain --playbook e2e-fast 2>&1) || true
-echo "$out" | grep -q "Llamada sin terminar: cliente Fy" || fail "no Spanish offer: $out"
+echo "$out" | has "Llamada sin terminar: cliente Fy" || fail "no Spanish offer: $out"
 echo "ok: plain mode prints lines without escapes, logs what the call screen logs, reads pipes, survives a hang-up and resumes the call"

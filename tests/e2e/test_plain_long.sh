@@ -13,11 +13,11 @@ huge=$(python3 -c 'print("x" * 5000)')
 full=$(python3 -c 'print("\U0001F600" * 500)')
 out=$(printf 'Bo\n\nn\n%s\n%s\nn\n%s\n4\nx\nr\n1\n\n\n\nq\n' "$long" "$huge" "$full" |
 	"$POISE_BIN" call --plain --playbook e2e-fast 2>&1) || fail "plain mode on a pipe failed: $out"
-echo "$out" | grep -q "too long: at most 500 characters; not saved" ||
+echo "$out" | has "too long: at most 500 characters; not saved" ||
 	fail "a 501-character note was not refused: $(echo "$out" | cut -c1-200)"
-echo "$out" | grep -q "a line too long to be keys was left out" ||
+echo "$out" | has "a line too long to be keys was left out" ||
 	fail "a 5000-byte line was not left out: $(echo "$out" | cut -c1-200)"
-echo "$out" | grep -q "Call saved." || fail "the call was not saved: $(echo "$out" | cut -c1-200)"
+echo "$out" | has "Call saved." || fail "the call was not saved: $(echo "$out" | cut -c1-200)"
 [ "$(kinds 1)" = "start note mood wrapup outcome cause end " ] ||
 	fail "the piped call logged: $(kinds 1)"
 [ "$(exported '[e["text"] for e in c["events"] if e["kind"] == "note"][0]')" = "$full" ] ||

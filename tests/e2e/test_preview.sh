@@ -17,7 +17,7 @@ start_poise 80 24 preview --customer "Ms Rivera" "$pb"
 wait_for "PREVIEW  e2e-fast 1"
 wait_for "Calm: Calm goal"
 wait_for "Calm line for Ms Rivera"
-screen | grep -q "x end call" && fail "the preview offers to end a call"
+screen | has "x end call" && fail "the preview offers to end a call"
 wait_for "q quit"
 
 # Stage keys, moving and marking as in a call.
@@ -34,7 +34,7 @@ wait_for "Listen: Listen goal"
 # A save that changes the said line: its mark goes, the stage stays.
 sed -i 's/Listen line two/Listen line 2/' "$pb"
 wait_for "Listen line 2" 5
-screen | grep -q "(said)" && fail "a changed line kept the mark of the old one"
+screen | has "(said)" && fail "a changed line kept the mark of the old one"
 wait_for "Listen: Listen goal"
 
 # A broken save: every error of the file, located, and no crash.
@@ -66,5 +66,5 @@ wait_for "PREVIEW  e2e-fast 1"
 keys q; wait_exit >/dev/null
 stop_poise
 out=$("$POISE_BIN" preview no-such-playbook 2>&1) && fail "a missing playbook was previewed"
-echo "$out" | grep -q "no-such-playbook" || fail "the refusal does not name the playbook: $out"
+echo "$out" | has "no-such-playbook" || fail "the refusal does not name the playbook: $out"
 echo "ok: preview walks, reloads in place, shows a broken save's errors, recovers, writes nothing"

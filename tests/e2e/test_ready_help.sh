@@ -11,6 +11,6 @@ keys ?; wait_for "keys of the ready screen"
 wait_for "close the selected follow-up"
 wait_for "pick the playbook for the next call"
 keys Escape; wait_for "ready for the next call"
-screen | grep -qF "keys of the ready screen" && fail "Esc left the help open"
+screen | has -F "keys of the ready screen" && fail "Esc left the help open"
 keys q
 expect_eq 0 "$(wait_exit)" "exit status"

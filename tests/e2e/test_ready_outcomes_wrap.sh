@@ -7,7 +7,7 @@
 # end_call_as KEY: from the call screen, end the call with outcome KEY, the
 # first cause and every optional field skipped, on to the ready screen (past
 # the breather a hard call brings).
-after_wrap_up() { screen | grep -q "ready for the next call\|any key skips" && echo hit; }
+after_wrap_up() { screen | has "ready for the next call\|any key skips" && echo hit; }
 end_call_as() {
 	keys x;     wait_for "outcome: r resolved"
 	keys "$1";  wait_for "cause:"
@@ -16,7 +16,7 @@ end_call_as() {
 	keys Enter; wait_for "what to improve"
 	keys Enter
 	poll after_wrap_up hit 10 || fail "neither the ready screen nor the breather"
-	if screen | grep -q "any key skips"; then keys Space; fi
+	if screen | has "any key skips"; then keys Space; fi
 	wait_for "ready for the next call"
 }
 

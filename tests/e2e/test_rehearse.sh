@@ -21,7 +21,7 @@ wait_for "Mood at the start: 5 furious"
 keys Enter
 wait_for "Calm:"
 wait_for "mood 5 furious"
-screen | head -1 | grep -qF "Dana Whitlock  ref RF-20931  agent tester" || fail "the header names the agent"
+screen | head -1 | has -F "Dana Whitlock  ref RF-20931  agent tester" || fail "the header names the agent"
 wait_words "Dana Whitlock: “I have called three times now"
 # Calm, Listen, then Empathize: its first line said, the customer feels heard.
 keys Tab;   wait_for "Listen:"
@@ -31,7 +31,7 @@ wait_words "Nobody else bothered to say that."
 wait_for "mood 4 angry"
 # Straight to Solve is no rush now (Empathize came first): no bristling.
 keys Tab Tab Tab; wait_for "Solve:"
-screen | grep -qF "recite a procedure" && fail "the customer bristled though Empathize came first"
+screen | has -F "recite a procedure" && fail "the customer bristled though Empathize came first"
 keys x;     wait_for "outcome: r resolved"
 keys r;     wait_for "cause:"
 keys 1;     wait_for "follow-up due date"
@@ -63,7 +63,7 @@ practice=$("$POISE_BIN" report --db "$POISE_DB" --practice --format json)
 expect_eq "1 1 1 tester" "$(python3 -c 'import json,sys
 r = json.loads(sys.argv[1]); o = r["overall"]; a = r["agents"][0]
 print(o["rehearsals"], o["scenarios"], o["done"], a["agent"])' "$practice")" "report --practice"
-"$POISE_BIN" report --db "$POISE_DB" --practice | grep -qE "^rehearsals +1 +1" || fail "report --practice table"
+"$POISE_BIN" report --db "$POISE_DB" --practice | has -E "^rehearsals +1 +1" || fail "report --practice table"
 expect_eq "e2e-fast:None de-escalation:furious-refund" "$(exported 'c["playbook_id"] + ":" + str(c["practice"])' | tr '\n' ' ' | sed 's/ $//')" \
 	"export marks the rehearsal"
 
@@ -71,10 +71,10 @@ expect_eq "e2e-fast:None de-escalation:furious-refund" "$(exported 'c["playbook_
 start_poise 100 30 review
 wait_for "poise review"
 wait_for "Ana"
-screen | grep -qF "Dana Whitlock" && fail "review lists the rehearsal among the calls"
+screen | has -F "Dana Whitlock" && fail "review lists the rehearsal among the calls"
 keys P;     wait_for "Dana Whitlock"
 wait_for "practice    furious-refu"
-screen | grep -qF "Ana " && fail "the rehearsals list shows a real call"
+screen | has -F "Ana " && fail "the rehearsals list shows a real call"
 keys q;     wait_exit >/dev/null
 stop_poise
 start_poise 100 30 review --practice

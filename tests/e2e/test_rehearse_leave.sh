@@ -11,7 +11,7 @@ for quit in q Escape; do
 	wait_for "Customer: Dana Whitlock"
 	keys z
 	sleep 0.3
-	screen | grep -q "Customer: Dana Whitlock" || fail "a stray key closed the situation"
+	screen | has "Customer: Dana Whitlock" || fail "a stray key closed the situation"
 	keys "$quit"
 	expect_eq 0 "$(wait_exit)" "poise rehearse exit status after $quit"
 	stop_poise

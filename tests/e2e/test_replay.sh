@@ -20,10 +20,10 @@ expect_eq "start stage skip mood prompt escalate" \
 	"the call's first events"
 
 open_replay Rhea
-screen | grep -qF "(skipped" && fail "a skip shows before the call began"
+screen | has -F "(skipped" && fail "a skip shows before the call began"
 keys Right Right; wait_for "step 2 of"
 wait_for "Listen line one"
-screen | grep -qF "(skipped" && fail "the skip shows before it was made"
+screen | has -F "(skipped" && fail "the skip shows before it was made"
 keys Right;     wait_for "step 3 of"
 wait_for "Listen line one  (skipped: didn't fit)"
 keys Right Right; wait_for "step 5 of"

@@ -67,5 +67,5 @@ assert sum(l["used"] for l in lines) > 0
 "$POISE_BIN" report --lines >>"$dir/table"
 awk 'length($0) > 80 { print "FAIL: wider than 80: " $0; bad = 1 } END { exit bad }' "$dir/table"
 grep -q "^avg handle time" "$dir/table" || fail "table without handle time"
-"$POISE_BIN" report --help | grep -q -- "--repeat-days" || fail "--help lists --repeat-days"
+grep -q -- "--repeat-days" <<<"$("$POISE_BIN" report --help)" || fail "--help lists --repeat-days"
 echo "ok"

@@ -57,9 +57,9 @@ PY
 # Columns: stage, line, shown, used, skip, mood, n, base, n, the mark, the text.
 "$POISE_BIN" report --lines >"$E2E_DIR/lines.txt"
 grep -F "Calm line for" "$E2E_DIR/lines.txt" |
-	grep -qE -- '^calm +say 1 +3 +2 +0 +-0\.50 +2 +0 \* Calm line' ||
+	has -E -- '^calm +say 1 +3 +2 +0 +-0\.50 +2 +0 \* Calm line' ||
 	fail "table: the calm line's row: $(grep -F 'Calm line for' "$E2E_DIR/lines.txt")"
 grep -F "Listen line two" "$E2E_DIR/lines.txt" |
-	grep -qE -- '^listen +say 2 +1 +0 +0 +0 +-2\.00 +1 \* Listen line two' ||
+	has -E -- '^listen +say 2 +1 +0 +0 +0 +-2\.00 +1 \* Listen line two' ||
 	fail "table: listen line two's row: $(grep -F 'Listen line two' "$E2E_DIR/lines.txt")"
 echo "ok: report --lines counts what the keys did"

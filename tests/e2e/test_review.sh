@@ -26,7 +26,7 @@ call=$(sql "SELECT id FROM calls WHERE customer = 'Zelda'")
 start_poise 100 30 review --reviewer sam
 wait_for "poise review - all calls"
 wait_for "Zelda"
-screen | grep -q "agent0" || fail "the generated calls are not listed"
+screen | has "agent0" || fail "the generated calls are not listed"
 
 # Filter: our agent, mood at or above 4; every other field skipped with Enter.
 keys f;          wait_for "agent [any]"
@@ -41,7 +41,7 @@ keys Enter Enter Enter Enter Enter; wait_for "random sample of N calls"
 keys Enter
 wait_for "filtered: agent=tester mood>=4"
 wait_for "Zelda"
-screen | grep -q "agent0" && fail "the filter still lists other agents' calls"
+screen | has "agent0" && fail "the filter still lists other agents' calls"
 
 # A mood filter nothing matches, then back to the agent alone.
 keys f;          wait_for "agent [tester]"
@@ -85,7 +85,7 @@ keys q;          wait_for "Time per stage"
 keys s;          wait_for "Let the caller finish without interrupting (weight 2) [-]"
 keys y;          wait_for "Kept a steady, low voice (weight 1) [-]"
 keys 4;          wait_for "Notes and wrap-up say what happened (weight 1) [-]"
-screen | grep -q "Named the caller" && fail "a stage the call never visited was asked"
+screen | has "Named the caller" && fail "a stage the call never visited was asked"
 keys 3;          wait_for "score 65.0% saved as sam (scorecard default)"
 # Scoring again edits the same scoring, answers shown as they were.
 keys s;          wait_for "Let the caller finish without interrupting (weight 2) [yes]"

@@ -16,7 +16,7 @@ all=$(sql "SELECT count(*) FROM calls")
 start_poise 120 30 review --reviewer sam --since "$day" --until "$day"
 wait_for "$calls"
 wait_for "filtered: from=$day to=$day"
-screen | grep -qF "all calls" && fail "the header says all calls under --since/--until"
+screen | has -F "all calls" && fail "the header says all calls under --since/--until"
 # The form offers the days as they are; Enter on every question keeps them.
 keys f;          wait_for "agent [any]"
 keys Enter;      wait_for "from day [$day]"

@@ -19,9 +19,9 @@ start_poise 160 40 review --reviewer sam --ref "$ref"
 wait_for "$customer"
 keys Enter;      wait_for "call ${call:0:13}"
 wait_for "boundary warning"
-screen | grep -qF "warning 1: $shown" || fail "review's warning 1 is not show's '$shown':
+screen | has -F "warning 1: $shown" || fail "review's warning 1 is not show's '$shown':
 $(screen | grep 'warning 1')"
-screen | grep -qF "{customer}" && fail "review shows a bare {customer}"
+screen | has -F "{customer}" && fail "review shows a bare {customer}"
 keys q;          wait_for "poise review"
 keys q
 expect_eq 0 "$(wait_exit)" "poise review exit status"

@@ -34,15 +34,15 @@ start_poise 100 30 review --reviewer sam
 wait_for "Ivo"
 keys Enter;      wait_for "Time per stage"
 for (( i = 0; i < 30; i++ )); do
-	screen | grep -q "boundary warning" && break
+	screen | has "boundary warning" && break
 	keys j; sleep 0.05
 done
 keys j j j j j;  wait_for "1 boundary warning"
 wait_for "1 escalation, 0 manager requests"
 wait_for "escalated: kept one"
 wait_for "warning 1: First warning to Ivo"
-screen | grep -qF "taken back" && fail "the undone escalation is listed"
-screen | grep -qF "warning 2:" && fail "the undone warning is listed"
+screen | has -F "taken back" && fail "the undone escalation is listed"
+screen | has -F "warning 2:" && fail "the undone warning is listed"
 keys q;          wait_for "poise review"
 keys q
 expect_eq 0 "$(wait_exit)" "poise review exit status"

@@ -34,7 +34,7 @@ rows = sys.stdin.read().split("\n")
 text = " ".join(" ".join(r.split()) for r in rows)
 want = " ".join(sys.argv[1].split())
 sys.exit(0 if want in text else 1)' "$logged" || fail "the logged warning was not on screen when w logged it"
-"$POISE_BIN" show "$(sql "SELECT id FROM calls LIMIT 1")" | grep -qF "warning 1: $logged" ||
+"$POISE_BIN" show "$(sql "SELECT id FROM calls LIMIT 1")" | has -F "warning 1: $logged" ||
 	fail "poise show does not give the warning's wording"
 
 # --- the line editor at its limit: the room left, refused with a word ----
@@ -58,7 +58,7 @@ full=${long//\{customer\}/Cy}
 start_poise 40 12 --playbook "$E2E_DIR/long.yaml" --customer Cy --db "$E2E_DIR/long.db"
 wait_for "Calm goal"
 keys 5; wait_for "(i reads all)" 5
-screen | grep -qF "» [e escalate] This coaching prompt" || fail "the prompt's start is not shown"
+screen | has -F "» [e escalate] This coaching prompt" || fail "the prompt's start is not shown"
 keys i; wait_for "the coaching prompt"
 screen | python3 -c '
 import sys
@@ -82,11 +82,11 @@ stop_poise
 start_poise 40 12 review
 wait_for "poise review"
 keys Enter; wait_for "more lines below"
-screen | tail -n 4 | grep -qF "more lines below" || fail "no marker above the review footer"
+screen | tail -n 4 | has -F "more lines below" || fail "no marker above the review footer"
 for (( i = 0; i < 200; i++ )); do keys j; done
 wait_for "end"   # the last timeline line: the call ended
-screen | grep -qF "more lines above" || fail "no marker above at the end of the review"
-screen | grep -qF "more lines below" && fail "a marker below at the end of the review"
+screen | has -F "more lines above" || fail "no marker above at the end of the review"
+screen | has -F "more lines below" && fail "a marker below at the end of the review"
 keys r; wait_for "replay"
 keys G; wait_for "(end of the call)"
 keys q; keys q
@@ -97,7 +97,7 @@ stop_poise
 "$POISE_BIN" gen --db "$E2E_DIR/many.db" --days 3 40 >/dev/null
 start_poise 40 12 review --db "$E2E_DIR/many.db"
 wait_for "older calls (PgDn)"
-screen | grep -qF "newer calls" && fail "newer calls offered on the first page"
+screen | has -F "newer calls" && fail "newer calls offered on the first page"
 foot=$(screen | grep -n '^? help' | cut -d: -f1)
 mark=$(screen | grep -n 'older calls (PgDn)' | cut -d: -f1)
 expect_eq $(( foot - 1 )) "$mark" "the marker's row (just above the footer)"

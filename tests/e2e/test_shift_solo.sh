@@ -30,7 +30,7 @@ keys Left;  wait_for "Listen: Listen goal"
 end_call_plainly
 # 3. No name: boundary pressed by mistake, undone; the lines read without a name.
 next "" ""
-screen | grep -qF "Ben" && fail "call 3 shows the last caller's name"
+screen | has -F "Ben" && fail "call 3 shows the last caller's name"
 wait_for "Calm line for"
 keys b;     wait_for "Boundary: Boundary goal"
 keys u;     wait_for "Calm: Calm goal"
@@ -59,7 +59,7 @@ keys Tab;   wait_for "Listen: Listen goal"
 keys Space; wait_for "Listen line one  (said)"
 # The skip question stands under the stage, not over the line it asks about.
 keys j s;   wait_for "skip this line because"
-screen | grep -qF "Listen line two" || fail "the skip question covers the line it skips"
+screen | has -F "Listen line two" || fail "the skip question covers the line it skips"
 wait_for "more lines below"
 keys w;     wait_for "(skipped: wrong"
 kill -KILL "$(poise_pid)"

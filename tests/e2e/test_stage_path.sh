@@ -16,7 +16,7 @@ keys Tab;  wait_for "this is the last stage"
 keys BTab; wait_for "Solve: Solve goal"
 keys Left; wait_for "Inform: Inform goal"
 keys Right Tab; wait_for "Follow-up: Follow-up goal"
-screen | grep -qF "✓Boundary" && fail "boundary shown as visited without b"
+screen | has -F "✓Boundary" && fail "boundary shown as visited without b"
 end_call_plainly
 expect_eq "listen empathize clarify inform solve follow-up solve inform solve follow-up" \
 	"$(exported '" ".join(e["stage"] for e in c["events"] if e["kind"] == "stage")')" \
@@ -40,7 +40,7 @@ keys b;       wait_for "Boundary: Boundary goal"
 # runs past one round until dismissed.
 keys p;       wait_for "breathe in"
 wait_for "pause " 6
-screen | grep -qE "^ *hold +[0-9]/4" && fail "a pacer phase is labelled hold"
+screen | has -E "^ *hold +[0-9]/4" && fail "a pacer phase is labelled hold"
 wait_for "breathe out" 6
 wait_for "breathe in" 6
 keys p;       wait_gone "breathe in"

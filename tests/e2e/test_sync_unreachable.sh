@@ -10,7 +10,7 @@ start_poise 100 30 call --playbook e2e-fast --customer Ana
 wait_for "Calm: Calm goal"
 end_call_plainly
 sleep 1
-screen | grep -qiF "server" && fail "the ready screen speaks of a server with none configured"
+screen | has -iF "server" && fail "the ready screen speaks of a server with none configured"
 [ "$(sql "SELECT count(*) FROM sync_marks")" = 0 ] || fail "a sync ran with no server configured"
 keys q; [ "$(wait_exit)" = 0 ] || fail "poise did not quit cleanly"
 stop_poise

@@ -15,11 +15,11 @@ grep -q "terminal" "$E2E_DIR/err" || fail "no reason given: $(cat "$E2E_DIR/err"
 # TERM=dumb and an unknown TERM: refused with one line, nothing created.
 E2E_TERM=dumb start_poise 100 30 call
 expect_eq 1 "$(wait_exit)" "exit status with TERM=dumb"
-history | grep -qF "TERM is 'dumb'" || fail "no reason given for TERM=dumb"
+history | has -F "TERM is 'dumb'" || fail "no reason given for TERM=dumb"
 stop_poise
 E2E_TERM=no-such-terminal start_poise 100 30 call
 expect_eq 1 "$(wait_exit)" "exit status with an unknown TERM"
-history | grep -qF "unknown terminal type 'no-such-terminal'" || fail "no reason for an unknown TERM"
+history | has -F "unknown terminal type 'no-such-terminal'" || fail "no reason for an unknown TERM"
 stop_poise
 [ ! -e "$POISE_DB" ] || fail "the database was created for a terminal we refused"
 
@@ -40,7 +40,7 @@ tm resize-window -t main -x 40 -y 12
 wait_for "m3"
 wait_for "Cal"
 wait_for "? help"
-screen | grep -qF "agent tester" && fail "the compact header still shows the agent"
+screen | has -F "agent tester" && fail "the compact header still shows the agent"
 
 # Below 40x12: one line, and a mood key still logs (x and the others that
 # must not act unseen wait: test_too_small_keys.sh).
@@ -63,7 +63,7 @@ expect_eq 4 "$(sql "SELECT a FROM events WHERE kind = 'mood' ORDER BY seq DESC L
 	"mood logged while too small"
 tm resize-window -t main -x 100 -y 30
 wait_for "mood 4 angry"
-tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*4[0-7]m' ||
+tm capture-pane -e -p -t main | has $'\e\\[[0-9;]*4[0-7]m' ||
 	fail "no background colour without NO_COLOR"
 stop_poise
 
@@ -73,10 +73,10 @@ wait_for "An unfinished call was found" # killing tmux hung up on the one above
 keys c
 new_caller
 wait_for "Calm: Calm goal"
-if tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*[34][0-7]m'; then
+if tm capture-pane -e -p -t main | has $'\e\\[[0-9;]*[34][0-7]m'; then
 	fail "colour despite NO_COLOR"
 fi
-tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*7m' || fail "no reverse video with NO_COLOR"
+tm capture-pane -e -p -t main | has $'\e\\[[0-9;]*7m' || fail "no reverse video with NO_COLOR"
 stop_poise
 
 # Monochrome terminals: no colour, the header and current stage in reverse
@@ -86,7 +86,7 @@ for t in vt100 xterm-mono; do
 	wait_for "Calm: Calm goal"
 	keys 5; wait_for "mood 5 furious"
 	keys Tab; wait_for "Listen: Listen goal"
-	if tm capture-pane -e -p -t main | grep -q $'\e\\[[0-9;]*[34][0-7]m'; then
+	if tm capture-pane -e -p -t main | has $'\e\\[[0-9;]*[34][0-7]m'; then
 		fail "colour on the monochrome $t"
 	fi
 	expect_eq 2 "$(tm capture-pane -e -p -t main | head -n 2 | grep -c $'\e\\[[0-9;]*7m')" \

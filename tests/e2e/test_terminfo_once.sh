@@ -42,7 +42,7 @@ E2E_TERM=xterm-broken \
 	E2E_ENV="TERMINFO=$E2E_DIR/ti ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 	start_poise 100 30 call --customer Ana
 expect_eq 1 "$(wait_exit)" "exit status with an entry that cannot be read"
-history | grep -qE "cannot start the terminal 'xterm-broken'|unknown terminal type 'xterm-broken'" ||
+history | has -E "cannot start the terminal 'xterm-broken'|unknown terminal type 'xterm-broken'" ||
 	fail "no reason for an entry that cannot be read: $(history)"
 expect_eq 0 "$(tm display-message -p -t main '#{alternate_on}')" "the alternate screen left on"
 expect_eq 1 "$(history | grep -v "^Pane is dead" | grep -c .)" "lines on the terminal after the refusal"

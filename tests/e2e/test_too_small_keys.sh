@@ -21,7 +21,7 @@ kinds() { sql "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM events WHER
 waits() {
 	keys "$1"
 	wait_for "$2: "
-	screen | grep -qF -e "$2: make the window" -e "$2: larger window" ||
+	screen | has -F -e "$2: make the window" -e "$2: larger window" ||
 		fail "$1: no word of a larger window"
 	expect_eq 1 "$(screen | grep -c .)" "lines on screen after $1 while too small"
 }
@@ -155,7 +155,7 @@ waits P "P rehearsals"
 waits '?' "? help"
 tm resize-window -t main -x 100 -y 30
 wait_for "poise review - all calls"
-screen | grep -qF "agent [any]" && fail "f opened the filter while too small"
+screen | has -F "agent [any]" && fail "f opened the filter while too small"
 keys Enter; wait_for "Time per stage"
 # A call opened: replay, score and comment wait; scrolling acts.
 tm resize-window -t main -x 40 -y 10

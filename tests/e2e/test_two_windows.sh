@@ -18,7 +18,7 @@ keys 3; wait_for "mood 3"
 start_window two 100 30 call --playbook e2e-fast
 wait_for2 "A call is open in another poise window"
 wait_for2 "customer Ana"
-window_screen two | grep -qF "r resume" && fail "the second window offers to resume a live call"
+window_screen two | has -F "r resume" && fail "the second window offers to resume a live call"
 keys2 n; wait_for2 "poise - next caller"
 window_text two "Bea"; keys2 Enter; wait_for2 "reference:"
 sleep 0.4; keys2 Enter; wait_for2 "Calm line for Bea"
@@ -48,7 +48,7 @@ tm kill-session -t main
 start_poise 100 30 call --playbook e2e-fast
 wait_for "An unfinished call was found"
 wait_for "customer Ana"
-screen | grep -qF "customer Bea" && fail "a call live in another window is offered for resume"
+screen | has -F "customer Bea" && fail "a call live in another window is offered for resume"
 keys r; wait_for "Calm line for Ana"
 wait_for "mood 2"
 

@@ -27,6 +27,6 @@ export POISE_DB="$E2E_DIR/data/plain.db" # no unfinished call of part 1 to offer
 note=$'a\tb\e[2J caf\xe9 \u202eevil'
 out=$(printf 'Bo\n\nn\n%s\nx\nu\n2\n\n\n\nq\n' "$note" |
 	"$POISE_BIN" call --plain --playbook e2e-fast 2>&1) || fail "plain mode on a pipe failed: $out"
-echo "$out" | grep -q "Call saved." || fail "the piped call was not saved: $out"
+echo "$out" | has "Call saved." || fail "the piped call was not saved: $out"
 expect_eq $'a b\ufffd[2J caf\ufffd \ufffdevil' "$(last_note)" "the piped note, kept with U+FFFD"
 echo "ok"

@@ -46,7 +46,7 @@ for pair in QUIT:outcome QUIT:cause TERM:cause TERM:followup HUP:outcome HUP:fol
 		followup) wait_for "phone call back" ;;
 		esac
 		wait_for "what went well"
-		screen | grep -q "outcome: r resolved" && fail "SIG$sig after the $step: outcome asked again"
+		screen | has "outcome: r resolved" && fail "SIG$sig after the $step: outcome asked again"
 		text "kept calm"; keys Enter; wait_for "what to improve"
 		keys Enter; wait_for "ready for the next call"
 		keys q

@@ -73,7 +73,7 @@ window_keys sup2 Down Enter; window_wait sup2 "call "
 for (( i = 0; i < 40; i++ )); do window_keys sup2 j; done
 window_wait sup2 "ana disputes: I named the delay at 01:10"
 window_wait sup2 "name the next step sooner"
-window_screen sup2 | grep -qE "by sue( |$)" || fail "the review is not signed sue on the screen"
+window_screen sup2 | has -E "by sue( |$)" || fail "the review is not signed sue on the screen"
 window_keys sup2 q;     window_wait sup2 "poise review"
 window_keys sup2 q
 expect_eq 0 "$(window_exit sup2)" "the second review --server exit status"

@@ -27,7 +27,7 @@ wait_for "ready for the next call" 1
 # (A clock, not wait_gone's count of polls, which a loaded machine stretches.)
 ln -s "$PGHOST/.s.PGSQL.$PGPORT" "$E2E_DIR/sock/.s.PGSQL.$PGPORT"
 back=$SECONDS
-while screen | grep -qF "unreachable"; do
+while screen | has -F "unreachable"; do
 	(( SECONDS - back < 12 )) || fail "still unreachable $(( SECONDS - back )) s after the server was back"
 	sleep 0.2
 done

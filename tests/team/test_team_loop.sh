@@ -40,7 +40,7 @@ for who in ana bo cy; do
 	in_window "$who" end_call_plainly
 done
 for who in ana bo cy; do wait_server "$who" 1; done
-window_screen ana | grep -qF "unreachable" && fail "the ready screen says the server is unreachable"
+window_screen ana | has -F "unreachable" && fail "the ready screen says the server is unreachable"
 
 # The supervisor reviews each agent's call through the mirror, with a comment.
 team_window sup sue sue review --server --reviewer sue
@@ -88,7 +88,7 @@ for who in ana bo cy; do
 	window_wait "$who" "$who: name the next step sooner"
 	for other in ana bo cy; do
 		[ "$other" = "$who" ] && continue
-		window_screen "$who" | grep -qF "$other: name" && fail "$who sees the comment on $other's call"
+		window_screen "$who" | has -F "$other: name" && fail "$who sees the comment on $other's call"
 	done
 done
 for who in ana bo cy; do
