@@ -70,6 +70,13 @@ size_t text_safe(char *dst, size_t size, const char *s, int flags);
 /* Write s made safe to out; NULL writes nothing. */
 void text_fput(FILE *out, const char *s, int flags);
 
+/*
+ * The terminal columns of code point cp, as wcwidth gives them in a UTF-8
+ * locale but without reading one: 2 for CJK, kana, hangul, fullwidth forms
+ * and the emoji blocks, 0 for a combining mark or a zero-width space, else 1.
+ */
+int text_cp_columns(unsigned cp);
+
 /* The terminal columns valid UTF-8 s takes (text_fput_cell's count); NULL is 0. */
 int text_columns(const char *s);
 

@@ -9,6 +9,7 @@
  */
 #include "poise/pbcheck.h"
 #include "poise/i18n.h"
+#include "poise/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,27 +40,9 @@ static unsigned long next_cp(const unsigned char **s)
 	return cp;
 }
 
-static int cp_cols(unsigned long c)
-{
-	if ((c >= 0x300 && c <= 0x36f) || c == 0x200b)
-		return 0;
-	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
-	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
-	    (c >= 0x20000 && c <= 0x3fffd))
-		return 2;
-	return 1;
-}
-
 int fit_text_cols(const char *utf8)
 {
-	const unsigned char *p = (const unsigned char *)utf8;
-	int cols = 0;
-
-	while (*p)
-		cols += cp_cols(next_cp(&p));
-	return cols;
+	return text_columns(utf8);
 }
 
 /* Decode utf8 into code points (caller frees); *n gets the count. */
@@ -83,7 +66,7 @@ static size_t next_row(const unsigned long *s, int w, size_t *next)
 	int cols = 0;
 
 	while (s[i] && s[i] != '\n') {
-		int c = cp_cols(s[i]);
+		int c = text_cp_columns((unsigned)s[i]);
 
 		if (cols + c > w)
 			break;
@@ -321,7 +304,8 @@ static void check_lengths(struct check *c, enum stage s)
 
 			if (n > PBCHECK_ITEM_MAX)
 				warn(c, st->at,
-				     "stage '%s': %s line %zu is %zu characters; keep each to %d so "
+				     "stage '%s': %s line %zu is %zu characters; keep each to %d "
+				     "so "
 				     "it reads at a glance",
 				     stage_key(s), section_key((enum section)sec), i + 1, n,
 				     PBCHECK_ITEM_MAX);
@@ -366,7 +350,8 @@ static void check_rule(struct check *c, const struct pb_rule *r)
 		int any = 0;
 
 		for (int s = 0; s < STAGE_COUNT; s++)
-			any |= c->pb->stages[s].timebox && (!r->only_stage || r->only_stage - 1 == s);
+			any |= c->pb->stages[s].timebox &&
+			       (!r->only_stage || r->only_stage - 1 == s);
 		if (!any && r->only_stage)
 			warn(c, r->at,
 			     "rule '%s' can never fire: stage '%s' has no timebox; give it one "

@@ -161,13 +161,8 @@ void text_fput(FILE *out, const char *s, int flags)
 	}
 }
 
-/*
- * The terminal columns of code point cp, as wcwidth gives them in a UTF-8
- * locale but without one (the core reads no locale): 2 for the East Asian
- * wide and fullwidth blocks (CJK, kana, hangul, fullwidth forms, the emoji
- * planes), 0 for a combining mark, else 1.
- */
-static int cp_columns(unsigned cp)
+/* The core reads no locale, so no wcwidth: the East Asian wide blocks and the marks. */
+int text_cp_columns(unsigned cp)
 {
 	static const unsigned wide[][2] = {
 		{0x1100, 0x115f},   {0x2329, 0x232a},	{0x2e80, 0x303e},   {0x3041, 0x33ff},
@@ -178,8 +173,9 @@ static int cp_columns(unsigned cp)
 	};
 	static const unsigned zero[][2] = {
 		{0x0300, 0x036f}, {0x0483, 0x0489}, {0x0591, 0x05bd}, {0x0610, 0x061a},
-		{0x064b, 0x065f}, {0x1ab0, 0x1aff}, {0x1dc0, 0x1dff}, {0x20d0, 0x20ff},
-		{0x302a, 0x302f}, {0x3099, 0x309a}, {0xfe00, 0xfe0f}, {0xfe20, 0xfe2f},
+		{0x064b, 0x065f}, {0x1ab0, 0x1aff}, {0x1dc0, 0x1dff}, {0x200b, 0x200b},
+		{0x20d0, 0x20ff}, {0x302a, 0x302f}, {0x3099, 0x309a}, {0xfe00, 0xfe0f},
+		{0xfe20, 0xfe2f},
 	};
 
 	if (cp < 0x300)
@@ -209,7 +205,7 @@ static size_t fit_columns(const char *s, size_t len, int width, int *cols)
 
 		if (k == 0)
 			cp = (unsigned char)s[i], k = 1; /* not reached: s was made safe */
-		c = cp_columns(cp);
+		c = text_cp_columns(cp);
 		if (n + c > width)
 			break;
 		n += c;
@@ -300,7 +296,8 @@ void text_json_str(FILE *out, const char *s)
 			fputs("\\r", out);
 		else if (cp > 0xffff && text_cp_invisible(cp, prev)) /* a surrogate pair */
 			fprintf(out, "\\u%04x\\u%04x", 0xd800 + ((cp - 0x10000) >> 10),
-				0xdc00 + ((cp - 0x10000) & 0x3ff)), cp = 0;
+				0xdc00 + ((cp - 0x10000) & 0x3ff)),
+				cp = 0;
 		else if (text_cp_unsafe(cp, 0) || text_cp_invisible(cp, prev))
 			fprintf(out, "\\u%04x", cp), cp = 0;
 		else
